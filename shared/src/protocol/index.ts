@@ -1,0 +1,2 @@
+export * from './Role.ts';
+export * from './TransactionOrigin.ts';
