@@ -1,0 +1,17 @@
+/**
+ * `@mixroom/shared/dsp`: sample-level kernels shared by the browser worklets and the
+ * server bake. Every kernel implements {@link DspProcessor}; see README.md.
+ */
+export type { DspProcessor } from './DspProcessor.ts';
+export { PARAM_RAMP_SECONDS, paramRampFrames } from './DspProcessor.ts';
+export { DspParamError } from './DspParamError.ts';
+export { clampParam } from './clampParam.ts';
+export { dbToGain, gainToDb } from './decibels.ts';
+export type { LinearGain } from './decibels.ts';
+export { LinearRamp } from './LinearRamp.ts';
+export { BIQUAD_TYPES, BiquadProcessor, biquadCoefficients, biquadResponse } from './biquad.ts';
+export type { BiquadType, BiquadParams, BiquadCoefficients, FrequencyResponse } from './biquad.ts';
+export { GainProcessor, linearGainOf } from './gain.ts';
+export type { GainParams } from './gain.ts';
+export { StereoPannerProcessor } from './stereoPanner.ts';
+export type { StereoPannerParams } from './stereoPanner.ts';

@@ -1,0 +1,105 @@
+/**
+ * Test-only helper (not exported from the barrel, never imported by product code): renders
+ * a signal through real native Web Audio nodes in headless Chromium's OfflineAudioContext,
+ * so kernels can be nulled against the browser. Uses Node and playwright-core.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** A native node the kernels must reproduce. */
+export type NativeNodeSpec =
+  | { kind: 'biquad'; type: BiquadFilterType; frequency: number; Q: number; gain: number }
+  | { kind: 'gain'; gain: number }
+  | { kind: 'panner'; pan: number };
+
+export interface ChromiumRenderer {
+  render(sampleRate: number, input: Float32Array[], node: NativeNodeSpec): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+function toBase64(a: Float32Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+
+function fromBase64(s: string): Float32Array {
+  const b = Buffer.from(s, 'base64');
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+/** Starts headless Chromium (the system one, never a download). */
+export async function startChromiumRenderer(): Promise<ChromiumRenderer> {
+  const browser: Browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  const page: Page = await browser.newPage();
+  await page.setContent('<!doctype html><title>dsp</title>');
+  return {
+    async render(sampleRate, input, node) {
+      const out = await page.evaluate(
+        async ({ sampleRate, channels, node }) => {
+          const dec = (s: string): Float32Array => {
+            const bin = atob(s);
+            const u = new Uint8Array(bin.length);
+            for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
+            return new Float32Array(u.buffer);
+          };
+          const enc = (a: Float32Array): string => {
+            const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+            let s = '';
+            for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode(...u.subarray(i, i + 0x8000));
+            return btoa(s);
+          };
+          const data = channels.map(dec);
+          const length = data[0]!.length;
+          const ctx = new OfflineAudioContext({ numberOfChannels: 2, length, sampleRate });
+          const buffer = ctx.createBuffer(data.length, length, sampleRate);
+          data.forEach((d, i) => buffer.copyToChannel(d as Float32Array<ArrayBuffer>, i));
+          const src = new AudioBufferSourceNode(ctx, { buffer });
+          let n: AudioNode;
+          if (node.kind === 'biquad') n = new BiquadFilterNode(ctx, { type: node.type, frequency: node.frequency, Q: node.Q, gain: node.gain });
+          else if (node.kind === 'gain') n = new GainNode(ctx, { gain: node.gain });
+          else n = new StereoPannerNode(ctx, { pan: node.pan });
+          src.connect(n).connect(ctx.destination);
+          src.start(0);
+          const rendered = await ctx.startRendering();
+          const outs: string[] = [];
+          for (let c = 0; c < rendered.numberOfChannels; c++) outs.push(enc(rendered.getChannelData(c)));
+          return outs;
+        },
+        { sampleRate, channels: input.map(toBase64), node },
+      );
+      return out.map(fromBase64);
+    },
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+/** Seeded white noise in [-amp, amp] (xorshift32): the same on every run. */
+export function seededNoise(frames: number, amp: number, seed: number): Float32Array {
+  const out = new Float32Array(frames);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < frames; i++) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    out[i] = ((s / 4294967296) * 2 - 1) * amp;
+  }
+  return out;
+}
+
+/** Peak of |a - b| in dBFS over the common length (-Infinity when identical). */
+export function residualDb(a: Float32Array, b: Float32Array, from = 0): number {
+  let peak = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = from; i < n; i++) {
+    const d = Math.abs(a[i]! - b[i]!);
+    if (d > peak) peak = d;
+  }
+  return 20 * Math.log10(peak);
+}

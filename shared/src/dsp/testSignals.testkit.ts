@@ -1,0 +1,63 @@
+/** Test-only helpers shared by the dsp tests (not exported from the barrel). */
+import type { DspProcessor } from './DspProcessor.ts';
+
+/** A sine of `frames` samples at `freq` Hz and peak `amp`. */
+export function sine(frames: number, freq: number, amp: number, sampleRate: number, phase = 0): Float32Array {
+  const out = new Float32Array(frames);
+  for (let i = 0; i < frames; i++) out[i] = amp * Math.sin((2 * Math.PI * freq * i) / sampleRate + phase);
+  return out;
+}
+
+/** Peak of |x| over [from, to). */
+export function peakOf(x: Float32Array, from = 0, to = x.length): number {
+  let p = 0;
+  for (let i = from; i < to; i++) {
+    const a = Math.abs(x[i]!);
+    if (a > p) p = a;
+  }
+  return p;
+}
+
+/** RMS of x over [from, to). */
+export function rmsOf(x: Float32Array, from = 0, to = x.length): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += x[i]! * x[i]!;
+  return Math.sqrt(s / (to - from));
+}
+
+/**
+ * Renders `inputs` through a fresh processor made by `make`, in blocks of `block` frames,
+ * returning `outChannels` output channels. `sidechain` is passed block by block too.
+ */
+export function renderBlocks<P>(
+  make: () => DspProcessor<P>,
+  inputs: Float32Array[],
+  block: number,
+  outChannels = inputs.length,
+  sidechain?: Float32Array[],
+): Float32Array[] {
+  const p = make();
+  const frames = inputs[0]!.length;
+  const outs = Array.from({ length: outChannels }, () => new Float32Array(frames));
+  for (let i = 0; i < frames; i += block) {
+    const n = Math.min(block, frames - i);
+    p.process(
+      inputs.map((c) => c.subarray(i, i + n)),
+      outs.map((c) => c.subarray(i, i + n)),
+      n,
+      sidechain?.map((c) => c.subarray(i, i + n)),
+    );
+  }
+  return outs;
+}
+
+/** Largest |a[i] - b[i]| over all channels. */
+export function maxDiff(a: Float32Array[], b: Float32Array[]): number {
+  let d = 0;
+  for (let c = 0; c < a.length; c++) {
+    const x = a[c]!;
+    const y = b[c]!;
+    for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i]! - y[i]!));
+  }
+  return d;
+}
