@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { actorSchema } from './Actor.ts';
+import { mixChangeSchema } from './MixChange.ts';
+
+/** Longest comment or reply text. */
+export const COMMENT_TEXT_MAX = 2000;
+/** Most parameter changes a comment's mix suggestion may carry. */
+export const SUGGESTION_CHANGES_MAX = 64;
+
+export const commentTextSchema = z.string().trim().min(1, 'A comment needs text').max(COMMENT_TEXT_MAX);
+
+/** A reply in a comment thread. */
+export const replyRecordSchema = z.object({
+  id: z.string(),
+  author: actorSchema,
+  createdAt: z.number(),
+  text: z.string(),
+});
+export type ReplyRecord = z.infer<typeof replyRecordSchema>;
+
+/**
+ * A mix suggestion carried by a comment ("vocal -2 dB here"): parameter changes from the
+ * mix the commenter heard to the mix they propose. An editor applies it with one click
+ * (`applyMixChanges` then `applyMixState`).
+ */
+export const mixSuggestionSchema = z.object({
+  changes: z.array(mixChangeSchema).min(1).max(SUGGESTION_CHANGES_MAX),
+});
+export type MixSuggestion = z.infer<typeof mixSuggestionSchema>;
+
+/**
+ * A timestamped comment: a marker at `at` seconds on the timeline, or a range `at..end`.
+ * Written only by the server; `author` comes from the session, never from the request.
+ * `versionId` says which version the commenter was hearing (null = the live mix).
+ */
+export const commentRecordSchema = z.object({
+  id: z.string(),
+  at: z.number().min(0),
+  end: z.number().min(0).nullable(),
+  text: z.string(),
+  author: actorSchema,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  versionId: z.string().nullable(),
+  resolved: z.boolean(),
+  resolvedBy: actorSchema.nullable(),
+  resolvedAt: z.number().nullable(),
+  replies: z.array(replyRecordSchema),
+  suggestion: mixSuggestionSchema.nullable(),
+});
+export type CommentRecord = z.infer<typeof commentRecordSchema>;

@@ -1,0 +1,161 @@
+import type { BusState, MixState, SendState, TrackState } from '../model/MixState.ts';
+import { describeParamChange } from './describeMixChange.ts';
+import type { DescribeContext } from './describeMixChange.ts';
+import type { MixChange, MixChangeScope, MixLeaf } from './MixChange.ts';
+
+type Entity = Record<string, unknown>;
+
+/**
+ * Parameter-level differences from mix `a` to mix `b`, in a stable order: session, then
+ * tracks and buses (in `b`'s order, removed ones last), then master. Tracks, buses and
+ * sends are matched by id, never by position, so a reorder reads as "moved" and not as
+ * every parameter changing.
+ */
+export function listMixChanges(a: MixState, b: MixState): MixChange[] {
+  const names = new Map<string, string>();
+  for (const e of [...a.tracks, ...a.buses, ...b.tracks, ...b.buses]) names.set(e.id, e.name);
+  const nameOf = (id: string): string => names.get(id) ?? id;
+  const out: MixChange[] = [];
+
+  walkEntity(out, 'session', null, 'Session', a.session as unknown as Entity, b.session as unknown as Entity, nameOf);
+  diffList(out, 'track', a.tracks, b.tracks, nameOf);
+  diffList(out, 'bus', a.buses, b.buses, nameOf);
+  walkEntity(out, 'master', null, 'Master', a.master as unknown as Entity, b.master as unknown as Entity, nameOf);
+  return out;
+}
+
+/**
+ * Human-readable lines describing how mix `b` differs from mix `a`, e.g.
+ * `["Vocal: +1.5 dB", "Vocal: EQ band 3 -2 dB at 3.2 kHz"]`. Empty when the mixes are equal.
+ */
+export function diffMixStates(a: MixState, b: MixState): string[] {
+  return listMixChanges(a, b).map((change) => change.text);
+}
+
+function diffList(
+  out: MixChange[],
+  scope: MixChangeScope,
+  before: ReadonlyArray<TrackState | BusState>,
+  after: ReadonlyArray<TrackState | BusState>,
+  nameOf: (id: string) => string,
+): void {
+  const old = new Map(before.map((e) => [e.id, e]));
+  const kindWord = scope === 'track' ? 'track' : 'bus';
+  for (const entity of after) {
+    const prev = old.get(entity.id);
+    if (!prev) {
+      out.push({ kind: 'added', scope, id: entity.id, path: [], before: null, after: null, text: `Added ${kindWord} ${entity.name}` });
+      continue;
+    }
+    walkEntity(out, scope, entity.id, entity.name, prev as unknown as Entity, entity as unknown as Entity, nameOf);
+  }
+  const kept = new Set(after.map((e) => e.id));
+  for (const entity of before) {
+    if (!kept.has(entity.id)) {
+      out.push({ kind: 'removed', scope, id: entity.id, path: [], before: null, after: null, text: `Removed ${kindWord} ${entity.name}` });
+    }
+  }
+}
+
+function walkEntity(
+  out: MixChange[],
+  scope: MixChangeScope,
+  id: string | null,
+  label: string,
+  a: Entity,
+  b: Entity,
+  nameOf: (id: string) => string,
+): void {
+  const push = (path: string[], before: MixLeaf, after: MixLeaf, ctx: DescribeContext): void => {
+    out.push({ kind: 'param', scope, id, path, before, after, text: `${label}: ${describeParamChange(path, before, after, ctx)}` });
+  };
+  const visit = (path: string[], x: unknown, y: unknown): void => {
+    const key = path[path.length - 1];
+    if (key === 'id' || key === 'schemaVersion') return;
+    if (key === 'sends' && Array.isArray(x) && Array.isArray(y)) {
+      diffSends(out, scope, id, label, x as SendState[], y as SendState[], path, nameOf, visit);
+      return;
+    }
+    if (isLeaf(x) && isLeaf(y)) {
+      if (x === y) return;
+      push(path, x, y, { nameOf, bandFreq: bandFreqAt(b, path) });
+      return;
+    }
+    if (isObject(x) && isObject(y)) {
+      if (key === 'stem' || key === 'effect') {
+        // Replacing a stem or switching effect type is one change, not a list of leaves.
+        if (key === 'effect' && x.type === y.type) {
+          for (const k of unionKeys(x, y)) visit([...path, k], x[k], y[k]);
+          return;
+        }
+        if (key === 'stem' && x.key === y.key) return;
+      } else {
+        for (const k of unionKeys(x, y)) visit([...path, k], x[k], y[k]);
+        return;
+      }
+    }
+    if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
+      x.forEach((item, i) => visit([...path, String(i)], item, y[i]));
+      return;
+    }
+    // Shape changed (null <-> object, stem replaced, effect type switched): one summary line.
+    push(path, summarise(key, x), summarise(key, y), { nameOf });
+  };
+  for (const k of unionKeys(a, b)) visit([k], a[k], b[k]);
+}
+
+function diffSends(
+  out: MixChange[],
+  scope: MixChangeScope,
+  id: string | null,
+  label: string,
+  a: SendState[],
+  b: SendState[],
+  path: string[],
+  nameOf: (id: string) => string,
+  visit: (path: string[], x: unknown, y: unknown) => void,
+): void {
+  const old = new Map(a.map((s) => [s.bus, s]));
+  for (const send of b) {
+    const prev = old.get(send.bus);
+    if (!prev) {
+      out.push({ kind: 'added', scope, id, path: [...path, send.bus], before: null, after: null, text: `${label}: send to ${nameOf(send.bus)} added` });
+      continue;
+    }
+    for (const k of ['level', 'pre', 'on'] as const) visit([...path, send.bus, k], prev[k], send[k]);
+  }
+  const kept = new Set(b.map((s) => s.bus));
+  for (const send of a) {
+    if (!kept.has(send.bus)) {
+      out.push({ kind: 'removed', scope, id, path: [...path, send.bus], before: null, after: null, text: `${label}: send to ${nameOf(send.bus)} removed` });
+    }
+  }
+}
+
+function bandFreqAt(entity: Entity, path: string[]): number | undefined {
+  if (path[0] !== 'eq' || path[1] !== 'bands') return undefined;
+  const eq = entity.eq as { bands?: Array<{ freq?: unknown }> } | undefined;
+  const freq = eq?.bands?.[Number(path[2])]?.freq;
+  return typeof freq === 'number' ? freq : undefined;
+}
+
+function summarise(key: string | undefined, value: unknown): MixLeaf {
+  if (isLeaf(value)) return value;
+  if (isObject(value)) {
+    if (key === 'stem' && typeof value.fileName === 'string') return value.fileName;
+    if (typeof value.type === 'string') return value.type;
+  }
+  return Array.isArray(value) ? `${value.length} items` : 'changed';
+}
+
+function isLeaf(value: unknown): value is MixLeaf {
+  return value === null || ['number', 'boolean', 'string'].includes(typeof value);
+}
+
+function isObject(value: unknown): value is Entity {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function unionKeys(a: Entity, b: Entity): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])];
+}
