@@ -1,0 +1,169 @@
+import type { Decibels, Hz, Id, Ratio, Seconds, StemRef } from '../model/MixState.ts';
+
+/**
+ * A MixPlan is the audio graph of one mix state: every node the browser engine creates and
+ * the server bake runs, every connection, every parameter in the unit the realising node
+ * takes. It is plain data (JSON-safe), built by the pure `buildMixPlan(state)`, and it is
+ * the single source of truth both sides realise:
+ *
+ * - `nodes` are in a topological order with a deterministic tie-break: a block-based
+ *   runner can process them front to back in one pass per block (no cycles exist).
+ * - Each node's input `0` sums every edge into it, in `edges` order. Before summing, a
+ *   source signal is up/down-mixed to the node's `channels` by the Web Audio "speakers"
+ *   rules (mono -> stereo copies M to L and R; stereo -> mono is 0.5·(L+R)). Input `1` is
+ *   the compressor's sidechain (detector) input and is mixed the same way.
+ * - Topology (which nodes and edges exist) depends only on tracks, buses, stems' channel
+ *   counts, routing (outputs, send targets, pre/post, sidechain keys) and bus effect
+ *   types. Everything else (levels, mute/solo, on/off, EQ) only changes parameters, so
+ *   the engine applies such changes as ramps without rebuilding the graph.
+ * - `bypass: true` on a processor means: output = input delayed by the kernel's
+ *   `latencyFrames` (use {@link createPlanProcessor}, which does exactly that). Bypass
+ *   therefore never shifts time, and because every track strip carries the same
+ *   processors, every track reaches its bus with the same latency: no parallel path
+ *   needs extra compensation delay. Sidechain keys are tapped before any processor with
+ *   latency (post-EQ, pre-compressor), so they line up with the compressed signal.
+ * - Mute and solo are already resolved into the `gain` of the `mute` and `send` gain
+ *   nodes (0 or 1 factor), so the engine and the bake cannot disagree about who is heard.
+ */
+export interface MixPlan {
+  /** Plan format version; bumped when node kinds or semantics change. */
+  version: typeof MIX_PLAN_VERSION;
+  sampleRate: number;
+  nodes: PlanNode[];
+  edges: PlanEdge[];
+  /** Length of the longest stem in frames at `sampleRate` (0 without stems). */
+  frames: number;
+}
+
+/** Current {@link MixPlan.version}. */
+export const MIX_PLAN_VERSION = 1 as const;
+
+/** Stable node id: `<owner kind>:<owner id>:<role>` (e.g. `track:t1:fader`, `master::limiter`). */
+export type PlanNodeId = string;
+
+/** A signal connection. `input` 1 is the sidechain input of a compressor node. */
+export interface PlanEdge {
+  from: PlanNodeId;
+  to: PlanNodeId;
+  input: 0 | 1;
+}
+
+/** What a node belongs to: a track strip, a bus strip or the master section. */
+export interface PlanOwner {
+  kind: 'track' | 'bus' | 'master';
+  /** Track or bus id; '' for the master. */
+  id: Id;
+}
+
+interface PlanNodeBase {
+  id: PlanNodeId;
+  owner: PlanOwner;
+  /** Role within the strip, e.g. 'trim', 'hpf', 'eq2', 'comp', 'fader', 'send:<busId>'. */
+  role: string;
+  /** Channel count of the node's output (and of its input after up/down-mixing). */
+  channels: 1 | 2;
+}
+
+/** Plays a track's stem from the transport position; silent when `stem` is null. */
+export interface SourcePlanNode extends PlanNodeBase {
+  kind: 'source';
+  trackId: Id;
+  stem: StemRef | null;
+}
+
+/** Multiplies by a linear gain (negative = polarity inverted). Web Audio GainNode math. */
+export interface GainPlanNode extends PlanNodeBase {
+  kind: 'gain';
+  /** Linear amplitude factor. */
+  gain: number;
+}
+
+/** Web Audio BiquadFilterNode filter types used by the plan. */
+export type PlanBiquadType = 'lowpass' | 'highpass' | 'peaking' | 'lowshelf' | 'highshelf' | 'notch' | 'bandpass';
+
+/**
+ * One Web Audio spec biquad. `q` is the BiquadFilterNode `Q` AudioParam value: for
+ * lowpass/highpass it is in dB (spec), so the plan converts the model's linear Q with
+ * 20·log10(q); for the other types it is the linear Q. `gain` is in dB.
+ */
+export interface BiquadPlanNode extends PlanNodeBase {
+  kind: 'biquad';
+  type: PlanBiquadType;
+  frequency: Hz;
+  q: number;
+  gain: Decibels;
+  /** Off: the signal passes unchanged (the engine realises a 0 dB peaking filter). */
+  bypass: boolean;
+}
+
+/** Web Audio StereoPannerNode (equal-power; mono and stereo input laws). Output is stereo. */
+export interface PannerPlanNode extends PlanNodeBase {
+  kind: 'panner';
+  /** -1 hard left .. +1 hard right. */
+  pan: number;
+}
+
+/** Parameters of a compressor kernel (track compressor and master glue). */
+export interface CompressorPlanParams {
+  threshold: Decibels;
+  ratio: Ratio;
+  attack: Seconds;
+  release: Seconds;
+  knee: Decibels;
+  makeup: Decibels;
+}
+
+export interface SaturationPlanParams {
+  drive: Decibels;
+  mix: Ratio;
+}
+
+export interface LimiterPlanParams {
+  ceiling: Decibels;
+  release: Seconds;
+}
+
+export interface ReverbPlanParams {
+  decay: Seconds;
+  preDelay: Seconds;
+  damping: Hz;
+}
+
+export interface DelayPlanParams {
+  time: Seconds;
+  feedback: Ratio;
+  damping: Hz;
+}
+
+/** Parameters of each worklet-realised processor kind. */
+export interface ProcessorParamsByKind {
+  compressor: CompressorPlanParams;
+  saturation: SaturationPlanParams;
+  limiter: LimiterPlanParams;
+  reverb: ReverbPlanParams;
+  delay: DelayPlanParams;
+}
+
+export type ProcessorKind = keyof ProcessorParamsByKind;
+
+/** Kinds realised by an AudioWorklet around a shared/dsp kernel (and by the kernel in the bake). */
+export const PROCESSOR_KINDS = ['compressor', 'saturation', 'limiter', 'reverb', 'delay'] as const satisfies readonly ProcessorKind[];
+
+/** A shared/dsp kernel. `sidechain` says whether input 1 carries a key signal. */
+export type ProcessorPlanNode = {
+  [K in ProcessorKind]: PlanNodeBase & {
+    kind: K;
+    params: ProcessorParamsByKind[K];
+    bypass: boolean;
+    /** Only compressors: true when input 1 is fed by another track's key. */
+    sidechain: boolean;
+  };
+}[ProcessorKind];
+
+/** The hardware / file output: the master limiter feeds it. */
+export interface OutputPlanNode extends PlanNodeBase {
+  kind: 'output';
+}
+
+export type PlanNode = SourcePlanNode | GainPlanNode | BiquadPlanNode | PannerPlanNode | ProcessorPlanNode | OutputPlanNode;
+export type PlanNodeKind = PlanNode['kind'];

@@ -1,0 +1,135 @@
+import type { EqBandState, Id, MixState, OutputTarget, PassFilterState } from '../model/MixState.ts';
+import { dbToGain } from '../dsp/decibels.ts';
+import { computeAudibility } from './computeAudibility.ts';
+import { MIX_PLAN_VERSION } from './MixPlan.ts';
+import type { BiquadPlanNode, MixPlan, PlanEdge, PlanNode, PlanNodeId, PlanOwner } from './MixPlan.ts';
+import { planNodeId } from './planNodeId.ts';
+import { resolveRouting } from './resolveRouting.ts';
+import { sortPlanNodes } from './sortPlanNodes.ts';
+
+/** A node before the builder gives it an id, owner and (by default) the strip's channels. */
+type NodeSpec = PlanNode extends infer N ? (N extends PlanNode ? Omit<N, 'id' | 'owner' | 'channels'> & { channels?: 1 | 2 } : never) : never;
+
+const MASTER: PlanOwner = { kind: 'master', id: '' };
+
+/** Id of the node every strip routed to `target` feeds. */
+export function inputNodeId(target: OutputTarget): PlanNodeId {
+  return target === 'master' ? planNodeId(MASTER, 'fader') : planNodeId({ kind: 'bus', id: target }, 'in');
+}
+
+/**
+ * Builds the audio graph of a mix state. Pure and deterministic: equal states give
+ * deep-equal plans, with nodes in a stable topological order.
+ *
+ * Track strip: source -> trim (with polarity) -> hpf -> lpf -> eq0..eq3 -> comp -> sat ->
+ * fader -> pan -> mute -> (group bus | master). The compressor's sidechain (input 1) is the
+ * key track's `eq3` output: post-EQ, pre-compressor, pre-fader and independent of the
+ * key's mute/solo, so a muted "ghost kick" still ducks the bass and no key path can form
+ * a cycle. Pre-fader sends tap `sat`, post-fader sends tap `fader` (before pan).
+ *
+ * Bus strip: in -> [effect, aux only] -> fader -> pan -> mute -> (group | master); group
+ * pre-fader sends tap `in`, post-fader sends tap `fader`.
+ *
+ * Master: fader (sums everything) -> glue (compressor) -> limiter -> out.
+ */
+export function buildMixPlan(state: MixState): MixPlan {
+  const routing = resolveRouting(state);
+  const audible = computeAudibility(state, routing);
+  const nodes: PlanNode[] = [];
+  const edges: PlanEdge[] = [];
+  const trackIds = new Set(state.tracks.map((t) => t.id));
+  let frames = 0;
+
+  const chainOf = (owner: PlanOwner, channels: 1 | 2) => {
+    let prev: PlanNodeId | null = null;
+    return (node: NodeSpec): PlanNodeId => {
+      const id = planNodeId(owner, node.role);
+      nodes.push({ ...node, id, owner, channels: node.channels ?? channels } as unknown as PlanNode);
+      if (prev !== null) edges.push({ from: prev, to: id, input: 0 });
+      prev = id;
+      return id;
+    };
+  };
+
+  for (const track of state.tracks) {
+    const owner: PlanOwner = { kind: 'track', id: track.id };
+    const channels: 1 | 2 = track.stem !== null && track.stem.channels >= 2 ? 2 : 1;
+    if (track.stem) frames = Math.max(frames, Math.round((track.stem.frames * state.session.sampleRate) / track.stem.sampleRate));
+    const add = chainOf(owner, channels);
+    add({ kind: 'source', role: 'source', trackId: track.id, stem: track.stem });
+    add({ kind: 'gain', role: 'trim', gain: (track.polarity ? -1 : 1) * dbToGain(track.trim) });
+    add(passFilter('hpf', 'highpass', track.eq.hpf));
+    add(passFilter('lpf', 'lowpass', track.eq.lpf));
+    track.eq.bands.forEach((band, i) => add(eqBand(`eq${i}`, band)));
+    const c = track.comp;
+    const key = c.sidechain !== null && c.sidechain !== track.id && trackIds.has(c.sidechain) ? c.sidechain : null;
+    const comp = add({
+      kind: 'compressor',
+      role: 'comp',
+      params: { threshold: c.threshold, ratio: c.ratio, attack: c.attack, release: c.release, knee: c.knee, makeup: c.makeup },
+      bypass: !c.on,
+      sidechain: key !== null,
+    });
+    if (key !== null) edges.push({ from: planNodeId({ kind: 'track', id: key }, 'eq3'), to: comp, input: 1 });
+    add({ kind: 'saturation', role: 'sat', params: { drive: track.sat.drive, mix: track.sat.mix }, bypass: !track.sat.on || track.sat.mix <= 0, sidechain: false });
+    add({ kind: 'gain', role: 'fader', gain: dbToGain(track.gain) });
+    add({ kind: 'panner', role: 'pan', pan: track.pan, channels: 2 });
+    const mute = add({ kind: 'gain', role: 'mute', gain: audible.strip(track.id) ? 1 : 0, channels: 2 });
+    edges.push({ from: mute, to: inputNodeId(routing.output.get(track.id) ?? 'master'), input: 0 });
+  }
+
+  for (const bus of state.buses) {
+    const owner: PlanOwner = { kind: 'bus', id: bus.id };
+    const add = chainOf(owner, 2);
+    add({ kind: 'gain', role: 'in', gain: 1 });
+    if (bus.kind === 'aux' && bus.effect !== null) {
+      const fx = bus.effect;
+      if (fx.type === 'reverb') {
+        add({ kind: 'reverb', role: 'fx', params: { decay: fx.decay, preDelay: fx.preDelay, damping: fx.damping }, bypass: false, sidechain: false });
+      } else {
+        add({ kind: 'delay', role: 'fx', params: { time: fx.time, feedback: fx.feedback, damping: fx.damping }, bypass: false, sidechain: false });
+      }
+    }
+    add({ kind: 'gain', role: 'fader', gain: dbToGain(bus.gain) });
+    add({ kind: 'panner', role: 'pan', pan: bus.pan });
+    const mute = add({ kind: 'gain', role: 'mute', gain: audible.strip(bus.id) ? 1 : 0 });
+    edges.push({ from: mute, to: inputNodeId(routing.output.get(bus.id) ?? 'master'), input: 0 });
+  }
+
+  const channelsOf = (kind: 'track' | 'bus', id: Id): 1 | 2 => nodes.find((n) => n.id === planNodeId({ kind, id }, 'fader'))?.channels ?? 2;
+  for (const send of routing.sends) {
+    const owner: PlanOwner = { kind: send.from.kind, id: send.from.id };
+    const tap = planNodeId(owner, send.pre ? (send.from.kind === 'track' ? 'sat' : 'in') : 'fader');
+    const id = planNodeId(owner, `send:${send.bus}`);
+    nodes.push({ kind: 'gain', id, owner, role: `send:${send.bus}`, channels: channelsOf(send.from.kind, send.from.id), gain: audible.send(send) ? dbToGain(send.level) : 0 });
+    edges.push({ from: tap, to: id, input: 0 }, { from: id, to: inputNodeId(send.bus), input: 0 });
+  }
+
+  const m = state.master;
+  const add = chainOf(MASTER, 2);
+  add({ kind: 'gain', role: 'fader', gain: dbToGain(m.gain) });
+  const g = m.glue;
+  add({
+    kind: 'compressor',
+    role: 'glue',
+    params: { threshold: g.threshold, ratio: g.ratio, attack: g.attack, release: g.release, knee: g.knee, makeup: g.makeup },
+    bypass: !g.on,
+    sidechain: false,
+  });
+  add({ kind: 'limiter', role: 'limiter', params: { ceiling: m.limiter.ceiling, release: m.limiter.release }, bypass: !m.limiter.on, sidechain: false });
+  add({ kind: 'output', role: 'out' });
+
+  const sorted = sortPlanNodes(nodes, edges);
+  return { version: MIX_PLAN_VERSION, sampleRate: state.session.sampleRate, nodes: sorted.nodes, edges: sorted.edges, frames };
+}
+
+function passFilter(role: string, type: 'highpass' | 'lowpass', f: PassFilterState): NodeSpec & Pick<BiquadPlanNode, 'kind'> {
+  // The spec's lowpass/highpass Q is a resonance in dB; the model stores a linear Q.
+  return { kind: 'biquad', role, type, frequency: f.freq, q: 20 * Math.log10(Math.max(f.q, 1e-4)), gain: 0, bypass: !f.on };
+}
+
+function eqBand(role: string, b: EqBandState): NodeSpec & Pick<BiquadPlanNode, 'kind'> {
+  // A band at 0 dB is flat for the gain-bearing types: skip it (notch and bandpass ignore gain).
+  const flat = b.gain === 0 && (b.type === 'peaking' || b.type === 'lowshelf' || b.type === 'highshelf');
+  return { kind: 'biquad', role, type: b.type, frequency: b.freq, q: b.q, gain: b.gain, bypass: !b.on || flat };
+}
