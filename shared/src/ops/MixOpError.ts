@@ -1,0 +1,35 @@
+/** Why an op refused to write. Stable strings: the UI maps them to messages and the server to HTTP/socket errors. */
+export const MIX_OP_ERROR_CODES = [
+  'not-initialised',
+  'unknown-track',
+  'unknown-bus',
+  'unknown-param',
+  'wrong-type',
+  'not-finite',
+  'invalid-value',
+  'invalid-target',
+  'would-create-cycle',
+  'invalid-state',
+  'schema-too-new',
+] as const;
+export type MixOpErrorCode = (typeof MIX_OP_ERROR_CODES)[number];
+
+/**
+ * The one error type of shared/ops. Thrown before anything is written, so a refused op
+ * leaves the document unchanged. The message is meant for the user ("Track abc no longer
+ * exists"), the code for programs.
+ */
+export class MixOpError extends Error {
+  readonly code: MixOpErrorCode;
+
+  constructor(code: MixOpErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MixOpError';
+    this.code = code;
+  }
+}
+
+/** Type guard usable across module copies (checks the shape, not the prototype). */
+export function isMixOpError(value: unknown): value is MixOpError {
+  return value instanceof Error && value.name === 'MixOpError' && typeof (value as MixOpError).code === 'string';
+}
