@@ -42,6 +42,23 @@ export class LinearRamp {
     this.steps = Math.max(1, frames);
   }
 
+  /**
+   * The value `k` samples ahead (k >= 1) without advancing: lets several channels, processed
+   * one after another, see the same per-sample values as `next()` would give.
+   */
+  peek(k: number): number {
+    const step = this.step + k;
+    if (step >= this.steps) return this.target;
+    return this.start + ((this.target - this.start) * step) / this.steps;
+  }
+
+  /** Advance `k` samples at once. */
+  skip(k: number): void {
+    if (this.step >= this.steps) return;
+    this.step = Math.min(this.steps, this.step + k);
+    this.value = this.step === this.steps ? this.target : this.start + ((this.target - this.start) * this.step) / this.steps;
+  }
+
   /** Advance one sample and return the value for that sample. */
   next(): number {
     if (this.step < this.steps) {

@@ -61,3 +61,19 @@ export function maxDiff(a: Float32Array[], b: Float32Array[]): number {
   }
   return d;
 }
+
+/**
+ * Amplitude of the `freq` Hz component of x[from..from+n) (single-bin DFT; exact when the
+ * window holds a whole number of periods).
+ */
+export function toneAmplitude(x: Float32Array, freq: number, sampleRate: number, from: number, n: number): number {
+  let re = 0;
+  let im = 0;
+  const w = (2 * Math.PI * freq) / sampleRate;
+  for (let i = 0; i < n; i++) {
+    const v = x[from + i]!;
+    re += v * Math.cos(w * i);
+    im -= v * Math.sin(w * i);
+  }
+  return (2 * Math.hypot(re, im)) / n;
+}

@@ -1,0 +1,85 @@
+import { kaiserLowpass } from './kaiserLowpass.ts';
+
+/**
+ * One channel of 4x oversampling with a linear-phase polyphase FIR of `taps` = 4k + 1 taps
+ * (Kaiser, cutoff at the base-rate Nyquist). `up` turns one base-rate sample into four
+ * high-rate samples; `down` filters four high-rate samples and returns one base-rate
+ * sample. Round trip (up then down) delays by (taps − 1)/4 base samples exactly, which is
+ * why taps = 4k + 1. State is plain typed arrays, nothing is allocated per sample.
+ */
+export class Oversampler4x {
+  /** Base-rate delay of `up` followed by `down`. */
+  readonly roundTripLatency: number;
+  /** Base-rate delay of `up` alone (its high-rate delay is 4× this). */
+  readonly upLatency: number;
+  private readonly taps: number;
+  private readonly perPhase: number;
+  /** Polyphase up coefficients, phase-major, ×4 for zero-stuffing gain. */
+  private readonly upCoef: Float64Array;
+  private readonly downCoef: Float64Array;
+  /** Doubled ring buffers so a window is always contiguous. */
+  private readonly xHist: Float64Array;
+  private xPos = 0;
+  private readonly wHist: Float64Array;
+  private wPos = 0;
+
+  constructor(taps: number, beta: number, cutoff = 0.125) {
+    if ((taps - 1) % 4 !== 0) throw new Error('Oversampler4x taps must be 4k + 1');
+    this.taps = taps;
+    this.roundTripLatency = (taps - 1) / 4;
+    this.upLatency = (taps - 1) / 8;
+    const h = kaiserLowpass(taps, cutoff, beta);
+    this.perPhase = Math.ceil(taps / 4);
+    this.upCoef = new Float64Array(4 * this.perPhase);
+    for (let p = 0; p < 4; p++) for (let k = 0; k < this.perPhase; k++) this.upCoef[p * this.perPhase + k] = p + 4 * k < taps ? 4 * h[p + 4 * k]! : 0;
+    this.downCoef = h;
+    this.xHist = new Float64Array(2 * this.perPhase);
+    this.wHist = new Float64Array(2 * taps);
+  }
+
+  reset(): void {
+    this.xHist.fill(0);
+    this.wHist.fill(0);
+    this.xPos = 0;
+    this.wPos = 0;
+  }
+
+  /** Push one base-rate sample; writes four high-rate samples to out[o..o+3]. */
+  up(x: number, out: Float64Array, o: number): void {
+    const K = this.perPhase;
+    const hist = this.xHist;
+    let pos = this.xPos - 1;
+    if (pos < 0) pos += K;
+    hist[pos] = x;
+    hist[pos + K] = x;
+    this.xPos = pos;
+    const c = this.upCoef;
+    for (let p = 0; p < 4; p++) {
+      let acc = 0;
+      const base = p * K;
+      for (let k = 0; k < K; k++) acc += c[base + k]! * hist[pos + k]!;
+      out[o + p] = acc;
+    }
+  }
+
+  /** Push four high-rate samples w[o..o+3]; returns the base-rate output sample. */
+  down(w: Float64Array, o: number): number {
+    const N = this.taps;
+    const hist = this.wHist;
+    const h = this.downCoef;
+    let pos = this.wPos;
+    // The output sample is aligned with the first of the four (high-rate phase 0).
+    pos = pos - 1 < 0 ? pos - 1 + N : pos - 1;
+    hist[pos] = w[o]!;
+    hist[pos + N] = w[o]!;
+    let acc = 0;
+    for (let j = 0; j < N; j++) acc += h[j]! * hist[pos + j]!;
+    for (let p = 1; p < 4; p++) {
+      pos = pos - 1 < 0 ? pos - 1 + N : pos - 1;
+      hist[pos] = w[o + p]!;
+      hist[pos + N] = w[o + p]!;
+    }
+    this.wPos = pos;
+    return acc;
+  }
+}

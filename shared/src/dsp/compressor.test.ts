@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { CompressorProcessor, compressorCurve, type CompressorParams } from './compressor.ts';
+import { DspParamError } from './DspParamError.ts';
+import { seededNoise } from './renderInChromium.testkit.ts';
+import { maxDiff, renderBlocks, sine } from './testSignals.testkit.ts';
+
+const SR = 48000;
+const db = (x: number) => 20 * Math.log10(x);
+
+/** A square wave: |x| is constant, so a peak detector sees a steady level. */
+function square(frames: number, freq: number, amp: number): Float32Array {
+  const out = new Float32Array(frames);
+  const half = SR / freq / 2;
+  for (let i = 0; i < frames; i++) out[i] = Math.floor(i / half) % 2 === 0 ? amp : -amp;
+  return out;
+}
+
+function comp(p: Partial<CompressorParams>): () => CompressorProcessor {
+  return () => {
+    const c = new CompressorProcessor(SR);
+    c.setParams(p);
+    return c;
+  };
+}
+
+describe('compressor static curve', () => {
+  for (const detector of ['peak', 'rms'] as const) {
+    it(`${detector}: steady-state output level matches threshold/ratio/knee/makeup within 0.1 dB`, () => {
+      const p = { threshold: -18, ratio: 4, knee: 8, makeup: 3, attack: 0.002, release: 0.05, detector };
+      for (const level of [-40, -25, -21, -18, -15, -10, -3, 0]) {
+        const amp = Math.pow(10, level / 20);
+        const x = square(SR, 100, amp);
+        const [y] = renderBlocks(comp(p), [x, x], 128);
+        // Steady state: last 10 ms.
+        let peak = 0;
+        for (let i = SR - 480; i < SR; i++) peak = Math.max(peak, Math.abs(y![i]!));
+        const measured = db(peak);
+        const expected = compressorCurve(level, -18, 4, 8) + 3;
+        console.log(`${detector} in ${level} dB -> out ${measured.toFixed(3)} dB (curve ${expected.toFixed(3)})`);
+        expect(Math.abs(measured - expected)).toBeLessThan(0.1);
+      }
+    });
+  }
+
+  it('the curve itself: identity below the knee, 1/ratio above, continuous through the knee', () => {
+    expect(compressorCurve(-40, -20, 4, 6)).toBe(-40);
+    expect(compressorCurve(0, -20, 4, 6)).toBeCloseTo(-15, 10);
+    expect(compressorCurve(-23, -20, 4, 6)).toBeCloseTo(-23, 10);
+    expect(compressorCurve(-17, -20, 4, 6)).toBeCloseTo(-20 + 3 / 4, 10);
+    expect(compressorCurve(-20, -20, 4, 6)).toBeCloseTo(-20 - 0.75 * 9 / 12, 10);
+  });
+});
+
+describe('compressor time constants (63.2 % of a step)', () => {
+  it('attack and release measured on a level step match the set τ within 2 %', () => {
+    const attack = 0.01;
+    const release = 0.08;
+    const n = SR;
+    const x = new Float32Array(n);
+    // -40 dB (below threshold) for 0.1 s, then 0 dB for 0.4 s, then -40 dB again.
+    for (let i = 0; i < n; i++) x[i] = i >= 4800 && i < 24000 ? 1 : 0.01;
+    const [y] = renderBlocks(comp({ threshold: -20, ratio: 4, knee: 0, makeup: 0, attack, release }), [x], 128);
+    const grDb = (i: number) => -db(y![i]! / x[i]!);
+    const full = 15; // (0 - -20) * (1 - 1/4)
+    const tAttack = (() => {
+      for (let i = 4800; i < 24000; i++) if (grDb(i) >= full * (1 - Math.exp(-1))) return (i - 4800 + 1) / SR;
+      return NaN;
+    })();
+    expect(grDb(23999)).toBeCloseTo(full, 3);
+    const tRelease = (() => {
+      for (let i = 24000; i < n; i++) if (grDb(i) <= full * Math.exp(-1)) return (i - 24000 + 1) / SR;
+      return NaN;
+    })();
+    console.log(`attack τ set ${attack * 1000} ms measured ${(tAttack * 1000).toFixed(3)} ms; release τ set ${release * 1000} ms measured ${(tRelease * 1000).toFixed(3)} ms`);
+    expect(Math.abs(tAttack - attack) / attack).toBeLessThan(0.02);
+    expect(Math.abs(tRelease - release) / release).toBeLessThan(0.02);
+  });
+});
+
+describe('compressor sidechain, linking, determinism', () => {
+  it('an external sidechain (kick) ducks the bass; without it the bass is untouched', () => {
+    const bass = sine(SR, 55, 0.1, SR); // -20 dBFS, below threshold
+    const kick = new Float32Array(SR);
+    for (let i = 0; i < SR; i++) kick[i] = i % 24000 < 2400 ? 0.9 * Math.sin((2 * Math.PI * 60 * i) / SR) : 0;
+    const p = { threshold: -24, ratio: 10, knee: 0, attack: 0.001, release: 0.05 };
+    const [ducked] = renderBlocks(comp(p), [bass], 128, 1, [kick, kick]);
+    const [selfOnly] = renderBlocks(comp({ ...p, threshold: -6 }), [bass], 128, 1);
+    let minRatio = 1;
+    for (let i = 200; i < 2400; i++) if (Math.abs(bass[i]!) > 0.05) minRatio = Math.min(minRatio, Math.abs(ducked![i]! / bass[i]!));
+    console.log(`bass ducked by ${(-db(minRatio)).toFixed(1)} dB under the kick`);
+    expect(-db(minRatio)).toBeGreaterThan(12);
+    expect(maxDiff([selfOnly!], [bass])).toBe(0);
+  });
+
+  it('stereo-linked: a loud left channel reduces the right by the same gain', () => {
+    const l = square(SR / 4, 100, 1);
+    const r = square(SR / 4, 100, 0.01);
+    const [yl, yr] = renderBlocks(comp({ threshold: -20, ratio: 4 }), [l, r], 128);
+    expect(yl![SR / 4 - 1]! / l[SR / 4 - 1]!).toBeCloseTo(yr![SR / 4 - 1]! / r[SR / 4 - 1]!, 5);
+  });
+
+  it('is block-size independent (128 vs 4096) with a parameter change at the same sample', () => {
+    const x = [seededNoise(SR, 0.9, 1), seededNoise(SR, 0.9, 2)];
+    const render = (block: number) => {
+      const c = new CompressorProcessor(SR);
+      c.setParams({ threshold: -20, ratio: 6, detector: 'rms' });
+      const outs = [new Float32Array(SR), new Float32Array(SR)];
+      for (let i = 0; i < SR; i += block) {
+        if (i === 12288) c.setParams({ threshold: -10, makeup: 4 });
+        const n = Math.min(block, SR - i);
+        c.process(x.map((ch) => ch.subarray(i, i + n)), outs.map((ch) => ch.subarray(i, i + n)), n);
+      }
+      return outs;
+    };
+    expect(maxDiff(render(128), render(4096))).toBe(0);
+  });
+
+  it('reports gain reduction for meters and refuses NaN', () => {
+    const c = new CompressorProcessor(SR);
+    c.setParams({ threshold: -20, ratio: 4, knee: 0 });
+    const x = square(SR / 2, 100, 1);
+    c.process([x], [new Float32Array(x.length)], x.length);
+    expect(c.takeGainReductionPeak()).toBeCloseTo(15, 2);
+    expect(() => c.setParams({ ratio: NaN })).toThrow(DspParamError);
+    expect(c.getParams().ratio).toBe(4);
+  });
+});
