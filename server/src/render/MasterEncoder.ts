@@ -1,0 +1,28 @@
+/**
+ * One output format's encoder, fed the float master block by block. Returned byte arrays
+ * are owned by the caller (copies), written to the sink in order.
+ */
+export interface MasterEncoder {
+  /** Encodes one planar block. */
+  encode(block: readonly Float32Array[], frames: number): Uint8Array[];
+  /** Flushes the tail. */
+  finish(): Uint8Array[];
+  /**
+   * Header bytes known only at the end (FLAC's MD5 and frame sizes), written over the
+   * already-written file at `offset` before it is hashed. Empty for formats that need none.
+   */
+  headerPatches(): { offset: number; bytes: Uint8Array }[];
+  /** Frees wasm memory; safe to call twice and after a failure. */
+  dispose(): void;
+}
+
+export interface MasterEncoderOptions {
+  sampleRate: number;
+  channels: number;
+  /** Exact length of the master, known from the plan before the first block. */
+  totalFrames: number;
+  /** Largest block the bake will feed (sizes scratch buffers once). */
+  maxBlockFrames: number;
+  /** Dither seed (deterministic by default). */
+  ditherSeed?: number;
+}

@@ -1,0 +1,29 @@
+/**
+ * Where the bake reads stems from. Injected, so the same bake reads S3 in the server, a
+ * folder in the CLI and bench, and the tests can use either. A stem is read once, front
+ * to back, block by block: memory does not grow with song length.
+ */
+export interface StemInfo {
+  channels: number;
+  sampleRate: number;
+  /** Length in sample frames, from the stem's header. The stream must deliver exactly this. */
+  frames: number;
+}
+
+export interface StemStream extends StemInfo {
+  /**
+   * Planar blocks (one Float32Array per channel, any block length). Ends after exactly
+   * `frames` frames, or throws a BakeError ('stem-truncated', 'stem-corrupt'): never a gap.
+   */
+  blocks: AsyncIterable<Float32Array[]>;
+  /** Releases the underlying file handle or HTTP body early (cancel, error elsewhere). */
+  close(): Promise<void>;
+}
+
+export interface StemSource {
+  /**
+   * Opens the stem stored under `key`. Rejects with BakeError 'stem-missing' when there is
+   * no such object, 'stem-format'/'stem-corrupt' when it is not audio we can stream.
+   */
+  open(key: string, signal: AbortSignal): Promise<StemStream>;
+}

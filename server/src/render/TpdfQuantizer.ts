@@ -1,0 +1,45 @@
+/**
+ * Float master -> signed integers at `bits`, with TPDF dither of +-1 LSB (the sum of two
+ * independent uniform values): it decorrelates the requantisation error from the music so
+ * fades end in smooth noise, not distortion. The noise generator is seeded, so the same
+ * plan bakes to the same bytes and the same content hash every time.
+ */
+export class TpdfQuantizer {
+  readonly bits: number;
+  private readonly scale: number;
+  private readonly max: number;
+  private readonly min: number;
+  private state: number;
+
+  constructor(bits: number, seed = 0x9e3779b9) {
+    this.bits = bits;
+    this.scale = 2 ** (bits - 1);
+    this.max = this.scale - 1;
+    this.min = -this.scale;
+    this.state = seed >>> 0 || 1;
+  }
+
+  /** Interleaves `frames` frames of planar `channels` into `out` (length >= frames x channels). */
+  quantize(channels: readonly Float32Array[], frames: number, out: Int32Array): void {
+    const n = channels.length;
+    const { scale, max, min } = this;
+    let s = this.state;
+    for (let c = 0; c < n; c++) {
+      const src = channels[c]!;
+      for (let i = 0, j = c; i < frames; i++, j += n) {
+        // xorshift32 twice: two uniform values in [0, 1), their difference is triangular in (-1, 1) LSB.
+        s ^= s << 13;
+        s ^= s >>> 17;
+        s ^= s << 5;
+        const u1 = (s >>> 0) / 4294967296;
+        s ^= s << 13;
+        s ^= s >>> 17;
+        s ^= s << 5;
+        const u2 = (s >>> 0) / 4294967296;
+        const v = Math.round(src[i]! * scale + u1 - u2);
+        out[j] = v > max ? max : v < min ? min : v;
+      }
+    }
+    this.state = s;
+  }
+}

@@ -1,0 +1,93 @@
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { MixPlan } from '@mixroom/shared/plan';
+import { BakeError } from './BakeError.ts';
+import type { WorkerShare } from './partitionPlan.ts';
+import type { FromTrackWorker, ToTrackWorker } from './trackWorkerProtocol.ts';
+
+const ENTRY = new URL('./trackWorker.entry.mjs', import.meta.url);
+
+/** Default pool size: one worker per core; the main thread's share (buses, master, encoding) is small. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, os.availableParallelism());
+}
+
+interface Pending {
+  resolve: (r: { out: Float32Array; stems: Float32Array }) => void;
+  reject: (e: BakeError) => void;
+}
+
+/** One worker thread running a share of the track strips; replies come back in send order. */
+class TrackWorker {
+  private readonly worker: Worker;
+  private readonly pending: Pending[] = [];
+  private failure: BakeError | null = null;
+  private readyWaiter: { resolve: (l: number[]) => void; reject: (e: BakeError) => void } | null = null;
+
+  constructor(readonly share: WorkerShare) {
+    this.worker = new Worker(ENTRY);
+    this.worker.on('message', (msg: FromTrackWorker) => {
+      if (msg.type === 'ready') this.readyWaiter?.resolve(msg.latencyFrames);
+      else if (msg.type === 'block') this.pending.shift()?.resolve({ out: msg.out, stems: msg.stems });
+      else this.fail(new BakeError(msg.code, msg.message));
+    });
+    this.worker.on('error', (err) => this.fail(new BakeError('worker', `A bake worker crashed: ${err.message}`, { cause: err })));
+    this.worker.on('exit', (code) => {
+      if (code !== 0) this.fail(new BakeError('worker', `A bake worker exited with code ${code}.`));
+    });
+  }
+
+  init(plan: MixPlan, blockFrames: number): Promise<number[]> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.readyWaiter = { resolve, reject };
+      this.post({ type: 'init', plan, trackIds: this.share.trackIds, exports: this.share.exports, blockFrames });
+    });
+  }
+
+  process(index: number, frames: number, stems: Float32Array, spare: Float32Array | null): Promise<{ out: Float32Array; stems: Float32Array }> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.pending.push({ resolve, reject });
+      const transfer = [stems.buffer as ArrayBuffer, ...(spare ? [spare.buffer as ArrayBuffer] : [])];
+      this.post({ type: 'block', index, frames, stems, spare }, transfer);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.fail(new BakeError('cancelled', 'The bake was stopped.'));
+    await this.worker.terminate();
+  }
+
+  private post(msg: ToTrackWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(msg, transfer);
+  }
+
+  private fail(err: BakeError): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.readyWaiter?.reject(err);
+    for (const p of this.pending.splice(0)) p.reject(err);
+  }
+}
+
+/** The worker threads of one bake. Always `terminate()` it (finally), also after errors. */
+export class TrackWorkerPool {
+  private constructor(readonly workers: TrackWorker[]) {}
+
+  /** Spawns one worker per share and hands each its part of the plan; resolves with each share's export latencies. */
+  static async start(plan: MixPlan, shares: readonly WorkerShare[], blockFrames: number): Promise<{ pool: TrackWorkerPool; latencies: number[][] }> {
+    const pool = new TrackWorkerPool(shares.map((s) => new TrackWorker(s)));
+    try {
+      const latencies = await Promise.all(pool.workers.map((w) => w.init(plan, blockFrames)));
+      return { pool, latencies };
+    } catch (err) {
+      await pool.terminate();
+      throw err;
+    }
+  }
+
+  async terminate(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

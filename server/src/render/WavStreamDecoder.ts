@@ -1,0 +1,223 @@
+import { BakeError } from './BakeError.ts';
+import type { StemInfo } from './StemSource.ts';
+
+/** Sample encodings of a WAV data chunk that the bake streams. */
+type SampleFormat = 'pcm8' | 'pcm16' | 'pcm24' | 'pcm32' | 'float32' | 'float64';
+
+const WAVE_FORMAT_PCM = 1;
+const WAVE_FORMAT_IEEE_FLOAT = 3;
+const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
+/** Refuse absurd header chunks (a corrupt size field must not make us buffer gigabytes). */
+const MAX_HEADER_CHUNK = 1 << 20;
+
+export interface WavHeader extends StemInfo {
+  format: SampleFormat;
+  bytesPerFrame: number;
+}
+
+/**
+ * Incremental RIFF/WAVE parser: push byte chunks as they arrive from S3 or disk, get planar
+ * Float32 blocks out. Holds at most one partial frame plus the header in memory, so a
+ * four-hour stem costs the same as a four-second one. Integer PCM is scaled as Web Audio's
+ * decodeAudioData does (x / 2^(bits-1)) so browser and bake read the same numbers.
+ */
+export class WavStreamDecoder {
+  header: WavHeader | null = null;
+  private pending: Uint8Array = new Uint8Array(0);
+  private dataRemaining = 0;
+  private framesOut = 0;
+  private readonly label: string;
+
+  constructor(label: string) {
+    this.label = label;
+  }
+
+  /** Feeds bytes; returns the blocks they completed (possibly none). */
+  push(chunk: Uint8Array): Float32Array[][] {
+    let buf = this.pending.length === 0 ? chunk : concat(this.pending, chunk);
+    const out: Float32Array[][] = [];
+    if (this.header === null) {
+      const consumed = this.parseHeader(buf);
+      if (consumed < 0) {
+        this.pending = buf.slice();
+        return out;
+      }
+      buf = buf.subarray(consumed);
+    }
+    const header = this.header!;
+    const usable = Math.min(buf.length, this.dataRemaining);
+    const frames = Math.floor(usable / header.bytesPerFrame);
+    if (frames > 0) {
+      const bytes = frames * header.bytesPerFrame;
+      out.push(deinterleave(buf.subarray(0, bytes), header, frames));
+      this.dataRemaining -= bytes;
+      this.framesOut += frames;
+      buf = buf.subarray(bytes);
+    }
+    // Bytes after the data chunk (LIST/id3 trailers) are ignored; a partial frame waits.
+    this.pending = this.dataRemaining > 0 ? buf.slice(0, Math.min(buf.length, this.dataRemaining)) : new Uint8Array(0);
+    return out;
+  }
+
+  /** Call at end of input: throws unless the whole data chunk arrived. */
+  end(): void {
+    if (this.header === null) {
+      throw new BakeError('stem-corrupt', `${this.label}: not a WAV file (no complete RIFF/WAVE header with fmt and data chunks).`);
+    }
+    if (this.dataRemaining > 0) {
+      const seconds = (this.framesOut / this.header.sampleRate).toFixed(2);
+      throw new BakeError(
+        'stem-truncated',
+        `${this.label}: stem is truncated: it ends after ${this.framesOut} of ${this.header.frames} frames (${seconds} s).`,
+      );
+    }
+  }
+
+  /** Returns bytes consumed through the start of the data payload, or -1 if more input is needed. */
+  private parseHeader(buf: Uint8Array): number {
+    if (buf.length < 12) return -1;
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const riff = ascii(buf, 0);
+    if ((riff !== 'RIFF' && riff !== 'RF64') || ascii(buf, 8) !== 'WAVE') {
+      throw new BakeError('stem-format', `${this.label}: not a WAV file (expected RIFF/WAVE, found "${riff}").`);
+    }
+    let pos = 12;
+    let fmt: Omit<WavHeader, 'frames'> | null = null;
+    let ds64DataSize: number | null = null;
+    for (;;) {
+      if (buf.length < pos + 8) return -1;
+      const id = ascii(buf, pos);
+      const size = view.getUint32(pos + 4, true);
+      if (id === 'data') {
+        if (fmt === null) throw new BakeError('stem-corrupt', `${this.label}: WAV data chunk comes before its fmt chunk.`);
+        const dataBytes = size === 0xffffffff && ds64DataSize !== null ? ds64DataSize : size;
+        this.header = { ...fmt, frames: Math.floor(dataBytes / fmt.bytesPerFrame) };
+        this.dataRemaining = this.header.frames * fmt.bytesPerFrame;
+        return pos + 8;
+      }
+      if (size > MAX_HEADER_CHUNK) {
+        throw new BakeError('stem-corrupt', `${this.label}: WAV header chunk "${id}" claims ${size} bytes.`);
+      }
+      const padded = size + (size & 1);
+      if (buf.length < pos + 8 + padded) return -1;
+      if (id === 'fmt ') fmt = this.parseFmt(view, pos + 8, size);
+      if (id === 'ds64' && size >= 16) ds64DataSize = Number(view.getBigUint64(pos + 16, true));
+      pos += 8 + padded;
+    }
+  }
+
+  private parseFmt(view: DataView, at: number, size: number): Omit<WavHeader, 'frames'> {
+    if (size < 16) throw new BakeError('stem-corrupt', `${this.label}: WAV fmt chunk is too short.`);
+    let tag = view.getUint16(at, true);
+    const channels = view.getUint16(at + 2, true);
+    const sampleRate = view.getUint32(at + 4, true);
+    const blockAlign = view.getUint16(at + 12, true);
+    const bits = view.getUint16(at + 14, true);
+    if (tag === WAVE_FORMAT_EXTENSIBLE && size >= 40) tag = view.getUint16(at + 24, true);
+    const format = sampleFormat(tag, bits);
+    if (format === null) {
+      throw new BakeError('stem-format', `${this.label}: unsupported WAV encoding (format tag ${tag}, ${bits} bits).`);
+    }
+    if (channels < 1 || channels > 2 || sampleRate < 8000 || sampleRate > 384000) {
+      throw new BakeError('stem-format', `${this.label}: unsupported WAV layout (${channels} channels at ${sampleRate} Hz).`);
+    }
+    const bytesPerFrame = channels * (bits / 8);
+    if (blockAlign !== bytesPerFrame) {
+      throw new BakeError('stem-corrupt', `${this.label}: WAV block align ${blockAlign} does not match ${channels} x ${bits} bits.`);
+    }
+    return { format, channels, sampleRate, bytesPerFrame };
+  }
+}
+
+function sampleFormat(tag: number, bits: number): SampleFormat | null {
+  if (tag === WAVE_FORMAT_PCM) {
+    if (bits === 8) return 'pcm8';
+    if (bits === 16) return 'pcm16';
+    if (bits === 24) return 'pcm24';
+    if (bits === 32) return 'pcm32';
+  }
+  if (tag === WAVE_FORMAT_IEEE_FLOAT) {
+    if (bits === 32) return 'float32';
+    if (bits === 64) return 'float64';
+  }
+  return null;
+}
+
+function ascii(buf: Uint8Array, at: number): string {
+  return String.fromCharCode(buf[at]!, buf[at + 1]!, buf[at + 2]!, buf[at + 3]!);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Typed-array views need aligned offsets; stream chunks come at any offset, so copy when needed. */
+function aligned(bytes: Uint8Array, align: number): Uint8Array {
+  if (bytes.byteOffset % align === 0) return bytes;
+  return bytes.slice();
+}
+
+function deinterleave(bytes: Uint8Array, h: WavHeader, frames: number): Float32Array[] {
+  const ch = h.channels;
+  const out: Float32Array[] = [];
+  for (let c = 0; c < ch; c++) out.push(new Float32Array(frames));
+  switch (h.format) {
+    case 'float32': {
+      const b = aligned(bytes, 4);
+      const src = new Float32Array(b.buffer, b.byteOffset, frames * ch);
+      for (let c = 0; c < ch; c++) {
+        const dst = out[c]!;
+        for (let i = 0, j = c; i < frames; i++, j += ch) dst[i] = src[j]!;
+      }
+      break;
+    }
+    case 'float64': {
+      const b = aligned(bytes, 8);
+      const src = new Float64Array(b.buffer, b.byteOffset, frames * ch);
+      for (let c = 0; c < ch; c++) {
+        const dst = out[c]!;
+        for (let i = 0, j = c; i < frames; i++, j += ch) dst[i] = src[j]!;
+      }
+      break;
+    }
+    case 'pcm16': {
+      const b = aligned(bytes, 2);
+      const src = new Int16Array(b.buffer, b.byteOffset, frames * ch);
+      for (let c = 0; c < ch; c++) {
+        const dst = out[c]!;
+        for (let i = 0, j = c; i < frames; i++, j += ch) dst[i] = src[j]! / 32768;
+      }
+      break;
+    }
+    case 'pcm32': {
+      const b = aligned(bytes, 4);
+      const src = new Int32Array(b.buffer, b.byteOffset, frames * ch);
+      for (let c = 0; c < ch; c++) {
+        const dst = out[c]!;
+        for (let i = 0, j = c; i < frames; i++, j += ch) dst[i] = src[j]! / 2147483648;
+      }
+      break;
+    }
+    case 'pcm24': {
+      for (let c = 0; c < ch; c++) {
+        const dst = out[c]!;
+        for (let i = 0, p = c * 3; i < frames; i++, p += ch * 3) {
+          const v = bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16);
+          dst[i] = ((v << 8) >> 8) / 8388608;
+        }
+      }
+      break;
+    }
+    case 'pcm8': {
+      for (let c = 0; c < ch; c++) {
+        const dst = out[c]!;
+        for (let i = 0, p = c; i < frames; i++, p += ch) dst[i] = (bytes[p]! - 128) / 128;
+      }
+      break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,239 @@
+import { MIX_PLAN_VERSION, type MixPlan, type PlanNodeId, type SourcePlanNode } from '@mixroom/shared/plan';
+import { BakeError, cancelledError } from './BakeError.ts';
+import { partitionPlan } from './partitionPlan.ts';
+import { PlanRuntime } from './PlanRuntime.ts';
+import { StemReader } from './StemReader.ts';
+import type { StemSource } from './StemSource.ts';
+import { defaultWorkerCount, TrackWorkerPool } from './TrackWorkerPool.ts';
+
+export interface BakeMixOptions {
+  stems: StemSource;
+  /** Must equal the plan's rate (stems and plan are both at the session rate). Defaults to it. */
+  sampleRate?: number;
+  /** Frames per block; any size gives the same samples. Default 8192. */
+  blockFrames?: number;
+  /** Worker threads for track strips. Default: one per core. */
+  workers?: number;
+  signal?: AbortSignal;
+  /** Called after each block with frames done so far (before latency trim) and the total. */
+  onFrames?: (done: number, total: number) => void;
+  /** Names shown in errors ("Track \"Bass DI\": ..."); by track id. */
+  trackNames?: Readonly<Record<string, string>>;
+  /**
+   * Shift the output earlier by the master path's processing latency (e.g. a limiter's
+   * look-ahead) so the bake lines up with the stems. Default true.
+   */
+  compensateLatency?: boolean;
+  /** Blocks in flight between reading stems and summing buses. Default 3. */
+  pipelineDepth?: number;
+}
+
+/** One block of the master: planar stereo, valid until the next iteration. */
+export interface MasterBlock {
+  channels: readonly Float32Array[];
+  frames: number;
+}
+
+export interface BakeMixInfo {
+  /** Frames the iterator will yield in total. */
+  frames: number;
+  /** Master path latency removed from the start (0 when not compensating). */
+  latencyFrames: number;
+  workers: number;
+}
+
+/** A running bake: `info` once started, blocks as an async iterator. */
+export interface BakeMixStream extends AsyncIterable<MasterBlock> {
+  info: BakeMixInfo;
+}
+
+/**
+ * Bakes a MixPlan with the shared/dsp kernels, no Web Audio. Stems stream in block by block
+ * (memory does not grow with song length), track strips run on worker threads, and the main
+ * thread sums buses and runs the master exactly in plan order. Yields the master in blocks;
+ * stop iterating (or abort) and every worker and stem stream is released.
+ */
+export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<BakeMixStream> {
+  const signal = options.signal ?? new AbortController().signal;
+  const blockFrames = options.blockFrames ?? 8192;
+  const sampleRate = options.sampleRate ?? plan.sampleRate;
+  validatePlan(plan, sampleRate, blockFrames);
+  if (signal.aborted) throw cancelledError(signal);
+
+  const { shares } = partitionPlan(plan, options.workers ?? defaultWorkerCount());
+  const readers = new Map<PlanNodeId, StemReader>();
+  let pool: TrackWorkerPool | null = null;
+  const cleanup = async (): Promise<void> => {
+    await Promise.all([pool?.terminate(), ...[...readers.values()].map((r) => r.close().catch(() => {}))]);
+  };
+  try {
+    const sources = shares.flatMap((s) => s.sources);
+    await Promise.all(sources.map(async (node) => {
+      const reader = await openSource(node, options, plan, signal);
+      if (reader) readers.set(node.id, reader);
+    }));
+    const started = await TrackWorkerPool.start(plan, shares, blockFrames);
+    pool = started.pool;
+    const imports = new Map<PlanNodeId, number>();
+    shares.forEach((s, w) => s.exports.forEach((id, i) => imports.set(id, started.latencies[w]![i]!)));
+    const main = new PlanRuntime(plan, (n) => n.owner.kind !== 'track', blockFrames, imports);
+    const output = plan.nodes.find((n) => n.kind === 'output')!;
+    const latencyFrames = options.compensateLatency === false ? 0 : main.latencyOf(output.id);
+    const info: BakeMixInfo = { frames: plan.frames, latencyFrames, workers: shares.length };
+    const blocks = runBlocks(plan, main, pool, readers, shares, { ...options, blockFrames, signal }, info, cleanup);
+    return { info, [Symbol.asyncIterator]: () => blocks };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+async function* runBlocks(
+  plan: MixPlan,
+  main: PlanRuntime,
+  pool: TrackWorkerPool,
+  readers: ReadonlyMap<PlanNodeId, StemReader>,
+  shares: ReturnType<typeof partitionPlan>['shares'],
+  options: BakeMixOptions & { blockFrames: number; signal: AbortSignal },
+  info: BakeMixInfo,
+  cleanup: () => Promise<void>,
+): AsyncGenerator<MasterBlock> {
+  const { blockFrames, signal } = options;
+  const total = info.frames + info.latencyFrames;
+  const blockCount = Math.ceil(total / blockFrames);
+  const depth = Math.max(1, options.pipelineDepth ?? 3);
+  const output = main.bufferOf(plan.nodes.find((n) => n.kind === 'output')!.id);
+  const importBuffers = shares.map((s) => s.exports.map((id) => main.bufferOf(id)));
+  const stemSpares: Float32Array[][] = shares.map(() => []);
+  const outSpares: Float32Array[][] = shares.map(() => []);
+  const stemWidth = shares.map((s) => s.sources.reduce((n, src) => n + src.channels, 0));
+  let aborted: () => void = () => {};
+  const abortPromise = new Promise<never>((_, reject) => {
+    aborted = () => reject(cancelledError(signal));
+    signal.addEventListener('abort', aborted, { once: true });
+  });
+  abortPromise.catch(() => {});
+
+  // Stem reads must happen in block order; the chain serialises them while workers compute.
+  let readChain: Promise<void> = Promise.resolve();
+  const start = (b: number): Promise<{ out: Float32Array; stems: Float32Array }[]> => {
+    const frames = Math.min(blockFrames, total - b * blockFrames);
+    const read = readChain.then(() =>
+      Promise.all(
+        shares.map(async (share, w) => {
+          const stems = stemSpares[w]!.pop() ?? new Float32Array(stemWidth[w]! * blockFrames);
+          let ch = 0;
+          for (const src of share.sources) {
+            const views = Array.from({ length: src.channels }, (_, c) => stems.subarray((ch + c) * blockFrames, (ch + c + 1) * blockFrames));
+            ch += src.channels;
+            const reader = readers.get(src.id);
+            if (reader) await reader.read(views, frames).catch((err: unknown) => {
+              throw labelled(err, src, options.trackNames);
+            });
+            else for (const v of views) v.fill(0, 0, frames);
+          }
+          return stems;
+        }),
+      ),
+    );
+    readChain = read.then(() => undefined);
+    return read.then((stemsPerShare) =>
+      Promise.all(pool.workers.map((worker, w) => worker.process(b, frames, stemsPerShare[w]!, outSpares[w]!.pop() ?? null))),
+    );
+  };
+
+  const inflight: Promise<{ out: Float32Array; stems: Float32Array }[]>[] = [];
+  try {
+    let next = 0;
+    let emitted = 0;
+    let skip = info.latencyFrames;
+    for (let b = 0; b < blockCount; b++) {
+      while (next < blockCount && inflight.length < depth) {
+        const p = start(next++);
+        p.catch(() => {}); // awaited below in order; avoid unhandled rejections meanwhile
+        inflight.push(p);
+      }
+      const results = await Promise.race([inflight.shift()!, abortPromise]);
+      const frames = Math.min(blockFrames, total - b * blockFrames);
+      results.forEach((r, w) => {
+        let at = 0;
+        for (const chans of importBuffers[w]!) {
+          for (const ch of chans) {
+            ch.set(r.out.subarray(at, at + frames));
+            at += blockFrames;
+          }
+        }
+        stemSpares[w]!.push(r.stems);
+        outSpares[w]!.push(r.out);
+      });
+      main.run(frames);
+      options.onFrames?.(Math.min(info.frames, (b + 1) * blockFrames), total);
+      const from = Math.min(skip, frames);
+      skip -= from;
+      const count = Math.min(frames - from, info.frames - emitted);
+      if (count > 0) {
+        emitted += count;
+        yield { channels: output.map((c) => c.subarray(from, from + count)), frames: count };
+      }
+      if (signal.aborted) throw cancelledError(signal);
+    }
+  } finally {
+    signal.removeEventListener('abort', aborted);
+    await cleanup();
+  }
+}
+
+async function openSource(node: SourcePlanNode, options: BakeMixOptions, plan: MixPlan, signal: AbortSignal): Promise<StemReader | null> {
+  if (node.stem === null) return null;
+  const stem = node.stem;
+  try {
+    const stream = await options.stems.open(stem.key, signal);
+    const expected = Math.round((stem.frames * plan.sampleRate) / stem.sampleRate);
+    const problem =
+      stream.sampleRate !== plan.sampleRate
+        ? new BakeError('stem-format', `stem "${stem.fileName}" is at ${stream.sampleRate} Hz but the session runs at ${plan.sampleRate} Hz.`)
+        : stream.channels !== node.channels
+          ? new BakeError('stem-format', `stem "${stem.fileName}" has ${stream.channels} channels; the mix expects ${node.channels}.`)
+          : stream.frames < expected
+            ? new BakeError(
+                'stem-truncated',
+                `stem "${stem.fileName}" holds ${stream.frames} frames but the mix expects ${expected} (${(expected / plan.sampleRate).toFixed(2)} s).`,
+              )
+            : null;
+    if (problem) {
+      await stream.close();
+      throw problem;
+    }
+    return new StemReader(stream);
+  } catch (err) {
+    throw labelled(err, node, options.trackNames);
+  }
+}
+
+function labelled(err: unknown, node: SourcePlanNode, names: Readonly<Record<string, string>> | undefined): BakeError {
+  const name = names?.[node.trackId] ?? node.stem?.fileName ?? node.trackId;
+  const e = err instanceof BakeError ? err : new BakeError('stem-corrupt', `reading the stem failed: ${(err as Error).message}`, { cause: err });
+  if (e.code === 'cancelled') return e;
+  const labelledErr = e.forTrack(node.trackId, name);
+  return e.stemKey === undefined && node.stem
+    ? new BakeError(labelledErr.code, labelledErr.message, { trackId: node.trackId, trackName: name, stemKey: node.stem.key, cause: e.cause })
+    : labelledErr;
+}
+
+function validatePlan(plan: MixPlan, sampleRate: number, blockFrames: number): void {
+  if (plan === null || typeof plan !== 'object' || !Array.isArray(plan.nodes) || !Array.isArray(plan.edges)) {
+    throw new BakeError('plan-invalid', 'The mix plan is not a plan object (nodes and edges missing).');
+  }
+  if (plan.version !== MIX_PLAN_VERSION) {
+    throw new BakeError('plan-invalid', `Mix plan version ${String(plan.version)} is not supported (expected ${MIX_PLAN_VERSION}).`);
+  }
+  if (!Number.isInteger(plan.frames) || plan.frames < 0) throw new BakeError('plan-invalid', `The mix plan's length ${plan.frames} is not a frame count.`);
+  if (plan.sampleRate !== sampleRate) {
+    throw new BakeError('plan-invalid', `The plan runs at ${plan.sampleRate} Hz but the bake was asked for ${sampleRate} Hz.`);
+  }
+  if (!Number.isInteger(blockFrames) || blockFrames < 1 || blockFrames > 1 << 20) {
+    throw new BakeError('plan-invalid', `Block size ${blockFrames} is not a frame count between 1 and 1048576.`);
+  }
+  const outputs = plan.nodes.filter((n) => n.kind === 'output');
+  if (outputs.length !== 1) throw new BakeError('plan-invalid', `The mix plan has ${outputs.length} output nodes; it needs exactly one.`);
+}

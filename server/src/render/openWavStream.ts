@@ -1,0 +1,68 @@
+import { BakeError } from './BakeError.ts';
+import type { StemStream } from './StemSource.ts';
+import { WavStreamDecoder } from './WavStreamDecoder.ts';
+
+/**
+ * Turns a byte stream (an S3 GetObject body, a file read stream) into a StemStream. Reads
+ * just far enough to parse the header, then decodes on demand as the bake pulls blocks.
+ */
+export async function openWavStream(
+  bytes: AsyncIterable<Uint8Array>,
+  label: string,
+  close: () => Promise<void>,
+): Promise<StemStream> {
+  const decoder = new WavStreamDecoder(label);
+  const iterator = bytes[Symbol.asyncIterator]();
+  const early: Float32Array[][] = [];
+  let done = false;
+  try {
+    while (decoder.header === null) {
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        decoder.end(); // throws: no complete header
+      } else {
+        early.push(...decoder.push(next.value));
+      }
+    }
+  } catch (err) {
+    await close();
+    throw wrapReadError(err, label);
+  }
+  const header = decoder.header;
+
+  async function* blocks(): AsyncGenerator<Float32Array[]> {
+    try {
+      yield* early;
+      early.length = 0;
+      while (!done) {
+        const next = await iterator.next();
+        if (next.done) break;
+        for (const block of decoder.push(next.value)) yield block;
+      }
+      decoder.end();
+    } catch (err) {
+      throw wrapReadError(err, label);
+    } finally {
+      await close();
+    }
+  }
+
+  return {
+    channels: header.channels,
+    sampleRate: header.sampleRate,
+    frames: header.frames,
+    blocks: blocks(),
+    close,
+  };
+}
+
+/** A network reset mid-stem is a truncated stem from the mix's point of view: say so, never pad. */
+function wrapReadError(err: unknown, label: string): BakeError {
+  if (err instanceof BakeError) return err;
+  if (err instanceof Error && err.name === 'AbortError') {
+    return new BakeError('cancelled', 'The bake was cancelled.', { cause: err });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new BakeError('stem-truncated', `${label}: reading the stem failed part way: ${message}`, { cause: err });
+}

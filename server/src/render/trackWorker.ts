@@ -1,0 +1,60 @@
+import { parentPort } from 'node:worker_threads';
+import type { PlanNodeId } from '@mixroom/shared/plan';
+import { BakeError } from './BakeError.ts';
+import { PlanRuntime } from './PlanRuntime.ts';
+import type { FromTrackWorker, ToTrackWorker } from './trackWorkerProtocol.ts';
+
+/**
+ * A bake worker: runs whole track strips (source -> ... -> mute, sends) block by block
+ * and returns the signals that feed buses and the master. Loaded through
+ * trackWorker.entry.mjs, which makes TypeScript importable in the thread.
+ */
+const port = parentPort;
+if (!port) throw new Error('trackWorker.ts must run in a worker thread');
+
+let runtime: PlanRuntime | null = null;
+let sources: Float32Array[][] = [];
+let exports: Float32Array[][] = [];
+let exportWidth = 0;
+let blockFrames = 0;
+
+const post = (msg: FromTrackWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
+
+port.on('message', (msg: ToTrackWorker) => {
+  try {
+    if (msg.type === 'init') {
+      const tracks = new Set(msg.trackIds);
+      blockFrames = msg.blockFrames;
+      runtime = new PlanRuntime(msg.plan, (n) => n.owner.kind === 'track' && tracks.has(n.owner.id), blockFrames);
+      const rt = runtime;
+      sources = msg.plan.nodes.filter((n) => n.kind === 'source' && tracks.has(n.owner.id)).map((n) => rt.bufferOf(n.id));
+      exports = msg.exports.map((id: PlanNodeId) => rt.bufferOf(id));
+      exportWidth = exports.reduce((sum, chans) => sum + chans.length, 0);
+      post({ type: 'ready', latencyFrames: msg.exports.map((id) => rt.latencyOf(id)) });
+      return;
+    }
+    if (!runtime) throw new BakeError('worker', 'Bake worker got audio before its plan.');
+    const { frames, stems } = msg;
+    let at = 0;
+    for (const chans of sources) {
+      for (const ch of chans) {
+        ch.set(stems.subarray(at, at + frames));
+        at += blockFrames;
+      }
+    }
+    runtime.run(frames);
+    const size = exportWidth * blockFrames;
+    const out = msg.spare !== null && msg.spare.length === size ? msg.spare : new Float32Array(size);
+    at = 0;
+    for (const chans of exports) {
+      for (const ch of chans) {
+        out.set(ch.subarray(0, frames), at);
+        at += blockFrames;
+      }
+    }
+    post({ type: 'block', index: msg.index, out, stems }, [out.buffer as ArrayBuffer, stems.buffer as ArrayBuffer]);
+  } catch (err) {
+    const e = err instanceof BakeError ? err : new BakeError('worker', `Bake worker failed: ${(err as Error).message}`);
+    post({ type: 'error', code: e.code, message: e.message });
+  }
+});
