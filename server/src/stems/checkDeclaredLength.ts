@@ -1,0 +1,21 @@
+import type { DecodeLimits } from './DecodeLimits.ts';
+import { StemError } from './StemError.ts';
+
+/** Rejects zero-length and over-long audio; called before decoding when the header says the length. */
+export function checkDeclaredLength(frames: number, sampleRate: number, channels: number, limits: DecodeLimits): void {
+  if (sampleRate < 1 || channels < 1) throw new StemError('corrupt', 'The file declares no channels or no sample rate.');
+  if (frames <= 0) throw new StemError('empty', 'The file contains no audio (zero length).');
+  const seconds = frames / sampleRate;
+  if (seconds > limits.maxSeconds) {
+    throw new StemError(
+      'too-long',
+      `The stem is ${formatDuration(seconds)} long; the limit is ${formatDuration(limits.maxSeconds)}.`,
+    );
+  }
+}
+
+function formatDuration(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds - m * 60);
+  return m > 0 ? `${m} min ${s} s` : `${s} s`;
+}

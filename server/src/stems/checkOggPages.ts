@@ -1,0 +1,47 @@
+import { StemError } from './StemError.ts';
+
+// Ogg's CRC-32: polynomial 0x04c11db7, MSB first, no reflection, initial value 0.
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let r = i << 24;
+    for (let k = 0; k < 8; k++) r = r & 0x80000000 ? (r << 1) ^ 0x04c11db7 : r << 1;
+    t[i] = r >>> 0;
+  }
+  return t;
+})();
+
+/**
+ * Walks every Ogg page: each must be complete with a valid CRC, and the last one must
+ * carry the end-of-stream flag. The decoders skip damaged pages silently (good for
+ * streaming, wrong for validating an upload), so a cut-off or bit-flipped file is caught
+ * here with a message saying which.
+ */
+export function checkOggPages(bytes: Uint8Array, label: string): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  let lastFlags = 0;
+  let pages = 0;
+  while (at < bytes.length) {
+    if (at + 27 > bytes.length) throw new StemError('truncated', `The ${label} file is truncated (it ends inside a page header).`);
+    if (view.getUint32(at) !== 0x4f676753) throw new StemError('corrupt', `The ${label} file is damaged (bad page at byte ${at}).`);
+    const segments = bytes[at + 26]!;
+    if (at + 27 + segments > bytes.length) throw new StemError('truncated', `The ${label} file is truncated (it ends inside a page).`);
+    let bodyLength = 0;
+    for (let i = 0; i < segments; i++) bodyLength += bytes[at + 27 + i]!;
+    const end = at + 27 + segments + bodyLength;
+    if (end > bytes.length) throw new StemError('truncated', `The ${label} file is truncated (it ends inside a page).`);
+    const stored = view.getUint32(at + 22, true);
+    let crc = 0;
+    for (let i = at; i < end; i++) {
+      // The CRC field itself counts as zero.
+      const b = i >= at + 22 && i < at + 26 ? 0 : bytes[i]!;
+      crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ b) & 0xff]!) >>> 0;
+    }
+    if (crc !== stored) throw new StemError('corrupt', `The ${label} file is damaged (checksum error in page ${pages + 1}).`);
+    lastFlags = bytes[at + 5]!;
+    pages++;
+    at = end;
+  }
+  if ((lastFlags & 0x04) === 0) throw new StemError('truncated', `The ${label} file is truncated (no end-of-stream page).`);
+}

@@ -1,0 +1,93 @@
+import { createRequire } from 'node:module';
+
+// wavefile's CommonJS build is minified past Node's named-export detection; its ESM entry
+// is not exposed to Node. Loading it through require works under Node, tsx and vitest.
+const { WaveFile } = createRequire(import.meta.url)('wavefile') as typeof import('wavefile');
+import type { DecodedAudio } from './DecodedAudio.ts';
+import type { DecodeLimits } from './DecodeLimits.ts';
+import { checkDeclaredLength } from './checkDeclaredLength.ts';
+import { StemError } from './StemError.ts';
+
+const WAVE_FORMAT_PCM = 1;
+const WAVE_FORMAT_IEEE_FLOAT = 3;
+const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
+
+/**
+ * Decodes WAV (PCM 16/24/32-bit, IEEE float 32/64-bit, plain or WAVE_FORMAT_EXTENSIBLE)
+ * with `wavefile`. The chunk walk here only checks what the library does not: that the
+ * data chunk is really all there (a cut-off upload parses "fine" otherwise) and that the
+ * declared length is within limits before any sample is decoded.
+ */
+export function decodeWav(bytes: Uint8Array, limits: DecodeLimits): DecodedAudio {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 12;
+  let fmt: { format: number; channels: number; sampleRate: number; blockAlign: number; bits: number } | null = null;
+  let dataSize = -1;
+  while (at + 8 <= bytes.length) {
+    const id = String.fromCharCode(...bytes.subarray(at, at + 4));
+    const size = view.getUint32(at + 4, true);
+    if (id === 'fmt ') {
+      if (size < 16 || at + 8 + size > bytes.length) throw new StemError('corrupt', 'The WAV file has a damaged format (fmt) chunk.');
+      let format = view.getUint16(at + 8, true);
+      if (format === WAVE_FORMAT_EXTENSIBLE && size >= 40) format = view.getUint16(at + 8 + 24, true);
+      fmt = {
+        format,
+        channels: view.getUint16(at + 10, true),
+        sampleRate: view.getUint32(at + 12, true),
+        blockAlign: view.getUint16(at + 20, true),
+        bits: view.getUint16(at + 22, true),
+      };
+    } else if (id === 'data') {
+      dataSize = size;
+      if (at + 8 + size > bytes.length) {
+        const missing = at + 8 + size - bytes.length;
+        throw new StemError('truncated', `The WAV file is truncated: its audio data ends ${missing} bytes early.`);
+      }
+      break;
+    }
+    at += 8 + size + (size & 1);
+  }
+  if (!fmt) throw new StemError('corrupt', 'The WAV file has no format (fmt) chunk.');
+  if (dataSize < 0) throw new StemError('truncated', 'The WAV file has no audio data (no data chunk): it is truncated or damaged.');
+  const { format, channels, sampleRate, blockAlign, bits } = fmt;
+  const pcmOk = format === WAVE_FORMAT_PCM && (bits === 16 || bits === 24 || bits === 32 || bits === 8);
+  const floatOk = format === WAVE_FORMAT_IEEE_FLOAT && (bits === 32 || bits === 64);
+  if (!pcmOk && !floatOk) {
+    throw new StemError(
+      'unsupported-format',
+      `This WAV encoding (format ${format}, ${bits}-bit) is not supported. Use PCM 16/24-bit or 32-bit float.`,
+    );
+  }
+  if (channels < 1 || sampleRate < 1 || blockAlign !== channels * (bits / 8)) {
+    throw new StemError('corrupt', 'The WAV format chunk is inconsistent (channels, rate or block size).');
+  }
+  const frames = Math.floor(dataSize / blockAlign);
+  checkDeclaredLength(frames, sampleRate, channels, limits);
+
+  let wav: InstanceType<typeof WaveFile>;
+  try {
+    wav = new WaveFile(bytes);
+  } catch (cause) {
+    throw new StemError('corrupt', `The WAV file could not be read: ${(cause as Error).message}`, { cause });
+  }
+  const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
+  const planar = channels === 1 ? [raw as Float64Array] : (raw as Float64Array[]);
+  // Integer PCM is scaled by 2^(bits-1) (the AES/Web Audio convention: -1 is full negative).
+  // 8-bit WAV is unsigned: wavefile returns 0..255 for it.
+  const scale = floatOk ? 1 : 1 / Math.pow(2, bits - 1);
+  const offset = !floatOk && bits === 8 ? 128 : 0;
+  const channelData = planar.map((ch) => {
+    const out = new Float32Array(frames);
+    for (let i = 0; i < frames; i++) out[i] = (ch[i]! - offset) * scale;
+    return out;
+  });
+  return {
+    format: 'wav',
+    encoding: floatOk ? `IEEE float ${bits}-bit` : `PCM ${bits}-bit`,
+    bitDepth: bits,
+    float: floatOk,
+    sampleRate,
+    channelData,
+    frames,
+  };
+}
