@@ -1,2 +1,6 @@
 export * from './Role.ts';
 export * from './TransactionOrigin.ts';
+export * from './CloseCode.ts';
+export * from './MessageType.ts';
+export * from './RoomId.ts';
+export * from './ReadOnlyNotice.ts';

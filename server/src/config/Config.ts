@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * Server configuration, parsed once at boot from the environment (see `parseConfig`). Nothing
+ * else reads `process.env`. Durations are milliseconds, sizes bytes.
+ */
+const envInt = (fallback: number, min: number) =>
+  z.coerce.number().int().min(min).default(fallback);
+
+export const CONFIG_SCHEMA = z.object({
+  PORT: envInt(8787, 0).pipe(z.number().max(65535)),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  /** Folder with the built client (`client/dist`); served at `/` when it exists. */
+  CLIENT_DIST_DIR: z.string().min(1).optional(),
+  /** Largest sync message the server accepts (4413 above it). */
+  MAX_MESSAGE_BYTES: envInt(8 * 1024 * 1024, 1024),
+  /** A room with no connection for this long is compacted and unloaded from memory. */
+  ROOM_IDLE_UNLOAD_MS: envInt(30_000, 0),
+  /** When a room's update log grows past this size, it is compacted into its snapshot. */
+  COMPACT_LOG_BYTES: envInt(1024 * 1024, 1),
+  /** WebSocket ping interval; a socket that misses a pong for a whole interval is dropped. */
+  PING_INTERVAL_MS: envInt(30_000, 100),
+  /** A client whose unsent buffer exceeds this is disconnected (slow consumer). */
+  MAX_SOCKET_BUFFER_BYTES: envInt(64 * 1024 * 1024, 1024),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly clientDistDir: string | null;
+  readonly maxMessageBytes: number;
+  readonly roomIdleUnloadMs: number;
+  readonly compactLogBytes: number;
+  readonly pingIntervalMs: number;
+  readonly maxSocketBufferBytes: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** Thrown at boot when an environment variable is invalid; lists every problem at once. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Parses and validates the environment into a {@link Config}. Unknown variables are ignored;
+ * empty strings count as unset so `PORT= pnpm start` falls back to the default.
+ */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = CONFIG_SCHEMA.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid server configuration: ${problems}`);
+  }
+  const e = result.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    clientDistDir: e.CLIENT_DIST_DIR ?? null,
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    roomIdleUnloadMs: e.ROOM_IDLE_UNLOAD_MS,
+    compactLogBytes: e.COMPACT_LOG_BYTES,
+    pingIntervalMs: e.PING_INTERVAL_MS,
+    maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
+    logLevel: e.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,91 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import type { Config } from './config/Config.ts';
+import type { Logger } from './log/Logger.ts';
+import { createApp } from './http/createApp.ts';
+import type { MountRoutes, ServerServices } from './http/ServerServices.ts';
+import { authorizeEveryoneAsOwner, type Authorize } from './sync/Authorize.ts';
+import { LocalRoomStore } from './sync/persistence/LocalRoomStore.ts';
+import type { RoomStore } from './sync/persistence/RoomStore.ts';
+import { RoomRegistry, type InitRoom } from './sync/RoomRegistry.ts';
+import { attachSyncSocketServer } from './sync/SyncSocketServer.ts';
+
+export interface ServerDeps {
+  readonly logger: Logger;
+  /** Who a socket is; defaults to everyone-is-owner (the embedded default before invites). */
+  readonly authorize?: Authorize;
+  /** Fills a brand-new room's doc; defaults to leaving it empty. */
+  readonly initRoom?: InitRoom;
+  /** Durable room storage; defaults to `LocalRoomStore` in `config.dataDir`. */
+  readonly store?: RoomStore;
+  /** HTTP modules to mount (see `MountRoutes`). */
+  readonly routes?: readonly MountRoutes[];
+}
+
+export interface RunningServer {
+  /** `http://host:port`; the sync endpoint is `ws://host:port/sync/<roomId>`. */
+  readonly url: string;
+  readonly port: number;
+  readonly services: ServerServices;
+  /** Closes sockets (1001), flushes and compacts every room, stops listening. */
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP + sync server. Resolves once it listens and persistence is open. */
+export async function createServer(config: Config, deps: ServerDeps): Promise<RunningServer> {
+  const { logger } = deps;
+  const store = deps.store ?? new LocalRoomStore(config.dataDir, logger);
+  await store.start();
+  const rooms = new RoomRegistry({
+    store,
+    initRoom: deps.initRoom ?? (() => undefined),
+    logger,
+    idleUnloadMs: config.roomIdleUnloadMs,
+    compactLogBytes: config.compactLogBytes,
+  });
+  const services: ServerServices = { config, logger, rooms };
+  let ready = true;
+  const app = createApp({
+    services,
+    isReady: () => ready,
+    routes: deps.routes ?? [],
+    clientDistDir: config.clientDistDir,
+  });
+
+  const httpServer = await new Promise<Server>((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(server as Server),
+    ) as Server;
+    server.once('error', reject);
+  });
+  const detachSync = attachSyncSocketServer(httpServer, {
+    rooms,
+    authorize: deps.authorize ?? authorizeEveryoneAsOwner,
+    logger,
+    maxMessageBytes: config.maxMessageBytes,
+    maxSocketBufferBytes: config.maxSocketBufferBytes,
+    pingIntervalMs: config.pingIntervalMs,
+  });
+
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info('server listening', { url, port, dataDir: config.dataDir });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    services,
+    close: () =>
+      (closing ??= (async () => {
+        ready = false;
+        detachSync();
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        httpServer.closeAllConnections();
+        await rooms.close();
+        await stopped;
+        logger.info('server closed', { url });
+      })()),
+  };
+}

@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { MountRoutes, ServerServices } from './ServerServices.ts';
+
+export interface AppOptions {
+  readonly services: ServerServices;
+  /** True once persistence is open and the server accepts rooms. */
+  readonly isReady: () => boolean;
+  readonly routes: readonly MountRoutes[];
+  /** Built client folder; served at `/` when it exists. */
+  readonly clientDistDir: string | null;
+}
+
+/**
+ * The HTTP side: probes first, then every module's routes, then the built client with the
+ * single-page-app fallback for `/room/:id` last, so no static file can shadow an API route.
+ */
+export function createApp({ services, isReady, routes, clientDistDir }: AppOptions): Hono {
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/readyz', (c) => (isReady() ? c.json({ ready: true }) : c.json({ ready: false }, 503)));
+
+  for (const mount of routes) mount(app, services);
+
+  if (clientDistDir !== null && existsSync(join(clientDistDir, 'index.html'))) {
+    const indexHtml = join(clientDistDir, 'index.html');
+    app.use('/*', serveStatic({ root: clientDistDir }));
+    app.get('/room/:id', async (c) => c.html(await readFile(indexHtml, 'utf8')));
+  }
+  return app;
+}

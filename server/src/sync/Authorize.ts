@@ -1,0 +1,25 @@
+import type { IncomingMessage } from 'node:http';
+import type { Role, RoomId } from '@mixroom/shared/protocol';
+
+/** Who a socket (or request) acts as in a room. */
+export interface Identity {
+  readonly userId: string;
+  readonly name: string;
+  readonly role: Role;
+}
+
+/**
+ * Decides who the upgrade request `request` is in `roomId`; `null` refuses the connection
+ * (closed with `CLOSE_CODES.unauthorized`). Injected: signed invite links replace the default.
+ */
+export type Authorize = (request: IncomingMessage, roomId: RoomId) => Promise<Identity | null>;
+
+/**
+ * The embedded default until invites exist: everyone who can reach the (loopback) server is
+ * the room's owner.
+ */
+export const authorizeEveryoneAsOwner: Authorize = async () => ({
+  userId: 'local',
+  name: 'Local user',
+  role: 'owner',
+});

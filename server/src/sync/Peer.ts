@@ -1,0 +1,17 @@
+import type { Role } from '@mixroom/shared/protocol';
+import type { TransactionOrigin } from '@mixroom/shared/protocol';
+
+/**
+ * One client connection as a room sees it. The room never touches the socket directly, so
+ * rooms can be tested and driven (server writes) without one.
+ */
+export interface Peer {
+  readonly userId: string;
+  readonly role: Role;
+  /** Unique per connection: the origin of every transaction this peer's updates make. */
+  readonly origin: TransactionOrigin;
+  /** Queues a binary frame; must not throw. */
+  send(frame: Uint8Array): void;
+  /** Closes the connection with a code from `CLOSE_CODES`. */
+  close(code: number, reason: string): void;
+}

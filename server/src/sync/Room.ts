@@ -1,0 +1,229 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as encoding from 'lib0/encoding';
+import { CLOSE_CODES, CLOSE_REASONS, MESSAGE_TYPES, type RoomId } from '@mixroom/shared/protocol';
+import type { Logger } from '../log/Logger.ts';
+import type { RoomStorage } from './persistence/RoomStore.ts';
+import type { Peer } from './Peer.ts';
+
+interface PendingUpdate {
+  readonly update: Uint8Array;
+  readonly origin: unknown;
+}
+
+interface DurableWaiter {
+  readonly seq: number;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** The room's log could not be written: it is closed and will reload from disk. */
+export class RoomFailedError extends Error {
+  override readonly name = 'RoomFailedError';
+}
+
+/**
+ * One live room: its Y.Doc, its awareness and its peers.
+ *
+ * Durability before relay: every change to the doc (a client's update, a server write) is
+ * caught by the doc's `update` event and queued. A single drain loop appends the queued
+ * updates to storage in one write + fsync (group commit) and only then relays them to the
+ * other peers. A reply to a peer's sync step 1 is also held until everything applied before it
+ * is durable, so no client ever sees state a crash could take back.
+ *
+ * The same loop compacts the log into a snapshot when it grows past `compactLogBytes`, so an
+ * append and a compaction never overlap.
+ */
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly peers = new Set<Peer>();
+
+  private readonly queue: PendingUpdate[] = [];
+  private waiters: DurableWaiter[] = [];
+  private appliedSeq = 0;
+  private durableSeq = 0;
+  private draining: Promise<void> | null = null;
+  private failure: RoomFailedError | null = null;
+  /** clientIDs whose awareness each peer introduced, removed when the peer leaves. */
+  private readonly awarenessOwners = new Map<Peer, Set<number>>();
+
+  constructor(
+    readonly id: RoomId,
+    private readonly storage: RoomStorage,
+    private readonly options: {
+      readonly compactLogBytes: number;
+      readonly logger: Logger;
+      /** Called once if storage fails; the registry forgets the room. */
+      readonly onFailed: (room: Room) => void;
+    },
+  ) {
+    // The server has no presence of its own.
+    this.awareness.setLocalState(null);
+  }
+
+  /** Applies stored updates without logging them again; call before {@link start}. */
+  restore(updates: readonly Uint8Array[]): void {
+    Y.transact(this.doc, () => {
+      for (const [index, update] of updates.entries()) {
+        try {
+          Y.applyUpdate(this.doc, update);
+        } catch (error) {
+          // Only updates the live doc emitted are stored, so this should not happen; if it
+          // does, one bad record must not make the whole room unloadable.
+          this.options.logger.error('stored update failed to apply; skipped', {
+            roomId: this.id,
+            index,
+            error: String(error),
+          });
+        }
+      }
+    });
+  }
+
+  /** Starts persisting and relaying changes. */
+  start(): void {
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  addPeer(peer: Peer): void {
+    this.peers.add(peer);
+  }
+
+  removePeer(peer: Peer): void {
+    if (!this.peers.delete(peer)) return;
+    const owned = this.awarenessOwners.get(peer);
+    this.awarenessOwners.delete(peer);
+    if (owned && owned.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...owned], null);
+    }
+  }
+
+  /** Resolves once every change applied so far is durable; rejects if the room failed. */
+  whenDurable(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.durableSeq >= this.appliedSeq) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ seq: this.appliedSeq, resolve, reject }));
+  }
+
+  /** Sends `frame` to every peer except `except`. */
+  broadcast(frame: Uint8Array, except?: Peer): void {
+    for (const peer of this.peers) if (peer !== except) peer.send(frame);
+  }
+
+  /**
+   * Flushes, compacts when anything was logged since the last snapshot, and releases storage.
+   * Peers must already be gone. Never call twice.
+   */
+  async shutdown(): Promise<void> {
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness.off('update', this.onAwarenessUpdate);
+    try {
+      if (!this.failure) {
+        await this.drain();
+        if (!this.failure && this.storage.logBytes > 0) {
+          await this.storage.compact(Y.encodeStateAsUpdate(this.doc));
+        }
+      }
+    } finally {
+      this.awareness.destroy();
+      this.doc.destroy();
+      await this.storage.close();
+    }
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (this.failure) return;
+    this.queue.push({ update, origin });
+    this.appliedSeq += 1;
+    // A microtask lets every update of the current tick join one write.
+    if (this.draining === null) this.draining = Promise.resolve().then(() => this.drainLoop());
+  };
+
+  private drain(): Promise<void> {
+    return this.draining ?? Promise.resolve();
+  }
+
+  private async drainLoop(): Promise<void> {
+    try {
+      while (this.queue.length > 0 && !this.failure) {
+        const batch = this.queue.splice(0);
+        await this.storage.append(batch.map((p) => p.update));
+        this.durableSeq += batch.length;
+        this.relay(batch);
+        this.resolveWaiters();
+        if (this.storage.logBytes >= this.options.compactLogBytes) {
+          // The snapshot may also hold updates still queued; they are appended again next
+          // round, which is harmless: applying a Yjs update twice is a no-op.
+          await this.storage.compact(Y.encodeStateAsUpdate(this.doc));
+        }
+      }
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.draining = null;
+    }
+  }
+
+  private relay(batch: readonly PendingUpdate[]): void {
+    for (const { update, origin } of batch) {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE_TYPES.sync);
+      syncProtocol.writeUpdate(encoder, update);
+      const frame = encoding.toUint8Array(encoder);
+      for (const peer of this.peers) if (peer.origin !== origin) peer.send(frame);
+    }
+  }
+
+  private resolveWaiters(): void {
+    const still: DurableWaiter[] = [];
+    for (const w of this.waiters) (w.seq <= this.durableSeq ? w.resolve() : still.push(w));
+    this.waiters = still;
+  }
+
+  /**
+   * Storage failed: memory now holds changes that may not be durable. Drop them by closing
+   * every peer (their clients resend what the server lacks on reconnect, via sync step 2)
+   * and let the registry reload the room from disk.
+   */
+  private fail(error: unknown): void {
+    if (this.failure) return;
+    this.failure = new RoomFailedError(`room ${this.id} storage failed`, { cause: error });
+    this.options.logger.error('room storage failed; closing its connections', {
+      roomId: this.id,
+      error: String(error),
+    });
+    for (const w of this.waiters) w.reject(this.failure);
+    this.waiters = [];
+    for (const peer of [...this.peers]) {
+      peer.close(CLOSE_CODES.roomUnavailable, CLOSE_REASONS[CLOSE_CODES.roomUnavailable]);
+    }
+    this.options.onFailed(this);
+  }
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed];
+    if (origin !== null && typeof origin === 'object' && this.peers.has(origin as Peer)) {
+      const peer = origin as Peer;
+      let owned = this.awarenessOwners.get(peer);
+      if (!owned) this.awarenessOwners.set(peer, (owned = new Set()));
+      for (const id of added) owned.add(id);
+      for (const id of removed) owned.delete(id);
+    }
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_TYPES.awareness);
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    // Sent to the author too: the y-websocket client reconnects after 30 s without any
+    // message, and a lone client's own awareness echo is what keeps it alive.
+    this.broadcast(encoding.toUint8Array(encoder));
+  };
+}

@@ -1,0 +1,206 @@
+import type * as Y from 'yjs';
+import { createOrigin, type RoomId, type TransactionOrigin } from '@mixroom/shared/protocol';
+import type { Logger } from '../log/Logger.ts';
+import type { RoomStore } from './persistence/RoomStore.ts';
+import { Room } from './Room.ts';
+
+/** Fills a brand-new room's document (runs inside a transaction with a `server` origin). */
+export type InitRoom = (doc: Y.Doc, roomId: RoomId) => void;
+
+/** A reference that keeps a room loaded; call `release` exactly once. */
+export interface RoomLease {
+  readonly room: Room;
+  release(): void;
+}
+
+interface Entry {
+  refs: number;
+  readonly loading: Promise<Room>;
+  room: Room | null;
+  idleTimer: NodeJS.Timeout | null;
+}
+
+export interface RoomRegistryOptions {
+  readonly store: RoomStore;
+  readonly initRoom: InitRoom;
+  readonly logger: Logger;
+  readonly idleUnloadMs: number;
+  readonly compactLogBytes: number;
+}
+
+/**
+ * Loads rooms on first use and unloads them after `idleUnloadMs` without any lease.
+ *
+ * Lifecycle of a room id: absent -> loading -> loaded -> unloading -> absent. A room is removed
+ * from `entries` in the same synchronous step that registers its unload in `unloading`, and a
+ * load first waits for any unload of the same id to finish. So a connection arriving while a
+ * room is being saved waits, then loads the saved state: a room is never loaded twice at once
+ * and an unload never races a load.
+ */
+export class RoomRegistry {
+  private readonly entries = new Map<RoomId, Entry>();
+  private readonly unloading = new Map<RoomId, Promise<void>>();
+  private readonly initOrigin = createOrigin('server', 'room-init');
+  private closed = false;
+
+  constructor(private readonly options: RoomRegistryOptions) {}
+
+  /** Number of rooms currently in memory (loading or loaded). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** True when the room is loaded (or loading) in memory. */
+  isLoaded(roomId: RoomId): boolean {
+    return this.entries.has(roomId);
+  }
+
+  /** Resolves when the room is not being unloaded (tests and shutdown use it). */
+  async whenUnloaded(roomId: RoomId): Promise<void> {
+    await this.unloading.get(roomId);
+  }
+
+  /** Loads the room if needed and holds it in memory until the lease is released. */
+  async acquire(roomId: RoomId): Promise<RoomLease> {
+    if (this.closed) throw new Error('room registry is closed');
+    let entry = this.entries.get(roomId);
+    if (!entry || entry.room?.failed) {
+      const fresh: Entry = { refs: 0, loading: this.load(roomId), room: null, idleTimer: null };
+      this.entries.set(roomId, fresh);
+      fresh.loading.then(
+        (room) => {
+          fresh.room = room;
+        },
+        () => {
+          if (this.entries.get(roomId) === fresh) this.entries.delete(roomId);
+        },
+      );
+      entry = fresh;
+    }
+    // Counted before awaiting, so an idle timer can never unload a room someone is joining.
+    const held = entry;
+    held.refs += 1;
+    if (held.idleTimer) {
+      clearTimeout(held.idleTimer);
+      held.idleTimer = null;
+    }
+    let room: Room;
+    try {
+      room = await held.loading;
+    } catch (error) {
+      held.refs -= 1;
+      throw error;
+    }
+    let released = false;
+    return {
+      room,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.release(roomId, held);
+      },
+    };
+  }
+
+  /**
+   * Runs `fn` on the room's live document, loading the room if needed. Write with the given
+   * `server` origin (`doc.transact(() => ..., origin)` or a shared/ops mutation): the change is
+   * persisted and relayed to every connected client exactly like a client's update. Resolves
+   * with `fn`'s result once the change is durable (and relayed).
+   */
+  async withRoom<T>(
+    roomId: RoomId,
+    fn: (doc: Y.Doc, origin: TransactionOrigin) => T,
+    options: { readonly actor?: string; readonly signal?: AbortSignal } = {},
+  ): Promise<T> {
+    options.signal?.throwIfAborted();
+    const lease = await this.acquire(roomId);
+    try {
+      options.signal?.throwIfAborted();
+      const result = fn(lease.room.doc, createOrigin('server', options.actor ?? 'server'));
+      await lease.room.whenDurable();
+      return result;
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** Unloads every room (flushing and compacting each) and refuses new leases. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const ids = [...this.entries.keys()];
+    await Promise.all(
+      ids.map(async (id) => {
+        const entry = this.entries.get(id);
+        if (!entry) return;
+        try {
+          await entry.loading;
+        } catch {
+          return;
+        }
+        this.unload(id, entry, true);
+      }),
+    );
+    await Promise.all(this.unloading.values());
+  }
+
+  private async load(roomId: RoomId): Promise<Room> {
+    // Wait for a previous incarnation of this room to finish saving.
+    while (this.unloading.has(roomId)) await this.unloading.get(roomId);
+    const { store, logger, compactLogBytes } = this.options;
+    const opened = await store.open(roomId);
+    const room = new Room(roomId, opened.storage, {
+      compactLogBytes,
+      logger,
+      onFailed: (failed) => this.forget(roomId, failed),
+    });
+    room.restore(opened.updates);
+    room.start();
+    if (opened.isNew) {
+      room.doc.transact(() => this.options.initRoom(room.doc, roomId), this.initOrigin);
+    }
+    logger.info('room loaded', { roomId, storedUpdates: opened.updates.length, isNew: opened.isNew });
+    return room;
+  }
+
+  private release(roomId: RoomId, entry: Entry): void {
+    entry.refs -= 1;
+    if (entry.refs > 0 || this.entries.get(roomId) !== entry) return;
+    entry.idleTimer = setTimeout(() => this.unload(roomId, entry, false), this.options.idleUnloadMs);
+    entry.idleTimer.unref();
+  }
+
+  private unload(roomId: RoomId, entry: Entry, force: boolean): void {
+    if (this.entries.get(roomId) !== entry || !entry.room) return;
+    if (!force && entry.refs > 0) return;
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    const room = entry.room;
+    this.entries.delete(roomId);
+    const done = room
+      .shutdown()
+      .then(() => this.options.logger.info('room unloaded', { roomId }))
+      .catch((error: unknown) =>
+        this.options.logger.error('room unload failed', { roomId, error: String(error) }),
+      )
+      .finally(() => {
+        if (this.unloading.get(roomId) === done) this.unloading.delete(roomId);
+      });
+    this.unloading.set(roomId, done);
+  }
+
+  /** A failed room is dropped without compaction: its memory may hold non-durable changes. */
+  private forget(roomId: RoomId, room: Room): void {
+    const entry = this.entries.get(roomId);
+    if (entry?.room === room) {
+      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      this.entries.delete(roomId);
+      const done = room
+        .shutdown()
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.unloading.get(roomId) === done) this.unloading.delete(roomId);
+        });
+      this.unloading.set(roomId, done);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE_CODES, CLOSE_REASONS } from '@mixroom/shared/protocol';
+import { handleSyncConnection, SYNC_PATH_PREFIX, type SyncConnectionDeps } from './handleSyncConnection.ts';
+
+/**
+ * Attaches the sync WebSocket endpoint (`/sync/<roomId>`) to an HTTP server. Other upgrade
+ * paths get a plain 404. Returns a disposer that closes every socket with 1001 (clients
+ * reconnect) and stops the heartbeat.
+ *
+ * Size limits are two-tier: frames up to `maxMessageBytes` are accepted; frames up to twice
+ * that are read and refused with 4413; `ws` aborts anything larger while it streams in
+ * (1009), so a huge frame is never buffered whole.
+ */
+export function attachSyncSocketServer(
+  httpServer: Server,
+  deps: SyncConnectionDeps & { readonly pingIntervalMs: number },
+): () => void {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: deps.maxMessageBytes * 2,
+    perMessageDeflate: false,
+  });
+  const alive = new WeakSet<WebSocket>();
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (!path.startsWith(SYNC_PATH_PREFIX)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      alive.add(ws);
+      ws.on('pong', () => alive.add(ws));
+      handleSyncConnection(ws, request, deps);
+    });
+  };
+  httpServer.on('upgrade', onUpgrade);
+
+  // A socket that has not answered the previous ping is dead (a vanished laptop).
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, deps.pingIntervalMs);
+  heartbeat.unref();
+
+  return () => {
+    clearInterval(heartbeat);
+    httpServer.off('upgrade', onUpgrade);
+    for (const ws of wss.clients) ws.close(CLOSE_CODES.goingAway, CLOSE_REASONS[CLOSE_CODES.goingAway]);
+    wss.close();
+  };
+}

@@ -1,0 +1,146 @@
+import type { IncomingMessage } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import {
+  can,
+  CLOSE_CODES,
+  CLOSE_REASONS,
+  createOrigin,
+  encodeReadOnlyNotice,
+  isValidRoomId,
+  MESSAGE_TYPES,
+  type CloseCode,
+} from '@mixroom/shared/protocol';
+import type { Logger } from '../log/Logger.ts';
+import type { Authorize } from './Authorize.ts';
+import type { Peer } from './Peer.ts';
+import type { RoomLease, RoomRegistry } from './RoomRegistry.ts';
+import { processFrame, sendAllAwareness } from './processFrame.ts';
+
+export interface SyncConnectionDeps {
+  readonly rooms: RoomRegistry;
+  readonly authorize: Authorize;
+  readonly logger: Logger;
+  readonly maxMessageBytes: number;
+  readonly maxSocketBufferBytes: number;
+}
+
+/** URL prefix of the sync endpoint: clients connect to `/sync/<roomId>`. */
+export const SYNC_PATH_PREFIX = '/sync/';
+
+/**
+ * Runs one y-websocket connection. Frames that arrive while the socket is being authorised
+ * and its room loaded are buffered and processed in order afterwards, so the client's sync
+ * step 1 (sent as soon as the socket opens) is never lost.
+ *
+ * Handshake once the room is ready: server sends sync step 1 and all awareness states (and,
+ * for a role that cannot edit the mix, the read-only notice); the client answers step 1 with
+ * step 2 and sends its own step 1, which the server answers with step 2.
+ */
+export function handleSyncConnection(socket: WebSocket, request: IncomingMessage, deps: SyncConnectionDeps): void {
+  const { logger } = deps;
+  const buffered: Array<{ data: RawData; isBinary: boolean }> = [];
+  let onFrame: ((data: RawData, isBinary: boolean) => void) | null = null;
+  let closed = false;
+  let lease: RoomLease | null = null;
+  let peer: Peer | null = null;
+  const roomSegment = new URL(request.url ?? '/', 'http://localhost').pathname.slice(SYNC_PATH_PREFIX.length);
+
+  const close = (code: CloseCode, detail?: string): void => {
+    if (closed) return;
+    closed = true;
+    if (code !== CLOSE_CODES.goingAway) {
+      logger.warn('closing sync connection', { roomId: roomSegment, code, detail });
+    }
+    socket.close(code, CLOSE_REASONS[code]);
+  };
+
+  let bufferedBytes = 0;
+  socket.on('message', (data, isBinary) => {
+    if (onFrame) return onFrame(data, isBinary);
+    bufferedBytes += rawLength(data);
+    // A client may not pile up more than one maximal message while it waits for its room.
+    if (bufferedBytes > deps.maxMessageBytes) return close(CLOSE_CODES.messageTooLarge, 'too much before ready');
+    buffered.push({ data, isBinary });
+  });
+  socket.on('error', (error) => {
+    // `ws` already closed the socket (e.g. 1009 for a frame above maxPayload).
+    logger.warn('sync socket error', { roomId: roomSegment, error: String(error) });
+  });
+  socket.on('close', () => {
+    closed = true;
+    if (lease && peer) lease.room.removePeer(peer);
+    lease?.release();
+  });
+
+  if (!isValidRoomId(roomSegment)) {
+    close(CLOSE_CODES.invalidRoomId, `room id ${JSON.stringify(roomSegment.slice(0, 80))}`);
+    return;
+  }
+  const roomId = roomSegment;
+
+  void (async () => {
+    const identity = await deps.authorize(request, roomId).catch((error: unknown) => {
+      logger.error('authorize failed', { roomId, error: String(error) });
+      return null;
+    });
+    if (closed) return;
+    if (!identity) return close(CLOSE_CODES.unauthorized);
+    let acquired: RoomLease;
+    try {
+      acquired = await deps.rooms.acquire(roomId);
+    } catch (error) {
+      logger.error('room failed to load', { roomId, error: String(error) });
+      return close(CLOSE_CODES.roomUnavailable, String(error));
+    }
+    if (closed) return acquired.release();
+    lease = acquired;
+    const room = acquired.room;
+    const self: Peer = {
+      userId: identity.userId,
+      role: identity.role,
+      origin: createOrigin('remote', identity.userId),
+      send: (frame) => {
+        if (closed || socket.readyState !== socket.OPEN) return;
+        if (socket.bufferedAmount > deps.maxSocketBufferBytes) {
+          // It will resync through sync step 1/2 when it reconnects.
+          return close(CLOSE_CODES.slowConsumer, `buffered ${socket.bufferedAmount} bytes`);
+        }
+        socket.send(frame);
+      },
+      close: (code, reason) => close(code as CloseCode, reason),
+    };
+    peer = self;
+    room.addPeer(self);
+
+    const step1 = encoding.createEncoder();
+    encoding.writeVarUint(step1, MESSAGE_TYPES.sync);
+    syncProtocol.writeSyncStep1(step1, room.doc);
+    self.send(encoding.toUint8Array(step1));
+    sendAllAwareness(room, self);
+    if (!can(identity.role, 'editMix')) self.send(encodeReadOnlyNotice(identity.role));
+
+    onFrame = (data, isBinary) => {
+      if (closed) return;
+      if (!isBinary) return close(CLOSE_CODES.badMessage, 'text frame');
+      const frame = toBytes(data);
+      if (frame.byteLength > deps.maxMessageBytes) {
+        return close(CLOSE_CODES.messageTooLarge, `${frame.byteLength} bytes`);
+      }
+      const result = processFrame(room, self, frame);
+      if (!result.ok) close(result.code, result.detail);
+    };
+    for (const { data, isBinary } of buffered.splice(0)) onFrame(data, isBinary);
+  })();
+}
+
+function rawLength(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

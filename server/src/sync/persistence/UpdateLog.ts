@@ -1,0 +1,96 @@
+import { open, readFile, truncate, writeFile, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { decodeRecords, encodeRecords } from './LogRecord.ts';
+import { fsyncDirectory } from './fsyncDirectory.ts';
+
+/** First bytes of every update log: identifies the file and its format version. */
+export const UPDATE_LOG_MAGIC = Buffer.from('MXRLOG1\n', 'latin1');
+
+export interface OpenedUpdateLog {
+  readonly log: UpdateLog;
+  readonly updates: Uint8Array[];
+  /** Bytes past the last valid record (a torn tail), moved aside and cut from the log. */
+  readonly discardedBytes: number;
+}
+
+/**
+ * Append-only, checksummed log of Yjs updates for one room. Each `append` is one write plus
+ * one fdatasync, so updates arriving together share a disk flush (group commit).
+ *
+ * On open, a torn or corrupt tail is detected (see `LogRecord`), copied to a
+ * `.discarded-<offset>` file beside the log for inspection, and cut off, so that later appends
+ * never land behind garbage that would hide them on the next load.
+ */
+export class UpdateLog {
+  private constructor(
+    private readonly handle: FileHandle,
+    private recordBytes: number,
+  ) {}
+
+  static async open(path: string): Promise<OpenedUpdateLog> {
+    let bytes: Buffer | null = null;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    // A file shorter than the magic is a creation torn by a crash: nothing was ever logged.
+    if (bytes === null || bytes.byteLength < UPDATE_LOG_MAGIC.byteLength) {
+      await writeFile(path, UPDATE_LOG_MAGIC, { flush: true });
+      await fsyncDirectory(dirname(path));
+      const handle = await open(path, 'a');
+      return { log: new UpdateLog(handle, 0), updates: [], discardedBytes: 0 };
+    }
+    if (!bytes.subarray(0, UPDATE_LOG_MAGIC.byteLength).equals(UPDATE_LOG_MAGIC)) {
+      throw new Error(`${path} is not a Mixroom update log (bad header); refusing to touch it`);
+    }
+    const { payloads, validBytes } = decodeRecords(bytes, UPDATE_LOG_MAGIC.byteLength);
+    const discardedBytes = bytes.byteLength - validBytes;
+    if (discardedBytes > 0) {
+      await writeFile(`${path}.discarded-${validBytes}`, bytes.subarray(validBytes), { flush: true });
+      await truncate(path, validBytes);
+      const fixed = await open(path, 'r+');
+      try {
+        await fixed.sync();
+      } finally {
+        await fixed.close();
+      }
+    }
+    // 'a' = O_APPEND: after a truncate, writes continue at the new end.
+    const handle = await open(path, 'a');
+    return {
+      log: new UpdateLog(handle, validBytes - UPDATE_LOG_MAGIC.byteLength),
+      updates: payloads,
+      discardedBytes,
+    };
+  }
+
+  /** Bytes of records currently in the log (excluding the header). */
+  get bytes(): number {
+    return this.recordBytes;
+  }
+
+  /** Appends the updates as records and returns once they are on disk. */
+  async append(updates: readonly Uint8Array[]): Promise<void> {
+    if (updates.length === 0) return;
+    const buffer = encodeRecords(updates);
+    let written = 0;
+    while (written < buffer.byteLength) {
+      const { bytesWritten } = await this.handle.write(buffer, written);
+      written += bytesWritten;
+    }
+    await this.handle.datasync();
+    this.recordBytes += buffer.byteLength;
+  }
+
+  /** Drops every record (keeps the header). Only call once their content is stored elsewhere. */
+  async truncate(): Promise<void> {
+    await this.handle.truncate(UPDATE_LOG_MAGIC.byteLength);
+    await this.handle.datasync();
+    this.recordBytes = 0;
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}

@@ -1,0 +1,129 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { can, CLOSE_CODES, encodeReadOnlyNotice, MESSAGE_TYPES, type CloseCode } from '@mixroom/shared/protocol';
+import type { Peer } from './Peer.ts';
+import type { Room } from './Room.ts';
+import { validateAwarenessUpdate } from './validateAwarenessUpdate.ts';
+
+/** What happened to one incoming frame. */
+export type FrameResult =
+  | { readonly ok: true; readonly dropped?: boolean }
+  | { readonly ok: false; readonly code: CloseCode; readonly detail: string };
+
+const EMPTY_UPDATE_BYTES = 2; // `Y.encodeStateAsUpdate` of an empty diff: no structs, no deletes
+
+/**
+ * Handles one binary frame from `peer` in `room` (the y-websocket protocol, see
+ * `MESSAGE_TYPES`). Never throws: any malformed input yields a close code for that peer only.
+ * Each frame must hold exactly one message; trailing bytes are malformed.
+ */
+export function processFrame(room: Room, peer: Peer, frame: Uint8Array): FrameResult {
+  const decoder = decoding.createDecoder(frame);
+  let type: number;
+  try {
+    type = decoding.readVarUint(decoder);
+  } catch (error) {
+    return bad(`unreadable message type: ${String(error)}`);
+  }
+  switch (type) {
+    case MESSAGE_TYPES.sync:
+      return processSync(room, peer, decoder);
+    case MESSAGE_TYPES.awareness:
+      return processAwareness(room, peer, decoder);
+    case MESSAGE_TYPES.queryAwareness:
+      if (decoding.hasContent(decoder)) return bad('trailing bytes after queryAwareness');
+      sendAllAwareness(room, peer);
+      return { ok: true };
+    default:
+      // Includes `auth`: only the server sends it.
+      return bad(`unexpected message type ${type}`);
+  }
+}
+
+function processSync(room: Room, peer: Peer, decoder: decoding.Decoder): FrameResult {
+  let subtype: number;
+  let payload: Uint8Array;
+  try {
+    subtype = decoding.readVarUint(decoder);
+    payload = decoding.readVarUint8Array(decoder);
+  } catch (error) {
+    return bad(`truncated sync message: ${String(error)}`);
+  }
+  if (decoding.hasContent(decoder)) return bad('trailing bytes after sync message');
+  switch (subtype) {
+    case syncProtocol.messageYjsSyncStep1:
+      return answerStep1(room, peer, payload);
+    case syncProtocol.messageYjsSyncStep2:
+    case syncProtocol.messageYjsUpdate:
+      return applyClientUpdate(room, peer, payload);
+    default:
+      return bad(`unknown sync message type ${subtype}`);
+  }
+}
+
+function answerStep1(room: Room, peer: Peer, stateVector: Uint8Array): FrameResult {
+  let reply: Uint8Array;
+  try {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_TYPES.sync);
+    syncProtocol.writeSyncStep2(encoder, room.doc, stateVector);
+    reply = encoding.toUint8Array(encoder);
+  } catch (error) {
+    return bad(`bad state vector: ${String(error)}`);
+  }
+  // The reply reflects the doc now; send it once that state is durable (see Room).
+  room.whenDurable().then(
+    () => peer.send(reply),
+    () => undefined, // the room failed and already closed this peer
+  );
+  return { ok: true };
+}
+
+function applyClientUpdate(room: Room, peer: Peer, update: Uint8Array): FrameResult {
+  if (!can(peer.role, 'editMix')) {
+    if (update.byteLength > EMPTY_UPDATE_BYTES) peer.send(encodeReadOnlyNotice(peer.role));
+    return { ok: true, dropped: true };
+  }
+  try {
+    Y.applyUpdate(room.doc, update, peer.origin);
+  } catch (error) {
+    // Whatever part Yjs did integrate was emitted as an update and is persisted like any other
+    // change, so memory and storage still agree.
+    return { ok: false, code: CLOSE_CODES.updateRejected, detail: `update failed to apply: ${String(error)}` };
+  }
+  return { ok: true };
+}
+
+function processAwareness(room: Room, peer: Peer, decoder: decoding.Decoder): FrameResult {
+  let update: Uint8Array;
+  try {
+    update = decoding.readVarUint8Array(decoder);
+    if (decoding.hasContent(decoder)) throw new Error('trailing bytes after awareness message');
+    validateAwarenessUpdate(update);
+  } catch (error) {
+    return bad(`malformed awareness update: ${String(error)}`);
+  }
+  try {
+    awarenessProtocol.applyAwarenessUpdate(room.awareness, update, peer);
+  } catch (error) {
+    return bad(`awareness update failed to apply: ${String(error)}`);
+  }
+  return { ok: true };
+}
+
+/** Sends every known awareness state to `peer` (on connect and on queryAwareness). */
+export function sendAllAwareness(room: Room, peer: Peer): void {
+  const clients = [...room.awareness.getStates().keys()];
+  if (clients.length === 0) return;
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_TYPES.awareness);
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(room.awareness, clients));
+  peer.send(encoding.toUint8Array(encoder));
+}
+
+function bad(detail: string): FrameResult {
+  return { ok: false, code: CLOSE_CODES.badMessage, detail };
+}

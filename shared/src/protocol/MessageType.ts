@@ -1,0 +1,24 @@
+/**
+ * Top-level message types on the sync socket: the y-websocket wire protocol, unchanged, so the
+ * stock `y-websocket@3` WebsocketProvider talks to our server. Every binary frame is
+ * `varUint(messageType)` followed by the type's payload:
+ *
+ * - `sync` (0): a y-protocols sync message (step 1 = state vector, step 2 = missing updates,
+ *   update = incremental update). On connect both sides send step 1 and answer the other's
+ *   step 1 with step 2; afterwards only `update` messages flow.
+ * - `awareness` (1): `varUint8Array(awareness update)`, presence only, never persisted.
+ * - `auth` (2): y-protocols auth message. The server uses "permission denied" to tell a
+ *   read-only connection that its document updates are dropped (see `ReadOnlyNotice`).
+ * - `queryAwareness` (3): asks the peer to send all awareness states it knows.
+ *
+ * Any other type closes the connection with `CLOSE_CODES.badMessage`.
+ */
+export const MESSAGE_TYPES = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3,
+} as const;
+
+export type MessageTypeName = keyof typeof MESSAGE_TYPES;
+export type MessageType = (typeof MESSAGE_TYPES)[MessageTypeName];

@@ -1,0 +1,211 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { CLOSE_CODES, isValidRoomId } from '@mixroom/shared/protocol';
+import { initMixDoc, readMixState } from '@mixroom/shared/model';
+import { addTrack } from '@mixroom/shared/ops';
+import type { RunningServer } from '../../server/src/createServer.ts';
+import {
+  connectClient,
+  makeTempDir,
+  startTestServer,
+  testConfig,
+  waitFor,
+  whenSynced,
+  type LogLine,
+  type TestClient,
+} from './syncHarness.ts';
+
+let dir: { path: string; remove(): Promise<void> };
+let server: RunningServer | null = null;
+const clients: TestClient[] = [];
+const open = (...args: Parameters<typeof connectClient>) => {
+  const c = connectClient(...args);
+  clients.push(c);
+  return c;
+};
+
+beforeAll(async () => {
+  dir = await makeTempDir('mixroom-sync-');
+});
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  await server?.close();
+  server = null;
+});
+afterAll(async () => {
+  await dir.remove();
+});
+
+/** Opens a raw socket and resolves with the close code the server sends. */
+function closeCodeOf(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.on('close', (code) => resolve(code));
+    ws.on('error', reject);
+  });
+}
+
+describe('sync server with real y-websocket@3 clients', () => {
+  it('relays edits both ways and awareness', async () => {
+    server = await startTestServer(testConfig(dir.path));
+    const a = open(server.url, 'relay', { user: 'a' });
+    const b = open(server.url, 'relay', { user: 'b' });
+    await Promise.all([whenSynced(a), whenSynced(b)]);
+
+    a.doc.getMap('m').set('fader', -6);
+    await waitFor('b sees a', () => b.doc.getMap('m').get('fader') === -6);
+    b.doc.getMap('m').set('pan', 0.25);
+    await waitFor('a sees b', () => a.doc.getMap('m').get('pan') === 0.25);
+
+    a.provider.awareness.setLocalStateField('user', { name: 'Alice', playhead: 12.5 });
+    await waitFor('b sees a presence', () =>
+      [...b.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Alice'),
+    );
+    expect(b.provider.awareness.getStates().get(a.doc.clientID)?.user).toEqual({ name: 'Alice', playhead: 12.5 });
+
+    // A departing client's presence is removed for the others.
+    a.provider.disconnect();
+    await waitFor('a presence removed', () => !b.provider.awareness.getStates().has(a.doc.clientID));
+  });
+
+  it('keeps every edit across a server restart mid-session and clients resync', async () => {
+    const config = testConfig(dir.path);
+    server = await startTestServer(config);
+    const port = server.port;
+    const a = open(server.url, 'restart', { user: 'a' });
+    const b = open(server.url, 'restart', { user: 'b' });
+    await Promise.all([whenSynced(a), whenSynced(b)]);
+    for (let i = 0; i < 50; i++) a.doc.getMap('m').set(`k${i}`, i);
+    await waitFor('b has 50', () => b.doc.getMap('m').size === 50);
+
+    await server.close();
+    // Edits made while the server is down reach it after the restart, via sync step 2.
+    a.doc.getMap('m').set('offline', 'a');
+    b.doc.getMap('m').set('offline-b', 'b');
+    server = await startTestServer({ ...config, port });
+    await waitFor('a sees b offline edit', () => a.doc.getMap('m').get('offline-b') === 'b');
+    await waitFor('b sees a offline edit', () => b.doc.getMap('m').get('offline') === 'a');
+
+    const fresh = open(server.url, 'restart', { user: 'c' });
+    await whenSynced(fresh);
+    await waitFor('fresh has all', () => fresh.doc.getMap('m').size === 52);
+    expect(fresh.doc.getMap('m').toJSON()).toEqual(a.doc.getMap('m').toJSON());
+  });
+
+  it('drops a read-only role’s updates, tells it why, and still sends it everything', async () => {
+    server = await startTestServer(testConfig(dir.path));
+    const editor = open(server.url, 'readonly', { user: 'eng', role: 'engineer' });
+    const listener = open(server.url, 'readonly', { user: 'lis', role: 'listener' });
+    await Promise.all([whenSynced(editor), whenSynced(listener)]);
+    await waitFor('notice on connect', () => listener.notices.length >= 1);
+    expect(listener.notices[0]).toBe('listener');
+    expect(editor.notices).toEqual([]);
+
+    editor.doc.getMap('m').set('gain', 1);
+    await waitFor('listener receives updates', () => listener.doc.getMap('m').get('gain') === 1);
+
+    const before = listener.notices.length;
+    listener.doc.getMap('m').set('gain', 99);
+    listener.doc.getMap('m').set('hack', true);
+    await waitFor('notice per dropped update', () => listener.notices.length >= before + 2);
+
+    // The listener's awareness still reaches others.
+    listener.provider.awareness.setLocalStateField('user', { name: 'Lis' });
+    await waitFor('editor sees listener presence', () =>
+      editor.provider.awareness.getStates().get(listener.doc.clientID)?.user?.name === 'Lis',
+    );
+
+    // A round trip through the editor proves the server processed the dropped updates first.
+    editor.doc.getMap('m').set('after', 1);
+    await waitFor('listener gets later edit', () => listener.doc.getMap('m').get('after') === 1);
+    const fresh = open(server.url, 'readonly', { user: 'x', role: 'reviewer' });
+    await whenSynced(fresh);
+    expect(fresh.doc.getMap('m').toJSON()).toEqual({ gain: 1, after: 1 });
+    expect(editor.doc.getMap('m').toJSON()).toEqual({ gain: 1, after: 1 });
+  });
+
+  it('refuses invalid room ids (4404) and unknown identities (4401)', async () => {
+    server = await startTestServer(testConfig(dir.path));
+    const ws = server.url.replace('http', 'ws');
+    expect(await closeCodeOf(`${ws}/sync/${'x'.repeat(65)}`)).toBe(CLOSE_CODES.invalidRoomId);
+    expect(await closeCodeOf(`${ws}/sync/bad.room`)).toBe(CLOSE_CODES.invalidRoomId);
+    expect(await closeCodeOf(`${ws}/sync/ok-room?role=none`)).toBe(CLOSE_CODES.unauthorized);
+    expect(isValidRoomId('ok-room')).toBe(true);
+    // The unmodified client stops reconnecting on 44xx and reports it.
+    const refused = open(server.url, 'ok-room', { role: 'none' });
+    const closed = await new Promise<{ code: number }>((resolve) => refused.provider.on('closed', resolve));
+    expect(closed.code).toBe(CLOSE_CODES.unauthorized);
+  });
+
+  it('unloads an idle room and reloads it from disk with nothing lost', async () => {
+    const lines: LogLine[] = [];
+    server = await startTestServer(testConfig(dir.path, { ROOM_IDLE_UNLOAD_MS: '100' }), { lines });
+    const rooms = server.services.rooms;
+    const a = open(server.url, 'idle', { user: 'a' });
+    await whenSynced(a);
+    for (let i = 0; i < 20; i++) a.doc.getMap('m').set(`k${i}`, i);
+    const expected = a.doc.getMap('m').toJSON();
+    a.provider.disconnect();
+    await waitFor('room unloaded', () => !rooms.isLoaded('idle' as never));
+    await rooms.whenUnloaded('idle' as never);
+
+    const b = open(server.url, 'idle', { user: 'b' });
+    await whenSynced(b);
+    expect(b.doc.getMap('m').toJSON()).toEqual(expected);
+    const loads = lines.filter((l) => l.msg === 'room loaded' && l.fields.roomId === 'idle');
+    expect(loads.map((l) => l.fields.isNew)).toEqual([true, false]);
+    expect(lines.some((l) => l.msg === 'room unloaded' && l.fields.roomId === 'idle')).toBe(true);
+  });
+
+  it('a connection arriving while its room unloads waits and loses nothing', async () => {
+    server = await startTestServer(testConfig(dir.path, { ROOM_IDLE_UNLOAD_MS: '0' }));
+    const expected: Record<string, number> = {};
+    // Each round: connect, write, leave; with a zero idle time every leave starts an unload
+    // that the next round's connection races.
+    for (let round = 0; round < 15; round++) {
+      const c = open(server.url, 'churn', { user: `u${round}` });
+      await whenSynced(c);
+      expect(c.doc.getMap('m').toJSON()).toEqual(expected);
+      c.doc.getMap('m').set(`r${round}`, round);
+      expected[`r${round}`] = round;
+      // Wait for the echo through another connection before leaving, so the edit was accepted.
+      const check = open(server.url, 'churn', { user: `check${round}` });
+      await waitFor('edit relayed', () => check.doc.getMap('m').get(`r${round}`) === round);
+      c.destroy();
+      check.destroy();
+    }
+    const last = open(server.url, 'churn', { user: 'last' });
+    await whenSynced(last);
+    expect(last.doc.getMap('m').toJSON()).toEqual(expected);
+  });
+
+  it('lets a server module write to a live room (withRoom), persisted and relayed', async () => {
+    const config = testConfig(dir.path);
+    const initRoom = (doc: Y.Doc) => initMixDoc(doc, { title: 'Mix', sampleRate: 48000 });
+    server = await startTestServer(config, { initRoom });
+    const a = open(server.url, 'server-write', { user: 'a' });
+    await whenSynced(a);
+        expect(readMixState(a.doc).tracks).toEqual([]);
+
+    const trackId = await server.services.rooms.withRoom(
+      'server-write' as never,
+      (doc, origin) => addTrack(doc, { name: 'Kick', stem: null }, origin),
+      { actor: 'stems' },
+    );
+    await waitFor('a sees the track', () => readMixState(a.doc).tracks.find((t) => t.id === trackId)?.name === 'Kick');
+
+    // Durable: a restarted server still has it, and a room not yet loaded can be written too.
+    await server.services.rooms.withRoom('server-write-cold' as never, (doc, origin) =>
+      addTrack(doc, { name: 'Bass', stem: null }, origin),
+    );
+    const port = server.port;
+    await server.close();
+    server = await startTestServer({ ...config, port }, { initRoom });
+    const fresh = open(server.url, 'server-write', { user: 'b' });
+    const cold = open(server.url, 'server-write-cold', { user: 'b' });
+    await Promise.all([whenSynced(fresh), whenSynced(cold)]);
+    expect(readMixState(fresh.doc).tracks.find((t) => t.id === trackId)?.name).toBe('Kick');
+    expect(readMixState(cold.doc).tracks.map((t) => t.name)).toEqual(['Bass']);
+  });
+});
