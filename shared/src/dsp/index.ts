@@ -15,3 +15,5 @@ export { GainProcessor, linearGainOf } from './gain.ts';
 export type { GainParams } from './gain.ts';
 export { StereoPannerProcessor } from './stereoPanner.ts';
 export type { StereoPannerParams } from './stereoPanner.ts';
+// BS.1770 loudness and true peak (stems analysis, the bake's loudness report).
+export * from './loudness/index.ts';
