@@ -1,0 +1,261 @@
+import type { Decibels, Seconds } from '../model/MixState.ts';
+import { checkSampleRate, clampParam } from './clampParam.ts';
+import type { DspProcessor } from './DspProcessor.ts';
+import { paramRampFrames } from './DspProcessor.ts';
+import { LinearRamp } from './LinearRamp.ts';
+import { Oversampler4x } from './Oversampler4x.ts';
+
+/** Limiter settings: ceiling clamped to [-30, 0] dBFS, release to [1 ms, 2 s]. */
+export interface LimiterParams {
+  /** True-peak ceiling; sample peaks never exceed it. */
+  ceiling: Decibels;
+  /** Release time constant τ (63.2 % recovery of the gain in τ). */
+  release: Seconds;
+}
+
+/** Lookahead: the gain reaches its target linearly over this window before a peak. */
+export const LIMITER_LOOKAHEAD_SECONDS = 0.002;
+/** 4x interpolator for true-peak detection (4k + 1 taps). */
+const DETECT_TAPS = 49;
+const DETECT_BETA = 6;
+const NEPER_PER_DB = Math.LN10 / 20;
+
+/**
+ * Brickwall true-peak limiter with lookahead, stereo-linked.
+ *
+ * Per sample: the true peak is estimated as the largest of |x| and the three 4x-interpolated
+ * values after it (both channels); the required gain is min(1, ceiling/peak). A sliding
+ * minimum over the lookahead window L holds that requirement for L samples, and a moving
+ * average of length L turns the held steps into linear ramps that reach the requirement
+ * exactly at the peak (the average of L values that are all <= r is <= r). Release is a
+ * one-pole recovery that can only lower the gain below the ramp, never raise it above.
+ * Finally every output sample is clamped to the ceiling, so sample peaks can never exceed
+ * it even through rounding. Latency is {@link latencyFrames} = L - 1 + the interpolator's delay.
+ */
+export class LimiterProcessor implements DspProcessor<LimiterParams> {
+  readonly sampleRate: number;
+  readonly latencyFrames: number;
+  private params: LimiterParams = { ceiling: -1, release: 0.05 };
+  private readonly ceiling = new LinearRamp(Math.exp(-1 * NEPER_PER_DB));
+  private releaseCoef = 0;
+  private readonly lookahead: number;
+  private readonly detectDelay: number;
+  private readonly os = [new Oversampler4x(DETECT_TAPS, DETECT_BETA), new Oversampler4x(DETECT_TAPS, DETECT_BETA)];
+  private readonly hi = new Float64Array(4);
+  /** Audio delay lines (latencyFrames long) per channel. */
+  private readonly audio: Float32Array[];
+  private audioPos = 0;
+  /** Detector alignment delay of |x| (detectDelay long) per channel. */
+  private readonly absDelay: Float64Array[];
+  private absPos = 0;
+  /** Monotonic deque for the sliding minimum: values and their sample indices. */
+  private readonly dqVal: Float64Array;
+  private readonly dqIdx: Float64Array;
+  private dqHead = 0;
+  private dqLen = 0;
+  /** Ring of held minima for the moving average. */
+  private readonly held: Float64Array;
+  private heldPos = 0;
+  private heldSum = 0;
+  private gain = 1;
+  private t = 0;
+  private minGain = 1;
+  private prevInterp = 0;
+  /** The largest float32 value <= the linear ceiling: the output clamp. */
+  private clampAt = 1;
+  private readonly rampFrames: number;
+  private fresh = true;
+
+  constructor(sampleRate: number) {
+    this.sampleRate = checkSampleRate(sampleRate);
+    this.rampFrames = paramRampFrames(sampleRate);
+    this.lookahead = Math.max(1, Math.round(LIMITER_LOOKAHEAD_SECONDS * sampleRate));
+    this.detectDelay = this.os[0]!.upLatency;
+    this.latencyFrames = this.lookahead - 1 + this.detectDelay;
+    this.audio = [new Float32Array(Math.max(1, this.latencyFrames)), new Float32Array(Math.max(1, this.latencyFrames))];
+    this.absDelay = [new Float64Array(this.detectDelay), new Float64Array(this.detectDelay)];
+    this.dqVal = new Float64Array(this.lookahead + 1);
+    this.dqIdx = new Float64Array(this.lookahead + 1);
+    this.held = new Float64Array(this.lookahead);
+    this.reset();
+  }
+
+  setParams(p: Partial<LimiterParams>): void {
+    const next = { ...this.params };
+    if (p.ceiling !== undefined) next.ceiling = clampParam('ceiling', p.ceiling, -30, 0);
+    if (p.release !== undefined) next.release = clampParam('release', p.release, 0.001, 2);
+    this.params = next;
+    const c = Math.exp(next.ceiling * NEPER_PER_DB);
+    if (this.fresh) {
+      this.ceiling.snap(c);
+      this.fresh = false;
+      this.clampAt = floatAtOrBelow(c);
+    } else this.ceiling.rampTo(c, this.rampFrames);
+    this.releaseCoef = Math.exp(-1 / (next.release * this.sampleRate));
+  }
+
+  getParams(): Readonly<LimiterParams> {
+    return this.params;
+  }
+
+  reset(): void {
+    for (const o of this.os) o.reset();
+    for (const a of this.audio) a.fill(0);
+    for (const a of this.absDelay) a.fill(0);
+    this.audioPos = 0;
+    this.absPos = 0;
+    this.dqHead = 0;
+    this.dqLen = 0;
+    this.held.fill(1);
+    this.heldPos = 0;
+    this.heldSum = this.lookahead;
+    this.gain = 1;
+    this.t = 0;
+    this.minGain = 1;
+    this.prevInterp = 0;
+    this.ceiling.snap(Math.exp(this.params.ceiling * NEPER_PER_DB));
+    this.releaseCoef = Math.exp(-1 / (this.params.release * this.sampleRate));
+    this.clampAt = floatAtOrBelow(this.ceiling.value);
+    this.fresh = true;
+  }
+
+  /** Gain reduction (dB, >= 0) applied to the last output sample. */
+  get gainReductionDb(): Decibels {
+    return -20 * Math.log10(this.gain);
+  }
+
+  /** Largest gain reduction (dB, >= 0) since the previous call. */
+  takeGainReductionPeak(): Decibels {
+    const g = this.minGain;
+    this.minGain = this.gain;
+    return -20 * Math.log10(g);
+  }
+
+  process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number): void {
+    const stereo = inputs.length > 1 && outputs.length > 1;
+    const in0 = inputs[0]!;
+    const in1 = stereo ? inputs[1]! : in0;
+    const out0 = outputs[0]!;
+    const out1 = stereo ? outputs[1]! : out0;
+    const [os0, os1] = this.os as [Oversampler4x, Oversampler4x];
+    const [a0, a1] = this.audio as [Float32Array, Float32Array];
+    const [abs0, abs1] = this.absDelay as [Float64Array, Float64Array];
+    const hi = this.hi;
+    const L = this.lookahead;
+    const D = this.detectDelay;
+    const lat = this.latencyFrames;
+    const dqVal = this.dqVal;
+    const dqIdx = this.dqIdx;
+    const cap = dqVal.length;
+    const held = this.held;
+    const rel = this.releaseCoef;
+    const ceilRamp = this.ceiling;
+    let { audioPos, absPos, dqHead, dqLen, heldPos, heldSum, gain, t, minGain, prevInterp, clampAt } = this;
+    for (let i = 0; i < frames; i++) {
+      let c = ceilRamp.value;
+      if (ceilRamp.ramping) {
+        c = ceilRamp.next();
+        clampAt = floatAtOrBelow(c);
+      }
+      const x0 = in0[i]!;
+      const x1 = in1[i]!;
+      // True-peak estimate for the sample D frames ago (the interpolator's delay).
+      os0.up(x0, hi, 0);
+      let interp = Math.max(Math.abs(hi[0]!), Math.abs(hi[1]!), Math.abs(hi[2]!), Math.abs(hi[3]!));
+      let s0 = Math.abs(x0);
+      if (D > 0) {
+        const d = abs0[absPos]!;
+        abs0[absPos] = s0;
+        s0 = d;
+      }
+      if (stereo) {
+        os1.up(x1, hi, 0);
+        const p1 = Math.max(Math.abs(hi[0]!), Math.abs(hi[1]!), Math.abs(hi[2]!), Math.abs(hi[3]!));
+        if (p1 > interp) interp = p1;
+        let s1 = Math.abs(x1);
+        if (D > 0) {
+          const d = abs1[absPos]!;
+          abs1[absPos] = s1;
+          s1 = d;
+        }
+        if (s1 > s0) s0 = s1;
+      }
+      // The sample itself and the inter-sample peaks on both sides of it (the interpolated
+      // values of the previous sample cover the interval leading into this one).
+      let pk = interp > prevInterp ? interp : prevInterp;
+      if (s0 > pk) pk = s0;
+      prevInterp = interp;
+      if (D > 0) absPos = absPos + 1 === D ? 0 : absPos + 1;
+      const req = pk > c ? c / pk : 1;
+      // Sliding minimum of req over the last L samples (monotonic deque).
+      while (dqLen > 0 && dqVal[(dqHead + dqLen - 1) % cap]! >= req) dqLen--;
+      const tail = (dqHead + dqLen) % cap;
+      dqVal[tail] = req;
+      dqIdx[tail] = t;
+      dqLen++;
+      if (dqIdx[dqHead]! <= t - L) {
+        dqHead = (dqHead + 1) % cap;
+        dqLen--;
+      }
+      const hmin = dqVal[dqHead]!;
+      // Moving average of the held minima: linear ramp into each peak.
+      heldSum += hmin - held[heldPos]!;
+      held[heldPos] = hmin;
+      heldPos = heldPos + 1 === L ? 0 : heldPos + 1;
+      // Re-sum exactly once per window (by sample index, so block size cannot matter)
+      // so rounding drift never accumulates and unity stays exactly unity.
+      if (heldPos === 0) {
+        let s = 0;
+        for (let k = 0; k < L; k++) s += held[k]!;
+        heldSum = s;
+      }
+      let target = heldSum / L;
+      if (target > 1) target = 1;
+      gain = target <= gain ? target : gain + (target - gain) * (1 - rel);
+      if (gain < minGain) minGain = gain;
+      t++;
+      // Delay the audio by latencyFrames and apply the gain; clamp to the ceiling.
+      let y0: number;
+      let y1: number;
+      if (lat > 0) {
+        y0 = a0[audioPos]!;
+        a0[audioPos] = x0;
+        y1 = a1[audioPos]!;
+        a1[audioPos] = x1;
+        audioPos = audioPos + 1 === lat ? 0 : audioPos + 1;
+      } else {
+        y0 = x0;
+        y1 = x1;
+      }
+      const cf = clampAt;
+      let o0 = Math.fround(y0 * gain);
+      if (o0 > cf) o0 = cf;
+      else if (o0 < -cf) o0 = -cf;
+      out0[i] = o0;
+      if (stereo) {
+        let o1 = Math.fround(y1 * gain);
+        if (o1 > cf) o1 = cf;
+        else if (o1 < -cf) o1 = -cf;
+        out1[i] = o1;
+      }
+    }
+    this.audioPos = audioPos;
+    this.absPos = absPos;
+    this.dqHead = dqHead;
+    this.dqLen = dqLen;
+    this.heldPos = heldPos;
+    this.heldSum = heldSum;
+    this.gain = gain;
+    this.t = t;
+    this.minGain = minGain;
+    this.prevInterp = prevInterp;
+    this.clampAt = clampAt;
+  }
+}
+
+/** The largest float32 value that is <= v (v > 0), so a clamped Float32Array sample never exceeds v. */
+function floatAtOrBelow(v: number): number {
+  let f = Math.fround(v);
+  while (f > v) f = Math.fround(f - f * 2 ** -23);
+  return f;
+}
