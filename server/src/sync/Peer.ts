@@ -10,6 +10,11 @@ export interface Peer {
   readonly role: Role;
   /** Unique per connection: the origin of every transaction this peer's updates make. */
   readonly origin: TransactionOrigin;
+  /**
+   * True on a server-written document (a room's `~review` records): every update from this
+   * peer is dropped whatever its role, so only the server writes it.
+   */
+  readonly serverWrittenDoc?: boolean;
   /** Queues a binary frame; must not throw. */
   send(frame: Uint8Array): void;
   /** Closes the connection with a code from `CLOSE_CODES`. */

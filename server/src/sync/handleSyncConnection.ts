@@ -8,10 +8,11 @@ import {
   CLOSE_REASONS,
   createOrigin,
   encodeReadOnlyNotice,
-  isValidRoomId,
   MESSAGE_TYPES,
   type CloseCode,
+  type RoomId,
 } from '@mixroom/shared/protocol';
+import { parseSyncDocName } from '@mixroom/shared/review';
 import type { Logger } from '../log/Logger.ts';
 import type { Authorize } from './Authorize.ts';
 import type { Peer } from './Peer.ts';
@@ -74,11 +75,15 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
     lease?.release();
   });
 
-  if (!isValidRoomId(roomSegment)) {
+  // `<room>` is the mix; `<room>~review` the server-written review records of the same room.
+  const target = parseSyncDocName(roomSegment);
+  if (!target) {
     close(CLOSE_CODES.invalidRoomId, `room id ${JSON.stringify(roomSegment.slice(0, 80))}`);
     return;
   }
-  const roomId = roomSegment;
+  const roomId = target.roomId;
+  const serverWrittenDoc = target.kind === 'review';
+  const docId = roomSegment as RoomId;
 
   void (async () => {
     const identity = await deps.authorize(request, roomId).catch((error: unknown) => {
@@ -89,7 +94,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
     if (!identity) return close(CLOSE_CODES.unauthorized);
     let acquired: RoomLease;
     try {
-      acquired = await deps.rooms.acquire(roomId);
+      acquired = await deps.rooms.acquire(docId);
     } catch (error) {
       logger.error('room failed to load', { roomId, error: String(error) });
       return close(CLOSE_CODES.roomUnavailable, String(error));
@@ -101,6 +106,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
       userId: identity.userId,
       role: identity.role,
       origin: createOrigin('remote', identity.userId),
+      serverWrittenDoc,
       send: (frame) => {
         if (closed || socket.readyState !== socket.OPEN) return;
         if (socket.bufferedAmount > deps.maxSocketBufferBytes) {
@@ -119,7 +125,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
     syncProtocol.writeSyncStep1(step1, room.doc);
     self.send(encoding.toUint8Array(step1));
     sendAllAwareness(room, self);
-    if (!can(identity.role, 'editMix')) self.send(encodeReadOnlyNotice(identity.role));
+    if (!serverWrittenDoc && !can(identity.role, 'editMix')) self.send(encodeReadOnlyNotice(identity.role));
 
     onFrame = (data, isBinary) => {
       if (closed) return;

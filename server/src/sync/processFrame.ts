@@ -83,8 +83,8 @@ function answerStep1(room: Room, peer: Peer, stateVector: Uint8Array): FrameResu
 }
 
 function applyClientUpdate(room: Room, peer: Peer, update: Uint8Array): FrameResult {
-  if (!can(peer.role, 'editMix')) {
-    if (update.byteLength > EMPTY_UPDATE_BYTES) peer.send(encodeReadOnlyNotice(peer.role));
+  if (peer.serverWrittenDoc || !can(peer.role, 'editMix')) {
+    if (update.byteLength > EMPTY_UPDATE_BYTES) peer.send(encodeReadOnlyNotice(peer.serverWrittenDoc ? 'listener' : peer.role));
     return { ok: true, dropped: true };
   }
   try {

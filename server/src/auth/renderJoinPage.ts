@@ -1,0 +1,44 @@
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+
+/**
+ * The server-rendered join page of an invite link: a display-name form when the link is
+ * good, a plain explanation when it is forged, expired or revoked. It works without the
+ * client bundle, so a bad link never ends on a blank page or a stack trace.
+ */
+export function renderJoinPage(
+  view:
+    | { kind: 'form'; roomTitle: string; role: string; action: string; name: string; error: string | null }
+    | { kind: 'refused'; title: string; message: string },
+): HtmlEscapedString | Promise<HtmlEscapedString> {
+  const body =
+    view.kind === 'form'
+      ? html`<h1>Join “${view.roomTitle}”</h1>
+          <p>You are invited as <strong>${view.role}</strong>.</p>
+          <form method="post" action="${view.action}">
+            <label for="displayName">Your name, as others in the room will see it</label>
+            <input id="displayName" name="displayName" required maxlength="60" autofocus value="${view.name}" />
+            ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
+            <button type="submit">Join the room</button>
+          </form>`
+      : html`<h1>${view.title}</h1>
+          <p class="error" role="alert">${view.message}</p>`;
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>Mixroom: join</title>
+        <style>
+          body { font: 16px/1.5 system-ui, sans-serif; background: #15171c; color: #e8e8ea; display: grid; place-items: center; min-height: 100vh; margin: 0; }
+          main { max-width: 28rem; padding: 2rem; background: #1f2229; border-radius: 12px; }
+          input { display: block; width: 100%; box-sizing: border-box; margin: .5rem 0 1rem; padding: .6rem; font: inherit; border-radius: 6px; border: 1px solid #444; background: #111; color: inherit; }
+          button { padding: .6rem 1.2rem; font: inherit; border-radius: 6px; border: 0; background: #e0a040; color: #111; cursor: pointer; }
+          .error { color: #ff8a80; }
+        </style>
+      </head>
+      <body>
+        <main>${body}</main>
+      </body>
+    </html>`;
+}

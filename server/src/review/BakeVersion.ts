@@ -1,0 +1,26 @@
+import type { MixState } from '@mixroom/shared/model';
+import type { RenderFile, RenderFormat } from '@mixroom/shared/review';
+
+/** One bake job: a version's snapshot to render and store. */
+export interface BakeJob {
+  roomId: string;
+  versionId: string;
+  state: MixState;
+  signal: AbortSignal;
+  /** Fraction done, 0..1; called often, the queue throttles what reaches the room. */
+  onProgress: (fraction: number) => void;
+}
+
+/** What a finished bake stored: every format's object and the reference render's analysis. */
+export interface BakeResult {
+  /** Must include `wav24`, the render an approval names. */
+  renders: Partial<Record<RenderFormat, RenderFile>>;
+  loudness: { integratedLufs: number; truePeakDb: number } | null;
+  durationSec: number;
+}
+
+/**
+ * Renders a version on the server and stores the files (injected: the render module's
+ * `bakeMix` + storage in production). Rejects with an Error whose message a user can read.
+ */
+export type BakeVersion = (job: BakeJob) => Promise<BakeResult>;

@@ -1,0 +1,147 @@
+import type { MixState } from '@mixroom/shared/model';
+import { REFERENCE_RENDER_FORMAT, reviewRoots } from '@mixroom/shared/review';
+import type { BakeRecord } from '@mixroom/shared/review';
+import type { Logger } from '../log/Logger.ts';
+import type { BakeVersion } from './BakeVersion.ts';
+import type { ReviewDocs } from './ReviewDocs.ts';
+
+export interface BakeQueue {
+  /** Queues a version's bake (its record must already say `queued`). */
+  enqueue(roomId: string, versionId: string, state: MixState): void;
+  /** True when this process has the version queued or baking. */
+  has(roomId: string, versionId: string): boolean;
+  /** Cancels a queued or running bake; its record ends `cancelled`. */
+  cancel(roomId: string, versionId: string): boolean;
+  /** Resolves when nothing is queued or running (tests, shutdown). */
+  idle(): Promise<void>;
+  /** Cancels everything and waits for the running bake to stop. */
+  close(): Promise<void>;
+}
+
+export interface BakeQueueOptions {
+  docs: ReviewDocs;
+  bake: BakeVersion;
+  now: () => number;
+  logger: Logger;
+  /** Smallest progress step written to the room (every write is a doc update for everyone). */
+  progressStep?: number;
+}
+
+interface Job {
+  roomId: string;
+  versionId: string;
+  state: MixState;
+  abort: AbortController;
+}
+
+/**
+ * In-process bake queue: one bake at a time (the bake itself fans out to worker threads,
+ * and the embedded default shares two cores with sync). Progress and the result are
+ * written to the room's review document, so everyone in the room sees the same bar. On a
+ * multi-node deployment this is where a Redis-backed queue (BullMQ) plugs in.
+ */
+export function createBakeQueue(options: BakeQueueOptions): BakeQueue {
+  const { docs, now, logger } = options;
+  const step = options.progressStep ?? 0.02;
+  const jobs: Job[] = [];
+  let running: Job | null = null;
+  let runningDone: Promise<void> = Promise.resolve();
+  let idleWaiters: Array<() => void> = [];
+  const key = (roomId: string, versionId: string) => `${roomId}/${versionId}`;
+
+  const update = (job: Job, patch: Partial<BakeRecord>) =>
+    docs.withReview(job.roomId, (doc, origin) => {
+      const { bakes } = reviewRoots(doc);
+      const current = bakes.get(job.versionId);
+      if (!current) return;
+      doc.transact(() => bakes.set(job.versionId, { ...current, ...patch }), origin);
+    });
+
+  const run = async (job: Job): Promise<void> => {
+    await update(job, { status: 'baking', progress: 0, startedAt: now(), error: null });
+    let written = 0;
+    let writing: Promise<void> = Promise.resolve();
+    try {
+      const result = await options.bake({
+        roomId: job.roomId,
+        versionId: job.versionId,
+        state: job.state,
+        signal: job.abort.signal,
+        onProgress: (fraction) => {
+          const clamped = Math.max(0, Math.min(1, fraction));
+          if (clamped - written < step || clamped >= 1) return;
+          written = clamped;
+          writing = writing.then(() => update(job, { progress: clamped })).catch(() => undefined);
+        },
+      });
+      if (!result.renders[REFERENCE_RENDER_FORMAT]) throw new Error('The bake produced no reference WAV 24-bit render.');
+      await writing;
+      await update(job, {
+        status: 'done',
+        progress: 1,
+        finishedAt: now(),
+        loudness: result.loudness,
+        durationSec: result.durationSec,
+        renders: result.renders,
+      });
+      logger.info('bake done', { roomId: job.roomId, versionId: job.versionId });
+    } catch (error) {
+      await writing;
+      const cancelled = job.abort.signal.aborted;
+      const message = error instanceof Error ? error.message : String(error);
+      logger[cancelled ? 'info' : 'error']('bake ended without a render', { roomId: job.roomId, versionId: job.versionId, error: message });
+      await update(job, { status: cancelled ? 'cancelled' : 'failed', finishedAt: now(), error: cancelled ? 'Cancelled' : message }).catch(
+        (writeError: unknown) => logger.error('could not record bake failure', { error: String(writeError) }),
+      );
+    }
+  };
+
+  const pump = (): void => {
+    if (running) return;
+    const next = jobs.shift();
+    if (!next) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const resolve of waiters) resolve();
+      return;
+    }
+    running = next;
+    runningDone = run(next).finally(() => {
+      running = null;
+      pump();
+    });
+  };
+
+  return {
+    enqueue(roomId, versionId, state) {
+      if (this.has(roomId, versionId)) return;
+      jobs.push({ roomId, versionId, state, abort: new AbortController() });
+      pump();
+    },
+    has(roomId, versionId) {
+      const k = key(roomId, versionId);
+      return (running !== null && key(running.roomId, running.versionId) === k) || jobs.some((j) => key(j.roomId, j.versionId) === k);
+    },
+    cancel(roomId, versionId) {
+      const k = key(roomId, versionId);
+      if (running && key(running.roomId, running.versionId) === k) {
+        running.abort.abort();
+        return true;
+      }
+      const index = jobs.findIndex((j) => key(j.roomId, j.versionId) === k);
+      if (index < 0) return false;
+      const [job] = jobs.splice(index, 1);
+      if (job) void update(job, { status: 'cancelled', finishedAt: now(), error: 'Cancelled' }).catch(() => undefined);
+      return true;
+    },
+    idle() {
+      if (!running && jobs.length === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    async close() {
+      for (const job of jobs.splice(0)) job.abort.abort();
+      running?.abort.abort();
+      await runningDone.catch(() => undefined);
+    },
+  };
+}

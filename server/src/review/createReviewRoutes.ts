@@ -1,0 +1,92 @@
+import { Hono } from 'hono';
+import {
+  approvalBody,
+  createCommentBody,
+  createReplyBody,
+  createVersionBody,
+  isRenderFormat,
+  RENDER_FORMATS,
+  updateCommentBody,
+} from '@mixroom/shared/review';
+import { ApiError } from '../auth/ApiError.ts';
+import type { Auth } from '../auth/createAuth.ts';
+import { parseBody } from '../auth/parseBody.ts';
+import { requireMember } from '../auth/requireMember.ts';
+import type { ReviewService } from './createReviewService.ts';
+
+/**
+ * The review API, mounted at `/api/rooms/:room` (every route resolves the caller's role in
+ * `:room` first; see `requireMember`):
+ *
+ * - `GET    /review`                          read   -> whole review snapshot (what the review doc holds)
+ * - `GET    /comments`                        read   -> {comments}
+ * - `POST   /comments`                        comment -> 201 {comment}
+ * - `POST   /comments/:id/replies`            comment -> 201 {comment}
+ * - `PATCH  /comments/:id` {resolved?, text?} comment (text: author only) -> {comment}
+ * - `DELETE /comments/:id`                    comment (author or owner) -> 204
+ * - `GET    /versions`                        read   -> {versions} (no snapshots)
+ * - `POST   /versions` {name, note}           saveVersion -> 201 {version}; bake queued
+ * - `GET    /versions/:id`                    read   -> {version} with its snapshot
+ * - `POST   /versions/:id/bake`               saveVersion -> 202, re-queue a failed bake
+ * - `DELETE /versions/:id/bake`               saveVersion -> cancel a running bake
+ * - `GET    /versions/:a/diff/:b`             read   -> {lines, changes} (`live` = current mix)
+ * - `GET    /approvals`                       read   -> {approvals} (history, oldest first)
+ * - `POST   /versions/:id/approvals` {action, note} approve -> 201 {approval}
+ * - `GET    /versions/:id/download/:format`   read   -> 302 to a short-lived link
+ *                                                      (JSON {download} with `Accept: application/json`)
+ */
+export function createReviewRoutes(auth: Auth, review: ReviewService) {
+  const member = requireMember(auth);
+  return new Hono()
+    .get('/review', member, async (c) => {
+      const snap = await review.read(c.var.roomId);
+      return c.json({ ...snap, versions: snap.versions.map(({ state: _s, ...v }) => v), bakes: Object.fromEntries(snap.bakes) });
+    })
+    .get('/comments', member, async (c) => c.json({ comments: await review.listComments(c.var.roomId) }))
+    .post('/comments', requireMember(auth, 'comment'), async (c) => {
+      const body = await parseBody(c, createCommentBody);
+      return c.json({ comment: await review.addComment(c.var.roomId, c.var.member, body) }, 201);
+    })
+    .post('/comments/:id/replies', requireMember(auth, 'comment'), async (c) => {
+      const body = await parseBody(c, createReplyBody);
+      return c.json({ comment: await review.addReply(c.var.roomId, c.req.param('id'), c.var.member, body) }, 201);
+    })
+    .patch('/comments/:id', requireMember(auth, 'comment'), async (c) => {
+      const body = await parseBody(c, updateCommentBody);
+      return c.json({ comment: await review.updateComment(c.var.roomId, c.req.param('id'), c.var.member, body) });
+    })
+    .delete('/comments/:id', requireMember(auth, 'comment'), async (c) => {
+      await review.deleteComment(c.var.roomId, c.req.param('id'), c.var.member);
+      return c.body(null, 204);
+    })
+    .get('/versions', member, async (c) => c.json({ versions: await review.listVersions(c.var.roomId) }))
+    .post('/versions', requireMember(auth, 'saveVersion'), async (c) => {
+      const body = await parseBody(c, createVersionBody);
+      return c.json({ version: await review.saveVersion(c.var.roomId, c.var.member, body) }, 201);
+    })
+    .get('/versions/:id', member, async (c) => c.json({ version: await review.getVersion(c.var.roomId, c.req.param('id')) }))
+    .post('/versions/:id/bake', requireMember(auth, 'saveVersion'), async (c) => {
+      await review.rebake(c.var.roomId, c.req.param('id'));
+      return c.json({ queued: true }, 202);
+    })
+    .delete('/versions/:id/bake', requireMember(auth, 'saveVersion'), (c) => {
+      if (!review.cancelBake(c.var.roomId, c.req.param('id'))) throw new ApiError(409, 'conflict', 'That version is not baking.');
+      return c.json({ cancelled: true });
+    })
+    .get('/versions/:a/diff/:b', member, async (c) => c.json(await review.diff(c.var.roomId, c.req.param('a'), c.req.param('b'))))
+    .get('/approvals', member, async (c) => c.json({ approvals: await review.listApprovals(c.var.roomId) }))
+    .post('/versions/:id/approvals', requireMember(auth, 'approve'), async (c) => {
+      const body = await parseBody(c, approvalBody);
+      return c.json({ approval: await review.approve(c.var.roomId, c.req.param('id'), c.var.member, body) }, 201);
+    })
+    .get('/versions/:id/download/:format', member, async (c) => {
+      const format = c.req.param('format');
+      if (!isRenderFormat(format)) throw new ApiError(400, 'bad_request', `format must be one of ${RENDER_FORMATS.join(', ')}`);
+      const download = await review.download(c.var.roomId, c.req.param('id'), format);
+      c.header('cache-control', 'no-store');
+      if ((c.req.header('accept') ?? '').includes('application/json')) return c.json({ download });
+      return c.redirect(download.url, 302);
+    });
+}
+
+export type ReviewRoutes = ReturnType<typeof createReviewRoutes>;
