@@ -4,7 +4,10 @@ import { testMix } from '../shared/src/plan/testing/testMix.ts';
 import { bakeMix } from '../server/src/render/bakeMix.ts';
 import { BakeError } from '../server/src/render/BakeError.ts';
 import { createFileStemSource } from '../server/src/render/createFileStemSource.ts';
-import { collect, noise, nullDb, rmsDb, sine, tempDir, writeStem } from './renderFixtures.ts';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MixState } from '@mixroom/shared/model';
+import { collect, floatWav, noise, nullDb, rmsDb, sine, tempDir, writeStem } from './renderFixtures.ts';
 
 const RATE = 48000;
 const FRAMES = RATE * 2 + 123; // not a multiple of any block size
@@ -19,6 +22,12 @@ beforeAll(async () => {
   ({ dir, dispose } = await tempDir());
   await writeStem(dir, 'stereo.wav', [left, right]);
   await writeStem(dir, 'tone.wav', [tone]);
+  await writeStem(dir, 'kick.wav', [noise(FRAMES, 0.3, 7), noise(FRAMES, 0.3, 8)]);
+  await writeStem(dir, 'bass.wav', [sine(FRAMES, 55, 0.5)]);
+  // Header promises FRAMES frames, the file stops half way.
+  const full = floatWav([left, right]);
+  await writeFile(path.join(dir, 'cut.wav'), full.subarray(0, 44 + Math.floor(FRAMES / 2) * 8));
+  await writeFile(path.join(dir, 'text.wav'), new TextEncoder().encode('this is not audio at all, just text'));
 });
 afterAll(() => dispose());
 
@@ -33,5 +42,100 @@ describe('bakeMix', () => {
     const residual = Math.max(nullDb(out[0]!, left), nullDb(out[1]!, right));
     console.log(`unity null residual: ${residual} dBFS`);
     expect(residual).toBeLessThanOrEqual(-120);
+  });
+
+  const bake = async (state: MixState, opts: { workers?: number; blockFrames?: number } = {}) =>
+    collect(await bakeMix(buildMixPlan(state), { stems: createFileStemSource(dir), workers: 2, ...opts }));
+
+  it('applies a -6 dB fader as -6.0 dB', async () => {
+    const unity = await bake(testMix.state([toneTrack('t')]));
+    const down = await bake(testMix.state([toneTrack('t', { gain: -6 })]));
+    const delta = rmsDb(down[0]!) - rmsDb(unity[0]!);
+    console.log(`fader -6 dB measured ${delta.toFixed(4)} dB`);
+    expect(delta).toBeCloseTo(-6, 3);
+    // Mono source, centre pan: equal-power law puts it at -3 dB on each side.
+    expect(rmsDb(unity[0]!) - rmsDb(tone)).toBeCloseTo(-3.0103, 3);
+  });
+
+  it('sums two stems', async () => {
+    const a = await bake(testMix.state([stereoTrack('a')]));
+    const b = await bake(testMix.state([toneTrack('b', { pan: 0.3 })]));
+    const ab = await bake(testMix.state([stereoTrack('a'), toneTrack('b', { pan: 0.3 })]));
+    const sum = [a[0]!.map((x, i) => x + b[0]![i]!), a[1]!.map((x, i) => x + b[1]![i]!)];
+    const residual = Math.max(nullDb(ab[0]!, sum[0]!), nullDb(ab[1]!, sum[1]!));
+    console.log(`two-stem sum residual ${residual} dBFS`);
+    expect(residual).toBeLessThanOrEqual(-120);
+    expect(rmsDb(ab[0]!)).toBeGreaterThan(rmsDb(a[0]!));
+  });
+
+  const busyMix = (): MixState => {
+    const eq = (freq: number) => ({
+      hpf: { on: true, freq, q: Math.SQRT1_2 },
+      lpf: { on: false, freq: 18000, q: Math.SQRT1_2 },
+      bands: [
+        { on: true, type: 'lowshelf' as const, freq: 120, gain: 3, q: 0.7 },
+        { on: true, type: 'peaking' as const, freq: 450, gain: -4, q: 1.2 },
+        { on: true, type: 'peaking' as const, freq: 2500, gain: 2, q: 0.9 },
+        { on: true, type: 'highshelf' as const, freq: 9000, gain: 1.5, q: 0.7 },
+      ] as MixState['tracks'][number]['eq']['bands'],
+    });
+    const stem = (key: string, ch: number) => ({ ...testMix.stem(key, ch, FRAMES), fileName: key });
+    return testMix.state(
+      [
+        testMix.track('kick', { stem: stem('kick.wav', 2), eq: eq(30), gain: -2, pan: -0.2, output: 'drums', sends: [{ bus: 'verb', level: -12, pre: false, on: true }] }),
+        testMix.track('bass', { stem: stem('bass.wav', 1), eq: eq(25), gain: -4, pan: 0.1 }),
+        testMix.track('gtr', { stem: stem('stereo.wav', 2), eq: eq(80), pan: 0.5, polarity: true, sends: [{ bus: 'verb', level: -6, pre: true, on: true }] }),
+        testMix.track('vox', { stem: stem('tone.wav', 1), eq: eq(100), gain: 1.5, trim: -3, pan: -0.4, output: 'drums' }),
+        testMix.track('empty', { stem: null }),
+      ],
+      [testMix.bus('drums', 'group', { gain: -1, pan: 0.05 }), testMix.bus('verb', 'aux', { effect: null, gain: -3 })],
+    );
+  };
+
+  it('gives the same samples with 1 or 2 workers (exact null)', async () => {
+    const one = await bake(busyMix(), { workers: 1 });
+    const two = await bake(busyMix(), { workers: 2 });
+    expect(rmsDb(one[0]!)).toBeGreaterThan(-30);
+    expect(nullDb(one[0]!, two[0]!)).toBe(-Infinity);
+    expect(nullDb(one[1]!, two[1]!)).toBe(-Infinity);
+  });
+
+  it('gives the same samples whatever the block size (exact null)', async () => {
+    const big = await bake(busyMix(), { blockFrames: 8192 });
+    for (const blockFrames of [128, 1000]) {
+      const small = await bake(busyMix(), { blockFrames });
+      expect(nullDb(big[0]!, small[0]!)).toBe(-Infinity);
+      expect(nullDb(big[1]!, small[1]!)).toBe(-Infinity);
+    }
+  });
+
+  const failure = async (state: MixState): Promise<BakeError> => {
+    try {
+      await bake(state);
+    } catch (err) {
+      expect(err).toBeInstanceOf(BakeError);
+      return err as BakeError;
+    }
+    throw new Error('the bake did not fail');
+  };
+
+  it('fails with a clear error naming the track when a stem is missing', async () => {
+    const err = await failure(testMix.state([stereoTrack('a'), testMix.track('ghost', { name: 'Ghost vox', stem: testMix.stem('nope.wav', 1, FRAMES) })]));
+    expect(err.code).toBe('stem-missing');
+    expect(err.trackId).toBe('ghost');
+    expect(err.message).toMatch(/nope\.wav.*missing|missing.*nope\.wav/);
+  });
+
+  it('fails on a truncated stem instead of playing a gap', async () => {
+    const err = await failure(testMix.state([testMix.track('cut', { stem: { ...testMix.stem('cut.wav', 2, FRAMES), fileName: 'cut.wav' } })]));
+    expect(err.code).toBe('stem-truncated');
+    expect(err.trackId).toBe('cut');
+    expect(err.message).toMatch(/truncated/);
+  });
+
+  it('fails on a stem that is not audio', async () => {
+    const err = await failure(testMix.state([testMix.track('txt', { stem: { ...testMix.stem('text.wav', 1, FRAMES), fileName: 'text.wav' } })]));
+    expect(err.code).toBe('stem-format');
+    expect(err.message).toMatch(/not a WAV/);
   });
 });

@@ -45,6 +45,8 @@ export interface BakeMixInfo {
 /** A running bake: `info` once started, blocks as an async iterator. */
 export interface BakeMixStream extends AsyncIterable<MasterBlock> {
   info: BakeMixInfo;
+  /** Stops the workers and closes the stems; idempotent, also fine after the last block. */
+  close(): Promise<void>;
 }
 
 /**
@@ -63,9 +65,9 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
   const { shares } = partitionPlan(plan, options.workers ?? defaultWorkerCount());
   const readers = new Map<PlanNodeId, StemReader>();
   let pool: TrackWorkerPool | null = null;
-  const cleanup = async (): Promise<void> => {
-    await Promise.all([pool?.terminate(), ...[...readers.values()].map((r) => r.close().catch(() => {}))]);
-  };
+  let cleaned: Promise<void> | null = null;
+  const cleanup = (): Promise<void> =>
+    (cleaned ??= Promise.all([pool?.terminate(), ...[...readers.values()].map((r) => r.close().catch(() => {}))]).then(() => {}));
   try {
     const sources = shares.flatMap((s) => s.sources);
     await Promise.all(sources.map(async (node) => {
@@ -81,7 +83,7 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
     const latencyFrames = options.compensateLatency === false ? 0 : main.latencyOf(output.id);
     const info: BakeMixInfo = { frames: plan.frames, latencyFrames, workers: shares.length };
     const blocks = runBlocks(plan, main, pool, readers, shares, { ...options, blockFrames, signal }, info, cleanup);
-    return { info, [Symbol.asyncIterator]: () => blocks };
+    return { info, close: cleanup, [Symbol.asyncIterator]: () => blocks };
   } catch (err) {
     await cleanup();
     throw err;
@@ -137,6 +139,8 @@ async function* runBlocks(
       ),
     );
     readChain = read.then(() => undefined);
+    readChain.catch(() => {}); // a failed read surfaces through this block's promise
+
     return read.then((stemsPerShare) =>
       Promise.all(pool.workers.map((worker, w) => worker.process(b, frames, stemsPerShare[w]!, outSpares[w]!.pop() ?? null))),
     );
