@@ -1,0 +1,100 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { RoomId } from '@mixroom/shared/protocol';
+import { createJsonLogger } from '../log/Logger.ts';
+import { LocalRoomStore } from './persistence/LocalRoomStore.ts';
+import type { OpenedRoom, RoomStore } from './persistence/RoomStore.ts';
+import { RoomRegistry } from './RoomRegistry.ts';
+
+let dataDir: string;
+const logger = createJsonLogger('error', () => undefined);
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'mixroom-registry-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** The real local store, observed: counts how many handles per room are open at once. */
+class ObservedStore implements RoomStore {
+  open_ = 0;
+  maxOpen = 0;
+  opens = 0;
+  constructor(private readonly inner: RoomStore) {}
+  start() {
+    return this.inner.start();
+  }
+  async open(roomId: RoomId): Promise<OpenedRoom> {
+    this.opens += 1;
+    this.open_ += 1;
+    this.maxOpen = Math.max(this.maxOpen, this.open_);
+    const opened = await this.inner.open(roomId);
+    const close = opened.storage.close.bind(opened.storage);
+    opened.storage.close = async () => {
+      this.open_ -= 1;
+      await close();
+    };
+    return opened;
+  }
+}
+
+describe('RoomRegistry', () => {
+  it('never opens a room twice while it unloads, and reloads it with every write', async () => {
+    const store = new ObservedStore(new LocalRoomStore(dataDir, logger));
+    await store.start();
+    const rooms = new RoomRegistry({ store, initRoom: () => undefined, logger, idleUnloadMs: 0, compactLogBytes: 64 });
+    const room = 'race' as RoomId;
+    for (let i = 0; i < 40; i++) {
+      // Writes, lets the lease go (an unload starts on the next tick) and re-acquires at
+      // slightly different moments around it.
+      await rooms.withRoom(room, (doc, origin) => doc.transact(() => doc.getMap('m').set(`k${i}`, i), origin));
+      if (i % 3 === 0) await new Promise((r) => setTimeout(r, 1));
+      if (i % 3 === 1) await new Promise((r) => setImmediate(r));
+    }
+    const lease = await rooms.acquire(room);
+    expect(lease.room.doc.getMap('m').size).toBe(40);
+    lease.release();
+    await rooms.close();
+    expect(store.maxOpen).toBe(1);
+    expect(store.open_).toBe(0);
+    expect(store.opens).toBeGreaterThan(1);
+  });
+
+  it('withRoom writes carry the server origin and are durable when it resolves', async () => {
+    const store = new LocalRoomStore(dataDir, logger);
+    await store.start();
+    const rooms = new RoomRegistry({ store, initRoom: () => undefined, logger, idleUnloadMs: 60_000, compactLogBytes: 1 << 20 });
+    const room = 'origin' as RoomId;
+    const origins: unknown[] = [];
+    const lease = await rooms.acquire(room);
+    lease.room.doc.on('update', (_u: Uint8Array, origin: unknown) => origins.push(origin));
+    await rooms.withRoom(room, (doc, origin) => doc.transact(() => doc.getMap('m').set('x', 1), origin), {
+      actor: 'stems',
+    });
+    expect(origins).toEqual([{ kind: 'server', actor: 'stems' }]);
+    // Read the disk directly through a second store: the write is there before any unload.
+    const opened = await new LocalRoomStore(dataDir, logger).open(room);
+    await opened.storage.close();
+    const copy = new Y.Doc();
+    for (const u of opened.updates) Y.applyUpdate(copy, u);
+    expect(copy.getMap('m').get('x')).toBe(1);
+    lease.release();
+    await rooms.close();
+  });
+
+  it('rejects withRoom when aborted before it runs', async () => {
+    const store = new LocalRoomStore(dataDir, logger);
+    const rooms = new RoomRegistry({ store, initRoom: () => undefined, logger, idleUnloadMs: 0, compactLogBytes: 1 << 20 });
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    let ran = false;
+    await expect(
+      rooms.withRoom('abort' as RoomId, () => (ran = true), { signal: controller.signal }),
+    ).rejects.toThrow('stop');
+    expect(ran).toBe(false);
+    await rooms.close();
+  });
+});
