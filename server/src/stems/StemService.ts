@@ -1,0 +1,300 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { StemRef } from '@mixroom/shared/model';
+import type { ObjectStore } from '../storage/ObjectStore.ts';
+import { analyzeStem } from './analyzeStem.ts';
+import { decodeAudio } from './decodeAudio.ts';
+import { encodePlaybackWav } from './encodePlaybackWav.ts';
+import { encodeWaveformPeaks } from './encodeWaveformPeaks.ts';
+import type { StemAnalysis } from './StemAnalysis.ts';
+import { StemError } from './StemError.ts';
+import { stemKeys } from './stemKeys.ts';
+import type { StemTrackSink } from './StemTrackSink.ts';
+
+export interface StemServiceOptions {
+  store: ObjectStore;
+  tracks: StemTrackSink;
+  /** Largest accepted file, bytes. */
+  maxStemBytes: number;
+  /** Longest accepted audio, seconds. */
+  maxStemSeconds: number;
+  /** Preferred part size (S3 needs >= 5 MiB except the last part). Default 8 MiB. */
+  partSize?: number;
+  /** Lifetime of presigned part URLs. Default 1 hour (resume after a reload re-asks anyway). */
+  partUrlTtlSeconds?: number;
+  /** Lifetime of presigned GET URLs. Default 10 minutes. */
+  getUrlTtlSeconds?: number;
+  now?: () => Date;
+}
+
+/** Stored beside the incoming object: what the server promised when the upload started. */
+interface UploadManifest {
+  s3UploadId: string;
+  fileName: string;
+  size: number;
+  partSize: number;
+  partCount: number;
+  createdAt: string;
+}
+
+export interface UploadTicket {
+  /** The server's id of this upload (not S3's); pass it back on every later call. */
+  uploadId: string;
+  partSize: number;
+  partCount: number;
+  parts: { partNumber: number; url: string }[];
+}
+
+export interface CompletedStem {
+  trackId: string;
+  stem: StemRef;
+  analysis: StemAnalysis;
+}
+
+const MIN_PART = 5 * 1024 * 1024;
+const MAX_PARTS = 10_000;
+const UPLOAD_ID = /^[0-9a-f-]{36}$/;
+const HASH = /^[0-9a-f]{64}$/;
+const MAX_FILE_NAME = 255;
+
+/**
+ * The stems pipeline: presigned multipart upload straight to S3, then read-back,
+ * validation, decoding, analysis, storage beside the stem and a track in the room.
+ * A rejected upload leaves neither a track nor any object behind.
+ */
+export class StemService {
+  private readonly partSize: number;
+  private readonly partTtl: number;
+  private readonly getTtl: number;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: StemServiceOptions) {
+    this.partSize = Math.max(MIN_PART, options.partSize ?? 8 * 1024 * 1024);
+    this.partTtl = options.partUrlTtlSeconds ?? 3600;
+    this.getTtl = options.getUrlTtlSeconds ?? 600;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get limits(): { maxStemBytes: number; maxStemSeconds: number } {
+    return { maxStemBytes: this.options.maxStemBytes, maxStemSeconds: this.options.maxStemSeconds };
+  }
+
+  /** Starts a multipart upload and presigns every part. */
+  async initiateUpload(room: string, file: { fileName: string; size: number }): Promise<UploadTicket> {
+    const fileName = cleanFileName(file.fileName);
+    if (!Number.isSafeInteger(file.size) || file.size < 0) throw new StemError('bad-request', 'The file size is missing or invalid.');
+    if (file.size === 0) throw new StemError('empty', `"${fileName}" is empty (0 bytes).`);
+    if (file.size > this.options.maxStemBytes) {
+      throw new StemError('too-large', `"${fileName}" is ${formatBytes(file.size)}; the limit is ${formatBytes(this.options.maxStemBytes)}.`);
+    }
+    const partSize = Math.max(this.partSize, Math.ceil(file.size / MAX_PARTS));
+    const partCount = Math.ceil(file.size / partSize);
+    const uploadId = randomUUID();
+    const key = stemKeys.incoming(room, uploadId);
+    const s3UploadId = await this.options.store.createMultipartUpload(key, 'application/octet-stream');
+    const manifest: UploadManifest = { s3UploadId, fileName, size: file.size, partSize, partCount, createdAt: this.now().toISOString() };
+    await this.options.store.put(stemKeys.manifest(room, uploadId), JSON.stringify(manifest), 'application/json');
+    const parts = await this.presign(key, s3UploadId, range(1, partCount));
+    return { uploadId, partSize, partCount, parts };
+  }
+
+  /** Fresh URLs for some parts (expired URLs, or resuming after a page reload). */
+  async presignParts(room: string, uploadId: string, partNumbers: readonly number[]): Promise<{ partNumber: number; url: string }[]> {
+    const m = await this.manifest(room, uploadId);
+    for (const n of partNumbers) {
+      if (!Number.isInteger(n) || n < 1 || n > m.partCount) throw new StemError('bad-request', `Part ${n} is not part of this upload.`);
+    }
+    return this.presign(stemKeys.incoming(room, uploadId), m.s3UploadId, partNumbers);
+  }
+
+  /** Cancels an upload; nothing of it remains (as far as the store supports aborting). */
+  async abortUpload(room: string, uploadId: string): Promise<void> {
+    const m = await this.manifest(room, uploadId);
+    await this.options.store.abortMultipartUpload(stemKeys.incoming(room, uploadId), m.s3UploadId);
+    await this.discardIncoming(room, uploadId);
+  }
+
+  /**
+   * Completes the S3 upload, then validates and analyses the object and adds the track.
+   * On any rejection every object of this upload is deleted before the error is thrown.
+   */
+  async completeUpload(
+    room: string,
+    uploadId: string,
+    parts: readonly { partNumber: number; etag: string }[],
+    signal?: AbortSignal,
+  ): Promise<CompletedStem> {
+    const m = await this.manifest(room, uploadId);
+    const key = stemKeys.incoming(room, uploadId);
+    const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+    const complete = sorted.length === m.partCount && sorted.every((p, i) => p.partNumber === i + 1 && typeof p.etag === 'string' && p.etag.length > 0);
+    if (!complete) throw new StemError('bad-request', `The upload needs all ${m.partCount} parts, each with its ETag.`);
+    try {
+      await this.options.store.completeMultipartUpload(key, m.s3UploadId, sorted);
+    } catch (cause) {
+      // A wrong or missing part: the client may re-send parts and try again, so keep the upload.
+      throw new StemError('bad-request', `Storage refused to assemble the upload: ${(cause as Error).message}`, { cause });
+    }
+    try {
+      return await this.validateAndStore(room, uploadId, m, signal);
+    } finally {
+      await this.discardIncoming(room, uploadId);
+    }
+  }
+
+  private async validateAndStore(room: string, uploadId: string, m: UploadManifest, signal?: AbortSignal): Promise<CompletedStem> {
+    const { store } = this.options;
+    const head = await store.head(stemKeys.incoming(room, uploadId));
+    if (!head) throw new StemError('not-found', 'The uploaded object is missing from storage.');
+    if (head.size === 0) throw new StemError('empty', `"${m.fileName}" is empty (0 bytes).`);
+    if (head.size > this.options.maxStemBytes) {
+      throw new StemError('too-large', `"${m.fileName}" is ${formatBytes(head.size)}; the limit is ${formatBytes(this.options.maxStemBytes)}.`);
+    }
+    const bytes = await store.getBytes(stemKeys.incoming(room, uploadId), signal);
+    if (!bytes) throw new StemError('not-found', 'The uploaded object is missing from storage.');
+    signal?.throwIfAborted();
+    const audio = await decodeAudio(bytes, { maxSeconds: this.options.maxStemSeconds }).catch((e: unknown) => {
+      if (e instanceof StemError) throw new StemError(e.code, `"${m.fileName}": ${e.message}`, { cause: e });
+      throw e;
+    });
+    const sessionRate = await this.options.tracks.sessionSampleRate(room);
+    if (audio.sampleRate !== sessionRate) {
+      throw new StemError(
+        'sample-rate-mismatch',
+        `"${m.fileName}" is ${audio.sampleRate} Hz but this session runs at ${sessionRate} Hz. ` +
+          `Export the stem at ${sessionRate} Hz (no resampling is done on upload, so nothing is changed behind your back).`,
+      );
+    }
+    signal?.throwIfAborted();
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const sourceKey = stemKeys.source(room, hash, audio.format);
+    const playbackKey = audio.format === 'wav' ? sourceKey : stemKeys.playbackCopy(room, hash);
+    const { loudness, peaks } = analyzeStem(audio);
+    const analysis: StemAnalysis = {
+      version: 1,
+      key: sourceKey,
+      contentHash: hash,
+      fileName: m.fileName,
+      byteLength: bytes.length,
+      format: audio.format,
+      encoding: audio.encoding,
+      bitDepth: audio.bitDepth,
+      sampleRate: audio.sampleRate,
+      channels: audio.channelData.length,
+      frames: audio.frames,
+      durationSeconds: audio.frames / audio.sampleRate,
+      playbackKey,
+      peaksKey: stemKeys.peaks(room, hash),
+      loudness,
+      createdAt: this.now().toISOString(),
+    };
+    // The same bytes uploaded twice share one stored stem (content addressed); only a new
+    // stem's objects are written, and only those are removed if a later step fails.
+    const existed = (await store.head(sourceKey)) !== null;
+    const written: string[] = [];
+    try {
+      if (!existed) {
+        await store.copy(stemKeys.incoming(room, uploadId), sourceKey, contentTypeOf(audio.format));
+        written.push(sourceKey);
+        if (playbackKey !== sourceKey) {
+          await store.put(playbackKey, encodePlaybackWav(audio), 'audio/wav');
+          written.push(playbackKey);
+        }
+        await store.put(stemKeys.peaks(room, hash), encodeWaveformPeaks(peaks), 'application/octet-stream');
+        written.push(stemKeys.peaks(room, hash));
+        await store.put(stemKeys.analysis(room, hash), JSON.stringify(analysis), 'application/json');
+        written.push(stemKeys.analysis(room, hash));
+      }
+      const stem: StemRef = {
+        key: sourceKey,
+        fileName: m.fileName,
+        sampleRate: audio.sampleRate,
+        channels: audio.channelData.length,
+        frames: audio.frames,
+      };
+      const trackId = await this.options.tracks.addTrack(room, { name: trackName(m.fileName), stem });
+      return { trackId, stem, analysis };
+    } catch (error) {
+      await Promise.allSettled(written.map((k) => store.delete(k)));
+      throw error;
+    }
+  }
+
+  /** Short-lived URL of a stem's source, playback copy or peaks (S3 serves Range on it). */
+  async stemUrl(room: string, hash: string, variant: 'source' | 'playback' | 'peaks'): Promise<{ url: string; expiresAt: string }> {
+    const analysis = await this.analysis(room, hash);
+    const key = variant === 'source' ? analysis.key : variant === 'playback' ? analysis.playbackKey : analysis.peaksKey;
+    const url = await this.options.store.presignGet(key, this.getTtl, variant === 'source' ? analysis.fileName : undefined);
+    return { url, expiresAt: new Date(this.now().getTime() + this.getTtl * 1000).toISOString() };
+  }
+
+  /** The stored analysis of a stem. */
+  async analysis(room: string, hash: string): Promise<StemAnalysis> {
+    if (!HASH.test(hash)) throw new StemError('not-found', 'No such stem.');
+    const bytes = await this.options.store.getBytes(stemKeys.analysis(room, hash));
+    if (!bytes) throw new StemError('not-found', 'No such stem in this room.');
+    return JSON.parse(new TextDecoder().decode(bytes)) as StemAnalysis;
+  }
+
+  private async manifest(room: string, uploadId: string): Promise<UploadManifest> {
+    if (!UPLOAD_ID.test(uploadId)) throw new StemError('not-found', 'No such upload.');
+    const bytes = await this.options.store.getBytes(stemKeys.manifest(room, uploadId));
+    if (!bytes) throw new StemError('not-found', 'This upload does not exist (it finished, was cancelled or expired). Start it again.');
+    return JSON.parse(new TextDecoder().decode(bytes)) as UploadManifest;
+  }
+
+  private async discardIncoming(room: string, uploadId: string): Promise<void> {
+    await Promise.allSettled([
+      this.options.store.delete(stemKeys.incoming(room, uploadId)),
+      this.options.store.delete(stemKeys.manifest(room, uploadId)),
+    ]);
+  }
+
+  private presign(key: string, s3UploadId: string, partNumbers: readonly number[]) {
+    return Promise.all(
+      partNumbers.map(async (partNumber) => ({
+        partNumber,
+        url: await this.options.store.presignUploadPart(key, s3UploadId, partNumber, this.partTtl),
+      })),
+    );
+  }
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/** File names are metadata only: strip any path, control characters, and cap the length. */
+function cleanFileName(name: unknown): string {
+  if (typeof name !== 'string') throw new StemError('bad-request', 'The file name is missing.');
+  // eslint-disable-next-line no-control-regex
+  const base = name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  if (!base) throw new StemError('bad-request', 'The file name is empty.');
+  return base.slice(0, MAX_FILE_NAME);
+}
+
+function trackName(fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  const base = (dot > 0 ? fileName.slice(0, dot) : fileName).trim();
+  return (base || fileName).slice(0, 100);
+}
+
+function contentTypeOf(format: string): string {
+  switch (format) {
+    case 'wav':
+      return 'audio/wav';
+    case 'aiff':
+      return 'audio/aiff';
+    case 'flac':
+      return 'audio/flac';
+    case 'mp3':
+      return 'audio/mpeg';
+    default:
+      return 'audio/ogg';
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  return `${n} bytes`;
+}

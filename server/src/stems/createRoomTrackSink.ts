@@ -1,0 +1,24 @@
+import { getSessionMap } from '@mixroom/shared/model';
+import { addTrack } from '@mixroom/shared/ops';
+import { isValidRoomId } from '@mixroom/shared/protocol';
+import type { RoomRegistry } from '../sync/RoomRegistry.ts';
+import type { StemTrackSink } from './StemTrackSink.ts';
+
+const DEFAULT_SAMPLE_RATE = 48000;
+
+/** A StemTrackSink writing to the room's live document through the sync room registry. */
+export function createRoomTrackSink(rooms: RoomRegistry): StemTrackSink {
+  const id = (room: string) => {
+    if (!isValidRoomId(room)) throw new Error(`Invalid room id ${room}`);
+    return room;
+  };
+  return {
+    sessionSampleRate: (room) =>
+      rooms.withRoom(id(room), (doc) => {
+        const rate = getSessionMap(doc)?.get('sampleRate');
+        return typeof rate === 'number' && rate > 0 ? rate : DEFAULT_SAMPLE_RATE;
+      }),
+    addTrack: (room, track) =>
+      rooms.withRoom(id(room), (doc, origin) => addTrack(doc, { name: track.name, stem: track.stem }, origin), { actor: 'stems' }),
+  };
+}

@@ -1,0 +1,103 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { can, isValidRoomId, type Capability, type RoomId } from '@mixroom/shared/protocol';
+import type { Identity } from '../sync/Authorize.ts';
+import { StemError } from './StemError.ts';
+import type { StemService } from './StemService.ts';
+
+/** Who an HTTP request is in a room; null refuses it (401). */
+export type AuthorizeRequest = (c: Context, room: RoomId) => Promise<Identity | null>;
+
+export interface StemRoutesDeps {
+  service: StemService;
+  authorize: AuthorizeRequest;
+}
+
+const initiateBody = z.object({ fileName: z.string().min(1).max(1024), size: z.number().int().min(0) });
+const partsBody = z.object({ partNumbers: z.array(z.number().int().min(1)).min(1).max(10_000) });
+const completeBody = z.object({
+  parts: z.array(z.object({ partNumber: z.number().int().min(1), etag: z.string().min(1).max(200) })).min(1).max(10_000),
+});
+
+/**
+ * The stems HTTP API, mounted at `/api/rooms/:room/stems`:
+ *
+ *   POST   /uploads                     {fileName, size} -> 201 UploadTicket      (upload)
+ *   POST   /uploads/:uploadId/parts     {partNumbers}    -> {parts}               (upload)
+ *   POST   /uploads/:uploadId/complete  {parts:[{partNumber, etag}]} -> 201 {trackId, stem, analysis}  (upload)
+ *   DELETE /uploads/:uploadId                            -> 204                   (upload)
+ *   GET    /:hash                       -> StemAnalysis                           (any member)
+ *   GET    /:hash/url?variant=source|playback|peaks -> {url, expiresAt}           (any member)
+ *
+ * Errors are `{error: {code, message}}` with the StemError's status; the message is meant
+ * for the user as is.
+ */
+export function createStemRoutes(deps: StemRoutesDeps) {
+  const { service } = deps;
+
+  const guard = async (c: Context, need: Capability | 'member'): Promise<string> => {
+    const room = c.req.param('room');
+    if (!isValidRoomId(room)) throw new StemError('not-found', 'No such room.');
+    const who = await deps.authorize(c, room);
+    if (!who) throw new StemError('unauthorized', 'Sign in to this room first.');
+    if (need !== 'member' && !can(who.role, need)) {
+      throw new StemError('forbidden', `Your role (${who.role}) cannot upload stems in this room.`);
+    }
+    return room;
+  };
+
+  const body = async <T>(c: Context, schema: z.ZodType<T>): Promise<T> => {
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      throw new StemError('bad-request', 'The request body must be JSON.');
+    }
+    const r = schema.safeParse(raw);
+    if (!r.success) throw new StemError('bad-request', `Invalid request: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return r.data;
+  };
+
+  return new Hono()
+    .onError((error, c) => {
+      if (error instanceof StemError) return c.json(error.toJSON(), error.status as 400);
+      if ((error as { name?: string }).name === 'AbortError') return c.json({ error: { code: 'storage', message: 'The request was cancelled.' } }, 499 as 400);
+      console.error('stems route failed', error);
+      return c.json({ error: { code: 'storage', message: 'Storage failed; please try again.' } }, 502);
+    })
+    .post('/uploads', async (c) => {
+      const room = await guard(c, 'upload');
+      const b = await body(c, initiateBody);
+      return c.json(await service.initiateUpload(room, b), 201);
+    })
+    .post('/uploads/:uploadId/parts', async (c) => {
+      const room = await guard(c, 'upload');
+      const b = await body(c, partsBody);
+      return c.json({ parts: await service.presignParts(room, c.req.param('uploadId'), b.partNumbers) });
+    })
+    .post('/uploads/:uploadId/complete', async (c) => {
+      const room = await guard(c, 'upload');
+      const b = await body(c, completeBody);
+      return c.json(await service.completeUpload(room, c.req.param('uploadId'), b.parts, c.req.raw.signal), 201);
+    })
+    .delete('/uploads/:uploadId', async (c) => {
+      const room = await guard(c, 'upload');
+      await service.abortUpload(room, c.req.param('uploadId'));
+      return c.body(null, 204);
+    })
+    .get('/:hash', async (c) => {
+      const room = await guard(c, 'member');
+      return c.json(await service.analysis(room, c.req.param('hash')));
+    })
+    .get('/:hash/url', async (c) => {
+      const room = await guard(c, 'member');
+      const variant = c.req.query('variant') ?? 'playback';
+      if (variant !== 'source' && variant !== 'playback' && variant !== 'peaks') {
+        throw new StemError('bad-request', 'variant must be source, playback or peaks.');
+      }
+      return c.json(await service.stemUrl(room, c.req.param('hash'), variant));
+    });
+}
+
+/** Typed client: `hc<StemRoutes>(...)`. */
+export type StemRoutes = ReturnType<typeof createStemRoutes>;
