@@ -1,0 +1,65 @@
+import { initMixDoc } from '@mixroom/shared/model';
+import { isRole } from '@mixroom/shared/protocol';
+import type { RunningServer } from '../../../server/src/createServer.ts';
+import { createRoomTrackSink } from '../../../server/src/stems/createRoomTrackSink.ts';
+import { createStemRoutes } from '../../../server/src/stems/createStemRoutes.ts';
+import { StemService } from '../../../server/src/stems/StemService.ts';
+import { openObjectStore, type OpenedObjectStore } from '../../../server/src/storage/openObjectStore.ts';
+import { parseS3Settings } from '../../../server/src/storage/S3Settings.ts';
+import { makeTempDir, startTestServer, testConfig } from '../syncHarness.ts';
+
+export interface StemsTestServer {
+  server: RunningServer;
+  storage: OpenedObjectStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The real server (sync + HTTP on port 0) with the stems routes mounted, on a real embedded
+ * S3 (s3rver on 127.0.0.1, port 0, temp data folder). Roles come from `?role=`.
+ */
+export async function startStemsTestServer(limits: { maxStemBytes: number; maxStemSeconds: number }): Promise<StemsTestServer> {
+  const dir = await makeTempDir('mixroom-stems-');
+  const settings = parseS3Settings({
+    S3_EMBEDDED: 'true',
+    S3_DATA_DIR: `${dir.path}/s3`,
+    S3_EMBEDDED_PORT: '0',
+    MAX_STEM_BYTES: String(limits.maxStemBytes),
+    MAX_STEM_SECONDS: String(limits.maxStemSeconds),
+  });
+  const storage = await openObjectStore(settings, ['*']);
+  let service: StemService | null = null;
+  const server = await startTestServer(testConfig(`${dir.path}/rooms`), {
+    initRoom: (doc, roomId) => initMixDoc(doc, { title: roomId, sampleRate: 48000 }),
+    routes: [
+      (app, services) => {
+        service = new StemService({
+          store: storage.store,
+          tracks: createRoomTrackSink(services.rooms),
+          maxStemBytes: settings.maxStemBytes,
+          maxStemSeconds: settings.maxStemSeconds,
+          partSize: 5 * 1024 * 1024,
+        });
+        app.route(
+          '/api/rooms/:room/stems',
+          createStemRoutes({
+            service,
+            authorize: async (c) => {
+              const role = c.req.query('role') ?? 'owner';
+              return isRole(role) ? { userId: role, name: role, role } : null;
+            },
+          }),
+        );
+      },
+    ],
+  });
+  return {
+    server,
+    storage,
+    close: async () => {
+      await server.close();
+      await storage.close();
+      await dir.remove();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/** What a browser does, from Node: the stems HTTP API plus direct part PUTs to S3. */
+export interface UploadResult {
+  status: number;
+  body: any;
+}
+
+export async function api(base: string, path: string, init: { method?: string; body?: unknown; role?: string } = {}): Promise<UploadResult> {
+  const url = `${base}${path}${path.includes('?') ? '&' : '?'}role=${init.role ?? 'owner'}`;
+  const r = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : null };
+}
+
+/** PUTs one part to its presigned URL and returns the ETag S3 answered with. */
+export async function putPart(url: string, bytes: Uint8Array): Promise<string> {
+  const r = await fetch(url, { method: 'PUT', body: bytes });
+  if (!r.ok) throw new Error(`part PUT failed: ${r.status} ${await r.text()}`);
+  const etag = r.headers.get('etag');
+  if (!etag) throw new Error('no ETag on part response');
+  return etag;
+}
+
+/** Full upload: initiate, all parts in parallel, complete. Resolves with the completion response. */
+export async function uploadStem(
+  base: string,
+  room: string,
+  fileName: string,
+  bytes: Uint8Array,
+  options: { role?: string; declaredSize?: number; onInitiated?: (ticket: any) => void } = {},
+): Promise<UploadResult & { ticket: any; maxConcurrentParts: number }> {
+  const init = await api(base, `/api/rooms/${room}/stems/uploads`, {
+    method: 'POST',
+    body: { fileName, size: options.declaredSize ?? bytes.length },
+    role: options.role,
+  });
+  if (init.status !== 201) return { ...init, ticket: null, maxConcurrentParts: 0 };
+  const ticket = init.body;
+  options.onInitiated?.(ticket);
+  let inFlight = 0;
+  let maxConcurrentParts = 0;
+  const etags = await Promise.all(
+    ticket.parts.map(async (p: { partNumber: number; url: string }) => {
+      const start = (p.partNumber - 1) * ticket.partSize;
+      const isLast = p.partNumber === ticket.partCount;
+      // A lying client may send more than declared: the last part carries the rest.
+      const end = isLast ? bytes.length : start + ticket.partSize;
+      maxConcurrentParts = Math.max(maxConcurrentParts, ++inFlight);
+      try {
+        return { partNumber: p.partNumber, etag: await putPart(p.url, bytes.subarray(start, end)) };
+      } finally {
+        inFlight--;
+      }
+    }),
+  );
+  const done = await api(base, `/api/rooms/${room}/stems/uploads/${ticket.uploadId}/complete`, {
+    method: 'POST',
+    body: { parts: etags },
+    role: options.role,
+  });
+  return { ...done, ticket, maxConcurrentParts };
+}
