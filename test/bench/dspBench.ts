@@ -1,0 +1,160 @@
+/**
+ * DSP kernel benchmark: x-realtime of every shared/dsp kernel on a 60 s stereo signal at
+ * 48 kHz, processed in 4096-frame blocks like the bake. Prints ratios only (no thresholds):
+ * the kernels against each other, a full channel strip, and the implied capacity of one
+ * core for the 40-stem x 30x-realtime bake target (needs >= 600 strip-seconds per core-second
+ * on 2 cores). Run alone with `pnpm tsx test/bench/dspBench.ts`; test/bench/index.ts calls run().
+ */
+import {
+  BiquadProcessor,
+  CompressorProcessor,
+  DelayProcessor,
+  GainProcessor,
+  LimiterProcessor,
+  PeakRmsMeter,
+  ReverbProcessor,
+  SaturationProcessor,
+  StereoPannerProcessor,
+  type DspProcessor,
+} from '@mixroom/shared/dsp';
+
+const SR = 48000;
+const SECONDS = 60;
+const BLOCK = 4096;
+
+export interface DspBenchResult {
+  kernel: string;
+  xRealtime: number;
+}
+
+function signal(seed: number): Float32Array {
+  const n = SR * SECONDS;
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    // Music-ish: a bass tone plus noise, peaks around -3 dBFS so dynamics actually work.
+    out[i] = 0.35 * Math.sin((2 * Math.PI * 55 * i) / SR) + 0.35 * ((s / 4294967296) * 2 - 1);
+  }
+  return out;
+}
+
+// Anything that can run over a block of stereo audio.
+type Chain = Array<DspProcessor<unknown>>;
+
+function timeChain(chain: Chain, l: Float32Array, r: Float32Array): number {
+  const work = [new Float32Array(BLOCK), new Float32Array(BLOCK)];
+  const frames = l.length;
+  const t0 = performance.now();
+  for (let i = 0; i < frames; i += BLOCK) {
+    const n = Math.min(BLOCK, frames - i);
+    work[0]!.set(l.subarray(i, i + n));
+    work[1]!.set(r.subarray(i, i + n));
+    for (const k of chain) k.process(work, work, n);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return SECONDS / seconds;
+}
+
+function make(): Record<string, () => Chain> {
+  const biquad = (type: 'highpass' | 'lowpass' | 'peaking' | 'lowshelf' | 'highshelf', frequency: number, gain = 0) => {
+    const b = new BiquadProcessor(SR);
+    b.setParams({ type, frequency, gain, Q: type === 'peaking' ? 1.2 : 0.7 });
+    return b as DspProcessor<unknown>;
+  };
+  const comp = () => {
+    const c = new CompressorProcessor(SR);
+    c.setParams({ threshold: -18, ratio: 4, attack: 0.005, release: 0.1, knee: 6, makeup: 3 });
+    return c as DspProcessor<unknown>;
+  };
+  const sat = () => {
+    const s = new SaturationProcessor(SR);
+    s.setParams({ drive: 6, mix: 0.5 });
+    return s as DspProcessor<unknown>;
+  };
+  const gain = () => {
+    const g = new GainProcessor(SR);
+    g.setParams({ gain: -3, trim: 1 });
+    return g as DspProcessor<unknown>;
+  };
+  const pan = () => {
+    const p = new StereoPannerProcessor(SR);
+    p.setParams({ pan: 0.3 });
+    return p as DspProcessor<unknown>;
+  };
+  return {
+    'biquad (1 band)': () => [biquad('peaking', 1000, 4)],
+    gain: () => [gain()],
+    'stereo panner': () => [pan()],
+    compressor: () => [comp()],
+    'saturation (4x oversampled)': () => [sat()],
+    limiter: () => {
+      const l = new LimiterProcessor(SR);
+      l.setParams({ ceiling: -1, release: 0.05 });
+      return [l as DspProcessor<unknown>];
+    },
+    reverb: () => {
+      const r = new ReverbProcessor(SR);
+      r.setParams({ decay: 2.2, preDelay: 0.02, damping: 7000 });
+      return [r as DspProcessor<unknown>];
+    },
+    delay: () => {
+      const d = new DelayProcessor(SR);
+      d.setParams({ time: 0.375, feedback: 0.4, damping: 4000 });
+      return [d as DspProcessor<unknown>];
+    },
+    'peak/RMS meter': () => [new PeakRmsMeter(SR) as DspProcessor<unknown>],
+    'strip: trim+HPF+LPF+4 EQ+comp+gain+pan': () => [
+      biquad('highpass', 80),
+      biquad('lowpass', 16000),
+      biquad('lowshelf', 120, 2),
+      biquad('peaking', 400, -3),
+      biquad('peaking', 2500, 2),
+      biquad('highshelf', 9000, 1.5),
+      comp(),
+      gain(),
+      pan(),
+    ],
+    'full strip incl. saturation': () => [
+      biquad('highpass', 80),
+      biquad('lowpass', 16000),
+      biquad('lowshelf', 120, 2),
+      biquad('peaking', 400, -3),
+      biquad('peaking', 2500, 2),
+      biquad('highshelf', 9000, 1.5),
+      comp(),
+      sat(),
+      gain(),
+      pan(),
+    ],
+  };
+}
+
+/** Runs every kernel once (after a warm-up) and prints x-realtime per kernel. */
+export async function run(): Promise<DspBenchResult[]> {
+  const l = signal(1);
+  const r = signal(2);
+  const kernels = make();
+  const results: DspBenchResult[] = [];
+  // Warm up the JIT on a short slice of each chain.
+  for (const makeChain of Object.values(kernels)) timeChain(makeChain(), l.subarray(0, SR * 2), r.subarray(0, SR * 2));
+  console.log(`shared/dsp kernels, stereo ${SECONDS} s @ ${SR} Hz, ${BLOCK}-frame blocks (one core):`);
+  for (const [name, makeChain] of Object.entries(kernels)) {
+    const x = timeChain(makeChain(), l, r);
+    results.push({ kernel: name, xRealtime: x });
+    console.log(`  ${name.padEnd(42)} ${x.toFixed(0).padStart(7)}x realtime`);
+  }
+  const full = results.find((x) => x.kernel === 'full strip incl. saturation')!.xRealtime;
+  const plain = results.find((x) => x.kernel.startsWith('strip:'))!.xRealtime;
+  // Target: 40 stereo stems at 30x realtime on 2 cores = 600 strip-seconds per core-second.
+  console.log(`  40 stems x 30x on 2 cores needs 600x per strip per core: strip without saturation ${(plain / 600).toFixed(2)}x of target, with saturation ${(full / 600).toFixed(2)}x`);
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await run();
+}
