@@ -5,3 +5,7 @@ export { resolveRouting } from './resolveRouting.ts';
 export type { ResolvedRouting, ResolvedSend } from './resolveRouting.ts';
 export { computeAudibility } from './computeAudibility.ts';
 export type { Audibility } from './computeAudibility.ts';
+export { createPlanProcessor, MissingKernelError } from './createPlanProcessor.ts';
+export type { PlanProcessor } from './createPlanProcessor.ts';
+export { PROCESSOR_KERNELS } from './processorKernels.ts';
+export type { KernelClass } from './processorKernels.ts';

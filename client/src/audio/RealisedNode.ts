@@ -1,0 +1,18 @@
+import type { PlanNode } from '@mixroom/shared/plan';
+import type { IAudioNode } from 'standardized-audio-context';
+import type { EngineContext } from './MixEngine.ts';
+
+/** A plan node made of Web Audio nodes (standardized-audio-context only). */
+export interface RealisedNode {
+  /** The plan node it currently realises (the engine swaps in each newer version). */
+  plan: PlanNode;
+  /** Where edges into this node connect (input 0 and, for compressors, input 1). */
+  readonly input: IAudioNode<EngineContext>;
+  /** What edges out of this node connect from. */
+  readonly output: IAudioNode<EngineContext>;
+  /** Moves parameters to `next` (same id and structure) with ramps starting at `time`. */
+  update(next: PlanNode, time: number): void;
+  /** Latest gain reduction (dB >= 0) reported by a dynamics worklet, else 0. */
+  gainReduction(): number;
+  dispose(): void;
+}

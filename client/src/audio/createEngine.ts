@@ -1,0 +1,227 @@
+import type { StemRef } from '@mixroom/shared/model';
+import type { MixPlan, PlanEdge, PlanNode } from '@mixroom/shared/plan';
+import { AudioWorkletNode, isAnyOfflineAudioContext } from 'standardized-audio-context';
+import type { IAudioWorkletNode } from 'standardized-audio-context';
+import { createTransport } from './createTransport.ts';
+import type { EngineContext, EngineOptions, MeterReading, MixEngine } from './MixEngine.ts';
+import type { RealisedNode } from './RealisedNode.ts';
+import { realiseNode } from './realiseNode.ts';
+import { METER_PROCESSOR_NAME } from './worklet/WorkletMessage.ts';
+import type { FromWorkletMessage, MeterProcessorOptions } from './worklet/WorkletMessage.ts';
+
+/** Frames between meter reports (~21 ms at 48 kHz). */
+const METER_FRAMES = 1024;
+
+const edgeKey = (e: PlanEdge) => `${e.from}>${e.to}#${e.input}`;
+
+/** Two versions of a node need a new Web Audio node (not just new parameter values). */
+function structureOf(n: PlanNode, inputChannels: number): string {
+  return `${n.kind}/${n.channels}/${inputChannels}/${n.kind === 'compressor' ? String(n.sidechain) : ''}`;
+}
+
+/** Widest channel count arriving at each node's input 0 (what a panner must pan). */
+function inputChannelsOf(plan: MixPlan): Map<string, 1 | 2> {
+  const channels = new Map(plan.nodes.map((n) => [n.id, n.channels]));
+  const out = new Map<string, 1 | 2>();
+  for (const e of plan.edges) {
+    if (e.input !== 0) continue;
+    const c = channels.get(e.from) ?? 2;
+    if (c > (out.get(e.to) ?? 1)) out.set(e.to, c);
+  }
+  return out;
+}
+
+/** Nodes whose output is a strip's metered signal: after the strip's mute, and the master limiter. */
+function meterStrip(n: PlanNode): string | null {
+  if (n.kind === 'gain' && n.role === 'mute') return `${n.owner.kind}:${n.owner.id}`;
+  if (n.owner.kind === 'master' && n.role === 'limiter') return 'master:';
+  return null;
+}
+
+/**
+ * Creates the browser audio engine on `options.context`: loads the worklet bundle, then
+ * realises MixPlans with standardized-audio-context nodes only (mixing them with native
+ * nodes breaks the library's wrappers).
+ */
+export async function createEngine(options: EngineOptions): Promise<MixEngine> {
+  const { context, loadStem } = options;
+  await context.audioWorklet!.addModule(options.workletUrl);
+  const startDelay = options.startDelay ?? (isAnyOfflineAudioContext(context) ? 0 : 0.05);
+  const transport = createTransport(context, startDelay);
+  const onStemError = options.onStemError ?? ((stem: StemRef, e: unknown) => console.error(`stem ${stem.key} failed to load`, e));
+  const nodes = new Map<string, RealisedNode>();
+  let inputChannels = new Map<string, 1 | 2>();
+  const edges = new Map<string, PlanEdge>();
+  const meters = new Map<string, IAudioWorkletNode<EngineContext>>();
+  const readings = new Map<string, MeterReading>();
+  const listeners = new Set<(r: MeterReading) => void>();
+  const loads = new Map<string, { key: string; abort: AbortController }>();
+  let plan: MixPlan | null = null;
+  let disposed = false;
+
+  const grOf = (strip: string): number => {
+    let gr = 0;
+    for (const n of nodes.values()) {
+      if (`${n.plan.owner.kind}:${n.plan.owner.id}` === strip) gr = Math.max(gr, n.gainReduction());
+    }
+    return gr;
+  };
+
+  const attachMeter = (strip: string, from: RealisedNode) => {
+    meters.get(strip)?.disconnect();
+    const processorOptions: MeterProcessorOptions = { reportFrames: METER_FRAMES };
+    if (AudioWorkletNode === undefined) throw new Error('This browser has no AudioWorklet support');
+    const m = new AudioWorkletNode(context, METER_PROCESSOR_NAME, { numberOfInputs: 1, numberOfOutputs: 0, processorOptions });
+    m.port.onmessage = (e: MessageEvent<FromWorkletMessage>) => {
+      if (e.data.type !== 'meter') return;
+      const reading: MeterReading = { strip, peak: e.data.peak, gainReduction: grOf(strip) };
+      readings.set(strip, reading);
+      for (const l of listeners) l(reading);
+    };
+    from.output.connect(m);
+    meters.set(strip, m);
+  };
+
+  const connect = (e: PlanEdge) => {
+    const from = nodes.get(e.from);
+    const to = nodes.get(e.to);
+    if (from && to) from.output.connect(to.input, 0, e.input);
+  };
+  const disconnect = (e: PlanEdge) => {
+    const from = nodes.get(e.from);
+    const to = nodes.get(e.to);
+    if (!from || !to) return;
+    try {
+      from.output.disconnect(to.input, 0, e.input);
+    } catch {
+      // Already gone with a replaced node: nothing to undo.
+    }
+  };
+
+  const loadSource = (id: string, stem: StemRef | null): Promise<void> => {
+    const current = loads.get(id);
+    if (current && stem && current.key === stem.key) return Promise.resolve();
+    current?.abort.abort();
+    loads.delete(id);
+    if (!stem) {
+      transport.setBuffer(id, null);
+      return Promise.resolve();
+    }
+    const abort = new AbortController();
+    loads.set(id, { key: stem.key, abort });
+    return loadStem(stem, abort.signal).then(
+      (buffer) => {
+        if (abort.signal.aborted || disposed) return;
+        transport.setBuffer(id, buffer);
+      },
+      (err: unknown) => {
+        if (!abort.signal.aborted) onStemError(stem, err);
+      },
+    );
+  };
+
+  const apply = (next: MixPlan, at?: number): Promise<void> => {
+    if (disposed) return Promise.reject(new Error('engine disposed'));
+    if (plan && next.sampleRate !== plan.sampleRate) throw new Error('a plan cannot change the sample rate');
+    const time = Math.max(context.currentTime, at ?? 0);
+    const nextIds = new Set(next.nodes.map((n) => n.id));
+    const nextEdges = new Map(next.edges.map((e) => [edgeKey(e), e]));
+    const errors = (msg: string) => console.error(msg);
+
+    // 1. Edges that go away, and every edge of a node that goes away or is rebuilt.
+    const nextInputs = inputChannelsOf(next);
+    const rebuilt = new Set<string>();
+    for (const n of next.nodes) {
+      const cur = nodes.get(n.id);
+      if (cur && structureOf(cur.plan, inputChannels.get(n.id) ?? 1) !== structureOf(n, nextInputs.get(n.id) ?? 1)) rebuilt.add(n.id);
+    }
+    inputChannels = nextInputs;
+    for (const [key, e] of edges) {
+      const gone = !nextEdges.has(key) || !nextIds.has(e.from) || !nextIds.has(e.to) || rebuilt.has(e.from) || rebuilt.has(e.to);
+      if (gone) {
+        disconnect(e);
+        edges.delete(key);
+      }
+    }
+    // 2. Nodes that go away or are rebuilt.
+    for (const [id, n] of nodes) {
+      if (nextIds.has(id) && !rebuilt.has(id)) continue;
+      if (n.plan.kind === 'source') transport.removeSource(id);
+      n.dispose();
+      nodes.delete(id);
+      if (!nextIds.has(id)) {
+        loads.get(id)?.abort.abort();
+        loads.delete(id);
+      }
+    }
+    // 3. New nodes; parameter ramps on the rest.
+    const pending: Promise<void>[] = [];
+    for (const n of next.nodes) {
+      const cur = nodes.get(n.id);
+      if (cur) {
+        cur.update(n, time);
+        cur.plan = n;
+      } else {
+        const r = realiseNode(context, n, nextInputs.get(n.id) ?? 1, errors);
+        nodes.set(n.id, r);
+        if (n.kind === 'source') {
+          transport.setSource(n.id, r.input);
+          loads.delete(n.id);
+        }
+        const strip = meterStrip(n);
+        if (strip) attachMeter(strip, r);
+      }
+      if (n.kind === 'source') pending.push(loadSource(n.id, n.stem));
+    }
+    // Meters whose strip disappeared.
+    const strips = new Set(next.nodes.map(meterStrip).filter((s): s is string => s !== null));
+    for (const [strip, m] of meters) {
+      if (strips.has(strip)) continue;
+      m.port.close();
+      m.disconnect();
+      meters.delete(strip);
+      readings.delete(strip);
+    }
+    // 4. New edges, in plan order.
+    for (const [key, e] of nextEdges) {
+      if (edges.has(key)) continue;
+      connect(e);
+      edges.set(key, e);
+    }
+    plan = next;
+    return Promise.all(pending).then(() => undefined);
+  };
+
+  return {
+    context,
+    apply,
+    play: (at) => transport.play(at),
+    stop: () => transport.stop(),
+    seek: (p) => transport.seek(p),
+    setLoop: (l) => transport.setLoop(l),
+    position: () => transport.position(),
+    get playing() {
+      return transport.playing;
+    },
+    meters: () => readings,
+    onMeter(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      transport.dispose();
+      for (const l of loads.values()) l.abort.abort();
+      for (const m of meters.values()) {
+        m.port.close();
+        m.disconnect();
+      }
+      for (const n of nodes.values()) n.dispose();
+      nodes.clear();
+      edges.clear();
+      meters.clear();
+      listeners.clear();
+    },
+  };
+}

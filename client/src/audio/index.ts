@@ -1,0 +1,8 @@
+/**
+ * The browser audio engine: realises MixPlans on a standardized-audio-context context.
+ * Contexts must come from the same standardized-audio-context module the engine uses
+ * (its wrappers reject native nodes and foreign contexts), hence the re-exports.
+ */
+export { createEngine } from './createEngine.ts';
+export type { EngineContext, EngineOptions, LoopRegion, MeterReading, MixEngine, StemLoader } from './MixEngine.ts';
+export { AudioContext, OfflineAudioContext } from 'standardized-audio-context';

@@ -1,0 +1,107 @@
+import type { BiquadPlanNode, PlanNode, ProcessorPlanNode } from '@mixroom/shared/plan';
+import { BiquadFilterNode, GainNode, StereoPannerNode } from 'standardized-audio-context';
+import type { IAudioNode, IBiquadFilterNode } from 'standardized-audio-context';
+import { createWorkletNode } from './createWorkletNode.ts';
+import type { EngineContext } from './MixEngine.ts';
+import type { RealisedNode } from './RealisedNode.ts';
+import { rampParam } from './rampParam.ts';
+import type { FromWorkletMessage } from './worklet/WorkletMessage.ts';
+
+/**
+ * Creates the Web Audio realisation of one plan node. Native nodes where the spec fixes
+ * the math (gain, biquad, stereo panner); an AudioWorklet around the shared/dsp kernel for
+ * every processor. Sources become a unity GainNode that the transport's buffer sources
+ * feed, so transport restarts never touch the rest of the graph.
+ */
+export function realiseNode(context: EngineContext, node: PlanNode, inputChannels: 1 | 2, onError: (message: string) => void): RealisedNode {
+  const explicit = { channelCount: node.channels, channelCountMode: 'explicit' as const, channelInterpretation: 'speakers' as const };
+  const simple = (n: IAudioNode<EngineContext>, update: (next: PlanNode, time: number) => void): RealisedNode => ({
+    plan: node,
+    input: n,
+    output: n,
+    update,
+    gainReduction: () => 0,
+    dispose: () => n.disconnect(),
+  });
+
+  switch (node.kind) {
+    case 'source':
+      return simple(new GainNode(context, { gain: 1, ...explicit }), () => {});
+    case 'gain': {
+      const g = new GainNode(context, { gain: node.gain, ...explicit });
+      return simple(g, (next, time) => {
+        if (next.kind === 'gain') rampParam(g.gain, Math.fround(next.gain), time);
+      });
+    }
+    case 'biquad': {
+      const b = new BiquadFilterNode(context, { ...explicit });
+      setBiquad(context, b, node, null, 0);
+      let current = node;
+      return simple(b, (next, time) => {
+        if (next.kind !== 'biquad') return;
+        setBiquad(context, b, next, current, time);
+        current = next;
+      });
+    }
+    case 'panner': {
+      // The spec's 'clamped-max' would keep a mono strip mono (and its mono pan law), but
+      // standardized-audio-context refuses 'clamped-max' (its Bug #105), so the same
+      // effect is had with an explicit channel count equal to the input's.
+      const p = new StereoPannerNode(context, { pan: node.pan, channelCount: inputChannels, channelCountMode: 'explicit' });
+      return simple(p, (next, time) => {
+        if (next.kind === 'panner') rampParam(p.pan, next.pan, time);
+      });
+    }
+    case 'output':
+      return simple(context.destination as IAudioNode<EngineContext>, () => {});
+    default:
+      return realiseProcessor(context, node, onError);
+  }
+}
+
+function realiseProcessor(context: EngineContext, node: ProcessorPlanNode, onError: (message: string) => void): RealisedNode {
+  const w = createWorkletNode(context, node);
+  let gr = 0;
+  w.port.onmessage = (e: MessageEvent<FromWorkletMessage>) => {
+    if (e.data.type === 'gr') gr = e.data.gainReduction;
+    else if (e.data.type === 'error') onError(`${node.id}: ${e.data.message}`);
+  };
+  w.onprocessorerror = () => onError(`${node.id}: the worklet processor failed`);
+  return {
+    plan: node,
+    input: w,
+    output: w,
+    update(next) {
+      if (next.kind === node.kind) w.port.postMessage({ type: 'update', node: next });
+    },
+    gainReduction: () => gr,
+    dispose() {
+      w.port.onmessage = null;
+      w.port.close();
+      w.disconnect();
+    },
+  };
+}
+
+/**
+ * Bypass is realised as a lowpass at Nyquist: the spec's (and Chromium's) limit case is
+ * exactly b0 = 1, all else 0, so the signal passes bit for bit, matching the bake's copy.
+ * Type and bypass switch at once; frequency, Q and gain ramp.
+ */
+function setBiquad(context: EngineContext, b: IBiquadFilterNode<EngineContext>, node: BiquadPlanNode, prev: BiquadPlanNode | null, time: number): void {
+  const nyquist = context.sampleRate / 2;
+  const target = node.bypass ? { type: 'lowpass' as const, frequency: nyquist, q: 0, gain: 0 } : { type: node.type, frequency: node.frequency, q: node.q, gain: node.gain };
+  const jump = prev === null || prev.bypass !== node.bypass || prev.type !== node.type;
+  if (b.type !== target.type) b.type = target.type;
+  if (jump) {
+    for (const [param, v] of [[b.frequency, target.frequency], [b.Q, target.q], [b.gain, target.gain]] as const) {
+      param.cancelScheduledValues(time);
+      param.setValueAtTime(v, time);
+      if (prev === null) param.value = v;
+    }
+    return;
+  }
+  rampParam(b.frequency, target.frequency, time);
+  rampParam(b.Q, target.q, time);
+  rampParam(b.gain, target.gain, time);
+}

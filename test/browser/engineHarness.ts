@@ -1,0 +1,63 @@
+/**
+ * Page-side test harness (bundled for Chromium by bundleForBrowser): renders MixPlans
+ * through the real client engine in an OfflineAudioContext. Stems are fetched from the
+ * test's static server as planar float32 files (`/stems/<key>.f32`).
+ */
+import type { MixPlan } from '@mixroom/shared/plan';
+import { createEngine, OfflineAudioContext } from '../../client/src/audio/index.ts';
+import type { MeterReading } from '../../client/src/audio/index.ts';
+
+export interface HarnessRender {
+  plan: MixPlan;
+  frames: number;
+  workletUrl: string;
+  /** Later plans applied at context times (seconds), e.g. a fader move mid-render. */
+  changes?: { at: number; plan: MixPlan }[];
+  /** Transport calls before rendering. */
+  seek?: number;
+  loop?: { start: number; end: number };
+}
+
+export interface HarnessResult {
+  channels: string[];
+  meters: MeterReading[];
+}
+
+function encode(a: Float32Array): string {
+  const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  let s = '';
+  for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode(...u.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+async function render(job: HarnessRender): Promise<HarnessResult> {
+  const context = new OfflineAudioContext({ numberOfChannels: 2, length: job.frames, sampleRate: job.plan.sampleRate });
+  const engine = await createEngine({
+    context,
+    workletUrl: job.workletUrl,
+    loadStem: async (stem, signal) => {
+      const res = await fetch(`/stems/${stem.key}.f32`, { signal });
+      if (!res.ok) throw new Error(`stem ${stem.key}: HTTP ${res.status}`);
+      const data = new Float32Array(await res.arrayBuffer());
+      const buffer = context.createBuffer(stem.channels, stem.frames, job.plan.sampleRate);
+      for (let c = 0; c < stem.channels; c++) buffer.copyToChannel(data.subarray(c * stem.frames, (c + 1) * stem.frames), c);
+      return buffer;
+    },
+  });
+  const meters: MeterReading[] = [];
+  engine.onMeter((r) => meters.push(r));
+  await engine.apply(job.plan);
+  for (const change of job.changes ?? []) await engine.apply(change.plan, change.at);
+  if (job.loop) engine.setLoop(job.loop);
+  if (job.seek !== undefined) engine.seek(job.seek);
+  engine.play(0);
+  const out = await context.startRendering();
+  // Let the last meter messages arrive.
+  await new Promise((r) => setTimeout(r, 50));
+  engine.dispose();
+  const channels: string[] = [];
+  for (let c = 0; c < out.numberOfChannels; c++) channels.push(encode(out.getChannelData(c)));
+  return { channels, meters };
+}
+
+(globalThis as unknown as { mixroomHarness: unknown }).mixroomHarness = { render };

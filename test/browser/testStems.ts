@@ -1,0 +1,90 @@
+/**
+ * Deterministic generated stems for engine and parity tests (no files, no randomness
+ * between runs). Every generator returns planar channels at `sampleRate`.
+ */
+
+/** xorshift32 white noise in [-amp, amp]. */
+export function noiseStem(frames: number, amp: number, seed: number): Float32Array {
+  const out = new Float32Array(frames);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < frames; i++) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    out[i] = ((s / 4294967296) * 2 - 1) * amp;
+  }
+  return out;
+}
+
+export function sineStem(frames: number, freq: number, amp: number, sampleRate: number): Float32Array {
+  const out = new Float32Array(frames);
+  for (let i = 0; i < frames; i++) out[i] = amp * Math.sin((2 * Math.PI * freq * i) / sampleRate);
+  return out;
+}
+
+/** A kick: a 150 -> 45 Hz pitch-swept sine with a fast decay, one hit every `interval` seconds. */
+export function kickStem(frames: number, sampleRate: number, interval = 0.5, amp = 0.9): Float32Array {
+  const out = new Float32Array(frames);
+  const period = Math.round(interval * sampleRate);
+  for (let start = 0; start < frames; start += period) {
+    let phase = 0;
+    for (let i = 0; i < period && start + i < frames; i++) {
+      const t = i / sampleRate;
+      const f = 45 + 105 * Math.exp(-t * 30);
+      phase += (2 * Math.PI * f) / sampleRate;
+      out[start + i] = amp * Math.exp(-t * 9) * Math.sin(phase);
+    }
+  }
+  return out;
+}
+
+/** A bass: a sustained note (fundamental + two harmonics) changing pitch every second. */
+export function bassStem(frames: number, sampleRate: number, amp = 0.4): Float32Array {
+  const notes = [55, 73.42, 61.74, 82.41];
+  const out = new Float32Array(frames);
+  let phase = 0;
+  for (let i = 0; i < frames; i++) {
+    const f = notes[Math.floor(i / sampleRate) % notes.length]!;
+    phase += (2 * Math.PI * f) / sampleRate;
+    out[i] = amp * (0.7 * Math.sin(phase) + 0.2 * Math.sin(2 * phase) + 0.1 * Math.sin(3 * phase));
+  }
+  return out;
+}
+
+/** Short noise bursts (a snare/hat-like transient source) every `interval` seconds, offset by `offset`. */
+export function burstStem(frames: number, sampleRate: number, seed: number, interval = 0.5, offset = 0.25, amp = 0.5): Float32Array {
+  const noise = noiseStem(frames, amp, seed);
+  const out = new Float32Array(frames);
+  const period = Math.round(interval * sampleRate);
+  const first = Math.round(offset * sampleRate);
+  for (let start = first; start < frames; start += period) {
+    for (let i = 0; i < period && start + i < frames; i++) out[start + i] = noise[start + i]! * Math.exp((-i / sampleRate) * 25);
+  }
+  return out;
+}
+
+/** Peak of |a - b| over [from, to) in dBFS (-Infinity when identical). */
+export function residualDb(a: Float32Array, b: Float32Array, from = 0, to = Math.min(a.length, b.length)): number {
+  let peak = 0;
+  for (let i = from; i < to; i++) {
+    const d = Math.abs(a[i]! - b[i]!);
+    if (d > peak) peak = d;
+  }
+  return 20 * Math.log10(peak);
+}
+
+/** Peak of |x| over [from, to) in dBFS. */
+export function peakDb(x: Float32Array, from = 0, to = x.length): number {
+  let p = 0;
+  for (let i = from; i < to; i++) p = Math.max(p, Math.abs(x[i]!));
+  return 20 * Math.log10(p);
+}
+
+/** RMS of x over [from, to) in dBFS. */
+export function rmsDb(x: Float32Array, from = 0, to = x.length): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += x[i]! * x[i]!;
+  return 10 * Math.log10(s / Math.max(1, to - from));
+}
