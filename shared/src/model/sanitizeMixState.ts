@@ -25,6 +25,7 @@ import {
   defaultSession,
   defaultTrack,
 } from './mixDefaults.ts';
+import { isValidId } from './createId.ts';
 import { COLOR_PATTERN, MAX_NAME_LENGTH, MAX_TITLE_LENGTH, MIX_RANGES, clampToRange, type NumberRange } from './mixRanges.ts';
 
 type Raw = Record<string, unknown>;
@@ -246,21 +247,24 @@ function session(v: unknown): SessionState {
 /**
  * Reads the JSON of the root map (`getMixRoot(doc).toJSON()`) into a well-typed MixState:
  * missing or malformed values read as their defaults, numbers are clamped to their ranges,
- * tracks and buses are sorted by (order, id), sends by bus id. References between objects
+ * tracks and buses are sorted by (order, id), sends by bus id; entries with an invalid id
+ * (see isValidId) are skipped, as is a bus reusing a track's id. References between objects
  * (outputs, sends, sidechains) are NOT checked here: repairMixState does that.
  */
 export function sanitizeMixState(rootJson: unknown): MixState {
   const root = obj(rootJson);
   const tracks = obj(root.tracks);
   const buses = obj(root.buses);
+  const isStrip = (entries: Raw, id: string) => isValidId(id) && typeof entries[id] === 'object' && entries[id] !== null;
   return {
     session: session(root.session),
     tracks: Object.keys(tracks)
-      .filter((id) => typeof tracks[id] === 'object' && tracks[id] !== null)
+      .filter((id) => isStrip(tracks, id))
       .map((id) => track(id, tracks[id]))
       .sort(compareByOrder),
     buses: Object.keys(buses)
-      .filter((id) => typeof buses[id] === 'object' && buses[id] !== null)
+      // A bus whose id collides with a track's is unreachable: ids must be unique across both.
+      .filter((id) => isStrip(buses, id) && !Object.hasOwn(tracks, id))
       .map((id) => bus(id, buses[id]))
       .sort(compareByOrder),
     master: master(root.master),

@@ -1,4 +1,5 @@
 import { BUS_KINDS, EQ_BAND_TYPES, type MixState } from './MixState.ts';
+import { isValidId } from './createId.ts';
 import { findBusCycle } from './findBusCycle.ts';
 import { COLOR_PATTERN, MAX_NAME_LENGTH, MAX_TITLE_LENGTH, MIX_RANGES, type NumberRange } from './mixRanges.ts';
 import { compareByOrder } from './sanitizeMixState.ts';
@@ -98,7 +99,7 @@ export function validateMixState(value: unknown): MixStateValidation {
     if (v !== 'master' && (busKind.get(v) !== 'group' || v === o.id)) issues.push(`${path}.output: not the master or another group bus`);
   };
   const strip = (o: Raw, path: string) => {
-    if (typeof o.id !== 'string' || o.id.length === 0) issues.push(`${path}.id: expected a non-empty string`);
+    if (!isValidId(o.id)) issues.push(`${path}.id: expected 1..64 letters, digits, _ or -, not 'master'`);
     else if (ids.has(o.id)) issues.push(`${path}.id: duplicate id ${o.id}`);
     ids.add(o.id);
     str(o, 'name', path);

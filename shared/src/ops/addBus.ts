@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { BusKind, Id } from '../model/MixState.ts';
-import { createId } from '../model/createId.ts';
+import { createId, isValidId } from '../model/createId.ts';
 import { defaultBus, defaultDelay, defaultReverb } from '../model/mixDefaults.ts';
 import { busToDocShape } from '../model/mixDocShape.ts';
 import { syncYMap } from '../model/syncYMap.ts';
@@ -30,7 +30,7 @@ export function addBus(doc: Y.Doc, args: AddBusArgs, origin: unknown): Id {
   }
   const name = checkName(args.name, 'Bus name');
   const id = args.id ?? createId();
-  if (typeof id !== 'string' || id.length === 0) throw new MixOpError('wrong-type', 'Bus id must be a non-empty string');
+  if (!isValidId(id)) throw new MixOpError('invalid-value', 'Bus id must be 1..64 letters, digits, _ or - (and not "master")');
   const buses = requireBusesMap(doc);
   if (buses.has(id) || requireTracksMap(doc).has(id)) throw new MixOpError('invalid-value', `Id ${id} is already used`);
   doc.transact(() => {

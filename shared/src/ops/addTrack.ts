@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { Id, StemRef } from '../model/MixState.ts';
-import { createId } from '../model/createId.ts';
+import { createId, isValidId } from '../model/createId.ts';
 import { defaultTrack } from '../model/mixDefaults.ts';
 import { trackToDocShape } from '../model/mixDocShape.ts';
 import { COLOR_PATTERN } from '../model/mixRanges.ts';
@@ -31,7 +31,7 @@ export function addTrack(doc: Y.Doc, args: AddTrackArgs, origin: unknown): Id {
   const name = checkName(args.name, 'Track name');
   const stem = checkStemRef(args.stem);
   const id = args.id ?? createId();
-  if (typeof id !== 'string' || id.length === 0) throw new MixOpError('wrong-type', 'Track id must be a non-empty string');
+  if (!isValidId(id)) throw new MixOpError('invalid-value', 'Track id must be 1..64 letters, digits, _ or - (and not "master")');
   if (args.color !== undefined && !COLOR_PATTERN.test(args.color)) throw new MixOpError('invalid-value', 'Color must be #rrggbb');
   const tracks = requireTracksMap(doc);
   if (tracks.has(id) || requireBusesMap(doc).has(id)) throw new MixOpError('invalid-value', `Id ${id} is already used`);

@@ -147,7 +147,7 @@ describe('convergence of concurrent mix edits', () => {
       expect(net.repairs()).toBeGreaterThan(0);
       const final = states[0]!;
       console.log(
-        `seed ${seed}: ${net.peers.length} peers, ${final.tracks.length} tracks, ${final.buses.length} buses, ${net.repairs()} repair fixes`,
+        `seed ${seed}: ${net.peers.length} peers, ${final.tracks.length} tracks, ${final.buses.length} buses, ${net.repairs()} repair transactions`,
       );
       net.destroy();
     });

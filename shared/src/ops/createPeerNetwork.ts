@@ -1,7 +1,7 @@
 import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
 import { createOrigin, type TransactionOrigin } from '../protocol/TransactionOrigin.ts';
-import { repairMix } from './repairMix.ts';
+import { observeRepair } from './observeRepair.ts';
 
 /** Origin of updates applied from the simulated network. */
 const NETWORK = createOrigin('remote', 'network');
@@ -26,7 +26,7 @@ export interface PeerNetwork {
   reconnect(peer: SimPeer): void;
   /** Reconnects everyone and delivers until no message is left (repairs included). */
   settle(maxMessages?: number): void;
-  /** Fixes written by repairMix so far, over all peers. */
+  /** Repair transactions written so far, over all peers. */
   repairs(): number;
   destroy(): void;
 }
@@ -35,15 +35,13 @@ export interface PeerNetwork {
  * An in-memory network of Yjs peers for convergence tests, in the spirit of Yjs's own test
  * connector: every local update is queued to every online peer, messages are delivered in
  * seeded-random order, partitions drop traffic and reconnects resync by state vector. Each
- * peer runs repairMix after applying a remote update, as the client and server do.
+ * peer runs observeRepair, as the client and server do.
  */
 export function createPeerNetwork(count: number, seed: number, init: (doc: Y.Doc) => void): PeerNetwork {
   const gen = prng.create(seed);
   const queue: { from: SimPeer; to: SimPeer; update: Uint8Array }[] = [];
   let repairCount = 0;
   const peers: SimPeer[] = [];
-  // Repairs run right after a delivery returns, never nested inside Yjs's transaction cleanup.
-  const repairQueue: (() => void)[] = [];
   const seedDoc = new Y.Doc();
   init(seedDoc);
   const initial = Y.encodeStateAsUpdate(seedDoc);
@@ -60,20 +58,18 @@ export function createPeerNetwork(count: number, seed: number, init: (doc: Y.Doc
       if (origin === NETWORK || !peer.online) return;
       for (const to of peers) if (to !== peer && to.online) queue.push({ from: peer, to, update });
     });
+    // The same wiring clients and the server use: repair after remote routing changes.
+    observeRepair(doc, repairOrigin);
     doc.on('afterTransaction', (tr: Y.Transaction) => {
-      if (tr.origin === NETWORK) repairQueue.push(() => (repairCount += repairMix(doc, repairOrigin).length));
+      if (tr.origin === repairOrigin) repairCount++;
     });
     peers.push(peer);
   }
-  const runRepairs = () => {
-    while (repairQueue.length > 0) repairQueue.shift()!();
-  };
 
   const deliver = (index: number) => {
     const [msg] = queue.splice(index, 1);
     if (!msg || !msg.from.online || !msg.to.online) return;
     Y.applyUpdate(msg.to.doc, msg.update, NETWORK);
-    runRepairs();
   };
 
   const syncPair = (a: SimPeer, b: SimPeer) => {

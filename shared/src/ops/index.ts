@@ -31,3 +31,5 @@ export * from './repairMix.ts';
 export * from './MIX_MIGRATIONS.ts';
 export * from './migrateMixDoc.ts';
 export * from './createGesture.ts';
+export * from './touchesRouting.ts';
+export * from './observeRepair.ts';
