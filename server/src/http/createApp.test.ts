@@ -1,0 +1,68 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Hono } from 'hono';
+import { parseConfig } from '../config/Config.ts';
+import { createJsonLogger } from '../log/Logger.ts';
+import { LocalRoomStore } from '../sync/persistence/LocalRoomStore.ts';
+import { RoomRegistry } from '../sync/RoomRegistry.ts';
+import { createApp } from './createApp.ts';
+import type { ServerServices } from './ServerServices.ts';
+
+let dir: string;
+let services: ServerServices;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mixroom-app-'));
+  await mkdir(join(dir, 'dist', 'assets'), { recursive: true });
+  await writeFile(join(dir, 'dist', 'index.html'), '<!doctype html><title>Mixroom</title>');
+  await writeFile(join(dir, 'dist', 'assets', 'app.js'), 'console.log(1)');
+  const config = parseConfig({ DATA_DIR: join(dir, 'data') });
+  const logger = createJsonLogger('error', () => undefined);
+  const rooms = new RoomRegistry({
+    store: new LocalRoomStore(config.dataDir, logger),
+    initRoom: () => undefined,
+    logger,
+    idleUnloadMs: 0,
+    compactLogBytes: 1 << 20,
+  });
+  services = { config, logger, rooms };
+});
+afterAll(async () => {
+  await services.rooms.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('createApp', () => {
+  it('answers liveness always and readiness only when persistence is open', async () => {
+    let ready = false;
+    const app = createApp({ services, isReady: () => ready, routes: [], clientDistDir: null });
+    expect((await app.request('/healthz')).status).toBe(200);
+    expect((await app.request('/readyz')).status).toBe(503);
+    ready = true;
+    expect(await (await app.request('/readyz')).json()).toEqual({ ready: true });
+  });
+
+  it('mounts module routes ahead of the client, and serves the client with an SPA fallback', async () => {
+    const stems = new Hono().get('/', (c) => c.json({ room: c.req.param('room') ?? null }));
+    const app = createApp({
+      services,
+      isReady: () => true,
+      routes: [(a) => void a.route('/api/rooms/:room/stems', stems)],
+      clientDistDir: join(dir, 'dist'),
+    });
+    expect(await (await app.request('/api/rooms/abc/stems')).json()).toEqual({ room: 'abc' });
+    expect(await (await app.request('/')).text()).toContain('<title>Mixroom</title>');
+    expect(await (await app.request('/assets/app.js')).text()).toBe('console.log(1)');
+    const room = await app.request('/room/some-room');
+    expect(room.status).toBe(200);
+    expect(await room.text()).toContain('<title>Mixroom</title>');
+    expect((await app.request('/nope.js')).status).toBe(404);
+  });
+
+  it('serves no client routes when the client is not built', async () => {
+    const app = createApp({ services, isReady: () => true, routes: [], clientDistDir: join(dir, 'missing') });
+    expect((await app.request('/')).status).toBe(404);
+    expect((await app.request('/room/x')).status).toBe(404);
+  });
+});
