@@ -2,6 +2,7 @@ import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import type { DecodedAudio } from './DecodedAudio.ts';
 import type { DecodeLimits } from './DecodeLimits.ts';
 import { checkDeclaredLength } from './checkDeclaredLength.ts';
+import { flacEndsWithCompleteFrame } from './flacEndsWithCompleteFrame.ts';
 import { StemError } from './StemError.ts';
 
 /**
@@ -24,10 +25,16 @@ export async function decodeFlac(bytes: Uint8Array, limits: DecodeLimits): Promi
   try {
     await decoder.ready;
     const r = await decoder.decodeFile(bytes);
+    // libFLAC reports frame errors through a callback this wrapper does not always surface;
+    // the sample-count check below catches what it drops.
     if (r.errors.length > 0) {
       throw new StemError('corrupt', `The FLAC file is damaged: ${r.errors[0]!.message} (${r.errors.length} error(s)).`);
     }
     if (totalSamples > 0 && r.samplesDecoded < totalSamples) {
+      const missing = totalSamples - r.samplesDecoded;
+      if (flacEndsWithCompleteFrame(bytes)) {
+        throw new StemError('corrupt', `The FLAC file is damaged: ${missing} of ${totalSamples} samples could not be decoded.`);
+      }
       throw new StemError(
         'truncated',
         `The FLAC file is truncated: ${totalSamples - r.samplesDecoded} of ${totalSamples} samples are missing.`,

@@ -55,11 +55,21 @@ export class ObjectStore {
     );
   }
 
-  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+  /**
+   * Aborts a multipart upload. Returns false when the store does not implement aborting:
+   * s3rver (the embedded store) answers 405, and keeps the parts already sent in its data
+   * folder, invisible to the S3 API. Real S3/MinIO/R2 abort; add a lifecycle rule
+   * (AbortIncompleteMultipartUpload) there for uploads abandoned without a cancel.
+   */
+  async abortMultipartUpload(key: string, uploadId: string): Promise<boolean> {
     try {
       await this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+      return true;
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (isNotFound(error)) return true;
+      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'MethodNotAllowed' || e.name === 'NotImplemented' || e.$metadata?.httpStatusCode === 405) return false;
+      throw error;
     }
   }
 
