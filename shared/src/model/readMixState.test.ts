@@ -61,4 +61,24 @@ describe('initMixDoc + readMixState', () => {
     expect(t.eq.bands).toHaveLength(4);
     expect(validateMixState(state).ok).toBe(true);
   });
+
+  it('skips entries with invalid ids and buses that reuse a track id', () => {
+    const doc = new Y.Doc();
+    initMixDoc(doc, { title: 'x', sampleRate: 48000 });
+    doc.transact(() => {
+      const tracks = getTracksMap(doc)!;
+      const buses = getMixRoot(doc).get('buses') as Y.Map<unknown>;
+      tracks.set('ok', new Y.Map());
+      tracks.set('master', new Y.Map());
+      tracks.set('has space', new Y.Map());
+      tracks.set('leaf', 5);
+      const clash = new Y.Map<unknown>();
+      buses.set('ok', clash);
+      clash.set('kind', 'group');
+    });
+    const state = readMixState(doc);
+    expect(state.tracks.map((t) => t.id)).toEqual(['ok']);
+    expect(state.buses.map((b) => b.id)).not.toContain('ok');
+    expect(validateMixState(state).ok).toBe(true);
+  });
 });
