@@ -11,6 +11,8 @@ import { requireMember } from './requireMember.ts';
 export interface AuthRoutesOptions {
   /** Called after a room is created (the review service writes its public header). */
   onRoomCreated?: (room: RoomRecord) => Promise<void> | void;
+  /** Called after someone joins an open (demo) room. */
+  onOpenRoomJoined?: (roomId: string) => Promise<void> | void;
 }
 
 /**
@@ -64,6 +66,7 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
       if (!auth.isOpenRoom(roomId)) throw new ApiError(403, 'forbidden', 'This room is invite-only. Ask its owner for an invite link.');
       const body = await parseBody(c, joinOpenRoomBody);
       const session = auth.joinOpenRoom(roomId, body.displayName, body.role, auth.readSession(c.req.raw));
+      await options.onOpenRoomJoined?.(roomId);
       c.header('set-cookie', auth.sessionCookie(session), { append: true });
       return c.json({ roomId, member: { userId: session.userId, name: session.name, role: body.role } });
     })

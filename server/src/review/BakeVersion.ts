@@ -15,7 +15,7 @@ export interface BakeJob {
 export interface BakeResult {
   /** Must include `wav24`, the render an approval names. */
   renders: Partial<Record<RenderFormat, RenderFile>>;
-  loudness: { integratedLufs: number; truePeakDb: number } | null;
+  loudness: { integratedLufs: number | null; truePeakDb: number | null } | null;
   durationSec: number;
 }
 

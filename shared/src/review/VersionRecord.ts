@@ -49,8 +49,8 @@ export const bakeRecordSchema = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   error: z.string().nullable(),
-  /** Integrated loudness (BS.1770, LUFS) and true peak (dBTP) of the reference render. */
-  loudness: z.object({ integratedLufs: z.number(), truePeakDb: z.number() }).nullable(),
+  /** Integrated loudness (BS.1770, LUFS) and true peak (dBTP) of the reference render; null values for silence. */
+  loudness: z.object({ integratedLufs: z.number().nullable(), truePeakDb: z.number().nullable() }).nullable(),
   durationSec: z.number().nullable(),
   renders: z.partialRecord(z.enum(RENDER_FORMATS), renderFileSchema),
 });

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Logger } from '../log/Logger.ts';
+import type { AuthStore } from './AuthStore.ts';
+import { createAuth } from './createAuth.ts';
+import type { Auth } from './createAuth.ts';
+import { createFileAuthStore } from './createFileAuthStore.ts';
+import { loadAuthSecret } from './loadAuthSecret.ts';
+
+export interface OpenAuthOptions {
+  dataDir: string;
+  /** Configured secret (hex or base64); null keeps a generated one in the data folder. */
+  secret: string | null;
+  /** Invite-free rooms (the demo); see `AuthOptions.openRooms`. */
+  openRooms: readonly string[];
+  secureCookies: boolean;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Random 128-bit ids, base64url (valid room ids, unguessable invite and user ids). */
+export function newRandomId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** Opens the auth store under `<dataDir>/auth/` and builds the auth service. */
+export async function openAuth(options: OpenAuthOptions): Promise<{ auth: Auth; store: AuthStore }> {
+  const dir = join(options.dataDir, 'auth');
+  const secret = await loadAuthSecret(options.secret, join(dir, 'secret'));
+  const store = await createFileAuthStore(join(dir, 'auth-log.jsonl'), options.logger);
+  const auth = createAuth({
+    secret,
+    store,
+    now: options.now ?? Date.now,
+    newId: newRandomId,
+    openRooms: options.openRooms,
+    secureCookies: options.secureCookies,
+  });
+  return { auth, store };
+}

@@ -1,0 +1,83 @@
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { Auth } from '../auth/createAuth.ts';
+import { createAuthRoutes } from '../auth/createAuthRoutes.ts';
+import type { MountRoutes } from '../http/ServerServices.ts';
+import type { ObjectStore } from '../storage/ObjectStore.ts';
+import type { BakeVersion } from './BakeVersion.ts';
+import { createBakeQueue } from './createBakeQueue.ts';
+import type { BakeQueue } from './createBakeQueue.ts';
+import { createReviewDocs } from './ReviewDocs.ts';
+import { createReviewRoutes } from './createReviewRoutes.ts';
+import { createReviewService } from './createReviewService.ts';
+import type { PresignDownload, ReviewService } from './createReviewService.ts';
+
+export interface ReviewModuleDeps {
+  auth: Auth;
+  bake: BakeVersion;
+  objects: ObjectStore;
+  now: () => number;
+  newId: () => string;
+}
+
+export interface ReviewModule {
+  /** Add to `createServer`'s `routes`: mounts auth (rooms, invites, join) and review routes. */
+  mount: MountRoutes;
+  /** The service once mounted (tests, other modules). */
+  readonly service: ReviewService | null;
+  /** Resolves when no bake is queued or running. */
+  bakesIdle(): Promise<void>;
+  /** Cancels bakes and waits for the running one to stop (call before closing the server). */
+  close(): Promise<void>;
+}
+
+/** Downloads as attachments under their room-version-format name, via a presigned GET. */
+export function presignWith(objects: ObjectStore): PresignDownload {
+  return (key, fileName, contentType, expiresIn) =>
+    getSignedUrl(
+      objects.s3,
+      new GetObjectCommand({
+        Bucket: objects.bucket,
+        Key: key,
+        ResponseContentDisposition: `attachment; filename="${fileName}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+        ResponseContentType: contentType,
+      }),
+      { expiresIn },
+    );
+}
+
+/** Wires auth routes, the review service, its bake queue and its routes into a server. */
+export function createReviewModule(deps: ReviewModuleDeps): ReviewModule {
+  let service: ReviewService | null = null;
+  let queue: BakeQueue | null = null;
+  return {
+    get service() {
+      return service;
+    },
+    mount(app, services) {
+      const docs = createReviewDocs(services.rooms);
+      queue = createBakeQueue({ docs, bake: deps.bake, now: deps.now, logger: services.logger });
+      const review = createReviewService({
+        docs,
+        bakes: queue,
+        presignDownload: presignWith(deps.objects),
+        now: deps.now,
+        newId: deps.newId,
+        logger: services.logger,
+      });
+      service = review;
+      const ownerName = (roomId: string) => deps.auth.getRoom(roomId)?.ownerName ?? null;
+      app.route(
+        '/',
+        createAuthRoutes(deps.auth, {
+          onRoomCreated: (room) =>
+            review.ensureRoomInfo({ roomId: room.roomId, title: room.title, ownerName: ownerName(room.roomId), createdAt: room.createdAt, open: false }),
+          onOpenRoomJoined: (roomId) => review.ensureRoomInfo({ roomId, title: roomId, ownerName: null, createdAt: deps.now(), open: true }),
+        }),
+      );
+      app.route('/api/rooms/:room', createReviewRoutes(deps.auth, review));
+    },
+    bakesIdle: () => queue?.idle() ?? Promise.resolve(),
+    close: () => queue?.close() ?? Promise.resolve(),
+  };
+}
