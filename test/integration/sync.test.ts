@@ -5,6 +5,9 @@ import { CLOSE_CODES, isValidRoomId } from '@mixroom/shared/protocol';
 import { initMixDoc, readMixState } from '@mixroom/shared/model';
 import { addTrack } from '@mixroom/shared/ops';
 import type { RunningServer } from '../../server/src/createServer.ts';
+import { createJsonLogger } from '../../server/src/log/Logger.ts';
+import { LocalRoomStore } from '../../server/src/sync/persistence/LocalRoomStore.ts';
+import type { RoomStore } from '../../server/src/sync/persistence/RoomStore.ts';
 import {
   connectClient,
   makeTempDir,
@@ -207,5 +210,53 @@ describe('sync server with real y-websocket@3 clients', () => {
     await Promise.all([whenSynced(fresh), whenSynced(cold)]);
     expect(readMixState(fresh.doc).tracks.find((t) => t.id === trackId)?.name).toBe('Kick');
     expect(readMixState(cold.doc).tracks.map((t) => t.name)).toEqual(['Bass']);
+  });
+
+  it('refuses upgrades outside /sync/ with a 404', async () => {
+    server = await startTestServer(testConfig(dir.path));
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${server!.url.replace('http', 'ws')}/elsewhere`);
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('error', () => undefined);
+    });
+    expect(status).toBe(404);
+  });
+
+  it('closes a room whose log cannot be written (4500); clients reconnect and nothing is lost', async () => {
+    // The real local store with an injected disk failure on demand.
+    const inner = new LocalRoomStore(dir.path, createJsonLogger('error', () => undefined));
+    let failAppends = false;
+    const store: RoomStore = {
+      start: () => inner.start(),
+      open: async (roomId) => {
+        const opened = await inner.open(roomId);
+        const append = opened.storage.append.bind(opened.storage);
+        opened.storage.append = (updates) =>
+          failAppends ? Promise.reject(new Error('ENOSPC (injected)')) : append(updates);
+        return opened;
+      },
+    };
+    const lines: LogLine[] = [];
+    server = await startTestServer(testConfig(dir.path), { store, lines });
+    const a = open(server.url, 'disk-full', { user: 'a' });
+    const b = open(server.url, 'disk-full', { user: 'b' });
+    await Promise.all([whenSynced(a), whenSynced(b)]);
+    const codes: number[] = [];
+    a.provider.on('connection-close', (event) => {
+      if (event) codes.push(event.code);
+    });
+
+    failAppends = true;
+    a.doc.getMap('m').set('written-while-failing', 1);
+    await waitFor('a closed with 4500', () => codes.includes(CLOSE_CODES.roomUnavailable));
+    expect(b.doc.getMap('m').has('written-while-failing')).toBe(false);
+    failAppends = false;
+
+    // a reconnects by itself (45xx is transient) and its sync step 2 resends the edit.
+    await waitFor('b gets the edit after recovery', () => b.doc.getMap('m').get('written-while-failing') === 1);
+    expect(lines.some((l) => l.level === 'error' && l.msg.includes('storage failed'))).toBe(true);
+    const fresh = open(server.url, 'disk-full', { user: 'c' });
+    await whenSynced(fresh);
+    expect(fresh.doc.getMap('m').get('written-while-failing')).toBe(1);
   });
 });
