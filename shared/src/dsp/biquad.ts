@@ -332,9 +332,49 @@ export class BiquadProcessor implements DspProcessor<BiquadParams> {
       }
       if (!this.ramping) this.updateCoefficients();
     }
-    for (let ch = 0; ch < channels; ch++) {
-      this.run(inputs[ch] as Float32Array, outputs[ch] as Float32Array, ch * 4, start, frames);
+    if (channels === 2) this.run2(inputs[0]!, inputs[1]!, outputs[0]!, outputs[1]!, start, frames);
+    else if (channels === 1) this.run(inputs[0]!, outputs[0]!, 0, start, frames);
+  }
+
+  /**
+   * Both channels in one loop: each channel's recursion is latency-bound, so interleaving
+   * two independent ones nearly doubles throughput. Same arithmetic as `run`.
+   */
+  private run2(inL: Float32Array, inR: Float32Array, outL: Float32Array, outR: Float32Array, from: number, to: number): void {
+    const st = this.state;
+    const { b0, b1, b2, a1, a2 } = this.coef;
+    let lx1 = st[0]!;
+    let lx2 = st[1]!;
+    let ly1 = st[2]!;
+    let ly2 = st[3]!;
+    let rx1 = st[4]!;
+    let rx2 = st[5]!;
+    let ry1 = st[6]!;
+    let ry2 = st[7]!;
+    for (let i = from; i < to; i++) {
+      const xl = inL[i]!;
+      const xr = inR[i]!;
+      const yl = Math.fround(b0 * xl + b1 * lx1 + b2 * lx2 - a1 * ly1 - a2 * ly2);
+      const yr = Math.fround(b0 * xr + b1 * rx1 + b2 * rx2 - a1 * ry1 - a2 * ry2);
+      outL[i] = yl;
+      outR[i] = yr;
+      lx2 = lx1;
+      lx1 = xl;
+      ly2 = ly1;
+      ly1 = yl;
+      rx2 = rx1;
+      rx1 = xr;
+      ry2 = ry1;
+      ry1 = yr;
     }
+    st[0] = lx1;
+    st[1] = lx2;
+    st[2] = ly1;
+    st[3] = ly2;
+    st[4] = rx1;
+    st[5] = rx2;
+    st[6] = ry1;
+    st[7] = ry2;
   }
 
   private run(inp: Float32Array, out: Float32Array, o: number, from: number, to: number): void {
