@@ -12,7 +12,7 @@ import { addBus } from './addBus.ts';
 import { addSend } from './addSend.ts';
 import { addTrack } from './addTrack.ts';
 import { applyMixState } from './applyMixState.ts';
-import { createPeerNetwork, type PeerNetwork, type SimPeer } from './createPeerNetwork.ts';
+import { createPeerNetwork, type PeerNetwork, type SimPeer } from './createPeerNetwork.testkit.ts';
 import { moveBus } from './moveBus.ts';
 import { moveTrack } from './moveTrack.ts';
 import { removeBus } from './removeBus.ts';

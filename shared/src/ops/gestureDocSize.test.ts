@@ -5,7 +5,7 @@ import { initMixDoc } from '../model/initMixDoc.ts';
 import { readMixState } from '../model/readMixState.ts';
 import { createOrigin } from '../protocol/TransactionOrigin.ts';
 import { addTrack } from './addTrack.ts';
-import { createFakeScheduler } from './createFakeScheduler.ts';
+import { createFakeScheduler } from './createFakeScheduler.testkit.ts';
 import { createGesture } from './createGesture.ts';
 import { setTrackParam } from './setTrackParam.ts';
 
