@@ -17,7 +17,7 @@ export async function api(base: string, path: string, init: { method?: string; b
 
 /** PUTs one part to its presigned URL and returns the ETag S3 answered with. */
 export async function putPart(url: string, bytes: Uint8Array): Promise<string> {
-  const r = await fetch(url, { method: 'PUT', body: bytes });
+  const r = await fetch(url, { method: 'PUT', body: bytes.slice() });
   if (!r.ok) throw new Error(`part PUT failed: ${r.status} ${await r.text()}`);
   const etag = r.headers.get('etag');
   if (!etag) throw new Error('no ETag on part response');
