@@ -88,3 +88,16 @@ export function rmsDb(x: Float32Array, from = 0, to = x.length): number {
   for (let i = from; i < to; i++) s += x[i]! * x[i]!;
   return 10 * Math.log10(s / Math.max(1, to - from));
 }
+
+/** Amplitude (dBFS) of the `freq` component of x over [from, from + n), by a Goertzel DFT bin. */
+export function toneDb(x: Float32Array, freq: number, sampleRate: number, from: number, n: number): number {
+  const w = (2 * Math.PI * freq) / sampleRate;
+  let re = 0;
+  let im = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[from + i]!;
+    re += v * Math.cos(w * i);
+    im -= v * Math.sin(w * i);
+  }
+  return 20 * Math.log10((2 * Math.hypot(re, im)) / n);
+}

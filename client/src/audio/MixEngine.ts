@@ -60,8 +60,10 @@ export interface MixEngine {
   seek(position: number): void;
   /** Loops the region while playing (null: no loop). */
   setLoop(loop: LoopRegion | null): void;
-  /** Song position in seconds now. */
+  /** Song position in seconds now (of the stems being read; what is heard lags by `latencyFrames()`). */
   position(): number;
+  /** Processing latency of the current plan's path to the output, in frames (e.g. the limiter's lookahead). */
+  latencyFrames(): number;
   readonly playing: boolean;
   /** Latest reading of each strip's meter. */
   meters(): ReadonlyMap<string, MeterReading>;

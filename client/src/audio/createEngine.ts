@@ -1,4 +1,5 @@
 import type { StemRef } from '@mixroom/shared/model';
+import { planLatencyFrames } from '@mixroom/shared/plan';
 import type { MixPlan, PlanEdge, PlanNode } from '@mixroom/shared/plan';
 import { AudioWorkletNode, isAnyOfflineAudioContext } from 'standardized-audio-context';
 import type { IAudioWorkletNode } from 'standardized-audio-context';
@@ -57,6 +58,7 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
   const listeners = new Set<(r: MeterReading) => void>();
   const loads = new Map<string, { key: string; abort: AbortController }>();
   let plan: MixPlan | null = null;
+  let latency = 0;
   let disposed = false;
 
   const grOf = (strip: string): number => {
@@ -189,6 +191,7 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
       edges.set(key, e);
     }
     plan = next;
+    latency = planLatencyFrames(next);
     return Promise.all(pending).then(() => undefined);
   };
 
@@ -200,6 +203,7 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
     seek: (p) => transport.seek(p),
     setLoop: (l) => transport.setLoop(l),
     position: () => transport.position(),
+    latencyFrames: () => latency,
     get playing() {
       return transport.playing;
     },

@@ -9,3 +9,4 @@ export { createPlanProcessor, MissingKernelError } from './createPlanProcessor.t
 export type { PlanProcessor } from './createPlanProcessor.ts';
 export { PROCESSOR_KERNELS } from './processorKernels.ts';
 export type { KernelClass } from './processorKernels.ts';
+export { planLatencyFrames } from './planLatencyFrames.ts';
