@@ -64,7 +64,7 @@ function stem(v: unknown): StemRef | null {
   const int = (x: unknown, fallback: number) => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? Math.floor(x) : fallback);
   return {
     key: s.key,
-    fileName: typeof s.fileName === 'string' ? s.fileName : '',
+    fileName: typeof s.fileName === 'string' ? s.fileName.slice(0, 255) : '',
     sampleRate: int(s.sampleRate, 48000) || 48000,
     channels: int(s.channels, 1) || 1,
     frames: int(s.frames, 0),

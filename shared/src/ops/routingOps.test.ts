@@ -69,6 +69,20 @@ describe('routing ops', () => {
     expect(code(() => setSendParam(doc, { fromId: 'kick', busId: 'rev', param: 'level', value: Number.NaN }, o))).toBe('not-finite');
   });
 
+  it('the same send added by two users at once converges on one send', () => {
+    const { doc: a } = setup();
+    const b = new Y.Doc();
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    addSend(a, { fromId: 'kick', busId: 'rev', level: -6 }, o);
+    addSend(b, { fromId: 'kick', busId: 'rev', level: -20, pre: true }, createOrigin('local-user', 'u2'));
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    const sa = readMixState(a).tracks.find((t) => t.id === 'kick')!.sends;
+    expect(sa).toHaveLength(1);
+    expect([-6, -20]).toContain(sa[0]!.level);
+    expect(readMixState(b)).toEqual(readMixState(a));
+  });
+
   it('outputs: group buses only, no self-route, no cycle', () => {
     const { doc } = setup();
     const sub = addBus(doc, { kind: 'group', name: 'Sub', id: 'sub' }, o);
