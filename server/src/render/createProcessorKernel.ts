@@ -1,25 +1,26 @@
-import { createPlanProcessor, MissingKernelError } from '@mixroom/shared/plan';
-import type { ProcessorPlanNode } from '@mixroom/shared/plan';
+import { createPlanProcessor, MissingKernelError, type ProcessorPlanNode } from '@mixroom/shared/plan';
 import { BakeError } from './BakeError.ts';
 import type { NodeKernel } from './NodeKernel.ts';
 
 /**
- * Compressor, saturation, limiter, reverb and delay nodes: the shared/dsp kernels the
- * browser runs in AudioWorklets, through shared/plan's createPlanProcessor, which both
- * sides use so bypass (input delayed by the kernel's latency), parameter updates and
- * latency are identical in the browser and the bake.
+ * Compressor, saturation, limiter, reverb and delay nodes: the same `createPlanProcessor`
+ * (shared/dsp kernel + the plan's bypass rule) the browser's AudioWorklets run, so bypass
+ * and latency behave identically on both sides.
  */
 export function createProcessorKernel(node: ProcessorPlanNode, sampleRate: number): NodeKernel {
+  let processor;
   try {
-    const proc = createPlanProcessor(node, sampleRate);
-    return {
-      inputChannels: node.channels,
-      latencyFrames: proc.latencyFrames,
-      identity: node.bypass && proc.latencyFrames === 0,
-      process: (input, output, frames, sidechain) => proc.process(input, output, frames, sidechain),
-    };
-  } catch (e) {
-    if (e instanceof MissingKernelError) throw new BakeError('plan-invalid', `The bake has no kernel for "${node.kind}" (node ${node.id}) yet.`, { cause: e });
-    throw e;
+    processor = createPlanProcessor(node, sampleRate);
+  } catch (err) {
+    const why = err instanceof MissingKernelError ? `has no DSP kernel for "${node.kind}"` : `cannot set up node ${node.id}: ${(err as Error).message}`;
+    throw new BakeError('plan-invalid', `The bake ${why}.`, { cause: err });
   }
+  // Bypassed and latency-free is a plain copy: let the runtime alias the buffers instead.
+  const identity = node.bypass && processor.latencyFrames === 0;
+  return {
+    inputChannels: node.channels,
+    latencyFrames: processor.latencyFrames,
+    identity,
+    process: (input, output, frames, sidechain) => processor.process(input, output, frames, sidechain),
+  };
 }

@@ -1,0 +1,178 @@
+import { execFile } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import vm from 'node:vm';
+import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
+import { chromium } from 'playwright-core';
+import { bakeBenchMix } from './bakeBenchMix.ts';
+
+/**
+ * `pnpm bench bake`: the issue's bake benchmark. 40 stereo stems x 4 minutes at 48 kHz,
+ * full strips, 2 aux buses, master glue + limiter. Prints our bake's x-realtime and peak
+ * RSS, and in the same run the same plan rendered by node-web-audio-api's and Chromium's
+ * OfflineAudioContext (native nodes, native compressor), as ratios.
+ *
+ * Env: BAKE_BENCH_SECONDS (240), BAKE_BENCH_STEMS (40), BAKE_BENCH_WORKERS (cores),
+ * BAKE_BENCH_BLOCK (8192), BAKE_BENCH_PEERS ("node-web-audio-api,chromium"; "" = none).
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const exec = promisify(execFile);
+const RATE = 48000;
+/** Distinct programmes; stem i plays programme i % BASE (peers share AudioBuffers the same way). */
+const BASE = 4;
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+type Signal = (frames: number, sampleRate: number, seed: number) => Float32Array[];
+type Realise = (ctx: unknown, plan: MixPlan, bufferFor: (i: number) => unknown) => void;
+
+export async function run({ signal }: { readonly signal: AbortSignal }): Promise<void> {
+  const seconds = Number(process.env.BAKE_BENCH_SECONDS ?? 240);
+  const stems = Number(process.env.BAKE_BENCH_STEMS ?? 40);
+  const workers = Number(process.env.BAKE_BENCH_WORKERS ?? os.availableParallelism());
+  const blockFrames = Number(process.env.BAKE_BENCH_BLOCK ?? 8192);
+  const peers = (process.env.BAKE_BENCH_PEERS ?? 'node-web-audio-api,chromium').split(',').filter(Boolean);
+  const frames = Math.round(seconds * RATE);
+  const scriptText = await readFile(path.join(here, 'nativePlanGraph.js'), 'utf8');
+  vm.runInThisContext(scriptText);
+  const g = globalThis as unknown as { makeBenchSignal: Signal; realisePlanNative: Realise };
+
+  const dir = path.join(os.tmpdir(), `mixroom-bake-bench-${seconds}s`);
+  await mkdir(dir, { recursive: true });
+  const key = (i: number) => `stem${i % BASE}-${String(i).padStart(2, '0')}.wav`;
+  console.log(`${stems} stereo stems x ${seconds} s at ${RATE} Hz; ${os.availableParallelism()} cores; stems in ${dir}`);
+  const bases: Float32Array[][] = [];
+  for (let b = 0; b < BASE; b++) bases.push(g.makeBenchSignal(frames, RATE, b + 1));
+  for (let i = 0; i < stems; i++) await writeStemFile(path.join(dir, key(i)), bases[i % BASE]!, frames);
+  bases.length = 0; // let the generator's arrays go before measuring anything
+
+  const plan = buildMixPlan(bakeBenchMix(stems, frames, RATE, key));
+  const planPath = path.join(dir, 'plan.json');
+  await writeFile(planPath, JSON.stringify(plan));
+  console.log(`plan: ${plan.nodes.length} nodes, ${plan.edges.length} edges`);
+
+  // Ours, in a child process so its peak RSS is its own.
+  const outFile = path.join(dir, 'bake.wav');
+  const child = await exec(
+    process.execPath,
+    ['--import', 'tsx', path.join(here, 'bakeBenchChild.ts'), planPath, dir, outFile, String(workers), String(blockFrames)],
+    { cwd: here, maxBuffer: 1 << 24, signal },
+  );
+  await rm(outFile, { force: true });
+  const ours = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
+    seconds: number;
+    peakRssBytes: number;
+    rssAt: { percent: number; rssMb: number }[];
+    workers: number;
+  };
+  const oursX = seconds / ours.seconds;
+  console.log(
+    `ours (shared/dsp bake, ${ours.workers} workers, block ${blockFrames}): ${ours.seconds.toFixed(2)} s -> ${oursX.toFixed(1)}x realtime, ` +
+      `peak RSS ${(ours.peakRssBytes / 2 ** 20).toFixed(0)} MB`,
+  );
+  console.log(`  RSS along the render (MB): ${ours.rssAt.map((r) => `${r.percent}%:${r.rssMb}`).join(' ')}`);
+
+  const results: { name: string; x: number }[] = [];
+  if (peers.includes('node-web-audio-api')) {
+    const nwa = createRequire(import.meta.url)('node-web-audio-api') as {
+      OfflineAudioContext: new (channels: number, length: number, rate: number) => {
+        createBuffer(c: number, n: number, r: number): { copyToChannel(d: Float32Array, c: number): void };
+        startRendering(): Promise<unknown>;
+      };
+    };
+    const version = (createRequire(import.meta.url)('node-web-audio-api/package.json') as { version: string }).version;
+    const ctx = new nwa.OfflineAudioContext(2, frames, RATE);
+    const buffers = Array.from({ length: BASE }, (_, b) => {
+      const sig = g.makeBenchSignal(frames, RATE, b + 1);
+      const buf = ctx.createBuffer(2, frames, RATE);
+      buf.copyToChannel(sig[0]! as Float32Array<ArrayBuffer>, 0);
+      buf.copyToChannel(sig[1]! as Float32Array<ArrayBuffer>, 1);
+      return buf;
+    });
+    g.realisePlanNative(ctx, plan, (i) => buffers[i % BASE]);
+    const t0 = performance.now();
+    await ctx.startRendering();
+    const s = (performance.now() - t0) / 1000;
+    results.push({ name: `node-web-audio-api ${version}`, x: seconds / s });
+    console.log(`node-web-audio-api ${version} OfflineAudioContext: ${s.toFixed(2)} s -> ${(seconds / s).toFixed(1)}x realtime`);
+  }
+  if (peers.includes('chromium')) {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.setContent('<!doctype html><title>bake bench</title>');
+      await page.addScriptTag({ content: scriptText });
+      const ms = await page.evaluate(
+        async ({ plan, frames, rate, base }) => {
+          const w = window as unknown as { makeBenchSignal: Signal; realisePlanNative: Realise };
+          const ctx = new OfflineAudioContext(2, frames, rate);
+          const buffers = Array.from({ length: base }, (_, b) => {
+            const sig = w.makeBenchSignal(frames, rate, b + 1);
+            const buf = ctx.createBuffer(2, frames, rate);
+            buf.copyToChannel(sig[0]! as Float32Array<ArrayBuffer>, 0);
+            buf.copyToChannel(sig[1]! as Float32Array<ArrayBuffer>, 1);
+            return buf;
+          });
+          w.realisePlanNative(ctx, plan, (i) => buffers[i % base]);
+          const t0 = performance.now();
+          await ctx.startRendering();
+          return performance.now() - t0;
+        },
+        { plan, frames, rate: RATE, base: BASE },
+      );
+      const s = ms / 1000;
+      results.push({ name: `Chromium ${browser.version()}`, x: seconds / s });
+      console.log(`Chromium ${browser.version()} OfflineAudioContext: ${s.toFixed(2)} s -> ${(seconds / s).toFixed(1)}x realtime`);
+    } finally {
+      await browser.close();
+    }
+  }
+
+  console.log('\nsummary');
+  console.log(`  ours: ${oursX.toFixed(1)}x realtime (target >= 30x on 2 cores), peak RSS ${(ours.peakRssBytes / 2 ** 20).toFixed(0)} MB (target < 1024 MB)`);
+  for (const r of results) console.log(`  ours / ${r.name}: ${(oursX / r.x).toFixed(2)}x (peer ${r.x.toFixed(1)}x realtime; target >= 3x)`);
+}
+
+/** Streams a float32 stereo WAV of `frames` frames to disk (skipped when already there). */
+async function writeStemFile(file: string, sig: Float32Array[], frames: number): Promise<void> {
+  const bytes = 44 + frames * 8;
+  const existing = await stat(file).catch(() => null);
+  if (existing?.size === bytes) return;
+  const header = new DataView(new ArrayBuffer(44));
+  const str = (at: number, s: string) => [...s].forEach((ch, i) => header.setUint8(at + i, ch.charCodeAt(0)));
+  str(0, 'RIFF');
+  header.setUint32(4, bytes - 8, true);
+  str(8, 'WAVE');
+  str(12, 'fmt ');
+  header.setUint32(16, 16, true);
+  header.setUint16(20, 3, true);
+  header.setUint16(22, 2, true);
+  header.setUint32(24, RATE, true);
+  header.setUint32(28, RATE * 8, true);
+  header.setUint16(32, 8, true);
+  header.setUint16(34, 32, true);
+  str(36, 'data');
+  header.setUint32(40, frames * 8, true);
+  const out = createWriteStream(file);
+  const write = (chunk: Uint8Array) => new Promise<void>((resolve, reject) => out.write(chunk, (err) => (err ? reject(err) : resolve())));
+  await write(new Uint8Array(header.buffer));
+  const CHUNK = 1 << 16;
+  for (let at = 0; at < frames; at += CHUNK) {
+    const n = Math.min(CHUNK, frames - at);
+    const inter = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      inter[2 * i] = sig[0]![at + i]!;
+      inter[2 * i + 1] = sig[1]![at + i]!;
+    }
+    await write(new Uint8Array(inter.buffer));
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await run({ signal: new AbortController().signal });
+}
