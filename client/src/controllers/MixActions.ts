@@ -1,0 +1,34 @@
+/**
+ * What the UI may do to the shared mix. Elements never touch Yjs: they call these, and
+ * the implementation (createMixActions) maps each call onto a shared/ops operation with
+ * this user's transaction origin, so the user's UndoManager sees exactly their edits.
+ */
+export type StripScope = 'track' | 'bus' | 'master';
+
+export interface StripRef {
+  scope: StripScope;
+  /** Track or bus id; `master` for the master strip. */
+  id: string;
+}
+
+/**
+ * Dotted path of a parameter inside a strip, mirroring MixState: `gain`, `pan`, `trim`,
+ * `mute`, `solo`, `polarity`, `eq.hpf.freq`, `eq.bands.2.gain`, `comp.threshold`,
+ * `sat.drive`, `sends.<busId>.level`, `glue.threshold`, `limiter.ceiling` ...
+ */
+export type ParamPath = string;
+export type ParamValue = number | boolean | string | null;
+
+export interface Gesture {
+  /** Streams an in-progress value (presence at frame rate, the doc at most ~10/s). */
+  update(value: number): void;
+  /** Commits the final value and ends the gesture. */
+  end(value: number): void;
+}
+
+export interface MixActions {
+  /** A discrete edit (toggle, reset, keyboard step): one committed change. */
+  set(strip: StripRef, path: ParamPath, value: ParamValue): void;
+  /** Starts a continuous edit (drag) of a numeric parameter. */
+  gesture(strip: StripRef, path: ParamPath): Gesture;
+}

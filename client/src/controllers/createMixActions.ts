@@ -1,0 +1,133 @@
+import type * as Y from 'yjs';
+import { readMixState } from '@mixroom/shared/model';
+import {
+  addSend,
+  setBusParam,
+  setMasterParam,
+  setOutput,
+  setSendParam,
+  setSidechain,
+  setTrackParam,
+  type BusParam,
+  type MasterParam,
+  type TrackParam,
+} from '@mixroom/shared/ops';
+import { controlId } from '../sync/ControlId.ts';
+import type { Gesture, MixActions, ParamPath, ParamValue, StripRef } from './MixActions.ts';
+
+/** Document commits during a drag: at most this many per second (plus one on release). */
+const COMMITS_PER_SECOND = 10;
+
+export interface MixActionsOptions {
+  doc: Y.Doc;
+  /** This user's origin: the only one their UndoManager tracks. */
+  origin: unknown;
+  undo: Y.UndoManager;
+  /** Publishes which control this user holds (presence highlight on every peer). */
+  setTouching: (control: string | null) => void;
+  /** A refused op (e.g. the track was just removed by someone else): shown, never thrown. */
+  onError: (error: unknown) => void;
+  /** Injected clock (ms) so throttling is testable. */
+  now?: () => number;
+}
+
+/**
+ * Maps UI edits onto shared/ops with this user's origin. A drag becomes one undo step:
+ * capturing stops at its start, and its throttled commits merge inside the UndoManager's
+ * capture window.
+ */
+export function createMixActions(options: MixActionsOptions): MixActions {
+  const { doc, origin, undo, setTouching, onError } = options;
+  const now = options.now ?? (() => performance.now());
+
+  const write = (strip: StripRef, path: ParamPath, value: ParamValue): void => {
+    try {
+      if (path === 'output' && typeof value === 'string') {
+        setOutput(doc, { id: strip.id, output: value }, origin);
+        return;
+      }
+      if (path === 'comp.sidechain' && strip.scope === 'track') {
+        setSidechain(doc, { trackId: strip.id, source: typeof value === 'string' ? value : null }, origin);
+        return;
+      }
+      const send = /^sends\.([^.]+)\.(level|pre|on)$/.exec(path);
+      if (send) {
+        const busId = send[1]!;
+        const param = send[2] as 'level' | 'pre' | 'on';
+        const state = readMixState(doc);
+        const owner = strip.scope === 'track' ? state.tracks.find((t) => t.id === strip.id) : state.buses.find((b) => b.id === strip.id);
+        // A send knob on a strip without that send creates it on first touch.
+        if (owner && !owner.sends.some((s) => s.bus === busId)) {
+          addSend(doc, { fromId: strip.id, busId, ...(param === 'level' ? { level: value as number } : {}) }, origin);
+        }
+        setSendParam(doc, { fromId: strip.id, busId, param, value: value as never }, origin);
+        return;
+      }
+      switch (strip.scope) {
+        case 'track':
+          setTrackParam(doc, { trackId: strip.id, param: path as TrackParam, value: value as never }, origin);
+          break;
+        case 'bus':
+          setBusParam(doc, { busId: strip.id, param: path as BusParam, value: value as never }, origin);
+          break;
+        case 'master':
+          setMasterParam(doc, { param: path as MasterParam, value: value as never }, origin);
+          break;
+      }
+    } catch (error) {
+      onError(error);
+    }
+  };
+
+  let touchTimer: ReturnType<typeof setTimeout> | null = null;
+  const flashTouch = (control: string): void => {
+    setTouching(control);
+    if (touchTimer) clearTimeout(touchTimer);
+    touchTimer = setTimeout(() => setTouching(null), 800);
+  };
+
+  return {
+    set(strip, path, value) {
+      undo.stopCapturing();
+      flashTouch(controlId(strip.scope, strip.id, path));
+      write(strip, path, value);
+      undo.stopCapturing();
+    },
+    gesture(strip, path): Gesture {
+      undo.stopCapturing();
+      if (touchTimer) clearTimeout(touchTimer);
+      setTouching(controlId(strip.scope, strip.id, path));
+      let lastCommit = -Infinity;
+      let pending: number | null = null;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let ended = false;
+      const flush = (): void => {
+        timer = null;
+        if (pending === null) return;
+        const v = pending;
+        pending = null;
+        lastCommit = now();
+        write(strip, path, v);
+      };
+      return {
+        update(value) {
+          if (ended || !Number.isFinite(value)) return;
+          pending = value;
+          const wait = lastCommit + 1000 / COMMITS_PER_SECOND - now();
+          if (wait <= 0) flush();
+          else timer ??= setTimeout(flush, wait);
+        },
+        end(value) {
+          if (ended) return;
+          ended = true;
+          if (timer) clearTimeout(timer);
+          timer = null;
+          if (Number.isFinite(value)) pending = value;
+          flush();
+          setTouching(null);
+          undo.stopCapturing();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * Composition root of the browser app: resolves who we are in the room, builds the
+ * session (doc + socket + presence + per-user undo), the transport, the private monitor,
+ * stem loading and the audio engine, and mounts the room view. Nothing else constructs
+ * infrastructure.
+ */
+import workletUrl from './audio/worklet/mixroomWorklet.ts?worker&url';
+import { AudioContext, createEngine, type MixEngine } from './audio/index.ts';
+import { isMixOpError } from '@mixroom/shared/ops';
+import { readMixState } from '@mixroom/shared/model';
+import { isValidRoomId } from '@mixroom/shared/protocol';
+import { createMixActions } from './controllers/createMixActions.ts';
+import type { RoomServices } from './controllers/RoomServices.ts';
+import { createStemLoader } from './sync/createStemLoader.ts';
+import type { PresenceUser } from './sync/PresenceState.ts';
+import { fetchMembership, joinOpenRoom, type Member } from './sync/RoomMembership.ts';
+import { RoomSession } from './sync/RoomSession.ts';
+import { StemMediaStore } from './sync/StemMediaStore.ts';
+import { userColor } from './sync/userColor.ts';
+import { bindEngine } from './transport/bindEngine.ts';
+import { FollowMode } from './transport/FollowMode.ts';
+import { MonitorState } from './transport/MonitorState.ts';
+import { PeerPlayheads } from './transport/PeerPlayheads.ts';
+import { PlayheadPublisher } from './transport/PlayheadPublisher.ts';
+import { RoomTransport } from './transport/RoomTransport.ts';
+import type { JoinDetail } from './ui/mr-join-dialog.ts';
+import './ui/mr-join-dialog.ts';
+import './ui/mr-room.ts';
+// The stems helper's upload panel: loaded when present (a glob import of a missing file is empty).
+import.meta.glob('./ui/mr-upload-panel.ts', { eager: true });
+
+const DEMO_ROOM = 'demo';
+const NAME_KEY = 'mixroom.displayName';
+const ROLE_KEY = 'mixroom.role';
+const LOCAL_ID_KEY = 'mixroom.localUserId';
+
+function storedName(): string {
+  return localStorage.getItem(NAME_KEY) ?? '';
+}
+
+/** Shows the join dialog until the user enters a name; resolves with it. */
+function askName(roomId: string, askRole: boolean, error = ''): Promise<JoinDetail> {
+  return new Promise((resolve) => {
+    const dialog = document.createElement('mr-join-dialog');
+    dialog.roomId = roomId;
+    dialog.name = storedName();
+    dialog.askRole = askRole;
+    dialog.error = error;
+    dialog.addEventListener('join', (e) => {
+      dialog.remove();
+      resolve((e as CustomEvent<JoinDetail>).detail);
+    });
+    document.body.append(dialog);
+  });
+}
+
+function showBlocked(roomId: string, message: string): void {
+  const dialog = document.createElement('mr-join-dialog');
+  dialog.roomId = roomId;
+  dialog.blocked = message;
+  document.body.append(dialog);
+}
+
+/** Who we are: the server's member record, joining the open room if needed, or a local identity. */
+async function resolveMember(roomId: string): Promise<Member | null> {
+  const state = await fetchMembership(roomId).catch(() => ({ kind: 'no-auth' }) as const);
+  if (state.kind === 'member') {
+    localStorage.setItem(NAME_KEY, state.member.name);
+    return state.member;
+  }
+  if (state.kind === 'invite-only') {
+    showBlocked(roomId, state.message);
+    return null;
+  }
+  if (state.kind === 'no-auth') {
+    const name = storedName() || (await askName(roomId, false)).name;
+    localStorage.setItem(NAME_KEY, name);
+    let id = localStorage.getItem(LOCAL_ID_KEY);
+    if (!id) {
+      id = crypto.randomUUID();
+      localStorage.setItem(LOCAL_ID_KEY, id);
+    }
+    return { userId: id, name, role: 'owner' };
+  }
+  // An open room: join with the stored name and role, asking only the first time.
+  let error = '';
+  let detail: JoinDetail | null = storedName() ? { name: storedName(), role: (localStorage.getItem(ROLE_KEY) as JoinDetail['role']) || 'engineer' } : null;
+  for (;;) {
+    detail ??= await askName(roomId, true, error);
+    try {
+      const member = await joinOpenRoom(roomId, detail.name, detail.role);
+      localStorage.setItem(NAME_KEY, detail.name);
+      localStorage.setItem(ROLE_KEY, detail.role);
+      return member;
+    } catch (e) {
+      if (/invite-only/i.test((e as Error).message)) {
+        showBlocked(roomId, (e as Error).message);
+        return null;
+      }
+      error = (e as Error).message;
+      detail = null;
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (isMixOpError(error)) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+async function startRoom(roomId: string, member: Member): Promise<void> {
+  const user: PresenceUser = { id: member.userId, name: member.name, color: userColor(member.userId), role: member.role };
+  const syncUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
+  const session = new RoomSession({ roomId, user, syncUrl });
+  const noticeListeners = new Set<(m: string) => void>();
+  const notify = (error: unknown) => {
+    const m = messageOf(error);
+    console.warn(m);
+    for (const l of noticeListeners) l(m);
+  };
+  const actions = createMixActions({
+    doc: session.doc,
+    origin: session.origin,
+    undo: session.undo,
+    setTouching: (control) => session.connection.setPresence({ touching: control }),
+    onError: notify,
+  });
+
+  let context: InstanceType<typeof AudioContext> | null = null;
+  let engine: MixEngine | null = null;
+  const audioListeners = new Set<() => void>();
+  const unlockAudio = () => {
+    if (context && context.state !== 'running') void context.resume();
+  };
+  const transport = new RoomTransport(unlockAudio);
+  const monitor = new MonitorState();
+  const media = new StemMediaStore(roomId, notify);
+  const peerPlayheads = new PeerPlayheads(session.connection.awareness);
+  const follow = new FollowMode(peerPlayheads, transport);
+  new PlayheadPublisher(transport, (playhead) => session.connection.setPresence({ playhead }));
+  session.connection.awareness.on('change', () => {
+    const f = follow.following;
+    if (f !== null && !session.connection.awareness.getStates().has(f)) follow.drop(f);
+  });
+
+  const services: RoomServices = {
+    roomId,
+    session,
+    actions,
+    transport,
+    peerPlayheads,
+    follow,
+    monitor,
+    media,
+    markers: { markers: () => [], onChange: () => () => undefined },
+    meters: {
+      peak: (strip) => () => engine?.meters().get(strip)?.peak ?? [],
+      gainReduction: (strip) => () => engine?.meters().get(strip)?.gainReduction ?? 0,
+      loudness: () => {
+        const r = engine?.meters().get('master:') as { momentary?: number; shortTerm?: number } | undefined;
+        return { momentary: r?.momentary ?? -Infinity, shortTerm: r?.shortTerm ?? -Infinity };
+      },
+    },
+    audioState: () => context?.state ?? 'suspended',
+    onAudioStateChange: (l) => {
+      audioListeners.add(l);
+      return () => audioListeners.delete(l);
+    },
+    canEdit: member.role !== 'reviewer' && member.role !== 'listener',
+    onNotice: (l) => {
+      noticeListeners.add(l);
+      return () => noticeListeners.delete(l);
+    },
+  };
+
+  const room = document.createElement('mr-room');
+  room.services = services;
+  document.body.append(room);
+
+  // Browsers only start audio from a gesture: the first click or key anywhere unlocks it.
+  const onGesture = () => unlockAudio();
+  window.addEventListener('pointerdown', onGesture, true);
+  window.addEventListener('keydown', onGesture, true);
+
+  // The engine runs at the session's sample rate, known once the document has synced.
+  await new Promise<void>((resolve) => {
+    if (session.connection.status.synced) resolve();
+    else session.connection.provider.once('sync', () => resolve());
+  });
+  const sampleRate = readMixState(session.doc).session.sampleRate;
+  context = new AudioContext({ sampleRate, latencyHint: 'interactive' });
+  context.onstatechange = () => audioListeners.forEach((l) => l());
+  const loadStem = createStemLoader({ roomId, onProgress: media.reportProgress });
+  engine = await createEngine({ context, workletUrl, loadStem, onStemError: (stem, e) => notify(`${stem.fileName}: ${messageOf(e)}`) });
+  transport.attach(engine);
+  bindEngine({
+    doc: session.doc,
+    engine,
+    monitor,
+    onState: (state, plan) => {
+      media.setTracks(state.tracks);
+      transport.setDuration(plan.frames / plan.sampleRate);
+    },
+    onError: notify,
+  });
+  audioListeners.forEach((l) => l());
+  // Debug hook for end-to-end tests and support: read-only views of the live objects.
+  (window as unknown as { __mixroom: unknown }).__mixroom = { session, engine, transport, context, follow, monitor };
+}
+
+async function boot(): Promise<void> {
+  const match = /^\/room\/([^/]+)\/?$/.exec(location.pathname);
+  const roomId = match ? decodeURIComponent(match[1]!) : null;
+  if (!roomId || !isValidRoomId(roomId)) {
+    location.replace(`/room/${DEMO_ROOM}`);
+    return;
+  }
+  document.title = `${roomId} · Mixroom`;
+  const member = await resolveMember(roomId);
+  if (member) await startRoom(roomId, member);
+}
+
+void boot();

@@ -1,0 +1,49 @@
+import type { Role } from '@mixroom/shared/protocol';
+
+/**
+ * What one client publishes through Yjs awareness. Presence is ephemeral and separate
+ * from the mix document: it never enters undo history or a version snapshot.
+ */
+export interface PresenceUser {
+  /** Stable per browser (stored locally), also the actor of this user's transaction origin. */
+  id: string;
+  name: string;
+  /** CSS colour used for this user's highlight and playhead. */
+  color: string;
+  role: Role;
+}
+
+/** A transport snapshot: enough for a follower to reproduce play/stop/seek. */
+export interface PresencePlayhead {
+  /** Song position in seconds when the snapshot was taken. */
+  position: number;
+  playing: boolean;
+  /** Monotonic counter bumped on every discrete transport action (play, stop, seek). */
+  seq: number;
+}
+
+export interface PresenceState {
+  user: PresenceUser;
+  playhead: PresencePlayhead | null;
+  /** Control id this user is touching right now (e.g. `track:<id>:gain`), or null. */
+  touching: string | null;
+}
+
+/** One remote (or local) peer as the UI shows it. */
+export interface Peer extends PresenceState {
+  clientId: number;
+  isLocal: boolean;
+}
+
+/** Narrows an untrusted awareness state to a PresenceState (remote peers may send anything). */
+export function isPresenceState(value: unknown): value is PresenceState {
+  if (typeof value !== 'object' || value === null) return false;
+  const user = (value as { user?: unknown }).user;
+  return (
+    typeof user === 'object' &&
+    user !== null &&
+    typeof (user as PresenceUser).id === 'string' &&
+    typeof (user as PresenceUser).name === 'string' &&
+    typeof (user as PresenceUser).color === 'string'
+  );
+}

@@ -1,0 +1,112 @@
+import type * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import type { Awareness } from 'y-protocols/awareness';
+import * as decoding from 'lib0/decoding';
+import { MESSAGE_TYPES, isPermanentClose, readReadOnlyNotice } from '@mixroom/shared/protocol';
+import type { ConnectionStatus } from './ConnectionStatus.ts';
+import type { PresenceState, PresenceUser } from './PresenceState.ts';
+
+export interface RoomConnectionOptions {
+  /** Base of the sync endpoint, e.g. `ws://host/sync`; the room id is appended as a path segment. */
+  syncUrl: string;
+  roomId: string;
+  doc: Y.Doc;
+  user: PresenceUser;
+  /** Extra query parameters (e.g. an invite token) passed on the socket URL. */
+  params?: Record<string, string>;
+}
+
+/**
+ * One room's live link: the y-websocket provider for the mix document and the awareness
+ * channel for presence. It owns the reconnect state the UI shows; Yjs itself merges edits
+ * made while offline when the socket comes back.
+ */
+export class RoomConnection {
+  readonly provider: WebsocketProvider;
+  readonly awareness: Awareness;
+  private statusValue: ConnectionStatus = { state: 'connecting', synced: false, pendingOffline: false, reason: null, readOnlyRole: null };
+  private readonly listeners = new Set<(status: ConnectionStatus) => void>();
+  private readonly disposers: (() => void)[] = [];
+
+  constructor(private readonly options: RoomConnectionOptions) {
+    this.provider = new WebsocketProvider(options.syncUrl, options.roomId, options.doc, {
+      params: options.params ?? {},
+      maxBackoffTime: 2500,
+    });
+    this.awareness = this.provider.awareness;
+    // The server says "read-only:<role>" through a standard auth message; the stock handler
+    // only logs it, we surface it so the UI locks its controls instead of silently losing edits.
+    this.provider.messageHandlers[MESSAGE_TYPES.auth] = (_encoder, decoder) => {
+      const role = readReadOnlyNotice(decoder as decoding.Decoder);
+      if (role) this.update({ readOnlyRole: role });
+    };
+    const initial: PresenceState = { user: options.user, playhead: null, touching: null };
+    this.awareness.setLocalState(initial);
+
+    const onStatus = ({ status }: { status: ConnectionStatus['state'] }): void => {
+      this.update({ state: status, synced: status === 'connected' ? this.statusValue.synced : false });
+    };
+    const onSync = (synced: boolean): void => {
+      this.update({ synced, pendingOffline: synced ? false : this.statusValue.pendingOffline });
+    };
+    const onClose = (event: CloseEvent | null): void => {
+      // 1000/1001 are ordinary closes; anything else carries a reason worth showing.
+      if (event && isPermanentClose(event.code)) {
+        this.update({ reason: event.reason || `closed (${event.code})` });
+      }
+    };
+    const onDocUpdate = (_update: Uint8Array, origin: unknown): void => {
+      if (origin !== this.provider && !this.statusValue.synced) this.update({ pendingOffline: true });
+    };
+    this.provider.on('status', onStatus);
+    this.provider.on('sync', onSync);
+    this.provider.on('connection-close', onClose);
+    options.doc.on('update', onDocUpdate);
+    this.disposers.push(
+      () => this.provider.off('status', onStatus),
+      () => this.provider.off('sync', onSync),
+      () => this.provider.off('connection-close', onClose),
+      () => options.doc.off('update', onDocUpdate),
+    );
+  }
+
+  get status(): ConnectionStatus {
+    return this.statusValue;
+  }
+
+  get clientId(): number {
+    return this.awareness.clientID;
+  }
+
+  /** Subscribes to status changes; returns the disposer. */
+  onStatus(listener: (status: ConnectionStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Merges fields into this client's presence (other fields keep their value). */
+  setPresence(patch: Partial<PresenceState>): void {
+    const current = (this.awareness.getLocalState() ?? {}) as Partial<PresenceState>;
+    this.awareness.setLocalState({ ...current, ...patch });
+  }
+
+  /** Drops the socket (to test or to save battery); edits keep applying locally. */
+  disconnect(): void {
+    this.provider.disconnect();
+  }
+
+  connect(): void {
+    this.provider.connect();
+  }
+
+  destroy(): void {
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.listeners.clear();
+    this.provider.destroy();
+  }
+
+  private update(patch: Partial<ConnectionStatus>): void {
+    this.statusValue = { ...this.statusValue, ...patch };
+    for (const listener of this.listeners) listener(this.statusValue);
+  }
+}

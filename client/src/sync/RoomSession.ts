@@ -1,0 +1,49 @@
+import * as Y from 'yjs';
+import { getMixRoot } from '@mixroom/shared/model';
+import { createOrigin, type TransactionOrigin } from '@mixroom/shared/protocol';
+import type { PresenceUser } from './PresenceState.ts';
+import { RoomConnection } from './RoomConnection.ts';
+
+export interface RoomSessionOptions {
+  roomId: string;
+  user: PresenceUser;
+  /** Base of the sync endpoint, e.g. `ws://host/sync`. */
+  syncUrl: string;
+  params?: Record<string, string>;
+}
+
+/** Merges a drag's throttled commits (100 ms apart) and a quick double edit into one undo step. */
+const UNDO_CAPTURE_MS = 400;
+
+/**
+ * One user's live session in a room: the mix document, its connection, this user's
+ * transaction origin and the UndoManager that tracks only that origin, so undo never
+ * reverts someone else's change.
+ */
+export class RoomSession {
+  readonly doc = new Y.Doc();
+  readonly connection: RoomConnection;
+  readonly origin: TransactionOrigin;
+  readonly undo: Y.UndoManager;
+
+  constructor(readonly options: RoomSessionOptions) {
+    this.origin = createOrigin('local-user', options.user.id);
+    this.undo = new Y.UndoManager(getMixRoot(this.doc), {
+      trackedOrigins: new Set([this.origin]),
+      captureTimeout: UNDO_CAPTURE_MS,
+    });
+    this.connection = new RoomConnection({
+      syncUrl: options.syncUrl,
+      roomId: options.roomId,
+      doc: this.doc,
+      user: options.user,
+      ...(options.params ? { params: options.params } : {}),
+    });
+  }
+
+  destroy(): void {
+    this.undo.destroy();
+    this.connection.destroy();
+    this.doc.destroy();
+  }
+}

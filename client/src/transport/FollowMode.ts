@@ -1,0 +1,68 @@
+import type { PresencePlayhead } from '../sync/PresenceState.ts';
+import type { PeerPlayheads } from './PeerPlayheads.ts';
+import type { Transport } from './Transport.ts';
+
+/** Drift beyond which a follower re-seeks while both play (smaller drifts are inaudible noise). */
+const MAX_DRIFT_S = 0.25;
+
+/**
+ * Follow mode: plays, stops and seeks in step with a chosen peer. Acts on each new
+ * playhead snapshot of that peer (they publish on every transport action and once a
+ * second while playing) and corrects drift beyond {@link MAX_DRIFT_S}.
+ */
+export class FollowMode {
+  private target: number | null = null;
+  private readonly dispose: () => void;
+  private readonly listeners = new Set<(target: number | null) => void>();
+
+  constructor(
+    private readonly peers: PeerPlayheads,
+    private readonly transport: Transport,
+  ) {
+    this.dispose = peers.onChange((clientId, playhead) => {
+      if (clientId === this.target) this.apply(playhead);
+    });
+  }
+
+  get following(): number | null {
+    return this.target;
+  }
+
+  follow(clientId: number | null): void {
+    this.target = clientId;
+    if (clientId !== null) {
+      const p = this.peers.get(clientId);
+      if (p) this.apply(p);
+    }
+    for (const l of this.listeners) l(clientId);
+  }
+
+  /** Returns the disposer. */
+  onChange(listener: (target: number | null) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Forgets a peer that left the room. */
+  drop(clientId: number): void {
+    if (this.target === clientId) this.follow(null);
+  }
+
+  destroy(): void {
+    this.dispose();
+    this.listeners.clear();
+  }
+
+  private apply(playhead: PresencePlayhead): void {
+    if (this.target === null) return;
+    const theirs = this.peers.estimate(this.target) ?? playhead.position;
+    const snap = this.transport.snapshot();
+    if (playhead.playing) {
+      if (Math.abs(this.transport.position() - theirs) > MAX_DRIFT_S || !snap.playing) this.transport.seek(theirs);
+      if (!snap.playing) this.transport.play();
+    } else {
+      if (snap.playing) this.transport.pause();
+      if (Math.abs(this.transport.position() - theirs) > 0.001) this.transport.seek(theirs);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import type { PresencePlayhead } from '../sync/PresenceState.ts';
+import type { Transport, TransportSnapshot } from './Transport.ts';
+
+/** While playing, republish the position this often so peers' extrapolation stays close. */
+const REFRESH_MS = 1000;
+
+/**
+ * Publishes this user's transport to presence: at once on every play, stop and seek (with
+ * a bumped sequence number so followers act on it), and once a second while playing.
+ */
+export class PlayheadPublisher {
+  private seq = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly dispose: () => void;
+  private last: TransportSnapshot;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly publish: (playhead: PresencePlayhead) => void,
+  ) {
+    this.last = transport.snapshot();
+    this.dispose = transport.onChange((snap) => {
+      // Every transport event is a discrete action (play, pause, seek, loop): followers act on it.
+      this.last = snap;
+      this.seq++;
+      this.send();
+      if (snap.playing && !this.timer) this.timer = setInterval(() => this.send(), REFRESH_MS);
+      if (!snap.playing && this.timer) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
+    });
+    this.send();
+  }
+
+  destroy(): void {
+    this.dispose();
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private send(): void {
+    this.publish({ position: this.transport.position(), playing: this.transport.snapshot().playing, seq: this.seq });
+  }
+}

@@ -1,0 +1,50 @@
+import type * as Y from 'yjs';
+import { getMixRoot, readMixState, type MixState } from '@mixroom/shared/model';
+import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
+import type { MixEngine } from '../audio/MixEngine.ts';
+import { applyListenSolo, applyMonitorVolume } from './applyMonitor.ts';
+import type { MonitorState } from './MonitorState.ts';
+
+export interface EngineBindingOptions {
+  doc: Y.Doc;
+  engine: MixEngine;
+  monitor: MonitorState;
+  /** Called with each new state (track list for media, duration for the transport). */
+  onState: (state: MixState, plan: MixPlan) => void;
+  onError: (error: unknown) => void;
+}
+
+/**
+ * Keeps the engine equal to the shared mix as this listener hears it: every document
+ * change (local or remote) and every private-monitor change rebuilds the plan and hands it
+ * to `engine.apply`, which ramps what changed. Changes in one task are coalesced.
+ * Returns the disposer.
+ */
+export function bindEngine(options: EngineBindingOptions): () => void {
+  const { doc, engine, monitor } = options;
+  let scheduled = false;
+  const run = (): void => {
+    scheduled = false;
+    try {
+      const state = readMixState(doc);
+      const plan = applyMonitorVolume(buildMixPlan(applyListenSolo(state, monitor.listening)), monitor.volumeDb);
+      options.onState(state, plan);
+      engine.apply(plan).catch(options.onError);
+    } catch (error) {
+      options.onError(error);
+    }
+  };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(run);
+  };
+  const root = getMixRoot(doc);
+  root.observeDeep(schedule);
+  const disposeMonitor = monitor.onChange(schedule);
+  run();
+  return () => {
+    root.unobserveDeep(schedule);
+    disposeMonitor();
+  };
+}

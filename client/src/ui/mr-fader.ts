@@ -1,0 +1,157 @@
+import { LitElement, css, html } from 'lit';
+import { emitControl } from './ControlEvents.ts';
+import { FADER_MAX_DB, FADER_MIN_DB, dbToFaderPosition, faderPositionToDb } from './FaderLaw.ts';
+import { formatValue } from './formatValue.ts';
+
+const TRAVEL_PX = 130;
+/** Shift (or Alt) divides drag speed by this for fine moves. */
+const FINE_FACTOR = 10;
+
+/**
+ * A vertical console fader in dB. Drag is relative (grabbing never jumps the level),
+ * Shift/Alt-drag is fine, double-click resets, arrows/PageUp/PageDown/Home work from the
+ * keyboard. It is an ARIA slider named by `label`.
+ */
+export class MrFader extends LitElement {
+  static override properties = {
+    value: { type: Number },
+    label: { type: String },
+    defaultValue: { type: Number, attribute: 'default-value' },
+    disabled: { type: Boolean, reflect: true },
+    dragging: { state: true },
+  };
+
+  declare value: number;
+  declare label: string;
+  declare defaultValue: number;
+  declare disabled: boolean;
+  declare dragging: boolean;
+  private dragValue = 0;
+  private dragStartY = 0;
+  private dragStartPos = 0;
+
+  constructor() {
+    super();
+    this.value = 0;
+    this.label = 'Fader';
+    this.defaultValue = 0;
+    this.disabled = false;
+    this.dragging = false;
+  }
+
+  static override styles = css`
+    :host { display: inline-flex; flex-direction: column; align-items: center; gap: 4px; user-select: none; touch-action: none; }
+    .track { position: relative; width: 28px; height: ${TRAVEL_PX + 24}px; cursor: ns-resize; outline: none; }
+    .slot { position: absolute; left: 12px; top: 12px; bottom: 12px; width: 4px; border-radius: 2px; background: #0b0d10; box-shadow: inset 0 0 0 1px #2a2f37; }
+    .tick { position: absolute; left: 2px; width: 6px; height: 1px; background: #4a525d; }
+    .tick.zero { width: 24px; left: 2px; background: #69727e; }
+    .cap { position: absolute; left: 2px; width: 24px; height: 22px; margin-top: -11px; border-radius: 3px;
+      background: linear-gradient(#c9ced6, #8d949e 45%, #5d636c 50%, #9aa1ab); box-shadow: 0 2px 4px #000a; }
+    .cap::after { content: ''; position: absolute; left: 3px; right: 3px; top: 10px; height: 2px; background: #1c1f24; }
+    .track:focus-visible .cap { outline: 2px solid var(--mr-accent, #4fb3ff); outline-offset: 2px; }
+    :host([disabled]) .track { cursor: default; opacity: 0.5; }
+    .readout { font: 11px/1 var(--mr-mono, ui-monospace, monospace); color: var(--mr-text, #d8dde3); min-width: 52px; text-align: center;
+      background: #0b0d10; border-radius: 2px; padding: 3px 2px; }
+  `;
+
+  private get shown(): number {
+    return this.dragging ? this.dragValue : this.value;
+  }
+
+  override render() {
+    const pos = dbToFaderPosition(this.shown);
+    const top = 12 + (1 - pos) * TRAVEL_PX;
+    const ticks = [12, 6, 0, -6, -12, -20, -30, -40, -60, -100];
+    return html`
+      <div
+        class="track"
+        role="slider"
+        tabindex=${this.disabled ? -1 : 0}
+        aria-label=${this.label}
+        aria-valuemin=${FADER_MIN_DB}
+        aria-valuemax=${FADER_MAX_DB}
+        aria-valuenow=${Number(this.shown.toFixed(1))}
+        aria-valuetext=${formatValue(this.shown, 'dB')}
+        aria-disabled=${this.disabled ? 'true' : 'false'}
+        aria-orientation="vertical"
+        @pointerdown=${this.onPointerDown}
+        @pointermove=${this.onPointerMove}
+        @pointerup=${this.onPointerUp}
+        @pointercancel=${this.onPointerUp}
+        @dblclick=${this.onReset}
+        @keydown=${this.onKey}
+      >
+        <div class="slot"></div>
+        ${ticks.map(
+          (db) => html`<div class="tick ${db === 0 ? 'zero' : ''}" style="top:${12 + (1 - dbToFaderPosition(db)) * TRAVEL_PX}px"></div>`,
+        )}
+        <div class="cap" style="top:${top}px"></div>
+      </div>
+      <div class="readout" aria-hidden="true">${formatValue(this.shown, 'dB')}</div>
+    `;
+  }
+
+  private onPointerDown(e: PointerEvent): void {
+    if (this.disabled || e.button !== 0 || e.detail > 1) return;
+    (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+    (e.currentTarget as HTMLElement).focus();
+    this.dragging = true;
+    this.dragValue = this.value;
+    this.dragStartY = e.clientY;
+    this.dragStartPos = dbToFaderPosition(this.value);
+    emitControl(this, 'control-start', this.value);
+  }
+
+  private onPointerMove(e: PointerEvent): void {
+    if (!this.dragging) return;
+    const fine = e.shiftKey || e.altKey ? FINE_FACTOR : 1;
+    const dy = (this.dragStartY - e.clientY) / fine;
+    const pos = Math.min(1, Math.max(0, this.dragStartPos + dy / TRAVEL_PX));
+    // Fine moves re-anchor so switching modifier mid-drag never jumps.
+    if (fine > 1) {
+      this.dragStartY = e.clientY;
+      this.dragStartPos = pos;
+    }
+    const next = Math.round(faderPositionToDb(pos) * 10) / 10;
+    if (next === this.dragValue) return;
+    this.dragValue = next;
+    this.requestUpdate();
+    emitControl(this, 'control-input', next);
+  }
+
+  private onPointerUp(e: PointerEvent): void {
+    if (!this.dragging) return;
+    (e.currentTarget as HTMLElement).releasePointerCapture(e.pointerId);
+    this.dragging = false;
+    emitControl(this, 'control-end', this.dragValue);
+  }
+
+  private onReset(): void {
+    if (this.disabled) return;
+    this.dragging = false;
+    emitControl(this, 'control-set', this.defaultValue);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (this.disabled) return;
+    const step = e.shiftKey ? 0.1 : 0.5;
+    let next: number | null = null;
+    if (e.key === 'ArrowUp' || e.key === 'ArrowRight') next = this.value + step;
+    else if (e.key === 'ArrowDown' || e.key === 'ArrowLeft') next = this.value - step;
+    else if (e.key === 'PageUp') next = this.value + 3;
+    else if (e.key === 'PageDown') next = this.value - 3;
+    else if (e.key === 'Home') next = this.defaultValue;
+    else if (e.key === 'End') next = FADER_MIN_DB;
+    if (next === null) return;
+    e.preventDefault();
+    e.stopPropagation();
+    emitControl(this, 'control-set', Math.round(Math.min(FADER_MAX_DB, Math.max(FADER_MIN_DB, next)) * 10) / 10);
+  }
+}
+
+customElements.define('mr-fader', MrFader);
+declare global {
+  interface HTMLElementTagNameMap {
+    'mr-fader': MrFader;
+  }
+}

@@ -1,0 +1,94 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { MixState } from '@mixroom/shared/model';
+import type { MixActions } from '../controllers/MixActions.ts';
+import type { GainReductionReader, LoudnessReader, MeterReader } from './MeterReader.ts';
+import type { Toucher } from './mr-channel-strip.ts';
+import './mr-channel-strip.ts';
+import './mr-master-strip.ts';
+
+/** Meter feeds by strip key (`track:<id>`, `bus:<id>`, `master:`). */
+export interface MixerMeters {
+  peak(strip: string): MeterReader;
+  gainReduction(strip: string): GainReductionReader;
+  loudness: LoudnessReader;
+}
+
+/**
+ * The console: a strip per track, then group and aux returns, and the master pinned on
+ * the right. Strips scroll horizontally; the master never scrolls away.
+ */
+export class MrMixer extends LitElement {
+  static override properties = {
+    state: { attribute: false },
+    actions: { attribute: false },
+    touchers: { attribute: false },
+    meters: { attribute: false },
+    listening: { attribute: false },
+    readOnly: { type: Boolean, attribute: 'read-only' },
+    selected: { attribute: false },
+  };
+
+  declare state: MixState | null;
+  declare actions: MixActions | null;
+  /** Who touches what, keyed by strip (`track:<id>`). */
+  declare touchers: ReadonlyMap<string, Toucher[]>;
+  declare meters: MixerMeters | null;
+  declare listening: ReadonlySet<string>;
+  declare readOnly: boolean;
+  /** Strip key whose editor is open. */
+  declare selected: string | null;
+
+  constructor() {
+    super();
+    this.state = null;
+    this.actions = null;
+    this.touchers = new Map();
+    this.meters = null;
+    this.listening = new Set();
+    this.readOnly = false;
+    this.selected = null;
+  }
+
+  static override styles = css`
+    :host { display: flex; min-height: 0; background: #0f1114; border-top: 2px solid #0b0d10; }
+    .strips { display: flex; overflow-x: auto; overflow-y: hidden; flex: 1; min-width: 0; }
+    .gap { width: 6px; flex: none; background: #0b0d10; }
+    .empty { color: #8a939e; padding: 20px; font: 12px var(--mr-font, system-ui); align-self: center; }
+  `;
+
+  override render() {
+    const s = this.state;
+    if (!s) return nothing;
+    const auxes = s.buses.filter((b) => b.kind === 'aux');
+    const groups = s.buses.filter((b) => b.kind === 'group');
+    const none: Toucher[] = [];
+    return html`
+      <div class="strips" role="region" aria-label="Mixer channel strips">
+        ${s.tracks.length === 0 ? html`<div class="empty">Channel strips appear here when stems are added.</div>` : nothing}
+        ${s.tracks.map(
+          (t) => html`<mr-channel-strip kind="track" .strip=${t} .auxes=${auxes} .outputs=${groups} .actions=${this.actions}
+            .touchers=${this.touchers.get(`track:${t.id}`) ?? none} .meter=${this.meters?.peak(`track:${t.id}`) ?? null}
+            .gainReduction=${this.meters?.gainReduction(`track:${t.id}`) ?? null} .listening=${this.listening.has(t.id)}
+            ?read-only=${this.readOnly} ?selected=${this.selected === `track:${t.id}`} data-strip="track:${t.id}"></mr-channel-strip>`,
+        )}
+        ${s.buses.length ? html`<div class="gap"></div>` : nothing}
+        ${[...groups, ...auxes].map(
+          (b) => html`<mr-channel-strip kind="bus" .strip=${b} .auxes=${b.kind === 'group' ? auxes : []}
+            .outputs=${b.kind === 'group' ? groups : []} .actions=${this.actions}
+            .touchers=${this.touchers.get(`bus:${b.id}`) ?? none} .meter=${this.meters?.peak(`bus:${b.id}`) ?? null}
+            .listening=${this.listening.has(b.id)} ?read-only=${this.readOnly} data-strip="bus:${b.id}"></mr-channel-strip>`,
+        )}
+      </div>
+      <mr-master-strip .master=${s.master} .actions=${this.actions} .meter=${this.meters?.peak('master:') ?? null}
+        .loudness=${this.meters?.loudness ?? null} .touchers=${this.touchers.get('master:master') ?? none}
+        ?read-only=${this.readOnly} data-strip="master:master"></mr-master-strip>
+    `;
+  }
+}
+
+customElements.define('mr-mixer', MrMixer);
+declare global {
+  interface HTMLElementTagNameMap {
+    'mr-mixer': MrMixer;
+  }
+}

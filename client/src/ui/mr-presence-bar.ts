@@ -1,0 +1,70 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { Peer } from '../sync/PresenceState.ts';
+
+/**
+ * Who is in the room: a chip per person (colour, name, role, what they are touching)
+ * with a Follow toggle on everyone else.
+ */
+export class MrPresenceBar extends LitElement {
+  static override properties = {
+    peers: { attribute: false },
+    following: { attribute: false },
+  };
+
+  declare peers: readonly Peer[];
+  /** Client id being followed, or null. */
+  declare following: number | null;
+
+  constructor() {
+    super();
+    this.peers = [];
+    this.following = null;
+  }
+
+  static override styles = css`
+    :host { display: flex; align-items: center; gap: 6px; font: 11px/1 var(--mr-font, system-ui, sans-serif); color: var(--mr-text, #d8dde3); }
+    ul { display: flex; gap: 6px; list-style: none; margin: 0; padding: 0; }
+    li { display: flex; align-items: center; gap: 5px; background: #23272e; border: 1px solid #2e333b; border-radius: 14px; padding: 2px 3px 2px 2px; }
+    .dot { width: 20px; height: 20px; border-radius: 50%; display: grid; place-items: center; color: #0b0d10; font-weight: 700; font-size: 10px; }
+    .role { color: #8a939e; font-size: 9px; text-transform: uppercase; letter-spacing: 0.04em; }
+    .touch { color: #8a939e; font-size: 9px; max-width: 110px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    button { font: 600 10px/1 var(--mr-font, system-ui); border-radius: 10px; border: 1px solid #3a414b; background: #2b3038; color: #aeb6c0;
+      padding: 3px 7px; cursor: pointer; }
+    button[aria-pressed='true'] { background: #e6d23a; color: #111; border-color: #e6d23a; }
+    button:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); }
+    .name { font-weight: 600; }
+  `;
+
+  override render() {
+    return html`<ul aria-label="People in this room">
+      ${this.peers.map((p) => {
+        const initials = p.user.name
+          .split(/\s+/)
+          .map((w) => w[0] ?? '')
+          .join('')
+          .slice(0, 2)
+          .toUpperCase();
+        const following = this.following === p.clientId;
+        return html`<li data-client=${p.clientId} title="${p.user.name} (${p.user.role})${p.isLocal ? ' — you' : ''}">
+          <span class="dot" style="background:${p.user.color}" aria-hidden="true">${initials}</span>
+          <span class="name">${p.user.name}${p.isLocal ? ' (you)' : ''}</span>
+          <span class="role">${p.user.role}</span>
+          ${p.touching ? html`<span class="touch">on ${p.touching.split(':').slice(2).join(' ')}</span>` : nothing}
+          ${p.playhead?.playing ? html`<span class="role" aria-label="playing">▶</span>` : nothing}
+          ${p.isLocal
+            ? nothing
+            : html`<button aria-pressed=${String(following)} aria-label="Follow ${p.user.name}"
+                @click=${() => this.dispatchEvent(new CustomEvent('follow-change', { detail: { clientId: following ? null : p.clientId }, bubbles: true, composed: true }))}>
+                ${following ? 'Following' : 'Follow'}</button>`}
+        </li>`;
+      })}
+    </ul>`;
+  }
+}
+
+customElements.define('mr-presence-bar', MrPresenceBar);
+declare global {
+  interface HTMLElementTagNameMap {
+    'mr-presence-bar': MrPresenceBar;
+  }
+}

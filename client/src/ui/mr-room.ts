@@ -1,0 +1,268 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { ConnectionController } from '../controllers/ConnectionController.ts';
+import { MixStateController } from '../controllers/MixStateController.ts';
+import { PresenceController } from '../controllers/PresenceController.ts';
+import type { RoomServices } from '../controllers/RoomServices.ts';
+import { SubscriptionController } from '../controllers/SubscriptionController.ts';
+import { TransportController } from '../controllers/TransportController.ts';
+import { UndoController } from '../controllers/UndoController.ts';
+import { stripOfControl } from '../sync/ControlId.ts';
+import type { StripEditDetail, Toucher } from './mr-channel-strip.ts';
+import type { PlayheadMark } from './mr-track-list.ts';
+import './mr-connection-badge.ts';
+import './mr-knob.ts';
+import './mr-mixer.ts';
+import './mr-presence-bar.ts';
+import './mr-strip-inspector.ts';
+import './mr-track-list.ts';
+import './mr-transport.ts';
+
+/**
+ * The room: header (people, connection, undo, private monitor), transport, the arrange
+ * view with waveforms and playheads, the editor for the selected strip, and the console.
+ * Owns the keyboard shortcuts. Everything it shows comes from controllers bound to the
+ * shared document, presence and the local transport.
+ */
+export class MrRoom extends LitElement {
+  static override properties = {
+    services: { attribute: false },
+    focusedTrack: { state: true },
+    selectedStrip: { state: true },
+    notice: { state: true },
+    showUpload: { state: true },
+  };
+
+  declare services: RoomServices;
+  declare focusedTrack: string | null;
+  declare selectedStrip: string | null;
+  declare notice: string | null;
+  declare showUpload: boolean;
+  private mix!: MixStateController;
+  private presence!: PresenceController;
+  private connection!: ConnectionController;
+  private undo!: UndoController;
+  private transportCtl!: TransportController;
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly disposers: (() => void)[] = [];
+
+  constructor() {
+    super();
+    this.focusedTrack = null;
+    this.selectedStrip = null;
+    this.notice = null;
+    this.showUpload = false;
+  }
+
+  /** Controllers need the services, which arrive as a property right after construction. */
+  override connectedCallback(): void {
+    if (!this.mix) {
+      const s = this.services;
+      this.mix = new MixStateController(this, s.session.doc);
+      this.presence = new PresenceController(this, s.session.connection.awareness);
+      this.connection = new ConnectionController(this, s.session.connection);
+      this.undo = new UndoController(this, s.session.undo);
+      this.transportCtl = new TransportController(this, s.transport);
+      new SubscriptionController(this, (cb) => s.monitor.onChange(cb));
+      new SubscriptionController(this, (cb) => s.follow.onChange(cb));
+      new SubscriptionController(this, (cb) => s.media.onChange(cb));
+      new SubscriptionController(this, (cb) => s.markers.onChange(cb));
+      new SubscriptionController(this, (cb) => s.onAudioStateChange(cb));
+    }
+    super.connectedCallback();
+    const onKey = (e: KeyboardEvent) => this.onKey(e);
+    window.addEventListener('keydown', onKey);
+    this.disposers.push(() => window.removeEventListener('keydown', onKey));
+    this.disposers.push(
+      this.services.onNotice((message) => {
+        this.notice = message;
+        if (this.noticeTimer) clearTimeout(this.noticeTimer);
+        this.noticeTimer = setTimeout(() => (this.notice = null), 5000);
+      }),
+    );
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const d of this.disposers.splice(0)) d();
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+  }
+
+  static override styles = css`
+    :host { display: grid; grid-template-rows: 40px 40px minmax(150px, 1fr) auto; height: 100vh; min-height: 720px; overflow: hidden;
+      background: #121417; color: var(--mr-text, #d8dde3); font: 12px/1.3 var(--mr-font, system-ui, sans-serif); }
+    header { display: flex; align-items: center; gap: 10px; padding: 0 10px; background: #1b1e23; border-bottom: 1px solid #0b0d10; min-width: 0; }
+    .brand { font-weight: 800; letter-spacing: 0.12em; font-size: 12px; color: #7fd6ff; }
+    .title { font-weight: 600; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 220px; }
+    .spacer { flex: 1; }
+    button.tool { height: 26px; border-radius: 3px; border: 1px solid #3a414b; background: #2b3038; color: #d8dde3; cursor: pointer;
+      font: 600 11px/1 var(--mr-font, system-ui); padding: 0 9px; }
+    button.tool:disabled { opacity: 0.4; cursor: default; }
+    button.tool:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); }
+    button.tool[aria-pressed='true'] { background: #2f5d87; border-color: #4fb3ff; }
+    .monitor { display: flex; align-items: center; gap: 4px; padding-left: 8px; border-left: 1px solid #2e333b; color: #8a939e; font-size: 10px; }
+    .monitor mr-knob { --knob-size: 22px; flex-direction: row; gap: 4px; }
+    .mid { display: flex; min-height: 0; }
+    mr-track-list { flex: 1; min-width: 0; }
+    mr-strip-inspector { width: 560px; flex: none; border-left: 2px solid #0b0d10; }
+    mr-mixer { height: 420px; }
+    .notice { position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); background: #2a1416; border: 1px solid #8a2a2e; color: #ffd0d2;
+      padding: 8px 14px; border-radius: 4px; z-index: 20; font-size: 12px; }
+    .upload { position: absolute; top: 84px; right: 12px; z-index: 15; width: 420px; background: #1b1e23; border: 1px solid #3a414b; border-radius: 4px;
+      box-shadow: 0 8px 24px #000a; padding: 8px; }
+  `;
+
+  private touchers(): Map<string, Toucher[]> {
+    const map = new Map<string, Toucher[]>();
+    for (const p of this.presence.peers) {
+      if (p.isLocal || !p.touching) continue;
+      const strip = stripOfControl(p.touching);
+      if (!strip) continue;
+      const list = map.get(strip) ?? [];
+      list.push({ name: p.user.name, color: p.user.color, path: p.touching.split(':').slice(2).join(':') });
+      map.set(strip, list);
+    }
+    return map;
+  }
+
+  private readonly playheads = (): PlayheadMark[] => {
+    const s = this.services;
+    const marks: PlayheadMark[] = [{ key: 'local', name: 'You', color: '#e8ecf1', time: s.transport.position() }];
+    for (const p of this.presence.peers) {
+      if (p.isLocal) continue;
+      const t = s.peerPlayheads.estimate(p.clientId);
+      if (t !== null) marks.push({ key: String(p.clientId), name: p.user.name, color: p.user.color, time: t });
+    }
+    return marks;
+  };
+
+  override render() {
+    const s = this.services;
+    const state = this.mix.state;
+    const snap = this.transportCtl.snapshot;
+    const following = s.follow.following;
+    const followed = following === null ? null : (this.presence.peers.find((p) => p.clientId === following)?.user.name ?? null);
+    const readOnly = !s.canEdit || this.connection.status.readOnlyRole !== null;
+    const selTrack = this.selectedStrip?.startsWith('track:') ? state.tracks.find((t) => `track:${t.id}` === this.selectedStrip) ?? null : null;
+    const touchers = this.touchers();
+    return html`
+      <header>
+        <span class="brand">MIXROOM</span>
+        <span class="title" title=${state.session.title}>${state.session.title}</span>
+        <mr-connection-badge .status=${this.connection.status}></mr-connection-badge>
+        <span class="spacer"></span>
+        <mr-presence-bar .peers=${this.presence.peers} .following=${following}
+          @follow-change=${(e: CustomEvent<{ clientId: number | null }>) => s.follow.follow(e.detail.clientId)}></mr-presence-bar>
+        <button class="tool" aria-label="Undo my last change" title="Undo (Ctrl/Cmd+Z): only your own changes" ?disabled=${!this.undo.canUndo}
+          @click=${() => s.session.undo.undo()}>Undo</button>
+        <button class="tool" aria-label="Redo my change" title="Redo (Ctrl/Cmd+Shift+Z)" ?disabled=${!this.undo.canRedo}
+          @click=${() => s.session.undo.redo()}>Redo</button>
+        <button class="tool" aria-pressed=${String(this.showUpload)} aria-label="Upload stems" ?disabled=${readOnly}
+          @click=${() => (this.showUpload = !this.showUpload)}>Upload</button>
+        <div class="monitor" role="group" aria-label="My monitoring (only you hear this)">
+          <span aria-hidden="true">MON</span>
+          <mr-knob .value=${s.monitor.volumeDb} .min=${-60} .max=${12} .defaultValue=${0} .step=${0.5} unit="dB"
+            label="My monitor volume (only you hear it)"
+            @control-input=${(e: CustomEvent<{ value: number }>) => s.monitor.setVolumeDb(e.detail.value)}
+            @control-end=${(e: CustomEvent<{ value: number }>) => s.monitor.setVolumeDb(e.detail.value)}
+            @control-set=${(e: CustomEvent<{ value: number }>) => s.monitor.setVolumeDb(e.detail.value)}></mr-knob>
+          ${s.monitor.listening.size
+            ? html`<button class="tool" aria-label="Clear my listen solo" @click=${() => s.monitor.clearListen()}>Listen ×${s.monitor.listening.size}</button>`
+            : nothing}
+        </div>
+      </header>
+      <mr-transport .transport=${s.transport} .snapshot=${snap} .tempo=${state.session.tempo} .following=${followed}
+        .audioState=${s.audioState()}></mr-transport>
+      <div class="mid" @track-focus=${(e: CustomEvent<{ id: string }>) => (this.focusedTrack = e.detail.id)}
+        @seek=${(e: CustomEvent<{ time: number }>) => this.seekByUser(e.detail.time)}
+        @loop-change=${(e: CustomEvent<{ range: { start: number; end: number } }>) => {
+          s.transport.setLoop(e.detail.range);
+          s.transport.setLoopEnabled(true);
+        }}
+        @listen-toggle=${(e: CustomEvent<{ id: string }>) => s.monitor.toggleListen(e.detail.id)}>
+        <mr-track-list .tracks=${state.tracks} .peaks=${s.media.peaks()} .loadProgress=${s.media.progress()} .duration=${snap.duration}
+          .tempo=${state.session.tempo} .loop=${snap.loop} .loopEnabled=${snap.loopEnabled} .markers=${s.markers.markers()}
+          .playheads=${this.playheads} .actions=${s.actions} ?read-only=${readOnly} .listening=${s.monitor.listening}
+          .focusedTrack=${this.focusedTrack}></mr-track-list>
+        ${selTrack
+          ? html`<mr-strip-inspector .track=${selTrack} .sampleRate=${state.session.sampleRate} .actions=${s.actions} ?read-only=${readOnly}
+              .touchers=${touchers.get(`track:${selTrack.id}`) ?? []} .tracks=${state.tracks}
+              .gainReduction=${s.meters.gainReduction(`track:${selTrack.id}`)}
+              @close=${() => (this.selectedStrip = null)}></mr-strip-inspector>`
+          : nothing}
+      </div>
+      <mr-mixer .state=${state} .actions=${s.actions} .touchers=${touchers} .meters=${s.meters} .listening=${s.monitor.listening}
+        ?read-only=${readOnly} .selected=${this.selectedStrip}
+        @strip-edit=${(e: CustomEvent<StripEditDetail>) => this.toggleEditor(`${e.detail.ref.scope}:${e.detail.ref.id}`)}
+        @listen-toggle=${(e: CustomEvent<{ id: string }>) => s.monitor.toggleListen(e.detail.id)}
+        @focusin=${(e: FocusEvent) => this.onMixerFocus(e)}></mr-mixer>
+      ${this.showUpload
+        ? html`<div class="upload" role="dialog" aria-label="Upload stems"><mr-upload-panel .roomId=${s.roomId} room-id=${s.roomId}></mr-upload-panel></div>`
+        : nothing}
+      ${this.notice ? html`<div class="notice" role="alert">${this.notice}</div>` : nothing}
+    `;
+  }
+
+  private toggleEditor(key: string): void {
+    this.selectedStrip = this.selectedStrip === key ? null : key;
+  }
+
+  private onMixerFocus(e: FocusEvent): void {
+    const strip = e.composedPath().find((n): n is HTMLElement => n instanceof HTMLElement && n.dataset['strip'] !== undefined);
+    const key = strip?.dataset['strip'];
+    if (key?.startsWith('track:')) this.focusedTrack = key.slice('track:'.length);
+  }
+
+  /** A seek by this user stops following (they took the wheel). */
+  private seekByUser(time: number): void {
+    const s = this.services;
+    s.transport.seek(time);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const path = e.composedPath();
+    const target = path[0];
+    if (target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+    const s = this.services;
+    const mod = e.ctrlKey || e.metaKey;
+    const key = e.key.toLowerCase();
+    if (mod && key === 'z') {
+      e.preventDefault();
+      if (e.shiftKey) s.session.undo.redo();
+      else s.session.undo.undo();
+      return;
+    }
+    if (mod && key === 'y') {
+      e.preventDefault();
+      s.session.undo.redo();
+      return;
+    }
+    if (mod || e.altKey) return;
+    // Buttons handle Space themselves when focused; everywhere else Space is play/pause.
+    if (e.key === ' ' && !(target instanceof HTMLButtonElement)) {
+      e.preventDefault();
+      if (s.transport.snapshot().playing) s.transport.pause();
+      else s.transport.play();
+    } else if (e.key === 'Home') {
+      e.preventDefault();
+      const snap = s.transport.snapshot();
+      s.transport.seek(snap.loopEnabled && snap.loop ? snap.loop.start : 0);
+    } else if (key === 'l') {
+      const snap = s.transport.snapshot();
+      if (!snap.loop) s.transport.setLoop({ start: s.transport.position(), end: s.transport.position() + 8 });
+      s.transport.setLoopEnabled(!snap.loopEnabled);
+    } else if ((key === 'm' || key === 's') && this.focusedTrack) {
+      const track = this.mix.state.tracks.find((t) => t.id === this.focusedTrack);
+      if (!track) return;
+      e.preventDefault();
+      const param = key === 'm' ? 'mute' : 'solo';
+      s.actions.set({ scope: 'track', id: track.id }, param, !track[param]);
+    }
+  }
+}
+
+customElements.define('mr-room', MrRoom);
+declare global {
+  interface HTMLElementTagNameMap {
+    'mr-room': MrRoom;
+  }
+}

@@ -1,0 +1,267 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { TrackState } from '@mixroom/shared/model';
+import type { MixActions } from '../controllers/MixActions.ts';
+import type { LoopRange } from '../transport/Transport.ts';
+import type { CommentMarker } from './CommentMarker.ts';
+import type { WaveformPeaks } from './WaveformPeaks.ts';
+import './mr-timeline.ts';
+import './mr-waveform.ts';
+
+const HEADER_W = 168;
+const ROW_H = 44;
+
+/** A playhead to draw: the local one and each peer's. */
+export interface PlayheadMark {
+  key: string;
+  name: string;
+  color: string;
+  time: number;
+}
+
+/**
+ * The arrange view: a ruler and one lane per track with its waveform, zoomable
+ * (Ctrl/Cmd-wheel or the +/- buttons) and scrollable, with every person's playhead.
+ * Click a lane or the ruler to seek; a row is focusable so M/S act on it.
+ */
+export class MrTrackList extends LitElement {
+  static override properties = {
+    tracks: { attribute: false },
+    peaks: { attribute: false },
+    loadProgress: { attribute: false },
+    duration: { type: Number },
+    tempo: { attribute: false },
+    loop: { attribute: false },
+    loopEnabled: { attribute: false },
+    markers: { attribute: false },
+    playheads: { attribute: false },
+    actions: { attribute: false },
+    readOnly: { type: Boolean, attribute: 'read-only' },
+    listening: { attribute: false },
+    focusedTrack: { attribute: false },
+    pxPerSecond: { state: true },
+    scrollLeftPx: { state: true },
+    viewWidth: { state: true },
+  };
+
+  declare tracks: readonly TrackState[];
+  declare peaks: ReadonlyMap<string, readonly WaveformPeaks[]>;
+  declare loadProgress: ReadonlyMap<string, number>;
+  declare duration: number;
+  declare tempo: number | null;
+  declare loop: LoopRange | null;
+  declare loopEnabled: boolean;
+  declare markers: readonly CommentMarker[];
+  /** Read once per frame; the first entry is drawn as the local playhead. */
+  declare playheads: (() => readonly PlayheadMark[]) | null;
+  declare actions: MixActions | null;
+  declare readOnly: boolean;
+  declare listening: ReadonlySet<string>;
+  declare focusedTrack: string | null;
+  declare pxPerSecond: number;
+  declare scrollLeftPx: number;
+  declare viewWidth: number;
+  private frame = 0;
+  private resize = new ResizeObserver(() => this.measure());
+
+  constructor() {
+    super();
+    this.tracks = [];
+    this.peaks = new Map();
+    this.loadProgress = new Map();
+    this.duration = 0;
+    this.tempo = null;
+    this.loop = null;
+    this.loopEnabled = false;
+    this.markers = [];
+    this.playheads = null;
+    this.actions = null;
+    this.readOnly = false;
+    this.listening = new Set();
+    this.focusedTrack = null;
+    this.pxPerSecond = 8;
+    this.scrollLeftPx = 0;
+    this.viewWidth = 800;
+  }
+
+  static override styles = css`
+    :host { display: flex; flex-direction: column; min-height: 0; background: #121417; position: relative;
+      font: 11px/1.2 var(--mr-font, system-ui, sans-serif); color: var(--mr-text, #d8dde3); }
+    .top { display: flex; height: 34px; flex: none; }
+    .corner { width: ${HEADER_W}px; flex: none; display: flex; align-items: center; gap: 4px; padding: 0 6px; box-sizing: border-box;
+      background: #15181c; border-bottom: 1px solid #0b0d10; border-right: 1px solid #0b0d10; }
+    .corner button { font: 600 11px/1 var(--mr-font, system-ui); background: #2b3038; color: #aeb6c0; border: 1px solid #3a414b; border-radius: 2px; width: 22px; height: 20px; cursor: pointer; }
+    .corner span { color: #8a939e; font-size: 10px; }
+    mr-timeline { flex: 1; }
+    .scroller { flex: 1; overflow: auto; position: relative; min-height: 0; }
+    .content { position: relative; }
+    .row { display: flex; height: ${ROW_H}px; border-bottom: 1px solid #0b0d10; }
+    .row:focus { outline: none; }
+    .row:focus-visible .hdr, .row.focused .hdr { background: #262c35; box-shadow: inset 2px 0 0 var(--mr-accent, #4fb3ff); }
+    .hdr { position: sticky; left: 0; z-index: 2; width: ${HEADER_W}px; flex: none; box-sizing: border-box; background: #1b1e23;
+      border-right: 1px solid #0b0d10; display: flex; align-items: center; gap: 4px; padding: 0 6px 0 0; }
+    .chip { width: 4px; align-self: stretch; }
+    .nm { flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: 600; }
+    .sub { color: #8a939e; font-size: 9px; font-weight: 400; display: block; overflow: hidden; text-overflow: ellipsis; }
+    .hdr button { font: 700 10px/1 var(--mr-font, system-ui); width: 20px; height: 18px; border-radius: 2px; border: 1px solid #3a414b;
+      background: #2b3038; color: #aeb6c0; cursor: pointer; padding: 0; }
+    .hdr button[aria-pressed='true'].m { background: #e0a030; color: #111; }
+    .hdr button[aria-pressed='true'].s { background: #e6d23a; color: #111; }
+    .hdr button[aria-pressed='true'].l { background: #3ecf8e; color: #111; }
+    .lane { position: sticky; left: ${HEADER_W}px; flex: none; background: #15181c; cursor: text; }
+    .lane mr-waveform { height: 100%; }
+    .ph { position: absolute; top: 0; bottom: 0; width: 0; border-left: 1px solid; pointer-events: none; z-index: 3; will-change: transform; }
+    .ph span { position: absolute; top: 0; left: 2px; font-size: 9px; padding: 0 3px; border-radius: 2px; color: #0b0d10; white-space: nowrap; font-weight: 600; }
+    .overlay { position: absolute; top: 0; bottom: 0; left: ${HEADER_W}px; right: 0; pointer-events: none; overflow: hidden; }
+    .empty { padding: 24px; color: #8a939e; }
+  `;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resize.observe(this);
+    const tick = () => {
+      this.drawPlayheads();
+      this.frame = requestAnimationFrame(tick);
+    };
+    this.frame = requestAnimationFrame(tick);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resize.disconnect();
+    cancelAnimationFrame(this.frame);
+  }
+
+  private measure(): void {
+    const scroller = this.renderRoot.querySelector<HTMLElement>('.scroller');
+    if (scroller) this.viewWidth = Math.max(100, scroller.clientWidth - HEADER_W);
+  }
+
+  private get start(): number {
+    return this.scrollLeftPx / this.pxPerSecond;
+  }
+
+  override render() {
+    const total = Math.max(this.duration, 10) * this.pxPerSecond + 40;
+    return html`
+      <div class="top">
+        <div class="corner">
+          <button aria-label="Zoom out" title="Zoom out (Ctrl/Cmd + wheel)" @click=${() => this.zoom(1 / 1.5)}>−</button>
+          <button aria-label="Zoom in" title="Zoom in (Ctrl/Cmd + wheel)" @click=${() => this.zoom(1.5)}>+</button>
+          <button aria-label="Zoom to fit" title="Fit the song" @click=${this.fit}>↔</button>
+          <span>${this.tracks.length} tracks</span>
+        </div>
+        <mr-timeline .start=${this.start} .width=${this.viewWidth} .pxPerSecond=${this.pxPerSecond} .duration=${this.duration}
+          .tempo=${this.tempo} .loop=${this.loop} .loopEnabled=${this.loopEnabled} .markers=${this.markers}></mr-timeline>
+      </div>
+      <div class="scroller" @scroll=${this.onScroll} @wheel=${this.onWheel}>
+        <div class="content" style="width:${HEADER_W + total}px">
+          ${this.tracks.length === 0 ? html`<div class="empty">No tracks yet: upload stems to start mixing.</div>` : nothing}
+          ${this.tracks.map((t) => this.renderRow(t))}
+        </div>
+      </div>
+      <div class="overlay" style="top:0"><div class="ph-host"></div></div>
+    `;
+  }
+
+  private renderRow(t: TrackState) {
+    const ro = this.readOnly;
+    const listening = this.listening.has(t.id);
+    const stem = t.stem;
+    const sub = stem ? `${stem.channels === 1 ? 'mono' : `${stem.channels} ch`} · ${Math.round(stem.sampleRate / 100) / 10} kHz` : 'no audio';
+    return html`<div class="row ${this.focusedTrack === t.id ? 'focused' : ''}" tabindex="0" role="group" aria-label="Track ${t.name}"
+        data-track=${t.id} @focus=${() => this.emit('track-focus', { id: t.id })}>
+      <div class="hdr">
+        <div class="chip" style="background:${t.color}"></div>
+        <div class="nm" title=${t.name}>${t.name}<span class="sub">${sub}</span></div>
+        <button class="m" aria-pressed=${String(t.mute)} aria-label="${t.name} mute" ?disabled=${ro}
+          @click=${() => this.actions?.set({ scope: 'track', id: t.id }, 'mute', !t.mute)}>M</button>
+        <button class="s" aria-pressed=${String(t.solo)} aria-label="${t.name} solo" ?disabled=${ro}
+          @click=${() => this.actions?.set({ scope: 'track', id: t.id }, 'solo', !t.solo)}>S</button>
+        <button class="l" aria-pressed=${String(listening)} aria-label="${t.name} listen (only you hear this)"
+          @click=${() => this.emit('listen-toggle', { id: t.id })}>L</button>
+      </div>
+      <div class="lane" style="width:${this.viewWidth}px" @pointerdown=${this.onLaneDown}>
+        <mr-waveform .peaks=${this.peaks.get(t.id) ?? []} .start=${this.start} .pxPerSecond=${this.pxPerSecond} color=${t.color}
+          .loaded=${this.loadProgress.get(t.id) ?? 1}></mr-waveform>
+      </div>
+    </div>`;
+  }
+
+  private drawPlayheads(): void {
+    const host = this.renderRoot.querySelector<HTMLElement>('.ph-host');
+    if (!host || !this.playheads) return;
+    const marks = this.playheads();
+    while (host.children.length < marks.length) {
+      const div = document.createElement('div');
+      div.className = 'ph';
+      div.appendChild(document.createElement('span'));
+      host.appendChild(div);
+    }
+    while (host.children.length > marks.length) host.lastElementChild!.remove();
+    marks.forEach((m, i) => {
+      const div = host.children[i] as HTMLElement;
+      const x = (m.time - this.start) * this.pxPerSecond;
+      div.style.transform = `translateX(${x}px)`;
+      div.style.height = `${this.clientHeight}px`;
+      div.style.borderColor = m.color;
+      div.style.display = x < -2 || x > this.viewWidth + 2 ? 'none' : '';
+      div.dataset['key'] = m.key;
+      const label = div.firstElementChild as HTMLElement;
+      label.textContent = i === 0 ? '' : m.name;
+      label.style.background = m.color;
+      label.style.display = i === 0 ? 'none' : '';
+    });
+  }
+
+  private onScroll(e: Event): void {
+    this.scrollLeftPx = (e.target as HTMLElement).scrollLeft;
+  }
+
+  private onWheel(e: WheelEvent): void {
+    if (!(e.ctrlKey || e.metaKey)) return;
+    e.preventDefault();
+    this.zoom(e.deltaY < 0 ? 1.2 : 1 / 1.2);
+  }
+
+  private zoom(factor: number): void {
+    const centre = this.start + this.viewWidth / this.pxPerSecond / 2;
+    this.pxPerSecond = Math.min(2000, Math.max(0.5, this.pxPerSecond * factor));
+    this.updateComplete.then(() => {
+      const scroller = this.renderRoot.querySelector<HTMLElement>('.scroller');
+      if (scroller) scroller.scrollLeft = Math.max(0, centre * this.pxPerSecond - this.viewWidth / 2);
+    });
+  }
+
+  private fit(): void {
+    if (this.duration > 0) this.pxPerSecond = Math.max(0.5, (this.viewWidth - 20) / this.duration);
+    const scroller = this.renderRoot.querySelector<HTMLElement>('.scroller');
+    if (scroller) scroller.scrollLeft = 0;
+  }
+
+  /** Fits the song the first time a duration is known, so a fresh room shows everything. */
+  private fitted = false;
+  override updated(changed: Map<string, unknown>): void {
+    if (changed.has('duration') && this.duration > 0 && !this.fitted) {
+      this.fitted = true;
+      this.measure();
+      this.fit();
+    }
+  }
+
+  private onLaneDown(e: PointerEvent): void {
+    if (e.button !== 0) return;
+    const rect = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    this.emit('seek', { time: Math.max(0, this.start + (e.clientX - rect.left) / this.pxPerSecond) });
+  }
+
+  private emit(name: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+}
+
+customElements.define('mr-track-list', MrTrackList);
+declare global {
+  interface HTMLElementTagNameMap {
+    'mr-track-list': MrTrackList;
+  }
+}

@@ -1,0 +1,118 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { Transport, TransportSnapshot } from '../transport/Transport.ts';
+import { formatBars, formatTime } from '../transport/formatTime.ts';
+
+/**
+ * Transport bar: stop, play/pause, loop, the clock in mm:ss.mmm (and bars when the
+ * session has a tempo). The clock is written straight to the DOM every frame so playback
+ * never re-renders the bar.
+ */
+export class MrTransport extends LitElement {
+  static override properties = {
+    transport: { attribute: false },
+    snapshot: { attribute: false },
+    tempo: { attribute: false },
+    following: { attribute: false },
+    audioState: { attribute: false },
+  };
+
+  declare transport: Transport | null;
+  declare snapshot: TransportSnapshot | null;
+  declare tempo: number | null;
+  /** Name of the person being followed, or null. */
+  declare following: string | null;
+  /** 'running' once audio is unlocked by a gesture; anything else shows a hint. */
+  declare audioState: string;
+  private frame = 0;
+
+  constructor() {
+    super();
+    this.transport = null;
+    this.snapshot = null;
+    this.tempo = null;
+    this.following = null;
+    this.audioState = 'running';
+  }
+
+  static override styles = css`
+    :host { display: flex; align-items: center; gap: 6px; height: 40px; padding: 0 10px; background: #181b20; border-bottom: 1px solid #0b0d10;
+      font: 12px/1 var(--mr-font, system-ui, sans-serif); color: var(--mr-text, #d8dde3); }
+    button { height: 28px; min-width: 34px; border-radius: 3px; border: 1px solid #3a414b; background: #2b3038; color: #d8dde3; cursor: pointer;
+      font: 600 13px/1 var(--mr-font, system-ui); display: inline-flex; align-items: center; justify-content: center; padding: 0 8px; }
+    button:hover { background: #343a44; }
+    button:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); outline-offset: 1px; }
+    button[aria-pressed='true'] { background: #2f5d87; border-color: #4fb3ff; color: #fff; }
+    button.play[aria-pressed='true'] { background: #1f7a4d; border-color: #3ecf8e; }
+    .clock { font: 600 18px/1 var(--mr-mono, ui-monospace, monospace); background: #0b0d10; color: #7fd6ff; padding: 5px 10px; border-radius: 3px;
+      min-width: 112px; text-align: right; letter-spacing: 0.02em; }
+    .bars { font: 600 14px/1 var(--mr-mono, ui-monospace, monospace); background: #0b0d10; color: #e6d23a; padding: 7px 8px; border-radius: 3px; min-width: 64px; text-align: right; }
+    .muted { color: #8a939e; font-size: 11px; }
+    .follow { color: #0b0d10; background: #e6d23a; padding: 4px 8px; border-radius: 10px; font-size: 11px; font-weight: 600; }
+    .hint { color: #e0a030; font-size: 11px; }
+    svg { width: 14px; height: 14px; fill: currentColor; }
+  `;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const tick = () => {
+      const t = this.transport?.position() ?? 0;
+      const clock = this.renderRoot.querySelector('.clock');
+      if (clock) clock.textContent = formatTime(t);
+      const bars = this.renderRoot.querySelector('.bars');
+      if (bars && this.tempo) bars.textContent = formatBars(t, this.tempo);
+      this.frame = requestAnimationFrame(tick);
+    };
+    this.frame = requestAnimationFrame(tick);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    cancelAnimationFrame(this.frame);
+  }
+
+  override render() {
+    const s = this.snapshot;
+    const playing = s?.playing ?? false;
+    return html`
+      <button aria-label="Stop" title="Stop (return to start)" @click=${() => this.transport?.stop()}>
+        <svg viewBox="0 0 10 10" aria-hidden="true"><rect x="1" y="1" width="8" height="8" /></svg>
+      </button>
+      <button class="play" aria-label=${playing ? 'Pause' : 'Play'} aria-pressed=${String(playing)} title="Play/pause (Space)"
+        @click=${() => (playing ? this.transport?.pause() : this.transport?.play())}>
+        ${playing
+          ? html`<svg viewBox="0 0 10 10" aria-hidden="true"><rect x="1.5" y="1" width="2.5" height="8" /><rect x="6" y="1" width="2.5" height="8" /></svg>`
+          : html`<svg viewBox="0 0 10 10" aria-hidden="true"><path d="M2 1 L9 5 L2 9 Z" /></svg>`}
+      </button>
+      <button aria-label="Go to start" title="Go to start (Home)" @click=${() => this.transport?.seek(s?.loopEnabled && s.loop ? s.loop.start : 0)}>
+        <svg viewBox="0 0 10 10" aria-hidden="true"><rect x="1" y="1" width="1.5" height="8" /><path d="M9 1 L3 5 L9 9 Z" /></svg>
+      </button>
+      <button aria-label="Loop" aria-pressed=${String(s?.loopEnabled ?? false)} title="Loop (L)"
+        @click=${() => this.toggleLoop()}>⟲</button>
+      <div class="clock" role="timer" aria-label="Song position">${formatTime(0)}</div>
+      ${this.tempo ? html`<div class="bars" aria-label="Bar, beat, sixteenth">1.1.1</div><span class="muted">${this.tempo} BPM</span>` : nothing}
+      <span class="muted">${s && s.duration ? `/ ${formatTime(s.duration)}` : ''}</span>
+      ${s?.loop ? html`<span class="muted">loop ${formatTime(s.loop.start)}–${formatTime(s.loop.end)}</span>` : nothing}
+      ${this.following ? html`<span class="follow" role="status">Following ${this.following}</span>` : nothing}
+      ${this.audioState !== 'running' ? html`<span class="hint" role="status">Click anywhere to enable audio</span>` : nothing}
+    `;
+  }
+
+  private toggleLoop(): void {
+    const t = this.transport;
+    if (!t) return;
+    const s = t.snapshot();
+    if (!s.loop && !s.loopEnabled) {
+      // No range yet: loop the next eight seconds from the playhead, a useful default.
+      const start = t.position();
+      t.setLoop({ start, end: Math.min(s.duration || start + 8, start + 8) });
+    }
+    t.setLoopEnabled(!s.loopEnabled);
+  }
+}
+
+customElements.define('mr-transport', MrTransport);
+declare global {
+  interface HTMLElementTagNameMap {
+    'mr-transport': MrTransport;
+  }
+}
