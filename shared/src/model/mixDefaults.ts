@@ -42,6 +42,7 @@ export const DEFAULT_EQ_BANDS = [
   { on: true, type: 'highshelf', freq: 8000, gain: 0, q: 0.7071 },
 ] as const satisfies readonly EqBandState[];
 
+/** Flat EQ: filters off, four bands at 0 dB. */
 export function defaultEq(): EqState {
   const band = (i: 0 | 1 | 2 | 3): EqBandState => ({ ...DEFAULT_EQ_BANDS[i] });
   return {
@@ -51,30 +52,37 @@ export function defaultEq(): EqState {
   };
 }
 
+/** Compressor off, self-keyed, no makeup. */
 export function defaultCompressor(): CompressorState {
   return { on: false, threshold: -18, ratio: 4, attack: 0.01, release: 0.2, knee: 6, makeup: 0, sidechain: null };
 }
 
+/** Saturation off. */
 export function defaultSaturation(): SaturationState {
   return { on: false, drive: 6, mix: 1 };
 }
 
+/** A send at unity, post-fader, on. */
 export function defaultSend(bus: Id): SendState {
   return { bus, level: 0, pre: false, on: true };
 }
 
+/** The default aux reverb: 2 s decay, 20 ms pre-delay. */
 export function defaultReverb(): ReverbState {
   return { type: 'reverb', decay: 2, preDelay: 0.02, damping: 8000 };
 }
 
+/** The default aux delay: 375 ms (an eighth note at 80 BPM), 35% feedback. */
 export function defaultDelay(): DelayState {
   return { type: 'delay', time: 0.375, feedback: 0.35, damping: 6000 };
 }
 
+/** A new session at the current schema version, no tempo. */
 export function defaultSession(title: string, sampleRate: number): SessionState {
   return { title, sampleRate, schemaVersion: CURRENT_SCHEMA_VERSION, tempo: null };
 }
 
+/** A neutral track routed to master; its color follows its order. */
 export function defaultTrack(id: Id, name: string, stem: StemRef | null, order: number): TrackState {
   return {
     id,
@@ -97,6 +105,7 @@ export function defaultTrack(id: Id, name: string, stem: StemRef | null, order: 
   };
 }
 
+/** A neutral bus; aux returns get a reverb and are solo-safe, groups get no effect. */
 export function defaultBus(id: Id, name: string, kind: BusKind, order: number): BusState {
   return {
     id,
@@ -116,6 +125,7 @@ export function defaultBus(id: Id, name: string, kind: BusKind, order: number): 
   };
 }
 
+/** Master at unity, glue compressor and limiter off. */
 export function defaultMaster(): MasterState {
   return {
     gain: 0,

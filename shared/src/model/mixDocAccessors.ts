@@ -17,18 +17,22 @@ function child(map: Y.Map<unknown> | null, key: string): Y.Map<unknown> | null {
   return value instanceof Y.Map ? (value as Y.Map<unknown>) : null;
 }
 
+/** The session map (title, sampleRate, schemaVersion, tempo). */
 export function getSessionMap(doc: Y.Doc): Y.Map<unknown> | null {
   return child(getMixRoot(doc), 'session');
 }
 
+/** The tracks map, keyed by track id. */
 export function getTracksMap(doc: Y.Doc): Y.Map<unknown> | null {
   return child(getMixRoot(doc), 'tracks');
 }
 
+/** The buses map, keyed by bus id. */
 export function getBusesMap(doc: Y.Doc): Y.Map<unknown> | null {
   return child(getMixRoot(doc), 'buses');
 }
 
+/** The master map (gain, glue, limiter). */
 export function getMasterMap(doc: Y.Doc): Y.Map<unknown> | null {
   return child(getMixRoot(doc), 'master');
 }

@@ -31,12 +31,14 @@ export const MIX_ROOT = 'mix';
 /** Keys whose object values are stored as one leaf (replaced whole), not as a Y.Map. */
 export const ATOMIC_KEYS: ReadonlySet<string> = new Set(['stem']);
 
+/** Sends as stored: a map keyed by bus id. */
 export function sendsToDocShape(sends: readonly SendState[]): DocShape {
   const out: DocShape = {};
   for (const s of sends) out[s.bus] = { level: s.level, pre: s.pre, on: s.on };
   return out;
 }
 
+/** A track as stored (see the layout above). */
 export function trackToDocShape(t: TrackState): DocShape {
   const [b0, b1, b2, b3] = t.eq.bands;
   return {
@@ -64,6 +66,7 @@ export function trackToDocShape(t: TrackState): DocShape {
   };
 }
 
+/** A bus as stored. */
 export function busToDocShape(b: BusState): DocShape {
   return {
     id: b.id,
@@ -82,10 +85,12 @@ export function busToDocShape(b: BusState): DocShape {
   };
 }
 
+/** The master as stored. */
 export function masterToDocShape(m: MasterState): DocShape {
   return { gain: m.gain, glue: { ...m.glue }, limiter: { ...m.limiter } };
 }
 
+/** The session as stored. */
 export function sessionToDocShape(s: SessionState): DocShape {
   return { ...s };
 }

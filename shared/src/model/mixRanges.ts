@@ -9,6 +9,7 @@ export interface NumberRange {
   readonly unit: 'dB' | 'Hz' | 's' | 'ratio' | 'pan' | 'bpm' | 'samples/s';
 }
 
+/** Every range by name; ops and readMixState clamp into them. */
 export const MIX_RANGES = {
   /** Input trim before the strip. */
   trim: { min: -24, max: 24, unit: 'dB' },
@@ -53,8 +54,9 @@ export const MIX_RANGES = {
 
 export type MixRangeName = keyof typeof MIX_RANGES;
 
-/** Longest accepted track/bus name and session title, in UTF-16 code units. */
+/** Longest accepted track or bus name, in UTF-16 code units. */
 export const MAX_NAME_LENGTH = 100;
+/** Longest session title. */
 export const MAX_TITLE_LENGTH = 200;
 
 /** Colors are stored as `#rrggbb`. */

@@ -7,8 +7,11 @@ export type ParamSpec =
   | { readonly kind: 'boolean' }
   | { readonly kind: 'enum'; readonly values: readonly string[] };
 
+/** A number clamped to `range`. */
 export const numberParam = (range: NumberRange) => ({ kind: 'number', range }) as const;
+/** A boolean switch. */
 export const booleanParam = { kind: 'boolean' } as const;
+/** One of a fixed list of strings. */
 export const enumParam = <const T extends readonly string[]>(values: T) => ({ kind: 'enum', values }) as const;
 
 /** The value type a spec accepts. */

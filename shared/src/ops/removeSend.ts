@@ -1,10 +1,12 @@
 import * as Y from 'yjs';
 import type { Id } from '../model/MixState.ts';
+import { MixOpError } from './MixOpError.ts';
 import { requireStripMap } from './requireMixMaps.ts';
 
 /** Removes the send from a track or group bus to an aux bus (no-op if there is none). */
 export function removeSend(doc: Y.Doc, args: { fromId: Id; busId: Id }, origin: unknown): void {
   const { map } = requireStripMap(doc, args.fromId);
+  if (typeof args.busId !== 'string') throw new MixOpError('wrong-type', 'Bus id must be a string');
   const sends = map.get('sends');
   doc.transact(() => {
     if (sends instanceof Y.Map && sends.has(args.busId)) sends.delete(args.busId);
