@@ -98,3 +98,37 @@ describe('RoomRegistry', () => {
     await rooms.close();
   });
 });
+
+describe('RoomRegistry initRoom', () => {
+  it('initialises a new room once, and a throwing initRoom leaves no trace and no open file', async () => {
+    const store = new ObservedStore(new LocalRoomStore(dataDir, logger));
+    let calls = 0;
+    let broken = true;
+    const rooms = new RoomRegistry({
+      store,
+      logger,
+      idleUnloadMs: 0,
+      compactLogBytes: 1 << 20,
+      initRoom: (doc) => {
+        calls += 1;
+        doc.getMap('mix').set('title', 'New mix');
+        if (broken) throw new Error('model bug');
+      },
+    });
+    const room = 'init' as RoomId;
+    await expect(rooms.acquire(room)).rejects.toThrow('model bug');
+    expect(store.open_).toBe(0);
+    broken = false;
+    const lease = await rooms.acquire(room);
+    expect(lease.room.doc.getMap('mix').toJSON()).toEqual({ title: 'New mix' });
+    lease.release();
+    await rooms.close();
+    // Reloaded: stored, not initialised again.
+    const again = new RoomRegistry({ store, logger, idleUnloadMs: 0, compactLogBytes: 1 << 20, initRoom: () => void calls++ });
+    const second = await again.acquire(room);
+    expect(second.room.doc.getMap('mix').toJSON()).toEqual({ title: 'New mix' });
+    second.release();
+    await again.close();
+    expect(calls).toBe(2);
+  });
+});

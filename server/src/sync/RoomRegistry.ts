@@ -1,4 +1,4 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { createOrigin, type RoomId, type TransactionOrigin } from '@mixroom/shared/protocol';
 import type { Logger } from '../log/Logger.ts';
 import type { RoomStore } from './persistence/RoomStore.ts';
@@ -154,10 +154,20 @@ export class RoomRegistry {
       logger,
       onFailed: (failed) => this.forget(roomId, failed),
     });
-    room.restore(opened.updates);
-    room.start();
-    if (opened.isNew) {
-      room.doc.transact(() => this.options.initRoom(room.doc, roomId), this.initOrigin);
+    try {
+      room.restore(opened.updates);
+      room.start();
+      if (opened.isNew) {
+        // Built on a scratch doc so an initRoom that throws halfway leaves nothing behind.
+        const scratch = new Y.Doc();
+        scratch.transact(() => this.options.initRoom(scratch, roomId), this.initOrigin);
+        Y.applyUpdate(room.doc, Y.encodeStateAsUpdate(scratch), this.initOrigin);
+        scratch.destroy();
+      }
+    } catch (error) {
+      // Release the files so a later attempt can open the room again.
+      await room.shutdown().catch(() => undefined);
+      throw error;
     }
     logger.info('room loaded', { roomId, storedUpdates: opened.updates.length, isNew: opened.isNew });
     return room;
