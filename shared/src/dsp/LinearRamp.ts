@@ -1,14 +1,19 @@
 /**
- * A parameter value that moves linearly to a new target over a fixed number of samples,
- * advanced once per sample. The value at ramp step k is `start + (target - start) * k / n`
- * (computed from k, not accumulated), so it depends only on the sample index of the change.
+ * A parameter value that moves linearly to a new target, advanced once per sample, with
+ * the timing of a Web Audio `setValueAtTime(v0, t0)` + `linearRampToValueAtTime(v1, t0 +
+ * n/sampleRate)`: the k-th sample after the change (k = 0 at the change) has the value
+ * v0 + (v1 − v0)·k/n, and from k = n on the value is v1. It is computed from k, never
+ * accumulated, so it depends only on the sample index of the change.
  */
 export class LinearRamp {
+  /** The value of the most recent sample (the target once the ramp is over). */
   value: number;
   target: number;
   private start: number;
-  private step = 0;
-  private steps = 0;
+  /** Samples produced since the change. */
+  private k = 0;
+  /** Ramp length n in samples (0 = not ramping). */
+  private n = 0;
 
   constructor(initial: number) {
     this.value = initial;
@@ -16,9 +21,9 @@ export class LinearRamp {
     this.start = initial;
   }
 
-  /** True while the value is still moving. */
+  /** True while the value is still moving (the next sample is not yet the target). */
   get ramping(): boolean {
-    return this.step < this.steps;
+    return this.k < this.n;
   }
 
   /** Jump to `v` now. */
@@ -26,8 +31,8 @@ export class LinearRamp {
     this.value = v;
     this.target = v;
     this.start = v;
-    this.step = 0;
-    this.steps = 0;
+    this.k = 0;
+    this.n = 0;
   }
 
   /** Start a ramp from the current value to `v` over `frames` samples. */
@@ -38,32 +43,39 @@ export class LinearRamp {
     }
     this.start = this.value;
     this.target = v;
-    this.step = 0;
-    this.steps = Math.max(1, frames);
+    this.k = 0;
+    this.n = Math.max(1, frames);
+  }
+
+  private at(k: number): number {
+    return k >= this.n ? this.target : this.start + ((this.target - this.start) * k) / this.n;
   }
 
   /**
-   * The value `k` samples ahead (k >= 1) without advancing: lets several channels, processed
-   * one after another, see the same per-sample values as `next()` would give.
+   * The value `j` samples ahead (j >= 1: j = 1 is what the next `next()` returns) without
+   * advancing: lets several channels, processed one after another, see the same values.
    */
-  peek(k: number): number {
-    const step = this.step + k;
-    if (step >= this.steps) return this.target;
-    return this.start + ((this.target - this.start) * step) / this.steps;
+  peek(j: number): number {
+    return this.at(this.k + j - 1);
   }
 
-  /** Advance `k` samples at once. */
-  skip(k: number): void {
-    if (this.step >= this.steps) return;
-    this.step = Math.min(this.steps, this.step + k);
-    this.value = this.step === this.steps ? this.target : this.start + ((this.target - this.start) * this.step) / this.steps;
+  /** Advance `j` samples at once. */
+  skip(j: number): void {
+    if (!this.ramping) return;
+    this.k = Math.min(this.n, this.k + j);
+    this.value = this.k === this.n ? this.target : this.at(this.k - 1);
   }
 
-  /** Advance one sample and return the value for that sample. */
+  /**
+   * Advance one sample and return its value. Once the last interpolated sample has been
+   * returned, `value` (and every later `next()`) is the target.
+   */
   next(): number {
-    if (this.step < this.steps) {
-      this.step++;
-      this.value = this.step === this.steps ? this.target : this.start + ((this.target - this.start) * this.step) / this.steps;
+    if (this.k < this.n) {
+      const v = this.at(this.k);
+      this.k++;
+      this.value = this.k === this.n ? this.target : v;
+      return v;
     }
     return this.value;
   }

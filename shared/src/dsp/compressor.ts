@@ -163,8 +163,10 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
     let gr = this.gr;
     let ms = this.ms;
     let grPeak = this.grPeak;
+    let settle = false;
     for (let i = 0; i < frames; i++) {
-      if (ramping) {
+      if (ramping || settle) {
+        // While ramping use each sample's ramp value; one sample after the end, the targets.
         T = this.threshold.next();
         slope = 1 / this.ratio.next() - 1;
         W = this.knee.next();
@@ -172,7 +174,9 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
         kneeStart = Math.exp((T - W / 2) * NEPER_PER_DB);
         kneeStartSq = kneeStart * kneeStart;
         makeupLin = Math.exp(makeupDb * NEPER_PER_DB);
+        settle = ramping;
         ramping = this.threshold.ramping || this.ratio.ramping || this.knee.ramping || this.makeup.ramping;
+        if (ramping) settle = false;
       }
       // Detector level and gain computer -> target reduction (dB).
       let target = 0;

@@ -17,7 +17,7 @@ export { StereoPannerProcessor } from './stereoPanner.ts';
 export type { StereoPannerParams } from './stereoPanner.ts';
 export { COMPRESSOR_DETECTORS, COMPRESSOR_RMS_SECONDS, CompressorProcessor, compressorCurve } from './compressor.ts';
 export type { CompressorDetector, CompressorParams } from './compressor.ts';
-export { SaturationProcessor } from './saturation.ts';
+export { SaturationProcessor, softClip } from './saturation.ts';
 export type { SaturationParams } from './saturation.ts';
 export { LIMITER_LOOKAHEAD_SECONDS, LimiterProcessor } from './limiter.ts';
 export type { LimiterParams } from './limiter.ts';
@@ -28,6 +28,7 @@ export type { DelayParams } from './delay.ts';
 export { PeakRmsMeter } from './PeakRmsMeter.ts';
 export type { MeterReading, PeakRmsMeterParams } from './PeakRmsMeter.ts';
 export { Oversampler4x } from './Oversampler4x.ts';
+export { Halfband2x } from './Halfband2x.ts';
 export { kaiserLowpass } from './kaiserLowpass.ts';
 // BS.1770 loudness and true peak (stems analysis, the bake's loudness report).
 export * from './loudness/index.ts';

@@ -63,6 +63,8 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
   private prevInterp = 0;
   /** The largest float32 value <= the linear ceiling: the output clamp. */
   private clampAt = 1;
+  /** The ceiling clampAt was computed for. */
+  private lastCeiling = 1;
   private readonly rampFrames: number;
   private fresh = true;
 
@@ -90,6 +92,7 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
       this.ceiling.snap(c);
       this.fresh = false;
       this.clampAt = floatAtOrBelow(c);
+      this.lastCeiling = c;
     } else this.ceiling.rampTo(c, this.rampFrames);
     this.releaseCoef = Math.exp(-1 / (next.release * this.sampleRate));
   }
@@ -116,6 +119,7 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
     this.ceiling.snap(Math.exp(this.params.ceiling * NEPER_PER_DB));
     this.releaseCoef = Math.exp(-1 / (this.params.release * this.sampleRate));
     this.clampAt = floatAtOrBelow(this.ceiling.value);
+    this.lastCeiling = this.ceiling.value;
     this.fresh = true;
   }
 
@@ -150,12 +154,12 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
     const held = this.held;
     const rel = this.releaseCoef;
     const ceilRamp = this.ceiling;
-    let { audioPos, absPos, dqHead, dqLen, heldPos, heldSum, gain, t, minGain, prevInterp, clampAt } = this;
+    let { audioPos, absPos, dqHead, dqLen, heldPos, heldSum, gain, t, minGain, prevInterp, clampAt, lastCeiling } = this;
     for (let i = 0; i < frames; i++) {
-      let c = ceilRamp.value;
-      if (ceilRamp.ramping) {
-        c = ceilRamp.next();
+      const c = ceilRamp.ramping ? ceilRamp.next() : ceilRamp.value;
+      if (c !== lastCeiling) {
         clampAt = floatAtOrBelow(c);
+        lastCeiling = c;
       }
       const x0 = in0[i]!;
       const x1 = in1[i]!;
@@ -250,6 +254,7 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
     this.minGain = minGain;
     this.prevInterp = prevInterp;
     this.clampAt = clampAt;
+    this.lastCeiling = lastCeiling;
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BiquadProcessor, type BiquadParams } from './biquad.ts';
 import { GainProcessor, linearGainOf } from './gain.ts';
+import { paramRampFrames } from './DspProcessor.ts';
 import { StereoPannerProcessor } from './stereoPanner.ts';
 import { residualDb, seededNoise, startChromiumRenderer, type ChromiumRenderer } from './renderInChromium.testkit.ts';
 
@@ -84,4 +85,56 @@ describe('gain and panner kernels vs Chromium', () => {
       }
     });
   }
+});
+
+describe('parameter ramps vs AudioParam linearRampToValueAtTime', () => {
+  // The kernels ramp a change over paramRampFrames from the sample of the change; the
+  // browser engine applies the same change as setValueAtTime + linearRampToValueAtTime.
+  const AT = 12000; // not a multiple of 128: the change lands inside a render quantum
+  const n = paramRampFrames(SR);
+
+  function renderSplit(k: { setParams(p: object): void; process(i: Float32Array[], o: Float32Array[], f: number): void }, input: Float32Array[], outCh: number, change: object): Float32Array[] {
+    const outs = Array.from({ length: outCh }, () => new Float32Array(FRAMES));
+    k.process(input.map((c) => c.subarray(0, AT)), outs.map((c) => c.subarray(0, AT)), AT);
+    k.setParams(change);
+    k.process(input.map((c) => c.subarray(AT)), outs.map((c) => c.subarray(AT)), FRAMES - AT);
+    return outs;
+  }
+
+  it('gain ramp nulls against GainNode', async () => {
+    const x = testSignal(13);
+    const p0 = { gain: 0, trim: 0, polarity: false, mute: false };
+    const p1 = { ...p0, gain: -9 };
+    const [native] = await chrome.render(SR, [x], { kind: 'gain', gain: linearGainOf(p0) }, { param: 'gain', frame: AT, from: linearGainOf(p0), to: linearGainOf(p1), rampFrames: n });
+    const k = new GainProcessor(SR);
+    k.setParams(p0);
+    const [y] = renderSplit(k, [x], 1, { gain: -9 });
+    const r = residualDb(native!, y!);
+    console.log(`gain ramp 0 -> -9 dB: residual ${r.toFixed(1)} dBFS`);
+    expect(r).toBeLessThanOrEqual(-90);
+  });
+
+  it('biquad frequency ramp nulls against BiquadFilterNode (sample-accurate coefficients)', async () => {
+    const x = testSignal(17);
+    const p0: BiquadParams = { type: 'peaking', frequency: 300, Q: 1.2, gain: 6 };
+    const [native] = await chrome.render(SR, [x], { kind: 'biquad', ...p0 }, { param: 'frequency', frame: AT, from: 300, to: 2400, rampFrames: n });
+    const k = new BiquadProcessor(SR);
+    k.setParams(p0);
+    const [y] = renderSplit(k, [x], 1, { frequency: 2400 });
+    const r = residualDb(native!, y!);
+    console.log(`biquad frequency ramp 300 -> 2400 Hz: residual ${r.toFixed(1)} dBFS`);
+    expect(r).toBeLessThanOrEqual(-90);
+  });
+
+  it('pan ramp nulls against StereoPannerNode', async () => {
+    const l = testSignal(19);
+    const r = testSignal(23);
+    const native = await chrome.render(SR, [l, r], { kind: 'panner', pan: -0.5 }, { param: 'pan', frame: AT, from: -0.5, to: 0.8, rampFrames: n });
+    const k = new StereoPannerProcessor(SR);
+    k.setParams({ pan: -0.5 });
+    const y = renderSplit(k, [l, r], 2, { pan: 0.8 });
+    const res = Math.max(residualDb(native[0]!, y[0]!), residualDb(native[1]!, y[1]!));
+    console.log(`pan ramp -0.5 -> 0.8: residual ${res.toFixed(1)} dBFS`);
+    expect(res).toBeLessThanOrEqual(-90);
+  });
 });

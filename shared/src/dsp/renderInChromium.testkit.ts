@@ -11,8 +11,20 @@ export type NativeNodeSpec =
   | { kind: 'gain'; gain: number }
   | { kind: 'panner'; pan: number };
 
+/**
+ * A parameter change as the browser engine applies it: `setValueAtTime(from, frame/sr)`
+ * then `linearRampToValueAtTime(to, (frame + rampFrames)/sr)` on the named AudioParam.
+ */
+export interface NativeRamp {
+  param: 'gain' | 'frequency' | 'Q' | 'pan';
+  frame: number;
+  from: number;
+  to: number;
+  rampFrames: number;
+}
+
 export interface ChromiumRenderer {
-  render(sampleRate: number, input: Float32Array[], node: NativeNodeSpec): Promise<Float32Array[]>;
+  render(sampleRate: number, input: Float32Array[], node: NativeNodeSpec, ramp?: NativeRamp): Promise<Float32Array[]>;
   close(): Promise<void>;
 }
 
@@ -36,9 +48,9 @@ export async function startChromiumRenderer(): Promise<ChromiumRenderer> {
   const page: Page = await browser.newPage();
   await page.setContent('<!doctype html><title>dsp</title>');
   return {
-    async render(sampleRate, input, node) {
+    async render(sampleRate, input, node, ramp) {
       const out = await page.evaluate(
-        async ({ sampleRate, channels, node }) => {
+        async ({ sampleRate, channels, node, ramp }) => {
           const dec = (s: string): Float32Array => {
             const bin = atob(s);
             const u = new Uint8Array(bin.length);
@@ -61,6 +73,11 @@ export async function startChromiumRenderer(): Promise<ChromiumRenderer> {
           if (node.kind === 'biquad') n = new BiquadFilterNode(ctx, { type: node.type, frequency: node.frequency, Q: node.Q, gain: node.gain });
           else if (node.kind === 'gain') n = new GainNode(ctx, { gain: node.gain });
           else n = new StereoPannerNode(ctx, { pan: node.pan });
+          if (ramp) {
+            const param = (n as unknown as Record<string, AudioParam>)[ramp.param]!;
+            param.setValueAtTime(ramp.from, ramp.frame / sampleRate);
+            param.linearRampToValueAtTime(ramp.to, (ramp.frame + ramp.rampFrames) / sampleRate);
+          }
           src.connect(n).connect(ctx.destination);
           src.start(0);
           const rendered = await ctx.startRendering();
@@ -68,7 +85,7 @@ export async function startChromiumRenderer(): Promise<ChromiumRenderer> {
           for (let c = 0; c < rendered.numberOfChannels; c++) outs.push(enc(rendered.getChannelData(c)));
           return outs;
         },
-        { sampleRate, channels: input.map(toBase64), node },
+        { sampleRate, channels: input.map(toBase64), node, ramp: ramp ?? null },
       );
       return out.map(fromBase64);
     },
