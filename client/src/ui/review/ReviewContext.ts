@@ -1,0 +1,22 @@
+import type * as Y from 'yjs';
+import type { Role } from '@mixroom/shared/protocol';
+import type { AbSwitch } from './AbSwitch.ts';
+import type { ReviewClient } from './ReviewClient.ts';
+
+/**
+ * What the review elements need from the room, handed over as one property. The room view
+ * (or main.ts) builds it once; elements never construct infrastructure.
+ */
+export interface ReviewContext {
+  review: ReviewClient;
+  ab: AbSwitch;
+  role: Role;
+  /** The live mix document and this user's origin: restores and suggestions are written
+   *  with it, so they are one undoable change of this user's, seen by everyone. */
+  mixDoc: Y.Doc;
+  origin: unknown;
+  /** Current playhead (seconds). */
+  playhead(): number;
+  /** Moves the playhead. */
+  seek(seconds: number): void;
+}

@@ -1,0 +1,40 @@
+import type * as Y from 'yjs';
+import { readMixState } from '@mixroom/shared/model';
+import type { Role } from '@mixroom/shared/protocol';
+import { AbSwitch } from './AbSwitch.ts';
+import { ReviewClient } from './ReviewClient.ts';
+import type { ReviewContext } from './ReviewContext.ts';
+
+/**
+ * Builds the review side of a room (call once in main.ts, after joining):
+ *
+ * ```ts
+ * const reviewCtx = createReviewContext({ roomId, syncUrl, role: member.role, mixDoc: session.doc,
+ *   origin: session.origin, playhead: () => transport.position(), seek: (t) => transport.seek(t) });
+ * services.markers = { markers: () => reviewCtx.review.markers(), onChange: (l) => reviewCtx.review.onChange(l) };
+ * // in bindEngine: play reviewCtx.ab.stateOverride() ?? readMixState(doc), monitor gain + reviewCtx.ab.gainDb()
+ * ```
+ * and render `<mr-review-panel .ctx=${ctx}>` and `<mr-approval-badge .review=${ctx.review}>`.
+ */
+export function createReviewContext(options: {
+  roomId: string;
+  syncUrl: string;
+  role: Role;
+  mixDoc: Y.Doc;
+  origin: unknown;
+  playhead: () => number;
+  seek: (seconds: number) => void;
+}): ReviewContext & { destroy(): void } {
+  const review = new ReviewClient({ roomId: options.roomId, syncUrl: options.syncUrl });
+  const ab = new AbSwitch(review, () => readMixState(options.mixDoc));
+  return {
+    review,
+    ab,
+    role: options.role,
+    mixDoc: options.mixDoc,
+    origin: options.origin,
+    playhead: options.playhead,
+    seek: options.seek,
+    destroy: () => review.destroy(),
+  };
+}

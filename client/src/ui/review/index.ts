@@ -1,0 +1,6 @@
+export * from './AbSwitch.ts';
+export * from './createReviewContext.ts';
+export * from './ReviewClient.ts';
+export type * from './ReviewContext.ts';
+export * from './mr-approval-badge.ts';
+export * from './mr-review-panel.ts';

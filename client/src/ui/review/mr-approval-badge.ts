@@ -1,0 +1,39 @@
+import { LitElement, css, html } from 'lit';
+import { currentApproval } from '@mixroom/shared/review';
+import { SubscriptionController } from '../../controllers/SubscriptionController.ts';
+import type { ReviewClient } from './ReviewClient.ts';
+
+/** The room header's approval status: which version is approved, by whom, or none yet. */
+export class MrApprovalBadge extends LitElement {
+  static override properties = { review: { attribute: false } };
+  declare review: ReviewClient;
+  private subscribed = false;
+
+  override connectedCallback(): void {
+    if (!this.subscribed) {
+      this.subscribed = true;
+      new SubscriptionController(this, (cb) => this.review.onChange(cb));
+    }
+    super.connectedCallback();
+  }
+
+  static override styles = css`
+    :host { font: 600 11px var(--mr-font, system-ui, sans-serif); }
+    .on { background: #1e4d2b; color: #9fe0a0; border-radius: 3px; padding: 3px 8px; }
+    .off { color: #8a939e; }
+  `;
+
+  override render() {
+    const approval = currentApproval(this.review.snapshot().approvals);
+    return approval
+      ? html`<span class="on" data-testid="room-approval" title=${`render ${approval.renderHash}`}>✓ v${approval.versionNumber} approved by ${approval.by.name}</span>`
+      : html`<span class="off" data-testid="room-approval">Not approved yet</span>`;
+  }
+}
+
+customElements.define('mr-approval-badge', MrApprovalBadge);
+declare global {
+  interface HTMLElementTagNameMap {
+    'mr-approval-badge': MrApprovalBadge;
+  }
+}
