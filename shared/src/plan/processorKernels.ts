@@ -1,16 +1,19 @@
 import { CompressorProcessor } from '../dsp/compressor.ts';
+import { DelayProcessor } from '../dsp/delay.ts';
 import type { DspProcessor } from '../dsp/DspProcessor.ts';
 import { LimiterProcessor } from '../dsp/limiter.ts';
+import { ReverbProcessor } from '../dsp/reverb.ts';
+import { SaturationProcessor } from '../dsp/saturation.ts';
 import type { ProcessorKind } from './MixPlan.ts';
 
 /** A shared/dsp kernel class. */
 export type KernelClass = new (sampleRate: number) => DspProcessor<object>;
 
-/**
- * The shared/dsp kernel realising each processor kind. Kinds whose kernel has not landed
- * are absent; {@link createPlanProcessor} reports them with a clear error.
- */
-export const PROCESSOR_KERNELS: Partial<Record<ProcessorKind, KernelClass>> = {
+/** The shared/dsp kernel realising each processor kind. */
+export const PROCESSOR_KERNELS: Record<ProcessorKind, KernelClass> = {
   compressor: CompressorProcessor,
+  saturation: SaturationProcessor,
   limiter: LimiterProcessor,
+  reverb: ReverbProcessor,
+  delay: DelayProcessor,
 };
