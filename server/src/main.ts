@@ -3,7 +3,15 @@ import { initMixDoc } from '@mixroom/shared/model';
 import { parseConfig } from './config/Config.ts';
 import { createServer } from './createServer.ts';
 import { createJsonLogger } from './log/Logger.ts';
-import { authorizeEveryoneAsOwner } from './sync/Authorize.ts';
+import { parseSyncDocName } from '@mixroom/shared/review';
+import { parseAuthSettings } from './auth/AuthSettings.ts';
+import { authorizeWith } from './auth/authorizeWith.ts';
+import { newRandomId, openAuth } from './auth/openAuth.ts';
+import { createS3StemSource } from './render/createS3StemSource.ts';
+import { createRenderBaker } from './review/createRenderBaker.ts';
+import { createReviewModule } from './review/createReviewModule.ts';
+import { openObjectStore } from './storage/openObjectStore.ts';
+import { parseS3Settings } from './storage/S3Settings.ts';
 
 /**
  * Composition root: parses the environment once, builds the infrastructure and wires every
@@ -17,13 +25,38 @@ const config = {
   clientDistDir: env.clientDistDir ?? fileURLToPath(new URL('../../client/dist', import.meta.url)),
 };
 const logger = createJsonLogger(config.logLevel, (line) => process.stdout.write(line));
+const appOrigins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
+const objects = await openObjectStore(parseS3Settings(process.env), appOrigins);
+const authSettings = parseAuthSettings(process.env);
+// Rooms with owners, invite links and sessions; `demo` stays open to anyone (see AuthSettings).
+const { auth, store: authStore } = await openAuth({ dataDir: config.dataDir, ...authSettings, logger });
+const review = createReviewModule({
+  auth,
+  objects: objects.store,
+  now: Date.now,
+  newId: newRandomId,
+  bake: createRenderBaker({
+    // Non-WAV stems are baked from their decoded playback copy (see stems/stemKeys).
+    stems: createS3StemSource({
+      s3: objects.store.s3,
+      bucket: objects.store.bucket,
+      objectKey: (key) => (key.endsWith('.wav') ? key : key.replace(/\/source\.[a-z0-9]+$/, '/playback.wav')),
+    }),
+    s3: objects.store.s3,
+    bucket: objects.store.bucket,
+  }),
+});
 
 const server = await createServer(config, {
   logger,
-  authorize: authorizeEveryoneAsOwner,
-  // A new room starts as an empty mix titled after its id (renamed later in the UI).
-  initRoom: (doc, roomId) => initMixDoc(doc, { title: roomId, sampleRate: DEFAULT_SAMPLE_RATE }),
+  authorize: authorizeWith(auth),
+  // A new room starts as an empty mix titled after its id (renamed later in the UI); its
+  // `~review` records document starts empty.
+  initRoom: (doc, roomId) => {
+    if (parseSyncDocName(roomId)?.kind === 'mix') initMixDoc(doc, { title: roomId, sampleRate: DEFAULT_SAMPLE_RATE });
+  },
   routes: [
+    review.mount,
     // One line per module, e.g.:
     // (app, s) => app.route('/api/rooms/:room/stems', createStemsApp(s)),
   ],
@@ -34,7 +67,11 @@ const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
   logger.info('shutting down', { signal });
-  server.close().then(
+  review
+    .close()
+    .then(() => server.close())
+    .then(() => Promise.all([authStore.close(), objects.close()]))
+    .then(
     () => process.exit(0),
     (error: unknown) => {
       logger.error('shutdown failed', { error: String(error) });
