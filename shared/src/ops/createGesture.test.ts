@@ -7,6 +7,7 @@ import { createOrigin } from '../protocol/TransactionOrigin.ts';
 import { addTrack } from './addTrack.ts';
 import { createFakeScheduler } from './createFakeScheduler.testkit.ts';
 import { GESTURE_FIELD, createGesture, type GestureAwarenessState } from './createGesture.ts';
+import { readRemoteGestures } from './readRemoteGestures.ts';
 import { removeTrack } from './removeTrack.ts';
 import { setTrackParam } from './setTrackParam.ts';
 
@@ -78,11 +79,15 @@ describe('createGesture', () => {
     expect(readMixState(doc).tracks[0]!.gain).toBe(-1);
     scheduler.advance(20);
     expect(peer.getStates().get(doc.clientID)?.[GESTURE_FIELD]).toMatchObject({ value: -2 });
+    expect(readRemoteGestures(peer)).toEqual(new Map([[doc.clientID, { target: expect.any(String), param: 'gain', value: -2 }]]));
+    // Its own gesture is not remote.
+    expect(readRemoteGestures(awareness).size).toBe(0);
     scheduler.advance(100);
     expect(readMixState(doc).tracks[0]!.gain).toBe(-2);
     gesture.end();
     gesture.end();
     expect(peer.getStates().get(doc.clientID)?.[GESTURE_FIELD]).toBeNull();
+    expect(readRemoteGestures(peer).size).toBe(0);
     peerDoc.destroy();
   });
 

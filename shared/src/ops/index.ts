@@ -33,3 +33,4 @@ export * from './migrateMixDoc.ts';
 export * from './createGesture.ts';
 export * from './touchesRouting.ts';
 export * from './observeRepair.ts';
+export * from './readRemoteGestures.ts';
