@@ -88,7 +88,7 @@ export class MrRoom extends LitElement {
   }
 
   static override styles = css`
-    :host { display: grid; grid-template-rows: 40px 40px minmax(150px, 1fr) auto; height: 100vh; min-height: 720px; overflow: hidden;
+    :host { position: relative; display: grid; grid-template-rows: 40px 40px minmax(150px, 1fr) auto; grid-template-columns: minmax(0, 1fr); height: 100vh; min-height: 720px; overflow: hidden;
       background: #121417; color: var(--mr-text, #d8dde3); font: 12px/1.3 var(--mr-font, system-ui, sans-serif); }
     header { display: flex; align-items: center; gap: 10px; padding: 0 10px; background: #1b1e23; border-bottom: 1px solid #0b0d10; min-width: 0; }
     .brand { font-weight: 800; letter-spacing: 0.12em; font-size: 12px; color: #7fd6ff; }
@@ -101,9 +101,11 @@ export class MrRoom extends LitElement {
     button.tool[aria-pressed='true'] { background: #2f5d87; border-color: #4fb3ff; }
     .monitor { display: flex; align-items: center; gap: 4px; padding-left: 8px; border-left: 1px solid #2e333b; color: #8a939e; font-size: 10px; }
     .monitor mr-knob { --knob-size: 22px; flex-direction: row; gap: 4px; }
-    .mid { display: flex; min-height: 0; }
+    .mid { display: flex; min-height: 0; min-width: 0; }
     mr-track-list { flex: 1; min-width: 0; }
-    mr-strip-inspector { width: 560px; flex: none; border-left: 2px solid #0b0d10; }
+    /* The channel editor floats over the console like a plug-in window, clear of the master strip. */
+    mr-strip-inspector { position: absolute; top: 84px; right: 138px; bottom: 4px; width: 560px; z-index: 10; border: 1px solid #3a414b;
+      border-radius: 4px; box-shadow: 0 12px 32px #000c; }
     mr-mixer { height: 420px; }
     .notice { position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); background: #2a1416; border: 1px solid #8a2a2e; color: #ffd0d2;
       padding: 8px 14px; border-radius: 4px; z-index: 20; font-size: 12px; }

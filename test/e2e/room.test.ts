@@ -1,0 +1,199 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
+import { launchBrowser, monoWav16, openRoom, startRoomServer, type RoomPage, type RoomServer } from './roomHarness.ts';
+
+/**
+ * Two people in one room, each in their own Chromium context, through the real server,
+ * real S3 stems and the built client: a fader moved by one is seen and heard (measured on
+ * the other's engine meter) by the other within a second; undo is per user; presence
+ * highlights the control being touched; follow mode tracks the leader's transport.
+ */
+const ROOM = 'e2e-room';
+const FS = 48000;
+const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+
+let server: RoomServer;
+let browser: Browser;
+let a: RoomPage;
+let b: RoomPage;
+const ids: Record<string, string> = {};
+
+interface Hook {
+  transport: { position(): number; snapshot(): { playing: boolean } };
+  engine: { meters(): Map<string, { peak: number[] }> };
+}
+
+/** Peak (dBFS, first channel) of a strip's meter on the page's own engine. */
+function meterDb(page: Page, strip: string): Promise<number> {
+  return page.evaluate((s) => {
+    const hook = (window as unknown as { __mixroom: Hook }).__mixroom;
+    return hook.engine.meters().get(s)?.peak[0] ?? -Infinity;
+  }, strip);
+}
+
+function position(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.position());
+}
+
+function playing(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot().playing);
+}
+
+/** Polls until `check` passes; returns the milliseconds it took. Fails after `timeoutMs`. */
+async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const fader = (page: Page, track: string) => page.getByRole('slider', { name: `${track} fader`, exact: true });
+const valueOf = async (page: Page, name: string) => Number(await page.getByRole('slider', { name, exact: true }).getAttribute('aria-valuenow'));
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  server = await startRoomServer();
+  // Three 20 s mono stems, each a steady sine at -12 dBFS, through the real upload path.
+  for (const [name, freq] of [['Kick', 110], ['Bass', 220], ['Vox', 440]] as const) {
+    const wav = monoWav16((i) => 0.25 * Math.sin((2 * Math.PI * freq * i) / FS), 20 * FS);
+    const r = await uploadStem(server.server.url, ROOM, `${name}.wav`, wav);
+    expect(r.status).toBe(201);
+    ids[name] = r.body.trackId;
+  }
+  browser = await launchBrowser();
+  a = await openRoom(browser, server.server.url, ROOM, 'Ana');
+  b = await openRoom(browser, server.server.url, ROOM, 'Ben');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('two browsers in one room', () => {
+  it('shows both people with name and role on each side', async () => {
+    for (const { page } of [a, b]) {
+      const people = page.getByRole('list', { name: 'People in this room' });
+      await within(5000, 'both present', async () => (await people.getByRole('listitem').count()) === 2);
+      await expect(people.textContent()).resolves.toMatch(/Ana[\s\S]*Ben|Ben[\s\S]*Ana/);
+    }
+  });
+
+  it("A moves a fader: B's fader and B's audio follow within a second", async () => {
+    // B hears the mix: the click unlocks audio, Space plays; wait for the stems and a steady meter.
+    await b.page.getByRole('button', { name: 'Play' }).click();
+    const kick = `track:${ids['Kick']}`;
+    await within(15_000, "B's Kick meter running", async () => (await meterDb(b.page, kick)) > -40);
+    await b.page.waitForTimeout(300);
+    const before = await meterDb(b.page, kick);
+
+    // A drags the Kick fader down (a real pointer gesture on the fader cap).
+    const box = (await fader(a.page, 'Kick').boundingBox())!;
+    const capY = box.y + 12 + (1 - 0.75) * 130; // 0 dB sits at 75% of the 130 px travel
+    await a.page.mouse.move(box.x + box.width / 2, capY);
+    await a.page.mouse.down();
+    for (let i = 1; i <= 10; i++) await a.page.mouse.move(box.x + box.width / 2, capY + i * 3.5);
+    await a.page.mouse.up();
+    const aValue = await valueOf(a.page, 'Kick fader');
+    expect(aValue).toBeLessThan(-6);
+    expect(aValue).toBeGreaterThan(-16);
+
+    const released = Date.now();
+    const uiMs = await within(1000, "B's fader shows A's value", async () => (await valueOf(b.page, 'Kick fader')) === aValue);
+    await within(1000 - uiMs, "B's engine level follows", async () => Math.abs((await meterDb(b.page, kick)) - (before + aValue)) < 0.5);
+    const audioMs = Date.now() - released;
+    console.log(`fader sync: B's UI after ${uiMs} ms, B's measured level after ${audioMs} ms (from A's release) (${before.toFixed(2)} -> ${(await meterDb(b.page, kick)).toFixed(2)} dBFS for ${aValue} dB)`);
+    await b.page.getByRole('button', { name: 'Pause' }).click();
+  });
+
+  it("highlights on B the control A is touching, and clears it on release", async () => {
+    const strip = b.page.locator(`mr-channel-strip[data-strip="track:${ids['Bass']}"]`);
+    const box = (await fader(a.page, 'Bass').boundingBox())!;
+    const capY = box.y + 12 + (1 - 0.75) * 130;
+    await a.page.mouse.move(box.x + box.width / 2, capY);
+    await a.page.mouse.down();
+    await a.page.mouse.move(box.x + box.width / 2, capY - 6);
+    await within(1000, 'B sees Ana on the Bass strip', async () => (await strip.locator('.who').textContent().catch(() => ''))?.includes('Ana') ?? false);
+    await expect(strip.locator('.touch').getAttribute('style')).resolves.toContain('border-color');
+    await a.page.mouse.up();
+    await within(2000, 'highlight cleared', async () => (await strip.locator('.who').count()) === 0);
+  });
+
+  it("B undoes its own change without touching A's", async () => {
+    const kickByA = await valueOf(b.page, 'Kick fader');
+    // B pans the Vox (keyboard on the knob), A meanwhile sets the Bass fader.
+    const pan = b.page.getByRole('slider', { name: 'Vox pan', exact: true });
+    await pan.focus();
+    await b.page.keyboard.press('PageUp');
+    await within(1000, "A sees B's pan", async () => (await valueOf(a.page, 'Vox pan')) > 0.1);
+    await fader(a.page, 'Bass').focus();
+    await a.page.keyboard.press('PageDown');
+    const bassByA = await valueOf(a.page, 'Bass fader');
+    await within(1000, "B sees A's Bass", async () => (await valueOf(b.page, 'Bass fader')) === bassByA);
+
+    await b.page.locator('body').click({ position: { x: 640, y: 60 } }); // focus out of the knob
+    await b.page.keyboard.press('Control+z');
+    await within(1000, "B's pan undone on both sides", async () => (await valueOf(a.page, 'Vox pan')) === 0 && (await valueOf(b.page, 'Vox pan')) === 0);
+    // A's edits are untouched, even after B undoes everything it can.
+    await b.page.keyboard.press('Control+z');
+    await b.page.waitForTimeout(300);
+    expect(await valueOf(b.page, 'Bass fader')).toBe(bassByA);
+    expect(await valueOf(a.page, 'Bass fader')).toBe(bassByA);
+    expect(await valueOf(a.page, 'Kick fader')).toBe(kickByA);
+    expect(await b.page.getByRole('button', { name: 'Undo my last change' }).isDisabled()).toBe(true);
+    // Redo brings B's pan back.
+    await b.page.keyboard.press('Control+Shift+z');
+    await within(1000, "B's pan redone", async () => (await valueOf(a.page, 'Vox pan')) > 0.1);
+  });
+
+  it('follow mode: B plays, stops and seeks in step with A', async () => {
+    await b.page.getByRole('button', { name: 'Follow Ana' }).click();
+    await b.page.getByRole('status').filter({ hasText: 'Following Ana' }).waitFor({ state: 'visible', timeout: 1000 });
+
+    await a.page.getByRole('button', { name: 'Play' }).click();
+    await within(1000, 'B starts with A', () => playing(b.page));
+    await a.page.waitForTimeout(1200);
+    const drift = Math.abs((await position(a.page)) - (await position(b.page)));
+    expect(drift).toBeLessThan(0.3);
+
+    await a.page.getByRole('button', { name: 'Pause' }).click();
+    await within(1000, 'B stops with A', async () => !(await playing(b.page)));
+    await within(1000, 'B parks where A stopped', async () => Math.abs((await position(a.page)) - (await position(b.page))) < 0.01);
+
+    // A seeks by clicking a lane; B follows while stopped.
+    const lane = a.page.locator('mr-track-list .lane').first();
+    const lb = (await lane.boundingBox())!;
+    await a.page.mouse.click(lb.x + lb.width * 0.6, lb.y + lb.height / 2);
+    const target = await position(a.page);
+    expect(target).toBeGreaterThan(5);
+    await within(1000, 'B seeks with A', async () => Math.abs((await position(b.page)) - target) < 0.01);
+    console.log(`follow: drift while playing ${drift.toFixed(3)} s; seek target ${target.toFixed(3)} s`);
+  });
+
+  it('renders the mixer at 1280x720 with accessible names on every control (screenshot kept)', async () => {
+    await a.page.getByRole('button', { name: 'Kick EQ and dynamics editor' }).click();
+    await a.page.getByRole('group', { name: 'Kick EQ frequency response' }).waitFor({ state: 'visible', timeout: 2000 });
+    // Every slider and button in the room has a non-empty accessible name.
+    const unnamed = await a.page.evaluate(() => {
+      const out: string[] = [];
+      const walk = (root: Document | ShadowRoot) => {
+        for (const el of root.querySelectorAll<HTMLElement>('button, [role="slider"], select, input')) {
+          const name = el.getAttribute('aria-label') ?? el.textContent?.trim() ?? '';
+          if (!name) out.push(el.outerHTML.slice(0, 80));
+        }
+        for (const host of root.querySelectorAll('*')) if (host.shadowRoot) walk(host.shadowRoot);
+      };
+      walk(document);
+      return out;
+    });
+    expect(unnamed).toEqual([]);
+    await a.page.screenshot({ path: `${artifacts}mixer.png` });
+    expect(a.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+    expect(b.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  });
+});

@@ -1,0 +1,135 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { initMixDoc } from '@mixroom/shared/model';
+import { isRole } from '@mixroom/shared/protocol';
+import type { RunningServer } from '../../server/src/createServer.ts';
+import { createRoomTrackSink } from '../../server/src/stems/createRoomTrackSink.ts';
+import { createStemRoutes } from '../../server/src/stems/createStemRoutes.ts';
+import { StemService } from '../../server/src/stems/StemService.ts';
+import { openObjectStore, type OpenedObjectStore } from '../../server/src/storage/openObjectStore.ts';
+import { parseS3Settings } from '../../server/src/storage/S3Settings.ts';
+import { makeTempDir, startTestServer, testConfig } from '../integration/syncHarness.ts';
+
+const clientRoot = fileURLToPath(new URL('../../client', import.meta.url));
+export const clientDist = `${clientRoot}/dist`;
+
+/** Builds the real client (vite) once when there is no build to serve. */
+export async function ensureClientBuilt(): Promise<void> {
+  if (existsSync(`${clientDist}/index.html`)) return;
+  await build({ root: clientRoot, logLevel: 'warn' });
+}
+
+export interface RoomServer {
+  server: RunningServer;
+  storage: OpenedObjectStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The real server on port 0 serving the built client: sync (every socket is an owner
+ * unless `?role=` says otherwise) and the stems API on a real embedded S3 (s3rver on
+ * loopback, temp folder). New rooms get the default mix (reverb and delay returns).
+ */
+export async function startRoomServer(limits = { maxStemBytes: 64 * 1024 * 1024, maxStemSeconds: 600 }): Promise<RoomServer> {
+  await ensureClientBuilt();
+  const dir = await makeTempDir('mixroom-e2e-');
+  const settings = parseS3Settings({
+    S3_EMBEDDED: 'true',
+    S3_DATA_DIR: `${dir.path}/s3`,
+    S3_EMBEDDED_PORT: '0',
+    MAX_STEM_BYTES: String(limits.maxStemBytes),
+    MAX_STEM_SECONDS: String(limits.maxStemSeconds),
+  });
+  const storage = await openObjectStore(settings, ['*']);
+  const server = await startTestServer(testConfig(`${dir.path}/rooms`, { CLIENT_DIST_DIR: clientDist }), {
+    initRoom: (doc, roomId) => initMixDoc(doc, { title: roomId, sampleRate: 48000 }),
+    routes: [
+      (app, services) => {
+        const service = new StemService({
+          store: storage.store,
+          tracks: createRoomTrackSink(services.rooms),
+          maxStemBytes: settings.maxStemBytes,
+          maxStemSeconds: settings.maxStemSeconds,
+          partSize: 8 * 1024 * 1024,
+        });
+        app.route(
+          '/api/rooms/:room/stems',
+          createStemRoutes({
+            service,
+            authorize: async (c) => {
+              const role = c.req.query('role') ?? 'owner';
+              return isRole(role) ? { userId: role, name: role, role } : null;
+            },
+          }),
+        );
+      },
+    ],
+  });
+  return {
+    server,
+    storage,
+    close: async () => {
+      await server.close();
+      await storage.close();
+      await dir.remove();
+    },
+  };
+}
+
+/** Debian's Chromium with the project's fixed flags. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+export interface RoomPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and page errors seen (a test may assert there are none of a kind). */
+  errors: string[];
+}
+
+/** A person opening the room: own browser context (own storage), display name asked once. */
+export async function openRoom(browser: Browser, baseUrl: string, roomId: string, name: string): Promise<RoomPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(`${baseUrl}/room/${roomId}`);
+  const nameInput = page.getByRole('textbox', { name: 'Display name' });
+  await nameInput.fill(name);
+  await page.getByRole('button', { name: 'Enter the room' }).click();
+  // Live once the socket synced, and the engine exists once the worklets loaded.
+  await page.locator('mr-connection-badge [data-synced="true"]').waitFor({ timeout: 20_000 });
+  await page.waitForFunction(() => Boolean((window as unknown as { __mixroom?: { engine?: unknown } }).__mixroom?.engine), null, { timeout: 20_000 });
+  return { context, page, errors };
+}
+
+/** A mono 16-bit PCM WAV, written directly (fast for long stems). */
+export function monoWav16(samples: (i: number) => number, frames: number, sampleRate = 48000): Uint8Array {
+  const bytes = new Uint8Array(44 + frames * 2);
+  const v = new DataView(bytes.buffer);
+  const text = (at: number, s: string) => [...s].forEach((ch, i) => (bytes[at + i] = ch.charCodeAt(0)));
+  text(0, 'RIFF');
+  v.setUint32(4, 36 + frames * 2, true);
+  text(8, 'WAVE');
+  text(12, 'fmt ');
+  v.setUint32(16, 16, true);
+  v.setUint16(20, 1, true);
+  v.setUint16(22, 1, true);
+  v.setUint32(24, sampleRate, true);
+  v.setUint32(28, sampleRate * 2, true);
+  v.setUint16(32, 2, true);
+  v.setUint16(34, 16, true);
+  text(36, 'data');
+  v.setUint32(40, frames * 2, true);
+  for (let i = 0; i < frames; i++) v.setInt16(44 + i * 2, Math.max(-32768, Math.min(32767, Math.round(samples(i) * 32767))), true);
+  return bytes;
+}
