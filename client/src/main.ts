@@ -26,6 +26,8 @@ import { RoomTransport } from './transport/RoomTransport.ts';
 import type { JoinDetail } from './ui/mr-join-dialog.ts';
 import './ui/mr-join-dialog.ts';
 import './ui/mr-room.ts';
+import { createReviewContext } from './ui/review/createReviewContext.ts';
+import './ui/review/mr-review-dock.ts';
 // The stems helper's upload panel: loaded when present (a glob import of a missing file is empty).
 import.meta.glob('./ui/mr-upload-panel.ts', { eager: true });
 
@@ -123,6 +125,7 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
     doc: session.doc,
     origin: session.origin,
     undo: session.undo,
+    awareness: session.connection.awareness,
     setTouching: (control) => session.connection.setPresence({ touching: control }),
     onError: notify,
   });
@@ -136,6 +139,16 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
   const transport = new RoomTransport(unlockAudio);
   const monitor = new MonitorState();
   const media = new StemMediaStore(roomId, notify);
+  // Review: comments, versions (A/B), approvals, downloads, invites; records live from `<room>~review`.
+  const reviewCtx = createReviewContext({
+    roomId,
+    syncUrl,
+    role: member.role,
+    mixDoc: session.doc,
+    origin: session.origin,
+    playhead: () => transport.position(),
+    seek: (t) => transport.seek(t),
+  });
   const peerPlayheads = new PeerPlayheads(session.connection.awareness);
   const follow = new FollowMode(peerPlayheads, transport);
   new PlayheadPublisher(transport, (playhead) => session.connection.setPresence({ playhead }));
@@ -153,7 +166,7 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
     follow,
     monitor,
     media,
-    markers: { markers: () => [], onChange: () => () => undefined },
+    markers: { markers: () => reviewCtx.review.markers(), onChange: (l) => reviewCtx.review.onChange(l) },
     meters: {
       peak: (strip) => () => engine?.meters().get(strip)?.peak ?? [],
       gainReduction: (strip) => () => engine?.meters().get(strip)?.gainReduction ?? 0,
@@ -177,6 +190,9 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
   const room = document.createElement('mr-room');
   room.services = services;
   document.body.append(room);
+  const reviewDock = document.createElement('mr-review-dock');
+  reviewDock.ctx = reviewCtx;
+  document.body.append(reviewDock);
 
   // Browsers only start audio from a gesture: the first click or key anywhere unlocks it.
   const onGesture = () => unlockAudio();
@@ -198,15 +214,17 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
     doc: session.doc,
     engine,
     monitor,
+    awareness: session.connection.awareness,
     onState: (state, plan) => {
       media.setTracks(state.tracks);
       transport.setDuration(plan.frames / plan.sampleRate);
     },
     onError: notify,
+    playback: { state: () => reviewCtx.ab.stateOverride(), gainDb: () => reviewCtx.ab.gainDb(), onChange: (l) => reviewCtx.ab.onChange(l) },
   });
   audioListeners.forEach((l) => l());
   // Debug hook for end-to-end tests and support: read-only views of the live objects.
-  (window as unknown as { __mixroom: unknown }).__mixroom = { session, engine, transport, context, follow, monitor };
+  (window as unknown as { __mixroom: unknown }).__mixroom = { session, engine, transport, context, follow, monitor, review: reviewCtx };
 }
 
 async function boot(): Promise<void> {

@@ -1,4 +1,7 @@
 import type * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
+import { readRemoteGestures } from '@mixroom/shared/ops';
+import { applyRemoteGestures } from '../controllers/applyRemoteGestures.ts';
 import { getMixRoot, readMixState, type MixState } from '@mixroom/shared/model';
 import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
 import type { MixEngine } from '../audio/MixEngine.ts';
@@ -9,9 +12,16 @@ export interface EngineBindingOptions {
   doc: Y.Doc;
   engine: MixEngine;
   monitor: MonitorState;
+  /** Other people's drags are heard live, before their throttled commits land. */
+  awareness: Awareness;
   /** Called with each new state (track list for media, duration for the transport). */
   onState: (state: MixState, plan: MixPlan) => void;
   onError: (error: unknown) => void;
+  /**
+   * A/B playback (review): when `state()` returns a mix, it plays instead of the document
+   * (a saved version), with `gainDb()` added to the monitor volume (loudness matching).
+   */
+  playback?: { state(): MixState | null; gainDb(): number; onChange(listener: () => void): () => void };
 }
 
 /**
@@ -26,8 +36,8 @@ export function bindEngine(options: EngineBindingOptions): () => void {
   const run = (): void => {
     scheduled = false;
     try {
-      const state = readMixState(doc);
-      const plan = applyMonitorVolume(buildMixPlan(applyListenSolo(state, monitor.listening)), monitor.volumeDb);
+      const state = options.playback?.state() ?? readMixState(doc);
+      const plan = applyMonitorVolume(buildMixPlan(applyListenSolo(state, monitor.listening)), monitor.volumeDb + (options.playback?.gainDb() ?? 0));
       options.onState(state, plan);
       engine.apply(plan).catch(options.onError);
     } catch (error) {
@@ -42,9 +52,21 @@ export function bindEngine(options: EngineBindingOptions): () => void {
   const root = getMixRoot(doc);
   root.observeDeep(schedule);
   const disposeMonitor = monitor.onChange(schedule);
+  // Only gesture changes matter here; presence-only updates (playheads) rebuild an equal plan cheaply.
+  let lastGestures = '';
+  const onAwareness = (): void => {
+    const key = JSON.stringify([...readRemoteGestures(options.awareness).entries()]);
+    if (key === lastGestures) return;
+    lastGestures = key;
+    schedule();
+  };
+  options.awareness.on('change', onAwareness);
+  const disposePlayback = options.playback?.onChange(schedule);
   run();
   return () => {
     root.unobserveDeep(schedule);
     disposeMonitor();
+    options.awareness.off('change', onAwareness);
+    disposePlayback?.();
   };
 }

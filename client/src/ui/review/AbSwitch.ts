@@ -22,11 +22,23 @@ export class AbSwitch {
   private match = true;
   private readonly listeners = new Set<() => void>();
 
+  private readonly disposeReview: () => void;
+
   constructor(
     private readonly review: ReviewClient,
     /** The live mix state, read when needed (hash lookups). */
     private readonly liveState: () => MixState,
-  ) {}
+  ) {
+    // A bake finishing changes the loudness a match is computed from.
+    this.disposeReview = review.onChange(() => {
+      if (this.current !== 'live' || this.match) this.emit();
+    });
+  }
+
+  dispose(): void {
+    this.disposeReview();
+    this.listeners.clear();
+  }
 
   get source(): AbSource {
     return this.current;

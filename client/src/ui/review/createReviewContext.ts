@@ -35,6 +35,9 @@ export function createReviewContext(options: {
     origin: options.origin,
     playhead: options.playhead,
     seek: options.seek,
-    destroy: () => review.destroy(),
+    destroy: () => {
+      ab.dispose();
+      review.destroy();
+    },
   };
 }

@@ -4,3 +4,4 @@ export * from './ReviewClient.ts';
 export type * from './ReviewContext.ts';
 export * from './mr-approval-badge.ts';
 export * from './mr-review-panel.ts';
+export * from './mr-review-dock.ts';
