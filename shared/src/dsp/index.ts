@@ -28,7 +28,7 @@ export type { DelayParams } from './delay.ts';
 export { PeakRmsMeter } from './PeakRmsMeter.ts';
 export type { MeterReading, PeakRmsMeterParams } from './PeakRmsMeter.ts';
 export { Oversampler4x } from './Oversampler4x.ts';
-export { Halfband2x } from './Halfband2x.ts';
+export { halfbandSideTaps } from './Halfband2x.ts';
 export { kaiserLowpass } from './kaiserLowpass.ts';
 // BS.1770 loudness and true peak (stems analysis, the bake's loudness report).
 export * from './loudness/index.ts';

@@ -3,7 +3,7 @@ import { checkSampleRate, clampParam } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
 import { LinearRamp } from './LinearRamp.ts';
-import { Halfband2x } from './Halfband2x.ts';
+import { halfbandSideTaps } from './Halfband2x.ts';
 
 /** Saturation settings: drive clamped to [-12, +36] dB, mix to [0, 1]. */
 export interface SaturationParams {
@@ -13,7 +13,7 @@ export interface SaturationParams {
   mix: Ratio;
 }
 
-/** Half-band stages: base<->2x (4·14−1 = 55 taps), 2x<->4x (19 taps), Kaiser β 7.5. */
+/** Half-band stages: base<->2x (4·14−1 = 55 taps), 2x<->4x (19 taps), Kaiser β 7.5. STAGE1_M must stay even (4-way unrolled loops). */
 const STAGE1_M = 14;
 const STAGE2_M = 5;
 const HALFBAND_BETA = 7.5;
@@ -41,20 +41,51 @@ export function softClip(x: number): number {
  * The dry path is delayed by the same {@link latencyFrames} so the blend has no comb
  * filter: mix = 0 is exactly the input delayed by latencyFrames.
  */
+/** Base-rate frames processed per inner chunk (bounds the work buffers). */
+const CHUNK = 128;
+
+/** Per-channel state of the 4x chain: contiguous history + chunk buffers per stage. */
+class ShaperChannel {
+  /** Stage-1 up input: S1 − 1 history + CHUNK base samples. */
+  readonly x1: Float64Array;
+  /** Stage-2 up input (2x): S2 − 1 history + 2·CHUNK. */
+  readonly x2: Float64Array;
+  /** Shaped 4x samples: 2·S2 − 2 history + 4·CHUNK. */
+  readonly w4: Float64Array;
+  /** Stage-1 down input (2x): 2·S1 − 2 history + 2·CHUNK. */
+  readonly d2: Float64Array;
+  readonly dry: Float32Array;
+
+  constructor(s1: number, s2: number, latency: number) {
+    this.x1 = new Float64Array(s1 - 1 + CHUNK);
+    this.x2 = new Float64Array(s2 - 1 + 2 * CHUNK);
+    this.w4 = new Float64Array(2 * s2 - 2 + 4 * CHUNK);
+    this.d2 = new Float64Array(2 * s1 - 2 + 2 * CHUNK);
+    this.dry = new Float32Array(latency);
+  }
+
+  reset(): void {
+    this.x1.fill(0);
+    this.x2.fill(0);
+    this.w4.fill(0);
+    this.d2.fill(0);
+    this.dry.fill(0);
+  }
+}
+
 export class SaturationProcessor implements DspProcessor<SaturationParams> {
   readonly sampleRate: number;
   readonly latencyFrames: number;
   private params: SaturationParams = { drive: 0, mix: 1 };
   private readonly drive = new LinearRamp(1);
   private readonly mix = new LinearRamp(1);
-  private readonly stage1 = [new Halfband2x(STAGE1_M, HALFBAND_BETA), new Halfband2x(STAGE1_M, HALFBAND_BETA)];
-  private readonly stage2 = [new Halfband2x(STAGE2_M, HALFBAND_BETA), new Halfband2x(STAGE2_M, HALFBAND_BETA)];
-  /** Last 4x sample of the previous call per channel: the one-sample alignment delay. */
-  private readonly carry = new Float64Array(2);
-  private readonly mid = new Float64Array(2);
-  private readonly dry: Float32Array[];
+  private readonly h1 = halfbandSideTaps(STAGE1_M, HALFBAND_BETA);
+  private readonly h2 = halfbandSideTaps(STAGE2_M, HALFBAND_BETA);
+  private readonly ch: ShaperChannel[];
+  /** Per-sample drive and mix of the current chunk (filled only while ramping). */
+  private readonly gBuf = new Float64Array(CHUNK);
+  private readonly mBuf = new Float64Array(CHUNK);
   private dryPos = 0;
-  private readonly hi = new Float64Array(2);
   private readonly rampFrames: number;
   private fresh = true;
 
@@ -62,7 +93,9 @@ export class SaturationProcessor implements DspProcessor<SaturationParams> {
     this.sampleRate = checkSampleRate(sampleRate);
     this.rampFrames = paramRampFrames(sampleRate);
     this.latencyFrames = OVERSAMPLING_LATENCY;
-    this.dry = [new Float32Array(this.latencyFrames), new Float32Array(this.latencyFrames)];
+    const s1 = 2 * STAGE1_M;
+    const s2 = 2 * STAGE2_M;
+    this.ch = [new ShaperChannel(s1, s2, this.latencyFrames), new ShaperChannel(s1, s2, this.latencyFrames)];
   }
 
   setParams(p: Partial<SaturationParams>): void {
@@ -87,10 +120,7 @@ export class SaturationProcessor implements DspProcessor<SaturationParams> {
   }
 
   reset(): void {
-    for (const o of this.stage1) o.reset();
-    for (const o of this.stage2) o.reset();
-    this.carry.fill(0);
-    for (const d of this.dry) d.fill(0);
+    for (const c of this.ch) c.reset();
     this.dryPos = 0;
     this.drive.snap(Math.exp(this.params.drive * NEPER_PER_DB));
     this.mix.snap(this.params.mix);
@@ -99,56 +129,115 @@ export class SaturationProcessor implements DspProcessor<SaturationParams> {
 
   process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number): void {
     const channels = Math.min(inputs.length, outputs.length, 2);
-    const hi = this.hi;
-    const L = this.latencyFrames;
-    const startPos = this.dryPos;
-    // Ramps are shared by the channels: each channel peeks, the block end advances them once.
-    const driveR = this.drive;
-    const mixR = this.mix;
-    const ramping = driveR.ramping || mixR.ramping;
-    for (let ch = 0; ch < channels; ch++) {
-      const inp = inputs[ch]!;
-      const out = outputs[ch]!;
-      const s1 = this.stage1[ch]!;
-      const s2 = this.stage2[ch]!;
-      const mid = this.mid;
-      let carry = this.carry[ch]!;
-      const dry = this.dry[ch]!;
-      let pos = startPos;
-      let g = driveR.value;
-      let m = mixR.value;
-      for (let i = 0; i < frames; i++) {
-        if (ramping) {
-          g = driveR.peek(i + 1);
-          m = mixR.peek(i + 1);
+    for (let off = 0; off < frames; off += CHUNK) {
+      const n = Math.min(CHUNK, frames - off);
+      // Ramps are shared by the channels: fill this chunk's per-sample values once.
+      const ramping = this.drive.ramping || this.mix.ramping;
+      if (ramping) {
+        for (let i = 0; i < n; i++) {
+          this.gBuf[i] = this.drive.next();
+          this.mBuf[i] = this.mix.next();
         }
-        const x = inp[i]!;
-        s1.up(x, mid, 0);
-        // 2x -> 4x, shape, 4x -> 2x, for each of the two 2x samples. The 4x stream is
-        // delayed by one sample (carry) so the whole chain delays by a whole base sample.
-        s2.up(mid[0]!, hi, 0);
-        let c0 = softClip(g * carry);
-        let c1 = softClip(g * hi[0]!);
-        const w0 = s2.down(c0, c1);
-        carry = hi[1]!;
-        s2.up(mid[1]!, hi, 0);
-        c0 = softClip(g * carry);
-        c1 = softClip(g * hi[0]!);
-        const w1 = s2.down(c0, c1);
-        carry = hi[1]!;
-        const wet = s1.down(w0, w1);
-        const d = dry[pos]!;
-        dry[pos] = x;
-        pos = pos + 1 === L ? 0 : pos + 1;
-        out[i] = m === 0 ? d : m === 1 ? wet : d + (wet - d) * m;
       }
-      this.carry[ch] = carry;
-      if (ch === channels - 1) this.dryPos = pos;
+      const startPos = this.dryPos;
+      for (let c = 0; c < channels; c++) this.dryPos = this.chunk(this.ch[c]!, inputs[c]!, outputs[c]!, off, n, ramping, startPos);
     }
-    if (ramping) {
-      // Advance the shared ramps by the block length exactly once.
-      driveR.skip(frames);
-      mixR.skip(frames);
+  }
+
+  /**
+   * One channel, one chunk: stage-1 up (base -> 2x), stage-2 up (2x -> 4x) and shaping,
+   * stage-2 down (with the 4x stream delayed one sample so the chain's delay is a whole
+   * number of base samples), stage-1 down, then the dry/wet blend. Returns the new dry
+   * ring position.
+   */
+  private chunk(st: ShaperChannel, inp: Float32Array, out: Float32Array, off: number, n: number, ramping: boolean, startPos: number): number {
+    const h1 = this.h1;
+    const h2 = this.h2;
+    const S1 = h1.length;
+    const S2 = h2.length;
+    const M1 = S1 >> 1;
+    const M2 = S2 >> 1;
+    const { x1, x2, w4, d2, dry } = st;
+    const gBuf = this.gBuf;
+    const mBuf = this.mBuf;
+    const gConst = this.drive.value;
+    const mConst = this.mix.value;
+    // Stage 1 up: x2[S2-1 + 2i] = 2·Σ h1[k]·x[i-k], x2[S2-1 + 2i + 1] = x[i - (M1-1)].
+    const b1 = S1 - 1;
+    for (let i = 0; i < n; i++) x1[b1 + i] = inp[off + i]!;
+    const b2 = S2 - 1;
+    for (let i = 0; i < n; i++) {
+      const p = b1 + i;
+      // Four partial sums: a single accumulator would make the loop wait on FP-add latency.
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let k = 0; k < S1; k += 4) {
+        a0 += h1[k]! * x1[p - k]!;
+        a1 += h1[k + 1]! * x1[p - k - 1]!;
+        a2 += h1[k + 2]! * x1[p - k - 2]!;
+        a3 += h1[k + 3]! * x1[p - k - 3]!;
+      }
+      x2[b2 + 2 * i] = 2 * (a0 + a1 + (a2 + a3));
+      x2[b2 + 2 * i + 1] = x1[p - (M1 - 1)]!;
     }
+    // Stage 2 up and the waveshaper, per 2x sample j (base sample j >> 1).
+    const hw = 2 * S2 - 2;
+    const n2 = 2 * n;
+    for (let j = 0; j < n2; j++) {
+      const q = b2 + j;
+      let a0 = 0;
+      let a1 = 0;
+      for (let k = 0; k < S2; k += 2) {
+        a0 += h2[k]! * x2[q - k]!;
+        a1 += h2[k + 1]! * x2[q - k - 1]!;
+      }
+      const g = ramping ? gBuf[j >> 1]! : gConst;
+      w4[hw + 2 * j] = softClip(g * 2 * (a0 + a1));
+      w4[hw + 2 * j + 1] = softClip(g * x2[q - (M2 - 1)]!);
+    }
+    // Stage 2 down on the one-sample-delayed 4x stream v[m] = w[m-1]:
+    // d = Σ h2[k]·w[2j - 2k] + 0.5·w[2j + 1 - 2·M2].
+    const hd = 2 * S1 - 2;
+    for (let j = 0; j < n2; j++) {
+      const r = hw + 2 * j;
+      let a0 = 0;
+      let a1 = 0;
+      for (let k = 0; k < S2; k += 2) {
+        a0 += h2[k]! * w4[r - 2 * k]!;
+        a1 += h2[k + 1]! * w4[r - 2 * k - 2]!;
+      }
+      d2[hd + j] = a0 + a1 + 0.5 * w4[r + 1 - 2 * M2]!;
+    }
+    // Stage 1 down: y[i] = Σ h1[k]·d[2i+1-2k] + 0.5·d[2i+2-2·M1]; then dry/wet.
+    const L = this.latencyFrames;
+    let pos = startPos;
+    for (let i = 0; i < n; i++) {
+      const r = hd + 2 * i + 1;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let k = 0; k < S1; k += 4) {
+        a0 += h1[k]! * d2[r - 2 * k]!;
+        a1 += h1[k + 1]! * d2[r - 2 * k - 2]!;
+        a2 += h1[k + 2]! * d2[r - 2 * k - 4]!;
+        a3 += h1[k + 3]! * d2[r - 2 * k - 6]!;
+      }
+      const wet = a0 + a1 + (a2 + a3) + 0.5 * d2[r + 1 - 2 * M1]!;
+      const x = inp[off + i]!;
+      const d = dry[pos]!;
+      dry[pos] = x;
+      pos = pos + 1 === L ? 0 : pos + 1;
+      const m = ramping ? mBuf[i]! : mConst;
+      out[off + i] = m === 0 ? d : m === 1 ? wet : d + (wet - d) * m;
+    }
+    // Keep each stage's history at the front for the next chunk.
+    x1.copyWithin(0, n, n + b1);
+    x2.copyWithin(0, n2, n2 + b2);
+    w4.copyWithin(0, 2 * n2, 2 * n2 + hw);
+    d2.copyWithin(0, n2, n2 + hd);
+    return pos;
   }
 }
