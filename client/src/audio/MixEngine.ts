@@ -36,6 +36,10 @@ export interface MeterReading {
   peak: number[];
   /** Gain reduction of the strip's compressor (or the master limiter/glue, the larger), dB >= 0. */
   gainReduction: number;
+  /** Master only: BS.1770 momentary (400 ms) loudness, LUFS (-Infinity until 400 ms played). */
+  momentary?: number;
+  /** Master only: BS.1770 short-term (3 s) loudness, LUFS (-Infinity until 3 s played). */
+  shortTerm?: number;
 }
 
 export interface MixEngine {

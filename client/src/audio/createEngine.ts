@@ -70,13 +70,18 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
   };
 
   const attachMeter = (strip: string, from: RealisedNode) => {
-    meters.get(strip)?.disconnect();
-    const processorOptions: MeterProcessorOptions = { reportFrames: METER_FRAMES };
+    const old = meters.get(strip);
+    if (old) {
+      old.port.close();
+      old.disconnect();
+    }
+    const processorOptions: MeterProcessorOptions = { reportFrames: METER_FRAMES, loudness: strip === 'master:' };
     if (AudioWorkletNode === undefined) throw new Error('This browser has no AudioWorklet support');
     const m = new AudioWorkletNode(context, METER_PROCESSOR_NAME, { numberOfInputs: 1, numberOfOutputs: 0, processorOptions });
     m.port.onmessage = (e: MessageEvent<FromWorkletMessage>) => {
       if (e.data.type !== 'meter') return;
-      const reading: MeterReading = { strip, peak: e.data.peak, gainReduction: grOf(strip) };
+      const { peak, momentary, shortTerm } = e.data;
+      const reading: MeterReading = { strip, peak, gainReduction: grOf(strip), ...(momentary === undefined ? {} : { momentary, shortTerm }) };
       readings.set(strip, reading);
       for (const l of listeners) l(reading);
     };

@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
 import { readMixState } from '@mixroom/shared/model';
 import {
   addSend,
@@ -8,6 +9,8 @@ import {
   setSendParam,
   setSidechain,
   setTrackParam,
+  createGesture,
+  type GestureScheduler,
   type BusParam,
   type MasterParam,
   type TrackParam,
@@ -15,30 +18,36 @@ import {
 import { controlId } from '../sync/ControlId.ts';
 import type { Gesture, MixActions, ParamPath, ParamValue, StripRef } from './MixActions.ts';
 
-/** Document commits during a drag: at most this many per second (plus one on release). */
-const COMMITS_PER_SECOND = 10;
+const realScheduler: GestureScheduler = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
 
 export interface MixActionsOptions {
   doc: Y.Doc;
   /** This user's origin: the only one their UndoManager tracks. */
   origin: unknown;
   undo: Y.UndoManager;
+  /** Drags stream through it (createGesture's awareness field) so peers see and hear them live. */
+  awareness: Awareness;
   /** Publishes which control this user holds (presence highlight on every peer). */
   setTouching: (control: string | null) => void;
   /** A refused op (e.g. the track was just removed by someone else): shown, never thrown. */
   onError: (error: unknown) => void;
-  /** Injected clock (ms) so throttling is testable. */
-  now?: () => number;
+  /** Injected timers (tests use a fake clock). */
+  scheduler?: GestureScheduler;
 }
 
 /**
- * Maps UI edits onto shared/ops with this user's origin. A drag becomes one undo step:
- * capturing stops at its start, and its throttled commits merge inside the UndoManager's
- * capture window.
+ * Maps UI edits onto shared/ops with this user's origin. A drag is a shared createGesture
+ * (awareness at frame rate, the document at most ~10 times a second and on release) and
+ * becomes one undo step: capturing stops at its start, and its throttled commits merge
+ * inside the UndoManager's capture window.
  */
 export function createMixActions(options: MixActionsOptions): MixActions {
-  const { doc, origin, undo, setTouching, onError } = options;
-  const now = options.now ?? (() => performance.now());
+  const { doc, origin, undo, setTouching, onError, awareness } = options;
+  const scheduler = options.scheduler ?? realScheduler;
 
   const write = (strip: StripRef, path: ParamPath, value: ParamValue): void => {
     try {
@@ -97,33 +106,28 @@ export function createMixActions(options: MixActionsOptions): MixActions {
       undo.stopCapturing();
       if (touchTimer) clearTimeout(touchTimer);
       setTouching(controlId(strip.scope, strip.id, path));
-      let lastCommit = -Infinity;
-      let pending: number | null = null;
-      let timer: ReturnType<typeof setTimeout> | null = null;
+      const send = /^sends\.([^.]+)\.(level|pre|on)$/.exec(path);
+      const target = send ? `${strip.id}>${send[1]}` : strip.scope === 'master' ? 'master' : strip.id;
+      const g = createGesture({
+        doc,
+        awareness,
+        origin,
+        target,
+        param: send ? send[2]! : path,
+        apply: (_doc, value) => write(strip, path, value),
+        scheduler,
+        onError,
+      });
       let ended = false;
-      const flush = (): void => {
-        timer = null;
-        if (pending === null) return;
-        const v = pending;
-        pending = null;
-        lastCommit = now();
-        write(strip, path, v);
-      };
       return {
         update(value) {
-          if (ended || !Number.isFinite(value)) return;
-          pending = value;
-          const wait = lastCommit + 1000 / COMMITS_PER_SECOND - now();
-          if (wait <= 0) flush();
-          else timer ??= setTimeout(flush, wait);
+          if (!ended && Number.isFinite(value)) g.update(value);
         },
         end(value) {
           if (ended) return;
           ended = true;
-          if (timer) clearTimeout(timer);
-          timer = null;
-          if (Number.isFinite(value)) pending = value;
-          flush();
+          if (Number.isFinite(value)) g.update(value);
+          g.end();
           setTouching(null);
           undo.stopCapturing();
         },

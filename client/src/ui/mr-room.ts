@@ -57,7 +57,7 @@ export class MrRoom extends LitElement {
   override connectedCallback(): void {
     if (!this.mix) {
       const s = this.services;
-      this.mix = new MixStateController(this, s.session.doc);
+      this.mix = new MixStateController(this, s.session.doc, s.session.connection.awareness);
       this.presence = new PresenceController(this, s.session.connection.awareness);
       this.connection = new ConnectionController(this, s.session.connection);
       this.undo = new UndoController(this, s.session.undo);

@@ -14,6 +14,8 @@ export interface KernelProcessorOptions {
 /** Options of a meter worklet node. */
 export interface MeterProcessorOptions {
   reportFrames: number;
+  /** Also measure BS.1770 momentary and short-term loudness (the master meter). */
+  loudness: boolean;
 }
 
 /** Main thread -> kernel processor. */
@@ -21,6 +23,6 @@ export type ToKernelMessage = { type: 'update'; node: ProcessorPlanNode };
 
 /** Worklet -> main thread. */
 export type FromWorkletMessage =
-  | { type: 'meter'; peak: number[] }
+  | { type: 'meter'; peak: number[]; momentary?: number; shortTerm?: number }
   | { type: 'gr'; gainReduction: number }
   | { type: 'error'; message: string };

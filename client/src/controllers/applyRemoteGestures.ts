@@ -1,0 +1,52 @@
+import type { MixState } from '@mixroom/shared/model';
+import { BUS_PARAMS, MASTER_PARAMS, SEND_PARAMS, TRACK_PARAMS, coerceParam, type GestureAwarenessState, type ParamSpec } from '@mixroom/shared/ops';
+
+/** Returns a copy of `obj` with the number at dotted `path` replaced (EQ bands are an array). */
+function withPath<T>(obj: T, path: readonly string[], value: number): T {
+  const [head, ...rest] = path;
+  if (head === undefined || obj === null || typeof obj !== 'object') return obj;
+  const copy = (Array.isArray(obj) ? [...obj] : { ...obj }) as Record<string, unknown>;
+  if (!(head in copy)) return obj;
+  copy[head] = rest.length === 0 ? value : withPath(copy[head], rest, value);
+  return copy as T;
+}
+
+function coerce(specs: Readonly<Record<string, ParamSpec>>, param: string, value: number): number | null {
+  const spec = specs[param];
+  if (!spec || spec.kind !== 'number') return null;
+  try {
+    return coerceParam(spec, value, param) as number;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The mix with other people's in-progress drags applied, so faders move and the engine
+ * ramps at frame rate while the document only gets ~10 commits a second. Awareness is
+ * untrusted: unknown targets and params are ignored, values are clamped like the ops do.
+ */
+export function applyRemoteGestures(state: MixState, gestures: Iterable<GestureAwarenessState>): MixState {
+  let out = state;
+  for (const g of gestures) {
+    const send = /^([^>]+)>(.+)$/.exec(g.target);
+    if (send) {
+      const v = coerce(SEND_PARAMS, g.param, g.value);
+      if (v === null) continue;
+      const [, from, bus] = send;
+      const patch = <S extends { id: string; sends: MixState['tracks'][number]['sends'] }>(s: S): S =>
+        s.id === from ? { ...s, sends: s.sends.map((x) => (x.bus === bus ? { ...x, [g.param]: v } : x)) } : s;
+      out = { ...out, tracks: out.tracks.map(patch), buses: out.buses.map(patch) };
+    } else if (g.target === 'master') {
+      const v = coerce(MASTER_PARAMS, g.param, g.value);
+      if (v !== null) out = { ...out, master: withPath(out.master, g.param.split('.'), v) };
+    } else if (out.tracks.some((t) => t.id === g.target)) {
+      const v = coerce(TRACK_PARAMS, g.param, g.value);
+      if (v !== null) out = { ...out, tracks: out.tracks.map((t) => (t.id === g.target ? withPath(t, g.param.split('.'), v) : t)) };
+    } else if (out.buses.some((b) => b.id === g.target)) {
+      const v = coerce(BUS_PARAMS, g.param, g.value);
+      if (v !== null) out = { ...out, buses: out.buses.map((b) => (b.id === g.target ? withPath(b, g.param.split('.'), v) : b)) };
+    }
+  }
+  return out;
+}
