@@ -13,6 +13,8 @@ export interface HarnessRender {
   workletUrl: string;
   /** Later plans applied at context times (seconds), e.g. a fader move mid-render. */
   changes?: { at: number; plan: MixPlan }[];
+  /** A plan applied after play() (e.g. a track added or removed during playback). */
+  afterPlay?: MixPlan;
   /** Transport calls before rendering. */
   seek?: number;
   loop?: { start: number; end: number };
@@ -51,6 +53,7 @@ async function render(job: HarnessRender): Promise<HarnessResult> {
   if (job.loop) engine.setLoop(job.loop);
   if (job.seek !== undefined) engine.seek(job.seek);
   engine.play(0);
+  if (job.afterPlay) await engine.apply(job.afterPlay);
   const out = await context.startRendering();
   // Let the last meter messages arrive.
   await new Promise((r) => setTimeout(r, 50));
