@@ -84,7 +84,8 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
         startRendering(): Promise<unknown>;
       };
     };
-    const version = (createRequire(import.meta.url)('node-web-audio-api/package.json') as { version: string }).version;
+    const main = createRequire(import.meta.url).resolve('node-web-audio-api');
+    const version = (JSON.parse(await readFile(path.join(path.dirname(main), 'package.json'), 'utf8')) as { version: string }).version;
     const ctx = new nwa.OfflineAudioContext(2, frames, RATE);
     const buffers = Array.from({ length: BASE }, (_, b) => {
       const sig = g.makeBenchSignal(frames, RATE, b + 1);

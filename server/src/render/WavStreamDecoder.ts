@@ -32,31 +32,51 @@ export class WavStreamDecoder {
     this.label = label;
   }
 
-  /** Feeds bytes; returns the blocks they completed (possibly none). */
+  /** Feeds bytes; returns the blocks they completed (at most one, possibly none). */
   push(chunk: Uint8Array): Float32Array[][] {
-    let buf = this.pending.length === 0 ? chunk : concat(this.pending, chunk);
-    const out: Float32Array[][] = [];
+    let buf = chunk;
     if (this.header === null) {
+      buf = this.pending.length === 0 ? chunk : concat(this.pending, chunk);
+      this.pending = new Uint8Array(0);
       const consumed = this.parseHeader(buf);
       if (consumed < 0) {
         this.pending = buf.slice();
-        return out;
+        return [];
       }
       buf = buf.subarray(consumed);
     }
-    const header = this.header!;
-    const usable = Math.min(buf.length, this.dataRemaining);
-    const frames = Math.floor(usable / header.bytesPerFrame);
-    if (frames > 0) {
-      const bytes = frames * header.bytesPerFrame;
-      out.push(deinterleave(buf.subarray(0, bytes), header, frames));
-      this.dataRemaining -= bytes;
-      this.framesOut += frames;
-      buf = buf.subarray(bytes);
+    const h = this.header!;
+    const bpf = h.bytesPerFrame;
+    // Bytes after the data chunk (LIST/id3 trailers) are ignored.
+    const carried = this.pending.length;
+    const available = Math.min(carried + buf.length, this.dataRemaining);
+    const frames = Math.floor(available / bpf);
+    if (frames === 0) {
+      this.pending = concat(this.pending, buf.subarray(0, Math.max(0, available - carried)));
+      return [];
     }
-    // Bytes after the data chunk (LIST/id3 trailers) are ignored; a partial frame waits.
-    this.pending = this.dataRemaining > 0 ? buf.slice(0, Math.min(buf.length, this.dataRemaining)) : new Uint8Array(0);
-    return out;
+    const out: Float32Array[] = [];
+    for (let c = 0; c < h.channels; c++) out.push(new Float32Array(frames));
+    let at = 0;
+    let from = 0;
+    if (carried > 0) {
+      // The frame that straddles two chunks: complete it from a tiny buffer instead of
+      // copying the whole new chunk behind the leftover bytes.
+      const one = new Uint8Array(bpf);
+      one.set(this.pending, 0);
+      from = bpf - carried;
+      one.set(buf.subarray(0, from), carried);
+      deinterleave(one, h, 1, out, 0);
+      at = 1;
+    }
+    const bytes = (frames - at) * bpf;
+    if (bytes > 0) deinterleave(buf.subarray(from, from + bytes), h, frames - at, out, at);
+    const used = from + bytes;
+    this.dataRemaining -= frames * bpf;
+    this.framesOut += frames;
+    const rest = Math.min(buf.length - used, this.dataRemaining);
+    this.pending = rest > 0 ? buf.slice(used, used + rest) : new Uint8Array(0);
+    return [out];
   }
 
   /** Call at end of input: throws unless the whole data chunk arrived. */
@@ -157,20 +177,22 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 /** Typed-array views need aligned offsets; stream chunks come at any offset, so copy when needed. */
 function aligned(bytes: Uint8Array, align: number): Uint8Array {
   if (bytes.byteOffset % align === 0) return bytes;
-  return bytes.slice();
+  // Not bytes.slice(): on a Node Buffer (S3 and fs chunks) slice is a view at the same offset.
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy;
 }
 
-function deinterleave(bytes: Uint8Array, h: WavHeader, frames: number): Float32Array[] {
+/** Decodes `frames` interleaved frames from `bytes` into `out` channels starting at frame `at`. */
+function deinterleave(bytes: Uint8Array, h: WavHeader, frames: number, out: Float32Array[], at: number): void {
   const ch = h.channels;
-  const out: Float32Array[] = [];
-  for (let c = 0; c < ch; c++) out.push(new Float32Array(frames));
   switch (h.format) {
     case 'float32': {
       const b = aligned(bytes, 4);
       const src = new Float32Array(b.buffer, b.byteOffset, frames * ch);
       for (let c = 0; c < ch; c++) {
         const dst = out[c]!;
-        for (let i = 0, j = c; i < frames; i++, j += ch) dst[i] = src[j]!;
+        for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]!;
       }
       break;
     }
@@ -179,7 +201,7 @@ function deinterleave(bytes: Uint8Array, h: WavHeader, frames: number): Float32A
       const src = new Float64Array(b.buffer, b.byteOffset, frames * ch);
       for (let c = 0; c < ch; c++) {
         const dst = out[c]!;
-        for (let i = 0, j = c; i < frames; i++, j += ch) dst[i] = src[j]!;
+        for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]!;
       }
       break;
     }
@@ -188,7 +210,7 @@ function deinterleave(bytes: Uint8Array, h: WavHeader, frames: number): Float32A
       const src = new Int16Array(b.buffer, b.byteOffset, frames * ch);
       for (let c = 0; c < ch; c++) {
         const dst = out[c]!;
-        for (let i = 0, j = c; i < frames; i++, j += ch) dst[i] = src[j]! / 32768;
+        for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]! / 32768;
       }
       break;
     }
@@ -197,14 +219,14 @@ function deinterleave(bytes: Uint8Array, h: WavHeader, frames: number): Float32A
       const src = new Int32Array(b.buffer, b.byteOffset, frames * ch);
       for (let c = 0; c < ch; c++) {
         const dst = out[c]!;
-        for (let i = 0, j = c; i < frames; i++, j += ch) dst[i] = src[j]! / 2147483648;
+        for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]! / 2147483648;
       }
       break;
     }
     case 'pcm24': {
       for (let c = 0; c < ch; c++) {
         const dst = out[c]!;
-        for (let i = 0, p = c * 3; i < frames; i++, p += ch * 3) {
+        for (let i = at, p = c * 3; i < at + frames; i++, p += ch * 3) {
           const v = bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16);
           dst[i] = ((v << 8) >> 8) / 8388608;
         }
@@ -214,10 +236,9 @@ function deinterleave(bytes: Uint8Array, h: WavHeader, frames: number): Float32A
     case 'pcm8': {
       for (let c = 0; c < ch; c++) {
         const dst = out[c]!;
-        for (let i = 0, p = c; i < frames; i++, p += ch) dst[i] = (bytes[p]! - 128) / 128;
+        for (let i = at, p = c; i < at + frames; i++, p += ch) dst[i] = (bytes[p]! - 128) / 128;
       }
       break;
     }
   }
-  return out;
 }

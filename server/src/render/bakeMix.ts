@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { MIX_PLAN_VERSION, type MixPlan, type PlanNodeId, type SourcePlanNode } from '@mixroom/shared/plan';
 import { BakeError, cancelledError } from './BakeError.ts';
 import { partitionPlan } from './partitionPlan.ts';
@@ -56,18 +57,29 @@ export interface BakeMixStream extends AsyncIterable<MasterBlock> {
  * stop iterating (or abort) and every worker and stem stream is released.
  */
 export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<BakeMixStream> {
-  const signal = options.signal ?? new AbortController().signal;
+  if (options.signal?.aborted) throw cancelledError(options.signal);
+  // One internal signal for every stem stream and request (dozens of listeners), linked to
+  // the caller's by a single listener.
+  const internal = new AbortController();
+  setMaxListeners(0, internal.signal);
+  const outer = options.signal;
+  const forward = (): void => internal.abort(outer?.reason);
+  outer?.addEventListener('abort', forward, { once: true });
+  const signal = internal.signal;
   const blockFrames = options.blockFrames ?? 8192;
   const sampleRate = options.sampleRate ?? plan.sampleRate;
   validatePlan(plan, sampleRate, blockFrames);
-  if (signal.aborted) throw cancelledError(signal);
 
   const { shares } = partitionPlan(plan, options.workers ?? defaultWorkerCount());
   const readers = new Map<PlanNodeId, StemReader>();
   let pool: TrackWorkerPool | null = null;
   let cleaned: Promise<void> | null = null;
   const cleanup = (): Promise<void> =>
-    (cleaned ??= Promise.all([pool?.terminate(), ...[...readers.values()].map((r) => r.close().catch(() => {}))]).then(() => {}));
+    (cleaned ??= Promise.all([
+      outer?.removeEventListener('abort', forward),
+      pool?.terminate(),
+      ...[...readers.values()].map((r) => r.close().catch(() => {})),
+    ]).then(() => {}));
   try {
     const sources = shares.flatMap((s) => s.sources);
     await Promise.all(sources.map(async (node) => {
