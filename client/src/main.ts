@@ -224,7 +224,7 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
   });
   audioListeners.forEach((l) => l());
   // Debug hook for end-to-end tests and support: read-only views of the live objects.
-  (window as unknown as { __mixroom: unknown }).__mixroom = { session, engine, transport, context, follow, monitor, review: reviewCtx };
+  (window as unknown as { __mixroom: unknown }).__mixroom = { session, engine, transport, context, follow, monitor, media, review: reviewCtx };
 }
 
 async function boot(): Promise<void> {

@@ -37,7 +37,9 @@ export function bindEngine(options: EngineBindingOptions): () => void {
     scheduled = false;
     try {
       const state = options.playback?.state() ?? readMixState(doc);
-      const plan = applyMonitorVolume(buildMixPlan(applyListenSolo(state, monitor.listening)), monitor.volumeDb + (options.playback?.gainDb() ?? 0));
+      // Other people's drags are heard while they happen (not for a saved version played back).
+      const heard = options.playback?.state() ? state : applyRemoteGestures(state, readRemoteGestures(options.awareness).values());
+      const plan = applyMonitorVolume(buildMixPlan(applyListenSolo(heard, monitor.listening)), monitor.volumeDb + (options.playback?.gainDb() ?? 0));
       options.onState(state, plan);
       engine.apply(plan).catch(options.onError);
     } catch (error) {
