@@ -14,6 +14,8 @@
  * - `process(inputs, outputs, frames, sidechain?)`: processes `frames` samples of each
  *   channel. `inputs`/`outputs` are arrays of channels (1 = mono, 2 = stereo), each at least
  *   `frames` long; an output channel may be the same array as the input channel (in place).
+ *   `inputs` has at least one channel: where an AudioWorklet input is inactive (zero
+ *   channels), the wrapper passes a silent block so tails (reverb, delay) keep ringing.
  *   Output never depends on how the signal is cut into blocks (128 in a worklet, 4096 in
  *   the bake). No allocation happens inside `process`.
  * - `latencyFrames`: the kernel's constant delay in samples (0 for most); the caller

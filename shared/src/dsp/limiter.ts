@@ -141,9 +141,13 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
     const in1 = stereo ? inputs[1]! : in0;
     const out0 = outputs[0]!;
     const out1 = stereo ? outputs[1]! : out0;
-    const [os0, os1] = this.os as [Oversampler4x, Oversampler4x];
-    const [a0, a1] = this.audio as [Float32Array, Float32Array];
-    const [abs0, abs1] = this.absDelay as [Float64Array, Float64Array];
+    // Indexing, not array destructuring: destructuring goes through the iterator protocol.
+    const os0 = this.os[0]!;
+    const os1 = this.os[1]!;
+    const a0 = this.audio[0]!;
+    const a1 = this.audio[1]!;
+    const abs0 = this.absDelay[0]!;
+    const abs1 = this.absDelay[1]!;
     const hi = this.hi;
     const L = this.lookahead;
     const D = this.detectDelay;

@@ -54,6 +54,32 @@ describe('biquad kernel vs Chromium BiquadFilterNode', () => {
   }
 });
 
+describe('at 44.1 kHz too', () => {
+  it('peaking, highpass and the panner null against Chromium at 44100 Hz', async () => {
+    const sr = 44100;
+    const x = testSignal(29).subarray(0, sr);
+    for (const p of [
+      { type: 'peaking', frequency: 3150, Q: 0.9, gain: -4.5 },
+      { type: 'highpass', frequency: 45, Q: 3, gain: 0 },
+    ] as BiquadParams[]) {
+      const [native] = await chrome.render(sr, [x], { kind: 'biquad', ...p });
+      const k = new BiquadProcessor(sr);
+      k.setParams(p);
+      const y = new Float32Array(sr);
+      k.process([x], [y], sr);
+      const r = residualDb(native!, y);
+      console.log(`44.1 kHz biquad ${p.type}: residual ${r.toFixed(1)} dBFS`);
+      expect(r).toBeLessThanOrEqual(-90);
+    }
+    const native = await chrome.render(sr, [x], { kind: 'panner', pan: 0.25 });
+    const k = new StereoPannerProcessor(sr);
+    k.setParams({ pan: 0.25 });
+    const out = [new Float32Array(sr), new Float32Array(sr)];
+    k.process([x], out, sr);
+    expect(Math.max(residualDb(native[0]!, out[0]!), residualDb(native[1]!, out[1]!))).toBeLessThanOrEqual(-90);
+  });
+});
+
 describe('gain and panner kernels vs Chromium', () => {
   it('GainNode with trim + gain + polarity nulls', async () => {
     const x = testSignal(11);
