@@ -37,10 +37,9 @@ export class LinearRamp {
 
   /** Start a ramp from the current value to `v` over `frames` samples. */
   rampTo(v: number, frames: number): void {
-    if (v === this.value && !this.ramping) {
-      this.target = v;
-      return;
-    }
+    // Re-sending the current target (a plan update that did not touch this parameter)
+    // must not restart or slow a running ramp.
+    if (v === this.target) return;
     this.start = this.value;
     this.target = v;
     this.k = 0;

@@ -1,5 +1,5 @@
 import type { Decibels, Hz, Ratio } from '../model/MixState.ts';
-import { clampParam, checkSampleRate } from './clampParam.ts';
+import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
 import { DspParamError } from './DspParamError.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
@@ -263,6 +263,7 @@ export class BiquadProcessor implements DspProcessor<BiquadParams> {
   }
 
   setParams(p: Partial<BiquadParams>): void {
+    checkParamsObject(p);
     const next = { ...this.params };
     if (p.type !== undefined) {
       if (!(BIQUAD_TYPES as readonly string[]).includes(p.type)) throw new DspParamError('type', p.type);

@@ -23,3 +23,8 @@ export function checkFlag(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new DspParamError(name, value);
   return value;
 }
+
+/** Checks that a parameter update is a plain object (not null, not an array). */
+export function checkParamsObject(p: unknown): void {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new DspParamError('params', p);
+}

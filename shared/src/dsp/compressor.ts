@@ -1,5 +1,5 @@
 import type { Decibels, Ratio, Seconds } from '../model/MixState.ts';
-import { checkSampleRate, clampParam } from './clampParam.ts';
+import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
 import { DspParamError } from './DspParamError.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
@@ -84,6 +84,7 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
   }
 
   setParams(p: Partial<CompressorParams>): void {
+    checkParamsObject(p);
     const next = { ...this.params };
     if (p.threshold !== undefined) next.threshold = clampParam('threshold', p.threshold, -80, 0);
     if (p.ratio !== undefined) next.ratio = clampParam('ratio', p.ratio, 1, 100);

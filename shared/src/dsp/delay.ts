@@ -1,5 +1,5 @@
 import type { Hz, Ratio, Seconds } from '../model/MixState.ts';
-import { checkSampleRate, clampParam } from './clampParam.ts';
+import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
 import { LinearRamp } from './LinearRamp.ts';
@@ -46,6 +46,7 @@ export class DelayProcessor implements DspProcessor<DelayParams> {
   }
 
   setParams(p: Partial<DelayParams>): void {
+    checkParamsObject(p);
     const next = { ...this.params };
     if (p.time !== undefined) next.time = clampParam('time', p.time, 0.001, DELAY_MAX_SECONDS);
     if (p.feedback !== undefined) next.feedback = clampParam('feedback', p.feedback, 0, 0.99);

@@ -1,5 +1,5 @@
 import type { Decibels } from '../model/MixState.ts';
-import { checkFlag, checkSampleRate, clampParam } from './clampParam.ts';
+import { checkFlag, checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
 import { dbToGain } from './decibels.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
@@ -48,6 +48,7 @@ export class GainProcessor implements DspProcessor<GainParams> {
   }
 
   setParams(p: Partial<GainParams>): void {
+    checkParamsObject(p);
     const next = { ...this.params };
     if (p.gain !== undefined) next.gain = clampParam('gain', p.gain, -120, 24);
     if (p.trim !== undefined) next.trim = clampParam('trim', p.trim, -48, 48);

@@ -1,5 +1,5 @@
 import type { Decibels, Seconds } from '../model/MixState.ts';
-import { checkSampleRate, clampParam } from './clampParam.ts';
+import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
 import { LinearRamp } from './LinearRamp.ts';
@@ -83,6 +83,7 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
   }
 
   setParams(p: Partial<LimiterParams>): void {
+    checkParamsObject(p);
     const next = { ...this.params };
     if (p.ceiling !== undefined) next.ceiling = clampParam('ceiling', p.ceiling, -30, 0);
     if (p.release !== undefined) next.release = clampParam('release', p.release, 0.001, 2);

@@ -1,5 +1,5 @@
 import type { Hz, Seconds } from '../model/MixState.ts';
-import { checkSampleRate, clampParam } from './clampParam.ts';
+import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 
 /**
@@ -62,6 +62,7 @@ export class ReverbProcessor implements DspProcessor<ReverbParams> {
   }
 
   setParams(p: Partial<ReverbParams>): void {
+    checkParamsObject(p);
     const next = { ...this.params };
     if (p.decay !== undefined) next.decay = clampParam('decay', p.decay, 0.1, 20);
     if (p.preDelay !== undefined) next.preDelay = clampParam('preDelay', p.preDelay, 0, MAX_PRE_DELAY);

@@ -1,5 +1,5 @@
 import type { Decibels, Ratio } from '../model/MixState.ts';
-import { checkSampleRate, clampParam } from './clampParam.ts';
+import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
 import { LinearRamp } from './LinearRamp.ts';
@@ -99,6 +99,7 @@ export class SaturationProcessor implements DspProcessor<SaturationParams> {
   }
 
   setParams(p: Partial<SaturationParams>): void {
+    checkParamsObject(p);
     const next = { ...this.params };
     if (p.drive !== undefined) next.drive = clampParam('drive', p.drive, -12, 36);
     if (p.mix !== undefined) next.mix = clampParam('mix', p.mix, 0, 1);

@@ -1,4 +1,4 @@
-import { checkSampleRate, clampParam } from './clampParam.ts';
+import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
 import { LinearRamp } from './LinearRamp.ts';
@@ -33,6 +33,7 @@ export class StereoPannerProcessor implements DspProcessor<StereoPannerParams> {
   }
 
   setParams(p: Partial<StereoPannerParams>): void {
+    checkParamsObject(p);
     const next = { ...this.params };
     if (p.pan !== undefined) next.pan = clampParam('pan', p.pan, -1, 1);
     this.params = next;
