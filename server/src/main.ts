@@ -12,6 +12,10 @@ import { createRenderBaker } from './review/createRenderBaker.ts';
 import { createReviewModule } from './review/createReviewModule.ts';
 import { openObjectStore } from './storage/openObjectStore.ts';
 import { parseS3Settings } from './storage/S3Settings.ts';
+import { DEMO_ROOM_ID, seedDemoRoom } from './demo/seedDemoRoom.ts';
+import { createRoomTrackSink } from './stems/createRoomTrackSink.ts';
+import { createStemRoutes } from './stems/createStemRoutes.ts';
+import { StemService } from './stems/StemService.ts';
 
 /**
  * Composition root: parses the environment once, builds the infrastructure and wires every
@@ -26,7 +30,8 @@ const config = {
 };
 const logger = createJsonLogger(config.logLevel, (line) => process.stdout.write(line));
 const appOrigins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
-const objects = await openObjectStore(parseS3Settings(process.env), appOrigins);
+const s3Settings = parseS3Settings(process.env);
+const objects = await openObjectStore(s3Settings, appOrigins);
 const authSettings = parseAuthSettings(process.env);
 // Rooms with owners, invite links and sessions; `demo` stays open to anyone (see AuthSettings).
 const { auth, store: authStore } = await openAuth({ dataDir: config.dataDir, ...authSettings, logger });
@@ -47,6 +52,7 @@ const review = createReviewModule({
   }),
 });
 
+let stems: { service: StemService; tracks: ReturnType<typeof createRoomTrackSink> } | undefined;
 const server = await createServer(config, {
   logger,
   authorize: authorizeWith(auth),
@@ -57,16 +63,33 @@ const server = await createServer(config, {
   },
   routes: [
     review.mount,
-    // One line per module, e.g.:
-    // (app, s) => app.route('/api/rooms/:room/stems', createStemsApp(s)),
+    (app, s) => {
+      const tracks = createRoomTrackSink(s.rooms);
+      stems = {
+        tracks,
+        service: new StemService({ store: objects.store, tracks, maxStemBytes: s3Settings.maxStemBytes, maxStemSeconds: s3Settings.maxStemSeconds }),
+      };
+      app.route('/api/rooms/:room/stems', createStemRoutes({ service: stems.service, authorize: async (c, room) => auth.authorize(c.req.raw, room) }));
+    },
   ],
 });
+
+// The demo room's multitrack: synthesised and uploaded through the stems path on first start.
+const demoAbort = new AbortController();
+if (stems) {
+  const { service, tracks } = stems;
+  seedDemoRoom({ service, trackNames: tracks.trackNames, signal: demoAbort.signal }).then(
+    (r) => logger.info('demo room ready', { room: DEMO_ROOM_ID, uploaded: r.uploaded.length, present: r.present.length }),
+    (error: unknown) => logger.error('demo room seeding failed', { error: String(error) }),
+  );
+}
 
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
   logger.info('shutting down', { signal });
+  demoAbort.abort();
   review
     .close()
     .then(() => server.close())

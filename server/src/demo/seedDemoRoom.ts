@@ -1,6 +1,6 @@
 import { encodeWav } from '../stems/encodeWav.ts';
 import type { StemService } from '../stems/StemService.ts';
-import { DEMO_SAMPLE_RATE, synthesizeDemoStems } from './synthesizeDemoStems.ts';
+import { DEMO_SAMPLE_RATE, DEMO_STEM_FILES, synthesizeDemoStems } from './synthesizeDemoStems.ts';
 
 /** Id of the room `pnpm start` offers with the generated multitrack. */
 export const DEMO_ROOM_ID = 'demo';
@@ -26,11 +26,13 @@ export async function seedDemoRoom(deps: SeedDemoRoomDeps): Promise<{ uploaded: 
   const existing = new Set(await deps.trackNames(room));
   const uploaded: string[] = [];
   const present: string[] = [];
+  const trackOf = (fileName: string) => fileName.replace(/\.wav$/, '');
+  // Restart with everything in place: no synthesis at all.
+  if (DEMO_STEM_FILES.every((f) => existing.has(trackOf(f)))) return { uploaded, present: [...DEMO_STEM_FILES] };
   const stems = synthesizeDemoStems();
   for (const stem of stems) {
     deps.signal?.throwIfAborted();
-    const trackName = stem.fileName.replace(/\.wav$/, '');
-    if (existing.has(trackName)) {
+    if (existing.has(trackOf(stem.fileName))) {
       present.push(stem.fileName);
       deps.onStem?.(stem.fileName, 'present');
       continue;

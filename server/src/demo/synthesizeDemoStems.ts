@@ -259,6 +259,9 @@ function pad(): Float32Array[] {
   return normalize([lowPass(l, 1200), lowPass(r, 1200)], -10);
 }
 
+/** File names of the demo stems, in track order. */
+export const DEMO_STEM_FILES = ['Kick.wav', 'Snare.wav', 'Hats.wav', 'Bass.wav', 'Keys.wav', 'Guitar.wav', 'Lead Vocal.wav', 'Pad.wav'] as const;
+
 /** Every stem of the demo song, 64 s each. */
 export function synthesizeDemoStems(): DemoStem[] {
   return [

@@ -1,4 +1,4 @@
-import { getSessionMap } from '@mixroom/shared/model';
+import { getSessionMap, readMixState } from '@mixroom/shared/model';
 import { addTrack } from '@mixroom/shared/ops';
 import { isValidRoomId } from '@mixroom/shared/protocol';
 import type { RoomRegistry } from '../sync/RoomRegistry.ts';
@@ -6,8 +6,11 @@ import type { StemTrackSink } from './StemTrackSink.ts';
 
 const DEFAULT_SAMPLE_RATE = 48000;
 
-/** A StemTrackSink writing to the room's live document through the sync room registry. */
-export function createRoomTrackSink(rooms: RoomRegistry): StemTrackSink {
+/**
+ * A StemTrackSink writing to the room's live document through the sync room registry,
+ * plus `trackNames` (what the demo seeding checks to stay idempotent).
+ */
+export function createRoomTrackSink(rooms: RoomRegistry): StemTrackSink & { trackNames(room: string): Promise<string[]> } {
   const id = (room: string) => {
     if (!isValidRoomId(room)) throw new Error(`Invalid room id ${room}`);
     return room;
@@ -18,6 +21,7 @@ export function createRoomTrackSink(rooms: RoomRegistry): StemTrackSink {
         const rate = getSessionMap(doc)?.get('sampleRate');
         return typeof rate === 'number' && rate > 0 ? rate : DEFAULT_SAMPLE_RATE;
       }),
+    trackNames: (room) => rooms.withRoom(id(room), (doc) => readMixState(doc).tracks.map((t) => t.name)),
     addTrack: (room, track) =>
       rooms.withRoom(id(room), (doc, origin) => addTrack(doc, { name: track.name, stem: track.stem }, origin), { actor: 'stems' }),
   };

@@ -33,7 +33,7 @@ const bool = (fallback: boolean) =>
 
 const schema = z.object({
   S3_EMBEDDED: bool(true),
-  S3_DATA_DIR: z.string().default('./data/s3'),
+  S3_DATA_DIR: z.string().default('./.data/s3'),
   S3_EMBEDDED_PORT: z.coerce.number().int().min(0).max(65535).default(4569),
   S3_ENDPOINT: z.url().optional(),
   S3_REGION: z.string().default('us-east-1'),
