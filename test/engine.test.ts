@@ -159,6 +159,22 @@ describe('solo / mute matrix, measured', () => {
   });
 });
 
+describe('bad input', () => {
+  it('refuses a plan with a NaN parameter with a typed error and keeps the graph', async () => {
+    const plan = buildMixPlan(testMix.state([sineTrack()]));
+    const bad = structuredClone(plan);
+    const fader = bad.nodes.find((n) => n.id === 'track:t:fader')!;
+    if (fader.kind === 'gain') fader.gain = Number.NaN;
+    // The harness applies `plan`, then the bad plan: the render must still be the good mix.
+    const r = await render(testMix.state([sineTrack()]), { changes: [{ at: 0.5, plan: bad }] });
+    const good = await render(testMix.state([sineTrack()]));
+    expect(r.applyErrors).toEqual(['PlanError: Plan node track:t:fader: gain is NaN']);
+    let maxErr = 0;
+    for (let i = 0; i < FRAMES; i++) maxErr = Math.max(maxErr, Math.abs(r.channels[0]![i]! - good.channels[0]![i]!));
+    expect(maxErr).toBe(0);
+  });
+});
+
 describe('master loudness meter', () => {
   it('reads a -6 dBFS stereo 1 kHz sine at about -6 LUFS momentary', async () => {
     const r = await render(testMix.state([sineTrack()]));

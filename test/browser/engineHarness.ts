@@ -23,6 +23,8 @@ export interface HarnessRender {
 export interface HarnessResult {
   channels: string[];
   meters: MeterReading[];
+  /** Messages of `apply` calls in `changes` that rejected (the render goes on). */
+  applyErrors: string[];
 }
 
 function encode(a: Float32Array): string {
@@ -49,7 +51,10 @@ async function render(job: HarnessRender): Promise<HarnessResult> {
   const meters: MeterReading[] = [];
   engine.onMeter((r) => meters.push(r));
   await engine.apply(job.plan);
-  for (const change of job.changes ?? []) await engine.apply(change.plan, change.at);
+  const applyErrors: string[] = [];
+  for (const change of job.changes ?? []) {
+    await engine.apply(change.plan, change.at).catch((e: unknown) => applyErrors.push(`${(e as Error).name}: ${(e as Error).message}`));
+  }
   if (job.loop) engine.setLoop(job.loop);
   if (job.seek !== undefined) engine.seek(job.seek);
   engine.play(0);
@@ -60,7 +65,7 @@ async function render(job: HarnessRender): Promise<HarnessResult> {
   engine.dispose();
   const channels: string[] = [];
   for (let c = 0; c < out.numberOfChannels; c++) channels.push(encode(out.getChannelData(c)));
-  return { channels, meters };
+  return { channels, meters, applyErrors };
 }
 
 (globalThis as unknown as { mixroomHarness: unknown }).mixroomHarness = { render };

@@ -15,7 +15,7 @@ export interface EngineHarness {
   /** Makes a stem available to the page's loader under `key` (the plan's StemRef.key). */
   putStem(key: string, channels: TestStem): void;
   /** Renders `plan` through the client engine in Chromium's OfflineAudioContext. */
-  render(job: Omit<HarnessRender, 'workletUrl'>): Promise<{ channels: Float32Array[]; meters: MeterReading[] }>;
+  render(job: Omit<HarnessRender, 'workletUrl'>): Promise<{ channels: Float32Array[]; meters: MeterReading[]; applyErrors: string[] }>;
   close(): Promise<void>;
 }
 
@@ -67,7 +67,7 @@ export async function startEngineHarness(): Promise<EngineHarness> {
           { ...job, workletUrl: '/worklet.js' },
         );
         if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
-        return { channels: result.channels.map(decode), meters: result.meters };
+        return { channels: result.channels.map(decode), meters: result.meters, applyErrors: result.applyErrors };
       },
       async close() {
         await b.close();

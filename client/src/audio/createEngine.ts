@@ -1,5 +1,5 @@
 import type { StemRef } from '@mixroom/shared/model';
-import { planLatencyFrames } from '@mixroom/shared/plan';
+import { planLatencyFrames, validateMixPlan } from '@mixroom/shared/plan';
 import type { MixPlan, PlanEdge, PlanNode } from '@mixroom/shared/plan';
 import { AudioWorkletNode, isAnyOfflineAudioContext } from 'standardized-audio-context';
 import type { IAudioWorkletNode } from 'standardized-audio-context';
@@ -129,7 +129,13 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
 
   const apply = (next: MixPlan, at?: number): Promise<void> => {
     if (disposed) return Promise.reject(new Error('engine disposed'));
-    if (plan && next.sampleRate !== plan.sampleRate) throw new Error('a plan cannot change the sample rate');
+    // A bad plan (PlanError) is refused before anything in the graph changes.
+    try {
+      validateMixPlan(next);
+      if (plan && next.sampleRate !== plan.sampleRate) throw new Error('a plan cannot change the sample rate');
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const time = Math.max(context.currentTime, at ?? 0);
     const nextIds = new Set(next.nodes.map((n) => n.id));
     const nextEdges = new Map(next.edges.map((e) => [edgeKey(e), e]));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMixPlan } from './buildMixPlan.ts';
 import type { MixPlan, PlanNode } from './MixPlan.ts';
+import { PlanError } from './PlanError.ts';
 import { testMix } from './testing/testMix.ts';
 
 const node = (plan: MixPlan, id: string): PlanNode => {
@@ -112,6 +113,18 @@ describe('buildMixPlan', () => {
     const off = buildMixPlan(testMix.state([testMix.track('a')]));
     expect(off.nodes.map((n) => n.id)).toEqual(plan.nodes.map((n) => n.id));
     expect(off.edges).toEqual(plan.edges);
+  });
+
+  it('refuses a state with a non-finite parameter with a typed PlanError', () => {
+    const bad = testMix.state([testMix.track('a', { gain: Number.NaN })]);
+    expect(() => buildMixPlan(bad)).toThrow(PlanError);
+    try {
+      buildMixPlan(bad);
+    } catch (e) {
+      expect(e).toMatchObject({ code: 'PLAN_INVALID', nodeId: 'track:a:fader', field: 'gain' });
+    }
+    const comp = testMix.state([testMix.track('a', { comp: { ...testMix.track('x').comp, threshold: Infinity } })]);
+    expect(() => buildMixPlan(comp)).toThrow(/track:a:comp: params.threshold is Infinity/);
   });
 
   it('gives the master glue and limiter, in that order, after the master fader', () => {

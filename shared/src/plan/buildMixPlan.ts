@@ -6,6 +6,7 @@ import type { BiquadPlanNode, MixPlan, PlanEdge, PlanNode, PlanNodeId, PlanOwner
 import { planNodeId } from './planNodeId.ts';
 import { resolveRouting } from './resolveRouting.ts';
 import { sortPlanNodes } from './sortPlanNodes.ts';
+import { validateMixPlan } from './validateMixPlan.ts';
 
 /** A node before the builder gives it an id, owner and (by default) the strip's channels. */
 type NodeSpec = PlanNode extends infer N ? (N extends PlanNode ? Omit<N, 'id' | 'owner' | 'channels'> & { channels?: 1 | 2 } : never) : never;
@@ -31,6 +32,8 @@ export function inputNodeId(target: OutputTarget): PlanNodeId {
  * pre-fader sends tap `in`, post-fader sends tap `fader`.
  *
  * Master: fader (sums everything) -> glue (compressor) -> limiter -> out.
+ *
+ * Throws {@link PlanError} when a number the plan uses is not finite (a corrupt state).
  */
 export function buildMixPlan(state: MixState): MixPlan {
   const routing = resolveRouting(state);
@@ -120,7 +123,7 @@ export function buildMixPlan(state: MixState): MixPlan {
   add({ kind: 'output', role: 'out' });
 
   const sorted = sortPlanNodes(nodes, edges);
-  return { version: MIX_PLAN_VERSION, sampleRate: state.session.sampleRate, nodes: sorted.nodes, edges: sorted.edges, frames };
+  return validateMixPlan({ version: MIX_PLAN_VERSION, sampleRate: state.session.sampleRate, nodes: sorted.nodes, edges: sorted.edges, frames });
 }
 
 function passFilter(role: string, type: 'highpass' | 'lowpass', f: PassFilterState): NodeSpec & Pick<BiquadPlanNode, 'kind'> {

@@ -10,3 +10,5 @@ export type { PlanProcessor } from './createPlanProcessor.ts';
 export { PROCESSOR_KERNELS } from './processorKernels.ts';
 export type { KernelClass } from './processorKernels.ts';
 export { planLatencyFrames } from './planLatencyFrames.ts';
+export { PlanError } from './PlanError.ts';
+export { validateMixPlan } from './validateMixPlan.ts';

@@ -26,7 +26,20 @@ export class KernelProcessor extends AudioWorkletProcessor {
     this.reportFrames = opts.reportFrames;
     this.silence = [new Float32Array(QUANTUM), new Float32Array(QUANTUM)];
     this.silentInput = this.silence.slice(0, this.channels);
-    this.proc = createPlanProcessor(opts.node, sampleRate);
+    let proc: PlanProcessor;
+    try {
+      proc = createPlanProcessor(opts.node, sampleRate);
+    } catch (err) {
+      // Never crash the audio thread: report, and pass the signal through unprocessed.
+      this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      proc = {
+        latencyFrames: 0,
+        update: () => {},
+        process: (inputs, outputs, frames) => outputs.forEach((o, c) => o.set((inputs[c] ?? inputs[0]!).subarray(0, frames))),
+        gainReductionDb: () => 0,
+      };
+    }
+    this.proc = proc;
     this.port.onmessage = (e: MessageEvent<ToKernelMessage>) => {
       try {
         if (e.data.type === 'update') this.proc.update(e.data.node);
