@@ -24,7 +24,10 @@ const BLOCK = 4096;
 
 export interface DspBenchResult {
   kernel: string;
+  /** Signal seconds per wall-clock second. */
   xRealtime: number;
+  /** Signal seconds per CPU second of this process (less sensitive to a busy machine). */
+  xRealtimeCpu: number;
 }
 
 function signal(seed: number): Float32Array {
@@ -46,9 +49,10 @@ function signal(seed: number): Float32Array {
 // Anything that can run over a block of stereo audio.
 type Chain = Array<DspProcessor<unknown>>;
 
-function timeChain(chain: Chain, l: Float32Array, r: Float32Array): number {
+function timeChain(chain: Chain, l: Float32Array, r: Float32Array): { wall: number; cpu: number } {
   const work = [new Float32Array(BLOCK), new Float32Array(BLOCK)];
   const frames = l.length;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < frames; i += BLOCK) {
     const n = Math.min(BLOCK, frames - i);
@@ -57,7 +61,9 @@ function timeChain(chain: Chain, l: Float32Array, r: Float32Array): number {
     for (const k of chain) k.process(work, work, n);
   }
   const seconds = (performance.now() - t0) / 1000;
-  return SECONDS / seconds;
+  const cpu = process.cpuUsage(c0);
+  const signal = frames / SR;
+  return { wall: signal / seconds, cpu: signal / ((cpu.user + cpu.system) / 1e6) };
 }
 
 function make(): Record<string, () => Chain> {
@@ -143,13 +149,16 @@ export async function run(): Promise<DspBenchResult[]> {
   // Warm up the JIT on a short slice of each chain.
   for (const makeChain of Object.values(kernels)) timeChain(makeChain(), l.subarray(0, SR * 2), r.subarray(0, SR * 2));
   console.log(`shared/dsp kernels, stereo ${SECONDS} s @ ${SR} Hz, ${BLOCK}-frame blocks (one core):`);
+  console.log(`  ${'kernel'.padEnd(42)} ${'x realtime (wall)'.padStart(18)} ${'(cpu)'.padStart(8)} ${'cost vs 1 biquad'.padStart(17)}`);
+  let biquadCpu = 0;
   for (const [name, makeChain] of Object.entries(kernels)) {
     const x = timeChain(makeChain(), l, r);
-    results.push({ kernel: name, xRealtime: x });
-    console.log(`  ${name.padEnd(42)} ${x.toFixed(0).padStart(7)}x realtime`);
+    if (biquadCpu === 0) biquadCpu = x.cpu;
+    results.push({ kernel: name, xRealtime: x.wall, xRealtimeCpu: x.cpu });
+    console.log(`  ${name.padEnd(42)} ${x.wall.toFixed(0).padStart(18)} ${x.cpu.toFixed(0).padStart(8)} ${(biquadCpu / x.cpu).toFixed(2).padStart(17)}`);
   }
-  const full = results.find((x) => x.kernel === 'full strip incl. saturation')!.xRealtime;
-  const plain = results.find((x) => x.kernel.startsWith('strip:'))!.xRealtime;
+  const full = results.find((x) => x.kernel === 'full strip incl. saturation')!.xRealtimeCpu;
+  const plain = results.find((x) => x.kernel.startsWith('strip:'))!.xRealtimeCpu;
   // Target: 40 stereo stems at 30x realtime on 2 cores = 600 strip-seconds per core-second.
   console.log(`  40 stems x 30x on 2 cores needs 600x per strip per core: strip without saturation ${(plain / 600).toFixed(2)}x of target, with saturation ${(full / 600).toFixed(2)}x`);
   return results;

@@ -34,13 +34,6 @@ export function softClip(x: number): number {
   return (x * (27 + x2)) / (27 + 9 * x2);
 }
 
-/**
- * tanh-like waveshaper, wet = softClip(drive · x), run at 4x the sample rate through two
- * cascaded linear-phase half-band stages (flat to 20 kHz at 48 kHz, images and aliases
- * ≥ 60 dB down from 28 kHz at the 2x stage) so harmonics above Nyquist do not fold back.
- * The dry path is delayed by the same {@link latencyFrames} so the blend has no comb
- * filter: mix = 0 is exactly the input delayed by latencyFrames.
- */
 /** Base-rate frames processed per inner chunk (bounds the work buffers). */
 const CHUNK = 128;
 
@@ -73,6 +66,13 @@ class ShaperChannel {
   }
 }
 
+/**
+ * tanh-like waveshaper, wet = softClip(drive · x), run at 4x the sample rate through two
+ * cascaded linear-phase half-band stages (flat to 20 kHz at 48 kHz, images and aliases
+ * ≥ 60 dB down from 28 kHz at the 2x stage) so harmonics above Nyquist do not fold back.
+ * The dry path is delayed by the same {@link latencyFrames} so the blend has no comb
+ * filter: mix = 0 is exactly the input delayed by latencyFrames.
+ */
 export class SaturationProcessor implements DspProcessor<SaturationParams> {
   readonly sampleRate: number;
   readonly latencyFrames: number;
