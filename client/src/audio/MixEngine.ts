@@ -19,6 +19,8 @@ export interface EngineOptions {
   loadStem: StemLoader;
   /** Called when a stem fails to load; the track stays silent. Default: console.error. */
   onStemError?: (stem: StemRef, error: unknown) => void;
+  /** Called when a worklet reports an error (bad parameters, a failed processor). Default: console.error. */
+  onError?: (message: string) => void;
   /** Seconds between `play()` and the first sample, so every source can start together. Default 0.05 (0 offline). */
   startDelay?: number;
 }

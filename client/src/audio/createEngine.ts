@@ -61,11 +61,11 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
   let latency = 0;
   let disposed = false;
 
+  // Dynamics nodes per strip, for the gain reduction shown beside each meter.
+  let dynamics = new Map<string, RealisedNode[]>();
   const grOf = (strip: string): number => {
     let gr = 0;
-    for (const n of nodes.values()) {
-      if (`${n.plan.owner.kind}:${n.plan.owner.id}` === strip) gr = Math.max(gr, n.gainReduction());
-    }
+    for (const n of dynamics.get(strip) ?? []) gr = Math.max(gr, n.gainReduction());
     return gr;
   };
 
@@ -139,7 +139,7 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
     const time = Math.max(context.currentTime, at ?? 0);
     const nextIds = new Set(next.nodes.map((n) => n.id));
     const nextEdges = new Map(next.edges.map((e) => [edgeKey(e), e]));
-    const errors = (msg: string) => console.error(msg);
+    const errors = options.onError ?? ((msg: string) => console.error(msg));
 
     // 1. Edges that go away, and every edge of a node that goes away or is rebuilt.
     const nextInputs = inputChannelsOf(next);
@@ -179,6 +179,8 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
         nodes.set(n.id, r);
         if (n.kind === 'source') {
           transport.setSource(n.id, r.input);
+          // A rebuilt source (its stem's channel count changed) loads afresh.
+          loads.get(n.id)?.abort.abort();
           loads.delete(n.id);
         }
         const strip = meterStrip(n);
@@ -203,6 +205,12 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
     }
     plan = next;
     latency = planLatencyFrames(next);
+    dynamics = new Map();
+    for (const n of nodes.values()) {
+      if (n.plan.kind !== 'compressor' && n.plan.kind !== 'limiter') continue;
+      const strip = n.plan.owner.kind === 'master' ? 'master:' : `${n.plan.owner.kind}:${n.plan.owner.id}`;
+      dynamics.set(strip, [...(dynamics.get(strip) ?? []), n]);
+    }
     return Promise.all(pending).then(() => undefined);
   };
 
