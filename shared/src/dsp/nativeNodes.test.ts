@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BiquadProcessor, type BiquadParams } from './biquad.ts';
+import { BiquadProcessor, biquadResponse, type BiquadParams } from './biquad.ts';
 import { GainProcessor, linearGainOf } from './gain.ts';
 import { paramRampFrames } from './DspProcessor.ts';
 import { StereoPannerProcessor } from './stereoPanner.ts';
@@ -52,6 +52,29 @@ describe('biquad kernel vs Chromium BiquadFilterNode', () => {
       expect(r).toBeLessThanOrEqual(-90);
     });
   }
+});
+
+describe('biquadResponse vs getFrequencyResponse', () => {
+  it('magnitude and phase agree with Chromium for every filter type', async () => {
+    const freqs = [20, 55, 100, 440, 1000, 2500, 6000, 12000, 19000, 23999];
+    let worstDb = 0;
+    let worstPhase = 0;
+    for (const p of FILTERS) {
+      const native = await chrome.frequencyResponse(SR, { kind: 'biquad', ...p }, freqs);
+      const mine = biquadResponse(p, SR, freqs);
+      for (let i = 0; i < freqs.length; i++) {
+        const a = native.magnitude[i]!;
+        const b = mine.magnitude[i]!;
+        // Compare in dB where there is level, absolutely near a notch's zero.
+        const d = a > 1e-4 ? Math.abs(20 * Math.log10(b / a)) : Math.abs(a - b);
+        worstDb = Math.max(worstDb, d);
+        if (a > 1e-4) worstPhase = Math.max(worstPhase, Math.abs(Math.atan2(Math.sin(native.phase[i]! - mine.phase[i]!), Math.cos(native.phase[i]! - mine.phase[i]!))));
+      }
+    }
+    console.log(`biquadResponse vs getFrequencyResponse: worst magnitude diff ${worstDb.toExponential(2)} dB, worst phase diff ${worstPhase.toExponential(2)} rad`);
+    expect(worstDb).toBeLessThan(1e-3);
+    expect(worstPhase).toBeLessThan(1e-4);
+  });
 });
 
 describe('at 44.1 kHz too', () => {

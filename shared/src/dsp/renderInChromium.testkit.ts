@@ -25,6 +25,8 @@ export interface NativeRamp {
 
 export interface ChromiumRenderer {
   render(sampleRate: number, input: Float32Array[], node: NativeNodeSpec, ramp?: NativeRamp): Promise<Float32Array[]>;
+  /** `BiquadFilterNode.getFrequencyResponse` in Chromium: magnitude and phase per frequency. */
+  frequencyResponse(sampleRate: number, node: Extract<NativeNodeSpec, { kind: 'biquad' }>, freqs: number[]): Promise<{ magnitude: number[]; phase: number[] }>;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,19 @@ export async function startChromiumRenderer(): Promise<ChromiumRenderer> {
         { sampleRate, channels: input.map(toBase64), node, ramp: ramp ?? null },
       );
       return out.map(fromBase64);
+    },
+    async frequencyResponse(sampleRate, node, freqs) {
+      return page.evaluate(
+        ({ sampleRate, node, freqs }) => {
+          const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: 128, sampleRate });
+          const f = new BiquadFilterNode(ctx, { type: node.type, frequency: node.frequency, Q: node.Q, gain: node.gain });
+          const mag = new Float32Array(freqs.length);
+          const phase = new Float32Array(freqs.length);
+          f.getFrequencyResponse(new Float32Array(freqs), mag, phase);
+          return { magnitude: Array.from(mag), phase: Array.from(phase) };
+        },
+        { sampleRate, node, freqs },
+      );
     },
     async close() {
       await browser.close();
