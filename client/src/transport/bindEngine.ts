@@ -19,7 +19,8 @@ export interface EngineBindingOptions {
   onError: (error: unknown) => void;
   /**
    * A/B playback (review): when `state()` returns a mix, it plays instead of the document
-   * (a saved version), with `gainDb()` added to the monitor volume (loudness matching).
+   * (a saved version). `gainDb()` (loudness matching, never positive) is added to the master
+   * fader of what plays, so the master meter shows the matched level the listener hears.
    */
   playback?: { state(): MixState | null; gainDb(): number; onChange(listener: () => void): () => void };
 }
@@ -36,10 +37,13 @@ export function bindEngine(options: EngineBindingOptions): () => void {
   const run = (): void => {
     scheduled = false;
     try {
-      const state = options.playback?.state() ?? readMixState(doc);
+      const version = options.playback?.state() ?? null;
+      const state = version ?? readMixState(doc);
       // Other people's drags are heard while they happen (not for a saved version played back).
-      const heard = options.playback?.state() ? state : applyRemoteGestures(state, readRemoteGestures(options.awareness).values());
-      const plan = applyMonitorVolume(buildMixPlan(applyListenSolo(heard, monitor.listening)), monitor.volumeDb + (options.playback?.gainDb() ?? 0));
+      const live = version ? state : applyRemoteGestures(state, readRemoteGestures(options.awareness).values());
+      const matchDb = options.playback?.gainDb() ?? 0;
+      const heard = matchDb === 0 ? live : { ...live, master: { ...live.master, gain: live.master.gain + matchDb } };
+      const plan = applyMonitorVolume(buildMixPlan(applyListenSolo(heard, monitor.listening)), monitor.volumeDb);
       options.onState(state, plan);
       engine.apply(plan).catch(options.onError);
     } catch (error) {

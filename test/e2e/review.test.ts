@@ -1,0 +1,262 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { initMixDoc, readMixState } from '@mixroom/shared/model';
+import type { RoomId } from '@mixroom/shared/protocol';
+import { parseSyncDocName, readReview, reviewDocName } from '@mixroom/shared/review';
+import { authorizeWith } from '../../server/src/auth/authorizeWith.ts';
+import { newRandomId, openAuth } from '../../server/src/auth/openAuth.ts';
+import type { AuthStore } from '../../server/src/auth/AuthStore.ts';
+import type { RunningServer } from '../../server/src/createServer.ts';
+import { createS3StemSource } from '../../server/src/render/createS3StemSource.ts';
+import { createRenderBaker } from '../../server/src/review/createRenderBaker.ts';
+import { createReviewModule, type ReviewModule } from '../../server/src/review/createReviewModule.ts';
+import { createRoomTrackSink } from '../../server/src/stems/createRoomTrackSink.ts';
+import { createStemRoutes } from '../../server/src/stems/createStemRoutes.ts';
+import { StemService } from '../../server/src/stems/StemService.ts';
+import { openObjectStore, type OpenedObjectStore } from '../../server/src/storage/openObjectStore.ts';
+import { parseS3Settings } from '../../server/src/storage/S3Settings.ts';
+import { HttpUser } from '../integration/reviewHarness.ts';
+import { createMemoryLogger, makeTempDir, startTestServer, testConfig } from '../integration/syncHarness.ts';
+import { launchBrowser, monoWav16 } from './roomHarness.ts';
+
+/**
+ * Review in real Chromium with two people, through the real server (auth, sync, stems,
+ * review, bake on embedded S3) and a fresh build of the client: the engineer saves v1 and
+ * v2; the artist comments at 0:42 on v1, A/B's v1 vs v2 loudness-matched (measured on the
+ * artist's own engine meter), approves v2 and downloads its WAV, whose SHA-256 equals the
+ * approved render's; the engineer sees the approval live.
+ */
+const FS = 48_000;
+const clientRoot = fileURLToPath(new URL('../../client', import.meta.url));
+
+let dir: Awaited<ReturnType<typeof makeTempDir>>;
+let storage: OpenedObjectStore;
+let server: RunningServer;
+let review: ReviewModule;
+let authStore: AuthStore;
+let browser: Browser;
+let roomId: string;
+let owner: HttpUser;
+let vox: string;
+const pages: Record<'engineer' | 'artist', Page> = {} as never;
+
+interface Hook {
+  transport: { seek(t: number): void; position(): number; play(): void; pause(): void; snapshot(): { playing: boolean } };
+  engine: { meters(): Map<string, { peak: number[] }> };
+  review: { ab: { gainDb(): number } };
+}
+const hook = <T>(page: Page, fn: (h: Hook) => T) => page.evaluate(fn as never) as Promise<T>;
+const serverReview = () => server.services.rooms.withRoom(reviewDocName(roomId) as RoomId, (doc) => readReview(doc));
+
+async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Average master peak (dBFS) over ~0.6 s on the page's own engine. */
+async function masterDb(page: Page): Promise<number> {
+  const values: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    values.push(await page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.engine.meters().get('master:')?.peak[0] ?? -Infinity));
+    await page.waitForTimeout(50);
+  }
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Opens an invite link in a fresh context, enters a name on the join page, lands in the room. */
+async function joinThroughInvite(url: string, name: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.log(`[${name}] pageerror: ${e.message}`));
+  await page.goto(url);
+  await page.getByLabel('Your name, as others in the room will see it').fill(name);
+  await page.getByRole('button', { name: 'Join the room' }).click();
+  await page.waitForURL(`**/room/${roomId}`);
+  await page.locator('mr-connection-badge [data-synced="true"]').waitFor({ timeout: 20_000 });
+  await page.waitForFunction(() => Boolean((window as unknown as { __mixroom?: { engine?: unknown } }).__mixroom?.engine), null, { timeout: 20_000 });
+  await page.getByRole('button', { name: 'Review' }).click();
+  return page;
+}
+
+/** Uploads a stem as the owner through the real stems API (multipart to S3 with presigned parts). */
+async function uploadAsOwner(fileName: string, bytes: Uint8Array): Promise<string> {
+  const init = await owner.json<{ uploadId: string; partSize: number; parts: Array<{ partNumber: number; url: string }> }>('POST', `/api/rooms/${roomId}/stems/uploads`, { fileName, size: bytes.length });
+  expect(init.status).toBe(201);
+  const parts = [];
+  for (const p of init.body.parts) {
+    const r = await fetch(p.url, { method: 'PUT', body: bytes.slice((p.partNumber - 1) * init.body.partSize, p.partNumber * init.body.partSize) });
+    parts.push({ partNumber: p.partNumber, etag: r.headers.get('etag')! });
+  }
+  const done = await owner.json<{ trackId: string }>('POST', `/api/rooms/${roomId}/stems/uploads/${init.body.uploadId}/complete`, { parts });
+  expect(done.status).toBe(201);
+  return done.body.trackId;
+}
+
+beforeAll(async () => {
+  dir = await makeTempDir('mixroom-review-e2e-');
+  // A fresh client build (a stale dist/ could predate the review UI).
+  const outDir = `${dir.path}/client`;
+  await build({ root: clientRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const settings = parseS3Settings({ S3_EMBEDDED: 'true', S3_DATA_DIR: `${dir.path}/s3`, S3_EMBEDDED_PORT: '0' });
+  storage = await openObjectStore(settings, ['*']);
+  const logger = createMemoryLogger([]);
+  const opened = await openAuth({ dataDir: dir.path, secret: null, openRooms: [], secureCookies: false, logger });
+  authStore = opened.store;
+  const { auth } = opened;
+  review = createReviewModule({
+    auth,
+    objects: storage.store,
+    now: Date.now,
+    newId: newRandomId,
+    bake: createRenderBaker({
+      stems: createS3StemSource({ s3: storage.store.s3, bucket: storage.store.bucket }),
+      s3: storage.store.s3,
+      bucket: storage.store.bucket,
+      workers: 1,
+    }),
+  });
+  server = await startTestServer(testConfig(`${dir.path}/rooms`, { CLIENT_DIST_DIR: outDir }), {
+    authorize: authorizeWith(auth),
+    initRoom: (doc, id) => {
+      if (parseSyncDocName(id)?.kind === 'mix') initMixDoc(doc, { title: id, sampleRate: FS });
+    },
+    routes: [
+      review.mount,
+      (app, services) => {
+        const service = new StemService({ store: storage.store, tracks: createRoomTrackSink(services.rooms), maxStemBytes: 64 << 20, maxStemSeconds: 600 });
+        app.route('/api/rooms/:room/stems', createStemRoutes({ service, authorize: async (c, room) => auth.authorize(c.req.raw, room) }));
+      },
+    ],
+  });
+  owner = new HttpUser(server.url, 'owner');
+  const created = await owner.json<{ room: { roomId: string } }>('POST', '/api/rooms', { title: 'Night Drive', displayName: 'Olive' });
+  roomId = created.body.room.roomId;
+  // 60 s mono stem: a steady 440 Hz sine at -12 dBFS.
+  vox = await uploadAsOwner('Vox.wav', monoWav16((i) => 0.25 * Math.sin((2 * Math.PI * 440 * i) / FS), 60 * FS));
+  const links: Record<string, string> = {};
+  for (const role of ['engineer', 'artist'] as const) {
+    links[role] = (await owner.json<{ url: string }>('POST', `/api/rooms/${roomId}/invites`, { role, ttlHours: 24 })).body.url;
+  }
+  browser = await launchBrowser();
+  pages.engineer = await joinThroughInvite(links['engineer']!, 'Eve');
+  pages.artist = await joinThroughInvite(links['artist']!, 'Art');
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await review?.close();
+  await server?.close();
+  await authStore?.close();
+  await storage?.close();
+  await dir?.remove();
+});
+
+describe('review in two browsers', () => {
+  it('engineer saves v1 and v2 (Vox 6 dB down); both bake, progress and results live for everyone', async () => {
+    const eng = pages.engineer;
+    await eng.getByRole('tab', { name: 'Versions' }).click();
+    await eng.getByLabel('Version name').fill('Rough');
+    await eng.getByRole('button', { name: 'Save version' }).click();
+    await eng.locator('[data-version-number="1"]').waitFor();
+    const fader = eng.getByRole('slider', { name: 'Vox fader', exact: true });
+    await fader.focus();
+    await fader.press('PageDown');
+    await fader.press('PageDown');
+    await within(5000, 'Vox at -6 dB on the server', async () =>
+      (await server.services.rooms.withRoom(roomId as RoomId, (doc) => readMixState(doc).tracks.find((t) => t.id === vox)?.gain)) === -6,
+    );
+    await eng.getByLabel('Version name').fill('Vox down');
+    await eng.getByRole('button', { name: 'Save version' }).click();
+    await review.bakesIdle();
+    const snap = await serverReview();
+    expect(snap.versions.map((v) => [v.number, v.name, v.state.tracks.find((t) => t.id === vox)?.gain])).toEqual([
+      [1, 'Rough', 0],
+      [2, 'Vox down', -6],
+    ]);
+    for (const v of snap.versions) expect({ status: snap.bakes.get(v.id)?.status, error: snap.bakes.get(v.id)?.error }).toEqual({ status: 'done', error: null });
+    const [l1, l2] = snap.versions.map((v) => snap.bakes.get(v.id)!.loudness!.integratedLufs!);
+    console.log(`stored loudness: v1 ${l1!.toFixed(2)} LUFS, v2 ${l2!.toFixed(2)} LUFS`);
+    expect(l1! - l2!).toBeCloseTo(6, 0);
+    // The artist's panel shows both baked versions with their downloads, live.
+    await pages.artist.getByRole('tab', { name: 'Versions' }).click();
+    await within(10_000, "artist sees v2's downloads", async () => (await pages.artist.locator('[data-version-number="2"] a[data-format="wav24"]').count()) === 1);
+  });
+
+  it('artist comments at 0:42 while hearing v1; the comment is live on the engineer side with its marker time', async () => {
+    const art = pages.artist;
+    await art.locator('[data-version-number="1"]').getByRole('button', { name: 'Play' }).click();
+    await hook(art, () => (window as unknown as { __mixroom: Hook }).__mixroom.transport.seek(42));
+    await art.getByRole('tab', { name: 'Comments' }).click();
+    await art.locator('body').press('c');
+    await art.getByLabel('Comment text').fill('Vocal too loud here');
+    await art.getByRole('button', { name: 'Post' }).click();
+    const snap = await (async () => {
+      await within(5000, 'comment stored', async () => (await serverReview()).comments.length === 1);
+      return serverReview();
+    })();
+    const comment = snap.comments[0]!;
+    expect(comment).toMatchObject({ at: 42, text: 'Vocal too loud here', versionId: snap.versions[0]!.id, author: { name: 'Art', role: 'artist' } });
+    const eng = pages.engineer;
+    await eng.getByRole('tab', { name: 'Comments' }).click();
+    await within(5000, 'engineer sees the comment', async () => (await eng.locator(`[data-comment="${comment.id}"]`).textContent())?.includes('0:42.0') ?? false);
+  });
+
+  it('artist A/Bs v1 vs v2 loudness-matched: the indicator names what plays and the measured level matches', async () => {
+    const art = pages.artist;
+    await art.getByRole('tab', { name: 'Versions' }).click();
+    await hook(art, () => {
+      const h = (window as unknown as { __mixroom: Hook }).__mixroom;
+      h.transport.seek(10);
+      h.transport.play();
+    });
+    await art.locator('[data-version-number="1"]').getByRole('button', { name: 'Play' }).click();
+    await within(15_000, 'v1 audible', async () => (await masterDb(art)) > -40);
+    const matchBox = art.getByLabel('Match loudness');
+    await matchBox.uncheck();
+    const v1Raw = await masterDb(art);
+    await art.locator('[data-version-number="2"]').getByRole('button', { name: 'Play' }).click();
+    await art.waitForTimeout(200);
+    const v2Raw = await masterDb(art);
+    await matchBox.check();
+    await expect(art.getByTestId('ab-indicator').textContent()).resolves.toMatch(/^Playing: v2 Vox down at -?\d+\.\d LUFS, reference level/);
+    const v2Matched = await masterDb(art);
+    await art.getByRole('button', { name: 'A/B' }).click();
+    await expect(art.getByTestId('ab-indicator').textContent()).resolves.toMatch(/^Playing: v1 Rough at -?\d+\.\d LUFS, -\d+\.\d dB to match v2 Vox down/);
+    await art.waitForTimeout(200);
+    const v1Matched = await masterDb(art);
+    const gain = await hook(art, () => (window as unknown as { __mixroom: Hook }).__mixroom.review.ab.gainDb());
+    console.log(`A/B on the artist's engine: raw v1 ${v1Raw.toFixed(2)} / v2 ${v2Raw.toFixed(2)} dBFS; matched v1 ${v1Matched.toFixed(2)} / v2 ${v2Matched.toFixed(2)} dBFS (v1 gain ${gain.toFixed(2)} dB)`);
+    expect(v1Raw - v2Raw).toBeGreaterThan(5);
+    expect(Math.abs(v1Matched - v2Matched)).toBeLessThan(0.5);
+    await hook(art, () => (window as unknown as { __mixroom: Hook }).__mixroom.transport.pause());
+  });
+
+  it('artist approves v2 and downloads its WAV: the file hashes to the approved render; the engineer sees the approval live', async () => {
+    const art = pages.artist;
+    await art.locator('[data-version-number="2"]').getByTestId('approve').click();
+    await within(5000, 'approval stored', async () => (await serverReview()).approvals.length === 1);
+    const approval = (await serverReview()).approvals[0]!;
+    const v2 = (await serverReview()).versions[1]!;
+    expect(approval).toMatchObject({ action: 'approve', versionId: v2.id, versionHash: v2.stateHash, by: { name: 'Art', role: 'artist' } });
+    const seenMs = await within(3000, 'engineer header shows the approval', async () =>
+      ((await pages.engineer.getByTestId('room-approval').textContent()) ?? '').includes('v2 approved by Art'),
+    );
+    console.log(`engineer saw the approval ${seenMs} ms after it was stored`);
+
+    const [download] = await Promise.all([art.waitForEvent('download'), art.locator('[data-version-number="2"] a[data-format="wav24"]').click()]);
+    expect(download.suggestedFilename()).toBe('night-drive-v2-vox-down-APPROVED-wav24.wav');
+    const path = await download.path();
+    const bytes = await readFile(path);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    console.log(`downloaded ${bytes.length} bytes, sha256 ${hash.slice(0, 16)}…, approved render ${approval.renderHash.slice(0, 16)}…`);
+    expect(hash).toBe(approval.renderHash);
+  });
+});
