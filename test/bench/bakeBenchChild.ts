@@ -27,6 +27,7 @@ const result = await renderBake(plan, {
   },
 });
 const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(); // whole process: main thread and every worker thread
 process.stdout.write(
-  `${JSON.stringify({ seconds, peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAt, sha256: result.sha256, loudness: result.loudness, workers: result.workers })}\n`,
+  `${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAt, sha256: result.sha256, loudness: result.loudness, workers: result.workers })}\n`,
 );

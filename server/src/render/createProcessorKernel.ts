@@ -1,5 +1,6 @@
 import { createPlanProcessor, MissingKernelError, type ProcessorPlanNode } from '@mixroom/shared/plan';
 import { BakeError } from './BakeError.ts';
+import { BypassDelay } from './BypassDelay.ts';
 import type { NodeKernel } from './NodeKernel.ts';
 
 /**
@@ -17,6 +18,15 @@ export function createProcessorKernel(node: ProcessorPlanNode, sampleRate: numbe
   }
   // Bypassed and latency-free is a plain copy: let the runtime alias the buffers instead.
   const identity = node.bypass && processor.latencyFrames === 0;
+  if (node.bypass && processor.latencyFrames > 0) {
+    const delay = new BypassDelay(processor.latencyFrames, node.channels);
+    return {
+      inputChannels: node.channels,
+      latencyFrames: processor.latencyFrames,
+      identity: false,
+      process: (input, output, frames) => delay.process(input, output, frames),
+    };
+  }
   return {
     inputChannels: node.channels,
     latencyFrames: processor.latencyFrames,
