@@ -6,6 +6,7 @@ import type { BenchModule } from './BenchModule.ts';
  */
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   sync: () => import('./syncBench.ts'),
+  bake: () => import('./bakeBench.ts'),
 };
 
 const wanted = process.argv.slice(2);
