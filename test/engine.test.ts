@@ -230,6 +230,24 @@ describe('parameter changes and transport', () => {
     expect(rmsDb(ramped.channels[0]!, cut + 2400, cut + 12000) - rmsDb(before.channels[0]!, cut + 2400, cut + 12000)).toBeCloseTo(-30, 1);
   });
 
+  it('a fast fader drag (changes every 4 ms, overlapping ramps) stays continuous', async () => {
+    const low = (gain: number) => testMix.state([testMix.track('t', { stem: testMix.stem('low', 1, FRAMES), gain })]);
+    const changes = Array.from({ length: 12 }, (_, i) => ({ at: 0.5 + i * 0.004, plan: buildMixPlan(low(-(i + 1) * 2.5)) }));
+    const dragged = await render(low(0), { changes });
+    const before = await render(low(0));
+    const cut = 0.5 * RATE;
+    let smooth = 0;
+    let natural = 0;
+    for (let i = cut - 2400; i < cut + 4800; i++) {
+      smooth = Math.max(smooth, Math.abs(dragged.channels[0]![i + 1]! - dragged.channels[0]![i]!));
+      natural = Math.max(natural, Math.abs(before.channels[0]![i + 1]! - before.channels[0]![i]!));
+    }
+    const end = rmsDb(dragged.channels[0]!, cut + 4800, cut + 14400) - rmsDb(before.channels[0]!, cut + 4800, cut + 14400);
+    console.log(`fader drag: max step ${smooth.toFixed(4)} (signal alone ${natural.toFixed(4)}), final level ${end.toFixed(2)} dB`);
+    expect(smooth).toBeLessThanOrEqual(natural * 1.01);
+    expect(end).toBeCloseTo(-30, 1);
+  });
+
   it('seek starts every stem at the same exact sample', async () => {
     const s = testMix.state([testMix.track('t', { stem: testMix.stem('noise-s', 2, FRAMES) })]);
     const r = await render(s, { seek: 0.3 });

@@ -4,7 +4,7 @@ import type { IAudioNode, IBiquadFilterNode } from 'standardized-audio-context';
 import { createWorkletNode } from './createWorkletNode.ts';
 import type { EngineContext } from './MixEngine.ts';
 import type { RealisedNode } from './RealisedNode.ts';
-import { rampParam } from './rampParam.ts';
+import { jumpParam, rampParam } from './rampParam.ts';
 import type { FromWorkletMessage } from './worklet/WorkletMessage.ts';
 
 /**
@@ -93,12 +93,14 @@ function setBiquad(context: EngineContext, b: IBiquadFilterNode<EngineContext>, 
   const target = node.bypass ? { type: 'lowpass' as const, frequency: nyquist, q: 0, gain: 0 } : { type: node.type, frequency: node.frequency, q: node.q, gain: node.gain };
   const jump = prev === null || prev.bypass !== node.bypass || prev.type !== node.type;
   if (b.type !== target.type) b.type = target.type;
+  const params = [[b.frequency, target.frequency], [b.Q, target.q], [b.gain, target.gain]] as const;
+  if (prev === null) {
+    // A fresh node: plain values, no automation (constant-parameter rendering path).
+    for (const [param, v] of params) param.value = v;
+    return;
+  }
   if (jump) {
-    for (const [param, v] of [[b.frequency, target.frequency], [b.Q, target.q], [b.gain, target.gain]] as const) {
-      param.cancelScheduledValues(time);
-      param.setValueAtTime(v, time);
-      if (prev === null) param.value = v;
-    }
+    for (const [param, v] of params) jumpParam(param, v, time);
     return;
   }
   rampParam(b.frequency, target.frequency, time);
