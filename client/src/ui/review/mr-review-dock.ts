@@ -22,6 +22,14 @@ export class MrReviewDock extends LitElement {
     if (e.key.toLowerCase() === 'c' && !this.open) this.open = true;
   };
 
+  /** A click on a timeline comment marker seeks there and shows the comments. */
+  private readonly onMarker = (e: Event) => {
+    const detail = (e as CustomEvent<{ id: string; time: number }>).detail;
+    if (typeof detail?.time !== 'number') return;
+    this.ctx.seek(detail.time);
+    this.open = true;
+  };
+
   constructor() {
     super();
     this.open = false;
@@ -30,11 +38,13 @@ export class MrReviewDock extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('keydown', this.onKey, true);
+    window.addEventListener('marker-select', this.onMarker);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.onKey, true);
+    window.removeEventListener('marker-select', this.onMarker);
   }
 
   static override styles = css`
