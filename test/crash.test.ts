@@ -2,7 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, makeTempDir, waitFor, whenSynced, type TestClient } from './integration/syncHarness.ts';
+import {
+  connectClient,
+  joinOpenRoom,
+  makeTempDir,
+  serverProcessEnv,
+  waitFor,
+  whenSynced,
+  type TestClient,
+} from './integration/syncHarness.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const ROOM = 'crash-room';
@@ -18,7 +26,7 @@ function spawnServer(dataDir: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: repoRoot,
     // Small compaction threshold: kills also land in the middle of compactions.
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, COMPACT_LOG_BYTES: '4096' },
+    env: serverProcessEnv(dataDir, { OPEN_ROOMS: ROOM, COMPACT_LOG_BYTES: '4096' }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];
@@ -26,6 +34,7 @@ function spawnServer(dataDir: string): Promise<ServerProcess> {
     child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
+      if (!line.startsWith('{')) return;
       const entry = JSON.parse(line) as { msg: string; url?: string };
       if (entry.msg === 'server listening') resolve({ child, url: entry.url!, lines });
     });
@@ -56,8 +65,9 @@ describe('crash safety (kill -9 of a real server process)', () => {
     let written = 0;
     for (let cycle = 0; cycle < 3; cycle++) {
       current = await spawnServer(dir.path);
-      const writer: TestClient = connectClient(current.url, ROOM, {}, undefined);
-      const observer: TestClient = connectClient(current.url, ROOM, {}, undefined);
+      const cookie = await joinOpenRoom(current.url, ROOM);
+      const writer: TestClient = connectClient(current.url, ROOM, {}, { cookie });
+      const observer: TestClient = connectClient(current.url, ROOM, {}, { cookie });
       await Promise.all([whenSynced(writer), whenSynced(observer)]);
       // Everything from earlier cycles is there after the restart.
       for (const key of mustSurvive) expect(observer.doc.getMap('m').has(key), key).toBe(true);
@@ -82,7 +92,7 @@ describe('crash safety (kill -9 of a real server process)', () => {
     }
 
     current = await spawnServer(dir.path);
-    const reader = connectClient(current.url, ROOM);
+    const reader = connectClient(current.url, ROOM, {}, { cookie: await joinOpenRoom(current.url, ROOM) });
     await whenSynced(reader);
     const stored = reader.doc.getMap('m');
     const missing = [...mustSurvive].filter((k) => !stored.has(k));

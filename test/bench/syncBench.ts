@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { joinOpenRoom, serverProcessEnv, webSocketWithCookie } from '../integration/syncHarness.ts';
 import { percentile } from './percentile.ts';
 import { readProcessUsage, type ProcessUsage } from './processUsage.ts';
 
@@ -17,7 +18,9 @@ import { readProcessUsage, type ProcessUsage } from './processUsage.ts';
  * reference server on the same load in the same run: fan-out latency (a writer's commit to
  * another client's observer), delivered updates/s, and server CPU time and RSS (from /proc).
  * Our server fsyncs every update to its log before relaying; the reference keeps rooms only
- * in memory, so the ratios show the price of durability.
+ * in memory, so the ratios show the price of durability. "mixroom sync" is createServer alone
+ * (what the reference also is); "mixroom full" is server/src/main.ts with auth, embedded S3,
+ * stems and review wired in, its bench rooms opened through OPEN_ROOMS.
  */
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CLIENTS = env('BENCH_SYNC_CLIENTS', 40);
@@ -33,18 +36,42 @@ interface ServerUnderTest {
   readonly start: (port: number, dataDir: string) => ChildProcess;
   /** Base URL the WebsocketProvider appends `/<room>` to. */
   readonly wsUrl: (port: number) => string;
+  /** Session cookie granting every bench room, when the server checks who connects. */
+  readonly join?: (port: number) => Promise<string>;
+  /** A stdout line that says boot-time work is over; measuring starts after it. */
+  readonly readyLine?: string;
 }
+
+const ROOM_IDS = Array.from({ length: ROOMS }, (_, i) => `bench-${i}`);
 
 const SERVERS: ServerUnderTest[] = [
   {
-    name: 'mixroom',
+    name: 'mixroom sync',
     start: (port, dataDir) =>
-      spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      spawn(process.execPath, ['--import', 'tsx', 'test/bench/syncServerProcess.ts'], {
         cwd: repoRoot,
         env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
         stdio: ['ignore', 'ignore', 'inherit'],
       }),
     wsUrl: (port) => `ws://127.0.0.1:${port}/sync`,
+  },
+  {
+    name: 'mixroom full',
+    start: (port, dataDir) =>
+      spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+        cwd: repoRoot,
+        // The full product server (auth, embedded S3, review); bench rooms are open rooms.
+        env: serverProcessEnv(dataDir, { PORT: String(port), OPEN_ROOMS: ROOM_IDS.join(','), LOG_LEVEL: 'info' }),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    // Boot synthesises and uploads the demo room's stems: seconds of CPU that are not sync.
+    readyLine: '"msg":"demo room ready"',
+    wsUrl: (port) => `ws://127.0.0.1:${port}/sync`,
+    join: async (port) => {
+      let cookie: string | undefined;
+      for (const room of ROOM_IDS) cookie = await joinOpenRoom(`http://127.0.0.1:${port}`, room, cookie);
+      return cookie!;
+    },
   },
   {
     name: 'y-websocket 2.1.0',
@@ -90,14 +117,17 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
       `RSS ${(r.usage.rssBytes / 2 ** 20).toFixed(1)} MiB (peak ${(r.usage.peakRssBytes / 2 ** 20).toFixed(1)})`,
     ].join(' ');
   for (const r of results) console.log(row(r));
-  const [ours, ref] = results as [Result, Result];
+  const ref = results[results.length - 1]!;
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
-  console.log(
-    `ratio mixroom / reference: p50 x${ratio(ours.p50, ref.p50)}, p99 x${ratio(ours.p99, ref.p99)}, ` +
-      `delivered/s x${ratio(ours.deliveredPerSec, ref.deliveredPerSec)}, ` +
-      `CPU per delivered update x${ratio(ours.cpuMs / ours.deliveredPerSec, ref.cpuMs / ref.deliveredPerSec)}, ` +
-      `RSS x${ratio(ours.usage.rssBytes, ref.usage.rssBytes)}`,
-  );
+  for (const ours of results.slice(0, -1)) {
+    console.log(
+      `ratio ${ours.name} / ${ref.name}: p50 x${ratio(ours.p50, ref.p50)}, p99 x${ratio(ours.p99, ref.p99)}, ` +
+        `delivered/s x${ratio(ours.deliveredPerSec, ref.deliveredPerSec)}, ` +
+        `CPU per delivered update x${ratio(ours.cpuMs / ours.deliveredPerSec, ref.cpuMs / ref.deliveredPerSec)}, ` +
+        `RSS x${ratio(ours.usage.rssBytes, ref.usage.rssBytes)}`,
+    );
+  }
+  console.log(`(machine load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
 }
 
 async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Result> {
@@ -107,15 +137,19 @@ async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Re
   const clients: Array<{ doc: Y.Doc; provider: WebsocketProvider }> = [];
   let timer: NodeJS.Timeout | undefined;
   try {
+    const booted = server.readyLine ? waitForLine(child, server.readyLine) : Promise.resolve();
     await waitForPort(port, child, signal);
+    await Promise.race([booted, sleep(180_000, signal)]);
+    const cookie = await server.join?.(port);
+    const WebSocketClass = cookie === undefined ? WebSocket : webSocketWithCookie(cookie);
     const latencies: number[] = [];
     let measuring = false;
     let delivered = 0;
     let committed = 0;
     for (let i = 0; i < CLIENTS; i++) {
       const doc = new Y.Doc();
-      const provider = new WebsocketProvider(server.wsUrl(port), `bench-${i % ROOMS}`, doc, {
-        WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      const provider = new WebsocketProvider(server.wsUrl(port), ROOM_IDS[i % ROOMS]!, doc, {
+        WebSocketPolyfill: WebSocketClass as unknown as typeof globalThis.WebSocket,
         disableBc: true,
       });
       const faders = doc.getMap<[number, number]>('faders');
@@ -200,15 +234,21 @@ async function waitForPort(port: number, child: ChildProcess, signal: AbortSigna
   }
 }
 
-function canConnect(port: number): Promise<boolean> {
+function waitForLine(child: ChildProcess, text: string): Promise<void> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/sync/probe`);
-    ws.on('open', () => {
-      ws.close();
-      resolve(true);
+    let tail = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      tail = (tail + chunk.toString('utf8')).slice(-64 * 1024);
+      if (tail.includes(text)) resolve();
     });
-    ws.on('error', () => resolve(false));
   });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return fetch(`http://127.0.0.1:${port}/`).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function until(predicate: () => boolean, timeoutMs: number, signal: AbortSignal): Promise<void> {

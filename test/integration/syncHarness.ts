@@ -61,15 +61,22 @@ export interface TestClient {
   destroy(): void;
 }
 
+export interface ClientOptions {
+  /** Reuse a document (e.g. to reconnect with local state). */
+  readonly doc?: Y.Doc;
+  /** `Cookie` header for the socket (a session from `joinOpenRoom`). */
+  readonly cookie?: string;
+}
+
 /** A real y-websocket@3 client. */
 export function connectClient(
   serverUrl: string,
   roomId: string,
   params: Record<string, string> = {},
-  doc: Y.Doc = new Y.Doc(),
+  { doc = new Y.Doc(), cookie }: ClientOptions = {},
 ): TestClient {
   const provider = new WebsocketProvider(serverUrl.replace(/^http/, 'ws') + '/sync', roomId, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: (cookie === undefined ? WebSocket : webSocketWithCookie(cookie)) as unknown as typeof globalThis.WebSocket,
     params,
     disableBc: true,
     maxBackoffTime: 200,
@@ -87,6 +94,46 @@ export function connectClient(
       provider.destroy();
       doc.destroy();
     },
+  };
+}
+
+/** A `ws` WebSocket class that sends `cookie` with its upgrade request (browsers do this). */
+export function webSocketWithCookie(cookie: string): new (url: string, protocols?: string | string[]) => WebSocket {
+  return class CookieWebSocket extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers: { cookie } });
+    }
+  };
+}
+
+/**
+ * Joins an open room of the full server (`server/src/main.ts`, rooms listed in OPEN_ROOMS)
+ * and returns the session cookie; pass the previous cookie to collect grants for more rooms.
+ */
+export async function joinOpenRoom(baseUrl: string, roomId: string, cookie?: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/rooms/${roomId}/join`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify({ displayName: 'Sync test', role: 'engineer' }),
+  });
+  const session = response.headers.getSetCookie()[0]?.split(';')[0];
+  if (!response.ok || !session) throw new Error(`join ${roomId} failed: ${response.status} ${await response.text()}`);
+  return session;
+}
+
+/**
+ * Environment for a `server/src/main.ts` child process that keeps every file in `dataDir`,
+ * listens on a free loopback port and runs its embedded S3 on another free port.
+ */
+export function serverProcessEnv(dataDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    S3_DATA_DIR: join(dataDir, 's3'),
+    S3_EMBEDDED_PORT: '0',
+    ...extra,
   };
 }
 
