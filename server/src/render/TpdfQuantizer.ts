@@ -24,9 +24,10 @@ export class TpdfQuantizer {
     const n = channels.length;
     const { scale, max, min } = this;
     let s = this.state;
-    for (let c = 0; c < n; c++) {
-      const src = channels[c]!;
-      for (let i = 0, j = c; i < frames; i++, j += n) {
+    // Frame-major, so the noise sequence (and the file's bytes and hash) does not depend on
+    // how the master was cut into blocks.
+    for (let i = 0, j = 0; i < frames; i++) {
+      for (let c = 0; c < n; c++, j++) {
         // xorshift32 twice: two uniform values in [0, 1), their difference is triangular in (-1, 1) LSB.
         s ^= s << 13;
         s ^= s >>> 17;
@@ -36,7 +37,7 @@ export class TpdfQuantizer {
         s ^= s >>> 17;
         s ^= s << 5;
         const u2 = (s >>> 0) / 4294967296;
-        const v = Math.round(src[i]! * scale + u1 - u2);
+        const v = Math.round(channels[c]![i]! * scale + u1 - u2);
         out[j] = v > max ? max : v < min ? min : v;
       }
     }
