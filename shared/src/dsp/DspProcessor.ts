@@ -14,6 +14,10 @@
  * - `process(inputs, outputs, frames, sidechain?)`: processes `frames` samples of each
  *   channel. `inputs`/`outputs` are arrays of channels (1 = mono, 2 = stereo), each at least
  *   `frames` long; an output channel may be the same array as the input channel (in place).
+ *   Channels: the panner, reverb and delay take 1 or 2 input channels and always write 2;
+ *   every other kernel processes min(inputs.length, outputs.length, 2) channels (stereo
+ *   kernels are linked) and leaves any further output channel untouched, so give them
+ *   matching channel counts (an AudioWorklet with channelCountMode 'explicit' does).
  *   `inputs` has at least one channel: where an AudioWorklet input is inactive (zero
  *   channels), the wrapper passes a silent block so tails (reverb, delay) keep ringing.
  *   Output never depends on how the signal is cut into blocks (128 in a worklet, 4096 in
