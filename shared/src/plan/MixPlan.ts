@@ -11,7 +11,9 @@ import type { Decibels, Hz, Id, Ratio, Seconds, StemRef } from '../model/MixStat
  * - Each node's input `0` sums every edge into it, in `edges` order. Before summing, a
  *   source signal is up/down-mixed to the node's `channels` by the Web Audio "speakers"
  *   rules (mono -> stereo copies M to L and R; stereo -> mono is 0.5·(L+R)). Input `1` is
- *   the compressor's sidechain (detector) input and is mixed the same way.
+ *   the compressor's sidechain (detector) input and is mixed the same way. One exception:
+ *   a `panner` takes its input at the input's own channel count (Web Audio 'clamped-max'),
+ *   so a mono strip gets the spec's mono pan law; its `channels` (2) is its output.
  * - Topology (which nodes and edges exist) depends only on tracks, buses, stems' channel
  *   counts, routing (outputs, send targets, pre/post, sidechain keys) and bus effect
  *   types. Everything else (levels, mute/solo, on/off, EQ) only changes parameters, so

@@ -35,7 +35,11 @@ export function inputNodeId(target: OutputTarget): PlanNodeId {
  *
  * Throws {@link PlanError} when a number the plan uses is not finite (a corrupt state).
  */
-export function buildMixPlan(state: MixState): MixPlan {
+export function buildMixPlan(input: MixState): MixPlan {
+  // The contract says tracks and buses come sorted by (order, id); re-sorting makes the
+  // plan independent of how a caller built its arrays.
+  const byOrder = <T extends { order: number; id: string }>(a: T, b: T) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const state: MixState = { ...input, tracks: [...input.tracks].sort(byOrder), buses: [...input.buses].sort(byOrder) };
   const routing = resolveRouting(state);
   const audible = computeAudibility(state, routing);
   const nodes: PlanNode[] = [];
