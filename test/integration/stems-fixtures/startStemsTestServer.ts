@@ -1,6 +1,7 @@
 import { initMixDoc } from '@mixroom/shared/model';
 import { isRole } from '@mixroom/shared/protocol';
 import type { RunningServer } from '../../../server/src/createServer.ts';
+import type { MountRoutes } from '../../../server/src/http/ServerServices.ts';
 import { createRoomTrackSink } from '../../../server/src/stems/createRoomTrackSink.ts';
 import { createStemRoutes } from '../../../server/src/stems/createStemRoutes.ts';
 import { StemService } from '../../../server/src/stems/StemService.ts';
@@ -18,7 +19,10 @@ export interface StemsTestServer {
  * The real server (sync + HTTP on port 0) with the stems routes mounted, on a real embedded
  * S3 (s3rver on 127.0.0.1, port 0, temp data folder). Roles come from `?role=`.
  */
-export async function startStemsTestServer(limits: { maxStemBytes: number; maxStemSeconds: number }): Promise<StemsTestServer> {
+export async function startStemsTestServer(
+  limits: { maxStemBytes: number; maxStemSeconds: number },
+  extraRoutes: readonly MountRoutes[] = [],
+): Promise<StemsTestServer> {
   const dir = await makeTempDir('mixroom-stems-');
   const settings = parseS3Settings({
     S3_EMBEDDED: 'true',
@@ -51,6 +55,7 @@ export async function startStemsTestServer(limits: { maxStemBytes: number; maxSt
           }),
         );
       },
+      ...extraRoutes,
     ],
   });
   return {

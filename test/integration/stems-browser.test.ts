@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { readMixState } from '@mixroom/shared/model';
+import { bundleForBrowser } from '../browser/bundleForBrowser.ts';
+import { launchChromium } from '../browser/launchChromium.ts';
+import { startStemsTestServer, type StemsTestServer } from './stems-fixtures/startStemsTestServer.ts';
+import { connectClient, waitFor, whenSynced } from './syncHarness.ts';
+
+let t: StemsTestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  const script = await bundleForBrowser('test/integration/stems-fixtures/uploadPanelPage.ts');
+  const page = `<!doctype html><meta charset="utf-8"><body><script type="module">${script.replaceAll('</script', '<\\/script')}</script></body>`;
+  t = await startStemsTestServer({ maxStemBytes: 64 * 1024 * 1024, maxStemSeconds: 600 }, [
+    (app) => app.get('/upload-test', (c) => c.html(page)),
+  ]);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+type Item = { file: string; phase: string; status: string; error: string | null; progress: number };
+const items = (page: Page) => page.evaluate(() => (window as unknown as { harness: { items(): Item[] } }).harness.items());
+const add = (page: Page, files: { seconds: number; name: string; lastModified: number; freq?: number; text?: string }[]) =>
+  page.evaluate((f) => (window as unknown as { harness: { add(x: typeof f): void } }).harness.add(f), files);
+
+async function waitForItems(page: Page, what: string, predicate: (items: Item[]) => boolean): Promise<Item[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const now = await items(page);
+    if (predicate(now)) return now;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(now)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('mr-upload-panel in real Chromium, straight to the embedded S3', () => {
+  it('uploads many files at once with progress, shows a refusal, and retries a failed part', async () => {
+    const room = 'browser-many';
+    const listener = connectClient(t.server.url, room, { role: 'listener' });
+    await whenSynced(listener);
+    const page = await browser.newPage();
+    // The first PUT of part 2 of any upload fails at the network level: it must be retried.
+    const putsByPart = new Map<string, number>();
+    await page.route(/partNumber=\d+/, async (route) => {
+      const url = new URL(route.request().url());
+      const id = `${url.pathname}#${url.searchParams.get('partNumber')}`;
+      const n = (putsByPart.get(id) ?? 0) + 1;
+      putsByPart.set(id, n);
+      if (url.searchParams.get('partNumber') === '2' && n === 1) return route.abort('connectionreset');
+      return route.continue();
+    });
+    const progressSeen = new Set<number>();
+    await page.goto(`${t.server.url}/upload-test?room=${room}`);
+    await add(page, [
+      { seconds: 130, name: 'Drums.wav', lastModified: 1 }, // 12.5 MB: 3 parts
+      { seconds: 3, name: 'Bass.wav', lastModified: 2, freq: 55 },
+      { seconds: 2, name: 'Keys.wav', lastModified: 3, freq: 880 },
+      { seconds: 0, name: 'notes.txt', lastModified: 4, text: 'not audio at all '.repeat(40) },
+    ]);
+    const final = await waitForItems(page, 'all finished', (now) => {
+      for (const i of now) if (i.file === 'Drums.wav') progressSeen.add(i.progress);
+      return now.length === 4 && now.every((i) => i.phase === 'done' || i.phase === 'error');
+    });
+    expect(final.find((i) => i.file === 'Drums.wav')).toMatchObject({ phase: 'done', progress: 100, status: 'Added to the mix' });
+    expect(final.find((i) => i.file === 'Bass.wav')!.phase).toBe('done');
+    expect(final.find((i) => i.file === 'Keys.wav')!.phase).toBe('done');
+    const refused = final.find((i) => i.file === 'notes.txt')!;
+    expect(refused.phase).toBe('error');
+    expect(refused.error).toMatch(/"notes\.txt": This file is not audio we recognise/);
+    // The bar moved through intermediate values, not just 0 -> 100.
+    expect([...progressSeen].some((p) => p > 0 && p < 100)).toBe(true);
+    // Part 2 of the big file was sent twice (one failure, one retry).
+    expect([...putsByPart.entries()].filter(([id, n]) => id.endsWith('#2') && n === 2)).toHaveLength(1);
+    await waitFor('three tracks for the listener', () => readMixState(listener.doc).tracks.length === 3);
+    expect(readMixState(listener.doc).tracks.map((tr) => tr.name).sort()).toEqual(['Bass', 'Drums', 'Keys']);
+    expect(await t.storage.store.listKeys(`rooms/${room}/incoming/`)).toEqual([]);
+    listener.destroy();
+    await page.close();
+  });
+
+  it('resumes after a page reload: parts S3 already has are not sent again', async () => {
+    const room = 'browser-resume';
+    const page = await browser.newPage();
+    const sent: string[] = [];
+    // Before the reload, parts 2 and 3 hang (a dead connection); part 1 gets through.
+    let hang = true;
+    await page.route(/partNumber=\d+/, async (route) => {
+      const part = new URL(route.request().url()).searchParams.get('partNumber')!;
+      if (hang && part !== '1') return; // never answered: the reload kills it
+      sent.push(`${hang ? 'before' : 'after'}:${part}`);
+      return route.continue();
+    });
+    await page.goto(`${t.server.url}/upload-test?room=${room}`);
+    const file = { seconds: 130, name: 'Vocals.wav', lastModified: 1234567 };
+    await add(page, [file]);
+    await waitFor('part 1 acknowledged and recorded', () => sent.includes('before:1'));
+    await page.waitForFunction(() => Object.values(localStorage).some((v) => v.includes('"etags":{"1"')));
+    await page.reload();
+    hang = false;
+    await add(page, [file]);
+    const final = await waitForItems(page, 'resumed upload finished', (now) => now.length === 1 && (now[0]!.phase === 'done' || now[0]!.phase === 'error'));
+    expect(final[0]).toMatchObject({ phase: 'done', progress: 100 });
+    expect(sent.filter((s) => s.startsWith('after:')).sort()).toEqual(['after:2', 'after:3']);
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('mixroom.upload.')))).toEqual([]);
+    await page.close();
+  });
+});
