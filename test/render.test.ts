@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMixPlan } from '@mixroom/shared/plan';
+import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
 import { testMix } from '../shared/src/plan/testing/testMix.ts';
 import { bakeMix } from '../server/src/render/bakeMix.ts';
 import { BakeError } from '../server/src/render/BakeError.ts';
@@ -189,5 +189,17 @@ describe('bakeMix', () => {
     const err = await failure(testMix.state([testMix.track('txt', { stem: { ...testMix.stem('text.wav', 1, FRAMES), fileName: 'text.wav' } })]));
     expect(err.code).toBe('stem-format');
     expect(err.message).toMatch(/not a WAV/);
+  });
+
+  it('refuses a malformed plan with a typed error instead of crashing a worker', async () => {
+    const plan = buildMixPlan(testMix.state([stereoTrack('a')]));
+    const hpf = plan.nodes.find((n) => n.id === 'track:a:hpf')!;
+    Object.assign(hpf, { bypass: false, frequency: null }); // what JSON makes of NaN
+    const err = await bakeMix(plan, { stems: createFileStemSource(dir), workers: 1 }).then(collect).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BakeError);
+    expect((err as BakeError).code).toBe('plan-invalid');
+    expect((err as BakeError).message).toContain('track:a:hpf');
+    const wrongVersion = { ...buildMixPlan(testMix.state([stereoTrack('a')])), version: 99 } as unknown as MixPlan;
+    await expect(bakeMix(wrongVersion, { stems: createFileStemSource(dir) })).rejects.toThrow(/version 99/);
   });
 });

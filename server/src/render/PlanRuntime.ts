@@ -72,7 +72,7 @@ export class PlanRuntime {
       const inputs = edges.filter((e) => e.input === 0).map((e) => ({ source: sourceOf(e.from) }));
       const sidechains = edges.filter((e) => e.input === 1).map((e) => ({ source: sourceOf(e.from) }));
       const widest = Math.max(1, ...inputs.map((e) => e.source.length)) as 1 | 2;
-      const kernel = node.kind === 'source' ? null : createNodeKernel(node, plan.sampleRate, widest);
+      const kernel = node.kind === 'source' ? null : kernelFor(node, plan.sampleRate, widest);
       const inLatency = Math.max(0, ...edges.filter((e) => e.input === 0).map((e) => this.latency.get(e.from) ?? 0));
       const inputChannels = kernel?.inputChannels ?? node.channels;
       const aliasInput = inputs.length === 1 && inputs[0]!.source.length === inputChannels;
@@ -124,6 +124,16 @@ export class PlanRuntime {
       }
       if (rn.output !== input) rn.kernel.process(input, rn.output, frames, sidechain);
     }
+  }
+}
+
+/** A plan with a NaN or missing parameter is a bad plan, named by node, not a crash. */
+function kernelFor(node: PlanNode, sampleRate: number, widest: 1 | 2): NodeKernel {
+  try {
+    return createNodeKernel(node, sampleRate, widest);
+  } catch (err) {
+    if (err instanceof BakeError) throw err;
+    throw new BakeError('plan-invalid', `Plan node "${node.id}" cannot be set up: ${(err as Error).message}`, { cause: err });
   }
 }
 
