@@ -172,12 +172,14 @@ export class MrUploadPanel extends LitElement {
     return html`<li class=${item.phase} data-file=${item.file.name}>
       <span class="name" title=${item.label}>${item.label}</span>
       <span class="status">${status}</span>
+      <span class="actions">
+        ${item.controller ? html`<button @click=${() => this.cancel(item)}>Cancel</button>` : nothing}
+        ${item.phase === 'error' || item.phase === 'cancelled' ? html`<button @click=${() => this.retry(item)}>Retry</button>` : nothing}
+      </span>
       <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(pct)}>
         <div style="width:${pct}%"></div>
       </div>
       ${item.error ? html`<p class="error" role="alert">${item.error}</p>` : nothing}
-      ${item.controller ? html`<button @click=${() => this.cancel(item)}>Cancel</button>` : nothing}
-      ${item.phase === 'error' || item.phase === 'cancelled' ? html`<button @click=${() => this.retry(item)}>Retry</button>` : nothing}
     </li>`;
   }
 
@@ -190,14 +192,15 @@ export class MrUploadPanel extends LitElement {
     .pick { display: inline-block; margin: 4px; padding: 4px 10px; border: 1px solid var(--mr-border, #555); border-radius: 4px; cursor: pointer; }
     .pick input { display: none; }
     ul { list-style: none; padding: 0; margin: 8px 0; }
-    li { display: grid; grid-template-columns: 1fr auto auto auto; gap: 4px 8px; align-items: center; padding: 4px 0; }
+    li { display: grid; grid-template-columns: 1fr auto auto; gap: 4px 8px; align-items: center; padding: 4px 0; }
     .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .bar { grid-column: 1 / -1; height: 4px; background: var(--mr-track, #333); border-radius: 2px; overflow: hidden; }
     .bar > div { height: 100%; background: var(--mr-accent, #4af); transition: width 0.1s linear; }
     li.done .bar > div { background: var(--mr-ok, #4c8); }
     li.error .bar > div { background: var(--mr-danger, #e55); }
     .error { grid-column: 1 / -1; margin: 0; color: var(--mr-danger, #f77); }
-    button { font: inherit; }
+    .actions button { font: inherit; font-size: 11px; padding: 1px 8px; }
+    .clear { font: inherit; }
   `;
 }
 
