@@ -47,14 +47,12 @@ const schema = z.object({
 
 /** Parses the S3_* / MAX_STEM_* variables; throws a readable error on bad values. */
 export function parseS3Settings(env: Record<string, string | undefined>): S3Settings {
-  const r = schema.safeParse(env);
+  // Empty strings count as unset (`S3_ENDPOINT= pnpm start`), as in the server config.
+  const r = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
   if (!r.success) {
     throw new Error(`Invalid S3 configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const e = r.data;
-  if (!e.S3_EMBEDDED && !e.S3_ENDPOINT && !e.S3_REGION) {
-    throw new Error('Invalid S3 configuration: S3_ENDPOINT or S3_REGION is required when S3_EMBEDDED=false');
-  }
   // s3rver ignores credentials (it accepts any signature); real stores need real ones.
   if (!e.S3_EMBEDDED && (!e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY)) {
     throw new Error('Invalid S3 configuration: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_EMBEDDED=false');
