@@ -75,7 +75,7 @@ async function masterDb(page: Page): Promise<number> {
 async function joinThroughInvite(url: string, name: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 800 }, acceptDownloads: true });
   const page = await context.newPage();
-  page.on('pageerror', (e) => console.log(`[${name}] pageerror: ${e.message}`));
+  page.on("pageerror", (e) => console.log(`[${name}] pageerror: ${e.stack ?? e.message}`));
   await page.goto(url);
   await page.getByLabel('Your name, as others in the room will see it').fill(name);
   await page.getByRole('button', { name: 'Join the room' }).click();
@@ -104,7 +104,7 @@ beforeAll(async () => {
   dir = await makeTempDir('mixroom-review-e2e-');
   // A fresh client build (a stale dist/ could predate the review UI).
   const outDir = `${dir.path}/client`;
-  await build({ root: clientRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await build({ root: clientRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true, minify: false } });
   const settings = parseS3Settings({ S3_EMBEDDED: 'true', S3_DATA_DIR: `${dir.path}/s3`, S3_EMBEDDED_PORT: '0' });
   storage = await openObjectStore(settings, ['*']);
   const logger = createMemoryLogger([]);
@@ -258,5 +258,17 @@ describe('review in two browsers', () => {
     const hash = createHash('sha256').update(bytes).digest('hex');
     console.log(`downloaded ${bytes.length} bytes, sha256 ${hash.slice(0, 16)}…, approved render ${approval.renderHash.slice(0, 16)}…`);
     expect(hash).toBe(approval.renderHash);
+  });
+
+  it('engineer restores v1 as the live mix for everyone, and undoes it as one change', async () => {
+    const eng = pages.engineer;
+    const serverVox = () => server.services.rooms.withRoom(roomId as RoomId, (doc) => readMixState(doc).tracks.find((t) => t.id === vox)?.gain);
+    expect(await serverVox()).toBe(-6);
+    await eng.getByRole('tab', { name: 'Versions' }).click();
+    await eng.locator('[data-version-number="1"]').getByRole('button', { name: 'Restore' }).click();
+    await within(5000, 'v1 restored on the server', async () => (await serverVox()) === 0);
+    await within(5000, "artist's fader shows the restore", async () => Number(await pages.artist.getByRole('slider', { name: 'Vox fader', exact: true }).getAttribute('aria-valuenow')) === 0);
+    await eng.getByRole('button', { name: 'Undo my last change' }).click();
+    await within(5000, 'restore undone on the server', async () => (await serverVox()) === -6);
   });
 });
