@@ -88,10 +88,6 @@ export class Room {
     this.awareness.on('update', this.onAwarenessUpdate);
   }
 
-  get failed(): boolean {
-    return this.failure !== null;
-  }
-
   addPeer(peer: Peer): void {
     this.peers.add(peer);
   }

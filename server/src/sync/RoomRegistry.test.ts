@@ -132,3 +132,41 @@ describe('RoomRegistry initRoom', () => {
     expect(calls).toBe(2);
   });
 });
+
+describe('RoomRegistry storage failure', () => {
+  it('forgets a room whose very first write fails, without leaking its files', async () => {
+    let failing = true;
+    const inner = new LocalRoomStore(dataDir, logger);
+    const store = new ObservedStore({
+      start: () => inner.start(),
+      open: async (roomId) => {
+        const opened = await inner.open(roomId);
+        const append = opened.storage.append.bind(opened.storage);
+        opened.storage.append = (u) => (failing ? Promise.reject(new Error('EIO (injected)')) : append(u));
+        return opened;
+      },
+    });
+    const rooms = new RoomRegistry({
+      store,
+      logger,
+      idleUnloadMs: 60_000,
+      compactLogBytes: 1 << 20,
+      initRoom: (doc) => doc.getMap('mix').set('title', 'Fresh'),
+    });
+    const room = 'first-write-fails' as RoomId;
+    const lease = await rooms.acquire(room);
+    await expect(lease.room.whenDurable()).rejects.toThrow(/storage failed/);
+    lease.release();
+    await rooms.whenUnloaded(room);
+    expect(rooms.isLoaded(room)).toBe(false);
+    expect(store.open_).toBe(0);
+
+    failing = false;
+    const again = await rooms.acquire(room);
+    await again.room.whenDurable();
+    expect(again.room.doc.getMap('mix').get('title')).toBe('Fresh');
+    again.release();
+    await rooms.close();
+    expect(store.maxOpen).toBe(1);
+  });
+});

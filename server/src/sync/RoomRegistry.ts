@@ -15,7 +15,8 @@ export interface RoomLease {
 
 interface Entry {
   refs: number;
-  readonly loading: Promise<Room>;
+  loading: Promise<Room>;
+  /** Set as soon as the room object exists, so a failure during loading finds its entry. */
   room: Room | null;
   idleTimer: NodeJS.Timeout | null;
 }
@@ -64,17 +65,14 @@ export class RoomRegistry {
   async acquire(roomId: RoomId): Promise<RoomLease> {
     if (this.closed) throw new Error('room registry is closed');
     let entry = this.entries.get(roomId);
-    if (!entry || entry.room?.failed) {
-      const fresh: Entry = { refs: 0, loading: this.load(roomId), room: null, idleTimer: null };
+    if (!entry) {
+      // `loading` is set right below: load() needs the entry to record its room early.
+      const fresh = { refs: 0, room: null, idleTimer: null } as Omit<Entry, 'loading'> as Entry;
+      fresh.loading = this.load(roomId, fresh);
       this.entries.set(roomId, fresh);
-      fresh.loading.then(
-        (room) => {
-          fresh.room = room;
-        },
-        () => {
-          if (this.entries.get(roomId) === fresh) this.entries.delete(roomId);
-        },
-      );
+      fresh.loading.catch(() => {
+        if (this.entries.get(roomId) === fresh) this.entries.delete(roomId);
+      });
       entry = fresh;
     }
     // Counted before awaiting, so an idle timer can never unload a room someone is joining.
@@ -144,7 +142,7 @@ export class RoomRegistry {
     await Promise.all(this.unloading.values());
   }
 
-  private async load(roomId: RoomId): Promise<Room> {
+  private async load(roomId: RoomId, entry: Entry): Promise<Room> {
     // Wait for a previous incarnation of this room to finish saving.
     while (this.unloading.has(roomId)) await this.unloading.get(roomId);
     const { store, logger, compactLogBytes } = this.options;
@@ -154,6 +152,7 @@ export class RoomRegistry {
       logger,
       onFailed: (failed) => this.forget(roomId, failed),
     });
+    entry.room = room;
     try {
       room.restore(opened.updates);
       room.start();
@@ -165,6 +164,7 @@ export class RoomRegistry {
         scratch.destroy();
       }
     } catch (error) {
+      entry.room = null;
       // Release the files so a later attempt can open the room again.
       await room.shutdown().catch(() => undefined);
       throw error;
