@@ -1,5 +1,4 @@
-import type { Role } from '@mixroom/shared/protocol';
-import type { TransactionOrigin } from '@mixroom/shared/protocol';
+import type { Role, TransactionOrigin } from '@mixroom/shared/protocol';
 
 /**
  * One client connection as a room sees it. The room never touches the socket directly, so
