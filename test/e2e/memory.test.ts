@@ -5,15 +5,19 @@ import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
 import { launchBrowser, monoWav16, openRoom, startRoomServer, type RoomPage, type RoomServer } from './roomHarness.ts';
 
 /**
- * The issue's memory case: a room with 40 mono stems of 5 minutes each (48 kHz), loaded
- * into a real Chromium and playing. Measures the browser's memory (PSS of every Chromium
- * process this test started, plus the page's JS heap) and checks it stays within the
- * design's bound: each stem decoded once, at its own channel count (mono stays mono).
+ * The issue's memory case: a room with 40 mono stems loaded into a real Chromium and
+ * playing. Measures the browser's memory (PSS of every Chromium process this test started,
+ * after a forced GC) and checks it stays within the design's bound: each stem decoded once,
+ * at its own channel count (mono stays mono), no compressed or intermediate copy kept.
+ *
+ * The issue's full case is 40 x 5 minutes; uploading and analysing 1.15 GB of stems takes
+ * the server about four minutes on two cores, so CI runs 40 x 30 s (same code path, same
+ * bound) and `MIXROOM_MEMORY_FULL=1` runs the full 40 x 5 min.
  */
-const ROOM = 'memory-40x5';
+const ROOM = 'memory-40';
 const FS = 48000;
 const STEMS = 40;
-const SECONDS = 300;
+const SECONDS = process.env['MIXROOM_MEMORY_FULL'] === '1' ? 300 : 30;
 const MB = 1024 * 1024;
 
 let server: RoomServer;
@@ -82,6 +86,7 @@ describe('browser memory with 40 x 5-minute stems', () => {
     const started = Date.now();
     room = await openRoom(browser, server.server.url, ROOM, 'Mem');
     const page = room.page;
+    // Playback starts at once; stems join as they finish decoding.
     await page.getByRole('button', { name: 'Play' }).click();
     // Every stem decoded (the loader reports progress until done) and all 40 tracks present.
     await page.waitForFunction(
@@ -93,24 +98,38 @@ describe('browser memory with 40 x 5-minute stems', () => {
       { timeout: 240_000, polling: 250 },
     );
     const loadedMs = Date.now() - started;
+    // Short stems may have played out while loading on a busy machine: play from the top.
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: 'Play' }).click();
     await page.waitForTimeout(2000);
+    // Steady state: collect what the streaming decode left for the garbage collector.
+    const cdp = await room.context.newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    await page.waitForTimeout(500);
     const master = await page.evaluate(() => (window as unknown as { __mixroom: { engine: { meters(): Map<string, { peak: number[] }> } } }).__mixroom.engine.meters().get('master:')?.peak ?? []);
+    // V8's own accounting: JS objects, and array-buffer backing stores (where AudioBuffer samples live).
+    const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
     const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
     const after = descendantsPss();
 
     const pcmBytes = STEMS * SECONDS * FS * 4; // Float32, one channel each
-    const browserBytes = after.bytes;
+    const grew = after.bytes - baseline.bytes;
     console.log(
-      `memory 40 x 5 min mono stems: browser PSS ${(browserBytes / MB).toFixed(0)} MB over ${after.processes} processes ` +
-        `(before opening the room ${(baseline.bytes / MB).toFixed(0)} MB), page JS heap ${(heap / MB).toFixed(1)} MB, ` +
+      `memory ${STEMS} x ${SECONDS} s mono stems: browser PSS ${(after.bytes / MB).toFixed(0)} MB over ${after.processes} processes ` +
+        `(before opening the room ${(baseline.bytes / MB).toFixed(0)} MB, growth ${(grew / MB).toFixed(0)} MB = ${(grew / pcmBytes).toFixed(2)} x the PCM), ` +
+        `V8 heap ${(usage.usedSize / MB).toFixed(1)} MB + array-buffer stores ${((usage.backingStorageSize ?? 0) / MB).toFixed(1)} MB ` +
+        `(performance.memory.usedJSHeapSize ${(heap / MB).toFixed(1)} MB), ` +
         `decoded PCM floor ${(pcmBytes / MB).toFixed(0)} MB; all stems loaded ${(loadedMs / 1000).toFixed(1)} s after opening; master peak ${master.map((p) => p.toFixed(1)).join('/')} dBFS`,
     );
     // Playing: the sum of 40 tones reaches the master.
     expect(Math.max(...master)).toBeGreaterThan(-30);
-    // The JS heap holds no audio (samples live in AudioBuffers, never in JS arrays).
-    expect(heap).toBeLessThan(200 * MB);
-    // Mono stays mono and nothing is decoded twice: within the PCM floor plus 700 MB of browser.
-    // (A stereo upmix alone would need another 2.2 GB.)
-    expect(browserBytes).toBeLessThan(pcmBytes + 700 * MB);
+    // Mono stays mono and nothing is kept twice: the sample stores hold the decoded PCM once
+    // (a stereo upmix would double it, keeping the downloaded files would add half again).
+    const stores = usage.backingStorageSize ?? heap;
+    expect(stores).toBeGreaterThan(0.95 * pcmBytes);
+    expect(stores).toBeLessThan(1.1 * pcmBytes + 64 * MB);
+    // The whole browser (renderer, GPU, audio and network processes) on top of that stays
+    // within a fixed allowance, whatever the stem length.
+    expect(grew).toBeLessThan(1.1 * pcmBytes + 900 * MB);
   });
 });

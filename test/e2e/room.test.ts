@@ -117,7 +117,10 @@ describe('two browsers in one room', () => {
     const capY = box.y + 12 + (1 - 0.75) * 130;
     await a.page.mouse.move(box.x + box.width / 2, capY);
     await a.page.mouse.down();
-    await a.page.mouse.move(box.x + box.width / 2, capY - 6);
+    const bassBefore = await valueOf(b.page, 'Bass fader');
+    for (let i = 1; i <= 4; i++) await a.page.mouse.move(box.x + box.width / 2, capY - 4 * i);
+    // The drag streams live: B's fader moves before A lets go.
+    await within(1000, "B's Bass fader moves during A's drag", async () => (await valueOf(b.page, 'Bass fader')) !== bassBefore);
     await within(1000, 'B sees Ana on the Bass strip', async () => (await strip.locator('.who').textContent().catch(() => ''))?.includes('Ana') ?? false);
     await expect(strip.locator('.touch').getAttribute('style')).resolves.toContain('border-color');
     await a.page.mouse.up();
@@ -149,6 +152,42 @@ describe('two browsers in one room', () => {
     // Redo brings B's pan back.
     await b.page.keyboard.press('Control+Shift+z');
     await within(1000, "B's pan redone", async () => (await valueOf(a.page, 'Vox pan')) > 0.1);
+  });
+
+  it('keyboard: M and S act on the focused track, Home returns to the start', async () => {
+    await b.page.locator(`mr-track-list .row[data-track="${ids['Vox']}"]`).focus();
+    await b.page.keyboard.press('m');
+    const muteOnA = a.page.locator('mr-track-list').getByRole('button', { name: 'Vox mute', exact: true });
+    await within(1000, "A sees B's mute", async () => (await muteOnA.getAttribute('aria-pressed')) === 'true');
+    await b.page.keyboard.press('s');
+    const soloOnA = a.page.locator('mr-track-list').getByRole('button', { name: 'Vox solo', exact: true });
+    await within(1000, "A sees B's solo", async () => (await soloOnA.getAttribute('aria-pressed')) === 'true');
+    await b.page.keyboard.press('m');
+    await b.page.keyboard.press('s');
+    await within(1000, 'mute and solo off again', async () => (await muteOnA.getAttribute('aria-pressed')) === 'false' && (await soloOnA.getAttribute('aria-pressed')) === 'false');
+  });
+
+  it('offline edits are kept, shown as pending, and merge on reconnect', async () => {
+    await b.context.setOffline(true);
+    // The browser drops the socket when the network goes away; force it if it lingers.
+    await b.page.evaluate(() => (window as unknown as { __mixroom: { session: { connection: { disconnect(): void } } } }).__mixroom.session.connection.disconnect());
+    await b.page.locator('mr-connection-badge [data-state="disconnected"]').waitFor({ timeout: 3000 });
+    await fader(b.page, 'Vox').focus();
+    await b.page.keyboard.press('PageDown');
+    const offlineValue = await valueOf(b.page, 'Vox fader');
+    expect(offlineValue).toBe(-3);
+    await b.page.getByRole('status').filter({ hasText: 'your edits will merge on reconnect' }).waitFor({ timeout: 2000 });
+    // A edits another strip meanwhile: both changes must survive the merge.
+    await fader(a.page, 'Kick').focus();
+    await a.page.keyboard.press('Home');
+    await b.page.waitForTimeout(300);
+    expect(await valueOf(a.page, 'Vox fader')).toBe(0);
+
+    await b.context.setOffline(false);
+    await b.page.evaluate(() => (window as unknown as { __mixroom: { session: { connection: { connect(): void } } } }).__mixroom.session.connection.connect());
+    await b.page.locator('mr-connection-badge [data-synced="true"]').waitFor({ timeout: 5000 });
+    await within(2000, "B's offline edit reached A", async () => (await valueOf(a.page, 'Vox fader')) === offlineValue);
+    await within(2000, "A's edit reached B", async () => (await valueOf(b.page, 'Kick fader')) === 0);
   });
 
   it('follow mode: B plays, stops and seeks in step with A', async () => {

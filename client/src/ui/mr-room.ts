@@ -94,6 +94,8 @@ export class MrRoom extends LitElement {
     .brand { font-weight: 800; letter-spacing: 0.12em; font-size: 12px; color: #7fd6ff; }
     .title { font-weight: 600; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 220px; }
     .spacer { flex: 1; }
+    .loading { display: inline-flex; align-items: center; gap: 6px; color: #8a939e; font-size: 11px; white-space: nowrap; }
+    .loading progress { width: 90px; height: 6px; accent-color: #4fb3ff; }
     button.tool { height: 26px; border-radius: 3px; border: 1px solid #3a414b; background: #2b3038; color: #d8dde3; cursor: pointer;
       font: 600 11px/1 var(--mr-font, system-ui); padding: 0 9px; }
     button.tool:disabled { opacity: 0.4; cursor: default; }
@@ -104,7 +106,7 @@ export class MrRoom extends LitElement {
     .mid { display: flex; min-height: 0; min-width: 0; }
     mr-track-list { flex: 1; min-width: 0; }
     /* The channel editor floats over the console like a plug-in window, clear of the master strip. */
-    mr-strip-inspector { position: absolute; top: 84px; right: 138px; bottom: 4px; width: 560px; z-index: 10; border: 1px solid #3a414b;
+    mr-strip-inspector { position: absolute; top: 118px; right: 138px; max-height: calc(100% - 122px); width: 560px; z-index: 10; border: 1px solid #3a414b;
       border-radius: 4px; box-shadow: 0 12px 32px #000c; }
     mr-mixer { height: 420px; }
     .notice { position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); background: #2a1416; border: 1px solid #8a2a2e; color: #ffd0d2;
@@ -151,6 +153,7 @@ export class MrRoom extends LitElement {
         <span class="brand">MIXROOM</span>
         <span class="title" title=${state.session.title}>${state.session.title}</span>
         <mr-connection-badge .status=${this.connection.status}></mr-connection-badge>
+        ${this.renderLoading(state.tracks.filter((t) => t.stem).length)}
         <span class="spacer"></span>
         <mr-presence-bar .peers=${this.presence.peers} .following=${following}
           @follow-change=${(e: CustomEvent<{ clientId: number | null }>) => s.follow.follow(e.detail.clientId)}></mr-presence-bar>
@@ -180,7 +183,8 @@ export class MrRoom extends LitElement {
           s.transport.setLoop(e.detail.range);
           s.transport.setLoopEnabled(true);
         }}
-        @listen-toggle=${(e: CustomEvent<{ id: string }>) => s.monitor.toggleListen(e.detail.id)}>
+        @listen-toggle=${(e: CustomEvent<{ id: string }>) => s.monitor.toggleListen(e.detail.id)}
+        @marker-select=${(e: CustomEvent<{ id: string; time: number }>) => this.seekByUser(e.detail.time)}>
         <mr-track-list .tracks=${state.tracks} .peaks=${s.media.peaks()} .loadProgress=${s.media.progress()} .duration=${snap.duration}
           .tempo=${state.session.tempo} .loop=${snap.loop} .loopEnabled=${snap.loopEnabled} .markers=${s.markers.markers()}
           .playheads=${this.playheads} .actions=${s.actions} ?read-only=${readOnly} .listening=${s.monitor.listening}
@@ -202,6 +206,19 @@ export class MrRoom extends LitElement {
         : nothing}
       ${this.notice ? html`<div class="notice" role="alert">${this.notice}</div>` : nothing}
     `;
+  }
+
+  /** Stems still loading: playback already works, the rest joins when decoded. */
+  private renderLoading(withAudio: number) {
+    const progress = this.services.media.progress();
+    if (progress.size === 0 || withAudio === 0) return nothing;
+    let sum = 0;
+    for (const f of progress.values()) sum += f;
+    const done = withAudio - progress.size + sum;
+    const pct = Math.round((done / withAudio) * 100);
+    return html`<span class="loading" role="status" aria-label="Loading audio ${pct} percent">
+      Loading audio ${withAudio - progress.size}/${withAudio}
+      <progress max="100" value=${pct} aria-hidden="true"></progress></span>`;
   }
 
   private toggleEditor(key: string): void {
