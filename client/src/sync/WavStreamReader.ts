@@ -95,20 +95,37 @@ export class WavStreamReader {
 
   private decode(chunk: Uint8Array): void {
     const f = this.format;
-    const out = this.targets;
-    if (!f || !out) {
+    if (!f || !this.targets) {
       const joined = new Uint8Array(this.carry.length + chunk.length);
       joined.set(this.carry);
       joined.set(chunk, this.carry.length);
       this.carry = joined;
       return;
     }
-    let bytes = chunk;
+    const block = (f.bitsPerSample / 8) * f.channels;
+    let rest = chunk;
     if (this.carry.length) {
-      bytes = new Uint8Array(this.carry.length + chunk.length);
-      bytes.set(this.carry);
-      bytes.set(chunk, this.carry.length);
+      // Complete the frame split across chunks with a few bytes, without copying the chunk.
+      const take = Math.min(rest.length, (block - (this.carry.length % block)) % block);
+      const head = new Uint8Array(this.carry.length + take);
+      head.set(this.carry);
+      head.set(rest.subarray(0, take), this.carry.length);
+      rest = rest.subarray(take);
+      this.carry = new Uint8Array(0);
+      const left = this.decodeFrames(head);
+      if (left.length) {
+        this.carry = left.slice();
+        return;
+      }
     }
+    const left = this.decodeFrames(rest);
+    this.carry = left.length ? left.slice() : new Uint8Array(0);
+  }
+
+  /** Decodes every whole frame of `bytes` into the targets; returns the trailing partial frame. */
+  private decodeFrames(bytes: Uint8Array): Uint8Array {
+    const f = this.format!;
+    const out = this.targets!;
     const bps = f.bitsPerSample / 8;
     const block = bps * f.channels;
     const frames = Math.min(Math.floor(bytes.length / block), f.frames - this.frame);
@@ -119,11 +136,11 @@ export class WavStreamReader {
         let s: number;
         if (f.float) s = bps === 4 ? v.getFloat32(at, true) : v.getFloat64(at, true);
         else if (bps === 2) s = v.getInt16(at, true) / 32768;
-        else if (bps === 3) s = ((bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16)) << 8 >> 8) / 8388608;
+        else if (bps === 3) s = (((bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16)) << 8) >> 8) / 8388608;
         else s = v.getInt32(at, true) / 2147483648;
         out[c]![this.frame] = s;
       }
     }
-    this.carry = this.frame >= f.frames ? new Uint8Array(0) : bytes.slice(frames * block);
+    return this.frame >= f.frames ? new Uint8Array(0) : bytes.subarray(frames * block);
   }
 }
