@@ -138,4 +138,19 @@ describe('bake against real S3 (embedded s3rver)', () => {
     expect((err as BakeError).message).toMatch(/Track "Overheads".*truncated/);
     expect(await listBakes()).toEqual(before);
   });
+
+  it('bakes 60 stems through one S3 client (more stems than its 50 sockets) without stalling', async () => {
+    const frames = RATE; // 1 s, 188 KiB per stem: several 64 KiB ranges each
+    const tracks = [];
+    for (let i = 0; i < 60; i++) {
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: stemKey(`many${i}`), Body: floatWav([sine(frames, 100 + i * 10, 0.01)]) }));
+      tracks.push(testMix.track(`m${String(i).padStart(2, '0')}`, { stem: ref(`many${i}`, 1, frames) }));
+    }
+    const result = await renderBake(buildMixPlan(testMix.state(tracks)), {
+      stems: createS3StemSource({ s3, bucket: BUCKET, rangeBytes: 64 * 1024 }),
+      format: 'wav16',
+    });
+    expect(result.frames).toBe(frames);
+    expect(result.loudness.integratedLufs).not.toBeNull();
+  });
 });
