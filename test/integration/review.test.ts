@@ -389,4 +389,23 @@ describe('comments, versions, approvals, downloads', () => {
     await whenSocketSynced(client);
     expect(readReview(client.doc).approvals).toEqual(before.approvals);
   });
+
+  it('a bake left queued by a crash is resumed the first time the restarted server touches the room', async () => {
+    // Leave v1's bake as a crashed process would have: queued, no renders.
+    await rs.server.services.rooms.withRoom(reviewDocName(roomId) as RoomId, (doc, origin) => {
+      const { bakes } = reviewRoots(doc);
+      const bake = bakes.get(v1)!;
+      doc.transact(() => bakes.set(v1, { ...bake, status: 'queued', progress: 0, renders: {}, finishedAt: null }), origin);
+    });
+    await rs.close();
+    rs = await startReviewServer(tmp.path, s3.objects, now);
+    for (const who of WHO) users[who].base = rs.server.url;
+    expect((await serverReview()).bakes.get(v1)?.status).toBe('queued');
+    expect((await users.listener.json('GET', api('/versions'))).status).toBe(200);
+    await rs.review.bakesIdle();
+    const bake = (await serverReview()).bakes.get(v1)!;
+    expect(bake.status).toBe('done');
+    expect(Object.keys(bake.renders).sort()).toEqual(['flac', 'mp3', 'wav16', 'wav24']);
+    expect(rs.lines.some((l) => l.msg === 'resuming bake after restart')).toBe(true);
+  });
 });
