@@ -43,7 +43,9 @@ export function createStemLoader(options: StemLoaderOptions): StemLoader {
       signal.throwIfAborted();
       options.onProgress(stem, 0);
       const url = await fetchStemUrl(options.roomId, stem.key, 'playback', signal);
-      const res = await fetch(url, { signal });
+      // no-store: the decoded buffer is the only copy we keep; an (in-memory, for private
+      // windows) HTTP cache of every stem file would double the room's memory.
+      const res = await fetch(url, { signal, cache: 'no-store' });
       if (!res.ok || !res.body) throw new Error(`Stem download failed (${res.status})`);
       const total = Number(res.headers.get('content-length')) || 0;
       const reader = res.body.getReader();

@@ -113,6 +113,7 @@ export class MrRoom extends LitElement {
       padding: 8px 14px; border-radius: 4px; z-index: 20; font-size: 12px; }
     .upload { position: absolute; top: 84px; right: 12px; z-index: 15; width: 420px; background: #1b1e23; border: 1px solid #3a414b; border-radius: 4px;
       box-shadow: 0 8px 24px #000a; padding: 8px; }
+    .upload[hidden] { display: none; }
   `;
 
   private touchers(): Map<string, Toucher[]> {
@@ -201,9 +202,10 @@ export class MrRoom extends LitElement {
         @strip-edit=${(e: CustomEvent<StripEditDetail>) => this.toggleEditor(`${e.detail.ref.scope}:${e.detail.ref.id}`)}
         @listen-toggle=${(e: CustomEvent<{ id: string }>) => s.monitor.toggleListen(e.detail.id)}
         @focusin=${(e: FocusEvent) => this.onMixerFocus(e)}></mr-mixer>
-      ${this.showUpload
-        ? html`<div class="upload" role="dialog" aria-label="Upload stems"><mr-upload-panel .roomId=${s.roomId} room-id=${s.roomId}></mr-upload-panel></div>`
-        : nothing}
+      <!-- Stays mounted while hidden: closing the panel must not abort uploads in flight. -->
+      <div class="upload" role="dialog" aria-label="Upload stems" ?hidden=${!this.showUpload}>
+        <mr-upload-panel .room=${s.roomId} ?disabled=${readOnly}></mr-upload-panel>
+      </div>
       ${this.notice ? html`<div class="notice" role="alert">${this.notice}</div>` : nothing}
     `;
   }
