@@ -174,14 +174,19 @@ function fullMix(frames: number, keys: { kick: string; bass: string; snare: stri
   return s;
 }
 
+/** The full plan's stems (3 s), in the shared map and the main harness. */
+function putFullStems(frames: number): void {
+  putStem('f-kick', [kickStem(frames, RATE, 0.5)]);
+  putStem('f-bass', [bassStem(frames, RATE)]);
+  putStem('f-snare', [burstStem(frames, RATE, 31), burstStem(frames, RATE, 32)]);
+  putStem('f-pad', [sineStem(frames, 330, 0.3, RATE), noiseStem(frames, 0.2, 33)]);
+  putStem('f-vox', [Float32Array.from(sineStem(frames, 440, 0.4, RATE), (v, i) => v * (0.5 + 0.5 * Math.sin((2 * Math.PI * 3 * i) / RATE)))]);
+}
+
 describe('full plan parity', () => {
   it('nulls a mix exercising every processor, sends pre and post, a group and the master chain', async () => {
     const frames = 3 * RATE;
-    putStem('f-kick', [kickStem(frames, RATE, 0.5)]);
-    putStem('f-bass', [bassStem(frames, RATE)]);
-    putStem('f-snare', [burstStem(frames, RATE, 31), burstStem(frames, RATE, 32)]);
-    putStem('f-pad', [sineStem(frames, 330, 0.3, RATE), noiseStem(frames, 0.2, 33)]);
-    putStem('f-vox', [Float32Array.from(sineStem(frames, 440, 0.4, RATE), (v, i) => v * (0.5 + 0.5 * Math.sin((2 * Math.PI * 3 * i) / RATE)))]);
+    putFullStems(frames);
     const plan = buildMixPlan(fullMix(frames, { kick: 'f-kick', bass: 'f-bass', snare: 'f-snare', pad: 'f-pad', vox: 'f-vox' }));
     const kinds = new Set(plan.nodes.filter((n) => !('bypass' in n) || !n.bypass).map((n) => (n.kind === 'biquad' ? `biquad:${n.type}` : n.kind)));
     for (const k of ['compressor', 'saturation', 'reverb', 'delay', 'limiter', 'panner', 'biquad:highpass', 'biquad:lowpass', 'biquad:peaking', 'biquad:lowshelf', 'biquad:highshelf', 'biquad:notch', 'biquad:bandpass']) {
@@ -191,6 +196,24 @@ describe('full plan parity', () => {
     const { residual, level } = await nullTest('full plan (5 tracks, group, reverb + delay aux, glue + limiter, 3 s)', plan);
     expect(level).toBeGreaterThan(-12);
     expect(residual).toBeLessThanOrEqual(LIMIT_DB);
+  });
+
+  it('nulls with the worklet bundle exactly as the production app build emits it', async () => {
+    // Same full plan, but the page loads the worklet from Vite's `?worker&url` output with
+    // client/vite.config.ts, i.e. the file the deployed app serves.
+    const app = await startEngineHarness({ appWorklet: true });
+    try {
+      const frames = 3 * RATE;
+      putFullStems(frames);
+      for (const key of ['f-kick', 'f-bass', 'f-snare', 'f-pad', 'f-vox']) app.putStem(key, stems.get(key)!);
+      const plan = buildMixPlan(fullMix(frames, { kick: 'f-kick', bass: 'f-bass', snare: 'f-snare', pad: 'f-pad', vox: 'f-vox' }));
+      const [browser, bake] = await Promise.all([app.render({ plan, frames }), bakeInNode(plan, stems, frames)]);
+      const residual = Math.max(residualDb(browser.channels[0]!, bake[0]!), residualDb(browser.channels[1]!, bake[1]!));
+      console.log(`parity full plan with the app-built worklet: residual ${residual.toFixed(1)} dBFS`);
+      expect(residual).toBeLessThanOrEqual(LIMIT_DB);
+    } finally {
+      await app.close();
+    }
   });
 
   it('nulls a long multitrack: 8 tracks x 20 s', async () => {

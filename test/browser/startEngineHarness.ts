@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { MixPlan } from '@mixroom/shared/plan';
 import type { Browser, Page } from 'playwright-core';
 import type { MeterReading } from '../../client/src/audio/MixEngine.ts';
+import { bundleAppWorklet } from './bundleAppWorklet.ts';
 import { bundleForBrowser } from './bundleForBrowser.ts';
 import type { HarnessRender, HarnessResult } from './engineHarness.ts';
 import { launchChromium } from './launchChromium.ts';
@@ -33,8 +34,9 @@ function decode(s: string): Float32Array {
  * Builds the worklet bundle and the harness page from source, serves them on loopback and
  * opens them in headless Chromium. One per test file; close it in afterAll.
  */
-export async function startEngineHarness(): Promise<EngineHarness> {
-  const [worklet, harness] = await Promise.all([bundleForBrowser(WORKLET_ENTRY), bundleForBrowser(HARNESS_ENTRY)]);
+export async function startEngineHarness(options: { appWorklet?: boolean } = {}): Promise<EngineHarness> {
+  // appWorklet: load the worklet as the production app build emits it (?worker&url).
+  const [worklet, harness] = await Promise.all([options.appWorklet ? bundleAppWorklet() : bundleForBrowser(WORKLET_ENTRY), bundleForBrowser(HARNESS_ENTRY)]);
   const js = 'text/javascript';
   const server: StaticServer = await serveStatic({
     '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>engine</title><script type="module" src="/harness.js"></script>' },
