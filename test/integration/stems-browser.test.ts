@@ -82,6 +82,21 @@ describe('mr-upload-panel in real Chromium, straight to the embedded S3', () => 
     await page.close();
   });
 
+  it('accepts files dropped on the zone', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.server.url}/upload-test?room=browser-drop`);
+    await page.evaluate(() =>
+      (window as unknown as { harness: { drop(f: { seconds: number; name: string; lastModified: number }[]): void } }).harness.drop([
+        { seconds: 1, name: 'Tom 1.wav', lastModified: 1 },
+        { seconds: 1, name: 'Tom 2.wav', lastModified: 2 },
+      ]),
+    );
+    const final = await waitForItems(page, 'dropped files done', (now) => now.length === 2 && now.every((i) => i.phase === 'done'));
+    expect(final.map((i) => i.file).sort()).toEqual(['Tom 1.wav', 'Tom 2.wav']);
+    expect(await page.evaluate(() => (window as unknown as { harness: { uploaded: string[] } }).harness.uploaded.sort())).toEqual(['Tom 1.wav', 'Tom 2.wav']);
+    await page.close();
+  });
+
   it('resumes after a page reload: parts S3 already has are not sent again', async () => {
     const room = 'browser-resume';
     const page = await browser.newPage();

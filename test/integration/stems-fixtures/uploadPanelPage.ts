@@ -45,6 +45,14 @@ Object.assign(window, {
         })),
       );
     },
+    /** A real drop event on the panel's zone, as a drag from the desktop would fire. */
+    drop(files: { seconds: number; name: string; lastModified: number }[]) {
+      const dt = new DataTransfer();
+      for (const f of files) dt.items.add(makeWav(f.seconds, f.name, f.lastModified));
+      const zone = panel.shadowRoot!.querySelector('.zone')!;
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
     items: () =>
       [...panel.shadowRoot!.querySelectorAll('li')].map((li) => ({
         file: li.dataset.file,
