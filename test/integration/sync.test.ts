@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { CLOSE_CODES, isValidRoomId } from '@mixroom/shared/protocol';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as encoding from 'lib0/encoding';
+import { CLOSE_CODES, isValidRoomId, MESSAGE_TYPES } from '@mixroom/shared/protocol';
 import { initMixDoc, readMixState } from '@mixroom/shared/model';
 import { addTrack } from '@mixroom/shared/ops';
 import type { RunningServer } from '../../server/src/createServer.ts';
@@ -258,5 +260,55 @@ describe('sync server with real y-websocket@3 clients', () => {
     const fresh = open(server.url, 'disk-full', { user: 'c' });
     await whenSynced(fresh);
     expect(fresh.doc.getMap('m').get('written-while-failing')).toBe(1);
+  });
+
+  it("does not let one user overwrite or remove another user's presence", async () => {
+    server = await startTestServer(testConfig(dir.path));
+    const a = open(server.url, 'presence', { user: 'alice' });
+    const b = open(server.url, 'presence', { user: 'bob' });
+    await Promise.all([whenSynced(a), whenSynced(b)]);
+    a.provider.awareness.setLocalStateField('user', { name: 'Alice' });
+    await waitFor('b sees alice', () => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Alice');
+    const seenNames: string[] = [];
+    b.provider.awareness.on('change', () => {
+      const name = b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name;
+      seenNames.push(name ?? '<removed>');
+    });
+
+    // Mallory forges Alice's clientID: one update renaming her, one removing her.
+    const forged = new awarenessProtocol.Awareness(new Y.Doc());
+    forged.clientID = a.doc.clientID;
+    forged.setLocalState({ user: { name: 'Fake' } });
+    const frame = (update: Uint8Array) => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, MESSAGE_TYPES.awareness);
+      encoding.writeVarUint8Array(e, update);
+      return encoding.toUint8Array(e);
+    };
+    const rename = frame(awarenessProtocol.encodeAwarenessUpdate(forged, [a.doc.clientID]));
+    const meta = forged.meta.get(a.doc.clientID)!;
+    meta.clock += 100;
+    const remove = frame(awarenessProtocol.encodeAwarenessUpdate(forged, [a.doc.clientID], new Map()));
+    const mallory = new WebSocket(`${server.url.replace('http', 'ws')}/sync/presence?user=mallory`);
+    const replies: Buffer[] = [];
+    mallory.on('message', (data: Buffer) => replies.push(data));
+    await new Promise((resolve) => mallory.once('open', resolve));
+    mallory.send(rename);
+    mallory.send(remove);
+    // queryAwareness: its answer proves both frames above were processed first.
+    const before = replies.length;
+    mallory.send(new Uint8Array([MESSAGE_TYPES.queryAwareness]));
+    await waitFor('mallory answered', () => replies.length > before);
+    const closedCode = await Promise.race([
+      new Promise<number>((resolve) => mallory.once('close', resolve)),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 50)),
+    ]);
+    expect(closedCode).toBeNull();
+    mallory.close();
+    forged.destroy();
+
+    a.provider.awareness.setLocalStateField('user', { name: 'Alice 2' });
+    await waitFor('b sees the real rename', () => seenNames.includes('Alice 2'));
+    expect(seenNames.filter((n) => n === 'Fake' || n === '<removed>')).toEqual([]);
   });
 });

@@ -46,8 +46,8 @@ export class Room {
   private durableSeq = 0;
   private draining: Promise<void> | null = null;
   private failure: RoomFailedError | null = null;
-  /** clientIDs whose awareness each peer introduced, removed when the peer leaves. */
-  private readonly awarenessOwners = new Map<Peer, Set<number>>();
+  /** Which peer last wrote each awareness clientID: its presence is removed when it leaves. */
+  private readonly awarenessOwners = new Map<number, Peer>();
 
   constructor(
     readonly id: RoomId,
@@ -94,11 +94,22 @@ export class Room {
 
   removePeer(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
-    const owned = this.awarenessOwners.get(peer);
-    this.awarenessOwners.delete(peer);
-    if (owned && owned.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...owned], null);
-    }
+    const owned = [...this.awarenessOwners].filter(([, owner]) => owner === peer).map(([id]) => id);
+    for (const id of owned) this.awarenessOwners.delete(id);
+    if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, null);
+  }
+
+  /**
+   * True when `peer` may write the presence of every clientID in `clientIds`: ids nobody
+   * holds, its own, or ones held by another connection of the same user (a reconnecting tab
+   * whose old socket has not timed out yet). Other users' presence cannot be overwritten or
+   * removed.
+   */
+  mayWriteAwareness(peer: Peer, clientIds: readonly number[]): boolean {
+    return clientIds.every((id) => {
+      const owner = this.awarenessOwners.get(id);
+      return owner === undefined || owner === peer || owner.userId === peer.userId;
+    });
   }
 
   /** Resolves once every change applied so far is durable; rejects if the room failed. */
@@ -210,10 +221,9 @@ export class Room {
     const changed = [...added, ...updated, ...removed];
     if (origin !== null && typeof origin === 'object' && this.peers.has(origin as Peer)) {
       const peer = origin as Peer;
-      let owned = this.awarenessOwners.get(peer);
-      if (!owned) this.awarenessOwners.set(peer, (owned = new Set()));
-      for (const id of added) owned.add(id);
-      for (const id of removed) owned.delete(id);
+      for (const id of added) this.awarenessOwners.set(id, peer);
+      for (const id of updated) this.awarenessOwners.set(id, peer);
+      for (const id of removed) this.awarenessOwners.delete(id);
     }
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_TYPES.awareness);

@@ -99,13 +99,16 @@ function applyClientUpdate(room: Room, peer: Peer, update: Uint8Array): FrameRes
 
 function processAwareness(room: Room, peer: Peer, decoder: decoding.Decoder): FrameResult {
   let update: Uint8Array;
+  let clientIds: number[];
   try {
     update = decoding.readVarUint8Array(decoder);
     if (decoding.hasContent(decoder)) throw new Error('trailing bytes after awareness message');
-    validateAwarenessUpdate(update);
+    clientIds = validateAwarenessUpdate(update);
   } catch (error) {
     return bad(`malformed awareness update: ${String(error)}`);
   }
+  // Dropped, not closed: a presence collision is not worth cutting someone's edits off.
+  if (!room.mayWriteAwareness(peer, clientIds)) return { ok: true, dropped: true };
   try {
     awarenessProtocol.applyAwarenessUpdate(room.awareness, update, peer);
   } catch (error) {

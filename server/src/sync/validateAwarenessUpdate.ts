@@ -5,15 +5,17 @@ import * as decoding from 'lib0/decoding';
  * varUint clock, varString JSON state`) without applying it. y-protocols' own
  * `applyAwarenessUpdate` mutates states as it reads, so a frame that breaks halfway would
  * leave half-applied presence behind; checking first keeps presence all-or-nothing.
- * Throws on any malformed input.
+ * Returns the clientIDs it names; throws on any malformed input.
  */
-export function validateAwarenessUpdate(update: Uint8Array): void {
+export function validateAwarenessUpdate(update: Uint8Array): number[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
+  const clientIds: number[] = [];
   for (let i = 0; i < count; i++) {
-    decoding.readVarUint(decoder);
+    clientIds.push(decoding.readVarUint(decoder));
     decoding.readVarUint(decoder);
     JSON.parse(decoding.readVarString(decoder));
   }
   if (decoding.hasContent(decoder)) throw new Error('trailing bytes after awareness update');
+  return clientIds;
 }
