@@ -110,6 +110,8 @@ describe('dynamics', () => {
     const lufs = master.at(-1)!.momentary!;
     console.log(`master momentary loudness of the compressed sine: ${lufs.toFixed(2)} LUFS`);
     expect(gr).toBeGreaterThan(8);
+    // A sine's RMS is its peak - 3.01 dB.
+    expect(last.peak[0]! - last.rms[0]!).toBeCloseTo(3.01, 1);
     expect(last.peak[0]).toBeLessThan(-12);
     expect(last.peak[0]).toBeGreaterThan(-40);
   });

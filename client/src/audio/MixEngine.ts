@@ -36,6 +36,8 @@ export interface MeterReading {
   strip: string;
   /** Sample peak per channel since the previous reading, dBFS (-Infinity = silence). */
   peak: number[];
+  /** RMS per channel over the same frames, dBFS. An empty array while the strip is silent and inactive. */
+  rms: number[];
   /** Gain reduction of the strip's compressor (or the master limiter/glue, the larger), dB >= 0. */
   gainReduction: number;
   /** Master only: BS.1770 momentary (400 ms) loudness, LUFS (-Infinity until 400 ms played). */

@@ -80,8 +80,8 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
     const m = new AudioWorkletNode(context, METER_PROCESSOR_NAME, { numberOfInputs: 1, numberOfOutputs: 0, processorOptions });
     m.port.onmessage = (e: MessageEvent<FromWorkletMessage>) => {
       if (e.data.type !== 'meter') return;
-      const { peak, momentary, shortTerm } = e.data;
-      const reading: MeterReading = { strip, peak, gainReduction: grOf(strip), ...(momentary === undefined ? {} : { momentary, shortTerm }) };
+      const { peak, rms, momentary, shortTerm } = e.data;
+      const reading: MeterReading = { strip, peak, rms, gainReduction: grOf(strip), ...(momentary === undefined ? {} : { momentary, shortTerm }) };
       readings.set(strip, reading);
       for (const l of listeners) l(reading);
     };

@@ -23,6 +23,6 @@ export type ToKernelMessage = { type: 'update'; node: ProcessorPlanNode };
 
 /** Worklet -> main thread. */
 export type FromWorkletMessage =
-  | { type: 'meter'; peak: number[]; momentary?: number; shortTerm?: number }
+  | { type: 'meter'; peak: number[]; rms: number[]; momentary?: number; shortTerm?: number }
   | { type: 'gr'; gainReduction: number }
   | { type: 'error'; message: string };
