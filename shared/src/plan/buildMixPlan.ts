@@ -1,8 +1,9 @@
-import type { EqBandState, Id, MixState, OutputTarget, PassFilterState } from '../model/MixState.ts';
+import type { EqBandState, Id, MixState, PassFilterState } from '../model/MixState.ts';
 import { dbToGain } from '../dsp/decibels.ts';
 import { computeAudibility } from './computeAudibility.ts';
 import { MIX_PLAN_VERSION } from './MixPlan.ts';
 import type { BiquadPlanNode, MixPlan, PlanEdge, PlanNode, PlanNodeId, PlanOwner } from './MixPlan.ts';
+import { inputNodeId } from './inputNodeId.ts';
 import { planNodeId } from './planNodeId.ts';
 import { resolveRouting } from './resolveRouting.ts';
 import { sortPlanNodes } from './sortPlanNodes.ts';
@@ -12,11 +13,6 @@ import { validateMixPlan } from './validateMixPlan.ts';
 type NodeSpec = PlanNode extends infer N ? (N extends PlanNode ? Omit<N, 'id' | 'owner' | 'channels'> & { channels?: 1 | 2 } : never) : never;
 
 const MASTER: PlanOwner = { kind: 'master', id: '' };
-
-/** Id of the node every strip routed to `target` feeds. */
-export function inputNodeId(target: OutputTarget): PlanNodeId {
-  return target === 'master' ? planNodeId(MASTER, 'fader') : planNodeId({ kind: 'bus', id: target }, 'in');
-}
 
 /**
  * Builds the audio graph of a mix state. Pure and deterministic: equal states give

@@ -1,5 +1,6 @@
 import type { DspProcessor } from '../dsp/DspProcessor.ts';
 import type { ProcessorKind, ProcessorPlanNode } from './MixPlan.ts';
+import { MissingKernelError } from './MissingKernelError.ts';
 import { PROCESSOR_KERNELS } from './processorKernels.ts';
 
 /**
@@ -15,14 +16,6 @@ export interface PlanProcessor {
   process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, sidechain?: readonly Float32Array[]): void;
   /** Current gain reduction in dB (>= 0) for dynamics kernels, 0 otherwise. */
   gainReductionDb(): number;
-}
-
-/** Thrown when a plan names a processor kind this build has no kernel for. */
-export class MissingKernelError extends Error {
-  override readonly name = 'MissingKernelError';
-  constructor(readonly kind: string) {
-    super(`No DSP kernel for processor kind "${kind}"`);
-  }
 }
 
 /**

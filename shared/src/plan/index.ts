@@ -1,11 +1,13 @@
 export * from './MixPlan.ts';
-export { buildMixPlan, inputNodeId } from './buildMixPlan.ts';
+export { buildMixPlan } from './buildMixPlan.ts';
+export { inputNodeId } from './inputNodeId.ts';
 export { planNodeId } from './planNodeId.ts';
 export { resolveRouting } from './resolveRouting.ts';
 export type { ResolvedRouting, ResolvedSend } from './resolveRouting.ts';
 export { computeAudibility } from './computeAudibility.ts';
 export type { Audibility } from './computeAudibility.ts';
-export { createPlanProcessor, MissingKernelError } from './createPlanProcessor.ts';
+export { createPlanProcessor } from './createPlanProcessor.ts';
+export { MissingKernelError } from './MissingKernelError.ts';
 export type { PlanProcessor } from './createPlanProcessor.ts';
 export { PROCESSOR_KERNELS } from './processorKernels.ts';
 export type { KernelClass } from './processorKernels.ts';
