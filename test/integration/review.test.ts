@@ -4,7 +4,7 @@ import type { MixState } from '@mixroom/shared/model';
 import { readMixState } from '@mixroom/shared/model';
 import { addTrack, removeBus, setMasterParam, setTrackParam } from '@mixroom/shared/ops';
 import { CLOSE_CODES, createOrigin, ROLES, type Role, type RoomId } from '@mixroom/shared/protocol';
-import { contentHash, readReview, reviewDocName, reviewRoots } from '@mixroom/shared/review';
+import { applyMixChanges, contentHash, listMixChanges, readReview, reviewDocName, reviewRoots } from '@mixroom/shared/review';
 import type { ApprovalRecord, BakeRecord, CommentRecord } from '@mixroom/shared/review';
 import { floatWav, sine } from '../renderFixtures.ts';
 import { makeTempDir, waitFor } from './syncHarness.ts';
@@ -290,6 +290,18 @@ describe('comments, versions, approvals, downloads', () => {
     expect(c).toMatchObject({ at: 42, end: 45.5, text: 'Vocal -2 dB here', versionId: v1, author: { name: 'The artist', role: 'artist' }, resolvedBy: { role: 'engineer' } });
     expect(c.replies.map((r) => [r.author.role, r.text])).toEqual([['engineer', 'Done in v2']]);
     expect((await users.engineer.json('PATCH', api(`/comments/${id}`), { text: 'rewrite' })).status).toBe(403);
+    // A comment may carry a mix suggestion; another editor applies it on top of a newer mix.
+    const heard = await serverMix();
+    const proposed = structuredClone(heard);
+    proposed.tracks[0]!.gain = heard.tracks[0]!.gain - 2;
+    const suggestion = { changes: listMixChanges(heard, proposed) };
+    const withSuggestion = await users.engineer.json<{ comment: CommentRecord }>('POST', api('/comments'), { at: 42, text: 'vocal -2 dB here', suggestion });
+    expect(withSuggestion.status).toBe(201);
+    expect(withSuggestion.body.comment.suggestion?.changes.map((c) => c.text)).toEqual(['Vocal: -2 dB']);
+    const applied = applyMixChanges(await serverMix(), withSuggestion.body.comment.suggestion!.changes);
+    expect(applied.state.tracks[0]!.gain).toBe(heard.tracks[0]!.gain - 2);
+    const badSuggestion = { changes: [{ ...suggestion.changes[0]!, after: { nested: 1 } }] };
+    expect((await users.engineer.json('POST', api('/comments'), { at: 1, text: 'x', suggestion: badSuggestion })).status).toBe(400);
     expect((await users.artist.json('POST', api('/comments'), { at: 5, end: 4, text: 'bad range' })).status).toBe(400);
     expect((await users.artist.json('POST', api('/comments'), { at: Number.NaN, text: 'nan' })).status).toBe(400);
     const broken = await users.artist.request('POST', api('/comments'), undefined, { 'content-type': 'application/json' });

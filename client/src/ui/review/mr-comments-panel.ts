@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { applyMixChanges } from '@mixroom/shared/review';
-import type { CommentRecord } from '@mixroom/shared/review';
+import { applyMixChanges, listMixChanges, SUGGESTION_CHANGES_MAX } from '@mixroom/shared/review';
+import type { CommentRecord, MixChange } from '@mixroom/shared/review';
 import { readMixState } from '@mixroom/shared/model';
 import { applyMixState } from '@mixroom/shared/ops';
 import { can } from '@mixroom/shared/protocol';
@@ -102,11 +102,28 @@ export class MrCommentsPanel extends LitElement {
     `;
   }
 
+  /**
+   * The live mix's changes since the latest version: what an editor proposes when they
+   * attach "my tweak" to a comment ("vocal -2 dB here"), for another editor to apply.
+   */
+  private pendingChanges(): { base: string; changes: MixChange[] } | null {
+    if (!can(this.ctx.role, 'editMix')) return null;
+    const latest = this.ctx.review.snapshot().versions.at(-1);
+    if (!latest) return null;
+    const changes = listMixChanges(latest.state, readMixState(this.ctx.mixDoc)).filter((c) => c.kind === 'param');
+    return changes.length ? { base: `v${latest.number}`, changes: changes.slice(0, SUGGESTION_CHANGES_MAX) } : null;
+  }
+
   private renderComposer() {
     const at = this.composing!;
+    const pending = this.pendingChanges();
     return html`<form @submit=${(e: Event) => this.submitComment(e)} aria-label="New comment">
       <span>At <strong>${formatTimecode(at.at)}</strong>${at.end !== null ? html` – <strong>${formatTimecode(at.end)}</strong>` : nothing}</span>
       <textarea name="text" rows="3" required maxlength="2000" placeholder="What do you hear here?" aria-label="Comment text"></textarea>
+      ${pending
+        ? html`<label title=${pending.changes.map((c) => c.text).join('\n')}><input type="checkbox" name="attach" style="width:auto" />
+            Attach my mix changes since ${pending.base} (${pending.changes.length})</label>`
+        : nothing}
       <div class="row">
         <button type="submit">Post</button>
         <button type="button" @click=${() => (this.composing = null)}>Cancel</button>
@@ -162,12 +179,20 @@ export class MrCommentsPanel extends LitElement {
   private submitComment(e: Event): void {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
-    const text = String(new FormData(form).get('text') ?? '').trim();
+    const data = new FormData(form);
+    const text = String(data.get('text') ?? '').trim();
     if (!text || !this.composing) return;
     const source = this.ctx.ab.source;
     const { at, end } = this.composing;
+    const pending = data.get('attach') ? this.pendingChanges() : null;
     void this.run(async () => {
-      await this.ctx.review.addComment({ at, end, text, versionId: source === 'live' ? null : source.versionId });
+      await this.ctx.review.addComment({
+        at,
+        end,
+        text,
+        versionId: source === 'live' ? null : source.versionId,
+        suggestion: pending ? { changes: pending.changes } : null,
+      });
       this.composing = null;
     });
   }
