@@ -62,6 +62,12 @@ describe('solo / mute matrix (computed in the plan)', () => {
     expect(mix({ tracks: { vox: { solo: true }, gtr: { soloSafe: true } } })).toEqual(['gtr', 'verb', 'vox', 'vox>verb']);
   });
 
+  it('a solo-safe return routed through a group keeps that group open, not its other members', () => {
+    // verb -> drums: soloing vox keeps verb (solo-safe) and therefore drums, but kick and
+    // snare (drums members, not soloed) stay closed, and so do their sends.
+    expect(mix({ tracks: { vox: { solo: true } }, buses: { verb: { output: 'drums' } } })).toEqual(['drums', 'verb', 'vox', 'vox>verb']);
+  });
+
   it('a switched-off send stays closed', () => {
     expect(mix({ tracks: { vox: { sends: [{ bus: 'verb', level: 0, pre: true, on: false }] } } })).not.toContain('vox>verb');
   });
