@@ -93,6 +93,9 @@ interface Result {
   readonly committedPerSec: number;
   readonly cpuMs: number;
   readonly usage: ProcessUsage;
+  /** Median time for a new client to sync a room after the session (late joiner). */
+  readonly lateJoinMs: number;
+  readonly roomUpdates: number;
 }
 
 export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
@@ -114,7 +117,8 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
       `${Math.round(r.deliveredPerSec)} delivered/s`.padEnd(20),
       `${Math.round(r.committedPerSec)} commits/s`.padEnd(18),
       `CPU ${Math.round(r.cpuMs)} ms (${((r.cpuMs / (SECONDS * 1000)) * 100).toFixed(1)}% of a core)`.padEnd(32),
-      `RSS ${(r.usage.rssBytes / 2 ** 20).toFixed(1)} MiB (peak ${(r.usage.peakRssBytes / 2 ** 20).toFixed(1)})`,
+      `RSS ${(r.usage.rssBytes / 2 ** 20).toFixed(1)} MiB (peak ${(r.usage.peakRssBytes / 2 ** 20).toFixed(1)})`.padEnd(30),
+      `late join ${r.lateJoinMs.toFixed(1)} ms (~${r.roomUpdates} updates in the room)`,
     ].join(' ');
   for (const r of results) console.log(row(r));
   const ref = results[results.length - 1]!;
@@ -124,7 +128,8 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
       `ratio ${ours.name} / ${ref.name}: p50 x${ratio(ours.p50, ref.p50)}, p99 x${ratio(ours.p99, ref.p99)}, ` +
         `delivered/s x${ratio(ours.deliveredPerSec, ref.deliveredPerSec)}, ` +
         `CPU per delivered update x${ratio(ours.cpuMs / ours.deliveredPerSec, ref.cpuMs / ref.deliveredPerSec)}, ` +
-        `RSS x${ratio(ours.usage.rssBytes, ref.usage.rssBytes)}`,
+        `RSS x${ratio(ours.usage.rssBytes, ref.usage.rssBytes)}, ` +
+        `late join x${ratio(ours.lateJoinMs, ref.lateJoinMs)}`,
     );
   }
   console.log(`(machine load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
@@ -146,6 +151,7 @@ async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Re
     let measuring = false;
     let delivered = 0;
     let committed = 0;
+    let totalCommits = 0;
     for (let i = 0; i < CLIENTS; i++) {
       const doc = new Y.Doc();
       const provider = new WebsocketProvider(server.wsUrl(port), ROOM_IDS[i % ROOMS]!, doc, {
@@ -181,6 +187,7 @@ async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Re
         if (lastSlot[i] === slot) continue;
         lastSlot[i] = slot;
         clients[i]!.doc.getMap<[number, number]>('faders').set(`f${i}`, [performance.now(), -((tick % 600) / 10)]);
+        totalCommits += 1;
         if (measuring) committed += 1;
       }
     }, tickMs);
@@ -193,8 +200,11 @@ async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Re
     const elapsedS = (performance.now() - started) / 1000;
     const after = await readProcessUsage(child.pid!);
     clearInterval(timer);
+    const lateJoinMs = await measureLateJoin(server.wsUrl(port), WebSocketClass, signal);
     return {
       name: server.name,
+      lateJoinMs,
+      roomUpdates: Math.round(totalCommits / ROOMS),
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       deliveredPerSec: delivered / elapsedS,
@@ -212,6 +222,29 @@ async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Re
     });
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Median, over a few fresh clients, of connect-to-synced time in the first bench room. */
+async function measureLateJoin(
+  wsUrl: string,
+  WebSocketClass: unknown,
+  signal: AbortSignal,
+): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const doc = new Y.Doc();
+    const started = performance.now();
+    const provider = new WebsocketProvider(wsUrl, ROOM_IDS[0]!, doc, {
+      WebSocketPolyfill: WebSocketClass as typeof globalThis.WebSocket,
+      disableBc: true,
+    });
+    await until(() => provider.synced, 30_000, signal);
+    times.push(performance.now() - started);
+    if (doc.getMap('faders').size === 0) throw new Error('late joiner received an empty room');
+    provider.destroy();
+    doc.destroy();
+  }
+  return percentile(times, 50);
 }
 
 function freePort(): Promise<number> {
