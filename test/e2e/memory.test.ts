@@ -67,8 +67,16 @@ beforeAll(async () => {
       const i = next++;
       const freq = 60 + i * 23;
       const wav = monoWav16((n) => 0.1 * Math.sin((2 * Math.PI * freq * n) / FS), SECONDS * FS);
-      const r = await uploadStem(server.server.url, ROOM, `Stem ${String(i + 1).padStart(2, '0')}.wav`, wav);
-      if (r.status !== 201) throw new Error(`upload ${i} failed: ${JSON.stringify(r.body)}`);
+      // A busy two-core machine can reset a kept-alive socket between requests: retry the file.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const r = await uploadStem(server.server.url, ROOM, `Stem ${String(i + 1).padStart(2, '0')}.wav`, wav);
+          if (r.status !== 201) throw new Error(`upload ${i} failed: ${JSON.stringify(r.body)}`);
+          break;
+        } catch (error) {
+          if (attempt >= 3 || !(error instanceof TypeError)) throw error;
+        }
+      }
     }
   };
   await Promise.all([worker(), worker()]);
