@@ -77,7 +77,7 @@ describe('mr-upload-panel in real Chromium, straight to the embedded S3', () => 
     expect([...putsByPart.entries()].filter(([id, n]) => id.endsWith('#2') && n === 2)).toHaveLength(1);
     await waitFor('three tracks for the listener', () => readMixState(listener.doc).tracks.length === 3);
     expect(readMixState(listener.doc).tracks.map((tr) => tr.name).sort()).toEqual(['Bass', 'Drums', 'Keys']);
-    expect(await t.storage.store.listKeys(`rooms/${room}/incoming/`)).toEqual([]);
+    expect(await t.storage.store.listKeys(`uploads/${room}/`)).toEqual([]);
     listener.destroy();
     await page.close();
   });

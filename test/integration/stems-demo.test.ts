@@ -51,7 +51,7 @@ describe('demo room', () => {
     expect(second.uploaded).toEqual([]);
     expect(second.present).toHaveLength(8);
     expect(readMixState(c.doc).tracks).toHaveLength(8);
-    expect(await t.storage.store.listKeys(`rooms/${DEMO_ROOM_ID}/incoming/`)).toEqual([]);
+    expect(await t.storage.store.listKeys(`uploads/${DEMO_ROOM_ID}/`)).toEqual([]);
     c.destroy();
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMixState } from '@mixroom/shared/model';
-import { api, uploadStem } from './stems-fixtures/stemApi.ts';
+import { api, putPart, uploadStem } from './stems-fixtures/stemApi.ts';
 import { encodeAiffFixture } from './stems-fixtures/encodeAiffFixture.ts';
 import { encodeFlacFixture } from './stems-fixtures/encodeFlacFixture.ts';
 import { encodeMp3Fixture, encodeOpusFixture, encodeVorbisFixture } from './stems-fixtures/encodeLossyFixture.ts';
@@ -44,6 +44,7 @@ async function expectRejected(bytes: Uint8Array, fileName: string, status: numbe
   expect(r.body.error.code).toBe(code);
   expect(r.body.error.message).toMatch(message);
   expect(await t.storage.store.listKeys(`rooms/${room}/`)).toEqual([]);
+  expect(await t.storage.store.listKeys(`uploads/${room}/`)).toEqual([]);
   expect(readMixState(c.doc).tracks).toEqual([]);
   c.destroy();
 }
@@ -60,6 +61,7 @@ describe('every bad input is rejected with its message and leaves nothing behind
     expect(r.status).toBe(422);
     expect(r.body.error).toEqual({ code: 'empty', message: '"silence.wav" is empty (0 bytes).' });
     expect(await t.storage.store.listKeys('rooms/empty/')).toEqual([]);
+    expect(await t.storage.store.listKeys('uploads/empty/')).toEqual([]);
   });
 
   it('zero-length audio inside a valid container', async () => {
@@ -102,7 +104,7 @@ describe('every bad input is rejected with its message and leaves nothing behind
     const r = await api(t.server.url, '/api/rooms/big/stems/uploads', { method: 'POST', body: { fileName: 'big.wav', size: 13 * 1024 * 1024 } });
     expect(r.status).toBe(413);
     expect(r.body.error).toEqual({ code: 'too-large', message: '"big.wav" is 13.0 MB; the limit is 12.0 MB.' });
-    expect(await t.storage.store.listKeys('rooms/big/')).toEqual([]);
+    expect(await t.storage.store.listKeys('uploads/big/')).toEqual([]);
     // Declares 11 MB (3 parts of 5 MiB... the last one carries 2 MB extra): 13 MB arrive.
     const x = testSignal(70, FS, 2);
     const bytes = encodeWavFixture(x, FS, '16'); // 13.4 MB
@@ -122,10 +124,23 @@ describe('every bad input is rejected with its message and leaves nothing behind
   it('a cancelled upload leaves nothing', async () => {
     const init = await api(t.server.url, '/api/rooms/cancel/stems/uploads', { method: 'POST', body: { fileName: 'x.wav', size: 1000 } });
     expect(init.status).toBe(201);
-    expect(await t.storage.store.listKeys('rooms/cancel/')).toHaveLength(1); // the manifest
+    expect(await t.storage.store.listKeys('uploads/cancel/')).toHaveLength(1); // the manifest
     const del = await api(t.server.url, `/api/rooms/cancel/stems/uploads/${init.body.uploadId}`, { method: 'DELETE' });
     expect(del.status).toBe(204);
-    expect(await t.storage.store.listKeys('rooms/cancel/')).toEqual([]);
+    expect(await t.storage.store.listKeys('uploads/cancel/')).toEqual([]);
+  });
+
+  it('an abandoned upload (never completed) is swept once it is old enough', async () => {
+    const init = await api(t.server.url, '/api/rooms/abandon/stems/uploads', { method: 'POST', body: { fileName: 'x.wav', size: 6 * 1024 * 1024 } });
+    expect(init.status).toBe(201);
+    await putPart(init.body.parts[0].url, new Uint8Array(5 * 1024 * 1024));
+    expect(await t.service().sweepStaleUploads(60 * 60 * 1000)).toBe(0); // still fresh: kept
+    expect(await t.storage.store.listKeys('uploads/abandon/')).toHaveLength(1);
+    expect(await t.service().sweepStaleUploads(0)).toBe(1);
+    expect(await t.storage.store.listKeys('uploads/abandon/')).toEqual([]);
+    const late = await api(t.server.url, `/api/rooms/abandon/stems/uploads/${init.body.uploadId}/parts`, { method: 'POST', body: { partNumbers: [2] } });
+    expect(late.status).toBe(404);
+    expect(late.body.error.message).toMatch(/Start it again/);
   });
 
   it('malformed requests get a clear 400/404, never a crash', async () => {

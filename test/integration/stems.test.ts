@@ -62,7 +62,8 @@ describe('stems: >20 MB multipart upload through the real S3 API', () => {
     expect(track.name).toBe('Kick In');
     expect(track.stem).toEqual(stem);
 
-    // Nothing left in incoming/, and the analysis objects sit beside the stem.
+    // Nothing left of the upload, and the analysis objects sit beside the stem.
+    expect(await t.storage.store.listKeys(`uploads/${room}/`)).toEqual([]);
     const keys = await t.storage.store.listKeys(`rooms/${room}/`);
     const hash = analysis.contentHash;
     expect(keys.sort()).toEqual([`rooms/${room}/stems/${hash}/analysis.json`, `rooms/${room}/stems/${hash}/peaks.bin`, stem.key].sort());
@@ -123,6 +124,7 @@ describe('stems: >20 MB multipart upload through the real S3 API', () => {
       expect(r.body.error.message).toContain(role);
     }
     expect(await t.storage.store.listKeys('rooms/roles/')).toEqual([]);
+    expect(await t.storage.store.listKeys('uploads/roles/')).toEqual([]);
   });
 });
 

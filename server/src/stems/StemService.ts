@@ -219,6 +219,37 @@ export class StemService {
     }
   }
 
+  /**
+   * Aborts and deletes uploads started more than `olderThanMs` ago and never completed
+   * (a tab closed for good). Returns how many were removed.
+   */
+  async sweepStaleUploads(olderThanMs: number, signal?: AbortSignal): Promise<number> {
+    const { store } = this.options;
+    const manifests = (await store.listKeys(stemKeys.uploadsPrefix)).filter((k) => k.endsWith('.json'));
+    let removed = 0;
+    for (const key of manifests) {
+      signal?.throwIfAborted();
+      const m = /^uploads\/([A-Za-z0-9_-]{1,64})\/([0-9a-f-]{36})\.json$/.exec(key);
+      if (!m) continue;
+      const [, room, uploadId] = m as unknown as [string, string, string];
+      const bytes = await store.getBytes(key);
+      if (!bytes) continue;
+      let manifest: UploadManifest;
+      try {
+        manifest = JSON.parse(new TextDecoder().decode(bytes)) as UploadManifest;
+      } catch {
+        await this.discardIncoming(room, uploadId);
+        removed++;
+        continue;
+      }
+      if (this.now().getTime() - Date.parse(manifest.createdAt) < olderThanMs) continue;
+      await store.abortMultipartUpload(stemKeys.incoming(room, uploadId), manifest.s3UploadId);
+      await this.discardIncoming(room, uploadId);
+      removed++;
+    }
+    return removed;
+  }
+
   /** Short-lived URL of a stem's source, playback copy or peaks (S3 serves Range on it). */
   async stemUrl(room: string, hash: string, variant: 'source' | 'playback' | 'peaks'): Promise<{ url: string; expiresAt: string }> {
     const analysis = await this.analysis(room, hash);

@@ -13,17 +13,19 @@ const STEM_KEY = /^rooms\/([A-Za-z0-9_-]{1,64})\/stems\/([0-9a-f]{64})\/source\.
 
 /**
  * Object keys, all made here from the room id and the content hash; the user's file name
- * never appears in a key.
+ * never appears in a key. Uploads in progress live under their own top-level prefix so the
+ * sweep of abandoned uploads lists only those, never the stored stems.
  *
- *   rooms/<room>/incoming/<uuid>         the multipart upload target (deleted after validation)
- *   rooms/<room>/incoming/<uuid>.json    its manifest (file name, size, S3 upload id)
+ *   uploads/<room>/<uuid>                the multipart upload target (deleted after validation)
+ *   uploads/<room>/<uuid>.json           its manifest (file name, size, S3 upload id)
  *   rooms/<room>/stems/<sha256>/source.<ext>   the validated original (StemRef.key)
  *   rooms/<room>/stems/<sha256>/playback.wav   decoded copy, only for non-WAV sources
  *   rooms/<room>/stems/<sha256>/peaks.bin | analysis.json
  */
 export const stemKeys = {
-  incoming: (room: string, uploadId: string) => `rooms/${room}/incoming/${uploadId}`,
-  manifest: (room: string, uploadId: string) => `rooms/${room}/incoming/${uploadId}.json`,
+  uploadsPrefix: 'uploads/',
+  incoming: (room: string, uploadId: string) => `uploads/${room}/${uploadId}`,
+  manifest: (room: string, uploadId: string) => `uploads/${room}/${uploadId}.json`,
   dir: (room: string, hash: string) => `rooms/${room}/stems/${hash}/`,
   source: (room: string, hash: string, format: StemFormat) => `rooms/${room}/stems/${hash}/source.${EXTENSIONS[format]}`,
   playbackCopy: (room: string, hash: string) => `rooms/${room}/stems/${hash}/playback.wav`,

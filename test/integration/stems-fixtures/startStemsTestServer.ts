@@ -12,6 +12,8 @@ import { makeTempDir, startTestServer, testConfig } from '../syncHarness.ts';
 export interface StemsTestServer {
   server: RunningServer;
   storage: OpenedObjectStore;
+  /** The mounted StemService (for calls that have no route, e.g. the sweep). */
+  service(): StemService;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function startStemsTestServer(
   return {
     server,
     storage,
+    service: () => service!,
     close: async () => {
       await server.close();
       await storage.close();

@@ -6,18 +6,39 @@ export interface UploadResult {
 
 export async function api(base: string, path: string, init: { method?: string; body?: unknown; role?: string } = {}): Promise<UploadResult> {
   const url = `${base}${path}${path.includes('?') ? '&' : '?'}role=${init.role ?? 'owner'}`;
-  const r = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
+  const send = () =>
+    fetch(url, {
+      method: init.method ?? 'GET',
+      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+  let r: Response;
+  try {
+    r = await send();
+  } catch (error) {
+    // A pooled keep-alive socket closed by the server as it was reused (its 5 s idle
+    // timeout under a loaded machine): the request never arrived, so send it again, as
+    // browsers do in this case.
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
+    r = await send();
+  }
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
 
-/** PUTs one part to its presigned URL and returns the ETag S3 answered with. */
-export async function putPart(url: string, bytes: Uint8Array): Promise<string> {
-  const r = await fetch(url, { method: 'PUT', body: bytes.slice() });
+/**
+ * PUTs one part to its presigned URL and returns the ETag S3 answered with. Retries a
+ * reset connection like the browser uploader does (a part PUT is idempotent): s3rver closes
+ * idle keep-alive sockets after 5 s, and a reused one can be reset under load.
+ */
+export async function putPart(url: string, bytes: Uint8Array, attempts = 3): Promise<string> {
+  let r: Response;
+  try {
+    r = await fetch(url, { method: 'PUT', body: bytes.slice() });
+  } catch (error) {
+    if (attempts <= 1) throw error;
+    return putPart(url, bytes, attempts - 1);
+  }
   if (!r.ok) throw new Error(`part PUT failed: ${r.status} ${await r.text()}`);
   const etag = r.headers.get('etag');
   if (!etag) throw new Error('no ETag on part response');
