@@ -304,6 +304,8 @@ describe('comments, versions, approvals, downloads', () => {
     expect((await users.engineer.json('POST', api('/comments'), { at: 1, text: 'x', suggestion: badSuggestion })).status).toBe(400);
     expect((await users.artist.json('POST', api('/comments'), { at: 5, end: 4, text: 'bad range' })).status).toBe(400);
     expect((await users.artist.json('POST', api('/comments'), { at: Number.NaN, text: 'nan' })).status).toBe(400);
+    const huge = await users.artist.json('POST', api('/comments'), { at: 1, text: 'x'.repeat(100_000) });
+    expect(huge.status).toBe(413);
     const broken = await users.artist.request('POST', api('/comments'), undefined, { 'content-type': 'application/json' });
     expect(broken.status).toBe(400);
   });

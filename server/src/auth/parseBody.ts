@@ -12,8 +12,12 @@ export const MAX_JSON_BODY_BYTES = 64 * 1024;
  */
 export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const type = c.req.header('content-type') ?? '';
+  // Refuse a declared oversize body before reading it.
+  if (Number(c.req.header('content-length') ?? 0) > MAX_JSON_BODY_BYTES) {
+    throw new ApiError(413, 'bad_request', `Request body is too large (over ${MAX_JSON_BODY_BYTES} bytes)`);
+  }
   const text = await c.req.text().catch(() => '');
-  if (text.length > MAX_JSON_BODY_BYTES) throw new ApiError(413 as 400, 'bad_request', 'Request body is too large');
+  if (text.length > MAX_JSON_BODY_BYTES) throw new ApiError(413, 'bad_request', `Request body is too large (over ${MAX_JSON_BODY_BYTES} bytes)`);
   let raw: unknown;
   if (type.includes('application/x-www-form-urlencoded')) {
     raw = Object.fromEntries(new URLSearchParams(text));
