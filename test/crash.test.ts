@@ -105,5 +105,5 @@ describe('crash safety (kill -9 of a real server process)', () => {
       `crash test: ${written} written, ${mustSurvive.size} seen relayed before 3 kill -9s, ${stored.size} restored, 0 missing`,
     );
     expect(current.lines.some((l) => l.includes('"level":"error"'))).toBe(false);
-  });
+  }, 300_000);
 });
