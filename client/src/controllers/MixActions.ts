@@ -31,4 +31,6 @@ export interface MixActions {
   set(strip: StripRef, path: ParamPath, value: ParamValue): void;
   /** Starts a continuous edit (drag) of a numeric parameter. */
   gesture(strip: StripRef, path: ParamPath): Gesture;
+  /** Adds a group bus (tracks route into it) or an aux return (fed by sends). */
+  addBus(kind: 'group' | 'aux', name: string): void;
 }

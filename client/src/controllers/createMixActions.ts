@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { readMixState } from '@mixroom/shared/model';
 import {
+  addBus,
   addSend,
   setBusParam,
   setMasterParam,
@@ -100,6 +101,15 @@ export function createMixActions(options: MixActionsOptions): MixActions {
       undo.stopCapturing();
       flashTouch(controlId(strip.scope, strip.id, path));
       write(strip, path, value);
+      undo.stopCapturing();
+    },
+    addBus(kind, name) {
+      undo.stopCapturing();
+      try {
+        addBus(doc, { kind, name }, origin);
+      } catch (error) {
+        onError(error);
+      }
       undo.stopCapturing();
     },
     gesture(strip, path): Gesture {

@@ -54,6 +54,11 @@ export class MrMixer extends LitElement {
     .strips { display: flex; overflow-x: auto; overflow-y: hidden; flex: 1; min-width: 0; }
     .gap { width: 6px; flex: none; background: #0b0d10; }
     .empty { color: #8a939e; padding: 20px; font: 12px var(--mr-font, system-ui); align-self: center; }
+    .add { display: flex; flex-direction: column; gap: 6px; padding: 8px 6px; flex: none; }
+    .add button { font: 600 10px/1 var(--mr-font, system-ui); color: #aeb6c0; background: #1b1e23; border: 1px dashed #3a414b; border-radius: 3px;
+      padding: 6px 8px; cursor: pointer; white-space: nowrap; }
+    .add button:hover { background: #23272e; }
+    .add button:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); }
   `;
 
   override render() {
@@ -78,6 +83,14 @@ export class MrMixer extends LitElement {
             .touchers=${this.touchers.get(`bus:${b.id}`) ?? none} .meter=${this.meters?.peak(`bus:${b.id}`) ?? null}
             .listening=${this.listening.has(b.id)} ?read-only=${this.readOnly} data-strip="bus:${b.id}"></mr-channel-strip>`,
         )}
+        ${this.readOnly
+          ? nothing
+          : html`<div class="add">
+              <button aria-label="Add a group bus" title="Group bus: route tracks into one sub-mix"
+                @click=${() => this.actions?.addBus('group', `Group ${groups.length + 1}`)}>+ Group</button>
+              <button aria-label="Add an aux return" title="Aux return: a reverb fed by sends"
+                @click=${() => this.actions?.addBus('aux', `Aux ${auxes.length + 1}`)}>+ Aux</button>
+            </div>`}
       </div>
       <mr-master-strip .master=${s.master} .actions=${this.actions} .meter=${this.meters?.peak('master:') ?? null}
         .loudness=${this.meters?.loudness ?? null} .touchers=${this.touchers.get('master:master') ?? none}
