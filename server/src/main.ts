@@ -16,6 +16,7 @@ import { DEMO_ROOM_ID, seedDemoRoom } from './demo/seedDemoRoom.ts';
 import { createRoomTrackSink } from './stems/createRoomTrackSink.ts';
 import { createStemRoutes } from './stems/createStemRoutes.ts';
 import { StemService } from './stems/StemService.ts';
+import { startUploadSweeper } from './stems/startUploadSweeper.ts';
 
 /**
  * Composition root: parses the environment once, builds the infrastructure and wires every
@@ -83,6 +84,15 @@ if (stems) {
     (error: unknown) => logger.error('demo room seeding failed', { error: String(error) }),
   );
 }
+// Uploads abandoned for a day (tab closed for good) are aborted and deleted, hourly.
+const stopUploadSweeper = stems
+  ? startUploadSweeper(stems.service, {
+      intervalMs: 3600_000,
+      maxAgeMs: 24 * 3600_000,
+      onSwept: (count) => logger.info('abandoned uploads removed', { count }),
+      onError: (error) => logger.warn('upload sweep failed', { error: String(error) }),
+    })
+  : () => {};
 
 let stopping = false;
 const stop = (signal: string) => {
@@ -90,6 +100,7 @@ const stop = (signal: string) => {
   stopping = true;
   logger.info('shutting down', { signal });
   demoAbort.abort();
+  stopUploadSweeper();
   review
     .close()
     .then(() => server.close())

@@ -23,6 +23,11 @@ export interface StemServiceOptions {
   partUrlTtlSeconds?: number;
   /** Lifetime of presigned GET URLs. Default 10 minutes. */
   getUrlTtlSeconds?: number;
+  /**
+   * Uploads decoded and analysed at once (each holds its whole file and its float samples
+   * in memory); the rest wait their turn. Default 2.
+   */
+  maxConcurrentValidations?: number;
   now?: () => Date;
 }
 
@@ -66,8 +71,12 @@ export class StemService {
   private readonly partTtl: number;
   private readonly getTtl: number;
   private readonly now: () => Date;
+  private readonly maxValidations: number;
+  private validations = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly options: StemServiceOptions) {
+    this.maxValidations = Math.max(1, options.maxConcurrentValidations ?? 2);
     this.partSize = Math.max(MIN_PART, options.partSize ?? 8 * 1024 * 1024);
     this.partTtl = options.partUrlTtlSeconds ?? 3600;
     this.getTtl = options.getUrlTtlSeconds ?? 600;
@@ -135,10 +144,28 @@ export class StemService {
       throw new StemError('bad-request', `Storage refused to assemble the upload: ${(cause as Error).message}`, { cause });
     }
     try {
-      return await this.validateAndStore(room, uploadId, m, signal);
+      await this.acquireValidation(signal);
+      try {
+        return await this.validateAndStore(room, uploadId, m, signal);
+      } finally {
+        this.releaseValidation();
+      }
     } finally {
       await this.discardIncoming(room, uploadId);
     }
+  }
+
+  private async acquireValidation(signal?: AbortSignal): Promise<void> {
+    while (this.validations >= this.maxValidations) {
+      signal?.throwIfAborted();
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.validations++;
+  }
+
+  private releaseValidation(): void {
+    this.validations--;
+    this.waiting.shift()?.();
   }
 
   private async validateAndStore(room: string, uploadId: string, m: UploadManifest, signal?: AbortSignal): Promise<CompletedStem> {
