@@ -104,6 +104,8 @@ describe('crash safety (kill -9 of a real server process)', () => {
     console.info(
       `crash test: ${written} written, ${mustSurvive.size} seen relayed before 3 kill -9s, ${stored.size} restored, 0 missing`,
     );
-    expect(current.lines.some((l) => l.includes('"level":"error"'))).toBe(false);
+    // The sync side reported nothing wrong about the room (a torn tail is a warning).
+    const roomErrors = current.lines.filter((l) => l.includes('"level":"error"') && l.includes(`"roomId":"${ROOM}"`));
+    expect(roomErrors).toEqual([]);
   }, 300_000);
 });
