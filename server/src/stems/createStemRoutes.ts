@@ -78,7 +78,9 @@ export function createStemRoutes(deps: StemRoutesDeps) {
     .post('/uploads/:uploadId/complete', async (c) => {
       const room = await guard(c, 'upload');
       const b = await body(c, completeBody);
-      return c.json(await service.completeUpload(room, c.req.param('uploadId'), b.parts, c.req.raw.signal), 201);
+      // Deliberately not tied to the request's signal: a user who closes the tab while the
+      // server checks the file still gets the track (everyone else in the room sees it).
+      return c.json(await service.completeUpload(room, c.req.param('uploadId'), b.parts), 201);
     })
     .delete('/uploads/:uploadId', async (c) => {
       const room = await guard(c, 'upload');
