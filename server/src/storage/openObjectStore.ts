@@ -8,6 +8,8 @@ export interface OpenedObjectStore {
   store: ObjectStore;
   /** The S3 endpoint browsers talk to (presigned URLs point here). */
   endpoint: string | undefined;
+  /** False when the store has no per-bucket CORS API (its own CORS setting applies). */
+  corsConfigured: boolean;
   /** Stops the embedded store, if one was started, and the client. */
   close(): Promise<void>;
 }
@@ -21,8 +23,9 @@ export async function openObjectStore(settings: S3Settings, allowedOrigins: read
   const embedded = settings.embedded ? await startEmbeddedS3({ dataDir: settings.dataDir, port: settings.embeddedPort }) : null;
   const endpoint = embedded?.endpoint ?? settings.endpoint;
   const s3 = createS3Client({ ...settings, endpoint, forcePathStyle: embedded ? true : settings.forcePathStyle });
+  let corsConfigured: boolean;
   try {
-    await ensureBucket(s3, settings.bucket, allowedOrigins);
+    ({ corsConfigured } = await ensureBucket(s3, settings.bucket, allowedOrigins, settings.region));
   } catch (error) {
     s3.destroy();
     await embedded?.close();
@@ -31,6 +34,7 @@ export async function openObjectStore(settings: S3Settings, allowedOrigins: read
   return {
     store: new ObjectStore(s3, settings.bucket),
     endpoint,
+    corsConfigured,
     close: async () => {
       s3.destroy();
       await embedded?.close();
