@@ -30,6 +30,8 @@ export interface CompressorParams {
 /** RMS detector averaging time constant. */
 export const COMPRESSOR_RMS_SECONDS = 0.01;
 
+/** Samples per pass of the steady-state loop (bounds the work buffer). */
+const COMPRESSOR_CHUNK = 256;
 const DB_PER_NEPER = 20 / Math.LN10; // dB = DB_PER_NEPER · ln(amplitude)
 const NEPER_PER_DB = Math.LN10 / 20;
 
@@ -75,6 +77,16 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
   /** RMS detector mean square. */
   private ms = 0;
   private grPeak = 0;
+  /** Per-chunk work buffer: target, then smoothed gain reduction per sample. */
+  private readonly scratch = new Float64Array(COMPRESSOR_CHUNK);
+  /** Per-chunk detector values (peak or mean square). */
+  private readonly levels = new Float64Array(COMPRESSOR_CHUNK);
+  /** Indices (within the chunk) of the samples past the knee's start. */
+  private readonly above = new Int32Array(COMPRESSOR_CHUNK);
+  /** Branch-free selection slots (see processSteady). */
+  private readonly select = new Float64Array(2);
+  private readonly smoothA = new Float64Array(2);
+  private readonly smoothB = new Float64Array(2);
 
   constructor(sampleRate: number) {
     this.sampleRate = checkSampleRate(sampleRate);
@@ -148,48 +160,60 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
     const out0 = outputs[0]!;
     const out1 = channels > 1 ? outputs[1]! : out0;
     const stereo = channels > 1;
+    let i = 0;
+    // While a parameter ramps (and for one sample after), every sample has its own curve.
+    if (this.threshold.ramping || this.ratio.ramping || this.knee.ramping || this.makeup.ramping) {
+      i = this.processRamping(d0, d1, in0, in1, out0, out1, stereo, frames);
+    }
+    for (; i < frames; i += COMPRESSOR_CHUNK) {
+      this.processSteady(d0, d1, in0, in1, out0, out1, stereo, i, Math.min(frames, i + COMPRESSOR_CHUNK));
+    }
+  }
+
+  /**
+   * The sample-by-sample path while parameters ramp. Returns the index of the first sample
+   * after the ramp's settling sample, from where {@link processSteady} takes over with
+   * the same (target) values.
+   */
+  private processRamping(
+    d0: Float32Array,
+    d1: Float32Array,
+    in0: Float32Array,
+    in1: Float32Array,
+    out0: Float32Array,
+    out1: Float32Array,
+    stereo: boolean,
+    frames: number,
+  ): number {
     const rms = this.params.detector === 'rms';
     const aA = this.attackCoef;
     const aR = this.releaseCoef;
     const rc = this.rmsCoef;
-    let ramping = this.threshold.ramping || this.ratio.ramping || this.knee.ramping || this.makeup.ramping;
-    let T = this.threshold.value;
-    let slope = 1 / this.ratio.value - 1;
-    let W = this.knee.value;
-    let makeupDb = this.makeup.value;
-    // Below the knee's start the curve is the identity: compare linear levels, skip the log.
-    let kneeStart = Math.exp((T - W / 2) * NEPER_PER_DB);
-    let kneeStartSq = kneeStart * kneeStart;
-    let makeupLin = Math.exp(makeupDb * NEPER_PER_DB);
+    let ramping = true;
+    let settle = false;
     let gr = this.gr;
     let ms = this.ms;
     let grPeak = this.grPeak;
-    let settle = false;
-    for (let i = 0; i < frames; i++) {
-      if (ramping || settle) {
-        // While ramping use each sample's ramp value; one sample after the end, the targets.
-        T = this.threshold.next();
-        slope = 1 / this.ratio.next() - 1;
-        W = this.knee.next();
-        makeupDb = this.makeup.next();
-        kneeStart = Math.exp((T - W / 2) * NEPER_PER_DB);
-        kneeStartSq = kneeStart * kneeStart;
-        makeupLin = Math.exp(makeupDb * NEPER_PER_DB);
-        settle = ramping;
-        ramping = this.threshold.ramping || this.ratio.ramping || this.knee.ramping || this.makeup.ramping;
-        if (ramping) settle = false;
-      }
-      // Detector level and gain computer -> target reduction (dB).
+    let i = 0;
+    for (; i < frames && (ramping || settle); i++) {
+      // While ramping use each sample's ramp value; one sample after the end, the targets.
+      const T = this.threshold.next();
+      const slope = 1 / this.ratio.next() - 1;
+      const W = this.knee.next();
+      const makeupDb = this.makeup.next();
+      const kneeStart = Math.exp((T - W / 2) * NEPER_PER_DB);
+      const kneeStartSq = kneeStart * kneeStart;
+      const makeupLin = Math.exp(makeupDb * NEPER_PER_DB);
+      settle = ramping;
+      ramping = this.threshold.ramping || this.ratio.ramping || this.knee.ramping || this.makeup.ramping;
+      if (ramping) settle = false;
       let target = 0;
       if (rms) {
         const a = d0[i]!;
         const b = d1[i]!;
         ms = rc * ms + (1 - rc) * 0.5 * (a * a + b * b);
         if (ms < 1e-30) ms = 0;
-        if (ms > kneeStartSq) {
-          const level = 0.5 * DB_PER_NEPER * Math.log(ms);
-          target = gainReduction(level, T, slope, W);
-        }
+        if (ms > kneeStartSq) target = gainReduction(0.5 * DB_PER_NEPER * Math.log(ms), T, slope, W);
       } else {
         const a = Math.abs(d0[i]!);
         const b = Math.abs(d1[i]!);
@@ -197,7 +221,6 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
         if (peak > kneeStart) target = gainReduction(DB_PER_NEPER * Math.log(peak), T, slope, W);
       }
       gr = target > gr ? aA * gr + (1 - aA) * target : aR * gr + (1 - aR) * target;
-      // Per-sample (not per-block) flush keeps the output independent of block size.
       if (gr < 1e-9) gr = 0;
       if (gr > grPeak) grPeak = gr;
       const g = gr === 0 ? makeupLin : Math.exp((makeupDb - gr) * NEPER_PER_DB);
@@ -207,6 +230,109 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
     this.gr = gr;
     this.ms = ms;
     this.grPeak = grPeak;
+    return i;
+  }
+
+  /**
+   * Samples [from, to) (at most {@link COMPRESSOR_CHUNK}) with constant parameters, in
+   * passes over the chunk: the detector, the gain computer for the samples above the knee's
+   * start (their logarithms are independent, so they overlap in the CPU), the one-pole
+   * smoothing (the only recursion), then the gains (independent exponentials). Choices
+   * that depend on the signal (attack or release, which channel is louder, which samples
+   * need a logarithm) index small tables with a 0/1 comparison result instead of
+   * branching: noise-like audio makes such branches unpredictable, and a misprediction
+   * costs more than the arithmetic. Every sample gets exactly the arithmetic of {@link processRamping}, so the
+   * output is bit-identical; only the evaluation order of independent work changes.
+   */
+  private processSteady(
+    d0: Float32Array,
+    d1: Float32Array,
+    in0: Float32Array,
+    in1: Float32Array,
+    out0: Float32Array,
+    out1: Float32Array,
+    stereo: boolean,
+    from: number,
+    to: number,
+  ): void {
+    const T = this.threshold.value;
+    const slope = 1 / this.ratio.value - 1;
+    const W = this.knee.value;
+    const makeupDb = this.makeup.value;
+    const kneeStart = Math.exp((T - W / 2) * NEPER_PER_DB);
+    const makeupLin = Math.exp(makeupDb * NEPER_PER_DB);
+    const buf = this.scratch;
+    const lvl = this.levels;
+    const idx = this.above;
+    const sel = this.select;
+    const n = to - from;
+    // Pass 1: detector value per sample; list the samples past the knee's start.
+    let count = 0;
+    if (this.params.detector === 'rms') {
+      const kneeStartSq = kneeStart * kneeStart;
+      const rc = this.rmsCoef;
+      let ms = this.ms;
+      for (let j = 0; j < n; j++) {
+        const a = d0[from + j]!;
+        const b = d1[from + j]!;
+        ms = rc * ms + (1 - rc) * 0.5 * (a * a + b * b);
+        if (ms < 1e-30) ms = 0;
+        lvl[j] = ms;
+        buf[j] = 0;
+        idx[count] = j;
+        count += +(ms > kneeStartSq);
+      }
+      this.ms = ms;
+      // Pass 2: gain computer on 0.5·ln(mean square) in dB.
+      for (let m = 0; m < count; m++) {
+        const j = idx[m]!;
+        buf[j] = gainReduction(0.5 * DB_PER_NEPER * Math.log(lvl[j]!), T, slope, W);
+      }
+    } else {
+      for (let j = 0; j < n; j++) {
+        const a = Math.abs(d0[from + j]!);
+        const b = Math.abs(d1[from + j]!);
+        sel[0] = b;
+        sel[1] = a;
+        const peak = sel[+(a > b)]!;
+        lvl[j] = peak;
+        buf[j] = 0;
+        idx[count] = j;
+        count += +(peak > kneeStart);
+      }
+      for (let m = 0; m < count; m++) {
+        const j = idx[m]!;
+        buf[j] = gainReduction(DB_PER_NEPER * Math.log(lvl[j]!), T, slope, W);
+      }
+    }
+    // Pass 3: the branching one-pole, in place (target -> smoothed reduction). Index 1 of
+    // the tables is the attack (target above the current reduction), 0 the release.
+    const ca = this.smoothA;
+    const cb = this.smoothB;
+    ca[0] = this.releaseCoef;
+    ca[1] = this.attackCoef;
+    cb[0] = 1 - this.releaseCoef;
+    cb[1] = 1 - this.attackCoef;
+    let gr = this.gr;
+    let grPeak = this.grPeak;
+    for (let j = 0; j < n; j++) {
+      const target = buf[j]!;
+      const up = +(target > gr);
+      gr = ca[up]! * gr + cb[up]! * target;
+      // Per-sample (not per-block) flush keeps the output independent of block size.
+      if (gr < 1e-9) gr = 0;
+      if (gr > grPeak) grPeak = gr;
+      buf[j] = gr;
+    }
+    this.gr = gr;
+    this.grPeak = grPeak;
+    // Pass 4: gain per sample.
+    for (let j = 0; j < n; j++) {
+      const r = buf[j]!;
+      const g = r === 0 ? makeupLin : Math.exp((makeupDb - r) * NEPER_PER_DB);
+      out0[from + j] = in0[from + j]! * g;
+      if (stereo) out1[from + j] = in1[from + j]! * g;
+    }
   }
 }
 
