@@ -190,6 +190,25 @@ describe('two browsers in one room', () => {
     await within(2000, "A's edit reached B", async () => (await valueOf(b.page, 'Kick fader')) === 0);
   });
 
+  it("private listen changes only what B hears, never the shared mix or A's audio", async () => {
+    await a.page.getByRole('button', { name: 'Play' }).click();
+    await b.page.getByRole('button', { name: 'Play' }).click();
+    await b.page.waitForTimeout(600);
+    const aBefore = await meterDb(a.page, 'master:');
+    const bBefore = await meterDb(b.page, 'master:');
+    // B listens to the Bass alone: B's master drops to one tone, A's stays at the full mix.
+    await b.page.locator('mr-track-list').getByRole('button', { name: 'Bass listen (only you hear this)' }).click();
+    await within(1000, "B's master carries only the Bass", async () => (await meterDb(b.page, 'master:')) < bBefore - 2);
+    await a.page.waitForTimeout(300);
+    expect(Math.abs((await meterDb(a.page, 'master:')) - aBefore)).toBeLessThan(0.5);
+    const soloOnA = a.page.locator('mr-track-list').getByRole('button', { name: 'Bass solo', exact: true });
+    expect(await soloOnA.getAttribute('aria-pressed')).toBe('false');
+    await b.page.locator('mr-track-list').getByRole('button', { name: 'Bass listen (only you hear this)' }).click();
+    await within(1000, "B's full mix back", async () => Math.abs((await meterDb(b.page, 'master:')) - bBefore) < 0.5);
+    await a.page.getByRole('button', { name: 'Pause' }).click();
+    await b.page.getByRole('button', { name: 'Pause' }).click();
+  });
+
   it('follow mode: B plays, stops and seeks in step with A', async () => {
     await b.page.getByRole('button', { name: 'Follow Ana' }).click();
     await b.page.getByRole('status').filter({ hasText: 'Following Ana' }).waitFor({ state: 'visible', timeout: 1000 });

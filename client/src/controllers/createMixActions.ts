@@ -8,6 +8,7 @@ import {
   setMasterParam,
   setOutput,
   setSendParam,
+  setSessionTempo,
   setSidechain,
   setTrackParam,
   createGesture,
@@ -107,6 +108,15 @@ export function createMixActions(options: MixActionsOptions): MixActions {
       undo.stopCapturing();
       try {
         addBus(doc, { kind, name }, origin);
+      } catch (error) {
+        onError(error);
+      }
+      undo.stopCapturing();
+    },
+    setTempo(tempo) {
+      undo.stopCapturing();
+      try {
+        setSessionTempo(doc, { tempo }, origin);
       } catch (error) {
         onError(error);
       }

@@ -177,7 +177,8 @@ export class MrRoom extends LitElement {
         </div>
       </header>
       <mr-transport .transport=${s.transport} .snapshot=${snap} .tempo=${state.session.tempo} .following=${followed}
-        .audioState=${s.audioState()}></mr-transport>
+        .audioState=${s.audioState()} ?read-only=${readOnly}
+        @tempo-change=${(e: CustomEvent<{ tempo: number | null }>) => s.actions.setTempo(e.detail.tempo)}></mr-transport>
       <div class="mid" @track-focus=${(e: CustomEvent<{ id: string }>) => (this.focusedTrack = e.detail.id)}
         @seek=${(e: CustomEvent<{ time: number }>) => this.seekByUser(e.detail.time)}
         @loop-change=${(e: CustomEvent<{ range: { start: number; end: number } }>) => {

@@ -14,6 +14,7 @@ export class MrTransport extends LitElement {
     tempo: { attribute: false },
     following: { attribute: false },
     audioState: { attribute: false },
+    readOnly: { type: Boolean, attribute: 'read-only' },
   };
 
   declare transport: Transport | null;
@@ -23,6 +24,7 @@ export class MrTransport extends LitElement {
   declare following: string | null;
   /** 'running' once audio is unlocked by a gesture; anything else shows a hint. */
   declare audioState: string;
+  declare readOnly: boolean;
   private frame = 0;
 
   constructor() {
@@ -32,6 +34,7 @@ export class MrTransport extends LitElement {
     this.tempo = null;
     this.following = null;
     this.audioState = 'running';
+    this.readOnly = false;
   }
 
   static override styles = css`
@@ -49,6 +52,9 @@ export class MrTransport extends LitElement {
     .muted { color: #8a939e; font-size: 11px; }
     .follow { color: #0b0d10; background: #e6d23a; padding: 4px 8px; border-radius: 10px; font-size: 11px; font-weight: 600; }
     .hint { color: #e0a030; font-size: 11px; }
+    label.bpm { display: inline-flex; align-items: center; gap: 4px; color: #8a939e; font-size: 11px; }
+    label.bpm input { width: 46px; font: 600 12px var(--mr-mono, ui-monospace, monospace); background: #0b0d10; color: #e6d23a; border: 1px solid #2a2f37;
+      border-radius: 3px; padding: 4px; text-align: right; }
     svg { width: 14px; height: 14px; fill: currentColor; }
   `;
 
@@ -89,12 +95,21 @@ export class MrTransport extends LitElement {
       <button aria-label="Loop" aria-pressed=${String(s?.loopEnabled ?? false)} title="Loop (L)"
         @click=${() => this.toggleLoop()}>⟲</button>
       <div class="clock" role="timer" aria-label="Song position">${formatTime(0)}</div>
-      ${this.tempo ? html`<div class="bars" aria-label="Bar, beat, sixteenth">1.1.1</div><span class="muted">${this.tempo} BPM</span>` : nothing}
+      ${this.tempo ? html`<div class="bars" aria-label="Bar, beat, sixteenth">1.1.1</div>` : nothing}
+      <label class="bpm">BPM<input type="number" min="20" max="400" step="0.1" placeholder="—" aria-label="Tempo in beats per minute (empty for none)"
+        .value=${this.tempo === null ? '' : String(this.tempo)} ?disabled=${this.readOnly} @change=${this.onTempo} /></label>
       <span class="muted">${s && s.duration ? `/ ${formatTime(s.duration)}` : ''}</span>
       ${s?.loop ? html`<span class="muted">loop ${formatTime(s.loop.start)}–${formatTime(s.loop.end)}</span>` : nothing}
       ${this.following ? html`<span class="follow" role="status">Following ${this.following}</span>` : nothing}
       ${this.audioState !== 'running' ? html`<span class="hint" role="status">Click anywhere to enable audio</span>` : nothing}
     `;
+  }
+
+  private onTempo(e: Event): void {
+    const raw = (e.target as HTMLInputElement).value.trim();
+    const tempo = raw === '' ? null : Number(raw);
+    if (tempo !== null && !Number.isFinite(tempo)) return;
+    this.dispatchEvent(new CustomEvent<{ tempo: number | null }>('tempo-change', { detail: { tempo }, bubbles: true, composed: true }));
   }
 
   private toggleLoop(): void {
