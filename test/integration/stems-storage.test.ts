@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdir } from 'node:fs/promises';
 import { openObjectStore } from '../../server/src/storage/openObjectStore.ts';
 import { parseS3Settings } from '../../server/src/storage/S3Settings.ts';
 import { makeTempDir } from './syncHarness.ts';
@@ -34,6 +35,15 @@ describe('embedded S3 store', () => {
       expect(get.headers.get('access-control-allow-origin')).toBe(origin);
       expect(get.headers.get('access-control-expose-headers')).toContain('ETag');
       expect((await preflight('http://evil.example')).status).toBe(403);
+
+      // s3rver cannot abort a multipart upload; the embedded store's fallback removes the parts.
+      const partsDir = `${dir.path}/s3/mixroom/._S3rver_uploads`;
+      const id = await second.store.createMultipartUpload('uploads/r/abc', 'application/octet-stream');
+      const put = await fetch(await second.store.presignUploadPart('uploads/r/abc', id, 1, 60), { method: 'PUT', body: new Uint8Array(1000) });
+      expect(put.status).toBe(200);
+      expect(await readdir(partsDir)).toContain(id);
+      expect(await second.store.abortMultipartUpload('uploads/r/abc', id)).toBe(true);
+      expect(await readdir(partsDir)).not.toContain(id);
     } finally {
       await second.close();
     }

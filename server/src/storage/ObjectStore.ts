@@ -24,9 +24,14 @@ export interface ObjectInfo {
  * Keys are always made by the server; nothing here takes a user-supplied path.
  */
 export class ObjectStore {
+  /**
+   * @param abortFallback removes an upload's parts when the store cannot abort it (the
+   *   embedded s3rver); see {@link abortMultipartUpload}.
+   */
   constructor(
     readonly s3: S3Client,
     readonly bucket: string,
+    private readonly abortFallback?: (s3UploadId: string) => Promise<void>,
   ) {}
 
   async createMultipartUpload(key: string, contentType: string): Promise<string> {
@@ -56,10 +61,9 @@ export class ObjectStore {
   }
 
   /**
-   * Aborts a multipart upload. Returns false when the store does not implement aborting:
-   * s3rver (the embedded store) answers 405, and keeps the parts already sent in its data
-   * folder, invisible to the S3 API. Real S3/MinIO/R2 abort; add a lifecycle rule
-   * (AbortIncompleteMultipartUpload) there for uploads abandoned without a cancel.
+   * Aborts a multipart upload. s3rver (the embedded store) does not implement aborting
+   * (405): then `abortFallback` deletes the parts, or, without one, this returns false and
+   * the parts stay in the store, invisible to the S3 API. Real S3/MinIO/R2 abort.
    */
   async abortMultipartUpload(key: string, uploadId: string): Promise<boolean> {
     try {
@@ -68,7 +72,11 @@ export class ObjectStore {
     } catch (error) {
       if (isNotFound(error)) return true;
       const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-      if (e.name === 'MethodNotAllowed' || e.name === 'NotImplemented' || e.$metadata?.httpStatusCode === 405) return false;
+      if (e.name === 'MethodNotAllowed' || e.name === 'NotImplemented' || e.$metadata?.httpStatusCode === 405) {
+        if (!this.abortFallback) return false;
+        await this.abortFallback(uploadId);
+        return true;
+      }
       throw error;
     }
   }

@@ -32,7 +32,11 @@ export async function openObjectStore(settings: S3Settings, allowedOrigins: read
     throw error;
   }
   return {
-    store: new ObjectStore(s3, settings.bucket),
+    store: new ObjectStore(
+      s3,
+      settings.bucket,
+      embedded ? (s3UploadId) => embedded.discardMultipartUpload(settings.bucket, s3UploadId) : undefined,
+    ),
     endpoint,
     corsConfigured,
     close: async () => {

@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import S3rver from 's3rver';
 
@@ -7,6 +8,12 @@ export interface EmbeddedS3 {
   /** http://127.0.0.1:PORT */
   endpoint: string;
   port: number;
+  /**
+   * Deletes the parts of a multipart upload. s3rver does not implement
+   * AbortMultipartUpload (it answers 405) and would keep the parts in its data folder for
+   * ever; this removes its folder for that upload id, the one thing its API cannot do.
+   */
+  discardMultipartUpload(bucket: string, s3UploadId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,6 +37,11 @@ export async function startEmbeddedS3(options: { dataDir: string; port: number }
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     port: address.port,
+    discardMultipartUpload: async (bucket, s3UploadId) => {
+      // s3rver's upload ids are hex; anything else is not ours to delete.
+      if (!/^[0-9a-f]{16,64}$/.test(s3UploadId) || !/^[a-z0-9.-]+$/.test(bucket)) return;
+      await rm(join(options.dataDir, bucket, '._S3rver_uploads', s3UploadId), { recursive: true, force: true });
+    },
     close: () => server.close(),
   };
 }
