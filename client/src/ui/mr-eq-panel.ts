@@ -1,10 +1,9 @@
 import { LitElement, css, html, svg, nothing } from 'lit';
 import type { EqBandState, TrackState } from '@mixroom/shared/model';
-import { EQ_BAND_TYPES, MIX_RANGES, defaultMaster, defaultSession } from '@mixroom/shared/model';
-import { buildMixPlan, type BiquadPlanNode } from '@mixroom/shared/plan';
-import { biquadResponse } from '@mixroom/shared/dsp';
+import { EQ_BAND_TYPES, MIX_RANGES } from '@mixroom/shared/model';
 import { ControlRouter } from '../controllers/ControlRouter.ts';
 import type { Gesture, MixActions } from '../controllers/MixActions.ts';
+import { eqResponseDb } from './eqResponseDb.ts';
 import { formatValue } from './formatValue.ts';
 import './mr-knob.ts';
 
@@ -97,19 +96,8 @@ export class MrEqPanel extends LitElement {
     return { ...t, eq: { ...t.eq, bands } };
   }
 
-  /** The biquads the engine realises for this track, from the same plan builder. */
-  private filters(track: TrackState): BiquadPlanNode[] {
-    const plan = buildMixPlan({ session: { ...defaultSession('eq', this.sampleRate) }, tracks: [track], buses: [], master: defaultMaster() });
-    return plan.nodes.filter((n): n is BiquadPlanNode => n.kind === 'biquad' && n.owner.kind === 'track' && !n.bypass);
-  }
-
   private curve(track: TrackState): number[] {
-    const total = new Float64Array(POINTS);
-    for (const f of this.filters(track)) {
-      const r = biquadResponse({ type: f.type, frequency: f.frequency, Q: f.q, gain: f.gain }, this.sampleRate, FREQS);
-      for (let i = 0; i < POINTS; i++) total[i]! += 20 * Math.log10(Math.max(1e-6, r.magnitude[i]!));
-    }
-    return Array.from(total);
+    return Array.from(eqResponseDb(track, this.sampleRate, FREQS));
   }
 
   override render() {
