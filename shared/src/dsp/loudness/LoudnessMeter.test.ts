@@ -62,6 +62,11 @@ describe('LoudnessMeter against EBU Tech 3341 / 3342 cases', () => {
     expect(Math.abs(s.integrated + 23)).toBeLessThan(0.1);
   });
 
+  it('case 5: -26 / -20 / -26 dBFS (20 s, 20.1 s, 20 s) reads -23.0 LUFS', () => {
+    const s = measureLoudness(stereo(concat(sine(20, -26), sine(20.1, -20), sine(20, -26))), FS);
+    expect(Math.abs(s.integrated + 23)).toBeLessThan(0.1);
+  });
+
   it('works at 44.1 kHz too (coefficients derived per rate)', () => {
     const s = measureLoudness(stereo(sine(20, -23, 1000, 44100)), 44100);
     expect(Math.abs(s.integrated + 23)).toBeLessThan(0.1);
@@ -75,6 +80,16 @@ describe('LoudnessMeter against EBU Tech 3341 / 3342 cases', () => {
   it('Tech 3342 case 3: 20 s at -40 dBFS then 20 s at -20 dBFS gives LRA 20 +/- 1 LU', () => {
     const s = measureLoudness(stereo(concat(sine(20, -40), sine(20, -20))), FS);
     expect(Math.abs(s.range - 20)).toBeLessThan(1);
+  });
+
+  it('Tech 3342 case 2: 20 s at -20 dBFS then 20 s at -15 dBFS gives LRA 5 +/- 1 LU', () => {
+    const s = measureLoudness(stereo(concat(sine(20, -20), sine(20, -15))), FS);
+    expect(Math.abs(s.range - 5)).toBeLessThan(1);
+  });
+
+  it('Tech 3342 case 4: -50/-35/-20/-35/-50 dBFS, 20 s each, gives LRA 15 +/- 1 LU', () => {
+    const s = measureLoudness(stereo(concat(sine(20, -50), sine(20, -35), sine(20, -20), sine(20, -35), sine(20, -50))), FS);
+    expect(Math.abs(s.range - 15)).toBeLessThan(1);
   });
 
   it('silence reads -Infinity, not NaN', () => {
