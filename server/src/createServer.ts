@@ -8,7 +8,7 @@ import type { MountRoutes, ServerServices } from './http/ServerServices.ts';
 import { authorizeEveryoneAsOwner, type Authorize } from './sync/Authorize.ts';
 import { LocalRoomStore } from './sync/persistence/LocalRoomStore.ts';
 import type { RoomStore } from './sync/persistence/RoomStore.ts';
-import { RoomRegistry, type InitRoom } from './sync/RoomRegistry.ts';
+import { RoomRegistry, type InitRoom, type OpenRoom } from './sync/RoomRegistry.ts';
 import { attachSyncSocketServer } from './sync/SyncSocketServer.ts';
 
 export interface ServerDeps {
@@ -17,6 +17,8 @@ export interface ServerDeps {
   readonly authorize?: Authorize;
   /** Fills a brand-new room's doc; defaults to leaving it empty. */
   readonly initRoom?: InitRoom;
+  /** Runs on every room load (migration, repair observers); see `OpenRoom`. */
+  readonly openRoom?: OpenRoom;
   /** Durable room storage; defaults to `LocalRoomStore` in `config.dataDir`. */
   readonly store?: RoomStore;
   /** HTTP modules to mount (see `MountRoutes`). */
@@ -40,6 +42,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
   const rooms = new RoomRegistry({
     store,
     initRoom: deps.initRoom ?? (() => undefined),
+    ...(deps.openRoom ? { openRoom: deps.openRoom } : {}),
     logger,
     idleUnloadMs: config.roomIdleUnloadMs,
     compactLogBytes: config.compactLogBytes,

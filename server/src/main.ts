@@ -12,6 +12,7 @@ import { createRenderBaker } from './review/createRenderBaker.ts';
 import { createReviewModule } from './review/createReviewModule.ts';
 import { openObjectStore } from './storage/openObjectStore.ts';
 import { parseS3Settings } from './storage/S3Settings.ts';
+import { openMixRoom } from './rooms/openMixRoom.ts';
 import { DEMO_ROOM_ID, seedDemoRoom } from './demo/seedDemoRoom.ts';
 import { createRoomTrackSink } from './stems/createRoomTrackSink.ts';
 import { createStemRoutes } from './stems/createStemRoutes.ts';
@@ -62,6 +63,8 @@ const server = await createServer(config, {
   initRoom: (doc, roomId) => {
     if (parseSyncDocName(roomId)?.kind === 'mix') initMixDoc(doc, { title: roomId, sampleRate: DEFAULT_SAMPLE_RATE });
   },
+  // Every load migrates old mix documents and keeps their invariants repaired.
+  openRoom: openMixRoom,
   routes: [
     review.mount,
     (app, s) => {

@@ -7,6 +7,14 @@ import { Room } from './Room.ts';
 /** Fills a brand-new room's document (runs inside a transaction with a `server` origin). */
 export type InitRoom = (doc: Y.Doc, roomId: RoomId) => void;
 
+/**
+ * Runs on every load of a room, new or restored, once its stored state is applied and it
+ * persists and relays: brings an old document up to the current schema and attaches
+ * observers (e.g. invariant repair after merges). Returns the observers' disposer, called
+ * when the room unloads. Writes must carry the given `server` origin.
+ */
+export type OpenRoom = (doc: Y.Doc, roomId: RoomId, origin: TransactionOrigin) => () => void;
+
 /** A reference that keeps a room loaded; call `release` exactly once. */
 export interface RoomLease {
   readonly room: Room;
@@ -19,11 +27,15 @@ interface Entry {
   /** Set as soon as the room object exists, so a failure during loading finds its entry. */
   room: Room | null;
   idleTimer: NodeJS.Timeout | null;
+  /** Disposer returned by `openRoom`. */
+  dispose: (() => void) | null;
 }
 
 export interface RoomRegistryOptions {
   readonly store: RoomStore;
   readonly initRoom: InitRoom;
+  /** Optional hook run on every load; see {@link OpenRoom}. */
+  readonly openRoom?: OpenRoom;
   readonly logger: Logger;
   readonly idleUnloadMs: number;
   readonly compactLogBytes: number;
@@ -42,6 +54,7 @@ export class RoomRegistry {
   private readonly entries = new Map<RoomId, Entry>();
   private readonly unloading = new Map<RoomId, Promise<void>>();
   private readonly initOrigin = createOrigin('server', 'room-init');
+  private readonly openOrigin = createOrigin('server', 'room-open');
   private closed = false;
 
   constructor(private readonly options: RoomRegistryOptions) {}
@@ -67,7 +80,7 @@ export class RoomRegistry {
     let entry = this.entries.get(roomId);
     if (!entry) {
       // `loading` is set right below: load() needs the entry to record its room early.
-      const fresh = { refs: 0, room: null, idleTimer: null } as Omit<Entry, 'loading'> as Entry;
+      const fresh = { refs: 0, room: null, idleTimer: null, dispose: null } as Omit<Entry, 'loading'> as Entry;
       fresh.loading = this.load(roomId, fresh);
       this.entries.set(roomId, fresh);
       fresh.loading.catch(() => {
@@ -163,7 +176,10 @@ export class RoomRegistry {
         Y.applyUpdate(room.doc, Y.encodeStateAsUpdate(scratch), this.initOrigin);
         scratch.destroy();
       }
+      if (this.options.openRoom) entry.dispose = this.options.openRoom(room.doc, roomId, this.openOrigin);
     } catch (error) {
+      entry.dispose?.();
+      entry.dispose = null;
       entry.room = null;
       // Release the files so a later attempt can open the room again.
       await room.shutdown().catch(() => undefined);
@@ -186,6 +202,8 @@ export class RoomRegistry {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     const room = entry.room;
     this.entries.delete(roomId);
+    entry.dispose?.();
+    entry.dispose = null;
     const done = room
       .shutdown()
       .then(() => this.options.logger.info('room unloaded', { roomId }))
@@ -204,6 +222,8 @@ export class RoomRegistry {
     if (entry?.room === room) {
       if (entry.idleTimer) clearTimeout(entry.idleTimer);
       this.entries.delete(roomId);
+      entry.dispose?.();
+      entry.dispose = null;
       const done = room
         .shutdown()
         .catch(() => undefined)

@@ -1,0 +1,19 @@
+import type * as Y from 'yjs';
+import { migrateMixDoc, observeRepair, repairMix } from '@mixroom/shared/ops';
+import { parseSyncDocName } from '@mixroom/shared/review';
+import type { RoomId, TransactionOrigin } from '@mixroom/shared/protocol';
+
+/**
+ * The server's part of keeping every mix document valid, run on each room load:
+ * brings a document saved by an older Mixroom up to the current schema (clients then only
+ * ever see current documents), repairs invariants once (a send cycle or a dangling route that
+ * reached the log before this code existed), and keeps repairing after every merged client
+ * update. Repair is deterministic, so the server and every client converge on the same fix.
+ * Review documents (`<room>~review`) are server-written records and are left alone.
+ */
+export function openMixRoom(doc: Y.Doc, roomId: RoomId, origin: TransactionOrigin): () => void {
+  if (parseSyncDocName(roomId)?.kind !== 'mix') return () => undefined;
+  migrateMixDoc(doc, origin);
+  repairMix(doc, origin);
+  return observeRepair(doc, origin);
+}
