@@ -236,6 +236,18 @@ describe('two browsers in one room', () => {
   it('renders the mixer at 1280x720 with accessible names on every control (screenshot kept)', async () => {
     await a.page.getByRole('button', { name: 'Kick EQ and dynamics editor' }).click();
     await a.page.getByRole('group', { name: 'Kick EQ frequency response' }).waitFor({ state: 'visible', timeout: 2000 });
+    // A drags the second band's handle up on the curve; B's editor shows the new band gain.
+    await b.page.getByRole('button', { name: 'Kick EQ and dynamics editor' }).click();
+    const handle = a.page.getByRole('slider', { name: 'Kick EQ band 2 handle' });
+    const hb = (await handle.boundingBox())!;
+    await a.page.mouse.move(hb.x + hb.width / 2, hb.y + hb.height / 2);
+    await a.page.mouse.down();
+    for (let i = 1; i <= 8; i++) await a.page.mouse.move(hb.x + hb.width / 2 + i * 2, hb.y + hb.height / 2 - i * 5);
+    await a.page.mouse.up();
+    const gainOnA = await valueOf(a.page, 'Kick EQ band 2 gain');
+    expect(gainOnA).toBeGreaterThan(6);
+    await within(1000, "B's EQ band follows A's handle", async () => (await valueOf(b.page, 'Kick EQ band 2 gain')) === gainOnA);
+    await b.page.getByRole('button', { name: 'Close Kick editor' }).click();
     // Every control in the accessibility tree (shadow roots included, upload panel open) has a name.
     await a.page.getByRole('button', { name: 'Upload stems' }).click();
     const cdp = await a.context.newCDPSession(a.page);
