@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
@@ -13,12 +12,13 @@ import { parseS3Settings } from '../../server/src/storage/S3Settings.ts';
 import { makeTempDir, startTestServer, testConfig } from '../integration/syncHarness.ts';
 
 const clientRoot = fileURLToPath(new URL('../../client', import.meta.url));
-export const clientDist = `${clientRoot}/dist`;
 
-/** Builds the real client (vite) once when there is no build to serve. */
-export async function ensureClientBuilt(): Promise<void> {
-  if (existsSync(`${clientDist}/index.html`)) return;
-  await build({ root: clientRoot, logLevel: 'warn' });
+/**
+ * Builds the real client (vite) into `outDir`: a fresh build per test file, so a stale
+ * client/dist never gets tested and parallel test files never write the same folder.
+ */
+export async function buildClient(outDir: string): Promise<void> {
+  await build({ root: clientRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
 }
 
 export interface RoomServer {
@@ -33,8 +33,8 @@ export interface RoomServer {
  * loopback, temp folder). New rooms get the default mix (reverb and delay returns).
  */
 export async function startRoomServer(limits = { maxStemBytes: 64 * 1024 * 1024, maxStemSeconds: 600 }): Promise<RoomServer> {
-  await ensureClientBuilt();
   const dir = await makeTempDir('mixroom-e2e-');
+  await buildClient(`${dir.path}/client`);
   const settings = parseS3Settings({
     S3_EMBEDDED: 'true',
     S3_DATA_DIR: `${dir.path}/s3`,
@@ -43,7 +43,7 @@ export async function startRoomServer(limits = { maxStemBytes: 64 * 1024 * 1024,
     MAX_STEM_SECONDS: String(limits.maxStemSeconds),
   });
   const storage = await openObjectStore(settings, ['*']);
-  const server = await startTestServer(testConfig(`${dir.path}/rooms`, { CLIENT_DIST_DIR: clientDist }), {
+  const server = await startTestServer(testConfig(`${dir.path}/rooms`, { CLIENT_DIST_DIR: `${dir.path}/client` }), {
     initRoom: (doc, roomId) => initMixDoc(doc, { title: roomId, sampleRate: 48000 }),
     routes: [
       (app, services) => {

@@ -94,7 +94,7 @@ export class MrTransport extends LitElement {
       </button>
       <button aria-label="Loop" aria-pressed=${String(s?.loopEnabled ?? false)} title="Loop (L)"
         @click=${() => this.toggleLoop()}>⟲</button>
-      <div class="clock" role="timer" aria-label="Song position">${formatTime(0)}</div>
+      <div class="clock" role="timer" aria-label="Song position">00:00.000</div>
       ${this.tempo ? html`<div class="bars" aria-label="Bar, beat, sixteenth">1.1.1</div>` : nothing}
       <label class="bpm">BPM<input type="number" min="20" max="400" step="0.1" placeholder="—" aria-label="Tempo in beats per minute (empty for none)"
         .value=${this.tempo === null ? '' : String(this.tempo)} ?disabled=${this.readOnly} @change=${this.onTempo} /></label>
