@@ -22,6 +22,8 @@ export class Oversampler4x {
   private xPos = 0;
   private readonly wHist: Float64Array;
   private wPos = 0;
+  /** Two slots for branch-free selection in `upPeak`. */
+  private readonly sel = new Float64Array(2);
 
   constructor(taps: number, beta: number, cutoff = 0.125) {
     if ((taps - 1) % 4 !== 0) throw new Error('Oversampler4x taps must be 4k + 1');
@@ -60,6 +62,52 @@ export class Oversampler4x {
       for (let k = 0; k < K; k++) acc += c[base + k]! * hist[pos + k]!;
       out[o + p] = acc;
     }
+  }
+
+  /**
+   * Push one base-rate sample and return the largest magnitude of the four high-rate
+   * samples `up` would write: exactly `Math.max(|y0|, |y1|, |y2|, |y3|)` (NaN if any is
+   * NaN), each y summed in the same order as `up`. The four phases are accumulated side by
+   * side and the maximum is picked by table index rather than by branches, which makes
+   * this several times cheaper than `up` plus `Math.max` on noise-like audio.
+   */
+  upPeak(x: number): number {
+    const K = this.perPhase;
+    const hist = this.xHist;
+    let pos = this.xPos - 1;
+    if (pos < 0) pos += K;
+    hist[pos] = x;
+    hist[pos + K] = x;
+    this.xPos = pos;
+    const c = this.upCoef;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let k = 0; k < K; k++) {
+      const h = hist[pos + k]!;
+      a0 += c[k]! * h;
+      a1 += c[K + k]! * h;
+      a2 += c[2 * K + k]! * h;
+      a3 += c[3 * K + k]! * h;
+    }
+    const b0 = Math.abs(a0);
+    const b1 = Math.abs(a1);
+    const b2 = Math.abs(a2);
+    const b3 = Math.abs(a3);
+    const sel = this.sel;
+    sel[0] = b0;
+    sel[1] = b1;
+    const m01 = sel[+(b1 > b0)]!;
+    sel[0] = b2;
+    sel[1] = b3;
+    const m23 = sel[+(b3 > b2)]!;
+    sel[0] = m01;
+    sel[1] = m23;
+    const m = sel[+(m23 > m01)]!;
+    // The comparisons drop NaN; Math.max propagates it (magnitudes: no -Infinity to cancel).
+    const sum = b0 + b1 + b2 + b3;
+    return sum === sum ? m : NaN;
   }
 
   /** Push four high-rate samples w[o..o+3]; returns the base-rate output sample. */

@@ -41,7 +41,8 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
   private readonly lookahead: number;
   private readonly detectDelay: number;
   private readonly os = [new Oversampler4x(DETECT_TAPS, DETECT_BETA), new Oversampler4x(DETECT_TAPS, DETECT_BETA)];
-  private readonly hi = new Float64Array(4);
+  /** Two slots for branch-free selection in `process`. */
+  private readonly sel = new Float64Array(2);
   /** Audio delay lines (latencyFrames long) per channel. */
   private readonly audio: Float32Array[];
   private audioPos = 0;
@@ -149,7 +150,6 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
     const a1 = this.audio[1]!;
     const abs0 = this.absDelay[0]!;
     const abs1 = this.absDelay[1]!;
-    const hi = this.hi;
     const L = this.lookahead;
     const D = this.detectDelay;
     const lat = this.latencyFrames;
@@ -160,6 +160,7 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
     const rel = this.releaseCoef;
     const ceilRamp = this.ceiling;
     let { audioPos, absPos, dqHead, dqLen, heldPos, heldSum, gain, t, minGain, prevInterp, clampAt, lastCeiling } = this;
+    const sel = this.sel;
     for (let i = 0; i < frames; i++) {
       const c = ceilRamp.ramping ? ceilRamp.next() : ceilRamp.value;
       if (c !== lastCeiling) {
@@ -169,8 +170,10 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
       const x0 = in0[i]!;
       const x1 = in1[i]!;
       // True-peak estimate for the sample D frames ago (the interpolator's delay).
-      os0.up(x0, hi, 0);
-      let interp = Math.max(Math.abs(hi[0]!), Math.abs(hi[1]!), Math.abs(hi[2]!), Math.abs(hi[3]!));
+      // Data-dependent choices below pick from `sel` by a 0/1 comparison result, with the
+      // same outcome as the `a > b ? a : b` they replace (NaN included): on noise-like
+      // audio those branches mispredict about half the time.
+      let interp = os0.upPeak(x0);
       let s0 = Math.abs(x0);
       if (D > 0) {
         const d = abs0[absPos]!;
@@ -178,32 +181,47 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
         s0 = d;
       }
       if (stereo) {
-        os1.up(x1, hi, 0);
-        const p1 = Math.max(Math.abs(hi[0]!), Math.abs(hi[1]!), Math.abs(hi[2]!), Math.abs(hi[3]!));
-        if (p1 > interp) interp = p1;
+        const p1 = os1.upPeak(x1);
+        sel[0] = interp;
+        sel[1] = p1;
+        interp = sel[+(p1 > interp)]!;
         let s1 = Math.abs(x1);
         if (D > 0) {
           const d = abs1[absPos]!;
           abs1[absPos] = s1;
           s1 = d;
         }
-        if (s1 > s0) s0 = s1;
+        sel[0] = s0;
+        sel[1] = s1;
+        s0 = sel[+(s1 > s0)]!;
       }
       // The sample itself and the inter-sample peaks on both sides of it (the interpolated
       // values of the previous sample cover the interval leading into this one).
-      let pk = interp > prevInterp ? interp : prevInterp;
-      if (s0 > pk) pk = s0;
+      sel[0] = prevInterp;
+      sel[1] = interp;
+      let pk = sel[+(interp > prevInterp)]!;
+      sel[0] = pk;
+      sel[1] = s0;
+      pk = sel[+(s0 > pk)]!;
       prevInterp = interp;
       if (D > 0) absPos = absPos + 1 === D ? 0 : absPos + 1;
-      const req = pk > c ? c / pk : 1;
-      // Sliding minimum of req over the last L samples (monotonic deque).
-      while (dqLen > 0 && dqVal[(dqHead + dqLen - 1) % cap]! >= req) dqLen--;
-      const tail = (dqHead + dqLen) % cap;
+      sel[0] = 1;
+      sel[1] = c / pk;
+      const req = sel[+(pk > c)]!;
+      // Sliding minimum of req over the last L samples (monotonic deque; ring of cap slots).
+      let back = dqHead + dqLen - 1;
+      if (back >= cap) back -= cap;
+      while (dqLen > 0 && dqVal[back]! >= req) {
+        dqLen--;
+        back = back === 0 ? cap - 1 : back - 1;
+      }
+      let tail = dqHead + dqLen;
+      if (tail >= cap) tail -= cap;
       dqVal[tail] = req;
       dqIdx[tail] = t;
       dqLen++;
       if (dqIdx[dqHead]! <= t - L) {
-        dqHead = (dqHead + 1) % cap;
+        dqHead = dqHead + 1 === cap ? 0 : dqHead + 1;
         dqLen--;
       }
       const hmin = dqVal[dqHead]!;
