@@ -208,7 +208,13 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
   context = new AudioContext({ sampleRate, latencyHint: 'interactive' });
   context.onstatechange = () => audioListeners.forEach((l) => l());
   const loadStem = createStemLoader({ roomId, onProgress: media.reportProgress });
-  engine = await createEngine({ context, workletUrl, loadStem, onStemError: (stem, e) => notify(`${stem.fileName}: ${messageOf(e)}`) });
+  try {
+    engine = await createEngine({ context, workletUrl, loadStem, onStemError: (stem, e) => notify(`${stem.fileName}: ${messageOf(e)}`) });
+  } catch (error) {
+    // Mixing still works without sound (everything else is the shared document): say why.
+    notify(`Audio could not start in this browser: ${messageOf(error)}`);
+    return;
+  }
   transport.attach(engine);
   bindEngine({
     doc: session.doc,

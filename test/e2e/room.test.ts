@@ -265,4 +265,15 @@ describe('two browsers in one room', () => {
     expect(a.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
     expect(b.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   });
+
+  it('renaming a strip reaches the other side, and the renamer can undo it', async () => {
+    await b.page.locator(`mr-channel-strip[data-strip="track:${ids['Vox']}"] .name`).dblclick();
+    const input = b.page.getByRole('textbox', { name: 'New name for Vox' });
+    await input.fill('Lead Vox');
+    await input.press('Enter');
+    await within(1000, 'A sees the new name', async () => (await fader(a.page, 'Lead Vox').count()) === 1);
+    await b.page.locator('body').click({ position: { x: 640, y: 60 } });
+    await b.page.keyboard.press('Control+z');
+    await within(1000, 'rename undone for both', async () => (await fader(a.page, 'Vox').count()) === 1 && (await fader(b.page, 'Vox').count()) === 1);
+  });
 });

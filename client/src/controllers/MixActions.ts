@@ -33,6 +33,8 @@ export interface MixActions {
   gesture(strip: StripRef, path: ParamPath): Gesture;
   /** Adds a group bus (tracks route into it) or an aux return (fed by sends). */
   addBus(kind: 'group' | 'aux', name: string): void;
+  /** Renames a track or bus (names are trimmed; empty names are refused). */
+  rename(strip: StripRef, name: string): void;
   /** Sets the song tempo (bars on the transport and ruler), or null for none. */
   setTempo(tempo: number | null): void;
 }

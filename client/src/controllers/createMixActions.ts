@@ -4,6 +4,8 @@ import { readMixState } from '@mixroom/shared/model';
 import {
   addBus,
   addSend,
+  renameBus,
+  renameTrack,
   setBusParam,
   setMasterParam,
   setOutput,
@@ -108,6 +110,16 @@ export function createMixActions(options: MixActionsOptions): MixActions {
       undo.stopCapturing();
       try {
         addBus(doc, { kind, name }, origin);
+      } catch (error) {
+        onError(error);
+      }
+      undo.stopCapturing();
+    },
+    rename(strip, name) {
+      undo.stopCapturing();
+      try {
+        if (strip.scope === 'track') renameTrack(doc, { trackId: strip.id, name }, origin);
+        else if (strip.scope === 'bus') renameBus(doc, { busId: strip.id, name }, origin);
       } catch (error) {
         onError(error);
       }

@@ -39,6 +39,7 @@ export class MrChannelStrip extends LitElement {
     readOnly: { type: Boolean, attribute: 'read-only' },
     selected: { type: Boolean, reflect: true },
     outputs: { attribute: false },
+    renaming: { state: true },
   };
 
   declare strip: TrackState | BusState | null;
@@ -53,6 +54,7 @@ export class MrChannelStrip extends LitElement {
   declare selected: boolean;
   /** Possible output targets (group buses) besides master. */
   declare outputs: readonly BusState[];
+  declare renaming: boolean;
   private readonly gestures = new Map<string, Gesture>();
 
   constructor() {
@@ -68,6 +70,7 @@ export class MrChannelStrip extends LitElement {
     this.readOnly = false;
     this.selected = false;
     this.outputs = [];
+    this.renaming = false;
   }
 
   static override styles = css`
@@ -103,6 +106,8 @@ export class MrChannelStrip extends LitElement {
     .sends { display: grid; grid-template-columns: 1fr 1fr; gap: 1px; padding: 2px; border-bottom: 1px solid #111418; height: 44px; box-sizing: border-box; overflow: hidden; }
     .name { text-align: center; padding: 3px 2px; font-weight: 600; font-size: 11px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
       border-top: 3px solid var(--strip-color, #666); background: #15181c; }
+    input.rename { font: 600 11px var(--mr-font, system-ui); width: 100%; box-sizing: border-box; background: #0b0d10; color: #fff;
+      border: 1px solid var(--mr-accent, #4fb3ff); padding: 3px 2px; text-align: center; }
     select { width: 100%; font: 10px var(--mr-font, system-ui); background: #15181c; color: #aeb6c0; border: 1px solid #2a2f37; border-radius: 2px; }
     mr-knob { --knob-size: 26px; }
     .kind { font-size: 9px; color: #8a939e; text-align: center; text-transform: uppercase; letter-spacing: 0.05em; padding-top: 28px; }
@@ -194,7 +199,11 @@ export class MrChannelStrip extends LitElement {
               ${this.outputs.filter((o) => o.id !== s.id).map((o) => html`<option value=${o.id} ?selected=${s.output === o.id}>${o.name}</option>`)}
             </select>`
           : nothing}
-        <div class="name" style="--strip-color:${s.color}" title=${name}>${name}</div>
+        ${this.renaming
+          ? html`<input class="rename" aria-label="New name for ${name}" .value=${name} maxlength="100"
+              @keydown=${this.onRenameKey} @blur=${this.commitRename} />`
+          : html`<div class="name" style="--strip-color:${s.color}" title="${name} (double-click to rename)"
+              @dblclick=${() => !ro && this.startRename()}>${name}</div>`}
       </div>
     `;
   }
@@ -255,6 +264,28 @@ export class MrChannelStrip extends LitElement {
   private set(path: string, value: number | boolean | string): void {
     if (this.strip && this.actions) this.actions.set(this.ref, path, value);
   }
+
+  private startRename(): void {
+    this.renaming = true;
+    void this.updateComplete.then(() => {
+      const input = this.renderRoot.querySelector<HTMLInputElement>('input.rename');
+      input?.focus();
+      input?.select();
+    });
+  }
+
+  private onRenameKey(e: KeyboardEvent): void {
+    e.stopPropagation(); // typing a name must not trigger M/S/L/space shortcuts
+    if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+    else if (e.key === 'Escape') this.renaming = false;
+  }
+
+  private readonly commitRename = (e: Event): void => {
+    if (!this.renaming) return;
+    this.renaming = false;
+    const name = (e.target as HTMLInputElement).value.trim();
+    if (this.strip && this.actions && name && name !== this.strip.name) this.actions.rename(this.ref, name);
+  };
 
   private edit(panel: 'eq' | 'comp'): void {
     this.dispatchEvent(new CustomEvent<StripEditDetail>('strip-edit', { detail: { ref: this.ref, panel }, bubbles: true, composed: true }));
