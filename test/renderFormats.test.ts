@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
+import { testMix } from '../shared/src/plan/testing/testMix.ts';
+import { BakeError } from '../server/src/render/BakeError.ts';
+import { BAKE_FORMATS, BAKE_FORMAT_INFO, type BakeFormat } from '../server/src/render/BakeFormat.ts';
+import type { BakeProgress } from '../server/src/render/BakeProgress.ts';
+import { bakeMix } from '../server/src/render/bakeMix.ts';
+import { createFileStemSource } from '../server/src/render/createFileStemSource.ts';
+import { createMasterEncoder } from '../server/src/render/createMasterEncoder.ts';
+import { createS3StemSource } from '../server/src/render/createS3StemSource.ts';
+import { renderBake } from '../server/src/render/renderBake.ts';
+import { renderBakeFormats } from '../server/src/render/renderBakeFormats.ts';
+import { createS3Client } from '../server/src/storage/createS3Client.ts';
+import { startEmbeddedS3, type EmbeddedS3 } from '../server/src/storage/startEmbeddedS3.ts';
+import { bakeBenchMix } from './bench/bakeBenchMix.ts';
+import { floatWav, noise, sine, tempDir, writeStem } from './renderFixtures.ts';
+
+const BUCKET = 'mixroom-render-formats-test';
+const RATE = 48000;
+const FRAMES = RATE * 2 + 333;
+const LONG = RATE * 30;
+
+let dir: string;
+let dispose: () => Promise<void>;
+let s3server: EmbeddedS3;
+let s3: S3Client;
+/** Full strips, reverb and delay buses, glue and limiter: every kernel the master meets. */
+let plan: MixPlan;
+
+const stemKey = (name: string) => `rooms/r2/stems/${createHash('sha256').update(name).digest('hex')}/source.wav`;
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const store = (keyPrefix: string, client?: S3Client) => ({ get s3() { return client ?? s3; }, bucket: BUCKET, keyPrefix });
+const listKeys = async (prefix: string) =>
+  ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!).sort();
+
+beforeAll(async () => {
+  ({ dir, dispose } = await tempDir());
+  const stems = path.join(dir, 'stems');
+  await mkdir(stems);
+  for (let i = 0; i < 3; i++) {
+    const fade = (x: Float32Array) => x.map((v, j) => v * (1 - j / FRAMES)); // quiet tail: dither matters
+    await writeStem(stems, `s${i}.wav`, [fade(noise(FRAMES, 0.4, 10 + i)), sine(FRAMES, 110 * (i + 1), 0.3)]);
+  }
+  plan = buildMixPlan(bakeBenchMix(3, FRAMES, RATE, (i) => `s${i}.wav`));
+  s3server = await startEmbeddedS3({ dataDir: path.join(dir, 's3'), port: 0 });
+  s3 = createS3Client({ endpoint: s3server.endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  const drums = [noise(RATE * 2, 0.4, 3), noise(RATE * 2, 0.4, 4)];
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: stemKey('long'), Body: floatWav([noise(LONG, 0.2, 5), noise(LONG, 0.2, 6)]) }));
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: stemKey('drums'), Body: floatWav(drums) }));
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: stemKey('cut'), Body: floatWav(drums).subarray(0, 44 + RATE * 4) }));
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await s3server?.close();
+  await dispose?.();
+});
+
+const fileStems = () => createFileStemSource(path.join(dir, 'stems'));
+const s3Plan = (name: string, frames: number) =>
+  buildMixPlan(testMix.state([testMix.track(name, { stem: { key: stemKey(name), fileName: `${name}.wav`, sampleRate: RATE, channels: 2, frames } })]));
+
+/**
+ * Independent reference for one format: its own render of the plan feeding one encoder, bytes
+ * concatenated in memory and header patches applied, exactly as a single-format bake does.
+ */
+async function referenceHash(format: BakeFormat): Promise<string> {
+  const stream = await bakeMix(plan, { stems: fileStems(), workers: 2 });
+  const encoder = await createMasterEncoder(format, { sampleRate: RATE, channels: 2, totalFrames: stream.info.frames, maxBlockFrames: 8192 });
+  const parts: Uint8Array[] = [];
+  try {
+    for await (const block of stream) parts.push(...encoder.encode(block.channels, block.frames));
+    parts.push(...encoder.finish());
+    const bytes = Buffer.concat(parts);
+    for (const p of encoder.headerPatches()) bytes.set(p.bytes, p.offset);
+    return sha(bytes);
+  } finally {
+    encoder.dispose();
+    await stream.close();
+  }
+}
+
+describe('renderBakeFormats: every format from one render pass', () => {
+  it('gives each format the exact bytes of its separate single-format bake, and one loudness report', async () => {
+    const outDir = path.join(dir, 'out');
+    await mkdir(outDir);
+    const outFiles = Object.fromEntries(BAKE_FORMATS.map((f) => [f, path.join(outDir, `mix-${f}.${BAKE_FORMAT_INFO[f].extension}`)]));
+    const progress: BakeProgress[] = [];
+    const onePass = await renderBakeFormats(plan, { stems: fileStems(), formats: BAKE_FORMATS, workers: 2, outFiles, onProgress: (p) => progress.push(p) });
+    expect(onePass.files.map((f) => f.format)).toEqual([...BAKE_FORMATS]);
+    expect(new Set(onePass.files.map((f) => f.sha256)).size).toBe(4); // wav24 and flac hold the same samples, not the same bytes
+
+    for (const file of onePass.files) {
+      const written = new Uint8Array(await readFile(outFiles[file.format]!));
+      expect(sha(written)).toBe(file.sha256);
+      expect(written.length).toBe(file.bytes);
+      const single = await renderBake(plan, { stems: fileStems(), format: file.format, workers: 2 });
+      const reference = await referenceHash(file.format);
+      console.log(`${file.format}: one-pass ${file.sha256.slice(0, 16)} single ${single.sha256.slice(0, 16)} reference ${reference.slice(0, 16)} (${file.bytes} bytes)`);
+      expect(file.sha256).toBe(single.sha256);
+      expect(file.sha256).toBe(reference);
+      expect(file.bytes).toBe(single.bytes);
+      expect(single.loudness).toEqual(onePass.loudness);
+    }
+    expect(onePass.loudness.integratedLufs).not.toBeNull();
+    expect(onePass.frames).toBe(FRAMES);
+
+    // One pass, one progress: rising to 100 % once, over the plan's frames.
+    expect(progress.length).toBeGreaterThan(0);
+    for (const p of progress) expect(p.framesTotal).toBe(FRAMES);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!.framesDone).toBeGreaterThanOrEqual(progress[i - 1]!.framesDone);
+    expect(progress.filter((p) => p.percent === 100)).toHaveLength(1);
+    expect(progress.at(-1)).toMatchObject({ percent: 100, etaSeconds: 0 });
+  });
+
+  it('stores every format under <prefix>/<sha256>.<ext> with its hash in metadata', async () => {
+    const result = await renderBakeFormats(plan, { stems: fileStems(), formats: ['wav24', 'mp3'], workers: 2, store: store('rooms/r2/bakes/') });
+    for (const file of result.files) {
+      expect(file.stored?.key).toBe(`rooms/r2/bakes/${file.sha256}.${BAKE_FORMAT_INFO[file.format].extension}`);
+      const obj = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: file.stored!.key }));
+      expect(sha(new Uint8Array(await obj.Body!.transformToByteArray()))).toBe(file.sha256);
+      expect(obj.Metadata?.sha256).toBe(file.sha256);
+      expect(obj.ContentType).toBe(file.contentType);
+    }
+  });
+
+  it('cancelled mid-render: rejects with "cancelled", stores nothing, leaves no temp file', async () => {
+    const tmp = path.join(dir, 'tmp-cancel');
+    await mkdir(tmp);
+    const controller = new AbortController();
+    let abortedAt: number | null = null;
+    const err = await renderBakeFormats(s3Plan('long', LONG), {
+      stems: createS3StemSource({ s3, bucket: BUCKET }),
+      formats: BAKE_FORMATS,
+      store: store('rooms/r2/cancelled'),
+      tmpDir: tmp,
+      blockFrames: 4096,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (abortedAt === null && p.framesDone > 0) {
+          abortedAt = p.percent;
+          controller.abort();
+        }
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BakeError);
+    expect((err as BakeError).code).toBe('cancelled');
+    expect(abortedAt!).toBeLessThan(100);
+    expect(await listKeys('rooms/r2/cancelled/')).toEqual([]);
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('a truncated stem fails the whole bake: no object in S3, no temp file', async () => {
+    const tmp = path.join(dir, 'tmp-cut');
+    await mkdir(tmp);
+    const err = await renderBakeFormats(s3Plan('cut', RATE * 2), {
+      stems: createS3StemSource({ s3, bucket: BUCKET }),
+      formats: BAKE_FORMATS,
+      store: store('rooms/r2/cut'),
+      tmpDir: tmp,
+    }).catch((e: unknown) => e);
+    expect((err as BakeError).code).toBe('stem-truncated');
+    expect(await listKeys('rooms/r2/cut/')).toEqual([]);
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('one failed upload rolls back the others it created, keeps objects stored earlier, and removes every temp file', async () => {
+    // A real S3 client whose mp3 PUTs the network refuses (a middleware in the real SDK stack).
+    const flaky = createS3Client({ endpoint: s3server.endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true });
+    flaky.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Key?: string };
+        if (context.commandName === 'PutObjectCommand' && input.Key?.endsWith('.mp3')) throw new Error('connection reset by peer');
+        return next(args);
+      },
+      { step: 'initialize', name: 'refuseMp3' },
+    );
+    const tmp = path.join(dir, 'tmp-rollback');
+    await mkdir(tmp);
+    try {
+      const drums = s3Plan('drums', RATE * 2);
+      const fresh = await renderBakeFormats(drums, { stems: createS3StemSource({ s3, bucket: BUCKET }), formats: BAKE_FORMATS, store: store('rooms/r2/fresh', flaky), tmpDir: tmp }).catch((e: unknown) => e);
+      expect((fresh as BakeError).code).toBe('storage');
+      expect((fresh as BakeError).message).toContain('connection reset');
+      expect(await listKeys('rooms/r2/fresh/')).toEqual([]);
+      expect(await readdir(tmp)).toEqual([]);
+
+      // The same version stored before (content-addressed keys): a failed re-bake must not delete it.
+      const good = await renderBakeFormats(drums, { stems: createS3StemSource({ s3, bucket: BUCKET }), formats: ['wav24', 'flac'], store: store('rooms/r2/kept') });
+      const keptKeys = good.files.map((f) => f.stored!.key).sort();
+      const again = await renderBakeFormats(drums, { stems: createS3StemSource({ s3, bucket: BUCKET }), formats: BAKE_FORMATS, store: store('rooms/r2/kept', flaky), tmpDir: tmp }).catch((e: unknown) => e);
+      expect((again as BakeError).code).toBe('storage');
+      expect(await listKeys('rooms/r2/kept/')).toEqual(keptKeys);
+      expect(await readdir(tmp)).toEqual([]);
+    } finally {
+      flaky.destroy();
+    }
+  });
+
+  it('refuses an empty, unknown or repeated format list with a typed error before rendering', async () => {
+    for (const formats of [[], ['ogg'], ['wav24', 'wav24']] as unknown as BakeFormat[][]) {
+      const err = await renderBakeFormats(plan, { stems: fileStems(), formats }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BakeError);
+      expect((err as BakeError).code).toBe('plan-invalid');
+    }
+  });
+});
