@@ -18,6 +18,7 @@ import { createRoomTrackSink } from './stems/createRoomTrackSink.ts';
 import { createStemRoutes } from './stems/createStemRoutes.ts';
 import { StemService } from './stems/StemService.ts';
 import { startUploadSweeper } from './stems/startUploadSweeper.ts';
+import { stemPlaybackKey } from './stems/stemKeys.ts';
 
 /**
  * Composition root: parses the environment once, builds the infrastructure and wires every
@@ -47,7 +48,7 @@ const review = createReviewModule({
     stems: createS3StemSource({
       s3: objects.store.s3,
       bucket: objects.store.bucket,
-      objectKey: (key) => (key.endsWith('.wav') ? key : key.replace(/\/source\.[a-z0-9]+$/, '/playback.wav')),
+      objectKey: stemPlaybackKey,
     }),
     s3: objects.store.s3,
     bucket: objects.store.bucket,
