@@ -5,6 +5,37 @@ import { getMixRoot, readMixState, type MixState } from '@mixroom/shared/model';
 import { readRemoteGestures } from '@mixroom/shared/ops';
 import { applyRemoteGestures } from './applyRemoteGestures.ts';
 
+/** True when two plain JSON values are equal (MixState holds only plain data). */
+function same(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Reuses the previous objects for tracks, buses and the master that did not change, so a
+ * peer dragging one fader re-renders one strip, not the whole console (lit skips a strip
+ * whose properties are identical).
+ */
+function keepUnchanged(prev: MixState, next: MixState): MixState {
+  const prevTracks = new Map(prev.tracks.map((t) => [t.id, t]));
+  const prevBuses = new Map(prev.buses.map((b) => [b.id, b]));
+  const tracks = next.tracks.map((t) => {
+    const p = prevTracks.get(t.id);
+    return p && same(p, t) ? p : t;
+  });
+  const buses = next.buses.map((b) => {
+    const p = prevBuses.get(b.id);
+    return p && same(p, b) ? p : b;
+  });
+  const keepTracks = tracks.length === prev.tracks.length && tracks.every((t, i) => t === prev.tracks[i]);
+  const keepBuses = buses.length === prev.buses.length && buses.every((b, i) => b === prev.buses[i]);
+  return {
+    session: same(prev.session, next.session) ? prev.session : next.session,
+    tracks: keepTracks ? prev.tracks : tracks,
+    buses: keepBuses ? prev.buses : buses,
+    master: same(prev.master, next.master) ? prev.master : next.master,
+  };
+}
+
 /**
  * Keeps `state` equal to readMixState(doc) for a lit host, with other people's
  * in-progress drags (awareness) applied so their faders move live. Changes are coalesced to
@@ -32,7 +63,8 @@ export class MixStateController implements ReactiveController {
       queueMicrotask(() => {
         this.pending = false;
         const state = readMixState(this.doc);
-        this.state = this.awareness ? applyRemoteGestures(state, readRemoteGestures(this.awareness).values()) : state;
+        const next = this.awareness ? applyRemoteGestures(state, readRemoteGestures(this.awareness).values()) : state;
+        this.state = keepUnchanged(this.state, next);
         this.host.requestUpdate();
       });
     };

@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { MixState } from '@mixroom/shared/model';
+import type { BusState, MixState } from '@mixroom/shared/model';
 import type { MixActions } from '../controllers/MixActions.ts';
 import type { GainReductionReader, LoudnessReader, MeterReader } from './MeterReader.ts';
 import type { Toucher } from './mr-channel-strip.ts';
@@ -61,11 +61,16 @@ export class MrMixer extends LitElement {
     .add button:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); }
   `;
 
+  /** Derived lists keep their identity while the buses do, so unchanged strips skip re-rendering. */
+  private busLists: { from: MixState['buses'] | null; auxes: BusState[]; groups: BusState[] } = { from: null, auxes: [], groups: [] };
+
   override render() {
     const s = this.state;
     if (!s) return nothing;
-    const auxes = s.buses.filter((b) => b.kind === 'aux');
-    const groups = s.buses.filter((b) => b.kind === 'group');
+    if (this.busLists.from !== s.buses) {
+      this.busLists = { from: s.buses, auxes: s.buses.filter((b) => b.kind === 'aux'), groups: s.buses.filter((b) => b.kind === 'group') };
+    }
+    const { auxes, groups } = this.busLists;
     const none: Toucher[] = [];
     return html`
       <div class="strips" role="region" aria-label="Mixer channel strips">
