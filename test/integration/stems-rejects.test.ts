@@ -121,6 +121,11 @@ describe('every bad input is rejected with its message and leaves nothing behind
     await expectRejected(encodeWavFixture(x, 44100, '24'), 'cd.wav', 422, 'sample-rate-mismatch', /44100 Hz but this session runs at 48000 Hz/);
   });
 
+  it('more than two channels is rejected (the bake and the browser must hear the same stereo strip)', async () => {
+    const quad = [...testSignal(1, FS, 2), ...testSignal(1, FS, 2)];
+    await expectRejected(encodeWavFixture(quad, FS, '16'), 'quad.wav', 415, 'unsupported-format', /"quad\.wav" has 4 channels; Mixroom mixes mono and stereo stems/);
+  });
+
   it('a cancelled upload leaves nothing', async () => {
     const init = await api(t.server.url, '/api/rooms/cancel/stems/uploads', { method: 'POST', body: { fileName: 'x.wav', size: 1000 } });
     expect(init.status).toBe(201);

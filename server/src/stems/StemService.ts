@@ -191,6 +191,16 @@ export class StemService {
           `Export the stem at ${sessionRate} Hz (no resampling is done on upload, so nothing is changed behind your back).`,
       );
     }
+    // The mix model, the browser engine and the bake all work on mono and stereo strips; a
+    // wider file would be down-mixed by browsers but refused by the bake, so the two would
+    // not hear the same samples. Refuse it here, where the user can still act on it.
+    if (audio.channelData.length > 2) {
+      throw new StemError(
+        'unsupported-format',
+        `"${m.fileName}" has ${audio.channelData.length} channels; Mixroom mixes mono and stereo stems. ` +
+          'Export it as mono or stereo stems (split a surround bounce into its pairs).',
+      );
+    }
     signal?.throwIfAborted();
     const hash = createHash('sha256').update(bytes).digest('hex');
     const sourceKey = stemKeys.source(room, hash, audio.format);
