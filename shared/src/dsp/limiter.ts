@@ -19,6 +19,8 @@ export const LIMITER_LOOKAHEAD_SECONDS = 0.002;
 const DETECT_TAPS = 49;
 const DETECT_BETA = 6;
 const NEPER_PER_DB = Math.LN10 / 20;
+/** Frames per pass of `process` (bounds the peak buffers). */
+const LIMITER_CHUNK = 256;
 
 /**
  * Brickwall true-peak limiter with lookahead, stereo-linked.
@@ -43,6 +45,9 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
   private readonly os = [new Oversampler4x(DETECT_TAPS, DETECT_BETA), new Oversampler4x(DETECT_TAPS, DETECT_BETA)];
   /** Two slots for branch-free selection in `process`. */
   private readonly sel = new Float64Array(2);
+  /** Per-chunk true-peak estimates per channel. */
+  private readonly peaks0 = new Float64Array(LIMITER_CHUNK);
+  private readonly peaks1 = new Float64Array(LIMITER_CHUNK);
   /** Audio delay lines (latencyFrames long) per channel. */
   private readonly audio: Float32Array[];
   private audioPos = 0;
@@ -161,109 +166,117 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
     const ceilRamp = this.ceiling;
     let { audioPos, absPos, dqHead, dqLen, heldPos, heldSum, gain, t, minGain, prevInterp, clampAt, lastCeiling } = this;
     const sel = this.sel;
-    for (let i = 0; i < frames; i++) {
-      const c = ceilRamp.ramping ? ceilRamp.next() : ceilRamp.value;
-      if (c !== lastCeiling) {
-        clampAt = floatAtOrBelow(c);
-        lastCeiling = c;
-      }
-      const x0 = in0[i]!;
-      const x1 = in1[i]!;
-      // True-peak estimate for the sample D frames ago (the interpolator's delay).
-      // Data-dependent choices below pick from `sel` by a 0/1 comparison result, with the
-      // same outcome as the `a > b ? a : b` they replace (NaN included): on noise-like
-      // audio those branches mispredict about half the time.
-      let interp = os0.upPeak(x0);
-      let s0 = Math.abs(x0);
-      if (D > 0) {
-        const d = abs0[absPos]!;
-        abs0[absPos] = s0;
-        s0 = d;
-      }
-      if (stereo) {
-        const p1 = os1.upPeak(x1);
-        sel[0] = interp;
-        sel[1] = p1;
-        interp = sel[+(p1 > interp)]!;
-        let s1 = Math.abs(x1);
-        if (D > 0) {
-          const d = abs1[absPos]!;
-          abs1[absPos] = s1;
-          s1 = d;
+    const pk0 = this.peaks0;
+    const pk1 = this.peaks1;
+    for (let off = 0; off < frames; off += LIMITER_CHUNK) {
+      const n = Math.min(LIMITER_CHUNK, frames - off);
+      // True-peak estimates of the chunk first: they depend on the input only.
+      os0.upPeaks(in0, off, n, pk0);
+      if (stereo) os1.upPeaks(in1, off, n, pk1);
+      for (let i = off; i < off + n; i++) {
+        const c = ceilRamp.ramping ? ceilRamp.next() : ceilRamp.value;
+        if (c !== lastCeiling) {
+          clampAt = floatAtOrBelow(c);
+          lastCeiling = c;
         }
-        sel[0] = s0;
-        sel[1] = s1;
-        s0 = sel[+(s1 > s0)]!;
-      }
-      // The sample itself and the inter-sample peaks on both sides of it (the interpolated
-      // values of the previous sample cover the interval leading into this one).
-      sel[0] = prevInterp;
-      sel[1] = interp;
-      let pk = sel[+(interp > prevInterp)]!;
-      sel[0] = pk;
-      sel[1] = s0;
-      pk = sel[+(s0 > pk)]!;
-      prevInterp = interp;
-      if (D > 0) absPos = absPos + 1 === D ? 0 : absPos + 1;
-      sel[0] = 1;
-      sel[1] = c / pk;
-      const req = sel[+(pk > c)]!;
-      // Sliding minimum of req over the last L samples (monotonic deque; ring of cap slots).
-      let back = dqHead + dqLen - 1;
-      if (back >= cap) back -= cap;
-      while (dqLen > 0 && dqVal[back]! >= req) {
-        dqLen--;
-        back = back === 0 ? cap - 1 : back - 1;
-      }
-      let tail = dqHead + dqLen;
-      if (tail >= cap) tail -= cap;
-      dqVal[tail] = req;
-      dqIdx[tail] = t;
-      dqLen++;
-      if (dqIdx[dqHead]! <= t - L) {
-        dqHead = dqHead + 1 === cap ? 0 : dqHead + 1;
-        dqLen--;
-      }
-      const hmin = dqVal[dqHead]!;
-      // Moving average of the held minima: linear ramp into each peak.
-      heldSum += hmin - held[heldPos]!;
-      held[heldPos] = hmin;
-      heldPos = heldPos + 1 === L ? 0 : heldPos + 1;
-      // Re-sum exactly once per window (by sample index, so block size cannot matter)
-      // so rounding drift never accumulates and unity stays exactly unity.
-      if (heldPos === 0) {
-        let s = 0;
-        for (let k = 0; k < L; k++) s += held[k]!;
-        heldSum = s;
-      }
-      let target = heldSum / L;
-      if (target > 1) target = 1;
-      gain = target <= gain ? target : gain + (target - gain) * (1 - rel);
-      if (gain < minGain) minGain = gain;
-      t++;
-      // Delay the audio by latencyFrames and apply the gain; clamp to the ceiling.
-      let y0: number;
-      let y1: number;
-      if (lat > 0) {
-        y0 = a0[audioPos]!;
-        a0[audioPos] = x0;
-        y1 = a1[audioPos]!;
-        a1[audioPos] = x1;
-        audioPos = audioPos + 1 === lat ? 0 : audioPos + 1;
-      } else {
-        y0 = x0;
-        y1 = x1;
-      }
-      const cf = clampAt;
-      let o0 = Math.fround(y0 * gain);
-      if (o0 > cf) o0 = cf;
-      else if (o0 < -cf) o0 = -cf;
-      out0[i] = o0;
-      if (stereo) {
-        let o1 = Math.fround(y1 * gain);
-        if (o1 > cf) o1 = cf;
-        else if (o1 < -cf) o1 = -cf;
-        out1[i] = o1;
+        const x0 = in0[i]!;
+        const x1 = in1[i]!;
+        // True-peak estimate for the sample D frames ago (the interpolator's delay).
+        // Data-dependent choices below pick from `sel` by a 0/1 comparison result, with the
+        // same outcome as the `a > b ? a : b` they replace (NaN included): on noise-like
+        // audio those branches mispredict about half the time.
+        let interp = pk0[i - off]!;
+        let s0 = Math.abs(x0);
+        if (D > 0) {
+          const d = abs0[absPos]!;
+          abs0[absPos] = s0;
+          s0 = d;
+        }
+        if (stereo) {
+          const p1 = pk1[i - off]!;
+          sel[0] = interp;
+          sel[1] = p1;
+          interp = sel[+(p1 > interp)]!;
+          let s1 = Math.abs(x1);
+          if (D > 0) {
+            const d = abs1[absPos]!;
+            abs1[absPos] = s1;
+            s1 = d;
+          }
+          sel[0] = s0;
+          sel[1] = s1;
+          s0 = sel[+(s1 > s0)]!;
+        }
+        // The sample itself and the inter-sample peaks on both sides of it (the interpolated
+        // values of the previous sample cover the interval leading into this one).
+        sel[0] = prevInterp;
+        sel[1] = interp;
+        let pk = sel[+(interp > prevInterp)]!;
+        sel[0] = pk;
+        sel[1] = s0;
+        pk = sel[+(s0 > pk)]!;
+        prevInterp = interp;
+        if (D > 0) absPos = absPos + 1 === D ? 0 : absPos + 1;
+        sel[0] = 1;
+        sel[1] = c / pk;
+        const req = sel[+(pk > c)]!;
+        // Sliding minimum of req over the last L samples (monotonic deque; ring of cap slots).
+        let back = dqHead + dqLen - 1;
+        if (back >= cap) back -= cap;
+        while (dqLen > 0 && dqVal[back]! >= req) {
+          dqLen--;
+          back = back === 0 ? cap - 1 : back - 1;
+        }
+        let tail = dqHead + dqLen;
+        if (tail >= cap) tail -= cap;
+        dqVal[tail] = req;
+        dqIdx[tail] = t;
+        dqLen++;
+        if (dqIdx[dqHead]! <= t - L) {
+          dqHead = dqHead + 1 === cap ? 0 : dqHead + 1;
+          dqLen--;
+        }
+        const hmin = dqVal[dqHead]!;
+        // Moving average of the held minima: linear ramp into each peak.
+        heldSum += hmin - held[heldPos]!;
+        held[heldPos] = hmin;
+        heldPos = heldPos + 1 === L ? 0 : heldPos + 1;
+        // Re-sum exactly once per window (by sample index, so block size cannot matter)
+        // so rounding drift never accumulates and unity stays exactly unity.
+        if (heldPos === 0) {
+          let s = 0;
+          for (let k = 0; k < L; k++) s += held[k]!;
+          heldSum = s;
+        }
+        let target = heldSum / L;
+        if (target > 1) target = 1;
+        gain = target <= gain ? target : gain + (target - gain) * (1 - rel);
+        if (gain < minGain) minGain = gain;
+        t++;
+        // Delay the audio by latencyFrames and apply the gain; clamp to the ceiling.
+        let y0: number;
+        let y1: number;
+        if (lat > 0) {
+          y0 = a0[audioPos]!;
+          a0[audioPos] = x0;
+          y1 = a1[audioPos]!;
+          a1[audioPos] = x1;
+          audioPos = audioPos + 1 === lat ? 0 : audioPos + 1;
+        } else {
+          y0 = x0;
+          y1 = x1;
+        }
+        const cf = clampAt;
+        let o0 = Math.fround(y0 * gain);
+        if (o0 > cf) o0 = cf;
+        else if (o0 < -cf) o0 = -cf;
+        out0[i] = o0;
+        if (stereo) {
+          let o1 = Math.fround(y1 * gain);
+          if (o1 > cf) o1 = cf;
+          else if (o1 < -cf) o1 = -cf;
+          out1[i] = o1;
+        }
       }
     }
     this.audioPos = audioPos;
