@@ -1,0 +1,116 @@
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import { describe, expect, it } from 'vitest';
+import { getMixRoot, initMixDoc, readMixState } from '@mixroom/shared/model';
+import { addTrack } from '@mixroom/shared/ops';
+import { createOrigin } from '@mixroom/shared/protocol';
+import { createMixActions } from './createMixActions.ts';
+import type { MixActions } from './MixActions.ts';
+
+/** Two peers wired like RoomSession: one origin per user, an UndoManager tracking only it. */
+function peer(doc: Y.Doc, user: string): { actions: MixActions; undo: Y.UndoManager } {
+  const origin = createOrigin('local-user', user);
+  const undo = new Y.UndoManager(getMixRoot(doc), { trackedOrigins: new Set([origin]), captureTimeout: 400 });
+  const actions = createMixActions({
+    doc,
+    origin,
+    undo,
+    awareness: new Awareness(doc),
+    setTouching: () => undefined,
+    onError: (e) => {
+      throw e;
+    },
+  });
+  return { actions, undo };
+}
+
+/** Relays every update between the two docs at once (an in-memory network). */
+function link(a: Y.Doc, b: Y.Doc): void {
+  a.on('update', (u: Uint8Array, origin: unknown) => origin !== 'net' && Y.applyUpdate(b, u, 'net'));
+  b.on('update', (u: Uint8Array, origin: unknown) => origin !== 'net' && Y.applyUpdate(a, u, 'net'));
+}
+
+function room() {
+  const server = new Y.Doc();
+  initMixDoc(server, { title: 'u', sampleRate: 48000, reverbBusId: 'rev', delayBusId: 'dly' });
+  addTrack(server, { id: 'kick', name: 'Kick', stem: null }, null);
+  addTrack(server, { id: 'bass', name: 'Bass', stem: null }, null);
+  const a = new Y.Doc();
+  const b = new Y.Doc();
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(server));
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(server));
+  link(a, b);
+  return { a, b, A: peer(a, 'ana'), B: peer(b, 'ben') };
+}
+
+const gain = (doc: Y.Doc, id: string) => readMixState(doc).tracks.find((t) => t.id === id)!.gain;
+
+describe('per-user undo', () => {
+  it("undoes only my own change, on a strip nobody else touched", () => {
+    const { a, b, A, B } = room();
+    A.actions.set({ scope: 'track', id: 'kick' }, 'gain', -6);
+    B.actions.set({ scope: 'track', id: 'bass' }, 'gain', -3);
+    A.undo.undo();
+    expect(gain(a, 'kick')).toBe(0);
+    expect(gain(b, 'kick')).toBe(0);
+    expect(gain(a, 'bass')).toBe(-3);
+    expect(B.undo.canUndo()).toBe(true);
+    expect(A.undo.canUndo()).toBe(false);
+  });
+
+  it("never reverts someone else's later change to the same parameter", () => {
+    const { a, b, A, B } = room();
+    A.actions.set({ scope: 'track', id: 'kick' }, 'gain', -6);
+    B.actions.set({ scope: 'track', id: 'kick' }, 'gain', -3);
+    A.undo.undo();
+    expect(gain(a, 'kick')).toBe(-3);
+    expect(gain(b, 'kick')).toBe(-3);
+  });
+
+  it('makes one drag one undo step', () => {
+    let now = 0;
+    const timers: { at: number; fn: () => void }[] = [];
+    const { a } = room();
+    const origin = createOrigin('local-user', 'ana');
+    const undo = new Y.UndoManager(getMixRoot(a), { trackedOrigins: new Set([origin]), captureTimeout: 400 });
+    const actions = createMixActions({
+      doc: a,
+      origin,
+      undo,
+      awareness: new Awareness(a),
+      setTouching: () => undefined,
+      onError: (e) => {
+        throw e;
+      },
+      scheduler: {
+        now: () => now,
+        setTimeout: (fn, ms) => timers.push({ at: now + ms, fn }),
+        clearTimeout: () => undefined,
+      },
+    });
+    actions.set({ scope: 'track', id: 'kick' }, 'gain', -1);
+    let commits = 0;
+    a.on('update', (_u: Uint8Array, o: unknown) => {
+      if (o === origin) commits++;
+    });
+    const g = actions.gesture({ scope: 'track', id: 'kick' }, 'gain');
+    for (let i = 1; i <= 20; i++) {
+      now += 16;
+      g.update(-1 - i * 0.5);
+      const due = timers.filter((t) => t.at <= now);
+      for (const t of due) {
+        timers.splice(timers.indexOf(t), 1);
+        t.fn();
+      }
+    }
+    // Throttled: the document saw a few commits during the drag, not one per input event.
+    expect(commits).toBeGreaterThan(1);
+    expect(commits).toBeLessThanOrEqual(5);
+    g.end(-12);
+    expect(gain(a, 'kick')).toBe(-12);
+    undo.undo();
+    expect(gain(a, 'kick')).toBe(-1); // the whole drag, back to before it
+    undo.undo();
+    expect(gain(a, 'kick')).toBe(0);
+  });
+});
