@@ -209,6 +209,45 @@ describe('two browsers in one room', () => {
     await b.page.getByRole('button', { name: 'Pause' }).click();
   });
 
+  it('draws waveforms from the stored peaks, and zooms and scrolls the arrange view', async () => {
+    // Each lane is painted between the -12 dBFS tone's peaks (a quarter of the half-height around the centre).
+    const painted = await a.page.evaluate(() => {
+      const out: { inside: number; outside: number }[] = [];
+      const list = document.querySelector('mr-room')!.shadowRoot!.querySelector('mr-track-list')!.shadowRoot!;
+      for (const wave of list.querySelectorAll('mr-waveform')) {
+        const canvas = wave.shadowRoot!.querySelector('canvas')!;
+        const ctx = canvas.getContext('2d')!;
+        const lit = (fromCentre: number) => {
+          const row = ctx.getImageData(0, Math.round(canvas.height / 2 - canvas.height * fromCentre), canvas.width, 1).data;
+          let n = 0;
+          for (let i = 0; i < row.length; i += 4) if (row[i + 3]! > 0) n++;
+          return n / (row.length / 4);
+        };
+        out.push({ inside: lit(0.06), outside: lit(0.3) });
+      }
+      return out;
+    });
+    expect(painted).toHaveLength(3);
+    // The 20 s stems fill the fitted view: most of each lane's row is painted inside the
+    // tone's amplitude, nothing above it (a 0.25 peak reaches 12% of the lane height).
+    for (const p of painted) {
+      expect(p.inside).toBeGreaterThan(0.5);
+      expect(p.outside).toBeLessThan(0.02);
+    }
+
+    const ruler = a.page.locator('mr-timeline');
+    const labelsBefore = await ruler.locator('.tick').allTextContents();
+    await a.page.getByRole('button', { name: 'Zoom in' }).click();
+    await a.page.getByRole('button', { name: 'Zoom in' }).click();
+    await a.page.getByRole('button', { name: 'Zoom in' }).click();
+    const labelsZoomed = await ruler.locator('.tick').allTextContents();
+    expect(labelsZoomed).not.toEqual(labelsBefore);
+    // Scrolling the lanes moves the ruler with them.
+    await a.page.locator('mr-track-list .scroller').evaluate((el) => (el.scrollLeft = 600));
+    await within(1000, 'ruler follows the scroll', async () => (await ruler.locator('.tick').first().textContent()) !== labelsZoomed[0]);
+    await a.page.getByRole('button', { name: 'Zoom to fit' }).click();
+  });
+
   it('follow mode: B plays, stops and seeks in step with A', async () => {
     await b.page.getByRole('button', { name: 'Follow Ana' }).click();
     await b.page.getByRole('status').filter({ hasText: 'Following Ana' }).waitFor({ state: 'visible', timeout: 1000 });
