@@ -270,6 +270,11 @@ describe('two browsers in one room', () => {
     expect(target).toBeGreaterThan(5);
     await within(1000, 'B seeks with A', async () => Math.abs((await position(b.page)) - target) < 0.01);
     console.log(`follow: drift while playing ${drift.toFixed(3)} s; seek target ${target.toFixed(3)} s`);
+    // B taking the wheel (Play on B's own transport) leaves follow mode.
+    await b.page.getByRole('button', { name: 'Play' }).click();
+    await b.page.getByRole('status').filter({ hasText: 'Following Ana' }).waitFor({ state: 'detached', timeout: 1000 });
+    expect(await b.page.getByRole('button', { name: 'Follow Ana' }).getAttribute('aria-pressed')).toBe('false');
+    await b.page.getByRole('button', { name: 'Pause' }).click();
   });
 
   it('renders the mixer at 1280x720 with accessible names on every control (screenshot kept)', async () => {

@@ -9,6 +9,7 @@ import { UndoController } from '../controllers/UndoController.ts';
 import { stripOfControl } from '../sync/ControlId.ts';
 import type { StripEditDetail, Toucher } from './mr-channel-strip.ts';
 import type { PlayheadMark } from './mr-track-list.ts';
+import type { Transport } from '../transport/Transport.ts';
 import './mr-connection-badge.ts';
 import './mr-knob.ts';
 import './mr-mixer.ts';
@@ -116,6 +117,31 @@ export class MrRoom extends LitElement {
     .upload[hidden] { display: none; }
   `;
 
+  /**
+   * The transport as this user drives it: taking the wheel (play, stop, seek) leaves follow
+   * mode, so following never fights the user. Follow mode itself drives the raw transport.
+   */
+  private userTransport: Transport | null = null;
+  private get driven(): Transport {
+    if (this.userTransport) return this.userTransport;
+    const t = this.services.transport;
+    const unfollow = () => {
+      if (this.services.follow.following !== null) this.services.follow.follow(null);
+    };
+    this.userTransport = {
+      position: () => t.position(),
+      snapshot: () => t.snapshot(),
+      play: () => (unfollow(), t.play()),
+      pause: () => (unfollow(), t.pause()),
+      stop: () => (unfollow(), t.stop()),
+      seek: (time) => (unfollow(), t.seek(time)),
+      setLoop: (range) => t.setLoop(range),
+      setLoopEnabled: (on) => t.setLoopEnabled(on),
+      onChange: (l) => t.onChange(l),
+    };
+    return this.userTransport;
+  }
+
   private touchers(): Map<string, Toucher[]> {
     const map = new Map<string, Toucher[]>();
     for (const p of this.presence.peers) {
@@ -176,7 +202,7 @@ export class MrRoom extends LitElement {
             : nothing}
         </div>
       </header>
-      <mr-transport .transport=${s.transport} .snapshot=${snap} .tempo=${state.session.tempo} .following=${followed}
+      <mr-transport .transport=${this.driven} .snapshot=${snap} .tempo=${state.session.tempo} .following=${followed}
         .audioState=${s.audioState()} ?read-only=${readOnly}
         @tempo-change=${(e: CustomEvent<{ tempo: number | null }>) => s.actions.setTempo(e.detail.tempo)}></mr-transport>
       <div class="mid" @track-focus=${(e: CustomEvent<{ id: string }>) => (this.focusedTrack = e.detail.id)}
@@ -236,8 +262,7 @@ export class MrRoom extends LitElement {
 
   /** A seek by this user stops following (they took the wheel). */
   private seekByUser(time: number): void {
-    const s = this.services;
-    s.transport.seek(time);
+    this.driven.seek(time);
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -262,12 +287,12 @@ export class MrRoom extends LitElement {
     // Buttons handle Space themselves when focused; everywhere else Space is play/pause.
     if (e.key === ' ' && !(target instanceof HTMLButtonElement)) {
       e.preventDefault();
-      if (s.transport.snapshot().playing) s.transport.pause();
-      else s.transport.play();
+      if (this.driven.snapshot().playing) this.driven.pause();
+      else this.driven.play();
     } else if (e.key === 'Home') {
       e.preventDefault();
-      const snap = s.transport.snapshot();
-      s.transport.seek(snap.loopEnabled && snap.loop ? snap.loop.start : 0);
+      const snap = this.driven.snapshot();
+      this.driven.seek(snap.loopEnabled && snap.loop ? snap.loop.start : 0);
     } else if (key === 'l') {
       const snap = s.transport.snapshot();
       if (!snap.loop) s.transport.setLoop({ start: s.transport.position(), end: s.transport.position() + 8 });
