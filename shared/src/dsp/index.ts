@@ -11,6 +11,7 @@ export type { LinearGain } from './decibels.ts';
 export { LinearRamp } from './LinearRamp.ts';
 export { BIQUAD_TYPES, BiquadProcessor, biquadCoefficients, biquadResponse } from './biquad.ts';
 export type { BiquadType, BiquadParams, BiquadCoefficients, FrequencyResponse } from './biquad.ts';
+export { BiquadCascade } from './BiquadCascade.ts';
 export { GainProcessor, linearGainOf } from './gain.ts';
 export type { GainParams } from './gain.ts';
 export { StereoPannerProcessor } from './stereoPanner.ts';
