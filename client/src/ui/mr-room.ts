@@ -31,6 +31,7 @@ export class MrRoom extends LitElement {
     selectedStrip: { state: true },
     notice: { state: true },
     showUpload: { state: true },
+    mixerHidden: { state: true },
   };
 
   declare services: RoomServices;
@@ -38,6 +39,7 @@ export class MrRoom extends LitElement {
   declare selectedStrip: string | null;
   declare notice: string | null;
   declare showUpload: boolean;
+  declare mixerHidden: boolean;
   private mix!: MixStateController;
   private presence!: PresenceController;
   private connection!: ConnectionController;
@@ -52,6 +54,7 @@ export class MrRoom extends LitElement {
     this.selectedStrip = null;
     this.notice = null;
     this.showUpload = false;
+    this.mixerHidden = false;
   }
 
   /** Controllers need the services, which arrive as a property right after construction. */
@@ -110,6 +113,7 @@ export class MrRoom extends LitElement {
     mr-strip-inspector { position: absolute; top: 118px; right: 138px; max-height: calc(100% - 122px); width: 560px; z-index: 10; border: 1px solid #3a414b;
       border-radius: 4px; box-shadow: 0 12px 32px #000c; }
     mr-mixer { height: 420px; }
+    mr-mixer[hidden] { display: none; }
     .notice { position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); background: #2a1416; border: 1px solid #8a2a2e; color: #ffd0d2;
       padding: 8px 14px; border-radius: 4px; z-index: 20; font-size: 12px; }
     .upload { position: absolute; top: 84px; right: 12px; z-index: 15; width: 420px; background: #1b1e23; border: 1px solid #3a414b; border-radius: 4px;
@@ -188,6 +192,8 @@ export class MrRoom extends LitElement {
           @click=${() => s.session.undo.undo()}>Undo</button>
         <button class="tool" aria-label="Redo my change" title="Redo (Ctrl/Cmd+Shift+Z)" ?disabled=${!this.undo.canRedo}
           @click=${() => s.session.undo.redo()}>Redo</button>
+        <button class="tool" aria-pressed=${String(!this.mixerHidden)} aria-label="Show the mixer" title="Show or hide the console (more room for tracks)"
+          @click=${() => (this.mixerHidden = !this.mixerHidden)}>Mixer</button>
         <button class="tool" aria-pressed=${String(this.showUpload)} aria-label="Upload stems" ?disabled=${readOnly}
           @click=${() => (this.showUpload = !this.showUpload)}>Upload</button>
         <div class="monitor" role="group" aria-label="My monitoring (only you hear this)">
@@ -224,7 +230,7 @@ export class MrRoom extends LitElement {
               @close=${() => (this.selectedStrip = null)}></mr-strip-inspector>`
           : nothing}
       </div>
-      <mr-mixer .state=${state} .actions=${s.actions} .touchers=${touchers} .meters=${s.meters} .listening=${s.monitor.listening}
+      <mr-mixer ?hidden=${this.mixerHidden} .state=${state} .actions=${s.actions} .touchers=${touchers} .meters=${s.meters} .listening=${s.monitor.listening}
         ?read-only=${readOnly} .selected=${this.selectedStrip}
         @strip-edit=${(e: CustomEvent<StripEditDetail>) => this.toggleEditor(`${e.detail.ref.scope}:${e.detail.ref.id}`)}
         @listen-toggle=${(e: CustomEvent<{ id: string }>) => s.monitor.toggleListen(e.detail.id)}

@@ -8,7 +8,7 @@ import './mr-timeline.ts';
 import './mr-waveform.ts';
 
 const HEADER_W = 168;
-const ROW_H = 44;
+const ROW_H = 36;
 
 /** A playhead to draw: the local one and each peer's. */
 export interface PlayheadMark {
