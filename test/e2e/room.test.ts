@@ -162,6 +162,10 @@ describe('two browsers in one room', () => {
     await b.page.keyboard.press('s');
     const soloOnA = a.page.locator('mr-track-list').getByRole('button', { name: 'Vox solo', exact: true });
     await within(1000, "A sees B's solo", async () => (await soloOnA.getAttribute('aria-pressed')) === 'true');
+    // The other strips show as muted by the solo (the plan's own solo logic).
+    const kickStrip = a.page.locator(`mr-channel-strip[data-strip="track:${ids['Kick']}"]`);
+    expect(await kickStrip.getAttribute('silenced')).not.toBeNull();
+    expect(await a.page.locator(`mr-channel-strip[data-strip="track:${ids['Vox']}"]`).getAttribute('silenced')).toBeNull();
     await b.page.keyboard.press('m');
     await b.page.keyboard.press('s');
     await within(1000, 'mute and solo off again', async () => (await muteOnA.getAttribute('aria-pressed')) === 'false' && (await soloOnA.getAttribute('aria-pressed')) === 'false');

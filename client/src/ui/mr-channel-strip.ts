@@ -40,6 +40,7 @@ export class MrChannelStrip extends LitElement {
     selected: { type: Boolean, reflect: true },
     outputs: { attribute: false },
     renaming: { state: true },
+    silenced: { type: Boolean, reflect: true },
   };
 
   declare strip: TrackState | BusState | null;
@@ -55,6 +56,8 @@ export class MrChannelStrip extends LitElement {
   /** Possible output targets (group buses) besides master. */
   declare outputs: readonly BusState[];
   declare renaming: boolean;
+  /** Implicitly muted because another strip is soloed (shown dimmed, like a console's solo-mute). */
+  declare silenced: boolean;
   private readonly gestures = new Map<string, Gesture>();
 
   constructor() {
@@ -71,6 +74,7 @@ export class MrChannelStrip extends LitElement {
     this.selected = false;
     this.outputs = [];
     this.renaming = false;
+    this.silenced = false;
   }
 
   static override styles = css`
@@ -78,6 +82,8 @@ export class MrChannelStrip extends LitElement {
       background: var(--mr-panel, #1b1e23); border-right: 1px solid #0b0d10; border-left: 1px solid #2a2f37;
       font: 10px/1.2 var(--mr-font, system-ui, sans-serif); color: var(--mr-text, #d8dde3); position: relative; }
     :host([selected]) { background: #20252c; }
+    :host([silenced]) .faders, :host([silenced]) .name { opacity: 0.4; }
+    :host([silenced]) button.m { border-color: #e0a030; color: #e0a030; }
     :host([kind='bus']) { background: #1a1f26; }
     .head { height: 6px; }
     .touch { position: absolute; inset: 0; pointer-events: none; border: 2px solid transparent; border-radius: 2px; z-index: 2; }
@@ -182,7 +188,8 @@ export class MrChannelStrip extends LitElement {
             label="${name} pan" ?disabled=${ro} style="--knob-size:22px"></mr-knob>
         </div>
         <div class="sec">
-          <button class="m" aria-pressed=${String(s.mute)} aria-label="${name} mute" title="Mute (M)" ?disabled=${ro}
+          <button class="m" aria-pressed=${String(s.mute)} aria-label="${name} mute" ?disabled=${ro}
+            title=${this.silenced ? 'Muted by another strip\'s solo' : 'Mute (M)'}
             @click=${() => this.set('mute', !s.mute)}>M</button>
           <button class="s" aria-pressed=${String(s.solo)} aria-label="${name} solo" title="Solo (S)" ?disabled=${ro}
             @click=${() => this.set('solo', !s.solo)}>S</button>

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { BusState, MixState } from '@mixroom/shared/model';
+import { computeAudibility, resolveRouting, type Audibility } from '@mixroom/shared/plan';
 import type { MixActions } from '../controllers/MixActions.ts';
 import type { GainReductionReader, LoudnessReader, MeterReader } from './MeterReader.ts';
 import type { Toucher } from './mr-channel-strip.ts';
@@ -64,6 +65,14 @@ export class MrMixer extends LitElement {
   /** Derived lists keep their identity while the buses do, so unchanged strips skip re-rendering. */
   private busLists: { from: MixState['buses'] | null; auxes: BusState[]; groups: BusState[] } = { from: null, auxes: [], groups: [] };
 
+  /** Who is implicitly muted by someone's solo: the plan's own solo logic, not a UI copy. */
+  private audibility: { from: MixState | null; value: Audibility | null } = { from: null, value: null };
+
+  private silenced(s: MixState, id: string, muted: boolean): boolean {
+    if (this.audibility.from !== s) this.audibility = { from: s, value: computeAudibility(s, resolveRouting(s)) };
+    return !muted && !this.audibility.value!.strip(id);
+  }
+
   override render() {
     const s = this.state;
     if (!s) return nothing;
@@ -79,14 +88,16 @@ export class MrMixer extends LitElement {
           (t) => html`<mr-channel-strip kind="track" .strip=${t} .auxes=${auxes} .outputs=${groups} .actions=${this.actions}
             .touchers=${this.touchers.get(`track:${t.id}`) ?? none} .meter=${this.meters?.peak(`track:${t.id}`) ?? null}
             .gainReduction=${this.meters?.gainReduction(`track:${t.id}`) ?? null} .listening=${this.listening.has(t.id)}
-            ?read-only=${this.readOnly} ?selected=${this.selected === `track:${t.id}`} data-strip="track:${t.id}"></mr-channel-strip>`,
+            ?read-only=${this.readOnly} ?selected=${this.selected === `track:${t.id}`} ?silenced=${this.silenced(s, t.id, t.mute)}
+            data-strip="track:${t.id}"></mr-channel-strip>`,
         )}
         ${s.buses.length ? html`<div class="gap"></div>` : nothing}
         ${[...groups, ...auxes].map(
           (b) => html`<mr-channel-strip kind="bus" .strip=${b} .auxes=${b.kind === 'group' ? auxes : []}
             .outputs=${b.kind === 'group' ? groups : []} .actions=${this.actions}
             .touchers=${this.touchers.get(`bus:${b.id}`) ?? none} .meter=${this.meters?.peak(`bus:${b.id}`) ?? null}
-            .listening=${this.listening.has(b.id)} ?read-only=${this.readOnly} data-strip="bus:${b.id}"></mr-channel-strip>`,
+            .listening=${this.listening.has(b.id)} ?read-only=${this.readOnly} ?silenced=${this.silenced(s, b.id, b.mute)}
+            data-strip="bus:${b.id}"></mr-channel-strip>`,
         )}
         ${this.readOnly
           ? nothing
