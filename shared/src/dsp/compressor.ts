@@ -77,7 +77,7 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
   /** RMS detector mean square. */
   private ms = 0;
   private grPeak = 0;
-  /** Per-chunk work buffer: target, then smoothed gain reduction per sample. */
+  /** Per-chunk target gain reduction per sample (dB). */
   private readonly scratch = new Float64Array(COMPRESSOR_CHUNK);
   /** Per-chunk detector values (peak or mean square). */
   private readonly levels = new Float64Array(COMPRESSOR_CHUNK);
@@ -235,14 +235,16 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
 
   /**
    * Samples [from, to) (at most {@link COMPRESSOR_CHUNK}) with constant parameters, in
-   * passes over the chunk: the detector, the gain computer for the samples above the knee's
-   * start (their logarithms are independent, so they overlap in the CPU), the one-pole
-   * smoothing (the only recursion), then the gains (independent exponentials). Choices
+   * passes over the chunk: the detector (listing the samples past the knee's start), the
+   * gain computer for the listed samples only (their logarithms are independent, so they
+   * overlap in the CPU and no branch guards them), then the one-pole smoothing (the only
+   * recursion) with each sample's gain, whose exponential nothing later waits for. Choices
    * that depend on the signal (attack or release, which channel is louder, which samples
    * need a logarithm) index small tables with a 0/1 comparison result instead of
    * branching: noise-like audio makes such branches unpredictable, and a misprediction
-   * costs more than the arithmetic. Every sample gets exactly the arithmetic of {@link processRamping}, so the
-   * output is bit-identical; only the evaluation order of independent work changes.
+   * costs more than the arithmetic. Every sample gets exactly the arithmetic of
+   * {@link processRamping}, so the output is bit-identical; only the evaluation order of
+   * independent work changes.
    */
   private processSteady(
     d0: Float32Array,
@@ -300,13 +302,14 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
         idx[count] = j;
         count += +(peak > kneeStart);
       }
+      // Pass 2: gain computer on ln(peak) in dB.
       for (let m = 0; m < count; m++) {
         const j = idx[m]!;
         buf[j] = gainReduction(DB_PER_NEPER * Math.log(lvl[j]!), T, slope, W);
       }
     }
-    // Pass 3: the branching one-pole, in place (target -> smoothed reduction). Index 1 of
-    // the tables is the attack (target above the current reduction), 0 the release.
+    // Pass 3: the branching one-pole and the gain. Index 1 of the tables is the attack
+    // (target above the current reduction), 0 the release.
     const ca = this.smoothA;
     const cb = this.smoothB;
     ca[0] = this.releaseCoef;
@@ -322,17 +325,13 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
       // Per-sample (not per-block) flush keeps the output independent of block size.
       if (gr < 1e-9) gr = 0;
       if (gr > grPeak) grPeak = gr;
-      buf[j] = gr;
-    }
-    this.gr = gr;
-    this.grPeak = grPeak;
-    // Pass 4: gain per sample.
-    for (let j = 0; j < n; j++) {
-      const r = buf[j]!;
-      const g = r === 0 ? makeupLin : Math.exp((makeupDb - r) * NEPER_PER_DB);
+      // The gain: nothing later depends on it, so the CPU overlaps it with the recursion.
+      const g = gr === 0 ? makeupLin : Math.exp((makeupDb - gr) * NEPER_PER_DB);
       out0[from + j] = in0[from + j]! * g;
       if (stereo) out1[from + j] = in1[from + j]! * g;
     }
+    this.gr = gr;
+    this.grPeak = grPeak;
   }
 }
 
