@@ -324,4 +324,29 @@ describe('two browsers in one room', () => {
     await b.page.keyboard.press('Control+z');
     await within(1000, 'rename undone for both', async () => (await fader(a.page, 'Vox').count()) === 1 && (await fader(b.page, 'Vox').count()) === 1);
   });
+
+  it("edits an aux return's effect and a track's sends, seen on the other side", async () => {
+    const reverb = (await a.page.locator('mr-channel-strip[kind="bus"]').first().getAttribute('data-strip'))!;
+    const busName = (await a.page.locator(`mr-channel-strip[data-strip="${reverb}"] .name`).textContent())!.trim();
+    await a.page.getByRole('button', { name: `${busName} effect editor` }).click();
+    const decay = a.page.getByRole('slider', { name: `${busName} reverb decay` });
+    const before = Number(await decay.getAttribute('aria-valuenow'));
+    await decay.focus();
+    await a.page.keyboard.press('PageUp');
+    const after = Number(await decay.getAttribute('aria-valuenow'));
+    expect(after).toBeGreaterThan(before);
+    await b.page.getByRole('button', { name: `${busName} effect editor` }).click();
+    await within(1000, "B sees A's reverb decay", async () => (await valueOf(b.page, `${busName} reverb decay`)) === after);
+    await a.page.getByRole('button', { name: `Close ${busName} editor` }).click();
+    await b.page.getByRole('button', { name: `Close ${busName} editor` }).click();
+
+    // A sends the Bass pre-fader to that return from the track editor.
+    await a.page.getByRole('button', { name: 'Bass EQ and dynamics editor' }).click();
+    const level = a.page.getByRole('slider', { name: `Bass send to ${busName} level` });
+    await level.focus();
+    await a.page.keyboard.press('Home'); // the knob's default: -12 dB
+    await a.page.getByRole('button', { name: `Bass send to ${busName} pre-fader` }).click();
+    await within(1000, "B's strip shows A's send", async () => (await valueOf(b.page, `Bass send to ${busName}`)) === -12);
+    await a.page.getByRole('button', { name: 'Close Bass editor' }).click();
+  });
 });

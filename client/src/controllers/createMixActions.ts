@@ -1,9 +1,11 @@
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
-import { readMixState } from '@mixroom/shared/model';
+import { MIX_RANGES, readMixState } from '@mixroom/shared/model';
 import {
   addBus,
   addSend,
+  setBusEffectParam,
+  setBusEffectType,
   renameBus,
   renameTrack,
   setBusParam,
@@ -59,6 +61,14 @@ export function createMixActions(options: MixActionsOptions): MixActions {
         setOutput(doc, { id: strip.id, output: value }, origin);
         return;
       }
+      if (strip.scope === 'bus' && path === 'effect.type' && (value === 'reverb' || value === 'delay')) {
+        setBusEffectType(doc, { busId: strip.id, type: value }, origin);
+        return;
+      }
+      if (strip.scope === 'bus' && path.startsWith('effect.') && typeof value === 'number') {
+        setBusEffectParam(doc, { busId: strip.id, param: path.slice('effect.'.length) as never, value }, origin);
+        return;
+      }
       if (path === 'comp.sidechain' && strip.scope === 'track') {
         setSidechain(doc, { trackId: strip.id, source: typeof value === 'string' ? value : null }, origin);
         return;
@@ -71,7 +81,8 @@ export function createMixActions(options: MixActionsOptions): MixActions {
         const owner = strip.scope === 'track' ? state.tracks.find((t) => t.id === strip.id) : state.buses.find((b) => b.id === strip.id);
         // A send knob on a strip without that send creates it on first touch.
         if (owner && !owner.sends.some((s) => s.bus === busId)) {
-          addSend(doc, { fromId: strip.id, busId, ...(param === 'level' ? { level: value as number } : {}) }, origin);
+          // Created silent unless the touch was on its level: toggling PRE must not open a send at 0 dB.
+          addSend(doc, { fromId: strip.id, busId, level: param === 'level' ? (value as number) : MIX_RANGES.sendLevel.min }, origin);
         }
         setSendParam(doc, { fromId: strip.id, busId, param, value: value as never }, origin);
         return;

@@ -116,7 +116,7 @@ export class MrChannelStrip extends LitElement {
       border: 1px solid var(--mr-accent, #4fb3ff); padding: 3px 2px; text-align: center; }
     select { width: 100%; font: 10px var(--mr-font, system-ui); background: #15181c; color: #aeb6c0; border: 1px solid #2a2f37; border-radius: 2px; }
     mr-knob { --knob-size: 26px; }
-    .kind { font-size: 9px; color: #8a939e; text-align: center; text-transform: uppercase; letter-spacing: 0.05em; padding-top: 28px; }
+    .kind { font-size: 9px; color: #8a939e; text-align: center; text-transform: uppercase; letter-spacing: 0.05em; padding-top: 18px; height: 46px; box-sizing: border-box; }
     .kind b { color: #d8dde3; font-size: 10px; }
   `;
 
@@ -172,7 +172,11 @@ export class MrChannelStrip extends LitElement {
                   .defaultValue=${0} .step=${0.1} unit="dB" label="${name} saturation drive" ?disabled=${ro} class="tiny" compact></mr-knob>
               </div>
             </div>`
-          : html`<div class="kind">${(s as BusState).kind === 'aux' ? 'AUX RETURN' : 'GROUP'}<br /><b>${(s as BusState).effect?.type ?? ''}</b></div>`}
+          : html`<div class="kind">${(s as BusState).kind === 'aux' ? 'AUX RETURN' : 'GROUP'}<br /><b>${(s as BusState).effect?.type ?? ''}</b></div>
+              ${(s as BusState).effect
+                ? html`<div class="sec"><button class="on" aria-pressed=${String(this.selected)} aria-label="${name} effect editor"
+                    title="Edit the return's effect" @click=${() => this.edit('eq')}>FX</button></div>`
+                : nothing}`}
         </div>
         <div class="sends" role="group" aria-label="${name} sends">
           ${auxTargets.map((aux) => {

@@ -97,6 +97,7 @@ export class MrMixer extends LitElement {
             .outputs=${b.kind === 'group' ? groups : []} .actions=${this.actions}
             .touchers=${this.touchers.get(`bus:${b.id}`) ?? none} .meter=${this.meters?.peak(`bus:${b.id}`) ?? null}
             .listening=${this.listening.has(b.id)} ?read-only=${this.readOnly} ?silenced=${this.silenced(s, b.id, b.mute)}
+            ?selected=${this.selected === `bus:${b.id}`}
             data-strip="bus:${b.id}"></mr-channel-strip>`,
         )}
         ${this.readOnly

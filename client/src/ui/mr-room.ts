@@ -178,6 +178,7 @@ export class MrRoom extends LitElement {
     const followed = following === null ? null : (this.presence.peers.find((p) => p.clientId === following)?.user.name ?? null);
     const readOnly = !s.canEdit || this.connection.status.readOnlyRole !== null;
     const selTrack = this.selectedStrip?.startsWith('track:') ? state.tracks.find((t) => `track:${t.id}` === this.selectedStrip) ?? null : null;
+    const selBus = this.selectedStrip?.startsWith('bus:') ? state.buses.find((b) => `bus:${b.id}` === this.selectedStrip) ?? null : null;
     const touchers = this.touchers();
     return html`
       <header>
@@ -223,10 +224,11 @@ export class MrRoom extends LitElement {
           .tempo=${state.session.tempo} .loop=${snap.loop} .loopEnabled=${snap.loopEnabled} .markers=${s.markers.markers()}
           .playheads=${this.playheads} .actions=${s.actions} ?read-only=${readOnly} .listening=${s.monitor.listening}
           .focusedTrack=${this.focusedTrack}></mr-track-list>
-        ${selTrack
-          ? html`<mr-strip-inspector .track=${selTrack} .sampleRate=${state.session.sampleRate} .actions=${s.actions} ?read-only=${readOnly}
-              .touchers=${touchers.get(`track:${selTrack.id}`) ?? []} .tracks=${state.tracks}
-              .gainReduction=${s.meters.gainReduction(`track:${selTrack.id}`)}
+        ${selTrack || selBus
+          ? html`<mr-strip-inspector .track=${selTrack} .bus=${selBus} .auxes=${state.buses.filter((x) => x.kind === 'aux')}
+              .sampleRate=${state.session.sampleRate} .actions=${s.actions} ?read-only=${readOnly}
+              .touchers=${touchers.get(selTrack ? `track:${selTrack.id}` : `bus:${selBus!.id}`) ?? []} .tracks=${state.tracks}
+              .gainReduction=${selTrack ? s.meters.gainReduction(`track:${selTrack.id}`) : null}
               @close=${() => (this.selectedStrip = null)}></mr-strip-inspector>`
           : nothing}
       </div>

@@ -1,15 +1,24 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { TrackState } from '@mixroom/shared/model';
+import type { BusState, TrackState } from '@mixroom/shared/model';
+import { MIX_RANGES } from '@mixroom/shared/model';
+import { ControlRouter } from '../controllers/ControlRouter.ts';
 import type { MixActions } from '../controllers/MixActions.ts';
 import type { GainReductionReader } from './MeterReader.ts';
 import type { Toucher } from './mr-channel-strip.ts';
+import './mr-bus-panel.ts';
 import './mr-comp-panel.ts';
+import './mr-knob.ts';
 import './mr-eq-panel.ts';
 
-/** The editor docked beside the arrange view for one track: EQ, then dynamics and saturation. */
+/**
+ * The channel editor for one strip: for a track its EQ, dynamics, saturation and sends
+ * (level, pre/post, on); for an aux return its effect.
+ */
 export class MrStripInspector extends LitElement {
   static override properties = {
     track: { attribute: false },
+    bus: { attribute: false },
+    auxes: { attribute: false },
     tracks: { attribute: false },
     sampleRate: { type: Number },
     actions: { attribute: false },
@@ -19,6 +28,9 @@ export class MrStripInspector extends LitElement {
   };
 
   declare track: TrackState | null;
+  declare bus: BusState | null;
+  /** Aux returns a track can send to. */
+  declare auxes: readonly BusState[];
   declare tracks: readonly TrackState[];
   declare sampleRate: number;
   declare actions: MixActions | null;
@@ -29,6 +41,8 @@ export class MrStripInspector extends LitElement {
   constructor() {
     super();
     this.track = null;
+    this.bus = null;
+    this.auxes = [];
     this.tracks = [];
     this.sampleRate = 48000;
     this.actions = null;
@@ -46,9 +60,58 @@ export class MrStripInspector extends LitElement {
     .who { font-size: 10px; padding: 2px 6px; border-radius: 8px; color: #0b0d10; font-weight: 600; }
     button { font: 600 11px/1 var(--mr-font, system-ui); color: #d8dde3; background: #2b3038; border: 1px solid #3a414b; border-radius: 3px; padding: 3px 8px; cursor: pointer; }
     button:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); }
+    .sends { display: flex; gap: 6px; flex-wrap: wrap; background: #1b1e23; border: 1px solid #2a2f37; border-radius: 3px; padding: 4px 6px; }
+    .sends h3 { margin: 0; font-size: 10px; letter-spacing: 0.08em; color: #8a939e; width: 100%; }
+    .send { display: flex; align-items: center; gap: 4px; border-right: 1px solid #2a2f37; padding-right: 6px; }
+    .send button { font: 600 9px/1 var(--mr-font, system-ui); padding: 2px 5px; }
+    .send button[aria-pressed='true'] { background: #2f5d87; border-color: #4fb3ff; color: #fff; }
+    mr-knob { --knob-size: 24px; }
   `;
 
+  private readonly router = new ControlRouter(
+    () => this.actions,
+    () => (this.track ? { scope: 'track', id: this.track.id } : null),
+  );
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.router.endAll();
+  }
+
+  private renderSends(t: TrackState) {
+    if (this.auxes.length === 0) return nothing;
+    const ro = this.readOnly;
+    const ref = { scope: 'track' as const, id: t.id };
+    return html`<div class="sends" role="group" aria-label="${t.name} sends" @control-start=${this.router.handle}
+      @control-input=${this.router.handle} @control-end=${this.router.handle} @control-set=${this.router.handle}>
+      <h3>SENDS</h3>
+      ${this.auxes.map((aux) => {
+        const send = t.sends.find((x) => x.bus === aux.id);
+        return html`<div class="send">
+          <mr-knob data-path="sends.${aux.id}.level" .value=${send?.level ?? MIX_RANGES.sendLevel.min} .min=${MIX_RANGES.sendLevel.min}
+            .max=${MIX_RANGES.sendLevel.max} .step=${0.1} .defaultValue=${-12} unit="dB" caption=${aux.name}
+            label="${t.name} send to ${aux.name} level" ?disabled=${ro} style="--knob-color:${aux.color}"></mr-knob>
+          <button aria-pressed=${String(send?.pre ?? false)} aria-label="${t.name} send to ${aux.name} pre-fader" ?disabled=${ro}
+            title="Pre-fader: the send ignores the channel fader" @click=${() => this.actions?.set(ref, `sends.${aux.id}.pre`, !(send?.pre ?? false))}>PRE</button>
+          <button aria-pressed=${String(send?.on ?? false)} aria-label="${t.name} send to ${aux.name} on" ?disabled=${ro || !send}
+            @click=${() => this.actions?.set(ref, `sends.${aux.id}.on`, !(send?.on ?? false))}>ON</button>
+        </div>`;
+      })}
+    </div>`;
+  }
+
   override render() {
+    const b = this.bus;
+    if (b) {
+      return html`
+        <header>
+          <span class="chip" style="background:${b.color}"></span>
+          <h2>${b.name} — ${b.kind === 'aux' ? 'aux return' : 'group bus'}</h2>
+          <button aria-label="Close ${b.name} editor" @click=${() => this.dispatchEvent(new CustomEvent('close', { bubbles: true, composed: true }))}>✕</button>
+        </header>
+        <mr-bus-panel .bus=${b} .actions=${this.actions} ?read-only=${this.readOnly}></mr-bus-panel>
+      `;
+    }
     const t = this.track;
     if (!t) return nothing;
     return html`
@@ -61,6 +124,7 @@ export class MrStripInspector extends LitElement {
       <mr-eq-panel .track=${t} .sampleRate=${this.sampleRate} .actions=${this.actions} ?read-only=${this.readOnly}></mr-eq-panel>
       <mr-comp-panel .track=${t} .tracks=${this.tracks} .actions=${this.actions} .gainReduction=${this.gainReduction}
         ?read-only=${this.readOnly}></mr-comp-panel>
+      ${this.renderSends(t)}
     `;
   }
 }
