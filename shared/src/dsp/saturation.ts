@@ -141,8 +141,171 @@ export class SaturationProcessor implements DspProcessor<SaturationParams> {
         }
       }
       const startPos = this.dryPos;
-      for (let c = 0; c < channels; c++) this.dryPos = this.chunk(this.ch[c]!, inputs[c]!, outputs[c]!, off, n, ramping, startPos);
+      if (channels === 2) this.dryPos = this.chunk2(this.ch[0]!, this.ch[1]!, inputs[0]!, inputs[1]!, outputs[0]!, outputs[1]!, off, n, ramping, startPos);
+      else for (let c = 0; c < channels; c++) this.dryPos = this.chunk(this.ch[c]!, inputs[c]!, outputs[c]!, off, n, ramping, startPos);
     }
+  }
+
+  /**
+   * Both channels of a stereo chunk: exactly {@link chunk} for each (every sum in the same
+   * order), with the two channels' loops merged so they share the coefficient loads and
+   * give the CPU twice as many independent sums to overlap.
+   */
+  private chunk2(
+    sa: ShaperChannel,
+    sb: ShaperChannel,
+    inA: Float32Array,
+    inB: Float32Array,
+    outA: Float32Array,
+    outB: Float32Array,
+    off: number,
+    n: number,
+    ramping: boolean,
+    startPos: number,
+  ): number {
+    const h1 = this.h1;
+    const h2 = this.h2;
+    const S1 = h1.length;
+    const S2 = h2.length;
+    const M1 = S1 >> 1;
+    const M2 = S2 >> 1;
+    const xa = sa.x1;
+    const xb = sb.x1;
+    const ya = sa.x2;
+    const yb = sb.x2;
+    const wa = sa.w4;
+    const wb = sb.w4;
+    const da = sa.d2;
+    const db = sb.d2;
+    const dryA = sa.dry;
+    const dryB = sb.dry;
+    const gBuf = this.gBuf;
+    const mBuf = this.mBuf;
+    const gConst = this.drive.value;
+    const mConst = this.mix.value;
+    const b1 = S1 - 1;
+    for (let i = 0; i < n; i++) {
+      xa[b1 + i] = inA[off + i]!;
+      xb[b1 + i] = inB[off + i]!;
+    }
+    const b2 = S2 - 1;
+    for (let i = 0; i < n; i++) {
+      const p = b1 + i;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let e0 = 0;
+      let e1 = 0;
+      let e2 = 0;
+      let e3 = 0;
+      for (let k = 0; k < S1; k += 4) {
+        const c0 = h1[k]!;
+        const c1 = h1[k + 1]!;
+        const c2 = h1[k + 2]!;
+        const c3 = h1[k + 3]!;
+        a0 += c0 * xa[p - k]!;
+        a1 += c1 * xa[p - k - 1]!;
+        a2 += c2 * xa[p - k - 2]!;
+        a3 += c3 * xa[p - k - 3]!;
+        e0 += c0 * xb[p - k]!;
+        e1 += c1 * xb[p - k - 1]!;
+        e2 += c2 * xb[p - k - 2]!;
+        e3 += c3 * xb[p - k - 3]!;
+      }
+      ya[b2 + 2 * i] = 2 * (a0 + a1 + (a2 + a3));
+      ya[b2 + 2 * i + 1] = xa[p - (M1 - 1)]!;
+      yb[b2 + 2 * i] = 2 * (e0 + e1 + (e2 + e3));
+      yb[b2 + 2 * i + 1] = xb[p - (M1 - 1)]!;
+    }
+    const hw = 2 * S2 - 2;
+    const n2 = 2 * n;
+    for (let j = 0; j < n2; j++) {
+      const q = b2 + j;
+      let a0 = 0;
+      let a1 = 0;
+      let e0 = 0;
+      let e1 = 0;
+      for (let k = 0; k < S2; k += 2) {
+        const c0 = h2[k]!;
+        const c1 = h2[k + 1]!;
+        a0 += c0 * ya[q - k]!;
+        a1 += c1 * ya[q - k - 1]!;
+        e0 += c0 * yb[q - k]!;
+        e1 += c1 * yb[q - k - 1]!;
+      }
+      const g = ramping ? gBuf[j >> 1]! : gConst;
+      wa[hw + 2 * j] = softClip(g * 2 * (a0 + a1));
+      wa[hw + 2 * j + 1] = softClip(g * ya[q - (M2 - 1)]!);
+      wb[hw + 2 * j] = softClip(g * 2 * (e0 + e1));
+      wb[hw + 2 * j + 1] = softClip(g * yb[q - (M2 - 1)]!);
+    }
+    const hd = 2 * S1 - 2;
+    for (let j = 0; j < n2; j++) {
+      const r = hw + 2 * j;
+      let a0 = 0;
+      let a1 = 0;
+      let e0 = 0;
+      let e1 = 0;
+      for (let k = 0; k < S2; k += 2) {
+        const c0 = h2[k]!;
+        const c1 = h2[k + 1]!;
+        a0 += c0 * wa[r - 2 * k]!;
+        a1 += c1 * wa[r - 2 * k - 2]!;
+        e0 += c0 * wb[r - 2 * k]!;
+        e1 += c1 * wb[r - 2 * k - 2]!;
+      }
+      da[hd + j] = a0 + a1 + 0.5 * wa[r + 1 - 2 * M2]!;
+      db[hd + j] = e0 + e1 + 0.5 * wb[r + 1 - 2 * M2]!;
+    }
+    const L = this.latencyFrames;
+    let pos = startPos;
+    for (let i = 0; i < n; i++) {
+      const r = hd + 2 * i + 1;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let e0 = 0;
+      let e1 = 0;
+      let e2 = 0;
+      let e3 = 0;
+      for (let k = 0; k < S1; k += 4) {
+        const c0 = h1[k]!;
+        const c1 = h1[k + 1]!;
+        const c2 = h1[k + 2]!;
+        const c3 = h1[k + 3]!;
+        a0 += c0 * da[r - 2 * k]!;
+        a1 += c1 * da[r - 2 * k - 2]!;
+        a2 += c2 * da[r - 2 * k - 4]!;
+        a3 += c3 * da[r - 2 * k - 6]!;
+        e0 += c0 * db[r - 2 * k]!;
+        e1 += c1 * db[r - 2 * k - 2]!;
+        e2 += c2 * db[r - 2 * k - 4]!;
+        e3 += c3 * db[r - 2 * k - 6]!;
+      }
+      const wetA = a0 + a1 + (a2 + a3) + 0.5 * da[r + 1 - 2 * M1]!;
+      const wetB = e0 + e1 + (e2 + e3) + 0.5 * db[r + 1 - 2 * M1]!;
+      const xA = inA[off + i]!;
+      const xB = inB[off + i]!;
+      const dA = dryA[pos]!;
+      const dB = dryB[pos]!;
+      dryA[pos] = xA;
+      dryB[pos] = xB;
+      pos = pos + 1 === L ? 0 : pos + 1;
+      const m = ramping ? mBuf[i]! : mConst;
+      outA[off + i] = m === 0 ? dA : m === 1 ? wetA : dA + (wetA - dA) * m;
+      outB[off + i] = m === 0 ? dB : m === 1 ? wetB : dB + (wetB - dB) * m;
+    }
+    xa.copyWithin(0, n, n + b1);
+    xb.copyWithin(0, n, n + b1);
+    ya.copyWithin(0, n2, n2 + b2);
+    yb.copyWithin(0, n2, n2 + b2);
+    wa.copyWithin(0, 2 * n2, 2 * n2 + hw);
+    wb.copyWithin(0, 2 * n2, 2 * n2 + hw);
+    da.copyWithin(0, n2, n2 + hd);
+    db.copyWithin(0, n2, n2 + hd);
+    return pos;
   }
 
   /**
