@@ -10,5 +10,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: integration tests start servers and browsers; keep parallelism modest.
     maxWorkers: 2,
+    reporters: ['default', './test/reporters/SummaryLineReporter.ts'],
   },
 });
