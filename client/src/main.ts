@@ -207,9 +207,16 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
   const sampleRate = readMixState(session.doc).session.sampleRate;
   context = new AudioContext({ sampleRate, latencyHint: 'interactive' });
   context.onstatechange = () => audioListeners.forEach((l) => l());
-  const loadStem = createStemLoader({ roomId, onProgress: media.reportProgress });
+  const loadStem = createStemLoader({ roomId });
   try {
-    engine = await createEngine({ context, workletUrl, loadStem, onStemError: (stem, e) => notify(`${stem.fileName}: ${messageOf(e)}`) });
+    engine = await createEngine({
+      context,
+      workletUrl,
+      loadStem,
+      onStemError: (stem, e) => notify(`${stem.fileName}: ${messageOf(e)}`),
+      // "Loaded" now means: the chunks around the playhead are ready (stems are read in chunks).
+      onStemProgress: media.reportProgress,
+    });
   } catch (error) {
     // Mixing still works without sound (everything else is the shared document): say why.
     notify(`Audio could not start in this browser: ${messageOf(error)}`);

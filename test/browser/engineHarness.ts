@@ -18,6 +18,8 @@ export interface HarnessRender {
   /** Transport calls before rendering. */
   seek?: number;
   loop?: { start: number; end: number };
+  /** The engine's playback chunk size (frames, a power of two); default the engine's. */
+  chunkFrames?: number;
 }
 
 export interface HarnessResult {
@@ -39,6 +41,7 @@ async function render(job: HarnessRender): Promise<HarnessResult> {
   const engine = await createEngine({
     context,
     workletUrl: job.workletUrl,
+    ...(job.chunkFrames === undefined ? {} : { chunkFrames: job.chunkFrames }),
     loadStem: async (stem, signal) => {
       const res = await fetch(`/stems/${stem.key}.f32`, { signal });
       if (!res.ok) throw new Error(`stem ${stem.key}: HTTP ${res.status}`);

@@ -1,16 +1,30 @@
 import type { StemRef } from '@mixroom/shared/model';
 import type { MixPlan } from '@mixroom/shared/plan';
 import type { IAudioContext, IOfflineAudioContext, TAnyAudioBuffer } from 'standardized-audio-context';
+import type { StemReader } from './StemReader.ts';
 
 /** The context an engine runs on: live playback or an offline render (tests, previews). */
 export type EngineContext = IAudioContext | IOfflineAudioContext;
 
 /**
- * Supplies a decoded stem. Injected: another module owns fetching from S3 and decoding.
- * Must return a buffer with the stem's own channel count (mono stays mono: half the memory,
- * and the plan's channel counts rely on it). Rejects on abort.
+ * Opens a stem. Injected: another module owns fetching from S3 and decoding. Returns a
+ * StemReader the engine reads chunks around the playhead from (the app's: HTTP Range reads
+ * of the playback WAV), or, for callers that hold the whole stem already (tests, offline
+ * renders), its AudioBuffer, which is then played through the same chunked path. Either way
+ * with the stem's own channel count (mono stays mono: half the memory, and the plan's
+ * channel counts rely on it) and the context's sample rate. Rejects on abort.
  */
-export type StemLoader = (stem: StemRef, signal: AbortSignal) => Promise<TAnyAudioBuffer>;
+export type StemLoader = (stem: StemRef, signal: AbortSignal) => Promise<StemReader | TAnyAudioBuffer>;
+
+/** Frames per playback chunk by default: 2^18 (5.46 s at 48 kHz, 1 MiB per mono chunk). */
+export const DEFAULT_CHUNK_FRAMES = 2 ** 18;
+/**
+ * Decoded PCM a live engine holds at most by default, for any number of stems: 400 MiB.
+ * The window (about 2 chunks ahead, the current one and 1 behind) of 40 mono stems takes
+ * 160 MiB, of 40 stereo stems 320 MiB; beyond the budget the least urgent chunks go first,
+ * down to one chunk per stem.
+ */
+export const DEFAULT_MEMORY_BUDGET_BYTES = 400 * 1024 * 1024;
 
 export interface EngineOptions {
   context: EngineContext;
@@ -19,6 +33,15 @@ export interface EngineOptions {
   loadStem: StemLoader;
   /** Called when a stem fails to load; the track stays silent. Default: console.error. */
   onStemError?: (stem: StemRef, error: unknown) => void;
+  /**
+   * Fraction (0..1) of the chunks a stem needs around the playhead that are ready: 1 means
+   * it plays here. Drops below 1 again when a seek moves it where nothing is read yet.
+   */
+  onStemProgress?: (stem: StemRef, fraction: number) => void;
+  /** Frames per playback chunk, a power of two. Default DEFAULT_CHUNK_FRAMES. */
+  chunkFrames?: number;
+  /** Live playback's decoded-PCM budget, bytes. Default DEFAULT_MEMORY_BUDGET_BYTES. Offline renders read every chunk. */
+  memoryBudgetBytes?: number;
   /** Called when a worklet reports an error (bad parameters, a failed processor). Default: console.error. */
   onError?: (message: string) => void;
   /** Seconds between `play()` and the first sample, so every source can start together. Default 0.05 (0 offline). */
@@ -73,6 +96,8 @@ export interface MixEngine {
   /** Processing latency of the current plan's path to the output, in frames (e.g. the limiter's lookahead). */
   latencyFrames(): number;
   readonly playing: boolean;
+  /** Bytes of decoded stem PCM held now (bounded by the memory budget while live). */
+  heldBytes(): number;
   /** Latest reading of each strip's meter. */
   meters(): ReadonlyMap<string, MeterReading>;
   /** Every meter report as it arrives (~40 per second per strip). Returns the disposer. */

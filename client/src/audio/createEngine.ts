@@ -4,9 +4,11 @@ import type { MixPlan, PlanEdge, PlanNode } from '@mixroom/shared/plan';
 import { AudioWorkletNode, isAnyOfflineAudioContext } from 'standardized-audio-context';
 import type { IAudioWorkletNode } from 'standardized-audio-context';
 import { createTransport } from './createTransport.ts';
+import { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES } from './MixEngine.ts';
 import type { EngineContext, EngineOptions, MeterReading, MixEngine } from './MixEngine.ts';
 import type { RealisedNode } from './RealisedNode.ts';
 import { realiseNode } from './realiseNode.ts';
+import { bufferStemReader, isStemReader } from './StemReader.ts';
 import { METER_PROCESSOR_NAME } from './worklet/WorkletMessage.ts';
 import type { FromWorkletMessage, MeterProcessorOptions } from './worklet/WorkletMessage.ts';
 
@@ -48,15 +50,32 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
   const { context, loadStem } = options;
   await context.audioWorklet!.addModule(options.workletUrl);
   const startDelay = options.startDelay ?? (isAnyOfflineAudioContext(context) ? 0 : 0.05);
-  const transport = createTransport(context, startDelay);
   const onStemError = options.onStemError ?? ((stem: StemRef, e: unknown) => console.error(`stem ${stem.key} failed to load`, e));
+  const chunkFrames = options.chunkFrames ?? DEFAULT_CHUNK_FRAMES;
+  if (!Number.isInteger(Math.log2(chunkFrames))) throw new RangeError(`chunkFrames must be a power of two, not ${chunkFrames}`);
+  const transport = createTransport(context, {
+    startDelay,
+    chunkFrames,
+    budgetBytes: options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
+    onProgress: (id, fraction) => {
+      const l = loads.get(id);
+      if (l) options.onStemProgress?.(l.stem, fraction);
+    },
+    onError: (id, error) => {
+      // Reads are retried; the user hears about a stem once per load, not once per retry.
+      const l = loads.get(id);
+      if (!l || l.reported) return;
+      l.reported = true;
+      onStemError(l.stem, error);
+    },
+  });
   const nodes = new Map<string, RealisedNode>();
   let inputChannels = new Map<string, 1 | 2>();
   const edges = new Map<string, PlanEdge>();
   const meters = new Map<string, IAudioWorkletNode<EngineContext>>();
   const readings = new Map<string, MeterReading>();
   const listeners = new Set<(r: MeterReading) => void>();
-  const loads = new Map<string, { key: string; abort: AbortController }>();
+  const loads = new Map<string, { key: string; stem: StemRef; abort: AbortController; reported: boolean }>();
   let plan: MixPlan | null = null;
   let latency = 0;
   let disposed = false;
@@ -111,20 +130,24 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
     current?.abort.abort();
     loads.delete(id);
     if (!stem) {
-      transport.setBuffer(id, null);
-      return Promise.resolve();
+      return transport.setReader(id, null);
     }
     const abort = new AbortController();
-    loads.set(id, { key: stem.key, abort });
-    return loadStem(stem, abort.signal).then(
-      (buffer) => {
+    const load = { key: stem.key, stem, abort, reported: false };
+    loads.set(id, load);
+    options.onStemProgress?.(stem, 0);
+    return loadStem(stem, abort.signal)
+      .then((opened) => {
         if (abort.signal.aborted || disposed) return;
-        transport.setBuffer(id, buffer);
-      },
-      (err: unknown) => {
-        if (!abort.signal.aborted) onStemError(stem, err);
-      },
-    );
+        const reader = isStemReader(opened) ? opened : bufferStemReader(opened);
+        if (reader.sampleRate !== context.sampleRate) throw new Error(`the stem is ${reader.sampleRate} Hz but the session runs at ${context.sampleRate} Hz`);
+        return transport.setReader(id, reader);
+      })
+      .catch((err: unknown) => {
+        if (abort.signal.aborted || load.reported) return;
+        load.reported = true;
+        onStemError(stem, err);
+      });
   };
 
   const apply = (next: MixPlan, at?: number): Promise<void> => {
@@ -223,6 +246,7 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
     setLoop: (l) => transport.setLoop(l),
     position: () => transport.position(),
     latencyFrames: () => latency,
+    heldBytes: () => transport.heldBytes,
     get playing() {
       return transport.playing;
     },

@@ -1,24 +1,44 @@
 import { AudioBufferSourceNode, isAnyOfflineAudioContext } from 'standardized-audio-context';
-import type { IAudioBufferSourceNode, IAudioNode, TAnyAudioBuffer } from 'standardized-audio-context';
+import type { IAudioBufferSourceNode, IAudioNode } from 'standardized-audio-context';
+import { createChunkCache } from './createChunkCache.ts';
+import type { ChunkWant } from './createChunkCache.ts';
 import type { EngineContext, LoopRegion } from './MixEngine.ts';
+import type { StemReader } from './StemReader.ts';
 
-/** One scheduled stretch of playback: song `offset` plays from context time `when` until `until`. */
+/**
+ * One scheduled stretch of playback, in frames: song frame `off` plays at context frame
+ * `when`, until context frame `until` (Infinity: to the end of the stems).
+ */
 interface Segment {
+  id: number;
   when: number;
-  offset: number;
+  off: number;
   until: number;
 }
 
 interface Source {
   target: IAudioNode<EngineContext>;
-  buffer: TAnyAudioBuffer | null;
-  playing: Set<IAudioBufferSourceNode<EngineContext>>;
+  reader: StemReader | null;
+  /** Playing or scheduled buffer sources, by `${segment id}:${chunk index}`. */
+  nodes: Map<string, IAudioBufferSourceNode<EngineContext>>;
 }
 
-/** Plays every stem in lockstep: each segment starts all sources at one context time. */
+export interface TransportOptions {
+  /** Seconds between a play/seek and its first sample, so every source can start together. */
+  startDelay: number;
+  /** Frames per chunk (a power of two keeps chunk boundaries exact frame indices). */
+  chunkFrames: number;
+  /** Decoded PCM the live transport may hold across all stems, bytes. */
+  budgetBytes: number;
+  onProgress(id: string, fraction: number): void;
+  onError(id: string, error: unknown): void;
+}
+
+/** Plays every stem in lockstep: each segment starts all sources at one context frame. */
 export interface EngineTransport {
   setSource(id: string, target: IAudioNode<EngineContext>): void;
-  setBuffer(id: string, buffer: TAnyAudioBuffer | null): void;
+  /** Sets a source's stem; resolves when the chunks it needs now are ready (offline: all of them). */
+  setReader(id: string, reader: StemReader | null): Promise<void>;
   removeSource(id: string): void;
   play(at?: number): number;
   stop(): void;
@@ -26,80 +46,172 @@ export interface EngineTransport {
   setLoop(loop: LoopRegion | null): void;
   position(): number;
   readonly playing: boolean;
+  /** Bytes of decoded PCM held by the chunk cache now. */
+  readonly heldBytes: number;
   dispose(): void;
 }
 
-/** How far ahead (seconds) live playback schedules loop iterations. */
+/** How far ahead (seconds) live playback schedules buffer sources and loop iterations. */
 const LIVE_HORIZON = 2;
+/** Live prefetch: the chunks that cover this many chunks' worth of upcoming playback, plus one behind. */
+const AHEAD_CHUNKS = 2;
 
 /**
- * Sample-accurate transport. Start times and offsets are rounded to whole frames so no
- * buffer source is resampled by a sub-sample start (Chromium interpolates those). Loops
- * are scheduled as segments, one new buffer source per stem per iteration, all started at
- * the same frame: unlike AudioBufferSourceNode.loop this stays in sync when stems have
- * different lengths. Live contexts top the schedule up from a timer; offline contexts
- * schedule the whole render at once.
+ * Sample-accurate chunked transport. Each stem is played from chunks of `chunkFrames`
+ * frames (createChunkCache keeps a window of them around the playhead within a memory
+ * budget): one AudioBufferSourceNode per chunk per segment, chunk k of a segment started at
+ * the exact context frame its first sample is due, so consecutive chunks join without a
+ * gap or overlap. Every time is a whole frame (Chromium interpolates sub-sample starts).
+ * Loops are scheduled as segments, all stems restarted at the same frame each iteration:
+ * unlike AudioBufferSourceNode.loop this stays in sync when stems have different lengths.
+ * A chunk that is not ready when due is skipped for that stem only and joins, at the right
+ * song position, as soon as it arrives. Live contexts top the schedule up from a timer;
+ * offline contexts read every chunk first and schedule the whole render at once.
  */
-export function createTransport(context: EngineContext, startDelay: number): EngineTransport {
+export function createTransport(context: EngineContext, options: TransportOptions): EngineTransport {
   const sr = context.sampleRate;
+  const C = options.chunkFrames;
   const offline = isAnyOfflineAudioContext(context);
-  const toFrame = (t: number) => Math.ceil(t * sr - 1e-6) / sr;
   const sources = new Map<string, Source>();
   let segments: Segment[] = [];
-  let loop: LoopRegion | null = null;
+  let nextSegment = 0;
+  let loop: { start: number; end: number } | null = null;
   let stoppedAt = 0;
   let playing = false;
   let timer: ReturnType<typeof setInterval> | null = null;
 
-  const horizon = () => (offline ? (context as { length: number }).length / sr : context.currentTime + LIVE_HORIZON);
+  const frameNow = () => context.currentTime * sr;
+  /** First frame a newly scheduled sample may start at. */
+  const fromFrame = () => Math.ceil((context.currentTime + options.startDelay) * sr - 1e-6);
+  const horizon = () => (offline ? (context as { length: number }).length : frameNow() + LIVE_HORIZON * sr);
 
-  const startSource = (src: Source, seg: Segment, from: number) => {
-    if (!src.buffer) return;
-    const when = Math.max(seg.when, from);
-    const offset = seg.offset + (when - seg.when);
-    if (offset >= src.buffer.duration || when >= seg.until) return;
-    const node = new AudioBufferSourceNode(context, { buffer: src.buffer });
-    node.connect(src.target);
-    node.onended = () => {
-      node.disconnect();
-      src.playing.delete(node);
-    };
-    node.start(when, offset);
-    if (Number.isFinite(seg.until)) node.stop(seg.until);
-    src.playing.add(node);
+  const cache = createChunkCache({
+    chunkFrames: C,
+    budgetBytes: offline ? Infinity : options.budgetBytes,
+    onReady: (id) => {
+      const src = sources.get(id);
+      if (!playing || !src) return;
+      const from = fromFrame();
+      const end = horizon();
+      for (const seg of segments) schedule(id, src, seg, from, end);
+    },
+    onProgress: options.onProgress,
+    onError: options.onError,
+  });
+
+  /** Schedules the ready chunks of `src` in `seg` that start before `end`, none before frame `from`. */
+  const schedule = (id: string, src: Source, seg: Segment, from: number, end: number) => {
+    const reader = src.reader;
+    if (!reader) return;
+    const segEnd = Number.isFinite(seg.until) ? Math.min(reader.frames, seg.off + (seg.until - seg.when)) : reader.frames;
+    const first = seg.off + Math.max(0, from - seg.when);
+    for (let k = Math.floor(first / C); k * C < segEnd; k++) {
+      const song = Math.max(k * C, first);
+      const when = seg.when + (song - seg.off);
+      if (when >= end) break;
+      const key = `${seg.id}:${k}`;
+      if (src.nodes.has(key)) continue;
+      const buffer = cache.chunk(id, k);
+      if (!buffer) continue; // not read yet: this stem is silent here until it arrives
+      const node = new AudioBufferSourceNode(context, { buffer });
+      node.connect(src.target);
+      node.onended = () => {
+        node.disconnect();
+        if (src.nodes.get(key) === node) src.nodes.delete(key);
+      };
+      node.start(when / sr, (song - k * C) / sr);
+      if (Number.isFinite(seg.until)) node.stop(seg.until / sr);
+      src.nodes.set(key, node);
+    }
+  };
+
+  /** Song frames [start, end) played `needAt` frames from now, in playback order, covering `span` frames. */
+  const upcoming = (span: number): { start: number; end: number; needAt: number }[] => {
+    const out: { start: number; end: number; needAt: number }[] = [];
+    let left = span;
+    let needAt = 0;
+    let songEnd = Infinity;
+    if (playing && segments.length) {
+      const now = frameNow();
+      for (const seg of segments) {
+        if (seg.until <= now || left <= 0) continue;
+        const start = seg.off + Math.max(0, Math.floor(now) - seg.when);
+        const end = Number.isFinite(seg.until) ? Math.min(seg.off + (seg.until - seg.when), start + left) : start + left;
+        needAt = Math.max(0, seg.when - now);
+        out.push({ start, end, needAt });
+        left -= end - start;
+        needAt += end - start;
+        songEnd = end;
+      }
+    } else {
+      const start = Math.round(stoppedAt * sr);
+      out.push({ start, end: start + span, needAt: 0 });
+      left = 0;
+      songEnd = start + span;
+    }
+    // Loop iterations not scheduled yet: one pass over the region at most covers all of it.
+    if (loop && left > 0 && songEnd >= loop.end) {
+      const end = Math.min(loop.end, loop.start + left);
+      out.push({ start: loop.start, end, needAt });
+    }
+    return out;
+  };
+
+  const refreshWants = () => {
+    const wants: ChunkWant[] = [];
+    if (offline) {
+      for (const [id, src] of sources) {
+        if (!src.reader) continue;
+        for (let k = 0; k * C < src.reader.frames; k++) wants.push({ id, index: k, needAt: k });
+      }
+    } else {
+      const ranges = upcoming(AHEAD_CHUNKS * C);
+      const behind = Math.floor((ranges[0]?.start ?? 0) / C) - 1;
+      for (const [id, src] of sources) {
+        if (!src.reader) continue;
+        for (const r of ranges) {
+          for (let k = Math.floor(r.start / C); k * C < r.end; k++) wants.push({ id, index: k, needAt: r.needAt + Math.max(0, k * C - r.start) });
+        }
+        // The chunk behind the playhead: a small step back plays at once. Least urgent of all.
+        if (behind >= 0) wants.push({ id, index: behind, needAt: Number.MAX_SAFE_INTEGER });
+      }
+    }
+    cache.want(wants);
   };
 
   const extend = () => {
     const end = horizon();
     let last = segments[segments.length - 1];
     while (last && loop && Number.isFinite(last.until) && last.until < end) {
-      const next: Segment = { when: last.until, offset: loop.start, until: toFrame(last.until + (loop.end - loop.start)) };
+      const next: Segment = { id: nextSegment++, when: last.until, off: loop.start, until: last.until + (loop.end - loop.start) };
       segments.push(next);
-      for (const src of sources.values()) startSource(src, next, next.when);
       last = next;
     }
-    const now = context.currentTime;
+    const now = frameNow();
     segments = segments.filter((s) => s.until > now);
+    refreshWants();
+    const from = fromFrame();
+    for (const [id, src] of sources) for (const seg of segments) schedule(id, src, seg, from, end);
   };
 
   const startAt = (when: number, position: number) => {
-    const offset = Math.round(position * sr) / sr;
-    const looping = loop !== null && offset < loop.end;
-    const first: Segment = { when, offset, until: looping ? toFrame(when + (loop!.end - offset)) : Infinity };
-    segments = [first];
-    for (const src of sources.values()) startSource(src, first, when);
+    const off = Math.round(position * sr);
+    const looping = loop !== null && off < loop.end;
+    segments = [{ id: nextSegment++, when, off, until: looping ? when + (loop!.end - off) : Infinity }];
     extend();
     if (!offline && timer === null) timer = setInterval(extend, 250);
   };
 
+  const stopNode = (n: IAudioBufferSourceNode<EngineContext>) => {
+    n.onended = null;
+    n.stop();
+    n.disconnect();
+  };
+
   const halt = () => {
     for (const src of sources.values()) {
-      for (const n of src.playing) {
-        n.onended = null;
-        n.stop();
-        n.disconnect();
-      }
-      src.playing.clear();
+      for (const n of src.nodes.values()) stopNode(n);
+      src.nodes.clear();
     }
     segments = [];
     if (timer !== null) clearInterval(timer);
@@ -108,15 +220,15 @@ export function createTransport(context: EngineContext, startDelay: number): Eng
 
   const position = (): number => {
     if (!playing) return stoppedAt;
-    const now = context.currentTime;
+    const now = frameNow();
     const seg = [...segments].reverse().find((s) => s.when <= now) ?? segments[0];
     if (!seg) return stoppedAt;
-    return Math.max(seg.offset, seg.offset + (Math.min(now, seg.until) - seg.when));
+    return Math.max(seg.off, seg.off + (Math.min(now, seg.until) - seg.when)) / sr;
   };
 
   const restart = (p: number) => {
     halt();
-    startAt(toFrame(context.currentTime + startDelay), p);
+    startAt(fromFrame(), p);
   };
 
   return {
@@ -124,58 +236,69 @@ export function createTransport(context: EngineContext, startDelay: number): Eng
       const existing = sources.get(id);
       if (existing && existing.target === target) return;
       if (existing) this.removeSource(id);
-      sources.set(id, { target, buffer: null, playing: new Set() });
+      sources.set(id, { target, reader: null, nodes: new Map() });
     },
-    setBuffer(id, buffer) {
+    setReader(id, reader) {
       const src = sources.get(id);
-      if (!src || src.buffer === buffer) return;
-      for (const n of src.playing) n.stop();
-      src.playing.clear();
-      src.buffer = buffer;
-      if (playing) {
-        const from = toFrame(context.currentTime + startDelay);
-        for (const seg of segments) startSource(src, seg, from);
-      }
+      if (!src || src.reader === reader) return Promise.resolve();
+      for (const n of src.nodes.values()) stopNode(n);
+      src.nodes.clear();
+      src.reader = reader;
+      cache.setReader(id, reader);
+      if (!reader) return Promise.resolve();
+      refreshWants();
+      // Chunks already held (none for a new reader) are scheduled as onReady reports them.
+      return cache.whenReady(id);
     },
     removeSource(id) {
       const src = sources.get(id);
       if (!src) return;
-      for (const n of src.playing) {
-        n.onended = null;
-        n.stop();
-        n.disconnect();
-      }
+      for (const n of src.nodes.values()) stopNode(n);
       sources.delete(id);
+      cache.setReader(id, null);
     },
     play(at) {
-      if (playing) return segments[0]?.when ?? context.currentTime;
-      const when = toFrame(at ?? context.currentTime + startDelay);
+      if (playing) return (segments[0]?.when ?? frameNow()) / sr;
+      const when = at === undefined ? fromFrame() : Math.ceil(at * sr - 1e-6);
       playing = true;
       startAt(when, stoppedAt);
-      return when;
+      return when / sr;
     },
     stop() {
       if (!playing) return;
       stoppedAt = position();
       halt();
       playing = false;
+      refreshWants();
     },
     seek(p) {
       const target = Math.max(0, p);
       if (playing) restart(target);
-      else stoppedAt = target;
+      else {
+        stoppedAt = target;
+        refreshWants();
+      }
     },
     setLoop(next) {
-      loop = next && next.end > next.start ? { ...next } : null;
+      if (next && next.end > next.start) {
+        const start = Math.round(next.start * sr);
+        const end = Math.round(next.end * sr);
+        loop = end > start ? { start, end } : null;
+      } else loop = null;
       if (playing) restart(position());
+      else refreshWants();
     },
     position,
     get playing() {
       return playing;
     },
+    get heldBytes() {
+      return cache.heldBytes;
+    },
     dispose() {
       halt();
       sources.clear();
+      cache.dispose();
       playing = false;
     },
   };

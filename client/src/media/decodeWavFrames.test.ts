@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WavFormatError, WavStreamReader } from './WavStreamReader.ts';
+import { decodeWavFrames } from './decodeWavFrames.ts';
+import { parseWavHeader, WavFormatError } from './parseWavHeader.ts';
 
 /** A WAV file written by hand (the reader must not share code with its own test oracle). */
 function wav(channels: Float32Array[], sampleRate: number, kind: 16 | 24 | 32 | 'f32', extraChunk = false): Uint8Array {
@@ -48,31 +49,33 @@ function wav(channels: Float32Array[], sampleRate: number, kind: 16 | 24 | 32 | 
   return out;
 }
 
-/** Feeds `bytes` in chunks of pseudo-random sizes (seeded), as a network stream would. */
+/** Reads the header from the shortest prefix that holds it, then frame ranges of pseudo-random sizes (seeded), as range reads would. */
 function decode(bytes: Uint8Array, seed: number): { channels: Float32Array[]; sampleRate: number } {
-  const reader = new WavStreamReader();
-  let targets: Float32Array[] | null = null;
-  let sampleRate = 0;
+  let layout: ReturnType<typeof parseWavHeader> = null;
+  let prefix = 0;
+  while (!layout) layout = parseWavHeader(bytes.subarray(0, ++prefix));
+  expect(prefix).toBe(layout.dataOffset);
+  const { format, dataOffset, blockAlign } = layout;
+  const channels = Array.from({ length: format.channels }, () => new Float32Array(format.frames));
   let s = seed;
-  for (let at = 0; at < bytes.length; ) {
+  for (let frame = 0; frame < format.frames; ) {
     s = (s * 1103515245 + 12345) % 2147483648;
-    const size = 1 + (s % 997);
-    const format = reader.push(bytes.subarray(at, at + size));
-    at += size;
-    if (format && !targets) {
-      sampleRate = format.sampleRate;
-      targets = Array.from({ length: format.channels }, () => new Float32Array(format.frames));
-      reader.setTargets(targets);
-    }
+    const n = Math.min(format.frames - frame, 1 + (s % 997));
+    const chunk = Array.from({ length: format.channels }, () => new Float32Array(n));
+    // A trailing partial frame is ignored.
+    const got = decodeWavFrames(bytes.subarray(dataOffset + frame * blockAlign, dataOffset + (frame + n) * blockAlign + 1), format, chunk);
+    expect(got).toBe(n);
+    chunk.forEach((c, i) => channels[i]!.set(c, frame));
+    frame += n;
   }
-  return { channels: targets!, sampleRate };
+  return { channels, sampleRate: format.sampleRate };
 }
 
 const tone = (n: number, freq: number, amp: number) => Float32Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * freq * i) / 48000));
 
-describe('WavStreamReader', () => {
+describe('parseWavHeader + decodeWavFrames', () => {
   for (const kind of [16, 24, 32, 'f32'] as const) {
-    it(`decodes ${kind} stereo split at arbitrary byte boundaries`, () => {
+    it(`decodes ${kind} stereo read in ranges of arbitrary frame counts`, () => {
       const left = tone(5000, 440, 0.5);
       const right = tone(5000, 1000, -0.25);
       for (const seed of [1, 7, 42]) {
@@ -93,11 +96,21 @@ describe('WavStreamReader', () => {
     expect(out.sampleRate).toBe(44100);
   });
 
+  it('writes at an offset and never past the targets', () => {
+    const bytes = wav([tone(100, 300, 0.5)], 48000, 'f32');
+    const layout = parseWavHeader(bytes)!;
+    const target = [new Float32Array(30)];
+    expect(decodeWavFrames(bytes.subarray(layout.dataOffset), layout.format, target, 10)).toBe(20);
+    expect(target[0]![9]).toBe(0);
+    expect(target[0]![10]).toBe(0); // sin(0)
+    expect(target[0]![11]).toBeCloseTo(0.5 * Math.sin((2 * Math.PI * 300) / 48000), 6);
+  });
+
   it('refuses what is not PCM WAV with a typed error', () => {
     const notWav = new TextEncoder().encode('ID3\u0004 this is an mp3 file, honestly');
-    expect(() => new WavStreamReader().push(notWav)).toThrow(WavFormatError);
+    expect(() => parseWavHeader(notWav)).toThrow(WavFormatError);
     const adpcm = wav([tone(10, 1, 0.1)], 48000, 16);
     new DataView(adpcm.buffer).setUint16(20, 2, true);
-    expect(() => new WavStreamReader().push(adpcm)).toThrow(/Unsupported WAV encoding 2/);
+    expect(() => parseWavHeader(adpcm)).toThrow(/Unsupported WAV encoding 2/);
   });
 });

@@ -1,0 +1,218 @@
+import type { TAnyAudioBuffer } from 'standardized-audio-context';
+import type { StemReader } from './StemReader.ts';
+
+/** One chunk the transport will need: chunk `index` of source `id`, first needed `needAt` frames from now. */
+export interface ChunkWant {
+  id: string;
+  index: number;
+  needAt: number;
+}
+
+export interface ChunkCacheOptions {
+  /** Frames per chunk: chunk k holds stem frames [k * chunkFrames, (k + 1) * chunkFrames). */
+  chunkFrames: number;
+  /** Bytes of decoded PCM the cache may hold across all sources (Infinity: no limit). */
+  budgetBytes: number;
+  /** Reads at once, across all sources (a browser opens ~6 connections per host). */
+  concurrency?: number;
+  onReady(id: string, index: number): void;
+  /** Fraction of a source's wanted chunks that are ready, on every change. */
+  onProgress(id: string, fraction: number): void;
+  /** A read failed; it is retried (with a growing delay) while the chunk is still wanted. */
+  onError(id: string, error: unknown): void;
+}
+
+export interface ChunkCache {
+  /** Sets (or clears, with null) the reader of a source; drops its chunks and reads in flight. */
+  setReader(id: string, reader: StemReader | null): void;
+  /** The chunk's buffer if it is held now. */
+  chunk(id: string, index: number): TAnyAudioBuffer | null;
+  /**
+   * The chunks needed now. Most urgent first wins: the first chunk of each source is always
+   * kept; the rest are kept while they fit the budget. Everything else is evicted, missing
+   * kept chunks are read, most urgent first.
+   */
+  want(wants: readonly ChunkWant[]): void;
+  /** Resolves once every chunk currently kept for `id` is ready (or its reads failed). */
+  whenReady(id: string): Promise<void>;
+  /** Bytes of PCM held now. */
+  readonly heldBytes: number;
+  dispose(): void;
+}
+
+interface SourceState {
+  reader: StemReader;
+  chunks: Map<number, TAnyAudioBuffer>;
+  loading: Map<number, AbortController>;
+  /** Chunk index -> time (ms) before which a failed read is not retried, and the delay used. */
+  failed: Map<number, { retryAt: number; delay: number }>;
+  kept: Set<number>;
+  waiters: (() => void)[];
+  lastProgress: number;
+}
+
+const chunkKey = (id: string, index: number) => `${id}\u0000${index}`;
+
+/**
+ * Holds decoded chunks of every source within one memory budget. The transport tells it,
+ * several times a second, which chunks playback needs next (in playback order, following
+ * loops); it keeps those (as many as the budget allows), evicts the rest and reads the
+ * missing ones, nearest first. A chunk that is evicted while an AudioBufferSourceNode
+ * plays it stays alive through that node until it ends.
+ */
+export function createChunkCache(options: ChunkCacheOptions): ChunkCache {
+  const C = options.chunkFrames;
+  const limit = Math.max(1, options.concurrency ?? 6);
+  const sources = new Map<string, SourceState>();
+  let order: ChunkWant[] = [];
+  let active = 0;
+  let held = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let disposed = false;
+
+  const bytesOf = (s: SourceState, index: number) => Math.max(0, Math.min(C, s.reader.frames - index * C)) * s.reader.channels * 4;
+
+  const progressOf = (s: SourceState): number => {
+    if (s.kept.size === 0) return 1;
+    let ready = 0;
+    for (const k of s.kept) if (s.chunks.has(k) || s.failed.has(k)) ready++;
+    return ready / s.kept.size;
+  };
+
+  const report = (id: string, s: SourceState) => {
+    const p = progressOf(s);
+    if (p !== s.lastProgress) {
+      s.lastProgress = p;
+      options.onProgress(id, p);
+    }
+    if (p === 1 && s.waiters.length) for (const w of s.waiters.splice(0)) w();
+  };
+
+  const evict = (s: SourceState, index: number) => {
+    const b = s.chunks.get(index);
+    if (b) {
+      held -= bytesOf(s, index);
+      s.chunks.delete(index);
+    }
+    s.loading.get(index)?.abort();
+    s.loading.delete(index);
+  };
+
+  const pump = () => {
+    if (disposed) return;
+    const now = Date.now();
+    let nextRetry = Infinity;
+    for (const w of order) {
+      if (active >= limit) break;
+      const s = sources.get(w.id);
+      if (!s || !s.kept.has(w.index) || s.chunks.has(w.index) || s.loading.has(w.index)) continue;
+      const f = s.failed.get(w.index);
+      if (f && f.retryAt > now) {
+        nextRetry = Math.min(nextRetry, f.retryAt);
+        continue;
+      }
+      read(w.id, s, w.index);
+    }
+    if (nextRetry < Infinity && retryTimer === null) {
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        pump();
+      }, nextRetry - now);
+    }
+  };
+
+  const read = (id: string, s: SourceState, index: number) => {
+    const abort = new AbortController();
+    s.loading.set(index, abort);
+    active++;
+    const start = index * C;
+    s.reader.read(start, Math.min(C, s.reader.frames - start), abort.signal).then(
+      (buffer) => {
+        active--;
+        if (s.loading.get(index) === abort) s.loading.delete(index);
+        if (abort.signal.aborted || disposed || sources.get(id) !== s || !s.kept.has(index)) return pump();
+        s.failed.delete(index);
+        s.chunks.set(index, buffer);
+        held += bytesOf(s, index);
+        report(id, s);
+        options.onReady(id, index);
+        pump();
+      },
+      (error: unknown) => {
+        active--;
+        if (s.loading.get(index) === abort) s.loading.delete(index);
+        if (abort.signal.aborted || disposed || sources.get(id) !== s) return pump();
+        const delay = Math.min(30_000, (s.failed.get(index)?.delay ?? 500) * 2);
+        s.failed.set(index, { retryAt: Date.now() + delay, delay });
+        options.onError(id, error);
+        report(id, s);
+        pump();
+      },
+    );
+  };
+
+  return {
+    setReader(id, reader) {
+      const old = sources.get(id);
+      if (old && old.reader === reader) return;
+      if (old) {
+        for (const k of [...old.chunks.keys(), ...old.loading.keys()]) evict(old, k);
+        for (const w of old.waiters.splice(0)) w();
+        sources.delete(id);
+      }
+      if (reader) sources.set(id, { reader, chunks: new Map(), loading: new Map(), failed: new Map(), kept: new Set(), waiters: [], lastProgress: -1 });
+    },
+    chunk(id, index) {
+      return sources.get(id)?.chunks.get(index) ?? null;
+    },
+    want(wants) {
+      const sorted = [...wants].sort((a, b) => a.needAt - b.needAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : a.index - b.index));
+      const seen = new Set<string>();
+      const first = new Set<string>();
+      const keep = new Map<string, Set<number>>();
+      let bytes = 0;
+      order = [];
+      for (const w of sorted) {
+        const s = sources.get(w.id);
+        if (!s || w.index < 0 || w.index * C >= s.reader.frames) continue;
+        const key = chunkKey(w.id, w.index);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const b = bytesOf(s, w.index);
+        // The first chunk of every source is kept whatever the budget: each stem can play.
+        if (first.has(w.id) && bytes + b > options.budgetBytes) continue;
+        first.add(w.id);
+        bytes += b;
+        order.push(w);
+        let set = keep.get(w.id);
+        if (!set) keep.set(w.id, (set = new Set()));
+        set.add(w.index);
+      }
+      for (const [id, s] of sources) {
+        s.kept = keep.get(id) ?? new Set();
+        for (const k of [...s.chunks.keys(), ...s.loading.keys()]) if (!s.kept.has(k)) evict(s, k);
+        for (const k of s.failed.keys()) if (!s.kept.has(k)) s.failed.delete(k);
+        report(id, s);
+      }
+      pump();
+    },
+    whenReady(id) {
+      const s = sources.get(id);
+      if (!s || progressOf(s) === 1) return Promise.resolve();
+      return new Promise((resolve) => s.waiters.push(resolve));
+    },
+    get heldBytes() {
+      return held;
+    },
+    dispose() {
+      disposed = true;
+      if (retryTimer !== null) clearTimeout(retryTimer);
+      for (const s of sources.values()) {
+        for (const a of s.loading.values()) a.abort();
+        for (const w of s.waiters.splice(0)) w();
+      }
+      sources.clear();
+      held = 0;
+    },
+  };
+}
