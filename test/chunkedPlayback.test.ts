@@ -4,11 +4,19 @@
  * frame its first sample is due. Rendered across many chunk boundaries (from the top, after
  * a seek into the middle of a chunk, and around a loop that wraps mid-chunk), the output
  * must null exactly against the same stem played as one buffer (a chunk bigger than the
- * stem) and equal the stem's samples.
+ * stem) and equal the stem's samples. A chunk whose read is late leaves only that stretch
+ * silent and joins at the right song position the moment it arrives.
  */
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
 import { buildMixPlan, planLatencyFrames } from '@mixroom/shared/plan';
 import { testMix } from '../shared/src/plan/testing/testMix.ts';
+import { bundleForBrowser } from './browser/bundleForBrowser.ts';
+import type { LateJoinJob } from './browser/chunkJoinHarness.ts';
+import { launchChromium } from './browser/launchChromium.ts';
+import { serveStatic } from './browser/serveStatic.ts';
+import type { StaticServer } from './browser/serveStatic.ts';
 import { startEngineHarness } from './browser/startEngineHarness.ts';
 import type { EngineHarness } from './browser/startEngineHarness.ts';
 import { noiseStem, residualDb, rmsDb } from './browser/testStems.ts';
@@ -87,4 +95,48 @@ describe('chunked stem playback joins chunks sample-exactly', () => {
       expect(maxErr).toBe(0);
     });
   }
+});
+
+describe('a chunk that is not ready when due', () => {
+  let browser: Browser | null = null;
+  let server: StaticServer | null = null;
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('is skipped for exactly the frames before it arrives, then joins without shifting time', async () => {
+    const js = await bundleForBrowser(fileURLToPath(new URL('./browser/chunkJoinHarness.ts', import.meta.url)));
+    server = await serveStatic({
+      '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><script type="module" src="/h.js"></script>' },
+      '/h.js': { type: 'text/javascript', body: js },
+    });
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    await page.goto(server.origin + '/');
+    await page.waitForFunction(() => 'chunkJoinHarness' in globalThis);
+    const C = 4096;
+    const seek = 0.1;
+    const seekFrame = Math.round(seek * RATE);
+    const late = 5; // song frames 20480..24576, output frames 15680..19776
+    const arriveFrame = 17_900; // mid-chunk: the first frame the late chunk can play from
+    const job: LateJoinJob = { frames: FRAMES, chunkFrames: C, late, arriveAt: arriveFrame / RATE, seek, seed: 44 };
+    const encoded = await page.evaluate((j) => (globalThis as unknown as { chunkJoinHarness: { lateJoin(x: LateJoinJob): Promise<string> } }).chunkJoinHarness.lateJoin(j), job);
+    const b = Buffer.from(encoded, 'base64');
+    const out = new Float32Array(b.byteLength / 4);
+    new Uint8Array(out.buffer).set(b);
+    const stem = noiseStem(FRAMES, 0.5, 44);
+    const gapFrom = late * C - seekFrame;
+    let maxErr = 0;
+    let gapPeak = 0;
+    for (let i = 0; i + seekFrame < FRAMES; i++) {
+      if (i >= gapFrom && i < arriveFrame) gapPeak = Math.max(gapPeak, Math.abs(out[i]!));
+      else maxErr = Math.max(maxErr, Math.abs(out[i]! - stem[seekFrame + i]!));
+    }
+    const joined = rmsDb(out, arriveFrame, arriveFrame + 128);
+    console.log(`late chunk ${late}: silent for output frames ${gapFrom}..${arriveFrame} (peak ${gapPeak}), joined at ${arriveFrame} (${joined.toFixed(1)} dB over the next 128 frames), elsewhere max error ${maxErr}`);
+    expect(gapPeak).toBe(0);
+    expect(joined).toBeGreaterThan(-20);
+    expect(maxErr).toBe(0);
+  });
 });

@@ -15,7 +15,7 @@ import { launchBrowser, monoWav16, openRoom, startRoomServer, type RoomPage, typ
  * ahead plays every stem there, and that playback reaches the end.
  *
  * The issue's full case is 40 x 5 minutes; uploading and analysing 1.15 GB of stems takes
- * the server about four minutes on two cores, so CI runs 40 x 30 s (same code path, same
+ * the server a few minutes on two cores, so CI runs 40 x 30 s (same code path, same
  * bound) and `MIXROOM_MEMORY_FULL=1` runs the full 40 x 5 min.
  */
 const ROOM = 'memory-40';
@@ -160,7 +160,9 @@ describe('browser memory with 40 x 5-minute stems', () => {
     expect(held).toBeGreaterThan(0);
     expect(held).toBeLessThanOrEqual(windowBytes);
     expect(stores).toBeLessThan(DEFAULT_MEMORY_BUDGET_BYTES + 64 * MB);
-    expect(stores).toBeLessThan(windowBytes + 64 * MB);
+    // Beyond the chunks: 35-50 MB of peaks, worklet and page buffers, measured alike for 30 s
+    // and 5 min stems. (In CI, 30 s stems decoded whole would already exceed this: 220 MB + those.)
+    expect(stores).toBeLessThan(windowBytes + 80 * MB);
     // The whole browser (renderer, GPU, audio and network processes) on top of that stays
     // within a fixed allowance, whatever the stem length.
     expect(grew).toBeLessThan(DEFAULT_MEMORY_BUDGET_BYTES + 900 * MB);

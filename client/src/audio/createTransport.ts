@@ -179,7 +179,8 @@ export function createTransport(context: EngineContext, options: TransportOption
     cache.want(wants);
   };
 
-  const extend = () => {
+  /** Adds loop iterations up to the horizon and schedules ready chunks in it, none before frame `from`. */
+  const extend = (from = fromFrame()) => {
     const end = horizon();
     let last = segments[segments.length - 1];
     while (last && loop && Number.isFinite(last.until) && last.until < end) {
@@ -190,7 +191,6 @@ export function createTransport(context: EngineContext, options: TransportOption
     const now = frameNow();
     segments = segments.filter((s) => s.until > now);
     refreshWants();
-    const from = fromFrame();
     for (const [id, src] of sources) for (const seg of segments) schedule(id, src, seg, from, end);
   };
 
@@ -198,8 +198,9 @@ export function createTransport(context: EngineContext, options: TransportOption
     const off = Math.round(position * sr);
     const looping = loop !== null && off < loop.end;
     segments = [{ id: nextSegment++, when, off, until: looping ? when + (loop!.end - off) : Infinity }];
-    extend();
-    if (!offline && timer === null) timer = setInterval(extend, 250);
+    // The caller chose `when`: everything ready plays from there.
+    extend(when);
+    if (!offline && timer === null) timer = setInterval(() => extend(), 250);
   };
 
   const stopNode = (n: IAudioBufferSourceNode<EngineContext>) => {
