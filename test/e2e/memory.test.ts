@@ -167,6 +167,27 @@ describe('browser memory with 40 x 5-minute stems', () => {
     // within a fixed allowance, whatever the stem length.
     expect(grew).toBeLessThan(DEFAULT_MEMORY_BUDGET_BYTES + 900 * MB);
 
+    // Steady playback across chunk boundaries never starves on loopback: over 12 s (two
+    // boundaries at least), every track meter reading of every stem has its tone.
+    const steady = await page.evaluate(async () => {
+      const h = (window as unknown as { __mixroom: Hook }).__mixroom;
+      const from = h.engine.position();
+      let readings = 0;
+      let silent = 0;
+      const off = h.engine.onMeter((r) => {
+        if (!r.strip.startsWith('track:')) return;
+        readings++;
+        if (!(Math.max(...r.peak) > -40)) silent++;
+      });
+      await new Promise((r) => setTimeout(r, 12_000));
+      off();
+      return { from, to: h.engine.position(), readings, silent };
+    });
+    console.log(`steady playback ${steady.from.toFixed(1)}-${steady.to.toFixed(1)} s: ${steady.silent} silent of ${steady.readings} track meter readings`);
+    expect(steady.to - steady.from).toBeGreaterThan(11);
+    expect(steady.readings).toBeGreaterThan(STEMS * 12 * 20);
+    expect(steady.silent).toBe(0);
+
     // Seek far ahead while playing: nothing there is read yet; every stem joins as its chunk arrives.
     const target = SECONDS - 8;
     const seekAt = Date.now();
