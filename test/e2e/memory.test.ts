@@ -102,7 +102,12 @@ interface Hook {
   };
   media: { progress(): Map<string, number> };
   session: { doc: { getMap(k: string): { get(k: string): { size: number } } } };
-  transport: { seek(s: number): void; snapshot(): { playing: boolean; position: number; duration: number } };
+  transport: {
+    seek(s: number): void;
+    setLoop(l: { start: number; end: number } | null): void;
+    setLoopEnabled(on: boolean): void;
+    snapshot(): { playing: boolean; position: number; duration: number };
+  };
 }
 
 describe('browser memory with 40 x 5-minute stems', () => {
@@ -167,10 +172,22 @@ describe('browser memory with 40 x 5-minute stems', () => {
     // within a fixed allowance, whatever the stem length.
     expect(grew).toBeLessThan(DEFAULT_MEMORY_BUDGET_BYTES + 900 * MB);
 
-    // Steady playback across chunk boundaries never starves on loopback: over 12 s (two
-    // boundaries at least), every track meter reading of every stem has its tone.
-    const steady = await page.evaluate(async () => {
+    // Steady playback across chunk boundaries never starves on loopback: from 1 s (once every
+    // stem sounds there) for 12 s, two chunk boundaries, every track meter reading of every
+    // stem has its tone.
+    const steady = await page.evaluate(async (n) => {
       const h = (window as unknown as { __mixroom: Hook }).__mixroom;
+      h.transport.seek(1);
+      await new Promise<void>((resolve) => {
+        const sounding = new Set<string>();
+        const stop = h.engine.onMeter((r) => {
+          if (r.strip.startsWith('track:') && h.engine.position() >= 1.1 && Math.max(...r.peak) > -40) sounding.add(r.strip);
+          if (sounding.size === n) {
+            stop();
+            resolve();
+          }
+        });
+      });
       const from = h.engine.position();
       let readings = 0;
       let silent = 0;
@@ -182,11 +199,27 @@ describe('browser memory with 40 x 5-minute stems', () => {
       await new Promise((r) => setTimeout(r, 12_000));
       off();
       return { from, to: h.engine.position(), readings, silent };
-    });
+    }, STEMS);
     console.log(`steady playback ${steady.from.toFixed(1)}-${steady.to.toFixed(1)} s: ${steady.silent} silent of ${steady.readings} track meter readings`);
     expect(steady.to - steady.from).toBeGreaterThan(11);
     expect(steady.readings).toBeGreaterThan(STEMS * 12 * 20);
     expect(steady.silent).toBe(0);
+
+    // A loop longer than the window: its whole region is kept (it fits the budget), so each
+    // pass plays from memory; turning the loop off releases it again.
+    const loopRange = { start: 0.5, end: 29.5 };
+    const loopBytes = STEMS * Math.min(SECONDS * FS, Math.ceil((loopRange.end * FS) / DEFAULT_CHUNK_FRAMES) * DEFAULT_CHUNK_FRAMES) * 4;
+    await page.evaluate((l) => {
+      const t = (window as unknown as { __mixroom: Hook }).__mixroom.transport;
+      t.setLoop(l);
+      t.setLoopEnabled(true);
+      t.seek(l.start);
+    }, loopRange);
+    await page.waitForFunction((bytes) => (window as unknown as { __mixroom: Hook }).__mixroom.engine.heldBytes() >= bytes, loopBytes, { timeout: 60_000, polling: 100 });
+    const heldLooping = await page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.engine.heldBytes());
+    await page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.setLoopEnabled(false));
+    console.log(`loop ${loopRange.start}-${loopRange.end} s: engine holds ${(heldLooping / MB).toFixed(1)} MB (the region's ${(loopBytes / MB).toFixed(0)} MB)`);
+    expect(heldLooping).toBeLessThanOrEqual(DEFAULT_MEMORY_BUDGET_BYTES);
 
     // Seek far ahead while playing: nothing there is read yet; every stem joins as its chunk arrives.
     const target = SECONDS - 8;

@@ -53,7 +53,7 @@ export interface EngineTransport {
 
 /** How far ahead (seconds) live playback schedules buffer sources and loop iterations. */
 const LIVE_HORIZON = 2;
-/** Live prefetch: the chunks that cover this many chunks' worth of upcoming playback, plus one behind. */
+/** Live prefetch: the chunks that cover this many chunks' worth of upcoming playback, plus one behind (and a loop's region). */
 const AHEAD_CHUNKS = 2;
 
 /**
@@ -165,12 +165,19 @@ export function createTransport(context: EngineContext, options: TransportOption
         for (let k = 0; k * C < src.reader.frames; k++) wants.push({ id, index: k, needAt: k });
       }
     } else {
-      const ranges = upcoming(AHEAD_CHUNKS * C);
+      const span = AHEAD_CHUNKS * C;
+      const ranges = upcoming(span);
       const behind = Math.floor((ranges[0]?.start ?? 0) / C) - 1;
+      // While the playhead is in (or before) a loop, its whole region is kept as well if the
+      // budget allows, after the window: each pass then plays from memory, not the network.
+      const looping = loop !== null && Math.round(position() * sr) < loop.end;
       for (const [id, src] of sources) {
         if (!src.reader) continue;
         for (const r of ranges) {
           for (let k = Math.floor(r.start / C); k * C < r.end; k++) wants.push({ id, index: k, needAt: r.needAt + Math.max(0, k * C - r.start) });
+        }
+        if (looping) {
+          for (let k = Math.floor(loop!.start / C); k * C < loop!.end; k++) wants.push({ id, index: k, needAt: span + Math.max(0, k * C - loop!.start) });
         }
         // The chunk behind the playhead: a small step back plays at once. Least urgent of all.
         if (behind >= 0) wants.push({ id, index: behind, needAt: Number.MAX_SAFE_INTEGER });
