@@ -42,6 +42,8 @@ export async function startEngineHarness(options: { appWorklet?: boolean } = {})
     '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>engine</title><script type="module" src="/harness.js"></script>' },
     '/harness.js': { type: js, body: harness },
     '/worklet.js': { type: js, body: worklet },
+    // Chromium asks for it after loading the page; a 404 would land in `errors` mid-render.
+    '/favicon.ico': { type: 'image/x-icon', body: new Uint8Array(0) },
   });
   let browser: Browser | null = null;
   try {
