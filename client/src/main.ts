@@ -28,6 +28,7 @@ import './ui/mr-join-dialog.ts';
 import './ui/mr-room.ts';
 import { createReviewContext } from './ui/review/createReviewContext.ts';
 import './ui/review/mr-review-dock.ts';
+import './ui/review/mr-approval-badge.ts';
 // The stems helper's upload panel: loaded when present (a glob import of a missing file is empty).
 import.meta.glob('./ui/mr-upload-panel.ts', { eager: true });
 
@@ -189,6 +190,11 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
 
   const room = document.createElement('mr-room');
   room.services = services;
+  // The approval status sits in the room header, visible to everyone at all times.
+  const approvalBadge = document.createElement('mr-approval-badge');
+  approvalBadge.review = reviewCtx.review;
+  approvalBadge.slot = 'status';
+  room.append(approvalBadge);
   document.body.append(room);
   const reviewDock = document.createElement('mr-review-dock');
   reviewDock.ctx = reviewCtx;

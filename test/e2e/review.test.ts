@@ -250,6 +250,13 @@ describe('review in two browsers', () => {
       ((await pages.engineer.getByTestId('room-approval').textContent()) ?? '').includes('v2 approved by Art'),
     );
     console.log(`engineer saw the approval ${seenMs} ms after it was stored`);
+    // The status lives in the room header (mr-room's `status` slot), not only in the review panel.
+    const placement = await pages.engineer.evaluate(() => {
+      const badge = document.querySelector('mr-room > mr-approval-badge');
+      const header = document.querySelector('mr-room')?.shadowRoot?.querySelector('header');
+      return { slot: badge?.assignedSlot?.name ?? null, inHeader: !!badge?.assignedSlot && header?.contains(badge.assignedSlot) === true };
+    });
+    expect(placement).toEqual({ slot: 'status', inHeader: true });
 
     const [download] = await Promise.all([art.waitForEvent('download'), art.locator('[data-version-number="2"] a[data-format="wav24"]').click()]);
     expect(download.suggestedFilename()).toBe('night-drive-v2-vox-down-APPROVED-wav24.wav');

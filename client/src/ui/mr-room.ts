@@ -186,6 +186,8 @@ export class MrRoom extends LitElement {
         <span class="title" title=${state.session.title}>${state.session.title}</span>
         <mr-connection-badge .status=${this.connection.status}></mr-connection-badge>
         ${this.renderLoading(state.tracks.filter((t) => t.stem).length)}
+        <!-- Room-level status from other modules (the approval badge from review). -->
+        <slot name="status"></slot>
         <span class="spacer"></span>
         <mr-presence-bar .peers=${this.presence.peers} .following=${following}
           @follow-change=${(e: CustomEvent<{ clientId: number | null }>) => s.follow.follow(e.detail.clientId)}></mr-presence-bar>

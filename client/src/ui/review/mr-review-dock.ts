@@ -1,13 +1,11 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { ReviewContext } from './ReviewContext.ts';
-import './mr-approval-badge.ts';
 import './mr-review-panel.ts';
 
 /**
- * A self-contained drawer on the right edge holding the approval status (always visible)
- * and, when open, the review panel. Lets main.ts add review to any room view with one
- * element; a room view may instead place `<mr-review-panel>` and `<mr-approval-badge>`
- * itself. `R` toggles it.
+ * A self-contained drawer on the right edge holding the review panel behind a tab. Lets
+ * main.ts add review to any room view with one element (the approval badge goes in the room
+ * header's `status` slot). `R` toggles it.
  */
 export class MrReviewDock extends LitElement {
   static override properties = { ctx: { attribute: false }, open: { type: Boolean, reflect: true } };
@@ -58,7 +56,6 @@ export class MrReviewDock extends LitElement {
   override render() {
     return html`
       <div class="tab">
-        <mr-approval-badge .review=${this.ctx.review}></mr-approval-badge>
         <button aria-expanded=${String(this.open)} @click=${() => (this.open = !this.open)} title="Comments, versions, approvals (R)">
           ${this.open ? 'Close review' : 'Review'}</button>
       </div>
