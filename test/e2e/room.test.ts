@@ -281,6 +281,49 @@ describe('two browsers in one room', () => {
     await b.page.getByRole('button', { name: 'Pause' }).click();
   });
 
+  it("follow mode: B loops with A and stays in step across loop wraps", async () => {
+    const loop = { start: 1, end: 2.5 };
+    await b.page.getByRole('button', { name: 'Follow Ana' }).click();
+    await b.page.getByRole('status').filter({ hasText: 'Following Ana' }).waitFor({ state: 'visible', timeout: 1000 });
+    // A sets a loop on its own transport (the same calls the ruler's loop drag makes) and plays.
+    await a.page.evaluate((l) => {
+      const t = (window as unknown as { __mixroom: { transport: { setLoop(r: { start: number; end: number }): void; setLoopEnabled(on: boolean): void; seek(s: number): void } } }).__mixroom.transport;
+      t.setLoop(l);
+      t.setLoopEnabled(true);
+      t.seek(l.start);
+    }, loop);
+    await a.page.getByRole('button', { name: 'Play' }).click();
+    await within(1000, 'B starts with A', () => playing(b.page));
+    const length = loop.end - loop.start;
+    // Circular distance: near a wrap one side may read 2.49 while the other reads 1.01.
+    const gap = (x: number, y: number) => {
+      const d = Math.abs(x - y) % length;
+      return Math.min(d, length - d);
+    };
+    let worst = 0;
+    const samples: number[] = [];
+    // ~3 wraps, sampled every 100 ms.
+    for (let i = 0; i < 45; i++) {
+      const [pa, pb] = [await position(a.page), await position(b.page)];
+      expect(pb).toBeGreaterThanOrEqual(loop.start - 0.05);
+      expect(pb).toBeLessThanOrEqual(loop.end + 0.05);
+      samples.push(pb);
+      worst = Math.max(worst, gap(pa, pb));
+      await b.page.waitForTimeout(100);
+    }
+    console.log(`follow with loop: worst drift ${worst.toFixed(3)} s over ${samples.length} samples`);
+    expect(worst).toBeLessThan(0.15);
+    // B really wrapped (it went past 2.3 and came back under 1.3).
+    expect(samples.some((p) => p > 2.3) && samples.some((p) => p < 1.3)).toBe(true);
+    await a.page.getByRole('button', { name: 'Pause' }).click();
+    await within(1000, 'B stops with A', async () => !(await playing(b.page)));
+    // Leave follow mode (the button toggles) and clear A's loop for the tests after this one.
+    const followButton = b.page.getByRole('button', { name: 'Follow Ana' });
+    await followButton.click();
+    expect(await followButton.getAttribute('aria-pressed')).toBe('false');
+    await a.page.evaluate(() => (window as unknown as { __mixroom: { transport: { setLoopEnabled(on: boolean): void } } }).__mixroom.transport.setLoopEnabled(false));
+  });
+
   it('renders the mixer at 1280x720 with accessible names on every control (screenshot kept)', async () => {
     await a.page.getByRole('button', { name: 'Kick EQ and dynamics editor' }).click();
     await a.page.getByRole('group', { name: 'Kick EQ frequency response' }).waitFor({ state: 'visible', timeout: 2000 });

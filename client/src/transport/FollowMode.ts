@@ -1,4 +1,4 @@
-import type { PresencePlayhead } from '../sync/PresenceState.ts';
+import { readPlayheadLoop, type PresencePlayhead } from '../sync/PresenceState.ts';
 import type { PeerPlayheads } from './PeerPlayheads.ts';
 import type { Transport } from './Transport.ts';
 
@@ -6,7 +6,7 @@ import type { Transport } from './Transport.ts';
 const MAX_DRIFT_S = 0.25;
 
 /**
- * Follow mode: plays, stops and seeks in step with a chosen peer. Acts on each new
+ * Follow mode: plays, stops, seeks and loops in step with a chosen peer. Acts on each new
  * playhead snapshot of that peer (they publish on every transport action and once a
  * second while playing) and corrects drift beyond {@link MAX_DRIFT_S}.
  */
@@ -55,6 +55,17 @@ export class FollowMode {
 
   private apply(playhead: PresencePlayhead): void {
     if (this.target === null) return;
+    // Mirror the leader's loop first: our own transport then wraps at the same frame, instead
+    // of drifting past the wrap until the leader's next position update.
+    const theirLoop = readPlayheadLoop(playhead);
+    const before = this.transport.snapshot();
+    const ourLoop = before.loopEnabled ? before.loop : null;
+    if (theirLoop && (theirLoop.start !== ourLoop?.start || theirLoop.end !== ourLoop?.end)) {
+      this.transport.setLoop(theirLoop);
+      this.transport.setLoopEnabled(true);
+    } else if (!theirLoop && ourLoop) {
+      this.transport.setLoopEnabled(false);
+    }
     const theirs = this.peers.estimate(this.target) ?? playhead.position;
     const snap = this.transport.snapshot();
     if (playhead.playing) {

@@ -1,5 +1,5 @@
 import type { Awareness } from 'y-protocols/awareness';
-import { isPresenceState, type PresencePlayhead } from '../sync/PresenceState.ts';
+import { extrapolatePlayhead, isPresenceState, readPlayheadLoop, type PresencePlayhead } from '../sync/PresenceState.ts';
 
 interface Heard {
   playhead: PresencePlayhead;
@@ -31,7 +31,8 @@ export class PeerPlayheads {
   estimate(clientId: number): number | null {
     const h = this.heard.get(clientId);
     if (!h) return null;
-    return h.playhead.playing ? h.playhead.position + (this.now() - h.at) / 1000 : h.playhead.position;
+    if (!h.playhead.playing) return h.playhead.position;
+    return extrapolatePlayhead(h.playhead.position, (this.now() - h.at) / 1000, readPlayheadLoop(h.playhead));
   }
 
   get(clientId: number): PresencePlayhead | null {
@@ -56,8 +57,11 @@ export class PeerPlayheads {
       seen.add(clientId);
       const p = state.playhead;
       const prev = this.heard.get(clientId)?.playhead;
-      if (prev && prev.position === p.position && prev.playing === p.playing && prev.seq === p.seq) continue;
-      this.heard.set(clientId, { playhead: { ...p }, at: this.now() });
+      const loop = readPlayheadLoop(p);
+      const prevLoop = prev ? readPlayheadLoop(prev) : null;
+      const sameLoop = loop?.start === prevLoop?.start && loop?.end === prevLoop?.end;
+      if (prev && prev.position === p.position && prev.playing === p.playing && prev.seq === p.seq && sameLoop) continue;
+      this.heard.set(clientId, { playhead: { ...p, loop }, at: this.now() });
       for (const l of this.listeners) l(clientId, p);
     }
     for (const id of [...this.heard.keys()]) if (!seen.has(id)) this.heard.delete(id);

@@ -39,6 +39,8 @@ export class PlayheadPublisher {
   }
 
   private send(): void {
-    this.publish({ position: this.transport.position(), playing: this.transport.snapshot().playing, seq: this.seq });
+    const snap = this.transport.snapshot();
+    const loop = snap.loopEnabled && snap.loop ? { start: snap.loop.start, end: snap.loop.end } : null;
+    this.publish({ position: this.transport.position(), playing: snap.playing, seq: this.seq, loop });
   }
 }
