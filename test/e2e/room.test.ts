@@ -312,7 +312,9 @@ describe('two browsers in one room', () => {
       await b.page.waitForTimeout(100);
     }
     console.log(`follow with loop: worst drift ${worst.toFixed(3)} s over ${samples.length} samples`);
-    expect(worst).toBeLessThan(0.15);
+    // Follow mode re-seeks only beyond 0.25 s of drift (FollowMode's MAX_DRIFT_S, as in the
+    // test above); what matters here is that B never leaves the loop and wraps with A.
+    expect(worst).toBeLessThan(0.3);
     // B really wrapped (it went past 2.3 and came back under 1.3).
     expect(samples.some((p) => p > 2.3) && samples.some((p) => p < 1.3)).toBe(true);
     await a.page.getByRole('button', { name: 'Pause' }).click();
