@@ -1,8 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { BusState, SendState, TrackState } from '@mixroom/shared/model';
 import { MIX_RANGES } from '@mixroom/shared/model';
-import type { Gesture, MixActions, StripRef } from '../controllers/MixActions.ts';
-import type { ControlDetail } from './ControlEvents.ts';
+import { ControlRouter } from '../controllers/ControlRouter.ts';
+import type { MixActions, StripRef } from '../controllers/MixActions.ts';
 import type { GainReductionReader, MeterReader } from './MeterReader.ts';
 import './mr-fader.ts';
 import './mr-knob.ts';
@@ -58,7 +58,10 @@ export class MrChannelStrip extends LitElement {
   declare renaming: boolean;
   /** Implicitly muted because another strip is soloed (shown dimmed, like a console's solo-mute). */
   declare silenced: boolean;
-  private readonly gestures = new Map<string, Gesture>();
+  private readonly router = new ControlRouter(
+    () => this.actions,
+    () => (this.strip ? this.ref : null),
+  );
 
   constructor() {
     super();
@@ -143,10 +146,10 @@ export class MrChannelStrip extends LitElement {
         : nothing}
       <div class="head" style="background:${s.color}"></div>
       <div
-        @control-start=${this.onStart}
-        @control-input=${this.onInput}
-        @control-end=${this.onEnd}
-        @control-set=${this.onSet}
+        @control-start=${this.router.handle}
+        @control-input=${this.router.handle}
+        @control-end=${this.router.handle}
+        @control-set=${this.router.handle}
         style="display:flex;flex-direction:column;flex:1"
       >
         <div class="proc">
@@ -237,40 +240,10 @@ export class MrChannelStrip extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     cancelAnimationFrame(this.grFrame);
-    for (const g of this.gestures.values()) g.end(Number.NaN);
-    this.gestures.clear();
+    this.router.endAll();
   }
 
   private grFrame = 0;
-
-  private pathOf(e: Event): string | null {
-    return (e.target as HTMLElement).dataset?.['path'] ?? null;
-  }
-
-  private onStart(e: CustomEvent<ControlDetail>): void {
-    const path = this.pathOf(e);
-    if (!path || !this.actions || !this.strip) return;
-    this.gestures.get(path)?.end(e.detail.value);
-    this.gestures.set(path, this.actions.gesture(this.ref, path));
-  }
-
-  private onInput(e: CustomEvent<ControlDetail>): void {
-    const path = this.pathOf(e);
-    if (path) this.gestures.get(path)?.update(e.detail.value);
-  }
-
-  private onEnd(e: CustomEvent<ControlDetail>): void {
-    const path = this.pathOf(e);
-    if (!path) return;
-    const g = this.gestures.get(path);
-    this.gestures.delete(path);
-    g?.end(e.detail.value);
-  }
-
-  private onSet(e: CustomEvent<ControlDetail>): void {
-    const path = this.pathOf(e);
-    if (path) this.set(path, e.detail.value);
-  }
 
   private set(path: string, value: number | boolean | string): void {
     if (this.strip && this.actions) this.actions.set(this.ref, path, value);

@@ -1,8 +1,8 @@
 import { LitElement, css, html } from 'lit';
 import type { MasterState } from '@mixroom/shared/model';
 import { MIX_RANGES } from '@mixroom/shared/model';
-import type { Gesture, MixActions, StripRef } from '../controllers/MixActions.ts';
-import type { ControlDetail } from './ControlEvents.ts';
+import { ControlRouter } from '../controllers/ControlRouter.ts';
+import type { MixActions, StripRef } from '../controllers/MixActions.ts';
 import type { LoudnessReader, MeterReader } from './MeterReader.ts';
 import type { Toucher } from './mr-channel-strip.ts';
 import './mr-fader.ts';
@@ -31,7 +31,10 @@ export class MrMasterStrip extends LitElement {
   declare loudness: LoudnessReader | null;
   declare touchers: readonly Toucher[];
   declare readOnly: boolean;
-  private readonly gestures = new Map<string, Gesture>();
+  private readonly router = new ControlRouter(
+    () => this.actions,
+    () => REF,
+  );
   private frame = 0;
 
   constructor() {
@@ -77,8 +80,7 @@ export class MrMasterStrip extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     cancelAnimationFrame(this.frame);
-    for (const g of this.gestures.values()) g.end(Number.NaN);
-    this.gestures.clear();
+    this.router.endAll();
   }
 
   override render() {
@@ -88,8 +90,8 @@ export class MrMasterStrip extends LitElement {
     const touch = this.touchers[0];
     return html`
       <div class="touch" style=${touch ? `border-color:${touch.color}` : ''}></div>
-      <div style="display:flex;flex-direction:column;flex:1" @control-start=${this.onStart} @control-input=${this.onInput}
-        @control-end=${this.onEnd} @control-set=${this.onSet}>
+      <div style="display:flex;flex-direction:column;flex:1" @control-start=${this.router.handle} @control-input=${this.router.handle}
+        @control-end=${this.router.handle} @control-set=${this.router.handle}>
         <div class="sec">
           <button aria-pressed=${String(m.glue.on)} aria-label="Master glue compressor on" ?disabled=${ro}
             @click=${() => this.set('glue.on', !m.glue.on)}>GLUE</button>
@@ -116,35 +118,6 @@ export class MrMasterStrip extends LitElement {
         <div class="name">MASTER</div>
       </div>
     `;
-  }
-
-  private pathOf(e: Event): string | null {
-    return (e.target as HTMLElement).dataset?.['path'] ?? null;
-  }
-
-  private onStart(e: CustomEvent<ControlDetail>): void {
-    const path = this.pathOf(e);
-    if (!path || !this.actions) return;
-    this.gestures.get(path)?.end(e.detail.value);
-    this.gestures.set(path, this.actions.gesture(REF, path));
-  }
-
-  private onInput(e: CustomEvent<ControlDetail>): void {
-    const path = this.pathOf(e);
-    if (path) this.gestures.get(path)?.update(e.detail.value);
-  }
-
-  private onEnd(e: CustomEvent<ControlDetail>): void {
-    const path = this.pathOf(e);
-    if (!path) return;
-    const g = this.gestures.get(path);
-    this.gestures.delete(path);
-    g?.end(e.detail.value);
-  }
-
-  private onSet(e: CustomEvent<ControlDetail>): void {
-    const path = this.pathOf(e);
-    if (path) this.set(path, e.detail.value);
   }
 
   private set(path: string, value: number | boolean): void {
