@@ -290,6 +290,11 @@ export class BiquadProcessor implements DspProcessor<BiquadParams> {
     return this.params;
   }
 
+  /** The current (settled or ramping) normalised coefficients: what the next sample uses. */
+  get coefficients(): Readonly<BiquadCoefficients> {
+    return this.coef;
+  }
+
   reset(): void {
     this.state.fill(0);
     this.freq.snap(this.params.frequency);

@@ -14,8 +14,8 @@ export type { BiquadType, BiquadParams, BiquadCoefficients, FrequencyResponse } 
 export { BiquadCascade } from './BiquadCascade.ts';
 export { GainProcessor, linearGainOf } from './gain.ts';
 export type { GainParams } from './gain.ts';
-export { StereoPannerProcessor } from './stereoPanner.ts';
-export type { StereoPannerParams } from './stereoPanner.ts';
+export { StereoPannerProcessor, stereoPannerLaw } from './stereoPanner.ts';
+export type { StereoPannerLaw, StereoPannerParams } from './stereoPanner.ts';
 export { COMPRESSOR_DETECTORS, COMPRESSOR_RMS_SECONDS, CompressorProcessor, compressorCurve } from './compressor.ts';
 export type { CompressorDetector, CompressorParams } from './compressor.ts';
 export { SaturationProcessor, softClip } from './saturation.ts';

@@ -26,6 +26,7 @@ export class StereoPannerProcessor implements DspProcessor<StereoPannerParams> {
   private readonly pan = new LinearRamp(0);
   private readonly rampFrames: number;
   private fresh = true;
+  private readonly law: StereoPannerLaw = { law: 'mono', gl: 1, gr: 0 };
 
   constructor(sampleRate: number) {
     this.sampleRate = checkSampleRate(sampleRate);
@@ -58,25 +59,21 @@ export class StereoPannerProcessor implements DspProcessor<StereoPannerParams> {
     const outL = outputs[0]!;
     const outR = outputs[1]!;
     const ramp = this.pan;
+    const law = this.law;
     let i = 0;
     while (i < frames) {
       // Constant pan for the rest of the block unless ramping (then one sample at a time).
       const ramping = ramp.ramping;
-      const pan = Math.fround(ramping ? ramp.next() : ramp.value);
+      stereoPannerLaw(ramping ? ramp.next() : ramp.value, inR !== null, law);
+      const { gl, gr } = law;
       const end = ramping ? i + 1 : frames;
       if (inR === null) {
-        const x = (pan * 0.5 + 0.5) * HALF_PI;
-        const gl = Math.fround(Math.cos(x));
-        const gr = Math.fround(Math.sin(x));
         for (; i < end; i++) {
           const s = inL[i]!;
           outL[i] = s * gl;
           outR[i] = s * gr;
         }
-      } else if (pan <= 0) {
-        const x = (pan + 1) * HALF_PI;
-        const gl = Math.fround(Math.cos(x));
-        const gr = Math.fround(Math.sin(x));
+      } else if (law.law === 'left') {
         for (; i < end; i++) {
           const l = inL[i]!;
           const r = inR[i]!;
@@ -84,9 +81,6 @@ export class StereoPannerProcessor implements DspProcessor<StereoPannerParams> {
           outR[i] = r * gr;
         }
       } else {
-        const x = pan * HALF_PI;
-        const gl = Math.fround(Math.cos(x));
-        const gr = Math.fround(Math.sin(x));
         for (; i < end; i++) {
           const l = inL[i]!;
           const r = inR[i]!;
@@ -96,4 +90,24 @@ export class StereoPannerProcessor implements DspProcessor<StereoPannerParams> {
       }
     }
   }
+}
+
+/**
+ * The spec's pan law for one pan value: which of its three formulas applies ('mono' input;
+ * stereo input with pan <= 0 folds R into L: 'left'; pan > 0: 'right') and its two gains,
+ * rounded to float32 as Chromium holds them. Written into `out` (no allocation per sample).
+ */
+export interface StereoPannerLaw {
+  law: 'mono' | 'left' | 'right';
+  gl: number;
+  gr: number;
+}
+
+export function stereoPannerLaw(panValue: number, stereoInput: boolean, out: StereoPannerLaw = { law: 'mono', gl: 1, gr: 0 }): StereoPannerLaw {
+  const pan = Math.fround(panValue);
+  const x = !stereoInput ? (pan * 0.5 + 0.5) * HALF_PI : pan <= 0 ? (pan + 1) * HALF_PI : pan * HALF_PI;
+  out.law = !stereoInput ? 'mono' : pan <= 0 ? 'left' : 'right';
+  out.gl = Math.fround(Math.cos(x));
+  out.gr = Math.fround(Math.sin(x));
+  return out;
 }

@@ -1,0 +1,81 @@
+import type { NodeKernel } from '../NodeKernel.ts';
+import type { ChainStage } from './ChainStage.ts';
+import type { StripChainMemory } from './StripChainMemory.ts';
+
+// Op codes and sizes of the program format read by server/assembly/stripChain.ts.
+const END = 0;
+const GAIN = 1;
+const BIQUAD = 2;
+const PAN_LEFT = 3;
+const PAN_RIGHT = 4;
+const PAN_MONO = 5;
+const HEADER = 16;
+
+function opBytes(stage: ChainStage): number {
+  return stage.kind === 'biquad' ? HEADER + 144 : HEADER + 16;
+}
+
+/**
+ * One NodeKernel for a run of strip nodes (gains, biquads, the panner) executed by the
+ * SIMD module sample by sample, both channels in one register. The samples equal running
+ * the nodes' JavaScript kernels one after another (see server/assembly/stripChain.ts); the
+ * block is copied into the module's memory and back, which costs far less than the passes
+ * it saves.
+ *
+ * @param inputChannels channels of the chain's input (a mono input runs in both lanes).
+ * @param outputChannels channels of its output (mono until a panner makes it stereo).
+ */
+export function createChainKernel(
+  memory: StripChainMemory,
+  stages: readonly ChainStage[],
+  inputChannels: 1 | 2,
+  outputChannels: 1 | 2,
+  maxFrames: number,
+): NodeKernel {
+  const prog = memory.alloc(stages.reduce((n, s) => n + opBytes(s), HEADER));
+  const left = memory.alloc(maxFrames * 4);
+  const right = memory.alloc(maxFrames * 4);
+  writeProgram(memory, prog, stages);
+  return {
+    inputChannels,
+    latencyFrames: 0,
+    identity: false,
+    process(input, output, frames) {
+      const f32 = memory.f32;
+      f32.set(input[0]!.subarray(0, frames), left >> 2);
+      const stereoIn = inputChannels === 2;
+      if (stereoIn) f32.set(input[1]!.subarray(0, frames), right >> 2);
+      // Mono runs in both lanes (inR = inL); a mono output's two lanes are equal, so both
+      // stores may go to the same buffer.
+      memory.run(prog, left, stereoIn ? right : left, left, outputChannels === 2 ? right : left, frames);
+      output[0]!.set(f32.subarray(left >> 2, (left >> 2) + frames));
+      if (outputChannels === 2) output[1]!.set(f32.subarray(right >> 2, (right >> 2) + frames));
+    },
+  };
+}
+
+function writeProgram(memory: StripChainMemory, prog: number, stages: readonly ChainStage[]): void {
+  const i32 = memory.i32;
+  const f64 = memory.f64;
+  let at = prog;
+  const pair = (offset: number, a: number, b: number): void => {
+    f64[(at + offset) >> 3] = a;
+    f64[((at + offset) >> 3) + 1] = b;
+  };
+  for (const stage of stages) {
+    if (stage.kind === 'gain') {
+      i32[at >> 2] = GAIN;
+      pair(16, stage.gain, stage.gain);
+    } else if (stage.kind === 'biquad') {
+      i32[at >> 2] = BIQUAD;
+      const c = stage.coefficients;
+      [c.b0, c.b1, c.b2, c.a1, c.a2].forEach((v, k) => pair(16 + 16 * k, v, v));
+      for (let k = 0; k < 4; k++) pair(96 + 16 * k, 0, 0); // x1, x2, y1, y2: silence
+    } else {
+      i32[at >> 2] = stage.law === 'mono' ? PAN_MONO : stage.law === 'left' ? PAN_LEFT : PAN_RIGHT;
+      pair(16, stage.gl, stage.gr);
+    }
+    at += opBytes(stage);
+  }
+  i32[at >> 2] = END;
+}

@@ -1,0 +1,122 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EqBandState, TrackState } from '@mixroom/shared/model';
+import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
+import { testMix } from '../../../../shared/src/plan/testing/testMix.ts';
+import { describe, expect, it } from 'vitest';
+import { PlanRuntime } from '../PlanRuntime.ts';
+import { planStripChains } from './planStripChains.ts';
+import { StripChainMemory } from './StripChainMemory.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Seeded xorshift noise, with some exact zeros and negative zeros mixed in. */
+function noise(frames: number, amp: number, seed: number): Float32Array {
+  const out = new Float32Array(frames);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < frames; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = i % 997 === 5 ? -0 : i % 991 === 7 ? 0 : ((s >>> 0) / 4294967296 - 0.5) * 2 * amp;
+  }
+  return out;
+}
+
+/** Tracks covering every fusable stage: each EQ type, polarity, mono and stereo, all pan laws, a unity and a zero mute. */
+function chainMix(): MixPlan {
+  const band = (type: EqBandState['type'], freq: number, gain: number, q: number): EqBandState => ({ on: true, type, freq, gain, q });
+  const eq = (v: number): TrackState['eq'] => ({
+    hpf: { on: true, freq: 35 + 10 * v, q: Math.SQRT1_2 },
+    lpf: { on: v % 2 === 1, freq: 16000 - 500 * v, q: 0.9 },
+    bands: [band('lowshelf', 100 + v, 3 - v, 0.7), band('peaking', 400, -4, 1.3), band(v % 2 ? 'notch' : 'bandpass', 3000, 0, 2), band('highshelf', 9000, 2, 0.7)],
+  });
+  const pans = [-1, -0.35, 0, 0.4, 1, -0.8];
+  const tracks = pans.map((pan, v) =>
+    testMix.track(`t${v}`, {
+      order: v,
+      stem: testMix.stem(`t${v}`, v % 3 === 2 ? 1 : 2, 48000),
+      trim: -3 + v,
+      polarity: v % 2 === 1,
+      gain: -2 - v,
+      pan,
+      mute: v === 5,
+      eq: eq(v),
+      comp: { on: v === 1, threshold: -24, ratio: 3, attack: 0.005, release: 0.1, knee: 6, makeup: 2, sidechain: v === 1 ? 't0' : null },
+      sends: [{ bus: 'verb', level: -10 - v, pre: v === 3, on: true }],
+    }),
+  );
+  return buildMixPlan(testMix.state(tracks, [testMix.bus('verb', 'aux')]));
+}
+
+/** Renders the plan block by block through one runtime; returns every node's output per block, concatenated. */
+function render(plan: MixPlan, blocks: readonly number[], simd?: StripChainMemory): Map<string, Float32Array[]> {
+  const maxFrames = Math.max(...blocks);
+  const rt = new PlanRuntime(plan, () => true, maxFrames, new Map(), simd);
+  const taps = plan.nodes.filter((n) => n.kind === 'output' || n.role.startsWith('send:'));
+  const out = new Map<string, Float32Array[]>(taps.map((n) => [n.id, []]));
+  let at = 0;
+  blocks.forEach((frames, b) => {
+    plan.nodes.forEach((n, k) => {
+      if (n.kind !== 'source') return;
+      rt.bufferOf(n.id).forEach((ch, c) => ch.set(noise(frames, 0.7, 1 + k * 31 + c * 7 + b * 1013)));
+    });
+    rt.run(frames);
+    for (const n of taps) out.get(n.id)!.push(...rt.bufferOf(n.id).map((ch) => ch.slice(0, frames)));
+    at += frames;
+  });
+  return out;
+}
+
+const bits = (a: Float32Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length);
+
+describe('SIMD strip chains', () => {
+  it('finds the strip runs: trim through EQ, and fader through mute', () => {
+    const plan = chainMix();
+    const chains = planStripChains(plan, (n) => n.owner.kind === 'track', plan.sampleRate);
+    const roles = [...chains.values()].filter((c) => c.nodes[0]!.owner.id === 't0').map((c) => c.nodes.map((n) => n.role).join(','));
+    // t0 keys t1's compressor, so its eq3 output has two readers and ends the first run.
+    expect(roles).toEqual(['trim,hpf,lpf,eq0,eq1,eq2,eq3']);
+  });
+
+  it('renders bit for bit what the node-by-node JavaScript kernels render, for any block size', () => {
+    const plan = chainMix();
+    for (const blocks of [[4096, 4096, 1000], [128, 1, 333, 4096]]) {
+      const js = render(plan, blocks);
+      const fused = render(plan, blocks, new StripChainMemory());
+      let compared = 0;
+      let peak = 0;
+      for (const [id, chans] of js) {
+        chans.forEach((ch, i) => {
+          const other = fused.get(id)![i]!;
+          expect(bits(other), `${id} block/channel ${i}`).toEqual(bits(ch));
+          for (const s of ch) peak = Math.max(peak, Math.abs(s));
+          compared += ch.length;
+        });
+      }
+      expect(compared).toBeGreaterThan(40_000);
+      expect(peak).toBeGreaterThan(0.1); // real signal went through, not silence
+    }
+  });
+
+  it('the committed stripChain.wasm is the build of server/assembly/stripChain.ts', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mixroom-asc-'));
+    try {
+      const pkg = JSON.parse(await readFile(path.join(here, '../../../package.json'), 'utf8')) as { scripts: Record<string, string> };
+      const args = pkg.scripts['build:wasm']!.split(/\s+/).slice(1);
+      const outAt = args.indexOf('-o');
+      args[outAt + 1] = path.join(dir, 'stripChain.wasm');
+      const { main } = await import('assemblyscript/asc');
+      const serverDir = path.join(here, '../../..');
+      const result = await main(args.map((a) => (a.endsWith('.ts') ? path.join(serverDir, a) : a)));
+      expect(result.error, result.stderr.toString()).toBeNull();
+      const fresh = await readFile(path.join(dir, 'stripChain.wasm'));
+      const committed = await readFile(path.join(here, 'stripChain.wasm'));
+      expect(Buffer.compare(fresh, committed), 'rebuild with `pnpm --filter @mixroom/server build:wasm`').toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
