@@ -17,6 +17,11 @@
 //   PANL  (3): stereo input, pan <= 0: v128 (gl, gr)                      -> 32 bytes
 //   PANR  (4): stereo input, pan > 0:  v128 (gl, gr)                      -> 32 bytes
 //   PANM  (5): mono input (both lanes equal): v128 (gl, gr)               -> 32 bytes
+//   DELAY (6): header i32 length L at +4, i32 position at +8; L v128 ring  -> 16 + 16 L
+//   SEND  (7): header i32 left, right buffer addresses at +4/+8; v128 g   -> 32 bytes
+//              (a gain node branching off the chain: writes f32(x·g), x goes on unchanged)
+//   ZERO  (8): a gain of exactly 0 (GainNode-equivalent fill with +0)    -> 16 bytes
+//   SEND0 (9): a send of gain 0: writes +0 to its buffers                 -> 16 bytes
 //   END   (0)
 
 const GAIN: i32 = 1;
@@ -24,6 +29,10 @@ const BIQUAD: i32 = 2;
 const PANL: i32 = 3;
 const PANR: i32 = 4;
 const PANM: i32 = 5;
+const DELAY: i32 = 6;
+const SEND: i32 = 7;
+const ZERO: i32 = 8;
+const SEND0: i32 = 9;
 
 /** Rounds both lanes to float32 and back: what storing into a Float32Array does. */
 @inline function f32round(v: v128): v128 {
@@ -77,6 +86,28 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
       } else if (kind == PANM) {
         x = f32round(f64x2.mul(x, v128.load(p, 16)));
         p += 32;
+      } else if (kind == DELAY) {
+        // A bypassed processor's latency: x comes out `length` samples later.
+        const length = load<i32>(p, 4);
+        const pos = load<i32>(p, 8);
+        const slot = p + 16 + (<usize>pos << 4);
+        const y = v128.load(slot);
+        v128.store(slot, x);
+        store<i32>(p, pos + 1 == length ? 0 : pos + 1, 8);
+        x = y;
+        p += 16 + (<usize>length << 4);
+      } else if (kind == SEND) {
+        const s = f32round(f64x2.mul(x, v128.load(p, 16)));
+        store<f32>(<usize>load<i32>(p, 4) + at, <f32>f64x2.extract_lane(s, 0));
+        store<f32>(<usize>load<i32>(p, 8) + at, <f32>f64x2.extract_lane(s, 1));
+        p += 32;
+      } else if (kind == ZERO) {
+        x = f64x2.splat(0);
+        p += 16;
+      } else if (kind == SEND0) {
+        store<f32>(<usize>load<i32>(p, 4) + at, 0);
+        store<f32>(<usize>load<i32>(p, 8) + at, 0);
+        p += 16;
       } else {
         break;
       }

@@ -9,21 +9,37 @@ const BIQUAD = 2;
 const PAN_LEFT = 3;
 const PAN_RIGHT = 4;
 const PAN_MONO = 5;
+const DELAY = 6;
+const SEND = 7;
+const ZERO = 8;
+const SEND_ZERO = 9;
 const HEADER = 16;
 
 function opBytes(stage: ChainStage): number {
-  return stage.kind === 'biquad' ? HEADER + 144 : HEADER + 16;
+  switch (stage.kind) {
+    case 'biquad':
+      return HEADER + 144;
+    case 'delay':
+      return HEADER + 16 * stage.frames;
+    case 'gain':
+    case 'send':
+      return stage.gain === 0 ? HEADER : HEADER + 16;
+    default:
+      return HEADER + 16;
+  }
 }
 
 /**
- * One NodeKernel for a run of strip nodes (gains, biquads, the panner) executed by the
- * SIMD module sample by sample, both channels in one register. The samples equal running
- * the nodes' JavaScript kernels one after another (see server/assembly/stripChain.ts); the
- * block is copied into the module's memory and back, which costs far less than the passes
- * it saves.
+ * One NodeKernel for a run of strip nodes (gains, biquads, the panner, bypass latencies,
+ * sends) executed by the SIMD module sample by sample, both channels in one register. The
+ * samples equal running the nodes' JavaScript kernels one after another (see
+ * server/assembly/stripChain.ts); the block is copied into the module's memory and back,
+ * which costs far less than the passes it saves.
  *
  * @param inputChannels channels of the chain's input (a mono input runs in both lanes).
  * @param outputChannels channels of its output (mono until a panner makes it stereo).
+ * @param sendOutputs the output buffers of the chain's sends, by send index; each has the
+ *   channel count of the point it branches from.
  */
 export function createChainKernel(
   memory: StripChainMemory,
@@ -31,14 +47,17 @@ export function createChainKernel(
   inputChannels: 1 | 2,
   outputChannels: 1 | 2,
   maxFrames: number,
+  sendOutputs: readonly (readonly Float32Array[])[] = [],
 ): NodeKernel {
   const prog = memory.alloc(stages.reduce((n, s) => n + opBytes(s), HEADER));
   const left = memory.alloc(maxFrames * 4);
   const right = memory.alloc(maxFrames * 4);
-  writeProgram(memory, prog, stages);
+  const sendBuffers = sendOutputs.map((chans) => chans.map(() => memory.alloc(maxFrames * 4)));
+  writeProgram(memory, prog, stages, sendBuffers);
+  const latencyFrames = stages.reduce((n, s) => n + (s.kind === 'delay' ? s.frames : 0), 0);
   return {
     inputChannels,
-    latencyFrames: 0,
+    latencyFrames,
     identity: false,
     process(input, output, frames) {
       const f32 = memory.f32;
@@ -50,11 +69,16 @@ export function createChainKernel(
       memory.run(prog, left, stereoIn ? right : left, left, outputChannels === 2 ? right : left, frames);
       output[0]!.set(f32.subarray(left >> 2, (left >> 2) + frames));
       if (outputChannels === 2) output[1]!.set(f32.subarray(right >> 2, (right >> 2) + frames));
+      for (let s = 0; s < sendOutputs.length; s++) {
+        const chans = sendOutputs[s]!;
+        const bufs = sendBuffers[s]!;
+        for (let c = 0; c < chans.length; c++) chans[c]!.set(f32.subarray(bufs[c]! >> 2, (bufs[c]! >> 2) + frames));
+      }
     },
   };
 }
 
-function writeProgram(memory: StripChainMemory, prog: number, stages: readonly ChainStage[]): void {
+function writeProgram(memory: StripChainMemory, prog: number, stages: readonly ChainStage[], sendBuffers: readonly number[][]): void {
   const i32 = memory.i32;
   const f64 = memory.f64;
   let at = prog;
@@ -63,17 +87,36 @@ function writeProgram(memory: StripChainMemory, prog: number, stages: readonly C
     f64[((at + offset) >> 3) + 1] = b;
   };
   for (const stage of stages) {
-    if (stage.kind === 'gain') {
-      i32[at >> 2] = GAIN;
-      pair(16, stage.gain, stage.gain);
-    } else if (stage.kind === 'biquad') {
-      i32[at >> 2] = BIQUAD;
-      const c = stage.coefficients;
-      [c.b0, c.b1, c.b2, c.a1, c.a2].forEach((v, k) => pair(16 + 16 * k, v, v));
-      for (let k = 0; k < 4; k++) pair(96 + 16 * k, 0, 0); // x1, x2, y1, y2: silence
-    } else {
-      i32[at >> 2] = stage.law === 'mono' ? PAN_MONO : stage.law === 'left' ? PAN_LEFT : PAN_RIGHT;
-      pair(16, stage.gl, stage.gr);
+    switch (stage.kind) {
+      case 'gain':
+        i32[at >> 2] = stage.gain === 0 ? ZERO : GAIN;
+        if (stage.gain !== 0) pair(16, stage.gain, stage.gain);
+        break;
+      case 'biquad': {
+        i32[at >> 2] = BIQUAD;
+        const c = stage.coefficients;
+        [c.b0, c.b1, c.b2, c.a1, c.a2].forEach((v, k) => pair(16 + 16 * k, v, v));
+        for (let k = 0; k < 4; k++) pair(96 + 16 * k, 0, 0); // x1, x2, y1, y2: silence
+        break;
+      }
+      case 'pan':
+        i32[at >> 2] = stage.law === 'mono' ? PAN_MONO : stage.law === 'left' ? PAN_LEFT : PAN_RIGHT;
+        pair(16, stage.gl, stage.gr);
+        break;
+      case 'delay':
+        i32[at >> 2] = DELAY;
+        i32[(at >> 2) + 1] = stage.frames;
+        i32[(at >> 2) + 2] = 0;
+        for (let k = 0; k < stage.frames; k++) pair(16 + 16 * k, 0, 0); // the ring starts silent
+        break;
+      case 'send': {
+        const bufs = sendBuffers[stage.send]!;
+        i32[at >> 2] = stage.gain === 0 ? SEND_ZERO : SEND;
+        i32[(at >> 2) + 1] = bufs[0]!;
+        i32[(at >> 2) + 2] = bufs[1] ?? bufs[0]!; // mono: both lanes to the one buffer
+        if (stage.gain !== 0) pair(16, stage.gain, stage.gain);
+        break;
+      }
     }
     at += opBytes(stage);
   }

@@ -5,9 +5,13 @@ import type { ChainStage } from './ChainStage.ts';
 
 /** A run of plan nodes the SIMD module executes as one kernel. */
 export interface StripChain {
-  /** The nodes, in order; the first one's inputs are the chain's input. */
+  /** The run's nodes, in order; the first one's inputs are the chain's input, the last one's output its output. */
   nodes: PlanNode[];
-  /** What runs (identity nodes, e.g. a unity mute, are left out). */
+  /** Gain nodes branching off the run (e.g. a track's sends), by send index. */
+  sends: PlanNode[];
+  /** Frames of latency from the chain's input to each of its nodes' and sends' outputs. */
+  latencyAt: Map<PlanNodeId, number>;
+  /** What runs (exact copies, e.g. a unity mute or a bypassed EQ band, are left out). */
   stages: ChainStage[];
   inputChannels: 1 | 2;
   outputChannels: 1 | 2;
@@ -16,66 +20,109 @@ export interface StripChain {
 /** Fewer real stages than this are left to the JavaScript kernels (the copies would cost more). */
 const MIN_STAGES = 2;
 
+type Stage = Exclude<ChainStage, { kind: 'send' }>;
+
 /**
- * Finds the runs of nodes that can be fused: each is a gain, biquad or panner (or a node
- * whose kernel is an exact copy) with exactly one input, fed by the previous node of the
- * run and by nothing else, whose output nobody but the next node reads; channel counts
- * must not change except at a panner (no up/down-mix inside). Deterministic, and it only
- * decides *how* the same arithmetic runs: the samples are those of the node-by-node path.
+ * Finds the runs of nodes that can be fused. A run continues from node n to the first
+ * node (in plan order) reading n, when that node has n as its only input, is a gain,
+ * biquad or panner (or an exact copy, or a bypassed processor's latency), keeps the
+ * channel count (only a panner may change it: no up/down-mix inside), and every other
+ * reader of n is a send: a gain node reading only n whose own readers all come after the
+ * run in plan order (or run elsewhere). Everything else ends the run at n, whose output is
+ * then materialised as usual. Deterministic, and it only decides *how* the same
+ * arithmetic runs: the samples are those of the node-by-node path.
  *
  * @returns the chains keyed by their last node (where the runtime runs the chain).
  */
 export function planStripChains(plan: MixPlan, include: (node: PlanNode) => boolean, sampleRate: number): Map<PlanNodeId, StripChain> {
-  const incoming = new Map<PlanNodeId, { from: PlanNodeId; input: 0 | 1 }[]>();
-  const consumers = new Map<PlanNodeId, number>();
-  for (const e of plan.edges) {
-    let list = incoming.get(e.to);
-    if (!list) incoming.set(e.to, (list = []));
-    list.push({ from: e.from, input: e.input });
-    consumers.set(e.from, (consumers.get(e.from) ?? 0) + 1);
-  }
+  const index = new Map(plan.nodes.map((n, i) => [n.id, i]));
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
-  const open = new Map<PlanNodeId, StripChain>(); // chains by their current last node
-  const done: StripChain[] = [];
-  for (const node of plan.nodes) {
-    if (!include(node)) continue;
-    const edges = incoming.get(node.id) ?? [];
-    const single = edges.length === 1 && edges[0]!.input === 0 ? byId.get(edges[0]!.from) : undefined;
-    const inputChannels = single ? single.channels : node.channels;
-    const stage = single ? stageOf(node, sampleRate, inputChannels) : null;
-    if (stage === null) continue;
-    const prev = open.get(single!.id);
-    const joins = prev !== undefined && consumers.get(single!.id) === 1 && (node.kind === 'panner' || single!.channels === node.channels);
-    if (joins) {
-      open.delete(single!.id);
-      prev.nodes.push(node);
-      if (stage !== 'identity') prev.stages.push(stage);
-      prev.outputChannels = node.channels;
-      open.set(node.id, prev);
-    } else {
-      const chain: StripChain = {
-        nodes: [node],
-        stages: stage === 'identity' ? [] : [stage],
-        inputChannels: (node.kind === 'panner' ? inputChannels : node.channels) as 1 | 2,
-        outputChannels: node.channels,
-      };
-      open.set(node.id, chain);
-      done.push(chain);
-    }
+  const inputsOf = new Map<PlanNodeId, { from: PlanNodeId; input: 0 | 1 }[]>();
+  const readersOf = new Map<PlanNodeId, PlanNode[]>();
+  for (const e of plan.edges) {
+    let ins = inputsOf.get(e.to);
+    if (!ins) inputsOf.set(e.to, (ins = []));
+    ins.push({ from: e.from, input: e.input });
+    let rs = readersOf.get(e.from);
+    if (!rs) readersOf.set(e.from, (rs = []));
+    rs.push(byId.get(e.to)!);
   }
+  for (const rs of readersOf.values()) rs.sort((a, b) => index.get(a.id)! - index.get(b.id)!);
+  const soleInput = (n: PlanNode): PlanNode | undefined => {
+    const ins = inputsOf.get(n.id) ?? [];
+    return ins.length === 1 && ins[0]!.input === 0 ? byId.get(ins[0]!.from) : undefined;
+  };
+  const stageCache = new Map<PlanNodeId, Stage | 'identity' | null>();
+  const stage = (n: PlanNode, inputChannels: 1 | 2): Stage | 'identity' | null => {
+    if (!stageCache.has(n.id)) stageCache.set(n.id, include(n) ? stageOf(n, sampleRate, inputChannels) : null);
+    return stageCache.get(n.id)!;
+  };
+  const isSend = (reader: PlanNode, from: PlanNode): boolean => {
+    if (reader.kind !== 'gain' || reader.channels !== from.channels || soleInput(reader) !== from) return false;
+    return stage(reader, from.channels) !== null;
+  };
+
+  const taken = new Set<PlanNodeId>();
   const chains = new Map<PlanNodeId, StripChain>();
-  for (const c of done) if (c.stages.length >= MIN_STAGES) chains.set(c.nodes.at(-1)!.id, c);
+  for (const first of plan.nodes) {
+    if (taken.has(first.id)) continue;
+    const input = soleInput(first);
+    if (!input) continue;
+    const firstStage = stage(first, input.channels);
+    if (firstStage === null) continue;
+    const chain: StripChain = {
+      nodes: [first],
+      sends: [],
+      latencyAt: new Map(),
+      stages: [],
+      inputChannels: (first.kind === 'panner' ? input.channels : first.channels) as 1 | 2,
+      outputChannels: first.channels,
+    };
+    let latency = 0;
+    const push = (n: PlanNode, s: Stage | 'identity'): void => {
+      if (s !== 'identity') chain.stages.push(s);
+      if (s !== 'identity' && s.kind === 'delay') latency += s.frames;
+      chain.latencyAt.set(n.id, latency);
+    };
+    push(first, firstStage);
+    // Extend while the last node's first reader continues the run and its others are sends.
+    for (;;) {
+      const last = chain.nodes.at(-1)!;
+      const readers = readersOf.get(last.id) ?? [];
+      const next = readers[0];
+      if (!next || soleInput(next) !== last || taken.has(next.id)) break;
+      if (next.kind !== 'panner' && next.channels !== last.channels) break;
+      const nextStage = stage(next, last.channels);
+      if (nextStage === null) break;
+      const sends = readers.slice(1);
+      if (!sends.every((r) => isSend(r, last))) break;
+      for (const send of sends) {
+        const s = stage(send, last.channels)!;
+        const gain = s === 'identity' ? 1 : (s as { gain: number }).gain;
+        chain.stages.push({ kind: 'send', gain, send: chain.sends.length });
+        chain.sends.push(send);
+        chain.latencyAt.set(send.id, latency);
+      }
+      chain.nodes.push(next);
+      chain.outputChannels = next.channels;
+      push(next, nextStage);
+    }
+    // A send's readers must run after the chain (which runs where its last node stands).
+    const end = index.get(chain.nodes.at(-1)!.id)!;
+    const sendsInTime = chain.sends.every((s) => (readersOf.get(s.id) ?? []).every((r) => !include(r) || index.get(r.id)! > end));
+    if (chain.stages.length < MIN_STAGES || !sendsInTime) continue;
+    for (const n of [...chain.nodes, ...chain.sends]) taken.add(n.id);
+    chains.set(chain.nodes.at(-1)!.id, chain);
+  }
   return chains;
 }
 
 /** The node as a chain stage, 'identity' for an exact copy, null when it cannot be fused. */
-function stageOf(node: PlanNode, sampleRate: number, inputChannels: 1 | 2): ChainStage | 'identity' | null {
+function stageOf(node: PlanNode, sampleRate: number, inputChannels: 1 | 2): Stage | 'identity' | null {
   if (node.kind === 'source' || node.kind === 'output') return null;
   if (node.kind === 'gain') {
     const g = Math.fround(node.gain);
-    // A zero gain writes +0 where the product would give -0 for negative samples: keep
-    // that node on its JavaScript kernel rather than special-casing it.
-    if (!Number.isFinite(g) || g === 0) return null;
+    if (!Number.isFinite(g)) return null;
     return g === 1 ? 'identity' : { kind: 'gain', gain: g };
   }
   if (node.kind === 'biquad') {
@@ -90,7 +137,10 @@ function stageOf(node: PlanNode, sampleRate: number, inputChannels: 1 | 2): Chai
     const { law, gl, gr } = stereoPannerLaw(panner.getParams().pan, inputChannels === 2);
     return { kind: 'pan', law, gl, gr };
   }
-  // Any other node joins only as an exact, latency-free copy (e.g. bypassed processors).
+  // Other kinds join only as an exact copy or, bypassed, as their latency.
   const kernel = createNodeKernel(node, sampleRate, inputChannels);
-  return kernel.identity && kernel.latencyFrames === 0 && kernel.inputChannels === node.channels ? 'identity' : null;
+  if (kernel.inputChannels !== node.channels) return null;
+  if (kernel.identity && kernel.latencyFrames === 0) return 'identity';
+  if ('bypass' in node && node.bypass && kernel.latencyFrames > 0) return { kind: 'delay', frames: kernel.latencyFrames };
+  return null;
 }

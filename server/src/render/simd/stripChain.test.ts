@@ -73,12 +73,29 @@ function render(plan: MixPlan, blocks: readonly number[], simd?: StripChainMemor
 const bits = (a: Float32Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length);
 
 describe('SIMD strip chains', () => {
-  it('finds the strip runs: trim through EQ, and fader through mute', () => {
+  it('finds the strip runs: trim through EQ, then compressor through mute with the sends', () => {
     const plan = chainMix();
-    const chains = planStripChains(plan, (n) => n.owner.kind === 'track', plan.sampleRate);
-    const roles = [...chains.values()].filter((c) => c.nodes[0]!.owner.id === 't0').map((c) => c.nodes.map((n) => n.role).join(','));
-    // t0 keys t1's compressor, so its eq3 output has two readers and ends the first run.
-    expect(roles).toEqual(['trim,hpf,lpf,eq0,eq1,eq2,eq3']);
+    const chains = [...planStripChains(plan, (n) => n.owner.kind === 'track', plan.sampleRate).values()];
+    const describe = (track: string) =>
+      chains
+        .filter((c) => c.nodes[0]!.owner.id === track)
+        .map((c) => `${c.nodes.map((n) => n.role).join(',')} | sends ${c.sends.map((n) => n.role).join(',')} | ${c.stages.map((st) => st.kind).join(',')}`);
+    // t0 keys t1's compressor, so its eq3 has two readers and ends the first run; its
+    // compressor is off (an exact copy), the bypassed saturation keeps its latency as a delay.
+    expect(describe('t0')).toEqual([
+      'trim,hpf,lpf,eq0,eq1,eq2,eq3 | sends  | gain,biquad,biquad,biquad,biquad,biquad',
+      'comp,sat,fader,pan,mute | sends send:verb | delay,gain,send,pan',
+    ]);
+    // t1's compressor is on (it stays a JavaScript kernel, sidechained). The muted t5's zero
+    // mute gain fuses too (the last 'gain').
+    expect(describe('t1')).toEqual([
+      'trim,hpf,lpf,eq0,eq1,eq2,eq3 | sends  | gain,biquad,biquad,biquad,biquad,biquad,biquad',
+      'sat,fader,pan,mute | sends send:verb | delay,gain,send,pan',
+    ]);
+    // A strip with nothing on it that cannot be fused is one chain, end to end.
+    expect(describe('t5')).toEqual([
+      'trim,hpf,lpf,eq0,eq1,eq2,eq3,comp,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,biquad,biquad,biquad,biquad,delay,gain,send,pan,gain',
+    ]);
   });
 
   it('renders bit for bit what the node-by-node JavaScript kernels render, for any block size', () => {
