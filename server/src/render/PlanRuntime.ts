@@ -2,6 +2,10 @@ import type { MixPlan, PlanNode, PlanNodeId } from '@mixroom/shared/plan';
 import { BakeError } from './BakeError.ts';
 import { createNodeKernel } from './createNodeKernel.ts';
 import type { NodeKernel } from './NodeKernel.ts';
+import { plainSampleMemory, type SampleMemory } from './SampleArena.ts';
+import { createChainKernel } from './simd/createChainKernel.ts';
+import { planStripChains, type StripChain } from './simd/planStripChains.ts';
+import type { StripChainMemory } from './simd/StripChainMemory.ts';
 
 /** Where a node's input comes from: another node's output buffers (stable across blocks). */
 interface InputEdge {
@@ -32,24 +36,32 @@ export class PlanRuntime {
   private readonly outputs = new Map<PlanNodeId, Float32Array[]>();
   private readonly latency = new Map<PlanNodeId, number>();
   private readonly channels = new Map<PlanNodeId, 1 | 2>();
+  private readonly memory: SampleMemory;
 
   /**
    * @param include which nodes this runtime processes.
    * @param imports nodes outside the subset whose output this runtime reads, with the
    *   latency their paths already carry; fill `bufferOf(id)` before each `run`.
+   * @param simd when given, runs of gain/biquad/panner nodes execute fused on the SIMD
+   *   strip-chain module (same samples; see simd/planStripChains.ts).
+   * @param memory where buffers live and how edges are added (the bake's main thread passes
+   *   a SampleArena: SIMD sums, buffers the workers can write into).
    */
   constructor(
     plan: MixPlan,
     include: (node: PlanNode) => boolean,
     maxFrames: number,
     imports: ReadonlyMap<PlanNodeId, number> = new Map(),
+    simd?: StripChainMemory,
+    memory: SampleMemory = plainSampleMemory,
   ) {
     this.maxFrames = maxFrames;
+    this.memory = memory;
     const byId = new Map(plan.nodes.map((n) => [n.id, n]));
     for (const [id, latencyFrames] of imports) {
       const node = byId.get(id);
       if (!node) throw new BakeError('plan-invalid', `The mix plan has no node "${id}".`);
-      this.outputs.set(id, alloc(node.channels, maxFrames));
+      this.outputs.set(id, alloc(node.channels, maxFrames, memory));
       this.latency.set(id, latencyFrames);
       this.channels.set(id, node.channels);
     }
@@ -59,9 +71,14 @@ export class PlanRuntime {
       if (!list) edgesTo.set(e.to, (list = []));
       list.push({ from: e.from, input: e.input });
     }
+    const chains = simd ? stripChainsOf(plan, include) : new Map<PlanNodeId, StripChain>();
+    // Nodes a chain computes: all but its last (where it runs) and its sends (written by it).
+    const interior = new Set([...chains.values()].flatMap((c) => [...c.nodes.slice(0, -1), ...c.sends].map((n) => n.id)));
     for (const node of plan.nodes) {
-      if (!include(node)) continue;
-      const edges = edgesTo.get(node.id) ?? [];
+      if (!include(node) || interior.has(node.id)) continue;
+      // A fused chain runs where its last node stands, reading its first node's inputs.
+      const chain = chains.get(node.id);
+      const edges = edgesTo.get(chain ? chain.nodes[0]!.id : node.id) ?? [];
       const sourceOf = (from: PlanNodeId): Float32Array[] => {
         const out = this.outputs.get(from);
         if (!out) {
@@ -72,8 +89,18 @@ export class PlanRuntime {
       const inputs = edges.filter((e) => e.input === 0).map((e) => ({ source: sourceOf(e.from) }));
       const sidechains = edges.filter((e) => e.input === 1).map((e) => ({ source: sourceOf(e.from) }));
       const widest = Math.max(1, ...inputs.map((e) => e.source.length)) as 1 | 2;
-      const kernel = node.kind === 'source' ? null : kernelFor(node, plan.sampleRate, widest);
       const inLatency = Math.max(0, ...edges.filter((e) => e.input === 0).map((e) => this.latency.get(e.from) ?? 0));
+      let kernel: NodeKernel | null = null;
+      if (chain && simd) {
+        const sendOutputs = chain.sends.map((send) => {
+          const out = alloc(send.channels, maxFrames, memory);
+          this.outputs.set(send.id, out);
+          this.latency.set(send.id, inLatency + chain.latencyAt.get(send.id)!);
+          this.channels.set(send.id, send.channels);
+          return out;
+        });
+        kernel = createChainKernel(simd, chain.stages, chain.inputChannels, chain.outputChannels, maxFrames, sendOutputs);
+      } else if (node.kind !== 'source') kernel = kernelFor(node, plan.sampleRate, widest);
       const inputChannels = kernel?.inputChannels ?? node.channels;
       const aliasInput = inputs.length === 1 && inputs[0]!.source.length === inputChannels;
       const rn: RuntimeNode = {
@@ -81,13 +108,13 @@ export class PlanRuntime {
         kernel,
         inputs,
         sidechains,
-        inputScratch: aliasInput ? inputs[0]!.source : alloc(inputChannels, maxFrames),
+        inputScratch: aliasInput ? inputs[0]!.source : alloc(inputChannels, maxFrames, memory),
         sidechainScratch:
           sidechains.length === 1 && sidechains[0]!.source.length === node.channels
             ? sidechains[0]!.source
-            : alloc(node.channels, maxFrames),
+            : alloc(node.channels, maxFrames, memory),
         // An identity node hands its input buffers on: no copy, same samples.
-        output: kernel?.identity && inputChannels === node.channels ? (null as unknown as Float32Array[]) : alloc(node.channels, maxFrames),
+        output: kernel?.identity && inputChannels === node.channels ? (null as unknown as Float32Array[]) : alloc(node.channels, maxFrames, memory),
         latencyFrames: inLatency + (kernel?.latencyFrames ?? 0),
       };
       if (rn.output === null) rn.output = rn.inputScratch;
@@ -114,13 +141,13 @@ export class PlanRuntime {
   run(frames: number): void {
     for (const rn of this.nodes) {
       if (rn.kernel === null) continue; // source: filled by the caller
-      const input = rn.inputs.length === 1 && rn.inputScratch === rn.inputs[0]!.source ? rn.inputScratch : sumInto(rn.inputs, rn.inputScratch, frames);
+      const input = rn.inputs.length === 1 && rn.inputScratch === rn.inputs[0]!.source ? rn.inputScratch : sumInto(rn.inputs, rn.inputScratch, frames, this.memory);
       let sidechain: readonly Float32Array[] | undefined;
       if (rn.sidechains.length > 0) {
         sidechain =
           rn.sidechains.length === 1 && rn.sidechainScratch === rn.sidechains[0]!.source
             ? rn.sidechainScratch
-            : sumInto(rn.sidechains, rn.sidechainScratch, frames);
+            : sumInto(rn.sidechains, rn.sidechainScratch, frames, this.memory);
       }
       if (rn.output !== input) rn.kernel.process(input, rn.output, frames, sidechain);
     }
@@ -137,8 +164,20 @@ function kernelFor(node: PlanNode, sampleRate: number, widest: 1 | 2): NodeKerne
   }
 }
 
-function alloc(channels: number, frames: number): Float32Array[] {
-  return Array.from({ length: channels }, () => new Float32Array(frames));
+/**
+ * A plan whose strip nodes cannot be set up (NaN parameters) runs node by node instead, so
+ * the error names the bad node (kernelFor) rather than surfacing from the chain planner.
+ */
+function stripChainsOf(plan: MixPlan, include: (node: PlanNode) => boolean): Map<PlanNodeId, StripChain> {
+  try {
+    return planStripChains(plan, include, plan.sampleRate);
+  } catch {
+    return new Map();
+  }
+}
+
+function alloc(channels: number, frames: number, memory: SampleMemory): Float32Array[] {
+  return Array.from({ length: channels }, () => memory.alloc(frames));
 }
 
 /**
@@ -146,34 +185,32 @@ function alloc(channels: number, frames: number): Float32Array[] {
  * copies M to both sides; stereo -> mono is 0.5 (L + R). Float32 accumulation, like the
  * browser's summing junction.
  */
-function sumInto(edges: readonly InputEdge[], dst: Float32Array[], frames: number): Float32Array[] {
+function sumInto(edges: readonly InputEdge[], dst: Float32Array[], frames: number, memory: SampleMemory): Float32Array[] {
   if (edges.length === 0) {
     for (const d of dst) d.fill(0, 0, frames);
     return dst;
   }
   for (let e = 0; e < edges.length; e++) {
     const src = edges[e]!.source;
-    const first = e === 0;
-    if (src.length === dst.length) {
+    if (src.length === dst.length || src.length === 1) {
+      // The first two same-width edges in one pass: dst = s0 + s1 is the same float32 sum
+      // as copying s0 and then adding s1.
+      const next = e === 0 && edges.length > 1 ? edges[1]!.source : null;
+      const fuse = next !== null && (next.length === dst.length || next.length === 1);
       for (let c = 0; c < dst.length; c++) {
-        const s = src[c]!;
+        const s = src.length === 1 ? src[0]! : src[c]!;
         const d = dst[c]!;
-        if (first) d.set(s.subarray(0, frames));
-        else for (let i = 0; i < frames; i++) d[i] = d[i]! + s[i]!;
+        if (fuse) memory.add(d, s, next.length === 1 ? next[0]! : next[c]!, frames);
+        else if (e === 0) d.set(s.subarray(0, frames));
+        else memory.add(d, d, s, frames);
       }
-    } else if (src.length === 1) {
-      const s = src[0]!;
-      for (let c = 0; c < dst.length; c++) {
-        const d = dst[c]!;
-        if (first) d.set(s.subarray(0, frames));
-        else for (let i = 0; i < frames; i++) d[i] = d[i]! + s[i]!;
-      }
+      if (fuse) e++;
     } else {
       const l = src[0]!;
       const r = src[1]!;
       const d = dst[0]!;
       // Rounded to float32 before the add, as the browser's float summing bus does.
-      if (first) for (let i = 0; i < frames; i++) d[i] = 0.5 * (l[i]! + r[i]!);
+      if (e === 0) for (let i = 0; i < frames; i++) d[i] = 0.5 * (l[i]! + r[i]!);
       else for (let i = 0; i < frames; i++) d[i] = d[i]! + Math.fround(0.5 * (l[i]! + r[i]!));
     }
   }

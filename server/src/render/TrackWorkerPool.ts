@@ -13,7 +13,7 @@ export function defaultWorkerCount(): number {
 }
 
 interface Pending {
-  resolve: (r: { out: Float32Array; stems: Float32Array }) => void;
+  resolve: (stems: Float32Array) => void;
   reject: (e: BakeError) => void;
 }
 
@@ -28,7 +28,7 @@ class TrackWorker {
     this.worker = new Worker(ENTRY);
     this.worker.on('message', (msg: FromTrackWorker) => {
       if (msg.type === 'ready') this.readyWaiter?.resolve(msg.latencyFrames);
-      else if (msg.type === 'block') this.pending.shift()?.resolve({ out: msg.out, stems: msg.stems });
+      else if (msg.type === 'block') this.pending.shift()?.resolve(msg.stems);
       else this.fail(new BakeError(msg.code, msg.message));
     });
     this.worker.on('error', (err) => this.fail(new BakeError('worker', `A bake worker crashed: ${err.message}`, { cause: err })));
@@ -37,20 +37,20 @@ class TrackWorker {
     });
   }
 
-  init(plan: MixPlan, blockFrames: number): Promise<number[]> {
+  init(plan: MixPlan, blockFrames: number, memory: SharedArrayBuffer, slots: number[]): Promise<number[]> {
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.readyWaiter = { resolve, reject };
-      this.post({ type: 'init', plan, trackIds: this.share.trackIds, exports: this.share.exports, blockFrames });
+      this.post({ type: 'init', plan, trackIds: this.share.trackIds, exports: this.share.exports, blockFrames, memory, slots });
     });
   }
 
-  process(index: number, frames: number, stems: Float32Array, spare: Float32Array | null): Promise<{ out: Float32Array; stems: Float32Array }> {
+  /** Runs one block; resolves with the stem buffer handed back once the exports are in `slot`. */
+  process(index: number, frames: number, stems: Float32Array, slot: number): Promise<Float32Array> {
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.pending.push({ resolve, reject });
-      const transfer = [stems.buffer as ArrayBuffer, ...(spare ? [spare.buffer as ArrayBuffer] : [])];
-      this.post({ type: 'block', index, frames, stems, spare }, transfer);
+      this.post({ type: 'block', index, frames, stems, slot }, [stems.buffer as ArrayBuffer]);
     });
   }
 
@@ -75,11 +75,20 @@ class TrackWorker {
 export class TrackWorkerPool {
   private constructor(readonly workers: TrackWorker[]) {}
 
-  /** Spawns one worker per share and hands each its part of the plan; resolves with each share's export latencies. */
-  static async start(plan: MixPlan, shares: readonly WorkerShare[], blockFrames: number): Promise<{ pool: TrackWorkerPool; latencies: number[][] }> {
+  /**
+   * Spawns one worker per share and hands each its part of the plan and its export slots
+   * (byte offsets in `memory`, per share); resolves with each share's export latencies.
+   */
+  static async start(
+    plan: MixPlan,
+    shares: readonly WorkerShare[],
+    blockFrames: number,
+    memory: SharedArrayBuffer,
+    slots: readonly number[][],
+  ): Promise<{ pool: TrackWorkerPool; latencies: number[][] }> {
     const pool = new TrackWorkerPool(shares.map((s) => new TrackWorker(s)));
     try {
-      const latencies = await Promise.all(pool.workers.map((w) => w.init(plan, blockFrames)));
+      const latencies = await Promise.all(pool.workers.map((w, i) => w.init(plan, blockFrames, memory, slots[i]!)));
       return { pool, latencies };
     } catch (err) {
       await pool.terminate();

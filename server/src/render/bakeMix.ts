@@ -3,6 +3,7 @@ import { MIX_PLAN_VERSION, type MixPlan, type PlanNodeId, type SourcePlanNode } 
 import { BakeError, cancelledError } from './BakeError.ts';
 import { partitionPlan } from './partitionPlan.ts';
 import { PlanRuntime } from './PlanRuntime.ts';
+import { SampleArena } from './SampleArena.ts';
 import { StemReader } from './StemReader.ts';
 import type { StemSource } from './StemSource.ts';
 import { defaultWorkerCount, TrackWorkerPool } from './TrackWorkerPool.ts';
@@ -86,15 +87,31 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
       const reader = await openSource(node, options, plan, signal);
       if (reader) readers.set(node.id, reader);
     }));
-    const started = await TrackWorkerPool.start(plan, shares, blockFrames);
+    // One shared arena: the workers' export slots (one per block in flight) and every buffer
+    // of the main runtime, so bus sums run on SIMD straight from what the workers wrote.
+    const depth = Math.max(1, options.pipelineDepth ?? 3);
+    const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+    const exportWidth = shares.map((s) => s.exports.reduce((n, id) => n + byId.get(id)!.channels, 0));
+    const mainNodes = plan.nodes.filter((n) => n.owner.kind !== 'track').length;
+    const totalWidth = exportWidth.reduce((a, b) => a + b, 0);
+    // Slots, the runtime's import buffers, and at most 3 stereo buffers per main node.
+    const arena = new SampleArena((depth * totalWidth + totalWidth + 6 * mainNodes) * blockFrames);
+    const slots = shares.map((_, w) => Array.from({ length: depth }, () => arena.alloc(exportWidth[w]! * blockFrames)));
+    const started = await TrackWorkerPool.start(
+      plan,
+      shares,
+      blockFrames,
+      arena.buffer,
+      slots.map((perSlot) => perSlot.map((view) => view.byteOffset)),
+    );
     pool = started.pool;
     const imports = new Map<PlanNodeId, number>();
     shares.forEach((s, w) => s.exports.forEach((id, i) => imports.set(id, started.latencies[w]![i]!)));
-    const main = new PlanRuntime(plan, (n) => n.owner.kind !== 'track', blockFrames, imports);
+    const main = new PlanRuntime(plan, (n) => n.owner.kind !== 'track', blockFrames, imports, undefined, arena);
     const output = plan.nodes.find((n) => n.kind === 'output')!;
     const latencyFrames = options.compensateLatency === false ? 0 : main.latencyOf(output.id);
     const info: BakeMixInfo = { frames: plan.frames, latencyFrames, workers: shares.length };
-    const blocks = runBlocks(plan, main, pool, readers, shares, { ...options, blockFrames, signal }, info, cleanup);
+    const blocks = runBlocks(plan, main, pool, readers, shares, slots, { ...options, blockFrames, pipelineDepth: depth, signal }, info, cleanup);
     return { info, close: cleanup, [Symbol.asyncIterator]: () => blocks };
   } catch (err) {
     await cleanup();
@@ -108,18 +125,30 @@ async function* runBlocks(
   pool: TrackWorkerPool,
   readers: ReadonlyMap<PlanNodeId, StemReader>,
   shares: ReturnType<typeof partitionPlan>['shares'],
-  options: BakeMixOptions & { blockFrames: number; signal: AbortSignal },
+  slots: readonly Float32Array[][],
+  options: BakeMixOptions & { blockFrames: number; pipelineDepth: number; signal: AbortSignal },
   info: BakeMixInfo,
   cleanup: () => Promise<void>,
 ): AsyncGenerator<MasterBlock> {
   const { blockFrames, signal } = options;
   const total = info.frames + info.latencyFrames;
   const blockCount = Math.ceil(total / blockFrames);
-  const depth = Math.max(1, options.pipelineDepth ?? 3);
+  const depth = options.pipelineDepth;
   const output = main.bufferOf(plan.nodes.find((n) => n.kind === 'output')!.id);
-  const importBuffers = shares.map((s) => s.exports.map((id) => main.bufferOf(id)));
+  // Block b's exports are in slot b % depth: the runtime's import buffers are re-pointed at
+  // that slot's channels (the views are made once). Slot b % depth is handed to block
+  // b + depth only after block b ran.
+  const importViews = Array.from({ length: depth }, (_, slot) =>
+    shares.flatMap((s, w) => {
+      let at = 0;
+      return s.exports.map((id) => {
+        const target = main.bufferOf(id);
+        const views = target.map(() => slots[w]![slot]!.subarray(at, (at += blockFrames)));
+        return { target, views };
+      });
+    }),
+  );
   const stemSpares: Float32Array[][] = shares.map(() => []);
-  const outSpares: Float32Array[][] = shares.map(() => []);
   const stemWidth = shares.map((s) => s.sources.reduce((n, src) => n + src.channels, 0));
   let aborted: () => void = () => {};
   const abortPromise = new Promise<never>((_, reject) => {
@@ -130,7 +159,7 @@ async function* runBlocks(
 
   // Stem reads must happen in block order; the chain serialises them while workers compute.
   let readChain: Promise<void> = Promise.resolve();
-  const start = (b: number): Promise<{ out: Float32Array; stems: Float32Array }[]> => {
+  const start = (b: number): Promise<Float32Array[]> => {
     const frames = Math.min(blockFrames, total - b * blockFrames);
     const read = readChain.then(() =>
       Promise.all(
@@ -154,11 +183,11 @@ async function* runBlocks(
     readChain.catch(() => {}); // a failed read surfaces through this block's promise
 
     return read.then((stemsPerShare) =>
-      Promise.all(pool.workers.map((worker, w) => worker.process(b, frames, stemsPerShare[w]!, outSpares[w]!.pop() ?? null))),
+      Promise.all(pool.workers.map((worker, w) => worker.process(b, frames, stemsPerShare[w]!, b % depth))),
     );
   };
 
-  const inflight: Promise<{ out: Float32Array; stems: Float32Array }[]>[] = [];
+  const inflight: Promise<Float32Array[]>[] = [];
   try {
     let next = 0;
     let emitted = 0;
@@ -171,17 +200,8 @@ async function* runBlocks(
       }
       const results = await Promise.race([inflight.shift()!, abortPromise]);
       const frames = Math.min(blockFrames, total - b * blockFrames);
-      results.forEach((r, w) => {
-        let at = 0;
-        for (const chans of importBuffers[w]!) {
-          for (const ch of chans) {
-            ch.set(r.out.subarray(at, at + frames));
-            at += blockFrames;
-          }
-        }
-        stemSpares[w]!.push(r.stems);
-        outSpares[w]!.push(r.out);
-      });
+      results.forEach((stems, w) => stemSpares[w]!.push(stems));
+      for (const { target, views } of importViews[b % depth]!) for (let c = 0; c < views.length; c++) target[c] = views[c]!;
       main.run(frames);
       options.onFrames?.(Math.min(info.frames, (b + 1) * blockFrames), total);
       const from = Math.min(skip, frames);

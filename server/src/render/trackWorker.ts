@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import type { PlanNodeId } from '@mixroom/shared/plan';
 import { BakeError } from './BakeError.ts';
 import { PlanRuntime } from './PlanRuntime.ts';
+import { StripChainMemory } from './simd/StripChainMemory.ts';
 import type { FromTrackWorker, ToTrackWorker } from './trackWorkerProtocol.ts';
 
 /**
@@ -15,7 +16,7 @@ if (!port) throw new Error('trackWorker.ts must run in a worker thread');
 let runtime: PlanRuntime | null = null;
 let sources: Float32Array[][] = [];
 let exports: Float32Array[][] = [];
-let exportWidth = 0;
+let slots: Float32Array[] = [];
 let blockFrames = 0;
 
 const post = (msg: FromTrackWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
@@ -25,11 +26,12 @@ port.on('message', (msg: ToTrackWorker) => {
     if (msg.type === 'init') {
       const tracks = new Set(msg.trackIds);
       blockFrames = msg.blockFrames;
-      runtime = new PlanRuntime(msg.plan, (n) => n.owner.kind === 'track' && tracks.has(n.owner.id), blockFrames);
+      runtime = new PlanRuntime(msg.plan, (n) => n.owner.kind === 'track' && tracks.has(n.owner.id), blockFrames, new Map(), new StripChainMemory());
       const rt = runtime;
       sources = msg.plan.nodes.filter((n) => n.kind === 'source' && tracks.has(n.owner.id)).map((n) => rt.bufferOf(n.id));
       exports = msg.exports.map((id: PlanNodeId) => rt.bufferOf(id));
-      exportWidth = exports.reduce((sum, chans) => sum + chans.length, 0);
+      const exportWidth = exports.reduce((sum, chans) => sum + chans.length, 0);
+      slots = msg.slots.map((at) => new Float32Array(msg.memory, at, exportWidth * blockFrames));
       post({ type: 'ready', latencyFrames: msg.exports.map((id) => rt.latencyOf(id)) });
       return;
     }
@@ -43,8 +45,8 @@ port.on('message', (msg: ToTrackWorker) => {
       }
     }
     runtime.run(frames);
-    const size = exportWidth * blockFrames;
-    const out = msg.spare !== null && msg.spare.length === size ? msg.spare : new Float32Array(size);
+    const out = slots[msg.slot];
+    if (!out) throw new BakeError('worker', `Bake worker got block ${msg.index} for slot ${msg.slot}, which it does not have.`);
     at = 0;
     for (const chans of exports) {
       for (const ch of chans) {
@@ -52,7 +54,7 @@ port.on('message', (msg: ToTrackWorker) => {
         at += blockFrames;
       }
     }
-    post({ type: 'block', index: msg.index, out, stems }, [out.buffer as ArrayBuffer, stems.buffer as ArrayBuffer]);
+    post({ type: 'block', index: msg.index, stems }, [stems.buffer as ArrayBuffer]);
   } catch (err) {
     const e = err instanceof BakeError ? err : new BakeError('worker', `Bake worker failed: ${(err as Error).message}`);
     post({ type: 'error', code: e.code, message: e.message });
