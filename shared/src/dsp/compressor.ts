@@ -1,5 +1,7 @@
 import type { Decibels, Ratio, Seconds } from '../model/MixState.ts';
 import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
+import { deterministicExp } from './deterministicExp.ts';
+import { deterministicLog } from './deterministicLog.ts';
 import { DspParamError } from './DspParamError.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
@@ -34,6 +36,41 @@ export const COMPRESSOR_RMS_SECONDS = 0.01;
 const COMPRESSOR_CHUNK = 256;
 const DB_PER_NEPER = 20 / Math.LN10; // dB = DB_PER_NEPER · ln(amplitude)
 const NEPER_PER_DB = Math.LN10 / 20;
+/** Reductions below this (dB) are flushed to 0; at or above the ceiling they are invalid (NaN, ∞ input). */
+const GR_FLOOR = 1e-9;
+const GR_CEIL = 1e4;
+/** RMS mean squares below this are flushed to 0 (a NaN one too). */
+const MS_FLOOR = 1e-30;
+
+// Work buffers of one chunk of processSteady, shared by all instances (nothing survives a
+// chunk, and a JS realm runs one at a time). Module-level typed arrays cost V8 fewer checks
+// per access than ones reached through \`this\`.
+/** Per-chunk target gain reduction per sample (dB). */
+const TARGETS = new Float64Array(COMPRESSOR_CHUNK);
+/** Per-chunk detector values (peak or mean square). */
+const LEVELS = new Float64Array(COMPRESSOR_CHUNK);
+/** Indices (within the chunk) of the samples past the knee's start. */
+const ABOVE = new Int32Array(COMPRESSOR_CHUNK);
+/** The current chunk's smoothing coefficients: release a, 1 − a, then the attack's. */
+const SMOOTH = new Float64Array(4);
+
+// Slots of CompressorProcessor.f: audio state, then the constants of the current curve.
+const F_GR = 0;
+const F_MS = 1;
+const F_GR_PEAK = 2;
+const F_T = 3;
+const F_W = 4;
+const F_HALF_W = 5;
+const F_NEG_SLOPE = 6;
+const F_KNEE_COEF = 7;
+const F_KNEE_START = 8;
+const F_KNEE_START_SQ = 9;
+const F_MAKEUP_DB = 10;
+const F_MAKEUP_LIN = 11;
+/** Four slots: release coefficient a, 1 − a, then the attack's. */
+const F_SMOOTH = 12;
+const F_RMS_COEF = 16;
+const F_SIZE = 17;
 
 /**
  * The compressor's static curve: output level for a steady input level (both dB), with the
@@ -58,6 +95,11 @@ const DEFAULT_COMP: CompressorParams = { threshold: -20, ratio: 4, attack: 0.01,
  * The gain computer works in dB; the gain reduction is smoothed in dB by a branching
  * one-pole (attack coefficient while the reduction grows, release while it shrinks), so
  * attack/release are true first-order time constants. No lookahead: latency 0.
+ *
+ * Logarithms and exponentials are {@link deterministicLog} / {@link deterministicExp}
+ * (plain IEEE arithmetic), never `Math.log`/`Math.exp`: the browser worklet and the server
+ * bake then compute the same doubles in any JS engine, and they are inlined (V8 calls out
+ * to C for `Math.log`), which made the kernel several times faster.
  */
 export class CompressorProcessor implements DspProcessor<CompressorParams> {
   readonly sampleRate: number;
@@ -72,27 +114,21 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
   private readonly rmsCoef: number;
   private readonly rampFrames: number;
   private fresh = true;
-  /** Smoothed gain reduction in dB (>= 0). */
-  private gr = 0;
-  /** RMS detector mean square. */
-  private ms = 0;
-  private grPeak = 0;
-  /** Per-chunk target gain reduction per sample (dB). */
-  private readonly scratch = new Float64Array(COMPRESSOR_CHUNK);
-  /** Per-chunk detector values (peak or mean square). */
-  private readonly levels = new Float64Array(COMPRESSOR_CHUNK);
-  /** Indices (within the chunk) of the samples past the knee's start. */
-  private readonly above = new Int32Array(COMPRESSOR_CHUNK);
-  /** Branch-free selection slots (see processSteady). */
-  private readonly select = new Float64Array(2);
-  private readonly smoothA = new Float64Array(2);
-  private readonly smoothB = new Float64Array(2);
+  /**
+   * Audio state (smoothed gain reduction dB >= 0, RMS mean square, meter peak) and the
+   * steady-state constants, in a Float64Array: V8 then keeps every value the sample
+   * loops touch as an unboxed double (a field or a parameter that may hold a small
+   * integer is re-checked and re-converted at each use inside a loop, and a loop variable
+   * merged with such a value gets boxed into a heap number every iteration).
+   */
+  private readonly f = new Float64Array(F_SIZE);
 
   constructor(sampleRate: number) {
     this.sampleRate = checkSampleRate(sampleRate);
     this.rampFrames = paramRampFrames(sampleRate);
-    this.rmsCoef = Math.exp(-1 / (COMPRESSOR_RMS_SECONDS * sampleRate));
+    this.rmsCoef = deterministicExp(-1 / (COMPRESSOR_RMS_SECONDS * sampleRate));
     this.updateTimes();
+    this.updateConstants();
   }
 
   setParams(p: Partial<CompressorParams>): void {
@@ -116,11 +152,27 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
     apply(this.makeup, next.makeup);
     this.fresh = false;
     this.updateTimes();
+    this.updateConstants();
   }
 
   private updateTimes(): void {
-    this.attackCoef = Math.exp(-1 / (this.params.attack * this.sampleRate));
-    this.releaseCoef = Math.exp(-1 / (this.params.release * this.sampleRate));
+    this.attackCoef = deterministicExp(-1 / (this.params.attack * this.sampleRate));
+    this.releaseCoef = deterministicExp(-1 / (this.params.release * this.sampleRate));
+  }
+
+  /** The steady-state constants from the ramps' current values (the targets once settled). */
+  private updateConstants(): void {
+    const f = this.f;
+    const W = this.knee.value;
+    const makeupDb = this.makeup.value;
+    setCurve(f, this.threshold.value, this.ratio.value, W);
+    f[F_MAKEUP_DB] = makeupDb;
+    f[F_MAKEUP_LIN] = deterministicExp(makeupDb * NEPER_PER_DB);
+    f[F_SMOOTH] = this.releaseCoef;
+    f[F_SMOOTH + 1] = 1 - this.releaseCoef;
+    f[F_SMOOTH + 2] = this.attackCoef;
+    f[F_SMOOTH + 3] = 1 - this.attackCoef;
+    f[F_RMS_COEF] = this.rmsCoef;
   }
 
   getParams(): Readonly<CompressorParams> {
@@ -128,25 +180,26 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
   }
 
   reset(): void {
-    this.gr = 0;
-    this.ms = 0;
-    this.grPeak = 0;
+    this.f[F_GR] = 0;
+    this.f[F_MS] = 0;
+    this.f[F_GR_PEAK] = 0;
     this.threshold.snap(this.params.threshold);
     this.ratio.snap(this.params.ratio);
     this.knee.snap(this.params.knee);
     this.makeup.snap(this.params.makeup);
     this.fresh = true;
+    this.updateConstants();
   }
 
   /** Gain reduction (dB, >= 0) applied to the last processed sample. */
   get gainReductionDb(): Decibels {
-    return this.gr;
+    return this.f[F_GR]!;
   }
 
   /** Largest gain reduction (dB, >= 0) since the previous call: what a meter shows. */
   takeGainReductionPeak(): Decibels {
-    const p = this.grPeak;
-    this.grPeak = this.gr;
+    const p = this.f[F_GR_PEAK]!;
+    this.f[F_GR_PEAK] = this.f[F_GR]!;
     return p;
   }
 
@@ -164,6 +217,7 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
     // While a parameter ramps (and for one sample after), every sample has its own curve.
     if (this.threshold.ramping || this.ratio.ramping || this.knee.ramping || this.makeup.ramping) {
       i = this.processRamping(d0, d1, in0, in1, out0, out1, stereo, frames);
+      this.updateConstants();
     }
     for (; i < frames; i += COMPRESSOR_CHUNK) {
       this.processSteady(d0, d1, in0, in1, out0, out1, stereo, i, Math.min(frames, i + COMPRESSOR_CHUNK));
@@ -173,7 +227,8 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
   /**
    * The sample-by-sample path while parameters ramp. Returns the index of the first sample
    * after the ramp's settling sample, from where {@link processSteady} takes over with
-   * the same (target) values.
+   * the same (target) values. Each sample gets exactly the arithmetic of processSteady
+   * (same functions, same operation order), only with its own curve.
    */
   private processRamping(
     d0: Float32Array,
@@ -185,25 +240,19 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
     stereo: boolean,
     frames: number,
   ): number {
+    const f = this.f;
     const rms = this.params.detector === 'rms';
-    const aA = this.attackCoef;
-    const aR = this.releaseCoef;
-    const rc = this.rmsCoef;
     let ramping = true;
     let settle = false;
-    let gr = this.gr;
-    let ms = this.ms;
-    let grPeak = this.grPeak;
+    let gr = f[F_GR]!;
+    let ms = f[F_MS]!;
+    let grPeak = f[F_GR_PEAK]!;
     let i = 0;
     for (; i < frames && (ramping || settle); i++) {
       // While ramping use each sample's ramp value; one sample after the end, the targets.
-      const T = this.threshold.next();
-      const slope = 1 / this.ratio.next() - 1;
-      const W = this.knee.next();
+      setCurve(f, this.threshold.next(), this.ratio.next(), this.knee.next());
       const makeupDb = this.makeup.next();
-      const kneeStart = Math.exp((T - W / 2) * NEPER_PER_DB);
-      const kneeStartSq = kneeStart * kneeStart;
-      const makeupLin = Math.exp(makeupDb * NEPER_PER_DB);
+      const makeupLin = deterministicExp(makeupDb * NEPER_PER_DB);
       settle = ramping;
       ramping = this.threshold.ramping || this.ratio.ramping || this.knee.ramping || this.makeup.ramping;
       if (ramping) settle = false;
@@ -211,25 +260,24 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
       if (rms) {
         const a = d0[i]!;
         const b = d1[i]!;
-        ms = rc * ms + (1 - rc) * 0.5 * (a * a + b * b);
-        if (ms < 1e-30) ms = 0;
-        if (ms > kneeStartSq) target = gainReduction(0.5 * DB_PER_NEPER * Math.log(ms), T, slope, W);
+        ms = f[F_RMS_COEF]! * ms + (1 - f[F_RMS_COEF]!) * 0.5 * (a * a + b * b);
+        if (!(ms >= MS_FLOOR)) ms = 0;
+        if (ms > f[F_KNEE_START_SQ]!) target = gainReduction(0.5 * DB_PER_NEPER * deterministicLog(ms), f[F_T]!, f[F_W]!, f[F_HALF_W]!, f[F_NEG_SLOPE]!, f[F_KNEE_COEF]!);
       } else {
-        const a = Math.abs(d0[i]!);
-        const b = Math.abs(d1[i]!);
-        const peak = a > b ? a : b;
-        if (peak > kneeStart) target = gainReduction(DB_PER_NEPER * Math.log(peak), T, slope, W);
+        const peak = larger(Math.abs(d0[i]!), Math.abs(d1[i]!));
+        if (peak > f[F_KNEE_START]!) target = gainReduction(DB_PER_NEPER * deterministicLog(peak), f[F_T]!, f[F_W]!, f[F_HALF_W]!, f[F_NEG_SLOPE]!, f[F_KNEE_COEF]!);
       }
-      gr = target > gr ? aA * gr + (1 - aA) * target : aR * gr + (1 - aR) * target;
-      if (gr < 1e-9) gr = 0;
+      const up = 2 * +(target > gr);
+      gr = f[F_SMOOTH + up]! * gr + f[F_SMOOTH + up + 1]! * target;
+      if (!(gr >= GR_FLOOR && gr < GR_CEIL)) gr = 0;
       if (gr > grPeak) grPeak = gr;
-      const g = gr === 0 ? makeupLin : Math.exp((makeupDb - gr) * NEPER_PER_DB);
+      const g = gr === 0 ? makeupLin : deterministicExp((makeupDb - gr) * NEPER_PER_DB);
       out0[i] = in0[i]! * g;
       if (stereo) out1[i] = in1[i]! * g;
     }
-    this.gr = gr;
-    this.ms = ms;
-    this.grPeak = grPeak;
+    f[F_GR] = gr;
+    f[F_MS] = ms;
+    f[F_GR_PEAK] = grPeak;
     return i;
   }
 
@@ -237,14 +285,12 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
    * Samples [from, to) (at most {@link COMPRESSOR_CHUNK}) with constant parameters, in
    * passes over the chunk: the detector (listing the samples past the knee's start), the
    * gain computer for the listed samples only (their logarithms are independent, so they
-   * overlap in the CPU and no branch guards them), then the one-pole smoothing (the only
-   * recursion) with each sample's gain, whose exponential nothing later waits for. Choices
-   * that depend on the signal (attack or release, which channel is louder, which samples
-   * need a logarithm) index small tables with a 0/1 comparison result instead of
-   * branching: noise-like audio makes such branches unpredictable, and a misprediction
-   * costs more than the arithmetic. Every sample gets exactly the arithmetic of
-   * {@link processRamping}, so the output is bit-identical; only the evaluation order of
-   * independent work changes.
+   * overlap in the CPU), then the one-pole smoothing (the only recursion) with each
+   * sample's gain, whose exponential nothing later waits for. Choices that depend on the
+   * signal (attack or release, which channel is louder, where on the knee a level lies,
+   * which samples need a logarithm) index small tables with a 0/1 comparison result or
+   * use x + |x| = 2·max(x, 0) instead of branching: noise-like audio makes such branches
+   * unpredictable, and a misprediction costs more than the arithmetic.
    */
   private processSteady(
     d0: Float32Array,
@@ -257,46 +303,42 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
     from: number,
     to: number,
   ): void {
-    const T = this.threshold.value;
-    const slope = 1 / this.ratio.value - 1;
-    const W = this.knee.value;
-    const makeupDb = this.makeup.value;
-    const kneeStart = Math.exp((T - W / 2) * NEPER_PER_DB);
-    const makeupLin = Math.exp(makeupDb * NEPER_PER_DB);
-    const buf = this.scratch;
-    const lvl = this.levels;
-    const idx = this.above;
-    const sel = this.select;
+    const f = this.f;
+    const buf = TARGETS;
+    const lvl = LEVELS;
+    const idx = ABOVE;
     const n = to - from;
+    const T = f[F_T]!;
+    const W = f[F_W]!;
+    const halfW = f[F_HALF_W]!;
+    const negSlope = f[F_NEG_SLOPE]!;
+    const kneeCoef = f[F_KNEE_COEF]!;
     // Pass 1: detector value per sample; list the samples past the knee's start.
     let count = 0;
     if (this.params.detector === 'rms') {
-      const kneeStartSq = kneeStart * kneeStart;
-      const rc = this.rmsCoef;
-      let ms = this.ms;
+      const kneeStartSq = f[F_KNEE_START_SQ]!;
+      const rc = f[F_RMS_COEF]!;
+      let ms = f[F_MS]!;
       for (let j = 0; j < n; j++) {
         const a = d0[from + j]!;
         const b = d1[from + j]!;
         ms = rc * ms + (1 - rc) * 0.5 * (a * a + b * b);
-        if (ms < 1e-30) ms = 0;
+        if (!(ms >= MS_FLOOR)) ms = 0;
         lvl[j] = ms;
         buf[j] = 0;
         idx[count] = j;
         count += +(ms > kneeStartSq);
       }
-      this.ms = ms;
+      f[F_MS] = ms;
       // Pass 2: gain computer on 0.5·ln(mean square) in dB.
       for (let m = 0; m < count; m++) {
         const j = idx[m]!;
-        buf[j] = gainReduction(0.5 * DB_PER_NEPER * Math.log(lvl[j]!), T, slope, W);
+        buf[j] = gainReduction(0.5 * DB_PER_NEPER * deterministicLog(lvl[j]!), T, W, halfW, negSlope, kneeCoef);
       }
     } else {
+      const kneeStart = f[F_KNEE_START]!;
       for (let j = 0; j < n; j++) {
-        const a = Math.abs(d0[from + j]!);
-        const b = Math.abs(d1[from + j]!);
-        sel[0] = b;
-        sel[1] = a;
-        const peak = sel[+(a > b)]!;
+        const peak = larger(Math.abs(d0[from + j]!), Math.abs(d1[from + j]!));
         lvl[j] = peak;
         buf[j] = 0;
         idx[count] = j;
@@ -305,43 +347,74 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
       // Pass 2: gain computer on ln(peak) in dB.
       for (let m = 0; m < count; m++) {
         const j = idx[m]!;
-        buf[j] = gainReduction(DB_PER_NEPER * Math.log(lvl[j]!), T, slope, W);
+        buf[j] = gainReduction(DB_PER_NEPER * deterministicLog(lvl[j]!), T, W, halfW, negSlope, kneeCoef);
       }
     }
-    // Pass 3: the branching one-pole and the gain. Index 1 of the tables is the attack
-    // (target above the current reduction), 0 the release.
-    const ca = this.smoothA;
-    const cb = this.smoothB;
-    ca[0] = this.releaseCoef;
-    ca[1] = this.attackCoef;
-    cb[0] = 1 - this.releaseCoef;
-    cb[1] = 1 - this.attackCoef;
-    let gr = this.gr;
-    let grPeak = this.grPeak;
+    // Pass 3: the branching one-pole and the gain. F_SMOOTH + 2 holds the attack
+    // coefficients (target above the current reduction), F_SMOOTH the release ones.
+    const makeupDb = f[F_MAKEUP_DB]!;
+    const makeupLin = f[F_MAKEUP_LIN]!;
+    const sm = SMOOTH;
+    sm[0] = f[F_SMOOTH]!;
+    sm[1] = f[F_SMOOTH + 1]!;
+    sm[2] = f[F_SMOOTH + 2]!;
+    sm[3] = f[F_SMOOTH + 3]!;
+    let gr = f[F_GR]!;
+    let grPeak = f[F_GR_PEAK]!;
     for (let j = 0; j < n; j++) {
       const target = buf[j]!;
-      const up = +(target > gr);
-      gr = ca[up]! * gr + cb[up]! * target;
-      // Per-sample (not per-block) flush keeps the output independent of block size.
-      if (gr < 1e-9) gr = 0;
+      const up = 2 * +(target > gr);
+      gr = sm[up]! * gr + sm[up + 1]! * target;
+      // Per-sample (not per-block) flush keeps the output independent of block size; it
+      // also drops a NaN or infinite reduction (an infinite or NaN input sample).
+      if (!(gr >= GR_FLOOR && gr < GR_CEIL)) gr = 0;
       if (gr > grPeak) grPeak = gr;
       // The gain: nothing later depends on it, so the CPU overlaps it with the recursion.
-      const g = gr === 0 ? makeupLin : Math.exp((makeupDb - gr) * NEPER_PER_DB);
-      out0[from + j] = in0[from + j]! * g;
-      if (stereo) out1[from + j] = in1[from + j]! * g;
+      const g = gr === 0 ? makeupLin : deterministicExp((makeupDb - gr) * NEPER_PER_DB);
+      // Both reads before the writes: in mono, in1/out1 are in0/out0 (possibly in place).
+      const x0 = in0[from + j]!;
+      const x1 = in1[from + j]!;
+      out0[from + j] = x0 * g;
+      out1[from + j] = x1 * g;
     }
-    this.gr = gr;
-    this.grPeak = grPeak;
+    f[F_GR] = gr;
+    f[F_GR_PEAK] = grPeak;
   }
 }
 
-/** Gain reduction (dB, >= 0) for a level in dB; `slope` = 1/ratio - 1 (<= 0). */
-function gainReduction(level: number, T: number, slope: number, W: number): number {
+/** Writes the gain computer's constants for threshold T, ratio, knee W (dB) into `f`. */
+function setCurve(f: Float64Array, T: number, ratio: number, W: number): void {
+  const negSlope = 1 - 1 / ratio;
+  f[F_T] = T;
+  f[F_W] = W;
+  f[F_HALF_W] = W / 2;
+  f[F_NEG_SLOPE] = negSlope;
+  f[F_KNEE_COEF] = W > 0 ? negSlope / (2 * W) : 0;
+  const kneeStart = deterministicExp((T - W / 2) * NEPER_PER_DB);
+  f[F_KNEE_START] = kneeStart;
+  f[F_KNEE_START_SQ] = kneeStart * kneeStart;
+}
+
+/**
+ * Gain reduction (dB, >= 0) for a level in dB: {@link compressorCurve} without branches
+ * (x + |x| is exactly 2·max(x, 0)). With over = level − T: 0 below the knee, the quadratic
+ * −slope·t²/(2W) with t = over + W/2 clamped to [0, W] inside it, plus the straight line's
+ * part above it, −slope·max(over − W/2, 0).
+ */
+function gainReduction(level: number, T: number, W: number, halfW: number, negSlope: number, kneeCoef: number): number {
   const over = level - T;
-  if (2 * over < -W) return 0;
-  if (W > 0 && 2 * over <= W) {
-    const t = over + W / 2;
-    return (-slope * t * t) / (2 * W);
-  }
-  return -slope * over;
+  const a = over + halfW;
+  const b = a - W;
+  const c = over - halfW;
+  const t = 0.5 * (a + Math.abs(a)) - 0.5 * (b + Math.abs(b));
+  return kneeCoef * t * t + negSlope * (0.5 * (c + Math.abs(c)));
+}
+
+/**
+ * max(a, b) for a, b >= 0 without a branch: b + max(a − b, 0). Exact whenever a − b is
+ * (always for float32 samples within 2^29 of each other); NaN in gives NaN.
+ */
+function larger(a: number, b: number): number {
+  const d = a - b;
+  return b + 0.5 * (d + Math.abs(d));
 }
