@@ -1,3 +1,5 @@
+import type { SampleFormat } from './decodeWavFrames.ts';
+
 /**
  * Where the bake reads stems from. Injected, so the same bake reads S3 in the server, a
  * folder in the CLI and bench, and the tests can use either. A stem is read once, front
@@ -11,11 +13,17 @@ export interface StemInfo {
 }
 
 export interface StemStream extends StemInfo {
+  /** How `data` encodes samples (decodeWavFrames turns it into float). */
+  encoding: SampleFormat;
+  /** Bytes of one interleaved frame of `data`. */
+  bytesPerFrame: number;
   /**
-   * Planar blocks (one Float32Array per channel, any block length). Ends after exactly
-   * `frames` frames, or throws a BakeError ('stem-truncated', 'stem-corrupt'): never a gap.
+   * The sample data, interleaved and still encoded, in chunks of any length (frames may
+   * straddle chunks). Ends after exactly `frames` frames, or throws a BakeError
+   * ('stem-truncated', 'stem-corrupt'): never a gap. The bake decodes it on its worker
+   * threads. A chunk may be reused once the next one is asked for.
    */
-  blocks: AsyncIterable<Float32Array[]>;
+  data: AsyncIterable<Uint8Array>;
   /** Releases the underlying file handle or HTTP body early (cancel, error elsewhere). */
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { MixPlan } from '@mixroom/shared/plan';
 import { BakeError } from './BakeError.ts';
 import type { WorkerShare } from './partitionPlan.ts';
-import type { FromTrackWorker, ToTrackWorker } from './trackWorkerProtocol.ts';
+import type { FromTrackWorker, StemEncoding, ToTrackWorker } from './trackWorkerProtocol.ts';
 
 const ENTRY = new URL('./trackWorker.entry.mjs', import.meta.url);
 
@@ -13,7 +13,7 @@ export function defaultWorkerCount(): number {
 }
 
 interface Pending {
-  resolve: (stems: Float32Array) => void;
+  resolve: (stems: Uint8Array) => void;
   reject: (e: BakeError) => void;
 }
 
@@ -37,20 +37,20 @@ class TrackWorker {
     });
   }
 
-  init(plan: MixPlan, blockFrames: number, memory: SharedArrayBuffer, slots: number[]): Promise<number[]> {
+  init(plan: MixPlan, blockFrames: number, memory: SharedArrayBuffer, slots: number[], stems: (StemEncoding | null)[]): Promise<number[]> {
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.readyWaiter = { resolve, reject };
-      this.post({ type: 'init', plan, trackIds: this.share.trackIds, exports: this.share.exports, blockFrames, memory, slots });
+      this.post({ type: 'init', plan, trackIds: this.share.trackIds, exports: this.share.exports, blockFrames, memory, slots, stems });
     });
   }
 
   /** Runs one block; resolves with the stem buffer handed back once the exports are in `slot`. */
-  process(index: number, frames: number, stems: Float32Array, slot: number): Promise<Float32Array> {
+  process(index: number, frames: number, stems: Uint8Array, valid: number[], slot: number): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.pending.push({ resolve, reject });
-      this.post({ type: 'block', index, frames, stems, slot }, [stems.buffer as ArrayBuffer]);
+      this.post({ type: 'block', index, frames, stems, valid, slot }, [stems.buffer as ArrayBuffer]);
     });
   }
 
@@ -76,8 +76,9 @@ export class TrackWorkerPool {
   private constructor(readonly workers: TrackWorker[]) {}
 
   /**
-   * Spawns one worker per share and hands each its part of the plan and its export slots
-   * (byte offsets in `memory`, per share); resolves with each share's export latencies.
+   * Spawns one worker per share and hands each its part of the plan, its export slots
+   * (byte offsets in `memory`, per share) and its sources' stem encodings; resolves with
+   * each share's export latencies.
    */
   static async start(
     plan: MixPlan,
@@ -85,10 +86,11 @@ export class TrackWorkerPool {
     blockFrames: number,
     memory: SharedArrayBuffer,
     slots: readonly number[][],
+    stems: readonly (StemEncoding | null)[][],
   ): Promise<{ pool: TrackWorkerPool; latencies: number[][] }> {
     const pool = new TrackWorkerPool(shares.map((s) => new TrackWorker(s)));
     try {
-      const latencies = await Promise.all(pool.workers.map((w, i) => w.init(plan, blockFrames, memory, slots[i]!)));
+      const latencies = await Promise.all(pool.workers.map((w, i) => w.init(plan, blockFrames, memory, slots[i]!, stems[i]!)));
       return { pool, latencies };
     } catch (err) {
       await pool.terminate();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BakeError } from './BakeError.ts';
+import { decodeWavFrames } from './decodeWavFrames.ts';
 import { WavStreamDecoder } from './WavStreamDecoder.ts';
 
 /** Builds a WAV with an odd-sized junk chunk before fmt, and a LIST trailer after data. */
@@ -71,6 +72,35 @@ function decode(bytes: Uint8Array, seed: number, maxChunk: number): Float32Array
   return Array.from({ length: channels }, (_, c) => Float32Array.from(blocks.flatMap((b) => [...b[c]!])));
 }
 
+/**
+ * The bake's path: pushData() hands on the raw sample bytes (chunked as they came), which
+ * are re-blocked into `blockFrames` frames at an odd byte offset and decoded per block by
+ * decodeWavFrames, as the main thread and a worker do.
+ */
+function decodeViaData(bytes: Uint8Array, seed: number, maxChunk: number, blockFrames: number): Float32Array[] {
+  const d = new WavStreamDecoder('test');
+  const data: number[] = [];
+  let s = seed;
+  for (let at = 0; at < bytes.length; ) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    const n = 1 + (s % maxChunk);
+    const got = d.pushData(bytes.subarray(at, at + n));
+    if (got) data.push(...got);
+    at += n;
+  }
+  d.end();
+  const { channels, bytesPerFrame, format, frames } = d.header!;
+  expect(data.length).toBe(frames * bytesPerFrame);
+  const out = Array.from({ length: channels }, () => new Float32Array(frames));
+  for (let f = 0; f < frames; f += blockFrames) {
+    const n = Math.min(blockFrames, frames - f);
+    const block = new Uint8Array(1 + n * bytesPerFrame).subarray(1);
+    block.set(data.slice(f * bytesPerFrame, (f + n) * bytesPerFrame));
+    decodeWavFrames(block, format, n, out.map((c) => c.subarray(f)), 0);
+  }
+  return out;
+}
+
 describe('WavStreamDecoder', () => {
   const cases = [
     { name: 'PCM 8', tag: 1, bits: 8, values: [-128, -1, 0, 1, 127, 64], scale: 128 },
@@ -92,6 +122,7 @@ describe('WavStreamDecoder', () => {
           const bytes = wav(c.tag, c.bits, channels, samples, extensible);
           for (const [seed, max] of [[1, 1], [2, 7], [3, 300], [4, 1 << 20]] as const) {
             expect(decode(bytes, seed, max)).toEqual(expected);
+            expect(decodeViaData(bytes, seed, max, 1 + (seed * 97) % 400)).toEqual(expected);
           }
         }
       });
@@ -104,6 +135,15 @@ describe('WavStreamDecoder', () => {
     d.push(bytes.subarray(0, bytes.length - 2000));
     expect(() => d.end()).toThrow(BakeError);
     expect(() => d.end()).toThrow(/truncated.*of 1000 frames/);
+  });
+
+  it('pushData: refuses a truncated data chunk the same way', () => {
+    const bytes = wav(1, 16, 2, Array.from({ length: 2000 }, (_, i) => i));
+    const d = new WavStreamDecoder('Stem "x"');
+    d.pushData(bytes.subarray(0, 100));
+    d.pushData(bytes.subarray(100, bytes.length - 2001));
+    // 4000 data bytes and an 18-byte trailer: 2017 data bytes arrived, 504 whole frames.
+    expect(() => d.end()).toThrow(/truncated: it ends after 504 of 1000 frames/);
   });
 
   it('refuses non-WAV input and unsupported encodings clearly', () => {

@@ -1,8 +1,7 @@
 import { BakeError } from './BakeError.ts';
+import { decodeWavFrames, type SampleFormat } from './decodeWavFrames.ts';
 import type { StemInfo } from './StemSource.ts';
 
-/** Sample encodings of a WAV data chunk that the bake streams. */
-type SampleFormat = 'pcm8' | 'pcm16' | 'pcm24' | 'pcm32' | 'float32' | 'float64';
 
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
@@ -26,6 +25,7 @@ export class WavStreamDecoder {
   private pending: Uint8Array = new Uint8Array(0);
   private dataRemaining = 0;
   private framesOut = 0;
+  private dataBytesOut = 0;
   private readonly label: string;
 
   constructor(label: string) {
@@ -66,17 +66,43 @@ export class WavStreamDecoder {
       one.set(this.pending, 0);
       from = bpf - carried;
       one.set(buf.subarray(0, from), carried);
-      deinterleave(one, h, 1, out, 0);
+      decodeWavFrames(one, h.format, 1, out, 0);
       at = 1;
     }
     const bytes = (frames - at) * bpf;
-    if (bytes > 0) deinterleave(buf.subarray(from, from + bytes), h, frames - at, out, at);
+    if (bytes > 0) decodeWavFrames(buf.subarray(from, from + bytes), h.format, frames - at, out, at);
     const used = from + bytes;
     this.dataRemaining -= frames * bpf;
     this.framesOut += frames;
     const rest = Math.min(buf.length - used, this.dataRemaining);
     this.pending = rest > 0 ? buf.slice(used, used + rest) : new Uint8Array(0);
     return [out];
+  }
+
+  /**
+   * Feeds bytes; returns the part of them that is sample data (interleaved, still encoded;
+   * a view of `chunk`, not a copy), or null when they held none. Use either this or push()
+   * on one decoder. Whole frames are not guaranteed per chunk, only in total.
+   */
+  pushData(chunk: Uint8Array): Uint8Array | null {
+    let buf = chunk;
+    if (this.header === null) {
+      buf = this.pending.length === 0 ? chunk : concat(this.pending, chunk);
+      this.pending = new Uint8Array(0);
+      const consumed = this.parseHeader(buf);
+      if (consumed < 0) {
+        this.pending = buf.slice();
+        return null;
+      }
+      buf = buf.subarray(consumed);
+    }
+    // Bytes after the data chunk (LIST/id3 trailers) are ignored.
+    const take = Math.min(buf.length, this.dataRemaining);
+    if (take === 0) return null;
+    this.dataRemaining -= take;
+    this.dataBytesOut += take;
+    this.framesOut = Math.floor(this.dataBytesOut / this.header!.bytesPerFrame);
+    return buf.subarray(0, take);
   }
 
   /** Call at end of input: throws unless the whole data chunk arrived. */
@@ -172,73 +198,4 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a, 0);
   out.set(b, a.length);
   return out;
-}
-
-/** Typed-array views need aligned offsets; stream chunks come at any offset, so copy when needed. */
-function aligned(bytes: Uint8Array, align: number): Uint8Array {
-  if (bytes.byteOffset % align === 0) return bytes;
-  // Not bytes.slice(): on a Node Buffer (S3 and fs chunks) slice is a view at the same offset.
-  const copy = new Uint8Array(bytes.length);
-  copy.set(bytes);
-  return copy;
-}
-
-/** Decodes `frames` interleaved frames from `bytes` into `out` channels starting at frame `at`. */
-function deinterleave(bytes: Uint8Array, h: WavHeader, frames: number, out: Float32Array[], at: number): void {
-  const ch = h.channels;
-  switch (h.format) {
-    case 'float32': {
-      const b = aligned(bytes, 4);
-      const src = new Float32Array(b.buffer, b.byteOffset, frames * ch);
-      for (let c = 0; c < ch; c++) {
-        const dst = out[c]!;
-        for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]!;
-      }
-      break;
-    }
-    case 'float64': {
-      const b = aligned(bytes, 8);
-      const src = new Float64Array(b.buffer, b.byteOffset, frames * ch);
-      for (let c = 0; c < ch; c++) {
-        const dst = out[c]!;
-        for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]!;
-      }
-      break;
-    }
-    case 'pcm16': {
-      const b = aligned(bytes, 2);
-      const src = new Int16Array(b.buffer, b.byteOffset, frames * ch);
-      for (let c = 0; c < ch; c++) {
-        const dst = out[c]!;
-        for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]! / 32768;
-      }
-      break;
-    }
-    case 'pcm32': {
-      const b = aligned(bytes, 4);
-      const src = new Int32Array(b.buffer, b.byteOffset, frames * ch);
-      for (let c = 0; c < ch; c++) {
-        const dst = out[c]!;
-        for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]! / 2147483648;
-      }
-      break;
-    }
-    case 'pcm24': {
-      for (let c = 0; c < ch; c++) {
-        const dst = out[c]!;
-        for (let i = at, p = c * 3; i < at + frames; i++, p += ch * 3) {
-          const v = bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16);
-          dst[i] = ((v << 8) >> 8) / 8388608;
-        }
-      }
-      break;
-    }
-    case 'pcm8': {
-      for (let c = 0; c < ch; c++) {
-        const dst = out[c]!;
-        for (let i = at, p = c; i < at + frames; i++, p += ch) dst[i] = (bytes[p]! - 128) / 128;
-      }
-      break;
-    }
-  }
 }

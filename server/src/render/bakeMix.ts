@@ -6,6 +6,7 @@ import { PlanRuntime } from './PlanRuntime.ts';
 import { SampleArena } from './SampleArena.ts';
 import { StemReader } from './StemReader.ts';
 import type { StemSource } from './StemSource.ts';
+import { type StemEncoding, stemBlockLayout } from './trackWorkerProtocol.ts';
 import { defaultWorkerCount, TrackWorkerPool } from './TrackWorkerPool.ts';
 
 export interface BakeMixOptions {
@@ -103,6 +104,7 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
       blockFrames,
       arena.buffer,
       slots.map((perSlot) => perSlot.map((view) => view.byteOffset)),
+      shares.map((s) => stemEncodings(s, readers)),
     );
     pool = started.pool;
     const imports = new Map<PlanNodeId, number>();
@@ -148,8 +150,8 @@ async function* runBlocks(
       });
     }),
   );
-  const stemSpares: Float32Array[][] = shares.map(() => []);
-  const stemWidth = shares.map((s) => s.sources.reduce((n, src) => n + src.channels, 0));
+  const stemSpares: Uint8Array[][] = shares.map(() => []);
+  const stemLayout = shares.map((s) => stemBlockLayout(stemEncodings(s, readers), blockFrames));
   let aborted: () => void = () => {};
   const abortPromise = new Promise<never>((_, reject) => {
     aborted = () => reject(cancelledError(signal));
@@ -159,35 +161,35 @@ async function* runBlocks(
 
   // Stem reads must happen in block order; the chain serialises them while workers compute.
   let readChain: Promise<void> = Promise.resolve();
-  const start = (b: number): Promise<Float32Array[]> => {
+  const start = (b: number): Promise<Uint8Array[]> => {
     const frames = Math.min(blockFrames, total - b * blockFrames);
     const read = readChain.then(() =>
       Promise.all(
         shares.map(async (share, w) => {
-          const stems = stemSpares[w]!.pop() ?? new Float32Array(stemWidth[w]! * blockFrames);
-          let ch = 0;
-          for (const src of share.sources) {
-            const views = Array.from({ length: src.channels }, (_, c) => stems.subarray((ch + c) * blockFrames, (ch + c + 1) * blockFrames));
-            ch += src.channels;
-            const reader = readers.get(src.id);
-            if (reader) await reader.read(views, frames).catch((err: unknown) => {
-              throw labelled(err, src, options.trackNames);
-            });
-            else for (const v of views) v.fill(0, 0, frames);
-          }
-          return stems;
+          const { offsets, bytes } = stemLayout[w]!;
+          const stems = stemSpares[w]!.pop() ?? new Uint8Array(bytes);
+          const valid = await Promise.all(
+            share.sources.map((src, i) => {
+              const reader = readers.get(src.id);
+              if (!reader) return 0;
+              return reader.read(stems.subarray(offsets[i]!, offsets[i]! + frames * reader.bytesPerFrame), frames).catch((err: unknown) => {
+                throw labelled(err, src, options.trackNames);
+              });
+            }),
+          );
+          return { stems, valid };
         }),
       ),
     );
     readChain = read.then(() => undefined);
     readChain.catch(() => {}); // a failed read surfaces through this block's promise
 
-    return read.then((stemsPerShare) =>
-      Promise.all(pool.workers.map((worker, w) => worker.process(b, frames, stemsPerShare[w]!, b % depth))),
+    return read.then((perShare) =>
+      Promise.all(pool.workers.map((worker, w) => worker.process(b, frames, perShare[w]!.stems, perShare[w]!.valid, b % depth))),
     );
   };
 
-  const inflight: Promise<Float32Array[]>[] = [];
+  const inflight: Promise<Uint8Array[]>[] = [];
   try {
     let next = 0;
     let emitted = 0;
@@ -217,6 +219,14 @@ async function* runBlocks(
     signal.removeEventListener('abort', aborted);
     await cleanup();
   }
+}
+
+/** The encodings of a share's sources, in order (null: no stem). */
+function stemEncodings(share: ReturnType<typeof partitionPlan>['shares'][number], readers: ReadonlyMap<PlanNodeId, StemReader>): (StemEncoding | null)[] {
+  return share.sources.map((src) => {
+    const stream = readers.get(src.id)?.stream;
+    return stream ? { encoding: stream.encoding, bytesPerFrame: stream.bytesPerFrame } : null;
+  });
 }
 
 async function openSource(node: SourcePlanNode, options: BakeMixOptions, plan: MixPlan, signal: AbortSignal): Promise<StemReader | null> {

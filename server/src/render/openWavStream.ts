@@ -4,7 +4,8 @@ import { WavStreamDecoder } from './WavStreamDecoder.ts';
 
 /**
  * Turns a byte stream (an S3 GetObject body, a file read stream) into a StemStream. Reads
- * just far enough to parse the header, then decodes on demand as the bake pulls blocks.
+ * just far enough to parse the header, then hands on the sample data as the bake pulls it
+ * (decoding to float happens on the bake's worker threads).
  */
 export async function openWavStream(
   bytes: AsyncIterable<Uint8Array>,
@@ -13,7 +14,7 @@ export async function openWavStream(
 ): Promise<StemStream> {
   const decoder = new WavStreamDecoder(label);
   const iterator = bytes[Symbol.asyncIterator]();
-  const early: Float32Array[][] = [];
+  const early: Uint8Array[] = [];
   let done = false;
   try {
     while (decoder.header === null) {
@@ -22,7 +23,10 @@ export async function openWavStream(
         done = true;
         decoder.end(); // throws: no complete header
       } else {
-        early.push(...decoder.push(next.value));
+        // Copied (a source may reuse its chunk buffer for the next read); not .slice(),
+        // which is a view on a Node Buffer.
+        const payload = decoder.pushData(next.value);
+        if (payload) early.push(new Uint8Array(payload));
       }
     }
   } catch (err) {
@@ -31,14 +35,15 @@ export async function openWavStream(
   }
   const header = decoder.header;
 
-  async function* blocks(): AsyncGenerator<Float32Array[]> {
+  async function* data(): AsyncGenerator<Uint8Array> {
     try {
       yield* early;
       early.length = 0;
       while (!done) {
         const next = await iterator.next();
         if (next.done) break;
-        for (const block of decoder.push(next.value)) yield block;
+        const bytes = decoder.pushData(next.value);
+        if (bytes) yield bytes;
       }
       decoder.end();
     } catch (err) {
@@ -52,7 +57,9 @@ export async function openWavStream(
     channels: header.channels,
     sampleRate: header.sampleRate,
     frames: header.frames,
-    blocks: blocks(),
+    encoding: header.format,
+    bytesPerFrame: header.bytesPerFrame,
+    data: data(),
     close,
   };
 }

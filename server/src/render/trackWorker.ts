@@ -1,9 +1,10 @@
 import { parentPort } from 'node:worker_threads';
 import type { PlanNodeId } from '@mixroom/shared/plan';
 import { BakeError } from './BakeError.ts';
+import { decodeWavFrames } from './decodeWavFrames.ts';
 import { PlanRuntime } from './PlanRuntime.ts';
 import { StripChainMemory } from './simd/StripChainMemory.ts';
-import type { FromTrackWorker, ToTrackWorker } from './trackWorkerProtocol.ts';
+import { type FromTrackWorker, type StemEncoding, stemBlockLayout, type ToTrackWorker } from './trackWorkerProtocol.ts';
 
 /**
  * A bake worker: runs whole track strips (source -> ... -> mute, sends) block by block
@@ -15,6 +16,8 @@ if (!port) throw new Error('trackWorker.ts must run in a worker thread');
 
 let runtime: PlanRuntime | null = null;
 let sources: Float32Array[][] = [];
+let stemEncodings: (StemEncoding | null)[] = [];
+let stemOffsets: number[] = [];
 let exports: Float32Array[][] = [];
 let slots: Float32Array[] = [];
 let blockFrames = 0;
@@ -29,6 +32,8 @@ port.on('message', (msg: ToTrackWorker) => {
       runtime = new PlanRuntime(msg.plan, (n) => n.owner.kind === 'track' && tracks.has(n.owner.id), blockFrames, new Map(), new StripChainMemory());
       const rt = runtime;
       sources = msg.plan.nodes.filter((n) => n.kind === 'source' && tracks.has(n.owner.id)).map((n) => rt.bufferOf(n.id));
+      stemEncodings = msg.stems;
+      stemOffsets = stemBlockLayout(msg.stems, blockFrames).offsets;
       exports = msg.exports.map((id: PlanNodeId) => rt.bufferOf(id));
       const exportWidth = exports.reduce((sum, chans) => sum + chans.length, 0);
       slots = msg.slots.map((at) => new Float32Array(msg.memory, at, exportWidth * blockFrames));
@@ -36,18 +41,18 @@ port.on('message', (msg: ToTrackWorker) => {
       return;
     }
     if (!runtime) throw new BakeError('worker', 'Bake worker got audio before its plan.');
-    const { frames, stems } = msg;
-    let at = 0;
-    for (const chans of sources) {
-      for (const ch of chans) {
-        ch.set(stems.subarray(at, at + frames));
-        at += blockFrames;
-      }
+    const { frames, stems, valid } = msg;
+    for (let i = 0; i < sources.length; i++) {
+      const chans = sources[i]!;
+      const stem = stemEncodings[i];
+      const n = stem ? valid[i]! : 0;
+      if (n > 0) decodeWavFrames(stems.subarray(stemOffsets[i]!, stemOffsets[i]! + n * stem!.bytesPerFrame), stem!.encoding, n, chans, 0);
+      if (n < frames) for (const ch of chans) ch.fill(0, n, frames);
     }
     runtime.run(frames);
+    let at = 0;
     const out = slots[msg.slot];
     if (!out) throw new BakeError('worker', `Bake worker got block ${msg.index} for slot ${msg.slot}, which it does not have.`);
-    at = 0;
     for (const chans of exports) {
       for (const ch of chans) {
         out.set(ch.subarray(0, frames), at);

@@ -1,9 +1,11 @@
 import type { MixPlan, PlanNodeId } from '@mixroom/shared/plan';
 import type { BakeErrorCode } from './BakeError.ts';
+import type { SampleFormat } from './decodeWavFrames.ts';
 
 /**
- * Messages between the bake's main thread and a track worker. Stem blocks travel as one
- * packed Float32Array (transferred, not copied, handed back for reuse). The worker writes
+ * Messages between the bake's main thread and a track worker. Stem blocks travel as the
+ * stems' raw encoded bytes, one packed buffer per block (transferred, not copied, handed
+ * back for reuse): the worker decodes them to float itself. The worker writes
  * its exported signals straight into the main thread's shared SampleArena, into the slot
  * the block names: the main thread sums them from there, nothing is copied or transferred.
  */
@@ -18,18 +20,41 @@ export type ToTrackWorker =
       memory: SharedArrayBuffer;
       /** Byte offsets in `memory` of this worker's export slots (one per block in flight): exports' channels x blockFrames. */
       slots: number[];
+      /** The encoding of each of the share's sources, in order; null: no stem (silence). */
+      stems: (StemEncoding | null)[];
     }
   | {
       type: 'block';
       index: number;
       frames: number;
-      /** Stem blocks of the share's sources, in order: each source's channels x blockFrames. */
-      stems: Float32Array;
+      /** Encoded stem bytes of the share's sources, laid out by stemBlockLayout. */
+      stems: Uint8Array;
+      /** Frames of data per source (fewer than `frames` after a stem's end: the rest is silence). */
+      valid: number[];
       /** Which export slot to write this block's exports into. */
       slot: number;
     };
 
 export type FromTrackWorker =
   | { type: 'ready'; latencyFrames: number[] }
-  | { type: 'block'; index: number; stems: Float32Array }
+  | { type: 'block'; index: number; stems: Uint8Array }
   | { type: 'error'; code: BakeErrorCode; message: string };
+
+export interface StemEncoding {
+  encoding: SampleFormat;
+  bytesPerFrame: number;
+}
+
+/**
+ * Where each source's bytes sit in a block's packed stem buffer: one region of
+ * blockFrames frames per source, 8-byte aligned so the worker views them without copying.
+ */
+export function stemBlockLayout(stems: readonly (StemEncoding | null)[], blockFrames: number): { offsets: number[]; bytes: number } {
+  let bytes = 0;
+  const offsets = stems.map((s) => {
+    const at = bytes;
+    bytes += s === null ? 0 : (s.bytesPerFrame * blockFrames + 7) & ~7;
+    return at;
+  });
+  return { offsets, bytes };
+}

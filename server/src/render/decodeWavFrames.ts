@@ -1,0 +1,75 @@
+/** Sample encodings of a WAV data chunk that the bake streams. */
+export type SampleFormat = 'pcm8' | 'pcm16' | 'pcm24' | 'pcm32' | 'float32' | 'float64';
+
+/** Typed-array views need aligned offsets; stream chunks come at any offset, so copy when needed. */
+function aligned(bytes: Uint8Array, align: number): Uint8Array {
+  if (bytes.byteOffset % align === 0) return bytes;
+  // Not bytes.slice(): on a Node Buffer (S3 and fs chunks) slice is a view at the same offset.
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
+/**
+ * Decodes `frames` interleaved frames of `format` from `bytes` into the planar `out` channels
+ * starting at frame `at`. Integer PCM is scaled as Web Audio's decodeAudioData does
+ * (x / 2^(bits-1)). The bake's workers run this on the raw stem bytes the main thread reads.
+ */
+export function decodeWavFrames(bytes: Uint8Array, format: SampleFormat, frames: number, out: readonly Float32Array[], at: number): void {
+  const ch = out.length;
+  switch (format) {
+    case 'float32': {
+      const b = aligned(bytes, 4);
+      const src = new Float32Array(b.buffer, b.byteOffset, frames * ch);
+      for (let c = 0; c < ch; c++) {
+        const dst = out[c]!;
+        for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]!;
+      }
+      break;
+    }
+    case 'float64': {
+      const b = aligned(bytes, 8);
+      const src = new Float64Array(b.buffer, b.byteOffset, frames * ch);
+      for (let c = 0; c < ch; c++) {
+        const dst = out[c]!;
+        for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]!;
+      }
+      break;
+    }
+    case 'pcm16': {
+      const b = aligned(bytes, 2);
+      const src = new Int16Array(b.buffer, b.byteOffset, frames * ch);
+      for (let c = 0; c < ch; c++) {
+        const dst = out[c]!;
+        for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]! / 32768;
+      }
+      break;
+    }
+    case 'pcm32': {
+      const b = aligned(bytes, 4);
+      const src = new Int32Array(b.buffer, b.byteOffset, frames * ch);
+      for (let c = 0; c < ch; c++) {
+        const dst = out[c]!;
+        for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]! / 2147483648;
+      }
+      break;
+    }
+    case 'pcm24': {
+      for (let c = 0; c < ch; c++) {
+        const dst = out[c]!;
+        for (let i = at, p = c * 3; i < at + frames; i++, p += ch * 3) {
+          const v = bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16);
+          dst[i] = ((v << 8) >> 8) / 8388608;
+        }
+      }
+      break;
+    }
+    case 'pcm8': {
+      for (let c = 0; c < ch; c++) {
+        const dst = out[c]!;
+        for (let i = at, p = c; i < at + frames; i++, p += ch) dst[i] = (bytes[p]! - 128) / 128;
+      }
+      break;
+    }
+  }
+}
