@@ -29,6 +29,36 @@ export interface CompressorParams {
   detector: CompressorDetector;
 }
 
+/**
+ * {@link CompressorProcessor.steadyState}: state and constants of the steady-state path.
+ * Per sample (peak detector): peak = b + 0.5·(d + |d|) with a, b = |x_L|, |x_R|, d = a − b;
+ * past kneeStart, target = gainReduction(dbPerNeper·deterministicLog(peak), threshold,
+ * knee, halfKnee, negSlope, kneeCoef) (rms: ms = rmsCoef·ms + (1 − rmsCoef)·0.5·(a² + b²),
+ * flushed below 1e-30, and 0.5·dbPerNeper·log(ms) past kneeStartSq); then
+ * gr = c·gr + (1 − c)·target (attack coefficients when target > gr), flushed to 0 unless
+ * 1e-9 <= gr < 1e4; gain = gr === 0 ? makeupLin : deterministicExp((makeupDb − gr)·neperPerDb).
+ */
+export interface CompressorSteadyState {
+  gainReduction: Decibels;
+  meanSquare: number;
+  threshold: Decibels;
+  knee: Decibels;
+  halfKnee: Decibels;
+  negSlope: number;
+  kneeCoef: number;
+  kneeStart: number;
+  kneeStartSq: number;
+  makeupDb: Decibels;
+  makeupLin: number;
+  releaseCoef: number;
+  releaseComplement: number;
+  attackCoef: number;
+  attackComplement: number;
+  rmsCoef: number;
+  dbPerNeper: number;
+  neperPerDb: number;
+}
+
 /** RMS detector averaging time constant. */
 export const COMPRESSOR_RMS_SECONDS = 0.01;
 
@@ -39,8 +69,9 @@ const NEPER_PER_DB = Math.LN10 / 20;
 /** Reductions below this (dB) are flushed to 0; at or above the ceiling they are invalid (NaN, ∞ input). */
 const GR_FLOOR = 1e-9;
 const GR_CEIL = 1e4;
-/** RMS mean squares below this are flushed to 0 (a NaN one too). */
+/** RMS mean squares below this are flushed to 0; a NaN or infinite one (from such an input sample) too. */
 const MS_FLOOR = 1e-30;
+const MS_CEIL = Number.MAX_VALUE;
 
 // Work buffers of one chunk of processSteady, shared by all instances (nothing survives a
 // chunk, and a JS realm runs one at a time). Module-level typed arrays cost V8 fewer checks
@@ -58,6 +89,7 @@ const SMOOTH = new Float64Array(4);
 const F_GR = 0;
 const F_MS = 1;
 const F_GR_PEAK = 2;
+/** The gain computer: threshold, knee width and half width (dB), −slope = 1 − 1/ratio, −slope/(2W). */
 const F_T = 3;
 const F_W = 4;
 const F_HALF_W = 5;
@@ -191,6 +223,36 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
     this.updateConstants();
   }
 
+  /**
+   * The audio state and the steady-state constants processSteady uses, for a transcription
+   * of the kernel into another language (the bake's WebAssembly strip chains,
+   * server/assembly/stripChain.ts) that must compute the same doubles. Valid while no
+   * parameter ramps.
+   */
+  steadyState(): CompressorSteadyState {
+    const f = this.f;
+    return {
+      gainReduction: f[F_GR]!,
+      meanSquare: f[F_MS]!,
+      threshold: f[F_T]!,
+      knee: f[F_W]!,
+      halfKnee: f[F_HALF_W]!,
+      negSlope: f[F_NEG_SLOPE]!,
+      kneeCoef: f[F_KNEE_COEF]!,
+      kneeStart: f[F_KNEE_START]!,
+      kneeStartSq: f[F_KNEE_START_SQ]!,
+      makeupDb: f[F_MAKEUP_DB]!,
+      makeupLin: f[F_MAKEUP_LIN]!,
+      releaseCoef: f[F_SMOOTH]!,
+      releaseComplement: f[F_SMOOTH + 1]!,
+      attackCoef: f[F_SMOOTH + 2]!,
+      attackComplement: f[F_SMOOTH + 3]!,
+      rmsCoef: f[F_RMS_COEF]!,
+      dbPerNeper: DB_PER_NEPER,
+      neperPerDb: NEPER_PER_DB,
+    };
+  }
+
   /** Gain reduction (dB, >= 0) applied to the last processed sample. */
   get gainReductionDb(): Decibels {
     return this.f[F_GR]!;
@@ -261,7 +323,7 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
         const a = d0[i]!;
         const b = d1[i]!;
         ms = f[F_RMS_COEF]! * ms + (1 - f[F_RMS_COEF]!) * 0.5 * (a * a + b * b);
-        if (!(ms >= MS_FLOOR)) ms = 0;
+        if (!(ms >= MS_FLOOR && ms <= MS_CEIL)) ms = 0;
         if (ms > f[F_KNEE_START_SQ]!) target = gainReduction(0.5 * DB_PER_NEPER * deterministicLog(ms), f[F_T]!, f[F_W]!, f[F_HALF_W]!, f[F_NEG_SLOPE]!, f[F_KNEE_COEF]!);
       } else {
         const peak = larger(Math.abs(d0[i]!), Math.abs(d1[i]!));
@@ -323,7 +385,7 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
         const a = d0[from + j]!;
         const b = d1[from + j]!;
         ms = rc * ms + (1 - rc) * 0.5 * (a * a + b * b);
-        if (!(ms >= MS_FLOOR)) ms = 0;
+        if (!(ms >= MS_FLOOR && ms <= MS_CEIL)) ms = 0;
         lvl[j] = ms;
         buf[j] = 0;
         idx[count] = j;
@@ -361,6 +423,23 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
     sm[3] = f[F_SMOOTH + 3]!;
     let gr = f[F_GR]!;
     let grPeak = f[F_GR_PEAK]!;
+    if (in0 === out0 && in1 === out1) {
+      for (let j = 0; j < n; j++) {
+        const target = buf[j]!;
+        const up = 2 * +(target > gr);
+        gr = sm[up]! * gr + sm[up + 1]! * target;
+        if (!(gr >= GR_FLOOR && gr < GR_CEIL)) gr = 0;
+        if (gr > grPeak) grPeak = gr;
+        const g = gr === 0 ? makeupLin : deterministicExp((makeupDb - gr) * NEPER_PER_DB);
+        const x0 = out0[from + j]!;
+        const x1 = out1[from + j]!;
+        out0[from + j] = x0 * g;
+        out1[from + j] = x1 * g;
+      }
+      f[F_GR] = gr;
+      f[F_GR_PEAK] = grPeak;
+      return;
+    }
     for (let j = 0; j < n; j++) {
       const target = buf[j]!;
       const up = 2 * +(target > gr);
@@ -399,7 +478,8 @@ function setCurve(f: Float64Array, T: number, ratio: number, W: number): void {
  * Gain reduction (dB, >= 0) for a level in dB: {@link compressorCurve} without branches
  * (x + |x| is exactly 2·max(x, 0)). With over = level − T: 0 below the knee, the quadratic
  * −slope·t²/(2W) with t = over + W/2 clamped to [0, W] inside it, plus the straight line's
- * part above it, −slope·max(over − W/2, 0).
+ * part above it, −slope·max(over − W/2, 0). kneeCoef = −slope/(2W) (0 for a hard knee).
+ * server/assembly/stripChain.ts transcribes this operation for operation: change both.
  */
 function gainReduction(level: number, T: number, W: number, halfW: number, negSlope: number, kneeCoef: number): number {
   const over = level - T;

@@ -69,3 +69,12 @@ function expSpecial(y: number): number {
   const h = deterministicExp(y * 0.5);
   return h * h;
 }
+
+/**
+ * The tables behind {@link deterministicExp}, for a transcription of it into another
+ * language (the bake's WebAssembly strip chains) that must give the same doubles.
+ */
+export const DETERMINISTIC_EXP_TABLES: Readonly<{ pow2Int: Float64Array; pow2Frac: Float64Array }> = {
+  pow2Int: POW2_INT,
+  pow2Frac: POW2_FRAC,
+};

@@ -27,10 +27,10 @@ export function deterministicLog(x: number): number {
   const k = tmp >> 20;
   const i = (tmp >> 13) & (N - 1);
   const z = x * POW2_NEG_K[k + K_BIAS]!;
-  const r = (z - TABLE[3 * i]!) * TABLE[3 * i + 1]!;
+  const r = (z - CENTER[i]!) * INV_CENTER[i]!;
   const r2 = r * r;
   const p = r + r2 * (-0.5 + r * THIRD + r2 * (-0.25 + r * FIFTH + r2 * -SIXTH));
-  return k * Math.LN2 + TABLE[3 * i + 2]! + p;
+  return k * Math.LN2 + LOG_CENTER[i]! + p;
 }
 
 const N = 128;
@@ -52,8 +52,10 @@ const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
 /** 2^-k for k in [-1022, 1024] (exact powers of two; 2^-1023, 2^-1024 are subnormal but exact). */
 const POW2_NEG_K = new Float64Array(2047);
-/** Per interval: centre c, 1/c, ln c (one array: one bounds check per sample in V8). */
-const TABLE = new Float64Array(3 * N);
+/** Per interval: centre c, 1/c, ln c. */
+const CENTER = new Float64Array(N);
+const INV_CENTER = new Float64Array(N);
+const LOG_CENTER = new Float64Array(N);
 
 {
   let p = 1;
@@ -67,9 +69,9 @@ const TABLE = new Float64Array(3 * N);
     WORDS[HI] = OFF + (2 * i + 1) * 0x1000;
     WORDS[1 - HI] = 0;
     const c = BITS[0]!;
-    TABLE[3 * i] = c;
-    TABLE[3 * i + 1] = 1 / c;
-    TABLE[3 * i + 2] = logBySeries(c);
+    CENTER[i] = c;
+    INV_CENTER[i] = 1 / c;
+    LOG_CENTER[i] = logBySeries(c);
   }
 }
 
@@ -90,3 +92,14 @@ function logSpecial(x: number): number {
   if (x === Infinity) return Infinity;
   return NaN;
 }
+
+/**
+ * The tables behind {@link deterministicLog}, for a transcription of it into another
+ * language (the bake's WebAssembly strip chains) that must give the same doubles.
+ */
+export const DETERMINISTIC_LOG_TABLES: Readonly<{ pow2NegK: Float64Array; center: Float64Array; invCenter: Float64Array; logCenter: Float64Array }> = {
+  pow2NegK: POW2_NEG_K,
+  center: CENTER,
+  invCenter: INV_CENTER,
+  logCenter: LOG_CENTER,
+};

@@ -17,7 +17,7 @@ export type { GainParams } from './gain.ts';
 export { StereoPannerProcessor, stereoPannerLaw } from './stereoPanner.ts';
 export type { StereoPannerLaw, StereoPannerParams } from './stereoPanner.ts';
 export { COMPRESSOR_DETECTORS, COMPRESSOR_RMS_SECONDS, CompressorProcessor, compressorCurve } from './compressor.ts';
-export type { CompressorDetector, CompressorParams } from './compressor.ts';
+export type { CompressorDetector, CompressorParams, CompressorSteadyState } from './compressor.ts';
 export { SaturationProcessor, softClip } from './saturation.ts';
 export type { SaturationParams } from './saturation.ts';
 export { LIMITER_LOOKAHEAD_SECONDS, LimiterProcessor } from './limiter.ts';
