@@ -1,5 +1,5 @@
 import { copyFile } from 'node:fs/promises';
-import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { LoudnessMeter } from '@mixroom/shared/dsp';
 import type { MixPlan } from '@mixroom/shared/plan';
 import { BakeError, cancelledError } from './BakeError.ts';
@@ -10,7 +10,7 @@ import { bakeMix, type BakeMixOptions } from './bakeMix.ts';
 import { createMasterEncoder } from './createMasterEncoder.ts';
 import { type LoudnessReport, toLoudnessReport } from './LoudnessReport.ts';
 import type { MasterEncoder } from './MasterEncoder.ts';
-import { storeBake, type StoredBake } from './storeBake.ts';
+import type { StoredBake } from './storeBake.ts';
 
 export interface RenderBakeFormatsOptions extends Omit<BakeMixOptions, 'onFrames'> {
   /** Formats to encode from the one render, each at most once; results come in this order. */
@@ -141,6 +141,8 @@ async function storeAll(
   store: NonNullable<RenderBakeFormatsOptions['store']>,
   signal: AbortSignal,
 ): Promise<StoredBake[]> {
+  // Loaded on first use: a bake to a local file (the CLI) does not pay for the AWS SDK.
+  const [{ storeBake }, { DeleteObjectCommand }] = await Promise.all([import('./storeBake.ts'), import('@aws-sdk/client-s3')]);
   const prefix = store.keyPrefix.replace(/\/+$/, '');
   const keys = sealed.map((f, i) => `${prefix}/${f.sha256}.${BAKE_FORMAT_INFO[formats[i]!].extension}`);
   const existed = await Promise.all(keys.map((Key) => objectExists(store.s3, store.bucket, Key, signal)));
@@ -162,6 +164,7 @@ async function storeAll(
 }
 
 async function objectExists(s3: S3Client, bucket: string, Key: string, signal: AbortSignal): Promise<boolean> {
+  const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
   try {
     await s3.send(new HeadObjectCommand({ Bucket: bucket, Key }), { abortSignal: signal });
     return true;
