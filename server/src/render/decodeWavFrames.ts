@@ -21,6 +21,16 @@ export function decodeWavFrames(bytes: Uint8Array, format: SampleFormat, frames:
     case 'float32': {
       const b = aligned(bytes, 4);
       const src = new Float32Array(b.buffer, b.byteOffset, frames * ch);
+      if (ch === 2) {
+        // Stereo in one sequential pass (the common stem): about twice as fast as two strided ones.
+        const l = out[0]!;
+        const r = out[1]!;
+        for (let i = at, j = 0; i < at + frames; i++, j += 2) {
+          l[i] = src[j]!;
+          r[i] = src[j + 1]!;
+        }
+        break;
+      }
       for (let c = 0; c < ch; c++) {
         const dst = out[c]!;
         for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]!;
@@ -39,6 +49,15 @@ export function decodeWavFrames(bytes: Uint8Array, format: SampleFormat, frames:
     case 'pcm16': {
       const b = aligned(bytes, 2);
       const src = new Int16Array(b.buffer, b.byteOffset, frames * ch);
+      if (ch === 2) {
+        const l = out[0]!;
+        const r = out[1]!;
+        for (let i = at, j = 0; i < at + frames; i++, j += 2) {
+          l[i] = src[j]! / 32768;
+          r[i] = src[j + 1]! / 32768;
+        }
+        break;
+      }
       for (let c = 0; c < ch; c++) {
         const dst = out[c]!;
         for (let i = at, j = c; i < at + frames; i++, j += ch) dst[i] = src[j]! / 32768;
@@ -55,6 +74,17 @@ export function decodeWavFrames(bytes: Uint8Array, format: SampleFormat, frames:
       break;
     }
     case 'pcm24': {
+      if (ch === 2) {
+        const l = out[0]!;
+        const r = out[1]!;
+        for (let i = at, p = 0; i < at + frames; i++, p += 6) {
+          const a = bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16);
+          const b = bytes[p + 3]! | (bytes[p + 4]! << 8) | (bytes[p + 5]! << 16);
+          l[i] = ((a << 8) >> 8) / 8388608;
+          r[i] = ((b << 8) >> 8) / 8388608;
+        }
+        break;
+      }
       for (let c = 0; c < ch; c++) {
         const dst = out[c]!;
         for (let i = at, p = c * 3; i < at + frames; i++, p += ch * 3) {
