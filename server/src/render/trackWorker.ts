@@ -9,7 +9,7 @@ import { type FromTrackWorker, type StemEncoding, stemBlockLayout, type ToTrackW
 /**
  * A bake worker: runs whole track strips (source -> ... -> mute, sends) block by block
  * and returns the signals that feed buses and the master. Loaded through
- * trackWorker.entry.mjs, which makes TypeScript importable in the thread.
+ * trackWorker.entry.cjs, which makes TypeScript importable in the thread.
  */
 const port = parentPort;
 if (!port) throw new Error('trackWorker.ts must run in a worker thread');
