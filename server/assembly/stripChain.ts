@@ -22,7 +22,13 @@
 //              (a gain node branching off the chain: writes f32(x·g), x goes on unchanged)
 //   ZERO  (8): a gain of exactly 0 (GainNode-equivalent fill with +0)    -> 16 bytes
 //   SEND0 (9): a send of gain 0: writes +0 to its buffers                 -> 16 bytes
+//   COMP (10): the shared/dsp compressor at steady parameters, detecting its own input:
+//              header i32 detector (0 peak, 1 rms) at +4; then f64 slots COMP_* below -> 16 + 8·COMP_SLOTS
 //   END   (0)
+//
+// The compressor's logarithm and exponential are shared/dsp's deterministicLog /
+// deterministicExp transcribed operation for operation; their tables are written into
+// memory by SimdMath.ts from the JavaScript modules' own tables (setMathTables).
 
 const GAIN: i32 = 1;
 const BIQUAD: i32 = 2;
@@ -33,6 +39,140 @@ const DELAY: i32 = 6;
 const SEND: i32 = 7;
 const ZERO: i32 = 8;
 const SEND0: i32 = 9;
+const COMP: i32 = 10;
+
+// f64 slots of a COMP op (after its 16-byte header), written by createChainKernel.ts.
+const C_GR: i32 = 0; // smoothed gain reduction, dB (state)
+const C_MS: i32 = 1; // RMS detector mean square (state)
+const C_T: i32 = 2;
+const C_W: i32 = 3;
+const C_HALF_W: i32 = 4;
+const C_NEG_SLOPE: i32 = 5;
+const C_KNEE_COEF: i32 = 6;
+const C_KNEE_START: i32 = 7;
+const C_KNEE_START_SQ: i32 = 8;
+const C_MAKEUP_DB: i32 = 9;
+const C_MAKEUP_LIN: i32 = 10;
+const C_SMOOTH: i32 = 11; // release coef, 1 - release, attack coef, 1 - attack
+const C_RMS_COEF: i32 = 15;
+const C_DB_PER_NEPER: i32 = 16;
+const C_NEPER_PER_DB: i32 = 17;
+const COMP_SLOTS: i32 = 18;
+const GR_FLOOR: f64 = 1e-9;
+const GR_CEIL: f64 = 1e4;
+const MS_FLOOR: f64 = 1e-30;
+const MS_CEIL: f64 = 1.7976931348623157e308;
+
+// Tables of deterministicLog / deterministicExp (addresses set once by setMathTables).
+let logPow2NegK: usize = 0; // 2047 f64: 2^-k for k in [-1022, 1024]
+let logCenter: usize = 0; // 128 f64
+let logInvCenter: usize = 0; // 128 f64
+let logOfCenter: usize = 0; // 128 f64
+let expPow2Int: usize = 0; // 2046 f64: 2^m for m in [-1022, 1023]
+let expPow2Frac: usize = 0; // 64 f64: 2^(j/64)
+
+export function setMathTables(pow2NegK: usize, center: usize, invCenter: usize, logC: usize, pow2Int: usize, pow2Frac: usize): void {
+  logPow2NegK = pow2NegK;
+  logCenter = center;
+  logInvCenter = invCenter;
+  logOfCenter = logC;
+  expPow2Int = pow2Int;
+  expPow2Frac = pow2Frac;
+}
+
+@inline function slot(p: usize, k: i32): f64 {
+  return load<f64>(p + 16 + (<usize>k << 3));
+}
+
+const LOG_OFF: i32 = 0x3fe61000;
+const MIN_NORMAL: f64 = 2.2250738585072014e-308;
+const MAX_DOUBLE: f64 = 1.7976931348623157e308;
+const TWO_54: f64 = 18014398509481984;
+const LN2: f64 = 0.6931471805599453;
+
+/** shared/dsp deterministicLog, operation for operation. */
+function dlog(x: f64): f64 {
+  if (!(x >= MIN_NORMAL && x <= MAX_DOUBLE)) {
+    if (x > 0 && x < MIN_NORMAL) return dlog(x * TWO_54) - 54 * LN2;
+    if (x == 0) return -Infinity;
+    if (x == Infinity) return Infinity;
+    return NaN;
+  }
+  const tmp = <i32>(reinterpret<i64>(x) >>> 32) - LOG_OFF;
+  const k = tmp >> 20;
+  const i = <usize>((tmp >> 13) & 127) << 3;
+  const z = x * load<f64>(logPow2NegK + (<usize>(k + 1022) << 3));
+  const r = (z - load<f64>(logCenter + i)) * load<f64>(logInvCenter + i);
+  const r2 = r * r;
+  const p = r + r2 * (-0.5 + r * (1.0 / 3.0) + r2 * (-0.25 + r * (1.0 / 5.0) + r2 * -(1.0 / 6.0)));
+  return <f64>k * LN2 + load<f64>(logOfCenter + i) + p;
+}
+
+const SHIFTER: f64 = 6755399441055744;
+const INV_LN2_64: f64 = 64 / 0.6931471805599453;
+const LN2_64_HI: f64 = 6.9314718036912381649e-1 / 64;
+const LN2_64_LO: f64 = 1.90821492927058770002e-10 / 64;
+const LN_MAX_DOUBLE: f64 = 709.782712893384;
+const LN_HALF_MIN_SUBNORMAL: f64 = -745.1332191019412;
+
+/** shared/dsp deterministicExp, operation for operation. */
+function dexp(y: f64): f64 {
+  if (!(y >= -708 && y <= 708)) {
+    if (y != y) return NaN;
+    if (y > LN_MAX_DOUBLE) return Infinity;
+    if (y < LN_HALF_MIN_SUBNORMAL) return 0;
+    const h = dexp(y * 0.5);
+    return h * h;
+  }
+  const qd = y * INV_LN2_64 + SHIFTER - SHIFTER;
+  const r = y - qd * LN2_64_HI - qd * LN2_64_LO;
+  const q = <i32>qd;
+  const s = load<f64>(expPow2Int + (<usize>((q >> 6) + 1022) << 3)) * load<f64>(expPow2Frac + (<usize>(q & 63) << 3));
+  const r2 = r * r;
+  const e = r + r2 * (0.5 + r * (1.0 / 6.0) + r2 * (1.0 / 24.0 + r * (1.0 / 120.0)));
+  return s + s * e;
+}
+
+/** shared/dsp compressor's gainReduction (branch-free soft-knee curve). */
+@inline function gainReduction(level: f64, T: f64, W: f64, halfW: f64, negSlope: f64, kneeCoef: f64): f64 {
+  const over = level - T;
+  const a = over + halfW;
+  const b = a - W;
+  const c = over - halfW;
+  const t = 0.5 * (a + Math.abs(a)) - 0.5 * (b + Math.abs(b));
+  return kneeCoef * t * t + negSlope * (0.5 * (c + Math.abs(c)));
+}
+
+/** One compressor sample on x (lanes L, R); returns the output lanes. */
+@inline function compress(p: usize, x: v128): v128 {
+  const l = f64x2.extract_lane(x, 0);
+  const rr = f64x2.extract_lane(x, 1);
+  let target: f64 = 0;
+  if (load<i32>(p, 4) == 1) {
+    const rc = slot(p, C_RMS_COEF);
+    let ms = rc * slot(p, C_MS) + (1 - rc) * 0.5 * (l * l + rr * rr);
+    if (!(ms >= MS_FLOOR && ms <= MS_CEIL)) ms = 0;
+    store<f64>(p + 16 + (<usize>C_MS << 3), ms);
+    if (ms > slot(p, C_KNEE_START_SQ)) {
+      target = gainReduction(0.5 * slot(p, C_DB_PER_NEPER) * dlog(ms), slot(p, C_T), slot(p, C_W), slot(p, C_HALF_W), slot(p, C_NEG_SLOPE), slot(p, C_KNEE_COEF));
+    }
+  } else {
+    const a = Math.abs(l);
+    const b = Math.abs(rr);
+    const d = a - b;
+    const peak = b + 0.5 * (d + Math.abs(d));
+    if (peak > slot(p, C_KNEE_START)) {
+      target = gainReduction(slot(p, C_DB_PER_NEPER) * dlog(peak), slot(p, C_T), slot(p, C_W), slot(p, C_HALF_W), slot(p, C_NEG_SLOPE), slot(p, C_KNEE_COEF));
+    }
+  }
+  let gr = slot(p, C_GR);
+  const up = target > gr ? 2 : 0;
+  gr = slot(p, C_SMOOTH + up) * gr + slot(p, C_SMOOTH + up + 1) * target;
+  if (!(gr >= GR_FLOOR && gr < GR_CEIL)) gr = 0;
+  store<f64>(p + 16 + (<usize>C_GR << 3), gr);
+  const g = gr == 0 ? slot(p, C_MAKEUP_LIN) : dexp((slot(p, C_MAKEUP_DB) - gr) * slot(p, C_NEPER_PER_DB));
+  return f32round(f64x2.mul(x, f64x2.splat(g)));
+}
 
 /** Rounds both lanes to float32 and back: what storing into a Float32Array does. */
 @inline function f32round(v: v128): v128 {
@@ -104,6 +244,9 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
       } else if (kind == ZERO) {
         x = f64x2.splat(0);
         p += 16;
+      } else if (kind == COMP) {
+        x = compress(p, x);
+        p += 16 + (<usize>COMP_SLOTS << 3);
       } else if (kind == SEND0) {
         store<f32>(<usize>load<i32>(p, 4) + at, 0);
         store<f32>(<usize>load<i32>(p, 8) + at, 0);

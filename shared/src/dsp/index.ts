@@ -33,3 +33,5 @@ export { halfbandSideTaps } from './Halfband2x.ts';
 export { kaiserLowpass } from './kaiserLowpass.ts';
 // BS.1770 loudness and true peak (stems analysis, the bake's loudness report).
 export * from './loudness/index.ts';
+export { DETERMINISTIC_LOG_TABLES, deterministicLog } from './deterministicLog.ts';
+export { DETERMINISTIC_EXP_TABLES, deterministicExp } from './deterministicExp.ts';

@@ -1,15 +1,17 @@
-import type { BiquadCoefficients } from '@mixroom/shared/dsp';
+import type { BiquadCoefficients, CompressorSteadyState } from '@mixroom/shared/dsp';
 
 /**
  * One step of a fused strip chain, in the terms of the JavaScript kernel it replaces:
  * a float32 gain (GainNode math; exactly 0 is a fill with +0), a biquad with its settled
  * coefficients, the stereo panner's gains for one of the spec's three laws (mono input,
  * stereo with pan <= 0, stereo with pan > 0), a bypassed processor's latency, or a send:
- * a gain node branching off the chain into its own output (the `send`-th of the chain).
+ * a gain node branching off the chain into its own output (the `send`-th of the chain), or
+ * a compressor detecting its own input, with its settled constants and state.
  */
 export type ChainStage =
   | { kind: 'gain'; gain: number }
   | { kind: 'biquad'; coefficients: Readonly<BiquadCoefficients> }
   | { kind: 'pan'; law: 'mono' | 'left' | 'right'; gl: number; gr: number }
   | { kind: 'delay'; frames: number }
-  | { kind: 'send'; gain: number; send: number };
+  | { kind: 'send'; gain: number; send: number }
+  | { kind: 'comp'; detector: 'peak' | 'rms'; constants: CompressorSteadyState };

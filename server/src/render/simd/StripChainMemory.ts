@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { DETERMINISTIC_EXP_TABLES, DETERMINISTIC_LOG_TABLES } from '@mixroom/shared/dsp';
 
 /** The exports of stripChain.wasm (built from server/assembly/stripChain.ts). */
 interface StripChainExports {
   memory: WebAssembly.Memory;
   runChain(prog: number, inL: number, inR: number, outL: number, outR: number, frames: number): void;
+  setMathTables(pow2NegK: number, center: number, invCenter: number, logCenter: number, pow2Int: number, pow2Frac: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -36,6 +38,16 @@ export class StripChainMemory {
     this.f32view = new Float32Array(this.buffer);
     this.f64view = new Float64Array(this.buffer);
     this.i32view = new Int32Array(this.buffer);
+    // The compressor's deterministicLog/Exp tables, copied from the JavaScript modules so
+    // the transcription computes the same doubles.
+    const table = (values: Float64Array): number => {
+      const at = this.alloc(values.length * 8);
+      this.f64.set(values, at >> 3);
+      return at;
+    };
+    const log = DETERMINISTIC_LOG_TABLES;
+    const exp = DETERMINISTIC_EXP_TABLES;
+    this.exports.setMathTables(table(log.pow2NegK), table(log.center), table(log.invCenter), table(log.logCenter), table(exp.pow2Int), table(exp.pow2Frac));
   }
 
   /** Reserves `bytes` (16-byte aligned) and returns the address. */

@@ -13,7 +13,10 @@ const DELAY = 6;
 const SEND = 7;
 const ZERO = 8;
 const SEND_ZERO = 9;
+const COMP = 10;
 const HEADER = 16;
+/** f64 slots of a COMP op, in the order server/assembly/stripChain.ts reads them (C_*). */
+const COMP_SLOTS = 18;
 
 function opBytes(stage: ChainStage): number {
   switch (stage.kind) {
@@ -21,6 +24,8 @@ function opBytes(stage: ChainStage): number {
       return HEADER + 144;
     case 'delay':
       return HEADER + 16 * stage.frames;
+    case 'comp':
+      return HEADER + 8 * COMP_SLOTS;
     case 'gain':
     case 'send':
       return stage.gain === 0 ? HEADER : HEADER + 16;
@@ -109,6 +114,33 @@ function writeProgram(memory: StripChainMemory, prog: number, stages: readonly C
         i32[(at >> 2) + 2] = 0;
         for (let k = 0; k < stage.frames; k++) pair(16 + 16 * k, 0, 0); // the ring starts silent
         break;
+      case 'comp': {
+        i32[at >> 2] = COMP;
+        i32[(at >> 2) + 1] = stage.detector === 'rms' ? 1 : 0;
+        const c = stage.constants;
+        const slots = [
+          c.gainReduction,
+          c.meanSquare,
+          c.threshold,
+          c.knee,
+          c.halfKnee,
+          c.negSlope,
+          c.kneeCoef,
+          c.kneeStart,
+          c.kneeStartSq,
+          c.makeupDb,
+          c.makeupLin,
+          c.releaseCoef,
+          c.releaseComplement,
+          c.attackCoef,
+          c.attackComplement,
+          c.rmsCoef,
+          c.dbPerNeper,
+          c.neperPerDb,
+        ];
+        f64.set(slots, (at + HEADER) >> 3);
+        break;
+      }
       case 'send': {
         const bufs = sendBuffers[stage.send]!;
         i32[at >> 2] = stage.gain === 0 ? SEND_ZERO : SEND;

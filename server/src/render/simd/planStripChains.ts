@@ -1,4 +1,4 @@
-import { BiquadProcessor, StereoPannerProcessor, stereoPannerLaw } from '@mixroom/shared/dsp';
+import { BiquadProcessor, CompressorProcessor, StereoPannerProcessor, stereoPannerLaw } from '@mixroom/shared/dsp';
 import type { MixPlan, PlanNode, PlanNodeId } from '@mixroom/shared/plan';
 import { createNodeKernel } from '../createNodeKernel.ts';
 import type { ChainStage } from './ChainStage.ts';
@@ -136,6 +136,12 @@ function stageOf(node: PlanNode, sampleRate: number, inputChannels: 1 | 2): Stag
     panner.setParams({ pan: node.pan });
     const { law, gl, gr } = stereoPannerLaw(panner.getParams().pan, inputChannels === 2);
     return { kind: 'pan', law, gl, gr };
+  }
+  if (node.kind === 'compressor' && !node.bypass) {
+    // Set up exactly as createPlanProcessor does for the JavaScript path.
+    const comp = new CompressorProcessor(sampleRate);
+    comp.setParams(node.params);
+    return { kind: 'comp', detector: comp.getParams().detector, constants: comp.steadyState() };
   }
   // Other kinds join only as an exact copy or, bypassed, as their latency.
   const kernel = createNodeKernel(node, sampleRate, inputChannels);

@@ -6,7 +6,9 @@ import type { EqBandState, TrackState } from '@mixroom/shared/model';
 import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
 import { testMix } from '../../../../shared/src/plan/testing/testMix.ts';
 import { describe, expect, it } from 'vitest';
+import { CompressorProcessor } from '@mixroom/shared/dsp';
 import { PlanRuntime } from '../PlanRuntime.ts';
+import { createChainKernel } from './createChainKernel.ts';
 import { planStripChains } from './planStripChains.ts';
 import { StripChainMemory } from './StripChainMemory.ts';
 
@@ -44,7 +46,8 @@ function chainMix(): MixPlan {
       pan,
       mute: v === 5,
       eq: eq(v),
-      comp: { on: v === 1, threshold: -24, ratio: 3, attack: 0.005, release: 0.1, knee: 6, makeup: 2, sidechain: v === 1 ? 't0' : null },
+      // t1 compresses keyed by t0 (stays JavaScript); t2 (mono), t3 and t4 compress their own signal (fused).
+      comp: { on: v >= 1 && v <= 4, threshold: -30 + 3 * v, ratio: 2 + v, attack: 0.001 * v, release: 0.05 + 0.02 * v, knee: v === 4 ? 0 : 6, makeup: 2, sidechain: v === 1 ? 't0' : null },
       sends: [{ bus: 'verb', level: -10 - v, pre: v === 3, on: true }],
     }),
   );
@@ -92,6 +95,10 @@ describe('SIMD strip chains', () => {
       'trim,hpf,lpf,eq0,eq1,eq2,eq3 | sends  | gain,biquad,biquad,biquad,biquad,biquad,biquad',
       'sat,fader,pan,mute | sends send:verb | delay,gain,send,pan',
     ]);
+    // A compressor detecting its own signal is a stage like any other.
+    expect(describe('t3')).toEqual([
+      'trim,hpf,lpf,eq0,eq1,eq2,eq3,comp,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,biquad,biquad,biquad,comp,delay,send,gain,pan',
+    ]);
     // A strip with nothing on it that cannot be fused is one chain, end to end.
     expect(describe('t5')).toEqual([
       'trim,hpf,lpf,eq0,eq1,eq2,eq3,comp,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,biquad,biquad,biquad,biquad,delay,gain,send,pan,gain',
@@ -115,6 +122,44 @@ describe('SIMD strip chains', () => {
       }
       expect(compared).toBeGreaterThan(40_000);
       expect(peak).toBeGreaterThan(0.1); // real signal went through, not silence
+    }
+  });
+
+  it('the compressor stage equals the JavaScript compressor, peak and rms, mono and stereo, through NaN and infinite samples', () => {
+    const frames = 48000;
+    const signal = (seed: number): Float32Array => {
+      const x = noise(frames, 1, seed);
+      for (let i = 0; i < frames; i++) x[i] = x[i]! * (i % 12000 < 6000 ? 0.9 : 0.02); // loud/quiet: attack and release
+      x[777] = NaN;
+      x[20001] = Infinity;
+      x[30002] = -Infinity;
+      x[40003] = 3e38;
+      return x;
+    };
+    for (const detector of ['peak', 'rms'] as const) {
+      for (const channels of [1, 2] as const) {
+        const input = Array.from({ length: channels }, (_, c) => signal(11 + c));
+        const js = new CompressorProcessor(48000);
+        js.setParams({ threshold: -20, ratio: 4, attack: 0.003, release: 0.08, knee: 6, makeup: 3, detector });
+        const stage = { kind: 'comp' as const, detector, constants: js.steadyState() };
+        const kernel = createChainKernel(new StripChainMemory(), [stage], channels, channels, 4096);
+        const a = input.map(() => new Float32Array(frames));
+        const b = input.map(() => new Float32Array(frames));
+        for (let at = 0; at < frames; at += 4096) {
+          const n = Math.min(4096, frames - at);
+          js.process(input.map((c) => c.subarray(at, at + n)), a.map((c) => c.subarray(at, at + n)), n);
+          kernel.process(input.map((c) => c.subarray(at, at + n)), b.map((c) => c.subarray(at, at + n)), n);
+        }
+        let reduced = 0;
+        for (let c = 0; c < channels; c++) {
+          for (let i = 0; i < frames; i++) {
+            const same = Object.is(a[c]![i], b[c]![i]) || (Number.isNaN(a[c]![i]) && Number.isNaN(b[c]![i]));
+            if (!same) expect.fail(`${detector} ${channels} ch, channel ${c} sample ${i}: ${a[c]![i]} vs ${b[c]![i]}`);
+            if (Math.abs(a[c]![i]!) < Math.abs(input[c]![i]!) * 0.7) reduced++;
+          }
+        }
+        expect(reduced, 'the compressor really reduced the loud parts').toBeGreaterThan(frames / 10);
+      }
     }
   });
 
