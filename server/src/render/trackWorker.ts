@@ -19,7 +19,14 @@ let sources: Float32Array[][] = [];
 let stemEncodings: (StemEncoding | null)[] = [];
 let stemOffsets: number[] = [];
 let exports: Float32Array[][] = [];
-let slots: Float32Array[] = [];
+/** Per slot, per export: its channels' regions in the shared arena. */
+let slotViews: Float32Array[][][] = [];
+/**
+ * Per export: true when the runtime computes it straight into the slot (its buffers are
+ * re-pointed there each block); false for buffers another export already re-points (an
+ * identity node passing its input on), which are copied after the block.
+ */
+let direct: boolean[] = [];
 let blockFrames = 0;
 
 const post = (msg: FromTrackWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
@@ -35,13 +42,29 @@ port.on('message', (msg: ToTrackWorker) => {
       stemEncodings = msg.stems;
       stemOffsets = stemBlockLayout(msg.stems, blockFrames).offsets;
       exports = msg.exports.map((id: PlanNodeId) => rt.bufferOf(id));
-      const exportWidth = exports.reduce((sum, chans) => sum + chans.length, 0);
-      slots = msg.slots.map((at) => new Float32Array(msg.memory, at, exportWidth * blockFrames));
+      const bytes = 4 * blockFrames;
+      slotViews = msg.slots.map((base) => {
+        let at = base;
+        return exports.map((chans) => chans.map(() => new Float32Array(msg.memory, (at += bytes) - bytes, blockFrames)));
+      });
+      const seen = new Set<Float32Array[]>();
+      direct = exports.map((chans) => !seen.has(chans) && seen.add(chans) !== null);
       post({ type: 'ready', latencyFrames: msg.exports.map((id) => rt.latencyOf(id)) });
       return;
     }
     if (!runtime) throw new BakeError('worker', 'Bake worker got audio before its plan.');
     const { frames, stems, valid } = msg;
+    const views = slotViews[msg.slot];
+    if (!views) throw new BakeError('worker', `Bake worker got block ${msg.index} for slot ${msg.slot}, which it does not have.`);
+    // Exports are computed in place, in the slot the main thread sums them from. Safe because
+    // the runtime and its kernels look buffers up through these arrays at process time and
+    // keep no samples in them between blocks.
+    for (let i = 0; i < exports.length; i++) {
+      if (!direct[i]) continue;
+      const chans = exports[i]!;
+      const into = views[i]!;
+      for (let c = 0; c < chans.length; c++) chans[c] = into[c]!;
+    }
     for (let i = 0; i < sources.length; i++) {
       const chans = sources[i]!;
       const stem = stemEncodings[i];
@@ -50,14 +73,11 @@ port.on('message', (msg: ToTrackWorker) => {
       if (n < frames) for (const ch of chans) ch.fill(0, n, frames);
     }
     runtime.run(frames);
-    let at = 0;
-    const out = slots[msg.slot];
-    if (!out) throw new BakeError('worker', `Bake worker got block ${msg.index} for slot ${msg.slot}, which it does not have.`);
-    for (const chans of exports) {
-      for (const ch of chans) {
-        out.set(ch.subarray(0, frames), at);
-        at += blockFrames;
-      }
+    for (let i = 0; i < exports.length; i++) {
+      if (direct[i]) continue;
+      const chans = exports[i]!;
+      const into = views[i]!;
+      for (let c = 0; c < chans.length; c++) into[c]!.set(chans[c]!.subarray(0, frames));
     }
     post({ type: 'block', index: msg.index, stems }, [stems.buffer as ArrayBuffer]);
   } catch (err) {
