@@ -24,12 +24,14 @@
 //   SEND0 (9): a send of gain 0: writes +0 to its buffers                 -> 16 bytes
 //   COMP (10): the shared/dsp compressor at steady parameters, detecting its own input:
 //              header i32 detector (0 peak, 1 rms) at +4; then f64 slots COMP_* below -> 16 + 8·COMP_SLOTS
+//   BARRIER (11): the ops before run over the whole block first (see runChain) -> 16 bytes
 //   END   (0)
 //
 // The compressor's logarithm and exponential are shared/dsp's deterministicLog /
 // deterministicExp transcribed operation for operation; their tables are written into
 // memory by SimdMath.ts from the JavaScript modules' own tables (setMathTables).
 
+const END: i32 = 0;
 const GAIN: i32 = 1;
 const BIQUAD: i32 = 2;
 const PANL: i32 = 3;
@@ -40,6 +42,7 @@ const SEND: i32 = 7;
 const ZERO: i32 = 8;
 const SEND0: i32 = 9;
 const COMP: i32 = 10;
+const BARRIER: i32 = 11;
 
 // f64 slots of a COMP op (after its 16-byte header), written by createChainKernel.ts.
 const C_GR: i32 = 0; // smoothed gain reduction, dB (state)
@@ -71,7 +74,12 @@ let logOfCenter: usize = 0; // 128 f64
 let expPow2Int: usize = 0; // 2046 f64: 2^m for m in [-1022, 1023]
 let expPow2Frac: usize = 0; // 64 f64: 2^(j/64)
 
-export function setMathTables(pow2NegK: usize, center: usize, invCenter: usize, logC: usize, pow2Int: usize, pow2Frac: usize): void {
+/** Samples per pass of the compressor group; its scratch holds 2·CHUNK f64 + CHUNK u32. */
+const CHUNK: usize = 256;
+let scratch: usize = 0;
+
+export function setMathTables(pow2NegK: usize, center: usize, invCenter: usize, logC: usize, pow2Int: usize, pow2Frac: usize, compressorScratch: usize): void {
+  scratch = compressorScratch;
   logPow2NegK = pow2NegK;
   logCenter = center;
   logInvCenter = invCenter;
@@ -183,8 +191,115 @@ function dexp(y: f64): f64 {
  * Runs the program at `prog` over `frames` samples: input channels at inL/inR (float32;
  * inR == inL for a mono input), output to outL/outR (outR == outL for a mono output, whose
  * lanes are equal). In place is allowed (out == in).
+ *
+ * BARRIERs split the program into groups run one after another over the whole block (the
+ * output buffers carry the signal between them). Within a group every stage of a sample
+ * runs together; but one sample's path through many stages is a long chain of dependent
+ * operations, and the CPU only overlaps consecutive samples when a sample's work fits its
+ * reorder window. So heavy stages (the compressor) get a group of their own.
  */
 export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
+  let p = prog;
+  let srcL = inL;
+  let srcR = inR;
+  while (true) {
+    let end: usize;
+    const after = load<i32>(p + 16 + (<usize>COMP_SLOTS << 3));
+    if (load<i32>(p) == COMP && (after == BARRIER || after == END)) {
+      runCompressor(p, srcL, srcR, outL, outR, frames);
+      end = p + 16 + (<usize>COMP_SLOTS << 3);
+    } else end = runGroup(p, srcL, srcR, outL, outR, frames);
+    if (frames == 0 || load<i32>(end) != BARRIER) break;
+    p = end + 16;
+    srcL = outL;
+    srcR = outR;
+  }
+}
+
+/**
+ * A group that is one compressor: `compress`'s arithmetic per sample, in passes over
+ * chunks as the JavaScript kernel does: detector levels (listing the samples past the
+ * knee's start), their logarithms and gain computer (independent, so they overlap, and no
+ * branch guards them), then the one-pole recursion with each sample's exponential, state
+ * and constants in locals.
+ */
+function runCompressor(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
+  const rms = load<i32>(p, 4) == 1;
+  let gr = slot(p, C_GR);
+  let ms = slot(p, C_MS);
+  const T = slot(p, C_T);
+  const W = slot(p, C_W);
+  const halfW = slot(p, C_HALF_W);
+  const negSlope = slot(p, C_NEG_SLOPE);
+  const kneeCoef = slot(p, C_KNEE_COEF);
+  const kneeStart = slot(p, C_KNEE_START);
+  const kneeStartSq = slot(p, C_KNEE_START_SQ);
+  const makeupDb = slot(p, C_MAKEUP_DB);
+  const makeupLin = slot(p, C_MAKEUP_LIN);
+  const relCoef = slot(p, C_SMOOTH);
+  const relComp = slot(p, C_SMOOTH + 1);
+  const attCoef = slot(p, C_SMOOTH + 2);
+  const attComp = slot(p, C_SMOOTH + 3);
+  const rc = slot(p, C_RMS_COEF);
+  const dbPerNeper = slot(p, C_DB_PER_NEPER);
+  const neperPerDb = slot(p, C_NEPER_PER_DB);
+  const levels = scratch;
+  const targets = scratch + (<usize>CHUNK << 3);
+  const above = scratch + (<usize>CHUNK << 4);
+  for (let from: usize = 0; from < <usize>frames; from += CHUNK) {
+    const n: usize = min<usize>(CHUNK, <usize>frames - from);
+    let count: usize = 0;
+    // Pass 1: detector level per sample; list those past the knee's start.
+    for (let j: usize = 0; j < n; j++) {
+      const at = (from + j) << 2;
+      const l = <f64>load<f32>(inL + at);
+      const r = <f64>load<f32>(inR + at);
+      let level: f64;
+      let past: bool;
+      if (rms) {
+        ms = rc * ms + (1 - rc) * 0.5 * (l * l + r * r);
+        if (!(ms >= MS_FLOOR && ms <= MS_CEIL)) ms = 0;
+        level = ms;
+        past = ms > kneeStartSq;
+      } else {
+        const a = Math.abs(l);
+        const b = Math.abs(r);
+        const d = a - b;
+        level = b + 0.5 * (d + Math.abs(d));
+        past = level > kneeStart;
+      }
+      store<f64>(levels + (j << 3), level);
+      store<f64>(targets + (j << 3), 0);
+      store<u32>(above + (count << 2), <u32>j);
+      count += <usize>past;
+    }
+    // Pass 2: gain computer on the level in dB (rms: half the log of the mean square).
+    const scale = rms ? 0.5 * dbPerNeper : dbPerNeper;
+    for (let m: usize = 0; m < count; m++) {
+      const j = <usize>load<u32>(above + (m << 2));
+      store<f64>(targets + (j << 3), gainReduction(scale * dlog(load<f64>(levels + (j << 3))), T, W, halfW, negSlope, kneeCoef));
+    }
+    // Pass 3: the branching one-pole, the gain, the output.
+    for (let j: usize = 0; j < n; j++) {
+      const target = load<f64>(targets + (j << 3));
+      const up = target > gr;
+      gr = select<f64>(attCoef, relCoef, up) * gr + select<f64>(attComp, relComp, up) * target;
+      if (!(gr >= GR_FLOOR && gr < GR_CEIL)) gr = 0;
+      const g = gr == 0 ? makeupLin : dexp((makeupDb - gr) * neperPerDb);
+      const at = (from + j) << 2;
+      const l = <f64>load<f32>(inL + at);
+      const r = <f64>load<f32>(inR + at);
+      store<f32>(outL + at, <f32>(l * g));
+      store<f32>(outR + at, <f32>(r * g));
+    }
+  }
+  store<f64>(p + 16 + (<usize>C_GR << 3), gr);
+  store<f64>(p + 16 + (<usize>C_MS << 3), ms);
+}
+
+/** One group of the program (up to a BARRIER or END) over the block; returns where it stopped. */
+function runGroup(prog: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): usize {
+  let end = prog;
   for (let i: usize = 0; i < <usize>frames; i++) {
     const at = i << 2;
     let x = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(inL + at)), 1, <f64>load<f32>(inR + at));
@@ -252,10 +367,12 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
         store<f32>(<usize>load<i32>(p, 8) + at, 0);
         p += 16;
       } else {
+        end = p; // END or BARRIER: where this group stops
         break;
       }
     }
     store<f32>(outL + at, <f32>f64x2.extract_lane(x, 0));
     store<f32>(outR + at, <f32>f64x2.extract_lane(x, 1));
   }
+  return end;
 }

@@ -5,10 +5,12 @@ import { DETERMINISTIC_EXP_TABLES, DETERMINISTIC_LOG_TABLES } from '@mixroom/sha
 interface StripChainExports {
   memory: WebAssembly.Memory;
   runChain(prog: number, inL: number, inR: number, outL: number, outR: number, frames: number): void;
-  setMathTables(pow2NegK: number, center: number, invCenter: number, logCenter: number, pow2Int: number, pow2Frac: number): void;
+  setMathTables(pow2NegK: number, center: number, invCenter: number, logCenter: number, pow2Int: number, pow2Frac: number, compressorScratch: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
+/** The compressor group's work buffers: 256 levels and targets (f64) and 256 indices (u32). */
+const COMPRESSOR_SCRATCH_BYTES = 256 * 8 * 2 + 256 * 4;
 
 /** Compiled once per thread: the bake's workers each instantiate their own memory. */
 function stripChainModule(): WebAssembly.Module {
@@ -47,7 +49,15 @@ export class StripChainMemory {
     };
     const log = DETERMINISTIC_LOG_TABLES;
     const exp = DETERMINISTIC_EXP_TABLES;
-    this.exports.setMathTables(table(log.pow2NegK), table(log.center), table(log.invCenter), table(log.logCenter), table(exp.pow2Int), table(exp.pow2Frac));
+    this.exports.setMathTables(
+      table(log.pow2NegK),
+      table(log.center),
+      table(log.invCenter),
+      table(log.logCenter),
+      table(exp.pow2Int),
+      table(exp.pow2Frac),
+      this.alloc(COMPRESSOR_SCRATCH_BYTES),
+    );
   }
 
   /** Reserves `bytes` (16-byte aligned) and returns the address. */
