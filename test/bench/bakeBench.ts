@@ -69,6 +69,7 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
     peakRssBytes: number;
     rssAt: { percent: number; rssMb: number }[];
     workers: number;
+    threadCpuSeconds: { mainDuringBake: number; workers: number[]; rest: number };
   };
   const oursX = seconds / ours.seconds;
   const oursCpuX = seconds / ours.cpuSeconds;
@@ -77,6 +78,12 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
       `${ours.cpuSeconds.toFixed(2)} CPU-s -> ${oursCpuX.toFixed(1)}x per core; peak RSS ${(ours.peakRssBytes / 2 ** 20).toFixed(0)} MB`,
   );
   console.log(`  RSS along the render (MB): ${ours.rssAt.map((r) => `${r.percent}%:${r.rssMb}`).join(' ')}`);
+  const t = ours.threadCpuSeconds;
+  console.log(
+    `  CPU-s by thread: main ${t.mainDuringBake.toFixed(2)} during the bake (${((100 * t.mainDuringBake) / ours.cpuSeconds).toFixed(0)}% of the process), ` +
+      `workers ${t.workers.map((w) => w.toFixed(2)).join(' + ')}, other threads (GC, compiler, file I/O) ${t.rest.toFixed(2)}, ` +
+      `the rest is start-up before the bake`,
+  );
 
   /** Wall and CPU figures: the machine is shared, so CPU time is the load-independent one. */
   const results: { name: string; x: number; cpuX: number }[] = [];
