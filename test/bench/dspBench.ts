@@ -10,6 +10,7 @@ import {
   BiquadProcessor,
   CompressorProcessor,
   DelayProcessor,
+  type CompressorParams,
   GainProcessor,
   LimiterProcessor,
   PeakRmsMeter,
@@ -75,9 +76,9 @@ function make(): Record<string, () => Chain> {
     b.setParams({ type, frequency, gain, Q: type === 'peaking' ? 1.2 : 0.7 });
     return b as DspProcessor<unknown>;
   };
-  const comp = () => {
+  const comp = (overrides: Partial<CompressorParams> = {}) => {
     const c = new CompressorProcessor(SR);
-    c.setParams({ threshold: -18, ratio: 4, attack: 0.005, release: 0.1, knee: 6, makeup: 3 });
+    c.setParams({ threshold: -18, ratio: 4, attack: 0.005, release: 0.1, knee: 6, makeup: 3, ...overrides });
     return c as DspProcessor<unknown>;
   };
   const sat = () => {
@@ -101,6 +102,9 @@ function make(): Record<string, () => Chain> {
     gain: () => [gain()],
     'stereo panner': () => [pan()],
     compressor: () => [comp()],
+    // Same signal, rms detector; then a threshold the signal never reaches (the quiet path).
+    'compressor (rms detector)': () => [comp({ detector: 'rms' })],
+    'compressor (signal below the knee)': () => [comp({ threshold: 0, knee: 0, makeup: 0 })],
     'saturation (4x oversampled)': () => [sat()],
     limiter: () => {
       const l = new LimiterProcessor(SR);

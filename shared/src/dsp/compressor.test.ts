@@ -135,6 +135,29 @@ describe('compressor sidechain, linking, determinism', () => {
     }
   });
 
+  it('quiet stretches (nothing past the knee, reduction released to 0) give the same samples in place and out of place, any block size', () => {
+    // Loud, then 2 s quiet (the fast release reaches exactly 0), then loud again.
+    const n = 3 * SR;
+    const x = [seededNoise(n, 0.9, 7), seededNoise(n, 0.9, 8)];
+    for (const ch of x) for (let i = SR / 2; i < (5 * SR) / 2; i++) ch[i] = Math.fround(ch[i]! * 0.01);
+    for (const makeup of [0, 4]) {
+      const p = { threshold: -20, ratio: 4, knee: 6, attack: 0.001, release: 0.01, makeup };
+      const [l4096, r4096] = renderBlocks(comp(p), x, 4096);
+      const work = x.map((ch) => ch.slice());
+      const c = comp(p)();
+      let sawZero = false;
+      for (let i = 0; i < n; i += 128) {
+        const blk = work.map((ch) => ch.subarray(i, i + 128));
+        c.process(blk, blk, 128);
+        sawZero ||= i > SR && c.gainReductionDb === 0;
+      }
+      expect(sawZero).toBe(true);
+      expect(maxDiff(work, [l4096!, r4096!])).toBe(0);
+      // Loud again after the gap: compressed again.
+      expect(c.gainReductionDb).toBeGreaterThan(1);
+    }
+  });
+
   it('a NaN or infinite input sample does not poison the state: later output is finite and compressed', () => {
     for (const detector of ['peak', 'rms'] as const) {
       for (const bad of [NaN, Infinity]) {
