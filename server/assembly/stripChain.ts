@@ -141,6 +141,72 @@ function dexp(y: f64): f64 {
   return s + s * e;
 }
 
+/** `dlog` on both lanes: the same operations per lane (tables read per lane). */
+function dlog2(x: v128): v128 {
+  const x0 = f64x2.extract_lane(x, 0);
+  const x1 = f64x2.extract_lane(x, 1);
+  if (!(x0 >= MIN_NORMAL && x0 <= MAX_DOUBLE && x1 >= MIN_NORMAL && x1 <= MAX_DOUBLE)) {
+    return f64x2.replace_lane(f64x2.splat(dlog(x0)), 1, dlog(x1));
+  }
+  const t0 = <i32>(reinterpret<i64>(x0) >>> 32) - LOG_OFF;
+  const t1 = <i32>(reinterpret<i64>(x1) >>> 32) - LOG_OFF;
+  const k0 = t0 >> 20;
+  const k1 = t1 >> 20;
+  const i0 = <usize>((t0 >> 13) & 127) << 3;
+  const i1 = <usize>((t1 >> 13) & 127) << 3;
+  const pw = pair(load<f64>(logPow2NegK + (<usize>(k0 + 1022) << 3)), load<f64>(logPow2NegK + (<usize>(k1 + 1022) << 3)));
+  const z = f64x2.mul(x, pw);
+  const r = f64x2.mul(f64x2.sub(z, pair(load<f64>(logCenter + i0), load<f64>(logCenter + i1))), pair(load<f64>(logInvCenter + i0), load<f64>(logInvCenter + i1)));
+  const r2 = f64x2.mul(r, r);
+  // r + r2 * (-0.5 + r * THIRD + r2 * (-0.25 + r * FIFTH + r2 * -SIXTH))
+  const inner = f64x2.add(f64x2.add(f64x2.splat(-0.25), f64x2.mul(r, f64x2.splat(1.0 / 5.0))), f64x2.mul(r2, f64x2.splat(-(1.0 / 6.0))));
+  const outer = f64x2.add(f64x2.add(f64x2.splat(-0.5), f64x2.mul(r, f64x2.splat(1.0 / 3.0))), f64x2.mul(r2, inner));
+  const poly = f64x2.add(r, f64x2.mul(r2, outer));
+  // k * LN2 + LOG_CENTER[i] + p
+  const kl = f64x2.mul(pair(<f64>k0, <f64>k1), f64x2.splat(LN2));
+  return f64x2.add(f64x2.add(kl, pair(load<f64>(logOfCenter + i0), load<f64>(logOfCenter + i1))), poly);
+}
+
+/** `dexp` on both lanes: the same operations per lane (tables read per lane). */
+function dexp2(y: v128): v128 {
+  const y0 = f64x2.extract_lane(y, 0);
+  const y1 = f64x2.extract_lane(y, 1);
+  if (!(y0 >= -708 && y0 <= 708 && y1 >= -708 && y1 <= 708)) {
+    return f64x2.replace_lane(f64x2.splat(dexp(y0)), 1, dexp(y1));
+  }
+  const shifter = f64x2.splat(SHIFTER);
+  const qd = f64x2.sub(f64x2.add(f64x2.mul(y, f64x2.splat(INV_LN2_64)), shifter), shifter);
+  const r = f64x2.sub(f64x2.sub(y, f64x2.mul(qd, f64x2.splat(LN2_64_HI))), f64x2.mul(qd, f64x2.splat(LN2_64_LO)));
+  const q0 = <i32>f64x2.extract_lane(qd, 0);
+  const q1 = <i32>f64x2.extract_lane(qd, 1);
+  const s = f64x2.mul(
+    pair(load<f64>(expPow2Int + (<usize>((q0 >> 6) + 1022) << 3)), load<f64>(expPow2Int + (<usize>((q1 >> 6) + 1022) << 3))),
+    pair(load<f64>(expPow2Frac + (<usize>(q0 & 63) << 3)), load<f64>(expPow2Frac + (<usize>(q1 & 63) << 3))),
+  );
+  const r2 = f64x2.mul(r, r);
+  // r + r2 * (0.5 + r * SIXTH + r2 * (C24 + r * C120))
+  const inner = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, f64x2.splat(1.0 / 120.0)));
+  const outer = f64x2.add(f64x2.add(f64x2.splat(0.5), f64x2.mul(r, f64x2.splat(1.0 / 6.0))), f64x2.mul(r2, inner));
+  const e = f64x2.add(r, f64x2.mul(r2, outer));
+  return f64x2.add(s, f64x2.mul(s, e));
+}
+
+@inline function pair(a: f64, b: f64): v128 {
+  return f64x2.replace_lane(f64x2.splat(a), 1, b);
+}
+
+/** `gainReduction` on both lanes. */
+@inline function gainReduction2(level: v128, T: f64, W: f64, halfW: f64, negSlope: f64, kneeCoef: f64): v128 {
+  const over = f64x2.sub(level, f64x2.splat(T));
+  const a = f64x2.add(over, f64x2.splat(halfW));
+  const b = f64x2.sub(a, f64x2.splat(W));
+  const c = f64x2.sub(over, f64x2.splat(halfW));
+  const half = f64x2.splat(0.5);
+  const t = f64x2.sub(f64x2.mul(half, f64x2.add(a, f64x2.abs(a))), f64x2.mul(half, f64x2.add(b, f64x2.abs(b))));
+  const knee = f64x2.mul(f64x2.mul(f64x2.splat(kneeCoef), t), t);
+  return f64x2.add(knee, f64x2.mul(f64x2.splat(negSlope), f64x2.mul(half, f64x2.add(c, f64x2.abs(c)))));
+}
+
 /** shared/dsp compressor's gainReduction (branch-free soft-knee curve). */
 @inline function gainReduction(level: f64, T: f64, W: f64, halfW: f64, negSlope: f64, kneeCoef: f64): f64 {
   const over = level - T;
@@ -204,10 +270,15 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
   let srcR = inR;
   while (true) {
     let end: usize;
-    const after = load<i32>(p + 16 + (<usize>COMP_SLOTS << 3));
-    if (load<i32>(p) == COMP && (after == BARRIER || after == END)) {
+    const kind = load<i32>(p);
+    const size: usize = kind == COMP ? 16 + (<usize>COMP_SLOTS << 3) : kind == DELAY ? 16 + (<usize>load<i32>(p, 4) << 4) : 0;
+    const after = size > 0 ? load<i32>(p + size) : -1;
+    if (kind == COMP && (after == BARRIER || after == END)) {
       runCompressor(p, srcL, srcR, outL, outR, frames);
-      end = p + 16 + (<usize>COMP_SLOTS << 3);
+      end = p + size;
+    } else if (kind == DELAY && (after == BARRIER || after == END)) {
+      runDelay(p, srcL, srcR, outL, outR, frames);
+      end = p + size;
     } else end = runGroup(p, srcL, srcR, outL, outR, frames);
     if (frames == 0 || load<i32>(end) != BARRIER) break;
     p = end + 16;
@@ -273,28 +344,74 @@ function runCompressor(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
       store<u32>(above + (count << 2), <u32>j);
       count += <usize>past;
     }
-    // Pass 2: gain computer on the level in dB (rms: half the log of the mean square).
+    // Pass 2: gain computer on the level in dB (rms: half the log of the mean square),
+    // two listed samples per step.
     const scale = rms ? 0.5 * dbPerNeper : dbPerNeper;
-    for (let m: usize = 0; m < count; m++) {
+    let m: usize = 0;
+    for (; m + 1 < count; m += 2) {
+      const j0 = <usize>load<u32>(above + (m << 2)) << 3;
+      const j1 = <usize>load<u32>(above + ((m + 1) << 2)) << 3;
+      const lv = f64x2.mul(f64x2.splat(scale), dlog2(pair(load<f64>(levels + j0), load<f64>(levels + j1))));
+      const gr2 = gainReduction2(lv, T, W, halfW, negSlope, kneeCoef);
+      store<f64>(targets + j0, f64x2.extract_lane(gr2, 0));
+      store<f64>(targets + j1, f64x2.extract_lane(gr2, 1));
+    }
+    if (m < count) {
       const j = <usize>load<u32>(above + (m << 2));
       store<f64>(targets + (j << 3), gainReduction(scale * dlog(load<f64>(levels + (j << 3))), T, W, halfW, negSlope, kneeCoef));
     }
-    // Pass 3: the branching one-pole, the gain, the output.
+    // Pass 3: the branching one-pole (the only recursion); each sample's reduction is kept.
     for (let j: usize = 0; j < n; j++) {
       const target = load<f64>(targets + (j << 3));
       const up = target > gr;
       gr = select<f64>(attCoef, relCoef, up) * gr + select<f64>(attComp, relComp, up) * target;
       if (!(gr >= GR_FLOOR && gr < GR_CEIL)) gr = 0;
-      const g = gr == 0 ? makeupLin : dexp((makeupDb - gr) * neperPerDb);
+      store<f64>(targets + (j << 3), gr);
+    }
+    // Pass 4: gain = makeup when nothing is reduced, else exp((makeup - gr) dB), two
+    // samples per step; then the output.
+    const md = f64x2.splat(makeupDb);
+    const npd = f64x2.splat(neperPerDb);
+    const ml = f64x2.splat(makeupLin);
+    const zero = f64x2.splat(0);
+    let j: usize = 0;
+    for (; j + 1 < n; j += 2) {
+      const g2 = v128.load(targets + (j << 3));
+      const e = dexp2(f64x2.mul(f64x2.sub(md, g2), npd));
+      const g = v128.bitselect(ml, e, f64x2.eq(g2, zero));
       const at = (from + j) << 2;
-      const l = <f64>load<f32>(inL + at);
-      const r = <f64>load<f32>(inR + at);
-      store<f32>(outL + at, <f32>(l * g));
-      store<f32>(outR + at, <f32>(r * g));
+      const l = f64x2.promote_low_f32x4(v128.load64_zero(inL + at));
+      const r = f64x2.promote_low_f32x4(v128.load64_zero(inR + at));
+      v128.store64_lane(outL + at, f32x4.demote_f64x2_zero(f64x2.mul(l, g)), 0);
+      v128.store64_lane(outR + at, f32x4.demote_f64x2_zero(f64x2.mul(r, g)), 0);
+    }
+    if (j < n) {
+      const g1 = load<f64>(targets + (j << 3));
+      const g = g1 == 0 ? makeupLin : dexp((makeupDb - g1) * neperPerDb);
+      const at = (from + j) << 2;
+      store<f32>(outL + at, <f32>(<f64>load<f32>(inL + at) * g));
+      store<f32>(outR + at, <f32>(<f64>load<f32>(inR + at) * g));
     }
   }
   store<f64>(p + 16 + (<usize>C_GR << 3), gr);
   store<f64>(p + 16 + (<usize>C_MS << 3), ms);
+}
+
+/** A group that is one DELAY: the same ring as in `runGroup`, position kept in a local. */
+function runDelay(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
+  const length = load<i32>(p, 4);
+  let pos = load<i32>(p, 8);
+  for (let i: usize = 0; i < <usize>frames; i++) {
+    const at = i << 2;
+    const x = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(inL + at)), 1, <f64>load<f32>(inR + at));
+    const slot = p + 16 + (<usize>pos << 4);
+    const y = v128.load(slot);
+    v128.store(slot, x);
+    pos = pos + 1 == length ? 0 : pos + 1;
+    store<f32>(outL + at, <f32>f64x2.extract_lane(y, 0));
+    store<f32>(outR + at, <f32>f64x2.extract_lane(y, 1));
+  }
+  store<i32>(p, pos, 8);
 }
 
 /** One group of the program (up to a BARRIER or END) over the block; returns where it stopped. */
