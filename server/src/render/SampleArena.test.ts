@@ -48,6 +48,8 @@ describe('SampleArena', () => {
     const overflow = arena.alloc(1 << 15); // beyond the one 64 KiB page 100 floats round up to
     expect(inside.buffer).toBe(arena.buffer);
     expect(overflow.buffer).not.toBe(arena.buffer);
+    // What another thread must write into never silently lands outside the shared memory.
+    expect(() => arena.allocShared(1 << 15)).toThrow(/full/);
     const plain = new Float32Array(64);
     fill(inside, 5);
     fill(plain, 6);

@@ -30,13 +30,15 @@ let compiled: WebAssembly.Module | null = null;
  * straight into it: no transfer, no copy on the main thread.
  */
 export class SampleArena implements SampleMemory {
+  /** The most a (32-bit) WebAssembly memory holds. */
+  static readonly MAX_BYTES = 65536 * PAGE;
   readonly buffer: SharedArrayBuffer;
   private readonly simdAdd: (out: number, a: number, b: number, n: number) => void;
   private top = 0;
 
   /** @param capacityFloats room for this many floats; alloc() beyond it falls back to plain arrays (correct, slower). */
   constructor(capacityFloats: number) {
-    const pages = Math.max(1, Math.ceil((capacityFloats * 4 + 64) / PAGE));
+    const pages = Math.min(65536, Math.max(1, Math.ceil((capacityFloats * 4 + 64) / PAGE)));
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     compiled ??= new WebAssembly.Module(simdAddWasm());
     const instance = new WebAssembly.Instance(compiled, { env: { mem: memory } });
@@ -50,6 +52,13 @@ export class SampleArena implements SampleMemory {
     if (this.top + bytes > this.buffer.byteLength) return new Float32Array(frames);
     const out = new Float32Array(this.buffer, this.top, frames);
     this.top += bytes;
+    return out;
+  }
+
+  /** Like alloc(), but always in the shared memory (another thread writes it): throws when full. */
+  allocShared(frames: number): Float32Array {
+    const out = this.alloc(frames);
+    if (out.buffer !== this.buffer) throw new RangeError(`SampleArena is full (${this.buffer.byteLength} bytes).`);
     return out;
   }
 

@@ -95,9 +95,17 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
     const exportWidth = shares.map((s) => s.exports.reduce((n, id) => n + byId.get(id)!.channels, 0));
     const mainNodes = plan.nodes.filter((n) => n.owner.kind !== 'track').length;
     const totalWidth = exportWidth.reduce((a, b) => a + b, 0);
-    // Slots, the runtime's import buffers, and at most 3 stereo buffers per main node.
-    const arena = new SampleArena((depth * totalWidth + totalWidth + 6 * mainNodes) * blockFrames);
-    const slots = shares.map((_, w) => Array.from({ length: depth }, () => arena.alloc(exportWidth[w]! * blockFrames)));
+    // Slots, the runtime's import buffers, and at most 3 stereo buffers per main node (plus
+    // each slot's alignment padding).
+    const arenaFloats = (depth * totalWidth + totalWidth + 6 * mainNodes) * blockFrames + 4 * depth * shares.length;
+    if (arenaFloats * 4 > SampleArena.MAX_BYTES) {
+      throw new BakeError(
+        'plan-invalid',
+        `Blocks of ${blockFrames} frames need ${(arenaFloats / 2 ** 28).toFixed(1)} GiB of sample buffers for this mix (limit 4 GiB); use smaller blocks.`,
+      );
+    }
+    const arena = new SampleArena(arenaFloats);
+    const slots = shares.map((_, w) => Array.from({ length: depth }, () => arena.allocShared(exportWidth[w]! * blockFrames)));
     const started = await TrackWorkerPool.start(
       plan,
       shares,
