@@ -17,7 +17,8 @@
  * +Infinity, underflow 0, NaN gives NaN (as `Math.exp`).
  */
 export function deterministicExp(y: number): number {
-  if (!(y >= -708 && y <= 708)) return +expSpecial(y);
+  // |y| <= 708 (NaN fails too): one comparison.
+  if (!(Math.abs(y) <= 708)) return +expSpecial(y);
   // Round y·64/ln2 to the nearest integer (ties to even) by adding and removing 1.5·2^52.
   const qd = y * INV_LN2_64 + SHIFTER - SHIFTER;
   const r = y - qd * LN2_64_HI - qd * LN2_64_LO;

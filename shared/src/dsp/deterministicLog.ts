@@ -20,10 +20,12 @@
  * +Infinity, negatives and NaN give NaN (as `Math.log`).
  */
 export function deterministicLog(x: number): number {
-  // Positive normal numbers only on the fast path; everything else is rare.
-  if (!(x >= MIN_NORMAL && x <= MAX_DOUBLE)) return +logSpecial(x);
   BITS[0] = x;
-  const tmp = WORDS[HI]! - OFF;
+  const hi = WORDS[HI]!;
+  // Positive normal numbers only on the fast path (biased exponent 1..2046, sign 0: exactly
+  // MIN_NORMAL <= x <= MAX_DOUBLE); 0, subnormals, ∞, NaN and negatives are rare.
+  if (((hi >>> 20) - 1) >>> 0 >= 2046) return +logSpecial(x);
+  const tmp = hi - OFF;
   const k = tmp >> 20;
   const i = (tmp >> 13) & (N - 1);
   const z = x * POW2_NEG_K[k + K_BIAS]!;
