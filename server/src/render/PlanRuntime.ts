@@ -197,14 +197,23 @@ function sumInto(edges: readonly InputEdge[], dst: Float32Array[], frames: numbe
       // as copying s0 and then adding s1.
       const next = e === 0 && edges.length > 1 ? edges[1]!.source : null;
       const fuse = next !== null && (next.length === dst.length || next.length === 1);
+      // The run of same-width (or mono) edges after this one, added in order in one call.
+      let end = fuse ? e + 2 : e + 1;
+      while (end < edges.length && (edges[end]!.source.length === dst.length || edges[end]!.source.length === 1)) end++;
       for (let c = 0; c < dst.length; c++) {
         const s = src.length === 1 ? src[0]! : src[c]!;
         const d = dst[c]!;
         if (fuse) memory.add(d, s, next.length === 1 ? next[0]! : next[c]!, frames);
         else if (e === 0) d.set(s.subarray(0, frames));
         else memory.add(d, d, s, frames);
+        const rest: Float32Array[] = [];
+        for (let k = fuse ? e + 2 : e + 1; k < end; k++) {
+          const sk = edges[k]!.source;
+          rest.push(sk.length === 1 ? sk[0]! : sk[c]!);
+        }
+        if (rest.length > 0) memory.accumulate(d, rest, frames);
       }
-      if (fuse) e++;
+      e = end - 1;
     } else {
       const l = src[0]!;
       const r = src[1]!;

@@ -42,6 +42,24 @@ describe('SampleArena', () => {
     expect(acc).toEqual(expected);
   });
 
+  it('accumulates any number of sources in order, bit for bit, four per SIMD pass', () => {
+    const arena = new SampleArena(1 << 18);
+    const frames = 1003; // a tail the SIMD lanes do not cover
+    const srcs = Array.from({ length: 11 }, (_, k) => {
+      const s = k === 6 ? new Float32Array(frames) : arena.alloc(frames); // one foreign buffer mid-run
+      fill(s, 10 + k);
+      return s;
+    });
+    for (const count of [0, 1, 3, 4, 5, 8, 11]) {
+      const start = arena.alloc(frames);
+      fill(start, 99);
+      const expected = Float32Array.from(start);
+      for (const s of srcs.slice(0, count)) for (let i = 0; i < frames; i++) expected[i] = expected[i]! + s[i]!;
+      arena.accumulate(start, srcs.slice(0, count), frames);
+      for (let i = 0; i < frames; i++) expect(Object.is(start[i], expected[i])).toBe(true);
+    }
+  });
+
   it('falls back to plain arrays (same sums) when full or given foreign buffers', () => {
     const arena = new SampleArena(100);
     const inside = arena.alloc(64);
