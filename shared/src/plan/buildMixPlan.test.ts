@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { repairMixState } from '../model/repairMixState.ts';
 import { buildMixPlan } from './buildMixPlan.ts';
 import type { MixPlan, PlanNode } from './MixPlan.ts';
 import { PlanError } from './PlanError.ts';
@@ -82,6 +83,19 @@ describe('buildMixPlan', () => {
     // g -> fx (send) and fx -> g (output) would loop: outputs are taken first, so the send is dropped.
     expect(inputsOf(plan, 'bus:g:in')).toEqual(['bus:fx:mute']);
     expect(plan.nodes.some((n) => n.id === 'bus:g:send:fx')).toBe(false);
+  });
+
+  it('routes an invalid state exactly as the model repairs it (a group cycle is cut at the greatest bus id, whatever the order)', () => {
+    // z plays first (order 0) but has the greater id: the model's repair cuts z -> a, so z
+    // goes to the master and a keeps feeding z; an order-first rule would have cut a -> z.
+    const a = testMix.bus('a', 'group', { output: 'z', order: 1 });
+    const z = testMix.bus('z', 'group', { output: 'a', order: 0 });
+    const state = testMix.state([testMix.track('t', { output: 'a' })], [a, z]);
+    const plan = buildMixPlan(state);
+    expect(inputsOf(plan, 'bus:z:in')).toEqual(['bus:a:mute']);
+    expect(inputsOf(plan, 'master::fader')).toContain('bus:z:mute');
+    expect(inputsOf(plan, 'master::fader')).not.toContain('bus:a:mute');
+    expect(plan).toEqual(buildMixPlan(repairMixState(state).state));
   });
 
   it('keeps mono tracks mono up to the panner and converts units for the nodes', () => {

@@ -1,5 +1,6 @@
 import type { EqBandState, Id, MixState, PassFilterState } from '../model/MixState.ts';
 import { dbToGain } from '../dsp/decibels.ts';
+import { repairMixState } from '../model/repairMixState.ts';
 import { computeAudibility } from './computeAudibility.ts';
 import { MIX_PLAN_VERSION } from './MixPlan.ts';
 import type { BiquadPlanNode, MixPlan, PlanEdge, PlanNode, PlanNodeId, PlanOwner } from './MixPlan.ts';
@@ -35,7 +36,10 @@ export function buildMixPlan(input: MixState): MixPlan {
   // The contract says tracks and buses come sorted by (order, id); re-sorting makes the
   // plan independent of how a caller built its arrays.
   const byOrder = <T extends { order: number; id: string }>(a: T, b: T) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const state: MixState = { ...input, tracks: [...input.tracks].sort(byOrder), buses: [...input.buses].sort(byOrder) };
+  // The model's repair (the one every peer and the server apply to the live document) comes
+  // first, so a hand-written or stale state gets exactly the routing the room would give it;
+  // resolveRouting then only reads a graph that is already valid.
+  const state: MixState = repairMixState({ ...input, tracks: [...input.tracks].sort(byOrder), buses: [...input.buses].sort(byOrder) }).state;
   const routing = resolveRouting(state);
   const audible = computeAudibility(state, routing);
   const nodes: PlanNode[] = [];

@@ -23,7 +23,9 @@ export interface ResolvedRouting {
  * anything locally. Tracks may output to a group bus (else master) and send to aux buses.
  * Bus outputs are taken first, bus by bus in (order, id) order, then bus sends; an output
  * that would close a cycle goes to the master, a send that would is dropped. Aux buses
- * have no sends (by the model's construction), so any are ignored.
+ * have no sends (by the model's construction), so any are ignored. buildMixPlan applies the
+ * model's repairMixState first, so for plans these cuts never fire (a repaired graph is
+ * already acyclic); they keep direct callers safe on an unrepaired state.
  */
 export function resolveRouting(state: MixState): ResolvedRouting {
   const buses = new Map(state.buses.map((b) => [b.id, b]));
