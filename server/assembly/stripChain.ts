@@ -17,7 +17,8 @@
 //   PANL  (3): stereo input, pan <= 0: v128 (gl, gr)                      -> 32 bytes
 //   PANR  (4): stereo input, pan > 0:  v128 (gl, gr)                      -> 32 bytes
 //   PANM  (5): mono input (both lanes equal): v128 (gl, gr)               -> 32 bytes
-//   DELAY (6): header i32 length L at +4, i32 position at +8; L v128 ring  -> 16 + 16 L
+//   DELAY (6): header i32 length L at +4; f32 tailL[L], tailR[L], scratch[L] -> 16 + 12 L (16-aligned)
+//              (always a group of its own: runDelay works on whole blocks)
 //   SEND  (7): header i32 left, right buffer addresses at +4/+8; v128 g   -> 32 bytes
 //              (a gain node branching off the chain: writes f32(x·g), x goes on unchanged)
 //   ZERO  (8): a gain of exactly 0 (GainNode-equivalent fill with +0)    -> 16 bytes
@@ -271,12 +272,14 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
   while (true) {
     let end: usize;
     const kind = load<i32>(p);
-    const size: usize = kind == COMP ? 16 + (<usize>COMP_SLOTS << 3) : kind == DELAY ? 16 + (<usize>load<i32>(p, 4) << 4) : 0;
+    const size: usize = kind == COMP ? 16 + (<usize>COMP_SLOTS << 3) : kind == DELAY ? delayOpBytes(load<i32>(p, 4)) : 0;
     const after = size > 0 ? load<i32>(p + size) : -1;
     if (kind == COMP && (after == BARRIER || after == END)) {
       runCompressor(p, srcL, srcR, outL, outR, frames);
       end = p + size;
-    } else if (kind == DELAY && (after == BARRIER || after == END)) {
+    } else if (kind == DELAY) {
+      // createChainKernel.ts's groupBreaks always gives a delay a group of its own.
+      if (after != BARRIER && after != END) unreachable();
       runDelay(p, srcL, srcR, outL, outR, frames);
       end = p + size;
     } else end = runGroup(p, srcL, srcR, outL, outR, frames);
@@ -397,21 +400,38 @@ function runCompressor(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
   store<f64>(p + 16 + (<usize>C_MS << 3), ms);
 }
 
-/** A group that is one DELAY: the same ring as in `runGroup`, position kept in a local. */
+/** Bytes of a DELAY op of `length` frames (header, two tails, a scratch; 16-byte aligned). */
+@inline function delayOpBytes(length: i32): usize {
+  return (16 + 12 * <usize>length + 15) & ~15;
+}
+
+/**
+ * A group that is one DELAY (a bypassed processor's latency L): block copies, as the
+ * JavaScript BypassDelay does, so no per-sample work. The op keeps the last L input frames
+ * per channel (tailL, tailR) and a scratch of L frames for in-place blocks.
+ */
 function runDelay(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
-  const length = load<i32>(p, 4);
-  let pos = load<i32>(p, 8);
-  for (let i: usize = 0; i < <usize>frames; i++) {
-    const at = i << 2;
-    const x = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(inL + at)), 1, <f64>load<f32>(inR + at));
-    const slot = p + 16 + (<usize>pos << 4);
-    const y = v128.load(slot);
-    v128.store(slot, x);
-    pos = pos + 1 == length ? 0 : pos + 1;
-    store<f32>(outL + at, <f32>f64x2.extract_lane(y, 0));
-    store<f32>(outR + at, <f32>f64x2.extract_lane(y, 1));
+  const length = <usize>load<i32>(p, 4);
+  const tailL = p + 16;
+  const tailR = tailL + (length << 2);
+  const save = tailR + (length << 2);
+  delayChannel(tailL, save, length, inL, outL, <usize>frames);
+  // A mono chain runs one buffer for both lanes: delay it once.
+  if (inR != inL || outR != outL) delayChannel(tailR, save, length, inR, outR, <usize>frames);
+}
+
+function delayChannel(tail: usize, save: usize, length: usize, src: usize, dst: usize, n: usize): void {
+  if (n >= length) {
+    memory.copy(save, src + ((n - length) << 2), length << 2); // the next tail, before dst may overwrite it
+    memory.copy(dst + (length << 2), src, (n - length) << 2);
+    memory.copy(dst, tail, length << 2);
+    memory.copy(tail, save, length << 2);
+  } else {
+    memory.copy(save, src, n << 2);
+    memory.copy(dst, tail, n << 2);
+    memory.copy(tail, tail + (n << 2), (length - n) << 2);
+    memory.copy(tail + ((length - n) << 2), save, n << 2);
   }
-  store<i32>(p, pos, 8);
 }
 
 /** One group of the program (up to a BARRIER or END) over the block; returns where it stopped. */
@@ -458,16 +478,6 @@ function runGroup(prog: usize, inL: usize, inR: usize, outL: usize, outR: usize,
       } else if (kind == PANM) {
         x = f32round(f64x2.mul(x, v128.load(p, 16)));
         p += 32;
-      } else if (kind == DELAY) {
-        // A bypassed processor's latency: x comes out `length` samples later.
-        const length = load<i32>(p, 4);
-        const pos = load<i32>(p, 8);
-        const slot = p + 16 + (<usize>pos << 4);
-        const y = v128.load(slot);
-        v128.store(slot, x);
-        store<i32>(p, pos + 1 == length ? 0 : pos + 1, 8);
-        x = y;
-        p += 16 + (<usize>length << 4);
       } else if (kind == SEND) {
         const s = f32round(f64x2.mul(x, v128.load(p, 16)));
         store<f32>(<usize>load<i32>(p, 4) + at, <f32>f64x2.extract_lane(s, 0));

@@ -24,7 +24,7 @@ function opBytes(stage: ChainStage): number {
     case 'biquad':
       return HEADER + 144;
     case 'delay':
-      return HEADER + 16 * stage.frames;
+      return (HEADER + 12 * stage.frames + 15) & ~15;
     case 'comp':
       return HEADER + 8 * COMP_SLOTS;
     case 'gain':
@@ -90,7 +90,7 @@ export function createChainKernel(
  * the stages that start a new group): around each compressor and bypass delay. A sample's path through
  * EQ, compressor and the rest in one go is too long a dependency chain for the CPU to
  * overlap consecutive samples; alone, a compressor runs in vectorised passes and a delay
- * keeps its ring position in a register (runCompressor/runDelay in
+ * is a few block copies (runCompressor/runDelay in
  * server/assembly/stripChain.ts). Measured on the bench strip (trim, 5 biquads,
  * compressor, bypass delay, fader, 2 sends, pan): 50 ns a frame as one group, 29 ns in groups (EQ 12, compressor 11, the rest 7).
  */
@@ -134,10 +134,10 @@ function writeProgram(memory: StripChainMemory, prog: number, stages: readonly C
         pair(16, stage.gl, stage.gr);
         break;
       case 'delay':
+        // Header, then both channels' last `frames` inputs (silence at the start) and a scratch.
         i32[at >> 2] = DELAY;
         i32[(at >> 2) + 1] = stage.frames;
-        i32[(at >> 2) + 2] = 0;
-        for (let k = 0; k < stage.frames; k++) pair(16 + 16 * k, 0, 0); // the ring starts silent
+        memory.f32.fill(0, (at + HEADER) >> 2, (at + HEADER) / 4 + 3 * stage.frames);
         break;
       case 'comp': {
         i32[at >> 2] = COMP;
