@@ -282,11 +282,119 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
       if (after != BARRIER && after != END) unreachable();
       runDelay(p, srcL, srcR, outL, outR, frames);
       end = p + size;
+    } else if (memoryless(p)) {
+      end = runMemoryless(p, srcL, srcR, outL, outR, frames);
     } else end = runGroup(p, srcL, srcR, outL, outR, frames);
     if (frames == 0 || load<i32>(end) != BARRIER) break;
     p = end + 16;
     srcL = outL;
     srcR = outR;
+  }
+}
+
+/** Whether the group at `p` holds only per-sample stateless ops (gains, sends, pans). */
+function memoryless(p: usize): bool {
+  let q = p;
+  while (true) {
+    const kind = load<i32>(q);
+    if (kind == END || kind == BARRIER) return q != p;
+    if (kind == GAIN || kind == SEND || kind == PANL || kind == PANR || kind == PANM) q += 32;
+    else if (kind == ZERO || kind == SEND0) q += 16;
+    else return false;
+  }
+}
+
+/**
+ * A group of stateless ops, two samples at a time: each channel's two samples share a
+ * register (instead of a sample's left and right), so loads and stores are whole pairs and
+ * the pan needs no lane shuffles. Per sample and channel it is `runGroup`'s arithmetic.
+ */
+function runMemoryless(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): usize {
+  const n = <usize>frames;
+  let i: usize = 0;
+  for (; i + 1 < n; i += 2) memorylessStep(p, inL, inR, outL, outR, i << 2, false);
+  if (i < n) memorylessStep(p, inL, inR, outL, outR, i << 2, true);
+  let q = p;
+  while (load<i32>(q) != END && load<i32>(q) != BARRIER) {
+    const kind = load<i32>(q);
+    q += kind == ZERO || kind == SEND0 ? 16 : 32;
+  }
+  return q;
+}
+
+/** Samples at byte offset `at` (two, or one when `single`) through the group at `p`. */
+@inline function memorylessStep(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, at: usize, single: bool): void {
+  let l = f64x2.promote_low_f32x4(single ? v128.load32_zero(inL + at) : v128.load64_zero(inL + at));
+  let r = f64x2.promote_low_f32x4(single ? v128.load32_zero(inR + at) : v128.load64_zero(inR + at));
+  let q = p;
+  while (true) {
+    const kind = load<i32>(q);
+    if (kind == GAIN) {
+      const g = v128.load(q, 16);
+      l = f32round(f64x2.mul(l, g));
+      r = f32round(f64x2.mul(r, g));
+      q += 32;
+    } else if (kind == SEND) {
+      const g = v128.load(q, 16);
+      const sl = f32x4.demote_f64x2_zero(f64x2.mul(l, g));
+      const sr = f32x4.demote_f64x2_zero(f64x2.mul(r, g));
+      const bl = <usize>load<i32>(q, 4) + at;
+      const br = <usize>load<i32>(q, 8) + at;
+      if (single) {
+        v128.store32_lane(bl, sl, 0);
+        v128.store32_lane(br, sr, 0);
+      } else {
+        v128.store64_lane(bl, sl, 0);
+        v128.store64_lane(br, sr, 0);
+      }
+      q += 32;
+    } else if (kind == PANL) {
+      // L' = L + f32(R·gl), R' = R·gr.
+      const gains = v128.load(q, 16);
+      const t = f32round(f64x2.mul(r, f64x2.splat(f64x2.extract_lane(gains, 0))));
+      l = f32round(f64x2.add(l, t));
+      r = f32round(f64x2.mul(r, f64x2.splat(f64x2.extract_lane(gains, 1))));
+      q += 32;
+    } else if (kind == PANR) {
+      // L' = L·gl, R' = R + f32(L·gr).
+      const gains = v128.load(q, 16);
+      const t = f32round(f64x2.mul(l, f64x2.splat(f64x2.extract_lane(gains, 1))));
+      r = f32round(f64x2.add(r, t));
+      l = f32round(f64x2.mul(l, f64x2.splat(f64x2.extract_lane(gains, 0))));
+      q += 32;
+    } else if (kind == PANM) {
+      // Mono input (l == r): L' = M·gl, R' = M·gr.
+      const gains = v128.load(q, 16);
+      r = f32round(f64x2.mul(l, f64x2.splat(f64x2.extract_lane(gains, 1))));
+      l = f32round(f64x2.mul(l, f64x2.splat(f64x2.extract_lane(gains, 0))));
+      q += 32;
+    } else if (kind == ZERO) {
+      l = f64x2.splat(0);
+      r = f64x2.splat(0);
+      q += 16;
+    } else if (kind == SEND0) {
+      const bl = <usize>load<i32>(q, 4) + at;
+      const br = <usize>load<i32>(q, 8) + at;
+      if (single) {
+        store<f32>(bl, 0);
+        store<f32>(br, 0);
+      } else {
+        store<u64>(bl, 0);
+        store<u64>(br, 0);
+      }
+      q += 16;
+    } else {
+      break;
+    }
+  }
+  const ol = f32x4.demote_f64x2_zero(l);
+  const or = f32x4.demote_f64x2_zero(r);
+  if (single) {
+    v128.store32_lane(outL + at, ol, 0);
+    v128.store32_lane(outR + at, or, 0);
+  } else {
+    v128.store64_lane(outL + at, ol, 0);
+    v128.store64_lane(outR + at, or, 0);
   }
 }
 
