@@ -7,6 +7,7 @@ import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
 import { testMix } from '../../../../shared/src/plan/testing/testMix.ts';
 import { describe, expect, it } from 'vitest';
 import { CompressorProcessor } from '@mixroom/shared/dsp';
+import { noise as seededNoise } from '../../../../test/renderFixtures.ts';
 import { PlanRuntime } from '../PlanRuntime.ts';
 import { createChainKernel } from './createChainKernel.ts';
 import { planStripChains } from './planStripChains.ts';
@@ -14,16 +15,11 @@ import { StripChainMemory } from './StripChainMemory.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Seeded xorshift noise, with some exact zeros and negative zeros mixed in. */
+/** The render tests' seeded noise, with some exact zeros and negative zeros mixed in. */
 function noise(frames: number, amp: number, seed: number): Float32Array {
-  const out = new Float32Array(frames);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < frames; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = i % 997 === 5 ? -0 : i % 991 === 7 ? 0 : ((s >>> 0) / 4294967296 - 0.5) * 2 * amp;
-  }
+  const out = seededNoise(frames, amp, seed);
+  for (let i = 5; i < frames; i += 997) out[i] = -0;
+  for (let i = 7; i < frames; i += 991) out[i] = 0;
   return out;
 }
 
