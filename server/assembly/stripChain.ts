@@ -523,9 +523,18 @@ function runDelay(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, fr
   const tailL = p + 16;
   const tailR = tailL + (length << 2);
   const save = tailR + (length << 2);
-  delayChannel(tailL, save, length, inL, outL, <usize>frames);
-  // A mono chain runs one buffer for both lanes: delay it once.
-  if (inR != inL || outR != outL) delayChannel(tailR, save, length, inR, outR, <usize>frames);
+  if (inL == inR && outL == outR) {
+    // A mono chain runs one buffer for both lanes: delay it once.
+    delayChannel(tailL, save, length, inL, outL, <usize>frames);
+  } else if (inL == inR && outL == inL) {
+    // One mono source into two outputs, the left one in place: the right first, while the
+    // source is still undelayed.
+    delayChannel(tailR, save, length, inR, outR, <usize>frames);
+    delayChannel(tailL, save, length, inL, outL, <usize>frames);
+  } else {
+    delayChannel(tailL, save, length, inL, outL, <usize>frames);
+    delayChannel(tailR, save, length, inR, outR, <usize>frames);
+  }
 }
 
 function delayChannel(tail: usize, save: usize, length: usize, src: usize, dst: usize, n: usize): void {

@@ -31,11 +31,13 @@ function chainMix(): MixPlan {
     lpf: { on: v % 2 === 1, freq: 16000 - 500 * v, q: 0.9 },
     bands: [band('lowshelf', 100 + v, 3 - v, 0.7), band('peaking', 400, -4, 1.3), band(v % 2 ? 'notch' : 'bandpass', 3000, 0, 2), band('highshelf', 9000, 2, 0.7)],
   });
-  const pans = [-1, -0.35, 0, 0.4, 1, -0.8];
+  // t6 is mono with a sidechained compressor: its second chain starts at the bypass delay,
+  // reading one mono buffer into a stereo output.
+  const pans = [-1, -0.35, 0, 0.4, 1, -0.8, 0.2];
   const tracks = pans.map((pan, v) =>
     testMix.track(`t${v}`, {
       order: v,
-      stem: testMix.stem(`t${v}`, v % 3 === 2 ? 1 : 2, 48000),
+      stem: testMix.stem(`t${v}`, v % 3 === 2 || v === 6 ? 1 : 2, 48000),
       trim: -3 + v,
       polarity: v % 2 === 1,
       gain: -2 - v,
@@ -43,7 +45,7 @@ function chainMix(): MixPlan {
       mute: v === 5,
       eq: eq(v),
       // t1 compresses keyed by t0 (stays JavaScript); t2 (mono), t3 and t4 compress their own signal (fused).
-      comp: { on: v >= 1 && v <= 4, threshold: -30 + 3 * v, ratio: 2 + v, attack: 0.001 * v, release: 0.05 + 0.02 * v, knee: v === 4 ? 0 : 6, makeup: 2, sidechain: v === 1 ? 't0' : null },
+      comp: { on: (v >= 1 && v <= 4) || v === 6, threshold: -30 + 3 * v, ratio: 2 + v, attack: 0.001 * v, release: 0.05 + 0.02 * v, knee: v === 4 ? 0 : 6, makeup: 2, sidechain: v === 1 || v === 6 ? 't0' : null },
       sends: [{ bus: 'verb', level: -10 - v, pre: v === 3, on: true }],
     }),
   );
