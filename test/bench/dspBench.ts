@@ -18,7 +18,12 @@ import {
   SaturationProcessor,
   StereoPannerProcessor,
   type DspProcessor,
+  linearGainOf,
+  stereoPannerLaw,
 } from '@mixroom/shared/dsp';
+import type { ChainStage } from '../../server/src/render/simd/ChainStage.ts';
+import { createChainKernel } from '../../server/src/render/simd/createChainKernel.ts';
+import { StripChainMemory } from '../../server/src/render/simd/StripChainMemory.ts';
 
 const SR = 48000;
 const SECONDS = 20;
@@ -136,6 +141,20 @@ function make(): Record<string, () => Chain> {
       gain(),
       pan(),
     ],
+    // The same strip as the bake runs it: one WebAssembly SIMD chain (bit-identical samples).
+    'that strip as the bake\'s SIMD chain': () => {
+      const biquads = [biquad('highpass', 80), biquad('lowpass', 16000), biquad('lowshelf', 120, 2), biquad('peaking', 400, -3), biquad('peaking', 2500, 2), biquad('highshelf', 9000, 1.5)];
+      const c = comp() as unknown as CompressorProcessor;
+      const g = gain() as unknown as GainProcessor;
+      const p = pan() as unknown as StereoPannerProcessor;
+      const stages: ChainStage[] = [
+        ...biquads.map((b) => ({ kind: 'biquad' as const, coefficients: { ...(b as unknown as BiquadProcessor).coefficients } })),
+        { kind: 'comp', detector: 'peak', constants: c.steadyState() },
+        { kind: 'gain', gain: linearGainOf(g.getParams()) },
+        { kind: 'pan', ...stereoPannerLaw(p.getParams().pan, true) },
+      ];
+      return [createChainKernel(new StripChainMemory(), stages, 2, 2, BLOCK)];
+    },
     'full strip incl. saturation': () => [
       biquad('highpass', 80),
       biquad('lowpass', 16000),
@@ -260,7 +279,11 @@ export async function run(): Promise<DspBenchResult[]> {
   const full = results.find((x) => x.kernel === 'full strip incl. saturation')!.xRealtimeCpu;
   const plain = results.find((x) => x.kernel.startsWith('strip:'))!.xRealtimeCpu;
   // Target: 40 stereo stems at 30x realtime on 2 cores = 600 strip-seconds per core-second.
-  console.log(`  40 stems x 30x on 2 cores needs 600x per strip per core: strip without saturation ${(plain / 600).toFixed(2)}x of target, with saturation ${(full / 600).toFixed(2)}x`);
+  const simd = results.find((x) => x.kernel.includes('SIMD chain'))!.xRealtimeCpu;
+  console.log(
+    `  40 stems x 30x on 2 cores needs 600x per strip per core: strip without saturation ${(plain / 600).toFixed(2)}x of target ` +
+      `(as the bake's SIMD chain ${(simd / 600).toFixed(2)}x), with saturation ${(full / 600).toFixed(2)}x`,
+  );
   // Peers in the same run: Chromium's native nodes doing comparable work (wall clock both).
   const peers = await chromiumPeers(['biquad', 'compressor', 'waveshaper4x', 'strip']);
   if (peers) {

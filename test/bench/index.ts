@@ -6,6 +6,11 @@ import type { BenchModule } from './BenchModule.ts';
  */
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   sync: () => import('./syncBench.ts'),
+  // The JS kernels as the browser's worklets run them (x-realtime per kernel, vs Chromium's native nodes).
+  dsp: async () => {
+    const { run } = await import('./dspBench.ts');
+    return { run: async () => void (await run()) };
+  },
   bake: () => import('./bakeBench.ts'),
 };
 
