@@ -101,6 +101,15 @@ function make(): Record<string, () => Chain> {
     p.setParams({ pan: 0.3 });
     return p as DspProcessor<unknown>;
   };
+  /** A strip's HPF, LPF and 4 EQ bands. */
+  const stripBiquads = () => [
+    biquad('highpass', 80),
+    biquad('lowpass', 16000),
+    biquad('lowshelf', 120, 2),
+    biquad('peaking', 400, -3),
+    biquad('peaking', 2500, 2),
+    biquad('highshelf', 9000, 1.5),
+  ];
   const eqStages = () => [biquad('highpass', 80), biquad('lowshelf', 120, 2), biquad('peaking', 400, -3), biquad('peaking', 2500, 2), biquad('highshelf', 9000, 1.5)];
   return {
     'biquad (1 band)': () => [biquad('peaking', 1000, 4)],
@@ -131,19 +140,14 @@ function make(): Record<string, () => Chain> {
     'HPF + 4 EQ bands, 5 biquads in turn': () => eqStages(),
     'HPF + 4 EQ bands as BiquadCascade': () => [new BiquadCascade(eqStages() as BiquadProcessor[])],
     'strip: trim+HPF+LPF+4 EQ+comp+gain+pan': () => [
-      biquad('highpass', 80),
-      biquad('lowpass', 16000),
-      biquad('lowshelf', 120, 2),
-      biquad('peaking', 400, -3),
-      biquad('peaking', 2500, 2),
-      biquad('highshelf', 9000, 1.5),
+      ...stripBiquads(),
       comp(),
       gain(),
       pan(),
     ],
     // The same strip as the bake runs it: one WebAssembly SIMD chain (bit-identical samples).
     'that strip as the bake\'s SIMD chain': () => {
-      const biquads = [biquad('highpass', 80), biquad('lowpass', 16000), biquad('lowshelf', 120, 2), biquad('peaking', 400, -3), biquad('peaking', 2500, 2), biquad('highshelf', 9000, 1.5)];
+      const biquads = stripBiquads();
       const c = comp() as unknown as CompressorProcessor;
       const g = gain() as unknown as GainProcessor;
       const p = pan() as unknown as StereoPannerProcessor;
@@ -156,12 +160,7 @@ function make(): Record<string, () => Chain> {
       return [createChainKernel(new StripChainMemory(), stages, 2, 2, BLOCK)];
     },
     'full strip incl. saturation': () => [
-      biquad('highpass', 80),
-      biquad('lowpass', 16000),
-      biquad('lowshelf', 120, 2),
-      biquad('peaking', 400, -3),
-      biquad('peaking', 2500, 2),
-      biquad('highshelf', 9000, 1.5),
+      ...stripBiquads(),
       comp(),
       sat(),
       gain(),
