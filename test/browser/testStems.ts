@@ -1,22 +1,12 @@
+import { seededNoise } from '../../shared/src/dsp/testSignals.testkit.ts';
+
 /**
  * Deterministic generated stems for engine and parity tests (no files, no randomness
  * between runs). Every generator returns planar channels at `sampleRate`.
  */
 
-/** xorshift32 white noise in [-amp, amp]. */
-export function noiseStem(frames: number, amp: number, seed: number): Float32Array {
-  const out = new Float32Array(frames);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < frames; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = ((s / 4294967296) * 2 - 1) * amp;
-  }
-  return out;
-}
+/** xorshift32 white noise in [-amp, amp] (the dsp tests' seeded noise). */
+export const noiseStem = seededNoise;
 
 export function sineStem(frames: number, freq: number, amp: number, sampleRate: number): Float32Array {
   const out = new Float32Array(frames);

@@ -110,20 +110,8 @@ export async function startChromiumRenderer(): Promise<ChromiumRenderer> {
   };
 }
 
-/** Seeded white noise in [-amp, amp] (xorshift32): the same on every run. */
-export function seededNoise(frames: number, amp: number, seed: number): Float32Array {
-  const out = new Float32Array(frames);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < frames; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = ((s / 4294967296) * 2 - 1) * amp;
-  }
-  return out;
-}
+// Seeded noise lives with the other pure test signals; re-exported for the tests importing it from here.
+export { seededNoise } from './testSignals.testkit.ts';
 
 /** Peak of |a - b| in dBFS over the common length (-Infinity when identical). */
 export function residualDb(a: Float32Array, b: Float32Array, from = 0): number {

@@ -1,6 +1,21 @@
 /** Test-only helpers shared by the dsp tests (not exported from the barrel). */
 import type { DspProcessor } from './DspProcessor.ts';
 
+/** Seeded white noise in [-amp, amp] (xorshift32): the same on every run. */
+export function seededNoise(frames: number, amp: number, seed: number): Float32Array {
+  const out = new Float32Array(frames);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < frames; i++) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    out[i] = ((s / 4294967296) * 2 - 1) * amp;
+  }
+  return out;
+}
+
 /** A sine of `frames` samples at `freq` Hz and peak `amp`. */
 export function sine(frames: number, freq: number, amp: number, sampleRate: number, phase = 0): Float32Array {
   const out = new Float32Array(frames);
