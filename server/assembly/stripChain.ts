@@ -282,6 +282,8 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
       if (after != BARRIER && after != END) unreachable();
       runDelay(p, srcL, srcR, outL, outR, frames);
       end = p + size;
+    } else if (eqStages(p) > 0) {
+      end = runEq(p, srcL, srcR, outL, outR, frames);
     } else if (memoryless(p)) {
       end = runMemoryless(p, srcL, srcR, outL, outR, frames);
     } else end = runGroup(p, srcL, srcR, outL, outR, frames);
@@ -619,4 +621,195 @@ function runGroup(prog: usize, inL: usize, inR: usize, outL: usize, outR: usize,
     store<f32>(outR + at, <f32>f64x2.extract_lane(x, 1));
   }
   return end;
+}
+
+/** Most biquads one specialised EQ loop runs (a strip has HPF, LPF and 4 bands). */
+const EQ_MAX: i32 = 6;
+
+/**
+ * When the group at `p` is an EQ section (an optional GAIN, then 1..EQ_MAX BIQUADs and
+ * nothing else), how many biquads it has; else 0.
+ */
+function eqStages(p: usize): i32 {
+  let q = p;
+  if (load<i32>(q) == GAIN) q += 32;
+  let n: i32 = 0;
+  while (load<i32>(q) == BIQUAD) {
+    n++;
+    q += 160;
+  }
+  const kind = load<i32>(q);
+  return (kind == END || kind == BARRIER) && n <= EQ_MAX ? n : 0;
+}
+
+/** One biquad sample: runGroup's BIQUAD arithmetic, the state passed in registers. */
+@inline function biquad(c: usize, x: v128, x1: v128, x2: v128, y1: v128, y2: v128): v128 {
+  let y = f64x2.mul(v128.load(c, 16), x);
+  y = f64x2.add(y, f64x2.mul(v128.load(c, 32), x1));
+  y = f64x2.add(y, f64x2.mul(v128.load(c, 48), x2));
+  y = f64x2.sub(y, f64x2.mul(v128.load(c, 64), y1));
+  y = f64x2.sub(y, f64x2.mul(v128.load(c, 80), y2));
+  return f32round(y);
+}
+
+/**
+ * An EQ section (see eqStages) over the block, with every biquad's state in locals rather
+ * than in memory, and no per-sample dispatch: the interpreted loop of runGroup stored and
+ * reloaded the state each sample, which put a store-to-load round trip into every
+ * feedback path. Biquad k + 1's input history is biquad k's output history (its x1, x2 are
+ * k's y1, y2), so a section of n biquads keeps 2 + 2n values. Same operations, same order
+ * as runGroup: the samples are identical. A section without a GAIN multiplies by 1, which
+ * leaves a float32 sample unchanged.
+ */
+function runEq(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): usize {
+  const hasGain = load<i32>(p) == GAIN;
+  const g = hasGain ? v128.load(p, 16) : f64x2.splat(1);
+  const c = hasGain ? p + 32 : p;
+  const n = eqStages(p);
+  if (n == 1) runEq1(g, c, inL, inR, outL, outR, <usize>frames);
+  else if (n == 2) runEq2(g, c, inL, inR, outL, outR, <usize>frames);
+  else if (n == 3) runEq3(g, c, inL, inR, outL, outR, <usize>frames);
+  else if (n == 4) runEq4(g, c, inL, inR, outL, outR, <usize>frames);
+  else if (n == 5) runEq5(g, c, inL, inR, outL, outR, <usize>frames);
+  else runEq6(g, c, inL, inR, outL, outR, <usize>frames);
+  return c + 160 * <usize>n;
+}
+
+@inline function eqInput(g: v128, inL: usize, inR: usize, at: usize): v128 {
+  return f32round(f64x2.mul(f64x2.replace_lane(f64x2.splat(<f64>load<f32>(inL + at)), 1, <f64>load<f32>(inR + at)), g));
+}
+
+@inline function eqOutput(y: v128, outL: usize, outR: usize, at: usize): void {
+  store<f32>(outL + at, <f32>f64x2.extract_lane(y, 0));
+  store<f32>(outR + at, <f32>f64x2.extract_lane(y, 1));
+}
+
+/** Writes a biquad's state back into its op (x1, x2, y1, y2), as runGroup keeps it. */
+@inline function saveBiquad(c: usize, x1: v128, x2: v128, y1: v128, y2: v128): void {
+  v128.store(c, x1, 96);
+  v128.store(c, x2, 112);
+  v128.store(c, y1, 128);
+  v128.store(c, y2, 144);
+}
+
+function runEq1(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
+  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
+  let a1 = v128.load(c, 128), a2 = v128.load(c, 144);
+  for (let i: usize = 0; i < n; i++) {
+    const x = eqInput(g, inL, inR, i << 2);
+    const ya = biquad(c, x, x1, x2, a1, a2);
+    x2 = x1; x1 = x; a2 = a1; a1 = ya;
+    eqOutput(ya, outL, outR, i << 2);
+  }
+  saveBiquad(c, x1, x2, a1, a2);
+}
+
+function runEq2(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
+  const c1 = c + 160;
+  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
+  let a1 = v128.load(c, 128), a2 = v128.load(c, 144);
+  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144);
+  for (let i: usize = 0; i < n; i++) {
+    const x = eqInput(g, inL, inR, i << 2);
+    const ya = biquad(c, x, x1, x2, a1, a2);
+    const yb = biquad(c1, ya, a1, a2, b1, b2);
+    x2 = x1; x1 = x; a2 = a1; a1 = ya; b2 = b1; b1 = yb;
+    eqOutput(yb, outL, outR, i << 2);
+  }
+  saveBiquad(c, x1, x2, a1, a2);
+  saveBiquad(c1, a1, a2, b1, b2);
+}
+
+function runEq3(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
+  const c1 = c + 160, c2 = c + 320;
+  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
+  let a1 = v128.load(c, 128), a2 = v128.load(c, 144);
+  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144);
+  let d1 = v128.load(c2, 128), d2 = v128.load(c2, 144);
+  for (let i: usize = 0; i < n; i++) {
+    const x = eqInput(g, inL, inR, i << 2);
+    const ya = biquad(c, x, x1, x2, a1, a2);
+    const yb = biquad(c1, ya, a1, a2, b1, b2);
+    const yd = biquad(c2, yb, b1, b2, d1, d2);
+    x2 = x1; x1 = x; a2 = a1; a1 = ya; b2 = b1; b1 = yb; d2 = d1; d1 = yd;
+    eqOutput(yd, outL, outR, i << 2);
+  }
+  saveBiquad(c, x1, x2, a1, a2);
+  saveBiquad(c1, a1, a2, b1, b2);
+  saveBiquad(c2, b1, b2, d1, d2);
+}
+
+function runEq4(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
+  const c1 = c + 160, c2 = c + 320, c3 = c + 480;
+  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
+  let a1 = v128.load(c, 128), a2 = v128.load(c, 144);
+  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144);
+  let d1 = v128.load(c2, 128), d2 = v128.load(c2, 144);
+  let e1 = v128.load(c3, 128), e2 = v128.load(c3, 144);
+  for (let i: usize = 0; i < n; i++) {
+    const x = eqInput(g, inL, inR, i << 2);
+    const ya = biquad(c, x, x1, x2, a1, a2);
+    const yb = biquad(c1, ya, a1, a2, b1, b2);
+    const yd = biquad(c2, yb, b1, b2, d1, d2);
+    const ye = biquad(c3, yd, d1, d2, e1, e2);
+    x2 = x1; x1 = x; a2 = a1; a1 = ya; b2 = b1; b1 = yb; d2 = d1; d1 = yd; e2 = e1; e1 = ye;
+    eqOutput(ye, outL, outR, i << 2);
+  }
+  saveBiquad(c, x1, x2, a1, a2);
+  saveBiquad(c1, a1, a2, b1, b2);
+  saveBiquad(c2, b1, b2, d1, d2);
+  saveBiquad(c3, d1, d2, e1, e2);
+}
+
+function runEq5(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
+  const c1 = c + 160, c2 = c + 320, c3 = c + 480, c4 = c + 640;
+  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
+  let a1 = v128.load(c, 128), a2 = v128.load(c, 144);
+  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144);
+  let d1 = v128.load(c2, 128), d2 = v128.load(c2, 144);
+  let e1 = v128.load(c3, 128), e2 = v128.load(c3, 144);
+  let f1 = v128.load(c4, 128), f2 = v128.load(c4, 144);
+  for (let i: usize = 0; i < n; i++) {
+    const x = eqInput(g, inL, inR, i << 2);
+    const ya = biquad(c, x, x1, x2, a1, a2);
+    const yb = biquad(c1, ya, a1, a2, b1, b2);
+    const yd = biquad(c2, yb, b1, b2, d1, d2);
+    const ye = biquad(c3, yd, d1, d2, e1, e2);
+    const yf = biquad(c4, ye, e1, e2, f1, f2);
+    x2 = x1; x1 = x; a2 = a1; a1 = ya; b2 = b1; b1 = yb; d2 = d1; d1 = yd; e2 = e1; e1 = ye; f2 = f1; f1 = yf;
+    eqOutput(yf, outL, outR, i << 2);
+  }
+  saveBiquad(c, x1, x2, a1, a2);
+  saveBiquad(c1, a1, a2, b1, b2);
+  saveBiquad(c2, b1, b2, d1, d2);
+  saveBiquad(c3, d1, d2, e1, e2);
+  saveBiquad(c4, e1, e2, f1, f2);
+}
+
+function runEq6(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
+  const c1 = c + 160, c2 = c + 320, c3 = c + 480, c4 = c + 640, c5 = c + 800;
+  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
+  let a1 = v128.load(c, 128), a2 = v128.load(c, 144);
+  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144);
+  let d1 = v128.load(c2, 128), d2 = v128.load(c2, 144);
+  let e1 = v128.load(c3, 128), e2 = v128.load(c3, 144);
+  let f1 = v128.load(c4, 128), f2 = v128.load(c4, 144);
+  let h1 = v128.load(c5, 128), h2 = v128.load(c5, 144);
+  for (let i: usize = 0; i < n; i++) {
+    const x = eqInput(g, inL, inR, i << 2);
+    const ya = biquad(c, x, x1, x2, a1, a2);
+    const yb = biquad(c1, ya, a1, a2, b1, b2);
+    const yd = biquad(c2, yb, b1, b2, d1, d2);
+    const ye = biquad(c3, yd, d1, d2, e1, e2);
+    const yf = biquad(c4, ye, e1, e2, f1, f2);
+    const yh = biquad(c5, yf, f1, f2, h1, h2);
+    x2 = x1; x1 = x; a2 = a1; a1 = ya; b2 = b1; b1 = yb; d2 = d1; d1 = yd; e2 = e1; e1 = ye; f2 = f1; f1 = yf; h2 = h1; h1 = yh;
+    eqOutput(yh, outL, outR, i << 2);
+  }
+  saveBiquad(c, x1, x2, a1, a2);
+  saveBiquad(c1, a1, a2, b1, b2);
+  saveBiquad(c2, b1, b2, d1, d2);
+  saveBiquad(c3, d1, d2, e1, e2);
+  saveBiquad(c4, e1, e2, f1, f2);
+  saveBiquad(c5, f1, f2, h1, h2);
 }

@@ -6,9 +6,10 @@ import type { EqBandState, TrackState } from '@mixroom/shared/model';
 import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
 import { testMix } from '../../../../shared/src/plan/testing/testMix.ts';
 import { describe, expect, it } from 'vitest';
-import { CompressorProcessor } from '@mixroom/shared/dsp';
+import { BiquadProcessor, CompressorProcessor } from '@mixroom/shared/dsp';
 import { noise as seededNoise } from '../../../../test/renderFixtures.ts';
 import { PlanRuntime } from '../PlanRuntime.ts';
+import type { ChainStage } from './ChainStage.ts';
 import { createChainKernel } from './createChainKernel.ts';
 import { planStripChains } from './planStripChains.ts';
 import { StripChainMemory } from './StripChainMemory.ts';
@@ -159,6 +160,52 @@ describe('SIMD strip chains', () => {
         expect(reduced, 'the compressor really reduced the loud parts').toBeGreaterThan(frames / 10);
       }
     }
+  });
+
+  it('an EQ section of 1 to 6 biquads, with or without a trim before it, equals the biquads one by one', () => {
+    const types = [
+      ['highpass', 45, 0, Math.SQRT1_2],
+      ['lowshelf', 120, 4, 0.7],
+      ['peaking', 600, -5, 1.4],
+      ['notch', 2500, 0, 3],
+      ['highshelf', 8000, 3, 0.7],
+      ['lowpass', 15000, 0, 0.9],
+    ] as const;
+    const blocks = [4096, 1, 128, 333, 4096];
+    const frames = blocks.reduce((a, b) => a + b, 0);
+    let checked = 0;
+    for (let count = 1; count <= 6; count++) {
+      for (const trim of [null, Math.fround(0.7)]) {
+        for (const channels of [1, 2] as const) {
+          const input = Array.from({ length: channels }, (_, c) => noise(frames, 0.8, 100 + 10 * count + c));
+          const biquads = types.slice(0, count).map(([type, frequency, gain, Q]) => {
+            const b = new BiquadProcessor(48000);
+            b.setParams({ type, frequency, gain, Q });
+            return b;
+          });
+          const stages: ChainStage[] = [
+            ...(trim === null ? [] : [{ kind: 'gain' as const, gain: trim }]),
+            ...biquads.map((b) => ({ kind: 'biquad' as const, coefficients: { ...b.coefficients } })),
+          ];
+          const kernel = createChainKernel(new StripChainMemory(), stages, channels, channels, 4096);
+          const a = input.map(() => new Float32Array(frames));
+          const b = input.map(() => new Float32Array(frames));
+          let at = 0;
+          for (const n of blocks) {
+            const block = (chans: Float32Array[]) => chans.map((c) => c.subarray(at, at + n));
+            const ref = block(a);
+            ref.forEach((ch, c) => ch.set(input[c]!.subarray(at, at + n)));
+            if (trim !== null) for (const ch of ref) for (let i = 0; i < n; i++) ch[i] = ch[i]! * trim;
+            for (const bq of biquads) bq.process(ref, ref, n);
+            kernel.process(block(input), block(b), n);
+            at += n;
+          }
+          for (let c = 0; c < channels; c++) expect(bits(b[c]!), `${count} biquads, trim ${trim}, ${channels} ch`).toEqual(bits(a[c]!));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(24);
   });
 
   it('the committed stripChain.wasm is the build of server/assembly/stripChain.ts', async () => {
