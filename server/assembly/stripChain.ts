@@ -400,12 +400,224 @@ function runMemoryless(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
   }
 }
 
+// v128 constants of the compressor's vectorised passes, written per block at `consts` (see
+// writeCompressorConstants) and read into locals before each loop: V8 re-materialises a
+// v128.const inside a loop on every iteration, a load before the loop it keeps.
+const K_THRESHOLD: usize = 0;
+const K_MIN_NORMAL: usize = 16;
+const K_MAX_DOUBLE: usize = 32;
+const K_ONE: usize = 48;
+const K_SCALE: usize = 64;
+const K_T: usize = 80;
+const K_W: usize = 96;
+const K_HALF_W: usize = 112;
+const K_NEG_SLOPE: usize = 128;
+const K_KNEE_COEF: usize = 144;
+const K_HALF: usize = 160;
+const K_P4: usize = 176; // -0.25
+const K_P5: usize = 192; // 1/5
+const K_P6: usize = 208; // -1/6
+const K_P2: usize = 224; // -0.5
+const K_P3: usize = 240; // 1/3
+const K_LN2: usize = 256;
+const K_LOG_OFF: usize = 272; // i32x4 splat
+const K_INDEX_MASK: usize = 288; // i32x4 splat 127 << 3
+const K_HIGH_WORDS: usize = 304; // i32x4 (0, -1, 0, -1)
+const K_MAKEUP_DB: usize = 320;
+const K_NEPER_PER_DB: usize = 336;
+const K_MAKEUP_LIN: usize = 352;
+const K_EXP_LIMIT: usize = 368; // 708
+const K_SHIFTER: usize = 384;
+const K_INV_LN2_64: usize = 400;
+const K_LN2_64_HI: usize = 416;
+const K_LN2_64_LO: usize = 432;
+const K_E24: usize = 448; // 1/24
+const K_E120: usize = 464; // 1/120
+const K_E6: usize = 480; // 1/6
+const K_EXP_BIAS: usize = 496; // i32x4 splat 1023
+const K_FRAC_MASK: usize = 512; // i32x4 splat 63
+/** Bytes of the constants block. */
+const COMPRESSOR_CONSTANTS: usize = 528;
+
+function writeCompressorConstants(k: usize, threshold: f64, scale: f64, T: f64, W: f64, halfW: f64, negSlope: f64, kneeCoef: f64, makeupDb: f64, neperPerDb: f64, makeupLin: f64): void {
+  v128.store(k + K_THRESHOLD, f64x2.splat(threshold));
+  v128.store(k + K_MIN_NORMAL, f64x2.splat(MIN_NORMAL));
+  v128.store(k + K_MAX_DOUBLE, f64x2.splat(MAX_DOUBLE));
+  v128.store(k + K_ONE, f64x2.splat(1));
+  v128.store(k + K_SCALE, f64x2.splat(scale));
+  v128.store(k + K_T, f64x2.splat(T));
+  v128.store(k + K_W, f64x2.splat(W));
+  v128.store(k + K_HALF_W, f64x2.splat(halfW));
+  v128.store(k + K_NEG_SLOPE, f64x2.splat(negSlope));
+  v128.store(k + K_KNEE_COEF, f64x2.splat(kneeCoef));
+  v128.store(k + K_HALF, f64x2.splat(0.5));
+  v128.store(k + K_P4, f64x2.splat(-0.25));
+  v128.store(k + K_P5, f64x2.splat(1.0 / 5.0));
+  v128.store(k + K_P6, f64x2.splat(-(1.0 / 6.0)));
+  v128.store(k + K_P2, f64x2.splat(-0.5));
+  v128.store(k + K_P3, f64x2.splat(1.0 / 3.0));
+  v128.store(k + K_LN2, f64x2.splat(LN2));
+  v128.store(k + K_LOG_OFF, i32x4.splat(LOG_OFF));
+  v128.store(k + K_INDEX_MASK, i32x4.splat(127 << 3));
+  v128.store(k + K_HIGH_WORDS, i32x4(0, -1, 0, -1));
+  v128.store(k + K_MAKEUP_DB, f64x2.splat(makeupDb));
+  v128.store(k + K_NEPER_PER_DB, f64x2.splat(neperPerDb));
+  v128.store(k + K_MAKEUP_LIN, f64x2.splat(makeupLin));
+  v128.store(k + K_EXP_LIMIT, f64x2.splat(708));
+  v128.store(k + K_SHIFTER, f64x2.splat(SHIFTER));
+  v128.store(k + K_INV_LN2_64, f64x2.splat(INV_LN2_64));
+  v128.store(k + K_LN2_64_HI, f64x2.splat(LN2_64_HI));
+  v128.store(k + K_LN2_64_LO, f64x2.splat(LN2_64_LO));
+  v128.store(k + K_E24, f64x2.splat(1.0 / 24.0));
+  v128.store(k + K_E120, f64x2.splat(1.0 / 120.0));
+  v128.store(k + K_E6, f64x2.splat(1.0 / 6.0));
+  v128.store(k + K_EXP_BIAS, i32x4.splat(1023));
+  v128.store(k + K_FRAC_MASK, i32x4.splat(63));
+}
+
+/**
+ * Pass 2 of runCompressor: targets[j] for the n levels, two per step and without
+ * branches. A lane below the knee's start (or NaN) gets +0, as the JS `if` gives, and
+ * computes on a stand-in (1.0). A level past the knee start must be a positive normal
+ * finite double for the vector logarithm; one that is not (+inf) is left for the caller
+ * to redo with the scalar `dlog`: returns whether there was any.
+ *
+ * The logarithm is `dlog`'s operations per lane. Its table work is done in vector integer
+ * arithmetic on the high 32-bit words (lanes 1 and 3), where it is exact: k and the table
+ * index come from the exponent bits as in dlog, and x·2^-k (exact: the result is normal)
+ * is x with k subtracted from its exponent field. The three centre tables are read per lane.
+ */
+function compressorTargets(levels: usize, targets: usize, n: usize, k: usize): bool {
+  const threshold = v128.load(k + K_THRESHOLD);
+  const minNormal = v128.load(k + K_MIN_NORMAL);
+  const maxDouble = v128.load(k + K_MAX_DOUBLE);
+  const one = v128.load(k + K_ONE);
+  const scale = v128.load(k + K_SCALE);
+  const T = v128.load(k + K_T);
+  const W = v128.load(k + K_W);
+  const halfW = v128.load(k + K_HALF_W);
+  const negSlope = v128.load(k + K_NEG_SLOPE);
+  const kneeCoef = v128.load(k + K_KNEE_COEF);
+  const half = v128.load(k + K_HALF);
+  const p4 = v128.load(k + K_P4);
+  const p5 = v128.load(k + K_P5);
+  const p6 = v128.load(k + K_P6);
+  const p2 = v128.load(k + K_P2);
+  const p3 = v128.load(k + K_P3);
+  const ln2 = v128.load(k + K_LN2);
+  const off = v128.load(k + K_LOG_OFF);
+  const indexMask = v128.load(k + K_INDEX_MASK);
+  const highWords = v128.load(k + K_HIGH_WORDS);
+  const center = logCenter;
+  const invCenter = logInvCenter;
+  const logOfC = logOfCenter;
+  let special = i64x2.splat(0);
+  for (let j: usize = 0; j < n; j += 2) {
+    const level = v128.load(levels + (j << 3));
+    const past = f64x2.gt(level, threshold);
+    const normal = v128.and(f64x2.ge(level, minNormal), f64x2.le(level, maxDouble));
+    const ok = v128.and(past, normal);
+    special = v128.or(special, v128.andnot(past, normal));
+    const x = v128.bitselect(level, one, ok);
+    // dlog(x) per lane.
+    const tmp = i32x4.sub(x, off);
+    const e = i32x4.shr_s(tmp, 20);
+    const idx = v128.and(i32x4.shr_s(tmp, 10), indexMask);
+    const z = i32x4.sub(x, v128.and(i32x4.shl(e, 20), highWords));
+    const i0 = <usize>i32x4.extract_lane(idx, 1);
+    const i1 = <usize>i32x4.extract_lane(idx, 3);
+    const c = v128.load64_lane(center + i1, v128.load64_zero(center + i0), 1);
+    const ic = v128.load64_lane(invCenter + i1, v128.load64_zero(invCenter + i0), 1);
+    const lc = v128.load64_lane(logOfC + i1, v128.load64_zero(logOfC + i0), 1);
+    const r = f64x2.mul(f64x2.sub(z, c), ic);
+    const r2 = f64x2.mul(r, r);
+    const inner = f64x2.add(f64x2.add(p4, f64x2.mul(r, p5)), f64x2.mul(r2, p6));
+    const outer = f64x2.add(f64x2.add(p2, f64x2.mul(r, p3)), f64x2.mul(r2, inner));
+    const poly = f64x2.add(r, f64x2.mul(r2, outer));
+    const kf = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(e, e, 1, 3, 1, 3));
+    const lv = f64x2.mul(scale, f64x2.add(f64x2.add(f64x2.mul(kf, ln2), lc), poly));
+    // gainReduction2(lv) with the constants in registers.
+    const over = f64x2.sub(lv, T);
+    const a = f64x2.add(over, halfW);
+    const b = f64x2.sub(a, W);
+    const cc = f64x2.sub(over, halfW);
+    const t = f64x2.sub(f64x2.mul(half, f64x2.add(a, f64x2.abs(a))), f64x2.mul(half, f64x2.add(b, f64x2.abs(b))));
+    const knee = f64x2.mul(f64x2.mul(kneeCoef, t), t);
+    const target = f64x2.add(knee, f64x2.mul(negSlope, f64x2.mul(half, f64x2.add(cc, f64x2.abs(cc)))));
+    v128.store(targets + (j << 3), v128.and(target, ok));
+  }
+  return v128.any_true(special);
+}
+
+/**
+ * Pass 4 of runCompressor over pairs of the n samples: gain = makeup where the reduction
+ * is 0, else dexp((makeup - gr) · neper/dB), then the output. dexp is per lane `dexp`'s
+ * operations; 2^m is built from exponent bits (the table's exact value) and a pair outside
+ * |y| <= 708 takes the scalar path. Returns the index of the odd sample left, or n.
+ */
+function compressorGains(targets: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize, k: usize): usize {
+  const md = v128.load(k + K_MAKEUP_DB);
+  const npd = v128.load(k + K_NEPER_PER_DB);
+  const ml = v128.load(k + K_MAKEUP_LIN);
+  const lim = v128.load(k + K_EXP_LIMIT);
+  const shifter = v128.load(k + K_SHIFTER);
+  const invLn2 = v128.load(k + K_INV_LN2_64);
+  const ln2Hi = v128.load(k + K_LN2_64_HI);
+  const ln2Lo = v128.load(k + K_LN2_64_LO);
+  const e24 = v128.load(k + K_E24);
+  const e120 = v128.load(k + K_E120);
+  const e6 = v128.load(k + K_E6);
+  const half = v128.load(k + K_HALF);
+  const bias = v128.load(k + K_EXP_BIAS);
+  const fracMask = v128.load(k + K_FRAC_MASK);
+  const zero = i64x2.splat(0);
+  const frac = expPow2Frac;
+  let j: usize = 0;
+  for (; j + 1 < n; j += 2) {
+    const g2 = v128.load(targets + (j << 3));
+    const y = f64x2.mul(f64x2.sub(md, g2), npd);
+    let e: v128;
+    if (i64x2.all_true(f64x2.le(f64x2.abs(y), lim))) {
+      const qd = f64x2.sub(f64x2.add(f64x2.mul(y, invLn2), shifter), shifter);
+      const r = f64x2.sub(f64x2.sub(y, f64x2.mul(qd, ln2Hi)), f64x2.mul(qd, ln2Lo));
+      const q = i32x4.trunc_sat_f64x2_s_zero(qd);
+      const high = i32x4.shl(i32x4.add(i32x4.shr_s(q, 6), bias), 20);
+      const pow2m = v128.shuffle<i32>(zero, high, 0, 4, 0, 5);
+      const f = v128.and(q, fracMask);
+      const f0 = <usize>i32x4.extract_lane(f, 0) << 3;
+      const f1 = <usize>i32x4.extract_lane(f, 1) << 3;
+      const s = f64x2.mul(pow2m, v128.load64_lane(frac + f1, v128.load64_zero(frac + f0), 1));
+      const r2 = f64x2.mul(r, r);
+      const inner = f64x2.add(e24, f64x2.mul(r, e120));
+      const outer = f64x2.add(f64x2.add(half, f64x2.mul(r, e6)), f64x2.mul(r2, inner));
+      const ex = f64x2.add(r, f64x2.mul(r2, outer));
+      e = f64x2.add(s, f64x2.mul(s, ex));
+    } else e = dexp2(y);
+    const gain = v128.bitselect(ml, e, f64x2.eq(g2, zero));
+    const at = j << 2;
+    const l = f64x2.promote_low_f32x4(v128.load64_zero(inL + at));
+    const r = f64x2.promote_low_f32x4(v128.load64_zero(inR + at));
+    v128.store64_lane(outL + at, f32x4.demote_f64x2_zero(f64x2.mul(l, gain)), 0);
+    v128.store64_lane(outR + at, f32x4.demote_f64x2_zero(f64x2.mul(r, gain)), 0);
+  }
+  return j;
+}
+
 /**
  * A group that is one compressor: `compress`'s arithmetic per sample, in passes over
- * chunks as the JavaScript kernel does: detector levels (listing the samples past the
- * knee's start), their logarithms and gain computer (independent, so they overlap, and no
- * branch guards them), then the one-pole recursion with each sample's exponential, state
- * and constants in locals.
+ * chunks as the JavaScript kernel does, each shaped so the CPU overlaps samples:
+ * 1. detector levels (peak: two samples per register; rms: the mean-square recursion);
+ * 2. every sample's gain-computer target, two per register and without branches: a level
+ *    below the knee's start (or NaN) gets target 0, as the JS `if` gives, and its lane
+ *    computes on a stand-in; the rare level past the knee that is not a normal finite
+ *    double (+inf) is redone with the scalar `dlog` afterwards;
+ * 3. the branching one-pole, both branches computed and one picked by a mask (attack or
+ *    release is data-dependent and mispredicts as a branch). Its range check (reduction
+ *    outside [1e-9, 1e4) becomes 0) only changes a value when it fires, so the pass runs
+ *    without it, notes whether any value left the range, and only then reruns the chunk
+ *    with the check: a shorter dependency chain and the same doubles;
+ * 4. gain = makeup when nothing is reduced, else exp((makeup - gr) dB), two per register,
+ *    and the output.
  */
 function runCompressor(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
   const rms = load<i32>(p, 4) == 1;
@@ -429,81 +641,88 @@ function runCompressor(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
   const neperPerDb = slot(p, C_NEPER_PER_DB);
   const levels = scratch;
   const targets = scratch + (<usize>CHUNK << 3);
-  const above = scratch + (<usize>CHUNK << 4);
+  const scale = rms ? 0.5 * dbPerNeper : dbPerNeper;
+  const coefs = pair(attCoef, relCoef);
+  const comps = pair(attComp, relComp);
+  const floor = f64x2.splat(GR_FLOOR);
+  const ceil = f64x2.splat(GR_CEIL);
+  const consts = scratch + (<usize>CHUNK << 4);
+  writeCompressorConstants(consts, rms ? kneeStartSq : kneeStart, scale, T, W, halfW, negSlope, kneeCoef, makeupDb, neperPerDb, makeupLin);
   for (let from: usize = 0; from < <usize>frames; from += CHUNK) {
     const n: usize = min<usize>(CHUNK, <usize>frames - from);
-    let count: usize = 0;
-    // Pass 1: detector level per sample; list those past the knee's start.
-    for (let j: usize = 0; j < n; j++) {
-      const at = (from + j) << 2;
-      const l = <f64>load<f32>(inL + at);
-      const r = <f64>load<f32>(inR + at);
-      let level: f64;
-      let past: bool;
-      if (rms) {
+    // Pass 1: detector level per sample.
+    if (rms) {
+      for (let j: usize = 0; j < n; j++) {
+        const at = (from + j) << 2;
+        const l = <f64>load<f32>(inL + at);
+        const r = <f64>load<f32>(inR + at);
         ms = rc * ms + (1 - rc) * 0.5 * (l * l + r * r);
         if (!(ms >= MS_FLOOR && ms <= MS_CEIL)) ms = 0;
-        level = ms;
-        past = ms > kneeStartSq;
-      } else {
-        const a = Math.abs(l);
-        const b = Math.abs(r);
-        const d = a - b;
-        level = b + 0.5 * (d + Math.abs(d));
-        past = level > kneeStart;
+        store<f64>(levels + (j << 3), ms);
       }
-      store<f64>(levels + (j << 3), level);
-      store<f64>(targets + (j << 3), 0);
-      store<u32>(above + (count << 2), <u32>j);
-      count += <usize>past;
+    } else {
+      let j: usize = 0;
+      for (; j + 1 < n; j += 2) {
+        const at = (from + j) << 2;
+        const a = f64x2.abs(f64x2.promote_low_f32x4(v128.load64_zero(inL + at)));
+        const b = f64x2.abs(f64x2.promote_low_f32x4(v128.load64_zero(inR + at)));
+        const d = f64x2.sub(a, b);
+        v128.store(levels + (j << 3), f64x2.add(b, f64x2.mul(f64x2.splat(0.5), f64x2.add(d, f64x2.abs(d)))));
+      }
+      if (j < n) {
+        const at = (from + j) << 2;
+        const a = Math.abs(<f64>load<f32>(inL + at));
+        const b = Math.abs(<f64>load<f32>(inR + at));
+        const d = a - b;
+        store<f64>(levels + (j << 3), b + 0.5 * (d + Math.abs(d)));
+      }
     }
-    // Pass 2: gain computer on the level in dB (rms: half the log of the mean square),
-    // two listed samples per step.
-    const scale = rms ? 0.5 * dbPerNeper : dbPerNeper;
-    let m: usize = 0;
-    for (; m + 1 < count; m += 2) {
-      const j0 = <usize>load<u32>(above + (m << 2)) << 3;
-      const j1 = <usize>load<u32>(above + ((m + 1) << 2)) << 3;
-      const lv = f64x2.mul(f64x2.splat(scale), dlog2(pair(load<f64>(levels + j0), load<f64>(levels + j1))));
-      const gr2 = gainReduction2(lv, T, W, halfW, negSlope, kneeCoef);
-      store<f64>(targets + j0, f64x2.extract_lane(gr2, 0));
-      store<f64>(targets + j1, f64x2.extract_lane(gr2, 1));
+    if (n & 1) store<f64>(levels + (n << 3), 0); // the last pair's spare lane: below the knee
+    // Pass 2: targets, two per step.
+    const special = compressorTargets(levels, targets, n, consts);
+    if (special) {
+      for (let j: usize = 0; j < n; j++) {
+        const level = load<f64>(levels + (j << 3));
+        if (level > (rms ? kneeStartSq : kneeStart) && !(level >= MIN_NORMAL && level <= MAX_DOUBLE)) {
+          store<f64>(targets + (j << 3), gainReduction(scale * dlog(level), T, W, halfW, negSlope, kneeCoef));
+        }
+      }
     }
-    if (m < count) {
-      const j = <usize>load<u32>(above + (m << 2));
-      store<f64>(targets + (j << 3), gainReduction(scale * dlog(load<f64>(levels + (j << 3))), T, W, halfW, negSlope, kneeCoef));
-    }
-    // Pass 3: the branching one-pole (the only recursion); each sample's reduction is kept.
+    // Pass 3: the one-pole. Lanes of `both`: the attack and the release update.
+    const start = gr;
+    let g = f64x2.splat(gr);
+    let outside = i64x2.splat(0);
     for (let j: usize = 0; j < n; j++) {
-      const target = load<f64>(targets + (j << 3));
-      const up = target > gr;
-      gr = select<f64>(attCoef, relCoef, up) * gr + select<f64>(attComp, relComp, up) * target;
-      if (!(gr >= GR_FLOOR && gr < GR_CEIL)) gr = 0;
-      store<f64>(targets + (j << 3), gr);
+      const t = v128.load64_splat(targets + (j << 3));
+      const both = f64x2.add(f64x2.mul(coefs, g), f64x2.mul(comps, t));
+      const up = f64x2.gt(t, g);
+      g = v128.bitselect(v128.shuffle<f64>(both, both, 0, 0), v128.shuffle<f64>(both, both, 1, 1), up);
+      outside = v128.or(outside, v128.not(v128.and(f64x2.ge(g, floor), f64x2.lt(g, ceil))));
+      v128.store64_lane(targets + (j << 3), g, 0);
     }
-    // Pass 4: gain = makeup when nothing is reduced, else exp((makeup - gr) dB), two
-    // samples per step; then the output.
-    const md = f64x2.splat(makeupDb);
-    const npd = f64x2.splat(neperPerDb);
-    const ml = f64x2.splat(makeupLin);
-    const zero = f64x2.splat(0);
-    let j: usize = 0;
-    for (; j + 1 < n; j += 2) {
-      const g2 = v128.load(targets + (j << 3));
-      const e = dexp2(f64x2.mul(f64x2.sub(md, g2), npd));
-      const g = v128.bitselect(ml, e, f64x2.eq(g2, zero));
-      const at = (from + j) << 2;
-      const l = f64x2.promote_low_f32x4(v128.load64_zero(inL + at));
-      const r = f64x2.promote_low_f32x4(v128.load64_zero(inR + at));
-      v128.store64_lane(outL + at, f32x4.demote_f64x2_zero(f64x2.mul(l, g)), 0);
-      v128.store64_lane(outR + at, f32x4.demote_f64x2_zero(f64x2.mul(r, g)), 0);
+    gr = f64x2.extract_lane(g, 0);
+    if (v128.any_true(outside)) {
+      // Some reduction left the range: rerun the chunk with the check. Pass 3 overwrote
+      // the targets, so they are recomputed from the levels (scalar: this is rare).
+      gr = start;
+      for (let j: usize = 0; j < n; j++) {
+        const level = load<f64>(levels + (j << 3));
+        const past = level > (rms ? kneeStartSq : kneeStart);
+        const target = past ? gainReduction(scale * dlog(level), T, W, halfW, negSlope, kneeCoef) : 0;
+        const up = target > gr;
+        gr = select<f64>(attCoef, relCoef, up) * gr + select<f64>(attComp, relComp, up) * target;
+        if (!(gr >= GR_FLOOR && gr < GR_CEIL)) gr = 0;
+        store<f64>(targets + (j << 3), gr);
+      }
     }
+    // Pass 4: gain and output, two per step.
+    const j = compressorGains(targets, inL + (from << 2), inR + (from << 2), outL + (from << 2), outR + (from << 2), n, consts);
     if (j < n) {
       const g1 = load<f64>(targets + (j << 3));
-      const g = g1 == 0 ? makeupLin : dexp((makeupDb - g1) * neperPerDb);
+      const gain = g1 == 0 ? makeupLin : dexp((makeupDb - g1) * neperPerDb);
       const at = (from + j) << 2;
-      store<f32>(outL + at, <f32>(<f64>load<f32>(inL + at) * g));
-      store<f32>(outR + at, <f32>(<f64>load<f32>(inR + at) * g));
+      store<f32>(outL + at, <f32>(<f64>load<f32>(inL + at) * gain));
+      store<f32>(outR + at, <f32>(<f64>load<f32>(inR + at) * gain));
     }
   }
   store<f64>(p + 16 + (<usize>C_GR << 3), gr);
