@@ -45,6 +45,20 @@ export class Oversampler4x {
     this.lin = new Float64Array(this.perPhase - 1 + UP_CHUNK);
   }
 
+  /**
+   * A copy of the polyphase up taps, phase-major: tap k of phase p at [p · tapsPerPhase + k],
+   * ×4 for the zero-stuffing gain. Phase p's output is the sum over k of tap k times the
+   * k-th newest input, accumulated from k = 0.
+   */
+  get upCoefficients(): Float64Array {
+    return this.upCoef.slice();
+  }
+
+  /** Taps per polyphase branch: ceil(taps / 4). */
+  get tapsPerPhase(): number {
+    return this.perPhase;
+  }
+
   reset(): void {
     this.xHist.fill(0);
     this.wHist.fill(0);

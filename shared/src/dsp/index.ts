@@ -21,7 +21,7 @@ export type { CompressorDetector, CompressorParams, CompressorSteadyState } from
 export { SaturationProcessor, softClip } from './saturation.ts';
 export type { SaturationParams } from './saturation.ts';
 export { LIMITER_LOOKAHEAD_SECONDS, LimiterProcessor } from './limiter.ts';
-export type { LimiterParams } from './limiter.ts';
+export type { LimiterParams, LimiterSteadyState } from './limiter.ts';
 export { ReverbProcessor } from './reverb.ts';
 export type { ReverbParams } from './reverb.ts';
 export { DELAY_MAX_SECONDS, DelayProcessor } from './delay.ts';

@@ -13,6 +13,29 @@ export interface LimiterParams {
   release: Seconds;
 }
 
+/**
+ * A limiter at rest (never run, ceiling not ramping), as a transcription of
+ * {@link LimiterProcessor.process} needs it to produce the same samples from here on.
+ */
+export interface LimiterSteadyState {
+  /** Linear ceiling the gain computer limits to. */
+  ceiling: number;
+  /** The output clamp: the largest float32 value <= ceiling. */
+  clampAt: number;
+  /** Release one-pole coefficient exp(-1 / (release · sampleRate)). */
+  releaseCoef: number;
+  /** Lookahead L in frames (sliding-minimum and moving-average length). */
+  lookahead: number;
+  /** Delay of the true-peak interpolator in frames (|x| is delayed to match it). */
+  detectDelay: number;
+  /** Audio delay: lookahead - 1 + detectDelay. */
+  latencyFrames: number;
+  /** The detector's 4x interpolator taps ({@link Oversampler4x.upCoefficients}). */
+  upCoefficients: Float64Array;
+  /** Taps per phase of the interpolator. */
+  tapsPerPhase: number;
+}
+
 /** Lookahead: the gain reaches its target linearly over this window before a peak. */
 export const LIMITER_LOOKAHEAD_SECONDS = 0.002;
 /** 4x interpolator for true-peak detection (4k + 1 taps). */
@@ -128,6 +151,25 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
     this.clampAt = floatAtOrBelow(this.ceiling.value);
     this.lastCeiling = this.ceiling.value;
     this.fresh = true;
+  }
+
+  /**
+   * The constants a transcription of `process` (the server's WebAssembly master limiter)
+   * needs to continue exactly, or null unless this limiter is at rest: nothing processed
+   * since the last reset and the ceiling not ramping.
+   */
+  steadyState(): LimiterSteadyState | null {
+    if (this.t !== 0 || this.ceiling.ramping) return null;
+    return {
+      ceiling: this.ceiling.value,
+      clampAt: floatAtOrBelow(this.ceiling.value),
+      releaseCoef: this.releaseCoef,
+      lookahead: this.lookahead,
+      detectDelay: this.detectDelay,
+      latencyFrames: this.latencyFrames,
+      upCoefficients: this.os[0]!.upCoefficients,
+      tapsPerPhase: this.os[0]!.tapsPerPhase,
+    };
   }
 
   /** Gain reduction (dB, >= 0) applied to the last output sample. */

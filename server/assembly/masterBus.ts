@@ -1,0 +1,295 @@
+// AssemblyScript (compiled to server/src/render/master/masterBus.wasm by `pnpm --filter
+// @mixroom/server build:wasm:master`): the bake's master-bus limiter and true-peak meter on
+// WebAssembly SIMD, for the main thread of the bake.
+//
+// Both are transcriptions of shared/src/dsp (LimiterProcessor + Oversampler4x.upPeaks, and
+// TruePeakMeter): the same float64 operations on the same operands in the same order
+// (WebAssembly has no fused multiply-add and no fast-math), so the results are bit-identical;
+// tests null them against the JavaScript. Choices the JavaScript makes by comparison
+// (`b > a ? b : a`) are f64x2.pmax / pmin, which are defined as exactly that comparison.
+//
+// One instance runs one limiter or one set of meters: the state lives in globals and in
+// buffers the caller carves out of linear memory (addresses from heapBase() upward).
+
+// ---------------------------------------------------------------------------------------
+// Limiter. Left and right run in the two f64 lanes of a v128 (mono: both lanes carry the
+// one channel, which is exactly what the JavaScript computes for mono, since it reads the
+// same input as "right" and the stereo link of two equal channels is the channel itself).
+
+/** Frames per detector pass (the JavaScript's LIMITER_CHUNK; any value gives the same output). */
+const CHUNK: i32 = 256;
+
+let coef: usize = 0; // 4 * K v128 (both lanes the tap), phase-major: the ×4 polyphase up taps
+let K: i32 = 0; // taps per phase
+let D: i32 = 0; // detector delay (frames)
+let L: i32 = 0; // lookahead (frames)
+let Lf: f64 = 0;
+let lat: i32 = 0; // audio delay (frames), > 0
+let cap: i32 = 0; // deque slots (L + 1)
+let ceil: f64 = 0;
+let clampAt: f32 = 0;
+let oneMinusRel: f64 = 0;
+let lin: usize = 0; // (K - 1 + CHUNK) v128: input history then the chunk, as f64 pairs
+let peaks: usize = 0; // CHUNK v128: the chunk's true-peak estimates (left, right)
+let audio: usize = 0; // lat v128: audio delay ring
+let dqVal: usize = 0; // cap f64
+let dqIdx: usize = 0; // cap f64
+let held: usize = 0; // L f64
+
+let audioPos: i32 = 0;
+let dqHead: i32 = 0;
+let dqLen: i32 = 0;
+let heldPos: i32 = 0;
+let heldSum: f64 = 0;
+let gain: f64 = 1;
+let t: f64 = 0;
+let prevInterp: f64 = 0;
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Sets up a fresh limiter (the JavaScript's state right after reset + setParams). */
+export function initLimiter(
+  coefAt: usize, taps: i32, detectDelay: i32, lookahead: i32, latency: i32,
+  ceiling: f64, clamp: f64, releaseCoef: f64,
+  linAt: usize, peaksAt: usize, audioAt: usize, dqValAt: usize, dqIdxAt: usize, heldAt: usize,
+): void {
+  coef = coefAt;
+  K = taps;
+  D = detectDelay;
+  L = lookahead;
+  Lf = <f64>lookahead;
+  lat = latency;
+  cap = lookahead + 1;
+  ceil = ceiling;
+  clampAt = <f32>clamp;
+  oneMinusRel = 1 - releaseCoef;
+  lin = linAt;
+  peaks = peaksAt;
+  audio = audioAt;
+  dqVal = dqValAt;
+  dqIdx = dqIdxAt;
+  held = heldAt;
+  memory.fill(lin, 0, (<usize>(K - 1 + CHUNK)) << 4);
+  memory.fill(audio, 0, (<usize>lat) << 4);
+  for (let k = 0; k < L; k++) store<f64>(held + ((<usize>k) << 3), 1.0);
+  audioPos = 0;
+  dqHead = 0;
+  dqLen = 0;
+  heldPos = 0;
+  heldSum = Lf;
+  gain = 1;
+  t = 0;
+  prevInterp = 0;
+}
+
+/** Oversampler4x.peakOf on both lanes: max(|a0|..|a3|) by the same comparisons, NaN if any is NaN. */
+@inline function peakOf(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  const b0 = f64x2.abs(a0);
+  const b1 = f64x2.abs(a1);
+  const b2 = f64x2.abs(a2);
+  const b3 = f64x2.abs(a3);
+  const m = f64x2.pmax(f64x2.pmax(b0, b1), f64x2.pmax(b2, b3));
+  const sum = f64x2.add(f64x2.add(f64x2.add(b0, b1), b2), b3);
+  return v128.bitselect(m, f64x2.splat(NaN), f64x2.eq(sum, sum));
+}
+
+@inline function swapLanes(v: v128): v128 {
+  return i64x2.shuffle(v, v, 1, 0);
+}
+
+/** LimiterProcessor.process for `frames` frames of f32 input at inL/inR to outL/outR (in place is fine). */
+export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: i32, stereo: bool): void {
+  const c = ceil;
+  const cf = f32x4.splat(clampAt);
+  const ncf = f32x4.splat(-clampAt);
+  const hist = (<usize>(K - 1)) << 4;
+  const pAt = coef + ((<usize>K) << 4);
+  const qAt = coef + ((<usize>K) << 5);
+  const rAt = coef + (<usize>K) * 48;
+  for (let off = 0; off < frames; off += CHUNK) {
+    const n = min(CHUNK, frames - off);
+    // The chunk as f64 pairs after the K - 1 history frames.
+    for (let j = 0; j < n; j++) {
+      const at = (<usize>(off + j)) << 2;
+      const l = <f64>load<f32>(inL + at);
+      const r = stereo ? <f64>load<f32>(inR + at) : l;
+      v128.store(lin + hist + ((<usize>j) << 4), f64x2.replace_lane(f64x2.splat(l), 1, r));
+    }
+    // True-peak estimates (Oversampler4x.upPeaks): each phase summed from the newest sample back.
+    // Two frames side by side: their eight sums are independent and share the tap loads.
+    let j2 = 0;
+    for (; j2 + 1 < n; j2 += 2) {
+      const b = lin + hist + ((<usize>j2) << 4);
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let a2 = f64x2.splat(0);
+      let a3 = f64x2.splat(0);
+      let e0 = f64x2.splat(0);
+      let e1 = f64x2.splat(0);
+      let e2 = f64x2.splat(0);
+      let e3 = f64x2.splat(0);
+      for (let k = 0; k < K; k++) {
+        const h = v128.load(b - ((<usize>k) << 4));
+        const g = v128.load(b + 16 - ((<usize>k) << 4));
+        const o = (<usize>k) << 4;
+        const c0 = v128.load(coef + o);
+        const c1 = v128.load(pAt + o);
+        const c2 = v128.load(qAt + o);
+        const c3 = v128.load(rAt + o);
+        a0 = f64x2.add(a0, f64x2.mul(c0, h));
+        a1 = f64x2.add(a1, f64x2.mul(c1, h));
+        a2 = f64x2.add(a2, f64x2.mul(c2, h));
+        a3 = f64x2.add(a3, f64x2.mul(c3, h));
+        e0 = f64x2.add(e0, f64x2.mul(c0, g));
+        e1 = f64x2.add(e1, f64x2.mul(c1, g));
+        e2 = f64x2.add(e2, f64x2.mul(c2, g));
+        e3 = f64x2.add(e3, f64x2.mul(c3, g));
+      }
+      v128.store(peaks + ((<usize>j2) << 4), peakOf(a0, a1, a2, a3));
+      v128.store(peaks + ((<usize>j2) << 4) + 16, peakOf(e0, e1, e2, e3));
+    }
+    for (let j = j2; j < n; j++) {
+      const b = lin + hist + ((<usize>j) << 4);
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let a2 = f64x2.splat(0);
+      let a3 = f64x2.splat(0);
+      for (let k = 0; k < K; k++) {
+        const h = v128.load(b - ((<usize>k) << 4));
+        const o = (<usize>k) << 4;
+        a0 = f64x2.add(a0, f64x2.mul(v128.load(coef + o), h));
+        a1 = f64x2.add(a1, f64x2.mul(v128.load(pAt + o), h));
+        a2 = f64x2.add(a2, f64x2.mul(v128.load(qAt + o), h));
+        a3 = f64x2.add(a3, f64x2.mul(v128.load(rAt + o), h));
+      }
+      v128.store(peaks + ((<usize>j) << 4), peakOf(a0, a1, a2, a3));
+    }
+    for (let j = 0; j < n; j++) {
+      const x = v128.load(lin + hist + ((<usize>j) << 4));
+      // Stereo link: interp = max(left, right) and |x| D frames ago, by the JavaScript's comparisons.
+      const pk2 = v128.load(peaks + ((<usize>j) << 4));
+      const interp = f64x2.extract_lane(f64x2.pmax(pk2, swapLanes(pk2)), 0);
+      const s2 = f64x2.abs(v128.load(lin + ((<usize>(K - 1 + j - D)) << 4)));
+      const s0 = f64x2.extract_lane(f64x2.pmax(s2, swapLanes(s2)), 0);
+      let pk = interp > prevInterp ? interp : prevInterp;
+      pk = s0 > pk ? s0 : pk;
+      prevInterp = interp;
+      const req = pk > c ? c / pk : 1.0;
+      // Sliding minimum of req over the last L samples (monotonic deque).
+      let back = dqHead + dqLen - 1;
+      if (back >= cap) back -= cap;
+      while (dqLen > 0 && load<f64>(dqVal + ((<usize>back) << 3)) >= req) {
+        dqLen--;
+        back = back == 0 ? cap - 1 : back - 1;
+      }
+      let tail = dqHead + dqLen;
+      if (tail >= cap) tail -= cap;
+      store<f64>(dqVal + ((<usize>tail) << 3), req);
+      store<f64>(dqIdx + ((<usize>tail) << 3), t);
+      dqLen++;
+      if (load<f64>(dqIdx + ((<usize>dqHead) << 3)) <= t - Lf) {
+        dqHead = dqHead + 1 == cap ? 0 : dqHead + 1;
+        dqLen--;
+      }
+      const hmin = load<f64>(dqVal + ((<usize>dqHead) << 3));
+      const hp = held + ((<usize>heldPos) << 3);
+      heldSum += hmin - load<f64>(hp);
+      store<f64>(hp, hmin);
+      heldPos = heldPos + 1 == L ? 0 : heldPos + 1;
+      if (heldPos == 0) {
+        let s: f64 = 0;
+        for (let k = 0; k < L; k++) s += load<f64>(held + ((<usize>k) << 3));
+        heldSum = s;
+      }
+      let target = heldSum / Lf;
+      if (target > 1) target = 1;
+      gain = target <= gain ? target : gain + (target - gain) * oneMinusRel;
+      t += 1;
+      const ap = audio + ((<usize>audioPos) << 4);
+      const y = v128.load(ap);
+      v128.store(ap, x);
+      audioPos = audioPos + 1 == lat ? 0 : audioPos + 1;
+      const o = f32x4.pmax(f32x4.pmin(f32x4.demote_f64x2_zero(f64x2.mul(y, f64x2.splat(gain))), cf), ncf);
+      const at = (<usize>(off + j)) << 2;
+      v128.store32_lane(outL + at, o, 0);
+      if (stereo) v128.store32_lane(outR + at, o, 1);
+    }
+    memory.copy(lin, lin + ((<usize>n) << 4), hist);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// True-peak meter (TruePeakMeter, BS.1770-4 Annex 2), one channel per call. Two of the four
+// phases share a v128 (phases 0|1 and 2|3), each lane summed like the JavaScript:
+// (c0·x0) + (c1·x1) + ... + (c11·x11), x0 the newest sample. Non-finite samples are skipped
+// (they neither enter the history nor the reading), so the finite ones are first packed
+// behind the 11-sample history; the reading is the largest magnitude, which does not depend
+// on the order in which the candidates are compared (all finite and >= 0).
+//
+// Channel state at `st`: f64 peak, f64 unused, then f64 history[11] (oldest first) and room
+// for the block's samples.
+
+const TP_HISTORY: i32 = 11;
+
+/** Feeds `frames` f32 samples at `input` to the meter at `st`; returns the reading so far. */
+export function truePeak(st: usize, input: usize, frames: i32): f64 {
+  const hist = st + 16;
+  let n = 0;
+  for (let i = 0; i < frames; i++) {
+    const x = <f64>load<f32>(input + ((<usize>i) << 2));
+    store<f64>(hist + ((<usize>(TP_HISTORY + n)) << 3), x);
+    // x - x is 0 for finite x, NaN for NaN and ±Infinity.
+    n += i32(x - x == 0);
+  }
+  let acc = f64x2.splat(load<f64>(st));
+  for (let j = 0; j < n; j++) {
+    const b = hist + ((<usize>(TP_HISTORY + j)) << 3);
+    const x0 = v128.load64_splat(b - 0);
+    const x1 = v128.load64_splat(b - 8);
+    const x2 = v128.load64_splat(b - 16);
+    const x3 = v128.load64_splat(b - 24);
+    const x4 = v128.load64_splat(b - 32);
+    const x5 = v128.load64_splat(b - 40);
+    const x6 = v128.load64_splat(b - 48);
+    const x7 = v128.load64_splat(b - 56);
+    const x8 = v128.load64_splat(b - 64);
+    const x9 = v128.load64_splat(b - 72);
+    const x10 = v128.load64_splat(b - 80);
+    const x11 = v128.load64_splat(b - 88);
+    let u = f64x2.mul(f64x2(0.001708984375, -0.0291748046875), x0);
+    let v = f64x2.mul(f64x2(-0.0189208984375, -0.00830078125), x0);
+    u = f64x2.add(u, f64x2.mul(f64x2(0.010986328125, 0.029296875), x1));
+    v = f64x2.add(v, f64x2.mul(f64x2(0.0330810546875, 0.014892578125), x1));
+    u = f64x2.add(u, f64x2.mul(f64x2(-0.0196533203125, -0.0517578125), x2));
+    v = f64x2.add(v, f64x2.mul(f64x2(-0.0582275390625, -0.026611328125), x2));
+    u = f64x2.add(u, f64x2.mul(f64x2(0.033203125, 0.089111328125), x3));
+    v = f64x2.add(v, f64x2.mul(f64x2(0.1015625, 0.047607421875), x3));
+    u = f64x2.add(u, f64x2.mul(f64x2(-0.0594482421875, -0.16650390625), x4));
+    v = f64x2.add(v, f64x2.mul(f64x2(-0.2003173828125, -0.102294921875), x4));
+    u = f64x2.add(u, f64x2.mul(f64x2(0.1373291015625, 0.465087890625), x5));
+    v = f64x2.add(v, f64x2.mul(f64x2(0.77978515625, 0.97216796875), x5));
+    u = f64x2.add(u, f64x2.mul(f64x2(0.97216796875, 0.77978515625), x6));
+    v = f64x2.add(v, f64x2.mul(f64x2(0.465087890625, 0.1373291015625), x6));
+    u = f64x2.add(u, f64x2.mul(f64x2(-0.102294921875, -0.2003173828125), x7));
+    v = f64x2.add(v, f64x2.mul(f64x2(-0.16650390625, -0.0594482421875), x7));
+    u = f64x2.add(u, f64x2.mul(f64x2(0.047607421875, 0.1015625), x8));
+    v = f64x2.add(v, f64x2.mul(f64x2(0.089111328125, 0.033203125), x8));
+    u = f64x2.add(u, f64x2.mul(f64x2(-0.026611328125, -0.0582275390625), x9));
+    v = f64x2.add(v, f64x2.mul(f64x2(-0.0517578125, -0.0196533203125), x9));
+    u = f64x2.add(u, f64x2.mul(f64x2(0.014892578125, 0.0330810546875), x10));
+    v = f64x2.add(v, f64x2.mul(f64x2(0.029296875, 0.010986328125), x10));
+    u = f64x2.add(u, f64x2.mul(f64x2(-0.00830078125, -0.0189208984375), x11));
+    v = f64x2.add(v, f64x2.mul(f64x2(-0.0291748046875, 0.001708984375), x11));
+    acc = f64x2.pmax(acc, f64x2.abs(x0));
+    acc = f64x2.pmax(acc, f64x2.abs(u));
+    acc = f64x2.pmax(acc, f64x2.abs(v));
+  }
+  memory.copy(hist, hist + ((<usize>n) << 3), (<usize>TP_HISTORY) << 3);
+  const l = f64x2.extract_lane(acc, 0);
+  const r = f64x2.extract_lane(acc, 1);
+  const peak = r > l ? r : l;
+  store<f64>(st, peak);
+  return peak;
+}

@@ -1,0 +1,59 @@
+import type { LimiterSteadyState } from '@mixroom/shared/dsp';
+import { MASTER_BUS_IO_FRAMES, MasterBusMemory } from './MasterBusMemory.ts';
+
+/** The module's detector chunk (CHUNK in masterBus.ts): sizes its lin and peaks buffers. */
+const DETECT_CHUNK = 256;
+
+/**
+ * shared/dsp's LimiterProcessor on WebAssembly SIMD for the bake: the same samples bit for
+ * bit (see server/assembly/masterBus.ts), started from a limiter at rest (its
+ * {@link LimiterSteadyState}) and with fixed parameters, which is how the bake runs a plan's
+ * limiter node. Mono input is limited as the JavaScript does (one channel, both lanes).
+ */
+export class WasmLimiter {
+  readonly latencyFrames: number;
+  private readonly mem = new MasterBusMemory();
+  private readonly ioL: number;
+  private readonly ioR: number;
+
+  constructor(state: LimiterSteadyState) {
+    const { lookahead: L, detectDelay: D, latencyFrames: lat, tapsPerPhase: K, upCoefficients } = state;
+    if (lat < 1 || D > K - 1 || upCoefficients.length !== 4 * K) throw new RangeError('WasmLimiter: unsupported limiter geometry');
+    this.latencyFrames = lat;
+    const m = this.mem;
+    const coef = m.alloc(upCoefficients.length * 16);
+    const lin = m.alloc((K - 1 + DETECT_CHUNK) * 16);
+    const peaks = m.alloc(DETECT_CHUNK * 16);
+    const audio = m.alloc(lat * 16);
+    const dqVal = m.alloc((L + 1) * 8);
+    const dqIdx = m.alloc((L + 1) * 8);
+    const held = m.alloc(L * 8);
+    this.ioL = m.alloc(MASTER_BUS_IO_FRAMES * 4);
+    this.ioR = m.alloc(MASTER_BUS_IO_FRAMES * 4);
+    // Each tap in both lanes of a v128.
+    const f64 = m.f64;
+    for (let i = 0; i < upCoefficients.length; i++) f64[(coef >> 3) + 2 * i] = f64[(coef >> 3) + 2 * i + 1] = upCoefficients[i]!;
+    m.exports.initLimiter(coef, K, D, L, lat, state.ceiling, state.clampAt, state.releaseCoef, lin, peaks, audio, dqVal, dqIdx, held);
+  }
+
+  /** LimiterProcessor.process: the first input/output channel is left, the second (if both have one) right. */
+  process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number): void {
+    const stereo = inputs.length > 1 && outputs.length > 1;
+    const in0 = inputs[0]!;
+    const in1 = stereo ? inputs[1]! : in0;
+    const out0 = outputs[0]!;
+    const out1 = stereo ? outputs[1]! : out0;
+    const { exports } = this.mem;
+    for (let off = 0; off < frames; off += MASTER_BUS_IO_FRAMES) {
+      const n = Math.min(MASTER_BUS_IO_FRAMES, frames - off);
+      const f32 = this.mem.f32;
+      const l = this.ioL >> 2;
+      const r = this.ioR >> 2;
+      f32.set(in0.subarray(off, off + n), l);
+      if (stereo) f32.set(in1.subarray(off, off + n), r);
+      exports.limit(this.ioL, this.ioR, this.ioL, this.ioR, n, stereo ? 1 : 0);
+      out0.set(f32.subarray(l, l + n), off);
+      if (stereo) out1.set(f32.subarray(r, r + n), off);
+    }
+  }
+}
