@@ -44,6 +44,17 @@ let heldSum: f64 = 0;
 let gain: f64 = 1;
 let t: f64 = 0;
 let prevInterp: f64 = 0;
+let lastChunk: i32 = 0; // frames in the most recent detector pass
+
+/** The limiter's gain after the last frame (tests compare it with the JavaScript's). */
+export function limiterGain(): f64 {
+  return gain;
+}
+
+/** Frames of the most recent detector pass, whose true-peak estimates are at the peaks buffer. */
+export function limiterLastChunk(): i32 {
+  return lastChunk;
+}
 
 export function heapBase(): usize {
   return __heap_base;
@@ -217,6 +228,7 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
       if (stereo) v128.store32_lane(outR + at, o, 1);
     }
     memory.copy(lin, lin + ((<usize>n) << 4), hist);
+    lastChunk = n;
   }
 }
 

@@ -21,6 +21,8 @@ export interface MasterBusExports {
     held: number,
   ): void;
   limit(inL: number, inR: number, outL: number, outR: number, frames: number, stereo: number): void;
+  limiterGain(): number;
+  limiterLastChunk(): number;
   truePeak(state: number, input: number, frames: number): number;
 }
 

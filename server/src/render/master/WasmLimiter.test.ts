@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LimiterProcessor, type LimiterSteadyState } from '@mixroom/shared/dsp';
-import { createPlanProcessor } from '@mixroom/shared/plan';
+import { LimiterProcessor, type LimiterSteadyState, Oversampler4x } from '@mixroom/shared/dsp';
+import { createPlanProcessor, type ProcessorPlanNode } from '@mixroom/shared/plan';
 import { describe, expect, it } from 'vitest';
 import { noise } from '../../../../test/renderFixtures.ts';
 import { createProcessorKernel } from '../createProcessorKernel.ts';
@@ -108,6 +108,35 @@ describe('WasmLimiter (the bake master limiter on WebAssembly SIMD)', () => {
     }
   });
 
+  it('its gain follows the JavaScript gain exactly after every block, and its detector reads exactly Oversampler4x.upPeaks', () => {
+    const input = program(SR * 3, 13);
+    const js = jsLimiter();
+    const wasm = new WasmLimiter(jsLimiter().steadyState()!);
+    const detector = [new Oversampler4x(49, 6), new Oversampler4x(49, 6)];
+    const jsBuf = input.map((c) => c.slice());
+    const wasmBuf = input.map((c) => c.slice());
+    const block = 768; // a multiple of the 256-frame detector pass: the last pass is the block's end
+    let minGainDb = 0;
+    for (let at = 0; at + block <= input[0]!.length; at += block) {
+      const view = (b: Float32Array[]) => b.map((c) => c.subarray(at, at + block));
+      js.process(view(jsBuf), view(jsBuf), block);
+      wasm.process(view(wasmBuf), view(wasmBuf), block);
+      expect(wasm.gainReductionDb, `gain after frame ${at + block}`).toBe(js.gainReductionDb);
+      minGainDb = Math.max(minGainDb, js.gainReductionDb);
+      const want = detector.map((d, c) => {
+        const out = new Float64Array(block);
+        d.upPeaks(input[c]!, at, block, out);
+        return out.subarray(block - 256);
+      });
+      const got = wasm.lastDetectorPeaks();
+      for (let j = 0; j < 256; j++) {
+        expect(got[2 * j], `left estimate ${at + block - 256 + j}`).toBe(want[0]![j]);
+        expect(got[2 * j + 1], `right estimate ${at + block - 256 + j}`).toBe(want[1]![j]);
+      }
+    }
+    expect(minGainDb).toBeGreaterThan(6);
+  });
+
   it('the comparison can fail: one detector tap changed by 2^-30 (relative) changes the output', () => {
     const input = loudNoise(SR, 21);
     const want = run(jsLimiter(), input, 2, 8192);
@@ -130,7 +159,16 @@ describe('WasmLimiter (the bake master limiter on WebAssembly SIMD)', () => {
   });
 
   it("the bake's limiter node kernel equals the plan processor the browser worklet runs", () => {
-    const node = { id: 'm.lim', kind: 'limiter' as const, channels: 2 as const, bypass: false, params: { ceiling: -1, release: 0.05 } };
+    const node: ProcessorPlanNode = {
+      id: 'master::limiter',
+      owner: { kind: 'master', id: '' },
+      role: 'limiter',
+      channels: 2,
+      kind: 'limiter',
+      bypass: false,
+      sidechain: false,
+      params: { ceiling: -1, release: 0.05 },
+    };
     const kernel = createProcessorKernel(node, SR);
     const reference = createPlanProcessor(node, SR);
     expect(kernel.latencyFrames).toBe(reference.latencyFrames);

@@ -15,6 +15,7 @@ export class WasmLimiter {
   private readonly mem = new MasterBusMemory();
   private readonly ioL: number;
   private readonly ioR: number;
+  private readonly peaks: number;
 
   constructor(state: LimiterSteadyState) {
     const { lookahead: L, detectDelay: D, latencyFrames: lat, tapsPerPhase: K, upCoefficients } = state;
@@ -24,6 +25,7 @@ export class WasmLimiter {
     const coef = m.alloc(upCoefficients.length * 16);
     const lin = m.alloc((K - 1 + DETECT_CHUNK) * 16);
     const peaks = m.alloc(DETECT_CHUNK * 16);
+    this.peaks = peaks;
     const audio = m.alloc(lat * 16);
     const dqVal = m.alloc((L + 1) * 8);
     const dqIdx = m.alloc((L + 1) * 8);
@@ -34,6 +36,20 @@ export class WasmLimiter {
     const f64 = m.f64;
     for (let i = 0; i < upCoefficients.length; i++) f64[(coef >> 3) + 2 * i] = f64[(coef >> 3) + 2 * i + 1] = upCoefficients[i]!;
     m.exports.initLimiter(coef, K, D, L, lat, state.ceiling, state.clampAt, state.releaseCoef, lin, peaks, audio, dqVal, dqIdx, held);
+  }
+
+  /** Gain reduction (dB, >= 0) applied to the last output sample, as LimiterProcessor.gainReductionDb. */
+  get gainReductionDb(): number {
+    return -20 * Math.log10(this.mem.exports.limiterGain());
+  }
+
+  /**
+   * The detector's true-peak estimates for the last frames processed (its last pass of at
+   * most 256 frames), left and right interleaved: what Oversampler4x.upPeaks gives for them.
+   */
+  lastDetectorPeaks(): Float64Array {
+    const n = this.mem.exports.limiterLastChunk();
+    return this.mem.f64.slice(this.peaks >> 3, (this.peaks >> 3) + 2 * n);
   }
 
   /** LimiterProcessor.process: the first input/output channel is left, the second (if both have one) right. */
