@@ -119,6 +119,9 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
   const pAt = coef + ((<usize>K) << 4);
   const qAt = coef + ((<usize>K) << 5);
   const rAt = coef + (<usize>K) * 48;
+  const cv = f64x2.splat(c);
+  const one = f64x2.splat(1);
+  let prevInterp2 = f64x2.splat(prevInterp);
   for (let off = 0; off < frames; off += CHUNK) {
     const n = min(CHUNK, frames - off);
     // The chunk as f64 pairs after the K - 1 history frames.
@@ -181,13 +184,12 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
       const x = v128.load(lin + hist + ((<usize>j) << 4));
       // Stereo link: interp = max(left, right) and |x| D frames ago, by the JavaScript's comparisons.
       const pk2 = v128.load(peaks + ((<usize>j) << 4));
-      const interp = f64x2.extract_lane(f64x2.pmax(pk2, swapLanes(pk2)), 0);
+      const interp = f64x2.pmax(pk2, swapLanes(pk2));
       const s2 = f64x2.abs(v128.load(lin + ((<usize>(K - 1 + j - D)) << 4)));
-      const s0 = f64x2.extract_lane(f64x2.pmax(s2, swapLanes(s2)), 0);
-      let pk = interp > prevInterp ? interp : prevInterp;
-      pk = s0 > pk ? s0 : pk;
-      prevInterp = interp;
-      const req = pk > c ? c / pk : 1.0;
+      // pk = max(prevInterp, interp, |x|) by the JavaScript's comparisons, in lane 0 (no branches).
+      const pkv = f64x2.pmax(f64x2.pmax(prevInterp2, interp), f64x2.pmax(s2, swapLanes(s2)));
+      prevInterp2 = interp;
+      const req = f64x2.extract_lane(v128.bitselect(f64x2.div(cv, pkv), one, f64x2.gt(pkv, cv)), 0);
       // Sliding minimum of req over the last L samples (monotonic deque).
       let back = dqHead + dqLen - 1;
       if (back >= cap) back -= cap;
@@ -230,6 +232,7 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
     memory.copy(lin, lin + ((<usize>n) << 4), hist);
     lastChunk = n;
   }
+  prevInterp = f64x2.extract_lane(prevInterp2, 0);
 }
 
 // ---------------------------------------------------------------------------------------
