@@ -5,7 +5,9 @@ import { testMix } from '../shared/src/plan/testing/testMix.ts';
 import { bakeMix } from '../server/src/render/bakeMix.ts';
 import { createFileStemSource } from '../server/src/render/createFileStemSource.ts';
 import { PlanRuntime } from '../server/src/render/PlanRuntime.ts';
-import { collect, noise, rmsDb, sine, tempDir, writeStem } from './renderFixtures.ts';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { collect, noise, pcmWav, quantize, rmsDb, sine, tempDir, writeStem } from './renderFixtures.ts';
 
 const RATE = 48000;
 const FRAMES = RATE + 777;
@@ -18,11 +20,22 @@ const stems = new Map<string, Float32Array[]>([
   ['keys.wav', [sine(FRAMES, 440, 0.2), sine(FRAMES, 443, 0.2)]],
   // Shorter than the song: silence after its end.
   ['short.wav', [noise(FRAMES >> 1, 0.3, 13), noise(FRAMES >> 1, 0.3, 14)]],
+  // Integer PCM stems (the bake worker decodes these in its SIMD module).
+  ['pad.wav', [quantize(noise(FRAMES, 0.5, 15), 24), quantize(sine(FRAMES, 220, 0.9), 24)]],
+  ['vox.wav', [quantize(noise(FRAMES, 0.6, 16), 16)]],
+]);
+const pcmBits = new Map<string, 16 | 24>([
+  ['pad.wav', 24],
+  ['vox.wav', 16],
 ]);
 
 beforeAll(async () => {
   ({ dir, dispose } = await tempDir());
-  for (const [key, channels] of stems) await writeStem(dir, key, channels);
+  for (const [key, channels] of stems) {
+    const bits = pcmBits.get(key);
+    if (bits) await writeFile(path.join(dir, key), pcmWav(channels, bits));
+    else await writeStem(dir, key, channels);
+  }
 });
 afterAll(() => dispose());
 
@@ -45,6 +58,8 @@ function mix(): MixState {
       testMix.track('keys', { stem: stem('keys.wav'), pan: 0.4, sends: unity }),
       testMix.track('short', { stem: stem('short.wav'), gain: -1, output: 'grp' }),
       testMix.track('none', { stem: null, sends: unity }),
+      testMix.track('pad', { stem: stem('pad.wav'), gain: -6, pan: -0.6, sends: unity }),
+      testMix.track('vox', { stem: stem('vox.wav'), gain: -4, pan: 0.2, output: 'grp' }),
     ],
     [
       testMix.bus('grp', 'group', { gain: -2 }),

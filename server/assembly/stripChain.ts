@@ -32,6 +32,11 @@
 // deterministicExp transcribed operation for operation; their tables are written into
 // memory by SimdMath.ts from the JavaScript modules' own tables (setMathTables).
 
+// The module also decodes the worker's stem blocks into its memory (decodeStem.ts). Its
+// memory is imported: StripChainMemory.ts creates it at a fixed size, so the views of it
+// that serve as the worker's sample buffers are never detached by a grow.
+export { decodeF32Stereo, decodePcm16, decodePcm24 } from './decodeStem';
+
 const END: i32 = 0;
 const GAIN: i32 = 1;
 const BIQUAD: i32 = 2;

@@ -15,6 +15,9 @@ const port = parentPort;
 if (!port) throw new Error('trackWorker.ts must run in a worker thread');
 
 let runtime: PlanRuntime | null = null;
+let simd: StripChainMemory | null = null;
+/** Address in `simd` of a buffer the block's raw stem bytes are copied to for decoding there. */
+let staging = 0;
 let sources: Float32Array[][] = [];
 let stemEncodings: (StemEncoding | null)[] = [];
 let stemOffsets: number[] = [];
@@ -31,12 +34,44 @@ let blockFrames = 0;
 
 const post = (msg: FromTrackWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
 
+/**
+ * A block of one stem's bytes into its source buffers: in the SIMD module for the common
+ * encodings (float32, 16- and 24-bit PCM; mono or stereo), else decodeWavFrames. Same samples.
+ */
+function decode(bytes: Uint8Array, encoding: StemEncoding['encoding'], frames: number, chans: Float32Array[]): void {
+  const mem = simd!;
+  const l = mem.addressOf(chans[0]!);
+  const r = chans.length === 2 ? mem.addressOf(chans[1]!) : l;
+  const channels = chans.length;
+  if (l !== undefined && r !== undefined && channels <= 2) {
+    if (encoding === 'float32' && channels === 1) {
+      mem.u8.set(bytes, l); // the file's float32 samples are the buffer's bytes
+      return;
+    }
+    if (encoding === 'float32' || encoding === 'pcm16' || encoding === 'pcm24') {
+      mem.u8.set(bytes, staging);
+      if (encoding === 'float32') mem.decodeF32Stereo(staging, l, r, frames);
+      else if (encoding === 'pcm16') mem.decodePcm16(staging, l, r, frames, channels as 1 | 2);
+      else mem.decodePcm24(staging, l, r, frames, channels as 1 | 2);
+      return;
+    }
+  }
+  decodeWavFrames(bytes, encoding, frames, chans, 0);
+}
+
 port.on('message', (msg: ToTrackWorker) => {
   try {
     if (msg.type === 'init') {
       const tracks = new Set(msg.trackIds);
       blockFrames = msg.blockFrames;
-      runtime = new PlanRuntime(msg.plan, (n) => n.owner.kind === 'track' && tracks.has(n.owner.id), blockFrames, new Map(), new StripChainMemory());
+      // The runtime's buffers live in the SIMD module's memory: stems decode straight into
+      // the sources, and the strip chains read them there without a copy.
+      // Sized generously from the share (untouched pages cost nothing): per node room for its
+      // output, input scratches and a chain's buffers, plus programs and bypass delays.
+      const nodes = msg.plan.nodes.filter((n) => n.owner.kind === 'track' && tracks.has(n.owner.id)).length;
+      simd = new StripChainMemory((4 << 20) + nodes * (12 * 4 * blockFrames + 65536));
+      runtime = new PlanRuntime(msg.plan, (n) => n.owner.kind === 'track' && tracks.has(n.owner.id), blockFrames, new Map(), simd, simd);
+      staging = simd.reserve(Math.max(0, ...msg.stems.map((st) => st?.bytesPerFrame ?? 0)) * blockFrames + 16);
       const rt = runtime;
       sources = msg.plan.nodes.filter((n) => n.kind === 'source' && tracks.has(n.owner.id)).map((n) => rt.bufferOf(n.id));
       stemEncodings = msg.stems;
@@ -69,7 +104,7 @@ port.on('message', (msg: ToTrackWorker) => {
       const chans = sources[i]!;
       const stem = stemEncodings[i];
       const n = stem ? valid[i]! : 0;
-      if (n > 0) decodeWavFrames(stems.subarray(stemOffsets[i]!, stemOffsets[i]! + n * stem!.bytesPerFrame), stem!.encoding, n, chans, 0);
+      if (n > 0) decode(stems.subarray(stemOffsets[i]!, stemOffsets[i]! + n * stem!.bytesPerFrame), stem!.encoding, n, chans);
       if (n < frames) for (const ch of chans) ch.fill(0, n, frames);
     }
     runtime.run(frames);

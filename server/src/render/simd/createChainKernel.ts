@@ -39,8 +39,9 @@ function opBytes(stage: ChainStage): number {
  * One NodeKernel for a run of strip nodes (gains, biquads, the panner, bypass latencies,
  * sends) executed by the SIMD module sample by sample, both channels in one register. The
  * samples equal running the nodes' JavaScript kernels one after another (see
- * server/assembly/stripChain.ts); the block is copied into the module's memory and back,
- * which costs far less than the passes it saves.
+ * server/assembly/stripChain.ts). Input and output buffers in the module's memory (see
+ * StripChainMemory) are used in place; others are copied in and out, which costs far less
+ * than the passes the chain saves.
  *
  * @param inputChannels channels of the chain's input (a mono input runs in both lanes).
  * @param outputChannels channels of its output (mono until a panner makes it stereo).
@@ -56,10 +57,10 @@ export function createChainKernel(
   sendOutputs: readonly (readonly Float32Array[])[] = [],
 ): NodeKernel {
   const breaks = groupBreaks(stages);
-  const prog = memory.alloc(stages.reduce((n, s) => n + opBytes(s), HEADER + HEADER * breaks.size));
-  const left = memory.alloc(maxFrames * 4);
-  const right = memory.alloc(maxFrames * 4);
-  const sendBuffers = sendOutputs.map((chans) => chans.map(() => memory.alloc(maxFrames * 4)));
+  const prog = memory.reserve(stages.reduce((n, s) => n + opBytes(s), HEADER + HEADER * breaks.size));
+  const left = memory.reserve(maxFrames * 4);
+  const right = memory.reserve(maxFrames * 4);
+  const sendBuffers = sendOutputs.map((chans) => chans.map(() => memory.reserve(maxFrames * 4)));
   writeProgram(memory, prog, stages, sendBuffers, breaks);
   const latencyFrames = stages.reduce((n, s) => n + (s.kind === 'delay' ? s.frames : 0), 0);
   return {
@@ -67,15 +68,31 @@ export function createChainKernel(
     latencyFrames,
     identity: false,
     process(input, output, frames) {
-      const f32 = memory.f32;
-      f32.set(input[0]!.subarray(0, frames), left >> 2);
       const stereoIn = inputChannels === 2;
-      if (stereoIn) f32.set(input[1]!.subarray(0, frames), right >> 2);
-      // Mono runs in both lanes (inR = inL); a mono output's two lanes are equal, so both
-      // stores may go to the same buffer.
-      memory.run(prog, left, stereoIn ? right : left, left, outputChannels === 2 ? right : left, frames);
-      output[0]!.set(f32.subarray(left >> 2, (left >> 2) + frames));
-      if (outputChannels === 2) output[1]!.set(f32.subarray(right >> 2, (right >> 2) + frames));
+      const stereoOut = outputChannels === 2;
+      // Buffers that live in the module's memory (the worker's sources, outputs it keeps)
+      // are read and written where they are; others are copied in and out.
+      let inL = memory.addressOf(input[0]!);
+      let inR = stereoIn ? memory.addressOf(input[1]!) : inL;
+      if (inL === undefined || inR === undefined) {
+        const f32 = memory.f32;
+        f32.set(input[0]!.subarray(0, frames), left >> 2);
+        if (stereoIn) f32.set(input[1]!.subarray(0, frames), right >> 2);
+        inL = left;
+        inR = stereoIn ? right : left;
+      }
+      const ownL = memory.addressOf(output[0]!);
+      const ownR = stereoOut ? memory.addressOf(output[1]!) : ownL;
+      const direct = ownL !== undefined && ownR !== undefined;
+      // A mono output's two lanes are equal, so both stores may go to the same buffer.
+      const outL = direct ? ownL : left;
+      const outR = direct ? ownR : stereoOut ? right : left;
+      memory.run(prog, inL, inR, outL, outR, frames);
+      const f32 = memory.f32;
+      if (!direct) {
+        output[0]!.set(f32.subarray(left >> 2, (left >> 2) + frames));
+        if (stereoOut) output[1]!.set(f32.subarray(right >> 2, (right >> 2) + frames));
+      }
       for (let s = 0; s < sendOutputs.length; s++) {
         const chans = sendOutputs[s]!;
         const bufs = sendBuffers[s]!;
