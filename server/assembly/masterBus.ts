@@ -265,7 +265,6 @@ const TP_TAPS = memory.data<f64>([
   -0.00830078125, -0.0189208984375, -0.0291748046875, 0.001708984375,
 ]);
 
-
 /** Feeds `frames` f32 samples at `input` to the meter at `st`; returns the reading so far. */
 export function truePeak(st: usize, input: usize, frames: i32): f64 {
   const hist = st + 16;
@@ -277,7 +276,70 @@ export function truePeak(st: usize, input: usize, frames: i32): f64 {
     n += i32(x - x == 0);
   }
   let acc = f64x2.splat(load<f64>(st));
-  for (let j = 0; j < n; j++) {
+  let acc2 = acc;
+  // Two samples side by side (j and j + 1): independent sums that share the tap loads. Here x0
+  // is sample j + 1 and x1 sample j: sample j sums x1..x12 (u, v), sample j + 1 x0..x11 (u2, v2).
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const b = hist + ((<usize>(TP_HISTORY + j)) << 3);
+    const x0 = v128.load64_splat(b + 8 - 0);
+    const x1 = v128.load64_splat(b + 8 - 8);
+    const x2 = v128.load64_splat(b + 8 - 16);
+    const x3 = v128.load64_splat(b + 8 - 24);
+    const x4 = v128.load64_splat(b + 8 - 32);
+    const x5 = v128.load64_splat(b + 8 - 40);
+    const x6 = v128.load64_splat(b + 8 - 48);
+    const x7 = v128.load64_splat(b + 8 - 56);
+    const x8 = v128.load64_splat(b + 8 - 64);
+    const x9 = v128.load64_splat(b + 8 - 72);
+    const x10 = v128.load64_splat(b + 8 - 80);
+    const x11 = v128.load64_splat(b + 8 - 88);
+    const x12 = v128.load64_splat(b + 8 - 96);
+    let u = f64x2.mul(v128.load(TP_TAPS + 0), x1);
+    let v = f64x2.mul(v128.load(TP_TAPS + 16), x1);
+    let u2 = f64x2.mul(v128.load(TP_TAPS + 0), x0);
+    let v2 = f64x2.mul(v128.load(TP_TAPS + 16), x0);
+    { const cu = v128.load(TP_TAPS + 32); const cv = v128.load(TP_TAPS + 48);
+      u = f64x2.add(u, f64x2.mul(cu, x2)); v = f64x2.add(v, f64x2.mul(cv, x2));
+      u2 = f64x2.add(u2, f64x2.mul(cu, x1)); v2 = f64x2.add(v2, f64x2.mul(cv, x1)); }
+    { const cu = v128.load(TP_TAPS + 64); const cv = v128.load(TP_TAPS + 80);
+      u = f64x2.add(u, f64x2.mul(cu, x3)); v = f64x2.add(v, f64x2.mul(cv, x3));
+      u2 = f64x2.add(u2, f64x2.mul(cu, x2)); v2 = f64x2.add(v2, f64x2.mul(cv, x2)); }
+    { const cu = v128.load(TP_TAPS + 96); const cv = v128.load(TP_TAPS + 112);
+      u = f64x2.add(u, f64x2.mul(cu, x4)); v = f64x2.add(v, f64x2.mul(cv, x4));
+      u2 = f64x2.add(u2, f64x2.mul(cu, x3)); v2 = f64x2.add(v2, f64x2.mul(cv, x3)); }
+    { const cu = v128.load(TP_TAPS + 128); const cv = v128.load(TP_TAPS + 144);
+      u = f64x2.add(u, f64x2.mul(cu, x5)); v = f64x2.add(v, f64x2.mul(cv, x5));
+      u2 = f64x2.add(u2, f64x2.mul(cu, x4)); v2 = f64x2.add(v2, f64x2.mul(cv, x4)); }
+    { const cu = v128.load(TP_TAPS + 160); const cv = v128.load(TP_TAPS + 176);
+      u = f64x2.add(u, f64x2.mul(cu, x6)); v = f64x2.add(v, f64x2.mul(cv, x6));
+      u2 = f64x2.add(u2, f64x2.mul(cu, x5)); v2 = f64x2.add(v2, f64x2.mul(cv, x5)); }
+    { const cu = v128.load(TP_TAPS + 192); const cv = v128.load(TP_TAPS + 208);
+      u = f64x2.add(u, f64x2.mul(cu, x7)); v = f64x2.add(v, f64x2.mul(cv, x7));
+      u2 = f64x2.add(u2, f64x2.mul(cu, x6)); v2 = f64x2.add(v2, f64x2.mul(cv, x6)); }
+    { const cu = v128.load(TP_TAPS + 224); const cv = v128.load(TP_TAPS + 240);
+      u = f64x2.add(u, f64x2.mul(cu, x8)); v = f64x2.add(v, f64x2.mul(cv, x8));
+      u2 = f64x2.add(u2, f64x2.mul(cu, x7)); v2 = f64x2.add(v2, f64x2.mul(cv, x7)); }
+    { const cu = v128.load(TP_TAPS + 256); const cv = v128.load(TP_TAPS + 272);
+      u = f64x2.add(u, f64x2.mul(cu, x9)); v = f64x2.add(v, f64x2.mul(cv, x9));
+      u2 = f64x2.add(u2, f64x2.mul(cu, x8)); v2 = f64x2.add(v2, f64x2.mul(cv, x8)); }
+    { const cu = v128.load(TP_TAPS + 288); const cv = v128.load(TP_TAPS + 304);
+      u = f64x2.add(u, f64x2.mul(cu, x10)); v = f64x2.add(v, f64x2.mul(cv, x10));
+      u2 = f64x2.add(u2, f64x2.mul(cu, x9)); v2 = f64x2.add(v2, f64x2.mul(cv, x9)); }
+    { const cu = v128.load(TP_TAPS + 320); const cv = v128.load(TP_TAPS + 336);
+      u = f64x2.add(u, f64x2.mul(cu, x11)); v = f64x2.add(v, f64x2.mul(cv, x11));
+      u2 = f64x2.add(u2, f64x2.mul(cu, x10)); v2 = f64x2.add(v2, f64x2.mul(cv, x10)); }
+    { const cu = v128.load(TP_TAPS + 352); const cv = v128.load(TP_TAPS + 368);
+      u = f64x2.add(u, f64x2.mul(cu, x12)); v = f64x2.add(v, f64x2.mul(cv, x12));
+      u2 = f64x2.add(u2, f64x2.mul(cu, x11)); v2 = f64x2.add(v2, f64x2.mul(cv, x11)); }
+    acc = f64x2.pmax(acc, f64x2.abs(x1));
+    acc = f64x2.pmax(acc, f64x2.abs(u));
+    acc = f64x2.pmax(acc, f64x2.abs(v));
+    acc2 = f64x2.pmax(acc2, f64x2.abs(x0));
+    acc2 = f64x2.pmax(acc2, f64x2.abs(u2));
+    acc2 = f64x2.pmax(acc2, f64x2.abs(v2));
+  }
+  for (; j < n; j++) {
     const b = hist + ((<usize>(TP_HISTORY + j)) << 3);
     const x0 = v128.load64_splat(b - 0);
     const x1 = v128.load64_splat(b - 8);
@@ -319,6 +381,7 @@ export function truePeak(st: usize, input: usize, frames: i32): f64 {
     acc = f64x2.pmax(acc, f64x2.abs(u));
     acc = f64x2.pmax(acc, f64x2.abs(v));
   }
+  acc = f64x2.pmax(acc, acc2);
   memory.copy(hist, hist + ((<usize>n) << 3), (<usize>TP_HISTORY) << 3);
   const l = f64x2.extract_lane(acc, 0);
   const r = f64x2.extract_lane(acc, 1);
