@@ -8,6 +8,7 @@
 import {
   BiquadCascade,
   BiquadProcessor,
+  type ChannelPeakMeter,
   CompressorProcessor,
   DelayProcessor,
   type CompressorParams,
@@ -17,10 +18,13 @@ import {
   ReverbProcessor,
   SaturationProcessor,
   StereoPannerProcessor,
+  TruePeakMeter,
   type DspProcessor,
   linearGainOf,
   stereoPannerLaw,
 } from '@mixroom/shared/dsp';
+import { WasmLimiter } from '../../server/src/render/master/WasmLimiter.ts';
+import { WasmTruePeakMeter } from '../../server/src/render/master/WasmTruePeakMeter.ts';
 import type { ChainStage } from '../../server/src/render/simd/ChainStage.ts';
 import { createChainKernel } from '../../server/src/render/simd/createChainKernel.ts';
 import { StripChainMemory } from '../../server/src/render/simd/StripChainMemory.ts';
@@ -125,6 +129,15 @@ function make(): Record<string, () => Chain> {
       l.setParams({ ceiling: -1, release: 0.05 });
       return [l as DspProcessor<unknown>];
     },
+    // The same limiter as the bake's master runs it: WebAssembly SIMD, bit-identical samples.
+    "limiter as the bake's master (wasm SIMD)": () => {
+      const l = new LimiterProcessor(SR);
+      l.setParams({ ceiling: -1, release: 0.05 });
+      return [new WasmLimiter(l.steadyState()!)];
+    },
+    // The loudness report's true-peak meter, both channels: JavaScript, then the bake's (same readings).
+    'true-peak meter (BS.1770 4x)': () => [truePeakPair(() => new TruePeakMeter())],
+    "true-peak meter as the bake's (wasm SIMD)": () => [truePeakPair(() => new WasmTruePeakMeter())],
     reverb: () => {
       const r = new ReverbProcessor(SR);
       r.setParams({ decay: 2.2, preDelay: 0.02, damping: 7000 });
@@ -166,6 +179,17 @@ function make(): Record<string, () => Chain> {
       gain(),
       pan(),
     ],
+  };
+}
+
+/** Two channels' true-peak meters as a chain stage (they only read the block). */
+function truePeakPair(make: () => ChannelPeakMeter): Pick<DspProcessor<unknown>, 'process'> {
+  const meters = [make(), make()];
+  return {
+    process: (input, _output, frames) => {
+      meters[0]!.process(input[0]!, 0, frames);
+      meters[1]!.process(input[1]!, 0, frames);
+    },
   };
 }
 
