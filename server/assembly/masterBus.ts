@@ -7,6 +7,8 @@
 // (WebAssembly has no fused multiply-add and no fast-math), so the results are bit-identical;
 // tests null them against the JavaScript. Choices the JavaScript makes by comparison
 // (`b > a ? b : a`) are f64x2.pmax / pmin, which are defined as exactly that comparison.
+// One step is computed differently: the limiter's sliding minimum (a minimum is exact, so any
+// correct algorithm yields the same double; see `limit`).
 //
 // One instance runs one limiter or one set of meters: the state lives in globals and in
 // buffers the caller carves out of linear memory (addresses from heapBase() upward).
@@ -25,24 +27,22 @@ let D: i32 = 0; // detector delay (frames)
 let L: i32 = 0; // lookahead (frames)
 let Lf: f64 = 0;
 let lat: i32 = 0; // audio delay (frames), > 0
-let cap: i32 = 0; // deque slots (L + 1)
 let ceil: f64 = 0;
 let clampAt: f32 = 0;
 let oneMinusRel: f64 = 0;
 let lin: usize = 0; // (K - 1 + CHUNK) v128: input history then the chunk, as f64 pairs
 let peaks: usize = 0; // CHUNK v128: the chunk's true-peak estimates (left, right)
 let audio: usize = 0; // lat v128: audio delay ring
-let dqVal: usize = 0; // cap f64
-let dqIdx: usize = 0; // cap f64
+let suffixMin: usize = 0; // L + 1 f64: suffix minima of the previous lookahead block, +Infinity at [L]
+let blockReq: usize = 0; // L f64: the current block's required gains
 let held: usize = 0; // L f64
 
 let audioPos: i32 = 0;
-let dqHead: i32 = 0;
-let dqLen: i32 = 0;
+let blockPos: i32 = 0; // position in the current block of L frames
+let prefixMin: f64 = Infinity; // minimum of the current block so far
 let heldPos: i32 = 0;
 let heldSum: f64 = 0;
 let gain: f64 = 1;
-let t: f64 = 0;
 let prevInterp: f64 = 0;
 let lastChunk: i32 = 0; // frames in the most recent detector pass
 
@@ -64,7 +64,7 @@ export function heapBase(): usize {
 export function initLimiter(
   coefAt: usize, taps: i32, detectDelay: i32, lookahead: i32, latency: i32,
   ceiling: f64, clamp: f64, releaseCoef: f64,
-  linAt: usize, peaksAt: usize, audioAt: usize, dqValAt: usize, dqIdxAt: usize, heldAt: usize,
+  linAt: usize, peaksAt: usize, audioAt: usize, suffixMinAt: usize, blockReqAt: usize, heldAt: usize,
 ): void {
   coef = coefAt;
   K = taps;
@@ -72,26 +72,26 @@ export function initLimiter(
   L = lookahead;
   Lf = <f64>lookahead;
   lat = latency;
-  cap = lookahead + 1;
   ceil = ceiling;
   clampAt = <f32>clamp;
   oneMinusRel = 1 - releaseCoef;
   lin = linAt;
   peaks = peaksAt;
   audio = audioAt;
-  dqVal = dqValAt;
-  dqIdx = dqIdxAt;
+  suffixMin = suffixMinAt;
+  blockReq = blockReqAt;
   held = heldAt;
   memory.fill(lin, 0, (<usize>(K - 1 + CHUNK)) << 4);
   memory.fill(audio, 0, (<usize>lat) << 4);
   for (let k = 0; k < L; k++) store<f64>(held + ((<usize>k) << 3), 1.0);
   audioPos = 0;
-  dqHead = 0;
-  dqLen = 0;
+  // No frames before the first: an empty previous block.
+  for (let k = 0; k <= L; k++) store<f64>(suffixMin + ((<usize>k) << 3), Infinity);
+  blockPos = 0;
+  prefixMin = Infinity;
   heldPos = 0;
   heldSum = Lf;
   gain = 1;
-  t = 0;
   prevInterp = 0;
 }
 
@@ -122,6 +122,7 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
   const cv = f64x2.splat(c);
   const one = f64x2.splat(1);
   let prevInterp2 = f64x2.splat(prevInterp);
+  let pmin2 = f64x2.splat(prefixMin);
   for (let off = 0; off < frames; off += CHUNK) {
     const n = min(CHUNK, frames - off);
     // The chunk as f64 pairs after the K - 1 history frames.
@@ -190,23 +191,23 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
       const pkv = f64x2.pmax(f64x2.pmax(prevInterp2, interp), f64x2.pmax(s2, swapLanes(s2)));
       prevInterp2 = interp;
       const req = f64x2.extract_lane(v128.bitselect(f64x2.div(cv, pkv), one, f64x2.gt(pkv, cv)), 0);
-      // Sliding minimum of req over the last L samples (monotonic deque).
-      let back = dqHead + dqLen - 1;
-      if (back >= cap) back -= cap;
-      while (dqLen > 0 && load<f64>(dqVal + ((<usize>back) << 3)) >= req) {
-        dqLen--;
-        back = back == 0 ? cap - 1 : back - 1;
+      // Sliding minimum of req over the last L frames. The JavaScript keeps a monotonic deque;
+      // this is van Herk / Gil-Werman (the window is the tail of the previous block of L frames
+      // plus the head of the current one), branch-free. A minimum is exact whichever way it is
+      // found (the values are positive, never NaN), so hmin is the same double.
+      pmin2 = f64x2.pmin(pmin2, f64x2.splat(req));
+      store<f64>(blockReq + ((<usize>blockPos) << 3), req);
+      const hmin = f64x2.extract_lane(f64x2.pmin(v128.load64_zero(suffixMin + ((<usize>(blockPos + 1)) << 3)), pmin2), 0);
+      if (++blockPos == L) {
+        let m = Infinity;
+        for (let k = L - 1; k >= 0; k--) {
+          const r = load<f64>(blockReq + ((<usize>k) << 3));
+          m = r < m ? r : m;
+          store<f64>(suffixMin + ((<usize>k) << 3), m);
+        }
+        blockPos = 0;
+        pmin2 = f64x2.splat(Infinity);
       }
-      let tail = dqHead + dqLen;
-      if (tail >= cap) tail -= cap;
-      store<f64>(dqVal + ((<usize>tail) << 3), req);
-      store<f64>(dqIdx + ((<usize>tail) << 3), t);
-      dqLen++;
-      if (load<f64>(dqIdx + ((<usize>dqHead) << 3)) <= t - Lf) {
-        dqHead = dqHead + 1 == cap ? 0 : dqHead + 1;
-        dqLen--;
-      }
-      const hmin = load<f64>(dqVal + ((<usize>dqHead) << 3));
       const hp = held + ((<usize>heldPos) << 3);
       heldSum += hmin - load<f64>(hp);
       store<f64>(hp, hmin);
@@ -219,7 +220,6 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
       let target = heldSum / Lf;
       if (target > 1) target = 1;
       gain = target <= gain ? target : gain + (target - gain) * oneMinusRel;
-      t += 1;
       const ap = audio + ((<usize>audioPos) << 4);
       const y = v128.load(ap);
       v128.store(ap, x);
@@ -233,6 +233,7 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
     lastChunk = n;
   }
   prevInterp = f64x2.extract_lane(prevInterp2, 0);
+  prefixMin = f64x2.extract_lane(pmin2, 0);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ export interface MasterBusExports {
     lin: number,
     peaks: number,
     audio: number,
-    dqVal: number,
-    dqIdx: number,
+    suffixMin: number,
+    blockReq: number,
     held: number,
   ): void;
   limit(inL: number, inR: number, outL: number, outR: number, frames: number, stereo: number): void;

@@ -27,15 +27,15 @@ export class WasmLimiter {
     const peaks = m.alloc(DETECT_CHUNK * 16);
     this.peaks = peaks;
     const audio = m.alloc(lat * 16);
-    const dqVal = m.alloc((L + 1) * 8);
-    const dqIdx = m.alloc((L + 1) * 8);
+    const suffixMin = m.alloc((L + 1) * 8);
+    const blockReq = m.alloc(L * 8);
     const held = m.alloc(L * 8);
     this.ioL = m.alloc(MASTER_BUS_IO_FRAMES * 4);
     this.ioR = m.alloc(MASTER_BUS_IO_FRAMES * 4);
     // Each tap in both lanes of a v128.
     const f64 = m.f64;
     for (let i = 0; i < upCoefficients.length; i++) f64[(coef >> 3) + 2 * i] = f64[(coef >> 3) + 2 * i + 1] = upCoefficients[i]!;
-    m.exports.initLimiter(coef, K, D, L, lat, state.ceiling, state.clampAt, state.releaseCoef, lin, peaks, audio, dqVal, dqIdx, held);
+    m.exports.initLimiter(coef, K, D, L, lat, state.ceiling, state.clampAt, state.releaseCoef, lin, peaks, audio, suffixMin, blockReq, held);
   }
 
   /** Gain reduction (dB, >= 0) applied to the last output sample, as LimiterProcessor.gainReductionDb. */
