@@ -1,5 +1,5 @@
 // AssemblyScript (compiled to server/src/render/master/masterBus.wasm by `pnpm --filter
-// @mixroom/server build:wasm:master`): the bake's master-bus limiter and true-peak meter on
+// @mixroom/server build:wasm`): the bake's master-bus limiter and true-peak meter on
 // WebAssembly SIMD, for the main thread of the bake.
 //
 // Both are transcriptions of shared/src/dsp (LimiterProcessor + Oversampler4x.upPeaks, and

@@ -191,7 +191,7 @@ describe('WasmLimiter (the bake master limiter on WebAssembly SIMD)', () => {
       expect(result.error, result.stderr.toString()).toBeNull();
       const fresh = await readFile(path.join(dir, 'masterBus.wasm'));
       const committed = await readFile(path.join(here, 'masterBus.wasm'));
-      expect(Buffer.compare(fresh, committed), 'rebuild with `pnpm --filter @mixroom/server build:wasm:master`').toBe(0);
+      expect(Buffer.compare(fresh, committed), 'rebuild with `pnpm --filter @mixroom/server build:wasm`').toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

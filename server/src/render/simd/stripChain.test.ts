@@ -216,7 +216,7 @@ describe('SIMD strip chains', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mixroom-asc-'));
     try {
       const pkg = JSON.parse(await readFile(path.join(here, '../../../package.json'), 'utf8')) as { scripts: Record<string, string> };
-      const args = pkg.scripts['build:wasm']!.split(/\s+/).slice(1);
+      const args = pkg.scripts['build:wasm:chain']!.split(/\s+/).slice(1);
       const outAt = args.indexOf('-o');
       args[outAt + 1] = path.join(dir, 'stripChain.wasm');
       const { main } = await import('assemblyscript/asc');
