@@ -4,6 +4,7 @@ import { BakeError, cancelledError } from './BakeError.ts';
 import { partitionPlan } from './partitionPlan.ts';
 import { PlanRuntime } from './PlanRuntime.ts';
 import { SampleArena } from './SampleArena.ts';
+import { StripChainMemory } from './simd/StripChainMemory.ts';
 import { StemReader } from './StemReader.ts';
 import type { StemSource } from './StemSource.ts';
 import { type StemEncoding, stemBlockLayout } from './trackWorkerProtocol.ts';
@@ -117,7 +118,10 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
     pool = started.pool;
     const imports = new Map<PlanNodeId, number>();
     shares.forEach((s, w) => s.exports.forEach((id, i) => imports.set(id, started.latencies[w]![i]!)));
-    const main = new PlanRuntime(plan, (n) => n.owner.kind !== 'track', blockFrames, imports, undefined, arena);
+    // Bus and master strips run fused on the SIMD module too (e.g. the master's gain and
+    // glue compressor); their buffers stay in the arena, so the chains copy in and out.
+    const chains = new StripChainMemory((4 << 20) + mainNodes * (6 * 4 * blockFrames + 65536));
+    const main = new PlanRuntime(plan, (n) => n.owner.kind !== 'track', blockFrames, imports, chains, arena);
     const output = plan.nodes.find((n) => n.kind === 'output')!;
     const latencyFrames = options.compensateLatency === false ? 0 : main.latencyOf(output.id);
     const info: BakeMixInfo = { frames: plan.frames, latencyFrames, workers: shares.length };

@@ -17,7 +17,11 @@ export interface StripChain {
   outputChannels: 1 | 2;
 }
 
-/** Fewer real stages than this are left to the JavaScript kernels (the copies would cost more). */
+/**
+ * Fewer real stages than this are left to the JavaScript kernels (the copies would cost
+ * more), except a compressor, which alone is worth it (e.g. the master's glue: about 28 ns
+ * a frame in JavaScript, 11 on the module).
+ */
 const MIN_STAGES = 2;
 
 type Stage = Exclude<ChainStage, { kind: 'send' }>;
@@ -110,7 +114,8 @@ export function planStripChains(plan: MixPlan, include: (node: PlanNode) => bool
     // A send's readers must run after the chain (which runs where its last node stands).
     const end = index.get(chain.nodes.at(-1)!.id)!;
     const sendsInTime = chain.sends.every((s) => (readersOf.get(s.id) ?? []).every((r) => !include(r) || index.get(r.id)! > end));
-    if (chain.stages.length < MIN_STAGES || !sendsInTime) continue;
+    const worthIt = chain.stages.length >= MIN_STAGES || chain.stages.some((st) => st.kind === 'comp');
+    if (!worthIt || !sendsInTime) continue;
     for (const n of [...chain.nodes, ...chain.sends]) taken.add(n.id);
     chains.set(chain.nodes.at(-1)!.id, chain);
   }
