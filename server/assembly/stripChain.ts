@@ -441,10 +441,18 @@ const K_E120: usize = 464; // 1/120
 const K_E6: usize = 480; // 1/6
 const K_EXP_BIAS: usize = 496; // i32x4 splat 1023
 const K_FRAC_MASK: usize = 512; // i32x4 splat 63
+const K_COEFS: usize = 528; // (attack, release) coefficient
+const K_COMPS: usize = 544; // (attack, release) complement
+const K_FLOOR: usize = 560;
+const K_CEIL: usize = 576;
 /** Bytes of the constants block. */
-const COMPRESSOR_CONSTANTS: usize = 528;
+const COMPRESSOR_CONSTANTS: usize = 592;
 
-function writeCompressorConstants(k: usize, threshold: f64, scale: f64, T: f64, W: f64, halfW: f64, negSlope: f64, kneeCoef: f64, makeupDb: f64, neperPerDb: f64, makeupLin: f64): void {
+function writeCompressorConstants(k: usize, threshold: f64, scale: f64, T: f64, W: f64, halfW: f64, negSlope: f64, kneeCoef: f64, makeupDb: f64, neperPerDb: f64, makeupLin: f64, coefs: v128, comps: v128): void {
+  v128.store(k + K_COEFS, coefs);
+  v128.store(k + K_COMPS, comps);
+  v128.store(k + K_FLOOR, f64x2.splat(GR_FLOOR));
+  v128.store(k + K_CEIL, f64x2.splat(GR_CEIL));
   v128.store(k + K_THRESHOLD, f64x2.splat(threshold));
   v128.store(k + K_MIN_NORMAL, f64x2.splat(MIN_NORMAL));
   v128.store(k + K_MAX_DOUBLE, f64x2.splat(MAX_DOUBLE));
@@ -554,13 +562,28 @@ function compressorTargets(levels: usize, targets: usize, n: usize, k: usize): b
   return v128.any_true(special);
 }
 
+/** Set by compressorGainsFused: a reduction outside the range its fast path covers. */
+let fusedTrouble: bool = false;
+
 /**
- * Pass 4 of runCompressor over pairs of the n samples: gain = makeup where the reduction
- * is 0, else dexp((makeup - gr) · neper/dB), then the output. dexp is per lane `dexp`'s
- * operations; 2^m is built from exponent bits (the table's exact value) and a pair outside
- * |y| <= 708 takes the scalar path. Returns the index of the odd sample left, or n.
+ * Passes 3-4 of runCompressor for n (even) targets: the one-pole per sample, then the
+ * gains, into `gains`; returns the reduction after the last. The one-pole is a chain of
+ * dependent operations, so each turn runs it for one pair of samples while it computes the
+ * previous pair's gains, which do not depend on it: the CPU overlaps the two.
+ *
+ * - The branching one-pole: both branches computed and one picked by a mask (attack or
+ *   release is data-dependent and mispredicts as a branch). Its range check (a reduction
+ *   outside [1e-9, 1e4) becomes 0) only changes a value when it fires, so it is not
+ *   applied, only noted in `fusedTrouble`; the caller then recomputes the chunk exactly.
+ * - gain = makeup where the reduction is 0, else dexp((makeup - gr) · neper/dB): `dexp`'s
+ *   operations per lane, 2^m built from exponent bits (the table's exact value); a pair
+ *   outside |y| <= 708 takes the scalar dexp.
  */
-function compressorGains(targets: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize, k: usize): usize {
+function compressorGainsFused(targets: usize, gains: usize, n: usize, k: usize, gr: f64): f64 {
+  const coefs = v128.load(k + K_COEFS);
+  const comps = v128.load(k + K_COMPS);
+  const floor = v128.load(k + K_FLOOR);
+  const ceil = v128.load(k + K_CEIL);
   const md = v128.load(k + K_MAKEUP_DB);
   const npd = v128.load(k + K_NEPER_PER_DB);
   const ml = v128.load(k + K_MAKEUP_LIN);
@@ -577,52 +600,91 @@ function compressorGains(targets: usize, inL: usize, inR: usize, outL: usize, ou
   const fracMask = v128.load(k + K_FRAC_MASK);
   const zero = i64x2.splat(0);
   const frac = expPow2Frac;
+  let g = f64x2.splat(gr);
+  let trouble = i64x2.splat(0);
+  let previous = zero;
+  for (let j: usize = 0; j < n; j += 2) {
+    // The one-pole, sample j then j + 1 (lanes of `both`: the attack and release update).
+    const target = v128.load(targets + (j << 3));
+    const t0 = v128.shuffle<f64>(target, target, 0, 0);
+    const both0 = f64x2.add(f64x2.mul(coefs, g), f64x2.mul(comps, t0));
+    g = v128.bitselect(v128.shuffle<f64>(both0, both0, 0, 0), v128.shuffle<f64>(both0, both0, 1, 1), f64x2.gt(t0, g));
+    const g0 = g;
+    const t1 = v128.shuffle<f64>(target, target, 1, 1);
+    const both1 = f64x2.add(f64x2.mul(coefs, g), f64x2.mul(comps, t1));
+    g = v128.bitselect(v128.shuffle<f64>(both1, both1, 0, 0), v128.shuffle<f64>(both1, both1, 1, 1), f64x2.gt(t1, g));
+    const grs = v128.shuffle<f64>(g0, g, 0, 2);
+    trouble = v128.or(trouble, v128.not(v128.and(f64x2.ge(grs, floor), f64x2.lt(grs, ceil))));
+    // The previous pair's gains.
+    if (j > 0) {
+      const y = f64x2.mul(f64x2.sub(md, previous), npd);
+      let ex: v128;
+      if (i64x2.all_true(f64x2.le(f64x2.abs(y), lim))) {
+        const qd = f64x2.sub(f64x2.add(f64x2.mul(y, invLn2), shifter), shifter);
+        const rr = f64x2.sub(f64x2.sub(y, f64x2.mul(qd, ln2Hi)), f64x2.mul(qd, ln2Lo));
+        const q = i32x4.trunc_sat_f64x2_s_zero(qd);
+        const high = i32x4.shl(i32x4.add(i32x4.shr_s(q, 6), bias), 20);
+        const pow2m = v128.shuffle<i32>(zero, high, 0, 4, 0, 5);
+        const f = v128.and(q, fracMask);
+        const f0 = <usize>i32x4.extract_lane(f, 0) << 3;
+        const f1 = <usize>i32x4.extract_lane(f, 1) << 3;
+        const sc = f64x2.mul(pow2m, v128.load64_lane(frac + f1, v128.load64_zero(frac + f0), 1));
+        const rr2 = f64x2.mul(rr, rr);
+        const ein = f64x2.add(e24, f64x2.mul(rr, e120));
+        const eout = f64x2.add(f64x2.add(half, f64x2.mul(rr, e6)), f64x2.mul(rr2, ein));
+        ex = f64x2.add(sc, f64x2.mul(sc, f64x2.add(rr, f64x2.mul(rr2, eout))));
+      } else ex = dexp2(y);
+      v128.store(gains + ((j - 2) << 3), v128.bitselect(ml, ex, f64x2.eq(previous, zero)));
+    }
+    previous = grs;
+  }
+  if (n > 0) {
+    const y = f64x2.mul(f64x2.sub(md, previous), npd);
+    v128.store(gains + ((n - 2) << 3), v128.bitselect(ml, dexp2(y), f64x2.eq(previous, zero)));
+  }
+  fusedTrouble = v128.any_true(trouble);
+  return f64x2.extract_lane(g, 0);
+}
+
+/** out = f32(in · gain) for both channels, two samples per step. */
+function applyGains(gains: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
   let j: usize = 0;
   for (; j + 1 < n; j += 2) {
-    const g2 = v128.load(targets + (j << 3));
-    const y = f64x2.mul(f64x2.sub(md, g2), npd);
-    let e: v128;
-    if (i64x2.all_true(f64x2.le(f64x2.abs(y), lim))) {
-      const qd = f64x2.sub(f64x2.add(f64x2.mul(y, invLn2), shifter), shifter);
-      const r = f64x2.sub(f64x2.sub(y, f64x2.mul(qd, ln2Hi)), f64x2.mul(qd, ln2Lo));
-      const q = i32x4.trunc_sat_f64x2_s_zero(qd);
-      const high = i32x4.shl(i32x4.add(i32x4.shr_s(q, 6), bias), 20);
-      const pow2m = v128.shuffle<i32>(zero, high, 0, 4, 0, 5);
-      const f = v128.and(q, fracMask);
-      const f0 = <usize>i32x4.extract_lane(f, 0) << 3;
-      const f1 = <usize>i32x4.extract_lane(f, 1) << 3;
-      const s = f64x2.mul(pow2m, v128.load64_lane(frac + f1, v128.load64_zero(frac + f0), 1));
-      const r2 = f64x2.mul(r, r);
-      const inner = f64x2.add(e24, f64x2.mul(r, e120));
-      const outer = f64x2.add(f64x2.add(half, f64x2.mul(r, e6)), f64x2.mul(r2, inner));
-      const ex = f64x2.add(r, f64x2.mul(r2, outer));
-      e = f64x2.add(s, f64x2.mul(s, ex));
-    } else e = dexp2(y);
-    const gain = v128.bitselect(ml, e, f64x2.eq(g2, zero));
+    const gain = v128.load(gains + (j << 3));
     const at = j << 2;
     const l = f64x2.promote_low_f32x4(v128.load64_zero(inL + at));
     const r = f64x2.promote_low_f32x4(v128.load64_zero(inR + at));
     v128.store64_lane(outL + at, f32x4.demote_f64x2_zero(f64x2.mul(l, gain)), 0);
     v128.store64_lane(outR + at, f32x4.demote_f64x2_zero(f64x2.mul(r, gain)), 0);
   }
-  return j;
+  if (j < n) {
+    const gain = load<f64>(gains + (j << 3));
+    const at = j << 2;
+    store<f32>(outL + at, <f32>(<f64>load<f32>(inL + at) * gain));
+    store<f32>(outR + at, <f32>(<f64>load<f32>(inR + at) * gain));
+  }
+}
+
+/** One sample of the compressor's gain computer and one-pole, exactly (`compress`'s scalar arithmetic); returns the new reduction. */
+@inline function compressorStep(level: f64, gr: f64, threshold: f64, scale: f64, T: f64, W: f64, halfW: f64, negSlope: f64, kneeCoef: f64, attCoef: f64, relCoef: f64, attComp: f64, relComp: f64): f64 {
+  const target = level > threshold ? gainReduction(scale * dlog(level), T, W, halfW, negSlope, kneeCoef) : 0;
+  const up = target > gr;
+  let next = select<f64>(attCoef, relCoef, up) * gr + select<f64>(attComp, relComp, up) * target;
+  if (!(next >= GR_FLOOR && next < GR_CEIL)) next = 0;
+  return next;
 }
 
 /**
  * A group that is one compressor: `compress`'s arithmetic per sample, in passes over
  * chunks as the JavaScript kernel does, each shaped so the CPU overlaps samples:
  * 1. detector levels (peak: two samples per register; rms: the mean-square recursion);
- * 2. every sample's gain-computer target, two per register and without branches: a level
- *    below the knee's start (or NaN) gets target 0, as the JS `if` gives, and its lane
- *    computes on a stand-in; the rare level past the knee that is not a normal finite
- *    double (+inf) is redone with the scalar `dlog` afterwards;
- * 3. the branching one-pole, both branches computed and one picked by a mask (attack or
- *    release is data-dependent and mispredicts as a branch). Its range check (reduction
- *    outside [1e-9, 1e4) becomes 0) only changes a value when it fires, so the pass runs
- *    without it, notes whether any value left the range, and only then reruns the chunk
- *    with the check: a shorter dependency chain and the same doubles;
- * 4. gain = makeup when nothing is reduced, else exp((makeup - gr) dB), two per register,
- *    and the output.
+ * 2. every sample's gain-computer target, two per register and without branches
+ *    (compressorTargets);
+ * 3-4. the one-pole per sample and the gains, the previous pair's gains computed while
+ *    the recursion runs (compressorGainsFused);
+ * then the output, two samples per step. Whatever the fast passes do not cover (an
+ * infinite level, a reduction leaving its range, which happens in silence after a loud
+ * part) makes the chunk rerun exactly, per sample, with the scalar functions.
  */
 function runCompressor(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
   const rms = load<i32>(p, 4) == 1;
@@ -646,13 +708,11 @@ function runCompressor(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
   const neperPerDb = slot(p, C_NEPER_PER_DB);
   const levels = scratch;
   const targets = scratch + (<usize>CHUNK << 3);
+  const gains = scratch + (<usize>CHUNK << 4);
   const scale = rms ? 0.5 * dbPerNeper : dbPerNeper;
-  const coefs = pair(attCoef, relCoef);
-  const comps = pair(attComp, relComp);
-  const floor = f64x2.splat(GR_FLOOR);
-  const ceil = f64x2.splat(GR_CEIL);
-  const consts = scratch + (<usize>CHUNK << 4);
-  writeCompressorConstants(consts, rms ? kneeStartSq : kneeStart, scale, T, W, halfW, negSlope, kneeCoef, makeupDb, neperPerDb, makeupLin);
+  const threshold = rms ? kneeStartSq : kneeStart;
+  const consts = scratch + 3 * (<usize>CHUNK << 3);
+  writeCompressorConstants(consts, threshold, scale, T, W, halfW, negSlope, kneeCoef, makeupDb, neperPerDb, makeupLin, pair(attCoef, relCoef), pair(attComp, relComp));
   for (let from: usize = 0; from < <usize>frames; from += CHUNK) {
     const n: usize = min<usize>(CHUNK, <usize>frames - from);
     // Pass 1: detector level per sample.
@@ -683,52 +743,28 @@ function runCompressor(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
       }
     }
     if (n & 1) store<f64>(levels + (n << 3), 0); // the last pair's spare lane: below the knee
-    // Pass 2: targets, two per step.
-    const special = compressorTargets(levels, targets, n, consts);
-    if (special) {
-      for (let j: usize = 0; j < n; j++) {
-        const level = load<f64>(levels + (j << 3));
-        if (level > (rms ? kneeStartSq : kneeStart) && !(level >= MIN_NORMAL && level <= MAX_DOUBLE)) {
-          store<f64>(targets + (j << 3), gainReduction(scale * dlog(level), T, W, halfW, negSlope, kneeCoef));
-        }
-      }
-    }
-    // Pass 3: the one-pole. Lanes of `both`: the attack and the release update.
+    // Pass 2: targets, two per step. Passes 3-4: reductions and gains, two per step; a
+    // last odd sample exactly, alone.
+    let trouble = compressorTargets(levels, targets, n, consts);
     const start = gr;
-    let g = f64x2.splat(gr);
-    let outside = i64x2.splat(0);
-    for (let j: usize = 0; j < n; j++) {
-      const t = v128.load64_splat(targets + (j << 3));
-      const both = f64x2.add(f64x2.mul(coefs, g), f64x2.mul(comps, t));
-      const up = f64x2.gt(t, g);
-      g = v128.bitselect(v128.shuffle<f64>(both, both, 0, 0), v128.shuffle<f64>(both, both, 1, 1), up);
-      outside = v128.or(outside, v128.not(v128.and(f64x2.ge(g, floor), f64x2.lt(g, ceil))));
-      v128.store64_lane(targets + (j << 3), g, 0);
+    const pairs = n & ~(<usize>1);
+    gr = compressorGainsFused(targets, gains, pairs, consts, gr);
+    trouble = trouble || fusedTrouble;
+    if (pairs < n) {
+      gr = compressorStep(load<f64>(levels + (pairs << 3)), gr, threshold, scale, T, W, halfW, negSlope, kneeCoef, attCoef, relCoef, attComp, relComp);
+      store<f64>(gains + (pairs << 3), gr == 0 ? makeupLin : dexp((makeupDb - gr) * neperPerDb));
     }
-    gr = f64x2.extract_lane(g, 0);
-    if (v128.any_true(outside)) {
-      // Some reduction left the range: rerun the chunk with the check. Pass 3 overwrote
-      // the targets, so they are recomputed from the levels (scalar: this is rare).
+    if (trouble) {
+      // A level or a reduction outside the fast path's cover: the chunk again, per sample
+      // with the scalar functions and the range check (rare: silence after a loud part,
+      // infinite or NaN input).
       gr = start;
       for (let j: usize = 0; j < n; j++) {
-        const level = load<f64>(levels + (j << 3));
-        const past = level > (rms ? kneeStartSq : kneeStart);
-        const target = past ? gainReduction(scale * dlog(level), T, W, halfW, negSlope, kneeCoef) : 0;
-        const up = target > gr;
-        gr = select<f64>(attCoef, relCoef, up) * gr + select<f64>(attComp, relComp, up) * target;
-        if (!(gr >= GR_FLOOR && gr < GR_CEIL)) gr = 0;
-        store<f64>(targets + (j << 3), gr);
+        gr = compressorStep(load<f64>(levels + (j << 3)), gr, threshold, scale, T, W, halfW, negSlope, kneeCoef, attCoef, relCoef, attComp, relComp);
+        store<f64>(gains + (j << 3), gr == 0 ? makeupLin : dexp((makeupDb - gr) * neperPerDb));
       }
     }
-    // Pass 4: gain and output, two per step.
-    const j = compressorGains(targets, inL + (from << 2), inR + (from << 2), outL + (from << 2), outR + (from << 2), n, consts);
-    if (j < n) {
-      const g1 = load<f64>(targets + (j << 3));
-      const gain = g1 == 0 ? makeupLin : dexp((makeupDb - g1) * neperPerDb);
-      const at = (from + j) << 2;
-      store<f32>(outL + at, <f32>(<f64>load<f32>(inL + at) * gain));
-      store<f32>(outR + at, <f32>(<f64>load<f32>(inR + at) * gain));
-    }
+    applyGains(gains, inL + (from << 2), inR + (from << 2), outL + (from << 2), outR + (from << 2), n);
   }
   store<f64>(p + 16 + (<usize>C_GR << 3), gr);
   store<f64>(p + 16 + (<usize>C_MS << 3), ms);

@@ -17,8 +17,8 @@ const PAGE = 65536;
 const DEFAULT_BYTES = 64 * 1024 * 1024;
 
 let compiled: WebAssembly.Module | null = null;
-/** The compressor group's work buffers: 256 levels and targets (f64) and 256 indices (u32). */
-const COMPRESSOR_SCRATCH_BYTES = 256 * 8 * 2 + 256 * 4;
+/** The compressor group's work buffers: 256 levels, targets and gains (f64), then its constants (see writeCompressorConstants). */
+const COMPRESSOR_SCRATCH_BYTES = 3 * 256 * 8 + 1024;
 
 /** Compiled once per thread: the bake's workers each instantiate their own memory. */
 function stripChainModule(): WebAssembly.Module {

@@ -125,13 +125,14 @@ describe('SIMD strip chains', () => {
   });
 
   it('the compressor stage equals the JavaScript compressor, peak and rms, mono and stereo, through NaN and infinite samples', () => {
-    // One second of loud/quiet bursts with NaN and infinities, then 6 s of silence, in
-    // which the reduction decays below its 1e-9 floor and snaps to 0 (the chain's
-    // compressor reruns a chunk with the range check only when that happens).
+    // One second of loud/quiet bursts with NaN and infinities, then 6 s far below the
+    // threshold (-80 dBFS), in which the reduction decays below its 1e-9 floor and snaps to
+    // 0 (the chain's compressor reruns a chunk with the range check only when that
+    // happens; the gain then is exactly the makeup, which the output shows).
     const frames = 48000 * 7;
     const signal = (seed: number): Float32Array => {
       const x = noise(frames, 1, seed);
-      for (let i = 0; i < frames; i++) x[i] = i >= 48000 ? 0 : x[i]! * (i % 12000 < 6000 ? 0.9 : 0.02); // loud/quiet: attack and release
+      for (let i = 0; i < frames; i++) x[i] = x[i]! * (i >= 48000 ? 1e-4 : i % 12000 < 6000 ? 0.9 : 0.02); // loud/quiet: attack and release
       x[777] = NaN;
       x[20001] = Infinity;
       x[30002] = -Infinity;
