@@ -24,6 +24,7 @@ export interface MasterBusExports {
   limiterGain(): number;
   limiterLastChunk(): number;
   truePeak(state: number, input: number, frames: number): number;
+  tpdfQuantize(state: number, inL: number, inR: number, out: number, frames: number, channels: number, scale: number, max: number, min: number): number;
 }
 
 /** Frames the wrappers hand to the module per call (longer blocks are cut; results do not depend on it). */
@@ -48,6 +49,7 @@ export class MasterBusMemory {
   private top: number;
   private f32view: Float32Array;
   private f64view: Float64Array;
+  private i32view: Int32Array;
 
   constructor() {
     const instance = new WebAssembly.Instance(masterBusModule(), { env: { abort: wasmAbort } });
@@ -55,6 +57,7 @@ export class MasterBusMemory {
     this.top = (this.exports.heapBase() + 15) & ~15;
     this.f32view = new Float32Array(this.exports.memory.buffer);
     this.f64view = new Float64Array(this.exports.memory.buffer);
+    this.i32view = new Int32Array(this.exports.memory.buffer);
   }
 
   /** Reserves `bytes` (16-byte aligned, zero-filled) and returns the address. */
@@ -69,6 +72,11 @@ export class MasterBusMemory {
   get f32(): Float32Array {
     if (this.f32view.buffer !== this.exports.memory.buffer) this.f32view = new Float32Array(this.exports.memory.buffer);
     return this.f32view;
+  }
+
+  get i32(): Int32Array {
+    if (this.i32view.buffer !== this.exports.memory.buffer) this.i32view = new Int32Array(this.exports.memory.buffer);
+    return this.i32view;
   }
 
   get f64(): Float64Array {
