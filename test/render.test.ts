@@ -4,7 +4,7 @@ import { testMix } from '../shared/src/plan/testing/testMix.ts';
 import { bakeMix } from '../server/src/render/bakeMix.ts';
 import { BakeError } from '../server/src/render/BakeError.ts';
 import { createFileStemSource } from '../server/src/render/createFileStemSource.ts';
-import { writeFile } from 'node:fs/promises';
+import { readdir, readlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MixState } from '@mixroom/shared/model';
 import { collect, floatWav, noise, nullDb, rmsDb, sine, tempDir, writeStem } from './renderFixtures.ts';
@@ -176,6 +176,21 @@ describe('bakeMix', () => {
     expect(err.code).toBe('stem-missing');
     expect(err.trackId).toBe('ghost');
     expect(err.message).toMatch(/nope\.wav.*missing|missing.*nope\.wav/);
+  });
+
+  it('closes every stem it opened when another one is missing (no file handle left open)', async () => {
+    // The missing stem fails first, while the others are still opening: those must be
+    // closed too, not left for the garbage collector.
+    const openStems = async (): Promise<string[]> => {
+      const fds = await readdir('/proc/self/fd').catch(() => [] as string[]);
+      const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+      return targets.filter((t) => t.startsWith(dir));
+    };
+    expect(await openStems()).toEqual([]);
+    const tracks = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => stereoTrack(id));
+    const err = await failure(testMix.state([testMix.track('ghost', { stem: testMix.stem('nope.wav', 1, FRAMES) }), ...tracks]));
+    expect(err.code).toBe('stem-missing');
+    expect(await openStems()).toEqual([]);
   });
 
   it('fails on a truncated stem instead of playing a gap', async () => {

@@ -85,10 +85,14 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
     ]).then(() => {}));
   try {
     const sources = shares.flatMap((s) => s.sources);
-    await Promise.all(sources.map(async (node) => {
+    // Every open settles before a failure is reported, so stems that opened after another
+    // failed are closed too (Promise.all would reject first and leak their file handles).
+    const opened = await Promise.allSettled(sources.map(async (node) => {
       const reader = await openSource(node, options, plan, signal);
       if (reader) readers.set(node.id, reader);
     }));
+    const failed = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     // One shared arena: the workers' export slots (one per block in flight) and every buffer
     // of the main runtime, so bus sums run on SIMD straight from what the workers wrote.
     const depth = Math.max(1, options.pipelineDepth ?? 3);
