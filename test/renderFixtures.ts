@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import wavefile from 'wavefile';
 import type { MasterBlock } from '../server/src/render/bakeMix.ts';
 
 /** Deterministic test signals and stem files for the bake tests. */
@@ -52,44 +53,12 @@ export function floatWav(channels: readonly Float32Array[], sampleRate = 48000):
   return buf;
 }
 
-/** Integer PCM WAV (16 or 24 bit) of samples already on the format's grid (see quantize). */
+/** Integer PCM WAV (16 or 24 bit, written by wavefile) of samples already on the format's grid (see quantize). */
 export function pcmWav(channels: readonly Float32Array[], bits: 16 | 24, sampleRate = 48000): Uint8Array {
-  const frames = channels[0]!.length;
-  const n = channels.length;
-  const width = bits / 8;
-  const dataBytes = frames * n * width;
-  const buf = new Uint8Array(44 + dataBytes);
-  const v = new DataView(buf.buffer);
-  const str = (at: number, s: string): void => {
-    for (let i = 0; i < 4; i++) buf[at + i] = s.charCodeAt(i);
-  };
-  str(0, 'RIFF');
-  v.setUint32(4, 36 + dataBytes, true);
-  str(8, 'WAVE');
-  str(12, 'fmt ');
-  v.setUint32(16, 16, true);
-  v.setUint16(20, 1, true);
-  v.setUint16(22, n, true);
-  v.setUint32(24, sampleRate, true);
-  v.setUint32(28, sampleRate * n * width, true);
-  v.setUint16(32, n * width, true);
-  v.setUint16(34, bits, true);
-  str(36, 'data');
-  v.setUint32(40, dataBytes, true);
   const full = 2 ** (bits - 1);
-  for (let i = 0; i < frames; i++) {
-    for (let c = 0; c < n; c++) {
-      const code = Math.round(channels[c]![i]! * full);
-      const at = 44 + (i * n + c) * width;
-      if (bits === 16) v.setInt16(at, code, true);
-      else {
-        v.setUint8(at, code & 0xff);
-        v.setUint8(at + 1, (code >> 8) & 0xff);
-        v.setInt8(at + 2, code >> 16);
-      }
-    }
-  }
-  return buf;
+  const wav = new wavefile.WaveFile();
+  wav.fromScratch(channels.length, sampleRate, String(bits), channels.map((ch) => Array.from(ch, (x) => Math.round(x * full))));
+  return wav.toBuffer();
 }
 
 /** The signal on a `bits`-bit PCM grid, clipped to its range: what decoding its pcmWav gives back. */

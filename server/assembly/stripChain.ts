@@ -1118,6 +1118,9 @@ function runEqPipelined6(g: v128, c: usize, inL: usize, inR: usize, outL: usize,
   v128.store(c, y2, 144);
 }
 
+// runEq1..6 and runEqPipelined3..6 are one function per section size on purpose: the
+// state must be named locals to live in registers, and AssemblyScript cannot unroll a loop
+// over stages. runEq picks one; sections of 1-2 biquads and short blocks run sequentially.
 function runEq1(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
   let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
   let a1 = v128.load(c, 128), a2 = v128.load(c, 144);
