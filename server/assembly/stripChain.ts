@@ -147,32 +147,6 @@ function dexp(y: f64): f64 {
   return s + s * e;
 }
 
-/** `dlog` on both lanes: the same operations per lane (tables read per lane). */
-function dlog2(x: v128): v128 {
-  const x0 = f64x2.extract_lane(x, 0);
-  const x1 = f64x2.extract_lane(x, 1);
-  if (!(x0 >= MIN_NORMAL && x0 <= MAX_DOUBLE && x1 >= MIN_NORMAL && x1 <= MAX_DOUBLE)) {
-    return f64x2.replace_lane(f64x2.splat(dlog(x0)), 1, dlog(x1));
-  }
-  const t0 = <i32>(reinterpret<i64>(x0) >>> 32) - LOG_OFF;
-  const t1 = <i32>(reinterpret<i64>(x1) >>> 32) - LOG_OFF;
-  const k0 = t0 >> 20;
-  const k1 = t1 >> 20;
-  const i0 = <usize>((t0 >> 13) & 127) << 3;
-  const i1 = <usize>((t1 >> 13) & 127) << 3;
-  const pw = pair(load<f64>(logPow2NegK + (<usize>(k0 + 1022) << 3)), load<f64>(logPow2NegK + (<usize>(k1 + 1022) << 3)));
-  const z = f64x2.mul(x, pw);
-  const r = f64x2.mul(f64x2.sub(z, pair(load<f64>(logCenter + i0), load<f64>(logCenter + i1))), pair(load<f64>(logInvCenter + i0), load<f64>(logInvCenter + i1)));
-  const r2 = f64x2.mul(r, r);
-  // r + r2 * (-0.5 + r * THIRD + r2 * (-0.25 + r * FIFTH + r2 * -SIXTH))
-  const inner = f64x2.add(f64x2.add(f64x2.splat(-0.25), f64x2.mul(r, f64x2.splat(1.0 / 5.0))), f64x2.mul(r2, f64x2.splat(-(1.0 / 6.0))));
-  const outer = f64x2.add(f64x2.add(f64x2.splat(-0.5), f64x2.mul(r, f64x2.splat(1.0 / 3.0))), f64x2.mul(r2, inner));
-  const poly = f64x2.add(r, f64x2.mul(r2, outer));
-  // k * LN2 + LOG_CENTER[i] + p
-  const kl = f64x2.mul(pair(<f64>k0, <f64>k1), f64x2.splat(LN2));
-  return f64x2.add(f64x2.add(kl, pair(load<f64>(logOfCenter + i0), load<f64>(logOfCenter + i1))), poly);
-}
-
 /** `dexp` on both lanes: the same operations per lane (tables read per lane). */
 function dexp2(y: v128): v128 {
   const y0 = f64x2.extract_lane(y, 0);
@@ -199,18 +173,6 @@ function dexp2(y: v128): v128 {
 
 @inline function pair(a: f64, b: f64): v128 {
   return f64x2.replace_lane(f64x2.splat(a), 1, b);
-}
-
-/** `gainReduction` on both lanes. */
-@inline function gainReduction2(level: v128, T: f64, W: f64, halfW: f64, negSlope: f64, kneeCoef: f64): v128 {
-  const over = f64x2.sub(level, f64x2.splat(T));
-  const a = f64x2.add(over, f64x2.splat(halfW));
-  const b = f64x2.sub(a, f64x2.splat(W));
-  const c = f64x2.sub(over, f64x2.splat(halfW));
-  const half = f64x2.splat(0.5);
-  const t = f64x2.sub(f64x2.mul(half, f64x2.add(a, f64x2.abs(a))), f64x2.mul(half, f64x2.add(b, f64x2.abs(b))));
-  const knee = f64x2.mul(f64x2.mul(f64x2.splat(kneeCoef), t), t);
-  return f64x2.add(knee, f64x2.mul(f64x2.splat(negSlope), f64x2.mul(half, f64x2.add(c, f64x2.abs(c)))));
 }
 
 /** shared/dsp compressor's gainReduction (branch-free soft-knee curve). */
@@ -549,7 +511,7 @@ function compressorTargets(levels: usize, targets: usize, n: usize, k: usize): b
     const poly = f64x2.add(r, f64x2.mul(r2, outer));
     const kf = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(e, e, 1, 3, 1, 3));
     const lv = f64x2.mul(scale, f64x2.add(f64x2.add(f64x2.mul(kf, ln2), lc), poly));
-    // gainReduction2(lv) with the constants in registers.
+    // gainReduction(lv) on both lanes, the constants in registers.
     const over = f64x2.sub(lv, T);
     const a = f64x2.add(over, halfW);
     const b = f64x2.sub(a, W);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TRUE_PEAK_PHASES, TRUE_PEAK_TAPS } from './truePeakFilter.ts';
 import { TruePeakMeter } from './TruePeakMeter.ts';
+import { seededNoise } from '../testSignals.testkit.ts';
 
 /**
  * The meter written the plain way: the table's taps in an indexed loop, each phase summed
@@ -26,24 +27,9 @@ function referencePeak(input: Float32Array, phases: readonly (readonly number[])
   return peak;
 }
 
-/** Seeded white noise in [-amp, amp) (xorshift32), optionally with a few huge spikes. */
-function noise(frames: number, seed: number, amp: number): Float32Array {
-  const out = new Float32Array(frames);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < frames; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = amp * ((s / 4294967296) * 2 - 1);
-  }
-  return out;
-}
-
 describe('TruePeakMeter', () => {
   it('reads exactly the plain indexed-loop peak on noise, spikes, NaN and Infinity, any block cut', () => {
-    const x = noise(48000 * 4, 7, 0.9);
+    const x = seededNoise(48000 * 4, 0.9, 7);
     // Inter-sample overs: alternating full-scale samples ring far above 0 dBFS between them.
     for (let i = 0; i < 64; i++) x[50000 + i] = i % 2 ? 1 : -1;
     x[60000] = NaN;
@@ -63,7 +49,7 @@ describe('TruePeakMeter', () => {
   });
 
   it('on quiet noise the interpolated values set the reading, bit for bit', () => {
-    const x = noise(48000 * 2, 99, 0.25);
+    const x = seededNoise(48000 * 2, 0.25, 99);
     const m = new TruePeakMeter();
     m.process(x);
     expect(m.linearPeak).toBe(referencePeak(x));
