@@ -180,16 +180,23 @@ describe('browser memory with 40 x 5-minute stems', () => {
       async ([n, windowAt1s]) => {
         const h = (window as unknown as { __mixroom: Hook }).__mixroom;
         const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+        // For the failure report: each track's latest reading before the seek.
+        const before = new Map([...h.engine.meters()].filter(([s]) => s.startsWith('track:')).map(([s, r]) => [s, Math.max(...r.peak)]));
         h.transport.seek(1);
         for (let waited = 0; h.engine.heldBytes() < windowAt1s && waited < 60_000; waited += 50) await sleep(50);
         await sleep(1000);
         const from = h.engine.position();
         let readings = 0;
         const silentAt: number[] = [];
+        // Per silent strip: how many readings, and the last peak (NaN: a NaN in its chain; -Infinity: no signal).
+        const silentStrips = new Map<string, { n: number; last: number }>();
         const off = h.engine.onMeter((r) => {
           if (!r.strip.startsWith('track:')) return;
           readings++;
-          if (!(Math.max(...r.peak) > -40)) silentAt.push(h.engine.position());
+          const peak = Math.max(...r.peak);
+          if (peak > -40) return;
+          silentAt.push(h.engine.position());
+          silentStrips.set(r.strip, { n: (silentStrips.get(r.strip)?.n ?? 0) + 1, last: peak });
         });
         // The page's main thread schedules the chunks: note its longest stall.
         let last = performance.now();
@@ -202,13 +209,14 @@ describe('browser memory with 40 x 5-minute stems', () => {
         await sleep(10_000);
         clearInterval(tick);
         off();
-        return { from, to: h.engine.position(), readings, silent: silentAt.length, silentFrom: Math.min(...silentAt), silentTo: Math.max(...silentAt), stall };
+        const strips = [...silentStrips].map(([strip, v]) => `${strip} x${v.n} (last peak ${v.last}, before the seek ${before.get(strip)})`);
+        return { from, to: h.engine.position(), readings, silent: silentAt.length, silentFrom: Math.min(...silentAt), silentTo: Math.max(...silentAt), strips, stall };
       },
       [STEMS, STEMS * 3 * DEFAULT_CHUNK_FRAMES * 4] as const,
     );
     console.log(
       `steady playback ${steady.from.toFixed(1)}-${steady.to.toFixed(1)} s: ${steady.silent} silent of ${steady.readings} track meter readings` +
-        `${steady.silent ? ` (at ${steady.silentFrom.toFixed(2)}-${steady.silentTo.toFixed(2)} s)` : ''}; longest main-thread stall ${steady.stall.toFixed(0)} ms`,
+        `${steady.silent ? ` (at ${steady.silentFrom.toFixed(2)}-${steady.silentTo.toFixed(2)} s: ${steady.strips.join(', ')}; page errors ${JSON.stringify(room.errors)})` : ''}; longest main-thread stall ${steady.stall.toFixed(0)} ms`,
     );
     // At least one chunk boundary (10.92 s) crossed, two unless the page is very slow.
     expect(steady.from).toBeLessThan((2 * DEFAULT_CHUNK_FRAMES) / FS);
