@@ -36,6 +36,7 @@
 // memory is imported: StripChainMemory.ts creates it at a fixed size, so the views of it
 // that serve as the worker's sample buffers are never detached by a grow.
 export { decodeF32Stereo, decodePcm16, decodePcm24 } from './decodeStem';
+export { addSignals, addSignals4 } from './sumSignals';
 
 const END: i32 = 0;
 const GAIN: i32 = 1;

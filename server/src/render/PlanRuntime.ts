@@ -10,6 +10,14 @@ import type { StripChainMemory } from './simd/StripChainMemory.ts';
 /** Where a node's input comes from: another node's output buffers (stable across blocks). */
 interface InputEdge {
   source: Float32Array[];
+  /** The runtime node (index) that writes `source`; -1 for an import. */
+  producer: number;
+}
+
+/** One input edge added onto its node's input sum as soon as its producer has run. */
+interface SumStep {
+  node: RuntimeNode;
+  edge: number;
 }
 
 interface RuntimeNode {
@@ -22,6 +30,10 @@ interface RuntimeNode {
   sidechainScratch: Float32Array[];
   output: Float32Array[];
   latencyFrames: number;
+  /** It reads a buffer the caller fills (an import). */
+  readsImport: boolean;
+  /** Its input sum is built step by step as the inputs are produced (see `steps`), not when it runs. */
+  summedEarly: boolean;
 }
 
 /**
@@ -37,6 +49,8 @@ export class PlanRuntime {
   private readonly latency = new Map<PlanNodeId, number>();
   private readonly channels = new Map<PlanNodeId, 1 | 2>();
   private readonly memory: SampleMemory;
+  /** Per runtime node: input edges to add once it has run, in edge order (scheduleEarlySums). */
+  private readonly steps: SumStep[][] = [];
 
   /**
    * @param include which nodes this runtime processes.
@@ -46,6 +60,8 @@ export class PlanRuntime {
    *   strip-chain module (same samples; see simd/planStripChains.ts).
    * @param memory where buffers live and how edges are added (the bake's main thread passes
    *   a SampleArena: SIMD sums, buffers the workers can write into).
+   * @param options.earlySums add each input onto its node's sum right after it is produced
+   *   (default; same samples). Off, every sum is done when its node runs (the tests' reference).
    */
   constructor(
     plan: MixPlan,
@@ -54,11 +70,14 @@ export class PlanRuntime {
     imports: ReadonlyMap<PlanNodeId, number> = new Map(),
     simd?: StripChainMemory,
     memory: SampleMemory = plainSampleMemory,
+    { earlySums = true }: { earlySums?: boolean } = {},
   ) {
     this.maxFrames = maxFrames;
     this.memory = memory;
     const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+    const producer = new Map<PlanNodeId, number>();
     for (const [id, latencyFrames] of imports) {
+      producer.set(id, -1);
       const node = byId.get(id);
       if (!node) throw new BakeError('plan-invalid', `The mix plan has no node "${id}".`);
       this.outputs.set(id, alloc(node.channels, maxFrames, memory));
@@ -86,8 +105,8 @@ export class PlanRuntime {
         }
         return out;
       };
-      const inputs = edges.filter((e) => e.input === 0).map((e) => ({ source: sourceOf(e.from) }));
-      const sidechains = edges.filter((e) => e.input === 1).map((e) => ({ source: sourceOf(e.from) }));
+      const inputs = edges.filter((e) => e.input === 0).map((e) => ({ source: sourceOf(e.from), producer: producer.get(e.from)! }));
+      const sidechains = edges.filter((e) => e.input === 1).map((e) => ({ source: sourceOf(e.from), producer: producer.get(e.from)! }));
       const widest = Math.max(1, ...inputs.map((e) => e.source.length)) as 1 | 2;
       const inLatency = Math.max(0, ...edges.filter((e) => e.input === 0).map((e) => this.latency.get(e.from) ?? 0));
       let kernel: NodeKernel | null = null;
@@ -95,6 +114,7 @@ export class PlanRuntime {
         const sendOutputs = chain.sends.map((send) => {
           const out = alloc(send.channels, maxFrames, memory);
           this.outputs.set(send.id, out);
+          producer.set(send.id, this.nodes.length);
           this.latency.set(send.id, inLatency + chain.latencyAt.get(send.id)!);
           this.channels.set(send.id, send.channels);
           return out;
@@ -116,12 +136,38 @@ export class PlanRuntime {
         // An identity node hands its input buffers on: no copy, same samples.
         output: kernel?.identity && inputChannels === node.channels ? (null as unknown as Float32Array[]) : alloc(node.channels, maxFrames, memory),
         latencyFrames: inLatency + (kernel?.latencyFrames ?? 0),
+        readsImport: edges.some((e) => imports.has(e.from)),
+        summedEarly: false,
       };
       if (rn.output === null) rn.output = rn.inputScratch;
       this.nodes.push(rn);
       this.outputs.set(node.id, rn.output);
       this.latency.set(node.id, rn.latencyFrames);
       this.channels.set(node.id, node.channels);
+      producer.set(node.id, this.nodes.length - 1);
+    }
+    this.nodes.forEach(() => this.steps.push([]));
+    if (earlySums) this.scheduleEarlySums();
+  }
+
+  /**
+   * Sums a node's inputs while they are still in cache: each input edge is added as soon as
+   * it and every edge before it have been produced (a worker's bus sum reads each track's
+   * block just written, not 20 of them at the end). Edges are added in edge order, exactly
+   * as sumInto adds them: the same float32 sums. A sum that reads an import (a worker
+   * continuing another's partial sum) is done when its node runs, after this runtime's own
+   * strips: waiting for the import earlier would stall the worker (measured slower).
+   */
+  private scheduleEarlySums(): void {
+    for (const rn of this.nodes) {
+      if (rn.kernel === null || rn.inputs.length < 2 || rn.inputScratch === rn.inputs[0]!.source) continue;
+      if (rn.inputs.some((e) => e.producer < 0)) continue;
+      rn.summedEarly = true;
+      let ready = 0;
+      rn.inputs.forEach((e, edge) => {
+        ready = Math.max(ready, e.producer);
+        this.steps[ready]!.push({ node: rn, edge });
+      });
     }
   }
 
@@ -137,20 +183,35 @@ export class PlanRuntime {
     return this.latency.get(id) ?? 0;
   }
 
-  /** Processes one block of `frames` through every node, in plan order. */
-  run(frames: number): void {
-    for (const rn of this.nodes) {
-      if (rn.kernel === null) continue; // source: filled by the caller
-      const input = rn.inputs.length === 1 && rn.inputScratch === rn.inputs[0]!.source ? rn.inputScratch : sumInto(rn.inputs, rn.inputScratch, frames, this.memory);
-      let sidechain: readonly Float32Array[] | undefined;
-      if (rn.sidechains.length > 0) {
-        sidechain =
-          rn.sidechains.length === 1 && rn.sidechainScratch === rn.sidechains[0]!.source
-            ? rn.sidechainScratch
-            : sumInto(rn.sidechains, rn.sidechainScratch, frames, this.memory);
+  /**
+   * Processes one block of `frames` through every node, in plan order. `beforeImports`, if
+   * given, is called once, right before the first node that reads an import: a worker fills
+   * the partial sums it continues only then, after running its own strips (planSumChains).
+   */
+  run(frames: number, beforeImports?: () => void): void {
+    let imported = beforeImports === undefined;
+    for (let i = 0; i < this.nodes.length; i++) {
+      const rn = this.nodes[i]!;
+      if (!imported && rn.readsImport) {
+        imported = true;
+        beforeImports!();
       }
-      if (rn.output !== input) rn.kernel.process(input, rn.output, frames, sidechain);
+      if (rn.kernel !== null) this.process(rn, rn.kernel, frames); // sources are filled by the caller
+      for (const step of this.steps[i]!) addEdge(step.node.inputScratch, step.node.inputs[step.edge]!.source, step.edge === 0, frames, this.memory);
     }
+  }
+
+  private process(rn: RuntimeNode, kernel: NodeKernel, frames: number): void {
+    const aliased = rn.inputs.length === 1 && rn.inputScratch === rn.inputs[0]!.source;
+    const input = rn.summedEarly || aliased ? rn.inputScratch : sumInto(rn.inputs, rn.inputScratch, frames, this.memory);
+    let sidechain: readonly Float32Array[] | undefined;
+    if (rn.sidechains.length > 0) {
+      sidechain =
+        rn.sidechains.length === 1 && rn.sidechainScratch === rn.sidechains[0]!.source
+          ? rn.sidechainScratch
+          : sumInto(rn.sidechains, rn.sidechainScratch, frames, this.memory);
+    }
+    if (rn.output !== input) kernel.process(input, rn.output, frames, sidechain);
   }
 }
 
@@ -178,6 +239,26 @@ function stripChainsOf(plan: MixPlan, include: (node: PlanNode) => boolean): Map
 
 function alloc(channels: number, frames: number, memory: SampleMemory): Float32Array[] {
   return Array.from({ length: channels }, () => memory.alloc(frames));
+}
+
+/**
+ * One edge onto `dst` as sumInto adds it: copied when it is the first, else added (float32),
+ * with the same up/down-mix.
+ */
+function addEdge(dst: Float32Array[], src: Float32Array[], first: boolean, frames: number, memory: SampleMemory): void {
+  if (src.length === dst.length || src.length === 1) {
+    for (let c = 0; c < dst.length; c++) {
+      const s = src.length === 1 ? src[0]! : src[c]!;
+      if (first) dst[c]!.set(s.subarray(0, frames));
+      else memory.add(dst[c]!, dst[c]!, s, frames);
+    }
+  } else downmixInto(dst[0]!, src[0]!, src[1]!, first, frames);
+}
+
+/** Stereo onto a mono sum: 0.5 (L + R), rounded to float32 before the add, as the browser's float summing bus does. */
+function downmixInto(d: Float32Array, l: Float32Array, r: Float32Array, first: boolean, frames: number): void {
+  if (first) for (let i = 0; i < frames; i++) d[i] = 0.5 * (l[i]! + r[i]!);
+  else for (let i = 0; i < frames; i++) d[i] = d[i]! + Math.fround(0.5 * (l[i]! + r[i]!));
 }
 
 /**
@@ -214,14 +295,7 @@ function sumInto(edges: readonly InputEdge[], dst: Float32Array[], frames: numbe
         if (rest.length > 0) memory.accumulate(d, rest, frames);
       }
       e = end - 1;
-    } else {
-      const l = src[0]!;
-      const r = src[1]!;
-      const d = dst[0]!;
-      // Rounded to float32 before the add, as the browser's float summing bus does.
-      if (e === 0) for (let i = 0; i < frames; i++) d[i] = 0.5 * (l[i]! + r[i]!);
-      else for (let i = 0; i < frames; i++) d[i] = d[i]! + Math.fround(0.5 * (l[i]! + r[i]!));
-    }
+    } else downmixInto(dst[0]!, src[0]!, src[1]!, e === 0, frames);
   }
   return dst;
 }

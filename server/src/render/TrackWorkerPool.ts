@@ -54,11 +54,23 @@ class TrackWorker {
     });
   }
 
-  init(plan: MixPlan, blockFrames: number, memory: SharedArrayBuffer, slots: number[], stems: (StemEncoding | null)[]): Promise<number[]> {
+  init(plan: MixPlan, blockFrames: number, arena: WorkerArena, worker: number, stems: (StemEncoding | null)[]): Promise<number[]> {
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.readyWaiter = { resolve, reject };
-      this.post({ type: 'init', plan, trackIds: this.share.trackIds, exports: this.share.exports, blockFrames, memory, slots, stems });
+      this.post({
+        type: 'init',
+        plan,
+        trackIds: this.share.trackIds,
+        exports: this.share.exports,
+        blockFrames,
+        memory: arena.memory,
+        slots: arena.slots[worker]!,
+        stems,
+        worker,
+        flags: arena.flags,
+        relays: arena.relays[worker]!,
+      });
     });
   }
 
@@ -88,9 +100,22 @@ class TrackWorker {
   }
 }
 
+/** Where the workers meet the main thread in its shared SampleArena (see trackWorkerProtocol). */
+export interface WorkerArena {
+  memory: SharedArrayBuffer;
+  /** Per worker, per slot: the byte offset of its exports' channels. */
+  slots: readonly number[][];
+  flags: { byteOffset: number; length: number };
+  /** Per worker: the partial sums it continues, with their byte offsets per slot. */
+  relays: readonly { id: string; from: number; slots: number[] }[][];
+}
+
 /** The worker threads of one bake. Always `terminate()` it (finally), also after errors. */
 export class TrackWorkerPool {
-  private constructor(readonly workers: TrackWorker[]) {}
+  private constructor(
+    readonly workers: TrackWorker[],
+    private readonly flags: Int32Array,
+  ) {}
 
   /**
    * Spawns one worker per share and hands each its part of the plan, its export slots
@@ -101,13 +126,16 @@ export class TrackWorkerPool {
     plan: MixPlan,
     shares: readonly WorkerShare[],
     blockFrames: number,
-    memory: SharedArrayBuffer,
-    slots: readonly number[][],
+    arena: WorkerArena,
     stems: readonly (StemEncoding | null)[][],
   ): Promise<{ pool: TrackWorkerPool; latencies: number[][] }> {
-    const pool = new TrackWorkerPool(shares.map((s) => new TrackWorker(s)));
+    const flags = new Int32Array(arena.memory, arena.flags.byteOffset, arena.flags.length);
+    const pool = new TrackWorkerPool(
+      shares.map((s) => new TrackWorker(s)),
+      flags,
+    );
     try {
-      const latencies = await Promise.all(pool.workers.map((w, i) => w.init(plan, blockFrames, memory, slots[i]!, stems[i]!)));
+      const latencies = await Promise.all(pool.workers.map((w, i) => w.init(plan, blockFrames, arena, i, stems[i]!)));
       return { pool, latencies };
     } catch (err) {
       await pool.terminate();
@@ -116,6 +144,9 @@ export class TrackWorkerPool {
   }
 
   async terminate(): Promise<void> {
+    // A worker waiting for another's partial sums sees the stop flag within its wait slice.
+    Atomics.store(this.flags, this.flags.length - 1, 1);
+    for (let i = 0; i < this.flags.length; i++) Atomics.notify(this.flags, i);
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { MIX_PLAN_VERSION, type MixPlan, type PlanNodeId, type SourcePlanNode } from '@mixroom/shared/plan';
 import { BakeError, cancelledError } from './BakeError.ts';
-import { partitionPlan } from './partitionPlan.ts';
+import { partitionPlan, type WorkerShare } from './partitionPlan.ts';
+import { planSumChains } from './planSumChains.ts';
 import { PlanRuntime } from './PlanRuntime.ts';
 import { SampleArena } from './SampleArena.ts';
 import { StripChainMemory } from './simd/StripChainMemory.ts';
@@ -73,7 +74,11 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
   const sampleRate = options.sampleRate ?? plan.sampleRate;
   validatePlan(plan, sampleRate, blockFrames);
 
-  const { shares } = partitionPlan(plan, options.workers ?? defaultWorkerCount());
+  // Workers take contiguous runs of tracks and sum the buses' track inputs along the chain
+  // of workers; `run` is the plan with those partial sums in it (same samples).
+  const sums = planSumChains(plan, partitionPlan(plan, options.workers ?? defaultWorkerCount()).shares);
+  const { shares, mainImports } = sums;
+  const run = sums.plan;
   const readers = new Map<PlanNodeId, StemReader>();
   let pool: TrackWorkerPool | null = null;
   let cleaned: Promise<void> | null = null;
@@ -96,13 +101,13 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
     // One shared arena: the workers' export slots (one per block in flight) and every buffer
     // of the main runtime, so bus sums run on SIMD straight from what the workers wrote.
     const depth = Math.max(1, options.pipelineDepth ?? 3);
-    const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+    const byId = new Map(run.nodes.map((n) => [n.id, n]));
     const exportWidth = shares.map((s) => s.exports.reduce((n, id) => n + byId.get(id)!.channels, 0));
-    const mainNodes = plan.nodes.filter((n) => n.owner.kind !== 'track').length;
+    const mainNodes = run.nodes.filter((n) => n.owner.kind !== 'track').length;
     const totalWidth = exportWidth.reduce((a, b) => a + b, 0);
     // Slots, the runtime's import buffers, and at most 3 stereo buffers per main node (plus
-    // each slot's alignment padding).
-    const arenaFloats = (depth * totalWidth + totalWidth + 6 * mainNodes) * blockFrames + 4 * depth * shares.length;
+    // each slot's alignment padding), and the workers' flags.
+    const arenaFloats = (depth * totalWidth + totalWidth + 6 * mainNodes) * blockFrames + 4 * depth * shares.length + shares.length + 8;
     if (arenaFloats * 4 > SampleArena.MAX_BYTES) {
       throw new BakeError(
         'plan-invalid',
@@ -111,25 +116,39 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
     }
     const arena = new SampleArena(arenaFloats);
     const slots = shares.map((_, w) => Array.from({ length: depth }, () => arena.allocShared(exportWidth[w]! * blockFrames)));
+    const flags = arena.allocShared(shares.length + 1);
     const started = await TrackWorkerPool.start(
-      plan,
+      run,
       shares,
       blockFrames,
-      arena.buffer,
-      slots.map((perSlot) => perSlot.map((view) => view.byteOffset)),
+      {
+        memory: arena.buffer,
+        slots: slots.map((perSlot) => perSlot.map((view) => view.byteOffset)),
+        flags: { byteOffset: flags.byteOffset, length: shares.length + 1 },
+        relays: shares.map((s) =>
+          s.relays.map((r) => {
+            const at = channelOffset(shares[r.from]!, r.id, byId) * 4 * blockFrames;
+            return { id: r.id, from: r.from, slots: slots[r.from]!.map((view) => view.byteOffset + at) };
+          }),
+        ),
+      },
       shares.map((s) => stemEncodings(s, readers)),
     );
     pool = started.pool;
-    const imports = new Map<PlanNodeId, number>();
-    shares.forEach((s, w) => s.exports.forEach((id, i) => imports.set(id, started.latencies[w]![i]!)));
+    const latencies = new Map<PlanNodeId, number>();
+    shares.forEach((s, w) => s.exports.forEach((id, i) => latencies.set(id, started.latencies[w]![i]!)));
+    // A worker takes the partial sum it continues as having no latency: the chain's sum
+    // carries the largest of its parts'.
+    for (const c of sums.chains) latencies.set(c.partials.at(-1)!, Math.max(...c.partials.map((id) => latencies.get(id)!)));
+    const imports = new Map([...latencies].filter(([id]) => mainImports.has(id)));
     // Bus and master strips run fused on the SIMD module too (e.g. the master's gain and
     // glue compressor); their buffers stay in the arena, so the chains copy in and out.
     const chains = new StripChainMemory((4 << 20) + mainNodes * (6 * 4 * blockFrames + 65536));
-    const main = new PlanRuntime(plan, (n) => n.owner.kind !== 'track', blockFrames, imports, chains, arena);
-    const output = plan.nodes.find((n) => n.kind === 'output')!;
+    const main = new PlanRuntime(run, (n) => n.owner.kind !== 'track', blockFrames, imports, chains, arena);
+    const output = run.nodes.find((n) => n.kind === 'output')!;
     const latencyFrames = options.compensateLatency === false ? 0 : main.latencyOf(output.id);
     const info: BakeMixInfo = { frames: plan.frames, latencyFrames, workers: shares.length };
-    const blocks = runBlocks(plan, main, pool, readers, shares, slots, { ...options, blockFrames, pipelineDepth: depth, signal }, info, cleanup);
+    const blocks = runBlocks(run, main, pool, readers, shares, mainImports, slots, { ...options, blockFrames, pipelineDepth: depth, signal }, info, cleanup);
     return { info, close: cleanup, [Symbol.asyncIterator]: () => blocks };
   } catch (err) {
     await cleanup();
@@ -142,7 +161,8 @@ async function* runBlocks(
   main: PlanRuntime,
   pool: TrackWorkerPool,
   readers: ReadonlyMap<PlanNodeId, StemReader>,
-  shares: ReturnType<typeof partitionPlan>['shares'],
+  shares: readonly WorkerShare[],
+  mainImports: ReadonlySet<PlanNodeId>,
   slots: readonly Float32Array[][],
   options: BakeMixOptions & { blockFrames: number; pipelineDepth: number; signal: AbortSignal },
   info: BakeMixInfo,
@@ -159,10 +179,10 @@ async function* runBlocks(
   const importViews = Array.from({ length: depth }, (_, slot) =>
     shares.flatMap((s, w) => {
       let at = 0;
-      return s.exports.map((id) => {
-        const target = main.bufferOf(id);
-        const views = target.map(() => slots[w]![slot]!.subarray(at, (at += blockFrames)));
-        return { target, views };
+      return s.exports.flatMap((id) => {
+        const views = Array.from({ length: plan.nodes.find((n) => n.id === id)!.channels }, () => slots[w]![slot]!.subarray(at, (at += blockFrames)));
+        // Partial sums another worker continues are not the main thread's to read.
+        return mainImports.has(id) ? [{ target: main.bufferOf(id), views }] : [];
       });
     }),
   );
@@ -237,8 +257,18 @@ async function* runBlocks(
   }
 }
 
+/** Where an export's first channel sits in its worker's slot, in channels. */
+function channelOffset(share: WorkerShare, id: PlanNodeId, byId: ReadonlyMap<PlanNodeId, { channels: number }>): number {
+  let at = 0;
+  for (const e of share.exports) {
+    if (e === id) return at;
+    at += byId.get(e)!.channels;
+  }
+  throw new BakeError('plan-invalid', `No worker exports the partial sum "${id}".`);
+}
+
 /** The encodings of a share's sources, in order (null: no stem). */
-function stemEncodings(share: ReturnType<typeof partitionPlan>['shares'][number], readers: ReadonlyMap<PlanNodeId, StemReader>): (StemEncoding | null)[] {
+function stemEncodings(share: WorkerShare, readers: ReadonlyMap<PlanNodeId, StemReader>): (StemEncoding | null)[] {
   return share.sources.map((src) => {
     const stream = readers.get(src.id)?.stream;
     return stream ? { encoding: stream.encoding, bytesPerFrame: stream.bytesPerFrame } : null;

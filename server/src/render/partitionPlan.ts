@@ -2,16 +2,22 @@ import type { MixPlan, PlanNode, PlanNodeId, SourcePlanNode } from '@mixroom/sha
 import { BakeError } from './BakeError.ts';
 
 /** What one worker runs: whole track strips, never half of one. */
-export interface WorkerShare {
+export interface TrackShare {
   trackIds: string[];
   /** Source nodes of those tracks, in plan order (the main thread streams their stems). */
   sources: SourcePlanNode[];
-  /** This worker's nodes that feed a bus or the master, in plan order: what it sends back. */
+}
+
+/** A share with what it hands on, as planSumChains decides. */
+export interface WorkerShare extends TrackShare {
+  /** The nodes it writes to the shared arena each block: signals for the main thread, then partial bus sums. */
   exports: PlanNodeId[];
+  /** Partial sums of earlier workers it continues: it waits for that worker's block, then reads them. */
+  relays: { id: PlanNodeId; from: number }[];
 }
 
 export interface PlanPartition {
-  shares: WorkerShare[];
+  shares: TrackShare[];
 }
 
 const isTrackNode = (n: PlanNode): boolean => n.owner.kind === 'track';
@@ -19,9 +25,10 @@ const isTrackNode = (n: PlanNode): boolean => n.owner.kind === 'track';
 /**
  * Splits the track strips of a plan over at most `workers` threads. Tracks joined by a
  * sidechain key (a track-to-track edge) stay together so each worker's graph is closed;
- * the heaviest groups are dealt first to the least-loaded worker. Deterministic: the same
- * plan and worker count always give the same split, and because the main thread sums the
- * exported signals in plan edge order, the split never changes a sample.
+ * the groups, in track order, are cut into contiguous runs of about equal weight, so a bus
+ * fed in track order can be summed along the workers (planSumChains). Deterministic: the
+ * same plan and worker count always give the same split, and because every bus input is
+ * still added in plan edge order, the split never changes a sample.
  */
 export function partitionPlan(plan: MixPlan, workers: number): PlanPartition {
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
@@ -39,7 +46,6 @@ export function partitionPlan(plan: MixPlan, workers: number): PlanPartition {
       trackOrder.push(n.owner.id);
     }
   }
-  const exported = new Set<PlanNodeId>();
   for (const e of plan.edges) {
     const from = byId.get(e.from);
     const to = byId.get(e.to);
@@ -56,7 +62,6 @@ export function partitionPlan(plan: MixPlan, workers: number): PlanPartition {
         parent.set(child, root);
       }
     }
-    if (isTrackNode(from) && !isTrackNode(to)) exported.add(from.id);
   }
 
   const groups = new Map<string, { tracks: string[]; weight: number; first: number }>();
@@ -69,21 +74,26 @@ export function partitionPlan(plan: MixPlan, workers: number): PlanPartition {
   for (const n of plan.nodes) if (isTrackNode(n)) groups.get(find(n.owner.id))!.weight += nodeCost(n);
 
   const count = Math.max(1, Math.min(Math.floor(workers), groups.size));
-  const load = new Array<number>(count).fill(0);
+  const ordered = [...groups.values()].sort((a, b) => a.first - b.first);
+  const total = ordered.reduce((sum, g) => sum + g.weight, 0);
   const assigned: Set<string>[] = Array.from({ length: count }, () => new Set());
-  const ordered = [...groups.values()].sort((a, b) => b.weight - a.weight || a.first - b.first);
-  for (const g of ordered) {
-    let best = 0;
-    for (let w = 1; w < count; w++) if (load[w]! < load[best]!) best = w;
-    load[best]! += g.weight;
-    for (const t of g.tracks) assigned[best]!.add(t);
-  }
+  // Contiguous runs in track order, each cut where the running weight is nearest its share:
+  // buses fed in track order then sum along the workers (planSumChains).
+  let w = 0;
+  let before = 0;
+  ordered.forEach((g, i) => {
+    const left = ordered.length - i;
+    const target = ((w + 1) * total) / count;
+    // Move on when this group lands nearer the next share, or every later worker needs one.
+    if (w < count - 1 && i > 0 && assigned[w]!.size > 0 && (Math.abs(before - target) <= Math.abs(before + g.weight - target) || left <= count - 1 - w)) w++;
+    for (const t of g.tracks) assigned[w]!.add(t);
+    before += g.weight;
+  });
 
   const shares = assigned
     .map((tracks) => ({
       trackIds: trackOrder.filter((t) => tracks.has(t)),
       sources: plan.nodes.filter((n): n is SourcePlanNode => n.kind === 'source' && tracks.has(n.owner.id)),
-      exports: plan.nodes.filter((n) => exported.has(n.id) && tracks.has(n.owner.id)).map((n) => n.id),
     }))
     .filter((s) => s.trackIds.length > 0);
   return { shares };

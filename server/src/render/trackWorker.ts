@@ -3,6 +3,7 @@ import type { PlanNodeId } from '@mixroom/shared/plan';
 import { BakeError } from './BakeError.ts';
 import { decodeWavFrames } from './decodeWavFrames.ts';
 import { PlanRuntime } from './PlanRuntime.ts';
+import { SUM_ROLE } from './planSumChains.ts';
 import { StripChainMemory } from './simd/StripChainMemory.ts';
 import { type FromTrackWorker, type StemEncoding, stemBlockLayout, type ToTrackWorker } from './trackWorkerProtocol.ts';
 
@@ -31,6 +32,31 @@ let slotViews: Float32Array[][][] = [];
  */
 let direct: boolean[] = [];
 let blockFrames = 0;
+let worker = 0;
+/** The arena's flags: per worker the blocks it finished, then the stop flag (see trackWorkerProtocol). */
+let flags: Int32Array | null = null;
+/** The partial sums this worker continues: where they are read from per slot, where they go. */
+let relays: { from: number; views: Float32Array[][]; target: Float32Array[] }[] = [];
+
+/** How long one wait for another worker lasts before the stop flag is looked at again. */
+const WAIT_MS = 50;
+
+/**
+ * Waits until every worker this one continues has finished block `index`, then copies their
+ * partial sums for it (in `slot`) into this runtime's import buffers.
+ */
+function fillRelays(index: number, slot: number, frames: number): void {
+  const f = flags!;
+  const stop = f.length - 1;
+  for (const relay of relays) {
+    while (Atomics.load(f, relay.from) < index + 1) {
+      if (Atomics.load(f, stop) !== 0) throw new BakeError('cancelled', 'The bake was stopped.');
+      Atomics.wait(f, relay.from, Atomics.load(f, relay.from), WAIT_MS);
+    }
+    const from = relay.views[slot]!;
+    for (let c = 0; c < relay.target.length; c++) relay.target[c]!.set(from[c]!.subarray(0, frames));
+  }
+}
 
 const post = (msg: FromTrackWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
 
@@ -70,7 +96,9 @@ port.on('message', (msg: ToTrackWorker) => {
       // output, input scratches and a chain's buffers, plus programs and bypass delays.
       const nodes = msg.plan.nodes.filter((n) => n.owner.kind === 'track' && tracks.has(n.owner.id)).length;
       simd = new StripChainMemory((4 << 20) + nodes * (12 * 4 * blockFrames + 65536));
-      runtime = new PlanRuntime(msg.plan, (n) => n.owner.kind === 'track' && tracks.has(n.owner.id), blockFrames, new Map(), simd, simd);
+      // The partial sums it continues are imports, filled once the earlier worker has them.
+      const imports = new Map(msg.relays.map((r) => [r.id, 0]));
+      runtime = new PlanRuntime(msg.plan, (n) => n.owner.kind === 'track' && tracks.has(n.owner.id), blockFrames, imports, simd, simd);
       staging = simd.reserve(Math.max(0, ...msg.stems.map((st) => st?.bytesPerFrame ?? 0)) * blockFrames + 16);
       const rt = runtime;
       sources = msg.plan.nodes.filter((n) => n.kind === 'source' && tracks.has(n.owner.id)).map((n) => rt.bufferOf(n.id));
@@ -82,8 +110,16 @@ port.on('message', (msg: ToTrackWorker) => {
         let at = base;
         return exports.map((chans) => chans.map(() => new Float32Array(msg.memory, (at += bytes) - bytes, blockFrames)));
       });
+      worker = msg.worker;
+      flags = new Int32Array(msg.memory, msg.flags.byteOffset, msg.flags.length);
+      relays = msg.relays.map((r) => {
+        const target = rt.bufferOf(r.id);
+        return { from: r.from, target, views: r.slots.map((base) => target.map((_, c) => new Float32Array(msg.memory, base + c * bytes, blockFrames))) };
+      });
+      // Partial sums are summed in the module's memory (SIMD) and copied to their slot after the block.
+      const partials = new Set(msg.plan.nodes.filter((n) => n.role === SUM_ROLE).map((n) => n.id));
       const seen = new Set<Float32Array[]>();
-      direct = exports.map((chans) => !seen.has(chans) && seen.add(chans) !== null);
+      direct = exports.map((chans, i) => !partials.has(msg.exports[i]!) && !seen.has(chans) && seen.add(chans) !== null);
       post({ type: 'ready', latencyFrames: msg.exports.map((id) => rt.latencyOf(id)) });
       return;
     }
@@ -107,13 +143,16 @@ port.on('message', (msg: ToTrackWorker) => {
       if (n > 0) decode(stems.subarray(stemOffsets[i]!, stemOffsets[i]! + n * stem!.bytesPerFrame), stem!.encoding, n, chans);
       if (n < frames) for (const ch of chans) ch.fill(0, n, frames);
     }
-    runtime.run(frames);
+    runtime.run(frames, relays.length > 0 ? () => fillRelays(msg.index, msg.slot, frames) : undefined);
     for (let i = 0; i < exports.length; i++) {
       if (direct[i]) continue;
       const chans = exports[i]!;
       const into = views[i]!;
       for (let c = 0; c < chans.length; c++) into[c]!.set(chans[c]!.subarray(0, frames));
     }
+    // This block's exports are in their slot: a worker continuing our partial sums may go on.
+    Atomics.store(flags!, worker, msg.index + 1);
+    Atomics.notify(flags!, worker);
     post({ type: 'block', index: msg.index, stems }, [stems.buffer as ArrayBuffer]);
   } catch (err) {
     const e = err instanceof BakeError ? err : new BakeError('worker', `Bake worker failed: ${(err as Error).message}`);

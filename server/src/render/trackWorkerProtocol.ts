@@ -8,6 +8,8 @@ import type { SampleFormat } from './decodeWavFrames.ts';
  * back for reuse): the worker decodes them to float itself. The worker writes
  * its exported signals straight into the main thread's shared SampleArena, into the slot
  * the block names: the main thread sums them from there, nothing is copied or transferred.
+ * A worker that continues another's partial bus sums (planSumChains) waits on that worker's
+ * flag in the arena (Atomics) before reading them from its slot.
  */
 export type ToTrackWorker =
   | {
@@ -22,6 +24,15 @@ export type ToTrackWorker =
       slots: number[];
       /** The encoding of each of the share's sources, in order; null: no stem (silence). */
       stems: (StemEncoding | null)[];
+      /** This worker's index: it stores the count of blocks it finished at `flags[worker]`. */
+      worker: number;
+      /**
+       * Where in `memory` the Int32 flags are: per worker the blocks it finished (its exports
+       * for them are in their slots), then one that is set when the bake stops.
+       */
+      flags: { byteOffset: number; length: number };
+      /** Partial sums of earlier workers this one continues: per slot, the byte offset of their channels. */
+      relays: { id: PlanNodeId; from: number; slots: number[] }[];
     }
   | {
       type: 'block';

@@ -10,6 +10,8 @@ interface StripChainExports {
   decodeF32Stereo(src: number, outL: number, outR: number, frames: number): void;
   decodePcm16(src: number, outL: number, outR: number, frames: number, channels: number): void;
   decodePcm24(src: number, outL: number, outR: number, frames: number, channels: number): void;
+  addSignals(out: number, a: number, b: number, frames: number): void;
+  addSignals4(dst: number, s1: number, s2: number, s3: number, s4: number, frames: number): void;
 }
 
 const PAGE = 65536;
@@ -110,12 +112,30 @@ export class StripChainMemory implements SampleMemory {
     return this.addresses.get(view);
   }
 
+  /** SampleMemory.add: with SIMD when all three buffers live in the module's memory (same sums). */
   add(out: Float32Array, a: Float32Array, b: Float32Array, frames: number): void {
-    plainSampleMemory.add(out, a, b, frames);
+    const o = this.addresses.get(out);
+    const x = this.addresses.get(a);
+    const y = this.addresses.get(b);
+    if (o === undefined || x === undefined || y === undefined) plainSampleMemory.add(out, a, b, frames);
+    else this.exports.addSignals(o, x, y, frames);
   }
 
+  /** SampleMemory.accumulate: four sources per SIMD pass where they live in the module's memory. */
   accumulate(dst: Float32Array, srcs: readonly Float32Array[], frames: number): void {
-    plainSampleMemory.accumulate(dst, srcs, frames);
+    const d = this.addresses.get(dst);
+    let k = 0;
+    if (d !== undefined) {
+      for (; k + 4 <= srcs.length; k += 4) {
+        const s1 = this.addresses.get(srcs[k]!);
+        const s2 = this.addresses.get(srcs[k + 1]!);
+        const s3 = this.addresses.get(srcs[k + 2]!);
+        const s4 = this.addresses.get(srcs[k + 3]!);
+        if (s1 === undefined || s2 === undefined || s3 === undefined || s4 === undefined) break;
+        this.exports.addSignals4(d, s1, s2, s3, s4, frames);
+      }
+    }
+    for (; k < srcs.length; k++) this.add(dst, dst, srcs[k]!, frames);
   }
 
   get f32(): Float32Array {

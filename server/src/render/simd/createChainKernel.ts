@@ -60,7 +60,9 @@ export function createChainKernel(
   const prog = memory.reserve(stages.reduce((n, s) => n + opBytes(s), HEADER + HEADER * breaks.size));
   const left = memory.reserve(maxFrames * 4);
   const right = memory.reserve(maxFrames * 4);
-  const sendBuffers = sendOutputs.map((chans) => chans.map(() => memory.reserve(maxFrames * 4)));
+  // A send whose output buffer lives in the module's memory is written there by the program
+  // (a worker's bus sums read it in place); others get a buffer and are copied out.
+  const sendBuffers = sendOutputs.map((chans) => chans.map((ch) => memory.addressOf(ch) ?? memory.reserve(maxFrames * 4)));
   writeProgram(memory, prog, stages, sendBuffers, breaks);
   const latencyFrames = stages.reduce((n, s) => n + (s.kind === 'delay' ? s.frames : 0), 0);
   return {
@@ -96,7 +98,10 @@ export function createChainKernel(
       for (let s = 0; s < sendOutputs.length; s++) {
         const chans = sendOutputs[s]!;
         const bufs = sendBuffers[s]!;
-        for (let c = 0; c < chans.length; c++) chans[c]!.set(f32.subarray(bufs[c]! >> 2, (bufs[c]! >> 2) + frames));
+        for (let c = 0; c < chans.length; c++) {
+          // Copied only when the program did not write it in place (or it was re-pointed since).
+          if (memory.addressOf(chans[c]!) !== bufs[c]) chans[c]!.set(f32.subarray(bufs[c]! >> 2, (bufs[c]! >> 2) + frames));
+        }
       }
     },
   };
