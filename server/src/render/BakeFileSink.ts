@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,14 +13,16 @@ export interface SealedBakeFile {
 
 /**
  * Encoded bytes go to a temp file as they are produced (memory stays flat), header patches
- * (FLAC's MD5) are applied at the end, and only then is the file hashed and handed to
- * storage: the hash always describes the final bytes, and a cancelled bake never reaches S3.
+ * (FLAC's MD5) are applied at the end, and only then is the file handed to storage: the hash
+ * always describes the final bytes, and a cancelled bake never reaches S3. The bytes are
+ * hashed as they are written; a file that gets header patches is hashed again from disk.
  */
 export class BakeFileSink {
   private handle: FileHandle | null = null;
   private dir: string | null = null;
   private filePath = '';
   private written = 0;
+  private readonly hash: Hash = createHash('sha256');
 
   static async create(extension: string, tmpRoot = os.tmpdir()): Promise<BakeFileSink> {
     const sink = new BakeFileSink();
@@ -35,6 +37,7 @@ export class BakeFileSink {
     for (const chunk of chunks) {
       if (chunk.length === 0) continue;
       await handle.write(chunk, 0, chunk.length, this.written);
+      this.hash.update(chunk);
       this.written += chunk.length;
     }
   }
@@ -45,6 +48,7 @@ export class BakeFileSink {
     for (const p of patches) await handle.write(p.bytes, 0, p.bytes.length, p.offset);
     await handle.close();
     this.handle = null;
+    if (patches.length === 0) return { path: this.filePath, bytes: this.written, sha256: this.hash.digest('hex') };
     const hash = createHash('sha256');
     for await (const chunk of createReadStream(this.filePath, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
     return { path: this.filePath, bytes: this.written, sha256: hash.digest('hex') };

@@ -1,4 +1,4 @@
-import { copyFile } from 'node:fs/promises';
+import { copyFile, rename } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { LoudnessMeter } from '@mixroom/shared/dsp';
 import type { MixPlan } from '@mixroom/shared/plan';
@@ -96,7 +96,8 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
     if (signal.aborted) throw cancelledError(signal);
     for (const [i, format] of formats.entries()) {
       const out = options.outFiles?.[format];
-      if (out) await copyFile(sealed[i]!.path, out);
+      // Without an upload to follow, the temp file itself becomes the output (no 70 MB copy).
+      if (out) await (options.store ? copyFile(sealed[i]!.path, out) : moveFile(sealed[i]!.path, out));
     }
     const stored = options.store ? await storeAll(sealed, formats, options.store, signal) : null;
     return {
@@ -122,6 +123,16 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
     await stream.close();
     for (const e of encoders) e.dispose();
     await Promise.all(sinks.map((s) => s.discard()));
+  }
+}
+
+/** Renames, or copies when `to` is on another file system. */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    await copyFile(from, to);
   }
 }
 
