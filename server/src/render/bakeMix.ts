@@ -80,12 +80,13 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
   const { shares, mainImports } = sums;
   const run = sums.plan;
   const readers = new Map<PlanNodeId, StemReader>();
-  let pool: TrackWorkerPool | null = null;
+  // The threads boot while the stems open.
+  const pool = TrackWorkerPool.spawn(shares);
   let cleaned: Promise<void> | null = null;
   const cleanup = (): Promise<void> =>
     (cleaned ??= Promise.all([
       outer?.removeEventListener('abort', forward),
-      pool?.terminate(),
+      pool.terminate(),
       ...[...readers.values()].map((r) => r.close().catch(() => {})),
     ]).then(() => {}));
   try {
@@ -117,9 +118,8 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
     const arena = new SampleArena(arenaFloats);
     const slots = shares.map((_, w) => Array.from({ length: depth }, () => arena.allocShared(exportWidth[w]! * blockFrames)));
     const flags = arena.allocShared(shares.length + 1);
-    const started = await TrackWorkerPool.start(
+    const exportLatencies = await pool.init(
       run,
-      shares,
       blockFrames,
       {
         memory: arena.buffer,
@@ -134,9 +134,8 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
       },
       shares.map((s) => stemEncodings(s, readers)),
     );
-    pool = started.pool;
     const latencies = new Map<PlanNodeId, number>();
-    shares.forEach((s, w) => s.exports.forEach((id, i) => latencies.set(id, started.latencies[w]![i]!)));
+    shares.forEach((s, w) => s.exports.forEach((id, i) => latencies.set(id, exportLatencies[w]![i]!)));
     // A worker takes the partial sum it continues as having no latency: the chain's sum
     // carries the largest of its parts'.
     for (const c of sums.chains) latencies.set(c.partials.at(-1)!, Math.max(...c.partials.map((id) => latencies.get(id)!)));
