@@ -426,3 +426,6 @@ export function tpdfQuantize(state: u32, inL: usize, inR: usize, out: usize, fra
   }
   return s;
 }
+
+// The aux buses' reverb (bake main thread), in its own file.
+export { reverbProcess } from './reverb';

@@ -1,8 +1,9 @@
-import { type LimiterParams, LimiterProcessor, type LimiterSteadyState } from '@mixroom/shared/dsp';
+import { type LimiterParams, LimiterProcessor, type LimiterSteadyState, ReverbProcessor } from '@mixroom/shared/dsp';
 import { createPlanProcessor, MissingKernelError, type ProcessorPlanNode } from '@mixroom/shared/plan';
 import { BakeError } from './BakeError.ts';
 import { BypassDelay } from './BypassDelay.ts';
 import { WasmLimiter } from './master/WasmLimiter.ts';
+import { WasmReverb } from './master/WasmReverb.ts';
 import type { NodeKernel } from './NodeKernel.ts';
 
 /**
@@ -40,6 +41,18 @@ export function createProcessorKernel(node: ProcessorPlanNode, sampleRate: numbe
       latencyFrames: limiter.latencyFrames,
       identity: false,
       process: (input, output, frames) => limiter.process(input, output, frames),
+    };
+  }
+  // The aux buses' reverb runs its WebAssembly transcription too: same samples, ~3x less CPU.
+  if (node.kind === 'reverb' && !node.bypass) {
+    const js = new ReverbProcessor(sampleRate);
+    js.setParams(node.params);
+    const reverb = new WasmReverb(js.layout());
+    return {
+      inputChannels: node.channels,
+      latencyFrames: reverb.latencyFrames,
+      identity: false,
+      process: (input, output, frames) => reverb.process(input, output, frames),
     };
   }
   return {

@@ -23,7 +23,7 @@ export type { SaturationParams } from './saturation.ts';
 export { LIMITER_LOOKAHEAD_SECONDS, LimiterProcessor } from './limiter.ts';
 export type { LimiterParams, LimiterSteadyState } from './limiter.ts';
 export { ReverbProcessor } from './reverb.ts';
-export type { ReverbParams } from './reverb.ts';
+export type { ReverbLayout, ReverbParams } from './reverb.ts';
 export { DELAY_MAX_SECONDS, DelayProcessor } from './delay.ts';
 export type { DelayParams } from './delay.ts';
 export { PeakRmsMeter } from './PeakRmsMeter.ts';

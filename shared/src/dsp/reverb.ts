@@ -26,6 +26,23 @@ const MAX_PRE_DELAY = 0.5;
 const OUT_GAIN = 0.35;
 
 /**
+ * A reverb's structure and coefficients, for transcriptions that must compute the same
+ * samples (the bake's WebAssembly reverb), started from silence.
+ */
+export interface ReverbLayout {
+  /** Feedback line lengths (frames) and their loop gains. */
+  lineLengths: readonly number[];
+  lineGains: readonly number[];
+  /** The in-loop one-pole damping coefficient. */
+  dampCoef: number;
+  /** Diffuser allpass lengths (frames), in series order. */
+  diffuserLengths: readonly number[];
+  /** Pre-delay ring length and the delay (frames). */
+  preDelayLength: number;
+  preDelayFrames: number;
+}
+
+/**
  * Deterministic stereo algorithmic reverb (100 % wet, for an aux return): pre-delay, four
  * series Schroeder allpass diffusers, then an 8-line feedback delay network with an
  * orthogonal (normalised Hadamard) feedback matrix. Each line's loop gain is
@@ -75,6 +92,18 @@ export class ReverbProcessor implements DspProcessor<ReverbParams> {
 
   getParams(): Readonly<ReverbParams> {
     return this.params;
+  }
+
+  /** The structure and current coefficients (see ReverbLayout). */
+  layout(): ReverbLayout {
+    return {
+      lineLengths: [...this.lineLen],
+      lineGains: [...this.lineGain],
+      dampCoef: this.dampCoef,
+      diffuserLengths: this.diffusers.map((d) => d.length),
+      preDelayLength: this.pre.length,
+      preDelayFrames: this.preFrames,
+    };
   }
 
   reset(): void {

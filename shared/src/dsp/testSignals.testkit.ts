@@ -44,8 +44,8 @@ export function rmsOf(x: Float32Array, from = 0, to = x.length): number {
  * Renders `inputs` through a fresh processor made by `make`, in blocks of `block` frames,
  * returning `outChannels` output channels. `sidechain` is passed block by block too.
  */
-export function renderBlocks<P>(
-  make: () => DspProcessor<P>,
+export function renderBlocks(
+  make: () => Pick<DspProcessor<unknown>, 'process'>,
   inputs: Float32Array[],
   block: number,
   outChannels = inputs.length,

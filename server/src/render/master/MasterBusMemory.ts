@@ -25,6 +25,7 @@ export interface MasterBusExports {
   limiterLastChunk(): number;
   truePeak(state: number, input: number, frames: number): number;
   tpdfQuantize(state: number, inL: number, inR: number, out: number, frames: number, channels: number, scale: number, max: number, min: number): number;
+  reverbProcess(state: number, in0: number, in1: number, out0: number, out1: number, frames: number): void;
 }
 
 /** Frames the wrappers hand to the module per call (longer blocks are cut; results do not depend on it). */
