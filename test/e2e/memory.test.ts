@@ -132,6 +132,18 @@ describe('browser memory with 40 x 5-minute stems', () => {
     };
     await page.waitForFunction(windowsReady, STEMS, { timeout: 240_000, polling: 250 });
     const loadedMs = Date.now() - started;
+    // On a starved machine the 30 s song can end before every stem's window is in: the
+    // memory below is measured while playing, so start again from 1 s and wait for that window.
+    const restarted = await page.evaluate(() => {
+      const h = (window as unknown as { __mixroom: Hook }).__mixroom;
+      if (h.transport.snapshot().playing) return false;
+      h.transport.seek(1);
+      return true;
+    });
+    if (restarted) {
+      await page.getByRole('button', { name: 'Play' }).click();
+      await page.waitForFunction(windowsReady, STEMS, { timeout: 240_000, polling: 250 });
+    }
     await page.waitForTimeout(2000);
     // Steady state: collect what finished reads left for the garbage collector.
     const cdp = await room.context.newCDPSession(page);
@@ -156,7 +168,7 @@ describe('browser memory with 40 x 5-minute stems', () => {
         `V8 heap ${(usage.usedSize / MB).toFixed(1)} MB + array-buffer stores ${(stores / MB).toFixed(1)} MB ` +
         `(performance.memory.usedJSHeapSize ${(heap / MB).toFixed(1)} MB); engine holds ${(held / MB).toFixed(1)} MB of chunks ` +
         `(window bound ${(windowBytes / MB).toFixed(0)} MB, budget ${(DEFAULT_MEMORY_BUDGET_BYTES / MB).toFixed(0)} MB; whole stems decoded would be ${(pcmBytes / MB).toFixed(0)} MB); ` +
-        `first sound ${firstSoundMs} ms after Play; every stem's window ready ${(loadedMs / 1000).toFixed(1)} s after opening; master peak ${master.map((p) => p.toFixed(1)).join('/')} dBFS`,
+        `first sound ${firstSoundMs} ms after Play; every stem's window ready ${(loadedMs / 1000).toFixed(1)} s after opening${restarted ? " (the song had ended: restarted at 1 s)" : ""}; master peak ${master.map((p) => p.toFixed(1)).join('/')} dBFS`,
     );
     // Playing: the sum of 40 tones reaches the master.
     expect(Math.max(...master)).toBeGreaterThan(-30);

@@ -38,6 +38,19 @@ function position(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.position());
 }
 
+/**
+ * Both pages' song positions at one instant (A's read): each page is read at the same time
+ * and stamps its reading with the shared wall clock; B's reading is moved to A's instant
+ * (both are playing at rate 1). Two reads one after the other would add the time the second
+ * round trip took to the drift, which on a loaded machine is hundreds of milliseconds.
+ */
+async function positionsAtOnce(pa: Page, pb: Page): Promise<[number, number]> {
+  const read = (page: Page) =>
+    page.evaluate(() => ({ p: (window as unknown as { __mixroom: Hook }).__mixroom.transport.position(), t: performance.timeOrigin + performance.now() }));
+  const [ra, rb] = await Promise.all([read(pa), read(pb)]);
+  return [ra.p, rb.p + (ra.t - rb.t) / 1000];
+}
+
 function playing(page: Page): Promise<boolean> {
   return page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot().playing);
 }
@@ -259,7 +272,8 @@ describe('two browsers in one room', () => {
     await a.page.getByRole('button', { name: 'Play' }).click();
     await within(1000, 'B starts with A', () => playing(b.page));
     await a.page.waitForTimeout(1200);
-    const drift = Math.abs((await position(a.page)) - (await position(b.page)));
+    const [pa, pb] = await positionsAtOnce(a.page, b.page);
+    const drift = Math.abs(pa - pb);
     expect(drift).toBeLessThan(0.3);
 
     await a.page.getByRole('button', { name: 'Pause' }).click();
@@ -304,11 +318,12 @@ describe('two browsers in one room', () => {
     const samples: number[] = [];
     // ~3 wraps, sampled every 100 ms.
     for (let i = 0; i < 45; i++) {
-      const [pa, pb] = [await position(a.page), await position(b.page)];
+      const pb = await position(b.page);
       expect(pb).toBeGreaterThanOrEqual(loop.start - 0.05);
       expect(pb).toBeLessThanOrEqual(loop.end + 0.05);
       samples.push(pb);
-      worst = Math.max(worst, gap(pa, pb));
+      const [pa, pbAtA] = await positionsAtOnce(a.page, b.page);
+      worst = Math.max(worst, gap(pa, pbAtA));
       await b.page.waitForTimeout(100);
     }
     console.log(`follow with loop: worst drift ${worst.toFixed(3)} s over ${samples.length} samples`);
