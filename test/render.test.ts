@@ -4,7 +4,7 @@ import { testMix } from '../shared/src/plan/testing/testMix.ts';
 import { bakeMix } from '../server/src/render/bakeMix.ts';
 import { BakeError } from '../server/src/render/BakeError.ts';
 import { createFileStemSource } from '../server/src/render/createFileStemSource.ts';
-import { readdir, readlink, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MixState } from '@mixroom/shared/model';
 import { collect, floatWav, noise, nullDb, rmsDb, sine, tempDir, writeStem } from './renderFixtures.ts';
@@ -198,6 +198,23 @@ describe('bakeMix', () => {
     expect(err.code).toBe('stem-truncated');
     expect(err.trackId).toBe('cut');
     expect(err.message).toMatch(/truncated/);
+  });
+
+  it('fails naming the track when a stem file is cut short during the bake (the workers read it), never a gap', async () => {
+    // The length check at open passes; the file then loses its second half before the
+    // workers reach it, so only their own reads can notice.
+    await copyFile(path.join(dir, 'stereo.wav'), path.join(dir, 'shrinking.wav'));
+    const state = testMix.state([testMix.track('shrink', { name: 'Shrinking', stem: { ...testMix.stem('shrinking.wav', 2, FRAMES), fileName: 'shrinking.wav' } })]);
+    const stream = await bakeMix(buildMixPlan(state), { stems: createFileStemSource(dir), workers: 1, blockFrames: 4096, trackNames: { shrink: 'Shrinking' } });
+    await truncate(path.join(dir, 'shrinking.wav'), 44 + Math.floor(FRAMES / 2) * 8);
+    const err = await collect(stream).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(BakeError);
+    expect((err as BakeError).code).toBe('stem-truncated');
+    expect((err as BakeError).trackId).toBe('shrink');
+    expect((err as BakeError).message).toMatch(/Track "Shrinking".*truncated.*after 48061 of 96123 frames/);
   });
 
   it('fails on a stem that is not audio', async () => {

@@ -24,6 +24,14 @@ export interface StemStream extends StemInfo {
    * threads. A chunk may be reused once the next one is asked for.
    */
   data: AsyncIterable<Uint8Array>;
+  /**
+   * Set when the sample data is a byte range of a local file, open as `fd` until close():
+   * bake workers then read their blocks there themselves (positional reads straight into
+   * the buffer they decode from) instead of taking `data` through the main thread, which
+   * saves the main thread a copy of every stem byte and a promise per stem per block.
+   * The file holds at least `frames` frames from `dataOffset` when the stream opens.
+   */
+  localFile?: { fd: number; dataOffset: number };
   /** Releases the underlying file handle or HTTP body early (cancel, error elsewhere). */
   close(): Promise<void>;
 }

@@ -46,7 +46,10 @@ class TrackWorker {
     this.worker.on('message', (msg: FromTrackWorker) => {
       if (msg.type === 'ready') this.readyWaiter?.resolve(msg.latencyFrames);
       else if (msg.type === 'block') this.pending.shift()?.resolve(msg.stems);
-      else this.fail(new BakeError(msg.code, msg.message));
+      else {
+        const { trackId, trackName, stemKey } = msg;
+        this.fail(new BakeError(msg.code, msg.message, { trackId, trackName, stemKey }));
+      }
     });
     this.worker.on('error', (err) => this.fail(new BakeError('worker', `A bake worker crashed: ${err.message}`, { cause: err })));
     this.worker.on('exit', (code) => {

@@ -12,6 +12,8 @@ const MAX_HEADER_CHUNK = 1 << 20;
 export interface WavHeader extends StemInfo {
   format: SampleFormat;
   bytesPerFrame: number;
+  /** Byte offset of the first sample from the start of what was pushed (the file's start). */
+  dataOffset: number;
 }
 
 /**
@@ -128,7 +130,7 @@ export class WavStreamDecoder {
       throw new BakeError('stem-format', `${this.label}: not a WAV file (expected RIFF/WAVE, found "${riff}").`);
     }
     let pos = 12;
-    let fmt: Omit<WavHeader, 'frames'> | null = null;
+    let fmt: Omit<WavHeader, 'frames' | 'dataOffset'> | null = null;
     let ds64DataSize: number | null = null;
     for (;;) {
       if (buf.length < pos + 8) return -1;
@@ -137,7 +139,7 @@ export class WavStreamDecoder {
       if (id === 'data') {
         if (fmt === null) throw new BakeError('stem-corrupt', `${this.label}: WAV data chunk comes before its fmt chunk.`);
         const dataBytes = size === 0xffffffff && ds64DataSize !== null ? ds64DataSize : size;
-        this.header = { ...fmt, frames: Math.floor(dataBytes / fmt.bytesPerFrame) };
+        this.header = { ...fmt, frames: Math.floor(dataBytes / fmt.bytesPerFrame), dataOffset: pos + 8 };
         this.dataRemaining = this.header.frames * fmt.bytesPerFrame;
         return pos + 8;
       }
@@ -152,7 +154,7 @@ export class WavStreamDecoder {
     }
   }
 
-  private parseFmt(view: DataView, at: number, size: number): Omit<WavHeader, 'frames'> {
+  private parseFmt(view: DataView, at: number, size: number): Omit<WavHeader, 'frames' | 'dataOffset'> {
     if (size < 16) throw new BakeError('stem-corrupt', `${this.label}: WAV fmt chunk is too short.`);
     let tag = view.getUint16(at, true);
     const channels = view.getUint16(at + 2, true);

@@ -83,12 +83,14 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
   // The threads boot while the stems open.
   const pool = TrackWorkerPool.spawn(shares);
   let cleaned: Promise<void> | null = null;
+  // The workers stop before the stems close: a worker may be reading a stem's file by its
+  // descriptor, which must not be closed (and its number reused) under it.
   const cleanup = (): Promise<void> =>
-    (cleaned ??= Promise.all([
-      outer?.removeEventListener('abort', forward),
-      pool.terminate(),
-      ...[...readers.values()].map((r) => r.close().catch(() => {})),
-    ]).then(() => {}));
+    (cleaned ??= (async () => {
+      outer?.removeEventListener('abort', forward);
+      await pool.terminate();
+      await Promise.all([...readers.values()].map((r) => r.close().catch(() => {})));
+    })());
   try {
     const sources = shares.flatMap((s) => s.sources);
     // Every open settles before a failure is reported, so stems that opened after another
@@ -118,6 +120,7 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
     const arena = new SampleArena(arenaFloats);
     const slots = shares.map((_, w) => Array.from({ length: depth }, () => arena.allocShared(exportWidth[w]! * blockFrames)));
     const flags = arena.allocShared(shares.length + 1);
+    const encodings = shares.map((s) => stemEncodings(s, readers, options.trackNames));
     const exportLatencies = await pool.init(
       run,
       blockFrames,
@@ -132,7 +135,7 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
           }),
         ),
       },
-      shares.map((s) => stemEncodings(s, readers)),
+      encodings,
     );
     const latencies = new Map<PlanNodeId, number>();
     shares.forEach((s, w) => s.exports.forEach((id, i) => latencies.set(id, exportLatencies[w]![i]!)));
@@ -147,7 +150,7 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
     const output = run.nodes.find((n) => n.kind === 'output')!;
     const latencyFrames = options.compensateLatency === false ? 0 : main.latencyOf(output.id);
     const info: BakeMixInfo = { frames: plan.frames, latencyFrames, workers: shares.length };
-    const blocks = runBlocks(run, main, pool, readers, shares, mainImports, slots, { ...options, blockFrames, pipelineDepth: depth, signal }, info, cleanup);
+    const blocks = runBlocks(run, main, pool, readers, shares, encodings, mainImports, slots, { ...options, blockFrames, pipelineDepth: depth, signal }, info, cleanup);
     return { info, close: cleanup, [Symbol.asyncIterator]: () => blocks };
   } catch (err) {
     await cleanup();
@@ -161,6 +164,7 @@ async function* runBlocks(
   pool: TrackWorkerPool,
   readers: ReadonlyMap<PlanNodeId, StemReader>,
   shares: readonly WorkerShare[],
+  encodings: readonly (StemEncoding | null)[][],
   mainImports: ReadonlySet<PlanNodeId>,
   slots: readonly Float32Array[][],
   options: BakeMixOptions & { blockFrames: number; pipelineDepth: number; signal: AbortSignal },
@@ -186,7 +190,7 @@ async function* runBlocks(
     }),
   );
   const stemSpares: Uint8Array[][] = shares.map(() => []);
-  const stemLayout = shares.map((s) => stemBlockLayout(stemEncodings(s, readers), blockFrames));
+  const stemLayout = encodings.map((e) => stemBlockLayout(e, blockFrames));
   let aborted: () => void = () => {};
   const abortPromise = new Promise<never>((_, reject) => {
     aborted = () => reject(cancelledError(signal));
@@ -206,7 +210,8 @@ async function* runBlocks(
           const valid = await Promise.all(
             share.sources.map((src, i) => {
               const reader = readers.get(src.id);
-              if (!reader) return 0;
+              // A worker reads a local file's blocks itself.
+              if (!reader || encodings[w]![i]?.file) return 0;
               return reader.read(stems.subarray(offsets[i]!, offsets[i]! + frames * reader.bytesPerFrame), frames).catch((err: unknown) => {
                 throw labelled(err, src, options.trackNames);
               });
@@ -266,11 +271,16 @@ function channelOffset(share: WorkerShare, id: PlanNodeId, byId: ReadonlyMap<Pla
   throw new BakeError('plan-invalid', `No worker exports the partial sum "${id}".`);
 }
 
-/** The encodings of a share's sources, in order (null: no stem). */
-function stemEncodings(share: WorkerShare, readers: ReadonlyMap<PlanNodeId, StemReader>): (StemEncoding | null)[] {
+/** The encodings of a share's sources, in order (null: no stem), with where to read local files. */
+function stemEncodings(share: WorkerShare, readers: ReadonlyMap<PlanNodeId, StemReader>, names: Readonly<Record<string, string>> | undefined): (StemEncoding | null)[] {
   return share.sources.map((src) => {
     const stream = readers.get(src.id)?.stream;
-    return stream ? { encoding: stream.encoding, bytesPerFrame: stream.bytesPerFrame } : null;
+    if (!stream) return null;
+    const local = stream.localFile;
+    const file = local && src.stem
+      ? { fd: local.fd, dataOffset: local.dataOffset, frames: stream.frames, trackId: src.trackId, trackName: names?.[src.trackId] ?? src.stem.fileName, stemKey: src.stem.key }
+      : undefined;
+    return { encoding: stream.encoding, bytesPerFrame: stream.bytesPerFrame, ...(file ? { file } : {}) };
   });
 }
 

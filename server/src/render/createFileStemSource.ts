@@ -30,7 +30,21 @@ export function createFileStemSource(dir: string): StemSource {
       const handle = await open(file, 'r');
       let closed: Promise<void> | null = null;
       const close = (): Promise<void> => (closed ??= handle.close().catch(() => {}));
-      return openWavStream(readChunks(handle, signal), `Stem "${key}"`, close);
+      const label = `Stem "${key}"`;
+      const { dataOffset, ...stream } = await openWavStream(readChunks(handle, signal), label, close);
+      // The bake's workers read the samples from the file themselves (StemStream.localFile),
+      // so a file shorter than its header says is refused now, not when a worker gets there.
+      const size = await handle.stat().then((s) => s.size, async (err: unknown) => {
+        await close();
+        throw err;
+      });
+      const present = Math.max(0, Math.floor((size - dataOffset) / stream.bytesPerFrame));
+      if (present < stream.frames) {
+        await close();
+        const seconds = (present / stream.sampleRate).toFixed(2);
+        throw new BakeError('stem-truncated', `${label}: stem is truncated: it ends after ${present} of ${stream.frames} frames (${seconds} s).`, { stemKey: key });
+      }
+      return { ...stream, localFile: { fd: handle.fd, dataOffset } };
     },
   };
 }

@@ -5,13 +5,14 @@ import { WavStreamDecoder } from './WavStreamDecoder.ts';
 /**
  * Turns a byte stream (an S3 GetObject body, a file read stream) into a StemStream. Reads
  * just far enough to parse the header, then hands on the sample data as the bake pulls it
- * (decoding to float happens on the bake's worker threads).
+ * (decoding to float happens on the bake's worker threads). `dataOffset` is where the
+ * samples start in `bytes`.
  */
 export async function openWavStream(
   bytes: AsyncIterable<Uint8Array>,
   label: string,
   close: () => Promise<void>,
-): Promise<StemStream> {
+): Promise<StemStream & { dataOffset: number }> {
   const decoder = new WavStreamDecoder(label);
   const iterator = bytes[Symbol.asyncIterator]();
   const early: Uint8Array[] = [];
@@ -59,6 +60,7 @@ export async function openWavStream(
     frames: header.frames,
     encoding: header.format,
     bytesPerFrame: header.bytesPerFrame,
+    dataOffset: header.dataOffset,
     data: data(),
     close,
   };

@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { PlanNodeId } from '@mixroom/shared/plan';
 import { BakeError } from './BakeError.ts';
@@ -5,7 +6,7 @@ import { decodeWavFrames } from './decodeWavFrames.ts';
 import { PlanRuntime } from './PlanRuntime.ts';
 import { SUM_ROLE } from './planSumChains.ts';
 import { StripChainMemory } from './simd/StripChainMemory.ts';
-import { type FromTrackWorker, type StemEncoding, stemBlockLayout, type ToTrackWorker } from './trackWorkerProtocol.ts';
+import { type FromTrackWorker, type StemEncoding, type StemFile, stemBlockLayout, type ToTrackWorker } from './trackWorkerProtocol.ts';
 
 /**
  * A bake worker: runs whole track strips (source -> ... -> mute, sends) block by block
@@ -17,7 +18,7 @@ if (!port) throw new Error('trackWorker.ts must run in a worker thread');
 
 let runtime: PlanRuntime | null = null;
 let simd: StripChainMemory | null = null;
-/** Address in `simd` of a buffer the block's raw stem bytes are copied to for decoding there. */
+/** Address in `simd` of a buffer a block of one stem's raw bytes is put in to be decoded there. */
 let staging = 0;
 let sources: Float32Array[][] = [];
 let stemEncodings: (StemEncoding | null)[] = [];
@@ -61,28 +62,57 @@ function fillRelays(index: number, slot: number, frames: number): void {
 const post = (msg: FromTrackWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
 
 /**
- * A block of one stem's bytes into its source buffers: in the SIMD module for the common
- * encodings (float32, 16- and 24-bit PCM; mono or stereo), else decodeWavFrames. Same samples.
+ * A block of one stem's encoded bytes into its source buffers: `fill` puts the bytes at the
+ * address it is given in the SIMD module's memory (a copy from the block's packed buffer,
+ * or a read from the stem's file straight there), then the module decodes the common
+ * encodings (float32, 16- and 24-bit PCM; mono or stereo) in place; others go through
+ * decodeWavFrames. Same samples either way.
  */
-function decode(bytes: Uint8Array, encoding: StemEncoding['encoding'], frames: number, chans: Float32Array[]): void {
+function decode(fill: (at: number, bytes: number) => void, encoding: StemEncoding['encoding'], bytesPerFrame: number, frames: number, chans: Float32Array[]): void {
   const mem = simd!;
   const l = mem.addressOf(chans[0]!);
   const r = chans.length === 2 ? mem.addressOf(chans[1]!) : l;
   const channels = chans.length;
+  const bytes = frames * bytesPerFrame;
   if (l !== undefined && r !== undefined && channels <= 2) {
     if (encoding === 'float32' && channels === 1) {
-      mem.u8.set(bytes, l); // the file's float32 samples are the buffer's bytes
+      fill(l, bytes); // the file's float32 samples are the buffer's bytes
       return;
     }
     if (encoding === 'float32' || encoding === 'pcm16' || encoding === 'pcm24') {
-      mem.u8.set(bytes, staging);
+      fill(staging, bytes);
       if (encoding === 'float32') mem.decodeF32Stereo(staging, l, r, frames);
       else if (encoding === 'pcm16') mem.decodePcm16(staging, l, r, frames, channels as 1 | 2);
       else mem.decodePcm24(staging, l, r, frames, channels as 1 | 2);
       return;
     }
   }
-  decodeWavFrames(bytes, encoding, frames, chans, 0);
+  fill(staging, bytes);
+  decodeWavFrames(mem.u8.subarray(staging, staging + bytes), encoding, frames, chans, 0);
+}
+
+/**
+ * Reads `bytes` bytes of a stem's file at `position` into the module's memory at `at`.
+ * Synchronous: the worker has nothing else to do until its block's stems are in, and the
+ * kernel copies from its page cache (read ahead for sequential reads) straight into the
+ * buffer the module decodes from. A file that ends early (shortened during the bake; its
+ * length was checked when it was opened) fails the bake, never plays a gap.
+ */
+function readStemFile(file: StemFile, at: number, bytes: number, position: number, bytesPerFrame: number): void {
+  const u8 = simd!.u8;
+  let done = 0;
+  while (done < bytes) {
+    const got = readSync(file.fd, u8, at + done, bytes - done, position + done);
+    if (got === 0) {
+      const frame = Math.floor((position - file.dataOffset + done) / bytesPerFrame);
+      throw new BakeError('stem-truncated', `Track "${file.trackName}": stem "${file.stemKey}" is truncated: its file ends after ${frame} of ${file.frames} frames.`, {
+        trackId: file.trackId,
+        trackName: file.trackName,
+        stemKey: file.stemKey,
+      });
+    }
+    done += got;
+  }
 }
 
 port.on('message', (msg: ToTrackWorker) => {
@@ -139,8 +169,18 @@ port.on('message', (msg: ToTrackWorker) => {
     for (let i = 0; i < sources.length; i++) {
       const chans = sources[i]!;
       const stem = stemEncodings[i];
-      const n = stem ? valid[i]! : 0;
-      if (n > 0) decode(stems.subarray(stemOffsets[i]!, stemOffsets[i]! + n * stem!.bytesPerFrame), stem!.encoding, n, chans);
+      const file = stem?.file;
+      // Every block but the last is blockFrames long, so block `index` starts at this frame.
+      const first = msg.index * blockFrames;
+      const n = !stem ? 0 : file ? Math.max(0, Math.min(frames, file.frames - first)) : valid[i]!;
+      if (n > 0) {
+        const bpf = stem!.bytesPerFrame;
+        const from = stemOffsets[i]!;
+        const fill = file
+          ? (at: number, bytes: number) => readStemFile(file, at, bytes, file.dataOffset + first * bpf, bpf)
+          : (at: number, bytes: number) => simd!.u8.set(stems.subarray(from, from + bytes), at);
+        decode(fill, stem!.encoding, bpf, n, chans);
+      }
       if (n < frames) for (const ch of chans) ch.fill(0, n, frames);
     }
     runtime.run(frames, relays.length > 0 ? () => fillRelays(msg.index, msg.slot, frames) : undefined);
@@ -156,6 +196,6 @@ port.on('message', (msg: ToTrackWorker) => {
     post({ type: 'block', index: msg.index, stems }, [stems.buffer as ArrayBuffer]);
   } catch (err) {
     const e = err instanceof BakeError ? err : new BakeError('worker', `Bake worker failed: ${(err as Error).message}`);
-    post({ type: 'error', code: e.code, message: e.message });
+    post({ type: 'error', ...e.toJSON() });
   }
 });

@@ -40,7 +40,10 @@ export type ToTrackWorker =
       frames: number;
       /** Encoded stem bytes of the share's sources, laid out by stemBlockLayout. */
       stems: Uint8Array;
-      /** Frames of data per source (fewer than `frames` after a stem's end: the rest is silence). */
+      /**
+       * Frames of data per source (fewer than `frames` after a stem's end: the rest is
+       * silence). Not used for sources the worker reads from their file.
+       */
       valid: number[];
       /** Which export slot to write this block's exports into. */
       slot: number;
@@ -49,22 +52,41 @@ export type ToTrackWorker =
 export type FromTrackWorker =
   | { type: 'ready'; latencyFrames: number[] }
   | { type: 'block'; index: number; stems: Uint8Array }
-  | { type: 'error'; code: BakeErrorCode; message: string };
+  | { type: 'error'; code: BakeErrorCode; message: string; trackId?: string; trackName?: string; stemKey?: string };
 
 export interface StemEncoding {
   encoding: SampleFormat;
   bytesPerFrame: number;
+  /**
+   * A stem in a local file (StemStream.localFile): the worker reads each block of it
+   * itself, from this file descriptor (the main thread keeps it open until the workers
+   * have stopped), and it takes no room in the block's packed stem buffer.
+   */
+  file?: StemFile;
+}
+
+/** Where a worker reads a local stem, and how to name it when the file turns out short. */
+export interface StemFile {
+  fd: number;
+  /** Byte offset of frame 0 in the file. */
+  dataOffset: number;
+  /** Frames of the stem (after the last, the source plays silence). */
+  frames: number;
+  trackId: string;
+  trackName: string;
+  stemKey: string;
 }
 
 /**
  * Where each source's bytes sit in a block's packed stem buffer: one region of
- * blockFrames frames per source, 8-byte aligned so the worker views them without copying.
+ * blockFrames frames per source, 8-byte aligned so the worker views them without copying;
+ * none for a source without a stem or one the worker reads from its file.
  */
 export function stemBlockLayout(stems: readonly (StemEncoding | null)[], blockFrames: number): { offsets: number[]; bytes: number } {
   let bytes = 0;
   const offsets = stems.map((s) => {
     const at = bytes;
-    bytes += s === null ? 0 : (s.bytesPerFrame * blockFrames + 7) & ~7;
+    bytes += s === null || s.file ? 0 : (s.bytesPerFrame * blockFrames + 7) & ~7;
     return at;
   });
   return { offsets, bytes };
