@@ -1,4 +1,4 @@
-import { AudioBufferSourceNode, isAnyOfflineAudioContext } from 'standardized-audio-context';
+import { AudioBufferSourceNode, ConstantSourceNode, isAnyOfflineAudioContext } from 'standardized-audio-context';
 import type { IAudioBufferSourceNode, IAudioNode } from 'standardized-audio-context';
 import { createChunkCache } from './createChunkCache.ts';
 import type { ChunkWant } from './createChunkCache.ts';
@@ -79,6 +79,23 @@ export function createTransport(context: EngineContext, options: TransportOption
   let stoppedAt = 0;
   let playing = false;
   let timer: ReturnType<typeof setInterval> | null = null;
+
+  /**
+   * Live only: one silent source feeding every target for the transport's lifetime, so a
+   * target never loses its last input when buffer sources stop or end, and what lies
+   * downstream of it is never rewired by a seek, a stop or a stem's end.
+   *
+   * Why: without an input, standardized-audio-context makes a strip "passive" and natively
+   * disconnects its chain (target -> trim -> first biquad ...), then reconnects it when a
+   * buffer source starts. Chromium can leave that biquad disabled for good: if a buffer
+   * source ends while it is still its target's only input (on a busy page a render quantum
+   * can pass between a seek's stop() and disconnect()), Chromium disables the chain down to
+   * the biquad, whose tail processing ends while the main thread is still busy, and
+   * reconnecting the biquad in that same task does not stop it from being disabled after
+   * the task. The track then stays silent while the others play (test/liveSeek.test.ts).
+   */
+  const hold = offline ? null : new ConstantSourceNode(context, { offset: 0 });
+  hold?.start();
 
   const frameNow = () => context.currentTime * sr;
   /** First frame a newly scheduled sample may start at. */
@@ -245,6 +262,7 @@ export function createTransport(context: EngineContext, options: TransportOption
       if (existing && existing.target === target) return;
       if (existing) this.removeSource(id);
       sources.set(id, { target, reader: null, nodes: new Map() });
+      hold?.connect(target);
     },
     setReader(id, reader) {
       const src = sources.get(id);
@@ -262,6 +280,7 @@ export function createTransport(context: EngineContext, options: TransportOption
       const src = sources.get(id);
       if (!src) return;
       for (const n of src.nodes.values()) stopNode(n);
+      hold?.disconnect(src.target);
       sources.delete(id);
       cache.setReader(id, null);
     },
@@ -305,6 +324,8 @@ export function createTransport(context: EngineContext, options: TransportOption
     },
     dispose() {
       halt();
+      hold?.stop();
+      hold?.disconnect();
       sources.clear();
       cache.dispose();
       playing = false;
