@@ -1,12 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Real-time browser e2e files: they play audio in real Chromium and measure what happens in
- * wall-clock time (first sound, follow-mode drift, chunk refills while playing). Run beside
- * other heavy files on two cores they were starved (a 30 s song ended before its 40 stems
- * had loaded), so they run one at a time, after everything else.
+ * Real-time browser files: they play audio on a live AudioContext in real Chromium and
+ * measure what happens in wall-clock time (first sound, follow-mode drift, chunk refills
+ * while playing, meter readings after a seek). Run beside other heavy files on two cores
+ * they were starved (a 30 s song ended before its 40 stems had loaded), so they run one at
+ * a time, after everything else.
  */
-const REALTIME_E2E = ['test/e2e/**/*.test.ts'];
+const REALTIME_E2E = ['test/e2e/**/*.test.ts', 'test/liveSeek.test.ts'];
 
 // One runner for the whole workspace: unit tests sit beside their files, cross-package
 // integration/e2e tests live in test/. Benchmarks are not tests (test/bench, `pnpm bench`).

@@ -104,6 +104,8 @@ interface Hook {
   session: { doc: { getMap(k: string): { get(k: string): { size: number } } } };
   transport: {
     seek(s: number): void;
+    play(): void;
+    pause(): void;
     setLoop(l: { start: number; end: number } | null): void;
     setLoopEnabled(on: boolean): void;
     snapshot(): { playing: boolean; position: number; duration: number };
@@ -184,18 +186,22 @@ describe('browser memory with 40 x 5-minute stems', () => {
     // within a fixed allowance, whatever the stem length.
     expect(grew).toBeLessThan(DEFAULT_MEMORY_BUDGET_BYTES + 900 * MB);
 
-    // Steady playback across chunk boundaries never starves on loopback. Back to 1 s (its
-    // window, chunks 0-2 of every stem, is read again if it was evicted), then once those are
-    // held and a second has passed (meter messages are delivered late when the page is busy),
-    // for 10 s, across two chunk boundaries, every track meter reading of every stem has its tone.
+    // Steady playback across chunk boundaries never starves on loopback. Paused, back to 1 s
+    // (its window, chunks 0-2 of every stem, is read again if it was evicted); once those are
+    // held, play, and after a second (meter messages are delivered late when the page is
+    // busy), for 10 s, across two chunk boundaries, every track meter reading of every stem
+    // has its tone. Pausing while the window loads keeps the span measured the same on a slow
+    // machine (playing, the playhead ran past the first boundary before the window was in).
     const steady = await page.evaluate(
       async ([n, windowAt1s]) => {
         const h = (window as unknown as { __mixroom: Hook }).__mixroom;
         const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
         // For the failure report: each track's latest reading before the seek.
         const before = new Map([...h.engine.meters()].filter(([s]) => s.startsWith('track:')).map(([s, r]) => [s, Math.max(...r.peak)]));
+        h.transport.pause();
         h.transport.seek(1);
         for (let waited = 0; h.engine.heldBytes() < windowAt1s && waited < 60_000; waited += 50) await sleep(50);
+        h.transport.play();
         await sleep(1000);
         const from = h.engine.position();
         let readings = 0;
