@@ -101,15 +101,17 @@ function decode(fill: (at: number, bytes: number) => void, encoding: StemEncodin
 function readStemFile(file: StemFile, at: number, bytes: number, position: number, bytesPerFrame: number): void {
   const u8 = simd!.u8;
   let done = 0;
+  const details = { trackId: file.trackId, trackName: file.trackName, stemKey: file.stemKey };
   while (done < bytes) {
-    const got = readSync(file.fd, u8, at + done, bytes - done, position + done);
+    let got: number;
+    try {
+      got = readSync(file.fd, u8, at + done, bytes - done, position + done);
+    } catch (err) {
+      throw new BakeError('storage', `Track "${file.trackName}": reading stem "${file.stemKey}" failed: ${(err as Error).message}`, { ...details, cause: err });
+    }
     if (got === 0) {
       const frame = Math.floor((position - file.dataOffset + done) / bytesPerFrame);
-      throw new BakeError('stem-truncated', `Track "${file.trackName}": stem "${file.stemKey}" is truncated: its file ends after ${frame} of ${file.frames} frames.`, {
-        trackId: file.trackId,
-        trackName: file.trackName,
-        stemKey: file.stemKey,
-      });
+      throw new BakeError('stem-truncated', `Track "${file.trackName}": stem "${file.stemKey}" is truncated: its file ends after ${frame} of ${file.frames} frames.`, details);
     }
     done += got;
   }
