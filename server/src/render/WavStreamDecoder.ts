@@ -1,5 +1,6 @@
 import { BakeError } from './BakeError.ts';
 import { decodeWavFrames, type SampleFormat } from './decodeWavFrames.ts';
+import { truncatedStemError } from './truncatedStemError.ts';
 import type { StemInfo } from './StemSource.ts';
 
 
@@ -112,13 +113,7 @@ export class WavStreamDecoder {
     if (this.header === null) {
       throw new BakeError('stem-corrupt', `${this.label}: not a WAV file (no complete RIFF/WAVE header with fmt and data chunks).`);
     }
-    if (this.dataRemaining > 0) {
-      const seconds = (this.framesOut / this.header.sampleRate).toFixed(2);
-      throw new BakeError(
-        'stem-truncated',
-        `${this.label}: stem is truncated: it ends after ${this.framesOut} of ${this.header.frames} frames (${seconds} s).`,
-      );
-    }
+    if (this.dataRemaining > 0) throw truncatedStemError(this.label, this.framesOut, this.header.frames, this.header.sampleRate);
   }
 
   /** Returns bytes consumed through the start of the data payload, or -1 if more input is needed. */

@@ -278,7 +278,7 @@ function stemEncodings(share: WorkerShare, readers: ReadonlyMap<PlanNodeId, Stem
     if (!stream) return null;
     const local = stream.localFile;
     const file = local && src.stem
-      ? { fd: local.fd, dataOffset: local.dataOffset, frames: stream.frames, trackId: src.trackId, trackName: names?.[src.trackId] ?? src.stem.fileName, stemKey: src.stem.key }
+      ? { fd: local.fd, dataOffset: local.dataOffset, frames: stream.frames, trackId: src.trackId, trackName: trackLabel(src, names), stemKey: src.stem.key }
       : undefined;
     return { encoding: stream.encoding, bytesPerFrame: stream.bytesPerFrame, ...(file ? { file } : {}) };
   });
@@ -311,8 +311,13 @@ async function openSource(node: SourcePlanNode, options: BakeMixOptions, plan: M
   }
 }
 
+/** How errors name a source's track: its name in the mix, else its stem's file name, else its id. */
+function trackLabel(node: SourcePlanNode, names: Readonly<Record<string, string>> | undefined): string {
+  return names?.[node.trackId] ?? node.stem?.fileName ?? node.trackId;
+}
+
 function labelled(err: unknown, node: SourcePlanNode, names: Readonly<Record<string, string>> | undefined): BakeError {
-  const name = names?.[node.trackId] ?? node.stem?.fileName ?? node.trackId;
+  const name = trackLabel(node, names);
   const e = err instanceof BakeError ? err : new BakeError('stem-corrupt', `reading the stem failed: ${(err as Error).message}`, { cause: err });
   if (e.code === 'cancelled') return e;
   const labelledErr = e.forTrack(node.trackId, name);

@@ -2,6 +2,7 @@ import { type FileHandle, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BakeError } from './BakeError.ts';
 import { openWavStream } from './openWavStream.ts';
+import { truncatedStemError } from './truncatedStemError.ts';
 import type { StemSource } from './StemSource.ts';
 
 /**
@@ -41,8 +42,7 @@ export function createFileStemSource(dir: string): StemSource {
       const present = Math.max(0, Math.floor((size - dataOffset) / stream.bytesPerFrame));
       if (present < stream.frames) {
         await close();
-        const seconds = (present / stream.sampleRate).toFixed(2);
-        throw new BakeError('stem-truncated', `${label}: stem is truncated: it ends after ${present} of ${stream.frames} frames (${seconds} s).`, { stemKey: key });
+        throw truncatedStemError(label, present, stream.frames, stream.sampleRate, { stemKey: key });
       }
       return { ...stream, localFile: { fd: handle.fd, dataOffset } };
     },

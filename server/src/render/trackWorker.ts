@@ -6,6 +6,7 @@ import { decodeWavFrames } from './decodeWavFrames.ts';
 import { PlanRuntime } from './PlanRuntime.ts';
 import { SUM_ROLE } from './planSumChains.ts';
 import { StripChainMemory } from './simd/StripChainMemory.ts';
+import { truncatedStemError } from './truncatedStemError.ts';
 import { type FromTrackWorker, type StemEncoding, type StemFile, stemBlockLayout, type ToTrackWorker } from './trackWorkerProtocol.ts';
 
 /**
@@ -33,6 +34,8 @@ let slotViews: Float32Array[][][] = [];
  */
 let direct: boolean[] = [];
 let blockFrames = 0;
+/** The session's rate (for the seconds in a truncation message). */
+let sampleRate = 48000;
 let worker = 0;
 /** The arena's flags: per worker the blocks it finished, then the stop flag (see trackWorkerProtocol). */
 let flags: Int32Array | null = null;
@@ -62,33 +65,32 @@ function fillRelays(index: number, slot: number, frames: number): void {
 const post = (msg: FromTrackWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
 
 /**
- * A block of one stem's encoded bytes into its source buffers: `fill` puts the bytes at the
- * address it is given in the SIMD module's memory (a copy from the block's packed buffer,
- * or a read from the stem's file straight there), then the module decodes the common
- * encodings (float32, 16- and 24-bit PCM; mono or stereo) in place; others go through
- * decodeWavFrames. Same samples either way.
+ * Where a block of a source's encoded bytes is put in the SIMD module's memory (copied from
+ * the block's packed buffer, or read from the stem's file straight there): a mono float32
+ * stem's bytes are its samples, so they go into the source buffer itself; anything else
+ * goes to the staging buffer, for decodeStaged.
  */
-function decode(fill: (at: number, bytes: number) => void, encoding: StemEncoding['encoding'], bytesPerFrame: number, frames: number, chans: Float32Array[]): void {
+function landing(encoding: StemEncoding['encoding'], chans: Float32Array[]): number {
+  const l = simd!.addressOf(chans[0]!);
+  return encoding === 'float32' && chans.length === 1 && l !== undefined ? l : staging;
+}
+
+/**
+ * Decodes `frames` frames of encoded bytes at the staging buffer into the source buffers:
+ * in the SIMD module for the common encodings (float32, 16- and 24-bit PCM; mono or
+ * stereo), else decodeWavFrames. Same samples either way.
+ */
+function decodeStaged(encoding: StemEncoding['encoding'], bytesPerFrame: number, frames: number, chans: Float32Array[]): void {
   const mem = simd!;
   const l = mem.addressOf(chans[0]!);
   const r = chans.length === 2 ? mem.addressOf(chans[1]!) : l;
   const channels = chans.length;
-  const bytes = frames * bytesPerFrame;
   if (l !== undefined && r !== undefined && channels <= 2) {
-    if (encoding === 'float32' && channels === 1) {
-      fill(l, bytes); // the file's float32 samples are the buffer's bytes
-      return;
-    }
-    if (encoding === 'float32' || encoding === 'pcm16' || encoding === 'pcm24') {
-      fill(staging, bytes);
-      if (encoding === 'float32') mem.decodeF32Stereo(staging, l, r, frames);
-      else if (encoding === 'pcm16') mem.decodePcm16(staging, l, r, frames, channels as 1 | 2);
-      else mem.decodePcm24(staging, l, r, frames, channels as 1 | 2);
-      return;
-    }
+    if (encoding === 'float32') return mem.decodeF32Stereo(staging, l, r, frames);
+    if (encoding === 'pcm16') return mem.decodePcm16(staging, l, r, frames, channels as 1 | 2);
+    if (encoding === 'pcm24') return mem.decodePcm24(staging, l, r, frames, channels as 1 | 2);
   }
-  fill(staging, bytes);
-  decodeWavFrames(mem.u8.subarray(staging, staging + bytes), encoding, frames, chans, 0);
+  decodeWavFrames(mem.u8.subarray(staging, staging + frames * bytesPerFrame), encoding, frames, chans, 0);
 }
 
 /**
@@ -100,18 +102,18 @@ function decode(fill: (at: number, bytes: number) => void, encoding: StemEncodin
  */
 function readStemFile(file: StemFile, at: number, bytes: number, position: number, bytesPerFrame: number): void {
   const u8 = simd!.u8;
+  const label = `Stem "${file.stemKey}"`;
   let done = 0;
-  const details = { trackId: file.trackId, trackName: file.trackName, stemKey: file.stemKey };
   while (done < bytes) {
     let got: number;
     try {
       got = readSync(file.fd, u8, at + done, bytes - done, position + done);
     } catch (err) {
-      throw new BakeError('storage', `Track "${file.trackName}": reading stem "${file.stemKey}" failed: ${(err as Error).message}`, { ...details, cause: err });
+      throw new BakeError('storage', `${label}: reading its file failed: ${(err as Error).message}`, { stemKey: file.stemKey, cause: err }).forTrack(file.trackId, file.trackName);
     }
     if (got === 0) {
-      const frame = Math.floor((position - file.dataOffset + done) / bytesPerFrame);
-      throw new BakeError('stem-truncated', `Track "${file.trackName}": stem "${file.stemKey}" is truncated: its file ends after ${frame} of ${file.frames} frames.`, details);
+      const present = Math.floor((position - file.dataOffset + done) / bytesPerFrame);
+      throw truncatedStemError(label, present, file.frames, sampleRate, { stemKey: file.stemKey }).forTrack(file.trackId, file.trackName);
     }
     done += got;
   }
@@ -122,6 +124,7 @@ port.on('message', (msg: ToTrackWorker) => {
     if (msg.type === 'init') {
       const tracks = new Set(msg.trackIds);
       blockFrames = msg.blockFrames;
+      sampleRate = msg.plan.sampleRate;
       // The runtime's buffers live in the SIMD module's memory: stems decode straight into
       // the sources, and the strip chains read them there without a copy.
       // Sized generously from the share (untouched pages cost nothing): per node room for its
@@ -177,11 +180,10 @@ port.on('message', (msg: ToTrackWorker) => {
       const n = !stem ? 0 : file ? Math.max(0, Math.min(frames, file.frames - first)) : valid[i]!;
       if (n > 0) {
         const bpf = stem!.bytesPerFrame;
-        const from = stemOffsets[i]!;
-        const fill = file
-          ? (at: number, bytes: number) => readStemFile(file, at, bytes, file.dataOffset + first * bpf, bpf)
-          : (at: number, bytes: number) => simd!.u8.set(stems.subarray(from, from + bytes), at);
-        decode(fill, stem!.encoding, bpf, n, chans);
+        const at = landing(stem!.encoding, chans);
+        if (file) readStemFile(file, at, n * bpf, file.dataOffset + first * bpf, bpf);
+        else simd!.u8.set(stems.subarray(stemOffsets[i]!, stemOffsets[i]! + n * bpf), at);
+        if (at === staging) decodeStaged(stem!.encoding, bpf, n, chans);
       }
       if (n < frames) for (const ch of chans) ch.fill(0, n, frames);
     }
