@@ -81,7 +81,7 @@ let logOfCenter: usize = 0; // 128 f64
 let expPow2Int: usize = 0; // 2046 f64: 2^m for m in [-1022, 1023]
 let expPow2Frac: usize = 0; // 64 f64: 2^(j/64)
 
-/** Samples per pass of the compressor group; its scratch holds 2·CHUNK f64 + CHUNK u32. */
+/** Samples per pass of the compressor group; its scratch holds 3·CHUNK f64, the constants, then CHUNK + 2 u32 (a list). */
 const CHUNK: usize = 256;
 let scratch: usize = 0;
 
@@ -452,29 +452,52 @@ function writeCompressorConstants(k: usize, threshold: f64, scale: f64, T: f64, 
 }
 
 /**
- * Pass 2 of runCompressor: targets[j] for the n levels, two per step and without
- * branches. A lane below the knee's start (or NaN) gets +0, as the JS `if` gives, and
- * computes on a stand-in (1.0). A level past the knee start must be a positive normal
- * finite double for the vector logarithm; one that is not (+inf) is left for the caller
- * to redo with the scalar `dlog`: returns whether there was any.
+ * Pass 2 of runCompressor: targets[j] for the n levels, without branches. A sample below
+ * the knee's start (or NaN) gets +0, as the JS `if` gives, and no logarithm: a first sweep
+ * writes the zeros and lists the samples past the knee start (as the JS kernel's ABOVE
+ * list), a second computes the listed ones two per register (an odd count repeats the last).
+ * A level past the knee start must be a positive normal finite double for the vector
+ * logarithm; one that is not (+inf) is left for the caller to redo with the scalar `dlog`:
+ * returns whether there was any.
  *
  * The logarithm is `dlog`'s operations per lane. Its table work is done in vector integer
  * arithmetic on the high 32-bit words (lanes 1 and 3), where it is exact: k and the table
  * index come from the exponent bits as in dlog, and x·2^-k (exact: the result is normal)
- * is x with k subtracted from its exponent field. The three centre tables are read per lane.
+ * is x with k subtracted from its exponent field. The three centre tables are read per
+ * lane. In gainReduction, 0.5·(a + |a|) is pmax(+0, a) exactly (a finite: both give a
+ * when a > 0, else +0), one instruction instead of three.
  */
 function compressorTargets(levels: usize, targets: usize, n: usize, k: usize): bool {
   const threshold = v128.load(k + K_THRESHOLD);
   const minNormal = v128.load(k + K_MIN_NORMAL);
   const maxDouble = v128.load(k + K_MAX_DOUBLE);
-  const one = v128.load(k + K_ONE);
+  const list = k + COMPRESSOR_CONSTANTS;
+  const zero = f64x2.splat(0);
+  let special = i64x2.splat(0);
+  let count: usize = 0;
+  for (let j: usize = 0; j < n; j += 2) {
+    const level = v128.load(levels + (j << 3));
+    const past = f64x2.gt(level, threshold);
+    const normal = v128.and(f64x2.ge(level, minNormal), f64x2.le(level, maxDouble));
+    const ok = <usize>i64x2.bitmask(v128.and(past, normal));
+    special = v128.or(special, v128.andnot(past, normal));
+    v128.store(targets + (j << 3), zero);
+    store<u32>(list + (count << 2), <u32>j);
+    count += ok & 1;
+    store<u32>(list + (count << 2), <u32>j + 1);
+    count += ok >> 1;
+  }
+  if (count == 0) return v128.any_true(special);
+  if (count & 1) {
+    store<u32>(list + (count << 2), load<u32>(list + ((count - 1) << 2)));
+    count++;
+  }
   const scale = v128.load(k + K_SCALE);
   const T = v128.load(k + K_T);
   const W = v128.load(k + K_W);
   const halfW = v128.load(k + K_HALF_W);
   const negSlope = v128.load(k + K_NEG_SLOPE);
   const kneeCoef = v128.load(k + K_KNEE_COEF);
-  const half = v128.load(k + K_HALF);
   const p4 = v128.load(k + K_P4);
   const p5 = v128.load(k + K_P5);
   const p6 = v128.load(k + K_P6);
@@ -487,14 +510,10 @@ function compressorTargets(levels: usize, targets: usize, n: usize, k: usize): b
   const center = logCenter;
   const invCenter = logInvCenter;
   const logOfC = logOfCenter;
-  let special = i64x2.splat(0);
-  for (let j: usize = 0; j < n; j += 2) {
-    const level = v128.load(levels + (j << 3));
-    const past = f64x2.gt(level, threshold);
-    const normal = v128.and(f64x2.ge(level, minNormal), f64x2.le(level, maxDouble));
-    const ok = v128.and(past, normal);
-    special = v128.or(special, v128.andnot(past, normal));
-    const x = v128.bitselect(level, one, ok);
+  for (let m: usize = 0; m < count; m += 2) {
+    const j0 = <usize>load<u32>(list + (m << 2)) << 3;
+    const j1 = <usize>load<u32>(list + (m << 2), 4) << 3;
+    const x = v128.load64_lane(levels + j1, v128.load64_zero(levels + j0), 1);
     // dlog(x) per lane.
     const tmp = i32x4.sub(x, off);
     const e = i32x4.shr_s(tmp, 20);
@@ -517,10 +536,11 @@ function compressorTargets(levels: usize, targets: usize, n: usize, k: usize): b
     const a = f64x2.add(over, halfW);
     const b = f64x2.sub(a, W);
     const cc = f64x2.sub(over, halfW);
-    const t = f64x2.sub(f64x2.mul(half, f64x2.add(a, f64x2.abs(a))), f64x2.mul(half, f64x2.add(b, f64x2.abs(b))));
+    const t = f64x2.sub(f64x2.pmax(zero, a), f64x2.pmax(zero, b));
     const knee = f64x2.mul(f64x2.mul(kneeCoef, t), t);
-    const target = f64x2.add(knee, f64x2.mul(negSlope, f64x2.mul(half, f64x2.add(cc, f64x2.abs(cc)))));
-    v128.store(targets + (j << 3), v128.and(target, ok));
+    const target = f64x2.add(knee, f64x2.mul(negSlope, f64x2.pmax(zero, cc)));
+    v128.store64_lane(targets + j0, target, 0);
+    v128.store64_lane(targets + j1, target, 1);
   }
   return v128.any_true(special);
 }

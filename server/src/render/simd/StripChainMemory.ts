@@ -19,8 +19,8 @@ const PAGE = 65536;
 const DEFAULT_BYTES = 64 * 1024 * 1024;
 
 let compiled: WebAssembly.Module | null = null;
-/** The compressor group's work buffers: 256 levels, targets and gains (f64), then its constants (see writeCompressorConstants). */
-const COMPRESSOR_SCRATCH_BYTES = 3 * 256 * 8 + 1024;
+/** The compressor group's work buffers: 256 levels, targets and gains (f64), its constants (592 bytes, see writeCompressorConstants), a list of 256 + 2 sample indices (u32). */
+const COMPRESSOR_SCRATCH_BYTES = 3 * 256 * 8 + 592 + 258 * 4;
 
 /** Compiled once per thread: the bake's workers each instantiate their own memory. */
 function stripChainModule(): WebAssembly.Module {
