@@ -282,6 +282,7 @@ function memoryless(p: usize): bool {
 function runMemoryless(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): usize {
   const n = <usize>frames;
   let i: usize = 0;
+  for (; i + 3 < n; i += 4) memorylessStep4(p, inL, inR, outL, outR, i << 2);
   for (; i + 1 < n; i += 2) memorylessStep(p, inL, inR, outL, outR, i << 2, false);
   if (i < n) memorylessStep(p, inL, inR, outL, outR, i << 2, true);
   let q = p;
@@ -290,6 +291,66 @@ function runMemoryless(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
     q += kind == ZERO || kind == SEND0 ? 16 : 32;
   }
   return q;
+}
+
+/** f32x4 splat of lane `lane` of the f64 pair at `a` (a float32 value stored as f64). */
+@inline function splat32(a: usize, lane: i32): v128 {
+  const g = f32x4.demote_f64x2_zero(v128.load(a));
+  return lane == 0 ? v128.shuffle<f32>(g, g, 0, 0, 0, 0) : v128.shuffle<f32>(g, g, 1, 1, 1, 1);
+}
+
+/**
+ * Four samples at byte offset `at` through the group at `p`, in float32 lanes. Every value
+ * and gain here is a float32, and f32(a·b), f32(a + b) computed in double are the float32
+ * product and sum exactly (a double's 53 bits hold a float32 product; for the sum, double
+ * rounding is harmless with 53 >= 2·24 + 2 bits), so these are memorylessStep's results
+ * with no conversions, twice the samples per instruction.
+ */
+@inline function memorylessStep4(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, at: usize): void {
+  let l = v128.load(inL + at);
+  let r = v128.load(inR + at);
+  let q = p;
+  while (true) {
+    const kind = load<i32>(q);
+    if (kind == GAIN) {
+      const g = splat32(q + 16, 0);
+      l = f32x4.mul(l, g);
+      r = f32x4.mul(r, g);
+      q += 32;
+    } else if (kind == SEND) {
+      const g = splat32(q + 16, 0);
+      v128.store(<usize>load<i32>(q, 4) + at, f32x4.mul(l, g));
+      v128.store(<usize>load<i32>(q, 8) + at, f32x4.mul(r, g));
+      q += 32;
+    } else if (kind == PANL) {
+      // L' = L + f32(R·gl), R' = R·gr.
+      l = f32x4.add(l, f32x4.mul(r, splat32(q + 16, 0)));
+      r = f32x4.mul(r, splat32(q + 16, 1));
+      q += 32;
+    } else if (kind == PANR) {
+      // L' = L·gl, R' = R + f32(L·gr).
+      r = f32x4.add(r, f32x4.mul(l, splat32(q + 16, 1)));
+      l = f32x4.mul(l, splat32(q + 16, 0));
+      q += 32;
+    } else if (kind == PANM) {
+      // Mono input (l == r): L' = M·gl, R' = M·gr.
+      r = f32x4.mul(l, splat32(q + 16, 1));
+      l = f32x4.mul(l, splat32(q + 16, 0));
+      q += 32;
+    } else if (kind == ZERO) {
+      l = f32x4.splat(0);
+      r = f32x4.splat(0);
+      q += 16;
+    } else if (kind == SEND0) {
+      v128.store(<usize>load<i32>(q, 4) + at, f32x4.splat(0));
+      v128.store(<usize>load<i32>(q, 8) + at, f32x4.splat(0));
+      q += 16;
+    } else {
+      break;
+    }
+  }
+  v128.store(outL + at, l);
+  v128.store(outR + at, r);
 }
 
 /** Samples at byte offset `at` (two, or one when `single`) through the group at `p`. */

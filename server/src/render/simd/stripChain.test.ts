@@ -24,7 +24,7 @@ function noise(frames: number, amp: number, seed: number): Float32Array {
   return out;
 }
 
-/** Tracks covering every fusable stage: each EQ type, polarity, mono and stereo, all pan laws, a unity and a zero mute. */
+/** Tracks covering every fusable stage: each EQ type, polarity, mono and stereo, all pan laws, a unity and a zero mute, open and closed sends. */
 function chainMix(): MixPlan {
   const band = (type: EqBandState['type'], freq: number, gain: number, q: number): EqBandState => ({ on: true, type, freq, gain, q });
   const eq = (v: number): TrackState['eq'] => ({
@@ -47,7 +47,8 @@ function chainMix(): MixPlan {
       eq: eq(v),
       // t1 compresses keyed by t0 (stays JavaScript); t2 (mono), t3 and t4 compress their own signal (fused).
       comp: { on: (v >= 1 && v <= 4) || v === 6, threshold: -30 + 3 * v, ratio: 2 + v, attack: 0.001 * v, release: 0.05 + 0.02 * v, knee: v === 4 ? 0 : 6, makeup: 2, sidechain: v === 1 || v === 6 ? 't0' : null },
-      sends: [{ bus: 'verb', level: -10 - v, pre: v === 3, on: true }],
+      // t2 (mono) and t4 (stereo) have their send switched off: a send of gain 0.
+      sends: [{ bus: 'verb', level: -10 - v, pre: v === 3, on: v !== 2 && v !== 4 }],
     }),
   );
   return buildMixPlan(testMix.state(tracks, [testMix.bus('verb', 'aux')]));
