@@ -1145,13 +1145,16 @@ function runEqPipelined6(g: v128, c: usize, inL: usize, inR: usize, outL: usize,
   saveBiquad(c5, f2, f3, h1, h2); // biquad k+1 read k's outputs
 }
 
+/** A frame's (L, R) into the two f64 lanes, times the trim: the two float32s are loaded into one register and widened together. */
 @inline function eqInput(g: v128, inL: usize, inR: usize, at: usize): v128 {
-  return f32round(f64x2.mul(f64x2.replace_lane(f64x2.splat(<f64>load<f32>(inL + at)), 1, <f64>load<f32>(inR + at)), g));
+  return f32round(f64x2.mul(f64x2.promote_low_f32x4(v128.load32_lane(inR + at, v128.load32_zero(inL + at), 1)), g));
 }
 
+/** A frame's lanes (already float32 values) to outL/outR: narrowed together, stored lane by lane. */
 @inline function eqOutput(y: v128, outL: usize, outR: usize, at: usize): void {
-  store<f32>(outL + at, <f32>f64x2.extract_lane(y, 0));
-  store<f32>(outR + at, <f32>f64x2.extract_lane(y, 1));
+  const f = f32x4.demote_f64x2_zero(y);
+  v128.store32_lane(outL + at, f, 0);
+  v128.store32_lane(outR + at, f, 1);
 }
 
 /** Writes a biquad's state back into its op (x1, x2, y1, y2), as runGroup keeps it. */
