@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import vm from 'node:vm';
 import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
 import { chromium } from 'playwright-core';
+import { DEFAULT_BAKE_BLOCK_FRAMES } from '../../server/src/render/bakeMix.ts';
 import { bakeBenchMix } from './bakeBenchMix.ts';
 
 /**
@@ -18,7 +19,7 @@ import { bakeBenchMix } from './bakeBenchMix.ts';
  * OfflineAudioContext (native nodes, native compressor), as ratios.
  *
  * Env: BAKE_BENCH_SECONDS (240), BAKE_BENCH_STEMS (40), BAKE_BENCH_WORKERS (cores),
- * BAKE_BENCH_BLOCK (8192), BAKE_BENCH_PEERS ("node-web-audio-api,chromium"; "" = none),
+ * BAKE_BENCH_BLOCK (the bake's default, 16384), BAKE_BENCH_PEERS ("node-web-audio-api,chromium"; "" = none),
  * BAKE_BENCH_RUNS (3: our bake's runs; the summary takes the median).
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -46,7 +47,7 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   const seconds = Number(process.env.BAKE_BENCH_SECONDS ?? 240);
   const stems = Number(process.env.BAKE_BENCH_STEMS ?? 40);
   const workers = Number(process.env.BAKE_BENCH_WORKERS ?? os.availableParallelism());
-  const blockFrames = Number(process.env.BAKE_BENCH_BLOCK ?? 8192);
+  const blockFrames = Number(process.env.BAKE_BENCH_BLOCK ?? DEFAULT_BAKE_BLOCK_FRAMES);
   const peers = (process.env.BAKE_BENCH_PEERS ?? 'node-web-audio-api,chromium').split(',').filter(Boolean);
   const repeats = Math.max(1, Number(process.env.BAKE_BENCH_RUNS ?? 3));
   const frames = Math.round(seconds * RATE);

@@ -15,7 +15,7 @@ export interface BakeMixOptions {
   stems: StemSource;
   /** Must equal the plan's rate (stems and plan are both at the session rate). Defaults to it. */
   sampleRate?: number;
-  /** Frames per block; any size gives the same samples. Default 8192. */
+  /** Frames per block; any size gives the same samples. Default {@link DEFAULT_BAKE_BLOCK_FRAMES}. */
   blockFrames?: number;
   /** Worker threads for track strips. Default: one per core. */
   workers?: number;
@@ -32,6 +32,14 @@ export interface BakeMixOptions {
   /** Blocks in flight between reading stems and summing buses. Default 3. */
   pipelineDepth?: number;
 }
+
+/**
+ * Frames per block unless a bake asks otherwise. 16384 rather than 8192: half the per-block
+ * work (messages to the workers, each node's dispatch, each compressor's constants) for
+ * about 20 MB more peak memory; the 240 s bench bake ran 3-5% faster in wall time in three
+ * runs of each, interleaved, with the same bytes out.
+ */
+export const DEFAULT_BAKE_BLOCK_FRAMES = 16384;
 
 /** One block of the master: planar stereo, valid until the next iteration. */
 export interface MasterBlock {
@@ -70,7 +78,7 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
   const forward = (): void => internal.abort(outer?.reason);
   outer?.addEventListener('abort', forward, { once: true });
   const signal = internal.signal;
-  const blockFrames = options.blockFrames ?? 8192;
+  const blockFrames = options.blockFrames ?? DEFAULT_BAKE_BLOCK_FRAMES;
   const sampleRate = options.sampleRate ?? plan.sampleRate;
   validatePlan(plan, sampleRate, blockFrames);
 

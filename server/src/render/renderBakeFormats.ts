@@ -6,7 +6,7 @@ import { BakeError, cancelledError } from './BakeError.ts';
 import { BakeFileSink, type SealedBakeFile } from './BakeFileSink.ts';
 import { BAKE_FORMAT_INFO, isBakeFormat, type BakeFormat } from './BakeFormat.ts';
 import { type BakeProgress, createProgressReporter } from './BakeProgress.ts';
-import { bakeMix, type BakeMixOptions } from './bakeMix.ts';
+import { bakeMix, type BakeMixOptions, DEFAULT_BAKE_BLOCK_FRAMES } from './bakeMix.ts';
 import { createMasterEncoder } from './createMasterEncoder.ts';
 import { type LoudnessReport, toLoudnessReport } from './LoudnessReport.ts';
 import { WasmTruePeakMeter } from './master/WasmTruePeakMeter.ts';
@@ -74,7 +74,7 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
           sampleRate: plan.sampleRate,
           channels: 2,
           totalFrames: stream.info.frames,
-          maxBlockFrames: options.blockFrames ?? 8192,
+          maxBlockFrames: options.blockFrames ?? DEFAULT_BAKE_BLOCK_FRAMES,
         }),
       );
       sinks.push(await BakeFileSink.create(BAKE_FORMAT_INFO[format].extension, options.tmpDir));
