@@ -8,7 +8,7 @@ import { testMix } from '../shared/src/plan/testing/testMix.ts';
 import { BakeError } from '../server/src/render/BakeError.ts';
 import { BAKE_FORMATS, BAKE_FORMAT_INFO, type BakeFormat } from '../server/src/render/BakeFormat.ts';
 import type { BakeProgress } from '../server/src/render/BakeProgress.ts';
-import { bakeMix } from '../server/src/render/bakeMix.ts';
+import { bakeMix, DEFAULT_BAKE_BLOCK_FRAMES } from '../server/src/render/bakeMix.ts';
 import { createFileStemSource } from '../server/src/render/createFileStemSource.ts';
 import { createMasterEncoder } from '../server/src/render/createMasterEncoder.ts';
 import { createS3StemSource } from '../server/src/render/createS3StemSource.ts';
@@ -71,7 +71,7 @@ const s3Plan = (name: string, frames: number) =>
  */
 async function referenceHash(format: BakeFormat): Promise<string> {
   const stream = await bakeMix(plan, { stems: fileStems(), workers: 2 });
-  const encoder = await createMasterEncoder(format, { sampleRate: RATE, channels: 2, totalFrames: stream.info.frames, maxBlockFrames: 8192 });
+  const encoder = await createMasterEncoder(format, { sampleRate: RATE, channels: 2, totalFrames: stream.info.frames, maxBlockFrames: DEFAULT_BAKE_BLOCK_FRAMES });
   const parts: Uint8Array[] = [];
   try {
     for await (const block of stream) parts.push(...encoder.encode(block.channels, block.frames));
@@ -199,6 +199,32 @@ describe('renderBakeFormats: every format from one render pass', () => {
       expect(await readdir(tmp)).toEqual([]);
     } finally {
       flaky.destroy();
+    }
+  });
+
+  it('an encoder fed a block larger than it was sized for refuses it with a typed error, and still encodes after', async () => {
+    for (const format of BAKE_FORMATS) {
+      const encoder = await createMasterEncoder(format, { sampleRate: RATE, channels: 2, totalFrames: 4096, maxBlockFrames: 1024 });
+      try {
+        const big = [sine(2048, 440, 0.5), sine(2048, 440, 0.5)];
+        let caught: unknown = null;
+        try {
+          encoder.encode(big, 2048);
+        } catch (err) {
+          caught = err;
+        }
+        // MP3 (LAME) takes any block size; the PCM formats size their scratch once.
+        if (format === 'mp3') expect(caught, format).toBeNull();
+        else {
+          expect(caught, format).toBeInstanceOf(BakeError);
+          expect((caught as BakeError).code).toBe('encoder');
+          expect((caught as BakeError).message).toMatch(/2048 frames is larger than the encoder's 1024/);
+          // (FLAC may buffer these frames until its own block fills: no bytes yet is fine.)
+          expect(() => encoder.encode(big.map((c) => c.subarray(0, 1024)), 1024), format).not.toThrow();
+        }
+      } finally {
+        encoder.dispose();
+      }
     }
   });
 

@@ -45,6 +45,7 @@ export async function createFlacEncoder(options: MasterEncoderOptions, bits: 16 
 
   return {
     encode(block, frames) {
+      if (frames > maxBlockFrames) throw new BakeError('encoder', `A block of ${frames} frames is larger than the encoder's ${maxBlockFrames}.`);
       quantizer.quantize(block, frames, ints);
       if (!Flac.FLAC__stream_encoder_process_interleaved(encoder, ints.subarray(0, frames * channels), frames)) {
         throw new BakeError('encoder', `FLAC encoding failed (state ${Flac.FLAC__stream_encoder_get_state(encoder)}).`);

@@ -1,3 +1,4 @@
+import { BakeError } from './BakeError.ts';
 import type { MasterEncoder, MasterEncoderOptions } from './MasterEncoder.ts';
 import { TpdfQuantizer } from './TpdfQuantizer.ts';
 
@@ -40,6 +41,7 @@ export function createWavEncoder(bits: 16 | 24, options: MasterEncoderOptions): 
 
   return {
     encode(block, frames) {
+      if (frames > maxBlockFrames) throw new BakeError('encoder', `A block of ${frames} frames is larger than the encoder's ${maxBlockFrames}.`);
       const out: Uint8Array[] = [];
       if (!headerWritten) {
         out.push(header());
