@@ -2,41 +2,24 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { floatWav, noise } from '../../../test/renderFixtures.ts';
 import { createFileStemSource } from './createFileStemSource.ts';
 
-/** A 16-bit stereo WAV at 48 kHz: a `junk` chunk of `junkBytes` before fmt, then `frames` frames of a counting pattern. */
+/**
+ * The render fixtures' float stereo WAV of `frames` frames with a `junk` chunk of
+ * `junkBytes` inserted before its fmt chunk (a header as long as wanted), and its data bytes.
+ */
 function wav(frames: number, junkBytes: number): { file: Uint8Array; data: Uint8Array } {
-  const data = new Uint8Array(frames * 4);
-  for (let i = 0; i < data.length; i++) data[i] = (i * 7 + (i >> 9)) & 0xff;
-  const parts: Uint8Array[] = [];
-  const chunk = (id: string, body: Uint8Array) => {
-    const head = new Uint8Array(8);
-    for (let i = 0; i < 4; i++) head[i] = id.charCodeAt(i);
-    new DataView(head.buffer).setUint32(4, body.length, true);
-    parts.push(head, body, ...(body.length & 1 ? [new Uint8Array(1)] : []));
-  };
-  chunk('junk', new Uint8Array(junkBytes).fill(0x55));
-  const fmt = new Uint8Array(16);
-  const f = new DataView(fmt.buffer);
-  f.setUint16(0, 1, true);
-  f.setUint16(2, 2, true);
-  f.setUint32(4, 48000, true);
-  f.setUint32(8, 48000 * 4, true);
-  f.setUint16(12, 4, true);
-  f.setUint16(14, 16, true);
-  chunk('fmt ', fmt);
-  chunk('data', data);
-  const body = parts.reduce((n, p) => n + p.length, 0);
-  const file = new Uint8Array(12 + body);
-  file.set([82, 73, 70, 70], 0);
-  new DataView(file.buffer).setUint32(4, body + 4, true);
-  file.set([87, 65, 86, 69], 8);
-  let at = 12;
-  for (const p of parts) {
-    file.set(p, at);
-    at += p.length;
-  }
-  return { file, data };
+  const plain = floatWav([noise(frames, 0.5, 1), noise(frames, 0.5, 2)]);
+  const junk = new Uint8Array(8 + junkBytes + (junkBytes & 1)).fill(0x55);
+  junk.set([106, 117, 110, 107], 0); // "junk"
+  new DataView(junk.buffer).setUint32(4, junkBytes, true);
+  const file = new Uint8Array(plain.length + junk.length);
+  file.set(plain.subarray(0, 12), 0);
+  file.set(junk, 12);
+  file.set(plain.subarray(12), 12 + junk.length);
+  new DataView(file.buffer).setUint32(4, file.length - 8, true); // the RIFF size
+  return { file, data: plain.subarray(44) };
 }
 
 describe('createFileStemSource', () => {
