@@ -85,6 +85,15 @@ let expPow2Frac: usize = 0; // 64 f64: 2^(j/64)
 const CHUNK: usize = 256;
 let scratch: usize = 0;
 
+/**
+ * Bytes of the compressor's scratch (setMathTables' last argument): levels, targets and
+ * gains (CHUNK f64 each), the constants block, then the list of CHUNK + 2 sample indices
+ * (u32) that compressorTargets writes.
+ */
+export function compressorScratchBytes(): usize {
+  return 3 * (CHUNK << 3) + COMPRESSOR_CONSTANTS + ((CHUNK + 2) << 2);
+}
+
 export function setMathTables(pow2NegK: usize, center: usize, invCenter: usize, logC: usize, pow2Int: usize, pow2Frac: usize, compressorScratch: usize): void {
   scratch = compressorScratch;
   logPow2NegK = pow2NegK;

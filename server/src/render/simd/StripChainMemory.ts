@@ -7,6 +7,8 @@ interface StripChainExports {
   memory: WebAssembly.Memory;
   runChain(prog: number, inL: number, inR: number, outL: number, outR: number, frames: number): void;
   setMathTables(pow2NegK: number, center: number, invCenter: number, logCenter: number, pow2Int: number, pow2Frac: number, compressorScratch: number): void;
+  /** The compressor group's work buffers' size, from the module that lays them out. */
+  compressorScratchBytes(): number;
   decodeF32Stereo(src: number, outL: number, outR: number, frames: number): void;
   decodePcm16(src: number, outL: number, outR: number, frames: number, channels: number): void;
   decodePcm24(src: number, outL: number, outR: number, frames: number, channels: number): void;
@@ -19,8 +21,6 @@ const PAGE = 65536;
 const DEFAULT_BYTES = 64 * 1024 * 1024;
 
 let compiled: WebAssembly.Module | null = null;
-/** The compressor group's work buffers: 256 levels, targets and gains (f64), its constants (592 bytes, see writeCompressorConstants), a list of 256 + 2 sample indices (u32). */
-const COMPRESSOR_SCRATCH_BYTES = 3 * 256 * 8 + 592 + 258 * 4;
 
 /** Compiled once per thread: the bake's workers each instantiate their own memory. */
 function stripChainModule(): WebAssembly.Module {
@@ -83,7 +83,7 @@ export class StripChainMemory implements SampleMemory {
       table(log.logCenter),
       table(exp.pow2Int),
       table(exp.pow2Frac),
-      this.reserve(COMPRESSOR_SCRATCH_BYTES),
+      this.reserve(this.exports.compressorScratchBytes()),
     );
   }
 
