@@ -1,0 +1,157 @@
+import { fileURLToPath } from 'node:url';
+import { initMixDoc } from '@mixroom/shared/model';
+import { parseSyncDocName } from '@mixroom/shared/review';
+import { parseAuthSettings } from './auth/AuthSettings.ts';
+import type { Auth } from './auth/createAuth.ts';
+import type { AuthStore } from './auth/AuthStore.ts';
+import { authorizeWith } from './auth/authorizeWith.ts';
+import { newRandomId, openAuth } from './auth/openAuth.ts';
+import { parseConfig, type Config } from './config/Config.ts';
+import { createServer, type RunningServer } from './createServer.ts';
+import { DEMO_ROOM_ID, seedDemoRoom } from './demo/seedDemoRoom.ts';
+import type { Logger } from './log/Logger.ts';
+import { createS3StemSource } from './render/createS3StemSource.ts';
+import { createRenderBaker } from './review/createRenderBaker.ts';
+import { createReviewModule, type ReviewModule } from './review/createReviewModule.ts';
+import { openMixRoom } from './rooms/openMixRoom.ts';
+import { createRoomTrackSink } from './stems/createRoomTrackSink.ts';
+import { createStemRoutes } from './stems/createStemRoutes.ts';
+import { StemService } from './stems/StemService.ts';
+import { startUploadSweeper } from './stems/startUploadSweeper.ts';
+import { stemPlaybackKey } from './stems/stemKeys.ts';
+import { openObjectStore, type OpenedObjectStore } from './storage/openObjectStore.ts';
+import { parseS3Settings } from './storage/S3Settings.ts';
+
+/** Sample rate of rooms created without one (the demo and `POST /api/rooms`). */
+const DEFAULT_SAMPLE_RATE = 48_000;
+
+export interface MixroomOptions {
+  /** The environment to configure from (`process.env` in production; a test's own map). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly logger: Logger;
+  /** Wall clock for review records and auth; injected so tests can move time. */
+  readonly now?: () => number;
+  /** Synthesise and upload the demo room's stems on start (default true). */
+  readonly seedDemo?: boolean;
+  /** Bake worker threads per bake (default: the bake's own choice). */
+  readonly bakeWorkers?: number;
+}
+
+export interface RunningMixroom {
+  readonly config: Config;
+  readonly server: RunningServer;
+  readonly url: string;
+  readonly auth: Auth;
+  readonly authStore: AuthStore;
+  readonly review: ReviewModule;
+  readonly objects: OpenedObjectStore;
+  readonly stems: StemService;
+  /** Settles when the demo room is seeded (or seeding failed or was skipped). */
+  readonly demoReady: Promise<void>;
+  /** Stops seeding and sweeping, cancels bakes, closes sockets, flushes rooms, stops storage. */
+  close(): Promise<void>;
+}
+
+/**
+ * The whole product in one process, wired once: config from `env`, the embedded or real S3
+ * store, auth, review and bakes, stems, the sync server and the built client. `main.ts`
+ * runs it with `process.env`; tests run the very same wiring on port 0.
+ */
+export async function startMixroom(options: MixroomOptions): Promise<RunningMixroom> {
+  const { env, logger } = options;
+  const now = options.now ?? Date.now;
+  const parsed = parseConfig(env);
+  const config: Config = {
+    ...parsed,
+    clientDistDir: parsed.clientDistDir ?? fileURLToPath(new URL('../../client/dist', import.meta.url)),
+  };
+  const appOrigins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
+  const s3Settings = parseS3Settings(env);
+  const objects = await openObjectStore(s3Settings, appOrigins);
+  const authSettings = parseAuthSettings(env);
+  // Rooms with owners, invite links and sessions; open rooms (the demo) take anyone (see AuthSettings).
+  const { auth, store: authStore } = await openAuth({ dataDir: config.dataDir, ...authSettings, logger, now });
+  const review = createReviewModule({
+    auth,
+    objects: objects.store,
+    now,
+    newId: newRandomId,
+    bake: createRenderBaker({
+      // Non-WAV stems are baked from their decoded playback copy (see stems/stemKeys).
+      stems: createS3StemSource({ s3: objects.store.s3, bucket: objects.store.bucket, objectKey: stemPlaybackKey }),
+      s3: objects.store.s3,
+      bucket: objects.store.bucket,
+      ...(options.bakeWorkers !== undefined ? { workers: options.bakeWorkers } : {}),
+    }),
+  });
+
+  let stems: { service: StemService; tracks: ReturnType<typeof createRoomTrackSink> } | undefined;
+  const server = await createServer(config, {
+    logger,
+    authorize: authorizeWith(auth),
+    // A new room starts as an empty mix titled after its id (renamed later in the UI); its
+    // `~review` records document starts empty.
+    initRoom: (doc, roomId) => {
+      if (parseSyncDocName(roomId)?.kind === 'mix') initMixDoc(doc, { title: roomId, sampleRate: DEFAULT_SAMPLE_RATE });
+    },
+    // Every load migrates old mix documents and keeps their invariants repaired.
+    openRoom: openMixRoom,
+    routes: [
+      review.mount,
+      (app, s) => {
+        const tracks = createRoomTrackSink(s.rooms);
+        const service = new StemService({
+          store: objects.store,
+          tracks,
+          maxStemBytes: s3Settings.maxStemBytes,
+          maxStemSeconds: s3Settings.maxStemSeconds,
+        });
+        stems = { tracks, service };
+        app.route('/api/rooms/:room/stems', createStemRoutes({ service, authorize: async (c, room) => auth.authorize(c.req.raw, room) }));
+      },
+    ],
+  });
+  if (!stems) throw new Error('stem routes were not mounted');
+  const { service, tracks } = stems;
+
+  // The demo room's multitrack: synthesised and uploaded through the stems path on first start.
+  const demoAbort = new AbortController();
+  const demoReady =
+    options.seedDemo === false
+      ? Promise.resolve()
+      : seedDemoRoom({ service, trackNames: tracks.trackNames, signal: demoAbort.signal }).then(
+          (r) => logger.info('demo room ready', { room: DEMO_ROOM_ID, uploaded: r.uploaded.length, present: r.present.length }),
+          (error: unknown) => {
+            if (!demoAbort.signal.aborted) logger.error('demo room seeding failed', { error: String(error) });
+          },
+        );
+  // Uploads abandoned for a day (tab closed for good) are aborted and deleted, hourly.
+  const stopUploadSweeper = startUploadSweeper(service, {
+    intervalMs: 3600_000,
+    maxAgeMs: 24 * 3600_000,
+    onSwept: (count) => logger.info('abandoned uploads removed', { count }),
+    onError: (error) => logger.warn('upload sweep failed', { error: String(error) }),
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    server,
+    url: server.url,
+    auth,
+    authStore,
+    review,
+    objects,
+    stems: service,
+    demoReady,
+    close: () =>
+      (closing ??= (async () => {
+        demoAbort.abort();
+        stopUploadSweeper();
+        await demoReady;
+        await review.close();
+        await server.close();
+        await Promise.all([authStore.close(), objects.close()]);
+      })()),
+  };
+}
