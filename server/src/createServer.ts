@@ -4,6 +4,8 @@ import { serve } from '@hono/node-server';
 import type { Config } from './config/Config.ts';
 import type { Logger } from './log/Logger.ts';
 import { createApp } from './http/createApp.ts';
+import type { BodyLimitRule } from './http/limitBodies.ts';
+import { createOriginPolicy } from './http/OriginPolicy.ts';
 import type { MountRoutes, ServerServices } from './http/ServerServices.ts';
 import { authorizeEveryoneAsOwner, type Authorize } from './sync/Authorize.ts';
 import { LocalRoomStore } from './sync/persistence/LocalRoomStore.ts';
@@ -23,6 +25,8 @@ export interface ServerDeps {
   readonly store?: RoomStore;
   /** HTTP modules to mount (see `MountRoutes`). */
   readonly routes?: readonly MountRoutes[];
+  /** Routes allowed a body larger than `config.maxBodyBytes` (see `limitBodies`). */
+  readonly bodyLimits?: readonly BodyLimitRule[];
 }
 
 export interface RunningServer {
@@ -49,11 +53,16 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
   });
   const services: ServerServices = { config, logger, rooms };
   let ready = true;
+  // With PORT=0 the port is known only once listening; the policy reads it then.
+  let listeningPort = config.port;
+  const originPolicy = createOriginPolicy(config.publicUrl, () => listeningPort);
   const app = createApp({
     services,
     isReady: () => ready,
     routes: deps.routes ?? [],
     clientDistDir: config.clientDistDir,
+    originPolicy,
+    ...(deps.bodyLimits ? { bodyLimits: deps.bodyLimits } : {}),
   });
 
   const httpServer = await new Promise<Server>((resolve, reject) => {
@@ -62,9 +71,11 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     ) as Server;
     server.once('error', reject);
   });
+  listeningPort = (httpServer.address() as AddressInfo).port;
   const detachSync = attachSyncSocketServer(httpServer, {
     rooms,
     authorize: deps.authorize ?? authorizeEveryoneAsOwner,
+    originPolicy,
     logger,
     maxMessageBytes: config.maxMessageBytes,
     maxSocketBufferBytes: config.maxSocketBufferBytes,

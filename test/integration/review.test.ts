@@ -162,14 +162,24 @@ describe('rooms, sessions and invites', () => {
     const visitor = new HttpUser(rs.server.url, 'visitor');
     const form = await visitor.request('GET', `/join/${invite.body.token}`);
     expect(form.status).toBe(200);
-    expect(await form.text()).toContain('name="displayName"');
+    const page = await form.text();
+    expect(page).toContain('name="displayName"');
+    // The page's CSRF token, bound to the visitor cookie the page set (see test/security/csrf).
+    const formToken = /name="formToken" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const formCookie = visitor.cookie;
     const empty = await visitor.request('POST', `/join/${invite.body.token}`, undefined, { 'content-type': 'application/x-www-form-urlencoded' });
-    expect(empty.status).toBe(400);
+    expect(empty.status).toBe(403);
+    const blank = await fetch(`${rs.server.url}/join/${invite.body.token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: formCookie },
+      body: `displayName=&formToken=${formToken}`,
+    });
+    expect(blank.status).toBe(400);
     const res = await fetch(`${rs.server.url}/join/${invite.body.token}`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'displayName=Lena',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: formCookie },
+      body: `displayName=Lena&formToken=${formToken}`,
     });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`/room/${roomId}`);

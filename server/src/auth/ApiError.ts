@@ -11,7 +11,13 @@ export type ApiErrorCode =
   | 'invite_invalid'
   | 'invite_expired'
   | 'invite_revoked'
-  | 'unavailable';
+  | 'unavailable'
+  | 'cross_origin'
+  | 'unsupported_media_type'
+  | 'too_large'
+  | 'rate_limited'
+  | 'invite_used'
+  | 'busy';
 
 /**
  * The one error type of the HTTP API boundary: a status, a stable code and a message a user
@@ -24,13 +30,15 @@ export class ApiError extends HTTPException {
     readonly code: ApiErrorCode,
     message: string,
     cause?: unknown,
+    /** Extra response headers (`retry-after`, `connection: close`...). */
+    headers: Record<string, string> = {},
   ) {
     super(status, {
       message,
       cause,
       res: new Response(JSON.stringify({ error: { code, message } }), {
         status,
-        headers: { 'content-type': 'application/json; charset=utf-8' },
+        headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
       }),
     });
   }

@@ -4,6 +4,7 @@ import type { Role } from '@mixroom/shared/protocol';
 import type { AuthStore, InviteRecord, RoomRecord } from './AuthStore.ts';
 import { inviteTokenSchema } from './InviteToken.ts';
 import type { InviteCheck, InviteToken } from './InviteToken.ts';
+import { createFormGuard, type FormGuard } from './FormGuard.ts';
 import { cookieHeaderOf } from './Member.ts';
 import type { AuthRequest, Member } from './Member.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, sessionSchema, withGrant } from './Session.ts';
@@ -31,6 +32,8 @@ export type InviteRole = Exclude<Role, 'owner'>;
 
 /** The auth service: sessions, rooms with owners, invites, and the room-role resolver. */
 export interface Auth {
+  /** CSRF tokens for the server-rendered join form. */
+  readonly forms: FormGuard;
   /**
    * The role the request's session holds in `roomId`, or null when it holds none (no or
    * bad cookie, never joined, joined through a since-revoked invite, unknown room). The
@@ -100,6 +103,7 @@ export function createAuth(options: AuthOptions): Auth {
   };
 
   return {
+    forms: createFormGuard({ secret: options.secret, newId, secureCookies: options.secureCookies }),
     readSession,
     authorize(request, roomId) {
       if (!isValidRoomId(roomId)) return null;

@@ -43,11 +43,13 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
     reason === 'invalid' ? 'invite_invalid' : reason === 'expired' ? 'invite_expired' : 'invite_revoked';
   const refusalTitle = { invalid: 'This invite link is not valid', expired: 'This invite link has expired', revoked: 'This invite link was revoked' } as const;
 
-  const joinForm = (c: Context, token: string, name: string, error: string | null, status: 200 | 400) => {
+  const joinForm = (c: Context, token: string, name: string, error: string | null, status: 200 | 400 | 403) => {
     const check = auth.checkInvite(token);
     if (!check.ok) return c.html(renderJoinPage({ kind: 'refused', title: refusalTitle[check.reason], message: check.message }), refusalStatus(check.reason));
     const action = `/join/${encodeURIComponent(token)}`;
-    return c.html(renderJoinPage({ kind: 'form', roomTitle: check.roomTitle, role: check.invite.role, action, name, error }), status);
+    const form = auth.forms.issue(c.req.raw);
+    if (form.setCookie) c.header('set-cookie', form.setCookie, { append: true });
+    return c.html(renderJoinPage({ kind: 'form', roomTitle: check.roomTitle, role: check.invite.role, action, name, error, formToken: form.token }), status);
   };
 
   return new Hono()
@@ -101,6 +103,10 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
     .post('/join/:token', async (c) => {
       const token = c.req.param('token');
       const form = Object.fromEntries(new URLSearchParams(await c.req.text().catch(() => '')));
+      // The page's hidden token proves the post came from the form we served to this visitor.
+      if (!auth.forms.verify(c.req.raw, String(form.formToken ?? ''))) {
+        return joinForm(c, token, String(form.displayName ?? ''), 'This form expired or was not sent from this page. Please press Join again.', 403);
+      }
       const parsed = joinBody.safeParse(form);
       if (!parsed.success) return joinForm(c, token, String(form.displayName ?? ''), parsed.error.issues[0]?.message ?? 'Enter a display name', 400);
       const result = auth.join(token, parsed.data.displayName, auth.readSession(c.req.raw));

@@ -6,27 +6,37 @@ import { ApiError } from './ApiError.ts';
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
 /**
- * Reads a JSON (or, for plain HTML forms, urlencoded) body and validates it with `schema`.
- * Anything else, too large, malformed or invalid, becomes a 400 whose message names the
- * fields, never a crash.
+ * True when the request says its body is `application/json`. API bodies must be: an HTML form
+ * or a `text/plain` fetch from another site is a "simple" request a browser sends without
+ * asking, so accepting those would reopen CSRF behind the Origin check.
+ */
+export function isJsonRequest(c: Context): boolean {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  return type === 'application/json';
+}
+
+/**
+ * Reads an `application/json` body and validates it with `schema`. Any other content type is
+ * a 415; too large, malformed or invalid is a 400/413 whose message names the fields, never
+ * a crash.
  */
 export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  const type = c.req.header('content-type') ?? '';
+  if (!isJsonRequest(c)) {
+    throw new ApiError(415, 'unsupported_media_type', 'The request body must be JSON (Content-Type: application/json).');
+  }
   // Refuse a declared oversize body before reading it.
   if (Number(c.req.header('content-length') ?? 0) > MAX_JSON_BODY_BYTES) {
-    throw new ApiError(413, 'bad_request', `Request body is too large (over ${MAX_JSON_BODY_BYTES} bytes)`);
+    throw new ApiError(413, 'too_large', `Request body is too large (over ${MAX_JSON_BODY_BYTES} bytes)`);
   }
-  const text = await c.req.text().catch(() => '');
-  if (text.length > MAX_JSON_BODY_BYTES) throw new ApiError(413, 'bad_request', `Request body is too large (over ${MAX_JSON_BODY_BYTES} bytes)`);
+  const text = await c.req.text().catch(() => {
+    throw new ApiError(400, 'bad_request', 'The request body could not be read.');
+  });
+  if (text.length > MAX_JSON_BODY_BYTES) throw new ApiError(413, 'too_large', `Request body is too large (over ${MAX_JSON_BODY_BYTES} bytes)`);
   let raw: unknown;
-  if (type.includes('application/x-www-form-urlencoded')) {
-    raw = Object.fromEntries(new URLSearchParams(text));
-  } else {
-    try {
-      raw = text === '' ? {} : JSON.parse(text);
-    } catch {
-      throw new ApiError(400, 'bad_request', 'Request body must be JSON');
-    }
+  try {
+    raw = text === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'bad_request', 'Request body must be JSON');
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

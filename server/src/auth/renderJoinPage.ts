@@ -8,7 +8,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
  */
 export function renderJoinPage(
   view:
-    | { kind: 'form'; roomTitle: string; role: string; action: string; name: string; error: string | null }
+    | { kind: 'form'; roomTitle: string; role: string; action: string; name: string; error: string | null; formToken: string }
     | { kind: 'refused'; title: string; message: string },
 ): HtmlEscapedString | Promise<HtmlEscapedString> {
   const body =
@@ -16,6 +16,7 @@ export function renderJoinPage(
       ? html`<h1>Join “${view.roomTitle}”</h1>
           <p>You are invited as <strong>${view.role}</strong>.</p>
           <form method="post" action="${view.action}">
+            <input type="hidden" name="formToken" value="${view.formToken}" />
             <label for="displayName">Your name, as others in the room will see it</label>
             <input id="displayName" name="displayName" required maxlength="60" autofocus value="${view.name}" />
             ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}

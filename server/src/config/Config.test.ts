@@ -6,6 +6,7 @@ describe('parseConfig', () => {
     expect(parseConfig({})).toEqual({
       port: 8787,
       host: '127.0.0.1',
+      publicUrl: null,
       dataDir: './.data',
       clientDistDir: null,
       maxMessageBytes: 8 * 1024 * 1024,
@@ -13,6 +14,7 @@ describe('parseConfig', () => {
       compactLogBytes: 1024 * 1024,
       pingIntervalMs: 30_000,
       maxSocketBufferBytes: 64 * 1024 * 1024,
+      maxBodyBytes: 64 * 1024,
       logLevel: 'info',
     });
   });
@@ -22,6 +24,11 @@ describe('parseConfig', () => {
     expect(config.port).toBe(0);
     expect(config.host).toBe('127.0.0.1');
     expect(config.maxMessageBytes).toBe(65536);
+  });
+
+  it('keeps only the origin of PUBLIC_URL and refuses a non-http one', () => {
+    expect(parseConfig({ PUBLIC_URL: 'https://mix.example.com/some/path' }).publicUrl).toBe('https://mix.example.com');
+    expect(() => parseConfig({ PUBLIC_URL: 'ftp://mix.example.com' })).toThrow(/PUBLIC_URL/);
   });
 
   it('reports every invalid variable at once', () => {

@@ -10,6 +10,8 @@ const envInt = (fallback: number, min: number) =>
 export const CONFIG_SCHEMA = z.object({
   PORT: envInt(8787, 0).pipe(z.number().max(65535)),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** The address people open (`https://mix.example.com`); unset = local mode (localhost only). */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
   /** Folder with the built client (`client/dist`); served at `/` when it exists. */
   CLIENT_DIST_DIR: z.string().min(1).optional(),
@@ -23,12 +25,16 @@ export const CONFIG_SCHEMA = z.object({
   PING_INTERVAL_MS: envInt(30_000, 100),
   /** A client whose unsent buffer exceeds this is disconnected (slow consumer). */
   MAX_SOCKET_BUFFER_BYTES: envInt(64 * 1024 * 1024, 1024),
+  /** Largest HTTP request body on any route without a larger limit of its own (413 above it). */
+  MAX_BODY_BYTES: envInt(64 * 1024, 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /** Origin-only `PUBLIC_URL` (no trailing slash), or null in local mode. */
+  readonly publicUrl: string | null;
   readonly dataDir: string;
   readonly clientDistDir: string | null;
   readonly maxMessageBytes: number;
@@ -36,6 +42,7 @@ export interface Config {
   readonly compactLogBytes: number;
   readonly pingIntervalMs: number;
   readonly maxSocketBufferBytes: number;
+  readonly maxBodyBytes: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -59,6 +66,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
+    publicUrl: e.PUBLIC_URL === undefined ? null : new URL(e.PUBLIC_URL).origin,
     dataDir: e.DATA_DIR,
     clientDistDir: e.CLIENT_DIST_DIR ?? null,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
@@ -66,6 +74,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     compactLogBytes: e.COMPACT_LOG_BYTES,
     pingIntervalMs: e.PING_INTERVAL_MS,
     maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
+    maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
   });
 }

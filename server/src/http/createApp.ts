@@ -3,6 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { limitBodies, type BodyLimitRule } from './limitBodies.ts';
+import { createOriginPolicy, type OriginPolicy } from './OriginPolicy.ts';
+import { refuseForeignOrigins } from './refuseForeignOrigins.ts';
 import type { MountRoutes, ServerServices } from './ServerServices.ts';
 
 export interface AppOptions {
@@ -12,14 +15,22 @@ export interface AppOptions {
   readonly routes: readonly MountRoutes[];
   /** Built client folder; served at `/` when it exists. */
   readonly clientDistDir: string | null;
+  /** Who may send state-changing requests; defaults to the config's (port as configured). */
+  readonly originPolicy?: OriginPolicy;
+  /** Routes allowed a body larger than `config.maxBodyBytes`. */
+  readonly bodyLimits?: readonly BodyLimitRule[];
 }
 
 /**
  * The HTTP side: probes first, then every module's routes, then the built client with the
  * single-page-app fallback for `/room/:id` last, so no static file can shadow an API route.
  */
-export function createApp({ services, isReady, routes, clientDistDir }: AppOptions): Hono {
+export function createApp({ services, isReady, routes, clientDistDir, originPolicy, bodyLimits }: AppOptions): Hono {
   const app = new Hono();
+  const { config } = services;
+  // Before any route: a foreign page's POST is refused unread, and no body is read past its limit.
+  app.use('*', refuseForeignOrigins(originPolicy ?? createOriginPolicy(config.publicUrl, () => config.port)));
+  app.use('*', limitBodies(config.maxBodyBytes, bodyLimits));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/readyz', (c) => (isReady() ? c.json({ ready: true }) : c.json({ ready: false }, 503)));
 

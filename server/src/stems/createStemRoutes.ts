@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { can, isValidRoomId, type Capability, type RoomId } from '@mixroom/shared/protocol';
+import { isJsonRequest } from '../auth/parseBody.ts';
 import type { Identity } from '../sync/Authorize.ts';
 import { StemError } from './StemError.ts';
 import type { StemService } from './StemService.ts';
@@ -47,6 +48,8 @@ export function createStemRoutes(deps: StemRoutesDeps) {
   };
 
   const body = async <T>(c: Context, schema: z.ZodType<T>): Promise<T> => {
+    // Only JSON: a cross-site form or text/plain post must not pass as an API call.
+    if (!isJsonRequest(c)) throw new StemError('bad-request', 'The request body must be JSON (Content-Type: application/json).');
     let raw: unknown;
     try {
       raw = await c.req.json();

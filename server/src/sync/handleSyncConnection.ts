@@ -13,6 +13,7 @@ import {
   type RoomId,
 } from '@mixroom/shared/protocol';
 import { parseSyncDocName } from '@mixroom/shared/review';
+import { originHeadersOf, type OriginPolicy } from '../http/OriginPolicy.ts';
 import type { Logger } from '../log/Logger.ts';
 import type { Authorize } from './Authorize.ts';
 import type { Peer } from './Peer.ts';
@@ -22,6 +23,8 @@ import { processFrame, sendAllAwareness } from './processFrame.ts';
 export interface SyncConnectionDeps {
   readonly rooms: RoomRegistry;
   readonly authorize: Authorize;
+  /** Refuses upgrades from foreign pages (4403); none = any origin (tests of the sync layer). */
+  readonly originPolicy?: OriginPolicy;
   readonly logger: Logger;
   readonly maxMessageBytes: number;
   readonly maxSocketBufferBytes: number;
@@ -74,6 +77,9 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
     if (lease && peer) lease.room.removePeer(peer);
     lease?.release();
   });
+
+  const originRefusal = deps.originPolicy?.check(originHeadersOf(request.headers)) ?? null;
+  if (originRefusal !== null) return close(CLOSE_CODES.forbiddenOrigin, originRefusal);
 
   // `<room>` is the mix; `<room>~review` the server-written review records of the same room.
   const target = parseSyncDocName(roomSegment);

@@ -16,6 +16,11 @@ export const CLOSE_CODES = {
   badMessage: 4400,
   /** The request carries no identity the server accepts for this room. Permanent. */
   unauthorized: 4401,
+  /**
+   * The upgrade came from a page of another origin (or `Origin: null`): cross-site WebSocket
+   * hijacking, or a server whose PUBLIC_URL is not the address in the browser. Permanent.
+   */
+  forbiddenOrigin: 4403,
   /** The room id in the URL is not a valid room id (see `isValidRoomId`). Permanent. */
   invalidRoomId: 4404,
   /** A message above the server's message size limit. Permanent: resending cannot help. */
@@ -37,6 +42,7 @@ export const CLOSE_REASONS: Readonly<Record<CloseCode, string>> = {
   1009: 'message exceeds transport limit',
   4400: 'bad message',
   4401: 'unauthorized',
+  4403: 'origin not allowed',
   4404: 'invalid room id',
   4413: 'message too large',
   4422: 'update rejected',
