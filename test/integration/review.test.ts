@@ -139,7 +139,7 @@ describe('rooms, sessions and invites', () => {
   });
 
   it('revoking a link refuses new joins and shuts out who joined through it, on HTTP and socket', async () => {
-    const invite = await users.owner.json<{ token: string; invite: { inviteId: string } }>('POST', api('/invites'), { role: 'reviewer', ttlHours: 24 });
+    const invite = await users.owner.json<{ token: string; invite: { inviteId: string } }>('POST', api('/invites'), { role: 'reviewer', ttlHours: 24, uses: 'multi' });
     const guest = new HttpUser(rs.server.url, 'guest');
     expect((await guest.json('POST', `/api/invites/${invite.body.token}/join`, { displayName: 'Guest' })).status).toBe(200);
     expect((await guest.json('GET', api('/me'))).status).toBe(200);

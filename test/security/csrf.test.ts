@@ -70,7 +70,7 @@ describe('a cross-site HTML form (real Chromium)', () => {
 });
 
 describe('state-changing API calls carrying a foreign Origin', () => {
-  const FOREIGN = [
+  const FOREIGN: Array<{ name: string; headers: Record<string, string> }> = [
     { name: 'a foreign origin', headers: { origin: 'http://evil.example' } },
     { name: 'Origin: null', headers: { origin: 'null' } },
     { name: 'another port of the same host', headers: { origin: 'http://127.0.0.1:1' } },

@@ -12,7 +12,7 @@ afterAll(() => fx?.close());
 describe('sync socket upgrades', () => {
   it('from a foreign origin or Origin: null are closed with 4403 before any document byte', async () => {
     for (const doc of [fx.roomId, `${fx.roomId}~review`]) {
-      for (const headers of [{ origin: 'http://evil.example' }, { origin: 'null' }, { origin: 'http://127.0.0.1:1' }, { 'sec-fetch-site': 'cross-site' }]) {
+      for (const headers of <Array<Record<string, string>>>[{ origin: 'http://evil.example' }, { origin: 'null' }, { origin: 'http://127.0.0.1:1' }, { 'sec-fetch-site': 'cross-site' }]) {
         const result = await probeSocket(fx.product.url, doc, { cookie: fx.owner.cookie, ...headers });
         expect({ doc, headers, ...result }).toEqual({ doc, headers, code: CLOSE_CODES.forbiddenOrigin, reason: 'origin not allowed' });
       }
@@ -21,7 +21,7 @@ describe('sync socket upgrades', () => {
 
   it('from our own pages (and from non-browser clients, which send no Origin) are let in', async () => {
     const port = new URL(fx.product.url).port;
-    for (const headers of [{ origin: `http://127.0.0.1:${port}` }, { origin: `http://localhost:${port}` }, {}]) {
+    for (const headers of <Array<Record<string, string>>>[{ origin: `http://127.0.0.1:${port}` }, { origin: `http://localhost:${port}` }, {}]) {
       expect((await probeSocket(fx.product.url, fx.roomId, { cookie: fx.owner.cookie, ...headers })).code).toBe('synced');
     }
   });

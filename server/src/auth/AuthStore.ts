@@ -1,4 +1,5 @@
 import type { Role } from '@mixroom/shared/protocol';
+import type { InviteUses } from '@mixroom/shared/review';
 
 /** A room created by its owner. Open (demo) rooms have no record. */
 export interface RoomRecord {
@@ -13,18 +14,62 @@ export interface RoomRecord {
  * An invite link's server-side record. The link itself is a signed token naming this id;
  * the record exists so the owner can list and revoke links (a token cannot be recalled).
  */
+export type { InviteUses };
+
 export interface InviteRecord {
   inviteId: string;
   roomId: string;
   role: Exclude<Role, 'owner'>;
+  /** `single`: the first person to join consumes it (they may reopen it); `multi`: anyone with the link. */
+  uses: InviteUses;
   createdBy: string;
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
   revokedBy: string | null;
+  /** Who consumed a single-use link, and when. */
+  usedBy: string | null;
+  usedAt: number | null;
 }
 
-/** Durable rooms and invites. Writes resolve once the change is on stable storage. */
+/** A person as the server knows them: a random id and the display name they gave last. */
+export interface UserRecord {
+  userId: string;
+  name: string;
+}
+
+/**
+ * One signed-in browser. The cookie holds a random token; the store keeps only its SHA-256
+ * (`tokenHash`), so a copy of the auth log does not sign anyone in. `sessionId` is a separate
+ * public id for listing and ending sessions.
+ */
+export interface SessionRecord {
+  sessionId: string;
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  endedAt: number | null;
+}
+
+/**
+ * A user's role in a room they joined (owners are the room record's `ownerId`). Joined through
+ * an invite, it lasts while that invite is not revoked; `inviteId` null = an open room.
+ */
+export interface MemberRecord {
+  roomId: string;
+  userId: string;
+  role: Exclude<Role, 'owner'>;
+  inviteId: string | null;
+  joinedAt: number;
+  updatedAt: number;
+}
+
+/**
+ * Durable rooms, invites, users, sessions and memberships: everything that says who may do
+ * what lives here, never in a cookie. Reads are synchronous (the whole set is in memory);
+ * writes resolve once the change is on stable storage.
+ */
 export interface AuthStore {
   getRoom(roomId: string): RoomRecord | null;
   /** Resolves false when the room id is taken. */
@@ -34,5 +79,26 @@ export interface AuthStore {
   createInvite(invite: InviteRecord): Promise<void>;
   /** Resolves false when there is no such unrevoked invite. */
   revokeInvite(inviteId: string, by: string, at: number): Promise<boolean>;
+  /**
+   * Marks a single-use invite consumed by `userId`. Decided synchronously, before the write,
+   * so two people racing for one link cannot both win. Resolves false when someone else has it.
+   */
+  claimInvite(inviteId: string, userId: string, at: number): Promise<boolean>;
+
+  getUser(userId: string): UserRecord | null;
+  putUser(user: UserRecord): Promise<void>;
+
+  /** The live (not ended, not expired at `now`) session with this token hash. */
+  findSession(tokenHash: string, now: number): SessionRecord | null;
+  /** Creates or replaces (e.g. a later expiry) a session. */
+  putSession(session: SessionRecord): Promise<void>;
+  endSession(sessionId: string, at: number): Promise<boolean>;
+  /** A user's live sessions, oldest first. */
+  listSessions(userId: string, now: number): SessionRecord[];
+
+  getMember(roomId: string, userId: string): MemberRecord | null;
+  listMembers(roomId: string): MemberRecord[];
+  putMember(member: MemberRecord): Promise<void>;
+  removeMember(roomId: string, userId: string, by: string, at: number): Promise<boolean>;
   close(): Promise<void>;
 }

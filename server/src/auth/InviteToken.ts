@@ -18,6 +18,7 @@ export type InviteToken = z.infer<typeof inviteTokenSchema>;
 export type InviteRefusal =
   | { reason: 'invalid'; message: string }
   | { reason: 'expired'; message: string; expiresAt: number }
-  | { reason: 'revoked'; message: string; revokedAt: number };
+  | { reason: 'revoked'; message: string; revokedAt: number }
+  | { reason: 'used'; message: string };
 
 export type InviteCheck = { ok: true; invite: InviteToken; roomTitle: string } | ({ ok: false } & InviteRefusal);

@@ -1,44 +1,35 @@
 import { z } from 'zod';
 import { ROLES } from '@mixroom/shared/protocol';
-import type { Role } from '@mixroom/shared/protocol';
 
-/** Name of the HttpOnly cookie carrying the signed session. */
+/** Name of the HttpOnly cookie carrying the session token. */
 export const SESSION_COOKIE = 'mixroom_session';
-/** A session (and its cookie) lasts 30 days from the last join. */
+/** A session (and its cookie) lasts 30 days from its last refresh. */
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
-/** Rooms remembered per session; the oldest grant is dropped beyond it (cookie size). */
-export const SESSION_MAX_GRANTS = 40;
+/** A session used with less than this left is extended (at most one write a day per session). */
+export const SESSION_REFRESH_BELOW_MS = SESSION_TTL_MS - 24 * 3600 * 1000;
 
-/** The role a session holds in one room, and the invite it came through (null: owner/open room). */
-export interface RoomGrant {
-  role: Role;
-  inviteId: string | null;
-  at: number;
+/**
+ * A signed-in browser, resolved by the server from the cookie's random token (see
+ * `SessionRecord`). The cookie says nothing else: roles live in the auth store.
+ */
+export interface Session {
+  sessionId: string;
+  userId: string;
+  name: string;
+  createdAt: number;
+  expiresAt: number;
+  /** The cookie value this request carried (never stored, only its hash). */
+  token: string;
 }
 
 /**
- * A browser's identity: a random user id, the display name given when joining, and its
- * room grants. Stateless: the whole session is the signed cookie, so a restart or another
- * server node accepts it as is; revocation is checked against the invite on every use.
+ * The cookie of releases before server-side sessions: the whole session, signed, with one
+ * grant per room. Read once to move its user and still-valid grants into the store.
  */
-export interface Session {
-  userId: string;
-  name: string;
-  grants: Record<string, RoomGrant>;
-  expiresAt: number;
-}
-
-export const sessionSchema = z.object({
+export const legacySessionSchema = z.object({
   userId: z.string().min(1).max(64),
   name: z.string().min(1).max(60),
   grants: z.record(z.string(), z.object({ role: z.enum(ROLES), inviteId: z.string().nullable(), at: z.number() })),
   expiresAt: z.number(),
-}) satisfies z.ZodType<Session>;
-
-/** Adds or replaces the grant for `roomId`, keeping at most {@link SESSION_MAX_GRANTS}. */
-export function withGrant(session: Session, roomId: string, grant: RoomGrant): Session {
-  const grants = { ...session.grants, [roomId]: grant };
-  const ids = Object.keys(grants).sort((a, b) => (grants[a]?.at ?? 0) - (grants[b]?.at ?? 0));
-  while (ids.length > SESSION_MAX_GRANTS) delete grants[ids.shift() as string];
-  return { ...session, grants };
-}
+});
+export type LegacySession = z.infer<typeof legacySessionSchema>;

@@ -1,13 +1,14 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { parse, serialize } from 'hono/utils/cookie';
 import { isValidRoomId } from '@mixroom/shared/protocol';
 import type { Role } from '@mixroom/shared/protocol';
-import type { AuthStore, InviteRecord, RoomRecord } from './AuthStore.ts';
+import type { AuthStore, InviteRecord, InviteUses, MemberRecord, RoomRecord, SessionRecord } from './AuthStore.ts';
+import { createFormGuard, type FormGuard } from './FormGuard.ts';
 import { inviteTokenSchema } from './InviteToken.ts';
 import type { InviteCheck, InviteToken } from './InviteToken.ts';
-import { createFormGuard, type FormGuard } from './FormGuard.ts';
 import { cookieHeaderOf } from './Member.ts';
 import type { AuthRequest, Member } from './Member.ts';
-import { SESSION_COOKIE, SESSION_TTL_MS, sessionSchema, withGrant } from './Session.ts';
+import { legacySessionSchema, SESSION_COOKIE, SESSION_REFRESH_BELOW_MS, SESSION_TTL_MS } from './Session.ts';
 import type { Session } from './Session.ts';
 import { createTokenSigner } from './TokenSigner.ts';
 
@@ -29,54 +30,170 @@ export interface AuthOptions {
 }
 
 export type InviteRole = Exclude<Role, 'owner'>;
+type Refusal = Extract<InviteCheck, { ok: false }>;
 
-/** The auth service: sessions, rooms with owners, invites, and the room-role resolver. */
+/** A signed-in result: the session and the Set-Cookie header that carries it. */
+export interface SignedIn {
+  session: Session;
+  setCookie: string;
+}
+
+/** A member as the owner sees them in the member list. */
+export interface MemberView extends Member {
+  joinedAt: number;
+  inviteId: string | null;
+}
+
+/** A session as its user sees it in their session list. */
+export interface SessionView {
+  sessionId: string;
+  createdAt: number;
+  expiresAt: number;
+  current: boolean;
+}
+
+/** The auth service: sessions, rooms with owners, members, invites, and the room-role resolver. */
 export interface Auth {
   /** CSRF tokens for the server-rendered join form. */
   readonly forms: FormGuard;
   /**
-   * The role the request's session holds in `roomId`, or null when it holds none (no or
-   * bad cookie, never joined, joined through a since-revoked invite, unknown room). The
-   * sync server calls it on every socket upgrade; review routes on every request.
+   * The role the request's session holds in `roomId`, or null when it holds none (no, bad or
+   * ended session, never joined, removed, joined through a since-revoked invite, unknown
+   * room). Review routes call it on every request.
    */
   authorize(request: AuthRequest, roomId: string): Member | null;
+  /**
+   * {@link authorize} for a long-lived socket, plus `recheck()`: the role the same session
+   * holds in the room now (null: no longer a member). Called whenever access changes.
+   */
+  authorizeSocket(request: AuthRequest, roomId: string): (Member & { recheck(): Role | null }) | null;
   readSession(request: AuthRequest): Session | null;
-  /** The Set-Cookie header value storing `session`. */
-  sessionCookie(session: Session): string;
+  /**
+   * On a page load (GET): moves a pre-store signed cookie into the store (its user and the
+   * grants still valid), or extends a session used in its last 29 days. The Set-Cookie to
+   * send, or null.
+   */
+  refreshSession(request: AuthRequest): Promise<string | null>;
+  /** A Set-Cookie header that removes the session cookie. */
+  clearCookie(): string;
   isOpenRoom(roomId: string): boolean;
   getRoom(roomId: string): RoomRecord | null;
-  createRoom(title: string, displayName: string, current: Session | null): Promise<{ room: RoomRecord; session: Session }>;
-  createInvite(roomId: string, by: Member, role: InviteRole, ttlMs: number): Promise<{ invite: InviteRecord; token: string }>;
+  /** Creates a room owned by the request's user (signed in first when needed). */
+  createRoom(title: string, displayName: string, request: AuthRequest): Promise<SignedIn & { room: RoomRecord }>;
+  createInvite(roomId: string, by: Member, role: InviteRole, ttlMs: number, uses: InviteUses): Promise<{ invite: InviteRecord; token: string }>;
   listInvites(roomId: string): InviteRecord[];
   revokeInvite(roomId: string, inviteId: string, by: Member): Promise<boolean>;
-  checkInvite(token: string): InviteCheck;
-  /** Accepts an invite: the returned session holds the invite's role in its room. */
-  join(token: string, displayName: string, current: Session | null): { ok: true; session: Session; invite: InviteToken } | Extract<InviteCheck, { ok: false }>;
-  joinOpenRoom(roomId: string, displayName: string, role: InviteRole, current: Session | null): Session;
+  /** Whether the link is good, for this visitor (a used single-use link is good only for whoever used it). */
+  checkInvite(token: string, request?: AuthRequest): InviteCheck;
+  /** Accepts an invite as the request's user (signed in first when needed). */
+  join(token: string, displayName: string, request: AuthRequest): Promise<(SignedIn & { ok: true; invite: InviteToken; role: Role }) | Refusal>;
+  joinOpenRoom(roomId: string, displayName: string, role: InviteRole, request: AuthRequest): Promise<SignedIn>;
+  /** The owner first, then members in joining order. */
+  listMembers(roomId: string): MemberView[];
+  /** Resolves false when `userId` is not a member (the owner's role cannot change). */
+  setMemberRole(roomId: string, userId: string, role: InviteRole, by: Member): Promise<boolean>;
+  removeMember(roomId: string, userId: string, by: Member): Promise<boolean>;
+  listSessions(request: AuthRequest): SessionView[];
+  /** Ends one of the request user's sessions (signs that browser out). */
+  endSession(request: AuthRequest, sessionId: string): Promise<boolean>;
+  /** Called after anything that may take a role away or change it; returns the disposer. */
+  onAccessChange(listener: () => void): () => void;
 }
+
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export function createAuth(options: AuthOptions): Auth {
   const { store, now, newId } = options;
-  const sessions = createTokenSigner(options.secret, 'session');
+  const legacySessions = createTokenSigner(options.secret, 'session');
   const invites = createTokenSigner(options.secret, 'invite');
   const open = new Set(options.openRooms);
-
-  const readSession = (request: AuthRequest): Session | null => {
-    const raw = parse(cookieHeaderOf(request), SESSION_COOKIE)[SESSION_COOKIE];
-    if (!raw) return null;
-    const parsed = sessionSchema.safeParse(sessions.verify(raw));
-    if (!parsed.success || parsed.data.expiresAt <= now()) return null;
-    return parsed.data;
+  const listeners = new Set<() => void>();
+  const accessChanged = (): void => {
+    for (const listener of [...listeners]) listener();
   };
 
-  const freshSession = (current: Session | null, name: string): Session => ({
-    userId: current?.userId ?? newId(),
-    name,
-    grants: current?.grants ?? {},
-    expiresAt: now() + SESSION_TTL_MS,
+  const rawCookie = (request: AuthRequest): string | undefined => parse(cookieHeaderOf(request), SESSION_COOKIE)[SESSION_COOKIE];
+
+  const sessionOf = (record: SessionRecord, token: string): Session => ({
+    sessionId: record.sessionId,
+    userId: record.userId,
+    name: store.getUser(record.userId)?.name ?? 'Guest',
+    createdAt: record.createdAt,
+    expiresAt: record.expiresAt,
+    token,
   });
 
-  const checkInvite = (token: string): InviteCheck => {
+  const readSession = (request: AuthRequest): Session | null => {
+    const token = rawCookie(request);
+    if (token === undefined || !TOKEN.test(token)) return null;
+    const record = store.findSession(hashToken(token), now());
+    return record ? sessionOf(record, token) : null;
+  };
+
+  const cookieFor = (session: Session): string =>
+    serialize(SESSION_COOKIE, session.token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: options.secureCookies,
+      maxAge: Math.max(0, Math.floor((session.expiresAt - now()) / 1000)),
+    });
+
+  const newSession = async (userId: string): Promise<Session> => {
+    const token = randomBytes(32).toString('base64url');
+    const record: SessionRecord = { sessionId: newId(), tokenHash: hashToken(token), userId, createdAt: now(), expiresAt: now() + SESSION_TTL_MS, endedAt: null };
+    await store.putSession(record);
+    return sessionOf(record, token);
+  };
+
+  /**
+   * The request's user, signed in: its live session (same user, so joining or creating
+   * while signed in never swaps identities) or a new user and session.
+   */
+  const signIn = async (request: AuthRequest, displayName: string): Promise<Session> => {
+    const current = readSession(request);
+    const userId = current?.userId ?? newId();
+    await store.putUser({ userId, name: displayName });
+    if (!current) return newSession(userId);
+    if (current.expiresAt - now() < SESSION_REFRESH_BELOW_MS) {
+      const record = store.findSession(hashToken(current.token), now());
+      if (record) await store.putSession({ ...record, expiresAt: now() + SESSION_TTL_MS });
+    }
+    return { ...current, name: displayName, expiresAt: Math.max(current.expiresAt, now() + SESSION_REFRESH_BELOW_MS) };
+  };
+
+  const roleIn = (userId: string, roomId: string): Role | null => {
+    if (!isValidRoomId(roomId)) return null;
+    if (open.has(roomId)) return store.getMember(roomId, userId)?.role ?? null;
+    const room = store.getRoom(roomId);
+    if (!room) return null;
+    if (room.ownerId === userId) return 'owner';
+    const member = store.getMember(roomId, userId);
+    if (!member) return null;
+    // Joined through a link: access lasts while the link is not revoked, so revoking a link
+    // also shuts out everyone who joined through it.
+    if (member.inviteId !== null) {
+      const invite = store.getInvite(member.inviteId);
+      if (!invite || invite.roomId !== roomId || invite.revokedAt !== null) return null;
+    }
+    return member.role;
+  };
+
+  const authorize = (request: AuthRequest, roomId: string): Member | null => {
+    const session = readSession(request);
+    if (!session) return null;
+    const role = roleIn(session.userId, roomId);
+    return role === null ? null : { userId: session.userId, name: session.name, role };
+  };
+
+  const usedRefusal: Refusal = {
+    ok: false,
+    reason: 'used',
+    message: 'This invite link was for one person and has already been used. Ask the room owner for a new link.',
+  };
+
+  const checkInvite = (token: string, userId: string | null): InviteCheck => {
     const parsed = inviteTokenSchema.safeParse(invites.verify(token));
     const invalid = {
       ok: false as const,
@@ -99,57 +216,94 @@ export function createAuth(options: AuthOptions): Auth {
         message: `This invite link expired on ${new Date(invite.expiresAt).toUTCString()}. Ask the room owner for a new link.`,
       };
     }
+    if (record.uses === 'single' && record.usedBy !== null && record.usedBy !== userId && room.ownerId !== userId) return usedRefusal;
     return { ok: true, invite, roomTitle: room.title };
+  };
+
+  /** Writes a membership; reports an access change when it replaced another role or link. */
+  const putMember = async (roomId: string, userId: string, role: InviteRole, inviteId: string | null): Promise<void> => {
+    const existing = store.getMember(roomId, userId);
+    if (existing && existing.role === role && existing.inviteId === inviteId) return;
+    const member: MemberRecord = { roomId, userId, role, inviteId, joinedAt: existing?.joinedAt ?? now(), updatedAt: now() };
+    await store.putMember(member);
+    if (existing) accessChanged();
+  };
+
+  /** A pre-store cookie: its user, and each grant that would still be honoured today. */
+  const migrateLegacy = async (raw: string): Promise<Session | null> => {
+    const parsed = legacySessionSchema.safeParse(legacySessions.verify(raw));
+    if (!parsed.success || parsed.data.expiresAt <= now()) return null;
+    const legacy = parsed.data;
+    await store.putUser({ userId: legacy.userId, name: legacy.name });
+    for (const [roomId, grant] of Object.entries(legacy.grants)) {
+      if (grant.role === 'owner' || !isValidRoomId(roomId)) continue; // owners are the room record's ownerId
+      if (open.has(roomId) && grant.inviteId === null) {
+        if (!store.getMember(roomId, legacy.userId)) await putMember(roomId, legacy.userId, grant.role, null);
+        continue;
+      }
+      const invite = grant.inviteId === null ? null : store.getInvite(grant.inviteId);
+      if (!invite || invite.roomId !== roomId || invite.revokedAt !== null || store.getMember(roomId, legacy.userId)) continue;
+      await putMember(roomId, legacy.userId, grant.role, invite.inviteId);
+    }
+    return newSession(legacy.userId);
   };
 
   return {
     forms: createFormGuard({ secret: options.secret, newId, secureCookies: options.secureCookies }),
     readSession,
-    authorize(request, roomId) {
-      if (!isValidRoomId(roomId)) return null;
+    authorize,
+    authorizeSocket(request, roomId) {
+      const member = authorize(request, roomId);
+      const session = member ? readSession(request) : null;
+      if (!member || !session) return null;
+      const tokenHash = hashToken(session.token);
+      return {
+        ...member,
+        recheck: () => {
+          const record = store.findSession(tokenHash, now());
+          return record ? roleIn(record.userId, roomId) : null;
+        },
+      };
+    },
+    async refreshSession(request) {
+      const raw = rawCookie(request);
+      if (raw === undefined) return null;
+      if (raw.includes('.')) {
+        const migrated = await migrateLegacy(raw);
+        return migrated ? cookieFor(migrated) : null;
+      }
       const session = readSession(request);
-      const grant = session?.grants[roomId];
-      if (!session || !grant) return null;
-      const member = { userId: session.userId, name: session.name, role: grant.role };
-      if (open.has(roomId)) return grant.role === 'owner' ? null : member;
-      const room = store.getRoom(roomId);
-      if (!room) return null;
-      if (grant.role === 'owner') return room.ownerId === session.userId ? member : null;
-      // A grant lives as long as its invite is not revoked: revoking a link also shuts
-      // out everyone who joined through it (their next request or reconnect is refused).
-      const invite = grant.inviteId === null ? null : store.getInvite(grant.inviteId);
-      if (!invite || invite.roomId !== roomId || invite.revokedAt !== null) return null;
-      return member;
+      if (!session || session.expiresAt - now() >= SESSION_REFRESH_BELOW_MS) return null;
+      const record = store.findSession(hashToken(session.token), now());
+      if (!record) return null;
+      const expiresAt = now() + SESSION_TTL_MS;
+      await store.putSession({ ...record, expiresAt });
+      return cookieFor({ ...session, expiresAt });
     },
-    sessionCookie(session) {
-      return serialize(SESSION_COOKIE, sessions.sign(session), {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'Lax',
-        secure: options.secureCookies,
-        maxAge: Math.max(0, Math.floor((session.expiresAt - now()) / 1000)),
-      });
-    },
+    clearCookie: () => serialize(SESSION_COOKIE, '', { path: '/', httpOnly: true, sameSite: 'Lax', secure: options.secureCookies, maxAge: 0 }),
     isOpenRoom: (roomId) => open.has(roomId),
     getRoom: (roomId) => store.getRoom(roomId),
-    async createRoom(title, displayName, current) {
-      const base = freshSession(current, displayName);
+    async createRoom(title, displayName, request) {
+      const session = await signIn(request, displayName);
       let room: RoomRecord;
       do {
-        room = { roomId: newId().slice(0, 12), title, ownerId: base.userId, ownerName: displayName, createdAt: now() };
+        room = { roomId: newId().slice(0, 12), title, ownerId: session.userId, ownerName: displayName, createdAt: now() };
       } while (open.has(room.roomId) || !(await store.createRoom(room)));
-      return { room, session: withGrant(base, room.roomId, { role: 'owner', inviteId: null, at: now() }) };
+      return { room, session, setCookie: cookieFor(session) };
     },
-    async createInvite(roomId, by, role, ttlMs) {
+    async createInvite(roomId, by, role, ttlMs, uses) {
       const invite: InviteRecord = {
         inviteId: newId(),
         roomId,
         role,
+        uses,
         createdBy: by.userId,
         createdAt: now(),
         expiresAt: now() + ttlMs,
         revokedAt: null,
         revokedBy: null,
+        usedBy: null,
+        usedAt: null,
       };
       await store.createInvite(invite);
       const token = invites.sign({ inviteId: invite.inviteId, roomId, role, expiresAt: invite.expiresAt } satisfies InviteToken);
@@ -159,23 +313,67 @@ export function createAuth(options: AuthOptions): Auth {
     async revokeInvite(roomId, inviteId, by) {
       const invite = store.getInvite(inviteId);
       if (!invite || invite.roomId !== roomId) return false;
-      return store.revokeInvite(inviteId, by.userId, now());
+      const revoked = await store.revokeInvite(inviteId, by.userId, now());
+      if (revoked) accessChanged();
+      return revoked;
     },
-    checkInvite,
-    join(token, displayName, current) {
-      const check = checkInvite(token);
+    checkInvite: (token, request) => checkInvite(token, request ? (readSession(request)?.userId ?? null) : null),
+    async join(token, displayName, request) {
+      const check = checkInvite(token, readSession(request)?.userId ?? null);
       if (!check.ok) return check;
       const { invite } = check;
-      const base = freshSession(current, displayName);
-      // The owner opening their own link keeps ownership rather than demoting themselves.
-      if (base.grants[invite.roomId]?.role === 'owner' && store.getRoom(invite.roomId)?.ownerId === base.userId) {
-        return { ok: true, session: base, invite };
-      }
-      return { ok: true, session: withGrant(base, invite.roomId, { role: invite.role, inviteId: invite.inviteId, at: now() }), invite };
+      const session = await signIn(request, displayName);
+      const setCookie = cookieFor(session);
+      // The owner opening their own link stays owner (and does not use up a single-use link).
+      if (store.getRoom(invite.roomId)?.ownerId === session.userId) return { ok: true, session, setCookie, invite, role: 'owner' };
+      const record = store.getInvite(invite.inviteId);
+      if (record?.uses === 'single' && !(await store.claimInvite(invite.inviteId, session.userId, now()))) return usedRefusal;
+      await putMember(invite.roomId, session.userId, invite.role, invite.inviteId);
+      return { ok: true, session, setCookie, invite, role: invite.role };
     },
-    joinOpenRoom(roomId, displayName, role, current) {
+    async joinOpenRoom(roomId, displayName, role, request) {
       if (!open.has(roomId)) throw new Error(`room ${roomId} is not open`);
-      return withGrant(freshSession(current, displayName), roomId, { role, inviteId: null, at: now() });
+      const session = await signIn(request, displayName);
+      await putMember(roomId, session.userId, role, null);
+      return { session, setCookie: cookieFor(session) };
+    },
+    listMembers(roomId) {
+      const room = store.getRoom(roomId);
+      const owner: MemberView[] = room ? [{ userId: room.ownerId, name: store.getUser(room.ownerId)?.name ?? room.ownerName, role: 'owner', joinedAt: room.createdAt, inviteId: null }] : [];
+      const members = store
+        .listMembers(roomId)
+        .filter((m) => m.userId !== room?.ownerId && roleIn(m.userId, roomId) !== null)
+        .map((m) => ({ userId: m.userId, name: store.getUser(m.userId)?.name ?? 'Guest', role: m.role, joinedAt: m.joinedAt, inviteId: m.inviteId }));
+      return [...owner, ...members];
+    },
+    async setMemberRole(roomId, userId, role, _by) {
+      const member = store.getMember(roomId, userId);
+      if (!member || roleIn(userId, roomId) === null || store.getRoom(roomId)?.ownerId === userId) return false;
+      await putMember(roomId, userId, role, member.inviteId);
+      return true;
+    },
+    async removeMember(roomId, userId, by) {
+      const removed = await store.removeMember(roomId, userId, by.userId, now());
+      if (removed) accessChanged();
+      return removed;
+    },
+    listSessions(request) {
+      const current = readSession(request);
+      if (!current) return [];
+      return store
+        .listSessions(current.userId, now())
+        .map((s) => ({ sessionId: s.sessionId, createdAt: s.createdAt, expiresAt: s.expiresAt, current: s.sessionId === current.sessionId }));
+    },
+    async endSession(request, sessionId) {
+      const current = readSession(request);
+      if (!current || !store.listSessions(current.userId, now()).some((s) => s.sessionId === sessionId)) return false;
+      const ended = await store.endSession(sessionId, now());
+      if (ended) accessChanged();
+      return ended;
+    },
+    onAccessChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { createInviteBody, createRoomBody, joinBody, joinOpenRoomBody } from '@mixroom/shared/review';
+import { createInviteBody, createRoomBody, joinBody, joinOpenRoomBody, memberRoleBody } from '@mixroom/shared/review';
 import { ApiError } from './ApiError.ts';
 import type { Auth } from './createAuth.ts';
 import type { InviteRecord, RoomRecord } from './AuthStore.ts';
@@ -24,6 +24,10 @@ export interface AuthRoutesOptions {
  * - `POST /api/rooms/:room/invites` {role, ttlHours} (owner) -> 201 {invite, token, url}.
  * - `GET /api/rooms/:room/invites` (owner) -> {invites}.
  * - `DELETE /api/rooms/:room/invites/:invite` (owner) -> revoke.
+ * - `GET /api/rooms/:room/members` (owner) -> {members}; `PATCH .../members/:user` {role};
+ *   `DELETE .../members/:user`: role changes and removals reach open sockets at once.
+ * - `GET /api/sessions` -> the caller's signed-in browsers; `DELETE /api/sessions/:id` signs
+ *   one out (`current` = this one, and clears the cookie).
  * - `GET /api/invites/:token` -> {roomId, roomTitle, role, expiresAt} or 403/410 with the reason.
  * - `POST /api/invites/:token/join` {displayName} -> {roomId, member} and the session cookie.
  * - `GET /join/:token` -> HTML page asking a display name, or a clear refusal page.
@@ -33,18 +37,26 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
   const inviteView = (invite: InviteRecord, now: number) => ({
     inviteId: invite.inviteId,
     role: invite.role,
+    uses: invite.uses,
     createdAt: invite.createdAt,
     expiresAt: invite.expiresAt,
     revokedAt: invite.revokedAt,
-    status: invite.revokedAt !== null ? 'revoked' : invite.expiresAt <= now ? 'expired' : 'active',
+    usedBy: invite.usedBy === null ? null : (auth.listMembers(invite.roomId).find((m) => m.userId === invite.usedBy)?.name ?? 'someone'),
+    status: invite.revokedAt !== null ? 'revoked' : invite.expiresAt <= now ? 'expired' : invite.usedBy !== null ? 'used' : 'active',
   });
-  const refusalStatus = (reason: 'invalid' | 'expired' | 'revoked') => (reason === 'invalid' ? 403 : 410);
-  const refusalCode = (reason: 'invalid' | 'expired' | 'revoked') =>
-    reason === 'invalid' ? 'invite_invalid' : reason === 'expired' ? 'invite_expired' : 'invite_revoked';
-  const refusalTitle = { invalid: 'This invite link is not valid', expired: 'This invite link has expired', revoked: 'This invite link was revoked' } as const;
+  type Reason = 'invalid' | 'expired' | 'revoked' | 'used';
+  const refusalStatus = (reason: Reason) => (reason === 'invalid' ? 403 : 410);
+  const refusalCode = (reason: Reason) =>
+    reason === 'invalid' ? 'invite_invalid' : reason === 'expired' ? 'invite_expired' : reason === 'used' ? 'invite_used' : 'invite_revoked';
+  const refusalTitle = {
+    invalid: 'This invite link is not valid',
+    expired: 'This invite link has expired',
+    revoked: 'This invite link was revoked',
+    used: 'This invite link was already used',
+  } as const;
 
   const joinForm = (c: Context, token: string, name: string, error: string | null, status: 200 | 400 | 403) => {
-    const check = auth.checkInvite(token);
+    const check = auth.checkInvite(token, c.req.raw);
     if (!check.ok) return c.html(renderJoinPage({ kind: 'refused', title: refusalTitle[check.reason], message: check.message }), refusalStatus(check.reason));
     const action = `/join/${encodeURIComponent(token)}`;
     const form = auth.forms.issue(c.req.raw);
@@ -55,9 +67,9 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
   return new Hono()
     .post('/api/rooms', async (c) => {
       const body = await parseBody(c, createRoomBody);
-      const { room, session } = await auth.createRoom(body.title, body.displayName, auth.readSession(c.req.raw));
+      const { room, session, setCookie } = await auth.createRoom(body.title, body.displayName, c.req.raw);
       await options.onRoomCreated?.(room);
-      c.header('set-cookie', auth.sessionCookie(session), { append: true });
+      c.header('set-cookie', setCookie, { append: true });
       return c.json({ room: { roomId: room.roomId, title: room.title, createdAt: room.createdAt }, member: { userId: session.userId, name: session.name, role: 'owner' as const } }, 201);
     })
     .get('/api/rooms/:room/me', requireMember(auth), (c) =>
@@ -67,14 +79,14 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
       const roomId = c.req.param('room');
       if (!auth.isOpenRoom(roomId)) throw new ApiError(403, 'forbidden', 'This room is invite-only. Ask its owner for an invite link.');
       const body = await parseBody(c, joinOpenRoomBody);
-      const session = auth.joinOpenRoom(roomId, body.displayName, body.role, auth.readSession(c.req.raw));
+      const { session, setCookie } = await auth.joinOpenRoom(roomId, body.displayName, body.role, c.req.raw);
       await options.onOpenRoomJoined?.(roomId);
-      c.header('set-cookie', auth.sessionCookie(session), { append: true });
+      c.header('set-cookie', setCookie, { append: true });
       return c.json({ roomId, member: { userId: session.userId, name: session.name, role: body.role } });
     })
     .post('/api/rooms/:room/invites', requireMember(auth, 'invite'), async (c) => {
       const body = await parseBody(c, createInviteBody);
-      const { invite, token } = await auth.createInvite(c.var.roomId, c.var.member, body.role, body.ttlHours * 3600_000);
+      const { invite, token } = await auth.createInvite(c.var.roomId, c.var.member, body.role, body.ttlHours * 3600_000, body.uses);
       const url = new URL(`/join/${token}`, c.req.url).toString();
       return c.json({ invite: inviteView(invite, Date.now()), token, url }, 201);
     })
@@ -86,18 +98,41 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
       if (!revoked) throw new ApiError(404, 'not_found', 'No active invite with that id in this room');
       return c.json({ revoked: true });
     })
+    .get('/api/rooms/:room/members', requireMember(auth, 'invite'), (c) => c.json({ members: auth.listMembers(c.var.roomId) }))
+    .patch('/api/rooms/:room/members/:user', requireMember(auth, 'invite'), async (c) => {
+      const body = await parseBody(c, memberRoleBody);
+      if (!(await auth.setMemberRole(c.var.roomId, c.req.param('user'), body.role, c.var.member))) {
+        throw new ApiError(404, 'not_found', 'No member with that id in this room (the owner’s role cannot change).');
+      }
+      return c.json({ member: auth.listMembers(c.var.roomId).find((m) => m.userId === c.req.param('user')) ?? null });
+    })
+    .delete('/api/rooms/:room/members/:user', requireMember(auth, 'invite'), async (c) => {
+      if (!(await auth.removeMember(c.var.roomId, c.req.param('user'), c.var.member))) throw new ApiError(404, 'not_found', 'No member with that id in this room');
+      return c.json({ removed: true });
+    })
+    .get('/api/sessions', (c) => {
+      if (!auth.readSession(c.req.raw)) throw new ApiError(401, 'unauthenticated', 'You are not signed in.');
+      return c.json({ sessions: auth.listSessions(c.req.raw) });
+    })
+    .delete('/api/sessions/:id', async (c) => {
+      const current = auth.readSession(c.req.raw);
+      if (!current) throw new ApiError(401, 'unauthenticated', 'You are not signed in.');
+      const id = c.req.param('id') === 'current' ? current.sessionId : c.req.param('id');
+      if (!(await auth.endSession(c.req.raw, id))) throw new ApiError(404, 'not_found', 'No such session of yours');
+      if (id === current.sessionId) c.header('set-cookie', auth.clearCookie(), { append: true });
+      return c.json({ ended: true });
+    })
     .get('/api/invites/:token', (c) => {
-      const check = auth.checkInvite(c.req.param('token'));
+      const check = auth.checkInvite(c.req.param('token'), c.req.raw);
       if (!check.ok) throw new ApiError(refusalStatus(check.reason), refusalCode(check.reason), check.message);
       return c.json({ roomId: check.invite.roomId, roomTitle: check.roomTitle, role: check.invite.role, expiresAt: check.invite.expiresAt });
     })
     .post('/api/invites/:token/join', async (c) => {
       const body = await parseBody(c, joinBody);
-      const result = auth.join(c.req.param('token'), body.displayName, auth.readSession(c.req.raw));
+      const result = await auth.join(c.req.param('token'), body.displayName, c.req.raw);
       if (!result.ok) throw new ApiError(refusalStatus(result.reason), refusalCode(result.reason), result.message);
-      c.header('set-cookie', auth.sessionCookie(result.session), { append: true });
-      const role = result.session.grants[result.invite.roomId]?.role ?? result.invite.role;
-      return c.json({ roomId: result.invite.roomId, member: { userId: result.session.userId, name: result.session.name, role } });
+      c.header('set-cookie', result.setCookie, { append: true });
+      return c.json({ roomId: result.invite.roomId, member: { userId: result.session.userId, name: result.session.name, role: result.role } });
     })
     .get('/join/:token', (c) => joinForm(c, c.req.param('token'), auth.readSession(c.req.raw)?.name ?? '', null, 200))
     .post('/join/:token', async (c) => {
@@ -109,9 +144,9 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
       }
       const parsed = joinBody.safeParse(form);
       if (!parsed.success) return joinForm(c, token, String(form.displayName ?? ''), parsed.error.issues[0]?.message ?? 'Enter a display name', 400);
-      const result = auth.join(token, parsed.data.displayName, auth.readSession(c.req.raw));
-      if (!result.ok) return joinForm(c, token, parsed.data.displayName, null, 200);
-      c.header('set-cookie', auth.sessionCookie(result.session), { append: true });
+      const result = await auth.join(token, parsed.data.displayName, c.req.raw);
+      if (!result.ok) return c.html(renderJoinPage({ kind: 'refused', title: refusalTitle[result.reason], message: result.message }), refusalStatus(result.reason));
+      c.header('set-cookie', result.setCookie, { append: true });
       return c.redirect(`/room/${encodeURIComponent(result.invite.roomId)}`, 303);
     });
 }

@@ -2,6 +2,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Auth } from '../auth/createAuth.ts';
 import { createAuthRoutes } from '../auth/createAuthRoutes.ts';
+import { refreshSessions } from '../auth/refreshSessions.ts';
 import type { MountRoutes } from '../http/ServerServices.ts';
 import type { ObjectStore } from '../storage/ObjectStore.ts';
 import type { BakeVersion } from './BakeVersion.ts';
@@ -67,6 +68,7 @@ export function createReviewModule(deps: ReviewModuleDeps): ReviewModule {
       });
       service = review;
       const ownerName = (roomId: string) => deps.auth.getRoom(roomId)?.ownerName ?? null;
+      app.use('*', refreshSessions(deps.auth));
       app.route(
         '/',
         createAuthRoutes(deps.auth, {

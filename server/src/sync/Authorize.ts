@@ -6,6 +6,11 @@ export interface Identity {
   readonly userId: string;
   readonly name: string;
   readonly role: Role;
+  /**
+   * The role this identity holds in the room now, or null when it lost access. The sync
+   * server calls it when access changes (see `RoomRegistry.recheckPeers`); absent = fixed.
+   */
+  readonly recheck?: () => Role | null;
 }
 
 /**

@@ -16,12 +16,23 @@ export const createRoomBody = z.object({
   displayName: displayNameSchema,
 });
 
+/**
+ * How many people one invite link admits: `single` (the default) is used up by the first
+ * person who joins (they may reopen it), `multi` admits anyone who has it until it expires.
+ */
+export const INVITE_USES = ['single', 'multi'] as const;
+export type InviteUses = (typeof INVITE_USES)[number];
+
 /** POST /api/rooms/:room/invites: an owner makes an invite link for one role. */
 export const createInviteBody = z.object({
   role: z.enum(ROLES).exclude(['owner']),
   /** Lifetime of the link; 1 hour to 30 days, default 7 days. */
   ttlHours: z.number().int().min(1).max(24 * 30).default(24 * 7),
+  uses: z.enum(INVITE_USES).default('single'),
 });
+
+/** PATCH /api/rooms/:room/members/:user: the owner changes a member's role. */
+export const memberRoleBody = z.object({ role: z.enum(ROLES).exclude(['owner']) });
 
 /** POST /join/:token or /api/invites/:token/join: accept an invite under a display name. */
 export const joinBody = z.object({ displayName: displayNameSchema });
