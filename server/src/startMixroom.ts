@@ -112,6 +112,8 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     ],
   });
   if (!stems) throw new Error('stem routes were not mounted');
+  // A revoked link, a changed role or an ended session holds on open sockets at once.
+  const stopAccessWatch = auth.onAccessChange(() => server.services.rooms.recheckPeers());
   const { service, tracks } = stems;
 
   // The demo room's multitrack: synthesised and uploaded through the stems path on first start.
@@ -148,6 +150,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
       (closing ??= (async () => {
         demoAbort.abort();
         stopUploadSweeper();
+        stopAccessWatch();
         await demoReady;
         await review.close();
         await server.close();

@@ -6,7 +6,8 @@ import type { Role, TransactionOrigin } from '@mixroom/shared/protocol';
  */
 export interface Peer {
   readonly userId: string;
-  readonly role: Role;
+  /** Changes when the owner changes it (see `reauthorize`); every frame is judged by the current one. */
+  role: Role;
   /** Unique per connection: the origin of every transaction this peer's updates make. */
   readonly origin: TransactionOrigin;
   /**
@@ -18,4 +19,9 @@ export interface Peer {
   send(frame: Uint8Array): void;
   /** Closes the connection with a code from `CLOSE_CODES`. */
   close(code: number, reason: string): void;
+  /**
+   * Applies the identity's current access: closes with 4401 when it lost the room, or adopts
+   * a changed role (a read-only one is told so). Absent for peers whose access cannot change.
+   */
+  reauthorize?(): void;
 }

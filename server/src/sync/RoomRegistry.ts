@@ -136,6 +136,17 @@ export class RoomRegistry {
     }
   }
 
+  /**
+   * Re-checks the access of every connected peer of every loaded room (see
+   * `Peer.reauthorize`): called when an invite is revoked, a role changes or a session ends,
+   * so the change holds on open sockets before the next frame is read.
+   */
+  recheckPeers(): void {
+    for (const entry of this.entries.values()) {
+      for (const peer of [...(entry.room?.peers ?? [])]) peer.reauthorize?.();
+    }
+  }
+
   /** Unloads every room (flushing and compacting each) and refuses new leases. */
   async close(): Promise<void> {
     this.closed = true;

@@ -122,16 +122,28 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
         socket.send(frame);
       },
       close: (code, reason) => close(code as CloseCode, reason),
+      reauthorize: () => {
+        if (closed || !identity.recheck) return;
+        const role = identity.recheck();
+        if (role === null) return close(CLOSE_CODES.unauthorized, 'access revoked');
+        if (role === self.role) return;
+        const couldEdit = can(self.role, 'editMix');
+        self.role = role;
+        if (!serverWrittenDoc && couldEdit && !can(role, 'editMix')) self.send(encodeReadOnlyNotice(role));
+      },
     };
     peer = self;
     room.addPeer(self);
+    // Access may have changed while the room loaded; from here on, recheckPeers finds this peer.
+    self.reauthorize?.();
+    if (closed) return;
 
     const step1 = encoding.createEncoder();
     encoding.writeVarUint(step1, MESSAGE_TYPES.sync);
     syncProtocol.writeSyncStep1(step1, room.doc);
     self.send(encoding.toUint8Array(step1));
     sendAllAwareness(room, self);
-    if (!serverWrittenDoc && !can(identity.role, 'editMix')) self.send(encodeReadOnlyNotice(identity.role));
+    if (!serverWrittenDoc && !can(self.role, 'editMix')) self.send(encodeReadOnlyNotice(self.role));
 
     onFrame = (data, isBinary) => {
       if (closed) return;
