@@ -25,6 +25,8 @@ export interface ServerDeps {
   readonly store?: RoomStore;
   /** HTTP modules to mount (see `MountRoutes`). */
   readonly routes?: readonly MountRoutes[];
+  /** Caps open sync sockets per user (see `SyncConnectionDeps.admitSocket`). */
+  readonly admitSocket?: (userId: string) => (() => void) | null;
   /** Routes allowed a body larger than `config.maxBodyBytes` (see `limitBodies`). */
   readonly bodyLimits?: readonly BodyLimitRule[];
 }
@@ -76,6 +78,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     rooms,
     authorize: deps.authorize ?? authorizeEveryoneAsOwner,
     originPolicy,
+    ...(deps.admitSocket ? { admitSocket: deps.admitSocket } : {}),
     logger,
     maxMessageBytes: config.maxMessageBytes,
     maxSocketBufferBytes: config.maxSocketBufferBytes,

@@ -9,6 +9,8 @@ import { newRandomId, openAuth } from './auth/openAuth.ts';
 import { parseConfig, type Config } from './config/Config.ts';
 import { createServer, type RunningServer } from './createServer.ts';
 import { DEMO_ROOM_ID, seedDemoRoom } from './demo/seedDemoRoom.ts';
+import { createRateLimits } from './limits/createRateLimits.ts';
+import { parseLimitSettings } from './limits/LimitSettings.ts';
 import type { Logger } from './log/Logger.ts';
 import { createS3StemSource } from './render/createS3StemSource.ts';
 import { createRenderBaker } from './review/createRenderBaker.ts';
@@ -71,11 +73,16 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   const authSettings = parseAuthSettings(env);
   // Rooms with owners, invite links and sessions; open rooms (the demo) take anyone (see AuthSettings).
   const { auth, store: authStore } = await openAuth({ dataDir: config.dataDir, ...authSettings, logger, now });
+  // Per-user and per-IP rates for room creation, joins, upload starts and bakes; sockets per user.
+  const limitSettings = parseLimitSettings(env);
+  const limits = createRateLimits(limitSettings);
   const review = createReviewModule({
     auth,
     objects: objects.store,
     now,
     newId: newRandomId,
+    limits,
+    bakeQueueBounds: { maxQueued: limitSettings.maxQueuedBakes, maxQueuedPerRoom: limitSettings.maxQueuedBakesPerRoom },
     bake: createRenderBaker({
       // Non-WAV stems are baked from their decoded playback copy (see stems/stemKeys).
       stems: createS3StemSource({ s3: objects.store.s3, bucket: objects.store.bucket, objectKey: stemPlaybackKey }),
@@ -89,6 +96,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   const server = await createServer(config, {
     logger,
     authorize: authorizeWith(auth),
+    admitSocket: (userId) => limits.openSocket(userId),
     // A new room starts as an empty mix titled after its id (renamed later in the UI); its
     // `~review` records document starts empty.
     initRoom: (doc, roomId) => {
@@ -107,7 +115,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
           maxStemSeconds: s3Settings.maxStemSeconds,
         });
         stems = { tracks, service };
-        app.route('/api/rooms/:room/stems', createStemRoutes({ service, authorize: async (c, room) => auth.authorize(c.req.raw, room) }));
+        app.route('/api/rooms/:room/stems', createStemRoutes({ service, authorize: async (c, room) => auth.authorize(c.req.raw, room), limits }));
       },
     ],
   });

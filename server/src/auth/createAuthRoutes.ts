@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { createInviteBody, createRoomBody, joinBody, joinOpenRoomBody, memberRoleBody } from '@mixroom/shared/review';
+import type { RateLimits } from '../limits/createRateLimits.ts';
 import { ApiError } from './ApiError.ts';
 import type { Auth } from './createAuth.ts';
 import type { InviteRecord, RoomRecord } from './AuthStore.ts';
@@ -13,6 +14,8 @@ export interface AuthRoutesOptions {
   onRoomCreated?: (room: RoomRecord) => Promise<void> | void;
   /** Called after someone joins an open (demo) room. */
   onOpenRoomJoined?: (roomId: string) => Promise<void> | void;
+  /** Rate limits on room creation and joins (none when absent). */
+  limits?: RateLimits;
 }
 
 /**
@@ -34,6 +37,14 @@ export interface AuthRoutesOptions {
  * - `POST /join/:token` (form) -> cookie + 303 to `/room/:room`, or the page with the error.
  */
 export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
+  /** Counts the request; returns a function that also counts it against a user it signed in. */
+  const take = async (action: 'createRoom' | 'join', c: Context) => {
+    const userId = auth.readSession(c.req.raw)?.userId ?? null;
+    await options.limits?.take(action, c, userId);
+    return async (signedIn: string) => {
+      if (userId === null) await options.limits?.charge(action, signedIn);
+    };
+  };
   const inviteView = (invite: InviteRecord, now: number) => ({
     inviteId: invite.inviteId,
     role: invite.role,
@@ -55,7 +66,7 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
     used: 'This invite link was already used',
   } as const;
 
-  const joinForm = (c: Context, token: string, name: string, error: string | null, status: 200 | 400 | 403) => {
+  const joinForm = (c: Context, token: string, name: string, error: string | null, status: 200 | 400 | 403 | 429) => {
     const check = auth.checkInvite(token, c.req.raw);
     if (!check.ok) return c.html(renderJoinPage({ kind: 'refused', title: refusalTitle[check.reason], message: check.message }), refusalStatus(check.reason));
     const action = `/join/${encodeURIComponent(token)}`;
@@ -67,7 +78,9 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
   return new Hono()
     .post('/api/rooms', async (c) => {
       const body = await parseBody(c, createRoomBody);
+      const charge = await take('createRoom', c);
       const { room, session, setCookie } = await auth.createRoom(body.title, body.displayName, c.req.raw);
+      await charge(session.userId);
       await options.onRoomCreated?.(room);
       c.header('set-cookie', setCookie, { append: true });
       return c.json({ room: { roomId: room.roomId, title: room.title, createdAt: room.createdAt }, member: { userId: session.userId, name: session.name, role: 'owner' as const } }, 201);
@@ -79,7 +92,9 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
       const roomId = c.req.param('room');
       if (!auth.isOpenRoom(roomId)) throw new ApiError(403, 'forbidden', 'This room is invite-only. Ask its owner for an invite link.');
       const body = await parseBody(c, joinOpenRoomBody);
+      const charge = await take('join', c);
       const { session, setCookie } = await auth.joinOpenRoom(roomId, body.displayName, body.role, c.req.raw);
+      await charge(session.userId);
       await options.onOpenRoomJoined?.(roomId);
       c.header('set-cookie', setCookie, { append: true });
       return c.json({ roomId, member: { userId: session.userId, name: session.name, role: body.role } });
@@ -129,8 +144,10 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
     })
     .post('/api/invites/:token/join', async (c) => {
       const body = await parseBody(c, joinBody);
+      const charge = await take('join', c);
       const result = await auth.join(c.req.param('token'), body.displayName, c.req.raw);
       if (!result.ok) throw new ApiError(refusalStatus(result.reason), refusalCode(result.reason), result.message);
+      await charge(result.session.userId);
       c.header('set-cookie', result.setCookie, { append: true });
       return c.json({ roomId: result.invite.roomId, member: { userId: result.session.userId, name: result.session.name, role: result.role } });
     })
@@ -144,8 +161,17 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
       }
       const parsed = joinBody.safeParse(form);
       if (!parsed.success) return joinForm(c, token, String(form.displayName ?? ''), parsed.error.issues[0]?.message ?? 'Enter a display name', 400);
+      let charge: (userId: string) => Promise<void>;
+      try {
+        charge = await take('join', c);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 429) throw error;
+        c.header('retry-after', error.getResponse().headers.get('retry-after') ?? '60');
+        return joinForm(c, token, parsed.data.displayName, error.message, 429);
+      }
       const result = await auth.join(token, parsed.data.displayName, c.req.raw);
       if (!result.ok) return c.html(renderJoinPage({ kind: 'refused', title: refusalTitle[result.reason], message: result.message }), refusalStatus(result.reason));
+      await charge(result.session.userId);
       c.header('set-cookie', result.setCookie, { append: true });
       return c.redirect(`/room/${encodeURIComponent(result.invite.roomId)}`, 303);
     });

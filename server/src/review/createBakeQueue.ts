@@ -1,12 +1,24 @@
 import type { MixState } from '@mixroom/shared/model';
 import { REFERENCE_RENDER_FORMAT, reviewRoots } from '@mixroom/shared/review';
 import type { BakeRecord } from '@mixroom/shared/review';
+import { ApiError } from '../auth/ApiError.ts';
 import type { Logger } from '../log/Logger.ts';
 import type { BakeVersion } from './BakeVersion.ts';
 import type { ReviewDocs } from './ReviewDocs.ts';
 
+/** A place in the queue, held while a version is written; release it if nothing is queued. */
+export interface BakeSlot {
+  enqueue(versionId: string, state: MixState): void;
+  release(): void;
+}
+
 export interface BakeQueue {
-  /** Queues a version's bake (its record must already say `queued`). */
+  /**
+   * Holds a place for one more bake of `roomId`, or throws a clear refusal when the room
+   * (429) or the server (503) has as many bakes waiting as allowed.
+   */
+  reserve(roomId: string): BakeSlot;
+  /** Queues a version's bake (its record must already say `queued`); unbounded: for resuming. */
   enqueue(roomId: string, versionId: string, state: MixState): void;
   /** True when this process has the version queued or baking. */
   has(roomId: string, versionId: string): boolean;
@@ -25,6 +37,10 @@ export interface BakeQueueOptions {
   logger: Logger;
   /** Smallest progress step written to the room (every write is a doc update for everyone). */
   progressStep?: number;
+  /** Most bakes waiting in this process (default 24). */
+  maxQueued?: number;
+  /** Most bakes waiting or running per room (default 4). */
+  maxQueuedPerRoom?: number;
 }
 
 interface Job {
@@ -47,6 +63,12 @@ export function createBakeQueue(options: BakeQueueOptions): BakeQueue {
   let running: Job | null = null;
   let runningDone: Promise<void> = Promise.resolve();
   let idleWaiters: Array<() => void> = [];
+  const maxQueued = options.maxQueued ?? 24;
+  const maxPerRoom = options.maxQueuedPerRoom ?? 4;
+  const reserved = new Map<string, number>();
+  let reservedTotal = 0;
+  const inRoom = (roomId: string) =>
+    jobs.filter((j) => j.roomId === roomId).length + (running?.roomId === roomId ? 1 : 0) + (reserved.get(roomId) ?? 0);
   const key = (roomId: string, versionId: string) => `${roomId}/${versionId}`;
 
   const update = (job: Job, patch: Partial<BakeRecord>) =>
@@ -112,9 +134,37 @@ export function createBakeQueue(options: BakeQueueOptions): BakeQueue {
     });
   };
 
-  return {
+  const queue: BakeQueue = {
+    reserve(roomId) {
+      const held = inRoom(roomId);
+      if (held >= maxPerRoom) {
+        throw new ApiError(429, 'busy', `This room already has ${held} bakes waiting or running (the limit is ${maxPerRoom}). Wait for one to finish, or cancel one, then try again.`, undefined, { 'retry-after': '30' });
+      }
+      if (jobs.length + reservedTotal >= maxQueued) {
+        throw new ApiError(503, 'busy', `The server has ${jobs.length + reservedTotal} bakes waiting (the limit is ${maxQueued}). Try again in a minute.`, undefined, { 'retry-after': '60' });
+      }
+      reserved.set(roomId, (reserved.get(roomId) ?? 0) + 1);
+      reservedTotal += 1;
+      let holding = true;
+      const release = () => {
+        if (!holding) return;
+        holding = false;
+        reservedTotal -= 1;
+        const left = (reserved.get(roomId) ?? 1) - 1;
+        if (left > 0) reserved.set(roomId, left);
+        else reserved.delete(roomId);
+      };
+      return {
+        enqueue(versionId, state) {
+          if (!holding) return;
+          release();
+          queue.enqueue(roomId, versionId, state);
+        },
+        release,
+      };
+    },
     enqueue(roomId, versionId, state) {
-      if (this.has(roomId, versionId)) return;
+      if (queue.has(roomId, versionId)) return;
       jobs.push({ roomId, versionId, state, abort: new AbortController() });
       pump();
     },
@@ -144,4 +194,5 @@ export function createBakeQueue(options: BakeQueueOptions): BakeQueue {
       await runningDone.catch(() => undefined);
     },
   };
+  return queue;
 }

@@ -4,6 +4,7 @@ import type { Auth } from '../auth/createAuth.ts';
 import { createAuthRoutes } from '../auth/createAuthRoutes.ts';
 import { refreshSessions } from '../auth/refreshSessions.ts';
 import type { MountRoutes } from '../http/ServerServices.ts';
+import type { RateLimits } from '../limits/createRateLimits.ts';
 import type { ObjectStore } from '../storage/ObjectStore.ts';
 import type { BakeVersion } from './BakeVersion.ts';
 import { createBakeQueue } from './createBakeQueue.ts';
@@ -19,6 +20,10 @@ export interface ReviewModuleDeps {
   objects: ObjectStore;
   now: () => number;
   newId: () => string;
+  /** Rate limits on room creation, joins and bakes (none when absent). */
+  limits?: RateLimits;
+  /** Bound on waiting bakes, overall and per room (see `createBakeQueue`). */
+  bakeQueueBounds?: { maxQueued: number; maxQueuedPerRoom: number };
 }
 
 export interface ReviewModule {
@@ -57,7 +62,7 @@ export function createReviewModule(deps: ReviewModuleDeps): ReviewModule {
     },
     mount(app, services) {
       const docs = createReviewDocs(services.rooms);
-      queue = createBakeQueue({ docs, bake: deps.bake, now: deps.now, logger: services.logger });
+      queue = createBakeQueue({ docs, bake: deps.bake, now: deps.now, logger: services.logger, ...deps.bakeQueueBounds });
       const review = createReviewService({
         docs,
         bakes: queue,
@@ -75,9 +80,10 @@ export function createReviewModule(deps: ReviewModuleDeps): ReviewModule {
           onRoomCreated: (room) =>
             review.ensureRoomInfo({ roomId: room.roomId, title: room.title, ownerName: ownerName(room.roomId), createdAt: room.createdAt, open: false }),
           onOpenRoomJoined: (roomId) => review.ensureRoomInfo({ roomId, title: roomId, ownerName: null, createdAt: deps.now(), open: true }),
+          ...(deps.limits ? { limits: deps.limits } : {}),
         }),
       );
-      app.route('/api/rooms/:room', createReviewRoutes(deps.auth, review));
+      app.route('/api/rooms/:room', createReviewRoutes(deps.auth, review, deps.limits));
     },
     bakesIdle: () => queue?.idle() ?? Promise.resolve(),
     close: () => queue?.close() ?? Promise.resolve(),

@@ -12,6 +12,7 @@ import { ApiError } from '../auth/ApiError.ts';
 import type { Auth } from '../auth/createAuth.ts';
 import { parseBody } from '../auth/parseBody.ts';
 import { requireMember } from '../auth/requireMember.ts';
+import type { RateLimits } from '../limits/createRateLimits.ts';
 import type { ReviewService } from './createReviewService.ts';
 
 /**
@@ -35,7 +36,7 @@ import type { ReviewService } from './createReviewService.ts';
  * - `GET    /versions/:id/download/:format`   read   -> 302 to a short-lived link
  *                                                      (JSON {download} with `Accept: application/json`)
  */
-export function createReviewRoutes(auth: Auth, review: ReviewService) {
+export function createReviewRoutes(auth: Auth, review: ReviewService, limits?: RateLimits) {
   const member = requireMember(auth);
   return new Hono()
     .get('/review', member, async (c) => {
@@ -62,10 +63,12 @@ export function createReviewRoutes(auth: Auth, review: ReviewService) {
     .get('/versions', member, async (c) => c.json({ versions: await review.listVersions(c.var.roomId) }))
     .post('/versions', requireMember(auth, 'saveVersion'), async (c) => {
       const body = await parseBody(c, createVersionBody);
+      await limits?.take('bake', c, c.var.member.userId);
       return c.json({ version: await review.saveVersion(c.var.roomId, c.var.member, body) }, 201);
     })
     .get('/versions/:id', member, async (c) => c.json({ version: await review.getVersion(c.var.roomId, c.req.param('id')) }))
     .post('/versions/:id/bake', requireMember(auth, 'saveVersion'), async (c) => {
+      await limits?.take('bake', c, c.var.member.userId);
       await review.rebake(c.var.roomId, c.req.param('id'));
       return c.json({ queued: true }, 202);
     })

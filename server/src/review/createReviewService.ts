@@ -214,38 +214,49 @@ export function createReviewService(deps: ReviewServiceDeps) {
      */
     async saveVersion(roomId: string, member: Member, body: z.output<typeof createVersionBody>): Promise<VersionSummary> {
       await resumeBakes(roomId);
-      const state = await docs.withMix(roomId, (doc) => readMixState(doc));
-      const stateHash = contentHash(state);
-      const t = now();
-      const version = await docs.withReview(roomId, (doc, origin) => {
-        const { versions, bakes: bakeMap } = reviewRoots(doc);
-        let number = 1;
-        for (const v of versions.values()) number = Math.max(number, v.number + 1);
-        const record: VersionRecord = { id: newId(), number, name: body.name, note: body.note, createdBy: actor(member), createdAt: t, stateHash, state };
-        const bake: BakeRecord = { versionId: record.id, status: 'queued', progress: 0, startedAt: null, finishedAt: null, error: null, loudness: null, durationSec: null, renders: {} };
-        doc.transact(() => {
-          versions.set(record.id, record);
-          bakeMap.set(record.id, bake);
-        }, origin);
-        return record;
-      });
-      bakes.enqueue(roomId, version.id, state);
-      const { state: _s, ...rest } = version;
-      return { ...rest, bake: null, approval: null };
+      // Refused before anything is written when the room or the server has enough bakes waiting.
+      const slot = bakes.reserve(roomId);
+      try {
+        const state = await docs.withMix(roomId, (doc) => readMixState(doc));
+        const stateHash = contentHash(state);
+        const t = now();
+        const version = await docs.withReview(roomId, (doc, origin) => {
+          const { versions, bakes: bakeMap } = reviewRoots(doc);
+          let number = 1;
+          for (const v of versions.values()) number = Math.max(number, v.number + 1);
+          const record: VersionRecord = { id: newId(), number, name: body.name, note: body.note, createdBy: actor(member), createdAt: t, stateHash, state };
+          const bake: BakeRecord = { versionId: record.id, status: 'queued', progress: 0, startedAt: null, finishedAt: null, error: null, loudness: null, durationSec: null, renders: {} };
+          doc.transact(() => {
+            versions.set(record.id, record);
+            bakeMap.set(record.id, bake);
+          }, origin);
+          return record;
+        });
+        slot.enqueue(version.id, state);
+        const { state: _s, ...rest } = version;
+        return { ...rest, bake: null, approval: null };
+      } finally {
+        slot.release();
+      }
     },
 
     /** Queues a failed or cancelled bake again. */
     async rebake(roomId: string, id: string): Promise<void> {
-      const state = await docs.withReview(roomId, (doc, origin) => {
-        const { versions, bakes: bakeMap } = reviewRoots(doc);
-        const version = versions.get(id);
-        const bake = bakeMap.get(id);
-        if (!version || !bake) throw new ApiError(404, 'not_found', `No version ${id} in this room`);
-        if (bake.status !== 'failed' && bake.status !== 'cancelled') throw new ApiError(409, 'conflict', `This version’s bake is ${bake.status}.`);
-        doc.transact(() => bakeMap.set(id, { ...bake, status: 'queued', progress: 0, error: null, startedAt: null, finishedAt: null }), origin);
-        return version.state;
-      });
-      bakes.enqueue(roomId, id, state);
+      const slot = bakes.reserve(roomId);
+      try {
+        const state = await docs.withReview(roomId, (doc, origin) => {
+          const { versions, bakes: bakeMap } = reviewRoots(doc);
+          const version = versions.get(id);
+          const bake = bakeMap.get(id);
+          if (!version || !bake) throw new ApiError(404, 'not_found', `No version ${id} in this room`);
+          if (bake.status !== 'failed' && bake.status !== 'cancelled') throw new ApiError(409, 'conflict', `This version’s bake is ${bake.status}.`);
+          doc.transact(() => bakeMap.set(id, { ...bake, status: 'queued', progress: 0, error: null, startedAt: null, finishedAt: null }), origin);
+          return version.state;
+        });
+        slot.enqueue(id, state);
+      } finally {
+        slot.release();
+      }
     },
 
     cancelBake(roomId: string, id: string): boolean {

@@ -1,7 +1,9 @@
 import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { can, isValidRoomId, type Capability, type RoomId } from '@mixroom/shared/protocol';
 import { isJsonRequest } from '../auth/parseBody.ts';
+import type { RateLimits } from '../limits/createRateLimits.ts';
 import type { Identity } from '../sync/Authorize.ts';
 import { StemError } from './StemError.ts';
 import type { StemService } from './StemService.ts';
@@ -12,6 +14,8 @@ export type AuthorizeRequest = (c: Context, room: RoomId) => Promise<Identity | 
 export interface StemRoutesDeps {
   service: StemService;
   authorize: AuthorizeRequest;
+  /** Rate limit on upload starts (none when absent). */
+  limits?: RateLimits;
 }
 
 const initiateBody = z.object({ fileName: z.string().min(1).max(1024), size: z.number().int().min(0) });
@@ -36,7 +40,7 @@ const completeBody = z.object({
 export function createStemRoutes(deps: StemRoutesDeps) {
   const { service } = deps;
 
-  const guard = async (c: Context, need: Capability | 'member'): Promise<string> => {
+  const guard = async (c: Context, need: Capability | 'member'): Promise<{ room: string; who: Identity }> => {
     const room = c.req.param('room');
     if (!isValidRoomId(room)) throw new StemError('not-found', 'No such room.');
     const who = await deps.authorize(c, room);
@@ -44,7 +48,7 @@ export function createStemRoutes(deps: StemRoutesDeps) {
     if (need !== 'member' && !can(who.role, need)) {
       throw new StemError('forbidden', `Your role (${who.role}) cannot upload stems in this room.`);
     }
-    return room;
+    return { room, who };
   };
 
   const body = async <T>(c: Context, schema: z.ZodType<T>): Promise<T> => {
@@ -64,38 +68,40 @@ export function createStemRoutes(deps: StemRoutesDeps) {
   return new Hono()
     .onError((error, c) => {
       if (error instanceof StemError) return c.json(error.toJSON(), error.status as 400);
+      if (error instanceof HTTPException) return error.getResponse(); // rate limits
       if ((error as { name?: string }).name === 'AbortError') return c.json({ error: { code: 'storage', message: 'The request was cancelled.' } }, 499 as 400);
       console.error('stems route failed', error);
       return c.json({ error: { code: 'storage', message: 'Storage failed; please try again.' } }, 502);
     })
     .post('/uploads', async (c) => {
-      const room = await guard(c, 'upload');
+      const { room, who } = await guard(c, 'upload');
       const b = await body(c, initiateBody);
+      await deps.limits?.take('uploadStart', c, who.userId);
       return c.json(await service.initiateUpload(room, b), 201);
     })
     .post('/uploads/:uploadId/parts', async (c) => {
-      const room = await guard(c, 'upload');
+      const { room } = await guard(c, 'upload');
       const b = await body(c, partsBody);
       return c.json({ parts: await service.presignParts(room, c.req.param('uploadId'), b.partNumbers) });
     })
     .post('/uploads/:uploadId/complete', async (c) => {
-      const room = await guard(c, 'upload');
+      const { room } = await guard(c, 'upload');
       const b = await body(c, completeBody);
       // Deliberately not tied to the request's signal: a user who closes the tab while the
       // server checks the file still gets the track (everyone else in the room sees it).
       return c.json(await service.completeUpload(room, c.req.param('uploadId'), b.parts), 201);
     })
     .delete('/uploads/:uploadId', async (c) => {
-      const room = await guard(c, 'upload');
+      const { room } = await guard(c, 'upload');
       await service.abortUpload(room, c.req.param('uploadId'));
       return c.body(null, 204);
     })
     .get('/:hash', async (c) => {
-      const room = await guard(c, 'member');
+      const { room } = await guard(c, 'member');
       return c.json(await service.analysis(room, c.req.param('hash')));
     })
     .get('/:hash/url', async (c) => {
-      const room = await guard(c, 'member');
+      const { room } = await guard(c, 'member');
       const variant = c.req.query('variant') ?? 'playback';
       if (variant !== 'source' && variant !== 'playback' && variant !== 'peaks') {
         throw new StemError('bad-request', 'variant must be source, playback or peaks.');

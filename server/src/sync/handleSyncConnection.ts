@@ -26,6 +26,8 @@ export interface SyncConnectionDeps {
   /** Refuses upgrades from foreign pages (4403); none = any origin (tests of the sync layer). */
   readonly originPolicy?: OriginPolicy;
   readonly logger: Logger;
+  /** Counts an authorised socket against its user's cap: the release, or null to refuse (4429). */
+  readonly admitSocket?: (userId: string) => (() => void) | null;
   readonly maxMessageBytes: number;
   readonly maxSocketBufferBytes: number;
 }
@@ -49,6 +51,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
   let closed = false;
   let lease: RoomLease | null = null;
   let peer: Peer | null = null;
+  let releaseSlot: (() => void) | null = null;
   const roomSegment = new URL(request.url ?? '/', 'http://localhost').pathname.slice(SYNC_PATH_PREFIX.length);
 
   const close = (code: CloseCode, detail?: string): void => {
@@ -74,6 +77,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
   });
   socket.on('close', () => {
     closed = true;
+    releaseSlot?.();
     if (lease && peer) lease.room.removePeer(peer);
     lease?.release();
   });
@@ -98,6 +102,10 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
     });
     if (closed) return;
     if (!identity) return close(CLOSE_CODES.unauthorized);
+    if (deps.admitSocket) {
+      releaseSlot = deps.admitSocket(identity.userId);
+      if (releaseSlot === null) return close(CLOSE_CODES.tooManyConnections, `user ${identity.userId}`);
+    }
     let acquired: RoomLease;
     try {
       acquired = await deps.rooms.acquire(docId);

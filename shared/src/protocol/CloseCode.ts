@@ -23,6 +23,11 @@ export const CLOSE_CODES = {
   forbiddenOrigin: 4403,
   /** The room id in the URL is not a valid room id (see `isValidRoomId`). Permanent. */
   invalidRoomId: 4404,
+  /**
+   * The user already holds the most sync sockets allowed at once (MAX_SOCKETS_PER_USER; a
+   * tab holds two). Permanent: a flood is not retried; a real user closes a tab and reloads.
+   */
+  tooManyConnections: 4429,
   /** A message above the server's message size limit. Permanent: resending cannot help. */
   messageTooLarge: 4413,
   /** A well-framed document update that Yjs refused to apply. Permanent. */
@@ -45,6 +50,7 @@ export const CLOSE_REASONS: Readonly<Record<CloseCode, string>> = {
   4403: 'origin not allowed',
   4404: 'invalid room id',
   4413: 'message too large',
+  4429: 'too many connections for this user',
   4422: 'update rejected',
   4500: 'room unavailable, retry later',
   4503: 'client too slow, reconnect',
