@@ -3,6 +3,7 @@ import { WebsocketProvider } from 'y-websocket';
 import type { MixState } from '@mixroom/shared/model';
 import type { Role } from '@mixroom/shared/protocol';
 import { observeReview, readReview, reviewDocName } from '@mixroom/shared/review';
+import type { InviteUses } from '@mixroom/shared/review';
 import type {
   ApprovalAction,
   ApprovalRecord,
@@ -17,10 +18,21 @@ import type { CommentMarker } from '../CommentMarker.ts';
 export interface InviteView {
   inviteId: string;
   role: Exclude<Role, 'owner'>;
+  uses: InviteUses;
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
-  status: 'active' | 'expired' | 'revoked';
+  /** Who used up a single-use link. */
+  usedBy: string | null;
+  status: 'active' | 'used' | 'expired' | 'revoked';
+}
+
+/** A member of the room as the owner sees them. */
+export interface MemberView {
+  userId: string;
+  name: string;
+  role: Role;
+  joinedAt: number;
 }
 
 /** A refused review request: the server's message, meant for the user. */
@@ -134,8 +146,21 @@ export class ReviewClient {
     return `${this.api}/versions/${encodeURIComponent(versionId)}/download/${format}`;
   }
 
-  async createInvite(role: InviteView['role'], ttlHours: number): Promise<{ invite: InviteView; url: string }> {
-    return this.call('POST', '/invites', { role, ttlHours });
+  async createInvite(role: InviteView['role'], ttlHours: number, uses: InviteUses): Promise<{ invite: InviteView; url: string }> {
+    return this.call('POST', '/invites', { role, ttlHours, uses });
+  }
+
+  async listMembers(): Promise<MemberView[]> {
+    return (await this.call<{ members: MemberView[] }>('GET', '/members')).members;
+  }
+
+  /** Takes effect at once, also on the member's open connection (read-only or closed). */
+  async setMemberRole(userId: string, role: InviteView['role']): Promise<void> {
+    await this.call('PATCH', `/members/${encodeURIComponent(userId)}`, { role });
+  }
+
+  async removeMember(userId: string): Promise<void> {
+    await this.call('DELETE', `/members/${encodeURIComponent(userId)}`);
   }
 
   async listInvites(): Promise<InviteView[]> {

@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { InviteView, ReviewClient } from './ReviewClient.ts';
+import type { InviteView, MemberView, ReviewClient } from './ReviewClient.ts';
 
 const ROLE_TEXT: Record<InviteView['role'], string> = {
   engineer: 'Engineer: mix, comment, save versions',
@@ -8,23 +8,29 @@ const ROLE_TEXT: Record<InviteView['role'], string> = {
   listener: 'Listener: hear and read',
 };
 
-/** The owner's invite links: make one per role with an expiry, copy it, list and revoke. */
+/**
+ * The owner's invite links and members: make a link per role with an expiry, for one person
+ * (the default) or anyone who has it; copy, list and revoke links; change or remove members.
+ */
 export class MrInviteDialog extends LitElement {
   static override properties = {
     review: { attribute: false },
     invites: { state: true },
+    members: { state: true },
     lastUrl: { state: true },
     error: { state: true },
   };
 
   declare review: ReviewClient;
   declare invites: InviteView[];
+  declare members: MemberView[];
   declare lastUrl: string;
   declare error: string;
 
   constructor() {
     super();
     this.invites = [];
+    this.members = [];
     this.lastUrl = '';
     this.error = '';
   }
@@ -53,14 +59,29 @@ export class MrInviteDialog extends LitElement {
         <select name="ttl" aria-label="Expires after">
           <option value="24">1 day</option><option value="168" selected>7 days</option><option value="720">30 days</option>
         </select>
+        <select name="uses" aria-label="Who can use it">
+          <option value="single" selected>One person</option><option value="multi">Anyone with the link</option>
+        </select>
         <button type="submit">Create link</button>
       </form>
       ${this.lastUrl ? html`<input class="url" readonly .value=${this.lastUrl} aria-label="Invite link" data-testid="invite-url" @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />` : nothing}
       ${this.error ? html`<p class="err" role="alert">${this.error}</p>` : nothing}
       <ul aria-label="Invite links">
         ${this.invites.map(
-          (i) => html`<li>${i.role} <span class="status">${i.status}, expires ${new Date(i.expiresAt).toLocaleDateString()}</span>
-            ${i.status === 'active' ? html`<button @click=${() => this.revoke(i.inviteId)}>Revoke</button>` : nothing}</li>`,
+          (i) => html`<li>${i.role} <span class="status">${i.uses === 'single' ? 'one person' : 'anyone'}, ${i.status === 'used' ? `used by ${i.usedBy}` : i.status},
+              expires ${new Date(i.expiresAt).toLocaleDateString()}</span>
+            ${i.status === 'active' || i.status === 'used' ? html`<button @click=${() => this.revoke(i.inviteId)}>Revoke</button>` : nothing}</li>`,
+        )}
+      </ul>
+      <ul aria-label="Members">
+        ${this.members.map((m) =>
+          m.role === 'owner'
+            ? html`<li>${m.name} <span class="status">owner</span></li>`
+            : html`<li>${m.name}
+                <select aria-label=${`Role of ${m.name}`} @change=${(e: Event) => this.setRole(m.userId, (e.target as HTMLSelectElement).value as InviteView['role'])}>
+                  ${(Object.keys(ROLE_TEXT) as InviteView['role'][]).map((r) => html`<option value=${r} ?selected=${r === m.role}>${r}</option>`)}
+                </select>
+                <button @click=${() => this.removeMember(m.userId)}>Remove</button></li>`,
         )}
       </ul>
     `;
@@ -70,7 +91,8 @@ export class MrInviteDialog extends LitElement {
     e.preventDefault();
     const data = new FormData(e.target as HTMLFormElement);
     try {
-      const { url } = await this.review.createInvite(String(data.get('role')) as InviteView['role'], Number(data.get('ttl')));
+      const uses = data.get('uses') === 'multi' ? 'multi' : 'single';
+      const { url } = await this.review.createInvite(String(data.get('role')) as InviteView['role'], Number(data.get('ttl')), uses);
       this.lastUrl = url;
       await navigator.clipboard?.writeText(url).catch(() => undefined);
       await this.refresh();
@@ -88,9 +110,27 @@ export class MrInviteDialog extends LitElement {
     }
   }
 
+  private async setRole(userId: string, role: InviteView['role']): Promise<void> {
+    try {
+      await this.review.setMemberRole(userId, role);
+      await this.refresh();
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  private async removeMember(userId: string): Promise<void> {
+    try {
+      await this.review.removeMember(userId);
+      await this.refresh();
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
   private async refresh(): Promise<void> {
     try {
-      this.invites = await this.review.listInvites();
+      [this.invites, this.members] = await Promise.all([this.review.listInvites(), this.review.listMembers()]);
     } catch (error) {
       this.error = (error as Error).message;
     }
