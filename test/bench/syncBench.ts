@@ -61,7 +61,14 @@ const SERVERS: ServerUnderTest[] = [
       spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
         cwd: repoRoot,
         // The full product server (auth, embedded S3, review); bench rooms are open rooms.
-        env: serverProcessEnv(dataDir, { PORT: String(port), OPEN_ROOMS: ROOM_IDS.join(','), LOG_LEVEL: 'info' }),
+        // Every bench client is one user (one cookie): lift the per-user socket cap and join rate.
+        env: serverProcessEnv(dataDir, {
+          PORT: String(port),
+          OPEN_ROOMS: ROOM_IDS.join(','),
+          LOG_LEVEL: 'info',
+          MAX_SOCKETS_PER_USER: String(CLIENTS * 3 + 20),
+          RATE_JOINS: `${ROOMS + 100}/1h,${ROOMS + 100}/1h`,
+        }),
         stdio: ['ignore', 'pipe', 'inherit'],
       }),
     // Boot synthesises and uploads the demo room's stems: seconds of CPU that are not sync.

@@ -1,6 +1,6 @@
 /**
  * Which browser origins may change state here: the public origin (`PUBLIC_URL`) or, in local
- * mode (no `PUBLIC_URL`), `http://localhost:PORT` and `http://127.0.0.1:PORT`.
+ * mode (no `PUBLIC_URL`), `http://localhost:PORT`, `http://127.0.0.1:PORT` and `http://[::1]:PORT`.
  *
  * Checked on every WebSocket upgrade and every request other than GET/HEAD, so a page on
  * another site can neither open the sync socket as its visitor nor post to the API with the
@@ -30,7 +30,7 @@ export interface OriginHeaders {
 export function createOriginPolicy(publicUrl: string | null, port: () => number): OriginPolicy {
   const publicOrigin = publicUrl === null ? null : new URL(publicUrl).origin;
   const allowedOrigins = (): string[] =>
-    publicOrigin !== null ? [publicOrigin] : [`http://localhost:${port()}`, `http://127.0.0.1:${port()}`];
+    publicOrigin !== null ? [publicOrigin] : [`http://localhost:${port()}`, `http://127.0.0.1:${port()}`, `http://[::1]:${port()}`];
   return {
     allowedOrigins,
     check({ origin, secFetchSite }) {
@@ -42,7 +42,7 @@ export function createOriginPolicy(publicUrl: string | null, port: () => number)
       if (origin === 'null') return 'Refused a request from an opaque origin (Origin: null).';
       if (allowedOrigins().includes(origin)) return null;
       return publicOrigin === null
-        ? `Refused a request from ${origin}: this server runs in local mode and accepts only ${allowedOrigins().join(' and ')}. To use it from another address, set PUBLIC_URL.`
+        ? `Refused a request from ${origin}: this server runs in local mode and accepts only ${allowedOrigins().join(', ')}. To use it from another address, set PUBLIC_URL.`
         : `Refused a request from ${origin}: this server's public URL is ${publicOrigin}.`;
     },
   };
