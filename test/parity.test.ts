@@ -14,7 +14,8 @@ import { bakeInNode } from './browser/bakeInNode.ts';
 import { renderPlanWithKernels } from './browser/renderPlanWithKernels.ts';
 import { startEngineHarness } from './browser/startEngineHarness.ts';
 import type { EngineHarness } from './browser/startEngineHarness.ts';
-import { bassStem, burstStem, kickStem, noiseStem, peakDb, residualDb, sineStem } from './browser/testStems.ts';
+import { generatedSong } from './browser/generatedSong.ts';
+import { bassStem, burstStem, kickStem, noiseStem, peakDb, placeStem, residualDb, residualWindowsDb, rmsDb, sineStem } from './browser/testStems.ts';
 
 const RATE = 48000;
 const LIMIT_DB = -90;
@@ -41,14 +42,34 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Renders `plan` on both sides and returns the residual peak (dBFS) and the signal's peak. */
-async function nullTest(label: string, plan: MixPlan): Promise<{ residual: number; level: number }> {
+interface NullResult {
+  residual: number;
+  level: number;
+  /** Residual peak (dBFS) per window of `windowSeconds`, from the first frame to the last. */
+  windows: number[];
+  browser: Float32Array[];
+  bake: Float32Array[];
+}
+
+/**
+ * Renders `plan` on both sides and returns the residual peak (dBFS), the signal's peak and
+ * the residual per window (printed when `windowSeconds` is given).
+ */
+async function nullTest(label: string, plan: MixPlan, windowSeconds?: number): Promise<NullResult> {
   const frames = plan.frames;
-  const [browser, bake] = await Promise.all([h.render({ plan, frames }), bakeInNode(plan, stems, frames)]);
+  const [browser, bake] = await Promise.all([h.render({ plan, frames, meters: false }), bakeInNode(plan, stems, frames)]);
   const residual = Math.max(residualDb(browser.channels[0]!, bake[0]!), residualDb(browser.channels[1]!, bake[1]!));
   const level = Math.max(peakDb(browser.channels[0]!), peakDb(browser.channels[1]!));
   console.log(`parity ${label}: residual ${residual.toFixed(1)} dBFS (signal peak ${level.toFixed(1)} dBFS)`);
-  return { residual, level };
+  const w = Math.round((windowSeconds ?? 1) * RATE);
+  const left = residualWindowsDb(browser.channels[0]!, bake[0]!, w);
+  const right = residualWindowsDb(browser.channels[1]!, bake[1]!, w);
+  const windows = left.map((l, i) => Math.max(l, right[i]!));
+  if (windowSeconds !== undefined) {
+    const s = windowSeconds;
+    console.log(`  residual per ${s} s window: ${windows.map((r, i) => `${i * s}-${Math.min((i + 1) * s, frames / RATE).toFixed(s < 1 ? 1 : 0)} s ${r.toFixed(1)}`).join(' | ')}`);
+  }
+  return { residual, level, windows, browser: browser.channels, bake };
 }
 
 function oneTrack(over: Partial<TrackState>, key = 'noise-s', channels = 2): MixState {
@@ -112,6 +133,68 @@ describe('per-processor parity (engine in Chromium vs server bake)', () => {
       expect(residual).toBeLessThanOrEqual(LIMIT_DB);
     });
   }
+});
+
+describe('inputs that end, start late or are missing are silence in both engines', () => {
+  const kickKeysBass = (kickStemKey: string | null, kickFrames: number): MixState => {
+    const kick = testMix.track('kick', { stem: kickStemKey === null ? null : testMix.stem(kickStemKey, 1, kickFrames), mute: true });
+    const bass = testMix.track('bass', {
+      stem: testMix.stem('bass-3s', 1, 3 * RATE),
+      comp: { ...base.comp, on: true, threshold: -30, ratio: 10, attack: 0.001, release: 0.08, sidechain: 'kick' },
+    });
+    return testMix.state([kick, bass]);
+  };
+
+  it('a sidechain key that ends before the keyed track (1 s kick keys 3 s of bass)', async () => {
+    putStem('bass-3s', [bassStem(3 * RATE, RATE)]);
+    putStem('kick-1s', [kickStem(RATE, RATE, 0.25)]);
+    const { residual, windows, browser, bake } = await nullTest('key ends at 1 s, bass runs to 3 s', buildMixPlan(kickKeysBass('kick-1s', RATE)), 0.5);
+    const after = (x: Float32Array[]) => rmsDb(x[0]!, Math.round(1.2 * RATE));
+    console.log(`  after 1.2 s: browser RMS ${after(browser).toFixed(1)} dBFS, bake ${after(bake).toFixed(1)} dBFS`);
+    // Once the key is over the bass is no longer ducked: it must come back up in both.
+    expect(after(bake)).toBeGreaterThan(-20);
+    expect(windows.every((r) => r <= LIMIT_DB)).toBe(true);
+    expect(residual).toBeLessThanOrEqual(LIMIT_DB);
+  });
+
+  it('a sidechain key that starts late (1.5 s of leading silence, then 1 s of kick)', async () => {
+    putStem('bass-3s', [bassStem(3 * RATE, RATE)]);
+    putStem('kick-late', [placeStem(kickStem(RATE, RATE, 0.25), 1.5 * RATE, RATE)]);
+    const { residual, windows } = await nullTest('key plays 1.5-2.5 s, bass runs to 3 s', buildMixPlan(kickKeysBass('kick-late', 2.5 * RATE)), 0.5);
+    expect(windows.every((r) => r <= LIMIT_DB)).toBe(true);
+    expect(residual).toBeLessThanOrEqual(LIMIT_DB);
+  });
+
+  it('a sidechain key whose track has no stem yet', async () => {
+    putStem('bass-3s', [bassStem(3 * RATE, RATE)]);
+    const { residual, level } = await nullTest('key track without a stem', buildMixPlan(kickKeysBass(null, 0)), 0.5);
+    expect(level).toBeGreaterThan(-16); // not ducked (-23 dBFS when the bass keys itself): a missing key is silence
+    expect(residual).toBeLessThanOrEqual(LIMIT_DB);
+  });
+
+  it('stems of different lengths through a group, pre and post sends and both aux returns', async () => {
+    // Drums (two short stems) feed a group whose inputs have all ended after 1.2 s; they and
+    // the group send to the returns; a 3 s pad keeps the song going.
+    putStem('d-kick', [kickStem(0.8 * RATE, RATE, 0.25)]);
+    putStem('d-snare', [burstStem(1.2 * RATE, RATE, 61, 0.3, 0.1), burstStem(1.2 * RATE, RATE, 62, 0.3, 0.1)]);
+    putStem('d-pad', [sineStem(3 * RATE, 330, 0.3, RATE), noiseStem(3 * RATE, 0.1, 63)]);
+    const t = testMix.track('x');
+    const s = testMix.state(
+      [
+        testMix.track('kick', { order: 0, stem: testMix.stem('d-kick', 1, 0.8 * RATE), eq: { ...t.eq, hpf: { on: true, freq: 40, q: 1 } }, output: 'drums', sends: [{ bus: 'verb', level: -10, pre: false, on: true }] }),
+        testMix.track('snare', { order: 1, stem: testMix.stem('d-snare', 2, 1.2 * RATE), comp: { ...t.comp, on: true, threshold: -24 }, output: 'drums', sends: [{ bus: 'dly', level: -6, pre: true, on: true }] }),
+        testMix.track('pad', { order: 2, stem: testMix.stem('d-pad', 2, 3 * RATE), gain: -6, eq: { ...t.eq, lpf: { on: true, freq: 3000, q: 1 } } }),
+      ],
+      [
+        testMix.bus('drums', 'group', { order: 0, sends: [{ bus: 'verb', level: -12, pre: true, on: true }] }),
+        testMix.bus('verb', 'aux', { order: 1, effect: { type: 'reverb', decay: 2.5, preDelay: 0.01, damping: 7000 } }),
+        testMix.bus('dly', 'aux', { order: 2, effect: { type: 'delay', time: 0.25, feedback: 0.6, damping: 6000 } }),
+      ],
+    );
+    const { residual, windows } = await nullTest('stems of 0.8, 1.2 and 3 s, group + sends + returns', buildMixPlan(s), 0.5);
+    expect(windows.every((r) => r <= LIMIT_DB)).toBe(true);
+    expect(residual).toBeLessThanOrEqual(LIMIT_DB);
+  });
 });
 
 /** A song-like mix exercising every processor kind and routing feature. */
@@ -238,6 +321,24 @@ describe('full plan parity', () => {
     const { residual } = await nullTest('long multitrack (8 tracks x 20 s)', plan);
     expect(residual).toBeLessThanOrEqual(LIMIT_DB);
   });
+});
+
+describe('a whole generated song', () => {
+  it('nulls from the first frame to the last: 190 s, 8 tracks of different lengths and starts, every processor', async () => {
+    const song = generatedSong(RATE);
+    for (const [key, channels] of song.stems) putStem(key, channels);
+    const plan = buildMixPlan(song.state);
+    expect(plan.frames / RATE).toBeGreaterThanOrEqual(180);
+    const kinds = new Set(plan.nodes.filter((n) => !('bypass' in n) || !n.bypass).map((n) => (n.kind === 'biquad' ? `biquad:${n.type}` : n.kind)));
+    for (const k of ['compressor', 'saturation', 'reverb', 'delay', 'limiter', 'panner', 'biquad:highpass', 'biquad:lowpass', 'biquad:peaking', 'biquad:lowshelf', 'biquad:highshelf', 'biquad:notch', 'biquad:bandpass']) {
+      expect(kinds, k).toContain(k);
+    }
+    expect(plan.edges.filter((e) => e.input === 1)).toHaveLength(2);
+    const { windows, level } = await nullTest(`generated song (${(plan.frames / RATE).toFixed(0)} s)`, plan, 10);
+    for (const key of song.stems.keys()) stems.delete(key);
+    expect(level).toBeGreaterThan(-6);
+    expect(Math.max(...windows)).toBeLessThanOrEqual(LIMIT_DB);
+  }, 600_000);
 });
 
 describe('reference runner agrees with the bake', () => {

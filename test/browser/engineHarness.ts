@@ -20,21 +20,19 @@ export interface HarnessRender {
   loop?: { start: number; end: number };
   /** The engine's playback chunk size (frames, a power of two); default the engine's. */
   chunkFrames?: number;
+  /** Collect every meter reading (default true; a long render makes hundreds of thousands). */
+  meters?: boolean;
 }
 
 export interface HarnessResult {
-  channels: string[];
+  /** Where the page PUT the rendered channels (planar float32, `frames` each). */
+  upload: string;
   meters: MeterReading[];
   /** Messages of `apply` calls in `changes` that rejected (the render goes on). */
   applyErrors: string[];
 }
 
-function encode(a: Float32Array): string {
-  const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  let s = '';
-  for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode(...u.subarray(i, i + 0x8000));
-  return btoa(s);
-}
+let renders = 0;
 
 async function render(job: HarnessRender): Promise<HarnessResult> {
   const context = new OfflineAudioContext({ numberOfChannels: 2, length: job.frames, sampleRate: job.plan.sampleRate });
@@ -52,7 +50,7 @@ async function render(job: HarnessRender): Promise<HarnessResult> {
     },
   });
   const meters: MeterReading[] = [];
-  engine.onMeter((r) => meters.push(r));
+  if (job.meters !== false) engine.onMeter((r) => meters.push(r));
   await engine.apply(job.plan);
   const applyErrors: string[] = [];
   for (const change of job.changes ?? []) {
@@ -66,9 +64,12 @@ async function render(job: HarnessRender): Promise<HarnessResult> {
   // Let the last meter messages arrive.
   await new Promise((r) => setTimeout(r, 50));
   engine.dispose();
-  const channels: string[] = [];
-  for (let c = 0; c < out.numberOfChannels; c++) channels.push(encode(out.getChannelData(c)));
-  return { channels, meters, applyErrors };
+  const planar = new Float32Array(out.length * out.numberOfChannels);
+  for (let c = 0; c < out.numberOfChannels; c++) planar.set(out.getChannelData(c), c * out.length);
+  const upload = `/uploads/render-${++renders}.f32`;
+  const res = await fetch(upload, { method: 'PUT', body: planar });
+  if (!res.ok) throw new Error(`uploading the render: HTTP ${res.status}`);
+  return { upload, meters, applyErrors };
 }
 
 (globalThis as unknown as { mixroomHarness: unknown }).mixroomHarness = { render };

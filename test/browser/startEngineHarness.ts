@@ -23,10 +23,12 @@ export interface EngineHarness {
 const WORKLET_ENTRY = fileURLToPath(new URL('../../client/src/audio/worklet/mixroomWorklet.ts', import.meta.url));
 const HARNESS_ENTRY = fileURLToPath(new URL('./engineHarness.ts', import.meta.url));
 
-function decode(s: string): Float32Array {
-  const b = Buffer.from(s, 'base64');
-  const out = new Float32Array(b.byteLength / 4);
-  new Uint8Array(out.buffer).set(b);
+/** Splits a planar float32 upload into `frames`-long channels. */
+function planarChannels(bytes: Uint8Array, frames: number): Float32Array[] {
+  const all = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(all.buffer).set(bytes);
+  const out: Float32Array[] = [];
+  for (let at = 0; at < all.length; at += frames) out.push(all.subarray(at, at + frames));
   return out;
 }
 
@@ -71,7 +73,9 @@ export async function startEngineHarness(options: { appWorklet?: boolean } = {})
           { ...job, workletUrl: '/worklet.js' },
         );
         if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
-        return { channels: result.channels.map(decode), meters: result.meters, applyErrors: result.applyErrors };
+        const bytes = server.takeUpload(result.upload);
+        if (!bytes) throw new Error(`the page uploaded nothing at ${result.upload}`);
+        return { channels: planarChannels(bytes, job.frames), meters: result.meters, applyErrors: result.applyErrors };
       },
       async close() {
         await b.close();

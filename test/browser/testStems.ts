@@ -91,3 +91,18 @@ export function toneDb(x: Float32Array, freq: number, sampleRate: number, from: 
   }
   return 20 * Math.log10((2 * Math.hypot(re, im)) / n);
 }
+
+/** Peak residual |a - b| in dBFS over consecutive windows of `windowFrames` (the last one may be shorter). */
+export function residualWindowsDb(a: Float32Array, b: Float32Array, windowFrames: number): number[] {
+  const n = Math.min(a.length, b.length);
+  const out: number[] = [];
+  for (let from = 0; from < n; from += windowFrames) out.push(residualDb(a, b, from, Math.min(n, from + windowFrames)));
+  return out;
+}
+
+/** `x` shortened to `frames` frames and preceded by `lead` frames of digital silence (a stem exported from the song's start that plays late). */
+export function placeStem(x: Float32Array, lead: number, frames: number): Float32Array {
+  const out = new Float32Array(lead + frames);
+  out.set(x.subarray(0, frames), lead);
+  return out;
+}

@@ -1,5 +1,5 @@
 import { AudioBufferSourceNode, ConstantSourceNode, isAnyOfflineAudioContext } from 'standardized-audio-context';
-import type { IAudioBufferSourceNode, IAudioNode } from 'standardized-audio-context';
+import type { IAudioBufferSourceNode, IAudioNode, IConstantSourceNode } from 'standardized-audio-context';
 import { createChunkCache } from './createChunkCache.ts';
 import type { ChunkWant } from './createChunkCache.ts';
 import type { EngineContext, LoopRegion } from './MixEngine.ts';
@@ -51,6 +51,9 @@ export interface EngineTransport {
   dispose(): void;
 }
 
+/** The hold's level: 2^-100 (-602 dBFS). See `hold` in createTransport. */
+const HOLD_LEVEL = 2 ** -100;
+
 /** How far ahead (seconds) live playback schedules buffer sources and loop iterations. */
 const LIVE_HORIZON = 2;
 /** Live prefetch: the chunks that cover this many chunks' worth of upcoming playback, plus one behind (and a loop's region). */
@@ -81,21 +84,29 @@ export function createTransport(context: EngineContext, options: TransportOption
   let timer: ReturnType<typeof setInterval> | null = null;
 
   /**
-   * Live only: one silent source feeding every target for the transport's lifetime, so a
-   * target never loses its last input when buffer sources stop or end, and what lies
-   * downstream of it is never rewired by a seek, a stop or a stem's end.
+   * One near-silent source (a constant 2^-100, -602 dBFS) feeding every target for the
+   * transport's lifetime, live and offline alike, so a strip's input never goes inactive
+   * or flagged silent when its stem ends, has not started, is not loaded or is absent:
    *
-   * Why: without an input, standardized-audio-context makes a strip "passive" and natively
-   * disconnects its chain (target -> trim -> first biquad ...), then reconnects it when a
-   * buffer source starts. Chromium can leave that biquad disabled for good: if a buffer
-   * source ends while it is still its target's only input (on a busy page a render quantum
-   * can pass between a seek's stop() and disconnect()), Chromium disables the chain down to
-   * the biquad, whose tail processing ends while the main thread is still busy, and
-   * reconnecting the biquad in that same task does not stop it from being disabled after
-   * the task. The track then stays silent while the others play (test/liveSeek.test.ts).
+   * - Its native nodes keep computing as the bake does. Chromium stops a BiquadFilterNode
+   *   whose input has been silent for its estimated tail time and outputs zeros from then
+   *   on: a 40 Hz high-pass after a kick stem's end was cut at -57 dBFS while the bake let
+   *   it ring out. A constant 0 would be flagged silent; 2^-100 is not, yet it vanishes in
+   *   float32 from any sum with a sample above 2^-76 (-458 dBFS), so parity stays exact.
+   * - A strip's chain is never rewired. Without an input, standardized-audio-context makes a
+   *   strip "passive" and natively disconnects its chain (target -> trim -> first biquad
+   *   ...), then reconnects it when a buffer source starts. Chromium can leave that biquad
+   *   disabled for good: if a buffer source ends while it is still its target's only input
+   *   (on a busy page a render quantum can pass between a seek's stop() and disconnect()),
+   *   Chromium disables the chain down to the biquad, whose tail processing ends while the
+   *   main thread is still busy, and reconnecting the biquad in that same task does not
+   *   stop it from being disabled after the task. The track then stays silent while the
+   *   others play (test/liveSeek.test.ts).
+   *
+   * The cost: a stopped strip's native nodes keep running, as they do while playing.
    */
-  const hold = offline ? null : new ConstantSourceNode(context, { offset: 0 });
-  hold?.start();
+  const hold: IConstantSourceNode<EngineContext> = new ConstantSourceNode(context, { offset: HOLD_LEVEL });
+  hold.start();
 
   const frameNow = () => context.currentTime * sr;
   /** First frame a newly scheduled sample may start at. */
@@ -262,7 +273,7 @@ export function createTransport(context: EngineContext, options: TransportOption
       if (existing && existing.target === target) return;
       if (existing) this.removeSource(id);
       sources.set(id, { target, reader: null, nodes: new Map() });
-      hold?.connect(target);
+      hold.connect(target);
     },
     setReader(id, reader) {
       const src = sources.get(id);
@@ -280,7 +291,7 @@ export function createTransport(context: EngineContext, options: TransportOption
       const src = sources.get(id);
       if (!src) return;
       for (const n of src.nodes.values()) stopNode(n);
-      hold?.disconnect(src.target);
+      hold.disconnect(src.target);
       sources.delete(id);
       cache.setReader(id, null);
     },
@@ -324,8 +335,8 @@ export function createTransport(context: EngineContext, options: TransportOption
     },
     dispose() {
       halt();
-      hold?.stop();
-      hold?.disconnect();
+      hold.stop();
+      hold.disconnect();
       sources.clear();
       cache.dispose();
       playing = false;

@@ -8,12 +8,15 @@ const QUANTUM = 128;
 /**
  * Runs one plan processor (compressor, saturation, limiter, reverb, delay) inside the audio
  * thread. Input 0 is the signal, input 1 the sidechain key. An input with no active
- * sources arrives with zero channels; the kernel then gets silence, so tails (reverb,
- * delay, limiter lookahead) keep draining exactly as in the bake, which always processes.
+ * sources arrives with zero channels; the kernel then gets silence (the key included), so
+ * tails (reverb, delay, limiter lookahead) keep draining exactly as in the bake, which
+ * always processes.
  */
 export class KernelProcessor extends AudioWorkletProcessor {
   private readonly proc: PlanProcessor;
   private readonly channels: number;
+  /** A compressor keyed by another track: its detector reads input 1, silence when that carries nothing. */
+  private readonly keyed: boolean;
   private readonly silence: Float32Array[];
   private readonly silentInput: Float32Array[];
   private readonly reportFrames: number;
@@ -23,6 +26,7 @@ export class KernelProcessor extends AudioWorkletProcessor {
     super(options);
     const opts = options.processorOptions as KernelProcessorOptions;
     this.channels = opts.node.channels;
+    this.keyed = opts.node.kind === 'compressor' && opts.node.sidechain;
     this.reportFrames = opts.reportFrames;
     this.silence = [new Float32Array(QUANTUM), new Float32Array(QUANTUM)];
     this.silentInput = this.silence.slice(0, this.channels);
@@ -54,7 +58,9 @@ export class KernelProcessor extends AudioWorkletProcessor {
     if (!out || out.length === 0) return true;
     const frames = out[0]!.length;
     const input = this.fit(inputs[0]);
-    const key = inputs[1] && inputs[1].length > 0 ? this.fit(inputs[1]) : undefined;
+    // A keyed compressor whose key is inactive (its stem ended, has not started, or the key
+    // strip is being rebuilt) hears a silent key, as in the bake; never its own signal.
+    const key = this.keyed ? this.fit(inputs[1]) : undefined;
     this.proc.process(input, out, frames, key);
     if (this.reportFrames > 0 && (this.sinceReport += frames) >= this.reportFrames) {
       this.sinceReport = 0;
