@@ -27,7 +27,7 @@ export function newRandomId(): string {
 export async function openAuth(options: OpenAuthOptions): Promise<{ auth: Auth; store: AuthStore }> {
   const dir = join(options.dataDir, 'auth');
   const secret = await loadAuthSecret(options.secret, join(dir, 'secret'));
-  const store = await createFileAuthStore(join(dir, 'auth-log.jsonl'), options.logger);
+  const store = await createFileAuthStore(join(dir, 'auth-log.jsonl'), options.logger, options.now ?? Date.now);
   const auth = createAuth({
     secret,
     store,
