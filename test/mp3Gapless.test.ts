@@ -10,6 +10,7 @@ import { renderBakeFormats } from '../server/src/render/renderBakeFormats.ts';
 import { launchChromium } from './browser/launchChromium.ts';
 import { serveStatic, type StaticServer } from './browser/serveStatic.ts';
 import { writeDemoSong } from './demoSongFixture.ts';
+import { ffmpegDecode } from './ffmpegLoudness.ts';
 import { tempDir } from './renderFixtures.ts';
 
 const exec = promisify(execFile);
@@ -123,19 +124,6 @@ describe('gapless MP3: decoders play exactly the master, from its first frame', 
 /** Window starts: the first beat, the middle and the last second (the padding end). */
 function windows(): number[] {
   return [MAX_LAG, Math.floor(frames / 2), frames - SPAN - MAX_LAG - 1];
-}
-
-/** Planar float channels as ffmpeg decodes the file (its own demuxer and decoder). */
-async function ffmpegDecode(file: string): Promise<Float32Array[]> {
-  const { stdout } = await exec('ffmpeg', ['-v', 'error', '-i', file, '-f', 'f32le', '-c:a', 'pcm_f32le', '-'], { encoding: 'buffer', maxBuffer: 1 << 30 });
-  const inter = new Float32Array(stdout.buffer.slice(stdout.byteOffset, stdout.byteOffset + stdout.length));
-  const n = inter.length / 2;
-  const out = [new Float32Array(n), new Float32Array(n)];
-  for (let i = 0; i < n; i++) {
-    out[0]![i] = inter[2 * i]!;
-    out[1]![i] = inter[2 * i + 1]!;
-  }
-  return out;
 }
 
 /** The lag of b against a (within +-MAX_LAG) with the highest normalised correlation over a[from, from + span). */

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { initMixDoc, readMixState } from '@mixroom/shared/model';
+import { setMasterParam, setTrackParam } from '@mixroom/shared/ops';
 import type { RoomId } from '@mixroom/shared/protocol';
-import { parseSyncDocName, readReview, reviewDocName } from '@mixroom/shared/review';
+import { deliverableWarnings, parseSyncDocName, readReview, reviewDocName } from '@mixroom/shared/review';
 import { authorizeWith } from '../../server/src/auth/authorizeWith.ts';
 import { newRandomId, openAuth } from '../../server/src/auth/openAuth.ts';
 import type { AuthStore } from '../../server/src/auth/AuthStore.ts';
@@ -277,5 +278,57 @@ describe('review in two browsers', () => {
     await within(5000, "artist's fader shows the restore", async () => Number(await pages.artist.getByRole('slider', { name: 'Vox fader', exact: true }).getAttribute('aria-valuenow')) === 0);
     await eng.getByRole('button', { name: 'Undo my last change' }).click();
     await within(5000, 'restore undone on the server', async () => (await serverVox()) === -6);
+  });
+
+  it('a clipping version warns at Approve and at Download; the approval records the warnings and shows them', async () => {
+    // Push the mix 24 dB up with the limiter off: the master clips at full scale.
+    await server.services.rooms.withRoom(roomId as RoomId, (doc, origin) => {
+      setTrackParam(doc, { trackId: vox, param: 'gain', value: 12 }, origin);
+      setMasterParam(doc, { param: 'gain', value: 12 }, origin);
+      setMasterParam(doc, { param: 'limiter.on', value: false }, origin);
+    });
+    const eng = pages.engineer;
+    await eng.getByRole('tab', { name: 'Versions' }).click();
+    await eng.getByLabel('Version name').fill('Hot');
+    await eng.getByRole('button', { name: 'Save version' }).click();
+    await eng.locator('[data-version-number="3"]').waitFor();
+    await review.bakesIdle();
+    const v3 = (await serverReview()).versions.find((v) => v.number === 3)!;
+    const bake = (await serverReview()).bakes.get(v3.id)!;
+    const warnings = deliverableWarnings(bake);
+    expect(warnings.map((w) => `${w.format}:${w.problem}`)).toEqual(expect.arrayContaining(['wav24:clipped', 'wav16:clipped', 'flac:clipped']));
+
+    const art = pages.artist;
+    const row = art.locator('[data-version-number="3"]');
+    // Per-format measurements and the warning, before anything is clicked.
+    await row.getByTestId('measurements').waitFor({ timeout: 10_000 });
+    const wav16Clipped = await row.locator('[data-testid="measurements"] tr[data-format="wav16"] td').nth(3).textContent();
+    expect(Number(wav16Clipped!.replace(/,/g, ''))).toBe(bake.formats.wav16!.clippedSamples);
+    const shown = await row.getByTestId('deliverable-warnings').textContent();
+    for (const w of warnings) expect(shown).toContain(w.message);
+
+    // Approve asks first, naming the problem; only "Approve anyway" approves.
+    const approvalsBefore = (await serverReview()).approvals.length;
+    await row.getByTestId('approve').click();
+    await row.getByTestId('approve-anyway').waitFor();
+    expect(await row.locator('.warn').first().textContent()).toContain('not a clean deliverable');
+    expect((await serverReview()).approvals).toHaveLength(approvalsBefore);
+    await row.getByTestId('approve-anyway').click();
+    await within(5000, 'approval stored', async () => (await serverReview()).approvals.length === approvalsBefore + 1);
+    const approval = (await serverReview()).approvals.at(-1)!;
+    expect(approval).toMatchObject({ action: 'approve', versionId: v3.id, by: { name: 'Art' } });
+    expect(approval.warnings).toEqual(warnings);
+    await within(5000, 'engineer header shows the approval with warnings', async () =>
+      ((await eng.getByTestId('room-approval').textContent()) ?? '').includes('v3 approved by Art with warnings'),
+    );
+    expect(await row.getByTestId('approved-badge').textContent()).toContain('WITH WARNINGS');
+
+    // A flagged file's download names its problem first, then downloads the stored render.
+    await row.locator('button[data-download="wav24"]').click();
+    const note = await row.getByTestId('download-warning').textContent();
+    expect(note).toContain('WAV 24-bit clips');
+    const [download] = await Promise.all([art.waitForEvent('download'), row.getByTestId('download-anyway').click()]);
+    const bytes = await readFile(await download.path());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(bake.renders.wav24!.hash);
   });
 });

@@ -22,7 +22,7 @@ export class BakeFileSink {
   private dir: string | null = null;
   private filePath = '';
   private written = 0;
-  private readonly hash: Hash = createHash('sha256');
+  private hash: Hash = createHash('sha256');
 
   static async create(extension: string, tmpRoot = os.tmpdir()): Promise<BakeFileSink> {
     const sink = new BakeFileSink();
@@ -40,6 +40,13 @@ export class BakeFileSink {
       this.hash.update(chunk);
       this.written += chunk.length;
     }
+  }
+
+  /** Empties the file to write it again from the start (an MP3 encoded again at a lower gain). */
+  async restart(): Promise<void> {
+    await this.requireOpen().truncate(0);
+    this.written = 0;
+    this.hash = createHash('sha256');
   }
 
   /** Applies header patches, closes and hashes the file. */

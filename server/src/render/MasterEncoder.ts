@@ -25,4 +25,9 @@ export interface MasterEncoderOptions {
   maxBlockFrames: number;
   /** Dither seed (deterministic by default). */
   ditherSeed?: number;
+  /**
+   * PCM formats: called with each block's quantised samples (interleaved, exactly the
+   * integers written), so the file can be measured as a decoder will read it.
+   */
+  onQuantized?: (ints: Int32Array, frames: number) => void;
 }

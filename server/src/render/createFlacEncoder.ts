@@ -47,6 +47,7 @@ export async function createFlacEncoder(options: MasterEncoderOptions, bits: 16 
     encode(block, frames) {
       if (frames > maxBlockFrames) throw new BakeError('encoder', `A block of ${frames} frames is larger than the encoder's ${maxBlockFrames}.`);
       quantizer.quantize(block, frames, ints);
+      options.onQuantized?.(ints, frames);
       if (!Flac.FLAC__stream_encoder_process_interleaved(encoder, ints.subarray(0, frames * channels), frames)) {
         throw new BakeError('encoder', `FLAC encoding failed (state ${Flac.FLAC__stream_encoder_get_state(encoder)}).`);
       }

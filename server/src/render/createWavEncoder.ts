@@ -48,6 +48,7 @@ export function createWavEncoder(bits: 16 | 24, options: MasterEncoderOptions): 
         headerWritten = true;
       }
       quantizer.quantize(block, frames, ints);
+      options.onQuantized?.(ints, frames);
       const n = frames * channels;
       const bytes = new Uint8Array(n * bytesPerSample);
       if (bits === 16) {

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { MixPlan } from '@mixroom/shared/plan';
+import type { FormatMeasurement } from '@mixroom/shared/review';
 import type { BakeFormat } from './BakeFormat.ts';
 import type { BakeProgress } from './BakeProgress.ts';
 import type { BakeMixOptions } from './bakeMix.ts';
@@ -30,6 +31,10 @@ export interface BakeResult {
   sha256: string;
   contentType: string;
   loudness: LoudnessReport;
+  /** Loudness, true peak and clipped samples of the file as a decoder reads it. */
+  measurement: FormatMeasurement;
+  /** True-peak ceiling the file was checked against (dBTP). */
+  ceilingDb: number;
   /** Master-path latency removed from the start. */
   latencyFrames: number;
   workers: number;
@@ -54,6 +59,8 @@ export async function renderBake(plan: MixPlan, options: RenderBakeOptions): Pro
     sha256: file.sha256,
     contentType: file.contentType,
     loudness: result.loudness,
+    measurement: file.measurement,
+    ceilingDb: result.ceilingDb,
     latencyFrames: result.latencyFrames,
     workers: result.workers,
     stored: file.stored,

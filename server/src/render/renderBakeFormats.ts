@@ -3,14 +3,17 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { LoudnessMeter } from '@mixroom/shared/dsp';
 import type { MixPlan } from '@mixroom/shared/plan';
 import { BakeError, cancelledError } from './BakeError.ts';
-import { BakeFileSink, type SealedBakeFile } from './BakeFileSink.ts';
+import type { FormatMeasurement } from '@mixroom/shared/review';
+import type { SealedBakeFile } from './BakeFileSink.ts';
 import { BAKE_FORMAT_INFO, isBakeFormat, type BakeFormat } from './BakeFormat.ts';
 import { type BakeProgress, createProgressReporter } from './BakeProgress.ts';
 import { bakeMix, type BakeMixOptions, DEFAULT_BAKE_BLOCK_FRAMES } from './bakeMix.ts';
-import { createMasterEncoder } from './createMasterEncoder.ts';
+import { createFormatWriter } from './deliver/createFormatWriter.ts';
+import type { FormatWriter } from './deliver/FormatWriter.ts';
+import { mp3StartGainDb } from './deliver/createMp3FormatWriter.ts';
+import { planDeliverable } from './deliver/planDeliverable.ts';
 import { type LoudnessReport, toLoudnessReport } from './LoudnessReport.ts';
 import { WasmTruePeakMeter } from './master/WasmTruePeakMeter.ts';
-import type { MasterEncoder } from './MasterEncoder.ts';
 import type { StoredBake } from './storeBake.ts';
 
 export interface RenderBakeFormatsOptions extends Omit<BakeMixOptions, 'onFrames'> {
@@ -26,6 +29,8 @@ export interface RenderBakeFormatsOptions extends Omit<BakeMixOptions, 'onFrames
   tmpDir?: string;
   /** Clock for progress/ETA (injected for tests). */
   now?: () => number;
+  /** True-peak ceiling the files are checked against (dBTP). Default: the plan's master limiter's, else 0. */
+  ceilingDb?: number;
 }
 
 /** One encoded file of a bake. */
@@ -36,6 +41,12 @@ export interface BakeFileResult {
   sha256: string;
   contentType: string;
   stored: StoredBake | null;
+  /**
+   * Loudness, true peak and clipped samples of what a decoder of this file gets. FLAC holds
+   * the WAV 24's very samples (same quantiser, lossless), so with both baked it carries
+   * the WAV 24's measurement instead of metering the same integers twice.
+   */
+  measurement: FormatMeasurement;
 }
 
 export interface BakeFormatsResult {
@@ -47,6 +58,8 @@ export interface BakeFormatsResult {
   /** Master-path latency removed from the start. */
   latencyFrames: number;
   workers: number;
+  /** True-peak ceiling the files were checked against (dBTP). */
+  ceilingDb: number;
   /** One per requested format, in the order asked. */
   files: BakeFileResult[];
 }
@@ -64,20 +77,25 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
   const formats = checkFormats(options.formats);
   const report = createProgressReporter(plan.frames, plan.sampleRate, options.onProgress, options.now);
   const stream = await bakeMix(plan, { ...options, signal, onFrames: (done) => report(done) });
-  const encoders: MasterEncoder[] = [];
-  const sinks: BakeFileSink[] = [];
+  const writers: FormatWriter[] = [];
   const blocks = stream[Symbol.asyncIterator]();
+  const deliverable = planDeliverable(plan);
+  const ceilingDb = options.ceilingDb ?? deliverable.ceilingDb;
   try {
     for (const format of formats) {
-      encoders.push(
-        await createMasterEncoder(format, {
+      writers.push(
+        await createFormatWriter({
+          format,
           sampleRate: plan.sampleRate,
           channels: 2,
           totalFrames: stream.info.frames,
           maxBlockFrames: options.blockFrames ?? DEFAULT_BAKE_BLOCK_FRAMES,
+          ceilingDb,
+          measure: !(format === 'flac' && formats.includes('wav24')),
+          startGainDb: mp3StartGainDb(deliverable.limited),
+          ...(options.tmpDir !== undefined ? { tmpDir: options.tmpDir } : {}),
         }),
       );
-      sinks.push(await BakeFileSink.create(BAKE_FORMAT_INFO[format].extension, options.tmpDir));
     }
     // True peak on WebAssembly SIMD: TruePeakMeter's reading bit for bit, ~1.6x less main-thread CPU.
     const meter = new LoudnessMeter(plan.sampleRate, 2, { truePeakMeter: () => new WasmTruePeakMeter() });
@@ -85,14 +103,14 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
       const next = await blocks.next();
       if (next.done) break;
       const { channels, frames } = next.value;
-      // The block is only valid until the next iteration: encode it everywhere (synchronous,
-      // each encoder copies out its bytes) before any await.
+      // The block is only valid until the next iteration: every writer encodes it before its
+      // first await, and the loop moves on once every file has its bytes.
       meter.process(channels);
-      const chunks = encoders.map((e) => e.encode(channels, frames));
-      await Promise.all(sinks.map((s, i) => s.write(chunks[i]!)));
+      await Promise.all(writers.map((w) => w.write(channels, frames)));
     }
-    await Promise.all(sinks.map((s, i) => s.write(encoders[i]!.finish())));
-    const sealed = await Promise.all(sinks.map((s, i) => s.seal(encoders[i]!.headerPatches())));
+    const finished = await Promise.all(writers.map((w) => w.finish(signal)));
+    const sealed = finished.map((f) => f.file);
+    const measurements = finished.map((f) => f.measurement ?? finished[formats.indexOf('wav24')]!.measurement!);
     if (signal.aborted) throw cancelledError(signal);
     for (const [i, format] of formats.entries()) {
       const out = options.outFiles?.[format];
@@ -107,12 +125,14 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
       loudness: toLoudnessReport(meter.summary()),
       latencyFrames: stream.info.latencyFrames,
       workers: stream.info.workers,
+      ceilingDb,
       files: formats.map((format, i) => ({
         format,
         bytes: sealed[i]!.bytes,
         sha256: sealed[i]!.sha256,
         contentType: BAKE_FORMAT_INFO[format].contentType,
         stored: stored?.[i] ?? null,
+        measurement: measurements[i]!,
       })),
     };
   } catch (err) {
@@ -121,8 +141,7 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
   } finally {
     await blocks.return?.(undefined);
     await stream.close();
-    for (const e of encoders) e.dispose();
-    await Promise.all(sinks.map((s) => s.discard()));
+    await Promise.all(writers.map((w) => w.discard()));
   }
 }
 

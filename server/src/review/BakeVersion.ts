@@ -1,5 +1,5 @@
 import type { MixState } from '@mixroom/shared/model';
-import type { RenderFile, RenderFormat } from '@mixroom/shared/review';
+import type { FormatMeasurement, RenderFile, RenderFormat } from '@mixroom/shared/review';
 
 /** One bake job: a version's snapshot to render and store. */
 export interface BakeJob {
@@ -17,6 +17,10 @@ export interface BakeResult {
   renders: Partial<Record<RenderFormat, RenderFile>>;
   loudness: { integratedLufs: number | null; truePeakDb: number | null } | null;
   durationSec: number;
+  /** Each stored file measured as its decoder reads it. */
+  formats: Partial<Record<RenderFormat, FormatMeasurement>>;
+  /** True-peak ceiling the files were checked against (dBTP). */
+  ceilingDb: number;
 }
 
 /**

@@ -105,6 +105,8 @@ export function createBakeQueue(options: BakeQueueOptions): BakeQueue {
         loudness: result.loudness,
         durationSec: result.durationSec,
         renders: result.renders,
+        formats: result.formats,
+        ceilingDb: result.ceilingDb,
       });
       logger.info('bake done', { roomId: job.roomId, versionId: job.versionId });
     } catch (error) {

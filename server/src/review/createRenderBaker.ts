@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { buildMixPlan } from '@mixroom/shared/plan';
 import { RENDER_FORMATS } from '@mixroom/shared/review';
-import type { RenderFile, RenderFormat } from '@mixroom/shared/review';
+import type { FormatMeasurement, RenderFile, RenderFormat } from '@mixroom/shared/review';
 import { renderBakeFormats } from '../render/renderBakeFormats.ts';
 import type { StemSource } from '../render/StemSource.ts';
 import type { BakeVersion } from './BakeVersion.ts';
@@ -21,7 +21,7 @@ export interface RenderBakerOptions {
  * {@link BakeVersion} over the render module: builds the version's MixPlan and bakes every
  * format from one render pass (`renderBakeFormats`: the mix is rendered once, each encoder
  * fed the same master), storing files under `rooms/<room>/bakes/<sha256>.<ext>`, all or none.
- * Loudness is measured on the master before dither, so it is the same for every format.
+ * `loudness` is the master's before dither; `formats` measures each file as decoded.
  */
 export function createRenderBaker(options: RenderBakerOptions): BakeVersion {
   const formats = options.formats ?? RENDER_FORMATS;
@@ -37,14 +37,18 @@ export function createRenderBaker(options: RenderBakerOptions): BakeVersion {
       onProgress: (p) => job.onProgress(p.percent / 100),
     });
     const renders: Partial<Record<RenderFormat, RenderFile>> = {};
+    const measured: Partial<Record<RenderFormat, FormatMeasurement>> = {};
     for (const file of result.files) {
       if (!file.stored) throw new Error(`The ${file.format} bake was not stored.`);
       renders[file.format] = { key: file.stored.key, hash: file.sha256, bytes: file.bytes };
+      measured[file.format] = file.measurement;
     }
     return {
       renders,
       loudness: { integratedLufs: result.loudness.integratedLufs, truePeakDb: result.loudness.truePeakDbtp },
       durationSec: result.durationSeconds,
+      formats: measured,
+      ceilingDb: result.ceilingDb,
     };
   };
 }

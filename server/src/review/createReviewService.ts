@@ -3,6 +3,8 @@ import type { MixState } from '@mixroom/shared/model';
 import {
   approvalOf,
   contentHash,
+  deliverableCeilingDb,
+  deliverableWarnings,
   diffMixStates,
   listMixChanges,
   readReview,
@@ -14,6 +16,7 @@ import type {
   ApprovalRecord,
   BakeRecord,
   CommentRecord,
+  DeliverableWarning,
   MixChange,
   RenderFormat,
   ReviewSnapshot,
@@ -54,6 +57,8 @@ export interface Download {
   bytes: number;
   expiresAt: number;
   approved: boolean;
+  /** This file's problems (clipping, peaks over the ceiling): the room shows them before the download. */
+  warnings: DeliverableWarning[];
 }
 
 /**
@@ -225,7 +230,19 @@ export function createReviewService(deps: ReviewServiceDeps) {
           let number = 1;
           for (const v of versions.values()) number = Math.max(number, v.number + 1);
           const record: VersionRecord = { id: newId(), number, name: body.name, note: body.note, createdBy: actor(member), createdAt: t, stateHash, state };
-          const bake: BakeRecord = { versionId: record.id, status: 'queued', progress: 0, startedAt: null, finishedAt: null, error: null, loudness: null, durationSec: null, renders: {} };
+          const bake: BakeRecord = {
+            versionId: record.id,
+            status: 'queued',
+            progress: 0,
+            startedAt: null,
+            finishedAt: null,
+            error: null,
+            loudness: null,
+            durationSec: null,
+            renders: {},
+            formats: {},
+            ceilingDb: deliverableCeilingDb(state),
+          };
           doc.transact(() => {
             versions.set(record.id, record);
             bakeMap.set(record.id, bake);
@@ -272,7 +289,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
     /**
      * Appends an approval (or revocation) to the room's history. An approval needs the
-     * finished reference render, whose hash it records with the snapshot hash.
+     * finished reference render, whose hash it records with the snapshot hash. A version
+     * whose files clip or peak over their ceiling is approved only with
+     * `acknowledgeWarnings` (the room shows the warnings first), and the record keeps them.
      */
     async approve(roomId: string, versionId: string, member: Member, body: z.output<typeof approvalBody>): Promise<ApprovalRecord> {
       const t = now();
@@ -287,6 +306,14 @@ export function createReviewService(deps: ReviewServiceDeps) {
         }
         const current = approvalOf(approvals.toArray(), versionId);
         if (body.action === 'revoke' && !current) throw new ApiError(409, 'conflict', `Version ${version.number} is not approved.`);
+        const warnings = body.action === 'approve' ? deliverableWarnings(bake) : [];
+        if (warnings.length > 0 && !body.acknowledgeWarnings) {
+          throw new ApiError(
+            409,
+            'conflict',
+            `Version ${version.number} has deliverable problems: ${warnings.map((w) => w.message).join(' ')} Approve it again acknowledging them to go ahead.`,
+          );
+        }
         const record: ApprovalRecord = {
           id: newId(),
           action: body.action,
@@ -298,6 +325,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
           by: actor(member),
           at: t,
           note: body.note,
+          warnings,
         };
         doc.transact(() => approvals.push([record]), origin);
         return record;
@@ -319,7 +347,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const approved = approvalOf(snap.approvals, versionId) !== null;
       const fileName = downloadFileName(snap.room?.title ?? roomId, version, format, approved);
       const url = await deps.presignDownload(file.key, fileName, contentTypeOf(format), ttl);
-      return { url, fileName, format, sha256: file.hash, bytes: file.bytes, expiresAt: now() + ttl * 1000, approved };
+      const warnings = deliverableWarnings(bake).filter((w) => w.format === format);
+      return { url, fileName, format, sha256: file.hash, bytes: file.bytes, expiresAt: now() + ttl * 1000, approved, warnings };
     },
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorSchema } from './Actor.ts';
 import { CONTENT_HASH_PATTERN } from './contentHash.ts';
+import { deliverableWarningSchema } from './DeliverableCheck.ts';
 import { RENDER_FORMATS } from './RenderFormat.ts';
 
 export const APPROVAL_ACTIONS = ['approve', 'revoke'] as const;
@@ -22,6 +23,8 @@ export const approvalRecordSchema = z.object({
   by: actorSchema,
   at: z.number(),
   note: z.string(),
+  /** The deliverable's problems when it was approved (clipping, peaks over the ceiling), as the approver was shown them. */
+  warnings: z.array(deliverableWarningSchema).default([]),
 });
 export type ApprovalRecord = z.infer<typeof approvalRecordSchema>;
 

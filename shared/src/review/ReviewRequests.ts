@@ -72,4 +72,6 @@ export const createVersionBody = z.object({
 export const approvalBody = z.object({
   action: z.enum(APPROVAL_ACTIONS).default('approve'),
   note: z.string().trim().max(500).default(''),
+  /** Approving a version whose files clip or exceed their ceiling needs this, after the warning was shown. */
+  acknowledgeWarnings: z.boolean().default(false),
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { MixState } from '../model/MixState.ts';
 import { actorSchema } from './Actor.ts';
 import { CONTENT_HASH_PATTERN } from './contentHash.ts';
+import { formatMeasurementSchema } from './DeliverableCheck.ts';
 import { RENDER_FORMATS } from './RenderFormat.ts';
 
 export const VERSION_NAME_MAX = 80;
@@ -53,5 +54,9 @@ export const bakeRecordSchema = z.object({
   loudness: z.object({ integratedLufs: z.number().nullable(), truePeakDb: z.number().nullable() }).nullable(),
   durationSec: z.number().nullable(),
   renders: z.partialRecord(z.enum(RENDER_FORMATS), renderFileSchema),
+  /** Each stored file measured on what its decoder gets (absent on bakes from before this existed). */
+  formats: z.partialRecord(z.enum(RENDER_FORMATS), formatMeasurementSchema).default({}),
+  /** True-peak ceiling the files were checked against (dBTP), see `deliverableCeilingDb`. */
+  ceilingDb: z.number().nullable().default(null),
 });
 export type BakeRecord = z.infer<typeof bakeRecordSchema>;

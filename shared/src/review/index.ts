@@ -4,6 +4,7 @@ export * from './applyMixChanges.ts';
 export * from './canonicalJson.ts';
 export * from './CommentRecord.ts';
 export * from './contentHash.ts';
+export * from './DeliverableCheck.ts';
 export * from './describeMixChange.ts';
 export * from './diffMixStates.ts';
 export * from './MixChange.ts';

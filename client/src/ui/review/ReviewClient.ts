@@ -123,8 +123,10 @@ export class ReviewClient {
     return (await this.call<{ version: { id: string; number: number } }>('POST', '/versions', { name, note })).version;
   }
 
-  async approve(versionId: string, action: ApprovalAction, note = ''): Promise<ApprovalRecord> {
-    return (await this.call<{ approval: ApprovalRecord }>('POST', `/versions/${encodeURIComponent(versionId)}/approvals`, { action, note })).approval;
+  /** `acknowledgeWarnings`: the user was shown the version's deliverable warnings and approves anyway. */
+  async approve(versionId: string, action: ApprovalAction, note = '', acknowledgeWarnings = false): Promise<ApprovalRecord> {
+    const body = { action, note, acknowledgeWarnings };
+    return (await this.call<{ approval: ApprovalRecord }>('POST', `/versions/${encodeURIComponent(versionId)}/approvals`, body)).approval;
   }
 
   async rebake(versionId: string): Promise<void> {

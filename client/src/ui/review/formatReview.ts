@@ -21,3 +21,8 @@ export function formatDuration(seconds: number | null | undefined): string {
   const m = Math.floor(seconds / 60);
   return `${m}:${String(Math.round(seconds - m * 60)).padStart(2, '0')}`;
 }
+
+/** `-1.02 dBTP`, or a dash for silence. */
+export function formatDbtp(db: number | null | undefined): string {
+  return typeof db === 'number' ? `${db > 0 ? '+' : ''}${db.toFixed(2)} dBTP` : '–';
+}

@@ -21,13 +21,17 @@ export class MrApprovalBadge extends LitElement {
     :host { font: 600 11px var(--mr-font, system-ui, sans-serif); }
     .on { background: #1e4d2b; color: #9fe0a0; border-radius: 3px; padding: 3px 8px; }
     .off { color: #8a939e; }
+    .warn { background: #4d3a12; color: #ffd27f; }
   `;
 
   override render() {
     const approval = currentApproval(this.review.snapshot().approvals);
-    return approval
-      ? html`<span class="on" data-testid="room-approval" title=${`render ${approval.renderHash}`}>✓ v${approval.versionNumber} approved by ${approval.by.name}</span>`
-      : html`<span class="off" data-testid="room-approval">Not approved yet</span>`;
+    if (!approval) return html`<span class="off" data-testid="room-approval">Not approved yet</span>`;
+    const warned = approval.warnings.length > 0;
+    const title = [`render ${approval.renderHash}`, ...approval.warnings.map((w) => w.message)].join('\n');
+    return html`<span class="on ${warned ? 'warn' : ''}" data-testid="room-approval" title=${title}
+      >${warned ? '⚠' : '✓'} v${approval.versionNumber} approved by ${approval.by.name}${warned ? ' with warnings' : ''}</span
+    >`;
   }
 }
 

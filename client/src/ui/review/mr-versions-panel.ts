@@ -1,10 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { applyMixState } from '@mixroom/shared/ops';
 import { can } from '@mixroom/shared/protocol';
-import { approvalOf, currentApproval, RENDER_FORMAT_INFO, RENDER_FORMATS } from '@mixroom/shared/review';
-import type { VersionRecord } from '@mixroom/shared/review';
+import { approvalOf, currentApproval, deliverableWarnings, RENDER_FORMAT_INFO, RENDER_FORMATS } from '@mixroom/shared/review';
+import type { BakeRecord, DeliverableWarning, RenderFormat, VersionRecord } from '@mixroom/shared/review';
 import { SubscriptionController } from '../../controllers/SubscriptionController.ts';
-import { formatDuration, formatLufs, formatWhen } from './formatReview.ts';
+import { formatDbtp, formatDuration, formatLufs, formatWhen } from './formatReview.ts';
 import type { ReviewContext } from './ReviewContext.ts';
 
 /**
@@ -12,6 +12,9 @@ import type { ReviewContext } from './ReviewContext.ts';
  * loudness and duration, the A/B switch (live mix vs any version, optionally loudness
  * matched, with an indicator of what plays), a parameter diff between two versions,
  * approve/revoke for roles that may, downloads in every format, and restore as the live mix.
+ * Each baked version shows loudness, true peak and clipped samples per format; a version
+ * that clips or peaks over its ceiling says so, and Approve and a flagged Download ask to
+ * confirm after naming the problems (the approval records them, server-side).
  */
 export class MrVersionsPanel extends LitElement {
   static override properties = {
@@ -21,6 +24,7 @@ export class MrVersionsPanel extends LitElement {
     diffFrom: { state: true },
     diffTo: { state: true },
     saving: { state: true },
+    confirming: { state: true },
   };
 
   declare ctx: ReviewContext;
@@ -29,6 +33,8 @@ export class MrVersionsPanel extends LitElement {
   declare diffFrom: string;
   declare diffTo: string;
   declare saving: boolean;
+  /** A warned action waiting for its second click: approving a version, or one format's download. */
+  declare confirming: { versionId: string; action: 'approve' } | { versionId: string; action: 'download'; format: RenderFormat } | null;
   private subscribed = false;
 
   constructor() {
@@ -38,6 +44,7 @@ export class MrVersionsPanel extends LitElement {
     this.diffFrom = '';
     this.diffTo = 'live';
     this.saving = false;
+    this.confirming = null;
   }
 
   override connectedCallback(): void {
@@ -69,6 +76,16 @@ export class MrVersionsPanel extends LitElement {
     a { color: #7fd6ff; font-size: 11px; }
     .err { color: #ff8a8d; }
     .diff { background: #0e1013; border: 1px solid #2e333b; border-radius: 3px; padding: 6px; margin: 0; white-space: pre-wrap; }
+    table.measure { border-collapse: collapse; font-size: 11px; font-variant-numeric: tabular-nums; }
+    table.measure th, table.measure td { padding: 1px 8px 1px 0; text-align: right; font-weight: 400; }
+    table.measure th:first-child, table.measure td:first-child { text-align: left; }
+    table.measure thead th { color: #8a939e; }
+    td.bad { color: #ffb347; font-weight: 700; }
+    .warn { background: #3a2c10; border: 1px solid #b8860b; color: #ffd27f; border-radius: 3px; padding: 4px 6px; }
+    .warn ul { margin: 2px 0 0; padding-left: 16px; list-style: disc; display: block; }
+    .warn li { background: none; border: 0; padding: 0; display: list-item; }
+    .badge.warned { background: #4d3a12; color: #ffd27f; }
+    a.flagged, button.flagged { color: #ffb347; }
   `;
 
   override render() {
@@ -107,10 +124,16 @@ export class MrVersionsPanel extends LitElement {
     const approval = approvalOf(snap.approvals, v.id);
     const playing = ab.source !== 'live' && ab.source.versionId === v.id;
     const done = bake?.status === 'done';
+    const warnings = done && bake ? deliverableWarnings(bake) : [];
+    const confirmingApprove = this.confirming?.versionId === v.id && this.confirming.action === 'approve';
     return html`<li class=${isApproved ? 'approved' : ''} data-version=${v.id} data-version-number=${v.number}>
       <div class="head">
         <strong>v${v.number} ${v.name}</strong>
-        ${approval ? html`<span class="badge" data-testid="approved-badge">APPROVED by ${approval.by.name}</span>` : nothing}
+        ${approval
+          ? html`<span class="badge ${approval.warnings.length ? 'warned' : ''}" data-testid="approved-badge"
+              title=${approval.warnings.map((w) => w.message).join('\n')}
+              >APPROVED${approval.warnings.length ? ' WITH WARNINGS' : ''} by ${approval.by.name}</span>`
+          : nothing}
       </div>
       <div class="meta">${v.createdBy.name} · ${formatWhen(v.createdAt)} · ${formatLufs(bake?.loudness?.integratedLufs)} · ${formatDuration(bake?.durationSec)}
         · <span title=${v.stateHash}>#${v.stateHash.slice(0, 8)}</span></div>
@@ -120,24 +143,81 @@ export class MrVersionsPanel extends LitElement {
             ${bake.status === 'baking' || bake.status === 'queued' ? html`<progress max="1" .value=${bake.progress} aria-label="Bake progress"></progress>` : nothing}
             ${bake.status === 'failed' && can(role, 'saveVersion') ? html`<button @click=${() => this.run(() => review.rebake(v.id))}>Bake again</button>` : nothing}`
         : nothing}
+      ${done && bake ? this.renderMeasurements(bake, warnings) : nothing}
+      ${warnings.length > 0
+        ? html`<div class="warn" role="alert" data-testid="deliverable-warnings">
+            ⚠ This version is not a clean deliverable:
+            <ul>${warnings.map((w) => html`<li>${w.message}</li>`)}</ul>
+          </div>`
+        : nothing}
       <div class="row">
         <button aria-pressed=${String(playing)} @click=${() => ab.select({ versionId: v.id })} data-testid="play-version">Play</button>
         ${can(role, 'editMix') ? html`<button @click=${() => this.restore(v)} title="Make this the live mix (undoable)">Restore</button>` : nothing}
         ${can(role, 'approve')
           ? approval
             ? html`<button @click=${() => this.run(() => review.approve(v.id, 'revoke'))}>Revoke approval</button>`
-            : html`<button ?disabled=${!done} title=${done ? 'Approve this version' : 'Wait for the bake'} data-testid="approve"
-                @click=${() => this.run(() => review.approve(v.id, 'approve'))}>Approve</button>`
+            : confirmingApprove
+              ? html`<span class="warn">Approve with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}?</span>
+                  <button class="flagged" data-testid="approve-anyway" @click=${() => this.approveAnyway(v.id)}>Approve anyway</button>
+                  <button @click=${() => (this.confirming = null)}>Cancel</button>`
+              : html`<button ?disabled=${!done} title=${done ? 'Approve this version' : 'Wait for the bake'} data-testid="approve"
+                  @click=${() => (warnings.length > 0 ? (this.confirming = { versionId: v.id, action: 'approve' }) : this.run(() => review.approve(v.id, 'approve')))}
+                  >Approve${warnings.length > 0 ? '…' : ''}</button>`
           : nothing}
       </div>
-      ${done
-        ? html`<div class="row" aria-label="Downloads">
-            ${RENDER_FORMATS.filter((f) => bake?.renders[f]).map(
-              (f) => html`<a href=${review.downloadHref(v.id, f)} download data-format=${f}>${RENDER_FORMAT_INFO[f].label}${approval ? ' ✓' : ''}</a>`,
-            )}
-          </div>`
-        : nothing}
+      ${done ? this.renderDownloads(v, bake!, warnings, approval !== null) : nothing}
     </li>`;
+  }
+
+  /** Integrated loudness, true peak and clipped samples of each stored file, against the ceiling. */
+  private renderMeasurements(bake: BakeRecord, warnings: readonly DeliverableWarning[]) {
+    const formats = RENDER_FORMATS.filter((f) => bake.formats[f]);
+    if (formats.length === 0) return nothing;
+    const flagged = (f: RenderFormat, problem: DeliverableWarning['problem']) => warnings.some((w) => w.format === f && w.problem === problem);
+    return html`<table class="measure" data-testid="measurements" aria-label="Measurements per format">
+      <thead><tr><th>Format</th><th>Loudness</th><th>True peak</th><th>Clipped</th></tr></thead>
+      <tbody>
+        ${formats.map((f) => {
+          const m = bake.formats[f]!;
+          return html`<tr data-format=${f}>
+            <td>${RENDER_FORMAT_INFO[f].label}${m.gainDb < 0 ? html` <span class="meta" title="Gain before encoding, so the decoded MP3 stays under the ceiling">(${m.gainDb.toFixed(2)} dB)</span>` : nothing}</td>
+            <td>${formatLufs(m.integratedLufs)}</td>
+            <td class=${flagged(f, 'over-ceiling') ? 'bad' : ''}>${formatDbtp(m.truePeakDb)}</td>
+            <td class=${flagged(f, 'clipped') ? 'bad' : ''}>${m.clippedSamples.toLocaleString('en-US')}</td>
+          </tr>`;
+        })}
+      </tbody>
+      <tfoot><tr><td colspan="4" class="meta">Ceiling ${formatDbtp(bake.ceilingDb ?? 0)}</td></tr></tfoot>
+    </table>`;
+  }
+
+  /** Download links; a file with problems first names them and asks for a second click. */
+  private renderDownloads(v: VersionRecord, bake: BakeRecord, warnings: readonly DeliverableWarning[], approved: boolean) {
+    const { review } = this.ctx;
+    const pending = this.confirming?.versionId === v.id && this.confirming.action === 'download' ? this.confirming.format : null;
+    const link = (f: RenderFormat, label: string, testId?: string) =>
+      html`<a href=${review.downloadHref(v.id, f)} download data-format=${f} data-testid=${testId ?? nothing} @click=${() => (this.confirming = null)}>${label}</a>`;
+    return html`<div class="row" aria-label="Downloads">
+        ${RENDER_FORMATS.filter((f) => bake.renders[f]).map((f) => {
+          const label = `${RENDER_FORMAT_INFO[f].label}${approved ? ' ✓' : ''}`;
+          return warnings.some((w) => w.format === f)
+            ? html`<button class="flagged" data-download=${f} title="This file has problems: see the warning"
+                @click=${() => (this.confirming = { versionId: v.id, action: 'download', format: f })}>⚠ ${label}</button>`
+            : link(f, label);
+        })}
+      </div>
+      ${pending
+        ? html`<div class="warn" role="alert" data-testid="download-warning">
+            ${warnings.filter((w) => w.format === pending).map((w) => html`<div>${w.message}</div>`)}
+            <div class="row">${link(pending, `Download ${RENDER_FORMAT_INFO[pending].label} anyway`, 'download-anyway')}
+              <button @click=${() => (this.confirming = null)}>Cancel</button></div>
+          </div>`
+        : nothing}`;
+  }
+
+  private approveAnyway(versionId: string): void {
+    this.confirming = null;
+    void this.run(() => this.ctx.review.approve(versionId, 'approve', '', true));
   }
 
   private renderDiff(versions: readonly VersionRecord[]) {

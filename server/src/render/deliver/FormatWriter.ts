@@ -1,0 +1,42 @@
+import type { FormatMeasurement } from '@mixroom/shared/review';
+import type { SealedBakeFile } from '../BakeFileSink.ts';
+import type { BakeFormat } from '../BakeFormat.ts';
+
+/** Plain data (it crosses to an encoder thread): everything one format's writer needs. */
+export interface FormatWriterOptions {
+  format: BakeFormat;
+  sampleRate: number;
+  channels: number;
+  /** Exact length of the master. */
+  totalFrames: number;
+  /** Largest block that will be written. */
+  maxBlockFrames: number;
+  /** Folder for the temp files (default: the OS temp dir). */
+  tmpDir?: string;
+  /** True-peak ceiling (dBTP) the files are checked against; the MP3 is held under it. */
+  ceilingDb: number;
+  /** Measure the file (false when a twin format writes the same samples and measures them). */
+  measure: boolean;
+  /** MP3: gain of the first encoding (dB, 0 or less); see `mp3StartGainDb`. */
+  startGainDb?: number;
+}
+
+export interface FormatWriterResult {
+  file: SealedBakeFile;
+  /** Null when `measure` was false. */
+  measurement: FormatMeasurement | null;
+}
+
+/**
+ * One output file of a bake: encodes master blocks into a temp file as they come, measures
+ * what a decoder of that file will get, and seals the file (hash, header patches) at the
+ * end. `write` encodes synchronously before its first await, so the block may be reused
+ * once every writer's `write` was called; its promise settles when the bytes are on disk.
+ */
+export interface FormatWriter {
+  readonly format: BakeFormat;
+  write(block: readonly Float32Array[], frames: number): Promise<void>;
+  finish(signal: AbortSignal): Promise<FormatWriterResult>;
+  /** Removes temp files and frees the encoder; safe after finish, after a failure, and twice. */
+  discard(): Promise<void>;
+}

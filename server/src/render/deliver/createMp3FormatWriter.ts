@@ -1,0 +1,130 @@
+import type { FormatMeasurement } from '@mixroom/shared/review';
+import { cancelledError } from '../BakeError.ts';
+import { BakeFileSink } from '../BakeFileSink.ts';
+import { createMp3Encoder } from '../createMp3Encoder.ts';
+import type { MasterEncoder } from '../MasterEncoder.ts';
+import { lameInfoFrameBytes } from '../mp3/lameInfoFrame.ts';
+import type { FormatWriter, FormatWriterOptions } from './FormatWriter.ts';
+import { MasterSpool } from './MasterSpool.ts';
+import { Mp3DecodeMeter } from './Mp3DecodeMeter.ts';
+
+/** Encodes at most this many times; a file still over the ceiling then is kept and reported. */
+export const MP3_MAX_PASSES = 4;
+/** Below the ceiling by this much more than the measured excess on a new pass: lossy peaks do not scale exactly with gain. */
+export const MP3_RETRY_MARGIN_DB = 0.1;
+
+/**
+ * Gain of the first MP3 encoding. A limited master sits at its ceiling, and LAME at 320
+ * kbit/s put the decoded true peak 0.2-0.5 dB above the master's on the demo song driven
+ * 0, 6 and 12 dB into a -1 dBTP ceiling (and +0.34 dB on the song in issue 14): starting
+ * 0.5 dB down, each of those fitted in one pass, where starting at 0 took two or three
+ * (each pass re-encodes and re-decodes the whole song). An unlimited master usually has
+ * headroom, so it starts at unity and only a master near 0 dBTP is encoded again.
+ */
+export function mp3StartGainDb(limited: boolean): number {
+  return limited ? -0.5 : 0;
+}
+
+/** One encoding of the master at one gain, decoded and metered as it goes. */
+interface Mp3Pass {
+  gainDb: number;
+  encoder: MasterEncoder;
+  meter: Mp3DecodeMeter;
+  /** Placeholder tag-frame bytes still to keep from the meter. */
+  skip: number;
+  scaled: Float32Array[];
+}
+
+/**
+ * MP3 320 held under the true-peak ceiling after decoding. The first pass encodes the master
+ * as it streams (and keeps it in a {@link MasterSpool}), decoding its own output to measure
+ * what a listener gets. If that true peak is above the ceiling, the file is encoded again
+ * from the spool with the gain lowered by the measured excess plus {@link MP3_RETRY_MARGIN_DB},
+ * until it fits (at most {@link MP3_MAX_PASSES} passes; the gain used is recorded).
+ */
+export async function createMp3FormatWriter(options: FormatWriterOptions): Promise<FormatWriter> {
+  const { sampleRate, channels, totalFrames, maxBlockFrames, ceilingDb } = options;
+  const tagBytes = lameInfoFrameBytes(sampleRate);
+  const spool = await MasterSpool.create(channels, maxBlockFrames, options.tmpDir);
+  let sink: BakeFileSink | null = null;
+  let pass: Mp3Pass | null = null;
+  const startPass = async (gainDb: number): Promise<Mp3Pass> => {
+    const encoder = await createMp3Encoder({ sampleRate, channels, totalFrames, maxBlockFrames });
+    const meter = await Mp3DecodeMeter.create(sampleRate, channels, totalFrames);
+    return { gainDb, encoder, meter, skip: tagBytes, scaled: Array.from({ length: channels }, () => new Float32Array(maxBlockFrames)) };
+  };
+  const endPass = (): void => {
+    pass?.encoder.dispose();
+    pass?.meter.dispose();
+    pass = null;
+  };
+  /**
+   * Encodes and meters one block at the pass's gain; returns the bytes for the file. The
+   * master is clipped at full scale first, as the PCM files hold it: the MP3 is that master
+   * at a gain, never a version of it with peaks the WAV does not have.
+   */
+  const encode = (p: Mp3Pass, block: readonly Float32Array[], frames: number): Uint8Array[] => {
+    const g = 10 ** (p.gainDb / 20);
+    const input = p.scaled.map((out, c) => {
+      const ch = block[c]!;
+      for (let i = 0; i < frames; i++) {
+        const x = ch[i]!;
+        out[i] = (x > 1 ? 1 : x < -1 ? -1 : x) * g;
+      }
+      return out;
+    });
+    return meterAndKeep(p, p.encoder.encode(input, frames));
+  };
+  const meterAndKeep = (p: Mp3Pass, chunks: Uint8Array[]): Uint8Array[] => {
+    for (const chunk of chunks) {
+      const from = Math.min(p.skip, chunk.length);
+      p.skip -= from;
+      p.meter.push(chunk.subarray(from));
+    }
+    return chunks;
+  };
+  try {
+    sink = await BakeFileSink.create('mp3', options.tmpDir);
+    pass = await startPass(options.startGainDb ?? 0);
+  } catch (err) {
+    endPass();
+    await sink?.discard();
+    await spool.discard();
+    throw err;
+  }
+  const fileSink = sink;
+
+  return {
+    format: 'mp3',
+    write(block, frames) {
+      const spooled = spool.append(block, frames);
+      const written = fileSink.write(encode(pass!, block, frames));
+      return Promise.all([spooled, written]).then(() => undefined);
+    },
+    async finish(signal) {
+      let p = pass!;
+      await fileSink.write(meterAndKeep(p, p.encoder.finish()));
+      let measurement: FormatMeasurement = p.meter.result(p.gainDb);
+      for (let n = 1; n < MP3_MAX_PASSES && measurement.truePeakDb !== null && measurement.truePeakDb > ceilingDb; n++) {
+        if (signal.aborted) throw cancelledError(signal);
+        const gainDb = p.gainDb - (measurement.truePeakDb - ceilingDb) - MP3_RETRY_MARGIN_DB;
+        endPass();
+        await fileSink.restart();
+        pass = p = await startPass(gainDb);
+        for await (const { channels: block, frames } of spool.read()) {
+          if (signal.aborted) throw cancelledError(signal);
+          await fileSink.write(encode(p, block, frames));
+        }
+        await fileSink.write(meterAndKeep(p, p.encoder.finish()));
+        measurement = p.meter.result(p.gainDb);
+      }
+      const file = await fileSink.seal(p.encoder.headerPatches());
+      endPass();
+      return { file, measurement };
+    },
+    async discard() {
+      endPass();
+      await Promise.all([fileSink.discard(), spool.discard()]);
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { BakeFileSink } from '../BakeFileSink.ts';
+import { BAKE_FORMAT_INFO } from '../BakeFormat.ts';
+import { createMasterEncoder } from '../createMasterEncoder.ts';
+import type { FormatWriter, FormatWriterOptions } from './FormatWriter.ts';
+import { PcmMeter } from './PcmMeter.ts';
+
+/** WAV 16/24 or FLAC: the encoder's dithered integers go to the file and, when asked, to a {@link PcmMeter}. */
+export async function createPcmFormatWriter(options: FormatWriterOptions): Promise<FormatWriter> {
+  const { format, sampleRate, channels, maxBlockFrames } = options;
+  const meter = options.measure ? new PcmMeter(sampleRate, channels, BAKE_FORMAT_INFO[format].bits, maxBlockFrames) : null;
+  const encoder = await createMasterEncoder(format, {
+    sampleRate,
+    channels,
+    totalFrames: options.totalFrames,
+    maxBlockFrames,
+    ...(meter ? { onQuantized: (ints: Int32Array, frames: number) => meter.push(ints, frames) } : {}),
+  });
+  let sink: BakeFileSink;
+  try {
+    sink = await BakeFileSink.create(BAKE_FORMAT_INFO[format].extension, options.tmpDir);
+  } catch (err) {
+    encoder.dispose();
+    throw err;
+  }
+  return {
+    format,
+    write: (block, frames) => sink.write(encoder.encode(block, frames)),
+    async finish() {
+      await sink.write(encoder.finish());
+      const file = await sink.seal(encoder.headerPatches());
+      return { file, measurement: meter?.result() ?? null };
+    },
+    async discard() {
+      encoder.dispose();
+      await sink.discard();
+    },
+  };
+}
