@@ -8,7 +8,7 @@ import workletUrl from './audio/worklet/mixroomWorklet.ts?worker&url';
 import { AudioContext, createEngine, type MixEngine } from './audio/index.ts';
 import { isMixOpError } from '@mixroom/shared/ops';
 import { readMixState } from '@mixroom/shared/model';
-import { isValidRoomId } from '@mixroom/shared/protocol';
+import { isValidRoomId, presenceUserOf } from '@mixroom/shared/protocol';
 import { createMixActions } from './controllers/createMixActions.ts';
 import type { RoomServices } from './controllers/RoomServices.ts';
 import { createStemLoader } from './sync/createStemLoader.ts';
@@ -16,7 +16,6 @@ import type { PresenceUser } from './sync/PresenceState.ts';
 import { fetchMembership, joinOpenRoom, type Member } from './sync/RoomMembership.ts';
 import { RoomSession } from './sync/RoomSession.ts';
 import { StemMediaStore } from './sync/StemMediaStore.ts';
-import { userColor } from './sync/userColor.ts';
 import { bindEngine } from './transport/bindEngine.ts';
 import { FollowMode } from './transport/FollowMode.ts';
 import { MonitorState } from './transport/MonitorState.ts';
@@ -113,7 +112,7 @@ function messageOf(error: unknown): string {
 }
 
 async function startRoom(roomId: string, member: Member): Promise<void> {
-  const user: PresenceUser = { id: member.userId, name: member.name, color: userColor(member.userId), role: member.role };
+  const user: PresenceUser = presenceUserOf(member);
   const syncUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
   const session = new RoomSession({ roomId, user, syncUrl });
   const noticeListeners = new Set<(m: string) => void>();

@@ -63,7 +63,7 @@ function descendantsPss(): { bytes: number; processes: number } {
 }
 
 beforeAll(async () => {
-  server = await startRoomServer({ maxStemBytes: 64 * MB, maxStemSeconds: 600 });
+  server = await startRoomServer([ROOM], { maxStemBytes: 64 * MB, maxStemSeconds: 600 });
   // Distinct content per stem (a different tone each), uploaded two at a time through the real API.
   let next = 0;
   const worker = async () => {

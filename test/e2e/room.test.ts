@@ -70,7 +70,7 @@ const valueOf = async (page: Page, name: string) => Number(await page.getByRole(
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  server = await startRoomServer();
+  server = await startRoomServer([ROOM]);
   // Three 20 s mono stems, each a steady sine at -12 dBFS, through the real upload path.
   for (const [name, freq] of [['Kick', 110], ['Bass', 220], ['Vox', 440]] as const) {
     const wav = monoWav16((i) => 0.25 * Math.sin((2 * Math.PI * freq * i) / FS), 20 * FS);

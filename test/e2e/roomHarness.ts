@@ -3,7 +3,11 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { build } from 'vite';
 import { initMixDoc } from '@mixroom/shared/model';
 import { isRole } from '@mixroom/shared/protocol';
+import { authorizeWith } from '../../server/src/auth/authorizeWith.ts';
+import { createAuthRoutes } from '../../server/src/auth/createAuthRoutes.ts';
+import { openAuth } from '../../server/src/auth/openAuth.ts';
 import type { RunningServer } from '../../server/src/createServer.ts';
+import { createJsonLogger } from '../../server/src/log/Logger.ts';
 import { createRoomTrackSink } from '../../server/src/stems/createRoomTrackSink.ts';
 import { createStemRoutes } from '../../server/src/stems/createStemRoutes.ts';
 import { StemService } from '../../server/src/stems/StemService.ts';
@@ -28,11 +32,16 @@ export interface RoomServer {
 }
 
 /**
- * The real server on port 0 serving the built client: sync (every socket is an owner
- * unless `?role=` says otherwise) and the stems API on a real embedded S3 (s3rver on
- * loopback, temp folder). New rooms get the default mix (reverb and delay returns).
+ * The real server on port 0 serving the built client: sync with real sessions (each browser
+ * joins one of the open `rooms` through the app's join dialog, so every person has their own
+ * identity, which the server stamps on their presence) and the stems API on a real embedded
+ * S3 (s3rver on loopback, temp folder; `?role=` says who uploads). New rooms get the default
+ * mix (reverb and delay returns).
  */
-export async function startRoomServer(limits = { maxStemBytes: 64 * 1024 * 1024, maxStemSeconds: 600 }): Promise<RoomServer> {
+export async function startRoomServer(
+  rooms: readonly string[],
+  limits = { maxStemBytes: 64 * 1024 * 1024, maxStemSeconds: 600 },
+): Promise<RoomServer> {
   const dir = await makeTempDir('mixroom-e2e-');
   await buildClient(`${dir.path}/client`);
   const settings = parseS3Settings({
@@ -43,9 +52,15 @@ export async function startRoomServer(limits = { maxStemBytes: 64 * 1024 * 1024,
     MAX_STEM_SECONDS: String(limits.maxStemSeconds),
   });
   const storage = await openObjectStore(settings, ['*']);
+  const logger = createJsonLogger('error', () => undefined);
+  const { auth, store: authStore } = await openAuth({ dataDir: dir.path, secret: null, openRooms: rooms, secureCookies: false, logger });
   const server = await startTestServer(testConfig(`${dir.path}/rooms`, { CLIENT_DIST_DIR: `${dir.path}/client` }), {
+    authorize: authorizeWith(auth),
     initRoom: (doc, roomId) => initMixDoc(doc, { title: roomId, sampleRate: 48000 }),
     routes: [
+      (app) => {
+        app.route('/', createAuthRoutes(auth));
+      },
       (app, services) => {
         const service = new StemService({
           store: storage.store,
@@ -72,6 +87,7 @@ export async function startRoomServer(limits = { maxStemBytes: 64 * 1024 * 1024,
     storage,
     close: async () => {
       await server.close();
+      await authStore.close();
       await storage.close();
       await dir.remove();
     },

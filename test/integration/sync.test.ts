@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
-import { CLOSE_CODES, isValidRoomId, MESSAGE_TYPES } from '@mixroom/shared/protocol';
+import { CLOSE_CODES, isValidRoomId, MESSAGE_TYPES, presenceUserOf } from '@mixroom/shared/protocol';
 import { initMixDoc, readMixState } from '@mixroom/shared/model';
 import { addTrack } from '@mixroom/shared/ops';
 import type { RunningServer } from '../../server/src/createServer.ts';
@@ -63,11 +63,13 @@ describe('sync server with real y-websocket@3 clients', () => {
     b.doc.getMap('m').set('pan', 0.25);
     await waitFor('a sees b', () => a.doc.getMap('m').get('pan') === 0.25);
 
-    a.provider.awareness.setLocalStateField('user', { name: 'Alice', playhead: 12.5 });
-    await waitFor('b sees a presence', () =>
-      [...b.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Alice'),
-    );
-    expect(b.provider.awareness.getStates().get(a.doc.clientID)?.user).toEqual({ name: 'Alice', playhead: 12.5 });
+    // The client's own fields are relayed as sent; `user` is what the server knows of the socket.
+    a.provider.awareness.setLocalState({ user: { name: 'Alice' }, playhead: { position: 12.5, playing: true, seq: 1 } });
+    await waitFor('b sees a presence', () => b.provider.awareness.getStates().get(a.doc.clientID)?.playhead?.position === 12.5);
+    expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({
+      user: presenceUserOf({ userId: 'a', name: 'a', role: 'owner' }),
+      playhead: { position: 12.5, playing: true, seq: 1 },
+    });
 
     // A departing client's presence is removed for the others.
     a.provider.disconnect();
@@ -116,10 +118,11 @@ describe('sync server with real y-websocket@3 clients', () => {
     await waitFor('notice per dropped update', () => listener.notices.length >= before + 2);
 
     // The listener's awareness still reaches others.
-    listener.provider.awareness.setLocalStateField('user', { name: 'Lis' });
+    listener.provider.awareness.setLocalStateField('touching', 'track:kick:gain');
     await waitFor('editor sees listener presence', () =>
-      editor.provider.awareness.getStates().get(listener.doc.clientID)?.user?.name === 'Lis',
+      editor.provider.awareness.getStates().get(listener.doc.clientID)?.touching === 'track:kick:gain',
     );
+    expect(editor.provider.awareness.getStates().get(listener.doc.clientID)?.user).toMatchObject({ id: 'lis', role: 'listener' });
 
     // A round trip through the editor proves the server processed the dropped updates first.
     editor.doc.getMap('m').set('after', 1);
@@ -267,18 +270,18 @@ describe('sync server with real y-websocket@3 clients', () => {
     const a = open(server.url, 'presence', { user: 'alice' });
     const b = open(server.url, 'presence', { user: 'bob' });
     await Promise.all([whenSynced(a), whenSynced(b)]);
-    a.provider.awareness.setLocalStateField('user', { name: 'Alice' });
-    await waitFor('b sees alice', () => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Alice');
+    a.provider.awareness.setLocalStateField('touching', 'Alice');
+    await waitFor('b sees alice', () => b.provider.awareness.getStates().get(a.doc.clientID)?.touching === 'Alice');
     const seenNames: string[] = [];
     b.provider.awareness.on('change', () => {
-      const name = b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name;
+      const name = b.provider.awareness.getStates().get(a.doc.clientID)?.touching;
       seenNames.push(name ?? '<removed>');
     });
 
     // Mallory forges Alice's clientID: one update renaming her, one removing her.
     const forged = new awarenessProtocol.Awareness(new Y.Doc());
     forged.clientID = a.doc.clientID;
-    forged.setLocalState({ user: { name: 'Fake' } });
+    forged.setLocalState({ touching: 'Fake' });
     const frame = (update: Uint8Array) => {
       const e = encoding.createEncoder();
       encoding.writeVarUint(e, MESSAGE_TYPES.awareness);
@@ -307,7 +310,7 @@ describe('sync server with real y-websocket@3 clients', () => {
     mallory.close();
     forged.destroy();
 
-    a.provider.awareness.setLocalStateField('user', { name: 'Alice 2' });
+    a.provider.awareness.setLocalStateField('touching', 'Alice 2');
     await waitFor('b sees the real rename', () => seenNames.includes('Alice 2'));
     expect(seenNames.filter((n) => n === 'Fake' || n === '<removed>')).toEqual([]);
   });

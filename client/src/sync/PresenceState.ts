@@ -1,17 +1,11 @@
-import type { Role } from '@mixroom/shared/protocol';
+import { readPresenceUser, type PresenceUser } from '@mixroom/shared/protocol';
 
 /**
- * What one client publishes through Yjs awareness. Presence is ephemeral and separate
- * from the mix document: it never enters undo history or a version snapshot.
+ * The `user` field of presence: who a state belongs to. Remote peers' `user` is the one the
+ * server stamped from their session (see shared/protocol Presence); the local one is this
+ * browser's own member record, built the same way (`presenceUserOf`).
  */
-export interface PresenceUser {
-  /** Stable per browser (stored locally), also the actor of this user's transaction origin. */
-  id: string;
-  name: string;
-  /** CSS colour used for this user's highlight and playhead. */
-  color: string;
-  role: Role;
-}
+export type { PresenceUser };
 
 /** A transport snapshot: enough for a follower to reproduce play/stop/seek. */
 export interface PresencePlayhead {
@@ -62,13 +56,5 @@ export interface Peer extends PresenceState {
 
 /** Narrows an untrusted awareness state to a PresenceState (remote peers may send anything). */
 export function isPresenceState(value: unknown): value is PresenceState {
-  if (typeof value !== 'object' || value === null) return false;
-  const user = (value as { user?: unknown }).user;
-  return (
-    typeof user === 'object' &&
-    user !== null &&
-    typeof (user as PresenceUser).id === 'string' &&
-    typeof (user as PresenceUser).name === 'string' &&
-    typeof (user as PresenceUser).color === 'string'
-  );
+  return readPresenceUser(value) !== null;
 }

@@ -6,6 +6,8 @@ import type { Role, TransactionOrigin } from '@mixroom/shared/protocol';
  */
 export interface Peer {
   readonly userId: string;
+  /** Display name, stamped on this connection's presence. */
+  readonly name: string;
   /** Changes when the owner changes it (see `reauthorize`); every frame is judged by the current one. */
   role: Role;
   /** Unique per connection: the origin of every transaction this peer's updates make. */

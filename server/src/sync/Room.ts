@@ -6,6 +6,8 @@ import { CLOSE_CODES, CLOSE_REASONS, MESSAGE_TYPES, type RoomId } from '@mixroom
 import type { Logger } from '../log/Logger.ts';
 import type { RoomStorage } from './persistence/RoomStore.ts';
 import type { Peer } from './Peer.ts';
+import { DEFAULT_PRESENCE_LIMITS } from './PresenceLimits.ts';
+import { RoomPresence } from './RoomPresence.ts';
 
 interface PendingUpdate {
   readonly update: Uint8Array;
@@ -39,6 +41,8 @@ export class Room {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly peers = new Set<Peer>();
+  /** Who may write which presence, stamped how, how often (see RoomPresence). */
+  readonly presence = new RoomPresence(this.awareness, DEFAULT_PRESENCE_LIMITS);
 
   private readonly queue: PendingUpdate[] = [];
   private waiters: DurableWaiter[] = [];
@@ -46,8 +50,6 @@ export class Room {
   private durableSeq = 0;
   private draining: Promise<void> | null = null;
   private failure: RoomFailedError | null = null;
-  /** Which peer last wrote each awareness clientID: its presence is removed when it leaves. */
-  private readonly awarenessOwners = new Map<number, Peer>();
 
   constructor(
     readonly id: RoomId,
@@ -94,22 +96,7 @@ export class Room {
 
   removePeer(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
-    const owned = [...this.awarenessOwners].filter(([, owner]) => owner === peer).map(([id]) => id);
-    for (const id of owned) this.awarenessOwners.delete(id);
-    if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, null);
-  }
-
-  /**
-   * True when `peer` may write the presence of every clientID in `clientIds`: ids nobody
-   * holds, its own, or ones held by another connection of the same user (a reconnecting tab
-   * whose old socket has not timed out yet). Other users' presence cannot be overwritten or
-   * removed.
-   */
-  mayWriteAwareness(peer: Peer, clientIds: readonly number[]): boolean {
-    return clientIds.every((id) => {
-      const owner = this.awarenessOwners.get(id);
-      return owner === undefined || owner === peer || owner.userId === peer.userId;
-    });
+    this.presence.removePeer(peer);
   }
 
   /** Resolves once every change applied so far is durable; rejects if the room failed. */
@@ -131,6 +118,7 @@ export class Room {
   async shutdown(): Promise<void> {
     this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
+    this.presence.dispose();
     try {
       if (!this.failure) {
         await this.drain();
@@ -216,15 +204,8 @@ export class Room {
 
   private readonly onAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
   ): void => {
     const changed = [...added, ...updated, ...removed];
-    if (origin !== null && typeof origin === 'object' && this.peers.has(origin as Peer)) {
-      const peer = origin as Peer;
-      for (const id of added) this.awarenessOwners.set(id, peer);
-      for (const id of updated) this.awarenessOwners.set(id, peer);
-      for (const id of removed) this.awarenessOwners.delete(id);
-    }
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_TYPES.awareness);
     encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));

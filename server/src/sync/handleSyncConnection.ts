@@ -118,6 +118,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
     const room = acquired.room;
     const self: Peer = {
       userId: identity.userId,
+      name: identity.name,
       role: identity.role,
       origin: createOrigin('remote', identity.userId),
       serverWrittenDoc,
@@ -137,6 +138,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
         if (role === self.role) return;
         const couldEdit = can(self.role, 'editMix');
         self.role = role;
+        room.presence.restamp(self);
         if (!serverWrittenDoc && couldEdit && !can(role, 'editMix')) self.send(encodeReadOnlyNotice(role));
       },
     };

@@ -6,7 +6,7 @@ import * as encoding from 'lib0/encoding';
 import { can, CLOSE_CODES, encodeReadOnlyNotice, MESSAGE_TYPES, type CloseCode } from '@mixroom/shared/protocol';
 import type { Peer } from './Peer.ts';
 import type { Room } from './Room.ts';
-import { validateAwarenessUpdate } from './validateAwarenessUpdate.ts';
+import { AwarenessTooLargeError, validateAwarenessUpdate, type AwarenessEntry } from './validateAwarenessUpdate.ts';
 
 /** What happened to one incoming frame. */
 export type FrameResult =
@@ -35,6 +35,8 @@ export function processFrame(room: Room, peer: Peer, frame: Uint8Array): FrameRe
       return processAwareness(room, peer, decoder);
     case MESSAGE_TYPES.queryAwareness:
       if (decoding.hasContent(decoder)) return bad('trailing bytes after queryAwareness');
+      // Each answer carries the whole room's presence: counted against the presence rate.
+      if (!room.presence.allowQuery(peer)) return { ok: true, dropped: true };
       sendAllAwareness(room, peer);
       return { ok: true };
     default:
@@ -98,23 +100,20 @@ function applyClientUpdate(room: Room, peer: Peer, update: Uint8Array): FrameRes
 }
 
 function processAwareness(room: Room, peer: Peer, decoder: decoding.Decoder): FrameResult {
-  let update: Uint8Array;
-  let clientIds: number[];
+  const { limits } = room.presence;
+  let entries: AwarenessEntry[];
   try {
-    update = decoding.readVarUint8Array(decoder);
+    const update = decoding.readVarUint8Array(decoder);
     if (decoding.hasContent(decoder)) throw new Error('trailing bytes after awareness message');
-    clientIds = validateAwarenessUpdate(update);
+    entries = validateAwarenessUpdate(update, { maxStateBytes: limits.maxStateBytes, maxEntries: limits.maxClientIdsPerSocket });
   } catch (error) {
+    if (error instanceof AwarenessTooLargeError) return { ok: false, code: CLOSE_CODES.messageTooLarge, detail: error.message };
     return bad(`malformed awareness update: ${String(error)}`);
   }
-  // Dropped, not closed: a presence collision is not worth cutting someone's edits off.
-  if (!room.mayWriteAwareness(peer, clientIds)) return { ok: true, dropped: true };
-  try {
-    awarenessProtocol.applyAwarenessUpdate(room.awareness, update, peer);
-  } catch (error) {
-    return bad(`awareness update failed to apply: ${String(error)}`);
-  }
-  return { ok: true };
+  // Another user's client id, too many ids, or over the rate: dropped or held, never closed;
+  // a presence collision is not worth cutting someone's edits off.
+  const outcome = room.presence.receive(peer, entries);
+  return outcome === 'applied' || outcome === 'coalesced' ? { ok: true } : { ok: true, dropped: true };
 }
 
 /** Sends every known awareness state to `peer` (on connect and on queryAwareness). */

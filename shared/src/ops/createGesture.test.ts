@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { initMixDoc } from '../model/initMixDoc.ts';
 import { readMixState } from '../model/readMixState.ts';
+import { presenceUserOf } from '../protocol/Presence.ts';
 import { createOrigin } from '../protocol/TransactionOrigin.ts';
 import { addTrack } from './addTrack.ts';
 import { createFakeScheduler } from './createFakeScheduler.testkit.ts';
@@ -21,6 +22,8 @@ function setup() {
   const trackId = addTrack(doc, { name: 'Bass', stem: null }, origin);
   const awareness = new Awareness(doc);
   awarenesses.push(awareness);
+  // What the server stamps on an engineer's presence (peers apply gestures only from editors).
+  awareness.setLocalStateField('user', presenceUserOf({ userId: 'u1', name: 'Eng', role: 'engineer' }));
   const scheduler = createFakeScheduler();
   const commits: number[] = [];
   doc.on('afterTransaction', (tr: Y.Transaction) => {

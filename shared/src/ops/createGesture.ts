@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
+import { PRESENCE_FIELDS } from '../protocol/Presence.ts';
 import { MixOpError, isMixOpError } from './MixOpError.ts';
 
 /** Timers and time, injected so tests run on a fake clock and the app on the real one. */
@@ -19,8 +20,8 @@ export interface GestureAwarenessState {
   value: number;
 }
 
-/** Awareness field holding the in-progress gesture (null when none). */
-export const GESTURE_FIELD = 'gesture';
+/** Awareness field holding the in-progress gesture (null when none); see shared/protocol Presence. */
+export const GESTURE_FIELD = PRESENCE_FIELDS.gesture;
 
 /** Default rates: awareness at display frame rate, document at most 10 writes a second. */
 export const GESTURE_FRAME_MS = 1000 / 60;

@@ -4,3 +4,4 @@ export * from './CloseCode.ts';
 export * from './MessageType.ts';
 export * from './RoomId.ts';
 export * from './ReadOnlyNotice.ts';
+export * from './Presence.ts';

@@ -1,0 +1,200 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as encoding from 'lib0/encoding';
+import { presenceUserOf, stampPresenceState } from '@mixroom/shared/protocol';
+import type { Peer } from './Peer.ts';
+import type { PresenceLimits } from './PresenceLimits.ts';
+import type { AwarenessEntry } from './validateAwarenessUpdate.ts';
+
+/** Time and timers, injected so tests can drive the rate limit on a fake clock. */
+export interface PresenceClock {
+  /** Milliseconds, monotonic. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realClock: PresenceClock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** What became of one awareness update from a peer. */
+export type PresenceOutcome =
+  /** Applied to the room's awareness (and relayed). */
+  | 'applied'
+  /** Over the socket's rate: held and merged with later updates, applied when the rate allows. */
+  | 'coalesced'
+  /** Names a client id bound to another user's socket (or the server's own): dropped whole. */
+  | 'foreign'
+  /** Would bind more client ids than one socket may hold: dropped whole. */
+  | 'too-many-ids'
+  /** Nothing left to apply (only removals of ids this socket does not hold). */
+  | 'empty';
+
+interface PeerPresence {
+  /** Awareness client ids bound to this socket. */
+  readonly ids: Set<number>;
+  tokens: number;
+  refilledAt: number;
+  /** Updates over the rate, newest per client id, applied by `timer`. */
+  readonly pending: Map<number, AwarenessEntry>;
+  timer: unknown;
+}
+
+/**
+ * The server's authority over one room's presence. Clients publish awareness states; this
+ * decides which ones enter the room's awareness (whose `update` event the room relays):
+ *
+ * - Ownership: the first socket to publish a client id holds it; another user's socket
+ *   cannot write or remove it. A socket of the same user takes it over (a reconnecting tab
+ *   whose old socket has not timed out yet reuses its client id). A socket removes only ids
+ *   it holds, and when it closes its ids are removed for everyone.
+ * - Identity: each state's `user` is stamped from the socket's identity and read-only roles'
+ *   gestures are cleared (shared/protocol `stampPresenceState`).
+ * - Volume: at most `maxClientIdsPerSocket` ids per socket, and a token bucket per socket;
+ *   updates over the rate are merged (newest state per id) and applied when a token is
+ *   free, so a flood costs the room at most `updatesPerSecond` relays and the last state a
+ *   client sends (a released fader) always arrives.
+ *
+ * State sizes are checked earlier, while decoding (validateAwarenessUpdate).
+ */
+export class RoomPresence {
+  private readonly peers = new Map<Peer, PeerPresence>();
+  private readonly owners = new Map<number, Peer>();
+
+  constructor(
+    private readonly awareness: awarenessProtocol.Awareness,
+    readonly limits: PresenceLimits,
+    private readonly clock: PresenceClock = realClock,
+  ) {}
+
+  /** Takes one decoded awareness update from `peer`. */
+  receive(peer: Peer, entries: readonly AwarenessEntry[]): PresenceOutcome {
+    for (const { clientId } of entries) {
+      const owner = this.owners.get(clientId);
+      if (clientId === this.awareness.clientID) return 'foreign';
+      if (owner !== undefined && owner !== peer && owner.userId !== peer.userId) return 'foreign';
+    }
+    // Removing presence a socket does not hold (never published, or a same-user socket's) does nothing.
+    const kept = entries.filter((e) => e.state !== null || this.owners.get(e.clientId) === peer);
+    if (kept.length === 0) return 'empty';
+    const own = this.stateOf(peer);
+    const newIds = new Set(kept.map((e) => e.clientId).filter((id) => !own.ids.has(id))).size;
+    if (own.ids.size + newIds > this.limits.maxClientIdsPerSocket) return 'too-many-ids';
+
+    const user = presenceUserOf(peer);
+    for (const entry of kept) {
+      const previous = this.owners.get(entry.clientId);
+      if (previous !== undefined && previous !== peer) this.peers.get(previous)?.ids.delete(entry.clientId);
+      this.owners.set(entry.clientId, peer);
+      own.ids.add(entry.clientId);
+      const stamped: AwarenessEntry = entry.state === null ? entry : { ...entry, state: stampPresenceState(entry.state, user) };
+      const queued = own.pending.get(entry.clientId);
+      if (queued === undefined || queued.clock < stamped.clock) own.pending.set(entry.clientId, stamped);
+    }
+    if (own.timer === null && this.take(own)) {
+      this.flush(peer, own);
+      return 'applied';
+    }
+    this.schedule(peer, own);
+    return 'coalesced';
+  }
+
+  /**
+   * Stamps `peer`'s current presence again (its role changed): everyone sees the new role at
+   * once, and a gesture in progress stops applying when the role became read-only.
+   */
+  restamp(peer: Peer): void {
+    const own = this.peers.get(peer);
+    if (!own) return;
+    const user = presenceUserOf(peer);
+    const entries: AwarenessEntry[] = [];
+    for (const id of own.ids) {
+      const state = this.awareness.getStates().get(id);
+      const clock = this.awareness.meta.get(id)?.clock;
+      if (this.owners.get(id) !== peer || state === undefined || clock === undefined) continue;
+      entries.push({ clientId: id, clock: clock + 1, state: stampPresenceState(state, user) });
+    }
+    // Queued updates were stamped with the old role.
+    for (const [id, queued] of own.pending) {
+      if (queued.state !== null) own.pending.set(id, { ...queued, state: stampPresenceState(queued.state, user) });
+    }
+    if (entries.length > 0) this.apply(entries, peer);
+  }
+
+  /** True when `peer` may have a queryAwareness answered now (it counts against its rate). */
+  allowQuery(peer: Peer): boolean {
+    return this.take(this.stateOf(peer));
+  }
+
+  /** The socket closed: its pending updates are dropped and its presence removed for everyone. */
+  removePeer(peer: Peer): void {
+    const own = this.peers.get(peer);
+    if (!own) return;
+    this.peers.delete(peer);
+    if (own.timer !== null) this.clock.clearTimeout(own.timer);
+    const ids = [...own.ids].filter((id) => this.owners.get(id) === peer);
+    for (const id of ids) this.owners.delete(id);
+    if (ids.length === 0) return;
+    awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
+    // Forget the clocks too: a room that lives for weeks would otherwise keep one entry per
+    // connection ever made. A reconnecting client starts from any clock again.
+    for (const id of ids) this.awareness.meta.delete(id);
+  }
+
+  /** Stops every pending timer (the room is shutting down). */
+  dispose(): void {
+    for (const own of this.peers.values()) if (own.timer !== null) this.clock.clearTimeout(own.timer);
+    this.peers.clear();
+    this.owners.clear();
+  }
+
+  private stateOf(peer: Peer): PeerPresence {
+    let own = this.peers.get(peer);
+    if (!own) {
+      own = { ids: new Set(), tokens: this.limits.burst, refilledAt: this.clock.now(), pending: new Map(), timer: null };
+      this.peers.set(peer, own);
+    }
+    return own;
+  }
+
+  /** Refills the bucket for the time passed and takes one token if there is one. */
+  private take(own: PeerPresence): boolean {
+    const now = this.clock.now();
+    own.tokens = Math.min(this.limits.burst, own.tokens + ((now - own.refilledAt) * this.limits.updatesPerSecond) / 1000);
+    own.refilledAt = now;
+    if (own.tokens < 1) return false;
+    own.tokens -= 1;
+    return true;
+  }
+
+  private schedule(peer: Peer, own: PeerPresence): void {
+    if (own.timer !== null) return;
+    const wait = Math.max(1, Math.ceil(((1 - own.tokens) * 1000) / this.limits.updatesPerSecond));
+    own.timer = this.clock.setTimeout(() => {
+      own.timer = null;
+      if (this.peers.get(peer) !== own) return;
+      if (this.take(own)) this.flush(peer, own);
+      else this.schedule(peer, own);
+    }, wait);
+  }
+
+  /** Applies everything pending for `peer` as one update (one relay to the room). */
+  private flush(peer: Peer, own: PeerPresence): void {
+    const entries = [...own.pending.values()].filter((e) => this.owners.get(e.clientId) === peer);
+    own.pending.clear();
+    if (entries.length > 0) this.apply(entries, peer);
+  }
+
+  private apply(entries: readonly AwarenessEntry[], peer: Peer): void {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, entries.length);
+    for (const { clientId, clock, state } of entries) {
+      encoding.writeVarUint(encoder, clientId);
+      encoding.writeVarUint(encoder, clock);
+      encoding.writeVarString(encoder, JSON.stringify(state));
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), peer);
+  }
+}
