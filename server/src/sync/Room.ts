@@ -82,6 +82,22 @@ export class Room {
         }
       }
     });
+    if (this.discardPending()) {
+      this.options.logger.error('stored updates left changes with missing dependencies; dropped them', { roomId: this.id });
+    }
+  }
+
+  /**
+   * Drops structs and deletions Yjs holds back because their dependencies are missing; true
+   * when there were any. The room never keeps them: the sync protocol would serve them to every
+   * joiner while they never apply.
+   */
+  discardPending(): boolean {
+    const { store } = this.doc;
+    if (store.pendingStructs === null && store.pendingDs === null) return false;
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    return true;
   }
 
   /** Starts persisting and relaying changes. */

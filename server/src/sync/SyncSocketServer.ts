@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_CODES, CLOSE_REASONS } from '@mixroom/shared/protocol';
+import { RejectLog } from './RejectLog.ts';
 import { handleSyncConnection, SYNC_PATH_PREFIX, type SyncConnectionDeps } from './handleSyncConnection.ts';
 
 /**
@@ -23,6 +24,8 @@ export function attachSyncSocketServer(
     perMessageDeflate: false,
   });
   const alive = new WeakSet<WebSocket>();
+  // An abuse run closes thousands of sockets: a few lines, then one summary per window.
+  const rejects = new RejectLog({ logger: deps.logger, windowMs: 10_000, detailedPerWindow: 5 });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -33,7 +36,7 @@ export function attachSyncSocketServer(
     wss.handleUpgrade(request, socket, head, (ws) => {
       alive.add(ws);
       ws.on('pong', () => alive.add(ws));
-      handleSyncConnection(ws, request, deps);
+      handleSyncConnection(ws, request, { ...deps, rejects });
     });
   };
   httpServer.on('upgrade', onUpgrade);
@@ -56,5 +59,6 @@ export function attachSyncSocketServer(
     httpServer.off('upgrade', onUpgrade);
     for (const ws of wss.clients) ws.close(CLOSE_CODES.goingAway, CLOSE_REASONS[CLOSE_CODES.goingAway]);
     wss.close();
+    rejects.dispose();
   };
 }

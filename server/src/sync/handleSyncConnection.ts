@@ -17,6 +17,7 @@ import { originHeadersOf, type OriginPolicy } from '../http/OriginPolicy.ts';
 import type { Logger } from '../log/Logger.ts';
 import type { Authorize } from './Authorize.ts';
 import type { Peer } from './Peer.ts';
+import type { RejectLog } from './RejectLog.ts';
 import type { RoomLease, RoomRegistry } from './RoomRegistry.ts';
 import { processFrame, sendAllAwareness } from './processFrame.ts';
 
@@ -30,6 +31,8 @@ export interface SyncConnectionDeps {
   readonly admitSocket?: (userId: string) => (() => void) | null;
   readonly maxMessageBytes: number;
   readonly maxSocketBufferBytes: number;
+  /** Where refused sockets are reported (rate-limited); none = one warning line each. */
+  readonly rejects?: RejectLog;
 }
 
 /** URL prefix of the sync endpoint: clients connect to `/sync/<roomId>`. */
@@ -58,7 +61,8 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
     if (closed) return;
     closed = true;
     if (code !== CLOSE_CODES.goingAway) {
-      logger.warn('closing sync connection', { roomId: roomSegment, code, detail });
+      if (deps.rejects) deps.rejects.record({ roomId: roomSegment.slice(0, 80), code, detail });
+      else logger.warn('closing sync connection', { roomId: roomSegment, code, detail });
     }
     socket.close(code, CLOSE_REASONS[code]);
   };

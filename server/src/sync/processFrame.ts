@@ -94,7 +94,14 @@ function applyClientUpdate(room: Room, peer: Peer, update: Uint8Array): FrameRes
   } catch (error) {
     // Whatever part Yjs did integrate was emitted as an update and is persisted like any other
     // change, so memory and storage still agree.
+    room.discardPending();
     return { ok: false, code: CLOSE_CODES.updateRejected, detail: `update failed to apply: ${String(error)}` };
+  }
+  // Structs whose dependencies the room lacks would wait in memory forever and be served to
+  // every joiner (a client only ever sends what builds on what it got from us). Refused; the
+  // part that did integrate is a valid edit, persisted like any other.
+  if (room.discardPending()) {
+    return { ok: false, code: CLOSE_CODES.updateRejected, detail: 'update depends on changes the room does not have' };
   }
   return { ok: true };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import type { RoomId } from '@mixroom/shared/protocol';
 import { createJsonLogger } from '../../log/Logger.ts';
 import { LocalRoomStore } from './LocalRoomStore.ts';
-import { SnapshotCorruptError } from './SnapshotFile.ts';
+import { SnapshotCorruptError, writeSnapshotAtomic } from './SnapshotFile.ts';
 
 let dataDir: string;
 const logger = createJsonLogger('error', () => undefined);
@@ -63,56 +63,122 @@ describe('LocalRoomStore', () => {
     const store = new LocalRoomStore(dataDir, logger);
     await store.start();
     const room = 'crashy' as RoomId;
-    await writeKeys(store, room, ['a', 'b']);
-    // Compact once so there is an old snapshot, then log more on top of it.
-    {
-      const opened = await store.open(room);
-      const doc = new Y.Doc();
-      for (const u of opened.updates) Y.applyUpdate(doc, u);
-      await opened.storage.compact(Y.encodeStateAsUpdate(doc));
-      await opened.storage.close();
-    }
+    const roomDir = join(dataDir, 'rooms', room);
+    const early = await writeKeys(store, room, ['a', 'b']);
+    // Compact once (generation 1), then log more on top of it.
+    await compactTo(store, room, early);
     const live = await writeKeys(store, room, ['c', 'd']);
     const expected = live.getMap('m').toJSON();
-    const roomDir = join(dataDir, 'rooms', room);
-    const snapshot = join(roomDir, 'snapshot.ydoc');
-    const log = join(roomDir, 'updates.log');
-    const oldSnapshot = await readFile(snapshot);
-    const oldLog = await readFile(log);
+    expect((await readdir(roomDir)).sort()).toEqual(['snapshot-1.ydoc', 'updates-1.log', 'updates.log']);
 
-    // Crash 1: while writing the temp snapshot (half of it on disk).
+    // Crash 1: while writing the next snapshot's temp file (half of it on disk).
     const newState = Buffer.from(Y.encodeStateAsUpdate(live));
-    await writeFile(`${snapshot}.tmp`, newState.subarray(0, newState.byteLength >> 1));
+    await writeFile(join(roomDir, 'snapshot-2.ydoc.tmp'), newState.subarray(0, newState.byteLength >> 1));
+    expect(await loadJson(store, room)).toEqual(expected);
+    expect(await readdir(roomDir)).not.toContain('snapshot-2.ydoc.tmp');
+
+    // Crash 2: after the snapshot's rename, before its log exists.
+    const snap1 = await readFile(join(roomDir, 'snapshot-1.ydoc'));
+    await compactTo(store, room, live);
+    await rm(join(roomDir, 'updates-2.log'));
     expect(await loadJson(store, room)).toEqual(expected);
 
-    // Crash 2: after the rename, before the log truncation: new snapshot + old log.
-    {
-      const opened = await store.open(room);
-      await opened.storage.compact(Y.encodeStateAsUpdate(live));
-      await opened.storage.close();
-    }
-    await writeFile(log, oldLog);
+    // Crash 3: the generation before the previous one was not deleted yet.
+    await writeFile(join(roomDir, 'snapshot-1.ydoc'), snap1);
     expect(await loadJson(store, room)).toEqual(expected);
-
-    // Crash 3: old snapshot, log already empty cannot happen (truncation follows the rename);
-    // but old snapshot + old log (crash before the rename) must load too.
-    await writeFile(snapshot, oldSnapshot);
-    await writeFile(log, oldLog);
+    // A later compaction clears it: two generations are kept.
+    await compactTo(store, room, live);
+    expect((await readdir(roomDir)).sort()).toEqual(['snapshot-2.ydoc', 'snapshot-3.ydoc', 'updates-2.log', 'updates-3.log']);
     expect(await loadJson(store, room)).toEqual(expected);
   });
 
-  it('refuses a corrupt snapshot instead of silently dropping the room', async () => {
-    const store = new LocalRoomStore(dataDir, logger);
+  it('falls back to the previous snapshot and the logs since it when the newest is corrupt, loudly', async () => {
+    const lines: string[] = [];
+    const store = new LocalRoomStore(dataDir, createJsonLogger('warn', (l) => lines.push(l)));
     await store.start();
     const room = 'rotten' as RoomId;
-    const doc = await writeKeys(store, room, ['x']);
-    const opened = await store.open(room);
-    await opened.storage.compact(Y.encodeStateAsUpdate(doc));
-    await opened.storage.close();
-    const snapshot = join(dataDir, 'rooms', room, 'snapshot.ydoc');
-    const bytes = await readFile(snapshot);
-    bytes[bytes.byteLength - 1]! ^= 1;
-    await writeFile(snapshot, bytes);
+    const roomDir = join(dataDir, 'rooms', room);
+    const first = await writeKeys(store, room, ['x']);
+    await compactTo(store, room, first);
+    const second = await writeKeys(store, room, ['y']);
+    await compactTo(store, room, second);
+    const third = await writeKeys(store, room, ['z']);
+    expect(third.getMap('m').toJSON()).toEqual({ x: 1, y: 1, z: 1 });
+
+    // One flipped bit in the newest snapshot (generation 2): generation 1 plus its logs.
+    await flipLastByte(join(roomDir, 'snapshot-2.ydoc'));
+    expect(await loadJson(store, room)).toEqual({ x: 1, y: 1, z: 1 });
+    const loud = lines.map((l) => JSON.parse(l) as { level: string; msg: string; file?: string });
+    expect(loud.filter((l) => l.level === 'error').map((l) => l.file ?? l.msg)).toEqual([
+      'snapshot-2.ydoc',
+      'ROOM LOADED FROM AN OLDER SNAPSHOT',
+    ]);
+
+    // The room heals: the next compaction writes a good generation 3 from the full state.
+    const healed = await store.open(room);
+    const doc = new Y.Doc();
+    for (const u of healed.updates) Y.applyUpdate(doc, u);
+    await healed.storage.compact(Y.encodeStateAsUpdate(doc));
+    await healed.storage.close();
+    lines.length = 0;
+    expect(await loadJson(store, room)).toEqual({ x: 1, y: 1, z: 1 });
+    expect(lines).toEqual([]);
+  });
+
+  it('a corrupt first snapshot falls back to the room\'s first log', async () => {
+    const store = new LocalRoomStore(dataDir, logger);
+    await store.start();
+    const room = 'rotten-first' as RoomId;
+    const doc = await writeKeys(store, room, ['x', 'yy']);
+    await compactTo(store, room, doc);
+    await writeKeys(store, room, ['zzz']);
+    await flipLastByte(join(dataDir, 'rooms', room, 'snapshot-1.ydoc'));
+    expect(await loadJson(store, room)).toEqual({ x: 1, yy: 2, zzz: 3 });
+  });
+
+  it('refuses a room whose every kept snapshot is corrupt instead of serving part of it', async () => {
+    const store = new LocalRoomStore(dataDir, logger);
+    await store.start();
+    const room = 'rotten-all' as RoomId;
+    const roomDir = join(dataDir, 'rooms', room);
+    const a = await writeKeys(store, room, ['x']);
+    await compactTo(store, room, a);
+    const b = await writeKeys(store, room, ['y']);
+    await compactTo(store, room, b);
+    await flipLastByte(join(roomDir, 'snapshot-1.ydoc'));
+    await flipLastByte(join(roomDir, 'snapshot-2.ydoc'));
     await expect(store.open(room)).rejects.toBeInstanceOf(SnapshotCorruptError);
+    // Nothing was deleted or rewritten: an operator can still recover the files.
+    expect((await readdir(roomDir)).sort()).toEqual(['snapshot-1.ydoc', 'snapshot-2.ydoc', 'updates-1.log', 'updates-2.log']);
+  });
+
+  it('opens a room stored before generations (snapshot.ydoc + updates.log) and compacts it onward', async () => {
+    const store = new LocalRoomStore(dataDir, logger);
+    await store.start();
+    const room = 'legacy' as RoomId;
+    const roomDir = join(dataDir, 'rooms', room);
+    const doc = new Y.Doc();
+    doc.getMap('m').set('old', 1);
+    await mkdir(roomDir, { recursive: true });
+    await writeSnapshotAtomic(join(roomDir, 'snapshot.ydoc'), Y.encodeStateAsUpdate(doc));
+    const live = await writeKeys(store, room, ['new']);
+    expect(await loadJson(store, room)).toEqual({ old: 1, new: 3 });
+    await compactTo(store, room, live);
+    await compactTo(store, room, live);
+    expect((await readdir(roomDir)).sort()).toEqual(['snapshot-1.ydoc', 'snapshot-2.ydoc', 'updates-1.log', 'updates-2.log']);
+    expect(await loadJson(store, room)).toEqual({ old: 1, new: 3 });
   });
 });
+
+async function compactTo(store: LocalRoomStore, room: RoomId, doc: Y.Doc): Promise<void> {
+  const opened = await store.open(room);
+  await opened.storage.compact(Y.encodeStateAsUpdate(doc));
+  expect(opened.storage.logBytes).toBe(0);
+  await opened.storage.close();
+}
+
+async function flipLastByte(path: string): Promise<void> {
+  const bytes = await readFile(path);
+  bytes[bytes.byteLength - 1]! ^= 1;
+  await writeFile(path, bytes);
+}

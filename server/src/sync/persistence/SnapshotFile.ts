@@ -1,4 +1,4 @@
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { decodeRecords, encodeRecords } from './LogRecord.ts';
 import { fsyncDirectory } from './fsyncDirectory.ts';
@@ -48,9 +48,4 @@ export async function writeSnapshotAtomic(path: string, state: Uint8Array): Prom
   }
   await rename(temp, path);
   await fsyncDirectory(dirname(path));
-}
-
-/** Deletes a temp file left by a crash during {@link writeSnapshotAtomic}. */
-export async function removeStaleSnapshotTemp(path: string): Promise<void> {
-  await rm(snapshotTempPath(path), { force: true });
 }
