@@ -121,6 +121,46 @@ describe('renderBakeFormats: every format from one render pass', () => {
     expect(progress.at(-1)).toMatchObject({ percent: 100, etaSeconds: 0 });
   });
 
+  it('encoder threads give exactly the bytes and measurements of encoding every format on one thread', async () => {
+    const threaded = await renderBakeFormats(plan, { stems: fileStems(), formats: BAKE_FORMATS, workers: 2 });
+    const inline = await renderBakeFormats(plan, { stems: fileStems(), formats: BAKE_FORMATS, workers: 2, encodeInThreads: false });
+    for (const [i, file] of threaded.files.entries()) {
+      console.log(`${file.format}: threads ${file.sha256.slice(0, 16)} one thread ${inline.files[i]!.sha256.slice(0, 16)}`);
+      expect(file.sha256).toBe(inline.files[i]!.sha256);
+      expect(file.measurement).toEqual(inline.files[i]!.measurement);
+    }
+    expect(threaded.loudness).toEqual(inline.loudness);
+  });
+
+  it('an encoder thread killed mid-encode fails the bake cleanly: typed error, nothing in S3, no temp file', async () => {
+    const tmp = path.join(dir, 'tmp-killed');
+    await mkdir(tmp);
+    for (const victim of ['mp3', 'flac'] as const) {
+      let killed = false;
+      let threads: { format: BakeFormat; worker: { terminate(): Promise<number> } }[] = [];
+      const err = await renderBakeFormats(s3Plan('long', LONG), {
+        stems: createS3StemSource({ s3, bucket: BUCKET }),
+        formats: BAKE_FORMATS,
+        store: store(`rooms/r2/killed-${victim}`),
+        tmpDir: tmp,
+        blockFrames: 4096,
+        onEncoderThreads: (t) => (threads = t),
+        onProgress: (p) => {
+          if (!killed && p.framesDone > LONG / 4) {
+            killed = true;
+            void threads.find((t) => t.format === victim)!.worker.terminate();
+          }
+        },
+      }).catch((e: unknown) => e);
+      expect(killed).toBe(true);
+      expect(err).toBeInstanceOf(BakeError);
+      expect((err as BakeError).code).toBe('worker');
+      expect((err as BakeError).message).toContain(`${victim} encoder thread stopped`);
+      expect(await listKeys(`rooms/r2/killed-${victim}/`)).toEqual([]);
+      expect(await readdir(tmp)).toEqual([]);
+    }
+  });
+
   it('stores every format under <prefix>/<sha256>.<ext> with its hash in metadata', async () => {
     const result = await renderBakeFormats(plan, { stems: fileStems(), formats: ['wav24', 'mp3'], workers: 2, store: store('rooms/r2/bakes/') });
     for (const file of result.files) {

@@ -13,6 +13,7 @@ import { createS3StemSource } from '../server/src/render/createS3StemSource.ts';
 import { renderBake } from '../server/src/render/renderBake.ts';
 import { createS3Client } from '../server/src/storage/createS3Client.ts';
 import { startEmbeddedS3, type EmbeddedS3 } from '../server/src/storage/startEmbeddedS3.ts';
+import { createEmbeddedStemSource } from '../server/src/render/createEmbeddedStemSource.ts';
 import { floatWav, noise, sine, tempDir, writeStem } from './renderFixtures.ts';
 
 const BUCKET = 'mixroom-render-test';
@@ -86,6 +87,16 @@ describe('bake against real S3 (embedded s3rver)', () => {
 
     const local = await renderBake(mix(), { stems: createFileStemSource(path.join(dir, 'local')), format: 'wav24' });
     expect(local.sha256).toBe(result.sha256); // same samples, same dither, same bytes
+
+    // The embedded store's own files, read directly (the server's embedded default): same bytes.
+    const embedded = await renderBake(mix(), { stems: createEmbeddedStemSource({ dataDir: path.join(dir, 's3'), bucket: BUCKET }), format: 'wav24' });
+    expect(embedded.sha256).toBe(result.sha256);
+    const outside = await renderBake(
+      buildMixPlan(testMix.state([testMix.track('x', { stem: { ...ref('drums', 2, SHORT), key: '../../../etc/passwd' } })])),
+      { stems: createEmbeddedStemSource({ dataDir: path.join(dir, 's3'), bucket: BUCKET }), format: 'wav24' },
+    ).catch((e: unknown) => e);
+    expect((outside as BakeError).code).toBe('stem-missing');
+    expect((outside as BakeError).message).not.toContain(dir);
 
     // In the smallest ranges a stem takes two dozen GETs, so each of its two range buffers is
     // refilled many times while the other is read: still the same bytes.

@@ -28,6 +28,7 @@ import './ui/mr-room.ts';
 import { createReviewContext } from './ui/review/createReviewContext.ts';
 import './ui/review/mr-review-dock.ts';
 import './ui/review/mr-approval-badge.ts';
+import './ui/review/mr-bake-notice.ts';
 // The stems helper's upload panel: loaded when present (a glob import of a missing file is empty).
 import.meta.glob('./ui/mr-upload-panel.ts', { eager: true });
 
@@ -195,6 +196,10 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
   approvalBadge.slot = 'status';
   room.append(approvalBadge);
   document.body.append(room);
+  // Everyone hears when a version they saw baking is ready (or failed).
+  const bakeNotice = document.createElement('mr-bake-notice');
+  bakeNotice.review = reviewCtx.review;
+  document.body.append(bakeNotice);
   const reviewDock = document.createElement('mr-review-dock');
   reviewDock.ctx = reviewCtx;
   document.body.append(reviewDock);

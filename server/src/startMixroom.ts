@@ -12,6 +12,7 @@ import { DEMO_ROOM_ID, seedDemoRoom } from './demo/seedDemoRoom.ts';
 import { createRateLimits } from './limits/createRateLimits.ts';
 import { parseLimitSettings } from './limits/LimitSettings.ts';
 import type { Logger } from './log/Logger.ts';
+import { createEmbeddedStemSource } from './render/createEmbeddedStemSource.ts';
 import { createS3StemSource } from './render/createS3StemSource.ts';
 import { createRenderBaker } from './review/createRenderBaker.ts';
 import { createReviewModule, type ReviewModule } from './review/createReviewModule.ts';
@@ -84,8 +85,11 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     limits,
     bakeQueueBounds: { maxQueued: limitSettings.maxQueuedBakes, maxQueuedPerRoom: limitSettings.maxQueuedBakesPerRoom },
     bake: createRenderBaker({
-      // Non-WAV stems are baked from their decoded playback copy (see stems/stemKeys).
-      stems: createS3StemSource({ s3: objects.store.s3, bucket: objects.store.bucket, objectKey: stemPlaybackKey }),
+      // Non-WAV stems are baked from their decoded playback copy (see stems/stemKeys). The
+      // embedded store runs in this process: its files are read directly, not over HTTP.
+      stems: s3Settings.embedded
+        ? createEmbeddedStemSource({ dataDir: s3Settings.dataDir, bucket: objects.store.bucket, objectKey: stemPlaybackKey })
+        : createS3StemSource({ s3: objects.store.s3, bucket: objects.store.bucket, objectKey: stemPlaybackKey }),
       s3: objects.store.s3,
       bucket: objects.store.bucket,
       ...(options.bakeWorkers !== undefined ? { workers: options.bakeWorkers } : {}),

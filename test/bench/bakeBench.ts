@@ -20,7 +20,13 @@ import { bakeBenchMix } from './bakeBenchMix.ts';
  *
  * Env: BAKE_BENCH_SECONDS (240), BAKE_BENCH_STEMS (40), BAKE_BENCH_WORKERS (cores),
  * BAKE_BENCH_BLOCK (the bake's default, 16384), BAKE_BENCH_PEERS ("node-web-audio-api,chromium"; "" = none),
- * BAKE_BENCH_RUNS (3: our bake's runs; the summary takes the median).
+ * BAKE_BENCH_RUNS (3: our bake's runs; the summary takes the median),
+ * BAKE_BENCH_VERSION_RUNS (BAKE_BENCH_RUNS: runs of "version ready"; 0 skips it).
+ *
+ * "Version ready" is what the server does for a saved version, all in one child process as
+ * the embedded default runs it: the stems in the embedded S3 store (uploaded once into a
+ * data folder beside the stems), read back from it over HTTP, baked into WAV 24, WAV 16,
+ * FLAC and MP3 (measured, the MP3 held under the limiter's ceiling) and stored in it.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const exec = promisify(execFile);
@@ -33,6 +39,8 @@ type Signal = (frames: number, sampleRate: number, seed: number) => Float32Array
 
 /** What bakeBenchChild.ts prints for one bake. */
 interface OursRun {
+  phases?: { phase: string; at: number }[];
+  files?: { format: string; bytes: number; measurement: { gainDb: number; truePeakDb: number | null } }[];
   seconds: number;
   cpuSeconds: number;
   peakRssBytes: number;
@@ -110,6 +118,31 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   const peakRss = Math.max(...runs.map((r) => r.peakRssBytes));
   console.log(`  RSS along the median run (MB): ${ours.rssAt.map((r) => `${r.percent}%:${r.rssMb}`).join(' ')}`);
 
+  // Version ready: all four formats from the embedded S3, stored in it.
+  const versionRuns: OursRun[] = [];
+  const wantVersion = Math.max(0, Number(process.env.BAKE_BENCH_VERSION_RUNS ?? repeats));
+  if (wantVersion > 0) {
+    const t = performance.now();
+    const uploaded = await uploadStemsOnce(dir, stems, key);
+    console.log(`stems in the embedded S3 store (${uploaded} uploaded now, ${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    for (let r = 0; r < wantVersion; r++) {
+      const child = await exec(
+        process.execPath,
+        ['--import', 'tsx', path.join(here, 'bakeBenchChild.ts'), planPath, dir, outFile, String(workers), String(blockFrames), 'version'],
+        { cwd: here, maxBuffer: 1 << 24, signal },
+      );
+      const run = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as OursRun;
+      versionRuns.push(run);
+      const timeline = (run.phases ?? []).map((p) => `${p.phase} ${p.at.toFixed(1)} s`).join(', ');
+      const mp3 = run.files?.find((f) => f.format === 'mp3')?.measurement;
+      console.log(
+        `version ready, run ${r + 1} of ${wantVersion} (4 formats, stems from S3, stored): ${run.seconds.toFixed(2)} s wall -> ${(seconds / run.seconds).toFixed(1)}x realtime; ` +
+          `${run.cpuSeconds.toFixed(2)} CPU-s; peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MB; phases: ${timeline}; ` +
+          `files ${(run.files ?? []).map((f) => `${f.format} ${(f.bytes / 2 ** 20).toFixed(1)} MB`).join(', ')}; mp3 gain ${mp3?.gainDb.toFixed(2)} dB`,
+      );
+    }
+  }
+
   /** Wall and CPU figures: the machine is shared, so CPU time is the load-independent one. */
   const results: { name: string; x: number; cpuX: number }[] = [];
   const report = (name: string, wall: number, cpu: number) => {
@@ -186,6 +219,40 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   for (const r of results) {
     console.log(`  ours / ${r.name}: ${(oursX / r.x).toFixed(2)}x wall, ${(oursCpuX / r.cpuX).toFixed(2)}x per CPU-second (target >= 3x)`);
   }
+  if (versionRuns.length > 0) {
+    const median = [...versionRuns].sort((a, b) => a.seconds - b.seconds)[Math.floor(versionRuns.length / 2)]!;
+    const x = seconds / median.seconds;
+    console.log(
+      `  version ready (4 formats, from S3, stored): ${x.toFixed(1)}x realtime wall (median of ${versionRuns.length}: ${versionRuns.map((r) => (seconds / r.seconds).toFixed(1)).join(', ')}; target >= 25x on 2 cores), ` +
+        `${(median.seconds / ours.seconds).toFixed(2)}x the bake alone's wall time (${median.cpuSeconds.toFixed(1)} against ${ours.cpuSeconds.toFixed(1)} CPU-s)`,
+    );
+  }
+}
+
+/** Puts every stem into the embedded store's data folder beside them (once: kept between runs). */
+async function uploadStemsOnce(dir: string, stems: number, key: (i: number) => string): Promise<number> {
+  const { createReadStream } = await import('node:fs');
+  const { CreateBucketCommand, HeadObjectCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
+  const { startEmbeddedS3 } = await import('../../server/src/storage/startEmbeddedS3.ts');
+  const { createS3Client } = await import('../../server/src/storage/createS3Client.ts');
+  const store = await startEmbeddedS3({ dataDir: path.join(dir, 's3'), port: 0 });
+  const s3 = createS3Client({ endpoint: store.endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true });
+  let uploaded = 0;
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: 'bench' })).catch(() => {});
+    for (let i = 0; i < stems; i++) {
+      const file = path.join(dir, key(i));
+      const size = (await stat(file)).size;
+      const head = await s3.send(new HeadObjectCommand({ Bucket: 'bench', Key: key(i) })).catch(() => null);
+      if (head?.ContentLength === size) continue;
+      await s3.send(new PutObjectCommand({ Bucket: 'bench', Key: key(i), Body: createReadStream(file), ContentLength: size }));
+      uploaded++;
+    }
+  } finally {
+    s3.destroy();
+    await store.close();
+  }
+  return uploaded;
 }
 
 /** CPU seconds (user + system) used so far by every descendant process of `pid` (Linux /proc). */

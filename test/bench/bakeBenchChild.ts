@@ -1,15 +1,24 @@
 /**
  * Runs one bake in its own process for bakeBench.ts, so the peak RSS it reports is the
- * bake's alone. argv: <plan.json> <stemsDir> <out.wav> <workers> <blockFrames>.
+ * bake's alone. argv: <plan.json> <stemsDir> <out.wav> <workers> <blockFrames> [mode].
+ * Mode `bake` (default): the stems from files, WAV 24 to a file. Mode `version`: what the
+ * server does for a saved version: this process runs the embedded S3 store on the data
+ * folder in <stemsDir> (stems already uploaded there), reads the stems from it, bakes all
+ * four formats and stores them in it, exactly as startMixroom wires the embedded default.
  * Prints one JSON line: wall seconds, peak RSS, RSS samples along the render, result.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { MixPlan } from '@mixroom/shared/plan';
 import { createFileStemSource } from '../../server/src/render/createFileStemSource.ts';
+import { createEmbeddedStemSource } from '../../server/src/render/createEmbeddedStemSource.ts';
 import { renderBake } from '../../server/src/render/renderBake.ts';
+import { renderBakeFormats } from '../../server/src/render/renderBakeFormats.ts';
+import { createS3Client } from '../../server/src/storage/createS3Client.ts';
+import { startEmbeddedS3 } from '../../server/src/storage/startEmbeddedS3.ts';
 
-const [planPath, stemsDir, outFile, workers, blockFrames] = process.argv.slice(2);
+const [planPath, stemsDir, outFile, workers, blockFrames, mode = 'bake'] = process.argv.slice(2);
 const plan = JSON.parse(await readFile(planPath!, 'utf8')) as MixPlan;
 const rssAt: { percent: number; rssMb: number }[] = [];
 let nextMark = 10;
@@ -39,20 +48,46 @@ const sampleThreads = (): void => threadCpu().forEach((cpu, tid) => threads.set(
 const mainTid = String(process.pid);
 const mainBefore = threadCpu().get(mainTid) ?? 0;
 const sampler = setInterval(sampleThreads, 50);
-const t0 = performance.now();
-const result = await renderBake(plan, {
-  format: 'wav24',
-  stems: createFileStemSource(stemsDir!),
-  outFile: outFile!,
-  workers: Number(workers),
-  blockFrames: Number(blockFrames),
-  onProgress: (p) => {
-    if (p.percent >= nextMark) {
-      rssAt.push({ percent: Math.round(p.percent), rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) });
-      while (nextMark <= p.percent) nextMark += 10;
-    }
-  },
-});
+const onProgress = (p: { percent: number; phase: string }): void => {
+  if (p.phase !== phases.at(-1)?.phase) phases.push({ phase: p.phase, at: (performance.now() - t0) / 1000 });
+  if (p.percent >= nextMark) {
+    rssAt.push({ percent: Math.round(p.percent), rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) });
+    while (nextMark <= p.percent) nextMark += 10;
+  }
+};
+const phases: { phase: string; at: number }[] = [];
+let t0 = performance.now();
+let result: { sha256: string; loudness: unknown; workers: number; files?: { format: string; sha256: string; bytes: number; measurement: unknown }[] };
+if (mode === 'version') {
+  // The store runs in this process, as the embedded default does in the server.
+  const store = await startEmbeddedS3({ dataDir: path.join(stemsDir!, 's3'), port: 0 });
+  const s3 = createS3Client({ endpoint: store.endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true });
+  try {
+    t0 = performance.now();
+    const r = await renderBakeFormats(plan, {
+      formats: ['wav24', 'wav16', 'flac', 'mp3'],
+      // As the server reads the embedded store's stems: from its files (createEmbeddedStemSource).
+      stems: createEmbeddedStemSource({ dataDir: path.join(stemsDir!, 's3'), bucket: 'bench' }),
+      store: { s3, bucket: 'bench', keyPrefix: 'bench/bakes' },
+      workers: Number(workers),
+      blockFrames: Number(blockFrames),
+      onProgress,
+    });
+    result = { sha256: r.files[0]!.sha256, loudness: r.loudness, workers: r.workers, files: r.files.map((f) => ({ format: f.format, sha256: f.sha256, bytes: f.bytes, measurement: f.measurement })) };
+  } finally {
+    s3.destroy();
+    await store.close();
+  }
+} else {
+  result = await renderBake(plan, {
+    format: 'wav24',
+    stems: createFileStemSource(stemsDir!),
+    outFile: outFile!,
+    workers: Number(workers),
+    blockFrames: Number(blockFrames),
+    onProgress,
+  });
+}
 const seconds = (performance.now() - t0) / 1000;
 clearInterval(sampler);
 sampleThreads();
@@ -67,5 +102,5 @@ const threadCpuSeconds = {
   rest: others.slice(result.workers).reduce((a, b) => a + b, 0),
 };
 process.stdout.write(
-  `${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAt, threadCpuSeconds, sha256: result.sha256, loudness: result.loudness, workers: result.workers })}\n`,
+  `${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAt, threadCpuSeconds, sha256: result.sha256, loudness: result.loudness, workers: result.workers, phases, files: result.files })}\n`,
 );

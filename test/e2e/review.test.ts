@@ -186,6 +186,8 @@ describe('review in two browsers', () => {
     const [l1, l2] = snap.versions.map((v) => snap.bakes.get(v.id)!.loudness!.integratedLufs!);
     console.log(`stored loudness: v1 ${l1!.toFixed(2)} LUFS, v2 ${l2!.toFixed(2)} LUFS`);
     expect(l1! - l2!).toBeCloseTo(6, 0);
+    // Everyone in the room was told v2 is ready.
+    await pages.artist.getByTestId('bake-notice').filter({ hasText: 'v2 “Vox down” is ready' }).waitFor({ timeout: 10_000 });
     // The artist's panel shows both baked versions with their downloads, live.
     await pages.artist.getByRole('tab', { name: 'Versions' }).click();
     await within(10_000, "artist sees v2's downloads", async () => (await pages.artist.locator('[data-version-number="2"] a[data-format="wav24"]').count()) === 1);

@@ -325,10 +325,14 @@ describe('comments, versions, approvals, downloads', () => {
     await whenSocketSynced(watcher);
     const seen: BakeRecord['status'][] = [];
     const progress: number[] = [];
+    const phases: string[] = [];
+    const etas: number[] = [];
     watcher.doc.on('update', () => {
       for (const bake of readReview(watcher.doc).bakes.values()) {
         if (seen.at(-1) !== bake.status) seen.push(bake.status);
         progress.push(bake.progress);
+        if (bake.phase && phases.at(-1) !== bake.phase) phases.push(bake.phase);
+        if (bake.etaSec !== null) etas.push(bake.etaSec);
       }
     });
     const live = socket('engineer', roomId);
@@ -355,6 +359,13 @@ describe('comments, versions, approvals, downloads', () => {
     expect(seen).toContain('baking');
     expect(seen.at(-1)).toBe('done');
     expect(progress.some((p) => p > 0 && p < 1)).toBe(true);
+    // Everyone sees what the bake is doing: starting, rendering (formats encode alongside), storing.
+    console.log(`phases seen: ${phases.join(' -> ')}; ETAs ${etas.map((e) => e.toFixed(1)).join(', ')}`);
+    expect(phases[0]).toBe('starting');
+    expect(phases).toContain('rendering');
+    expect(phases.at(-1)).toBe('storing');
+    expect(etas.length).toBeGreaterThan(0);
+    expect(fetched.body.version.bake.phase).toBeNull();
 
     const diff = await users.listener.json<{ lines: string[] }>('GET', api(`/versions/${v1}/diff/${v2.id}`));
     const band3 = liveState.tracks[0]!.eq.bands[2];

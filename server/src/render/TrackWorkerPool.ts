@@ -13,7 +13,7 @@ const ENTRY = new URL('./trackWorker.entry.cjs', import.meta.url);
  * ESM loader would start one more loader thread per worker, about 0.1 CPU-s each to boot.
  * Everything else (--cpu-prof, heap limits, ...) is kept.
  */
-function workerExecArgv(): string[] {
+export function workerExecArgv(): string[] {
   const out: string[] = [];
   const args = process.execArgv;
   for (let i = 0; i < args.length; i++) {

@@ -1,19 +1,21 @@
-import { copyFile, rename } from 'node:fs/promises';
+import { copyFile, mkdtemp, rename, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { LoudnessMeter } from '@mixroom/shared/dsp';
 import type { MixPlan } from '@mixroom/shared/plan';
 import { BakeError, cancelledError } from './BakeError.ts';
 import type { FormatMeasurement } from '@mixroom/shared/review';
 import type { SealedBakeFile } from './BakeFileSink.ts';
 import { BAKE_FORMAT_INFO, isBakeFormat, type BakeFormat } from './BakeFormat.ts';
-import { type BakeProgress, createProgressReporter } from './BakeProgress.ts';
-import { bakeMix, type BakeMixOptions, DEFAULT_BAKE_BLOCK_FRAMES } from './bakeMix.ts';
-import { createFormatWriter } from './deliver/createFormatWriter.ts';
-import type { FormatWriter } from './deliver/FormatWriter.ts';
+import { type BakeProgress, BakeProgressTracker } from './BakeProgress.ts';
+import { bakeMix, type BakeMixOptions, type BakeMixStream, DEFAULT_BAKE_BLOCK_FRAMES } from './bakeMix.ts';
 import { mp3StartGainDb } from './deliver/createMp3FormatWriter.ts';
+import { createInlineEncoders, type FormatEncoders } from './deliver/FormatEncoders.ts';
+import { FormatThreads } from './deliver/FormatThreads.ts';
+import type { FormatWriterOptions, FormatWriterResult } from './deliver/FormatWriter.ts';
 import { planDeliverable } from './deliver/planDeliverable.ts';
 import { type LoudnessReport, toLoudnessReport } from './LoudnessReport.ts';
-import { WasmTruePeakMeter } from './master/WasmTruePeakMeter.ts';
 import type { StoredBake } from './storeBake.ts';
 
 export interface RenderBakeFormatsOptions extends Omit<BakeMixOptions, 'onFrames'> {
@@ -31,6 +33,10 @@ export interface RenderBakeFormatsOptions extends Omit<BakeMixOptions, 'onFrames
   now?: () => number;
   /** True-peak ceiling the files are checked against (dBTP). Default: the plan's master limiter's, else 0. */
   ceilingDb?: number;
+  /** Encode each format in its own thread, in parallel with the render (default), or all on this thread. */
+  encodeInThreads?: boolean;
+  /** Called with the encoder threads once they run (tests end one to see the bake fail cleanly). */
+  onEncoderThreads?: (threads: { format: BakeFormat; worker: Worker }[]) => void;
 }
 
 /** One encoded file of a bake. */
@@ -65,73 +71,104 @@ export interface BakeFormatsResult {
 }
 
 /**
- * Renders the mix once (bakeMix, the expensive part) and feeds each master block to every
- * requested encoder and to one loudness meter. Each encoder owns its own TpdfQuantizer with
- * the same default seed a single-format bake uses, so every file's bytes (and hash) equal
- * that format's separate bake. Nothing reaches S3 unless every format encoded; if any upload
- * fails or the bake is cancelled while storing, the objects this bake created are deleted.
- * Every temp file is removed in all cases.
+ * Renders the mix once (bakeMix, the expensive part) and streams each master block to every
+ * requested format's encoder thread (and the master's loudness meter) as it is produced, so
+ * the formats encode in parallel with the render and with each other; the render waits when
+ * the slowest encoder is a ring of blocks behind. Each encoder owns its own TpdfQuantizer
+ * with the same default seed a single-format bake uses, so every file's bytes (and hash)
+ * equal that format's separate bake, threaded or not. Files are stored as they are sealed;
+ * nothing stays in S3 unless every format encoded and stored (the objects this bake created
+ * are deleted otherwise). Every temp file is removed in all cases.
  */
 export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormatsOptions): Promise<BakeFormatsResult> {
   const signal = options.signal ?? new AbortController().signal;
   const formats = checkFormats(options.formats);
-  const report = createProgressReporter(plan.frames, plan.sampleRate, options.onProgress, options.now);
-  const stream = await bakeMix(plan, { ...options, signal, onFrames: (done) => report(done) });
-  const writers: FormatWriter[] = [];
-  const blocks = stream[Symbol.asyncIterator]();
+  const progress = new BakeProgressTracker(plan.frames, plan.sampleRate, options.onProgress, options.now);
+  progress.start();
   const deliverable = planDeliverable(plan);
   const ceilingDb = options.ceilingDb ?? deliverable.ceilingDb;
+  // Every temp file of this bake (each format's file, the MP3's spool) lives in one folder,
+  // removed at the end whatever happened, even if an encoder thread died holding files.
+  const tmp = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'mixroom-bake-'));
+  const writerOptions: FormatWriterOptions[] = formats.map((format) => ({
+    format,
+    sampleRate: plan.sampleRate,
+    channels: 2,
+    totalFrames: plan.frames,
+    maxBlockFrames: options.blockFrames ?? DEFAULT_BAKE_BLOCK_FRAMES,
+    ceilingDb,
+    measure: !(format === 'flac' && formats.includes('wav24')),
+    startGainDb: mp3StartGainDb(deliverable.limited),
+    tmpDir: tmp,
+  }));
+  let mp3Pass: number | null = null;
+  const events = { onPass: (_format: BakeFormat, pass: number) => void (mp3Pass = pass) };
+  let stream: BakeMixStream | null = null;
+  let encoders: FormatEncoders | null = null;
   try {
-    for (const format of formats) {
-      writers.push(
-        await createFormatWriter({
-          format,
-          sampleRate: plan.sampleRate,
-          channels: 2,
-          totalFrames: stream.info.frames,
-          maxBlockFrames: options.blockFrames ?? DEFAULT_BAKE_BLOCK_FRAMES,
-          ceilingDb,
-          measure: !(format === 'flac' && formats.includes('wav24')),
-          startGainDb: mp3StartGainDb(deliverable.limited),
-          ...(options.tmpDir !== undefined ? { tmpDir: options.tmpDir } : {}),
-        }),
-      );
+    // The encoder threads boot while the stems open and the track workers start.
+    const started = await Promise.allSettled([
+      bakeMix(plan, { ...options, signal, onFrames: (done) => progress.frames(done) }),
+      options.encodeInThreads === false
+        ? createInlineEncoders(writerOptions, signal, events)
+        : FormatThreads.start(writerOptions, meterThread(formats), events).then((t) => (options.onEncoderThreads?.(t.workers), t)),
+    ]);
+    if (started[0].status === 'fulfilled') stream = started[0].value;
+    if (started[1].status === 'fulfilled') encoders = started[1].value;
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    const bake = stream!;
+    const out = encoders!;
+    for await (const { channels, frames } of bake) {
+      // The block is only valid until the next iteration: write() has copied it when it resolves.
+      await out.write(channels, frames);
+      if (signal.aborted) throw cancelledError(signal);
     }
-    // True peak on WebAssembly SIMD: TruePeakMeter's reading bit for bit, ~1.6x less main-thread CPU.
-    const meter = new LoudnessMeter(plan.sampleRate, 2, { truePeakMeter: () => new WasmTruePeakMeter() });
-    for (;;) {
-      const next = await blocks.next();
-      if (next.done) break;
-      const { channels, frames } = next.value;
-      // The block is only valid until the next iteration: every writer encodes it before its
-      // first await, and the loop moves on once every file has its bytes.
-      meter.process(channels);
-      await Promise.all(writers.map((w) => w.write(channels, frames)));
-    }
-    const finished = await Promise.all(writers.map((w) => w.finish(signal)));
-    const sealed = finished.map((f) => f.file);
-    const measurements = finished.map((f) => f.measurement ?? finished[formats.indexOf('wav24')]!.measurement!);
     if (signal.aborted) throw cancelledError(signal);
-    for (const [i, format] of formats.entries()) {
-      const out = options.outFiles?.[format];
-      // Without an upload to follow, the temp file itself becomes the output (no 70 MB copy).
-      if (out) await (options.store ? copyFile(sealed[i]!.path, out) : moveFile(sealed[i]!.path, out));
+    const finished = out.finish();
+    const pending = new Set(formats);
+    const report = () => progress.encoding([...pending], mp3Pass);
+    report();
+    const tick = setInterval(report, 250);
+    // Each file is stored (or moved to its out path) as soon as it is sealed, while the
+    // others may still be encoding: all or none reach S3 (see BakeStore).
+    const store = options.store ? new BakeStore(options.store, signal, (done, total, left) => progress.storing(done, total, left)) : null;
+    const settled = await Promise.allSettled(
+      finished.results.map(async (result, i) => {
+        const r = await result;
+        pending.delete(formats[i]!);
+        if (pending.size === 0) clearInterval(tick);
+        const outFile = options.outFiles?.[formats[i]!];
+        // Without an upload to follow, the temp file itself becomes the output (no 70 MB copy).
+        if (outFile) await (store ? copyFile(r.file.path, outFile) : moveFile(r.file.path, outFile));
+        const stored = store ? await store.put(formats[i]!, r.file) : null;
+        return { ...r, stored };
+      }),
+    );
+    clearInterval(tick);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed || signal.aborted) {
+      await store?.rollback();
+      if (signal.aborted) throw cancelledError(signal);
+      throw failed!.reason;
     }
-    const stored = options.store ? await storeAll(sealed, formats, options.store, signal) : null;
+    const done = settled.map((r) => (r as PromiseFulfilledResult<FormatWriterResult & { stored: StoredBake | null }>).value);
+    const measurements = done.map((d) => d.measurement ?? done[formats.indexOf('wav24')]!.measurement!);
+    const master = await finished.master;
+    progress.done();
     return {
       sampleRate: plan.sampleRate,
-      frames: stream.info.frames,
-      durationSeconds: stream.info.frames / plan.sampleRate,
-      loudness: toLoudnessReport(meter.summary()),
-      latencyFrames: stream.info.latencyFrames,
-      workers: stream.info.workers,
+      frames: bake.info.frames,
+      durationSeconds: bake.info.frames / plan.sampleRate,
+      loudness: toLoudnessReport(master!),
+      latencyFrames: bake.info.latencyFrames,
+      workers: bake.info.workers,
       ceilingDb,
       files: formats.map((format, i) => ({
         format,
-        bytes: sealed[i]!.bytes,
-        sha256: sealed[i]!.sha256,
+        bytes: done[i]!.file.bytes,
+        sha256: done[i]!.file.sha256,
         contentType: BAKE_FORMAT_INFO[format].contentType,
-        stored: stored?.[i] ?? null,
+        stored: done[i]!.stored,
         measurement: measurements[i]!,
       })),
     };
@@ -139,10 +176,16 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
     if (signal.aborted && !(err instanceof BakeError && err.code === 'cancelled')) throw cancelledError(signal);
     throw err;
   } finally {
-    await blocks.return?.(undefined);
-    await stream.close();
-    await Promise.all(writers.map((w) => w.discard()));
+    await stream?.close();
+    await encoders?.close();
+    await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** The thread that also meters the float master: the cheapest encoder's. */
+function meterThread(formats: readonly BakeFormat[]): number {
+  for (const f of ['wav16', 'wav24', 'flac', 'mp3'] as const) if (formats.includes(f)) return formats.indexOf(f);
+  return 0;
 }
 
 /** Renames, or copies when `to` is on another file system. */
@@ -163,36 +206,61 @@ function checkFormats(formats: readonly BakeFormat[]): readonly BakeFormat[] {
 }
 
 /**
- * Uploads every file, all or none. Keys are content hashes, so an object may already exist
- * (an unchanged version baked before, referenced by that version): such objects are never
- * deleted on rollback, only the ones this bake created.
+ * Uploads files as they are sealed, all or none: keys are content hashes, so an object may
+ * already exist (an unchanged version baked before, referenced by that version); `rollback`
+ * deletes only the objects this bake created, and keys whose upload was cut off (the store
+ * may have completed it anyway), not tied to the (possibly aborted) bake signal.
  */
-async function storeAll(
-  sealed: readonly SealedBakeFile[],
-  formats: readonly BakeFormat[],
-  store: NonNullable<RenderBakeFormatsOptions['store']>,
-  signal: AbortSignal,
-): Promise<StoredBake[]> {
-  // Loaded on first use: a bake to a local file (the CLI) does not pay for the AWS SDK.
-  const [{ storeBake }, { DeleteObjectCommand }] = await Promise.all([import('./storeBake.ts'), import('@aws-sdk/client-s3')]);
-  const prefix = store.keyPrefix.replace(/\/+$/, '');
-  const keys = sealed.map((f, i) => `${prefix}/${f.sha256}.${BAKE_FORMAT_INFO[formats[i]!].extension}`);
-  const existed = await Promise.all(keys.map((Key) => objectExists(store.s3, store.bucket, Key, signal)));
-  const results = await Promise.allSettled(
-    sealed.map((file, i) => {
-      const info = BAKE_FORMAT_INFO[formats[i]!];
-      return storeBake(file, { ...store, extension: info.extension, contentType: info.contentType, signal });
-    }),
-  );
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (!failed && !signal.aborted) return results.map((r) => (r as PromiseFulfilledResult<StoredBake>).value);
-  // Also delete keys whose PUT was aborted: the store may have completed it anyway. Not tied to
-  // the (possibly aborted) bake signal, so the rollback itself runs to the end.
-  await Promise.all(
-    keys.map((Key, i) => (existed[i] ? null : store.s3.send(new DeleteObjectCommand({ Bucket: store.bucket, Key })).catch(() => {}))),
-  );
-  if (signal.aborted) throw cancelledError(signal);
-  throw failed!.reason;
+class BakeStore {
+  private readonly created: string[] = [];
+  private readonly attempted = new Map<string, Promise<boolean>>();
+  private total = 0;
+  private done = 0;
+  private readonly left = new Set<BakeFormat>();
+
+  constructor(
+    private readonly store: NonNullable<RenderBakeFormatsOptions['store']>,
+    private readonly signal: AbortSignal,
+    private readonly onBytes: (done: number, total: number, left: BakeFormat[]) => void,
+  ) {}
+
+  async put(format: BakeFormat, file: SealedBakeFile): Promise<StoredBake> {
+    // Loaded on first use: a bake to a local file (the CLI) does not pay for the AWS SDK.
+    const { storeBake } = await import('./storeBake.ts');
+    const info = BAKE_FORMAT_INFO[format];
+    const Key = `${this.store.keyPrefix.replace(/\/+$/, '')}/${file.sha256}.${info.extension}`;
+    const existed = objectExists(this.store.s3, this.store.bucket, Key, this.signal);
+    this.attempted.set(Key, existed.catch(() => true));
+    if (!(await existed)) this.created.push(Key);
+    this.total += file.bytes;
+    this.left.add(format);
+    let before = 0;
+    const stored = await storeBake(file, {
+      ...this.store,
+      extension: info.extension,
+      contentType: info.contentType,
+      signal: this.signal,
+      onBytes: (sent) => {
+        this.done += sent - before;
+        before = sent;
+        this.onBytes(this.done, this.total, [...this.left]);
+      },
+    });
+    this.left.delete(format);
+    this.onBytes(this.done, this.total, [...this.left]);
+    return stored;
+  }
+
+  async rollback(): Promise<void> {
+    const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+    const keys = [...this.attempted.keys()];
+    const existed = await Promise.all(keys.map((k) => this.attempted.get(k)!));
+    await Promise.all(
+      keys.map((Key, i) =>
+        existed[i] && !this.created.includes(Key) ? null : this.store.s3.send(new DeleteObjectCommand({ Bucket: this.store.bucket, Key })).catch(() => {}),
+      ),
+    );
+  }
 }
 
 async function objectExists(s3: S3Client, bucket: string, Key: string, signal: AbortSignal): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { MixState } from '@mixroom/shared/model';
-import type { FormatMeasurement, RenderFile, RenderFormat } from '@mixroom/shared/review';
+import type { BakePhase, FormatMeasurement, RenderFile, RenderFormat } from '@mixroom/shared/review';
 
 /** One bake job: a version's snapshot to render and store. */
 export interface BakeJob {
@@ -7,8 +7,21 @@ export interface BakeJob {
   versionId: string;
   state: MixState;
   signal: AbortSignal;
-  /** Fraction done, 0..1; called often, the queue throttles what reaches the room. */
-  onProgress: (fraction: number) => void;
+  /** Called often; the queue throttles what reaches the room. */
+  onProgress: (progress: BakeJobProgress) => void;
+}
+
+/** Where a bake is, as the room shows it. */
+export interface BakeJobProgress {
+  /** 0..1 over the whole bake. */
+  fraction: number;
+  phase: BakePhase;
+  /** Seconds left, null until there is a speed to go by. */
+  etaSec: number | null;
+  /** Formats still encoding (encoding) or not stored yet (storing). */
+  pending: RenderFormat[];
+  /** The MP3's pass when it is encoded again under its ceiling. */
+  mp3Pass: number | null;
 }
 
 /** What a finished bake stored: every format's object and the reference render's analysis. */

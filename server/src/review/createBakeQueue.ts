@@ -80,8 +80,9 @@ export function createBakeQueue(options: BakeQueueOptions): BakeQueue {
     });
 
   const run = async (job: Job): Promise<void> => {
-    await update(job, { status: 'baking', progress: 0, startedAt: now(), error: null });
+    await update(job, { status: 'baking', progress: 0, startedAt: now(), error: null, phase: 'starting', etaSec: null, pending: [], mp3Pass: null });
     let written = 0;
+    let shown = { phase: 'starting', mp3Pass: null as number | null, pending: '' };
     let writing: Promise<void> = Promise.resolve();
     try {
       const result = await options.bake({
@@ -89,11 +90,16 @@ export function createBakeQueue(options: BakeQueueOptions): BakeQueue {
         versionId: job.versionId,
         state: job.state,
         signal: job.abort.signal,
-        onProgress: (fraction) => {
-          const clamped = Math.max(0, Math.min(1, fraction));
-          if (clamped - written < step || clamped >= 1) return;
-          written = clamped;
-          writing = writing.then(() => update(job, { progress: clamped })).catch(() => undefined);
+        onProgress: (p) => {
+          const clamped = Math.max(0, Math.min(1, p.fraction));
+          const label = { phase: p.phase, mp3Pass: p.mp3Pass, pending: p.pending.join() };
+          // A new phase, pass or set of formats is always shown; within one, steps of `step`.
+          const moved = label.phase !== shown.phase || label.mp3Pass !== shown.mp3Pass || label.pending !== shown.pending;
+          if (!moved && (clamped - written < step || clamped >= 1)) return;
+          written = Math.min(clamped, 0.999);
+          shown = label;
+          const patch = { progress: written, phase: p.phase, etaSec: p.etaSec === null ? null : Math.round(p.etaSec * 10) / 10, pending: p.pending, mp3Pass: p.mp3Pass };
+          writing = writing.then(() => update(job, patch)).catch(() => undefined);
         },
       });
       if (!result.renders[REFERENCE_RENDER_FORMAT]) throw new Error('The bake produced no reference WAV 24-bit render.');
@@ -107,6 +113,10 @@ export function createBakeQueue(options: BakeQueueOptions): BakeQueue {
         renders: result.renders,
         formats: result.formats,
         ceilingDb: result.ceilingDb,
+        phase: null,
+        etaSec: null,
+        pending: [],
+        mp3Pass: null,
       });
       logger.info('bake done', { roomId: job.roomId, versionId: job.versionId });
     } catch (error) {
@@ -114,7 +124,7 @@ export function createBakeQueue(options: BakeQueueOptions): BakeQueue {
       const cancelled = job.abort.signal.aborted;
       const message = error instanceof Error ? error.message : String(error);
       logger[cancelled ? 'info' : 'error']('bake ended without a render', { roomId: job.roomId, versionId: job.versionId, error: message });
-      await update(job, { status: cancelled ? 'cancelled' : 'failed', finishedAt: now(), error: cancelled ? 'Cancelled' : message }).catch(
+      await update(job, { status: cancelled ? 'cancelled' : 'failed', finishedAt: now(), error: cancelled ? 'Cancelled' : message, phase: null, etaSec: null, pending: [], mp3Pass: null }).catch(
         (writeError: unknown) => logger.error('could not record bake failure', { error: String(writeError) }),
       );
     }

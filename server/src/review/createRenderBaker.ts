@@ -34,7 +34,7 @@ export function createRenderBaker(options: RenderBakerOptions): BakeVersion {
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.tmpDir !== undefined ? { tmpDir: options.tmpDir } : {}),
       store: { s3: options.s3, bucket: options.bucket, keyPrefix: `rooms/${job.roomId}/bakes` },
-      onProgress: (p) => job.onProgress(p.percent / 100),
+      onProgress: (p) => job.onProgress({ fraction: p.percent / 100, phase: p.phase, etaSec: p.etaSeconds, pending: p.pending, mp3Pass: p.mp3Pass }),
     });
     const renders: Partial<Record<RenderFormat, RenderFile>> = {};
     const measured: Partial<Record<RenderFormat, FormatMeasurement>> = {};

@@ -242,6 +242,10 @@ export function createReviewService(deps: ReviewServiceDeps) {
             renders: {},
             formats: {},
             ceilingDb: deliverableCeilingDb(state),
+            phase: null,
+            etaSec: null,
+            pending: [],
+            mp3Pass: null,
           };
           doc.transact(() => {
             versions.set(record.id, record);

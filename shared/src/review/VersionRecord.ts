@@ -39,6 +39,14 @@ export const BAKE_STATUSES = ['queued', 'baking', 'done', 'failed', 'cancelled']
 export type BakeStatus = (typeof BAKE_STATUSES)[number];
 
 /**
+ * What a running bake is doing: opening stems and starting threads, rendering (every format
+ * encodes in parallel with it), encoding what is left after the render (an MP3 encoded again
+ * under its ceiling), storing the files.
+ */
+export const BAKE_PHASES = ['starting', 'rendering', 'encoding', 'storing'] as const;
+export type BakePhase = (typeof BAKE_PHASES)[number];
+
+/**
  * The bake of a version, updated by the server as it progresses (so everyone in the room
  * sees the same progress bar). `loudness` and `duration` come from the bake's analysis.
  */
@@ -58,5 +66,10 @@ export const bakeRecordSchema = z.object({
   formats: z.partialRecord(z.enum(RENDER_FORMATS), formatMeasurementSchema).default({}),
   /** True-peak ceiling the files were checked against (dBTP), see `deliverableCeilingDb`. */
   ceilingDb: z.number().nullable().default(null),
+  /** While baking: the phase, seconds left (null until there is a speed to go by), the formats it waits for, the MP3 pass. */
+  phase: z.enum(BAKE_PHASES).nullable().default(null),
+  etaSec: z.number().min(0).nullable().default(null),
+  pending: z.array(z.enum(RENDER_FORMATS)).default([]),
+  mp3Pass: z.number().int().min(1).nullable().default(null),
 });
 export type BakeRecord = z.infer<typeof bakeRecordSchema>;

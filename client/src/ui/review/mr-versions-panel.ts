@@ -4,7 +4,7 @@ import { can } from '@mixroom/shared/protocol';
 import { approvalOf, currentApproval, deliverableWarnings, RENDER_FORMAT_INFO, RENDER_FORMATS } from '@mixroom/shared/review';
 import type { BakeRecord, DeliverableWarning, RenderFormat, VersionRecord } from '@mixroom/shared/review';
 import { SubscriptionController } from '../../controllers/SubscriptionController.ts';
-import { formatDbtp, formatDuration, formatLufs, formatWhen } from './formatReview.ts';
+import { describeBake, formatDbtp, formatDuration, formatLufs, formatWhen } from './formatReview.ts';
 import type { ReviewContext } from './ReviewContext.ts';
 
 /**
@@ -139,7 +139,7 @@ export class MrVersionsPanel extends LitElement {
         · <span title=${v.stateHash}>#${v.stateHash.slice(0, 8)}</span></div>
       ${v.note ? html`<div>${v.note}</div>` : nothing}
       ${bake && !done
-        ? html`<div class="meta" data-testid="bake-status">Bake: ${bake.status}${bake.error ? ` (${bake.error})` : ''}</div>
+        ? html`<div class="meta" data-testid="bake-status" data-phase=${bake.phase ?? bake.status} aria-live="polite">${describeBake(bake)}</div>
             ${bake.status === 'baking' || bake.status === 'queued' ? html`<progress max="1" .value=${bake.progress} aria-label="Bake progress"></progress>` : nothing}
             ${bake.status === 'failed' && can(role, 'saveVersion') ? html`<button @click=${() => this.run(() => review.rebake(v.id))}>Bake again</button>` : nothing}`
         : nothing}

@@ -19,6 +19,8 @@ export interface FormatWriterOptions {
   measure: boolean;
   /** MP3: gain of the first encoding (dB, 0 or less); see `mp3StartGainDb`. */
   startGainDb?: number;
+  /** MP3: called when the file is encoded again at a lower gain (pass 2, 3, ...). Not plain data: set in the thread. */
+  onPass?: (pass: number, gainDb: number) => void;
 }
 
 export interface FormatWriterResult {

@@ -110,6 +110,7 @@ export async function createMp3FormatWriter(options: FormatWriterOptions): Promi
         const gainDb = p.gainDb - (measurement.truePeakDb - ceilingDb) - MP3_RETRY_MARGIN_DB;
         endPass();
         await fileSink.restart();
+        options.onPass?.(n + 1, gainDb);
         pass = p = await startPass(gainDb);
         for await (const { channels: block, frames } of spool.read()) {
           if (signal.aborted) throw cancelledError(signal);
