@@ -5,6 +5,8 @@ import { parseAuthSettings } from './auth/AuthSettings.ts';
 import type { Auth } from './auth/createAuth.ts';
 import type { AuthStore } from './auth/AuthStore.ts';
 import { authorizeWith } from './auth/authorizeWith.ts';
+import { createRedisBakeQueue } from './bakeQueue/createRedisBakeQueue.ts';
+import { parseClusterSettings, type ClusterSettings } from './cluster/ClusterSettings.ts';
 import { newRandomId, openAuth } from './auth/openAuth.ts';
 import { parseConfig, type Config } from './config/Config.ts';
 import { createServer, type RunningServer } from './createServer.ts';
@@ -16,6 +18,7 @@ import { createEmbeddedStemSource } from './render/createEmbeddedStemSource.ts';
 import { createS3StemSource } from './render/createS3StemSource.ts';
 import { createRenderBaker } from './review/createRenderBaker.ts';
 import { createReviewModule, type ReviewModule } from './review/createReviewModule.ts';
+import type { ReviewDocs } from './review/ReviewDocs.ts';
 import { openMixRoom } from './rooms/openMixRoom.ts';
 import { createRoomTrackSink } from './stems/createRoomTrackSink.ts';
 import { createStemRoutes } from './stems/createStemRoutes.ts';
@@ -42,6 +45,7 @@ export interface MixroomOptions {
 
 export interface RunningMixroom {
   readonly config: Config;
+  readonly cluster: ClusterSettings;
   readonly server: RunningServer;
   readonly url: string;
   readonly auth: Auth;
@@ -69,7 +73,11 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     clientDistDir: parsed.clientDistDir ?? fileURLToPath(new URL('../../client/dist', import.meta.url)),
   };
   const appOrigins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
+  const cluster = parseClusterSettings(env);
   const s3Settings = parseS3Settings(env);
+  if (cluster.mode === 'cluster' && s3Settings.embedded) {
+    throw new Error('MIXROOM_MODE=cluster needs a shared S3 store: set S3_EMBEDDED=false and S3_ENDPOINT (the embedded store is one node’s disk)');
+  }
   const objects = await openObjectStore(s3Settings, appOrigins);
   const authSettings = parseAuthSettings(env);
   // Rooms with owners, invite links and sessions; open rooms (the demo) take anyone (see AuthSettings).
@@ -84,6 +92,20 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     newId: newRandomId,
     limits,
     bakeQueueBounds: { maxQueued: limitSettings.maxQueuedBakes, maxQueuedPerRoom: limitSettings.maxQueuedBakesPerRoom },
+    // Cluster mode: bakes go to BullMQ on Redis and run in `pnpm worker` processes.
+    ...(cluster.mode === 'cluster' && cluster.redisUrl
+      ? {
+          bakeQueue: ({ docs, logger: log }: { docs: ReviewDocs; logger: Logger }) =>
+            createRedisBakeQueue({
+              redisUrl: cluster.redisUrl!,
+              docs,
+              nodeId: cluster.nodeId,
+              logger: log,
+              maxQueued: limitSettings.maxQueuedBakes,
+              maxQueuedPerRoom: limitSettings.maxQueuedBakesPerRoom,
+            }),
+        }
+      : {}),
     bake: createRenderBaker({
       // Non-WAV stems are baked from their decoded playback copy (see stems/stemKeys). The
       // embedded store runs in this process: its files are read directly, not over HTTP.
@@ -150,6 +172,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   let closing: Promise<void> | null = null;
   return {
     config,
+    cluster,
     server,
     url: server.url,
     auth,

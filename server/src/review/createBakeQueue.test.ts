@@ -8,7 +8,8 @@ import { createJsonLogger } from '../log/Logger.ts';
 import { LocalRoomStore } from '../sync/persistence/LocalRoomStore.ts';
 import { RoomRegistry } from '../sync/RoomRegistry.ts';
 import type { BakeVersion } from './BakeVersion.ts';
-import { createBakeQueue, type BakeQueue } from './createBakeQueue.ts';
+import type { BakeQueue } from './BakeQueue.ts';
+import { createBakeQueue } from './createBakeQueue.ts';
 import { createReviewDocs } from './ReviewDocs.ts';
 
 let dir: string;
@@ -39,9 +40,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const refusal = (fn: () => unknown): { status: number; code: string; retryAfter: string | null } => {
+const refusal = async (fn: () => Promise<unknown>): Promise<{ status: number; code: string; retryAfter: string | null }> => {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     return { status: error.status, code: error.code, retryAfter: error.getResponse().headers.get('retry-after') };
@@ -51,30 +52,30 @@ const refusal = (fn: () => unknown): { status: number; code: string; retryAfter:
 
 describe('createBakeQueue bounds', () => {
   it('refuses a room past its bound (429) and the server past its bound (503), with Retry-After', async () => {
-    queue.reserve('a').enqueue('v1', state); // runs
-    queue.reserve('a').enqueue('v2', state); // waits
+    await (await queue.reserve('a')).enqueue('v1', state); // runs
+    await (await queue.reserve('a')).enqueue('v2', state); // waits
     await expect.poll(() => started).toEqual(['a/v1']);
-    expect(refusal(() => queue.reserve('a'))).toEqual({ status: 429, code: 'busy', retryAfter: '30' });
-    queue.reserve('b').enqueue('v1', state);
-    const held = queue.reserve('c'); // a place held while a version is written counts too
-    expect(refusal(() => queue.reserve('d'))).toEqual({ status: 503, code: 'busy', retryAfter: '60' });
-    held.release();
-    queue.reserve('d').enqueue('v1', state);
-    expect(refusal(() => queue.reserve('e')).status).toBe(503);
+    expect(await refusal(() => queue.reserve('a'))).toEqual({ status: 429, code: 'busy', retryAfter: '30' });
+    await (await queue.reserve('b')).enqueue('v1', state);
+    const held = await queue.reserve('c'); // a place held while a version is written counts too
+    expect(await refusal(() => queue.reserve('d'))).toEqual({ status: 503, code: 'busy', retryAfter: '60' });
+    await held.release();
+    await (await queue.reserve('d')).enqueue('v1', state);
+    expect((await refusal(() => queue.reserve('e'))).status).toBe(503);
     // Cancelling frees places, in the room and overall.
-    expect(queue.cancel('a', 'v2')).toBe(true);
-    queue.reserve('a').enqueue('v3', state);
-    expect(queue.has('a', 'v3')).toBe(true);
+    expect(await queue.cancel('a', 'v2')).toBe(true);
+    await (await queue.reserve('a')).enqueue('v3', state);
+    expect(await queue.has('a', 'v3')).toBe(true);
   });
 
-  it('a slot enqueues once; releasing after enqueue changes nothing', () => {
-    const slot = queue.reserve('a');
-    slot.enqueue('v1', state);
-    slot.release();
-    slot.enqueue('v2', state);
-    expect(queue.has('a', 'v1')).toBe(true);
-    expect(queue.has('a', 'v2')).toBe(false);
-    queue.reserve('a').enqueue('v3', state);
-    expect(refusal(() => queue.reserve('a')).status).toBe(429);
+  it('a slot enqueues once; releasing after enqueue changes nothing', async () => {
+    const slot = await queue.reserve('a');
+    await slot.enqueue('v1', state);
+    await slot.release();
+    await slot.enqueue('v2', state);
+    expect(await queue.has('a', 'v1')).toBe(true);
+    expect(await queue.has('a', 'v2')).toBe(false);
+    await (await queue.reserve('a')).enqueue('v3', state);
+    expect((await refusal(() => queue.reserve('a'))).status).toBe(429);
   });
 });

@@ -3,32 +3,9 @@ import { REFERENCE_RENDER_FORMAT, reviewRoots } from '@mixroom/shared/review';
 import type { BakeRecord } from '@mixroom/shared/review';
 import { ApiError } from '../auth/ApiError.ts';
 import type { Logger } from '../log/Logger.ts';
+import type { BakeQueue } from './BakeQueue.ts';
 import type { BakeVersion } from './BakeVersion.ts';
 import type { ReviewDocs } from './ReviewDocs.ts';
-
-/** A place in the queue, held while a version is written; release it if nothing is queued. */
-export interface BakeSlot {
-  enqueue(versionId: string, state: MixState): void;
-  release(): void;
-}
-
-export interface BakeQueue {
-  /**
-   * Holds a place for one more bake of `roomId`, or throws a clear refusal when the room
-   * (429) or the server (503) has as many bakes waiting as allowed.
-   */
-  reserve(roomId: string): BakeSlot;
-  /** Queues a version's bake (its record must already say `queued`); unbounded: for resuming. */
-  enqueue(roomId: string, versionId: string, state: MixState): void;
-  /** True when this process has the version queued or baking. */
-  has(roomId: string, versionId: string): boolean;
-  /** Cancels a queued or running bake; its record ends `cancelled`. */
-  cancel(roomId: string, versionId: string): boolean;
-  /** Resolves when nothing is queued or running (tests, shutdown). */
-  idle(): Promise<void>;
-  /** Cancels everything and waits for the running bake to stop. */
-  close(): Promise<void>;
-}
 
 export interface BakeQueueOptions {
   docs: ReviewDocs;
@@ -54,7 +31,7 @@ interface Job {
  * In-process bake queue: one bake at a time (the bake itself fans out to worker threads,
  * and the embedded default shares two cores with sync). Progress and the result are
  * written to the room's review document, so everyone in the room sees the same bar. On a
- * multi-node deployment this is where a Redis-backed queue (BullMQ) plugs in.
+ * multi-node deployment `createRedisBakeQueue` (BullMQ) takes its place.
  */
 export function createBakeQueue(options: BakeQueueOptions): BakeQueue {
   const { docs, now, logger } = options;
@@ -146,8 +123,18 @@ export function createBakeQueue(options: BakeQueueOptions): BakeQueue {
     });
   };
 
+  const enqueue = (roomId: string, versionId: string, state: MixState): void => {
+    if (has(roomId, versionId)) return;
+    jobs.push({ roomId, versionId, state, abort: new AbortController() });
+    pump();
+  };
+  const has = (roomId: string, versionId: string): boolean => {
+    const k = key(roomId, versionId);
+    return (running !== null && key(running.roomId, running.versionId) === k) || jobs.some((j) => key(j.roomId, j.versionId) === k);
+  };
+
   const queue: BakeQueue = {
-    reserve(roomId) {
+    async reserve(roomId) {
       const held = inRoom(roomId);
       if (held >= maxPerRoom) {
         throw new ApiError(429, 'busy', `This room already has ${held} bakes waiting or running (the limit is ${maxPerRoom}). Wait for one to finish, or cancel one, then try again.`, undefined, { 'retry-after': '30' });
@@ -167,24 +154,20 @@ export function createBakeQueue(options: BakeQueueOptions): BakeQueue {
         else reserved.delete(roomId);
       };
       return {
-        enqueue(versionId, state) {
+        async enqueue(versionId, state) {
           if (!holding) return;
           release();
-          queue.enqueue(roomId, versionId, state);
+          enqueue(roomId, versionId, state);
         },
-        release,
+        release: async () => release(),
       };
     },
-    enqueue(roomId, versionId, state) {
-      if (queue.has(roomId, versionId)) return;
-      jobs.push({ roomId, versionId, state, abort: new AbortController() });
-      pump();
+    enqueue: async (roomId, versionId, state) => enqueue(roomId, versionId, state),
+    has: async (roomId, versionId) => has(roomId, versionId),
+    async depth() {
+      return { waiting: jobs.length, running: running ? 1 : 0 };
     },
-    has(roomId, versionId) {
-      const k = key(roomId, versionId);
-      return (running !== null && key(running.roomId, running.versionId) === k) || jobs.some((j) => key(j.roomId, j.versionId) === k);
-    },
-    cancel(roomId, versionId) {
+    async cancel(roomId, versionId) {
       const k = key(roomId, versionId);
       if (running && key(running.roomId, running.versionId) === k) {
         running.abort.abort();

@@ -5,18 +5,25 @@ import { createAuthRoutes } from '../auth/createAuthRoutes.ts';
 import { refreshSessions } from '../auth/refreshSessions.ts';
 import type { MountRoutes } from '../http/ServerServices.ts';
 import type { RateLimits } from '../limits/createRateLimits.ts';
+import type { Logger } from '../log/Logger.ts';
 import type { ObjectStore } from '../storage/ObjectStore.ts';
 import type { BakeVersion } from './BakeVersion.ts';
+import type { BakeQueue } from './BakeQueue.ts';
 import { createBakeQueue } from './createBakeQueue.ts';
-import type { BakeQueue } from './createBakeQueue.ts';
-import { createReviewDocs } from './ReviewDocs.ts';
+import { createReviewDocs, type ReviewDocs } from './ReviewDocs.ts';
 import { createReviewRoutes } from './createReviewRoutes.ts';
 import { createReviewService } from './createReviewService.ts';
 import type { PresignDownload, ReviewService } from './createReviewService.ts';
 
+/** Builds the bake queue once the room documents exist (see `BakeQueue`'s two implementations). */
+export type CreateBakeQueue = (context: { docs: ReviewDocs; logger: Logger }) => BakeQueue;
+
 export interface ReviewModuleDeps {
   auth: Auth;
-  bake: BakeVersion;
+  /** Bakes in this process (the embedded default); ignored when `bakeQueue` is given. */
+  bake?: BakeVersion;
+  /** A queue of its own (BullMQ in cluster mode); default: the in-process queue over `bake`. */
+  bakeQueue?: CreateBakeQueue;
   objects: ObjectStore;
   now: () => number;
   newId: () => string;
@@ -33,6 +40,8 @@ export interface ReviewModule {
   readonly service: ReviewService | null;
   /** Resolves when no bake is queued or running. */
   bakesIdle(): Promise<void>;
+  /** The queue once mounted (metrics read its depth). */
+  readonly bakes: BakeQueue | null;
   /** Cancels bakes and waits for the running one to stop (call before closing the server). */
   close(): Promise<void>;
 }
@@ -60,9 +69,15 @@ export function createReviewModule(deps: ReviewModuleDeps): ReviewModule {
     get service() {
       return service;
     },
+    get bakes() {
+      return queue;
+    },
     mount(app, services) {
       const docs = createReviewDocs(services.rooms);
-      queue = createBakeQueue({ docs, bake: deps.bake, now: deps.now, logger: services.logger, ...deps.bakeQueueBounds });
+      const { bake } = deps;
+      if (deps.bakeQueue) queue = deps.bakeQueue({ docs, logger: services.logger });
+      else if (bake) queue = createBakeQueue({ docs, bake, now: deps.now, logger: services.logger, ...deps.bakeQueueBounds });
+      else throw new Error('the review module needs a bake function or a bake queue');
       const review = createReviewService({
         docs,
         bakes: queue,

@@ -72,8 +72,8 @@ export function createReviewRoutes(auth: Auth, review: ReviewService, limits?: R
       await review.rebake(c.var.roomId, c.req.param('id'));
       return c.json({ queued: true }, 202);
     })
-    .delete('/versions/:id/bake', requireMember(auth, 'saveVersion'), (c) => {
-      if (!review.cancelBake(c.var.roomId, c.req.param('id'))) throw new ApiError(409, 'conflict', 'That version is not baking.');
+    .delete('/versions/:id/bake', requireMember(auth, 'saveVersion'), async (c) => {
+      if (!(await review.cancelBake(c.var.roomId, c.req.param('id')))) throw new ApiError(409, 'conflict', 'That version is not baking.');
       return c.json({ cancelled: true });
     })
     .get('/versions/:a/diff/:b', member, async (c) => c.json(await review.diff(c.var.roomId, c.req.param('a'), c.req.param('b'))))

@@ -28,7 +28,7 @@ import type { approvalBody, createCommentBody, createReplyBody, createVersionBod
 import { ApiError } from '../auth/ApiError.ts';
 import type { Member } from '../auth/Member.ts';
 import type { Logger } from '../log/Logger.ts';
-import type { BakeQueue } from './createBakeQueue.ts';
+import type { BakeQueue } from './BakeQueue.ts';
 import { downloadFileName } from './downloadFileName.ts';
 import type { ReviewDocs } from './ReviewDocs.ts';
 
@@ -89,9 +89,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
       return out;
     });
     for (const { id, state } of pending) {
-      if (!bakes.has(roomId, id)) {
+      if (!(await bakes.has(roomId, id))) {
         logger.info('resuming bake after restart', { roomId, versionId: id });
-        bakes.enqueue(roomId, id, state);
+        await bakes.enqueue(roomId, id, state);
       }
     }
   };
@@ -220,7 +220,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     async saveVersion(roomId: string, member: Member, body: z.output<typeof createVersionBody>): Promise<VersionSummary> {
       await resumeBakes(roomId);
       // Refused before anything is written when the room or the server has enough bakes waiting.
-      const slot = bakes.reserve(roomId);
+      const slot = await bakes.reserve(roomId);
       try {
         const state = await docs.withMix(roomId, (doc) => readMixState(doc));
         const stateHash = contentHash(state);
@@ -253,17 +253,17 @@ export function createReviewService(deps: ReviewServiceDeps) {
           }, origin);
           return record;
         });
-        slot.enqueue(version.id, state);
+        await slot.enqueue(version.id, state);
         const { state: _s, ...rest } = version;
         return { ...rest, bake: null, approval: null };
       } finally {
-        slot.release();
+        await slot.release();
       }
     },
 
     /** Queues a failed or cancelled bake again. */
     async rebake(roomId: string, id: string): Promise<void> {
-      const slot = bakes.reserve(roomId);
+      const slot = await bakes.reserve(roomId);
       try {
         const state = await docs.withReview(roomId, (doc, origin) => {
           const { versions, bakes: bakeMap } = reviewRoots(doc);
@@ -274,13 +274,13 @@ export function createReviewService(deps: ReviewServiceDeps) {
           doc.transact(() => bakeMap.set(id, { ...bake, status: 'queued', progress: 0, error: null, startedAt: null, finishedAt: null }), origin);
           return version.state;
         });
-        slot.enqueue(id, state);
+        await slot.enqueue(id, state);
       } finally {
-        slot.release();
+        await slot.release();
       }
     },
 
-    cancelBake(roomId: string, id: string): boolean {
+    cancelBake(roomId: string, id: string): Promise<boolean> {
       return bakes.cancel(roomId, id);
     },
 

@@ -1,0 +1,69 @@
+import { parseClusterSettings } from './cluster/ClusterSettings.ts';
+import { startBakeWorker, type RunningBakeWorker } from './bakeQueue/startBakeWorker.ts';
+import type { Logger } from './log/Logger.ts';
+import { createS3StemSource } from './render/createS3StemSource.ts';
+import { createRenderBaker } from './review/createRenderBaker.ts';
+import { createS3Client } from './storage/createS3Client.ts';
+import { parseS3Settings } from './storage/S3Settings.ts';
+import { stemPlaybackKey } from './stems/stemKeys.ts';
+
+export interface BakeWorkersOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly logger: Logger;
+  /** Worker threads per bake (default: the render module's choice). */
+  readonly bakeThreads?: number;
+  readonly onRedisError?: (error: Error) => void;
+  readonly onBakeFinished?: (seconds: number, outcome: 'done' | 'failed' | 'cancelled' | 'requeued') => void;
+}
+
+export interface RunningBakeWorkers extends RunningBakeWorker {
+  readonly nodeId: string;
+}
+
+/**
+ * The composition root of `pnpm worker`: bakes from the deployment's BullMQ queue, reading
+ * stems from and writing renders to the shared S3 bucket. Needs `REDIS_URL` and a real S3
+ * endpoint (`S3_EMBEDDED=false`): the embedded store is one node's disk.
+ */
+export async function startBakeWorkers(options: BakeWorkersOptions): Promise<RunningBakeWorkers> {
+  const { env, logger } = options;
+  const cluster = parseClusterSettings(env);
+  if (!cluster.redisUrl) throw new Error('pnpm worker needs REDIS_URL (the bake queue)');
+  const s3Settings = parseS3Settings(env);
+  if (s3Settings.embedded) throw new Error('pnpm worker needs a shared S3 store: set S3_EMBEDDED=false and S3_ENDPOINT (the embedded store is one node’s disk)');
+  const s3 = createS3Client(s3Settings);
+  const bakeThreads = options.bakeThreads ?? (env.BAKE_THREADS ? Number(env.BAKE_THREADS) : undefined);
+  const worker = await startBakeWorker({
+    redisUrl: cluster.redisUrl,
+    logger,
+    nodeId: cluster.nodeId,
+    concurrency: cluster.bakeConcurrency,
+    roomConcurrency: cluster.bakeRoomConcurrency,
+    lockMs: cluster.bakeLockMs,
+    stalledIntervalMs: cluster.bakeStalledIntervalMs,
+    maxStalls: cluster.bakeMaxStalls,
+    bake: createRenderBaker({
+      stems: createS3StemSource({ s3, bucket: s3Settings.bucket, objectKey: stemPlaybackKey }),
+      s3,
+      bucket: s3Settings.bucket,
+      ...(bakeThreads !== undefined && Number.isInteger(bakeThreads) && bakeThreads > 0 ? { workers: bakeThreads } : {}),
+    }),
+    ...(options.onRedisError ? { onRedisError: options.onRedisError } : {}),
+    ...(options.onBakeFinished ? { onBakeFinished: options.onBakeFinished } : {}),
+  });
+  const closeS3 = () => s3.destroy();
+  return {
+    nodeId: cluster.nodeId,
+    get running() {
+      return worker.running;
+    },
+    drain: async (timeoutMs) => {
+      await worker.drain(timeoutMs);
+      closeS3();
+    },
+    close: async () => {
+      await worker.close();
+      closeS3();
+    },
+  };
+}
