@@ -1,5 +1,6 @@
 import type { BakeRecord } from '@mixroom/shared/review';
-import { REFERENCE_RENDER_FORMAT } from '@mixroom/shared/review';
+import { BAKE_PHASES, REFERENCE_RENDER_FORMAT, RENDER_FORMATS } from '@mixroom/shared/review';
+import { z } from 'zod';
 import type { JobState } from 'bullmq';
 import type { BakeResult } from '../review/BakeVersion.ts';
 import { BAKE_CANCELLED_REASON } from './BakeJobData.ts';
@@ -25,13 +26,13 @@ export function bakeRecordPatch(job: BakeJobView, state: JobState | 'unknown'): 
     case 'prioritized':
     case 'waiting-children':
       // Also a bake whose worker died, back in line for another one.
-      return { status: 'queued', progress: 0, startedAt: null, finishedAt: null, error: null };
+      return { status: 'queued', progress: 0, startedAt: null, finishedAt: null, error: null, ...NOT_BAKING };
     case 'active':
-      return { status: 'baking', progress: fractionOf(job.progress), startedAt: job.processedOn ?? null, finishedAt: null, error: null };
+      return { status: 'baking', startedAt: job.processedOn ?? null, finishedAt: null, error: null, ...progressOf(job.progress) };
     case 'completed': {
       const result = job.returnvalue;
       if (!result?.renders[REFERENCE_RENDER_FORMAT]) {
-        return { status: 'failed', finishedAt: job.finishedOn ?? null, error: 'The bake produced no reference WAV 24-bit render.' };
+        return { status: 'failed', finishedAt: job.finishedOn ?? null, error: 'The bake produced no reference WAV 24-bit render.', ...NOT_BAKING };
       }
       return {
         status: 'done',
@@ -43,11 +44,12 @@ export function bakeRecordPatch(job: BakeJobView, state: JobState | 'unknown'): 
         renders: result.renders,
         formats: result.formats,
         ceilingDb: result.ceilingDb,
+        ...NOT_BAKING,
       };
     }
     case 'failed': {
       const cancelled = job.failedReason === BAKE_CANCELLED_REASON;
-      return { status: cancelled ? 'cancelled' : 'failed', finishedAt: job.finishedOn ?? null, error: cancelled ? 'Cancelled' : readableFailure(job.failedReason) };
+      return { status: cancelled ? 'cancelled' : 'failed', finishedAt: job.finishedOn ?? null, error: cancelled ? 'Cancelled' : readableFailure(job.failedReason), ...NOT_BAKING };
     }
     default:
       return null;
@@ -61,10 +63,22 @@ export function recordHas(record: BakeRecord, patch: Partial<BakeRecord>): boole
 
 export const isFinished = (state: JobState | 'unknown'): boolean => state === 'completed' || state === 'failed';
 
-function fractionOf(progress: unknown): number {
-  const value = typeof progress === 'number' ? progress : typeof progress === 'object' && progress !== null ? (progress as { fraction?: unknown }).fraction : 0;
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(0.999, Math.max(0, value)) : 0;
+const NOT_BAKING = { phase: null, etaSec: null, pending: [], mp3Pass: null } satisfies Partial<BakeRecord>;
+
+/** The worker's last `BakeJobProgress` (JSON in Redis), checked again: it crossed a process boundary. */
+function progressOf(progress: unknown): Partial<BakeRecord> {
+  const parsed = jobProgressSchema.safeParse(progress);
+  if (!parsed.success) return { progress: 0, phase: 'starting', etaSec: null, pending: [], mp3Pass: null };
+  const p = parsed.data;
+  return { progress: Math.min(0.999, Math.max(0, p.fraction)), phase: p.phase, etaSec: p.etaSec, pending: p.pending, mp3Pass: p.mp3Pass };
 }
+const jobProgressSchema = z.object({
+  fraction: z.number().finite(),
+  phase: z.enum(BAKE_PHASES),
+  etaSec: z.number().min(0).nullable(),
+  pending: z.array(z.enum(RENDER_FORMATS)),
+  mp3Pass: z.number().int().min(1).nullable(),
+});
 
 function readableFailure(reason: string | undefined): string {
   if (!reason) return 'The bake failed.';

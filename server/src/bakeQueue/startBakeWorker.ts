@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { REFERENCE_RENDER_FORMAT } from '@mixroom/shared/review';
 import { createRedisConnection } from '../cluster/createRedisConnection.ts';
 import type { Logger } from '../log/Logger.ts';
-import type { BakeResult, BakeVersion } from '../review/BakeVersion.ts';
+import type { BakeJobProgress, BakeResult, BakeVersion } from '../review/BakeVersion.ts';
 import { BAKE_CANCEL_CHANNEL, BAKE_CANCELLED_REASON, BAKE_QUEUE_NAME, bakeCancelKey, type BakeJobData } from './BakeJobData.ts';
 import { createRoomBakeSlots } from './createRoomBakeSlots.ts';
 
@@ -83,19 +83,22 @@ export async function startBakeWorker(options: BakeWorkerOptions): Promise<Runni
     let outcome: 'done' | 'failed' | 'cancelled' | 'requeued' = 'failed';
     logger.info('bake started', { ...log, attempt: job.attemptsStarted, stalls: job.stalledCounter });
     try {
-      await job.updateProgress(0);
-      let shown = 0;
+      await job.updateProgress({ fraction: 0, phase: 'starting', etaSec: null, pending: [], mp3Pass: null } satisfies BakeJobProgress);
+      let shown = { fraction: 0, label: 'starting' };
       let reporting: Promise<void> = Promise.resolve();
       const result = await options.bake({
         roomId,
         versionId,
         state,
         signal: bakeSignal,
-        onProgress: (fraction) => {
-          const clamped = Math.max(0, Math.min(1, fraction));
-          if (clamped - shown < step || clamped >= 1) return;
-          shown = clamped;
-          reporting = reporting.then(() => job.updateProgress(clamped)).catch(() => undefined);
+        onProgress: (p) => {
+          const fraction = Math.max(0, Math.min(0.999, p.fraction));
+          const label = `${p.phase}|${p.mp3Pass}|${p.pending.join()}`;
+          // A new phase, MP3 pass or set of formats is always shown; within one, steps of `step`.
+          if (label === shown.label && fraction - shown.fraction < step) return;
+          shown = { fraction, label };
+          const etaSec = p.etaSec === null ? null : Math.round(p.etaSec * 10) / 10;
+          reporting = reporting.then(() => job.updateProgress({ ...p, fraction, etaSec })).catch(() => undefined);
         },
       });
       await reporting;
