@@ -2,7 +2,7 @@
 // @mixroom/server build:wasm`): the bake's master-bus limiter and true-peak meter on
 // WebAssembly SIMD, for the main thread of the bake.
 //
-// Both are transcriptions of shared/src/dsp (LimiterProcessor + Oversampler4x.upPeaks, and
+// Both are transcriptions of shared/src/dsp (LimiterProcessor + TruePeakDetector, and
 // TruePeakMeter): the same float64 operations on the same operands in the same order
 // (WebAssembly has no fused multiply-add and no fast-math), so the results are bit-identical;
 // tests null them against the JavaScript. Choices the JavaScript makes by comparison
@@ -21,8 +21,8 @@
 /** Frames per detector pass (the JavaScript's LIMITER_CHUNK; any value gives the same output). */
 const CHUNK: i32 = 256;
 
-let coef: usize = 0; // 4 * K v128 (both lanes the tap), phase-major: the ×4 polyphase up taps
-let K: i32 = 0; // taps per phase
+let coef: usize = 0; // 3 * K v128 (both lanes the tap), phase-major: the long interpolator's phases 1..3
+let K: i32 = 0; // taps per phase of the long interpolator
 let D: i32 = 0; // detector delay (frames)
 let L: i32 = 0; // lookahead (frames)
 let Lf: f64 = 0;
@@ -95,16 +95,36 @@ export function initLimiter(
   prevInterp = 0;
 }
 
-/** Oversampler4x.peakOf on both lanes: max(|a0|..|a3|) by the same comparisons, NaN if any is NaN. */
-@inline function peakOf(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
-  const b0 = f64x2.abs(a0);
+/** TruePeakDetector's largestMagnitude on both lanes: max |v| of the seven sums, NaN if any is NaN. */
+@inline function largestMagnitude(a1: v128, a2: v128, a3: v128, q0: v128, q1: v128, q2: v128, q3: v128): v128 {
   const b1 = f64x2.abs(a1);
   const b2 = f64x2.abs(a2);
   const b3 = f64x2.abs(a3);
-  const m = f64x2.pmax(f64x2.pmax(b0, b1), f64x2.pmax(b2, b3));
-  const sum = f64x2.add(f64x2.add(f64x2.add(b0, b1), b2), b3);
+  const r0 = f64x2.abs(q0);
+  const r1 = f64x2.abs(q1);
+  const r2 = f64x2.abs(q2);
+  const r3 = f64x2.abs(q3);
+  // A maximum of non-NaN values is the same whatever the order of comparison.
+  const m = f64x2.pmax(f64x2.pmax(f64x2.pmax(b1, b2), f64x2.pmax(b3, r0)), f64x2.pmax(f64x2.pmax(r1, r2), r3));
+  // Magnitudes are >= 0, so their sum is NaN exactly when one of them is.
+  const sum = f64x2.add(f64x2.add(f64x2.add(b1, b2), f64x2.add(b3, r0)), f64x2.add(f64x2.add(r1, r2), r3));
   return v128.bitselect(m, f64x2.splat(NaN), f64x2.eq(sum, sum));
 }
+
+// BS.1770-4 Annex 2 taps, phase-major (phase p, tap k at p * 12 + k; tap k multiplies the k-th
+// newest sample), for the limiter's detector: TRUE_PEAK_PHASES in shared/src/dsp/loudness.
+const BS1770_TAPS = memory.data<f64>([
+  0.001708984375, 0.010986328125, -0.0196533203125, 0.033203125, -0.0594482421875, 0.1373291015625,
+  0.97216796875, -0.102294921875, 0.047607421875, -0.026611328125, 0.014892578125, -0.00830078125,
+  -0.0291748046875, 0.029296875, -0.0517578125, 0.089111328125, -0.16650390625, 0.465087890625,
+  0.77978515625, -0.2003173828125, 0.1015625, -0.0582275390625, 0.0330810546875, -0.0189208984375,
+  -0.0189208984375, 0.0330810546875, -0.0582275390625, 0.1015625, -0.2003173828125, 0.77978515625,
+  0.465087890625, -0.16650390625, 0.089111328125, -0.0517578125, 0.029296875, -0.0291748046875,
+  -0.00830078125, 0.014892578125, -0.026611328125, 0.047607421875, -0.102294921875, 0.97216796875,
+  0.1373291015625, -0.0594482421875, 0.033203125, -0.0196533203125, 0.010986328125, 0.001708984375,
+]);
+/** The BS.1770 sums are taken this many frames back, where they cover the long interpolator's interval. */
+const BS1770_BACK: i32 = 10;
 
 @inline function swapLanes(v: v128): v128 {
   return i64x2.shuffle(v, v, 1, 0);
@@ -118,7 +138,6 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
   const hist = (<usize>(K - 1)) << 4;
   const pAt = coef + ((<usize>K) << 4);
   const qAt = coef + ((<usize>K) << 5);
-  const rAt = coef + (<usize>K) * 48;
   const cv = f64x2.splat(c);
   const one = f64x2.splat(1);
   let prevInterp2 = f64x2.splat(prevInterp);
@@ -132,54 +151,86 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
       const r = stereo ? <f64>load<f32>(inR + at) : l;
       v128.store(lin + hist + ((<usize>j) << 4), f64x2.replace_lane(f64x2.splat(l), 1, r));
     }
-    // True-peak estimates (Oversampler4x.upPeaks): each phase summed from the newest sample back.
-    // Two frames side by side: their eight sums are independent and share the tap loads.
+    // True-peak estimates (TruePeakDetector.peaks): each sum from the newest sample back.
+    // Two frames side by side: their sums are independent and share the tap loads.
     let j2 = 0;
     for (; j2 + 1 < n; j2 += 2) {
       const b = lin + hist + ((<usize>j2) << 4);
-      let a0 = f64x2.splat(0);
       let a1 = f64x2.splat(0);
       let a2 = f64x2.splat(0);
       let a3 = f64x2.splat(0);
-      let e0 = f64x2.splat(0);
-      let e1 = f64x2.splat(0);
-      let e2 = f64x2.splat(0);
-      let e3 = f64x2.splat(0);
+      let d1 = f64x2.splat(0);
+      let d2 = f64x2.splat(0);
+      let d3 = f64x2.splat(0);
       for (let k = 0; k < K; k++) {
         const h = v128.load(b - ((<usize>k) << 4));
         const g = v128.load(b + 16 - ((<usize>k) << 4));
         const o = (<usize>k) << 4;
-        const c0 = v128.load(coef + o);
-        const c1 = v128.load(pAt + o);
-        const c2 = v128.load(qAt + o);
-        const c3 = v128.load(rAt + o);
-        a0 = f64x2.add(a0, f64x2.mul(c0, h));
+        const c1 = v128.load(coef + o);
+        const c2 = v128.load(pAt + o);
+        const c3 = v128.load(qAt + o);
         a1 = f64x2.add(a1, f64x2.mul(c1, h));
         a2 = f64x2.add(a2, f64x2.mul(c2, h));
         a3 = f64x2.add(a3, f64x2.mul(c3, h));
-        e0 = f64x2.add(e0, f64x2.mul(c0, g));
-        e1 = f64x2.add(e1, f64x2.mul(c1, g));
-        e2 = f64x2.add(e2, f64x2.mul(c2, g));
-        e3 = f64x2.add(e3, f64x2.mul(c3, g));
+        d1 = f64x2.add(d1, f64x2.mul(c1, g));
+        d2 = f64x2.add(d2, f64x2.mul(c2, g));
+        d3 = f64x2.add(d3, f64x2.mul(c3, g));
       }
-      v128.store(peaks + ((<usize>j2) << 4), peakOf(a0, a1, a2, a3));
-      v128.store(peaks + ((<usize>j2) << 4) + 16, peakOf(e0, e1, e2, e3));
+      const e = b - ((<usize>BS1770_BACK) << 4);
+      let q0 = f64x2.splat(0);
+      let q1 = f64x2.splat(0);
+      let q2 = f64x2.splat(0);
+      let q3 = f64x2.splat(0);
+      let r0 = f64x2.splat(0);
+      let r1 = f64x2.splat(0);
+      let r2 = f64x2.splat(0);
+      let r3 = f64x2.splat(0);
+      for (let k = 0; k < 12; k++) {
+        const h = v128.load(e - ((<usize>k) << 4));
+        const g = v128.load(e + 16 - ((<usize>k) << 4));
+        const o = (<usize>k) << 3;
+        const u0 = v128.load64_splat(BS1770_TAPS + o);
+        const u1 = v128.load64_splat(BS1770_TAPS + 96 + o);
+        const u2 = v128.load64_splat(BS1770_TAPS + 192 + o);
+        const u3 = v128.load64_splat(BS1770_TAPS + 288 + o);
+        q0 = f64x2.add(q0, f64x2.mul(u0, h));
+        q1 = f64x2.add(q1, f64x2.mul(u1, h));
+        q2 = f64x2.add(q2, f64x2.mul(u2, h));
+        q3 = f64x2.add(q3, f64x2.mul(u3, h));
+        r0 = f64x2.add(r0, f64x2.mul(u0, g));
+        r1 = f64x2.add(r1, f64x2.mul(u1, g));
+        r2 = f64x2.add(r2, f64x2.mul(u2, g));
+        r3 = f64x2.add(r3, f64x2.mul(u3, g));
+      }
+      v128.store(peaks + ((<usize>j2) << 4), largestMagnitude(a1, a2, a3, q0, q1, q2, q3));
+      v128.store(peaks + ((<usize>j2) << 4) + 16, largestMagnitude(d1, d2, d3, r0, r1, r2, r3));
     }
     for (let j = j2; j < n; j++) {
       const b = lin + hist + ((<usize>j) << 4);
-      let a0 = f64x2.splat(0);
       let a1 = f64x2.splat(0);
       let a2 = f64x2.splat(0);
       let a3 = f64x2.splat(0);
       for (let k = 0; k < K; k++) {
         const h = v128.load(b - ((<usize>k) << 4));
         const o = (<usize>k) << 4;
-        a0 = f64x2.add(a0, f64x2.mul(v128.load(coef + o), h));
-        a1 = f64x2.add(a1, f64x2.mul(v128.load(pAt + o), h));
-        a2 = f64x2.add(a2, f64x2.mul(v128.load(qAt + o), h));
-        a3 = f64x2.add(a3, f64x2.mul(v128.load(rAt + o), h));
+        a1 = f64x2.add(a1, f64x2.mul(v128.load(coef + o), h));
+        a2 = f64x2.add(a2, f64x2.mul(v128.load(pAt + o), h));
+        a3 = f64x2.add(a3, f64x2.mul(v128.load(qAt + o), h));
       }
-      v128.store(peaks + ((<usize>j) << 4), peakOf(a0, a1, a2, a3));
+      const e = b - ((<usize>BS1770_BACK) << 4);
+      let q0 = f64x2.splat(0);
+      let q1 = f64x2.splat(0);
+      let q2 = f64x2.splat(0);
+      let q3 = f64x2.splat(0);
+      for (let k = 0; k < 12; k++) {
+        const h = v128.load(e - ((<usize>k) << 4));
+        const o = (<usize>k) << 3;
+        q0 = f64x2.add(q0, f64x2.mul(v128.load64_splat(BS1770_TAPS + o), h));
+        q1 = f64x2.add(q1, f64x2.mul(v128.load64_splat(BS1770_TAPS + 96 + o), h));
+        q2 = f64x2.add(q2, f64x2.mul(v128.load64_splat(BS1770_TAPS + 192 + o), h));
+        q3 = f64x2.add(q3, f64x2.mul(v128.load64_splat(BS1770_TAPS + 288 + o), h));
+      }
+      v128.store(peaks + ((<usize>j) << 4), largestMagnitude(a1, a2, a3, q0, q1, q2, q3));
     }
     for (let j = 0; j < n; j++) {
       const x = v128.load(lin + hist + ((<usize>j) << 4));

@@ -28,7 +28,7 @@ export { DELAY_MAX_SECONDS, DelayProcessor } from './delay.ts';
 export type { DelayParams } from './delay.ts';
 export { PeakRmsMeter } from './PeakRmsMeter.ts';
 export type { MeterReading, PeakRmsMeterParams } from './PeakRmsMeter.ts';
-export { Oversampler4x } from './Oversampler4x.ts';
+export { DETECTOR_DELAY, DETECTOR_TAPS_PER_PHASE, detectorCoefficients, TruePeakDetector } from './TruePeakDetector.ts';
 export { halfbandSideTaps } from './Halfband2x.ts';
 export { kaiserLowpass } from './kaiserLowpass.ts';
 // BS.1770 loudness and true peak (stems analysis, the bake's loudness report).

@@ -3,7 +3,7 @@ import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts'
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
 import { LinearRamp } from './LinearRamp.ts';
-import { Oversampler4x } from './Oversampler4x.ts';
+import { DETECTOR_DELAY, DETECTOR_TAPS_PER_PHASE, detectorCoefficients, TruePeakDetector } from './TruePeakDetector.ts';
 
 /** Limiter settings: ceiling clamped to [-30, 0] dBFS, release to [1 ms, 2 s]. */
 export interface LimiterParams {
@@ -26,21 +26,18 @@ export interface LimiterSteadyState {
   releaseCoef: number;
   /** Lookahead L in frames (sliding-minimum and moving-average length). */
   lookahead: number;
-  /** Delay of the true-peak interpolator in frames (|x| is delayed to match it). */
+  /** Delay of the true-peak detector in frames (|x| is delayed to match it). */
   detectDelay: number;
   /** Audio delay: lookahead - 1 + detectDelay. */
   latencyFrames: number;
-  /** The detector's 4x interpolator taps ({@link Oversampler4x.upCoefficients}). */
-  upCoefficients: Float64Array;
-  /** Taps per phase of the interpolator. */
-  tapsPerPhase: number;
+  /** The detector's long interpolator, phases 1..3 ({@link detectorCoefficients}). */
+  detectorCoefficients: Float64Array;
+  /** Taps per phase of that interpolator. */
+  detectorTapsPerPhase: number;
 }
 
 /** Lookahead: the gain reaches its target linearly over this window before a peak. */
 export const LIMITER_LOOKAHEAD_SECONDS = 0.002;
-/** 4x interpolator for true-peak detection (4k + 1 taps). */
-const DETECT_TAPS = 49;
-const DETECT_BETA = 6;
 const NEPER_PER_DB = Math.LN10 / 20;
 /** Frames per pass of `process` (bounds the peak buffers). */
 const LIMITER_CHUNK = 256;
@@ -48,8 +45,10 @@ const LIMITER_CHUNK = 256;
 /**
  * Brickwall true-peak limiter with lookahead, stereo-linked.
  *
- * Per sample: the true peak is estimated as the largest of |x| and the three 4x-interpolated
- * values after it (both channels); the required gain is min(1, ceiling/peak). A sliding
+ * Per sample: the true peak is estimated as the largest of |x| and the 4x-interpolated values
+ * on both sides of it, by two interpolators ({@link TruePeakDetector}: a near-ideal one, as
+ * ffmpeg's meter reads, and BS.1770's, as ours reads), both channels; the required gain is
+ * min(1, ceiling/peak). A sliding
  * minimum over the lookahead window L holds that requirement for L samples, and a moving
  * average of length L turns the held steps into linear ramps that reach the requirement
  * exactly at the peak (the average of L values that are all <= r is <= r). Release is a
@@ -65,7 +64,7 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
   private releaseCoef = 0;
   private readonly lookahead: number;
   private readonly detectDelay: number;
-  private readonly os = [new Oversampler4x(DETECT_TAPS, DETECT_BETA), new Oversampler4x(DETECT_TAPS, DETECT_BETA)];
+  private readonly detectors = [new TruePeakDetector(), new TruePeakDetector()];
   /** Two slots for branch-free selection in `process`. */
   private readonly sel = new Float64Array(2);
   /** Per-chunk true-peak estimates per channel. */
@@ -101,7 +100,7 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
     this.sampleRate = checkSampleRate(sampleRate);
     this.rampFrames = paramRampFrames(sampleRate);
     this.lookahead = Math.max(1, Math.round(LIMITER_LOOKAHEAD_SECONDS * sampleRate));
-    this.detectDelay = this.os[0]!.upLatency;
+    this.detectDelay = DETECTOR_DELAY;
     this.latencyFrames = this.lookahead - 1 + this.detectDelay;
     this.audio = [new Float32Array(Math.max(1, this.latencyFrames)), new Float32Array(Math.max(1, this.latencyFrames))];
     this.absDelay = [new Float64Array(this.detectDelay), new Float64Array(this.detectDelay)];
@@ -132,7 +131,7 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
   }
 
   reset(): void {
-    for (const o of this.os) o.reset();
+    for (const d of this.detectors) d.reset();
     for (const a of this.audio) a.fill(0);
     for (const a of this.absDelay) a.fill(0);
     this.audioPos = 0;
@@ -167,8 +166,8 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
       lookahead: this.lookahead,
       detectDelay: this.detectDelay,
       latencyFrames: this.latencyFrames,
-      upCoefficients: this.os[0]!.upCoefficients,
-      tapsPerPhase: this.os[0]!.tapsPerPhase,
+      detectorCoefficients: detectorCoefficients(),
+      detectorTapsPerPhase: DETECTOR_TAPS_PER_PHASE,
     };
   }
 
@@ -191,8 +190,8 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
     const out0 = outputs[0]!;
     const out1 = stereo ? outputs[1]! : out0;
     // Indexing, not array destructuring: destructuring goes through the iterator protocol.
-    const os0 = this.os[0]!;
-    const os1 = this.os[1]!;
+    const det0 = this.detectors[0]!;
+    const det1 = this.detectors[1]!;
     const a0 = this.audio[0]!;
     const a1 = this.audio[1]!;
     const abs0 = this.absDelay[0]!;
@@ -213,8 +212,8 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
     for (let off = 0; off < frames; off += LIMITER_CHUNK) {
       const n = Math.min(LIMITER_CHUNK, frames - off);
       // True-peak estimates of the chunk first: they depend on the input only.
-      os0.upPeaks(in0, off, n, pk0);
-      if (stereo) os1.upPeaks(in1, off, n, pk1);
+      det0.peaks(in0, off, n, pk0);
+      if (stereo) det1.peaks(in1, off, n, pk1);
       for (let i = off; i < off + n; i++) {
         const c = ceilRamp.ramping ? ceilRamp.next() : ceilRamp.value;
         if (c !== lastCeiling) {

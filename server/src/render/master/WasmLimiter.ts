@@ -18,11 +18,12 @@ export class WasmLimiter {
   private readonly peaks: number;
 
   constructor(state: LimiterSteadyState) {
-    const { lookahead: L, detectDelay: D, latencyFrames: lat, tapsPerPhase: K, upCoefficients } = state;
-    if (lat < 1 || D > K - 1 || upCoefficients.length !== 4 * K) throw new RangeError('WasmLimiter: unsupported limiter geometry');
+    const { lookahead: L, detectDelay: D, latencyFrames: lat, detectorTapsPerPhase: K, detectorCoefficients: taps } = state;
+    // The BS.1770 sums reach 21 frames back (masterBus.ts): the history must hold them.
+    if (lat < 1 || D > K - 1 || K < 22 || taps.length !== 3 * K) throw new RangeError('WasmLimiter: unsupported limiter geometry');
     this.latencyFrames = lat;
     const m = this.mem;
-    const coef = m.alloc(upCoefficients.length * 16);
+    const coef = m.alloc(taps.length * 16);
     const lin = m.alloc((K - 1 + DETECT_CHUNK) * 16);
     const peaks = m.alloc(DETECT_CHUNK * 16);
     this.peaks = peaks;
@@ -34,7 +35,7 @@ export class WasmLimiter {
     this.ioR = m.alloc(MASTER_BUS_IO_FRAMES * 4);
     // Each tap in both lanes of a v128.
     const f64 = m.f64;
-    for (let i = 0; i < upCoefficients.length; i++) f64[(coef >> 3) + 2 * i] = f64[(coef >> 3) + 2 * i + 1] = upCoefficients[i]!;
+    for (let i = 0; i < taps.length; i++) f64[(coef >> 3) + 2 * i] = f64[(coef >> 3) + 2 * i + 1] = taps[i]!;
     m.exports.initLimiter(coef, K, D, L, lat, state.ceiling, state.clampAt, state.releaseCoef, lin, peaks, audio, suffixMin, blockReq, held);
   }
 
@@ -45,7 +46,7 @@ export class WasmLimiter {
 
   /**
    * The detector's true-peak estimates for the last frames processed (its last pass of at
-   * most 256 frames), left and right interleaved: what Oversampler4x.upPeaks gives for them.
+   * most 256 frames), left and right interleaved: what TruePeakDetector.peaks gives for them.
    */
   lastDetectorPeaks(): Float64Array {
     const n = this.mem.exports.limiterLastChunk();
