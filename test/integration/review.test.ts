@@ -364,6 +364,7 @@ describe('comments, versions, approvals, downloads', () => {
     expect(phases[0]).toBe('starting');
     expect(phases).toContain('rendering');
     expect(phases.at(-1)).toBe('storing');
+    expect(phases).toEqual([...new Set(phases)]); // forward only: no phase comes back
     expect(etas.length).toBeGreaterThan(0);
     expect(fetched.body.version.bake.phase).toBeNull();
 

@@ -131,12 +131,23 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
     const tick = setInterval(report, 250);
     // Each file is stored (or moved to its out path) as soon as it is sealed, while the
     // others may still be encoding: all or none reach S3 (see BakeStore).
-    const store = options.store ? new BakeStore(options.store, signal, (done, total, left) => progress.storing(done, total, left)) : null;
+    // The room says "encoding" while any format still encodes (files already sealed upload
+    // meanwhile), then "storing" with the bytes left.
+    let uploaded = { done: 0, total: 0, left: [] as BakeFormat[] };
+    const store = options.store
+      ? new BakeStore(options.store, signal, (done, total, left) => {
+          uploaded = { done, total, left };
+          if (pending.size === 0) progress.storing(done, total, left);
+        })
+      : null;
     const settled = await Promise.allSettled(
       finished.results.map(async (result, i) => {
         const r = await result;
         pending.delete(formats[i]!);
-        if (pending.size === 0) clearInterval(tick);
+        if (pending.size === 0) {
+          clearInterval(tick);
+          if (store) progress.storing(uploaded.done, Math.max(uploaded.total, r.file.bytes), [...uploaded.left, formats[i]!]);
+        }
         const outFile = options.outFiles?.[formats[i]!];
         // Without an upload to follow, the temp file itself becomes the output (no 70 MB copy).
         if (outFile) await (store ? copyFile(r.file.path, outFile) : moveFile(r.file.path, outFile));
