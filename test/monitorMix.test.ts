@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initMixDoc, readMixState, type MixState } from '@mixroom/shared/model';
 import { addTrack } from '@mixroom/shared/ops';
 import { buildMixPlan } from '@mixroom/shared/plan';
-import { applyListenSolo, applyMonitorVolume } from '../client/src/transport/applyMonitor.ts';
+import { applyListenSolo, applyMonitorVolume } from '../client/src/mix/heard/applyMonitor.ts';
 import { startEngineHarness, type EngineHarness } from './browser/startEngineHarness.ts';
 
 /**

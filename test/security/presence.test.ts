@@ -13,7 +13,7 @@ import * as encoding from 'lib0/encoding';
 import { readMixState } from '@mixroom/shared/model';
 import { readRemoteGestures } from '@mixroom/shared/ops';
 import { CLOSE_CODES, MESSAGE_TYPES, presenceUserOf, type Role } from '@mixroom/shared/protocol';
-import { applyRemoteGestures } from '../../client/src/controllers/applyRemoteGestures.ts';
+import { applyRemoteGestures } from '../../client/src/mix/heard/applyRemoteGestures.ts';
 import { connectWithCookie, HttpUser, whenSocketSynced, type SocketClient } from '../integration/reviewHarness.ts';
 import { startTestMixroom, type TestMixroom } from '../integration/startTestMixroom.ts';
 import { waitFor } from '../integration/syncHarness.ts';

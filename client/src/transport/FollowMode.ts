@@ -1,4 +1,4 @@
-import { readPlayheadLoop, type PresencePlayhead } from '../sync/PresenceState.ts';
+import { readPlayheadLoop, type PresencePlayhead } from '../mix/sync/PresenceState.ts';
 import type { PeerPlayheads } from './PeerPlayheads.ts';
 import type { Transport } from './Transport.ts';
 

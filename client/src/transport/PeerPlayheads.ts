@@ -1,5 +1,5 @@
 import type { Awareness } from 'y-protocols/awareness';
-import { extrapolatePlayhead, isPresenceState, readPlayheadLoop, type PresencePlayhead } from '../sync/PresenceState.ts';
+import { extrapolatePlayhead, isPresenceState, readPlayheadLoop, type PresencePlayhead } from '../mix/sync/PresenceState.ts';
 
 interface Heard {
   playhead: PresencePlayhead;

@@ -1,4 +1,4 @@
-import type { PresencePlayhead } from '../sync/PresenceState.ts';
+import type { PresencePlayhead } from '../mix/sync/PresenceState.ts';
 import type { Transport, TransportSnapshot } from './Transport.ts';
 
 /** While playing, republish the position this often so peers' extrapolation stays close. */

@@ -1,8 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { BusState } from '@mixroom/shared/model';
 import { MIX_RANGES } from '@mixroom/shared/model';
-import { ControlRouter } from '../controllers/ControlRouter.ts';
-import type { MixActions } from '../controllers/MixActions.ts';
+import { ControlRouter } from '../mix/edit/ControlRouter.ts';
+import type { MixActions } from '../mix/edit/MixActions.ts';
 import './mr-knob.ts';
 
 /** The editor of an aux return's effect: reverb (decay, pre-delay, damping) or delay (time, feedback, damping). */

@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { BusState, SendState, TrackState } from '@mixroom/shared/model';
 import { MIX_RANGES } from '@mixroom/shared/model';
-import { ControlRouter } from '../controllers/ControlRouter.ts';
-import type { MixActions, StripRef } from '../controllers/MixActions.ts';
-import type { GainReductionReader, MeterReader } from './MeterReader.ts';
+import { ControlRouter } from '../mix/edit/ControlRouter.ts';
+import type { MixActions, StripRef } from '../mix/edit/MixActions.ts';
+import type { GainReductionReader, MeterReader } from '../mix/heard/MeterReader.ts';
 import './mr-fader.ts';
 import './mr-knob.ts';
 import './mr-meter.ts';

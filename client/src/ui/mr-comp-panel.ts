@@ -1,9 +1,9 @@
 import { LitElement, css, html, svg, nothing } from 'lit';
 import type { TrackState } from '@mixroom/shared/model';
 import { MIX_RANGES } from '@mixroom/shared/model';
-import { ControlRouter } from '../controllers/ControlRouter.ts';
-import type { MixActions } from '../controllers/MixActions.ts';
-import type { GainReductionReader } from './MeterReader.ts';
+import { ControlRouter } from '../mix/edit/ControlRouter.ts';
+import type { MixActions } from '../mix/edit/MixActions.ts';
+import type { GainReductionReader } from '../mix/heard/MeterReader.ts';
 import './mr-knob.ts';
 
 const G = 92;

@@ -1,5 +1,5 @@
 import { LitElement, css, html } from 'lit';
-import type { ConnectionStatus } from '../sync/ConnectionStatus.ts';
+import type { ConnectionStatus } from '../mix/sync/ConnectionStatus.ts';
 
 /** Shows the sync state: live, connecting, offline (edits kept and merged on reconnect), read-only. */
 export class MrConnectionBadge extends LitElement {

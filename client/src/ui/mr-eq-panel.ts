@@ -1,10 +1,10 @@
 import { LitElement, css, html, svg, nothing } from 'lit';
 import type { EqBandState, TrackState } from '@mixroom/shared/model';
 import { EQ_BAND_TYPES, MIX_RANGES } from '@mixroom/shared/model';
-import { ControlRouter } from '../controllers/ControlRouter.ts';
-import type { Gesture, MixActions } from '../controllers/MixActions.ts';
-import { eqResponseDb } from './eqResponseDb.ts';
-import { formatValue } from './formatValue.ts';
+import { ControlRouter } from '../mix/edit/ControlRouter.ts';
+import type { Gesture, MixActions } from '../mix/edit/MixActions.ts';
+import { eqResponseDb } from '../mix/eqResponseDb.ts';
+import { formatValue } from '../mix/formatValue.ts';
 import './mr-knob.ts';
 
 const W = 536;

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
-import { emitControl } from './ControlEvents.ts';
-import { FADER_MAX_DB, FADER_MIN_DB, dbToFaderPosition, faderPositionToDb } from './FaderLaw.ts';
-import { formatValue } from './formatValue.ts';
+import { emitControl } from '../mix/edit/ControlEvents.ts';
+import { FADER_MAX_DB, FADER_MIN_DB, dbToFaderPosition, faderPositionToDb } from '../mix/FaderLaw.ts';
+import { formatValue } from '../mix/formatValue.ts';
 
 const TRAVEL_PX = 130;
 /** Shift (or Alt) divides drag speed by this for fine moves. */

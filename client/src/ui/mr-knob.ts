@@ -1,6 +1,6 @@
 import { LitElement, css, html, svg } from 'lit';
-import { emitControl } from './ControlEvents.ts';
-import { formatValue, type ValueUnit } from './formatValue.ts';
+import { emitControl } from '../mix/edit/ControlEvents.ts';
+import { formatValue, type ValueUnit } from '../mix/formatValue.ts';
 
 const THROW_PX = 160;
 const FINE_FACTOR = 10;

@@ -1,9 +1,9 @@
 import { LitElement, css, html } from 'lit';
 import type { MasterState } from '@mixroom/shared/model';
 import { MIX_RANGES } from '@mixroom/shared/model';
-import { ControlRouter } from '../controllers/ControlRouter.ts';
-import type { MixActions, StripRef } from '../controllers/MixActions.ts';
-import type { LoudnessReader, MeterReader } from './MeterReader.ts';
+import { ControlRouter } from '../mix/edit/ControlRouter.ts';
+import type { MixActions, StripRef } from '../mix/edit/MixActions.ts';
+import type { LoudnessReader, MeterReader } from '../mix/heard/MeterReader.ts';
 import type { Toucher } from './mr-channel-strip.ts';
 import './mr-fader.ts';
 import './mr-knob.ts';

@@ -1,5 +1,5 @@
 import { LitElement, css, html } from 'lit';
-import type { MeterReader } from './MeterReader.ts';
+import type { MeterReader } from '../mix/heard/MeterReader.ts';
 
 const FLOOR_DB = -60;
 const HOLD_MS = 1500;

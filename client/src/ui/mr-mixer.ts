@@ -1,8 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { BusState, MixState } from '@mixroom/shared/model';
 import { computeAudibility, resolveRouting, type Audibility } from '@mixroom/shared/plan';
-import type { MixActions } from '../controllers/MixActions.ts';
-import type { GainReductionReader, LoudnessReader, MeterReader } from './MeterReader.ts';
+import type { MixActions } from '../mix/edit/MixActions.ts';
+import type { GainReductionReader, LoudnessReader, MeterReader } from '../mix/heard/MeterReader.ts';
 import type { Toucher } from './mr-channel-strip.ts';
 import './mr-channel-strip.ts';
 import './mr-master-strip.ts';

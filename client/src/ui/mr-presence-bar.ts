@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { Peer } from '../sync/PresenceState.ts';
+import type { Peer } from '../mix/sync/PresenceState.ts';
 
 /**
  * Who is in the room: a chip per person (colour, name, role, what they are touching)

@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { BusState, TrackState } from '@mixroom/shared/model';
 import { MIX_RANGES } from '@mixroom/shared/model';
-import { ControlRouter } from '../controllers/ControlRouter.ts';
-import type { MixActions } from '../controllers/MixActions.ts';
-import type { GainReductionReader } from './MeterReader.ts';
+import { ControlRouter } from '../mix/edit/ControlRouter.ts';
+import type { MixActions } from '../mix/edit/MixActions.ts';
+import type { GainReductionReader } from '../mix/heard/MeterReader.ts';
 import type { Toucher } from './mr-channel-strip.ts';
 import './mr-bus-panel.ts';
 import './mr-comp-panel.ts';

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { LoopRange } from '../transport/Transport.ts';
 import { formatTime } from '../transport/formatTime.ts';
-import type { CommentMarker } from './CommentMarker.ts';
+import type { CommentMarker } from '../review/CommentMarker.ts';
 
 /** Picks a ruler step (seconds) giving labels at least ~70 px apart. */
 function rulerStep(pxPerSecond: number, tempo: number | null): { step: number; bars: boolean } {

@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { TrackState } from '@mixroom/shared/model';
-import type { MixActions } from '../controllers/MixActions.ts';
+import type { MixActions } from '../mix/edit/MixActions.ts';
 import type { LoopRange } from '../transport/Transport.ts';
-import type { CommentMarker } from './CommentMarker.ts';
-import type { WaveformPeaks } from './WaveformPeaks.ts';
+import type { CommentMarker } from '../review/CommentMarker.ts';
+import type { WaveformPeaks } from '../stems/WaveformPeaks.ts';
 import './mr-timeline.ts';
 import './mr-waveform.ts';
 

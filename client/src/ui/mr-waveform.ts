@@ -1,5 +1,5 @@
 import { LitElement, css, html } from 'lit';
-import type { WaveformPeaks } from './WaveformPeaks.ts';
+import type { WaveformPeaks } from '../stems/WaveformPeaks.ts';
 
 /**
  * Draws the visible part of a stem's waveform from stored peaks: only the pixels in view,

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { currentApproval } from '@mixroom/shared/review';
-import { SubscriptionController } from '../../controllers/SubscriptionController.ts';
-import type { ReviewClient } from './ReviewClient.ts';
+import { SubscriptionController } from '../../lit/SubscriptionController.ts';
+import type { ReviewClient } from '../../review/ReviewClient.ts';
 
 /** The room header's approval status: which version is approved, by whom, or none yet. */
 export class MrApprovalBadge extends LitElement {

@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { deliverableWarnings, RENDER_FORMAT_INFO, RENDER_FORMATS } from '@mixroom/shared/review';
 import type { BakeStatus } from '@mixroom/shared/review';
-import { SubscriptionController } from '../../controllers/SubscriptionController.ts';
-import { formatLufs } from './formatReview.ts';
-import type { ReviewClient } from './ReviewClient.ts';
+import { SubscriptionController } from '../../lit/SubscriptionController.ts';
+import { formatLufs } from '../../review/formatReview.ts';
+import type { ReviewClient } from '../../review/ReviewClient.ts';
 
 interface Notice {
   id: number;

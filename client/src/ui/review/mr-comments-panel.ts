@@ -4,9 +4,9 @@ import type { CommentRecord, MixChange } from '@mixroom/shared/review';
 import { readMixState } from '@mixroom/shared/model';
 import { applyMixState } from '@mixroom/shared/ops';
 import { can } from '@mixroom/shared/protocol';
-import { SubscriptionController } from '../../controllers/SubscriptionController.ts';
-import { formatTimecode, formatWhen } from './formatReview.ts';
-import type { ReviewContext } from './ReviewContext.ts';
+import { SubscriptionController } from '../../lit/SubscriptionController.ts';
+import { formatTimecode, formatWhen } from '../../review/formatReview.ts';
+import type { ReviewContext } from '../../review/ReviewContext.ts';
 
 type Filter = 'open' | 'resolved' | 'all';
 

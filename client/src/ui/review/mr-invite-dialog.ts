@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { InviteView, MemberView, ReviewClient } from './ReviewClient.ts';
+import type { InviteView, MemberView, ReviewClient } from '../../review/ReviewClient.ts';
 
 const ROLE_TEXT: Record<InviteView['role'], string> = {
   engineer: 'Engineer: mix, comment, save versions',

@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { ReviewContext } from './ReviewContext.ts';
+import type { ReviewContext } from '../../review/ReviewContext.ts';
 import './mr-review-panel.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { can } from '@mixroom/shared/protocol';
-import type { ReviewContext } from './ReviewContext.ts';
+import type { ReviewContext } from '../../review/ReviewContext.ts';
 import './mr-comments-panel.ts';
 import './mr-versions-panel.ts';
 import './mr-invite-dialog.ts';

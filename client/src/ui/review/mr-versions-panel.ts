@@ -3,9 +3,9 @@ import { applyMixState } from '@mixroom/shared/ops';
 import { can } from '@mixroom/shared/protocol';
 import { approvalOf, currentApproval, deliverableWarnings, RENDER_FORMAT_INFO, RENDER_FORMATS } from '@mixroom/shared/review';
 import type { BakeRecord, DeliverableWarning, RenderFormat, VersionRecord } from '@mixroom/shared/review';
-import { SubscriptionController } from '../../controllers/SubscriptionController.ts';
-import { describeBake, formatDbtp, formatDuration, formatLufs, formatWhen } from './formatReview.ts';
-import type { ReviewContext } from './ReviewContext.ts';
+import { SubscriptionController } from '../../lit/SubscriptionController.ts';
+import { describeBake, formatDbtp, formatDuration, formatLufs, formatWhen } from '../../review/formatReview.ts';
+import type { ReviewContext } from '../../review/ReviewContext.ts';
 
 /**
  * Versions: save (name + note) for roles that may, the list with who/when, bake progress,

@@ -1,4 +1,4 @@
-import type { WaveformPeaks } from '../ui/WaveformPeaks.ts';
+import type { WaveformPeaks } from './WaveformPeaks.ts';
 
 const MAGIC = 0x4d52504b;
 

@@ -1,4 +1,4 @@
-import type { ControlDetail } from '../ui/ControlEvents.ts';
+import type { ControlDetail } from './ControlEvents.ts';
 import type { Gesture, MixActions, StripRef } from './MixActions.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Awareness } from 'y-protocols/awareness';
-import { isPresenceState, type Peer } from '../sync/PresenceState.ts';
+import { isPresenceState, type Peer } from './PresenceState.ts';
 
 /** Exposes everyone in the room (local user first) from awareness, for a lit host. */
 export class PresenceController implements ReactiveController {

@@ -12,7 +12,7 @@ import type {
   RenderFormat,
   ReviewSnapshot,
 } from '@mixroom/shared/review';
-import type { CommentMarker } from '../CommentMarker.ts';
+import type { CommentMarker } from './CommentMarker.ts';
 
 /** An invite link as the owner sees it. */
 export interface InviteView {

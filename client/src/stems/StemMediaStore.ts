@@ -1,6 +1,6 @@
 import type { StemRef, TrackState } from '@mixroom/shared/model';
-import type { StemMedia } from '../controllers/RoomServices.ts';
-import type { WaveformPeaks } from '../ui/WaveformPeaks.ts';
+import type { StemMedia } from '../ui/RoomServices.ts';
+import type { WaveformPeaks } from './WaveformPeaks.ts';
 import { decodePeaks } from './decodePeaks.ts';
 import { fetchStemUrl } from './StemApi.ts';
 

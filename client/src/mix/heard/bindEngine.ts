@@ -1,10 +1,10 @@
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { readRemoteGestures } from '@mixroom/shared/ops';
-import { applyRemoteGestures } from '../controllers/applyRemoteGestures.ts';
+import { applyRemoteGestures } from './applyRemoteGestures.ts';
 import { getMixRoot, readMixState, type MixState } from '@mixroom/shared/model';
 import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
-import type { MixEngine } from '../audio/MixEngine.ts';
+import type { MixEngine } from '../../audio/MixEngine.ts';
 import { applyListenSolo, applyMonitorVolume } from './applyMonitor.ts';
 import type { MonitorState } from './MonitorState.ts';
 

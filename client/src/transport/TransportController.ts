@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Transport, TransportSnapshot } from '../transport/Transport.ts';
+import type { Transport, TransportSnapshot } from './Transport.ts';
 
 /** Re-renders the host on discrete transport changes (play, stop, seek, loop). */
 export class TransportController implements ReactiveController {

@@ -1,12 +1,12 @@
-import type { RoomSession } from '../sync/RoomSession.ts';
+import type { RoomSession } from '../mix/sync/RoomSession.ts';
 import type { FollowMode } from '../transport/FollowMode.ts';
-import type { MonitorState } from '../transport/MonitorState.ts';
+import type { MonitorState } from '../mix/heard/MonitorState.ts';
 import type { PeerPlayheads } from '../transport/PeerPlayheads.ts';
 import type { RoomTransport } from '../transport/RoomTransport.ts';
-import type { CommentMarker } from '../ui/CommentMarker.ts';
-import type { MixerMeters } from '../ui/mr-mixer.ts';
-import type { WaveformPeaks } from '../ui/WaveformPeaks.ts';
-import type { MixActions } from './MixActions.ts';
+import type { CommentMarker } from '../review/CommentMarker.ts';
+import type { MixerMeters } from './mr-mixer.ts';
+import type { WaveformPeaks } from '../stems/WaveformPeaks.ts';
+import type { MixActions } from '../mix/edit/MixActions.ts';
 
 /** Waveform peaks and stem loading progress per track, filled in the background. */
 export interface StemMedia {

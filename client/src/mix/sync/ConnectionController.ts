@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ConnectionStatus } from '../sync/ConnectionStatus.ts';
-import type { RoomConnection } from '../sync/RoomConnection.ts';
+import type { ConnectionStatus } from './ConnectionStatus.ts';
+import type { RoomConnection } from './RoomConnection.ts';
 
 /** Mirrors the room connection's status (connected, synced, offline edits pending). */
 export class ConnectionController implements ReactiveController {

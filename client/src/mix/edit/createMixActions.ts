@@ -21,7 +21,7 @@ import {
   type MasterParam,
   type TrackParam,
 } from '@mixroom/shared/ops';
-import { controlId } from '../sync/ControlId.ts';
+import { controlId } from './ControlId.ts';
 import type { Gesture, MixActions, ParamPath, ParamValue, StripRef } from './MixActions.ts';
 
 const realScheduler: GestureScheduler = {
