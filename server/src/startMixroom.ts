@@ -22,6 +22,7 @@ import type { ReviewDocs } from './review/ReviewDocs.ts';
 import { openMixRoom } from './rooms/openMixRoom.ts';
 import { createRoomTrackSink } from './stems/createRoomTrackSink.ts';
 import { createStemRoutes } from './stems/createStemRoutes.ts';
+import { parseStemWorkerLimits } from './stems/parseStemWorkerLimits.ts';
 import { StemService } from './stems/StemService.ts';
 import { startUploadSweeper } from './stems/startUploadSweeper.ts';
 import { stemPlaybackKey } from './stems/stemKeys.ts';
@@ -78,6 +79,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   if (cluster.mode === 'cluster' && s3Settings.embedded) {
     throw new Error('MIXROOM_MODE=cluster needs a shared S3 store: set S3_EMBEDDED=false and S3_ENDPOINT (the embedded store is one node’s disk)');
   }
+  const stemWorkerLimits = parseStemWorkerLimits(env);
   const objects = await openObjectStore(s3Settings, appOrigins);
   const authSettings = parseAuthSettings(env);
   // Rooms with owners, invite links and sessions; open rooms (the demo) take anyone (see AuthSettings).
@@ -139,6 +141,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
           tracks,
           maxStemBytes: s3Settings.maxStemBytes,
           maxStemSeconds: s3Settings.maxStemSeconds,
+          workerLimits: stemWorkerLimits,
         });
         stems = { tracks, service };
         app.route('/api/rooms/:room/stems', createStemRoutes({ service, authorize: async (c, room) => auth.authorize(c.req.raw, room), limits }));

@@ -1,28 +1,12 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { MixPlan } from '@mixroom/shared/plan';
+import { workerExecArgv } from '../threads/workerExecArgv.ts';
 import { BakeError } from './BakeError.ts';
 import type { WorkerShare } from './partitionPlan.ts';
 import type { FromTrackWorker, StemEncoding, ToTrackWorker } from './trackWorkerProtocol.ts';
 
 const ENTRY = new URL('./trackWorker.entry.cjs', import.meta.url);
-
-/**
- * The parent's flags minus its module loaders (`--import tsx` and the like): the worker
- * registers tsx's in-thread CommonJS hook itself (trackWorker.entry.cjs), and an inherited
- * ESM loader would start one more loader thread per worker, about 0.1 CPU-s each to boot.
- * Everything else (--cpu-prof, heap limits, ...) is kept.
- */
-export function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const args = process.execArgv;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (/^--(import|loader|experimental-loader|require)$/.test(arg) || arg === '-r') i++;
-    else if (!/^--(import|loader|experimental-loader|require)=/.test(arg)) out.push(arg);
-  }
-  return out;
-}
 
 /** Default pool size: one worker per core; the main thread's share (buses, master, encoding) is small. */
 export function defaultWorkerCount(): number {

@@ -8,6 +8,8 @@ export const STEM_ERROR_CODES = [
   'too-large',
   'too-long',
   'sample-rate-mismatch',
+  /** The file could not be processed within a stem's memory or time (a decoder bomb, or a crash). */
+  'unprocessable',
   'bad-request',
   'unauthorized',
   'forbidden',
@@ -25,6 +27,7 @@ const STATUS: Record<StemErrorCode, number> = {
   'too-large': 413,
   'too-long': 413,
   'sample-rate-mismatch': 422,
+  unprocessable: 422,
   'bad-request': 400,
   unauthorized: 401,
   forbidden: 403,

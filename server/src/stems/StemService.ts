@@ -1,10 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { StemRef } from '@mixroom/shared/model';
 import type { ObjectStore } from '../storage/ObjectStore.ts';
-import { analyzeStem } from './analyzeStem.ts';
-import { decodeAudio } from './decodeAudio.ts';
-import { encodePlaybackWav } from './encodePlaybackWav.ts';
-import { encodeWaveformPeaks } from './encodeWaveformPeaks.ts';
+import type { ProcessedStem, StemJob } from './ProcessedStem.ts';
+import { DEFAULT_STEM_WORKER_LIMITS, runStemWorker, type StemWorkerLimits } from './runStemWorker.ts';
 import type { StemAnalysis } from './StemAnalysis.ts';
 import { StemError } from './StemError.ts';
 import { stemKeys } from './stemKeys.ts';
@@ -28,6 +26,8 @@ export interface StemServiceOptions {
    * in memory); the rest wait their turn. Default 2.
    */
   maxConcurrentValidations?: number;
+  /** Heap and time of the worker thread that decodes and analyses each upload. */
+  workerLimits?: StemWorkerLimits;
   now?: () => Date;
 }
 
@@ -179,49 +179,31 @@ export class StemService {
     const bytes = await store.getBytes(stemKeys.incoming(room, uploadId), signal);
     if (!bytes) throw new StemError('not-found', 'The uploaded object is missing from storage.');
     signal?.throwIfAborted();
-    const audio = await decodeAudio(bytes, { maxSeconds: this.options.maxStemSeconds }).catch((e: unknown) => {
-      if (e instanceof StemError) throw new StemError(e.code, `"${m.fileName}": ${e.message}`, { cause: e });
-      throw e;
-    });
     const sessionRate = await this.options.tracks.sessionSampleRate(room);
-    if (audio.sampleRate !== sessionRate) {
-      throw new StemError(
-        'sample-rate-mismatch',
-        `"${m.fileName}" is ${audio.sampleRate} Hz but this session runs at ${sessionRate} Hz. ` +
-          `Export the stem at ${sessionRate} Hz (no resampling is done on upload, so nothing is changed behind your back).`,
-      );
-    }
-    // The mix model, the browser engine and the bake all work on mono and stereo strips; a
-    // wider file would be down-mixed by browsers but refused by the bake, so the two would
-    // not hear the same samples. Refuse it here, where the user can still act on it.
-    if (audio.channelData.length > 2) {
-      throw new StemError(
-        'unsupported-format',
-        `"${m.fileName}" has ${audio.channelData.length} channels; Mixroom mixes mono and stereo stems. ` +
-          'Export it as mono or stereo stems (split a surround bounce into its pairs).',
-      );
-    }
+    const job: StemJob = { fileName: m.fileName, maxSeconds: this.options.maxStemSeconds, sessionRate };
+    // Decoding, analysis and the playback copy run in a worker thread under a budget: a
+    // hostile file costs that thread, never the main one (sockets, health checks, requests).
+    const stem: ProcessedStem = await runStemWorker(bytes, job, this.options.workerLimits ?? DEFAULT_STEM_WORKER_LIMITS, signal);
     signal?.throwIfAborted();
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    const sourceKey = stemKeys.source(room, hash, audio.format);
-    const playbackKey = audio.format === 'wav' ? sourceKey : stemKeys.playbackCopy(room, hash);
-    const { loudness, peaks } = analyzeStem(audio);
+    const hash = stem.contentHash;
+    const sourceKey = stemKeys.source(room, hash, stem.format);
+    const playbackKey = stem.format === 'wav' ? sourceKey : stemKeys.playbackCopy(room, hash);
     const analysis: StemAnalysis = {
       version: 1,
       key: sourceKey,
       contentHash: hash,
       fileName: m.fileName,
-      byteLength: bytes.length,
-      format: audio.format,
-      encoding: audio.encoding,
-      bitDepth: audio.bitDepth,
-      sampleRate: audio.sampleRate,
-      channels: audio.channelData.length,
-      frames: audio.frames,
-      durationSeconds: audio.frames / audio.sampleRate,
+      byteLength: stem.byteLength,
+      format: stem.format,
+      encoding: stem.encoding,
+      bitDepth: stem.bitDepth,
+      sampleRate: stem.sampleRate,
+      channels: stem.channels,
+      frames: stem.frames,
+      durationSeconds: stem.frames / stem.sampleRate,
       playbackKey,
       peaksKey: stemKeys.peaks(room, hash),
-      loudness,
+      loudness: stem.loudness,
       createdAt: this.now().toISOString(),
     };
     // The same bytes uploaded twice share one stored stem (content addressed); only a new
@@ -230,26 +212,26 @@ export class StemService {
     const written: string[] = [];
     try {
       if (!existed) {
-        await store.copy(stemKeys.incoming(room, uploadId), sourceKey, contentTypeOf(audio.format));
+        await store.copy(stemKeys.incoming(room, uploadId), sourceKey, contentTypeOf(stem.format));
         written.push(sourceKey);
-        if (playbackKey !== sourceKey) {
-          await store.put(playbackKey, encodePlaybackWav(audio), 'audio/wav');
+        if (playbackKey !== sourceKey && stem.playbackWav) {
+          await store.put(playbackKey, stem.playbackWav, 'audio/wav');
           written.push(playbackKey);
         }
-        await store.put(stemKeys.peaks(room, hash), encodeWaveformPeaks(peaks), 'application/octet-stream');
+        await store.put(stemKeys.peaks(room, hash), stem.peaks, 'application/octet-stream');
         written.push(stemKeys.peaks(room, hash));
         await store.put(stemKeys.analysis(room, hash), JSON.stringify(analysis), 'application/json');
         written.push(stemKeys.analysis(room, hash));
       }
-      const stem: StemRef = {
+      const ref: StemRef = {
         key: sourceKey,
         fileName: m.fileName,
-        sampleRate: audio.sampleRate,
-        channels: audio.channelData.length,
-        frames: audio.frames,
+        sampleRate: stem.sampleRate,
+        channels: stem.channels,
+        frames: stem.frames,
       };
-      const trackId = await this.options.tracks.addTrack(room, { name: trackName(m.fileName), stem });
-      return { trackId, stem, analysis };
+      const trackId = await this.options.tracks.addTrack(room, { name: trackName(m.fileName), stem: ref });
+      return { trackId, stem: ref, analysis };
     } catch (error) {
       await Promise.allSettled(written.map((k) => store.delete(k)));
       throw error;

@@ -1,4 +1,5 @@
 import type { DecodeLimits } from './DecodeLimits.ts';
+import { formatDuration } from './formatDuration.ts';
 import { StemError } from './StemError.ts';
 
 /** Rejects zero-length and over-long audio; called before decoding when the header says the length. */
@@ -12,10 +13,4 @@ export function checkDeclaredLength(frames: number, sampleRate: number, channels
       `The stem is ${formatDuration(seconds)} long; the limit is ${formatDuration(limits.maxSeconds)}.`,
     );
   }
-}
-
-function formatDuration(seconds: number): string {
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds - m * 60);
-  return m > 0 ? `${m} min ${s} s` : `${s} s`;
 }

@@ -11,17 +11,27 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
+/** What the page walk found. */
+export interface OggPages {
+  /** Byte offset where each page ends (the next begins), in order. */
+  readonly ends: readonly number[];
+  /** The last page's granule position (the stream's end, in samples), or null when it has none. */
+  readonly lastGranule: number | null;
+}
+
 /**
  * Walks every Ogg page: each must be complete with a valid CRC, and the last one must
  * carry the end-of-stream flag. The decoders skip damaged pages silently (good for
  * streaming, wrong for validating an upload), so a cut-off or bit-flipped file is caught
- * here with a message saying which.
+ * here with a message saying which. Returns the pages, so they can be decoded one by one.
  */
-export function checkOggPages(bytes: Uint8Array, label: string): void {
+export function checkOggPages(bytes: Uint8Array, label: string): OggPages {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   let lastFlags = 0;
   let pages = 0;
+  let lastGranule: number | null = null;
+  const ends: number[] = [];
   while (at < bytes.length) {
     if (at + 27 > bytes.length) throw new StemError('truncated', `The ${label} file is truncated (it ends inside a page header).`);
     if (view.getUint32(at) !== 0x4f676753) throw new StemError('corrupt', `The ${label} file is damaged (bad page at byte ${at}).`);
@@ -40,8 +50,14 @@ export function checkOggPages(bytes: Uint8Array, label: string): void {
     }
     if (crc !== stored) throw new StemError('corrupt', `The ${label} file is damaged (checksum error in page ${pages + 1}).`);
     lastFlags = bytes[at + 5]!;
+    // 64-bit little-endian; all ones means "no packet ends on this page".
+    const low = view.getUint32(at + 6, true);
+    const high = view.getUint32(at + 10, true);
+    lastGranule = low === 0xffffffff && high === 0xffffffff ? null : high * 2 ** 32 + low;
     pages++;
     at = end;
+    ends.push(end);
   }
   if ((lastFlags & 0x04) === 0) throw new StemError('truncated', `The ${label} file is truncated (no end-of-stream page).`);
+  return { ends, lastGranule };
 }

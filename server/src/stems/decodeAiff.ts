@@ -1,4 +1,3 @@
-import decodeAiffBytes from '@audio/decode-aiff';
 import type { DecodedAudio } from './DecodedAudio.ts';
 import type { DecodeLimits } from './DecodeLimits.ts';
 import { checkDeclaredLength } from './checkDeclaredLength.ts';
@@ -15,10 +14,11 @@ function readExtended(view: DataView, at: number): number {
 
 /**
  * Decodes AIFF / AIFF-C with `@audio/decode-aiff`. The header walk checks what the
- * library does not: the declared frame count is really present (truncation) and within
- * limits before decoding.
+ * library does not: the declared shape is accepted and the declared frame count is really
+ * present (truncation) and within limits before decoding; the library then allocates and
+ * decodes exactly the declared frames (never more than COMM says).
  */
-export function decodeAiff(bytes: Uint8Array, limits: DecodeLimits): DecodedAudio {
+export async function decodeAiff(bytes: Uint8Array, limits: DecodeLimits): Promise<DecodedAudio> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const isAifc = String.fromCharCode(...bytes.subarray(8, 12)) === 'AIFC';
   let comm: { channels: number; frames: number; bits: number; sampleRate: number; compression: string } | null = null;
@@ -50,6 +50,7 @@ export function decodeAiff(bytes: Uint8Array, limits: DecodeLimits): DecodedAudi
   if (!comm) throw new StemError('corrupt', 'The AIFF file has no COMM chunk.');
   if (!ssnd) throw new StemError('truncated', 'The AIFF file has no sound data (no SSND chunk): it is truncated or damaged.');
   const sampleRate = Math.round(comm.sampleRate);
+  limits.accept?.({ sampleRate, channels: comm.channels });
   checkDeclaredLength(comm.frames, sampleRate, comm.channels, limits);
   const compression = comm.compression.trim();
   const pcm = compression === 'NONE' || compression === 'twos' || compression === 'sowt';
@@ -61,6 +62,7 @@ export function decodeAiff(bytes: Uint8Array, limits: DecodeLimits): DecodedAudi
     throw new StemError('truncated', 'The AIFF file is truncated: it holds fewer frames than its header declares.');
   }
   let decoded: { channelData: Float32Array[]; sampleRate: number };
+  const { default: decodeAiffBytes } = await import('@audio/decode-aiff');
   try {
     decoded = decodeAiffBytes(bytes);
   } catch (cause) {

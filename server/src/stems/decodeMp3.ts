@@ -1,31 +1,66 @@
-import { MPEGDecoder } from 'mpg123-decoder';
 import type { DecodedAudio } from './DecodedAudio.ts';
-import type { DecodeLimits } from './DecodeLimits.ts';
+import { DecodeBuffer } from './DecodeBuffer.ts';
+import { maxFramesAt, type DecodeLimits } from './DecodeLimits.ts';
 import { checkDeclaredLength } from './checkDeclaredLength.ts';
 import { checkMp3Frames } from './checkMp3Frames.ts';
 import { StemError } from './StemError.ts';
 
 /**
+ * Bytes fed to mpg123 at once: at most ~700 Layer III frames, so one step decodes at most
+ * ~6 MB of float samples whatever the file holds (mpg123's own input buffer is as large).
+ */
+const CHUNK_BYTES = 1 << 16;
+
+/**
  * Decodes MPEG-1/2 Layer III with mpg123 (WASM, `mpg123-decoder`), gapless (encoder delay
- * and padding removed via the LAME/Xing header when present).
+ * and padding removed via the LAME/Xing header when present), a chunk of frames at a time.
+ * The frame walk first proves the file whole and counts its frames, so an over-long stream is
+ * refused before decoding; a free-format stream (not walked) is stopped at the budget.
+ * mpg123 always gives two channels (mono is doubled).
  */
 export async function decodeMp3(bytes: Uint8Array, limits: DecodeLimits): Promise<DecodedAudio> {
-  checkMp3Frames(bytes, id3v2Length(bytes));
+  const walk = checkMp3Frames(bytes, id3v2Length(bytes));
+  const audioFrames = walk.frames === null ? null : walk.frames - (walk.declaredFrames === null ? 0 : 1);
+  if (walk.declaredFrames !== null && audioFrames !== null && walk.declaredFrames !== audioFrames && walk.declaredFrames !== walk.frames) {
+    throw new StemError('corrupt', `The MP3 file is damaged: its header declares ${walk.declaredFrames} frames but it holds ${audioFrames}.`);
+  }
+  limits.accept?.({ sampleRate: walk.sampleRate, channels: walk.channels });
+  const maxFrames = maxFramesAt(limits, walk.sampleRate);
+  // Gapless trimming removes at most a frame or two of delay and padding: a walk of more
+  // frames than the budget plus those is too long before a sample is decoded.
+  if (audioFrames !== null && (audioFrames - 2) * walk.samplesPerFrame > maxFrames) {
+    checkDeclaredLength((audioFrames - 2) * walk.samplesPerFrame, walk.sampleRate, 2, limits);
+  }
+  const out = new DecodeBuffer(2, {
+    declaredFrames: null,
+    maxFrames,
+    ...(audioFrames === null ? {} : { initialFrames: audioFrames * walk.samplesPerFrame }),
+    maxSeconds: limits.maxSeconds,
+    label: 'MP3',
+  });
+  const { MPEGDecoder } = await import('mpg123-decoder');
   const decoder = new MPEGDecoder({ enableGapless: true });
   try {
     await decoder.ready;
-    const r = decoder.decode(bytes);
-    if (r.errors.length > 0) throw new StemError('corrupt', `The MP3 file is damaged: ${r.errors[0]!.message}.`);
-    if (r.samplesDecoded === 0) throw new StemError('corrupt', 'The MP3 file holds no decodable audio frames.');
-    checkDeclaredLength(r.samplesDecoded, r.sampleRate, r.channelData.length, limits);
+    let sampleRate = 0;
+    for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
+      const r = decoder.decode(bytes.subarray(at, at + CHUNK_BYTES));
+      if (r.errors.length > 0) throw new StemError('corrupt', `The MP3 file is damaged: ${r.errors[0]!.message}.`);
+      if (r.samplesDecoded === 0) continue;
+      sampleRate ||= r.sampleRate;
+      out.push(r.channelData, r.samplesDecoded);
+    }
+    if (out.frames === 0) throw new StemError('corrupt', 'The MP3 file holds no decodable audio frames.');
+    if (sampleRate !== walk.sampleRate) throw new StemError('corrupt', `The MP3 file is damaged: it decodes at ${sampleRate} Hz, its frames say ${walk.sampleRate} Hz.`);
+    checkDeclaredLength(out.frames, sampleRate, 2, limits);
     return {
       format: 'mp3',
       encoding: 'MP3',
       bitDepth: null,
       float: false,
-      sampleRate: r.sampleRate,
-      channelData: r.channelData.map((c) => c.subarray(0, r.samplesDecoded)),
-      frames: r.samplesDecoded,
+      sampleRate,
+      channelData: out.channelData(),
+      frames: out.frames,
     };
   } catch (error) {
     if (error instanceof StemError) throw error;

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { LoudnessSummary } from '@mixroom/shared/dsp';
 import { BakeError } from '../BakeError.ts';
 import type { BakeFormat } from '../BakeFormat.ts';
-import { workerExecArgv } from '../TrackWorkerPool.ts';
+import { workerExecArgv } from '../../threads/workerExecArgv.ts';
 import type { FinishedFormats, FormatEncoderEvents, FormatEncoders } from './FormatEncoders.ts';
 import type { FormatWriterOptions, FormatWriterResult } from './FormatWriter.ts';
 import { type FromFormatWorker, ringOffset, type ToFormatWorker } from './formatWorkerProtocol.ts';
