@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BiquadProcessor, type BiquadParams } from './biquad.ts';
 import { BiquadCascade } from './BiquadCascade.ts';
-import { seededNoise } from './renderInChromium.testkit.ts';
+import { seededNoise } from './testSignals.testkit.ts';
 
 const SR = 48000;
 const FRAMES = SR;

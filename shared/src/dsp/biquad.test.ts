@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BiquadProcessor, biquadResponse, type BiquadParams } from './biquad.ts';
 import { DspParamError } from './DspParamError.ts';
-import { seededNoise } from './renderInChromium.testkit.ts';
+import { seededNoise } from './testSignals.testkit.ts';
 import { maxDiff, renderBlocks, rmsOf, sine } from './testSignals.testkit.ts';
 
 const SR = 48000;

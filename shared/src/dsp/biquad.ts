@@ -35,7 +35,7 @@ const PI = Math.PI;
 /**
  * 10^x the way Chromium computes it for biquads: `fdlibm::expf(x * ln10)`, a float32 exp of
  * a float32 argument. Using the double-precision pow here leaves a -80 dB residual against
- * Chromium on low, high-Q filters; this version nulls bit for bit (see nativeNodes.test.ts).
+ * Chromium on low, high-Q filters; this version nulls bit for bit (see test/nativeNodes.test.ts).
  */
 function pow10(x: number): number {
   return Math.fround(Math.exp(Math.fround(x * 2.30258509299404568402)));

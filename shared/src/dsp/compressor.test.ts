@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompressorProcessor, compressorCurve, type CompressorParams } from './compressor.ts';
 import { DspParamError } from './DspParamError.ts';
-import { seededNoise } from './renderInChromium.testkit.ts';
+import { seededNoise } from './testSignals.testkit.ts';
 import { maxDiff, renderBlocks, sine } from './testSignals.testkit.ts';
 
 const SR = 48000;

@@ -3,7 +3,7 @@ import { dbToGain, gainToDb } from './decibels.ts';
 import { DspParamError } from './DspParamError.ts';
 import { GainProcessor, linearGainOf } from './gain.ts';
 import { paramRampFrames } from './DspProcessor.ts';
-import { seededNoise } from './renderInChromium.testkit.ts';
+import { seededNoise } from './testSignals.testkit.ts';
 import { maxDiff } from './testSignals.testkit.ts';
 
 const SR = 48000;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LimiterProcessor, type LimiterParams } from './limiter.ts';
 import { limiterTestSignals } from './limiterSignals.testkit.ts';
 import { TruePeakMeter } from './loudness/TruePeakMeter.ts';
-import { seededNoise } from './renderInChromium.testkit.ts';
+import { seededNoise } from './testSignals.testkit.ts';
 import { maxDiff, peakOf, renderBlocks, sine } from './testSignals.testkit.ts';
 import { DETECTOR_DELAY, TruePeakDetector } from './TruePeakDetector.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BiquadProcessor } from './biquad.ts';
 import { ReverbProcessor, type ReverbParams } from './reverb.ts';
-import { seededNoise } from './renderInChromium.testkit.ts';
+import { seededNoise } from './testSignals.testkit.ts';
 import { maxDiff, renderBlocks } from './testSignals.testkit.ts';
 
 const SR = 48000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SaturationProcessor, softClip, type SaturationParams } from './saturation.ts';
-import { seededNoise } from './renderInChromium.testkit.ts';
+import { seededNoise } from './testSignals.testkit.ts';
 import { maxDiff, renderBlocks, sine, toneAmplitude } from './testSignals.testkit.ts';
 
 const SR = 48000;

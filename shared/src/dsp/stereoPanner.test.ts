@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StereoPannerProcessor } from './stereoPanner.ts';
-import { seededNoise } from './renderInChromium.testkit.ts';
+import { seededNoise } from './testSignals.testkit.ts';
 import { maxDiff, sine } from './testSignals.testkit.ts';
 
 const SR = 48000;

@@ -16,7 +16,7 @@ const HALF_PI = Math.PI / 2;
  * channels and folds one side into the other (pan ≤ 0: L += R·cos(x), R = R·sin(x) with
  * x = (pan+1)·π/2; pan > 0: L = L·cos(x), R += L·sin(x) with x = pan·π/2). Gains are
  * rounded to float32 and every product and sum taken in float32, as Chromium does (its
- * output nulls bit for bit against StereoPannerNode, see nativeNodes.test.ts). Always writes two
+ * output nulls bit for bit against StereoPannerNode, see test/nativeNodes.test.ts). Always writes two
  * output channels; accepts one or two input channels.
  */
 export class StereoPannerProcessor implements DspProcessor<StereoPannerParams> {

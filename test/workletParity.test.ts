@@ -12,18 +12,19 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompressorProcessor } from './compressor.ts';
-import { DelayProcessor } from './delay.ts';
-import type { DspProcessor } from './DspProcessor.ts';
-import { LimiterProcessor } from './limiter.ts';
-import { residualDb, seededNoise } from './renderInChromium.testkit.ts';
-import { ReverbProcessor } from './reverb.ts';
-import { SaturationProcessor } from './saturation.ts';
+import { CompressorProcessor } from '../shared/src/dsp/compressor.ts';
+import { DelayProcessor } from '../shared/src/dsp/delay.ts';
+import type { DspProcessor } from '../shared/src/dsp/DspProcessor.ts';
+import { LimiterProcessor } from '../shared/src/dsp/limiter.ts';
+import { seededNoise } from '../shared/src/dsp/testSignals.testkit.ts';
+import { residualDb } from './browser/renderInChromium.ts';
+import { ReverbProcessor } from '../shared/src/dsp/reverb.ts';
+import { SaturationProcessor } from '../shared/src/dsp/saturation.ts';
 
 const SR = 48000;
 const FRAMES = SR;
 const CHANGE_AT = 128 * 150; // a render-quantum boundary, mid-render
-const SRC_ROOT = normalize(join(dirname(fileURLToPath(import.meta.url)), '..'));
+const SRC_ROOT = normalize(join(dirname(fileURLToPath(import.meta.url)), '../shared/src'));
 
 const WORKLET = `
 import { CompressorProcessor } from '/src/dsp/compressor.ts';

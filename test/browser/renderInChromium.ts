@@ -1,7 +1,7 @@
 /**
- * Test-only helper (not exported from the barrel, never imported by product code): renders
- * a signal through real native Web Audio nodes in headless Chromium's OfflineAudioContext,
- * so kernels can be nulled against the browser. Uses Node and playwright-core.
+ * Renders a signal through real native Web Audio nodes in headless Chromium's
+ * OfflineAudioContext, so the shared/dsp kernels can be nulled against the browser. Lives in
+ * test/, not shared/: it needs Node and playwright-core.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -109,9 +109,6 @@ export async function startChromiumRenderer(): Promise<ChromiumRenderer> {
     },
   };
 }
-
-// Seeded noise lives with the other pure test signals; re-exported for the tests importing it from here.
-export { seededNoise } from './testSignals.testkit.ts';
 
 /** Peak of |a - b| in dBFS over the common length (-Infinity when identical). */
 export function residualDb(a: Float32Array, b: Float32Array, from = 0): number {

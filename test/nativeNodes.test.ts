@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BiquadProcessor, biquadResponse, type BiquadParams } from './biquad.ts';
-import { GainProcessor, linearGainOf } from './gain.ts';
-import { paramRampFrames } from './DspProcessor.ts';
-import { StereoPannerProcessor } from './stereoPanner.ts';
-import { residualDb, seededNoise, startChromiumRenderer, type ChromiumRenderer } from './renderInChromium.testkit.ts';
+import { BiquadProcessor, biquadResponse, type BiquadParams } from '../shared/src/dsp/biquad.ts';
+import { GainProcessor, linearGainOf } from '../shared/src/dsp/gain.ts';
+import { paramRampFrames } from '../shared/src/dsp/DspProcessor.ts';
+import { StereoPannerProcessor } from '../shared/src/dsp/stereoPanner.ts';
+import { seededNoise } from '../shared/src/dsp/testSignals.testkit.ts';
+import { residualDb, startChromiumRenderer, type ChromiumRenderer } from './browser/renderInChromium.ts';
 
 // Null tests against Chromium's native BiquadFilterNode, GainNode and StereoPannerNode: the
 // browser plays these natively while the bake uses the kernels, so they must agree.
