@@ -10,7 +10,7 @@ import { isMixOpError } from '@mixroom/shared/ops';
 import { readMixState } from '@mixroom/shared/model';
 import { isValidRoomId, presenceUserOf } from '@mixroom/shared/protocol';
 import { createMixActions } from './mix/edit/createMixActions.ts';
-import type { RoomServices } from './ui/RoomServices.ts';
+import type { RoomServices } from './ui/mr-room.ts';
 import { createStemLoader } from './stems/createStemLoader.ts';
 import type { PresenceUser } from './mix/sync/PresenceState.ts';
 import { fetchMembership, joinOpenRoom, type Member } from './mix/sync/RoomMembership.ts';

@@ -1,5 +1,5 @@
 import type { StemRef, TrackState } from '@mixroom/shared/model';
-import type { StemMedia } from '../ui/RoomServices.ts';
+import type { StemMedia } from './StemMedia.ts';
 import type { WaveformPeaks } from './WaveformPeaks.ts';
 import { decodePeaks } from './decodePeaks.ts';
 import { fetchStemUrl } from './StemApi.ts';

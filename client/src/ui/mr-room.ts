@@ -1,8 +1,16 @@
 import { LitElement, css, html, nothing } from 'lit';
+import type { RoomSession } from '../mix/sync/RoomSession.ts';
+import type { FollowMode } from '../transport/FollowMode.ts';
+import type { MonitorState } from '../mix/heard/MonitorState.ts';
+import type { PeerPlayheads } from '../transport/PeerPlayheads.ts';
+import type { RoomTransport } from '../transport/RoomTransport.ts';
+import type { CommentMarker } from '../review/CommentMarker.ts';
+import type { MixerMeters } from './mr-mixer.ts';
+import type { MixActions } from '../mix/edit/MixActions.ts';
+import type { StemMedia } from '../stems/StemMedia.ts';
 import { ConnectionController } from '../mix/sync/ConnectionController.ts';
 import { MixStateController } from '../mix/heard/MixStateController.ts';
 import { PresenceController } from '../mix/sync/PresenceController.ts';
-import type { RoomServices } from './RoomServices.ts';
 import { SubscriptionController } from '../lit/SubscriptionController.ts';
 import { TransportController } from '../transport/TransportController.ts';
 import { UndoController } from '../mix/sync/UndoController.ts';
@@ -17,6 +25,33 @@ import './mr-presence-bar.ts';
 import './mr-strip-inspector.ts';
 import './mr-track-list.ts';
 import './mr-transport.ts';
+
+/** Comment markers for the timeline (the review feature plugs in here). */
+export interface MarkerSource {
+  markers(): readonly CommentMarker[];
+  onChange(listener: () => void): () => void;
+}
+
+/** Everything the room view needs, wired once in main.ts. */
+export interface RoomServices {
+  roomId: string;
+  session: RoomSession;
+  actions: MixActions;
+  transport: RoomTransport;
+  peerPlayheads: PeerPlayheads;
+  follow: FollowMode;
+  monitor: MonitorState;
+  meters: MixerMeters;
+  media: StemMedia;
+  markers: MarkerSource;
+  /** AudioContext state ('suspended' until the first gesture, then 'running'). */
+  audioState(): string;
+  onAudioStateChange(listener: () => void): () => void;
+  /** Whether this user's role may edit the mix. */
+  canEdit: boolean;
+  /** Last refused edit or load failure to show the user. */
+  onNotice(listener: (message: string) => void): () => void;
+}
 
 /**
  * The room: header (people, connection, undo, private monitor), transport, the arrange
