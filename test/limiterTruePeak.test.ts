@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LimiterProcessor, TruePeakMeter } from '@mixroom/shared/dsp';
 import { limiterTestSignals } from '../shared/src/dsp/limiterSignals.testkit.ts';
-import { WasmLimiter } from '../server/src/render/master/WasmLimiter.ts';
+import { WasmLimiter } from '../server/src/render/simd/WasmLimiter.ts';
 import { floatWav } from './renderFixtures.ts';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMixPlan } from '@mixroom/shared/plan';
-import { createFileStemSource } from '../server/src/render/createFileStemSource.ts';
+import { createFileStemSource } from '../server/src/render/input/createFileStemSource.ts';
 import { renderBakeFormats } from '../server/src/render/renderBakeFormats.ts';
 import { launchChromium } from './browser/launchChromium.ts';
 import { serveStatic, type StaticServer } from './browser/serveStatic.ts';

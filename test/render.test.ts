@@ -3,7 +3,7 @@ import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
 import { testMix } from '../shared/src/plan/testing/testMix.ts';
 import { bakeMix } from '../server/src/render/bakeMix.ts';
 import { BakeError } from '../server/src/render/BakeError.ts';
-import { createFileStemSource } from '../server/src/render/createFileStemSource.ts';
+import { createFileStemSource } from '../server/src/render/input/createFileStemSource.ts';
 import { copyFile, readdir, readlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MixState } from '@mixroom/shared/model';

@@ -9,7 +9,7 @@ import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
 import { testMix } from '../shared/src/plan/testing/testMix.ts';
 import { bakeMix } from '../server/src/render/bakeMix.ts';
 import type { BakeFormat } from '../server/src/render/BakeFormat.ts';
-import { createFileStemSource } from '../server/src/render/createFileStemSource.ts';
+import { createFileStemSource } from '../server/src/render/input/createFileStemSource.ts';
 import { renderBake, type BakeResult } from '../server/src/render/renderBake.ts';
 import { collect, noise, sine, tempDir, writeStem } from './renderFixtures.ts';
 

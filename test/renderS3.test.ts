@@ -8,12 +8,12 @@ import type { StemRef } from '@mixroom/shared/model';
 import { testMix } from '../shared/src/plan/testing/testMix.ts';
 import { BakeError } from '../server/src/render/BakeError.ts';
 import type { BakeProgress } from '../server/src/render/BakeProgress.ts';
-import { createFileStemSource } from '../server/src/render/createFileStemSource.ts';
-import { createS3StemSource } from '../server/src/render/createS3StemSource.ts';
+import { createFileStemSource } from '../server/src/render/input/createFileStemSource.ts';
+import { createS3StemSource } from '../server/src/render/input/createS3StemSource.ts';
 import { renderBake } from '../server/src/render/renderBake.ts';
 import { createS3Client } from '../server/src/storage/createS3Client.ts';
 import { startEmbeddedS3, type EmbeddedS3 } from '../server/src/storage/startEmbeddedS3.ts';
-import { createEmbeddedStemSource } from '../server/src/render/createEmbeddedStemSource.ts';
+import { createEmbeddedStemSource } from '../server/src/render/input/createEmbeddedStemSource.ts';
 import { floatWav, noise, sine, tempDir, writeStem } from './renderFixtures.ts';
 
 const BUCKET = 'mixroom-render-test';

@@ -3,10 +3,10 @@ import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
 import { testMix } from '../shared/src/plan/testing/testMix.ts';
 import { BakeError } from '../server/src/render/BakeError.ts';
 import { bakeMix } from '../server/src/render/bakeMix.ts';
-import { createFileStemSource } from '../server/src/render/createFileStemSource.ts';
-import { partitionPlan } from '../server/src/render/partitionPlan.ts';
-import { planSumChains } from '../server/src/render/planSumChains.ts';
-import { PlanRuntime } from '../server/src/render/PlanRuntime.ts';
+import { createFileStemSource } from '../server/src/render/input/createFileStemSource.ts';
+import { partitionPlan } from '../server/src/render/runtime/partitionPlan.ts';
+import { planSumChains } from '../server/src/render/runtime/planSumChains.ts';
+import { PlanRuntime } from '../server/src/render/runtime/PlanRuntime.ts';
 import { collect, noise, rmsDb, sine, tempDir, writeStem } from './renderFixtures.ts';
 
 /**

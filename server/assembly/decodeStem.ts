@@ -2,7 +2,7 @@
 // block of a stem's WAV data straight into the bake worker's source buffers, which live in
 // the module's memory so the strip chains read them where they are.
 //
-// Each function gives exactly what server/src/render/decodeWavFrames.ts gives (float32 bits
+// Each function gives exactly what server/src/render/input/decodeWavFrames.ts gives (float32 bits
 // copied; integer PCM x / 2^(bits-1), which is exact in float32: a small integer times a
 // power of two), two to four frames per step. `src` may be read up to 16 bytes past the
 // block's last frame (the caller's staging buffer has that slack).

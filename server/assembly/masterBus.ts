@@ -1,4 +1,4 @@
-// AssemblyScript (compiled to server/src/render/master/masterBus.wasm by `pnpm --filter
+// AssemblyScript (compiled to server/src/render/simd/masterBus.wasm by `pnpm --filter
 // @mixroom/server build:wasm`): the bake's master-bus limiter and true-peak meter on
 // WebAssembly SIMD, for the main thread of the bake.
 //
@@ -443,7 +443,7 @@ export function truePeak(st: usize, input: usize, frames: i32): f64 {
 }
 
 /**
- * server/src/render/TpdfQuantizer.ts's quantize for one or two channels, the same
+ * server/src/render/encode/TpdfQuantizer.ts's quantize for one or two channels, the same
  * operations in the same order: two xorshift32 draws per sample (frame-major), uniform
  * values u = s / 2^32 (exact as s · 2^-32), v = round(x · scale + u1 − u2) with JavaScript's
  * Math.round (ties toward +∞: floor, then up when the exact remainder is at least 0.5), then

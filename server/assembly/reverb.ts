@@ -5,7 +5,7 @@
 // so the output is bit-identical (WebAssembly has no fused multiply-add). What it saves is
 // the JavaScript's bounds checks and its ring-index branches (here selects).
 //
-// State block at `st` (see server/src/render/master/WasmReverb.ts, which writes it):
+// State block at `st` (see server/src/render/simd/WasmReverb.ts, which writes it):
 //   f64 [0] damping coefficient a, [1] 1/sqrt(8), [2..9] line gains, [10..17] damping state
 //   i32 at byte 144: line lengths [8], line positions [8], diffuser lengths [4], diffuser
 //   positions [4], pre-delay length, pre-delay position, pre-delay frames

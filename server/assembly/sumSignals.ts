@@ -1,5 +1,5 @@
 // AssemblyScript, compiled into stripChain.wasm (stripChain.ts re-exports it): the bus sums a
-// bake worker computes for its tracks (see server/src/render/planSumChains.ts), on buffers in
+// bake worker computes for its tracks (see server/src/render/runtime/planSumChains.ts), on buffers in
 // the module's memory. f32x4.add is IEEE float32 addition, so every sum is bit-identical to
 // the scalar `out[i] = a[i] + b[i]` loop of SampleArena.ts, in the same order.
 

@@ -1,7 +1,7 @@
 import { parseClusterSettings } from './cluster/ClusterSettings.ts';
 import { startBakeWorker, type RunningBakeWorker } from './bakeQueue/startBakeWorker.ts';
 import type { Logger } from './log/Logger.ts';
-import { createS3StemSource } from './render/createS3StemSource.ts';
+import { createS3StemSource } from './render/input/createS3StemSource.ts';
 import { createRenderBaker } from './review/createRenderBaker.ts';
 import { createS3Client } from './storage/createS3Client.ts';
 import { parseS3Settings } from './storage/S3Settings.ts';

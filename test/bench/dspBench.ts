@@ -23,8 +23,8 @@ import {
   linearGainOf,
   stereoPannerLaw,
 } from '@mixroom/shared/dsp';
-import { WasmLimiter } from '../../server/src/render/master/WasmLimiter.ts';
-import { WasmTruePeakMeter } from '../../server/src/render/master/WasmTruePeakMeter.ts';
+import { WasmLimiter } from '../../server/src/render/simd/WasmLimiter.ts';
+import { WasmTruePeakMeter } from '../../server/src/render/simd/WasmTruePeakMeter.ts';
 import type { ChainStage } from '../../server/src/render/simd/ChainStage.ts';
 import { createChainKernel } from '../../server/src/render/simd/createChainKernel.ts';
 import { StripChainMemory } from '../../server/src/render/simd/StripChainMemory.ts';

@@ -1,4 +1,4 @@
-import type { StemSource } from '../../server/src/render/StemSource.ts';
+import type { StemSource } from '../../server/src/render/input/StemSource.ts';
 import { BakeError } from '../../server/src/render/BakeError.ts';
 
 /**

@@ -12,7 +12,7 @@ import { authorizeWith } from '../../server/src/auth/authorizeWith.ts';
 import { newRandomId, openAuth } from '../../server/src/auth/openAuth.ts';
 import type { AuthStore } from '../../server/src/auth/AuthStore.ts';
 import type { RunningServer } from '../../server/src/createServer.ts';
-import { createS3StemSource } from '../../server/src/render/createS3StemSource.ts';
+import { createS3StemSource } from '../../server/src/render/input/createS3StemSource.ts';
 import { createRenderBaker } from '../../server/src/review/createRenderBaker.ts';
 import { createReviewModule, type ReviewModule } from '../../server/src/review/createReviewModule.ts';
 import { createRoomTrackSink } from '../../server/src/stems/createRoomTrackSink.ts';

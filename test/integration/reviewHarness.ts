@@ -11,7 +11,7 @@ import { newRandomId, openAuth } from '../../server/src/auth/openAuth.ts';
 import type { Auth } from '../../server/src/auth/createAuth.ts';
 import type { AuthStore } from '../../server/src/auth/AuthStore.ts';
 import type { RunningServer } from '../../server/src/createServer.ts';
-import { createS3StemSource } from '../../server/src/render/createS3StemSource.ts';
+import { createS3StemSource } from '../../server/src/render/input/createS3StemSource.ts';
 import { createRenderBaker } from '../../server/src/review/createRenderBaker.ts';
 import { createReviewModule, type ReviewModule } from '../../server/src/review/createReviewModule.ts';
 import { createS3Client } from '../../server/src/storage/createS3Client.ts';

@@ -1,15 +1,15 @@
 import { setMaxListeners } from 'node:events';
 import { MIX_PLAN_VERSION, type MixPlan, type PlanNodeId, type SourcePlanNode } from '@mixroom/shared/plan';
 import { BakeError, cancelledError } from './BakeError.ts';
-import { partitionPlan, type WorkerShare } from './partitionPlan.ts';
-import { planSumChains } from './planSumChains.ts';
-import { PlanRuntime } from './PlanRuntime.ts';
-import { SampleArena } from './SampleArena.ts';
+import { partitionPlan, type WorkerShare } from './runtime/partitionPlan.ts';
+import { planSumChains } from './runtime/planSumChains.ts';
+import { PlanRuntime } from './runtime/PlanRuntime.ts';
+import { SampleArena } from './runtime/SampleArena.ts';
 import { StripChainMemory } from './simd/StripChainMemory.ts';
-import { StemReader } from './StemReader.ts';
-import type { StemSource } from './StemSource.ts';
-import { type StemEncoding, stemBlockLayout } from './trackWorkerProtocol.ts';
-import { defaultWorkerCount, TrackWorkerPool } from './TrackWorkerPool.ts';
+import { StemReader } from './input/StemReader.ts';
+import type { StemSource } from './input/StemSource.ts';
+import { type StemEncoding, stemBlockLayout } from './workers/trackWorkerProtocol.ts';
+import { defaultWorkerCount, TrackWorkerPool } from './workers/TrackWorkerPool.ts';
 
 export interface BakeMixOptions {
   stems: StemSource;

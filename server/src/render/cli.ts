@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BakeError } from './BakeError.ts';
 import { BAKE_FORMATS, isBakeFormat, type BakeFormat } from './BakeFormat.ts';
-import { createFileStemSource } from './createFileStemSource.ts';
+import { createFileStemSource } from './input/createFileStemSource.ts';
 import { loadBakeInput } from './loadBakeInput.ts';
 import { renderBake } from './renderBake.ts';
 

@@ -6,7 +6,7 @@ import type { BakeProgress } from './BakeProgress.ts';
 import type { BakeMixOptions } from './bakeMix.ts';
 import type { LoudnessReport } from './LoudnessReport.ts';
 import { renderBakeFormats } from './renderBakeFormats.ts';
-import type { StoredBake } from './storeBake.ts';
+import type { StoredBake } from './deliver/storeBake.ts';
 
 export interface RenderBakeOptions extends Omit<BakeMixOptions, 'onFrames'> {
   format: BakeFormat;

@@ -6,17 +6,17 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { MixPlan } from '@mixroom/shared/plan';
 import { BakeError, cancelledError } from './BakeError.ts';
 import type { FormatMeasurement } from '@mixroom/shared/review';
-import type { SealedBakeFile } from './BakeFileSink.ts';
+import type { SealedBakeFile } from './deliver/BakeFileSink.ts';
 import { BAKE_FORMAT_INFO, isBakeFormat, type BakeFormat } from './BakeFormat.ts';
 import { type BakeProgress, BakeProgressTracker } from './BakeProgress.ts';
 import { bakeMix, type BakeMixOptions, type BakeMixStream, DEFAULT_BAKE_BLOCK_FRAMES } from './bakeMix.ts';
 import { mp3StartGainDb } from './deliver/createMp3FormatWriter.ts';
 import { createInlineEncoders, type FormatEncoders } from './deliver/FormatEncoders.ts';
-import { FormatThreads } from './deliver/FormatThreads.ts';
+import { FormatThreads } from './workers/FormatThreads.ts';
 import type { FormatWriterOptions, FormatWriterResult } from './deliver/FormatWriter.ts';
 import { planDeliverable } from './deliver/planDeliverable.ts';
 import { type LoudnessReport, toLoudnessReport } from './LoudnessReport.ts';
-import type { StoredBake } from './storeBake.ts';
+import type { StoredBake } from './deliver/storeBake.ts';
 
 export interface RenderBakeFormatsOptions extends Omit<BakeMixOptions, 'onFrames'> {
   /** Formats to encode from the one render, each at most once; results come in this order. */
@@ -237,7 +237,7 @@ class BakeStore {
 
   async put(format: BakeFormat, file: SealedBakeFile): Promise<StoredBake> {
     // Loaded on first use: a bake to a local file (the CLI) does not pay for the AWS SDK.
-    const { storeBake } = await import('./storeBake.ts');
+    const { storeBake } = await import('./deliver/storeBake.ts');
     const info = BAKE_FORMAT_INFO[format];
     const Key = `${this.store.keyPrefix.replace(/\/+$/, '')}/${file.sha256}.${info.extension}`;
     const existed = objectExists(this.store.s3, this.store.bucket, Key, this.signal);

@@ -3,7 +3,7 @@ import { buildMixPlan } from '@mixroom/shared/plan';
 import { RENDER_FORMATS } from '@mixroom/shared/review';
 import type { FormatMeasurement, RenderFile, RenderFormat } from '@mixroom/shared/review';
 import { renderBakeFormats } from '../render/renderBakeFormats.ts';
-import type { StemSource } from '../render/StemSource.ts';
+import type { StemSource } from '../render/input/StemSource.ts';
 import type { BakeVersion } from './BakeVersion.ts';
 
 export interface RenderBakerOptions {

@@ -1,4 +1,4 @@
-// Worker threads start without the parent's TypeScript loader (see render/trackWorker.entry.cjs):
+// Worker threads start without the parent's TypeScript loader (see render/workers/trackWorker.entry.cjs):
 // tsx's in-thread CommonJS hook compiles our modules; the decoders (ESM packages with their
 // WASM inlined) are loaded with native import() by the decode functions, not compiled.
 require('tsx/cjs/api').register();

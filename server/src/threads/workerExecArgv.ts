@@ -1,7 +1,7 @@
 /**
  * The parent's flags minus its module loaders (`--import tsx` and the like), for a worker
  * thread whose entry registers tsx's in-thread CommonJS hook itself (see
- * render/trackWorker.entry.cjs): an inherited ESM loader would start one more loader thread
+ * render/workers/trackWorker.entry.cjs): an inherited ESM loader would start one more loader thread
  * per worker, about 0.1 CPU-s each to boot. Everything else (--cpu-prof, heap limits, ...) is kept.
  */
 export function workerExecArgv(): string[] {

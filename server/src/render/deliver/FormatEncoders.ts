@@ -1,7 +1,7 @@
 import type { LoudnessSummary } from '@mixroom/shared/dsp';
 import { LoudnessMeter } from '@mixroom/shared/dsp';
 import type { BakeFormat } from '../BakeFormat.ts';
-import { WasmTruePeakMeter } from '../master/WasmTruePeakMeter.ts';
+import { WasmTruePeakMeter } from '../simd/WasmTruePeakMeter.ts';
 import { createFormatWriter } from './createFormatWriter.ts';
 import type { FormatWriter, FormatWriterOptions, FormatWriterResult } from './FormatWriter.ts';
 

@@ -1,5 +1,5 @@
 import type { FormatMeasurement } from '@mixroom/shared/review';
-import type { SealedBakeFile } from '../BakeFileSink.ts';
+import type { SealedBakeFile } from './BakeFileSink.ts';
 import type { BakeFormat } from '../BakeFormat.ts';
 
 /** Plain data (it crosses to an encoder thread): everything one format's writer needs. */

@@ -2,7 +2,7 @@ import { LoudnessMeter } from '@mixroom/shared/dsp';
 import type { FormatMeasurement } from '@mixroom/shared/review';
 import { MPEGDecoder } from 'mpg123-decoder';
 import { BakeError } from '../BakeError.ts';
-import { WasmTruePeakMeter } from '../master/WasmTruePeakMeter.ts';
+import { WasmTruePeakMeter } from '../simd/WasmTruePeakMeter.ts';
 import { toFormatMeasurement } from './toFormatMeasurement.ts';
 
 /** LAME's encoder delay plus the Layer III decoder's own (528 + 1): where the input's first frame comes out. */

@@ -1,6 +1,6 @@
 import { LoudnessMeter } from '@mixroom/shared/dsp';
 import type { FormatMeasurement } from '@mixroom/shared/review';
-import { WasmTruePeakMeter } from '../master/WasmTruePeakMeter.ts';
+import { WasmTruePeakMeter } from '../simd/WasmTruePeakMeter.ts';
 import { toFormatMeasurement } from './toFormatMeasurement.ts';
 
 /**

@@ -1,9 +1,9 @@
 import type { FormatMeasurement } from '@mixroom/shared/review';
 import { cancelledError } from '../BakeError.ts';
-import { BakeFileSink } from '../BakeFileSink.ts';
-import { createMp3Encoder } from '../createMp3Encoder.ts';
-import type { MasterEncoder } from '../MasterEncoder.ts';
-import { lameInfoFrameBytes } from '../mp3/lameInfoFrame.ts';
+import { BakeFileSink } from './BakeFileSink.ts';
+import { createMp3Encoder } from '../encode/createMp3Encoder.ts';
+import type { MasterEncoder } from '../encode/MasterEncoder.ts';
+import { lameInfoFrameBytes } from '../encode/mp3/lameInfoFrame.ts';
 import type { FormatWriter, FormatWriterOptions } from './FormatWriter.ts';
 import { MasterSpool } from './MasterSpool.ts';
 import { Mp3DecodeMeter } from './Mp3DecodeMeter.ts';

@@ -1,6 +1,6 @@
-import { BakeFileSink } from '../BakeFileSink.ts';
+import { BakeFileSink } from './BakeFileSink.ts';
 import { BAKE_FORMAT_INFO } from '../BakeFormat.ts';
-import { createMasterEncoder } from '../createMasterEncoder.ts';
+import { createMasterEncoder } from '../encode/createMasterEncoder.ts';
 import type { FormatWriter, FormatWriterOptions } from './FormatWriter.ts';
 import { PcmMeter } from './PcmMeter.ts';
 

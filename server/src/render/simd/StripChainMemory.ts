@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DETERMINISTIC_EXP_TABLES, DETERMINISTIC_LOG_TABLES } from '@mixroom/shared/dsp';
-import { plainSampleMemory, type SampleMemory } from '../SampleArena.ts';
+import { plainSampleMemory, type SampleMemory } from '../runtime/SampleArena.ts';
 
 /** The exports of stripChain.wasm (built from server/assembly/stripChain.ts). */
 interface StripChainExports {

@@ -1,4 +1,4 @@
-import type { NodeKernel } from '../NodeKernel.ts';
+import type { NodeKernel } from '../runtime/NodeKernel.ts';
 import type { ChainStage } from './ChainStage.ts';
 import type { StripChainMemory } from './StripChainMemory.ts';
 

@@ -1,6 +1,6 @@
 import { BiquadProcessor, CompressorProcessor, StereoPannerProcessor, stereoPannerLaw } from '@mixroom/shared/dsp';
 import type { MixPlan, PlanNode, PlanNodeId } from '@mixroom/shared/plan';
-import { createNodeKernel } from '../createNodeKernel.ts';
+import { createNodeKernel } from '../runtime/createNodeKernel.ts';
 import type { ChainStage } from './ChainStage.ts';
 
 /** A run of plan nodes the SIMD module executes as one kernel. */

@@ -8,7 +8,7 @@ import { testMix } from '../../../../shared/src/plan/testing/testMix.ts';
 import { describe, expect, it } from 'vitest';
 import { BiquadProcessor, CompressorProcessor } from '@mixroom/shared/dsp';
 import { noise as seededNoise } from '../../../../test/renderFixtures.ts';
-import { PlanRuntime } from '../PlanRuntime.ts';
+import { PlanRuntime } from '../runtime/PlanRuntime.ts';
 import type { ChainStage } from './ChainStage.ts';
 import { createChainKernel } from './createChainKernel.ts';
 import { planStripChains } from './planStripChains.ts';
