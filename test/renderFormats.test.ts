@@ -47,7 +47,7 @@ beforeAll(async () => {
   }
   plan = buildMixPlan(bakeBenchMix(3, FRAMES, RATE, (i) => `s${i}.wav`));
   s3server = await startEmbeddedS3({ dataDir: path.join(dir, 's3'), port: 0 });
-  s3 = createS3Client({ endpoint: s3server.endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true });
+  s3 = createS3Client({ endpoint: s3server.endpoint, region: 'us-east-1', ...s3server.credentials, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   const drums = [noise(RATE * 2, 0.4, 3), noise(RATE * 2, 0.4, 4)];
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: stemKey('long'), Body: floatWav([noise(LONG, 0.2, 5), noise(LONG, 0.2, 6)]) }));
@@ -214,7 +214,7 @@ describe('renderBakeFormats: every format from one render pass', () => {
 
   it('one failed upload rolls back the others it created, keeps objects stored earlier, and removes every temp file', async () => {
     // A real S3 client whose mp3 PUTs the network refuses (a middleware in the real SDK stack).
-    const flaky = createS3Client({ endpoint: s3server.endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true });
+    const flaky = createS3Client({ endpoint: s3server.endpoint, region: 'us-east-1', ...s3server.credentials, forcePathStyle: true });
     flaky.middlewareStack.add(
       (next, context) => async (args) => {
         const input = args.input as { Key?: string };

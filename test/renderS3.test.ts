@@ -32,7 +32,7 @@ const ref = (name: string, channels: number, frames: number): StemRef => ({ key:
 beforeAll(async () => {
   ({ dir, dispose } = await tempDir());
   s3server = await startEmbeddedS3({ dataDir: path.join(dir, 's3'), port: 0 });
-  s3 = createS3Client({ endpoint: s3server.endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true });
+  s3 = createS3Client({ endpoint: s3server.endpoint, region: 'us-east-1', ...s3server.credentials, forcePathStyle: true });
   const { CreateBucketCommand } = await import('@aws-sdk/client-s3');
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   const put = async (name: string, bytes: Uint8Array) => {

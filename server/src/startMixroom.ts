@@ -26,8 +26,10 @@ import { parseStemWorkerLimits } from './stems/parseStemWorkerLimits.ts';
 import { StemService } from './stems/StemService.ts';
 import { startUploadSweeper } from './stems/startUploadSweeper.ts';
 import { stemPlaybackKey } from './stems/stemKeys.ts';
+import { createBrowserStorage } from './storage/createBrowserStorage.ts';
 import { openObjectStore, type OpenedObjectStore } from './storage/openObjectStore.ts';
 import { parseS3Settings } from './storage/S3Settings.ts';
+import type { StorageLinks } from './storage/StorageLinks.ts';
 
 /** Sample rate of rooms created without one (the demo and `POST /api/rooms`). */
 const DEFAULT_SAMPLE_RATE = 48_000;
@@ -53,6 +55,8 @@ export interface RunningMixroom {
   readonly authStore: AuthStore;
   readonly review: ReviewModule;
   readonly objects: OpenedObjectStore;
+  /** The object URLs browsers are given (app-proxied with the embedded store). */
+  readonly links: StorageLinks;
   readonly stems: StemService;
   /** Settles when the demo room is seeded (or seeding failed or was skipped). */
   readonly demoReady: Promise<void>;
@@ -83,13 +87,16 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   const objects = await openObjectStore(s3Settings, appOrigins);
   const authSettings = parseAuthSettings(env);
   // Rooms with owners, invite links and sessions; open rooms (the demo) take anyone (see AuthSettings).
-  const { auth, store: authStore } = await openAuth({ dataDir: config.dataDir, ...authSettings, logger, now });
+  const { auth, store: authStore, secret } = await openAuth({ dataDir: config.dataDir, ...authSettings, logger, now });
   // Per-user and per-IP rates for room creation, joins, upload starts and bakes; sockets per user.
   const limitSettings = parseLimitSettings(env);
   const limits = createRateLimits(limitSettings);
+  // One origin: browsers reach embedded objects only through the app (see createBrowserStorage).
+  const browserStorage = createBrowserStorage(objects, secret, now);
+  const { links } = browserStorage;
   const review = createReviewModule({
     auth,
-    objects: objects.store,
+    links,
     now,
     newId: newRandomId,
     limits,
@@ -138,6 +145,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
         const tracks = createRoomTrackSink(s.rooms);
         const service = new StemService({
           store: objects.store,
+          links,
           tracks,
           maxStemBytes: s3Settings.maxStemBytes,
           maxStemSeconds: s3Settings.maxStemSeconds,
@@ -146,6 +154,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
         stems = { tracks, service };
         app.route('/api/rooms/:room/stems', createStemRoutes({ service, authorize: async (c, room) => auth.authorize(c.req.raw, room), limits }));
       },
+      browserStorage.mount,
     ],
   });
   if (!stems) throw new Error('stem routes were not mounted');
@@ -182,6 +191,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     authStore,
     review,
     objects,
+    links,
     stems: service,
     demoReady,
     close: () =>

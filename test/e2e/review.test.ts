@@ -18,6 +18,7 @@ import { createReviewModule, type ReviewModule } from '../../server/src/review/c
 import { createRoomTrackSink } from '../../server/src/stems/createRoomTrackSink.ts';
 import { createStemRoutes } from '../../server/src/stems/createStemRoutes.ts';
 import { StemService } from '../../server/src/stems/StemService.ts';
+import { createBrowserStorage } from '../../server/src/storage/createBrowserStorage.ts';
 import { openObjectStore, type OpenedObjectStore } from '../../server/src/storage/openObjectStore.ts';
 import { parseS3Settings } from '../../server/src/storage/S3Settings.ts';
 import { HttpUser } from '../integration/reviewHarness.ts';
@@ -93,7 +94,7 @@ async function uploadAsOwner(fileName: string, bytes: Uint8Array): Promise<strin
   expect(init.status).toBe(201);
   const parts = [];
   for (const p of init.body.parts) {
-    const r = await fetch(p.url, { method: 'PUT', body: bytes.slice((p.partNumber - 1) * init.body.partSize, p.partNumber * init.body.partSize) });
+    const r = await fetch(new URL(p.url, server.url), { method: 'PUT', body: bytes.slice((p.partNumber - 1) * init.body.partSize, p.partNumber * init.body.partSize) });
     parts.push({ partNumber: p.partNumber, etag: r.headers.get('etag')! });
   }
   const done = await owner.json<{ trackId: string }>('POST', `/api/rooms/${roomId}/stems/uploads/${init.body.uploadId}/complete`, { parts });
@@ -112,9 +113,10 @@ beforeAll(async () => {
   const opened = await openAuth({ dataDir: dir.path, secret: null, openRooms: [], secureCookies: false, logger });
   authStore = opened.store;
   const { auth } = opened;
+  const objectAccess = createBrowserStorage(storage, opened.secret, Date.now);
   review = createReviewModule({
     auth,
-    objects: storage.store,
+    links: objectAccess.links,
     now: Date.now,
     newId: newRandomId,
     bake: createRenderBaker({
@@ -132,9 +134,10 @@ beforeAll(async () => {
     routes: [
       review.mount,
       (app, services) => {
-        const service = new StemService({ store: storage.store, tracks: createRoomTrackSink(services.rooms), maxStemBytes: 64 << 20, maxStemSeconds: 600 });
+        const service = new StemService({ store: storage.store, links: objectAccess.links, tracks: createRoomTrackSink(services.rooms), maxStemBytes: 64 << 20, maxStemSeconds: 600 });
         app.route('/api/rooms/:room/stems', createStemRoutes({ service, authorize: async (c, room) => auth.authorize(c.req.raw, room) }));
       },
+      objectAccess.mount,
     ],
   });
   owner = new HttpUser(server.url, 'owner');

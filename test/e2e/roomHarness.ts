@@ -11,6 +11,7 @@ import { createJsonLogger } from '../../server/src/log/Logger.ts';
 import { createRoomTrackSink } from '../../server/src/stems/createRoomTrackSink.ts';
 import { createStemRoutes } from '../../server/src/stems/createStemRoutes.ts';
 import { StemService } from '../../server/src/stems/StemService.ts';
+import { createBrowserStorage } from '../../server/src/storage/createBrowserStorage.ts';
 import { openObjectStore, type OpenedObjectStore } from '../../server/src/storage/openObjectStore.ts';
 import { parseS3Settings } from '../../server/src/storage/S3Settings.ts';
 import { makeTempDir, startTestServer, testConfig } from '../integration/syncHarness.ts';
@@ -53,7 +54,8 @@ export async function startRoomServer(
   });
   const storage = await openObjectStore(settings, ['*']);
   const logger = createJsonLogger('error', () => undefined);
-  const { auth, store: authStore } = await openAuth({ dataDir: dir.path, secret: null, openRooms: rooms, secureCookies: false, logger });
+  const { auth, store: authStore, secret } = await openAuth({ dataDir: dir.path, secret: null, openRooms: rooms, secureCookies: false, logger });
+  const browser = createBrowserStorage(storage, secret, Date.now);
   const server = await startTestServer(testConfig(`${dir.path}/rooms`, { CLIENT_DIST_DIR: `${dir.path}/client` }), {
     authorize: authorizeWith(auth),
     initRoom: (doc, roomId) => initMixDoc(doc, { title: roomId, sampleRate: 48000 }),
@@ -64,6 +66,7 @@ export async function startRoomServer(
       (app, services) => {
         const service = new StemService({
           store: storage.store,
+          links: browser.links,
           tracks: createRoomTrackSink(services.rooms),
           maxStemBytes: settings.maxStemBytes,
           maxStemSeconds: settings.maxStemSeconds,
@@ -80,6 +83,7 @@ export async function startRoomServer(
           }),
         );
       },
+      browser.mount,
     ],
   });
   return {

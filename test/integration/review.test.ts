@@ -49,7 +49,7 @@ function socket(who: Who, docName: string): SocketClient {
 beforeAll(async () => {
   tmp = await makeTempDir('mixroom-review-');
   s3 = await startS3(tmp.path);
-  rs = await startReviewServer(tmp.path, s3.objects, now);
+  rs = await startReviewServer(tmp.path, s3.opened, now);
   for (const who of WHO) users[who] = new HttpUser(rs.server.url, who);
 
   const created = await users.owner.json<{ room: { roomId: string } }>('POST', '/api/rooms', { title: 'Night Drive', displayName: 'Olive' });
@@ -395,11 +395,15 @@ describe('comments, versions, approvals, downloads', () => {
     const version = snap.versions.find((v) => v.id === approved.versionId)!;
     const res = await users.listener.request('GET', api(`/versions/${version.id}/download/wav24`));
     expect(res.status).toBe(302);
+    // Same origin: an app path carrying a signed, expiring token (the store is never exposed).
     const url = res.headers.get('location')!;
-    expect(url).toContain('X-Amz-Expires=300');
-    const file = await fetch(url);
+    expect(url).toMatch(/^\/api\/objects\/[\w-]+\.[\w-]+$/);
+    const file = await fetch(new URL(url, rs.server.url));
     expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('audio/wav');
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
     const disposition = file.headers.get('content-disposition') ?? '';
+    expect(disposition).toMatch(/^attachment;/);
     expect(disposition).toContain(`night-drive-v${version.number}-vocal-up-APPROVED-wav24.wav`);
     const bytes = new Uint8Array(await file.arrayBuffer());
     expect(sha256(bytes)).toBe(approved.renderHash);
@@ -413,7 +417,7 @@ describe('comments, versions, approvals, downloads', () => {
     const before = await serverReview();
     for (const client of sockets.splice(0)) client.destroy();
     await rs.close();
-    rs = await startReviewServer(tmp.path, s3.objects, now);
+    rs = await startReviewServer(tmp.path, s3.opened, now);
     for (const who of WHO) users[who].base = rs.server.url;
     const after = await serverReview();
     expect(after.comments).toEqual(before.comments);
@@ -434,7 +438,7 @@ describe('comments, versions, approvals, downloads', () => {
       doc.transact(() => bakes.set(v1, { ...bake, status: 'queued', progress: 0, renders: {}, finishedAt: null }), origin);
     });
     await rs.close();
-    rs = await startReviewServer(tmp.path, s3.objects, now);
+    rs = await startReviewServer(tmp.path, s3.opened, now);
     for (const who of WHO) users[who].base = rs.server.url;
     expect((await serverReview()).bakes.get(v1)?.status).toBe('queued');
     expect((await users.listener.json('GET', api('/versions'))).status).toBe(200);

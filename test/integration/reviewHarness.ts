@@ -14,20 +14,18 @@ import type { RunningServer } from '../../server/src/createServer.ts';
 import { createS3StemSource } from '../../server/src/render/input/createS3StemSource.ts';
 import { createRenderBaker } from '../../server/src/review/createRenderBaker.ts';
 import { createReviewModule, type ReviewModule } from '../../server/src/review/createReviewModule.ts';
-import { createS3Client } from '../../server/src/storage/createS3Client.ts';
-import { ensureBucket } from '../../server/src/storage/ensureBucket.ts';
-import { ObjectStore } from '../../server/src/storage/ObjectStore.ts';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../server/src/storage/startEmbeddedS3.ts';
+import { createBrowserStorage } from '../../server/src/storage/createBrowserStorage.ts';
+import type { ObjectStore } from '../../server/src/storage/ObjectStore.ts';
+import { openObjectStore, type OpenedObjectStore } from '../../server/src/storage/openObjectStore.ts';
+import { parseS3Settings } from '../../server/src/storage/S3Settings.ts';
 import { createMemoryLogger, startTestServer, testConfig, waitFor, type LogLine } from './syncHarness.ts';
 
 export const BUCKET = 'mixroom';
 
-/** Real embedded S3 (s3rver on loopback) with the bucket made. */
-export async function startS3(dataDir: string): Promise<{ s3: EmbeddedS3; objects: ObjectStore }> {
-  const s3 = await startEmbeddedS3({ dataDir: join(dataDir, 's3'), port: 0 });
-  const client = createS3Client({ endpoint: s3.endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true });
-  await ensureBucket(client, BUCKET, ['*']);
-  return { s3, objects: new ObjectStore(client, BUCKET) };
+/** Real embedded S3 (s3rver on loopback, behind its guard) with the bucket made. */
+export async function startS3(dataDir: string): Promise<{ s3: { close(): Promise<void> }; objects: ObjectStore; opened: OpenedObjectStore }> {
+  const opened = await openObjectStore(parseS3Settings({ S3_DATA_DIR: join(dataDir, 's3'), S3_EMBEDDED_PORT: '0', S3_BUCKET: BUCKET }), []);
+  return { s3: { close: () => opened.close() }, objects: opened.store, opened };
 }
 
 export interface ReviewServer {
@@ -43,13 +41,15 @@ export interface ReviewServer {
  * The real server (sync + HTTP) with the real auth, review module and bake (render module
  * over the embedded S3), exactly as main.ts wires them; only the clock is the test's.
  */
-export async function startReviewServer(dataDir: string, objects: ObjectStore, now: () => number = Date.now): Promise<ReviewServer> {
+export async function startReviewServer(dataDir: string, storage: OpenedObjectStore, now: () => number = Date.now): Promise<ReviewServer> {
   const lines: LogLine[] = [];
   const logger = createMemoryLogger(lines);
-  const { auth, store } = await openAuth({ dataDir, secret: null, openRooms: ['demo'], secureCookies: false, logger, now });
+  const { auth, store, secret } = await openAuth({ dataDir, secret: null, openRooms: ['demo'], secureCookies: false, logger, now });
+  const objects = storage.store;
+  const browserStorage = createBrowserStorage(storage, secret, now);
   const review = createReviewModule({
     auth,
-    objects,
+    links: browserStorage.links,
     now,
     newId: newRandomId,
     bake: createRenderBaker({ stems: createS3StemSource({ s3: objects.s3, bucket: objects.bucket }), s3: objects.s3, bucket: objects.bucket, workers: 1 }),
@@ -60,7 +60,7 @@ export async function startReviewServer(dataDir: string, objects: ObjectStore, n
     initRoom: (doc, roomId) => {
       if (parseSyncDocName(roomId)?.kind === 'mix') initMixDoc(doc, { title: roomId, sampleRate: 48_000 });
     },
-    routes: [review.mount],
+    routes: [review.mount, browserStorage.mount],
   });
   return {
     server,

@@ -27,6 +27,14 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** Which upload part a part PUT carries: read from the app link's signed payload (the token is not secret to its holder). */
+function partOf(url: string): { key: string; part: string } | null {
+  const token = new URL(url).pathname.match(/^\/api\/objects\/([^/]+)$/)?.[1];
+  if (!token) return null;
+  const payload = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { m: string; k: string; p?: number };
+  return payload.m === 'PUT' ? { key: payload.k, part: String(payload.p) } : null;
+}
+
 type Item = { file: string; phase: string; status: string; error: string | null; progress: number };
 const items = (page: Page) => page.evaluate(() => (window as unknown as { harness: { items(): Item[] } }).harness.items());
 const add = (page: Page, files: { seconds: number; name: string; lastModified: number; freq?: number; text?: string }[]) =>
@@ -50,12 +58,13 @@ describe('mr-upload-panel in real Chromium, straight to the embedded S3', () => 
     const page = await browser.newPage();
     // The first PUT of part 2 of any upload fails at the network level: it must be retried.
     const putsByPart = new Map<string, number>();
-    await page.route(/partNumber=\d+/, async (route) => {
-      const url = new URL(route.request().url());
-      const id = `${url.pathname}#${url.searchParams.get('partNumber')}`;
+    await page.route(/\/api\/objects\//, async (route) => {
+      const put = partOf(route.request().url());
+      if (!put) return route.continue();
+      const id = `${put.key}#${put.part}`;
       const n = (putsByPart.get(id) ?? 0) + 1;
       putsByPart.set(id, n);
-      if (url.searchParams.get('partNumber') === '2' && n === 1) return route.abort('connectionreset');
+      if (put.part === '2' && n === 1) return route.abort('connectionreset');
       return route.continue();
     });
     const progressSeen = new Set<number>();
@@ -108,8 +117,10 @@ describe('mr-upload-panel in real Chromium, straight to the embedded S3', () => 
     const sent: string[] = [];
     // Before the reload, parts 2 and 3 hang (a dead connection); part 1 gets through.
     let hang = true;
-    await page.route(/partNumber=\d+/, async (route) => {
-      const part = new URL(route.request().url()).searchParams.get('partNumber')!;
+    await page.route(/\/api\/objects\//, async (route) => {
+      const put = partOf(route.request().url());
+      if (!put) return route.continue();
+      const part = put.part;
       if (hang && part !== '1') return; // never answered: the reload kills it
       sent.push(`${hang ? 'before' : 'after'}:${part}`);
       return route.continue();
@@ -148,7 +159,7 @@ describe('mr-upload-panel in real Chromium, straight to the embedded S3', () => 
     const r = await uploadStem(t.server.url, room, name, bytes);
     expect(r.status).toBe(201);
     const url = await api(t.server.url, `/api/rooms/${room}/stems/${r.body.analysis.contentHash}/url?variant=playback`);
-    const served = decodeWav(new Uint8Array(await (await fetch(url.body.url)).arrayBuffer()), { maxSeconds: 100 });
+    const served = decodeWav(new Uint8Array(await (await fetch(new URL(url.body.url, t.server.url))).arrayBuffer()), { maxSeconds: 100 });
     const page = await browser.newPage();
     await page.setContent('<!doctype html><title>decode</title>');
     const chrome: number[][] = await page.evaluate(async (data) => {

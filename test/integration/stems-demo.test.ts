@@ -20,6 +20,7 @@ describe('demo room', () => {
     const rooms = t.server.services.rooms;
     const service = new StemService({
       store: t.storage.store,
+      links: t.browser.links,
       tracks: createRoomTrackSink(rooms),
       maxStemBytes: 1024 ** 3,
       maxStemSeconds: 1200,

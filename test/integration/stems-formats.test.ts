@@ -29,7 +29,7 @@ async function uploadAndFetchPlayback(room: string, fileName: string, bytes: Uin
   const r = await uploadStem(t.server.url, room, fileName, bytes);
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   const url = await api(t.server.url, `/api/rooms/${room}/stems/${r.body.analysis.contentHash}/url?variant=playback`);
-  const wav = new WaveFile(new Uint8Array(await (await fetch(url.body.url)).arrayBuffer()));
+  const wav = new WaveFile(new Uint8Array(await (await fetch(new URL(url.body.url, t.server.url))).arrayBuffer()));
   const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array[];
   const bits = Number((wav.fmt as { bitsPerSample: number }).bitsPerSample);
   const isFloat = (wav.fmt as { audioFormat: number }).audioFormat === 3;

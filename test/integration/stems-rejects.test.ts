@@ -100,15 +100,25 @@ describe('every bad input is rejected with its message and leaves nothing behind
     await expectRejected(make(), name, 415, 'unsupported-format', message);
   });
 
-  it('over the size limit: refused at start when declared, and after upload when the client lied', async () => {
+  it('over the size limit: refused at start when declared, and at the part when the client lied', async () => {
     const r = await api(t.server.url, '/api/rooms/big/stems/uploads', { method: 'POST', body: { fileName: 'big.wav', size: 13 * 1024 * 1024 } });
     expect(r.status).toBe(413);
     expect(r.body.error).toEqual({ code: 'too-large', message: '"big.wav" is 13.0 MB; the limit is 12.0 MB.' });
     expect(await t.storage.store.listKeys('uploads/big/')).toEqual([]);
-    // Declares 11 MB (3 parts of 5 MiB... the last one carries 2 MB extra): 13 MB arrive.
+    // Declares 11 MiB (parts of 5, 5 and 1 MiB), then sends 13 MB: the last part's link is
+    // signed for exactly 1 MiB, so its 3 MB are refused before a byte is stored.
     const x = testSignal(70, FS, 2);
     const bytes = encodeWavFixture(x, FS, '16'); // 13.4 MB
-    await expectRejected(bytes, 'liar.wav', 413, 'too-large', /is 12\.8 MB; the limit is 12\.0 MB/, 11 * 1024 * 1024);
+    const c = connectClient(t.server.url, 'liar', {});
+    await whenSynced(c);
+    let ticket: { uploadId: string } | null = null;
+    const lie = uploadStem(t.server.url, 'liar', 'liar.wav', bytes, { declaredSize: 11 * 1024 * 1024, onInitiated: (x) => (ticket = x) });
+    await expect(lie).rejects.toThrow(/part PUT failed: 413 .*must be 1048576 bytes/);
+    expect(await t.storage.store.listKeys('rooms/liar/')).toEqual([]);
+    expect((await api(t.server.url, `/api/rooms/liar/stems/uploads/${ticket!.uploadId}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await t.storage.store.listKeys('uploads/liar/')).toEqual([]);
+    expect(readMixState(c.doc).tracks).toEqual([]);
+    c.destroy();
   });
 
   it('over the length limit (30 s here)', async () => {
@@ -138,7 +148,7 @@ describe('every bad input is rejected with its message and leaves nothing behind
   it('an abandoned upload (never completed) is swept once it is old enough', async () => {
     const init = await api(t.server.url, '/api/rooms/abandon/stems/uploads', { method: 'POST', body: { fileName: 'x.wav', size: 6 * 1024 * 1024 } });
     expect(init.status).toBe(201);
-    await putPart(init.body.parts[0].url, new Uint8Array(5 * 1024 * 1024));
+    await putPart(t.server.url, init.body.parts[0].url, new Uint8Array(5 * 1024 * 1024));
     expect(await t.service().sweepStaleUploads(60 * 60 * 1000)).toBe(0); // still fresh: kept
     expect(await t.storage.store.listKeys('uploads/abandon/')).toHaveLength(1);
     expect(await t.service().sweepStaleUploads(0)).toBe(1);

@@ -69,18 +69,20 @@ describe('stems: >20 MB multipart upload through the real S3 API', () => {
     expect(keys.sort()).toEqual([`rooms/${room}/stems/${hash}/analysis.json`, `rooms/${room}/stems/${hash}/peaks.bin`, stem.key].sort());
     expect(stemPlaybackKey(stem.key)).toBe(stem.key);
 
-    // Short-lived presigned GET with a working Range request.
+    // A short-lived same-origin link (the app serves the embedded store) with a working Range request.
     const url = await api(t.server.url, `/api/rooms/${room}/stems/${hash}/url?variant=source`, { role: 'listener' });
     expect(url.status).toBe(200);
-    expect(url.body.url).toMatch(/X-Amz-Expires=600/);
-    const ranged = await fetch(url.body.url, { headers: { Range: 'bytes=1000000-1000099' } });
+    expect(url.body.url).toMatch(/^\/api\/objects\//);
+    expect(Date.parse(url.body.expiresAt) - Date.now()).toBeGreaterThan(590_000);
+    expect(Date.parse(url.body.expiresAt) - Date.now()).toBeLessThanOrEqual(600_000);
+    const ranged = await fetch(new URL(url.body.url, t.server.url), { headers: { Range: 'bytes=1000000-1000099' } });
     expect(ranged.status).toBe(206);
     expect(ranged.headers.get('content-range')).toBe(`bytes 1000000-1000099/${bytes.length}`);
     expect(new Uint8Array(await ranged.arrayBuffer())).toEqual(bytes.subarray(1000000, 1000100));
 
     // Peaks: every level present, level 0 bins = ceil(frames / 256), peak = -23 dBFS.
     const peaksUrl = await api(t.server.url, `/api/rooms/${room}/stems/${hash}/url?variant=peaks`, { role: 'listener' });
-    const peaks = decodeWaveformPeaks(new Uint8Array(await (await fetch(peaksUrl.body.url)).arrayBuffer()));
+    const peaks = decodeWaveformPeaks(new Uint8Array(await (await fetch(new URL(peaksUrl.body.url, t.server.url))).arrayBuffer()));
     expect(peaks.levels.map((l) => l.samplesPerBin)).toEqual([256, 1024, 4096, 16384, 65536]);
     expect(peaks.levels[0]!.bins).toBe(Math.ceil((80 * FS) / 256));
     const expected = Math.round(10 ** (-23 / 20) * 32767);
@@ -100,11 +102,11 @@ describe('stems: >20 MB multipart upload through the real S3 API', () => {
     expect(init.status).toBe(201);
     const { uploadId, partSize, partCount } = init.body;
     expect(partCount).toBe(2);
-    const etag1 = await putPart(init.body.parts[0].url, bytes.subarray(0, partSize));
+    const etag1 = await putPart(t.server.url, init.body.parts[0].url, bytes.subarray(0, partSize));
     // "Page reload": the client only kept uploadId and part 1's ETag; it asks for part 2 again.
     const again = await api(t.server.url, `/api/rooms/${room}/stems/uploads/${uploadId}/parts`, { method: 'POST', body: { partNumbers: [2] } });
     expect(again.status).toBe(200);
-    const etag2 = await putPart(again.body.parts[0].url, bytes.subarray(partSize));
+    const etag2 = await putPart(t.server.url, again.body.parts[0].url, bytes.subarray(partSize));
     const done = await api(t.server.url, `/api/rooms/${room}/stems/uploads/${uploadId}/complete`, {
       method: 'POST',
       body: { parts: [{ partNumber: 2, etag: etag2 }, { partNumber: 1, etag: etag1 }] },
@@ -134,7 +136,7 @@ describe('stems: the playback copy is the server decode', () => {
     const r = await uploadStem(t.server.url, 'wavcopy', 'a.wav', encodeWavFixture([x], FS, '32f'));
     expect(r.status).toBe(201);
     const url = await api(t.server.url, `/api/rooms/wavcopy/stems/${r.body.analysis.contentHash}/url?variant=playback`);
-    const wav = new WaveFile(new Uint8Array(await (await fetch(url.body.url)).arrayBuffer()));
+    const wav = new WaveFile(new Uint8Array(await (await fetch(new URL(url.body.url, t.server.url))).arrayBuffer()));
     const samples = wav.getSamples(false, Float64Array) as unknown as Float64Array;
     let maxErr = 0;
     for (let i = 0; i < x.length; i++) maxErr = Math.max(maxErr, Math.abs(samples[i]! - x[i]!));

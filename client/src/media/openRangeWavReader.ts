@@ -22,7 +22,7 @@ export class StemReadError extends Error {
 /**
  * Opens a WAV file over HTTP for random access: reads the header once, then each `read`
  * is one Range request for exactly the frames asked for, decoded into an AudioBuffer with
- * the file's own channel count. `url` gives a (presigned, short-lived) URL; it is asked
+ * the file's own channel count. `url` gives a short-lived URL; it is asked
  * again when the storage refuses the one we have (403: it expired).
  */
 export async function openRangeWavReader(url: (signal: AbortSignal) => Promise<string>, signal: AbortSignal): Promise<StemReader> {

@@ -1,4 +1,7 @@
-/** Where a stem's files are fetched from: the server hands out short-lived presigned S3 URLs. */
+/**
+ * Where a stem's files are fetched from: the server hands out short-lived URLs (same-origin
+ * app paths with the embedded store, presigned S3 URLs with real S3); they are used as given.
+ */
 export type StemVariant = 'source' | 'playback' | 'peaks';
 
 const STEM_KEY = /^rooms\/[A-Za-z0-9_-]{1,64}\/stems\/([0-9a-f]{64})\//;
@@ -19,7 +22,7 @@ export class StemApiError extends Error {
   }
 }
 
-/** Asks the server for a presigned GET URL of one variant of a stem. */
+/** Asks the server for a short-lived GET URL of one variant of a stem. */
 export async function fetchStemUrl(roomId: string, key: string, variant: StemVariant, signal: AbortSignal): Promise<string> {
   const hash = stemHashOf(key);
   if (!hash) throw new StemApiError(400, `Not a stored stem: ${key}`);

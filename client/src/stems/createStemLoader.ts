@@ -7,7 +7,7 @@ export interface StemLoaderOptions {
 }
 
 /**
- * Opens stems' playback WAVs in S3 (presigned URLs from the server) for chunked playback:
+ * Opens stems' playback WAVs (short-lived URLs from the server) for chunked playback:
  * the header is read once, then the engine reads only the chunks around the playhead with
  * HTTP Range requests, so a room's memory does not grow with its stems' length.
  */

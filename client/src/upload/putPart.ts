@@ -10,8 +10,9 @@ export class PartUploadError extends Error {
 }
 
 /**
- * PUTs one part to its presigned S3 URL with XMLHttpRequest, the only browser API that
- * reports upload progress. Resolves with the ETag (the bucket's CORS rules expose it).
+ * PUTs one part to the URL the server gave for it (an app path, or a presigned S3 URL) with
+ * XMLHttpRequest, the only browser API that reports upload progress. Resolves with the ETag
+ * (same-origin, or exposed by the bucket's CORS rules).
  */
 export function putPart(url: string, body: Blob, onProgress: (loaded: number) => void, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -23,8 +23,11 @@ export function newRandomId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** Opens the auth store under `<dataDir>/auth/` and builds the auth service. */
-export async function openAuth(options: OpenAuthOptions): Promise<{ auth: Auth; store: AuthStore }> {
+/**
+ * Opens the auth store under `<dataDir>/auth/` and builds the auth service. The install's
+ * secret is returned too: other signed links (object links) derive their own MAC from it.
+ */
+export async function openAuth(options: OpenAuthOptions): Promise<{ auth: Auth; store: AuthStore; secret: Uint8Array }> {
   const dir = join(options.dataDir, 'auth');
   const secret = await loadAuthSecret(options.secret, join(dir, 'secret'));
   const store = await createFileAuthStore(join(dir, 'auth-log.jsonl'), options.logger, options.now ?? Date.now);
@@ -36,5 +39,5 @@ export async function openAuth(options: OpenAuthOptions): Promise<{ auth: Auth; 
     openRooms: options.openRooms,
     secureCookies: options.secureCookies,
   });
-  return { auth, store };
+  return { auth, store, secret };
 }

@@ -17,8 +17,10 @@ export interface SeedDemoRoomDeps {
 
 /**
  * Fills the demo room on first start: synthesises the stems, encodes each as 24-bit WAV and
- * sends it through exactly the browser's path (presigned multipart PUTs straight to S3,
- * then completion, validation, analysis and track creation). A stem whose track already
+ * sends it through the browser's path on the server side (a multipart upload with the same
+ * part lengths, then completion, validation, analysis and track creation). Parts go to the
+ * store directly rather than over HTTP to this very process, which may sit behind TLS or a
+ * proxy it cannot reach. A stem whose track already
  * exists is skipped, so a restart (or a start interrupted halfway) never duplicates tracks.
  */
 export async function seedDemoRoom(deps: SeedDemoRoomDeps): Promise<{ uploaded: string[]; present: string[] }> {
@@ -40,12 +42,9 @@ export async function seedDemoRoom(deps: SeedDemoRoomDeps): Promise<{ uploaded: 
     const bytes = encodeWav(stem.channels, DEMO_SAMPLE_RATE, '24');
     const ticket = await deps.service.initiateUpload(room, { fileName: stem.fileName, size: bytes.length });
     const parts = await Promise.all(
-      ticket.parts.map(async ({ partNumber, url }) => {
-        const body = bytes.slice((partNumber - 1) * ticket.partSize, partNumber * ticket.partSize);
-        const r = await fetch(url, { method: 'PUT', body, signal: deps.signal });
-        const etag = r.headers.get('etag');
-        if (!r.ok || !etag) throw new Error(`Demo stem part ${partNumber} of ${stem.fileName} failed: HTTP ${r.status}`);
-        return { partNumber, etag };
+      ticket.parts.map(async ({ partNumber }) => {
+        const body = bytes.subarray((partNumber - 1) * ticket.partSize, partNumber * ticket.partSize);
+        return { partNumber, etag: await deps.service.writePart(room, ticket.uploadId, partNumber, body, deps.signal) };
       }),
     );
     await deps.service.completeUpload(room, ticket.uploadId, parts, deps.signal);

@@ -1,19 +1,17 @@
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Auth } from '../auth/createAuth.ts';
 import { createAuthRoutes } from '../auth/createAuthRoutes.ts';
 import { refreshSessions } from '../auth/refreshSessions.ts';
 import type { MountRoutes } from '../http/ServerServices.ts';
 import type { RateLimits } from '../limits/createRateLimits.ts';
 import type { Logger } from '../log/Logger.ts';
-import type { ObjectStore } from '../storage/ObjectStore.ts';
+import type { StorageLinks } from '../storage/StorageLinks.ts';
 import type { BakeVersion } from './BakeVersion.ts';
 import type { BakeQueue } from './BakeQueue.ts';
 import { createBakeQueue } from './createBakeQueue.ts';
 import { createReviewDocs, type ReviewDocs } from './ReviewDocs.ts';
 import { createReviewRoutes } from './createReviewRoutes.ts';
 import { createReviewService } from './createReviewService.ts';
-import type { PresignDownload, ReviewService } from './createReviewService.ts';
+import type { DownloadLink, ReviewService } from './createReviewService.ts';
 
 /** Builds the bake queue once the room documents exist (see `BakeQueue`'s two implementations). */
 export type CreateBakeQueue = (context: { docs: ReviewDocs; logger: Logger }) => BakeQueue;
@@ -24,7 +22,8 @@ export interface ReviewModuleDeps {
   bake?: BakeVersion;
   /** A queue of its own (BullMQ in cluster mode); default: the in-process queue over `bake`. */
   bakeQueue?: CreateBakeQueue;
-  objects: ObjectStore;
+  /** Download links to stored renders (app-proxied or presigned S3). */
+  links: StorageLinks;
   now: () => number;
   newId: () => string;
   /** Rate limits on room creation, joins and bakes (none when absent). */
@@ -46,19 +45,9 @@ export interface ReviewModule {
   close(): Promise<void>;
 }
 
-/** Downloads as attachments under their room-version-format name, via a presigned GET. */
-export function presignWith(objects: ObjectStore): PresignDownload {
-  return (key, fileName, contentType, expiresIn) =>
-    getSignedUrl(
-      objects.s3,
-      new GetObjectCommand({
-        Bucket: objects.bucket,
-        Key: key,
-        ResponseContentDisposition: `attachment; filename="${fileName}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-        ResponseContentType: contentType,
-      }),
-      { expiresIn },
-    );
+/** Downloads as attachments under their room-version-format name. */
+export function downloadLinksWith(links: StorageLinks): DownloadLink {
+  return (key, fileName, contentType, ttlSeconds) => links.read(key, { ttlSeconds, fileName, contentType });
 }
 
 /** Wires auth routes, the review service, its bake queue and its routes into a server. */
@@ -81,7 +70,7 @@ export function createReviewModule(deps: ReviewModuleDeps): ReviewModule {
       const review = createReviewService({
         docs,
         bakes: queue,
-        presignDownload: presignWith(deps.objects),
+        downloadLink: downloadLinksWith(deps.links),
         now: deps.now,
         newId: deps.newId,
         logger: services.logger,

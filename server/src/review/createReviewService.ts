@@ -33,12 +33,12 @@ import { downloadFileName } from './downloadFileName.ts';
 import type { ReviewDocs } from './ReviewDocs.ts';
 
 /** Makes a short-lived link to a stored render that downloads under `fileName`. */
-export type PresignDownload = (key: string, fileName: string, contentType: string, expiresInSeconds: number) => Promise<string>;
+export type DownloadLink = (key: string, fileName: string, contentType: string, expiresInSeconds: number) => Promise<string>;
 
 export interface ReviewServiceDeps {
   docs: ReviewDocs;
   bakes: BakeQueue;
-  presignDownload: PresignDownload;
+  downloadLink: DownloadLink;
   now: () => number;
   newId: () => string;
   logger: Logger;
@@ -350,7 +350,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       if (bake?.status !== 'done' || !file) throw new ApiError(409, 'conflict', `Version ${version.number} has no ${format} render yet (${bake?.status ?? 'no bake'}).`);
       const approved = approvalOf(snap.approvals, versionId) !== null;
       const fileName = downloadFileName(snap.room?.title ?? roomId, version, format, approved);
-      const url = await deps.presignDownload(file.key, fileName, contentTypeOf(format), ttl);
+      const url = await deps.downloadLink(file.key, fileName, contentTypeOf(format), ttl);
       const warnings = deliverableWarnings(bake).filter((w) => w.format === format);
       return { url, fileName, format, sha256: file.hash, bytes: file.bytes, expiresAt: now() + ttl * 1000, approved, warnings };
     },

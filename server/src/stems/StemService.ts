@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StemRef } from '@mixroom/shared/model';
 import type { ObjectStore } from '../storage/ObjectStore.ts';
+import type { StorageLinks } from '../storage/StorageLinks.ts';
 import type { ProcessedStem, StemJob } from './ProcessedStem.ts';
 import { DEFAULT_STEM_WORKER_LIMITS, runStemWorker, type StemWorkerLimits } from './runStemWorker.ts';
 import type { StemAnalysis } from './StemAnalysis.ts';
@@ -10,6 +11,8 @@ import type { StemTrackSink } from './StemTrackSink.ts';
 
 export interface StemServiceOptions {
   store: ObjectStore;
+  /** The URLs browsers get for parts and stem files (app-proxied or presigned S3). */
+  links: StorageLinks;
   tracks: StemTrackSink;
   /** Largest accepted file, bytes. */
   maxStemBytes: number;
@@ -17,9 +20,9 @@ export interface StemServiceOptions {
   maxStemSeconds: number;
   /** Preferred part size (S3 needs >= 5 MiB except the last part). Default 8 MiB. */
   partSize?: number;
-  /** Lifetime of presigned part URLs. Default 1 hour (resume after a reload re-asks anyway). */
+  /** Lifetime of part URLs. Default 1 hour (resume after a reload re-asks anyway). */
   partUrlTtlSeconds?: number;
-  /** Lifetime of presigned GET URLs. Default 10 minutes. */
+  /** Lifetime of GET URLs. Default 10 minutes. */
   getUrlTtlSeconds?: number;
   /**
    * Uploads decoded and analysed at once (each holds its whole file and its float samples
@@ -62,7 +65,8 @@ const HASH = /^[0-9a-f]{64}$/;
 const MAX_FILE_NAME = 255;
 
 /**
- * The stems pipeline: presigned multipart upload straight to S3, then read-back,
+ * The stems pipeline: multipart upload (parts PUT by the browser to the URLs `links` makes:
+ * through the app for the embedded store, straight to S3 otherwise), then read-back,
  * validation, decoding, analysis, storage beside the stem and a track in the room.
  * A rejected upload leaves neither a track nor any object behind.
  */
@@ -87,7 +91,7 @@ export class StemService {
     return { maxStemBytes: this.options.maxStemBytes, maxStemSeconds: this.options.maxStemSeconds };
   }
 
-  /** Starts a multipart upload and presigns every part. */
+  /** Starts a multipart upload and makes a URL for every part. */
   async initiateUpload(room: string, file: { fileName: string; size: number }): Promise<UploadTicket> {
     const fileName = cleanFileName(file.fileName);
     if (!Number.isSafeInteger(file.size) || file.size < 0) throw new StemError('bad-request', 'The file size is missing or invalid.');
@@ -102,17 +106,28 @@ export class StemService {
     const s3UploadId = await this.options.store.createMultipartUpload(key, 'application/octet-stream');
     const manifest: UploadManifest = { s3UploadId, fileName, size: file.size, partSize, partCount, createdAt: this.now().toISOString() };
     await this.options.store.put(stemKeys.manifest(room, uploadId), JSON.stringify(manifest), 'application/json');
-    const parts = await this.presign(key, s3UploadId, range(1, partCount));
+    const parts = await this.partUrls(key, manifest, range(1, partCount));
     return { uploadId, partSize, partCount, parts };
   }
 
   /** Fresh URLs for some parts (expired URLs, or resuming after a page reload). */
-  async presignParts(room: string, uploadId: string, partNumbers: readonly number[]): Promise<{ partNumber: number; url: string }[]> {
+  async refreshPartUrls(room: string, uploadId: string, partNumbers: readonly number[]): Promise<{ partNumber: number; url: string }[]> {
     const m = await this.manifest(room, uploadId);
-    for (const n of partNumbers) {
-      if (!Number.isInteger(n) || n < 1 || n > m.partCount) throw new StemError('bad-request', `Part ${n} is not part of this upload.`);
+    for (const n of partNumbers) checkPartNumber(m, n);
+    return this.partUrls(stemKeys.incoming(room, uploadId), m, partNumbers);
+  }
+
+  /**
+   * Stores one part from the server itself (the demo seeding); the same length rule as a
+   * part URL: exactly the part's share of the declared size. Resolves with its ETag.
+   */
+  async writePart(room: string, uploadId: string, partNumber: number, bytes: Uint8Array, signal?: AbortSignal): Promise<string> {
+    const m = await this.manifest(room, uploadId);
+    checkPartNumber(m, partNumber);
+    if (bytes.length !== partLength(m, partNumber)) {
+      throw new StemError('bad-request', `Part ${partNumber} must be ${partLength(m, partNumber)} bytes; it is ${bytes.length}.`);
     }
-    return this.presign(stemKeys.incoming(room, uploadId), m.s3UploadId, partNumbers);
+    return this.options.store.uploadPart(stemKeys.incoming(room, uploadId), m.s3UploadId, partNumber, bytes, bytes.length, signal);
   }
 
   /** Cancels an upload; nothing of it remains (as far as the store supports aborting). */
@@ -269,11 +284,15 @@ export class StemService {
     return removed;
   }
 
-  /** Short-lived URL of a stem's source, playback copy or peaks (S3 serves Range on it). */
+  /** Short-lived URL of a stem's source, playback copy or peaks (Range requests work on it). */
   async stemUrl(room: string, hash: string, variant: 'source' | 'playback' | 'peaks'): Promise<{ url: string; expiresAt: string }> {
     const analysis = await this.analysis(room, hash);
-    const key = variant === 'source' ? analysis.key : variant === 'playback' ? analysis.playbackKey : analysis.peaksKey;
-    const url = await this.options.store.presignGet(key, this.getTtl, variant === 'source' ? analysis.fileName : undefined);
+    const url =
+      variant === 'source'
+        ? await this.options.links.read(analysis.key, { ttlSeconds: this.getTtl, fileName: analysis.fileName, contentType: contentTypeOf(analysis.format) })
+        : variant === 'playback'
+          ? await this.options.links.read(analysis.playbackKey, { ttlSeconds: this.getTtl, contentType: 'audio/wav' })
+          : await this.options.links.read(analysis.peaksKey, { ttlSeconds: this.getTtl, contentType: 'application/octet-stream' });
     return { url, expiresAt: new Date(this.now().getTime() + this.getTtl * 1000).toISOString() };
   }
 
@@ -299,14 +318,23 @@ export class StemService {
     ]);
   }
 
-  private presign(key: string, s3UploadId: string, partNumbers: readonly number[]) {
+  private partUrls(key: string, m: UploadManifest, partNumbers: readonly number[]) {
     return Promise.all(
       partNumbers.map(async (partNumber) => ({
         partNumber,
-        url: await this.options.store.presignUploadPart(key, s3UploadId, partNumber, this.partTtl),
+        url: await this.options.links.writePart(key, m.s3UploadId, partNumber, partLength(m, partNumber), this.partTtl),
       })),
     );
   }
+}
+
+function checkPartNumber(m: UploadManifest, n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > m.partCount) throw new StemError('bad-request', `Part ${n} is not part of this upload.`);
+}
+
+/** Every part is `partSize` bytes but the last, which holds the rest of the declared size. */
+function partLength(m: UploadManifest, partNumber: number): number {
+  return partNumber < m.partCount ? m.partSize : m.size - (m.partCount - 1) * m.partSize;
 }
 
 function range(from: number, to: number): number[] {

@@ -82,7 +82,7 @@ export function createStemRoutes(deps: StemRoutesDeps) {
     .post('/uploads/:uploadId/parts', async (c) => {
       const { room } = await guard(c, 'upload');
       const b = await body(c, partsBody);
-      return c.json({ parts: await service.presignParts(room, c.req.param('uploadId'), b.partNumbers) });
+      return c.json({ parts: await service.refreshPartUrls(room, c.req.param('uploadId'), b.partNumbers) });
     })
     .post('/uploads/:uploadId/complete', async (c) => {
       const { room } = await guard(c, 'upload');

@@ -12,11 +12,33 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Readable } from 'node:stream';
 
 /** Metadata of a stored object. */
 export interface ObjectInfo {
   size: number;
   contentType: string | undefined;
+}
+
+/** An object's bytes (or the requested range of them) as a stream, with what to answer about them. */
+export interface ObjectRead {
+  /** 200 for the whole object, 206 for a range. */
+  status: 200 | 206;
+  body: Readable;
+  contentLength: number;
+  /** `bytes a-b/size` for a range. */
+  contentRange: string | undefined;
+  contentType: string | undefined;
+  etag: string | undefined;
+  lastModified: Date | undefined;
+}
+
+/** How a presigned GET is answered: under which name and type. */
+export interface PresignGetOptions {
+  /** Served as an attachment under this name. */
+  fileName?: string;
+  /** Overrides the stored Content-Type. */
+  contentType?: string;
 }
 
 /**
@@ -40,13 +62,26 @@ export class ObjectStore {
     return r.UploadId;
   }
 
-  /** A presigned URL the browser PUTs one part to. */
-  presignUploadPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string> {
+  /**
+   * A presigned URL the browser PUTs one part to. The part's length is signed in
+   * (`content-length` is a signed header), so S3 refuses a body of any other size.
+   */
+  presignUploadPart(key: string, uploadId: string, partNumber: number, contentLength: number, expiresInSeconds: number): Promise<string> {
     return getSignedUrl(
       this.s3,
-      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }),
-      { expiresIn: expiresInSeconds },
+      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: contentLength }),
+      { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-length']) },
     );
+  }
+
+  /** Stores one part of a multipart upload from the server itself; resolves with its ETag. */
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Uint8Array | Readable, contentLength: number, signal?: AbortSignal): Promise<string> {
+    const r = await this.s3.send(
+      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: contentLength }),
+      { abortSignal: signal },
+    );
+    if (!r.ETag) throw new Error('S3 returned no ETag for the part');
+    return r.ETag;
   }
 
   async completeMultipartUpload(key: string, uploadId: string, parts: readonly { partNumber: number; etag: string }[]): Promise<void> {
@@ -82,16 +117,40 @@ export class ObjectStore {
   }
 
   /** Presigned GET: short-lived, and S3 serves Range requests on it. */
-  presignGet(key: string, expiresInSeconds: number, fileName?: string): Promise<string> {
+  presignGet(key: string, expiresInSeconds: number, options: PresignGetOptions = {}): Promise<string> {
     return getSignedUrl(
       this.s3,
       new GetObjectCommand({
         Bucket: this.bucket,
         Key: key,
-        ...(fileName ? { ResponseContentDisposition: `inline; filename*=UTF-8''${encodeURIComponent(fileName)}` } : {}),
+        ...(options.fileName ? { ResponseContentDisposition: attachment(options.fileName) } : {}),
+        ...(options.contentType ? { ResponseContentType: options.contentType } : {}),
       }),
       { expiresIn: expiresInSeconds },
     );
+  }
+
+  /**
+   * Streams an object, or one byte range of it (`range` is an HTTP `Range` value such as
+   * `bytes=0-65535`). Null when it does not exist; an unsatisfiable range throws S3's
+   * InvalidRange error (HTTP 416).
+   */
+  async read(key: string, range: string | undefined, signal?: AbortSignal): Promise<ObjectRead | null> {
+    try {
+      const r = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range ? { Range: range } : {}) }), { abortSignal: signal });
+      return {
+        status: r.ContentRange ? 206 : 200,
+        body: r.Body as Readable,
+        contentLength: r.ContentLength ?? 0,
+        contentRange: r.ContentRange,
+        contentType: r.ContentType,
+        etag: r.ETag,
+        lastModified: r.LastModified,
+      };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
   }
 
   /** Size and type, or null when the object does not exist. */
@@ -149,6 +208,12 @@ export class ObjectStore {
     } while (token);
     return keys;
   }
+}
+
+/** `Content-Disposition: attachment` with a plain and an RFC 5987 name. */
+export function attachment(fileName: string): string {
+  const plain = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${plain}"; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
 
 function isNotFound(error: unknown): boolean {

@@ -15,6 +15,7 @@ export interface S3Settings {
   endpoint: string | undefined;
   region: string;
   bucket: string;
+  /** Real S3's key pair; unused when embedded (that store has its own, see `loadStoreCredentials`). */
   accessKeyId: string;
   secretAccessKey: string;
   /** Path-style URLs (MinIO, s3rver); AWS and R2 also accept them. */
@@ -53,7 +54,7 @@ export function parseS3Settings(env: Record<string, string | undefined>): S3Sett
     throw new Error(`Invalid S3 configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const e = r.data;
-  // s3rver ignores credentials (it accepts any signature); real stores need real ones.
+  // The embedded store makes its own per-install key pair; real stores need real ones.
   if (!e.S3_EMBEDDED && (!e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY)) {
     throw new Error('Invalid S3 configuration: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_EMBEDDED=false');
   }
@@ -64,8 +65,8 @@ export function parseS3Settings(env: Record<string, string | undefined>): S3Sett
     endpoint: e.S3_ENDPOINT,
     region: e.S3_REGION,
     bucket: e.S3_BUCKET,
-    accessKeyId: e.S3_ACCESS_KEY_ID ?? 'S3RVER',
-    secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? 'S3RVER',
+    accessKeyId: e.S3_ACCESS_KEY_ID ?? '',
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? '',
     forcePathStyle: e.S3_FORCE_PATH_STYLE,
     maxStemBytes: e.MAX_STEM_BYTES,
     maxStemSeconds: e.MAX_STEM_SECONDS,

@@ -1,9 +1,10 @@
 import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
 
 /**
- * Creates the bucket when missing and sets the CORS rules the browser uploader needs:
- * PUT of parts from the app's origins with the ETag readable (CompleteMultipartUpload
- * needs every part's ETag), and GET/HEAD with Range for playback.
+ * Creates the bucket when missing and, given `allowedOrigins`, sets the CORS rules the
+ * browser needs to use a real S3 bucket directly: PUT of parts from the app's origins with
+ * the ETag readable (CompleteMultipartUpload needs every part's ETag), and GET/HEAD with
+ * Range for playback. `null` sets no rule (the embedded store: browsers never reach it).
  *
  * Resolves with whether CORS was set: some S3-compatible stores (older MinIO) have no
  * per-bucket CORS API and answer NotImplemented; they apply their own server-wide CORS
@@ -12,7 +13,7 @@ import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, type Buck
 export async function ensureBucket(
   s3: S3Client,
   bucket: string,
-  allowedOrigins: readonly string[],
+  allowedOrigins: readonly string[] | null,
   region = 'us-east-1',
 ): Promise<{ created: boolean; corsConfigured: boolean }> {
   let created = false;
@@ -31,6 +32,7 @@ export async function ensureBucket(
     );
     created = true;
   }
+  if (allowedOrigins === null) return { created, corsConfigured: true };
   try {
     await s3.send(
       new PutBucketCorsCommand({

@@ -13,5 +13,20 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     run(): Promise<import('node:net').AddressInfo>;
     close(): Promise<void>;
+    /** Koa's request handler (S3rver is a Koa application). */
+    callback(): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+    readonly logger: { close(): void; exceptions: { unhandle(): void } };
   }
+}
+
+// The account registry s3rver looks access keys up in (a process-wide Map).
+declare module 's3rver/lib/models/account.js' {
+  class AWSAccount {
+    constructor(accountId: number, displayName: string);
+    createKeyPair(accessKeyId: string, secretAccessKey: string): void;
+    revokeAccessKey(accessKeyId: string): void;
+    static registry: Map<string, AWSAccount>;
+    static DUMMY_ACCOUNT: AWSAccount;
+  }
+  export = AWSAccount;
 }

@@ -5,6 +5,8 @@ import type { MountRoutes } from '../../../server/src/http/ServerServices.ts';
 import { createRoomTrackSink } from '../../../server/src/stems/createRoomTrackSink.ts';
 import { createStemRoutes } from '../../../server/src/stems/createStemRoutes.ts';
 import { StemService } from '../../../server/src/stems/StemService.ts';
+import { randomBytes } from 'node:crypto';
+import { createBrowserStorage, type BrowserStorage } from '../../../server/src/storage/createBrowserStorage.ts';
 import { openObjectStore, type OpenedObjectStore } from '../../../server/src/storage/openObjectStore.ts';
 import { parseS3Settings } from '../../../server/src/storage/S3Settings.ts';
 import { makeTempDir, startTestServer, testConfig } from '../syncHarness.ts';
@@ -12,6 +14,8 @@ import { makeTempDir, startTestServer, testConfig } from '../syncHarness.ts';
 export interface StemsTestServer {
   server: RunningServer;
   storage: OpenedObjectStore;
+  /** The links browsers get and the object routes serving them. */
+  browser: BrowserStorage;
   /** The mounted StemService (for calls that have no route, e.g. the sweep). */
   service(): StemService;
   close(): Promise<void>;
@@ -34,6 +38,7 @@ export async function startStemsTestServer(
     MAX_STEM_SECONDS: String(limits.maxStemSeconds),
   });
   const storage = await openObjectStore(settings, ['*']);
+  const browser = createBrowserStorage(storage, randomBytes(32), Date.now);
   let service: StemService | null = null;
   const server = await startTestServer(testConfig(`${dir.path}/rooms`), {
     initRoom: (doc, roomId) => initMixDoc(doc, { title: roomId, sampleRate: 48000 }),
@@ -41,6 +46,7 @@ export async function startStemsTestServer(
       (app, services) => {
         service = new StemService({
           store: storage.store,
+          links: browser.links,
           tracks: createRoomTrackSink(services.rooms),
           maxStemBytes: settings.maxStemBytes,
           maxStemSeconds: settings.maxStemSeconds,
@@ -57,12 +63,14 @@ export async function startStemsTestServer(
           }),
         );
       },
+      browser.mount,
       ...extraRoutes,
     ],
   });
   return {
     server,
     storage,
+    browser,
     service: () => service!,
     close: async () => {
       await server.close();

@@ -1,4 +1,4 @@
-/** What a browser does, from Node: the stems HTTP API plus direct part PUTs to S3. */
+/** What a browser does, from Node: the stems HTTP API plus the part PUTs to the URLs it hands out. */
 export interface UploadResult {
   status: number;
   body: any;
@@ -27,17 +27,18 @@ export async function api(base: string, path: string, init: { method?: string; b
 }
 
 /**
- * PUTs one part to its presigned URL and returns the ETag S3 answered with. Retries a
+ * PUTs one part to its URL (an app path for the embedded store, resolved against `base`;
+ * a presigned S3 URL otherwise) and returns the ETag answered. Retries a
  * reset connection like the browser uploader does (a part PUT is idempotent): s3rver closes
  * idle keep-alive sockets after 5 s, and a reused one can be reset under load.
  */
-export async function putPart(url: string, bytes: Uint8Array, attempts = 3): Promise<string> {
+export async function putPart(base: string, url: string, bytes: Uint8Array, attempts = 3): Promise<string> {
   let r: Response;
   try {
-    r = await fetch(url, { method: 'PUT', body: bytes.slice() });
+    r = await fetch(new URL(url, base), { method: 'PUT', body: bytes.slice() });
   } catch (error) {
     if (attempts <= 1) throw error;
-    return putPart(url, bytes, attempts - 1);
+    return putPart(base, url, bytes, attempts - 1);
   }
   if (!r.ok) throw new Error(`part PUT failed: ${r.status} ${await r.text()}`);
   const etag = r.headers.get('etag');
@@ -71,7 +72,7 @@ export async function uploadStem(
       const end = isLast ? bytes.length : start + ticket.partSize;
       maxConcurrentParts = Math.max(maxConcurrentParts, ++inFlight);
       try {
-        return { partNumber: p.partNumber, etag: await putPart(p.url, bytes.subarray(start, end)) };
+        return { partNumber: p.partNumber, etag: await putPart(base, p.url, bytes.subarray(start, end)) };
       } finally {
         inFlight--;
       }

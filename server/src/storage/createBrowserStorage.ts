@@ -1,0 +1,30 @@
+import type { MountRoutes } from '../http/ServerServices.ts';
+import { createObjectRoutes } from './createObjectRoutes.ts';
+import { createPresignedLinks } from './createPresignedLinks.ts';
+import { createProxiedLinks, OBJECT_ROUTE_PREFIX } from './createProxiedLinks.ts';
+import { createObjectLinkSigner } from './ObjectLinkToken.ts';
+import type { OpenedObjectStore } from './openObjectStore.ts';
+import type { StorageLinks } from './StorageLinks.ts';
+
+export interface BrowserStorage {
+  /** The URLs handed to browsers for stems, peaks, parts and downloads. */
+  readonly links: StorageLinks;
+  /** Mounts the object routes (embedded store only; a no-op with real S3). */
+  readonly mount: MountRoutes;
+}
+
+/**
+ * How browsers reach stored objects. One origin: with the embedded store they go through
+ * the app's token-checked object routes (tokens signed with the install's `secret`) and never
+ * see the store; with real S3 they use presigned URLs straight to S3.
+ */
+export function createBrowserStorage(objects: OpenedObjectStore, secret: Uint8Array, now: () => number): BrowserStorage {
+  if (!objects.embedded) return { links: createPresignedLinks(objects.store), mount: () => undefined };
+  const signer = createObjectLinkSigner(secret, now);
+  return {
+    links: createProxiedLinks(signer, now),
+    mount: (app) => {
+      app.route(OBJECT_ROUTE_PREFIX, createObjectRoutes({ store: objects.store, links: signer }));
+    },
+  };
+}
