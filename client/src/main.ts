@@ -24,6 +24,7 @@ import { PlayheadPublisher } from './transport/PlayheadPublisher.ts';
 import { RoomTransport } from './transport/RoomTransport.ts';
 import type { JoinDetail } from './ui/mr-join-dialog.ts';
 import './ui/mr-join-dialog.ts';
+import './ui/mr-secure-context-notice.ts';
 import './ui/mr-room.ts';
 import { createReviewContext } from './review/createReviewContext.ts';
 import './ui/review/mr-review-dock.ts';
@@ -251,6 +252,15 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
 }
 
 async function boot(): Promise<void> {
+  // AudioWorklet exists only in secure contexts: over plain http from another machine the
+  // room could not make a sound, so say why instead of failing inside the audio engine.
+  if (!window.isSecureContext) {
+    const notice = document.createElement('mr-secure-context-notice');
+    notice.origin = location.origin;
+    document.body.append(notice);
+    document.title = 'Mixroom needs HTTPS';
+    return;
+  }
   const match = /^\/room\/([^/]+)\/?$/.exec(location.pathname);
   const roomId = match ? decodeURIComponent(match[1]!) : null;
   if (!roomId || !isValidRoomId(roomId)) {

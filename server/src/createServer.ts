@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { serve } from '@hono/node-server';
 import type { Config } from './config/Config.ts';
 import type { Logger } from './log/Logger.ts';
@@ -32,8 +34,10 @@ export interface ServerDeps {
 }
 
 export interface RunningServer {
-  /** `http://host:port`; the sync endpoint is `ws://host:port/sync/<roomId>`. */
+  /** `http(s)://host:port` as it listens; the sync endpoint is `ws(s)://host:port/sync/<roomId>`. */
   readonly url: string;
+  /** Where people reach it (see `ServerServices.publicUrl`). */
+  readonly publicUrl: string;
   readonly port: number;
   readonly services: ServerServices;
   /** Closes sockets (1001), flushes and compacts every room, stops listening. */
@@ -53,11 +57,13 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     idleUnloadMs: config.roomIdleUnloadMs,
     compactLogBytes: config.compactLogBytes,
   });
-  const services: ServerServices = { config, logger, rooms };
-  let ready = true;
-  // With PORT=0 the port is known only once listening; the policy reads it then.
+  // Known once listening (PORT=0 picks the port); read only while serving requests.
   let listeningPort = config.port;
-  const originPolicy = createOriginPolicy(config.publicUrl, () => listeningPort);
+  const scheme = config.tls ? 'https' : 'http';
+  const publicUrl = () => config.publicUrl ?? `${scheme}://localhost:${listeningPort}`;
+  const services: ServerServices = { config, logger, rooms, publicUrl };
+  let ready = true;
+  const originPolicy = createOriginPolicy(config.publicUrl, () => listeningPort, scheme);
   const app = createApp({
     services,
     isReady: () => ready,
@@ -67,9 +73,15 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     ...(deps.bodyLimits ? { bodyLimits: deps.bodyLimits } : {}),
   });
 
+  // Built-in HTTPS when certificate files are configured (otherwise plain HTTP: local use, or
+  // behind a proxy such as Caddy that terminates TLS).
+  const tls = config.tls ? { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) } : null;
   const httpServer = await new Promise<Server>((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(server as Server),
+    const listening = () => resolve(server as Server);
+    const server = (
+      tls
+        ? serve({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: createHttpsServer, serverOptions: tls }, listening)
+        : serve({ fetch: app.fetch, port: config.port, hostname: config.host }, listening)
     ) as Server;
     server.once('error', reject);
   });
@@ -85,13 +97,14 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     pingIntervalMs: config.pingIntervalMs,
   });
 
-  const { port } = httpServer.address() as AddressInfo;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info('server listening', { url, port, dataDir: config.dataDir });
+  const port = listeningPort;
+  const url = `${scheme}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info('server listening', { url, publicUrl: publicUrl(), port, dataDir: config.dataDir });
 
   let closing: Promise<void> | null = null;
   return {
     url,
+    publicUrl: publicUrl(),
     port,
     services,
     close: () =>

@@ -77,17 +77,22 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     ...parsed,
     clientDistDir: parsed.clientDistDir ?? fileURLToPath(new URL('../../client/dist', import.meta.url)),
   };
-  const appOrigins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
+  // Where browsers come from: the public URL, or this machine in local mode. A real S3
+  // bucket's CORS rule allows exactly these (the embedded store needs none).
+  const scheme = config.tls ? 'https' : 'http';
+  const browserOrigins = config.publicUrl ? [config.publicUrl] : [`${scheme}://localhost:${config.port}`, `${scheme}://127.0.0.1:${config.port}`];
   const cluster = parseClusterSettings(env);
   const s3Settings = parseS3Settings(env);
   if (cluster.mode === 'cluster' && s3Settings.embedded) {
     throw new Error('MIXROOM_MODE=cluster needs a shared S3 store: set S3_EMBEDDED=false and S3_ENDPOINT (the embedded store is one node’s disk)');
   }
   const stemWorkerLimits = parseStemWorkerLimits(env);
-  const objects = await openObjectStore(s3Settings, appOrigins);
+  const objects = await openObjectStore(s3Settings, browserOrigins);
   const authSettings = parseAuthSettings(env);
-  // Rooms with owners, invite links and sessions; open rooms (the demo) take anyone (see AuthSettings).
-  const { auth, store: authStore, secret } = await openAuth({ dataDir: config.dataDir, ...authSettings, logger, now });
+  // Rooms with owners, invite links and sessions; open rooms (the demo) take anyone (see
+  // AuthSettings). Cookies are Secure whenever people arrive over https (SECURE_COOKIES overrides).
+  const secureCookies = authSettings.secureCookies ?? (config.publicUrl ?? `${scheme}:`).startsWith('https:');
+  const { auth, store: authStore, secret } = await openAuth({ dataDir: config.dataDir, ...authSettings, secureCookies, logger, now });
   // Per-user and per-IP rates for room creation, joins, upload starts and bakes; sockets per user.
   const limitSettings = parseLimitSettings(env);
   const limits = createRateLimits(limitSettings);

@@ -58,7 +58,7 @@ beforeAll(async () => {
   for (const role of ['engineer', 'artist', 'reviewer', 'listener'] as const) {
     const invite = await users.owner.json<{ token: string; url: string }>('POST', api('/invites'), { role, ttlHours: 24 });
     expect(invite.status).toBe(201);
-    expect(invite.body.url).toBe(`${rs.server.url}/join/${invite.body.token}`);
+    expect(invite.body.url).toBe(`http://localhost:${rs.server.port}/join/${invite.body.token}`);
     inviteTokens[role] = invite.body.token;
     const joined = await users[role].json<{ member: { role: Role } }>('POST', `/api/invites/${invite.body.token}/join`, { displayName: `The ${role}` });
     expect(joined.status).toBe(200);

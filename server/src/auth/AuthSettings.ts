@@ -9,14 +9,14 @@ export interface AuthSettings {
    * README's `/room/demo` works on a fresh install). `OPEN_ROOMS=` (empty) closes them all.
    */
   openRooms: string[];
-  /** Mark the session cookie `Secure` (behind HTTPS). */
-  secureCookies: boolean;
+  /** Mark the session cookie `Secure`; null: automatic (Secure when the public URL is https). */
+  secureCookies: boolean | null;
 }
 
 const schema = z.object({
   AUTH_SECRET: z.string().min(1).optional(),
   OPEN_ROOMS: z.string().default('demo'),
-  SECURE_COOKIES: z.enum(['true', 'false', '1', '0']).default('false'),
+  SECURE_COOKIES: z.enum(['true', 'false', '1', '0']).optional(),
 });
 
 export function parseAuthSettings(env: Readonly<Record<string, string | undefined>>): AuthSettings {
@@ -26,6 +26,6 @@ export function parseAuthSettings(env: Readonly<Record<string, string | undefine
   return {
     secret: e.AUTH_SECRET ?? null,
     openRooms: e.OPEN_ROOMS.split(',').map((s) => s.trim()).filter(Boolean),
-    secureCookies: e.SECURE_COOKIES === 'true' || e.SECURE_COOKIES === '1',
+    secureCookies: e.SECURE_COOKIES === undefined ? null : e.SECURE_COOKIES === 'true' || e.SECURE_COOKIES === '1',
   };
 }

@@ -10,6 +10,8 @@ import { renderJoinPage } from './renderJoinPage.ts';
 import { requireMember } from './requireMember.ts';
 
 export interface AuthRoutesOptions {
+  /** The app's public origin (PUBLIC_URL): invite links are built on it, never on the Host header. */
+  publicUrl: () => string;
   /** Called after a room is created (the review service writes its public header). */
   onRoomCreated?: (room: RoomRecord) => Promise<void> | void;
   /** Called after someone joins an open (demo) room. */
@@ -36,7 +38,7 @@ export interface AuthRoutesOptions {
  * - `GET /join/:token` -> HTML page asking a display name, or a clear refusal page.
  * - `POST /join/:token` (form) -> cookie + 303 to `/room/:room`, or the page with the error.
  */
-export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
+export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
   /** Counts the request; returns a function that also counts it against a user it signed in. */
   const take = async (action: 'createRoom' | 'join', c: Context) => {
     const userId = auth.readSession(c.req.raw)?.userId ?? null;
@@ -102,7 +104,7 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions = {}) {
     .post('/api/rooms/:room/invites', requireMember(auth, 'invite'), async (c) => {
       const body = await parseBody(c, createInviteBody);
       const { invite, token } = await auth.createInvite(c.var.roomId, c.var.member, body.role, body.ttlHours * 3600_000, body.uses);
-      const url = new URL(`/join/${token}`, c.req.url).toString();
+      const url = new URL(`/join/${token}`, options.publicUrl()).toString();
       return c.json({ invite: inviteView(invite, Date.now()), token, url }, 201);
     })
     .get('/api/rooms/:room/invites', requireMember(auth, 'invite'), (c) =>

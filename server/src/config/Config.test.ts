@@ -16,7 +16,19 @@ describe('parseConfig', () => {
       maxSocketBufferBytes: 64 * 1024 * 1024,
       maxBodyBytes: 64 * 1024,
       logLevel: 'info',
+      tls: null,
     });
+  });
+
+  // A path would mean serving under a prefix, which the app does not do: refused, not cut off.
+  it('takes PUBLIC_URL as an origin only (no path) and TLS files as a pair', () => {
+    expect(parseConfig({ PUBLIC_URL: 'https://Mix.Example.com/' }).publicUrl).toBe('https://mix.example.com');
+    expect(parseConfig({ PUBLIC_URL: 'http://localhost:8787' }).publicUrl).toBe('http://localhost:8787');
+    for (const bad of ['mix.example.com', 'ftp://mix.example.com', 'https://mix.example.com/app', 'https://u:p@mix.example.com', 'https://mix.example.com/?x=1']) {
+      expect(() => parseConfig({ PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL/);
+    }
+    expect(parseConfig({ TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem' }).tls).toEqual({ certFile: 'c.pem', keyFile: 'k.pem' });
+    expect(() => parseConfig({ TLS_CERT_FILE: 'c.pem' })).toThrow(/TLS_CERT_FILE and TLS_KEY_FILE go together/);
   });
 
   it('accepts port 0, treats empty strings as unset and coerces numbers', () => {
@@ -24,11 +36,6 @@ describe('parseConfig', () => {
     expect(config.port).toBe(0);
     expect(config.host).toBe('127.0.0.1');
     expect(config.maxMessageBytes).toBe(65536);
-  });
-
-  it('keeps only the origin of PUBLIC_URL and refuses a non-http one', () => {
-    expect(parseConfig({ PUBLIC_URL: 'https://mix.example.com/some/path' }).publicUrl).toBe('https://mix.example.com');
-    expect(() => parseConfig({ PUBLIC_URL: 'ftp://mix.example.com' })).toThrow(/PUBLIC_URL/);
   });
 
   it('reports every invalid variable at once', () => {

@@ -10,8 +10,6 @@ const envInt = (fallback: number, min: number) =>
 export const CONFIG_SCHEMA = z.object({
   PORT: envInt(8787, 0).pipe(z.number().max(65535)),
   HOST: z.string().min(1).default('127.0.0.1'),
-  /** The address people open (`https://mix.example.com`); unset = local mode (localhost only). */
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
   /** Folder with the built client (`client/dist`); served at `/` when it exists. */
   CLIENT_DIST_DIR: z.string().min(1).optional(),
@@ -28,13 +26,25 @@ export const CONFIG_SCHEMA = z.object({
   /** Largest HTTP request body on any route without a larger limit of its own (413 above it). */
   MAX_BODY_BYTES: envInt(64 * 1024, 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /**
+   * The address people use to reach the app (`https://mix.example.com`): the only source of
+   * absolute URLs (invite and download links), never the Host header. An origin: no path.
+   */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((v) => {
+      const u = URL.canParse(v) ? new URL(v) : null;
+      return u !== null && u.pathname === '/' && !u.search && !u.hash && !u.username && !u.password;
+    }, 'PUBLIC_URL must be an http(s) origin such as https://mix.example.com (no path, query or credentials)')
+    .optional(),
+  /** PEM certificate chain and key for built-in HTTPS (both or neither). */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
   readonly port: number;
   readonly host: string;
-  /** Origin-only `PUBLIC_URL` (no trailing slash), or null in local mode. */
-  readonly publicUrl: string | null;
   readonly dataDir: string;
   readonly clientDistDir: string | null;
   readonly maxMessageBytes: number;
@@ -44,6 +54,10 @@ export interface Config {
   readonly maxSocketBufferBytes: number;
   readonly maxBodyBytes: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** PUBLIC_URL as an origin (`https://mix.example.com`, no trailing slash); null: local mode, http(s)://localhost:PORT. */
+  readonly publicUrl: string | null;
+  /** Built-in HTTPS: PEM files, or null to serve plain HTTP (local use, or behind a proxy). */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
 }
 
 /** Thrown at boot when an environment variable is invalid; lists every problem at once. */
@@ -57,7 +71,10 @@ export class ConfigError extends Error {
  */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = CONFIG_SCHEMA.safeParse(cleaned);
+  const result = CONFIG_SCHEMA.refine((e) => (e.TLS_CERT_FILE === undefined) === (e.TLS_KEY_FILE === undefined), {
+    message: 'TLS_CERT_FILE and TLS_KEY_FILE go together',
+    path: ['TLS_CERT_FILE'],
+  }).safeParse(cleaned);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`Invalid server configuration: ${problems}`);
@@ -66,7 +83,6 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    publicUrl: e.PUBLIC_URL === undefined ? null : new URL(e.PUBLIC_URL).origin,
     dataDir: e.DATA_DIR,
     clientDistDir: e.CLIENT_DIST_DIR ?? null,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
@@ -76,5 +92,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL === undefined ? null : new URL(e.PUBLIC_URL).origin,
+    tls: e.TLS_CERT_FILE !== undefined && e.TLS_KEY_FILE !== undefined ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : null,
   });
 }

@@ -26,11 +26,12 @@ export interface OriginHeaders {
 /**
  * @param publicUrl `PUBLIC_URL` or null for local mode.
  * @param port the listening port; a function because with `PORT=0` it is known only later.
+ * @param scheme of the local-mode origins: `https` when the server does TLS itself.
  */
-export function createOriginPolicy(publicUrl: string | null, port: () => number): OriginPolicy {
+export function createOriginPolicy(publicUrl: string | null, port: () => number, scheme: 'http' | 'https' = 'http'): OriginPolicy {
   const publicOrigin = publicUrl === null ? null : new URL(publicUrl).origin;
   const allowedOrigins = (): string[] =>
-    publicOrigin !== null ? [publicOrigin] : [`http://localhost:${port()}`, `http://127.0.0.1:${port()}`, `http://[::1]:${port()}`];
+    publicOrigin !== null ? [publicOrigin] : [`${scheme}://localhost:${port()}`, `${scheme}://127.0.0.1:${port()}`, `${scheme}://[::1]:${port()}`];
   return {
     allowedOrigins,
     check({ origin, secFetchSite }) {

@@ -9,6 +9,11 @@ export interface ServerServices {
   readonly logger: Logger;
   /** Live rooms: `rooms.withRoom(roomId, (doc, origin) => ...)` writes as the server. */
   readonly rooms: RoomRegistry;
+  /**
+   * The origin people reach the app at: PUBLIC_URL, or http(s)://localhost:PORT once the
+   * server listens. The only base of absolute URLs (invites, downloads); never the Host header.
+   */
+  publicUrl(): string;
 }
 
 /**

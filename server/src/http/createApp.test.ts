@@ -26,7 +26,7 @@ beforeAll(async () => {
     idleUnloadMs: 0,
     compactLogBytes: 1 << 20,
   });
-  services = { config, logger, rooms };
+  services = { config, logger, rooms, publicUrl: () => 'http://localhost:8787' };
 });
 afterAll(async () => {
   await services.rooms.close();

@@ -81,13 +81,14 @@ export function createReviewModule(deps: ReviewModuleDeps): ReviewModule {
       app.route(
         '/',
         createAuthRoutes(deps.auth, {
+          publicUrl: services.publicUrl,
           onRoomCreated: (room) =>
             review.ensureRoomInfo({ roomId: room.roomId, title: room.title, ownerName: ownerName(room.roomId), createdAt: room.createdAt, open: false }),
           onOpenRoomJoined: (roomId) => review.ensureRoomInfo({ roomId, title: roomId, ownerName: null, createdAt: deps.now(), open: true }),
           ...(deps.limits ? { limits: deps.limits } : {}),
         }),
       );
-      app.route('/api/rooms/:room', createReviewRoutes(deps.auth, review, deps.limits));
+      app.route('/api/rooms/:room', createReviewRoutes(deps.auth, review, { publicUrl: services.publicUrl, ...(deps.limits ? { limits: deps.limits } : {}) }));
     },
     bakesIdle: () => queue?.idle() ?? Promise.resolve(),
     close: () => queue?.close() ?? Promise.resolve(),

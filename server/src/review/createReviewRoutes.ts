@@ -34,9 +34,11 @@ import type { ReviewService } from './createReviewService.ts';
  * - `GET    /approvals`                       read   -> {approvals} (history, oldest first)
  * - `POST   /versions/:id/approvals` {action, note} approve -> 201 {approval}
  * - `GET    /versions/:id/download/:format`   read   -> 302 to a short-lived link
- *                                                      (JSON {download} with `Accept: application/json`)
+ *                                                      (JSON {download} with `Accept: application/json`;
+ *                                                      its `url` is absolute, on PUBLIC_URL)
  */
-export function createReviewRoutes(auth: Auth, review: ReviewService, limits?: RateLimits) {
+export function createReviewRoutes(auth: Auth, review: ReviewService, options: { publicUrl: () => string; limits?: RateLimits }) {
+  const { limits } = options;
   const member = requireMember(auth);
   return new Hono()
     .get('/review', member, async (c) => {
@@ -87,7 +89,9 @@ export function createReviewRoutes(auth: Auth, review: ReviewService, limits?: R
       if (!isRenderFormat(format)) throw new ApiError(400, 'bad_request', `format must be one of ${RENDER_FORMATS.join(', ')}`);
       const download = await review.download(c.var.roomId, c.req.param('id'), format);
       c.header('cache-control', 'no-store');
-      if ((c.req.header('accept') ?? '').includes('application/json')) return c.json({ download });
+      // The redirect keeps the browser on the origin it used; the JSON link is for use
+      // elsewhere, so it is absolute, on the public URL (never the Host header).
+      if ((c.req.header('accept') ?? '').includes('application/json')) return c.json({ download: { ...download, url: new URL(download.url, options.publicUrl()).href } });
       return c.redirect(download.url, 302);
     });
 }
