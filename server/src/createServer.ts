@@ -31,6 +31,8 @@ export interface ServerDeps {
   readonly admitSocket?: (userId: string) => (() => void) | null;
   /** Routes allowed a body larger than `config.maxBodyBytes` (see `limitBodies`). */
   readonly bodyLimits?: readonly BodyLimitRule[];
+  /** Origin of a real S3 endpoint browsers talk to (CSP connect-src); null/absent with the embedded store. */
+  readonly storageOrigin?: string | null;
 }
 
 export interface RunningServer {
@@ -71,6 +73,11 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     clientDistDir: config.clientDistDir,
     originPolicy,
     ...(deps.bodyLimits ? { bodyLimits: deps.bodyLimits } : {}),
+    securityHeaders: {
+      storageOrigin: deps.storageOrigin ?? null,
+      // HSTS only for a real https host name: on localhost it would pin every local port to https.
+      hsts: config.publicUrl !== null && config.publicUrl.startsWith('https:') && !/^https:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(config.publicUrl),
+    },
   });
 
   // Built-in HTTPS when certificate files are configured (otherwise plain HTTP: local use, or

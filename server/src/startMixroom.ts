@@ -135,6 +135,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   let stems: { service: StemService; tracks: ReturnType<typeof createRoomTrackSink> } | undefined;
   const server = await createServer(config, {
     logger,
+    storageOrigin: await browserStorage.origin(),
     authorize: authorizeWith(auth),
     admitSocket: (userId) => limits.openSocket(userId),
     // A new room starts as an empty mix titled after its id (renamed later in the UI); its

@@ -16,9 +16,11 @@ let browser: Browser;
 
 beforeAll(async () => {
   const script = await bundleForBrowser('test/integration/stems-fixtures/uploadPanelPage.ts');
-  const page = `<!doctype html><meta charset="utf-8"><body><script type="module">${script.replaceAll('</script', '<\\/script')}</script></body>`;
+  // The page loads its script from the app's origin: the app's CSP allows no inline script.
+  const page = '<!doctype html><meta charset="utf-8"><body><script type="module" src="/upload-test.js"></script></body>';
   t = await startStemsTestServer({ maxStemBytes: 64 * 1024 * 1024, maxStemSeconds: 600 }, [
     (app) => app.get('/upload-test', (c) => c.html(page)),
+    (app) => app.get('/upload-test.js', (c) => c.body(script, 200, { 'content-type': 'text/javascript; charset=utf-8' })),
   ]);
   browser = await launchChromium();
 });

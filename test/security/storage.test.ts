@@ -149,7 +149,7 @@ describe('app object routes (the only way browsers reach the embedded store)', (
       ['content-type', 'audio/wav'],
       ['content-disposition', `attachment; filename="a.wav"; filename*=UTF-8''a.wav`],
       ['x-content-type-options', 'nosniff'],
-      ['content-security-policy', "sandbox; default-src 'none'"],
+      ['content-security-policy', "sandbox; default-src 'none'; frame-ancestors 'none'"],
     ]) {
       expect(ranged.headers.get(name!), name).toBe(value);
     }

@@ -6,7 +6,7 @@ import { ApiError } from './ApiError.ts';
 import type { Auth } from './createAuth.ts';
 import type { InviteRecord, RoomRecord } from './AuthStore.ts';
 import { parseBody } from './parseBody.ts';
-import { renderJoinPage } from './renderJoinPage.ts';
+import { JOIN_PAGE_CSP, renderJoinPage } from './renderJoinPage.ts';
 import { requireMember } from './requireMember.ts';
 
 export interface AuthRoutesOptions {
@@ -69,6 +69,7 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
   } as const;
 
   const joinForm = (c: Context, token: string, name: string, error: string | null, status: 200 | 400 | 403 | 429) => {
+    c.header('content-security-policy', JOIN_PAGE_CSP);
     const check = auth.checkInvite(token, c.req.raw);
     if (!check.ok) return c.html(renderJoinPage({ kind: 'refused', title: refusalTitle[check.reason], message: check.message }), refusalStatus(check.reason));
     const action = `/join/${encodeURIComponent(token)}`;

@@ -1,10 +1,33 @@
-import { html } from 'hono/html';
+import { createHash } from 'node:crypto';
+import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+
+const STYLE = `
+          body { font: 16px/1.5 system-ui, sans-serif; background: #15171c; color: #e8e8ea; display: grid; place-items: center; min-height: 100vh; margin: 0; }
+          main { max-width: 28rem; padding: 2rem; background: #1f2229; border-radius: 12px; }
+          input { display: block; width: 100%; box-sizing: border-box; margin: .5rem 0 1rem; padding: .6rem; font: inherit; border-radius: 6px; border: 1px solid #444; background: #111; color: inherit; }
+          button { padding: .6rem 1.2rem; font: inherit; border-radius: 6px; border: 0; background: #e0a040; color: #111; cursor: pointer; }
+          .error { color: #ff8a80; }
+        `;
+
+/**
+ * The join page's own CSP: no script at all, its one inline style block allowed by hash, the
+ * form posting back here only, never framed.
+ */
+export const JOIN_PAGE_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
+  "img-src 'self' data:",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 /**
  * The server-rendered join page of an invite link: a display-name form when the link is
  * good, a plain explanation when it is forged, expired or revoked. It works without the
- * client bundle, so a bad link never ends on a blank page or a stack trace.
+ * client bundle, so a bad link never ends on a blank page or a stack trace. Serve it with
+ * {@link JOIN_PAGE_CSP}.
  */
 export function renderJoinPage(
   view:
@@ -30,13 +53,8 @@ export function renderJoinPage(
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Mixroom: join</title>
-        <style>
-          body { font: 16px/1.5 system-ui, sans-serif; background: #15171c; color: #e8e8ea; display: grid; place-items: center; min-height: 100vh; margin: 0; }
-          main { max-width: 28rem; padding: 2rem; background: #1f2229; border-radius: 12px; }
-          input { display: block; width: 100%; box-sizing: border-box; margin: .5rem 0 1rem; padding: .6rem; font: inherit; border-radius: 6px; border: 1px solid #444; background: #111; color: inherit; }
-          button { padding: .6rem 1.2rem; font: inherit; border-radius: 6px; border: 0; background: #e0a040; color: #111; cursor: pointer; }
-          .error { color: #ff8a80; }
-        </style>
+        <link rel="icon" href="data:," />
+        <style>${raw(STYLE)}</style>
       </head>
       <body>
         <main>${body}</main>

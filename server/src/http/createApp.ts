@@ -6,6 +6,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { limitBodies, type BodyLimitRule } from './limitBodies.ts';
 import { createOriginPolicy, type OriginPolicy } from './OriginPolicy.ts';
 import { refuseForeignOrigins } from './refuseForeignOrigins.ts';
+import { securityHeaders, type SecurityHeadersOptions } from './securityHeaders.ts';
 import type { MountRoutes, ServerServices } from './ServerServices.ts';
 
 export interface AppOptions {
@@ -19,15 +20,19 @@ export interface AppOptions {
   readonly originPolicy?: OriginPolicy;
   /** Routes allowed a body larger than `config.maxBodyBytes`. */
   readonly bodyLimits?: readonly BodyLimitRule[];
+  /** CSP and friends on every response (default: embedded store, no HSTS). */
+  readonly securityHeaders?: SecurityHeadersOptions;
 }
 
 /**
  * The HTTP side: probes first, then every module's routes, then the built client with the
  * single-page-app fallback for `/room/:id` last, so no static file can shadow an API route.
  */
-export function createApp({ services, isReady, routes, clientDistDir, originPolicy, bodyLimits }: AppOptions): Hono {
+export function createApp({ services, isReady, routes, clientDistDir, originPolicy, bodyLimits, securityHeaders: headers }: AppOptions): Hono {
   const app = new Hono();
   const { config } = services;
+  // Outermost, so refusals carry them too: CSP, nosniff, no framing, no referrer.
+  app.use('*', securityHeaders(headers ?? { storageOrigin: null, hsts: false }));
   // Before any route: a foreign page's POST is refused unread, and no body is read past its limit.
   app.use('*', refuseForeignOrigins(originPolicy ?? createOriginPolicy(config.publicUrl, () => config.port)));
   app.use('*', limitBodies(config.maxBodyBytes, bodyLimits));

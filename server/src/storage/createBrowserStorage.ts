@@ -11,6 +11,8 @@ export interface BrowserStorage {
   readonly links: StorageLinks;
   /** Mounts the object routes (embedded store only; a no-op with real S3). */
   readonly mount: MountRoutes;
+  /** The origin the browser fetches objects from when it is not the app's own (CSP connect-src): real S3's, else null. */
+  origin(): Promise<string | null>;
 }
 
 /**
@@ -19,12 +21,17 @@ export interface BrowserStorage {
  * see the store; with real S3 they use presigned URLs straight to S3.
  */
 export function createBrowserStorage(objects: OpenedObjectStore, secret: Uint8Array, now: () => number): BrowserStorage {
-  if (!objects.embedded) return { links: createPresignedLinks(objects.store), mount: () => undefined };
+  if (!objects.embedded) {
+    const links = createPresignedLinks(objects.store);
+    // Exactly where the presigned URLs point (path- or virtual-hosted style, any endpoint).
+    return { links, mount: () => undefined, origin: async () => new URL(await links.read('csp-probe', { ttlSeconds: 60 })).origin };
+  }
   const signer = createObjectLinkSigner(secret, now);
   return {
     links: createProxiedLinks(signer, now),
     mount: (app) => {
       app.route(OBJECT_ROUTE_PREFIX, createObjectRoutes({ store: objects.store, links: signer }));
     },
+    origin: async () => null,
   };
 }

@@ -17,7 +17,7 @@ export interface ObjectRoutesDeps {
  */
 export const OBJECT_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
-  'content-security-policy': "sandbox; default-src 'none'",
+  'content-security-policy': "sandbox; default-src 'none'; frame-ancestors 'none'",
   'cross-origin-resource-policy': 'same-origin',
   'cache-control': 'private, no-store',
 };
@@ -128,6 +128,8 @@ export function createObjectRoutes(deps: ObjectRoutesDeps) {
       }
     })
     .onError((error, c) => {
+      // A reader that went away (a seek dropped its Range read) is not a failure.
+      if (c.req.raw.signal.aborted) return refuse(c, 400, 'bad_request', 'The request was cancelled.');
       console.error('object route failed', error);
       return refuse(c, 502, 'storage', 'Storage failed; please try again.');
     });

@@ -66,7 +66,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
         res.writeHead(403, {
           'content-type': 'application/xml',
           'x-content-type-options': 'nosniff',
-          'content-security-policy': "sandbox; default-src 'none'",
+          'content-security-policy': "sandbox; default-src 'none'; frame-ancestors 'none'",
           connection: 'close',
         });
         res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${verdict.code}</Code><Message>${escapeXml(verdict.message)}</Message></Error>`);
