@@ -136,6 +136,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   const server = await createServer(config, {
     logger,
     storageOrigin: await browserStorage.origin(),
+    bodyLimits: browserStorage.bodyLimits,
     authorize: authorizeWith(auth),
     admitSocket: (userId) => limits.openSocket(userId),
     // A new room starts as an empty mix titled after its id (renamed later in the UI); its

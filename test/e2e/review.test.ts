@@ -127,6 +127,7 @@ beforeAll(async () => {
     }),
   });
   server = await startTestServer(testConfig(`${dir.path}/rooms`, { CLIENT_DIST_DIR: outDir }), {
+    bodyLimits: objectAccess.bodyLimits,
     authorize: authorizeWith(auth),
     initRoom: (doc, id) => {
       if (parseSyncDocName(id)?.kind === 'mix') initMixDoc(doc, { title: id, sampleRate: FS });

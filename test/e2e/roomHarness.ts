@@ -58,10 +58,11 @@ export async function startRoomServer(
   const browser = createBrowserStorage(storage, secret, Date.now);
   const server = await startTestServer(testConfig(`${dir.path}/rooms`, { CLIENT_DIST_DIR: `${dir.path}/client` }), {
     authorize: authorizeWith(auth),
+    bodyLimits: browser.bodyLimits,
     initRoom: (doc, roomId) => initMixDoc(doc, { title: roomId, sampleRate: 48000 }),
     routes: [
-      (app) => {
-        app.route('/', createAuthRoutes(auth));
+      (app, services) => {
+        app.route('/', createAuthRoutes(auth, { publicUrl: services.publicUrl }));
       },
       (app, services) => {
         const service = new StemService({

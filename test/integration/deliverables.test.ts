@@ -63,7 +63,7 @@ interface DownloadJson {
 beforeAll(async () => {
   tmp = await makeTempDir('mixroom-deliverables-');
   s3 = await startS3(tmp.path);
-  rs = await startReviewServer(tmp.path, s3.objects);
+  rs = await startReviewServer(tmp.path, s3.opened);
   owner = new HttpUser(rs.server.url, 'owner');
   artist = new HttpUser(rs.server.url, 'artist');
   const created = await owner.json<{ room: { roomId: string } }>('POST', '/api/rooms', { title: 'Deliverables', displayName: 'Olive' });

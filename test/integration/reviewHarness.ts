@@ -55,6 +55,7 @@ export async function startReviewServer(dataDir: string, storage: OpenedObjectSt
     bake: createRenderBaker({ stems: createS3StemSource({ s3: objects.s3, bucket: objects.bucket }), s3: objects.s3, bucket: objects.bucket, workers: 1 }),
   });
   const server = await startTestServer(testConfig(dataDir), {
+    bodyLimits: browserStorage.bodyLimits,
     lines,
     authorize: authorizeWith(auth),
     initRoom: (doc, roomId) => {

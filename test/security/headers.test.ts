@@ -62,7 +62,7 @@ describe('security headers', () => {
     ];
     for (const [what, r] of responses) {
       expect(r.headers.get('x-content-type-options'), what).toBe('nosniff');
-      expect(r.headers.get('referrer-policy'), what).toBe('no-referrer');
+      expect(r.headers.get('referrer-policy'), what).toBe('same-origin');
       expect(r.headers.get('x-frame-options'), what).toBe('DENY');
       expect(cspOf(r)['frame-ancestors'], what).toEqual(["'none'"]);
     }

@@ -19,8 +19,10 @@ export interface SecurityHeadersOptions {
  *   the fetched source; inline styles because lit templates carry `style` attributes;
  *   `data:` images for the favicon; `connect-src` adds the S3 endpoint in real-S3 mode.
  *   No framing (`frame-ancestors 'none'`), no plugins, no `<base>`, forms post only here.
- * - `nosniff`, `Referrer-Policy: no-referrer` (invite tokens sit in join page URLs),
- *   `X-Frame-Options: DENY` for old browsers, same-origin COOP/CORP.
+ * - `nosniff`; `Referrer-Policy: same-origin`: no URL (an invite token sits in the join
+ *   page's) ever reaches another origin. Not `no-referrer`: under it browsers send
+ *   `Origin: null` on their own same-origin POSTs (Fetch spec), which the Origin check refuses.
+ * - `X-Frame-Options: DENY` for old browsers, same-origin COOP/CORP.
  */
 export function securityHeaders(options: SecurityHeadersOptions): MiddlewareHandler {
   return secureHeaders({
@@ -37,7 +39,7 @@ export function securityHeaders(options: SecurityHeadersOptions): MiddlewareHand
       frameAncestors: ["'none'"],
     },
     xFrameOptions: 'DENY',
-    referrerPolicy: 'no-referrer',
+    referrerPolicy: 'same-origin',
     xContentTypeOptions: true,
     crossOriginOpenerPolicy: 'same-origin',
     crossOriginResourcePolicy: 'same-origin',

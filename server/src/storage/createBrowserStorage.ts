@@ -1,3 +1,4 @@
+import type { BodyLimitRule } from '../http/limitBodies.ts';
 import type { MountRoutes } from '../http/ServerServices.ts';
 import { createObjectRoutes } from './createObjectRoutes.ts';
 import { createPresignedLinks } from './createPresignedLinks.ts';
@@ -11,6 +12,12 @@ export interface BrowserStorage {
   readonly links: StorageLinks;
   /** Mounts the object routes (embedded store only; a no-op with real S3). */
   readonly mount: MountRoutes;
+  /**
+   * Part uploads are larger than the app's default body limit. The object route itself
+   * refuses any body but the exact length its link signed, before reading it; the rule only
+   * lets it see the request (S3's largest part, 5 GiB).
+   */
+  readonly bodyLimits: readonly BodyLimitRule[];
   /** The origin the browser fetches objects from when it is not the app's own (CSP connect-src): real S3's, else null. */
   origin(): Promise<string | null>;
 }
@@ -24,7 +31,7 @@ export function createBrowserStorage(objects: OpenedObjectStore, secret: Uint8Ar
   if (!objects.embedded) {
     const links = createPresignedLinks(objects.store);
     // Exactly where the presigned URLs point (path- or virtual-hosted style, any endpoint).
-    return { links, mount: () => undefined, origin: async () => new URL(await links.read('csp-probe', { ttlSeconds: 60 })).origin };
+    return { links, mount: () => undefined, bodyLimits: [], origin: async () => new URL(await links.read('csp-probe', { ttlSeconds: 60 })).origin };
   }
   const signer = createObjectLinkSigner(secret, now);
   return {
@@ -33,5 +40,6 @@ export function createBrowserStorage(objects: OpenedObjectStore, secret: Uint8Ar
       app.route(OBJECT_ROUTE_PREFIX, createObjectRoutes({ store: objects.store, links: signer }));
     },
     origin: async () => null,
+    bodyLimits: [{ method: 'PUT', path: new RegExp(`^${OBJECT_ROUTE_PREFIX}/[^/]+$`), maxBytes: 5 * 1024 ** 3 }],
   };
 }

@@ -41,6 +41,7 @@ export async function startStemsTestServer(
   const browser = createBrowserStorage(storage, randomBytes(32), Date.now);
   let service: StemService | null = null;
   const server = await startTestServer(testConfig(`${dir.path}/rooms`), {
+    bodyLimits: browser.bodyLimits,
     initRoom: (doc, roomId) => initMixDoc(doc, { title: roomId, sampleRate: 48000 }),
     routes: [
       (app, services) => {
