@@ -1,5 +1,7 @@
 import { pipeline, Readable, Transform } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono, type Context } from 'hono';
 import { attachment, type ObjectStore } from './ObjectStore.ts';
 import type { ObjectLink, ObjectLinkSigner } from './ObjectLinkToken.ts';
@@ -13,11 +15,14 @@ export interface ObjectRoutesDeps {
 /**
  * Headers on every object response, errors included. A stored object is never a page of
  * the app's origin: no sniffing into HTML, a sandboxed CSP (no script, no same-origin
- * access even if a browser rendered it) and not embeddable cross-origin.
+ * access even if a browser rendered it), never framed, not embeddable cross-origin. Complete
+ * on their own: object bytes are piped past the app's header middleware.
  */
 export const OBJECT_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'content-security-policy': "sandbox; default-src 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
   'cache-control': 'private, no-store',
 };
@@ -96,6 +101,14 @@ export function createObjectRoutes(deps: ObjectRoutesDeps) {
       if (read.contentRange) headers['content-range'] = read.contentRange;
       if (read.etag) headers.etag = read.etag;
       if (read.lastModified) headers['last-modified'] = read.lastModified.toUTCString();
+      // On the Node server, the store's stream is piped straight into the socket: through a web
+      // ReadableStream (Readable.toWeb) the app served Range reads at a third of the speed.
+      const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+      if (outgoing) {
+        outgoing.writeHead(read.status, headers);
+        pipeline(read.body, outgoing, () => undefined);
+        return RESPONSE_ALREADY_SENT;
+      }
       return new Response(Readable.toWeb(read.body) as ReadableStream, { status: read.status, headers });
     })
     .put('/:token', async (c) => {
