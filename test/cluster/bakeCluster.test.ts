@@ -101,8 +101,8 @@ async function objectSha(key: string): Promise<string> {
 
 beforeAll(async () => {
   tmp = await makeTempDir('mixroom-bake-cluster-');
-  [redis, pg, s3] = await Promise.all([startRedisServer(), startPostgres(), startEmbeddedS3({ dataDir: `${tmp.path}/s3`, port: 0 })]);
-  const client = createS3Client({ endpoint: s3.endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true });
+  [redis, pg, s3] = await Promise.all([startRedisServer(), startPostgres(), startEmbeddedS3({ dataDir: `${tmp.path}/s3`, port: 0, acceptPresignedUrls: true })]);
+  const client = createS3Client({ endpoint: s3.endpoint, region: 'us-east-1', ...s3.credentials, forcePathStyle: true });
   await ensureBucket(client, BUCKET, ['*']);
   objects = new ObjectStore(client, BUCKET);
   env = {
@@ -111,8 +111,8 @@ beforeAll(async () => {
     DATABASE_URL: pg.url,
     S3_EMBEDDED: 'false',
     S3_ENDPOINT: s3.endpoint,
-    S3_ACCESS_KEY_ID: 'S3RVER',
-    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
     S3_BUCKET: BUCKET,
     // A dead worker is noticed within about 3 s (the defaults are 30 s and 15 s).
     BAKE_LOCK_MS: '2000',
