@@ -37,7 +37,7 @@ export function createBrowserStorage(objects: OpenedObjectStore, secret: Uint8Ar
   return {
     links: createProxiedLinks(signer, now),
     mount: (app) => {
-      app.route(OBJECT_ROUTE_PREFIX, createObjectRoutes({ store: objects.store, links: signer }));
+      app.route(OBJECT_ROUTE_PREFIX, createObjectRoutes({ store: objects.store, links: signer, ...(objects.localRead ? { read: objects.localRead } : {}) }));
     },
     origin: async () => null,
     bodyLimits: [{ method: 'PUT', path: new RegExp(`^${OBJECT_ROUTE_PREFIX}/[^/]+$`), maxBytes: 5 * 1024 ** 3 }],

@@ -5,11 +5,14 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono, type Context } from 'hono';
 import { attachment, type ObjectStore } from './ObjectStore.ts';
 import type { ObjectLink, ObjectLinkSigner } from './ObjectLinkToken.ts';
+import type { ReadObject } from './readEmbeddedObject.ts';
 import { safeObjectType } from './safeObjectType.ts';
 
 export interface ObjectRoutesDeps {
   store: ObjectStore;
   links: ObjectLinkSigner;
+  /** How GETs read objects; default the store over S3 (the embedded store's files, see `createEmbeddedObjectReader`). */
+  read?: ReadObject;
 }
 
 /**
@@ -44,6 +47,7 @@ const SINGLE_RANGE = /^bytes=(\d+-\d*|-\d+)$/;
  */
 export function createObjectRoutes(deps: ObjectRoutesDeps) {
   const { store } = deps;
+  const read_ = deps.read ?? ((key: string, range: string | undefined) => store.read(key, range));
 
   const refuse = (c: Context, status: 400 | 403 | 404 | 405 | 411 | 413 | 416 | 502, code: string, message: string, close = false) => {
     for (const [k, v] of Object.entries(OBJECT_RESPONSE_HEADERS)) c.header(k, v);
@@ -86,7 +90,7 @@ export function createObjectRoutes(deps: ObjectRoutesDeps) {
       const range = asked !== undefined && SINGLE_RANGE.test(asked) ? asked : undefined;
       let read;
       try {
-        read = await store.read(link.k, range, c.req.raw.signal);
+        read = await read_(link.k, range);
       } catch (error) {
         const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
         if (e.name === 'InvalidRange' || e.$metadata?.httpStatusCode === 416) {

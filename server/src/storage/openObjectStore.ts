@@ -3,6 +3,7 @@ import { createS3Client } from './createS3Client.ts';
 import { ensureBucket } from './ensureBucket.ts';
 import { loadStoreCredentials } from './loadStoreCredentials.ts';
 import { ObjectStore } from './ObjectStore.ts';
+import { createEmbeddedObjectReader, type ReadObject } from './readEmbeddedObject.ts';
 import type { S3Settings } from './S3Settings.ts';
 import { startEmbeddedS3 } from './startEmbeddedS3.ts';
 
@@ -10,6 +11,8 @@ export interface OpenedObjectStore {
   store: ObjectStore;
   /** True when this process runs the embedded store (browsers then go through the app). */
   embedded: boolean;
+  /** Reads objects from the embedded store's files (null with real S3; see `createEmbeddedObjectReader`). */
+  localRead: ReadObject | null;
   /** The S3 endpoint (the embedded store's loopback address, or the configured one). */
   endpoint: string | undefined;
   /** False when the store has no per-bucket CORS API (its own CORS setting applies); true when none was needed. */
@@ -51,6 +54,7 @@ export async function openObjectStore(settings: S3Settings, browserOrigins: read
       embedded ? (s3UploadId) => embedded.discardMultipartUpload(settings.bucket, s3UploadId) : undefined,
     ),
     embedded: embedded !== null,
+    localRead: embedded ? createEmbeddedObjectReader(settings.dataDir, settings.bucket) : null,
     endpoint,
     corsConfigured,
     close: async () => {
