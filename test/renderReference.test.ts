@@ -74,7 +74,7 @@ function mix(): MixState {
 
 /** The plan run node by node on one thread, plain arrays, scalar sums: the reference. */
 function reference(plan: MixPlan, blockFrames: number): Float32Array[] {
-  const rt = new PlanRuntime(plan, () => true, blockFrames, new Map(), undefined, undefined, { earlySums: false });
+  const rt = new PlanRuntime(plan, { include: () => true, maxFrames: blockFrames, earlySums: false });
   const sources = plan.nodes.flatMap((n) => (n.kind === 'source' ? [n] : []));
   const output = rt.bufferOf(plan.nodes.find((n) => n.kind === 'output')!.id);
   const out = [new Float32Array(plan.frames), new Float32Array(plan.frames)];

@@ -72,7 +72,7 @@ function plan(): MixPlan {
 
 /** One thread, plain arrays, every input summed when its node runs. */
 function reference(p: MixPlan, blockFrames: number): Float32Array[] {
-  const rt = new PlanRuntime(p, () => true, blockFrames, new Map(), undefined, undefined, { earlySums: false });
+  const rt = new PlanRuntime(p, { include: () => true, maxFrames: blockFrames, earlySums: false });
   const output = rt.bufferOf(p.nodes.find((n) => n.kind === 'output')!.id);
   const out = [new Float32Array(p.frames), new Float32Array(p.frames)];
   for (let at = 0; at < p.frames; at += blockFrames) {

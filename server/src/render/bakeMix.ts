@@ -154,7 +154,7 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
     // Bus and master strips run fused on the SIMD module too (e.g. the master's gain and
     // glue compressor); their buffers stay in the arena, so the chains copy in and out.
     const chains = new StripChainMemory((4 << 20) + mainNodes * (6 * 4 * blockFrames + 65536));
-    const main = new PlanRuntime(run, (n) => n.owner.kind !== 'track', blockFrames, imports, chains, arena);
+    const main = new PlanRuntime(run, { include: (n) => n.owner.kind !== 'track', maxFrames: blockFrames, imports, simd: chains, memory: arena });
     const output = run.nodes.find((n) => n.kind === 'output')!;
     const latencyFrames = options.compensateLatency === false ? 0 : main.latencyOf(output.id);
     const info: BakeMixInfo = { frames: plan.frames, latencyFrames, workers: shares.length };

@@ -36,6 +36,34 @@ interface RuntimeNode {
   summedEarly: boolean;
 }
 
+/** What a PlanRuntime runs, and on what. */
+export interface PlanRuntimeOptions {
+  /** Which nodes this runtime processes. */
+  readonly include: (node: PlanNode) => boolean;
+  /** The largest block `run` is given, in frames. */
+  readonly maxFrames: number;
+  /**
+   * Nodes outside the subset whose output this runtime reads, with the latency their paths
+   * already carry; fill `bufferOf(id)` before each `run`.
+   */
+  readonly imports?: ReadonlyMap<PlanNodeId, number>;
+  /**
+   * When given, runs of gain/biquad/panner nodes execute fused on the SIMD strip-chain
+   * module (same samples; see simd/planStripChains.ts).
+   */
+  readonly simd?: StripChainMemory;
+  /**
+   * Where buffers live and how edges are added (the bake's main thread passes a
+   * SampleArena: SIMD sums, buffers the workers can write into). Default: plain arrays.
+   */
+  readonly memory?: SampleMemory;
+  /**
+   * Add each input onto its node's sum right after it is produced (default; same samples).
+   * Off, every sum is done when its node runs (the tests' reference).
+   */
+  readonly earlySums?: boolean;
+}
+
 /**
  * Runs a subset of a MixPlan's nodes block by block, in plan order (the plan's nodes are
  * topologically sorted), summing each node's inputs in plan edge order exactly as the plan
@@ -52,26 +80,7 @@ export class PlanRuntime {
   /** Per runtime node: input edges to add once it has run, in edge order (scheduleEarlySums). */
   private readonly steps: SumStep[][] = [];
 
-  /**
-   * @param include which nodes this runtime processes.
-   * @param imports nodes outside the subset whose output this runtime reads, with the
-   *   latency their paths already carry; fill `bufferOf(id)` before each `run`.
-   * @param simd when given, runs of gain/biquad/panner nodes execute fused on the SIMD
-   *   strip-chain module (same samples; see simd/planStripChains.ts).
-   * @param memory where buffers live and how edges are added (the bake's main thread passes
-   *   a SampleArena: SIMD sums, buffers the workers can write into).
-   * @param options.earlySums add each input onto its node's sum right after it is produced
-   *   (default; same samples). Off, every sum is done when its node runs (the tests' reference).
-   */
-  constructor(
-    plan: MixPlan,
-    include: (node: PlanNode) => boolean,
-    maxFrames: number,
-    imports: ReadonlyMap<PlanNodeId, number> = new Map(),
-    simd?: StripChainMemory,
-    memory: SampleMemory = plainSampleMemory,
-    { earlySums = true }: { earlySums?: boolean } = {},
-  ) {
+  constructor(plan: MixPlan, { include, maxFrames, imports = new Map(), simd, memory = plainSampleMemory, earlySums = true }: PlanRuntimeOptions) {
     this.maxFrames = maxFrames;
     this.memory = memory;
     const byId = new Map(plan.nodes.map((n) => [n.id, n]));

@@ -57,7 +57,7 @@ function chainMix(): MixPlan {
 /** Renders the plan block by block through one runtime; returns every node's output per block, concatenated. */
 function render(plan: MixPlan, blocks: readonly number[], simd?: StripChainMemory): Map<string, Float32Array[]> {
   const maxFrames = Math.max(...blocks);
-  const rt = new PlanRuntime(plan, () => true, maxFrames, new Map(), simd);
+  const rt = new PlanRuntime(plan, { include: () => true, maxFrames, simd });
   const taps = plan.nodes.filter((n) => n.kind === 'output' || n.role.startsWith('send:'));
   const out = new Map<string, Float32Array[]>(taps.map((n) => [n.id, []]));
   let at = 0;

@@ -133,7 +133,13 @@ port.on('message', (msg: ToTrackWorker) => {
       simd = new StripChainMemory((4 << 20) + nodes * (12 * 4 * blockFrames + 65536));
       // The partial sums it continues are imports, filled once the earlier worker has them.
       const imports = new Map(msg.relays.map((r) => [r.id, 0]));
-      runtime = new PlanRuntime(msg.plan, (n) => n.owner.kind === 'track' && tracks.has(n.owner.id), blockFrames, imports, simd, simd);
+      runtime = new PlanRuntime(msg.plan, {
+        include: (n) => n.owner.kind === 'track' && tracks.has(n.owner.id),
+        maxFrames: blockFrames,
+        imports,
+        simd,
+        memory: simd,
+      });
       staging = simd.reserve(Math.max(0, ...msg.stems.map((st) => st?.bytesPerFrame ?? 0)) * blockFrames + 16);
       const rt = runtime;
       sources = msg.plan.nodes.filter((n) => n.kind === 'source' && tracks.has(n.owner.id)).map((n) => rt.bufferOf(n.id));
