@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { readMixState } from '@mixroom/shared/model';
-import { decodeWaveformPeaks } from '../../server/src/stems/encodeWaveformPeaks.ts';
+import { decodeWaveformPeaks } from '@mixroom/shared/protocol';
 import { stemPlaybackKey } from '../../server/src/stems/stemKeys.ts';
 import { connectClient, waitFor, whenSynced, type TestClient } from './syncHarness.ts';
 import { api, putPart, uploadStem } from './stems-fixtures/stemApi.ts';

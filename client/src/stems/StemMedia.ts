@@ -1,8 +1,8 @@
-import type { WaveformPeaks } from './WaveformPeaks.ts';
+import type { PeakLane } from './PeakLane.ts';
 
 /** Waveform peaks and stem loading progress per track, filled in the background. */
 export interface StemMedia {
-  peaks(): ReadonlyMap<string, readonly WaveformPeaks[]>;
+  peaks(): ReadonlyMap<string, readonly PeakLane[]>;
   /** 0..1 per track id; absent = loaded (or no stem). */
   progress(): ReadonlyMap<string, number>;
   /** Returns the disposer. */

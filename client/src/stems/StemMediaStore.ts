@@ -1,7 +1,8 @@
 import type { StemRef, TrackState } from '@mixroom/shared/model';
+import { decodeWaveformPeaks } from '@mixroom/shared/protocol';
+import type { PeakLane } from './PeakLane.ts';
 import type { StemMedia } from './StemMedia.ts';
-import type { WaveformPeaks } from './WaveformPeaks.ts';
-import { decodePeaks } from './decodePeaks.ts';
+import { toPeakLanes } from './toPeakLanes.ts';
 import { fetchStemUrl } from './StemApi.ts';
 
 /**
@@ -9,11 +10,11 @@ import { fetchStemUrl } from './StemApi.ts';
  * playback loading progress reported by the stem loader, for the arrange view.
  */
 export class StemMediaStore implements StemMedia {
-  private readonly peaksByKey = new Map<string, readonly WaveformPeaks[]>();
+  private readonly peaksByKey = new Map<string, readonly PeakLane[]>();
   private readonly progressByKey = new Map<string, number>();
   private readonly requested = new Set<string>();
   private tracks: readonly TrackState[] = [];
-  private peaksView = new Map<string, readonly WaveformPeaks[]>();
+  private peaksView = new Map<string, readonly PeakLane[]>();
   private progressView = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
   private readonly abort = new AbortController();
@@ -37,7 +38,7 @@ export class StemMediaStore implements StemMedia {
     this.rebuild();
   };
 
-  peaks(): ReadonlyMap<string, readonly WaveformPeaks[]> {
+  peaks(): ReadonlyMap<string, readonly PeakLane[]> {
     return this.peaksView;
   }
 
@@ -61,7 +62,7 @@ export class StemMediaStore implements StemMedia {
       const url = await fetchStemUrl(this.roomId, stem.key, 'peaks', this.abort.signal);
       const res = await fetch(url, { signal: this.abort.signal });
       if (!res.ok) throw new Error(`peaks download failed (${res.status})`);
-      this.peaksByKey.set(stem.key, decodePeaks(await res.arrayBuffer()));
+      this.peaksByKey.set(stem.key, toPeakLanes(decodeWaveformPeaks(new Uint8Array(await res.arrayBuffer()))));
       this.rebuild();
     } catch (error) {
       if (this.abort.signal.aborted) return;
@@ -76,7 +77,7 @@ export class StemMediaStore implements StemMedia {
     this.scheduled = true;
     requestAnimationFrame(() => {
       this.scheduled = false;
-      const peaks = new Map<string, readonly WaveformPeaks[]>();
+      const peaks = new Map<string, readonly PeakLane[]>();
       const progress = new Map<string, number>();
       for (const t of this.tracks) {
         if (!t.stem) continue;

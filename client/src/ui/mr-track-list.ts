@@ -3,7 +3,7 @@ import type { TrackState } from '@mixroom/shared/model';
 import type { MixActions } from '../mix/edit/MixActions.ts';
 import type { LoopRange } from '../transport/Transport.ts';
 import type { CommentMarker } from '../review/CommentMarker.ts';
-import type { WaveformPeaks } from '../stems/WaveformPeaks.ts';
+import type { PeakLane } from '../stems/PeakLane.ts';
 import './mr-timeline.ts';
 import './mr-waveform.ts';
 
@@ -44,7 +44,7 @@ export class MrTrackList extends LitElement {
   };
 
   declare tracks: readonly TrackState[];
-  declare peaks: ReadonlyMap<string, readonly WaveformPeaks[]>;
+  declare peaks: ReadonlyMap<string, readonly PeakLane[]>;
   declare loadProgress: ReadonlyMap<string, number>;
   declare duration: number;
   declare tempo: number | null;

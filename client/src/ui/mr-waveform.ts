@@ -1,5 +1,5 @@
 import { LitElement, css, html } from 'lit';
-import type { WaveformPeaks } from '../stems/WaveformPeaks.ts';
+import type { PeakLane } from '../stems/PeakLane.ts';
 
 /**
  * Draws the visible part of a stem's waveform from stored peaks: only the pixels in view,
@@ -15,7 +15,7 @@ export class MrWaveform extends LitElement {
   };
 
   /** Resolutions available, any order. */
-  declare peaks: readonly WaveformPeaks[];
+  declare peaks: readonly PeakLane[];
   /** Song time at the left edge, seconds. */
   declare start: number;
   declare pxPerSecond: number;
@@ -58,9 +58,9 @@ export class MrWaveform extends LitElement {
     this.draw();
   }
 
-  private pick(): WaveformPeaks | null {
+  private pick(): PeakLane | null {
     const wantBucket = 1 / this.pxPerSecond;
-    let best: WaveformPeaks | null = null;
+    let best: PeakLane | null = null;
     for (const p of this.peaks) {
       if (p.bucketSeconds <= wantBucket && (!best || p.bucketSeconds > best.bucketSeconds)) best = p;
     }

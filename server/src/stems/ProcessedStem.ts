@@ -14,7 +14,7 @@ export interface ProcessedStem {
   channels: number;
   frames: number;
   loudness: StemAnalysis['loudness'];
-  /** The waveform peaks, encoded (encodeWaveformPeaks). */
+  /** The waveform peaks, encoded (shared/protocol encodeWaveformPeaks). */
   peaks: Uint8Array;
   /** The playback copy (WAV) for a non-WAV source; null when the source plays as it is. */
   playbackWav: Uint8Array | null;

@@ -2,7 +2,7 @@ import { measureLoudness } from '@mixroom/shared/dsp';
 import { computeWaveformPeaks } from './computeWaveformPeaks.ts';
 import type { DecodedAudio } from './DecodedAudio.ts';
 import type { StemAnalysis } from './StemAnalysis.ts';
-import type { WaveformPeaks } from './WaveformPeaks.ts';
+import type { WaveformPeaks } from '@mixroom/shared/protocol';
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null);
 

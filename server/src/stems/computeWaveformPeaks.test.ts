@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeWaveformPeaks } from './computeWaveformPeaks.ts';
-import { decodeWaveformPeaks, encodeWaveformPeaks } from './encodeWaveformPeaks.ts';
+import { decodeWaveformPeaks, encodeWaveformPeaks } from '@mixroom/shared/protocol';
 
 describe('waveform peaks', () => {
   it('finds min/max per bin at every level and survives the binary round trip', () => {

@@ -1,4 +1,10 @@
-import { PEAK_BASE_SAMPLES_PER_BIN, PEAK_LEVEL_COUNT, PEAK_LEVEL_FACTOR, type WaveformPeakLevel, type WaveformPeaks } from './WaveformPeaks.ts';
+import type { WaveformPeakLevel, WaveformPeaks } from '@mixroom/shared/protocol';
+
+/** Finest level: 256 frames per bin (~5 ms at 48 kHz); then 1024, 4096, 16384, 65536. */
+export const PEAK_BASE_SAMPLES_PER_BIN = 256;
+export const PEAK_LEVEL_COUNT = 5;
+/** Each level merges this many bins of the one before, so every level agrees with its neighbours exactly. */
+export const PEAK_LEVEL_FACTOR = 4;
 
 const toInt16 = (v: number) => Math.max(-32767, Math.min(32767, Math.round(v * 32767)));
 

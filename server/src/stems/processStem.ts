@@ -3,7 +3,7 @@ import { analyzeStem } from './analyzeStem.ts';
 import { checkStemShape } from './checkStemShape.ts';
 import { decodeAudio } from './decodeAudio.ts';
 import { encodePlaybackWav } from './encodePlaybackWav.ts';
-import { encodeWaveformPeaks } from './encodeWaveformPeaks.ts';
+import { encodeWaveformPeaks } from '@mixroom/shared/protocol';
 import type { ProcessedStem, StemJob } from './ProcessedStem.ts';
 import { StemError } from './StemError.ts';
 

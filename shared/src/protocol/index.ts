@@ -5,3 +5,5 @@ export * from './MessageType.ts';
 export * from './RoomId.ts';
 export * from './ReadOnlyNotice.ts';
 export * from './Presence.ts';
+export * from './peaks/WaveformPeaks.ts';
+export * from './peaks/encodeWaveformPeaks.ts';

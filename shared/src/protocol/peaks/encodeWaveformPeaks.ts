@@ -1,11 +1,13 @@
 import type { WaveformPeaks } from './WaveformPeaks.ts';
 
-/** File magic "MRPK" and format version. */
+/** File magic "MRPK" of a stem's `peaks.bin`. */
 export const PEAKS_MAGIC = 0x4d52504b;
+/** Format version of a stem's `peaks.bin`; a reader refuses any other. */
 export const PEAKS_VERSION = 1;
 
 /**
- * Compact little-endian binary (the `peaks.bin` object beside each stem):
+ * Writes peaks as the `peaks.bin` object the server stores beside each stem and browsers
+ * fetch to draw lanes. Compact little-endian binary:
  *
  *   u32 magic "MRPK" (big-endian bytes), u16 version=1, u16 channels,
  *   u32 sampleRate, u32 frames, u32 levelCount,
@@ -37,7 +39,7 @@ export function encodeWaveformPeaks(peaks: WaveformPeaks): Uint8Array {
   return out;
 }
 
-/** Parses {@link encodeWaveformPeaks} output; throws on a damaged buffer. */
+/** Parses {@link encodeWaveformPeaks} output; throws on a damaged, truncated or newer-version buffer. */
 export function decodeWaveformPeaks(bytes: Uint8Array): WaveformPeaks {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 20 || v.getUint32(0, false) !== PEAKS_MAGIC) throw new Error('Not a Mixroom peaks file');
@@ -46,6 +48,7 @@ export function decodeWaveformPeaks(bytes: Uint8Array): WaveformPeaks {
   const sampleRate = v.getUint32(8, true);
   const frames = v.getUint32(12, true);
   const count = v.getUint32(16, true);
+  if (20 + count * 8 > bytes.length) throw new Error('Peaks file is truncated');
   let at = 20;
   const dims: { samplesPerBin: number; bins: number }[] = [];
   for (let i = 0; i < count; i++, at += 8) dims.push({ samplesPerBin: v.getUint32(at, true), bins: v.getUint32(at + 4, true) });
