@@ -13,7 +13,7 @@ export interface GestureScheduler {
 
 /** What a peer publishes in its awareness state (field GESTURE_FIELD) while dragging. */
 export interface GestureAwarenessState {
-  /** Track or bus id, 'master', or `${fromId}>${busId}` for a send. */
+  /** What moves, encoded with shared/protocol `encodeGestureTarget` (a strip, 'master', or a send). */
   target: string;
   /** The param path as the ops name it ('gain', 'eq.bands.1.freq', 'level'). */
   param: string;

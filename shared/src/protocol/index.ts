@@ -7,3 +7,4 @@ export * from './ReadOnlyNotice.ts';
 export * from './Presence.ts';
 export * from './peaks/WaveformPeaks.ts';
 export * from './peaks/encodeWaveformPeaks.ts';
+export * from './GestureTarget.ts';

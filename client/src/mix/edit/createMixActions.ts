@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { MIX_RANGES, readMixState } from '@mixroom/shared/model';
+import { encodeGestureTarget, type GestureTarget } from '@mixroom/shared/protocol';
 import {
   addBus,
   addSend,
@@ -150,12 +151,16 @@ export function createMixActions(options: MixActionsOptions): MixActions {
       if (touchTimer) clearTimeout(touchTimer);
       setTouching(controlId(strip.scope, strip.id, path));
       const send = /^sends\.([^.]+)\.(level|pre|on)$/.exec(path);
-      const target = send ? `${strip.id}>${send[1]}` : strip.scope === 'master' ? 'master' : strip.id;
+      const target: GestureTarget = send
+        ? { kind: 'send', fromId: strip.id, busId: send[1]! }
+        : strip.scope === 'master'
+          ? { kind: 'master' }
+          : { kind: 'strip', id: strip.id };
       const g = createGesture({
         doc,
         awareness,
         origin,
-        target,
+        target: encodeGestureTarget(target),
         param: send ? send[2]! : path,
         apply: (_doc, value) => write(strip, path, value),
         scheduler,

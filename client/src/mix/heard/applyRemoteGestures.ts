@@ -1,4 +1,5 @@
 import type { MixState } from '@mixroom/shared/model';
+import { decodeGestureTarget } from '@mixroom/shared/protocol';
 import { BUS_PARAMS, MASTER_PARAMS, SEND_PARAMS, TRACK_PARAMS, coerceParam, type GestureAwarenessState, type ParamSpec } from '@mixroom/shared/ops';
 
 /** Returns a copy of `obj` with the number at dotted `path` replaced (EQ bands are an array). */
@@ -29,23 +30,24 @@ function coerce(specs: Readonly<Record<string, ParamSpec>>, param: string, value
 export function applyRemoteGestures(state: MixState, gestures: Iterable<GestureAwarenessState>): MixState {
   let out = state;
   for (const g of gestures) {
-    const send = /^([^>]+)>(.+)$/.exec(g.target);
-    if (send) {
+    const target = decodeGestureTarget(g.target);
+    if (target === null) continue;
+    if (target.kind === 'send') {
       const v = coerce(SEND_PARAMS, g.param, g.value);
       if (v === null) continue;
-      const [, from, bus] = send;
+      const { fromId, busId } = target;
       const patch = <S extends { id: string; sends: MixState['tracks'][number]['sends'] }>(s: S): S =>
-        s.id === from ? { ...s, sends: s.sends.map((x) => (x.bus === bus ? { ...x, [g.param]: v } : x)) } : s;
+        s.id === fromId ? { ...s, sends: s.sends.map((x) => (x.bus === busId ? { ...x, [g.param]: v } : x)) } : s;
       out = { ...out, tracks: out.tracks.map(patch), buses: out.buses.map(patch) };
-    } else if (g.target === 'master') {
+    } else if (target.kind === 'master') {
       const v = coerce(MASTER_PARAMS, g.param, g.value);
       if (v !== null) out = { ...out, master: withPath(out.master, g.param.split('.'), v) };
-    } else if (out.tracks.some((t) => t.id === g.target)) {
+    } else if (out.tracks.some((t) => t.id === target.id)) {
       const v = coerce(TRACK_PARAMS, g.param, g.value);
-      if (v !== null) out = { ...out, tracks: out.tracks.map((t) => (t.id === g.target ? withPath(t, g.param.split('.'), v) : t)) };
-    } else if (out.buses.some((b) => b.id === g.target)) {
+      if (v !== null) out = { ...out, tracks: out.tracks.map((t) => (t.id === target.id ? withPath(t, g.param.split('.'), v) : t)) };
+    } else if (out.buses.some((b) => b.id === target.id)) {
       const v = coerce(BUS_PARAMS, g.param, g.value);
-      if (v !== null) out = { ...out, buses: out.buses.map((b) => (b.id === g.target ? withPath(b, g.param.split('.'), v) : b)) };
+      if (v !== null) out = { ...out, buses: out.buses.map((b) => (b.id === target.id ? withPath(b, g.param.split('.'), v) : b)) };
     }
   }
   return out;
