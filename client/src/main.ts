@@ -17,6 +17,7 @@ import { fetchMembership, joinOpenRoom, type Member } from './mix/sync/RoomMembe
 import { RoomSession } from './mix/sync/RoomSession.ts';
 import { StemMediaStore } from './stems/StemMediaStore.ts';
 import { bindEngine } from './mix/heard/bindEngine.ts';
+import { HeardMix } from './mix/heard/HeardMix.ts';
 import { FollowMode } from './transport/FollowMode.ts';
 import { MonitorState } from './mix/heard/MonitorState.ts';
 import { PeerPlayheads } from './transport/PeerPlayheads.ts';
@@ -138,6 +139,8 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
   const unlockAudio = () => {
     if (context && context.state !== 'running') void context.resume();
   };
+  // The one observer of the mix as heard (document + remote drags): the console and the engine.
+  const heard = new HeardMix(session.doc, session.connection.awareness);
   const transport = new RoomTransport(unlockAudio);
   const monitor = new MonitorState();
   const media = new StemMediaStore(roomId, notify);
@@ -162,6 +165,7 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
   const services: RoomServices = {
     roomId,
     session,
+    heard,
     actions,
     transport,
     peerPlayheads,
@@ -235,10 +239,9 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
   }
   transport.attach(engine);
   bindEngine({
-    doc: session.doc,
+    heard,
     engine,
     monitor,
-    awareness: session.connection.awareness,
     onState: (state, plan) => {
       media.setTracks(state.tracks);
       transport.setDuration(plan.frames / plan.sampleRate);

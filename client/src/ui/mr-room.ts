@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { RoomSession } from '../mix/sync/RoomSession.ts';
+import type { HeardMix } from '../mix/heard/HeardMix.ts';
 import type { FollowMode } from '../transport/FollowMode.ts';
 import type { MonitorState } from '../mix/heard/MonitorState.ts';
 import type { PeerPlayheads } from '../transport/PeerPlayheads.ts';
@@ -36,6 +37,8 @@ export interface MarkerSource {
 export interface RoomServices {
   roomId: string;
   session: RoomSession;
+  /** The mix as heard (document + other people's drags), shared with the engine. */
+  heard: HeardMix;
   actions: MixActions;
   transport: RoomTransport;
   peerPlayheads: PeerPlayheads;
@@ -96,7 +99,7 @@ export class MrRoom extends LitElement {
   override connectedCallback(): void {
     if (!this.mix) {
       const s = this.services;
-      this.mix = new MixStateController(this, s.session.doc, s.session.connection.awareness);
+      this.mix = new MixStateController(this, s.heard);
       this.presence = new PresenceController(this, s.session.connection.awareness);
       this.connection = new ConnectionController(this, s.session.connection);
       this.undo = new UndoController(this, s.session.undo);

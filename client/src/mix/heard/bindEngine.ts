@@ -1,19 +1,15 @@
-import type * as Y from 'yjs';
-import type { Awareness } from 'y-protocols/awareness';
-import { readRemoteGestures } from '@mixroom/shared/ops';
-import { applyRemoteGestures } from './applyRemoteGestures.ts';
-import { getMixRoot, readMixState, type MixState } from '@mixroom/shared/model';
+import type { MixState } from '@mixroom/shared/model';
 import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
 import type { MixEngine } from '../../audio/MixEngine.ts';
 import { applyListenSolo, applyMonitorVolume } from './applyMonitor.ts';
+import type { HeardMix } from './HeardMix.ts';
 import type { MonitorState } from './MonitorState.ts';
 
 export interface EngineBindingOptions {
-  doc: Y.Doc;
+  /** The mix as heard: other people's drags are heard live, before their throttled commits land. */
+  heard: HeardMix;
   engine: MixEngine;
   monitor: MonitorState;
-  /** Other people's drags are heard live, before their throttled commits land. */
-  awareness: Awareness;
   /** Called with each new state (track list for media, duration for the transport). */
   onState: (state: MixState, plan: MixPlan) => void;
   onError: (error: unknown) => void;
@@ -26,24 +22,24 @@ export interface EngineBindingOptions {
 }
 
 /**
- * Keeps the engine equal to the shared mix as this listener hears it: every document
- * change (local or remote) and every private-monitor change rebuilds the plan and hands it
- * to `engine.apply`, which ramps what changed. Changes in one task are coalesced.
- * Returns the disposer.
+ * Keeps the engine equal to the shared mix as this listener hears it: every change of the
+ * heard mix (document or remote gestures), of the private monitor and of A/B playback
+ * rebuilds the plan and hands it to `engine.apply`, which ramps what changed. Changes in one
+ * task are coalesced. Returns the disposer.
  */
 export function bindEngine(options: EngineBindingOptions): () => void {
-  const { doc, engine, monitor } = options;
+  const { heard, engine, monitor } = options;
   let scheduled = false;
   const run = (): void => {
     scheduled = false;
     try {
       const version = options.playback?.state() ?? null;
-      const state = version ?? readMixState(doc);
+      const state = version ?? heard.document;
       // Other people's drags are heard while they happen (not for a saved version played back).
-      const live = version ? state : applyRemoteGestures(state, readRemoteGestures(options.awareness).values());
+      const live = version ?? heard.state;
       const matchDb = options.playback?.gainDb() ?? 0;
-      const heard = matchDb === 0 ? live : { ...live, master: { ...live.master, gain: live.master.gain + matchDb } };
-      const plan = applyMonitorVolume(buildMixPlan(applyListenSolo(heard, monitor.listening)), monitor.volumeDb);
+      const matched = matchDb === 0 ? live : { ...live, master: { ...live.master, gain: live.master.gain + matchDb } };
+      const plan = applyMonitorVolume(buildMixPlan(applyListenSolo(matched, monitor.listening)), monitor.volumeDb);
       options.onState(state, plan);
       engine.apply(plan).catch(options.onError);
     } catch (error) {
@@ -55,24 +51,13 @@ export function bindEngine(options: EngineBindingOptions): () => void {
     scheduled = true;
     queueMicrotask(run);
   };
-  const root = getMixRoot(doc);
-  root.observeDeep(schedule);
+  const disposeHeard = heard.subscribe(schedule);
   const disposeMonitor = monitor.onChange(schedule);
-  // Only gesture changes matter here; presence-only updates (playheads) rebuild an equal plan cheaply.
-  let lastGestures = '';
-  const onAwareness = (): void => {
-    const key = JSON.stringify([...readRemoteGestures(options.awareness).entries()]);
-    if (key === lastGestures) return;
-    lastGestures = key;
-    schedule();
-  };
-  options.awareness.on('change', onAwareness);
   const disposePlayback = options.playback?.onChange(schedule);
   run();
   return () => {
-    root.unobserveDeep(schedule);
+    disposeHeard();
     disposeMonitor();
-    options.awareness.off('change', onAwareness);
     disposePlayback?.();
   };
 }
