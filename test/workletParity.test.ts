@@ -17,7 +17,7 @@ import { DelayProcessor } from '../shared/src/dsp/delay.ts';
 import type { DspProcessor } from '../shared/src/dsp/DspProcessor.ts';
 import { LimiterProcessor } from '../shared/src/dsp/limiter.ts';
 import { seededNoise } from '../shared/src/dsp/testSignals.testkit.ts';
-import { residualDb } from './browser/renderInChromium.ts';
+import { fromBase64, residualDb, toBase64 } from './browser/renderInChromium.ts';
 import { ReverbProcessor } from '../shared/src/dsp/reverb.ts';
 import { SaturationProcessor } from '../shared/src/dsp/saturation.ts';
 
@@ -117,16 +117,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
 });
 
-function toB64(a: Float32Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-}
-function fromB64(s: string): Float32Array {
-  const b = Buffer.from(s, 'base64');
-  const out = new Float32Array(b.byteLength / 4);
-  new Uint8Array(out.buffer).set(b);
-  return out;
-}
-
 async function renderInWorklet(c: Case, input: Float32Array[], sidechain: Float32Array[] | null): Promise<Float32Array[]> {
   const out = await page.evaluate(
     async ({ sr, kind, params, change, input, sidechain }) => {
@@ -171,9 +161,9 @@ async function renderInWorklet(c: Case, input: Float32Array[], sidechain: Float3
       const r = await ctx.startRendering();
       return [enc(r.getChannelData(0)), enc(r.getChannelData(1))];
     },
-    { sr: SR, kind: c.kind, params: c.params, change: { frame: CHANGE_AT, params: c.change }, input: input.map(toB64), sidechain: sidechain ? sidechain.map(toB64) : null },
+    { sr: SR, kind: c.kind, params: c.params, change: { frame: CHANGE_AT, params: c.change }, input: input.map(toBase64), sidechain: sidechain ? sidechain.map(toBase64) : null },
   );
-  return out.map(fromB64);
+  return out.map(fromBase64);
 }
 
 function renderInNode(c: Case, input: Float32Array[], sidechain: Float32Array[] | null): Float32Array[] {

@@ -30,11 +30,13 @@ export interface ChromiumRenderer {
   close(): Promise<void>;
 }
 
-function toBase64(a: Float32Array): string {
+/** Samples as base64, to cross into `page.evaluate`. */
+export function toBase64(a: Float32Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
 
-function fromBase64(s: string): Float32Array {
+/** Samples back from a page's base64. */
+export function fromBase64(s: string): Float32Array {
   const b = Buffer.from(s, 'base64');
   const out = new Float32Array(b.byteLength / 4);
   new Uint8Array(out.buffer).set(b);

@@ -3,6 +3,7 @@ import type { BusState, SendState, TrackState } from '@mixroom/shared/model';
 import { MIX_RANGES } from '@mixroom/shared/model';
 import { ControlRouter } from '../mix/edit/ControlRouter.ts';
 import type { MixActions, StripRef } from '../mix/edit/MixActions.ts';
+import { AnimationFrameController } from '../lit/AnimationFrameController.ts';
 import type { GainReductionReader, MeterReader } from '../mix/heard/MeterReader.ts';
 import './mr-fader.ts';
 import './mr-knob.ts';
@@ -62,6 +63,11 @@ export class MrChannelStrip extends LitElement {
     () => this.actions,
     () => (this.strip ? this.ref : null),
   );
+  /** Keeps the gain-reduction bar moving without re-rendering the strip. */
+  private readonly grMeter = new AnimationFrameController(this, () => {
+    const bar = this.renderRoot.querySelector<HTMLElement>('.gr i');
+    if (bar && this.gainReduction) bar.style.width = `${Math.min(100, (this.gainReduction() / 20) * 100)}%`;
+  });
 
   constructor() {
     super();
@@ -226,24 +232,10 @@ export class MrChannelStrip extends LitElement {
     this.style.setProperty('--strip-color', this.strip?.color ?? '#666');
   }
 
-  /** Keeps the gain-reduction bar moving without re-rendering the strip. */
-  override connectedCallback(): void {
-    super.connectedCallback();
-    const tick = () => {
-      const bar = this.renderRoot.querySelector<HTMLElement>('.gr i');
-      if (bar && this.gainReduction) bar.style.width = `${Math.min(100, (this.gainReduction() / 20) * 100)}%`;
-      this.grFrame = requestAnimationFrame(tick);
-    };
-    this.grFrame = requestAnimationFrame(tick);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    cancelAnimationFrame(this.grFrame);
     this.router.endAll();
   }
-
-  private grFrame = 0;
 
   private set(path: string, value: number | boolean | string): void {
     if (this.strip && this.actions) this.actions.set(this.ref, path, value);

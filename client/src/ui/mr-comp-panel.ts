@@ -3,6 +3,7 @@ import type { TrackState } from '@mixroom/shared/model';
 import { MIX_RANGES } from '@mixroom/shared/model';
 import { ControlRouter } from '../mix/edit/ControlRouter.ts';
 import type { MixActions } from '../mix/edit/MixActions.ts';
+import { AnimationFrameController } from '../lit/AnimationFrameController.ts';
 import type { GainReductionReader } from '../mix/heard/MeterReader.ts';
 import './mr-knob.ts';
 
@@ -36,7 +37,13 @@ export class MrCompPanel extends LitElement {
   declare actions: MixActions | null;
   declare gainReduction: GainReductionReader | null;
   declare readOnly: boolean;
-  private frame = 0;
+  private readonly grMeter = new AnimationFrameController(this, () => {
+    const gr = Math.max(0, this.gainReduction?.() ?? 0);
+    const bar = this.renderRoot.querySelector<HTMLElement>('.gr i');
+    const val = this.renderRoot.querySelector('.grv');
+    if (bar) bar.style.height = `${Math.min(100, (gr / GR_MAX) * 100)}%`;
+    if (val) val.textContent = `GR ${gr.toFixed(1)} dB`;
+  });
   private readonly router = new ControlRouter(
     () => this.actions,
     () => (this.track ? { scope: 'track', id: this.track.id } : null),
@@ -66,22 +73,8 @@ export class MrCompPanel extends LitElement {
     .grv { font-family: var(--mr-mono, ui-monospace, monospace); color: #e0a030; min-width: 40px; }
   `;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    const tick = () => {
-      const gr = Math.max(0, this.gainReduction?.() ?? 0);
-      const bar = this.renderRoot.querySelector<HTMLElement>('.gr i');
-      const val = this.renderRoot.querySelector('.grv');
-      if (bar) bar.style.height = `${Math.min(100, (gr / GR_MAX) * 100)}%`;
-      if (val) val.textContent = `GR ${gr.toFixed(1)} dB`;
-      this.frame = requestAnimationFrame(tick);
-    };
-    this.frame = requestAnimationFrame(tick);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    cancelAnimationFrame(this.frame);
     this.router.endAll();
   }
 

@@ -1,6 +1,7 @@
 import { LitElement, css, html, svg, nothing } from 'lit';
 import type { EqBandState, TrackState } from '@mixroom/shared/model';
 import { EQ_BAND_TYPES, MIX_RANGES } from '@mixroom/shared/model';
+import { DragController } from '../lit/DragController.ts';
 import { ControlRouter } from '../mix/edit/ControlRouter.ts';
 import type { Gesture, MixActions } from '../mix/edit/MixActions.ts';
 import { eqResponseDb } from '../mix/eqResponseDb.ts';
@@ -26,7 +27,6 @@ interface Drag {
   freq: number;
   gain: number;
   gestures: Gesture[];
-  pointerId: number;
 }
 
 const BAND_COLORS = ['#ff8c5a', '#e6d23a', '#3ecf8e', '#4fb3ff'];
@@ -42,14 +42,24 @@ export class MrEqPanel extends LitElement {
     sampleRate: { type: Number },
     actions: { attribute: false },
     readOnly: { type: Boolean, attribute: 'read-only' },
-    drag: { state: true },
   };
 
   declare track: TrackState | null;
   declare sampleRate: number;
   declare actions: MixActions | null;
   declare readOnly: boolean;
-  declare drag: Drag | null;
+  /** Dragging a handle: frequency and gain (when the band has one) as two gestures. */
+  private readonly drag = new DragController<Drag>(this, {
+    start: (e) => this.startDrag(e),
+    move: (d, e) => this.moveDrag(d, e),
+    end: (d) => {
+      d.gestures[0]!.end(d.freq);
+      if (d.gestures.length > 1) d.gestures[1]!.end(d.gain);
+    },
+    abandon: (d) => {
+      for (const g of d.gestures) g.end(Number.NaN);
+    },
+  });
   private readonly router = new ControlRouter(
     () => this.actions,
     () => (this.track ? { scope: 'track', id: this.track.id } : null),
@@ -61,7 +71,6 @@ export class MrEqPanel extends LitElement {
     this.sampleRate = 48000;
     this.actions = null;
     this.readOnly = false;
-    this.drag = null;
   }
 
   static override styles = css`
@@ -89,8 +98,8 @@ export class MrEqPanel extends LitElement {
   /** The track as the curve should show it: the stored values, or the values being dragged. */
   private shownTrack(): TrackState | null {
     const t = this.track;
-    if (!t || !this.drag) return t;
-    const d = this.drag;
+    const d = this.drag.active;
+    if (!t || !d) return t;
     if (d.key === 'hpf' || d.key === 'lpf') return { ...t, eq: { ...t.eq, [d.key]: { ...t.eq[d.key], freq: d.freq } } };
     const bands = t.eq.bands.map((b, i) => (String(i) === d.key ? { ...b, freq: d.freq, gain: d.gain } : b)) as TrackState['eq']['bands'];
     return { ...t, eq: { ...t.eq, bands } };
@@ -110,8 +119,7 @@ export class MrEqPanel extends LitElement {
     const ro = this.readOnly;
     const name = t.name;
     return html`
-      <svg class="graph" viewBox="0 0 ${W} ${H}" role="group" aria-label="${name} EQ frequency response"
-        @pointermove=${this.onMove} @pointerup=${this.onUp} @pointercancel=${this.onUp}>
+      <svg class="graph" viewBox="0 0 ${W} ${H}" role="group" aria-label="${name} EQ frequency response">
         ${[50, 100, 200, 500, 1000, 2000, 5000, 10000].map(
           (f) => svg`<line class="grid" x1=${xOf(f)} x2=${xOf(f)} y1="0" y2=${H} /><text class="lbl" x=${xOf(f) + 2} y=${H - 3}>${f >= 1000 ? `${f / 1000}k` : f}</text>`,
         )}
@@ -171,7 +179,7 @@ export class MrEqPanel extends LitElement {
   private renderHandle(key: HandleKey, freq: number, gain: number, on: boolean, color: string, label: string) {
     return svg`<circle class="h ${on ? '' : 'off'}" cx=${xOf(freq)} cy=${yOf(gain)} r="7" fill=${color} tabindex="0" role="slider"
       aria-label=${`${label} handle`} aria-valuetext=${`${formatValue(freq, 'Hz')}, ${formatValue(gain, 'dB')}`}
-      data-key=${key} @pointerdown=${(e: PointerEvent) => this.onDown(e, key)} @wheel=${(e: WheelEvent) => this.onWheel(e, key)}
+      data-key=${key} @pointerdown=${this.drag.down} @wheel=${(e: WheelEvent) => this.onWheel(e, key)}
       @keydown=${(e: KeyboardEvent) => this.onHandleKey(e, key)} @dblclick=${() => this.resetHandle(key)}></circle>`;
   }
 
@@ -186,37 +194,29 @@ export class MrEqPanel extends LitElement {
     return { freq: b.freq, gain: b.gain, q: b.q, gainBearing: this.gainBearing(b) };
   }
 
-  private onDown(e: PointerEvent, key: HandleKey): void {
-    if (this.readOnly || !this.actions || !this.track || e.button !== 0) return;
+  private startDrag(e: PointerEvent): Drag | null {
+    const key = (e.currentTarget as SVGElement).dataset['key'] as HandleKey;
+    if (this.readOnly || !this.actions || !this.track || e.button !== 0) return null;
     e.preventDefault();
-    (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
     const ref = { scope: 'track' as const, id: this.track.id };
     const c = this.current(key);
     const gestures = [this.actions.gesture(ref, this.pathOf(key, 'freq'))];
     if (c.gainBearing) gestures.push(this.actions.gesture(ref, this.pathOf(key, 'gain')));
-    this.drag = { key, freq: c.freq, gain: c.gain, gestures, pointerId: e.pointerId };
+    return { key, freq: c.freq, gain: c.gain, gestures };
   }
 
-  private onMove(e: PointerEvent): void {
-    const d = this.drag;
-    if (!d || e.pointerId !== d.pointerId) return;
+  private moveDrag(d: Drag, e: PointerEvent): void {
     const svgEl = this.renderRoot.querySelector('svg.graph')!;
     const rect = svgEl.getBoundingClientRect();
     const x = ((e.clientX - rect.left) / rect.width) * W;
     const y = ((e.clientY - rect.top) / rect.height) * H;
     const freq = Number(fOf(x).toPrecision(4));
     const gain = Math.round(Math.min(DB_RANGE, Math.max(-DB_RANGE, dbOf(y))) * 10) / 10;
-    this.drag = { ...d, freq, gain: d.gestures.length > 1 ? gain : d.gain };
+    d.freq = freq;
+    if (d.gestures.length > 1) d.gain = gain;
+    this.requestUpdate();
     d.gestures[0]!.update(freq);
     if (d.gestures.length > 1) d.gestures[1]!.update(gain);
-  }
-
-  private onUp(e: PointerEvent): void {
-    const d = this.drag;
-    if (!d || e.pointerId !== d.pointerId) return;
-    d.gestures[0]!.end(d.freq);
-    if (d.gestures.length > 1) d.gestures[1]!.end(d.gain);
-    this.drag = null;
   }
 
   private onWheel(e: WheelEvent, key: HandleKey): void {
@@ -258,8 +258,6 @@ export class MrEqPanel extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.router.endAll();
-    if (this.drag) for (const g of this.drag.gestures) g.end(Number.NaN);
-    this.drag = null;
   }
 }
 

@@ -1,11 +1,10 @@
 import { LitElement, css, html } from 'lit';
+import { ControlDragController } from '../mix/edit/ControlDragController.ts';
 import { emitControl } from '../mix/edit/ControlEvents.ts';
 import { FADER_MAX_DB, FADER_MIN_DB, dbToFaderPosition, faderPositionToDb } from '../mix/FaderLaw.ts';
 import { formatValue } from '../mix/formatValue.ts';
 
 const TRAVEL_PX = 130;
-/** Shift (or Alt) divides drag speed by this for fine moves. */
-const FINE_FACTOR = 10;
 
 /**
  * A vertical console fader in dB. Drag is relative (grabbing never jumps the level),
@@ -18,17 +17,32 @@ export class MrFader extends LitElement {
     label: { type: String },
     defaultValue: { type: Number, attribute: 'default-value' },
     disabled: { type: Boolean, reflect: true },
-    dragging: { state: true },
   };
 
   declare value: number;
   declare label: string;
   declare defaultValue: number;
   declare disabled: boolean;
-  declare dragging: boolean;
-  private dragValue = 0;
   private dragStartY = 0;
   private dragStartPos = 0;
+  private readonly drag = new ControlDragController(this, {
+    value: () => this.value,
+    disabled: () => this.disabled,
+    begin: (e, value) => {
+      this.dragStartY = e.clientY;
+      this.dragStartPos = dbToFaderPosition(value);
+    },
+    next: (e, fine) => {
+      const dy = (this.dragStartY - e.clientY) / fine;
+      const pos = Math.min(1, Math.max(0, this.dragStartPos + dy / TRAVEL_PX));
+      // Fine moves re-anchor so switching modifier mid-drag never jumps.
+      if (fine > 1) {
+        this.dragStartY = e.clientY;
+        this.dragStartPos = pos;
+      }
+      return Math.round(faderPositionToDb(pos) * 10) / 10;
+    },
+  });
 
   constructor() {
     super();
@@ -36,7 +50,6 @@ export class MrFader extends LitElement {
     this.label = 'Fader';
     this.defaultValue = 0;
     this.disabled = false;
-    this.dragging = false;
   }
 
   static override styles = css`
@@ -55,7 +68,7 @@ export class MrFader extends LitElement {
   `;
 
   private get shown(): number {
-    return this.dragging ? this.dragValue : this.value;
+    return this.drag.shown;
   }
 
   override render() {
@@ -74,11 +87,8 @@ export class MrFader extends LitElement {
         aria-valuetext=${formatValue(this.shown, 'dB')}
         aria-disabled=${this.disabled ? 'true' : 'false'}
         aria-orientation="vertical"
-        @pointerdown=${this.onPointerDown}
-        @pointermove=${this.onPointerMove}
-        @pointerup=${this.onPointerUp}
-        @pointercancel=${this.onPointerUp}
-        @dblclick=${this.onReset}
+        @pointerdown=${this.drag.down}
+        @dblclick=${() => this.drag.reset(this.defaultValue)}
         @keydown=${this.onKey}
       >
         <div class="slot"></div>
@@ -89,47 +99,6 @@ export class MrFader extends LitElement {
       </div>
       <div class="readout" aria-hidden="true">${formatValue(this.shown, 'dB')}</div>
     `;
-  }
-
-  private onPointerDown(e: PointerEvent): void {
-    if (this.disabled || e.button !== 0 || e.detail > 1) return;
-    (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
-    (e.currentTarget as HTMLElement).focus();
-    this.dragging = true;
-    this.dragValue = this.value;
-    this.dragStartY = e.clientY;
-    this.dragStartPos = dbToFaderPosition(this.value);
-    emitControl(this, 'control-start', this.value);
-  }
-
-  private onPointerMove(e: PointerEvent): void {
-    if (!this.dragging) return;
-    const fine = e.shiftKey || e.altKey ? FINE_FACTOR : 1;
-    const dy = (this.dragStartY - e.clientY) / fine;
-    const pos = Math.min(1, Math.max(0, this.dragStartPos + dy / TRAVEL_PX));
-    // Fine moves re-anchor so switching modifier mid-drag never jumps.
-    if (fine > 1) {
-      this.dragStartY = e.clientY;
-      this.dragStartPos = pos;
-    }
-    const next = Math.round(faderPositionToDb(pos) * 10) / 10;
-    if (next === this.dragValue) return;
-    this.dragValue = next;
-    this.requestUpdate();
-    emitControl(this, 'control-input', next);
-  }
-
-  private onPointerUp(e: PointerEvent): void {
-    if (!this.dragging) return;
-    (e.currentTarget as HTMLElement).releasePointerCapture(e.pointerId);
-    this.dragging = false;
-    emitControl(this, 'control-end', this.dragValue);
-  }
-
-  private onReset(): void {
-    if (this.disabled) return;
-    this.dragging = false;
-    emitControl(this, 'control-set', this.defaultValue);
   }
 
   private onKey(e: KeyboardEvent): void {

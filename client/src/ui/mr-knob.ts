@@ -1,9 +1,9 @@
 import { LitElement, css, html, svg } from 'lit';
+import { ControlDragController } from '../mix/edit/ControlDragController.ts';
 import { emitControl } from '../mix/edit/ControlEvents.ts';
 import { formatValue, type ValueUnit } from '../mix/formatValue.ts';
 
 const THROW_PX = 160;
-const FINE_FACTOR = 10;
 const ARC = 270;
 
 /**
@@ -24,7 +24,6 @@ export class MrKnob extends LitElement {
     step: { type: Number },
     disabled: { type: Boolean, reflect: true },
     compact: { type: Boolean, reflect: true },
-    dragging: { state: true },
   };
 
   declare value: number;
@@ -40,9 +39,19 @@ export class MrKnob extends LitElement {
   declare disabled: boolean;
   /** Hides the value text (it stays in the tooltip and the accessible value). */
   declare compact: boolean;
-  declare dragging: boolean;
-  private dragValue = 0;
   private lastY = 0;
+  private readonly drag = new ControlDragController(this, {
+    value: () => this.value,
+    disabled: () => this.disabled,
+    begin: (e) => {
+      this.lastY = e.clientY;
+    },
+    next: (e, fine, dragged) => {
+      const dy = (this.lastY - e.clientY) / fine;
+      this.lastY = e.clientY;
+      return this.fromNorm(this.toNorm(dragged) + dy / THROW_PX);
+    },
+  });
 
   constructor() {
     super();
@@ -57,7 +66,6 @@ export class MrKnob extends LitElement {
     this.step = 0;
     this.disabled = false;
     this.compact = false;
-    this.dragging = false;
   }
 
   static override styles = css`
@@ -72,7 +80,7 @@ export class MrKnob extends LitElement {
   `;
 
   private get shown(): number {
-    return this.dragging ? this.dragValue : this.value;
+    return this.drag.shown;
   }
 
   private toNorm(v: number): number {
@@ -119,11 +127,8 @@ export class MrKnob extends LitElement {
         aria-valuetext=${formatValue(this.shown, this.unit)}
         aria-disabled=${this.disabled ? 'true' : 'false'}
         title=${`${this.label}: ${formatValue(this.shown, this.unit)}`}
-        @pointerdown=${this.onPointerDown}
-        @pointermove=${this.onPointerMove}
-        @pointerup=${this.onPointerUp}
-        @pointercancel=${this.onPointerUp}
-        @dblclick=${this.onReset}
+        @pointerdown=${this.drag.down}
+        @dblclick=${() => this.drag.reset(this.defaultValue)}
         @keydown=${this.onKey}
       >
         <svg viewBox="0 0 30 30" aria-hidden="true">
@@ -139,41 +144,6 @@ export class MrKnob extends LitElement {
       <span class="val" aria-hidden="true">${formatValue(this.shown, this.unit)}</span>
       ${this.caption ? html`<span aria-hidden="true">${this.caption}</span>` : null}
     `;
-  }
-
-  private onPointerDown(e: PointerEvent): void {
-    if (this.disabled || e.button !== 0 || e.detail > 1) return;
-    (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
-    (e.currentTarget as HTMLElement).focus();
-    this.dragging = true;
-    this.dragValue = this.value;
-    this.lastY = e.clientY;
-    emitControl(this, 'control-start', this.value);
-  }
-
-  private onPointerMove(e: PointerEvent): void {
-    if (!this.dragging) return;
-    const fine = e.shiftKey || e.altKey ? FINE_FACTOR : 1;
-    const dy = (this.lastY - e.clientY) / fine;
-    this.lastY = e.clientY;
-    const next = this.fromNorm(this.toNorm(this.dragValue) + dy / THROW_PX);
-    if (next === this.dragValue) return;
-    this.dragValue = next;
-    this.requestUpdate();
-    emitControl(this, 'control-input', next);
-  }
-
-  private onPointerUp(e: PointerEvent): void {
-    if (!this.dragging) return;
-    (e.currentTarget as HTMLElement).releasePointerCapture(e.pointerId);
-    this.dragging = false;
-    emitControl(this, 'control-end', this.dragValue);
-  }
-
-  private onReset(): void {
-    if (this.disabled) return;
-    this.dragging = false;
-    emitControl(this, 'control-set', this.defaultValue);
   }
 
   private onKey(e: KeyboardEvent): void {

@@ -3,6 +3,7 @@ import type { MasterState } from '@mixroom/shared/model';
 import { MIX_RANGES } from '@mixroom/shared/model';
 import { ControlRouter } from '../mix/edit/ControlRouter.ts';
 import type { MixActions, StripRef } from '../mix/edit/MixActions.ts';
+import { AnimationFrameController } from '../lit/AnimationFrameController.ts';
 import type { LoudnessReader, MeterReader } from '../mix/heard/MeterReader.ts';
 import type { Toucher } from './mr-channel-strip.ts';
 import './mr-fader.ts';
@@ -35,7 +36,14 @@ export class MrMasterStrip extends LitElement {
     () => this.actions,
     () => REF,
   );
-  private frame = 0;
+  private readonly loudnessReadout = new AnimationFrameController(this, () => {
+    const l = this.loudness?.();
+    const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) || v < -70 ? '—' : v.toFixed(1));
+    const m = this.renderRoot.querySelector('.m');
+    const s = this.renderRoot.querySelector('.s');
+    if (m) m.textContent = fmt(l?.momentary);
+    if (s) s.textContent = fmt(l?.shortTerm);
+  });
 
   constructor() {
     super();
@@ -63,23 +71,8 @@ export class MrMasterStrip extends LitElement {
     .name { text-align: center; padding: 4px 2px; font-weight: 700; font-size: 11px; border-top: 3px solid #e8ecf1; background: #15181c; letter-spacing: 0.08em; }
   `;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    const tick = () => {
-      const l = this.loudness?.();
-      const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) || v < -70 ? '—' : v.toFixed(1));
-      const m = this.renderRoot.querySelector('.m');
-      const s = this.renderRoot.querySelector('.s');
-      if (m) m.textContent = fmt(l?.momentary);
-      if (s) s.textContent = fmt(l?.shortTerm);
-      this.frame = requestAnimationFrame(tick);
-    };
-    this.frame = requestAnimationFrame(tick);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    cancelAnimationFrame(this.frame);
     this.router.endAll();
   }
 

@@ -1,4 +1,5 @@
 import { LitElement, css, html } from 'lit';
+import { AnimationFrameController } from '../lit/AnimationFrameController.ts';
 import type { MeterReader } from '../mix/heard/MeterReader.ts';
 
 const FLOOR_DB = -60;
@@ -18,11 +19,11 @@ export class MrMeter extends LitElement {
 
   declare reader: MeterReader | null;
   declare label: string;
-  private frame = 0;
   private shown: number[] = [];
   private held: { db: number; at: number }[] = [];
   private last = 0;
   private clipped = false;
+  private readonly frames = new AnimationFrameController(this, (now) => this.draw(now));
 
   constructor() {
     super();
@@ -34,20 +35,6 @@ export class MrMeter extends LitElement {
     :host { display: inline-block; width: 14px; height: 150px; }
     canvas { width: 100%; height: 100%; display: block; background: #0b0d10; border-radius: 2px; }
   `;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    const tick = (now: number) => {
-      this.draw(now);
-      this.frame = requestAnimationFrame(tick);
-    };
-    this.frame = requestAnimationFrame(tick);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    cancelAnimationFrame(this.frame);
-  }
 
   override render() {
     return html`<canvas role="meter" aria-label=${this.label} aria-valuemin=${FLOOR_DB} aria-valuemax="0"

@@ -9,16 +9,15 @@ import type { CommentMarker } from '../review/CommentMarker.ts';
 import type { MixerMeters } from './mr-mixer.ts';
 import type { MixActions } from '../mix/edit/MixActions.ts';
 import type { StemMedia } from '../stems/StemMedia.ts';
-import { ConnectionController } from '../mix/sync/ConnectionController.ts';
-import { MixStateController } from '../mix/heard/MixStateController.ts';
 import { PresenceController } from '../mix/sync/PresenceController.ts';
 import { SubscriptionController } from '../lit/SubscriptionController.ts';
-import { TransportController } from '../transport/TransportController.ts';
 import { UndoController } from '../mix/sync/UndoController.ts';
 import { stripOfControl } from '../mix/edit/ControlId.ts';
 import type { StripEditDetail, Toucher } from './mr-channel-strip.ts';
 import type { PlayheadMark } from './mr-track-list.ts';
-import type { Transport } from '../transport/Transport.ts';
+import type { Transport, TransportSnapshot } from '../transport/Transport.ts';
+import type { ConnectionStatus } from '../mix/sync/ConnectionStatus.ts';
+import type { MixState } from '@mixroom/shared/model';
 import './mr-connection-badge.ts';
 import './mr-knob.ts';
 import './mr-mixer.ts';
@@ -78,11 +77,12 @@ export class MrRoom extends LitElement {
   declare notice: string | null;
   declare showUpload: boolean;
   declare mixerHidden: boolean;
-  private mix!: MixStateController;
+  /** The mix as heard (other people's drags move faders live). */
+  private mix!: SubscriptionController<MixState>;
   private presence!: PresenceController;
-  private connection!: ConnectionController;
+  private connection!: SubscriptionController<ConnectionStatus>;
   private undo!: UndoController;
-  private transportCtl!: TransportController;
+  private transportCtl!: SubscriptionController<TransportSnapshot>;
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly disposers: (() => void)[] = [];
 
@@ -99,11 +99,12 @@ export class MrRoom extends LitElement {
   override connectedCallback(): void {
     if (!this.mix) {
       const s = this.services;
-      this.mix = new MixStateController(this, s.heard);
+      this.mix = new SubscriptionController(this, (cb) => s.heard.subscribe(cb), () => s.heard.state);
       this.presence = new PresenceController(this, s.session.connection.awareness);
-      this.connection = new ConnectionController(this, s.session.connection);
+      this.connection = new SubscriptionController(this, (cb) => s.session.connection.onStatus(cb), () => s.session.connection.status);
       this.undo = new UndoController(this, s.session.undo);
-      this.transportCtl = new TransportController(this, s.transport);
+      // Discrete transport changes (play, stop, seek, loop); the clock draws itself per frame.
+      this.transportCtl = new SubscriptionController(this, (cb) => s.transport.onChange(cb), () => s.transport.snapshot());
       new SubscriptionController(this, (cb) => s.monitor.onChange(cb));
       new SubscriptionController(this, (cb) => s.follow.onChange(cb));
       new SubscriptionController(this, (cb) => s.media.onChange(cb));
@@ -210,11 +211,11 @@ export class MrRoom extends LitElement {
 
   override render() {
     const s = this.services;
-    const state = this.mix.state;
-    const snap = this.transportCtl.snapshot;
+    const state = this.mix.value;
+    const snap = this.transportCtl.value;
     const following = s.follow.following;
     const followed = following === null ? null : (this.presence.peers.find((p) => p.clientId === following)?.user.name ?? null);
-    const readOnly = !s.canEdit || this.connection.status.readOnlyRole !== null;
+    const readOnly = !s.canEdit || this.connection.value.readOnlyRole !== null;
     const selTrack = this.selectedStrip?.startsWith('track:') ? state.tracks.find((t) => `track:${t.id}` === this.selectedStrip) ?? null : null;
     const selBus = this.selectedStrip?.startsWith('bus:') ? state.buses.find((b) => `bus:${b.id}` === this.selectedStrip) ?? null : null;
     const touchers = this.touchers();
@@ -222,7 +223,7 @@ export class MrRoom extends LitElement {
       <header>
         <span class="brand">MIXROOM</span>
         <span class="title" title=${state.session.title}>${state.session.title}</span>
-        <mr-connection-badge .status=${this.connection.status}></mr-connection-badge>
+        <mr-connection-badge .status=${this.connection.value}></mr-connection-badge>
         ${this.renderLoading(state.tracks.filter((t) => t.stem).length)}
         <!-- Room-level status from other modules (the approval badge from review). -->
         <slot name="status"></slot>
@@ -346,7 +347,7 @@ export class MrRoom extends LitElement {
       if (!snap.loop) s.transport.setLoop({ start: s.transport.position(), end: s.transport.position() + 8 });
       s.transport.setLoopEnabled(!snap.loopEnabled);
     } else if ((key === 'm' || key === 's') && this.focusedTrack) {
-      const track = this.mix.state.tracks.find((t) => t.id === this.focusedTrack);
+      const track = this.mix.value.tracks.find((t) => t.id === this.focusedTrack);
       if (!track) return;
       e.preventDefault();
       const param = key === 'm' ? 'mute' : 'solo';

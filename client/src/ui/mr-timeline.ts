@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { LoopRange } from '../transport/Transport.ts';
 import { formatTime } from '../transport/formatTime.ts';
+import { DragController } from '../lit/DragController.ts';
 import type { CommentMarker } from '../review/CommentMarker.ts';
 
 /** Picks a ruler step (seconds) giving labels at least ~70 px apart. */
@@ -38,7 +39,21 @@ export class MrTimeline extends LitElement {
   declare loop: LoopRange | null;
   declare loopEnabled: boolean;
   declare markers: readonly CommentMarker[];
-  private dragFrom: number | null = null;
+  /** Dragging a loop range: from where the pointer went down. */
+  private readonly loopDrag = new DragController<{ from: number }>(this, {
+    start: (e) => (e.button === 0 ? { from: this.timeAt(e.clientX) } : null),
+    move: (d, e) => {
+      const t = this.timeAt(e.clientX);
+      this.loop = { start: Math.min(d.from, t), end: Math.max(d.from, t) };
+    },
+    end: (d, e) => {
+      const t = this.timeAt(e.clientX);
+      if (e.type === 'pointercancel' || Math.abs(t - d.from) * this.pxPerSecond < 4) return;
+      this.dispatchEvent(
+        new CustomEvent('loop-change', { detail: { range: { start: Math.min(d.from, t), end: Math.max(d.from, t) } }, bubbles: true, composed: true }),
+      );
+    },
+  });
 
   constructor() {
     super();
@@ -86,12 +101,12 @@ export class MrTimeline extends LitElement {
     }
     const x = (t: number) => (t - this.start) * this.pxPerSecond;
     return html`
-      <div class="loopbar" title="Drag to set the loop range" @pointerdown=${this.onLoopDown}></div>
+      <div class="loopbar" title="Drag to set the loop range" @pointerdown=${this.loopDrag.down}></div>
       ${this.loop
         ? html`<div class="loop ${this.loopEnabled ? 'on' : ''}" style="left:${x(this.loop.start)}px;width:${(this.loop.end - this.loop.start) * this.pxPerSecond}px"
             aria-label="Loop ${formatTime(this.loop.start)} to ${formatTime(this.loop.end)}"></div>`
         : nothing}
-      <div @pointerdown=${this.onRulerDown} @pointermove=${this.onMove} @pointerup=${this.onUp}
+      <div @pointerdown=${this.onRulerDown}
         style="position:absolute;left:0;right:0;top:10px;bottom:0" role="slider" tabindex="-1" aria-label="Timeline: click to seek"
         aria-valuemin="0" aria-valuemax=${Math.round(this.duration)} aria-valuenow="0">${ticks}</div>
       ${this.duration > 0 ? html`<div class="end" style="left:${Math.max(0, x(this.duration))}px;right:0"></div>` : nothing}
@@ -110,35 +125,10 @@ export class MrTimeline extends LitElement {
   private onRulerDown(e: PointerEvent): void {
     if (e.button !== 0) return;
     if (e.shiftKey) {
-      this.onLoopDown(e);
+      this.loopDrag.down(e);
       return;
     }
     this.dispatchEvent(new CustomEvent('seek', { detail: { time: this.timeAt(e.clientX) }, bubbles: true, composed: true }));
-  }
-
-  private onLoopDown(e: PointerEvent): void {
-    if (e.button !== 0) return;
-    (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
-    this.dragFrom = this.timeAt(e.clientX);
-    (e.currentTarget as HTMLElement).onpointermove = (ev) => this.onMove(ev);
-    (e.currentTarget as HTMLElement).onpointerup = (ev) => this.onUp(ev);
-  }
-
-  private onMove(e: PointerEvent): void {
-    if (this.dragFrom === null) return;
-    const t = this.timeAt(e.clientX);
-    this.loop = { start: Math.min(this.dragFrom, t), end: Math.max(this.dragFrom, t) };
-  }
-
-  private onUp(e: PointerEvent): void {
-    if (this.dragFrom === null) return;
-    const t = this.timeAt(e.clientX);
-    const from = this.dragFrom;
-    this.dragFrom = null;
-    if (Math.abs(t - from) * this.pxPerSecond < 4) return;
-    this.dispatchEvent(
-      new CustomEvent('loop-change', { detail: { range: { start: Math.min(from, t), end: Math.max(from, t) } }, bubbles: true, composed: true }),
-    );
   }
 }
 

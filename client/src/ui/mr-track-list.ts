@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { TrackState } from '@mixroom/shared/model';
+import { AnimationFrameController } from '../lit/AnimationFrameController.ts';
 import type { MixActions } from '../mix/edit/MixActions.ts';
 import type { LoopRange } from '../transport/Transport.ts';
 import type { CommentMarker } from '../review/CommentMarker.ts';
@@ -60,8 +61,8 @@ export class MrTrackList extends LitElement {
   declare pxPerSecond: number;
   declare scrollLeftPx: number;
   declare viewWidth: number;
-  private frame = 0;
   private resize = new ResizeObserver(() => this.measure());
+  private readonly playheadLoop = new AnimationFrameController(this, () => this.drawPlayheads());
 
   constructor() {
     super();
@@ -118,17 +119,11 @@ export class MrTrackList extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.resize.observe(this);
-    const tick = () => {
-      this.drawPlayheads();
-      this.frame = requestAnimationFrame(tick);
-    };
-    this.frame = requestAnimationFrame(tick);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resize.disconnect();
-    cancelAnimationFrame(this.frame);
   }
 
   private measure(): void {

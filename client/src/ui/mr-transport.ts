@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { AnimationFrameController } from '../lit/AnimationFrameController.ts';
 import type { Transport, TransportSnapshot } from '../transport/Transport.ts';
 import { formatBars, formatTime } from '../transport/formatTime.ts';
 
@@ -25,7 +26,13 @@ export class MrTransport extends LitElement {
   /** 'running' once audio is unlocked by a gesture; anything else shows a hint. */
   declare audioState: string;
   declare readOnly: boolean;
-  private frame = 0;
+  private readonly clock = new AnimationFrameController(this, () => {
+    const t = this.transport?.position() ?? 0;
+    const clock = this.renderRoot.querySelector('.clock');
+    if (clock) clock.textContent = formatTime(t);
+    const bars = this.renderRoot.querySelector('.bars');
+    if (bars && this.tempo) bars.textContent = formatBars(t, this.tempo);
+  });
 
   constructor() {
     super();
@@ -57,24 +64,6 @@ export class MrTransport extends LitElement {
       border-radius: 3px; padding: 4px; text-align: right; }
     svg { width: 14px; height: 14px; fill: currentColor; }
   `;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    const tick = () => {
-      const t = this.transport?.position() ?? 0;
-      const clock = this.renderRoot.querySelector('.clock');
-      if (clock) clock.textContent = formatTime(t);
-      const bars = this.renderRoot.querySelector('.bars');
-      if (bars && this.tempo) bars.textContent = formatBars(t, this.tempo);
-      this.frame = requestAnimationFrame(tick);
-    };
-    this.frame = requestAnimationFrame(tick);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    cancelAnimationFrame(this.frame);
-  }
 
   override render() {
     const s = this.snapshot;

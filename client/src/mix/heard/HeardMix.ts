@@ -39,7 +39,7 @@ function keepUnchanged(prev: MixState, next: MixState): MixState {
  * The mix as the room hears it: the shared document with other people's in-progress drags
  * (awareness) applied, so their faders move and the engine ramps at frame rate while the
  * document only gets ~10 commits a second. The one observer of document and gestures: the
- * console (MixStateController) and the engine (bindEngine) both subscribe here, so they
+ * console (the room element) and the engine (bindEngine) both subscribe here, so they
  * always show and play the same values.
  *
  * It observes only while someone subscribes. Changes are coalesced to one notification per
