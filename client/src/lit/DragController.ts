@@ -74,7 +74,10 @@ export class DragController<T> implements ReactiveController {
 
   hostDisconnected(): void {
     const state = this.stop();
-    if (state !== null) this.handlers.abandon?.(state);
+    if (state === null) return;
+    this.handlers.abandon?.(state);
+    // Shown again later, the host must show its committed value, not the abandoned drag's.
+    this.host.requestUpdate();
   }
 
   /** Removes the running drag's listeners; returns its state, or null when none ran. */
