@@ -31,7 +31,8 @@ afterAll(async () => {
 
 const events = (): Promise<Recorded[]> => page.evaluate(() => (window as unknown as { harness: { events(): Recorded[] } }).harness.events());
 const valueNow = async (name: string) => Number(await page.getByRole('slider', { name, exact: true }).getAttribute('aria-valuenow'));
-const harness = (fn: string, arg?: string) => page.evaluate(([f, a]) => (window as unknown as Record<string, Record<string, (x?: string) => unknown>>).harness[f!]!(a), [fn, arg] as const);
+type Harness = Record<string, (x?: string) => unknown>;
+const harness = (fn: string, arg?: string) => page.evaluate(([f, a]) => (window as unknown as { harness: Harness }).harness[f]!(a), [fn, arg] as const);
 
 /** Presses on the centre of `name`'s slider, moves `steps` times by `dy` px, and releases. */
 async function drag(name: string, dy: number, steps: number, options: { shift?: boolean; release?: boolean } = {}): Promise<number[]> {
