@@ -62,8 +62,9 @@ async function upload(
   for (const p of init.body.parts) {
     const body = bytes.slice((p.partNumber - 1) * init.body.partSize, p.partNumber * init.body.partSize);
     // Part URLs on the app's own origin need the session; a store's presigned URL ignores it.
-    const sameOrigin = p.url.startsWith(target.product.url);
-    const r = await fetch(p.url, { method: 'PUT', body, headers: sameOrigin ? { cookie: target.owner.cookie, origin: target.product.url } : {} });
+    const url = new URL(p.url, target.product.url).href;
+    const sameOrigin = url.startsWith(target.product.url);
+    const r = await fetch(url, { method: 'PUT', body, headers: sameOrigin ? { cookie: target.owner.cookie, origin: target.product.url } : {} });
     expect(r.ok).toBe(true);
     parts.push({ partNumber: p.partNumber, etag: r.headers.get('etag')! });
   }
