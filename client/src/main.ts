@@ -250,8 +250,11 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
     playback: { state: () => reviewCtx.ab.stateOverride(), gainDb: () => reviewCtx.ab.gainDb(), onChange: (l) => reviewCtx.ab.onChange(l) },
   });
   audioListeners.forEach((l) => l());
-  // Debug hook for end-to-end tests and support: read-only views of the live objects.
-  (window as unknown as { __mixroom: unknown }).__mixroom = { session, engine, transport, context, follow, monitor, media, review: reviewCtx };
+  // The e2e tests read the live objects here. Only test builds (vite mode 'e2e', see
+  // test/e2e/roomHarness.ts buildClient) have it; production builds drop this branch.
+  if (import.meta.env.MODE === 'e2e') {
+    (window as unknown as { __mixroom: unknown }).__mixroom = { session, heard, engine, transport, context, follow, monitor, media, review: reviewCtx };
+  }
 }
 
 async function boot(): Promise<void> {

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { initMixDoc, readMixState } from '@mixroom/shared/model';
 import { setMasterParam, setTrackParam } from '@mixroom/shared/ops';
 import type { RoomId } from '@mixroom/shared/protocol';
@@ -23,7 +21,7 @@ import { openObjectStore, type OpenedObjectStore } from '../../server/src/storag
 import { parseS3Settings } from '../../server/src/storage/S3Settings.ts';
 import { HttpUser } from '../integration/reviewHarness.ts';
 import { createMemoryLogger, makeTempDir, startTestServer, testConfig } from '../integration/syncHarness.ts';
-import { launchBrowser, monoWav16 } from './roomHarness.ts';
+import { buildClient, launchBrowser, monoWav16 } from './roomHarness.ts';
 
 /**
  * Review in real Chromium with two people, through the real server (auth, sync, stems,
@@ -33,7 +31,6 @@ import { launchBrowser, monoWav16 } from './roomHarness.ts';
  * approved render's; the engineer sees the approval live.
  */
 const FS = 48_000;
-const clientRoot = fileURLToPath(new URL('../../client', import.meta.url));
 
 let dir: Awaited<ReturnType<typeof makeTempDir>>;
 let storage: OpenedObjectStore;
@@ -106,7 +103,7 @@ beforeAll(async () => {
   dir = await makeTempDir('mixroom-review-e2e-');
   // A fresh client build (a stale dist/ could predate the review UI).
   const outDir = `${dir.path}/client`;
-  await build({ root: clientRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true, minify: false } });
+  await buildClient(outDir, { minify: false });
   const settings = parseS3Settings({ S3_EMBEDDED: 'true', S3_DATA_DIR: `${dir.path}/s3`, S3_EMBEDDED_PORT: '0' });
   storage = await openObjectStore(settings, ['*']);
   const logger = createMemoryLogger([]);

@@ -20,10 +20,12 @@ const clientRoot = fileURLToPath(new URL('../../client', import.meta.url));
 
 /**
  * Builds the real client (vite) into `outDir`: a fresh build per test file, so a stale
- * client/dist never gets tested and parallel test files never write the same folder.
+ * client/dist never gets tested and parallel test files never write the same folder. Mode
+ * 'e2e' is the production build plus `window.__mixroom`, the live objects the tests read
+ * (client/src/main.ts); production builds leave it out (test/structure/productionBundle.test.ts).
  */
-export async function buildClient(outDir: string): Promise<void> {
-  await build({ root: clientRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+export async function buildClient(outDir: string, options: { minify?: boolean } = {}): Promise<void> {
+  await build({ root: clientRoot, mode: 'e2e', logLevel: 'warn', build: { outDir, emptyOutDir: true, ...options } });
 }
 
 export interface RoomServer {
