@@ -5,6 +5,10 @@ import { addTrack } from '@mixroom/shared/ops';
 import { buildMixPlan } from '@mixroom/shared/plan';
 import { applyListenSolo, applyMonitorVolume } from '../client/src/mix/heard/applyMonitor.ts';
 import { startEngineHarness, type EngineHarness } from './browser/startEngineHarness.ts';
+import { createOrigin } from '@mixroom/shared/protocol';
+
+/** Whoever builds the test's mix (no UndoManager tracks it). */
+const setup = createOrigin('server', 'test-setup');
 
 /**
  * Private monitoring, rendered through the real client engine in Chromium and measured:
@@ -40,7 +44,7 @@ beforeAll(async () => {
   for (const [id, freq] of [['a', 440], ['b', 1000]] as const) {
     const key = `stem-${id}`;
     h.putStem(key, [tone(freq, 0.25)]);
-    addTrack(doc, { id, name: id, stem: { key, fileName: `${id}.wav`, sampleRate: FS, channels: 1, frames: FRAMES } }, null);
+    addTrack(doc, { id, name: id, stem: { key, fileName: `${id}.wav`, sampleRate: FS, channels: 1, frames: FRAMES } }, setup);
   }
   state = readMixState(doc);
 }, 120_000);

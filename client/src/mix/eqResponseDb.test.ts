@@ -1,14 +1,18 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { initMixDoc, readMixState, type TrackState } from '@mixroom/shared/model';
-import { addTrack, setTrackParam, type TrackParam } from '@mixroom/shared/ops';
+import { addTrack, setParam, type TrackParam } from '@mixroom/shared/ops';
 import { eqResponseDb } from './eqResponseDb.ts';
+import { createOrigin } from '@mixroom/shared/protocol';
+
+/** Whoever builds the test's mix (no UndoManager tracks it). */
+const setup = createOrigin('server', 'test-setup');
 
 function track(params: Partial<Record<TrackParam, number | boolean | string>>): TrackState {
   const doc = new Y.Doc();
   initMixDoc(doc, { title: 't', sampleRate: 48000 });
-  const id = addTrack(doc, { name: 'T', stem: null }, null);
-  for (const [param, value] of Object.entries(params)) setTrackParam(doc, { trackId: id, param: param as TrackParam, value: value as never }, null);
+  const id = addTrack(doc, { name: 'T', stem: null }, setup);
+  for (const [param, value] of Object.entries(params)) setParam(doc, { kind: 'track', trackId: id, param: param as TrackParam }, value, setup);
   return readMixState(doc).tracks[0]!;
 }
 

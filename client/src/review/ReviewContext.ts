@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import type { Role } from '@mixroom/shared/protocol';
+import type { Role, TransactionOrigin } from '@mixroom/shared/protocol';
 import type { AbSwitch } from './AbSwitch.ts';
 import type { ReviewClient } from './ReviewClient.ts';
 
@@ -14,7 +14,7 @@ export interface ReviewContext {
   /** The live mix document and this user's origin: restores and suggestions are written
    *  with it, so they are one undoable change of this user's, seen by everyone. */
   mixDoc: Y.Doc;
-  origin: unknown;
+  origin: TransactionOrigin;
   /** Current playhead (seconds). */
   playhead(): number;
   /** Moves the playhead. */

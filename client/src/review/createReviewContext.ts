@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import { readMixState } from '@mixroom/shared/model';
-import type { Role } from '@mixroom/shared/protocol';
+import type { Role, TransactionOrigin } from '@mixroom/shared/protocol';
 import { AbSwitch } from './AbSwitch.ts';
 import { ReviewClient } from './ReviewClient.ts';
 import type { ReviewContext } from './ReviewContext.ts';
@@ -21,7 +21,7 @@ export function createReviewContext(options: {
   syncUrl: string;
   role: Role;
   mixDoc: Y.Doc;
-  origin: unknown;
+  origin: TransactionOrigin;
   playhead: () => number;
   seek: (seconds: number) => void;
 }): ReviewContext & { destroy(): void } {

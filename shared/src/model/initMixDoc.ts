@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import { createId } from './createId.ts';
 import { defaultBus, defaultDelay, defaultMaster, defaultSession } from './mixDefaults.ts';
 import { busToDocShape, masterToDocShape, sessionToDocShape } from './mixDocShape.ts';
@@ -23,7 +24,7 @@ export interface InitMixDocOptions {
  * nested maps concurrently, one peer's whole map would win and the other's edits would be
  * lost.
  */
-export function initMixDoc(doc: Y.Doc, options: InitMixDocOptions, origin: unknown = null): void {
+export function initMixDoc(doc: Y.Doc, options: InitMixDocOptions, origin: TransactionOrigin | null = null): void {
   const title = options.title.trim().slice(0, MAX_TITLE_LENGTH) || 'Untitled mix';
   const sampleRate = Number.isFinite(options.sampleRate)
     ? Math.round(clampToRange(options.sampleRate, MIX_RANGES.sampleRate))

@@ -1,3 +1,4 @@
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import * as Y from 'yjs';
 import type { BusKind, Id } from '../model/MixState.ts';
 import { createId, isValidId } from '../model/createId.ts';
@@ -23,7 +24,7 @@ export interface AddBusArgs {
  * Adds a bus at unity, centred, to master. Aux returns start solo-safe with a default
  * reverb or delay at 100% wet. @returns the new bus's id.
  */
-export function addBus(doc: Y.Doc, args: AddBusArgs, origin: unknown): Id {
+export function addBus(doc: Y.Doc, args: AddBusArgs, origin: TransactionOrigin): Id {
   if (args.kind !== 'aux' && args.kind !== 'group') throw new MixOpError('invalid-value', 'A bus is either an aux return or a group');
   if (args.effect !== undefined && args.effect !== 'reverb' && args.effect !== 'delay') {
     throw new MixOpError('invalid-value', 'An aux effect is a reverb or a delay');

@@ -1,3 +1,4 @@
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import * as Y from 'yjs';
 import type { Id } from '../model/MixState.ts';
 import { findBusCycle } from '../model/findBusCycle.ts';
@@ -22,7 +23,7 @@ export interface AddSendArgs {
  * One send per bus: sends live in a map keyed by bus id, so two users adding the same send
  * at once converge on one. Adding an existing send leaves it as it is.
  */
-export function addSend(doc: Y.Doc, args: AddSendArgs, origin: unknown): void {
+export function addSend(doc: Y.Doc, args: AddSendArgs, origin: TransactionOrigin): void {
   const { owner, map } = requireStripMap(doc, args.fromId);
   const target = requireBusMap(doc, args.busId);
   if (target.get('kind') !== 'aux') throw new MixOpError('invalid-target', 'Sends go to aux returns; route to a group bus with its output instead');

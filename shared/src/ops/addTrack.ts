@@ -1,3 +1,4 @@
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import * as Y from 'yjs';
 import type { Id, StemRef } from '../model/MixState.ts';
 import { createId, isValidId } from '../model/createId.ts';
@@ -27,7 +28,7 @@ export interface AddTrackArgs {
  * last one. The stems upload code on the server calls it once a stem is decoded.
  * @returns the new track's id.
  */
-export function addTrack(doc: Y.Doc, args: AddTrackArgs, origin: unknown): Id {
+export function addTrack(doc: Y.Doc, args: AddTrackArgs, origin: TransactionOrigin): Id {
   const name = checkName(args.name, 'Track name');
   const stem = checkStemRef(args.stem);
   const id = args.id ?? createId();

@@ -1,3 +1,4 @@
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import * as Y from 'yjs';
 import type { MixState } from '../model/MixState.ts';
 import { getMixRoot } from '../model/mixDocAccessors.ts';
@@ -28,7 +29,7 @@ function syncCollection(parent: Y.Map<unknown>, shapes: ReadonlyMap<string, DocS
  * validateMixState (else MixOpError 'invalid-state' and nothing is written); its
  * schemaVersion is ignored: the document keeps the current layout.
  */
-export function applyMixState(doc: Y.Doc, state: MixState, origin: unknown): void {
+export function applyMixState(doc: Y.Doc, state: MixState, origin: TransactionOrigin): void {
   const result = validateMixState(state);
   if (!result.ok) {
     throw new MixOpError('invalid-state', `This mix snapshot is not valid: ${result.issues.slice(0, 5).join('; ')}`);

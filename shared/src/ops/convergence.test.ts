@@ -5,6 +5,7 @@ import type { MixState } from '../model/MixState.ts';
 import { initMixDoc } from '../model/initMixDoc.ts';
 import { readMixState } from '../model/readMixState.ts';
 import { validateMixState } from '../model/validateMixState.ts';
+import { createOrigin } from '../protocol/TransactionOrigin.ts';
 import { MixOpError } from './MixOpError.ts';
 import { TRACK_PARAMS, type TrackParam } from './TRACK_PARAMS.ts';
 import { MASTER_PARAMS, type MasterParam } from './MASTER_PARAMS.ts';
@@ -34,7 +35,7 @@ const STEPS = 400;
 
 function init(doc: Y.Doc) {
   initMixDoc(doc, { title: 'Fuzz', sampleRate: 48000, reverbBusId: 'rev', delayBusId: 'dly' });
-  const o = 'seed';
+  const o = createOrigin('server', 'seed');
   addTrack(doc, { name: 'Kick', stem: null, id: 'kick' }, o);
   addTrack(doc, { name: 'Bass', stem: null, id: 'bass' }, o);
   addTrack(doc, { name: 'Vox', stem: null, id: 'vox' }, o);
@@ -143,7 +144,7 @@ describe('convergence of concurrent mix edits', () => {
         expect(validateMixState(state)).toEqual({ ok: true, state });
       }
       // Quiescent: the documents themselves are repaired, not just their snapshots.
-      for (const p of net.peers) expect(repairMix(p.doc, 'check')).toEqual([]);
+      for (const p of net.peers) expect(repairMix(p.doc, createOrigin('repair', 'check'))).toEqual([]);
       expect(net.repairs()).toBeGreaterThan(0);
       const final = states[0]!;
       console.log(

@@ -1,3 +1,4 @@
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { PRESENCE_FIELDS } from '../protocol/Presence.ts';
@@ -31,11 +32,11 @@ export interface CreateGestureOptions {
   doc: Y.Doc;
   awareness: Awareness;
   /** The local user's transaction origin (the UndoManager tracks it). */
-  origin: unknown;
+  origin: TransactionOrigin;
   target: string;
   param: string;
   /** Writes a value through an op, e.g. `(d, v, o) => setTrackParam(d, { trackId, param: 'gain', value: v }, o)`. */
-  apply: (doc: Y.Doc, value: number, origin: unknown) => void;
+  apply: (doc: Y.Doc, value: number, origin: TransactionOrigin) => void;
   scheduler: GestureScheduler;
   frameMs?: number;
   commitMs?: number;

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { initMixDoc } from '../model/initMixDoc.ts';
 import { readMixState } from '../model/readMixState.ts';
-import { createOrigin } from '../protocol/TransactionOrigin.ts';
+import { createOrigin, type TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import { addTrack } from './addTrack.ts';
 import { createFakeScheduler } from './createFakeScheduler.testkit.ts';
 import { createGesture } from './createGesture.ts';
@@ -48,10 +48,11 @@ describe('gesture throttling keeps the document small', () => {
 
     const thr = twoPeers();
     const scheduler = createFakeScheduler();
-    const gestures = [
+    const pairs: [Y.Doc, TransactionOrigin][] = [
       [thr.a, ua],
       [thr.b, ub],
-    ].map(([doc, origin]) => {
+    ];
+    const gestures = pairs.map(([doc, origin]) => {
       const awareness = new Awareness(doc as Y.Doc);
       awarenesses.push(awareness);
       return createGesture({

@@ -4,6 +4,8 @@ export * from './TRACK_PARAMS.ts';
 export * from './BUS_PARAMS.ts';
 export * from './MASTER_PARAMS.ts';
 export * from './SEND_PARAMS.ts';
+export * from './ParamAddress.ts';
+export * from './setParam.ts';
 export * from './addTrack.ts';
 export * from './removeTrack.ts';
 export * from './renameTrack.ts';

@@ -1,3 +1,4 @@
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import type * as Y from 'yjs';
 import { getMixRoot, getSessionMap } from '../model/mixDocAccessors.ts';
 import { CURRENT_SCHEMA_VERSION } from '../model/schemaVersion.ts';
@@ -16,7 +17,7 @@ export interface MigrationResult {
  * is left alone; a document newer than this code is refused (MixOpError
  * 'schema-too-new') rather than damaged.
  */
-export function migrateMixDoc(doc: Y.Doc, origin: unknown): MigrationResult {
+export function migrateMixDoc(doc: Y.Doc, origin: TransactionOrigin): MigrationResult {
   const session = getSessionMap(doc);
   const stored = session?.get('schemaVersion');
   if (!session) return { from: null, to: null };

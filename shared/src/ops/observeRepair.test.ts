@@ -13,6 +13,7 @@ import { touchesRouting } from './touchesRouting.ts';
 
 const user = createOrigin('local-user', 'u');
 const repairOrigin = createOrigin('repair', 'peer');
+const check = createOrigin('repair', 'check');
 
 describe('observeRepair', () => {
   it('repairs a merged cycle as soon as the remote update lands, and stops when disposed', () => {
@@ -31,14 +32,14 @@ describe('observeRepair', () => {
     setOutput(b, { id: 'gb', output: 'ga' }, user);
     Y.applyUpdate(a, Y.encodeStateAsUpdate(b), 'provider');
     expect(repairs).toHaveLength(1);
-    expect(repairMix(a, 'check')).toEqual([]);
+    expect(repairMix(a, check)).toEqual([]);
     expect(readMixState(a).buses.find((x) => x.id === 'gb')!.output).toBe('master');
     dispose();
     setOutput(a, { id: 'gc', output: 'gd' }, user);
     setOutput(b, { id: 'gd', output: 'gc' }, user);
     Y.applyUpdate(a, Y.encodeStateAsUpdate(b), 'provider');
     expect(repairs).toHaveLength(1);
-    expect(repairMix(a, 'check')).toEqual([{ kind: 'output-to-master', owner: 'bus', id: 'gd' }]);
+    expect(repairMix(a, check)).toEqual([{ kind: 'output-to-master', owner: 'bus', id: 'gd' }]);
   });
 
   it('tells routing edits from parameter edits', () => {

@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import { repairMix } from './repairMix.ts';
 import { touchesRouting } from './touchesRouting.ts';
 
@@ -9,7 +10,7 @@ import { touchesRouting } from './touchesRouting.ts';
  * observer of the next update; its own transaction is local and does not re-trigger.
  * @returns the disposer.
  */
-export function observeRepair(doc: Y.Doc, repairOrigin: unknown): () => void {
+export function observeRepair(doc: Y.Doc, repairOrigin: TransactionOrigin): () => void {
   const handler = (tr: Y.Transaction) => {
     if (!tr.local && touchesRouting(doc, tr)) repairMix(doc, repairOrigin);
   };

@@ -1,3 +1,4 @@
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import * as Y from 'yjs';
 import type { Id } from '../model/MixState.ts';
 import { requireBusMap, requireBusesMap, requireTracksMap } from './requireMixMaps.ts';
@@ -7,7 +8,7 @@ import { requireBusMap, requireBusesMap, requireTracksMap } from './requireMixMa
  * sends to it are deleted, so the mix keeps sounding; a peer routing to it concurrently
  * is fixed by repairMix.
  */
-export function removeBus(doc: Y.Doc, args: { busId: Id }, origin: unknown): void {
+export function removeBus(doc: Y.Doc, args: { busId: Id }, origin: TransactionOrigin): void {
   requireBusMap(doc, args.busId);
   const buses = requireBusesMap(doc);
   const tracks = requireTracksMap(doc);

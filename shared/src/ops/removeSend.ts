@@ -1,10 +1,11 @@
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import * as Y from 'yjs';
 import type { Id } from '../model/MixState.ts';
 import { MixOpError } from './MixOpError.ts';
 import { requireStripMap } from './requireMixMaps.ts';
 
 /** Removes the send from a track or group bus to an aux bus (no-op if there is none). */
-export function removeSend(doc: Y.Doc, args: { fromId: Id; busId: Id }, origin: unknown): void {
+export function removeSend(doc: Y.Doc, args: { fromId: Id; busId: Id }, origin: TransactionOrigin): void {
   const { map } = requireStripMap(doc, args.fromId);
   if (typeof args.busId !== 'string') throw new MixOpError('wrong-type', 'Bus id must be a string');
   const sends = map.get('sends');

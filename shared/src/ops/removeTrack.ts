@@ -1,3 +1,4 @@
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import * as Y from 'yjs';
 import type { Id } from '../model/MixState.ts';
 import { requireTrackMap, requireTracksMap } from './requireMixMaps.ts';
@@ -7,7 +8,7 @@ import { requireTrackMap, requireTracksMap } from './requireMixMaps.ts';
  * sets such a sidechain concurrently is fixed by repairMix). The stem object stays in
  * storage: versions may still reference it.
  */
-export function removeTrack(doc: Y.Doc, args: { trackId: Id }, origin: unknown): void {
+export function removeTrack(doc: Y.Doc, args: { trackId: Id }, origin: TransactionOrigin): void {
   requireTrackMap(doc, args.trackId);
   const tracks = requireTracksMap(doc);
   doc.transact(() => {

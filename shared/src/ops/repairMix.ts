@@ -1,3 +1,4 @@
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import * as Y from 'yjs';
 import { getBusMap, getMixRoot, getTrackMap } from '../model/mixDocAccessors.ts';
 import { repairMixState, type RepairFix } from '../model/repairMixState.ts';
@@ -36,7 +37,7 @@ function writeFix(doc: Y.Doc, fix: RepairFix): void {
  * so it is idempotent (no transaction at all when nothing is wrong).
  * @returns the fixes written (empty when the document was already valid).
  */
-export function repairMix(doc: Y.Doc, origin: unknown): RepairFix[] {
+export function repairMix(doc: Y.Doc, origin: TransactionOrigin): RepairFix[] {
   const { fixes } = repairMixState(sanitizeMixState(getMixRoot(doc).toJSON()));
   if (fixes.length > 0) doc.transact(() => fixes.forEach((fix) => writeFix(doc, fix)), origin);
   return fixes;

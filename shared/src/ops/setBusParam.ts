@@ -1,19 +1,10 @@
 import type * as Y from 'yjs';
 import type { Id } from '../model/MixState.ts';
-import { BUS_PARAMS, type BusParam, type BusParamValue } from './BUS_PARAMS.ts';
-import { requireBusMap } from './requireMixMaps.ts';
-import { checkParam, writeParam } from './writeParam.ts';
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
+import type { BusParam, BusParamValue } from './BUS_PARAMS.ts';
+import { setParam } from './setParam.ts';
 
-export interface SetBusParamArgs<P extends BusParam> {
-  busId: Id;
-  /** 'gain', 'mute', 'solo', 'soloSafe' or 'pan'. */
-  param: P;
-  value: BusParamValue<P>;
-}
-
-/** Sets a bus strip parameter; numbers clamped, bad input refused with MixOpError. */
-export function setBusParam<P extends BusParam>(doc: Y.Doc, args: SetBusParamArgs<P>, origin: unknown): void {
-  const map = requireBusMap(doc, args.busId);
-  checkParam(BUS_PARAMS, args.param, args.value, 'Bus');
-  doc.transact(() => writeParam(map, BUS_PARAMS, args.param, args.value, 'Bus'), origin);
+/** Sets a bus strip parameter ('gain', 'mute', 'solo', 'soloSafe', 'pan'); numbers clamped, bad input refused with MixOpError. */
+export function setBusParam<P extends BusParam>(doc: Y.Doc, args: { busId: Id; param: P; value: BusParamValue<P> }, origin: TransactionOrigin): void {
+  setParam(doc, { kind: 'bus', busId: args.busId, param: args.param }, args.value, origin);
 }

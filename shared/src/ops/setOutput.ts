@@ -1,3 +1,4 @@
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import type * as Y from 'yjs';
 import type { Id, OutputTarget } from '../model/MixState.ts';
 import { findBusCycle } from '../model/findBusCycle.ts';
@@ -10,7 +11,7 @@ import { requireBusMap, requireStripMap } from './requireMixMaps.ts';
  * (they are fed by sends), a bus routed to itself, and any routing cycle. A cycle made by
  * two users at once is cut by repairMix.
  */
-export function setOutput(doc: Y.Doc, args: { id: Id; output: OutputTarget }, origin: unknown): void {
+export function setOutput(doc: Y.Doc, args: { id: Id; output: OutputTarget }, origin: TransactionOrigin): void {
   const { owner, map } = requireStripMap(doc, args.id);
   const output = args.output;
   if (output !== 'master') {

@@ -1,9 +1,8 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { Id } from '../model/MixState.ts';
-import { MixOpError } from './MixOpError.ts';
-import { SEND_PARAMS, type SendParam, type SendParamValue } from './SEND_PARAMS.ts';
-import { requireStripMap } from './requireMixMaps.ts';
-import { checkParam, writeParam } from './writeParam.ts';
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
+import type { SendParam, SendParamValue } from './SEND_PARAMS.ts';
+import { setParam } from './setParam.ts';
 
 export interface SetSendParamArgs<P extends SendParam> {
   fromId: Id;
@@ -14,11 +13,6 @@ export interface SetSendParamArgs<P extends SendParam> {
 }
 
 /** Sets the level, pre/post or on/off of an existing send. */
-export function setSendParam<P extends SendParam>(doc: Y.Doc, args: SetSendParamArgs<P>, origin: unknown): void {
-  const { map } = requireStripMap(doc, args.fromId);
-  const sends = map.get('sends');
-  const send = sends instanceof Y.Map ? sends.get(args.busId) : undefined;
-  if (!(send instanceof Y.Map)) throw new MixOpError('unknown-bus', `There is no send to bus ${args.busId} (it may have been removed)`);
-  checkParam(SEND_PARAMS, args.param, args.value, 'Send');
-  doc.transact(() => writeParam(send as Y.Map<unknown>, SEND_PARAMS, args.param, args.value, 'Send'), origin);
+export function setSendParam<P extends SendParam>(doc: Y.Doc, args: SetSendParamArgs<P>, origin: TransactionOrigin): void {
+  setParam(doc, { kind: 'send', fromId: args.fromId, busId: args.busId, param: args.param }, args.value, origin);
 }

@@ -1,10 +1,11 @@
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import type * as Y from 'yjs';
 import type { Id } from '../model/MixState.ts';
 import { MixOpError } from './MixOpError.ts';
 import { requireTrackMap } from './requireMixMaps.ts';
 
 /** Sets which track drives a track's compressor detector (null: the track itself). */
-export function setSidechain(doc: Y.Doc, args: { trackId: Id; source: Id | null }, origin: unknown): void {
+export function setSidechain(doc: Y.Doc, args: { trackId: Id; source: Id | null }, origin: TransactionOrigin): void {
   const map = requireTrackMap(doc, args.trackId);
   if (args.source !== null) {
     requireTrackMap(doc, args.source);

@@ -1,8 +1,8 @@
 import type * as Y from 'yjs';
 import type { Id } from '../model/MixState.ts';
-import { TRACK_PARAMS, type TrackParam, type TrackParamValue } from './TRACK_PARAMS.ts';
-import { requireTrackMap } from './requireMixMaps.ts';
-import { checkParam, writeParam } from './writeParam.ts';
+import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
+import type { TrackParam, TrackParamValue } from './TRACK_PARAMS.ts';
+import { setParam } from './setParam.ts';
 
 export interface SetTrackParamArgs<P extends TrackParam> {
   trackId: Id;
@@ -13,11 +13,9 @@ export interface SetTrackParamArgs<P extends TrackParam> {
 
 /**
  * Sets one strip parameter of a track (trim, polarity, fader, mute, solo, solo-safe, pan,
- * EQ filters and bands, compressor, saturation). Numbers are clamped to MIX_RANGES; NaN,
+ * EQ filters and bands, compressor, saturation). Numbers are clamped to their range; NaN,
  * Infinity, wrong types, unknown params and unknown tracks throw MixOpError.
  */
-export function setTrackParam<P extends TrackParam>(doc: Y.Doc, args: SetTrackParamArgs<P>, origin: unknown): void {
-  const map = requireTrackMap(doc, args.trackId);
-  checkParam(TRACK_PARAMS, args.param, args.value, 'Track');
-  doc.transact(() => writeParam(map, TRACK_PARAMS, args.param, args.value, 'Track'), origin);
+export function setTrackParam<P extends TrackParam>(doc: Y.Doc, args: SetTrackParamArgs<P>, origin: TransactionOrigin): void {
+  setParam(doc, { kind: 'track', trackId: args.trackId, param: args.param }, args.value, origin);
 }

@@ -1,26 +1,20 @@
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { MIX_RANGES, readMixState } from '@mixroom/shared/model';
-import { encodeGestureTarget, type GestureTarget } from '@mixroom/shared/protocol';
+import { encodeGestureTarget, type TransactionOrigin } from '@mixroom/shared/protocol';
 import {
   addBus,
   addSend,
-  setBusEffectParam,
-  setBusEffectType,
   renameBus,
   renameTrack,
-  setBusParam,
-  setMasterParam,
-  setOutput,
-  setSendParam,
+  setParam,
   setSessionTempo,
-  setSidechain,
-  setTrackParam,
   createGesture,
+  gestureTargetOf,
+  paramAddressOf,
+  MixOpError,
   type GestureScheduler,
-  type BusParam,
-  type MasterParam,
-  type TrackParam,
+  type ParamAddress,
 } from '@mixroom/shared/ops';
 import { controlId } from './ControlId.ts';
 import type { Gesture, MixActions, ParamPath, ParamValue, StripRef } from './MixActions.ts';
@@ -34,7 +28,7 @@ const realScheduler: GestureScheduler = {
 export interface MixActionsOptions {
   doc: Y.Doc;
   /** This user's origin: the only one their UndoManager tracks. */
-  origin: unknown;
+  origin: TransactionOrigin;
   undo: Y.UndoManager;
   /** Drags stream through it (createGesture's awareness field) so peers see and hear them live. */
   awareness: Awareness;
@@ -56,49 +50,20 @@ export function createMixActions(options: MixActionsOptions): MixActions {
   const { doc, origin, undo, setTouching, onError, awareness } = options;
   const scheduler = options.scheduler ?? realScheduler;
 
-  const write = (strip: StripRef, path: ParamPath, value: ParamValue): void => {
+  const write = (address: ParamAddress | null, strip: StripRef, path: ParamPath, value: ParamValue): void => {
     try {
-      if (path === 'output' && typeof value === 'string') {
-        setOutput(doc, { id: strip.id, output: value }, origin);
-        return;
-      }
-      if (strip.scope === 'bus' && path === 'effect.type' && (value === 'reverb' || value === 'delay')) {
-        setBusEffectType(doc, { busId: strip.id, type: value }, origin);
-        return;
-      }
-      if (strip.scope === 'bus' && path.startsWith('effect.') && typeof value === 'number') {
-        setBusEffectParam(doc, { busId: strip.id, param: path.slice('effect.'.length) as never, value }, origin);
-        return;
-      }
-      if (path === 'comp.sidechain' && strip.scope === 'track') {
-        setSidechain(doc, { trackId: strip.id, source: typeof value === 'string' ? value : null }, origin);
-        return;
-      }
-      const send = /^sends\.([^.]+)\.(level|pre|on)$/.exec(path);
-      if (send) {
-        const busId = send[1]!;
-        const param = send[2] as 'level' | 'pre' | 'on';
+      if (!address) throw new MixOpError('unknown-param', `This ${strip.scope} has no parameter ${path}`);
+      if (address.kind === 'send') {
         const state = readMixState(doc);
-        const owner = strip.scope === 'track' ? state.tracks.find((t) => t.id === strip.id) : state.buses.find((b) => b.id === strip.id);
+        const owner = state.tracks.find((t) => t.id === address.fromId) ?? state.buses.find((b) => b.id === address.fromId);
         // A send knob on a strip without that send creates it on first touch.
-        if (owner && !owner.sends.some((s) => s.bus === busId)) {
+        if (owner && !owner.sends.some((s) => s.bus === address.busId)) {
           // Created silent unless the touch was on its level: toggling PRE must not open a send at 0 dB.
-          addSend(doc, { fromId: strip.id, busId, level: param === 'level' ? (value as number) : MIX_RANGES.sendLevel.min }, origin);
+          const level = address.param === 'level' && typeof value === 'number' ? value : MIX_RANGES.sendLevel.min;
+          addSend(doc, { fromId: address.fromId, busId: address.busId, level }, origin);
         }
-        setSendParam(doc, { fromId: strip.id, busId, param, value: value as never }, origin);
-        return;
       }
-      switch (strip.scope) {
-        case 'track':
-          setTrackParam(doc, { trackId: strip.id, param: path as TrackParam, value: value as never }, origin);
-          break;
-        case 'bus':
-          setBusParam(doc, { busId: strip.id, param: path as BusParam, value: value as never }, origin);
-          break;
-        case 'master':
-          setMasterParam(doc, { param: path as MasterParam, value: value as never }, origin);
-          break;
-      }
+      setParam(doc, address, value, origin);
     } catch (error) {
       onError(error);
     }
@@ -115,7 +80,7 @@ export function createMixActions(options: MixActionsOptions): MixActions {
     set(strip, path, value) {
       undo.stopCapturing();
       flashTouch(controlId(strip.scope, strip.id, path));
-      write(strip, path, value);
+      write(paramAddressOf(strip, path), strip, path, value);
       undo.stopCapturing();
     },
     addBus(kind, name) {
@@ -150,19 +115,16 @@ export function createMixActions(options: MixActionsOptions): MixActions {
       undo.stopCapturing();
       if (touchTimer) clearTimeout(touchTimer);
       setTouching(controlId(strip.scope, strip.id, path));
-      const send = /^sends\.([^.]+)\.(level|pre|on)$/.exec(path);
-      const target: GestureTarget = send
-        ? { kind: 'send', fromId: strip.id, busId: send[1]! }
-        : strip.scope === 'master'
-          ? { kind: 'master' }
-          : { kind: 'strip', id: strip.id };
+      const address = paramAddressOf(strip, path);
+      // An unknown path still runs as a gesture: its writes report the refusal through onError.
+      const moved = address ? gestureTargetOf(address) : { target: { kind: 'strip' as const, id: strip.id }, param: path };
       const g = createGesture({
         doc,
         awareness,
         origin,
-        target: encodeGestureTarget(target),
-        param: send ? send[2]! : path,
-        apply: (_doc, value) => write(strip, path, value),
+        target: encodeGestureTarget(moved.target),
+        param: moved.param,
+        apply: (_doc, value) => write(address, strip, path, value),
         scheduler,
         onError,
       });

@@ -7,6 +7,9 @@ import { createOrigin } from '@mixroom/shared/protocol';
 import { createMixActions } from './createMixActions.ts';
 import type { MixActions } from './MixActions.ts';
 
+/** Whoever builds the test's mix (no UndoManager tracks it). */
+const setup = createOrigin('server', 'test-setup');
+
 /** Two peers wired like RoomSession: one origin per user, an UndoManager tracking only it. */
 function peer(doc: Y.Doc, user: string): { actions: MixActions; undo: Y.UndoManager } {
   const origin = createOrigin('local-user', user);
@@ -33,8 +36,8 @@ function link(a: Y.Doc, b: Y.Doc): void {
 function room() {
   const server = new Y.Doc();
   initMixDoc(server, { title: 'u', sampleRate: 48000, reverbBusId: 'rev', delayBusId: 'dly' });
-  addTrack(server, { id: 'kick', name: 'Kick', stem: null }, null);
-  addTrack(server, { id: 'bass', name: 'Bass', stem: null }, null);
+  addTrack(server, { id: 'kick', name: 'Kick', stem: null }, setup);
+  addTrack(server, { id: 'bass', name: 'Bass', stem: null }, setup);
   const a = new Y.Doc();
   const b = new Y.Doc();
   Y.applyUpdate(a, Y.encodeStateAsUpdate(server));

@@ -3,8 +3,11 @@ import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protoc
 import { afterEach, describe, expect, it } from 'vitest';
 import { getMixRoot, initMixDoc, type MixState } from '@mixroom/shared/model';
 import { addTrack, setTrackParam } from '@mixroom/shared/ops';
-import { presenceUserOf } from '@mixroom/shared/protocol';
+import { presenceUserOf, createOrigin } from '@mixroom/shared/protocol';
 import { HeardMix } from './HeardMix.ts';
+
+/** Whoever builds the test's mix (no UndoManager tracks it). */
+const setup = createOrigin('server', 'test-setup');
 
 const awarenesses: Awareness[] = [];
 afterEach(() => awarenesses.splice(0).forEach((a) => a.destroy()));
@@ -12,8 +15,8 @@ afterEach(() => awarenesses.splice(0).forEach((a) => a.destroy()));
 function room() {
   const doc = new Y.Doc();
   initMixDoc(doc, { title: 't', sampleRate: 48000 });
-  addTrack(doc, { id: 'kick', name: 'Kick', stem: null }, null);
-  addTrack(doc, { id: 'bass', name: 'Bass', stem: null }, null);
+  addTrack(doc, { id: 'kick', name: 'Kick', stem: null }, setup);
+  addTrack(doc, { id: 'bass', name: 'Bass', stem: null }, setup);
   const awareness = new Awareness(doc);
   awarenesses.push(awareness);
   return { doc, awareness, heard: new HeardMix(doc, awareness) };
@@ -40,7 +43,7 @@ describe('HeardMix', () => {
     const engine: MixState[] = [];
     heard.subscribe((s) => ui.push(s));
     heard.subscribe((s) => engine.push(s));
-    for (const value of [-3, -6, -9]) setTrackParam(doc, { trackId: 'kick', param: 'gain', value }, null);
+    for (const value of [-3, -6, -9]) setTrackParam(doc, { trackId: 'kick', param: 'gain', value }, setup);
     // Current before the notification, too.
     expect(gain(heard.state, 'kick')).toBe(-9);
     await flush();
@@ -74,7 +77,7 @@ describe('HeardMix', () => {
     const { doc, heard } = room();
     const before = heard.state;
     heard.subscribe(() => undefined);
-    setTrackParam(doc, { trackId: 'kick', param: 'pan', value: 0.5 }, null);
+    setTrackParam(doc, { trackId: 'kick', param: 'pan', value: 0.5 }, setup);
     await flush();
     const after = heard.state;
     expect(after.tracks.find((t) => t.id === 'kick')).not.toBe(before.tracks.find((t) => t.id === 'kick'));
@@ -97,7 +100,7 @@ describe('HeardMix', () => {
     offB();
     expect(deepHandlers()).toBe(idle.deep);
     expect(awarenessHandlers()).toBe(idle.awareness);
-    setTrackParam(doc, { trackId: 'bass', param: 'gain', value: -4 }, null);
+    setTrackParam(doc, { trackId: 'bass', param: 'gain', value: -4 }, setup);
     await flush();
     expect(calls).toHaveLength(0);
     // Unobserved, it still answers with the current mix.

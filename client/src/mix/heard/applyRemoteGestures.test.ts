@@ -3,12 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { initMixDoc, readMixState } from '@mixroom/shared/model';
 import { addSend, addTrack } from '@mixroom/shared/ops';
 import { applyRemoteGestures } from './applyRemoteGestures.ts';
+import { createOrigin } from '@mixroom/shared/protocol';
+
+/** Whoever builds the test's mix (no UndoManager tracks it). */
+const setup = createOrigin('server', 'test-setup');
 
 function mix() {
   const doc = new Y.Doc();
   initMixDoc(doc, { title: 't', sampleRate: 48000, reverbBusId: 'rev', delayBusId: 'dly' });
-  addTrack(doc, { id: 'kick', name: 'Kick', stem: null }, null);
-  addSend(doc, { fromId: 'kick', busId: 'rev', level: -20 }, null);
+  addTrack(doc, { id: 'kick', name: 'Kick', stem: null }, setup);
+  addSend(doc, { fromId: 'kick', busId: 'rev', level: -20 }, setup);
   return readMixState(doc);
 }
 
