@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
  * a time, after everything else.
  */
 const REALTIME_E2E = ['test/e2e/**/*.test.ts', 'test/liveSeek.test.ts'];
+/** Cluster files start Redis and several server processes each: one at a time, after the rest. */
+const CLUSTER = ['test/cluster/**/*.test.ts'];
 
 // One runner for the whole workspace: unit tests sit beside their files, cross-package
 // integration/e2e tests live in test/. Benchmarks are not tests (test/bench, `pnpm bench`).
@@ -22,10 +24,20 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['{shared,server,client}/src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'test/bench/**', ...REALTIME_E2E],
+          exclude: ['**/node_modules/**', 'test/bench/**', ...REALTIME_E2E, ...CLUSTER],
           // Two cores: integration tests start servers and browsers; keep parallelism modest.
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: CLUSTER,
+          exclude: ['**/node_modules/**'],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -35,7 +47,7 @@ export default defineConfig({
           include: REALTIME_E2E,
           exclude: ['**/node_modules/**'],
           maxWorkers: 1,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

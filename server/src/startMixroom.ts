@@ -30,6 +30,8 @@ import { createBrowserStorage } from './storage/createBrowserStorage.ts';
 import { openObjectStore, type OpenedObjectStore } from './storage/openObjectStore.ts';
 import { parseS3Settings } from './storage/S3Settings.ts';
 import type { StorageLinks } from './storage/StorageLinks.ts';
+import { openSyncCluster, type SyncCluster } from './sync/cluster/openSyncCluster.ts';
+import { parseSyncClusterSettings } from './sync/cluster/SyncClusterSettings.ts';
 
 /** Sample rate of rooms created without one (the demo and `POST /api/rooms`). */
 const DEFAULT_SAMPLE_RATE = 48_000;
@@ -86,8 +88,26 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   if (cluster.mode === 'cluster' && s3Settings.embedded) {
     throw new Error('MIXROOM_MODE=cluster needs a shared S3 store: set S3_EMBEDDED=false and S3_ENDPOINT (the embedded store is one node’s disk)');
   }
+  const syncSettings = parseSyncClusterSettings(env);
   const stemWorkerLimits = parseStemWorkerLimits(env);
   const objects = await openObjectStore(s3Settings, browserOrigins);
+  // Cluster mode: rooms live in Redis streams + S3 snapshots, shared by every node.
+  let syncCluster: SyncCluster | null = null;
+  if (cluster.mode === 'cluster' && cluster.redisUrl) {
+    try {
+      syncCluster = await openSyncCluster({
+        redisUrl: cluster.redisUrl,
+        nodeId: cluster.nodeId,
+        settings: syncSettings,
+        s3: objects.store.s3,
+        bucket: objects.store.bucket,
+        logger,
+      });
+    } catch (error) {
+      await objects.close();
+      throw error;
+    }
+  }
   const authSettings = parseAuthSettings(env);
   // Rooms with owners, invite links and sessions; open rooms (the demo) take anyone (see
   // AuthSettings). Cookies are Secure whenever people arrive over https (SECURE_COOKIES overrides).
@@ -138,6 +158,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     storageOrigin: await browserStorage.origin(),
     bodyLimits: browserStorage.bodyLimits,
     authorize: authorizeWith(auth),
+    ...(syncCluster ? { store: syncCluster.store } : {}),
     admitSocket: (userId) => limits.openSocket(userId),
     // A new room starts as an empty mix titled after its id (renamed later in the UI); its
     // `~review` records document starts empty.
@@ -166,13 +187,20 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   });
   if (!stems) throw new Error('stem routes were not mounted');
   // A revoked link, a changed role or an ended session holds on open sockets at once.
-  const stopAccessWatch = auth.onAccessChange(() => server.services.rooms.recheckPeers());
+  // In a cluster, other nodes' open sockets too (each rechecks against the shared auth store).
+  const stopAccessWatch = auth.onAccessChange(() => {
+    server.services.rooms.recheckPeers();
+    syncCluster?.publishAccessChanged();
+  });
+  const stopRemoteAccessWatch = syncCluster?.onAccessChanged(() => server.services.rooms.recheckPeers()) ?? (() => undefined);
   const { service, tracks } = stems;
 
   // The demo room's multitrack: synthesised and uploaded through the stems path on first start.
   const demoAbort = new AbortController();
+  // In a cluster one node seeds it, once.
+  const seedHere = options.seedDemo !== false && (syncCluster === null || (await syncCluster.claimOnce('seed-demo-room')));
   const demoReady =
-    options.seedDemo === false
+    !seedHere
       ? Promise.resolve()
       : seedDemoRoom({ service, trackNames: tracks.trackNames, signal: demoAbort.signal }).then(
           (r) => logger.info('demo room ready', { room: DEMO_ROOM_ID, uploaded: r.uploaded.length, present: r.present.length }),
@@ -206,9 +234,11 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
         demoAbort.abort();
         stopUploadSweeper();
         stopAccessWatch();
+        stopRemoteAccessWatch();
         await demoReady;
         await review.close();
         await server.close();
+        await syncCluster?.close();
         await Promise.all([authStore.close(), objects.close()]);
       })()),
   };

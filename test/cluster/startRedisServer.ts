@@ -7,22 +7,31 @@ import { freePort } from './freePort.ts';
 export interface TestRedis {
   readonly url: string;
   readonly port: number;
+  /** Its data folder (the append-only file lives here). */
+  readonly dir: string;
+  /** The running process (a new one after `crashAndRestart`). */
   readonly child: ChildProcess;
+  /** kill -9, then the same port and folder again: what survives is what its persistence kept. */
+  crashAndRestart(): Promise<void>;
   stop(): Promise<void>;
 }
 
+export interface TestRedisOptions {
+  /** `always` (default): AOF with `appendfsync always`, the durability cluster mode asks of Redis; `off`: no persistence. */
+  readonly aof?: 'always' | 'off';
+}
+
 /**
- * Debian's `redis-server` on a free loopback port with its files in a fresh temp dir, AOF
- * with `appendfsync always` (the durability the cluster mode asks of Redis). Stopped (and its
- * folder removed) by `stop()`.
+ * Debian's `redis-server` on a free loopback port with its files in a fresh temp dir. Stopped
+ * (and its folder removed) by `stop()`.
  */
-export async function startRedisServer(): Promise<TestRedis> {
+export async function startRedisServer(options: TestRedisOptions = {}): Promise<TestRedis> {
   const dir = await makeTempDir('mixroom-redis-');
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+  const persistence = options.aof === 'off' ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always'];
+  const launch = async (port: number): Promise<ChildProcess | string> => {
     const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir.path, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--daemonize', 'no', '--loglevel', 'warning'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir.path, '--save', '', ...persistence, '--daemonize', 'no', '--loglevel', 'warning'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
@@ -30,22 +39,42 @@ export async function startRedisServer(): Promise<TestRedis> {
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const exited = once(child, 'exit').then(() => false);
     const up = await Promise.race([exited, waitForPort(port, 10_000)]);
-    if (up) {
-      return {
-        url: `redis://127.0.0.1:${port}`,
-        port,
-        child,
-        stop: async () => {
-          if (child.exitCode === null) {
-            child.kill('SIGTERM');
-            await once(child, 'exit');
-          }
-          await dir.remove();
-        },
-      };
-    }
+    if (up) return child;
     child.kill('SIGKILL');
-    if (attempt >= 3) throw new Error(`redis-server did not start: ${output}`);
+    return output;
+  };
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const started = await launch(port);
+    if (typeof started === 'string') {
+      if (attempt >= 3) throw new Error(`redis-server did not start: ${started}`);
+      continue;
+    }
+    let child = started;
+    const kill = async (signal: NodeJS.Signals) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        await once(child, 'exit');
+      }
+    };
+    return {
+      url: `redis://127.0.0.1:${port}`,
+      port,
+      dir: dir.path,
+      get child() {
+        return child;
+      },
+      crashAndRestart: async () => {
+        await kill('SIGKILL');
+        const again = await launch(port);
+        if (typeof again === 'string') throw new Error(`redis-server did not restart: ${again}`);
+        child = again;
+      },
+      stop: async () => {
+        await kill('SIGTERM');
+        await dir.remove();
+      },
+    };
   }
 }
 

@@ -265,6 +265,25 @@ describe('sync server with real y-websocket@3 clients', () => {
     expect(fresh.doc.getMap('m').get('written-while-failing')).toBe(1);
   });
 
+  it('keeps a joiner of a room of six connected: y-websocket echoes every presence it receives', async () => {
+    server = await startTestServer(testConfig(dir.path));
+    const people = Array.from({ length: 6 }, (_, i) => open(server!.url, 'crowded', { user: `p${i}` }));
+    await Promise.all(people.map(whenSynced));
+    for (const p of people) p.provider.awareness.setLocalStateField('playhead', 1);
+    await waitFor('everyone sees everyone', () => people.every((p) => p.provider.awareness.getStates().size === 6));
+    const late = open(server.url, 'crowded', { user: 'late' });
+    const codes: number[] = [];
+    late.provider.on('connection-close', (event) => {
+      if (event) codes.push(event.code);
+    });
+    await whenSynced(late);
+    await waitFor('the joiner sees all six', () => people.every((p) => late.provider.awareness.getStates().has(p.doc.clientID)));
+    // The joiner echoed six states back in one frame (the stock client does): not a reason to close.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(codes).toEqual([]);
+    expect(late.provider.wsconnected).toBe(true);
+  });
+
   it("does not let one user overwrite or remove another user's presence", async () => {
     server = await startTestServer(testConfig(dir.path));
     const a = open(server.url, 'presence', { user: 'alice' });

@@ -4,6 +4,12 @@ export interface PresenceLimits {
   readonly maxStateBytes: number;
   /** Awareness client ids one socket may publish (a y-websocket client uses one). */
   readonly maxClientIdsPerSocket: number;
+  /**
+   * States in one awareness frame from a client. Not `maxClientIdsPerSocket`: the stock
+   * y-websocket client echoes every state it applies, so a joiner of a room of N people sends
+   * N states back in one frame (they name other users' ids and are dropped, not closed on).
+   */
+  readonly maxEntriesPerFrame: number;
   /** Sustained presence updates per second and socket; faster ones are coalesced. */
   readonly updatesPerSecond: number;
   /** Updates a socket may send back to back before the rate applies. */
@@ -20,6 +26,7 @@ export interface PresenceLimits {
 export const DEFAULT_PRESENCE_LIMITS: PresenceLimits = Object.freeze({
   maxStateBytes: 4096,
   maxClientIdsPerSocket: 4,
+  maxEntriesPerFrame: 256,
   updatesPerSecond: 60,
   burst: 30,
 });

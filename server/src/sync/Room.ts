@@ -2,12 +2,17 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
-import { CLOSE_CODES, CLOSE_REASONS, MESSAGE_TYPES, type RoomId } from '@mixroom/shared/protocol';
+import { CLOSE_CODES, CLOSE_REASONS, createOrigin, MESSAGE_TYPES, type RoomId } from '@mixroom/shared/protocol';
 import type { Logger } from '../log/Logger.ts';
 import type { RoomStorage } from './persistence/RoomStore.ts';
 import type { Peer } from './Peer.ts';
 import { DEFAULT_PRESENCE_LIMITS } from './PresenceLimits.ts';
-import { RoomPresence } from './RoomPresence.ts';
+import { REMOTE_PRESENCE_ORIGIN, RoomPresence } from './RoomPresence.ts';
+
+/** Origin of updates other cluster nodes made durable: relayed at once, never appended again. */
+export const REMOTE_NODE_ORIGIN = createOrigin('remote', 'cluster-node');
+/** Origin of the whole state appended again after the shared store lost data: not relayed. */
+const RESTORE_ORIGIN = createOrigin('server', 'store-restore');
 
 interface PendingUpdate {
   readonly update: Uint8Array;
@@ -50,6 +55,7 @@ export class Room {
   private durableSeq = 0;
   private draining: Promise<void> | null = null;
   private failure: RoomFailedError | null = null;
+  private readonly unlink: Array<() => void> = [];
 
   constructor(
     readonly id: RoomId,
@@ -100,10 +106,40 @@ export class Room {
     return true;
   }
 
-  /** Starts persisting and relaying changes. */
+  /** Starts persisting and relaying changes (and, in a cluster, taking in other nodes'). */
   start(): void {
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
+    const link = this.storage.link;
+    if (!link) return;
+    this.unlink.push(
+      link.onRemoteUpdates((updates) => {
+        if (this.failure) return;
+        Y.transact(this.doc, () => {
+          for (const update of updates) {
+            try {
+              Y.applyUpdate(this.doc, update, REMOTE_NODE_ORIGIN);
+            } catch (error) {
+              this.options.logger.error('update from another node failed to apply', { roomId: this.id, error: String(error) });
+            }
+          }
+        }, REMOTE_NODE_ORIGIN);
+        if (this.discardPending()) {
+          this.options.logger.error('updates from another node lack their dependencies; dropped them', { roomId: this.id });
+        }
+      }),
+      link.onRemotePresence((update) => {
+        if (update !== null) return this.presence.receiveRemote(update);
+        // A node just opened the room: it needs our peers' presence.
+        const local = this.presence.encodeLocal();
+        if (local !== null) link.publishPresence(local);
+      }),
+      link.onStoreLost(() => {
+        if (this.failure) return;
+        this.options.logger.warn('shared store may have lost updates; appending the room again', { roomId: this.id });
+        this.enqueue(Y.encodeStateAsUpdate(this.doc), RESTORE_ORIGIN);
+      }),
+    );
   }
 
   addPeer(peer: Peer): void {
@@ -134,6 +170,7 @@ export class Room {
   async shutdown(): Promise<void> {
     this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
+    for (const dispose of this.unlink.splice(0)) dispose();
     this.presence.dispose();
     try {
       if (!this.failure) {
@@ -151,11 +188,17 @@ export class Room {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (this.failure) return;
+    // Already durable (another node appended it before anyone relayed it).
+    if (origin === REMOTE_NODE_ORIGIN) return this.relay([{ update, origin }]);
+    this.enqueue(update, origin);
+  };
+
+  private enqueue(update: Uint8Array, origin: unknown): void {
     this.queue.push({ update, origin });
     this.appliedSeq += 1;
     // A microtask lets every update of the current tick join one write.
     if (this.draining === null) this.draining = Promise.resolve().then(() => this.drainLoop());
-  };
+  }
 
   private drain(): Promise<void> {
     return this.draining ?? Promise.resolve();
@@ -184,6 +227,7 @@ export class Room {
 
   private relay(batch: readonly PendingUpdate[]): void {
     for (const { update, origin } of batch) {
+      if (origin === RESTORE_ORIGIN) continue;
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MESSAGE_TYPES.sync);
       syncProtocol.writeUpdate(encoder, update);
@@ -220,11 +264,16 @@ export class Room {
 
   private readonly onAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
   ): void => {
     const changed = [...added, ...updated, ...removed];
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    this.presence.forgetRemote(removed);
+    // Our own peers' presence (and removals) go to the other nodes; theirs came from there.
+    if (origin !== REMOTE_PRESENCE_ORIGIN) this.storage.link?.publishPresence(update);
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_TYPES.awareness);
-    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    encoding.writeVarUint8Array(encoder, update);
     // Sent to the author too: the y-websocket client reconnects after 30 s without any
     // message, and a lone client's own awareness echo is what keeps it alive.
     this.broadcast(encoding.toUint8Array(encoder));

@@ -3,7 +3,19 @@ import * as encoding from 'lib0/encoding';
 import { presenceUserOf, stampPresenceState } from '@mixroom/shared/protocol';
 import type { Peer } from './Peer.ts';
 import type { PresenceLimits } from './PresenceLimits.ts';
-import type { AwarenessEntry } from './validateAwarenessUpdate.ts';
+import { validateAwarenessUpdate, type AwarenessEntry } from './validateAwarenessUpdate.ts';
+
+/** Origin of presence applied from other cluster nodes (already stamped there). */
+export const REMOTE_PRESENCE_ORIGIN = Object.freeze({ presence: 'remote-node' });
+
+/** A client id held by a socket on another node, as far as this node knows. */
+interface RemoteOwner {
+  readonly userId: string;
+  readonly remote: true;
+}
+
+/** States in one update from another node: its whole presence in a room when asked. */
+const MAX_REMOTE_ENTRIES = 10_000;
 
 /** Time and timers, injected so tests can drive the rate limit on a fake clock. */
 export interface PresenceClock {
@@ -61,7 +73,7 @@ interface PeerPresence {
  */
 export class RoomPresence {
   private readonly peers = new Map<Peer, PeerPresence>();
-  private readonly owners = new Map<number, Peer>();
+  private readonly owners = new Map<number, Peer | RemoteOwner>();
 
   constructor(
     private readonly awareness: awarenessProtocol.Awareness,
@@ -86,7 +98,7 @@ export class RoomPresence {
     const user = presenceUserOf(peer);
     for (const entry of kept) {
       const previous = this.owners.get(entry.clientId);
-      if (previous !== undefined && previous !== peer) this.peers.get(previous)?.ids.delete(entry.clientId);
+      if (previous !== undefined && previous !== peer && !('remote' in previous)) this.peers.get(previous)?.ids.delete(entry.clientId);
       this.owners.set(entry.clientId, peer);
       own.ids.add(entry.clientId);
       const stamped: AwarenessEntry = entry.state === null ? entry : { ...entry, state: stampPresenceState(entry.state, user) };
@@ -121,6 +133,54 @@ export class RoomPresence {
       if (queued.state !== null) own.pending.set(id, { ...queued, state: stampPresenceState(queued.state, user) });
     }
     if (entries.length > 0) this.apply(entries, peer);
+  }
+
+  /**
+   * Takes presence published by another node (one awareness update of its own peers, already
+   * stamped and rate-limited there). The authority holds here too: an id held by a local
+   * socket of another user is not taken over; the same user's (a tab that moved to another
+   * node) is.
+   */
+  receiveRemote(update: Uint8Array): void {
+    let entries: AwarenessEntry[];
+    try {
+      entries = validateAwarenessUpdate(update, { maxStateBytes: this.limits.maxStateBytes, maxEntries: MAX_REMOTE_ENTRIES });
+    } catch {
+      return;
+    }
+    const kept: AwarenessEntry[] = [];
+    for (const entry of entries) {
+      if (entry.clientId === this.awareness.clientID) continue;
+      const owner = this.owners.get(entry.clientId);
+      const local = owner !== undefined && !('remote' in owner) ? owner : undefined;
+      if (entry.state === null) {
+        if (local) continue;
+        this.owners.delete(entry.clientId);
+        kept.push(entry);
+        continue;
+      }
+      const user = entry.state.user as { id?: unknown } | undefined;
+      const userId = typeof user?.id === 'string' ? user.id : '';
+      if (local && local.userId !== userId) continue;
+      if (local) this.peers.get(local)?.ids.delete(entry.clientId);
+      this.owners.set(entry.clientId, { userId, remote: true });
+      kept.push(entry);
+    }
+    if (kept.length > 0) this.apply(kept, REMOTE_PRESENCE_ORIGIN);
+  }
+
+  /** Every state held by this node's sockets as one awareness update, or null when none. */
+  encodeLocal(): Uint8Array | null {
+    const ids = [...this.owners].filter(([id, owner]) => !('remote' in owner) && this.awareness.getStates().has(id)).map(([id]) => id);
+    return ids.length === 0 ? null : awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
+  }
+
+  /** Removed states (e.g. timed out after their node died) no longer hold their ids. */
+  forgetRemote(removed: readonly number[]): void {
+    for (const id of removed) {
+      const owner = this.owners.get(id);
+      if (owner !== undefined && 'remote' in owner) this.owners.delete(id);
+    }
   }
 
   /** True when `peer` may have a queryAwareness answered now (it counts against its rate). */
@@ -187,7 +247,7 @@ export class RoomPresence {
     if (entries.length > 0) this.apply(entries, peer);
   }
 
-  private apply(entries: readonly AwarenessEntry[], peer: Peer): void {
+  private apply(entries: readonly AwarenessEntry[], origin: unknown): void {
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, entries.length);
     for (const { clientId, clock, state } of entries) {
@@ -195,6 +255,6 @@ export class RoomPresence {
       encoding.writeVarUint(encoder, clock);
       encoding.writeVarString(encoder, JSON.stringify(state));
     }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), peer);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), origin);
   }
 }

@@ -112,7 +112,7 @@ function processAwareness(room: Room, peer: Peer, decoder: decoding.Decoder): Fr
   try {
     const update = decoding.readVarUint8Array(decoder);
     if (decoding.hasContent(decoder)) throw new Error('trailing bytes after awareness message');
-    entries = validateAwarenessUpdate(update, { maxStateBytes: limits.maxStateBytes, maxEntries: limits.maxClientIdsPerSocket });
+    entries = validateAwarenessUpdate(update, { maxStateBytes: limits.maxStateBytes, maxEntries: limits.maxEntriesPerFrame });
   } catch (error) {
     if (error instanceof AwarenessTooLargeError) return { ok: false, code: CLOSE_CODES.messageTooLarge, detail: error.message };
     return bad(`malformed awareness update: ${String(error)}`);

@@ -2,9 +2,9 @@ import type { RoomId } from '@mixroom/shared/protocol';
 
 /**
  * Durable storage of rooms' Yjs documents, as seen by the sync server. The embedded default is
- * `LocalRoomStore` (per-room append-only log + snapshot on the local disk). A production store
- * can put snapshots in S3 and the tail log in a replicated log (Redis streams) behind this same
- * interface: the sync code only relies on the contract below.
+ * `LocalRoomStore` (per-room append-only log + snapshots on the local disk); cluster mode uses
+ * `RedisRoomStore` (a Redis stream per room, snapshots in S3, other nodes' updates and presence
+ * through `RoomStorage.link`). The sync code only relies on the contract below.
  */
 export interface RoomStore {
   /** Prepares the store (creates folders, checks it is writable). Ready for `open` after. */
@@ -39,4 +39,28 @@ export interface RoomStorage {
   compact(state: Uint8Array): Promise<void>;
   /** Releases file handles. Does not compact. */
   close(): Promise<void>;
+  /** Present when other processes serve the same room (cluster mode); see {@link RoomLink}. */
+  readonly link?: RoomLink;
+}
+
+/**
+ * What other sync nodes do in one room. Their updates arrive already durable (they were
+ * appended before any node relays them), so the room applies and relays them without appending
+ * them again. Presence crosses nodes too, best-effort (it is renewed every 15 s anyway).
+ */
+export interface RoomLink {
+  /** Updates other nodes made durable, in the order they were stored. Returns the disposer. */
+  onRemoteUpdates(listener: (updates: readonly Uint8Array[]) => void): () => void;
+  /** Sends an awareness update of this node's own peers to the other nodes. */
+  publishPresence(update: Uint8Array): void;
+  /**
+   * Presence from other nodes: an awareness update, or (`update` null) a node that just opened
+   * the room asking everyone for their peers' presence. Returns the disposer.
+   */
+  onRemotePresence(listener: (update: Uint8Array | null) => void): () => void;
+  /**
+   * The shared store may have lost recent updates (Redis restarted without its append-only
+   * file): the room appends its whole state again. Returns the disposer.
+   */
+  onStoreLost(listener: () => void): () => void;
 }
