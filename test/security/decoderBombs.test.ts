@@ -51,7 +51,7 @@ async function upload(
   target: { product: TestMixroom; owner: HttpUser; roomId: string },
   fileName: string,
   bytes: Uint8Array,
-): Promise<{ status: number; body: { error?: { code: string; message: string }; trackId?: string }; probe: ProbeReport }> {
+): Promise<{ status: number; body: { error?: { code: string; message: string }; trackId?: string }; probe: ProbeReport; processingMs: number }> {
   const api = `/api/rooms/${target.roomId}/stems/uploads`;
   const init = await target.owner.json<{ uploadId: string; partSize: number; parts: { partNumber: number; url: string }[] }>('POST', api, {
     fileName,
@@ -69,32 +69,42 @@ async function upload(
     parts.push({ partNumber: p.partNumber, etag: r.headers.get('etag')! });
   }
   const probe = startServerProbe(target.product.url);
+  const started = performance.now();
   const done = await target.owner.json<{ error?: { code: string; message: string }; trackId?: string }>('POST', `${api}/${init.body.uploadId}/complete`, { parts });
+  const processingMs = performance.now() - started;
   const report = await probe.stop();
-  console.info(`${formatProbe(fileName, report)}; answer ${done.status} ${JSON.stringify(done.body).slice(0, 200)}`);
-  return { ...done, probe: report };
+  console.info(`${formatProbe(fileName, report)}; processed in ${processingMs.toFixed(0)} ms; answer ${done.status} ${JSON.stringify(done.body).slice(0, 200)}`);
+  return { ...done, probe: report, processingMs };
 }
 
-async function expectRefused(fileName: string, bytes: Uint8Array, code: string, message: RegExp): Promise<ProbeReport> {
+async function expectRefused(fileName: string, bytes: Uint8Array, code: string, message: RegExp): Promise<ProbeReport & { processingMs: number }> {
   const before = await storedKeys(roomId);
   const r = await upload({ product, owner, roomId }, fileName, bytes);
   expect(r.status).toBeGreaterThanOrEqual(400);
   expect(r.body.error?.code).toBe(code);
   expect(r.body.error?.message).toMatch(message);
   expect(await storedKeys(roomId)).toEqual(before);
-  return r.probe;
+  return { ...r.probe, processingMs: r.processingMs };
 }
 
 /**
- * What a bomb may cost the server while it is processed: health checks answer within 100 ms
- * of what they take on the idle server in the same run (the machine's own noise; before, the
- * FLAC bomb stalled them 7.6 s), and RSS grows by at most the budget's samples plus what the
- * worker needs (before: 2.4 GB).
+ * What a bomb may cost the server while it is processed: RSS grows by at most the budget's
+ * samples plus what the worker needs (before: 2.4 GB), and health checks keep being answered.
  */
 function expectServerUnharmed(probe: ProbeReport): void {
   expect(probe.count).toBeGreaterThan(0);
-  expect(probe.p99Ms).toBeLessThan(idle.p99Ms + 100);
   expect(probe.rssPeakMb - probe.rssBaseMb).toBeLessThan(600);
+}
+
+/**
+ * For bombs that take long to decode: the event loop stays free while they do. Decoded on
+ * the main thread, one health check waited for the whole decode (7.6 s of a 7.6 s upload);
+ * off it, the longest wait is a small share of the processing time. A ratio, not a time,
+ * so a loaded machine slows both sides alike.
+ */
+function expectMainThreadFree(probe: ProbeReport & { processingMs: number }): void {
+  expect(probe.processingMs).toBeGreaterThan(probe.maxMs);
+  expect(probe.maxMs / probe.processingMs).toBeLessThan(0.5);
 }
 
 describe('decoder bombs are refused within the budget, off the main thread', () => {
@@ -102,6 +112,7 @@ describe('decoder bombs are refused within the budget, off the main thread', () 
     const bomb = flacBomb(64 * 1024);
     const probe = await expectRefused('bomb.flac', bomb, 'too-long', /"bomb\.flac": The FLAC file does not declare its length and decodes past the limit of 5 min 0 s/);
     expectServerUnharmed(probe);
+    expectMainThreadFree(probe);
   });
 
   it('an MP3 of garbage frames claiming hours: refused from its frame count, before decoding', async () => {
@@ -112,6 +123,7 @@ describe('decoder bombs are refused within the budget, off the main thread', () 
   it('an Ogg Opus stream with no end, 255 one-byte packets a page', async () => {
     const probe = await expectRefused('endless.opus', oggOpusWithoutEnd(200), 'too-long', /"endless\.opus": The OGG Opus file does not declare its length and decodes past the limit of 5 min 0 s/);
     expectServerUnharmed(probe);
+    expectMainThreadFree(probe);
   });
 
   it('WAVs that lie: a data size past the file, 65535 channels, a 4 GHz rate', async () => {
