@@ -118,7 +118,7 @@ describe('rooms, sessions and invites', () => {
     expect(html).not.toMatch(/at .*\.ts:\d+/);
     const apiJoin = await users.stranger.json<{ error: { code: string } }>('POST', `/api/invites/${forged}/join`, { displayName: 'Mallory' });
     expect(apiJoin.status).toBe(403);
-    expect(apiJoin.body.error.code).toBe('invite_invalid');
+    expect(apiJoin.body.error.code).toBe('invite-invalid');
     const garbage = await users.stranger.request('GET', '/join/not-a-token');
     expect(garbage.status).toBe(403);
     expect(users.stranger.cookie).toBe('');
@@ -132,7 +132,7 @@ describe('rooms, sessions and invites', () => {
       expect(page.status).toBe(410);
       expect(await page.text()).toContain('This invite link has expired');
       const apiJoin = await users.stranger.json<{ error: { code: string } }>('POST', `/api/invites/${invite.body.token}/join`, { displayName: 'Late' });
-      expect(apiJoin.body.error.code).toBe('invite_expired');
+      expect(apiJoin.body.error.code).toBe('invite-expired');
     } finally {
       clockSkew = 0;
     }

@@ -55,7 +55,7 @@ describe('a cross-site HTML form (real Chromium)', () => {
         await page.goto(`${evilUrl}/?kind=${kind}`);
         const response = await posted;
         expect(response.status()).toBe(403);
-        expect(await response.text()).toContain('cross_origin');
+        expect(await response.text()).toContain('cross-origin');
         const after = (await context.cookies(fx.product.url)).find((c) => c.name === SESSION);
         expect(after?.value).toBe(before);
         // The victim is still the owner of their room.
@@ -102,7 +102,7 @@ describe('state-changing API calls carrying a foreign Origin', () => {
       for (const call of calls) {
         const res = await owner.request(call.method, call.path, call.body, foreign.headers);
         const text = await res.text();
-        expect({ who: foreign.name, call: call.name, status: res.status, code: text.includes('cross_origin') }).toEqual({ who: foreign.name, call: call.name, status: 403, code: true });
+        expect({ who: foreign.name, call: call.name, status: res.status, code: text.includes('cross-origin') }).toEqual({ who: foreign.name, call: call.name, status: 403, code: true });
       }
     }
     expect(await count()).toEqual(before);

@@ -52,7 +52,7 @@ describe('invite links', () => {
     expect(text).not.toContain('name="displayName"');
     const api = await other.json<{ error: { code: string } }>('POST', `/api/invites/${token}/join`, { displayName: 'Other' });
     expect(api.status).toBe(410);
-    expect(api.body.error.code).toBe('invite_used');
+    expect(api.body.error.code).toBe('invite-used');
     expect((await other.json('GET', fx.api('/me'))).status).toBe(401);
 
     const listed = await fx.owner.json<{ invites: Array<{ inviteId: string; status: string; usedBy: string | null }> }>('GET', fx.api('/invites'));

@@ -46,7 +46,7 @@ describe('room creation flood', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(32);
     for (const res of results.filter((r) => r.status === 429)) {
       expect429(res, 3600);
-      expect(await res.json()).toMatchObject({ error: { code: 'rate_limited' } });
+      expect(await res.json()).toMatchObject({ error: { code: 'rate-limited' } });
     }
     // A legitimate user elsewhere creates a room as usual.
     const legit = new HttpUser(fx.product.url, 'legit');
@@ -83,7 +83,7 @@ describe('upload starts and bakes', () => {
     }
     const refused = await fx.owner.request('POST', fx.api('/stems/uploads'), { fileName: 'x.wav', size: 1000 }, from(ip));
     expect429(refused, 3600);
-    expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    expect(await refused.json()).toMatchObject({ error: { code: 'rate-limited' } });
     const engineer = await fx.member('engineer', 'eng-uploads');
     expect((await engineer.request('POST', fx.api('/stems/uploads'), { fileName: 'e.wav', size: 1000 }, from(ip))).status).toBe(201);
 

@@ -182,7 +182,7 @@ describe('app object routes (the only way browsers reach the embedded store)', (
       const r = await fetch(abs(bad));
       expect(r.status, bad).toBe(403);
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('link_invalid');
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('link-invalid');
     }
     expect((await fetch(abs('/api/objects/'))).status).toBe(404);
   });
@@ -194,7 +194,7 @@ describe('app object routes (the only way browsers reach the embedded store)', (
     try {
       const r = await fetch(abs(url));
       expect(r.status).toBe(403);
-      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('link_expired');
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('link-expired');
       expect((await fetch(abs(await sourceLink('a')))).status).toBe(200);
     } finally {
       clockOffset = 0;

@@ -2,10 +2,10 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { createInviteBody, createRoomBody, joinBody, joinOpenRoomBody, memberRoleBody } from '@mixroom/shared/review';
 import type { RateLimits } from '../limits/createRateLimits.ts';
-import { ApiError } from './ApiError.ts';
+import { ApiError } from '../http/ApiError.ts';
 import type { Auth } from './createAuth.ts';
 import type { InviteRecord, RoomRecord } from './AuthStore.ts';
-import { parseBody } from './parseBody.ts';
+import { parseBody } from '../http/parseBody.ts';
 import { JOIN_PAGE_CSP, renderJoinPage } from './renderJoinPage.ts';
 import { requireMember } from './requireMember.ts';
 
@@ -60,7 +60,7 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
   type Reason = 'invalid' | 'expired' | 'revoked' | 'used';
   const refusalStatus = (reason: Reason) => (reason === 'invalid' ? 403 : 410);
   const refusalCode = (reason: Reason) =>
-    reason === 'invalid' ? 'invite_invalid' : reason === 'expired' ? 'invite_expired' : reason === 'used' ? 'invite_used' : 'invite_revoked';
+    reason === 'invalid' ? 'invite-invalid' : reason === 'expired' ? 'invite-expired' : reason === 'used' ? 'invite-used' : 'invite-revoked';
   const refusalTitle = {
     invalid: 'This invite link is not valid',
     expired: 'This invite link has expired',
@@ -93,7 +93,7 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
     )
     .post('/api/rooms/:room/join', async (c) => {
       const roomId = c.req.param('room');
-      if (!auth.isOpenRoom(roomId)) throw new ApiError(403, 'forbidden', 'This room is invite-only. Ask its owner for an invite link.');
+      if (!auth.isOpenRoom(roomId)) throw new ApiError('forbidden', 'This room is invite-only. Ask its owner for an invite link.');
       const body = await parseBody(c, joinOpenRoomBody);
       const charge = await take('join', c);
       const { session, setCookie } = await auth.joinOpenRoom(roomId, body.displayName, body.role, c.req.raw);
@@ -113,43 +113,43 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
     )
     .delete('/api/rooms/:room/invites/:invite', requireMember(auth, 'invite'), async (c) => {
       const revoked = await auth.revokeInvite(c.var.roomId, c.req.param('invite'), c.var.member);
-      if (!revoked) throw new ApiError(404, 'not_found', 'No active invite with that id in this room');
+      if (!revoked) throw new ApiError('not-found', 'No active invite with that id in this room');
       return c.json({ revoked: true });
     })
     .get('/api/rooms/:room/members', requireMember(auth, 'invite'), (c) => c.json({ members: auth.listMembers(c.var.roomId) }))
     .patch('/api/rooms/:room/members/:user', requireMember(auth, 'invite'), async (c) => {
       const body = await parseBody(c, memberRoleBody);
       if (!(await auth.setMemberRole(c.var.roomId, c.req.param('user'), body.role, c.var.member))) {
-        throw new ApiError(404, 'not_found', 'No member with that id in this room (the owner’s role cannot change).');
+        throw new ApiError('not-found', 'No member with that id in this room (the owner’s role cannot change).');
       }
       return c.json({ member: auth.listMembers(c.var.roomId).find((m) => m.userId === c.req.param('user')) ?? null });
     })
     .delete('/api/rooms/:room/members/:user', requireMember(auth, 'invite'), async (c) => {
-      if (!(await auth.removeMember(c.var.roomId, c.req.param('user'), c.var.member))) throw new ApiError(404, 'not_found', 'No member with that id in this room');
+      if (!(await auth.removeMember(c.var.roomId, c.req.param('user'), c.var.member))) throw new ApiError('not-found', 'No member with that id in this room');
       return c.json({ removed: true });
     })
     .get('/api/sessions', (c) => {
-      if (!auth.readSession(c.req.raw)) throw new ApiError(401, 'unauthenticated', 'You are not signed in.');
+      if (!auth.readSession(c.req.raw)) throw new ApiError('unauthenticated', 'You are not signed in.');
       return c.json({ sessions: auth.listSessions(c.req.raw) });
     })
     .delete('/api/sessions/:id', async (c) => {
       const current = auth.readSession(c.req.raw);
-      if (!current) throw new ApiError(401, 'unauthenticated', 'You are not signed in.');
+      if (!current) throw new ApiError('unauthenticated', 'You are not signed in.');
       const id = c.req.param('id') === 'current' ? current.sessionId : c.req.param('id');
-      if (!(await auth.endSession(c.req.raw, id))) throw new ApiError(404, 'not_found', 'No such session of yours');
+      if (!(await auth.endSession(c.req.raw, id))) throw new ApiError('not-found', 'No such session of yours');
       if (id === current.sessionId) c.header('set-cookie', auth.clearCookie(), { append: true });
       return c.json({ ended: true });
     })
     .get('/api/invites/:token', (c) => {
       const check = auth.checkInvite(c.req.param('token'), c.req.raw);
-      if (!check.ok) throw new ApiError(refusalStatus(check.reason), refusalCode(check.reason), check.message);
+      if (!check.ok) throw new ApiError(refusalCode(check.reason), check.message);
       return c.json({ roomId: check.invite.roomId, roomTitle: check.roomTitle, role: check.invite.role, expiresAt: check.invite.expiresAt });
     })
     .post('/api/invites/:token/join', async (c) => {
       const body = await parseBody(c, joinBody);
       const charge = await take('join', c);
       const result = await auth.join(c.req.param('token'), body.displayName, c.req.raw);
-      if (!result.ok) throw new ApiError(refusalStatus(result.reason), refusalCode(result.reason), result.message);
+      if (!result.ok) throw new ApiError(refusalCode(result.reason), result.message);
       await charge(result.session.userId);
       c.header('set-cookie', result.setCookie, { append: true });
       return c.json({ roomId: result.invite.roomId, member: { userId: result.session.userId, name: result.session.name, role: result.role } });

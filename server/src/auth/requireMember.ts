@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { can, isValidRoomId } from '@mixroom/shared/protocol';
 import type { Capability } from '@mixroom/shared/protocol';
-import { ApiError } from './ApiError.ts';
+import { ApiError } from '../http/ApiError.ts';
 import type { Auth } from './createAuth.ts';
 import type { Member } from './Member.ts';
 
@@ -19,13 +19,13 @@ export interface MemberVariables {
 export function requireMember(auth: Auth, capability?: Capability) {
   return createMiddleware<{ Variables: MemberVariables }>(async (c, next) => {
     const roomId = c.req.param('room') ?? '';
-    if (!isValidRoomId(roomId)) throw new ApiError(404, 'not_found', 'No such room');
+    if (!isValidRoomId(roomId)) throw new ApiError('not-found', 'No such room');
     const member = auth.authorize(c.req.raw, roomId);
     if (!member) {
-      throw new ApiError(401, 'unauthenticated', 'You are not a member of this room. Open an invite link from the room owner to join.');
+      throw new ApiError('unauthenticated', 'You are not a member of this room. Open an invite link from the room owner to join.');
     }
     if (capability && !can(member.role, capability)) {
-      throw new ApiError(403, 'forbidden', `Your role (${member.role}) cannot ${CAPABILITY_WORDS[capability]} in this room.`);
+      throw new ApiError('forbidden', `Your role (${member.role}) cannot ${CAPABILITY_WORDS[capability]} in this room.`);
     }
     c.set('member', member);
     c.set('roomId', roomId);

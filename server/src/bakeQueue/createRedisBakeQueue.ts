@@ -4,7 +4,7 @@ import type { JobState } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MixState } from '@mixroom/shared/model';
 import { reviewRoots } from '@mixroom/shared/review';
-import { ApiError } from '../auth/ApiError.ts';
+import { ApiError } from '../http/ApiError.ts';
 import { createRedisConnection } from '../cluster/createRedisConnection.ts';
 import type { Logger } from '../log/Logger.ts';
 import type { BakeQueue, BakeSlot } from '../review/BakeQueue.ts';
@@ -80,7 +80,7 @@ export function createRedisBakeQueue(options: RedisBakeQueueOptions): BakeQueue 
     const token = randomBytes(8).toString('hex');
     const deadline = Date.now() + 5000;
     while ((await redis.set(lockKey, token, 'PX', 5000, 'NX')) !== 'OK') {
-      if (Date.now() > deadline) throw new ApiError(503, 'busy', 'The bake queue is busy. Try again in a moment.', undefined, { 'retry-after': '5' });
+      if (Date.now() > deadline) throw new ApiError('busy', 'The bake queue is busy. Try again in a moment.', { headers: { 'retry-after': '5' } });
       await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
     }
     try {
@@ -124,11 +124,11 @@ export function createRedisBakeQueue(options: RedisBakeQueueOptions): BakeQueue 
           [...waitingIds, ...activeIds].filter((id) => parseBakeJobId(id)?.roomId === roomId).length +
           held.filter((m) => m.slice(0, m.lastIndexOf('|')) === roomId).length;
         if (inRoom >= options.maxQueuedPerRoom) {
-          throw new ApiError(429, 'busy', `This room already has ${inRoom} bakes waiting or running (the limit is ${options.maxQueuedPerRoom}). Wait for one to finish, or cancel one, then try again.`, undefined, { 'retry-after': '30' });
+          throw new ApiError('busy', `This room already has ${inRoom} bakes waiting or running (the limit is ${options.maxQueuedPerRoom}). Wait for one to finish, or cancel one, then try again.`, { status: 429, headers: { 'retry-after': '30' } });
         }
         const waiting = waitingIds.length + held.length;
         if (waiting >= options.maxQueued) {
-          throw new ApiError(503, 'busy', `The server has ${waiting} bakes waiting (the limit is ${options.maxQueued}). Try again in a minute.`, undefined, { 'retry-after': '60' });
+          throw new ApiError('busy', `The server has ${waiting} bakes waiting (the limit is ${options.maxQueued}). Try again in a minute.`, { headers: { 'retry-after': '60' } });
         }
         await redis.zadd(reservations, Date.now() + RESERVATION_MS, member);
       });

@@ -7,6 +7,7 @@ import { parseConfig } from '../config/Config.ts';
 import { createJsonLogger } from '../log/Logger.ts';
 import { LocalRoomStore } from '../sync/persistence/LocalRoomStore.ts';
 import { RoomRegistry } from '../sync/RoomRegistry.ts';
+import { ApiError } from './ApiError.ts';
 import { createApp } from './createApp.ts';
 import type { ServerServices } from './ServerServices.ts';
 
@@ -64,5 +65,29 @@ describe('createApp', () => {
     const app = createApp({ services, isReady: () => true, routes: [], clientDistDir: join(dir, 'missing') });
     expect((await app.request('/')).status).toBe(404);
     expect((await app.request('/room/x')).status).toBe(404);
+  });
+
+  it('answers every refusal and every failure in the one ApiErrorBody shape', async () => {
+    const routes = new Hono()
+      .get('/refused', () => {
+        throw new ApiError('busy', 'Too many bakes in this room.', { status: 429, headers: { 'retry-after': '30' } });
+      })
+      .get('/gone', () => {
+        throw new ApiError('invite-expired', 'This invite link has expired');
+      })
+      .get('/bug', () => {
+        throw new TypeError('undefined is not a function');
+      });
+    const app = createApp({ services, isReady: () => true, routes: [(a) => void a.route('/api', routes)], clientDistDir: null });
+    const refused = await app.request('/api/refused');
+    expect([refused.status, refused.headers.get('retry-after'), await refused.json()]).toEqual([429, '30', { error: { code: 'busy', message: 'Too many bakes in this room.' } }]);
+    const gone = await app.request('/api/gone');
+    expect([gone.status, await gone.json()]).toEqual([410, { error: { code: 'invite-expired', message: 'This invite link has expired' } }]);
+    const bug = await app.request('/api/bug');
+    expect(bug.status).toBe(500);
+    expect(bug.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await bug.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('internal');
+    expect(body.error.message).not.toContain('undefined is not a function'); // no internals leak
   });
 });

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { ApiError } from './ApiError.ts';
 import { limitBodies, type BodyLimitRule } from './limitBodies.ts';
 import { createOriginPolicy, type OriginPolicy } from './OriginPolicy.ts';
 import { refuseForeignOrigins } from './refuseForeignOrigins.ts';
@@ -31,6 +33,12 @@ export interface AppOptions {
 export function createApp({ services, isReady, routes, clientDistDir, originPolicy, bodyLimits, securityHeaders: headers }: AppOptions): Hono {
   const app = new Hono();
   const { config } = services;
+  // Every refusal is an ApiError (HTTPException); anything else is a bug, answered in the same shape.
+  app.onError((error) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    services.logger.error('request failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    return new ApiError('internal', 'The server failed to handle this request; please try again.').getResponse();
+  });
   // Outermost, so refusals carry them too: CSP, nosniff, no framing, no referrer.
   app.use('*', securityHeaders(headers ?? { storageOrigin: null, hsts: false }));
   // Before any route: a foreign page's POST is refused unread, and no body is read past its limit.

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { ApiError } from '../auth/ApiError.ts';
+import { ApiError } from './ApiError.ts';
 
 /** A route that needs more than the default body size (e.g. a stem part upload). */
 export interface BodyLimitRule {
@@ -21,7 +21,7 @@ export function limitBodies(defaultBytes: number, rules: readonly BodyLimitRule[
     bodyLimit({
       maxSize: maxBytes,
       onError: () => {
-        throw new ApiError(413, 'too_large', `The request body is too large (the limit here is ${maxBytes} bytes).`, undefined, { connection: 'close' });
+        throw new ApiError('too-large', `The request body is too large (the limit here is ${maxBytes} bytes).`, { headers: { connection: 'close' } });
       },
     });
   const fallback = limiter(defaultBytes);

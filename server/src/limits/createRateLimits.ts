@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { ApiError } from '../auth/ApiError.ts';
+import { ApiError } from '../http/ApiError.ts';
 import { clientIp } from './clientIp.ts';
 import { RATE_ACTIONS, type LimitSettings, type RateAction } from './LimitSettings.ts';
 
@@ -16,7 +16,7 @@ const WORDS: Record<RateAction, string> = {
 export interface RateLimits {
   /**
    * Counts one `action` against the request's IP and, when known, its user; throws a 429
-   * `rate_limited` with `Retry-After` (seconds) when either is over its limit.
+   * `rate-limited` with `Retry-After` (seconds) when either is over its limit.
    */
   take(action: RateAction, c: Context, userId: string | null): Promise<void>;
   /** Counts an action that already happened against `userId` (a visitor's first, signed in by it). */
@@ -42,7 +42,7 @@ export function createRateLimits(settings: LimitSettings): RateLimits {
 
   const refuse = (action: RateAction, who: 'account' | 'network', res: RateLimiterRes): never => {
     const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-    throw new ApiError(429, 'rate_limited', `Too many ${WORDS[action]} from your ${who}; try again in ${seconds} s.`, undefined, { 'retry-after': String(seconds) });
+    throw new ApiError('rate-limited', `Too many ${WORDS[action]} from your ${who}; try again in ${seconds} s.`, { headers: { 'retry-after': String(seconds) } });
   };
   const consume = async (limiter: RateLimiterMemory, key: string): Promise<RateLimiterRes | null> => {
     try {

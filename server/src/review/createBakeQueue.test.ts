@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MixState } from '@mixroom/shared/model';
-import { ApiError } from '../auth/ApiError.ts';
+import { ApiError } from '../http/ApiError.ts';
 import { createJsonLogger } from '../log/Logger.ts';
 import { LocalRoomStore } from '../sync/persistence/LocalRoomStore.ts';
 import { RoomRegistry } from '../sync/RoomRegistry.ts';

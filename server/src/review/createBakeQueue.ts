@@ -1,7 +1,7 @@
 import type { MixState } from '@mixroom/shared/model';
 import { REFERENCE_RENDER_FORMAT, reviewRoots } from '@mixroom/shared/review';
 import type { BakeRecord } from '@mixroom/shared/review';
-import { ApiError } from '../auth/ApiError.ts';
+import { ApiError } from '../http/ApiError.ts';
 import type { Logger } from '../log/Logger.ts';
 import type { BakeQueue } from './BakeQueue.ts';
 import type { BakeVersion } from './BakeVersion.ts';
@@ -137,10 +137,10 @@ export function createBakeQueue(options: BakeQueueOptions): BakeQueue {
     async reserve(roomId) {
       const held = inRoom(roomId);
       if (held >= maxPerRoom) {
-        throw new ApiError(429, 'busy', `This room already has ${held} bakes waiting or running (the limit is ${maxPerRoom}). Wait for one to finish, or cancel one, then try again.`, undefined, { 'retry-after': '30' });
+        throw new ApiError('busy', `This room already has ${held} bakes waiting or running (the limit is ${maxPerRoom}). Wait for one to finish, or cancel one, then try again.`, { status: 429, headers: { 'retry-after': '30' } });
       }
       if (jobs.length + reservedTotal >= maxQueued) {
-        throw new ApiError(503, 'busy', `The server has ${jobs.length + reservedTotal} bakes waiting (the limit is ${maxQueued}). Try again in a minute.`, undefined, { 'retry-after': '60' });
+        throw new ApiError('busy', `The server has ${jobs.length + reservedTotal} bakes waiting (the limit is ${maxQueued}). Try again in a minute.`, { headers: { 'retry-after': '60' } });
       }
       reserved.set(roomId, (reserved.get(roomId) ?? 0) + 1);
       reservedTotal += 1;

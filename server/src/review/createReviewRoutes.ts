@@ -8,9 +8,9 @@ import {
   RENDER_FORMATS,
   updateCommentBody,
 } from '@mixroom/shared/review';
-import { ApiError } from '../auth/ApiError.ts';
+import { ApiError } from '../http/ApiError.ts';
 import type { Auth } from '../auth/createAuth.ts';
-import { parseBody } from '../auth/parseBody.ts';
+import { parseBody } from '../http/parseBody.ts';
 import { requireMember } from '../auth/requireMember.ts';
 import type { RateLimits } from '../limits/createRateLimits.ts';
 import type { ReviewService } from './createReviewService.ts';
@@ -75,7 +75,7 @@ export function createReviewRoutes(auth: Auth, review: ReviewService, options: {
       return c.json({ queued: true }, 202);
     })
     .delete('/versions/:id/bake', requireMember(auth, 'saveVersion'), async (c) => {
-      if (!(await review.cancelBake(c.var.roomId, c.req.param('id')))) throw new ApiError(409, 'conflict', 'That version is not baking.');
+      if (!(await review.cancelBake(c.var.roomId, c.req.param('id')))) throw new ApiError('conflict', 'That version is not baking.');
       return c.json({ cancelled: true });
     })
     .get('/versions/:a/diff/:b', member, async (c) => c.json(await review.diff(c.var.roomId, c.req.param('a'), c.req.param('b'))))
@@ -86,7 +86,7 @@ export function createReviewRoutes(auth: Auth, review: ReviewService, options: {
     })
     .get('/versions/:id/download/:format', member, async (c) => {
       const format = c.req.param('format');
-      if (!isRenderFormat(format)) throw new ApiError(400, 'bad_request', `format must be one of ${RENDER_FORMATS.join(', ')}`);
+      if (!isRenderFormat(format)) throw new ApiError('bad-request', `format must be one of ${RENDER_FORMATS.join(', ')}`);
       const download = await review.download(c.var.roomId, c.req.param('id'), format);
       c.header('cache-control', 'no-store');
       // The redirect keeps the browser on the origin it used; the JSON link is for use

@@ -25,7 +25,7 @@ import type {
 } from '@mixroom/shared/review';
 import type { z } from 'zod';
 import type { approvalBody, createCommentBody, createReplyBody, createVersionBody, updateCommentBody } from '@mixroom/shared/review';
-import { ApiError } from '../auth/ApiError.ts';
+import { ApiError } from '../http/ApiError.ts';
 import type { Member } from '../auth/Member.ts';
 import type { Logger } from '../log/Logger.ts';
 import type { BakeQueue } from './BakeQueue.ts';
@@ -105,7 +105,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     docs.withReview(roomId, (doc, origin) => {
       const { comments } = reviewRoots(doc);
       const current = comments.get(id);
-      if (!current) throw new ApiError(404, 'not_found', 'No such comment in this room');
+      if (!current) throw new ApiError('not-found', 'No such comment in this room');
       const next = change(current);
       doc.transact(() => comments.set(id, next), origin);
       return next;
@@ -119,7 +119,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
   const versionState = async (roomId: string, id: string): Promise<MixState> => {
     if (id === 'live') return docs.withMix(roomId, (doc) => readMixState(doc));
     const version = await docs.withReview(roomId, (doc) => reviewRoots(doc).versions.get(id));
-    if (!version) throw new ApiError(404, 'not_found', `No version ${id} in this room`);
+    if (!version) throw new ApiError('not-found', `No version ${id} in this room`);
     return version.state;
   };
 
@@ -142,7 +142,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const t = now();
       return docs.withReview(roomId, (doc, origin) => {
         const { comments, versions } = reviewRoots(doc);
-        if (body.versionId !== null && !versions.has(body.versionId)) throw new ApiError(400, 'bad_request', `versionId: no version ${body.versionId} in this room`);
+        if (body.versionId !== null && !versions.has(body.versionId)) throw new ApiError('bad-request', `versionId: no version ${body.versionId} in this room`);
         const record: CommentRecord = {
           id: newId(),
           at: body.at,
@@ -176,7 +176,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const t = now();
       return writeComment(roomId, commentId, (c) => {
         if (body.text !== undefined && c.author.userId !== member.userId) {
-          throw new ApiError(403, 'forbidden', 'Only the author can edit a comment’s text.');
+          throw new ApiError('forbidden', 'Only the author can edit a comment’s text.');
         }
         let next: CommentRecord = { ...c, updatedAt: t };
         if (body.text !== undefined) next = { ...next, text: body.text };
@@ -193,9 +193,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
       await docs.withReview(roomId, (doc, origin) => {
         const { comments } = reviewRoots(doc);
         const current = comments.get(commentId);
-        if (!current) throw new ApiError(404, 'not_found', 'No such comment in this room');
+        if (!current) throw new ApiError('not-found', 'No such comment in this room');
         if (current.author.userId !== member.userId && member.role !== 'owner') {
-          throw new ApiError(403, 'forbidden', 'Only the author or the room owner can delete a comment.');
+          throw new ApiError('forbidden', 'Only the author or the room owner can delete a comment.');
         }
         doc.transact(() => comments.delete(commentId), origin);
       });
@@ -209,7 +209,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     async getVersion(roomId: string, id: string): Promise<VersionSummary & { state: MixState }> {
       const snap = await read(roomId);
       const version = snap.versions.find((v) => v.id === id);
-      if (!version) throw new ApiError(404, 'not_found', `No version ${id} in this room`);
+      if (!version) throw new ApiError('not-found', `No version ${id} in this room`);
       return { ...summary(version, snap), state: version.state };
     },
 
@@ -269,8 +269,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
           const { versions, bakes: bakeMap } = reviewRoots(doc);
           const version = versions.get(id);
           const bake = bakeMap.get(id);
-          if (!version || !bake) throw new ApiError(404, 'not_found', `No version ${id} in this room`);
-          if (bake.status !== 'failed' && bake.status !== 'cancelled') throw new ApiError(409, 'conflict', `This version’s bake is ${bake.status}.`);
+          if (!version || !bake) throw new ApiError('not-found', `No version ${id} in this room`);
+          if (bake.status !== 'failed' && bake.status !== 'cancelled') throw new ApiError('conflict', `This version’s bake is ${bake.status}.`);
           doc.transact(() => bakeMap.set(id, { ...bake, status: 'queued', progress: 0, error: null, startedAt: null, finishedAt: null }), origin);
           return version.state;
         });
@@ -302,18 +302,17 @@ export function createReviewService(deps: ReviewServiceDeps) {
       return docs.withReview(roomId, (doc, origin) => {
         const { versions, bakes: bakeMap, approvals } = reviewRoots(doc);
         const version = versions.get(versionId);
-        if (!version) throw new ApiError(404, 'not_found', `No version ${versionId} in this room`);
+        if (!version) throw new ApiError('not-found', `No version ${versionId} in this room`);
         const bake = bakeMap.get(versionId);
         const render = bake?.renders[REFERENCE_RENDER_FORMAT];
         if (bake?.status !== 'done' || !render) {
-          throw new ApiError(409, 'conflict', `Version ${version.number} is not baked yet (${bake?.status ?? 'no bake'}); approve it once its render is ready.`);
+          throw new ApiError('conflict', `Version ${version.number} is not baked yet (${bake?.status ?? 'no bake'}); approve it once its render is ready.`);
         }
         const current = approvalOf(approvals.toArray(), versionId);
-        if (body.action === 'revoke' && !current) throw new ApiError(409, 'conflict', `Version ${version.number} is not approved.`);
+        if (body.action === 'revoke' && !current) throw new ApiError('conflict', `Version ${version.number} is not approved.`);
         const warnings = body.action === 'approve' ? deliverableWarnings(bake) : [];
         if (warnings.length > 0 && !body.acknowledgeWarnings) {
           throw new ApiError(
-            409,
             'conflict',
             `Version ${version.number} has deliverable problems: ${warnings.map((w) => w.message).join(' ')} Approve it again acknowledging them to go ahead.`,
           );
@@ -344,10 +343,10 @@ export function createReviewService(deps: ReviewServiceDeps) {
     async download(roomId: string, versionId: string, format: RenderFormat): Promise<Download> {
       const snap = await read(roomId);
       const version = snap.versions.find((v) => v.id === versionId);
-      if (!version) throw new ApiError(404, 'not_found', `No version ${versionId} in this room`);
+      if (!version) throw new ApiError('not-found', `No version ${versionId} in this room`);
       const bake = snap.bakes.get(versionId);
       const file = bake?.renders[format];
-      if (bake?.status !== 'done' || !file) throw new ApiError(409, 'conflict', `Version ${version.number} has no ${format} render yet (${bake?.status ?? 'no bake'}).`);
+      if (bake?.status !== 'done' || !file) throw new ApiError('conflict', `Version ${version.number} has no ${format} render yet (${bake?.status ?? 'no bake'}).`);
       const approved = approvalOf(snap.approvals, versionId) !== null;
       const fileName = downloadFileName(snap.room?.title ?? roomId, version, format, approved);
       const url = await deps.downloadLink(file.key, fileName, contentTypeOf(format), ttl);

@@ -1,5 +1,5 @@
 import { formatDuration } from './formatDuration.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 
 /** Frames per block when a stream does not declare its length (~22 s at 48 kHz). */
 const BLOCK_FRAMES = 1 << 20;
@@ -47,12 +47,12 @@ export class DecodeBuffer {
     const { declaredFrames, maxFrames, maxSeconds, label } = this.options;
     if (declaredFrames !== null) {
       if (needed > declaredFrames) {
-        throw new StemError('corrupt', `The ${label} file holds more audio than its header declares (${declaredFrames} frames).`);
+        throw new ApiError('corrupt', `The ${label} file holds more audio than its header declares (${declaredFrames} frames).`);
       }
       return;
     }
     if (needed > maxFrames) {
-      throw new StemError(
+      throw new ApiError(
         'too-long',
         `The ${label} file does not declare its length and decodes past the limit of ${formatDuration(maxSeconds)}.`,
       );
@@ -64,7 +64,7 @@ export class DecodeBuffer {
   push(channelData: readonly Float32Array[], frames: number, scale = 1): void {
     if (frames <= 0) return;
     if (channelData.length !== this.channels) {
-      throw new StemError('corrupt', `The ${this.options.label} file changes its channel count mid-stream.`);
+      throw new ApiError('corrupt', `The ${this.options.label} file changes its channel count mid-stream.`);
     }
     this.reserve(frames);
     for (let c = 0; c < this.channels; c++) {

@@ -10,7 +10,7 @@ export interface DecodeLimits {
   maxSeconds: number;
   /**
    * Called once the stream's rate and channel count are known, before any memory is sized
-   * from them or a sample is decoded; throws (a StemError) to refuse the stream. The upload
+   * from them or a sample is decoded; throws (an ApiError) to refuse the stream. The upload
    * path refuses other rates than the session's and more than two channels here, so a header
    * claiming 655 kHz or 8 channels cannot make the budget below huge.
    */

@@ -5,7 +5,7 @@ import type { StorageLinks } from '../storage/StorageLinks.ts';
 import type { ProcessedStem, StemJob } from './ProcessedStem.ts';
 import { DEFAULT_STEM_WORKER_LIMITS, runStemWorker, type StemWorkerLimits } from './runStemWorker.ts';
 import type { StemAnalysis } from './StemAnalysis.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 import { stemKeys } from './stemKeys.ts';
 import type { StemTrackSink } from './StemTrackSink.ts';
 
@@ -94,10 +94,10 @@ export class StemService {
   /** Starts a multipart upload and makes a URL for every part. */
   async initiateUpload(room: string, file: { fileName: string; size: number }): Promise<UploadTicket> {
     const fileName = cleanFileName(file.fileName);
-    if (!Number.isSafeInteger(file.size) || file.size < 0) throw new StemError('bad-request', 'The file size is missing or invalid.');
-    if (file.size === 0) throw new StemError('empty', `"${fileName}" is empty (0 bytes).`);
+    if (!Number.isSafeInteger(file.size) || file.size < 0) throw new ApiError('bad-request', 'The file size is missing or invalid.');
+    if (file.size === 0) throw new ApiError('empty', `"${fileName}" is empty (0 bytes).`);
     if (file.size > this.options.maxStemBytes) {
-      throw new StemError('too-large', `"${fileName}" is ${formatBytes(file.size)}; the limit is ${formatBytes(this.options.maxStemBytes)}.`);
+      throw new ApiError('too-large', `"${fileName}" is ${formatBytes(file.size)}; the limit is ${formatBytes(this.options.maxStemBytes)}.`);
     }
     const partSize = Math.max(this.partSize, Math.ceil(file.size / MAX_PARTS));
     const partCount = Math.ceil(file.size / partSize);
@@ -125,7 +125,7 @@ export class StemService {
     const m = await this.manifest(room, uploadId);
     checkPartNumber(m, partNumber);
     if (bytes.length !== partLength(m, partNumber)) {
-      throw new StemError('bad-request', `Part ${partNumber} must be ${partLength(m, partNumber)} bytes; it is ${bytes.length}.`);
+      throw new ApiError('bad-request', `Part ${partNumber} must be ${partLength(m, partNumber)} bytes; it is ${bytes.length}.`);
     }
     return this.options.store.uploadPart(stemKeys.incoming(room, uploadId), m.s3UploadId, partNumber, bytes, bytes.length, signal);
   }
@@ -151,12 +151,12 @@ export class StemService {
     const key = stemKeys.incoming(room, uploadId);
     const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
     const complete = sorted.length === m.partCount && sorted.every((p, i) => p.partNumber === i + 1 && typeof p.etag === 'string' && p.etag.length > 0);
-    if (!complete) throw new StemError('bad-request', `The upload needs all ${m.partCount} parts, each with its ETag.`);
+    if (!complete) throw new ApiError('bad-request', `The upload needs all ${m.partCount} parts, each with its ETag.`);
     try {
       await this.options.store.completeMultipartUpload(key, m.s3UploadId, sorted);
     } catch (cause) {
       // A wrong or missing part: the client may re-send parts and try again, so keep the upload.
-      throw new StemError('bad-request', `Storage refused to assemble the upload: ${(cause as Error).message}`, { cause });
+      throw new ApiError('bad-request', `Storage refused to assemble the upload: ${(cause as Error).message}`, { cause });
     }
     try {
       await this.acquireValidation(signal);
@@ -186,13 +186,13 @@ export class StemService {
   private async validateAndStore(room: string, uploadId: string, m: UploadManifest, signal?: AbortSignal): Promise<CompletedStem> {
     const { store } = this.options;
     const head = await store.head(stemKeys.incoming(room, uploadId));
-    if (!head) throw new StemError('not-found', 'The uploaded object is missing from storage.');
-    if (head.size === 0) throw new StemError('empty', `"${m.fileName}" is empty (0 bytes).`);
+    if (!head) throw new ApiError('not-found', 'The uploaded object is missing from storage.');
+    if (head.size === 0) throw new ApiError('empty', `"${m.fileName}" is empty (0 bytes).`);
     if (head.size > this.options.maxStemBytes) {
-      throw new StemError('too-large', `"${m.fileName}" is ${formatBytes(head.size)}; the limit is ${formatBytes(this.options.maxStemBytes)}.`);
+      throw new ApiError('too-large', `"${m.fileName}" is ${formatBytes(head.size)}; the limit is ${formatBytes(this.options.maxStemBytes)}.`);
     }
     const bytes = await store.getBytes(stemKeys.incoming(room, uploadId), signal);
-    if (!bytes) throw new StemError('not-found', 'The uploaded object is missing from storage.');
+    if (!bytes) throw new ApiError('not-found', 'The uploaded object is missing from storage.');
     signal?.throwIfAborted();
     const sessionRate = await this.options.tracks.sessionSampleRate(room);
     const job: StemJob = { fileName: m.fileName, maxSeconds: this.options.maxStemSeconds, sessionRate };
@@ -298,16 +298,16 @@ export class StemService {
 
   /** The stored analysis of a stem. */
   async analysis(room: string, hash: string): Promise<StemAnalysis> {
-    if (!HASH.test(hash)) throw new StemError('not-found', 'No such stem.');
+    if (!HASH.test(hash)) throw new ApiError('not-found', 'No such stem.');
     const bytes = await this.options.store.getBytes(stemKeys.analysis(room, hash));
-    if (!bytes) throw new StemError('not-found', 'No such stem in this room.');
+    if (!bytes) throw new ApiError('not-found', 'No such stem in this room.');
     return JSON.parse(new TextDecoder().decode(bytes)) as StemAnalysis;
   }
 
   private async manifest(room: string, uploadId: string): Promise<UploadManifest> {
-    if (!UPLOAD_ID.test(uploadId)) throw new StemError('not-found', 'No such upload.');
+    if (!UPLOAD_ID.test(uploadId)) throw new ApiError('not-found', 'No such upload.');
     const bytes = await this.options.store.getBytes(stemKeys.manifest(room, uploadId));
-    if (!bytes) throw new StemError('not-found', 'This upload does not exist (it finished, was cancelled or expired). Start it again.');
+    if (!bytes) throw new ApiError('not-found', 'This upload does not exist (it finished, was cancelled or expired). Start it again.');
     return JSON.parse(new TextDecoder().decode(bytes)) as UploadManifest;
   }
 
@@ -329,7 +329,7 @@ export class StemService {
 }
 
 function checkPartNumber(m: UploadManifest, n: number): void {
-  if (!Number.isInteger(n) || n < 1 || n > m.partCount) throw new StemError('bad-request', `Part ${n} is not part of this upload.`);
+  if (!Number.isInteger(n) || n < 1 || n > m.partCount) throw new ApiError('bad-request', `Part ${n} is not part of this upload.`);
 }
 
 /** Every part is `partSize` bytes but the last, which holds the rest of the declared size. */
@@ -343,10 +343,10 @@ function range(from: number, to: number): number[] {
 
 /** File names are metadata only: strip any path, control characters, and cap the length. */
 function cleanFileName(name: unknown): string {
-  if (typeof name !== 'string') throw new StemError('bad-request', 'The file name is missing.');
+  if (typeof name !== 'string') throw new ApiError('bad-request', 'The file name is missing.');
   // eslint-disable-next-line no-control-regex
   const base = name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  if (!base) throw new StemError('bad-request', 'The file name is empty.');
+  if (!base) throw new ApiError('bad-request', 'The file name is empty.');
   return base.slice(0, MAX_FILE_NAME);
 }
 

@@ -1,4 +1,4 @@
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 
 // kbit/s by [MPEG-1?][layer 1..3][index]; index 0 is free format, 15 invalid.
 const BITRATES: Record<string, number[]> = {
@@ -47,7 +47,7 @@ export function checkMp3Frames(bytes: Uint8Array, start: number): Mp3Frames {
     if (bytes[at] !== 0xff || (b1 & 0xe0) !== 0xe0) {
       const rest = ascii(bytes, at, 8);
       if (rest.startsWith('TAG') || rest.startsWith('APETAGEX') || rest.startsWith('LYRICS')) break;
-      throw new StemError('corrupt', `The MP3 file is damaged: lost frame sync after ${frames} frames (byte ${at}).`);
+      throw new ApiError('corrupt', `The MP3 file is damaged: lost frame sync after ${frames} frames (byte ${at}).`);
     }
     const version = (b1 >> 3) & 0x03;
     const layer = 4 - ((b1 >> 1) & 0x03);
@@ -55,7 +55,7 @@ export function checkMp3Frames(bytes: Uint8Array, start: number): Mp3Frames {
     const rateIndex = (b2 >> 2) & 0x03;
     const padding = (b2 >> 1) & 0x01;
     if (version === 1 || layer === 4 || bitrateIndex === 15 || rateIndex === 3) {
-      throw new StemError('corrupt', `The MP3 file is damaged: invalid frame header at byte ${at}.`);
+      throw new ApiError('corrupt', `The MP3 file is damaged: invalid frame header at byte ${at}.`);
     }
     if (first === null) first = { ...shapeOf(bytes, at, version, layer), declaredFrames: xingFrames(bytes, at, version) };
     if (bitrateIndex === 0) return { ...first, frames: null };
@@ -66,15 +66,15 @@ export function checkMp3Frames(bytes: Uint8Array, start: number): Mp3Frames {
         ? (Math.floor((12 * kbps * 1000) / rate) + padding) * 4
         : Math.floor(((layer === 3 && version !== 3 ? 72 : 144) * kbps * 1000) / rate) + padding;
     if (at + length > bytes.length) {
-      throw new StemError('truncated', `The MP3 file is truncated: its last frame is cut off (${at + length - bytes.length} bytes missing).`);
+      throw new ApiError('truncated', `The MP3 file is truncated: its last frame is cut off (${at + length - bytes.length} bytes missing).`);
     }
     at += length;
     frames++;
   }
   if (at < bytes.length && first !== null && at + 4 > bytes.length) {
-    throw new StemError('truncated', 'The MP3 file is truncated: it ends inside a frame header.');
+    throw new ApiError('truncated', 'The MP3 file is truncated: it ends inside a frame header.');
   }
-  if (first === null) throw new StemError('corrupt', 'The MP3 file holds no audio frames.');
+  if (first === null) throw new ApiError('corrupt', 'The MP3 file holds no audio frames.');
   return { ...first, frames };
 }
 

@@ -1,4 +1,4 @@
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 
 // Ogg's CRC-32: polynomial 0x04c11db7, MSB first, no reflection, initial value 0.
 const CRC_TABLE = (() => {
@@ -33,14 +33,14 @@ export function checkOggPages(bytes: Uint8Array, label: string): OggPages {
   let lastGranule: number | null = null;
   const ends: number[] = [];
   while (at < bytes.length) {
-    if (at + 27 > bytes.length) throw new StemError('truncated', `The ${label} file is truncated (it ends inside a page header).`);
-    if (view.getUint32(at) !== 0x4f676753) throw new StemError('corrupt', `The ${label} file is damaged (bad page at byte ${at}).`);
+    if (at + 27 > bytes.length) throw new ApiError('truncated', `The ${label} file is truncated (it ends inside a page header).`);
+    if (view.getUint32(at) !== 0x4f676753) throw new ApiError('corrupt', `The ${label} file is damaged (bad page at byte ${at}).`);
     const segments = bytes[at + 26]!;
-    if (at + 27 + segments > bytes.length) throw new StemError('truncated', `The ${label} file is truncated (it ends inside a page).`);
+    if (at + 27 + segments > bytes.length) throw new ApiError('truncated', `The ${label} file is truncated (it ends inside a page).`);
     let bodyLength = 0;
     for (let i = 0; i < segments; i++) bodyLength += bytes[at + 27 + i]!;
     const end = at + 27 + segments + bodyLength;
-    if (end > bytes.length) throw new StemError('truncated', `The ${label} file is truncated (it ends inside a page).`);
+    if (end > bytes.length) throw new ApiError('truncated', `The ${label} file is truncated (it ends inside a page).`);
     const stored = view.getUint32(at + 22, true);
     let crc = 0;
     for (let i = at; i < end; i++) {
@@ -48,7 +48,7 @@ export function checkOggPages(bytes: Uint8Array, label: string): OggPages {
       const b = i >= at + 22 && i < at + 26 ? 0 : bytes[i]!;
       crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ b) & 0xff]!) >>> 0;
     }
-    if (crc !== stored) throw new StemError('corrupt', `The ${label} file is damaged (checksum error in page ${pages + 1}).`);
+    if (crc !== stored) throw new ApiError('corrupt', `The ${label} file is damaged (checksum error in page ${pages + 1}).`);
     lastFlags = bytes[at + 5]!;
     // 64-bit little-endian; all ones means "no packet ends on this page".
     const low = view.getUint32(at + 6, true);
@@ -58,6 +58,6 @@ export function checkOggPages(bytes: Uint8Array, label: string): OggPages {
     at = end;
     ends.push(end);
   }
-  if ((lastFlags & 0x04) === 0) throw new StemError('truncated', `The ${label} file is truncated (no end-of-stream page).`);
+  if ((lastFlags & 0x04) === 0) throw new ApiError('truncated', `The ${label} file is truncated (no end-of-stream page).`);
   return { ends, lastGranule };
 }

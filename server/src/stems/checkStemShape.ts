@@ -1,5 +1,5 @@
 import type { StreamShape } from './DecodeLimits.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 
 /** Widest stem Mixroom mixes: the mix model, the browser engine and the bake work on mono and stereo strips. */
 export const MAX_STEM_CHANNELS = 2;
@@ -13,14 +13,14 @@ export const MAX_STEM_CHANNELS = 2;
  */
 export function checkStemShape(fileName: string, shape: StreamShape, sessionRate: number): void {
   if (shape.sampleRate !== sessionRate) {
-    throw new StemError(
+    throw new ApiError(
       'sample-rate-mismatch',
       `"${fileName}" is ${shape.sampleRate} Hz but this session runs at ${sessionRate} Hz. ` +
         `Export the stem at ${sessionRate} Hz (no resampling is done on upload, so nothing is changed behind your back).`,
     );
   }
   if (shape.channels > MAX_STEM_CHANNELS) {
-    throw new StemError(
+    throw new ApiError(
       'unsupported-format',
       `"${fileName}" has ${shape.channels} channels; Mixroom mixes mono and stereo stems. ` +
         'Export it as mono or stereo stems (split a surround bounce into its pairs).',

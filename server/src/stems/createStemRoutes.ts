@@ -2,10 +2,10 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { can, isValidRoomId, type Capability, type RoomId } from '@mixroom/shared/protocol';
-import { isJsonRequest } from '../auth/parseBody.ts';
+import { isJsonRequest } from '../http/parseBody.ts';
 import type { RateLimits } from '../limits/createRateLimits.ts';
 import type { Identity } from '../sync/Authorize.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 import type { StemService } from './StemService.ts';
 
 /** Who an HTTP request is in a room; null refuses it (401). */
@@ -34,44 +34,43 @@ const completeBody = z.object({
  *   GET    /:hash                       -> StemAnalysis                           (any member)
  *   GET    /:hash/url?variant=source|playback|peaks -> {url, expiresAt}           (any member)
  *
- * Errors are `{error: {code, message}}` with the StemError's status; the message is meant
- * for the user as is.
+ * Errors are `ApiErrorBody`s (shared/protocol) with the ApiError's status; the message is
+ * meant for the user as is.
  */
 export function createStemRoutes(deps: StemRoutesDeps) {
   const { service } = deps;
 
   const guard = async (c: Context, need: Capability | 'member'): Promise<{ room: string; who: Identity }> => {
     const room = c.req.param('room');
-    if (!isValidRoomId(room)) throw new StemError('not-found', 'No such room.');
+    if (!isValidRoomId(room)) throw new ApiError('not-found', 'No such room.');
     const who = await deps.authorize(c, room);
-    if (!who) throw new StemError('unauthorized', 'Sign in to this room first.');
+    if (!who) throw new ApiError('unauthenticated', 'Sign in to this room first.');
     if (need !== 'member' && !can(who.role, need)) {
-      throw new StemError('forbidden', `Your role (${who.role}) cannot upload stems in this room.`);
+      throw new ApiError('forbidden', `Your role (${who.role}) cannot upload stems in this room.`);
     }
     return { room, who };
   };
 
   const body = async <T>(c: Context, schema: z.ZodType<T>): Promise<T> => {
     // Only JSON: a cross-site form or text/plain post must not pass as an API call.
-    if (!isJsonRequest(c)) throw new StemError('bad-request', 'The request body must be JSON (Content-Type: application/json).');
+    if (!isJsonRequest(c)) throw new ApiError('bad-request', 'The request body must be JSON (Content-Type: application/json).');
     let raw: unknown;
     try {
       raw = await c.req.json();
     } catch {
-      throw new StemError('bad-request', 'The request body must be JSON.');
+      throw new ApiError('bad-request', 'The request body must be JSON.');
     }
     const r = schema.safeParse(raw);
-    if (!r.success) throw new StemError('bad-request', `Invalid request: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!r.success) throw new ApiError('bad-request', `Invalid request: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return r.data;
   };
 
   return new Hono()
-    .onError((error, c) => {
-      if (error instanceof StemError) return c.json(error.toJSON(), error.status as 400);
-      if (error instanceof HTTPException) return error.getResponse(); // rate limits
-      if ((error as { name?: string }).name === 'AbortError') return c.json({ error: { code: 'storage', message: 'The request was cancelled.' } }, 499 as 400);
+    .onError((error) => {
+      if (error instanceof HTTPException) return error.getResponse();
+      if ((error as { name?: string }).name === 'AbortError') return new ApiError('storage', 'The request was cancelled.', { status: 499 }).getResponse();
       console.error('stems route failed', error);
-      return c.json({ error: { code: 'storage', message: 'Storage failed; please try again.' } }, 502);
+      return new ApiError('storage', 'Storage failed; please try again.').getResponse();
     })
     .post('/uploads', async (c) => {
       const { room, who } = await guard(c, 'upload');
@@ -104,7 +103,7 @@ export function createStemRoutes(deps: StemRoutesDeps) {
       const { room } = await guard(c, 'member');
       const variant = c.req.query('variant') ?? 'playback';
       if (variant !== 'source' && variant !== 'playback' && variant !== 'peaks') {
-        throw new StemError('bad-request', 'variant must be source, playback or peaks.');
+        throw new ApiError('bad-request', 'variant must be source, playback or peaks.');
       }
       return c.json(await service.stemUrl(room, c.req.param('hash'), variant));
     });

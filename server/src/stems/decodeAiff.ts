@@ -1,7 +1,7 @@
 import type { DecodedAudio } from './DecodedAudio.ts';
 import type { DecodeLimits } from './DecodeLimits.ts';
 import { checkDeclaredLength } from './checkDeclaredLength.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 
 /** IEEE 754 80-bit extended (big-endian), as AIFF stores its sample rate. */
 function readExtended(view: DataView, at: number): number {
@@ -28,7 +28,7 @@ export async function decodeAiff(bytes: Uint8Array, limits: DecodeLimits): Promi
     const id = String.fromCharCode(...bytes.subarray(at, at + 4));
     const size = view.getUint32(at + 4);
     if (id === 'COMM') {
-      if (size < 18 || at + 8 + size > bytes.length) throw new StemError('corrupt', 'The AIFF file has a damaged COMM chunk.');
+      if (size < 18 || at + 8 + size > bytes.length) throw new ApiError('corrupt', 'The AIFF file has a damaged COMM chunk.');
       comm = {
         channels: view.getUint16(at + 8),
         frames: view.getUint32(at + 10),
@@ -41,14 +41,14 @@ export async function decodeAiff(bytes: Uint8Array, limits: DecodeLimits): Promi
       const available = bytes.length - (at + 16 + offset);
       const declared = size - 8 - offset;
       if (available < declared) {
-        throw new StemError('truncated', `The AIFF file is truncated: its audio data ends ${declared - available} bytes early.`);
+        throw new ApiError('truncated', `The AIFF file is truncated: its audio data ends ${declared - available} bytes early.`);
       }
       ssnd = { dataBytes: declared };
     }
     at += 8 + size + (size & 1);
   }
-  if (!comm) throw new StemError('corrupt', 'The AIFF file has no COMM chunk.');
-  if (!ssnd) throw new StemError('truncated', 'The AIFF file has no sound data (no SSND chunk): it is truncated or damaged.');
+  if (!comm) throw new ApiError('corrupt', 'The AIFF file has no COMM chunk.');
+  if (!ssnd) throw new ApiError('truncated', 'The AIFF file has no sound data (no SSND chunk): it is truncated or damaged.');
   const sampleRate = Math.round(comm.sampleRate);
   limits.accept?.({ sampleRate, channels: comm.channels });
   checkDeclaredLength(comm.frames, sampleRate, comm.channels, limits);
@@ -56,21 +56,21 @@ export async function decodeAiff(bytes: Uint8Array, limits: DecodeLimits): Promi
   const pcm = compression === 'NONE' || compression === 'twos' || compression === 'sowt';
   const float = compression === 'fl32' || compression === 'fl64' || compression === 'FL32';
   if (!pcm && !float) {
-    throw new StemError('unsupported-format', `AIFF-C compression "${compression}" is not supported. Use uncompressed AIFF.`);
+    throw new ApiError('unsupported-format', `AIFF-C compression "${compression}" is not supported. Use uncompressed AIFF.`);
   }
   if (pcm && comm.bits * comm.channels * comm.frames > ssnd.dataBytes * 8) {
-    throw new StemError('truncated', 'The AIFF file is truncated: it holds fewer frames than its header declares.');
+    throw new ApiError('truncated', 'The AIFF file is truncated: it holds fewer frames than its header declares.');
   }
   let decoded: { channelData: Float32Array[]; sampleRate: number };
   const { default: decodeAiffBytes } = await import('@audio/decode-aiff');
   try {
     decoded = decodeAiffBytes(bytes);
   } catch (cause) {
-    throw new StemError('corrupt', `The AIFF file could not be decoded: ${(cause as Error).message}`, { cause });
+    throw new ApiError('corrupt', `The AIFF file could not be decoded: ${(cause as Error).message}`, { cause });
   }
   const frames = decoded.channelData[0]?.length ?? 0;
   if (decoded.channelData.length !== comm.channels || frames < comm.frames) {
-    throw new StemError('corrupt', 'The AIFF file decoded to fewer samples than its header declares.');
+    throw new ApiError('corrupt', 'The AIFF file decoded to fewer samples than its header declares.');
   }
   return {
     format: 'aiff',

@@ -7,10 +7,10 @@ import { decodeOggOpus } from './decodeOggOpus.ts';
 import { decodeOggVorbis } from './decodeOggVorbis.ts';
 import { decodeWav } from './decodeWav.ts';
 import { sniffAudioFormat } from './sniffAudioFormat.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 
 /**
- * Decodes a whole stem file, format chosen from its bytes. Throws StemError with a
+ * Decodes a whole stem file, format chosen from its bytes. Throws ApiError with a
  * user-facing message for anything that is not complete, valid, supported audio.
  */
 export async function decodeAudio(bytes: Uint8Array, limits: DecodeLimits): Promise<DecodedAudio> {
@@ -33,7 +33,7 @@ export async function decodeAudio(bytes: Uint8Array, limits: DecodeLimits): Prom
   })();
   for (const ch of decoded.channelData) {
     for (let i = 0; i < ch.length; i++) {
-      if (!Number.isFinite(ch[i]!)) throw new StemError('corrupt', 'The file contains invalid samples (NaN or infinity).');
+      if (!Number.isFinite(ch[i]!)) throw new ApiError('corrupt', 'The file contains invalid samples (NaN or infinity).');
     }
   }
   return decoded;

@@ -4,7 +4,7 @@ import { DecodeBuffer } from './DecodeBuffer.ts';
 import { maxFramesAt, type DecodeLimits } from './DecodeLimits.ts';
 import { checkDeclaredLength } from './checkDeclaredLength.ts';
 import { flacEndsWithCompleteFrame } from './flacEndsWithCompleteFrame.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 
 /** Frames handed to libFLAC at once: up to this many samples per channel (bounded by the frames' own headers). */
 const BATCH_SAMPLES = 1 << 16;
@@ -21,13 +21,13 @@ const BATCH_SAMPLES = 1 << 16;
  */
 export async function decodeFlac(bytes: Uint8Array, limits: DecodeLimits): Promise<DecodedAudio> {
   // STREAMINFO is always the first metadata block, right after "fLaC".
-  if (bytes.length < 42) throw new StemError('truncated', 'The FLAC file is truncated inside its header.');
+  if (bytes.length < 42) throw new ApiError('truncated', 'The FLAC file is truncated inside its header.');
   const info = bytes.subarray(8, 42);
   const sampleRate = (info[10]! << 12) | (info[11]! << 4) | (info[12]! >> 4);
   const channels = ((info[12]! >> 1) & 0x07) + 1;
   const bits = (((info[12]! & 1) << 4) | (info[13]! >> 4)) + 1;
   const totalSamples = (info[13]! & 0x0f) * 2 ** 32 + ((info[14]! << 24) >>> 0) + (info[15]! << 16) + (info[16]! << 8) + info[17]!;
-  if (sampleRate < 1) throw new StemError('corrupt', 'The file declares no channels or no sample rate.');
+  if (sampleRate < 1) throw new ApiError('corrupt', 'The file declares no channels or no sample rate.');
   limits.accept?.({ sampleRate, channels });
   // 0 total samples means "unknown" in FLAC: then the budget alone bounds the decode.
   if (totalSamples > 0) checkDeclaredLength(totalSamples, sampleRate, channels, limits);
@@ -57,14 +57,14 @@ export async function decodeFlac(bytes: Uint8Array, limits: DecodeLimits): Promi
       // libFLAC reports frame errors through a callback this wrapper does not always surface;
       // the sample-count check below catches what it drops.
       if (r.errors.length > 0) {
-        throw new StemError('corrupt', `The FLAC file is damaged: ${r.errors[0]!.message} (${r.errors.length} error(s)).`);
+        throw new ApiError('corrupt', `The FLAC file is damaged: ${r.errors[0]!.message} (${r.errors.length} error(s)).`);
       }
       out.push(r.channelData, r.samplesDecoded, fix);
     };
     for (const frame of framesOf(parser, bytes)) {
       const header = frame.header as FLACHeader;
       if (header.channels !== channels || header.sampleRate !== sampleRate) {
-        throw new StemError('corrupt', `The FLAC file is damaged: a frame has ${header.channels} channels at ${header.sampleRate} Hz, its header ${channels} at ${sampleRate} Hz.`);
+        throw new ApiError('corrupt', `The FLAC file is damaged: a frame has ${header.channels} channels at ${header.sampleRate} Hz, its header ${channels} at ${sampleRate} Hz.`);
       }
       // Before libFLAC expands it: throws past the declared length or the budget.
       out.reserve(batchSamples + header.blockSize);
@@ -77,9 +77,9 @@ export async function decodeFlac(bytes: Uint8Array, limits: DecodeLimits): Promi
     if (totalSamples > 0 && decoded < totalSamples) {
       const missing = totalSamples - decoded;
       if (flacEndsWithCompleteFrame(bytes)) {
-        throw new StemError('corrupt', `The FLAC file is damaged: ${missing} of ${totalSamples} samples could not be decoded.`);
+        throw new ApiError('corrupt', `The FLAC file is damaged: ${missing} of ${totalSamples} samples could not be decoded.`);
       }
-      throw new StemError('truncated', `The FLAC file is truncated: ${missing} of ${totalSamples} samples are missing.`);
+      throw new ApiError('truncated', `The FLAC file is truncated: ${missing} of ${totalSamples} samples are missing.`);
     }
     checkDeclaredLength(decoded, sampleRate, channels, limits);
     return {
@@ -92,8 +92,8 @@ export async function decodeFlac(bytes: Uint8Array, limits: DecodeLimits): Promi
       frames: decoded,
     };
   } catch (error) {
-    if (error instanceof StemError) throw error;
-    throw new StemError('corrupt', `The FLAC file could not be decoded: ${(error as Error).message}`, { cause: error });
+    if (error instanceof ApiError) throw error;
+    throw new ApiError('corrupt', `The FLAC file could not be decoded: ${(error as Error).message}`, { cause: error });
   } finally {
     decoder.free();
   }

@@ -3,7 +3,7 @@ import { DecodeBuffer } from './DecodeBuffer.ts';
 import { maxFramesAt, type DecodeLimits } from './DecodeLimits.ts';
 import { checkDeclaredLength } from './checkDeclaredLength.ts';
 import { checkMp3Frames } from './checkMp3Frames.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 
 /**
  * Bytes fed to mpg123 at once: at most ~700 Layer III frames, so one step decodes at most
@@ -22,7 +22,7 @@ export async function decodeMp3(bytes: Uint8Array, limits: DecodeLimits): Promis
   const walk = checkMp3Frames(bytes, id3v2Length(bytes));
   const audioFrames = walk.frames === null ? null : walk.frames - (walk.declaredFrames === null ? 0 : 1);
   if (walk.declaredFrames !== null && audioFrames !== null && walk.declaredFrames !== audioFrames && walk.declaredFrames !== walk.frames) {
-    throw new StemError('corrupt', `The MP3 file is damaged: its header declares ${walk.declaredFrames} frames but it holds ${audioFrames}.`);
+    throw new ApiError('corrupt', `The MP3 file is damaged: its header declares ${walk.declaredFrames} frames but it holds ${audioFrames}.`);
   }
   limits.accept?.({ sampleRate: walk.sampleRate, channels: walk.channels });
   const maxFrames = maxFramesAt(limits, walk.sampleRate);
@@ -45,13 +45,13 @@ export async function decodeMp3(bytes: Uint8Array, limits: DecodeLimits): Promis
     let sampleRate = 0;
     for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
       const r = decoder.decode(bytes.subarray(at, at + CHUNK_BYTES));
-      if (r.errors.length > 0) throw new StemError('corrupt', `The MP3 file is damaged: ${r.errors[0]!.message}.`);
+      if (r.errors.length > 0) throw new ApiError('corrupt', `The MP3 file is damaged: ${r.errors[0]!.message}.`);
       if (r.samplesDecoded === 0) continue;
       sampleRate ||= r.sampleRate;
       out.push(r.channelData, r.samplesDecoded);
     }
-    if (out.frames === 0) throw new StemError('corrupt', 'The MP3 file holds no decodable audio frames.');
-    if (sampleRate !== walk.sampleRate) throw new StemError('corrupt', `The MP3 file is damaged: it decodes at ${sampleRate} Hz, its frames say ${walk.sampleRate} Hz.`);
+    if (out.frames === 0) throw new ApiError('corrupt', 'The MP3 file holds no decodable audio frames.');
+    if (sampleRate !== walk.sampleRate) throw new ApiError('corrupt', `The MP3 file is damaged: it decodes at ${sampleRate} Hz, its frames say ${walk.sampleRate} Hz.`);
     checkDeclaredLength(out.frames, sampleRate, 2, limits);
     return {
       format: 'mp3',
@@ -63,8 +63,8 @@ export async function decodeMp3(bytes: Uint8Array, limits: DecodeLimits): Promis
       frames: out.frames,
     };
   } catch (error) {
-    if (error instanceof StemError) throw error;
-    throw new StemError('corrupt', `The MP3 file could not be decoded: ${(error as Error).message}`, { cause: error });
+    if (error instanceof ApiError) throw error;
+    throw new ApiError('corrupt', `The MP3 file could not be decoded: ${(error as Error).message}`, { cause: error });
   } finally {
     decoder.free();
   }

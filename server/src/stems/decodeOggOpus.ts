@@ -1,7 +1,7 @@
 import type { DecodedAudio } from './DecodedAudio.ts';
 import type { DecodeLimits } from './DecodeLimits.ts';
 import { decodeOggWith, type OggStreamHead } from './decodeOggWith.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 
 /**
  * Decodes Ogg Opus with libopus (WASM, `ogg-opus-decoder`). Opus always decodes at
@@ -19,6 +19,6 @@ export function decodeOggOpus(bytes: Uint8Array, limits: DecodeLimits): Promise<
 
 /** OpusHead (RFC 7845 §5.1): "OpusHead", version, channels, pre-skip (u16 LE), input rate... */
 function readOpusHead(packet: Uint8Array): OggStreamHead {
-  if (packet.length < 19) throw new StemError('corrupt', 'The OGG Opus file has a damaged header.');
+  if (packet.length < 19) throw new ApiError('corrupt', 'The OGG Opus file has a damaged header.');
   return { sampleRate: 48000, channels: packet[9]!, preSkip: packet[10]! | (packet[11]! << 8) };
 }

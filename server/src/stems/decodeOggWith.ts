@@ -3,7 +3,7 @@ import { DecodeBuffer } from './DecodeBuffer.ts';
 import { maxFramesAt, type DecodeLimits } from './DecodeLimits.ts';
 import { checkDeclaredLength } from './checkDeclaredLength.ts';
 import { checkOggPages } from './checkOggPages.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 
 interface WasmDecoded {
   errors: ReadonlyArray<{ message: string }>;
@@ -53,7 +53,7 @@ export async function decodeOggWith(
   const pages = checkOggPages(bytes, codec.label);
   const segments = bytes[26]!;
   const head = codec.readHead(bytes.subarray(27 + segments, pages.ends[0]));
-  if (head.sampleRate < 1 || head.channels < 1) throw new StemError('corrupt', 'The file declares no channels or no sample rate.');
+  if (head.sampleRate < 1 || head.channels < 1) throw new ApiError('corrupt', 'The file declares no channels or no sample rate.');
   limits.accept?.({ sampleRate: head.sampleRate, channels: head.channels });
   const declared = pages.lastGranule === null ? null : pages.lastGranule - head.preSkip;
   if (declared !== null) checkDeclaredLength(declared, head.sampleRate, head.channels, limits);
@@ -67,9 +67,9 @@ export async function decodeOggWith(
   try {
     await decoder.ready;
     const take = (r: WasmDecoded): void => {
-      if (r.errors.length > 0) throw new StemError('corrupt', `The ${codec.label} file is damaged: ${r.errors[0]!.message}.`);
+      if (r.errors.length > 0) throw new ApiError('corrupt', `The ${codec.label} file is damaged: ${r.errors[0]!.message}.`);
       if (r.samplesDecoded > 0 && r.sampleRate !== head.sampleRate) {
-        throw new StemError('corrupt', `The ${codec.label} file is damaged: it decodes at ${r.sampleRate} Hz, its header says ${head.sampleRate} Hz.`);
+        throw new ApiError('corrupt', `The ${codec.label} file is damaged: it decodes at ${r.sampleRate} Hz, its header says ${head.sampleRate} Hz.`);
       }
       out.push(r.channelData, r.samplesDecoded);
     };
@@ -80,7 +80,7 @@ export async function decodeOggWith(
     }
     take(await decoder.flush());
     if (declared !== null && out.frames !== declared) {
-      throw new StemError('corrupt', `The ${codec.label} file is damaged: it decodes to ${out.frames} samples but declares ${declared}.`);
+      throw new ApiError('corrupt', `The ${codec.label} file is damaged: it decodes to ${out.frames} samples but declares ${declared}.`);
     }
     checkDeclaredLength(out.frames, head.sampleRate, head.channels, limits);
     return {
@@ -93,8 +93,8 @@ export async function decodeOggWith(
       frames: out.frames,
     };
   } catch (error) {
-    if (error instanceof StemError) throw error;
-    throw new StemError('corrupt', `The ${codec.label} file could not be decoded: ${(error as Error).message}`, { cause: error });
+    if (error instanceof ApiError) throw error;
+    throw new ApiError('corrupt', `The ${codec.label} file could not be decoded: ${(error as Error).message}`, { cause: error });
   } finally {
     decoder.free();
   }

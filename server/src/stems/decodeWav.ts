@@ -6,7 +6,7 @@ const { WaveFile } = createRequire(import.meta.url)('wavefile') as typeof import
 import type { DecodedAudio } from './DecodedAudio.ts';
 import type { DecodeLimits } from './DecodeLimits.ts';
 import { checkDeclaredLength } from './checkDeclaredLength.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
@@ -30,7 +30,7 @@ export function decodeWav(bytes: Uint8Array, limits: DecodeLimits): DecodedAudio
     const id = String.fromCharCode(...bytes.subarray(at, at + 4));
     const size = view.getUint32(at + 4, true);
     if (id === 'fmt ') {
-      if (size < 16 || at + 8 + size > bytes.length) throw new StemError('corrupt', 'The WAV file has a damaged format (fmt) chunk.');
+      if (size < 16 || at + 8 + size > bytes.length) throw new ApiError('corrupt', 'The WAV file has a damaged format (fmt) chunk.');
       let format = view.getUint16(at + 8, true);
       if (format === WAVE_FORMAT_EXTENSIBLE && size >= 40) format = view.getUint16(at + 8 + 24, true);
       fmt = {
@@ -45,25 +45,25 @@ export function decodeWav(bytes: Uint8Array, limits: DecodeLimits): DecodedAudio
       dataAt = at + 8;
       if (at + 8 + size > bytes.length) {
         const missing = at + 8 + size - bytes.length;
-        throw new StemError('truncated', `The WAV file is truncated: its audio data ends ${missing} bytes early.`);
+        throw new ApiError('truncated', `The WAV file is truncated: its audio data ends ${missing} bytes early.`);
       }
       break;
     }
     at += 8 + size + (size & 1);
   }
-  if (!fmt) throw new StemError('corrupt', 'The WAV file has no format (fmt) chunk.');
-  if (dataSize < 0) throw new StemError('truncated', 'The WAV file has no audio data (no data chunk): it is truncated or damaged.');
+  if (!fmt) throw new ApiError('corrupt', 'The WAV file has no format (fmt) chunk.');
+  if (dataSize < 0) throw new ApiError('truncated', 'The WAV file has no audio data (no data chunk): it is truncated or damaged.');
   const { format, channels, sampleRate, blockAlign, bits } = fmt;
   const pcmOk = format === WAVE_FORMAT_PCM && (bits === 16 || bits === 24 || bits === 32 || bits === 8);
   const floatOk = format === WAVE_FORMAT_IEEE_FLOAT && (bits === 32 || bits === 64);
   if (!pcmOk && !floatOk) {
-    throw new StemError(
+    throw new ApiError(
       'unsupported-format',
       `This WAV encoding (format ${format}, ${bits}-bit) is not supported. Use PCM 16/24-bit or 32-bit float.`,
     );
   }
   if (channels < 1 || sampleRate < 1 || blockAlign !== channels * (bits / 8)) {
-    throw new StemError('corrupt', 'The WAV format chunk is inconsistent (channels, rate or block size).');
+    throw new ApiError('corrupt', 'The WAV format chunk is inconsistent (channels, rate or block size).');
   }
   limits.accept?.({ sampleRate, channels });
   const frames = Math.floor(dataSize / blockAlign);
@@ -75,10 +75,10 @@ export function decodeWav(bytes: Uint8Array, limits: DecodeLimits): DecodedAudio
   try {
     new WaveFile().fromBuffer(bytes, false);
   } catch (cause) {
-    throw new StemError('corrupt', `The WAV file could not be read: ${(cause as Error).message}`, { cause });
+    throw new ApiError('corrupt', `The WAV file could not be read: ${(cause as Error).message}`, { cause });
   }
   const data = bytes.subarray(dataAt, dataAt + frames * blockAlign);
-  if (data.length < frames * blockAlign) throw new StemError('truncated', 'The WAV file is truncated: its audio data is incomplete.');
+  if (data.length < frames * blockAlign) throw new ApiError('truncated', 'The WAV file is truncated: its audio data is incomplete.');
   const channelData = unpackPcm(data, frames, channels, bits, floatOk);
   return {
     format: 'wav',

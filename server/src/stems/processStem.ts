@@ -5,13 +5,13 @@ import { decodeAudio } from './decodeAudio.ts';
 import { encodePlaybackWav } from './encodePlaybackWav.ts';
 import { encodeWaveformPeaks } from '@mixroom/shared/protocol';
 import type { ProcessedStem, StemJob } from './ProcessedStem.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 
 /**
  * Validates and analyses one uploaded file: hash, decode under the budget (refusing another
  * rate or more than two channels from the header), loudness, waveform peaks and, for a
  * non-WAV source, the playback WAV. Runs in a stem worker (stemWorker.ts); throws a
- * StemError whose message names the file.
+ * ApiError whose message names the file.
  */
 export async function processStem(bytes: Uint8Array, job: StemJob): Promise<ProcessedStem> {
   const contentHash = createHash('sha256').update(bytes).digest('hex');
@@ -26,7 +26,7 @@ export async function processStem(bytes: Uint8Array, job: StemJob): Promise<Proc
   };
   const audio = await decodeAudio(bytes, { maxSeconds: job.maxSeconds, accept }).catch((e: unknown) => {
     // The shape check's messages already name the file; the decoders' do not.
-    if (e instanceof StemError && e !== shapeError) throw new StemError(e.code, `"${job.fileName}": ${e.message}`, { cause: e });
+    if (e instanceof ApiError && e !== shapeError) throw new ApiError(e.code, `"${job.fileName}": ${e.message}`, { cause: e });
     throw e;
   });
   // The decoders report the header's shape; what they produced must agree (an MP3 is always two channels).

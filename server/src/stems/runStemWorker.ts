@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { workerExecArgv } from '../threads/workerExecArgv.ts';
 import type { ProcessedStem, StemJob } from './ProcessedStem.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 import type { FromStemWorker, ToStemWorker } from './stemWorkerProtocol.ts';
 
 const ENTRY = new URL('./stemWorker.entry.cjs', import.meta.url);
@@ -25,7 +25,7 @@ export const DEFAULT_STEM_WORKER_LIMITS: StemWorkerLimits = Object.freeze({ heap
  * Validates and analyses a stem (processStem) in a fresh worker thread, so decoding a hostile
  * file never blocks the main thread (health checks, sockets, other requests) and whatever
  * memory it grew is returned when the thread ends. `bytes` is moved to the worker (unusable
- * here afterwards). A worker that dies, runs out of heap or out of time gives a StemError
+ * here afterwards). A worker that dies, runs out of heap or out of time gives an ApiError
  * the user can read; `signal` stops it.
  */
 export function runStemWorker(
@@ -52,8 +52,8 @@ export function runStemWorker(
       if ('stem' in outcome) resolve(outcome.stem);
       else reject(outcome.error);
     };
-    const unprocessable = (why: string, cause?: unknown): StemError =>
-      new StemError('unprocessable', `"${job.fileName}" could not be processed: ${why}. Nothing was stored.`, { cause });
+    const unprocessable = (why: string, cause?: unknown): ApiError =>
+      new ApiError('unprocessable', `"${job.fileName}" could not be processed: ${why}. Nothing was stored.`, { cause });
     const timer = setTimeout(
       () => finish({ error: unprocessable(`decoding it took longer than ${Math.round(limits.timeoutMs / 1000)} s`) }),
       limits.timeoutMs,
@@ -63,7 +63,7 @@ export function runStemWorker(
 
     worker.on('message', (reply: FromStemWorker) => {
       if (reply.ok) return finish({ stem: reply.stem });
-      if (reply.code) return finish({ error: new StemError(reply.code, reply.message) });
+      if (reply.code) return finish({ error: new ApiError(reply.code, reply.message) });
       finish({ error: unprocessable(`the decoder failed (${reply.message})`) });
     });
     worker.on('error', (error: Error & { code?: string }) => {

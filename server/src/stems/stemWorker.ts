@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { processStem } from './processStem.ts';
-import { StemError } from './StemError.ts';
+import { ApiError } from '../http/ApiError.ts';
 import type { FromStemWorker, ToStemWorker } from './stemWorkerProtocol.ts';
 
 /**
@@ -20,7 +20,7 @@ port.once('message', ({ bytes, job }: ToStemWorker) => {
     },
     (error: unknown) => {
       const reply: FromStemWorker =
-        error instanceof StemError
+        error instanceof ApiError
           ? { ok: false, code: error.code, message: error.message }
           : { ok: false, code: null, message: error instanceof Error ? error.message : String(error) };
       port.postMessage(reply);

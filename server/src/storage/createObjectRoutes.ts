@@ -3,6 +3,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono, type Context } from 'hono';
+import type { ApiErrorBody, ApiErrorCode } from '@mixroom/shared/protocol';
 import { attachment, type ObjectStore } from './ObjectStore.ts';
 import type { ObjectLink, ObjectLinkSigner } from './ObjectLinkToken.ts';
 import type { ReadObject } from './readEmbeddedObject.ts';
@@ -49,21 +50,21 @@ export function createObjectRoutes(deps: ObjectRoutesDeps) {
   const { store } = deps;
   const read_ = deps.read ?? ((key: string, range: string | undefined) => store.read(key, range));
 
-  const refuse = (c: Context, status: 400 | 403 | 404 | 405 | 411 | 413 | 416 | 502, code: string, message: string, close = false) => {
+  const refuse = (c: Context, status: 400 | 403 | 404 | 405 | 411 | 413 | 416 | 502, code: ApiErrorCode, message: string, close = false) => {
     for (const [k, v] of Object.entries(OBJECT_RESPONSE_HEADERS)) c.header(k, v);
     // A refused upload's body is not read: close the connection instead of draining it.
     if (close) c.header('connection', 'close');
-    return c.json({ error: { code, message } }, status);
+    return c.json({ error: { code, message } } satisfies ApiErrorBody, status);
   };
 
   const grant = <M extends ObjectLink['m']>(c: Context, method: M): Extract<ObjectLink, { m: M }> | Response => {
     const verdict = deps.links.verify(c.req.param('token') ?? '');
     if (!verdict.ok) {
       return verdict.reason === 'expired'
-        ? refuse(c, 403, 'link_expired', 'This storage link has expired; ask for a new one.', method === 'PUT')
-        : refuse(c, 403, 'link_invalid', 'This storage link is not valid.', method === 'PUT');
+        ? refuse(c, 403, 'link-expired', 'This storage link has expired; ask for a new one.', method === 'PUT')
+        : refuse(c, 403, 'link-invalid', 'This storage link is not valid.', method === 'PUT');
     }
-    if (verdict.link.m !== method) return refuse(c, 403, 'link_invalid', `This storage link is not for ${method}.`, method === 'PUT');
+    if (verdict.link.m !== method) return refuse(c, 403, 'link-invalid', `This storage link is not for ${method}.`, method === 'PUT');
     return verdict.link as Extract<ObjectLink, { m: M }>;
   };
 
@@ -79,7 +80,7 @@ export function createObjectRoutes(deps: ObjectRoutesDeps) {
       const link = grant(c, 'GET');
       if (link instanceof Response) return link;
       const info = await store.head(link.k);
-      if (!info) return refuse(c, 404, 'not_found', 'No such object.');
+      if (!info) return refuse(c, 404, 'not-found', 'No such object.');
       return c.body(null, 200, { ...objectHeaders(link, info.contentType), 'content-length': String(info.size) });
     })
     .get('/:token', async (c) => {
@@ -100,7 +101,7 @@ export function createObjectRoutes(deps: ObjectRoutesDeps) {
         }
         throw error;
       }
-      if (!read) return refuse(c, 404, 'not_found', 'No such object.');
+      if (!read) return refuse(c, 404, 'not-found', 'No such object.');
       const headers: Record<string, string> = { ...objectHeaders(link, read.contentType), 'content-length': String(read.contentLength) };
       if (read.contentRange) headers['content-range'] = read.contentRange;
       if (read.etag) headers.etag = read.etag;
@@ -119,11 +120,11 @@ export function createObjectRoutes(deps: ObjectRoutesDeps) {
       const link = grant(c, 'PUT');
       if (link instanceof Response) return link;
       const declared = c.req.header('content-length');
-      if (declared === undefined) return refuse(c, 411, 'length_required', `Send this part with a Content-Length of ${link.n} bytes.`, true);
-      if (!/^\d{1,16}$/.test(declared)) return refuse(c, 400, 'bad_request', 'Content-Length is not a number.', true);
+      if (declared === undefined) return refuse(c, 411, 'length-required', `Send this part with a Content-Length of ${link.n} bytes.`, true);
+      if (!/^\d{1,16}$/.test(declared)) return refuse(c, 400, 'bad-request', 'Content-Length is not a number.', true);
       const length = Number(declared);
-      if (length > link.n) return refuse(c, 413, 'too_large', `This part must be ${link.n} bytes; ${length} were sent.`, true);
-      if (length < link.n) return refuse(c, 400, 'bad_request', `This part must be ${link.n} bytes; ${length} were sent.`, true);
+      if (length > link.n) return refuse(c, 413, 'too-large', `This part must be ${link.n} bytes; ${length} were sent.`, true);
+      if (length < link.n) return refuse(c, 400, 'bad-request', `This part must be ${link.n} bytes; ${length} were sent.`, true);
       const source = c.req.raw.body;
       // Streamed, never buffered whole; the counter is a second fence behind HTTP framing.
       const abort = new AbortController();
@@ -136,9 +137,9 @@ export function createObjectRoutes(deps: ObjectRoutesDeps) {
         const etag = await store.uploadPart(link.k, link.u, link.p, body, link.n, abort.signal);
         return c.body(null, 200, { ...OBJECT_RESPONSE_HEADERS, etag });
       } catch (error) {
-        if (abort.signal.aborted) return refuse(c, 400, 'bad_request', `The part did not arrive whole (${link.n} bytes expected).`, true);
+        if (abort.signal.aborted) return refuse(c, 400, 'bad-request', `The part did not arrive whole (${link.n} bytes expected).`, true);
         const e = error as { name?: string };
-        if (e.name === 'NoSuchUpload') return refuse(c, 404, 'not_found', 'This upload no longer exists; start it again.');
+        if (e.name === 'NoSuchUpload') return refuse(c, 404, 'not-found', 'This upload no longer exists; start it again.');
         throw error;
       } finally {
         c.req.raw.signal.removeEventListener('abort', onClientAbort);
@@ -146,7 +147,7 @@ export function createObjectRoutes(deps: ObjectRoutesDeps) {
     })
     .onError((error, c) => {
       // A reader that went away (a seek dropped its Range read) is not a failure.
-      if (c.req.raw.signal.aborted) return refuse(c, 400, 'bad_request', 'The request was cancelled.');
+      if (c.req.raw.signal.aborted) return refuse(c, 400, 'bad-request', 'The request was cancelled.');
       console.error('object route failed', error);
       return refuse(c, 502, 'storage', 'Storage failed; please try again.');
     });

@@ -8,3 +8,4 @@ export * from './Presence.ts';
 export * from './peaks/WaveformPeaks.ts';
 export * from './peaks/encodeWaveformPeaks.ts';
 export * from './GestureTarget.ts';
+export * from './api/ApiErrorCode.ts';

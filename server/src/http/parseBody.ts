@@ -22,26 +22,26 @@ export function isJsonRequest(c: Context): boolean {
  */
 export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   if (!isJsonRequest(c)) {
-    throw new ApiError(415, 'unsupported_media_type', 'The request body must be JSON (Content-Type: application/json).');
+    throw new ApiError('unsupported-media-type', 'The request body must be JSON (Content-Type: application/json).');
   }
   // Refuse a declared oversize body before reading it.
   if (Number(c.req.header('content-length') ?? 0) > MAX_JSON_BODY_BYTES) {
-    throw new ApiError(413, 'too_large', `Request body is too large (over ${MAX_JSON_BODY_BYTES} bytes)`);
+    throw new ApiError('too-large', `Request body is too large (over ${MAX_JSON_BODY_BYTES} bytes)`);
   }
   const text = await c.req.text().catch(() => {
-    throw new ApiError(400, 'bad_request', 'The request body could not be read.');
+    throw new ApiError('bad-request', 'The request body could not be read.');
   });
-  if (text.length > MAX_JSON_BODY_BYTES) throw new ApiError(413, 'too_large', `Request body is too large (over ${MAX_JSON_BODY_BYTES} bytes)`);
+  if (text.length > MAX_JSON_BODY_BYTES) throw new ApiError('too-large', `Request body is too large (over ${MAX_JSON_BODY_BYTES} bytes)`);
   let raw: unknown;
   try {
     raw = text === '' ? {} : JSON.parse(text);
   } catch {
-    throw new ApiError(400, 'bad_request', 'Request body must be JSON');
+    throw new ApiError('bad-request', 'Request body must be JSON');
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-    throw new ApiError(400, 'bad_request', problems);
+    throw new ApiError('bad-request', problems);
   }
   return parsed.data;
 }
