@@ -93,7 +93,9 @@ describe('per-processor parity (engine in Chromium vs server bake)', () => {
     ['notch 3 kHz', oneTrack({ eq: band('notch', 3000, 0, 4) })],
     ['bandpass 800 Hz', oneTrack({ eq: band('bandpass', 800, 0, 2) })],
     ['pan mono -0.6', oneTrack({ pan: -0.6 }, 'noise-m', 1)],
-    ['pan stereo 0.4', oneTrack({ pan: 0.4 })],
+    ['pan stereo 0.4 (balance)', oneTrack({ pan: 0.4 })],
+    ['pan stereo -0.7 (balance)', oneTrack({ pan: -0.7 })],
+    ['pan stereo 0.4 (Web Audio law)', oneTrack({ pan: 0.4, panLaw: 'webaudio' })],
     ['compressor (self)', oneTrack({ comp: { ...base.comp, on: true, threshold: -24, ratio: 6, attack: 0.002, release: 0.05 } }, 'bass', 1)],
   ];
   for (const [label, state] of cases) {

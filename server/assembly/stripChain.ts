@@ -17,6 +17,7 @@
 //   PANL  (3): stereo input, pan <= 0: v128 (gl, gr)                      -> 32 bytes
 //   PANR  (4): stereo input, pan > 0:  v128 (gl, gr)                      -> 32 bytes
 //   PANM  (5): mono input (both lanes equal): v128 (gl, gr)               -> 32 bytes
+//   PANB (12): stereo input, balance law: L·gl, R·gr: v128 (gl, gr)       -> 32 bytes
 //   DELAY (6): header i32 length L at +4; f32 tailL[L], tailR[L], scratch[L] -> 16 + 12 L (16-aligned)
 //              (always a group of its own: runDelay works on whole blocks)
 //   SEND  (7): header i32 left, right buffer addresses at +4/+8; v128 g   -> 32 bytes
@@ -50,6 +51,7 @@ const ZERO: i32 = 8;
 const SEND0: i32 = 9;
 const COMP: i32 = 10;
 const BARRIER: i32 = 11;
+const PANB: i32 = 12;
 
 // f64 slots of a COMP op (after its 16-byte header), written by createChainKernel.ts.
 const C_GR: i32 = 0; // smoothed gain reduction, dB (state)
@@ -277,7 +279,7 @@ function memoryless(p: usize): bool {
   while (true) {
     const kind = load<i32>(q);
     if (kind == END || kind == BARRIER) return q != p;
-    if (kind == GAIN || kind == SEND || kind == PANL || kind == PANR || kind == PANM) q += 32;
+    if (kind == GAIN || kind == SEND || kind == PANL || kind == PANR || kind == PANM || kind == PANB) q += 32;
     else if (kind == ZERO || kind == SEND0) q += 16;
     else return false;
   }
@@ -346,6 +348,11 @@ function runMemoryless(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
       r = f32x4.mul(l, splat32(q + 16, 1));
       l = f32x4.mul(l, splat32(q + 16, 0));
       q += 32;
+    } else if (kind == PANB) {
+      // Balance: L' = L·gl, R' = R·gr.
+      l = f32x4.mul(l, splat32(q + 16, 0));
+      r = f32x4.mul(r, splat32(q + 16, 1));
+      q += 32;
     } else if (kind == ZERO) {
       l = f32x4.splat(0);
       r = f32x4.splat(0);
@@ -407,6 +414,12 @@ function runMemoryless(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
       const gains = v128.load(q, 16);
       r = f32round(f64x2.mul(l, f64x2.splat(f64x2.extract_lane(gains, 1))));
       l = f32round(f64x2.mul(l, f64x2.splat(f64x2.extract_lane(gains, 0))));
+      q += 32;
+    } else if (kind == PANB) {
+      // Balance: L' = L·gl, R' = R·gr.
+      const gains = v128.load(q, 16);
+      l = f32round(f64x2.mul(l, f64x2.splat(f64x2.extract_lane(gains, 0))));
+      r = f32round(f64x2.mul(r, f64x2.splat(f64x2.extract_lane(gains, 1))));
       q += 32;
     } else if (kind == ZERO) {
       l = f64x2.splat(0);
@@ -907,7 +920,8 @@ function runGroup(prog: usize, inL: usize, inR: usize, outL: usize, outR: usize,
         const sum = f32round(f64x2.add(prod, x));
         x = v128.shuffle<f64>(prod, sum, 0, 3);
         p += 32;
-      } else if (kind == PANM) {
+      } else if (kind == PANM || kind == PANB) {
+        // Mono (both lanes the same sample) or balance: (L·gl, R·gr).
         x = f32round(f64x2.mul(x, v128.load(p, 16)));
         p += 32;
       } else if (kind == SEND) {

@@ -85,6 +85,23 @@ globalThis.realisePlanNative = function realisePlanNative(ctx, plan, bufferFor) 
         break;
       }
       case 'panner': {
+        // As the engine realises it: a stereo input under the balance law is two gains.
+        const from = plan.edges.find((e) => e.to === n.id && e.input === 0);
+        const stereoIn = plan.nodes.find((m) => m.id === from?.from)?.channels === 2;
+        if (n.law === 'balance' && stereoIn) {
+          const x = n.pan;
+          const split = ctx.createChannelSplitter(2);
+          const merge = ctx.createChannelMerger(2);
+          const gl = ctx.createGain();
+          const gr = ctx.createGain();
+          gl.gain.value = x <= 0 ? 1 : Math.cos((x * Math.PI) / 2);
+          gr.gain.value = x <= 0 ? Math.sin(((x + 1) * Math.PI) / 2) : 1;
+          split.connect(gl, 0).connect(merge, 0, 0);
+          split.connect(gr, 1).connect(merge, 0, 1);
+          input = split;
+          output = merge;
+          break;
+        }
         const p = ctx.createStereoPanner();
         p.pan.value = n.pan;
         input = output = p;

@@ -142,6 +142,8 @@ export function generatedSong(rate = 48000, prefix = 'song'): GeneratedSong {
       // Ducked under the vocal, whose stem starts 30 s in: a key that starts late.
       comp: { ...t.comp, on: true, threshold: -28, ratio: 3, attack: 0.01, release: 0.25, sidechain: 'vox' },
       pan: 0.5,
+      // A strip mixed before pan laws existed: the Web Audio law (the others use balance).
+      panLaw: 'webaudio',
       gain: -8,
       sends: [{ bus: 'verb', level: -6, pre: true, on: true }],
     }),
@@ -172,7 +174,7 @@ export function generatedSong(rate = 48000, prefix = 'song'): GeneratedSong {
     }),
   ];
   const buses: BusState[] = [
-    testMix.bus('drums', 'group', { order: 0, gain: -2, pan: 0.1, sends: [{ bus: 'verb', level: -20, pre: true, on: true }] }),
+    testMix.bus('drums', 'group', { order: 0, gain: -2, pan: 0.1, panLaw: 'webaudio', sends: [{ bus: 'verb', level: -20, pre: true, on: true }] }),
     testMix.bus('music', 'group', { order: 1, gain: -3, sends: [{ bus: 'dly', level: -14, pre: false, on: true }] }),
     testMix.bus('verb', 'aux', { order: 2, gain: -4, effect: { type: 'reverb', decay: 1.8, preDelay: 0.02, damping: 6000 } }),
     testMix.bus('dly', 'aux', { order: 3, gain: -6, pan: -0.2, effect: { type: 'delay', time: 0.1875, feedback: 0.35, damping: 5000 } }),

@@ -47,7 +47,7 @@ export function renderPlanWithKernels(plan: MixPlan, stems: ReadonlyMap<string, 
       }
       case 'panner': {
         const pan = new StereoPannerProcessor(sr);
-        pan.setParams({ pan: p.pan });
+        pan.setParams({ pan: p.pan, law: p.law });
         run = (input, output, n) => pan.process(input, output, n);
         outChannels = 2;
         break;

@@ -385,6 +385,18 @@ describe('two browsers in one room', () => {
     await within(1000, 'rename undone for both', async () => (await fader(a.page, 'Vox').count()) === 1 && (await fader(b.page, 'Vox').count()) === 1);
   });
 
+  it("switches a stereo strip's pan law, seen on the other side; mono tracks have no such switch", async () => {
+    const bus = (await a.page.locator('mr-channel-strip[kind="bus"]').first().getAttribute('data-strip'))!;
+    const busName = (await a.page.locator(`mr-channel-strip[data-strip="${bus}"] .name`).textContent())!.trim();
+    const law = (page: Page) => page.getByRole('button', { name: `${busName} stereo pan as balance`, exact: true });
+    expect(await law(a.page).getAttribute('aria-pressed')).toBe('true'); // a new strip pans as a balance
+    await law(a.page).click();
+    await within(1000, "B sees A's switch to the Web Audio law", async () => (await law(b.page).getAttribute('aria-pressed')) === 'false');
+    await law(b.page).click();
+    await within(1000, "A sees B's switch back", async () => (await law(a.page).getAttribute('aria-pressed')) === 'true');
+    expect(await a.page.getByRole('button', { name: 'Vox stereo pan as balance' }).count()).toBe(0);
+  });
+
   it("edits an aux return's effect and a track's sends, seen on the other side", async () => {
     const reverb = (await a.page.locator('mr-channel-strip[kind="bus"]').first().getAttribute('data-strip'))!;
     const busName = (await a.page.locator(`mr-channel-strip[data-strip="${reverb}"] .name`).textContent())!.trim();

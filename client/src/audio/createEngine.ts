@@ -19,7 +19,7 @@ const edgeKey = (e: PlanEdge) => `${e.from}>${e.to}#${e.input}`;
 
 /** Two versions of a node need a new Web Audio node (not just new parameter values). */
 function structureOf(n: PlanNode, inputChannels: number): string {
-  return `${n.kind}/${n.channels}/${inputChannels}/${n.kind === 'compressor' ? String(n.sidechain) : ''}`;
+  return `${n.kind}/${n.channels}/${inputChannels}/${n.kind === 'compressor' ? String(n.sidechain) : n.kind === 'panner' ? (n.law ?? 'webaudio') : ''}`;
 }
 
 /** Widest channel count arriving at each node's input 0 (what a panner must pan). */

@@ -1,5 +1,6 @@
-import type { BiquadPlanNode, PlanNode, ProcessorPlanNode } from '@mixroom/shared/plan';
-import { BiquadFilterNode, GainNode, StereoPannerNode } from 'standardized-audio-context';
+import { balanceGains } from '@mixroom/shared/dsp';
+import type { BiquadPlanNode, PannerPlanNode, PlanNode, ProcessorPlanNode } from '@mixroom/shared/plan';
+import { BiquadFilterNode, ChannelMergerNode, ChannelSplitterNode, GainNode, StereoPannerNode } from 'standardized-audio-context';
 import type { IAudioNode, IBiquadFilterNode } from 'standardized-audio-context';
 import { createWorkletNode } from './createWorkletNode.ts';
 import type { EngineContext } from './MixEngine.ts';
@@ -9,8 +10,8 @@ import type { FromWorkletMessage } from './worklet/WorkletMessage.ts';
 
 /**
  * Creates the Web Audio realisation of one plan node. Native nodes where the spec fixes
- * the math (gain, biquad, stereo panner); an AudioWorklet around the shared/dsp kernel for
- * every processor. Sources become a unity GainNode that the transport's buffer sources
+ * the math (gain, biquad, stereo panner; the balance law's splitter, gains and merger); an
+ * AudioWorklet around the shared/dsp kernel for every processor. Sources become a unity GainNode that the transport's buffer sources
  * feed, so transport restarts never touch the rest of the graph.
  */
 export function realiseNode(context: EngineContext, node: PlanNode, inputChannels: 1 | 2, onError: (message: string) => void): RealisedNode {
@@ -44,9 +45,11 @@ export function realiseNode(context: EngineContext, node: PlanNode, inputChannel
       });
     }
     case 'panner': {
+      if (node.law === 'balance' && inputChannels === 2) return realiseBalance(context, node);
       // The spec's 'clamped-max' would keep a mono strip mono (and its mono pan law), but
       // standardized-audio-context refuses 'clamped-max' (its Bug #105), so the same
-      // effect is had with an explicit channel count equal to the input's.
+      // effect is had with an explicit channel count equal to the input's. A mono input
+      // gets the spec's mono law under either pan law.
       const p = new StereoPannerNode(context, { pan: node.pan, channelCount: inputChannels, channelCountMode: 'explicit' });
       return simple(p, (next, time) => {
         if (next.kind === 'panner') rampParam(p.pan, next.pan, time);
@@ -57,6 +60,38 @@ export function realiseNode(context: EngineContext, node: PlanNode, inputChannel
     default:
       return realiseProcessor(context, node, onError);
   }
+}
+
+/**
+ * The balance law on a stereo input: L and R each through a native GainNode set to
+ * `balanceGains(pan)` (float32, as the bake's kernel multiplies), between a splitter and a
+ * merger. Gains are spec-exact, so the bake nulls against it. A pan move ramps the two
+ * gains (the kernel ramps the pan; only live playback ever ramps, never a bake).
+ */
+function realiseBalance(context: EngineContext, node: PannerPlanNode): RealisedNode {
+  const split = new ChannelSplitterNode(context, { numberOfOutputs: 2 });
+  const merge = new ChannelMergerNode(context, { numberOfInputs: 2 });
+  const { gl, gr } = balanceGains(node.pan);
+  const one = { channelCount: 1, channelCountMode: 'explicit' as const, channelInterpretation: 'discrete' as const };
+  const left = new GainNode(context, { gain: gl, ...one });
+  const right = new GainNode(context, { gain: gr, ...one });
+  split.connect(left, 0).connect(merge, 0, 0);
+  split.connect(right, 1).connect(merge, 0, 1);
+  return {
+    plan: node,
+    input: split,
+    output: merge,
+    update(next, time) {
+      if (next.kind !== 'panner') return;
+      const g = balanceGains(next.pan);
+      rampParam(left.gain, g.gl, time);
+      rampParam(right.gain, g.gr, time);
+    },
+    gainReduction: () => 0,
+    dispose() {
+      for (const n of [split, left, right, merge]) n.disconnect();
+    },
+  };
 }
 
 function realiseProcessor(context: EngineContext, node: ProcessorPlanNode, onError: (message: string) => void): RealisedNode {

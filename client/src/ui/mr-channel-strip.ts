@@ -113,6 +113,8 @@ export class MrChannelStrip extends LitElement {
     button[aria-pressed='true'].l { background: #3ecf8e; color: #111; border-color: #3ecf8e; }
     button[aria-pressed='true'].on { background: #2f5d87; color: #fff; border-color: #4fb3ff; }
     button[aria-pressed='true'].pol { background: #7a4fd0; color: #fff; border-color: #9b7bff; }
+    button[aria-pressed='true'].law { background: #2f5d87; color: #fff; border-color: #4fb3ff; }
+    button.law { flex: 0 0 auto; min-width: 26px; font-size: 9px; align-self: center; }
     button:disabled { opacity: 0.5; cursor: default; }
     .gr { width: 100%; height: 3px; background: #0b0d10; margin-top: 2px; position: relative; }
     .gr i { position: absolute; right: 0; top: 0; bottom: 0; background: #e0a030; }
@@ -143,6 +145,8 @@ export class MrChannelStrip extends LitElement {
     const touch = this.touchers[0];
     const sends = new Map<string, SendState>(s.sends.map((x) => [x.bus, x]));
     const auxTargets = this.auxes.filter((b) => b.id !== s.id);
+    // The pan law only matters for a stereo input: a bus, or a track with a stereo stem.
+    const stereo = !track || (track.stem?.channels ?? 1) >= 2;
     return html`
       <div class="touch" style=${touch ? `border-color:${touch.color}` : ''}></div>
       ${this.touchers.length
@@ -199,6 +203,13 @@ export class MrChannelStrip extends LitElement {
         <div class="sec">
           <mr-knob data-path="pan" .value=${s.pan} .min=${-1} .max=${1} .defaultValue=${0} .step=${0.01} unit="pan"
             label="${name} pan" ?disabled=${ro} style="--knob-size:22px"></mr-knob>
+          ${stereo
+            ? html`<button class="law" aria-pressed=${String(s.panLaw === 'balance')} aria-label="${name} stereo pan as balance" ?disabled=${ro}
+                title=${s.panLaw === 'balance'
+                  ? 'Pan law: balance. Panning turns the other side down and never raises the level. Click for the Web Audio law.'
+                  : 'Pan law: Web Audio (folds one side into the other: hard left on equal channels is +3 LU, +6 dB peak). Click for balance.'}
+                @click=${() => this.set('panLaw', s.panLaw === 'balance' ? 'webaudio' : 'balance')}>BAL</button>`
+            : nothing}
         </div>
         <div class="sec">
           <button class="m" aria-pressed=${String(s.mute)} aria-label="${name} mute" ?disabled=${ro}

@@ -14,7 +14,7 @@ export type { BiquadType, BiquadParams, BiquadCoefficients, FrequencyResponse } 
 export { BiquadCascade } from './BiquadCascade.ts';
 export { GainProcessor, linearGainOf } from './gain.ts';
 export type { GainParams } from './gain.ts';
-export { StereoPannerProcessor, stereoPannerLaw } from './stereoPanner.ts';
+export { balanceGains, StereoPannerProcessor, stereoPannerLaw } from './stereoPanner.ts';
 export type { StereoPannerLaw, StereoPannerParams } from './stereoPanner.ts';
 export { COMPRESSOR_DETECTORS, COMPRESSOR_RMS_SECONDS, CompressorProcessor, compressorCurve } from './compressor.ts';
 export type { CompressorDetector, CompressorParams, CompressorSteadyState } from './compressor.ts';

@@ -97,6 +97,19 @@ export interface SendState {
   on: boolean;
 }
 
+/**
+ * How a strip's pan treats a stereo input (a mono input always gets the spec's mono
+ * equal-power law, cos/sin((pan + 1)·π/4)):
+ * - 'balance': a balance control. The side the pan points to stays at unity; the other side
+ *   is attenuated by the spec's gain for it (pan ≤ 0: R·sin((pan + 1)·π/2); pan > 0:
+ *   L·cos(pan·π/2)) and is NOT folded into the kept side, so panning never raises the level.
+ * - 'webaudio': the Web Audio StereoPannerNode's stereo law, which folds the attenuated side
+ *   into the kept one (pan ≤ 0: L + R·cos((pan + 1)·π/2)): hard left on equal channels is
+ *   +6 dB in peak and +3 LU. Strips made before schema v3 keep it until their owner switches.
+ */
+export const PAN_LAWS = ['balance', 'webaudio'] as const;
+export type PanLaw = (typeof PAN_LAWS)[number];
+
 export interface TrackState {
   id: Id;
   name: string;
@@ -111,8 +124,10 @@ export interface TrackState {
   mute: boolean;
   solo: boolean;
   soloSafe: boolean;
-  /** -1 hard left .. +1 hard right (equal-power, Web Audio spec). */
+  /** -1 hard left .. +1 hard right; see {@link PanLaw}. */
   pan: number;
+  /** How `pan` treats a stereo stem. */
+  panLaw: PanLaw;
   eq: EqState;
   comp: CompressorState;
   sat: SaturationState;
@@ -155,7 +170,9 @@ export interface BusState {
   solo: boolean;
   /** Aux returns are solo-safe by default so soloing a vocal keeps its reverb. */
   soloSafe: boolean;
+  /** -1 hard left .. +1 hard right; see {@link PanLaw} (a bus is always stereo). */
   pan: number;
+  panLaw: PanLaw;
   /** The aux return's effect (100% wet); null on group buses. */
   effect: BusEffectState | null;
   /** Group buses may feed aux buses; aux buses have none (no send cycles by construction). */

@@ -12,3 +12,4 @@ export * from './findBusCycle.ts';
 export * from './repairMixState.ts';
 export * from './readMixState.ts';
 export * from './validateMixState.ts';
+export * from './withPanLaws.ts';

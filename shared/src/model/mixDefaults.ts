@@ -97,6 +97,7 @@ export function defaultTrack(id: Id, name: string, stem: StemRef | null, order: 
     solo: false,
     soloSafe: false,
     pan: 0,
+    panLaw: 'balance',
     eq: defaultEq(),
     comp: defaultCompressor(),
     sat: defaultSaturation(),
@@ -119,6 +120,7 @@ export function defaultBus(id: Id, name: string, kind: BusKind, order: number): 
     // Aux returns are solo-safe so soloing a vocal keeps its reverb.
     soloSafe: kind === 'aux',
     pan: 0,
+    panLaw: 'balance',
     effect: kind === 'aux' ? defaultReverb() : null,
     sends: [],
     output: 'master',

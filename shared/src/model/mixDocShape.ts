@@ -11,11 +11,11 @@ import type { BusState, MasterState, SendState, SessionState, TrackState } from 
  * mix (root Y.Map, doc.getMap('mix'))
  *   session: { title, sampleRate, schemaVersion, tempo }
  *   tracks:  { [id]: { id, name, stem (leaf object|null), color, order, trim, polarity, gain,
- *              mute, solo, soloSafe, pan, output,
+ *              mute, solo, soloSafe, pan, panLaw, output,
  *              eq: { hpf: {on,freq,q}, lpf: {on,freq,q}, bands: { '0'..'3': {on,type,freq,gain,q} } },
  *              comp: {on,threshold,ratio,attack,release,knee,makeup,sidechain},
  *              sat: {on,drive,mix}, sends: { [busId]: {level,pre,on} } } }
- *   buses:   { [id]: { id, name, kind, color, order, gain, mute, solo, soloSafe, pan, output,
+ *   buses:   { [id]: { id, name, kind, color, order, gain, mute, solo, soloSafe, pan, panLaw, output,
  *              effect: {type, ...params} | null, sends: { [busId]: {level,pre,on} } } }
  *   master:  { gain, glue: {...}, limiter: {...} }
  * ```
@@ -54,6 +54,7 @@ export function trackToDocShape(t: TrackState): DocShape {
     solo: t.solo,
     soloSafe: t.soloSafe,
     pan: t.pan,
+    panLaw: t.panLaw,
     output: t.output,
     eq: {
       hpf: { ...t.eq.hpf },
@@ -79,6 +80,7 @@ export function busToDocShape(b: BusState): DocShape {
     solo: b.solo,
     soloSafe: b.soloSafe,
     pan: b.pan,
+    panLaw: b.panLaw,
     output: b.output,
     effect: b.effect ? { ...b.effect } : null,
     sends: sendsToDocShape(b.sends),

@@ -50,6 +50,7 @@ describe('initMixDoc + readMixState', () => {
       t.set('pan', 'left');
       t.set('trim', Number.NaN);
       t.set('output', 'no-such-bus');
+      t.set('panLaw', 'linear');
       getMixRoot(doc).set('master', 'broken');
     });
     const state = readMixState(doc);
@@ -58,6 +59,8 @@ describe('initMixDoc + readMixState', () => {
     expect(t.pan).toBe(0);
     expect(t.trim).toBe(0);
     expect(t.output).toBe('master');
+    // Without a valid law the strip is one from before pan laws: it keeps the Web Audio law.
+    expect(t.panLaw).toBe('webaudio');
     expect(t.eq.bands).toHaveLength(4);
     expect(validateMixState(state).ok).toBe(true);
   });

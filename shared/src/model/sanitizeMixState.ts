@@ -1,6 +1,8 @@
 import {
   BUS_KINDS,
   EQ_BAND_TYPES,
+  PAN_LAWS,
+  type PanLaw,
   type BusEffectState,
   type BusState,
   type CompressorState,
@@ -131,6 +133,11 @@ function sends(v: unknown): SendState[] {
     });
 }
 
+/** A strip without a law was made before schema v3: it keeps the law it was mixed with. */
+function panLaw(v: unknown): PanLaw {
+  return (PAN_LAWS as readonly unknown[]).includes(v) ? (v as PanLaw) : 'webaudio';
+}
+
 function output(v: unknown): string {
   return typeof v === 'string' && v.length > 0 ? v : 'master';
 }
@@ -154,6 +161,7 @@ function track(id: string, v: unknown): TrackState {
     solo: bool(r.solo, d.solo),
     soloSafe: bool(r.soloSafe, d.soloSafe),
     pan: num(r.pan, MIX_RANGES.pan, d.pan),
+    panLaw: panLaw(r.panLaw),
     eq: eq(r.eq),
     comp: comp(r.comp),
     sat: {
@@ -203,6 +211,7 @@ function bus(id: string, v: unknown): BusState {
     solo: bool(r.solo, d.solo),
     soloSafe: bool(r.soloSafe, d.soloSafe),
     pan: num(r.pan, MIX_RANGES.pan, d.pan),
+    panLaw: panLaw(r.panLaw),
     effect: kind === 'aux' ? effect(r.effect) : null,
     sends: sends(r.sends),
     output: output(r.output),

@@ -52,9 +52,16 @@ describe('validateMixState', () => {
     ['bad id', (s) => (s.tracks[0]!.id = 'master'), /tracks\[0\]\.id/],
     ['bad color', (s) => (s.tracks[0]!.color = 'red'), /color: expected #rrggbb/],
     ['bad stem', (s) => (s.tracks[0]!.stem!.frames = -1), /stem\.frames/],
+    ['unknown pan law', (s) => ((s.buses[1] as unknown as Record<string, unknown>).panLaw = 'linear'), /buses\[1\]\.panLaw: expected one of balance, webaudio/],
   ])('reports %s', (_name, mutate, pattern) => {
     const issues = issuesOf(mutate);
     expect(issues.some((i) => pattern.test(i)), issues.join('\n')).toBe(true);
+  });
+
+  it('accepts a version snapshot from before pan laws (no panLaw on its strips)', () => {
+    const state = JSON.parse(JSON.stringify(validState())) as Record<string, Record<string, unknown>[]>;
+    for (const s of [...state.tracks!, ...state.buses!]) delete s.panLaw;
+    expect(validateMixState(state).ok).toBe(true);
   });
 
   it('reports a routing cycle through a send and an output', () => {

@@ -1,8 +1,9 @@
-import { BUS_KINDS, EQ_BAND_TYPES, type MixState } from './MixState.ts';
+import { BUS_KINDS, EQ_BAND_TYPES, PAN_LAWS, type MixState } from './MixState.ts';
 import { isValidId } from './createId.ts';
 import { findBusCycle } from './findBusCycle.ts';
 import { COLOR_PATTERN, MAX_NAME_LENGTH, MAX_TITLE_LENGTH, MIX_RANGES, type NumberRange } from './mixRanges.ts';
 import { compareByOrder } from './sanitizeMixState.ts';
+import { withPanLaws } from './withPanLaws.ts';
 
 export type MixStateValidation = { ok: true; state: MixState } | { ok: false; issues: string[] };
 
@@ -13,7 +14,9 @@ type Raw = Record<string, unknown>;
  * present with the right type, numbers finite and inside MIX_RANGES, tracks and buses
  * sorted by (order, id) with unique ids, sends sorted by bus id and aimed at aux buses,
  * outputs at the master or a group bus, no bus routing cycle, sidechains naming another
- * existing track. Returns every issue found (path: message), not just the first.
+ * existing track. Returns every issue found (path: message), not just the first. A valid
+ * state comes back with a pan law on every strip ({@link withPanLaws}: a snapshot from
+ * before schema v3 has none), otherwise as given.
  */
 export function validateMixState(value: unknown): MixStateValidation {
   const issues: string[] = [];
@@ -110,6 +113,8 @@ export function validateMixState(value: unknown): MixStateValidation {
     bool(o, 'solo', path);
     bool(o, 'soloSafe', path);
     num(o, 'pan', path, MIX_RANGES.pan);
+    // Optional: a version snapshot from before schema v3 has none (its strips use 'webaudio').
+    if (Object.hasOwn(o, 'panLaw')) oneOf(o, 'panLaw', path, PAN_LAWS);
     output(o, path);
   };
   const sorted = (items: Raw[], path: string) => {
@@ -211,5 +216,5 @@ export function validateMixState(value: unknown): MixStateValidation {
     const cycle = findBusCycle(root.buses as MixState['buses']);
     if (cycle) issues.push(`buses: routing cycle ${cycle.map((e) => e.from).join(' -> ')} -> ${cycle[0]!.from}`);
   }
-  return issues.length === 0 ? { ok: true, state: root as unknown as MixState } : { ok: false, issues };
+  return issues.length === 0 ? { ok: true, state: withPanLaws(root as unknown as MixState) } : { ok: false, issues };
 }

@@ -1,5 +1,6 @@
+import { PAN_LAWS } from '../model/MixState.ts';
 import { MIX_RANGES as R } from '../model/mixRanges.ts';
-import { booleanParam, numberParam, type ParamValueOf } from './ParamSpec.ts';
+import { booleanParam, enumParam, numberParam, type ParamValueOf } from './ParamSpec.ts';
 
 /** Scalar parameters of a bus strip (aux or group), by key in the bus's Y.Map. */
 export const BUS_PARAMS = {
@@ -8,6 +9,7 @@ export const BUS_PARAMS = {
   solo: booleanParam,
   soloSafe: booleanParam,
   pan: numberParam(R.pan),
+  panLaw: enumParam(PAN_LAWS),
 } as const;
 
 export type BusParam = keyof typeof BUS_PARAMS;

@@ -52,5 +52,17 @@ const v1ToV2: MixMigration = {
   },
 };
 
+/**
+ * v2 -> v3: strips gain a pan law. Existing ones get 'webaudio', the law they were mixed
+ * with (StereoPannerNode folds one side of a stereo input into the other), so an old mix
+ * sounds the same until its owner switches a strip to 'balance', which new strips get.
+ */
+const v2ToV3: MixMigration = {
+  from: 2,
+  migrate(root) {
+    for (const strip of stripMaps(root)) if (!strip.has('panLaw')) strip.set('panLaw', 'webaudio');
+  },
+};
+
 /** Every migration, in order. Add one here when CURRENT_SCHEMA_VERSION is bumped. */
-export const MIX_MIGRATIONS: readonly MixMigration[] = [v1ToV2];
+export const MIX_MIGRATIONS: readonly MixMigration[] = [v1ToV2, v2ToV3];

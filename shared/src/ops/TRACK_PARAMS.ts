@@ -1,4 +1,4 @@
-import { EQ_BAND_TYPES } from '../model/MixState.ts';
+import { EQ_BAND_TYPES, PAN_LAWS } from '../model/MixState.ts';
 import { MIX_RANGES as R } from '../model/mixRanges.ts';
 import { booleanParam, enumParam, numberParam, type ParamValueOf } from './ParamSpec.ts';
 
@@ -30,6 +30,7 @@ export const TRACK_PARAMS = {
   solo: booleanParam,
   soloSafe: booleanParam,
   pan: numberParam(R.pan),
+  panLaw: enumParam(PAN_LAWS),
   ...prefixed('eq.hpf', pass),
   ...prefixed('eq.lpf', pass),
   ...prefixed('eq.bands.0', band),

@@ -33,6 +33,7 @@ describe('addTrack', () => {
     expect([kick.gain, kick.trim, kick.pan, kick.mute, kick.comp.on, kick.sat.on, kick.eq.hpf.on]).toEqual([0, 0, 0, false, false, false, false]);
     expect(kick.eq.bands.every((band) => band.gain === 0)).toBe(true);
     expect(kick.output).toBe('master');
+    expect(kick.panLaw).toBe('balance');
     expect(origins).toEqual([origin, origin]);
     expect(validateMixState(state).ok).toBe(true);
   });

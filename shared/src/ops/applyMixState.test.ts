@@ -57,6 +57,19 @@ describe('applyMixState', () => {
     expect(readMixState(peer)).toEqual(merged);
   });
 
+  it('restores a version saved before pan laws with the Web Audio law its strips were mixed with', () => {
+    const doc = new Y.Doc();
+    initMixDoc(doc, { title: 't', sampleRate: 48000 });
+    const id = addTrack(doc, { name: 'Keys', stem: null }, o);
+    const legacy = JSON.parse(JSON.stringify(readMixState(doc))) as { tracks: Record<string, unknown>[]; buses: Record<string, unknown>[] };
+    for (const s of [...legacy.tracks, ...legacy.buses]) delete s.panLaw;
+    expect(readMixState(doc).tracks[0]!.panLaw).toBe('balance');
+    applyMixState(doc, legacy as never, o);
+    const after = readMixState(doc);
+    expect(after.tracks.find((t) => t.id === id)!.panLaw).toBe('webaudio');
+    expect(after.buses.every((b) => b.panLaw === 'webaudio')).toBe(true);
+  });
+
   it('refuses an invalid state and writes nothing', () => {
     const doc = new Y.Doc();
     initMixDoc(doc, { title: 't', sampleRate: 48000 });

@@ -34,11 +34,13 @@ export function applyMixState(doc: Y.Doc, state: MixState, origin: TransactionOr
   if (!result.ok) {
     throw new MixOpError('invalid-state', `This mix snapshot is not valid: ${result.issues.slice(0, 5).join('; ')}`);
   }
+  // The validated state: a snapshot from before pan laws comes back with the law it was mixed with.
+  const checked = result.state;
   doc.transact(() => {
     const root = getMixRoot(doc);
-    syncYMap(ensureMap(root, 'session'), sessionToDocShape({ ...state.session, schemaVersion: CURRENT_SCHEMA_VERSION }));
-    syncCollection(ensureMap(root, 'tracks'), new Map(state.tracks.map((t) => [t.id, trackToDocShape(t)])));
-    syncCollection(ensureMap(root, 'buses'), new Map(state.buses.map((b) => [b.id, busToDocShape(b)])));
-    syncYMap(ensureMap(root, 'master'), masterToDocShape(state.master));
+    syncYMap(ensureMap(root, 'session'), sessionToDocShape({ ...checked.session, schemaVersion: CURRENT_SCHEMA_VERSION }));
+    syncCollection(ensureMap(root, 'tracks'), new Map(checked.tracks.map((t) => [t.id, trackToDocShape(t)])));
+    syncCollection(ensureMap(root, 'buses'), new Map(checked.buses.map((b) => [b.id, busToDocShape(b)])));
+    syncYMap(ensureMap(root, 'master'), masterToDocShape(checked.master));
   }, origin);
 }

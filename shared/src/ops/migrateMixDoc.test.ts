@@ -7,7 +7,9 @@ import { validateMixState } from '../model/validateMixState.ts';
 import { createOrigin } from '../protocol/TransactionOrigin.ts';
 import { MixOpError } from './MixOpError.ts';
 import { migrateMixDoc } from './migrateMixDoc.ts';
+import { addTrack } from './addTrack.ts';
 import { setSendParam } from './setSendParam.ts';
+import { setTrackParam } from './setTrackParam.ts';
 
 const migration = createOrigin('migration', 'server');
 
@@ -61,6 +63,26 @@ describe('migrateMixDoc', () => {
     // The migrated layout works with the current ops.
     setSendParam(doc, { fromId: 'vox', busId: 'rev', param: 'level', value: -3 }, createOrigin('local-user', 'u'));
     expect(readMixState(doc).tracks.find((t) => t.id === 'vox')!.sends[0]!.level).toBe(-3);
+  });
+
+  it('v2 -> v3: strips mixed before pan laws keep the Web Audio law; strips added after get balance', () => {
+    const doc = buildV1Doc();
+    migrateMixDoc(doc, migration);
+    const state = readMixState(doc);
+    expect([...state.tracks, ...state.buses].map((s) => [s.id, s.panLaw])).toEqual([
+      ['vox', 'webaudio'],
+      ['gtr', 'webaudio'],
+      ['rev', 'webaudio'],
+      ['grp', 'webaudio'],
+    ]);
+    // Stored, not just read as a default: the law survives any later change to defaults.
+    const stored = getMixRoot(doc).get('tracks') as Y.Map<Y.Map<unknown>>;
+    expect(stored.get('vox')!.get('panLaw')).toBe('webaudio');
+    const added = addTrack(doc, { name: 'New', stem: null }, createOrigin('local-user', 'u'));
+    expect(readMixState(doc).tracks.find((t) => t.id === added)!.panLaw).toBe('balance');
+    // The owner opts an old strip in.
+    setTrackParam(doc, { trackId: 'vox', param: 'panLaw', value: 'balance' }, createOrigin('local-user', 'u'));
+    expect(readMixState(doc).tracks.find((t) => t.id === 'vox')!.panLaw).toBe('balance');
   });
 
   it('is idempotent and leaves current or uninitialised documents alone', () => {

@@ -67,6 +67,7 @@ describe('setTrackParam', () => {
     expect(errorCode(() => setTrackParam(doc, { trackId: id, param: 'gain', value: '3' as never }, origin))).toBe('wrong-type');
     expect(errorCode(() => setTrackParam(doc, { trackId: id, param: 'mute', value: 1 as never }, origin))).toBe('wrong-type');
     expect(errorCode(() => setTrackParam(doc, { trackId: id, param: 'eq.bands.1.type', value: 'lowpass' as never }, origin))).toBe('invalid-value');
+    expect(errorCode(() => setTrackParam(doc, { trackId: id, param: 'panLaw', value: 'linear' as never }, origin))).toBe('invalid-value');
     expect(errorCode(() => setTrackParam(doc, { trackId: id, param: 'eq.bands.4.gain' as never, value: 1 as never }, origin))).toBe('unknown-param');
     expect(errorCode(() => setTrackParam(doc, { trackId: 'nope', param: 'gain', value: 1 }, origin))).toBe('unknown-track');
     expect(Y.encodeStateAsUpdate(doc)).toEqual(before);

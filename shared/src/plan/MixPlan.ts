@@ -1,4 +1,4 @@
-import type { Decibels, Hz, Id, Ratio, Seconds, StemRef } from '../model/MixState.ts';
+import type { Decibels, Hz, Id, PanLaw, Ratio, Seconds, StemRef } from '../model/MixState.ts';
 
 /**
  * A MixPlan is the audio graph of one mix state: every node the browser engine creates and
@@ -98,11 +98,16 @@ export interface BiquadPlanNode extends PlanNodeBase {
   bypass: boolean;
 }
 
-/** Web Audio StereoPannerNode (equal-power; mono and stereo input laws). Output is stereo. */
+/**
+ * A strip's pan (StereoPannerProcessor). A mono input gets the spec's equal-power mono law; a
+ * stereo input gets `law`: 'webaudio' is the Web Audio StereoPannerNode, 'balance' scales L
+ * and R by two gains (see {@link PanLaw}). Output is stereo.
+ */
 export interface PannerPlanNode extends PlanNodeBase {
   kind: 'panner';
   /** -1 hard left .. +1 hard right. */
   pan: number;
+  law: PanLaw;
 }
 
 /** Parameters of a compressor kernel (track compressor and master glue). */

@@ -4,6 +4,8 @@ import { buildMixPlan } from './buildMixPlan.ts';
 import type { MixPlan, PlanNode } from './MixPlan.ts';
 import { PlanError } from './PlanError.ts';
 import { testMix } from './testing/testMix.ts';
+import { validateMixPlan } from './validateMixPlan.ts';
+import type { TrackState } from '../model/MixState.ts';
 
 const node = (plan: MixPlan, id: string): PlanNode => {
   const n = plan.nodes.find((x) => x.id === id);
@@ -113,6 +115,17 @@ describe('buildMixPlan', () => {
     expect(node(plan, 'track:m:hpf')).toMatchObject({ type: 'highpass', frequency: 80, q: expect.closeTo(-3.0103, 3), bypass: false });
     expect(node(plan, 'track:m:lpf')).toMatchObject({ bypass: true });
     expect(plan.frames).toBe(48000);
+  });
+
+  it('carries each strip\'s pan law to its panner; a snapshot strip without one gets the Web Audio law', () => {
+    const state = testMix.state(
+      [testMix.track('a', { panLaw: 'balance' }), testMix.track('b', { panLaw: 'webaudio' }), testMix.track('c')],
+      [testMix.bus('g', 'group', { panLaw: 'webaudio' })],
+    );
+    delete (state.tracks[2] as Partial<TrackState>).panLaw; // a version saved before schema v3
+    const plan = buildMixPlan(state);
+    expect(['track:a:pan', 'track:b:pan', 'track:c:pan', 'bus:g:pan'].map((id) => (node(plan, id) as { law: string }).law)).toEqual(['balance', 'webaudio', 'webaudio', 'webaudio']);
+    expect(() => validateMixPlan({ ...plan, nodes: plan.nodes.map((n) => (n.id === 'track:a:pan' ? { ...n, law: 'linear' } : n)) } as MixPlan)).toThrow(PlanError);
   });
 
   it('bypasses flat EQ bands and off processors, but keeps them in the graph', () => {

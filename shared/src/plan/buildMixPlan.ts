@@ -1,4 +1,5 @@
 import type { EqBandState, Id, MixState, PassFilterState } from '../model/MixState.ts';
+import { withPanLaws } from '../model/withPanLaws.ts';
 import { dbToGain } from '../dsp/decibels.ts';
 import { repairMixState } from '../model/repairMixState.ts';
 import { computeAudibility } from './computeAudibility.ts';
@@ -39,7 +40,9 @@ export function buildMixPlan(input: MixState): MixPlan {
   // The model's repair (the one every peer and the server apply to the live document) comes
   // first, so a hand-written or stale state gets exactly the routing the room would give it;
   // resolveRouting then only reads a graph that is already valid.
-  const state: MixState = repairMixState({ ...input, tracks: [...input.tracks].sort(byOrder), buses: [...input.buses].sort(byOrder) }).state;
+  // withPanLaws: a snapshot from before pan laws is heard with the Web Audio law it was mixed with.
+  const laws = withPanLaws(input);
+  const state: MixState = repairMixState({ ...laws, tracks: [...laws.tracks].sort(byOrder), buses: [...laws.buses].sort(byOrder) }).state;
   const routing = resolveRouting(state);
   const audible = computeAudibility(state, routing);
   const nodes: PlanNode[] = [];
@@ -80,7 +83,7 @@ export function buildMixPlan(input: MixState): MixPlan {
     if (key !== null) edges.push({ from: planNodeId({ kind: 'track', id: key }, 'eq3'), to: comp, input: 1 });
     add({ kind: 'saturation', role: 'sat', params: { drive: track.sat.drive, mix: track.sat.mix }, bypass: !track.sat.on || track.sat.mix <= 0, sidechain: false });
     add({ kind: 'gain', role: 'fader', gain: dbToGain(track.gain) });
-    add({ kind: 'panner', role: 'pan', pan: track.pan, channels: 2 });
+    add({ kind: 'panner', role: 'pan', pan: track.pan, law: track.panLaw, channels: 2 });
     const mute = add({ kind: 'gain', role: 'mute', gain: audible.strip(track.id) ? 1 : 0, channels: 2 });
     edges.push({ from: mute, to: inputNodeId(routing.output.get(track.id) ?? 'master'), input: 0 });
   }
@@ -98,7 +101,7 @@ export function buildMixPlan(input: MixState): MixPlan {
       }
     }
     add({ kind: 'gain', role: 'fader', gain: dbToGain(bus.gain) });
-    add({ kind: 'panner', role: 'pan', pan: bus.pan });
+    add({ kind: 'panner', role: 'pan', pan: bus.pan, law: bus.panLaw });
     const mute = add({ kind: 'gain', role: 'mute', gain: audible.strip(bus.id) ? 1 : 0 });
     edges.push({ from: mute, to: inputNodeId(routing.output.get(bus.id) ?? 'master'), input: 0 });
   }

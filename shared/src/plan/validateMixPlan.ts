@@ -1,3 +1,4 @@
+import { PAN_LAWS } from '../model/MixState.ts';
 import type { MixPlan } from './MixPlan.ts';
 import { MIX_PLAN_VERSION } from './MixPlan.ts';
 import { PlanError } from './PlanError.ts';
@@ -13,6 +14,10 @@ export function validateMixPlan(plan: MixPlan): MixPlan {
   const position = new Map<string, number>();
   plan.nodes.forEach((n, i) => {
     checkNumbers(n, n.id, '');
+    // No law: a plan written before pan laws existed, i.e. the spec's.
+    if (n.kind === 'panner' && n.law !== undefined && !(PAN_LAWS as readonly string[]).includes(n.law)) {
+      throw new PlanError(`Plan node ${n.id}: unknown pan law ${String(n.law)}`, n.id, 'law');
+    }
     position.set(n.id, i);
   });
   for (const e of plan.edges) {

@@ -52,6 +52,8 @@ export function formatHz(hz: number): string {
   return hz >= 1000 ? `${trimNumber(hz / 1000, 2)} kHz` : `${trimNumber(hz, 0)} Hz`;
 }
 
+const PAN_LAW_WORDS: Record<string, string> = { balance: 'balance', webaudio: 'Web Audio' };
+
 /** `C`, `L30`, `R100` (pan -1..1 shown in percent). */
 export function formatPan(pan: number): string {
   const pct = Math.round(Math.abs(pan) * 100);
@@ -110,6 +112,7 @@ export function describeParamChange(path: string[], before: MixLeaf, after: MixL
     return `${group}${key === 'gain' && !group ? '' : `${key} `}${formatDeltaDb(after - before)}`.trim();
   }
   if (key === 'name') return `renamed ${formatValue(key, before, ctx)} → ${formatValue(key, after, ctx)}`;
+  if (key === 'panLaw') return `pan law ${PAN_LAW_WORDS[String(before)] ?? String(before)} → ${PAN_LAW_WORDS[String(after)] ?? String(after)}`;
   if (key === 'order') return 'moved';
   const label = key === 'preDelay' ? 'pre-delay' : key === 'sampleRate' ? 'sample rate' : key;
   return `${group}${label} ${formatValue(key, before, ctx)} → ${formatValue(key, after, ctx)}`;

@@ -4,6 +4,7 @@ import { canonicalJson } from './canonicalJson.ts';
 import { contentHash, sha256Hex } from './contentHash.ts';
 import { diffMixStates, listMixChanges } from './diffMixStates.ts';
 import { fixtureMix, fixtureTrack } from './reviewFixtures.testkit.ts';
+import type { MixState } from '../model/MixState.ts';
 
 describe('canonicalJson / contentHash', () => {
   it('is independent of key order and normalises -0', () => {
@@ -53,6 +54,18 @@ describe('diffMixStates', () => {
       'Master: limiter ceiling -1 dB → -0.3 dB',
     ]);
   });
+  it('names a pan law switch, and reads a snapshot from before pan laws as the Web Audio law', () => {
+    const a = fixtureMix();
+    const legacy = structuredClone(a) as unknown as { tracks: Record<string, unknown>[]; buses: Record<string, unknown>[] };
+    for (const s of [...legacy.tracks, ...legacy.buses]) delete s.panLaw;
+    const migrated = structuredClone(a);
+    for (const s of [...migrated.tracks, ...migrated.buses]) s.panLaw = 'webaudio';
+    expect(diffMixStates(legacy as unknown as MixState, migrated)).toEqual([]);
+    const switched = structuredClone(migrated);
+    switched.tracks[0]!.panLaw = 'balance';
+    expect(diffMixStates(legacy as unknown as MixState, switched)).toEqual(['Vocal: pan law Web Audio → balance']);
+  });
+
   it('matches tracks by id: reorder is "moved", add/remove are whole-track lines', () => {
     const a = fixtureMix();
     const b = structuredClone(a);

@@ -3,7 +3,7 @@ import type { BusState, MixState, TrackState } from '../model/MixState.ts';
 /** A small, complete MixState for review unit tests (independent of model defaults). */
 export function fixtureTrack(id: string, name: string, order: number): TrackState {
   return {
-    id, name, stem: null, color: '#e0a040', order, trim: 0, polarity: false, gain: 0, mute: false, solo: false, soloSafe: false, pan: 0,
+    id, name, stem: null, color: '#e0a040', order, trim: 0, polarity: false, gain: 0, mute: false, solo: false, soloSafe: false, pan: 0, panLaw: 'balance',
     eq: {
       hpf: { on: false, freq: 80, q: 0.707 },
       lpf: { on: false, freq: 18000, q: 0.707 },
@@ -23,7 +23,7 @@ export function fixtureTrack(id: string, name: string, order: number): TrackStat
 
 export function fixtureBus(id: string, name: string): BusState {
   return {
-    id, name, kind: 'aux', color: '#40a0e0', order: 0, gain: 0, mute: false, solo: false, soloSafe: true, pan: 0,
+    id, name, kind: 'aux', color: '#40a0e0', order: 0, gain: 0, mute: false, solo: false, soloSafe: true, pan: 0, panLaw: 'balance',
     effect: { type: 'reverb', decay: 1.8, preDelay: 0.02, damping: 6000 }, sends: [], output: 'master',
   };
 }

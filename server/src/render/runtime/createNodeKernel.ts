@@ -31,7 +31,7 @@ export function createNodeKernel(node: PlanNode, sampleRate: number, sourceChann
     }
     case 'panner': {
       const panner = new StereoPannerProcessor(sampleRate);
-      panner.setParams({ pan: node.pan });
+      panner.setParams({ pan: node.pan, law: node.law });
       // StereoPannerNode is channelCountMode 'clamped-max': a mono input stays mono and
       // gets the mono pan law, so the input is NOT upmixed to the node's 2 channels.
       return {

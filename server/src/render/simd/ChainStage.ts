@@ -3,15 +3,16 @@ import type { BiquadCoefficients, CompressorSteadyState } from '@mixroom/shared/
 /**
  * One step of a fused strip chain, in the terms of the JavaScript kernel it replaces:
  * a float32 gain (GainNode math; exactly 0 is a fill with +0), a biquad with its settled
- * coefficients, the stereo panner's gains for one of the spec's three laws (mono input,
- * stereo with pan <= 0, stereo with pan > 0), a bypassed processor's latency, or a send:
+ * coefficients, the stereo panner's gains for one of its four formulas (mono input, stereo
+ * with pan <= 0 or > 0 under the spec's law, stereo under the balance law), a bypassed
+ * processor's latency, or a send:
  * a gain node branching off the chain into its own output (the `send`-th of the chain), or
  * a compressor detecting its own input, with its settled constants and state.
  */
 export type ChainStage =
   | { kind: 'gain'; gain: number }
   | { kind: 'biquad'; coefficients: Readonly<BiquadCoefficients> }
-  | { kind: 'pan'; law: 'mono' | 'left' | 'right'; gl: number; gr: number }
+  | { kind: 'pan'; law: 'mono' | 'left' | 'right' | 'balance'; gl: number; gr: number }
   | { kind: 'delay'; frames: number }
   | { kind: 'send'; gain: number; send: number }
   | { kind: 'comp'; detector: 'peak' | 'rms'; constants: CompressorSteadyState };

@@ -15,6 +15,7 @@ const ZERO = 8;
 const SEND_ZERO = 9;
 const COMP = 10;
 const BARRIER = 11;
+const PAN_BALANCE = 12;
 const HEADER = 16;
 /** f64 slots of a COMP op, in the order server/assembly/stripChain.ts reads them (C_*). */
 const COMP_SLOTS = 18;
@@ -152,7 +153,7 @@ function writeProgram(memory: StripChainMemory, prog: number, stages: readonly C
         break;
       }
       case 'pan':
-        i32[at >> 2] = stage.law === 'mono' ? PAN_MONO : stage.law === 'left' ? PAN_LEFT : PAN_RIGHT;
+        i32[at >> 2] = stage.law === 'mono' ? PAN_MONO : stage.law === 'left' ? PAN_LEFT : stage.law === 'right' ? PAN_RIGHT : PAN_BALANCE;
         pair(16, stage.gl, stage.gr);
         break;
       case 'delay':

@@ -138,8 +138,8 @@ function stageOf(node: PlanNode, sampleRate: number, inputChannels: 1 | 2): Stag
   }
   if (node.kind === 'panner') {
     const panner = new StereoPannerProcessor(sampleRate);
-    panner.setParams({ pan: node.pan });
-    const { law, gl, gr } = stereoPannerLaw(panner.getParams().pan, inputChannels === 2);
+    panner.setParams({ pan: node.pan, law: node.law });
+    const { law, gl, gr } = stereoPannerLaw(panner.getParams().pan, inputChannels === 2, undefined, panner.getParams().law);
     return { kind: 'pan', law, gl, gr };
   }
   if (node.kind === 'compressor' && !node.bypass) {

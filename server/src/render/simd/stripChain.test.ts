@@ -43,6 +43,8 @@ function chainMix(): MixPlan {
       polarity: v % 2 === 1,
       gain: -2 - v,
       pan,
+      // Stereo t0 (pan -1) and t4 (+1): the Web Audio law's two branches; t1 and t3: balance on each side.
+      panLaw: v % 2 ? 'balance' : 'webaudio',
       mute: v === 5,
       eq: eq(v),
       // t1 compresses keyed by t0 (stays JavaScript); t2 (mono), t3 and t4 compress their own signal (fused).

@@ -20,6 +20,7 @@ export const testMix = {
       solo: false,
       soloSafe: false,
       pan: 0,
+      panLaw: 'balance',
       eq: {
         hpf: { on: false, freq: 30, q: Math.SQRT1_2 },
         lpf: { on: false, freq: 18000, q: Math.SQRT1_2 },
@@ -49,6 +50,7 @@ export const testMix = {
       solo: false,
       soloSafe: kind === 'aux',
       pan: 0,
+      panLaw: 'balance',
       effect: kind === 'aux' ? { type: 'reverb', decay: 1.5, preDelay: 0.01, damping: 8000 } : null,
       sends: [],
       output: 'master',
