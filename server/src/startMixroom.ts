@@ -202,7 +202,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   const demoReady =
     !seedHere
       ? Promise.resolve()
-      : seedDemoRoom({ service, trackNames: tracks.trackNames, signal: demoAbort.signal }).then(
+      : seedDemoRoom({ service, trackNames: tracks.trackNames, writeMix: tracks.writeMix, signal: demoAbort.signal }).then(
           (r) => logger.info('demo room ready', { room: DEMO_ROOM_ID, uploaded: r.uploaded.length, present: r.present.length }),
           (error: unknown) => {
             if (!demoAbort.signal.aborted) logger.error('demo room seeding failed', { error: String(error) });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RENDER_FORMATS, type BakeRecord } from '@mixroom/shared/review';
+import { deliverableWarnings, RENDER_FORMATS, type BakeRecord } from '@mixroom/shared/review';
 import { DEMO_SAMPLE_RATE } from '../../server/src/demo/synthesizeDemoStems.ts';
 import { HttpUser, sha256 } from './reviewHarness.ts';
 import { startTestMixroom, type TestMixroom } from './startTestMixroom.ts';
@@ -30,6 +30,15 @@ describe('the product bakes a version of the demo room', () => {
     expect(bake.durationSec).toBeCloseTo(64, 3);
     expect(Object.keys(bake.formats).sort()).toEqual([...RENDER_FORMATS].sort());
     for (const format of RENDER_FORMATS) expect(bake.formats[format]!.integratedLufs, format).not.toBeNull();
+    // The demo's starting mix has the master limiter on at -1 dBTP: no format clips or passes it.
+    expect(bake.ceilingDb).toBe(-1);
+    for (const format of RENDER_FORMATS) {
+      const m = bake.formats[format]!;
+      console.log(`demo version ${format}: ${m.integratedLufs?.toFixed(1)} LUFS, true peak ${m.truePeakDb?.toFixed(3)} dBTP, ${m.clippedSamples} clipped samples`);
+      expect({ format, clipped: m.clippedSamples }).toEqual({ format, clipped: 0 });
+      expect(m.truePeakDb!, format).toBeLessThanOrEqual(-1 + 0.05);
+    }
+    expect(deliverableWarnings({ ceilingDb: bake.ceilingDb, formats: bake.formats })).toEqual([]);
     const link = await engineer.json<{ download: { url: string } }>('GET', `/api/rooms/demo/versions/${saved.body.version.id}/download/wav24`);
     const bytes = new Uint8Array(await (await fetch(new URL(link.body.download.url, product.url))).arrayBuffer());
     expect(sha256(bytes)).toBe(bake.renders.wav24!.hash);

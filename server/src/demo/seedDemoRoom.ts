@@ -1,5 +1,8 @@
+import type * as Y from 'yjs';
+import type { TransactionOrigin } from '@mixroom/shared/protocol';
 import { encodeWav } from '../stems/encodeWav.ts';
 import type { StemService } from '../stems/StemService.ts';
+import { applyDemoMix } from './applyDemoMix.ts';
 import { DEMO_SAMPLE_RATE, DEMO_STEM_FILES, synthesizeDemoStems } from './synthesizeDemoStems.ts';
 
 /** Id of the room `pnpm start` offers with the generated multitrack. */
@@ -9,6 +12,8 @@ export interface SeedDemoRoomDeps {
   service: StemService;
   /** Names of the tracks already in the room (seeding is idempotent per stem). */
   trackNames: (room: string) => Promise<string[]>;
+  /** Runs `write` on the room's live mix document with the server's origin (the starting mix). */
+  writeMix: (room: string, write: (doc: Y.Doc, origin: TransactionOrigin) => void) => Promise<void>;
   room?: string;
   signal?: AbortSignal;
   /** Progress for the log. */
@@ -22,6 +27,8 @@ export interface SeedDemoRoomDeps {
  * store directly rather than over HTTP to this very process, which may sit behind TLS or a
  * proxy it cannot reach. A stem whose track already
  * exists is skipped, so a restart (or a start interrupted halfway) never duplicates tracks.
+ * A room seeded from nothing then gets the demo's starting mix (levels, pans, reverb sends,
+ * master limiter on: {@link applyDemoMix}); a room that had tracks keeps its mix.
  */
 export async function seedDemoRoom(deps: SeedDemoRoomDeps): Promise<{ uploaded: string[]; present: string[] }> {
   const room = deps.room ?? DEMO_ROOM_ID;
@@ -51,5 +58,6 @@ export async function seedDemoRoom(deps: SeedDemoRoomDeps): Promise<{ uploaded: 
     uploaded.push(stem.fileName);
     deps.onStem?.(stem.fileName, 'uploaded');
   }
+  if (existing.size === 0 && uploaded.length > 0) await deps.writeMix(room, applyDemoMix);
   return { uploaded, present };
 }

@@ -1,6 +1,7 @@
+import type * as Y from 'yjs';
 import { getSessionMap, readMixState } from '@mixroom/shared/model';
 import { addTrack } from '@mixroom/shared/ops';
-import { isValidRoomId } from '@mixroom/shared/protocol';
+import { isValidRoomId, type TransactionOrigin } from '@mixroom/shared/protocol';
 import type { RoomRegistry } from '../sync/RoomRegistry.ts';
 import type { StemTrackSink } from './StemTrackSink.ts';
 
@@ -8,9 +9,13 @@ const DEFAULT_SAMPLE_RATE = 48000;
 
 /**
  * A StemTrackSink writing to the room's live document through the sync room registry,
- * plus `trackNames` (what the demo seeding checks to stay idempotent).
+ * plus what the demo seeding uses: `trackNames` (to stay idempotent) and `writeMix` (its
+ * starting mix).
  */
-export function createRoomTrackSink(rooms: RoomRegistry): StemTrackSink & { trackNames(room: string): Promise<string[]> } {
+export function createRoomTrackSink(rooms: RoomRegistry): StemTrackSink & {
+  trackNames(room: string): Promise<string[]>;
+  writeMix(room: string, write: (doc: Y.Doc, origin: TransactionOrigin) => void): Promise<void>;
+} {
   const id = (room: string) => {
     if (!isValidRoomId(room)) throw new Error(`Invalid room id ${room}`);
     return room;
@@ -24,5 +29,6 @@ export function createRoomTrackSink(rooms: RoomRegistry): StemTrackSink & { trac
     trackNames: (room) => rooms.withRoom(id(room), (doc) => readMixState(doc).tracks.map((t) => t.name)),
     addTrack: (room, track) =>
       rooms.withRoom(id(room), (doc, origin) => addTrack(doc, { name: track.name, stem: track.stem }, origin), { actor: 'stems' }),
+    writeMix: (room, write) => rooms.withRoom(id(room), write, { actor: 'demo' }),
   };
 }
