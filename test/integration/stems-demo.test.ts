@@ -12,7 +12,7 @@ import { buildMixPlan } from '@mixroom/shared/plan';
 import { isValidRoomId } from '@mixroom/shared/protocol';
 import { DEMO_LIMITER, DEMO_MIX } from '../../server/src/demo/applyDemoMix.ts';
 import { DEMO_ROOM_ID, seedDemoRoom } from '../../server/src/demo/seedDemoRoom.ts';
-import { createS3StemSource } from '../../server/src/render/createS3StemSource.ts';
+import { createS3StemSource } from '../../server/src/render/input/createS3StemSource.ts';
 import { renderBake } from '../../server/src/render/renderBake.ts';
 import { createRoomTrackSink } from '../../server/src/stems/createRoomTrackSink.ts';
 import { stemPlaybackKey } from '../../server/src/stems/stemKeys.ts';
