@@ -197,6 +197,36 @@ describe('inputs that end, start late or are missing are silence in both engines
     expect(windows.every((r) => r <= LIMIT_DB)).toBe(true);
     expect(residual).toBeLessThanOrEqual(LIMIT_DB);
   });
+
+  it('group inputs and sends that start late or have no stem, and a return fed only by a missing track', async () => {
+    // The group hears nothing until 1.2 s (one input has no stem, the other starts late);
+    // the late tracks send pre and post into both returns; the delay return's only feed is
+    // the track without a stem. A 3 s pad, straight to the master, keeps the song going.
+    putStem('g-late', [placeStem(kickStem(RATE, RATE, 0.25), 1.2 * RATE, RATE), placeStem(burstStem(RATE, RATE, 72, 0.25, 0.1), 1.2 * RATE, RATE)]);
+    putStem('g-later', [placeStem(kickStem(RATE, RATE, 0.25), 2 * RATE, RATE)]);
+    putStem('g-pad', [sineStem(3 * RATE, 220, 0.2, RATE), noiseStem(3 * RATE, 0.05, 73)]);
+    const t = testMix.track('x');
+    const s = testMix.state(
+      [
+        testMix.track('ghost', { order: 0, stem: null, output: 'grp', sends: [{ bus: 'verb', level: -6, pre: true, on: true }, { bus: 'void', level: 0, pre: false, on: true }] }),
+        testMix.track('late', { order: 1, stem: testMix.stem('g-late', 2, 2.2 * RATE), eq: { ...t.eq, hpf: { on: true, freq: 40, q: 1 } }, output: 'grp', sends: [{ bus: 'verb', level: -8, pre: false, on: true }] }),
+        testMix.track('later', { order: 2, stem: testMix.stem('g-later', 1, 3 * RATE), eq: { ...t.eq, lpf: { on: true, freq: 2000, q: 1 } }, pan: 0.3, output: 'grp', sends: [{ bus: 'verb', level: -4, pre: true, on: true }] }),
+        testMix.track('pad', { order: 3, stem: testMix.stem('g-pad', 2, 3 * RATE), gain: -6 }),
+      ],
+      [
+        testMix.bus('grp', 'group', { order: 0, gain: -3, pan: -0.2, sends: [{ bus: 'verb', level: -10, pre: false, on: true }] }),
+        testMix.bus('verb', 'aux', { order: 1, effect: { type: 'reverb', decay: 1.5, preDelay: 0.02, damping: 7000 } }),
+        testMix.bus('void', 'aux', { order: 2, effect: { type: 'delay', time: 0.2, feedback: 0.5, damping: 6000 } }),
+      ],
+    );
+    const { residual, windows, bake } = await nullTest('late and missing group inputs and sends', buildMixPlan(s), 0.5);
+    // The late parts are heard (through the group and the reverb) once they start.
+    const peakL = (from: number, to: number) => peakDb(bake[0]!, Math.round(from * RATE), Math.round(to * RATE));
+    console.log(`  bake peak 0-1.2 s ${peakL(0, 1.2).toFixed(1)} dBFS, 1.2-2 s ${peakL(1.2, 2).toFixed(1)} dBFS`);
+    expect(peakL(1.2, 2)).toBeGreaterThan(peakL(0, 1.2) + 3);
+    expect(windows.every((r) => r <= LIMIT_DB)).toBe(true);
+    expect(residual).toBeLessThanOrEqual(LIMIT_DB);
+  });
 });
 
 /** A song-like mix exercising every processor kind and routing feature. */
