@@ -102,6 +102,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     maxMessageBytes: config.maxMessageBytes,
     maxSocketBufferBytes: config.maxSocketBufferBytes,
     pingIntervalMs: config.pingIntervalMs,
+    deflate: config.syncDeflate,
   });
 
   const port = listeningPort;

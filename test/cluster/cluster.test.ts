@@ -13,7 +13,7 @@ const open = (...args: Parameters<typeof connectClient>) => {
 
 beforeAll(async () => {
   cluster = await startTestCluster({ nodes: 3 });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   for (const c of clients.splice(0)) c.destroy();
   await cluster?.close();
@@ -56,5 +56,5 @@ describe('cluster mode: three nodes on one Redis and S3', () => {
     // Leaving on node 0 removes the presence on node 2.
     alice.destroy();
     await waitFor('presence removed across nodes', () => !far.provider.awareness.getStates().has(alice.doc.clientID));
-  }, 60_000);
+  }, 120_000);
 });

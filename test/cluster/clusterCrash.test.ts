@@ -10,7 +10,7 @@ const ROOM_B = 'crash-cluster-moves';
 let cluster: TestCluster;
 beforeAll(async () => {
   cluster = await startTestCluster({ nodes: 3 });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await cluster?.close();
 });

@@ -81,7 +81,19 @@ export async function startTestCluster(options: {
     nodes.push(node);
     return node;
   };
-  for (let i = 0; i < options.nodes; i++) await startNode();
+  const close = async () => {
+    await Promise.all(nodes.map((n) => n.kill9()));
+    await redis.stop();
+    await s3.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < options.nodes; i++) await startNode();
+  } catch (error) {
+    // A test whose set-up failed never reaches its own close: leave no process behind.
+    await close();
+    throw error;
+  }
   return {
     redis,
     s3,
@@ -97,12 +109,7 @@ export async function startTestCluster(options: {
         throw new Error(`${String(error)}\n${state.join('\n')}\n${logs.join('\n')}`);
       }
     },
-    close: async () => {
-      await Promise.all(nodes.map((n) => n.kill9()));
-      await redis.stop();
-      await s3.close();
-      await rm(dir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 

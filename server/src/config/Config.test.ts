@@ -14,6 +14,7 @@ describe('parseConfig', () => {
       compactLogBytes: 1024 * 1024,
       pingIntervalMs: 30_000,
       maxSocketBufferBytes: 64 * 1024 * 1024,
+      syncDeflate: true,
       maxBodyBytes: 64 * 1024,
       logLevel: 'info',
       tls: null,

@@ -23,6 +23,11 @@ export const CONFIG_SCHEMA = z.object({
   PING_INTERVAL_MS: envInt(30_000, 100),
   /** A client whose unsent buffer exceeds this is disconnected (slow consumer). */
   MAX_SOCKET_BUFFER_BYTES: envInt(64 * 1024 * 1024, 1024),
+  /**
+   * permessage-deflate on sync sockets (browsers offer it): frames of 1 KiB and more, such as a
+   * joiner's first sync, go compressed; `off` sends everything as is.
+   */
+  SYNC_DEFLATE: z.enum(['on', 'off']).default('on'),
   /** Largest HTTP request body on any route without a larger limit of its own (413 above it). */
   MAX_BODY_BYTES: envInt(64 * 1024, 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -52,6 +57,8 @@ export interface Config {
   readonly compactLogBytes: number;
   readonly pingIntervalMs: number;
   readonly maxSocketBufferBytes: number;
+  /** permessage-deflate on sync sockets for frames of 1 KiB and more. */
+  readonly syncDeflate: boolean;
   readonly maxBodyBytes: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** PUBLIC_URL as an origin (`https://mix.example.com`, no trailing slash); null: local mode, http(s)://localhost:PORT. */
@@ -90,6 +97,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     compactLogBytes: e.COMPACT_LOG_BYTES,
     pingIntervalMs: e.PING_INTERVAL_MS,
     maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
+    syncDeflate: e.SYNC_DEFLATE === 'on',
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL === undefined ? null : new URL(e.PUBLIC_URL).origin,

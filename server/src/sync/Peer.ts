@@ -19,6 +19,11 @@ export interface Peer {
   readonly serverWrittenDoc?: boolean;
   /** Queues a binary frame; must not throw. */
   send(frame: Uint8Array): void;
+  /**
+   * Queues a presence (awareness) frame, which may be dropped while the socket is behind and
+   * replaced by the room's whole presence once it caught up. Absent: `send`.
+   */
+  sendPresence?(frame: Uint8Array): void;
   /** Closes the connection with a code from `CLOSE_CODES`. */
   close(code: number, reason: string): void;
   /**

@@ -6,6 +6,7 @@ import { CLOSE_CODES, CLOSE_REASONS, createOrigin, MESSAGE_TYPES, type RoomId } 
 import type { Logger } from '../log/Logger.ts';
 import type { RoomStorage } from './persistence/RoomStore.ts';
 import type { Peer } from './Peer.ts';
+import { PresenceBatch } from './PresenceBatch.ts';
 import { DEFAULT_PRESENCE_LIMITS } from './PresenceLimits.ts';
 import { REMOTE_PRESENCE_ORIGIN, RoomPresence } from './RoomPresence.ts';
 
@@ -13,6 +14,11 @@ import { REMOTE_PRESENCE_ORIGIN, RoomPresence } from './RoomPresence.ts';
 export const REMOTE_NODE_ORIGIN = createOrigin('remote', 'cluster-node');
 /** Origin of the whole state appended again after the shared store lost data: not relayed. */
 const RESTORE_ORIGIN = createOrigin('server', 'store-restore');
+/**
+ * Presence changes are relayed once per this many ms per room: a person's cursor moving at
+ * 30 Hz among 10 others is one frame per tick to each socket, not one per change.
+ */
+export const PRESENCE_TICK_MS = 16;
 
 interface PendingUpdate {
   readonly update: Uint8Array;
@@ -56,6 +62,8 @@ export class Room {
   private draining: Promise<void> | null = null;
   private failure: RoomFailedError | null = null;
   private readonly unlink: Array<() => void> = [];
+  private readonly presenceBatch = new PresenceBatch(this.awareness);
+  private presenceTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly id: RoomId,
@@ -163,6 +171,26 @@ export class Room {
     for (const peer of this.peers) if (peer !== except) peer.send(frame);
   }
 
+  /** Sends the presence changes of the last tick (see PRESENCE_TICK_MS) at once. */
+  flushPresence(): void {
+    if (this.presenceTimer !== null) clearTimeout(this.presenceTimer);
+    this.presenceTimer = null;
+    const tick = this.presenceBatch.take();
+    if (tick === null) return;
+    // Our own peers' presence (and removals) go to the other nodes; theirs came from there.
+    if (tick.local !== null) this.storage.link?.publishPresence(tick.local);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_TYPES.awareness);
+    encoding.writeVarUint8Array(encoder, tick.all);
+    const frame = encoding.toUint8Array(encoder);
+    // Sent to the author too: the y-websocket client reconnects after 30 s without any
+    // message, and a lone client's own awareness echo is what keeps it alive.
+    for (const peer of this.peers) {
+      if (peer.sendPresence) peer.sendPresence(frame);
+      else peer.send(frame);
+    }
+  }
+
   /**
    * Flushes, compacts when anything was logged since the last snapshot, and releases storage.
    * Peers must already be gone. Never call twice.
@@ -170,6 +198,8 @@ export class Room {
   async shutdown(): Promise<void> {
     this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
+    // The last peers' removals still go to the other nodes.
+    this.flushPresence();
     for (const dispose of this.unlink.splice(0)) dispose();
     this.presence.dispose();
     try {
@@ -266,16 +296,8 @@ export class Room {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    const changed = [...added, ...updated, ...removed];
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    this.presenceBatch.add([...added, ...updated], removed, origin !== REMOTE_PRESENCE_ORIGIN);
     this.presence.forgetRemote(removed);
-    // Our own peers' presence (and removals) go to the other nodes; theirs came from there.
-    if (origin !== REMOTE_PRESENCE_ORIGIN) this.storage.link?.publishPresence(update);
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_TYPES.awareness);
-    encoding.writeVarUint8Array(encoder, update);
-    // Sent to the author too: the y-websocket client reconnects after 30 s without any
-    // message, and a lone client's own awareness echo is what keeps it alive.
-    this.broadcast(encoding.toUint8Array(encoder));
+    if (this.presenceTimer === null) this.presenceTimer = setTimeout(() => this.flushPresence(), PRESENCE_TICK_MS);
   };
 }

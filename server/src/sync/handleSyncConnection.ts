@@ -19,7 +19,8 @@ import type { Authorize } from './Authorize.ts';
 import type { Peer } from './Peer.ts';
 import type { RejectLog } from './RejectLog.ts';
 import type { RoomLease, RoomRegistry } from './RoomRegistry.ts';
-import { processFrame, sendAllAwareness } from './processFrame.ts';
+import { encodeAllAwareness, processFrame, sendAllAwareness } from './processFrame.ts';
+import { SocketOutbox } from './SocketOutbox.ts';
 
 export interface SyncConnectionDeps {
   readonly rooms: RoomRegistry;
@@ -34,6 +35,13 @@ export interface SyncConnectionDeps {
   /** Where refused sockets are reported (rate-limited); none = one warning line each. */
   readonly rejects?: RejectLog;
 }
+
+/**
+ * Unsent bytes past which a socket counts as behind: its presence frames are dropped and it
+ * gets the room's whole presence once it caught up, while mix updates keep flowing. About a
+ * second of a busy room's updates; presence frames are a few hundred bytes each.
+ */
+const PRESENCE_BEHIND_BYTES = 64 * 1024;
 
 /** URL prefix of the sync endpoint: clients connect to `/sync/<roomId>`. */
 export const SYNC_PATH_PREFIX = '/sync/';
@@ -55,11 +63,15 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
   let lease: RoomLease | null = null;
   let peer: Peer | null = null;
   let releaseSlot: (() => void) | null = null;
+  let outbox: SocketOutbox | null = null;
   const roomSegment = new URL(request.url ?? '/', 'http://localhost').pathname.slice(SYNC_PATH_PREFIX.length);
 
   const close = (code: CloseCode, detail?: string): void => {
     if (closed) return;
     closed = true;
+    // What was queued before the close (a notice, say) still goes first.
+    if (code !== CLOSE_CODES.slowConsumer) outbox?.flush();
+    outbox?.close();
     if (code !== CLOSE_CODES.goingAway) {
       if (deps.rejects) deps.rejects.record({ roomId: roomSegment.slice(0, 80), code, detail });
       else logger.warn('closing sync connection', { roomId: roomSegment, code, detail });
@@ -81,6 +93,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
   });
   socket.on('close', () => {
     closed = true;
+    outbox?.close();
     releaseSlot?.();
     if (lease && peer) lease.room.removePeer(peer);
     lease?.release();
@@ -120,6 +133,14 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
     if (closed) return acquired.release();
     lease = acquired;
     const room = acquired.room;
+    const box = new SocketOutbox(socket, {
+      behindBytes: PRESENCE_BEHIND_BYTES,
+      maxBufferedBytes: deps.maxSocketBufferBytes,
+      currentPresence: () => encodeAllAwareness(room),
+      // It will resync through sync step 1/2 when it reconnects.
+      onTooSlow: (bytes) => close(CLOSE_CODES.slowConsumer, `buffered ${bytes} bytes`),
+    });
+    outbox = box;
     const self: Peer = {
       userId: identity.userId,
       name: identity.name,
@@ -127,12 +148,10 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
       origin: createOrigin('remote', identity.userId),
       serverWrittenDoc,
       send: (frame) => {
-        if (closed || socket.readyState !== socket.OPEN) return;
-        if (socket.bufferedAmount > deps.maxSocketBufferBytes) {
-          // It will resync through sync step 1/2 when it reconnects.
-          return close(CLOSE_CODES.slowConsumer, `buffered ${socket.bufferedAmount} bytes`);
-        }
-        socket.send(frame);
+        if (!closed) box.sendDoc(frame);
+      },
+      sendPresence: (frame) => {
+        if (!closed) box.sendPresence(frame);
       },
       close: (code, reason) => close(code as CloseCode, reason),
       reauthorize: () => {

@@ -125,12 +125,18 @@ function processAwareness(room: Room, peer: Peer, decoder: decoding.Decoder): Fr
 
 /** Sends every known awareness state to `peer` (on connect and on queryAwareness). */
 export function sendAllAwareness(room: Room, peer: Peer): void {
+  const frame = encodeAllAwareness(room);
+  if (frame !== null) peer.send(frame);
+}
+
+/** Every known awareness state of `room` as one awareness frame, or null when there is none. */
+export function encodeAllAwareness(room: Room): Uint8Array | null {
   const clients = [...room.awareness.getStates().keys()];
-  if (clients.length === 0) return;
+  if (clients.length === 0) return null;
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_TYPES.awareness);
   encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(room.awareness, clients));
-  peer.send(encoding.toUint8Array(encoder));
+  return encoding.toUint8Array(encoder);
 }
 
 function bad(detail: string): FrameResult {
