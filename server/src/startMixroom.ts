@@ -22,6 +22,7 @@ import type { ReviewDocs } from './review/ReviewDocs.ts';
 import { openMixRoom } from './rooms/openMixRoom.ts';
 import { createRoomTrackSink } from './stems/createRoomTrackSink.ts';
 import { createStemRoutes } from './stems/createStemRoutes.ts';
+import { API_MOUNTS } from './http/MixroomApi.ts';
 import { parseStemWorkerLimits } from './stems/parseStemWorkerLimits.ts';
 import { StemService } from './stems/StemService.ts';
 import { startUploadSweeper } from './stems/startUploadSweeper.ts';
@@ -180,7 +181,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
           workerLimits: stemWorkerLimits,
         });
         stems = { tracks, service };
-        app.route('/api/rooms/:room/stems', createStemRoutes({ service, authorize: async (c, room) => auth.authorize(c.req.raw, room), limits }));
+        app.route(API_MOUNTS.stems, createStemRoutes({ service, authorize: async (c, room) => auth.authorize(c.req.raw, room), limits }));
       },
       browserStorage.mount,
     ],

@@ -5,9 +5,10 @@ import type { IForbiddenRuleType } from 'dependency-cruiser';
  * below its own, never one above: elements (ui/) sit on the features, the features on the
  * engine and the lit helpers, and no feature reaches into ui/. Folders on one layer are
  * peers and may not import each other. main.ts, the composition root, may import anything.
+ * api/ (the server's typed client) sits at the bottom with the engine.
  */
 export const CLIENT_LAYERS: readonly (readonly string[])[] = [
-  ['audio', 'lit'],
+  ['audio', 'lit', 'api'],
   ['media'],
   ['stems', 'upload'],
   ['mix'],
@@ -46,10 +47,24 @@ export const FORBIDDEN: IForbiddenRuleType[] = [
   ...clientLayerRules(),
   {
     name: 'client-server-apart',
-    comment: 'the client and the server never import each other',
+    comment: 'the client and the server never import each other (the API type aside, below)',
     severity: 'error',
-    from: { path: '^(client|server)/src/' },
+    from: { path: '^(client|server)/src/', pathNot: '^client/src/api/' },
     to: { path: '^(client|server)/src/', pathNot: '^$1/src/' },
+  },
+  {
+    name: 'client-api-type-only',
+    comment: "client/src/api/ takes from the server only the chained app type hc needs (server/src/http/MixroomApi.ts), type-only: erased from the bundle",
+    severity: 'error',
+    from: { path: '^client/src/api/' },
+    to: { path: '^server/src/', pathNot: '^server/src/http/MixroomApi\\.ts$' },
+  },
+  {
+    name: 'client-api-type-import',
+    comment: 'the API type is imported with `import type`, so no server code reaches the browser',
+    severity: 'error',
+    from: { path: '^client/src/api/' },
+    to: { path: '^server/src/', dependencyTypesNot: ['type-only'] },
   },
   {
     name: 'shared-is-pure',

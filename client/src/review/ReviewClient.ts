@@ -3,7 +3,7 @@ import { WebsocketProvider } from 'y-websocket';
 import type { MixState } from '@mixroom/shared/model';
 import type { Role } from '@mixroom/shared/protocol';
 import { observeReview, readReview, reviewDocName } from '@mixroom/shared/review';
-import type { InviteUses } from '@mixroom/shared/review';
+import type { InviteUses, InviteView } from '@mixroom/shared/review';
 import type {
   ApprovalAction,
   ApprovalRecord,
@@ -13,19 +13,9 @@ import type {
   ReviewSnapshot,
 } from '@mixroom/shared/review';
 import type { CommentMarker } from './CommentMarker.ts';
+import { createMixroomClient, pathParams, refusalMessage, type MixroomClient } from '../api/mixroomApi.ts';
 
-/** An invite link as the owner sees it. */
-export interface InviteView {
-  inviteId: string;
-  role: Exclude<Role, 'owner'>;
-  uses: InviteUses;
-  createdAt: number;
-  expiresAt: number;
-  revokedAt: number | null;
-  /** Who used up a single-use link. */
-  usedBy: string | null;
-  status: 'active' | 'used' | 'expired' | 'revoked';
-}
+export type { InviteView } from '@mixroom/shared/review';
 
 /** A member of the room as the owner sees them. */
 export interface MemberView {
@@ -68,10 +58,14 @@ export class ReviewClient {
   private snap: ReviewSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly disposeObserver: () => void;
-  private readonly api: string;
+  private readonly room: MixroomClient['api']['rooms'][':room'];
+  private readonly param: { room: string };
+  private readonly apiBase: string;
 
   constructor(private readonly options: ReviewClientOptions) {
-    this.api = `${options.apiBase ?? ''}/api/rooms/${encodeURIComponent(options.roomId)}`;
+    this.apiBase = options.apiBase ?? '';
+    this.room = createMixroomClient(this.apiBase).api.rooms[':room'];
+    this.param = pathParams({ room: options.roomId });
     this.snap = readReview(this.doc);
     this.provider = new WebsocketProvider(options.syncUrl, reviewDocName(options.roomId), this.doc, { disableBc: true });
     this.disposeObserver = observeReview(this.doc, () => {
@@ -108,34 +102,34 @@ export class ReviewClient {
   }
 
   async addComment(body: { at: number; end?: number | null; text: string; versionId?: string | null; suggestion?: MixSuggestion | null }): Promise<CommentRecord> {
-    return (await this.call<{ comment: CommentRecord }>('POST', '/comments', body)).comment;
+    return (await this.call(this.room.comments.$post({ param: this.param, json: body }))).comment;
   }
 
   async reply(commentId: string, text: string): Promise<CommentRecord> {
-    return (await this.call<{ comment: CommentRecord }>('POST', `/comments/${encodeURIComponent(commentId)}/replies`, { text })).comment;
+    return (await this.call(this.room.comments[':id'].replies.$post({ param: this.at({ id: commentId }), json: { text } }))).comment;
   }
 
   async setResolved(commentId: string, resolved: boolean): Promise<CommentRecord> {
-    return (await this.call<{ comment: CommentRecord }>('PATCH', `/comments/${encodeURIComponent(commentId)}`, { resolved })).comment;
+    return (await this.call(this.room.comments[':id'].$patch({ param: this.at({ id: commentId }), json: { resolved } }))).comment;
   }
 
   async saveVersion(name: string, note: string): Promise<{ id: string; number: number }> {
-    return (await this.call<{ version: { id: string; number: number } }>('POST', '/versions', { name, note })).version;
+    return (await this.call(this.room.versions.$post({ param: this.param, json: { name, note } }))).version;
   }
 
   /** `acknowledgeWarnings`: the user was shown the version's deliverable warnings and approves anyway. */
   async approve(versionId: string, action: ApprovalAction, note = '', acknowledgeWarnings = false): Promise<ApprovalRecord> {
-    const body = { action, note, acknowledgeWarnings };
-    return (await this.call<{ approval: ApprovalRecord }>('POST', `/versions/${encodeURIComponent(versionId)}/approvals`, body)).approval;
+    const json = { action, note, acknowledgeWarnings };
+    return (await this.call(this.room.versions[':id'].approvals.$post({ param: this.at({ id: versionId }), json }))).approval;
   }
 
   async rebake(versionId: string): Promise<void> {
-    await this.call('POST', `/versions/${encodeURIComponent(versionId)}/bake`);
+    await this.call(this.room.versions[':id'].bake.$post({ param: this.at({ id: versionId }) }));
   }
 
   /** Parameter-level diff lines from `a` to `b` (`live` = the current mix). */
   async diff(a: string, b: string): Promise<string[]> {
-    return (await this.call<{ lines: string[] }>('GET', `/versions/${encodeURIComponent(a)}/diff/${encodeURIComponent(b)}`)).lines;
+    return (await this.call(this.room.versions[':a'].diff[':b'].$get({ param: this.at({ a, b }) }))).lines;
   }
 
   /** The snapshot of a version, from the replica (no request). */
@@ -145,32 +139,32 @@ export class ReviewClient {
 
   /** Link that downloads one format of a version (the server redirects to a short-lived URL). */
   downloadHref(versionId: string, format: RenderFormat): string {
-    return `${this.api}/versions/${encodeURIComponent(versionId)}/download/${format}`;
+    return this.apiBase + this.room.versions[':id'].download[':format'].$path({ param: this.at({ id: versionId, format }) });
   }
 
   async createInvite(role: InviteView['role'], ttlHours: number, uses: InviteUses): Promise<{ invite: InviteView; url: string }> {
-    return this.call('POST', '/invites', { role, ttlHours, uses });
+    return this.call(this.room.invites.$post({ param: this.param, json: { role, ttlHours, uses } }));
   }
 
   async listMembers(): Promise<MemberView[]> {
-    return (await this.call<{ members: MemberView[] }>('GET', '/members')).members;
+    return (await this.call(this.room.members.$get({ param: this.param }))).members;
   }
 
   /** Takes effect at once, also on the member's open connection (read-only or closed). */
   async setMemberRole(userId: string, role: InviteView['role']): Promise<void> {
-    await this.call('PATCH', `/members/${encodeURIComponent(userId)}`, { role });
+    await this.call(this.room.members[':user'].$patch({ param: this.at({ user: userId }), json: { role } }));
   }
 
   async removeMember(userId: string): Promise<void> {
-    await this.call('DELETE', `/members/${encodeURIComponent(userId)}`);
+    await this.call(this.room.members[':user'].$delete({ param: this.at({ user: userId }) }));
   }
 
   async listInvites(): Promise<InviteView[]> {
-    return (await this.call<{ invites: InviteView[] }>('GET', '/invites')).invites;
+    return (await this.call(this.room.invites.$get({ param: this.param }))).invites;
   }
 
   async revokeInvite(inviteId: string): Promise<void> {
-    await this.call('DELETE', `/invites/${encodeURIComponent(inviteId)}`);
+    await this.call(this.room.invites[':invite'].$delete({ param: this.at({ invite: inviteId }) }));
   }
 
   destroy(): void {
@@ -180,15 +174,15 @@ export class ReviewClient {
     this.doc.destroy();
   }
 
-  private async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(this.api + path, {
-      method,
-      credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const json = (await res.json().catch(() => null)) as (T & { error?: { message?: string } }) | null;
-    if (!res.ok) throw new ReviewRequestError(res.status, json?.error?.message ?? `Request failed (${res.status})`);
-    return json as T;
+  /** `:room` and the other path parameters, URI-encoded. */
+  private at<P extends Record<string, string>>(params: P): P & { room: string } {
+    return { ...this.param, ...pathParams(params) };
+  }
+
+  /** The JSON of a successful answer; a refusal as ReviewRequestError with the server's message. */
+  private async call<T>(request: Promise<{ ok: boolean; status: number; json(): Promise<T> }>): Promise<T> {
+    const res = await request;
+    if (!res.ok) throw new ReviewRequestError(res.status, await refusalMessage(res, `Request failed (${res.status})`));
+    return (await res.json().catch(() => null)) as T;
   }
 }

@@ -1,7 +1,7 @@
 import { backoffDelay, sleep } from './backoffDelay.ts';
 import { PartUploadError, putPart } from './putPart.ts';
 import { ResumeStore } from './ResumeStore.ts';
-import { postStemApi, type CompletedStem, type UploadTicket } from './stemUploadApi.ts';
+import { createStemUploadApi, type CompletedStem, type UploadTicket } from './stemUploadApi.ts';
 import { StemUploadError } from './StemUploadError.ts';
 
 /** Where an upload is: bytes to S3 first, then the server reads, checks and analyses it. */
@@ -39,7 +39,7 @@ export interface UploadStemOptions {
  */
 export async function uploadStemFile(options: UploadStemOptions): Promise<CompletedStem> {
   const { room, file, signal } = options;
-  const apiBase = options.apiBase ?? '';
+  const api = createStemUploadApi(options.apiBase ?? '', room);
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const maxAttempts = Math.max(1, options.maxAttempts ?? 6);
   const resume = options.resume ?? new ResumeStore();
@@ -57,7 +57,7 @@ export async function uploadStemFile(options: UploadStemOptions): Promise<Comple
       const parts =
         missing.length === 0
           ? []
-          : (await postStemApi<{ parts: UploadTicket['parts'] }>(apiBase, room, `/uploads/${saved.uploadId}/parts`, { partNumbers: missing }, signal)).parts;
+          : await api.partUrls(saved.uploadId, missing, signal);
       ticket = { uploadId: saved.uploadId, partSize: saved.partSize, partCount: saved.partCount, parts };
       for (const [n, etag] of Object.entries(saved.etags)) etags.set(Number(n), etag);
     } catch (error) {
@@ -66,7 +66,7 @@ export async function uploadStemFile(options: UploadStemOptions): Promise<Comple
       resume.delete(room, file);
     }
   }
-  ticket ??= await postStemApi<UploadTicket>(apiBase, room, '/uploads', { fileName: file.name, size: file.size }, signal);
+  ticket ??= await api.start({ fileName: file.name, size: file.size }, signal);
   const t = ticket;
   const record = () =>
     resume.put(room, file, { uploadId: t.uploadId, partSize: t.partSize, partCount: t.partCount, etags: Object.fromEntries(etags) });
@@ -87,8 +87,7 @@ export async function uploadStemFile(options: UploadStemOptions): Promise<Comple
     for (let attempt = 1; ; attempt++) {
       let url = urls.get(n);
       if (!url) {
-        const fresh = await postStemApi<{ parts: UploadTicket['parts'] }>(apiBase, room, `/uploads/${t.uploadId}/parts`, { partNumbers: [n] }, signal);
-        url = fresh.parts[0]!.url;
+        url = (await api.partUrls(t.uploadId, [n], signal))[0]!.url;
         urls.set(n, url);
       }
       try {
@@ -129,7 +128,7 @@ export async function uploadStemFile(options: UploadStemOptions): Promise<Comple
   emit('processing', total, resumedParts);
   try {
     const parts = [...etags].map(([partNumber, etag]) => ({ partNumber, etag })).sort((a, b) => a.partNumber - b.partNumber);
-    const result = await postStemApi<CompletedStem>(apiBase, room, `/uploads/${t.uploadId}/complete`, { parts }, signal);
+    const result = await api.complete(t.uploadId, parts, signal);
     resume.delete(room, file);
     return result;
   } catch (error) {
@@ -144,7 +143,7 @@ export async function cancelStemUpload(options: { room: string; file: File; apiB
   const resume = options.resume ?? new ResumeStore();
   const saved = resume.get(options.room, options.file);
   resume.delete(options.room, options.file);
-  if (saved) await postStemApi(options.apiBase ?? '', options.room, `/uploads/${saved.uploadId}`, undefined, undefined, 'DELETE').catch(() => {});
+  if (saved) await createStemUploadApi(options.apiBase ?? '', options.room).abort(saved.uploadId).catch(() => {});
 }
 
 function range(from: number, to: number): number[] {

@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { createInviteBody, createRoomBody, joinBody, joinOpenRoomBody, memberRoleBody } from '@mixroom/shared/review';
+import { createMiddleware } from 'hono/factory';
+import { createInviteBody, createRoomBody, joinBody, joinOpenRoomBody, memberRoleBody, type InviteView } from '@mixroom/shared/review';
 import type { RateLimits } from '../limits/createRateLimits.ts';
 import { ApiError } from '../http/ApiError.ts';
 import type { Auth } from './createAuth.ts';
 import type { InviteRecord, RoomRecord } from './AuthStore.ts';
-import { parseBody } from '../http/parseBody.ts';
+import { jsonBody } from '../http/jsonBody.ts';
 import { JOIN_PAGE_CSP, renderJoinPage } from './renderJoinPage.ts';
 import { requireMember } from './requireMember.ts';
 
@@ -47,7 +48,7 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
       if (userId === null) await options.limits?.charge(action, signedIn);
     };
   };
-  const inviteView = (invite: InviteRecord, now: number) => ({
+  const inviteView = (invite: InviteRecord, now: number): InviteView => ({
     inviteId: invite.inviteId,
     role: invite.role,
     uses: invite.uses,
@@ -78,9 +79,15 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
     return c.html(renderJoinPage({ kind: 'form', roomTitle: check.roomTitle, role: check.invite.role, action, name, error, formToken: form.token }), status);
   };
 
+  // Before the body is read: a closed room refuses whatever was sent.
+  const openRoomOnly = createMiddleware(async (c, next) => {
+    if (!auth.isOpenRoom(c.req.param('room') ?? '')) throw new ApiError('forbidden', 'This room is invite-only. Ask its owner for an invite link.');
+    await next();
+  });
+
   return new Hono()
-    .post('/api/rooms', async (c) => {
-      const body = await parseBody(c, createRoomBody);
+    .post('/api/rooms', jsonBody(createRoomBody), async (c) => {
+      const body = c.req.valid('json');
       const charge = await take('createRoom', c);
       const { room, session, setCookie } = await auth.createRoom(body.title, body.displayName, c.req.raw);
       await charge(session.userId);
@@ -91,10 +98,9 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
     .get('/api/rooms/:room/me', requireMember(auth), (c) =>
       c.json({ roomId: c.var.roomId, member: c.var.member, open: auth.isOpenRoom(c.var.roomId) }),
     )
-    .post('/api/rooms/:room/join', async (c) => {
+    .post('/api/rooms/:room/join', openRoomOnly, jsonBody(joinOpenRoomBody), async (c) => {
       const roomId = c.req.param('room');
-      if (!auth.isOpenRoom(roomId)) throw new ApiError('forbidden', 'This room is invite-only. Ask its owner for an invite link.');
-      const body = await parseBody(c, joinOpenRoomBody);
+      const body = c.req.valid('json');
       const charge = await take('join', c);
       const { session, setCookie } = await auth.joinOpenRoom(roomId, body.displayName, body.role, c.req.raw);
       await charge(session.userId);
@@ -102,8 +108,8 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
       c.header('set-cookie', setCookie, { append: true });
       return c.json({ roomId, member: { userId: session.userId, name: session.name, role: body.role } });
     })
-    .post('/api/rooms/:room/invites', requireMember(auth, 'invite'), async (c) => {
-      const body = await parseBody(c, createInviteBody);
+    .post('/api/rooms/:room/invites', requireMember(auth, 'invite'), jsonBody(createInviteBody), async (c) => {
+      const body = c.req.valid('json');
       const { invite, token } = await auth.createInvite(c.var.roomId, c.var.member, body.role, body.ttlHours * 3600_000, body.uses);
       const url = new URL(`/join/${token}`, options.publicUrl()).toString();
       return c.json({ invite: inviteView(invite, Date.now()), token, url }, 201);
@@ -117,8 +123,8 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
       return c.json({ revoked: true });
     })
     .get('/api/rooms/:room/members', requireMember(auth, 'invite'), (c) => c.json({ members: auth.listMembers(c.var.roomId) }))
-    .patch('/api/rooms/:room/members/:user', requireMember(auth, 'invite'), async (c) => {
-      const body = await parseBody(c, memberRoleBody);
+    .patch('/api/rooms/:room/members/:user', requireMember(auth, 'invite'), jsonBody(memberRoleBody), async (c) => {
+      const body = c.req.valid('json');
       if (!(await auth.setMemberRole(c.var.roomId, c.req.param('user'), body.role, c.var.member))) {
         throw new ApiError('not-found', 'No member with that id in this room (the owner’s role cannot change).');
       }
@@ -145,8 +151,8 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
       if (!check.ok) throw new ApiError(refusalCode(check.reason), check.message);
       return c.json({ roomId: check.invite.roomId, roomTitle: check.roomTitle, role: check.invite.role, expiresAt: check.invite.expiresAt });
     })
-    .post('/api/invites/:token/join', async (c) => {
-      const body = await parseBody(c, joinBody);
+    .post('/api/invites/:token/join', jsonBody(joinBody), async (c) => {
+      const body = c.req.valid('json');
       const charge = await take('join', c);
       const result = await auth.join(c.req.param('token'), body.displayName, c.req.raw);
       if (!result.ok) throw new ApiError(refusalCode(result.reason), result.message);

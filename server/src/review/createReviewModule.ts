@@ -12,6 +12,7 @@ import { createReviewDocs, type ReviewDocs } from './ReviewDocs.ts';
 import { createReviewRoutes } from './createReviewRoutes.ts';
 import { createReviewService } from './createReviewService.ts';
 import type { DownloadLink, ReviewService } from './createReviewService.ts';
+import { API_MOUNTS } from '../http/MixroomApi.ts';
 
 /** Builds the bake queue once the room documents exist (see `BakeQueue`'s two implementations). */
 export type CreateBakeQueue = (context: { docs: ReviewDocs; logger: Logger }) => BakeQueue;
@@ -79,7 +80,7 @@ export function createReviewModule(deps: ReviewModuleDeps): ReviewModule {
       const ownerName = (roomId: string) => deps.auth.getRoom(roomId)?.ownerName ?? null;
       app.use('*', refreshSessions(deps.auth));
       app.route(
-        '/',
+        API_MOUNTS.auth,
         createAuthRoutes(deps.auth, {
           publicUrl: services.publicUrl,
           onRoomCreated: (room) =>
@@ -88,7 +89,7 @@ export function createReviewModule(deps: ReviewModuleDeps): ReviewModule {
           ...(deps.limits ? { limits: deps.limits } : {}),
         }),
       );
-      app.route('/api/rooms/:room', createReviewRoutes(deps.auth, review, { publicUrl: services.publicUrl, ...(deps.limits ? { limits: deps.limits } : {}) }));
+      app.route(API_MOUNTS.review, createReviewRoutes(deps.auth, review, { publicUrl: services.publicUrl, ...(deps.limits ? { limits: deps.limits } : {}) }));
     },
     bakesIdle: () => queue?.idle() ?? Promise.resolve(),
     close: () => queue?.close() ?? Promise.resolve(),

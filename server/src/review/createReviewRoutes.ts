@@ -10,7 +10,7 @@ import {
 } from '@mixroom/shared/review';
 import { ApiError } from '../http/ApiError.ts';
 import type { Auth } from '../auth/createAuth.ts';
-import { parseBody } from '../http/parseBody.ts';
+import { jsonBody } from '../http/jsonBody.ts';
 import { requireMember } from '../auth/requireMember.ts';
 import type { RateLimits } from '../limits/createRateLimits.ts';
 import type { ReviewService } from './createReviewService.ts';
@@ -46,16 +46,16 @@ export function createReviewRoutes(auth: Auth, review: ReviewService, options: {
       return c.json({ ...snap, versions: snap.versions.map(({ state: _s, ...v }) => v), bakes: Object.fromEntries(snap.bakes) });
     })
     .get('/comments', member, async (c) => c.json({ comments: await review.listComments(c.var.roomId) }))
-    .post('/comments', requireMember(auth, 'comment'), async (c) => {
-      const body = await parseBody(c, createCommentBody);
+    .post('/comments', requireMember(auth, 'comment'), jsonBody(createCommentBody), async (c) => {
+      const body = c.req.valid('json');
       return c.json({ comment: await review.addComment(c.var.roomId, c.var.member, body) }, 201);
     })
-    .post('/comments/:id/replies', requireMember(auth, 'comment'), async (c) => {
-      const body = await parseBody(c, createReplyBody);
+    .post('/comments/:id/replies', requireMember(auth, 'comment'), jsonBody(createReplyBody), async (c) => {
+      const body = c.req.valid('json');
       return c.json({ comment: await review.addReply(c.var.roomId, c.req.param('id'), c.var.member, body) }, 201);
     })
-    .patch('/comments/:id', requireMember(auth, 'comment'), async (c) => {
-      const body = await parseBody(c, updateCommentBody);
+    .patch('/comments/:id', requireMember(auth, 'comment'), jsonBody(updateCommentBody), async (c) => {
+      const body = c.req.valid('json');
       return c.json({ comment: await review.updateComment(c.var.roomId, c.req.param('id'), c.var.member, body) });
     })
     .delete('/comments/:id', requireMember(auth, 'comment'), async (c) => {
@@ -63,8 +63,8 @@ export function createReviewRoutes(auth: Auth, review: ReviewService, options: {
       return c.body(null, 204);
     })
     .get('/versions', member, async (c) => c.json({ versions: await review.listVersions(c.var.roomId) }))
-    .post('/versions', requireMember(auth, 'saveVersion'), async (c) => {
-      const body = await parseBody(c, createVersionBody);
+    .post('/versions', requireMember(auth, 'saveVersion'), jsonBody(createVersionBody), async (c) => {
+      const body = c.req.valid('json');
       await limits?.take('bake', c, c.var.member.userId);
       return c.json({ version: await review.saveVersion(c.var.roomId, c.var.member, body) }, 201);
     })
@@ -80,8 +80,8 @@ export function createReviewRoutes(auth: Auth, review: ReviewService, options: {
     })
     .get('/versions/:a/diff/:b', member, async (c) => c.json(await review.diff(c.var.roomId, c.req.param('a'), c.req.param('b'))))
     .get('/approvals', member, async (c) => c.json({ approvals: await review.listApprovals(c.var.roomId) }))
-    .post('/versions/:id/approvals', requireMember(auth, 'approve'), async (c) => {
-      const body = await parseBody(c, approvalBody);
+    .post('/versions/:id/approvals', requireMember(auth, 'approve'), jsonBody(approvalBody), async (c) => {
+      const body = c.req.valid('json');
       return c.json({ approval: await review.approve(c.var.roomId, c.req.param('id'), c.var.member, body) }, 201);
     })
     .get('/versions/:id/download/:format', member, async (c) => {

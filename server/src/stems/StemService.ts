@@ -6,6 +6,7 @@ import type { ProcessedStem, StemJob } from './ProcessedStem.ts';
 import { DEFAULT_STEM_WORKER_LIMITS, runStemWorker, type StemWorkerLimits } from './runStemWorker.ts';
 import type { StemAnalysis } from './StemAnalysis.ts';
 import { ApiError } from '../http/ApiError.ts';
+import type { StemVariant } from '@mixroom/shared/protocol';
 import { stemKeys } from './stemKeys.ts';
 import type { StemTrackSink } from './StemTrackSink.ts';
 
@@ -285,7 +286,7 @@ export class StemService {
   }
 
   /** Short-lived URL of a stem's source, playback copy or peaks (Range requests work on it). */
-  async stemUrl(room: string, hash: string, variant: 'source' | 'playback' | 'peaks'): Promise<{ url: string; expiresAt: string }> {
+  async stemUrl(room: string, hash: string, variant: StemVariant): Promise<{ url: string; expiresAt: string }> {
     const analysis = await this.analysis(room, hash);
     const url =
       variant === 'source'

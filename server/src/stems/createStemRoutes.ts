@@ -1,11 +1,13 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { can, isValidRoomId, type Capability, type RoomId } from '@mixroom/shared/protocol';
+import { can, isStemVariant, isValidRoomId, type Capability, type RoomId, type StemVariant } from '@mixroom/shared/protocol';
 import { isJsonRequest } from '../http/parseBody.ts';
 import type { RateLimits } from '../limits/createRateLimits.ts';
 import type { Identity } from '../sync/Authorize.ts';
 import { ApiError } from '../http/ApiError.ts';
+import { jsonInput } from '../http/jsonBody.ts';
 import type { StemService } from './StemService.ts';
 
 /** Who an HTTP request is in a room; null refuses it (401). */
@@ -40,18 +42,24 @@ const completeBody = z.object({
 export function createStemRoutes(deps: StemRoutesDeps) {
   const { service } = deps;
 
-  const guard = async (c: Context, need: Capability | 'member'): Promise<{ room: string; who: Identity }> => {
-    const room = c.req.param('room');
-    if (!isValidRoomId(room)) throw new ApiError('not-found', 'No such room.');
-    const who = await deps.authorize(c, room);
-    if (!who) throw new ApiError('unauthenticated', 'Sign in to this room first.');
-    if (need !== 'member' && !can(who.role, need)) {
-      throw new ApiError('forbidden', `Your role (${who.role}) cannot upload stems in this room.`);
-    }
-    return { room, who };
-  };
+  /** Resolves the caller in `:room` (refusing a stranger, or a role without `need`) for the handler. */
+  const guard = (need: Capability | 'member') =>
+    createMiddleware<{ Variables: { room: RoomId; who: Identity } }>(async (c, next) => {
+      const room = c.req.param('room') ?? '';
+      if (!isValidRoomId(room)) throw new ApiError('not-found', 'No such room.');
+      const who = await deps.authorize(c, room);
+      if (!who) throw new ApiError('unauthenticated', 'Sign in to this room first.');
+      if (need !== 'member' && !can(who.role, need)) {
+        throw new ApiError('forbidden', `Your role (${who.role}) cannot upload stems in this room.`);
+      }
+      c.set('room', room);
+      c.set('who', who);
+      await next();
+    });
+  const upload = guard('upload');
+  const member = guard('member');
 
-  const body = async <T>(c: Context, schema: z.ZodType<T>): Promise<T> => {
+  const body = async <S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> => {
     // Only JSON: a cross-site form or text/plain post must not pass as an API call.
     if (!isJsonRequest(c)) throw new ApiError('bad-request', 'The request body must be JSON (Content-Type: application/json).');
     let raw: unknown;
@@ -64,6 +72,11 @@ export function createStemRoutes(deps: StemRoutesDeps) {
     if (!r.success) throw new ApiError('bad-request', `Invalid request: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return r.data;
   };
+  const json = <S extends z.ZodType>(schema: S) => jsonInput<z.input<S>, z.output<S>>((c) => body(c, schema));
+  const variantQuery: MiddlewareHandler<any, string, { in: { query: { variant?: StemVariant } } }> = async (c, next) => {
+    if (!isStemVariant(c.req.query('variant') ?? 'playback')) throw new ApiError('bad-request', 'variant must be source, playback or peaks.');
+    await next();
+  };
 
   return new Hono()
     .onError((error) => {
@@ -72,40 +85,26 @@ export function createStemRoutes(deps: StemRoutesDeps) {
       console.error('stems route failed', error);
       return new ApiError('storage', 'Storage failed; please try again.').getResponse();
     })
-    .post('/uploads', async (c) => {
-      const { room, who } = await guard(c, 'upload');
-      const b = await body(c, initiateBody);
-      await deps.limits?.take('uploadStart', c, who.userId);
-      return c.json(await service.initiateUpload(room, b), 201);
+    .post('/uploads', upload, json(initiateBody), async (c) => {
+      await deps.limits?.take('uploadStart', c, c.var.who.userId);
+      return c.json(await service.initiateUpload(c.var.room, c.req.valid('json')), 201);
     })
-    .post('/uploads/:uploadId/parts', async (c) => {
-      const { room } = await guard(c, 'upload');
-      const b = await body(c, partsBody);
-      return c.json({ parts: await service.refreshPartUrls(room, c.req.param('uploadId'), b.partNumbers) });
+    .post('/uploads/:uploadId/parts', upload, json(partsBody), async (c) => {
+      return c.json({ parts: await service.refreshPartUrls(c.var.room, c.req.param('uploadId'), c.req.valid('json').partNumbers) });
     })
-    .post('/uploads/:uploadId/complete', async (c) => {
-      const { room } = await guard(c, 'upload');
-      const b = await body(c, completeBody);
+    .post('/uploads/:uploadId/complete', upload, json(completeBody), async (c) => {
       // Deliberately not tied to the request's signal: a user who closes the tab while the
       // server checks the file still gets the track (everyone else in the room sees it).
-      return c.json(await service.completeUpload(room, c.req.param('uploadId'), b.parts), 201);
+      return c.json(await service.completeUpload(c.var.room, c.req.param('uploadId'), c.req.valid('json').parts), 201);
     })
-    .delete('/uploads/:uploadId', async (c) => {
-      const { room } = await guard(c, 'upload');
-      await service.abortUpload(room, c.req.param('uploadId'));
+    .delete('/uploads/:uploadId', upload, async (c) => {
+      await service.abortUpload(c.var.room, c.req.param('uploadId'));
       return c.body(null, 204);
     })
-    .get('/:hash', async (c) => {
-      const { room } = await guard(c, 'member');
-      return c.json(await service.analysis(room, c.req.param('hash')));
-    })
-    .get('/:hash/url', async (c) => {
-      const { room } = await guard(c, 'member');
-      const variant = c.req.query('variant') ?? 'playback';
-      if (variant !== 'source' && variant !== 'playback' && variant !== 'peaks') {
-        throw new ApiError('bad-request', 'variant must be source, playback or peaks.');
-      }
-      return c.json(await service.stemUrl(room, c.req.param('hash'), variant));
+    .get('/:hash', member, async (c) => c.json(await service.analysis(c.var.room, c.req.param('hash'))))
+    .get('/:hash/url', member, variantQuery, async (c) => {
+      const variant = (c.req.query('variant') ?? 'playback') as StemVariant;
+      return c.json(await service.stemUrl(c.var.room, c.req.param('hash'), variant));
     });
 }
 

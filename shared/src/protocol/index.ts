@@ -9,3 +9,4 @@ export * from './peaks/WaveformPeaks.ts';
 export * from './peaks/encodeWaveformPeaks.ts';
 export * from './GestureTarget.ts';
 export * from './api/ApiErrorCode.ts';
+export * from './api/StemVariant.ts';

@@ -10,5 +10,6 @@ export * from './diffMixStates.ts';
 export * from './MixChange.ts';
 export * from './RenderFormat.ts';
 export * from './ReviewDoc.ts';
+export * from './InviteView.ts';
 export * from './ReviewRequests.ts';
 export * from './VersionRecord.ts';

@@ -1,4 +1,5 @@
 import { isRole, type Role } from '@mixroom/shared/protocol';
+import { createMixroomClient, pathParams, refusalMessage } from '../../api/mixroomApi.ts';
 
 /** Who this browser is in a room, as the server knows it (session cookie). */
 export interface Member {
@@ -16,37 +17,32 @@ export type MembershipState =
   /** The server has no membership API (embedded default before invites): act locally. */
   | { kind: 'no-auth' };
 
-interface ApiError {
-  error?: { message?: string };
-}
+const api = createMixroomClient();
 
 /** Asks the server who we are in `roomId`. */
 export async function fetchMembership(roomId: string, signal?: AbortSignal): Promise<MembershipState> {
-  const res = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/me`, { credentials: 'same-origin', ...(signal ? { signal } : {}) });
+  const res = await api.api.rooms[':room'].me.$get({ param: pathParams({ room: roomId }) }, signal ? { init: { signal } } : {});
   // No membership API on this server (or the SPA fallback answered): act as a local user.
   if (res.status === 404 || res.status === 405 || !(res.headers.get('content-type') ?? '').includes('json')) return { kind: 'no-auth' };
-  const body = (await res.json().catch(() => null)) as ({ member?: Partial<Member> } & ApiError) | null;
-  if (res.ok && body?.member && typeof body.member.userId === 'string' && isRole(body.member.role)) {
-    return { kind: 'member', member: { userId: body.member.userId, name: body.member.name ?? 'Guest', role: body.member.role } };
+  if (res.ok) {
+    const body = (await res.json().catch(() => null)) as { member?: Partial<Member> } | null;
+    if (body?.member && typeof body.member.userId === 'string' && isRole(body.member.role)) {
+      return { kind: 'member', member: { userId: body.member.userId, name: body.member.name ?? 'Guest', role: body.member.role } };
+    }
   }
   if (res.status === 401) {
     // Whether the room is open is only known by trying: the join endpoint says 403 otherwise.
     return { kind: 'can-join' };
   }
-  return { kind: 'invite-only', message: body?.error?.message ?? `The room could not be opened (${res.status}).` };
+  return { kind: 'invite-only', message: await refusalMessage(res, `The room could not be opened (${res.status}).`) };
 }
 
 /** Joins an open room; the server sets the session cookie. Throws with the server's message. */
 export async function joinOpenRoom(roomId: string, displayName: string, role: Exclude<Role, 'owner'>): Promise<Member> {
-  const res = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/join`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ displayName, role }),
-  });
-  const body = (await res.json().catch(() => null)) as ({ member?: Partial<Member> } & ApiError) | null;
-  if (!res.ok || !body?.member || !isRole(body.member.role)) {
-    throw new Error(body?.error?.message ?? `Joining failed (${res.status}).`);
+  const res = await api.api.rooms[':room'].join.$post({ param: pathParams({ room: roomId }), json: { displayName, role } });
+  const body = res.ok ? ((await res.json().catch(() => null)) as { member?: Partial<Member> } | null) : null;
+  if (!body?.member || !isRole(body.member.role)) {
+    throw new Error(res.ok ? `Joining failed (${res.status}).` : await refusalMessage(res, `Joining failed (${res.status}).`));
   }
   return { userId: body.member.userId ?? '', name: body.member.name ?? displayName, role: body.member.role };
 }
