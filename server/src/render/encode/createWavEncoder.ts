@@ -1,3 +1,4 @@
+import { WAV_HEADER_BYTES, writeWavHeader } from '@mixroom/shared/wav';
 import { BakeError } from '../BakeError.ts';
 import type { MasterEncoder, MasterEncoderOptions } from './MasterEncoder.ts';
 import { TpdfQuantizer } from './TpdfQuantizer.ts';
@@ -18,24 +19,8 @@ export function createWavEncoder(bits: 16 | 24, options: MasterEncoderOptions): 
   let headerWritten = false;
 
   function header(): Uint8Array {
-    const buf = new Uint8Array(44);
-    const v = new DataView(buf.buffer);
-    const str = (at: number, s: string): void => {
-      for (let i = 0; i < 4; i++) buf[at + i] = s.charCodeAt(i);
-    };
-    str(0, 'RIFF');
-    v.setUint32(4, 36 + dataBytes, true);
-    str(8, 'WAVE');
-    str(12, 'fmt ');
-    v.setUint32(16, 16, true);
-    v.setUint16(20, 1, true); // PCM
-    v.setUint16(22, channels, true);
-    v.setUint32(24, sampleRate, true);
-    v.setUint32(28, sampleRate * channels * bytesPerSample, true);
-    v.setUint16(32, channels * bytesPerSample, true);
-    v.setUint16(34, bits, true);
-    str(36, 'data');
-    v.setUint32(40, dataBytes, true);
+    const buf = new Uint8Array(WAV_HEADER_BYTES);
+    writeWavHeader(buf, { channels, sampleRate, bitsPerSample: bits, float: false, dataBytes });
     return buf;
   }
 

@@ -1,4 +1,4 @@
-import type { SampleFormat } from './decodeWavFrames.ts';
+import type { WavSampleFormat } from '@mixroom/shared/wav';
 
 /**
  * Where the bake reads stems from. Injected, so the same bake reads S3 in the server, a
@@ -14,7 +14,7 @@ export interface StemInfo {
 
 export interface StemStream extends StemInfo {
   /** How `data` encodes samples (decodeWavFrames turns it into float). */
-  encoding: SampleFormat;
+  encoding: WavSampleFormat;
   /** Bytes of one interleaved frame of `data`. */
   bytesPerFrame: number;
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BakeError } from '../BakeError.ts';
-import { decodeWavFrames } from './decodeWavFrames.ts';
+import { decodeWavFrames } from '@mixroom/shared/wav';
 import { WavStreamDecoder } from './WavStreamDecoder.ts';
 
 /** Builds a WAV with an odd-sized junk chunk before fmt, and a LIST trailer after data. */

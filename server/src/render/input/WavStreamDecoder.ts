@@ -1,17 +1,13 @@
 import { BakeError } from '../BakeError.ts';
-import { decodeWavFrames, type SampleFormat } from './decodeWavFrames.ts';
+import { decodeWavFrames, parseWavHeader, WavHeaderError, type WavSampleFormat } from '@mixroom/shared/wav';
 import { truncatedStemError } from './truncatedStemError.ts';
 import type { StemInfo } from './StemSource.ts';
 
-
-const WAVE_FORMAT_PCM = 1;
-const WAVE_FORMAT_IEEE_FLOAT = 3;
-const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 /** Refuse absurd header chunks (a corrupt size field must not make us buffer gigabytes). */
 const MAX_HEADER_CHUNK = 1 << 20;
 
 export interface WavHeader extends StemInfo {
-  format: SampleFormat;
+  format: WavSampleFormat;
   bytesPerFrame: number;
   /** Byte offset of the first sample from the start of what was pushed (the file's start). */
   dataOffset: number;
@@ -37,17 +33,8 @@ export class WavStreamDecoder {
 
   /** Feeds bytes; returns the blocks they completed (at most one, possibly none). */
   push(chunk: Uint8Array): Float32Array[][] {
-    let buf = chunk;
-    if (this.header === null) {
-      buf = this.pending.length === 0 ? chunk : concat(this.pending, chunk);
-      this.pending = new Uint8Array(0);
-      const consumed = this.parseHeader(buf);
-      if (consumed < 0) {
-        this.pending = buf.slice();
-        return [];
-      }
-      buf = buf.subarray(consumed);
-    }
+    const buf = this.pastHeader(chunk);
+    if (buf === null) return [];
     const h = this.header!;
     const bpf = h.bytesPerFrame;
     // Bytes after the data chunk (LIST/id3 trailers) are ignored.
@@ -88,17 +75,8 @@ export class WavStreamDecoder {
    * on one decoder. Whole frames are not guaranteed per chunk, only in total.
    */
   pushData(chunk: Uint8Array): Uint8Array | null {
-    let buf = chunk;
-    if (this.header === null) {
-      buf = this.pending.length === 0 ? chunk : concat(this.pending, chunk);
-      this.pending = new Uint8Array(0);
-      const consumed = this.parseHeader(buf);
-      if (consumed < 0) {
-        this.pending = buf.slice();
-        return null;
-      }
-      buf = buf.subarray(consumed);
-    }
+    const buf = this.pastHeader(chunk);
+    if (buf === null) return null;
     // Bytes after the data chunk (LIST/id3 trailers) are ignored.
     const take = Math.min(buf.length, this.dataRemaining);
     if (take === 0) return null;
@@ -116,50 +94,35 @@ export class WavStreamDecoder {
     if (this.dataRemaining > 0) throw truncatedStemError(this.label, this.framesOut, this.header.frames, this.header.sampleRate);
   }
 
-  /** Returns bytes consumed through the start of the data payload, or -1 if more input is needed. */
-  private parseHeader(buf: Uint8Array): number {
-    if (buf.length < 12) return -1;
-    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    const riff = ascii(buf, 0);
-    if ((riff !== 'RIFF' && riff !== 'RF64') || ascii(buf, 8) !== 'WAVE') {
-      throw new BakeError('stem-format', `${this.label}: not a WAV file (expected RIFF/WAVE, found "${riff}").`);
+  /** The bytes of `chunk` after the header, once the header is complete; null while it is not (they are kept). */
+  private pastHeader(chunk: Uint8Array): Uint8Array | null {
+    if (this.header !== null) return chunk;
+    const buf = this.pending.length === 0 ? chunk : concat(this.pending, chunk);
+    this.pending = new Uint8Array(0);
+    const consumed = this.parseHeader(buf);
+    if (consumed < 0) {
+      this.pending = buf.slice();
+      return null;
     }
-    let pos = 12;
-    let fmt: Omit<WavHeader, 'frames' | 'dataOffset'> | null = null;
-    let ds64DataSize: number | null = null;
-    for (;;) {
-      if (buf.length < pos + 8) return -1;
-      const id = ascii(buf, pos);
-      const size = view.getUint32(pos + 4, true);
-      if (id === 'data') {
-        if (fmt === null) throw new BakeError('stem-corrupt', `${this.label}: WAV data chunk comes before its fmt chunk.`);
-        const dataBytes = size === 0xffffffff && ds64DataSize !== null ? ds64DataSize : size;
-        this.header = { ...fmt, frames: Math.floor(dataBytes / fmt.bytesPerFrame), dataOffset: pos + 8 };
-        this.dataRemaining = this.header.frames * fmt.bytesPerFrame;
-        return pos + 8;
-      }
-      if (size > MAX_HEADER_CHUNK) {
-        throw new BakeError('stem-corrupt', `${this.label}: WAV header chunk "${id}" claims ${size} bytes.`);
-      }
-      const padded = size + (size & 1);
-      if (buf.length < pos + 8 + padded) return -1;
-      if (id === 'fmt ') fmt = this.parseFmt(view, pos + 8, size);
-      if (id === 'ds64' && size >= 16) ds64DataSize = Number(view.getBigUint64(pos + 16, true));
-      pos += 8 + padded;
-    }
+    return buf.subarray(consumed);
   }
 
-  private parseFmt(view: DataView, at: number, size: number): Omit<WavHeader, 'frames' | 'dataOffset'> {
-    if (size < 16) throw new BakeError('stem-corrupt', `${this.label}: WAV fmt chunk is too short.`);
-    let tag = view.getUint16(at, true);
-    const channels = view.getUint16(at + 2, true);
-    const sampleRate = view.getUint32(at + 4, true);
-    const blockAlign = view.getUint16(at + 12, true);
-    const bits = view.getUint16(at + 14, true);
-    if (tag === WAVE_FORMAT_EXTENSIBLE && size >= 40) tag = view.getUint16(at + 24, true);
-    const format = sampleFormat(tag, bits);
+  /** Returns bytes consumed through the start of the data payload, or -1 if more input is needed. */
+  private parseHeader(buf: Uint8Array): number {
+    let h: ReturnType<typeof parseWavHeader>;
+    try {
+      h = parseWavHeader(buf, { maxChunkBytes: MAX_HEADER_CHUNK });
+    } catch (error) {
+      if (!(error instanceof WavHeaderError)) throw error;
+      if (error.problem === 'not-wav') throw new BakeError('stem-format', `${this.label}: ${error.message}.`);
+      if (error.problem === 'data-before-fmt') throw new BakeError('stem-corrupt', `${this.label}: WAV data chunk comes before its fmt chunk.`);
+      if (error.problem === 'fmt-too-short') throw new BakeError('stem-corrupt', `${this.label}: WAV fmt chunk is too short.`);
+      throw new BakeError('stem-corrupt', `${this.label}: ${error.message}.`);
+    }
+    if ('pending' in h) return -1;
+    const { formatTag, channels, sampleRate, blockAlign, bitsPerSample: bits, sampleFormat: format } = h;
     if (format === null) {
-      throw new BakeError('stem-format', `${this.label}: unsupported WAV encoding (format tag ${tag}, ${bits} bits).`);
+      throw new BakeError('stem-format', `${this.label}: unsupported WAV encoding (format tag ${formatTag}, ${bits} bits).`);
     }
     if (channels < 1 || channels > 2 || sampleRate < 8000 || sampleRate > 384000) {
       throw new BakeError('stem-format', `${this.label}: unsupported WAV layout (${channels} channels at ${sampleRate} Hz).`);
@@ -168,26 +131,10 @@ export class WavStreamDecoder {
     if (blockAlign !== bytesPerFrame) {
       throw new BakeError('stem-corrupt', `${this.label}: WAV block align ${blockAlign} does not match ${channels} x ${bits} bits.`);
     }
-    return { format, channels, sampleRate, bytesPerFrame };
+    this.header = { format, channels, sampleRate, bytesPerFrame, frames: Math.floor(h.dataBytes / bytesPerFrame), dataOffset: h.dataOffset };
+    this.dataRemaining = this.header.frames * bytesPerFrame;
+    return h.dataOffset;
   }
-}
-
-function sampleFormat(tag: number, bits: number): SampleFormat | null {
-  if (tag === WAVE_FORMAT_PCM) {
-    if (bits === 8) return 'pcm8';
-    if (bits === 16) return 'pcm16';
-    if (bits === 24) return 'pcm24';
-    if (bits === 32) return 'pcm32';
-  }
-  if (tag === WAVE_FORMAT_IEEE_FLOAT) {
-    if (bits === 32) return 'float32';
-    if (bits === 64) return 'float64';
-  }
-  return null;
-}
-
-function ascii(buf: Uint8Array, at: number): string {
-  return String.fromCharCode(buf[at]!, buf[at + 1]!, buf[at + 2]!, buf[at + 3]!);
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

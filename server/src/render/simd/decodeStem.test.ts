@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWavFrames, type SampleFormat } from '../input/decodeWavFrames.ts';
+import { decodeWavFrames, type WavSampleFormat as SampleFormat } from '@mixroom/shared/wav';
 import { StripChainMemory } from './StripChainMemory.ts';
 
 /** Deterministic bytes, with the extreme codes of each format and float NaN/inf/-0/subnormal patterns mixed in. */

@@ -2,7 +2,7 @@ import { readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { PlanNodeId } from '@mixroom/shared/plan';
 import { BakeError } from '../BakeError.ts';
-import { decodeWavFrames } from '../input/decodeWavFrames.ts';
+import { decodeWavFrames } from '@mixroom/shared/wav';
 import { PlanRuntime } from '../runtime/PlanRuntime.ts';
 import { SUM_ROLE } from '../runtime/planSumChains.ts';
 import { StripChainMemory } from '../simd/StripChainMemory.ts';

@@ -1,6 +1,6 @@
 import type { MixPlan, PlanNodeId } from '@mixroom/shared/plan';
 import type { BakeErrorCode } from '../BakeError.ts';
-import type { SampleFormat } from '../input/decodeWavFrames.ts';
+import type { WavSampleFormat } from '@mixroom/shared/wav';
 
 /**
  * Messages between the bake's main thread and a track worker. Stem blocks travel as the
@@ -55,7 +55,7 @@ export type FromTrackWorker =
   | { type: 'error'; code: BakeErrorCode; message: string; trackId?: string; trackName?: string; stemKey?: string };
 
 export interface StemEncoding {
-  encoding: SampleFormat;
+  encoding: WavSampleFormat;
   bytesPerFrame: number;
   /**
    * A stem in a local file (StemStream.localFile): the worker reads each block of it

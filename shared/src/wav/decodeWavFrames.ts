@@ -1,5 +1,4 @@
-/** Sample encodings of a WAV data chunk that the bake streams. */
-export type SampleFormat = 'pcm8' | 'pcm16' | 'pcm24' | 'pcm32' | 'float32' | 'float64';
+import type { WavSampleFormat } from './WavSampleFormat.ts';
 
 /** Typed-array views need aligned offsets; stream chunks come at any offset, so copy when needed. */
 function aligned(bytes: Uint8Array, align: number): Uint8Array {
@@ -13,9 +12,9 @@ function aligned(bytes: Uint8Array, align: number): Uint8Array {
 /**
  * Decodes `frames` interleaved frames of `format` from `bytes` into the planar `out` channels
  * starting at frame `at`. Integer PCM is scaled as Web Audio's decodeAudioData does
- * (x / 2^(bits-1)). The bake's workers run this on the raw stem bytes the main thread reads.
+ * (x / 2^(bits-1)), so the browser, the stem check and the bake read the same numbers.
  */
-export function decodeWavFrames(bytes: Uint8Array, format: SampleFormat, frames: number, out: readonly Float32Array[], at: number): void {
+export function decodeWavFrames(bytes: Uint8Array, format: WavSampleFormat, frames: number, out: readonly Float32Array[], at: number): void {
   const ch = out.length;
   switch (format) {
     case 'float32': {
