@@ -14,50 +14,138 @@ import { readProcessUsage, type ProcessUsage } from './processUsage.ts';
 
 /**
  * Sync fan-out: N real y-websocket@3 clients in M rooms on loopback; every client commits its
- * own fader at RATE Hz for SECONDS. Measures, for our server and for the y-websocket 2.x
- * reference server on the same load in the same run: fan-out latency (a writer's commit to
- * another client's observer), delivered updates/s, and server CPU time and RSS (from /proc).
- * Our server fsyncs every update to its log before relaying; the reference keeps rooms only
- * in memory, so the ratios show the price of durability. "mixroom sync" is createServer alone
- * (what the reference also is); "mixroom full" is server/src/main.ts with auth, embedded S3,
- * stems and review wired in, its bench rooms opened through OPEN_ROOMS.
+ * own fader at RATE Hz and moves its presence (awareness) at AWARENESS Hz for SECONDS.
+ * Measures, for our server and for the y-websocket 2.x reference server on the same load in
+ * the same run: fan-out latency (a writer's commit to another client's observer), delivered
+ * updates/s, and CPU time and RSS of every server process (from /proc). Our server makes every
+ * update durable before relaying; the reference keeps rooms only in memory, so the ratios show
+ * the price of durability. "mixroom sync" is createServer alone (what the reference also is);
+ * "mixroom full" is server/src/main.ts with auth, embedded S3, stems and review wired in, its
+ * bench rooms opened through OPEN_ROOMS. The cluster rows run the same load on 1 and on 3
+ * cluster nodes (test/cluster/syncNodeProcess.ts) on one Redis (AOF appendfsync always), the
+ * clients spread over the nodes round-robin, so most fan-out crosses nodes.
+ * BENCH_SYNC_ONLY=<substring> runs only the servers whose name contains it.
  */
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CLIENTS = env('BENCH_SYNC_CLIENTS', 40);
-const ROOMS = env('BENCH_SYNC_ROOMS', 10);
-const RATE_HZ = env('BENCH_SYNC_RATE_HZ', 20);
+const ROOMS = env('BENCH_SYNC_ROOMS', 4);
+const RATE_HZ = env('BENCH_SYNC_RATE_HZ', 10);
+const AWARENESS_HZ = env('BENCH_SYNC_AWARENESS_HZ', 30);
 const SECONDS = env('BENCH_SYNC_SECONDS', 8);
+/** Share of one core a node's event loop may use before queueing breaks p99 (capacity estimate). */
+const CORE_BUDGET = 0.7;
 const WARMUP_MS = 1000;
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
+/** What one server under test runs: the processes to measure and where clients connect. */
+interface Deployment {
+  /** Base URLs the WebsocketProvider appends `/<room>` to; client i uses `wsUrls[i % length]`. */
+  readonly wsUrls: readonly string[];
+  /** Every server-side process, measured separately (nodes, Redis). */
+  readonly processes: ReadonlyArray<{ readonly name: string; readonly pid: number }>;
+  /** Session cookie granting every bench room, when the server checks who connects. */
+  readonly cookie?: string;
+  stop(): Promise<void>;
+}
+
 interface ServerUnderTest {
   readonly name: string;
-  readonly start: (port: number, dataDir: string) => ChildProcess;
-  /** Base URL the WebsocketProvider appends `/<room>` to. */
-  readonly wsUrl: (port: number) => string;
-  /** Session cookie granting every bench room, when the server checks who connects. */
-  readonly join?: (port: number) => Promise<string>;
-  /** A stdout line that says boot-time work is over; measuring starts after it. */
-  readonly readyLine?: string;
+  /** Nodes in the row (for per-node figures). */
+  readonly nodes: number;
+  /** Whether the row pays for a shared Redis (its CPU is reported apart). */
+  readonly redis?: boolean;
+  launch(signal: AbortSignal): Promise<Deployment>;
 }
 
 const ROOM_IDS = Array.from({ length: ROOMS }, (_, i) => `bench-${i}`);
 
-const SERVERS: ServerUnderTest[] = [
-  {
-    name: 'mixroom sync',
-    start: (port, dataDir) =>
+/** One child process on a free port, ready when its port answers (and `readyLine` was printed). */
+function singleProcess(
+  name: string,
+  start: (port: number, dataDir: string) => ChildProcess,
+  wsUrl: (port: number) => string,
+  options: { readyLine?: string; join?: (port: number) => Promise<string> } = {},
+): ServerUnderTest {
+  return {
+    name,
+    nodes: 1,
+    launch: async (signal) => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'mixroom-bench-'));
+      const port = await freePort();
+      const child = start(port, dataDir);
+      const stop = async () => {
+        await new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        });
+        await rm(dataDir, { recursive: true, force: true });
+      };
+      try {
+        const booted = options.readyLine ? waitForLine(child, options.readyLine) : Promise.resolve();
+        await waitForPort(port, child, signal);
+        await Promise.race([booted, sleep(180_000, signal)]);
+        const cookie = await options.join?.(port);
+        return { wsUrls: [wsUrl(port)], processes: [{ name, pid: child.pid! }], ...(cookie ? { cookie } : {}), stop };
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+    },
+  };
+}
+
+/** N cluster nodes on one Redis (AOF always) and the embedded S3 store, with the product's timings. */
+function cluster(nodes: number): ServerUnderTest {
+  return {
+    name: `mixroom cluster x${nodes}`,
+    nodes,
+    redis: true,
+    launch: async () => {
+      const { startTestCluster } = await import('../cluster/clusterHarness.ts');
+      const running = await startTestCluster({
+        nodes,
+        // info: the harness waits for each node's "server listening" line.
+        env: { LOG_LEVEL: 'info', SYNC_COMPACT_AFTER_MS: '30000', SYNC_STREAM_MIN_LIFETIME_MS: '60000', ROOM_IDLE_UNLOAD_MS: '30000' },
+      });
+      return {
+        wsUrls: running.nodes.map((n) => `${n.url.replace(/^http/, 'ws')}/sync`),
+        processes: [
+          ...running.nodes.map((n) => ({ name: n.name, pid: n.child.pid! })),
+          { name: 'redis', pid: running.redis.child.pid! },
+        ],
+        stop: () => running.close(),
+      };
+    },
+  };
+}
+
+const ALL_SERVERS: ServerUnderTest[] = [
+  singleProcess(
+    'mixroom sync',
+    (port, dataDir) =>
       spawn(process.execPath, ['--import', 'tsx', 'test/bench/syncServerProcess.ts'], {
         cwd: repoRoot,
         env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
         stdio: ['ignore', 'ignore', 'inherit'],
       }),
-    wsUrl: (port) => `ws://127.0.0.1:${port}/sync`,
-  },
-  {
-    name: 'mixroom full',
-    start: (port, dataDir) =>
+    (port) => `ws://127.0.0.1:${port}/sync`,
+  ),
+  // The price of permessage-deflate: the same server with it off.
+  singleProcess(
+    'mixroom no deflate',
+    (port, dataDir) =>
+      spawn(process.execPath, ['--import', 'tsx', 'test/bench/syncServerProcess.ts'], {
+        cwd: repoRoot,
+        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SYNC_DEFLATE: 'off' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }),
+    (port) => `ws://127.0.0.1:${port}/sync`,
+  ),
+  singleProcess(
+    'mixroom full',
+    (port, dataDir) =>
       spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
         cwd: repoRoot,
         // The full product server (auth, embedded S3, review); bench rooms are open rooms.
@@ -71,43 +159,57 @@ const SERVERS: ServerUnderTest[] = [
         }),
         stdio: ['ignore', 'pipe', 'inherit'],
       }),
-    // Boot synthesises and uploads the demo room's stems: seconds of CPU that are not sync.
-    readyLine: '"msg":"demo room ready"',
-    wsUrl: (port) => `ws://127.0.0.1:${port}/sync`,
-    join: async (port) => {
-      let cookie: string | undefined;
-      for (const room of ROOM_IDS) cookie = await joinOpenRoom(`http://127.0.0.1:${port}`, room, cookie);
-      return cookie!;
+    (port) => `ws://127.0.0.1:${port}/sync`,
+    {
+      // Boot synthesises and uploads the demo room's stems: seconds of CPU that are not sync.
+      readyLine: '"msg":"demo room ready"',
+      join: async (port) => {
+        let cookie: string | undefined;
+        for (const room of ROOM_IDS) cookie = await joinOpenRoom(`http://127.0.0.1:${port}`, room, cookie);
+        return cookie!;
+      },
     },
-  },
-  {
-    name: 'y-websocket 2.1.0',
-    start: (port) =>
+  ),
+  cluster(1),
+  cluster(3),
+  singleProcess(
+    'y-websocket 2.1.0',
+    (port) =>
       spawn(process.execPath, [fileURLToPath(new URL('./refSyncServer.cjs', import.meta.url))], {
         cwd: join(repoRoot, 'test'),
         env: { ...process.env, PORT: String(port) },
         stdio: ['ignore', 'ignore', 'inherit'],
       }),
-    wsUrl: (port) => `ws://127.0.0.1:${port}`,
-  },
+    (port) => `ws://127.0.0.1:${port}`,
+  ),
 ];
+const ONLY = process.env.BENCH_SYNC_ONLY;
+/** The reference always runs: every ratio is against it. */
+const SERVERS = ALL_SERVERS.filter((s) => !ONLY || s.name.includes(ONLY) || s.name.startsWith('y-websocket'));
 
 interface Result {
-  readonly name: string;
+  readonly server: ServerUnderTest;
   readonly p50: number;
   readonly p99: number;
   readonly deliveredPerSec: number;
   readonly committedPerSec: number;
-  readonly cpuMs: number;
-  readonly usage: ProcessUsage;
+  /** CPU ms over the measured window, per process. */
+  readonly cpu: ReadonlyArray<{ readonly name: string; readonly ms: number; readonly usage: ProcessUsage }>;
   /** Median time for a new client to sync a room after the session (late joiner). */
   readonly lateJoinMs: number;
+  /** Bytes a late joiner read off its socket (compressed when the server deflates). */
+  readonly lateJoinBytes: number;
   readonly roomUpdates: number;
 }
 
+const nodeCpu = (r: Result) => r.cpu.filter((c) => c.name !== 'redis');
+const redisCpu = (r: Result) => r.cpu.find((c) => c.name === 'redis')?.ms ?? 0;
+const totalNodeCpu = (r: Result) => nodeCpu(r).reduce((n, c) => n + c.ms, 0);
+const pct = (ms: number) => `${((ms / (SECONDS * 1000)) * 100).toFixed(1)}%`;
+
 export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
   console.log(
-    `${CLIENTS} clients in ${ROOMS} rooms, each committing a fader at ${RATE_HZ} Hz for ${SECONDS} s (loopback)`,
+    `${CLIENTS} clients in ${ROOMS} rooms, each committing a fader at ${RATE_HZ} Hz and moving its presence at ${AWARENESS_HZ} Hz for ${SECONDS} s (loopback)`,
   );
   // Each y-websocket provider registers a process 'exit' listener.
   process.setMaxListeners(CLIENTS + 20);
@@ -118,42 +220,62 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
   }
   const row = (r: Result) =>
     [
-      r.name.padEnd(18),
+      r.server.name.padEnd(20),
       `p50 ${r.p50.toFixed(2)} ms`.padEnd(16),
       `p99 ${r.p99.toFixed(2)} ms`.padEnd(16),
       `${Math.round(r.deliveredPerSec)} delivered/s`.padEnd(20),
       `${Math.round(r.committedPerSec)} commits/s`.padEnd(18),
-      `CPU ${Math.round(r.cpuMs)} ms (${((r.cpuMs / (SECONDS * 1000)) * 100).toFixed(1)}% of a core)`.padEnd(32),
-      `RSS ${(r.usage.rssBytes / 2 ** 20).toFixed(1)} MiB (peak ${(r.usage.peakRssBytes / 2 ** 20).toFixed(1)})`.padEnd(30),
-      `late join ${r.lateJoinMs.toFixed(1)} ms (~${r.roomUpdates} updates in the room)`,
+      `CPU ${nodeCpu(r).map((c) => `${c.name} ${pct(c.ms)}`).join(', ')}${r.server.redis ? `, redis ${pct(redisCpu(r))}` : ''} of a core`.padEnd(44),
+      `RSS ${nodeCpu(r).map((c) => (c.usage.rssBytes / 2 ** 20).toFixed(1)).join('/')} MiB`.padEnd(22),
+      `late join ${r.lateJoinMs.toFixed(1)} ms, ${(r.lateJoinBytes / 1024).toFixed(1)} KiB (~${r.roomUpdates} updates in the room)`,
     ].join(' ');
   for (const r of results) console.log(row(r));
   const ref = results[results.length - 1]!;
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
   for (const ours of results.slice(0, -1)) {
     console.log(
-      `ratio ${ours.name} / ${ref.name}: p50 x${ratio(ours.p50, ref.p50)}, p99 x${ratio(ours.p99, ref.p99)}, ` +
+      `ratio ${ours.server.name} / ${ref.server.name}: p50 x${ratio(ours.p50, ref.p50)}, p99 x${ratio(ours.p99, ref.p99)}, ` +
         `delivered/s x${ratio(ours.deliveredPerSec, ref.deliveredPerSec)}, ` +
-        `CPU per delivered update x${ratio(ours.cpuMs / ours.deliveredPerSec, ref.cpuMs / ref.deliveredPerSec)}, ` +
-        `RSS x${ratio(ours.usage.rssBytes, ref.usage.rssBytes)}, ` +
+        `node CPU per delivered update x${ratio(totalNodeCpu(ours) / ours.deliveredPerSec, totalNodeCpu(ref) / ref.deliveredPerSec)}, ` +
         `late join x${ratio(ours.lateJoinMs, ref.lateJoinMs)}`,
+    );
+  }
+  const single = results.find((r) => r.server.name === 'mixroom sync');
+  for (const r of results.filter((x) => x.server.redis)) {
+    if (single) {
+      console.log(
+        `cluster path overhead (${r.server.name} / mixroom sync): node CPU per delivered update x${ratio(
+          totalNodeCpu(r) / r.deliveredPerSec,
+          totalNodeCpu(single) / single.deliveredPerSec,
+        )}, plus Redis ${((redisCpu(r) / (r.committedPerSec * SECONDS)) * 1000).toFixed(0)} µs CPU per commit`,
+      );
+    }
+  }
+  // Capacity: CPU per client is flat in rooms of fixed size (each commit fans out to the same
+  // number of peers), so a node's event loop fills linearly with clients.
+  // Costs are scaled to the nominal commit rate: on a loaded machine the clients commit less.
+  const perRoom = CLIENTS / ROOMS;
+  for (const r of results) {
+    const toNominal = (CLIENTS * RATE_HZ) / Math.max(r.committedPerSec, 1);
+    const cpuPerClient = (totalNodeCpu(r) / SECONDS / CLIENTS) * toNominal;
+    const perNode = (CORE_BUDGET * 1000) / cpuPerClient;
+    const redisPerClient = (redisCpu(r) / SECONDS / CLIENTS) * toNominal;
+    const redisClients = redisPerClient > 0 ? (CORE_BUDGET * 1000) / redisPerClient : Infinity;
+    console.log(
+      `capacity ${r.server.name}: ~${Math.floor(perNode / perRoom)} rooms of ${perRoom} per node process ` +
+        `(${cpuPerClient.toFixed(2)} ms CPU/s per client; limit: one event loop at ${CORE_BUDGET * 100}% of a core)` +
+        (r.server.redis ? `; Redis ~${Math.floor(redisClients / perRoom)} rooms at ${CORE_BUDGET * 100}% of its core (its one thread)` : ''),
     );
   }
   console.log(`(machine load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
 }
 
 async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Result> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'mixroom-bench-'));
-  const port = await freePort();
-  const child = server.start(port, dataDir);
+  const deployment = await server.launch(signal);
   const clients: Array<{ doc: Y.Doc; provider: WebsocketProvider }> = [];
   let timer: NodeJS.Timeout | undefined;
   try {
-    const booted = server.readyLine ? waitForLine(child, server.readyLine) : Promise.resolve();
-    await waitForPort(port, child, signal);
-    await Promise.race([booted, sleep(180_000, signal)]);
-    const cookie = await server.join?.(port);
-    const WebSocketClass = cookie === undefined ? WebSocket : webSocketWithCookie(cookie);
+    const WebSocketClass = deployment.cookie === undefined ? WebSocket : webSocketWithCookie(deployment.cookie);
     const latencies: number[] = [];
     let measuring = false;
     let delivered = 0;
@@ -161,7 +283,7 @@ async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Re
     let totalCommits = 0;
     for (let i = 0; i < CLIENTS; i++) {
       const doc = new Y.Doc();
-      const provider = new WebsocketProvider(server.wsUrl(port), ROOM_IDS[i % ROOMS]!, doc, {
+      const provider = new WebsocketProvider(deployment.wsUrls[i % deployment.wsUrls.length]!, ROOM_IDS[i % ROOMS]!, doc, {
         WebSocketPolyfill: WebSocketClass as unknown as typeof globalThis.WebSocket,
         disableBc: true,
       });
@@ -179,17 +301,25 @@ async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Re
       });
       clients.push({ doc, provider });
     }
-    await until(() => clients.every((c) => c.provider.synced), 30_000, signal);
+    await until(() => clients.every((c) => c.provider.synced), 60_000, signal);
 
-    // Each client commits at RATE_HZ, its phase spread over the period so load is even.
+    // Each client commits at RATE_HZ and moves its presence at AWARENESS_HZ, phases spread
+    // over the period so load is even.
     const periodMs = 1000 / RATE_HZ;
+    const awarenessPeriodMs = AWARENESS_HZ > 0 ? 1000 / AWARENESS_HZ : Infinity;
     const tickMs = 5;
     let tick = 0;
     const lastSlot = new Array<number>(clients.length).fill(-1);
+    const lastAwarenessSlot = new Array<number>(clients.length).fill(-1);
     timer = setInterval(() => {
       tick += 1;
       const now = performance.now();
       for (let i = 0; i < clients.length; i++) {
+        const awarenessSlot = Math.floor((now + (i * awarenessPeriodMs) / clients.length) / awarenessPeriodMs);
+        if (lastAwarenessSlot[i] !== awarenessSlot) {
+          lastAwarenessSlot[i] = awarenessSlot;
+          clients[i]!.provider.awareness.setLocalStateField('playhead', now / 1000);
+        }
         const slot = Math.floor((now + (i * periodMs) / clients.length) / periodMs);
         if (lastSlot[i] === slot) continue;
         lastSlot[i] = slot;
@@ -199,45 +329,41 @@ async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Re
       }
     }, tickMs);
     await sleep(WARMUP_MS, signal);
-    const before = await readProcessUsage(child.pid!);
+    const before = await Promise.all(deployment.processes.map((p) => readProcessUsage(p.pid)));
     measuring = true;
     const started = performance.now();
     await sleep(SECONDS * 1000, signal);
     measuring = false;
     const elapsedS = (performance.now() - started) / 1000;
-    const after = await readProcessUsage(child.pid!);
+    const after = await Promise.all(deployment.processes.map((p) => readProcessUsage(p.pid)));
     clearInterval(timer);
-    const lateJoinMs = await measureLateJoin(server.wsUrl(port), WebSocketClass, signal);
+    const lateJoin = await measureLateJoin(deployment.wsUrls[0]!, WebSocketClass, signal);
     return {
-      name: server.name,
-      lateJoinMs,
+      server,
+      lateJoinMs: lateJoin.ms,
+      lateJoinBytes: lateJoin.bytes,
       roomUpdates: Math.round(totalCommits / ROOMS),
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       deliveredPerSec: delivered / elapsedS,
       committedPerSec: committed / elapsedS,
-      cpuMs: after.cpuMs - before.cpuMs,
-      usage: after,
+      cpu: deployment.processes.map((p, i) => ({ name: p.name, ms: after[i]!.cpuMs - before[i]!.cpuMs, usage: after[i]! })),
     };
   } finally {
     clearInterval(timer);
     for (const c of clients) c.provider.destroy();
-    await new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-    await rm(dataDir, { recursive: true, force: true });
+    await deployment.stop();
   }
 }
 
-/** Median, over a few fresh clients, of connect-to-synced time in the first bench room. */
+/** Median, over a few fresh clients, of connect-to-synced time and bytes read in the first bench room. */
 async function measureLateJoin(
   wsUrl: string,
   WebSocketClass: unknown,
   signal: AbortSignal,
-): Promise<number> {
+): Promise<{ ms: number; bytes: number }> {
   const times: number[] = [];
+  const bytes: number[] = [];
   for (let i = 0; i < 5; i++) {
     const doc = new Y.Doc();
     const started = performance.now();
@@ -247,11 +373,12 @@ async function measureLateJoin(
     });
     await until(() => provider.synced, 30_000, signal);
     times.push(performance.now() - started);
+    bytes.push((provider.ws as unknown as { _socket?: { bytesRead: number } } | null)?._socket?.bytesRead ?? NaN);
     if (doc.getMap('faders').size === 0) throw new Error('late joiner received an empty room');
     provider.destroy();
     doc.destroy();
   }
-  return percentile(times, 50);
+  return { ms: percentile(times, 50), bytes: percentile(bytes, 50) };
 }
 
 function freePort(): Promise<number> {
