@@ -13,13 +13,12 @@
 // One instance runs one limiter or one set of meters: the state lives in globals and in
 // buffers the caller carves out of linear memory (addresses from heapBase() upward).
 
+import { BS1770_TAPS, LIMITER_CHUNK, TP_TAPS, TRUE_PEAK_HISTORY, TRUE_PEAK_TAPS } from './masterBusLayout.generated';
+
 // ---------------------------------------------------------------------------------------
 // Limiter. Left and right run in the two f64 lanes of a v128 (mono: both lanes carry the
 // one channel, which is exactly what the JavaScript computes for mono, since it reads the
 // same input as "right" and the stereo link of two equal channels is the channel itself).
-
-/** Frames per detector pass (the JavaScript's LIMITER_CHUNK; any value gives the same output). */
-const CHUNK: i32 = 256;
 
 let coef: usize = 0; // 3 * K v128 (both lanes the tap), phase-major: the long interpolator's phases 1..3
 let K: i32 = 0; // taps per phase of the long interpolator
@@ -30,8 +29,8 @@ let lat: i32 = 0; // audio delay (frames), > 0
 let ceil: f64 = 0;
 let clampAt: f32 = 0;
 let oneMinusRel: f64 = 0;
-let lin: usize = 0; // (K - 1 + CHUNK) v128: input history then the chunk, as f64 pairs
-let peaks: usize = 0; // CHUNK v128: the chunk's true-peak estimates (left, right)
+let lin: usize = 0; // (K - 1 + LIMITER_CHUNK) v128: input history then the chunk, as f64 pairs
+let peaks: usize = 0; // LIMITER_CHUNK v128: the chunk's true-peak estimates (left, right)
 let audio: usize = 0; // lat v128: audio delay ring
 let suffixMin: usize = 0; // L + 1 f64: suffix minima of the previous lookahead block, +Infinity at [L]
 let blockReq: usize = 0; // L f64: the current block's required gains
@@ -81,7 +80,7 @@ export function initLimiter(
   suffixMin = suffixMinAt;
   blockReq = blockReqAt;
   held = heldAt;
-  memory.fill(lin, 0, (<usize>(K - 1 + CHUNK)) << 4);
+  memory.fill(lin, 0, (<usize>(K - 1 + LIMITER_CHUNK)) << 4);
   memory.fill(audio, 0, (<usize>lat) << 4);
   for (let k = 0; k < L; k++) store<f64>(held + ((<usize>k) << 3), 1.0);
   audioPos = 0;
@@ -111,18 +110,9 @@ export function initLimiter(
   return v128.bitselect(m, f64x2.splat(NaN), f64x2.eq(sum, sum));
 }
 
-// BS.1770-4 Annex 2 taps, phase-major (phase p, tap k at p * 12 + k; tap k multiplies the k-th
-// newest sample), for the limiter's detector: TRUE_PEAK_PHASES in shared/src/dsp/loudness.
-const BS1770_TAPS = memory.data<f64>([
-  0.001708984375, 0.010986328125, -0.0196533203125, 0.033203125, -0.0594482421875, 0.1373291015625,
-  0.97216796875, -0.102294921875, 0.047607421875, -0.026611328125, 0.014892578125, -0.00830078125,
-  -0.0291748046875, 0.029296875, -0.0517578125, 0.089111328125, -0.16650390625, 0.465087890625,
-  0.77978515625, -0.2003173828125, 0.1015625, -0.0582275390625, 0.0330810546875, -0.0189208984375,
-  -0.0189208984375, 0.0330810546875, -0.0582275390625, 0.1015625, -0.2003173828125, 0.77978515625,
-  0.465087890625, -0.16650390625, 0.089111328125, -0.0517578125, 0.029296875, -0.0291748046875,
-  -0.00830078125, 0.014892578125, -0.026611328125, 0.047607421875, -0.102294921875, 0.97216796875,
-  0.1373291015625, -0.0594482421875, 0.033203125, -0.0196533203125, 0.010986328125, 0.001708984375,
-]);
+// The limiter's detector reads BS1770_TAPS (the BS.1770-4 Annex 2 taps, phase-major): one
+// phase's taps span PHASE_BYTES.
+const PHASE_BYTES: usize = <usize>TRUE_PEAK_TAPS << 3;
 /** The BS.1770 sums are taken this many frames back, where they cover the long interpolator's interval. */
 const BS1770_BACK: i32 = 10;
 
@@ -142,8 +132,8 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
   const one = f64x2.splat(1);
   let prevInterp2 = f64x2.splat(prevInterp);
   let pmin2 = f64x2.splat(prefixMin);
-  for (let off = 0; off < frames; off += CHUNK) {
-    const n = min(CHUNK, frames - off);
+  for (let off = 0; off < frames; off += LIMITER_CHUNK) {
+    const n = min(LIMITER_CHUNK, frames - off);
     // The chunk as f64 pairs after the K - 1 history frames.
     for (let j = 0; j < n; j++) {
       const at = (<usize>(off + j)) << 2;
@@ -190,9 +180,9 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
         const g = v128.load(e + 16 - ((<usize>k) << 4));
         const o = (<usize>k) << 3;
         const u0 = v128.load64_splat(BS1770_TAPS + o);
-        const u1 = v128.load64_splat(BS1770_TAPS + 96 + o);
-        const u2 = v128.load64_splat(BS1770_TAPS + 192 + o);
-        const u3 = v128.load64_splat(BS1770_TAPS + 288 + o);
+        const u1 = v128.load64_splat(BS1770_TAPS + PHASE_BYTES + o);
+        const u2 = v128.load64_splat(BS1770_TAPS + 2 * PHASE_BYTES + o);
+        const u3 = v128.load64_splat(BS1770_TAPS + 3 * PHASE_BYTES + o);
         q0 = f64x2.add(q0, f64x2.mul(u0, h));
         q1 = f64x2.add(q1, f64x2.mul(u1, h));
         q2 = f64x2.add(q2, f64x2.mul(u2, h));
@@ -226,9 +216,9 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
         const h = v128.load(e - ((<usize>k) << 4));
         const o = (<usize>k) << 3;
         q0 = f64x2.add(q0, f64x2.mul(v128.load64_splat(BS1770_TAPS + o), h));
-        q1 = f64x2.add(q1, f64x2.mul(v128.load64_splat(BS1770_TAPS + 96 + o), h));
-        q2 = f64x2.add(q2, f64x2.mul(v128.load64_splat(BS1770_TAPS + 192 + o), h));
-        q3 = f64x2.add(q3, f64x2.mul(v128.load64_splat(BS1770_TAPS + 288 + o), h));
+        q1 = f64x2.add(q1, f64x2.mul(v128.load64_splat(BS1770_TAPS + PHASE_BYTES + o), h));
+        q2 = f64x2.add(q2, f64x2.mul(v128.load64_splat(BS1770_TAPS + 2 * PHASE_BYTES + o), h));
+        q3 = f64x2.add(q3, f64x2.mul(v128.load64_splat(BS1770_TAPS + 3 * PHASE_BYTES + o), h));
       }
       v128.store(peaks + ((<usize>j) << 4), largestMagnitude(a1, a2, a3, q0, q1, q2, q3));
     }
@@ -298,24 +288,10 @@ export function limit(inL: usize, inR: usize, outL: usize, outR: usize, frames: 
 // Channel state at `st`: f64 peak, f64 unused, then f64 history[11] (oldest first) and room
 // for the block's samples.
 
-const TP_HISTORY: i32 = 11;
 
-// Tap pairs in the order the sums below use them: (phase 0, phase 1) then (phase 2, phase 3) for
-// x0, then for x1, ... (constants from memory: V8 rebuilds a v128 constant at every use).
-const TP_TAPS = memory.data<f64>([
-  0.001708984375, -0.0291748046875, -0.0189208984375, -0.00830078125,
-  0.010986328125, 0.029296875, 0.0330810546875, 0.014892578125,
-  -0.0196533203125, -0.0517578125, -0.0582275390625, -0.026611328125,
-  0.033203125, 0.089111328125, 0.1015625, 0.047607421875,
-  -0.0594482421875, -0.16650390625, -0.2003173828125, -0.102294921875,
-  0.1373291015625, 0.465087890625, 0.77978515625, 0.97216796875,
-  0.97216796875, 0.77978515625, 0.465087890625, 0.1373291015625,
-  -0.102294921875, -0.2003173828125, -0.16650390625, -0.0594482421875,
-  0.047607421875, 0.1015625, 0.089111328125, 0.033203125,
-  -0.026611328125, -0.0582275390625, -0.0517578125, -0.0196533203125,
-  0.014892578125, 0.0330810546875, 0.029296875, 0.010986328125,
-  -0.00830078125, -0.0189208984375, -0.0291748046875, 0.001708984375,
-]);
+// TP_TAPS (masterBusLayout.generated.ts): the tap pairs in the order the sums below use them,
+// (phase 0, phase 1) then (phase 2, phase 3) for x0, then for x1, ... (constants from memory:
+// V8 rebuilds a v128 constant at every use).
 
 /** Feeds `frames` f32 samples at `input` to the meter at `st`; returns the reading so far. */
 export function truePeak(st: usize, input: usize, frames: i32): f64 {
@@ -323,7 +299,7 @@ export function truePeak(st: usize, input: usize, frames: i32): f64 {
   let n = 0;
   for (let i = 0; i < frames; i++) {
     const x = <f64>load<f32>(input + ((<usize>i) << 2));
-    store<f64>(hist + ((<usize>(TP_HISTORY + n)) << 3), x);
+    store<f64>(hist + ((<usize>(TRUE_PEAK_HISTORY + n)) << 3), x);
     // x - x is 0 for finite x, NaN for NaN and ±Infinity.
     n += i32(x - x == 0);
   }
@@ -333,7 +309,7 @@ export function truePeak(st: usize, input: usize, frames: i32): f64 {
   // is sample j + 1 and x1 sample j: sample j sums x1..x12 (u, v), sample j + 1 x0..x11 (u2, v2).
   let j = 0;
   for (; j + 1 < n; j += 2) {
-    const b = hist + ((<usize>(TP_HISTORY + j)) << 3);
+    const b = hist + ((<usize>(TRUE_PEAK_HISTORY + j)) << 3);
     const x0 = v128.load64_splat(b + 8 - 0);
     const x1 = v128.load64_splat(b + 8 - 8);
     const x2 = v128.load64_splat(b + 8 - 16);
@@ -392,7 +368,7 @@ export function truePeak(st: usize, input: usize, frames: i32): f64 {
     acc2 = f64x2.pmax(acc2, f64x2.abs(v2));
   }
   for (; j < n; j++) {
-    const b = hist + ((<usize>(TP_HISTORY + j)) << 3);
+    const b = hist + ((<usize>(TRUE_PEAK_HISTORY + j)) << 3);
     const x0 = v128.load64_splat(b - 0);
     const x1 = v128.load64_splat(b - 8);
     const x2 = v128.load64_splat(b - 16);
@@ -434,7 +410,7 @@ export function truePeak(st: usize, input: usize, frames: i32): f64 {
     acc = f64x2.pmax(acc, f64x2.abs(v));
   }
   acc = f64x2.pmax(acc, acc2);
-  memory.copy(hist, hist + ((<usize>n) << 3), (<usize>TP_HISTORY) << 3);
+  memory.copy(hist, hist + ((<usize>n) << 3), (<usize>TRUE_PEAK_HISTORY) << 3);
   const l = f64x2.extract_lane(acc, 0);
   const r = f64x2.extract_lane(acc, 1);
   const peak = r > l ? r : l;

@@ -5,75 +5,77 @@
 // so the output is bit-identical (WebAssembly has no fused multiply-add). What it saves is
 // the JavaScript's bounds checks and its ring-index branches (here selects).
 //
-// State block at `st` (see server/src/render/simd/WasmReverb.ts, which writes it):
-//   f64 [0] damping coefficient a, [1] 1/sqrt(8), [2..9] line gains, [10..17] damping state
-//   i32 at byte 144: line lengths [8], line positions [8], diffuser lengths [4], diffuser
-//   positions [4], pre-delay length, pre-delay position, pre-delay frames
-//   u32 at byte 256: line buffer addresses [8], diffuser addresses [4], pre-delay address
+// State block at `st`: REVERB_* offsets (server/src/render/simd/masterBusLayout.ts describes
+// it; WasmReverb.ts writes it).
 
-const G: f64 = 0.625; // DIFFUSER_GAIN
-const OUT_GAIN: f64 = 0.35;
+import {
+  REVERB_DAMP_COEF, REVERB_DAMP_STATE, REVERB_DIFFUSER_BUFFERS, REVERB_DIFFUSER_GAIN, REVERB_DIFFUSER_LENGTHS,
+  REVERB_DIFFUSER_POSITIONS, REVERB_LINE_BUFFERS, REVERB_LINE_GAINS, REVERB_LINE_LENGTHS, REVERB_LINE_POSITIONS,
+  REVERB_NORM, REVERB_OUT_GAIN, REVERB_PRE_BUFFER, REVERB_PRE_FRAMES, REVERB_PRE_LENGTH, REVERB_PRE_POSITION,
+} from './masterBusLayout.generated';
+
+const G = REVERB_DIFFUSER_GAIN;
 
 /** ReverbProcessor.process for `frames` frames; in1 = in0 for a mono input, out1 = 0 for a mono output. */
 export function reverbProcess(st: usize, in0: usize, in1: usize, out0: usize, out1: usize, frames: i32): void {
-  const a = load<f64>(st);
-  const norm = load<f64>(st, 8);
-  const g0 = load<f64>(st, 16);
-  const g1 = load<f64>(st, 24);
-  const g2 = load<f64>(st, 32);
-  const g3 = load<f64>(st, 40);
-  const g4 = load<f64>(st, 48);
-  const g5 = load<f64>(st, 56);
-  const g6 = load<f64>(st, 64);
-  const g7 = load<f64>(st, 72);
-  let f0 = load<f64>(st, 80);
-  let f1 = load<f64>(st, 88);
-  let f2 = load<f64>(st, 96);
-  let f3 = load<f64>(st, 104);
-  let f4 = load<f64>(st, 112);
-  let f5 = load<f64>(st, 120);
-  let f6 = load<f64>(st, 128);
-  let f7 = load<f64>(st, 136);
-  const n0 = load<i32>(st, 144);
-  const n1 = load<i32>(st, 148);
-  const n2 = load<i32>(st, 152);
-  const n3 = load<i32>(st, 156);
-  const n4 = load<i32>(st, 160);
-  const n5 = load<i32>(st, 164);
-  const n6 = load<i32>(st, 168);
-  const n7 = load<i32>(st, 172);
-  let q0 = load<i32>(st, 176);
-  let q1 = load<i32>(st, 180);
-  let q2 = load<i32>(st, 184);
-  let q3 = load<i32>(st, 188);
-  let q4 = load<i32>(st, 192);
-  let q5 = load<i32>(st, 196);
-  let q6 = load<i32>(st, 200);
-  let q7 = load<i32>(st, 204);
-  const na = load<i32>(st, 208);
-  const nb = load<i32>(st, 212);
-  const nc = load<i32>(st, 216);
-  const nd = load<i32>(st, 220);
-  let pa = load<i32>(st, 224);
-  let pb = load<i32>(st, 228);
-  let pc = load<i32>(st, 232);
-  let pd = load<i32>(st, 236);
-  const preLen = load<i32>(st, 240);
-  let prePos = load<i32>(st, 244);
-  const preFrames = load<i32>(st, 248);
-  const L0 = <usize>load<u32>(st, 256);
-  const L1 = <usize>load<u32>(st, 260);
-  const L2 = <usize>load<u32>(st, 264);
-  const L3 = <usize>load<u32>(st, 268);
-  const L4 = <usize>load<u32>(st, 272);
-  const L5 = <usize>load<u32>(st, 276);
-  const L6 = <usize>load<u32>(st, 280);
-  const L7 = <usize>load<u32>(st, 284);
-  const da = <usize>load<u32>(st, 288);
-  const db = <usize>load<u32>(st, 292);
-  const dc = <usize>load<u32>(st, 296);
-  const dd = <usize>load<u32>(st, 300);
-  const pre = <usize>load<u32>(st, 304);
+  const a = load<f64>(st, REVERB_DAMP_COEF);
+  const norm = load<f64>(st, REVERB_NORM);
+  const g0 = load<f64>(st, REVERB_LINE_GAINS);
+  const g1 = load<f64>(st, REVERB_LINE_GAINS + 8);
+  const g2 = load<f64>(st, REVERB_LINE_GAINS + 16);
+  const g3 = load<f64>(st, REVERB_LINE_GAINS + 24);
+  const g4 = load<f64>(st, REVERB_LINE_GAINS + 32);
+  const g5 = load<f64>(st, REVERB_LINE_GAINS + 40);
+  const g6 = load<f64>(st, REVERB_LINE_GAINS + 48);
+  const g7 = load<f64>(st, REVERB_LINE_GAINS + 56);
+  let f0 = load<f64>(st, REVERB_DAMP_STATE);
+  let f1 = load<f64>(st, REVERB_DAMP_STATE + 8);
+  let f2 = load<f64>(st, REVERB_DAMP_STATE + 16);
+  let f3 = load<f64>(st, REVERB_DAMP_STATE + 24);
+  let f4 = load<f64>(st, REVERB_DAMP_STATE + 32);
+  let f5 = load<f64>(st, REVERB_DAMP_STATE + 40);
+  let f6 = load<f64>(st, REVERB_DAMP_STATE + 48);
+  let f7 = load<f64>(st, REVERB_DAMP_STATE + 56);
+  const n0 = load<i32>(st, REVERB_LINE_LENGTHS);
+  const n1 = load<i32>(st, REVERB_LINE_LENGTHS + 4);
+  const n2 = load<i32>(st, REVERB_LINE_LENGTHS + 8);
+  const n3 = load<i32>(st, REVERB_LINE_LENGTHS + 12);
+  const n4 = load<i32>(st, REVERB_LINE_LENGTHS + 16);
+  const n5 = load<i32>(st, REVERB_LINE_LENGTHS + 20);
+  const n6 = load<i32>(st, REVERB_LINE_LENGTHS + 24);
+  const n7 = load<i32>(st, REVERB_LINE_LENGTHS + 28);
+  let q0 = load<i32>(st, REVERB_LINE_POSITIONS);
+  let q1 = load<i32>(st, REVERB_LINE_POSITIONS + 4);
+  let q2 = load<i32>(st, REVERB_LINE_POSITIONS + 8);
+  let q3 = load<i32>(st, REVERB_LINE_POSITIONS + 12);
+  let q4 = load<i32>(st, REVERB_LINE_POSITIONS + 16);
+  let q5 = load<i32>(st, REVERB_LINE_POSITIONS + 20);
+  let q6 = load<i32>(st, REVERB_LINE_POSITIONS + 24);
+  let q7 = load<i32>(st, REVERB_LINE_POSITIONS + 28);
+  const na = load<i32>(st, REVERB_DIFFUSER_LENGTHS);
+  const nb = load<i32>(st, REVERB_DIFFUSER_LENGTHS + 4);
+  const nc = load<i32>(st, REVERB_DIFFUSER_LENGTHS + 8);
+  const nd = load<i32>(st, REVERB_DIFFUSER_LENGTHS + 12);
+  let pa = load<i32>(st, REVERB_DIFFUSER_POSITIONS);
+  let pb = load<i32>(st, REVERB_DIFFUSER_POSITIONS + 4);
+  let pc = load<i32>(st, REVERB_DIFFUSER_POSITIONS + 8);
+  let pd = load<i32>(st, REVERB_DIFFUSER_POSITIONS + 12);
+  const preLen = load<i32>(st, REVERB_PRE_LENGTH);
+  let prePos = load<i32>(st, REVERB_PRE_POSITION);
+  const preFrames = load<i32>(st, REVERB_PRE_FRAMES);
+  const L0 = <usize>load<u32>(st, REVERB_LINE_BUFFERS);
+  const L1 = <usize>load<u32>(st, REVERB_LINE_BUFFERS + 4);
+  const L2 = <usize>load<u32>(st, REVERB_LINE_BUFFERS + 8);
+  const L3 = <usize>load<u32>(st, REVERB_LINE_BUFFERS + 12);
+  const L4 = <usize>load<u32>(st, REVERB_LINE_BUFFERS + 16);
+  const L5 = <usize>load<u32>(st, REVERB_LINE_BUFFERS + 20);
+  const L6 = <usize>load<u32>(st, REVERB_LINE_BUFFERS + 24);
+  const L7 = <usize>load<u32>(st, REVERB_LINE_BUFFERS + 28);
+  const da = <usize>load<u32>(st, REVERB_DIFFUSER_BUFFERS);
+  const db = <usize>load<u32>(st, REVERB_DIFFUSER_BUFFERS + 4);
+  const dc = <usize>load<u32>(st, REVERB_DIFFUSER_BUFFERS + 8);
+  const dd = <usize>load<u32>(st, REVERB_DIFFUSER_BUFFERS + 12);
+  const pre = <usize>load<u32>(st, REVERB_PRE_BUFFER);
 
   for (let i = 0; i < frames; i++) {
     const o = <usize>i << 2;
@@ -159,29 +161,29 @@ export function reverbProcess(st: usize, in0: usize, in1: usize, out0: usize, ou
     q5 = select(0, q5 + 1, q5 + 1 == n5);
     q6 = select(0, q6 + 1, q6 + 1 == n6);
     q7 = select(0, q7 + 1, q7 + 1 == n7);
-    store<f32>(out0 + o, <f32>(OUT_GAIN * oL));
-    if (out1 != 0) store<f32>(out1 + o, <f32>(OUT_GAIN * oR));
+    store<f32>(out0 + o, <f32>(REVERB_OUT_GAIN * oL));
+    if (out1 != 0) store<f32>(out1 + o, <f32>(REVERB_OUT_GAIN * oR));
   }
 
-  store<f64>(st, f0, 80);
-  store<f64>(st, f1, 88);
-  store<f64>(st, f2, 96);
-  store<f64>(st, f3, 104);
-  store<f64>(st, f4, 112);
-  store<f64>(st, f5, 120);
-  store<f64>(st, f6, 128);
-  store<f64>(st, f7, 136);
-  store<i32>(st, q0, 176);
-  store<i32>(st, q1, 180);
-  store<i32>(st, q2, 184);
-  store<i32>(st, q3, 188);
-  store<i32>(st, q4, 192);
-  store<i32>(st, q5, 196);
-  store<i32>(st, q6, 200);
-  store<i32>(st, q7, 204);
-  store<i32>(st, pa, 224);
-  store<i32>(st, pb, 228);
-  store<i32>(st, pc, 232);
-  store<i32>(st, pd, 236);
-  store<i32>(st, prePos, 244);
+  store<f64>(st, f0, REVERB_DAMP_STATE);
+  store<f64>(st, f1, REVERB_DAMP_STATE + 8);
+  store<f64>(st, f2, REVERB_DAMP_STATE + 16);
+  store<f64>(st, f3, REVERB_DAMP_STATE + 24);
+  store<f64>(st, f4, REVERB_DAMP_STATE + 32);
+  store<f64>(st, f5, REVERB_DAMP_STATE + 40);
+  store<f64>(st, f6, REVERB_DAMP_STATE + 48);
+  store<f64>(st, f7, REVERB_DAMP_STATE + 56);
+  store<i32>(st, q0, REVERB_LINE_POSITIONS);
+  store<i32>(st, q1, REVERB_LINE_POSITIONS + 4);
+  store<i32>(st, q2, REVERB_LINE_POSITIONS + 8);
+  store<i32>(st, q3, REVERB_LINE_POSITIONS + 12);
+  store<i32>(st, q4, REVERB_LINE_POSITIONS + 16);
+  store<i32>(st, q5, REVERB_LINE_POSITIONS + 20);
+  store<i32>(st, q6, REVERB_LINE_POSITIONS + 24);
+  store<i32>(st, q7, REVERB_LINE_POSITIONS + 28);
+  store<i32>(st, pa, REVERB_DIFFUSER_POSITIONS);
+  store<i32>(st, pb, REVERB_DIFFUSER_POSITIONS + 4);
+  store<i32>(st, pc, REVERB_DIFFUSER_POSITIONS + 8);
+  store<i32>(st, pd, REVERB_DIFFUSER_POSITIONS + 12);
+  store<i32>(st, prePos, REVERB_PRE_POSITION);
 }

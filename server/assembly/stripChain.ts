@@ -10,28 +10,13 @@
 // sample run together: each biquad's feedback recursion is latency-bound, and interleaving
 // the stages (and the two channels in one register) lets the CPU overlap them.
 //
-// Program layout (16-byte aligned, written by SimdChain.ts):
-//   op header: i32 kind, i32 unused x3 (16 bytes), then the op's payload:
-//   GAIN  (1): v128 g (float32 gain, both lanes)                          -> 32 bytes
-//   BIQUAD(2): v128 b0, b1, b2, a1, a2 (both lanes); v128 x1, x2, y1, y2   -> 160 bytes
-//   PANL  (3): stereo input, pan <= 0: v128 (gl, gr)                      -> 32 bytes
-//   PANR  (4): stereo input, pan > 0:  v128 (gl, gr)                      -> 32 bytes
-//   PANM  (5): mono input (both lanes equal): v128 (gl, gr)               -> 32 bytes
-//   PANB (12): stereo input, balance law: L·gl, R·gr: v128 (gl, gr)       -> 32 bytes
-//   DELAY (6): header i32 length L at +4; f32 tailL[L], tailR[L], scratch[L] -> 16 + 12 L (16-aligned)
-//              (always a group of its own: runDelay works on whole blocks)
-//   SEND  (7): header i32 left, right buffer addresses at +4/+8; v128 g   -> 32 bytes
-//              (a gain node branching off the chain: writes f32(x·g), x goes on unchanged)
-//   ZERO  (8): a gain of exactly 0 (GainNode-equivalent fill with +0)    -> 16 bytes
-//   SEND0 (9): a send of gain 0: writes +0 to its buffers                 -> 16 bytes
-//   COMP (10): the shared/dsp compressor at steady parameters, detecting its own input:
-//              header i32 detector (0 peak, 1 rms) at +4; then f64 slots COMP_* below -> 16 + 8·COMP_SLOTS
-//   BARRIER (11): the ops before run over the whole block first (see runChain) -> 16 bytes
-//   END   (0)
+// The program format (op codes, sizes, offsets, the compressor's state block) is described
+// once in server/src/render/simd/chainProgram.ts, which createChainKernel.ts writes; the
+// names below come from chainProgram.generated.ts, generated from it.
 //
 // The compressor's logarithm and exponential are shared/dsp's deterministicLog /
 // deterministicExp transcribed operation for operation; their tables are written into
-// memory by SimdMath.ts from the JavaScript modules' own tables (setMathTables).
+// memory by StripChainMemory.ts from the JavaScript modules' own tables (setMathTables).
 
 // The module also decodes the worker's stem blocks into its memory (decodeStem.ts). Its
 // memory is imported: StripChainMemory.ts creates it at a fixed size, so the views of it
@@ -39,37 +24,14 @@
 export { decodeF32Stereo, decodePcm16, decodePcm24 } from './decodeStem';
 export { addSignals, addSignals4 } from './sumSignals';
 
-const END: i32 = 0;
-const GAIN: i32 = 1;
-const BIQUAD: i32 = 2;
-const PANL: i32 = 3;
-const PANR: i32 = 4;
-const PANM: i32 = 5;
-const DELAY: i32 = 6;
-const SEND: i32 = 7;
-const ZERO: i32 = 8;
-const SEND0: i32 = 9;
-const COMP: i32 = 10;
-const BARRIER: i32 = 11;
-const PANB: i32 = 12;
-
-// f64 slots of a COMP op (after its 16-byte header), written by createChainKernel.ts.
-const C_GR: i32 = 0; // smoothed gain reduction, dB (state)
-const C_MS: i32 = 1; // RMS detector mean square (state)
-const C_T: i32 = 2;
-const C_W: i32 = 3;
-const C_HALF_W: i32 = 4;
-const C_NEG_SLOPE: i32 = 5;
-const C_KNEE_COEF: i32 = 6;
-const C_KNEE_START: i32 = 7;
-const C_KNEE_START_SQ: i32 = 8;
-const C_MAKEUP_DB: i32 = 9;
-const C_MAKEUP_LIN: i32 = 10;
-const C_SMOOTH: i32 = 11; // release coef, 1 - release, attack coef, 1 - attack
-const C_RMS_COEF: i32 = 15;
-const C_DB_PER_NEPER: i32 = 16;
-const C_NEPER_PER_DB: i32 = 17;
-const COMP_SLOTS: i32 = 18;
+import {
+  ARG0, ARG1, BARRIER, BARRIER_BYTES, BIQUAD, BIQUAD_A1, BIQUAD_A2, BIQUAD_B0, BIQUAD_B1, BIQUAD_B2, BIQUAD_BYTES,
+  BIQUAD_X1, BIQUAD_X2, BIQUAD_Y1, BIQUAD_Y2, COMP, COMP_BYTES, COMP_DB_PER_NEPER, COMP_GAIN_REDUCTION, COMP_HALF_KNEE,
+  COMP_KNEE, COMP_KNEE_COEF, COMP_KNEE_START, COMP_KNEE_START_SQ, COMP_MAKEUP_DB, COMP_MAKEUP_LIN, COMP_MEAN_SQUARE,
+  COMP_NEG_SLOPE, COMP_NEPER_PER_DB, COMP_RELEASE_COEF, COMP_RELEASE_COMPLEMENT, COMP_ATTACK_COEF, COMP_ATTACK_COMPLEMENT, COMP_RMS_COEF, COMP_THRESHOLD, DELAY, DELAY_BYTES_PER_FRAME,
+  END, GAIN, GAIN_BYTES, OP_HEADER_BYTES, PAIR_OP_BYTES, PAN_LEFT, PAN_LEFT_BYTES, PAN_MONO, PAN_MONO_BYTES, PAN_RIGHT,
+  PAN_RIGHT_BYTES, PAN_BALANCE, PAN_BALANCE_BYTES, PAYLOAD, SEND, SEND_BYTES, SEND_ZERO, SEND_ZERO_BYTES, ZERO, ZERO_BYTES,
+} from './chainProgram.generated';
 const GR_FLOOR: f64 = 1e-9;
 const GR_CEIL: f64 = 1e4;
 const MS_FLOOR: f64 = 1e-30;
@@ -107,7 +69,7 @@ export function setMathTables(pow2NegK: usize, center: usize, invCenter: usize, 
 }
 
 @inline function slot(p: usize, k: i32): f64 {
-  return load<f64>(p + 16 + (<usize>k << 3));
+  return load<f64>(p + PAYLOAD + (<usize>k << 3));
 }
 
 const LOG_OFF: i32 = 0x3fe61000;
@@ -202,29 +164,29 @@ function dexp2(y: v128): v128 {
   const l = f64x2.extract_lane(x, 0);
   const rr = f64x2.extract_lane(x, 1);
   let target: f64 = 0;
-  if (load<i32>(p, 4) == 1) {
-    const rc = slot(p, C_RMS_COEF);
-    let ms = rc * slot(p, C_MS) + (1 - rc) * 0.5 * (l * l + rr * rr);
+  if (load<i32>(p, ARG0) == 1) {
+    const rc = slot(p, COMP_RMS_COEF);
+    let ms = rc * slot(p, COMP_MEAN_SQUARE) + (1 - rc) * 0.5 * (l * l + rr * rr);
     if (!(ms >= MS_FLOOR && ms <= MS_CEIL)) ms = 0;
-    store<f64>(p + 16 + (<usize>C_MS << 3), ms);
-    if (ms > slot(p, C_KNEE_START_SQ)) {
-      target = gainReduction(0.5 * slot(p, C_DB_PER_NEPER) * dlog(ms), slot(p, C_T), slot(p, C_W), slot(p, C_HALF_W), slot(p, C_NEG_SLOPE), slot(p, C_KNEE_COEF));
+    store<f64>(p + PAYLOAD + (<usize>COMP_MEAN_SQUARE << 3), ms);
+    if (ms > slot(p, COMP_KNEE_START_SQ)) {
+      target = gainReduction(0.5 * slot(p, COMP_DB_PER_NEPER) * dlog(ms), slot(p, COMP_THRESHOLD), slot(p, COMP_KNEE), slot(p, COMP_HALF_KNEE), slot(p, COMP_NEG_SLOPE), slot(p, COMP_KNEE_COEF));
     }
   } else {
     const a = Math.abs(l);
     const b = Math.abs(rr);
     const d = a - b;
     const peak = b + 0.5 * (d + Math.abs(d));
-    if (peak > slot(p, C_KNEE_START)) {
-      target = gainReduction(slot(p, C_DB_PER_NEPER) * dlog(peak), slot(p, C_T), slot(p, C_W), slot(p, C_HALF_W), slot(p, C_NEG_SLOPE), slot(p, C_KNEE_COEF));
+    if (peak > slot(p, COMP_KNEE_START)) {
+      target = gainReduction(slot(p, COMP_DB_PER_NEPER) * dlog(peak), slot(p, COMP_THRESHOLD), slot(p, COMP_KNEE), slot(p, COMP_HALF_KNEE), slot(p, COMP_NEG_SLOPE), slot(p, COMP_KNEE_COEF));
     }
   }
-  let gr = slot(p, C_GR);
+  let gr = slot(p, COMP_GAIN_REDUCTION);
   const up = target > gr ? 2 : 0;
-  gr = slot(p, C_SMOOTH + up) * gr + slot(p, C_SMOOTH + up + 1) * target;
+  gr = slot(p, COMP_RELEASE_COEF + up) * gr + slot(p, COMP_RELEASE_COEF + up + 1) * target;
   if (!(gr >= GR_FLOOR && gr < GR_CEIL)) gr = 0;
-  store<f64>(p + 16 + (<usize>C_GR << 3), gr);
-  const g = gr == 0 ? slot(p, C_MAKEUP_LIN) : dexp((slot(p, C_MAKEUP_DB) - gr) * slot(p, C_NEPER_PER_DB));
+  store<f64>(p + PAYLOAD + (<usize>COMP_GAIN_REDUCTION << 3), gr);
+  const g = gr == 0 ? slot(p, COMP_MAKEUP_LIN) : dexp((slot(p, COMP_MAKEUP_DB) - gr) * slot(p, COMP_NEPER_PER_DB));
   return f32round(f64x2.mul(x, f64x2.splat(g)));
 }
 
@@ -251,7 +213,7 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
   while (true) {
     let end: usize;
     const kind = load<i32>(p);
-    const size: usize = kind == COMP ? 16 + (<usize>COMP_SLOTS << 3) : kind == DELAY ? delayOpBytes(load<i32>(p, 4)) : 0;
+    const size: usize = kind == COMP ? COMP_BYTES : kind == DELAY ? delayOpBytes(load<i32>(p, ARG0)) : 0;
     const after = size > 0 ? load<i32>(p + size) : -1;
     if (kind == COMP && (after == BARRIER || after == END)) {
       runCompressor(p, srcL, srcR, outL, outR, frames);
@@ -267,7 +229,7 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
       end = runMemoryless(p, srcL, srcR, outL, outR, frames);
     } else end = runGroup(p, srcL, srcR, outL, outR, frames);
     if (frames == 0 || load<i32>(end) != BARRIER) break;
-    p = end + 16;
+    p = end + BARRIER_BYTES;
     srcL = outL;
     srcR = outR;
   }
@@ -279,8 +241,8 @@ function memoryless(p: usize): bool {
   while (true) {
     const kind = load<i32>(q);
     if (kind == END || kind == BARRIER) return q != p;
-    if (kind == GAIN || kind == SEND || kind == PANL || kind == PANR || kind == PANM || kind == PANB) q += 32;
-    else if (kind == ZERO || kind == SEND0) q += 16;
+    if (kind == GAIN || kind == SEND || kind == PAN_LEFT || kind == PAN_RIGHT || kind == PAN_MONO || kind == PAN_BALANCE) q += PAIR_OP_BYTES;
+    else if (kind == ZERO || kind == SEND_ZERO) q += OP_HEADER_BYTES;
     else return false;
   }
 }
@@ -299,7 +261,7 @@ function runMemoryless(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
   let q = p;
   while (load<i32>(q) != END && load<i32>(q) != BARRIER) {
     const kind = load<i32>(q);
-    q += kind == ZERO || kind == SEND0 ? 16 : 32;
+    q += kind == ZERO || kind == SEND_ZERO ? OP_HEADER_BYTES : PAIR_OP_BYTES;
   }
   return q;
 }
@@ -324,43 +286,43 @@ function runMemoryless(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
   while (true) {
     const kind = load<i32>(q);
     if (kind == GAIN) {
-      const g = splat32(q + 16, 0);
+      const g = splat32(q + PAYLOAD, 0);
       l = f32x4.mul(l, g);
       r = f32x4.mul(r, g);
-      q += 32;
+      q += GAIN_BYTES;
     } else if (kind == SEND) {
-      const g = splat32(q + 16, 0);
-      v128.store(<usize>load<i32>(q, 4) + at, f32x4.mul(l, g));
-      v128.store(<usize>load<i32>(q, 8) + at, f32x4.mul(r, g));
-      q += 32;
-    } else if (kind == PANL) {
+      const g = splat32(q + PAYLOAD, 0);
+      v128.store(<usize>load<i32>(q, ARG0) + at, f32x4.mul(l, g));
+      v128.store(<usize>load<i32>(q, ARG1) + at, f32x4.mul(r, g));
+      q += SEND_BYTES;
+    } else if (kind == PAN_LEFT) {
       // L' = L + f32(R·gl), R' = R·gr.
-      l = f32x4.add(l, f32x4.mul(r, splat32(q + 16, 0)));
-      r = f32x4.mul(r, splat32(q + 16, 1));
-      q += 32;
-    } else if (kind == PANR) {
+      l = f32x4.add(l, f32x4.mul(r, splat32(q + PAYLOAD, 0)));
+      r = f32x4.mul(r, splat32(q + PAYLOAD, 1));
+      q += PAN_LEFT_BYTES;
+    } else if (kind == PAN_RIGHT) {
       // L' = L·gl, R' = R + f32(L·gr).
-      r = f32x4.add(r, f32x4.mul(l, splat32(q + 16, 1)));
-      l = f32x4.mul(l, splat32(q + 16, 0));
-      q += 32;
-    } else if (kind == PANM) {
+      r = f32x4.add(r, f32x4.mul(l, splat32(q + PAYLOAD, 1)));
+      l = f32x4.mul(l, splat32(q + PAYLOAD, 0));
+      q += PAN_RIGHT_BYTES;
+    } else if (kind == PAN_MONO) {
       // Mono input (l == r): L' = M·gl, R' = M·gr.
-      r = f32x4.mul(l, splat32(q + 16, 1));
-      l = f32x4.mul(l, splat32(q + 16, 0));
-      q += 32;
-    } else if (kind == PANB) {
+      r = f32x4.mul(l, splat32(q + PAYLOAD, 1));
+      l = f32x4.mul(l, splat32(q + PAYLOAD, 0));
+      q += PAN_MONO_BYTES;
+    } else if (kind == PAN_BALANCE) {
       // Balance: L' = L·gl, R' = R·gr.
-      l = f32x4.mul(l, splat32(q + 16, 0));
-      r = f32x4.mul(r, splat32(q + 16, 1));
-      q += 32;
+      l = f32x4.mul(l, splat32(q + PAYLOAD, 0));
+      r = f32x4.mul(r, splat32(q + PAYLOAD, 1));
+      q += PAN_BALANCE_BYTES;
     } else if (kind == ZERO) {
       l = f32x4.splat(0);
       r = f32x4.splat(0);
-      q += 16;
-    } else if (kind == SEND0) {
-      v128.store(<usize>load<i32>(q, 4) + at, f32x4.splat(0));
-      v128.store(<usize>load<i32>(q, 8) + at, f32x4.splat(0));
-      q += 16;
+      q += ZERO_BYTES;
+    } else if (kind == SEND_ZERO) {
+      v128.store(<usize>load<i32>(q, ARG0) + at, f32x4.splat(0));
+      v128.store(<usize>load<i32>(q, ARG1) + at, f32x4.splat(0));
+      q += SEND_ZERO_BYTES;
     } else {
       break;
     }
@@ -377,16 +339,16 @@ function runMemoryless(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
   while (true) {
     const kind = load<i32>(q);
     if (kind == GAIN) {
-      const g = v128.load(q, 16);
+      const g = v128.load(q, PAYLOAD);
       l = f32round(f64x2.mul(l, g));
       r = f32round(f64x2.mul(r, g));
-      q += 32;
+      q += GAIN_BYTES;
     } else if (kind == SEND) {
-      const g = v128.load(q, 16);
+      const g = v128.load(q, PAYLOAD);
       const sl = f32x4.demote_f64x2_zero(f64x2.mul(l, g));
       const sr = f32x4.demote_f64x2_zero(f64x2.mul(r, g));
-      const bl = <usize>load<i32>(q, 4) + at;
-      const br = <usize>load<i32>(q, 8) + at;
+      const bl = <usize>load<i32>(q, ARG0) + at;
+      const br = <usize>load<i32>(q, ARG1) + at;
       if (single) {
         v128.store32_lane(bl, sl, 0);
         v128.store32_lane(br, sr, 0);
@@ -394,40 +356,40 @@ function runMemoryless(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
         v128.store64_lane(bl, sl, 0);
         v128.store64_lane(br, sr, 0);
       }
-      q += 32;
-    } else if (kind == PANL) {
+      q += SEND_BYTES;
+    } else if (kind == PAN_LEFT) {
       // L' = L + f32(R·gl), R' = R·gr.
-      const gains = v128.load(q, 16);
+      const gains = v128.load(q, PAYLOAD);
       const t = f32round(f64x2.mul(r, f64x2.splat(f64x2.extract_lane(gains, 0))));
       l = f32round(f64x2.add(l, t));
       r = f32round(f64x2.mul(r, f64x2.splat(f64x2.extract_lane(gains, 1))));
-      q += 32;
-    } else if (kind == PANR) {
+      q += PAN_LEFT_BYTES;
+    } else if (kind == PAN_RIGHT) {
       // L' = L·gl, R' = R + f32(L·gr).
-      const gains = v128.load(q, 16);
+      const gains = v128.load(q, PAYLOAD);
       const t = f32round(f64x2.mul(l, f64x2.splat(f64x2.extract_lane(gains, 1))));
       r = f32round(f64x2.add(r, t));
       l = f32round(f64x2.mul(l, f64x2.splat(f64x2.extract_lane(gains, 0))));
-      q += 32;
-    } else if (kind == PANM) {
+      q += PAN_RIGHT_BYTES;
+    } else if (kind == PAN_MONO) {
       // Mono input (l == r): L' = M·gl, R' = M·gr.
-      const gains = v128.load(q, 16);
+      const gains = v128.load(q, PAYLOAD);
       r = f32round(f64x2.mul(l, f64x2.splat(f64x2.extract_lane(gains, 1))));
       l = f32round(f64x2.mul(l, f64x2.splat(f64x2.extract_lane(gains, 0))));
-      q += 32;
-    } else if (kind == PANB) {
+      q += PAN_MONO_BYTES;
+    } else if (kind == PAN_BALANCE) {
       // Balance: L' = L·gl, R' = R·gr.
-      const gains = v128.load(q, 16);
+      const gains = v128.load(q, PAYLOAD);
       l = f32round(f64x2.mul(l, f64x2.splat(f64x2.extract_lane(gains, 0))));
       r = f32round(f64x2.mul(r, f64x2.splat(f64x2.extract_lane(gains, 1))));
-      q += 32;
+      q += PAN_BALANCE_BYTES;
     } else if (kind == ZERO) {
       l = f64x2.splat(0);
       r = f64x2.splat(0);
-      q += 16;
-    } else if (kind == SEND0) {
-      const bl = <usize>load<i32>(q, 4) + at;
-      const br = <usize>load<i32>(q, 8) + at;
+      q += ZERO_BYTES;
+    } else if (kind == SEND_ZERO) {
+      const bl = <usize>load<i32>(q, ARG0) + at;
+      const br = <usize>load<i32>(q, ARG1) + at;
       if (single) {
         store<f32>(bl, 0);
         store<f32>(br, 0);
@@ -435,7 +397,7 @@ function runMemoryless(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
         store<u64>(bl, 0);
         store<u64>(br, 0);
       }
-      q += 16;
+      q += SEND_ZERO_BYTES;
     } else {
       break;
     }
@@ -753,25 +715,25 @@ function applyGains(gains: usize, inL: usize, inR: usize, outL: usize, outR: usi
  * part) makes the chunk rerun exactly, per sample, with the scalar functions.
  */
 function runCompressor(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
-  const rms = load<i32>(p, 4) == 1;
-  let gr = slot(p, C_GR);
-  let ms = slot(p, C_MS);
-  const T = slot(p, C_T);
-  const W = slot(p, C_W);
-  const halfW = slot(p, C_HALF_W);
-  const negSlope = slot(p, C_NEG_SLOPE);
-  const kneeCoef = slot(p, C_KNEE_COEF);
-  const kneeStart = slot(p, C_KNEE_START);
-  const kneeStartSq = slot(p, C_KNEE_START_SQ);
-  const makeupDb = slot(p, C_MAKEUP_DB);
-  const makeupLin = slot(p, C_MAKEUP_LIN);
-  const relCoef = slot(p, C_SMOOTH);
-  const relComp = slot(p, C_SMOOTH + 1);
-  const attCoef = slot(p, C_SMOOTH + 2);
-  const attComp = slot(p, C_SMOOTH + 3);
-  const rc = slot(p, C_RMS_COEF);
-  const dbPerNeper = slot(p, C_DB_PER_NEPER);
-  const neperPerDb = slot(p, C_NEPER_PER_DB);
+  const rms = load<i32>(p, ARG0) == 1;
+  let gr = slot(p, COMP_GAIN_REDUCTION);
+  let ms = slot(p, COMP_MEAN_SQUARE);
+  const T = slot(p, COMP_THRESHOLD);
+  const W = slot(p, COMP_KNEE);
+  const halfW = slot(p, COMP_HALF_KNEE);
+  const negSlope = slot(p, COMP_NEG_SLOPE);
+  const kneeCoef = slot(p, COMP_KNEE_COEF);
+  const kneeStart = slot(p, COMP_KNEE_START);
+  const kneeStartSq = slot(p, COMP_KNEE_START_SQ);
+  const makeupDb = slot(p, COMP_MAKEUP_DB);
+  const makeupLin = slot(p, COMP_MAKEUP_LIN);
+  const relCoef = slot(p, COMP_RELEASE_COEF);
+  const relComp = slot(p, COMP_RELEASE_COMPLEMENT);
+  const attCoef = slot(p, COMP_ATTACK_COEF);
+  const attComp = slot(p, COMP_ATTACK_COMPLEMENT);
+  const rc = slot(p, COMP_RMS_COEF);
+  const dbPerNeper = slot(p, COMP_DB_PER_NEPER);
+  const neperPerDb = slot(p, COMP_NEPER_PER_DB);
   const levels = scratch;
   const targets = scratch + (<usize>CHUNK << 3);
   const gains = scratch + (<usize>CHUNK << 4);
@@ -832,13 +794,13 @@ function runCompressor(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
     }
     applyGains(gains, inL + (from << 2), inR + (from << 2), outL + (from << 2), outR + (from << 2), n);
   }
-  store<f64>(p + 16 + (<usize>C_GR << 3), gr);
-  store<f64>(p + 16 + (<usize>C_MS << 3), ms);
+  store<f64>(p + PAYLOAD + (<usize>COMP_GAIN_REDUCTION << 3), gr);
+  store<f64>(p + PAYLOAD + (<usize>COMP_MEAN_SQUARE << 3), ms);
 }
 
 /** Bytes of a DELAY op of `length` frames (header, two tails, a scratch; 16-byte aligned). */
 @inline function delayOpBytes(length: i32): usize {
-  return (16 + 12 * <usize>length + 15) & ~15;
+  return (OP_HEADER_BYTES + DELAY_BYTES_PER_FRAME * <usize>length + 15) & ~15;
 }
 
 /**
@@ -847,8 +809,8 @@ function runCompressor(p: usize, inL: usize, inR: usize, outL: usize, outR: usiz
  * per channel (tailL, tailR) and a scratch of L frames for in-place blocks.
  */
 function runDelay(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
-  const length = <usize>load<i32>(p, 4);
-  const tailL = p + 16;
+  const length = <usize>load<i32>(p, ARG0);
+  const tailL = p + PAYLOAD;
   const tailR = tailL + (length << 2);
   const save = tailR + (length << 2);
   if (inL == inR && outL == outR) {
@@ -889,56 +851,56 @@ function runGroup(prog: usize, inL: usize, inR: usize, outL: usize, outR: usize,
     while (true) {
       const kind = load<i32>(p);
       if (kind == BIQUAD) {
-        const x1 = v128.load(p, 96);
-        const y1 = v128.load(p, 128);
-        let y = f64x2.mul(v128.load(p, 16), x);
-        y = f64x2.add(y, f64x2.mul(v128.load(p, 32), x1));
-        y = f64x2.add(y, f64x2.mul(v128.load(p, 48), v128.load(p, 112)));
-        y = f64x2.sub(y, f64x2.mul(v128.load(p, 64), y1));
-        y = f64x2.sub(y, f64x2.mul(v128.load(p, 80), v128.load(p, 144)));
+        const x1 = v128.load(p, BIQUAD_X1);
+        const y1 = v128.load(p, BIQUAD_Y1);
+        let y = f64x2.mul(v128.load(p, BIQUAD_B0), x);
+        y = f64x2.add(y, f64x2.mul(v128.load(p, BIQUAD_B1), x1));
+        y = f64x2.add(y, f64x2.mul(v128.load(p, BIQUAD_B2), v128.load(p, BIQUAD_X2)));
+        y = f64x2.sub(y, f64x2.mul(v128.load(p, BIQUAD_A1), y1));
+        y = f64x2.sub(y, f64x2.mul(v128.load(p, BIQUAD_A2), v128.load(p, BIQUAD_Y2)));
         y = f32round(y);
-        v128.store(p, x, 96);
-        v128.store(p, x1, 112);
-        v128.store(p, y, 128);
-        v128.store(p, y1, 144);
+        v128.store(p, x, BIQUAD_X1);
+        v128.store(p, x1, BIQUAD_X2);
+        v128.store(p, y, BIQUAD_Y1);
+        v128.store(p, y1, BIQUAD_Y2);
         x = y;
-        p += 160;
+        p += BIQUAD_BYTES;
       } else if (kind == GAIN) {
-        x = f32round(f64x2.mul(x, v128.load(p, 16)));
-        p += 32;
-      } else if (kind == PANL) {
+        x = f32round(f64x2.mul(x, v128.load(p, PAYLOAD)));
+        p += GAIN_BYTES;
+      } else if (kind == PAN_LEFT) {
         // L' = L + f32(R·gl), R' = R·gr (the spec's pan <= 0 branch).
         const r = f64x2.splat(f64x2.extract_lane(x, 1));
-        const prod = f32round(f64x2.mul(r, v128.load(p, 16)));
+        const prod = f32round(f64x2.mul(r, v128.load(p, PAYLOAD)));
         const sum = f32round(f64x2.add(prod, x));
         x = v128.shuffle<f64>(sum, prod, 0, 3);
-        p += 32;
-      } else if (kind == PANR) {
+        p += PAN_LEFT_BYTES;
+      } else if (kind == PAN_RIGHT) {
         // L' = L·gl, R' = R + f32(L·gr) (pan > 0).
         const l = f64x2.splat(f64x2.extract_lane(x, 0));
-        const prod = f32round(f64x2.mul(l, v128.load(p, 16)));
+        const prod = f32round(f64x2.mul(l, v128.load(p, PAYLOAD)));
         const sum = f32round(f64x2.add(prod, x));
         x = v128.shuffle<f64>(prod, sum, 0, 3);
-        p += 32;
-      } else if (kind == PANM || kind == PANB) {
+        p += PAN_RIGHT_BYTES;
+      } else if (kind == PAN_MONO || kind == PAN_BALANCE) {
         // Mono (both lanes the same sample) or balance: (L·gl, R·gr).
-        x = f32round(f64x2.mul(x, v128.load(p, 16)));
-        p += 32;
+        x = f32round(f64x2.mul(x, v128.load(p, PAYLOAD)));
+        p += PAIR_OP_BYTES;
       } else if (kind == SEND) {
-        const s = f32round(f64x2.mul(x, v128.load(p, 16)));
-        store<f32>(<usize>load<i32>(p, 4) + at, <f32>f64x2.extract_lane(s, 0));
-        store<f32>(<usize>load<i32>(p, 8) + at, <f32>f64x2.extract_lane(s, 1));
-        p += 32;
+        const s = f32round(f64x2.mul(x, v128.load(p, PAYLOAD)));
+        store<f32>(<usize>load<i32>(p, ARG0) + at, <f32>f64x2.extract_lane(s, 0));
+        store<f32>(<usize>load<i32>(p, ARG1) + at, <f32>f64x2.extract_lane(s, 1));
+        p += SEND_BYTES;
       } else if (kind == ZERO) {
         x = f64x2.splat(0);
-        p += 16;
+        p += ZERO_BYTES;
       } else if (kind == COMP) {
         x = compress(p, x);
-        p += 16 + (<usize>COMP_SLOTS << 3);
-      } else if (kind == SEND0) {
-        store<f32>(<usize>load<i32>(p, 4) + at, 0);
-        store<f32>(<usize>load<i32>(p, 8) + at, 0);
-        p += 16;
+        p += COMP_BYTES;
+      } else if (kind == SEND_ZERO) {
+        store<f32>(<usize>load<i32>(p, ARG0) + at, 0);
+        store<f32>(<usize>load<i32>(p, ARG1) + at, 0);
+        p += SEND_ZERO_BYTES;
       } else {
         end = p; // END or BARRIER: where this group stops
         break;
@@ -959,11 +921,11 @@ const EQ_MAX: i32 = 6;
  */
 function eqStages(p: usize): i32 {
   let q = p;
-  if (load<i32>(q) == GAIN) q += 32;
+  if (load<i32>(q) == GAIN) q += GAIN_BYTES;
   let n: i32 = 0;
   while (load<i32>(q) == BIQUAD) {
     n++;
-    q += 160;
+    q += BIQUAD_BYTES;
   }
   const kind = load<i32>(q);
   return (kind == END || kind == BARRIER) && n <= EQ_MAX ? n : 0;
@@ -971,11 +933,11 @@ function eqStages(p: usize): i32 {
 
 /** One biquad sample: runGroup's BIQUAD arithmetic, the state passed in registers. */
 @inline function biquad(c: usize, x: v128, x1: v128, x2: v128, y1: v128, y2: v128): v128 {
-  let y = f64x2.mul(v128.load(c, 16), x);
-  y = f64x2.add(y, f64x2.mul(v128.load(c, 32), x1));
-  y = f64x2.add(y, f64x2.mul(v128.load(c, 48), x2));
-  y = f64x2.sub(y, f64x2.mul(v128.load(c, 64), y1));
-  y = f64x2.sub(y, f64x2.mul(v128.load(c, 80), y2));
+  let y = f64x2.mul(v128.load(c, BIQUAD_B0), x);
+  y = f64x2.add(y, f64x2.mul(v128.load(c, BIQUAD_B1), x1));
+  y = f64x2.add(y, f64x2.mul(v128.load(c, BIQUAD_B2), x2));
+  y = f64x2.sub(y, f64x2.mul(v128.load(c, BIQUAD_A1), y1));
+  y = f64x2.sub(y, f64x2.mul(v128.load(c, BIQUAD_A2), y2));
   return f32round(y);
 }
 
@@ -990,8 +952,8 @@ function eqStages(p: usize): i32 {
  */
 function runEq(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): usize {
   const hasGain = load<i32>(p) == GAIN;
-  const g = hasGain ? v128.load(p, 16) : f64x2.splat(1);
-  const c = hasGain ? p + 32 : p;
+  const g = hasGain ? v128.load(p, PAYLOAD) : f64x2.splat(1);
+  const c = hasGain ? p + GAIN_BYTES : p;
   const n = eqStages(p);
   const f = <usize>frames;
   if (n >= 3 && f >= <usize>(2 * n)) {
@@ -1008,15 +970,15 @@ function runEq(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frame
   else if (n == 4) runEq4(g, c, inL, inR, outL, outR, f);
   else if (n == 5) runEq5(g, c, inL, inR, outL, outR, f);
   else runEq6(g, c, inL, inR, outL, outR, f);
-  return c + 160 * <usize>n;
+  return c + BIQUAD_BYTES * <usize>n;
 }
 
 /** One biquad sample with its state in its op (runGroup's BIQUAD), for the pipeline's fill and drain. */
 function stepBiquad(c: usize, x: v128): v128 {
-  const x1 = v128.load(c, 96);
-  const x2 = v128.load(c, 112);
-  const y1 = v128.load(c, 128);
-  const y2 = v128.load(c, 144);
+  const x1 = v128.load(c, BIQUAD_X1);
+  const x2 = v128.load(c, BIQUAD_X2);
+  const y1 = v128.load(c, BIQUAD_Y1);
+  const y2 = v128.load(c, BIQUAD_Y2);
   const y = biquad(c, x, x1, x2, y1, y2);
   saveBiquad(c, x, x1, y, y1);
   return y;
@@ -1043,25 +1005,25 @@ function stepBiquad(c: usize, x: v128): v128 {
 function pipelineFill(g: v128, c: usize, n: i32, inL: usize, inR: usize): void {
   for (let s: i32 = 0; s <= n - 2; s++) {
     let x = eqInput(g, inL, inR, <usize>s << 2);
-    for (let k: i32 = 0; k <= n - 2 - s; k++) x = stepBiquad(c + 160 * <usize>k, x);
+    for (let k: i32 = 0; k <= n - 2 - s; k++) x = stepBiquad(c + BIQUAD_BYTES * <usize>k, x);
   }
 }
 
 function pipelineDrain(c: usize, n: i32, outL: usize, outR: usize, frames: usize): void {
   for (let s = frames - <usize>n + 1; s < frames; s++) {
     const first = <i32>(frames - s); // the first biquad that has not reached sample s
-    let x = v128.load(c + 160 * <usize>(first - 1), 128); // its input: the previous biquad's newest output
-    for (let k = first; k < n; k++) x = stepBiquad(c + 160 * <usize>k, x);
+    let x = v128.load(c + BIQUAD_BYTES * <usize>(first - 1), BIQUAD_Y1); // its input: the previous biquad's newest output
+    for (let k = first; k < n; k++) x = stepBiquad(c + BIQUAD_BYTES * <usize>k, x);
     eqOutput(x, outL, outR, s << 2);
   }
 }
 
 function runEqPipelined3(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: usize): void {
-  const c1 = c + 160, c2 = c + 320;
-  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
-  let a1 = v128.load(c, 128), a2 = v128.load(c, 144), a3 = v128.load(c1, 112);
-  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144), b3 = v128.load(c2, 112);
-  let d1 = v128.load(c2, 128), d2 = v128.load(c2, 144);
+  const c1 = c + BIQUAD_BYTES, c2 = c + 2 * BIQUAD_BYTES;
+  let x1 = v128.load(c, BIQUAD_X1), x2 = v128.load(c, BIQUAD_X2);
+  let a1 = v128.load(c, BIQUAD_Y1), a2 = v128.load(c, BIQUAD_Y2), a3 = v128.load(c1, BIQUAD_X2);
+  let b1 = v128.load(c1, BIQUAD_Y1), b2 = v128.load(c1, BIQUAD_Y2), b3 = v128.load(c2, BIQUAD_X2);
+  let d1 = v128.load(c2, BIQUAD_Y1), d2 = v128.load(c2, BIQUAD_Y2);
   for (let i: usize = 2; i < frames; i++) {
     const x = eqInput(g, inL, inR, i << 2);
     const ya = biquad(c, x, x1, x2, a1, a2);
@@ -1079,12 +1041,12 @@ function runEqPipelined3(g: v128, c: usize, inL: usize, inR: usize, outL: usize,
 }
 
 function runEqPipelined4(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: usize): void {
-  const c1 = c + 160, c2 = c + 320, c3 = c + 480;
-  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
-  let a1 = v128.load(c, 128), a2 = v128.load(c, 144), a3 = v128.load(c1, 112);
-  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144), b3 = v128.load(c2, 112);
-  let d1 = v128.load(c2, 128), d2 = v128.load(c2, 144), d3 = v128.load(c3, 112);
-  let e1 = v128.load(c3, 128), e2 = v128.load(c3, 144);
+  const c1 = c + BIQUAD_BYTES, c2 = c + 2 * BIQUAD_BYTES, c3 = c + 3 * BIQUAD_BYTES;
+  let x1 = v128.load(c, BIQUAD_X1), x2 = v128.load(c, BIQUAD_X2);
+  let a1 = v128.load(c, BIQUAD_Y1), a2 = v128.load(c, BIQUAD_Y2), a3 = v128.load(c1, BIQUAD_X2);
+  let b1 = v128.load(c1, BIQUAD_Y1), b2 = v128.load(c1, BIQUAD_Y2), b3 = v128.load(c2, BIQUAD_X2);
+  let d1 = v128.load(c2, BIQUAD_Y1), d2 = v128.load(c2, BIQUAD_Y2), d3 = v128.load(c3, BIQUAD_X2);
+  let e1 = v128.load(c3, BIQUAD_Y1), e2 = v128.load(c3, BIQUAD_Y2);
   for (let i: usize = 3; i < frames; i++) {
     const x = eqInput(g, inL, inR, i << 2);
     const ya = biquad(c, x, x1, x2, a1, a2);
@@ -1105,13 +1067,13 @@ function runEqPipelined4(g: v128, c: usize, inL: usize, inR: usize, outL: usize,
 }
 
 function runEqPipelined5(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: usize): void {
-  const c1 = c + 160, c2 = c + 320, c3 = c + 480, c4 = c + 640;
-  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
-  let a1 = v128.load(c, 128), a2 = v128.load(c, 144), a3 = v128.load(c1, 112);
-  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144), b3 = v128.load(c2, 112);
-  let d1 = v128.load(c2, 128), d2 = v128.load(c2, 144), d3 = v128.load(c3, 112);
-  let e1 = v128.load(c3, 128), e2 = v128.load(c3, 144), e3 = v128.load(c4, 112);
-  let f1 = v128.load(c4, 128), f2 = v128.load(c4, 144);
+  const c1 = c + BIQUAD_BYTES, c2 = c + 2 * BIQUAD_BYTES, c3 = c + 3 * BIQUAD_BYTES, c4 = c + 4 * BIQUAD_BYTES;
+  let x1 = v128.load(c, BIQUAD_X1), x2 = v128.load(c, BIQUAD_X2);
+  let a1 = v128.load(c, BIQUAD_Y1), a2 = v128.load(c, BIQUAD_Y2), a3 = v128.load(c1, BIQUAD_X2);
+  let b1 = v128.load(c1, BIQUAD_Y1), b2 = v128.load(c1, BIQUAD_Y2), b3 = v128.load(c2, BIQUAD_X2);
+  let d1 = v128.load(c2, BIQUAD_Y1), d2 = v128.load(c2, BIQUAD_Y2), d3 = v128.load(c3, BIQUAD_X2);
+  let e1 = v128.load(c3, BIQUAD_Y1), e2 = v128.load(c3, BIQUAD_Y2), e3 = v128.load(c4, BIQUAD_X2);
+  let f1 = v128.load(c4, BIQUAD_Y1), f2 = v128.load(c4, BIQUAD_Y2);
   for (let i: usize = 4; i < frames; i++) {
     const x = eqInput(g, inL, inR, i << 2);
     const ya = biquad(c, x, x1, x2, a1, a2);
@@ -1135,14 +1097,14 @@ function runEqPipelined5(g: v128, c: usize, inL: usize, inR: usize, outL: usize,
 }
 
 function runEqPipelined6(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: usize): void {
-  const c1 = c + 160, c2 = c + 320, c3 = c + 480, c4 = c + 640, c5 = c + 800;
-  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
-  let a1 = v128.load(c, 128), a2 = v128.load(c, 144), a3 = v128.load(c1, 112);
-  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144), b3 = v128.load(c2, 112);
-  let d1 = v128.load(c2, 128), d2 = v128.load(c2, 144), d3 = v128.load(c3, 112);
-  let e1 = v128.load(c3, 128), e2 = v128.load(c3, 144), e3 = v128.load(c4, 112);
-  let f1 = v128.load(c4, 128), f2 = v128.load(c4, 144), f3 = v128.load(c5, 112);
-  let h1 = v128.load(c5, 128), h2 = v128.load(c5, 144);
+  const c1 = c + BIQUAD_BYTES, c2 = c + 2 * BIQUAD_BYTES, c3 = c + 3 * BIQUAD_BYTES, c4 = c + 4 * BIQUAD_BYTES, c5 = c + 5 * BIQUAD_BYTES;
+  let x1 = v128.load(c, BIQUAD_X1), x2 = v128.load(c, BIQUAD_X2);
+  let a1 = v128.load(c, BIQUAD_Y1), a2 = v128.load(c, BIQUAD_Y2), a3 = v128.load(c1, BIQUAD_X2);
+  let b1 = v128.load(c1, BIQUAD_Y1), b2 = v128.load(c1, BIQUAD_Y2), b3 = v128.load(c2, BIQUAD_X2);
+  let d1 = v128.load(c2, BIQUAD_Y1), d2 = v128.load(c2, BIQUAD_Y2), d3 = v128.load(c3, BIQUAD_X2);
+  let e1 = v128.load(c3, BIQUAD_Y1), e2 = v128.load(c3, BIQUAD_Y2), e3 = v128.load(c4, BIQUAD_X2);
+  let f1 = v128.load(c4, BIQUAD_Y1), f2 = v128.load(c4, BIQUAD_Y2), f3 = v128.load(c5, BIQUAD_X2);
+  let h1 = v128.load(c5, BIQUAD_Y1), h2 = v128.load(c5, BIQUAD_Y2);
   for (let i: usize = 5; i < frames; i++) {
     const x = eqInput(g, inL, inR, i << 2);
     const ya = biquad(c, x, x1, x2, a1, a2);
@@ -1182,18 +1144,18 @@ function runEqPipelined6(g: v128, c: usize, inL: usize, inR: usize, outL: usize,
 
 /** Writes a biquad's state back into its op (x1, x2, y1, y2), as runGroup keeps it. */
 @inline function saveBiquad(c: usize, x1: v128, x2: v128, y1: v128, y2: v128): void {
-  v128.store(c, x1, 96);
-  v128.store(c, x2, 112);
-  v128.store(c, y1, 128);
-  v128.store(c, y2, 144);
+  v128.store(c, x1, BIQUAD_X1);
+  v128.store(c, x2, BIQUAD_X2);
+  v128.store(c, y1, BIQUAD_Y1);
+  v128.store(c, y2, BIQUAD_Y2);
 }
 
 // runEq1..6 and runEqPipelined3..6 are one function per section size on purpose: the
 // state must be named locals to live in registers, and AssemblyScript cannot unroll a loop
 // over stages. runEq picks one; sections of 1-2 biquads and short blocks run sequentially.
 function runEq1(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
-  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
-  let a1 = v128.load(c, 128), a2 = v128.load(c, 144);
+  let x1 = v128.load(c, BIQUAD_X1), x2 = v128.load(c, BIQUAD_X2);
+  let a1 = v128.load(c, BIQUAD_Y1), a2 = v128.load(c, BIQUAD_Y2);
   for (let i: usize = 0; i < n; i++) {
     const x = eqInput(g, inL, inR, i << 2);
     const ya = biquad(c, x, x1, x2, a1, a2);
@@ -1204,10 +1166,10 @@ function runEq1(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: us
 }
 
 function runEq2(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
-  const c1 = c + 160;
-  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
-  let a1 = v128.load(c, 128), a2 = v128.load(c, 144);
-  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144);
+  const c1 = c + BIQUAD_BYTES;
+  let x1 = v128.load(c, BIQUAD_X1), x2 = v128.load(c, BIQUAD_X2);
+  let a1 = v128.load(c, BIQUAD_Y1), a2 = v128.load(c, BIQUAD_Y2);
+  let b1 = v128.load(c1, BIQUAD_Y1), b2 = v128.load(c1, BIQUAD_Y2);
   for (let i: usize = 0; i < n; i++) {
     const x = eqInput(g, inL, inR, i << 2);
     const ya = biquad(c, x, x1, x2, a1, a2);
@@ -1220,11 +1182,11 @@ function runEq2(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: us
 }
 
 function runEq3(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
-  const c1 = c + 160, c2 = c + 320;
-  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
-  let a1 = v128.load(c, 128), a2 = v128.load(c, 144);
-  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144);
-  let d1 = v128.load(c2, 128), d2 = v128.load(c2, 144);
+  const c1 = c + BIQUAD_BYTES, c2 = c + 2 * BIQUAD_BYTES;
+  let x1 = v128.load(c, BIQUAD_X1), x2 = v128.load(c, BIQUAD_X2);
+  let a1 = v128.load(c, BIQUAD_Y1), a2 = v128.load(c, BIQUAD_Y2);
+  let b1 = v128.load(c1, BIQUAD_Y1), b2 = v128.load(c1, BIQUAD_Y2);
+  let d1 = v128.load(c2, BIQUAD_Y1), d2 = v128.load(c2, BIQUAD_Y2);
   for (let i: usize = 0; i < n; i++) {
     const x = eqInput(g, inL, inR, i << 2);
     const ya = biquad(c, x, x1, x2, a1, a2);
@@ -1239,12 +1201,12 @@ function runEq3(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: us
 }
 
 function runEq4(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
-  const c1 = c + 160, c2 = c + 320, c3 = c + 480;
-  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
-  let a1 = v128.load(c, 128), a2 = v128.load(c, 144);
-  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144);
-  let d1 = v128.load(c2, 128), d2 = v128.load(c2, 144);
-  let e1 = v128.load(c3, 128), e2 = v128.load(c3, 144);
+  const c1 = c + BIQUAD_BYTES, c2 = c + 2 * BIQUAD_BYTES, c3 = c + 3 * BIQUAD_BYTES;
+  let x1 = v128.load(c, BIQUAD_X1), x2 = v128.load(c, BIQUAD_X2);
+  let a1 = v128.load(c, BIQUAD_Y1), a2 = v128.load(c, BIQUAD_Y2);
+  let b1 = v128.load(c1, BIQUAD_Y1), b2 = v128.load(c1, BIQUAD_Y2);
+  let d1 = v128.load(c2, BIQUAD_Y1), d2 = v128.load(c2, BIQUAD_Y2);
+  let e1 = v128.load(c3, BIQUAD_Y1), e2 = v128.load(c3, BIQUAD_Y2);
   for (let i: usize = 0; i < n; i++) {
     const x = eqInput(g, inL, inR, i << 2);
     const ya = biquad(c, x, x1, x2, a1, a2);
@@ -1261,13 +1223,13 @@ function runEq4(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: us
 }
 
 function runEq5(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
-  const c1 = c + 160, c2 = c + 320, c3 = c + 480, c4 = c + 640;
-  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
-  let a1 = v128.load(c, 128), a2 = v128.load(c, 144);
-  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144);
-  let d1 = v128.load(c2, 128), d2 = v128.load(c2, 144);
-  let e1 = v128.load(c3, 128), e2 = v128.load(c3, 144);
-  let f1 = v128.load(c4, 128), f2 = v128.load(c4, 144);
+  const c1 = c + BIQUAD_BYTES, c2 = c + 2 * BIQUAD_BYTES, c3 = c + 3 * BIQUAD_BYTES, c4 = c + 4 * BIQUAD_BYTES;
+  let x1 = v128.load(c, BIQUAD_X1), x2 = v128.load(c, BIQUAD_X2);
+  let a1 = v128.load(c, BIQUAD_Y1), a2 = v128.load(c, BIQUAD_Y2);
+  let b1 = v128.load(c1, BIQUAD_Y1), b2 = v128.load(c1, BIQUAD_Y2);
+  let d1 = v128.load(c2, BIQUAD_Y1), d2 = v128.load(c2, BIQUAD_Y2);
+  let e1 = v128.load(c3, BIQUAD_Y1), e2 = v128.load(c3, BIQUAD_Y2);
+  let f1 = v128.load(c4, BIQUAD_Y1), f2 = v128.load(c4, BIQUAD_Y2);
   for (let i: usize = 0; i < n; i++) {
     const x = eqInput(g, inL, inR, i << 2);
     const ya = biquad(c, x, x1, x2, a1, a2);
@@ -1286,14 +1248,14 @@ function runEq5(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: us
 }
 
 function runEq6(g: v128, c: usize, inL: usize, inR: usize, outL: usize, outR: usize, n: usize): void {
-  const c1 = c + 160, c2 = c + 320, c3 = c + 480, c4 = c + 640, c5 = c + 800;
-  let x1 = v128.load(c, 96), x2 = v128.load(c, 112);
-  let a1 = v128.load(c, 128), a2 = v128.load(c, 144);
-  let b1 = v128.load(c1, 128), b2 = v128.load(c1, 144);
-  let d1 = v128.load(c2, 128), d2 = v128.load(c2, 144);
-  let e1 = v128.load(c3, 128), e2 = v128.load(c3, 144);
-  let f1 = v128.load(c4, 128), f2 = v128.load(c4, 144);
-  let h1 = v128.load(c5, 128), h2 = v128.load(c5, 144);
+  const c1 = c + BIQUAD_BYTES, c2 = c + 2 * BIQUAD_BYTES, c3 = c + 3 * BIQUAD_BYTES, c4 = c + 4 * BIQUAD_BYTES, c5 = c + 5 * BIQUAD_BYTES;
+  let x1 = v128.load(c, BIQUAD_X1), x2 = v128.load(c, BIQUAD_X2);
+  let a1 = v128.load(c, BIQUAD_Y1), a2 = v128.load(c, BIQUAD_Y2);
+  let b1 = v128.load(c1, BIQUAD_Y1), b2 = v128.load(c1, BIQUAD_Y2);
+  let d1 = v128.load(c2, BIQUAD_Y1), d2 = v128.load(c2, BIQUAD_Y2);
+  let e1 = v128.load(c3, BIQUAD_Y1), e2 = v128.load(c3, BIQUAD_Y2);
+  let f1 = v128.load(c4, BIQUAD_Y1), f2 = v128.load(c4, BIQUAD_Y2);
+  let h1 = v128.load(c5, BIQUAD_Y1), h2 = v128.load(c5, BIQUAD_Y2);
   for (let i: usize = 0; i < n; i++) {
     const x = eqInput(g, inL, inR, i << 2);
     const ya = biquad(c, x, x1, x2, a1, a2);

@@ -1,5 +1,6 @@
 import type { Decibels, Ratio, Seconds } from '../model/MixState.ts';
 import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
+import { COMPRESSOR_SLOT, COMPRESSOR_STATE_SLOTS, type CompressorStateSlot } from './compressorState.ts';
 import { deterministicExp } from './deterministicExp.ts';
 import { deterministicLog } from './deterministicLog.ts';
 import { DspParamError } from './DspParamError.ts';
@@ -38,26 +39,7 @@ export interface CompressorParams {
  * gr = c·gr + (1 − c)·target (attack coefficients when target > gr), flushed to 0 unless
  * 1e-9 <= gr < 1e4; gain = gr === 0 ? makeupLin : deterministicExp((makeupDb − gr)·neperPerDb).
  */
-export interface CompressorSteadyState {
-  gainReduction: Decibels;
-  meanSquare: number;
-  threshold: Decibels;
-  knee: Decibels;
-  halfKnee: Decibels;
-  negSlope: number;
-  kneeCoef: number;
-  kneeStart: number;
-  kneeStartSq: number;
-  makeupDb: Decibels;
-  makeupLin: number;
-  releaseCoef: number;
-  releaseComplement: number;
-  attackCoef: number;
-  attackComplement: number;
-  rmsCoef: number;
-  dbPerNeper: number;
-  neperPerDb: number;
-}
+export type CompressorSteadyState = { readonly [K in CompressorStateSlot]: number };
 
 /** RMS detector averaging time constant. */
 export const COMPRESSOR_RMS_SECONDS = 0.01;
@@ -85,24 +67,25 @@ const ABOVE = new Int32Array(COMPRESSOR_CHUNK);
 /** The current chunk's smoothing coefficients: release a, 1 − a, then the attack's. */
 const SMOOTH = new Float64Array(4);
 
-// Slots of CompressorProcessor.f: audio state, then the constants of the current curve.
-const F_GR = 0;
-const F_MS = 1;
-const F_GR_PEAK = 2;
+// Slots of CompressorProcessor.f: the state block of compressorState.ts (audio state, then
+// the constants of the current curve), then the meter's peak.
+const F_GR = COMPRESSOR_SLOT.gainReduction;
+const F_MS = COMPRESSOR_SLOT.meanSquare;
 /** The gain computer: threshold, knee width and half width (dB), −slope = 1 − 1/ratio, −slope/(2W). */
-const F_T = 3;
-const F_W = 4;
-const F_HALF_W = 5;
-const F_NEG_SLOPE = 6;
-const F_KNEE_COEF = 7;
-const F_KNEE_START = 8;
-const F_KNEE_START_SQ = 9;
-const F_MAKEUP_DB = 10;
-const F_MAKEUP_LIN = 11;
+const F_T = COMPRESSOR_SLOT.threshold;
+const F_W = COMPRESSOR_SLOT.knee;
+const F_HALF_W = COMPRESSOR_SLOT.halfKnee;
+const F_NEG_SLOPE = COMPRESSOR_SLOT.negSlope;
+const F_KNEE_COEF = COMPRESSOR_SLOT.kneeCoef;
+const F_KNEE_START = COMPRESSOR_SLOT.kneeStart;
+const F_KNEE_START_SQ = COMPRESSOR_SLOT.kneeStartSq;
+const F_MAKEUP_DB = COMPRESSOR_SLOT.makeupDb;
+const F_MAKEUP_LIN = COMPRESSOR_SLOT.makeupLin;
 /** Four slots: release coefficient a, 1 − a, then the attack's. */
-const F_SMOOTH = 12;
-const F_RMS_COEF = 16;
-const F_SIZE = 17;
+const F_SMOOTH = COMPRESSOR_SLOT.releaseCoef;
+const F_RMS_COEF = COMPRESSOR_SLOT.rmsCoef;
+const F_GR_PEAK = COMPRESSOR_STATE_SLOTS.length;
+const F_SIZE = F_GR_PEAK + 1;
 
 /**
  * The compressor's static curve: output level for a steady input level (both dB), with the
@@ -159,6 +142,8 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
     this.sampleRate = checkSampleRate(sampleRate);
     this.rampFrames = paramRampFrames(sampleRate);
     this.rmsCoef = deterministicExp(-1 / (COMPRESSOR_RMS_SECONDS * sampleRate));
+    this.f[COMPRESSOR_SLOT.dbPerNeper] = DB_PER_NEPER;
+    this.f[COMPRESSOR_SLOT.neperPerDb] = NEPER_PER_DB;
     this.updateTimes();
     this.updateConstants();
   }
@@ -230,27 +215,7 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
    * parameter ramps.
    */
   steadyState(): CompressorSteadyState {
-    const f = this.f;
-    return {
-      gainReduction: f[F_GR]!,
-      meanSquare: f[F_MS]!,
-      threshold: f[F_T]!,
-      knee: f[F_W]!,
-      halfKnee: f[F_HALF_W]!,
-      negSlope: f[F_NEG_SLOPE]!,
-      kneeCoef: f[F_KNEE_COEF]!,
-      kneeStart: f[F_KNEE_START]!,
-      kneeStartSq: f[F_KNEE_START_SQ]!,
-      makeupDb: f[F_MAKEUP_DB]!,
-      makeupLin: f[F_MAKEUP_LIN]!,
-      releaseCoef: f[F_SMOOTH]!,
-      releaseComplement: f[F_SMOOTH + 1]!,
-      attackCoef: f[F_SMOOTH + 2]!,
-      attackComplement: f[F_SMOOTH + 3]!,
-      rmsCoef: f[F_RMS_COEF]!,
-      dbPerNeper: DB_PER_NEPER,
-      neperPerDb: NEPER_PER_DB,
-    };
+    return Object.fromEntries(COMPRESSOR_STATE_SLOTS.map((name, i) => [name, this.f[i]!])) as CompressorSteadyState;
   }
 
   /** Gain reduction (dB, >= 0) applied to the last processed sample. */

@@ -18,11 +18,13 @@ export { balanceGains, StereoPannerProcessor, stereoPannerLaw } from './stereoPa
 export type { StereoPannerLaw, StereoPannerParams } from './stereoPanner.ts';
 export { COMPRESSOR_DETECTORS, COMPRESSOR_RMS_SECONDS, CompressorProcessor, compressorCurve } from './compressor.ts';
 export type { CompressorDetector, CompressorParams, CompressorSteadyState } from './compressor.ts';
+export { COMPRESSOR_SLOT, COMPRESSOR_STATE_SLOTS } from './compressorState.ts';
+export type { CompressorStateSlot } from './compressorState.ts';
 export { SaturationProcessor, softClip } from './saturation.ts';
 export type { SaturationParams } from './saturation.ts';
 export { LIMITER_LOOKAHEAD_SECONDS, LimiterProcessor } from './limiter.ts';
 export type { LimiterParams, LimiterSteadyState } from './limiter.ts';
-export { ReverbProcessor } from './reverb.ts';
+export { REVERB_DIFFUSER_GAIN, REVERB_OUT_GAIN, ReverbProcessor } from './reverb.ts';
 export type { ReverbLayout, ReverbParams } from './reverb.ts';
 export { DELAY_MAX_SECONDS, DelayProcessor } from './delay.ts';
 export type { DelayParams } from './delay.ts';

@@ -17,13 +17,14 @@ export interface ReverbParams {
 const LINE_DELAYS_48K = [1109, 1361, 1493, 1619, 1811, 1931, 2129, 2371] as const;
 /** Input diffusion allpasses at 48 kHz and their coefficient. */
 const DIFFUSER_DELAYS_48K = [142, 107, 379, 277] as const;
-const DIFFUSER_GAIN = 0.625;
+/** Coefficient of the input diffusion allpasses. */
+export const REVERB_DIFFUSER_GAIN = 0.625;
 const MAX_PRE_DELAY = 0.5;
 /**
  * Output level. The lines are tapped with orthogonal sign patterns (in `process`):
  * L = + − + − + − + −, R = + + − − + + − −, so L and R are decorrelated.
  */
-const OUT_GAIN = 0.35;
+export const REVERB_OUT_GAIN = 0.35;
 
 /**
  * A reverb's structure and coefficients, for transcriptions that must compute the same
@@ -132,7 +133,8 @@ export class ReverbProcessor implements DspProcessor<ReverbParams> {
     const preFrames = this.preFrames;
     const a = this.dampCoef;
     const norm = 1 / Math.sqrt(8);
-    const G = DIFFUSER_GAIN;
+    const G = REVERB_DIFFUSER_GAIN;
+    const outGain = REVERB_OUT_GAIN;
     const df = this.diffusers;
     const dp = this.diffPos;
     const da = df[0]!;
@@ -270,8 +272,8 @@ export class ReverbProcessor implements DspProcessor<ReverbParams> {
       q5 = q5 + 1 === L5.length ? 0 : q5 + 1;
       q6 = q6 + 1 === L6.length ? 0 : q6 + 1;
       q7 = q7 + 1 === L7.length ? 0 : q7 + 1;
-      out0[i] = OUT_GAIN * oL;
-      if (out1 !== null) out1[i] = OUT_GAIN * oR;
+      out0[i] = outGain * oL;
+      if (out1 !== null) out1[i] = outGain * oR;
     }
     this.prePos = prePos;
     dp[0] = pa;

@@ -1,8 +1,6 @@
 import type { LimiterSteadyState } from '@mixroom/shared/dsp';
+import { LIMITER_CHUNK } from './masterBusLayout.ts';
 import { MASTER_BUS_IO_FRAMES, MasterBusMemory } from './MasterBusMemory.ts';
-
-/** The module's detector chunk (CHUNK in masterBus.ts): sizes its lin and peaks buffers. */
-const DETECT_CHUNK = 256;
 
 /**
  * shared/dsp's LimiterProcessor on WebAssembly SIMD for the bake: the same samples bit for
@@ -24,8 +22,8 @@ export class WasmLimiter {
     this.latencyFrames = lat;
     const m = this.mem;
     const coef = m.alloc(taps.length * 16);
-    const lin = m.alloc((K - 1 + DETECT_CHUNK) * 16);
-    const peaks = m.alloc(DETECT_CHUNK * 16);
+    const lin = m.alloc((K - 1 + LIMITER_CHUNK) * 16);
+    const peaks = m.alloc(LIMITER_CHUNK * 16);
     this.peaks = peaks;
     const audio = m.alloc(lat * 16);
     const suffixMin = m.alloc((L + 1) * 8);

@@ -1,8 +1,6 @@
 import type { ReverbLayout } from '@mixroom/shared/dsp';
+import { REVERB_DIFFUSERS, REVERB_LINES, REVERB_STATE as S } from './masterBusLayout.ts';
 import { MASTER_BUS_IO_FRAMES, MasterBusMemory } from './MasterBusMemory.ts';
-
-/** Bytes of the state block server/assembly/reverb.ts reads (its layout is described there). */
-const STATE_BYTES = 320;
 
 /**
  * shared/dsp's ReverbProcessor on WebAssembly for the bake's aux buses: the same samples bit
@@ -19,9 +17,9 @@ export class WasmReverb {
 
   constructor(layout: ReverbLayout) {
     const { lineLengths, lineGains, diffuserLengths } = layout;
-    if (lineLengths.length !== 8 || lineGains.length !== 8 || diffuserLengths.length !== 4) throw new RangeError('WasmReverb: unsupported reverb layout');
+    if (lineLengths.length !== REVERB_LINES || lineGains.length !== REVERB_LINES || diffuserLengths.length !== REVERB_DIFFUSERS) throw new RangeError('WasmReverb: unsupported reverb layout');
     const m = this.mem;
-    const st = m.alloc(STATE_BYTES);
+    const st = m.alloc(S.BYTES);
     const lines = lineLengths.map((n) => m.alloc(n * 4));
     const diffusers = diffuserLengths.map((n) => m.alloc(n * 4));
     const pre = m.alloc(layout.preDelayLength * 4);
@@ -30,17 +28,17 @@ export class WasmReverb {
     this.state = st;
     const f64 = m.f64;
     const i32 = m.i32;
-    f64[st >> 3] = layout.dampCoef;
-    f64[(st >> 3) + 1] = 1 / Math.sqrt(8); // the JavaScript's `norm`
-    lineGains.forEach((g, k) => (f64[(st >> 3) + 2 + k] = g));
-    // Damping state [10..17] and every position start at 0 (alloc zero-fills).
-    lineLengths.forEach((n, k) => (i32[(st + 144) / 4 + k] = n));
-    diffuserLengths.forEach((n, k) => (i32[(st + 208) / 4 + k] = n));
-    i32[(st + 240) / 4] = layout.preDelayLength;
-    i32[(st + 248) / 4] = layout.preDelayFrames;
-    lines.forEach((at, k) => (i32[(st + 256) / 4 + k] = at));
-    diffusers.forEach((at, k) => (i32[(st + 288) / 4 + k] = at));
-    i32[(st + 304) / 4] = pre;
+    f64[(st + S.DAMP_COEF) >> 3] = layout.dampCoef;
+    f64[(st + S.NORM) >> 3] = 1 / Math.sqrt(8); // the JavaScript's `norm`
+    lineGains.forEach((g, k) => (f64[((st + S.LINE_GAINS) >> 3) + k] = g));
+    // Damping states and every position start at 0 (alloc zero-fills).
+    lineLengths.forEach((n, k) => (i32[((st + S.LINE_LENGTHS) >> 2) + k] = n));
+    diffuserLengths.forEach((n, k) => (i32[((st + S.DIFFUSER_LENGTHS) >> 2) + k] = n));
+    i32[(st + S.PRE_LENGTH) >> 2] = layout.preDelayLength;
+    i32[(st + S.PRE_FRAMES) >> 2] = layout.preDelayFrames;
+    lines.forEach((at, k) => (i32[((st + S.LINE_BUFFERS) >> 2) + k] = at));
+    diffusers.forEach((at, k) => (i32[((st + S.DIFFUSER_BUFFERS) >> 2) + k] = at));
+    i32[(st + S.PRE_BUFFER) >> 2] = pre;
   }
 
   /** ReverbProcessor.process: a mono input feeds both sides of the sum; a mono output gets the left. */

@@ -1,8 +1,6 @@
 import type { ChannelPeakMeter } from '@mixroom/shared/dsp';
+import { TRUE_PEAK_HISTORY } from './masterBusLayout.ts';
 import { MASTER_BUS_IO_FRAMES, MasterBusMemory } from './MasterBusMemory.ts';
-
-/** History samples the module keeps before a block (TP_HISTORY in masterBus.ts). */
-const HISTORY = 11;
 
 /**
  * shared/dsp's TruePeakMeter (BS.1770-4 Annex 2, one channel) on WebAssembly SIMD for the
@@ -15,7 +13,7 @@ export class WasmTruePeakMeter implements ChannelPeakMeter {
   private peak = 0;
 
   constructor() {
-    this.state = this.mem.alloc(16 + (HISTORY + MASTER_BUS_IO_FRAMES) * 8);
+    this.state = this.mem.alloc(16 + (TRUE_PEAK_HISTORY + MASTER_BUS_IO_FRAMES) * 8);
     this.io = this.mem.alloc(MASTER_BUS_IO_FRAMES * 4);
   }
 

@@ -1,39 +1,30 @@
+import { COMPRESSOR_STATE_SLOTS } from '@mixroom/shared/dsp';
 import type { NodeKernel } from '../runtime/NodeKernel.ts';
+import { CHAIN_FIELD, CHAIN_OP, CHAIN_OP_BYTES, delayOpBytes } from './chainProgram.ts';
 import type { ChainStage } from './ChainStage.ts';
 import type { StripChainMemory } from './StripChainMemory.ts';
 
-// Op codes and sizes of the program format read by server/assembly/stripChain.ts.
-const END = 0;
-const GAIN = 1;
-const BIQUAD = 2;
-const PAN_LEFT = 3;
-const PAN_RIGHT = 4;
-const PAN_MONO = 5;
-const DELAY = 6;
-const SEND = 7;
-const ZERO = 8;
-const SEND_ZERO = 9;
-const COMP = 10;
-const BARRIER = 11;
-const PAN_BALANCE = 12;
-const HEADER = 16;
-/** f64 slots of a COMP op, in the order server/assembly/stripChain.ts reads them (C_*). */
-const COMP_SLOTS = 18;
-
+/** Bytes of the op a stage becomes (chainProgram.ts). */
 function opBytes(stage: ChainStage): number {
   switch (stage.kind) {
     case 'biquad':
-      return HEADER + 144;
+      return CHAIN_OP_BYTES.BIQUAD;
     case 'delay':
-      return (HEADER + 12 * stage.frames + 15) & ~15;
+      return delayOpBytes(stage.frames);
     case 'comp':
-      return HEADER + 8 * COMP_SLOTS;
+      return CHAIN_OP_BYTES.COMP;
     case 'gain':
+      return stage.gain === 0 ? CHAIN_OP_BYTES.ZERO : CHAIN_OP_BYTES.GAIN;
     case 'send':
-      return stage.gain === 0 ? HEADER : HEADER + 16;
-    default:
-      return HEADER + 16;
+      return stage.gain === 0 ? CHAIN_OP_BYTES.SEND_ZERO : CHAIN_OP_BYTES.SEND;
+    case 'pan':
+      return CHAIN_OP_BYTES[panOp(stage.law)];
   }
+}
+
+/** The op of a panner stage: one per formula of the stereo panner. */
+function panOp(law: 'mono' | 'left' | 'right' | 'balance'): 'PAN_MONO' | 'PAN_LEFT' | 'PAN_RIGHT' | 'PAN_BALANCE' {
+  return law === 'mono' ? 'PAN_MONO' : law === 'left' ? 'PAN_LEFT' : law === 'right' ? 'PAN_RIGHT' : 'PAN_BALANCE';
 }
 
 /**
@@ -58,7 +49,7 @@ export function createChainKernel(
   sendOutputs: readonly (readonly Float32Array[])[] = [],
 ): NodeKernel {
   const breaks = groupBreaks(stages);
-  const prog = memory.reserve(stages.reduce((n, s) => n + opBytes(s), HEADER + HEADER * breaks.size));
+  const prog = memory.reserve(stages.reduce((n, s) => n + opBytes(s), CHAIN_OP_BYTES.END + CHAIN_OP_BYTES.BARRIER * breaks.size));
   const left = memory.reserve(maxFrames * 4);
   const right = memory.reserve(maxFrames * 4);
   // A send whose output buffer lives in the module's memory is written there by the program
@@ -130,6 +121,7 @@ export function groupBreaks(stages: readonly ChainStage[]): Set<number> {
 function writeProgram(memory: StripChainMemory, prog: number, stages: readonly ChainStage[], sendBuffers: readonly number[][], breaks: ReadonlySet<number>): void {
   const i32 = memory.i32;
   const f64 = memory.f64;
+  const { ARG0, ARG1, PAYLOAD, BIQUAD_B0, BIQUAD_X1 } = CHAIN_FIELD;
   let at = prog;
   const pair = (offset: number, a: number, b: number): void => {
     f64[(at + offset) >> 3] = a;
@@ -137,68 +129,51 @@ function writeProgram(memory: StripChainMemory, prog: number, stages: readonly C
   };
   for (const [index, stage] of stages.entries()) {
     if (breaks.has(index)) {
-      i32[at >> 2] = BARRIER;
-      at += HEADER;
+      i32[at >> 2] = CHAIN_OP.BARRIER;
+      at += CHAIN_OP_BYTES.BARRIER;
     }
     switch (stage.kind) {
       case 'gain':
-        i32[at >> 2] = stage.gain === 0 ? ZERO : GAIN;
-        if (stage.gain !== 0) pair(16, stage.gain, stage.gain);
+        i32[at >> 2] = stage.gain === 0 ? CHAIN_OP.ZERO : CHAIN_OP.GAIN;
+        if (stage.gain !== 0) pair(PAYLOAD, stage.gain, stage.gain);
         break;
       case 'biquad': {
-        i32[at >> 2] = BIQUAD;
+        i32[at >> 2] = CHAIN_OP.BIQUAD;
         const c = stage.coefficients;
-        [c.b0, c.b1, c.b2, c.a1, c.a2].forEach((v, k) => pair(16 + 16 * k, v, v));
-        for (let k = 0; k < 4; k++) pair(96 + 16 * k, 0, 0); // x1, x2, y1, y2: silence
+        [c.b0, c.b1, c.b2, c.a1, c.a2].forEach((v, k) => pair(BIQUAD_B0 + 16 * k, v, v));
+        for (let k = 0; k < 4; k++) pair(BIQUAD_X1 + 16 * k, 0, 0); // x1, x2, y1, y2: silence
         break;
       }
       case 'pan':
-        i32[at >> 2] = stage.law === 'mono' ? PAN_MONO : stage.law === 'left' ? PAN_LEFT : stage.law === 'right' ? PAN_RIGHT : PAN_BALANCE;
-        pair(16, stage.gl, stage.gr);
+        i32[at >> 2] = CHAIN_OP[panOp(stage.law)];
+        pair(PAYLOAD, stage.gl, stage.gr);
         break;
       case 'delay':
         // Header, then both channels' last `frames` inputs (silence at the start) and a scratch.
-        i32[at >> 2] = DELAY;
-        i32[(at >> 2) + 1] = stage.frames;
-        memory.f32.fill(0, (at + HEADER) >> 2, (at + HEADER) / 4 + 3 * stage.frames);
+        i32[at >> 2] = CHAIN_OP.DELAY;
+        i32[(at + ARG0) >> 2] = stage.frames;
+        memory.f32.fill(0, (at + PAYLOAD) >> 2, (at + PAYLOAD) / 4 + 3 * stage.frames);
         break;
       case 'comp': {
-        i32[at >> 2] = COMP;
-        i32[(at >> 2) + 1] = stage.detector === 'rms' ? 1 : 0;
-        const c = stage.constants;
-        const slots = [
-          c.gainReduction,
-          c.meanSquare,
-          c.threshold,
-          c.knee,
-          c.halfKnee,
-          c.negSlope,
-          c.kneeCoef,
-          c.kneeStart,
-          c.kneeStartSq,
-          c.makeupDb,
-          c.makeupLin,
-          c.releaseCoef,
-          c.releaseComplement,
-          c.attackCoef,
-          c.attackComplement,
-          c.rmsCoef,
-          c.dbPerNeper,
-          c.neperPerDb,
-        ];
-        f64.set(slots, (at + HEADER) >> 3);
+        i32[at >> 2] = CHAIN_OP.COMP;
+        i32[(at + ARG0) >> 2] = stage.detector === 'rms' ? 1 : 0;
+        const state = stage.constants;
+        f64.set(
+          COMPRESSOR_STATE_SLOTS.map((slot) => state[slot]),
+          (at + PAYLOAD) >> 3,
+        );
         break;
       }
       case 'send': {
         const bufs = sendBuffers[stage.send]!;
-        i32[at >> 2] = stage.gain === 0 ? SEND_ZERO : SEND;
-        i32[(at >> 2) + 1] = bufs[0]!;
-        i32[(at >> 2) + 2] = bufs[1] ?? bufs[0]!; // mono: both lanes to the one buffer
-        if (stage.gain !== 0) pair(16, stage.gain, stage.gain);
+        i32[at >> 2] = stage.gain === 0 ? CHAIN_OP.SEND_ZERO : CHAIN_OP.SEND;
+        i32[(at + ARG0) >> 2] = bufs[0]!;
+        i32[(at + ARG1) >> 2] = bufs[1] ?? bufs[0]!; // mono: both lanes to the one buffer
+        if (stage.gain !== 0) pair(PAYLOAD, stage.gain, stage.gain);
         break;
       }
     }
     at += opBytes(stage);
   }
-  i32[at >> 2] = END;
+  i32[at >> 2] = CHAIN_OP.END;
 }
