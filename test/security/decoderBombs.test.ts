@@ -146,7 +146,7 @@ describe('decoder bombs are refused within the budget, off the main thread', () 
 describe('a stem worker that dies or runs out of its limits', () => {
   it('gives a clear error and leaves nothing behind (heap limit, then time limit)', async () => {
     for (const [env, why] of [
-      [{ STEM_WORKER_HEAP_MB: '2' }, /could not be processed: decoding it needed more than 2 MB of memory|could not be processed: the decoder (crashed|stopped)/],
+      [{ STEM_WORKER_HEAP_MB: '8' }, /could not be processed: decoding it needed more than 8 MB of memory|could not be processed: the decoder (crashed|stopped)/],
       [{ STEM_WORKER_TIMEOUT_MS: '1' }, /could not be processed: decoding it took longer than 0 s/],
     ] as const) {
       const small = await startTestMixroom({ env });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { DEFAULT_STEM_WORKER_LIMITS, type StemWorkerLimits } from './runStemWorker.ts';
+import { DEFAULT_STEM_WORKER_LIMITS, MIN_STEM_WORKER_HEAP_MB, type StemWorkerLimits } from './runStemWorker.ts';
 
 const schema = z.object({
-  STEM_WORKER_HEAP_MB: z.coerce.number().int().min(1).default(DEFAULT_STEM_WORKER_LIMITS.heapMb),
+  STEM_WORKER_HEAP_MB: z.coerce.number().int().min(MIN_STEM_WORKER_HEAP_MB).default(DEFAULT_STEM_WORKER_LIMITS.heapMb),
   STEM_WORKER_TIMEOUT_MS: z.coerce.number().int().min(1).default(DEFAULT_STEM_WORKER_LIMITS.timeoutMs),
 });
 

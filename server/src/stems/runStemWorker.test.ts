@@ -3,7 +3,8 @@ import { encodeWavFixture } from '../../../test/integration/stems-fixtures/encod
 import { floatWav } from '../../../test/renderFixtures.ts';
 import { testSignal } from '../../../test/integration/stems-fixtures/testSignal.ts';
 import { flacBomb } from '../../../test/security/craftDecoderBombs.ts';
-import { runStemWorker } from './runStemWorker.ts';
+import { MIN_STEM_WORKER_HEAP_MB, runStemWorker } from './runStemWorker.ts';
+import { parseStemWorkerLimits } from './parseStemWorkerLimits.ts';
 
 const FS = 48000;
 const job = (fileName: string, maxSeconds = 600) => ({ fileName, maxSeconds, sessionRate: FS });
@@ -31,10 +32,13 @@ describe('runStemWorker', () => {
       message: expect.stringMatching(/^"notes\.wav": This file is not audio we recognise/),
     });
     const wav = () => encodeWavFixture(testSignal(1, FS), FS, '16');
-    await expect(runStemWorker(wav(), job('a.wav'), { heapMb: 1, timeoutMs: 60_000 })).rejects.toMatchObject({
+    // The smallest heap allowed is too small for this decode: the worker fails alone.
+    await expect(runStemWorker(wav(), job('a.wav'), { heapMb: MIN_STEM_WORKER_HEAP_MB, timeoutMs: 60_000 })).rejects.toMatchObject({
       code: 'unprocessable',
-      message: expect.stringMatching(/^"a\.wav" could not be processed: (decoding it needed more than 1 MB of memory|the decoder (crashed|stopped)).*Nothing was stored\.$/),
+      message: expect.stringMatching(/^"a\.wav" could not be processed: (decoding it needed more than 8 MB of memory|the decoder (crashed|stopped)).*Nothing was stored\.$/),
     });
+    // Below it a worker could take the whole process down (Node 24): refused before starting.
+    await expect(runStemWorker(wav(), job('z.wav'), { heapMb: 2, timeoutMs: 60_000 })).rejects.toThrow(/at least 8 MB/);
     await expect(runStemWorker(wav(), job('b.wav'), { heapMb: 256, timeoutMs: 1 })).rejects.toMatchObject({
       code: 'unprocessable',
       message: '"b.wav" could not be processed: decoding it took longer than 0 s. Nothing was stored.',
@@ -43,5 +47,10 @@ describe('runStemWorker', () => {
     const running = runStemWorker(wav(), job('c.wav'), undefined, abort.signal);
     abort.abort(new Error('upload cancelled'));
     await expect(running).rejects.toThrow('upload cancelled');
+  });
+
+  it('refuses a heap limit below the floor at boot, with the variable named', () => {
+    expect(() => parseStemWorkerLimits({ STEM_WORKER_HEAP_MB: '2' })).toThrow(/STEM_WORKER_HEAP_MB/);
+    expect(parseStemWorkerLimits({ STEM_WORKER_HEAP_MB: '8' }).heapMb).toBe(8);
   });
 });

@@ -18,6 +18,13 @@ export interface StemWorkerLimits {
   readonly timeoutMs: number;
 }
 
+/**
+ * The smallest heap a worker may get. Node 24 aborts the whole process ("Fatal JavaScript
+ * out of memory: GC during deserialization") when a worker's heap cannot hold its start-up
+ * snapshot (seen at 2 MB); at 4 MB and above the worker fails alone, as a clear error.
+ */
+export const MIN_STEM_WORKER_HEAP_MB = 8;
+
 /** Room for the decoders' JS, codec-parser's frames and analysis objects; samples are not on this heap. */
 export const DEFAULT_STEM_WORKER_LIMITS: StemWorkerLimits = Object.freeze({ heapMb: 256, timeoutMs: 5 * 60_000 });
 
@@ -35,6 +42,7 @@ export function runStemWorker(
   signal?: AbortSignal,
 ): Promise<ProcessedStem> {
   signal?.throwIfAborted();
+  if (!(limits.heapMb >= MIN_STEM_WORKER_HEAP_MB)) return Promise.reject(new RangeError(`A stem worker needs a heap of at least ${MIN_STEM_WORKER_HEAP_MB} MB (got ${limits.heapMb}).`));
   // Only a buffer the array owns whole can be moved; a view into a pooled one is copied.
   const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
   const worker = new Worker(ENTRY, {
