@@ -267,7 +267,74 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
         (r.server.redis ? `; Redis ~${Math.floor(redisClients / perRoom)} rooms at ${CORE_BUDGET * 100}% of its core (its one thread)` : ''),
     );
   }
+  if (!ONLY || ONLY.includes('deflate')) await measureDeflate(signal);
   console.log(`(machine load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+}
+
+/** Joiners of one long session's room, each synced from scratch. */
+const DEFLATE_JOINS = 20;
+
+/**
+ * The price and gain of permessage-deflate where it matters, a late joiner's first sync of a
+ * long session's room: bytes on the wire, and the server's CPU per join, with it on and off.
+ */
+async function measureDeflate(signal: AbortSignal): Promise<void> {
+  const session = new Y.Doc();
+  const tracks = session.getMap('tracks');
+  // About a session's worth of edits: 40 strips, 600 fader/pan/EQ commits each.
+  for (let t = 0; t < 40; t++) {
+    const track = new Y.Map<unknown>();
+    tracks.set(`track-${t}`, track);
+    for (let i = 0; i < 600; i++) {
+      session.transact(() => {
+        track.set('gainDb', -((t * 7 + i) % 60) / 2);
+        track.set('pan', ((i % 21) - 10) / 10);
+        track.set(`eq${i % 4}`, { freq: 100 * ((i % 40) + 1), gainDb: (i % 13) - 6, q: 0.7 });
+      });
+    }
+  }
+  const size = Y.encodeStateAsUpdate(session).byteLength;
+  const lines: string[] = [];
+  for (const server of ALL_SERVERS.filter((s) => s.name === 'mixroom sync' || s.name === 'mixroom no deflate')) {
+    const deployment = await server.launch(signal);
+    const url = deployment.wsUrls[0]!;
+    const providerOf = (doc: Y.Doc) =>
+      new WebsocketProvider(url, 'long-session', doc, { WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, disableBc: true });
+    try {
+      const writerDoc = new Y.Doc();
+      Y.applyUpdate(writerDoc, Y.encodeStateAsUpdate(session));
+      const writer = providerOf(writerDoc);
+      await until(() => writer.synced, 60_000, signal);
+      // The server has it all once a fresh reader sees the last strip's last edit.
+      const probe = new Y.Doc();
+      const reader = providerOf(probe);
+      await until(() => reader.synced && probe.getMap('tracks').size === 40, 60_000, signal);
+      reader.destroy();
+      writer.destroy();
+      const bytes: number[] = [];
+      const times: number[] = [];
+      const before = await readProcessUsage(deployment.processes[0]!.pid);
+      for (let i = 0; i < DEFLATE_JOINS; i++) {
+        const doc = new Y.Doc();
+        const started = performance.now();
+        const joiner = providerOf(doc);
+        await until(() => joiner.synced && doc.getMap('tracks').size === 40, 30_000, signal);
+        times.push(performance.now() - started);
+        bytes.push((joiner.ws as unknown as { _socket?: { bytesRead: number } } | null)?._socket?.bytesRead ?? NaN);
+        joiner.destroy();
+        doc.destroy();
+      }
+      const after = await readProcessUsage(deployment.processes[0]!.pid);
+      lines.push(
+        `${server.name.padEnd(20)} first sync ${(percentile(bytes, 50) / 1024).toFixed(1)} KiB on the wire, ` +
+          `join ${percentile(times, 50).toFixed(1)} ms p50, server CPU ${((after.cpuMs - before.cpuMs) / DEFLATE_JOINS).toFixed(1)} ms per join`,
+      );
+    } finally {
+      await deployment.stop();
+    }
+  }
+  console.log(`late joiners of a ${(size / 1024).toFixed(0)} KiB room (${DEFLATE_JOINS} joins each):`);
+  for (const line of lines) console.log(line);
 }
 
 async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Result> {

@@ -8,10 +8,12 @@ import { handleSyncConnection, SYNC_PATH_PREFIX, type SyncConnectionDeps } from 
 /**
  * permessage-deflate as browsers negotiate it. Only frames of 1 KiB and more are compressed (a
  * joiner's first sync: 652 KB of a 1-hour room went as 116 KB); the steady stream of small
- * updates and presence frames costs nothing. No context takeover either way, so an idle socket
- * holds no zlib window (about 300 KB each otherwise).
+ * updates and presence frames costs nothing. Level 1: Yjs updates shrink as much as at the
+ * default level 6 (116 KB either way for a 711 KB room) for an eighth of the CPU (1.6 ms
+ * against 13.6). No context takeover either way, so an idle socket holds no zlib window.
  */
 const PER_MESSAGE_DEFLATE = {
+  zlibDeflateOptions: { level: 1 },
   threshold: 1024,
   serverNoContextTakeover: true,
   clientNoContextTakeover: true,
