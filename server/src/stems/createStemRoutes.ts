@@ -1,8 +1,18 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
-import { z } from 'zod';
-import { can, isStemVariant, isValidRoomId, type Capability, type RoomId, type StemVariant } from '@mixroom/shared/protocol';
+import type { z } from 'zod';
+import {
+  can,
+  completeUploadBody,
+  initiateUploadBody,
+  isStemVariant,
+  isValidRoomId,
+  partUrlsBody,
+  type Capability,
+  type RoomId,
+  type StemVariant,
+} from '@mixroom/shared/protocol';
 import { isJsonRequest } from '../http/parseBody.ts';
 import type { RateLimits } from '../limits/createRateLimits.ts';
 import type { Identity } from '../sync/Authorize.ts';
@@ -19,12 +29,6 @@ export interface StemRoutesDeps {
   /** Rate limit on upload starts (none when absent). */
   limits?: RateLimits;
 }
-
-const initiateBody = z.object({ fileName: z.string().min(1).max(1024), size: z.number().int().min(0) });
-const partsBody = z.object({ partNumbers: z.array(z.number().int().min(1)).min(1).max(10_000) });
-const completeBody = z.object({
-  parts: z.array(z.object({ partNumber: z.number().int().min(1), etag: z.string().min(1).max(200) })).min(1).max(10_000),
-});
 
 /**
  * The stems HTTP API, mounted at `/api/rooms/:room/stems`:
@@ -85,14 +89,14 @@ export function createStemRoutes(deps: StemRoutesDeps) {
       console.error('stems route failed', error);
       return new ApiError('storage', 'Storage failed; please try again.').getResponse();
     })
-    .post('/uploads', upload, json(initiateBody), async (c) => {
+    .post('/uploads', upload, json(initiateUploadBody), async (c) => {
       await deps.limits?.take('uploadStart', c, c.var.who.userId);
       return c.json(await service.initiateUpload(c.var.room, c.req.valid('json')), 201);
     })
-    .post('/uploads/:uploadId/parts', upload, json(partsBody), async (c) => {
+    .post('/uploads/:uploadId/parts', upload, json(partUrlsBody), async (c) => {
       return c.json({ parts: await service.refreshPartUrls(c.var.room, c.req.param('uploadId'), c.req.valid('json').partNumbers) });
     })
-    .post('/uploads/:uploadId/complete', upload, json(completeBody), async (c) => {
+    .post('/uploads/:uploadId/complete', upload, json(completeUploadBody), async (c) => {
       // Deliberately not tied to the request's signal: a user who closes the tab while the
       // server checks the file still gets the track (everyone else in the room sees it).
       return c.json(await service.completeUpload(c.var.room, c.req.param('uploadId'), c.req.valid('json').parts), 201);

@@ -10,3 +10,4 @@ export * from './peaks/encodeWaveformPeaks.ts';
 export * from './GestureTarget.ts';
 export * from './api/ApiErrorCode.ts';
 export * from './api/StemVariant.ts';
+export * from './api/StemUploadRequests.ts';
