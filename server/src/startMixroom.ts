@@ -10,7 +10,7 @@ import { parseClusterSettings, type ClusterSettings } from './cluster/ClusterSet
 import { newRandomId, openAuth } from './auth/openAuth.ts';
 import { parseConfig, type Config } from './config/Config.ts';
 import { createServer, type RunningServer } from './createServer.ts';
-import { DEMO_ROOM_ID, seedDemoRoom } from './demo/seedDemoRoom.ts';
+import { DEMO_ROOM_ID, DEMO_ROOM_TITLE, seedDemoRoom } from './demo/seedDemoRoom.ts';
 import { createRateLimits } from './limits/createRateLimits.ts';
 import { parseLimitSettings } from './limits/LimitSettings.ts';
 import type { Logger } from './log/Logger.ts';
@@ -161,10 +161,12 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     authorize: authorizeWith(auth),
     ...(syncCluster ? { store: syncCluster.store } : {}),
     admitSocket: (userId) => limits.openSocket(userId),
-    // A new room starts as an empty mix titled after its id (renamed later in the UI); its
-    // `~review` records document starts empty.
+    // A new room starts as an empty mix titled as its owner named it (an open room: after its
+    // id); its `~review` records document starts empty.
     initRoom: (doc, roomId) => {
-      if (parseSyncDocName(roomId)?.kind === 'mix') initMixDoc(doc, { title: roomId, sampleRate: DEFAULT_SAMPLE_RATE });
+      if (parseSyncDocName(roomId)?.kind !== 'mix') return;
+      const title = auth.getRoom(roomId)?.title ?? (roomId === DEMO_ROOM_ID ? DEMO_ROOM_TITLE : roomId);
+      initMixDoc(doc, { title, sampleRate: DEFAULT_SAMPLE_RATE });
     },
     // Every load migrates old mix documents and keeps their invariants repaired.
     openRoom: openMixRoom,

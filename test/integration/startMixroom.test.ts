@@ -28,3 +28,30 @@ describe('startMixroom (the composition root main.ts runs)', () => {
     expect((await stranger.json('GET', `/api/rooms/${roomId}/me`)).status).toBe(401);
   });
 });
+
+describe('GET /api/rooms/:room/access (what the app asks on load)', () => {
+  it('answers strangers without an error, and tells the title only to members and in open rooms', async () => {
+    const owner = new HttpUser(product.url, 'owner');
+    const roomId = (await owner.json<{ room: { roomId: string } }>('POST', '/api/rooms', { title: 'Night Drive', displayName: 'Olive' })).body.room.roomId;
+    const mine = await owner.json<{ member: { role: string; name: string } | null; open: boolean; title: string | null }>('GET', `/api/rooms/${roomId}/access`);
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({ member: { role: 'owner', name: 'Olive' }, open: false, title: 'Night Drive' });
+    const stranger = new HttpUser(product.url, 'stranger');
+    const theirs = await stranger.json('GET', `/api/rooms/${roomId}/access`);
+    expect(theirs).toEqual({ status: 200, body: { roomId, member: null, open: false, title: null } });
+    expect((await stranger.json('GET', '/api/rooms/demo/access')).body).toMatchObject({ member: null, open: true });
+    expect((await stranger.json('GET', '/api/rooms/bad~id/access')).status).toBe(404);
+  });
+
+  it('titles a new room\'s mix as its owner named it', async () => {
+    const owner = new HttpUser(product.url, 'owner');
+    const roomId = (await owner.json<{ room: { roomId: string } }>('POST', '/api/rooms', { title: 'Blue Hour', displayName: 'Olive' })).body.room.roomId;
+    const socket = connectWithCookie(product.url, roomId, owner.cookie);
+    try {
+      await whenSocketSynced(socket);
+      expect((socket.doc.getMap('mix').get('session') as { get(k: string): unknown }).get('title')).toBe('Blue Hour');
+    } finally {
+      socket.destroy();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { createInviteBody, createRoomBody, joinBody, joinOpenRoomBody, memberRoleBody, type InviteView } from '@mixroom/shared/review';
+import { isValidRoomId } from '@mixroom/shared/protocol';
 import type { RateLimits } from '../limits/createRateLimits.ts';
 import { ApiError } from '../http/ApiError.ts';
 import type { Auth } from './createAuth.ts';
@@ -26,6 +27,8 @@ export interface AuthRoutesOptions {
  *
  * - `POST /api/rooms` {title, displayName} -> 201 {room, member}; the caller becomes owner.
  * - `GET /api/rooms/:room/me` -> {roomId, member, open} for the session, 401 when not a member.
+ * - `GET /api/rooms/:room/access` -> {roomId, member | null, open, title | null}: what the app asks
+ *   on load, so a first visit is not a failed request; the title only to members and open rooms.
  * - `POST /api/rooms/:room/join` {displayName, role} -> join an open (demo) room.
  * - `POST /api/rooms/:room/invites` {role, ttlHours} (owner) -> 201 {invite, token, url}.
  * - `GET /api/rooms/:room/invites` (owner) -> {invites}.
@@ -98,6 +101,15 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
     .get('/api/rooms/:room/me', requireMember(auth), (c) =>
       c.json({ roomId: c.var.roomId, member: c.var.member, open: auth.isOpenRoom(c.var.roomId) }),
     )
+    .get('/api/rooms/:room/access', (c) => {
+      const roomId = c.req.param('room');
+      if (!isValidRoomId(roomId)) throw new ApiError('not-found', 'No such room');
+      const member = auth.authorize(c.req.raw, roomId);
+      const open = auth.isOpenRoom(roomId);
+      const title = member || open ? (auth.getRoom(roomId)?.title ?? null) : null;
+      c.header('cache-control', 'no-store');
+      return c.json({ roomId, member, open, title });
+    })
     .post('/api/rooms/:room/join', openRoomOnly, jsonBody(joinOpenRoomBody), async (c) => {
       const roomId = c.req.param('room');
       const body = c.req.valid('json');

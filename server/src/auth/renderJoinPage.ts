@@ -53,7 +53,7 @@ export function renderJoinPage(
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Mixroom: join</title>
-        <link rel="icon" href="data:," />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <style>${raw(STYLE)}</style>
       </head>
       <body>

@@ -7,6 +7,8 @@ import { DEMO_SAMPLE_RATE, DEMO_STEM_FILES, synthesizeDemoStems } from './synthe
 
 /** Id of the room `pnpm start` offers with the generated multitrack. */
 export const DEMO_ROOM_ID = 'demo';
+/** What the demo room's header says (its id is a URL, not a title). */
+export const DEMO_ROOM_TITLE = 'Mixroom demo song';
 
 export interface SeedDemoRoomDeps {
   service: StemService;

@@ -9,9 +9,9 @@ export interface Member {
 }
 
 export type MembershipState =
-  | { kind: 'member'; member: Member }
+  | { kind: 'member'; member: Member; title: string | null }
   /** Not a member yet, but the room is open (the demo room): join with a name and a role. */
-  | { kind: 'can-join' }
+  | { kind: 'can-join'; title: string | null }
   /** Invite-only room and no session for it. */
   | { kind: 'invite-only'; message: string }
   /** The server has no membership API (embedded default before invites): act locally. */
@@ -19,22 +19,25 @@ export type MembershipState =
 
 const api = createMixroomClient();
 
-/** Asks the server who we are in `roomId`. */
+const INVITE_ONLY = 'You are not a member of this room. Open an invite link from the room owner to join.';
+
+/**
+ * Asks the server who we are in `roomId` (`/access`, which answers 200 for strangers too, so
+ * a first visit logs no failed request), and the room's title when we may see it.
+ */
 export async function fetchMembership(roomId: string, signal?: AbortSignal): Promise<MembershipState> {
-  const res = await api.api.rooms[':room'].me.$get({ param: pathParams({ room: roomId }) }, signal ? { init: { signal } } : {});
+  const res = await api.api.rooms[':room'].access.$get({ param: pathParams({ room: roomId }) }, signal ? { init: { signal } } : {});
   // No membership API on this server (or the SPA fallback answered): act as a local user.
   if (res.status === 404 || res.status === 405 || !(res.headers.get('content-type') ?? '').includes('json')) return { kind: 'no-auth' };
-  if (res.ok) {
-    const body = (await res.json().catch(() => null)) as { member?: Partial<Member> } | null;
-    if (body?.member && typeof body.member.userId === 'string' && isRole(body.member.role)) {
-      return { kind: 'member', member: { userId: body.member.userId, name: body.member.name ?? 'Guest', role: body.member.role } };
-    }
+  if (!res.ok) return { kind: 'invite-only', message: await refusalMessage(res, `The room could not be opened (${res.status}).`) };
+  const body = (await res.json().catch(() => null)) as { member?: Partial<Member> | null; open?: boolean; title?: string | null } | null;
+  if (!body) return { kind: 'invite-only', message: `The room could not be opened (${res.status}).` };
+  const title = typeof body.title === 'string' && body.title ? body.title : null;
+  const m = body.member;
+  if (m && typeof m.userId === 'string' && isRole(m.role)) {
+    return { kind: 'member', member: { userId: m.userId, name: m.name ?? 'Guest', role: m.role }, title };
   }
-  if (res.status === 401) {
-    // Whether the room is open is only known by trying: the join endpoint says 403 otherwise.
-    return { kind: 'can-join' };
-  }
-  return { kind: 'invite-only', message: await refusalMessage(res, `The room could not be opened (${res.status}).`) };
+  return body.open ? { kind: 'can-join', title } : { kind: 'invite-only', message: INVITE_ONLY };
 }
 
 /** Joins an open room; the server sets the session cookie. Throws with the server's message. */
