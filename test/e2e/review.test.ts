@@ -263,7 +263,7 @@ describe('review in two browsers', () => {
     expect(placement).toEqual({ slot: 'status', inHeader: true });
 
     const [download] = await Promise.all([art.waitForEvent('download'), art.locator('[data-version-number="2"] a[data-format="wav24"]').click()]);
-    expect(download.suggestedFilename()).toBe('night-drive-v2-vox-down-APPROVED-wav24.wav');
+    expect(download.suggestedFilename()).toBe('night-drive-v2-vox-down-APPROVED-24bit.wav');
     const path = await download.path();
     const bytes = await readFile(path);
     const hash = createHash('sha256').update(bytes).digest('hex');

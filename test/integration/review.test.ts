@@ -404,12 +404,12 @@ describe('comments, versions, approvals, downloads', () => {
     expect(file.headers.get('x-content-type-options')).toBe('nosniff');
     const disposition = file.headers.get('content-disposition') ?? '';
     expect(disposition).toMatch(/^attachment;/);
-    expect(disposition).toContain(`night-drive-v${version.number}-vocal-up-APPROVED-wav24.wav`);
+    expect(disposition).toContain(`night-drive-v${version.number}-vocal-up-APPROVED-24bit.wav`);
     const bytes = new Uint8Array(await file.arrayBuffer());
     expect(sha256(bytes)).toBe(approved.renderHash);
     expect(new TextDecoder().decode(bytes.subarray(0, 4))).toBe('RIFF');
     const mp3 = await users.listener.json<{ download: { fileName: string; sha256: string } }>('GET', api(`/versions/${v1}/download/mp3`));
-    expect(mp3.body.download.fileName).toBe('night-drive-v1-first-pass-APPROVED-mp3.mp3');
+    expect(mp3.body.download.fileName).toBe('night-drive-v1-first-pass-APPROVED.mp3');
     expect((await users.listener.json('GET', api(`/versions/${v1}/download/ogg`))).status).toBe(400);
   });
 
