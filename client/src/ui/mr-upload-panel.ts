@@ -1,4 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { stemShapeProblem } from '@mixroom/shared/protocol';
+import { readFileStemShape } from '../media/readStemShape.ts';
 import { cancelStemUpload, ResumeStore, StemUploadError, uploadStemFile, type UploadPhase } from '../upload/index.ts';
 
 interface UploadItem {
@@ -10,7 +12,15 @@ interface UploadItem {
   loaded: number;
   resumedParts: number;
   error: string | null;
+  /** A failure worth retrying (network, storage busy); a refusal of the file itself is not. */
+  retryable: boolean;
   controller: AbortController | null;
+}
+
+/** Whether sending the same file again could work: the network or the server failed, not the file. */
+function isRetryable(error: unknown): boolean {
+  if (!(error instanceof StemUploadError)) return true;
+  return error.code === 'network' || error.code === 'storage' || error.status === 0 || error.status === 429 || error.status >= 500;
 }
 
 /** Files we never send: OS metadata that rides along with dragged folders. */
@@ -26,6 +36,7 @@ const FILES_AT_ONCE = 2;
 export class MrUploadPanel extends LitElement {
   static override properties = {
     room: { type: String },
+    sessionRate: { type: Number, attribute: 'session-rate' },
     apiBase: { type: String, attribute: 'api-base' },
     disabled: { type: Boolean },
     items: { state: true },
@@ -33,6 +44,8 @@ export class MrUploadPanel extends LitElement {
   };
 
   declare room: string;
+  /** The session's sample rate: a file at another rate is refused from its header, before any byte is sent. */
+  declare sessionRate: number | null;
   declare apiBase: string;
   /** Set when the user's role cannot upload (the server refuses anyway). */
   declare disabled: boolean;
@@ -44,6 +57,7 @@ export class MrUploadPanel extends LitElement {
   constructor() {
     super();
     this.room = '';
+    this.sessionRate = null;
     this.apiBase = '';
     this.disabled = false;
     this.items = [];
@@ -61,7 +75,7 @@ export class MrUploadPanel extends LitElement {
     const added: UploadItem[] = [];
     for (const { file, label } of files) {
       if (IGNORED.test(file.name)) continue;
-      added.push({ id: this.nextId++, file, label: label ?? file.name, phase: 'queued', loaded: 0, resumedParts: 0, error: null, controller: null });
+      added.push({ id: this.nextId++, file, label: label ?? file.name, phase: 'queued', loaded: 0, resumedParts: 0, error: null, retryable: false, controller: null });
     }
     this.items = [...this.items, ...added];
     this.pump();
@@ -82,6 +96,10 @@ export class MrUploadPanel extends LitElement {
     const controller = new AbortController();
     this.update_(item, { controller, phase: 'starting', error: null });
     try {
+      // The header first: a stem at another rate is refused at once, with the server's words.
+      const shape = this.sessionRate ? await readFileStemShape(item.file) : null;
+      const problem = shape && this.sessionRate ? stemShapeProblem(item.file.name, shape, this.sessionRate) : null;
+      if (problem) throw new StemUploadError(problem.code, problem.message, 422);
       const result = await uploadStemFile({
         room: this.room,
         file: item.file,
@@ -96,7 +114,7 @@ export class MrUploadPanel extends LitElement {
       if ((error as Error).name === 'AbortError') this.update_(item, { phase: 'cancelled', controller: null });
       else {
         const message = error instanceof StemUploadError ? error.message : `Upload failed: ${(error as Error).message}`;
-        this.update_(item, { phase: 'error', error: message, controller: null });
+        this.update_(item, { phase: 'error', error: message, retryable: isRetryable(error), controller: null });
       }
     }
     this.pump();
@@ -112,8 +130,13 @@ export class MrUploadPanel extends LitElement {
     this.pump();
   }
 
+  /** Finished: added, cancelled, or refused for good (a failure worth retrying stays). */
+  private isFinished(i: UploadItem): boolean {
+    return i.phase === 'done' || i.phase === 'cancelled' || (i.phase === 'error' && !i.retryable);
+  }
+
   private clearFinished(): void {
-    this.items = this.items.filter((i) => i.phase !== 'done' && i.phase !== 'cancelled');
+    this.items = this.items.filter((i) => !this.isFinished(i));
   }
 
   private async onDrop(e: DragEvent): Promise<void> {
@@ -132,7 +155,7 @@ export class MrUploadPanel extends LitElement {
   }
 
   override render() {
-    const finished = this.items.some((i) => i.phase === 'done' || i.phase === 'cancelled');
+    const finished = this.items.some((i) => this.isFinished(i));
     return html`
       <div
         class="zone ${this.over ? 'over' : ''} ${this.disabled ? 'disabled' : ''}"
@@ -168,13 +191,13 @@ export class MrUploadPanel extends LitElement {
       : item.phase === 'processing' ? 'Checking and analysing'
       : item.phase === 'done' ? 'Added to the mix'
       : item.phase === 'cancelled' ? 'Cancelled'
-      : 'Refused';
+      : item.retryable ? 'Failed' : 'Refused';
     return html`<li class=${item.phase} data-file=${item.file.name}>
       <span class="name" title=${item.label}>${item.label}</span>
       <span class="status">${status}</span>
       <span class="actions">
         ${item.controller ? html`<button @click=${() => this.cancel(item)}>Cancel</button>` : nothing}
-        ${item.phase === 'error' || item.phase === 'cancelled' ? html`<button @click=${() => this.retry(item)}>Retry</button>` : nothing}
+        ${(item.phase === 'error' && item.retryable) || item.phase === 'cancelled' ? html`<button @click=${() => this.retry(item)}>Retry</button>` : nothing}
       </span>
       <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(pct)}>
         <div style="width:${pct}%"></div>

@@ -11,3 +11,4 @@ export * from './GestureTarget.ts';
 export * from './api/ApiErrorCode.ts';
 export * from './api/StemVariant.ts';
 export * from './api/StemUploadRequests.ts';
+export * from './StemShapeProblem.ts';
