@@ -13,8 +13,8 @@ import './mr-meter.ts';
 export interface Toucher {
   name: string;
   color: string;
-  /** Parameter path they hold, e.g. `gain`. */
-  path: string;
+  /** The control they hold in words, e.g. `fader` or `EQ band 2 gain` (see describeControl). */
+  what: string;
 }
 
 export interface StripEditDetail {
@@ -151,7 +151,7 @@ export class MrChannelStrip extends LitElement {
       <div class="touch" style=${touch ? `border-color:${touch.color}` : ''}></div>
       ${this.touchers.length
         ? html`<div class="who" aria-live="polite">
-            ${this.touchers.map((t) => html`<span style="background:${t.color}" title="${t.name} is adjusting ${name} ${t.path}">${t.name}</span>`)}
+            ${this.touchers.map((t) => html`<span style="background:${t.color}" title="${t.name} is adjusting ${name} ${t.what}">${t.name}</span>`)}
           </div>`
         : nothing}
       <div class="head" style="background:${s.color}"></div>

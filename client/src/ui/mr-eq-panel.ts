@@ -1,5 +1,5 @@
 import { LitElement, css, html, svg, nothing } from 'lit';
-import type { EqBandState, TrackState } from '@mixroom/shared/model';
+import type { EqBandState, EqBandType, TrackState } from '@mixroom/shared/model';
 import { EQ_BAND_TYPES, MIX_RANGES } from '@mixroom/shared/model';
 import { DragController } from '../lit/DragController.ts';
 import { ControlRouter } from '../mix/edit/ControlRouter.ts';
@@ -30,6 +30,15 @@ interface Drag {
 }
 
 const BAND_COLORS = ['#ff8c5a', '#e6d23a', '#3ecf8e', '#4fb3ff'];
+
+/** What each band type is called on a console (the stored names are Web Audio's). */
+const BAND_TYPE_LABELS: Record<EqBandType, string> = {
+  peaking: 'Bell',
+  lowshelf: 'Low shelf',
+  highshelf: 'High shelf',
+  notch: 'Notch',
+  bandpass: 'Band pass',
+};
 
 /**
  * The track EQ: the live frequency-response curve computed from the very biquads the
@@ -86,12 +95,13 @@ export class MrEqPanel extends LitElement {
     .h.off { opacity: 0.35; }
     .bands { display: grid; grid-template-columns: repeat(6, 1fr); gap: 4px; margin-top: 6px; }
     .band { background: #1b1e23; border: 1px solid #2a2f37; border-radius: 3px; padding: 3px; display: flex; flex-direction: column; align-items: center; gap: 2px; }
-    .band header { display: flex; gap: 3px; align-items: center; width: 100%; justify-content: space-between; }
+    .band header { display: flex; gap: 3px; align-items: center; width: 100%; justify-content: space-between; flex-wrap: wrap; }
     .band .knobs { display: flex; gap: 2px; flex-wrap: wrap; justify-content: center; }
     mr-knob { --knob-size: 22px; }
     button { font: 600 9px/1 var(--mr-font, system-ui); color: #aeb6c0; background: #2b3038; border: 1px solid #3a414b; border-radius: 2px; padding: 2px 4px; cursor: pointer; }
     button[aria-pressed='true'] { background: #2f5d87; color: #fff; border-color: #4fb3ff; }
-    select { font: 9px var(--mr-font, system-ui); background: #15181c; color: #aeb6c0; border: 1px solid #2a2f37; max-width: 56px; }
+    /* The type names its own row, full width: "High shelf" never truncates. */
+    select { order: 3; flex: 1 0 100%; min-width: 0; font: 10px var(--mr-font, system-ui); background: #15181c; color: #c9ced6; border: 1px solid #2a2f37; border-radius: 2px; padding: 1px 0; }
     .sw { width: 8px; height: 8px; border-radius: 50%; display: inline-block; }
   `;
 
@@ -160,7 +170,7 @@ export class MrEqPanel extends LitElement {
       <header>
         <span class="sw" style="background:${BAND_COLORS[i]}"></span>
         <select aria-label="${name} EQ band ${i + 1} type" ?disabled=${ro} @change=${(e: Event) => this.setAny(`eq.bands.${i}.type`, (e.target as HTMLSelectElement).value)}>
-          ${EQ_BAND_TYPES.map((ty) => html`<option value=${ty} ?selected=${b.type === ty}>${ty}</option>`)}
+          ${EQ_BAND_TYPES.map((ty) => html`<option value=${ty} ?selected=${b.type === ty}>${BAND_TYPE_LABELS[ty]}</option>`)}
         </select>
         <button aria-pressed=${String(b.on)} aria-label="${name} EQ band ${i + 1} on" ?disabled=${ro}
           @click=${() => this.set(`eq.bands.${i}.on`, !b.on)}>ON</button>
@@ -234,11 +244,15 @@ export class MrEqPanel extends LitElement {
       e.preventDefault();
       e.stopPropagation();
       const factor = Math.pow(2, ((e.key === 'ArrowRight' ? 1 : -1) * fine) / 6);
-      this.set(this.pathOf(key, 'freq'), Number((c.freq * factor).toPrecision(4)));
+      this.nudge(this.pathOf(key, 'freq'), Number((c.freq * factor).toPrecision(4)));
     } else if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && c.gainBearing) {
       e.preventDefault();
       e.stopPropagation();
-      this.set(this.pathOf(key, 'gain'), Math.round((c.gain + (e.key === 'ArrowUp' ? 0.5 : -0.5) * fine) * 10) / 10);
+      this.nudge(this.pathOf(key, 'gain'), Math.round((c.gain + (e.key === 'ArrowUp' ? 0.5 : -0.5) * fine) * 10) / 10);
+    } else if (e.key === 'Delete' || e.key === 'Backspace') {
+      e.preventDefault();
+      e.stopPropagation();
+      this.resetHandle(key);
     }
   }
 
@@ -249,6 +263,10 @@ export class MrEqPanel extends LitElement {
 
   private set(path: string, value: number | boolean): void {
     if (this.track && this.actions) this.actions.set({ scope: 'track', id: this.track.id }, path, value);
+  }
+
+  private nudge(path: string, value: number): void {
+    if (this.track && this.actions) this.actions.nudge({ scope: 'track', id: this.track.id }, path, value);
   }
 
   private setAny(path: string, value: string): void {

@@ -8,8 +8,8 @@ const TRAVEL_PX = 130;
 
 /**
  * A vertical console fader in dB. Drag is relative (grabbing never jumps the level),
- * Shift/Alt-drag is fine, double-click resets, arrows/PageUp/PageDown/Home work from the
- * keyboard. It is an ARIA slider named by `label`.
+ * Shift/Alt-drag is fine, double-click or Delete resets, arrows and PageUp/PageDown step
+ * from the keyboard. It is an ARIA slider named by `label`.
  */
 export class MrFader extends LitElement {
   static override properties = {
@@ -109,12 +109,17 @@ export class MrFader extends LitElement {
     else if (e.key === 'ArrowDown' || e.key === 'ArrowLeft') next = this.value - step;
     else if (e.key === 'PageUp') next = this.value + 3;
     else if (e.key === 'PageDown') next = this.value - 3;
-    else if (e.key === 'Home') next = this.defaultValue;
-    else if (e.key === 'End') next = FADER_MIN_DB;
+    else if (e.key === 'Delete' || e.key === 'Backspace') {
+      // Reset: a key no room shortcut uses (Home is the transport's "go to start").
+      e.preventDefault();
+      e.stopPropagation();
+      emitControl(this, 'control-set', this.defaultValue);
+      return;
+    }
     if (next === null) return;
     e.preventDefault();
     e.stopPropagation();
-    emitControl(this, 'control-set', Math.round(Math.min(FADER_MAX_DB, Math.max(FADER_MIN_DB, next)) * 10) / 10);
+    emitControl(this, 'control-set', Math.round(Math.min(FADER_MAX_DB, Math.max(FADER_MIN_DB, next)) * 10) / 10, true);
   }
 }
 

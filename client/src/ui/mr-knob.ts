@@ -9,7 +9,7 @@ const ARC = 270;
 /**
  * A rotary control for pan, trim, sends, EQ and dynamics parameters. Linear or
  * logarithmic (frequencies) taper; bipolar knobs draw their arc from the centre.
- * Vertical drag, Shift/Alt for fine, double-click resets; an ARIA slider named by `label`.
+ * Vertical drag, Shift/Alt for fine, double-click or Delete resets; an ARIA slider named by `label`.
  */
 export class MrKnob extends LitElement {
   static override properties = {
@@ -155,7 +155,8 @@ export class MrKnob extends LitElement {
     else if (e.key === 'ArrowDown' || e.key === 'ArrowLeft') n = cur - delta;
     else if (e.key === 'PageUp') n = cur + 0.1;
     else if (e.key === 'PageDown') n = cur - 0.1;
-    else if (e.key === 'Home') {
+    else if (e.key === 'Delete' || e.key === 'Backspace') {
+      // Reset: a key no room shortcut uses (Home is the transport's "go to start").
       e.preventDefault();
       e.stopPropagation();
       emitControl(this, 'control-set', this.defaultValue);
@@ -164,7 +165,7 @@ export class MrKnob extends LitElement {
     if (n === null) return;
     e.preventDefault();
     e.stopPropagation();
-    emitControl(this, 'control-set', this.fromNorm(n));
+    emitControl(this, 'control-set', this.fromNorm(n), true);
   }
 }
 

@@ -1,4 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
+import type { MixState } from '@mixroom/shared/model';
+import { describeControl } from '../mix/edit/describeControl.ts';
+import { initialsOf } from '../mix/sync/initialsOf.ts';
 import type { Peer } from '../mix/sync/PresenceState.ts';
 
 /**
@@ -9,9 +12,12 @@ export class MrPresenceBar extends LitElement {
   static override properties = {
     peers: { attribute: false },
     following: { attribute: false },
+    mix: { attribute: false },
   };
 
   declare peers: readonly Peer[];
+  /** The mix as shown, to name what people touch ("Bass · EQ band 2 gain"). */
+  declare mix: MixState | null;
   /** Client id being followed, or null. */
   declare following: number | null;
 
@@ -19,6 +25,7 @@ export class MrPresenceBar extends LitElement {
     super();
     this.peers = [];
     this.following = null;
+    this.mix = null;
   }
 
   static override styles = css`
@@ -27,7 +34,7 @@ export class MrPresenceBar extends LitElement {
     li { display: flex; align-items: center; gap: 5px; background: #23272e; border: 1px solid #2e333b; border-radius: 14px; padding: 2px 3px 2px 2px; }
     .dot { width: 20px; height: 20px; border-radius: 50%; display: grid; place-items: center; color: #0b0d10; font-weight: 700; font-size: 10px; }
     .role { color: #8a939e; font-size: 9px; text-transform: uppercase; letter-spacing: 0.04em; }
-    .touch { color: #8a939e; font-size: 9px; max-width: 110px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .touch { color: #c9ced6; font-size: 10px; max-width: 160px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     button { font: 600 10px/1 var(--mr-font, system-ui); border-radius: 10px; border: 1px solid #3a414b; background: #2b3038; color: #aeb6c0;
       padding: 3px 7px; cursor: pointer; }
     button[aria-pressed='true'] { background: #e6d23a; color: #111; border-color: #e6d23a; }
@@ -38,18 +45,14 @@ export class MrPresenceBar extends LitElement {
   override render() {
     return html`<ul aria-label="People in this room">
       ${this.peers.map((p) => {
-        const initials = p.user.name
-          .split(/\s+/)
-          .map((w) => w[0] ?? '')
-          .join('')
-          .slice(0, 2)
-          .toUpperCase();
+        const initials = initialsOf(p.user.name);
+        const touching = p.touching ? describeControl(this.mix, p.touching) : null;
         const following = this.following === p.clientId;
         return html`<li data-client=${p.clientId} title="${p.user.name} (${p.user.role})${p.isLocal ? ' — you' : ''}">
           <span class="dot" style="background:${p.user.color}" aria-hidden="true">${initials}</span>
           <span class="name">${p.user.name}${p.isLocal ? ' (you)' : ''}</span>
           <span class="role">${p.user.role}</span>
-          ${p.touching ? html`<span class="touch">on ${p.touching.split(':').slice(2).join(' ')}</span>` : nothing}
+          ${touching ? html`<span class="touch" title="${p.user.name}: ${touching}">${touching}</span>` : nothing}
           ${p.playhead?.playing ? html`<span class="role" aria-label="playing">▶</span>` : nothing}
           ${p.isLocal
             ? nothing

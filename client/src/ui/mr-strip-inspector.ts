@@ -118,7 +118,7 @@ export class MrStripInspector extends LitElement {
       <header>
         <span class="chip" style="background:${t.color}"></span>
         <h2>${t.name} — channel editor</h2>
-        ${this.touchers.map((p) => html`<span class="who" style="background:${p.color}">${p.name}: ${p.path}</span>`)}
+        ${this.touchers.map((p) => html`<span class="who" style="background:${p.color}">${p.name}: ${p.what}</span>`)}
         <button aria-label="Close ${t.name} editor" @click=${() => this.dispatchEvent(new CustomEvent('close', { bubbles: true, composed: true }))}>✕</button>
       </header>
       <mr-eq-panel .track=${t} .sampleRate=${this.sampleRate} .actions=${this.actions} ?read-only=${this.readOnly}></mr-eq-panel>

@@ -36,7 +36,8 @@ export class ControlRouter {
         break;
       }
       case 'control-set':
-        actions.set(ref, path, e.detail.value);
+        if (e.detail.nudge) actions.nudge(ref, path, e.detail.value);
+        else actions.set(ref, path, e.detail.value);
         break;
     }
   };

@@ -29,6 +29,11 @@ export interface Gesture {
 export interface MixActions {
   /** A discrete edit (toggle, reset, keyboard step): one committed change. */
   set(strip: StripRef, path: ParamPath, value: ParamValue): void;
+  /**
+   * A keyboard step of a numeric parameter: steps on the same control, each within a short
+   * pause of the one before, are one undo step (like a drag).
+   */
+  nudge(strip: StripRef, path: ParamPath, value: number): void;
   /** Starts a continuous edit (drag) of a numeric parameter. */
   gesture(strip: StripRef, path: ParamPath): Gesture;
   /** Adds a group bus (tracks route into it) or an aux return (fed by sends). */

@@ -76,14 +76,31 @@ export function createMixActions(options: MixActionsOptions): MixActions {
     touchTimer = setTimeout(() => setTouching(null), 800);
   };
 
+  /** The control of the last nudge: the next nudge on it, inside the undo capture window, merges. */
+  let lastNudge: string | null = null;
+  const endNudges = (): void => {
+    lastNudge = null;
+  };
+
   return {
+    nudge(strip, path, value) {
+      const control = controlId(strip.scope, strip.id, path);
+      // Another control (or anything else in between) starts a new undo step; the same one
+      // keeps capturing, and the UndoManager merges changes inside its capture window.
+      if (control !== lastNudge) undo.stopCapturing();
+      lastNudge = control;
+      flashTouch(control);
+      write(paramAddressOf(strip, path), strip, path, value);
+    },
     set(strip, path, value) {
+      endNudges();
       undo.stopCapturing();
       flashTouch(controlId(strip.scope, strip.id, path));
       write(paramAddressOf(strip, path), strip, path, value);
       undo.stopCapturing();
     },
     addBus(kind, name) {
+      endNudges();
       undo.stopCapturing();
       try {
         addBus(doc, { kind, name }, origin);
@@ -93,6 +110,7 @@ export function createMixActions(options: MixActionsOptions): MixActions {
       undo.stopCapturing();
     },
     rename(strip, name) {
+      endNudges();
       undo.stopCapturing();
       try {
         if (strip.scope === 'track') renameTrack(doc, { trackId: strip.id, name }, origin);
@@ -103,6 +121,7 @@ export function createMixActions(options: MixActionsOptions): MixActions {
       undo.stopCapturing();
     },
     setTempo(tempo) {
+      endNudges();
       undo.stopCapturing();
       try {
         setSessionTempo(doc, { tempo }, origin);
@@ -112,6 +131,7 @@ export function createMixActions(options: MixActionsOptions): MixActions {
       undo.stopCapturing();
     },
     gesture(strip, path): Gesture {
+      endNudges();
       undo.stopCapturing();
       if (touchTimer) clearTimeout(touchTimer);
       setTouching(controlId(strip.scope, strip.id, path));

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { getMixRoot, initMixDoc, readMixState } from '@mixroom/shared/model';
 import { addTrack } from '@mixroom/shared/ops';
 import { createOrigin } from '@mixroom/shared/protocol';
+import { UNDO_CAPTURE_MS } from '../sync/RoomSession.ts';
 import { createMixActions } from './createMixActions.ts';
 import type { MixActions } from './MixActions.ts';
 
@@ -13,7 +14,7 @@ const setup = createOrigin('server', 'test-setup');
 /** Two peers wired like RoomSession: one origin per user, an UndoManager tracking only it. */
 function peer(doc: Y.Doc, user: string): { actions: MixActions; undo: Y.UndoManager } {
   const origin = createOrigin('local-user', user);
-  const undo = new Y.UndoManager(getMixRoot(doc), { trackedOrigins: new Set([origin]), captureTimeout: 400 });
+  const undo = new Y.UndoManager(getMixRoot(doc), { trackedOrigins: new Set([origin]), captureTimeout: UNDO_CAPTURE_MS });
   const actions = createMixActions({
     doc,
     origin,
@@ -115,5 +116,44 @@ describe('per-user undo', () => {
     expect(gain(a, 'kick')).toBe(-1); // the whole drag, back to before it
     undo.undo();
     expect(gain(a, 'kick')).toBe(0);
+  });
+});
+
+describe('keyboard nudges', () => {
+  // The UndoManager reads lib0's clock (Date.now captured at import), so these run in real time.
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('merges nudges on one control made in quick succession into one undo step', () => {
+    const { a, A } = room();
+    const kick = { scope: 'track', id: 'kick' } as const;
+    for (let i = 1; i <= 4; i++) A.actions.nudge(kick, 'gain', -0.5 * i);
+    expect(gain(a, 'kick')).toBe(-2);
+    A.undo.undo();
+    expect(gain(a, 'kick')).toBe(0);
+    expect(A.undo.canUndo()).toBe(false);
+  });
+
+  it('keeps nudges apart across a pause longer than the capture window, another control, or any other edit', async () => {
+    const { a, A } = room();
+    const kick = { scope: 'track', id: 'kick' } as const;
+    const bass = { scope: 'track', id: 'bass' } as const;
+    A.actions.nudge(kick, 'gain', -0.5);
+    await pause(UNDO_CAPTURE_MS + 150);
+    A.actions.nudge(kick, 'gain', -1);
+    A.actions.nudge(bass, 'gain', -0.5);
+    A.actions.set(kick, 'mute', true);
+    A.actions.nudge(kick, 'gain', -1.5);
+    const steps = () => [gain(a, 'kick'), gain(a, 'bass'), readMixState(a).tracks.find((t) => t.id === 'kick')!.mute];
+    expect(steps()).toEqual([-1.5, -0.5, true]);
+    A.undo.undo();
+    expect(steps()).toEqual([-1, -0.5, true]);
+    A.undo.undo();
+    expect(steps()).toEqual([-1, -0.5, false]);
+    A.undo.undo();
+    expect(steps()).toEqual([-1, 0, false]);
+    A.undo.undo();
+    expect(steps()).toEqual([-0.5, 0, false]);
+    A.undo.undo();
+    expect(steps()).toEqual([0, 0, false]);
   });
 });

@@ -12,8 +12,12 @@ export interface RoomSessionOptions {
   params?: Record<string, string>;
 }
 
-/** Merges a drag's throttled commits (100 ms apart) and a quick double edit into one undo step. */
-const UNDO_CAPTURE_MS = 400;
+/**
+ * Merges a drag's throttled commits (100 ms apart) and keyboard nudges on one control made
+ * less than a second apart into one undo step. Every other edit stops capturing before and
+ * after itself, so nothing else merges.
+ */
+export const UNDO_CAPTURE_MS = 1000;
 
 /**
  * One user's live session in a room: the mix document, its connection, this user's
