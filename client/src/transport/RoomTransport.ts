@@ -31,8 +31,13 @@ export class RoomTransport implements Transport {
     this.emit();
   }
 
+  /**
+   * The song position, never past the end of the song when not looping: the engine's clock
+   * runs on until the end watcher stops it, and the clock must not read 01:04.094 / 01:04.000.
+   */
   position(): number {
-    return this.engine ? this.engine.position() : this.parkedAt;
+    const raw = this.engine ? this.engine.position() : this.parkedAt;
+    return !this.loopEnabled && this.duration > 0 ? Math.min(raw, this.duration) : raw;
   }
 
   snapshot(): TransportSnapshot {
@@ -106,12 +111,13 @@ export class RoomTransport implements Transport {
         this.endTimer = null;
         return;
       }
-      if (!this.loopEnabled && this.duration > 0 && e.position() >= this.duration + 0.05) {
+      if (!this.loopEnabled && this.duration > 0 && e.position() >= this.duration) {
         e.stop();
+        e.seek(this.duration);
         this.parkedAt = this.duration;
         this.emit();
       }
-    }, 100);
+    }, 50);
   }
 
   private emit(): void {
