@@ -8,7 +8,7 @@ import workletUrl from './audio/worklet/mixroomWorklet.ts?worker&url';
 import { AudioContext, createEngine, type MixEngine } from './audio/index.ts';
 import { isMixOpError } from '@mixroom/shared/ops';
 import { readMixState } from '@mixroom/shared/model';
-import { isValidRoomId, presenceUserOf } from '@mixroom/shared/protocol';
+import { can, isValidRoomId, presenceUserOf } from '@mixroom/shared/protocol';
 import { createMixActions } from './mix/edit/createMixActions.ts';
 import type { RoomServices } from './ui/mr-room.ts';
 import { createStemLoader } from './stems/createStemLoader.ts';
@@ -29,6 +29,7 @@ import './ui/mr-secure-context-notice.ts';
 import './ui/mr-room.ts';
 import { createReviewContext } from './review/createReviewContext.ts';
 import './ui/review/mr-review-dock.ts';
+import './ui/review/mr-review-toggle.ts';
 import './ui/review/mr-approval-badge.ts';
 import './ui/review/mr-bake-notice.ts';
 // The stems helper's upload panel: loaded when present (a glob import of a missing file is empty).
@@ -67,11 +68,11 @@ function showBlocked(roomId: string, message: string): void {
 }
 
 /** Who we are: the server's member record, joining the open room if needed, or a local identity. */
-async function resolveMember(roomId: string): Promise<Member | null> {
+async function resolveMember(roomId: string): Promise<{ member: Member; title: string | null } | null> {
   const state = await fetchMembership(roomId).catch(() => ({ kind: 'no-auth' }) as const);
   if (state.kind === 'member') {
     localStorage.setItem(NAME_KEY, state.member.name);
-    return state.member;
+    return { member: state.member, title: state.title };
   }
   if (state.kind === 'invite-only') {
     showBlocked(roomId, state.message);
@@ -85,7 +86,7 @@ async function resolveMember(roomId: string): Promise<Member | null> {
       id = crypto.randomUUID();
       localStorage.setItem(LOCAL_ID_KEY, id);
     }
-    return { userId: id, name, role: 'owner' };
+    return { member: { userId: id, name, role: 'owner' }, title: null };
   }
   // An open room: join with the stored name and role, asking only the first time.
   let error = '';
@@ -96,7 +97,7 @@ async function resolveMember(roomId: string): Promise<Member | null> {
       const member = await joinOpenRoom(roomId, detail.name, detail.role);
       localStorage.setItem(NAME_KEY, detail.name);
       localStorage.setItem(ROLE_KEY, detail.role);
-      return member;
+      return { member, title: state.title };
     } catch (e) {
       if (/invite-only/i.test((e as Error).message)) {
         showBlocked(roomId, (e as Error).message);
@@ -114,7 +115,7 @@ function messageOf(error: unknown): string {
   return String(error);
 }
 
-async function startRoom(roomId: string, member: Member): Promise<void> {
+async function startRoom(roomId: string, member: Member, roomTitle: string | null): Promise<void> {
   const user: PresenceUser = presenceUserOf(member);
   const syncUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
   const session = new RoomSession({ roomId, user, syncUrl });
@@ -153,6 +154,7 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
     origin: session.origin,
     playhead: () => transport.position(),
     seek: (t) => transport.seek(t),
+    loop: () => transport.snapshot().loop,
   });
   const peerPlayheads = new PeerPlayheads(session.connection.awareness);
   const follow = new FollowMode(peerPlayheads, transport);
@@ -164,6 +166,7 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
 
   const services: RoomServices = {
     roomId,
+    roomTitle,
     session,
     heard,
     actions,
@@ -173,6 +176,12 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
     monitor,
     media,
     markers: { markers: () => reviewCtx.review.markers(), onChange: (l) => reviewCtx.review.onChange(l) },
+    playback: {
+      state: () => reviewCtx.ab.stateOverride(),
+      label: () => reviewCtx.ab.versionLabel(),
+      backToLive: () => reviewCtx.ab.select('live'),
+      onChange: (l) => reviewCtx.ab.onChange(l),
+    },
     meters: {
       peak: (strip) => () => engine?.meters().get(strip)?.peak ?? [],
       gainReduction: (strip) => () => engine?.meters().get(strip)?.gainReduction ?? 0,
@@ -186,7 +195,8 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
       audioListeners.add(l);
       return () => audioListeners.delete(l);
     },
-    canEdit: member.role !== 'reviewer' && member.role !== 'listener',
+    canEdit: can(member.role, 'editMix'),
+    canComment: can(member.role, 'comment'),
     onNotice: (l) => {
       noticeListeners.add(l);
       return () => noticeListeners.delete(l);
@@ -200,14 +210,20 @@ async function startRoom(roomId: string, member: Member): Promise<void> {
   approvalBadge.review = reviewCtx.review;
   approvalBadge.slot = 'status';
   room.append(approvalBadge);
+  // The review toggle sits in the header; its drawer docks beside the room (which narrows).
+  const reviewToggle = document.createElement('mr-review-toggle');
+  reviewToggle.ctx = reviewCtx;
+  reviewToggle.slot = 'review';
+  room.append(reviewToggle);
+  const reviewDock = document.createElement('mr-review-dock');
+  reviewDock.ctx = reviewCtx;
+  reviewDock.slot = 'side';
+  room.append(reviewDock);
   document.body.append(room);
   // Everyone hears when a version they saw baking is ready (or failed).
   const bakeNotice = document.createElement('mr-bake-notice');
   bakeNotice.review = reviewCtx.review;
   document.body.append(bakeNotice);
-  const reviewDock = document.createElement('mr-review-dock');
-  reviewDock.ctx = reviewCtx;
-  document.body.append(reviewDock);
 
   // Browsers only start audio from a gesture: the first click or key anywhere unlocks it.
   const onGesture = () => unlockAudio();
@@ -274,8 +290,8 @@ async function boot(): Promise<void> {
     return;
   }
   document.title = `${roomId} · Mixroom`;
-  const member = await resolveMember(roomId);
-  if (member) await startRoom(roomId, member);
+  const resolved = await resolveMember(roomId);
+  if (resolved) await startRoom(roomId, resolved.member, resolved.title);
 }
 
 void boot();

@@ -71,6 +71,14 @@ export class AbSwitch {
     return this.current === 'live' ? null : this.review.versionState(this.current.versionId);
   }
 
+  /** `v1 “Rough”` while a saved version plays, null for the live mix. */
+  versionLabel(): string | null {
+    if (this.current === 'live') return null;
+    const id = this.current.versionId;
+    const v = this.review.snapshot().versions.find((x) => x.id === id);
+    return v ? `v${v.number} “${v.name}”` : 'a removed version';
+  }
+
   /** Integrated loudness of a source from its bake, or null when unknown. */
   lufsOf(source: AbSource): number | null {
     const snap = this.review.snapshot();

@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import type { Role, TransactionOrigin } from '@mixroom/shared/protocol';
 import type { AbSwitch } from './AbSwitch.ts';
 import type { ReviewClient } from './ReviewClient.ts';
+import type { ReviewView } from './ReviewView.ts';
 
 /**
  * What the review elements need from the room, handed over as one property. The room view
@@ -10,6 +11,8 @@ import type { ReviewClient } from './ReviewClient.ts';
 export interface ReviewContext {
   review: ReviewClient;
   ab: AbSwitch;
+  /** The drawer's state: open, tab, the comment being written. */
+  view: ReviewView;
   role: Role;
   /** The live mix document and this user's origin: restores and suggestions are written
    *  with it, so they are one undoable change of this user's, seen by everyone. */
@@ -19,4 +22,6 @@ export interface ReviewContext {
   playhead(): number;
   /** Moves the playhead. */
   seek(seconds: number): void;
+  /** The loop range set on the transport (Shift+C comments on it), or null. */
+  loop(): { start: number; end: number } | null;
 }

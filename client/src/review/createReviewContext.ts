@@ -4,6 +4,7 @@ import type { Role, TransactionOrigin } from '@mixroom/shared/protocol';
 import { AbSwitch } from './AbSwitch.ts';
 import { ReviewClient } from './ReviewClient.ts';
 import type { ReviewContext } from './ReviewContext.ts';
+import { ReviewView } from './ReviewView.ts';
 
 /**
  * Builds the review side of a room (call once in main.ts, after joining):
@@ -24,17 +25,20 @@ export function createReviewContext(options: {
   origin: TransactionOrigin;
   playhead: () => number;
   seek: (seconds: number) => void;
+  loop: () => { start: number; end: number } | null;
 }): ReviewContext & { destroy(): void } {
   const review = new ReviewClient({ roomId: options.roomId, syncUrl: options.syncUrl });
   const ab = new AbSwitch(review, () => readMixState(options.mixDoc));
   return {
     review,
     ab,
+    view: new ReviewView(),
     role: options.role,
     mixDoc: options.mixDoc,
     origin: options.origin,
     playhead: options.playhead,
     seek: options.seek,
+    loop: options.loop,
     destroy: () => {
       ab.dispose();
       review.destroy();

@@ -13,6 +13,7 @@ import { PresenceController } from '../mix/sync/PresenceController.ts';
 import { SubscriptionController } from '../lit/SubscriptionController.ts';
 import { UndoController } from '../mix/sync/UndoController.ts';
 import { stripOfControl } from '../mix/edit/ControlId.ts';
+import { describeParam } from '../mix/edit/describeControl.ts';
 import type { StripEditDetail, Toucher } from './mr-channel-strip.ts';
 import type { PlayheadMark } from './mr-track-list.ts';
 import type { Transport, TransportSnapshot } from '../transport/Transport.ts';
@@ -32,9 +33,26 @@ export interface MarkerSource {
   onChange(listener: () => void): () => void;
 }
 
+/**
+ * What this person hears when it is not the live mix (a saved version played from review):
+ * the console shows it, locked, under a banner saying so.
+ */
+export interface HeardPlayback {
+  /** The version's mix while it plays, null for the live mix. */
+  state(): MixState | null;
+  /** `v1 “Rough”` while a version plays, null for the live mix. */
+  label(): string | null;
+  /** Back to the live mix (Esc). */
+  backToLive(): void;
+  /** Returns the disposer. */
+  onChange(listener: () => void): () => void;
+}
+
 /** Everything the room view needs, wired once in main.ts. */
 export interface RoomServices {
   roomId: string;
+  /** The room's title as its owner named it (null: not known, e.g. an open room). */
+  roomTitle: string | null;
   session: RoomSession;
   /** The mix as heard (document + other people's drags), shared with the engine. */
   heard: HeardMix;
@@ -46,11 +64,14 @@ export interface RoomServices {
   meters: MixerMeters;
   media: StemMedia;
   markers: MarkerSource;
+  playback: HeardPlayback;
   /** AudioContext state ('suspended' until the first gesture, then 'running'). */
   audioState(): string;
   onAudioStateChange(listener: () => void): () => void;
   /** Whether this user's role may edit the mix. */
   canEdit: boolean;
+  /** Whether this user's role may comment (a range dragged on the waveforms offers it). */
+  canComment: boolean;
   /** Last refused edit or load failure to show the user. */
   onNotice(listener: (message: string) => void): () => void;
 }
@@ -95,6 +116,11 @@ export class MrRoom extends LitElement {
     this.mixerHidden = false;
   }
 
+  /** What the console shows: a version played from review, else the mix as heard. */
+  private get shown(): MixState {
+    return this.services.playback.state() ?? this.mix.value;
+  }
+
   /** Controllers need the services, which arrive as a property right after construction. */
   override connectedCallback(): void {
     if (!this.mix) {
@@ -109,6 +135,7 @@ export class MrRoom extends LitElement {
       new SubscriptionController(this, (cb) => s.follow.onChange(cb));
       new SubscriptionController(this, (cb) => s.media.onChange(cb));
       new SubscriptionController(this, (cb) => s.markers.onChange(cb));
+      new SubscriptionController(this, (cb) => s.playback.onChange(cb));
       new SubscriptionController(this, (cb) => s.onAudioStateChange(cb));
     }
     super.connectedCallback();
@@ -131,34 +158,42 @@ export class MrRoom extends LitElement {
   }
 
   static override styles = css`
-    :host { position: relative; display: grid; grid-template-rows: 40px 40px minmax(150px, 1fr) auto; grid-template-columns: minmax(0, 1fr); height: 100vh; min-height: 720px; overflow: hidden;
+    :host { position: relative; display: flex; flex-direction: column; height: 100vh; height: 100dvh; overflow: hidden;
       background: #121417; color: var(--mr-text, #d8dde3); font: 12px/1.3 var(--mr-font, system-ui, sans-serif); }
-    header { display: flex; align-items: center; gap: 10px; padding: 0 10px; background: #1b1e23; border-bottom: 1px solid #0b0d10; min-width: 0; }
+    header { display: flex; align-items: center; gap: 8px; padding: 0 10px; min-height: 40px; flex: none; background: #1b1e23;
+      border-bottom: 1px solid #0b0d10; min-width: 0; }
     .brand { font-weight: 800; letter-spacing: 0.12em; font-size: 12px; color: #7fd6ff; }
-    .title { font-weight: 600; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 220px; }
+    .title { font-weight: 600; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 220px; min-width: 40px; }
     .spacer { flex: 1; }
     .loading { display: inline-flex; align-items: center; gap: 6px; color: #8a939e; font-size: 11px; white-space: nowrap; }
     .loading progress { width: 90px; height: 6px; accent-color: #4fb3ff; }
     button.tool { height: 26px; border-radius: 3px; border: 1px solid #3a414b; background: #2b3038; color: #d8dde3; cursor: pointer;
-      font: 600 11px/1 var(--mr-font, system-ui); padding: 0 9px; }
+      font: 600 11px/1 var(--mr-font, system-ui); padding: 0 9px; white-space: nowrap; }
     button.tool:disabled { opacity: 0.4; cursor: default; }
-    button.tool:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); }
+    button.tool:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); outline-offset: 1px; }
     button.tool[aria-pressed='true'] { background: #2f5d87; border-color: #4fb3ff; }
     .monitor { display: flex; align-items: center; gap: 4px; padding-left: 8px; border-left: 1px solid #2e333b; color: #8a939e; font-size: 10px; }
     .monitor mr-knob { --knob-size: 22px; flex-direction: row; gap: 4px; }
+    .heard { display: flex; align-items: center; gap: 10px; padding: 6px 12px; flex: none; background: #2f5d87; color: #fff; font-weight: 600;
+      border-bottom: 1px solid #4fb3ff; }
+    .heard button { margin-left: auto; }
+    .body { flex: 1; min-height: 0; display: flex; min-width: 0; }
+    .main { position: relative; flex: 1; min-width: 0; min-height: 0; display: grid; grid-template-rows: auto minmax(120px, 1fr) auto;
+      grid-template-columns: minmax(0, 1fr); }
     .mid { display: flex; min-height: 0; min-width: 0; }
     mr-track-list { flex: 1; min-width: 0; }
     /* The channel editor floats over the console like a plug-in window, clear of the master strip. */
-    mr-strip-inspector { position: absolute; top: 118px; right: 138px; max-height: calc(100% - 122px); width: 560px; z-index: 10; border: 1px solid #3a414b;
-      border-radius: 4px; box-shadow: 0 12px 32px #000c; }
-    mr-mixer { height: 420px; }
+    mr-strip-inspector { position: absolute; top: 78px; right: 138px; max-height: calc(100% - 82px); width: 560px; max-width: calc(100% - 150px);
+      z-index: 10; border: 1px solid #3a414b; border-radius: 4px; box-shadow: 0 12px 32px #000c; }
+    mr-mixer { height: 420px; max-height: 60vh; min-height: 0; }
     mr-mixer[hidden] { display: none; }
     .notice { position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); background: #2a1416; border: 1px solid #8a2a2e; color: #ffd0d2;
       padding: 8px 14px; border-radius: 4px; z-index: 20; font-size: 12px; }
-    .upload { position: absolute; top: 84px; right: 12px; z-index: 15; width: 420px; background: #1b1e23; border: 1px solid #3a414b; border-radius: 4px;
-      box-shadow: 0 8px 24px #000a; padding: 8px; }
+    .upload { position: absolute; top: 44px; right: 12px; z-index: 15; width: 420px; max-width: calc(100% - 24px); box-sizing: border-box;
+      background: #1b1e23; border: 1px solid #3a414b; border-radius: 4px; box-shadow: 0 8px 24px #000a; padding: 8px; }
     .upload[hidden] { display: none; }
   `;
+
 
   /**
    * The transport as this user drives it: taking the wheel (play, stop, seek) leaves follow
@@ -192,7 +227,8 @@ export class MrRoom extends LitElement {
       const strip = stripOfControl(p.touching);
       if (!strip) continue;
       const list = map.get(strip) ?? [];
-      list.push({ name: p.user.name, color: p.user.color, path: p.touching.split(':').slice(2).join(':') });
+      const [scope = '', id = '', ...path] = p.touching.split(':');
+      list.push({ name: p.user.name, color: p.user.color, what: describeParam(this.shown, path.join(':'), scope === 'bus' ? id : undefined) });
       map.set(strip, list);
     }
     return map;
@@ -209,26 +245,42 @@ export class MrRoom extends LitElement {
     return marks;
   };
 
+  /**
+   * The room's title: the mix's own (renamed in the room) or, while the mix still carries
+   * its id (rooms made before titles reached the mix), the title its owner gave it.
+   */
+  private get title_(): string {
+    const mixTitle = this.shown.session.title;
+    return mixTitle && mixTitle !== this.services.roomId ? mixTitle : (this.services.roomTitle ?? mixTitle ?? this.services.roomId);
+  }
+
+  override updated(): void {
+    const title = `${this.title_} · Mixroom`;
+    if (document.title !== title) document.title = title;
+  }
+
   override render() {
     const s = this.services;
-    const state = this.mix.value;
+    const state = this.shown;
     const snap = this.transportCtl.value;
     const following = s.follow.following;
     const followed = following === null ? null : (this.presence.peers.find((p) => p.clientId === following)?.user.name ?? null);
-    const readOnly = !s.canEdit || this.connection.value.readOnlyRole !== null;
+    const heard = s.playback.label();
+    // A saved version is heard as it was saved: its values show, nobody edits them here.
+    const readOnly = !s.canEdit || this.connection.value.readOnlyRole !== null || heard !== null;
     const selTrack = this.selectedStrip?.startsWith('track:') ? state.tracks.find((t) => `track:${t.id}` === this.selectedStrip) ?? null : null;
     const selBus = this.selectedStrip?.startsWith('bus:') ? state.buses.find((b) => `bus:${b.id}` === this.selectedStrip) ?? null : null;
     const touchers = this.touchers();
     return html`
       <header>
         <span class="brand">MIXROOM</span>
-        <span class="title" title=${state.session.title}>${state.session.title}</span>
+        <span class="title" title=${this.title_}>${this.title_}</span>
         <mr-connection-badge .status=${this.connection.value}></mr-connection-badge>
         ${this.renderLoading(state.tracks.filter((t) => t.stem).length)}
         <!-- Room-level status from other modules (the approval badge from review). -->
         <slot name="status"></slot>
         <span class="spacer"></span>
-        <mr-presence-bar .peers=${this.presence.peers} .following=${following}
+        <mr-presence-bar .peers=${this.presence.peers} .following=${following} .mix=${state}
           @follow-change=${(e: CustomEvent<{ clientId: number | null }>) => s.follow.follow(e.detail.clientId)}></mr-presence-bar>
         <button class="tool" aria-label="Undo my last change" title="Undo (Ctrl/Cmd+Z): only your own changes" ?disabled=${!this.undo.canUndo}
           @click=${() => s.session.undo.undo()}>Undo</button>
@@ -236,7 +288,7 @@ export class MrRoom extends LitElement {
           @click=${() => s.session.undo.redo()}>Redo</button>
         <button class="tool" aria-pressed=${String(!this.mixerHidden)} aria-label="Show the mixer" title="Show or hide the console (more room for tracks)"
           @click=${() => (this.mixerHidden = !this.mixerHidden)}>Mixer</button>
-        <button class="tool" aria-pressed=${String(this.showUpload)} aria-label="Upload stems" ?disabled=${readOnly}
+        <button class="tool" aria-pressed=${String(this.showUpload)} aria-label="Upload stems" ?disabled=${!s.canEdit}
           @click=${() => (this.showUpload = !this.showUpload)}>Upload</button>
         <div class="monitor" role="group" aria-label="My monitoring (only you hear this)">
           <span aria-hidden="true">MON</span>
@@ -249,7 +301,17 @@ export class MrRoom extends LitElement {
             ? html`<button class="tool" aria-label="Clear my listen solo" @click=${() => s.monitor.clearListen()}>Listen ×${s.monitor.listening.size}</button>`
             : nothing}
         </div>
+        <!-- The review toggle (with its unread count) from the review feature. -->
+        <slot name="review"></slot>
       </header>
+      ${heard
+        ? html`<div class="heard" role="status" data-testid="heard-banner">
+            Listening to ${heard} — the console shows it, locked. Esc returns to the live mix.
+            <button class="tool" @click=${() => s.playback.backToLive()}>Back to live</button>
+          </div>`
+        : nothing}
+      <div class="body">
+      <div class="main">
       <mr-transport .transport=${this.driven} .snapshot=${snap} .tempo=${state.session.tempo} .following=${followed}
         .audioState=${s.audioState()} ?read-only=${readOnly}
         @tempo-change=${(e: CustomEvent<{ tempo: number | null }>) => s.actions.setTempo(e.detail.tempo)}></mr-transport>
@@ -264,7 +326,7 @@ export class MrRoom extends LitElement {
         <mr-track-list .tracks=${state.tracks} .peaks=${s.media.peaks()} .loadProgress=${s.media.progress()} .duration=${snap.duration}
           .tempo=${state.session.tempo} .loop=${snap.loop} .loopEnabled=${snap.loopEnabled} .markers=${s.markers.markers()}
           .playheads=${this.playheads} .actions=${s.actions} ?read-only=${readOnly} .listening=${s.monitor.listening}
-          .focusedTrack=${this.focusedTrack}></mr-track-list>
+          .focusedTrack=${this.focusedTrack} ?read-only-comments=${!s.canComment}></mr-track-list>
         ${selTrack || selBus
           ? html`<mr-strip-inspector .track=${selTrack} .bus=${selBus} .auxes=${state.buses.filter((x) => x.kind === 'aux')}
               .sampleRate=${state.session.sampleRate} .actions=${s.actions} ?read-only=${readOnly}
@@ -280,7 +342,11 @@ export class MrRoom extends LitElement {
         @focusin=${(e: FocusEvent) => this.onMixerFocus(e)}></mr-mixer>
       <!-- Stays mounted while hidden: closing the panel must not abort uploads in flight. -->
       <div class="upload" role="dialog" aria-label="Upload stems" ?hidden=${!this.showUpload}>
-        <mr-upload-panel .room=${s.roomId} ?disabled=${readOnly}></mr-upload-panel>
+        <mr-upload-panel .room=${s.roomId} .sessionRate=${state.session.sampleRate} ?disabled=${!s.canEdit}></mr-upload-panel>
+      </div>
+      </div>
+      <!-- The review drawer docks here: the room narrows beside it, the master stays in view. -->
+      <slot name="side"></slot>
       </div>
       ${this.notice ? html`<div class="notice" role="alert">${this.notice}</div>` : nothing}
     `;
@@ -333,6 +399,11 @@ export class MrRoom extends LitElement {
       return;
     }
     if (mod || e.altKey) return;
+    if (e.key === 'Escape' && s.playback.label() !== null) {
+      e.preventDefault();
+      s.playback.backToLive();
+      return;
+    }
     // Buttons handle Space themselves when focused; everywhere else Space is play/pause.
     if (e.key === ' ' && !(target instanceof HTMLButtonElement)) {
       e.preventDefault();
@@ -347,7 +418,7 @@ export class MrRoom extends LitElement {
       if (!snap.loop) s.transport.setLoop({ start: s.transport.position(), end: s.transport.position() + 8 });
       s.transport.setLoopEnabled(!snap.loopEnabled);
     } else if ((key === 'm' || key === 's') && this.focusedTrack) {
-      const track = this.mix.value.tracks.find((t) => t.id === this.focusedTrack);
+      const track = this.shown.tracks.find((t) => t.id === this.focusedTrack);
       if (!track) return;
       e.preventDefault();
       const param = key === 'm' ? 'mute' : 'solo';

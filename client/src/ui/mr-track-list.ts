@@ -5,6 +5,7 @@ import type { MixActions } from '../mix/edit/MixActions.ts';
 import type { LoopRange } from '../transport/Transport.ts';
 import type { CommentMarker } from '../review/CommentMarker.ts';
 import type { PeakLane } from '../stems/PeakLane.ts';
+import { formatTimecode } from '../review/formatReview.ts';
 import './mr-timeline.ts';
 import './mr-waveform.ts';
 
@@ -39,9 +40,11 @@ export class MrTrackList extends LitElement {
     readOnly: { type: Boolean, attribute: 'read-only' },
     listening: { attribute: false },
     focusedTrack: { attribute: false },
+    readOnlyComments: { type: Boolean, attribute: 'read-only-comments' },
     pxPerSecond: { state: true },
     scrollLeftPx: { state: true },
     viewWidth: { state: true },
+    selection: { state: true },
   };
 
   declare tracks: readonly TrackState[];
@@ -58,9 +61,14 @@ export class MrTrackList extends LitElement {
   declare readOnly: boolean;
   declare listening: ReadonlySet<string>;
   declare focusedTrack: string | null;
+  /** This person cannot comment (a listener): a selection offers only the loop. */
+  declare readOnlyComments: boolean;
   declare pxPerSecond: number;
   declare scrollLeftPx: number;
   declare viewWidth: number;
+  /** A time range dragged across the waveforms: comment on it, or loop it. */
+  declare selection: { start: number; end: number } | null;
+  private selecting: { from: number; x: number; pointerId: number } | null = null;
   private resize = new ResizeObserver(() => this.measure());
   private readonly playheadLoop = new AnimationFrameController(this, () => this.drawPlayheads());
 
@@ -79,9 +87,11 @@ export class MrTrackList extends LitElement {
     this.readOnly = false;
     this.listening = new Set();
     this.focusedTrack = null;
+    this.readOnlyComments = false;
     this.pxPerSecond = 8;
     this.scrollLeftPx = 0;
     this.viewWidth = 800;
+    this.selection = null;
   }
 
   static override styles = css`
@@ -114,6 +124,13 @@ export class MrTrackList extends LitElement {
     .ph span { position: absolute; top: 0; left: 2px; font-size: 9px; padding: 0 3px; border-radius: 2px; color: #0b0d10; white-space: nowrap; font-weight: 600; }
     .overlay { position: absolute; top: 0; bottom: 0; left: ${HEADER_W}px; right: 0; pointer-events: none; overflow: hidden; }
     .empty { padding: 24px; color: #8a939e; }
+    .sel { position: absolute; top: 0; bottom: 0; background: #ffb34722; border-left: 1px solid #ffb347; border-right: 1px solid #ffb347; }
+    .selbar { position: absolute; bottom: 8px; z-index: 4; display: flex; gap: 6px; align-items: center; padding: 4px 6px; background: #1b1e23;
+      border: 1px solid #ffb347; border-radius: 4px; box-shadow: 0 4px 14px #000a; font-size: 11px; white-space: nowrap; }
+    .selbar button { font: 600 11px/1 var(--mr-font, system-ui); color: #d8dde3; background: #2b3038; border: 1px solid #3a414b; border-radius: 3px;
+      padding: 4px 8px; cursor: pointer; }
+    .selbar button.go { background: #5a4217; border-color: #ffb347; }
+    .corner button:focus-visible, .hdr button:focus-visible, .selbar button:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); outline-offset: 1px; }
   `;
 
   override connectedCallback(): void {
@@ -154,8 +171,45 @@ export class MrTrackList extends LitElement {
           ${this.tracks.map((t) => this.renderRow(t))}
         </div>
       </div>
-      <div class="overlay" style="top:0"><div class="ph-host"></div></div>
+      <div class="overlay" style="top:0">${this.renderSelection()}<div class="ph-host"></div></div>
+      ${this.renderSelectionBar()}
     `;
+  }
+
+  private renderSelection() {
+    const sel = this.selection;
+    if (!sel) return nothing;
+    const x = (sel.start - this.start) * this.pxPerSecond;
+    return html`<div class="sel" style="left:${x}px;width:${Math.max(1, (sel.end - sel.start) * this.pxPerSecond)}px"></div>`;
+  }
+
+  private renderSelectionBar() {
+    const sel = this.selection;
+    if (!sel || this.selecting) return nothing;
+    const x = Math.min(Math.max(HEADER_W + 4, HEADER_W + (sel.start - this.start) * this.pxPerSecond), HEADER_W + this.viewWidth - 330);
+    const span = `${formatTimecode(sel.start)} – ${formatTimecode(sel.end)}`;
+    return html`<div class="selbar" role="group" aria-label="Selected range ${span}" style="left:${Math.max(4, x)}px">
+      <span>${span}</span>
+      ${this.readOnlyComments
+        ? nothing
+        : html`<button class="go" data-testid="range-comment" @click=${() => this.commentOnSelection()}>Comment on this range</button>`}
+      <button @click=${() => this.loopSelection()}>Loop it</button>
+      <button aria-label="Clear the selection" @click=${() => (this.selection = null)}>✕</button>
+    </div>`;
+  }
+
+  private commentOnSelection(): void {
+    const sel = this.selection;
+    if (!sel) return;
+    this.selection = null;
+    this.emit('comment-range', { start: sel.start, end: sel.end });
+  }
+
+  private loopSelection(): void {
+    const sel = this.selection;
+    if (!sel) return;
+    this.selection = null;
+    this.emit('loop-change', { range: { start: sel.start, end: sel.end } });
   }
 
   private renderRow(t: TrackState) {
@@ -243,10 +297,35 @@ export class MrTrackList extends LitElement {
     }
   }
 
+  private timeAtX(lane: HTMLElement, clientX: number): number {
+    const rect = lane.getBoundingClientRect();
+    const t = Math.max(0, this.start + (clientX - rect.left) / this.pxPerSecond);
+    return this.duration > 0 ? Math.min(t, this.duration) : t;
+  }
+
+  /** A click seeks; a drag across the waveforms selects a range (comment on it, or loop it). */
   private onLaneDown(e: PointerEvent): void {
     if (e.button !== 0) return;
-    const rect = (e.currentTarget as HTMLElement).getBoundingClientRect();
-    this.emit('seek', { time: Math.max(0, this.start + (e.clientX - rect.left) / this.pxPerSecond) });
+    const lane = e.currentTarget as HTMLElement;
+    const time = this.timeAtX(lane, e.clientX);
+    this.emit('seek', { time });
+    this.selection = null;
+    this.selecting = { from: time, x: e.clientX, pointerId: e.pointerId };
+    lane.setPointerCapture?.(e.pointerId);
+    lane.onpointermove = (ev) => {
+      const s = this.selecting;
+      if (!s || ev.pointerId !== s.pointerId || Math.abs(ev.clientX - s.x) < 4) return;
+      const t = this.timeAtX(lane, ev.clientX);
+      this.selection = { start: Math.min(s.from, t), end: Math.max(s.from, t) };
+    };
+    lane.onpointerup = lane.onpointercancel = (ev) => {
+      if (!this.selecting || ev.pointerId !== this.selecting.pointerId) return;
+      this.selecting = null;
+      lane.onpointermove = lane.onpointerup = lane.onpointercancel = null;
+      // A range shorter than a tenth of a second is a click.
+      if (this.selection && this.selection.end - this.selection.start < 0.1) this.selection = null;
+      this.requestUpdate();
+    };
   }
 
   private emit(name: string, detail: unknown): void {

@@ -1,31 +1,55 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { can } from '@mixroom/shared/protocol';
+import { SubscriptionController } from '../../lit/SubscriptionController.ts';
 import type { ReviewContext } from '../../review/ReviewContext.ts';
 import './mr-review-panel.ts';
 
+/** True when a key event is typing into a field (shortcuts stay out of its way). */
+function typing(e: KeyboardEvent): boolean {
+  const target = e.composedPath()[0];
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+}
+
 /**
- * A self-contained drawer on the right edge holding the review panel behind a tab. Lets
- * main.ts add review to any room view with one element (the approval badge goes in the room
- * header's `status` slot). `R` toggles it.
+ * The review drawer, docked on the right of the room below its header (slot `side`: the room
+ * narrows beside it, so the master strip stays in view); its toggle, with the unread count,
+ * sits in the header (`mr-review-toggle`). It owns the review shortcuts: `R` opens and
+ * closes it, `C` comments at the playhead, `Shift+C` on the loop range. A timeline comment
+ * marker opens the comment; a range dragged on a waveform opens the composer on that range.
  */
 export class MrReviewDock extends LitElement {
   static override properties = { ctx: { attribute: false }, open: { type: Boolean, reflect: true } };
   declare ctx: ReviewContext;
   declare open: boolean;
+  private subscribed = false;
+
   private readonly onKey = (e: KeyboardEvent) => {
-    const target = e.composedPath()[0];
-    if (target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.key.toLowerCase() === 'r') this.open = !this.open;
-    // The comment shortcut opens the drawer so the composer is visible.
-    if (e.key.toLowerCase() === 'c' && !this.open) this.open = true;
+    if (typing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+    const key = e.key.toLowerCase();
+    const { view } = this.ctx;
+    if (key === 'r' && !e.shiftKey) {
+      view.toggle();
+    } else if (key === 'c' && can(this.ctx.role, 'comment')) {
+      e.preventDefault();
+      const loop = e.shiftKey ? this.ctx.loop() : null;
+      if (loop) view.compose(loop.start, loop.end);
+      else view.compose(this.ctx.playhead());
+    }
   };
 
-  /** A click on a timeline comment marker seeks there and shows the comments. */
+  /** A click on a timeline comment marker seeks there and shows that comment. */
   private readonly onMarker = (e: Event) => {
     const detail = (e as CustomEvent<{ id: string; time: number }>).detail;
-    if (typeof detail?.time !== 'number') return;
+    if (typeof detail?.time !== 'number' || typeof detail.id !== 'string') return;
     this.ctx.seek(detail.time);
-    this.open = true;
+    this.ctx.view.showComment(detail.id);
+  };
+
+  /** A range dragged on the waveforms: comment on it. */
+  private readonly onCommentRange = (e: Event) => {
+    const detail = (e as CustomEvent<{ start: number; end: number }>).detail;
+    if (typeof detail?.start !== 'number' || typeof detail.end !== 'number' || !can(this.ctx.role, 'comment')) return;
+    this.ctx.view.compose(detail.start, detail.end);
   };
 
   constructor() {
@@ -34,33 +58,37 @@ export class MrReviewDock extends LitElement {
   }
 
   override connectedCallback(): void {
+    if (!this.subscribed) {
+      this.subscribed = true;
+      new SubscriptionController(this, (cb) =>
+        this.ctx.view.onChange(() => {
+          this.open = this.ctx.view.open;
+          cb();
+        }),
+      );
+    }
     super.connectedCallback();
-    window.addEventListener('keydown', this.onKey, true);
+    this.open = this.ctx.view.open;
+    window.addEventListener('keydown', this.onKey);
     window.addEventListener('marker-select', this.onMarker);
+    window.addEventListener('comment-range', this.onCommentRange);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('keydown', this.onKey, true);
+    window.removeEventListener('keydown', this.onKey);
     window.removeEventListener('marker-select', this.onMarker);
+    window.removeEventListener('comment-range', this.onCommentRange);
   }
 
   static override styles = css`
-    :host { position: fixed; top: 84px; right: 0; bottom: 0; z-index: 12; display: flex; flex-direction: column; align-items: flex-end; pointer-events: none; }
-    .tab { pointer-events: auto; display: flex; gap: 8px; align-items: center; background: #1b1e23; border: 1px solid #3a414b; border-right: 0;
-      border-radius: 4px 0 0 4px; padding: 4px 8px; font: 600 11px var(--mr-font, system-ui, sans-serif); color: #d8dde3; }
-    .tab button { font: 600 11px var(--mr-font, system-ui); padding: 3px 8px; border-radius: 3px; border: 1px solid #3a414b; background: #2b3038; color: #d8dde3; cursor: pointer; }
-    mr-review-panel { pointer-events: auto; width: 400px; flex: 1; min-height: 0; box-shadow: -8px 0 24px #0008; }
+    :host { display: flex; flex-direction: column; width: var(--mr-review-w, 400px); max-width: 100vw; min-height: 0; flex: none; }
+    :host(:not([open])) { display: none; }
+    mr-review-panel { flex: 1; min-height: 0; }
   `;
 
   override render() {
-    return html`
-      <div class="tab">
-        <button aria-expanded=${String(this.open)} @click=${() => (this.open = !this.open)} title="Comments, versions, approvals (R)">
-          ${this.open ? 'Close review' : 'Review'}</button>
-      </div>
-      ${this.open ? html`<mr-review-panel .ctx=${this.ctx}></mr-review-panel>` : nothing}
-    `;
+    return this.open ? html`<mr-review-panel .ctx=${this.ctx} id="review-drawer"></mr-review-panel>` : nothing;
   }
 }
 

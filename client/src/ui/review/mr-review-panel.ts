@@ -1,24 +1,27 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { can } from '@mixroom/shared/protocol';
+import { SubscriptionController } from '../../lit/SubscriptionController.ts';
 import type { ReviewContext } from '../../review/ReviewContext.ts';
+import type { ReviewTab } from '../../review/ReviewView.ts';
 import './mr-comments-panel.ts';
 import './mr-versions-panel.ts';
 import './mr-invite-dialog.ts';
-
-type Tab = 'comments' | 'versions' | 'invite';
 
 /**
  * The review side panel: comments, versions (A/B, diff, approve, downloads) and, for the
  * owner, invite links. Mount it with one `ReviewContext` (see `createReviewContext`).
  */
 export class MrReviewPanel extends LitElement {
-  static override properties = { ctx: { attribute: false }, tab: { state: true } };
+  static override properties = { ctx: { attribute: false } };
   declare ctx: ReviewContext;
-  declare tab: Tab;
+  private subscribed = false;
 
-  constructor() {
-    super();
-    this.tab = 'comments';
+  override connectedCallback(): void {
+    if (!this.subscribed) {
+      this.subscribed = true;
+      new SubscriptionController(this, (cb) => this.ctx.view.onChange(cb));
+    }
+    super.connectedCallback();
   }
 
   static override styles = css`
@@ -30,15 +33,19 @@ export class MrReviewPanel extends LitElement {
   `;
 
   override render() {
-    const tabs: Tab[] = can(this.ctx.role, 'invite') ? ['comments', 'versions', 'invite'] : ['comments', 'versions'];
+    const tabs: ReviewTab[] = can(this.ctx.role, 'invite') ? ['comments', 'versions', 'invite'] : ['comments', 'versions'];
+    const tab = tabs.includes(this.ctx.view.tab) ? this.ctx.view.tab : 'comments';
     return html`
-      <nav role="tablist">
-        ${tabs.map((t) => html`<button role="tab" aria-selected=${String(this.tab === t)} @click=${() => (this.tab = t)}>${t[0]!.toUpperCase() + t.slice(1)}</button>`)}
+      <nav role="tablist" aria-label="Review">
+        ${tabs.map(
+          (t) => html`<button role="tab" id="tab-${t}" aria-selected=${String(tab === t)} aria-controls="review-tabpanel"
+            @click=${() => this.ctx.view.showTab(t)}>${t[0]!.toUpperCase() + t.slice(1)}</button>`,
+        )}
       </nav>
-      <div class="body" role="tabpanel">
-        ${this.tab === 'comments' ? html`<mr-comments-panel .ctx=${this.ctx}></mr-comments-panel>` : nothing}
-        ${this.tab === 'versions' ? html`<mr-versions-panel .ctx=${this.ctx}></mr-versions-panel>` : nothing}
-        ${this.tab === 'invite' ? html`<mr-invite-dialog .review=${this.ctx.review}></mr-invite-dialog>` : nothing}
+      <div class="body" role="tabpanel" id="review-tabpanel" aria-labelledby="tab-${tab}">
+        ${tab === 'comments' ? html`<mr-comments-panel .ctx=${this.ctx}></mr-comments-panel>` : nothing}
+        ${tab === 'versions' ? html`<mr-versions-panel .ctx=${this.ctx}></mr-versions-panel>` : nothing}
+        ${tab === 'invite' ? html`<mr-invite-dialog .review=${this.ctx.review}></mr-invite-dialog>` : nothing}
       </div>
     `;
   }
