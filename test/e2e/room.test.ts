@@ -196,7 +196,7 @@ describe('two browsers in one room', () => {
     await b.page.getByRole('status').filter({ hasText: 'your edits will merge on reconnect' }).waitFor({ timeout: 2000 });
     // A edits another strip meanwhile: both changes must survive the merge.
     await fader(a.page, 'Kick').focus();
-    await a.page.keyboard.press('Home');
+    await a.page.keyboard.press('Delete');
     await b.page.waitForTimeout(300);
     expect(await valueOf(a.page, 'Vox fader')).toBe(0);
 
@@ -416,7 +416,7 @@ describe('two browsers in one room', () => {
     await a.page.getByRole('button', { name: 'Bass EQ and dynamics editor' }).click();
     const level = a.page.getByRole('slider', { name: `Bass send to ${busName} level` });
     await level.focus();
-    await a.page.keyboard.press('Home'); // the knob's default: -12 dB
+    await a.page.keyboard.press('Delete'); // reset to the knob's default: -12 dB
     await a.page.getByRole('button', { name: `Bass send to ${busName} pre-fader` }).click();
     await within(1000, "B's strip shows A's send", async () => (await valueOf(b.page, `Bass send to ${busName}`)) === -12);
     await a.page.getByRole('button', { name: 'Close Bass editor' }).click();

@@ -62,7 +62,7 @@ export class ControlDragController {
     return this.drag.active?.value ?? this.options.value();
   }
 
-  /** Back to `defaultValue` as one committed change (double-click, Home). */
+  /** Back to `defaultValue` as one committed change (double-click, Delete). */
   reset(defaultValue: number): void {
     if (this.options.disabled()) return;
     this.drag.cancel();
