@@ -55,7 +55,7 @@ async function uploadAsOwner(fileName: string, bytes: Uint8Array): Promise<strin
   expect(init.status).toBe(201);
   const parts = [];
   for (const p of init.body.parts) {
-    const r = await fetch(p.url, { method: 'PUT', body: bytes.slice((p.partNumber - 1) * init.body.partSize, p.partNumber * init.body.partSize) });
+    const r = await fetch(new URL(p.url, product.url), { method: 'PUT', body: bytes.slice((p.partNumber - 1) * init.body.partSize, p.partNumber * init.body.partSize) });
     parts.push({ partNumber: p.partNumber, etag: r.headers.get('etag')! });
   }
   const done = await owner.json<{ trackId: string }>('POST', `/api/rooms/${roomId}/stems/uploads/${init.body.uploadId}/complete`, { parts });
@@ -267,9 +267,11 @@ describe('the room in use: the bugs of issue 17', () => {
     expect(fromLoop.end).toBeCloseTo(loop.end, 1);
 
     // Drag across a waveform from 10 s to 13 s: a range to comment on.
+    // The drawer opened beside the arrange view, which narrowed: fit the song to it again.
+    await art.getByRole('button', { name: 'Zoom to fit' }).click();
     const lane = art.locator(`mr-track-list .row[data-track="${ids['Vox']}"] .lane`);
     const lb = (await lane.boundingBox())!;
-    const lanePx = lb.width / STEM_SECONDS;
+    const lanePx = (lb.width - 20) / STEM_SECONDS; // the fit leaves 20 px of air
     await art.mouse.move(lb.x + 10 * lanePx, lb.y + lb.height / 2);
     await art.mouse.down();
     await art.mouse.move(lb.x + 11.5 * lanePx, lb.y + lb.height / 2, { steps: 6 });
@@ -295,6 +297,88 @@ describe('the room in use: the bugs of issue 17', () => {
     await openReview(art);
     await expect(art.getByRole('tab', { name: 'Versions' }).getAttribute('aria-selected')).resolves.toBe('true');
     await art.getByRole('tab', { name: 'Comments' }).click();
+    await closeReview(art);
+  });
+
+  it('bug 10: "Loading audio" is for the first load, not for the refill after a seek', async () => {
+    // Record every frame on which the header says it is loading.
+    await art.evaluate(() => {
+      const w = window as unknown as { __loadingSeen: number; __loadingWatch: boolean };
+      w.__loadingSeen = 0;
+      w.__loadingWatch = true;
+      const tick = () => {
+        if (document.querySelector('mr-room')?.shadowRoot?.querySelector('.loading')) w.__loadingSeen++;
+        if (w.__loadingWatch) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    // Play from the start, then jump to 15 s: chunks far from the first ones are read afresh.
+    await hook(art, (h) => h.transport.seek(0));
+    await art.getByRole('button', { name: 'Play' }).click();
+    await art.waitForTimeout(400);
+    await hook(art, (h) => h.transport.seek(15));
+    await art.waitForTimeout(1200);
+    await hook(art, (h) => h.transport.seek(1));
+    await art.waitForTimeout(800);
+    const seen = await art.evaluate(() => {
+      const w = window as unknown as { __loadingSeen: number; __loadingWatch: boolean };
+      w.__loadingWatch = false;
+      return w.__loadingSeen;
+    });
+    await art.getByRole('button', { name: 'Stop' }).click();
+    console.log(`frames showing "Loading audio" during playback with seeks: ${seen}`);
+    expect(seen).toBe(0);
+  });
+
+  it('bugs 3 and 5: a version played from review is unmistakable, and the A/B words follow the live mix', async () => {
+    // The engineer saves v1, turns the Vox up 6 dB and saves v2 (the live mix equals v2).
+    await openReview(eng);
+    await eng.getByRole('tab', { name: 'Versions' }).click();
+    await eng.getByLabel('Version name').fill('Rough');
+    await eng.getByRole('button', { name: 'Save version' }).click();
+    await eng.locator('[data-version-number="1"]').waitFor();
+    const v1Vox = (await mixState()).tracks.find((t) => t.id === ids['Vox'])!.gain;
+    await fader(eng, 'Vox').focus();
+    await eng.keyboard.press('PageUp');
+    await eng.keyboard.press('PageUp');
+    await within(5000, 'Vox up on the server', async () => (await mixState()).tracks.find((t) => t.id === ids['Vox'])!.gain === v1Vox + 6);
+    await eng.getByLabel('Version name').fill('Vox up');
+    await eng.getByRole('button', { name: 'Save version' }).click();
+    await eng.locator('[data-version-number="2"]').waitFor();
+    await product.review.bakesIdle();
+    await closeReview(eng);
+
+    // The artist plays v1 from the drawer and closes it.
+    await openReview(art);
+    await art.getByRole('tab', { name: 'Versions' }).click();
+    await within(10_000, 'both bakes reached the artist', async () => /LUFS/.test((await art.getByTestId('ab-indicator').textContent()) ?? '') || (await art.locator('[data-version-number="2"] a[data-format="wav24"]').count()) === 1);
+    await art.locator('[data-version-number="1"]').getByTestId('play-version').click();
+    await closeReview(art);
+    const banner = art.getByTestId('heard-banner');
+    await banner.waitFor({ timeout: 2000 });
+    expect(await banner.textContent()).toContain('Listening to v1 “Rough”');
+    // The console shows v1's values, locked.
+    expect(await valueOf(art, 'Vox fader')).toBe(v1Vox);
+    expect(await fader(art, 'Vox').getAttribute('aria-disabled')).toBe('true');
+    // Esc returns to the live mix: the banner goes, the console shows the live values.
+    await art.locator('body').press('Escape');
+    await banner.waitFor({ state: 'detached', timeout: 2000 });
+    expect(await valueOf(art, 'Vox fader')).toBe(v1Vox + 6);
+
+    // Bug 5: A/B v1 against the live mix (= v2, 6 dB louder): the live side is turned down to match.
+    await openReview(art);
+    await art.locator('[data-version-number="1"]').getByTestId('play-version').click();
+    await art.getByRole('button', { name: 'Live', exact: true }).click();
+    const indicator = art.getByTestId('ab-indicator');
+    await within(3000, 'live matched to v1', async () => /dB to match v1 Rough/.test((await indicator.textContent()) ?? ''));
+    const matchedGain = await hook(art, (h) => h.review.ab.gainDb());
+    expect(matchedGain).toBeLessThan(-3);
+    // The engineer moves the live mix away from v2: no bake describes it any more.
+    await fader(eng, 'Vox').focus();
+    await eng.keyboard.press('ArrowDown');
+    await within(3000, "the artist's A/B words follow", async () => /not loudness-matched/.test((await indicator.textContent()) ?? ''));
+    expect(await hook(art, (h) => h.review.ab.gainDb())).toBe(0);
+    await art.getByRole('button', { name: 'Live', exact: true }).click();
     await closeReview(art);
   });
 

@@ -22,22 +22,40 @@ export class AbSwitch {
   private match = true;
   private readonly listeners = new Set<() => void>();
 
-  private readonly disposeReview: () => void;
+  private readonly disposers: (() => void)[] = [];
+  private liveCheckScheduled = false;
 
   constructor(
     private readonly review: ReviewClient,
     /** The live mix state, read when needed (hash lookups). */
     private readonly liveState: () => MixState,
+    /** Tells when the live mix changes (returns the disposer). */
+    onLiveChange?: (listener: () => void) => () => void,
   ) {
     // A bake finishing changes the loudness a match is computed from.
-    this.disposeReview = review.onChange(() => {
-      if (this.current !== 'live' || this.match) this.emit();
-    });
+    this.disposers.push(
+      review.onChange(() => {
+        if (this.current !== 'live' || this.match) this.emit();
+      }),
+    );
+    // An edit of the live mix can make it match a baked version or stop matching one: the
+    // matched gain and its words change with it, even while nobody touches the A/B switch.
+    if (onLiveChange) this.disposers.push(onLiveChange(() => this.scheduleLiveCheck()));
   }
 
   dispose(): void {
-    this.disposeReview();
+    for (const d of this.disposers.splice(0)) d();
     this.listeners.clear();
+  }
+
+  /** Coalesced per microtask: a drag commits about ten times a second. */
+  private scheduleLiveCheck(): void {
+    if (this.liveCheckScheduled) return;
+    this.liveCheckScheduled = true;
+    queueMicrotask(() => {
+      this.liveCheckScheduled = false;
+      if (this.match && (this.current === 'live' || this.other === 'live')) this.emit();
+    });
   }
 
   get source(): AbSource {

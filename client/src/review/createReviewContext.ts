@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { readMixState } from '@mixroom/shared/model';
+import { getMixRoot, readMixState } from '@mixroom/shared/model';
 import type { Role, TransactionOrigin } from '@mixroom/shared/protocol';
 import { AbSwitch } from './AbSwitch.ts';
 import { ReviewClient } from './ReviewClient.ts';
@@ -28,7 +28,11 @@ export function createReviewContext(options: {
   loop: () => { start: number; end: number } | null;
 }): ReviewContext & { destroy(): void } {
   const review = new ReviewClient({ roomId: options.roomId, syncUrl: options.syncUrl });
-  const ab = new AbSwitch(review, () => readMixState(options.mixDoc));
+  const mixRoot = getMixRoot(options.mixDoc);
+  const ab = new AbSwitch(review, () => readMixState(options.mixDoc), (listener) => {
+    mixRoot.observeDeep(listener);
+    return () => mixRoot.unobserveDeep(listener);
+  });
   return {
     review,
     ab,

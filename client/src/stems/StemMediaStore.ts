@@ -12,6 +12,11 @@ import { fetchStemUrl } from './StemApi.ts';
 export class StemMediaStore implements StemMedia {
   private readonly peaksByKey = new Map<string, readonly PeakLane[]>();
   private readonly progressByKey = new Map<string, number>();
+  /**
+   * Stems that were ready once. Afterwards the loader refills chunks around the playhead on
+   * every seek and as playback moves on; that is streaming, not "loading audio".
+   */
+  private readonly loadedOnce = new Set<string>();
   private readonly requested = new Set<string>();
   private tracks: readonly TrackState[] = [];
   private peaksView = new Map<string, readonly PeakLane[]>();
@@ -35,6 +40,7 @@ export class StemMediaStore implements StemMedia {
   /** The stem loader reports here. */
   reportProgress = (stem: StemRef, fraction: number): void => {
     this.progressByKey.set(stem.key, fraction);
+    if (fraction >= 1) this.loadedOnce.add(stem.key);
     this.rebuild();
   };
 
@@ -84,6 +90,7 @@ export class StemMediaStore implements StemMedia {
         const p = this.peaksByKey.get(t.stem.key);
         if (p) peaks.set(t.id, p);
         const f = this.progressByKey.get(t.stem.key);
+        if (this.loadedOnce.has(t.stem.key)) continue;
         if (f !== undefined && f < 1) progress.set(t.id, f);
         else if (f === undefined) progress.set(t.id, 0);
       }
