@@ -1,20 +1,22 @@
+import { TRACK_SPEC } from '@mixroom/shared/model';
+
+/** The model's fader range (the track record's `gain`, display law 'fader'); its floor is silence, the plan treats it as off. */
+export const FADER_MIN_DB = TRACK_SPEC.gain.range.min;
+export const FADER_MAX_DB = TRACK_SPEC.gain.range.max;
+
 /**
- * Maps decibels to fader travel like a console fader: most of the throw sits between
- * -20 and +6 dB where mixing happens, the bottom squeezes towards silence.
+ * The 'fader' display law: maps decibels to fader travel like a console fader: most of the
+ * throw sits between -20 and +6 dB where mixing happens, the bottom squeezes towards silence.
  */
 const POINTS: readonly (readonly [db: number, pos: number])[] = [
-  [-100, 0],
+  [FADER_MIN_DB, 0],
   [-60, 0.04],
   [-40, 0.12],
   [-20, 0.3],
   [-10, 0.5],
   [0, 0.75],
-  [12, 1],
+  [FADER_MAX_DB, 1],
 ];
-
-/** The model's fader floor (silence); the plan treats it as off. */
-export const FADER_MIN_DB = -100;
-export const FADER_MAX_DB = 12;
 
 export function dbToFaderPosition(db: number): number {
   if (!Number.isFinite(db) || db <= FADER_MIN_DB) return 0;

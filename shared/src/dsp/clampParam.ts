@@ -1,3 +1,4 @@
+import type { NumberRange } from '../model/ParamSpec.ts';
 import { DspParamError } from './DspParamError.ts';
 
 /**
@@ -27,4 +28,28 @@ export function checkFlag(name: string, value: unknown): boolean {
 /** Checks that a parameter update is a plain object (not null, not an array). */
 export function checkParamsObject(p: unknown): void {
   if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new DspParamError('params', p);
+}
+
+/**
+ * {@link clampParam} into a parameter's range from its record's table (model/ParamSpec.ts),
+ * so a kernel accepts exactly what the model stores; `max` lowers the ceiling where the
+ * kernel's own limit is lower (a damping corner under Nyquist).
+ */
+export function clampToSpec(name: string, value: unknown, spec: { readonly range: NumberRange }, max = spec.range.max): number {
+  return clampParam(name, value, spec.range.min, Math.min(max, spec.range.max));
+}
+
+/**
+ * Clamps every numeric parameter of `specs` (a record's table) that `p` sets into `next`,
+ * with {@link clampToSpec}; `max` lowers a parameter's ceiling where the kernel's own
+ * limit is lower. Keys without a number spec are left for the kernel to check.
+ */
+export function clampSettings(p: object, specs: object, next: object, max: Readonly<Record<string, number>> = {}): void {
+  const given = p as Readonly<Record<string, unknown>>;
+  const out = next as Record<string, unknown>;
+  for (const [key, spec] of Object.entries(specs as Readonly<Record<string, { kind: string; range?: NumberRange }>>)) {
+    const value = given[key];
+    if (value === undefined || spec.kind !== 'number' || !spec.range) continue;
+    out[key] = clampToSpec(key, value, { range: spec.range }, max[key]);
+  }
 }

@@ -1,5 +1,6 @@
-import type { Decibels, Ratio, Seconds } from '../model/MixState.ts';
-import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
+import type { CompressorSettings, Decibels, Ratio } from '../model/MixState.ts';
+import { TRACK_SPEC } from '../model/TrackRecord.ts';
+import { checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import { COMPRESSOR_SLOT, COMPRESSOR_STATE_SLOTS, type CompressorStateSlot } from './compressorState.ts';
 import { deterministicExp } from './deterministicExp.ts';
 import { deterministicLog } from './deterministicLog.ts';
@@ -12,20 +13,12 @@ export const COMPRESSOR_DETECTORS = ['peak', 'rms'] as const;
 export type CompressorDetector = (typeof COMPRESSOR_DETECTORS)[number];
 
 /**
- * Feed-forward compressor settings. Ranges (values outside are clamped): threshold
- * [-80, 0] dB, ratio [1, 100], attack [0.05 ms, 1 s], release [1 ms, 5 s], knee [0, 36] dB,
- * makeup [-24, +36] dB.
+ * Feed-forward compressor settings: the model's compressor section (model/CompressorSpec.ts)
+ * plus the detector. Values are clamped to the track compressor's ranges (the master glue's
+ * lie inside them). `attack` and `release` are time constants τ: a step reaches 63.2 %
+ * (1 - 1/e) in τ.
  */
-export interface CompressorParams {
-  threshold: Decibels;
-  ratio: Ratio;
-  /** Time constant τ of the gain-reduction attack: a step reaches 63.2 % (1 - 1/e) in τ. */
-  attack: Seconds;
-  /** Time constant τ of the release, same definition. */
-  release: Seconds;
-  /** Soft-knee width centred on the threshold (0 = hard knee). */
-  knee: Decibels;
-  makeup: Decibels;
+export interface CompressorParams extends CompressorSettings {
   /** 'peak': |x| per sample; 'rms': mean square over a 10 ms (τ) window. */
   detector: CompressorDetector;
 }
@@ -151,12 +144,7 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
   setParams(p: Partial<CompressorParams>): void {
     checkParamsObject(p);
     const next = { ...this.params };
-    if (p.threshold !== undefined) next.threshold = clampParam('threshold', p.threshold, -80, 0);
-    if (p.ratio !== undefined) next.ratio = clampParam('ratio', p.ratio, 1, 100);
-    if (p.attack !== undefined) next.attack = clampParam('attack', p.attack, 0.00005, 1);
-    if (p.release !== undefined) next.release = clampParam('release', p.release, 0.001, 5);
-    if (p.knee !== undefined) next.knee = clampParam('knee', p.knee, 0, 36);
-    if (p.makeup !== undefined) next.makeup = clampParam('makeup', p.makeup, -24, 36);
+    clampSettings(p, TRACK_SPEC.comp.params, next);
     if (p.detector !== undefined) {
       if (!(COMPRESSOR_DETECTORS as readonly string[]).includes(p.detector)) throw new DspParamError('detector', p.detector);
       next.detector = p.detector;

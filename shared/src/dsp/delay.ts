@@ -1,20 +1,18 @@
-import type { Hz, Ratio, Seconds } from '../model/MixState.ts';
-import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
+import { DELAY_SPEC } from '../model/BusRecord.ts';
+import type { DelayState } from '../model/MixState.ts';
+import { checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
 import { LinearRamp } from './LinearRamp.ts';
 
 /**
- * Delay settings: time clamped to [1 ms, 4 s], feedback to [0, 0.99], damping (the loop
- * low-pass corner) to [200 Hz, 0.45 · sampleRate].
+ * Delay settings: the aux delay's parameters (model/BusRecord.ts), clamped to their
+ * ranges; damping (the loop low-pass corner) also to 0.45 · sampleRate.
  */
-export interface DelayParams {
-  time: Seconds;
-  feedback: Ratio;
-  damping: Hz;
-}
+export type DelayParams = Omit<DelayState, 'type'>;
 
-export const DELAY_MAX_SECONDS = 4;
+/** The longest delay time the model stores: the line's length. */
+export const DELAY_MAX_SECONDS = DELAY_SPEC.time.range.max;
 
 /**
  * Stereo feedback delay, 100 % wet (for an aux return), each channel its own line:
@@ -48,9 +46,7 @@ export class DelayProcessor implements DspProcessor<DelayParams> {
   setParams(p: Partial<DelayParams>): void {
     checkParamsObject(p);
     const next = { ...this.params };
-    if (p.time !== undefined) next.time = clampParam('time', p.time, 0.001, DELAY_MAX_SECONDS);
-    if (p.feedback !== undefined) next.feedback = clampParam('feedback', p.feedback, 0, 0.99);
-    if (p.damping !== undefined) next.damping = clampParam('damping', p.damping, 200, 0.45 * this.sampleRate);
+    clampSettings(p, DELAY_SPEC, next, { damping: 0.45 * this.sampleRate });
     this.params = next;
     const frames = next.time * this.sampleRate;
     if (this.fresh) {

@@ -1,5 +1,6 @@
 import type { Decibels } from '../model/MixState.ts';
-import { checkFlag, checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
+import { TRACK_SPEC } from '../model/TrackRecord.ts';
+import { checkFlag, checkParamsObject, checkSampleRate, clampToSpec } from './clampParam.ts';
 import { dbToGain } from './decibels.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
@@ -7,9 +8,9 @@ import { LinearRamp } from './LinearRamp.ts';
 
 /** A channel-strip gain stage: input trim, fader gain, polarity and mute in one multiply. */
 export interface GainParams {
-  /** Fader gain. Clamped to [-120, +24] dB. */
+  /** Fader gain, clamped to the track fader's range (model/TrackRecord.ts). */
   gain: Decibels;
-  /** Input trim. Clamped to [-48, +48] dB. */
+  /** Input trim, clamped to the track trim's range. */
   trim: Decibels;
   /** True inverts polarity. */
   polarity: boolean;
@@ -50,8 +51,8 @@ export class GainProcessor implements DspProcessor<GainParams> {
   setParams(p: Partial<GainParams>): void {
     checkParamsObject(p);
     const next = { ...this.params };
-    if (p.gain !== undefined) next.gain = clampParam('gain', p.gain, -120, 24);
-    if (p.trim !== undefined) next.trim = clampParam('trim', p.trim, -48, 48);
+    if (p.gain !== undefined) next.gain = clampToSpec('gain', p.gain, TRACK_SPEC.gain);
+    if (p.trim !== undefined) next.trim = clampToSpec('trim', p.trim, TRACK_SPEC.trim);
     if (p.polarity !== undefined) next.polarity = checkFlag('polarity', p.polarity);
     if (p.mute !== undefined) next.mute = checkFlag('mute', p.mute);
     this.params = next;

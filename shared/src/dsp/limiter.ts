@@ -1,17 +1,17 @@
-import type { Decibels, Seconds } from '../model/MixState.ts';
-import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
+import { MASTER_SPEC } from '../model/MasterRecord.ts';
+import type { Decibels, LimiterState, Seconds } from '../model/MixState.ts';
+import { checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
 import { LinearRamp } from './LinearRamp.ts';
 import { DETECTOR_DELAY, DETECTOR_TAPS_PER_PHASE, detectorCoefficients, TruePeakDetector } from './TruePeakDetector.ts';
 
-/** Limiter settings: ceiling clamped to [-30, 0] dBFS, release to [1 ms, 2 s]. */
-export interface LimiterParams {
-  /** True-peak ceiling; sample peaks never exceed it. */
-  ceiling: Decibels;
-  /** Release time constant τ (63.2 % recovery of the gain in τ). */
-  release: Seconds;
-}
+/**
+ * Limiter settings: the master limiter section without its switch, clamped to its ranges
+ * (model/MasterRecord.ts). `ceiling` is the true-peak ceiling (sample peaks never exceed
+ * it); `release` a time constant τ (63.2 % recovery of the gain in τ).
+ */
+export type LimiterParams = Omit<LimiterState, 'on'>;
 
 /**
  * A limiter at rest (never run, ceiling not ramping), as a transcription of
@@ -113,8 +113,7 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
   setParams(p: Partial<LimiterParams>): void {
     checkParamsObject(p);
     const next = { ...this.params };
-    if (p.ceiling !== undefined) next.ceiling = clampParam('ceiling', p.ceiling, -30, 0);
-    if (p.release !== undefined) next.release = clampParam('release', p.release, 0.001, 2);
+    clampSettings(p, MASTER_SPEC.limiter.params, next);
     this.params = next;
     const c = Math.exp(next.ceiling * NEPER_PER_DB);
     if (this.fresh) {

@@ -1,17 +1,14 @@
-import type { Hz, Seconds } from '../model/MixState.ts';
-import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
+import { REVERB_SPEC } from '../model/BusRecord.ts';
+import type { ReverbState } from '../model/MixState.ts';
+import { checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 
 /**
- * Reverb settings. decay: RT60 in seconds, clamped to [0.1, 20]; preDelay clamped to
- * [0, 0.5] s; damping: corner of the in-loop high-frequency damping, clamped to
- * [500 Hz, 0.45 · sampleRate].
+ * Reverb settings: the aux reverb's parameters (model/BusRecord.ts), clamped to their
+ * ranges; damping also to 0.45 · sampleRate. decay: RT60 in seconds; damping: corner of
+ * the in-loop high-frequency damping.
  */
-export interface ReverbParams {
-  decay: Seconds;
-  preDelay: Seconds;
-  damping: Hz;
-}
+export type ReverbParams = Omit<ReverbState, 'type'>;
 
 /** Feedback delay lengths at 48 kHz (mutually prime, scaled to other rates). */
 const LINE_DELAYS_48K = [1109, 1361, 1493, 1619, 1811, 1931, 2129, 2371] as const;
@@ -19,7 +16,7 @@ const LINE_DELAYS_48K = [1109, 1361, 1493, 1619, 1811, 1931, 2129, 2371] as cons
 const DIFFUSER_DELAYS_48K = [142, 107, 379, 277] as const;
 /** Coefficient of the input diffusion allpasses. */
 export const REVERB_DIFFUSER_GAIN = 0.625;
-const MAX_PRE_DELAY = 0.5;
+const MAX_PRE_DELAY = REVERB_SPEC.preDelay.range.max;
 /**
  * Output level. The lines are tapped with orthogonal sign patterns (in `process`):
  * L = + − + − + − + −, R = + + − − + + − −, so L and R are decorrelated.
@@ -82,9 +79,7 @@ export class ReverbProcessor implements DspProcessor<ReverbParams> {
   setParams(p: Partial<ReverbParams>): void {
     checkParamsObject(p);
     const next = { ...this.params };
-    if (p.decay !== undefined) next.decay = clampParam('decay', p.decay, 0.1, 20);
-    if (p.preDelay !== undefined) next.preDelay = clampParam('preDelay', p.preDelay, 0, MAX_PRE_DELAY);
-    if (p.damping !== undefined) next.damping = clampParam('damping', p.damping, 500, 0.45 * this.sampleRate);
+    clampSettings(p, REVERB_SPEC, next, { damping: 0.45 * this.sampleRate });
     this.params = next;
     for (let i = 0; i < 8; i++) this.lineGain[i] = Math.pow(10, (-3 * this.lineLen[i]!) / (next.decay * this.sampleRate));
     this.dampCoef = Math.exp((-2 * Math.PI * next.damping) / this.sampleRate);

@@ -1,17 +1,17 @@
-import type { Decibels, Ratio } from '../model/MixState.ts';
-import { checkParamsObject, checkSampleRate, clampParam } from './clampParam.ts';
+import type { SaturationState } from '../model/MixState.ts';
+import { TRACK_SPEC } from '../model/TrackRecord.ts';
+import { checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
 import { LinearRamp } from './LinearRamp.ts';
 import { halfbandSideTaps } from './Halfband2x.ts';
 
-/** Saturation settings: drive clamped to [-12, +36] dB, mix to [0, 1]. */
-export interface SaturationParams {
-  /** Gain into the soft clipper (0 dB: a full-scale sample maps to 0.78 ≈ -2.2 dB). */
-  drive: Decibels;
-  /** 0 = dry only, 1 = saturated only. */
-  mix: Ratio;
-}
+/**
+ * Saturation settings: the track's saturation section without its switch, clamped to its
+ * ranges (model/TrackRecord.ts). `drive` is the gain into the soft clipper (0 dB: a
+ * full-scale sample maps to 0.78 ≈ -2.2 dB); `mix` 0 = dry only, 1 = saturated only.
+ */
+export type SaturationParams = Omit<SaturationState, 'on'>;
 
 /** Half-band stages: base<->2x (4·14−1 = 55 taps), 2x<->4x (19 taps), Kaiser β 7.5. STAGE1_M must stay even (4-way unrolled loops). */
 const STAGE1_M = 14;
@@ -101,8 +101,7 @@ export class SaturationProcessor implements DspProcessor<SaturationParams> {
   setParams(p: Partial<SaturationParams>): void {
     checkParamsObject(p);
     const next = { ...this.params };
-    if (p.drive !== undefined) next.drive = clampParam('drive', p.drive, -12, 36);
-    if (p.mix !== undefined) next.mix = clampParam('mix', p.mix, 0, 1);
+    clampSettings(p, TRACK_SPEC.sat.params, next);
     this.params = next;
     // Drive ramps in the linear domain, like a gain.
     const g = Math.exp(next.drive * NEPER_PER_DB);

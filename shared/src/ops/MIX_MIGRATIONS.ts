@@ -1,4 +1,8 @@
 import * as Y from 'yjs';
+import { migrateBus } from '../model/BusRecord.ts';
+import { migrateMaster } from '../model/MasterRecord.ts';
+import { migrateTrack } from '../model/TrackRecord.ts';
+import { CURRENT_SCHEMA_VERSION } from '../model/schemaVersion.ts';
 
 /** One step of the document layout: brings a root map from `from` to `from + 1`, in place. */
 export interface MixMigration {
@@ -6,63 +10,23 @@ export interface MixMigration {
   readonly migrate: (root: Y.Map<unknown>) => void;
 }
 
-function stripMaps(root: Y.Map<unknown>): Y.Map<unknown>[] {
-  const out: Y.Map<unknown>[] = [];
-  for (const key of ['tracks', 'buses']) {
-    const strips = root.get(key);
-    if (strips instanceof Y.Map) for (const s of strips.values()) if (s instanceof Y.Map) out.push(s as Y.Map<unknown>);
-  }
-  return out;
+function eachMap(root: Y.Map<unknown>, key: string, fn: (map: Y.Map<unknown>) => void): void {
+  const maps = root.get(key);
+  if (maps instanceof Y.Map) for (const m of maps.values()) if (m instanceof Y.Map) fn(m as Y.Map<unknown>);
 }
 
-/**
- * v1 -> v2: pan was stored in -100..100 (now -1..1); sends were a Y.Array of
- * {bus, level, pre, on} maps, which duplicated a send when two users added it at once
- * (now a Y.Map keyed by bus id; the first send per bus in array order wins).
- */
-const v1ToV2: MixMigration = {
-  from: 1,
-  migrate(root) {
-    for (const strip of stripMaps(root)) {
-      const pan = strip.get('pan');
-      if (typeof pan === 'number' && Number.isFinite(pan)) strip.set('pan', Math.max(-1, Math.min(1, pan / 100)));
-      const sends = strip.get('sends');
-      const next = new Y.Map<unknown>();
-      const entries: [string, { level: unknown; pre: unknown; on: unknown }][] = [];
-      if (sends instanceof Y.Array) {
-        for (const item of sends.toArray()) {
-          const s = item instanceof Y.Map ? (item.toJSON() as Record<string, unknown>) : item;
-          if (typeof s !== 'object' || s === null) continue;
-          const rec = s as Record<string, unknown>;
-          if (typeof rec.bus !== 'string' || entries.some(([bus]) => bus === rec.bus)) continue;
-          entries.push([rec.bus, { level: rec.level, pre: rec.pre, on: rec.on }]);
-        }
-      } else if (sends instanceof Y.Map) {
-        continue; // already keyed: nothing to convert
-      }
-      strip.set('sends', next);
-      for (const [bus, s] of entries) {
-        const send = new Y.Map<unknown>();
-        next.set(bus, send);
-        if (typeof s.level === 'number') send.set('level', s.level);
-        if (typeof s.pre === 'boolean') send.set('pre', s.pre);
-        if (typeof s.on === 'boolean') send.set('on', s.on);
-      }
-    }
-  },
-};
+/** The step from `from`: every record takes its own (each record file holds its migrations). */
+function step(from: number): MixMigration {
+  return {
+    from,
+    migrate(root) {
+      eachMap(root, 'tracks', (t) => migrateTrack(t, from));
+      eachMap(root, 'buses', (b) => migrateBus(b, from));
+      const master = root.get('master');
+      if (master instanceof Y.Map) migrateMaster(master as Y.Map<unknown>, from);
+    },
+  };
+}
 
-/**
- * v2 -> v3: strips gain a pan law. Existing ones get 'webaudio', the law they were mixed
- * with (StereoPannerNode folds one side of a stereo input into the other), so an old mix
- * sounds the same until its owner switches a strip to 'balance', which new strips get.
- */
-const v2ToV3: MixMigration = {
-  from: 2,
-  migrate(root) {
-    for (const strip of stripMaps(root)) if (!strip.has('panLaw')) strip.set('panLaw', 'webaudio');
-  },
-};
-
-/** Every migration, in order. Add one here when CURRENT_SCHEMA_VERSION is bumped. */
-export const MIX_MIGRATIONS: readonly MixMigration[] = [v1ToV2, v2ToV3];
+/** Every migration, in order, up to CURRENT_SCHEMA_VERSION. */
+export const MIX_MIGRATIONS: readonly MixMigration[] = Array.from({ length: CURRENT_SCHEMA_VERSION - 1 }, (_, i) => step(i + 1));

@@ -1,27 +1,16 @@
 import { MixOpError } from './MixOpError.ts';
-import { clampToRange, type NumberRange } from '../model/mixRanges.ts';
+import { clampToRange, type NumberRange } from '../model/ParamSpec.ts';
 
-/** How one leaf parameter is checked before it is written. */
+export type { ParamValueOf } from '../model/ParamSpec.ts';
+
+/**
+ * What an op checks a value against: the part of a record's parameter spec (model/ParamSpec.ts,
+ * which satisfies this) that decides whether a value may be stored.
+ */
 export type ParamSpec =
   | { readonly kind: 'number'; readonly range: NumberRange }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'enum'; readonly values: readonly string[] };
-
-/** A number clamped to `range`. */
-export const numberParam = (range: NumberRange) => ({ kind: 'number', range }) as const;
-/** A boolean switch. */
-export const booleanParam = { kind: 'boolean' } as const;
-/** One of a fixed list of strings. */
-export const enumParam = <const T extends readonly string[]>(values: T) => ({ kind: 'enum', values }) as const;
-
-/** The value type a spec accepts. */
-export type ParamValueOf<S> = S extends { kind: 'number' }
-  ? number
-  : S extends { kind: 'boolean' }
-    ? boolean
-    : S extends { kind: 'enum'; values: readonly (infer V)[] }
-      ? V
-      : never;
 
 /**
  * Checks `value` against `spec` and returns what to store: numbers clamped to their range;

@@ -1,12 +1,8 @@
-import { MIX_RANGES as R } from '../model/mixRanges.ts';
-import { booleanParam, numberParam, type ParamValueOf } from './ParamSpec.ts';
+import { SEND_SPEC } from '../model/SendRecord.ts';
+import type { ParamValueOf } from './ParamSpec.ts';
 
-/** Parameters of one send, by key in its Y.Map (sends[busId]). */
-export const SEND_PARAMS = {
-  level: numberParam(R.sendLevel),
-  pre: booleanParam,
-  on: booleanParam,
-} as const;
+/** Parameters of one send, by key in its Y.Map (sends[busId]), from the send record's table. */
+export const SEND_PARAMS = SEND_SPEC;
 
 export type SendParam = keyof typeof SEND_PARAMS;
 export type SendParamValue<P extends SendParam> = ParamValueOf<(typeof SEND_PARAMS)[P]>;

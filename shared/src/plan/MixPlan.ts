@@ -1,4 +1,15 @@
-import type { Decibels, Hz, Id, PanLaw, Ratio, Seconds, StemRef } from '../model/MixState.ts';
+import type {
+  CompressorSettings,
+  Decibels,
+  DelayState,
+  Hz,
+  Id,
+  PanLaw,
+  LimiterState,
+  ReverbState,
+  SaturationState,
+  StemRef,
+} from '../model/MixState.ts';
 
 /**
  * A MixPlan is the audio graph of one mix state: every node the browser engine creates and
@@ -110,37 +121,16 @@ export interface PannerPlanNode extends PlanNodeBase {
   law: PanLaw;
 }
 
-/** Parameters of a compressor kernel (track compressor and master glue). */
-export interface CompressorPlanParams {
-  threshold: Decibels;
-  ratio: Ratio;
-  attack: Seconds;
-  release: Seconds;
-  knee: Decibels;
-  makeup: Decibels;
-}
-
-export interface SaturationPlanParams {
-  drive: Decibels;
-  mix: Ratio;
-}
-
-export interface LimiterPlanParams {
-  ceiling: Decibels;
-  release: Seconds;
-}
-
-export interface ReverbPlanParams {
-  decay: Seconds;
-  preDelay: Seconds;
-  damping: Hz;
-}
-
-export interface DelayPlanParams {
-  time: Seconds;
-  feedback: Ratio;
-  damping: Hz;
-}
+/**
+ * Parameters of each processor kernel: its record's section without the switch (the
+ * records in model/ hold their types, ranges and defaults).
+ */
+/** Track compressor and master glue (model/CompressorSpec.ts). */
+export type CompressorPlanParams = CompressorSettings;
+export type SaturationPlanParams = Omit<SaturationState, 'on'>;
+export type LimiterPlanParams = Omit<LimiterState, 'on'>;
+export type ReverbPlanParams = Omit<ReverbState, 'type'>;
+export type DelayPlanParams = Omit<DelayState, 'type'>;
 
 /** Parameters of each worklet-realised processor kind. */
 export interface ProcessorParamsByKind {

@@ -1,7 +1,11 @@
 import type { EqBandState, Id, MixState, PassFilterState } from '../model/MixState.ts';
-import { withPanLaws } from '../model/withPanLaws.ts';
+import { withAddedRecordParams } from '../model/withAddedParams.ts';
 import { dbToGain } from '../dsp/decibels.ts';
+import { DELAY_SPEC, REVERB_SPEC } from '../model/BusRecord.ts';
+import { MASTER_SPEC } from '../model/MasterRecord.ts';
+import { settingsOf } from '../model/ParamTable.ts';
 import { repairMixState } from '../model/repairMixState.ts';
+import { TRACK_SPEC } from '../model/TrackRecord.ts';
 import { computeAudibility } from './computeAudibility.ts';
 import { MIX_PLAN_VERSION } from './MixPlan.ts';
 import type { BiquadPlanNode, MixPlan, PlanEdge, PlanNode, PlanNodeId, PlanOwner } from './MixPlan.ts';
@@ -40,9 +44,9 @@ export function buildMixPlan(input: MixState): MixPlan {
   // The model's repair (the one every peer and the server apply to the live document) comes
   // first, so a hand-written or stale state gets exactly the routing the room would give it;
   // resolveRouting then only reads a graph that is already valid.
-  // withPanLaws: a snapshot from before pan laws is heard with the Web Audio law it was mixed with.
-  const laws = withPanLaws(input);
-  const state: MixState = repairMixState({ ...laws, tracks: [...laws.tracks].sort(byOrder), buses: [...laws.buses].sort(byOrder) }).state;
+  // A snapshot from before a parameter existed is heard as it was mixed (e.g. the Web Audio pan law before v3).
+  const filled = withAddedRecordParams(input);
+  const state: MixState = repairMixState({ ...filled, tracks: [...filled.tracks].sort(byOrder), buses: [...filled.buses].sort(byOrder) }).state;
   const routing = resolveRouting(state);
   const audible = computeAudibility(state, routing);
   const nodes: PlanNode[] = [];
@@ -76,12 +80,12 @@ export function buildMixPlan(input: MixState): MixPlan {
     const comp = add({
       kind: 'compressor',
       role: 'comp',
-      params: { threshold: c.threshold, ratio: c.ratio, attack: c.attack, release: c.release, knee: c.knee, makeup: c.makeup },
+      params: settingsOf(TRACK_SPEC.comp.params, c),
       bypass: !c.on,
       sidechain: key !== null,
     });
     if (key !== null) edges.push({ from: planNodeId({ kind: 'track', id: key }, 'eq3'), to: comp, input: 1 });
-    add({ kind: 'saturation', role: 'sat', params: { drive: track.sat.drive, mix: track.sat.mix }, bypass: !track.sat.on || track.sat.mix <= 0, sidechain: false });
+    add({ kind: 'saturation', role: 'sat', params: settingsOf(TRACK_SPEC.sat.params, track.sat), bypass: !track.sat.on || track.sat.mix <= 0, sidechain: false });
     add({ kind: 'gain', role: 'fader', gain: dbToGain(track.gain) });
     add({ kind: 'panner', role: 'pan', pan: track.pan, law: track.panLaw, channels: 2 });
     const mute = add({ kind: 'gain', role: 'mute', gain: audible.strip(track.id) ? 1 : 0, channels: 2 });
@@ -95,9 +99,9 @@ export function buildMixPlan(input: MixState): MixPlan {
     if (bus.kind === 'aux' && bus.effect !== null) {
       const fx = bus.effect;
       if (fx.type === 'reverb') {
-        add({ kind: 'reverb', role: 'fx', params: { decay: fx.decay, preDelay: fx.preDelay, damping: fx.damping }, bypass: false, sidechain: false });
+        add({ kind: 'reverb', role: 'fx', params: settingsOf(REVERB_SPEC, fx), bypass: false, sidechain: false });
       } else {
-        add({ kind: 'delay', role: 'fx', params: { time: fx.time, feedback: fx.feedback, damping: fx.damping }, bypass: false, sidechain: false });
+        add({ kind: 'delay', role: 'fx', params: settingsOf(DELAY_SPEC, fx), bypass: false, sidechain: false });
       }
     }
     add({ kind: 'gain', role: 'fader', gain: dbToGain(bus.gain) });
@@ -122,11 +126,11 @@ export function buildMixPlan(input: MixState): MixPlan {
   add({
     kind: 'compressor',
     role: 'glue',
-    params: { threshold: g.threshold, ratio: g.ratio, attack: g.attack, release: g.release, knee: g.knee, makeup: g.makeup },
+    params: settingsOf(MASTER_SPEC.glue.params, g),
     bypass: !g.on,
     sidechain: false,
   });
-  add({ kind: 'limiter', role: 'limiter', params: { ceiling: m.limiter.ceiling, release: m.limiter.release }, bypass: !m.limiter.on, sidechain: false });
+  add({ kind: 'limiter', role: 'limiter', params: settingsOf(MASTER_SPEC.limiter.params, m.limiter), bypass: !m.limiter.on, sidechain: false });
   add({ kind: 'output', role: 'out' });
 
   const sorted = sortPlanNodes(nodes, edges);

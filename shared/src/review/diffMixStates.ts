@@ -1,5 +1,5 @@
 import type { BusState, MixState, SendState, TrackState } from '../model/MixState.ts';
-import { withPanLaws } from '../model/withPanLaws.ts';
+import { withAddedRecordParams } from '../model/withAddedParams.ts';
 import { describeParamChange } from './describeMixChange.ts';
 import type { DescribeContext } from './describeMixChange.ts';
 import type { MixChange, MixChangeScope, MixLeaf } from './MixChange.ts';
@@ -14,8 +14,8 @@ type Entity = Record<string, unknown>;
  */
 export function listMixChanges(before: MixState, after: MixState): MixChange[] {
   // A snapshot from before pan laws: its strips have the Web Audio law, not "no law".
-  const a = withPanLaws(before);
-  const b = withPanLaws(after);
+  const a = withAddedRecordParams(before);
+  const b = withAddedRecordParams(after);
   const names = new Map<string, string>();
   for (const e of [...a.tracks, ...a.buses, ...b.tracks, ...b.buses]) names.set(e.id, e.name);
   const nameOf = (id: string): string => names.get(id) ?? id;

@@ -1,0 +1,150 @@
+import type { DocShape } from './DocShape.ts';
+import type * as Y from 'yjs';
+import { addParamsSince, checkParams, paramDefaults, paramSinceVersions, paramsToDocShape, sanitizeParams, splitDocShape } from './ParamTable.ts';
+import { num, type ValuesOf } from './ParamSpec.ts';
+import type { FieldChecks, RawRecord } from './checkFields.ts';
+import { checkSends, sanitizeSends, sendsToDocShape, type SendState } from './SendRecord.ts';
+import * as strip from './StripRecord.ts';
+import type { Id, OutputTarget } from './units.ts';
+
+export const BUS_KINDS = ['aux', 'group'] as const;
+export type BusKind = (typeof BUS_KINDS)[number];
+
+/** Every parameter of a bus strip (aux or group), by key in the bus's Y.Map. */
+export const BUS_SPEC = { ...strip.STRIP_FADER_SPEC } as const;
+
+/** The aux reverb's parameters; defaults: 2 s decay, 20 ms pre-delay. */
+export const REVERB_SPEC = {
+  /** RT60-style decay time. */
+  decay: num('s', 0.1, 20, 2, { law: 'log' }),
+  preDelay: num('s', 0, 0.5, 0.02),
+  /** High-frequency damping corner. */
+  damping: num('Hz', 500, 20000, 8000, { law: 'log' }),
+} as const;
+
+/** The aux delay's parameters; defaults: 375 ms (an eighth note at 80 BPM), 35% feedback. */
+export const DELAY_SPEC = {
+  time: num('s', 0.001, 4, 0.375, { law: 'log' }),
+  /** Kept below 1 so the feedback loop always decays. */
+  feedback: num('ratio', 0, 0.95, 0.35),
+  /** Low-pass in the feedback loop. */
+  damping: num('Hz', 500, 20000, 6000, { law: 'log' }),
+} as const;
+
+/** Each aux effect type's parameters, by key in the bus's `effect` Y.Map. */
+export const EFFECT_SPECS = { reverb: REVERB_SPEC, delay: DELAY_SPEC } as const;
+
+export interface ReverbState extends ValuesOf<typeof REVERB_SPEC> {
+  type: 'reverb';
+}
+export interface DelayState extends ValuesOf<typeof DELAY_SPEC> {
+  type: 'delay';
+}
+export type BusEffectState = ReverbState | DelayState;
+
+export interface BusState extends strip.StripIdentity, ValuesOf<typeof BUS_SPEC> {
+  /** aux: a send-fed effect return; group: a summing sub-mix of tracks routed to it. */
+  kind: BusKind;
+  /** The aux return's effect (100% wet); null on group buses. */
+  effect: BusEffectState | null;
+  /** Group buses may feed aux buses; aux buses have none (no send cycles by construction). */
+  sends: SendState[];
+  output: OutputTarget;
+}
+
+/** The default aux reverb. */
+export function defaultReverb(): ReverbState {
+  return { type: 'reverb', ...paramDefaults(REVERB_SPEC) };
+}
+
+/** The default aux delay. */
+export function defaultDelay(): DelayState {
+  return { type: 'delay', ...paramDefaults(DELAY_SPEC) };
+}
+
+/** A neutral bus; aux returns get a reverb and are solo-safe, groups get no effect. */
+export function defaultBus(id: Id, name: string, kind: BusKind, order: number): BusState {
+  return {
+    id,
+    name,
+    kind,
+    color: strip.stripColor(order, 4),
+    order,
+    ...paramDefaults(BUS_SPEC),
+    // Aux returns are solo-safe so soloing a vocal keeps its reverb.
+    soloSafe: kind === 'aux',
+    effect: kind === 'aux' ? defaultReverb() : null,
+    sends: [],
+    output: 'master',
+  };
+}
+
+/** A bus as stored: see mixDocShape.ts for the layout. */
+export function busToDocShape(b: BusState): DocShape {
+  const { leaves } = splitDocShape(paramsToDocShape(BUS_SPEC, b as unknown as RawRecord));
+  return {
+    id: b.id,
+    name: b.name,
+    kind: b.kind,
+    color: b.color,
+    order: b.order,
+    ...leaves,
+    output: b.output,
+    effect: b.effect ? { ...b.effect } : null,
+    sends: sendsToDocShape(b.sends),
+  };
+}
+
+function sanitizeEffect(v: unknown): BusEffectState {
+  const r = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as RawRecord) : {};
+  if (r.type === 'delay') return { type: 'delay', ...sanitizeParams(DELAY_SPEC, r, paramDefaults(DELAY_SPEC)) };
+  // An aux return always has an effect: a missing or unknown one reads as the default reverb.
+  return { type: 'reverb', ...sanitizeParams(REVERB_SPEC, r, paramDefaults(REVERB_SPEC)) };
+}
+
+/** A stored bus read back: malformed values read as their defaults, numbers clamped. */
+export function sanitizeBus(id: Id, v: unknown): BusState {
+  const r = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as RawRecord) : {};
+  const kind: BusKind = (BUS_KINDS as readonly unknown[]).includes(r.kind) ? (r.kind as BusKind) : 'group';
+  const identity = strip.sanitizeIdentity(id, r, (order) => ({ name: kind === 'aux' ? 'Aux' : 'Group', color: strip.stripColor(order, 4) }));
+  const d = defaultBus(id, identity.name, kind, identity.order);
+  return {
+    id,
+    name: identity.name,
+    kind,
+    color: identity.color,
+    order: identity.order,
+    ...sanitizeParams(BUS_SPEC, r, d),
+    effect: kind === 'aux' ? sanitizeEffect(r.effect) : null,
+    sends: sanitizeSends(r.sends),
+    output: strip.sanitizeOutput(r.output),
+  };
+}
+
+/** Checks one bus of a MixState. */
+export function checkBus(b: RawRecord, path: string, ctx: strip.StripCheckContext, fields: FieldChecks, issues: string[]): void {
+  strip.checkIdentity(b, path, ctx, fields, issues);
+  checkParams(BUS_SPEC, b, path, issues);
+  strip.checkOutput(b, path, ctx, fields, issues);
+  fields.oneOf(b, 'kind', path, BUS_KINDS);
+  const effect = fields.at(b, 'effect', path);
+  if (b.kind === 'group' && effect !== null) issues.push(`${path}.effect: group buses have no effect`);
+  if (b.kind === 'aux') {
+    if (typeof effect !== 'object' || effect === null || Array.isArray(effect)) issues.push(`${path}.effect: aux buses need an effect`);
+    else {
+      const fx = effect as RawRecord;
+      if (fx.type === 'reverb' || fx.type === 'delay') checkParams(EFFECT_SPECS[fx.type], fx, `${path}.effect`, issues);
+      else issues.push(`${path}.effect.type: expected reverb or delay`);
+    }
+  }
+  checkSends(b, path, b.kind === 'group', ctx.busKind, fields, issues);
+}
+
+/** Brings one stored bus from schema `from` to `from + 1`. */
+export function migrateBus(map: Y.Map<unknown>, from: number): void {
+  strip.migrateStrip(map, from);
+  addParamsSince(BUS_SPEC, map, from);
+}
+
+/** Schema versions at which buses changed. */
+export const BUS_SCHEMA_STEPS: readonly number[] = [...strip.STRIP_SCHEMA_STEPS, ...paramSinceVersions(BUS_SPEC)];

@@ -1,0 +1,51 @@
+import type { DocShape } from './DocShape.ts';
+import type * as Y from 'yjs';
+import { compressorSpec } from './CompressorSpec.ts';
+import { addParamsSince, checkParams, paramDefaults, paramSinceVersions, paramsToDocShape, sanitizeParams } from './ParamTable.ts';
+import { bool, num, section, type ValuesOf } from './ParamSpec.ts';
+import type { RawRecord } from './checkFields.ts';
+
+/** Every master parameter, by dotted path into the master Y.Map. Unity gain, glue and limiter off. */
+export const MASTER_SPEC = {
+  gain: num('dB', -100, 12, 0, { law: 'fader' }),
+  /** The bus compressor. */
+  glue: compressorSpec({ threshold: [-40, 0, -10], ratio: [1, 10, 2], attack: [0.0001, 0.1, 0.01], release: [0.01, 2, 0.3], knee: [0, 24, 6], makeup: [0, 24, 0] }),
+  limiter: section({
+    on: bool(false),
+    /** True-peak ceiling. */
+    ceiling: num('dB', -12, 0, -1),
+    release: num('s', 0.001, 1, 0.05, { law: 'log' }),
+  }),
+} as const;
+
+export type MasterState = ValuesOf<typeof MASTER_SPEC>;
+export type GlueCompressorState = MasterState['glue'];
+export type LimiterState = MasterState['limiter'];
+
+/** Master at unity, glue compressor and limiter off. */
+export function defaultMaster(): MasterState {
+  return paramDefaults(MASTER_SPEC);
+}
+
+/** The master as stored. */
+export function masterToDocShape(m: MasterState): DocShape {
+  return paramsToDocShape(MASTER_SPEC, m as unknown as RawRecord) as DocShape;
+}
+
+/** The stored master read back: malformed values read as their defaults, numbers clamped. */
+export function sanitizeMaster(v: unknown): MasterState {
+  return sanitizeParams(MASTER_SPEC, v, defaultMaster());
+}
+
+/** Checks the master of a MixState. */
+export function checkMaster(m: RawRecord, issues: string[]): void {
+  checkParams(MASTER_SPEC, m, 'master', issues);
+}
+
+/** Brings the stored master from schema `from` to `from + 1`. */
+export function migrateMaster(map: Y.Map<unknown>, from: number): void {
+  addParamsSince(MASTER_SPEC, map, from);
+}
+
+/** Schema versions at which the master changed. */
+export const MASTER_SCHEMA_STEPS: readonly number[] = paramSinceVersions(MASTER_SPEC);

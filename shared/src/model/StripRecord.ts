@@ -1,0 +1,125 @@
+import type * as Y from 'yjs';
+import { isValidId } from './createId.ts';
+import { bool, num, oneOf } from './ParamSpec.ts';
+import type { FieldChecks, RawRecord } from './checkFields.ts';
+import { migrateSends } from './SendRecord.ts';
+import type { Id, OutputTarget } from './units.ts';
+
+/**
+ * What tracks and buses share: identity (id, name, color, order), the fader section's
+ * parameters and the output. TrackRecord.ts and BusRecord.ts spread these into their own
+ * tables.
+ */
+
+/** Colors handed out to new tracks and buses in turn. */
+export const STRIP_COLORS = ['#e5484d', '#f76b15', '#ffc53d', '#46a758', '#12a594', '#0090ff', '#6e56cf', '#d6409f'] as const;
+
+/** Longest accepted track or bus name, in UTF-16 code units. */
+export const MAX_NAME_LENGTH = 100;
+
+/** Colors are stored as `#rrggbb`. */
+export const COLOR_PATTERN = /^#[0-9a-f]{6}$/;
+
+/**
+ * How a strip's pan treats a stereo input (a mono input always gets the spec's mono
+ * equal-power law, cos/sin((pan + 1)·π/4)):
+ * - 'balance': a balance control. The side the pan points to stays at unity; the other side
+ *   is attenuated by the spec's gain for it (pan ≤ 0: R·sin((pan + 1)·π/2); pan > 0:
+ *   L·cos(pan·π/2)) and is NOT folded into the kept side, so panning never raises the level.
+ * - 'webaudio': the Web Audio StereoPannerNode's stereo law, which folds the attenuated side
+ *   into the kept one (pan ≤ 0: L + R·cos((pan + 1)·π/2)): hard left on equal channels is
+ *   +6 dB in peak and +3 LU. Strips made before schema v3 keep it until their owner switches.
+ */
+export const PAN_LAWS = ['balance', 'webaudio'] as const;
+export type PanLaw = (typeof PAN_LAWS)[number];
+
+/** The fader section of every strip, in storage order. */
+export const STRIP_FADER_SPEC = {
+  /**
+   * Channel fader. The floor is treated as silence by the plan (-100 dB is 1e-5 of full
+   * scale, inaudible): -Infinity cannot survive JSON snapshots.
+   */
+  gain: num('dB', -100, 12, 0, { law: 'fader' }),
+  mute: bool(false),
+  solo: bool(false),
+  soloSafe: bool(false),
+  /** -1 hard left .. +1 hard right; see {@link PanLaw}. */
+  pan: num('pan', -1, 1, 0),
+  /** How `pan` treats a stereo input; strips made before schema v3 keep the Web Audio law. */
+  panLaw: oneOf(PAN_LAWS, 'balance', { since: 3, legacy: 'webaudio' }),
+} as const;
+
+/** The fields every strip has besides its parameters. */
+export interface StripIdentity {
+  id: Id;
+  name: string;
+  color: string;
+  /** Sort key; ties broken by id so every peer shows the same order. */
+  order: number;
+}
+
+/** The color a new strip at `order` gets (buses start `offset` further along the palette). */
+export function stripColor(order: number, offset = 0): string {
+  return STRIP_COLORS[(Math.abs(Math.trunc(order)) + offset) % STRIP_COLORS.length] ?? STRIP_COLORS[0];
+}
+
+/** Sort by (order, id); ids compare by code unit so every peer and locale agrees. */
+export function compareByOrder(a: { order: number; id: string }, b: { order: number; id: string }): number {
+  if (a.order !== b.order) return a.order - b.order;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Stored identity fields read back; `fallback` supplies the name and color of a strip without valid ones. */
+export function sanitizeIdentity(id: Id, r: RawRecord, fallback: (order: number) => { name: string; color: string }): StripIdentity {
+  const order = typeof r.order === 'number' && Number.isFinite(r.order) ? r.order : 0;
+  const d = fallback(order);
+  return {
+    id,
+    name: typeof r.name === 'string' && r.name.length > 0 ? r.name.slice(0, MAX_NAME_LENGTH) : d.name,
+    color: typeof r.color === 'string' && COLOR_PATTERN.test(r.color) ? r.color : d.color,
+    order,
+  };
+}
+
+/** A stored output read back (references are checked by repairMixState). */
+export function sanitizeOutput(v: unknown): OutputTarget {
+  return typeof v === 'string' && v.length > 0 ? v : 'master';
+}
+
+/** What a strip's checks need to know about the whole state. */
+export interface StripCheckContext {
+  readonly busKind: ReadonlyMap<unknown, unknown>;
+  /** Ids seen so far, tracks and buses alike (they must be unique across both). */
+  readonly ids: Set<unknown>;
+}
+
+/** Checks a strip's id, name, color and order. */
+export function checkIdentity(o: RawRecord, path: string, ctx: StripCheckContext, fields: FieldChecks, issues: string[]): void {
+  if (!isValidId(o.id)) issues.push(`${path}.id: expected 1..64 letters, digits, _ or -, not 'master'`);
+  else if (ctx.ids.has(o.id)) issues.push(`${path}.id: duplicate id ${o.id}`);
+  ctx.ids.add(o.id);
+  fields.str(o, 'name', path, MAX_NAME_LENGTH);
+  fields.pattern(o, 'color', path, COLOR_PATTERN, '#rrggbb');
+  fields.finite(o, 'order', path);
+}
+
+/** Checks a strip's output: the master or another group bus. */
+export function checkOutput(o: RawRecord, path: string, ctx: StripCheckContext, fields: FieldChecks, issues: string[]): void {
+  const v = fields.at(o, 'output', path);
+  if (v !== 'master' && (ctx.busKind.get(v) !== 'group' || v === o.id)) issues.push(`${path}.output: not the master or another group bus`);
+}
+
+/**
+ * Schema steps every strip takes, tracks and buses alike. v1 -> v2: pan was stored in
+ * -100..100 (now -1..1); the sends' own step is in SendRecord.ts.
+ */
+export function migrateStrip(strip: Y.Map<unknown>, from: number): void {
+  if (from === 1) {
+    const pan = strip.get('pan');
+    if (typeof pan === 'number' && Number.isFinite(pan)) strip.set('pan', Math.max(-1, Math.min(1, pan / 100)));
+  }
+  migrateSends(strip, from);
+}
+
+/** Schema versions at which every strip changed (see migrateStrip). */
+export const STRIP_SCHEMA_STEPS: readonly number[] = [2];
