@@ -225,6 +225,8 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
       `p99 ${r.p99.toFixed(2)} ms`.padEnd(16),
       `${Math.round(r.deliveredPerSec)} delivered/s`.padEnd(20),
       `${Math.round(r.committedPerSec)} commits/s`.padEnd(18),
+      // Of every commit's fan-out to the other people in its room, the part that arrived in the window.
+      `${((r.deliveredPerSec / (r.committedPerSec * (CLIENTS / ROOMS - 1))) * 100).toFixed(0)}% delivered`.padEnd(15),
       `CPU ${nodeCpu(r).map((c) => `${c.name} ${pct(c.ms)}`).join(', ')}${r.server.redis ? `, redis ${pct(redisCpu(r))}` : ''} of a core`.padEnd(44),
       `RSS ${nodeCpu(r).map((c) => (c.usage.rssBytes / 2 ** 20).toFixed(1)).join('/')} MiB`.padEnd(22),
       `late join ${r.lateJoinMs.toFixed(1)} ms, ${(r.lateJoinBytes / 1024).toFixed(1)} KiB (~${r.roomUpdates} updates in the room)`,
