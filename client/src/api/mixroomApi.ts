@@ -1,5 +1,4 @@
 import { hc } from 'hono/client';
-import { readApiError } from '@mixroom/shared/protocol';
 // Types only (erased from the bundle): the server's routes as one chained app type.
 import type { MixroomApi } from '../../../server/src/http/MixroomApi.ts';
 
@@ -19,12 +18,4 @@ export function createMixroomClient(base = ''): MixroomClient {
 /** Path parameters, each URI-encoded (Hono's client does not encode them). */
 export function pathParams<P extends Record<string, string>>(params: P): P {
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, encodeURIComponent(v)])) as P;
-}
-
-/**
- * The user-facing message of a refused call: the server's `ApiErrorBody` message, or
- * `fallback` when the answer is not one (a proxy's error page, an empty body).
- */
-export async function refusalMessage(res: { json(): Promise<unknown> }, fallback: string): Promise<string> {
-  return readApiError(await res.json().catch(() => null))?.message ?? fallback;
 }

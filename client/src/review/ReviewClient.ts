@@ -13,7 +13,8 @@ import type {
   ReviewSnapshot,
 } from '@mixroom/shared/review';
 import type { CommentMarker } from './CommentMarker.ts';
-import { createMixroomClient, pathParams, refusalMessage, type MixroomClient } from '../api/mixroomApi.ts';
+import { refusalOf } from '../api/ApiRequestError.ts';
+import { createMixroomClient, pathParams, type MixroomClient } from '../api/mixroomApi.ts';
 
 export type { InviteView } from '@mixroom/shared/review';
 
@@ -23,17 +24,6 @@ export interface MemberView {
   name: string;
   role: Role;
   joinedAt: number;
-}
-
-/** A refused review request: the server's message, meant for the user. */
-export class ReviewRequestError extends Error {
-  override readonly name = 'ReviewRequestError';
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export interface ReviewClientOptions {
@@ -179,10 +169,10 @@ export class ReviewClient {
     return { ...this.param, ...pathParams(params) };
   }
 
-  /** The JSON of a successful answer; a refusal as ReviewRequestError with the server's message. */
+  /** The JSON of a successful answer; a refusal as ApiRequestError with the server's message. */
   private async call<T>(request: Promise<{ ok: boolean; status: number; json(): Promise<T> }>): Promise<T> {
     const res = await request;
-    if (!res.ok) throw new ReviewRequestError(res.status, await refusalMessage(res, `Request failed (${res.status})`));
+    if (!res.ok) throw await refusalOf(res, `Request failed (${res.status})`);
     return (await res.json().catch(() => null)) as T;
   }
 }

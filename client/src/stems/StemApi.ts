@@ -1,5 +1,6 @@
 import type { StemVariant } from '@mixroom/shared/protocol';
-import { createMixroomClient, pathParams, refusalMessage } from '../api/mixroomApi.ts';
+import { ApiRequestError, refusalOf } from '../api/ApiRequestError.ts';
+import { createMixroomClient, pathParams } from '../api/mixroomApi.ts';
 
 /** Which file of a stem; the contract's own type, re-exported for the loaders. */
 export type { StemVariant } from '@mixroom/shared/protocol';
@@ -11,17 +12,6 @@ export function stemHashOf(key: string): string | null {
   return STEM_KEY.exec(key)?.[1] ?? null;
 }
 
-/** Error from the stems API, carrying the server's user-facing message. */
-export class StemApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'StemApiError';
-  }
-}
-
 const api = createMixroomClient();
 
 /**
@@ -30,11 +20,11 @@ const api = createMixroomClient();
  */
 export async function fetchStemUrl(roomId: string, key: string, variant: StemVariant, signal: AbortSignal): Promise<string> {
   const hash = stemHashOf(key);
-  if (!hash) throw new StemApiError(400, `Not a stored stem: ${key}`);
+  if (!hash) throw new ApiRequestError(400, 'bad-request', `Not a stored stem: ${key}`);
   const res = await api.api.rooms[':room'].stems[':hash'].url.$get({ param: pathParams({ room: roomId, hash }), query: { variant } }, { init: { signal } });
   const fallback = `Could not get the stem (${res.status})`;
-  if (!res.ok) throw new StemApiError(res.status, await refusalMessage(res, fallback));
+  if (!res.ok) throw await refusalOf(res, fallback);
   const body = await res.json().catch(() => null);
-  if (!body?.url) throw new StemApiError(res.status, fallback);
+  if (!body?.url) throw new ApiRequestError(res.status, 'server', fallback);
   return body.url;
 }

@@ -1,13 +1,15 @@
-/** Why an upload failed; `message` is the server's (or our) user-facing text. */
-export class StemUploadError extends Error {
-  override readonly name = 'StemUploadError';
+import { ApiRequestError } from '../api/ApiRequestError.ts';
+
+/** Why an upload failed: an ApiRequestError, or one the uploader raised itself (`network`, status 0 when nothing answered). */
+export class StemUploadError extends ApiRequestError {
+  override name = 'StemUploadError';
   constructor(
-    /** Server code (`not-audio`, `truncated`, `too-large`, ...) or `network` / `cancelled`. */
-    readonly code: string,
+    /** Server code (`not-audio`, `truncated`, `too-large`, ...) or `network` / `server`. */
+    code: string,
     message: string,
     /** HTTP status, 0 for network failures. */
-    readonly status: number,
+    status: number,
   ) {
-    super(message);
+    super(status, code, message);
   }
 }

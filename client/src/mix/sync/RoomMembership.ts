@@ -1,5 +1,6 @@
 import { isRole, type Role } from '@mixroom/shared/protocol';
-import { createMixroomClient, pathParams, refusalMessage } from '../../api/mixroomApi.ts';
+import { ApiRequestError, refusalOf } from '../../api/ApiRequestError.ts';
+import { createMixroomClient, pathParams } from '../../api/mixroomApi.ts';
 
 /** Who this browser is in a room, as the server knows it (session cookie). */
 export interface Member {
@@ -29,7 +30,7 @@ export async function fetchMembership(roomId: string, signal?: AbortSignal): Pro
   const res = await api.api.rooms[':room'].access.$get({ param: pathParams({ room: roomId }) }, signal ? { init: { signal } } : {});
   // No membership API on this server (or the SPA fallback answered): act as a local user.
   if (res.status === 404 || res.status === 405 || !(res.headers.get('content-type') ?? '').includes('json')) return { kind: 'no-auth' };
-  if (!res.ok) return { kind: 'invite-only', message: await refusalMessage(res, `The room could not be opened (${res.status}).`) };
+  if (!res.ok) return { kind: 'invite-only', message: (await refusalOf(res, `The room could not be opened (${res.status}).`)).message };
   const body = (await res.json().catch(() => null)) as { member?: Partial<Member> | null; open?: boolean; title?: string | null } | null;
   if (!body) return { kind: 'invite-only', message: `The room could not be opened (${res.status}).` };
   const title = typeof body.title === 'string' && body.title ? body.title : null;
@@ -45,7 +46,7 @@ export async function joinOpenRoom(roomId: string, displayName: string, role: Ex
   const res = await api.api.rooms[':room'].join.$post({ param: pathParams({ room: roomId }), json: { displayName, role } });
   const body = res.ok ? ((await res.json().catch(() => null)) as { member?: Partial<Member> } | null) : null;
   if (!body?.member || !isRole(body.member.role)) {
-    throw new Error(res.ok ? `Joining failed (${res.status}).` : await refusalMessage(res, `Joining failed (${res.status}).`));
+    throw res.ok ? new ApiRequestError(res.status, 'server', `Joining failed (${res.status}).`) : await refusalOf(res, `Joining failed (${res.status}).`);
   }
   return { userId: body.member.userId ?? '', name: body.member.name ?? displayName, role: body.member.role };
 }
