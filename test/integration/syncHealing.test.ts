@@ -139,6 +139,7 @@ describe('room state that heals', () => {
   it('an abuse run of refused sockets writes a few lines and one summary, not a line each', async () => {
     const lines: LogLine[] = [];
     server = await startTestServer(testConfig(dir.path), { lines });
+    const started = performance.now();
     const closes = await Promise.all(
       Array.from({ length: 300 }, (_, i) => sendAndWaitClose(server!, `abuse-${i % 3}`, [new Uint8Array([0xff, 0xff])])),
     );
@@ -148,8 +149,14 @@ describe('room state that heals', () => {
     const detailed = lines.filter((l) => l.msg === 'closing sync connection');
     const summaries = lines.filter((l) => l.msg === 'sync connections refused');
     expect(detailed.length).toBeLessThanOrEqual(5);
-    expect(summaries).toHaveLength(1);
-    expect(detailed.length + Number(summaries[0]!.fields.suppressed)).toBe(300);
-    expect(summaries[0]!.fields.byCode).toEqual({ [CLOSE_CODES.badMessage]: 300 - detailed.length });
+    // One summary per 10 s window (a slow machine may span two or three), and on close.
+    const seconds = (performance.now() - started) / 1000;
+    expect(summaries.length).toBeGreaterThanOrEqual(1);
+    expect(summaries.length).toBeLessThanOrEqual(Math.ceil(seconds / 10) + 1);
+    const suppressed = summaries.reduce((sum, l) => sum + Number(l.fields.suppressed), 0);
+    expect(detailed.length + suppressed).toBe(300);
+    const byCode = summaries.reduce((sum, l) => sum + Number((l.fields.byCode as Record<number, number>)[CLOSE_CODES.badMessage] ?? 0), 0);
+    expect(byCode).toBe(300 - detailed.length);
+    for (const l of summaries) expect(Object.keys(l.fields.byCode as object)).toEqual([String(CLOSE_CODES.badMessage)]);
   });
 });
