@@ -1,10 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import type { Config } from './config/Config.ts';
 import type { Logger } from './log/Logger.ts';
+import { enterLogFields } from './log/LogContext.ts';
+import { requestLogFields } from './http/assignRequestIds.ts';
+import { mountMetricsRoute } from './metrics/createMetricsRoute.ts';
+import type { Metrics } from './metrics/Metrics.ts';
 import { createApp } from './http/createApp.ts';
 import type { BodyLimitRule } from './http/limitBodies.ts';
 import { createOriginPolicy } from './http/OriginPolicy.ts';
@@ -33,6 +38,8 @@ export interface ServerDeps {
   readonly bodyLimits?: readonly BodyLimitRule[];
   /** Origin of a real S3 endpoint browsers talk to (CSP connect-src); null/absent with the embedded store. */
   readonly storageOrigin?: string | null;
+  /** This process's metrics: fed by the rooms, served at `/metrics` when a token is configured. */
+  readonly metrics?: Metrics;
 }
 
 export interface RunningServer {
@@ -42,7 +49,14 @@ export interface RunningServer {
   readonly publicUrl: string;
   readonly port: number;
   readonly services: ServerServices;
-  /** Closes sockets (1001), flushes and compacts every room, stops listening. */
+  /**
+   * Leaves the cluster gracefully: readiness false and new sockets refused (503) at once,
+   * `config.drainDelayMs` for the load balancer to notice, then every room flushed (all
+   * received changes durable and relayed), sockets closed with 1001 (clients reconnect to
+   * another node), rooms compacted and unloaded, listening stopped.
+   */
+  drain(): Promise<void>;
+  /** {@link drain} without the delay. */
   close(): Promise<void>;
 }
 
@@ -58,7 +72,12 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     logger,
     idleUnloadMs: config.roomIdleUnloadMs,
     compactLogBytes: config.compactLogBytes,
+    ...(deps.metrics ? { observeRelay: (seconds: number) => deps.metrics!.relaySeconds.observe(seconds) } : {}),
   });
+  if (deps.metrics) {
+    deps.metrics.sources.roomsLoaded = () => rooms.size;
+    deps.metrics.sources.sockets = () => rooms.peerCount;
+  }
   // Known once listening (PORT=0 picks the port); read only while serving requests.
   let listeningPort = config.port;
   const scheme = config.tls ? 'https' : 'http';
@@ -69,7 +88,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
   const app = createApp({
     services,
     isReady: () => ready,
-    routes: deps.routes ?? [],
+    routes: [...(deps.metrics ? [(a: Parameters<MountRoutes>[0]) => mountMetricsRoute(a, deps.metrics!, config.metricsToken)] : []), ...(deps.routes ?? [])],
     clientDistDir: config.clientDistDir,
     originPolicy,
     ...(deps.bodyLimits ? { bodyLimits: deps.bodyLimits } : {}),
@@ -93,6 +112,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     server.once('error', reject);
   });
   listeningPort = (httpServer.address() as AddressInfo).port;
+  let accepting = true;
   const detachSync = attachSyncSocketServer(httpServer, {
     rooms,
     authorize: deps.authorize ?? authorizeEveryoneAsOwner,
@@ -105,25 +125,45 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     deflate: config.syncDeflate,
   });
 
+  // In front of the sync endpoint's upgrade handler: a draining node refuses new sockets (the
+  // client retries, through the load balancer, on another node), and every log line of a
+  // socket's set-up carries its request and room ids.
+  const syncUpgrade = httpServer.listeners('upgrade') as Array<(...args: unknown[]) => void>;
+  httpServer.removeAllListeners('upgrade');
+  httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!accepting) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    enterLogFields(requestLogFields({ get: (n) => request.headers[n] as string | undefined }, new URL(request.url ?? '/', 'http://localhost').pathname));
+    for (const listener of syncUpgrade) listener.call(httpServer, request, socket, head);
+  });
+
   const port = listeningPort;
   const url = `${scheme}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info('server listening', { url, publicUrl: publicUrl(), port, dataDir: config.dataDir });
 
   let closing: Promise<void> | null = null;
+  const shutDown = (delayMs: number): Promise<void> =>
+    (closing ??= (async () => {
+      ready = false;
+      accepting = false;
+      logger.info('draining', { url, delayMs, sockets: rooms.peerCount, rooms: rooms.size });
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await rooms.flush();
+      detachSync();
+      httpServer.closeAllConnections();
+      await rooms.close();
+      await stopped;
+      logger.info('server closed', { url });
+    })());
   return {
     url,
     publicUrl: publicUrl(),
     port,
     services,
-    close: () =>
-      (closing ??= (async () => {
-        ready = false;
-        detachSync();
-        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        httpServer.closeAllConnections();
-        await rooms.close();
-        await stopped;
-        logger.info('server closed', { url });
-      })()),
+    drain: () => shutDown(config.drainDelayMs),
+    close: () => shutDown(0),
   };
 }

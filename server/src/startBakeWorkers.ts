@@ -1,6 +1,10 @@
 import { parseClusterSettings } from './cluster/ClusterSettings.ts';
 import { startBakeWorker, type RunningBakeWorker } from './bakeQueue/startBakeWorker.ts';
+import { parseConfig } from './config/Config.ts';
 import type { Logger } from './log/Logger.ts';
+import { countS3Errors } from './metrics/countS3Errors.ts';
+import { createMetrics, type Metrics } from './metrics/Metrics.ts';
+import { startOpsServer } from './metrics/startOpsServer.ts';
 import { createS3StemSource } from './render/input/createS3StemSource.ts';
 import { createRenderBaker } from './review/createRenderBaker.ts';
 import { createS3Client } from './storage/createS3Client.ts';
@@ -12,12 +16,13 @@ export interface BakeWorkersOptions {
   readonly logger: Logger;
   /** Worker threads per bake (default: the render module's choice). */
   readonly bakeThreads?: number;
-  readonly onRedisError?: (error: Error) => void;
-  readonly onBakeFinished?: (seconds: number, outcome: 'done' | 'failed' | 'cancelled' | 'requeued') => void;
 }
 
 export interface RunningBakeWorkers extends RunningBakeWorker {
   readonly nodeId: string;
+  readonly metrics: Metrics;
+  /** Health, readiness and metrics (`PORT`; any free port when unset). */
+  readonly opsUrl: string;
 }
 
 /**
@@ -31,7 +36,11 @@ export async function startBakeWorkers(options: BakeWorkersOptions): Promise<Run
   if (!cluster.redisUrl) throw new Error('pnpm worker needs REDIS_URL (the bake queue)');
   const s3Settings = parseS3Settings(env);
   if (s3Settings.embedded) throw new Error('pnpm worker needs a shared S3 store: set S3_EMBEDDED=false and S3_ENDPOINT (the embedded store is one node’s disk)');
+  // Health and metrics on PORT (0 by default: several workers may share a machine; set one each to scrape).
+  const config = parseConfig({ PORT: '0', ...env });
+  const metrics = createMetrics({ node: cluster.nodeId });
   const s3 = createS3Client(s3Settings);
+  countS3Errors(s3, metrics);
   const bakeThreads = options.bakeThreads ?? (env.BAKE_THREADS ? Number(env.BAKE_THREADS) : undefined);
   const worker = await startBakeWorker({
     redisUrl: cluster.redisUrl,
@@ -48,22 +57,32 @@ export async function startBakeWorkers(options: BakeWorkersOptions): Promise<Run
       bucket: s3Settings.bucket,
       ...(bakeThreads !== undefined && Number.isInteger(bakeThreads) && bakeThreads > 0 ? { workers: bakeThreads } : {}),
     }),
-    ...(options.onRedisError ? { onRedisError: options.onRedisError } : {}),
-    ...(options.onBakeFinished ? { onBakeFinished: options.onBakeFinished } : {}),
+    onRedisError: () => metrics.redisErrors.inc({ role: 'bake-worker' }),
+    onBakeFinished: (seconds, outcome) => metrics.bakeSeconds.observe({ outcome }, seconds),
   });
-  const closeS3 = () => s3.destroy();
+  let ready = true;
+  const ops = await startOpsServer({ host: config.host, port: config.port, metrics, token: config.metricsToken, isReady: () => ready });
+  logger.info('worker ops listening', { url: ops.url });
+  const closeS3 = async () => {
+    s3.destroy();
+    await ops.close();
+  };
   return {
     nodeId: cluster.nodeId,
+    metrics,
+    opsUrl: ops.url,
     get running() {
       return worker.running;
     },
     drain: async (timeoutMs) => {
+      ready = false;
       await worker.drain(timeoutMs);
-      closeS3();
+      await closeS3();
     },
     close: async () => {
+      ready = false;
       await worker.close();
-      closeS3();
+      await closeS3();
     },
   };
 }

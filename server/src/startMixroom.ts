@@ -14,6 +14,8 @@ import { DEMO_ROOM_ID, DEMO_ROOM_TITLE, seedDemoRoom } from './demo/seedDemoRoom
 import { createRateLimits } from './limits/createRateLimits.ts';
 import { parseLimitSettings } from './limits/LimitSettings.ts';
 import type { Logger } from './log/Logger.ts';
+import { countS3Errors } from './metrics/countS3Errors.ts';
+import { createMetrics, type Metrics } from './metrics/Metrics.ts';
 import { createEmbeddedStemSource } from './render/input/createEmbeddedStemSource.ts';
 import { createS3StemSource } from './render/input/createS3StemSource.ts';
 import { createRenderBaker } from './review/createRenderBaker.ts';
@@ -63,8 +65,12 @@ export interface RunningMixroom {
   readonly stems: StemService;
   /** Settles when the demo room is seeded (or seeding failed or was skipped). */
   readonly demoReady: Promise<void>;
+  /** This process's Prometheus metrics (`/metrics` with METRICS_TOKEN). */
+  readonly metrics: Metrics;
   /** Stops seeding and sweeping, cancels bakes, closes sockets, flushes rooms, stops storage. */
   close(): Promise<void>;
+  /** SIGTERM: readiness false, DRAIN_DELAY_MS, flush, sockets closed (1001), then {@link close}'s work. */
+  drain(): Promise<void>;
 }
 
 /**
@@ -91,7 +97,9 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   }
   const syncSettings = parseSyncClusterSettings(env);
   const stemWorkerLimits = parseStemWorkerLimits(env);
+  const metrics = createMetrics({ node: cluster.nodeId });
   const objects = await openObjectStore(s3Settings, browserOrigins);
+  countS3Errors(objects.store.s3, metrics);
   // Cluster mode: rooms live in Redis streams + S3 snapshots, shared by every node.
   let syncCluster: SyncCluster | null = null;
   if (cluster.mode === 'cluster' && cluster.redisUrl) {
@@ -112,8 +120,16 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   const authSettings = parseAuthSettings(env);
   // Rooms with owners, invite links and sessions; open rooms (the demo) take anyone (see
   // AuthSettings). Cookies are Secure whenever people arrive over https (SECURE_COOKIES overrides).
+  // Cluster mode: the shared PostgreSQL store every node reads (see README: why PostgreSQL).
   const secureCookies = authSettings.secureCookies ?? (config.publicUrl ?? `${scheme}:`).startsWith('https:');
-  const { auth, store: authStore, secret } = await openAuth({ dataDir: config.dataDir, ...authSettings, secureCookies, logger, now });
+  const { auth, store: authStore, secret } = await openAuth({
+    dataDir: config.dataDir,
+    ...authSettings,
+    secureCookies,
+    logger,
+    now,
+    databaseUrl: cluster.mode === 'cluster' ? cluster.databaseUrl : null,
+  });
   // Per-user and per-IP rates for room creation, joins, upload starts and bakes; sockets per user.
   const limitSettings = parseLimitSettings(env);
   const limits = createRateLimits(limitSettings);
@@ -138,6 +154,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
               logger: log,
               maxQueued: limitSettings.maxQueuedBakes,
               maxQueuedPerRoom: limitSettings.maxQueuedBakesPerRoom,
+              onRedisError: () => metrics.redisErrors.inc({ role: 'bake-queue' }),
             }),
         }
       : {}),
@@ -155,6 +172,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
 
   let stems: { service: StemService; tracks: ReturnType<typeof createRoomTrackSink> } | undefined;
   const server = await createServer(config, {
+    metrics,
     logger,
     storageOrigin: await browserStorage.origin(),
     bodyLimits: browserStorage.bodyLimits,
@@ -189,6 +207,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     ],
   });
   if (!stems) throw new Error('stem routes were not mounted');
+  metrics.sources.bakeQueue = () => review.bakes?.depth() ?? Promise.resolve({ waiting: 0, running: 0 });
   // A revoked link, a changed role or an ended session holds on open sockets at once.
   // In a cluster, other nodes' open sockets too (each rechecks against the shared auth store).
   const stopAccessWatch = auth.onAccessChange(() => {
@@ -232,6 +251,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     links,
     stems: service,
     demoReady,
+    metrics,
     close: () =>
       (closing ??= (async () => {
         demoAbort.abort();
@@ -241,6 +261,20 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
         await demoReady;
         await review.close();
         await server.close();
+        await syncCluster?.close();
+        await Promise.all([authStore.close(), objects.close()]);
+      })()),
+    drain: () =>
+      (closing ??= (async () => {
+        demoAbort.abort();
+        stopUploadSweeper();
+        // Requests are still served while the load balancer moves off this node; then sockets
+        // close after their rooms are flushed. Access changes keep reaching them until then.
+        await server.drain();
+        stopAccessWatch();
+        stopRemoteAccessWatch();
+        await demoReady;
+        await review.close();
         await syncCluster?.close();
         await Promise.all([authStore.close(), objects.close()]);
       })()),

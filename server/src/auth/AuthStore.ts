@@ -66,39 +66,59 @@ export interface MemberRecord {
 }
 
 /**
+ * What changed someone's access: a link revoked, a role changed or taken away, a session
+ * ended. Every node rechecks its open sockets on it (`RoomRegistry.recheckPeers`).
+ */
+export interface AccessChange {
+  readonly kind: 'invite-revoked' | 'member-changed' | 'member-removed' | 'session-ended';
+  readonly roomId: string | null;
+  readonly userId: string | null;
+}
+
+/**
  * Durable rooms, invites, users, sessions and memberships: everything that says who may do
- * what lives here, never in a cookie. Reads are synchronous (the whole set is in memory);
- * writes resolve once the change is on stable storage.
+ * what lives here, never in a cookie. Two implementations behind this one interface: the
+ * file store (`createFileAuthStore`, the embedded default: one process, everything in
+ * memory) and the shared store every cluster node reads (`createPostgresAuthStore`). Reads
+ * resolve with the current state; writes resolve once the change is on stable storage, and
+ * those that can take access away are announced (see {@link onAccessChange}) on every node.
  */
 export interface AuthStore {
-  getRoom(roomId: string): RoomRecord | null;
+  getRoom(roomId: string): Promise<RoomRecord | null>;
   /** Resolves false when the room id is taken. */
   createRoom(room: RoomRecord): Promise<boolean>;
-  getInvite(inviteId: string): InviteRecord | null;
-  listInvites(roomId: string): InviteRecord[];
+  getInvite(inviteId: string): Promise<InviteRecord | null>;
+  listInvites(roomId: string): Promise<InviteRecord[]>;
   createInvite(invite: InviteRecord): Promise<void>;
   /** Resolves false when there is no such unrevoked invite. */
   revokeInvite(inviteId: string, by: string, at: number): Promise<boolean>;
   /**
-   * Marks a single-use invite consumed by `userId`. Decided synchronously, before the write,
-   * so two people racing for one link cannot both win. Resolves false when someone else has it.
+   * Marks a single-use invite consumed by `userId`, atomically: two people racing for one
+   * link (on one node or two) cannot both win. Resolves false when someone else has it.
    */
   claimInvite(inviteId: string, userId: string, at: number): Promise<boolean>;
 
-  getUser(userId: string): UserRecord | null;
+  getUser(userId: string): Promise<UserRecord | null>;
   putUser(user: UserRecord): Promise<void>;
 
   /** The live (not ended, not expired at `now`) session with this token hash. */
-  findSession(tokenHash: string, now: number): SessionRecord | null;
+  findSession(tokenHash: string, now: number): Promise<SessionRecord | null>;
   /** Creates or replaces (e.g. a later expiry) a session. */
   putSession(session: SessionRecord): Promise<void>;
   endSession(sessionId: string, at: number): Promise<boolean>;
   /** A user's live sessions, oldest first. */
-  listSessions(userId: string, now: number): SessionRecord[];
+  listSessions(userId: string, now: number): Promise<SessionRecord[]>;
 
-  getMember(roomId: string, userId: string): MemberRecord | null;
-  listMembers(roomId: string): MemberRecord[];
+  getMember(roomId: string, userId: string): Promise<MemberRecord | null>;
+  listMembers(roomId: string): Promise<MemberRecord[]>;
+  /** Creates or replaces a membership; replacing another role or link is an access change. */
   putMember(member: MemberRecord): Promise<void>;
   removeMember(roomId: string, userId: string, by: string, at: number): Promise<boolean>;
+
+  /**
+   * Calls `listener` after every write that may take access away, made by this process or,
+   * for a shared store, by any node. Returns the disposer.
+   */
+  onAccessChange(listener: (change: AccessChange) => void): () => void;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { parse, serialize } from 'hono/utils/cookie';
 import { isValidRoomId } from '@mixroom/shared/protocol';
 import type { Role } from '@mixroom/shared/protocol';
-import type { AuthStore, InviteRecord, InviteUses, MemberRecord, RoomRecord, SessionRecord } from './AuthStore.ts';
+import type { AccessChange, AuthStore, InviteRecord, InviteUses, MemberRecord, RoomRecord, SessionRecord } from './AuthStore.ts';
 import { createFormGuard, type FormGuard } from './FormGuard.ts';
 import { inviteTokenSchema } from './InviteToken.ts';
 import type { InviteCheck, InviteToken } from './InviteToken.ts';
@@ -61,13 +61,13 @@ export interface Auth {
    * ended session, never joined, removed, joined through a since-revoked invite, unknown
    * room). Review routes call it on every request.
    */
-  authorize(request: AuthRequest, roomId: string): Member | null;
+  authorize(request: AuthRequest, roomId: string): Promise<Member | null>;
   /**
    * {@link authorize} for a long-lived socket, plus `recheck()`: the role the same session
    * holds in the room now (null: no longer a member). Called whenever access changes.
    */
-  authorizeSocket(request: AuthRequest, roomId: string): (Member & { recheck(): Role | null }) | null;
-  readSession(request: AuthRequest): Session | null;
+  authorizeSocket(request: AuthRequest, roomId: string): Promise<(Member & { recheck(): Promise<Role | null> }) | null>;
+  readSession(request: AuthRequest): Promise<Session | null>;
   /**
    * On a page load (GET): moves a pre-store signed cookie into the store (its user and the
    * grants still valid), or extends a session used in its last 29 days. The Set-Cookie to
@@ -77,27 +77,30 @@ export interface Auth {
   /** A Set-Cookie header that removes the session cookie. */
   clearCookie(): string;
   isOpenRoom(roomId: string): boolean;
-  getRoom(roomId: string): RoomRecord | null;
+  getRoom(roomId: string): Promise<RoomRecord | null>;
   /** Creates a room owned by the request's user (signed in first when needed). */
   createRoom(title: string, displayName: string, request: AuthRequest): Promise<SignedIn & { room: RoomRecord }>;
   createInvite(roomId: string, by: Member, role: InviteRole, ttlMs: number, uses: InviteUses): Promise<{ invite: InviteRecord; token: string }>;
-  listInvites(roomId: string): InviteRecord[];
+  listInvites(roomId: string): Promise<InviteRecord[]>;
   revokeInvite(roomId: string, inviteId: string, by: Member): Promise<boolean>;
   /** Whether the link is good, for this visitor (a used single-use link is good only for whoever used it). */
-  checkInvite(token: string, request?: AuthRequest): InviteCheck;
+  checkInvite(token: string, request?: AuthRequest): Promise<InviteCheck>;
   /** Accepts an invite as the request's user (signed in first when needed). */
   join(token: string, displayName: string, request: AuthRequest): Promise<(SignedIn & { ok: true; invite: InviteToken; role: Role }) | Refusal>;
   joinOpenRoom(roomId: string, displayName: string, role: InviteRole, request: AuthRequest): Promise<SignedIn>;
   /** The owner first, then members in joining order. */
-  listMembers(roomId: string): MemberView[];
+  listMembers(roomId: string): Promise<MemberView[]>;
   /** Resolves false when `userId` is not a member (the owner's role cannot change). */
   setMemberRole(roomId: string, userId: string, role: InviteRole, by: Member): Promise<boolean>;
   removeMember(roomId: string, userId: string, by: Member): Promise<boolean>;
-  listSessions(request: AuthRequest): SessionView[];
+  listSessions(request: AuthRequest): Promise<SessionView[]>;
   /** Ends one of the request user's sessions (signs that browser out). */
   endSession(request: AuthRequest, sessionId: string): Promise<boolean>;
-  /** Called after anything that may take a role away or change it; returns the disposer. */
-  onAccessChange(listener: () => void): () => void;
+  /**
+   * Called after anything that may take a role away or change it, on this node or (with a
+   * shared store) any other; returns the disposer.
+   */
+  onAccessChange(listener: (change: AccessChange) => void): () => void;
 }
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -108,26 +111,22 @@ export function createAuth(options: AuthOptions): Auth {
   const legacySessions = createTokenSigner(options.secret, 'session');
   const invites = createTokenSigner(options.secret, 'invite');
   const open = new Set(options.openRooms);
-  const listeners = new Set<() => void>();
-  const accessChanged = (): void => {
-    for (const listener of [...listeners]) listener();
-  };
 
   const rawCookie = (request: AuthRequest): string | undefined => parse(cookieHeaderOf(request), SESSION_COOKIE)[SESSION_COOKIE];
 
-  const sessionOf = (record: SessionRecord, token: string): Session => ({
+  const sessionOf = async (record: SessionRecord, token: string): Promise<Session> => ({
     sessionId: record.sessionId,
     userId: record.userId,
-    name: store.getUser(record.userId)?.name ?? 'Guest',
+    name: (await store.getUser(record.userId))?.name ?? 'Guest',
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     token,
   });
 
-  const readSession = (request: AuthRequest): Session | null => {
+  const readSession = async (request: AuthRequest): Promise<Session | null> => {
     const token = rawCookie(request);
     if (token === undefined || !TOKEN.test(token)) return null;
-    const record = store.findSession(hashToken(token), now());
+    const record = await store.findSession(hashToken(token), now());
     return record ? sessionOf(record, token) : null;
   };
 
@@ -152,38 +151,37 @@ export function createAuth(options: AuthOptions): Auth {
    * while signed in never swaps identities) or a new user and session.
    */
   const signIn = async (request: AuthRequest, displayName: string): Promise<Session> => {
-    const current = readSession(request);
+    const current = await readSession(request);
     const userId = current?.userId ?? newId();
     await store.putUser({ userId, name: displayName });
     if (!current) return newSession(userId);
     if (current.expiresAt - now() < SESSION_REFRESH_BELOW_MS) {
-      const record = store.findSession(hashToken(current.token), now());
+      const record = await store.findSession(hashToken(current.token), now());
       if (record) await store.putSession({ ...record, expiresAt: now() + SESSION_TTL_MS });
     }
     return { ...current, name: displayName, expiresAt: Math.max(current.expiresAt, now() + SESSION_REFRESH_BELOW_MS) };
   };
 
-  const roleIn = (userId: string, roomId: string): Role | null => {
+  const roleIn = async (userId: string, roomId: string): Promise<Role | null> => {
     if (!isValidRoomId(roomId)) return null;
-    if (open.has(roomId)) return store.getMember(roomId, userId)?.role ?? null;
-    const room = store.getRoom(roomId);
+    if (open.has(roomId)) return (await store.getMember(roomId, userId))?.role ?? null;
+    const [room, member] = await Promise.all([store.getRoom(roomId), store.getMember(roomId, userId)]);
     if (!room) return null;
     if (room.ownerId === userId) return 'owner';
-    const member = store.getMember(roomId, userId);
     if (!member) return null;
     // Joined through a link: access lasts while the link is not revoked, so revoking a link
     // also shuts out everyone who joined through it.
     if (member.inviteId !== null) {
-      const invite = store.getInvite(member.inviteId);
+      const invite = await store.getInvite(member.inviteId);
       if (!invite || invite.roomId !== roomId || invite.revokedAt !== null) return null;
     }
     return member.role;
   };
 
-  const authorize = (request: AuthRequest, roomId: string): Member | null => {
-    const session = readSession(request);
+  const authorize = async (request: AuthRequest, roomId: string): Promise<Member | null> => {
+    const session = await readSession(request);
     if (!session) return null;
-    const role = roleIn(session.userId, roomId);
+    const role = await roleIn(session.userId, roomId);
     return role === null ? null : { userId: session.userId, name: session.name, role };
   };
 
@@ -193,7 +191,7 @@ export function createAuth(options: AuthOptions): Auth {
     message: 'This invite link was for one person and has already been used. Ask the room owner for a new link.',
   };
 
-  const checkInvite = (token: string, userId: string | null): InviteCheck => {
+  const checkInvite = async (token: string, userId: string | null): Promise<InviteCheck> => {
     const parsed = inviteTokenSchema.safeParse(invites.verify(token));
     const invalid = {
       ok: false as const,
@@ -202,8 +200,7 @@ export function createAuth(options: AuthOptions): Auth {
     };
     if (!parsed.success) return invalid;
     const invite = parsed.data;
-    const record = store.getInvite(invite.inviteId);
-    const room = store.getRoom(invite.roomId);
+    const [record, room] = await Promise.all([store.getInvite(invite.inviteId), store.getRoom(invite.roomId)]);
     if (!record || !room || record.roomId !== invite.roomId || record.role !== invite.role) return invalid;
     if (record.revokedAt !== null) {
       return { ok: false, reason: 'revoked', revokedAt: record.revokedAt, message: 'This invite link was revoked by the room owner. Ask them for a new link.' };
@@ -220,13 +217,12 @@ export function createAuth(options: AuthOptions): Auth {
     return { ok: true, invite, roomTitle: room.title };
   };
 
-  /** Writes a membership; reports an access change when it replaced another role or link. */
+  /** Writes a membership (the store announces it when it replaced another role or link). */
   const putMember = async (roomId: string, userId: string, role: InviteRole, inviteId: string | null): Promise<void> => {
-    const existing = store.getMember(roomId, userId);
+    const existing = await store.getMember(roomId, userId);
     if (existing && existing.role === role && existing.inviteId === inviteId) return;
     const member: MemberRecord = { roomId, userId, role, inviteId, joinedAt: existing?.joinedAt ?? now(), updatedAt: now() };
     await store.putMember(member);
-    if (existing) accessChanged();
   };
 
   /** A pre-store cookie: its user, and each grant that would still be honoured today. */
@@ -238,11 +234,11 @@ export function createAuth(options: AuthOptions): Auth {
     for (const [roomId, grant] of Object.entries(legacy.grants)) {
       if (grant.role === 'owner' || !isValidRoomId(roomId)) continue; // owners are the room record's ownerId
       if (open.has(roomId) && grant.inviteId === null) {
-        if (!store.getMember(roomId, legacy.userId)) await putMember(roomId, legacy.userId, grant.role, null);
+        if (!(await store.getMember(roomId, legacy.userId))) await putMember(roomId, legacy.userId, grant.role, null);
         continue;
       }
-      const invite = grant.inviteId === null ? null : store.getInvite(grant.inviteId);
-      if (!invite || invite.roomId !== roomId || invite.revokedAt !== null || store.getMember(roomId, legacy.userId)) continue;
+      const invite = grant.inviteId === null ? null : await store.getInvite(grant.inviteId);
+      if (!invite || invite.roomId !== roomId || invite.revokedAt !== null || (await store.getMember(roomId, legacy.userId))) continue;
       await putMember(roomId, legacy.userId, grant.role, invite.inviteId);
     }
     return newSession(legacy.userId);
@@ -252,15 +248,17 @@ export function createAuth(options: AuthOptions): Auth {
     forms: createFormGuard({ secret: options.secret, newId, secureCookies: options.secureCookies }),
     readSession,
     authorize,
-    authorizeSocket(request, roomId) {
-      const member = authorize(request, roomId);
-      const session = member ? readSession(request) : null;
-      if (!member || !session) return null;
+    async authorizeSocket(request, roomId) {
+      const session = await readSession(request);
+      const role = session ? await roleIn(session.userId, roomId) : null;
+      if (!session || role === null) return null;
       const tokenHash = hashToken(session.token);
       return {
-        ...member,
-        recheck: () => {
-          const record = store.findSession(tokenHash, now());
+        userId: session.userId,
+        name: session.name,
+        role,
+        recheck: async () => {
+          const record = await store.findSession(tokenHash, now());
           return record ? roleIn(record.userId, roomId) : null;
         },
       };
@@ -272,9 +270,9 @@ export function createAuth(options: AuthOptions): Auth {
         const migrated = await migrateLegacy(raw);
         return migrated ? cookieFor(migrated) : null;
       }
-      const session = readSession(request);
+      const session = await readSession(request);
       if (!session || session.expiresAt - now() >= SESSION_REFRESH_BELOW_MS) return null;
-      const record = store.findSession(hashToken(session.token), now());
+      const record = await store.findSession(hashToken(session.token), now());
       if (!record) return null;
       const expiresAt = now() + SESSION_TTL_MS;
       await store.putSession({ ...record, expiresAt });
@@ -311,22 +309,20 @@ export function createAuth(options: AuthOptions): Auth {
     },
     listInvites: (roomId) => store.listInvites(roomId),
     async revokeInvite(roomId, inviteId, by) {
-      const invite = store.getInvite(inviteId);
+      const invite = await store.getInvite(inviteId);
       if (!invite || invite.roomId !== roomId) return false;
-      const revoked = await store.revokeInvite(inviteId, by.userId, now());
-      if (revoked) accessChanged();
-      return revoked;
+      return store.revokeInvite(inviteId, by.userId, now());
     },
-    checkInvite: (token, request) => checkInvite(token, request ? (readSession(request)?.userId ?? null) : null),
+    checkInvite: async (token, request) => checkInvite(token, request ? ((await readSession(request))?.userId ?? null) : null),
     async join(token, displayName, request) {
-      const check = checkInvite(token, readSession(request)?.userId ?? null);
+      const check = await checkInvite(token, (await readSession(request))?.userId ?? null);
       if (!check.ok) return check;
       const { invite } = check;
       const session = await signIn(request, displayName);
       const setCookie = cookieFor(session);
       // The owner opening their own link stays owner (and does not use up a single-use link).
-      if (store.getRoom(invite.roomId)?.ownerId === session.userId) return { ok: true, session, setCookie, invite, role: 'owner' };
-      const record = store.getInvite(invite.inviteId);
+      if ((await store.getRoom(invite.roomId))?.ownerId === session.userId) return { ok: true, session, setCookie, invite, role: 'owner' };
+      const record = await store.getInvite(invite.inviteId);
       if (record?.uses === 'single' && !(await store.claimInvite(invite.inviteId, session.userId, now()))) return usedRefusal;
       await putMember(invite.roomId, session.userId, invite.role, invite.inviteId);
       return { ok: true, session, setCookie, invite, role: invite.role };
@@ -337,43 +333,40 @@ export function createAuth(options: AuthOptions): Auth {
       await putMember(roomId, session.userId, role, null);
       return { session, setCookie: cookieFor(session) };
     },
-    listMembers(roomId) {
-      const room = store.getRoom(roomId);
-      const owner: MemberView[] = room ? [{ userId: room.ownerId, name: store.getUser(room.ownerId)?.name ?? room.ownerName, role: 'owner', joinedAt: room.createdAt, inviteId: null }] : [];
-      const members = store
-        .listMembers(roomId)
-        .filter((m) => m.userId !== room?.ownerId && roleIn(m.userId, roomId) !== null)
-        .map((m) => ({ userId: m.userId, name: store.getUser(m.userId)?.name ?? 'Guest', role: m.role, joinedAt: m.joinedAt, inviteId: m.inviteId }));
+    async listMembers(roomId) {
+      const room = await store.getRoom(roomId);
+      const owner: MemberView[] = room
+        ? [{ userId: room.ownerId, name: (await store.getUser(room.ownerId))?.name ?? room.ownerName, role: 'owner', joinedAt: room.createdAt, inviteId: null }]
+        : [];
+      const members: MemberView[] = [];
+      for (const m of await store.listMembers(roomId)) {
+        if (m.userId === room?.ownerId || (await roleIn(m.userId, roomId)) === null) continue;
+        members.push({ userId: m.userId, name: (await store.getUser(m.userId))?.name ?? 'Guest', role: m.role, joinedAt: m.joinedAt, inviteId: m.inviteId });
+      }
       return [...owner, ...members];
     },
     async setMemberRole(roomId, userId, role, _by) {
-      const member = store.getMember(roomId, userId);
-      if (!member || roleIn(userId, roomId) === null || store.getRoom(roomId)?.ownerId === userId) return false;
+      const member = await store.getMember(roomId, userId);
+      if (!member || (await roleIn(userId, roomId)) === null || (await store.getRoom(roomId))?.ownerId === userId) return false;
       await putMember(roomId, userId, role, member.inviteId);
       return true;
     },
-    async removeMember(roomId, userId, by) {
-      const removed = await store.removeMember(roomId, userId, by.userId, now());
-      if (removed) accessChanged();
-      return removed;
-    },
-    listSessions(request) {
-      const current = readSession(request);
+    removeMember: (roomId, userId, by) => store.removeMember(roomId, userId, by.userId, now()),
+    async listSessions(request) {
+      const current = await readSession(request);
       if (!current) return [];
-      return store
-        .listSessions(current.userId, now())
-        .map((s) => ({ sessionId: s.sessionId, createdAt: s.createdAt, expiresAt: s.expiresAt, current: s.sessionId === current.sessionId }));
+      return (await store.listSessions(current.userId, now())).map((s) => ({
+        sessionId: s.sessionId,
+        createdAt: s.createdAt,
+        expiresAt: s.expiresAt,
+        current: s.sessionId === current.sessionId,
+      }));
     },
     async endSession(request, sessionId) {
-      const current = readSession(request);
-      if (!current || !store.listSessions(current.userId, now()).some((s) => s.sessionId === sessionId)) return false;
-      const ended = await store.endSession(sessionId, now());
-      if (ended) accessChanged();
-      return ended;
+      const current = await readSession(request);
+      if (!current || !(await store.listSessions(current.userId, now())).some((s) => s.sessionId === sessionId)) return false;
+      return store.endSession(sessionId, now());
     },
-    onAccessChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onAccessChange: (listener) => store.onAccessChange(listener),
   };
 }

@@ -45,20 +45,22 @@ export interface AuthRoutesOptions {
 export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
   /** Counts the request; returns a function that also counts it against a user it signed in. */
   const take = async (action: 'createRoom' | 'join', c: Context) => {
-    const userId = auth.readSession(c.req.raw)?.userId ?? null;
+    const userId = (await auth.readSession(c.req.raw))?.userId ?? null;
     await options.limits?.take(action, c, userId);
     return async (signedIn: string) => {
       if (userId === null) await options.limits?.charge(action, signedIn);
     };
   };
-  const inviteView = (invite: InviteRecord, now: number): InviteView => ({
+  /** Names of the people who used single-use links, read once per listing. */
+  const userNames = async (roomId: string): Promise<Map<string, string>> => new Map((await auth.listMembers(roomId)).map((m) => [m.userId, m.name]));
+  const inviteView = (invite: InviteRecord, now: number, names: Map<string, string>): InviteView => ({
     inviteId: invite.inviteId,
     role: invite.role,
     uses: invite.uses,
     createdAt: invite.createdAt,
     expiresAt: invite.expiresAt,
     revokedAt: invite.revokedAt,
-    usedBy: invite.usedBy === null ? null : (auth.listMembers(invite.roomId).find((m) => m.userId === invite.usedBy)?.name ?? 'someone'),
+    usedBy: invite.usedBy === null ? null : (names.get(invite.usedBy) ?? 'someone'),
     status: invite.revokedAt !== null ? 'revoked' : invite.expiresAt <= now ? 'expired' : invite.usedBy !== null ? 'used' : 'active',
   });
   type Reason = 'invalid' | 'expired' | 'revoked' | 'used';
@@ -72,9 +74,9 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
     used: 'This invite link was already used',
   } as const;
 
-  const joinForm = (c: Context, token: string, name: string, error: string | null, status: 200 | 400 | 403 | 429) => {
+  const joinForm = async (c: Context, token: string, name: string, error: string | null, status: 200 | 400 | 403 | 429) => {
     c.header('content-security-policy', JOIN_PAGE_CSP);
-    const check = auth.checkInvite(token, c.req.raw);
+    const check = await auth.checkInvite(token, c.req.raw);
     if (!check.ok) return c.html(renderJoinPage({ kind: 'refused', title: refusalTitle[check.reason], message: check.message }), refusalStatus(check.reason));
     const action = `/join/${encodeURIComponent(token)}`;
     const form = auth.forms.issue(c.req.raw);
@@ -124,42 +126,43 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
       const body = c.req.valid('json');
       const { invite, token } = await auth.createInvite(c.var.roomId, c.var.member, body.role, body.ttlHours * 3600_000, body.uses);
       const url = new URL(`/join/${token}`, options.publicUrl()).toString();
-      return c.json({ invite: inviteView(invite, Date.now()), token, url }, 201);
+      return c.json({ invite: inviteView(invite, Date.now(), new Map()), token, url }, 201);
     })
-    .get('/api/rooms/:room/invites', requireMember(auth, 'invite'), (c) =>
-      c.json({ invites: auth.listInvites(c.var.roomId).map((i) => inviteView(i, Date.now())) }),
-    )
+    .get('/api/rooms/:room/invites', requireMember(auth, 'invite'), async (c) => {
+      const [invites, names] = await Promise.all([auth.listInvites(c.var.roomId), userNames(c.var.roomId)]);
+      return c.json({ invites: invites.map((i) => inviteView(i, Date.now(), names)) });
+    })
     .delete('/api/rooms/:room/invites/:invite', requireMember(auth, 'invite'), async (c) => {
       const revoked = await auth.revokeInvite(c.var.roomId, c.req.param('invite'), c.var.member);
       if (!revoked) throw new ApiError('not-found', 'No active invite with that id in this room');
       return c.json({ revoked: true });
     })
-    .get('/api/rooms/:room/members', requireMember(auth, 'invite'), (c) => c.json({ members: auth.listMembers(c.var.roomId) }))
+    .get('/api/rooms/:room/members', requireMember(auth, 'invite'), async (c) => c.json({ members: await auth.listMembers(c.var.roomId) }))
     .patch('/api/rooms/:room/members/:user', requireMember(auth, 'invite'), jsonBody(memberRoleBody), async (c) => {
       const body = c.req.valid('json');
       if (!(await auth.setMemberRole(c.var.roomId, c.req.param('user'), body.role, c.var.member))) {
         throw new ApiError('not-found', 'No member with that id in this room (the owner’s role cannot change).');
       }
-      return c.json({ member: auth.listMembers(c.var.roomId).find((m) => m.userId === c.req.param('user')) ?? null });
+      return c.json({ member: (await auth.listMembers(c.var.roomId)).find((m) => m.userId === c.req.param('user')) ?? null });
     })
     .delete('/api/rooms/:room/members/:user', requireMember(auth, 'invite'), async (c) => {
       if (!(await auth.removeMember(c.var.roomId, c.req.param('user'), c.var.member))) throw new ApiError('not-found', 'No member with that id in this room');
       return c.json({ removed: true });
     })
-    .get('/api/sessions', (c) => {
-      if (!auth.readSession(c.req.raw)) throw new ApiError('unauthenticated', 'You are not signed in.');
-      return c.json({ sessions: auth.listSessions(c.req.raw) });
+    .get('/api/sessions', async (c) => {
+      if (!(await auth.readSession(c.req.raw))) throw new ApiError('unauthenticated', 'You are not signed in.');
+      return c.json({ sessions: await auth.listSessions(c.req.raw) });
     })
     .delete('/api/sessions/:id', async (c) => {
-      const current = auth.readSession(c.req.raw);
+      const current = await auth.readSession(c.req.raw);
       if (!current) throw new ApiError('unauthenticated', 'You are not signed in.');
       const id = c.req.param('id') === 'current' ? current.sessionId : c.req.param('id');
       if (!(await auth.endSession(c.req.raw, id))) throw new ApiError('not-found', 'No such session of yours');
       if (id === current.sessionId) c.header('set-cookie', auth.clearCookie(), { append: true });
       return c.json({ ended: true });
     })
-    .get('/api/invites/:token', (c) => {
-      const check = auth.checkInvite(c.req.param('token'), c.req.raw);
+    .get('/api/invites/:token', async (c) => {
+      const check = await auth.checkInvite(c.req.param('token'), c.req.raw);
       if (!check.ok) throw new ApiError(refusalCode(check.reason), check.message);
       return c.json({ roomId: check.invite.roomId, roomTitle: check.roomTitle, role: check.invite.role, expiresAt: check.invite.expiresAt });
     })
@@ -172,7 +175,7 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
       c.header('set-cookie', result.setCookie, { append: true });
       return c.json({ roomId: result.invite.roomId, member: { userId: result.session.userId, name: result.session.name, role: result.role } });
     })
-    .get('/join/:token', (c) => joinForm(c, c.req.param('token'), auth.readSession(c.req.raw)?.name ?? '', null, 200))
+    .get('/join/:token', async (c) => joinForm(c, c.req.param('token'), (await auth.readSession(c.req.raw))?.name ?? '', null, 200))
     .post('/join/:token', async (c) => {
       const token = c.req.param('token');
       const form = Object.fromEntries(new URLSearchParams(await c.req.text().catch(() => '')));

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ROLES } from '@mixroom/shared/protocol';
 import type { Logger } from '../log/Logger.ts';
 import { INVITE_USES } from '@mixroom/shared/review';
-import type { AuthStore, InviteRecord, MemberRecord, RoomRecord, SessionRecord, UserRecord } from './AuthStore.ts';
+import type { AccessChange, AuthStore, InviteRecord, MemberRecord, RoomRecord, SessionRecord, UserRecord } from './AuthStore.ts';
 
 const guestRole = z.enum(ROLES).exclude(['owner']);
 const roomEvent = z.object({
@@ -67,8 +67,8 @@ const memberKey = (roomId: string, userId: string) => `${roomId}\u0000${userId}`
 
 /**
  * An {@link AuthStore} kept as an append-only JSON-lines log (one event per line, fsynced
- * before a write resolves), replayed into memory at open. Everything lives in memory, so
- * reads are synchronous, which keeps `authorize` cheap on every request and socket. A torn
+ * before a write resolves), replayed into memory at open: the embedded default, for one
+ * process. Everything lives in memory, so reads cost no I/O on every request and socket. A torn
  * last line (crash mid-append) is skipped with a warning; nothing before it is lost.
  * Sessions that ended or expired are dropped at replay, so memory follows live sessions.
  */
@@ -174,18 +174,23 @@ export async function createFileAuthStore(path: string, logger: Logger, now: () 
     return write.then(() => apply(event));
   };
 
+  const listeners = new Set<(change: AccessChange) => void>();
+  const announce = (change: AccessChange): void => {
+    for (const listener of [...listeners]) listener(change);
+  };
+
   const live = (session: SessionRecord | undefined, at: number): SessionRecord | null =>
     session && session.endedAt === null && session.expiresAt > at ? session : null;
 
   return {
-    getRoom: (roomId) => rooms.get(roomId) ?? null,
+    getRoom: async (roomId) => rooms.get(roomId) ?? null,
     async createRoom(room) {
       if (rooms.has(room.roomId)) return false;
       await append({ type: 'room', ...room });
       return true;
     },
-    getInvite: (inviteId) => invites.get(inviteId) ?? null,
-    listInvites: (roomId) => [...invites.values()].filter((i) => i.roomId === roomId).sort((a, b) => a.createdAt - b.createdAt),
+    getInvite: async (inviteId) => invites.get(inviteId) ?? null,
+    listInvites: async (roomId) => [...invites.values()].filter((i) => i.roomId === roomId).sort((a, b) => a.createdAt - b.createdAt),
     async createInvite(invite) {
       const { revokedAt: _r, revokedBy: _b, usedBy: _u, usedAt: _a, ...rest } = invite;
       await append({ type: 'invite', ...rest });
@@ -194,6 +199,7 @@ export async function createFileAuthStore(path: string, logger: Logger, now: () 
       const invite = invites.get(inviteId);
       if (!invite || invite.revokedAt !== null) return false;
       await append({ type: 'revoke', inviteId, by, at });
+      announce({ kind: 'invite-revoked', roomId: invite.roomId, userId: null });
       return true;
     },
     async claimInvite(inviteId, userId, at) {
@@ -208,33 +214,44 @@ export async function createFileAuthStore(path: string, logger: Logger, now: () 
       }
       return true;
     },
-    getUser: (userId) => users.get(userId) ?? null,
+    getUser: async (userId) => users.get(userId) ?? null,
     async putUser(user) {
       const current = users.get(user.userId);
       if (current?.name === user.name) return;
       await append({ type: 'user', ...user });
     },
-    findSession: (tokenHash, at) => live(sessionByToken.get(tokenHash), at),
+    findSession: async (tokenHash, at) => live(sessionByToken.get(tokenHash), at),
     async putSession(session) {
       const { endedAt: _e, ...rest } = session;
       await append({ type: 'session', ...rest });
     },
     async endSession(sessionId, at) {
-      if (!sessions.has(sessionId)) return false;
+      const session = sessions.get(sessionId);
+      if (!session) return false;
       await append({ type: 'session-end', sessionId, at });
+      announce({ kind: 'session-ended', roomId: null, userId: session.userId });
       return true;
     },
-    listSessions: (userId, at) =>
+    listSessions: async (userId, at) =>
       [...sessions.values()].filter((s) => s.userId === userId && live(s, at) !== null).sort((a, b) => a.createdAt - b.createdAt),
-    getMember: (roomId, userId) => members.get(memberKey(roomId, userId)) ?? null,
-    listMembers: (roomId) => [...members.values()].filter((m) => m.roomId === roomId).sort((a, b) => a.joinedAt - b.joinedAt),
+    getMember: async (roomId, userId) => members.get(memberKey(roomId, userId)) ?? null,
+    listMembers: async (roomId) => [...members.values()].filter((m) => m.roomId === roomId).sort((a, b) => a.joinedAt - b.joinedAt),
     async putMember(member) {
+      const existing = members.get(memberKey(member.roomId, member.userId));
       await append({ type: 'member', ...member });
+      if (existing && (existing.role !== member.role || existing.inviteId !== member.inviteId)) {
+        announce({ kind: 'member-changed', roomId: member.roomId, userId: member.userId });
+      }
     },
     async removeMember(roomId, userId, by, at) {
       if (!members.has(memberKey(roomId, userId))) return false;
       await append({ type: 'member-remove', roomId, userId, by, at });
+      announce({ kind: 'member-removed', roomId, userId });
       return true;
+    },
+    onAccessChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     async close() {
       await pending;

@@ -5,6 +5,7 @@ import type { AuthStore } from './AuthStore.ts';
 import { createAuth } from './createAuth.ts';
 import type { Auth } from './createAuth.ts';
 import { createFileAuthStore } from './createFileAuthStore.ts';
+import { createPostgresAuthStore } from './createPostgresAuthStore.ts';
 import { loadAuthSecret } from './loadAuthSecret.ts';
 
 export interface OpenAuthOptions {
@@ -16,6 +17,11 @@ export interface OpenAuthOptions {
   secureCookies: boolean;
   logger: Logger;
   now?: () => number;
+  /**
+   * The shared store of a cluster (PostgreSQL); null keeps the file store in the data folder.
+   * A cluster's nodes must also share `secret` (invites signed on one are checked on another).
+   */
+  databaseUrl?: string | null;
 }
 
 /** Random 128-bit ids, base64url (valid room ids, unguessable invite and user ids). */
@@ -24,13 +30,19 @@ export function newRandomId(): string {
 }
 
 /**
- * Opens the auth store under `<dataDir>/auth/` and builds the auth service. The install's
- * secret is returned too: other signed links (object links) derive their own MAC from it.
+ * Opens the auth store (PostgreSQL, or the file store under `<dataDir>/auth/`) and builds the
+ * auth service. The install's secret is returned too: other signed links (object links)
+ * derive their own MAC from it.
  */
 export async function openAuth(options: OpenAuthOptions): Promise<{ auth: Auth; store: AuthStore; secret: Uint8Array }> {
   const dir = join(options.dataDir, 'auth');
+  if (options.databaseUrl && options.secret === null) {
+    throw new Error('A cluster needs AUTH_SECRET (the same on every node): invite links signed on one node are checked on others');
+  }
   const secret = await loadAuthSecret(options.secret, join(dir, 'secret'));
-  const store = await createFileAuthStore(join(dir, 'auth-log.jsonl'), options.logger, options.now ?? Date.now);
+  const store = options.databaseUrl
+    ? await createPostgresAuthStore({ url: options.databaseUrl, logger: options.logger, ...(options.now ? { now: options.now } : {}) })
+    : await createFileAuthStore(join(dir, 'auth-log.jsonl'), options.logger, options.now ?? Date.now);
   const auth = createAuth({
     secret,
     store,

@@ -20,7 +20,7 @@ export function requireMember(auth: Auth, capability?: Capability) {
   return createMiddleware<{ Variables: MemberVariables }>(async (c, next) => {
     const roomId = c.req.param('room') ?? '';
     if (!isValidRoomId(roomId)) throw new ApiError('not-found', 'No such room');
-    const member = auth.authorize(c.req.raw, roomId);
+    const member = await auth.authorize(c.req.raw, roomId);
     if (!member) {
       throw new ApiError('unauthenticated', 'You are not a member of this room. Open an invite link from the room owner to join.');
     }

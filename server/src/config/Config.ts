@@ -45,6 +45,10 @@ export const CONFIG_SCHEMA = z.object({
   /** PEM certificate chain and key for built-in HTTPS (both or neither). */
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
+  /** On SIGTERM, how long a node stays up not-ready (new sockets refused) so the load balancer moves off it. */
+  DRAIN_DELAY_MS: envInt(0, 0),
+  /** Bearer token of `GET /metrics`; unset = no metrics route. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -65,6 +69,9 @@ export interface Config {
   readonly publicUrl: string | null;
   /** Built-in HTTPS: PEM files, or null to serve plain HTTP (local use, or behind a proxy). */
   readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
+  readonly drainDelayMs: number;
+  /** Null: `/metrics` is not served. */
+  readonly metricsToken: string | null;
 }
 
 /** Thrown at boot when an environment variable is invalid; lists every problem at once. */
@@ -102,5 +109,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL === undefined ? null : new URL(e.PUBLIC_URL).origin,
     tls: e.TLS_CERT_FILE !== undefined && e.TLS_KEY_FILE !== undefined ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : null,
+    drainDelayMs: e.DRAIN_DELAY_MS,
+    metricsToken: e.METRICS_TOKEN ?? null,
   });
 }

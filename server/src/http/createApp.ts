@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { ApiError } from './ApiError.ts';
+import { assignRequestIds } from './assignRequestIds.ts';
 import { limitBodies, type BodyLimitRule } from './limitBodies.ts';
 import { createOriginPolicy, type OriginPolicy } from './OriginPolicy.ts';
 import { refuseForeignOrigins } from './refuseForeignOrigins.ts';
@@ -33,6 +34,8 @@ export interface AppOptions {
 export function createApp({ services, isReady, routes, clientDistDir, originPolicy, bodyLimits, securityHeaders: headers }: AppOptions): Hono {
   const app = new Hono();
   const { config } = services;
+  // First: every log line of the request carries its id (and room).
+  app.use('*', assignRequestIds(services.logger));
   // Every refusal is an ApiError (HTTPException); anything else is a bug, answered in the same shape.
   app.onError((error) => {
     if (error instanceof HTTPException) return error.getResponse();

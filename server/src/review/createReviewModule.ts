@@ -77,14 +77,13 @@ export function createReviewModule(deps: ReviewModuleDeps): ReviewModule {
         logger: services.logger,
       });
       service = review;
-      const ownerName = (roomId: string) => deps.auth.getRoom(roomId)?.ownerName ?? null;
       app.use('*', refreshSessions(deps.auth));
       app.route(
         API_MOUNTS.auth,
         createAuthRoutes(deps.auth, {
           publicUrl: services.publicUrl,
           onRoomCreated: (room) =>
-            review.ensureRoomInfo({ roomId: room.roomId, title: room.title, ownerName: ownerName(room.roomId), createdAt: room.createdAt, open: false }),
+            review.ensureRoomInfo({ roomId: room.roomId, title: room.title, ownerName: room.ownerName, createdAt: room.createdAt, open: false }),
           onOpenRoomJoined: (roomId) => review.ensureRoomInfo({ roomId, title: roomId, ownerName: null, createdAt: deps.now(), open: true }),
           ...(deps.limits ? { limits: deps.limits } : {}),
         }),

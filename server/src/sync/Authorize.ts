@@ -9,8 +9,9 @@ export interface Identity {
   /**
    * The role this identity holds in the room now, or null when it lost access. The sync
    * server calls it when access changes (see `RoomRegistry.recheckPeers`); absent = fixed.
+   * Async when it reads a shared store: the socket's frames wait for the answer.
    */
-  readonly recheck?: () => Role | null;
+  readonly recheck?: () => Role | null | Promise<Role | null>;
 }
 
 /**

@@ -23,6 +23,8 @@ export const PRESENCE_TICK_MS = 16;
 interface PendingUpdate {
   readonly update: Uint8Array;
   readonly origin: unknown;
+  /** performance.now() when it reached the doc (the relay-latency metric). */
+  readonly at: number;
 }
 
 interface DurableWaiter {
@@ -70,6 +72,8 @@ export class Room {
     private readonly storage: RoomStorage,
     private readonly options: {
       readonly compactLogBytes: number;
+      /** Seconds from an update reaching the doc to its relay (after it is durable). */
+      readonly observeRelay?: (seconds: number) => void;
       readonly logger: Logger;
       /** Called once if storage fails; the registry forgets the room. */
       readonly onFailed: (room: Room) => void;
@@ -218,13 +222,13 @@ export class Room {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (this.failure) return;
-    // Already durable (another node appended it before anyone relayed it).
-    if (origin === REMOTE_NODE_ORIGIN) return this.relay([{ update, origin }]);
+    // Already durable (another node appended it before anyone relayed it): nothing to time.
+    if (origin === REMOTE_NODE_ORIGIN) return this.relay([{ update, origin, at: Number.NaN }]);
     this.enqueue(update, origin);
   };
 
   private enqueue(update: Uint8Array, origin: unknown): void {
-    this.queue.push({ update, origin });
+    this.queue.push({ update, origin, at: performance.now() });
     this.appliedSeq += 1;
     // A microtask lets every update of the current tick join one write.
     if (this.draining === null) this.draining = Promise.resolve().then(() => this.drainLoop());
@@ -256,8 +260,10 @@ export class Room {
   }
 
   private relay(batch: readonly PendingUpdate[]): void {
-    for (const { update, origin } of batch) {
+    const relayedAt = performance.now();
+    for (const { update, origin, at } of batch) {
       if (origin === RESTORE_ORIGIN) continue;
+      if (!Number.isNaN(at)) this.options.observeRelay?.((relayedAt - at) / 1000);
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MESSAGE_TYPES.sync);
       syncProtocol.writeUpdate(encoder, update);

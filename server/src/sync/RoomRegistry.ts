@@ -39,6 +39,8 @@ export interface RoomRegistryOptions {
   readonly logger: Logger;
   readonly idleUnloadMs: number;
   readonly compactLogBytes: number;
+  /** Each relayed update's time from reaching the server to its relay, in seconds (metrics). */
+  readonly observeRelay?: (seconds: number) => void;
 }
 
 /**
@@ -62,6 +64,21 @@ export class RoomRegistry {
   /** Number of rooms currently in memory (loading or loaded). */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Sockets connected to rooms of this registry (the sockets metric). */
+  get peerCount(): number {
+    let n = 0;
+    for (const entry of this.entries.values()) n += entry.room?.peers.size ?? 0;
+    return n;
+  }
+
+  /**
+   * Resolves once every change applied so far to every loaded room is durable (and relayed):
+   * a draining node flushes before it closes its sockets.
+   */
+  async flush(): Promise<void> {
+    await Promise.all([...this.entries.values()].map((entry) => entry.room?.whenDurable().catch(() => undefined)));
   }
 
   /** True when the room is loaded (or loading) in memory. */
@@ -174,6 +191,7 @@ export class RoomRegistry {
     const room = new Room(roomId, opened.storage, {
       compactLogBytes,
       logger,
+      ...(this.options.observeRelay ? { observeRelay: this.options.observeRelay } : {}),
       onFailed: (failed) => this.forget(roomId, failed),
     });
     entry.room = room;

@@ -10,6 +10,7 @@ import {
   encodeReadOnlyNotice,
   MESSAGE_TYPES,
   type CloseCode,
+  type Role,
   type RoomId,
 } from '@mixroom/shared/protocol';
 import { parseSyncDocName } from '@mixroom/shared/review';
@@ -80,8 +81,16 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
   };
 
   let bufferedBytes = 0;
+  // Access rechecks in flight (they read the shared auth store): frames wait for the answer,
+  // so a revoked or demoted socket never gets a frame through after the change.
+  let holds = 0;
+  const drain = (): void => {
+    if (!onFrame || holds > 0) return;
+    bufferedBytes = 0;
+    for (const { data, isBinary } of buffered.splice(0)) onFrame(data, isBinary);
+  };
   socket.on('message', (data, isBinary) => {
-    if (onFrame) return onFrame(data, isBinary);
+    if (onFrame && holds === 0) return onFrame(data, isBinary);
     bufferedBytes += rawLength(data);
     // A client may not pile up more than one maximal message while it waits for its room.
     if (bufferedBytes > deps.maxMessageBytes) return close(CLOSE_CODES.messageTooLarge, 'too much before ready');
@@ -155,14 +164,28 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
       },
       close: (code, reason) => close(code as CloseCode, reason),
       reauthorize: () => {
-        if (closed || !identity.recheck) return;
-        const role = identity.recheck();
-        if (role === null) return close(CLOSE_CODES.unauthorized, 'access revoked');
-        if (role === self.role) return;
-        const couldEdit = can(self.role, 'editMix');
-        self.role = role;
-        room.presence.restamp(self);
-        if (!serverWrittenDoc && couldEdit && !can(role, 'editMix')) self.send(encodeReadOnlyNotice(role));
+        const recheck = identity.recheck;
+        if (closed || !recheck) return;
+        const apply = (role: Role | null): void => {
+          if (closed) return;
+          if (role === null) return close(CLOSE_CODES.unauthorized, 'access revoked');
+          if (role === self.role) return;
+          const couldEdit = can(self.role, 'editMix');
+          self.role = role;
+          room.presence.restamp(self);
+          if (!serverWrittenDoc && couldEdit && !can(role, 'editMix')) self.send(encodeReadOnlyNotice(role));
+        };
+        holds += 1;
+        void (async () => recheck())()
+          .then(apply, (error: unknown) => {
+            // Fail closed but retryable: the client reconnects and is authorised afresh.
+            logger.warn('access recheck failed', { roomId, error: String(error) });
+            close(CLOSE_CODES.roomUnavailable, 'access check failed');
+          })
+          .finally(() => {
+            holds -= 1;
+            drain();
+          });
       },
     };
     peer = self;
@@ -188,7 +211,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
       const result = processFrame(room, self, frame);
       if (!result.ok) close(result.code, result.detail);
     };
-    for (const { data, isBinary } of buffered.splice(0)) onFrame(data, isBinary);
+    drain();
   })();
 }
 

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSE_CODES } from '@mixroom/shared/protocol';
+import { createS3Client } from '../../server/src/storage/createS3Client.ts';
+import { ensureBucket } from '../../server/src/storage/ensureBucket.ts';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../server/src/storage/startEmbeddedS3.ts';
+import { connectWithCookie, HttpUser, whenSocketSynced, type SocketClient } from '../integration/reviewHarness.ts';
+import { startTestMixroom, type TestMixroom } from '../integration/startTestMixroom.ts';
+import { makeTempDir, waitFor } from '../integration/syncHarness.ts';
+import { startPostgres, type TestPostgres } from './startPostgres.ts';
+import { startRedisServer, type TestRedis } from './startRedisServer.ts';
+
+/**
+ * Two API nodes (the real composition root in cluster mode) on one PostgreSQL auth store:
+ * an invite or a revocation made through node A holds for requests and open sockets on B.
+ */
+let tmp: Awaited<ReturnType<typeof makeTempDir>>;
+let redis: TestRedis;
+let pg: TestPostgres;
+let s3: EmbeddedS3;
+let nodeA: TestMixroom;
+let nodeB: TestMixroom;
+const sockets: SocketClient[] = [];
+
+beforeAll(async () => {
+  tmp = await makeTempDir('mixroom-auth-nodes-');
+  [redis, pg, s3] = await Promise.all([startRedisServer({ aof: 'always' }), startPostgres(), startEmbeddedS3({ dataDir: `${tmp.path}/s3`, port: 0 })]);
+  await ensureBucket(createS3Client({ endpoint: s3.endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true }), 'mixroom', ['*']);
+  const env = {
+    MIXROOM_MODE: 'cluster',
+    REDIS_URL: redis.url,
+    DATABASE_URL: pg.url,
+    AUTH_SECRET: randomBytes(32).toString('hex'),
+    S3_EMBEDDED: 'false',
+    S3_ENDPOINT: s3.endpoint,
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    OPEN_ROOMS: '',
+  };
+  nodeA = await startTestMixroom({ env });
+  nodeB = await startTestMixroom({ env });
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await nodeA?.close();
+  await nodeB?.close();
+  await s3?.close();
+  await Promise.all([redis?.stop(), pg?.stop()]);
+  await tmp?.remove();
+});
+
+describe('shared auth across nodes', () => {
+  it('an invite made on node A is joined on node B; revoking it on A refuses B’s requests and closes B’s open socket (4401)', async () => {
+    const owner = new HttpUser(nodeA.url, 'owner');
+    const created = await owner.json<{ room: { roomId: string } }>('POST', '/api/rooms', { title: 'Two nodes', displayName: 'Olive' });
+    expect(created.status).toBe(201);
+    const roomId = created.body.room.roomId;
+    const invite = await owner.json<{ token: string; invite: { inviteId: string } }>('POST', `/api/rooms/${roomId}/invites`, { role: 'engineer', ttlHours: 1 });
+    expect(invite.status).toBe(201);
+
+    // The engineer never talks to node A: joins, reads and opens the room on B.
+    const engineer = new HttpUser(nodeB.url, 'engineer');
+    const joined = await engineer.json<{ member: { role: string } }>('POST', `/api/invites/${invite.body.token}/join`, { displayName: 'Eve' });
+    expect(joined.status).toBe(200);
+    expect(joined.body.member.role).toBe('engineer');
+    expect((await engineer.json('GET', `/api/rooms/${roomId}/me`)).status).toBe(200);
+    const socket = connectWithCookie(nodeB.url, roomId, engineer.cookie);
+    sockets.push(socket);
+    await whenSocketSynced(socket);
+
+    // The owner, on A, sees the member B admitted, then revokes the link.
+    const members = await owner.json<{ members: Array<{ name: string; role: string }> }>('GET', `/api/rooms/${roomId}/members`);
+    expect(members.body.members.map((m) => [m.name, m.role])).toEqual([['Olive', 'owner'], ['Eve', 'engineer']]);
+    expect((await owner.json('DELETE', `/api/rooms/${roomId}/invites/${invite.body.invite.inviteId}`)).status).toBe(200);
+
+    // B refuses the very next request, and B's open socket is closed as unauthorised.
+    expect((await engineer.json('GET', `/api/rooms/${roomId}/me`)).status).toBe(401);
+    await waitFor('B closes the revoked socket', () => socket.closeCodes.includes(CLOSE_CODES.unauthorized), 10_000);
+  });
+
+  it('a role changed on A turns B’s open socket read-only; a removal on B closes a socket on A', async () => {
+    const owner = new HttpUser(nodeA.url, 'owner');
+    const roomId = (await owner.json<{ room: { roomId: string } }>('POST', '/api/rooms', { title: 'Roles', displayName: 'Olive' })).body.room.roomId;
+    const token = (await owner.json<{ token: string }>('POST', `/api/rooms/${roomId}/invites`, { role: 'artist', ttlHours: 1 })).body.token;
+    const artist = new HttpUser(nodeB.url, 'artist');
+    const joined = await artist.json<{ member: { userId: string } }>('POST', `/api/invites/${token}/join`, { displayName: 'Art' });
+    expect(joined.status).toBe(200);
+    const onB = connectWithCookie(nodeB.url, roomId, artist.cookie);
+    const onA = connectWithCookie(nodeA.url, roomId, artist.cookie);
+    sockets.push(onB, onA);
+    await Promise.all([whenSocketSynced(onB), whenSocketSynced(onA)]);
+
+    const userId = (await owner.json<{ members: Array<{ userId: string; role: string }> }>('GET', `/api/rooms/${roomId}/members`)).body.members.find((m) => m.role === 'artist')!.userId;
+    expect((await owner.json('PATCH', `/api/rooms/${roomId}/members/${userId}`, { role: 'listener' })).status).toBe(200);
+    await waitFor('B tells its socket it is read-only', () => onB.notices.includes('listener'), 10_000);
+
+    // The owner signs in on B too (same cookie: sessions are shared) and removes the member there.
+    const ownerOnB = new HttpUser(nodeB.url, 'owner-b');
+    ownerOnB.cookie = owner.cookie;
+    expect((await ownerOnB.json('DELETE', `/api/rooms/${roomId}/members/${userId}`)).status).toBe(200);
+    await waitFor('A closes its socket of the removed member', () => onA.closeCodes.includes(CLOSE_CODES.unauthorized), 10_000);
+  });
+});
