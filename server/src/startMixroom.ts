@@ -45,7 +45,7 @@ export interface MixroomOptions {
   readonly logger: Logger;
   /** Wall clock for review records and auth; injected so tests can move time. */
   readonly now?: () => number;
-  /** Synthesise and upload the demo room's stems on start (default true). */
+  /** Synthesise and upload the demo room's stems on start (default: when `demo` is an open room). */
   readonly seedDemo?: boolean;
   /** Bake worker threads per bake (default: the bake's own choice). */
   readonly bakeWorkers?: number;
@@ -219,8 +219,12 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
 
   // The demo room's multitrack: synthesised and uploaded through the stems path on first start.
   const demoAbort = new AbortController();
-  // In a cluster one node seeds it, once.
-  const seedHere = options.seedDemo !== false && (syncCluster === null || (await syncCluster.claimOnce('seed-demo-room')));
+  // Nobody can open the demo unless it is an open room: then there is nothing to seed (the
+  // synthesis holds this node's event loop for seconds at start). In a cluster one node seeds it, once.
+  const seedHere =
+    options.seedDemo !== false &&
+    authSettings.openRooms.includes(DEMO_ROOM_ID) &&
+    (syncCluster === null || (await syncCluster.claimOnce('seed-demo-room')));
   const demoReady =
     !seedHere
       ? Promise.resolve()

@@ -30,7 +30,7 @@ export function createMetrics(labels: Record<string, string> = {}): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels(labels);
   // Process CPU, memory, event-loop lag, GC: what limits a node first.
-  collectDefaultMetrics({ register: registry, prefix: 'mixroom_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'mixroom_' });
   const sources: MetricSources = {};
 
   new Gauge({
