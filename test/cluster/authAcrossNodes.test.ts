@@ -24,8 +24,8 @@ const sockets: SocketClient[] = [];
 
 beforeAll(async () => {
   tmp = await makeTempDir('mixroom-auth-nodes-');
-  [redis, pg, s3] = await Promise.all([startRedisServer({ aof: 'always' }), startPostgres(), startEmbeddedS3({ dataDir: `${tmp.path}/s3`, port: 0 })]);
-  await ensureBucket(createS3Client({ endpoint: s3.endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true }), 'mixroom', ['*']);
+  [redis, pg, s3] = await Promise.all([startRedisServer({ aof: 'always' }), startPostgres(), startEmbeddedS3({ dataDir: `${tmp.path}/s3`, port: 0, acceptPresignedUrls: true })]);
+  await ensureBucket(createS3Client({ endpoint: s3.endpoint, region: 'us-east-1', ...s3.credentials, forcePathStyle: true }), 'mixroom', ['*']);
   const env = {
     MIXROOM_MODE: 'cluster',
     REDIS_URL: redis.url,
@@ -33,8 +33,8 @@ beforeAll(async () => {
     AUTH_SECRET: randomBytes(32).toString('hex'),
     S3_EMBEDDED: 'false',
     S3_ENDPOINT: s3.endpoint,
-    S3_ACCESS_KEY_ID: 'S3RVER',
-    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
     OPEN_ROOMS: '',
   };
   nodeA = await startTestMixroom({ env });

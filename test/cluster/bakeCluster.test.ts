@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMixState } from '@mixroom/shared/model';
@@ -109,6 +110,7 @@ beforeAll(async () => {
     MIXROOM_MODE: 'cluster',
     REDIS_URL: redis.url,
     DATABASE_URL: pg.url,
+    AUTH_SECRET: randomBytes(32).toString('hex'),
     S3_EMBEDDED: 'false',
     S3_ENDPOINT: s3.endpoint,
     S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
