@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { request } from 'node:https';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,8 @@ export interface RunningCaddy {
   /** `https://<domain>:<port>` */
   readonly url: string;
   readonly httpsPort: number;
+  /** Root certificate of its local CA (PEM), for clients that check the chain. */
+  readonly caCert: string;
   readonly log: string[];
   close(): Promise<void>;
 }
@@ -33,7 +35,16 @@ export function freePort(): Promise<number> {
  * same as `tls internal`). Everything of its own lives in a temp folder (XDG dirs, no admin
  * endpoint, no system trust store touched), so several can run side by side.
  */
-export async function startCaddy(options: { domain: string; httpsPort: number; upstreamPort: number }): Promise<RunningCaddy> {
+export async function startCaddy(options: {
+  domain: string;
+  httpsPort: number;
+  /** The single upstream of infra/Caddyfile (`MIXROOM_UPSTREAM`). */
+  upstreamPort?: number;
+  /** Another of the product's Caddyfiles (default infra/Caddyfile). */
+  caddyfile?: string;
+  /** More environment for its placeholders (`{$NAME}`). */
+  env?: Record<string, string>;
+}): Promise<RunningCaddy> {
   const dir = await makeTempDir('mixroom-caddy-');
   const httpPort = await freePort();
   const config = `${dir.path}/Caddyfile`;
@@ -47,7 +58,7 @@ export async function startCaddy(options: { domain: string; httpsPort: number; u
 	https_port ${options.httpsPort}
 	auto_https disable_redirects
 }
-import ${productCaddyfile}
+import ${options.caddyfile ?? productCaddyfile}
 `,
   );
   const log: string[] = [];
@@ -58,7 +69,8 @@ import ${productCaddyfile}
       XDG_DATA_HOME: `${dir.path}/data`,
       XDG_CONFIG_HOME: `${dir.path}/config`,
       MIXROOM_DOMAIN: `${options.domain}:${options.httpsPort}`,
-      MIXROOM_UPSTREAM: `127.0.0.1:${options.upstreamPort}`,
+      ...(options.upstreamPort !== undefined ? { MIXROOM_UPSTREAM: `127.0.0.1:${options.upstreamPort}` } : {}),
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -95,5 +107,6 @@ import ${productCaddyfile}
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url: `https://${options.domain}:${options.httpsPort}`, httpsPort: options.httpsPort, log, close };
+  const caCert = await readFile(`${dir.path}/data/caddy/pki/authorities/local/root.crt`, 'utf8');
+  return { url: `https://${options.domain}:${options.httpsPort}`, httpsPort: options.httpsPort, caCert, log, close };
 }

@@ -18,6 +18,8 @@ describe('parseConfig', () => {
       maxBodyBytes: 64 * 1024,
       logLevel: 'info',
       tls: null,
+      drainDelayMs: 0,
+      metricsToken: null,
     });
   });
 

@@ -1,0 +1,247 @@
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../server/src/storage/createS3Client.ts';
+import { ensureBucket } from '../../server/src/storage/ensureBucket.ts';
+import { startEmbeddedS3, type EmbeddedS3 } from '../../server/src/storage/startEmbeddedS3.ts';
+import { startPostgres, type TestPostgres } from '../cluster/startPostgres.ts';
+import { startRedisServer, type RedisServer } from '../cluster/startRedisServer.ts';
+import { spawnNode, type NodeProcess } from '../cluster/spawnNode.ts';
+import { freePort, startCaddy, type RunningCaddy } from '../e2e/startCaddy.ts';
+import { makeTempDir, waitFor } from '../integration/syncHarness.ts';
+import { parsePrometheusText } from './parsePrometheusText.ts';
+
+/**
+ * The deployment of infra/: two cluster nodes (`server/src/main.ts` processes) and a bake
+ * worker (`server/src/worker.ts`) on one Redis, PostgreSQL and S3 API, behind Debian's caddy
+ * running infra/Caddyfile.cluster over TLS (its local CA). Requests and sockets are balanced
+ * over both nodes; a node sent SIGTERM is taken out of rotation by the health check before
+ * it closes its sockets, no request through Caddy fails meanwhile, its clients reconnect
+ * through Caddy to the other node, and it exits 0.
+ */
+const clusterCaddyfile = fileURLToPath(new URL('../../infra/Caddyfile.cluster', import.meta.url));
+const ROOM = 'lobby';
+const METRICS_TOKEN = randomBytes(24).toString('hex');
+const DRAIN_DELAY_MS = 4000;
+
+let tmp: Awaited<ReturnType<typeof makeTempDir>>;
+let redis: RedisServer;
+let pg: TestPostgres;
+let s3: EmbeddedS3;
+let caddy: RunningCaddy;
+let publicUrl: string;
+let env: Record<string, string>;
+const nodes: NodeProcess[] = [];
+const providers: WebsocketProvider[] = [];
+
+interface Reply {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+/** One HTTPS request to Caddy, checking its certificate against Caddy's local CA. */
+function viaCaddy(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+  const url = new URL(path, publicUrl);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: url.port, servername: 'localhost', path: url.pathname, method: init.method ?? 'GET', ca: caddy.caCert, headers: { host: url.host, ...init.headers } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+function startNode(name: string): NodeProcess {
+  const node = spawnNode('server/src/main.ts', name, {
+    ...env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: join(tmp.path, name),
+    CLIENT_DIST_DIR: join(tmp.path, 'no-client'),
+    DRAIN_DELAY_MS: String(DRAIN_DELAY_MS),
+    LOG_LEVEL: 'debug',
+    NODE_ID: name,
+  });
+  nodes.push(node);
+  return node;
+}
+
+const portOf = async (node: NodeProcess) => Number((await node.waitForLine((l) => l.msg === 'server listening', 60_000)).port);
+const requestsSeen = (node: NodeProcess, path: string) => node.lines.filter((l) => l.msg === 'request' && l.path === path).length;
+
+/** A node's own `/metrics` (straight to the node, not through Caddy). */
+async function socketsOn(port: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  return parsePrometheusText(await res.text()).value('mixroom_sync_sockets');
+}
+
+function connectViaCaddy(cookie: string): WebsocketProvider {
+  const ca = caddy.caCert;
+  const origin = publicUrl;
+  class CaddyWebSocket extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { ca, headers: { cookie, origin } });
+    }
+  }
+  const provider = new WebsocketProvider(`${publicUrl.replace(/^https/, 'wss')}/sync`, ROOM, new Y.Doc(), {
+    WebSocketPolyfill: CaddyWebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    maxBackoffTime: 300,
+  });
+  providers.push(provider);
+  return provider;
+}
+
+beforeAll(async () => {
+  tmp = await makeTempDir('mixroom-caddy-cluster-');
+  const caddyPort = await freePort();
+  publicUrl = `https://localhost:${caddyPort}`;
+  [redis, pg, s3] = await Promise.all([startRedisServer({ aof: 'always' }), startPostgres(), startEmbeddedS3({ dataDir: `${tmp.path}/s3`, port: 0, acceptPresignedUrls: true })]);
+  await ensureBucket(createS3Client({ endpoint: s3.endpoint, region: 'us-east-1', ...s3.credentials, forcePathStyle: true }), 'mixroom', ['*']);
+  env = {
+    MIXROOM_MODE: 'cluster',
+    REDIS_URL: redis.url,
+    DATABASE_URL: pg.url,
+    AUTH_SECRET: randomBytes(32).toString('hex'),
+    S3_EMBEDDED: 'false',
+    S3_ENDPOINT: s3.endpoint,
+    S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    OPEN_ROOMS: ROOM,
+    PUBLIC_URL: publicUrl,
+    TRUST_PROXY: '1',
+    METRICS_TOKEN,
+  };
+  const a = startNode('node-a');
+  const b = startNode('node-b');
+  const ports = await Promise.all([portOf(a), portOf(b)]);
+  caddy = await startCaddy({
+    domain: 'localhost',
+    httpsPort: caddyPort,
+    caddyfile: clusterCaddyfile,
+    env: { MIXROOM_NODES: ports.map((p) => `127.0.0.1:${p}`).join(' '), MIXROOM_HEALTH_INTERVAL: '250ms' },
+  });
+});
+
+afterAll(async () => {
+  for (const p of providers) p.destroy();
+  await Promise.all(nodes.map((n) => n.kill9()));
+  await caddy?.close();
+  await s3?.close();
+  await Promise.all([redis?.stop(), pg?.stop()]);
+  await tmp?.remove();
+});
+
+describe('infra/Caddyfile.cluster in front of two nodes', () => {
+  it('balances requests and sockets over both nodes; a draining node leaves rotation before it closes, nothing fails, its sockets move over, it exits 0', async () => {
+    const [a, b] = nodes as [NodeProcess, NodeProcess];
+    const [portA, portB] = await Promise.all([portOf(a), portOf(b)]);
+
+    // Requests: both nodes serve some, every reply carries Caddy's request id, which the
+    // serving node's log line carries too (a client's own id is replaced).
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const r = await viaCaddy('/healthz', { headers: { 'x-request-id': 'forged-by-client-0001' } });
+      expect(r.status).toBe(200);
+      ids.push(String(r.headers['x-request-id']));
+    }
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(30);
+    const servedBy = (node: NodeProcess) => node.lines.filter((l) => l.msg === 'request' && ids.includes(String(l.requestId))).length;
+    expect(servedBy(a)).toBeGreaterThan(0);
+    expect(servedBy(b)).toBeGreaterThan(0);
+    expect(servedBy(a) + servedBy(b)).toBe(30);
+
+    // A session made through Caddy on one node is good on the other (shared PostgreSQL).
+    const joined = await viaCaddy(`/api/rooms/${ROOM}/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: publicUrl },
+      body: JSON.stringify({ displayName: 'Through Caddy', role: 'engineer' }),
+    });
+    expect(joined.status).toBe(200);
+    const cookie = String((joined.headers['set-cookie'] as string[])[0]).split(';')[0]!;
+
+    // Sockets through Caddy (WebSocket upgrade over TLS) land on both nodes.
+    const clients = Array.from({ length: 6 }, () => connectViaCaddy(cookie));
+    await waitFor('all synced through caddy', () => clients.every((p) => p.synced), 30_000);
+    const spread = [await socketsOn(portA), await socketsOn(portB)];
+    expect(spread[0]! + spread[1]!).toBe(6);
+    expect(spread[0]).toBeGreaterThan(0);
+    expect(spread[1]).toBeGreaterThan(0);
+    const closeCodes: number[] = [];
+    for (const p of clients) p.on('connection-close', (e) => e && closeCodes.push(e.code));
+
+    // SIGTERM node A while requests keep arriving through Caddy.
+    let failures = 0;
+    let sent = 0;
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        const r = await viaCaddy('/healthz').catch(() => ({ status: 0 }) as Reply);
+        sent++;
+        if (r.status !== 200) failures++;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+    })();
+    const termAt = Date.now();
+    a.child.kill('SIGTERM');
+    await a.waitForLine((l) => l.msg === 'draining', 10_000);
+    // Four health intervals later Caddy sends nothing new to A, although A still runs.
+    await new Promise((res) => setTimeout(res, 1000));
+    const aBefore = requestsSeen(a, '/healthz');
+    const bBefore = requestsSeen(b, '/healthz');
+    for (let i = 0; i < 20; i++) expect((await viaCaddy('/healthz')).status).toBe(200);
+    expect(requestsSeen(a, '/healthz')).toBe(aBefore);
+    // (plus the background poll's)
+    expect(requestsSeen(b, '/healthz')).toBeGreaterThanOrEqual(bBefore + 20);
+    expect(a.child.exitCode).toBeNull();
+
+    // A closes its sockets (1001) after the delay and exits 0; its clients come back
+    // through Caddy, all on B.
+    expect(await a.exited).toBe(0);
+    expect(Date.now() - termAt).toBeGreaterThanOrEqual(DRAIN_DELAY_MS);
+    expect(closeCodes.length).toBe(spread[0]);
+    expect(closeCodes.every((c) => c === 1001)).toBe(true);
+    await waitFor('every client back, on B', () => clients.every((p) => p.wsconnected && p.synced), 30_000);
+    expect(await socketsOn(portB)).toBe(6);
+    polling = false;
+    await poll;
+    expect(sent).toBeGreaterThan(20);
+    expect(failures).toBe(0);
+
+    // Every client reaches every other one again (all on B now).
+    clients[0]!.doc.getMap('m').set('after-drain', 1);
+    await waitFor('edit relayed to all', () => clients.every((p) => p.doc.getMap('m').get('after-drain') === 1), 15_000);
+  });
+
+  it('a bake worker has its own health, readiness and metrics, and exits 0 on SIGTERM', async () => {
+    const worker = spawnNode('server/src/worker.ts', 'worker', { ...env, PORT: '0', HOST: '127.0.0.1', NODE_ID: 'worker-1' });
+    nodes.push(worker);
+    const ops = String((await worker.waitForLine((l) => l.msg === 'worker ops listening', 60_000)).url);
+    expect((await fetch(`${ops}/healthz`)).status).toBe(200);
+    expect((await fetch(`${ops}/readyz`)).status).toBe(200);
+    expect((await fetch(`${ops}/metrics`)).status).toBe(401);
+    expect((await fetch(`${ops}/metrics`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    const scraped = await fetch(`${ops}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(scraped.status).toBe(200);
+    const metrics = parsePrometheusText(await scraped.text());
+    expect(metrics.types.get('mixroom_bake_seconds')).toBe('histogram');
+    expect(metrics.types.get('mixroom_redis_errors_total')).toBe('counter');
+    expect(metrics.samples.filter((s) => s.name === 'mixroom_bake_seconds_count').every((s) => s.labels.node === 'worker-1')).toBe(true);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(worker.lines.some((l) => l.msg === 'worker stopped')).toBe(true);
+  });
+});
