@@ -10,7 +10,7 @@ import { createS3Client } from '../../server/src/storage/createS3Client.ts';
 import { ensureBucket } from '../../server/src/storage/ensureBucket.ts';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../server/src/storage/startEmbeddedS3.ts';
 import { startPostgres, type TestPostgres } from '../cluster/startPostgres.ts';
-import { startRedisServer, type RedisServer } from '../cluster/startRedisServer.ts';
+import { startRedisServer, type TestRedis } from '../cluster/startRedisServer.ts';
 import { spawnNode, type NodeProcess } from '../cluster/spawnNode.ts';
 import { freePort, startCaddy, type RunningCaddy } from '../e2e/startCaddy.ts';
 import { makeTempDir, waitFor } from '../integration/syncHarness.ts';
@@ -30,7 +30,7 @@ const METRICS_TOKEN = randomBytes(24).toString('hex');
 const DRAIN_DELAY_MS = 4000;
 
 let tmp: Awaited<ReturnType<typeof makeTempDir>>;
-let redis: RedisServer;
+let redis: TestRedis;
 let pg: TestPostgres;
 let s3: EmbeddedS3;
 let caddy: RunningCaddy;
@@ -78,7 +78,7 @@ function startNode(name: string): NodeProcess {
   return node;
 }
 
-const portOf = async (node: NodeProcess) => Number((await node.waitForLine((l) => l.msg === 'server listening', 60_000)).port);
+const portOf = async (node: NodeProcess) => Number((await node.waitForLine((l) => l.msg === 'server listening', 120_000)).port);
 const requestsSeen = (node: NodeProcess, path: string) => node.lines.filter((l) => l.msg === 'request' && l.path === path).length;
 
 /** A node's own `/metrics` (straight to the node, not through Caddy). */
@@ -160,9 +160,11 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(30);
     const servedBy = (node: NodeProcess) => node.lines.filter((l) => l.msg === 'request' && ids.includes(String(l.requestId))).length;
+    // (log lines arrive through the children's stdout pipes a moment after the replies)
+    await waitFor('every request logged by the node that served it', () => servedBy(a) + servedBy(b) >= 30, 10_000);
+    expect(servedBy(a) + servedBy(b)).toBe(30);
     expect(servedBy(a)).toBeGreaterThan(0);
     expect(servedBy(b)).toBeGreaterThan(0);
-    expect(servedBy(a) + servedBy(b)).toBe(30);
 
     // A session made through Caddy on one node is good on the other (shared PostgreSQL).
     const joined = await viaCaddy(`/api/rooms/${ROOM}/join`, {
@@ -180,6 +182,9 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
     expect(spread[0]! + spread[1]!).toBe(6);
     expect(spread[0]).toBeGreaterThan(0);
     expect(spread[1]).toBeGreaterThan(0);
+    // One room across both nodes (rooms on Redis streams): an edit on either reaches all.
+    clients[0]!.doc.getMap('m').set('before-drain', 1);
+    await waitFor('edit relayed across nodes', () => clients.every((p) => p.doc.getMap('m').get('before-drain') === 1), 15_000);
     const closeCodes: number[] = [];
     for (const p of clients) p.on('connection-close', (e) => e && closeCodes.push(e.code));
 
@@ -203,9 +208,9 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
     const aBefore = requestsSeen(a, '/healthz');
     const bBefore = requestsSeen(b, '/healthz');
     for (let i = 0; i < 20; i++) expect((await viaCaddy('/healthz')).status).toBe(200);
-    expect(requestsSeen(a, '/healthz')).toBe(aBefore);
     // (plus the background poll's)
-    expect(requestsSeen(b, '/healthz')).toBeGreaterThanOrEqual(bBefore + 20);
+    await waitFor('B logged all 20', () => requestsSeen(b, '/healthz') >= bBefore + 20, 10_000);
+    expect(requestsSeen(a, '/healthz')).toBe(aBefore);
     expect(a.child.exitCode).toBeNull();
 
     // A closes its sockets (1001) after the delay and exits 0; its clients come back
@@ -221,15 +226,15 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
     expect(sent).toBeGreaterThan(20);
     expect(failures).toBe(0);
 
-    // Every client reaches every other one again (all on B now).
-    clients[0]!.doc.getMap('m').set('after-drain', 1);
+    // Everyone still reaches everyone (all on B now).
+    clients[3]!.doc.getMap('m').set('after-drain', 1);
     await waitFor('edit relayed to all', () => clients.every((p) => p.doc.getMap('m').get('after-drain') === 1), 15_000);
   });
 
   it('a bake worker has its own health, readiness and metrics, and exits 0 on SIGTERM', async () => {
     const worker = spawnNode('server/src/worker.ts', 'worker', { ...env, PORT: '0', HOST: '127.0.0.1', NODE_ID: 'worker-1' });
     nodes.push(worker);
-    const ops = String((await worker.waitForLine((l) => l.msg === 'worker ops listening', 60_000)).url);
+    const ops = String((await worker.waitForLine((l) => l.msg === 'worker ops listening', 120_000)).url);
     expect((await fetch(`${ops}/healthz`)).status).toBe(200);
     expect((await fetch(`${ops}/readyz`)).status).toBe(200);
     expect((await fetch(`${ops}/metrics`)).status).toBe(401);
