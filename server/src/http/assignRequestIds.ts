@@ -32,6 +32,12 @@ export function assignRequestIds(logger: Logger, slowMs = 2000) {
     const started = performance.now();
     await runWithLogFields(fields, async () => {
       await next();
+      // Again on the final response: an error handler's response replaces the one prepared above.
+      try {
+        if (c.res.headers.get('x-request-id') !== fields.requestId) c.res.headers.set('x-request-id', fields.requestId);
+      } catch {
+        // A response with immutable headers (a proxied fetch) keeps its own.
+      }
       const ms = Math.round(performance.now() - started);
       const status = c.res.status;
       if (status >= 500) logger.error('request failed', { method: c.req.method, path: c.req.path, status, ms });
