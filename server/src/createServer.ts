@@ -4,6 +4,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
+import type { RoomId } from '@mixroom/shared/protocol';
 import type { Config } from './config/Config.ts';
 import type { Logger } from './log/Logger.ts';
 import { enterLogFields } from './log/LogContext.ts';
@@ -26,6 +27,8 @@ export interface ServerDeps {
   readonly authorize?: Authorize;
   /** Fills a brand-new room's doc; defaults to leaving it empty. */
   readonly initRoom?: InitRoom;
+  /** See `RoomRegistryOptions.prepareNewRoom`. */
+  readonly prepareNewRoom?: (roomId: RoomId) => Promise<unknown>;
   /** Runs on every room load (migration, repair observers); see `OpenRoom`. */
   readonly openRoom?: OpenRoom;
   /** Durable room storage; defaults to `LocalRoomStore` in `config.dataDir`. */
@@ -68,6 +71,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
   const rooms = new RoomRegistry({
     store,
     initRoom: deps.initRoom ?? (() => undefined),
+    ...(deps.prepareNewRoom ? { prepareNewRoom: deps.prepareNewRoom } : {}),
     ...(deps.openRoom ? { openRoom: deps.openRoom } : {}),
     logger,
     idleUnloadMs: config.roomIdleUnloadMs,

@@ -181,9 +181,10 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     admitSocket: (userId) => limits.openSocket(userId),
     // A new room starts as an empty mix titled as its owner named it (an open room: after its
     // id); its `~review` records document starts empty.
-    initRoom: (doc, roomId) => {
+    prepareNewRoom: async (roomId) => (parseSyncDocName(roomId)?.kind === 'mix' ? ((await auth.getRoom(roomId))?.title ?? null) : null),
+    initRoom: (doc, roomId, ownerTitle) => {
       if (parseSyncDocName(roomId)?.kind !== 'mix') return;
-      const title = auth.getRoom(roomId)?.title ?? (roomId === DEMO_ROOM_ID ? DEMO_ROOM_TITLE : roomId);
+      const title = typeof ownerTitle === 'string' ? ownerTitle : roomId === DEMO_ROOM_ID ? DEMO_ROOM_TITLE : roomId;
       initMixDoc(doc, { title, sampleRate: DEFAULT_SAMPLE_RATE });
     },
     // Every load migrates old mix documents and keeps their invariants repaired.

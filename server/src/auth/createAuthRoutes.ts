@@ -103,12 +103,12 @@ export function createAuthRoutes(auth: Auth, options: AuthRoutesOptions) {
     .get('/api/rooms/:room/me', requireMember(auth), (c) =>
       c.json({ roomId: c.var.roomId, member: c.var.member, open: auth.isOpenRoom(c.var.roomId) }),
     )
-    .get('/api/rooms/:room/access', (c) => {
+    .get('/api/rooms/:room/access', async (c) => {
       const roomId = c.req.param('room');
       if (!isValidRoomId(roomId)) throw new ApiError('not-found', 'No such room');
-      const member = auth.authorize(c.req.raw, roomId);
+      const member = await auth.authorize(c.req.raw, roomId);
       const open = auth.isOpenRoom(roomId);
-      const title = member || open ? (auth.getRoom(roomId)?.title ?? null) : null;
+      const title = member || open ? ((await auth.getRoom(roomId))?.title ?? null) : null;
       c.header('cache-control', 'no-store');
       return c.json({ roomId, member, open, title });
     })

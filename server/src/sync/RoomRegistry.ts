@@ -5,7 +5,8 @@ import type { RoomStore } from './persistence/RoomStore.ts';
 import { Room } from './Room.ts';
 
 /** Fills a brand-new room's document (runs inside a transaction with a `server` origin). */
-export type InitRoom = (doc: Y.Doc, roomId: RoomId) => void;
+/** Fills a brand-new room's doc; `prepared` is what `prepareNewRoom` read for it (async reads happen there). */
+export type InitRoom = (doc: Y.Doc, roomId: RoomId, prepared?: unknown) => void;
 
 /**
  * Runs on every load of a room, new or restored, once its stored state is applied and it
@@ -34,6 +35,8 @@ interface Entry {
 export interface RoomRegistryOptions {
   readonly store: RoomStore;
   readonly initRoom: InitRoom;
+  /** Reads what `initRoom` needs for a brand-new room (e.g. its title from the auth store). */
+  readonly prepareNewRoom?: (roomId: RoomId) => Promise<unknown>;
   /** Optional hook run on every load; see {@link OpenRoom}. */
   readonly openRoom?: OpenRoom;
   readonly logger: Logger;
@@ -188,6 +191,7 @@ export class RoomRegistry {
     while (this.unloading.has(roomId)) await this.unloading.get(roomId);
     const { store, logger, compactLogBytes } = this.options;
     const opened = await store.open(roomId);
+    const prepared = opened.isNew && this.options.prepareNewRoom ? await this.options.prepareNewRoom(roomId) : undefined;
     const room = new Room(roomId, opened.storage, {
       compactLogBytes,
       logger,
@@ -201,7 +205,7 @@ export class RoomRegistry {
       if (opened.isNew) {
         // Built on a scratch doc so an initRoom that throws halfway leaves nothing behind.
         const scratch = new Y.Doc();
-        scratch.transact(() => this.options.initRoom(scratch, roomId), this.initOrigin);
+        scratch.transact(() => this.options.initRoom(scratch, roomId, prepared), this.initOrigin);
         Y.applyUpdate(room.doc, Y.encodeStateAsUpdate(scratch), this.initOrigin);
         scratch.destroy();
       }
