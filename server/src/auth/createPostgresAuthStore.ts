@@ -116,6 +116,23 @@ export async function createPostgresAuthStore(options: PostgresAuthStoreOptions)
   let listener: pg.Client | null = null;
   let closed = false;
   let retryMs = 100;
+  const scheduleListen = (): void => {
+    setTimeout(() => {
+      listen().then(
+        () => {
+          retryMs = 100;
+          // Notifications sent while we were away are gone: recheck everything.
+          deliver({ kind: 'member-changed', roomId: null, userId: null });
+        },
+        (error: unknown) => {
+          if (closed) return;
+          logger.warn('auth database listener reconnect failed', { error: String(error) });
+          retryMs = Math.min(retryMs * 2, 5000);
+          scheduleListen();
+        },
+      );
+    }, retryMs).unref();
+  };
   const listen = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: options.url, application_name: 'mixroom-listen' });
     c.on('notification', (message) => {
@@ -127,29 +144,26 @@ export async function createPostgresAuthStore(options: PostgresAuthStoreOptions)
         logger.warn('auth database: unreadable access notification');
       }
     });
-    const reconnect = (error?: Error) => {
+    let lost = false;
+    const onLost = (error?: Error) => {
+      if (lost) return;
+      lost = true;
+      c.end().catch(() => undefined);
+      // Lost while connecting: listen() rejects and its caller retries.
       if (closed || listener !== c) return;
       listener = null;
       logger.warn('auth database listener lost; reconnecting', { error: error?.message });
-      c.end().catch(() => undefined);
-      setTimeout(() => {
-        retryMs = Math.min(retryMs * 2, 5000);
-        void listen()
-          .then(() => {
-            retryMs = 100;
-            // Notifications sent while we were away are gone: recheck everything.
-            deliver({ kind: 'member-changed', roomId: null, userId: null });
-          })
-          .catch((e: unknown) => {
-            logger.warn('auth database listener reconnect failed', { error: String(e) });
-            reconnect();
-          });
-      }, retryMs).unref();
+      scheduleListen();
     };
-    c.on('error', reconnect);
-    c.on('end', () => reconnect());
+    c.on('error', onLost);
+    c.on('end', () => onLost());
     await c.connect();
     await c.query(`LISTEN ${ACCESS_CHANNEL}`);
+    if (lost) throw new Error('listener connection lost while subscribing');
+    if (closed) {
+      await c.end().catch(() => undefined);
+      return;
+    }
     listener = c;
   };
   await listen();
