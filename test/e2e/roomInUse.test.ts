@@ -25,7 +25,7 @@ let owner: HttpUser;
 const ids: Record<string, string> = {};
 let eng: Page;
 let art: Page;
-const errors: Record<'eng' | 'art', string[]> = { eng: [], art: [] };
+const errors: Record<'eng' | 'art' | 'mo', string[]> = { eng: [], art: [], mo: [] };
 
 interface Hook {
   transport: { seek(t: number): void; position(): number; play(): void; pause(): void; snapshot(): { playing: boolean; duration: number; loop: unknown } };
@@ -64,8 +64,9 @@ async function uploadAsOwner(fileName: string, bytes: Uint8Array): Promise<strin
 }
 
 /** Opens an invite link in a fresh context, enters a name on the join page, lands in the room. */
-async function joinThroughInvite(url: string, name: string, who: 'eng' | 'art'): Promise<Page> {
+async function joinThroughInvite(url: string, name: string, who: 'eng' | 'art' | 'mo', initScript?: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   page.on('pageerror', (e) => errors[who].push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
@@ -424,5 +425,29 @@ describe('the room in use: the bugs of issue 17', () => {
     await dialog.getByRole('button', { name: 'Clear finished' }).click();
     await within(1000, 'refused rows cleared', async () => (await dialog.locator('li').count()) === 0);
     await eng.getByRole('button', { name: 'Upload stems' }).click();
+  });
+  it('bug 4: a dead network shows within about 3 s, and the others see the person away, then back', async () => {
+    // Mo's browser is never told it went offline (the usual dead Wi-Fi): only the heartbeat can tell.
+    const link = (await owner.json<{ url: string }>('POST', `/api/rooms/${roomId}/invites`, { role: 'engineer', ttlHours: 24 })).body.url;
+    const deaf = `window.addEventListener('offline', (e) => e.stopImmediatePropagation(), true);`;
+    const mo = await joinThroughInvite(link, 'Mo', 'mo', deaf);
+    const chip = art.getByRole('list', { name: 'People in this room' }).getByRole('listitem').filter({ hasText: 'Mo' });
+    await chip.first().waitFor();
+    const badge = mo.locator('mr-connection-badge [role="status"]').first();
+    expect(await badge.textContent()).toBe('Live');
+
+    await mo.context().setOffline(true);
+    const selfMs = await within(10_000, "Mo's badge says offline", async () => /^Offline/.test((await badge.textContent()) ?? ''));
+    const awayMs = await within(15_000, 'Art sees Mo away', async () => (await chip.first().getAttribute('class'))?.includes('away') === true);
+    console.log(`offline noticed by Mo in ${selfMs} ms; Mo away for Art ${awayMs} ms later`);
+    expect(selfMs).toBeLessThan(4500);
+    expect(selfMs + awayMs).toBeLessThan(8000);
+    expect(await chip.count()).toBe(1);
+
+    await mo.context().setOffline(false);
+    const backMs = await within(15_000, 'Mo live again', async () => (await badge.textContent()) === 'Live');
+    await within(5000, 'Art sees Mo back, once', async () => (await chip.count()) === 1 && !((await chip.first().getAttribute('class')) ?? '').includes('away'));
+    console.log(`Mo live again ${backMs} ms after the network returned`);
+    await mo.context().close();
   });
 });

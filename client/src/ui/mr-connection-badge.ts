@@ -28,14 +28,15 @@ export class MrConnectionBadge extends LitElement {
     if (s.reason) {
       cls = 'off';
       text = `Disconnected: ${s.reason}`;
-    } else if (s.state === 'disconnected') {
+    } else if (s.state === 'disconnected' || s.lostBecause) {
       cls = 'off';
       text = s.pendingOffline ? 'Offline: your edits will merge on reconnect' : 'Offline: reconnecting…';
     } else if (s.state === 'connecting' || !s.synced) {
       cls = 'wait';
       text = s.pendingOffline ? 'Reconnecting: merging your edits…' : 'Connecting…';
     }
-    return html`<span class=${cls} role="status" aria-live="polite" data-state=${s.state} data-synced=${String(s.synced)}>${text}</span>${s.readOnlyRole
+    return html`<span class=${cls} role="status" aria-live="polite" data-state=${s.state} data-synced=${String(s.synced)}
+      title=${s.lostBecause ? `Offline: ${s.lostBecause}` : ''}>${text}</span>${s.readOnlyRole
         ? html`<span class="ro" role="status">Read-only (${s.readOnlyRole})</span>`
         : ''}`;
   }

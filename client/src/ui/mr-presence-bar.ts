@@ -3,6 +3,7 @@ import type { MixState } from '@mixroom/shared/model';
 import { describeControl } from '../mix/edit/describeControl.ts';
 import { initialsOf } from '../mix/sync/initialsOf.ts';
 import type { Peer } from '../mix/sync/PresenceState.ts';
+import type { AwayPeer } from '../mix/sync/PresenceController.ts';
 
 /**
  * Who is in the room: a chip per person (colour, name, role, what they are touching)
@@ -13,9 +14,12 @@ export class MrPresenceBar extends LitElement {
     peers: { attribute: false },
     following: { attribute: false },
     mix: { attribute: false },
+    away: { attribute: false },
   };
 
   declare peers: readonly Peer[];
+  /** People who dropped out recently (see PresenceController). */
+  declare away: readonly AwayPeer[];
   /** The mix as shown, to name what people touch ("Bass · EQ band 2 gain"). */
   declare mix: MixState | null;
   /** Client id being followed, or null. */
@@ -26,6 +30,7 @@ export class MrPresenceBar extends LitElement {
     this.peers = [];
     this.following = null;
     this.mix = null;
+    this.away = [];
   }
 
   static override styles = css`
@@ -40,6 +45,8 @@ export class MrPresenceBar extends LitElement {
     button[aria-pressed='true'] { background: #e6d23a; color: #111; border-color: #e6d23a; }
     button:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); }
     .name { font-weight: 600; }
+    li.away { opacity: 0.55; border-style: dashed; }
+    li.away .dot { background: #59616c !important; }
   `;
 
   override render() {
@@ -61,6 +68,14 @@ export class MrPresenceBar extends LitElement {
                 ${following ? 'Following' : 'Follow'}</button>`}
         </li>`;
       })}
+      ${this.away.map(
+        (a) => html`<li class="away" data-away=${a.user.id}
+          title="${a.user.name} (${a.user.role}) dropped out at ${new Date(a.since).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}">
+          <span class="dot" aria-hidden="true">${initialsOf(a.user.name)}</span>
+          <span class="name">${a.user.name}</span>
+          <span class="role">away</span>
+        </li>`,
+      )}
     </ul>`;
   }
 }

@@ -280,7 +280,7 @@ export class MrRoom extends LitElement {
         <!-- Room-level status from other modules (the approval badge from review). -->
         <slot name="status"></slot>
         <span class="spacer"></span>
-        <mr-presence-bar .peers=${this.presence.peers} .following=${following} .mix=${state}
+        <mr-presence-bar .peers=${this.presence.peers} .away=${this.presence.away} .following=${following} .mix=${state}
           @follow-change=${(e: CustomEvent<{ clientId: number | null }>) => s.follow.follow(e.detail.clientId)}></mr-presence-bar>
         <button class="tool" aria-label="Undo my last change" title="Undo (Ctrl/Cmd+Z): only your own changes" ?disabled=${!this.undo.canUndo}
           @click=${() => s.session.undo.undo()}>Undo</button>

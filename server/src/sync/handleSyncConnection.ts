@@ -8,6 +8,7 @@ import {
   CLOSE_REASONS,
   createOrigin,
   encodeReadOnlyNotice,
+  HEARTBEAT_SILENCE_MS,
   MESSAGE_TYPES,
   type CloseCode,
   type Role,
@@ -35,6 +36,11 @@ export interface SyncConnectionDeps {
   readonly maxSocketBufferBytes: number;
   /** Where refused sockets are reported (rate-limited); none = one warning line each. */
   readonly rejects?: RejectLog;
+  /**
+   * A socket that sent heartbeats and then nothing for this long is dropped, so its presence
+   * leaves the room within seconds (default `HEARTBEAT_SILENCE_MS`).
+   */
+  readonly heartbeatSilenceMs?: number;
 }
 
 /**
@@ -80,6 +86,22 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
     socket.close(code, CLOSE_REASONS[code]);
   };
 
+  // Once the client heartbeats, silence means it is gone (a dead network sends no close).
+  const silenceMs = deps.heartbeatSilenceMs ?? HEARTBEAT_SILENCE_MS;
+  let lastHeardAt = Date.now();
+  let silenceTimer: ReturnType<typeof setInterval> | null = null;
+  const watchSilence = (frame: RawData): void => {
+    lastHeardAt = Date.now();
+    if (silenceTimer || closed || !isHeartbeat(frame)) return;
+    silenceTimer = setInterval(() => {
+      if (Date.now() - lastHeardAt <= silenceMs) return;
+      logger.info('sync socket silent: dropped', { roomId: roomSegment, silentMs: Date.now() - lastHeardAt });
+      closed = true;
+      socket.terminate();
+    }, Math.max(100, Math.floor(silenceMs / 4)));
+    silenceTimer.unref?.();
+  };
+
   let bufferedBytes = 0;
   // Access rechecks in flight (they read the shared auth store): frames wait for the answer,
   // so a revoked or demoted socket never gets a frame through after the change.
@@ -90,6 +112,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
     for (const { data, isBinary } of buffered.splice(0)) onFrame(data, isBinary);
   };
   socket.on('message', (data, isBinary) => {
+    watchSilence(data);
     if (onFrame && holds === 0) return onFrame(data, isBinary);
     bufferedBytes += rawLength(data);
     // A client may not pile up more than one maximal message while it waits for its room.
@@ -103,6 +126,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
   socket.on('close', () => {
     closed = true;
     outbox?.close();
+    if (silenceTimer) clearInterval(silenceTimer);
     releaseSlot?.();
     if (lease && peer) lease.room.removePeer(peer);
     lease?.release();
@@ -213,6 +237,11 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
     };
     drain();
   })();
+}
+
+/** A one-byte heartbeat frame (see MESSAGE_TYPES.heartbeat). */
+function isHeartbeat(data: RawData): boolean {
+  return rawLength(data) === 1 && toBytes(data)[0] === MESSAGE_TYPES.heartbeat;
 }
 
 function rawLength(data: RawData): number {

@@ -13,6 +13,7 @@ export type FrameResult =
   | { readonly ok: true; readonly dropped?: boolean }
   | { readonly ok: false; readonly code: CloseCode; readonly detail: string };
 
+const HEARTBEAT_FRAME = Uint8Array.of(MESSAGE_TYPES.heartbeat);
 const EMPTY_UPDATE_BYTES = 2; // `Y.encodeStateAsUpdate` of an empty diff: no structs, no deletes
 
 /**
@@ -38,6 +39,11 @@ export function processFrame(room: Room, peer: Peer, frame: Uint8Array): FrameRe
       // Each answer carries the whole room's presence: counted against the presence rate.
       if (!room.presence.allowQuery(peer)) return { ok: true, dropped: true };
       sendAllAwareness(room, peer);
+      return { ok: true };
+    case MESSAGE_TYPES.heartbeat:
+      if (decoding.hasContent(decoder)) return bad('trailing bytes after heartbeat');
+      // Echoed as is: one byte back for one byte in, so it amplifies nothing.
+      peer.send(HEARTBEAT_FRAME);
       return { ok: true };
     default:
       // Includes `auth`: only the server sends it.

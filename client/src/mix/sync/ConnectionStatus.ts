@@ -11,6 +11,8 @@ export interface ConnectionStatus {
   pendingOffline: boolean;
   /** Server's close reason when it refused or dropped us (e.g. read-only role). */
   reason: string | null;
+  /** Why we called the link lost before the socket closed (heartbeat silence, browser offline), or null. */
+  lostBecause: string | null;
   /** Set when the server told us our role cannot edit the mix: our document edits are dropped. */
   readOnlyRole: Role | null;
 }

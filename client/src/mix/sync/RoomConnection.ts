@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import * as decoding from 'lib0/decoding';
-import { MESSAGE_TYPES, isPermanentClose, readReadOnlyNotice } from '@mixroom/shared/protocol';
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_OFFLINE_MS, MESSAGE_TYPES, isPermanentClose, readReadOnlyNotice } from '@mixroom/shared/protocol';
 import type { ConnectionStatus } from './ConnectionStatus.ts';
 import type { PresenceState, PresenceUser } from './PresenceState.ts';
 
@@ -14,7 +14,11 @@ export interface RoomConnectionOptions {
   user: PresenceUser;
   /** Extra query parameters (e.g. an invite token) passed on the socket URL. */
   params?: Record<string, string>;
+  /** Where the browser says it lost the network (`offline`/`online` events); default `window`. */
+  network?: EventTarget | null;
 }
+
+const HEARTBEAT_FRAME = Uint8Array.of(MESSAGE_TYPES.heartbeat);
 
 /**
  * One room's live link: the y-websocket provider for the mix document and the awareness
@@ -24,7 +28,7 @@ export interface RoomConnectionOptions {
 export class RoomConnection {
   readonly provider: WebsocketProvider;
   readonly awareness: Awareness;
-  private statusValue: ConnectionStatus = { state: 'connecting', synced: false, pendingOffline: false, reason: null, readOnlyRole: null };
+  private statusValue: ConnectionStatus = { state: 'connecting', synced: false, pendingOffline: false, reason: null, readOnlyRole: null, lostBecause: null };
   private readonly listeners = new Set<(status: ConnectionStatus) => void>();
   private readonly disposers: (() => void)[] = [];
 
@@ -44,7 +48,13 @@ export class RoomConnection {
     this.awareness.setLocalState(initial);
 
     const onStatus = ({ status }: { status: ConnectionStatus['state'] }): void => {
-      this.update({ state: status, synced: status === 'connected' ? this.statusValue.synced : false });
+      if (status === 'connected') this.connectedAt = Date.now();
+      // A link we called lost stays lost (lostBecause) until a socket connects again.
+      this.update({
+        state: status,
+        synced: status === 'connected' ? this.statusValue.synced : false,
+        lostBecause: status === 'connected' ? null : this.statusValue.lostBecause,
+      });
     };
     const onSync = (synced: boolean): void => {
       this.update({ synced, pendingOffline: synced ? false : this.statusValue.pendingOffline });
@@ -58,6 +68,22 @@ export class RoomConnection {
     const onDocUpdate = (_update: Uint8Array, origin: unknown): void => {
       if (origin !== this.provider && !this.statusValue.synced) this.update({ pendingOffline: true });
     };
+    // Heartbeat: y-websocket notices a dead socket only after 30 s without messages. We send
+    // one byte a second and the server echoes it, so silence means the network is gone.
+    this.provider.messageHandlers[MESSAGE_TYPES.heartbeat] = () => {};
+    const beat = setInterval(() => this.heartbeat(), HEARTBEAT_INTERVAL_MS / 4);
+    this.disposers.push(() => clearInterval(beat));
+    const network = options.network === undefined ? (typeof window === 'undefined' ? null : window) : options.network;
+    if (network) {
+      const onOffline = (): void => this.lost('the browser has no network');
+      const onOnline = (): void => this.provider.connect();
+      network.addEventListener('offline', onOffline);
+      network.addEventListener('online', onOnline);
+      this.disposers.push(
+        () => network.removeEventListener('offline', onOffline),
+        () => network.removeEventListener('online', onOnline),
+      );
+    }
     this.provider.on('status', onStatus);
     this.provider.on('sync', onSync);
     this.provider.on('connection-close', onClose);
@@ -103,6 +129,41 @@ export class RoomConnection {
     for (const dispose of this.disposers.splice(0)) dispose();
     this.listeners.clear();
     this.provider.destroy();
+  }
+
+  private lastBeatAt = 0;
+
+  /** Sends a heartbeat when one is due; calls the link lost when the server went quiet. */
+  private heartbeat(): void {
+    const ws = this.provider.ws;
+    if (!ws || !this.provider.wsconnected || ws.readyState !== WebSocket.OPEN) return;
+    const now = Date.now();
+    // Every message counts as a sign of life (y-websocket stamps it on arrival).
+    const silent = now - Math.max(this.provider.wsLastMessageReceived, this.connectedAt);
+    if (silent > HEARTBEAT_OFFLINE_MS) {
+      this.lost(`no answer from the server for ${(silent / 1000).toFixed(1)} s`);
+      return;
+    }
+    if (now - this.lastBeatAt >= HEARTBEAT_INTERVAL_MS) {
+      this.lastBeatAt = now;
+      ws.send(HEARTBEAT_FRAME);
+    }
+  }
+
+  private connectedAt = 0;
+
+  /**
+   * The link is gone though the socket may not know yet: say so now, and drop the socket so
+   * y-websocket reconnects (with its backoff) as soon as the network is back.
+   */
+  private lost(why: string): void {
+    if (this.statusValue.state === 'disconnected') return;
+    this.update({ state: 'disconnected', synced: false, lostBecause: why });
+    const ws = this.provider.ws;
+    if (ws && this.provider.shouldConnect) {
+      // Closing a socket on a dead network can take long to report; y-websocket reconnects on its close.
+      ws.close();
+    }
   }
 
   private update(patch: Partial<ConnectionStatus>): void {
