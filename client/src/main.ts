@@ -32,6 +32,8 @@ import './ui/review/mr-review-dock.ts';
 import './ui/review/mr-review-toggle.ts';
 import './ui/review/mr-approval-badge.ts';
 import './ui/review/mr-bake-notice.ts';
+import './ui/review/mr-room-notices.ts';
+import { watchJoins } from './mix/sync/watchJoins.ts';
 // The stems helper's upload panel: loaded when present (a glob import of a missing file is empty).
 import.meta.glob('./ui/mr-upload-panel.ts', { eager: true });
 
@@ -155,6 +157,8 @@ async function startRoom(roomId: string, member: Member, roomTitle: string | nul
     playhead: () => transport.position(),
     seek: (t) => transport.seek(t),
     loop: () => transport.snapshot().loop,
+    me: { id: user.id, name: user.name },
+    seenStore: localStorage,
   });
   const peerPlayheads = new PeerPlayheads(session.connection.awareness);
   const follow = new FollowMode(peerPlayheads, transport);
@@ -220,10 +224,22 @@ async function startRoom(roomId: string, member: Member, roomTitle: string | nul
   reviewDock.slot = 'side';
   room.append(reviewDock);
   document.body.append(room);
+  // Notices stack under the header's right end: bakes ending, then what others do.
+  const notices = document.createElement('div');
+  notices.className = 'mr-notices';
+  notices.setAttribute('role', 'region');
+  notices.setAttribute('aria-label', 'Notices');
   // Everyone hears when a version they saw baking is ready (or failed).
   const bakeNotice = document.createElement('mr-bake-notice');
   bakeNotice.review = reviewCtx.review;
-  document.body.append(bakeNotice);
+  const roomNotices = document.createElement('mr-room-notices');
+  roomNotices.ctx = reviewCtx;
+  roomNotices.joins = {
+    onJoin: (listener) =>
+      watchJoins(session.connection.awareness, (joined, returning) => listener(`${joined.name} (${joined.role}) ${returning ? 'is back' : 'joined'}`)),
+  };
+  notices.append(bakeNotice, roomNotices);
+  document.body.append(notices);
 
   // Browsers only start audio from a gesture: the first click or key anywhere unlocks it.
   const onGesture = () => unlockAudio();

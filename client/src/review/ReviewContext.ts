@@ -3,6 +3,7 @@ import type { Role, TransactionOrigin } from '@mixroom/shared/protocol';
 import type { AbSwitch } from './AbSwitch.ts';
 import type { ReviewClient } from './ReviewClient.ts';
 import type { ReviewView } from './ReviewView.ts';
+import type { ReviewUnread } from './ReviewUnread.ts';
 
 /**
  * What the review elements need from the room, handed over as one property. The room view
@@ -13,6 +14,8 @@ export interface ReviewContext {
   ab: AbSwitch;
   /** The drawer's state: open, tab, the comment being written. */
   view: ReviewView;
+  /** What this person has not seen yet (the count on the Review button, notices). */
+  unread: ReviewUnread;
   role: Role;
   /** The live mix document and this user's origin: restores and suggestions are written
    *  with it, so they are one undoable change of this user's, seen by everyone. */

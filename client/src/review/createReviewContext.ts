@@ -5,6 +5,7 @@ import { AbSwitch } from './AbSwitch.ts';
 import { ReviewClient } from './ReviewClient.ts';
 import type { ReviewContext } from './ReviewContext.ts';
 import { ReviewView } from './ReviewView.ts';
+import { ReviewUnread, type SeenStore } from './ReviewUnread.ts';
 
 /**
  * Builds the review side of a room (call once in main.ts, after joining):
@@ -26,6 +27,10 @@ export function createReviewContext(options: {
   playhead: () => number;
   seek: (seconds: number) => void;
   loop: () => { start: number; end: number } | null;
+  /** Who is reading (the server's identity): unread marks are theirs. */
+  me: { id: string; name: string };
+  /** Where the unread marks are kept between visits (localStorage). */
+  seenStore: SeenStore;
 }): ReviewContext & { destroy(): void } {
   const review = new ReviewClient({ roomId: options.roomId, syncUrl: options.syncUrl });
   const mixRoot = getMixRoot(options.mixDoc);
@@ -37,6 +42,7 @@ export function createReviewContext(options: {
     review,
     ab,
     view: new ReviewView(),
+    unread: new ReviewUnread(() => review.snapshot(), options.me, options.seenStore, `mixroom.seen.${options.roomId}.${options.me.id}`),
     role: options.role,
     mixDoc: options.mixDoc,
     origin: options.origin,

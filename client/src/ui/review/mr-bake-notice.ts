@@ -54,7 +54,7 @@ export class MrBakeNotice extends LitElement {
   }
 
   static override styles = css`
-    :host { position: fixed; top: 48px; right: 12px; z-index: 50; display: flex; flex-direction: column; gap: 6px; font: 12px/1.4 var(--mr-font, system-ui, sans-serif); }
+    :host { display: flex; flex-direction: column; gap: 6px; font: 12px/1.4 var(--mr-font, system-ui, sans-serif); }
     .n { background: #16301f; border: 1px solid #3fae5a; color: #c9f0cf; border-radius: 4px; padding: 8px 10px; max-width: 360px; box-shadow: 0 4px 14px #0008; display: flex; gap: 8px; align-items: start; }
     .n.warn { background: #3a2c10; border-color: #b8860b; color: #ffd27f; }
     .n.failed { background: #2a1416; border-color: #8a2a2e; color: #ffd0d2; }

@@ -63,15 +63,30 @@ export class MrReviewDock extends LitElement {
       new SubscriptionController(this, (cb) =>
         this.ctx.view.onChange(() => {
           this.open = this.ctx.view.open;
+          this.markSeen();
           cb();
         }),
       );
+      // What arrives while its tab is open in view is read as it arrives.
+      new SubscriptionController(this, () => this.ctx.review.onChange(() => this.markSeen()));
+      new SubscriptionController(this, () => {
+        const onVisible = () => this.markSeen();
+        document.addEventListener('visibilitychange', onVisible);
+        return () => document.removeEventListener('visibilitychange', onVisible);
+      });
     }
     super.connectedCallback();
     this.open = this.ctx.view.open;
     window.addEventListener('keydown', this.onKey);
     window.addEventListener('marker-select', this.onMarker);
     window.addEventListener('comment-range', this.onCommentRange);
+  }
+
+  /** The open tab, on a visible page, is read. */
+  private markSeen(): void {
+    const { view, unread } = this.ctx;
+    if (!view.open || document.visibilityState !== 'visible') return;
+    if (view.tab === 'comments' || view.tab === 'versions') unread.markSeen(view.tab);
   }
 
   override disconnectedCallback(): void {

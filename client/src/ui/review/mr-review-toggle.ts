@@ -7,21 +7,16 @@ import type { ReviewContext } from '../../review/ReviewContext.ts';
  * carries the number of comments, replies, versions and approvals this person has not seen.
  */
 export class MrReviewToggle extends LitElement {
-  static override properties = { ctx: { attribute: false }, unread: { attribute: false } };
+  static override properties = { ctx: { attribute: false } };
   declare ctx: ReviewContext;
-  /** Unseen review items (see ReviewUnread); 0 hides the badge. */
-  declare unread: number;
   private subscribed = false;
-
-  constructor() {
-    super();
-    this.unread = 0;
-  }
 
   override connectedCallback(): void {
     if (!this.subscribed) {
       this.subscribed = true;
       new SubscriptionController(this, (cb) => this.ctx.view.onChange(cb));
+      new SubscriptionController(this, (cb) => this.ctx.review.onChange(cb));
+      new SubscriptionController(this, (cb) => this.ctx.unread.onChange(cb));
     }
     super.connectedCallback();
   }
@@ -38,10 +33,11 @@ export class MrReviewToggle extends LitElement {
 
   override render() {
     const open = this.ctx.view.open;
-    const label = this.unread > 0 ? `Review, ${this.unread} unread` : 'Review';
+    const unread = this.ctx.unread.unread().length;
+    const label = unread > 0 ? `Review, ${unread} unread` : 'Review';
     return html`<button aria-expanded=${String(open)} aria-controls="review-drawer" aria-label=${label}
       title="Comments, versions, approvals (R)" @click=${() => this.ctx.view.toggle()}>
-      Review${this.unread > 0 ? html`<span class="count" aria-hidden="true" data-testid="unread-count">${this.unread}</span>` : nothing}
+      Review${unread > 0 ? html`<span class="count" aria-hidden="true" data-testid="unread-count">${unread > 99 ? '99+' : unread}</span>` : nothing}
     </button>`;
   }
 }
