@@ -239,6 +239,72 @@ describe('the room in use: the bugs of issue 17', () => {
     await eng.getByRole('button', { name: 'Close Kick editor' }).click();
   });
 
+  it('bug 6: an EQ point dragged by one is mirrored for the other as one moving point, promptly', async () => {
+    await eng.getByRole('button', { name: 'Kick EQ and dynamics editor' }).click();
+    await art.getByRole('button', { name: 'Kick EQ and dynamics editor' }).click();
+    const freqName = 'Kick EQ band 2 frequency';
+    const gainName = 'Kick EQ band 2 gain';
+    await art.getByRole('slider', { name: freqName, exact: true }).waitFor();
+    // Art records every pair its EQ shows, once per frame, with the time it first showed it.
+    await art.evaluate(
+      ({ freqName, gainName }) => {
+        const w = window as unknown as { __pairs: Array<[number, number, number]>; __pairsOn: boolean };
+        w.__pairs = [];
+        w.__pairsOn = true;
+        const find = (name: string): Element | null => {
+          const walk = (root: Document | ShadowRoot): Element | null => {
+            const hit = root.querySelector(`[role="slider"][aria-label="${name}"]`);
+            if (hit) return hit;
+            for (const el of root.querySelectorAll('*')) if (el.shadowRoot) { const r = walk(el.shadowRoot); if (r) return r; }
+            return null;
+          };
+          return walk(document);
+        };
+        const tick = () => {
+          const f = Number(find(freqName)?.getAttribute('aria-valuenow'));
+          const g = Number(find(gainName)?.getAttribute('aria-valuenow'));
+          const last = w.__pairs.at(-1);
+          if (!last || last[0] !== f || last[1] !== g) w.__pairs.push([f, g, performance.timeOrigin + performance.now()]);
+          if (w.__pairsOn) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      },
+      { freqName, gainName },
+    );
+    // Eve drags band 2's handle diagonally: up and to the right, in 30 steps.
+    const handle = eng.getByRole('slider', { name: 'Kick EQ band 2 handle' });
+    const hb = (await handle.boundingBox())!;
+    const x0 = hb.x + hb.width / 2;
+    const y0 = hb.y + hb.height / 2;
+    await eng.mouse.move(x0, y0);
+    await eng.mouse.down();
+    for (let i = 1; i <= 30; i++) {
+      await eng.mouse.move(x0 + i * 4, y0 - i * 1.5);
+      await eng.waitForTimeout(16);
+    }
+    await eng.mouse.up();
+    const final = [await valueOf(eng, freqName), await valueOf(eng, gainName)];
+    const lagMs = await within(3000, 'Art shows the final point', async () => (await valueOf(art, freqName)) === final[0] && (await valueOf(art, gainName)) === final[1]);
+    const pairs = await art.evaluate(() => {
+      const w = window as unknown as { __pairs: Array<[number, number, number]>; __pairsOn: boolean };
+      w.__pairsOn = false;
+      return w.__pairs;
+    });
+    // Along a straight drag, gain is a straight line in log-frequency: every pair Art saw
+    // must lie on it (within the display's rounding), never a new frequency with an old gain.
+    const [f0, g0] = pairs[0]!;
+    const [f1, g1] = [final[0]!, final[1]!];
+    const expectedGain = (f: number) => g0 + ((g1 - g0) * Math.log(f / f0)) / Math.log(f1 / f0);
+    const off = pairs.map(([f, g]) => Math.abs(g - expectedGain(f)));
+    console.log(`EQ drag mirrored: ${pairs.length} states seen by Art, worst ${Math.max(...off).toFixed(2)} dB off the drag line, final point on Art ${lagMs} ms after Eve read hers (${f1} Hz, ${g1} dB)`);
+    expect(g1 - g0).toBeGreaterThan(2);
+    expect(pairs.length).toBeGreaterThan(8);
+    expect(Math.max(...off)).toBeLessThan(0.3);
+    expect((await mixState()).tracks.find((t) => t.id === ids['Kick'])!.eq.bands[1]).toMatchObject({ freq: f1, gain: g1 });
+    await eng.getByRole('button', { name: 'Close Kick editor' }).click();
+    await art.getByRole('button', { name: 'Close Kick editor' }).click();
+  });
+
   it('bug 1: a range comment, from the loop with Shift+C and from a drag on a waveform', async () => {
     // Shift-drag the ruler: the loop range.
     const ruler = art.locator('mr-timeline [role="slider"]');

@@ -26,7 +26,8 @@ interface Drag {
   key: HandleKey;
   freq: number;
   gain: number;
-  gestures: Gesture[];
+  gainBearing: boolean;
+  gesture: Gesture;
 }
 
 const BAND_COLORS = ['#ff8c5a', '#e6d23a', '#3ecf8e', '#4fb3ff'];
@@ -57,17 +58,12 @@ export class MrEqPanel extends LitElement {
   declare sampleRate: number;
   declare actions: MixActions | null;
   declare readOnly: boolean;
-  /** Dragging a handle: frequency and gain (when the band has one) as two gestures. */
+  /** Dragging a handle: frequency and gain (when the band has one) as one gesture, so they move together for everyone. */
   private readonly drag = new DragController<Drag>(this, {
     start: (e) => this.startDrag(e),
     move: (d, e) => this.moveDrag(d, e),
-    end: (d) => {
-      d.gestures[0]!.end(d.freq);
-      if (d.gestures.length > 1) d.gestures[1]!.end(d.gain);
-    },
-    abandon: (d) => {
-      for (const g of d.gestures) g.end(Number.NaN);
-    },
+    end: (d) => d.gesture.end(d.freq, d.gainBearing ? d.gain : undefined),
+    abandon: (d) => d.gesture.end(Number.NaN),
   });
   private readonly router = new ControlRouter(
     () => this.actions,
@@ -210,9 +206,10 @@ export class MrEqPanel extends LitElement {
     e.preventDefault();
     const ref = { scope: 'track' as const, id: this.track.id };
     const c = this.current(key);
-    const gestures = [this.actions.gesture(ref, this.pathOf(key, 'freq'))];
-    if (c.gainBearing) gestures.push(this.actions.gesture(ref, this.pathOf(key, 'gain')));
-    return { key, freq: c.freq, gain: c.gain, gestures };
+    const gesture = c.gainBearing
+      ? this.actions.gesture(ref, this.pathOf(key, 'freq'), this.pathOf(key, 'gain'))
+      : this.actions.gesture(ref, this.pathOf(key, 'freq'));
+    return { key, freq: c.freq, gain: c.gain, gainBearing: c.gainBearing, gesture };
   }
 
   private moveDrag(d: Drag, e: PointerEvent): void {
@@ -223,10 +220,9 @@ export class MrEqPanel extends LitElement {
     const freq = Number(fOf(x).toPrecision(4));
     const gain = Math.round(Math.min(DB_RANGE, Math.max(-DB_RANGE, dbOf(y))) * 10) / 10;
     d.freq = freq;
-    if (d.gestures.length > 1) d.gain = gain;
+    if (d.gainBearing) d.gain = gain;
     this.requestUpdate();
-    d.gestures[0]!.update(freq);
-    if (d.gestures.length > 1) d.gestures[1]!.update(gain);
+    d.gesture.update(freq, d.gainBearing ? gain : undefined);
   }
 
   private onWheel(e: WheelEvent, key: HandleKey): void {

@@ -111,3 +111,61 @@ describe('createGesture', () => {
     gesture.end();
   });
 });
+
+describe('createGesture with a paired parameter (an EQ point)', () => {
+  it('publishes and commits frequency and gain together, so no peer ever reads half a move', () => {
+    const doc = new Y.Doc();
+    initMixDoc(doc, { title: 't', sampleRate: 48000 });
+    const trackId = addTrack(doc, { name: 'Bass', stem: null }, origin);
+    const awareness = new Awareness(doc);
+    awarenesses.push(awareness);
+    awareness.setLocalStateField('user', presenceUserOf({ userId: 'u1', name: 'Eng', role: 'engineer' }));
+    const scheduler = createFakeScheduler();
+    const band = () => readMixState(doc).tracks[0]!.eq.bands[1]!;
+    // Every state of the band the document ever held, read after each transaction.
+    const docStates: Array<[number, number]> = [];
+    doc.on('afterTransaction', () => docStates.push([band().freq, band().gain]));
+    const published: GestureAwarenessState[] = [];
+    awareness.on('change', () => {
+      const g = awareness.getLocalState()?.[GESTURE_FIELD] as GestureAwarenessState | null;
+      if (g) published.push(g);
+    });
+    const gesture = createGesture({
+      doc,
+      awareness,
+      origin,
+      target: trackId,
+      param: 'eq.bands.1.freq',
+      alsoParam: 'eq.bands.1.gain',
+      apply: (d, value, o, also) =>
+        d.transact(() => {
+          setTrackParam(d, { trackId, param: 'eq.bands.1.freq', value }, o);
+          if (also !== null) setTrackParam(d, { trackId, param: 'eq.bands.1.gain', value: also }, o);
+        }, o),
+      scheduler,
+    });
+    // A diagonal drag: the point moves along gain = (freq - 400) / 100.
+    const path = Array.from({ length: 120 }, (_, i) => [400 + i * 5, i * 0.05] as const);
+    for (const [f, g] of path) {
+      gesture.update(f, g);
+      scheduler.advance(4);
+    }
+    gesture.end();
+    const onPath = ([f, g]: readonly [number, number]) => Math.abs((f - 400) / 100 - g) < 1e-9;
+    expect(published.length).toBeGreaterThan(20);
+    expect(published.every((p) => p.also?.param === 'eq.bands.1.gain' && onPath([p.value, p.also.value]))).toBe(true);
+    const during = docStates.slice(1);
+    expect(during.length).toBeGreaterThan(3);
+    expect(during.every(onPath)).toBe(true);
+    expect(band()).toMatchObject({ freq: path.at(-1)![0], gain: path.at(-1)![1] });
+    // Peers read the pair from awareness as one gesture.
+    const peer = new Awareness(new Y.Doc());
+    awarenesses.push(peer);
+    gesture.update(999, 1);
+    const g2 = createGesture({ doc, awareness, origin, target: trackId, param: 'eq.bands.1.freq', alsoParam: 'eq.bands.1.gain', apply: () => {}, scheduler });
+    g2.update(1000, 6);
+    applyAwarenessUpdate(peer, encodeAwarenessUpdate(awareness, [awareness.clientID]), null);
+    expect([...readRemoteGestures(peer).values()]).toEqual([{ target: trackId, param: 'eq.bands.1.freq', value: 1000, also: { param: 'eq.bands.1.gain', value: 6 } }]);
+    g2.end();
+  });
+});

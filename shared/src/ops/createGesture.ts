@@ -19,6 +19,11 @@ export interface GestureAwarenessState {
   /** The param path as the ops name it ('gain', 'eq.bands.1.freq', 'level'). */
   param: string;
   value: number;
+  /**
+   * A second parameter of the same target moving with the first (an EQ point: frequency
+   * and gain), so peers see the pair together, never one half of a move.
+   */
+  also?: { param: string; value: number };
 }
 
 /** Awareness field holding the in-progress gesture (null when none); see shared/protocol Presence. */
@@ -35,8 +40,13 @@ export interface CreateGestureOptions {
   origin: TransactionOrigin;
   target: string;
   param: string;
-  /** Writes a value through an op, e.g. `(d, v, o) => setTrackParam(d, { trackId, param: 'gain', value: v }, o)`. */
-  apply: (doc: Y.Doc, value: number, origin: TransactionOrigin) => void;
+  /** The param moving together with `param` (see GestureAwarenessState.also), if any. */
+  alsoParam?: string;
+  /**
+   * Writes a value through an op, e.g. `(d, v, o) => setTrackParam(d, { trackId, param: 'gain', value: v }, o)`;
+   * with `alsoParam`, both values in one transaction.
+   */
+  apply: (doc: Y.Doc, value: number, origin: TransactionOrigin, also: number | null) => void;
   scheduler: GestureScheduler;
   frameMs?: number;
   commitMs?: number;
@@ -49,8 +59,8 @@ export interface CreateGestureOptions {
 }
 
 export interface Gesture {
-  /** The pointer moved: called as often as input events arrive. */
-  update(value: number): void;
+  /** The pointer moved: called as often as input events arrive (`also`: the value of `alsoParam`). */
+  update(value: number, also?: number): void;
   /** Release: commits the final value, clears the awareness field. Idempotent; also the disposer. */
   end(): void;
 }
@@ -73,9 +83,13 @@ export function createGesture(options: CreateGestureOptions): Gesture {
       if (!isMixOpError(error)) throw error;
     });
 
+  const alsoParam = options.alsoParam ?? null;
   let latest: number | null = null;
+  let latestAlso: number | null = null;
   let committed: number | null = null;
+  let committedAlso: number | null = null;
   let published: number | null = null;
+  let publishedAlso: number | null = null;
   let lastPublishAt = -Infinity;
   let lastCommitAt = -Infinity;
   let publishTimer: unknown = null;
@@ -86,19 +100,22 @@ export function createGesture(options: CreateGestureOptions): Gesture {
   const publish = () => {
     publishTimer = null;
     lastPublishAt = scheduler.now();
-    if (latest === null || latest === published) return;
+    if (latest === null || (latest === published && latestAlso === publishedAlso)) return;
     published = latest;
+    publishedAlso = latestAlso;
     const state: GestureAwarenessState = { target, param, value: latest };
+    if (alsoParam !== null && latestAlso !== null) state.also = { param: alsoParam, value: latestAlso };
     awareness.setLocalStateField(GESTURE_FIELD, state);
   };
 
   const commit = () => {
     commitTimer = null;
     lastCommitAt = scheduler.now();
-    if (failed || latest === null || latest === committed) return;
+    if (failed || latest === null || (latest === committed && latestAlso === committedAlso)) return;
     committed = latest;
+    committedAlso = latestAlso;
     try {
-      apply(doc, latest, origin);
+      apply(doc, latest, origin, latestAlso);
     } catch (error) {
       failed = true;
       onError(error);
@@ -116,10 +133,14 @@ export function createGesture(options: CreateGestureOptions): Gesture {
   };
 
   return {
-    update(value) {
+    update(value, also) {
       if (ended) return;
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         throw new MixOpError('not-finite', `${param} must be a finite number, got ${value}`);
+      }
+      if (alsoParam !== null && also !== undefined) {
+        if (typeof also !== 'number' || !Number.isFinite(also)) throw new MixOpError('not-finite', `${alsoParam} must be a finite number, got ${also}`);
+        latestAlso = also;
       }
       latest = value;
       schedule(lastPublishAt, frameMs, publishTimer, publish, (h) => (publishTimer = h));

@@ -15,7 +15,10 @@ export function readRemoteGestures(awareness: Awareness): Map<number, GestureAwa
     const g = (state as Record<string, unknown> | undefined)?.[GESTURE_FIELD] as Partial<GestureAwarenessState> | null | undefined;
     if (!g || typeof g.target !== 'string' || typeof g.param !== 'string') continue;
     if (typeof g.value !== 'number' || !Number.isFinite(g.value)) continue;
-    out.set(clientId, { target: g.target, param: g.param, value: g.value });
+    const also = g.also as Partial<NonNullable<GestureAwarenessState['also']>> | undefined;
+    const gesture: GestureAwarenessState = { target: g.target, param: g.param, value: g.value };
+    if (also && typeof also.param === 'string' && typeof also.value === 'number' && Number.isFinite(also.value)) gesture.also = { param: also.param, value: also.value };
+    out.set(clientId, gesture);
   }
   return out;
 }

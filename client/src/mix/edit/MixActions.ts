@@ -20,10 +20,13 @@ export type ParamPath = string;
 export type ParamValue = number | boolean | string | null;
 
 export interface Gesture {
-  /** Streams an in-progress value (presence at frame rate, the doc at most ~10/s). */
-  update(value: number): void;
-  /** Commits the final value and ends the gesture. */
-  end(value: number): void;
+  /**
+   * Streams an in-progress value (presence at frame rate, the doc at most ~10/s); `also` is
+   * the value of the gesture's second parameter, moving with the first.
+   */
+  update(value: number, also?: number): void;
+  /** Commits the final value(s) and ends the gesture. */
+  end(value: number, also?: number): void;
 }
 
 export interface MixActions {
@@ -34,8 +37,11 @@ export interface MixActions {
    * pause of the one before, are one undo step (like a drag).
    */
   nudge(strip: StripRef, path: ParamPath, value: number): void;
-  /** Starts a continuous edit (drag) of a numeric parameter. */
-  gesture(strip: StripRef, path: ParamPath): Gesture;
+  /**
+   * Starts a continuous edit (drag) of a numeric parameter, or of two that move as one
+   * (`alsoPath`: an EQ point's frequency and gain), seen and committed together.
+   */
+  gesture(strip: StripRef, path: ParamPath, alsoPath?: ParamPath): Gesture;
   /** Adds a group bus (tracks route into it) or an aux return (fed by sends). */
   addBus(kind: 'group' | 'aux', name: string): void;
   /** Renames a track or bus (names are trimmed; empty names are refused). */

@@ -130,33 +130,43 @@ export function createMixActions(options: MixActionsOptions): MixActions {
       }
       undo.stopCapturing();
     },
-    gesture(strip, path): Gesture {
+    gesture(strip, path, alsoPath): Gesture {
       endNudges();
       undo.stopCapturing();
       if (touchTimer) clearTimeout(touchTimer);
-      setTouching(controlId(strip.scope, strip.id, path));
+      // A pair (eq.bands.1.freq + .gain) is touched as its point: "EQ band 2".
+      setTouching(controlId(strip.scope, strip.id, alsoPath ? `${path.slice(0, path.lastIndexOf('.'))}.point` : path));
       const address = paramAddressOf(strip, path);
+      const alsoAddress = alsoPath ? paramAddressOf(strip, alsoPath) : null;
       // An unknown path still runs as a gesture: its writes report the refusal through onError.
       const moved = address ? gestureTargetOf(address) : { target: { kind: 'strip' as const, id: strip.id }, param: path };
+      const alsoParam = alsoPath ? (alsoAddress ? gestureTargetOf(alsoAddress).param : alsoPath) : undefined;
       const g = createGesture({
         doc,
         awareness,
         origin,
         target: encodeGestureTarget(moved.target),
         param: moved.param,
-        apply: (_doc, value) => write(address, strip, path, value),
+        ...(alsoParam ? { alsoParam } : {}),
+        // Both values of a pair land in one transaction: nobody ever reads half a move.
+        apply: (_doc, value, _origin, also) =>
+          doc.transact(() => {
+            write(address, strip, path, value);
+            if (alsoPath && also !== null) write(alsoAddress, strip, alsoPath, also);
+          }, origin),
         scheduler,
         onError,
       });
       let ended = false;
+      const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : undefined);
       return {
-        update(value) {
-          if (!ended && Number.isFinite(value)) g.update(value);
+        update(value, also) {
+          if (!ended && Number.isFinite(value)) g.update(value, finite(also));
         },
-        end(value) {
+        end(value, also) {
           if (ended) return;
           ended = true;
-          if (Number.isFinite(value)) g.update(value);
+          if (Number.isFinite(value)) g.update(value, finite(also));
           g.end();
           setTouching(null);
           undo.stopCapturing();

@@ -36,6 +36,11 @@ describe('applyRemoteGestures', () => {
     expect(state.tracks[0]!.gain).toBe(0);
   });
 
+  it("moves an EQ point's frequency and gain together, each clamped like the ops", () => {
+    const out = applyRemoteGestures(mix(), [{ target: 'kick', param: 'eq.bands.1.freq', value: 720, also: { param: 'eq.bands.1.gain', value: 99 } }]);
+    expect(out.tracks[0]!.eq.bands[1]).toMatchObject({ freq: 720, gain: 24 });
+  });
+
   it('treats awareness as untrusted: clamps like the ops, ignores unknown targets and params', () => {
     const state = mix();
     const out = applyRemoteGestures(state, [

@@ -32,23 +32,32 @@ export function applyRemoteGestures(state: MixState, gestures: Iterable<GestureA
   for (const g of gestures) {
     const target = decodeGestureTarget(g.target);
     if (target === null) continue;
-    if (target.kind === 'send') {
-      const v = coerce(SEND_PARAMS, g.param, g.value);
-      if (v === null) continue;
-      const { fromId, busId } = target;
-      const patch = <S extends { id: string; sends: MixState['tracks'][number]['sends'] }>(s: S): S =>
-        s.id === fromId ? { ...s, sends: s.sends.map((x) => (x.bus === busId ? { ...x, [g.param]: v } : x)) } : s;
-      out = { ...out, tracks: out.tracks.map(patch), buses: out.buses.map(patch) };
-    } else if (target.kind === 'master') {
-      const v = coerce(MASTER_PARAMS, g.param, g.value);
-      if (v !== null) out = { ...out, master: withPath(out.master, g.param.split('.'), v) };
-    } else if (out.tracks.some((t) => t.id === target.id)) {
-      const v = coerce(TRACK_PARAMS, g.param, g.value);
-      if (v !== null) out = { ...out, tracks: out.tracks.map((t) => (t.id === target.id ? withPath(t, g.param.split('.'), v) : t)) };
-    } else if (out.buses.some((b) => b.id === target.id)) {
-      const v = coerce(BUS_PARAMS, g.param, g.value);
-      if (v !== null) out = { ...out, buses: out.buses.map((b) => (b.id === target.id ? withPath(b, g.param.split('.'), v) : b)) };
-    }
+    // An EQ point moves frequency and gain together: both or neither is shown.
+    for (const { param, value } of g.also ? [g, g.also] : [g]) out = applyOne(out, target, param, value);
+  }
+  return out;
+}
+
+function applyOne(out: MixState, target: NonNullable<ReturnType<typeof decodeGestureTarget>>, param: string, value: number): MixState {
+  if (target.kind === 'send') {
+    const v = coerce(SEND_PARAMS, param, value);
+    if (v === null) return out;
+    const { fromId, busId } = target;
+    const patch = <S extends { id: string; sends: MixState['tracks'][number]['sends'] }>(s: S): S =>
+      s.id === fromId ? { ...s, sends: s.sends.map((x) => (x.bus === busId ? { ...x, [param]: v } : x)) } : s;
+    return { ...out, tracks: out.tracks.map(patch), buses: out.buses.map(patch) };
+  }
+  if (target.kind === 'master') {
+    const v = coerce(MASTER_PARAMS, param, value);
+    return v === null ? out : { ...out, master: withPath(out.master, param.split('.'), v) };
+  }
+  if (out.tracks.some((t) => t.id === target.id)) {
+    const v = coerce(TRACK_PARAMS, param, value);
+    return v === null ? out : { ...out, tracks: out.tracks.map((t) => (t.id === target.id ? withPath(t, param.split('.'), v) : t)) };
+  }
+  if (out.buses.some((b) => b.id === target.id)) {
+    const v = coerce(BUS_PARAMS, param, value);
+    return v === null ? out : { ...out, buses: out.buses.map((b) => (b.id === target.id ? withPath(b, param.split('.'), v) : b)) };
   }
   return out;
 }
