@@ -492,6 +492,51 @@ describe('the room in use: the bugs of issue 17', () => {
     await within(1000, 'refused rows cleared', async () => (await dialog.locator('li').count()) === 0);
     await eng.getByRole('button', { name: 'Upload stems' }).click();
   });
+  it('notices and unread counts: a mention, a reply, an approval; and what changed since the last visit', async () => {
+    await closeReview(art);
+    await closeReview(eng);
+    const artToggle = art.getByRole('button', { name: /^Review/ });
+    // Eve comments at 0:05 and names Art.
+    await hook(eng, (h) => h.transport.seek(5));
+    await eng.locator('body').press('c');
+    await eng.getByLabel('Comment text').fill('@Art listen to the hats here');
+    await eng.getByRole('button', { name: 'Post', exact: true }).click();
+    const mention = art.getByTestId('room-notice').filter({ hasText: 'Eve (engineer) mentioned you at 0:05.0: “@Art listen to the hats here”' });
+    await mention.waitFor({ timeout: 5000 });
+    await within(2000, 'an unread count on Review', async () => /^Review, [1-9]\d* unread$/.test((await artToggle.getAttribute('aria-label')) ?? ''));
+    // "Show" opens the drawer on that comment, which reads it.
+    await mention.getByRole('button', { name: 'Show' }).click();
+    await art.locator('li.focus[data-comment]').filter({ hasText: '@Art listen to the hats here' }).waitFor({ timeout: 2000 });
+    await within(2000, 'nothing unread', async () => (await artToggle.getAttribute('aria-label')) === 'Review');
+    // Art approves v2: Eve is told.
+    await art.getByRole('tab', { name: 'Versions' }).click();
+    const approve = art.locator('[data-version-number="2"]').getByTestId('approve');
+    await approve.click();
+    const anyway = art.locator('[data-version-number="2"]').getByTestId('approve-anyway');
+    if (await anyway.count()) await anyway.click();
+    await eng.getByTestId('room-notice').filter({ hasText: 'Art approved v2' }).waitFor({ timeout: 5000 });
+    await art.getByRole('tab', { name: 'Comments' }).click();
+    await closeReview(art);
+
+    // Art leaves; Eve replies (with the Send button); Art comes back and is told.
+    const roomUrl = art.url();
+    await art.goto('about:blank');
+    await openReview(eng);
+    await eng.getByRole('tab', { name: 'Comments' }).click();
+    const thread = eng.locator('li[data-comment]').filter({ hasText: '@Art listen to the hats here' });
+    await thread.getByRole('button', { name: 'Reply' }).click();
+    await thread.getByLabel('Reply', { exact: true }).fill('the hi-hat at 0:05, not the ride');
+    await thread.getByRole('button', { name: 'Send' }).click();
+    await thread.locator('[data-reply] time').first().waitFor({ timeout: 5000 });
+    await closeReview(eng);
+    await art.goto(roomUrl);
+    await art.locator('mr-connection-badge [data-synced="true"]').waitFor({ timeout: 20_000 });
+    await art.waitForFunction(() => Boolean((window as unknown as { __mixroom?: { engine?: unknown } }).__mixroom?.engine), null, { timeout: 20_000 });
+    const since = art.getByTestId('room-notice').filter({ hasText: /^Since your last visit: 1 reply/ });
+    await since.waitFor({ timeout: 5000 });
+    await within(2000, 'the reply is unread', async () => (await artToggle.getAttribute('aria-label')) === 'Review, 1 unread');
+  });
+
   it('bug 4: a dead network shows within about 3 s, and the others see the person away, then back', async () => {
     // Mo's browser is never told it went offline (the usual dead Wi-Fi): only the heartbeat can tell.
     const link = (await owner.json<{ url: string }>('POST', `/api/rooms/${roomId}/invites`, { role: 'engineer', ttlHours: 24 })).body.url;
@@ -499,6 +544,7 @@ describe('the room in use: the bugs of issue 17', () => {
     const mo = await joinThroughInvite(link, 'Mo', 'mo', deaf);
     const chip = art.getByRole('list', { name: 'People in this room' }).getByRole('listitem').filter({ hasText: 'Mo' });
     await chip.first().waitFor();
+    await art.getByTestId('room-notice').filter({ hasText: 'Mo (engineer) joined' }).waitFor({ timeout: 5000 });
     const badge = mo.locator('mr-connection-badge [role="status"]').first();
     expect(await badge.textContent()).toBe('Live');
 
@@ -513,6 +559,7 @@ describe('the room in use: the bugs of issue 17', () => {
     await mo.context().setOffline(false);
     const backMs = await within(15_000, 'Mo live again', async () => (await badge.textContent()) === 'Live');
     await within(5000, 'Art sees Mo back, once', async () => (await chip.count()) === 1 && !((await chip.first().getAttribute('class')) ?? '').includes('away'));
+    await art.getByTestId('room-notice').filter({ hasText: 'Mo (engineer) is back' }).waitFor({ timeout: 5000 });
     console.log(`Mo live again ${backMs} ms after the network returned`);
     await mo.context().close();
   });
