@@ -481,7 +481,7 @@ describe('the room in use: the bugs of issue 17', () => {
       '"Pad44.wav" is 44100 Hz but this session runs at 48000 Hz. Export the stem at 48000 Hz (no resampling is done on upload, so nothing is changed behind your back).',
     );
     const notes = dialog.locator('li[data-file="notes.wav"]');
-    await notes.getByRole('alert').waitFor({ timeout: 10_000 }).catch(async (e) => {
+    await notes.getByRole('alert').waitFor({ timeout: 30_000 }).catch(async (e) => {
       console.log('DEBUG rows:', await dialog.locator('li').allTextContents(), errors.eng);
       throw e;
     });
