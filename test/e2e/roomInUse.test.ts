@@ -447,7 +447,7 @@ describe('the room in use: the bugs of issue 17', () => {
     expect(await hook(art, (h) => h.review.ab.gainDb())).toBe(0);
     await art.getByRole('button', { name: 'Live', exact: true }).click();
     await closeReview(art);
-  });
+  }, 300_000);
 
   it('bug 13: the upload panel keeps clear of Review, checks the sample rate first, and never offers Retry on a refusal', async () => {
     await eng.getByRole('button', { name: 'Upload stems' }).click();
