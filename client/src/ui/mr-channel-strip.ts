@@ -121,8 +121,9 @@ export class MrChannelStrip extends LitElement {
     .faders { display: flex; justify-content: center; gap: 3px; padding: 3px 2px 2px; flex: 1; align-items: flex-start; }
     mr-meter { height: 154px; width: 10px; margin-top: 0; }
     .sends { display: grid; grid-template-columns: 1fr 1fr; gap: 1px; padding: 2px; border-bottom: 1px solid #111418; height: 44px; box-sizing: border-box; overflow: hidden; }
-    .name { text-align: center; padding: 3px 2px; font-weight: 600; font-size: 11px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
-      border-top: 3px solid var(--strip-color, #666); background: #15181c; }
+    /* Two lines of 11 px: "Lead vocal double" reads whole in a 74 px strip. */
+    .name { text-align: center; padding: 2px 2px; font-weight: 600; font-size: 11px; line-height: 12px; height: 24px; display: flex; align-items: center;
+      justify-content: center; overflow-wrap: anywhere; hyphens: auto; overflow: hidden; border-top: 3px solid var(--strip-color, #666); background: #15181c; }
     input.rename { font: 600 11px var(--mr-font, system-ui); width: 100%; box-sizing: border-box; background: #0b0d10; color: #fff;
       border: 1px solid var(--mr-accent, #4fb3ff); padding: 3px 2px; text-align: center; }
     select { width: 100%; font: 10px var(--mr-font, system-ui); background: #15181c; color: #aeb6c0; border: 1px solid #2a2f37; border-radius: 2px; }

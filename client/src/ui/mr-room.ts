@@ -162,6 +162,11 @@ export class MrRoom extends LitElement {
       background: #121417; color: var(--mr-text, #d8dde3); font: 12px/1.3 var(--mr-font, system-ui, sans-serif); }
     header { display: flex; align-items: center; gap: 8px; padding: 0 10px; min-height: 40px; flex: none; background: #1b1e23;
       border-bottom: 1px solid #0b0d10; min-width: 0; }
+    header > * { flex: none; }
+    /* People give way first when the window narrows: their list scrolls, the tools stay. */
+    header mr-presence-bar { flex: 0 1 auto; min-width: 60px; overflow-x: auto; scrollbar-width: none; }
+    header .title { flex: 0 1 auto; }
+    header .spacer { flex: 1 1 0; }
     .brand { font-weight: 800; letter-spacing: 0.12em; font-size: 12px; color: #7fd6ff; }
     .title { font-weight: 600; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 220px; min-width: 40px; }
     .spacer { flex: 1; }
@@ -192,6 +197,16 @@ export class MrRoom extends LitElement {
     .upload { position: absolute; top: 44px; right: 12px; z-index: 15; width: 420px; max-width: calc(100% - 24px); box-sizing: border-box;
       background: #1b1e23; border: 1px solid #3a414b; border-radius: 4px; box-shadow: 0 8px 24px #000a; padding: 8px; }
     .upload[hidden] { display: none; }
+    @media (max-width: 1180px) {
+      header { gap: 6px; padding: 0 6px; }
+      .brand { display: none; }
+      .monitor { padding-left: 4px; }
+    }
+    /* A phone: the room is for listening and review; the console and edit tools stay on bigger screens. */
+    @media (max-width: 700px) {
+      .edit-tools, .monitor, mr-mixer, mr-strip-inspector, header .loading { display: none !important; }
+      .title { max-width: 34vw; }
+    }
   `;
 
 
@@ -282,7 +297,8 @@ export class MrRoom extends LitElement {
         <span class="spacer"></span>
         <mr-presence-bar .peers=${this.presence.peers} .away=${this.presence.away} .following=${following} .mix=${state}
           @follow-change=${(e: CustomEvent<{ clientId: number | null }>) => s.follow.follow(e.detail.clientId)}></mr-presence-bar>
-        <button class="tool" aria-label="Undo my last change" title="Undo (Ctrl/Cmd+Z): only your own changes" ?disabled=${!this.undo.canUndo}
+        <span class="edit-tools" style="display:contents">
+          <button class="tool" aria-label="Undo my last change" title="Undo (Ctrl/Cmd+Z): only your own changes" ?disabled=${!this.undo.canUndo}
           @click=${() => s.session.undo.undo()}>Undo</button>
         <button class="tool" aria-label="Redo my change" title="Redo (Ctrl/Cmd+Shift+Z)" ?disabled=${!this.undo.canRedo}
           @click=${() => s.session.undo.redo()}>Redo</button>
@@ -290,6 +306,7 @@ export class MrRoom extends LitElement {
           @click=${() => (this.mixerHidden = !this.mixerHidden)}>Mixer</button>
         <button class="tool" aria-pressed=${String(this.showUpload)} aria-label="Upload stems" ?disabled=${!s.canEdit}
           @click=${() => (this.showUpload = !this.showUpload)}>Upload</button>
+        </span>
         <div class="monitor" role="group" aria-label="My monitoring (only you hear this)">
           <span aria-hidden="true">MON</span>
           <mr-knob .value=${s.monitor.volumeDb} .min=${-60} .max=${12} .defaultValue=${0} .step=${0.5} unit="dB"

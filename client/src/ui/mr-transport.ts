@@ -57,6 +57,12 @@ export class MrTransport extends LitElement {
       min-width: 112px; text-align: right; letter-spacing: 0.02em; }
     .bars { font: 600 14px/1 var(--mr-mono, ui-monospace, monospace); background: #0b0d10; color: #e6d23a; padding: 7px 8px; border-radius: 3px; min-width: 64px; text-align: right; }
     .muted { color: #8a939e; font-size: 11px; }
+    @media (max-width: 700px) {
+      :host { gap: 4px; padding: 0 6px; }
+      .bars, .bpm, .muted { display: none; }
+      .clock { min-width: 0; font-size: 15px; padding: 5px 6px; }
+      button { min-width: 30px; padding: 0 6px; }
+    }
     .follow { color: #0b0d10; background: #e6d23a; padding: 4px 8px; border-radius: 10px; font-size: 11px; font-weight: 600; }
     .hint { color: #e0a030; font-size: 11px; }
     label.bpm { display: inline-flex; align-items: center; gap: 4px; color: #8a939e; font-size: 11px; }

@@ -100,6 +100,12 @@ export class MrReviewDock extends LitElement {
     :host { display: flex; flex-direction: column; width: var(--mr-review-w, 400px); max-width: 100vw; min-height: 0; flex: none; }
     :host(:not([open])) { display: none; }
     mr-review-panel { flex: 1; min-height: 0; }
+    @media (max-width: 1180px) { :host { width: 360px; } }
+    /* A phone: a sheet over the lower part of the room; the header and transport stay in view. */
+    @media (max-width: 700px) {
+      :host { position: fixed; left: 0; right: 0; bottom: 0; width: auto; height: min(64vh, calc(100dvh - 120px)); z-index: 30;
+        box-shadow: 0 -10px 30px #000c; border-top: 1px solid #3a414b; }
+    }
   `;
 
   override render() {

@@ -86,6 +86,8 @@ export class MrVersionsPanel extends LitElement {
     .warn li { background: none; border: 0; padding: 0; display: list-item; }
     .badge.warned { background: #4d3a12; color: #ffd27f; }
     a.flagged, button.flagged { color: #ffb347; }
+    details.more summary { cursor: pointer; color: #8a939e; font-size: 11px; }
+    details.more code { font: 10px var(--mr-mono, ui-monospace, monospace); overflow-wrap: anywhere; color: #aeb6c0; }
   `;
 
   override render() {
@@ -135,9 +137,12 @@ export class MrVersionsPanel extends LitElement {
               >APPROVED${approval.warnings.length ? ' WITH WARNINGS' : ''} by ${approval.by.name}</span>`
           : nothing}
       </div>
-      <div class="meta">${v.createdBy.name} · ${formatWhen(v.createdAt)} · ${formatLufs(bake?.loudness?.integratedLufs)} · ${formatDuration(bake?.durationSec)}
-        · <span title=${v.stateHash}>#${v.stateHash.slice(0, 8)}</span></div>
+      <div class="meta">${v.createdBy.name} · ${formatWhen(v.createdAt)} · ${formatLufs(bake?.loudness?.integratedLufs)} · ${formatDuration(bake?.durationSec)}</div>
       ${v.note ? html`<div>${v.note}</div>` : nothing}
+      <details class="more"><summary>Details</summary>
+        <div class="meta">Mix snapshot hash <code data-testid="version-hash">${v.stateHash}</code></div>
+        ${approval ? html`<div class="meta">Approved render (${RENDER_FORMAT_INFO[approval.renderFormat].label}) hash <code>${approval.renderHash}</code></div>` : nothing}
+      </details>
       ${bake && !done
         ? html`<div class="meta" data-testid="bake-status" data-phase=${bake.phase ?? bake.status} aria-live="polite">${describeBake(bake)}</div>
             ${bake.status === 'baking' || bake.status === 'queued' ? html`<progress max="1" .value=${bake.progress} aria-label="Bake progress"></progress>` : nothing}
