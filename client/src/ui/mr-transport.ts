@@ -59,7 +59,7 @@ export class MrTransport extends LitElement {
     .muted { color: #8a939e; font-size: 11px; }
     @media (max-width: 700px) {
       :host { gap: 4px; padding: 0 6px; }
-      .bars, .bpm, .muted { display: none; }
+      .bars, .bpm, .muted { display: none !important; }
       .clock { min-width: 0; font-size: 15px; padding: 5px 6px; }
       button { min-width: 30px; padding: 0 6px; }
     }
