@@ -48,7 +48,14 @@ export class RoomConnection {
     this.awareness.setLocalState(initial);
 
     const onStatus = ({ status }: { status: ConnectionStatus['state'] }): void => {
-      if (status === 'connected') this.connectedAt = Date.now();
+      if (status === 'connected') {
+        this.connectedAt = Date.now();
+        // Re-announce ourselves with a newer clock: after the server dropped our presence,
+        // peers keep the clock of that removal and would refuse our unchanged state as stale
+        // until it next changed (up to 15 s of being shown away while back).
+        const local = this.awareness.getLocalState();
+        if (local !== null) this.awareness.setLocalState({ ...local });
+      }
       // A link we called lost stays lost (lostBecause) until a socket connects again.
       this.update({
         state: status,
