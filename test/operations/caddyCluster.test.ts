@@ -200,6 +200,12 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
         await new Promise((res) => setTimeout(res, 20));
       }
     })();
+    // Every client keeps writing through the drain (y-websocket resends what a socket missed).
+    let written = 0;
+    const writing = setInterval(() => {
+      const p = clients[written % clients.length]!;
+      p.doc.getMap('m').set(`w${++written}`, written);
+    }, 15);
     const termAt = Date.now();
     a.child.kill('SIGTERM');
     await a.waitForLine((l) => l.msg === 'draining', 10_000);
@@ -226,9 +232,21 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
     expect(sent).toBeGreaterThan(20);
     expect(failures).toBe(0);
 
-    // Everyone still reaches everyone (all on B now).
+    // Nothing written during the drain is lost, and everyone converges (all on B now). A client
+    // that moved from A may send edits building on what A relayed before B has read it from the
+    // room's stream: B waits for it instead of refusing the client (4422, final for y-websocket).
+    clearInterval(writing);
     clients[3]!.doc.getMap('m').set('after-drain', 1);
     await waitFor('edit relayed to all', () => clients.every((p) => p.doc.getMap('m').get('after-drain') === 1), 15_000);
+    await waitFor('every write everywhere', () => clients.every((p) => p.doc.getMap('m').size === written + 2), 15_000).catch((e: unknown) => {
+      console.log('DEBUG', written, clients.map((p) => [p.doc.getMap('m').size, p.wsconnected]), closeCodes, JSON.stringify(b.lines.filter((l) => l.level === 'warn' || l.level === 'error').slice(-10)));
+      throw e;
+    });
+    const entries = (p: WebsocketProvider) => [...p.doc.getMap('m').entries()].sort(([x], [y]) => (x < y ? -1 : 1));
+    for (const p of clients) expect(entries(p)).toEqual(entries(clients[0]!));
+    for (let i = 1; i <= written; i++) expect(clients[0]!.doc.getMap('m').get(`w${i}`)).toBe(i);
+    expect(written).toBeGreaterThan(100);
+    expect(closeCodes.filter((c) => c !== 1001)).toEqual([]);
   });
 
   it('a bake worker has its own health, readiness and metrics, and exits 0 on SIGTERM', async () => {

@@ -19,6 +19,20 @@ const RESTORE_ORIGIN = createOrigin('server', 'store-restore');
  * 30 Hz among 10 others is one frame per tick to each socket, not one per change.
  */
 export const PRESENCE_TICK_MS = 16;
+/**
+ * In a cluster, how long a client's update that lacks dependencies waits for this node to read
+ * them from the room's stream (a client that moved from another node has seen what that node
+ * relayed, which this one may read a moment later) before it is refused with 4422.
+ */
+export const MISSING_DEPENDENCY_WAIT_MS = 3000;
+
+interface AwaitingUpdate {
+  readonly update: Uint8Array;
+  readonly origin: unknown;
+  readonly peer: Peer;
+  readonly timer: ReturnType<typeof setTimeout>;
+  readonly settle: (applied: boolean) => void;
+}
 
 interface PendingUpdate {
   readonly update: Uint8Array;
@@ -58,6 +72,8 @@ export class Room {
   readonly presence = new RoomPresence(this.awareness, DEFAULT_PRESENCE_LIMITS);
 
   private readonly queue: PendingUpdate[] = [];
+  /** Client updates waiting for dependencies another node has (cluster mode only). */
+  private readonly awaiting: AwaitingUpdate[] = [];
   private waiters: DurableWaiter[] = [];
   private appliedSeq = 0;
   private durableSeq = 0;
@@ -139,6 +155,7 @@ export class Room {
         if (this.discardPending()) {
           this.options.logger.error('updates from another node lack their dependencies; dropped them', { roomId: this.id });
         }
+        if (this.awaiting.length > 0) this.retryAwaiting();
       }),
       link.onRemotePresence((update) => {
         if (update !== null) return this.presence.receiveRemote(update);
@@ -161,6 +178,44 @@ export class Room {
   removePeer(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
     this.presence.removePeer(peer);
+    for (const entry of this.awaiting.filter((e) => e.peer === peer)) this.settleAwaiting(entry, false);
+  }
+
+  /**
+   * A client's update left structs whose dependencies this room lacks (already discarded). In a
+   * cluster those may be in the room's stream, not yet read here: resolves true once the update
+   * applies whole after later remote updates, false after {@link MISSING_DEPENDENCY_WAIT_MS}.
+   * Null outside a cluster (nothing else can supply them). Nothing pending stays in the doc.
+   */
+  awaitMissingDependencies(update: Uint8Array, origin: unknown, peer: Peer): Promise<boolean> | null {
+    if (!this.storage.link || this.failure) return null;
+    return new Promise((settle) => {
+      const entry: AwaitingUpdate = { update, origin, peer, settle, timer: setTimeout(() => this.settleAwaiting(entry, false), MISSING_DEPENDENCY_WAIT_MS) };
+      this.awaiting.push(entry);
+    });
+  }
+
+  private settleAwaiting(entry: AwaitingUpdate, applied: boolean): void {
+    const at = this.awaiting.indexOf(entry);
+    if (at === -1) return;
+    this.awaiting.splice(at, 1);
+    clearTimeout(entry.timer);
+    entry.settle(applied);
+  }
+
+  /** After remote or client updates: applies the awaiting client updates whose dependencies arrived. */
+  retryAwaiting(): void {
+    if (this.awaiting.length === 0) return;
+    for (const entry of [...this.awaiting]) {
+      try {
+        Y.applyUpdate(this.doc, entry.update, entry.origin);
+      } catch {
+        this.discardPending();
+        this.settleAwaiting(entry, false);
+        continue;
+      }
+      if (!this.discardPending()) this.settleAwaiting(entry, true);
+    }
   }
 
   /** Resolves once every change applied so far is durable; rejects if the room failed. */
@@ -200,6 +255,7 @@ export class Room {
    * Peers must already be gone. Never call twice.
    */
   async shutdown(): Promise<void> {
+    for (const entry of [...this.awaiting]) this.settleAwaiting(entry, false);
     this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
     // The last peers' removals still go to the other nodes.
@@ -292,6 +348,7 @@ export class Room {
     });
     for (const w of this.waiters) w.reject(this.failure);
     this.waiters = [];
+    for (const entry of [...this.awaiting]) this.settleAwaiting(entry, false);
     for (const peer of [...this.peers]) {
       peer.close(CLOSE_CODES.roomUnavailable, CLOSE_REASONS[CLOSE_CODES.roomUnavailable]);
     }

@@ -107,9 +107,13 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
   // so a revoked or demoted socket never gets a frame through after the change.
   let holds = 0;
   const drain = (): void => {
-    if (!onFrame || holds > 0) return;
-    bufferedBytes = 0;
-    for (const { data, isBinary } of buffered.splice(0)) onFrame(data, isBinary);
+    // One at a time: a frame may start a hold that the frames after it wait for.
+    while (onFrame && holds === 0 && !closed && buffered.length > 0) {
+      const { data, isBinary } = buffered.shift()!;
+      bufferedBytes -= rawLength(data);
+      onFrame(data, isBinary);
+    }
+    if (buffered.length === 0) bufferedBytes = 0;
   };
   socket.on('message', (data, isBinary) => {
     watchSilence(data);
@@ -233,6 +237,13 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
         return close(CLOSE_CODES.messageTooLarge, `${frame.byteLength} bytes`);
       }
       const result = processFrame(room, self, frame);
+      if ('wait' in result) {
+        // The socket's next frames go on: its own sync step 2 may be what supplies them.
+        void result.wait.then((outcome) => {
+          if (!outcome.ok) close(outcome.code, outcome.detail);
+        });
+        return;
+      }
       if (!result.ok) close(result.code, result.detail);
     };
     drain();

@@ -11,7 +11,9 @@ import { AwarenessTooLargeError, validateAwarenessUpdate, type AwarenessEntry } 
 /** What happened to one incoming frame. */
 export type FrameResult =
   | { readonly ok: true; readonly dropped?: boolean }
-  | { readonly ok: false; readonly code: CloseCode; readonly detail: string };
+  | { readonly ok: false; readonly code: CloseCode; readonly detail: string }
+  /** An update waiting for its dependencies: refused (closing the socket) if they never come. */
+  | { readonly ok: true; readonly wait: Promise<FrameResult> };
 
 const HEARTBEAT_FRAME = Uint8Array.of(MESSAGE_TYPES.heartbeat);
 const EMPTY_UPDATE_BYTES = 2; // `Y.encodeStateAsUpdate` of an empty diff: no structs, no deletes
@@ -107,8 +109,12 @@ function applyClientUpdate(room: Room, peer: Peer, update: Uint8Array): FrameRes
   // every joiner (a client only ever sends what builds on what it got from us). Refused; the
   // part that did integrate is a valid edit, persisted like any other.
   if (room.discardPending()) {
-    return { ok: false, code: CLOSE_CODES.updateRejected, detail: 'update depends on changes the room does not have' };
+    const refused: FrameResult = { ok: false, code: CLOSE_CODES.updateRejected, detail: 'update depends on changes the room does not have' };
+    // In a cluster this node may not have read them yet from the room's stream.
+    const arrived = room.awaitMissingDependencies(update, peer.origin, peer);
+    return arrived === null ? refused : { ok: true, wait: arrived.then((applied) => (applied ? { ok: true } : refused)) };
   }
+  room.retryAwaiting();
   return { ok: true };
 }
 
