@@ -283,8 +283,9 @@ async function startRoom(roomId: string, member: Member, roomTitle: string | nul
   });
   audioListeners.forEach((l) => l());
   // The e2e tests read the live objects here. Only test builds (vite mode 'e2e', see
-  // test/e2e/roomHarness.ts buildClient) have it; production builds drop this branch.
-  if (import.meta.env.MODE === 'e2e') {
+  // test/e2e/roomHarness.ts buildClient) and the dev server have it; production builds
+  // drop this branch.
+  if (import.meta.env.MODE === 'e2e' || import.meta.env.DEV) {
     (window as unknown as { __mixroom: unknown }).__mixroom = { session, heard, engine, transport, context, follow, monitor, media, review: reviewCtx };
   }
 }

@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { launchBrowser } from '../e2e/roomHarness.ts';
 import { startTestMixroom, type TestMixroom } from './startTestMixroom.ts';
+import { makeTempDir } from './syncHarness.ts';
 
 const clientRoot = fileURLToPath(new URL('../../client', import.meta.url));
 
@@ -26,6 +27,7 @@ let product: TestMixroom;
 let vite: ViteDevServer;
 let browser: Browser;
 let devOrigin: string;
+let cache: Awaited<ReturnType<typeof makeTempDir>>;
 
 beforeAll(async () => {
   const port = await freePort();
@@ -34,7 +36,10 @@ beforeAll(async () => {
   // The config reads where the server is when it loads, as `pnpm dev` gives it by default.
   process.env['MIXROOM_DEV_SERVER'] = product.url;
   try {
-    vite = await createServer({ root: clientRoot, logLevel: 'warn', server: { port, strictPort: true, host: '127.0.0.1' } });
+    // Its own dependency cache: other test files build the client at the same time, and a
+    // shared client/node_modules/.vite changing under a running dev server fails its loads.
+    cache = await makeTempDir('mixroom-vite-cache-');
+    vite = await createServer({ root: clientRoot, cacheDir: cache.path, logLevel: 'warn', server: { port, strictPort: true, host: '127.0.0.1' } });
   } finally {
     delete process.env['MIXROOM_DEV_SERVER'];
   }
@@ -45,6 +50,7 @@ afterAll(async () => {
   await browser?.close();
   await vite?.close();
   await product?.close();
+  await cache?.remove();
 });
 
 describe('the dev loop (vite dev server + the server, one origin)', () => {
@@ -58,7 +64,11 @@ describe('the dev loop (vite dev server + the server, one origin)', () => {
     await page.getByRole('button', { name: 'Enter the room' }).click();
     // Synced means the join POST passed the Origin check and /sync upgraded through the proxy.
     await page.locator('mr-connection-badge [data-synced="true"]').waitFor({ timeout: 60_000 });
-    expect(await page.getByText('Audio could not start').count()).toBe(0);
+    // The engine exists once its worklets loaded (the dev server serves them bundled).
+    await page.waitForFunction(() => Boolean((window as unknown as { __mixroom?: { engine?: unknown } }).__mixroom?.engine), null, { timeout: 60_000 }).catch(() => undefined);
+    const notice = page.getByText('Audio could not start');
+    expect(await notice.count(), (await notice.allTextContents()).join(' | ')).toBe(0);
+    expect(await page.evaluate(() => Boolean((window as unknown as { __mixroom?: { engine?: unknown } }).__mixroom?.engine))).toBe(true);
     expect(pageErrors).toEqual([]);
 
     // The browser's own POSTs from the dev origin (Origin: the dev origin) pass the server's

@@ -148,11 +148,12 @@ describe('room state that heals', () => {
     server = null;
     const detailed = lines.filter((l) => l.msg === 'closing sync connection');
     const summaries = lines.filter((l) => l.msg === 'sync connections refused');
-    expect(detailed.length).toBeLessThanOrEqual(5);
-    // One summary per 10 s window (a slow machine may span two or three), and on close.
-    const seconds = (performance.now() - started) / 1000;
+    // A few lines in full and one summary per 10 s window (a slow machine may span two or
+    // three), and on close.
+    const windows = Math.ceil((performance.now() - started) / 10_000) + 1;
+    expect(detailed.length).toBeLessThanOrEqual(5 * windows);
     expect(summaries.length).toBeGreaterThanOrEqual(1);
-    expect(summaries.length).toBeLessThanOrEqual(Math.ceil(seconds / 10) + 1);
+    expect(summaries.length).toBeLessThanOrEqual(windows);
     const suppressed = summaries.reduce((sum, l) => sum + Number(l.fields.suppressed), 0);
     expect(detailed.length + suppressed).toBe(300);
     const byCode = summaries.reduce((sum, l) => sum + Number((l.fields.byCode as Record<number, number>)[CLOSE_CODES.badMessage] ?? 0), 0);
