@@ -4,16 +4,17 @@
  * frame its first sample is due. Rendered across many chunk boundaries (from the top, after
  * a seek into the middle of a chunk, and around a loop that wraps mid-chunk), the output
  * must null exactly against the same stem played as one buffer (a chunk bigger than the
- * stem) and equal the stem's samples. A chunk whose read is late leaves only that stretch
- * silent and joins at the right song position the moment it arrives.
+ * stem) and equal the stem's samples. Audio that is late (at Play, mid-playback, at a loop
+ * jump) holds every stem playback waits for at the same frame and resumes them together:
+ * no stem skips or shifts; a stem it does not wait for (muted) joins in time when it arrives.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildMixPlan, planLatencyFrames } from '@mixroom/shared/plan';
 import { testMix } from '../shared/src/plan/testing/testMix.ts';
 import { bundleForBrowser } from './browser/bundleForBrowser.ts';
-import type { LateJoinJob } from './browser/chunkJoinHarness.ts';
+import type { LateJoinJob, LateJoinResult } from './browser/chunkJoinHarness.ts';
 import { launchChromium } from './browser/launchChromium.ts';
 import { serveStatic } from './browser/serveStatic.ts';
 import type { StaticServer } from './browser/serveStatic.ts';
@@ -97,47 +98,101 @@ describe('chunked stem playback joins chunks sample-exactly', () => {
   }
 });
 
-describe('a chunk that is not ready when due', () => {
+/** What output frame i of one stem's channel must hold: its song frame, or null for silence. */
+type Expect = (i: number) => number | null;
+
+describe('audio that is not ready when due', () => {
   let browser: Browser | null = null;
   let server: StaticServer | null = null;
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  it('is skipped for exactly the frames before it arrives, then joins without shifting time', async () => {
+  let page: Page;
+  beforeAll(async () => {
     const js = await bundleForBrowser(fileURLToPath(new URL('./browser/chunkJoinHarness.ts', import.meta.url)));
     server = await serveStatic({
       '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><script type="module" src="/h.js"></script>' },
       '/h.js': { type: 'text/javascript', body: js },
     });
     browser = await launchChromium();
-    const page = await browser.newPage();
+    page = await browser.newPage();
     await page.goto(server.origin + '/');
     await page.waitForFunction(() => 'chunkJoinHarness' in globalThis);
-    const C = 4096;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const C = 4096;
+  const HOLD = 2 ** -100;
+  const seeds = [44, 45];
+  const arrive = 17_900; // mid-chunk: the first output frame the late audio can play from
+  const base = { frames: FRAMES, chunkFrames: C, seeds, lateStem: 0, arriveAt: arrive / RATE };
+
+  /** Renders `job` and checks every frame of every stem against `expected[stem]`: exact samples, exact silence. */
+  async function check(name: string, job: LateJoinJob, expected: Expect[]) {
+    const r = await page.evaluate((j) => (globalThis as unknown as { chunkJoinHarness: { lateJoin(x: LateJoinJob): Promise<LateJoinResult> } }).chunkJoinHarness.lateJoin(j), job);
+    const stems = seeds.map((seed) => noiseStem(FRAMES, 0.5, seed));
+    const report: string[] = [];
+    r.channels.forEach((encoded, c) => {
+      const b = Buffer.from(encoded, 'base64');
+      const out = new Float32Array(b.byteLength / 4);
+      new Uint8Array(out.buffer).set(b);
+      let maxErr = 0;
+      let silentPeak = 0;
+      let silent = 0;
+      for (let i = 0; i < FRAMES; i++) {
+        const song = expected[c]!(i);
+        if (song === null || song >= FRAMES) {
+          // Silent: nothing but the transport's hold level (2^-100, -602 dBFS; see createTransport).
+          if (Math.abs(out[i]!) > HOLD && silentPeak <= HOLD) report.push(`stem ${c} first sound in silence at ${i}`);
+          silentPeak = Math.max(silentPeak, Math.abs(out[i]!));
+          silent++;
+        } else {
+          const e = Math.abs(out[i]! - stems[c]![song]!);
+          if (e > 0 && maxErr === 0) report.push(`stem ${c} first error at ${i} (song ${song})`);
+          maxErr = Math.max(maxErr, e);
+        }
+      }
+      report.push(`stem ${c}: ${silent} silent frames (peak ${silentPeak}), elsewhere max error ${maxErr}`);
+    });
+    console.log(`${name}: ${report.join('; ')}; statuses ${JSON.stringify(r.statuses)}`);
+    expect(report.join('\n')).not.toMatch(/first sound|max error [^0]/);
+    return r;
+  }
+
+  it('Play into audio not read yet: every awaited stem waits, then all start on one frame at the playhead', async () => {
+    const seek = 0.3;
+    const from = Math.round(seek * RATE);
+    const startAt: Expect = (i) => (i < arrive ? null : from + (i - arrive));
+    const r = await check('play waits', { ...base, late: Math.floor(from / C), awaited: null, seek }, [startAt, startAt]);
+    expect(r.statuses).toEqual([{ buffering: true, waitingFor: ['s0'] }, { buffering: false, waitingFor: [] }]);
+  });
+
+  it('a chunk late during playback: every stem holds at its boundary and all resume together, nothing skipped', async () => {
     const seek = 0.1;
-    const seekFrame = Math.round(seek * RATE);
-    const late = 5; // song frames 20480..24576, output frames 15680..19776
-    const arriveFrame = 17_900; // mid-chunk: the first frame the late chunk can play from
-    const job: LateJoinJob = { frames: FRAMES, chunkFrames: C, late, arriveAt: arriveFrame / RATE, seek, seed: 44 };
-    const encoded = await page.evaluate((j) => (globalThis as unknown as { chunkJoinHarness: { lateJoin(x: LateJoinJob): Promise<string> } }).chunkJoinHarness.lateJoin(j), job);
-    const b = Buffer.from(encoded, 'base64');
-    const out = new Float32Array(b.byteLength / 4);
-    new Uint8Array(out.buffer).set(b);
-    const stem = noiseStem(FRAMES, 0.5, 44);
-    const gapFrom = late * C - seekFrame;
-    let maxErr = 0;
-    let gapPeak = 0;
-    for (let i = 0; i + seekFrame < FRAMES; i++) {
-      if (i >= gapFrom && i < arriveFrame) gapPeak = Math.max(gapPeak, Math.abs(out[i]!));
-      else maxErr = Math.max(maxErr, Math.abs(out[i]! - stem[seekFrame + i]!));
-    }
-    const joined = rmsDb(out, arriveFrame, arriveFrame + 128);
-    console.log(`late chunk ${late}: silent for output frames ${gapFrom}..${arriveFrame} (peak ${gapPeak}), joined at ${arriveFrame} (${joined.toFixed(1)} dB over the next 128 frames), elsewhere max error ${maxErr}`);
-    // Silent: nothing but the transport's hold level (2^-100, -602 dBFS; see createTransport).
-    expect(gapPeak).toBeLessThanOrEqual(2 ** -100);
-    expect(joined).toBeGreaterThan(-20);
-    expect(maxErr).toBe(0);
+    const from = Math.round(seek * RATE);
+    const late = 5; // song frames 20480..24576
+    const gapFrom = late * C - from;
+    const held: Expect = (i) => (i < gapFrom ? from + i : i < arrive ? null : late * C + (i - arrive));
+    const r = await check('late chunk', { ...base, late, awaited: null, seek }, [held, held]);
+    expect(r.statuses).toEqual([{ buffering: true, waitingFor: ['s0'] }, { buffering: false, waitingFor: [] }]);
+  });
+
+  it('a loop jump into audio not read yet: held at the loop end, then every stem from the loop start', async () => {
+    const seek = 0.45;
+    const loop = { start: 0.1, end: 0.6 };
+    const [from, ls, le] = [seek, loop.start, loop.end].map((x) => Math.round(x * RATE)) as [number, number, number];
+    const wrap = le - from;
+    const looped: Expect = (i) => (i < wrap ? from + i : i < arrive ? null : ls + ((i - arrive) % (le - ls)));
+    await check('loop jump', { ...base, late: Math.floor(ls / C), awaited: null, seek, loop }, [looped, looped]);
+  });
+
+  it('a stem playback does not wait for (muted) is skipped for exactly the frames before it arrives, and joins in time', async () => {
+    const seek = 0.1;
+    const from = Math.round(seek * RATE);
+    const late = 5;
+    const gapFrom = late * C - from;
+    const joined: Expect = (i) => (i >= gapFrom && i < arrive ? null : from + i);
+    const r = await check('not awaited', { ...base, late, awaited: [1], seek }, [joined, (i) => from + i]);
+    expect(r.statuses).toEqual([]);
   });
 });

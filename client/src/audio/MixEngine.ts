@@ -25,6 +25,12 @@ export const DEFAULT_CHUNK_FRAMES = 2 ** 18;
  * down to one chunk per stem.
  */
 export const DEFAULT_MEMORY_BUDGET_BYTES = 400 * 1024 * 1024;
+/**
+ * Seconds Play (or a seek) waits for an audible stem's audio before playing on without it
+ * by default: long enough for a first chunk over a slow link, short enough that one broken
+ * stem never silences the room.
+ */
+export const DEFAULT_STEM_WAIT_SECONDS = 10;
 
 export interface EngineOptions {
   context: EngineContext;
@@ -46,6 +52,25 @@ export interface EngineOptions {
   onError?: (message: string) => void;
   /** Seconds between `play()` and the first sample, so every source can start together. Default 0.05 (0 offline). */
   startDelay?: number;
+  /** Seconds playback buffers for an audible stem before it plays on without it. Default DEFAULT_STEM_WAIT_SECONDS. */
+  stemWaitTimeout?: number;
+  /**
+   * Called when playback gave up waiting for stems and went on without them (each joins,
+   * in time, once its audio arrives). Default: console.warn.
+   */
+  onStemsSkipped?: (stems: StemRef[], waitedSeconds: number) => void;
+}
+
+/** Playback beyond playing or not: see {@link MixEngine.playbackStatus}. */
+export interface PlaybackStatus {
+  /**
+   * Playing, but holding the playhead until every audible stem's audio there is ready
+   * (after Play, a seek or a loop jump into audio not read yet). Nothing sounds and the
+   * position stands still meanwhile; then every stem starts on the same frame.
+   */
+  buffering: boolean;
+  /** The stems being waited for while buffering. */
+  waitingFor: StemRef[];
 }
 
 /** A loop region in song seconds. */
@@ -82,7 +107,8 @@ export interface MixEngine {
   apply(plan: MixPlan, at?: number): Promise<void>;
   /**
    * Starts every stem at one sample-aligned context time. `at` (context seconds) defaults
-   * to now + startDelay. Returns the context time playback starts at.
+   * to now + startDelay. Returns that time; playback starts there if every audible stem's
+   * audio at the playhead is ready, and otherwise buffers first (see `playbackStatus`).
    */
   play(at?: number): number;
   /** Stops playback; the position stays where it stopped. */
@@ -95,7 +121,11 @@ export interface MixEngine {
   position(): number;
   /** Processing latency of the current plan's path to the output, in frames (e.g. the limiter's lookahead). */
   latencyFrames(): number;
+  /** True from play() to stop(), buffering included. */
   readonly playing: boolean;
+  playbackStatus(): PlaybackStatus;
+  /** Every change of `playbackStatus()`. Returns the disposer. */
+  onPlaybackStatus(listener: (status: PlaybackStatus) => void): () => void;
   /** Bytes of decoded stem PCM held now (bounded by the memory budget while live). */
   heldBytes(): number;
   /** Latest reading of each strip's meter. */

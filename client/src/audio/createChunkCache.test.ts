@@ -83,6 +83,32 @@ describe('createChunkCache', () => {
     c.dispose();
   });
 
+  it('reports progress at the playhead: a window moving on while its head is held stays at 1 (issue 17)', async () => {
+    const { c, progress } = cache();
+    const a = memoryReader(10 * C);
+    c.setReader('a', a.reader);
+    c.want(window('a', 0, 3));
+    await flush(a);
+    expect(progress.get('a')).toBe(1);
+    const changes: number[] = [];
+    const seen = cache({ onProgress: (_id, f) => changes.push(f) });
+    seen.c.setReader('a', a.reader);
+    seen.c.want(window('a', 0, 3));
+    await flush(a);
+    // Playing on: chunk 1 is now the playhead's, chunk 3 is new and not read yet.
+    c.want(window('a', 1, 4));
+    seen.c.want(window('a', 1, 4));
+    expect(progress.get('a')).toBe(1);
+    expect(changes).toEqual([0, 1]);
+    // A seek to audio not read yet: not playable there until its chunk arrives.
+    c.want(window('a', 7, 9));
+    expect(progress.get('a')).toBe(0);
+    await flush(a);
+    expect(progress.get('a')).toBe(1);
+    c.dispose();
+    seen.c.dispose();
+  });
+
   it('evicts what is no longer wanted and aborts its reads', async () => {
     const { c } = cache();
     const a = memoryReader(100 * C);

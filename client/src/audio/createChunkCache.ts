@@ -16,7 +16,10 @@ export interface ChunkCacheOptions {
   /** Reads at once, across all sources (a browser opens ~6 connections per host). */
   concurrency?: number;
   onReady(id: string, index: number): void;
-  /** Fraction of a source's wanted chunks that are ready, on every change. */
+  /**
+   * Whether a source's most urgent kept chunk (the one at the playhead) is ready: 1 when it
+   * is (or its read failed and is being retried), 0 while it is read; on every change.
+   */
   onProgress(id: string, fraction: number): void;
   /** A read failed; it is retried (with a growing delay) while the chunk is still wanted. */
   onError(id: string, error: unknown): void;
@@ -47,6 +50,8 @@ interface SourceState {
   /** Chunk index -> time (ms) before which a failed read is not retried, and the delay used. */
   failed: Map<number, { retryAt: number; delay: number }>;
   kept: Set<number>;
+  /** The most urgent kept chunk (null: none wanted). */
+  head: number | null;
   waiters: (() => void)[];
   lastProgress: number;
 }
@@ -80,12 +85,14 @@ export function createChunkCache(options: ChunkCacheOptions): ChunkCache {
   };
 
   const report = (id: string, s: SourceState) => {
-    const p = progressOf(s);
-    if (p !== s.lastProgress) {
-      s.lastProgress = p;
-      options.onProgress(id, p);
+    // Progress is about playing here, not about the window ahead filling up: a moving window
+    // must not read as "loading" while the playhead's audio is in.
+    const here = s.head === null || s.chunks.has(s.head) || s.failed.has(s.head) ? 1 : 0;
+    if (here !== s.lastProgress) {
+      s.lastProgress = here;
+      options.onProgress(id, here);
     }
-    if (p === 1 && s.waiters.length) for (const w of s.waiters.splice(0)) w();
+    if (s.waiters.length && progressOf(s) === 1) for (const w of s.waiters.splice(0)) w();
   };
 
   const evict = (s: SourceState, index: number) => {
@@ -160,7 +167,7 @@ export function createChunkCache(options: ChunkCacheOptions): ChunkCache {
         for (const w of old.waiters.splice(0)) w();
         sources.delete(id);
       }
-      if (reader) sources.set(id, { reader, chunks: new Map(), loading: new Map(), failed: new Map(), kept: new Set(), waiters: [], lastProgress: -1 });
+      if (reader) sources.set(id, { reader, chunks: new Map(), loading: new Map(), failed: new Map(), kept: new Set(), head: null, waiters: [], lastProgress: -1 });
     },
     chunk(id, index) {
       return sources.get(id)?.chunks.get(index) ?? null;
@@ -170,6 +177,7 @@ export function createChunkCache(options: ChunkCacheOptions): ChunkCache {
       const seen = new Set<string>();
       const first = new Set<string>();
       const keep = new Map<string, Set<number>>();
+      const heads = new Map<string, number>();
       let bytes = 0;
       order = [];
       for (const w of sorted) {
@@ -181,6 +189,7 @@ export function createChunkCache(options: ChunkCacheOptions): ChunkCache {
         const b = bytesOf(s, w.index);
         // The first chunk of every source is kept whatever the budget: each stem can play.
         if (first.has(w.id) && bytes + b > options.budgetBytes) continue;
+        if (!first.has(w.id)) heads.set(w.id, w.index);
         first.add(w.id);
         bytes += b;
         order.push(w);
@@ -190,6 +199,7 @@ export function createChunkCache(options: ChunkCacheOptions): ChunkCache {
       }
       for (const [id, s] of sources) {
         s.kept = keep.get(id) ?? new Set();
+        s.head = heads.get(id) ?? null;
         for (const k of [...s.chunks.keys(), ...s.loading.keys()]) if (!s.kept.has(k)) evict(s, k);
         for (const k of s.failed.keys()) if (!s.kept.has(k)) s.failed.delete(k);
         report(id, s);

@@ -1,11 +1,11 @@
 import type { StemRef } from '@mixroom/shared/model';
-import { planLatencyFrames, validateMixPlan } from '@mixroom/shared/plan';
+import { audibleSources, planLatencyFrames, validateMixPlan } from '@mixroom/shared/plan';
 import type { MixPlan, PlanEdge, PlanNode } from '@mixroom/shared/plan';
 import { AudioWorkletNode, isAnyOfflineAudioContext } from 'standardized-audio-context';
 import type { IAudioWorkletNode } from 'standardized-audio-context';
 import { createTransport } from './createTransport.ts';
-import { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES } from './MixEngine.ts';
-import type { EngineContext, EngineOptions, MeterReading, MixEngine } from './MixEngine.ts';
+import { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_STEM_WAIT_SECONDS } from './MixEngine.ts';
+import type { EngineContext, EngineOptions, MeterReading, MixEngine, PlaybackStatus } from './MixEngine.ts';
 import type { RealisedNode } from './RealisedNode.ts';
 import { realiseNode } from './realiseNode.ts';
 import { bufferStemReader, isStemReader } from './StemReader.ts';
@@ -53,10 +53,22 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
   const onStemError = options.onStemError ?? ((stem: StemRef, e: unknown) => console.error(`stem ${stem.key} failed to load`, e));
   const chunkFrames = options.chunkFrames ?? DEFAULT_CHUNK_FRAMES;
   if (!Number.isInteger(Math.log2(chunkFrames))) throw new RangeError(`chunkFrames must be a power of two, not ${chunkFrames}`);
+  const waitTimeout = options.stemWaitTimeout ?? DEFAULT_STEM_WAIT_SECONDS;
+  const onStemsSkipped =
+    options.onStemsSkipped ?? ((stems: StemRef[], s: number) => console.warn(`playing without ${stems.map((x) => x.fileName).join(', ')}: not loaded after ${s} s`));
+  const stemsOf = (ids: readonly string[]) => ids.map((id) => loads.get(id)?.stem).filter((x): x is StemRef => x !== undefined);
+  let status: PlaybackStatus = { buffering: false, waitingFor: [] };
+  const statusListeners = new Set<(s: PlaybackStatus) => void>();
   const transport = createTransport(context, {
     startDelay,
     chunkFrames,
+    waitTimeout,
     budgetBytes: options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
+    onStatus: (s) => {
+      status = { buffering: s.buffering, waitingFor: stemsOf(s.waitingFor) };
+      for (const l of statusListeners) l(status);
+    },
+    onSkip: (ids) => onStemsSkipped(stemsOf(ids), waitTimeout),
     onProgress: (id, fraction) => {
       const l = loads.get(id);
       if (l) options.onStemProgress?.(l.stem, fraction);
@@ -135,6 +147,8 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
     const abort = new AbortController();
     const load = { key: stem.key, stem, abort, reported: false };
     loads.set(id, load);
+    // Until it opens, an audible stem holds Play: its audio is on its way.
+    transport.setOpening(id);
     options.onStemProgress?.(stem, 0);
     return loadStem(stem, abort.signal)
       .then((opened) => {
@@ -144,7 +158,10 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
         return transport.setReader(id, reader);
       })
       .catch((err: unknown) => {
-        if (abort.signal.aborted || load.reported) return;
+        if (abort.signal.aborted) return;
+        // A stem that cannot open no longer holds playback.
+        void transport.setReader(id, null);
+        if (load.reported) return;
         load.reported = true;
         onStemError(stem, err);
       });
@@ -226,6 +243,8 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
       connect(e);
       edges.set(key, e);
     }
+    // Playback waits for the stems this listener can hear (mute and solo resolved), no others.
+    transport.setAwaited(audibleSources(next));
     plan = next;
     latency = planLatencyFrames(next);
     dynamics = new Map();
@@ -250,6 +269,11 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
     get playing() {
       return transport.playing;
     },
+    playbackStatus: () => status,
+    onPlaybackStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
     meters: () => readings,
     onMeter(listener) {
       listeners.add(listener);
@@ -269,6 +293,7 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
       edges.clear();
       meters.clear();
       listeners.clear();
+      statusListeners.clear();
     },
   };
 }

@@ -14,13 +14,32 @@ interface Segment {
   when: number;
   off: number;
   until: number;
+  /**
+   * Song frame up to which this segment is committed: every awaited stem's chunks before it
+   * are scheduled (a chunk is committed for all stems at once, never for some). Infinity
+   * once no stem has audio left in it.
+   */
+  gate: number;
 }
 
 interface Source {
   target: IAudioNode<EngineContext>;
   reader: StemReader | null;
+  /** Its stem is being opened: a reader is coming, and an audible source waits for it. */
+  opening: boolean;
   /** Playing or scheduled buffer sources, by `${segment id}:${chunk index}`. */
   nodes: Map<string, IAudioBufferSourceNode<EngineContext>>;
+}
+
+/** What the transport is doing beyond playing or not. */
+export interface PlaybackStatus {
+  /**
+   * Playing, but held at the playhead: the audio there is not ready for every awaited stem
+   * (after Play, a seek, a loop jump or a slow read). The clock stands still meanwhile.
+   */
+  buffering: boolean;
+  /** The sources being waited for while buffering (empty otherwise). */
+  waitingFor: readonly string[];
 }
 
 export interface TransportOptions {
@@ -30,22 +49,38 @@ export interface TransportOptions {
   chunkFrames: number;
   /** Decoded PCM the live transport may hold across all stems, bytes. */
   budgetBytes: number;
+  /** Seconds a buffering transport waits for a stem before it plays on without it (live only). */
+  waitTimeout: number;
   onProgress(id: string, fraction: number): void;
   onError(id: string, error: unknown): void;
+  /** Every change of {@link PlaybackStatus}. */
+  onStatus(status: PlaybackStatus): void;
+  /** Sources given up after `waitTimeout`: playback went on without them; each joins when its audio arrives. */
+  onSkip(ids: readonly string[]): void;
 }
 
 /** Plays every stem in lockstep: each segment starts all sources at one context frame. */
 export interface EngineTransport {
   setSource(id: string, target: IAudioNode<EngineContext>): void;
+  /** The source's stem is being opened: until `setReader`, an audible source holds playback. */
+  setOpening(id: string): void;
   /** Sets a source's stem; resolves when the chunks it needs now are ready (offline: all of them). */
   setReader(id: string, reader: StemReader | null): Promise<void>;
   removeSource(id: string): void;
+  /** The sources playback waits for (the audible ones); null: every source. */
+  setAwaited(ids: ReadonlySet<string> | null): void;
+  /**
+   * Starts playing at context time `at` (default now + startDelay) if every awaited stem's
+   * audio there is ready; otherwise buffers first, and starts every stem together once it
+   * is. Returns the context time asked for.
+   */
   play(at?: number): number;
   stop(): void;
   seek(position: number): void;
   setLoop(loop: LoopRegion | null): void;
   position(): number;
   readonly playing: boolean;
+  status(): PlaybackStatus;
   /** Bytes of decoded PCM held by the chunk cache now. */
   readonly heldBytes: number;
   dispose(): void;
@@ -58,6 +93,12 @@ const HOLD_LEVEL = 2 ** -100;
 const LIVE_HORIZON = 2;
 /** Live prefetch: the chunks that cover this many chunks' worth of upcoming playback, plus one behind (and a loop's region). */
 const AHEAD_CHUNKS = 2;
+/**
+ * Seconds of audio a (re)start needs ready under the playhead (at most one chunk's worth):
+ * a start in a chunk's last moments waits for the next chunk too, rather than stopping
+ * again at once.
+ */
+const START_LEAD = 1;
 
 /**
  * Sample-accurate chunked transport. Each stem is played from chunks of `chunkFrames`
@@ -67,8 +108,15 @@ const AHEAD_CHUNKS = 2;
  * gap or overlap. Every time is a whole frame (Chromium interpolates sub-sample starts).
  * Loops are scheduled as segments, all stems restarted at the same frame each iteration:
  * unlike AudioBufferSourceNode.loop this stays in sync when stems have different lengths.
- * A chunk that is not ready when due is skipped for that stem only and joins, at the right
- * song position, as soon as it arrives. Live contexts top the schedule up from a timer;
+ *
+ * Playback starts whole, as a DAW or a review player does: chunk k of a segment is
+ * scheduled (committed) only once every awaited stem (the audible ones) has it, for all of
+ * them at once. When one is missing as its time comes (Play or a seek into audio not read
+ * yet, a loop jump past the cache, a slow read), the segment ends at that chunk boundary and
+ * the clock holds there ("buffering") until it arrives; then every stem resumes on one
+ * frame. A stem still missing after `waitTimeout` is given up (reported): playback goes on
+ * without it, and it joins mid-chunk, at the right song position, when its audio arrives,
+ * as an inaudible (muted) stem does. Live contexts top the schedule up from a timer;
  * offline contexts read every chunk first and schedule the whole render at once.
  */
 export function createTransport(context: EngineContext, options: TransportOptions): EngineTransport {
@@ -82,6 +130,16 @@ export function createTransport(context: EngineContext, options: TransportOption
   let stoppedAt = 0;
   let playing = false;
   let timer: ReturnType<typeof setInterval> | null = null;
+  /** Sources playback waits for; null: all. */
+  let awaitedIds: ReadonlySet<string> | null = null;
+  /** Sources given up after the wait timeout, until they have their audio in time again. */
+  const givenUp = new Set<string>();
+  /** Why the last segment is not committed further: who is missing, and the context frame that audio is due. */
+  let blocked: { ids: string[]; at: number } | null = null;
+  let status: PlaybackStatus = { buffering: false, waitingFor: [] };
+  /** performance.now() when the current buffering began. */
+  let bufferingSince = 0;
+  let statusTimer: ReturnType<typeof setTimeout> | null = null;
 
   /**
    * One near-silent source (a constant 2^-100, -602 dBFS) feeding every target for the
@@ -112,35 +170,106 @@ export function createTransport(context: EngineContext, options: TransportOption
   /** First frame a newly scheduled sample may start at. */
   const fromFrame = () => Math.ceil((context.currentTime + options.startDelay) * sr - 1e-6);
   const horizon = () => (offline ? (context as { length: number }).length : frameNow() + LIVE_HORIZON * sr);
+  /** Song frame at which a segment ends (Infinity: it plays to the end of the stems). */
+  const songEnd = (seg: Segment) => (Number.isFinite(seg.until) ? seg.off + (seg.until - seg.when) : Infinity);
 
   const cache = createChunkCache({
     chunkFrames: C,
     budgetBytes: offline ? Infinity : options.budgetBytes,
-    onReady: (id) => {
-      const src = sources.get(id);
-      if (!playing || !src) return;
-      const from = fromFrame();
-      const end = horizon();
-      for (const seg of segments) schedule(id, src, seg, from, end);
+    onReady: () => {
+      if (playing) advance(fromFrame());
     },
     onProgress: options.onProgress,
     onError: options.onError,
   });
 
-  /** Schedules the ready chunks of `src` in `seg` that start before `end`, none before frame `from`. */
-  const schedule = (id: string, src: Source, seg: Segment, from: number, end: number) => {
+  const awaited = (id: string, src: Source) => (awaitedIds === null || awaitedIds.has(id)) && !givenUp.has(id) && (src.opening || src.reader !== null);
+
+  /**
+   * The awaited sources lacking chunk k (of a segment ending at song frame `end`), or null
+   * when no source has audio there at all. A source still opening may have audio anywhere.
+   */
+  const missingAt = (k: number, end: number): string[] | null => {
+    let any = false;
+    const missing: string[] = [];
+    for (const [id, src] of sources) {
+      if (!src.opening && !(src.reader && k * C < Math.min(src.reader.frames, end))) continue;
+      any = true;
+      if (awaited(id, src) && (src.opening || !cache.chunk(id, k))) missing.push(id);
+    }
+    return any ? missing : null;
+  };
+
+  /**
+   * Commits `seg` chunk by chunk up to the horizon `end`, each one only once every awaited
+   * stem has it, none starting before context frame `from`. Audio that became ready too late
+   * to start on time starts at `from` instead: the segment is cut at its gate and a new one
+   * goes on from there (the clock held meanwhile). Returns the last segment, which may be
+   * that new one; `blocked` says what holds it.
+   */
+  const commit = (first: Segment, from: number, end: number): Segment => {
+    let seg = first;
+    blocked = null;
+    for (;;) {
+      const endSong = songEnd(seg);
+      if (seg.gate >= endSong) return seg;
+      const at = seg.when + (seg.gate - seg.off);
+      if (at >= end) return seg;
+      const k = Math.floor(seg.gate / C);
+      // A start needs START_LEAD seconds of audio ready, which may reach into the next chunk.
+      const need = seg.gate === seg.off ? Math.min(endSong, seg.gate + Math.min(START_LEAD * sr, C)) : seg.gate + 1;
+      const missing = new Set<string>();
+      let silent = false;
+      for (let j = k; j * C < need; j++) {
+        const m = missingAt(j, endSong);
+        if (m === null) {
+          silent = j === k;
+          break;
+        }
+        for (const id of m) missing.add(id);
+      }
+      if (silent) {
+        seg.gate = endSong; // no stem has audio from here on
+        return seg;
+      }
+      if (missing.size > 0) {
+        blocked = { ids: [...missing], at };
+        return seg;
+      }
+      if (at < from) {
+        if (seg.gate === seg.off) {
+          // Nothing of it is scheduled yet: the whole segment starts later.
+          const shift = from - at;
+          seg.when += shift;
+          if (Number.isFinite(seg.until)) seg.until += shift;
+        } else {
+          // It played up to its gate: it ends there, and the rest follows as a new segment.
+          const next: Segment = { id: nextSegment++, when: from, off: seg.gate, until: Number.isFinite(seg.until) ? from + (endSong - seg.gate) : Infinity, gate: seg.gate };
+          seg.until = at;
+          segments.push(next);
+          seg = next;
+        }
+        continue;
+      }
+      for (const id of givenUp) if (cache.chunk(id, k)) givenUp.delete(id); // back in time: awaited again
+      seg.gate = Math.min((k + 1) * C, endSong);
+    }
+  };
+
+  /** Schedules the ready chunks of `src` in the committed part of `seg`, none before frame `from`. */
+  const schedule = (id: string, src: Source, seg: Segment, from: number) => {
     const reader = src.reader;
     if (!reader) return;
-    const segEnd = Number.isFinite(seg.until) ? Math.min(reader.frames, seg.off + (seg.until - seg.when)) : reader.frames;
+    const last = Math.min(reader.frames, songEnd(seg), seg.gate);
     const first = seg.off + Math.max(0, from - seg.when);
-    for (let k = Math.floor(first / C); k * C < segEnd; k++) {
+    if (first >= last) return;
+    for (let k = Math.floor(first / C); k * C < last; k++) {
       const song = Math.max(k * C, first);
       const when = seg.when + (song - seg.off);
-      if (when >= end) break;
       const key = `${seg.id}:${k}`;
       if (src.nodes.has(key)) continue;
       const buffer = cache.chunk(id, k);
-      if (!buffer) continue; // not read yet: this stem is silent here until it arrives
+      if (!buffer) continue; // not awaited and not read yet: this stem joins when it arrives
       const node = new AudioBufferSourceNode(context, { buffer });
       node.connect(src.target);
       node.onended = () => {
@@ -157,30 +286,31 @@ export function createTransport(context: EngineContext, options: TransportOption
   const upcoming = (span: number): { start: number; end: number; needAt: number }[] => {
     const out: { start: number; end: number; needAt: number }[] = [];
     let left = span;
-    let needAt = 0;
-    let songEnd = Infinity;
+    let lastEnd = Infinity;
     if (playing && segments.length) {
       const now = frameNow();
       for (const seg of segments) {
-        if (seg.until <= now || left <= 0) continue;
-        const start = seg.off + Math.max(0, Math.floor(now) - seg.when);
-        const end = Number.isFinite(seg.until) ? Math.min(seg.off + (seg.until - seg.when), start + left) : start + left;
-        needAt = Math.max(0, seg.when - now);
-        out.push({ start, end, needAt });
+        if (left <= 0) break;
+        const endSong = songEnd(seg);
+        // Where the segment is now; a segment held at its gate resumes from there.
+        const start = Math.min(seg.off + Math.max(0, Math.floor(now) - seg.when), seg.gate, endSong);
+        const end = Math.min(endSong, start + left);
+        if (end <= start) continue;
+        out.push({ start, end, needAt: Math.max(0, seg.when + (start - seg.off) - now) });
         left -= end - start;
-        needAt += end - start;
-        songEnd = end;
+        lastEnd = end;
       }
     } else {
       const start = Math.round(stoppedAt * sr);
       out.push({ start, end: start + span, needAt: 0 });
       left = 0;
-      songEnd = start + span;
+      lastEnd = start + span;
     }
     // Loop iterations not scheduled yet: one pass over the region at most covers all of it.
-    if (loop && left > 0 && songEnd >= loop.end) {
+    if (loop && left > 0 && lastEnd >= loop.end) {
       const end = Math.min(loop.end, loop.start + left);
-      out.push({ start: loop.start, end, needAt });
+      const last = out[out.length - 1];
+      out.push({ start: loop.start, end, needAt: last ? last.needAt + (last.end - last.start) : 0 });
     }
     return out;
   };
@@ -214,25 +344,65 @@ export function createTransport(context: EngineContext, options: TransportOption
     cache.want(wants);
   };
 
-  /** Adds loop iterations up to the horizon and schedules ready chunks in it, none before frame `from`. */
-  const extend = (from = fromFrame()) => {
+  const emitStatus = (next: PlaybackStatus) => {
+    if (next.buffering === status.buffering && next.waitingFor.join('\u0000') === status.waitingFor.join('\u0000')) return;
+    if (next.buffering && !status.buffering) bufferingSince = performance.now();
+    status = next;
+    options.onStatus(status);
+  };
+
+  /**
+   * Buffering: playing, and the audio due next cannot start on time. Also gives up the
+   * stems still missing after `waitTimeout`, and wakes itself for a block not due yet.
+   */
+  const updateStatus = () => {
+    if (statusTimer !== null) clearTimeout(statusTimer);
+    statusTimer = null;
+    const b = playing ? blocked : null;
+    const late = b === null ? -1 : fromFrame() - b.at;
+    emitStatus(b !== null && late >= 0 ? { buffering: true, waitingFor: [...b.ids].sort() } : { buffering: false, waitingFor: [] });
+    if (b === null || offline) return;
+    if (late < 0) {
+      statusTimer = setTimeout(() => {
+        statusTimer = null;
+        if (playing) advance(fromFrame());
+      }, (-late / sr) * 1000 + 1);
+    } else if (performance.now() - bufferingSince >= options.waitTimeout * 1000) {
+      for (const id of b.ids) givenUp.add(id);
+      options.onSkip(b.ids);
+      advance(fromFrame());
+    }
+  };
+
+  /** Commits what is ready up to the horizon (adding loop iterations), schedules it, updates the status. */
+  const advance = (from: number) => {
     const end = horizon();
+    const now = frameNow();
+    blocked = null;
+    // Finished segments go; the last stays, even held past its end.
+    segments = segments.filter((s, i) => s.until > now || i === segments.length - 1);
     let last = segments[segments.length - 1];
-    while (last && loop && Number.isFinite(last.until) && last.until < end) {
-      const next: Segment = { id: nextSegment++, when: last.until, off: loop.start, until: last.until + (loop.end - loop.start) };
+    while (last) {
+      last = commit(last, from, end);
+      if (last.gate < songEnd(last) || !loop || !Number.isFinite(last.until) || last.until >= end) break;
+      const next: Segment = { id: nextSegment++, when: last.until, off: loop.start, until: last.until + (loop.end - loop.start), gate: loop.start };
       segments.push(next);
       last = next;
     }
-    const now = frameNow();
-    segments = segments.filter((s) => s.until > now);
+    for (const [id, src] of sources) for (const seg of segments) schedule(id, src, seg, from);
+    updateStatus();
+  };
+
+  /** advance(), and the chunk window for where playback now stands. */
+  const extend = (from = fromFrame()) => {
+    advance(from);
     refreshWants();
-    for (const [id, src] of sources) for (const seg of segments) schedule(id, src, seg, from, end);
   };
 
   const startAt = (when: number, position: number) => {
     const off = Math.round(position * sr);
     const looping = loop !== null && off < loop.end;
-    segments = [{ id: nextSegment++, when, off, until: looping ? when + (loop!.end - off) : Infinity }];
+    segments = [{ id: nextSegment++, when, off, until: looping ? when + (loop!.end - off) : Infinity, gate: off }];
     // The caller chose `when`: everything ready plays from there.
     extend(when);
     if (!offline && timer === null) timer = setInterval(() => extend(), 250);
@@ -250,16 +420,25 @@ export function createTransport(context: EngineContext, options: TransportOption
       src.nodes.clear();
     }
     segments = [];
+    blocked = null;
     if (timer !== null) clearInterval(timer);
     timer = null;
   };
 
+  /** Song position now: held at a segment's gate while buffering, at the next segment's start while it waits to begin. */
   const position = (): number => {
     if (!playing) return stoppedAt;
     const now = frameNow();
-    const seg = [...segments].reverse().find((s) => s.when <= now) ?? segments[0];
+    let i = segments.length - 1;
+    while (i > 0 && segments[i]!.when > now) i--;
+    const seg = segments[i];
     if (!seg) return stoppedAt;
-    return Math.max(seg.off, seg.off + (Math.min(now, seg.until) - seg.when)) / sr;
+    if (seg.when >= now) return seg.off / sr;
+    const end = Math.min(seg.gate, songEnd(seg));
+    const song = seg.off + (now - seg.when);
+    if (song < end) return song / sr;
+    const next = segments[i + 1];
+    return (next ? next.off : end) / sr;
   };
 
   const restart = (p: number) => {
@@ -267,33 +446,60 @@ export function createTransport(context: EngineContext, options: TransportOption
     startAt(fromFrame(), p);
   };
 
+  const dropNodes = (src: Source) => {
+    for (const n of src.nodes.values()) stopNode(n);
+    src.nodes.clear();
+  };
+
   return {
     setSource(id, target) {
       const existing = sources.get(id);
       if (existing && existing.target === target) return;
       if (existing) this.removeSource(id);
-      sources.set(id, { target, reader: null, nodes: new Map() });
+      sources.set(id, { target, reader: null, opening: false, nodes: new Map() });
       hold.connect(target);
+    },
+    setOpening(id) {
+      const src = sources.get(id);
+      if (!src) return;
+      dropNodes(src);
+      src.reader = null;
+      src.opening = true;
+      givenUp.delete(id);
+      cache.setReader(id, null);
+      if (playing) advance(fromFrame());
     },
     setReader(id, reader) {
       const src = sources.get(id);
-      if (!src || src.reader === reader) return Promise.resolve();
-      for (const n of src.nodes.values()) stopNode(n);
-      src.nodes.clear();
+      if (!src) return Promise.resolve();
+      const opened = src.opening;
+      src.opening = false;
+      if (src.reader === reader) {
+        if (opened && playing) advance(fromFrame());
+        return Promise.resolve();
+      }
+      dropNodes(src);
       src.reader = reader;
+      givenUp.delete(id);
       cache.setReader(id, reader);
-      if (!reader) return Promise.resolve();
-      refreshWants();
-      // Chunks already held (none for a new reader) are scheduled as onReady reports them.
-      return cache.whenReady(id);
+      if (reader) refreshWants();
+      // A stem that will not come no longer holds playback; a new one is scheduled as its chunks arrive.
+      if (playing) advance(fromFrame());
+      return reader ? cache.whenReady(id) : Promise.resolve();
     },
     removeSource(id) {
       const src = sources.get(id);
       if (!src) return;
-      for (const n of src.nodes.values()) stopNode(n);
+      dropNodes(src);
       hold.disconnect(src.target);
       sources.delete(id);
+      givenUp.delete(id);
       cache.setReader(id, null);
+      if (playing) advance(fromFrame());
+    },
+    setAwaited(ids) {
+      awaitedIds = ids;
+      if (playing) advance(fromFrame());
     },
     play(at) {
       if (playing) return (segments[0]?.when ?? frameNow()) / sr;
@@ -307,6 +513,7 @@ export function createTransport(context: EngineContext, options: TransportOption
       stoppedAt = position();
       halt();
       playing = false;
+      updateStatus();
       refreshWants();
     },
     seek(p) {
@@ -330,11 +537,14 @@ export function createTransport(context: EngineContext, options: TransportOption
     get playing() {
       return playing;
     },
+    status: () => status,
     get heldBytes() {
       return cache.heldBytes;
     },
     dispose() {
       halt();
+      if (statusTimer !== null) clearTimeout(statusTimer);
+      statusTimer = null;
       hold.stop();
       hold.disconnect();
       sources.clear();

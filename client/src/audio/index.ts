@@ -4,8 +4,8 @@
  * (its wrappers reject native nodes and foreign contexts), hence the re-exports.
  */
 export { createEngine } from './createEngine.ts';
-export { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES } from './MixEngine.ts';
-export type { EngineContext, EngineOptions, LoopRegion, MeterReading, MixEngine, StemLoader } from './MixEngine.ts';
+export { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_STEM_WAIT_SECONDS } from './MixEngine.ts';
+export type { EngineContext, EngineOptions, LoopRegion, MeterReading, MixEngine, PlaybackStatus, StemLoader } from './MixEngine.ts';
 export { bufferStemReader, isStemReader } from './StemReader.ts';
 export type { StemReader } from './StemReader.ts';
 export { AudioContext, OfflineAudioContext } from 'standardized-audio-context';

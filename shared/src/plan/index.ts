@@ -12,5 +12,6 @@ export type { PlanProcessor } from './createPlanProcessor.ts';
 export { PROCESSOR_KERNELS } from './processorKernels.ts';
 export type { KernelClass } from './processorKernels.ts';
 export { planLatencyFrames } from './planLatencyFrames.ts';
+export { audibleSources } from './audibleSources.ts';
 export { PlanError } from './PlanError.ts';
 export { validateMixPlan } from './validateMixPlan.ts';
