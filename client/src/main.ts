@@ -261,6 +261,11 @@ async function startRoom(roomId: string, member: Member, roomTitle: string | nul
       workletUrl,
       loadStem,
       onStemError: (stem, e) => notify(`${stem.fileName}: ${messageOf(e)}`),
+      onStemsSkipped: (stems, seconds) => {
+        const tracks = readMixState(session.doc).tracks;
+        const names = stems.map((stem) => tracks.find((t) => t.stem?.key === stem.key)?.name ?? stem.fileName);
+        notify(`Playing without ${names.join(', ')}: not loaded after ${seconds} s (joins when it arrives)`);
+      },
       // "Loaded" now means: the chunks around the playhead are ready (stems are read in chunks).
       onStemProgress: media.reportProgress,
     });

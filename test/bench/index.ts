@@ -12,6 +12,8 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
     return { run: async () => void (await run()) };
   },
   bake: () => import('./bakeBench.ts'),
+  // Time to first sound in the 40-stem room (real server and S3, the built client in Chromium), vs whole decoded stems.
+  firstSound: () => import('./firstSoundBench.ts'),
 };
 
 const wanted = process.argv.slice(2);

@@ -116,10 +116,21 @@ export interface RoomPage {
   errors: string[];
 }
 
-/** A person opening the room: own browser context (own storage), display name asked once. */
-export async function openRoom(browser: Browser, baseUrl: string, roomId: string, name: string): Promise<RoomPage> {
+/**
+ * A person opening the room: own browser context (own storage), display name asked once.
+ * `prepare` runs on the new context and page before the room is opened (init scripts,
+ * network conditions).
+ */
+export async function openRoom(
+  browser: Browser,
+  baseUrl: string,
+  roomId: string,
+  name: string,
+  prepare?: (context: BrowserContext, page: Page) => Promise<void>,
+): Promise<RoomPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
+  await prepare?.(context, page);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {

@@ -8,7 +8,9 @@ const MAX_DRIFT_S = 0.25;
 /**
  * Follow mode: plays, stops, seeks and loops in step with a chosen peer. Acts on each new
  * playhead snapshot of that peer (they publish on every transport action and once a
- * second while playing) and corrects drift beyond {@link MAX_DRIFT_S}.
+ * second while playing) and corrects drift beyond {@link MAX_DRIFT_S}. A leader that buffers
+ * publishes itself paused, so the follower waits at the same place; a follower that buffers
+ * catches up with the leader as soon as its own playback starts.
  */
 export class FollowMode {
   private target: number | null = null;
@@ -19,9 +21,22 @@ export class FollowMode {
     private readonly peers: PeerPlayheads,
     private readonly transport: Transport,
   ) {
-    this.dispose = peers.onChange((clientId, playhead) => {
+    const disposePeers = peers.onChange((clientId, playhead) => {
       if (clientId === this.target) this.apply(playhead);
     });
+    // Our own playback may have buffered (the leader's audio was not read here yet) while the
+    // leader played on: the moment it starts, catch up with where the leader is now.
+    let buffering = transport.snapshot().buffering;
+    const disposeOwn = transport.onChange((snap) => {
+      const ended = buffering && !snap.buffering;
+      buffering = snap.buffering;
+      const leader = this.target === null ? null : this.peers.get(this.target);
+      if (ended && snap.playing && leader?.playing) this.apply(leader);
+    });
+    this.dispose = () => {
+      disposePeers();
+      disposeOwn();
+    };
   }
 
   get following(): number | null {

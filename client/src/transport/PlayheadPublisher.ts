@@ -5,8 +5,9 @@ import type { Transport, TransportSnapshot } from './Transport.ts';
 const REFRESH_MS = 1000;
 
 /**
- * Publishes this user's transport to presence: at once on every play, stop and seek (with
- * a bumped sequence number so followers act on it), and once a second while playing.
+ * Publishes this user's transport to presence: at once on every play, stop, seek and
+ * buffering start or end (with a bumped sequence number so followers act on it), and once
+ * a second while playing.
  */
 export class PlayheadPublisher {
   private seq = 0;
@@ -41,6 +42,8 @@ export class PlayheadPublisher {
   private send(): void {
     const snap = this.transport.snapshot();
     const loop = snap.loopEnabled && snap.loop ? { start: snap.loop.start, end: snap.loop.end } : null;
-    this.publish({ position: this.transport.position(), playing: snap.playing, seq: this.seq, loop });
+    // A buffering transport is not moving: peers (and followers) see it paused where it holds,
+    // and playing again the moment it starts, so a follower starts with it rather than ahead.
+    this.publish({ position: this.transport.position(), playing: snap.playing && !snap.buffering, seq: this.seq, loop });
   }
 }

@@ -14,12 +14,16 @@ export class RoomTransport implements Transport {
   private parkedAt = 0;
   private readonly listeners = new Set<(s: TransportSnapshot) => void>();
   private endTimer: ReturnType<typeof setInterval> | null = null;
+  private disposeStatus: (() => void) | null = null;
 
   /** `unlock` resumes the AudioContext: called on every play, which is always a user gesture. */
   constructor(private readonly unlock: () => void = () => undefined) {}
 
   attach(engine: MixEngine): void {
+    this.disposeStatus?.();
     this.engine = engine;
+    // Buffering starts and ends are transport events too: the UI shows them, followers act on them.
+    this.disposeStatus = engine.onPlaybackStatus(() => this.emit());
     engine.seek(this.parkedAt);
     engine.setLoop(this.loopEnabled ? this.loop : null);
     this.emit();
@@ -41,8 +45,11 @@ export class RoomTransport implements Transport {
   }
 
   snapshot(): TransportSnapshot {
+    const status = this.engine?.playbackStatus();
     return {
       playing: this.engine?.playing ?? false,
+      buffering: status?.buffering ?? false,
+      waitingFor: status?.waitingFor ?? [],
       position: this.position(),
       loop: this.loop,
       loopEnabled: this.loopEnabled,
@@ -98,6 +105,7 @@ export class RoomTransport implements Transport {
 
   destroy(): void {
     if (this.endTimer) clearInterval(this.endTimer);
+    this.disposeStatus?.();
     this.listeners.clear();
   }
 

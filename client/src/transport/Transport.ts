@@ -1,3 +1,5 @@
+import type { StemRef } from '@mixroom/shared/model';
+
 /**
  * What the UI needs from playback. The engine's transport implements it; the follow
  * mode drives it from a peer's published playhead.
@@ -8,7 +10,15 @@ export interface LoopRange {
 }
 
 export interface TransportSnapshot {
+  /** Play was pressed and not stopped since (buffering included). */
   playing: boolean;
+  /**
+   * Playing, but held at the playhead until every audible stem's audio there is ready; then
+   * all of them start together. Nothing sounds and the clock stands still meanwhile.
+   */
+  buffering: boolean;
+  /** The stems being waited for while buffering. */
+  waitingFor: readonly StemRef[];
   /** Song position in seconds at the moment of the snapshot. */
   position: number;
   loop: LoopRange | null;

@@ -331,6 +331,7 @@ export class MrRoom extends LitElement {
       <div class="main">
       <mr-transport .transport=${this.driven} .snapshot=${snap} .tempo=${state.session.tempo} .following=${followed}
         .audioState=${s.audioState()} ?read-only=${readOnly}
+        .waiting=${snap.waitingFor.map((stem) => state.tracks.find((t) => t.stem?.key === stem.key)?.name ?? stem.fileName)}
         @tempo-change=${(e: CustomEvent<{ tempo: number | null }>) => s.actions.setTempo(e.detail.tempo)}></mr-transport>
       <div class="mid" @track-focus=${(e: CustomEvent<{ id: string }>) => (this.focusedTrack = e.detail.id)}
         @seek=${(e: CustomEvent<{ time: number }>) => this.seekByUser(e.detail.time)}
@@ -369,7 +370,7 @@ export class MrRoom extends LitElement {
     `;
   }
 
-  /** Stems still loading: playback already works, the rest joins when decoded. */
+  /** Stems whose audio at the playhead is still being read (Play waits for the audible ones). */
   private renderLoading(withAudio: number) {
     const progress = this.services.media.progress();
     if (progress.size === 0 || withAudio === 0) return nothing;

@@ -5,7 +5,8 @@ import { formatBars, formatTime } from '../transport/formatTime.ts';
 
 /**
  * Transport bar: stop, play/pause, loop, the clock in mm:ss.mmm (and bars when the
- * session has a tempo). The clock is written straight to the DOM every frame so playback
+ * session has a tempo), and "Buffering" with the tracks waited for while Play holds for
+ * their audio. The clock is written straight to the DOM every frame so playback
  * never re-renders the bar.
  */
 export class MrTransport extends LitElement {
@@ -15,6 +16,7 @@ export class MrTransport extends LitElement {
     tempo: { attribute: false },
     following: { attribute: false },
     audioState: { attribute: false },
+    waiting: { attribute: false },
     readOnly: { type: Boolean, attribute: 'read-only' },
   };
 
@@ -25,6 +27,8 @@ export class MrTransport extends LitElement {
   declare following: string | null;
   /** 'running' once audio is unlocked by a gesture; anything else shows a hint. */
   declare audioState: string;
+  /** Names of the tracks playback is waiting for while it buffers. */
+  declare waiting: readonly string[];
   declare readOnly: boolean;
   private readonly clock = new AnimationFrameController(this, () => {
     const t = this.transport?.position() ?? 0;
@@ -41,6 +45,7 @@ export class MrTransport extends LitElement {
     this.tempo = null;
     this.following = null;
     this.audioState = 'running';
+    this.waiting = [];
     this.readOnly = false;
   }
 
@@ -65,6 +70,10 @@ export class MrTransport extends LitElement {
     }
     .follow { color: #0b0d10; background: #e6d23a; padding: 4px 8px; border-radius: 10px; font-size: 11px; font-weight: 600; }
     .hint { color: #e0a030; font-size: 11px; }
+    .buffering { color: #0b0d10; background: #7fd6ff; padding: 4px 8px; border-radius: 10px; font-size: 11px; font-weight: 600; white-space: nowrap;
+      max-width: 340px; overflow: hidden; text-overflow: ellipsis; animation: pulse 1s ease-in-out infinite alternate; }
+    @keyframes pulse { from { opacity: 1; } to { opacity: 0.55; } }
+    button.play.buffering { border-color: #7fd6ff; }
     label.bpm { display: inline-flex; align-items: center; gap: 4px; color: #8a939e; font-size: 11px; }
     label.bpm input { width: 46px; font: 600 12px var(--mr-mono, ui-monospace, monospace); background: #0b0d10; color: #e6d23a; border: 1px solid #2a2f37;
       border-radius: 3px; padding: 4px; text-align: right; }
@@ -74,11 +83,12 @@ export class MrTransport extends LitElement {
   override render() {
     const s = this.snapshot;
     const playing = s?.playing ?? false;
+    const buffering = s?.buffering ?? false;
     return html`
       <button aria-label="Stop" title="Stop (return to start)" @click=${() => this.transport?.stop()}>
         <svg viewBox="0 0 10 10" aria-hidden="true"><rect x="1" y="1" width="8" height="8" /></svg>
       </button>
-      <button class="play" aria-label=${playing ? 'Pause' : 'Play'} aria-pressed=${String(playing)} title="Play/pause (Space)"
+      <button class="play ${buffering ? 'buffering' : ''}" aria-label=${playing ? 'Pause' : 'Play'} aria-pressed=${String(playing)} title="Play/pause (Space)"
         @click=${() => (playing ? this.transport?.pause() : this.transport?.play())}>
         ${playing
           ? html`<svg viewBox="0 0 10 10" aria-hidden="true"><rect x="1.5" y="1" width="2.5" height="8" /><rect x="6" y="1" width="2.5" height="8" /></svg>`
@@ -95,9 +105,18 @@ export class MrTransport extends LitElement {
         .value=${this.tempo === null ? '' : String(this.tempo)} ?disabled=${this.readOnly} @change=${this.onTempo} /></label>
       <span class="muted">${s && s.duration ? `/ ${formatTime(s.duration)}` : ''}</span>
       ${s?.loop ? html`<span class="muted">loop ${formatTime(s.loop.start)}–${formatTime(s.loop.end)}</span>` : nothing}
+      ${buffering ? this.renderBuffering() : nothing}
       ${this.following ? html`<span class="follow" role="status">Following ${this.following}</span>` : nothing}
       ${this.audioState !== 'running' ? html`<span class="hint" role="status">Click anywhere to enable audio</span>` : nothing}
     `;
+  }
+
+  /** Play was pressed: everything starts together once the audio under the playhead is in. */
+  private renderBuffering() {
+    const names = this.waiting;
+    const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} +${names.length - 3}` : names.join(', ');
+    return html`<span class="buffering" role="status" data-buffering title=${names.length ? `Waiting for ${names.join(', ')}` : 'Buffering'}>
+      Buffering${shown ? html` · ${shown}` : nothing}</span>`;
   }
 
   private onTempo(e: Event): void {

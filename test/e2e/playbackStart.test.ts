@@ -1,0 +1,369 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { readMixState } from '@mixroom/shared/model';
+import { buildMixPlan, planLatencyFrames, type MixPlan } from '@mixroom/shared/plan';
+import type { RoomId } from '@mixroom/shared/protocol';
+import { bakeMix } from '../../server/src/render/bakeMix.ts';
+import { createS3StemSource } from '../../server/src/render/createS3StemSource.ts';
+import { stemPlaybackKey } from '../../server/src/stems/stemKeys.ts';
+import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
+import { armTap, installOutputTap, readTap, type TapRecording } from './outputTap.ts';
+import { launchBrowser, monoWav16, openRoom, startRoomServer, type RoomPage, type RoomServer } from './roomHarness.ts';
+
+/**
+ * Playback starts whole (issue 14): a freshly joined listener presses Play on 12 stems of
+ * 4+ minutes (real server, real embedded S3, the built client in real Chromium). Nothing
+ * may sound until every stem can, and then every stem must start on the same frame: no
+ * stem late, each one sample-aligned with the server's bake of the same plan. The same
+ * after a seek past the cache and a loop jump past the cache.
+ *
+ * Each stem is silent but for one-sample clicks every 0.5 s, stem i's at 25·i ms into each
+ * half second, with its own amplitude: in the page's output (recorded sample for sample by
+ * an AudioWorklet tap on the destination, outputTap.ts) every click says which stem played
+ * which song frame, and when. The room's default strips are linear (no processor on, no
+ * send), so the output from a start on is exactly the bake's, from the same song frame on.
+ * Timing is printed (time from Play to first sound, buffering), never asserted.
+ */
+const ROOM = 'playback-start';
+const FS = 48000;
+const STEMS = 12;
+const PERIOD = FS / 2;
+const SLOT = (25 * FS) / 1000;
+const secondsOf = (i: number) => 240 + i; // 4:00 .. 4:11: different lengths
+const amplitudeOf = (i: number) => 0.3 + 0.04 * i;
+/** A 32 Mbit/s link with 20 ms latency: a first chunk of 12 mono stems (6 MB) takes about 1.5 s. */
+const SLOW = { offline: false, latency: 20, downloadThroughput: 4_000_000, uploadThroughput: 4_000_000 };
+/** How much audio is compared after each (re)start. */
+const LISTEN_S = 3;
+
+let server: RoomServer;
+let browser: Browser;
+let plan: MixPlan;
+let latency: number;
+/** The server's bake of the room's plan, latency not compensated: bake frame b holds song frame b - latency. */
+let bake: [Float32Array, Float32Array];
+const opened: RoomPage[] = [];
+
+function clickStem(i: number): (n: number) => number {
+  const amp = amplitudeOf(i);
+  const offset = i * SLOT;
+  return (n) => (n % PERIOD === offset ? amp : 0);
+}
+
+beforeAll(async () => {
+  server = await startRoomServer({ maxStemBytes: 64 * 1024 * 1024, maxStemSeconds: 600 });
+  const started = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < STEMS) {
+      const i = next++;
+      const wav = monoWav16(clickStem(i), secondsOf(i) * FS);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const r = await uploadStem(server.server.url, ROOM, `Click ${String(i + 1).padStart(2, '0')}.wav`, wav);
+          if (r.status !== 201) throw new Error(`upload ${i} failed: ${JSON.stringify(r.body)}`);
+          break;
+        } catch (error) {
+          if (attempt >= 3 || !(error instanceof TypeError)) throw error;
+        }
+      }
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  const uploaded = Date.now();
+  // The plan every browser in the room plays, and the server's bake of it from the same S3 objects.
+  const state = await server.server.services.rooms.withRoom(ROOM as RoomId, (doc) => readMixState(doc));
+  plan = buildMixPlan(state);
+  latency = planLatencyFrames(plan);
+  bake = [new Float32Array(plan.frames + latency), new Float32Array(plan.frames + latency)];
+  const stream = await bakeMix(plan, {
+    stems: createS3StemSource({ s3: server.storage.store.s3, bucket: server.storage.store.bucket, objectKey: stemPlaybackKey }),
+    compensateLatency: false,
+  });
+  let at = 0;
+  for await (const b of stream) {
+    const n = Math.min(b.frames, bake[0].length - at);
+    bake[0].set(b.channels[0]!.subarray(0, n), at);
+    bake[1].set(b.channels[1]!.subarray(0, n), at);
+    at += n;
+  }
+  await stream.close();
+  console.log(
+    `${STEMS} mono 16-bit stems of ${secondsOf(0)}-${secondsOf(STEMS - 1)} s uploaded in ${((uploaded - started) / 1000).toFixed(1)} s; ` +
+      `bake of the room's plan (${plan.nodes.length} nodes, latency ${latency} frames) in ${((Date.now() - uploaded) / 1000).toFixed(1)} s`,
+  );
+  browser = await launchBrowser();
+}, 900_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The page's debug hook, as far as this test uses it. */
+interface Hook {
+  context: { currentTime: number; sampleRate: number };
+  transport: {
+    seek(s: number): void;
+    setLoop(l: { start: number; end: number } | null): void;
+    setLoopEnabled(on: boolean): void;
+    onChange(l: (s: { playing: boolean; buffering: boolean; waitingFor: unknown[] }) => void): () => void;
+    snapshot(): { playing: boolean; buffering: boolean; waitingFor: unknown[] };
+  };
+}
+
+/** A fresh listener: own context, the output tap installed, optionally a slow network from the first request. */
+async function join(name: string, network: typeof SLOW | null): Promise<RoomPage> {
+  const room = await openRoom(browser, server.server.url, ROOM, name, async (context, page) => {
+    await installOutputTap(context);
+    if (network) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', network);
+    }
+  });
+  opened.push(room);
+  // Every transport change with its time: how long Play buffered.
+  await room.page.evaluate(() => {
+    const w = window as unknown as { __mixroom: Hook; __transportLog: { t: number; playing: boolean; buffering: boolean; waiting: number }[] };
+    w.__transportLog = [];
+    w.__mixroom.transport.onChange((s) => w.__transportLog.push({ t: performance.now(), playing: s.playing, buffering: s.buffering, waiting: s.waitingFor.length }));
+  });
+  return room;
+}
+
+/**
+ * Waits until the transport plays (not buffering) from song second `from`, notes the context
+ * frame that song second started at (from the engine's clock and position, read together
+ * shortly after the start), then listens `LISTEN_S` more seconds. Everything the output holds
+ * from that frame (plus the plan's latency) on is the new position's: older sound (before a
+ * seek) is gone by then.
+ */
+async function listen(page: Page, from: number): Promise<number> {
+  await page.waitForFunction(
+    () => {
+      const s = (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot();
+      return s.playing && !s.buffering;
+    },
+    null,
+    { timeout: 60_000, polling: 20 },
+  );
+  const started = await page.evaluate(async (song) => {
+    const h = (window as unknown as { __mixroom: Hook & { engine: { position(): number } } }).__mixroom;
+    await new Promise((r) => setTimeout(r, 150));
+    for (;;) {
+      const c = h.context.currentTime;
+      const p = h.engine.position();
+      if (h.context.currentTime === c) return Math.round(c * h.context.sampleRate - (p - song) * h.context.sampleRate);
+    }
+  }, from);
+  await page.waitForTimeout(LISTEN_S * 1000 + 300);
+  return started;
+}
+
+/** Milliseconds the transport buffered since `since` (performance.now() on the page). */
+function bufferedMs(page: Page, since: number): Promise<number> {
+  return page.evaluate((t0) => {
+    const log = (window as unknown as { __transportLog: { t: number; buffering: boolean }[] }).__transportLog.filter((e) => e.t >= t0);
+    let total = 0;
+    let from: number | null = null;
+    for (const e of log) {
+      if (e.buffering && from === null) from = e.t;
+      if (!e.buffering && from !== null) {
+        total += e.t - from;
+        from = null;
+      }
+    }
+    return total + (from === null ? 0 : performance.now() - from);
+  }, since);
+}
+
+/** What one stretch of the recording held, checked against the bake. */
+interface Stretch {
+  /** Recording index of the first sound of the stretch. */
+  first: number;
+  /** Recording index where song frame `songFrom` (plus the plan's latency) sounded. */
+  songAt: number;
+  /** Where playback held (every stem at once) and resumed: song second and milliseconds held. */
+  holds: { at: number; ms: number }[];
+  clicks: number;
+  /** Recording index = bake index + this, in the last stretch of steady playback. */
+  lastOffset: number;
+}
+
+const CHUNK_FRAMES = 2 ** 18;
+
+/**
+ * Checks that the recording, from index `recFrom` on, is silent until it plays the song
+ * from song frame `songFrom` to `songTo` exactly as the bake does, every stem on the same
+ * frames: the first click aligns the two, then every sample must equal the bake's, every
+ * stem's every click included. Playback may hold (all stems at once: silence, then the song
+ * goes on from exactly where it stopped) only at a chunk boundary, where the transport
+ * waits for audio not read yet. A stem starting late, early or not at all, or one stem
+ * holding while others go on, breaks it. Frames the browser's render thread never rendered
+ * (it fell behind on a loaded machine: `rec.gaps`) are reported and left out.
+ */
+function checkStretch(rec: TapRecording, what: string, recFrom: number, songFrom: number, songTo: number): Stretch {
+  const [l, r] = [rec.left, rec.right];
+  const inGap = (i: number) => rec.gaps.some(([a, z]) => i >= a && i < z);
+  let first = recFrom;
+  while (first < l.length && l[first] === 0 && r[first] === 0) first++;
+  expect(first, `${what}: no sound in the recording`).toBeLessThan(l.length);
+  // Silence before the first sound: no stem started before the others.
+  for (let i = recFrom; i < first; i++) expect(l[i]).toBe(0);
+  let b0 = songFrom + latency;
+  while (b0 < bake[0].length && bake[0][b0] === 0) b0++;
+  // Stretches of steady playback: recording index = bake index + offset, from song frame `from`.
+  const stretches: { from: number; offset: number }[] = [{ from: songFrom, offset: first - b0 }];
+  const holds: { at: number; ms: number }[] = [];
+  const problems: string[] = [];
+  const lost: number[] = [];
+  let clicks = 0;
+  let next = first; // recording index after the last click matched
+  for (let b = b0; b < songTo + latency; b++) {
+    if (bake[0][b] === 0) continue;
+    const song = b - latency;
+    let s = stretches[stretches.length - 1]!;
+    const due = b + s.offset;
+    if (due >= l.length) break;
+    if (inGap(due)) {
+      lost.push(song);
+      continue;
+    }
+    if (l[due] === 0) {
+      // Not where it was due: a hold (every stem at once) must end at a chunk boundary before it.
+      let at = next;
+      while (at < l.length && l[at] === 0) at++;
+      const boundary = Math.floor(song / CHUNK_FRAMES) * CHUNK_FRAMES;
+      if (at >= l.length) break;
+      if (boundary <= s.from || at - b <= s.offset) {
+        if (problems.length < 8) problems.push(`stem ${(song % PERIOD) / SLOT} at song ${(song / FS).toFixed(3)} s: silent (no chunk boundary to hold at)`);
+        continue;
+      }
+      s = { from: boundary, offset: at - b };
+      holds.push({ at: boundary / FS, ms: ((s.offset - stretches[stretches.length - 1]!.offset) / FS) * 1000 });
+      stretches.push(s);
+    }
+    const i = b + s.offset;
+    if (Math.abs(l[i]! - bake[0][b]!) > 1e-5 && problems.length < 8) {
+      problems.push(`stem ${(song % PERIOD) / SLOT} at song ${(song / FS).toFixed(3)} s: got ${l[i]!.toFixed(4)}, bake ${bake[0][b]!.toFixed(4)}`);
+    }
+    clicks++;
+    next = i + 1;
+  }
+  // Every sample, both channels: the bake's through each stretch, silence in each hold.
+  let maxDiff = 0;
+  let compared = 0;
+  const end = Math.min(l.length, songTo + latency + stretches[stretches.length - 1]!.offset);
+  for (let k = 0; k < stretches.length; k++) {
+    const s = stretches[k]!;
+    const stop = k + 1 < stretches.length ? stretches[k + 1]!.from + latency + s.offset : end;
+    const resume = k + 1 < stretches.length ? stretches[k + 1]!.from + latency + stretches[k + 1]!.offset : end;
+    for (let i = Math.max(first, s.from + latency + s.offset); i < resume; i++) {
+      if (inGap(i)) continue;
+      const want = i < stop ? [bake[0][i - s.offset]!, bake[1][i - s.offset]!] : [0, 0];
+      maxDiff = Math.max(maxDiff, Math.abs(l[i]! - want[0]!), Math.abs(r[i]! - want[1]!));
+      compared++;
+    }
+  }
+  const songAt = first - (b0 - (songFrom + latency));
+  console.log(
+    `${what}: song ${(songFrom / FS).toFixed(3)} s sounded at context frame ${rec.startFrame + songAt}; ${clicks} clicks of ${STEMS} stems and ` +
+      `${compared} frames compared with the bake: max difference ${maxDiff.toExponential(2)}` +
+      `${holds.length ? `; held (every stem) ${holds.map((h) => `at ${h.at.toFixed(3)} s for ${h.ms.toFixed(0)} ms`).join(', ')}` : ''}` +
+      `${lost.length ? `; ${lost.length} clicks in frames the render thread skipped (${rec.gaps.map(([a, z]) => `${z - a} frames`).join(', ')})` : ''}` +
+      `${problems.length ? `; WRONG: ${problems.join('; ')}` : ''}`,
+  );
+  expect(problems).toEqual([]);
+  expect(maxDiff).toBeLessThan(1e-5);
+  // The recording covered the whole stretch.
+  expect(end).toBe(songTo + latency + stretches[stretches.length - 1]!.offset);
+  expect(clicks).toBeGreaterThan(0);
+  return { first, songAt, holds, clicks, lastOffset: stretches[stretches.length - 1]!.offset };
+}
+
+describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listener', () => {
+  for (const network of [null, SLOW] as const) {
+    const label = network ? '32 Mbit/s link' : 'loopback';
+    it(`Play (${label}): silence until every stem is ready, then all start on one frame, aligned with the bake`, async () => {
+      const { page } = await join(network ? 'Slow' : 'Fast', network);
+      await armTap(page);
+      await page.getByRole('button', { name: 'Play' }).click();
+      if (network) {
+        // The user sees that Play is waiting, and for what.
+        await page.locator('mr-transport [data-buffering]').waitFor({ timeout: 10_000 });
+      }
+      const started = await listen(page, 0);
+      const rec = await readTap(page);
+      const buffered = await bufferedMs(page, rec.markedAt - 1);
+      const s = checkStretch(rec, `Play (${label})`, 0, 0, LISTEN_S * FS);
+      // From the top: the first click is stem 1's at song frame 0, so first sound = start + latency.
+      expect(s.songAt).toBe(s.first);
+      expect(rec.startFrame + s.songAt).toBe(started + latency);
+      console.log(
+        `Play (${label}): first sound ${(rec.firstSound!.at - rec.markedAt).toFixed(0)} ms after the click on Play ` +
+          `(buffering ${buffered.toFixed(0)} ms; ${STEMS} stems, playhead at 0)`,
+      );
+      if (network) expect(buffered).toBeGreaterThan(0);
+    });
+  }
+
+  it('a seek past the cache while playing (32 Mbit/s): held, then every stem from the new position together', async () => {
+    const page = opened[opened.length - 1]!.page;
+    await armTap(page);
+    const target = 200.3;
+    const { frame, t0 } = await page.evaluate((p) => {
+      const h = (window as unknown as { __mixroom: Hook }).__mixroom;
+      const t0 = performance.now();
+      h.transport.seek(p);
+      return { frame: Math.round(h.context.currentTime * h.context.sampleRate), t0 };
+    }, target);
+    const started = await listen(page, target);
+    const rec = await readTap(page);
+    const buffered = await bufferedMs(page, t0);
+    const s = checkStretch(rec, 'seek to 200.3 s', started + latency - rec.startFrame, Math.round(target * FS), Math.round((target + LISTEN_S) * FS));
+    expect(rec.startFrame + s.songAt).toBe(started + latency);
+    console.log(`seek to ${target} s: song ${target} s sounded ${(((started + latency - frame) / FS) * 1000).toFixed(0)} ms after the seek (buffering ${buffered.toFixed(0)} ms)`);
+    expect(buffered).toBeGreaterThan(0);
+  });
+
+  it('a loop jump past the cache (32 Mbit/s): every stem up to the loop end, then every stem from the loop start together', async () => {
+    const page = opened[opened.length - 1]!.page;
+    const loop = { start: 20.2, end: 150.6 };
+    const from = 150.3;
+    await armTap(page);
+    const t0 = await page.evaluate(
+      ([l, p]) => {
+        const h = (window as unknown as { __mixroom: Hook }).__mixroom;
+        const t0 = performance.now();
+        h.transport.setLoop(l);
+        h.transport.setLoopEnabled(true);
+        h.transport.seek(p);
+        return t0;
+      },
+      [loop, from] as const,
+    );
+    // Playing from 150.3 s, then past the jump to 20.2 s: the loop start's chunk is still being read.
+    const started = await listen(page, from);
+    await page.waitForFunction(
+      (until) => {
+        const h = (window as unknown as { __mixroom: { transport: { position(): number; snapshot(): { buffering: boolean } } } }).__mixroom;
+        return h.transport.position() > until && !h.transport.snapshot().buffering;
+      },
+      loop.start + LISTEN_S + 0.2,
+      { timeout: 60_000, polling: 50 },
+    );
+    const rec = await readTap(page);
+    const buffered = await bufferedMs(page, t0);
+    await page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.setLoopEnabled(false));
+    const [ls, le, f] = [loop.start, loop.end, from].map((x) => Math.round(x * FS)) as [number, number, number];
+    const before = checkStretch(rec, 'loop: before the jump', started + latency - rec.startFrame, f, le);
+    expect(rec.startFrame + before.songAt).toBe(started + latency);
+    // Where the loop end sounded (had the song gone on): everything after it is the loop start's.
+    const endAt = le + latency + before.lastOffset;
+    const after = checkStretch(rec, 'loop: after the jump', endAt, ls, ls + LISTEN_S * FS);
+    const heldMs = ((after.songAt - endAt) / FS) * 1000;
+    console.log(`loop jump ${loop.end} -> ${loop.start} s: held ${heldMs.toFixed(0)} ms at the loop end (buffering ${buffered.toFixed(0)} ms in all since the seek)`);
+    expect(after.songAt).toBeGreaterThanOrEqual(endAt);
+  });
+});
