@@ -2,7 +2,7 @@ import { readMixState, type MixState } from '@mixroom/shared/model';
 import { applyMixState } from '@mixroom/shared/ops';
 import type { RoomId } from '@mixroom/shared/protocol';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { armTap, installOutputTap, readTap, waitForSound } from '../e2e/outputTap.ts';
+import { armTap, installOutputTap, pageScript, readTap, waitForSound } from '../e2e/outputTap.ts';
 import { launchBrowser, openRoom, startRoomServer, type RoomServer } from '../e2e/roomHarness.ts';
 import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
 import { bakeBenchMix } from './bakeBenchMix.ts';
@@ -116,10 +116,15 @@ async function throttle(context: BrowserContext, page: Page, mbps: number | null
 async function runOnce(browser: Browser, server: RoomServer, mbps: number | null, name: string): Promise<{ ours: RunResult; peer: PeerResult }> {
   const room = await openRoom(browser, server.server.url, ROOM, name, async (context, page) => {
     await installOutputTap(context);
-    await context.addInitScript(recordFetches);
+    await context.addInitScript({ content: pageScript(recordFetches) });
     await throttle(context, page, mbps);
   });
   const { page } = room;
+  // A stem given up after the wait (or failing) would make the figure meaningless: report it.
+  const notices: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'warning' || m.type() === 'error') notices.push(m.text());
+  });
   try {
     await page.evaluate(() => {
       const w = window as unknown as { __mixroom: { transport: { onChange(l: (s: { buffering: boolean; playing: boolean }) => void): void } }; __starts: number[] };
@@ -140,6 +145,11 @@ async function runOnce(browser: Browser, server: RoomServer, mbps: number | null
       return { log: w.__fetchLog.filter((e) => e.range !== null), starts: w.__starts };
     });
     const click = rec.markedAt;
+    if (process.env.FIRST_SOUND_DEBUG) {
+      for (const e of [...t.log].sort((a, b) => a.start - b.start)) {
+        console.log(`  ${(e.start - click).toFixed(0).padStart(6)} .. ${(e.end - click).toFixed(0).padStart(6)} ms  ${e.range}  ${e.bytes} B  ${new URL(e.url, 'http://x').pathname.slice(-24)}`);
+      }
+    }
     // Per object (the path, whatever the host): its first Range read is the header, the next one the audio at the playhead.
     const byObject = new Map<string, FetchRecord[]>();
     for (const e of t.log) {
@@ -200,6 +210,7 @@ async function runOnce(browser: Browser, server: RoomServer, mbps: number | null
       await ctx.close();
       return { firstSound: soundAt - t0, fetched: fetchedAt - t0, decoded: decodedAt - t0, bytes };
     }, urls);
+    if (notices.length) console.log(`  page notices: ${notices.join(' | ')}`);
     return { ours, peer };
   } finally {
     await room.context.close();

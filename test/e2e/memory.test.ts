@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
-import { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES } from '../../client/src/audio/MixEngine.ts';
+import { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES, KEEP_BEHIND_FRAMES, PREFETCH_AHEAD_FRAMES } from '../../client/src/audio/MixEngine.ts';
 import { launchBrowser, monoWav16, openRoom, startRoomServer, type RoomPage, type RoomServer } from './roomHarness.ts';
 
 /**
@@ -118,8 +118,8 @@ describe('browser memory with 40 x 5-minute stems', () => {
     const started = Date.now();
     room = await openRoom(browser, server.server.url, ROOM, 'Mem');
     const page = room.page;
-    // Playback starts at once; stems join as their first chunks arrive. Time to first sound is
-    // measured on the engine's own master meter.
+    // Play waits until every stem's first chunk is in, then starts them together. Time to first
+    // sound is measured on the engine's own master meter.
     const playAt = Date.now();
     await page.getByRole('button', { name: 'Play' }).click();
     await page.waitForFunction(() => ((window as unknown as { __mixroom: Hook }).__mixroom.engine.meters().get('master:')?.peak[0] ?? -Infinity) > -60, null, {
@@ -159,9 +159,10 @@ describe('browser memory with 40 x 5-minute stems', () => {
     const after = descendantsPss();
 
     const pcmBytes = STEMS * SECONDS * FS * 4; // the whole stems as Float32, one channel each
-    const chunkBytes = DEFAULT_CHUNK_FRAMES * 4;
-    // The live window: the chunks covering two chunks' worth of playback ahead (3), plus one behind.
-    const windowBytes = Math.min(pcmBytes, STEMS * 4 * chunkBytes);
+    const C = DEFAULT_CHUNK_FRAMES;
+    // The live window: the chunks covering PREFETCH_AHEAD_FRAMES ahead (the current one and those after it) and KEEP_BEHIND_FRAMES behind.
+    const windowChunks = Math.ceil(PREFETCH_AHEAD_FRAMES / C) + 1 + Math.ceil(KEEP_BEHIND_FRAMES / C);
+    const windowBytes = Math.min(pcmBytes, STEMS * windowChunks * C * 4);
     const grew = after.bytes - baseline.bytes;
     const stores = usage.backingStorageSize ?? heap;
     console.log(
@@ -187,10 +188,10 @@ describe('browser memory with 40 x 5-minute stems', () => {
     expect(grew).toBeLessThan(DEFAULT_MEMORY_BUDGET_BYTES + 900 * MB);
 
     // Steady playback across chunk boundaries never starves on loopback. Paused, back to 1 s
-    // (its window, chunks 0-2 of every stem, is read again if it was evicted); once those are
-    // held, play, and after a second (meter messages are delivered late when the page is
-    // busy), for 10 s, across two chunk boundaries, every track meter reading of every stem
-    // has its tone. Pausing while the window loads keeps the span measured the same on a slow
+    // (its window, the chunks covering 1 s to 1 s + PREFETCH_AHEAD_FRAMES of every stem, is read
+    // again if it was evicted); once those are held, play, and after a second (meter messages
+    // are delivered late when the page is busy), for 10 s, across several chunk boundaries,
+    // every track meter reading of every stem has its tone. Pausing while the window loads keeps the span measured the same on a slow
     // machine (playing, the playhead ran past the first boundary before the window was in).
     const steady = await page.evaluate(
       async ([n, windowAt1s]) => {
@@ -230,22 +231,22 @@ describe('browser memory with 40 x 5-minute stems', () => {
         const strips = [...silentStrips].map(([strip, v]) => `${strip} x${v.n} (last peak ${v.last}, before the seek ${before.get(strip)})`);
         return { from, to: h.engine.position(), readings, silent: silentAt.length, silentFrom: Math.min(...silentAt), silentTo: Math.max(...silentAt), strips, stall };
       },
-      [STEMS, STEMS * 3 * DEFAULT_CHUNK_FRAMES * 4] as const,
+      [STEMS, STEMS * (Math.floor((FS + PREFETCH_AHEAD_FRAMES - 1) / C) + 1) * C * 4] as const,
     );
     console.log(
       `steady playback ${steady.from.toFixed(1)}-${steady.to.toFixed(1)} s: ${steady.silent} silent of ${steady.readings} track meter readings` +
         `${steady.silent ? ` (at ${steady.silentFrom.toFixed(2)}-${steady.silentTo.toFixed(2)} s: ${steady.strips.join(', ')}; page errors ${JSON.stringify(room.errors)})` : ''}; longest main-thread stall ${steady.stall.toFixed(0)} ms`,
     );
-    // At least one chunk boundary (10.92 s) crossed, two unless the page is very slow.
-    expect(steady.from).toBeLessThan((2 * DEFAULT_CHUNK_FRAMES) / FS);
-    expect(steady.to).toBeGreaterThan((2 * DEFAULT_CHUNK_FRAMES) / FS);
+    // Chunk boundaries crossed: at least the one at 8 chunks, beyond which the window read at 1 s ends.
+    expect(steady.from).toBeLessThan((8 * C) / FS);
+    expect(steady.to).toBeGreaterThan((8 * C) / FS);
     expect(steady.readings).toBeGreaterThan(STEMS * 10 * 20);
     expect(steady.silent).toBe(0);
 
     // A loop longer than the window: its whole region is kept (it fits the budget), so each
     // pass plays from memory; turning the loop off releases it again.
     const loopRange = { start: 0.5, end: 29.5 };
-    const loopBytes = STEMS * Math.min(SECONDS * FS, Math.ceil((loopRange.end * FS) / DEFAULT_CHUNK_FRAMES) * DEFAULT_CHUNK_FRAMES) * 4;
+    const loopBytes = STEMS * Math.min(SECONDS * FS, Math.ceil((loopRange.end * FS) / C) * C) * 4;
     await page.evaluate((l) => {
       const t = (window as unknown as { __mixroom: Hook }).__mixroom.transport;
       t.setLoop(l);

@@ -9,7 +9,15 @@ import type { BrowserContext, Page } from 'playwright-core';
  * inputs as the destination, with the destination's channel rules (2, explicit, speakers).
  */
 export async function installOutputTap(context: BrowserContext): Promise<void> {
-  await context.addInitScript(pageTap);
+  await context.addInitScript({ content: pageScript(pageTap) });
+}
+
+/**
+ * A self-contained function as an init script. Run through tsx, esbuild keeps function names
+ * by wrapping them in `__name(...)` calls, which the page does not define: define it.
+ */
+export function pageScript(fn: () => void): string {
+  return `var __name = (f) => f;\n(${fn.toString()})();`;
 }
 
 /** One armed stretch of the page's output. */

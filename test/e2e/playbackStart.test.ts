@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { readMixState } from '@mixroom/shared/model';
 import { buildMixPlan, planLatencyFrames, type MixPlan } from '@mixroom/shared/plan';
 import type { RoomId } from '@mixroom/shared/protocol';
+import { DEFAULT_CHUNK_FRAMES } from '../../client/src/audio/MixEngine.ts';
 import { bakeMix } from '../../server/src/render/bakeMix.ts';
 import { createS3StemSource } from '../../server/src/render/createS3StemSource.ts';
 import { stemPlaybackKey } from '../../server/src/stems/stemKeys.ts';
@@ -191,7 +192,6 @@ interface Stretch {
   lastOffset: number;
 }
 
-const CHUNK_FRAMES = 2 ** 18;
 
 /**
  * Checks that the recording, from index `recFrom` on, is silent until it plays the song
@@ -234,7 +234,7 @@ function checkStretch(rec: TapRecording, what: string, recFrom: number, songFrom
       // Not where it was due: a hold (every stem at once) must end at a chunk boundary before it.
       let at = next;
       while (at < l.length && l[at] === 0) at++;
-      const boundary = Math.floor(song / CHUNK_FRAMES) * CHUNK_FRAMES;
+      const boundary = Math.floor(song / DEFAULT_CHUNK_FRAMES) * DEFAULT_CHUNK_FRAMES;
       if (at >= l.length) break;
       if (boundary <= s.from || at - b <= s.offset) {
         if (problems.length < 8) problems.push(`stem ${(song % PERIOD) / SLOT} at song ${(song / FS).toFixed(3)} s: silent (no chunk boundary to hold at)`);

@@ -16,13 +16,22 @@ export type EngineContext = IAudioContext | IOfflineAudioContext;
  */
 export type StemLoader = (stem: StemRef, signal: AbortSignal) => Promise<StemReader | TAnyAudioBuffer>;
 
-/** Frames per playback chunk by default: 2^18 (5.46 s at 48 kHz, 1 MiB per mono chunk). */
-export const DEFAULT_CHUNK_FRAMES = 2 ** 18;
+/**
+ * Frames per playback chunk by default: 2^16 (1.37 s at 48 kHz, 256 KiB per mono chunk). A
+ * chunk is the unit of reading and of starting: Play reads one (or two, for a second of
+ * audio) per stem before the first sound, so smaller chunks start sooner; 2^18 made 40
+ * stereo stems read 40 MiB first.
+ */
+export const DEFAULT_CHUNK_FRAMES = 2 ** 16;
+/** Live playback reads ahead of the playhead this far (2^19 frames: 10.9 s at 48 kHz), whatever the chunk size. */
+export const PREFETCH_AHEAD_FRAMES = 2 ** 19;
+/** ...and keeps this much behind it (2^17 frames: 2.7 s), so a small step back plays at once. */
+export const KEEP_BEHIND_FRAMES = 2 ** 17;
 /**
  * Decoded PCM a live engine holds at most by default, for any number of stems: 400 MiB.
- * The window (about 2 chunks ahead, the current one and 1 behind) of 40 mono stems takes
- * 160 MiB, of 40 stereo stems 320 MiB; beyond the budget the least urgent chunks go first,
- * down to one chunk per stem.
+ * The window (the chunks covering PREFETCH_AHEAD_FRAMES ahead and KEEP_BEHIND_FRAMES
+ * behind, about 15 s) of 40 mono stems takes at most 110 MiB, of 40 stereo stems 220 MiB;
+ * beyond the budget the least urgent chunks go first, down to one chunk per stem.
  */
 export const DEFAULT_MEMORY_BUDGET_BYTES = 400 * 1024 * 1024;
 /**

@@ -2,6 +2,7 @@ import { AudioBufferSourceNode, ConstantSourceNode, isAnyOfflineAudioContext } f
 import type { IAudioBufferSourceNode, IAudioNode, IConstantSourceNode } from 'standardized-audio-context';
 import { createChunkCache } from './createChunkCache.ts';
 import type { ChunkWant } from './createChunkCache.ts';
+import { KEEP_BEHIND_FRAMES, PREFETCH_AHEAD_FRAMES } from './MixEngine.ts';
 import type { EngineContext, LoopRegion } from './MixEngine.ts';
 import type { StemReader } from './StemReader.ts';
 
@@ -91,8 +92,6 @@ const HOLD_LEVEL = 2 ** -100;
 
 /** How far ahead (seconds) live playback schedules buffer sources and loop iterations. */
 const LIVE_HORIZON = 2;
-/** Live prefetch: the chunks that cover this many chunks' worth of upcoming playback, plus one behind (and a loop's region). */
-const AHEAD_CHUNKS = 2;
 /**
  * Seconds of audio a (re)start needs ready under the playhead (at most one chunk's worth):
  * a start in a chunk's last moments waits for the next chunk too, rather than stopping
@@ -323,22 +322,32 @@ export function createTransport(context: EngineContext, options: TransportOption
         for (let k = 0; k * C < src.reader.frames; k++) wants.push({ id, index: k, needAt: k });
       }
     } else {
-      const span = AHEAD_CHUNKS * C;
+      // The chunks covering PREFETCH_AHEAD_FRAMES of upcoming playback, in playback order, and KEEP_BEHIND_FRAMES behind.
+      const span = PREFETCH_AHEAD_FRAMES;
       const ranges = upcoming(span);
-      const behind = Math.floor((ranges[0]?.start ?? 0) / C) - 1;
+      const here = ranges[0]?.start ?? 0;
+      const behind = { from: Math.floor(Math.max(0, here - KEEP_BEHIND_FRAMES) / C), to: Math.floor(here / C) };
       // While the playhead is in (or before) a loop, its whole region is kept as well if the
       // budget allows, after the window: each pass then plays from memory, not the network.
       const looping = loop !== null && Math.round(position() * sr) < loop.end;
+      // While awaited stems are still opening, the others read only what a start needs: one
+      // stem's window must not take the connections the rest need for their first audio.
+      const opening = [...sources].some(([id, src]) => src.opening && awaited(id, src));
+      const limit = opening ? Math.min(START_LEAD * sr, C) : Infinity;
       for (const [id, src] of sources) {
         if (!src.reader) continue;
         for (const r of ranges) {
-          for (let k = Math.floor(r.start / C); k * C < r.end; k++) wants.push({ id, index: k, needAt: r.needAt + Math.max(0, k * C - r.start) });
+          for (let k = Math.floor(r.start / C); k * C < r.end; k++) {
+            const needAt = r.needAt + Math.max(0, k * C - r.start);
+            if (needAt < limit) wants.push({ id, index: k, needAt });
+          }
         }
+        if (opening) continue;
         if (looping) {
           for (let k = Math.floor(loop!.start / C); k * C < loop!.end; k++) wants.push({ id, index: k, needAt: span + Math.max(0, k * C - loop!.start) });
         }
-        // The chunk behind the playhead: a small step back plays at once. Least urgent of all.
-        if (behind >= 0) wants.push({ id, index: behind, needAt: Number.MAX_SAFE_INTEGER });
+        // Behind the playhead: a small step back plays at once. Least urgent of all, nearest first.
+        for (let k = behind.to - 1; k >= behind.from; k--) wants.push({ id, index: k, needAt: Number.MAX_SAFE_INTEGER - k });
       }
     }
     cache.want(wants);
@@ -467,6 +476,7 @@ export function createTransport(context: EngineContext, options: TransportOption
       src.opening = true;
       givenUp.delete(id);
       cache.setReader(id, null);
+      refreshWants();
       if (playing) advance(fromFrame());
     },
     setReader(id, reader) {
@@ -475,6 +485,7 @@ export function createTransport(context: EngineContext, options: TransportOption
       const opened = src.opening;
       src.opening = false;
       if (src.reader === reader) {
+        if (opened) refreshWants();
         if (opened && playing) advance(fromFrame());
         return Promise.resolve();
       }
@@ -482,7 +493,7 @@ export function createTransport(context: EngineContext, options: TransportOption
       src.reader = reader;
       givenUp.delete(id);
       cache.setReader(id, reader);
-      if (reader) refreshWants();
+      refreshWants();
       // A stem that will not come no longer holds playback; a new one is scheduled as its chunks arrive.
       if (playing) advance(fromFrame());
       return reader ? cache.whenReady(id) : Promise.resolve();
@@ -498,7 +509,10 @@ export function createTransport(context: EngineContext, options: TransportOption
       if (playing) advance(fromFrame());
     },
     setAwaited(ids) {
+      // Every plan change sets it (a fader drag 10 times a second): act only on a new set.
+      if (ids === awaitedIds || (ids && awaitedIds && ids.size === awaitedIds.size && [...ids].every((id) => awaitedIds!.has(id)))) return;
       awaitedIds = ids;
+      refreshWants();
       if (playing) advance(fromFrame());
     },
     play(at) {

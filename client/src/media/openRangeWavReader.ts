@@ -5,8 +5,12 @@ import { decodeWavFrames } from './decodeWavFrames.ts';
 import { parseWavHeader, WavFormatError } from './parseWavHeader.ts';
 import type { WavLayout } from './parseWavHeader.ts';
 
-/** Bytes read for the header first; WAVs with big metadata chunks before the data take more reads. */
-const HEADER_BYTES = 64 * 1024;
+/**
+ * Bytes read for the header first; WAVs with big metadata chunks before the data take more
+ * reads. Small: every stem reads it before Play can start (DAW exports put a few KiB of
+ * bext/iXML/JUNK there at most).
+ */
+const HEADER_BYTES = 16 * 1024;
 const MAX_HEADER_BYTES = 4 * 1024 * 1024;
 
 export class StemReadError extends Error {
