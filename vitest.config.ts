@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  * they were starved (a 30 s song ended before its 40 stems had loaded), so they run one at
  * a time, after everything else.
  */
-const REALTIME_E2E = ['test/e2e/**/*.test.ts', 'test/liveSeek.test.ts'];
+const REALTIME_E2E = ['test/e2e/**/*.test.ts', 'test/live*.test.ts'];
 /** Cluster files start Redis and several server processes each: one at a time, after the rest. */
 const CLUSTER = ['test/cluster/**/*.test.ts'];
 

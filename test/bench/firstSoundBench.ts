@@ -156,23 +156,25 @@ async function runOnce(browser: Browser, server: RoomServer, mbps: number | null
       const key = new URL(e.url, 'http://x').pathname;
       byObject.set(key, [...(byObject.get(key) ?? []), e]);
     }
+    const started = t.starts.find((x) => x >= click - 1) ?? NaN;
+    const soundAt = rec.firstSound!.at;
+    // Opened: every stem's first read (its header, and its first audio with it at the top of the
+    // song) is in. Fetched: the last read that ended before playback started is in.
     let opened = 0;
     let fetched = 0;
     let bytes = 0;
     let requests = 0;
-    const soundAt = rec.firstSound!.at;
     for (const reads of byObject.values()) {
       reads.sort((a, b) => a.start - b.start);
       opened = Math.max(opened, reads[0]!.end);
-      if (reads[1]) fetched = Math.max(fetched, reads[1].end);
       for (const e of reads) {
+        if (e.end <= started) fetched = Math.max(fetched, e.end);
         if (e.start <= soundAt) {
           bytes += e.bytes;
           requests++;
         }
       }
     }
-    const started = t.starts.find((s) => s >= click - 1) ?? NaN;
     const ours: RunResult = {
       firstSound: soundAt - click,
       parts: { opened: opened - click, fetched: fetched - click, started: started - click },
@@ -261,8 +263,8 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
         ours.push(o);
         peers.push(p);
         console.log(
-          `${link}, run ${r + 1}: first sound ${o.firstSound.toFixed(0)} ms after Play (stems opened at ${o.parts.opened.toFixed(0)} ms, ` +
-            `audio under the playhead fetched at ${o.parts.fetched.toFixed(0)} ms, playback started at ${o.parts.started.toFixed(0)} ms; ` +
+          `${link}, run ${r + 1}: first sound ${o.firstSound.toFixed(0)} ms after Play (every stem opened at ${o.parts.opened.toFixed(0)} ms, ` +
+            `last read before the start in at ${o.parts.fetched.toFixed(0)} ms, playback started at ${o.parts.started.toFixed(0)} ms; ` +
             `${o.requests} requests, ${(o.bytes / 2 ** 20).toFixed(1)} MiB); ` +
             `peer (whole stems + decodeAudioData): ${p.firstSound.toFixed(0)} ms (fetched ${p.fetched.toFixed(0)} ms, decoded ${p.decoded.toFixed(0)} ms, ${(p.bytes / 2 ** 20).toFixed(0)} MiB)`,
         );
@@ -273,11 +275,12 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
       const opened = med(ours.map((x) => x.parts.opened));
       const fetched = med(ours.map((x) => x.parts.fetched));
       const started = med(ours.map((x) => x.parts.started));
+      const [a, b, c] = [Math.max(0, opened), Math.max(0, opened, fetched), Math.max(0, opened, fetched, started)];
       console.log(
         `first sound, ${stems} stems, ${link}, median of ${runs}: ${o.toFixed(0)} ms after Play = ` +
-          `open stems ${Math.max(0, opened).toFixed(0)} ms, fetch the audio under the playhead ${Math.max(0, fetched - Math.max(0, opened)).toFixed(0)} ms, ` +
-          `decode + schedule ${Math.max(0, started - Math.max(0, fetched)).toFixed(0)} ms, start + output ${(o - Math.max(0, started)).toFixed(0)} ms ` +
-          `(times before Play read as 0: the room starts loading on join). ` +
+          `open every stem (header + first audio, one request each) ${a.toFixed(0)} ms, further reads ${(b - a).toFixed(0)} ms, ` +
+          `decode + schedule ${(c - b).toFixed(0)} ms, start + output ${(o - c).toFixed(0)} ms ` +
+          `(medians of each mark; the room starts loading on join, so a part done before Play reads 0). ` +
           `Whole stems decoded (peer): ${p.toFixed(0)} ms, ${(p / o).toFixed(1)}x ours (it grows with the stems' length; ours does not).`,
       );
     }

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
-import { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES, KEEP_BEHIND_FRAMES, PREFETCH_AHEAD_FRAMES } from '../../client/src/audio/MixEngine.ts';
+import { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES, KEEP_BEHIND_FRAMES, PREFETCH_AHEAD_FRAMES, PREFETCH_READ_FRAMES } from '../../client/src/audio/MixEngine.ts';
 import { launchBrowser, monoWav16, openRoom, startRoomServer, type RoomPage, type RoomServer } from './roomHarness.ts';
 
 /**
@@ -160,8 +160,9 @@ describe('browser memory with 40 x 5-minute stems', () => {
 
     const pcmBytes = STEMS * SECONDS * FS * 4; // the whole stems as Float32, one channel each
     const C = DEFAULT_CHUNK_FRAMES;
-    // The live window: the chunks covering PREFETCH_AHEAD_FRAMES ahead (the current one and those after it) and KEEP_BEHIND_FRAMES behind.
-    const windowChunks = Math.ceil(PREFETCH_AHEAD_FRAMES / C) + 1 + Math.ceil(KEEP_BEHIND_FRAMES / C);
+    // The live window: the chunks covering PREFETCH_AHEAD_FRAMES ahead rounded up to a read block (the current one
+    // and those after it), and KEEP_BEHIND_FRAMES behind.
+    const windowChunks = Math.ceil((PREFETCH_AHEAD_FRAMES + PREFETCH_READ_FRAMES) / C) + 1 + Math.ceil(KEEP_BEHIND_FRAMES / C);
     const windowBytes = Math.min(pcmBytes, STEMS * windowChunks * C * 4);
     const grew = after.bytes - baseline.bytes;
     const stores = usage.backingStorageSize ?? heap;
@@ -231,15 +232,16 @@ describe('browser memory with 40 x 5-minute stems', () => {
         const strips = [...silentStrips].map(([strip, v]) => `${strip} x${v.n} (last peak ${v.last}, before the seek ${before.get(strip)})`);
         return { from, to: h.engine.position(), readings, silent: silentAt.length, silentFrom: Math.min(...silentAt), silentTo: Math.max(...silentAt), strips, stall };
       },
-      [STEMS, STEMS * (Math.floor((FS + PREFETCH_AHEAD_FRAMES - 1) / C) + 1) * C * 4] as const,
+      [STEMS, STEMS * Math.ceil((FS + PREFETCH_AHEAD_FRAMES) / PREFETCH_READ_FRAMES) * PREFETCH_READ_FRAMES * 4] as const,
     );
     console.log(
       `steady playback ${steady.from.toFixed(1)}-${steady.to.toFixed(1)} s: ${steady.silent} silent of ${steady.readings} track meter readings` +
         `${steady.silent ? ` (at ${steady.silentFrom.toFixed(2)}-${steady.silentTo.toFixed(2)} s: ${steady.strips.join(', ')}; page errors ${JSON.stringify(room.errors)})` : ''}; longest main-thread stall ${steady.stall.toFixed(0)} ms`,
     );
-    // Chunk boundaries crossed: at least the one at 8 chunks, beyond which the window read at 1 s ends.
-    expect(steady.from).toBeLessThan((8 * C) / FS);
-    expect(steady.to).toBeGreaterThan((8 * C) / FS);
+    // Past the window read at 1 s (it ends at 3 read blocks, 16.4 s): the rest was read while playing.
+    const windowEnd = Math.ceil((FS + PREFETCH_AHEAD_FRAMES) / PREFETCH_READ_FRAMES) * PREFETCH_READ_FRAMES;
+    expect(steady.from).toBeLessThan(8 * C / FS);
+    expect(steady.to).toBeGreaterThan(Math.min(windowEnd, 8 * C) / FS);
     expect(steady.readings).toBeGreaterThan(STEMS * 10 * 20);
     expect(steady.silent).toBe(0);
 

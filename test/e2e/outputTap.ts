@@ -135,7 +135,8 @@ function pageTap(): void {
           if (!state.armed) return;
           state.blocks.push(e.data);
           if (state.firstSound === null) {
-            const i = e.data.l.findIndex((v, k) => v !== 0 || e.data.r[k] !== 0);
+            // Not silent: above -200 dBFS (the engine's strips carry a constant 2^-100, ~1e-29 at the output).
+            const i = e.data.l.findIndex((v, k) => Math.abs(v) > 1e-10 || Math.abs(e.data.r[k]!) > 1e-10);
             if (i >= 0) {
               // Where that frame reaches the speakers, on this page's clock.
               const ts = (ctx as AudioContext).getOutputTimestamp();

@@ -36,6 +36,14 @@ const amplitudeOf = (i: number) => 0.3 + 0.04 * i;
 const SLOW = { offline: false, latency: 20, downloadThroughput: 4_000_000, uploadThroughput: 4_000_000 };
 /** How much audio is compared after each (re)start. */
 const LISTEN_S = 3;
+/**
+ * Below this a sample is no click (the quietest is 0.21): the engine keeps every strip fed
+ * by a constant 2^-100 so Chromium never idles its nodes (see createTransport), ~1e-29 at
+ * the output. The sample-by-sample comparison with the bake is far tighter (1e-5).
+ */
+const SILENT = 1e-3;
+/** What the engine's 2^-100 strip feed leaves at the output: silence, exactly as far as float32 goes. */
+const HOLD_RESIDUE = 1e-20;
 
 let server: RoomServer;
 let browser: Browser;
@@ -113,6 +121,10 @@ interface Hook {
   };
 }
 
+function snapshotOf(page: Page): Promise<{ playing: boolean; buffering: boolean }> {
+  return page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot());
+}
+
 /** A fresh listener: own context, the output tap installed, optionally a slow network from the first request. */
 async function join(name: string, network: typeof SLOW | null): Promise<RoomPage> {
   const room = await openRoom(browser, server.server.url, ROOM, name, async (context, page) => {
@@ -134,30 +146,35 @@ async function join(name: string, network: typeof SLOW | null): Promise<RoomPage
 }
 
 /**
- * Waits until the transport plays (not buffering) from song second `from`, notes the context
- * frame that song second started at (from the engine's clock and position, read together
- * shortly after the start), then listens `LISTEN_S` more seconds. Everything the output holds
- * from that frame (plus the plan's latency) on is the new position's: older sound (before a
- * seek) is gone by then.
+ * Watches, on the page, for playback to start from song second `song` (after a Play, seek or
+ * loop change made in the same task): every 5 ms, once the transport plays and is not
+ * buffering, reads the engine's position with the context clock and derives the context
+ * frame `song` started at. Read within `within` seconds of the start (before any later jump);
+ * `listen` returns it.
  */
-async function listen(page: Page, from: number): Promise<number> {
-  await page.waitForFunction(
-    () => {
-      const s = (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot();
-      return s.playing && !s.buffering;
-    },
-    null,
-    { timeout: 60_000, polling: 20 },
-  );
-  const started = await page.evaluate(async (song) => {
-    const h = (window as unknown as { __mixroom: Hook & { engine: { position(): number } } }).__mixroom;
-    await new Promise((r) => setTimeout(r, 150));
-    for (;;) {
-      const c = h.context.currentTime;
-      const p = h.engine.position();
-      if (h.context.currentTime === c) return Math.round(c * h.context.sampleRate - (p - song) * h.context.sampleRate);
-    }
-  }, from);
+function watchStart(song: number, within: number): void {
+  const w = window as unknown as { __mixroom: Hook & { engine: { position(): number } }; __started: number | null };
+  const h = w.__mixroom;
+  w.__started = null;
+  const id = setInterval(() => {
+    const s = h.transport.snapshot();
+    if (!s.playing || s.buffering) return;
+    const c = h.context.currentTime;
+    const p = h.engine.position();
+    if (h.context.currentTime !== c || p <= song) return;
+    clearInterval(id);
+    w.__started = p < song + within ? Math.round(c * h.context.sampleRate - (p - song) * h.context.sampleRate) : Number.NaN;
+  }, 5);
+}
+
+/** Page code that calls watchStart: run it in the task that seeks (or before the click on Play). */
+const watchCall = (song: number, within: number) => `var __name = (f) => f; (${watchStart.toString()})(${song}, ${within});`;
+
+/** Waits until playback started (see watchStart), then `LISTEN_S` more seconds of output; returns the start's context frame. */
+async function listen(page: Page): Promise<number> {
+  const handle = await page.waitForFunction(() => (window as unknown as { __started: number | null }).__started, null, { timeout: 60_000, polling: 20 });
+  const started = (await handle.jsonValue()) as number;
+  expect(started, 'the start was seen too late to measure').not.toBeNaN();
   await page.waitForTimeout(LISTEN_S * 1000 + 300);
   return started;
 }
@@ -207,10 +224,10 @@ function checkStretch(rec: TapRecording, what: string, recFrom: number, songFrom
   const [l, r] = [rec.left, rec.right];
   const inGap = (i: number) => rec.gaps.some(([a, z]) => i >= a && i < z);
   let first = recFrom;
-  while (first < l.length && l[first] === 0 && r[first] === 0) first++;
+  while (first < l.length && Math.abs(l[first]!) <= SILENT && Math.abs(r[first]!) <= SILENT) first++;
   expect(first, `${what}: no sound in the recording`).toBeLessThan(l.length);
   // Silence before the first sound: no stem started before the others.
-  for (let i = recFrom; i < first; i++) expect(l[i]).toBe(0);
+  for (let i = recFrom; i < first; i++) expect(Math.abs(l[i]!)).toBeLessThanOrEqual(HOLD_RESIDUE);
   let b0 = songFrom + latency;
   while (b0 < bake[0].length && bake[0][b0] === 0) b0++;
   // Stretches of steady playback: recording index = bake index + offset, from song frame `from`.
@@ -230,14 +247,14 @@ function checkStretch(rec: TapRecording, what: string, recFrom: number, songFrom
       lost.push(song);
       continue;
     }
-    if (l[due] === 0) {
+    if (Math.abs(l[due]!) <= SILENT) {
       // Not where it was due: a hold (every stem at once) must end at a chunk boundary before it.
       let at = next;
-      while (at < l.length && l[at] === 0) at++;
+      while (at < l.length && Math.abs(l[at]!) <= SILENT) at++;
       const boundary = Math.floor(song / DEFAULT_CHUNK_FRAMES) * DEFAULT_CHUNK_FRAMES;
       if (at >= l.length) break;
       if (boundary <= s.from || at - b <= s.offset) {
-        if (problems.length < 8) problems.push(`stem ${(song % PERIOD) / SLOT} at song ${(song / FS).toFixed(3)} s: silent (no chunk boundary to hold at)`);
+        if (problems.length < 8) problems.push(`stem ${(song % PERIOD) / SLOT} at song ${(song / FS).toFixed(3)} s: silent (no chunk boundary to hold at; next sound ${l[at]} at ${at}, due at ${due})`);
         continue;
       }
       s = { from: boundary, offset: at - b };
@@ -286,14 +303,41 @@ describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listen
   for (const network of [null, SLOW] as const) {
     const label = network ? '32 Mbit/s link' : 'loopback';
     it(`Play (${label}): silence until every stem is ready, then all start on one frame, aligned with the bake`, async () => {
+      // On the slow link, the first listener (all its audio at the top read) follows the new one.
+      const follower = network ? opened[0]!.page : null;
+      if (follower) await follower.getByRole('button', { name: 'Pause' }).click();
       const { page } = await join(network ? 'Slow' : 'Fast', network);
+      if (follower) {
+        await follower.getByRole('button', { name: 'Follow Slow' }).click();
+        await follower.getByRole('status').filter({ hasText: 'Following Slow' }).waitFor({ timeout: 5000 });
+      }
       await armTap(page);
+      await page.evaluate((code) => new Function(code)(), watchCall(0, 0.4));
       await page.getByRole('button', { name: 'Play' }).click();
       if (network) {
         // The user sees that Play is waiting, and for what.
         await page.locator('mr-transport [data-buffering]').waitFor({ timeout: 10_000 });
       }
-      const started = await listen(page, 0);
+      // A follower waits with a buffering leader instead of running ahead.
+      let followerPlayedEarly = 0;
+      let checks = 0;
+      while (follower && (await snapshotOf(page)).buffering) {
+        checks++;
+        if ((await snapshotOf(follower)).playing) followerPlayedEarly++;
+        await page.waitForTimeout(100);
+      }
+      const started = await listen(page);
+      if (follower) {
+        const [pl, pf] = await Promise.all([page, follower].map((p) => p.evaluate(() => ({ p: (window as unknown as { __mixroom: Hook & { transport: { position(): number } } }).__mixroom.transport.position(), t: performance.timeOrigin + performance.now() }))));
+        const drift = Math.abs(pl!.p - (pf!.p + (pl!.t - pf!.t) / 1000));
+        console.log(`follower: playing in ${followerPlayedEarly} of ${checks} checks while the leader buffered; ${drift.toFixed(3)} s from the leader once both play`);
+        expect(checks).toBeGreaterThan(0);
+        expect(followerPlayedEarly).toBe(0);
+        expect((await snapshotOf(follower)).playing).toBe(true);
+        expect(drift).toBeLessThan(0.3);
+        await follower.getByRole('button', { name: 'Follow Slow' }).click();
+        await follower.getByRole('button', { name: 'Pause' }).click();
+      }
       const rec = await readTap(page);
       const buffered = await bufferedMs(page, rec.markedAt - 1);
       const s = checkStretch(rec, `Play (${label})`, 0, 0, LISTEN_S * FS);
@@ -312,13 +356,17 @@ describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listen
     const page = opened[opened.length - 1]!.page;
     await armTap(page);
     const target = 200.3;
-    const { frame, t0 } = await page.evaluate((p) => {
-      const h = (window as unknown as { __mixroom: Hook }).__mixroom;
-      const t0 = performance.now();
-      h.transport.seek(p);
-      return { frame: Math.round(h.context.currentTime * h.context.sampleRate), t0 };
-    }, target);
-    const started = await listen(page, target);
+    const { frame, t0 } = await page.evaluate(
+      ([p, watch]) => {
+        const h = (window as unknown as { __mixroom: Hook }).__mixroom;
+        const t0 = performance.now();
+        h.transport.seek(p);
+        new Function(watch)();
+        return { frame: Math.round(h.context.currentTime * h.context.sampleRate), t0 };
+      },
+      [target, watchCall(target, 0.4)] as const,
+    );
+    const started = await listen(page);
     const rec = await readTap(page);
     const buffered = await bufferedMs(page, t0);
     const s = checkStretch(rec, 'seek to 200.3 s', started + latency - rec.startFrame, Math.round(target * FS), Math.round((target + LISTEN_S) * FS));
@@ -330,21 +378,22 @@ describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listen
   it('a loop jump past the cache (32 Mbit/s): every stem up to the loop end, then every stem from the loop start together', async () => {
     const page = opened[opened.length - 1]!.page;
     const loop = { start: 20.2, end: 150.6 };
-    const from = 150.3;
+    const from = 150.0;
     await armTap(page);
     const t0 = await page.evaluate(
-      ([l, p]) => {
+      ([l, p, watch]) => {
         const h = (window as unknown as { __mixroom: Hook }).__mixroom;
         const t0 = performance.now();
         h.transport.setLoop(l);
         h.transport.setLoopEnabled(true);
         h.transport.seek(p);
+        new Function(watch)();
         return t0;
       },
-      [loop, from] as const,
+      [loop, from, watchCall(from, 0.5)] as const,
     );
-    // Playing from 150.3 s, then past the jump to 20.2 s: the loop start's chunk is still being read.
-    const started = await listen(page, from);
+    // Playing from 150 s, then past the jump to 20.2 s: the loop start's chunk is likely still being read.
+    const started = await listen(page);
     await page.waitForFunction(
       (until) => {
         const h = (window as unknown as { __mixroom: { transport: { position(): number; snapshot(): { buffering: boolean } } } }).__mixroom;

@@ -12,9 +12,16 @@ export type EngineContext = IAudioContext | IOfflineAudioContext;
  * of the playback WAV), or, for callers that hold the whole stem already (tests, offline
  * renders), its AudioBuffer, which is then played through the same chunked path. Either way
  * with the stem's own channel count (mono stays mono: half the memory, and the plan's
- * channel counts rely on it) and the context's sample rate. Rejects on abort.
+ * channel counts rely on it) and the context's sample rate. Rejects on abort. `hint` says
+ * what playback reads first when that is the top of the song.
  */
-export type StemLoader = (stem: StemRef, signal: AbortSignal) => Promise<StemReader | TAnyAudioBuffer>;
+export type StemLoader = (stem: StemRef, signal: AbortSignal, hint?: StemLoadHint) => Promise<StemReader | TAnyAudioBuffer>;
+
+/** What playback will read first, so a loader may fetch it with the stem's header (one request, not two). */
+export interface StemLoadHint {
+  /** Playback starts at the top: frames [0, firstFrames) are read first. */
+  firstFrames: number;
+}
 
 /**
  * Frames per playback chunk by default: 2^16 (1.37 s at 48 kHz, 256 KiB per mono chunk). A
@@ -23,14 +30,30 @@ export type StemLoader = (stem: StemRef, signal: AbortSignal) => Promise<StemRea
  * stereo stems read 40 MiB first.
  */
 export const DEFAULT_CHUNK_FRAMES = 2 ** 16;
-/** Live playback reads ahead of the playhead this far (2^19 frames: 10.9 s at 48 kHz), whatever the chunk size. */
+/** Live playback reads ahead of the playhead at least this far (2^19 frames: 10.9 s at 48 kHz), whatever the chunk size. */
 export const PREFETCH_AHEAD_FRAMES = 2 ** 19;
+/**
+ * Reads ahead come in aligned blocks of this many frames (2^18: 5.46 s, four default
+ * chunks), one request each, and the window ahead grows a block at a time: 40 stems
+ * playing make 7 requests a second, not 29. Only what a start needs is read a chunk at a time.
+ */
+export const PREFETCH_READ_FRAMES = 2 ** 18;
+/**
+ * Audio a start (Play, a seek, a loop jump, a resume) needs ready under the playhead for
+ * every awaited stem: 2^17 frames (2.7 s at 48 kHz, two default chunks), at most two
+ * chunks. Less starts sooner but holds again at once when the next chunks cannot follow as
+ * fast: on a link 1.6x faster than the stems play, or a store answering 17 requests a second.
+ */
+export function startLeadFrames(chunkFrames: number): number {
+  return Math.min(2 ** 17, 2 * chunkFrames);
+}
 /** ...and keeps this much behind it (2^17 frames: 2.7 s), so a small step back plays at once. */
 export const KEEP_BEHIND_FRAMES = 2 ** 17;
 /**
  * Decoded PCM a live engine holds at most by default, for any number of stems: 400 MiB.
- * The window (the chunks covering PREFETCH_AHEAD_FRAMES ahead and KEEP_BEHIND_FRAMES
- * behind, about 15 s) of 40 mono stems takes at most 110 MiB, of 40 stereo stems 220 MiB;
+ * The window (the chunks covering PREFETCH_AHEAD_FRAMES ahead, rounded up to a read block,
+ * and KEEP_BEHIND_FRAMES behind: 15-20 s) of 40 mono stems takes at most 150 MiB, of 40
+ * stereo stems 300 MiB;
  * beyond the budget the least urgent chunks go first, down to one chunk per stem.
  */
 export const DEFAULT_MEMORY_BUDGET_BYTES = 400 * 1024 * 1024;

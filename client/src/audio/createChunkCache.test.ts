@@ -109,6 +109,24 @@ describe('createChunkCache', () => {
     seen.c.dispose();
   });
 
+  it('reads chunks not needed within a chunk\'s time with the rest of their aligned block, one request each', async () => {
+    const slice = (b: TAnyAudioBuffer, offset: number, frames: number) => ({ start: (b as unknown as { start: number }).start + offset, length: frames }) as unknown as TAnyAudioBuffer;
+    const { c, ready } = cache({ readFrames: 4 * C, slice });
+    const a = memoryReader(10 * C + 5);
+    c.setReader('a', a.reader);
+    c.want(window('a', 0, 11));
+    await flush(a);
+    // Chunk 0 is needed now: alone. Then the rest of block 0, block 1, and what block 2 has (the stem ends in chunk 10).
+    expect(a.reads).toEqual([0, 1, 4, 8]);
+    expect(ready.sort((x, y) => Number(x.split(':')[1]) - Number(y.split(':')[1]))).toEqual(Array.from({ length: 11 }, (_, k) => `a:${k}`));
+    for (let k = 0; k <= 10; k++) {
+      const b = c.chunk('a', k) as unknown as { start: number; length: number };
+      expect(b.start).toBe(k * C);
+      expect(b.length).toBe(k === 10 ? 5 : C);
+    }
+    c.dispose();
+  });
+
   it('evicts what is no longer wanted and aborts its reads', async () => {
     const { c } = cache();
     const a = memoryReader(100 * C);

@@ -1,5 +1,13 @@
+import { AudioBuffer } from 'standardized-audio-context';
 import type { TAnyAudioBuffer } from 'standardized-audio-context';
 import type { StemReader } from './StemReader.ts';
+
+/** A copy of frames [offset, offset + frames) of `buffer`, every channel. */
+function sliceAudioBuffer(buffer: TAnyAudioBuffer, offset: number, frames: number): TAnyAudioBuffer {
+  const out = new AudioBuffer({ length: frames, numberOfChannels: buffer.numberOfChannels, sampleRate: buffer.sampleRate });
+  for (let c = 0; c < buffer.numberOfChannels; c++) out.copyToChannel(buffer.getChannelData(c).subarray(offset, offset + frames), c);
+  return out as unknown as TAnyAudioBuffer;
+}
 
 /** One chunk the transport will need: chunk `index` of source `id`, first needed `needAt` frames from now. */
 export interface ChunkWant {
@@ -15,6 +23,15 @@ export interface ChunkCacheOptions {
   budgetBytes: number;
   /** Reads at once, across all sources (a browser opens ~6 connections per host). */
   concurrency?: number;
+  /**
+   * Frames one read may cover, a multiple of `chunkFrames`: a chunk not needed within a
+   * chunk's time is read together with the rest of its aligned block of this size (fewer,
+   * larger requests while playing); a chunk needed sooner (a start) is read alone. Default
+   * `chunkFrames`.
+   */
+  readFrames?: number;
+  /** Frames [offset, offset + frames) of a read as a chunk's own buffer. Default: a copy into a new AudioBuffer. */
+  slice?(buffer: TAnyAudioBuffer, offset: number, frames: number): TAnyAudioBuffer;
   onReady(id: string, index: number): void;
   /**
    * Whether a source's most urgent kept chunk (the one at the playhead) is ready: 1 when it
@@ -68,6 +85,8 @@ const chunkKey = (id: string, index: number) => `${id}\u0000${index}`;
 export function createChunkCache(options: ChunkCacheOptions): ChunkCache {
   const C = options.chunkFrames;
   const limit = Math.max(1, options.concurrency ?? 6);
+  const perRead = Math.max(1, Math.floor((options.readFrames ?? C) / C));
+  const slice = options.slice ?? sliceAudioBuffer;
   const sources = new Map<string, SourceState>();
   let order: ChunkWant[] = [];
   let active = 0;
@@ -105,6 +124,13 @@ export function createChunkCache(options: ChunkCacheOptions): ChunkCache {
     s.loading.delete(index);
   };
 
+  /** Chunk k of `s` is wanted, missing, not being read and not waiting for a retry. */
+  const readable = (s: SourceState, k: number, now: number) => {
+    if (!s.kept.has(k) || s.chunks.has(k) || s.loading.has(k) || k * C >= s.reader.frames) return false;
+    const f = s.failed.get(k);
+    return !f || f.retryAt <= now;
+  };
+
   const pump = () => {
     if (disposed) return;
     const now = Date.now();
@@ -118,7 +144,13 @@ export function createChunkCache(options: ChunkCacheOptions): ChunkCache {
         nextRetry = Math.min(nextRetry, f.retryAt);
         continue;
       }
-      read(w.id, s, w.index);
+      // Not needed within a chunk's time: the rest of its aligned read block comes in the same request.
+      let n = 1;
+      if (w.needAt >= C) {
+        const blockEnd = (Math.floor(w.index / perRead) + 1) * perRead;
+        while (w.index + n < blockEnd && readable(s, w.index + n, now)) n++;
+      }
+      read(w.id, s, w.index, n);
     }
     if (nextRetry < Infinity && retryTimer === null) {
       retryTimer = setTimeout(() => {
@@ -128,29 +160,37 @@ export function createChunkCache(options: ChunkCacheOptions): ChunkCache {
     }
   };
 
-  const read = (id: string, s: SourceState, index: number) => {
+  /** One request for chunks [index, index + n), split into one buffer per chunk. */
+  const read = (id: string, s: SourceState, index: number, n: number) => {
     const abort = new AbortController();
-    s.loading.set(index, abort);
+    const ks = Array.from({ length: n }, (_, j) => index + j);
+    for (const k of ks) s.loading.set(k, abort);
     active++;
     const start = index * C;
-    s.reader.read(start, Math.min(C, s.reader.frames - start), abort.signal).then(
+    s.reader.read(start, Math.min(n * C, s.reader.frames - start), abort.signal).then(
       (buffer) => {
         active--;
-        if (s.loading.get(index) === abort) s.loading.delete(index);
-        if (abort.signal.aborted || disposed || sources.get(id) !== s || !s.kept.has(index)) return pump();
-        s.failed.delete(index);
-        s.chunks.set(index, buffer);
-        held += bytesOf(s, index);
+        for (const k of ks) if (s.loading.get(k) === abort) s.loading.delete(k);
+        if (abort.signal.aborted || disposed || sources.get(id) !== s) return pump();
+        for (const k of ks) {
+          if (!s.kept.has(k)) continue;
+          const frames = Math.min(C, s.reader.frames - k * C);
+          s.failed.delete(k);
+          s.chunks.set(k, n === 1 ? buffer : slice(buffer, (k - index) * C, frames));
+          held += bytesOf(s, k);
+        }
         report(id, s);
-        options.onReady(id, index);
+        for (const k of ks) if (s.chunks.has(k)) options.onReady(id, k);
         pump();
       },
       (error: unknown) => {
         active--;
-        if (s.loading.get(index) === abort) s.loading.delete(index);
+        for (const k of ks) if (s.loading.get(k) === abort) s.loading.delete(k);
         if (abort.signal.aborted || disposed || sources.get(id) !== s) return pump();
-        const delay = Math.min(30_000, (s.failed.get(index)?.delay ?? 500) * 2);
-        s.failed.set(index, { retryAt: Date.now() + delay, delay });
+        for (const k of ks) {
+          const delay = Math.min(30_000, (s.failed.get(k)?.delay ?? 500) * 2);
+          s.failed.set(k, { retryAt: Date.now() + delay, delay });
+        }
         options.onError(id, error);
         report(id, s);
         pump();

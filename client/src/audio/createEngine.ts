@@ -4,7 +4,7 @@ import type { MixPlan, PlanEdge, PlanNode } from '@mixroom/shared/plan';
 import { AudioWorkletNode, isAnyOfflineAudioContext } from 'standardized-audio-context';
 import type { IAudioWorkletNode } from 'standardized-audio-context';
 import { createTransport } from './createTransport.ts';
-import { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_STEM_WAIT_SECONDS } from './MixEngine.ts';
+import { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_STEM_WAIT_SECONDS, startLeadFrames } from './MixEngine.ts';
 import type { EngineContext, EngineOptions, MeterReading, MixEngine, PlaybackStatus } from './MixEngine.ts';
 import type { RealisedNode } from './RealisedNode.ts';
 import { realiseNode } from './realiseNode.ts';
@@ -150,7 +150,9 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
     // Until it opens, an audible stem holds Play: its audio is on its way.
     transport.setOpening(id);
     options.onStemProgress?.(stem, 0);
-    return loadStem(stem, abort.signal)
+    // At the top of the song (a fresh join), what a start needs can come with the header.
+    const top = transport.position() * context.sampleRate < chunkFrames;
+    return loadStem(stem, abort.signal, top ? { firstFrames: startLeadFrames(chunkFrames) } : undefined)
       .then((opened) => {
         if (abort.signal.aborted || disposed) return;
         const reader = isStemReader(opened) ? opened : bufferStemReader(opened);

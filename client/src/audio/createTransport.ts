@@ -2,7 +2,7 @@ import { AudioBufferSourceNode, ConstantSourceNode, isAnyOfflineAudioContext } f
 import type { IAudioBufferSourceNode, IAudioNode, IConstantSourceNode } from 'standardized-audio-context';
 import { createChunkCache } from './createChunkCache.ts';
 import type { ChunkWant } from './createChunkCache.ts';
-import { KEEP_BEHIND_FRAMES, PREFETCH_AHEAD_FRAMES } from './MixEngine.ts';
+import { KEEP_BEHIND_FRAMES, PREFETCH_AHEAD_FRAMES, PREFETCH_READ_FRAMES, startLeadFrames } from './MixEngine.ts';
 import type { EngineContext, LoopRegion } from './MixEngine.ts';
 import type { StemReader } from './StemReader.ts';
 
@@ -92,12 +92,7 @@ const HOLD_LEVEL = 2 ** -100;
 
 /** How far ahead (seconds) live playback schedules buffer sources and loop iterations. */
 const LIVE_HORIZON = 2;
-/**
- * Seconds of audio a (re)start needs ready under the playhead (at most one chunk's worth):
- * a start in a chunk's last moments waits for the next chunk too, rather than stopping
- * again at once.
- */
-const START_LEAD = 1;
+
 
 /**
  * Sample-accurate chunked transport. Each stem is played from chunks of `chunkFrames`
@@ -110,7 +105,7 @@ const START_LEAD = 1;
  *
  * Playback starts whole, as a DAW or a review player does: chunk k of a segment is
  * scheduled (committed) only once every awaited stem (the audible ones) has it, for all of
- * them at once. When one is missing as its time comes (Play or a seek into audio not read
+ * them at once; a start needs startLeadFrames of audio ready. When one is missing as its time comes (Play or a seek into audio not read
  * yet, a loop jump past the cache, a slow read), the segment ends at that chunk boundary and
  * the clock holds there ("buffering") until it arrives; then every stem resumes on one
  * frame. A stem still missing after `waitTimeout` is given up (reported): playback goes on
@@ -172,8 +167,11 @@ export function createTransport(context: EngineContext, options: TransportOption
   /** Song frame at which a segment ends (Infinity: it plays to the end of the stems). */
   const songEnd = (seg: Segment) => (Number.isFinite(seg.until) ? seg.off + (seg.until - seg.when) : Infinity);
 
+  const readFrames = Math.max(C, PREFETCH_READ_FRAMES);
+  const lead = startLeadFrames(C);
   const cache = createChunkCache({
     chunkFrames: C,
+    readFrames,
     budgetBytes: offline ? Infinity : options.budgetBytes,
     onReady: () => {
       if (playing) advance(fromFrame());
@@ -215,8 +213,8 @@ export function createTransport(context: EngineContext, options: TransportOption
       const at = seg.when + (seg.gate - seg.off);
       if (at >= end) return seg;
       const k = Math.floor(seg.gate / C);
-      // A start needs START_LEAD seconds of audio ready, which may reach into the next chunk.
-      const need = seg.gate === seg.off ? Math.min(endSong, seg.gate + Math.min(START_LEAD * sr, C)) : seg.gate + 1;
+      // A start needs startLeadFrames of audio ready, which may reach into the next chunks.
+      const need = seg.gate === seg.off ? Math.min(endSong, seg.gate + lead) : seg.gate + 1;
       const missing = new Set<string>();
       let silent = false;
       for (let j = k; j * C < need; j++) {
@@ -322,10 +320,11 @@ export function createTransport(context: EngineContext, options: TransportOption
         for (let k = 0; k * C < src.reader.frames; k++) wants.push({ id, index: k, needAt: k });
       }
     } else {
-      // The chunks covering PREFETCH_AHEAD_FRAMES of upcoming playback, in playback order, and KEEP_BEHIND_FRAMES behind.
-      const span = PREFETCH_AHEAD_FRAMES;
+      // The chunks covering PREFETCH_AHEAD_FRAMES of upcoming playback, in playback order, and KEEP_BEHIND_FRAMES
+      // behind. The end is rounded up to a read block: the window grows a whole block (one request per stem) at a time.
+      const here = upcoming(1)[0]?.start ?? 0;
+      const span = Math.ceil((here + PREFETCH_AHEAD_FRAMES) / readFrames) * readFrames - here;
       const ranges = upcoming(span);
-      const here = ranges[0]?.start ?? 0;
       const behind = { from: Math.floor(Math.max(0, here - KEEP_BEHIND_FRAMES) / C), to: Math.floor(here / C) };
       // While the playhead is in (or before) a loop, its whole region is kept as well if the
       // budget allows, after the window: each pass then plays from memory, not the network.
@@ -333,7 +332,7 @@ export function createTransport(context: EngineContext, options: TransportOption
       // While awaited stems are still opening, the others read only what a start needs: one
       // stem's window must not take the connections the rest need for their first audio.
       const opening = [...sources].some(([id, src]) => src.opening && awaited(id, src));
-      const limit = opening ? Math.min(START_LEAD * sr, C) : Infinity;
+      const limit = opening ? lead : Infinity;
       for (const [id, src] of sources) {
         if (!src.reader) continue;
         for (const r of ranges) {

@@ -5,7 +5,7 @@
  */
 export { createEngine } from './createEngine.ts';
 export { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_STEM_WAIT_SECONDS } from './MixEngine.ts';
-export type { EngineContext, EngineOptions, LoopRegion, MeterReading, MixEngine, PlaybackStatus, StemLoader } from './MixEngine.ts';
+export type { EngineContext, EngineOptions, LoopRegion, MeterReading, MixEngine, PlaybackStatus, StemLoader, StemLoadHint } from './MixEngine.ts';
 export { bufferStemReader, isStemReader } from './StemReader.ts';
 export type { StemReader } from './StemReader.ts';
 export { AudioContext, OfflineAudioContext } from 'standardized-audio-context';

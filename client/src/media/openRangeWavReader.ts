@@ -23,13 +23,22 @@ export class StemReadError extends Error {
   }
 }
 
+export interface RangeWavReaderOptions {
+  /**
+   * Audio bytes to fetch with the header, in the same request (0: the header only). Reads
+   * within them are served from memory until a read starts past them; then they are dropped.
+   */
+  headBytes?: number;
+}
+
 /**
- * Opens a WAV file over HTTP for random access: reads the header once, then each `read`
- * is one Range request for exactly the frames asked for, decoded into an AudioBuffer with
- * the file's own channel count. `url` gives a short-lived URL; it is asked
- * again when the storage refuses the one we have (403: it expired).
+ * Opens a WAV file over HTTP for random access: reads the header once (with the first
+ * `headBytes` of audio if asked), then each `read` is one Range request for exactly the
+ * frames asked for, decoded into an AudioBuffer with the file's own channel count. `url`
+ * gives a short-lived URL; it is asked again when the storage refuses the one we have
+ * (403: it expired).
  */
-export async function openRangeWavReader(url: (signal: AbortSignal) => Promise<string>, signal: AbortSignal): Promise<StemReader> {
+export async function openRangeWavReader(url: (signal: AbortSignal) => Promise<string>, signal: AbortSignal, options: RangeWavReaderOptions = {}): Promise<StemReader> {
   let current = await url(signal);
 
   const range = async (from: number, to: number, s: AbortSignal): Promise<{ bytes: Uint8Array; total: number }> => {
@@ -54,8 +63,9 @@ export async function openRangeWavReader(url: (signal: AbortSignal) => Promise<s
   let layout: WavLayout | null = null;
   let head = new Uint8Array(0);
   let total = NaN;
+  const first = HEADER_BYTES + Math.max(0, Math.floor(options.headBytes ?? 0));
   while (!layout) {
-    const got = await range(head.length, Math.min(MAX_HEADER_BYTES, Math.max(HEADER_BYTES, head.length * 2)) - 1, signal);
+    const got = await range(head.length, (head.length === 0 ? first : Math.min(MAX_HEADER_BYTES, Math.max(HEADER_BYTES, head.length * 2))) - 1, signal);
     total = got.total;
     const joined = new Uint8Array(head.length + got.bytes.length);
     joined.set(head);
@@ -70,6 +80,9 @@ export async function openRangeWavReader(url: (signal: AbortSignal) => Promise<s
   // A data size larger than the object (a writer that never patched it) is cut to what is there.
   const frames = Number.isFinite(total) ? Math.min(format.frames, Math.floor((total - dataOffset) / blockAlign)) : format.frames;
 
+  // Audio that came with the header, kept for the first reads only.
+  let held: Uint8Array | null = head.length > dataOffset + blockAlign ? head : null;
+
   return {
     channels: format.channels,
     sampleRate: format.sampleRate,
@@ -79,7 +92,9 @@ export async function openRangeWavReader(url: (signal: AbortSignal) => Promise<s
       const out = new AudioBuffer({ length: Math.max(1, n), numberOfChannels: format.channels, sampleRate: format.sampleRate });
       if (n === 0) return out as unknown as TAnyAudioBuffer;
       const from = dataOffset + start * blockAlign;
-      const { bytes } = await range(from, from + n * blockAlign - 1, s);
+      const to = from + n * blockAlign;
+      if (held && from >= held.length) held = null; // playback has moved past it
+      const bytes = held && to <= held.length ? (s.throwIfAborted(), held.subarray(from, to)) : (await range(from, to - 1, s)).bytes;
       const targets = Array.from({ length: format.channels }, (_, c) => out.getChannelData(c));
       const got = decodeWavFrames(bytes, format, targets);
       if (got < n) throw new StemReadError(206, `The stem file ended early (${got} of ${n} frames at ${start})`);

@@ -12,5 +12,9 @@ export interface StemLoaderOptions {
  * HTTP Range requests, so a room's memory does not grow with its stems' length.
  */
 export function createStemLoader(options: StemLoaderOptions): StemLoader {
-  return (stem, signal) => openRangeWavReader((s) => fetchStemUrl(options.roomId, stem.key, 'playback', s), signal);
+  return (stem, signal, hint) =>
+    openRangeWavReader((s) => fetchStemUrl(options.roomId, stem.key, 'playback', s), signal, {
+      // The start's audio with the header, sized for 24-bit (most stems): 16-bit gets more, 32-bit float reads the rest apart.
+      headBytes: hint ? hint.firstFrames * stem.channels * 3 : 0,
+    });
 }
