@@ -110,7 +110,8 @@ const LIVE_HORIZON = 2;
  * the clock holds there ("buffering") until it arrives; then every stem resumes on one
  * frame. A stem still missing after `waitTimeout` is given up (reported): playback goes on
  * without it, and it joins mid-chunk, at the right song position, when its audio arrives,
- * as an inaudible (muted) stem does. Live contexts top the schedule up from a timer;
+ * as an inaudible (muted) stem does, and is waited for again once its audio is ahead of the
+ * playhead. Live contexts top the schedule up from a timer;
  * offline contexts read every chunk first and schedule the whole render at once.
  */
 export function createTransport(context: EngineContext, options: TransportOptions): EngineTransport {
@@ -248,7 +249,12 @@ export function createTransport(context: EngineContext, options: TransportOption
         }
         continue;
       }
-      for (const id of givenUp) if (cache.chunk(id, k)) givenUp.delete(id); // back in time: awaited again
+      // A given-up stem is awaited again once it is ahead (this chunk and the two after it in):
+      // one that only just catches up would hold playback again at the next boundary.
+      for (const id of givenUp) {
+        const reader = sources.get(id)?.reader;
+        if (reader && [k, k + 1, k + 2].every((j) => j * C >= reader.frames || cache.chunk(id, j))) givenUp.delete(id);
+      }
       seg.gate = Math.min((k + 1) * C, endSong);
     }
   };
