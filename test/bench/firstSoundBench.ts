@@ -225,7 +225,7 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   const runs = Math.max(1, Number(process.env.FIRST_SOUND_RUNS ?? 3));
   const links = (process.env.FIRST_SOUND_LINKS ?? 'loopback,100').split(',').filter(Boolean).map((l) => (l === 'loopback' ? null : Number(l)));
   const frames = seconds * RATE;
-  const server = await startRoomServer({ maxStemBytes: 256 * 1024 * 1024, maxStemSeconds: 1200 });
+  const server = await startRoomServer([ROOM], { maxStemBytes: 256 * 1024 * 1024, maxStemSeconds: 1200 });
   let browser: Browser | null = null;
   try {
     const t0 = performance.now();

@@ -60,7 +60,7 @@ function clickStem(i: number): (n: number) => number {
 }
 
 beforeAll(async () => {
-  server = await startRoomServer({ maxStemBytes: 64 * 1024 * 1024, maxStemSeconds: 600 });
+  server = await startRoomServer([ROOM], { maxStemBytes: 64 * 1024 * 1024, maxStemSeconds: 600 });
   const started = Date.now();
   let next = 0;
   const worker = async () => {
