@@ -150,8 +150,14 @@ describe('browser memory with 40 x 5-minute stems', () => {
     await page.waitForTimeout(2000);
     // The master is read while the transport plays (a starved machine can make it hold at a
     // chunk boundary until the reads catch up: then every strip is silent at once).
-    await page.waitForFunction(() => !(window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot().buffering, null, { timeout: 120_000, polling: 50 });
-    await page.waitForTimeout(300);
+    await page.waitForFunction(
+      () => {
+        const h = (window as unknown as { __mixroom: Hook }).__mixroom;
+        return !h.transport.snapshot().buffering && (h.engine.meters().get('master:')?.peak[0] ?? -Infinity) > -60;
+      },
+      null,
+      { timeout: 120_000, polling: 50 },
+    );
     // Steady state: collect what finished reads left for the garbage collector.
     const cdp = await room.context.newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');

@@ -303,14 +303,7 @@ describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listen
   for (const network of [null, SLOW] as const) {
     const label = network ? '32 Mbit/s link' : 'loopback';
     it(`Play (${label}): silence until every stem is ready, then all start on one frame, aligned with the bake`, async () => {
-      // On the slow link, the first listener (all its audio at the top read) follows the new one.
-      const follower = network ? opened[0]!.page : null;
-      if (follower) await follower.getByRole('button', { name: 'Pause' }).click();
       const { page } = await join(network ? 'Slow' : 'Fast', network);
-      if (follower) {
-        await follower.getByRole('button', { name: 'Follow Slow' }).click();
-        await follower.getByRole('status').filter({ hasText: 'Following Slow' }).waitFor({ timeout: 5000 });
-      }
       await armTap(page);
       await page.evaluate((code) => new Function(code)(), watchCall(0, 0.4));
       await page.getByRole('button', { name: 'Play' }).click();
@@ -318,26 +311,7 @@ describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listen
         // The user sees that Play is waiting, and for what.
         await page.locator('mr-transport [data-buffering]').waitFor({ timeout: 10_000 });
       }
-      // A follower waits with a buffering leader instead of running ahead.
-      let followerPlayedEarly = 0;
-      let checks = 0;
-      while (follower && (await snapshotOf(page)).buffering) {
-        checks++;
-        if ((await snapshotOf(follower)).playing) followerPlayedEarly++;
-        await page.waitForTimeout(100);
-      }
       const started = await listen(page);
-      if (follower) {
-        const [pl, pf] = await Promise.all([page, follower].map((p) => p.evaluate(() => ({ p: (window as unknown as { __mixroom: Hook & { transport: { position(): number } } }).__mixroom.transport.position(), t: performance.timeOrigin + performance.now() }))));
-        const drift = Math.abs(pl!.p - (pf!.p + (pl!.t - pf!.t) / 1000));
-        console.log(`follower: playing in ${followerPlayedEarly} of ${checks} checks while the leader buffered; ${drift.toFixed(3)} s from the leader once both play`);
-        expect(checks).toBeGreaterThan(0);
-        expect(followerPlayedEarly).toBe(0);
-        expect((await snapshotOf(follower)).playing).toBe(true);
-        expect(drift).toBeLessThan(0.3);
-        await follower.getByRole('button', { name: 'Follow Slow' }).click();
-        await follower.getByRole('button', { name: 'Pause' }).click();
-      }
       const rec = await readTap(page);
       const buffered = await bufferedMs(page, rec.markedAt - 1);
       const s = checkStretch(rec, `Play (${label})`, 0, 0, LISTEN_S * FS);
@@ -352,8 +326,12 @@ describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listen
     });
   }
 
-  it('a seek past the cache while playing (32 Mbit/s): held, then every stem from the new position together', async () => {
+  it('a seek past the cache while playing (32 Mbit/s): held, then every stem from the new position together; a follower waits too', async () => {
     const page = opened[opened.length - 1]!.page;
+    // The first listener (on loopback: it reads the new position at once) follows this one.
+    const follower = opened[0]!.page;
+    await follower.getByRole('button', { name: 'Follow Slow' }).click();
+    await follower.getByRole('status').filter({ hasText: 'Following Slow' }).waitFor({ timeout: 5000 });
     await armTap(page);
     const target = 200.3;
     const { frame, t0 } = await page.evaluate(
@@ -366,7 +344,25 @@ describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listen
       },
       [target, watchCall(target, 0.4)] as const,
     );
+    // A follower waits with a buffering leader (paused where it holds) instead of running ahead.
+    let followerPlayedEarly = 0;
+    let checks = 0;
+    while ((await snapshotOf(page)).buffering) {
+      checks++;
+      if ((await snapshotOf(follower)).playing) followerPlayedEarly++;
+      await page.waitForTimeout(100);
+    }
     const started = await listen(page);
+    const [pl, pf] = await Promise.all([page, follower].map((p) => p.evaluate(() => ({ p: (window as unknown as { __mixroom: Hook & { transport: { position(): number } } }).__mixroom.transport.position(), t: performance.timeOrigin + performance.now() }))));
+    const drift = Math.abs(pl!.p - (pf!.p + (pl!.t - pf!.t) / 1000));
+    const followerPlaying = (await snapshotOf(follower)).playing;
+    await follower.getByRole('button', { name: 'Follow Slow' }).click();
+    await follower.getByRole('button', { name: 'Pause' }).click();
+    console.log(`follower: playing in ${followerPlayedEarly} of ${checks} checks while the leader buffered; ${drift.toFixed(3)} s from the leader once both play`);
+    expect(checks).toBeGreaterThan(0);
+    expect(followerPlayedEarly).toBe(0);
+    expect(followerPlaying).toBe(true);
+    expect(drift).toBeLessThan(0.3);
     const rec = await readTap(page);
     const buffered = await bufferedMs(page, t0);
     const s = checkStretch(rec, 'seek to 200.3 s', started + latency - rec.startFrame, Math.round(target * FS), Math.round((target + LISTEN_S) * FS));
