@@ -5,7 +5,7 @@ import { buildMixPlan, planLatencyFrames, type MixPlan } from '@mixroom/shared/p
 import type { RoomId } from '@mixroom/shared/protocol';
 import { DEFAULT_CHUNK_FRAMES } from '../../client/src/audio/MixEngine.ts';
 import { bakeMix } from '../../server/src/render/bakeMix.ts';
-import { createS3StemSource } from '../../server/src/render/createS3StemSource.ts';
+import { createS3StemSource } from '../../server/src/render/input/createS3StemSource.ts';
 import { stemPlaybackKey } from '../../server/src/stems/stemKeys.ts';
 import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
 import { armTap, installOutputTap, readTap, type TapRecording } from './outputTap.ts';
