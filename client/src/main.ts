@@ -262,7 +262,7 @@ async function startRoom(roomId: string, member: Member, roomTitle: string | nul
       loadStem,
       onStemError: (stem, e) => notify(`${stem.fileName}: ${messageOf(e)}`),
       onStemsSkipped: (stems, seconds) => {
-        const tracks = readMixState(session.doc).tracks;
+        const tracks = heard.state.tracks;
         const names = stems.map((stem) => tracks.find((t) => t.stem?.key === stem.key)?.name ?? stem.fileName);
         notify(`Playing without ${names.join(', ')}: not loaded after ${seconds} s (joins when it arrives)`);
       },
