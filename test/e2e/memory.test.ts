@@ -148,21 +148,23 @@ describe('browser memory with 40 x 5-minute stems', () => {
       await page.waitForFunction(windowsReady, STEMS, { timeout: 240_000, polling: 250 });
     }
     await page.waitForTimeout(2000);
-    // The master is read while the transport plays (a starved machine can make it hold at a
-    // chunk boundary until the reads catch up: then every strip is silent at once).
-    await page.waitForFunction(
-      () => {
-        const h = (window as unknown as { __mixroom: Hook }).__mixroom;
-        return !h.transport.snapshot().buffering && (h.engine.meters().get('master:')?.peak[0] ?? -Infinity) > -60;
-      },
-      null,
-      { timeout: 120_000, polling: 50 },
-    );
     // Steady state: collect what finished reads left for the garbage collector.
     const cdp = await room.context.newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
     await page.waitForTimeout(500);
-    const master = await page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.engine.meters().get('master:')?.peak ?? []);
+    // The master is read while the transport plays: a starved machine can make it hold at a
+    // chunk boundary until the reads catch up (then every strip is silent at once, the engine's
+    // -573 dBFS hold feed), so the reading is taken once it plays again.
+    const masterHandle = await page.waitForFunction(
+      () => {
+        const h = (window as unknown as { __mixroom: Hook }).__mixroom;
+        const peak = h.engine.meters().get('master:')?.peak ?? [];
+        return !h.transport.snapshot().buffering && Math.max(...peak) > -60 ? peak : null;
+      },
+      null,
+      { timeout: 120_000, polling: 50 },
+    );
+    const master = (await masterHandle.jsonValue()) as number[];
     const held = await page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.engine.heldBytes());
     // V8's own accounting: JS objects, and array-buffer backing stores (where AudioBuffer samples live).
     const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };

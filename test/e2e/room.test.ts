@@ -22,7 +22,7 @@ let b: RoomPage;
 const ids: Record<string, string> = {};
 
 interface Hook {
-  transport: { position(): number; snapshot(): { playing: boolean } };
+  transport: { position(): number; snapshot(): { playing: boolean; buffering: boolean } };
   engine: { meters(): Map<string, { peak: number[] }> };
 }
 
@@ -53,6 +53,21 @@ async function positionsAtOnce(pa: Page, pb: Page): Promise<[number, number]> {
 
 function playing(page: Page): Promise<boolean> {
   return page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot().playing);
+}
+
+/**
+ * Waits until the leader's playback really runs: Play holds (buffering) until every stem's
+ * audio at the playhead is read, and a follower starts when the leader does, not at the click.
+ */
+async function leaderSounds(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const s = (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot();
+      return s.playing && !s.buffering;
+    },
+    null,
+    { timeout: 20_000, polling: 10 },
+  );
 }
 
 /** Polls until `check` passes; returns the milliseconds it took. Fails after `timeoutMs`. */
@@ -270,6 +285,7 @@ describe('two browsers in one room', () => {
     await b.page.getByRole('status').filter({ hasText: 'Following Ana' }).waitFor({ state: 'visible', timeout: 1000 });
 
     await a.page.getByRole('button', { name: 'Play' }).click();
+    await leaderSounds(a.page);
     await within(1000, 'B starts with A', () => playing(b.page));
     await a.page.waitForTimeout(1200);
     const [pa, pb] = await positionsAtOnce(a.page, b.page);
@@ -307,6 +323,7 @@ describe('two browsers in one room', () => {
       t.seek(l.start);
     }, loop);
     await a.page.getByRole('button', { name: 'Play' }).click();
+    await leaderSounds(a.page);
     await within(1000, 'B starts with A', () => playing(b.page));
     const length = loop.end - loop.start;
     // Circular distance: near a wrap one side may read 2.49 while the other reads 1.01.
