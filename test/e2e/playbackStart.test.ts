@@ -172,7 +172,16 @@ const watchCall = (song: number, within: number) => `var __name = (f) => f; (${w
 
 /** Waits until playback started (see watchStart), then `LISTEN_S` more seconds of output; returns the start's context frame. */
 async function listen(page: Page): Promise<number> {
-  const handle = await page.waitForFunction(() => (window as unknown as { __started: number | null }).__started, null, { timeout: 60_000, polling: 20 });
+  const handle = await page.waitForFunction(() => (window as unknown as { __started: number | null }).__started, null, { timeout: 60_000, polling: 20 }).catch(async (error: unknown) => {
+    // What the transport did meanwhile, and what the page reported: the failure says why.
+    const state = await page.evaluate(() => {
+      const w = window as unknown as { __mixroom: Hook & { engine: { position(): number } }; __transportLog: unknown[] };
+      const c = w.__mixroom.context as unknown as { state: string; currentTime: number };
+      return { context: { state: c.state, time: c.currentTime }, snapshot: w.__mixroom.transport.snapshot(), position: w.__mixroom.engine.position(), log: w.__transportLog.slice(-12) };
+    });
+    const errors = opened.find((r) => r.page === page)?.errors ?? [];
+    throw new Error(`playback did not start: ${JSON.stringify(state)}; page errors ${JSON.stringify(errors.slice(-8))}`, { cause: error });
+  });
   const started = (await handle.jsonValue()) as number;
   expect(started, 'the start was seen too late to measure').not.toBeNaN();
   await page.waitForTimeout(LISTEN_S * 1000 + 300);
@@ -345,6 +354,11 @@ describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listen
       [target, watchCall(target, 0.4)] as const,
     );
     // A follower waits with a buffering leader (paused where it holds) instead of running ahead.
+    // The leader's pause reaches it through the server (presence): from then on, it must not
+    // play while the leader still buffers.
+    const reached = Date.now();
+    await follower.waitForFunction(() => !(window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot().playing, null, { timeout: 5000, polling: 10 });
+    const pausedAfter = Date.now() - reached;
     let followerPlayedEarly = 0;
     let checks = 0;
     while ((await snapshotOf(page)).buffering) {
@@ -358,7 +372,7 @@ describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listen
     const followerPlaying = (await snapshotOf(follower)).playing;
     await follower.getByRole('button', { name: 'Follow Slow' }).click();
     await follower.getByRole('button', { name: 'Pause' }).click();
-    console.log(`follower: playing in ${followerPlayedEarly} of ${checks} checks while the leader buffered; ${drift.toFixed(3)} s from the leader once both play`);
+    console.log(`follower: paused ${pausedAfter} ms after the leader's seek, then playing in ${followerPlayedEarly} of ${checks} checks while the leader buffered; ${drift.toFixed(3)} s from the leader once both play`);
     expect(checks).toBeGreaterThan(0);
     expect(followerPlayedEarly).toBe(0);
     expect(followerPlaying).toBe(true);
