@@ -29,6 +29,9 @@ function clockEngine() {
     },
     setLoop() {},
     position: () => at + (startedAt === null ? 0 : now - startedAt),
+    // Never buffering: this clock has all its audio.
+    playbackStatus: () => ({ buffering: false, waitingFor: [] }),
+    onPlaybackStatus: () => () => undefined,
   };
   return { engine: engine as unknown as MixEngine, advance: (s: number) => (now += s) };
 }
