@@ -357,7 +357,10 @@ describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listen
     // The leader's pause reaches it through the server (presence): from then on, it must not
     // play while the leader still buffers.
     const reached = Date.now();
-    await follower.waitForFunction(() => !(window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot().playing, null, { timeout: 5000, polling: 10 });
+    await follower.waitForFunction(() => !(window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot().playing, null, { timeout: 5000, polling: 10 }).catch(async (error: unknown) => {
+      const [leader, own] = await Promise.all([snapshotOf(page), snapshotOf(follower)]);
+      throw new Error(`the follower did not pause within 5 s of the leader's seek: leader ${JSON.stringify(leader)}, follower ${JSON.stringify(own)}`, { cause: error });
+    });
     const pausedAfter = Date.now() - reached;
     let followerPlayedEarly = 0;
     let checks = 0;

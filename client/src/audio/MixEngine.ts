@@ -82,7 +82,7 @@ export interface EngineOptions {
   memoryBudgetBytes?: number;
   /** Called when a worklet reports an error (bad parameters, a failed processor). Default: console.error. */
   onError?: (message: string) => void;
-  /** Seconds between `play()` and the first sample, so every source can start together. Default 0.05 (0 offline). */
+  /** Seconds between `play()` and the first sample, so every source can start together. Default 0.15 (0 offline). */
   startDelay?: number;
   /** Seconds playback buffers for an audible stem before it plays on without it. Default DEFAULT_STEM_WAIT_SECONDS. */
   stemWaitTimeout?: number;

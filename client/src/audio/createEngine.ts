@@ -49,7 +49,10 @@ function meterStrip(n: PlanNode): string | null {
 export async function createEngine(options: EngineOptions): Promise<MixEngine> {
   const { context, loadStem } = options;
   await context.audioWorklet!.addModule(options.workletUrl);
-  const startDelay = options.startDelay ?? (isAnyOfflineAudioContext(context) ? 0 : 0.05);
+  // Every chunk node of a start must reach the render thread before its frame: one that
+  // arrives late plays from its first sample at once, out of step with the others. With
+  // 50 ms, a starved main thread (2 cores at load 20-30) made stems start 10-50 ms apart.
+  const startDelay = options.startDelay ?? (isAnyOfflineAudioContext(context) ? 0 : 0.15);
   const onStemError = options.onStemError ?? ((stem: StemRef, e: unknown) => console.error(`stem ${stem.key} failed to load`, e));
   const chunkFrames = options.chunkFrames ?? DEFAULT_CHUNK_FRAMES;
   if (!Number.isInteger(Math.log2(chunkFrames))) throw new RangeError(`chunkFrames must be a power of two, not ${chunkFrames}`);
