@@ -1,23 +1,25 @@
 /**
  * The kernels the browser runs as AudioWorklets must compute the same samples there as in
- * the Node bake. This serves shared/src/dsp (transpiled on the fly, no bundler) from a
+ * the Node bake. This bundles shared/src/dsp with Vite as the app build does (the kernels take
+ * their ranges from the model's records), serves it from a
  * loopback HTTP server, runs each kernel inside a real AudioWorkletProcessor in headless
  * Chromium's OfflineAudioContext (128-frame quanta, a parameter change at a quantum
  * boundary), runs the same kernel in Node with 4096-frame blocks, and nulls the two.
  */
-import { readFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompressorProcessor } from '../shared/src/dsp/compressor.ts';
 import { DelayProcessor } from '../shared/src/dsp/delay.ts';
 import type { DspProcessor } from '../shared/src/dsp/DspProcessor.ts';
 import { LimiterProcessor } from '../shared/src/dsp/limiter.ts';
 import { seededNoise } from '../shared/src/dsp/testSignals.testkit.ts';
+import { bundleForBrowser } from './browser/bundleForBrowser.ts';
 import { fromBase64, residualDb, toBase64 } from './browser/renderInChromium.ts';
+import { makeTempDir } from './integration/syncHarness.ts';
 import { ReverbProcessor } from '../shared/src/dsp/reverb.ts';
 import { SaturationProcessor } from '../shared/src/dsp/saturation.ts';
 
@@ -27,11 +29,11 @@ const CHANGE_AT = 128 * 150; // a render-quantum boundary, mid-render
 const SRC_ROOT = normalize(join(dirname(fileURLToPath(import.meta.url)), '../shared/src'));
 
 const WORKLET = `
-import { CompressorProcessor } from '/src/dsp/compressor.ts';
-import { SaturationProcessor } from '/src/dsp/saturation.ts';
-import { LimiterProcessor } from '/src/dsp/limiter.ts';
-import { ReverbProcessor } from '/src/dsp/reverb.ts';
-import { DelayProcessor } from '/src/dsp/delay.ts';
+import { CompressorProcessor } from '${SRC_ROOT}/dsp/compressor.ts';
+import { SaturationProcessor } from '${SRC_ROOT}/dsp/saturation.ts';
+import { LimiterProcessor } from '${SRC_ROOT}/dsp/limiter.ts';
+import { ReverbProcessor } from '${SRC_ROOT}/dsp/reverb.ts';
+import { DelayProcessor } from '${SRC_ROOT}/dsp/delay.ts';
 const KERNELS = { compressor: CompressorProcessor, saturation: SaturationProcessor, limiter: LimiterProcessor, reverb: ReverbProcessor, delay: DelayProcessor };
 class KernelParity extends AudioWorkletProcessor {
   constructor(options) {
@@ -76,30 +78,17 @@ let browser: Browser;
 let page: Page;
 let origin = '';
 
+let tmp: Awaited<ReturnType<typeof makeTempDir>>;
+
 beforeAll(async () => {
+  tmp = await makeTempDir('mixroom-worklet-parity-');
+  await writeFile(join(tmp.path, 'parityWorklet.js'), WORKLET);
+  const worklet = await bundleForBrowser(join(tmp.path, 'parityWorklet.js'));
   server = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname === '/') {
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>parity</title>');
-        return;
-      }
-      if (url.pathname === '/worklet.js') {
-        res.writeHead(200, { 'content-type': 'text/javascript' }).end(WORKLET);
-        return;
-      }
-      // /src/<path>.ts -> shared/src/<path>.ts, type-stripped; nothing outside shared/src.
-      const file = normalize(join(SRC_ROOT, url.pathname.replace(/^\/src\//, '')));
-      if (!url.pathname.startsWith('/src/') || !file.startsWith(SRC_ROOT) || !file.endsWith('.ts')) {
-        res.writeHead(404).end();
-        return;
-      }
-      const source = await readFile(file, 'utf8');
-      const js = ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, useDefineForClassFields: false, verbatimModuleSyntax: true },
-      }).outputText;
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
-    })().catch(() => res.writeHead(500).end());
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>parity</title>');
+    else if (url.pathname === '/worklet.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(worklet);
+    else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = server.address();
@@ -115,6 +104,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await tmp?.remove();
 });
 
 async function renderInWorklet(c: Case, input: Float32Array[], sidechain: Float32Array[] | null): Promise<Float32Array[]> {

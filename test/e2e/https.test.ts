@@ -188,7 +188,7 @@ describe('two people over HTTPS on a public name (caddy in front)', () => {
     for (const page of [owner, artist]) {
       await wav(page).waitFor({ timeout: 10_000 });
       const [download] = await Promise.all([page.waitForEvent('download'), wav(page).click()]);
-      expect(download.suggestedFilename()).toBe('two-cities-v1-first-pass-APPROVED-wav24.wav');
+      expect(download.suggestedFilename()).toBe('two-cities-v1-first-pass-APPROVED-24bit.wav');
       const bytes = await readFile((await download.path())!);
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(approvals[0]!.renderHash);
     }

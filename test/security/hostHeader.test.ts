@@ -80,7 +80,7 @@ describe('absolute URLs come from PUBLIC_URL only', () => {
     // The link works on the origin the browser used.
     const file = await fetch(new URL(String(redirect.headers.location), product.url));
     expect(file.status).toBe(200);
-    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="host-test-v1-v1-wav24\.wav"/);
+    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="host-test-v1-v1-24bit\.wav"/);
   });
 
   it('cookies are Secure because PUBLIC_URL is https (behind a TLS proxy the app itself sees http)', async () => {
