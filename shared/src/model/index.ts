@@ -23,3 +23,4 @@ export * from './TrackRecord.ts';
 export * from './BusRecord.ts';
 export * from './MasterRecord.ts';
 export * from './SessionRecord.ts';
+export * from './AutomationLane.ts';
