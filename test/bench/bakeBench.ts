@@ -236,7 +236,7 @@ async function uploadStemsOnce(dir: string, stems: number, key: (i: number) => s
   const { startEmbeddedS3 } = await import('../../server/src/storage/startEmbeddedS3.ts');
   const { createS3Client } = await import('../../server/src/storage/createS3Client.ts');
   const store = await startEmbeddedS3({ dataDir: path.join(dir, 's3'), port: 0 });
-  const s3 = createS3Client({ endpoint: store.endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true });
+  const s3 = createS3Client({ endpoint: store.endpoint, region: store.region, ...store.credentials, forcePathStyle: true });
   let uploaded = 0;
   try {
     await s3.send(new CreateBucketCommand({ Bucket: 'bench' })).catch(() => {});

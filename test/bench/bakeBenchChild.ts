@@ -61,7 +61,7 @@ let result: { sha256: string; loudness: unknown; workers: number; files?: { form
 if (mode === 'version') {
   // The store runs in this process, as the embedded default does in the server.
   const store = await startEmbeddedS3({ dataDir: path.join(stemsDir!, 's3'), port: 0 });
-  const s3 = createS3Client({ endpoint: store.endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true });
+  const s3 = createS3Client({ endpoint: store.endpoint, region: store.region, ...store.credentials, forcePathStyle: true });
   try {
     t0 = performance.now();
     const r = await renderBakeFormats(plan, {

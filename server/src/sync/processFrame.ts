@@ -4,6 +4,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { can, CLOSE_CODES, encodeReadOnlyNotice, MESSAGE_TYPES, type CloseCode } from '@mixroom/shared/protocol';
+import { heartbeatEchoAllowed } from './heartbeatEchoAllowed.ts';
 import type { Peer } from './Peer.ts';
 import type { Room } from './Room.ts';
 import { AwarenessTooLargeError, validateAwarenessUpdate, type AwarenessEntry } from './validateAwarenessUpdate.ts';
@@ -44,7 +45,9 @@ export function processFrame(room: Room, peer: Peer, frame: Uint8Array): FrameRe
       return { ok: true };
     case MESSAGE_TYPES.heartbeat:
       if (decoding.hasContent(decoder)) return bad('trailing bytes after heartbeat');
-      // Echoed as is: one byte back for one byte in, so it amplifies nothing.
+      // Echoed as is (one byte back for one byte in), and at most a few times a second: a
+      // flood still counts as liveness but makes no writes.
+      if (!heartbeatEchoAllowed(peer)) return { ok: true, dropped: true };
       peer.send(HEARTBEAT_FRAME);
       return { ok: true };
     default:
