@@ -3,9 +3,10 @@ import { CURRENT_SCHEMA_VERSION, type BusState, type EqBandState, type MixState,
 /**
  * The benchmark mix of the issue: `stems` stereo tracks with full strips (HPF + 4 active EQ
  * bands + compressor + pan + 2 sends), 2 aux buses (reverb, delay), master glue + limiter.
- * Parameters vary per track so no two strips are the same work.
+ * Parameters vary per track so no two strips are the same work. `gate` switches every
+ * strip's gate on (keyed by the previous track, every third one), to measure its cost.
  */
-export function bakeBenchMix(stems: number, frames: number, sampleRate: number, stemKey: (i: number) => string): MixState {
+export function bakeBenchMix(stems: number, frames: number, sampleRate: number, stemKey: (i: number) => string, options: { gate?: boolean } = {}): MixState {
   const tracks: TrackState[] = [];
   for (let i = 0; i < stems; i++) {
     const v = (i % 7) / 7;
@@ -33,6 +34,18 @@ export function bakeBenchMix(stems: number, frames: number, sampleRate: number, 
       eq: { hpf: { on: true, freq: 40 + 20 * v, q: Math.SQRT1_2 }, lpf: { on: false, freq: 18000, q: Math.SQRT1_2 }, bands },
       comp: { on: true, threshold: -24 + 6 * v, ratio: 3 + v, attack: 0.005 + 0.01 * v, release: 0.12, knee: 6, makeup: 2, sidechain: null },
       sat: { on: false, drive: 6, mix: 1 },
+      gate: {
+        on: options.gate === true,
+        threshold: -30 - 12 * v,
+        range: -60 - 20 * v,
+        ratio: i % 2 === 0 ? 100 : 2 + 4 * v,
+        attack: 0.0005,
+        hold: 0.02 + 0.05 * v,
+        release: 0.08 + 0.2 * v,
+        hysteresis: 4 + 4 * v,
+        scHpf: 20 + 200 * v,
+        sidechain: options.gate === true && i > 0 && i % 3 === 0 ? `t${String(i - 1).padStart(2, '0')}` : null,
+      },
       sends: [
         { bus: 'aux1', level: -14 - 4 * v, pre: false, on: true },
         { bus: 'aux2', level: -20 + 2 * v, pre: false, on: true },

@@ -47,10 +47,15 @@ export interface EnumSpec<V extends string = string> extends Added<V> {
 /** One leaf parameter. */
 export type ParamSpec = NumberSpec | BooleanSpec | EnumSpec;
 
-/** A group of parameters stored as a nested map ('comp', 'eq.hpf'). */
+/**
+ * A group of parameters stored as a nested map ('comp', 'eq.hpf'). A section added after
+ * schema 1 (a new processor) says `since`: records stored before read it as its
+ * parameters' legacy values (or defaults), and the migration to `since` creates its map.
+ */
 export interface SectionSpec<P extends SpecTable = SpecTable> {
   readonly kind: 'section';
   readonly params: P;
+  readonly since?: number;
 }
 
 /** A fixed number of sections, an array in MixState and a map keyed '0'..'n-1' in the document (EQ bands). */
@@ -79,9 +84,9 @@ export function oneOf<const V extends string>(values: readonly V[], dflt: NoInfe
   return { kind: 'enum', values, default: dflt, ...since(options) };
 }
 
-/** A nested group of parameters. */
-export function section<const P extends SpecTable>(params: P): SectionSpec<P> {
-  return { kind: 'section', params };
+/** A nested group of parameters; `since` for a section added to stored records later. */
+export function section<const P extends SpecTable>(params: P, options: { since?: number } = {}): SectionSpec<P> {
+  return { kind: 'section', params, ...(options.since !== undefined ? { since: options.since } : {}) };
 }
 
 /** `items.length` sections stored by index. */

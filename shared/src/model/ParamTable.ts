@@ -69,7 +69,7 @@ export function checkParams(table: SpecTable, o: Raw, path: string, issues: stri
   for (const [key, node] of Object.entries(table)) {
     const here = `${path}.${key}`;
     const present = Object.hasOwn(o, key);
-    if (!present && isLeaf(node) && node.since !== undefined) continue;
+    if (!present && node.kind !== 'tuple' && node.since !== undefined) continue;
     if (!present) issues.push(`${here}: missing`);
     const v = o[key];
     switch (node.kind) {
@@ -116,6 +116,8 @@ export function withAddedParams<V extends object>(table: SpecTable, values: V): 
     } else if (node.kind === 'section' && isObj(v[key])) {
       const next = withAddedParams(node.params, v[key] as Raw);
       if (next !== v[key]) put(key, next);
+    } else if (node.kind === 'section' && node.since !== undefined && !Object.hasOwn(v, key)) {
+      put(key, legacyValues(node.params));
     } else if (node.kind === 'tuple' && Array.isArray(v[key])) {
       const items = v[key] as unknown[];
       const next = items.map((item, i) => (node.items[i] && isObj(item) ? withAddedParams(node.items[i].params, item) : item));
@@ -123,6 +125,15 @@ export function withAddedParams<V extends object>(table: SpecTable, values: V): 
     }
   }
   return (out ?? values) as V;
+}
+
+/** Every parameter of `table` at the value records from before it existed had (legacy, else default). */
+function legacyValues(table: SpecTable): Raw {
+  return mapTable(
+    table,
+    (spec) => spec.legacy ?? spec.default,
+    (node) => (node.kind === 'section' ? legacyValues(node.params) : node.kind === 'tuple' ? node.items.map((item) => legacyValues(item.params)) : undefined),
+  ) as Raw;
 }
 
 /** Every leaf of `table` by dotted path ('eq.bands.2.freq'), the form the ops check edits against. */
@@ -163,17 +174,31 @@ export function splitDocShape(shape: Raw): { leaves: Raw; sections: Raw } {
   return { leaves, sections };
 }
 
-/** The schema versions at which `table` gained parameters (see ParamSpec `since`). */
+/** The schema versions at which `table` gained parameters or sections (see ParamSpec `since`). */
 export function paramSinceVersions(table: SpecTable): number[] {
-  return Object.values(flattenParams(table) as Readonly<Record<string, ParamSpec>>).flatMap((spec) => (spec.since !== undefined ? [spec.since] : []));
+  const out: number[] = [];
+  const walk = (t: SpecTable) => {
+    for (const node of Object.values(t)) {
+      if (node.kind === 'tuple') node.items.forEach((item) => walk(item.params));
+      else if (node.since !== undefined) out.push(node.since);
+      if (node.kind === 'section') walk(node.params);
+    }
+  };
+  walk(table);
+  return out;
 }
 
 /**
  * Brings one stored record (`map`, a Y.Map laid out by `table`) from schema `from` to
  * `from + 1`: every parameter added at `from + 1` gets its legacy value where it is
- * missing. A missing section (a damaged document) is left for sanitising to fill.
+ * missing, and a section added at `from + 1` its map. Any other missing section (a damaged
+ * document) is left for sanitising to fill.
  */
 export function addParamsSince(table: SpecTable, map: Y.Map<unknown>, from: number): void {
+  // A section added at this step (a new processor) gets its map, filled with legacy values.
+  for (const [key, node] of Object.entries(table)) {
+    if (node.kind === 'section' && node.since === from + 1 && !map.has(key)) map.set(key, sectionMap(node.params));
+  }
   for (const [path, spec] of Object.entries(flattenParams(table) as Readonly<Record<string, ParamSpec>>)) {
     if (spec.since !== from + 1) continue;
     const parts = path.split('.');
@@ -186,6 +211,16 @@ export function addParamsSince(table: SpecTable, map: Y.Map<unknown>, from: numb
     }
     if (target && !target.has(key)) target.set(key, spec.legacy ?? spec.default);
   }
+}
+
+/** A new Y.Map holding `table`'s legacy values, nested sections as nested maps. */
+function sectionMap(table: SpecTable): Y.Map<unknown> {
+  const m = new Y.Map<unknown>();
+  for (const [key, node] of Object.entries(table)) {
+    if (isLeaf(node)) m.set(key, node.legacy ?? node.default);
+    else if (node.kind === 'section') m.set(key, sectionMap(node.params));
+  }
+  return m;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DocShape } from './DocShape.ts';
 import type * as Y from 'yjs';
 import { compressorSpec } from './CompressorSpec.ts';
-import { addParamsSince, checkParams, paramDefaults, paramSinceVersions, paramsToDocShape, sanitizeParams, splitDocShape } from './ParamTable.ts';
+import { addParamsSince, checkParams, paramDefaults, paramSinceVersions, paramsToDocShape, sanitizeParams, splitDocShape, withAddedParams } from './ParamTable.ts';
 import { bool, num, oneOf, section, tuple, type ValueOf, type ValuesOf } from './ParamSpec.ts';
 import type { FieldChecks, RawRecord } from './checkFields.ts';
 import { checkSends, sanitizeSends, sendsToDocShape, type SendState } from './SendRecord.ts';
@@ -65,6 +65,35 @@ export const TRACK_SPEC = {
     /** Dry/wet blend, 0 = dry, 1 = fully saturated. */
     mix: num('ratio', 0, 1, 1),
   }),
+  /**
+   * Gate / downward expander (shared/dsp/gate.ts), after the filters and before the EQ;
+   * off and self-keyed by default, so strips stored before schema 5 sound unchanged.
+   */
+  gate: section(
+    {
+      on: bool(false),
+      /** The gate opens when the key's peak reaches this level. */
+      threshold: num('dB', -80, 0, -40),
+      /** Attenuation while closed (the floor): -100 is about silence, 0 does nothing. */
+      range: num('dB', -100, 0, -80),
+      /**
+       * Downward expansion 1:ratio below the threshold, down to the range: 1 does nothing,
+       * 2 is a gentle expander, 100 (the maximum) a hard gate.
+       */
+      ratio: num('ratio', 1, 100, 100, { law: 'log' }),
+      /** Time constant of opening (the gain in dB reaches 63.2 % of the way in τ). */
+      attack: num('s', 0.0001, 0.1, 0.0005, { law: 'log' }),
+      /** Time the gate stays open after the key falls below the close threshold. */
+      hold: num('s', 0, 2, 0.05),
+      /** Time constant of closing. */
+      release: num('s', 0.005, 4, 0.15, { law: 'log' }),
+      /** The gate closes only below threshold - hysteresis: no chatter on a level that hovers. */
+      hysteresis: num('dB', 0, 24, 6),
+      /** High-pass on the key (12 dB/oct): kick bleed does not open a snare gate. */
+      scHpf: num('Hz', 20, 2000, 20, { law: 'log' }),
+    },
+    { since: 5 },
+  ),
 } as const;
 
 type TrackParams = ValuesOf<typeof TRACK_SPEC>;
@@ -72,15 +101,23 @@ export type EqState = TrackParams['eq'];
 export type EqBandState = EqState['bands'][number];
 export type PassFilterState = EqState['hpf'];
 export type SaturationState = TrackParams['sat'];
+/** What a gate kernel is set with: the gate section without its switch. */
+export type GateSettings = Omit<ValueOf<(typeof TRACK_SPEC)['gate']>, 'on'>;
+
+export interface GateState extends ValueOf<(typeof TRACK_SPEC)['gate']> {
+  /** Track whose signal opens the gate (the snare's top mic keying its bottom mic); null = self. */
+  sidechain: Id | null;
+}
 
 export interface CompressorState extends ValueOf<(typeof TRACK_SPEC)['comp']> {
   /** Track whose signal drives the detector (e.g. the kick ducking the bass); null = self. */
   sidechain: Id | null;
 }
 
-export interface TrackState extends strip.StripIdentity, Omit<TrackParams, 'comp'> {
+export interface TrackState extends strip.StripIdentity, Omit<TrackParams, 'comp' | 'gate'> {
   stem: StemRef | null;
   comp: CompressorState;
+  gate: GateState;
   /** Sorted by bus id. At most one send per bus. */
   sends: SendState[];
   output: OutputTarget;
@@ -104,10 +141,36 @@ export function defaultSaturation(): SaturationState {
   return paramDefaults(TRACK_SPEC.sat.params);
 }
 
+/** Gate off, self-keyed. */
+export function defaultGate(): GateState {
+  return { ...paramDefaults(TRACK_SPEC.gate.params), sidechain: null };
+}
+
 /** A neutral track routed to master; its color follows its order. */
 export function defaultTrack(id: Id, name: string, stem: StemRef | null, order: number): TrackState {
   const params = paramDefaults(TRACK_SPEC);
-  return { id, name, stem, color: strip.stripColor(order), order, ...params, comp: { ...params.comp, sidechain: null }, sends: [], output: 'master' };
+  return {
+    id,
+    name,
+    stem,
+    color: strip.stripColor(order),
+    order,
+    ...params,
+    comp: { ...params.comp, sidechain: null },
+    gate: { ...params.gate, sidechain: null },
+    sends: [],
+    output: 'master',
+  };
+}
+
+/**
+ * A track of a snapshot saved before some of its parameters existed, with them filled in
+ * (model/withAddedParams.ts); a gate added that way listens to its own track.
+ */
+export function withAddedTrackParams(t: TrackState): TrackState {
+  const filled = withAddedParams(TRACK_SPEC, t);
+  if (filled.gate.sidechain !== undefined) return filled;
+  return { ...filled, gate: { ...filled.gate, sidechain: null } };
 }
 
 /** A track as stored: see mixDocShape.ts for the layout. */
@@ -123,6 +186,7 @@ export function trackToDocShape(t: TrackState): DocShape {
     output: t.output,
     ...sections,
     comp: { ...(sections.comp as RawRecord), sidechain: t.comp.sidechain },
+    gate: { ...(sections.gate as RawRecord), sidechain: t.gate.sidechain },
     sends: sendsToDocShape(t.sends),
   };
 }
@@ -146,7 +210,10 @@ export function sanitizeTrack(id: Id, v: unknown): TrackState {
   const identity = strip.sanitizeIdentity(id, r, (order) => ({ name: 'Track', color: strip.stripColor(order) }));
   const d = defaultTrack(id, identity.name, null, identity.order);
   const params = sanitizeParams(TRACK_SPEC, r, d);
-  const sidechain = (r.comp as RawRecord | undefined)?.sidechain;
+  const keyOf = (section: unknown): Id | null => {
+    const sc = typeof section === 'object' && section !== null ? (section as RawRecord).sidechain : null;
+    return typeof sc === 'string' && sc.length > 0 ? sc : null;
+  };
   return {
     id,
     name: identity.name,
@@ -154,7 +221,8 @@ export function sanitizeTrack(id: Id, v: unknown): TrackState {
     color: identity.color,
     order: identity.order,
     ...params,
-    comp: { ...params.comp, sidechain: typeof sidechain === 'string' && sidechain.length > 0 ? sidechain : null },
+    comp: { ...params.comp, sidechain: keyOf(r.comp) },
+    gate: { ...params.gate, sidechain: keyOf(r.gate) },
     sends: sanitizeSends(r.sends),
     output: strip.sanitizeOutput(r.output),
   };
@@ -179,6 +247,11 @@ export function checkTrack(t: RawRecord, path: string, ctx: strip.StripCheckCont
   const comp = typeof t.comp === 'object' && t.comp !== null ? (t.comp as RawRecord) : {};
   const sc = fields.at(comp, 'sidechain', `${path}.comp`);
   if (sc !== null && (sc === t.id || !ctx.trackIds.has(sc))) issues.push(`${path}.comp.sidechain: not another existing track`);
+  // A snapshot from before schema 5 has no gate (a self-keyed gate that is off).
+  if (typeof t.gate === 'object' && t.gate !== null) {
+    const key = fields.at(t.gate as RawRecord, 'sidechain', `${path}.gate`);
+    if (key !== null && (key === t.id || !ctx.trackIds.has(key))) issues.push(`${path}.gate.sidechain: not another existing track`);
+  }
   checkSends(t, path, true, ctx.busKind, fields, issues);
 }
 

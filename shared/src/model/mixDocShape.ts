@@ -12,7 +12,9 @@
  *              mute, solo, soloSafe, pan, panLaw, output,
  *              eq: { hpf: {on,freq,q}, lpf: {on,freq,q}, bands: { '0'..'3': {on,type,freq,gain,q} } },
  *              comp: {on,threshold,ratio,attack,release,knee,makeup,sidechain},
- *              sat: {on,drive,mix}, sends: { [busId]: {level,pre,on} } } }
+ *              sat: {on,drive,mix},
+ *              gate: {on,threshold,range,ratio,attack,hold,release,hysteresis,scHpf,sidechain},
+ *              sends: { [busId]: {level,pre,on} } } }
  *   buses:   { [id]: { id, name, kind, color, order, gain, mute, solo, soloSafe, pan, panLaw, output,
  *              effect: {type, ...params} | null, sends: { [busId]: {level,pre,on} } } }
  *   master:  { gain, glue: {...}, limiter: {...} }

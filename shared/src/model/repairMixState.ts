@@ -13,7 +13,9 @@ export type RepairFix =
   /** Delete the send from a track or bus to `bus`. */
   | { kind: 'drop-send'; owner: 'track' | 'bus'; id: Id; bus: Id }
   /** Make a track's compressor listen to itself again. */
-  | { kind: 'clear-sidechain'; id: Id };
+  | { kind: 'clear-sidechain'; id: Id }
+  /** Make a track's gate listen to itself again. */
+  | { kind: 'clear-gate-key'; id: Id };
 
 export interface RepairResult {
   state: MixState;
@@ -25,7 +27,7 @@ export interface RepairResult {
  * peer holding the same state computes the same fixes):
  * - outputs go to the master or an existing group bus, never to an aux bus or to itself;
  * - sends go only to existing aux buses; aux buses have no sends;
- * - a sidechain names an existing track other than the compressor's own;
+ * - a sidechain (compressor or gate key) names an existing track other than its own;
  * - bus routing (outputs and sends) has no cycle. Concurrent edits can create one (A->B
  *   and B->A); it is cut at the bus with the greatest id on the cycle, which reroutes its
  *   output to master or drops its send.
@@ -52,6 +54,11 @@ export function repairMixState(input: MixState): RepairResult {
     if (sc !== null && (sc === t.id || !trackIds.has(sc))) {
       fixes.push({ kind: 'clear-sidechain', id: t.id });
       next = { ...next, comp: { ...next.comp, sidechain: null } };
+    }
+    const key = t.gate.sidechain;
+    if (key !== null && (key === t.id || !trackIds.has(key))) {
+      fixes.push({ kind: 'clear-gate-key', id: t.id });
+      next = { ...next, gate: { ...next.gate, sidechain: null } };
     }
     return next;
   });

@@ -2,7 +2,7 @@ import { BUS_SPEC } from './BusRecord.ts';
 import { MASTER_SPEC } from './MasterRecord.ts';
 import type { MixState } from './MixState.ts';
 import { withAddedParams as withAdded } from './ParamTable.ts';
-import { TRACK_SPEC } from './TrackRecord.ts';
+import { withAddedTrackParams } from './TrackRecord.ts';
 
 /**
  * `state` with every parameter added since it was saved filled in with the value older
@@ -11,7 +11,7 @@ import { TRACK_SPEC } from './TrackRecord.ts';
  * with. Returns `state` itself when nothing is missing.
  */
 export function withAddedRecordParams(state: MixState): MixState {
-  const tracks = state.tracks.map((t) => withAdded(TRACK_SPEC, t));
+  const tracks = state.tracks.map(withAddedTrackParams);
   const buses = state.buses.map((b) => withAdded(BUS_SPEC, b));
   const master = withAdded(MASTER_SPEC, state.master);
   if (master === state.master && tracks.every((t, i) => t === state.tracks[i]) && buses.every((b, i) => b === state.buses[i])) return state;

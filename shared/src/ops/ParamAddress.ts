@@ -20,7 +20,9 @@ export type ParamAddress =
   /** Where a track or bus sends its output: 'master' or a group bus id. */
   | { readonly kind: 'output'; readonly id: Id }
   /** The track keying a track's compressor, or null for itself. */
-  | { readonly kind: 'sidechain'; readonly trackId: Id };
+  | { readonly kind: 'sidechain'; readonly trackId: Id }
+  /** The track opening a track's gate, or null for itself. */
+  | { readonly kind: 'gateKey'; readonly trackId: Id };
 
 /** Any value a parameter may hold; {@link setParam} checks it against the parameter's spec. */
 export type ParamValue = number | boolean | string | null;
@@ -41,7 +43,7 @@ const EFFECT_KEYS: Readonly<Record<string, true>> = Object.fromEntries(
 
 /**
  * Reads a control's dotted path on a strip ('gain', 'eq.bands.2.freq', 'sends.<busId>.level',
- * 'effect.decay', 'output', 'comp.sidechain') into an address; null for a path no parameter
+ * 'effect.decay', 'output', 'comp.sidechain', 'gate.sidechain') into an address; null for a path no parameter
  * of that strip has. The path spelling is the storage path below the strip, so the console's
  * `data-path` attributes and the ops' param tables agree by construction.
  */
@@ -55,6 +57,7 @@ export function paramAddressOf(strip: ParamStrip, path: string): ParamAddress | 
   }
   if (strip.scope === 'track') {
     if (path === 'comp.sidechain') return { kind: 'sidechain', trackId: id };
+    if (path === 'gate.sidechain') return { kind: 'gateKey', trackId: id };
     return isKey(TRACK_PARAMS, path) ? { kind: 'track', trackId: id, param: path } : null;
   }
   if (head === EFFECT && middle !== undefined && last === undefined) {
@@ -78,6 +81,8 @@ export function paramPathOf(address: ParamAddress): string {
       return 'output';
     case 'sidechain':
       return 'comp.sidechain';
+    case 'gateKey':
+      return 'gate.sidechain';
   }
 }
 
@@ -93,6 +98,7 @@ export function gestureTargetOf(address: ParamAddress): { target: GestureTarget;
       return { target: { kind: 'send', fromId: address.fromId, busId: address.busId }, param: address.param };
     case 'track':
     case 'sidechain':
+    case 'gateKey':
       return { target: { kind: 'strip', id: address.trackId }, param: paramPathOf(address) };
     case 'bus':
     case 'effect':

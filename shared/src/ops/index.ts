@@ -15,6 +15,7 @@ export * from './setTrackStem.ts';
 export * from './setStripColor.ts';
 export * from './setOutput.ts';
 export * from './setSidechain.ts';
+export * from './setGateKey.ts';
 export * from './addSend.ts';
 export * from './removeSend.ts';
 export * from './setSendParam.ts';

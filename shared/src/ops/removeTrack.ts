@@ -4,7 +4,7 @@ import type { Id } from '../model/MixState.ts';
 import { requireTrackMap, requireTracksMap } from './requireMixMaps.ts';
 
 /**
- * Removes a track, and clears the sidechains of tracks that listened to it (a peer that
+ * Removes a track, and clears the sidechains (compressor and gate keys) of tracks that listened to it (a peer that
  * sets such a sidechain concurrently is fixed by repairMix). The stem object stays in
  * storage: versions may still reference it.
  */
@@ -14,8 +14,11 @@ export function removeTrack(doc: Y.Doc, args: { trackId: Id }, origin: Transacti
   doc.transact(() => {
     tracks.delete(args.trackId);
     for (const other of tracks.values()) {
-      const comp = other instanceof Y.Map ? other.get('comp') : undefined;
-      if (comp instanceof Y.Map && comp.get('sidechain') === args.trackId) comp.set('sidechain', null);
+      if (!(other instanceof Y.Map)) continue;
+      for (const section of ['comp', 'gate']) {
+        const keyed = other.get(section);
+        if (keyed instanceof Y.Map && keyed.get('sidechain') === args.trackId) keyed.set('sidechain', null);
+      }
     }
   }, origin);
 }

@@ -5,7 +5,7 @@ import { repairMixState, type RepairFix } from '../model/repairMixState.ts';
 import { sanitizeMixState } from '../model/sanitizeMixState.ts';
 
 function writeFix(doc: Y.Doc, fix: RepairFix): void {
-  const strip = fix.kind === 'clear-sidechain' || fix.owner === 'track' ? getTrackMap(doc, fix.id) : getBusMap(doc, fix.id);
+  const strip = fix.kind === 'clear-sidechain' || fix.kind === 'clear-gate-key' || fix.owner === 'track' ? getTrackMap(doc, fix.id) : getBusMap(doc, fix.id);
   if (!strip) return;
   switch (fix.kind) {
     case 'output-to-master':
@@ -19,6 +19,11 @@ function writeFix(doc: Y.Doc, fix: RepairFix): void {
     case 'clear-sidechain': {
       const comp = strip.get('comp');
       if (comp instanceof Y.Map) comp.set('sidechain', null);
+      return;
+    }
+    case 'clear-gate-key': {
+      const gate = strip.get('gate');
+      if (gate instanceof Y.Map) gate.set('sidechain', null);
       return;
     }
   }

@@ -10,6 +10,7 @@ import { TRACK_PARAMS } from './TRACK_PARAMS.ts';
 import { requireBusMap, requireMasterMap, requireStripMap, requireTrackMap } from './requireMixMaps.ts';
 import { setBusEffectType } from './setBusEffectType.ts';
 import { setOutput } from './setOutput.ts';
+import { setGateKey } from './setGateKey.ts';
 import { setSidechain } from './setSidechain.ts';
 import { checkParam, writeParam } from './writeParam.ts';
 
@@ -57,5 +58,8 @@ export function setParam(doc: Y.Doc, address: ParamAddress, value: ParamValue, o
     case 'sidechain':
       if (value !== null && typeof value !== 'string') throw new MixOpError('wrong-type', `A sidechain is a track id or none, got ${typeof value}`);
       return setSidechain(doc, { trackId: address.trackId, source: value }, origin);
+    case 'gateKey':
+      if (value !== null && typeof value !== 'string') throw new MixOpError('wrong-type', `A gate key is a track id or none, got ${typeof value}`);
+      return setGateKey(doc, { trackId: address.trackId, source: value }, origin);
   }
 }

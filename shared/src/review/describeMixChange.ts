@@ -14,9 +14,9 @@ export interface DescribeContext {
 }
 
 const DELTA_DB_KEYS = new Set(['gain', 'trim', 'level', 'makeup', 'drive']);
-const DB_KEYS = new Set(['threshold', 'knee', 'ceiling']);
-const HZ_KEYS = new Set(['freq', 'damping']);
-const SECONDS_KEYS = new Set(['attack', 'release', 'decay', 'preDelay', 'time']);
+const DB_KEYS = new Set(['threshold', 'knee', 'ceiling', 'range', 'hysteresis']);
+const HZ_KEYS = new Set(['freq', 'damping', 'scHpf']);
+const SECONDS_KEYS = new Set(['attack', 'hold', 'release', 'decay', 'preDelay', 'time']);
 const PERCENT_KEYS = new Set(['mix', 'feedback']);
 
 const SWITCH_WORDS: Record<string, [string, string]> = {
@@ -30,6 +30,7 @@ const SWITCH_WORDS: Record<string, [string, string]> = {
 const GROUP_LABELS: Record<string, string> = {
   comp: 'compressor',
   sat: 'saturation',
+  gate: 'gate',
   glue: 'glue compressor',
   limiter: 'limiter',
   effect: 'effect',
@@ -114,6 +115,6 @@ export function describeParamChange(path: string[], before: MixLeaf, after: MixL
   if (key === 'name') return `renamed ${formatValue(key, before, ctx)} → ${formatValue(key, after, ctx)}`;
   if (key === 'panLaw') return `pan law ${PAN_LAW_WORDS[String(before)] ?? String(before)} → ${PAN_LAW_WORDS[String(after)] ?? String(after)}`;
   if (key === 'order') return 'moved';
-  const label = key === 'preDelay' ? 'pre-delay' : key === 'sampleRate' ? 'sample rate' : key;
+  const label = key === 'preDelay' ? 'pre-delay' : key === 'sampleRate' ? 'sample rate' : key === 'scHpf' ? 'key high-pass' : key;
   return `${group}${label} ${formatValue(key, before, ctx)} → ${formatValue(key, after, ctx)}`;
 }

@@ -13,6 +13,10 @@ const PARAM_WORDS: Record<string, string> = {
   ratio: 'ratio',
   attack: 'attack',
   release: 'release',
+  range: 'range',
+  hold: 'hold',
+  hysteresis: 'hysteresis',
+  scHpf: 'key high-pass',
   knee: 'knee',
   makeup: 'make-up gain',
   sidechain: 'sidechain',
@@ -35,6 +39,7 @@ const PARAM_WORDS: Record<string, string> = {
 const GROUP_WORDS: Record<string, string> = {
   comp: 'compressor',
   sat: 'saturation',
+  gate: 'gate',
   glue: 'glue compressor',
   limiter: 'limiter',
   effect: 'effect',

@@ -28,6 +28,7 @@ export const testMix = {
       },
       comp: { on: false, threshold: -20, ratio: 4, attack: 0.01, release: 0.1, knee: 6, makeup: 0, sidechain: null },
       sat: { on: false, drive: 0, mix: 1 },
+      gate: { on: false, threshold: -40, range: -80, ratio: 100, attack: 0.0005, hold: 0.05, release: 0.15, hysteresis: 6, scHpf: 20, sidechain: null },
       sends: [],
       output: 'master',
       ...over,
