@@ -115,7 +115,7 @@ describe('per-processor parity (engine in Chromium vs server bake)', () => {
 
   it('master glue compressor and true-peak limiter', async () => {
     const s = oneTrack({}, 'hot-s');
-    s.master = { gain: 3, glue: { on: true, threshold: -12, ratio: 3, attack: 0.005, release: 0.1, knee: 6, makeup: 2 }, limiter: { on: true, ceiling: -1, release: 0.05 } };
+    s.master = { gain: 3, glue: { on: true, threshold: -12, ratio: 3, attack: 0.005, release: 0.1, knee: 6, makeup: 2 }, limiter: { on: true, ceiling: -1, release: 0.05 }, automation: {} };
     const { residual, level } = await nullTest('master glue + limiter', buildMixPlan(s));
     expect(level).toBeLessThanOrEqual(-0.99);
     expect(residual).toBeLessThanOrEqual(LIMIT_DB);
@@ -285,7 +285,7 @@ function fullMix(frames: number, keys: { kick: string; bass: string; snare: stri
     testMix.bus('dly', 'aux', { order: 2, gain: -6, pan: -0.2, effect: { type: 'delay', time: 0.1875, feedback: 0.35, damping: 5000 } }),
   ];
   const s = testMix.state(tracks, buses);
-  s.master = { gain: 2, glue: { on: true, threshold: -16, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 }, limiter: { on: true, ceiling: -1, release: 0.05 } };
+  s.master = { gain: 2, glue: { on: true, threshold: -16, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 }, limiter: { on: true, ceiling: -1, release: 0.05 }, automation: {} };
   return s;
 }
 

@@ -127,6 +127,7 @@ describe('bakeMix', () => {
       gain: -2,
       glue: { on: true, threshold: -14, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 },
       limiter: { on: true, ceiling: -1, release: 0.05 },
+      automation: {},
     };
     return m;
   };

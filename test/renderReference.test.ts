@@ -68,7 +68,7 @@ function mix(): MixState {
     ],
   );
   m.tracks[1]!.comp = { on: true, threshold: -30, ratio: 4, attack: 0.003, release: 0.08, knee: 3, makeup: 1, sidechain: 'drums' };
-  m.master = { gain: -1, glue: { on: true, threshold: -16, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 0 }, limiter: { on: true, ceiling: -1, release: 0.05 } };
+  m.master = { gain: -1, glue: { on: true, threshold: -16, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 0 }, limiter: { on: true, ceiling: -1, release: 0.05 }, automation: {} };
   return m;
 }
 

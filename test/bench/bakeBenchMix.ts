@@ -51,6 +51,7 @@ export function bakeBenchMix(stems: number, frames: number, sampleRate: number, 
         { bus: 'aux2', level: -20 + 2 * v, pre: false, on: true },
       ],
       output: 'master',
+      automation: {},
     });
   }
   const aux = (id: string, order: number, effect: BusState['effect']): BusState => ({
@@ -68,6 +69,7 @@ export function bakeBenchMix(stems: number, frames: number, sampleRate: number, 
     effect,
     sends: [],
     output: 'master',
+    automation: {},
   });
   return {
     session: { title: 'bake bench', sampleRate, schemaVersion: CURRENT_SCHEMA_VERSION, tempo: null },
@@ -80,6 +82,7 @@ export function bakeBenchMix(stems: number, frames: number, sampleRate: number, 
       gain: -3,
       glue: { on: true, threshold: -12, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 },
       limiter: { on: true, ceiling: -1, release: 0.05 },
+      automation: {},
     },
   };
 }

@@ -180,7 +180,7 @@ export function generatedSong(rate = 48000, prefix = 'song'): GeneratedSong {
     testMix.bus('dly', 'aux', { order: 3, gain: -6, pan: -0.2, effect: { type: 'delay', time: 0.1875, feedback: 0.35, damping: 5000 } }),
   ];
   const state = testMix.state(tracks, buses);
-  state.master = { gain: 2, glue: { on: true, threshold: -16, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 }, limiter: { on: true, ceiling: -1, release: 0.05 } };
+  state.master = { gain: 2, glue: { on: true, threshold: -16, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 }, limiter: { on: true, ceiling: -1, release: 0.05 }, automation: {} };
   const frames = Math.max(...[...stems.values()].map((c) => c[0]!.length));
   return { state, stems, frames };
 }

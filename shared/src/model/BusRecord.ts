@@ -1,6 +1,8 @@
 import type { DocShape } from './DocShape.ts';
 import type * as Y from 'yjs';
-import { addParamsSince, checkParams, paramDefaults, paramSinceVersions, paramsToDocShape, sanitizeParams, splitDocShape } from './ParamTable.ts';
+import type { AutomationLanes } from './AutomationLane.ts';
+import { automationToDocShape, checkAutomation, sanitizeAutomation, type LaneContext } from './AutomationRecord.ts';
+import { addParamsSince, checkParams, flattenParams, paramDefaults, paramSinceVersions, paramsToDocShape, sanitizeParams, splitDocShape } from './ParamTable.ts';
 import { num, type ValuesOf } from './ParamSpec.ts';
 import type { FieldChecks, RawRecord } from './checkFields.ts';
 import { checkSends, sanitizeSends, sendsToDocShape, type SendState } from './SendRecord.ts';
@@ -50,6 +52,15 @@ export interface BusState extends strip.StripIdentity, ValuesOf<typeof BUS_SPEC>
   /** Group buses may feed aux buses; aux buses have none (no send cycles by construction). */
   sends: SendState[];
   output: OutputTarget;
+  /** Lanes by param path ('gain', 'pan', 'mute', 'sends.<busId>.level'). */
+  automation: AutomationLanes;
+}
+
+const BUS_FLAT = flattenParams(BUS_SPEC);
+
+/** What a bus's lanes are read and checked against (send lanes only for its sends). */
+function busLanes(sendBuses: Iterable<unknown>): LaneContext {
+  return { scope: 'bus', params: BUS_FLAT, sendBuses: new Set([...sendBuses].filter((b): b is string => typeof b === 'string')) };
 }
 
 /** The default aux reverb. */
@@ -76,6 +87,7 @@ export function defaultBus(id: Id, name: string, kind: BusKind, order: number): 
     effect: kind === 'aux' ? defaultReverb() : null,
     sends: [],
     output: 'master',
+    automation: {},
   };
 }
 
@@ -92,6 +104,7 @@ export function busToDocShape(b: BusState): DocShape {
     output: b.output,
     effect: b.effect ? { ...b.effect } : null,
     sends: sendsToDocShape(b.sends),
+    automation: automationToDocShape(b.automation),
   };
 }
 
@@ -108,6 +121,7 @@ export function sanitizeBus(id: Id, v: unknown): BusState {
   const kind: BusKind = (BUS_KINDS as readonly unknown[]).includes(r.kind) ? (r.kind as BusKind) : 'group';
   const identity = strip.sanitizeIdentity(id, r, (order) => ({ name: kind === 'aux' ? 'Aux' : 'Group', color: strip.stripColor(order, 4) }));
   const d = defaultBus(id, identity.name, kind, identity.order);
+  const sends = sanitizeSends(r.sends);
   return {
     id,
     name: identity.name,
@@ -116,8 +130,9 @@ export function sanitizeBus(id: Id, v: unknown): BusState {
     order: identity.order,
     ...sanitizeParams(BUS_SPEC, r, d),
     effect: kind === 'aux' ? sanitizeEffect(r.effect) : null,
-    sends: sanitizeSends(r.sends),
+    sends,
     output: strip.sanitizeOutput(r.output),
+    automation: sanitizeAutomation(r.automation, busLanes(sends.map((s) => s.bus))),
   };
 }
 
@@ -138,6 +153,7 @@ export function checkBus(b: RawRecord, path: string, ctx: strip.StripCheckContex
     }
   }
   checkSends(b, path, b.kind === 'group', ctx.busKind, fields, issues);
+  checkAutomation(b, path, busLanes(Array.isArray(b.sends) ? b.sends.map((s: RawRecord) => s?.bus) : []), issues);
 }
 
 /** Brings one stored bus from schema `from` to `from + 1`. */

@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import { isValidId } from './createId.ts';
 import { bool, num, oneOf } from './ParamSpec.ts';
 import type { FieldChecks, RawRecord } from './checkFields.ts';
+import { AUTOMATION_SINCE, migrateAutomation } from './AutomationRecord.ts';
 import { migrateSends } from './SendRecord.ts';
 import type { Id, OutputTarget } from './units.ts';
 
@@ -111,7 +112,8 @@ export function checkOutput(o: RawRecord, path: string, ctx: StripCheckContext, 
 
 /**
  * Schema steps every strip takes, tracks and buses alike. v1 -> v2: pan was stored in
- * -100..100 (now -1..1); the sends' own step is in SendRecord.ts.
+ * -100..100 (now -1..1); the sends' own step is in SendRecord.ts. v3 -> v4: the empty
+ * automation map (AutomationRecord.ts).
  */
 export function migrateStrip(strip: Y.Map<unknown>, from: number): void {
   if (from === 1) {
@@ -119,7 +121,8 @@ export function migrateStrip(strip: Y.Map<unknown>, from: number): void {
     if (typeof pan === 'number' && Number.isFinite(pan)) strip.set('pan', Math.max(-1, Math.min(1, pan / 100)));
   }
   migrateSends(strip, from);
+  migrateAutomation(strip, from);
 }
 
 /** Schema versions at which every strip changed (see migrateStrip). */
-export const STRIP_SCHEMA_STEPS: readonly number[] = [2];
+export const STRIP_SCHEMA_STEPS: readonly number[] = [2, AUTOMATION_SINCE];

@@ -1,7 +1,9 @@
 import type { DocShape } from './DocShape.ts';
 import type * as Y from 'yjs';
+import type { AutomationLanes } from './AutomationLane.ts';
+import { automationToDocShape, checkAutomation, sanitizeAutomation, type LaneContext } from './AutomationRecord.ts';
 import { compressorSpec } from './CompressorSpec.ts';
-import { addParamsSince, checkParams, paramDefaults, paramSinceVersions, paramsToDocShape, sanitizeParams, splitDocShape, withAddedParams } from './ParamTable.ts';
+import { addParamsSince, checkParams, flattenParams, paramDefaults, paramSinceVersions, paramsToDocShape, sanitizeParams, splitDocShape, withAddedParams } from './ParamTable.ts';
 import { bool, num, oneOf, section, tuple, type ValueOf, type ValuesOf } from './ParamSpec.ts';
 import type { FieldChecks, RawRecord } from './checkFields.ts';
 import { checkSends, sanitizeSends, sendsToDocShape, type SendState } from './SendRecord.ts';
@@ -121,6 +123,15 @@ export interface TrackState extends strip.StripIdentity, Omit<TrackParams, 'comp
   /** Sorted by bus id. At most one send per bus. */
   sends: SendState[];
   output: OutputTarget;
+  /** Lanes by param path ('gain', 'sends.<busId>.level', 'eq.bands.2.gain'); a param without one stays put. */
+  automation: AutomationLanes;
+}
+
+const TRACK_FLAT = flattenParams(TRACK_SPEC);
+
+/** What a track's lanes are read and checked against (send lanes only for its sends). */
+function trackLanes(sendBuses: Iterable<unknown>): LaneContext {
+  return { scope: 'track', params: TRACK_FLAT, sendBuses: new Set([...sendBuses].filter((b): b is string => typeof b === 'string')) };
 }
 
 /** The default 4-band layout (flat). */
@@ -160,6 +171,7 @@ export function defaultTrack(id: Id, name: string, stem: StemRef | null, order: 
     gate: { ...params.gate, sidechain: null },
     sends: [],
     output: 'master',
+    automation: {},
   };
 }
 
@@ -188,6 +200,7 @@ export function trackToDocShape(t: TrackState): DocShape {
     comp: { ...(sections.comp as RawRecord), sidechain: t.comp.sidechain },
     gate: { ...(sections.gate as RawRecord), sidechain: t.gate.sidechain },
     sends: sendsToDocShape(t.sends),
+    automation: automationToDocShape(t.automation),
   };
 }
 
@@ -214,6 +227,7 @@ export function sanitizeTrack(id: Id, v: unknown): TrackState {
     const sc = typeof section === 'object' && section !== null ? (section as RawRecord).sidechain : null;
     return typeof sc === 'string' && sc.length > 0 ? sc : null;
   };
+  const sends = sanitizeSends(r.sends);
   return {
     id,
     name: identity.name,
@@ -223,8 +237,9 @@ export function sanitizeTrack(id: Id, v: unknown): TrackState {
     ...params,
     comp: { ...params.comp, sidechain: keyOf(r.comp) },
     gate: { ...params.gate, sidechain: keyOf(r.gate) },
-    sends: sanitizeSends(r.sends),
+    sends,
     output: strip.sanitizeOutput(r.output),
+    automation: sanitizeAutomation(r.automation, trackLanes(sends.map((s) => s.bus))),
   };
 }
 
@@ -253,6 +268,7 @@ export function checkTrack(t: RawRecord, path: string, ctx: strip.StripCheckCont
     if (key !== null && (key === t.id || !ctx.trackIds.has(key))) issues.push(`${path}.gate.sidechain: not another existing track`);
   }
   checkSends(t, path, true, ctx.busKind, fields, issues);
+  checkAutomation(t, path, trackLanes(Array.isArray(t.sends) ? t.sends.map((s: RawRecord) => s?.bus) : []), issues);
 }
 
 /** Brings one stored track from schema `from` to `from + 1`. */

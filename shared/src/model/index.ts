@@ -24,3 +24,5 @@ export * from './BusRecord.ts';
 export * from './MasterRecord.ts';
 export * from './SessionRecord.ts';
 export * from './AutomationLane.ts';
+export * from './AutomationRecord.ts';
+export * from './lanesOf.ts';

@@ -14,10 +14,12 @@
  *              comp: {on,threshold,ratio,attack,release,knee,makeup,sidechain},
  *              sat: {on,drive,mix},
  *              gate: {on,threshold,range,ratio,attack,hold,release,hysteresis,scHpf,sidechain},
- *              sends: { [busId]: {level,pre,on} } } }
+ *              sends: { [busId]: {level,pre,on} },
+ *              automation: { [pointId]: {param,time,value,curve} (leaf) } } }
  *   buses:   { [id]: { id, name, kind, color, order, gain, mute, solo, soloSafe, pan, panLaw, output,
- *              effect: {type, ...params} | null, sends: { [busId]: {level,pre,on} } } }
- *   master:  { gain, glue: {...}, limiter: {...} }
+ *              effect: {type, ...params} | null, sends: { [busId]: {level,pre,on} },
+ *              automation: { [pointId]: {...} (leaf) } } }
+ *   master:  { gain, glue: {...}, limiter: {...}, automation: { [pointId]: {...} (leaf) } }
  * ```
  *
  * Each record's parameters are laid out by its table (TrackRecord.ts and siblings).
@@ -29,6 +31,12 @@ export const MIX_ROOT = 'mix';
 
 /** Keys whose object values are stored as one leaf (replaced whole), not as a Y.Map. */
 export const ATOMIC_KEYS: ReadonlySet<string> = new Set(['stem']);
+
+/**
+ * Keys whose Y.Map holds only leaves: a strip's automation points, keyed by point id, each
+ * replaced whole (see AutomationRecord.ts).
+ */
+export const LEAF_MAP_KEYS: ReadonlySet<string> = new Set(['automation']);
 
 // Each record writes its own stored form, from its parameter table.
 export { trackToDocShape } from './TrackRecord.ts';

@@ -1,4 +1,5 @@
 import type { BusState, Id, MixState, TrackState } from './MixState.ts';
+import { withoutSendLanes } from './AutomationRecord.ts';
 import { findBusCycle } from './findBusCycle.ts';
 
 /**
@@ -10,7 +11,7 @@ import { findBusCycle } from './findBusCycle.ts';
 export type RepairFix =
   /** Route a track's or bus's output to the master. */
   | { kind: 'output-to-master'; owner: 'track' | 'bus'; id: Id }
-  /** Delete the send from a track or bus to `bus`. */
+  /** Delete the send from a track or bus to `bus`, and its level's lane. */
   | { kind: 'drop-send'; owner: 'track' | 'bus'; id: Id; bus: Id }
   /** Make a track's compressor listen to itself again. */
   | { kind: 'clear-sidechain'; id: Id }
@@ -48,7 +49,7 @@ export function repairMixState(input: MixState): RepairResult {
     const badSends = t.sends.filter((s) => !isAux(s.bus));
     if (badSends.length > 0) {
       for (const s of badSends) fixes.push({ kind: 'drop-send', owner: 'track', id: t.id, bus: s.bus });
-      next = { ...next, sends: t.sends.filter((s) => isAux(s.bus)) };
+      next = { ...next, sends: t.sends.filter((s) => isAux(s.bus)), automation: withoutSendLanes(t.automation, badSends.map((s) => s.bus)) };
     }
     const sc = t.comp.sidechain;
     if (sc !== null && (sc === t.id || !trackIds.has(sc))) {
@@ -71,8 +72,9 @@ export function repairMixState(input: MixState): RepairResult {
     }
     const keep = b.kind === 'aux' ? [] : b.sends.filter((s) => isAux(s.bus));
     if (keep.length !== b.sends.length) {
-      for (const s of b.sends) if (!keep.includes(s)) fixes.push({ kind: 'drop-send', owner: 'bus', id: b.id, bus: s.bus });
-      next = { ...next, sends: keep };
+      const dropped = b.sends.filter((s) => !keep.includes(s)).map((s) => s.bus);
+      for (const bus of dropped) fixes.push({ kind: 'drop-send', owner: 'bus', id: b.id, bus });
+      next = { ...next, sends: keep, automation: withoutSendLanes(b.automation, dropped) };
     }
     return next;
   });
@@ -87,7 +89,7 @@ export function repairMixState(input: MixState): RepairResult {
         return { ...b, output: 'master' };
       }
       fixes.push({ kind: 'drop-send', owner: 'bus', id: b.id, bus: cut.to });
-      return { ...b, sends: b.sends.filter((s) => s.bus !== cut.to) };
+      return { ...b, sends: b.sends.filter((s) => s.bus !== cut.to), automation: withoutSendLanes(b.automation, [cut.to]) };
     });
   }
 

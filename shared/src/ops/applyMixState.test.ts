@@ -89,4 +89,39 @@ describe('applyMixState', () => {
     applyMixState(doc, state, o);
     expect(readMixState(doc)).toEqual(state);
   });
+
+  it('round-trips automation lanes: written, read back deep-equal, one moved point a small update', () => {
+    const doc = new Y.Doc();
+    initMixDoc(doc, { title: 't', sampleRate: 48000, reverbBusId: 'rev', delayBusId: 'dly' });
+    addTrack(doc, { name: 'Lead Vocal', stem: null, id: 'vox' }, o);
+    addSend(doc, { fromId: 'vox', busId: 'rev', level: -10 }, o);
+    const plain = readMixState(doc);
+    const pt = (id: string, time: number, value: number) => ({ id, time, value, curve: 'linear' as const });
+    const target = structuredClone(plain);
+    const gain = Array.from({ length: 500 }, (_, i) => pt(`g${i}`, i * 0.25, -20 + (i % 30)));
+    target.tracks[0]!.automation = { gain: { points: gain }, 'sends.rev.level': { points: [pt('s1', 3, -30), pt('s2', 4, -6)] } };
+    target.buses[0]!.automation = { gain: { points: [pt('b1', 1, -4)] } };
+    target.master.automation = { gain: { points: [pt('m1', 0, 0), pt('m2', 200, -2)] } };
+    applyMixState(doc, target, o);
+    expect(readMixState(doc)).toEqual(target);
+
+    // A copy built from nothing reads the same: the layout carries everything.
+    const copy = new Y.Doc();
+    applyMixState(copy, target, o);
+    expect(readMixState(copy)).toEqual(target);
+
+    // Moving one point of 500 rewrites that one leaf only.
+    const moved = structuredClone(target);
+    (moved.tracks[0]!.automation.gain!.points as unknown as { value: number }[])[250]!.value = 6;
+    let bytes = 0;
+    doc.once('update', (u: Uint8Array) => (bytes = u.byteLength));
+    applyMixState(doc, moved, o);
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThan(120);
+    expect(readMixState(doc)).toEqual(moved);
+
+    // Restoring the plain version takes every lane away again.
+    applyMixState(doc, plain, o);
+    expect(readMixState(doc)).toEqual(plain);
+  });
 });

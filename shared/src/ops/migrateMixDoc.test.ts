@@ -7,6 +7,7 @@ import { validateMixState } from '../model/validateMixState.ts';
 import { createOrigin } from '../protocol/TransactionOrigin.ts';
 import { MixOpError } from './MixOpError.ts';
 import { migrateMixDoc } from './migrateMixDoc.ts';
+import { MIX_MIGRATIONS } from './MIX_MIGRATIONS.ts';
 import { addTrack } from './addTrack.ts';
 import { setSendParam } from './setSendParam.ts';
 import { setTrackParam } from './setTrackParam.ts';
@@ -83,6 +84,30 @@ describe('migrateMixDoc', () => {
     // The owner opts an old strip in.
     setTrackParam(doc, { trackId: 'vox', param: 'panLaw', value: 'balance' }, createOrigin('local-user', 'u'));
     expect(readMixState(doc).tracks.find((t) => t.id === 'vox')!.panLaw).toBe('balance');
+  });
+
+  it('v3 -> v4: every strip and the master get an empty automation map; the mix reads as before', () => {
+    const doc = buildV1Doc();
+    // Stop at v3, as a room saved before automation is stored.
+    doc.transact(() => {
+      const root = getMixRoot(doc);
+      for (const step of MIX_MIGRATIONS.filter((m) => m.from < 3)) step.migrate(root);
+      (root.get('session') as Y.Map<unknown>).set('schemaVersion', 3);
+    });
+    const strips = () => {
+      const root = getMixRoot(doc);
+      return [...(root.get('tracks') as Y.Map<Y.Map<unknown>>).values(), ...(root.get('buses') as Y.Map<Y.Map<unknown>>).values(), root.get('master') as Y.Map<unknown>];
+    };
+    expect(strips().some((m) => m.has('automation'))).toBe(false);
+    const before = readMixState(doc);
+    expect(migrateMixDoc(doc, migration)).toEqual({ from: 3, to: CURRENT_SCHEMA_VERSION });
+    for (const m of strips()) {
+      expect(m.get('automation')).toBeInstanceOf(Y.Map);
+      expect((m.get('automation') as Y.Map<unknown>).size).toBe(0);
+    }
+    const after = readMixState(doc);
+    expect(after).toEqual({ ...before, session: { ...before.session, schemaVersion: CURRENT_SCHEMA_VERSION } });
+    expect(after.tracks.every((t) => Object.keys(t.automation).length === 0)).toBe(true);
   });
 
   it('is idempotent and leaves current or uninitialised documents alone', () => {

@@ -3,6 +3,8 @@ import * as Y from 'yjs';
 import { getBusMap, getMixRoot, getTrackMap } from '../model/mixDocAccessors.ts';
 import { repairMixState, type RepairFix } from '../model/repairMixState.ts';
 import { sanitizeMixState } from '../model/sanitizeMixState.ts';
+import { sendLevelPath } from '../model/AutomationRecord.ts';
+import { deleteLanePoints } from './deleteLanePoints.ts';
 
 function writeFix(doc: Y.Doc, fix: RepairFix): void {
   const strip = fix.kind === 'clear-sidechain' || fix.kind === 'clear-gate-key' || fix.owner === 'track' ? getTrackMap(doc, fix.id) : getBusMap(doc, fix.id);
@@ -14,6 +16,7 @@ function writeFix(doc: Y.Doc, fix: RepairFix): void {
     case 'drop-send': {
       const sends = strip.get('sends');
       if (sends instanceof Y.Map) sends.delete(fix.bus);
+      deleteLanePoints(strip, sendLevelPath(fix.bus));
       return;
     }
     case 'clear-sidechain': {

@@ -156,7 +156,7 @@ describe('buildMixPlan', () => {
 
   it('gives the master glue and limiter, in that order, after the master fader', () => {
     const s = testMix.state([kick]);
-    s.master = { gain: -3, glue: { ...s.master.glue, on: true }, limiter: { on: true, ceiling: -1, release: 0.05 } };
+    s.master = { gain: -3, glue: { ...s.master.glue, on: true }, limiter: { on: true, ceiling: -1, release: 0.05 }, automation: {} };
     const plan = buildMixPlan(s);
     expect(inputsOf(plan, 'master::glue')).toEqual(['master::fader']);
     expect(inputsOf(plan, 'master::limiter')).toEqual(['master::glue']);

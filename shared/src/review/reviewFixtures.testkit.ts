@@ -19,13 +19,14 @@ export function fixtureTrack(id: string, name: string, order: number): TrackStat
     gate: { on: false, threshold: -40, range: -80, ratio: 100, attack: 0.0005, hold: 0.05, release: 0.15, hysteresis: 6, scHpf: 20, sidechain: null },
     sends: [],
     output: 'master',
+    automation: {},
   };
 }
 
 export function fixtureBus(id: string, name: string): BusState {
   return {
     id, name, kind: 'aux', color: '#40a0e0', order: 0, gain: 0, mute: false, solo: false, soloSafe: true, pan: 0, panLaw: 'balance',
-    effect: { type: 'reverb', decay: 1.8, preDelay: 0.02, damping: 6000 }, sends: [], output: 'master',
+    effect: { type: 'reverb', decay: 1.8, preDelay: 0.02, damping: 6000 }, sends: [], output: 'master', automation: {},
   };
 }
 
@@ -40,6 +41,7 @@ export function fixtureMix(): MixState {
       gain: 0,
       glue: { on: false, threshold: -10, ratio: 2, attack: 0.01, release: 0.1, knee: 3, makeup: 0 },
       limiter: { on: true, ceiling: -1, release: 0.05 },
+      automation: {},
     },
   };
 }

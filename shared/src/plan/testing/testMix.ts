@@ -31,6 +31,7 @@ export const testMix = {
       gate: { on: false, threshold: -40, range: -80, ratio: 100, attack: 0.0005, hold: 0.05, release: 0.15, hysteresis: 6, scHpf: 20, sidechain: null },
       sends: [],
       output: 'master',
+      automation: {},
       ...over,
     };
   },
@@ -55,6 +56,7 @@ export const testMix = {
       effect: kind === 'aux' ? { type: 'reverb', decay: 1.5, preDelay: 0.01, damping: 8000 } : null,
       sends: [],
       output: 'master',
+      automation: {},
       ...over,
     };
   },
@@ -68,6 +70,7 @@ export const testMix = {
         gain: 0,
         glue: { on: false, threshold: -10, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 0 },
         limiter: { on: false, ceiling: -1, release: 0.05 },
+        automation: {},
       },
       ...over,
     };
