@@ -342,6 +342,46 @@ export class BiquadProcessor implements DspProcessor<BiquadParams> {
     else if (channels === 1) this.run(inputs[0]!, outputs[0]!, 0, start, frames);
   }
 
+  /**
+   * Processes with per-sample `frequency` and `gain` values (an automated AudioParam's
+   * values for these frames; null: the set value), as Chromium does for sample-accurate
+   * params: coefficients for every frame, recomputed only where a value changes (the same
+   * coefficients). Q and type are the set ones. Leaves the filter settled on the last values.
+   */
+  processAutomated(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, frequency: Float32Array | null, gain: Float32Array | null): void {
+    const channels = Math.min(inputs.length, outputs.length, 2);
+    const c = this.coef;
+    const st = this.state;
+    const type = this.params.type;
+    const q = this.q.value;
+    let f = Number.NaN;
+    let g = Number.NaN;
+    for (let i = 0; i < frames; i++) {
+      const fi = frequency ? frequency[i]! : this.params.frequency;
+      const gi = gain ? gain[i]! : this.params.gain;
+      if (fi !== f || gi !== g) {
+        f = fi;
+        g = gi;
+        biquadCoefficients(type, f, q, g, this.sampleRate, c);
+      }
+      for (let ch = 0; ch < channels; ch++) {
+        const o = ch * 4;
+        const x = inputs[ch]![i]!;
+        const y = Math.fround(c.b0 * x + c.b1 * st[o]! + c.b2 * st[o + 1]! - c.a1 * st[o + 2]! - c.a2 * st[o + 3]!);
+        outputs[ch]![i] = y;
+        st[o + 1] = st[o]!;
+        st[o] = x;
+        st[o + 3] = st[o + 2]!;
+        st[o + 2] = y;
+      }
+    }
+    if (frames > 0) {
+      this.params = { ...this.params, frequency: f, gain: g };
+      this.freq.snap(f);
+      this.gain.snap(g);
+    }
+  }
+
   /** True while a parameter ramp is running (coefficients change every sample). */
   get isRamping(): boolean {
     return this.ramping;

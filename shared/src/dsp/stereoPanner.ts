@@ -111,6 +111,46 @@ export class StereoPannerProcessor implements DspProcessor<StereoPannerParams> {
       }
     }
   }
+  /**
+   * Processes with a per-sample pan (an automated AudioParam's values for these frames),
+   * as Chromium's StereoPannerNode does for sample-accurate values: the law of each
+   * frame's pan. Leaves the pan settled on the last value.
+   */
+  processAutomated(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, pan: Float32Array): void {
+    const inL = inputs[0]!;
+    const inR = inputs.length > 1 ? inputs[1]! : null;
+    const outL = outputs[0]!;
+    const outR = outputs[1]!;
+    const law = this.law;
+    let p = Number.NaN;
+    for (let i = 0; i < frames; i++) {
+      if (pan[i] !== p) {
+        p = pan[i]!;
+        stereoPannerLaw(p, inR !== null, law, this.params.law);
+      }
+      const l = inL[i]!;
+      if (inR === null) {
+        outL[i] = l * law.gl;
+        outR[i] = l * law.gr;
+        continue;
+      }
+      const r = inR[i]!;
+      if (law.law === 'balance') {
+        outL[i] = l * law.gl;
+        outR[i] = r * law.gr;
+      } else if (law.law === 'left') {
+        outL[i] = l + Math.fround(r * law.gl);
+        outR[i] = r * law.gr;
+      } else {
+        outL[i] = l * law.gl;
+        outR[i] = r + Math.fround(l * law.gr);
+      }
+    }
+    if (frames > 0) {
+      this.params = { ...this.params, pan: p };
+      this.pan.snap(p);
+    }
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import type {
   SaturationState,
   StemRef,
 } from '../model/MixState.ts';
+import type { ParamSchedule } from './automation/ParamSchedule.ts';
 
 /**
  * A MixPlan is the audio graph of one mix state: every node the browser engine creates and
@@ -37,6 +38,10 @@ import type {
  *   latency (post-EQ, pre-compressor), so they line up with the compressed signal.
  * - Mute and solo are already resolved into the `gain` of the `mute` and `send` gain
  *   nodes (0 or 1 factor), so the engine and the bake cannot disagree about who is heard.
+ * - `automation` on a node lists its automated parameters, each as a {@link ParamSchedule}
+ *   in the node's own unit (linear gain, Hz, ...): the schedule replaces the static value
+ *   for the whole song (a lane wins over the control, as in a DAW's Read mode). Automation
+ *   never changes topology: a node is the same node with or without it.
  */
 export interface MixPlan {
   /** Plan format version; bumped when node kinds or semantics change. */
@@ -89,6 +94,8 @@ export interface GainPlanNode extends PlanNodeBase {
   kind: 'gain';
   /** Linear amplitude factor. */
   gain: number;
+  /** The factor over the song (a fader or send lane, a mute lane as 0/1 steps). */
+  automation?: { gain?: ParamSchedule };
 }
 
 /** Web Audio BiquadFilterNode filter types used by the plan. */
@@ -107,6 +114,8 @@ export interface BiquadPlanNode extends PlanNodeBase {
   gain: Decibels;
   /** Off: the signal passes unchanged (the engine realises a 0 dB peaking filter). */
   bypass: boolean;
+  /** EQ band lanes: `frequency` in Hz, `gain` in dB (AudioParam units). */
+  automation?: { frequency?: ParamSchedule; gain?: ParamSchedule };
 }
 
 /**
@@ -119,6 +128,12 @@ export interface PannerPlanNode extends PlanNodeBase {
   /** -1 hard left .. +1 hard right. */
   pan: number;
   law: PanLaw;
+  /**
+   * The pan lane: `pan` for a StereoPannerNode (a mono input, or the Web Audio law); under
+   * the balance law with a stereo input, `left` and `right` are the two channel gains
+   * following it (balanceGains, in straight segments), which both engines play instead.
+   */
+  automation?: { pan: ParamSchedule; left?: ParamSchedule; right?: ParamSchedule };
 }
 
 /**
@@ -154,6 +169,8 @@ export type ProcessorPlanNode = {
     bypass: boolean;
     /** Only compressors: true when input 1 is fed by another track's key. */
     sidechain: boolean;
+    /** Automated kernel params (compressor threshold, saturation drive, limiter ceiling), in the kernel's unit. */
+    automation?: { [P in keyof ProcessorParamsByKind[K]]?: ParamSchedule };
   };
 }[ProcessorKind];
 

@@ -1,4 +1,4 @@
-import type { EqBandState, Id, MixState, PassFilterState } from '../model/MixState.ts';
+import type { EqBandState, Id, MixState, PanLaw, PassFilterState } from '../model/MixState.ts';
 import { withAddedRecordParams } from '../model/withAddedParams.ts';
 import { dbToGain } from '../dsp/decibels.ts';
 import { DELAY_SPEC, REVERB_SPEC } from '../model/BusRecord.ts';
@@ -8,12 +8,14 @@ import { repairMixState } from '../model/repairMixState.ts';
 import { TRACK_SPEC } from '../model/TrackRecord.ts';
 import { computeAudibility } from './computeAudibility.ts';
 import { MIX_PLAN_VERSION } from './MixPlan.ts';
-import type { BiquadPlanNode, MixPlan, PlanEdge, PlanNode, PlanNodeId, PlanOwner } from './MixPlan.ts';
+import type { BiquadPlanNode, MixPlan, PannerPlanNode, PlanEdge, PlanNode, PlanNodeId, PlanOwner } from './MixPlan.ts';
 import { inputNodeId } from './inputNodeId.ts';
 import { planNodeId } from './planNodeId.ts';
 import { resolveRouting } from './resolveRouting.ts';
 import { sortPlanNodes } from './sortPlanNodes.ts';
 import { validateMixPlan } from './validateMixPlan.ts';
+import { stripAutomation, type StripAutomation } from './automation/stripAutomation.ts';
+import type { ParamSchedule } from './automation/ParamSchedule.ts';
 
 /** A node before the builder gives it an id, owner and (by default) the strip's channels. */
 type NodeSpec = PlanNode extends infer N ? (N extends PlanNode ? Omit<N, 'id' | 'owner' | 'channels'> & { channels?: 1 | 2 } : never) : never;
@@ -48,7 +50,15 @@ export function buildMixPlan(input: MixState): MixPlan {
   const filled = withAddedRecordParams(input);
   const state: MixState = repairMixState({ ...filled, tracks: [...filled.tracks].sort(byOrder), buses: [...filled.buses].sort(byOrder) }).state;
   const routing = resolveRouting(state);
-  const audible = computeAudibility(state, routing);
+  const sr = state.session.sampleRate;
+  const lanes = new Map<Id, StripAutomation>([
+    ...state.tracks.map((t) => [t.id, stripAutomation(t, 'track', sr)] as const),
+    ...state.buses.map((b) => [b.id, stripAutomation(b, 'bus', sr)] as const),
+  ]);
+  // A mute lane wins over the static mute: who is heard is resolved as if the strip were
+  // unmuted, and its lane then opens and closes it (a strip another's solo silences stays silent).
+  const unmuted = <S extends { id: Id; mute: boolean }>(s: S): S => (lanes.get(s.id)?.open ? { ...s, mute: false } : s);
+  const audible = computeAudibility({ ...state, tracks: state.tracks.map(unmuted), buses: state.buses.map(unmuted) }, routing);
   const nodes: PlanNode[] = [];
   const edges: PlanEdge[] = [];
   const trackIds = new Set(state.tracks.map((t) => t.id));
@@ -70,11 +80,12 @@ export function buildMixPlan(input: MixState): MixPlan {
     const channels: 1 | 2 = track.stem !== null && track.stem.channels >= 2 ? 2 : 1;
     if (track.stem) frames = Math.max(frames, Math.round((track.stem.frames * state.session.sampleRate) / track.stem.sampleRate));
     const add = chainOf(owner, channels);
+    const auto = lanes.get(track.id)!;
     add({ kind: 'source', role: 'source', trackId: track.id, stem: track.stem });
     add({ kind: 'gain', role: 'trim', gain: (track.polarity ? -1 : 1) * dbToGain(track.trim) });
     add(passFilter('hpf', 'highpass', track.eq.hpf));
     add(passFilter('lpf', 'lowpass', track.eq.lpf));
-    track.eq.bands.forEach((band, i) => add(eqBand(`eq${i}`, band)));
+    track.eq.bands.forEach((band, i) => add(eqBand(`eq${i}`, band, auto.linear(`eq.bands.${i}.freq`), auto.linear(`eq.bands.${i}.gain`))));
     const c = track.comp;
     const key = c.sidechain !== null && c.sidechain !== track.id && trackIds.has(c.sidechain) ? c.sidechain : null;
     const comp = add({
@@ -83,18 +94,27 @@ export function buildMixPlan(input: MixState): MixPlan {
       params: settingsOf(TRACK_SPEC.comp.params, c),
       bypass: !c.on,
       sidechain: key !== null,
+      ...automated({ threshold: auto.linear('comp.threshold') }),
     });
     if (key !== null) edges.push({ from: planNodeId({ kind: 'track', id: key }, 'eq3'), to: comp, input: 1 });
-    add({ kind: 'saturation', role: 'sat', params: settingsOf(TRACK_SPEC.sat.params, track.sat), bypass: !track.sat.on || track.sat.mix <= 0, sidechain: false });
-    add({ kind: 'gain', role: 'fader', gain: dbToGain(track.gain) });
-    add({ kind: 'panner', role: 'pan', pan: track.pan, law: track.panLaw, channels: 2 });
-    const mute = add({ kind: 'gain', role: 'mute', gain: audible.strip(track.id) ? 1 : 0, channels: 2 });
+    add({
+      kind: 'saturation',
+      role: 'sat',
+      params: settingsOf(TRACK_SPEC.sat.params, track.sat),
+      bypass: !track.sat.on || track.sat.mix <= 0,
+      sidechain: false,
+      ...automated({ drive: auto.linear('sat.drive') }),
+    });
+    add({ kind: 'gain', role: 'fader', gain: dbToGain(track.gain), ...automated({ gain: auto.gain('gain') }) });
+    add({ kind: 'panner', role: 'pan', pan: track.pan, law: track.panLaw, channels: 2, ...panAutomation(auto, track.panLaw, channels) });
+    const mute = add({ kind: 'gain', role: 'mute', ...muteGain(auto, audible.strip(track.id)), channels: 2 });
     edges.push({ from: mute, to: inputNodeId(routing.output.get(track.id) ?? 'master'), input: 0 });
   }
 
   for (const bus of state.buses) {
     const owner: PlanOwner = { kind: 'bus', id: bus.id };
     const add = chainOf(owner, 2);
+    const auto = lanes.get(bus.id)!;
     add({ kind: 'gain', role: 'in', gain: 1 });
     if (bus.kind === 'aux' && bus.effect !== null) {
       const fx = bus.effect;
@@ -104,9 +124,9 @@ export function buildMixPlan(input: MixState): MixPlan {
         add({ kind: 'delay', role: 'fx', params: settingsOf(DELAY_SPEC, fx), bypass: false, sidechain: false });
       }
     }
-    add({ kind: 'gain', role: 'fader', gain: dbToGain(bus.gain) });
-    add({ kind: 'panner', role: 'pan', pan: bus.pan, law: bus.panLaw });
-    const mute = add({ kind: 'gain', role: 'mute', gain: audible.strip(bus.id) ? 1 : 0 });
+    add({ kind: 'gain', role: 'fader', gain: dbToGain(bus.gain), ...automated({ gain: auto.gain('gain') }) });
+    add({ kind: 'panner', role: 'pan', pan: bus.pan, law: bus.panLaw, ...panAutomation(auto, bus.panLaw, 2) });
+    const mute = add({ kind: 'gain', role: 'mute', ...muteGain(auto, audible.strip(bus.id)) });
     edges.push({ from: mute, to: inputNodeId(routing.output.get(bus.id) ?? 'master'), input: 0 });
   }
 
@@ -115,13 +135,18 @@ export function buildMixPlan(input: MixState): MixPlan {
     const owner: PlanOwner = { kind: send.from.kind, id: send.from.id };
     const tap = planNodeId(owner, send.pre ? (send.from.kind === 'track' ? 'sat' : 'in') : 'fader');
     const id = planNodeId(owner, `send:${send.bus}`);
-    nodes.push({ kind: 'gain', id, owner, role: `send:${send.bus}`, channels: channelsOf(send.from.kind, send.from.id), gain: audible.send(send) ? dbToGain(send.level) : 0 });
+    const open = audible.send(send);
+    const auto = lanes.get(send.from.id)!;
+    const level = open ? auto.gated(auto.gain(`sends.${send.bus}.level`), dbToGain(send.level)) : undefined;
+    const gain = open ? dbToGain(send.level) : 0;
+    nodes.push({ kind: 'gain', id, owner, role: `send:${send.bus}`, channels: channelsOf(send.from.kind, send.from.id), gain, ...(level ? { automation: { gain: level } } : {}) });
     edges.push({ from: tap, to: id, input: 0 }, { from: id, to: inputNodeId(send.bus), input: 0 });
   }
 
   const m = state.master;
   const add = chainOf(MASTER, 2);
-  add({ kind: 'gain', role: 'fader', gain: dbToGain(m.gain) });
+  const auto = stripAutomation(m, 'master', sr);
+  add({ kind: 'gain', role: 'fader', gain: dbToGain(m.gain), ...automated({ gain: auto.gain('gain') }) });
   const g = m.glue;
   add({
     kind: 'compressor',
@@ -130,7 +155,14 @@ export function buildMixPlan(input: MixState): MixPlan {
     bypass: !g.on,
     sidechain: false,
   });
-  add({ kind: 'limiter', role: 'limiter', params: settingsOf(MASTER_SPEC.limiter.params, m.limiter), bypass: !m.limiter.on, sidechain: false });
+  add({
+    kind: 'limiter',
+    role: 'limiter',
+    params: settingsOf(MASTER_SPEC.limiter.params, m.limiter),
+    bypass: !m.limiter.on,
+    sidechain: false,
+    ...automated({ ceiling: auto.linear('limiter.ceiling') }),
+  });
   add({ kind: 'output', role: 'out' });
 
   const sorted = sortPlanNodes(nodes, edges);
@@ -142,8 +174,28 @@ function passFilter(role: string, type: 'highpass' | 'lowpass', f: PassFilterSta
   return { kind: 'biquad', role, type, frequency: f.freq, q: 20 * Math.log10(Math.max(f.q, 1e-4)), gain: 0, bypass: !f.on };
 }
 
-function eqBand(role: string, b: EqBandState): NodeSpec & Pick<BiquadPlanNode, 'kind'> {
-  // A band at 0 dB is flat for the gain-bearing types: skip it (notch and bandpass ignore gain).
-  const flat = b.gain === 0 && (b.type === 'peaking' || b.type === 'lowshelf' || b.type === 'highshelf');
-  return { kind: 'biquad', role, type: b.type, frequency: b.freq, q: b.q, gain: b.gain, bypass: !b.on || flat };
+function eqBand(role: string, b: EqBandState, freq: ParamSchedule | null, gain: ParamSchedule | null): NodeSpec & Pick<BiquadPlanNode, 'kind'> {
+  // A band at 0 dB is flat for the gain-bearing types: skip it (notch and bandpass ignore
+  // gain), unless a lane moves it.
+  const flat = b.gain === 0 && gain === null && (b.type === 'peaking' || b.type === 'lowshelf' || b.type === 'highshelf');
+  return { kind: 'biquad', role, type: b.type, frequency: b.freq, q: b.q, gain: b.gain, bypass: !b.on || flat, ...automated({ frequency: freq, gain }) };
+}
+
+/** `{ automation }` holding the given schedules that exist, or nothing when none does. */
+function automated<K extends string>(schedules: Record<K, ParamSchedule | null | undefined>): { automation?: Partial<Record<K, ParamSchedule>> } {
+  const present = Object.entries(schedules).filter((e): e is [string, ParamSchedule] => e[1] != null);
+  return present.length > 0 ? { automation: Object.fromEntries(present) as Partial<Record<K, ParamSchedule>> } : {};
+}
+
+/** A pan lane; under the balance law a stereo input gets the two channel gains following it. */
+function panAutomation(auto: StripAutomation, law: PanLaw, inputChannels: 1 | 2): { automation?: PannerPlanNode['automation'] } {
+  const pan = auto.linear('pan');
+  if (!pan) return {};
+  return { automation: law === 'balance' && inputChannels === 2 ? { pan, ...auto.balance(pan) } : { pan } };
+}
+
+/** A strip's mute gain: open or closed as resolved, or following its mute lane when it is heard at all. */
+function muteGain(auto: StripAutomation, audible: boolean): { gain: number; automation?: { gain: ParamSchedule } } {
+  if (!audible || !auto.open) return { gain: audible ? 1 : 0 };
+  return { gain: 1, automation: { gain: auto.open } };
 }

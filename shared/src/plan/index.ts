@@ -15,3 +15,4 @@ export { planLatencyFrames } from './planLatencyFrames.ts';
 export { audibleSources } from './audibleSources.ts';
 export { PlanError } from './PlanError.ts';
 export { validateMixPlan } from './validateMixPlan.ts';
+export * from './automation/index.ts';

@@ -9,5 +9,6 @@ export interface NodeKernel {
   readonly latencyFrames: number;
   /** True when output === input bit for bit: the runtime then aliases buffers instead of copying. */
   readonly identity: boolean;
-  process(input: readonly Float32Array[], output: readonly Float32Array[], frames: number, sidechain?: readonly Float32Array[]): void;
+  /** `at` is the song frame of the block's first sample (what automation is evaluated at; 0 when not given). */
+  process(input: readonly Float32Array[], output: readonly Float32Array[], frames: number, sidechain?: readonly Float32Array[], at?: number): void;
 }

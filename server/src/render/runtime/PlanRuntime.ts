@@ -79,6 +79,8 @@ export class PlanRuntime {
   private readonly memory: SampleMemory;
   /** Per runtime node: input edges to add once it has run, in edge order (scheduleEarlySums). */
   private readonly steps: SumStep[][] = [];
+  /** Song frame of the next block's first sample: blocks run back to back from the song's start. */
+  private frame = 0;
 
   constructor(plan: MixPlan, { include, maxFrames, imports = new Map(), simd, memory = plainSampleMemory, earlySums = true }: PlanRuntimeOptions) {
     this.maxFrames = maxFrames;
@@ -208,6 +210,7 @@ export class PlanRuntime {
       if (rn.kernel !== null) this.process(rn, rn.kernel, frames); // sources are filled by the caller
       for (const step of this.steps[i]!) addEdge(step.node.inputScratch, step.node.inputs[step.edge]!.source, step.edge === 0, frames, this.memory);
     }
+    this.frame += frames;
   }
 
   private process(rn: RuntimeNode, kernel: NodeKernel, frames: number): void {
@@ -220,7 +223,7 @@ export class PlanRuntime {
           ? rn.sidechainScratch
           : sumInto(rn.sidechains, rn.sidechainScratch, frames, this.memory);
     }
-    if (rn.output !== input) kernel.process(input, rn.output, frames, sidechain);
+    if (rn.output !== input) kernel.process(input, rn.output, frames, sidechain, this.frame);
   }
 }
 

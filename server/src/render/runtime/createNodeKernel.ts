@@ -1,6 +1,7 @@
 import { BiquadProcessor, StereoPannerProcessor } from '@mixroom/shared/dsp';
 import type { PlanNode } from '@mixroom/shared/plan';
 import { BakeError } from '../BakeError.ts';
+import { createAutomatedKernel } from './createAutomatedKernel.ts';
 import { createProcessorKernel } from './createProcessorKernel.ts';
 import type { NodeKernel } from './NodeKernel.ts';
 
@@ -11,6 +12,10 @@ import type { NodeKernel } from './NodeKernel.ts';
  * node's summed input is up/down-mixed to (Web Audio "speakers" rules).
  */
 export function createNodeKernel(node: PlanNode, sampleRate: number, sourceChannels: 1 | 2): NodeKernel {
+  if ((node.kind === 'gain' || node.kind === 'biquad' || node.kind === 'panner') && node.automation) {
+    const automated = createAutomatedKernel(node, sampleRate, sourceChannels);
+    if (automated) return automated;
+  }
   switch (node.kind) {
     case 'source':
     case 'output':

@@ -125,6 +125,8 @@ export function planStripChains(plan: MixPlan, include: (node: PlanNode) => bool
 /** The node as a chain stage, 'identity' for an exact copy, null when it cannot be fused. */
 function stageOf(node: PlanNode, sampleRate: number, inputChannels: 1 | 2): Stage | 'identity' | null {
   if (node.kind === 'source' || node.kind === 'output') return null;
+  // The module's stages have fixed parameters: an automated node runs its per-sample JavaScript kernel.
+  if ('automation' in node && node.automation !== undefined && !('bypass' in node && node.bypass)) return null;
   if (node.kind === 'gain') {
     const g = Math.fround(node.gain);
     if (!Number.isFinite(g)) return null;
