@@ -7,6 +7,7 @@ import { CompressorProcessor } from './compressor.ts';
 import { DelayProcessor } from './delay.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { GainProcessor } from './gain.ts';
+import { GateProcessor } from './gate.ts';
 import { LimiterProcessor } from './limiter.ts';
 import { ReverbProcessor } from './reverb.ts';
 import { SaturationProcessor } from './saturation.ts';
@@ -19,6 +20,7 @@ const CASES: [string, () => DspProcessor<object>, Readonly<Record<string, Number
   ['gain', () => new GainProcessor(SR), { gain: TRACK_SPEC.gain, trim: TRACK_SPEC.trim }],
   ['compressor', () => new CompressorProcessor(SR), TRACK_SPEC.comp.params as unknown as Record<string, NumberSpec>],
   ['saturation', () => new SaturationProcessor(SR), TRACK_SPEC.sat.params as unknown as Record<string, NumberSpec>],
+  ['gate', () => new GateProcessor(SR), TRACK_SPEC.gate.params as unknown as Record<string, NumberSpec>],
   ['limiter', () => new LimiterProcessor(SR), MASTER_SPEC.limiter.params as unknown as Record<string, NumberSpec>],
   ['reverb', () => new ReverbProcessor(SR), REVERB_SPEC],
   ['delay', () => new DelayProcessor(SR), DELAY_SPEC],

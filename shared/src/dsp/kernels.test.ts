@@ -5,6 +5,7 @@ import { DelayProcessor } from './delay.ts';
 import { DspParamError } from './DspParamError.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { GainProcessor } from './gain.ts';
+import { GateProcessor } from './gate.ts';
 import { LimiterProcessor } from './limiter.ts';
 import { ReverbProcessor } from './reverb.ts';
 import { SaturationProcessor } from './saturation.ts';
@@ -20,6 +21,7 @@ const KERNELS: Array<[string, () => DspProcessor<object>, string[]]> = [
   ['panner', () => new StereoPannerProcessor(SR), ['pan']],
   ['compressor', () => new CompressorProcessor(SR), ['threshold', 'ratio', 'attack', 'release', 'knee', 'makeup']],
   ['saturation', () => new SaturationProcessor(SR), ['drive', 'mix']],
+  ['gate', () => new GateProcessor(SR), ['threshold', 'range', 'ratio', 'attack', 'hold', 'release', 'hysteresis', 'scHpf']],
   ['limiter', () => new LimiterProcessor(SR), ['ceiling', 'release']],
   ['reverb', () => new ReverbProcessor(SR), ['decay', 'preDelay', 'damping']],
   ['delay', () => new DelayProcessor(SR), ['time', 'feedback', 'damping']],

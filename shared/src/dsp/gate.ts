@@ -1,0 +1,304 @@
+import type { Decibels, GateSettings } from '../model/MixState.ts';
+import { TRACK_SPEC } from '../model/TrackRecord.ts';
+import { biquadCoefficients, type BiquadCoefficients } from './biquad.ts';
+import { checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
+import { deterministicExp } from './deterministicExp.ts';
+import { deterministicLog } from './deterministicLog.ts';
+import type { DspProcessor } from './DspProcessor.ts';
+import { paramRampFrames } from './DspProcessor.ts';
+import { LinearRamp } from './LinearRamp.ts';
+
+/**
+ * Gate / downward expander settings: the model's gate section (model/TrackRecord.ts)
+ * without its switch. Attack and release are time constants τ of the gain in dB (a step
+ * gets 63.2 % of the way in τ); hold is a time.
+ */
+export type GateParams = GateSettings;
+
+const DB_PER_NEPER = 20 / Math.LN10;
+const NEPER_PER_DB = Math.LN10 / 20;
+/** Added to the key's peak before its logarithm: silence reads as -600 dB, never -∞ (0·-∞ is NaN at ratio 1). */
+const LEVEL_BIAS = 1e-30;
+/** The gain (dB) snaps to its target within this: an open gate is exactly unity, a closed one exactly the range. */
+const SNAP_DB = 1e-9;
+/** Added and removed from the key filter's state: values under ~1e-36 become 0, so silence never leaves denormals. */
+const DENORMAL_GUARD = 1e-20;
+/** Key filter outputs beyond this (an infinite or NaN key sample) reset the filter. */
+const KEY_CEIL = 1e30;
+/** The key high-pass's Q: Butterworth, as the Web Audio spec's highpass takes it (dB). */
+const KEY_HPF_Q_DB = 20 * Math.log10(Math.SQRT1_2);
+
+// Slots of GateProcessor.f (a Float64Array: the sample loop's values stay unboxed doubles).
+// Audio state:
+const F_GAIN_DB = 0; // smoothed gain, dB <= 0
+const F_OPEN = 1; // 1 while open (or holding), else 0
+const F_HOLD = 2; // hold samples left
+const F_GR_PEAK = 3; // meter: largest reduction since the last reading, dB >= 0
+const F_Z = 4; // key high-pass state: z1, z2 of channel 0, then of channel 1
+// Constants of the current curve and times:
+const F_OPEN_LEVEL = 8; // linear key level that opens the gate: 10^(threshold/20)
+const F_CLOSE_LEVEL = 9; // below this the hold runs out and the gate closes: 10^((threshold - hysteresis)/20)
+const F_FLOOR_LEVEL = 10; // below this the expander's curve is under the range: 10^((threshold + range/(ratio - 1))/20); -1 at ratio 1
+const F_THRESHOLD = 11;
+const F_RANGE = 12;
+const F_SLOPE = 13; // ratio - 1: dB of gain per dB under the threshold
+const F_RANGE_LIN = 14; // 10^(range/20)
+const F_HOLD_FRAMES = 15;
+const F_SMOOTH = 16; // release a, 1 - a, attack a, 1 - a (consecutive: picked at F_SMOOTH + 2·opening)
+const F_COEF = 20; // key high-pass b0, b1, b2, a1, a2
+const F_SIZE = 25;
+
+const DEFAULT_GATE: GateParams = { threshold: -40, range: -80, ratio: 100, attack: 0.0005, hold: 0.05, release: 0.15, hysteresis: 6, scHpf: 20 };
+
+/**
+ * The gate's static curve: the gain (dB, <= 0) for a steady key level (dB) while the gate is
+ * closed. Downward expansion 1:ratio below the threshold, never below the range. An open
+ * gate (the key reached the threshold and has not yet stayed below threshold - hysteresis
+ * for longer than the hold) has gain 0.
+ */
+export function gateCurve(level: Decibels, threshold: Decibels, ratio: number, range: Decibels): Decibels {
+  if (level >= threshold) return 0;
+  // + 0 turns the -0 of ratio 1 into 0.
+  return Math.max(range, (ratio - 1) * (level - threshold)) + 0;
+}
+
+/**
+ * Stereo-linked gate and downward expander, keyed by its own input or by another track
+ * (the `sidechain` channels), through a 12 dB/oct high-pass on the key (`scHpf`) so a kick's
+ * bleed does not open a snare gate.
+ *
+ * Per sample: the key's filtered peak p (the larger |h| of the key channels) opens the gate
+ * when p >= 10^(threshold/20); while p stays >= 10^((threshold − hysteresis)/20) the hold is
+ * re-armed; once below, the gate stays open `hold` seconds more, then closes. Open, the
+ * target gain is 0 dB; closed, it is {@link gateCurve} of p (a hard gate at the maximum
+ * ratio, 100: one dB under the threshold is 99 dB of attenuation, so the range rules). The
+ * gain is smoothed in dB by a branching one-pole: the attack coefficient while it rises
+ * (opening), the release one while it falls, so both are first-order time constants. The
+ * gain starts at 0 dB, closed: a quiet start fades out over the release.
+ *
+ * Levels use {@link deterministicLog}/{@link deterministicExp} (plain IEEE arithmetic), so
+ * the browser worklet and the bake compute the same doubles, as the compressor does. The
+ * key filter's coefficients come from {@link biquadCoefficients} (the spec's highpass).
+ * No lookahead: latency 0.
+ */
+export class GateProcessor implements DspProcessor<GateParams> {
+  readonly sampleRate: number;
+  readonly latencyFrames = 0;
+  private params: GateParams = { ...DEFAULT_GATE };
+  private readonly threshold = new LinearRamp(DEFAULT_GATE.threshold);
+  private readonly range = new LinearRamp(DEFAULT_GATE.range);
+  private readonly ratio = new LinearRamp(DEFAULT_GATE.ratio);
+  private readonly hysteresis = new LinearRamp(DEFAULT_GATE.hysteresis);
+  private readonly rampFrames: number;
+  private fresh = true;
+  private readonly coef: BiquadCoefficients = { b0: 1, b1: 0, b2: 0, a1: 0, a2: 0 };
+  private readonly f = new Float64Array(F_SIZE);
+
+  constructor(sampleRate: number) {
+    this.sampleRate = checkSampleRate(sampleRate);
+    this.rampFrames = paramRampFrames(sampleRate);
+    this.updateTimes();
+    this.updateCurve(this.threshold.value, this.range.value, this.ratio.value, this.hysteresis.value);
+  }
+
+  /**
+   * Threshold, range, ratio and hysteresis ramp (10 ms); attack, hold and release apply to
+   * the next sample, as does the key filter's corner (it shapes only the detector).
+   */
+  setParams(p: Partial<GateParams>): void {
+    checkParamsObject(p);
+    const next = { ...this.params };
+    clampSettings(p, TRACK_SPEC.gate.params, next, { scHpf: this.sampleRate / 2 });
+    this.params = next;
+    const apply = this.fresh ? (r: LinearRamp, v: number) => r.snap(v) : (r: LinearRamp, v: number) => r.rampTo(v, this.rampFrames);
+    apply(this.threshold, next.threshold);
+    apply(this.range, next.range);
+    apply(this.ratio, next.ratio);
+    apply(this.hysteresis, next.hysteresis);
+    this.fresh = false;
+    this.updateTimes();
+    this.updateCurve(this.threshold.value, this.range.value, this.ratio.value, this.hysteresis.value);
+  }
+
+  getParams(): Readonly<GateParams> {
+    return this.params;
+  }
+
+  reset(): void {
+    const f = this.f;
+    f[F_GAIN_DB] = 0;
+    f[F_OPEN] = 0;
+    f[F_HOLD] = 0;
+    f[F_GR_PEAK] = 0;
+    f.fill(0, F_Z, F_Z + 4);
+    this.threshold.snap(this.params.threshold);
+    this.range.snap(this.params.range);
+    this.ratio.snap(this.params.ratio);
+    this.hysteresis.snap(this.params.hysteresis);
+    this.fresh = true;
+    this.updateCurve(this.threshold.value, this.range.value, this.ratio.value, this.hysteresis.value);
+  }
+
+  /** Gain reduction (dB, >= 0) applied to the last processed sample. */
+  get gainReductionDb(): Decibels {
+    return -this.f[F_GAIN_DB]!;
+  }
+
+  /** True while the gate is open or holding. */
+  get open(): boolean {
+    return this.f[F_OPEN] === 1;
+  }
+
+  /** Largest gain reduction (dB, >= 0) since the previous call: what a meter shows. */
+  takeGainReductionPeak(): Decibels {
+    const p = this.f[F_GR_PEAK]!;
+    this.f[F_GR_PEAK] = -this.f[F_GAIN_DB]!;
+    return p;
+  }
+
+  private updateTimes(): void {
+    const f = this.f;
+    const fs = this.sampleRate;
+    const p = this.params;
+    const rel = deterministicExp(-1 / (p.release * fs));
+    const att = deterministicExp(-1 / (p.attack * fs));
+    f[F_SMOOTH] = rel;
+    f[F_SMOOTH + 1] = 1 - rel;
+    f[F_SMOOTH + 2] = att;
+    f[F_SMOOTH + 3] = 1 - att;
+    f[F_HOLD_FRAMES] = Math.round(p.hold * fs);
+    const c = biquadCoefficients('highpass', p.scHpf, KEY_HPF_Q_DB, 0, fs, this.coef);
+    f[F_COEF] = c.b0;
+    f[F_COEF + 1] = c.b1;
+    f[F_COEF + 2] = c.b2;
+    f[F_COEF + 3] = c.a1;
+    f[F_COEF + 4] = c.a2;
+  }
+
+  /** The curve's constants for threshold T, range G, ratio R, hysteresis H (the same arithmetic while ramping and settled). */
+  private updateCurve(T: number, G: number, R: number, H: number): void {
+    const f = this.f;
+    const slope = R - 1;
+    f[F_THRESHOLD] = T;
+    f[F_RANGE] = G;
+    f[F_SLOPE] = slope;
+    f[F_OPEN_LEVEL] = deterministicExp(T * NEPER_PER_DB);
+    f[F_CLOSE_LEVEL] = deterministicExp((T - H) * NEPER_PER_DB);
+    f[F_FLOOR_LEVEL] = slope > 0 ? deterministicExp((T + G / slope) * NEPER_PER_DB) : -1;
+    f[F_RANGE_LIN] = deterministicExp(G * NEPER_PER_DB);
+  }
+
+  process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, sidechain?: readonly Float32Array[]): void {
+    const channels = Math.min(inputs.length, outputs.length, 2);
+    if (channels === 0 || frames <= 0) return;
+    const key = sidechain !== undefined && sidechain.length > 0 ? sidechain : inputs;
+    const k0 = key[0]!;
+    const k1 = key.length > 1 ? key[1]! : k0;
+    const in0 = inputs[0]!;
+    const in1 = channels > 1 ? inputs[1]! : in0;
+    const out0 = outputs[0]!;
+    const out1 = channels > 1 ? outputs[1]! : out0;
+    let i = 0;
+    // While a parameter ramps, each sample gets its own curve; one run per sample.
+    const th = this.threshold;
+    const rg = this.range;
+    const ra = this.ratio;
+    const hy = this.hysteresis;
+    while (i < frames && (th.ramping || rg.ramping || ra.ramping || hy.ramping)) {
+      this.updateCurve(th.next(), rg.next(), ra.next(), hy.next());
+      this.run(k0, k1, in0, in1, out0, out1, i, i + 1);
+      i++;
+      if (!(th.ramping || rg.ramping || ra.ramping || hy.ramping)) this.updateCurve(th.value, rg.value, ra.value, hy.value);
+    }
+    if (i < frames) this.run(k0, k1, in0, in1, out0, out1, i, frames);
+  }
+
+  /** Samples [from, to) with the curve constants in `f`. */
+  private run(k0: Float32Array, k1: Float32Array, in0: Float32Array, in1: Float32Array, out0: Float32Array, out1: Float32Array, from: number, to: number): void {
+    const f = this.f;
+    const b0 = f[F_COEF]!;
+    const b1 = f[F_COEF + 1]!;
+    const b2 = f[F_COEF + 2]!;
+    const a1 = f[F_COEF + 3]!;
+    const a2 = f[F_COEF + 4]!;
+    const openLevel = f[F_OPEN_LEVEL]!;
+    const closeLevel = f[F_CLOSE_LEVEL]!;
+    const floorLevel = f[F_FLOOR_LEVEL]!;
+    const T = f[F_THRESHOLD]!;
+    const G = f[F_RANGE]!;
+    const slope = f[F_SLOPE]!;
+    const rangeLin = f[F_RANGE_LIN]!;
+    const holdFrames = f[F_HOLD_FRAMES]!;
+    const stereoKey = k1 !== k0;
+    let z0 = f[F_Z]!;
+    let z1 = f[F_Z + 1]!;
+    let z2 = f[F_Z + 2]!;
+    let z3 = f[F_Z + 3]!;
+    let g = f[F_GAIN_DB]!;
+    let open = f[F_OPEN]!;
+    let hold = f[F_HOLD]!;
+    let grPeak = f[F_GR_PEAK]!;
+    for (let i = from; i < to; i++) {
+      // Key high-pass (transposed direct form II, doubles), then the linked peak.
+      const x0 = k0[i]!;
+      let h0 = b0 * x0 + z0;
+      z0 = b1 * x0 - a1 * h0 + z1 + DENORMAL_GUARD - DENORMAL_GUARD;
+      z1 = b2 * x0 - a2 * h0 + DENORMAL_GUARD - DENORMAL_GUARD;
+      if (!(Math.abs(h0) < KEY_CEIL)) {
+        // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.
+        h0 = KEY_CEIL;
+        z0 = 0;
+        z1 = 0;
+      }
+      let p = Math.abs(h0);
+      if (stereoKey) {
+        const x1 = k1[i]!;
+        let h1 = b0 * x1 + z2;
+        z2 = b1 * x1 - a1 * h1 + z3 + DENORMAL_GUARD - DENORMAL_GUARD;
+        z3 = b2 * x1 - a2 * h1 + DENORMAL_GUARD - DENORMAL_GUARD;
+        if (!(Math.abs(h1) < KEY_CEIL)) {
+          h1 = KEY_CEIL;
+          z2 = 0;
+          z3 = 0;
+        }
+        const d = Math.abs(h1) - p;
+        p += 0.5 * (d + Math.abs(d));
+      }
+      // Open at the threshold; the hold re-arms while the key stays above the close level.
+      if (p >= openLevel) open = 1;
+      if (open === 1) {
+        if (p >= closeLevel) hold = holdFrames;
+        else if (hold > 0) hold -= 1;
+        else open = 0;
+      }
+      let target = 0;
+      if (open === 0) {
+        target = G;
+        if (p > floorLevel) {
+          const e = slope * (DB_PER_NEPER * deterministicLog(p + LEVEL_BIAS) - T);
+          if (e > G) target = e;
+        }
+      }
+      // Attack while the gain rises (opening), release while it falls.
+      const up = 2 * +(target > g);
+      g = f[F_SMOOTH + up]! * g + f[F_SMOOTH + up + 1]! * target;
+      const d = g - target;
+      if (d < SNAP_DB && d > -SNAP_DB) g = target;
+      if (-g > grPeak) grPeak = -g;
+      const gain = g === 0 ? 1 : g === G ? rangeLin : deterministicExp(g * NEPER_PER_DB);
+      // Both reads before the writes: in mono, in1/out1 are in0/out0 (possibly in place).
+      const y0 = in0[i]!;
+      const y1 = in1[i]!;
+      out0[i] = y0 * gain;
+      out1[i] = y1 * gain;
+    }
+    f[F_Z] = z0;
+    f[F_Z + 1] = z1;
+    f[F_Z + 2] = z2;
+    f[F_Z + 3] = z3;
+    f[F_GAIN_DB] = g;
+    f[F_OPEN] = open;
+    f[F_HOLD] = hold;
+    f[F_GR_PEAK] = grPeak;
+  }
+}
