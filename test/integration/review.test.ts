@@ -4,7 +4,7 @@ import type { MixState } from '@mixroom/shared/model';
 import { readMixState } from '@mixroom/shared/model';
 import { addTrack, removeBus, setMasterParam, setTrackParam } from '@mixroom/shared/ops';
 import { CLOSE_CODES, createOrigin, ROLES, type Role, type RoomId } from '@mixroom/shared/protocol';
-import { applyMixChanges, contentHash, listMixChanges, readReview, reviewDocName, reviewRoots } from '@mixroom/shared/review';
+import { applyMixChanges, contentHash, formatDb, listMixChanges, readReview, reviewDocName, reviewRoots } from '@mixroom/shared/review';
 import type { ApprovalRecord, BakeRecord, CommentRecord } from '@mixroom/shared/review';
 import { floatWav, sine } from '../renderFixtures.ts';
 import { makeTempDir, waitFor } from './syncHarness.ts';
@@ -307,7 +307,7 @@ describe('comments, versions, approvals, downloads', () => {
     const suggestion = { changes: listMixChanges(heard, proposed) };
     const withSuggestion = await users.engineer.json<{ comment: CommentRecord }>('POST', api('/comments'), { at: 42, text: 'vocal -2 dB here', suggestion });
     expect(withSuggestion.status).toBe(201);
-    expect(withSuggestion.body.comment.suggestion?.changes.map((c) => c.text)).toEqual(['Vocal: -2 dB']);
+    expect(withSuggestion.body.comment.suggestion?.changes.map((c) => c.text)).toEqual([`Vocal: fader ${formatDb(heard.tracks[0]!.gain)} → ${formatDb(heard.tracks[0]!.gain - 2)}`]);
     const applied = applyMixChanges(await serverMix(), withSuggestion.body.comment.suggestion!.changes);
     expect(applied.state.tracks[0]!.gain).toBe(heard.tracks[0]!.gain - 2);
     const badSuggestion = { changes: [{ ...suggestion.changes[0]!, after: { nested: 1 } }] };
@@ -370,7 +370,7 @@ describe('comments, versions, approvals, downloads', () => {
 
     const diff = await users.listener.json<{ lines: string[] }>('GET', api(`/versions/${v1}/diff/${v2.id}`));
     const band3 = liveState.tracks[0]!.eq.bands[2];
-    expect(diff.body.lines).toEqual(['Vocal: +1.5 dB', `Vocal: EQ band 3 -2 dB at ${band3.freq / 1000} kHz`, 'Master: -3 dB']);
+    expect(diff.body.lines).toEqual(['Vocal: fader 0.0 dB → +1.5 dB', `Vocal: EQ band 3 gain 0.0 dB → -2.0 dB at ${band3.freq / 1000} kHz`, 'Master: fader 0.0 dB → -3.0 dB']);
     vocalUp = v2.id;
   });
 

@@ -1,10 +1,10 @@
 import type { MixLeaf } from './MixChange.ts';
 
 /**
- * Turns one changed parameter into the words an engineer would say. Level-like
- * parameters read as a signed delta ("+1.5 dB"), everything else as "before → after" in
- * the parameter's unit. `context` supplies what a bare path cannot know: bus and track
- * names for ids, and the band frequency that gives an EQ gain move its meaning.
+ * Turns one changed parameter into the words an engineer would say: "before → after" in
+ * the parameter's unit, levels as the console reads them ("fader -6.0 dB → -3.5 dB").
+ * `context` supplies what a bare path cannot know: bus and track names for ids, and the
+ * band frequency that gives an EQ gain move its meaning.
  */
 export interface DescribeContext {
   /** Display name of a track or bus id (for sends, outputs, sidechains). */
@@ -48,6 +48,13 @@ export function formatDeltaDb(delta: number): string {
   return `${delta > 0 && text !== '0' ? '+' : ''}${text === '-0' ? '0' : text} dB`;
 }
 
+/** `-6.0 dB`, `+1.5 dB`, `0.0 dB`; `-∞ dB` at the floor of a fader or send (as the console reads). */
+export function formatDb(db: number): string {
+  if (db <= -99.95) return '-∞ dB';
+  const text = db.toFixed(1);
+  return `${db > 0 && text !== '0.0' ? '+' : ''}${text === '-0.0' ? '0.0' : text} dB`;
+}
+
 /** `800 Hz`, `3.2 kHz`. */
 export function formatHz(hz: number): string {
   return hz >= 1000 ? `${trimNumber(hz / 1000, 2)} kHz` : `${trimNumber(hz, 0)} Hz`;
@@ -74,7 +81,7 @@ function formatValue(key: string, value: MixLeaf, ctx: DescribeContext): string 
     if (key === 'sidechain' || key === 'bus') return ctx.nameOf(value);
     return `"${value}"`;
   }
-  if (DB_KEYS.has(key) || DELTA_DB_KEYS.has(key)) return `${trimNumber(value)} dB`;
+  if (DB_KEYS.has(key) || DELTA_DB_KEYS.has(key)) return formatDb(value);
   if (HZ_KEYS.has(key)) return formatHz(value);
   if (SECONDS_KEYS.has(key)) return formatSeconds(value);
   if (PERCENT_KEYS.has(key)) return `${Math.round(value * 100)}%`;
@@ -86,12 +93,12 @@ function formatValue(key: string, value: MixLeaf, ctx: DescribeContext): string 
 /** Describes a changed leaf at `path` (inside a track, bus, master or session). */
 export function describeParamChange(path: string[], before: MixLeaf, after: MixLeaf, ctx: DescribeContext): string {
   const key = path[path.length - 1] ?? '';
-  // EQ: "EQ band 3 -2 dB at 3.2 kHz", "HPF 80 Hz → 120 Hz", "EQ band 2 on".
+  // EQ: "EQ band 3 gain 0.0 dB → -2.0 dB at 3.2 kHz", "HPF 80 Hz → 120 Hz", "EQ band 2 on".
   if (path[0] === 'eq') {
     const where = path[1] === 'bands' ? `EQ band ${Number(path[2]) + 1}` : (path[1] ?? '').toUpperCase();
     if (key === 'gain' && typeof before === 'number' && typeof after === 'number') {
       const at = ctx.bandFreq === undefined ? '' : ` at ${formatHz(ctx.bandFreq)}`;
-      return `${where} ${formatDeltaDb(after - before)}${at}`;
+      return `${where} gain ${formatDb(before)} → ${formatDb(after)}${at}`;
     }
     if (key === 'on') return `${where} ${after ? 'on' : 'off'}`;
     const label = key === 'freq' ? '' : key === 'q' ? ' Q' : ` ${key}`;
@@ -99,7 +106,7 @@ export function describeParamChange(path: string[], before: MixLeaf, after: MixL
   }
   if (path[0] === 'sends') {
     const to = `send to ${ctx.nameOf(path[1] ?? '')}`;
-    if (key === 'level' && typeof before === 'number' && typeof after === 'number') return `${to} ${formatDeltaDb(after - before)}`;
+    if (key === 'level' && typeof before === 'number' && typeof after === 'number') return `${to} ${formatDb(before)} → ${formatDb(after)}`;
     if (key === 'pre') return `${to} ${after ? 'pre-fader' : 'post-fader'}`;
     if (key === 'on') return `${to} ${after ? 'on' : 'off'}`;
     return `${to} ${key} ${formatValue(key, before, ctx)} → ${formatValue(key, after, ctx)}`;
@@ -109,8 +116,8 @@ export function describeParamChange(path: string[], before: MixLeaf, after: MixL
   if (switchWords && path.length === 1) return after ? switchWords[0] : switchWords[1];
   if (key === 'on') return `${(group || 'effect ').trim()} ${after ? 'on' : 'off'}`;
   if (DELTA_DB_KEYS.has(key) && typeof before === 'number' && typeof after === 'number') {
-    // The fader itself is the entity's headline level: "Vocal: +1.5 dB".
-    return `${group}${key === 'gain' && !group ? '' : `${key} `}${formatDeltaDb(after - before)}`.trim();
+    // A strip's own gain is its fader: "Vocal: fader 0.0 dB → +1.5 dB".
+    return `${group}${key === 'gain' && !group ? 'fader' : key} ${formatDb(before)} → ${formatDb(after)}`;
   }
   if (key === 'name') return `renamed ${formatValue(key, before, ctx)} → ${formatValue(key, after, ctx)}`;
   if (key === 'panLaw') return `pan law ${PAN_LAW_WORDS[String(before)] ?? String(before)} → ${PAN_LAW_WORDS[String(after)] ?? String(after)}`;

@@ -31,7 +31,7 @@ describe('canonicalJson / contentHash', () => {
 });
 
 describe('diffMixStates', () => {
-  it('describes parameter changes in engineer words', () => {
+  it('describes parameter changes in engineer words, each from → to', () => {
     const a = fixtureMix();
     const b = structuredClone(a);
     const vocal = b.tracks[0]!;
@@ -44,14 +44,14 @@ describe('diffMixStates', () => {
     b.master.limiter.ceiling = -0.3;
     b.buses[0]!.effect = { type: 'reverb', decay: 2.4, preDelay: 0.02, damping: 6000 };
     expect(diffMixStates(a, b)).toEqual([
-      'Vocal: +1.5 dB',
+      'Vocal: fader 0.0 dB → +1.5 dB',
       'Vocal: muted',
       'Vocal: pan C → L30',
-      'Vocal: EQ band 3 -2 dB at 3.2 kHz',
+      'Vocal: EQ band 3 gain 0.0 dB → -2.0 dB at 3.2 kHz',
       'Vocal: compressor ratio 4:1 → 6:1',
-      'Vocal: send to Plate +3 dB',
+      'Vocal: send to Plate -12.0 dB → -9.0 dB',
       'Plate: effect decay 1.8 s → 2.4 s',
-      'Master: limiter ceiling -1 dB → -0.3 dB',
+      'Master: limiter ceiling -1.0 dB → -0.3 dB',
     ]);
   });
   it('names a pan law switch, and reads a snapshot from before pan laws as the Web Audio law', () => {
@@ -89,7 +89,7 @@ describe('applyMixChanges', () => {
     live.master.gain = 1;
     live.tracks = live.tracks.filter((t) => t.id !== 't-bass');
     const result = applyMixChanges(live, changes);
-    expect(result.applied.map((c) => c.text)).toEqual(['Vocal: -2 dB']);
+    expect(result.applied.map((c) => c.text)).toEqual(['Vocal: fader 0.0 dB → -2.0 dB']);
     expect(result.skipped.map((c) => c.text)).toEqual(['Bass: EQ band 2 500 Hz → 640 Hz']);
     expect(result.state.tracks[0]!.gain).toBe(-2);
     expect(result.state.master.gain).toBe(1);
