@@ -43,6 +43,11 @@ export interface ServerDeps {
   readonly storageOrigin?: string | null;
   /** This process's metrics: fed by the rooms, served at `/metrics` when a token is configured. */
   readonly metrics?: Metrics;
+  /**
+   * What this node needs to serve, by name ('redis', 'auth-database'): `/readyz` is 503 and
+   * names the ones returning false, so a load balancer sends nobody to a node cut off from them.
+   */
+  readonly dependencies?: Readonly<Record<string, () => boolean>>;
 }
 
 export interface RunningServer {
@@ -91,7 +96,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
   const originPolicy = createOriginPolicy(config.publicUrl, () => listeningPort, scheme);
   const app = createApp({
     services,
-    isReady: () => ready,
+    notReady: () => [...(ready ? [] : ['draining']), ...Object.entries(deps.dependencies ?? {}).flatMap(([name, up]) => (up() ? [] : [name]))],
     routes: [...(deps.metrics ? [(a: Parameters<MountRoutes>[0]) => mountMetricsRoute(a, deps.metrics!, config.metricsToken)] : []), ...(deps.routes ?? [])],
     clientDistDir: config.clientDistDir,
     originPolicy,

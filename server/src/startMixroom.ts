@@ -178,6 +178,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     bodyLimits: browserStorage.bodyLimits,
     authorize: authorizeWith(auth),
     ...(syncCluster ? { store: syncCluster.store } : {}),
+    dependencies: { 'auth-store': () => authStore.connected(), ...(syncCluster ? { redis: () => syncCluster.connected() } : {}) },
     admitSocket: (userId) => limits.openSocket(userId),
     // A new room starts as an empty mix titled as its owner named it (an open room: after its
     // id); its `~review` records document starts empty.
@@ -209,13 +210,10 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   });
   if (!stems) throw new Error('stem routes were not mounted');
   metrics.sources.bakeQueue = () => review.bakes?.depth() ?? Promise.resolve({ waiting: 0, running: 0 });
-  // A revoked link, a changed role or an ended session holds on open sockets at once.
-  // In a cluster, other nodes' open sockets too (each rechecks against the shared auth store).
-  const stopAccessWatch = auth.onAccessChange(() => {
-    server.services.rooms.recheckPeers();
-    syncCluster?.publishAccessChanged();
-  });
-  const stopRemoteAccessWatch = syncCluster?.onAccessChanged(() => server.services.rooms.recheckPeers()) ?? (() => undefined);
+  // A revoked link, a changed role or an ended session holds on open sockets at once. In a
+  // cluster the shared store (PostgreSQL NOTIFY) announces every node's changes to every node,
+  // so each one rechecks its own sockets once per change.
+  const stopAccessWatch = auth.onAccessChange(() => server.services.rooms.recheckPeers());
   const { service, tracks } = stems;
 
   // The demo room's multitrack: synthesised and uploaded through the stems path on first start.
@@ -262,7 +260,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
         demoAbort.abort();
         stopUploadSweeper();
         stopAccessWatch();
-        stopRemoteAccessWatch();
+        
         await demoReady;
         await review.close();
         await server.close();
@@ -277,7 +275,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
         // close after their rooms are flushed. Access changes keep reaching them until then.
         await server.drain();
         stopAccessWatch();
-        stopRemoteAccessWatch();
+        
         await demoReady;
         await review.close();
         await syncCluster?.close();

@@ -101,4 +101,31 @@ describe('shared auth across nodes', () => {
     expect((await ownerOnB.json('DELETE', `/api/rooms/${roomId}/members/${userId}`)).status).toBe(200);
     await waitFor('A closes its socket of the removed member', () => onA.closeCodes.includes(CLOSE_CODES.unauthorized), 10_000);
   });
+
+  it('a node cut off from Redis or from the auth database is not ready, and names which; it is again once they return', async () => {
+    const readiness = async (node: TestMixroom) => {
+      const res = await fetch(`${node.url}/readyz`);
+      return { status: res.status, body: (await res.json()) as { ready: boolean; failing?: string[] } };
+    };
+    const until = async (what: string, check: () => Promise<boolean>, timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    expect(await readiness(nodeA)).toEqual({ status: 200, body: { ready: true } });
+
+    await redis.crash();
+    await until('A names redis', async () => (await readiness(nodeA)).body.failing?.includes('redis') === true, 15_000);
+    expect(await readiness(nodeB)).toMatchObject({ status: 503, body: { ready: false, failing: ['redis'] } });
+    await redis.restart();
+    await until('A ready again after Redis', async () => (await readiness(nodeA)).status === 200, 20_000);
+
+    await pg.shutdown();
+    await until('B names the auth store', async () => (await readiness(nodeB)).body.failing?.includes('auth-store') === true, 15_000);
+    await pg.restart();
+    await until('B ready again after PostgreSQL', async () => (await readiness(nodeB)).status === 200, 30_000);
+    expect(await readiness(nodeA)).toEqual({ status: 200, body: { ready: true } });
+  }, 90_000);
 });

@@ -11,6 +11,10 @@ export interface TestPostgres {
   readonly url: string;
   readonly port: number;
   readonly child: ChildProcess;
+  /** A fast shutdown that keeps the data folder: an outage until `restart`. */
+  shutdown(): Promise<void>;
+  /** Starts it again on the same port and data after `shutdown`. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -41,8 +45,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     ...(asUser ? { uid: asUser.uid, gid: asUser.gid } : {}),
   });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+  const launch = async (port: number): Promise<{ child: ChildProcess; up: boolean; output: () => string }> => {
     const child = spawn(
       join(bin, 'postgres'),
       ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir.path, '-c', 'max_connections=200', '-c', 'shared_buffers=32MB'],
@@ -53,25 +56,41 @@ export async function startPostgres(): Promise<TestPostgres> {
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const exited = once(child, 'exit').then(() => false);
     const up = await Promise.race([exited, waitForPort(port, 20_000)]);
-    if (up) {
+    return { child, up, output: () => output };
+  };
+  // Fast shutdown: disconnect clients, no checkpoint wait beyond what is needed.
+  const shutdown = async (child: ChildProcess) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGINT');
+    await once(child, 'exit');
+  };
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const first = await launch(port);
+    if (first.up) {
       const created = await createDatabase(bin, port, asUser);
       if (!created.ok) throw new Error(`createdb failed: ${created.error}`);
+      let child = first.child;
       return {
         url: `postgres://mixroom@127.0.0.1:${port}/mixroom`,
         port,
-        child,
+        get child() {
+          return child;
+        },
+        shutdown: () => shutdown(child),
+        restart: async () => {
+          const again = await launch(port);
+          if (!again.up) throw new Error(`postgres did not restart: ${again.output()}`);
+          child = again.child;
+        },
         stop: async () => {
-          if (child.exitCode === null) {
-            // Fast shutdown: disconnect clients, no checkpoint wait beyond what is needed.
-            child.kill('SIGINT');
-            await once(child, 'exit');
-          }
+          await shutdown(child);
           await dir.remove();
         },
       };
     }
-    child.kill('SIGKILL');
-    if (attempt >= 3) throw new Error(`postgres did not start: ${output}`);
+    first.child.kill('SIGKILL');
+    if (attempt >= 3) throw new Error(`postgres did not start: ${first.output()}`);
   }
 }
 

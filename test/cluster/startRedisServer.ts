@@ -13,6 +13,10 @@ export interface TestRedis {
   readonly child: ChildProcess;
   /** kill -9, then the same port and folder again: what survives is what its persistence kept. */
   crashAndRestart(): Promise<void>;
+  /** kill -9 alone (an outage until `restart`). */
+  crash(): Promise<void>;
+  /** Starts it again on the same port and folder after `crash`. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +55,11 @@ export async function startRedisServer(options: TestRedisOptions = {}): Promise<
       continue;
     }
     let child = started;
+    const restart = async () => {
+      const again = await launch(port);
+      if (typeof again === 'string') throw new Error(`redis-server did not restart: ${again}`);
+      child = again;
+    };
     const kill = async (signal: NodeJS.Signals) => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill(signal);
@@ -66,10 +75,10 @@ export async function startRedisServer(options: TestRedisOptions = {}): Promise<
       },
       crashAndRestart: async () => {
         await kill('SIGKILL');
-        const again = await launch(port);
-        if (typeof again === 'string') throw new Error(`redis-server did not restart: ${again}`);
-        child = again;
+        await restart();
       },
+      crash: () => kill('SIGKILL'),
+      restart,
       stop: async () => {
         await kill('SIGTERM');
         await dir.remove();

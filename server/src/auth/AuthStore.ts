@@ -120,5 +120,10 @@ export interface AuthStore {
    * for a shared store, by any node. Returns the disposer.
    */
   onAccessChange(listener: (change: AccessChange) => void): () => void;
+  /**
+   * False while a shared store cannot announce changes (its listener is down): revocations
+   * from other nodes would not reach this node's sockets, so it must not take new ones.
+   */
+  connected(): boolean;
   close(): Promise<void>;
 }

@@ -269,6 +269,7 @@ export async function createPostgresAuthStore(options: PostgresAuthStoreOptions)
       deliver({ kind: 'member-removed', roomId, userId });
       return true;
     },
+    connected: () => listener !== null,
     onAccessChange(l) {
       listeners.add(l);
       return () => listeners.delete(l);

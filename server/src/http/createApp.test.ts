@@ -35,12 +35,14 @@ afterAll(async () => {
 });
 
 describe('createApp', () => {
-  it('answers liveness always and readiness only when persistence is open', async () => {
-    let ready = false;
-    const app = createApp({ services, isReady: () => ready, routes: [], clientDistDir: null });
+  it('answers liveness always and readiness only when nothing is missing, naming what is', async () => {
+    let missing: string[] = ['draining', 'redis'];
+    const app = createApp({ services, notReady: () => missing, routes: [], clientDistDir: null });
     expect((await app.request('/healthz')).status).toBe(200);
-    expect((await app.request('/readyz')).status).toBe(503);
-    ready = true;
+    const down = await app.request('/readyz');
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ ready: false, failing: ['draining', 'redis'] });
+    missing = [];
     expect(await (await app.request('/readyz')).json()).toEqual({ ready: true });
   });
 
@@ -48,7 +50,7 @@ describe('createApp', () => {
     const stems = new Hono().get('/', (c) => c.json({ room: c.req.param('room') ?? null }));
     const app = createApp({
       services,
-      isReady: () => true,
+      notReady: () => [],
       routes: [(a) => void a.route('/api/rooms/:room/stems', stems)],
       clientDistDir: join(dir, 'dist'),
     });
@@ -62,7 +64,7 @@ describe('createApp', () => {
   });
 
   it('serves no client routes when the client is not built', async () => {
-    const app = createApp({ services, isReady: () => true, routes: [], clientDistDir: join(dir, 'missing') });
+    const app = createApp({ services, notReady: () => [], routes: [], clientDistDir: join(dir, 'missing') });
     expect((await app.request('/')).status).toBe(404);
     expect((await app.request('/room/x')).status).toBe(404);
   });
@@ -78,7 +80,7 @@ describe('createApp', () => {
       .get('/bug', () => {
         throw new TypeError('undefined is not a function');
       });
-    const app = createApp({ services, isReady: () => true, routes: [(a) => void a.route('/api', routes)], clientDistDir: null });
+    const app = createApp({ services, notReady: () => [], routes: [(a) => void a.route('/api', routes)], clientDistDir: null });
     const refused = await app.request('/api/refused');
     expect([refused.status, refused.headers.get('retry-after'), await refused.json()]).toEqual([429, '30', { error: { code: 'busy', message: 'Too many bakes in this room.' } }]);
     const gone = await app.request('/api/gone');

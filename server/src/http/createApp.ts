@@ -14,8 +14,8 @@ import type { MountRoutes, ServerServices } from './ServerServices.ts';
 
 export interface AppOptions {
   readonly services: ServerServices;
-  /** True once persistence is open and the server accepts rooms. */
-  readonly isReady: () => boolean;
+  /** Null once persistence is open and the server accepts rooms; else what is not ready ('draining', 'redis'...). */
+  readonly notReady: () => readonly string[];
   readonly routes: readonly MountRoutes[];
   /** Built client folder; served at `/` when it exists. */
   readonly clientDistDir: string | null;
@@ -31,7 +31,7 @@ export interface AppOptions {
  * The HTTP side: probes first, then every module's routes, then the built client with the
  * single-page-app fallback for `/room/:id` last, so no static file can shadow an API route.
  */
-export function createApp({ services, isReady, routes, clientDistDir, originPolicy, bodyLimits, securityHeaders: headers }: AppOptions): Hono {
+export function createApp({ services, notReady, routes, clientDistDir, originPolicy, bodyLimits, securityHeaders: headers }: AppOptions): Hono {
   const app = new Hono();
   const { config } = services;
   // First: every log line of the request carries its id (and room).
@@ -48,7 +48,10 @@ export function createApp({ services, isReady, routes, clientDistDir, originPoli
   app.use('*', refuseForeignOrigins(originPolicy ?? createOriginPolicy(config.publicUrl, () => config.port)));
   app.use('*', limitBodies(config.maxBodyBytes, bodyLimits));
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.get('/readyz', (c) => (isReady() ? c.json({ ready: true }) : c.json({ ready: false }, 503)));
+  app.get('/readyz', (c) => {
+    const failing = notReady();
+    return failing.length === 0 ? c.json({ ready: true }) : c.json({ ready: false, failing }, 503);
+  });
 
   for (const mount of routes) mount(app, services);
 

@@ -4,7 +4,7 @@ import type { Logger } from '../../log/Logger.ts';
 type Listener = (message: Buffer) => void;
 
 /**
- * Redis pub/sub for what is ephemeral between nodes (presence, "access changed"): one
+ * Redis pub/sub for what is ephemeral between nodes (presence; access changes travel by the shared auth store's NOTIFY): one
  * subscriber connection per node, any number of listeners per channel. Fire-and-forget by
  * design: nothing durable travels here (updates go through streams).
  */

@@ -15,8 +15,6 @@ export interface SyncKeys {
   readonly epoch: string;
   /** Pub/sub channel of one room's presence. */
   presence(docId: string): string;
-  /** Pub/sub channel: someone's access to some room changed; recheck open sockets. */
-  readonly access: string;
 }
 
 export function syncKeys(prefix: string): SyncKeys {
@@ -27,6 +25,5 @@ export function syncKeys(prefix: string): SyncKeys {
     dirty: `${prefix}:sync:dirty`,
     epoch: `${prefix}:sync:epoch`,
     presence: (docId) => `${prefix}:sync:presence:${docId}`,
-    access: `${prefix}:sync:access`,
   };
 }

@@ -15,10 +15,8 @@ import { syncKeys } from './SyncKeys.ts';
 export interface SyncCluster {
   readonly store: RoomStore;
   readonly compactor: RoomCompactor;
-  /** Tells every other node that someone's access changed (they recheck their open sockets). */
-  publishAccessChanged(): void;
-  /** Another node reported an access change. Returns the disposer. */
-  onAccessChanged(listener: () => void): () => void;
+  /** Every Redis connection of this node is up (readiness: a node cut off from Redis takes no sockets). */
+  connected(): boolean;
   /** True for exactly one caller across the cluster, ever (one-time set-up such as seeding the demo). */
   claimOnce(task: string): Promise<boolean>;
   /** Stops the compactor and the readers, closes the Redis connections. Rooms must be closed first. */
@@ -125,12 +123,8 @@ export async function openSyncCluster(options: {
   return {
     store,
     compactor,
+    connected: () => connections.every((c) => c.status === 'ready'),
     claimOnce: async (task) => (await redis.set(`${settings.redisPrefix}:once:${task}`, nodeId, 'NX')) === 'OK',
-    publishAccessChanged: () => channels.publish(keys.access, nodeId),
-    onAccessChanged: (listener) =>
-      channels.subscribe(keys.access, (message) => {
-        if (message.toString() !== nodeId) listener();
-      }),
     close: async () => {
       await compactor.close();
       await subscriber.close();
