@@ -34,6 +34,7 @@ import './ui/review/mr-approval-badge.ts';
 import './ui/review/mr-bake-notice.ts';
 import './ui/review/mr-room-notices.ts';
 import { watchJoins } from './mix/sync/watchJoins.ts';
+import { LaneChoices } from './automation/LaneChoices.ts';
 // The stems helper's upload panel: loaded when present (a glob import of a missing file is empty).
 import.meta.glob('./ui/mr-upload-panel.ts', { eager: true });
 
@@ -168,12 +169,16 @@ async function startRoom(roomId: string, member: Member, roomTitle: string | nul
     if (f !== null && !session.connection.awareness.getStates().has(f)) follow.drop(f);
   });
 
+  // Which lanes this person shows stays theirs, per room, across visits.
+  const laneChoices = new LaneChoices(localStorage, `mixroom.lanes.${roomId}`);
   const services: RoomServices = {
     roomId,
     roomTitle,
     session,
     heard,
     actions,
+    laneChoices,
+    laneEdits: null,
     transport,
     peerPlayheads,
     follow,

@@ -13,6 +13,7 @@ export const CLIENT_LAYERS: readonly (readonly string[])[] = [
   ['stems', 'upload'],
   ['mix'],
   ['transport', 'review'],
+  ['automation'],
   ['ui'],
 ];
 

@@ -19,6 +19,10 @@ import type { PlayheadMark } from './mr-track-list.ts';
 import type { Transport, TransportSnapshot } from '../transport/Transport.ts';
 import type { ConnectionStatus } from '../mix/sync/ConnectionStatus.ts';
 import type { MixState } from '@mixroom/shared/model';
+import { applyLaneValues } from '../automation/applyLaneValues.ts';
+import { LaneFollowController } from '../automation/LaneFollowController.ts';
+import type { LaneChoices } from '../automation/LaneChoices.ts';
+import type { LaneEditActions } from '../automation/LaneEditActions.ts';
 import './mr-connection-badge.ts';
 import './mr-knob.ts';
 import './mr-mixer.ts';
@@ -57,6 +61,10 @@ export interface RoomServices {
   /** The mix as heard (document + other people's drags), shared with the engine. */
   heard: HeardMix;
   actions: MixActions;
+  /** This person's automation lanes shown and armed (local). */
+  laneChoices: LaneChoices;
+  /** Lane point edits through the shared ops (null: this build has no lane ops). */
+  laneEdits: LaneEditActions | null;
   transport: RoomTransport;
   peerPlayheads: PeerPlayheads;
   follow: FollowMode;
@@ -116,10 +124,17 @@ export class MrRoom extends LitElement {
     this.mixerHidden = false;
   }
 
-  /** What the console shows: a version played from review, else the mix as heard. */
-  private get shown(): MixState {
+  /** The mix as heard, or a version played from review. */
+  private get heardOrPlayed(): MixState {
     return this.services.playback.state() ?? this.mix.value;
   }
+
+  /** What the console shows: that mix with each automated control at its lane's value at the playhead. */
+  private get shown(): MixState {
+    return applyLaneValues(this.heardOrPlayed, this.services.transport.position());
+  }
+
+  private readonly position = (): number => this.services.transport.position();
 
   /** Controllers need the services, which arrive as a property right after construction. */
   override connectedCallback(): void {
@@ -137,6 +152,9 @@ export class MrRoom extends LitElement {
       new SubscriptionController(this, (cb) => s.markers.onChange(cb));
       new SubscriptionController(this, (cb) => s.playback.onChange(cb));
       new SubscriptionController(this, (cb) => s.onAudioStateChange(cb));
+      new SubscriptionController(this, (cb) => s.laneChoices.onChange(cb));
+      // Automated faders and knobs move with the playhead.
+      new LaneFollowController(this, () => this.heardOrPlayed, () => s.transport.position());
     }
     super.connectedCallback();
     const onKey = (e: KeyboardEvent) => this.onKey(e);
@@ -344,7 +362,8 @@ export class MrRoom extends LitElement {
         <mr-track-list .tracks=${state.tracks} .peaks=${s.media.peaks()} .loadProgress=${s.media.progress()} .duration=${snap.duration}
           .tempo=${state.session.tempo} .loop=${snap.loop} .loopEnabled=${snap.loopEnabled} .markers=${s.markers.markers()}
           .playheads=${this.playheads} .actions=${s.actions} ?read-only=${readOnly} .listening=${s.monitor.listening}
-          .focusedTrack=${this.focusedTrack} ?read-only-comments=${!s.canComment}></mr-track-list>
+          .focusedTrack=${this.focusedTrack} ?read-only-comments=${!s.canComment} .mix=${state} .choices=${s.laneChoices}
+          .laneEdits=${s.laneEdits} .position=${this.position}></mr-track-list>
         ${selTrack || selBus
           ? html`<mr-strip-inspector .track=${selTrack} .bus=${selBus} .auxes=${state.buses.filter((x) => x.kind === 'aux')}
               .sampleRate=${state.session.sampleRate} .actions=${s.actions} ?read-only=${readOnly}

@@ -1,19 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { LoopRange } from '../transport/Transport.ts';
 import { formatTime } from '../transport/formatTime.ts';
+import { rulerStep } from '../transport/rulerStep.ts';
 import { DragController } from '../lit/DragController.ts';
 import type { CommentMarker } from '../review/CommentMarker.ts';
-
-/** Picks a ruler step (seconds) giving labels at least ~70 px apart. */
-function rulerStep(pxPerSecond: number, tempo: number | null): { step: number; bars: boolean } {
-  if (tempo) {
-    const bar = (60 / tempo) * 4;
-    for (const n of [0.25, 1, 2, 4, 8, 16, 32, 64]) if (bar * n * pxPerSecond >= 70) return { step: bar * n, bars: true };
-    return { step: bar * 128, bars: true };
-  }
-  for (const s of [0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120]) if (s * pxPerSecond >= 70) return { step: s, bars: false };
-  return { step: 300, bars: false };
-}
 
 /**
  * The ruler above the lanes: time or bar numbers, the loop range, and comment markers.

@@ -1,11 +1,20 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { TrackState } from '@mixroom/shared/model';
+import type { AutomationLane, AutomationLanes, MasterState, MixState, TrackState } from '@mixroom/shared/model';
 import { AnimationFrameController } from '../lit/AnimationFrameController.ts';
 import type { MixActions } from '../mix/edit/MixActions.ts';
 import type { LoopRange } from '../transport/Transport.ts';
 import type { CommentMarker } from '../review/CommentMarker.ts';
 import type { PeakLane } from '../stems/PeakLane.ts';
 import { formatTimecode } from '../review/formatReview.ts';
+import type { LaneChoices } from '../automation/LaneChoices.ts';
+import type { LaneEditActions } from '../automation/LaneEditActions.ts';
+import { automatablePaths, laneParamOf } from '../automation/laneParam.ts';
+import { describeParam } from '../mix/edit/describeControl.ts';
+import type { StripRef } from '../mix/edit/MixActions.ts';
+import type { LanePickerItem, LaneShowDetail } from './automation/mr-lane-picker.ts';
+import type { LaneModeDetail } from './automation/mr-automation-lane.ts';
+import './automation/mr-automation-lane.ts';
+import './automation/mr-lane-picker.ts';
 import './mr-timeline.ts';
 import './mr-waveform.ts';
 
@@ -41,6 +50,10 @@ export class MrTrackList extends LitElement {
     listening: { attribute: false },
     focusedTrack: { attribute: false },
     readOnlyComments: { type: Boolean, attribute: 'read-only-comments' },
+    mix: { attribute: false },
+    choices: { attribute: false },
+    laneEdits: { attribute: false },
+    position: { attribute: false },
     pxPerSecond: { state: true },
     scrollLeftPx: { state: true },
     viewWidth: { state: true },
@@ -63,6 +76,13 @@ export class MrTrackList extends LitElement {
   declare focusedTrack: string | null;
   /** This person cannot comment (a listener): a selection offers only the loop. */
   declare readOnlyComments: boolean;
+  /** The whole mix (lanes of the master, names of the buses sends go to). */
+  declare mix: MixState | null;
+  /** This person's lanes shown and arming (local, never shared). */
+  declare choices: LaneChoices | null;
+  declare laneEdits: LaneEditActions | null;
+  /** The local playhead, read per frame by the lanes' value readouts. */
+  declare position: (() => number) | null;
   declare pxPerSecond: number;
   declare scrollLeftPx: number;
   declare viewWidth: number;
@@ -88,6 +108,10 @@ export class MrTrackList extends LitElement {
     this.listening = new Set();
     this.focusedTrack = null;
     this.readOnlyComments = false;
+    this.mix = null;
+    this.choices = null;
+    this.laneEdits = null;
+    this.position = null;
     this.pxPerSecond = 8;
     this.scrollLeftPx = 0;
     this.viewWidth = 800;
@@ -141,6 +165,19 @@ export class MrTrackList extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resize.disconnect();
+    this.unwatchChoices?.();
+    this.unwatchChoices = null;
+    this.watched = null;
+  }
+
+  /** Lane choices change outside lit's view of properties: re-render on each. */
+  private unwatchChoices: (() => void) | null = null;
+  private watched: LaneChoices | null = null;
+  private watchChoices(): void {
+    if (this.watched === this.choices && (this.unwatchChoices || !this.choices)) return;
+    this.unwatchChoices?.();
+    this.watched = this.choices;
+    this.unwatchChoices = this.choices?.onChange(() => this.requestUpdate()) ?? null;
   }
 
   private measure(): void {
@@ -168,7 +205,8 @@ export class MrTrackList extends LitElement {
       <div class="scroller" @scroll=${this.onScroll} @wheel=${this.onWheel}>
         <div class="content" style="width:${HEADER_W + total}px">
           ${this.tracks.length === 0 ? html`<div class="empty">No tracks yet: upload stems to start mixing.</div>` : nothing}
-          ${this.tracks.map((t) => this.renderRow(t))}
+          ${this.tracks.map((t) => html`${this.renderRow(t)}${this.renderLanes({ scope: 'track', id: t.id }, t.name, t.color, t)}`)}
+          ${this.mix && this.tracks.length ? this.renderMasterRow(this.mix.master) : nothing}
         </div>
       </div>
       <div class="overlay" style="top:0">${this.renderSelection()}<div class="ph-host"></div></div>
@@ -228,12 +266,60 @@ export class MrTrackList extends LitElement {
           @click=${() => this.actions?.set({ scope: 'track', id: t.id }, 'solo', !t.solo)}>S</button>
         <button class="l" aria-pressed=${String(listening)} aria-label="${t.name} listen (only you hear this)"
           @click=${() => this.emit('listen-toggle', { id: t.id })}>L</button>
+        ${this.renderPicker({ scope: 'track', id: t.id }, t.name, t)}
       </div>
       <div class="lane" style="width:${this.viewWidth}px" @pointerdown=${this.onLaneDown}>
         <mr-waveform .peaks=${this.peaks.get(t.id) ?? []} .start=${this.start} .pxPerSecond=${this.pxPerSecond} color=${t.color}
           .loaded=${this.loadProgress.get(t.id) ?? 1}></mr-waveform>
       </div>
     </div>`;
+  }
+
+  /** The master's own row under the tracks: only its lane picker, its lanes below it. */
+  private renderMasterRow(master: MasterState) {
+    const ref: StripRef = { scope: 'master', id: 'master' };
+    return html`<div class="row master" role="group" aria-label="Master">
+        <div class="hdr"><div class="chip" style="background:#e8ecf1"></div><div class="nm">Master</div>${this.renderPicker(ref, 'Master', master)}</div>
+        <div class="lane" style="width:${this.viewWidth}px"></div>
+      </div>
+      ${this.renderLanes(ref, 'Master', '#e8ecf1', master)}`;
+  }
+
+  private laneName(strip: StripRef, name: string, path: string): string {
+    return `${name} ${describeParam(this.mix, path, strip.scope === 'bus' ? strip.id : undefined)}`;
+  }
+
+  private renderPicker(strip: StripRef, name: string, state: { automation: AutomationLanes }) {
+    if (!this.choices || !this.mix) return nothing;
+    const lanes = state.automation;
+    const items: LanePickerItem[] = automatablePaths(strip.scope, strip.id, this.mix).map((path) => ({
+      path,
+      label: describeParam(this.mix, path),
+      shown: this.choices!.isShown(strip, path),
+      active: (lanes[path]?.points.length ?? 0) > 0,
+    }));
+    return html`<mr-lane-picker .strip=${strip} name=${name} .items=${items}
+      @lane-show=${(e: CustomEvent<LaneShowDetail>) => this.choices?.setShown(e.detail.strip, e.detail.path, e.detail.shown)}></mr-lane-picker>`;
+  }
+
+  private renderLanes(strip: StripRef, name: string, color: string, state: { automation: AutomationLanes }) {
+    const choices = this.choices;
+    if (!choices || !this.mix) return nothing;
+    const shown = choices.shownLanes(strip);
+    if (shown.length === 0) return nothing;
+    const valid = new Set(automatablePaths(strip.scope, strip.id, this.mix));
+    const lanes = state.automation;
+    const empty: AutomationLane = { points: [] };
+    return shown.map((path) => {
+      const param = laneParamOf(strip.scope, path);
+      if (!param || !valid.has(path)) return nothing;
+      return html`<mr-automation-lane .strip=${strip} .param=${param} .lane=${lanes[path] ?? empty} name=${this.laneName(strip, name, path)}
+        color=${color} .start=${this.start} .pxPerSecond=${this.pxPerSecond} .width=${this.viewWidth} .tempo=${this.tempo}
+        ?read-only=${this.readOnly} mode=${choices.mode(strip, path)} .edits=${this.laneEdits} .position=${this.position}
+        data-lane="${strip.scope}:${strip.id}:${path}"
+        @lane-mode=${(e: CustomEvent<LaneModeDetail>) => choices.setMode(e.detail.strip, e.detail.path, e.detail.mode)}
+        @lane-hide=${(e: CustomEvent<{ strip: StripRef; path: string }>) => choices.setShown(e.detail.strip, e.detail.path, false)}></mr-automation-lane>`;
+    });
   }
 
   private drawPlayheads(): void {
@@ -290,6 +376,7 @@ export class MrTrackList extends LitElement {
   /** Fits the song the first time a duration is known, so a fresh room shows everything. */
   private fitted = false;
   override updated(changed: Map<string, unknown>): void {
+    this.watchChoices();
     if (changed.has('duration') && this.duration > 0 && !this.fitted) {
       this.fitted = true;
       this.measure();
