@@ -11,6 +11,12 @@ export const MIX_OP_ERROR_CODES = [
   'would-create-cycle',
   'invalid-state',
   'schema-too-new',
+  /** The parameter may not carry an automation lane (a switch, a type, routing). */
+  'not-automatable',
+  /** The automation point is not in that lane (another user may have removed it). */
+  'unknown-point',
+  /** The lane already holds MAX_POINTS_PER_LANE points. */
+  'too-many-points',
 ] as const;
 export type MixOpErrorCode = (typeof MIX_OP_ERROR_CODES)[number];
 

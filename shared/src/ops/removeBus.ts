@@ -2,7 +2,7 @@ import type { TransactionOrigin } from '../protocol/TransactionOrigin.ts';
 import * as Y from 'yjs';
 import type { Id } from '../model/MixState.ts';
 import { sendLevelPath } from '../model/AutomationRecord.ts';
-import { deleteLanePoints } from './deleteLanePoints.ts';
+import { deleteLanePoints } from './automation/deleteLanePoints.ts';
 import { requireBusMap, requireBusesMap, requireTracksMap } from './requireMixMaps.ts';
 
 /**

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import type { Id } from '../model/MixState.ts';
 import { sendLevelPath } from '../model/AutomationRecord.ts';
 import { MixOpError } from './MixOpError.ts';
-import { deleteLanePoints } from './deleteLanePoints.ts';
+import { deleteLanePoints } from './automation/deleteLanePoints.ts';
 import { requireStripMap } from './requireMixMaps.ts';
 
 /** Removes the send from a track or group bus to an aux bus (no-op if there is none), and its level's lane. */

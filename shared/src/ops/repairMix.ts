@@ -4,7 +4,7 @@ import { getBusMap, getMixRoot, getTrackMap } from '../model/mixDocAccessors.ts'
 import { repairMixState, type RepairFix } from '../model/repairMixState.ts';
 import { sanitizeMixState } from '../model/sanitizeMixState.ts';
 import { sendLevelPath } from '../model/AutomationRecord.ts';
-import { deleteLanePoints } from './deleteLanePoints.ts';
+import { deleteLanePoints } from './automation/deleteLanePoints.ts';
 
 function writeFix(doc: Y.Doc, fix: RepairFix): void {
   const strip = fix.kind === 'clear-sidechain' || fix.kind === 'clear-gate-key' || fix.owner === 'track' ? getTrackMap(doc, fix.id) : getBusMap(doc, fix.id);

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { AUTOMATION_KEY } from '../model/AutomationRecord.ts';
+import { AUTOMATION_KEY } from '../../model/AutomationRecord.ts';
 
 /**
  * Deletes every stored point of the lane at `path` on a strip's Y.Map (see
