@@ -33,6 +33,7 @@ export function bakeBenchMix(stems: number, frames: number, sampleRate: number, 
       panLaw: 'balance',
       eq: { hpf: { on: true, freq: 40 + 20 * v, q: Math.SQRT1_2 }, lpf: { on: false, freq: 18000, q: Math.SQRT1_2 }, bands },
       comp: { on: true, threshold: -24 + 6 * v, ratio: 3 + v, attack: 0.005 + 0.01 * v, release: 0.12, knee: 6, makeup: 2, sidechain: null },
+      deess: { on: false, mode: 'split', freq: 6000, threshold: -30, range: 6 },
       sat: { on: false, drive: 6, mix: 1 },
       gate: {
         on: options.gate === true,

@@ -20,6 +20,8 @@ export { COMPRESSOR_DETECTORS, COMPRESSOR_RMS_SECONDS, CompressorProcessor, comp
 export type { CompressorDetector, CompressorParams, CompressorSteadyState } from './compressor.ts';
 export { COMPRESSOR_SLOT, COMPRESSOR_STATE_SLOTS } from './compressorState.ts';
 export type { CompressorStateSlot } from './compressorState.ts';
+export { DEESSER_ATTACK_SECONDS, DEESSER_BAND_Q, DEESSER_RATIO, DEESSER_RELEASE_SECONDS, DeesserProcessor, deesserCurve } from './deesser.ts';
+export type { DeesserParams } from './deesser.ts';
 export { GateProcessor, gateCurve } from './gate.ts';
 export type { GateParams } from './gate.ts';
 export { SaturationProcessor, softClip } from './saturation.ts';

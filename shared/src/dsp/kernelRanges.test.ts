@@ -4,6 +4,7 @@ import { MASTER_SPEC } from '../model/MasterRecord.ts';
 import type { NumberSpec } from '../model/ParamSpec.ts';
 import { TRACK_SPEC } from '../model/TrackRecord.ts';
 import { CompressorProcessor } from './compressor.ts';
+import { DeesserProcessor } from './deesser.ts';
 import { DelayProcessor } from './delay.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { GainProcessor } from './gain.ts';
@@ -19,6 +20,7 @@ const SR = 48000;
 const CASES: [string, () => DspProcessor<object>, Readonly<Record<string, NumberSpec>>][] = [
   ['gain', () => new GainProcessor(SR), { gain: TRACK_SPEC.gain, trim: TRACK_SPEC.trim }],
   ['compressor', () => new CompressorProcessor(SR), TRACK_SPEC.comp.params as unknown as Record<string, NumberSpec>],
+  ['de-esser', () => new DeesserProcessor(SR), TRACK_SPEC.deess.params as unknown as Record<string, NumberSpec>],
   ['saturation', () => new SaturationProcessor(SR), TRACK_SPEC.sat.params as unknown as Record<string, NumberSpec>],
   ['gate', () => new GateProcessor(SR), TRACK_SPEC.gate.params as unknown as Record<string, NumberSpec>],
   ['limiter', () => new LimiterProcessor(SR), MASTER_SPEC.limiter.params as unknown as Record<string, NumberSpec>],

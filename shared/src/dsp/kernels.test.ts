@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BiquadProcessor } from './biquad.ts';
 import { CompressorProcessor } from './compressor.ts';
+import { DeesserProcessor } from './deesser.ts';
 import { DelayProcessor } from './delay.ts';
 import { DspParamError } from './DspParamError.ts';
 import type { DspProcessor } from './DspProcessor.ts';
@@ -20,6 +21,7 @@ const KERNELS: Array<[string, () => DspProcessor<object>, string[]]> = [
   ['gain', () => new GainProcessor(SR), ['gain', 'trim']],
   ['panner', () => new StereoPannerProcessor(SR), ['pan']],
   ['compressor', () => new CompressorProcessor(SR), ['threshold', 'ratio', 'attack', 'release', 'knee', 'makeup']],
+  ['de-esser', () => new DeesserProcessor(SR), ['freq', 'threshold', 'range']],
   ['saturation', () => new SaturationProcessor(SR), ['drive', 'mix']],
   ['gate', () => new GateProcessor(SR), ['threshold', 'range', 'ratio', 'attack', 'hold', 'release', 'hysteresis', 'scHpf']],
   ['limiter', () => new LimiterProcessor(SR), ['ceiling', 'release']],

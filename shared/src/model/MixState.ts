@@ -23,10 +23,11 @@ export interface MixState {
 }
 
 export type * from './units.ts';
-export { EQ_BAND_TYPES, type CompressorState, type GateSettings, type GateState, type EqBandState, type EqBandType, type EqState, type PassFilterState, type SaturationState, type StemRef, type TrackState } from './TrackRecord.ts';
+export { EQ_BAND_TYPES, type CompressorState, type DeesserState, type GateSettings, type GateState, type EqBandState, type EqBandType, type EqState, type PassFilterState, type SaturationState, type StemRef, type TrackState } from './TrackRecord.ts';
 export { BUS_KINDS, type BusEffectState, type BusKind, type BusState, type DelayState, type ReverbState } from './BusRecord.ts';
 export { PAN_LAWS, type PanLaw } from './StripRecord.ts';
 export type { SendState } from './SendRecord.ts';
 export type { GlueCompressorState, LimiterState, MasterState } from './MasterRecord.ts';
 export type { SessionState } from './SessionRecord.ts';
 export type { CompressorSettings } from './CompressorSpec.ts';
+export type { DeesserMode, DeesserSettings } from './DeesserSpec.ts';

@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import type { AutomationLanes } from './AutomationLane.ts';
 import { automationToDocShape, checkAutomation, sanitizeAutomation, type LaneContext } from './AutomationRecord.ts';
 import { compressorSpec } from './CompressorSpec.ts';
+import { DEESSER_SPEC } from './DeesserSpec.ts';
 import { addParamsSince, checkParams, flattenParams, paramDefaults, paramSinceVersions, paramsToDocShape, sanitizeParams, splitDocShape, withAddedParams } from './ParamTable.ts';
 import { bool, num, oneOf, section, tuple, type ValueOf, type ValuesOf } from './ParamSpec.ts';
 import type { FieldChecks, RawRecord } from './checkFields.ts';
@@ -60,6 +61,8 @@ export const TRACK_SPEC = {
   }),
   /** Compressor, off and self-keyed by default. */
   comp: compressorSpec({ threshold: [-60, 0, -18], ratio: [1, 20, 4], attack: [0.0001, 1, 0.01], release: [0.01, 3, 0.2], knee: [0, 24, 6], makeup: [0, 24, 0] }),
+  /** De-esser (schema 6), after the compressor. */
+  deess: DEESSER_SPEC,
   sat: section({
     on: bool(false),
     /** Input drive into the waveshaper. */
@@ -110,6 +113,7 @@ export interface GateState extends ValueOf<(typeof TRACK_SPEC)['gate']> {
   /** Track whose signal opens the gate (the snare's top mic keying its bottom mic); null = self. */
   sidechain: Id | null;
 }
+export type DeesserState = TrackParams['deess'];
 
 export interface CompressorState extends ValueOf<(typeof TRACK_SPEC)['comp']> {
   /** Track whose signal drives the detector (e.g. the kick ducking the bass); null = self. */

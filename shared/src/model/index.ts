@@ -17,6 +17,7 @@ export * from './units.ts';
 export * from './ParamSpec.ts';
 export * from './ParamTable.ts';
 export * from './CompressorSpec.ts';
+export * from './DeesserSpec.ts';
 export * from './StripRecord.ts';
 export * from './SendRecord.ts';
 export * from './TrackRecord.ts';

@@ -1,6 +1,7 @@
 import type {
   CompressorSettings,
   Decibels,
+  DeesserSettings,
   DelayState,
   Hz,
   Id,
@@ -142,6 +143,11 @@ export interface PannerPlanNode extends PlanNodeBase {
  */
 /** Track compressor and master glue (model/CompressorSpec.ts). */
 export type CompressorPlanParams = CompressorSettings;
+/**
+ * Track de-esser (model/DeesserSpec.ts). `listen` (the band alone) is false in every plan
+ * built from a mix state; only a listener's private monitor layer sets it on its own copy.
+ */
+export type DeesserPlanParams = DeesserSettings & { listen: boolean };
 export type SaturationPlanParams = Omit<SaturationState, 'on'>;
 export type LimiterPlanParams = Omit<LimiterState, 'on'>;
 export type ReverbPlanParams = Omit<ReverbState, 'type'>;
@@ -150,6 +156,7 @@ export type DelayPlanParams = Omit<DelayState, 'type'>;
 /** Parameters of each worklet-realised processor kind. */
 export interface ProcessorParamsByKind {
   compressor: CompressorPlanParams;
+  deesser: DeesserPlanParams;
   saturation: SaturationPlanParams;
   limiter: LimiterPlanParams;
   reverb: ReverbPlanParams;
@@ -159,7 +166,7 @@ export interface ProcessorParamsByKind {
 export type ProcessorKind = keyof ProcessorParamsByKind;
 
 /** Kinds realised by an AudioWorklet around a shared/dsp kernel (and by the kernel in the bake). */
-export const PROCESSOR_KINDS = ['compressor', 'saturation', 'limiter', 'reverb', 'delay'] as const satisfies readonly ProcessorKind[];
+export const PROCESSOR_KINDS = ['compressor', 'deesser', 'saturation', 'limiter', 'reverb', 'delay'] as const satisfies readonly ProcessorKind[];
 
 /** A shared/dsp kernel. `sidechain` says whether input 1 carries a key signal. */
 export type ProcessorPlanNode = {

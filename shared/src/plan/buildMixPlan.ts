@@ -26,7 +26,7 @@ const MASTER: PlanOwner = { kind: 'master', id: '' };
  * Builds the audio graph of a mix state. Pure and deterministic: equal states give
  * deep-equal plans, with nodes in a stable topological order.
  *
- * Track strip: source -> trim (with polarity) -> hpf -> lpf -> eq0..eq3 -> comp -> sat ->
+ * Track strip: source -> trim (with polarity) -> hpf -> lpf -> eq0..eq3 -> comp -> deess -> sat ->
  * fader -> pan -> mute -> (group bus | master). The compressor's sidechain (input 1) is the
  * key track's `eq3` output: post-EQ, pre-compressor, pre-fader and independent of the
  * key's mute/solo, so a muted "ghost kick" still ducks the bass and no key path can form
@@ -97,6 +97,8 @@ export function buildMixPlan(input: MixState): MixPlan {
       ...automated({ threshold: auto.linear('comp.threshold') }),
     });
     if (key !== null) edges.push({ from: planNodeId({ kind: 'track', id: key }, 'eq3'), to: comp, input: 1 });
+    // Every strip has one (bypassed when off); `listen` is only ever set by a listener's monitor layer.
+    add({ kind: 'deesser', role: 'deess', params: { ...settingsOf(TRACK_SPEC.deess.params, track.deess), listen: false }, bypass: !track.deess.on, sidechain: false });
     add({
       kind: 'saturation',
       role: 'sat',

@@ -1,4 +1,5 @@
 import { CompressorProcessor } from '../dsp/compressor.ts';
+import { DeesserProcessor } from '../dsp/deesser.ts';
 import { DelayProcessor } from '../dsp/delay.ts';
 import type { DspProcessor } from '../dsp/DspProcessor.ts';
 import { LimiterProcessor } from '../dsp/limiter.ts';
@@ -12,6 +13,7 @@ export type KernelClass = new (sampleRate: number) => DspProcessor<object>;
 /** The shared/dsp kernel realising each processor kind. */
 export const PROCESSOR_KERNELS: Record<ProcessorKind, KernelClass> = {
   compressor: CompressorProcessor,
+  deesser: DeesserProcessor,
   saturation: SaturationProcessor,
   limiter: LimiterProcessor,
   reverb: ReverbProcessor,

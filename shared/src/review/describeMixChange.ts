@@ -29,6 +29,7 @@ const SWITCH_WORDS: Record<string, [string, string]> = {
 
 const GROUP_LABELS: Record<string, string> = {
   comp: 'compressor',
+  deess: 'de-esser',
   sat: 'saturation',
   gate: 'gate',
   glue: 'glue compressor',

@@ -15,6 +15,7 @@ export function fixtureTrack(id: string, name: string, order: number): TrackStat
       ],
     },
     comp: { on: false, threshold: -18, ratio: 4, attack: 0.01, release: 0.2, knee: 6, makeup: 0, sidechain: null },
+    deess: { on: false, mode: 'split', freq: 6000, threshold: -30, range: 6 },
     sat: { on: false, drive: 0, mix: 1 },
     gate: { on: false, threshold: -40, range: -80, ratio: 100, attack: 0.0005, hold: 0.05, release: 0.15, hysteresis: 6, scHpf: 20, sidechain: null },
     sends: [],

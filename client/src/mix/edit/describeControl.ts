@@ -38,6 +38,7 @@ const PARAM_WORDS: Record<string, string> = {
 
 const GROUP_WORDS: Record<string, string> = {
   comp: 'compressor',
+  deess: 'de-esser',
   sat: 'saturation',
   gate: 'gate',
   glue: 'glue compressor',

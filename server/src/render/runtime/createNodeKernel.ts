@@ -47,6 +47,7 @@ export function createNodeKernel(node: PlanNode, sampleRate: number, sourceChann
       };
     }
     case 'compressor':
+    case 'deesser':
     case 'saturation':
     case 'limiter':
     case 'reverb':

@@ -105,6 +105,7 @@ function nodeCost(n: PlanNode): number {
     case 'biquad':
       return n.bypass ? 0 : 4 * n.channels;
     case 'compressor':
+    case 'deesser':
     case 'saturation':
     case 'limiter':
     case 'reverb':

@@ -27,6 +27,7 @@ export const testMix = {
         bands: [band(100), band(500), band(2000), band(8000)],
       },
       comp: { on: false, threshold: -20, ratio: 4, attack: 0.01, release: 0.1, knee: 6, makeup: 0, sidechain: null },
+      deess: { on: false, mode: 'split', freq: 6000, threshold: -30, range: 6 },
       sat: { on: false, drive: 0, mix: 1 },
       gate: { on: false, threshold: -40, range: -80, ratio: 100, attack: 0.0005, hold: 0.05, release: 0.15, hysteresis: 6, scHpf: 20, sidechain: null },
       sends: [],

@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import { BiquadProcessor, biquadResponse } from './biquad.ts';
+import { DEESSER_ATTACK_SECONDS, DEESSER_BAND_Q, DEESSER_RELEASE_SECONDS, DeesserProcessor, deesserCurve, type DeesserParams } from './deesser.ts';
+import { DspParamError } from './DspParamError.ts';
+import { maxDiff, renderBlocks, seededNoise, sine, toneAmplitude } from './testSignals.testkit.ts';
+
+const SR = 48000;
+const db = (x: number) => 20 * Math.log10(x);
+
+function deesser(p: Partial<DeesserParams>): () => DeesserProcessor {
+  return () => {
+    const d = new DeesserProcessor(SR);
+    d.setParams(p);
+    return d;
+  };
+}
+
+/**
+ * +amp, +amp, −amp, −amp, ...: a sine at fs/4 (12 kHz) whose samples all have magnitude amp.
+ * A band centred on 12 kHz passes it with gain 1 and phase 0, so the detector sees a steady level.
+ */
+function quarterTone(frames: number, amp: number, from = 0, to = frames): Float32Array {
+  const x = new Float32Array(frames);
+  for (let i = from; i < to; i++) x[i] = (i - from) % 4 < 2 ? amp : -amp;
+  return x;
+}
+
+/** A vowel-like low part (200, 400, 600 Hz harmonics) with 7 kHz sine bursts (the "s"). */
+function vocal(frames: number, sibilance: number): { x: Float32Array; low: Float32Array; burst: [number, number] } {
+  const low = new Float32Array(frames);
+  const x = new Float32Array(frames);
+  const burst: [number, number] = [Math.round(0.25 * SR), Math.round(0.75 * SR)];
+  for (let i = 0; i < frames; i++) {
+    const t = i / SR;
+    // Faded in over 20 ms: a click at the start would itself be sibilant.
+    const fade = i < 960 ? 0.5 - 0.5 * Math.cos((Math.PI * i) / 960) : 1;
+    low[i] = fade * (0.25 * Math.sin(2 * Math.PI * 200 * t) + 0.12 * Math.sin(2 * Math.PI * 400 * t + 1) + 0.06 * Math.sin(2 * Math.PI * 600 * t + 2));
+    x[i] = low[i]! + (i >= burst[0] && i < burst[1] ? sibilance * Math.sin(2 * Math.PI * 7000 * t) : 0);
+  }
+  return { x, low, burst };
+}
+
+/** |1 + (g − 1)·H(f)| in dB: the split mode's response at f with the band turned down by `gr` dB. */
+function splitResponseDb(freq: number, band: number, gr: number): number {
+  const r = biquadResponse({ type: 'bandpass', frequency: band, Q: DEESSER_BAND_Q, gain: 0 }, SR, [freq]);
+  const mag = r.magnitude[0]!;
+  const ph = r.phase[0]!;
+  const k = Math.pow(10, -gr / 20) - 1;
+  return db(Math.hypot(1 + k * mag * Math.cos(ph), k * mag * Math.sin(ph)));
+}
+
+/** The gain reduction after every sample (1-frame blocks: the kernel is block-size independent). */
+function grTrace(d: DeesserProcessor, x: Float32Array): Float64Array {
+  const gr = new Float64Array(x.length);
+  const out = [new Float32Array(1)];
+  for (let i = 0; i < x.length; i++) {
+    d.process([x.subarray(i, i + 1)], out, 1);
+    gr[i] = d.gainReductionDb;
+  }
+  return gr;
+}
+
+describe('de-esser: the sibilant band', () => {
+  it('split: a 7 kHz "s" over a vowel is turned down by the set range; the vowel stays within 0.1 dB', () => {
+    const { x, low, burst } = vocal(SR, 0.3);
+    const band = 7000;
+    const range = 6;
+    const [y] = renderBlocks(deesser({ freq: band, threshold: -30, range, mode: 'split' }), [x], 128);
+    // Steady part of the burst: from 50 ms in to its end, a whole number of 200 Hz periods.
+    const from = burst[0] + 2400;
+    const n = 240 * 90;
+    const sIn = toneAmplitude(x, 7000, SR, from, n);
+    const sOut = toneAmplitude(y!, 7000, SR, from, n);
+    const expected = splitResponseDb(7000, band, range);
+    const measured = db(sOut / sIn);
+    console.log(`split: 7 kHz "s" ${measured.toFixed(3)} dB (expected ${expected.toFixed(3)} dB: the range, ${range} dB, at the band's centre)`);
+    expect(Math.abs(measured - expected)).toBeLessThan(0.1);
+    for (const f of [200, 400, 600]) {
+      const change = db(toneAmplitude(y!, f, SR, from, n) / toneAmplitude(x, f, SR, from, n));
+      console.log(`split: vowel ${f} Hz during the "s" ${change.toFixed(5)} dB`);
+      expect(Math.abs(change)).toBeLessThan(0.1);
+    }
+    // Outside the burst (after the release), the output is the input bit for bit.
+    let outside = 0;
+    for (let i = 0; i < burst[0]; i++) outside = Math.max(outside, Math.abs(y![i]! - x[i]!));
+    expect(outside).toBe(0);
+    expect(low.length).toBe(SR);
+  });
+
+  it('wide: the whole signal (the vowel too) goes down by the range while the "s" sounds', () => {
+    const { x, burst } = vocal(SR, 0.3);
+    const [y] = renderBlocks(deesser({ freq: 7000, threshold: -30, range: 6, mode: 'wide' }), [x], 128);
+    const from = burst[0] + 2400;
+    const n = 240 * 90;
+    for (const f of [200, 7000]) {
+      const change = db(toneAmplitude(y!, f, SR, from, n) / toneAmplitude(x, f, SR, from, n));
+      console.log(`wide: ${f} Hz during the "s" ${change.toFixed(3)} dB`);
+      expect(Math.abs(change + 6)).toBeLessThan(0.1);
+    }
+  });
+
+  it('below threshold, or with range 0, the output nulls with the input (residual -inf dBFS)', () => {
+    const { x } = vocal(SR, 0.005); // the "s" peaks at -46 dBFS
+    const [quiet] = renderBlocks(deesser({ freq: 5000, threshold: -30, range: 12 }), [x], 128);
+    expect(maxDiff([quiet!], [x])).toBe(0);
+    const loud = vocal(SR, 0.5).x;
+    const [none] = renderBlocks(deesser({ freq: 5000, threshold: -60, range: 0 }), [loud], 128);
+    expect(maxDiff([none!], [loud])).toBe(0);
+    // Noise everywhere, far below threshold: still exact, stereo too.
+    const nl = seededNoise(SR / 2, 0.001, 3);
+    const nr = seededNoise(SR / 2, 0.001, 4);
+    const [yl, yr] = renderBlocks(deesser({ threshold: -40 }), [nl, nr], 1000);
+    expect(maxDiff([yl!, yr!], [nl, nr])).toBe(0);
+  });
+});
+
+describe('de-esser: static curve and time constants', () => {
+  it('steady gain reduction follows deesserCurve within 0.02 dB (wide mode, measured on the output)', () => {
+    const T = -30;
+    const range = 12;
+    for (const level of [-50, -32, -29, -26, -20, -14, -6]) {
+      const amp = Math.pow(10, level / 20);
+      const x = quarterTone(SR / 2, amp);
+      const [y] = renderBlocks(deesser({ freq: 12000, threshold: T, range, mode: 'wide' }), [x], 128);
+      const i = SR / 2 - 1;
+      const measured = -db(Math.abs(y![i]! / x[i]!));
+      const expected = deesserCurve(level, T, range);
+      console.log(`curve: band ${level} dBFS -> reduction ${measured.toFixed(4)} dB (curve ${expected.toFixed(4)})`);
+      expect(Math.abs(measured - expected)).toBeLessThan(0.02);
+    }
+    expect(deesserCurve(-40, -30, 6)).toBe(0);
+    expect(deesserCurve(-26, -30, 6)).toBeCloseTo(3, 12);
+    expect(deesserCurve(0, -30, 6)).toBe(6);
+  });
+
+  it(`attack (τ ${DEESSER_ATTACK_SECONDS * 1000} ms) and release (τ ${DEESSER_RELEASE_SECONDS * 1000} ms) measured on a step within 2 %`, () => {
+    const on = 4800;
+    const off = 14400;
+    const x = quarterTone(2 * SR, 0.5, on, off);
+    const d = new DeesserProcessor(SR);
+    d.setParams({ threshold: -60, range: 24, freq: 12000 });
+    const gr = grTrace(d, x);
+    const full = 24;
+    const cross = (from: number, test: (v: number) => boolean) => {
+      for (let i = from; i < gr.length; i++) if (test(gr[i]!)) return (i - from + 1) / SR;
+      return NaN;
+    };
+    const tAttack = cross(on, (v) => v >= full * (1 - Math.exp(-1)));
+    expect(gr[off - 1]).toBeCloseTo(full, 6);
+    const tRelease = cross(off, (v) => v <= full * Math.exp(-1));
+    console.log(`attack τ ${(tAttack * 1000).toFixed(3)} ms, release τ ${(tRelease * 1000).toFixed(3)} ms`);
+    expect(Math.abs(tAttack - DEESSER_ATTACK_SECONDS) / DEESSER_ATTACK_SECONDS).toBeLessThan(0.02);
+    expect(Math.abs(tRelease - DEESSER_RELEASE_SECONDS) / DEESSER_RELEASE_SECONDS).toBeLessThan(0.02);
+    // Fully released: exactly 0, so the output is the input again.
+    expect(gr[gr.length - 1]).toBe(0);
+  });
+});
+
+describe('de-esser: listen, channels, blocks, parameters', () => {
+  it('listen outputs the band: exactly the band-pass run on its own', () => {
+    const x = [seededNoise(SR / 4, 0.8, 7), seededNoise(SR / 4, 0.8, 8)];
+    const [yl, yr] = renderBlocks(deesser({ freq: 5000, threshold: -20, listen: true }), x, 128);
+    const bp = new BiquadProcessor(SR);
+    bp.setParams({ type: 'bandpass', frequency: 5000, Q: DEESSER_BAND_Q });
+    const band = x.map((c) => new Float32Array(c));
+    bp.process(band, band, band[0]!.length);
+    expect(maxDiff([yl!, yr!], band)).toBe(0);
+    // A tone at the centre is heard at its level; a 300 Hz one (a vowel) more than 20 dB down.
+    const [centre] = renderBlocks(deesser({ freq: 6000, listen: true }), [sine(SR / 4, 6000, 0.5, SR)], 128);
+    const [vowel] = renderBlocks(deesser({ freq: 6000, listen: true }), [sine(SR / 4, 300, 0.5, SR)], 128);
+    expect(Math.abs(db(toneAmplitude(centre!, 6000, SR, SR / 8, 4800) / 0.5))).toBeLessThan(0.01);
+    expect(db(toneAmplitude(vowel!, 300, SR, SR / 8, 4800) / 0.5)).toBeLessThan(-20);
+  });
+
+  it('is block-size independent (128, 1000, 4096) with changes of every parameter at the same samples', () => {
+    const x = [seededNoise(SR, 0.9, 1), seededNoise(SR, 0.6, 2)];
+    const changes: [number, Partial<DeesserParams>][] = [
+      [9000, { freq: 9000, threshold: -20 }],
+      [20000, { mode: 'wide', range: 12 }],
+      [30000, { listen: true }],
+      [36000, { listen: false, mode: 'split', freq: 3000 }],
+    ];
+    const render = (block: number) => {
+      const d = new DeesserProcessor(SR);
+      d.setParams({ freq: 6000, threshold: -30, range: 6 });
+      const outs = [new Float32Array(SR), new Float32Array(SR)];
+      for (let i = 0; i < SR; i += block) {
+        const n = Math.min(block, SR - i);
+        for (const [at, p] of changes) if (at >= i && at < i + n && at !== i) throw new Error('change inside a block');
+        for (const [at, p] of changes) if (at === i) d.setParams(p);
+        d.process(x.map((c) => c.subarray(i, i + n)), outs.map((c) => c.subarray(i, i + n)), n);
+      }
+      return outs;
+    };
+    // Blocks of 1000 hit every change at a block start; 128 and 4096 are checked by splitting at them.
+    const renderAt = (block: number) => {
+      const d = new DeesserProcessor(SR);
+      d.setParams({ freq: 6000, threshold: -30, range: 6 });
+      const outs = [new Float32Array(SR), new Float32Array(SR)];
+      const cuts = [...changes.map(([at]) => at), SR];
+      let i = 0;
+      for (const cut of cuts) {
+        for (; i < cut; ) {
+          const n = Math.min(block, cut - i);
+          d.process(x.map((c) => c.subarray(i, i + n)), outs.map((c) => c.subarray(i, i + n)), n);
+          i += n;
+        }
+        const change = changes.find(([at]) => at === cut);
+        if (change) d.setParams(change[1]);
+      }
+      return outs;
+    };
+    const ref = render(1000);
+    expect(maxDiff(renderAt(128), ref)).toBe(0);
+    expect(maxDiff(renderAt(4096), ref)).toBe(0);
+    expect(maxDiff(renderAt(77), ref)).toBe(0);
+  });
+
+  it('in place and mono give exactly the samples of separate buffers; channels are linked', () => {
+    const x = [seededNoise(SR / 2, 0.9, 5), seededNoise(SR / 2, 0.05, 6)];
+    const p = { freq: 5000, threshold: -30, range: 9 };
+    const sep = renderBlocks(deesser(p), x, 256);
+    const inPlace = x.map((c) => new Float32Array(c));
+    const d = deesser(p)();
+    for (let i = 0; i < SR / 2; i += 256) {
+      const n = Math.min(256, SR / 2 - i);
+      const v = inPlace.map((c) => c.subarray(i, i + n));
+      d.process(v, v, n);
+    }
+    expect(maxDiff(inPlace, sep)).toBe(0);
+    const [mono] = renderBlocks(deesser(p), [x[0]!], 256);
+    const [dual] = renderBlocks(deesser(p), [x[0]!, x[0]!], 256);
+    expect(maxDiff([mono!], [dual!])).toBe(0);
+    // The quiet right channel is reduced by the loud left's detector: it changes too.
+    expect(maxDiff([sep[1]!], [x[1]!])).toBeGreaterThan(0);
+  });
+
+  it('refuses NaN, infinities and wrong types with DspParamError and keeps its settings; clamps ranges', () => {
+    const d = new DeesserProcessor(SR);
+    d.setParams({ freq: 7000, threshold: -25 });
+    const before = JSON.stringify(d.getParams());
+    for (const bad of [NaN, Infinity, -Infinity, '3', null]) {
+      for (const param of ['freq', 'threshold', 'range']) expect(() => d.setParams({ [param]: bad })).toThrow(DspParamError);
+    }
+    expect(() => d.setParams({ mode: 'loud' as never })).toThrow(DspParamError);
+    expect(() => d.setParams({ listen: 1 as never })).toThrow(DspParamError);
+    expect(() => d.setParams([] as never)).toThrow(DspParamError);
+    expect(JSON.stringify(d.getParams())).toBe(before);
+    d.setParams({ freq: 1e9, threshold: -1e9, range: 1e9 });
+    expect(d.getParams()).toMatchObject({ freq: 16000, threshold: -60, range: 24 });
+    expect(() => new DeesserProcessor(NaN)).toThrow(DspParamError);
+    expect(d.latencyFrames).toBe(0);
+  });
+});

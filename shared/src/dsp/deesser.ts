@@ -1,0 +1,261 @@
+import type { Decibels, DeesserSettings } from '../model/MixState.ts';
+import { DEESSER_MODES, DEESSER_SPEC } from '../model/DeesserSpec.ts';
+import { BiquadProcessor } from './biquad.ts';
+import { checkFlag, checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
+import { deterministicExp } from './deterministicExp.ts';
+import { deterministicLog } from './deterministicLog.ts';
+import { DspParamError } from './DspParamError.ts';
+import type { DspProcessor } from './DspProcessor.ts';
+import { paramRampFrames } from './DspProcessor.ts';
+import { LinearRamp } from './LinearRamp.ts';
+
+/**
+ * De-esser settings: the model's section (model/DeesserSpec.ts) plus `listen`, which only
+ * a listener's private monitor layer sets (the band alone, to tune `freq` by ear): it is
+ * never stored in the document, so no peer and no bake ever hears it.
+ */
+export interface DeesserParams extends DeesserSettings {
+  listen: boolean;
+}
+
+/** Gain-reduction attack time constant τ (s): fast enough to catch an "s" onset. */
+export const DEESSER_ATTACK_SECONDS = 0.001;
+/** Gain-reduction release time constant τ (s): quick, so the vowel after an "s" is not ducked. */
+export const DEESSER_RELEASE_SECONDS = 0.06;
+/** Fixed ratio of the static curve above threshold, until `range` is reached. */
+export const DEESSER_RATIO = 4;
+/**
+ * Q of the band (the spec's constant-peak band-pass): about 1.4 octaves between its −3 dB
+ * points, the width of an "s" (e.g. 4.5–11.7 kHz around 7 kHz).
+ */
+export const DEESSER_BAND_Q = 1;
+
+/**
+ * The de-esser's static curve: gain reduction (dB, >= 0) for a steady band peak level (dBFS).
+ * Hard knee: (level − threshold)·(1 − 1/ratio) above the threshold, at most `range`.
+ */
+export function deesserCurve(level: Decibels, threshold: Decibels, range: Decibels): Decibels {
+  const over = level - threshold;
+  return over <= 0 ? 0 : Math.min(range, over * NEG_SLOPE);
+}
+
+const DB_PER_NEPER = 20 / Math.LN10;
+const NEPER_PER_DB = Math.LN10 / 20;
+const NEG_SLOPE = 1 - 1 / DEESSER_RATIO;
+/** Reductions below this (dB) are flushed to 0 (a NaN one too), so an idle de-esser is exact. */
+const GR_FLOOR = 1e-9;
+/** Samples per pass: the band is filtered a chunk at a time into preallocated buffers. */
+const CHUNK = 256;
+const DEFAULT_DEESS: DeesserParams = { mode: 'split', freq: 6000, threshold: -30, range: 6, listen: false };
+
+/**
+ * Split-band de-esser, stereo-linked, no lookahead (latency 0).
+ *
+ * The band b is the input through a band-pass centred on `freq` (the spec's biquad,
+ * {@link BiquadProcessor}, so a `freq` change ramps exactly as a native filter's would).
+ * Its peak (the larger |b| of the channels) drives a hard-knee gain computer in dB
+ * ({@link deesserCurve}); the reduction gr is smoothed in dB by a branching one-pole
+ * (attack τ while it grows, release τ while it shrinks), and g = 10^(−gr/20). The output is
+ *
+ *   y = x + (g − 1)·s,  s = b ('split': the band alone is turned down) or s = x ('wide').
+ *
+ * In split mode the band-pass and its complement x − b (a notch) form an IIR crossover that
+ * sums back to x, and only the band is turned down: y = (x − b) + g·b, which is a peaking cut
+ * of gr dB at `freq` (the band-pass has gain 1 and phase 0 there). Far below the band, b is
+ * small and in quadrature with x, so the vowels change by hundredths of a dB at most. With
+ * no reduction (g = 1 exactly: gr is flushed to 0 below 1e-9 dB) y = x + 0·s is the input
+ * bit for bit.
+ * Levels use {@link deterministicLog}/{@link deterministicExp}, as the compressor does, so the
+ * browser worklet and the bake compute the same doubles. `listen` outputs b instead.
+ * Threshold, range, mode (split/wide) and listen ramp over the usual 10 ms.
+ */
+export class DeesserProcessor implements DspProcessor<DeesserParams> {
+  readonly sampleRate: number;
+  readonly latencyFrames = 0;
+  private params: DeesserParams = { ...DEFAULT_DEESS };
+  private readonly bandpass: BiquadProcessor;
+  private readonly threshold = new LinearRamp(DEFAULT_DEESS.threshold);
+  private readonly range = new LinearRamp(DEFAULT_DEESS.range);
+  /** 0 = split, 1 = wide. */
+  private readonly wide = new LinearRamp(0);
+  /** 0 = the de-essed signal, 1 = the band alone. */
+  private readonly listen = new LinearRamp(0);
+  private readonly attackCoef: number;
+  private readonly releaseCoef: number;
+  private readonly rampFrames: number;
+  private fresh = true;
+  /** Smoothed gain reduction (dB), its meter peak, and the threshold as a linear peak. */
+  private readonly f = new Float64Array(3);
+  private readonly bandL = new Float32Array(CHUNK);
+  private readonly bandR = new Float32Array(CHUNK);
+  private readonly inL = new Float32Array(CHUNK);
+  private readonly inR = new Float32Array(CHUNK);
+  private readonly mono: { input: Float32Array[]; band: Float32Array[] };
+  private readonly stereo: { input: Float32Array[]; band: Float32Array[] };
+
+  constructor(sampleRate: number) {
+    this.sampleRate = checkSampleRate(sampleRate);
+    this.rampFrames = paramRampFrames(sampleRate);
+    this.attackCoef = deterministicExp(-1 / (DEESSER_ATTACK_SECONDS * sampleRate));
+    this.releaseCoef = deterministicExp(-1 / (DEESSER_RELEASE_SECONDS * sampleRate));
+    this.bandpass = new BiquadProcessor(sampleRate);
+    this.mono = { input: [this.inL], band: [this.bandL] };
+    this.stereo = { input: [this.inL, this.inR], band: [this.bandL, this.bandR] };
+    this.applyFilters();
+    this.f[2] = thresholdLin(DEFAULT_DEESS.threshold);
+  }
+
+  setParams(p: Partial<DeesserParams>): void {
+    checkParamsObject(p);
+    const next = { ...this.params };
+    // The band's edge stays under Nyquist at any rate (the spec biquad would pass it all).
+    clampSettings(p, DEESSER_SPEC.params, next, { freq: 0.45 * this.sampleRate });
+    if (p.mode !== undefined) {
+      if (!(DEESSER_MODES as readonly string[]).includes(p.mode)) throw new DspParamError('mode', p.mode);
+      next.mode = p.mode;
+    }
+    if (p.listen !== undefined) next.listen = checkFlag('listen', p.listen);
+    this.params = next;
+    // The first call after construction or reset applies at once, the filter's too.
+    if (this.fresh) this.bandpass.reset();
+    const apply = this.fresh ? (r: LinearRamp, v: number) => r.snap(v) : (r: LinearRamp, v: number) => r.rampTo(v, this.rampFrames);
+    apply(this.threshold, next.threshold);
+    apply(this.range, next.range);
+    apply(this.wide, next.mode === 'wide' ? 1 : 0);
+    apply(this.listen, next.listen ? 1 : 0);
+    this.applyFilters();
+    this.fresh = false;
+    this.f[2] = thresholdLin(this.threshold.value);
+  }
+
+  private applyFilters(): void {
+    this.bandpass.setParams({ type: 'bandpass', frequency: this.params.freq, Q: DEESSER_BAND_Q });
+  }
+
+  getParams(): Readonly<DeesserParams> {
+    return this.params;
+  }
+
+  reset(): void {
+    this.f[0] = 0;
+    this.f[1] = 0;
+    this.bandpass.reset();
+    this.threshold.snap(this.params.threshold);
+    this.range.snap(this.params.range);
+    this.wide.snap(this.params.mode === 'wide' ? 1 : 0);
+    this.listen.snap(this.params.listen ? 1 : 0);
+    // The filter snaps too: their first setParams after a reset applies at once.
+    this.applyFilters();
+    this.f[2] = thresholdLin(this.params.threshold);
+    this.fresh = true;
+  }
+
+  /** Gain reduction (dB, >= 0) applied to the last processed sample. */
+  get gainReductionDb(): Decibels {
+    return this.f[0]!;
+  }
+
+  /** Largest gain reduction (dB, >= 0) since the previous call: what a meter shows. */
+  takeGainReductionPeak(): Decibels {
+    const p = this.f[1]!;
+    this.f[1] = this.f[0]!;
+    return p;
+  }
+
+  process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number): void {
+    const channels = Math.min(inputs.length, outputs.length, 2);
+    if (channels === 0) return;
+    const io = channels > 1 ? this.stereo : this.mono;
+    const in0 = inputs[0]!;
+    const in1 = channels > 1 ? inputs[1]! : in0;
+    const out0 = outputs[0]!;
+    const out1 = channels > 1 ? outputs[1]! : out0;
+    for (let from = 0; from < frames; from += CHUNK) {
+      const n = Math.min(CHUNK, frames - from);
+      // The band of this chunk (the filters read from index 0: copy the chunk in first).
+      const inL = this.inL;
+      const inR = this.inR;
+      for (let j = 0; j < n; j++) inL[j] = in0[from + j]!;
+      if (channels > 1) for (let j = 0; j < n; j++) inR[j] = in1[from + j]!;
+      this.bandpass.process(io.input, io.band, n);
+      this.run(in0, in1, out0, out1, channels > 1, from, n);
+    }
+  }
+
+  /** The detector, the one-pole and the output for samples [from, from + n) of the block. */
+  private run(in0: Float32Array, in1: Float32Array, out0: Float32Array, out1: Float32Array, stereo: boolean, from: number, n: number): void {
+    const f = this.f;
+    const b0 = this.bandL;
+    const b1 = stereo ? this.bandR : this.bandL;
+    let gr = f[0]!;
+    let grPeak = f[1]!;
+    let thrLin = f[2]!;
+    let T = this.threshold.value;
+    let range = this.range.value;
+    let w = this.wide.value;
+    let l = this.listen.value;
+    let ramping = this.threshold.ramping || this.range.ramping || this.wide.ramping || this.listen.ramping;
+    let settle = false;
+    const ac = this.attackCoef;
+    const rc = this.releaseCoef;
+    for (let j = 0; j < n; j++) {
+      // While ramping each sample has its own values; one sample after the end, the targets.
+      if (ramping || settle) {
+        T = this.threshold.next();
+        range = this.range.next();
+        w = this.wide.next();
+        l = this.listen.next();
+        thrLin = thresholdLin(T);
+        settle = ramping;
+        ramping = this.threshold.ramping || this.range.ramping || this.wide.ramping || this.listen.ramping;
+        if (ramping) settle = false;
+      }
+      const bl = b0[j]!;
+      const br = b1[j]!;
+      const al = Math.abs(bl);
+      const ar = Math.abs(br);
+      const peak = al > ar ? al : ar;
+      let target = 0;
+      if (peak > thrLin) {
+        const over = DB_PER_NEPER * deterministicLog(peak) - T;
+        const t = over * NEG_SLOPE;
+        target = t > 0 ? (t < range ? t : range) : 0;
+      }
+      const c = target > gr ? ac : rc;
+      gr = c * gr + (1 - c) * target;
+      if (!(gr >= GR_FLOOR)) gr = 0;
+      if (gr > grPeak) grPeak = gr;
+      const gm1 = gr === 0 ? 0 : deterministicExp(-gr * NEPER_PER_DB) - 1;
+      const k = from + j;
+      // Both reads before the writes: in mono, in1/out1 are in0/out0 (possibly in place).
+      const xl = in0[k]!;
+      const xr = in1[k]!;
+      let yl: number;
+      let yr: number;
+      if (w === 0) {
+        yl = xl + gm1 * bl;
+        yr = xr + gm1 * br;
+      } else if (w === 1) {
+        yl = xl + gm1 * xl;
+        yr = xr + gm1 * xr;
+      } else {
+        yl = xl + gm1 * (bl + w * (xl - bl));
+        yr = xr + gm1 * (br + w * (xr - br));
+      }
+      if (l !== 0) {
+        yl = l === 1 ? bl : yl + l * (bl - yl);
+        yr = l === 1 ? br : yr + l * (br - yr);
+      }
+      out0[k] = yl;
+      out1[k] = yr;
+    }
+    f[0] = gr;
+    f[1] = grPeak;
+    f[2] = thrLin;
+  }
+}
+
+/** The threshold as a linear peak: samples at or below it need no logarithm. */
+function thresholdLin(T: number): number {
+  return deterministicExp(T * NEPER_PER_DB);
+}
