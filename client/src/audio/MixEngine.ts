@@ -120,6 +120,8 @@ export interface MeterReading {
   rms: number[];
   /** Gain reduction of the strip's compressor (or the master limiter/glue, the larger), dB >= 0. */
   gainReduction: number;
+  /** Gain reduction of each dynamics processor of the strip by its plan role ('comp', 'gate', 'glue', 'limiter'), dB >= 0. */
+  reductions: Readonly<Record<string, number>>;
   /** Master only: BS.1770 momentary (400 ms) loudness, LUFS (-Infinity until 400 ms played). */
   momentary?: number;
   /** Master only: BS.1770 short-term (3 s) loudness, LUFS (-Infinity until 3 s played). */

@@ -19,7 +19,7 @@ const edgeKey = (e: PlanEdge) => `${e.from}>${e.to}#${e.input}`;
 
 /** Two versions of a node need a new Web Audio node (not just new parameter values). */
 function structureOf(n: PlanNode, inputChannels: number): string {
-  return `${n.kind}/${n.channels}/${inputChannels}/${n.kind === 'compressor' ? String(n.sidechain) : n.kind === 'panner' ? (n.law ?? 'webaudio') : ''}`;
+  return `${n.kind}/${n.channels}/${inputChannels}/${n.kind === 'compressor' || n.kind === 'gate' ? String(n.sidechain) : n.kind === 'panner' ? (n.law ?? 'webaudio') : ''}`;
 }
 
 /** Widest channel count arriving at each node's input 0 (what a panner must pan). */
@@ -97,10 +97,16 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
 
   // Dynamics nodes per strip, for the gain reduction shown beside each meter.
   let dynamics = new Map<string, RealisedNode[]>();
+  // The strip's compressor (the master's glue and limiter): a gate's closed range is not compression.
   const grOf = (strip: string): number => {
     let gr = 0;
-    for (const n of dynamics.get(strip) ?? []) gr = Math.max(gr, n.gainReduction());
+    for (const n of dynamics.get(strip) ?? []) if (n.plan.kind === 'compressor' || n.plan.kind === 'limiter') gr = Math.max(gr, n.gainReduction());
     return gr;
+  };
+  const reductionsOf = (strip: string): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const n of dynamics.get(strip) ?? []) out[n.plan.role] = n.gainReduction();
+    return out;
   };
 
   const attachMeter = (strip: string, from: RealisedNode) => {
@@ -115,7 +121,7 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
     m.port.onmessage = (e: MessageEvent<FromWorkletMessage>) => {
       if (e.data.type !== 'meter') return;
       const { peak, rms, momentary, shortTerm } = e.data;
-      const reading: MeterReading = { strip, peak, rms, gainReduction: grOf(strip), ...(momentary === undefined ? {} : { momentary, shortTerm }) };
+      const reading: MeterReading = { strip, peak, rms, gainReduction: grOf(strip), reductions: reductionsOf(strip), ...(momentary === undefined ? {} : { momentary, shortTerm }) };
       readings.set(strip, reading);
       for (const l of listeners) l(reading);
     };
@@ -254,7 +260,7 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
     latency = planLatencyFrames(next);
     dynamics = new Map();
     for (const n of nodes.values()) {
-      if (n.plan.kind !== 'compressor' && n.plan.kind !== 'limiter') continue;
+      if (n.plan.kind !== 'compressor' && n.plan.kind !== 'gate' && n.plan.kind !== 'limiter') continue;
       const strip = n.plan.owner.kind === 'master' ? 'master:' : `${n.plan.owner.kind}:${n.plan.owner.id}`;
       dynamics.set(strip, [...(dynamics.get(strip) ?? []), n]);
     }

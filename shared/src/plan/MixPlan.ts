@@ -1,5 +1,6 @@
 import type {
   CompressorSettings,
+  GateSettings,
   Decibels,
   DeesserSettings,
   DelayState,
@@ -24,7 +25,7 @@ import type { ParamSchedule } from './automation/ParamSchedule.ts';
  * - Each node's input `0` sums every edge into it, in `edges` order. Before summing, a
  *   source signal is up/down-mixed to the node's `channels` by the Web Audio "speakers"
  *   rules (mono -> stereo copies M to L and R; stereo -> mono is 0.5·(L+R)). Input `1` is
- *   the compressor's sidechain (detector) input and is mixed the same way. One exception:
+ *   a compressor's or gate's sidechain (detector) input and is mixed the same way. One exception:
  *   a `panner` takes its input at the input's own channel count (Web Audio 'clamped-max'),
  *   so a mono strip gets the spec's mono pan law; its `channels` (2) is its output.
  * - Topology (which nodes and edges exist) depends only on tracks, buses, stems' channel
@@ -36,7 +37,8 @@ import type { ParamSchedule } from './automation/ParamSchedule.ts';
  *   therefore never shifts time, and because every track strip carries the same
  *   processors, every track reaches its bus with the same latency: no parallel path
  *   needs extra compensation delay. Sidechain keys are tapped before any processor with
- *   latency (post-EQ, pre-compressor), so they line up with the compressed signal.
+ *   latency (the compressor's post-EQ, the gate's post-filters), so they line up with
+ *   the signal they act on.
  * - Mute and solo are already resolved into the `gain` of the `mute` and `send` gain
  *   nodes (0 or 1 factor), so the engine and the bake cannot disagree about who is heard.
  * - `automation` on a node lists its automated parameters, each as a {@link ParamSchedule}
@@ -60,7 +62,7 @@ export const MIX_PLAN_VERSION = 1 as const;
 /** Stable node id: `<owner kind>:<owner id>:<role>` (e.g. `track:t1:fader`, `master::limiter`). */
 export type PlanNodeId = string;
 
-/** A signal connection. `input` 1 is the sidechain input of a compressor node. */
+/** A signal connection. `input` 1 is the sidechain (key) input of a compressor or gate node. */
 export interface PlanEdge {
   from: PlanNodeId;
   to: PlanNodeId;
@@ -152,11 +154,14 @@ export type SaturationPlanParams = Omit<SaturationState, 'on'>;
 export type LimiterPlanParams = Omit<LimiterState, 'on'>;
 export type ReverbPlanParams = Omit<ReverbState, 'type'>;
 export type DelayPlanParams = Omit<DelayState, 'type'>;
+/** Track gate (model/TrackRecord.ts `gate`). */
+export type GatePlanParams = GateSettings;
 
 /** Parameters of each worklet-realised processor kind. */
 export interface ProcessorParamsByKind {
   compressor: CompressorPlanParams;
   deesser: DeesserPlanParams;
+  gate: GatePlanParams;
   saturation: SaturationPlanParams;
   limiter: LimiterPlanParams;
   reverb: ReverbPlanParams;
@@ -166,7 +171,7 @@ export interface ProcessorParamsByKind {
 export type ProcessorKind = keyof ProcessorParamsByKind;
 
 /** Kinds realised by an AudioWorklet around a shared/dsp kernel (and by the kernel in the bake). */
-export const PROCESSOR_KINDS = ['compressor', 'deesser', 'saturation', 'limiter', 'reverb', 'delay'] as const satisfies readonly ProcessorKind[];
+export const PROCESSOR_KINDS = ['compressor', 'gate', 'deesser', 'saturation', 'limiter', 'reverb', 'delay'] as const satisfies readonly ProcessorKind[];
 
 /** A shared/dsp kernel. `sidechain` says whether input 1 carries a key signal. */
 export type ProcessorPlanNode = {
@@ -174,7 +179,7 @@ export type ProcessorPlanNode = {
     kind: K;
     params: ProcessorParamsByKind[K];
     bypass: boolean;
-    /** Only compressors: true when input 1 is fed by another track's key. */
+    /** Compressors and gates: true when input 1 is fed by another track's key. */
     sidechain: boolean;
     /** Automated kernel params (compressor threshold, saturation drive, limiter ceiling), in the kernel's unit. */
     automation?: { [P in keyof ProcessorParamsByKind[K]]?: ParamSchedule };

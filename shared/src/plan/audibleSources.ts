@@ -3,8 +3,8 @@ import type { MixPlan, PlanNode, PlanNodeId } from './MixPlan.ts';
 /** Closes its input for good: a strip's resolved mute or send gain at 0 (mute, solo). */
 function closes(node: PlanNode, input: 0 | 1): boolean {
   if (node.kind === 'gain') return node.gain === 0 && (node.role === 'mute' || node.role.startsWith('send:'));
-  // A bypassed compressor does not listen to its sidechain key.
-  if (node.kind === 'compressor') return input === 1 && node.bypass;
+  // A bypassed compressor or gate does not listen to its sidechain key.
+  if (node.kind === 'compressor' || node.kind === 'gate') return input === 1 && node.bypass;
   return false;
 }
 

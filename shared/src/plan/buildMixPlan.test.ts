@@ -41,7 +41,7 @@ describe('buildMixPlan', () => {
   it('wires the track strip in console order', () => {
     const plan = buildMixPlan(state);
     const roles = plan.nodes.filter((n) => n.owner.id === 'kick').map((n) => n.role);
-    expect(roles.slice(0, 15)).toEqual(['source', 'trim', 'hpf', 'lpf', 'eq0', 'eq1', 'eq2', 'eq3', 'comp', 'deess', 'sat', 'fader', 'pan', 'mute']);
+    expect(roles.slice(0, 16)).toEqual(['source', 'trim', 'hpf', 'lpf', 'gate', 'eq0', 'eq1', 'eq2', 'eq3', 'comp', 'deess', 'sat', 'fader', 'pan', 'mute']);
     expect(inputsOf(plan, 'master::fader')).toContain('track:kick:mute');
   });
 

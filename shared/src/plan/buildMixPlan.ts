@@ -26,8 +26,10 @@ const MASTER: PlanOwner = { kind: 'master', id: '' };
  * Builds the audio graph of a mix state. Pure and deterministic: equal states give
  * deep-equal plans, with nodes in a stable topological order.
  *
- * Track strip: source -> trim (with polarity) -> hpf -> lpf -> eq0..eq3 -> comp -> deess -> sat ->
- * fader -> pan -> mute -> (group bus | master). The compressor's sidechain (input 1) is the
+ * Track strip: source -> trim (with polarity) -> hpf -> lpf -> gate -> eq0..eq3 -> comp ->
+ * deess -> sat -> fader -> pan -> mute -> (group bus | master) (console order: filters,
+ * gate, EQ, dynamics). The gate's key (input 1) is the key track's `lpf` output, before
+ * that track's own gate, so two gates keying each other never form a cycle. The compressor's sidechain (input 1) is the
  * key track's `eq3` output: post-EQ, pre-compressor, pre-fader and independent of the
  * key's mute/solo, so a muted "ghost kick" still ducks the bass and no key path can form
  * a cycle. Pre-fader sends tap `sat`, post-fader sends tap `fader` (before pan).
@@ -85,6 +87,11 @@ export function buildMixPlan(input: MixState): MixPlan {
     add({ kind: 'gain', role: 'trim', gain: (track.polarity ? -1 : 1) * dbToGain(track.trim) });
     add(passFilter('hpf', 'highpass', track.eq.hpf));
     add(passFilter('lpf', 'lowpass', track.eq.lpf));
+    const gt = track.gate;
+    const gateKey = gt.sidechain !== null && gt.sidechain !== track.id && trackIds.has(gt.sidechain) ? gt.sidechain : null;
+    const gate = add({ kind: 'gate', role: 'gate', params: settingsOf(TRACK_SPEC.gate.params, gt), bypass: !gt.on, sidechain: gateKey !== null });
+    // The key track's filters, before its own gate: two gates keying each other cannot loop.
+    if (gateKey !== null) edges.push({ from: planNodeId({ kind: 'track', id: gateKey }, 'lpf'), to: gate, input: 1 });
     track.eq.bands.forEach((band, i) => add(eqBand(`eq${i}`, band, auto.linear(`eq.bands.${i}.freq`), auto.linear(`eq.bands.${i}.gain`))));
     const c = track.comp;
     const key = c.sidechain !== null && c.sidechain !== track.id && trackIds.has(c.sidechain) ? c.sidechain : null;

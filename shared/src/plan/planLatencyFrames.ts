@@ -1,5 +1,5 @@
 import { createPlanProcessor } from './createPlanProcessor.ts';
-import { PROCESSOR_KINDS, type MixPlan, type ProcessorPlanNode } from './MixPlan.ts';
+import { PROCESSOR_KINDS, type MixPlan, type PlanNode, type ProcessorPlanNode } from './MixPlan.ts';
 
 /**
  * Frames between a stem sample and its appearance at the plan's output: the longest path
@@ -10,7 +10,7 @@ export function planLatencyFrames(plan: MixPlan): number {
   const latency = new Map<string, number>();
   const own = new Map<string, number>();
   const kernelLatency = new Map<string, number>();
-  const isProcessor = (n: MixPlan['nodes'][number]): n is ProcessorPlanNode => (PROCESSOR_KINDS as readonly string[]).includes(n.kind);
+  const isProcessor = (n: PlanNode): n is ProcessorPlanNode => (PROCESSOR_KINDS as readonly string[]).includes(n.kind);
   for (const n of plan.nodes) {
     if (isProcessor(n)) {
       // Latency is a property of the kernel kind at this rate, not of its parameters.

@@ -1,6 +1,7 @@
 import { CompressorProcessor } from '../dsp/compressor.ts';
 import { DeesserProcessor } from '../dsp/deesser.ts';
 import { DelayProcessor } from '../dsp/delay.ts';
+import { GateProcessor } from '../dsp/gate.ts';
 import type { DspProcessor } from '../dsp/DspProcessor.ts';
 import { LimiterProcessor } from '../dsp/limiter.ts';
 import { ReverbProcessor } from '../dsp/reverb.ts';
@@ -14,6 +15,7 @@ export type KernelClass = new (sampleRate: number) => DspProcessor<object>;
 export const PROCESSOR_KERNELS: Record<ProcessorKind, KernelClass> = {
   compressor: CompressorProcessor,
   deesser: DeesserProcessor,
+  gate: GateProcessor,
   saturation: SaturationProcessor,
   limiter: LimiterProcessor,
   reverb: ReverbProcessor,

@@ -6,7 +6,7 @@ import type { FromWorkletMessage, KernelProcessorOptions, ToKernelMessage } from
 const QUANTUM = 128;
 
 /**
- * Runs one plan processor (compressor, saturation, limiter, reverb, delay) inside the audio
+ * Runs one plan processor (compressor, gate, saturation, limiter, reverb, delay) inside the audio
  * thread. Input 0 is the signal, input 1 the sidechain key. An input with no active
  * sources arrives with zero channels; the kernel then gets silence (the key included), so
  * tails (reverb, delay, limiter lookahead) keep draining exactly as in the bake, which
@@ -15,7 +15,7 @@ const QUANTUM = 128;
 export class KernelProcessor extends AudioWorkletProcessor {
   private readonly proc: PlanProcessor;
   private readonly channels: number;
-  /** A compressor keyed by another track: its detector reads input 1, silence when that carries nothing. */
+  /** A compressor or gate keyed by another track: its detector reads input 1, silence when that carries nothing. */
   private readonly keyed: boolean;
   private readonly silence: Float32Array[];
   private readonly silentInput: Float32Array[];
@@ -26,7 +26,7 @@ export class KernelProcessor extends AudioWorkletProcessor {
     super(options);
     const opts = options.processorOptions as KernelProcessorOptions;
     this.channels = opts.node.channels;
-    this.keyed = opts.node.kind === 'compressor' && opts.node.sidechain;
+    this.keyed = (opts.node.kind === 'compressor' || opts.node.kind === 'gate') && opts.node.sidechain;
     this.reportFrames = opts.reportFrames;
     this.silence = [new Float32Array(QUANTUM), new Float32Array(QUANTUM)];
     this.silentInput = this.silence.slice(0, this.channels);
@@ -58,7 +58,7 @@ export class KernelProcessor extends AudioWorkletProcessor {
     if (!out || out.length === 0) return true;
     const frames = out[0]!.length;
     const input = this.fit(inputs[0]);
-    // A keyed compressor whose key is inactive (its stem ended, has not started, or the key
+    // A keyed compressor or gate whose key is inactive (its stem ended, has not started, or the key
     // strip is being rebuilt) hears a silent key, as in the bake; never its own signal.
     const key = this.keyed ? this.fit(inputs[1]) : undefined;
     this.proc.process(input, out, frames, key);

@@ -48,6 +48,7 @@ export function createNodeKernel(node: PlanNode, sampleRate: number, sourceChann
     }
     case 'compressor':
     case 'deesser':
+    case 'gate':
     case 'saturation':
     case 'limiter':
     case 'reverb':

@@ -106,6 +106,7 @@ function nodeCost(n: PlanNode): number {
       return n.bypass ? 0 : 4 * n.channels;
     case 'compressor':
     case 'deesser':
+    case 'gate':
     case 'saturation':
     case 'limiter':
     case 'reverb':

@@ -82,22 +82,22 @@ describe('SIMD strip chains', () => {
     // t0 keys t1's compressor, so its eq3 has two readers and ends the first run; its
     // compressor is off (an exact copy), the bypassed saturation keeps its latency as a delay.
     expect(describe('t0')).toEqual([
-      'trim,hpf,lpf,eq0,eq1,eq2,eq3 | sends  | gain,biquad,biquad,biquad,biquad,biquad',
+      'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3 | sends  | gain,biquad,biquad,biquad,biquad,biquad',
       'comp,deess,sat,fader,pan,mute | sends send:verb | delay,gain,send,pan',
     ]);
     // t1's compressor is on (it stays a JavaScript kernel, sidechained). The muted t5's zero
     // mute gain fuses too (the last 'gain').
     expect(describe('t1')).toEqual([
-      'trim,hpf,lpf,eq0,eq1,eq2,eq3 | sends  | gain,biquad,biquad,biquad,biquad,biquad,biquad',
+      'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3 | sends  | gain,biquad,biquad,biquad,biquad,biquad,biquad',
       'deess,sat,fader,pan,mute | sends send:verb | delay,gain,send,pan',
     ]);
     // A compressor detecting its own signal is a stage like any other.
     expect(describe('t3')).toEqual([
-      'trim,hpf,lpf,eq0,eq1,eq2,eq3,comp,deess,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,biquad,biquad,biquad,comp,delay,send,gain,pan',
+      'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3,comp,deess,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,biquad,biquad,biquad,comp,delay,send,gain,pan',
     ]);
     // A strip with nothing on it that cannot be fused is one chain, end to end.
     expect(describe('t5')).toEqual([
-      'trim,hpf,lpf,eq0,eq1,eq2,eq3,comp,deess,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,biquad,biquad,biquad,biquad,delay,gain,send,pan,gain',
+      'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3,comp,deess,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,biquad,biquad,biquad,biquad,delay,gain,send,pan,gain',
     ]);
   });
 
