@@ -113,6 +113,39 @@ describe('per-processor parity (engine in Chromium vs server bake)', () => {
     expect(residual).toBeLessThanOrEqual(LIMIT_DB);
   });
 
+  it('gates: self-keyed on a kick, a noise track keyed by the muted kick through its key high-pass, two gates keying each other', async () => {
+    const gate = (over: Partial<TrackState['gate']>) => ({ ...base.gate, on: true, ...over });
+    const cases: [string, MixState][] = [
+      ['gate (self, kick tails)', oneTrack({ gate: gate({ threshold: -18, range: -50, hold: 0.01, release: 0.04, scHpf: 60 }) }, 'kick', 1)],
+      [
+        'gate keyed by a muted kick (1:4 expander)',
+        testMix.state([
+          testMix.track('kick', { order: 0, stem: testMix.stem('kick', 1, RATE), mute: true }),
+          testMix.track('noise', { order: 1, stem: testMix.stem('noise-s', 2, RATE), gate: gate({ threshold: -6, hysteresis: 3, ratio: 4, range: -60, hold: 0.005, release: 0.03, scHpf: 30, sidechain: 'kick' }) }),
+        ]),
+      ],
+      [
+        'two gates keying each other',
+        testMix.state([
+          testMix.track('a', { order: 0, stem: testMix.stem('kick', 1, RATE), gate: gate({ threshold: -12, sidechain: 'b' }) }),
+          testMix.track('b', { order: 1, stem: testMix.stem('bass', 1, RATE), gate: gate({ threshold: -20, range: -30, sidechain: 'a', scHpf: 200 }) }),
+        ]),
+      ],
+    ];
+    for (const [label, state] of cases) {
+      const plan = buildMixPlan(state);
+      const ungated = buildMixPlan({ ...state, tracks: state.tracks.map((t) => ({ ...t, gate: { ...t.gate, on: false } })) });
+      const { residual, level, bake } = await nullTest(label, plan);
+      const open = await bakeInNode(ungated, stems, plan.frames);
+      // The gate changed the mix (it closed somewhere), and both engines agree on how.
+      const effect = Math.max(residualDb(bake[0]!, open[0]!), residualDb(bake[1]!, open[1]!));
+      console.log(`  ${label}: gated vs ungated bake differ by up to ${effect.toFixed(1)} dBFS`);
+      expect(effect).toBeGreaterThan(-40);
+      expect(level).toBeGreaterThan(-40);
+      expect(residual).toBeLessThanOrEqual(LIMIT_DB);
+    }
+  });
+
   it('master glue compressor and true-peak limiter', async () => {
     const s = oneTrack({}, 'hot-s');
     s.master = { gain: 3, glue: { on: true, threshold: -12, ratio: 3, attack: 0.005, release: 0.1, knee: 6, makeup: 2 }, limiter: { on: true, ceiling: -1, release: 0.05 }, automation: {} };

@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompressorProcessor } from '../shared/src/dsp/compressor.ts';
 import { DelayProcessor } from '../shared/src/dsp/delay.ts';
+import { GateProcessor } from '../shared/src/dsp/gate.ts';
 import type { DspProcessor } from '../shared/src/dsp/DspProcessor.ts';
 import { LimiterProcessor } from '../shared/src/dsp/limiter.ts';
 import { seededNoise } from '../shared/src/dsp/testSignals.testkit.ts';
@@ -34,7 +35,8 @@ import { SaturationProcessor } from '${SRC_ROOT}/dsp/saturation.ts';
 import { LimiterProcessor } from '${SRC_ROOT}/dsp/limiter.ts';
 import { ReverbProcessor } from '${SRC_ROOT}/dsp/reverb.ts';
 import { DelayProcessor } from '${SRC_ROOT}/dsp/delay.ts';
-const KERNELS = { compressor: CompressorProcessor, saturation: SaturationProcessor, limiter: LimiterProcessor, reverb: ReverbProcessor, delay: DelayProcessor };
+import { GateProcessor } from '${SRC_ROOT}/dsp/gate.ts';
+const KERNELS = { compressor: CompressorProcessor, gate: GateProcessor, saturation: SaturationProcessor, limiter: LimiterProcessor, reverb: ReverbProcessor, delay: DelayProcessor };
 class KernelParity extends AudioWorkletProcessor {
   constructor(options) {
     super();
@@ -57,7 +59,7 @@ registerProcessor('kernel-parity', KernelParity);
 `;
 
 interface Case {
-  kind: 'compressor' | 'saturation' | 'limiter' | 'reverb' | 'delay';
+  kind: 'compressor' | 'gate' | 'saturation' | 'limiter' | 'reverb' | 'delay';
   make: () => DspProcessor<object>;
   params: object;
   change: object;
@@ -67,6 +69,9 @@ interface Case {
 const CASES: Case[] = [
   { kind: 'compressor', make: () => new CompressorProcessor(SR), params: { threshold: -24, ratio: 4, attack: 0.003, release: 0.08, knee: 6, makeup: 3 }, change: { threshold: -12, ratio: 8 } },
   { kind: 'compressor', make: () => new CompressorProcessor(SR), params: { threshold: -30, ratio: 10, attack: 0.001, release: 0.05, knee: 0, detector: 'rms' }, change: { makeup: 6 }, sidechain: true },
+  // The gate opens on the bursts and closes in the gaps; the change ramps the curve and moves the key filter.
+  { kind: 'gate', make: () => new GateProcessor(SR), params: { threshold: -20, range: -60, ratio: 100, attack: 0.001, hold: 0.02, release: 0.05, hysteresis: 6, scHpf: 80 }, change: { threshold: -10, ratio: 3, scHpf: 300 } },
+  { kind: 'gate', make: () => new GateProcessor(SR), params: { threshold: -30, range: -40, ratio: 8, hold: 0.005, release: 0.03, scHpf: 40 }, change: { range: -70, hysteresis: 2, attack: 0.004 }, sidechain: true },
   { kind: 'saturation', make: () => new SaturationProcessor(SR), params: { drive: 12, mix: 0.7 }, change: { drive: 24, mix: 1 } },
   { kind: 'limiter', make: () => new LimiterProcessor(SR), params: { ceiling: -3, release: 0.05 }, change: { ceiling: -6 } },
   { kind: 'reverb', make: () => new ReverbProcessor(SR), params: { decay: 2.5, preDelay: 0.015, damping: 7000 }, change: { decay: 1, damping: 3000 } },
@@ -195,6 +200,8 @@ describe('kernels in a Chromium AudioWorklet null against the same kernels in No
       console.log(`${c.kind}${c.sidechain ? ' sidechain' : ''}: output peak ${(20 * Math.log10(level)).toFixed(1)} dBFS, browser/Node residual ${res.toFixed(1)} dBFS`);
       expect(level).toBeGreaterThan(0.01);
       expect(res).toBeLessThanOrEqual(-90);
+      // The gate really closed somewhere (a gate that passes everything would null trivially).
+      if (c.kind === 'gate') expect(residualDb(nodeOut[1]!, r)).toBeGreaterThan(-20);
     });
   }
 });
