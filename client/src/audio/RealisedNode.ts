@@ -10,8 +10,11 @@ export interface RealisedNode {
   readonly input: IAudioNode<EngineContext>;
   /** What edges out of this node connect from. */
   readonly output: IAudioNode<EngineContext>;
-  /** Moves parameters to `next` (same id and structure) with ramps starting at `time`. */
-  update(next: PlanNode, time: number): void;
+  /**
+   * Moves parameters to `next` (same id and structure) with ramps starting at `time`;
+   * `inputLatency` is the frames its input now lags the stems (where its lanes play).
+   */
+  update(next: PlanNode, time: number, inputLatency?: number): void;
   /** Latest gain reduction (dB >= 0) reported by a dynamics worklet, else 0. */
   gainReduction(): number;
   dispose(): void;

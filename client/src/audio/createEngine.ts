@@ -1,8 +1,9 @@
 import type { StemRef } from '@mixroom/shared/model';
-import { audibleSources, planLatencyFrames, validateMixPlan } from '@mixroom/shared/plan';
+import { audibleSources, planInputLatencyFrames, planLatencyFrames, validateMixPlan } from '@mixroom/shared/plan';
 import type { MixPlan, PlanEdge, PlanNode } from '@mixroom/shared/plan';
 import { AudioWorkletNode, isAnyOfflineAudioContext } from 'standardized-audio-context';
 import type { IAudioWorkletNode } from 'standardized-audio-context';
+import { createAutomationScheduler } from './createAutomationScheduler.ts';
 import { createTransport } from './createTransport.ts';
 import { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_STEM_WAIT_SECONDS, startLeadFrames } from './MixEngine.ts';
 import type { EngineContext, EngineOptions, MeterReading, MixEngine, PlaybackStatus } from './MixEngine.ts';
@@ -62,7 +63,10 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
   const stemsOf = (ids: readonly string[]) => ids.map((id) => loads.get(id)?.stem).filter((x): x is StemRef => x !== undefined);
   let status: PlaybackStatus = { buffering: false, waitingFor: [] };
   const statusListeners = new Set<(s: PlaybackStatus) => void>();
+  // Automation follows the transport's timeline (play, seeks, loop passes).
+  const automation = createAutomationScheduler(context);
   const transport = createTransport(context, {
+    onTimeline: (segments, horizon) => automation.timeline(segments, horizon),
     startDelay,
     chunkFrames,
     waitTimeout,
@@ -220,13 +224,14 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
     }
     // 3. New nodes; parameter ramps on the rest.
     const pending: Promise<void>[] = [];
+    const lags = planInputLatencyFrames(next);
     for (const n of next.nodes) {
       const cur = nodes.get(n.id);
       if (cur) {
-        cur.update(n, time);
+        cur.update(n, time, lags.get(n.id) ?? 0);
         cur.plan = n;
       } else {
-        const r = realiseNode(context, n, nextInputs.get(n.id) ?? 1, errors);
+        const r = realiseNode(context, n, nextInputs.get(n.id) ?? 1, errors, automation, lags.get(n.id) ?? 0);
         nodes.set(n.id, r);
         if (n.kind === 'source') {
           transport.setSource(n.id, r.input);
@@ -294,6 +299,7 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
       if (disposed) return;
       disposed = true;
       transport.dispose();
+      automation.dispose();
       for (const l of loads.values()) l.abort.abort();
       for (const m of meters.values()) {
         m.port.close();

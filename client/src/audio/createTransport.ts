@@ -5,6 +5,7 @@ import type { ChunkWant } from './createChunkCache.ts';
 import { KEEP_BEHIND_FRAMES, PREFETCH_AHEAD_FRAMES, PREFETCH_READ_FRAMES, startLeadFrames } from './MixEngine.ts';
 import type { EngineContext, LoopRegion } from './MixEngine.ts';
 import type { StemReader } from './StemReader.ts';
+import type { PlaySegment } from './createAutomationScheduler.ts';
 
 /**
  * One scheduled stretch of playback, in frames: song frame `off` plays at context frame
@@ -58,6 +59,11 @@ export interface TransportOptions {
   onStatus(status: PlaybackStatus): void;
   /** Sources given up after `waitTimeout`: playback went on without them; each joins when its audio arrives. */
   onSkip(ids: readonly string[]): void;
+  /**
+   * The segments playing or scheduled (none when stopped) and the context frame up to which
+   * audio is scheduled, after every change: automation follows the same timeline.
+   */
+  onTimeline?(segments: readonly PlaySegment[], horizon: number): void;
 }
 
 /** Plays every stem in lockstep: each segment starts all sources at one context frame. */
@@ -404,6 +410,10 @@ export function createTransport(context: EngineContext, options: TransportOption
       last = next;
     }
     for (const [id, src] of sources) for (const seg of segments) schedule(id, src, seg, from);
+    options.onTimeline?.(
+      segments.map(({ id, when, off, until }) => ({ id, when, off, until })),
+      end,
+    );
     updateStatus();
   };
 
@@ -437,6 +447,7 @@ export function createTransport(context: EngineContext, options: TransportOption
     blocked = null;
     if (timer !== null) clearInterval(timer);
     timer = null;
+    options.onTimeline?.([], 0);
   };
 
   /** Song position now: held at a segment's gate while buffering, at the next segment's start while it waits to begin. */

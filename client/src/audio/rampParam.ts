@@ -27,3 +27,13 @@ export function jumpParam(param: IAudioParam, value: number, time: number): void
   param.setValueAtTime(value, time);
   automated.add(param);
 }
+
+/**
+ * Hands a param that followed automation back to its static `value`: held where it is at
+ * `time`, then the usual ramp (no click when a lane is deleted).
+ */
+export function releaseParam(param: IAudioParam, value: number, time: number): void {
+  param.cancelAndHoldAtTime(time);
+  automated.add(param);
+  param.linearRampToValueAtTime(value, time + PARAM_RAMP_SECONDS);
+}

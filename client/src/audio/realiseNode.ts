@@ -1,7 +1,8 @@
 import { balanceGains } from '@mixroom/shared/dsp';
-import type { BiquadPlanNode, PannerPlanNode, PlanNode, ProcessorPlanNode } from '@mixroom/shared/plan';
+import type { BiquadPlanNode, PannerPlanNode, ParamSchedule, PlanNode, ProcessorPlanNode } from '@mixroom/shared/plan';
 import { BiquadFilterNode, ChannelMergerNode, ChannelSplitterNode, GainNode, StereoPannerNode } from 'standardized-audio-context';
-import type { IAudioNode, IBiquadFilterNode } from 'standardized-audio-context';
+import type { IAudioNode, IAudioParam, IBiquadFilterNode } from 'standardized-audio-context';
+import type { AutomationScheduler } from './createAutomationScheduler.ts';
 import { createWorkletNode } from './createWorkletNode.ts';
 import type { EngineContext } from './MixEngine.ts';
 import type { RealisedNode } from './RealisedNode.ts';
@@ -14,46 +15,97 @@ import type { FromWorkletMessage } from './worklet/WorkletMessage.ts';
  * AudioWorklet around the shared/dsp kernel for every processor. Sources become a unity GainNode that the transport's buffer sources
  * feed, so transport restarts never touch the rest of the graph.
  */
-export function realiseNode(context: EngineContext, node: PlanNode, inputChannels: 1 | 2, onError: (message: string) => void): RealisedNode {
+export function realiseNode(
+  context: EngineContext,
+  node: PlanNode,
+  inputChannels: 1 | 2,
+  onError: (message: string) => void,
+  automation: AutomationScheduler,
+  inputLatency: number,
+): RealisedNode {
   const explicit = { channelCount: node.channels, channelCountMode: 'explicit' as const, channelInterpretation: 'speakers' as const };
-  const simple = (n: IAudioNode<EngineContext>, update: (next: PlanNode, time: number) => void): RealisedNode => ({
+  // Frames the node's input lags the stems: its lanes play that much later (as in the bake).
+  let delay = inputLatency;
+  const simple = (n: IAudioNode<EngineContext>, update: (next: PlanNode, time: number) => void, params: IAudioParam[] = []): RealisedNode => ({
     plan: node,
     input: n,
     output: n,
-    update,
+    update(next, time, latency) {
+      delay = latency ?? delay;
+      update(next, time);
+    },
     gainReduction: () => 0,
-    dispose: () => n.disconnect(),
+    dispose: () => {
+      for (const p of params) automation.forget(p);
+      n.disconnect();
+    },
   });
+  /**
+   * A param follows its lane when it has one (its static value is then ignored: Read mode),
+   * else ramps to its static value (handed back from a lane that went away).
+   */
+  const follow = (param: IAudioParam, schedule: ParamSchedule | undefined, value: number, time: number) => {
+    if (schedule) automation.bind(param, schedule, value, time, { delay });
+    else if (automation.follows(param)) automation.bind(param, null, value, time);
+    else rampParam(param, value, time);
+  };
 
   switch (node.kind) {
     case 'source':
       return simple(new GainNode(context, { gain: 1, ...explicit }), () => {});
     case 'gain': {
       const g = new GainNode(context, { gain: node.gain, ...explicit });
-      return simple(g, (next, time) => {
-        if (next.kind === 'gain') rampParam(g.gain, Math.fround(next.gain), time);
-      });
+      if (node.automation?.gain) automation.bind(g.gain, node.automation.gain, node.gain, 0, { delay });
+      return simple(
+        g,
+        (next, time) => {
+          if (next.kind === 'gain') follow(g.gain, next.automation?.gain, Math.fround(next.gain), time);
+        },
+        [g.gain],
+      );
     }
     case 'biquad': {
       const b = new BiquadFilterNode(context, { ...explicit });
       setBiquad(context, b, node, null, 0);
+      // A bypassed band (off) is a wire: its lanes have nothing to move.
+      const lanes = (n: BiquadPlanNode) => (n.bypass ? undefined : n.automation);
+      const bindLanes = (n: BiquadPlanNode, time: number, force: boolean) => {
+        const a = lanes(n);
+        if (a?.frequency) automation.bind(b.frequency, a.frequency, n.frequency, time, { force, delay });
+        else if (automation.follows(b.frequency)) automation.bind(b.frequency, null, n.bypass ? context.sampleRate / 2 : n.frequency, time);
+        if (a?.gain) automation.bind(b.gain, a.gain, n.gain, time, { force, delay });
+        else if (automation.follows(b.gain)) automation.bind(b.gain, null, n.bypass ? 0 : n.gain, time);
+      };
+      bindLanes(node, 0, false);
       let current = node;
-      return simple(b, (next, time) => {
-        if (next.kind !== 'biquad') return;
-        setBiquad(context, b, next, current, time);
-        current = next;
-      });
+      return simple(
+        b,
+        (next, time) => {
+          if (next.kind !== 'biquad') return;
+          // setBiquad moves the static values (its jumps replace a param's events), then the lanes take over.
+          const jump = next.bypass !== current.bypass || next.type !== current.type;
+          setBiquad(context, b, next, current, time, jump ? undefined : lanes(next));
+          bindLanes(next, time, jump);
+          current = next;
+        },
+        [b.frequency, b.gain],
+      );
     }
     case 'panner': {
-      if (node.law === 'balance' && inputChannels === 2) return realiseBalance(context, node);
+      if (node.law === 'balance' && inputChannels === 2) return realiseBalance(context, node, follow, automation, () => delay, (d) => (delay = d));
       // The spec's 'clamped-max' would keep a mono strip mono (and its mono pan law), but
       // standardized-audio-context refuses 'clamped-max' (its Bug #105), so the same
       // effect is had with an explicit channel count equal to the input's. A mono input
       // gets the spec's mono law under either pan law.
       const p = new StereoPannerNode(context, { pan: node.pan, channelCount: inputChannels, channelCountMode: 'explicit' });
-      return simple(p, (next, time) => {
-        if (next.kind === 'panner') rampParam(p.pan, next.pan, time);
-      });
+      if (node.automation?.pan) automation.bind(p.pan, node.automation.pan, node.pan, 0, { delay });
+      return simple(
+        p,
+        (next, time) => {
+          if (next.kind === 'panner') follow(p.pan, next.automation?.pan, next.pan, time);
+        },
+        [p.pan],
+      );
     }
     case 'output':
       return simple(context.destination as IAudioNode<EngineContext>, () => {});
@@ -68,7 +120,14 @@ export function realiseNode(context: EngineContext, node: PlanNode, inputChannel
  * merger. Gains are spec-exact, so the bake nulls against it. A pan move ramps the two
  * gains (the kernel ramps the pan; only live playback ever ramps, never a bake).
  */
-function realiseBalance(context: EngineContext, node: PannerPlanNode): RealisedNode {
+function realiseBalance(
+  context: EngineContext,
+  node: PannerPlanNode,
+  follow: (param: IAudioParam, schedule: ParamSchedule | undefined, value: number, time: number) => void,
+  automation: AutomationScheduler,
+  delay: () => number,
+  setDelay: (frames: number) => void,
+): RealisedNode {
   const split = new ChannelSplitterNode(context, { numberOfOutputs: 2 });
   const merge = new ChannelMergerNode(context, { numberOfInputs: 2 });
   const { gl, gr } = balanceGains(node.pan);
@@ -77,18 +136,24 @@ function realiseBalance(context: EngineContext, node: PannerPlanNode): RealisedN
   const right = new GainNode(context, { gain: gr, ...one });
   split.connect(left, 0).connect(merge, 0, 0);
   split.connect(right, 1).connect(merge, 0, 1);
+  // A pan lane plays as the two gains following it (the plan's dense balance-law schedules).
+  if (node.automation?.left) automation.bind(left.gain, node.automation.left, gl, 0, { delay: delay() });
+  if (node.automation?.right) automation.bind(right.gain, node.automation.right, gr, 0, { delay: delay() });
   return {
     plan: node,
     input: split,
     output: merge,
-    update(next, time) {
+    update(next, time, latency) {
       if (next.kind !== 'panner') return;
+      if (latency !== undefined) setDelay(latency);
       const g = balanceGains(next.pan);
-      rampParam(left.gain, g.gl, time);
-      rampParam(right.gain, g.gr, time);
+      follow(left.gain, next.automation?.left, g.gl, time);
+      follow(right.gain, next.automation?.right, g.gr, time);
     },
     gainReduction: () => 0,
     dispose() {
+      automation.forget(left.gain);
+      automation.forget(right.gain);
       for (const n of [split, left, right, merge]) n.disconnect();
     },
   };
@@ -123,7 +188,14 @@ function realiseProcessor(context: EngineContext, node: ProcessorPlanNode, onErr
  * exactly b0 = 1, all else 0, so the signal passes bit for bit, matching the bake's copy.
  * Type and bypass switch at once; frequency, Q and gain ramp.
  */
-function setBiquad(context: EngineContext, b: IBiquadFilterNode<EngineContext>, node: BiquadPlanNode, prev: BiquadPlanNode | null, time: number): void {
+function setBiquad(
+  context: EngineContext,
+  b: IBiquadFilterNode<EngineContext>,
+  node: BiquadPlanNode,
+  prev: BiquadPlanNode | null,
+  time: number,
+  lanes?: BiquadPlanNode['automation'],
+): void {
   const nyquist = context.sampleRate / 2;
   const target = node.bypass ? { type: 'lowpass' as const, frequency: nyquist, q: 0, gain: 0 } : { type: node.type, frequency: node.frequency, q: node.q, gain: node.gain };
   const jump = prev === null || prev.bypass !== node.bypass || prev.type !== node.type;
@@ -138,7 +210,8 @@ function setBiquad(context: EngineContext, b: IBiquadFilterNode<EngineContext>, 
     for (const [param, v] of params) jumpParam(param, v, time);
     return;
   }
-  rampParam(b.frequency, target.frequency, time);
+  // An automated param follows its lane, not the static value (Read mode).
+  if (!lanes?.frequency) rampParam(b.frequency, target.frequency, time);
   rampParam(b.Q, target.q, time);
-  rampParam(b.gain, target.gain, time);
+  if (!lanes?.gain) rampParam(b.gain, target.gain, time);
 }

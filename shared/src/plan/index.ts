@@ -11,7 +11,7 @@ export { MissingKernelError } from './MissingKernelError.ts';
 export type { PlanProcessor } from './createPlanProcessor.ts';
 export { PROCESSOR_KERNELS } from './processorKernels.ts';
 export type { KernelClass } from './processorKernels.ts';
-export { planLatencyFrames } from './planLatencyFrames.ts';
+export { planInputLatencyFrames, planLatencyFrames } from './planLatencyFrames.ts';
 export { audibleSources } from './audibleSources.ts';
 export { PlanError } from './PlanError.ts';
 export { validateMixPlan } from './validateMixPlan.ts';

@@ -29,6 +29,8 @@ interface RuntimeNode {
   inputScratch: Float32Array[];
   sidechainScratch: Float32Array[];
   output: Float32Array[];
+  /** Frames its input lags the stems: its automation is evaluated that much later. */
+  inputLatency: number;
   latencyFrames: number;
   /** It reads a buffer the caller fills (an import). */
   readsImport: boolean;
@@ -146,6 +148,7 @@ export class PlanRuntime {
             : alloc(node.channels, maxFrames, memory),
         // An identity node hands its input buffers on: no copy, same samples.
         output: kernel?.identity && inputChannels === node.channels ? (null as unknown as Float32Array[]) : alloc(node.channels, maxFrames, memory),
+        inputLatency: inLatency,
         latencyFrames: inLatency + (kernel?.latencyFrames ?? 0),
         readsImport: edges.some((e) => imports.has(e.from)),
         summedEarly: false,
@@ -223,7 +226,7 @@ export class PlanRuntime {
           ? rn.sidechainScratch
           : sumInto(rn.sidechains, rn.sidechainScratch, frames, this.memory);
     }
-    if (rn.output !== input) kernel.process(input, rn.output, frames, sidechain, this.frame);
+    if (rn.output !== input) kernel.process(input, rn.output, frames, sidechain, this.frame - rn.inputLatency);
   }
 }
 
