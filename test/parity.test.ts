@@ -97,6 +97,8 @@ describe('per-processor parity (engine in Chromium vs server bake)', () => {
     ['pan stereo -0.7 (balance)', oneTrack({ pan: -0.7 })],
     ['pan stereo 0.4 (Web Audio law)', oneTrack({ pan: 0.4, panLaw: 'webaudio' })],
     ['compressor (self)', oneTrack({ comp: { ...base.comp, on: true, threshold: -24, ratio: 6, attack: 0.002, release: 0.05 } }, 'bass', 1)],
+    ['de-esser split 7 kHz', oneTrack({ deess: { on: true, mode: 'split', freq: 7000, threshold: -30, range: 10 } })],
+    ['de-esser wide 5 kHz (mono)', oneTrack({ deess: { on: true, mode: 'wide', freq: 5000, threshold: -36, range: 6 } }, 'noise-m', 1)],
   ];
   for (const [label, state] of cases) {
     it(label, async () => {
@@ -308,6 +310,7 @@ function fullMix(frames: number, keys: { kick: string; bass: string; snare: stri
       stem: testMix.stem(keys.vox, 1, frames),
       eq: { ...t.eq, hpf: { on: true, freq: 100, q: Math.SQRT1_2 }, bands: bands(t.eq.bands[0], t.eq.bands[1], { on: true, type: 'peaking', freq: 2500, gain: 4, q: 2 }, t.eq.bands[3]) },
       comp: { ...t.comp, on: true, threshold: -20, ratio: 4, knee: 6, makeup: 3 },
+      deess: { on: true, mode: 'split', freq: 6500, threshold: -40, range: 8 },
       pan: 0.1,
       sends: [{ bus: 'dly', level: -12, pre: false, on: true }, { bus: 'verb', level: -9, pre: false, on: true }],
     }),

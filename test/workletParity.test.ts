@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompressorProcessor } from '../shared/src/dsp/compressor.ts';
+import { DeesserProcessor } from '../shared/src/dsp/deesser.ts';
 import { DelayProcessor } from '../shared/src/dsp/delay.ts';
 import { GateProcessor } from '../shared/src/dsp/gate.ts';
 import type { DspProcessor } from '../shared/src/dsp/DspProcessor.ts';
@@ -36,7 +37,8 @@ import { LimiterProcessor } from '${SRC_ROOT}/dsp/limiter.ts';
 import { ReverbProcessor } from '${SRC_ROOT}/dsp/reverb.ts';
 import { DelayProcessor } from '${SRC_ROOT}/dsp/delay.ts';
 import { GateProcessor } from '${SRC_ROOT}/dsp/gate.ts';
-const KERNELS = { compressor: CompressorProcessor, gate: GateProcessor, saturation: SaturationProcessor, limiter: LimiterProcessor, reverb: ReverbProcessor, delay: DelayProcessor };
+import { DeesserProcessor } from '${SRC_ROOT}/dsp/deesser.ts';
+const KERNELS = { deesser: DeesserProcessor, compressor: CompressorProcessor, gate: GateProcessor, saturation: SaturationProcessor, limiter: LimiterProcessor, reverb: ReverbProcessor, delay: DelayProcessor };
 class KernelParity extends AudioWorkletProcessor {
   constructor(options) {
     super();
@@ -59,7 +61,7 @@ registerProcessor('kernel-parity', KernelParity);
 `;
 
 interface Case {
-  kind: 'compressor' | 'gate' | 'saturation' | 'limiter' | 'reverb' | 'delay';
+  kind: 'compressor' | 'deesser' | 'gate' | 'saturation' | 'limiter' | 'reverb' | 'delay';
   make: () => DspProcessor<object>;
   params: object;
   change: object;
@@ -72,6 +74,8 @@ const CASES: Case[] = [
   // The gate opens on the bursts and closes in the gaps; the change ramps the curve and moves the key filter.
   { kind: 'gate', make: () => new GateProcessor(SR), params: { threshold: -20, range: -60, ratio: 100, attack: 0.001, hold: 0.02, release: 0.05, hysteresis: 6, scHpf: 80 }, change: { threshold: -10, ratio: 3, scHpf: 300 } },
   { kind: 'gate', make: () => new GateProcessor(SR), params: { threshold: -30, range: -40, ratio: 8, hold: 0.005, release: 0.03, scHpf: 40 }, change: { range: -70, hysteresis: 2, attack: 0.004 }, sidechain: true },
+  { kind: 'deesser', make: () => new DeesserProcessor(SR), params: { freq: 6000, threshold: -30, range: 9, mode: 'split' }, change: { freq: 8000, threshold: -24, mode: 'wide' } },
+  { kind: 'deesser', make: () => new DeesserProcessor(SR), params: { freq: 4500, threshold: -40, range: 24, mode: 'wide' }, change: { listen: true, range: 3 } },
   { kind: 'saturation', make: () => new SaturationProcessor(SR), params: { drive: 12, mix: 0.7 }, change: { drive: 24, mix: 1 } },
   { kind: 'limiter', make: () => new LimiterProcessor(SR), params: { ceiling: -3, release: 0.05 }, change: { ceiling: -6 } },
   { kind: 'reverb', make: () => new ReverbProcessor(SR), params: { decay: 2.5, preDelay: 0.015, damping: 7000 }, change: { decay: 1, damping: 3000 } },
@@ -202,6 +206,12 @@ describe('kernels in a Chromium AudioWorklet null against the same kernels in No
       expect(res).toBeLessThanOrEqual(-90);
       // The gate really closed somewhere (a gate that passes everything would null trivially).
       if (c.kind === 'gate') expect(residualDb(nodeOut[1]!, r)).toBeGreaterThan(-20);
+      // The de-esser's levels are deterministicLog/Exp and its filter the spec biquad: bit for bit.
+      if (c.kind === 'deesser') {
+        expect(res).toBe(-Infinity);
+        // ... and it really de-essed (a kernel passing everything would null trivially).
+        expect(residualDb(nodeOut[0]!, l)).toBeGreaterThan(-20);
+      }
     });
   }
 });
