@@ -7,7 +7,7 @@
 import workletUrl from './audio/worklet/mixroomWorklet.ts?worker&url';
 import { AudioContext, createEngine, type MixEngine } from './audio/index.ts';
 import { isMixOpError } from '@mixroom/shared/ops';
-import { readMixState } from '@mixroom/shared/model';
+import { lanesOf, readMixState } from '@mixroom/shared/model';
 import { can, isValidRoomId, presenceUserOf } from '@mixroom/shared/protocol';
 import { createMixActions } from './mix/edit/createMixActions.ts';
 import type { RoomServices } from './ui/mr-room.ts';
@@ -35,6 +35,11 @@ import './ui/review/mr-bake-notice.ts';
 import './ui/review/mr-room-notices.ts';
 import { watchJoins } from './mix/sync/watchJoins.ts';
 import { LaneChoices } from './automation/LaneChoices.ts';
+import { AutomationRecorder } from './automation/AutomationRecorder.ts';
+import { applyLaneValues } from './automation/applyLaneValues.ts';
+import { createLaneEditActions } from './automation/createLaneEditActions.ts';
+import { paramValueOf } from './automation/paramValueOf.ts';
+import { withAutomationRecording } from './automation/withAutomationRecording.ts';
 // The stems helper's upload panel: loaded when present (a glob import of a missing file is empty).
 import.meta.glob('./ui/mr-upload-panel.ts', { eager: true });
 
@@ -112,6 +117,13 @@ async function resolveMember(roomId: string): Promise<{ member: Member; title: s
   }
 }
 
+/** Timers for gestures that commit on a clock (lane drags, recorded passes). */
+const realScheduler = {
+  now: () => performance.now(),
+  setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, ms),
+  clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
 function messageOf(error: unknown): string {
   if (isMixOpError(error)) return error.message;
   if (error instanceof Error) return error.message;
@@ -128,7 +140,7 @@ async function startRoom(roomId: string, member: Member, roomTitle: string | nul
     console.warn(m);
     for (const l of noticeListeners) l(m);
   };
-  const actions = createMixActions({
+  const mixActions = createMixActions({
     doc: session.doc,
     origin: session.origin,
     undo: session.undo,
@@ -146,6 +158,8 @@ async function startRoom(roomId: string, member: Member, roomTitle: string | nul
   // The one observer of the mix as heard (document + remote drags): the console and the engine.
   const heard = new HeardMix(session.doc, session.connection.awareness);
   const transport = new RoomTransport(unlockAudio);
+  // Which lanes this person shows stays theirs, per room, across visits; arming is theirs alone.
+  const laneChoices = new LaneChoices(localStorage, `mixroom.lanes.${roomId}`);
   const monitor = new MonitorState();
   const media = new StemMediaStore(roomId, notify);
   // Review: comments, versions (A/B), approvals, downloads, invites; records live from `<room>~review`.
@@ -169,8 +183,18 @@ async function startRoom(roomId: string, member: Member, roomTitle: string | nul
     if (f !== null && !session.connection.awareness.getStates().has(f)) follow.drop(f);
   });
 
-  // Which lanes this person shows stays theirs, per room, across visits.
-  const laneChoices = new LaneChoices(localStorage, `mixroom.lanes.${roomId}`);
+  // Automation: lane edits through the lane ops, and this person's recording in front of the console's actions.
+  const laneEdits = createLaneEditActions({ doc: session.doc, origin: session.origin, undo: session.undo, onError: notify, scheduler: realScheduler });
+  const recorder = new AutomationRecorder({
+    choices: laneChoices,
+    edits: laneEdits,
+    transport,
+    lane: (strip, path) => lanesOf(heard.document, strip.scope, strip.id)[path] ?? { points: [] },
+    current: (strip, path) => paramValueOf(applyLaneValues(heard.state, transport.position()), strip, path),
+    setTouching: (control) => session.connection.setPresence({ touching: control }),
+    scheduler: realScheduler,
+  });
+  const actions = withAutomationRecording(mixActions, recorder);
   const services: RoomServices = {
     roomId,
     roomTitle,
@@ -178,7 +202,7 @@ async function startRoom(roomId: string, member: Member, roomTitle: string | nul
     heard,
     actions,
     laneChoices,
-    laneEdits: null,
+    laneEdits,
     transport,
     peerPlayheads,
     follow,
@@ -296,7 +320,7 @@ async function startRoom(roomId: string, member: Member, roomTitle: string | nul
   // test/e2e/roomHarness.ts buildClient) and the dev server have it; production builds
   // drop this branch.
   if (import.meta.env.MODE === 'e2e' || import.meta.env.DEV) {
-    (window as unknown as { __mixroom: unknown }).__mixroom = { session, heard, engine, transport, context, follow, monitor, media, review: reviewCtx };
+    (window as unknown as { __mixroom: unknown }).__mixroom = { session, heard, engine, transport, context, follow, monitor, media, review: reviewCtx, laneChoices };
   }
 }
 

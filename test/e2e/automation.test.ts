@@ -80,11 +80,80 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** The lane plot's geometry on the page: where song time `t` and lane height `pos` (0..1) are. */
+async function plotAt(page: Page, track: string, path: string) {
+  const el = lane(page, track, path);
+  const box = (await el.locator('.plot').boundingBox())!;
+  const { start, pps } = await el.evaluate((e) => ({ start: (e as unknown as { start: number }).start, pps: (e as unknown as { pxPerSecond: number }).pxPerSecond }));
+  const PAD = 5;
+  return {
+    x: (t: number) => box.x + (t - start) * pps,
+    y: (pos: number) => box.y + PAD + (1 - pos) * (box.height - 2 * PAD),
+    pps,
+  };
+}
+
+const point = (page: Page, track: string, path: string, n: number) => lane(page, track, path).getByRole('button', { name: new RegExp(`point ${n} of`) });
+
 describe('automation lanes in two browsers', () => {
   it('shows and hides lanes per person', async () => {
     await showLane(a.page, 'Vox', 'fader');
     await lane(a.page, ids['Vox']!, 'gain').waitFor({ timeout: 5000 });
     expect(await lane(b.page, ids['Vox']!, 'gain').count()).toBe(0);
-    await a.page.screenshot({ path: `${artifacts}automation-lane-shown.png` });
+    await showLane(b.page, 'Vox', 'fader');
+    await lane(b.page, ids['Vox']!, 'gain').waitFor({ timeout: 5000 });
+    // Hidden again on A only (the picker and the lane's own hide button both do it).
+    await a.page.getByRole('button', { name: 'Hide the Vox fader lane', exact: true }).click();
+    await within(2000, 'A hid the lane', async () => (await lane(a.page, ids['Vox']!, 'gain').count()) === 0);
+    expect(await lane(b.page, ids['Vox']!, 'gain').count()).toBe(1);
+    await showLane(a.page, 'Vox', 'fader');
+    await lane(a.page, ids['Vox']!, 'gain').waitFor({ timeout: 5000 });
+  });
+
+  it('A draws, drags, nudges and deletes points (snapped to the bar grid); B sees each edit', async () => {
+    const vox = ids['Vox']!;
+    // A tempo puts the grid on beats: 120 BPM, 0.5 s.
+    const bpm = a.page.getByRole('spinbutton', { name: 'Tempo in beats per minute (empty for none)' });
+    await bpm.fill('120');
+    await bpm.press('Enter');
+    await within(2000, 'B has the tempo', async () => (await b.page.getByRole('spinbutton', { name: 'Tempo in beats per minute (empty for none)' }).inputValue()) === '120');
+    const at = await plotAt(a.page, vox, 'gain');
+    expect(at.pps * 0.5).toBeGreaterThan(8); // beats are on the grid at this zoom
+    await a.page.mouse.click(at.x(4.1), at.y(0.5)); // -10 dB on the fader's law
+    await a.page.mouse.click(at.x(7.9), at.y(0.75)); // 0 dB
+    await within(1000, 'B sees two points', async () => (await lanePoints(b.page, vox, 'gain')).length === 2);
+    let pts = await lanePoints(b.page, vox, 'gain');
+    expect(pts.map((p) => p.time)).toEqual([4, 8]);
+    expect(pts[0]!.value).toBeCloseTo(-10, 0);
+    expect(Math.abs(pts[1]!.value)).toBeLessThanOrEqual(0.3);
+
+    // Drag the second point two seconds later: it lands on the grid, B sees it move.
+    const from = { x: at.x(8), y: at.y(0.75) };
+    await a.page.mouse.move(from.x, from.y);
+    await a.page.mouse.down();
+    for (let i = 1; i <= 8; i++) await a.page.mouse.move(from.x + (i * 2.05 * at.pps) / 8, from.y);
+    await a.page.mouse.up();
+    await within(1000, 'B sees the dragged point at 10 s', async () => (await lanePoints(b.page, vox, 'gain'))[1]?.time === 10);
+
+    // Keyboard: the first point, a beat later and 0.5 dB up; then deleted.
+    const first = point(a.page, vox, 'gain', 1);
+    await first.focus();
+    await a.page.keyboard.press('Enter'); // select it
+    await a.page.keyboard.press('ArrowRight');
+    await a.page.keyboard.press('ArrowUp');
+    await within(1000, 'B sees the nudged point', async () => {
+      const p = (await lanePoints(b.page, vox, 'gain'))[0];
+      return p?.time === 4.5 && Math.abs(p.value - (pts[0]!.value + 0.5)) < 1e-9;
+    });
+    await expect(point(b.page, vox, 'gain', 1).getAttribute('aria-label')).resolves.toContain('00:04.500');
+    await point(a.page, vox, 'gain', 1).focus();
+    await a.page.keyboard.press('Delete');
+    await within(1000, 'B sees the point deleted', async () => (await lanePoints(b.page, vox, 'gain')).length === 1);
+    // Undo (A's own edit) brings it back on both sides.
+    await a.page.keyboard.press('Control+z');
+    await within(1000, 'the delete undone on B', async () => (await lanePoints(b.page, vox, 'gain')).length === 2);
+    pts = await lanePoints(b.page, vox, 'gain');
+    expect(pts[0]!.time).toBe(4.5);
+    await a.page.screenshot({ path: `${artifacts}automation-points.png` });
   });
 });

@@ -179,10 +179,12 @@ export class AutomationRecorder {
 
   /** Writes the pass's new span up to `t`: its pending points and an endpoint at `t`. */
   private write(pass: Pass, t: number): void {
+    // Nothing new since the last write at this very time (a release right after a commit).
+    if (t < pass.from && !pass.pending.some((p) => p.time <= t)) return;
     const points = pass.pending.filter((p) => p.time <= t);
     const lastPoint = points[points.length - 1];
     // Holding still: the previous hold point slides to `t` (one point per hold, not one per write).
-    const from = points.length === 0 && pass.endpoint !== null ? pass.endpoint : pass.from;
+    const from = Math.min(t, points.length === 0 && pass.endpoint !== null ? pass.endpoint : pass.from);
     const hold = !lastPoint || lastPoint.time < t;
     if (hold) points.push(this.point(pass, t, pass.value));
     pass.writer.write({ from, to: t, points });

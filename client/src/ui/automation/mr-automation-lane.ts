@@ -145,7 +145,7 @@ export class MrAutomationLane extends LitElement {
     :host([read-only]) .plot { cursor: default; }
     svg { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; }
     .pt { position: absolute; width: 9px; height: 9px; margin: -5px 0 0 -5px; border-radius: 50%; box-sizing: border-box; border: 1.5px solid; background: #121519;
-      cursor: grab; padding: 0; }
+      cursor: grab; padding: 0; min-width: 0; }
     .pt.step { border-radius: 1px; }
     .pt[aria-pressed='true'] { background: #fff; border-color: #fff; }
     .pt:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); outline-offset: 1px; }
