@@ -37,6 +37,11 @@ const GROUP_LABELS: Record<string, string> = {
   effect: 'effect',
 };
 
+/** What a section of a strip is called ('comp' -> 'compressor'). */
+export function groupLabel(key: string): string {
+  return GROUP_LABELS[key] ?? key;
+}
+
 /** Trims a number to at most `digits` decimals without trailing zeros. */
 export function trimNumber(value: number, digits = 1): string {
   const fixed = value.toFixed(digits);
@@ -74,7 +79,8 @@ function formatSeconds(s: number): string {
   return s < 1 ? `${trimNumber(s * 1000, 1)} ms` : `${trimNumber(s, 2)} s`;
 }
 
-function formatValue(key: string, value: MixLeaf, ctx: DescribeContext): string {
+/** A parameter's value in its unit, by its key ('freq' -> `800 Hz`, 'pan' -> `L30`, 'ratio' -> `4:1`). */
+export function formatParamValue(key: string, value: MixLeaf, ctx: DescribeContext): string {
   if (value === null) return 'none';
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   if (typeof value === 'string') {
@@ -103,14 +109,14 @@ export function describeParamChange(path: string[], before: MixLeaf, after: MixL
     }
     if (key === 'on') return `${where} ${after ? 'on' : 'off'}`;
     const label = key === 'freq' ? '' : key === 'q' ? ' Q' : ` ${key}`;
-    return `${where}${label} ${formatValue(key, before, ctx)} → ${formatValue(key, after, ctx)}`;
+    return `${where}${label} ${formatParamValue(key, before, ctx)} → ${formatParamValue(key, after, ctx)}`;
   }
   if (path[0] === 'sends') {
     const to = `send to ${ctx.nameOf(path[1] ?? '')}`;
     if (key === 'level' && typeof before === 'number' && typeof after === 'number') return `${to} ${formatDb(before)} → ${formatDb(after)}`;
     if (key === 'pre') return `${to} ${after ? 'pre-fader' : 'post-fader'}`;
     if (key === 'on') return `${to} ${after ? 'on' : 'off'}`;
-    return `${to} ${key} ${formatValue(key, before, ctx)} → ${formatValue(key, after, ctx)}`;
+    return `${to} ${key} ${formatParamValue(key, before, ctx)} → ${formatParamValue(key, after, ctx)}`;
   }
   const group = path.length > 1 ? `${GROUP_LABELS[path[0] ?? ''] ?? path[0]} ` : '';
   const switchWords = SWITCH_WORDS[key];
@@ -120,9 +126,9 @@ export function describeParamChange(path: string[], before: MixLeaf, after: MixL
     // A strip's own gain is its fader: "Vocal: fader 0.0 dB → +1.5 dB".
     return `${group}${key === 'gain' && !group ? 'fader' : key} ${formatDb(before)} → ${formatDb(after)}`;
   }
-  if (key === 'name') return `renamed ${formatValue(key, before, ctx)} → ${formatValue(key, after, ctx)}`;
+  if (key === 'name') return `renamed ${formatParamValue(key, before, ctx)} → ${formatParamValue(key, after, ctx)}`;
   if (key === 'panLaw') return `pan law ${PAN_LAW_WORDS[String(before)] ?? String(before)} → ${PAN_LAW_WORDS[String(after)] ?? String(after)}`;
   if (key === 'order') return 'moved';
   const label = key === 'preDelay' ? 'pre-delay' : key === 'sampleRate' ? 'sample rate' : key === 'scHpf' ? 'key high-pass' : key;
-  return `${group}${label} ${formatValue(key, before, ctx)} → ${formatValue(key, after, ctx)}`;
+  return `${group}${label} ${formatParamValue(key, before, ctx)} → ${formatParamValue(key, after, ctx)}`;
 }
