@@ -117,6 +117,25 @@ describe('dynamics', () => {
   });
 });
 
+describe('gate in the engine', () => {
+  it('the gate closes on the kick tails and reports its reduction by role, apart from the compressor', async () => {
+    const gate = { ...testMix.track('x').gate, on: true, threshold: -12, hysteresis: 0, range: -40, hold: 0.005, release: 0.01 };
+    const r = await render(testMix.state([testMix.track('t', { stem: testMix.stem('kick', 1, FRAMES), gate })]));
+    const open = await render(testMix.state([testMix.track('t', { stem: testMix.stem('kick', 1, FRAMES) })]));
+    const track = r.meters.filter((m) => m.strip === 'track:t');
+    const gateGr = track.map((m) => m.reductions.gate ?? NaN);
+    console.log(`gate reductions reported: min ${Math.min(...gateGr).toFixed(1)} dB, max ${Math.max(...gateGr).toFixed(1)} dB; compressor GR max ${Math.max(...track.map((m) => m.gainReduction))}`);
+    expect(Math.max(...gateGr)).toBeGreaterThan(30);
+    expect(Math.min(...gateGr)).toBeLessThan(1);
+    expect(Math.max(...track.map((m) => m.gainReduction))).toBe(0);
+    // In the kick's tail (0.2-0.25 s after each hit) the gate has pulled the level down by its range.
+    const tail = (x: Float32Array) => rmsDb(x.subarray(0.2 * RATE, 0.25 * RATE));
+    const cut = tail(r.channels[0]!) - tail(open.channels[0]!);
+    console.log(`gate: kick tail ${cut.toFixed(1)} dB against the ungated render`);
+    expect(cut).toBeCloseTo(-40, 0);
+  });
+});
+
 describe('solo / mute matrix, measured', () => {
   // Four tracks, one tone each, hard left; the aux return (no effect) hard right, so the
   // right channel shows exactly what reaches the aux.

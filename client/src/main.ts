@@ -218,6 +218,7 @@ async function startRoom(roomId: string, member: Member, roomTitle: string | nul
     meters: {
       peak: (strip) => () => engine?.meters().get(strip)?.peak ?? [],
       gainReduction: (strip) => () => engine?.meters().get(strip)?.gainReduction ?? 0,
+      reduction: (strip, role) => () => engine?.meters().get(strip)?.reductions[role] ?? 0,
       loudness: () => {
         const r = engine?.meters().get('master:') as { momentary?: number; shortTerm?: number } | undefined;
         return { momentary: r?.momentary ?? -Infinity, shortTerm: r?.shortTerm ?? -Infinity };

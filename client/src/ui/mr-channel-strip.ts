@@ -36,6 +36,7 @@ export class MrChannelStrip extends LitElement {
     touchers: { attribute: false },
     meter: { attribute: false },
     gainReduction: { attribute: false },
+    gateReduction: { attribute: false },
     listening: { type: Boolean, reflect: true },
     readOnly: { type: Boolean, attribute: 'read-only' },
     selected: { type: Boolean, reflect: true },
@@ -51,6 +52,8 @@ export class MrChannelStrip extends LitElement {
   declare touchers: readonly Toucher[];
   declare meter: MeterReader | null;
   declare gainReduction: GainReductionReader | null;
+  /** How far the track's gate is closed (dB): its switch lights while the gate is open. */
+  declare gateReduction: GainReductionReader | null;
   declare listening: boolean;
   declare readOnly: boolean;
   declare selected: boolean;
@@ -67,6 +70,8 @@ export class MrChannelStrip extends LitElement {
   private readonly grMeter = new AnimationFrameController(this, () => {
     const bar = this.renderRoot.querySelector<HTMLElement>('.gr i');
     if (bar && this.gainReduction) bar.style.width = `${Math.min(100, (this.gainReduction() / 20) * 100)}%`;
+    const gate = this.renderRoot.querySelector<HTMLElement>('button.gate');
+    if (gate) gate.toggleAttribute('data-open', this.gateOn && (this.gateReduction?.() ?? 0) < 1);
   });
 
   constructor() {
@@ -78,6 +83,7 @@ export class MrChannelStrip extends LitElement {
     this.touchers = [];
     this.meter = null;
     this.gainReduction = null;
+    this.gateReduction = null;
     this.listening = false;
     this.readOnly = false;
     this.selected = false;
@@ -116,6 +122,7 @@ export class MrChannelStrip extends LitElement {
     button[aria-pressed='true'].law { background: #2f5d87; color: #fff; border-color: #4fb3ff; }
     button.law { flex: 0 0 auto; min-width: 26px; font-size: 9px; align-self: center; }
     button:disabled { opacity: 0.5; cursor: default; }
+    button.gate[data-open] { box-shadow: inset 0 -3px 0 #3ecf8e; }
     .gr { width: 100%; height: 3px; background: #0b0d10; margin-top: 2px; position: relative; }
     .gr i { position: absolute; right: 0; top: 0; bottom: 0; background: #e0a030; }
     .faders { display: flex; justify-content: center; gap: 3px; padding: 3px 2px 2px; flex: 1; align-items: flex-start; }
@@ -131,6 +138,10 @@ export class MrChannelStrip extends LitElement {
     .kind { font-size: 9px; color: #8a939e; text-align: center; text-transform: uppercase; letter-spacing: 0.05em; padding-top: 18px; height: 46px; box-sizing: border-box; }
     .kind b { color: #d8dde3; font-size: 10px; }
   `;
+
+  private get gateOn(): boolean {
+    return this.kind === 'track' && (this.strip as TrackState | null)?.gate.on === true;
+  }
 
   private get ref(): StripRef {
     return { scope: this.kind, id: this.strip?.id ?? '' };
@@ -170,6 +181,8 @@ export class MrChannelStrip extends LitElement {
                 .step=${0.1} unit="dB" label="${name} input trim" ?disabled=${ro} style="--knob-size:20px"></mr-knob>
               <button class="pol" aria-pressed=${String(track.polarity)} aria-label="${name} polarity invert" title="Polarity invert"
                 ?disabled=${ro} @click=${() => this.set('polarity', !track.polarity)}>Ø</button>
+              <button class="on gate" aria-pressed=${String(track.gate.on)} aria-label="${name} gate on" title="Gate on/off (lit while open)"
+                ?disabled=${ro} @click=${() => this.set('gate.on', !track.gate.on)}>G</button>
             </div>
             <div class="sec col">
               <div class="pair">

@@ -1,13 +1,14 @@
-import { LitElement, css, html, svg, nothing } from 'lit';
+import { LitElement, html, svg, nothing } from 'lit';
 import type { TrackState } from '@mixroom/shared/model';
 import { MIX_RANGES } from '@mixroom/shared/model';
 import { ControlRouter } from '../mix/edit/ControlRouter.ts';
 import type { MixActions } from '../mix/edit/MixActions.ts';
 import { AnimationFrameController } from '../lit/AnimationFrameController.ts';
 import type { GainReductionReader } from '../mix/heard/MeterReader.ts';
+import { DYNAMICS_GRAPH_PX, dynamicsPanelStyles } from './dynamicsPanelStyles.ts';
 import './mr-knob.ts';
 
-const G = 92;
+const G = DYNAMICS_GRAPH_PX;
 const GR_MAX = 20;
 
 /** Static soft-knee transfer curve (dB in -> dB out), the textbook gain computer. */
@@ -58,20 +59,7 @@ export class MrCompPanel extends LitElement {
     this.readOnly = false;
   }
 
-  static override styles = css`
-    :host { display: flex; gap: 8px; font: 10px/1.2 var(--mr-font, system-ui, sans-serif); color: var(--mr-text, #d8dde3); }
-    section { background: #1b1e23; border: 1px solid #2a2f37; border-radius: 3px; padding: 4px 6px; }
-    h3 { margin: 0 0 4px; font-size: 10px; letter-spacing: 0.08em; color: #8a939e; display: flex; gap: 6px; align-items: center; }
-    .row { display: flex; gap: 4px; align-items: flex-start; }
-    mr-knob { --knob-size: 26px; }
-    button { font: 600 9px/1 var(--mr-font, system-ui); color: #aeb6c0; background: #2b3038; border: 1px solid #3a414b; border-radius: 2px; padding: 2px 5px; cursor: pointer; }
-    button[aria-pressed='true'] { background: #2f5d87; color: #fff; border-color: #4fb3ff; }
-    select { font: 10px var(--mr-font, system-ui); background: #15181c; color: #aeb6c0; border: 1px solid #2a2f37; }
-    svg { width: ${G}px; height: ${G}px; background: #0e1013; border: 1px solid #2a2f37; }
-    .gr { width: 12px; height: ${G}px; background: #0b0d10; position: relative; border: 1px solid #2a2f37; }
-    .gr i { position: absolute; left: 0; right: 0; top: 0; height: 0; background: #e0a030; }
-    .grv { font-family: var(--mr-mono, ui-monospace, monospace); color: #e0a030; min-width: 40px; }
-  `;
+  static override styles = dynamicsPanelStyles;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();

@@ -11,6 +11,8 @@ import './mr-master-strip.ts';
 export interface MixerMeters {
   peak(strip: string): MeterReader;
   gainReduction(strip: string): GainReductionReader;
+  /** One dynamics processor of the strip by its plan role ('gate', 'comp', ...). */
+  reduction(strip: string, role: string): GainReductionReader;
   loudness: LoudnessReader;
 }
 
@@ -87,7 +89,8 @@ export class MrMixer extends LitElement {
         ${s.tracks.map(
           (t) => html`<mr-channel-strip kind="track" .strip=${t} .auxes=${auxes} .outputs=${groups} .actions=${this.actions}
             .touchers=${this.touchers.get(`track:${t.id}`) ?? none} .meter=${this.meters?.peak(`track:${t.id}`) ?? null}
-            .gainReduction=${this.meters?.gainReduction(`track:${t.id}`) ?? null} .listening=${this.listening.has(t.id)}
+            .gainReduction=${this.meters?.gainReduction(`track:${t.id}`) ?? null}
+            .gateReduction=${this.meters?.reduction(`track:${t.id}`, 'gate') ?? null} .listening=${this.listening.has(t.id)}
             ?read-only=${this.readOnly} ?selected=${this.selected === `track:${t.id}`} ?silenced=${this.silenced(s, t.id, t.mute)}
             data-strip="track:${t.id}"></mr-channel-strip>`,
         )}

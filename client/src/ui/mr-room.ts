@@ -369,6 +369,7 @@ export class MrRoom extends LitElement {
               .sampleRate=${state.session.sampleRate} .actions=${s.actions} ?read-only=${readOnly}
               .touchers=${touchers.get(selTrack ? `track:${selTrack.id}` : `bus:${selBus!.id}`) ?? []} .tracks=${state.tracks}
               .gainReduction=${selTrack ? s.meters.gainReduction(`track:${selTrack.id}`) : null}
+              .gateReduction=${selTrack ? s.meters.reduction(`track:${selTrack.id}`, 'gate') : null}
               @close=${() => (this.selectedStrip = null)}></mr-strip-inspector>`
           : nothing}
       </div>

@@ -7,11 +7,12 @@ import type { GainReductionReader } from '../mix/heard/MeterReader.ts';
 import type { Toucher } from './mr-channel-strip.ts';
 import './mr-bus-panel.ts';
 import './mr-comp-panel.ts';
+import './mr-gate-panel.ts';
 import './mr-knob.ts';
 import './mr-eq-panel.ts';
 
 /**
- * The channel editor for one strip: for a track its EQ, dynamics, saturation and sends
+ * The channel editor for one strip: for a track its gate, EQ, dynamics, saturation and sends
  * (level, pre/post, on); for an aux return its effect.
  */
 export class MrStripInspector extends LitElement {
@@ -23,6 +24,7 @@ export class MrStripInspector extends LitElement {
     sampleRate: { type: Number },
     actions: { attribute: false },
     gainReduction: { attribute: false },
+    gateReduction: { attribute: false },
     touchers: { attribute: false },
     readOnly: { type: Boolean, attribute: 'read-only' },
   };
@@ -35,6 +37,8 @@ export class MrStripInspector extends LitElement {
   declare sampleRate: number;
   declare actions: MixActions | null;
   declare gainReduction: GainReductionReader | null;
+  /** How far the track's gate is closed (dB). */
+  declare gateReduction: GainReductionReader | null;
   declare touchers: readonly Toucher[];
   declare readOnly: boolean;
 
@@ -47,6 +51,7 @@ export class MrStripInspector extends LitElement {
     this.sampleRate = 48000;
     this.actions = null;
     this.gainReduction = null;
+    this.gateReduction = null;
     this.touchers = [];
     this.readOnly = false;
   }
@@ -121,6 +126,8 @@ export class MrStripInspector extends LitElement {
         ${this.touchers.map((p) => html`<span class="who" style="background:${p.color}">${p.name}: ${p.what}</span>`)}
         <button aria-label="Close ${t.name} editor" @click=${() => this.dispatchEvent(new CustomEvent('close', { bubbles: true, composed: true }))}>✕</button>
       </header>
+      <mr-gate-panel .track=${t} .tracks=${this.tracks} .actions=${this.actions} .gainReduction=${this.gateReduction}
+        ?read-only=${this.readOnly}></mr-gate-panel>
       <mr-eq-panel .track=${t} .sampleRate=${this.sampleRate} .actions=${this.actions} ?read-only=${this.readOnly}></mr-eq-panel>
       <mr-comp-panel .track=${t} .tracks=${this.tracks} .actions=${this.actions} .gainReduction=${this.gainReduction}
         ?read-only=${this.readOnly}></mr-comp-panel>
