@@ -1,21 +1,22 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { Role } from '@mixroom/shared/protocol';
+import { ROLE_SUMMARY, type Role } from '@mixroom/shared/protocol';
 
 export interface JoinDetail {
   name: string;
   role: Exclude<Role, 'owner'>;
 }
 
-const ROLE_CHOICES: { role: Exclude<Role, 'owner'>; text: string }[] = [
-  { role: 'engineer', text: 'Engineer — mix, comment, save versions' },
-  { role: 'artist', text: 'Artist — mix, comment, approve' },
-  { role: 'reviewer', text: 'Reviewer — listen and comment' },
-  { role: 'listener', text: 'Listener — listen only' },
+const ROLE_CHOICES: { role: Exclude<Role, 'owner'>; name: string }[] = [
+  { role: 'engineer', name: 'Engineer' },
+  { role: 'artist', name: 'Artist' },
+  { role: 'reviewer', name: 'Reviewer' },
+  { role: 'listener', name: 'Listener' },
 ];
 
 /**
  * Asked once: the display name others see (stored in this browser), and for an open room
- * the role to join with. Also shows why a room cannot be entered.
+ * the role to join with, each role explained in one line. Also shows why a room cannot be
+ * entered.
  */
 export class MrJoinDialog extends LitElement {
   static override properties = {
@@ -58,6 +59,15 @@ export class MrJoinDialog extends LitElement {
     button { font: 600 13px var(--mr-font, system-ui); padding: 9px; border-radius: 3px; border: 1px solid #4fb3ff; background: #2f5d87; color: #fff; cursor: pointer; }
     button:disabled { opacity: 0.6; }
     .err { color: #ff8a8d; }
+    fieldset { border: 0; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
+    legend { font-size: 11px; color: #aeb6c0; padding: 0; margin-bottom: 4px; }
+    label.role { flex-direction: row; align-items: start; gap: 8px; font-size: 12px; color: #d8dde3; padding: 6px 8px; border: 1px solid #2e333b;
+      border-radius: 4px; cursor: pointer; }
+    label.role:has(input:checked) { border-color: #4fb3ff; background: #15202b; }
+    label.role input { margin: 2px 0 0; padding: 0; accent-color: #4fb3ff; }
+    label.role input:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); outline-offset: 2px; }
+    label.role b { display: block; }
+    label.role span.what { color: #8a939e; }
   `;
 
   override render() {
@@ -69,7 +79,12 @@ export class MrJoinDialog extends LitElement {
       <p>You are joining <b>${this.roomId}</b>. Pick the name the others will see.</p>
       <label>Display name<input name="name" autocomplete="nickname" required maxlength="60" .value=${this.name} aria-label="Display name" autofocus /></label>
       ${this.askRole
-        ? html`<label>Role<select name="role" aria-label="Role">${ROLE_CHOICES.map((c) => html`<option value=${c.role}>${c.text}</option>`)}</select></label>`
+        ? html`<fieldset><legend>Join as</legend>
+            ${ROLE_CHOICES.map(
+              (c, i) => html`<label class="role"><input type="radio" name="role" value=${c.role} ?checked=${i === 0}
+                  aria-label=${c.name} aria-describedby="role-${c.role}" /><span><b>${c.name}</b><span class="what" id="role-${c.role}">${ROLE_SUMMARY[c.role]}</span></span></label>`,
+            )}
+          </fieldset>`
         : nothing}
       ${this.error ? html`<p class="err" role="alert">${this.error}</p>` : nothing}
       <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Joining…' : 'Enter the room'}</button>

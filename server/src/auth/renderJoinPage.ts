@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { isRole, ROLE_SUMMARY } from '@mixroom/shared/protocol';
 
 const STYLE = `
           body { font: 16px/1.5 system-ui, sans-serif; background: #15171c; color: #e8e8ea; display: grid; place-items: center; min-height: 100vh; margin: 0; }
@@ -37,7 +38,7 @@ export function renderJoinPage(
   const body =
     view.kind === 'form'
       ? html`<h1>Join “${view.roomTitle}”</h1>
-          <p>You are invited as <strong>${view.role}</strong>.</p>
+          <p>You are invited as <strong>${view.role}</strong>.${isRole(view.role) ? html` <span class="role">${ROLE_SUMMARY[view.role]}</span>` : ''}</p>
           <form method="post" action="${view.action}">
             <input type="hidden" name="formToken" value="${view.formToken}" />
             <label for="displayName">Your name, as others in the room will see it</label>

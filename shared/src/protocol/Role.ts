@@ -14,6 +14,18 @@ export const ROLE_CAPABILITIES = {
   listener: { editMix: false, comment: false, saveVersion: false, approve: false, invite: false, upload: false },
 } as const satisfies Record<Role, Record<string, boolean>>;
 
+/**
+ * Each role in one line, as the join prompts (the invite page, an open room's dialog) and the
+ * invite dialog explain it: what the person can do, in words, mirroring ROLE_CAPABILITIES.
+ */
+export const ROLE_SUMMARY = {
+  owner: 'Runs the room: invites people, mixes, saves versions and approves.',
+  engineer: 'Mixes (faders, EQ, effects), comments, and saves versions for review.',
+  artist: 'Mixes, comments, and approves the version that gets delivered.',
+  reviewer: 'Listens and comments; cannot change the mix.',
+  listener: 'Listens and reads the comments; cannot change anything.',
+} as const satisfies Record<Role, string>;
+
 export type Capability = keyof (typeof ROLE_CAPABILITIES)['owner'];
 
 /** True when `role` may perform `capability`. */
