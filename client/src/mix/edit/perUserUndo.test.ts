@@ -1,51 +1,13 @@
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { describe, expect, it } from 'vitest';
-import { getMixRoot, initMixDoc, readMixState } from '@mixroom/shared/model';
-import { addTrack } from '@mixroom/shared/ops';
+import { getMixRoot, readMixState } from '@mixroom/shared/model';
 import { createOrigin } from '@mixroom/shared/protocol';
 import { UNDO_CAPTURE_MS } from '../sync/RoomSession.ts';
 import { createMixActions } from './createMixActions.ts';
-import type { MixActions } from './MixActions.ts';
+import { twoPeerMix } from './twoPeerMix.testkit.ts';
 
-/** Whoever builds the test's mix (no UndoManager tracks it). */
-const setup = createOrigin('server', 'test-setup');
-
-/** Two peers wired like RoomSession: one origin per user, an UndoManager tracking only it. */
-function peer(doc: Y.Doc, user: string): { actions: MixActions; undo: Y.UndoManager } {
-  const origin = createOrigin('local-user', user);
-  const undo = new Y.UndoManager(getMixRoot(doc), { trackedOrigins: new Set([origin]), captureTimeout: UNDO_CAPTURE_MS });
-  const actions = createMixActions({
-    doc,
-    origin,
-    undo,
-    awareness: new Awareness(doc),
-    setTouching: () => undefined,
-    onError: (e) => {
-      throw e;
-    },
-  });
-  return { actions, undo };
-}
-
-/** Relays every update between the two docs at once (an in-memory network). */
-function link(a: Y.Doc, b: Y.Doc): void {
-  a.on('update', (u: Uint8Array, origin: unknown) => origin !== 'net' && Y.applyUpdate(b, u, 'net'));
-  b.on('update', (u: Uint8Array, origin: unknown) => origin !== 'net' && Y.applyUpdate(a, u, 'net'));
-}
-
-function room() {
-  const server = new Y.Doc();
-  initMixDoc(server, { title: 'u', sampleRate: 48000, reverbBusId: 'rev', delayBusId: 'dly' });
-  addTrack(server, { id: 'kick', name: 'Kick', stem: null }, setup);
-  addTrack(server, { id: 'bass', name: 'Bass', stem: null }, setup);
-  const a = new Y.Doc();
-  const b = new Y.Doc();
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(server));
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(server));
-  link(a, b);
-  return { a, b, A: peer(a, 'ana'), B: peer(b, 'ben') };
-}
+const room = () => twoPeerMix([{ id: 'kick', name: 'Kick' }, { id: 'bass', name: 'Bass' }]);
 
 const gain = (doc: Y.Doc, id: string) => readMixState(doc).tracks.find((t) => t.id === id)!.gain;
 

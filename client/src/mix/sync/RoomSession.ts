@@ -3,6 +3,7 @@ import { getMixRoot } from '@mixroom/shared/model';
 import { createOrigin, type TransactionOrigin } from '@mixroom/shared/protocol';
 import type { PresenceUser } from './PresenceState.ts';
 import { RoomConnection } from './RoomConnection.ts';
+import { UndoHistory } from './UndoHistory.ts';
 
 export interface RoomSessionOptions {
   roomId: string;
@@ -29,6 +30,8 @@ export class RoomSession {
   readonly connection: RoomConnection;
   readonly origin: TransactionOrigin;
   readonly undo: Y.UndoManager;
+  /** This user's undo and redo steps, described. */
+  readonly history: UndoHistory;
 
   constructor(readonly options: RoomSessionOptions) {
     this.origin = createOrigin('local-user', options.user.id);
@@ -36,6 +39,7 @@ export class RoomSession {
       trackedOrigins: new Set([this.origin]),
       captureTimeout: UNDO_CAPTURE_MS,
     });
+    this.history = new UndoHistory(this.doc, this.undo, this.origin);
     this.connection = new RoomConnection({
       syncUrl: options.syncUrl,
       roomId: options.roomId,
@@ -46,6 +50,7 @@ export class RoomSession {
   }
 
   destroy(): void {
+    this.history.destroy();
     this.undo.destroy();
     this.connection.destroy();
     this.doc.destroy();
