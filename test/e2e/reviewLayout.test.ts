@@ -90,6 +90,8 @@ describe('the room at three sizes', () => {
 
   it('1024×700: everything reachable, the master in view, strip names whole, the mixer scrolls (screenshot)', async () => {
     const page = await artistAt(1024, 700);
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: `${artifacts}room-1024x700.png` });
     await page.getByRole('button', { name: /^Review/ }).click();
     await page.getByRole('tab', { name: 'Versions' }).click();
     await page.locator('[data-version-number="1"]').waitFor();
@@ -101,7 +103,7 @@ describe('the room at three sizes', () => {
     for (const name of ['Show the mixer', 'Upload stems', /^Review/, 'Undo my last change']) {
       expect(await inView(page, page.getByRole('button', { name }).first()), String(name)).toBe(true);
     }
-    expect(await inView(page, page.getByRole('slider', { name: 'My monitor volume (only you hear it)' }))).toBe(true);
+    expect(await inView(page, page.getByRole('slider', { name: 'Monitor mix: my volume (only you hear this)' }))).toBe(true);
     // Strip names are whole (not cut by the strip width).
     const cut = await page.evaluate(() => {
       const out: string[] = [];
@@ -138,9 +140,25 @@ describe('the room at three sizes', () => {
     const play = v1.getByTestId('play-version');
     await play.scrollIntoViewIfNeeded();
     await play.tap();
-    await page.getByTestId('heard-banner').waitFor({ timeout: 3000 });
+    const banner = page.getByTestId('heard-banner');
+    await banner.waitFor({ timeout: 3000 });
+    // A notice arrives while the banner is up (someone comments): it never covers the banner.
+    expect((await owner.json('POST', `/api/rooms/${roomId}/comments`, { at: 4, text: 'Snare fill at 0:04?' })).status).toBe(201);
+    const notice = page.getByTestId('room-notice').filter({ hasText: 'Snare fill at 0:04?' });
+    await notice.waitFor({ timeout: 5000 });
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${artifacts}review-390x844.png` });
+    // Nor the transport (Play is what a phone user reaches for).
+    const bannerBox = (await banner.boundingBox())!;
+    const playBox = (await page.locator('mr-transport').getByRole('button', { name: /^(Play|Pause)$/ }).boundingBox())!;
+    for (const n of await page.getByTestId('room-notice').all()) {
+      const b = await n.boundingBox();
+      if (!b) continue; // an older notice waiting behind the newest two
+      for (const [what, box] of [['banner', bannerBox], ['Play', playBox]] as const) {
+        expect(b.y >= box.y + box.height || b.y + b.height <= box.y, `a notice overlaps the ${what}`).toBe(true);
+      }
+    }
+    expect(await inView(page, banner.getByRole('button', { name: 'Back to live' }))).toBe(true);
     // Approve, reachable and working.
     const approve = v1.getByTestId('approve');
     await approve.scrollIntoViewIfNeeded();
@@ -149,6 +167,15 @@ describe('the room at three sizes', () => {
     const anyway = v1.getByTestId('approve-anyway');
     if (await anyway.count()) await anyway.tap();
     await page.locator('mr-approval-badge').filter({ hasText: /v1/ }).waitFor({ timeout: 5000 });
+    // The approval label sits on one line inside the header.
+    const label = page.getByTestId('room-approval');
+    const lb = (await label.boundingBox())!;
+    const hb = (await page.locator('mr-room header').boundingBox())!;
+    const lineHeight = await label.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.3);
+    console.log(`phone approval label: ${lb.width.toFixed(0)}×${lb.height.toFixed(0)} px (line ${lineHeight.toFixed(1)} px), header ${hb.height.toFixed(0)} px tall`);
+    expect(lb.height).toBeLessThan(lineHeight * 1.9);
+    expect(lb.y).toBeGreaterThanOrEqual(hb.y);
+    expect(lb.y + lb.height).toBeLessThanOrEqual(hb.y + hb.height);
     // Comment on what plays.
     await page.getByRole('tab', { name: 'Comments' }).tap();
     await page.getByTestId('comment-at-playhead').tap();

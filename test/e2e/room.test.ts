@@ -229,13 +229,13 @@ describe('two browsers in one room', () => {
     const aBefore = await meterDb(a.page, 'master:');
     const bBefore = await meterDb(b.page, 'master:');
     // B listens to the Bass alone: B's master drops to one tone, A's stays at the full mix.
-    await b.page.locator('mr-track-list').getByRole('button', { name: 'Bass listen (only you hear this)' }).click();
+    await b.page.locator('mr-track-list').getByRole('button', { name: 'Bass: Listen privately (only you hear this)' }).click();
     await within(1000, "B's master carries only the Bass", async () => (await meterDb(b.page, 'master:')) < bBefore - 2);
     await a.page.waitForTimeout(300);
     expect(Math.abs((await meterDb(a.page, 'master:')) - aBefore)).toBeLessThan(0.5);
     const soloOnA = a.page.locator('mr-track-list').getByRole('button', { name: 'Bass solo', exact: true });
     expect(await soloOnA.getAttribute('aria-pressed')).toBe('false');
-    await b.page.locator('mr-track-list').getByRole('button', { name: 'Bass listen (only you hear this)' }).click();
+    await b.page.locator('mr-track-list').getByRole('button', { name: 'Bass: Listen privately (only you hear this)' }).click();
     await within(1000, "B's full mix back", async () => Math.abs((await meterDb(b.page, 'master:')) - bBefore) < 0.5);
     await a.page.getByRole('button', { name: 'Pause' }).click();
     await b.page.getByRole('button', { name: 'Pause' }).click();

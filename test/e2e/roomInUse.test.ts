@@ -6,6 +6,7 @@ import { readReview, reviewDocName, type ReviewSnapshot } from '@mixroom/shared/
 import { HttpUser } from '../integration/reviewHarness.ts';
 import { startTestMixroom, type TestMixroom } from '../integration/startTestMixroom.ts';
 import { makeTempDir } from '../integration/syncHarness.ts';
+import { joinThroughInvite as joinAs, uploadStemAs, within } from './productHarness.ts';
 import { buildClient, launchBrowser, monoWav16 } from './roomHarness.ts';
 
 /**
@@ -41,45 +42,11 @@ const serverReview = () =>
 const fader = (page: Page, track: string) => page.getByRole('slider', { name: `${track} fader`, exact: true });
 const valueOf = async (page: Page, name: string) => Number(await page.getByRole('slider', { name, exact: true }).getAttribute('aria-valuenow'));
 
-async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function uploadAsOwner(fileName: string, bytes: Uint8Array): Promise<string> {
-  const init = await owner.json<{ uploadId: string; partSize: number; parts: Array<{ partNumber: number; url: string }> }>('POST', `/api/rooms/${roomId}/stems/uploads`, { fileName, size: bytes.length });
-  expect(init.status).toBe(201);
-  const parts = [];
-  for (const p of init.body.parts) {
-    const r = await fetch(new URL(p.url, product.url), { method: 'PUT', body: bytes.slice((p.partNumber - 1) * init.body.partSize, p.partNumber * init.body.partSize) });
-    parts.push({ partNumber: p.partNumber, etag: r.headers.get('etag')! });
-  }
-  const done = await owner.json<{ trackId: string }>('POST', `/api/rooms/${roomId}/stems/uploads/${init.body.uploadId}/complete`, { parts });
-  expect(done.status).toBe(201);
-  return done.body.trackId;
-}
+const uploadAsOwner = (fileName: string, bytes: Uint8Array) => uploadStemAs(owner, roomId, fileName, bytes);
 
 /** Opens an invite link in a fresh context, enters a name on the join page, lands in the room. */
-async function joinThroughInvite(url: string, name: string, who: 'eng' | 'art' | 'mo', initScript?: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  if (initScript) await context.addInitScript(initScript);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors[who].push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors[who].push(m.text());
-  });
-  await page.goto(url);
-  await page.getByLabel('Your name, as others in the room will see it').fill(name);
-  await page.getByRole('button', { name: 'Join the room' }).click();
-  await page.waitForURL(`**/room/${roomId}`);
-  await page.locator('mr-connection-badge [data-synced="true"]').waitFor({ timeout: 20_000 });
-  await page.waitForFunction(() => Boolean((window as unknown as { __mixroom?: { engine?: unknown } }).__mixroom?.engine), null, { timeout: 20_000 });
-  return page;
-}
+const joinThroughInvite = (url: string, name: string, who: 'eng' | 'art' | 'mo', initScript?: string): Promise<Page> =>
+  joinAs(browser, url, roomId, name, { onError: (m) => errors[who].push(m), ...(initScript ? { initScript } : {}) });
 
 /** A real pointer drag on a fader cap, `steps` moves of `dy` px. Leaves the fader focused (as a real drag does). */
 async function dragFader(page: Page, track: string, dy: number, steps = 8, release = true): Promise<void> {

@@ -8,6 +8,7 @@ import type { GainReductionReader, MeterReader } from '../mix/heard/MeterReader.
 import './mr-fader.ts';
 import './mr-knob.ts';
 import './mr-meter.ts';
+import { listenButton } from './help/listenButton.ts';
 
 /** A person touching one of this strip's controls right now. */
 export interface Toucher {
@@ -231,8 +232,7 @@ export class MrChannelStrip extends LitElement {
             @click=${() => this.set('mute', !s.mute)}>M</button>
           <button class="s" aria-pressed=${String(s.solo)} aria-label="${name} solo" title="Solo (S)" ?disabled=${ro}
             @click=${() => this.set('solo', !s.solo)}>S</button>
-          <button class="l" aria-pressed=${String(this.listening)} aria-label="${name} listen (only you hear this)"
-            title="Listen: private solo, only you hear it" @click=${this.toggleListen}>L</button>
+          ${listenButton(name, this.listening, () => this.toggleListen())}
         </div>
         <div class="faders">
           <mr-fader data-path="gain" .value=${s.gain} .defaultValue=${0} label="${name} fader" ?disabled=${ro}></mr-fader>

@@ -9,6 +9,7 @@ import type { Toucher } from './mr-channel-strip.ts';
 import './mr-fader.ts';
 import './mr-knob.ts';
 import './mr-meter.ts';
+import { slowAria } from '../lit/slowAria.ts';
 
 const REF: StripRef = { scope: 'master', id: 'master' };
 
@@ -36,14 +37,23 @@ export class MrMasterStrip extends LitElement {
     () => this.actions,
     () => REF,
   );
-  private readonly loudnessReadout = new AnimationFrameController(this, () => {
+  private readonly loudnessReadout = new AnimationFrameController(this, (now) => {
     const l = this.loudness?.();
     const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) || v < -70 ? '—' : v.toFixed(1));
     const m = this.renderRoot.querySelector('.m');
     const s = this.renderRoot.querySelector('.s');
     if (m) m.textContent = fmt(l?.momentary);
     if (s) s.textContent = fmt(l?.shortTerm);
+    // For screen readers: a meter value four times a second, not a text change per frame.
+    const aria = (v: number | undefined) => {
+      const shown = v === undefined || !Number.isFinite(v) || v < -70 ? null : Math.round(v * 10) / 10;
+      return { 'aria-valuenow': String(shown === null ? -70 : Math.min(0, shown)), 'aria-valuetext': shown === null ? 'silent' : `${shown.toFixed(1)} LUFS` };
+    };
+    this.ariaM(m, now, aria(l?.momentary));
+    this.ariaS(s, now, aria(l?.shortTerm));
   });
+  private readonly ariaM = slowAria(250);
+  private readonly ariaS = slowAria(250);
 
   constructor() {
     super();
@@ -101,8 +111,10 @@ export class MrMasterStrip extends LitElement {
             label="Master limiter ceiling" ?disabled=${ro}></mr-knob>
         </div>
         <div class="lufs" role="group" aria-label="Master loudness">
-          <span>M LUFS</span><b class="m" aria-label="Momentary loudness">—</b>
-          <span>S LUFS</span><b class="s" aria-label="Short-term loudness">—</b>
+          <span aria-hidden="true">M LUFS</span><b class="m" role="meter" aria-label="Momentary loudness" aria-valuemin="-70" aria-valuemax="0"
+            aria-valuenow="-70" aria-valuetext="silent">—</b>
+          <span aria-hidden="true">S LUFS</span><b class="s" role="meter" aria-label="Short-term loudness" aria-valuemin="-70" aria-valuemax="0"
+            aria-valuenow="-70" aria-valuetext="silent">—</b>
         </div>
         <div class="faders">
           <mr-fader data-path="gain" .value=${m.gain} .defaultValue=${0} label="Master fader" ?disabled=${ro}></mr-fader>

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { AnimationFrameController } from '../lit/AnimationFrameController.ts';
 import type { MeterReader } from '../mix/heard/MeterReader.ts';
+import { slowAria } from '../lit/slowAria.ts';
 
 const FLOOR_DB = -60;
 const HOLD_MS = 1500;
@@ -24,6 +25,8 @@ export class MrMeter extends LitElement {
   private last = 0;
   private clipped = false;
   private readonly frames = new AnimationFrameController(this, (now) => this.draw(now));
+  /** The level a screen reader reads: the loudest channel, in whole dB, four times a second. */
+  private readonly aria = slowAria(250);
 
   constructor() {
     super();
@@ -37,8 +40,8 @@ export class MrMeter extends LitElement {
   `;
 
   override render() {
-    return html`<canvas role="meter" aria-label=${this.label} aria-valuemin=${FLOOR_DB} aria-valuemax="0"
-      aria-valuenow=${Math.round(Math.max(FLOOR_DB, this.shown[0] ?? FLOOR_DB))} @click=${() => (this.clipped = false)}></canvas>`;
+    return html`<canvas role="meter" aria-label=${this.label} aria-valuemin=${FLOOR_DB} aria-valuemax="0" aria-valuenow=${FLOOR_DB}
+      aria-valuetext="silent" @click=${() => (this.clipped = false)}></canvas>`;
   }
 
   private draw(now: number): void {
@@ -87,6 +90,11 @@ export class MrMeter extends LitElement {
       ctx.fillStyle = '#e5484d';
       ctx.fillRect(0, 0, w, 3);
     }
+    const db = Math.round(Math.max(FLOOR_DB, ...this.shown));
+    this.aria(canvas, now, {
+      'aria-valuenow': String(db),
+      'aria-valuetext': db <= FLOOR_DB ? 'silent' : `${db} dB${this.clipped ? ', clipped' : ''}`,
+    });
   }
 }
 

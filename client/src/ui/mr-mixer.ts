@@ -62,6 +62,9 @@ export class MrMixer extends LitElement {
       padding: 6px 8px; cursor: pointer; white-space: nowrap; }
     .add button:hover { background: #23272e; }
     .add button:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); }
+    /* The strip (or button) with keyboard focus comes forward, over the floating channel editor,
+       so the focused control and its ring are never hidden behind it. */
+    .strips > :focus-within, .add button:focus-visible { position: relative; z-index: 11; }
   `;
 
   /** Derived lists keep their identity while the buses do, so unchanged strips skip re-rendering. */

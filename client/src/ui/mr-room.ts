@@ -14,6 +14,7 @@ import { SubscriptionController } from '../lit/SubscriptionController.ts';
 import { UndoController } from '../mix/sync/UndoController.ts';
 import { stripOfControl } from '../mix/edit/ControlId.ts';
 import { describeParam } from '../mix/edit/describeControl.ts';
+import { shortcutOf } from '../shortcuts/roomShortcuts.ts';
 import type { StripEditDetail, Toucher } from './mr-channel-strip.ts';
 import type { PlayheadMark } from './mr-track-list.ts';
 import type { Transport, TransportSnapshot } from '../transport/Transport.ts';
@@ -30,6 +31,13 @@ import './mr-presence-bar.ts';
 import './mr-strip-inspector.ts';
 import './mr-track-list.ts';
 import './mr-transport.ts';
+import './mr-undo-history.ts';
+import './help/mr-shortcut-sheet.ts';
+import type { MrShortcutSheet } from './help/mr-shortcut-sheet.ts';
+import { HEADPHONES } from './help/listenButton.ts';
+
+/** The private monitor knob's name: what it is, and that only this user hears it. */
+const MONITOR_VOLUME = 'Monitor mix: my volume (only you hear this)';
 
 /** Comment markers for the timeline (the review feature plugs in here). */
 export interface MarkerSource {
@@ -169,8 +177,27 @@ export class MrRoom extends LitElement {
     );
   }
 
+  /**
+   * Where the room's top bars end (header, and the "Listening to" banner when shown), as
+   * `--mr-top-inset` on the page: the notices stack below it and never cover the banner.
+   */
+  private insetObserver: ResizeObserver | null = null;
+  private observeTopInset(): void {
+    const bars = [this.renderRoot.querySelector('header'), this.renderRoot.querySelector('.heard')].filter((e): e is HTMLElement => e !== null);
+    const publish = () => {
+      const bottom = Math.max(0, ...bars.map((b) => b.getBoundingClientRect().bottom));
+      document.documentElement.style.setProperty('--mr-top-inset', `${Math.round(bottom)}px`);
+    };
+    this.insetObserver?.disconnect();
+    this.insetObserver = new ResizeObserver(publish);
+    for (const b of bars) this.insetObserver.observe(b);
+    publish();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.insetObserver?.disconnect();
+    this.insetObserver = null;
     for (const d of this.disposers.splice(0)) d();
     if (this.noticeTimer) clearTimeout(this.noticeTimer);
   }
@@ -184,6 +211,8 @@ export class MrRoom extends LitElement {
     /* People give way first when the window narrows: their list scrolls, the tools stay. */
     header mr-presence-bar { flex: 0 1 auto; min-width: 60px; overflow-x: auto; scrollbar-width: none; }
     header .title { flex: 0 1 auto; }
+    /* The approval status keeps its words (on one line); the people list gives way first. */
+    ::slotted([slot='status']) { flex: none; }
     header .spacer { flex: 1 1 0; }
     .brand { font-weight: 800; letter-spacing: 0.12em; font-size: 12px; color: #7fd6ff; }
     .title { font-weight: 600; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 220px; min-width: 40px; }
@@ -197,6 +226,8 @@ export class MrRoom extends LitElement {
     button.tool[aria-pressed='true'] { background: #2f5d87; border-color: #4fb3ff; }
     .monitor { display: flex; align-items: center; gap: 4px; padding-left: 8px; border-left: 1px solid #2e333b; color: #8a939e; font-size: 10px; }
     .monitor mr-knob { --knob-size: 22px; flex-direction: row; gap: 4px; }
+    .mon-label { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; }
+    button.help { min-width: 26px; padding: 0 7px; font-size: 13px; }
     .heard { display: flex; align-items: center; gap: 10px; padding: 6px 12px; flex: none; background: #2f5d87; color: #fff; font-weight: 600;
       border-bottom: 1px solid #4fb3ff; }
     .heard button { margin-left: auto; }
@@ -219,10 +250,11 @@ export class MrRoom extends LitElement {
       header { gap: 6px; padding: 0 6px; }
       .brand { display: none; }
       .monitor { padding-left: 4px; }
+      .mon-words { display: none; }
     }
     /* A phone: the room is for listening and review; the console and edit tools stay on bigger screens. */
     @media (max-width: 700px) {
-      .edit-tools, .monitor, mr-mixer, mr-strip-inspector, header .loading { display: none !important; }
+      .edit-tools, .monitor, mr-mixer, mr-strip-inspector, header .loading, button.help, .heard .long { display: none !important; }
       .title { max-width: 34vw; }
     }
   `;
@@ -287,9 +319,15 @@ export class MrRoom extends LitElement {
     return mixTitle && mixTitle !== this.services.roomId ? mixTitle : (this.services.roomTitle ?? mixTitle ?? this.services.roomId);
   }
 
+  private bannerShown: boolean | null = null;
   override updated(): void {
     const title = `${this.title_} · Mixroom`;
     if (document.title !== title) document.title = title;
+    const banner = this.services.playback.label() !== null;
+    if (banner !== this.bannerShown) {
+      this.bannerShown = banner;
+      this.observeTopInset();
+    }
   }
 
   override render() {
@@ -304,6 +342,8 @@ export class MrRoom extends LitElement {
     const selTrack = this.selectedStrip?.startsWith('track:') ? state.tracks.find((t) => `track:${t.id}` === this.selectedStrip) ?? null : null;
     const selBus = this.selectedStrip?.startsWith('bus:') ? state.buses.find((b) => `bus:${b.id}` === this.selectedStrip) ?? null : null;
     const touchers = this.touchers();
+    const lastStep = this.undo.canUndo ? s.session.history.undoSteps()[0] : undefined;
+    const nextRedo = this.undo.canRedo ? s.session.history.redoSteps()[0] : undefined;
     return html`
       <header>
         <span class="brand">MIXROOM</span>
@@ -316,32 +356,36 @@ export class MrRoom extends LitElement {
         <mr-presence-bar .peers=${this.presence.peers} .away=${this.presence.away} .following=${following} .mix=${state}
           @follow-change=${(e: CustomEvent<{ clientId: number | null }>) => s.follow.follow(e.detail.clientId)}></mr-presence-bar>
         <span class="edit-tools" style="display:contents">
-          <button class="tool" aria-label="Undo my last change" title="Undo (Ctrl/Cmd+Z): only your own changes" ?disabled=${!this.undo.canUndo}
-          @click=${() => s.session.undo.undo()}>Undo</button>
-        <button class="tool" aria-label="Redo my change" title="Redo (Ctrl/Cmd+Shift+Z)" ?disabled=${!this.undo.canRedo}
-          @click=${() => s.session.undo.redo()}>Redo</button>
-        <button class="tool" aria-pressed=${String(!this.mixerHidden)} aria-label="Show the mixer" title="Show or hide the console (more room for tracks)"
-          @click=${() => (this.mixerHidden = !this.mixerHidden)}>Mixer</button>
-        <button class="tool" aria-pressed=${String(this.showUpload)} aria-label="Upload stems" ?disabled=${!s.canEdit}
-          @click=${() => (this.showUpload = !this.showUpload)}>Upload</button>
+          <button class="tool" aria-label="Undo my last change" title=${lastStep ? `Undo ${lastStep.description} (Ctrl/Cmd+Z): only your own changes` : 'Undo (Ctrl/Cmd+Z): only your own changes'}
+            ?disabled=${!this.undo.canUndo} @click=${() => s.session.undo.undo()}>Undo</button>
+          <button class="tool" aria-label="Redo my change" title=${nextRedo ? `Redo ${nextRedo.description} (Ctrl/Cmd+Shift+Z)` : 'Redo (Ctrl/Cmd+Shift+Z)'}
+            ?disabled=${!this.undo.canRedo} @click=${() => s.session.undo.redo()}>Redo</button>
+          <mr-undo-history .history=${s.session.history}></mr-undo-history>
+          <button class="tool" aria-pressed=${String(!this.mixerHidden)} aria-label="Show the mixer" title="Show or hide the console (more room for tracks)"
+            @click=${() => (this.mixerHidden = !this.mixerHidden)}>Mixer</button>
+          <button class="tool" aria-pressed=${String(this.showUpload)} aria-label="Upload stems" ?disabled=${!s.canEdit}
+            @click=${() => (this.showUpload = !this.showUpload)}>Upload</button>
         </span>
-        <div class="monitor" role="group" aria-label="My monitoring (only you hear this)">
-          <span aria-hidden="true">MON</span>
+        <div class="monitor" role="group" aria-label="Monitor mix (only you hear this)"
+          title="Monitor mix: your own listening volume and private listens. Only you hear them; the shared mix is unchanged.">
+          <span class="mon-label" aria-hidden="true">${HEADPHONES}<span class="mon-words">My volume</span></span>
           <mr-knob .value=${s.monitor.volumeDb} .min=${-60} .max=${12} .defaultValue=${0} .step=${0.5} unit="dB"
-            label="My monitor volume (only you hear it)"
+            label=${MONITOR_VOLUME}
             @control-input=${(e: CustomEvent<{ value: number }>) => s.monitor.setVolumeDb(e.detail.value)}
             @control-end=${(e: CustomEvent<{ value: number }>) => s.monitor.setVolumeDb(e.detail.value)}
             @control-set=${(e: CustomEvent<{ value: number }>) => s.monitor.setVolumeDb(e.detail.value)}></mr-knob>
           ${s.monitor.listening.size
-            ? html`<button class="tool" aria-label="Clear my listen solo" @click=${() => s.monitor.clearListen()}>Listen ×${s.monitor.listening.size}</button>`
+            ? html`<button class="tool" aria-label="Stop my private listens (${s.monitor.listening.size})" title="Stop listening privately: hear the whole mix again"
+                @click=${() => s.monitor.clearListen()}>Private listen ×${s.monitor.listening.size}</button>`
             : nothing}
         </div>
+        <button class="tool help" aria-label="Keyboard shortcuts" aria-haspopup="dialog" title="Keyboard shortcuts (?)" @click=${() => this.openHelp()}>?</button>
         <!-- The review toggle (with its unread count) from the review feature. -->
         <slot name="review"></slot>
       </header>
       ${heard
         ? html`<div class="heard" role="status" data-testid="heard-banner">
-            Listening to ${heard} — the console shows it, locked. Esc returns to the live mix.
+            <span>Listening to ${heard}<span class="long"> — the console shows it, locked. Esc returns to the live mix.</span></span>
             <button class="tool" @click=${() => s.playback.backToLive()}>Back to live</button>
           </div>`
         : nothing}
@@ -387,7 +431,13 @@ export class MrRoom extends LitElement {
       <slot name="side"></slot>
       </div>
       ${this.notice ? html`<div class="notice" role="alert">${this.notice}</div>` : nothing}
+      <mr-shortcut-sheet></mr-shortcut-sheet>
     `;
+  }
+
+  /** The "?" sheet: every shortcut; focus comes back here when it closes. */
+  private openHelp(): void {
+    void this.renderRoot.querySelector<MrShortcutSheet>('mr-shortcut-sheet')?.show();
   }
 
   /** Stems whose audio at the playhead is still being read (Play waits for the audible ones). */
@@ -419,48 +469,54 @@ export class MrRoom extends LitElement {
   }
 
   private onKey(e: KeyboardEvent): void {
-    const path = e.composedPath();
-    const target = path[0];
-    if (target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
     const s = this.services;
-    const mod = e.ctrlKey || e.metaKey;
-    const key = e.key.toLowerCase();
-    if (mod && key === 'z') {
-      e.preventDefault();
-      if (e.shiftKey) s.session.undo.redo();
-      else s.session.undo.undo();
-      return;
-    }
-    if (mod && key === 'y') {
-      e.preventDefault();
-      s.session.undo.redo();
-      return;
-    }
-    if (mod || e.altKey) return;
-    if (e.key === 'Escape' && s.playback.label() !== null) {
-      e.preventDefault();
-      s.playback.backToLive();
-      return;
-    }
-    // Buttons handle Space themselves when focused; everywhere else Space is play/pause.
-    if (e.key === ' ' && !(target instanceof HTMLButtonElement)) {
-      e.preventDefault();
-      if (this.driven.snapshot().playing) this.driven.pause();
-      else this.driven.play();
-    } else if (e.key === 'Home') {
-      e.preventDefault();
-      const snap = this.driven.snapshot();
-      this.driven.seek(snap.loopEnabled && snap.loop ? snap.loop.start : 0);
-    } else if (key === 'l') {
-      const snap = s.transport.snapshot();
-      if (!snap.loop) s.transport.setLoop({ start: s.transport.position(), end: s.transport.position() + 8 });
-      s.transport.setLoopEnabled(!snap.loopEnabled);
-    } else if ((key === 'm' || key === 's') && this.focusedTrack) {
-      const track = this.shown.tracks.find((t) => t.id === this.focusedTrack);
-      if (!track) return;
-      e.preventDefault();
-      const param = key === 'm' ? 'mute' : 'solo';
-      s.actions.set({ scope: 'track', id: track.id }, param, !track[param]);
+    const shortcut = shortcutOf(e);
+    switch (shortcut) {
+      case 'undo':
+        e.preventDefault();
+        s.session.undo.undo();
+        return;
+      case 'redo':
+        e.preventDefault();
+        s.session.undo.redo();
+        return;
+      case 'help':
+        e.preventDefault();
+        this.openHelp();
+        return;
+      case 'back-to-live':
+        if (s.playback.label() === null) return;
+        e.preventDefault();
+        s.playback.backToLive();
+        return;
+      case 'play':
+        e.preventDefault();
+        if (this.driven.snapshot().playing) this.driven.pause();
+        else this.driven.play();
+        return;
+      case 'start': {
+        e.preventDefault();
+        const snap = this.driven.snapshot();
+        this.driven.seek(snap.loopEnabled && snap.loop ? snap.loop.start : 0);
+        return;
+      }
+      case 'loop': {
+        const snap = s.transport.snapshot();
+        if (!snap.loop) s.transport.setLoop({ start: s.transport.position(), end: s.transport.position() + 8 });
+        s.transport.setLoopEnabled(!snap.loopEnabled);
+        return;
+      }
+      case 'mute':
+      case 'solo': {
+        const track = this.shown.tracks.find((t) => t.id === this.focusedTrack);
+        if (!track) return;
+        e.preventDefault();
+        const param = shortcut;
+        s.actions.set({ scope: 'track', id: track.id }, param, !track[param]);
+        return;
+      }
+      default:
+        return;
     }
   }
 }

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { AutomationLane, AutomationLanes, MasterState, MixState, TrackState } from '@mixroom/shared/model';
 import { AnimationFrameController } from '../lit/AnimationFrameController.ts';
 import type { MixActions } from '../mix/edit/MixActions.ts';
+import { listenButton } from './help/listenButton.ts';
 import type { LoopRange } from '../transport/Transport.ts';
 import type { CommentMarker } from '../review/CommentMarker.ts';
 import type { PeakLane } from '../stems/PeakLane.ts';
@@ -264,8 +265,7 @@ export class MrTrackList extends LitElement {
           @click=${() => this.actions?.set({ scope: 'track', id: t.id }, 'mute', !t.mute)}>M</button>
         <button class="s" aria-pressed=${String(t.solo)} aria-label="${t.name} solo" ?disabled=${ro}
           @click=${() => this.actions?.set({ scope: 'track', id: t.id }, 'solo', !t.solo)}>S</button>
-        <button class="l" aria-pressed=${String(listening)} aria-label="${t.name} listen (only you hear this)"
-          @click=${() => this.emit('listen-toggle', { id: t.id })}>L</button>
+        ${listenButton(t.name, listening, () => this.emit('listen-toggle', { id: t.id }))}
         ${this.renderPicker({ scope: 'track', id: t.id }, t.name, t)}
       </div>
       <div class="lane" style="width:${this.viewWidth}px" @pointerdown=${this.onLaneDown}>

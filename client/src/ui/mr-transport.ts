@@ -2,6 +2,13 @@ import { LitElement, css, html, nothing } from 'lit';
 import { AnimationFrameController } from '../lit/AnimationFrameController.ts';
 import type { Transport, TransportSnapshot } from '../transport/Transport.ts';
 import { formatBars, formatTime } from '../transport/formatTime.ts';
+import { slowAria } from '../lit/slowAria.ts';
+
+/** `Song position 0:12 of 1:04`: the clock as a screen reader says it, in whole seconds. */
+function spokenPosition(t: number, duration: number): string {
+  const mmss = (x: number) => `${Math.floor(x / 60)}:${String(Math.floor(x % 60)).padStart(2, '0')}`;
+  return `Song position ${mmss(t)}${duration > 0 ? ` of ${mmss(duration)}` : ''}`;
+}
 
 /**
  * Transport bar: stop, play/pause, loop, the clock in mm:ss.mmm (and bars when the
@@ -30,13 +37,17 @@ export class MrTransport extends LitElement {
   /** Names of the tracks playback is waiting for while it buffers. */
   declare waiting: readonly string[];
   declare readOnly: boolean;
-  private readonly clock = new AnimationFrameController(this, () => {
+  private readonly clock = new AnimationFrameController(this, (now) => {
     const t = this.transport?.position() ?? 0;
-    const clock = this.renderRoot.querySelector('.clock');
-    if (clock) clock.textContent = formatTime(t);
+    const digits = this.renderRoot.querySelector('.clock .digits');
+    if (digits) digits.textContent = formatTime(t);
     const bars = this.renderRoot.querySelector('.bars');
     if (bars && this.tempo) bars.textContent = formatBars(t, this.tempo);
+    // The digits change every frame and are hidden from assistive tech; its name carries the
+    // time in whole seconds instead (a screen reader queries it; it changes once a second).
+    this.spoken(this.renderRoot.querySelector('.clock'), now, { 'aria-label': spokenPosition(t, this.snapshot?.duration ?? 0) });
   });
+  private readonly spoken = slowAria(250);
 
   constructor() {
     super();
@@ -99,7 +110,7 @@ export class MrTransport extends LitElement {
       </button>
       <button aria-label="Loop" aria-pressed=${String(s?.loopEnabled ?? false)} title="Loop (L)"
         @click=${() => this.toggleLoop()}>⟲</button>
-      <div class="clock" role="timer" aria-label="Song position">00:00.000</div>
+      <div class="clock" role="timer" aria-label=${spokenPosition(this.transport?.position() ?? 0, s?.duration ?? 0)}><span class="digits" aria-hidden="true">00:00.000</span></div>
       ${this.tempo ? html`<div class="bars" aria-label="Bar, beat, sixteenth">1.1.1</div>` : nothing}
       <label class="bpm">BPM<input type="number" min="20" max="400" step="0.1" placeholder="—" aria-label="Tempo in beats per minute (empty for none)"
         .value=${this.tempo === null ? '' : String(this.tempo)} ?disabled=${this.readOnly} @change=${this.onTempo} /></label>

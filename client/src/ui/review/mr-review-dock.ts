@@ -1,14 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { can } from '@mixroom/shared/protocol';
 import { SubscriptionController } from '../../lit/SubscriptionController.ts';
+import { shortcutOf } from '../../shortcuts/roomShortcuts.ts';
 import type { ReviewContext } from '../../review/ReviewContext.ts';
 import './mr-review-panel.ts';
 
-/** True when a key event is typing into a field (shortcuts stay out of its way). */
-function typing(e: KeyboardEvent): boolean {
-  const target = e.composedPath()[0];
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
-}
 
 /**
  * The review drawer, docked on the right of the room below its header (slot `side`: the room
@@ -24,14 +20,13 @@ export class MrReviewDock extends LitElement {
   private subscribed = false;
 
   private readonly onKey = (e: KeyboardEvent) => {
-    if (typing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
-    const key = e.key.toLowerCase();
+    const shortcut = shortcutOf(e);
     const { view } = this.ctx;
-    if (key === 'r' && !e.shiftKey) {
+    if (shortcut === 'review') {
       view.toggle();
-    } else if (key === 'c' && can(this.ctx.role, 'comment')) {
+    } else if ((shortcut === 'comment' || shortcut === 'comment-range') && can(this.ctx.role, 'comment')) {
       e.preventDefault();
-      const loop = e.shiftKey ? this.ctx.loop() : null;
+      const loop = shortcut === 'comment-range' ? this.ctx.loop() : null;
       if (loop) view.compose(loop.start, loop.end);
       else view.compose(this.ctx.playhead());
     }
@@ -103,7 +98,7 @@ export class MrReviewDock extends LitElement {
     @media (max-width: 1180px) { :host { width: 360px; } }
     /* A phone: a sheet over the lower part of the room; the header and transport stay in view. */
     @media (max-width: 700px) {
-      :host { position: fixed; left: 0; right: 0; bottom: 0; width: auto; height: min(64vh, calc(100dvh - 120px)); z-index: 30;
+      :host { position: fixed; left: 0; right: 0; bottom: 0; width: auto; height: var(--mr-sheet-h, min(64vh, calc(100dvh - 120px))); z-index: 30;
         box-shadow: 0 -10px 30px #000c; border-top: 1px solid #3a414b; }
     }
   `;

@@ -76,6 +76,8 @@ export class MrRoomNotices extends LitElement {
     button { background: none; border: 0; color: inherit; cursor: pointer; font: 600 11px var(--mr-font, system-ui); padding: 0 2px; }
     button.show { text-decoration: underline; }
     button:focus-visible { outline: 2px solid var(--mr-accent, #4fb3ff); }
+    /* A phone has room for the two newest; older ones wait behind them (or time out). */
+    @media (max-width: 700px) { .n:nth-last-of-type(n + 3) { display: none; } }
   `;
 
   override render() {

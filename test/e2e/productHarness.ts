@@ -1,0 +1,61 @@
+import { expect } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { HttpUser } from '../integration/reviewHarness.ts';
+
+/**
+ * Helpers for browser tests against the whole product (`startTestMixroom`): people who
+ * join through invite links, stems uploaded by the owner through the real API.
+ */
+
+/** Polls until `check` passes; returns the milliseconds it took. Fails after `timeoutMs`. */
+export async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Uploads a stem as `user` through the multipart API (parts PUT to their links); returns the new track's id. */
+export async function uploadStemAs(user: HttpUser, roomId: string, fileName: string, bytes: Uint8Array): Promise<string> {
+  const init = await user.json<{ uploadId: string; partSize: number; parts: Array<{ partNumber: number; url: string }> }>('POST', `/api/rooms/${roomId}/stems/uploads`, { fileName, size: bytes.length });
+  expect(init.status).toBe(201);
+  const parts = [];
+  for (const p of init.body.parts) {
+    const r = await fetch(new URL(p.url, user.base), { method: 'PUT', body: bytes.slice((p.partNumber - 1) * init.body.partSize, p.partNumber * init.body.partSize) });
+    parts.push({ partNumber: p.partNumber, etag: r.headers.get('etag')! });
+  }
+  const done = await user.json<{ trackId: string }>('POST', `/api/rooms/${roomId}/stems/uploads/${init.body.uploadId}/complete`, { parts });
+  expect(done.status).toBe(201);
+  return done.body.trackId;
+}
+
+export interface JoinOptions {
+  viewport?: { width: number; height: number };
+  /** Runs in the page before the app (e.g. to hide the browser's offline event). */
+  initScript?: string;
+  /** Told of every page error and console error. */
+  onError?: (message: string) => void;
+}
+
+/** Opens an invite link in a fresh context, enters a name on the join page, and waits in the room until it synced and has sound. */
+export async function joinThroughInvite(browser: Browser, url: string, roomId: string, name: string, options: JoinOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 }, acceptDownloads: true });
+  if (options.initScript) await context.addInitScript(options.initScript);
+  const page = await context.newPage();
+  const onError = options.onError;
+  if (onError) {
+    page.on('pageerror', (e) => onError(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') onError(m.text());
+    });
+  }
+  await page.goto(url);
+  await page.getByLabel('Your name, as others in the room will see it').fill(name);
+  await page.getByRole('button', { name: 'Join the room' }).click();
+  await page.waitForURL(`**/room/${roomId}`);
+  await page.locator('mr-connection-badge [data-synced="true"]').waitFor({ timeout: 20_000 });
+  await page.waitForFunction(() => Boolean((window as unknown as { __mixroom?: { engine?: unknown } }).__mixroom?.engine), null, { timeout: 20_000 });
+  return page;
+}
