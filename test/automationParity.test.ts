@@ -50,6 +50,15 @@ function track(id: string, stem: string, channels: number, over: Partial<TrackSt
   return testMix.track(id, { stem: testMix.stem(stem, channels, SECONDS * RATE), ...over });
 }
 
+function withoutLanes(state: MixState): MixState {
+  return {
+    ...state,
+    tracks: state.tracks.map((t) => ({ ...t, automation: {} })),
+    buses: state.buses.map((b) => ({ ...b, automation: {} })),
+    master: { ...state.master, automation: {} },
+  };
+}
+
 async function nullTest(label: string, plan: MixPlan, extra: { seek?: number; loop?: { start: number; end: number } } = {}) {
   const frames = plan.frames;
   const [browser, bake] = await Promise.all([h.render({ plan, frames, meters: false, ...extra }), bakeInNode(plan, stems, frames)]);
@@ -87,6 +96,24 @@ describe('automation parity (engine in Chromium vs server bake)', () => {
         [testMix.bus('fx', 'aux', { effect: { type: 'delay', time: 0.125, feedback: 0.4, damping: 6000 } })],
       ),
     ],
+    [
+      'compressor threshold and saturation drive (worklet kernels, per control block)',
+      testMix.state([
+        track('t', 'noise-s', 2, {
+          comp: { ...testMix.track('x').comp, on: true, ratio: 6, attack: 0.003, release: 0.08 },
+          sat: { on: true, drive: 6, mix: 0.8 },
+          automation: { 'comp.threshold': lane([0.2, -6], [0.6, -40], [0.62, -10], [1.3, -30, 'step'], [1.6, -12]), 'sat.drive': lane([0.1, 0], [0.9, 24], [1.2, 3, 'step']) },
+        }),
+      ]),
+    ],
+    [
+      'master fader and limiter ceiling',
+      (() => {
+        const s = testMix.state([track('t', 'noise-s', 2, { gain: 6 })]);
+        s.master = { ...s.master, limiter: { on: true, ceiling: -1, release: 0.05 }, automation: { gain: lane([0, 0], [1, 6], [1.02, -3]), 'limiter.ceiling': lane([0.3, -1], [0.8, -9], [1.4, -3, 'step']) } };
+        return s;
+      })(),
+    ],
   ];
   for (const [label, state] of cases) {
     it(label, async () => {
@@ -94,8 +121,12 @@ describe('automation parity (engine in Chromium vs server bake)', () => {
       const { browser, bake } = await nullTest(label, plan);
       const r = residual(browser, bake);
       const level = Math.max(peakDb(bake[0]!), peakDb(bake[1]!));
-      console.log(`automation parity ${label}: residual ${r.toFixed(1)} dBFS (signal peak ${level.toFixed(1)} dBFS)`);
+      // The lanes really move the sound: the same mix without them is far from it.
+      const still = buildMixPlan(withoutLanes(state));
+      const moved = residual(bake, await bakeInNode(still, stems, still.frames));
+      console.log(`automation parity ${label}: residual ${r.toFixed(1)} dBFS (signal peak ${level.toFixed(1)} dBFS; the lanes move it by ${moved.toFixed(1)} dBFS)`);
       expect(level).toBeGreaterThan(-20);
+      expect(moved).toBeGreaterThan(-30);
       expect(r).toBeLessThanOrEqual(LIMIT_DB);
     });
   }

@@ -39,6 +39,11 @@ export interface AutomationScheduler {
   forget(param: IAudioParam): void;
   /** The transport's segments and how far ahead (context frame) it has scheduled audio. */
   timeline(segments: readonly PlaySegment[], horizon: number): void;
+  /**
+   * Every change of the segments (worklet kernels compute their automation from them), and
+   * the current ones at once. Returns the disposer.
+   */
+  onTimeline(listener: (segments: readonly PlaySegment[]) => void): () => void;
   dispose(): void;
 }
 
@@ -80,6 +85,7 @@ export function createAutomationScheduler(context: EngineContext): AutomationSch
   const bound = new Map<IAudioParam, Bound>();
   let segments: readonly PlaySegment[] = [];
   let horizon = 0;
+  const listeners = new Set<(segments: readonly PlaySegment[]) => void>();
 
   /** A segment as a node `delay` frames downstream of the stems hears it. */
   const delayed = (seg: PlaySegment, delay: number): PlaySegment => (delay === 0 ? seg : { id: seg.id, when: seg.when + delay, off: seg.off, until: seg.until + delay });
@@ -178,14 +184,22 @@ export function createAutomationScheduler(context: EngineContext): AutomationSch
         else if (n.when !== o.when || n.off !== o.off) diff = Math.min(diff, o.when, n.when);
         else if (n.until !== o.until) diff = Math.min(diff, o.until, n.until);
       }
+      const changed = next.length !== segments.length || next.some((n, i) => n.id !== segments[i]!.id || n.when !== segments[i]!.when || n.until !== segments[i]!.until);
       segments = next;
       horizon = ahead;
+      if (changed) for (const l of listeners) l(segments);
       for (const b of bound.values()) {
         if (diff !== Infinity) resume(b, Math.max(now, diff));
         else for (const seg of segments) extend(b, seg);
       }
     },
+    onTimeline(listener) {
+      listeners.add(listener);
+      listener(segments);
+      return () => listeners.delete(listener);
+    },
     dispose() {
+      listeners.clear();
       bound.clear();
       segments = [];
     },

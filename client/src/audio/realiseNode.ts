@@ -7,7 +7,7 @@ import { createWorkletNode } from './createWorkletNode.ts';
 import type { EngineContext } from './MixEngine.ts';
 import type { RealisedNode } from './RealisedNode.ts';
 import { jumpParam, rampParam } from './rampParam.ts';
-import type { FromWorkletMessage } from './worklet/WorkletMessage.ts';
+import type { FromWorkletMessage, TimelineSegment, ToKernelMessage } from './worklet/WorkletMessage.ts';
 
 /**
  * Creates the Web Audio realisation of one plan node. Native nodes where the spec fixes
@@ -110,7 +110,7 @@ export function realiseNode(
     case 'output':
       return simple(context.destination as IAudioNode<EngineContext>, () => {});
     default:
-      return realiseProcessor(context, node, onError);
+      return realiseProcessor(context, node, onError, automation, inputLatency);
   }
 }
 
@@ -159,8 +159,26 @@ function realiseBalance(
   };
 }
 
-function realiseProcessor(context: EngineContext, node: ProcessorPlanNode, onError: (message: string) => void): RealisedNode {
+function realiseProcessor(
+  context: EngineContext,
+  node: ProcessorPlanNode,
+  onError: (message: string) => void,
+  automation: AutomationScheduler,
+  inputLatency: number,
+): RealisedNode {
   const w = createWorkletNode(context, node);
+  // An automated kernel computes its params from the song frame: it is told where the song plays.
+  let current = node;
+  let delay = inputLatency;
+  let segments: readonly TimelineSegment[] = [];
+  const automated = (n: ProcessorPlanNode) => n.automation !== undefined && Object.keys(n.automation).length > 0;
+  const post = () => {
+    if (automated(current)) w.port.postMessage({ type: 'timeline', segments: [...segments], delay } satisfies ToKernelMessage);
+  };
+  const unwatch = automation.onTimeline((s) => {
+    segments = s.map(({ when, off, until }) => ({ when, off, until }));
+    post();
+  });
   let gr = 0;
   w.port.onmessage = (e: MessageEvent<FromWorkletMessage>) => {
     if (e.data.type === 'gr') gr = e.data.gainReduction;
@@ -171,11 +189,18 @@ function realiseProcessor(context: EngineContext, node: ProcessorPlanNode, onErr
     plan: node,
     input: w,
     output: w,
-    update(next) {
-      if (next.kind === node.kind) w.port.postMessage({ type: 'update', node: next });
+    update(next, _time, latency) {
+      if (next.kind !== node.kind) return;
+      const had = automated(current);
+      const moved = latency !== undefined && latency !== delay;
+      current = next;
+      delay = latency ?? delay;
+      w.port.postMessage({ type: 'update', node: next } satisfies ToKernelMessage);
+      if ((automated(next) && !had) || moved) post();
     },
     gainReduction: () => gr,
     dispose() {
+      unwatch();
       w.port.onmessage = null;
       w.port.close();
       w.disconnect();

@@ -1,7 +1,7 @@
 /// <reference path="./AudioWorkletGlobals.d.ts" />
-import { createPlanProcessor } from '@mixroom/shared/plan';
-import type { PlanProcessor } from '@mixroom/shared/plan';
-import type { FromWorkletMessage, KernelProcessorOptions, ToKernelMessage } from './WorkletMessage.ts';
+import { createAutomatedProcessor } from '@mixroom/shared/plan';
+import type { AutomatedProcessor } from '@mixroom/shared/plan';
+import type { FromWorkletMessage, KernelProcessorOptions, TimelineSegment, ToKernelMessage } from './WorkletMessage.ts';
 
 const QUANTUM = 128;
 
@@ -13,7 +13,9 @@ const QUANTUM = 128;
  * always processes.
  */
 export class KernelProcessor extends AudioWorkletProcessor {
-  private readonly proc: PlanProcessor;
+  private readonly proc: AutomatedProcessor;
+  /** Where the song plays (the transport's segments) and the node's input latency: the song frame of each sample, for automation. */
+  private timeline: { segments: readonly TimelineSegment[]; delay: number } | null = null;
   private readonly channels: number;
   /** A compressor or gate keyed by another track: its detector reads input 1, silence when that carries nothing. */
   private readonly keyed: boolean;
@@ -30,9 +32,9 @@ export class KernelProcessor extends AudioWorkletProcessor {
     this.reportFrames = opts.reportFrames;
     this.silence = [new Float32Array(QUANTUM), new Float32Array(QUANTUM)];
     this.silentInput = this.silence.slice(0, this.channels);
-    let proc: PlanProcessor;
+    let proc: AutomatedProcessor;
     try {
-      proc = createPlanProcessor(opts.node, sampleRate);
+      proc = createAutomatedProcessor(opts.node, sampleRate);
     } catch (err) {
       // Never crash the audio thread: report, and pass the signal through unprocessed.
       this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
@@ -47,6 +49,7 @@ export class KernelProcessor extends AudioWorkletProcessor {
     this.port.onmessage = (e: MessageEvent<ToKernelMessage>) => {
       try {
         if (e.data.type === 'update') this.proc.update(e.data.node);
+        else if (e.data.type === 'timeline') this.timeline = { segments: e.data.segments, delay: e.data.delay };
       } catch (err) {
         this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
       }
@@ -61,12 +64,46 @@ export class KernelProcessor extends AudioWorkletProcessor {
     // A keyed compressor or gate whose key is inactive (its stem ended, has not started, or the key
     // strip is being rebuilt) hears a silent key, as in the bake; never its own signal.
     const key = this.keyed ? this.fit(inputs[1]) : undefined;
-    this.proc.process(input, out, frames, key);
+    this.run(input, out, frames, key);
     if (this.reportFrames > 0 && (this.sinceReport += frames) >= this.reportFrames) {
       this.sinceReport = 0;
       this.post({ type: 'gr', gainReduction: this.proc.gainReductionDb() });
     }
     return true;
+  }
+
+  /**
+   * Processes the quantum with the song frame of each part: split where a segment starts or
+   * ends inside it (a loop wrap), no song frame where nothing plays (automation holds).
+   */
+  private run(input: Float32Array[], out: Float32Array[], frames: number, key: Float32Array[] | undefined): void {
+    const t = this.timeline;
+    if (t === null || t.segments.length === 0) {
+      this.proc.process(input, out, frames, key);
+      return;
+    }
+    let i = 0;
+    while (i < frames) {
+      const now = currentFrame + i;
+      let at: number | undefined;
+      let n = frames - i;
+      for (const s of t.segments) {
+        const from = s.when + t.delay;
+        const to = s.until + t.delay;
+        if (now >= from && now < to) {
+          at = now - from + s.off;
+          n = Math.min(n, to - now);
+          break;
+        }
+        if (from > now) n = Math.min(n, from - now);
+      }
+      if (i === 0 && n === frames) this.proc.process(input, out, frames, key, at);
+      else {
+        const cut = (chs: Float32Array[]) => chs.map((c) => c.subarray(i, i + n));
+        this.proc.process(cut(input), cut(out), n, key && cut(key), at);
+      }
+      i += n;
+    }
   }
 
   /** The node's channel count of input, silence where the input is inactive. */

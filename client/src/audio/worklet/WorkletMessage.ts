@@ -18,8 +18,18 @@ export interface MeterProcessorOptions {
   loudness: boolean;
 }
 
-/** Main thread -> kernel processor. */
-export type ToKernelMessage = { type: 'update'; node: ProcessorPlanNode };
+/** A stretch of playback: song frame `off` plays at context frame `when`, until `until` (Infinity: on). */
+export interface TimelineSegment {
+  when: number;
+  off: number;
+  until: number;
+}
+
+/**
+ * Main thread -> kernel processor. 'timeline' tells an automated processor where the song
+ * plays (the transport's segments; none when stopped) and its input's latency in frames.
+ */
+export type ToKernelMessage = { type: 'update'; node: ProcessorPlanNode } | { type: 'timeline'; segments: TimelineSegment[]; delay: number };
 
 /** Worklet -> main thread. */
 export type FromWorkletMessage =

@@ -1,5 +1,5 @@
 import { type LimiterParams, LimiterProcessor, type LimiterSteadyState, ReverbProcessor } from '@mixroom/shared/dsp';
-import { createPlanProcessor, MissingKernelError, type ProcessorPlanNode } from '@mixroom/shared/plan';
+import { createAutomatedProcessor, createPlanProcessor, MissingKernelError, type ProcessorPlanNode } from '@mixroom/shared/plan';
 import { BakeError } from '../BakeError.ts';
 import { BypassDelay } from './BypassDelay.ts';
 import { WasmLimiter } from '../simd/WasmLimiter.ts';
@@ -28,6 +28,17 @@ export function createProcessorKernel(node: ProcessorPlanNode, sampleRate: numbe
       latencyFrames: processor.latencyFrames,
       identity: false,
       process: (input, output, frames) => delay.process(input, output, frames),
+    };
+  }
+  // Automated params (threshold, drive, ceiling) follow their lanes at control rate, as in the
+  // worklet: the JavaScript kernel, told each block's song frame.
+  if (node.automation && !node.bypass && Object.keys(node.automation).length > 0) {
+    const automated = createAutomatedProcessor(node, sampleRate);
+    return {
+      inputChannels: node.channels,
+      latencyFrames: automated.latencyFrames,
+      identity: false,
+      process: (input, output, frames, sidechain, at = 0) => automated.process(input, output, frames, sidechain, at),
     };
   }
   // The limiter (the master's, on the bake's main thread) runs its WebAssembly SIMD

@@ -6,3 +6,5 @@ export type { ScheduleMapping } from './mapSchedule.ts';
 export { ScheduleCursor } from './ScheduleCursor.ts';
 export { stripAutomation } from './stripAutomation.ts';
 export type { StripAutomation } from './stripAutomation.ts';
+export { AUTOMATION_CONTROL_FRAMES, createAutomatedProcessor } from './createAutomatedProcessor.ts';
+export type { AutomatedProcessor } from './createAutomatedProcessor.ts';
