@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initMixDoc, readMixState, type MixState } from '@mixroom/shared/model';
 import { addTrack } from '@mixroom/shared/ops';
 import { buildMixPlan } from '@mixroom/shared/plan';
+import { biquadResponse, DEESSER_BAND_Q } from '@mixroom/shared/dsp';
+import { applyBandListen } from '../client/src/mix/heard/applyBandListen.ts';
 import { applyListenSolo, applyMonitorVolume } from '../client/src/mix/heard/applyMonitor.ts';
 import { startEngineHarness, type EngineHarness } from './browser/startEngineHarness.ts';
 import { createOrigin } from '@mixroom/shared/protocol';
@@ -78,5 +80,21 @@ describe('private monitoring through the engine', () => {
     expect(Math.abs(toneDb(l, 440) - toneDb(f, 440))).toBeLessThan(0.01); // the listened one is untouched
     // The shared state is not changed by listening.
     expect(state.tracks.every((t) => !t.solo)).toBe(true);
+  });
+
+  it("band listen plays a track's de-esser band alone (even with the de-esser off); the shared plan is untouched", async () => {
+    const shared = buildMixPlan(applyListenSolo(state, new Set(['a'])));
+    const band = await h.render({ plan: applyBandListen(shared, new Set(['a'])), frames: FRAMES });
+    const full = await h.render({ plan: shared, frames: FRAMES });
+    const freq = state.tracks[0]!.deess.freq;
+    // The 440 Hz tone through the band-pass at the de-esser's frequency, and nothing else.
+    const expected = 20 * Math.log10(biquadResponse({ type: 'bandpass', frequency: freq, Q: DEESSER_BAND_Q, gain: 0 }, FS, [440]).magnitude[0]!);
+    const measured = toneDb(band.channels[0]!, 440) - toneDb(full.channels[0]!, 440);
+    console.log(`band listen: 440 Hz under a ${freq} Hz band ${measured.toFixed(3)} dB (band-pass response ${expected.toFixed(3)} dB)`);
+    expect(Math.abs(measured - expected)).toBeLessThan(0.05);
+    expect(toneDb(band.channels[0]!, 1000)).toBeLessThan(-100);
+    // Nothing in the plan every peer and the bake build says listen.
+    expect(state.tracks.every((t) => !t.deess.on)).toBe(true);
+    expect(shared.nodes.some((n) => n.kind === 'deesser' && (n.params.listen || !n.bypass))).toBe(false);
   });
 });

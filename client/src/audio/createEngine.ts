@@ -265,7 +265,7 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
     latency = planLatencyFrames(next);
     dynamics = new Map();
     for (const n of nodes.values()) {
-      if (n.plan.kind !== 'compressor' && n.plan.kind !== 'gate' && n.plan.kind !== 'limiter') continue;
+      if (n.plan.kind !== 'compressor' && n.plan.kind !== 'gate' && n.plan.kind !== 'deesser' && n.plan.kind !== 'limiter') continue;
       const strip = n.plan.owner.kind === 'master' ? 'master:' : `${n.plan.owner.kind}:${n.plan.owner.id}`;
       dynamics.set(strip, [...(dynamics.get(strip) ?? []), n]);
     }

@@ -14,7 +14,7 @@ const REPORT_FRAMES = 1024;
  * "speakers" up-mix; compressors and gates get a second input for the sidechain key.
  */
 export function createWorkletNode(context: EngineContext, node: ProcessorPlanNode): IAudioWorkletNode<EngineContext> {
-  const dynamics = node.kind === 'compressor' || node.kind === 'gate' || node.kind === 'limiter';
+  const dynamics = node.kind === 'compressor' || node.kind === 'gate' || node.kind === 'deesser' || node.kind === 'limiter';
   const keyed = node.kind === 'compressor' || node.kind === 'gate';
   const processorOptions: KernelProcessorOptions = { node, reportFrames: dynamics ? REPORT_FRAMES : 0 };
   if (AudioWorkletNode === undefined) throw new Error('This browser has no AudioWorklet support');

@@ -6,7 +6,7 @@ export const DYNAMICS_GRAPH_PX = 92;
 const G = unsafeCSS(DYNAMICS_GRAPH_PX);
 
 /**
- * What the inspector's dynamics panels (compressor, gate) look like: sections with a
+ * What the inspector's dynamics panels (compressor, gate, de-esser) look like: sections with a
  * switch, a curve, a vertical gain-reduction meter in `--gr-color`, and knobs.
  */
 export const dynamicsPanelStyles = css`

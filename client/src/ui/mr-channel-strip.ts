@@ -191,6 +191,8 @@ export class MrChannelStrip extends LitElement {
                   @click=${() => this.edit('eq')}>EQ</button>
                 <button class="on" aria-pressed=${String(track.comp.on)} aria-label="${name} compressor on" title="Compressor on/off"
                   ?disabled=${ro} @click=${() => this.set('comp.on', !track.comp.on)}>CMP</button>
+                <button class="on" aria-pressed=${String(track.deess.on)} aria-label="${name} de-esser on" title="De-esser on/off"
+                  ?disabled=${ro} @click=${() => this.set('deess.on', !track.deess.on)}>DS</button>
               </div>
               <div class="gr" aria-hidden="true" title="Gain reduction"><i style="width:0"></i></div>
               <div class="pair">

@@ -414,6 +414,9 @@ export class MrRoom extends LitElement {
               .touchers=${touchers.get(selTrack ? `track:${selTrack.id}` : `bus:${selBus!.id}`) ?? []} .tracks=${state.tracks}
               .gainReduction=${selTrack ? s.meters.gainReduction(`track:${selTrack.id}`) : null}
               .gateReduction=${selTrack ? s.meters.reduction(`track:${selTrack.id}`, 'gate') : null}
+              .deessReduction=${selTrack ? s.meters.reduction(`track:${selTrack.id}`, 'deess') : null}
+              ?band-listening=${selTrack ? s.monitor.bandListening.has(selTrack.id) : false}
+              @band-listen-toggle=${(e: CustomEvent<{ id: string }>) => s.monitor.toggleBandListen(e.detail.id)}
               @close=${() => (this.selectedStrip = null)}></mr-strip-inspector>`
           : nothing}
       </div>

@@ -8,6 +8,7 @@ import type { Toucher } from './mr-channel-strip.ts';
 import './mr-bus-panel.ts';
 import './mr-comp-panel.ts';
 import './mr-gate-panel.ts';
+import './mr-deess-panel.ts';
 import './mr-knob.ts';
 import './mr-eq-panel.ts';
 
@@ -25,6 +26,8 @@ export class MrStripInspector extends LitElement {
     actions: { attribute: false },
     gainReduction: { attribute: false },
     gateReduction: { attribute: false },
+    deessReduction: { attribute: false },
+    bandListening: { type: Boolean, attribute: 'band-listening' },
     touchers: { attribute: false },
     readOnly: { type: Boolean, attribute: 'read-only' },
   };
@@ -39,6 +42,10 @@ export class MrStripInspector extends LitElement {
   declare gainReduction: GainReductionReader | null;
   /** How far the track's gate is closed (dB). */
   declare gateReduction: GainReductionReader | null;
+  /** The track's de-esser gain reduction (dB). */
+  declare deessReduction: GainReductionReader | null;
+  /** This listener hears the track's de-esser band alone (private monitor). */
+  declare bandListening: boolean;
   declare touchers: readonly Toucher[];
   declare readOnly: boolean;
 
@@ -52,6 +59,8 @@ export class MrStripInspector extends LitElement {
     this.actions = null;
     this.gainReduction = null;
     this.gateReduction = null;
+    this.deessReduction = null;
+    this.bandListening = false;
     this.touchers = [];
     this.readOnly = false;
   }
@@ -131,6 +140,8 @@ export class MrStripInspector extends LitElement {
       <mr-eq-panel .track=${t} .sampleRate=${this.sampleRate} .actions=${this.actions} ?read-only=${this.readOnly}></mr-eq-panel>
       <mr-comp-panel .track=${t} .tracks=${this.tracks} .actions=${this.actions} .gainReduction=${this.gainReduction}
         ?read-only=${this.readOnly}></mr-comp-panel>
+      <mr-deess-panel .track=${t} .actions=${this.actions} .gainReduction=${this.deessReduction} ?band-listening=${this.bandListening}
+        ?read-only=${this.readOnly}></mr-deess-panel>
       ${this.renderSends(t)}
     `;
   }

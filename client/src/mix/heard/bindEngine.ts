@@ -1,6 +1,7 @@
 import type { MixState } from '@mixroom/shared/model';
 import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
 import type { MixEngine } from '../../audio/MixEngine.ts';
+import { applyBandListen } from './applyBandListen.ts';
 import { applyListenSolo, applyMonitorVolume } from './applyMonitor.ts';
 import type { HeardMix } from './HeardMix.ts';
 import type { MonitorState } from './MonitorState.ts';
@@ -39,7 +40,10 @@ export function bindEngine(options: EngineBindingOptions): () => void {
       const live = version ?? heard.state;
       const matchDb = options.playback?.gainDb() ?? 0;
       const matched = matchDb === 0 ? live : { ...live, master: { ...live.master, gain: live.master.gain + matchDb } };
-      const plan = applyMonitorVolume(buildMixPlan(applyListenSolo(matched, monitor.listening)), monitor.volumeDb);
+      const bands = monitor.bandListening;
+      // A track whose band is listened to is soloed privately too: its band is all one hears.
+      const solo = bands.size === 0 ? monitor.listening : new Set([...monitor.listening, ...bands]);
+      const plan = applyMonitorVolume(applyBandListen(buildMixPlan(applyListenSolo(matched, solo)), bands), monitor.volumeDb);
       options.onState(state, plan);
       engine.apply(plan).catch(options.onError);
     } catch (error) {
