@@ -340,5 +340,5 @@ describe('first-run help and readable history', () => {
     expect(unmarked).toEqual([]);
     await eng.getByRole('button', { name: 'Close Kick editor' }).click();
     await setReview(eng, false);
-  });
+  }, 300_000); // two screenshots a control, about 150 controls: minutes on two busy cores
 });
