@@ -17,6 +17,7 @@ import {
   PeakRmsMeter,
   ReverbProcessor,
   SaturationProcessor,
+  DeesserProcessor,
   StereoPannerProcessor,
   TruePeakMeter,
   type DspProcessor,
@@ -95,6 +96,11 @@ function make(): Record<string, () => Chain> {
     s.setParams({ drive: 6, mix: 0.5 });
     return s as DspProcessor<unknown>;
   };
+  const deess = (threshold = -30) => {
+    const d = new DeesserProcessor(SR);
+    d.setParams({ freq: 6500, threshold, range: 6 });
+    return d as DspProcessor<unknown>;
+  };
   const gain = () => {
     const g = new GainProcessor(SR);
     g.setParams({ gain: -3, trim: 1 });
@@ -124,6 +130,9 @@ function make(): Record<string, () => Chain> {
     'compressor (rms detector)': () => [comp({ detector: 'rms' })],
     'compressor (signal below the knee)': () => [comp({ threshold: 0, knee: 0, makeup: 0 })],
     'saturation (4x oversampled)': () => [sat()],
+    // The bench noise's band is past the threshold; then a threshold its band never reaches.
+    'de-esser (split, reducing)': () => [deess()],
+    'de-esser (band below threshold)': () => [deess(0)],
     limiter: () => {
       const l = new LimiterProcessor(SR);
       l.setParams({ ceiling: -1, release: 0.05 });
@@ -158,6 +167,8 @@ function make(): Record<string, () => Chain> {
       gain(),
       pan(),
     ],
+    // The strip above with its de-esser on (the bake runs it as a JavaScript kernel between two SIMD chains).
+    'that strip + de-esser (JS)': () => [...stripBiquads(), comp(), deess(), gain(), pan()],
     // The same strip as the bake runs it: one WebAssembly SIMD chain (bit-identical samples).
     'that strip as the bake\'s SIMD chain': () => {
       const biquads = stripBiquads();

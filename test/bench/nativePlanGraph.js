@@ -45,7 +45,7 @@ globalThis.makeBenchSignal = function makeBenchSignal(frames, sampleRate, seed) 
  * renderer would do): gain, biquad, stereo panner as in the plan; the native
  * DynamicsCompressorNode for compressors and the limiter; WaveShaper for saturation; a
  * ConvolverNode with a decaying-noise impulse for reverb; DelayNode + feedback + lowpass for
- * delay. Native compressors have no sidechain input, so key edges are skipped.
+ * delay; for a de-esser a bandpass into a compressor, added back over input minus band. Native compressors have no sidechain input, so key edges are skipped.
  * `bufferFor(sourceIndex)` returns the AudioBuffer of the n-th source node.
  */
 globalThis.realisePlanNative = function realisePlanNative(ctx, plan, bufferFor) {
@@ -176,6 +176,31 @@ globalThis.realisePlanNative = function realisePlanNative(ctx, plan, bufferFor) 
         fb.connect(d);
         input = inGain;
         output = lp;
+        break;
+      }
+      case 'deesser': {
+        // Native stand-in of the same cost class: the band (a bandpass biquad) through a
+        // DynamicsCompressor, added back over the input minus the band (split mode).
+        input = ctx.createGain();
+        output = ctx.createGain();
+        input.connect(output);
+        if (!n.bypass) {
+          const band = ctx.createBiquadFilter();
+          band.type = 'bandpass';
+          band.frequency.value = n.params.freq;
+          band.Q.value = 1;
+          const c = ctx.createDynamicsCompressor();
+          c.threshold.value = n.params.threshold;
+          c.ratio.value = 4;
+          c.attack.value = 0.001;
+          c.release.value = 0.06;
+          c.knee.value = 0;
+          const minus = ctx.createGain();
+          minus.gain.value = -1;
+          input.connect(band);
+          band.connect(c).connect(output);
+          band.connect(minus).connect(output);
+        }
         break;
       }
       case 'output':
