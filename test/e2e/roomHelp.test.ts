@@ -19,6 +19,8 @@ import { buildClient, launchBrowser, monoWav16 } from './roomHarness.ts';
  */
 const FS = 48_000;
 const STEM_SECONDS = 8;
+/** Screenshots to look at: the sheet, the undo list, and the first control found without a focus mark. */
+const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
 let dir: Awaited<ReturnType<typeof makeTempDir>>;
 let product: TestMixroom;
@@ -56,7 +58,7 @@ const invite = async (role: 'engineer' | 'artist' | 'reviewer') =>
   (await owner.json<{ url: string }>('POST', `/api/rooms/${roomId}/invites`, { role, ttlHours: 24 })).body.url;
 
 beforeAll(async () => {
-  mkdirSync(fileURLToPath(new URL('../../test-artifacts/', import.meta.url)), { recursive: true });
+  mkdirSync(artifacts, { recursive: true });
   dir = await makeTempDir('mixroom-help-');
   await buildClient(`${dir.path}/client`);
   product = await startTestMixroom({ clientDistDir: `${dir.path}/client`, env: { OPEN_ROOMS: 'e2e-open' } });
@@ -83,6 +85,7 @@ describe('first-run help and readable history', () => {
     await eng.keyboard.press('?');
     const sheet = eng.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await sheet.waitFor({ timeout: 2000 });
+    await eng.screenshot({ path: `${artifacts}shortcut-sheet-1440x900.png` });
     const keys = await sheet.locator('kbd').allTextContents();
     for (const k of ['Space', 'Home', 'L', 'Esc', 'M', 'S', 'Ctrl+Z', 'Ctrl+Shift+Z', 'R', 'C', 'Shift+C', '?', 'Delete', 'Page Up']) expect(keys, k).toContain(k);
     const text = (await sheet.textContent()) ?? '';
@@ -168,6 +171,7 @@ describe('first-run help and readable history', () => {
       return page.getByRole('list', { name: 'My undoable changes, newest first' }).locator('li > span').allTextContents();
     };
     expect(await steps(eng)).toEqual(['Bass: fader 0.0 dB → -6.0 dB']);
+    await eng.screenshot({ path: `${artifacts}undo-history-1440x900.png` });
     expect(await steps(art)).toEqual(['Kick: fader 0.0 dB → +3.0 dB']);
     expect(await eng.getByRole('button', { name: 'Undo my last change' }).getAttribute('title')).toMatch(/^Undo Bass: fader 0\.0 dB → -6\.0 dB/);
     // Undo from the list: the Bass goes back for both; the step moves to "Undone", with Redo.
@@ -330,7 +334,7 @@ describe('first-run help and readable history', () => {
       const without = await eng.screenshot({ clip, animations: 'disabled', caret: 'hide' });
       if (withFocus.equals(without)) {
         // The first unmarked control, in its page, for whoever mends it.
-        if (unmarked.length === 0) await eng.screenshot({ path: fileURLToPath(new URL('../../test-artifacts/focus-unmarked.png', import.meta.url)) });
+        if (unmarked.length === 0) await eng.screenshot({ path: `${artifacts}focus-unmarked.png` });
         unmarked.push(id.split(' @ ')[0]!);
       }
       await el.evaluate((e) => (e as HTMLElement).focus());

@@ -26,6 +26,7 @@ export class MrShortcutSheet extends LitElement {
     h3 { margin: 10px 0 4px; font-size: 11px; color: #8a939e; text-transform: uppercase; letter-spacing: 0.08em; }
     table { border-collapse: collapse; width: 100%; }
     th { text-align: left; font-weight: 400; padding: 3px 12px 3px 0; white-space: nowrap; vertical-align: top; width: 1%; }
+    th[colspan] { padding: 0; width: auto; }
     td { padding: 3px 0; }
     kbd { font: 600 11px var(--mr-mono, ui-monospace, monospace); background: #2b3038; border: 1px solid #454c57; border-bottom-width: 2px; border-radius: 3px;
       padding: 1px 5px; color: #e8ecf1; }
@@ -43,15 +44,19 @@ export class MrShortcutSheet extends LitElement {
         @click=${(e: MouseEvent) => e.target === e.currentTarget && this.close()}>
       <div class="head"><h2 id="sheet-title">Keyboard shortcuts</h2><button @click=${() => this.close()}>Close</button></div>
       <div class="body" tabindex="0" aria-label="Shortcut list">
-        ${groups.map(
-          (g) => html`<h3>${g}</h3><table data-group=${g}><tbody>
-            ${ROOM_SHORTCUTS.filter((s) => s.group === g).map((s) => html`<tr data-shortcut=${s.id}><th>${keys(s.keys)}</th><td>${s.what}</td></tr>`)}
-          </tbody></table>`,
-        )}
-        <h3>On a focused control</h3>
-        <table data-group="controls"><tbody>
-          ${CONTROL_KEYS.map((c) => html`<tr><th>${keys(c.keys)}</th><td>${c.what}</td></tr>`)}
-        </tbody></table>
+        <!-- One table, so the keys of every group line up in one column. -->
+        <table>
+          ${groups.map(
+            (g) => html`<tbody data-group=${g}>
+              <tr><th colspan="2" scope="colgroup"><h3>${g}</h3></th></tr>
+              ${ROOM_SHORTCUTS.filter((s) => s.group === g).map((s) => html`<tr data-shortcut=${s.id}><th scope="row">${keys(s.keys)}</th><td>${s.what}</td></tr>`)}
+            </tbody>`,
+          )}
+          <tbody data-group="controls">
+            <tr><th colspan="2" scope="colgroup"><h3>On a focused control</h3></th></tr>
+            ${CONTROL_KEYS.map((c) => html`<tr><th scope="row">${keys(c.keys)}</th><td>${c.what}</td></tr>`)}
+          </tbody>
+        </table>
         <p>Shortcuts wait while you type in a field, and never take a focused control's own keys.</p>
       </div>
     </dialog>`;
