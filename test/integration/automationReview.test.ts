@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { readMixState, type MixState } from '@mixroom/shared/model';
 import { addSend, addTrack, applyMixState, clearAutomationLane, removeBus, writeAutomationRange, type ParamAddress } from '@mixroom/shared/ops';
 import { createOrigin, type RoomId } from '@mixroom/shared/protocol';
-import { contentHash, readReview, reviewDocName, type BakeRecord } from '@mixroom/shared/review';
+import { applyMixChanges, contentHash, listMixChanges, readReview, reviewDocName, type BakeRecord, type CommentRecord } from '@mixroom/shared/review';
 import { floatWav, sine } from '../renderFixtures.ts';
 import { makeTempDir, testConfig, waitFor } from './syncHarness.ts';
 import { connectWithCookie, HttpUser, startReviewServer, startS3, whenSocketSynced, type ReviewServer, type SocketClient } from './reviewHarness.ts';
@@ -112,6 +112,14 @@ describe('automation through the review server', () => {
     const diff = await owner().json<{ lines: string[] }>('GET', api(`/versions/${v1.id}/diff/live`));
     expect(diff.body.lines).toHaveLength(1);
     expect(diff.body.lines[0]).toMatch(/^Track 1 fader: automation removed, [+-][\d.]+ dB( \/ [+-][\d.]+ dB)? from 0:00 to the end$/);
+    // A comment carries the ride as a suggestion (its lane rides along, within the body limit).
+    const cleared = await serverMix();
+    const suggestion = { changes: listMixChanges(cleared, version.state) };
+    const posted = await owner().json<{ comment: CommentRecord }>('POST', api('/comments'), { at: 0, end: 2, text: 'put the ride back', suggestion });
+    expect(posted.status).toBe(201);
+    const carried = posted.body.comment.suggestion!.changes;
+    expect(carried.map((c) => [c.kind, c.path.join('.'), c.lane?.points.length])).toEqual([['added', 'automation.gain', POINTS]]);
+    expect(applyMixChanges(cleared, carried).state).toEqual(live);
     let restoreBytes = 0;
     doc.once('update', (u: Uint8Array) => (restoreBytes = u.byteLength));
     applyMixState(doc, version.state, o);

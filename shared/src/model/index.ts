@@ -27,3 +27,4 @@ export * from './SessionRecord.ts';
 export * from './AutomationLane.ts';
 export * from './AutomationRecord.ts';
 export * from './lanesOf.ts';
+export * from './laneRangeOf.ts';

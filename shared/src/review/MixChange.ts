@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUTOMATION_CURVES, MAX_AUTOMATION_SECONDS, type AutomationPoint } from '../model/AutomationLane.ts';
 
 /** Which part of a mix a change touches. */
 export const MIX_CHANGE_SCOPES = ['session', 'track', 'bus', 'master'] as const;
@@ -25,7 +26,23 @@ export interface MixChange {
   after: MixLeaf;
   /** Human-readable line, e.g. `Vocal: +1.5 dB` or `Vocal: EQ band 3 -2 dB at 3.2 kHz`. */
   text: string;
+  /**
+   * On an automation change (path `['automation', ...param path]`) that adds or edits a
+   * lane: the lane it proposes, so applying a suggestion rides the parameter as proposed.
+   * Left out for lanes longer than {@link SUGGESTION_LANE_POINTS_MAX} (then words only).
+   */
+  lane?: { points: AutomationPoint[] };
 }
+
+/** Most points of a lane a mix change carries (a comment's request body is small). */
+export const SUGGESTION_LANE_POINTS_MAX = 512;
+
+const pointSchema = z.object({
+  id: z.string().min(1).max(64),
+  time: z.number().finite().min(0).max(MAX_AUTOMATION_SECONDS),
+  value: z.number().finite(),
+  curve: z.enum(AUTOMATION_CURVES),
+});
 
 const leafSchema = z.union([z.number().finite(), z.boolean(), z.string().max(200), z.null()]);
 
@@ -38,4 +55,5 @@ export const mixChangeSchema = z.object({
   before: leafSchema,
   after: leafSchema,
   text: z.string().max(300),
+  lane: z.object({ points: z.array(pointSchema).max(SUGGESTION_LANE_POINTS_MAX) }).optional(),
 }) satisfies z.ZodType<MixChange>;

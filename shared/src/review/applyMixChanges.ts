@@ -1,3 +1,6 @@
+import { normalizeLane, type AutomationLanes } from '../model/AutomationLane.ts';
+import { sendBusOfPath } from '../model/AutomationRecord.ts';
+import { laneRangeOf } from '../model/laneRangeOf.ts';
 import type { MixState } from '../model/MixState.ts';
 import type { MixChange } from './MixChange.ts';
 
@@ -14,13 +17,19 @@ export interface AppliedMixChanges {
  * to a copy of `state`, setting each parameter to the change's `after` value. Pure: the
  * caller writes the result to the live document with `applyMixState`, so the edit is one
  * undoable transaction. Added/removed entities are skipped: a suggestion nudges parameters,
- * it does not create or delete tracks.
+ * it does not create or delete tracks. Automation changes set the proposed lane (read
+ * through normalizeLane, so a hand-made one is clamped and sorted) or remove the lane; one
+ * without its lane, or for a send the strip no longer has, is skipped.
  */
 export function applyMixChanges(state: MixState, changes: readonly MixChange[]): AppliedMixChanges {
   const next = structuredClone(state);
   const applied: MixChange[] = [];
   const skipped: MixChange[] = [];
   for (const change of changes) {
+    if (change.path[0] === 'automation' && change.path.length > 1) {
+      (applyLane(next, change) ? applied : skipped).push(change);
+      continue;
+    }
     if (change.kind !== 'param' || change.path.length === 0) {
       skipped.push(change);
       continue;
@@ -30,6 +39,29 @@ export function applyMixChanges(state: MixState, changes: readonly MixChange[]):
     else skipped.push(change);
   }
   return { state: next, applied, skipped };
+}
+
+/** Sets or removes the lane a change names; false when it cannot (see applyMixChanges). */
+function applyLane(state: MixState, change: MixChange): boolean {
+  if (change.scope === 'session') return false;
+  const strip = entityOf(state, change) as { automation?: AutomationLanes; sends?: { bus: string }[] } | undefined;
+  if (!strip) return false;
+  const path = change.path.slice(1).join('.');
+  const lanes: AutomationLanes = strip.automation ?? {};
+  if (change.kind === 'removed') {
+    if (!Object.hasOwn(lanes, path)) return false;
+    const { [path]: _gone, ...rest } = lanes;
+    strip.automation = rest;
+    return true;
+  }
+  const range = laneRangeOf(change.scope, path);
+  const bus = sendBusOfPath(path);
+  if (!change.lane || range === null || (bus !== null && !strip.sends?.some((s) => s.bus === bus))) return false;
+  const lane = normalizeLane(change.lane.points, range);
+  if (lane.points.length === 0) return false;
+  // Lane keys stay sorted, as the document reads them.
+  strip.automation = Object.fromEntries(Object.entries({ ...lanes, [path]: lane }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return true;
 }
 
 function entityOf(state: MixState, change: MixChange): Record<string, unknown> | undefined {

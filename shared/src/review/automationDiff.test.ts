@@ -6,6 +6,8 @@ import { readMixState } from '../model/readMixState.ts';
 import { addAutomationPoint, addSend, addTrack, applyMixState, clearAutomationLane, moveAutomationPoint, removeAutomationPoints, setTrackParam, writeAutomationRange, type ParamAddress } from '../ops/index.ts';
 import { createOrigin } from '../protocol/TransactionOrigin.ts';
 import { applyMixChanges } from './applyMixChanges.ts';
+import { mixSuggestionSchema } from './CommentRecord.ts';
+import { SUGGESTION_LANE_POINTS_MAX, type MixChange } from './MixChange.ts';
 import { compareLanes, formatSongTime } from './describeLaneChange.ts';
 import { diffMixStates, listMixChanges } from './diffMixStates.ts';
 
@@ -69,10 +71,43 @@ describe('version diff of automation', () => {
     removeAutomationPoints(v3doc, { address: fader, ids: ['r2'] }, o);
     addAutomationPoint(v3doc, { address: fader, time: 73, value: -2, id: 'r2b' }, o);
     expect(diffMixStates(v2, readMixState(v3doc))).toEqual(['Lead Vocal fader: automation points edited, same curve']);
-    // A suggestion cannot carry a whole lane as a leaf: applying skips lane lines, changes nothing.
-    const applied = applyMixChanges(v1, listMixChanges(v1, v2));
-    expect(applied.applied).toEqual([]);
-    expect(applied.state).toEqual(v1);
+    // A comment's suggestion carries the proposed lanes (as posted: through its schema); applying
+    // it to the mix the commenter heard gives the mix they proposed, and writes to a real doc.
+    const suggestion = mixSuggestionSchema.parse(JSON.parse(JSON.stringify({ changes: listMixChanges(v1, v2) })));
+    const applied = applyMixChanges(v1, suggestion.changes);
+    expect(applied.skipped).toEqual([]);
+    expect(applied.state).toEqual(v2);
+    const target = room();
+    applyMixState(target, v1, o);
+    applyMixState(target, applied.state, o);
+    expect(readMixState(target)).toEqual(v2);
+  });
+
+  it('a suggested lane is clamped on apply; too long a lane, a vanished send or a bad lane is words only', () => {
+    const doc = room();
+    const heard = readMixState(doc);
+    const long = Array.from({ length: SUGGESTION_LANE_POINTS_MAX + 1 }, (_, i) => ({ time: i * 0.01, value: -10 }));
+    writeAutomationRange(doc, { address: fader, from: 0, to: 100, points: long }, o);
+    addAutomationPoint(doc, { address: { kind: 'send', fromId: 'vox', busId: 'rev', param: 'level' }, time: 1, value: -6 }, o);
+    const changes = listMixChanges(heard, readMixState(doc));
+    expect(changes.map((c) => [c.path.join('.'), c.lane?.points.length])).toEqual([
+      ['automation.gain', undefined],
+      ['automation.sends.rev.level', 1],
+    ]);
+    const noSend = structuredClone(heard);
+    noSend.tracks[0]!.sends = [];
+    const result = applyMixChanges(noSend, changes);
+    expect(result.applied).toEqual([]);
+    expect(result.state).toEqual(noSend);
+    // A hand-made lane: out of range and unsorted, read as normalizeLane reads a stored one.
+    const handMade: MixChange = { kind: 'added', scope: 'track', id: 'vox', path: ['automation', 'pan'], before: null, after: null, text: 'Vox pan', lane: { points: [{ id: 'b', time: 2, value: 5, curve: 'linear' }, { id: 'a', time: 1, value: -0.5, curve: 'linear' }] } };
+    const panned = applyMixChanges(heard, [handMade, { ...handMade, path: ['automation', 'panLaw'] }]);
+    expect(panned.skipped.map((c) => c.path.join('.'))).toEqual(['automation.panLaw']);
+    expect(panned.state.tracks[0]!.automation.pan!.points.map((p) => [p.id, p.value])).toEqual([
+      ['a', -0.5],
+      ['b', 1],
+    ]);
+    expect(mixSuggestionSchema.safeParse({ changes: [{ ...handMade, lane: { points: [{ id: 'x', time: Number.NaN, value: 0, curve: 'linear' }] } }] }).success).toBe(false);
   });
 
   it('restoring a version brings its lanes back, and a version from before lanes clears them', () => {

@@ -5,7 +5,7 @@ import { sendBusOfPath } from '../model/AutomationRecord.ts';
 import { describeParamChange } from './describeMixChange.ts';
 import { compareLanes, describeLaneChange } from './describeLaneChange.ts';
 import type { DescribeContext } from './describeMixChange.ts';
-import type { MixChange, MixChangeScope, MixLeaf } from './MixChange.ts';
+import { SUGGESTION_LANE_POINTS_MAX, type MixChange, type MixChangeScope, type MixLeaf } from './MixChange.ts';
 
 type Entity = Record<string, unknown>;
 
@@ -168,8 +168,10 @@ function diffLanes(
     const delta = compareLanes(x, staticValueAt(a, path, y), y, staticValueAt(b, path, x));
     const text = `${label} ${describeLaneChange(path, how, delta, { nameOf })}`;
     const where = ['automation', ...path.split('.')];
-    if (how === 'changed') out.push({ kind: 'param', scope, id, path: where, before: x!.points.length, after: y!.points.length, text });
-    else out.push({ kind: how, scope, id, path: where, before: null, after: null, text });
+    // The proposed lane rides along (a suggestion applies it), unless it is too long to post.
+    const lane = y && y.points.length <= SUGGESTION_LANE_POINTS_MAX ? { lane: { points: y.points.map((p) => ({ ...p })) } } : {};
+    if (how === 'changed') out.push({ kind: 'param', scope, id, path: where, before: x!.points.length, after: y!.points.length, text, ...lane });
+    else out.push({ kind: how, scope, id, path: where, before: null, after: null, text, ...lane });
   }
 }
 

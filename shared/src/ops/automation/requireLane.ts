@@ -1,13 +1,10 @@
 import * as Y from 'yjs';
 import type { AutomationScope } from '../../model/AutomationLane.ts';
-import { AUTOMATION_KEY, laneRangeIn, sendLevelPath, type StoredAutomationPoint } from '../../model/AutomationRecord.ts';
+import { AUTOMATION_KEY, sendLevelPath, type StoredAutomationPoint } from '../../model/AutomationRecord.ts';
+import { laneRangeOf } from '../../model/laneRangeOf.ts';
 import type { NumberRange } from '../../model/ParamSpec.ts';
-import { BUS_PARAMS } from '../BUS_PARAMS.ts';
-import { MASTER_PARAMS } from '../MASTER_PARAMS.ts';
 import { MixOpError } from '../MixOpError.ts';
 import { paramPathOf, type ParamAddress } from '../ParamAddress.ts';
-import type { ParamSpec } from '../../model/ParamSpec.ts';
-import { TRACK_PARAMS } from '../TRACK_PARAMS.ts';
 import { requireBusMap, requireMasterMap, requireStripMap, requireTrackMap } from '../requireMixMaps.ts';
 
 /** The lane an automation op edits, found and checked before anything is written. */
@@ -22,8 +19,6 @@ export interface LaneTarget {
   /** Names the lane in messages ("Track vox gain"). */
   readonly label: string;
 }
-
-const PARAMS: Readonly<Record<AutomationScope, Readonly<Record<string, ParamSpec>>>> = { track: TRACK_PARAMS, bus: BUS_PARAMS, master: MASTER_PARAMS };
 
 function stripOf(doc: Y.Doc, address: ParamAddress): { strip: Y.Map<unknown>; scope: AutomationScope; path: string; label: string } | null {
   switch (address.kind) {
@@ -55,7 +50,7 @@ function stripOf(doc: Y.Doc, address: ParamAddress): { strip: Y.Map<unknown>; sc
 export function requireLane(doc: Y.Doc, address: ParamAddress): LaneTarget {
   if (typeof address !== 'object' || address === null) throw new MixOpError('wrong-type', 'An automation lane is addressed by a ParamAddress');
   const found = stripOf(doc, address);
-  const range = found ? laneRangeIn(found.scope, found.path, PARAMS[found.scope]) : null;
+  const range = found ? laneRangeOf(found.scope, found.path) : null;
   if (!found || range === null) throw new MixOpError('not-automatable', `${paramPathOf(address)} cannot be automated`);
   return { ...found, range, label: `${found.label} ${found.path}` };
 }
