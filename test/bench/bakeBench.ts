@@ -21,7 +21,10 @@ import { bakeBenchMix } from './bakeBenchMix.ts';
  * Env: BAKE_BENCH_SECONDS (240), BAKE_BENCH_STEMS (40), BAKE_BENCH_WORKERS (cores),
  * BAKE_BENCH_BLOCK (the bake's default, 16384), BAKE_BENCH_PEERS ("node-web-audio-api,chromium"; "" = none),
  * BAKE_BENCH_RUNS (3: our bake's runs; the summary takes the median),
- * BAKE_BENCH_VERSION_RUNS (BAKE_BENCH_RUNS: runs of "version ready"; 0 skips it).
+ * BAKE_BENCH_VERSION_RUNS (BAKE_BENCH_RUNS: runs of "version ready"; 0 skips it),
+ * BAKE_BENCH_GATES ("off": gates bypassed; "on": every strip's gate on, a third of them keyed
+ * by the previous track; "both": the plan without gates as usual, then our bake of the gated
+ * plan, and the CPU ratio of the two medians).
  *
  * "Version ready" is what the server does for a saved version, all in one child process as
  * the embedded default runs it: the stems in the embedded S3 store (uploaded once into a
@@ -72,7 +75,9 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   for (let i = 0; i < stems; i++) await writeStemFile(path.join(dir, key(i)), bases[i % BASE]!, frames);
   bases.length = 0; // let the generator's arrays go before measuring anything
 
-  const plan = buildMixPlan(bakeBenchMix(stems, frames, RATE, key));
+  const gates = process.env.BAKE_BENCH_GATES ?? 'off';
+  if (!['off', 'on', 'both'].includes(gates)) throw new Error(`BAKE_BENCH_GATES is off, on or both, not ${gates}`);
+  const plan = buildMixPlan(bakeBenchMix(stems, frames, RATE, key, { gate: gates === 'on' }));
   const planPath = path.join(dir, 'plan.json');
   await writeFile(planPath, JSON.stringify(plan));
   console.log(`plan: ${plan.nodes.length} nodes, ${plan.edges.length} edges`);
@@ -89,32 +94,49 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   // VM's speed drifts between runs by up to a third (the same bake measured 16 and 23 CPU-s
   // in a row). The summary uses the median run, never the best.
   const outFile = path.join(dir, 'bake.wav');
-  const runs: OursRun[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const child = await exec(
-      process.execPath,
-      ['--import', 'tsx', path.join(here, 'bakeBenchChild.ts'), planPath, dir, outFile, String(workers), String(blockFrames)],
-      { cwd: here, maxBuffer: 1 << 24, signal },
-    );
-    await rm(outFile, { force: true });
-    const run = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as OursRun;
-    runs.push(run);
-    const t = run.threadCpuSeconds;
-    console.log(
-      `ours, run ${r + 1} of ${repeats} (shared/dsp bake, ${run.workers} workers, block ${blockFrames}): ${run.seconds.toFixed(2)} s wall -> ${(seconds / run.seconds).toFixed(1)}x realtime; ` +
-        `${run.cpuSeconds.toFixed(2)} CPU-s -> ${(seconds / run.cpuSeconds).toFixed(1)}x per core; peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MB; output sha256 ${run.sha256.slice(0, 16)}...`,
-    );
-    console.log(
-      `  CPU-s by thread: main ${t.mainDuringBake.toFixed(2)} during the bake (${((100 * t.mainDuringBake) / run.cpuSeconds).toFixed(0)}% of the process), ` +
-        `workers ${t.workers.map((w) => w.toFixed(2)).join(' + ')}, other threads (GC, compiler, file I/O) ${t.rest.toFixed(2)}, ` +
-        `the rest is start-up before the bake`,
-    );
-  }
-  if (new Set(runs.map((r) => r.sha256)).size > 1) throw new Error(`the bake is not deterministic: runs gave ${runs.map((r) => r.sha256.slice(0, 16)).join(', ')}`);
-  // The median run (of an even count, the slower of the middle two).
+  const bakeRuns = async (planFile: string, label: string): Promise<OursRun[]> => {
+    const runs: OursRun[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const child = await exec(
+        process.execPath,
+        ['--import', 'tsx', path.join(here, 'bakeBenchChild.ts'), planFile, dir, outFile, String(workers), String(blockFrames)],
+        { cwd: here, maxBuffer: 1 << 24, signal },
+      );
+      await rm(outFile, { force: true });
+      const run = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as OursRun;
+      runs.push(run);
+      const t = run.threadCpuSeconds;
+      console.log(
+        `ours${label}, run ${r + 1} of ${repeats} (shared/dsp bake, ${run.workers} workers, block ${blockFrames}): ${run.seconds.toFixed(2)} s wall -> ${(seconds / run.seconds).toFixed(1)}x realtime; ` +
+          `${run.cpuSeconds.toFixed(2)} CPU-s -> ${(seconds / run.cpuSeconds).toFixed(1)}x per core; peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MB; output sha256 ${run.sha256.slice(0, 16)}...`,
+      );
+      console.log(
+        `  CPU-s by thread: main ${t.mainDuringBake.toFixed(2)} during the bake (${((100 * t.mainDuringBake) / run.cpuSeconds).toFixed(0)}% of the process), ` +
+          `workers ${t.workers.map((w) => w.toFixed(2)).join(' + ')}, other threads (GC, compiler, file I/O) ${t.rest.toFixed(2)}, ` +
+          `the rest is start-up before the bake`,
+      );
+    }
+    if (new Set(runs.map((r) => r.sha256)).size > 1) throw new Error(`the bake is not deterministic: runs gave ${runs.map((r) => r.sha256.slice(0, 16)).join(', ')}`);
+    return runs;
+  };
+  /** The median (of an even count, the slower of the middle two). */
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const runs = await bakeRuns(planPath, gates === 'on' ? ' (every gate on)' : '');
   const ours = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!;
   const oursX = seconds / ours.seconds;
-  const oursCpuX = seconds / [...runs].map((r) => r.cpuSeconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  const oursCpuX = seconds / median(runs.map((r) => r.cpuSeconds));
+  if (gates === 'both') {
+    // The same mix with every strip's gate on, in the same session: the gate's cost as a ratio.
+    const gatedPath = path.join(dir, 'plan-gated.json');
+    await writeFile(gatedPath, JSON.stringify(buildMixPlan(bakeBenchMix(stems, frames, RATE, key, { gate: true }))));
+    const gated = await bakeRuns(gatedPath, ' (every gate on)');
+    const cpu = median(gated.map((r) => r.cpuSeconds));
+    const wall = median(gated.map((r) => r.seconds));
+    console.log(
+      `  every gate on: ${(seconds / wall).toFixed(1)}x realtime wall, ${((2 * seconds) / cpu).toFixed(1)}x on 2 cores by CPU time; ` +
+        `CPU-s ${cpu.toFixed(2)} vs ${median(runs.map((r) => r.cpuSeconds)).toFixed(2)} without: ${(cpu / median(runs.map((r) => r.cpuSeconds))).toFixed(3)}x the CPU`,
+    );
+  }
   const peakRss = Math.max(...runs.map((r) => r.peakRssBytes));
   console.log(`  RSS along the median run (MB): ${ours.rssAt.map((r) => `${r.percent}%:${r.rssMb}`).join(' ')}`);
 

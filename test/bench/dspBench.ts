@@ -13,6 +13,8 @@ import {
   DelayProcessor,
   type CompressorParams,
   GainProcessor,
+  GateProcessor,
+  type GateParams,
   LimiterProcessor,
   PeakRmsMeter,
   ReverbProcessor,
@@ -101,6 +103,11 @@ function make(): Record<string, () => Chain> {
     d.setParams({ freq: 6500, threshold, range: 6 });
     return d as DspProcessor<unknown>;
   };
+  const gate = (overrides: Partial<GateParams> = {}) => {
+    const g = new GateProcessor(SR);
+    g.setParams({ threshold: -40, range: -60, ratio: 100, attack: 0.0005, hold: 0.02, release: 0.1, hysteresis: 6, scHpf: 80, ...overrides });
+    return g as DspProcessor<unknown>;
+  };
   const gain = () => {
     const g = new GainProcessor(SR);
     g.setParams({ gain: -3, trim: 1 });
@@ -129,6 +136,11 @@ function make(): Record<string, () => Chain> {
     // Same signal, rms detector; then a threshold the signal never reaches (the quiet path).
     'compressor (rms detector)': () => [comp({ detector: 'rms' })],
     'compressor (signal below the knee)': () => [comp({ threshold: 0, knee: 0, makeup: 0 })],
+    // Open all along (the signal never falls under the close level for the hold), then a
+    // gate that opens and closes on the noise's peaks, then a 1:3 expander working all along.
+    'gate (open)': () => [gate()],
+    'gate (opening and closing)': () => [gate({ threshold: -5, hysteresis: 3, hold: 0.002, release: 0.01 })],
+    'gate (1:3 expander below -6 dB)': () => [gate({ threshold: -6, ratio: 3, hysteresis: 0, hold: 0, release: 0.05 })],
     'saturation (4x oversampled)': () => [sat()],
     // The bench noise's band is past the threshold; then a threshold its band never reaches.
     'de-esser (split, reducing)': () => [deess()],
@@ -182,6 +194,11 @@ function make(): Record<string, () => Chain> {
         { kind: 'pan', ...stereoPannerLaw(p.getParams().pan, true) },
       ];
       return [createChainKernel(new StripChainMemory(), stages, 2, 2, BLOCK)];
+    },
+    // The strip with its gate on (the bake runs an active gate as this JavaScript kernel between two SIMD chains).
+    'strip with gate: trim+HPF+LPF+gate+4 EQ+comp+gain+pan': () => {
+      const [hpf, lpf, ...eq] = stripBiquads();
+      return [hpf!, lpf!, gate({ threshold: -5, hysteresis: 3, hold: 0.002, release: 0.01 }), ...eq, comp(), gain(), pan()];
     },
     'full strip incl. saturation': () => [
       ...stripBiquads(),
@@ -318,6 +335,8 @@ export async function run(): Promise<DspBenchResult[]> {
     `  40 stems x 30x on 2 cores needs 600x per strip per core: strip without saturation ${(plain / 600).toFixed(2)}x of target ` +
       `(as the bake's SIMD chain ${(simd / 600).toFixed(2)}x), with saturation ${(full / 600).toFixed(2)}x`,
   );
+  const gated = results.find((x) => x.kernel.startsWith('strip with gate:'))!.xRealtimeCpu;
+  console.log(`  a strip with its gate on costs ${(plain / gated).toFixed(2)}x the strip without (CPU), ${(gated / 600).toFixed(2)}x of target`);
   // Peers in the same run: Chromium's native nodes doing comparable work (wall clock both).
   const peers = await chromiumPeers(['biquad', 'compressor', 'waveshaper4x', 'strip']);
   if (peers) {

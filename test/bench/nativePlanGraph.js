@@ -203,6 +203,12 @@ globalThis.realisePlanNative = function realisePlanNative(ctx, plan, bufferFor) 
         }
         break;
       }
+      case 'gate': {
+        // Web Audio has no gate or expander: the peers pass the signal (less work than ours).
+        const g = ctx.createGain();
+        input = output = g;
+        break;
+      }
       case 'output':
         input = output = ctx.destination;
         break;
