@@ -94,8 +94,10 @@ function laneRange(ctx: LaneContext, path: string): NumberRange | 'switch' | nul
 export function sanitizeAutomation(raw: unknown, ctx: LaneContext): AutomationLanes {
   if (!isRawRecord(raw)) return {};
   const byLane = new Map<string, RawAutomationPoint[]>();
-  for (const [id, v] of Object.entries(raw)) {
-    if (!isValidId(id) || !isRawRecord(v) || typeof v.param !== 'string') continue;
+  // A plain loop: this runs on every read of the mix, over every point of the strip.
+  for (const id in raw) {
+    const v = raw[id] as RawRecord | null;
+    if (typeof v !== 'object' || v === null || typeof v.param !== 'string' || !isValidId(id)) continue;
     let list = byLane.get(v.param);
     if (!list) byLane.set(v.param, (list = []));
     list.push({ id, time: v.time, value: v.value, curve: v.curve });
