@@ -14,6 +14,7 @@ import { bakeInNode } from './browser/bakeInNode.ts';
 import { startEngineHarness } from './browser/startEngineHarness.ts';
 import type { EngineHarness } from './browser/startEngineHarness.ts';
 import { noiseStem, peakDb, residualDb, rmsDb, sineStem } from './browser/testStems.ts';
+import { DEFAULT_EQ_BANDS, defaultDelay, defaultMaster, defaultSaturation, defaultSend } from '@mixroom/shared/model';
 
 const RATE = 48000;
 const LIMIT_DB = -90;
@@ -73,7 +74,7 @@ function residual(a: Float32Array[], b: Float32Array[], from = 0, to = a[0]!.len
 describe('automation parity (engine in Chromium vs server bake)', () => {
   const band = (base: TrackState['eq']) => ({
     ...base,
-    bands: [base.bands[0], { on: true, type: 'peaking' as const, freq: 1200, gain: 0, q: 1.4 }, base.bands[2], base.bands[3]] as TrackState['eq']['bands'],
+    bands: [base.bands[0], { ...DEFAULT_EQ_BANDS[0], on: true, type: 'peaking' as const, freq: 1200, gain: 0, q: 1.4 }, base.bands[2], base.bands[3]] as TrackState['eq']['bands'],
   });
   const eq = band(testMix.track('x').eq);
   const cases: [string, MixState][] = [
@@ -89,11 +90,11 @@ describe('automation parity (engine in Chromium vs server bake)', () => {
       testMix.state(
         [
           track('t', 'noise-m', 1, {
-            sends: [{ bus: 'fx', level: -6, pre: false, on: true }],
+            sends: [{ ...defaultSend('fx'), level: -6, pre: false, on: true }],
             automation: { 'sends.fx.level': lane([0.1, -40], [0.6, 0], [0.62, -12], [1.4, -3]), mute: lane([0, 0, 'step'], [0.9, 1, 'step'], [1.2, 0, 'step']) },
           }),
         ],
-        [testMix.bus('fx', 'aux', { effect: { type: 'delay', time: 0.125, feedback: 0.4, damping: 6000 } })],
+        [testMix.bus('fx', 'aux', { effect: { ...defaultDelay(), time: 0.125, feedback: 0.4, damping: 6000 } })],
       ),
     ],
     [
@@ -101,7 +102,7 @@ describe('automation parity (engine in Chromium vs server bake)', () => {
       testMix.state([
         track('t', 'noise-s', 2, {
           comp: { ...testMix.track('x').comp, on: true, ratio: 6, attack: 0.003, release: 0.08 },
-          sat: { on: true, drive: 6, mix: 0.8 },
+          sat: { ...defaultSaturation(), on: true, drive: 6, mix: 0.8 },
           automation: { 'comp.threshold': lane([0.2, -6], [0.6, -40], [0.62, -10], [1.3, -30, 'step'], [1.6, -12]), 'sat.drive': lane([0.1, 0], [0.9, 24], [1.2, 3, 'step']) },
         }),
       ]),
@@ -110,7 +111,7 @@ describe('automation parity (engine in Chromium vs server bake)', () => {
       'master fader and limiter ceiling',
       (() => {
         const s = testMix.state([track('t', 'noise-s', 2, { gain: 6 })]);
-        s.master = { ...s.master, limiter: { on: true, ceiling: -1, release: 0.05 }, automation: { gain: lane([0, 0], [1, 6], [1.02, -3]), 'limiter.ceiling': lane([0.3, -1], [0.8, -9], [1.4, -3, 'step']) } };
+        s.master = { ...s.master, limiter: { ...defaultMaster().limiter, on: true, ceiling: -1, release: 0.05 }, automation: { gain: lane([0, 0], [1, 6], [1.02, -3]), 'limiter.ceiling': lane([0.3, -1], [0.8, -9], [1.4, -3, 'step']) } };
         return s;
       })(),
     ],

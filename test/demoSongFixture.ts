@@ -2,6 +2,7 @@ import type { MixState } from '@mixroom/shared/model';
 import { testMix } from '../shared/src/plan/testing/testMix.ts';
 import { DEMO_SAMPLE_RATE, synthesizeDemoStems } from '../server/src/demo/synthesizeDemoStems.ts';
 import { writeStem } from './renderFixtures.ts';
+import { defaultMaster } from '@mixroom/shared/model';
 
 /**
  * A real song for deliverable tests: the demo's 64 s multitrack (kick, snare, hats, bass,
@@ -27,8 +28,8 @@ export async function writeDemoSong(dir: string, options: { seconds?: number; dr
   const state = testMix.state(tracks, [], {
     master: {
       gain: options.drive ?? 6,
-      glue: { on: false, threshold: -10, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 0 },
-      limiter: { on: options.limiter ?? true, ceiling: -1, release: 0.05 },
+      glue: { ...defaultMaster().glue, on: false, threshold: -10, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 0 },
+      limiter: { ...defaultMaster().limiter, on: options.limiter ?? true, ceiling: -1, release: 0.05 },
       automation: {},
     },
   });

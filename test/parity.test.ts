@@ -16,6 +16,7 @@ import { startEngineHarness } from './browser/startEngineHarness.ts';
 import type { EngineHarness } from './browser/startEngineHarness.ts';
 import { generatedSong } from './browser/generatedSong.ts';
 import { bassStem, burstStem, kickStem, noiseStem, peakDb, placeStem, residualDb, residualWindowsDb, rmsDb, sineStem } from './browser/testStems.ts';
+import { DEFAULT_EQ_BANDS, defaultDeesser, defaultDelay, defaultEq, defaultMaster, defaultReverb, defaultSaturation, defaultSend } from '@mixroom/shared/model';
 
 const RATE = 48000;
 const LIMIT_DB = -90;
@@ -79,14 +80,14 @@ function oneTrack(over: Partial<TrackState>, key = 'noise-s', channels = 2): Mix
 const base = testMix.track('x');
 const band = (type: 'peaking' | 'lowshelf' | 'highshelf' | 'notch' | 'bandpass', freq: number, gain: number, q: number) => ({
   ...base.eq,
-  bands: [{ on: true, type, freq, gain, q }, base.eq.bands[1], base.eq.bands[2], base.eq.bands[3]] as TrackState['eq']['bands'],
+  bands: [{ ...DEFAULT_EQ_BANDS[0], on: true, type, freq, gain, q }, base.eq.bands[1], base.eq.bands[2], base.eq.bands[3]] as TrackState['eq']['bands'],
 });
 
 describe('per-processor parity (engine in Chromium vs server bake)', () => {
   const cases: [string, MixState][] = [
     ['fader -6 dB, trim +3 dB, polarity', oneTrack({ gain: -6, trim: 3, polarity: true })],
-    ['highpass 120 Hz', oneTrack({ eq: { ...base.eq, hpf: { on: true, freq: 120, q: Math.SQRT1_2 } } })],
-    ['lowpass 5 kHz Q 2', oneTrack({ eq: { ...base.eq, lpf: { on: true, freq: 5000, q: 2 } } })],
+    ['highpass 120 Hz', oneTrack({ eq: { ...base.eq, hpf: { ...defaultEq().hpf, on: true, freq: 120, q: Math.SQRT1_2 } } })],
+    ['lowpass 5 kHz Q 2', oneTrack({ eq: { ...base.eq, lpf: { ...defaultEq().lpf, on: true, freq: 5000, q: 2 } } })],
     ['peaking +6 dB 1 kHz', oneTrack({ eq: band('peaking', 1000, 6, 1.5) })],
     ['lowshelf +4 dB 200 Hz', oneTrack({ eq: band('lowshelf', 200, 4, 1) })],
     ['highshelf -5 dB 6 kHz', oneTrack({ eq: band('highshelf', 6000, -5, 1) })],
@@ -97,8 +98,8 @@ describe('per-processor parity (engine in Chromium vs server bake)', () => {
     ['pan stereo -0.7 (balance)', oneTrack({ pan: -0.7 })],
     ['pan stereo 0.4 (Web Audio law)', oneTrack({ pan: 0.4, panLaw: 'webaudio' })],
     ['compressor (self)', oneTrack({ comp: { ...base.comp, on: true, threshold: -24, ratio: 6, attack: 0.002, release: 0.05 } }, 'bass', 1)],
-    ['de-esser split 7 kHz', oneTrack({ deess: { on: true, mode: 'split', freq: 7000, threshold: -30, range: 10 } })],
-    ['de-esser wide 5 kHz (mono)', oneTrack({ deess: { on: true, mode: 'wide', freq: 5000, threshold: -36, range: 6 } }, 'noise-m', 1)],
+    ['de-esser split 7 kHz', oneTrack({ deess: { ...defaultDeesser(), on: true, mode: 'split', freq: 7000, threshold: -30, range: 10 } })],
+    ['de-esser wide 5 kHz (mono)', oneTrack({ deess: { ...defaultDeesser(), on: true, mode: 'wide', freq: 5000, threshold: -36, range: 6 } }, 'noise-m', 1)],
   ];
   for (const [label, state] of cases) {
     it(label, async () => {
@@ -150,7 +151,7 @@ describe('per-processor parity (engine in Chromium vs server bake)', () => {
 
   it('master glue compressor and true-peak limiter', async () => {
     const s = oneTrack({}, 'hot-s');
-    s.master = { gain: 3, glue: { on: true, threshold: -12, ratio: 3, attack: 0.005, release: 0.1, knee: 6, makeup: 2 }, limiter: { on: true, ceiling: -1, release: 0.05 }, automation: {} };
+    s.master = { ...defaultMaster(), gain: 3, glue: { ...defaultMaster().glue, on: true, threshold: -12, ratio: 3, attack: 0.005, release: 0.1, knee: 6, makeup: 2 }, limiter: { ...defaultMaster().limiter, on: true, ceiling: -1, release: 0.05 }, automation: {} };
     const { residual, level } = await nullTest('master glue + limiter', buildMixPlan(s));
     expect(level).toBeLessThanOrEqual(-0.99);
     expect(residual).toBeLessThanOrEqual(LIMIT_DB);
@@ -161,9 +162,9 @@ describe('per-processor parity (engine in Chromium vs server bake)', () => {
       // Effects: a pre-fader send with the dry fader all the way down, so the return alone is heard.
       const s =
         kind === 'saturation'
-          ? oneTrack({ sat: { on: true, drive: 12, mix: 0.7 } })
-          : testMix.state([testMix.track('t', { stem: testMix.stem('kick', 1, RATE), gain: -120, sends: [{ bus: 'fx', level: 0, pre: true, on: true }] })], [
-              testMix.bus('fx', 'aux', { effect: kind === 'reverb' ? { type: 'reverb', decay: 1.2, preDelay: 0.01, damping: 7000 } : { type: 'delay', time: 0.125, feedback: 0.4, damping: 6000 } }),
+          ? oneTrack({ sat: { ...defaultSaturation(), on: true, drive: 12, mix: 0.7 } })
+          : testMix.state([testMix.track('t', { stem: testMix.stem('kick', 1, RATE), gain: -120, sends: [{ ...defaultSend('fx'), level: 0, pre: true, on: true }] })], [
+              testMix.bus('fx', 'aux', { effect: kind === 'reverb' ? { ...defaultReverb(), decay: 1.2, preDelay: 0.01, damping: 7000 } : { ...defaultDelay(), time: 0.125, feedback: 0.4, damping: 6000 } }),
             ]);
       const { residual, level } = await nullTest(kind, buildMixPlan(s));
       expect(level).toBeGreaterThan(-40);
@@ -218,14 +219,14 @@ describe('inputs that end, start late or are missing are silence in both engines
     const t = testMix.track('x');
     const s = testMix.state(
       [
-        testMix.track('kick', { order: 0, stem: testMix.stem('d-kick', 1, 0.8 * RATE), eq: { ...t.eq, hpf: { on: true, freq: 40, q: 1 } }, output: 'drums', sends: [{ bus: 'verb', level: -10, pre: false, on: true }] }),
-        testMix.track('snare', { order: 1, stem: testMix.stem('d-snare', 2, 1.2 * RATE), comp: { ...t.comp, on: true, threshold: -24 }, output: 'drums', sends: [{ bus: 'dly', level: -6, pre: true, on: true }] }),
-        testMix.track('pad', { order: 2, stem: testMix.stem('d-pad', 2, 3 * RATE), gain: -6, eq: { ...t.eq, lpf: { on: true, freq: 3000, q: 1 } } }),
+        testMix.track('kick', { order: 0, stem: testMix.stem('d-kick', 1, 0.8 * RATE), eq: { ...t.eq, hpf: { ...defaultEq().hpf, on: true, freq: 40, q: 1 } }, output: 'drums', sends: [{ ...defaultSend('verb'), level: -10, pre: false, on: true }] }),
+        testMix.track('snare', { order: 1, stem: testMix.stem('d-snare', 2, 1.2 * RATE), comp: { ...t.comp, on: true, threshold: -24 }, output: 'drums', sends: [{ ...defaultSend('dly'), level: -6, pre: true, on: true }] }),
+        testMix.track('pad', { order: 2, stem: testMix.stem('d-pad', 2, 3 * RATE), gain: -6, eq: { ...t.eq, lpf: { ...defaultEq().lpf, on: true, freq: 3000, q: 1 } } }),
       ],
       [
-        testMix.bus('drums', 'group', { order: 0, sends: [{ bus: 'verb', level: -12, pre: true, on: true }] }),
-        testMix.bus('verb', 'aux', { order: 1, effect: { type: 'reverb', decay: 2.5, preDelay: 0.01, damping: 7000 } }),
-        testMix.bus('dly', 'aux', { order: 2, effect: { type: 'delay', time: 0.25, feedback: 0.6, damping: 6000 } }),
+        testMix.bus('drums', 'group', { order: 0, sends: [{ ...defaultSend('verb'), level: -12, pre: true, on: true }] }),
+        testMix.bus('verb', 'aux', { order: 1, effect: { ...defaultReverb(), decay: 2.5, preDelay: 0.01, damping: 7000 } }),
+        testMix.bus('dly', 'aux', { order: 2, effect: { ...defaultDelay(), time: 0.25, feedback: 0.6, damping: 6000 } }),
       ],
     );
     const { residual, windows } = await nullTest('stems of 0.8, 1.2 and 3 s, group + sends + returns', buildMixPlan(s), 0.5);
@@ -243,15 +244,15 @@ describe('inputs that end, start late or are missing are silence in both engines
     const t = testMix.track('x');
     const s = testMix.state(
       [
-        testMix.track('ghost', { order: 0, stem: null, output: 'grp', sends: [{ bus: 'verb', level: -6, pre: true, on: true }, { bus: 'void', level: 0, pre: false, on: true }] }),
-        testMix.track('late', { order: 1, stem: testMix.stem('g-late', 2, 2.2 * RATE), eq: { ...t.eq, hpf: { on: true, freq: 40, q: 1 } }, output: 'grp', sends: [{ bus: 'verb', level: -8, pre: false, on: true }] }),
-        testMix.track('later', { order: 2, stem: testMix.stem('g-later', 1, 3 * RATE), eq: { ...t.eq, lpf: { on: true, freq: 2000, q: 1 } }, pan: 0.3, output: 'grp', sends: [{ bus: 'verb', level: -4, pre: true, on: true }] }),
+        testMix.track('ghost', { order: 0, stem: null, output: 'grp', sends: [{ ...defaultSend('verb'), level: -6, pre: true, on: true }, { ...defaultSend('void'), level: 0, pre: false, on: true }] }),
+        testMix.track('late', { order: 1, stem: testMix.stem('g-late', 2, 2.2 * RATE), eq: { ...t.eq, hpf: { ...defaultEq().hpf, on: true, freq: 40, q: 1 } }, output: 'grp', sends: [{ ...defaultSend('verb'), level: -8, pre: false, on: true }] }),
+        testMix.track('later', { order: 2, stem: testMix.stem('g-later', 1, 3 * RATE), eq: { ...t.eq, lpf: { ...defaultEq().lpf, on: true, freq: 2000, q: 1 } }, pan: 0.3, output: 'grp', sends: [{ ...defaultSend('verb'), level: -4, pre: true, on: true }] }),
         testMix.track('pad', { order: 3, stem: testMix.stem('g-pad', 2, 3 * RATE), gain: -6 }),
       ],
       [
-        testMix.bus('grp', 'group', { order: 0, gain: -3, pan: -0.2, sends: [{ bus: 'verb', level: -10, pre: false, on: true }] }),
-        testMix.bus('verb', 'aux', { order: 1, effect: { type: 'reverb', decay: 1.5, preDelay: 0.02, damping: 7000 } }),
-        testMix.bus('void', 'aux', { order: 2, effect: { type: 'delay', time: 0.2, feedback: 0.5, damping: 6000 } }),
+        testMix.bus('grp', 'group', { order: 0, gain: -3, pan: -0.2, sends: [{ ...defaultSend('verb'), level: -10, pre: false, on: true }] }),
+        testMix.bus('verb', 'aux', { order: 1, effect: { ...defaultReverb(), decay: 1.5, preDelay: 0.02, damping: 7000 } }),
+        testMix.bus('void', 'aux', { order: 2, effect: { ...defaultDelay(), time: 0.2, feedback: 0.5, damping: 6000 } }),
       ],
     );
     const { residual, windows, bake } = await nullTest('late and missing group inputs and sends', buildMixPlan(s), 0.5);
@@ -272,56 +273,56 @@ function fullMix(frames: number, keys: { kick: string; bass: string; snare: stri
     testMix.track('kick', {
       order: 0,
       stem: testMix.stem(keys.kick, 1, frames),
-      eq: { ...t.eq, hpf: { on: true, freq: 30, q: Math.SQRT1_2 }, bands: bands({ on: true, type: 'peaking', freq: 60, gain: 3, q: 1.2 }, t.eq.bands[1], t.eq.bands[2], t.eq.bands[3]) },
+      eq: { ...t.eq, hpf: { ...defaultEq().hpf, on: true, freq: 30, q: Math.SQRT1_2 }, bands: bands({ ...DEFAULT_EQ_BANDS[0], on: true, type: 'peaking', freq: 60, gain: 3, q: 1.2 }, t.eq.bands[1], t.eq.bands[2], t.eq.bands[3]) },
       comp: { ...t.comp, on: true, threshold: -12, ratio: 3, attack: 0.005, release: 0.1 },
       output: 'drums',
-      sends: [{ bus: 'verb', level: -18, pre: false, on: true }],
+      sends: [{ ...defaultSend('verb'), level: -18, pre: false, on: true }],
     }),
     testMix.track('bass', {
       order: 1,
       stem: testMix.stem(keys.bass, 1, frames),
-      eq: { ...t.eq, lpf: { on: true, freq: 4000, q: 1 }, bands: bands({ on: true, type: 'lowshelf', freq: 120, gain: 3, q: 1 }, t.eq.bands[1], t.eq.bands[2], t.eq.bands[3]) },
+      eq: { ...t.eq, lpf: { ...defaultEq().lpf, on: true, freq: 4000, q: 1 }, bands: bands({ ...DEFAULT_EQ_BANDS[0], on: true, type: 'lowshelf', freq: 120, gain: 3, q: 1 }, t.eq.bands[1], t.eq.bands[2], t.eq.bands[3]) },
       comp: { ...t.comp, on: true, threshold: -30, ratio: 8, attack: 0.001, release: 0.08, sidechain: 'kick' },
-      sat: { on: true, drive: 9, mix: 0.5 },
+      sat: { ...defaultSaturation(), on: true, drive: 9, mix: 0.5 },
       pan: -0.1,
       gain: -2,
     }),
     testMix.track('snare', {
       order: 2,
       stem: testMix.stem(keys.snare, 2, frames),
-      eq: { ...t.eq, bands: bands(t.eq.bands[0], { on: true, type: 'bandpass', freq: 900, gain: 0, q: 0.7 }, { on: true, type: 'notch', freq: 3200, gain: 0, q: 5 }, t.eq.bands[3]) },
-      sat: { on: true, drive: 12, mix: 1 },
+      eq: { ...t.eq, bands: bands(t.eq.bands[0], { ...DEFAULT_EQ_BANDS[0], on: true, type: 'bandpass', freq: 900, gain: 0, q: 0.7 }, { ...DEFAULT_EQ_BANDS[0], on: true, type: 'notch', freq: 3200, gain: 0, q: 5 }, t.eq.bands[3]) },
+      sat: { ...defaultSaturation(), on: true, drive: 12, mix: 1 },
       pan: -0.3,
       output: 'drums',
-      sends: [{ bus: 'dly', level: -10, pre: false, on: true }],
+      sends: [{ ...defaultSend('dly'), level: -10, pre: false, on: true }],
     }),
     testMix.track('pad', {
       order: 3,
       stem: testMix.stem(keys.pad, 2, frames),
       trim: -3,
       polarity: true,
-      eq: { ...t.eq, bands: bands(t.eq.bands[0], t.eq.bands[1], t.eq.bands[2], { on: true, type: 'highshelf', freq: 6000, gain: -4, q: 1 }) },
+      eq: { ...t.eq, bands: bands(t.eq.bands[0], t.eq.bands[1], t.eq.bands[2], { ...DEFAULT_EQ_BANDS[0], on: true, type: 'highshelf', freq: 6000, gain: -4, q: 1 }) },
       pan: 0.5,
       gain: -8,
-      sends: [{ bus: 'verb', level: -6, pre: true, on: true }],
+      sends: [{ ...defaultSend('verb'), level: -6, pre: true, on: true }],
     }),
     testMix.track('vox', {
       order: 4,
       stem: testMix.stem(keys.vox, 1, frames),
-      eq: { ...t.eq, hpf: { on: true, freq: 100, q: Math.SQRT1_2 }, bands: bands(t.eq.bands[0], t.eq.bands[1], { on: true, type: 'peaking', freq: 2500, gain: 4, q: 2 }, t.eq.bands[3]) },
+      eq: { ...t.eq, hpf: { ...defaultEq().hpf, on: true, freq: 100, q: Math.SQRT1_2 }, bands: bands(t.eq.bands[0], t.eq.bands[1], { ...DEFAULT_EQ_BANDS[0], on: true, type: 'peaking', freq: 2500, gain: 4, q: 2 }, t.eq.bands[3]) },
       comp: { ...t.comp, on: true, threshold: -20, ratio: 4, knee: 6, makeup: 3 },
-      deess: { on: true, mode: 'split', freq: 6500, threshold: -40, range: 8 },
+      deess: { ...defaultDeesser(), on: true, mode: 'split', freq: 6500, threshold: -40, range: 8 },
       pan: 0.1,
-      sends: [{ bus: 'dly', level: -12, pre: false, on: true }, { bus: 'verb', level: -9, pre: false, on: true }],
+      sends: [{ ...defaultSend('dly'), level: -12, pre: false, on: true }, { ...defaultSend('verb'), level: -9, pre: false, on: true }],
     }),
   ];
   const buses = [
-    testMix.bus('drums', 'group', { order: 0, gain: -2, pan: 0.1, sends: [{ bus: 'verb', level: -20, pre: true, on: true }] }),
-    testMix.bus('verb', 'aux', { order: 1, gain: -4, effect: { type: 'reverb', decay: 1.8, preDelay: 0.02, damping: 6000 } }),
-    testMix.bus('dly', 'aux', { order: 2, gain: -6, pan: -0.2, effect: { type: 'delay', time: 0.1875, feedback: 0.35, damping: 5000 } }),
+    testMix.bus('drums', 'group', { order: 0, gain: -2, pan: 0.1, sends: [{ ...defaultSend('verb'), level: -20, pre: true, on: true }] }),
+    testMix.bus('verb', 'aux', { order: 1, gain: -4, effect: { ...defaultReverb(), decay: 1.8, preDelay: 0.02, damping: 6000 } }),
+    testMix.bus('dly', 'aux', { order: 2, gain: -6, pan: -0.2, effect: { ...defaultDelay(), time: 0.1875, feedback: 0.35, damping: 5000 } }),
   ];
   const s = testMix.state(tracks, buses);
-  s.master = { gain: 2, glue: { on: true, threshold: -16, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 }, limiter: { on: true, ceiling: -1, release: 0.05 }, automation: {} };
+  s.master = { ...defaultMaster(), gain: 2, glue: { ...defaultMaster().glue, on: true, threshold: -16, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 }, limiter: { ...defaultMaster().limiter, on: true, ceiling: -1, release: 0.05 }, automation: {} };
   return s;
 }
 

@@ -8,6 +8,7 @@ import { copyFile, readdir, readlink, truncate, writeFile } from 'node:fs/promis
 import path from 'node:path';
 import type { MixState } from '@mixroom/shared/model';
 import { collect, floatWav, noise, nullDb, rmsDb, sine, tempDir, writeStem } from './renderFixtures.ts';
+import { DEFAULT_EQ_BANDS, defaultCompressor, defaultDelay, defaultEq, defaultMaster, defaultReverb, defaultSaturation, defaultSend } from '@mixroom/shared/model';
 
 const RATE = 48000;
 const FRAMES = RATE * 2 + 123; // not a multiple of any block size
@@ -70,21 +71,21 @@ describe('bakeMix', () => {
 
   const busyMix = (): MixState => {
     const eq = (freq: number) => ({
-      hpf: { on: true, freq, q: Math.SQRT1_2 },
-      lpf: { on: false, freq: 18000, q: Math.SQRT1_2 },
+      hpf: { ...defaultEq().hpf, on: true, freq, q: Math.SQRT1_2 },
+      lpf: { ...defaultEq().lpf, on: false, freq: 18000, q: Math.SQRT1_2 },
       bands: [
-        { on: true, type: 'lowshelf' as const, freq: 120, gain: 3, q: 0.7 },
-        { on: true, type: 'peaking' as const, freq: 450, gain: -4, q: 1.2 },
-        { on: true, type: 'peaking' as const, freq: 2500, gain: 2, q: 0.9 },
-        { on: true, type: 'highshelf' as const, freq: 9000, gain: 1.5, q: 0.7 },
+        { ...DEFAULT_EQ_BANDS[0], on: true, type: 'lowshelf' as const, freq: 120, gain: 3, q: 0.7 },
+        { ...DEFAULT_EQ_BANDS[0], on: true, type: 'peaking' as const, freq: 450, gain: -4, q: 1.2 },
+        { ...DEFAULT_EQ_BANDS[0], on: true, type: 'peaking' as const, freq: 2500, gain: 2, q: 0.9 },
+        { ...DEFAULT_EQ_BANDS[0], on: true, type: 'highshelf' as const, freq: 9000, gain: 1.5, q: 0.7 },
       ] as MixState['tracks'][number]['eq']['bands'],
     });
     const stem = (key: string, ch: number) => ({ ...testMix.stem(key, ch, FRAMES), fileName: key });
     return testMix.state(
       [
-        testMix.track('kick', { stem: stem('kick.wav', 2), eq: eq(30), gain: -2, pan: -0.2, output: 'drums', sends: [{ bus: 'verb', level: -12, pre: false, on: true }] }),
+        testMix.track('kick', { stem: stem('kick.wav', 2), eq: eq(30), gain: -2, pan: -0.2, output: 'drums', sends: [{ ...defaultSend('verb'), level: -12, pre: false, on: true }] }),
         testMix.track('bass', { stem: stem('bass.wav', 1), eq: eq(25), gain: -4, pan: 0.1 }),
-        testMix.track('gtr', { stem: stem('stereo.wav', 2), eq: eq(80), pan: 0.5, polarity: true, sends: [{ bus: 'verb', level: -6, pre: true, on: true }] }),
+        testMix.track('gtr', { stem: stem('stereo.wav', 2), eq: eq(80), pan: 0.5, polarity: true, sends: [{ ...defaultSend('verb'), level: -6, pre: true, on: true }] }),
         testMix.track('vox', { stem: stem('tone.wav', 1), eq: eq(100), gain: 1.5, trim: -3, pan: -0.4, output: 'drums' }),
         testMix.track('empty', { stem: null }),
       ],
@@ -114,19 +115,19 @@ describe('bakeMix', () => {
     const kick = m.tracks[0]!;
     const bass = m.tracks[1]!;
     const gtr = m.tracks[2]!;
-    bass.comp = { on: true, threshold: -30, ratio: 6, attack: 0.003, release: 0.08, knee: 3, makeup: 2, sidechain: kick.id };
+    bass.comp = { ...defaultCompressor(), on: true, threshold: -30, ratio: 6, attack: 0.003, release: 0.08, knee: 3, makeup: 2, sidechain: kick.id };
     kick.comp = { ...kick.comp, on: true, threshold: -20 };
-    gtr.sat = { on: true, drive: 12, mix: 0.7 };
-    m.tracks[3]!.sends = [{ bus: 'echo', level: -8, pre: false, on: true }];
+    gtr.sat = { ...defaultSaturation(), on: true, drive: 12, mix: 0.7 };
+    m.tracks[3]!.sends = [{ ...defaultSend('echo'), level: -8, pre: false, on: true }];
     m.buses = [
       m.buses[0]!,
-      testMix.bus('echo', 'aux', { effect: { type: 'delay', time: 0.25, feedback: 0.4, damping: 5000 }, order: 1 }),
-      testMix.bus('verb', 'aux', { effect: { type: 'reverb', decay: 1.2, preDelay: 0.01, damping: 7000 }, order: 2 }),
+      testMix.bus('echo', 'aux', { effect: { ...defaultDelay(), time: 0.25, feedback: 0.4, damping: 5000 }, order: 1 }),
+      testMix.bus('verb', 'aux', { effect: { ...defaultReverb(), decay: 1.2, preDelay: 0.01, damping: 7000 }, order: 2 }),
     ];
     m.master = {
       gain: -2,
-      glue: { on: true, threshold: -14, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 },
-      limiter: { on: true, ceiling: -1, release: 0.05 },
+      glue: { ...defaultMaster().glue, on: true, threshold: -14, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 },
+      limiter: { ...defaultMaster().limiter, on: true, ceiling: -1, release: 0.05 },
       automation: {},
     };
     return m;
@@ -152,7 +153,7 @@ describe('bakeMix', () => {
 
   it('removes the limiter look-ahead so the bake lines up with the stems', async () => {
     const quiet = testMix.state([toneTrack('t')]);
-    quiet.master.limiter = { on: true, ceiling: 0, release: 0.05 }; // far above a -9 dBFS tone: transparent
+    quiet.master.limiter = { ...defaultMaster().limiter, on: true, ceiling: 0, release: 0.05 }; // far above a -9 dBFS tone: transparent
     const stream = await bakeMix(buildMixPlan(quiet), { stems: createFileStemSource(dir), workers: 1 });
     expect(stream.info.latencyFrames).toBeGreaterThan(0);
     const out = await collect(stream);

@@ -12,6 +12,7 @@ import type { BakeFormat } from '../server/src/render/BakeFormat.ts';
 import { createFileStemSource } from '../server/src/render/input/createFileStemSource.ts';
 import { renderBake, type BakeResult } from '../server/src/render/renderBake.ts';
 import { collect, noise, sine, tempDir, writeStem } from './renderFixtures.ts';
+import { defaultEq } from '@mixroom/shared/model';
 
 const RATE = 48000;
 const FRAMES = RATE * 3 + 77;
@@ -34,7 +35,7 @@ beforeAll(async () => {
       testMix.track('pad', {
         stem: stem('pad.wav', 2),
         gain: -3,
-        eq: { ...testMix.track('x').eq, lpf: { on: true, freq: 12000, q: Math.SQRT1_2 } },
+        eq: { ...testMix.track('x').eq, lpf: { ...defaultEq().lpf, on: true, freq: 12000, q: Math.SQRT1_2 } },
       }),
       testMix.track('lead', { stem: stem('lead.wav', 1), pan: -0.3 }),
     ]),

@@ -8,6 +8,7 @@ import { PlanRuntime } from '../server/src/render/runtime/PlanRuntime.ts';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { collect, noise, pcmWav, quantize, rmsDb, sine, tempDir, writeStem } from './renderFixtures.ts';
+import { defaultCompressor, defaultDelay, defaultMaster, defaultReverb, defaultSend } from '@mixroom/shared/model';
 
 const RATE = 48000;
 const FRAMES = RATE + 777;
@@ -48,13 +49,13 @@ afterAll(() => dispose());
 function mix(): MixState {
   const stem = (key: string) => ({ ...testMix.stem(key, stems.get(key)!.length, stems.get(key)![0]!.length), fileName: key });
   const unity = [
-    { bus: 'verb', level: 0, pre: false, on: true },
-    { bus: 'echo', level: 0, pre: false, on: true },
+    { ...defaultSend('verb'), level: 0, pre: false, on: true },
+    { ...defaultSend('echo'), level: 0, pre: false, on: true },
   ];
   const m = testMix.state(
     [
       testMix.track('drums', { stem: stem('drums.wav'), gain: -3, pan: -0.3, sends: unity, output: 'grp' }),
-      testMix.track('bass', { stem: stem('bass.wav'), sends: [{ bus: 'verb', level: -6, pre: true, on: true }] }),
+      testMix.track('bass', { stem: stem('bass.wav'), sends: [{ ...defaultSend('verb'), level: -6, pre: true, on: true }] }),
       testMix.track('keys', { stem: stem('keys.wav'), pan: 0.4, sends: unity }),
       testMix.track('short', { stem: stem('short.wav'), gain: -1, output: 'grp' }),
       testMix.track('none', { stem: null, sends: unity }),
@@ -63,12 +64,12 @@ function mix(): MixState {
     ],
     [
       testMix.bus('grp', 'group', { gain: -2 }),
-      testMix.bus('verb', 'aux', { effect: { type: 'reverb', decay: 0.8, preDelay: 0.01, damping: 6000 }, order: 1 }),
-      testMix.bus('echo', 'aux', { effect: { type: 'delay', time: 0.125, feedback: 0.3, damping: 5000 }, order: 2 }),
+      testMix.bus('verb', 'aux', { effect: { ...defaultReverb(), decay: 0.8, preDelay: 0.01, damping: 6000 }, order: 1 }),
+      testMix.bus('echo', 'aux', { effect: { ...defaultDelay(), time: 0.125, feedback: 0.3, damping: 5000 }, order: 2 }),
     ],
   );
-  m.tracks[1]!.comp = { on: true, threshold: -30, ratio: 4, attack: 0.003, release: 0.08, knee: 3, makeup: 1, sidechain: 'drums' };
-  m.master = { gain: -1, glue: { on: true, threshold: -16, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 0 }, limiter: { on: true, ceiling: -1, release: 0.05 }, automation: {} };
+  m.tracks[1]!.comp = { ...defaultCompressor(), on: true, threshold: -30, ratio: 4, attack: 0.003, release: 0.08, knee: 3, makeup: 1, sidechain: 'drums' };
+  m.master = { ...defaultMaster(), gain: -1, glue: { ...defaultMaster().glue, on: true, threshold: -16, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 0 }, limiter: { ...defaultMaster().limiter, on: true, ceiling: -1, release: 0.05 }, automation: {} };
   return m;
 }
 

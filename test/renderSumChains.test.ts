@@ -8,6 +8,7 @@ import { partitionPlan } from '../server/src/render/runtime/partitionPlan.ts';
 import { planSumChains } from '../server/src/render/runtime/planSumChains.ts';
 import { PlanRuntime } from '../server/src/render/runtime/PlanRuntime.ts';
 import { collect, noise, rmsDb, sine, tempDir, writeStem } from './renderFixtures.ts';
+import { defaultDelay, defaultReverb, defaultSend } from '@mixroom/shared/model';
 
 /**
  * The workers sum the buses' track inputs along the chain of workers (planSumChains) and
@@ -38,8 +39,8 @@ afterAll(() => dispose());
 
 function plan(): MixPlan {
   const sends = [
-    { bus: 'verb', level: -3, pre: false, on: true },
-    { bus: 'echo', level: -5, pre: true, on: true },
+    { ...defaultSend('verb'), level: -3, pre: false, on: true },
+    { ...defaultSend('echo'), level: -5, pre: true, on: true },
   ];
   const tracks = [...stems.keys()].map((key, i) =>
     testMix.track(`t${i}`, {
@@ -52,8 +53,8 @@ function plan(): MixPlan {
   );
   const p = buildMixPlan(
     testMix.state(tracks, [
-      testMix.bus('verb', 'aux', { effect: { type: 'reverb', decay: 0.6, preDelay: 0.01, damping: 7000 }, order: 1 }),
-      testMix.bus('echo', 'aux', { effect: { type: 'delay', time: 0.05, feedback: 0.4, damping: 6000 }, order: 2 }),
+      testMix.bus('verb', 'aux', { effect: { ...defaultReverb(), decay: 0.6, preDelay: 0.01, damping: 7000 }, order: 1 }),
+      testMix.bus('echo', 'aux', { effect: { ...defaultDelay(), time: 0.05, feedback: 0.4, damping: 6000 }, order: 2 }),
       testMix.bus('grp', 'group', { gain: -1, order: 3 }),
     ]),
   );

@@ -1,41 +1,35 @@
-import { CURRENT_SCHEMA_VERSION, type BusState, type EqBandState, type MixState, type TrackState } from '@mixroom/shared/model';
+import { CURRENT_SCHEMA_VERSION, defaultBus, defaultDelay, defaultMaster, defaultReverb, defaultSend, defaultTrack, type BusState, type MixState, type TrackState } from '@mixroom/shared/model';
 
 /**
  * The benchmark mix of the issue: `stems` stereo tracks with full strips (HPF + 4 active EQ
  * bands + compressor + pan + 2 sends), 2 aux buses (reverb, delay), master glue + limiter.
  * Parameters vary per track so no two strips are the same work. `gate` switches every
  * strip's gate on (keyed by the previous track, every third one), to measure its cost.
+ * Built on the records' defaults, so a new parameter (at its neutral default) needs no edit.
  */
 export function bakeBenchMix(stems: number, frames: number, sampleRate: number, stemKey: (i: number) => string, options: { gate?: boolean } = {}): MixState {
   const tracks: TrackState[] = [];
   for (let i = 0; i < stems; i++) {
     const v = (i % 7) / 7;
-    const bands: [EqBandState, EqBandState, EqBandState, EqBandState] = [
-      { on: true, type: 'lowshelf', freq: 90 + 40 * v, gain: 2 - 4 * v, q: 0.7 },
-      { on: true, type: 'peaking', freq: 300 + 200 * v, gain: -3 + v, q: 1.2 },
-      { on: true, type: 'peaking', freq: 2000 + 1500 * v, gain: 2.5 - v, q: 0.9 },
-      { on: true, type: 'highshelf', freq: 8000 + 2000 * v, gain: 1 + v, q: 0.7 },
-    ];
     const id = `t${String(i).padStart(2, '0')}`;
+    const d = defaultTrack(id, `Track ${i + 1}`, { key: stemKey(i), fileName: `${stemKey(i)}`, sampleRate, channels: 2, frames }, i);
+    const [b0, b1, b2, b3] = d.eq.bands;
+    const bands: TrackState['eq']['bands'] = [
+      { ...b0, on: true, type: 'lowshelf', freq: 90 + 40 * v, gain: 2 - 4 * v, q: 0.7 },
+      { ...b1, on: true, type: 'peaking', freq: 300 + 200 * v, gain: -3 + v, q: 1.2 },
+      { ...b2, on: true, type: 'peaking', freq: 2000 + 1500 * v, gain: 2.5 - v, q: 0.9 },
+      { ...b3, on: true, type: 'highshelf', freq: 8000 + 2000 * v, gain: 1 + v, q: 0.7 },
+    ];
     tracks.push({
-      id,
-      name: `Track ${i + 1}`,
-      stem: { key: stemKey(i), fileName: `${stemKey(i)}`, sampleRate, channels: 2, frames },
+      ...d,
       color: '#888888',
-      order: i,
       trim: -2,
-      polarity: false,
       gain: -6 - 6 * v,
-      mute: false,
-      solo: false,
-      soloSafe: false,
       pan: -0.8 + (1.6 * i) / Math.max(1, stems - 1),
-      panLaw: 'balance',
-      eq: { hpf: { on: true, freq: 40 + 20 * v, q: Math.SQRT1_2 }, lpf: { on: false, freq: 18000, q: Math.SQRT1_2 }, bands },
-      comp: { on: true, threshold: -24 + 6 * v, ratio: 3 + v, attack: 0.005 + 0.01 * v, release: 0.12, knee: 6, makeup: 2, sidechain: null },
-      deess: { on: false, mode: 'split', freq: 6000, threshold: -30, range: 6 },
-      sat: { on: false, drive: 6, mix: 1 },
+      eq: { hpf: { ...d.eq.hpf, on: true, freq: 40 + 20 * v, q: Math.SQRT1_2 }, lpf: { ...d.eq.lpf, q: Math.SQRT1_2 }, bands },
+      comp: { ...d.comp, on: true, threshold: -24 + 6 * v, ratio: 3 + v, attack: 0.005 + 0.01 * v, release: 0.12, knee: 6, makeup: 2 },
       gate: {
+        ...d.gate,
         on: options.gate === true,
         threshold: -30 - 12 * v,
         range: -60 - 20 * v,
@@ -48,42 +42,30 @@ export function bakeBenchMix(stems: number, frames: number, sampleRate: number, 
         sidechain: options.gate === true && i > 0 && i % 3 === 0 ? `t${String(i - 1).padStart(2, '0')}` : null,
       },
       sends: [
-        { bus: 'aux1', level: -14 - 4 * v, pre: false, on: true },
-        { bus: 'aux2', level: -20 + 2 * v, pre: false, on: true },
+        { ...defaultSend('aux1'), level: -14 - 4 * v },
+        { ...defaultSend('aux2'), level: -20 + 2 * v },
       ],
-      output: 'master',
-      automation: {},
     });
   }
   const aux = (id: string, order: number, effect: BusState['effect']): BusState => ({
-    id,
-    name: id === 'aux1' ? 'Reverb' : 'Delay',
-    kind: 'aux',
+    ...defaultBus(id, id === 'aux1' ? 'Reverb' : 'Delay', 'aux', order),
     color: '#444444',
-    order,
     gain: -4,
-    mute: false,
-    solo: false,
-    soloSafe: true,
-    pan: 0,
-    panLaw: 'balance',
     effect,
-    sends: [],
-    output: 'master',
-    automation: {},
   });
+  const master = defaultMaster();
   return {
     session: { title: 'bake bench', sampleRate, schemaVersion: CURRENT_SCHEMA_VERSION, tempo: null },
     tracks,
     buses: [
-      aux('aux1', 0, { type: 'reverb', decay: 2.2, preDelay: 0.02, damping: 7000 }),
-      aux('aux2', 1, { type: 'delay', time: 0.375, feedback: 0.35, damping: 5000 }),
+      aux('aux1', 0, { ...defaultReverb(), decay: 2.2, preDelay: 0.02, damping: 7000 }),
+      aux('aux2', 1, { ...defaultDelay(), time: 0.375, feedback: 0.35, damping: 5000 }),
     ],
     master: {
+      ...master,
       gain: -3,
-      glue: { on: true, threshold: -12, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 },
-      limiter: { on: true, ceiling: -1, release: 0.05 },
-      automation: {},
+      glue: { ...master.glue, on: true, threshold: -12, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 },
+      limiter: { ...master.limiter, on: true, ceiling: -1, release: 0.05 },
     },
   };
 }

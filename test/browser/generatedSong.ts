@@ -1,6 +1,7 @@
 import type { BusState, MixState, TrackState } from '@mixroom/shared/model';
 import { testMix } from '../../shared/src/plan/testing/testMix.ts';
 import { bassStem, burstStem, kickStem, noiseStem, placeStem } from './testStems.ts';
+import { DEFAULT_EQ_BANDS, defaultDelay, defaultEq, defaultMaster, defaultReverb, defaultSaturation, defaultSend } from '@mixroom/shared/model';
 
 /** A generated song: its mix state and its stems (planar, by key). */
 export interface GeneratedSong {
@@ -102,33 +103,33 @@ export function generatedSong(rate = 48000, prefix = 'song'): GeneratedSong {
     testMix.track('kick', {
       order: 0,
       stem: place('kick', kickStem(n('kick'), rate, 0.5)),
-      eq: { ...t.eq, hpf: { on: true, freq: 30, q: Math.SQRT1_2 }, bands: bands({ on: true, type: 'peaking', freq: 60, gain: 3, q: 1.2 }, b1, b2, b3) },
+      eq: { ...t.eq, hpf: { ...defaultEq().hpf, on: true, freq: 30, q: Math.SQRT1_2 }, bands: bands({ ...DEFAULT_EQ_BANDS[0], on: true, type: 'peaking', freq: 60, gain: 3, q: 1.2 }, b1, b2, b3) },
       comp: { ...t.comp, on: true, threshold: -12, ratio: 3, attack: 0.005, release: 0.1 },
       output: 'drums',
-      sends: [{ bus: 'verb', level: -18, pre: false, on: true }],
+      sends: [{ ...defaultSend('verb'), level: -18, pre: false, on: true }],
     }),
     testMix.track('bass', {
       order: 1,
       stem: place('bass', bassStem(n('bass'), rate)),
-      eq: { ...t.eq, lpf: { on: true, freq: 4000, q: 1 }, bands: bands({ on: true, type: 'lowshelf', freq: 120, gain: 3, q: 1 }, b1, b2, b3) },
+      eq: { ...t.eq, lpf: { ...defaultEq().lpf, on: true, freq: 4000, q: 1 }, bands: bands({ ...DEFAULT_EQ_BANDS[0], on: true, type: 'lowshelf', freq: 120, gain: 3, q: 1 }, b1, b2, b3) },
       comp: { ...t.comp, on: true, threshold: -30, ratio: 8, attack: 0.001, release: 0.08, sidechain: 'kick' },
-      sat: { on: true, drive: 9, mix: 0.5 },
+      sat: { ...defaultSaturation(), on: true, drive: 9, mix: 0.5 },
       pan: -0.1,
       gain: -2,
     }),
     testMix.track('snare', {
       order: 2,
       stem: place('snare', burstStem(n('snare'), rate, 31, 1, 0.5), burstStem(n('snare'), rate, 32, 1, 0.5)),
-      eq: { ...t.eq, bands: bands(b0, { on: true, type: 'bandpass', freq: 900, gain: 0, q: 0.7 }, { on: true, type: 'notch', freq: 3200, gain: 0, q: 5 }, b3) },
-      sat: { on: true, drive: 12, mix: 1 },
+      eq: { ...t.eq, bands: bands(b0, { ...DEFAULT_EQ_BANDS[0], on: true, type: 'bandpass', freq: 900, gain: 0, q: 0.7 }, { ...DEFAULT_EQ_BANDS[0], on: true, type: 'notch', freq: 3200, gain: 0, q: 5 }, b3) },
+      sat: { ...defaultSaturation(), on: true, drive: 12, mix: 1 },
       pan: -0.3,
       output: 'drums',
-      sends: [{ bus: 'dly', level: -10, pre: false, on: true }],
+      sends: [{ ...defaultSend('dly'), level: -10, pre: false, on: true }],
     }),
     testMix.track('hats', {
       order: 3,
       stem: place('hats', burstStem(n('hats'), rate, 41, 0.25, 0.125, 0.3)),
-      eq: { ...t.eq, hpf: { on: true, freq: 5000, q: 1 }, bands: bands(b0, b1, b2, { on: true, type: 'highshelf', freq: 9000, gain: 2, q: 1 }) },
+      eq: { ...t.eq, hpf: { ...defaultEq().hpf, on: true, freq: 5000, q: 1 }, bands: bands(b0, b1, b2, { ...DEFAULT_EQ_BANDS[0], on: true, type: 'highshelf', freq: 9000, gain: 2, q: 1 }) },
       pan: 0.4,
       gain: -4,
       output: 'drums',
@@ -138,49 +139,49 @@ export function generatedSong(rate = 48000, prefix = 'song'): GeneratedSong {
       stem: place('pad', chordStem(n('pad'), [220, 261.63, 329.63], 0.5, rate, 0.997), chordStem(n('pad'), [220, 261.63, 329.63], 0.5, rate, 1.003)),
       trim: -3,
       polarity: true,
-      eq: { ...t.eq, bands: bands(b0, b1, b2, { on: true, type: 'highshelf', freq: 6000, gain: -4, q: 1 }) },
+      eq: { ...t.eq, bands: bands(b0, b1, b2, { ...DEFAULT_EQ_BANDS[0], on: true, type: 'highshelf', freq: 6000, gain: -4, q: 1 }) },
       // Ducked under the vocal, whose stem starts 30 s in: a key that starts late.
       comp: { ...t.comp, on: true, threshold: -28, ratio: 3, attack: 0.01, release: 0.25, sidechain: 'vox' },
       pan: 0.5,
       // A strip mixed before pan laws existed: the Web Audio law (the others use balance).
       panLaw: 'webaudio',
       gain: -8,
-      sends: [{ bus: 'verb', level: -6, pre: true, on: true }],
+      sends: [{ ...defaultSend('verb'), level: -6, pre: true, on: true }],
     }),
     testMix.track('vox', {
       order: 5,
       stem: place('vox', voxStem(n('vox'), rate)),
-      eq: { ...t.eq, hpf: { on: true, freq: 100, q: Math.SQRT1_2 }, bands: bands(b0, b1, { on: true, type: 'peaking', freq: 2500, gain: 4, q: 2 }, b3) },
+      eq: { ...t.eq, hpf: { ...defaultEq().hpf, on: true, freq: 100, q: Math.SQRT1_2 }, bands: bands(b0, b1, { ...DEFAULT_EQ_BANDS[0], on: true, type: 'peaking', freq: 2500, gain: 4, q: 2 }, b3) },
       comp: { ...t.comp, on: true, threshold: -20, ratio: 4, knee: 6, makeup: 3 },
       pan: 0.1,
-      sends: [{ bus: 'dly', level: -12, pre: false, on: true }, { bus: 'verb', level: -9, pre: false, on: true }],
+      sends: [{ ...defaultSend('dly'), level: -12, pre: false, on: true }, { ...defaultSend('verb'), level: -9, pre: false, on: true }],
     }),
     testMix.track('gtr', {
       order: 6,
       stem: place('gtr', pluckStem(n('gtr'), rate, 0.25, 0.5, 51), pluckStem(n('gtr'), rate, 0.25, 0.45, 52)),
-      eq: { ...t.eq, lpf: { on: true, freq: 8000, q: Math.SQRT1_2 } },
-      sat: { on: true, drive: 6, mix: 0.8 },
+      eq: { ...t.eq, lpf: { ...defaultEq().lpf, on: true, freq: 8000, q: Math.SQRT1_2 } },
+      sat: { ...defaultSaturation(), on: true, drive: 6, mix: 0.8 },
       pan: -0.6,
       output: 'music',
-      sends: [{ bus: 'dly', level: -16, pre: false, on: true }],
+      sends: [{ ...defaultSend('dly'), level: -16, pre: false, on: true }],
     }),
     testMix.track('keys', {
       order: 7,
       stem: place('keys', chordStem(n('keys'), [261.63, 329.63, 392], 0.4, rate)),
-      eq: { ...t.eq, bands: bands(b0, { on: true, type: 'peaking', freq: 800, gain: -3, q: 1.4 }, b2, b3) },
+      eq: { ...t.eq, bands: bands(b0, { ...DEFAULT_EQ_BANDS[0], on: true, type: 'peaking', freq: 800, gain: -3, q: 1.4 }, b2, b3) },
       pan: 0.3,
       output: 'music',
-      sends: [{ bus: 'verb', level: -12, pre: true, on: true }],
+      sends: [{ ...defaultSend('verb'), level: -12, pre: true, on: true }],
     }),
   ];
   const buses: BusState[] = [
-    testMix.bus('drums', 'group', { order: 0, gain: -2, pan: 0.1, panLaw: 'webaudio', sends: [{ bus: 'verb', level: -20, pre: true, on: true }] }),
-    testMix.bus('music', 'group', { order: 1, gain: -3, sends: [{ bus: 'dly', level: -14, pre: false, on: true }] }),
-    testMix.bus('verb', 'aux', { order: 2, gain: -4, effect: { type: 'reverb', decay: 1.8, preDelay: 0.02, damping: 6000 } }),
-    testMix.bus('dly', 'aux', { order: 3, gain: -6, pan: -0.2, effect: { type: 'delay', time: 0.1875, feedback: 0.35, damping: 5000 } }),
+    testMix.bus('drums', 'group', { order: 0, gain: -2, pan: 0.1, panLaw: 'webaudio', sends: [{ ...defaultSend('verb'), level: -20, pre: true, on: true }] }),
+    testMix.bus('music', 'group', { order: 1, gain: -3, sends: [{ ...defaultSend('dly'), level: -14, pre: false, on: true }] }),
+    testMix.bus('verb', 'aux', { order: 2, gain: -4, effect: { ...defaultReverb(), decay: 1.8, preDelay: 0.02, damping: 6000 } }),
+    testMix.bus('dly', 'aux', { order: 3, gain: -6, pan: -0.2, effect: { ...defaultDelay(), time: 0.1875, feedback: 0.35, damping: 5000 } }),
   ];
   const state = testMix.state(tracks, buses);
-  state.master = { gain: 2, glue: { on: true, threshold: -16, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 }, limiter: { on: true, ceiling: -1, release: 0.05 }, automation: {} };
+  state.master = { ...defaultMaster(), gain: 2, glue: { ...defaultMaster().glue, on: true, threshold: -16, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 }, limiter: { ...defaultMaster().limiter, on: true, ceiling: -1, release: 0.05 }, automation: {} };
   const frames = Math.max(...[...stems.values()].map((c) => c[0]!.length));
   return { state, stems, frames };
 }

@@ -156,6 +156,11 @@ export function defaultSaturation(): SaturationState {
   return paramDefaults(TRACK_SPEC.sat.params);
 }
 
+/** De-esser off. */
+export function defaultDeesser(): DeesserState {
+  return paramDefaults(TRACK_SPEC.deess.params);
+}
+
 /** Gate off, self-keyed. */
 export function defaultGate(): GateState {
   return { ...paramDefaults(TRACK_SPEC.gate.params), sidechain: null };

@@ -6,6 +6,7 @@ import { PlanError } from './PlanError.ts';
 import { testMix } from './testing/testMix.ts';
 import { validateMixPlan } from './validateMixPlan.ts';
 import type { TrackState } from '../model/MixState.ts';
+import { DEFAULT_EQ_BANDS, defaultEq, defaultMaster, defaultSaturation, defaultSend } from '../model/index.ts';
 
 const node = (plan: MixPlan, id: string): PlanNode => {
   const n = plan.nodes.find((x) => x.id === id);
@@ -19,7 +20,7 @@ describe('buildMixPlan', () => {
   const bass = testMix.track('bass', {
     order: 1,
     comp: { ...testMix.track('x').comp, on: true, sidechain: 'kick' },
-    sends: [{ bus: 'verb', level: -6, pre: true, on: true }],
+    sends: [{ ...defaultSend('verb'), level: -6, pre: true, on: true }],
     output: 'drums',
   });
   const state = testMix.state([kick, bass], [testMix.bus('drums', 'group', { order: 0 }), testMix.bus('verb', 'aux', { order: 1 })]);
@@ -71,13 +72,13 @@ describe('buildMixPlan', () => {
     expect(inputsOf(pre, 'track:bass:send:verb')).toEqual(['track:bass:sat']);
     expect(inputsOf(pre, 'bus:verb:in')).toEqual(['track:bass:send:verb']);
     expect(node(pre, 'track:bass:send:verb')).toMatchObject({ kind: 'gain', gain: expect.closeTo(0.501187, 5) });
-    const post = buildMixPlan(testMix.state([{ ...bass, sends: [{ bus: 'verb', level: 0, pre: false, on: true }] }], state.buses));
+    const post = buildMixPlan(testMix.state([{ ...bass, sends: [{ ...defaultSend('verb'), level: 0, pre: false, on: true }] }], state.buses));
     expect(inputsOf(post, 'track:bass:send:verb')).toEqual(['track:bass:fader']);
   });
 
   it('ignores routing to unknown or aux targets, and repairs bus cycles to the master', () => {
-    const t = testMix.track('t', { output: 'verb', sends: [{ bus: 'drums', level: 0, pre: true, on: true }] });
-    const g = testMix.bus('g', 'group', { sends: [{ bus: 'fx', level: 0, pre: false, on: true }] });
+    const t = testMix.track('t', { output: 'verb', sends: [{ ...defaultSend('drums'), level: 0, pre: true, on: true }] });
+    const g = testMix.bus('g', 'group', { sends: [{ ...defaultSend('fx'), level: 0, pre: false, on: true }] });
     const fx = testMix.bus('fx', 'aux', { output: 'g', order: 1 });
     const plan = buildMixPlan(testMix.state([t], [testMix.bus('verb', 'aux'), testMix.bus('drums', 'group'), g, fx]));
     expect(inputsOf(plan, 'master::fader')).toContain('track:t:mute');
@@ -104,7 +105,7 @@ describe('buildMixPlan', () => {
     const t = testMix.track('m', {
       trim: -6,
       polarity: true,
-      eq: { ...kick.eq, hpf: { on: true, freq: 80, q: Math.SQRT1_2 } },
+      eq: { ...kick.eq, hpf: { ...defaultEq().hpf, on: true, freq: 80, q: Math.SQRT1_2 } },
     });
     const plan = buildMixPlan(testMix.state([t, testMix.track('s', { stem: testMix.stem('s', 2, 1000) })]));
     expect(node(plan, 'track:m:eq0').channels).toBe(1);
@@ -130,8 +131,8 @@ describe('buildMixPlan', () => {
 
   it('bypasses flat EQ bands and off processors, but keeps them in the graph', () => {
     const on = testMix.track('a', {
-      eq: { ...kick.eq, bands: [{ on: true, type: 'peaking', freq: 100, gain: 0, q: 1 }, { on: true, type: 'notch', freq: 500, gain: 0, q: 1 }, kick.eq.bands[2], kick.eq.bands[3]] },
-      sat: { on: true, drive: 6, mix: 0 },
+      eq: { ...kick.eq, bands: [{ ...DEFAULT_EQ_BANDS[0], on: true, type: 'peaking', freq: 100, gain: 0, q: 1 }, { ...DEFAULT_EQ_BANDS[0], on: true, type: 'notch', freq: 500, gain: 0, q: 1 }, kick.eq.bands[2], kick.eq.bands[3]] },
+      sat: { ...defaultSaturation(), on: true, drive: 6, mix: 0 },
     });
     const plan = buildMixPlan(testMix.state([on]));
     expect(node(plan, 'track:a:eq0')).toMatchObject({ bypass: true });
@@ -156,7 +157,7 @@ describe('buildMixPlan', () => {
 
   it('gives the master glue and limiter, in that order, after the master fader', () => {
     const s = testMix.state([kick]);
-    s.master = { gain: -3, glue: { ...s.master.glue, on: true }, limiter: { on: true, ceiling: -1, release: 0.05 }, automation: {} };
+    s.master = { ...defaultMaster(), gain: -3, glue: { ...s.master.glue, on: true }, limiter: { ...defaultMaster().limiter, on: true, ceiling: -1, release: 0.05 }, automation: {} };
     const plan = buildMixPlan(s);
     expect(inputsOf(plan, 'master::glue')).toEqual(['master::fader']);
     expect(inputsOf(plan, 'master::limiter')).toEqual(['master::glue']);

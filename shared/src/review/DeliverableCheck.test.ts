@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testMix } from '../plan/testing/testMix.ts';
 import { deliverableCeilingDb, deliverableWarnings, TRUE_PEAK_TOLERANCE_DB, type FormatMeasurement } from './DeliverableCheck.ts';
 import { bakeRecordSchema } from './VersionRecord.ts';
+import { defaultMaster } from '../model/index.ts';
 
 const clean: FormatMeasurement = { integratedLufs: -9.5, truePeakDb: -1.02, clippedSamples: 0, gainDb: 0 };
 
@@ -9,7 +10,7 @@ describe('deliverable checks', () => {
   it('the ceiling is the master limiter\'s when it is on, else full scale', () => {
     const state = testMix.state([]);
     expect(deliverableCeilingDb(state)).toBe(0);
-    expect(deliverableCeilingDb({ master: { ...state.master, limiter: { on: true, ceiling: -1.5, release: 0.05 } } })).toBe(-1.5);
+    expect(deliverableCeilingDb({ master: { ...state.master, limiter: { ...defaultMaster().limiter, on: true, ceiling: -1.5, release: 0.05 } } })).toBe(-1.5);
   });
 
   it('a clean bake has no warning; a true peak within the tolerance is clean', () => {

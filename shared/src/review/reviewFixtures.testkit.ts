@@ -1,48 +1,43 @@
+import { defaultBus, defaultReverb } from '../model/BusRecord.ts';
+import { defaultMaster } from '../model/MasterRecord.ts';
 import type { BusState, MixState, TrackState } from '../model/MixState.ts';
+import { defaultSend } from '../model/SendRecord.ts';
+import { defaultTrack } from '../model/TrackRecord.ts';
 
-/** A small, complete MixState for review unit tests (independent of model defaults). */
+/** Where the fixture's EQ bands differ from the default layout. */
+const BANDS = [{ freq: 120, q: 0.7 }, { freq: 500 }, { freq: 3200 }, { freq: 10000, q: 0.7 }] as const;
+
+/**
+ * A small, complete MixState for review unit tests: the records' defaults (a new parameter
+ * needs no edit here) with this fixture's own values where they differ.
+ */
 export function fixtureTrack(id: string, name: string, order: number): TrackState {
+  const d = defaultTrack(id, name, null, order);
+  const [b0, b1, b2, b3] = d.eq.bands;
   return {
-    id, name, stem: null, color: '#e0a040', order, trim: 0, polarity: false, gain: 0, mute: false, solo: false, soloSafe: false, pan: 0, panLaw: 'balance',
+    ...d,
+    color: '#e0a040',
     eq: {
-      hpf: { on: false, freq: 80, q: 0.707 },
-      lpf: { on: false, freq: 18000, q: 0.707 },
-      bands: [
-        { on: true, type: 'lowshelf', freq: 120, gain: 0, q: 0.7 },
-        { on: true, type: 'peaking', freq: 500, gain: 0, q: 1 },
-        { on: true, type: 'peaking', freq: 3200, gain: 0, q: 1 },
-        { on: true, type: 'highshelf', freq: 10000, gain: 0, q: 0.7 },
-      ],
+      hpf: { ...d.eq.hpf, q: 0.707 },
+      lpf: { ...d.eq.lpf, q: 0.707 },
+      bands: [{ ...b0, ...BANDS[0] }, { ...b1, ...BANDS[1] }, { ...b2, ...BANDS[2] }, { ...b3, ...BANDS[3] }],
     },
-    comp: { on: false, threshold: -18, ratio: 4, attack: 0.01, release: 0.2, knee: 6, makeup: 0, sidechain: null },
-    deess: { on: false, mode: 'split', freq: 6000, threshold: -30, range: 6 },
-    sat: { on: false, drive: 0, mix: 1 },
-    gate: { on: false, threshold: -40, range: -80, ratio: 100, attack: 0.0005, hold: 0.05, release: 0.15, hysteresis: 6, scHpf: 20, sidechain: null },
-    sends: [],
-    output: 'master',
-    automation: {},
+    sat: { ...d.sat, drive: 0 },
   };
 }
 
 export function fixtureBus(id: string, name: string): BusState {
-  return {
-    id, name, kind: 'aux', color: '#40a0e0', order: 0, gain: 0, mute: false, solo: false, soloSafe: true, pan: 0, panLaw: 'balance',
-    effect: { type: 'reverb', decay: 1.8, preDelay: 0.02, damping: 6000 }, sends: [], output: 'master', automation: {},
-  };
+  return { ...defaultBus(id, name, 'aux', 0), color: '#40a0e0', effect: { ...defaultReverb(), decay: 1.8, preDelay: 0.02, damping: 6000 } };
 }
 
 export function fixtureMix(): MixState {
   const vocal = fixtureTrack('t-vocal', 'Vocal', 0);
-  vocal.sends = [{ bus: 'b-verb', level: -12, pre: false, on: true }];
+  vocal.sends = [{ ...defaultSend('b-verb'), level: -12 }];
+  const master = defaultMaster();
   return {
     session: { title: 'Song', sampleRate: 48000, schemaVersion: 1, tempo: null },
     tracks: [vocal, fixtureTrack('t-bass', 'Bass', 1)],
     buses: [fixtureBus('b-verb', 'Plate')],
-    master: {
-      gain: 0,
-      glue: { on: false, threshold: -10, ratio: 2, attack: 0.01, release: 0.1, knee: 3, makeup: 0 },
-      limiter: { on: true, ceiling: -1, release: 0.05 },
-      automation: {},
-    },
+    master: { ...master, glue: { ...master.glue, release: 0.1, knee: 3 }, limiter: { ...master.limiter, on: true, ceiling: -1 } },
   };
 }

@@ -9,6 +9,7 @@ import type { ChainStage } from './ChainStage.ts';
 import { createChainKernel } from './createChainKernel.ts';
 import { planStripChains } from './planStripChains.ts';
 import { StripChainMemory } from './StripChainMemory.ts';
+import { DEFAULT_EQ_BANDS, defaultCompressor, defaultEq, defaultSend } from '@mixroom/shared/model';
 
 /** The render tests' seeded noise, with some exact zeros and negative zeros mixed in. */
 function noise(frames: number, amp: number, seed: number): Float32Array {
@@ -20,10 +21,10 @@ function noise(frames: number, amp: number, seed: number): Float32Array {
 
 /** Tracks covering every fusable stage: each EQ type, polarity, mono and stereo, all pan laws, a unity and a zero mute, open and closed sends. */
 function chainMix(): MixPlan {
-  const band = (type: EqBandState['type'], freq: number, gain: number, q: number): EqBandState => ({ on: true, type, freq, gain, q });
+  const band = (type: EqBandState['type'], freq: number, gain: number, q: number): EqBandState => ({ ...DEFAULT_EQ_BANDS[0], on: true, type, freq, gain, q });
   const eq = (v: number): TrackState['eq'] => ({
-    hpf: { on: true, freq: 35 + 10 * v, q: Math.SQRT1_2 },
-    lpf: { on: v % 2 === 1, freq: 16000 - 500 * v, q: 0.9 },
+    hpf: { ...defaultEq().hpf, on: true, freq: 35 + 10 * v, q: Math.SQRT1_2 },
+    lpf: { ...defaultEq().lpf, on: v % 2 === 1, freq: 16000 - 500 * v, q: 0.9 },
     bands: [band('lowshelf', 100 + v, 3 - v, 0.7), band('peaking', 400, -4, 1.3), band(v % 2 ? 'notch' : 'bandpass', 3000, 0, 2), band('highshelf', 9000, 2, 0.7)],
   });
   // t6 is mono with a sidechained compressor: its second chain starts at the bypass delay,
@@ -42,9 +43,9 @@ function chainMix(): MixPlan {
       mute: v === 5,
       eq: eq(v),
       // t1 compresses keyed by t0 (stays JavaScript); t2 (mono), t3 and t4 compress their own signal (fused).
-      comp: { on: (v >= 1 && v <= 4) || v === 6, threshold: -30 + 3 * v, ratio: 2 + v, attack: 0.001 * v, release: 0.05 + 0.02 * v, knee: v === 4 ? 0 : 6, makeup: 2, sidechain: v === 1 || v === 6 ? 't0' : null },
+      comp: { ...defaultCompressor(), on: (v >= 1 && v <= 4) || v === 6, threshold: -30 + 3 * v, ratio: 2 + v, attack: 0.001 * v, release: 0.05 + 0.02 * v, knee: v === 4 ? 0 : 6, makeup: 2, sidechain: v === 1 || v === 6 ? 't0' : null },
       // t2 (mono) and t4 (stereo) have their send switched off: a send of gain 0.
-      sends: [{ bus: 'verb', level: -10 - v, pre: v === 3, on: v !== 2 && v !== 4 }],
+      sends: [{ ...defaultSend('verb'), level: -10 - v, pre: v === 3, on: v !== 2 && v !== 4 }],
     }),
   );
   return buildMixPlan(testMix.state(tracks, [testMix.bus('verb', 'aux')]));
