@@ -6,12 +6,13 @@ import type { NumberRange } from './ParamSpec.ts';
  * This file is the contract every side reads: the model stores lanes, the browser engine
  * and the bake play them through {@link laneValueAt}, the console draws them.
  *
- * Stored per strip (tracks, buses, master) as
- *   automation: { [paramPath]: { [pointId]: { time, value, curve } } }
- * where `paramPath` is the strip-relative param path the console and ParamAddress use
- * ('gain', 'pan', 'mute', 'sends.<busId>.level', 'eq.bands.2.gain', 'comp.threshold', ...)
- * and each point is one atomic leaf keyed by its stable id: two users inserting points
- * converge by key, a move replaces the point whole (last writer wins, never a duplicate).
+ * In MixState each strip (tracks, buses, master) has `automation: AutomationLanes`, keyed by
+ * the strip-relative param path the console and ParamAddress use ('gain', 'pan', 'mute',
+ * 'sends.<busId>.level', 'eq.bands.2.gain', 'comp.threshold', ...). Stored flat per strip as
+ *   automation: { [pointId]: { param, time, value, curve } }
+ * each point one atomic leaf keyed by its stable id (see AutomationRecord.ts for why not one
+ * map per lane): two users inserting points converge by key, a move replaces the point whole
+ * (last writer wins, never a duplicate).
  */
 
 /** How a segment goes from a point to the next: a straight line in the parameter's own unit, or a held value. */
