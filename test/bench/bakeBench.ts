@@ -24,7 +24,8 @@ import { bakeBenchMix } from './bakeBenchMix.ts';
  * BAKE_BENCH_VERSION_RUNS (BAKE_BENCH_RUNS: runs of "version ready"; 0 skips it),
  * BAKE_BENCH_GATES ("off": gates bypassed; "on": every strip's gate on, a third of them keyed
  * by the previous track; "both": the plan without gates as usual, then our bake of the gated
- * plan, and the CPU ratio of the two medians).
+ * plan, and the CPU ratio of the two medians),
+ * BAKE_BENCH_DEESS ("1": every strip's de-esser on, a third of them wide).
  *
  * "Version ready" is what the server does for a saved version, all in one child process as
  * the embedded default runs it: the stems in the embedded S3 store (uploaded once into a
@@ -77,7 +78,8 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
 
   const gates = process.env.BAKE_BENCH_GATES ?? 'off';
   if (!['off', 'on', 'both'].includes(gates)) throw new Error(`BAKE_BENCH_GATES is off, on or both, not ${gates}`);
-  const plan = buildMixPlan(bakeBenchMix(stems, frames, RATE, key, { gate: gates === 'on' }));
+  const deess = process.env.BAKE_BENCH_DEESS === '1';
+  const plan = buildMixPlan(bakeBenchMix(stems, frames, RATE, key, { gate: gates === 'on', deess }));
   const planPath = path.join(dir, 'plan.json');
   await writeFile(planPath, JSON.stringify(plan));
   console.log(`plan: ${plan.nodes.length} nodes, ${plan.edges.length} edges`);
@@ -128,7 +130,7 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   if (gates === 'both') {
     // The same mix with every strip's gate on, in the same session: the gate's cost as a ratio.
     const gatedPath = path.join(dir, 'plan-gated.json');
-    await writeFile(gatedPath, JSON.stringify(buildMixPlan(bakeBenchMix(stems, frames, RATE, key, { gate: true }))));
+    await writeFile(gatedPath, JSON.stringify(buildMixPlan(bakeBenchMix(stems, frames, RATE, key, { gate: true, deess }))));
     const gated = await bakeRuns(gatedPath, ' (every gate on)');
     const cpu = median(gated.map((r) => r.cpuSeconds));
     const wall = median(gated.map((r) => r.seconds));

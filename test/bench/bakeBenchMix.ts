@@ -4,10 +4,11 @@ import { CURRENT_SCHEMA_VERSION, defaultBus, defaultDelay, defaultMaster, defaul
  * The benchmark mix of the issue: `stems` stereo tracks with full strips (HPF + 4 active EQ
  * bands + compressor + pan + 2 sends), 2 aux buses (reverb, delay), master glue + limiter.
  * Parameters vary per track so no two strips are the same work. `gate` switches every
- * strip's gate on (keyed by the previous track, every third one), to measure its cost.
+ * strip's gate on (keyed by the previous track, every third one), `deess` every strip's
+ * de-esser (split, every third one wide), to measure their cost.
  * Built on the records' defaults, so a new parameter (at its neutral default) needs no edit.
  */
-export function bakeBenchMix(stems: number, frames: number, sampleRate: number, stemKey: (i: number) => string, options: { gate?: boolean } = {}): MixState {
+export function bakeBenchMix(stems: number, frames: number, sampleRate: number, stemKey: (i: number) => string, options: { gate?: boolean; deess?: boolean } = {}): MixState {
   const tracks: TrackState[] = [];
   for (let i = 0; i < stems; i++) {
     const v = (i % 7) / 7;
@@ -28,6 +29,7 @@ export function bakeBenchMix(stems: number, frames: number, sampleRate: number, 
       pan: -0.8 + (1.6 * i) / Math.max(1, stems - 1),
       eq: { hpf: { ...d.eq.hpf, on: true, freq: 40 + 20 * v, q: Math.SQRT1_2 }, lpf: { ...d.eq.lpf, q: Math.SQRT1_2 }, bands },
       comp: { ...d.comp, on: true, threshold: -24 + 6 * v, ratio: 3 + v, attack: 0.005 + 0.01 * v, release: 0.12, knee: 6, makeup: 2 },
+      deess: { ...d.deess, on: options.deess === true, mode: i % 3 === 2 ? 'wide' : 'split', freq: 5000 + 3000 * v, threshold: -36 + 6 * v },
       gate: {
         ...d.gate,
         on: options.gate === true,

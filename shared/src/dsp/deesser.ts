@@ -46,6 +46,15 @@ const NEG_SLOPE = 1 - 1 / DEESSER_RATIO;
 const GR_FLOOR = 1e-9;
 /** Samples per pass: the band is filtered a chunk at a time into preallocated buffers. */
 const CHUNK = 256;
+// Work buffers of one chunk's passes, shared by all instances (nothing survives a chunk).
+/** Linked band peak per sample. */
+const LEVELS = new Float64Array(CHUNK);
+/** Target reduction (dB) per sample. */
+const TARGETS = new Float64Array(CHUNK);
+/** Chunk indices of the samples past the threshold. */
+const ABOVE = new Int32Array(CHUNK);
+/** Release coefficient a, 1 − a, then the attack's. */
+const SMOOTH = new Float64Array(4);
 const DEFAULT_DEESS: DeesserParams = { mode: 'split', freq: 6000, threshold: -30, range: 6, listen: false };
 
 /**
@@ -182,45 +191,46 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     }
   }
 
-  /** The detector, the one-pole and the output for samples [from, from + n) of the block. */
+  /**
+   * Samples [from, from + n) of the block (their band is in bandL/R[0..n)): the per-sample
+   * path while a parameter ramps (and for the sample after), then passes over the rest as
+   * the compressor does: the linked peaks, listing the samples past the threshold; their
+   * targets (independent logarithms, which the CPU overlaps); the one-pole and the output.
+   * Both paths use the same expressions, so a sample's value never depends on which ran it.
+   */
   private run(in0: Float32Array, in1: Float32Array, out0: Float32Array, out1: Float32Array, stereo: boolean, from: number, n: number): void {
+    const ramping = this.threshold.ramping || this.range.ramping || this.wide.ramping || this.listen.ramping;
+    const start = ramping ? this.runRamping(in0, in1, out0, out1, stereo, from, n) : 0;
+    if (start < n) this.runSteady(in0, in1, out0, out1, stereo, from, start, n);
+  }
+
+  /** Per-sample values while ramping; returns the chunk index after the settling sample. */
+  private runRamping(in0: Float32Array, in1: Float32Array, out0: Float32Array, out1: Float32Array, stereo: boolean, from: number, n: number): number {
     const f = this.f;
     const b0 = this.bandL;
     const b1 = stereo ? this.bandR : this.bandL;
     let gr = f[0]!;
     let grPeak = f[1]!;
     let thrLin = f[2]!;
-    let T = this.threshold.value;
-    let range = this.range.value;
-    let w = this.wide.value;
-    let l = this.listen.value;
-    let ramping = this.threshold.ramping || this.range.ramping || this.wide.ramping || this.listen.ramping;
+    let ramping = true;
     let settle = false;
     const ac = this.attackCoef;
     const rc = this.releaseCoef;
-    for (let j = 0; j < n; j++) {
+    let j = 0;
+    for (; j < n && (ramping || settle); j++) {
       // While ramping each sample has its own values; one sample after the end, the targets.
-      if (ramping || settle) {
-        T = this.threshold.next();
-        range = this.range.next();
-        w = this.wide.next();
-        l = this.listen.next();
-        thrLin = thresholdLin(T);
-        settle = ramping;
-        ramping = this.threshold.ramping || this.range.ramping || this.wide.ramping || this.listen.ramping;
-        if (ramping) settle = false;
-      }
+      const T = this.threshold.next();
+      const range = this.range.next();
+      const w = this.wide.next();
+      const l = this.listen.next();
+      thrLin = thresholdLin(T);
+      settle = ramping;
+      ramping = this.threshold.ramping || this.range.ramping || this.wide.ramping || this.listen.ramping;
+      if (ramping) settle = false;
       const bl = b0[j]!;
       const br = b1[j]!;
-      const al = Math.abs(bl);
-      const ar = Math.abs(br);
-      const peak = al > ar ? al : ar;
-      let target = 0;
-      if (peak > thrLin) {
-        const over = DB_PER_NEPER * deterministicLog(peak) - T;
-        const t = over * NEG_SLOPE;
-        target = t > 0 ? (t < range ? t : range) : 0;
-      }
+      const peak = larger(Math.abs(bl), Math.abs(br));
+      const target = peak > thrLin ? targetOf(peak, T, range) : 0;
       const c = target > gr ? ac : rc;
       gr = c * gr + (1 - c) * target;
       if (!(gr >= GR_FLOOR)) gr = 0;
@@ -242,9 +252,12 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
         yl = xl + gm1 * (bl + w * (xl - bl));
         yr = xr + gm1 * (br + w * (xr - br));
       }
-      if (l !== 0) {
-        yl = l === 1 ? bl : yl + l * (bl - yl);
-        yr = l === 1 ? br : yr + l * (br - yr);
+      if (l === 1) {
+        yl = bl;
+        yr = br;
+      } else if (l !== 0) {
+        yl = yl + l * (bl - yl);
+        yr = yr + l * (br - yr);
       }
       out0[k] = yl;
       out1[k] = yr;
@@ -252,7 +265,86 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     f[0] = gr;
     f[1] = grPeak;
     f[2] = thrLin;
+    return j;
   }
+
+  /** Chunk indices [start, n) with settled parameters (mode and listen exactly 0 or 1). */
+  private runSteady(in0: Float32Array, in1: Float32Array, out0: Float32Array, out1: Float32Array, stereo: boolean, from: number, start: number, n: number): void {
+    const f = this.f;
+    const b0 = this.bandL;
+    const b1 = stereo ? this.bandR : this.bandL;
+    const lvl = LEVELS;
+    const tgt = TARGETS;
+    const idx = ABOVE;
+    const thrLin = f[2]!;
+    const T = this.threshold.value;
+    const range = this.range.value;
+    // Pass 1: linked peaks; list the samples past the threshold.
+    let count = 0;
+    for (let j = start; j < n; j++) {
+      const peak = larger(Math.abs(b0[j]!), Math.abs(b1[j]!));
+      lvl[j] = peak;
+      tgt[j] = 0;
+      idx[count] = j;
+      count += +(peak > thrLin);
+    }
+    // Pass 2: their targets.
+    for (let m = 0; m < count; m++) {
+      const j = idx[m]!;
+      tgt[j] = targetOf(lvl[j]!, T, range);
+    }
+    // Pass 3: the one-pole (attack coefficients when the target is above the reduction) and the output.
+    const sm = SMOOTH;
+    sm[0] = this.releaseCoef;
+    sm[1] = 1 - this.releaseCoef;
+    sm[2] = this.attackCoef;
+    sm[3] = 1 - this.attackCoef;
+    let gr = f[0]!;
+    let grPeak = f[1]!;
+    const split = this.wide.value === 0;
+    const listen = this.listen.value === 1;
+    const idle = count === 0 && gr === 0;
+    for (let j = start; j < n; j++) {
+      let gm1 = 0;
+      if (!idle) {
+        const target = tgt[j]!;
+        const up = 2 * +(target > gr);
+        gr = sm[up]! * gr + sm[up + 1]! * target;
+        if (!(gr >= GR_FLOOR)) gr = 0;
+        if (gr > grPeak) grPeak = gr;
+        gm1 = gr === 0 ? 0 : deterministicExp(-gr * NEPER_PER_DB) - 1;
+      }
+      const k = from + j;
+      const bl = b0[j]!;
+      const br = b1[j]!;
+      const xl = in0[k]!;
+      const xr = in1[k]!;
+      if (listen) {
+        out0[k] = bl;
+        out1[k] = br;
+      } else if (split) {
+        out0[k] = xl + gm1 * bl;
+        out1[k] = xr + gm1 * br;
+      } else {
+        out0[k] = xl + gm1 * xl;
+        out1[k] = xr + gm1 * xr;
+      }
+    }
+    f[0] = gr;
+    f[1] = grPeak;
+  }
+}
+
+/** Reduction (dB) a band peak past the threshold asks for: (level − T)·(1 − 1/ratio), at most `range`. */
+function targetOf(peak: number, T: number, range: number): number {
+  const t = (DB_PER_NEPER * deterministicLog(peak) - T) * NEG_SLOPE;
+  return t > 0 ? (t < range ? t : range) : 0;
+}
+
+/** max(a, b) for a, b >= 0 without a branch (as the compressor's): b + max(a − b, 0). */
+function larger(a: number, b: number): number {
+  const d = a - b;
+  return b + 0.5 * (d + Math.abs(d));
 }
 
 /** The threshold as a linear peak: samples at or below it need no logarithm. */
