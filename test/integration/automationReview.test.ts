@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { readMixState, type MixState } from '@mixroom/shared/model';
 import { addSend, addTrack, applyMixState, clearAutomationLane, removeBus, writeAutomationRange, type ParamAddress } from '@mixroom/shared/ops';
 import { createOrigin, type RoomId } from '@mixroom/shared/protocol';
-import { applyMixChanges, contentHash, listMixChanges, readReview, reviewDocName, type BakeRecord, type CommentRecord } from '@mixroom/shared/review';
+import { applyMixChanges, contentHash, listMixChanges, readReview, reviewDocName, SUGGESTION_LANE_POINTS_MAX, type BakeRecord, type CommentRecord } from '@mixroom/shared/review';
 import { floatWav, sine } from '../renderFixtures.ts';
 import { makeTempDir, testConfig, waitFor } from './syncHarness.ts';
 import { connectWithCookie, HttpUser, startReviewServer, startS3, whenSocketSynced, type ReviewServer, type SocketClient } from './reviewHarness.ts';
@@ -112,14 +112,21 @@ describe('automation through the review server', () => {
     const diff = await owner().json<{ lines: string[] }>('GET', api(`/versions/${v1.id}/diff/live`));
     expect(diff.body.lines).toHaveLength(1);
     expect(diff.body.lines[0]).toMatch(/^Track 1 fader: automation removed, [+-][\d.]+ dB( \/ [+-][\d.]+ dB)? from 0:00 to the end$/);
-    // A comment carries the ride as a suggestion (its lane rides along, within the body limit).
+    // A comment carries a ride as a suggestion (its lane rides along, within the body limit).
     const cleared = await serverMix();
-    const suggestion = { changes: listMixChanges(cleared, version.state) };
-    const posted = await owner().json<{ comment: CommentRecord }>('POST', api('/comments'), { at: 0, end: 2, text: 'put the ride back', suggestion });
+    const proposed = structuredClone(cleared);
+    const ride = live.tracks[0]!.automation.gain!.points.slice(0, SUGGESTION_LANE_POINTS_MAX);
+    proposed.tracks[0]!.automation = { ...proposed.tracks[0]!.automation, gain: { points: ride } };
+    const suggestion = { changes: listMixChanges(cleared, proposed) };
+    const comment = { at: 0, end: 2, text: 'ride it like this', suggestion };
+    const commentBytes = JSON.stringify(comment).length;
+    const posted = await owner().json<{ comment: CommentRecord }>('POST', api('/comments'), comment);
     expect(posted.status).toBe(201);
     const carried = posted.body.comment.suggestion!.changes;
-    expect(carried.map((c) => [c.kind, c.path.join('.'), c.lane?.points.length])).toEqual([['added', 'automation.gain', POINTS]]);
-    expect(applyMixChanges(cleared, carried).state).toEqual(live);
+    expect(carried.map((c) => [c.kind, c.path.join('.'), c.lane?.points.length])).toEqual([['added', 'automation.gain', SUGGESTION_LANE_POINTS_MAX]]);
+    expect(applyMixChanges(cleared, carried).state).toEqual(proposed);
+    // The whole 500-point lane is more than a suggestion carries: words only.
+    expect(listMixChanges(cleared, version.state).map((c) => c.lane)).toEqual([undefined]);
     let restoreBytes = 0;
     doc.once('update', (u: Uint8Array) => (restoreBytes = u.byteLength));
     applyMixState(doc, version.state, o);
@@ -133,7 +140,7 @@ describe('automation through the review server', () => {
     console.log(
       `lanes: ${TRACKS}x4x${POINTS} points; mix doc +${(docBytes / 1e6).toFixed(2)} MB, largest update ${(biggest / 1e3).toFixed(1)} kB, ` +
         `whole mix as one update ${(wholeMix / 1e6).toFixed(2)} MB (limit per message ${(limit / 1e6).toFixed(1)} MB); ` +
-        `version JSON ${(body.length / 1e6).toFixed(2)} MB, review doc ${(reviewBytes / 1e6).toFixed(2)} MB; one lane restored ${(restoreBytes / 1e3).toFixed(1)} kB`,
+        `version JSON ${(body.length / 1e6).toFixed(2)} MB, review doc ${(reviewBytes / 1e6).toFixed(2)} MB; one lane restored ${(restoreBytes / 1e3).toFixed(1)} kB; comment with a ${SUGGESTION_LANE_POINTS_MAX}-point ride ${(commentBytes / 1e3).toFixed(1)} kB`,
     );
     // A client's largest write and even the whole mix rebuilt in one update fit one message.
     expect(biggest).toBeLessThan(limit);

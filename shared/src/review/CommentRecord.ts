@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorSchema } from './Actor.ts';
-import { mixChangeSchema } from './MixChange.ts';
+import { mixChangeSchema, SUGGESTION_LANE_POINTS_MAX } from './MixChange.ts';
 
 /** Longest comment or reply text. */
 export const COMMENT_TEXT_MAX = 2000;
@@ -24,7 +24,13 @@ export type ReplyRecord = z.infer<typeof replyRecordSchema>;
  * (`applyMixChanges` then `applyMixState`).
  */
 export const mixSuggestionSchema = z.object({
-  changes: z.array(mixChangeSchema).min(1).max(SUGGESTION_CHANGES_MAX),
+  changes: z
+    .array(mixChangeSchema)
+    .min(1)
+    .max(SUGGESTION_CHANGES_MAX)
+    .refine((changes) => changes.reduce((n, c) => n + (c.lane?.points.length ?? 0), 0) <= SUGGESTION_LANE_POINTS_MAX, {
+      message: `A suggestion carries at most ${SUGGESTION_LANE_POINTS_MAX} automation points`,
+    }),
 });
 export type MixSuggestion = z.infer<typeof mixSuggestionSchema>;
 

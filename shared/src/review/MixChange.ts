@@ -29,13 +29,18 @@ export interface MixChange {
   /**
    * On an automation change (path `['automation', ...param path]`) that adds or edits a
    * lane: the lane it proposes, so applying a suggestion rides the parameter as proposed.
-   * Left out for lanes longer than {@link SUGGESTION_LANE_POINTS_MAX} (then words only).
+   * A change list carries at most {@link SUGGESTION_LANE_POINTS_MAX} lane points in all (in
+   * order); lanes past that are words only.
    */
   lane?: { points: AutomationPoint[] };
 }
 
-/** Most points of a lane a mix change carries (a comment's request body is small). */
-export const SUGGESTION_LANE_POINTS_MAX = 512;
+/**
+ * Most lane points a list of mix changes carries, all lanes together: about 36 kB of JSON
+ * at ~90 B a recorded point, so a comment with its suggestion stays under the 64 kB body
+ * limit.
+ */
+export const SUGGESTION_LANE_POINTS_MAX = 400;
 
 const pointSchema = z.object({
   id: z.string().min(1).max(64),

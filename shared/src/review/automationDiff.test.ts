@@ -110,6 +110,21 @@ describe('version diff of automation', () => {
     expect(mixSuggestionSchema.safeParse({ changes: [{ ...handMade, lane: { points: [{ id: 'x', time: Number.NaN, value: 0, curve: 'linear' }] } }] }).success).toBe(false);
   });
 
+  it('a change list carries at most SUGGESTION_LANE_POINTS_MAX lane points in all, in order', () => {
+    const doc = room();
+    const heard = readMixState(doc);
+    const half = Math.floor(SUGGESTION_LANE_POINTS_MAX / 2) + 1;
+    for (const param of ['eq.bands.0.gain', 'eq.bands.1.gain'] as const) {
+      const points = Array.from({ length: half }, (_, i) => ({ time: i * 0.01, value: -1 }));
+      writeAutomationRange(doc, { address: { kind: 'track', trackId: 'vox', param }, from: 0, to: 100, points }, o);
+    }
+    const changes = listMixChanges(heard, readMixState(doc));
+    expect(changes.map((c) => c.lane?.points.length)).toEqual([half, undefined]);
+    expect(mixSuggestionSchema.safeParse({ changes }).success).toBe(true);
+    const over = [changes[0]!, { ...changes[1]!, lane: changes[0]!.lane }];
+    expect(mixSuggestionSchema.safeParse({ changes: over }).success).toBe(false);
+  });
+
   it('restoring a version brings its lanes back, and a version from before lanes clears them', () => {
     const doc = room();
     ride(doc);

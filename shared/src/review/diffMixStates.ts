@@ -9,6 +9,20 @@ import { SUGGESTION_LANE_POINTS_MAX, type MixChange, type MixChangeScope, type M
 
 type Entity = Record<string, unknown>;
 
+/** Lane points a change list may still carry (see SUGGESTION_LANE_POINTS_MAX). */
+interface LaneBudget {
+  points: number;
+}
+
+/** The strip a lane line is about. */
+interface LaneStrip {
+  scope: MixChangeScope;
+  id: string | null;
+  label: string;
+  nameOf: (id: string) => string;
+  budget: LaneBudget;
+}
+
 /**
  * Parameter-level differences from mix `a` to mix `b`, in a stable order: session, then
  * tracks and buses (in `b`'s order, removed ones last), then master. Tracks, buses and
@@ -23,11 +37,13 @@ export function listMixChanges(before: MixState, after: MixState): MixChange[] {
   for (const e of [...a.tracks, ...a.buses, ...b.tracks, ...b.buses]) names.set(e.id, e.name);
   const nameOf = (id: string): string => names.get(id) ?? id;
   const out: MixChange[] = [];
+  // Lanes ride along with their lines until this many points are carried (a comment body is small).
+  const budget: LaneBudget = { points: SUGGESTION_LANE_POINTS_MAX };
 
-  walkEntity(out, 'session', null, 'Session', a.session as unknown as Entity, b.session as unknown as Entity, nameOf);
-  diffList(out, 'track', a.tracks, b.tracks, nameOf);
-  diffList(out, 'bus', a.buses, b.buses, nameOf);
-  walkEntity(out, 'master', null, 'Master', a.master as unknown as Entity, b.master as unknown as Entity, nameOf);
+  walkEntity(out, 'session', null, 'Session', a.session as unknown as Entity, b.session as unknown as Entity, nameOf, budget);
+  diffList(out, 'track', a.tracks, b.tracks, nameOf, budget);
+  diffList(out, 'bus', a.buses, b.buses, nameOf, budget);
+  walkEntity(out, 'master', null, 'Master', a.master as unknown as Entity, b.master as unknown as Entity, nameOf, budget);
   return out;
 }
 
@@ -45,6 +61,7 @@ function diffList(
   before: ReadonlyArray<TrackState | BusState>,
   after: ReadonlyArray<TrackState | BusState>,
   nameOf: (id: string) => string,
+  budget: LaneBudget,
 ): void {
   const old = new Map(before.map((e) => [e.id, e]));
   const kindWord = scope === 'track' ? 'track' : 'bus';
@@ -54,7 +71,7 @@ function diffList(
       out.push({ kind: 'added', scope, id: entity.id, path: [], before: null, after: null, text: `Added ${kindWord} ${entity.name}` });
       continue;
     }
-    walkEntity(out, scope, entity.id, entity.name, prev as unknown as Entity, entity as unknown as Entity, nameOf);
+    walkEntity(out, scope, entity.id, entity.name, prev as unknown as Entity, entity as unknown as Entity, nameOf, budget);
   }
   const kept = new Set(after.map((e) => e.id));
   for (const entity of before) {
@@ -72,6 +89,7 @@ function walkEntity(
   a: Entity,
   b: Entity,
   nameOf: (id: string) => string,
+  budget: LaneBudget,
 ): void {
   const push = (path: string[], before: MixLeaf, after: MixLeaf, ctx: DescribeContext): void => {
     out.push({ kind: 'param', scope, id, path, before, after, text: `${label}: ${describeParamChange(path, before, after, ctx)}` });
@@ -80,7 +98,7 @@ function walkEntity(
     const key = path[path.length - 1];
     if (key === 'id' || key === 'schemaVersion') return;
     if (key === 'automation' && path.length === 1) {
-      diffLanes(out, scope, id, label, a, b, (x ?? {}) as AutomationLanes, (y ?? {}) as AutomationLanes, nameOf);
+      diffLanes(out, { scope, id, label, nameOf, budget }, a, b, (x ?? {}) as AutomationLanes, (y ?? {}) as AutomationLanes);
       return;
     }
     if (key === 'sends' && Array.isArray(x) && Array.isArray(y)) {
@@ -148,17 +166,8 @@ function diffSends(
  * curves differ and by how much ("Lead Vocal fader: +2 dB from 1:12 to 1:40"). A lane is
  * compared with the static value it replaces.
  */
-function diffLanes(
-  out: MixChange[],
-  scope: MixChangeScope,
-  id: string | null,
-  label: string,
-  a: Entity,
-  b: Entity,
-  before: AutomationLanes,
-  after: AutomationLanes,
-  nameOf: (id: string) => string,
-): void {
+function diffLanes(out: MixChange[], strip: LaneStrip, a: Entity, b: Entity, before: AutomationLanes, after: AutomationLanes): void {
+  const { scope, id, label, nameOf, budget } = strip;
   const paths = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   for (const path of paths) {
     const x: AutomationLane | undefined = before[path];
@@ -168,8 +177,10 @@ function diffLanes(
     const delta = compareLanes(x, staticValueAt(a, path, y), y, staticValueAt(b, path, x));
     const text = `${label} ${describeLaneChange(path, how, delta, { nameOf })}`;
     const where = ['automation', ...path.split('.')];
-    // The proposed lane rides along (a suggestion applies it), unless it is too long to post.
-    const lane = y && y.points.length <= SUGGESTION_LANE_POINTS_MAX ? { lane: { points: y.points.map((p) => ({ ...p })) } } : {};
+    // The proposed lane rides along (a suggestion applies it) while the budget lasts.
+    const carried = y !== undefined && y.points.length <= budget.points;
+    if (carried) budget.points -= y.points.length;
+    const lane = carried ? { lane: { points: y.points.map((p) => ({ ...p })) } } : {};
     if (how === 'changed') out.push({ kind: 'param', scope, id, path: where, before: x!.points.length, after: y!.points.length, text, ...lane });
     else out.push({ kind: how, scope, id, path: where, before: null, after: null, text, ...lane });
   }
