@@ -10,14 +10,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildMixPlan, planLatencyFrames } from '@mixroom/shared/plan';
 import { testMix } from '../shared/src/plan/testing/testMix.ts';
-import { bundleForBrowser } from './browser/bundleForBrowser.ts';
 import type { LateJoinJob, LateJoinResult } from './browser/chunkJoinHarness.ts';
-import { launchChromium } from './browser/launchChromium.ts';
-import { serveStatic } from './browser/serveStatic.ts';
-import type { StaticServer } from './browser/serveStatic.ts';
+import { openHarnessPage, type HarnessPage } from './browser/openHarnessPage.ts';
 import { startEngineHarness } from './browser/startEngineHarness.ts';
 import type { EngineHarness } from './browser/startEngineHarness.ts';
 import { noiseStem, residualDb, rmsDb } from './browser/testStems.ts';
@@ -102,23 +99,14 @@ describe('chunked stem playback joins chunks sample-exactly', () => {
 type Expect = (i: number) => number | null;
 
 describe('audio that is not ready when due', () => {
-  let browser: Browser | null = null;
-  let server: StaticServer | null = null;
+  let harness: HarnessPage | null = null;
   let page: Page;
   beforeAll(async () => {
-    const js = await bundleForBrowser(fileURLToPath(new URL('./browser/chunkJoinHarness.ts', import.meta.url)));
-    server = await serveStatic({
-      '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><script type="module" src="/h.js"></script>' },
-      '/h.js': { type: 'text/javascript', body: js },
-    });
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(server.origin + '/');
-    await page.waitForFunction(() => 'chunkJoinHarness' in globalThis);
+    harness = await openHarnessPage(fileURLToPath(new URL('./browser/chunkJoinHarness.ts', import.meta.url)), 'chunkJoinHarness');
+    page = harness.page;
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await harness?.close();
   });
 
   const C = 4096;

@@ -25,7 +25,9 @@ import { bakeBenchMix } from './bakeBenchMix.ts';
  * BAKE_BENCH_GATES ("off": gates bypassed; "on": every strip's gate on, a third of them keyed
  * by the previous track; "both": the plan without gates as usual, then our bake of the gated
  * plan, and the CPU ratio of the two medians),
- * BAKE_BENCH_DEESS ("1": every strip's de-esser on, a third of them wide).
+ * BAKE_BENCH_DEESS ("1": every strip's de-esser on, a third of them wide),
+ * BAKE_BENCH_AUTOMATION ("off"; "both": then our bake of the same mix with lanes on every
+ * track, fader, pan, reverb send and an EQ band gain, and the CPU ratio of the two medians).
  *
  * "Version ready" is what the server does for a saved version, all in one child process as
  * the embedded default runs it: the stems in the embedded S3 store (uploaded once into a
@@ -76,6 +78,8 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   for (let i = 0; i < stems; i++) await writeStemFile(path.join(dir, key(i)), bases[i % BASE]!, frames);
   bases.length = 0; // let the generator's arrays go before measuring anything
 
+  const automation = process.env.BAKE_BENCH_AUTOMATION ?? 'off';
+  if (!['off', 'both'].includes(automation)) throw new Error(`BAKE_BENCH_AUTOMATION is off or both, not ${automation}`);
   const gates = process.env.BAKE_BENCH_GATES ?? 'off';
   if (!['off', 'on', 'both'].includes(gates)) throw new Error(`BAKE_BENCH_GATES is off, on or both, not ${gates}`);
   const deess = process.env.BAKE_BENCH_DEESS === '1';
@@ -137,6 +141,19 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
     console.log(
       `  every gate on: ${(seconds / wall).toFixed(1)}x realtime wall, ${((2 * seconds) / cpu).toFixed(1)}x on 2 cores by CPU time; ` +
         `CPU-s ${cpu.toFixed(2)} vs ${median(runs.map((r) => r.cpuSeconds)).toFixed(2)} without: ${(cpu / median(runs.map((r) => r.cpuSeconds))).toFixed(3)}x the CPU`,
+    );
+  }
+  if (automation === 'both') {
+    // The same mix with lanes on every track (fader, pan, reverb send, an EQ band gain), in the same session.
+    const automatedPath = path.join(dir, 'plan-automated.json');
+    await writeFile(automatedPath, JSON.stringify(buildMixPlan(bakeBenchMix(stems, frames, RATE, key, { automation: true }))));
+    const automated = await bakeRuns(automatedPath, ' (automation on every track)');
+    const cpu = median(automated.map((r) => r.cpuSeconds));
+    const wall = median(automated.map((r) => r.seconds));
+    const plain = median(runs.map((r) => r.cpuSeconds));
+    console.log(
+      `  automation on every track: ${(seconds / wall).toFixed(1)}x realtime wall, ${((2 * seconds) / cpu).toFixed(1)}x on 2 cores by CPU time; ` +
+        `CPU-s ${cpu.toFixed(2)} vs ${plain.toFixed(2)} without lanes: ${(cpu / plain).toFixed(2)}x the CPU`,
     );
   }
   const peakRss = Math.max(...runs.map((r) => r.peakRssBytes));

@@ -1,14 +1,34 @@
-import { CURRENT_SCHEMA_VERSION, defaultBus, defaultDelay, defaultMaster, defaultReverb, defaultSend, defaultTrack, type BusState, type MixState, type TrackState } from '@mixroom/shared/model';
+import {
+  CURRENT_SCHEMA_VERSION,
+  defaultBus,
+  defaultDelay,
+  defaultMaster,
+  defaultReverb,
+  defaultSend,
+  defaultTrack,
+  type AutomationLane,
+  type AutomationPoint,
+  type BusState,
+  type MixState,
+  type TrackState,
+} from '@mixroom/shared/model';
 
 /**
  * The benchmark mix of the issue: `stems` stereo tracks with full strips (HPF + 4 active EQ
  * bands + compressor + pan + 2 sends), 2 aux buses (reverb, delay), master glue + limiter.
  * Parameters vary per track so no two strips are the same work. `gate` switches every
  * strip's gate on (keyed by the previous track, every third one), `deess` every strip's
- * de-esser (split, every third one wide), to measure their cost.
+ * de-esser (split, every third one wide), to measure their cost; `automation` gives every
+ * track lanes (see benchLanes).
  * Built on the records' defaults, so a new parameter (at its neutral default) needs no edit.
  */
-export function bakeBenchMix(stems: number, frames: number, sampleRate: number, stemKey: (i: number) => string, options: { gate?: boolean; deess?: boolean } = {}): MixState {
+export function bakeBenchMix(
+  stems: number,
+  frames: number,
+  sampleRate: number,
+  stemKey: (i: number) => string,
+  options: { gate?: boolean; deess?: boolean; automation?: boolean } = {},
+): MixState {
   const tracks: TrackState[] = [];
   for (let i = 0; i < stems; i++) {
     const v = (i % 7) / 7;
@@ -47,6 +67,7 @@ export function bakeBenchMix(stems: number, frames: number, sampleRate: number, 
         { ...defaultSend('aux1'), level: -14 - 4 * v },
         { ...defaultSend('aux2'), level: -20 + 2 * v },
       ],
+      automation: options.automation === true ? benchLanes(i, frames / sampleRate) : d.automation,
     });
   }
   const aux = (id: string, order: number, effect: BusState['effect']): BusState => ({
@@ -69,5 +90,27 @@ export function bakeBenchMix(stems: number, frames: number, sampleRate: number, 
       glue: { ...master.glue, on: true, threshold: -12, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 },
       limiter: { ...master.limiter, on: true, ceiling: -1, release: 0.05 },
     },
+  };
+}
+
+/**
+ * Lanes an engineer rides on every strip (`automation`): the fader moving every 2 s (a
+ * ±6 dB throw in 20 ms every 8 s), the pan drifting, the reverb send riding and a band's
+ * gain moving, over the whole song.
+ */
+function benchLanes(i: number, seconds: number): Record<string, AutomationLane> {
+  const pts = (every: number, value: (k: number) => number, fast = false): AutomationLane => {
+    const points: AutomationPoint[] = [];
+    for (let k = 0, t = (i % 5) * 0.1; t < seconds; k++, t += every) {
+      points.push({ id: `${k}a`, time: t, value: value(k), curve: 'linear' });
+      if (fast && k % 4 === 3) points.push({ id: `${k}b`, time: t + 0.02, value: value(k) + 6, curve: 'linear' });
+    }
+    return { points };
+  };
+  return {
+    gain: pts(2, (k) => -9 + 3 * Math.sin(k + i), true),
+    pan: pts(3, (k) => 0.6 * Math.sin(0.7 * k + i)),
+    'sends.aux1.level': pts(4, (k) => -18 + 4 * Math.cos(k)),
+    'eq.bands.2.gain': pts(5, (k) => 2 * Math.sin(0.5 * k + i)),
   };
 }

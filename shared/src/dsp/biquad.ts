@@ -66,21 +66,29 @@ export function biquadCoefficients(
   sampleRate: number,
   out: BiquadCoefficients = { b0: 1, b1: 0, b2: 0, a1: 0, a2: 0 },
 ): BiquadCoefficients {
-  const f = Math.fround(frequency);
+  const w = normalisedFrequency(frequency, sampleRate);
+  return coefficientsAt(type, w, Math.sin(PI * w), Math.cos(PI * w), Q, gain, out);
+}
+
+/** The frequency as a fraction of Nyquist in [0, 1], from its float32 AudioParam value. */
+function normalisedFrequency(frequency: Hz, sampleRate: number): number {
+  const w = Math.fround(frequency) / (0.5 * Math.fround(sampleRate));
+  return w < 0 ? 0 : w > 1 ? 1 : w;
+}
+
+/**
+ * {@link biquadCoefficients} from the normalised frequency `w` and sin/cos(π·w), which a
+ * caller moving only Q or gain computes once: the same arithmetic, the same coefficients.
+ */
+function coefficientsAt(type: BiquadType, w: number, sinw: number, cosw: number, Q: Ratio, gain: Decibels, out: BiquadCoefficients): BiquadCoefficients {
   const q = Math.fround(Q);
   const g = Math.fround(gain);
-  const nyquist = 0.5 * Math.fround(sampleRate);
-  // Normalised frequency in [0, 1] (1 = Nyquist).
-  let w = f / nyquist;
-  w = w < 0 ? 0 : w > 1 ? 1 : w;
   switch (type) {
     case 'lowpass': {
       if (w === 1) return setNormalized(out, 1, 0, 0, 1, 0, 0);
       if (w <= 0) return setNormalized(out, 0, 0, 0, 1, 0, 0);
       const resonance = pow10(q / 20);
-      const theta = PI * w;
-      const alpha = Math.sin(theta) / (2 * resonance);
-      const cosw = Math.cos(theta);
+      const alpha = sinw / (2 * resonance);
       const beta = (1 - cosw) / 2;
       return setNormalized(out, beta, 2 * beta, beta, 1 + alpha, -2 * cosw, 1 - alpha);
     }
@@ -88,18 +96,15 @@ export function biquadCoefficients(
       if (w === 1) return setNormalized(out, 0, 0, 0, 1, 0, 0);
       if (w <= 0) return setNormalized(out, 1, 0, 0, 1, 0, 0);
       const resonance = pow10(q / 20);
-      const theta = PI * w;
-      const alpha = Math.sin(theta) / (2 * resonance);
-      const cosw = Math.cos(theta);
+      const alpha = sinw / (2 * resonance);
       const beta = (1 + cosw) / 2;
       return setNormalized(out, beta, -2 * beta, beta, 1 + alpha, -2 * cosw, 1 - alpha);
     }
     case 'bandpass': {
       if (w > 0 && w < 1) {
         if (q > 0) {
-          const w0 = PI * w;
-          const alpha = Math.sin(w0) / (2 * q);
-          const k = Math.cos(w0);
+          const alpha = sinw / (2 * q);
+          const k = cosw;
           return setNormalized(out, alpha, 0, -alpha, 1 + alpha, -2 * k, 1 - alpha);
         }
         return setNormalized(out, 1, 0, 0, 1, 0, 0);
@@ -110,10 +115,9 @@ export function biquadCoefficients(
       const a = pow10(g / 40);
       if (w === 1) return setNormalized(out, a * a, 0, 0, 1, 0, 0);
       if (w <= 0) return setNormalized(out, 1, 0, 0, 1, 0, 0);
-      const w0 = PI * w;
       const s = 1; // shelf slope: the spec fixes S = 1
-      const alpha = 0.5 * Math.sin(w0) * Math.sqrt((a + 1 / a) * (1 / s - 1) + 2);
-      const k = Math.cos(w0);
+      const alpha = 0.5 * sinw * Math.sqrt((a + 1 / a) * (1 / s - 1) + 2);
+      const k = cosw;
       const k2 = 2 * Math.sqrt(a) * alpha;
       const ap1 = a + 1;
       const am1 = a - 1;
@@ -131,10 +135,9 @@ export function biquadCoefficients(
       const a = pow10(g / 40);
       if (w === 1) return setNormalized(out, 1, 0, 0, 1, 0, 0);
       if (w <= 0) return setNormalized(out, a * a, 0, 0, 1, 0, 0);
-      const w0 = PI * w;
       const s = 1;
-      const alpha = 0.5 * Math.sin(w0) * Math.sqrt((a + 1 / a) * (1 / s - 1) + 2);
-      const k = Math.cos(w0);
+      const alpha = 0.5 * sinw * Math.sqrt((a + 1 / a) * (1 / s - 1) + 2);
+      const k = cosw;
       const k2 = 2 * Math.sqrt(a) * alpha;
       const ap1 = a + 1;
       const am1 = a - 1;
@@ -152,9 +155,8 @@ export function biquadCoefficients(
       const a = pow10(g / 40);
       if (w > 0 && w < 1) {
         if (q > 0) {
-          const w0 = PI * w;
-          const alpha = Math.sin(w0) / (2 * q);
-          const k = Math.cos(w0);
+          const alpha = sinw / (2 * q);
+          const k = cosw;
           return setNormalized(out, 1 + alpha * a, -2 * k, 1 - alpha * a, 1 + alpha / a, -2 * k, 1 - alpha / a);
         }
         return setNormalized(out, a * a, 0, 0, 1, 0, 0);
@@ -164,9 +166,8 @@ export function biquadCoefficients(
     case 'notch': {
       if (w > 0 && w < 1) {
         if (q > 0) {
-          const w0 = PI * w;
-          const alpha = Math.sin(w0) / (2 * q);
-          const k = Math.cos(w0);
+          const alpha = sinw / (2 * q);
+          const k = cosw;
           return setNormalized(out, 1, -2 * k, 1, 1 + alpha, -2 * k, 1 - alpha);
         }
         return setNormalized(out, 0, 0, 0, 1, 0, 0);
@@ -176,9 +177,8 @@ export function biquadCoefficients(
     case 'allpass': {
       if (w > 0 && w < 1) {
         if (q > 0) {
-          const w0 = PI * w;
-          const alpha = Math.sin(w0) / (2 * q);
-          const k = Math.cos(w0);
+          const alpha = sinw / (2 * q);
+          const k = cosw;
           return setNormalized(out, 1 - alpha, -2 * k, 1 + alpha, 1 + alpha, -2 * k, 1 - alpha);
         }
         return setNormalized(out, -1, 0, 0, 1, 0, 0);
@@ -356,13 +356,22 @@ export class BiquadProcessor implements DspProcessor<BiquadParams> {
     const q = this.q.value;
     let f = Number.NaN;
     let g = Number.NaN;
+    let w = 0;
+    let sinw = 0;
+    let cosw = 0;
     for (let i = 0; i < frames; i++) {
       const fi = frequency ? frequency[i]! : this.params.frequency;
       const gi = gain ? gain[i]! : this.params.gain;
       if (fi !== f || gi !== g) {
-        f = fi;
+        if (fi !== f) {
+          // A gain lane leaves the frequency (and its trigonometry) alone: computed once.
+          f = fi;
+          w = normalisedFrequency(f, this.sampleRate);
+          sinw = Math.sin(PI * w);
+          cosw = Math.cos(PI * w);
+        }
         g = gi;
-        biquadCoefficients(type, f, q, g, this.sampleRate, c);
+        coefficientsAt(type, w, sinw, cosw, q, g, c);
       }
       for (let ch = 0; ch < channels; ch++) {
         const o = ch * 4;

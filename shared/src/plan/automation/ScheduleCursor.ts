@@ -54,21 +54,52 @@ export class ScheduleCursor {
    * are all the same (the caller may then take a constant-parameter path).
    */
   fill(start: number, frames: number, out: Float32Array): boolean {
-    let constant = true;
     const first = this.valueAt(start);
     out[0] = first;
-    // Past the last event, or before the next one with no ramp towards it: one value.
+    let constant = true;
     const times = this.times;
-    const i = this.index;
-    const next = i + 1 < times.length ? times[i + 1]! : Infinity;
-    if (this.ramps[i + 1] !== 1 && (start + frames - 1) / this.sampleRate < next) {
-      out.fill(first, 1, frames);
-      return true;
-    }
-    for (let k = 1; k < frames; k++) {
-      const v = this.valueAt(start + k);
-      out[k] = v;
-      if (v !== first) constant = false;
+    const values = this.values;
+    const n = times.length;
+    const sr = this.sampleRate;
+    let k = 1;
+    while (k < frames) {
+      // Frames up to the next event follow the current one: held, or on its ramp (the
+      // same formula as valueAt, without searching per frame).
+      const i = this.index;
+      if ((start + k) / sr < times[i]!) {
+        // Before the first event (a node's latency makes the song frame negative at first).
+        const v = this.valueAt(start + k);
+        out[k++] = v;
+        if (v !== first) constant = false;
+        continue;
+      }
+      const nextTime = i + 1 < n ? times[i + 1]! : Infinity;
+      let end = Math.min(frames, Math.max(k + 1, Math.ceil(nextTime * sr - start)));
+      // Frames at the event's own time belong to it: valueAt decides at the boundary.
+      while (end > k && (start + end - 1) / sr >= nextTime) end--;
+      if (end <= k) {
+        const v = this.valueAt(start + k);
+        out[k++] = v;
+        if (v !== first) constant = false;
+        continue;
+      }
+      if (this.ramps[i + 1] === 1) {
+        const t1 = times[i]!;
+        const v1 = values[i]!;
+        const kk = Math.fround(1 / (nextTime - t1));
+        const dv = Math.fround(values[i + 1]! - v1);
+        for (; k < end; k++) {
+          const x = Math.fround(((start + k) / sr - t1) * kk);
+          const v = Math.fround(v1 + Math.fround(x * dv));
+          out[k] = v;
+          if (v !== first) constant = false;
+        }
+      } else {
+        const v = values[i]!;
+        out.fill(v, k, end);
+        if (v !== first) constant = false;
+        k = end;
+      }
     }
     return constant;
   }

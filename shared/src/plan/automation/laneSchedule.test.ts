@@ -92,6 +92,29 @@ describe('laneSchedule', () => {
     expect(c.valueAt(0.5 * SR)).toBeCloseTo(dbToGain(-3), 4);
   });
 
+  it('fill gives exactly valueAt frame by frame, for any block sizes, before the song start too', () => {
+    const fast = lane([
+      [0.01, -20, 'linear'],
+      [0.05, 6, 'step'],
+      [0.08, -3, 'linear'],
+      [0.1, 12, 'linear'],
+      [0.102, -12, 'linear'],
+    ]);
+    const s = mapSchedule(laneSchedule(fast, SR)!, DB_TO_GAIN);
+    const ref = new ScheduleCursor(s, SR);
+    const cursor = new ScheduleCursor(s, SR);
+    const out = new Float32Array(1000);
+    let at = -300;
+    let seed = 7;
+    while (at < 0.2 * SR) {
+      seed = (seed * 16807) % 2147483647;
+      const n = 1 + (seed % 999);
+      cursor.fill(at, n, out);
+      for (let k = 0; k < n; k++) expect(out[k]).toBe(ref.valueAt(at + k));
+      at += n;
+    }
+  });
+
   it('a lane of thousands of full sweeps stays within MAX_SCHEDULE_EVENTS', () => {
     const pts: [number, number, 'linear'][] = Array.from({ length: 4000 }, (_, i) => [i * 0.01, i % 2 ? 12 : -100, 'linear']);
     const s = mapSchedule(laneSchedule(lane(pts), SR)!, DB_TO_GAIN);
