@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ApiError } from './ApiError.ts';
 
-/** Largest JSON request body the review and auth API reads (a comment with a suggestion fits easily). */
+/** Largest JSON request body the API reads (a comment with a suggestion, or the part list of a 1 GB stem's upload, fits easily). */
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
 /**

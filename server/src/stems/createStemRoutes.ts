@@ -1,7 +1,6 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
-import type { z } from 'zod';
 import {
   can,
   completeUploadBody,
@@ -13,11 +12,10 @@ import {
   type RoomId,
   type StemVariant,
 } from '@mixroom/shared/protocol';
-import { isJsonRequest } from '../http/parseBody.ts';
 import type { RateLimits } from '../limits/createRateLimits.ts';
 import type { Identity } from '../sync/Authorize.ts';
 import { ApiError } from '../http/ApiError.ts';
-import { jsonInput } from '../http/jsonBody.ts';
+import { jsonBody } from '../http/jsonBody.ts';
 import type { StemService } from './StemService.ts';
 
 /** Who an HTTP request is in a room; null refuses it (401). */
@@ -40,8 +38,9 @@ export interface StemRoutesDeps {
  *   GET    /:hash                       -> StemAnalysis                           (any member)
  *   GET    /:hash/url?variant=source|playback|peaks -> {url, expiresAt}           (any member)
  *
- * Errors are `ApiErrorBody`s (shared/protocol) with the ApiError's status; the message is
- * meant for the user as is.
+ * Bodies are read by the same `jsonBody` as the auth and review routes (JSON only, size-capped,
+ * zod-checked). Errors are `ApiErrorBody`s (shared/protocol) with the ApiError's status; the
+ * message is meant for the user as is.
  */
 export function createStemRoutes(deps: StemRoutesDeps) {
   const { service } = deps;
@@ -63,20 +62,6 @@ export function createStemRoutes(deps: StemRoutesDeps) {
   const upload = guard('upload');
   const member = guard('member');
 
-  const body = async <S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> => {
-    // Only JSON: a cross-site form or text/plain post must not pass as an API call.
-    if (!isJsonRequest(c)) throw new ApiError('bad-request', 'The request body must be JSON (Content-Type: application/json).');
-    let raw: unknown;
-    try {
-      raw = await c.req.json();
-    } catch {
-      throw new ApiError('bad-request', 'The request body must be JSON.');
-    }
-    const r = schema.safeParse(raw);
-    if (!r.success) throw new ApiError('bad-request', `Invalid request: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    return r.data;
-  };
-  const json = <S extends z.ZodType>(schema: S) => jsonInput<z.input<S>, z.output<S>>((c) => body(c, schema));
   const variantQuery: MiddlewareHandler<any, string, { in: { query: { variant?: StemVariant } } }> = async (c, next) => {
     if (!isStemVariant(c.req.query('variant') ?? 'playback')) throw new ApiError('bad-request', 'variant must be source, playback or peaks.');
     await next();
@@ -89,14 +74,14 @@ export function createStemRoutes(deps: StemRoutesDeps) {
       console.error('stems route failed', error);
       return new ApiError('storage', 'Storage failed; please try again.').getResponse();
     })
-    .post('/uploads', upload, json(initiateUploadBody), async (c) => {
+    .post('/uploads', upload, jsonBody(initiateUploadBody), async (c) => {
       await deps.limits?.take('uploadStart', c, c.var.who.userId);
       return c.json(await service.initiateUpload(c.var.room, c.req.valid('json')), 201);
     })
-    .post('/uploads/:uploadId/parts', upload, json(partUrlsBody), async (c) => {
+    .post('/uploads/:uploadId/parts', upload, jsonBody(partUrlsBody), async (c) => {
       return c.json({ parts: await service.refreshPartUrls(c.var.room, c.req.param('uploadId'), c.req.valid('json').partNumbers) });
     })
-    .post('/uploads/:uploadId/complete', upload, json(completeUploadBody), async (c) => {
+    .post('/uploads/:uploadId/complete', upload, jsonBody(completeUploadBody), async (c) => {
       // Deliberately not tied to the request's signal: a user who closes the tab while the
       // server checks the file still gets the track (everyone else in the room sees it).
       return c.json(await service.completeUpload(c.var.room, c.req.param('uploadId'), c.req.valid('json').parts), 201);
