@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -6,41 +6,20 @@ import * as encoding from 'lib0/encoding';
 import { CLOSE_CODES, isValidRoomId, MESSAGE_TYPES, presenceUserOf } from '@mixroom/shared/protocol';
 import { initMixDoc, readMixState } from '@mixroom/shared/model';
 import { addTrack } from '@mixroom/shared/ops';
-import type { RunningServer } from '../../server/src/createServer.ts';
 import { createJsonLogger } from '../../server/src/log/Logger.ts';
 import { LocalRoomStore } from '../../server/src/sync/persistence/LocalRoomStore.ts';
 import type { RoomStore } from '../../server/src/sync/persistence/RoomStore.ts';
 import {
-  connectClient,
-  makeTempDir,
   startTestServer,
   testConfig,
   waitFor,
   whenSynced,
   type LogLine,
-  type TestClient,
 } from './syncHarness.ts';
+import { useSyncFixture } from './useSyncFixture.ts';
 
-let dir: { path: string; remove(): Promise<void> };
-let server: RunningServer | null = null;
-const clients: TestClient[] = [];
-const open = (...args: Parameters<typeof connectClient>) => {
-  const c = connectClient(...args);
-  clients.push(c);
-  return c;
-};
-
-beforeAll(async () => {
-  dir = await makeTempDir('mixroom-sync-');
-});
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await server?.close();
-  server = null;
-});
-afterAll(async () => {
-  await dir.remove();
-});
+const fx = useSyncFixture('mixroom-sync-');
+const { clients, open } = fx;
 
 /** Opens a raw socket and resolves with the close code the server sends. */
 function closeCodeOf(url: string): Promise<number> {
@@ -53,9 +32,9 @@ function closeCodeOf(url: string): Promise<number> {
 
 describe('sync server with real y-websocket@3 clients', () => {
   it('relays edits both ways and awareness', async () => {
-    server = await startTestServer(testConfig(dir.path));
-    const a = open(server.url, 'relay', { user: 'a' });
-    const b = open(server.url, 'relay', { user: 'b' });
+    fx.server = await startTestServer(testConfig(fx.dir.path));
+    const a = open(fx.server.url, 'relay', { user: 'a' });
+    const b = open(fx.server.url, 'relay', { user: 'b' });
     await Promise.all([whenSynced(a), whenSynced(b)]);
 
     a.doc.getMap('m').set('fader', -6);
@@ -77,33 +56,33 @@ describe('sync server with real y-websocket@3 clients', () => {
   });
 
   it('keeps every edit across a server restart mid-session and clients resync', async () => {
-    const config = testConfig(dir.path);
-    server = await startTestServer(config);
-    const port = server.port;
-    const a = open(server.url, 'restart', { user: 'a' });
-    const b = open(server.url, 'restart', { user: 'b' });
+    const config = testConfig(fx.dir.path);
+    fx.server = await startTestServer(config);
+    const port = fx.server.port;
+    const a = open(fx.server.url, 'restart', { user: 'a' });
+    const b = open(fx.server.url, 'restart', { user: 'b' });
     await Promise.all([whenSynced(a), whenSynced(b)]);
     for (let i = 0; i < 50; i++) a.doc.getMap('m').set(`k${i}`, i);
     await waitFor('b has 50', () => b.doc.getMap('m').size === 50);
 
-    await server.close();
+    await fx.server.close();
     // Edits made while the server is down reach it after the restart, via sync step 2.
     a.doc.getMap('m').set('offline', 'a');
     b.doc.getMap('m').set('offline-b', 'b');
-    server = await startTestServer({ ...config, port });
+    fx.server = await startTestServer({ ...config, port });
     await waitFor('a sees b offline edit', () => a.doc.getMap('m').get('offline-b') === 'b');
     await waitFor('b sees a offline edit', () => b.doc.getMap('m').get('offline') === 'a');
 
-    const fresh = open(server.url, 'restart', { user: 'c' });
+    const fresh = open(fx.server.url, 'restart', { user: 'c' });
     await whenSynced(fresh);
     await waitFor('fresh has all', () => fresh.doc.getMap('m').size === 52);
     expect(fresh.doc.getMap('m').toJSON()).toEqual(a.doc.getMap('m').toJSON());
   });
 
   it('drops a read-only role’s updates, tells it why, and still sends it everything', async () => {
-    server = await startTestServer(testConfig(dir.path));
-    const editor = open(server.url, 'readonly', { user: 'eng', role: 'engineer' });
-    const listener = open(server.url, 'readonly', { user: 'lis', role: 'listener' });
+    fx.server = await startTestServer(testConfig(fx.dir.path));
+    const editor = open(fx.server.url, 'readonly', { user: 'eng', role: 'engineer' });
+    const listener = open(fx.server.url, 'readonly', { user: 'lis', role: 'listener' });
     await Promise.all([whenSynced(editor), whenSynced(listener)]);
     await waitFor('notice on connect', () => listener.notices.length >= 1);
     expect(listener.notices[0]).toBe('listener');
@@ -127,30 +106,30 @@ describe('sync server with real y-websocket@3 clients', () => {
     // A round trip through the editor proves the server processed the dropped updates first.
     editor.doc.getMap('m').set('after', 1);
     await waitFor('listener gets later edit', () => listener.doc.getMap('m').get('after') === 1);
-    const fresh = open(server.url, 'readonly', { user: 'x', role: 'reviewer' });
+    const fresh = open(fx.server.url, 'readonly', { user: 'x', role: 'reviewer' });
     await whenSynced(fresh);
     expect(fresh.doc.getMap('m').toJSON()).toEqual({ gain: 1, after: 1 });
     expect(editor.doc.getMap('m').toJSON()).toEqual({ gain: 1, after: 1 });
   });
 
   it('refuses invalid room ids (4404) and unknown identities (4401)', async () => {
-    server = await startTestServer(testConfig(dir.path));
-    const ws = server.url.replace('http', 'ws');
+    fx.server = await startTestServer(testConfig(fx.dir.path));
+    const ws = fx.server.url.replace('http', 'ws');
     expect(await closeCodeOf(`${ws}/sync/${'x'.repeat(65)}`)).toBe(CLOSE_CODES.invalidRoomId);
     expect(await closeCodeOf(`${ws}/sync/bad.room`)).toBe(CLOSE_CODES.invalidRoomId);
     expect(await closeCodeOf(`${ws}/sync/ok-room?role=none`)).toBe(CLOSE_CODES.unauthorized);
     expect(isValidRoomId('ok-room')).toBe(true);
     // The unmodified client stops reconnecting on 44xx and reports it.
-    const refused = open(server.url, 'ok-room', { role: 'none' });
+    const refused = open(fx.server.url, 'ok-room', { role: 'none' });
     const closed = await new Promise<{ code: number }>((resolve) => refused.provider.on('closed', resolve));
     expect(closed.code).toBe(CLOSE_CODES.unauthorized);
   });
 
   it('unloads an idle room and reloads it from disk with nothing lost', async () => {
     const lines: LogLine[] = [];
-    server = await startTestServer(testConfig(dir.path, { ROOM_IDLE_UNLOAD_MS: '100' }), { lines });
-    const rooms = server.services.rooms;
-    const a = open(server.url, 'idle', { user: 'a' });
+    fx.server = await startTestServer(testConfig(fx.dir.path, { ROOM_IDLE_UNLOAD_MS: '100' }), { lines });
+    const rooms = fx.server.services.rooms;
+    const a = open(fx.server.url, 'idle', { user: 'a' });
     await whenSynced(a);
     for (let i = 0; i < 20; i++) a.doc.getMap('m').set(`k${i}`, i);
     const expected = a.doc.getMap('m').toJSON();
@@ -158,7 +137,7 @@ describe('sync server with real y-websocket@3 clients', () => {
     await waitFor('room unloaded', () => !rooms.isLoaded('idle' as never));
     await rooms.whenUnloaded('idle' as never);
 
-    const b = open(server.url, 'idle', { user: 'b' });
+    const b = open(fx.server.url, 'idle', { user: 'b' });
     await whenSynced(b);
     expect(b.doc.getMap('m').toJSON()).toEqual(expected);
     const loads = lines.filter((l) => l.msg === 'room loaded' && l.fields.roomId === 'idle');
@@ -167,36 +146,36 @@ describe('sync server with real y-websocket@3 clients', () => {
   });
 
   it('a connection arriving while its room unloads waits and loses nothing', async () => {
-    server = await startTestServer(testConfig(dir.path, { ROOM_IDLE_UNLOAD_MS: '0' }));
+    fx.server = await startTestServer(testConfig(fx.dir.path, { ROOM_IDLE_UNLOAD_MS: '0' }));
     const expected: Record<string, number> = {};
     // Each round: connect, write, leave; with a zero idle time every leave starts an unload
     // that the next round's connection races.
     for (let round = 0; round < 15; round++) {
-      const c = open(server.url, 'churn', { user: `u${round}` });
+      const c = open(fx.server.url, 'churn', { user: `u${round}` });
       await whenSynced(c);
       expect(c.doc.getMap('m').toJSON()).toEqual(expected);
       c.doc.getMap('m').set(`r${round}`, round);
       expected[`r${round}`] = round;
       // Wait for the echo through another connection before leaving, so the edit was accepted.
-      const check = open(server.url, 'churn', { user: `check${round}` });
+      const check = open(fx.server.url, 'churn', { user: `check${round}` });
       await waitFor('edit relayed', () => check.doc.getMap('m').get(`r${round}`) === round);
       c.destroy();
       check.destroy();
     }
-    const last = open(server.url, 'churn', { user: 'last' });
+    const last = open(fx.server.url, 'churn', { user: 'last' });
     await whenSynced(last);
     expect(last.doc.getMap('m').toJSON()).toEqual(expected);
   });
 
   it('lets a server module write to a live room (withRoom), persisted and relayed', async () => {
-    const config = testConfig(dir.path);
+    const config = testConfig(fx.dir.path);
     const initRoom = (doc: Y.Doc) => initMixDoc(doc, { title: 'Mix', sampleRate: 48000 });
-    server = await startTestServer(config, { initRoom });
-    const a = open(server.url, 'server-write', { user: 'a' });
+    fx.server = await startTestServer(config, { initRoom });
+    const a = open(fx.server.url, 'server-write', { user: 'a' });
     await whenSynced(a);
         expect(readMixState(a.doc).tracks).toEqual([]);
 
-    const trackId = await server.services.rooms.withRoom(
+    const trackId = await fx.server.services.rooms.withRoom(
       'server-write' as never,
       (doc, origin) => addTrack(doc, { name: 'Kick', stem: null }, origin),
       { actor: 'stems' },
@@ -204,23 +183,23 @@ describe('sync server with real y-websocket@3 clients', () => {
     await waitFor('a sees the track', () => readMixState(a.doc).tracks.find((t) => t.id === trackId)?.name === 'Kick');
 
     // Durable: a restarted server still has it, and a room not yet loaded can be written too.
-    await server.services.rooms.withRoom('server-write-cold' as never, (doc, origin) =>
+    await fx.server.services.rooms.withRoom('server-write-cold' as never, (doc, origin) =>
       addTrack(doc, { name: 'Bass', stem: null }, origin),
     );
-    const port = server.port;
-    await server.close();
-    server = await startTestServer({ ...config, port }, { initRoom });
-    const fresh = open(server.url, 'server-write', { user: 'b' });
-    const cold = open(server.url, 'server-write-cold', { user: 'b' });
+    const port = fx.server.port;
+    await fx.server.close();
+    fx.server = await startTestServer({ ...config, port }, { initRoom });
+    const fresh = open(fx.server.url, 'server-write', { user: 'b' });
+    const cold = open(fx.server.url, 'server-write-cold', { user: 'b' });
     await Promise.all([whenSynced(fresh), whenSynced(cold)]);
     expect(readMixState(fresh.doc).tracks.find((t) => t.id === trackId)?.name).toBe('Kick');
     expect(readMixState(cold.doc).tracks.map((t) => t.name)).toEqual(['Bass']);
   });
 
   it('refuses upgrades outside /sync/ with a 404', async () => {
-    server = await startTestServer(testConfig(dir.path));
+    fx.server = await startTestServer(testConfig(fx.dir.path));
     const status = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`${server!.url.replace('http', 'ws')}/elsewhere`);
+      const ws = new WebSocket(`${fx.server!.url.replace('http', 'ws')}/elsewhere`);
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
       ws.on('error', () => undefined);
     });
@@ -229,7 +208,7 @@ describe('sync server with real y-websocket@3 clients', () => {
 
   it('closes a room whose log cannot be written (4500); clients reconnect and nothing is lost', async () => {
     // The real local store with an injected disk failure on demand.
-    const inner = new LocalRoomStore(dir.path, createJsonLogger('error', () => undefined));
+    const inner = new LocalRoomStore(fx.dir.path, createJsonLogger('error', () => undefined));
     let failAppends = false;
     const store: RoomStore = {
       start: () => inner.start(),
@@ -242,9 +221,9 @@ describe('sync server with real y-websocket@3 clients', () => {
       },
     };
     const lines: LogLine[] = [];
-    server = await startTestServer(testConfig(dir.path), { store, lines });
-    const a = open(server.url, 'disk-full', { user: 'a' });
-    const b = open(server.url, 'disk-full', { user: 'b' });
+    fx.server = await startTestServer(testConfig(fx.dir.path), { store, lines });
+    const a = open(fx.server.url, 'disk-full', { user: 'a' });
+    const b = open(fx.server.url, 'disk-full', { user: 'b' });
     await Promise.all([whenSynced(a), whenSynced(b)]);
     const codes: number[] = [];
     a.provider.on('connection-close', (event) => {
@@ -260,18 +239,18 @@ describe('sync server with real y-websocket@3 clients', () => {
     // a reconnects by itself (45xx is transient) and its sync step 2 resends the edit.
     await waitFor('b gets the edit after recovery', () => b.doc.getMap('m').get('written-while-failing') === 1);
     expect(lines.some((l) => l.level === 'error' && l.msg.includes('storage failed'))).toBe(true);
-    const fresh = open(server.url, 'disk-full', { user: 'c' });
+    const fresh = open(fx.server.url, 'disk-full', { user: 'c' });
     await whenSynced(fresh);
     expect(fresh.doc.getMap('m').get('written-while-failing')).toBe(1);
   });
 
   it('keeps a joiner of a room of six connected: y-websocket echoes every presence it receives', async () => {
-    server = await startTestServer(testConfig(dir.path));
-    const people = Array.from({ length: 6 }, (_, i) => open(server!.url, 'crowded', { user: `p${i}` }));
+    fx.server = await startTestServer(testConfig(fx.dir.path));
+    const people = Array.from({ length: 6 }, (_, i) => open(fx.server!.url, 'crowded', { user: `p${i}` }));
     await Promise.all(people.map(whenSynced));
     for (const p of people) p.provider.awareness.setLocalStateField('playhead', 1);
     await waitFor('everyone sees everyone', () => people.every((p) => p.provider.awareness.getStates().size === 6));
-    const late = open(server.url, 'crowded', { user: 'late' });
+    const late = open(fx.server.url, 'crowded', { user: 'late' });
     const codes: number[] = [];
     late.provider.on('connection-close', (event) => {
       if (event) codes.push(event.code);
@@ -285,9 +264,9 @@ describe('sync server with real y-websocket@3 clients', () => {
   });
 
   it("does not let one user overwrite or remove another user's presence", async () => {
-    server = await startTestServer(testConfig(dir.path));
-    const a = open(server.url, 'presence', { user: 'alice' });
-    const b = open(server.url, 'presence', { user: 'bob' });
+    fx.server = await startTestServer(testConfig(fx.dir.path));
+    const a = open(fx.server.url, 'presence', { user: 'alice' });
+    const b = open(fx.server.url, 'presence', { user: 'bob' });
     await Promise.all([whenSynced(a), whenSynced(b)]);
     a.provider.awareness.setLocalStateField('touching', 'Alice');
     await waitFor('b sees alice', () => b.provider.awareness.getStates().get(a.doc.clientID)?.touching === 'Alice');
@@ -311,7 +290,7 @@ describe('sync server with real y-websocket@3 clients', () => {
     const meta = forged.meta.get(a.doc.clientID)!;
     meta.clock += 100;
     const remove = frame(awarenessProtocol.encodeAwarenessUpdate(forged, [a.doc.clientID], new Map()));
-    const mallory = new WebSocket(`${server.url.replace('http', 'ws')}/sync/presence?user=mallory`);
+    const mallory = new WebSocket(`${fx.server.url.replace('http', 'ws')}/sync/presence?user=mallory`);
     const replies: Buffer[] = [];
     mallory.on('message', (data: Buffer) => replies.push(data));
     await new Promise((resolve) => mallory.once('open', resolve));

@@ -1,14 +1,20 @@
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { MESSAGE_TYPES } from '@mixroom/shared/protocol';
-import type { RunningServer } from '../../server/src/createServer.ts';
-import { connectClient, makeTempDir, startTestServer, testConfig, waitFor, whenSynced, type TestClient } from './syncHarness.ts';
+import {
+  connectClient,
+  startTestServer,
+  testConfig,
+  waitFor,
+  whenSynced,
+} from './syncHarness.ts';
+import { useSyncFixture } from './useSyncFixture.ts';
 
 /** Joins `room` with a bare `ws` socket, asks for the whole document, and reports the bytes it read. */
 async function join(serverUrl: string, room: string, deflate: boolean): Promise<{ bytes: number; extensions: string; doc: Y.Doc }> {
@@ -50,36 +56,24 @@ function writeSession(doc: Y.Doc): void {
   }
 }
 
-let dir: { path: string; remove(): Promise<void> };
-let server: RunningServer | null = null;
-const clients: TestClient[] = [];
-beforeAll(async () => {
-  dir = await makeTempDir('mixroom-deflate-');
-});
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await server?.close();
-  server = null;
-});
-afterAll(async () => {
-  await dir.remove();
-});
+const fx = useSyncFixture('mixroom-deflate-');
+const { clients } = fx;
 
 describe('permessage-deflate on sync sockets', () => {
   it('sends a joiner’s first sync compressed when the client offers it (as browsers do)', async () => {
-    server = await startTestServer(testConfig(dir.path));
+    fx.server = await startTestServer(testConfig(fx.dir.path));
     // The session is written offline and arrives in the writer's first sync.
     const session = new Y.Doc();
     writeSession(session);
     session.getMap('m').set('done', true);
     const size = Y.encodeStateAsUpdate(session).byteLength;
-    const writer = connectClient(server.url, 'deflated', { user: 'w' }, { doc: session });
-    const observer = connectClient(server.url, 'deflated', { user: 'o' });
+    const writer = connectClient(fx.server.url, 'deflated', { user: 'w' }, { doc: session });
+    const observer = connectClient(fx.server.url, 'deflated', { user: 'o' });
     clients.push(writer, observer);
     await waitFor('server has the session', () => observer.doc.getMap('m').get('done') === true, 60_000);
 
-    const first = await join(server.url, 'deflated', false);
-    const compressed = await join(server.url, 'deflated', true);
+    const first = await join(fx.server.url, 'deflated', false);
+    const compressed = await join(fx.server.url, 'deflated', true);
     expect(first.extensions).toBe('');
     expect(compressed.extensions).toMatch(/^permessage-deflate/);
     expect(first.bytes).toBeGreaterThan(size);
@@ -90,24 +84,24 @@ describe('permessage-deflate on sync sockets', () => {
   });
 
   it('is off with SYNC_DEFLATE=off', async () => {
-    server = await startTestServer(testConfig(dir.path, { SYNC_DEFLATE: 'off' }));
-    const offered = await join(server.url, 'plain', true);
+    fx.server = await startTestServer(testConfig(fx.dir.path, { SYNC_DEFLATE: 'off' }));
+    const offered = await join(fx.server.url, 'plain', true);
     expect(offered.extensions).toBe('');
   });
 
   it('closes a socket whose compressed frame inflates past the limit (1009), and serves the others', async () => {
-    server = await startTestServer(testConfig(dir.path, { MAX_MESSAGE_BYTES: String(64 * 1024) }));
-    const other = connectClient(server.url, 'bomb', { user: 'o' });
+    fx.server = await startTestServer(testConfig(fx.dir.path, { MAX_MESSAGE_BYTES: String(64 * 1024) }));
+    const other = connectClient(fx.server.url, 'bomb', { user: 'o' });
     clients.push(other);
     await whenSynced(other);
-    const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/sync/bomb?user=bomber`, { perMessageDeflate: true });
+    const ws = new WebSocket(`${fx.server.url.replace(/^http/, 'ws')}/sync/bomb?user=bomber`, { perMessageDeflate: true });
     await once(ws, 'open');
     // 64 MB of zeros deflate to about 64 KB on the wire.
     ws.send(Buffer.alloc(64 * 1024 * 1024));
     const [code] = (await once(ws, 'close')) as [number];
     expect(code).toBe(1009);
     other.doc.getMap('m').set('still', 'here');
-    const check = connectClient(server.url, 'bomb', { user: 'c' });
+    const check = connectClient(fx.server.url, 'bomb', { user: 'c' });
     clients.push(check);
     await waitFor('the room still works', () => check.doc.getMap('m').get('still') === 'here');
   });

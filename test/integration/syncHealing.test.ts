@@ -1,6 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
@@ -8,36 +8,16 @@ import * as encoding from 'lib0/encoding';
 import { CLOSE_CODES, MESSAGE_TYPES } from '@mixroom/shared/protocol';
 import type { RunningServer } from '../../server/src/createServer.ts';
 import {
-  connectClient,
-  makeTempDir,
   startTestServer,
   testConfig,
   waitFor,
   whenSynced,
   type LogLine,
-  type TestClient,
 } from './syncHarness.ts';
+import { useSyncFixture } from './useSyncFixture.ts';
 
-let dir: { path: string; remove(): Promise<void> };
-let server: RunningServer | null = null;
-const clients: TestClient[] = [];
-const open = (...args: Parameters<typeof connectClient>) => {
-  const c = connectClient(...args);
-  clients.push(c);
-  return c;
-};
-
-beforeAll(async () => {
-  dir = await makeTempDir('mixroom-heal-');
-});
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await server?.close();
-  server = null;
-});
-afterAll(async () => {
-  await dir.remove();
-});
+const fx = useSyncFixture('mixroom-heal-');
+const { clients, open } = fx;
 
 function updateFrame(update: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
@@ -62,23 +42,23 @@ describe('room state that heals', () => {
   it('a flipped bit in the newest snapshot falls back to the previous one: the room opens whole', async () => {
     const lines: LogLine[] = [];
     // Every close of the server compacts: three sessions make generations 1 and 2.
-    const config = testConfig(dir.path);
+    const config = testConfig(fx.dir.path);
     const expected: Record<string, number> = {};
     for (let session = 0; session < 3; session++) {
-      server = await startTestServer(config, { lines });
-      const a = open(server.url, 'bitrot', { user: 'a' });
+      fx.server = await startTestServer(config, { lines });
+      const a = open(fx.server.url, 'bitrot', { user: 'a' });
       await whenSynced(a);
       for (let i = 0; i < 20; i++) {
         a.doc.getMap('m').set(`s${session}-${i}`, i);
         expected[`s${session}-${i}`] = i;
       }
-      const b = open(server.url, 'bitrot', { user: 'b' });
+      const b = open(fx.server.url, 'bitrot', { user: 'b' });
       await waitFor('b has the session', () => b.doc.getMap('m').size === Object.keys(expected).length);
       for (const c of clients.splice(0)) c.destroy();
-      await server.close();
-      server = null;
+      await fx.server.close();
+      fx.server = null;
     }
-    const roomDir = join(dir.path, 'rooms', 'bitrot');
+    const roomDir = join(fx.dir.path, 'rooms', 'bitrot');
     const files = (await readdir(roomDir)).filter((f) => f.endsWith('.ydoc')).sort();
     expect(files).toEqual(['snapshot-2.ydoc', 'snapshot-3.ydoc']);
     const snapshot = join(roomDir, 'snapshot-3.ydoc');
@@ -87,8 +67,8 @@ describe('room state that heals', () => {
     await writeFile(snapshot, bytes);
 
     lines.length = 0;
-    server = await startTestServer(config, { lines });
-    const reader = open(server.url, 'bitrot', { user: 'c' });
+    fx.server = await startTestServer(config, { lines });
+    const reader = open(fx.server.url, 'bitrot', { user: 'c' });
     const codes: number[] = [];
     reader.provider.on('connection-close', (event) => {
       if (event) codes.push(event.code);
@@ -106,8 +86,8 @@ describe('room state that heals', () => {
 
   it('refuses an update whose dependencies are missing (4422) and never serves it to joiners', async () => {
     const lines: LogLine[] = [];
-    server = await startTestServer(testConfig(dir.path), { lines });
-    const a = open(server.url, 'pending', { user: 'a' });
+    fx.server = await startTestServer(testConfig(fx.dir.path), { lines });
+    const a = open(fx.server.url, 'pending', { user: 'a' });
     await whenSynced(a);
     a.doc.getMap('m').set('real', 1);
 
@@ -117,10 +97,10 @@ describe('room state that heals', () => {
     forged.on('update', (u: Uint8Array) => updates.push(u));
     forged.getMap('m').set('first', 'x'.repeat(1000));
     forged.getMap('m').set('second', 'y'.repeat(5000));
-    const code = await sendAndWaitClose(server, 'pending', [updateFrame(updates[1]!)]);
+    const code = await sendAndWaitClose(fx.server, 'pending', [updateFrame(updates[1]!)]);
     expect(code).toBe(CLOSE_CODES.updateRejected);
 
-    const joiner = open(server.url, 'pending', { user: 'b' });
+    const joiner = open(fx.server.url, 'pending', { user: 'b' });
     await whenSynced(joiner);
     await waitFor('joiner has the real edit', () => joiner.doc.getMap('m').get('real') === 1);
     expect(joiner.doc.store.pendingStructs).toBeNull();
@@ -129,7 +109,7 @@ describe('room state that heals', () => {
 
     // The owner of the missing dependency is still welcome: it sends both, in order.
     const code2 = await Promise.race([
-      sendAndWaitClose(server, 'pending', updates.map(updateFrame)),
+      sendAndWaitClose(fx.server, 'pending', updates.map(updateFrame)),
       new Promise<null>((resolve) => setTimeout(() => resolve(null), 300)),
     ]);
     expect(code2).toBeNull();
@@ -138,14 +118,14 @@ describe('room state that heals', () => {
 
   it('an abuse run of refused sockets writes a few lines and one summary, not a line each', async () => {
     const lines: LogLine[] = [];
-    server = await startTestServer(testConfig(dir.path), { lines });
+    fx.server = await startTestServer(testConfig(fx.dir.path), { lines });
     const started = performance.now();
     const closes = await Promise.all(
-      Array.from({ length: 300 }, (_, i) => sendAndWaitClose(server!, `abuse-${i % 3}`, [new Uint8Array([0xff, 0xff])])),
+      Array.from({ length: 300 }, (_, i) => sendAndWaitClose(fx.server!, `abuse-${i % 3}`, [new Uint8Array([0xff, 0xff])])),
     );
     expect(new Set(closes)).toEqual(new Set([CLOSE_CODES.badMessage]));
-    await server.close();
-    server = null;
+    await fx.server.close();
+    fx.server = null;
     const detailed = lines.filter((l) => l.msg === 'closing sync connection');
     const summaries = lines.filter((l) => l.msg === 'sync connections refused');
     // A few lines in full and one summary per 10 s window (a slow machine may span two or

@@ -1,19 +1,17 @@
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '@mixroom/shared/protocol';
-import type { RunningServer } from '../../server/src/createServer.ts';
 import {
   connectClient,
-  makeTempDir,
   startTestServer,
   testConfig,
   waitFor,
   whenSynced,
   type LogLine,
-  type TestClient,
 } from './syncHarness.ts';
+import { useSyncFixture } from './useSyncFixture.ts';
 
 /** A WebSocket opened by hand over TCP: it never answers pings and reads only when told. */
 async function rawWebSocket(port: number, path: string): Promise<Socket> {
@@ -28,42 +26,32 @@ async function rawWebSocket(port: number, path: string): Promise<Socket> {
   return socket;
 }
 
-let dir: { path: string; remove(): Promise<void> };
-let server: RunningServer | null = null;
-const clients: TestClient[] = [];
+const fx = useSyncFixture('mixroom-liveness-');
+const { clients } = fx;
 const sockets: Socket[] = [];
-beforeAll(async () => {
-  dir = await makeTempDir('mixroom-liveness-');
-});
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
+afterEach(() => {
   for (const s of sockets.splice(0)) s.destroy();
-  await server?.close();
-  server = null;
-});
-afterAll(async () => {
-  await dir.remove();
 });
 
 describe('sync connection liveness', () => {
   it('drops a socket that stops answering pings, and its room unloads', async () => {
-    server = await startTestServer(testConfig(dir.path, { PING_INTERVAL_MS: '100', ROOM_IDLE_UNLOAD_MS: '0' }));
-    const socket = await rawWebSocket(server.port, '/sync/silent');
+    fx.server = await startTestServer(testConfig(fx.dir.path, { PING_INTERVAL_MS: '100', ROOM_IDLE_UNLOAD_MS: '0' }));
+    const socket = await rawWebSocket(fx.server.port, '/sync/silent');
     sockets.push(socket);
-    await waitFor('room loaded', () => server!.services.rooms.isLoaded('silent' as never));
+    await waitFor('room loaded', () => fx.server!.services.rooms.isLoaded('silent' as never));
     socket.resume();
     await once(socket, 'close');
-    await waitFor('room unloaded', () => !server!.services.rooms.isLoaded('silent' as never));
+    await waitFor('room unloaded', () => !fx.server!.services.rooms.isLoaded('silent' as never));
   });
 
   it('disconnects a client that stops reading (4503) without holding up the others', async () => {
     const lines: LogLine[] = [];
-    server = await startTestServer(testConfig(dir.path, { MAX_SOCKET_BUFFER_BYTES: '65536' }), { lines });
-    const writer = connectClient(server.url, 'slow', { user: 'w' });
-    const reader = connectClient(server.url, 'slow', { user: 'r' });
+    fx.server = await startTestServer(testConfig(fx.dir.path, { MAX_SOCKET_BUFFER_BYTES: '65536' }), { lines });
+    const writer = connectClient(fx.server.url, 'slow', { user: 'w' });
+    const reader = connectClient(fx.server.url, 'slow', { user: 'r' });
     clients.push(writer, reader);
     await Promise.all([whenSynced(writer), whenSynced(reader)]);
-    const stalled = await rawWebSocket(server.port, '/sync/slow?user=stalled');
+    const stalled = await rawWebSocket(fx.server.port, '/sync/slow?user=stalled');
     sockets.push(stalled);
     stalled.pause();
 
