@@ -38,6 +38,7 @@ export class MrChannelStrip extends LitElement {
     meter: { attribute: false },
     gainReduction: { attribute: false },
     gateReduction: { attribute: false },
+    deessReduction: { attribute: false },
     listening: { type: Boolean, reflect: true },
     readOnly: { type: Boolean, attribute: 'read-only' },
     selected: { type: Boolean, reflect: true },
@@ -55,6 +56,8 @@ export class MrChannelStrip extends LitElement {
   declare gainReduction: GainReductionReader | null;
   /** How far the track's gate is closed (dB): its switch lights while the gate is open. */
   declare gateReduction: GainReductionReader | null;
+  /** The track's de-esser reduction (dB): its DS switch shows it as a bar. */
+  declare deessReduction: GainReductionReader | null;
   declare listening: boolean;
   declare readOnly: boolean;
   declare selected: boolean;
@@ -73,6 +76,8 @@ export class MrChannelStrip extends LitElement {
     if (bar && this.gainReduction) bar.style.width = `${Math.min(100, (this.gainReduction() / 20) * 100)}%`;
     const gate = this.renderRoot.querySelector<HTMLElement>('button.gate');
     if (gate) gate.toggleAttribute('data-open', this.gateOn && (this.gateReduction?.() ?? 0) < 1);
+    const ds = this.renderRoot.querySelector<HTMLElement>('button.ds');
+    if (ds) ds.style.setProperty('--ds-gr', `${Math.min(100, ((this.deessReduction?.() ?? 0) / 12) * 100)}%`);
   });
 
   constructor() {
@@ -85,6 +90,7 @@ export class MrChannelStrip extends LitElement {
     this.meter = null;
     this.gainReduction = null;
     this.gateReduction = null;
+    this.deessReduction = null;
     this.listening = false;
     this.readOnly = false;
     this.selected = false;
@@ -124,6 +130,8 @@ export class MrChannelStrip extends LitElement {
     button.law { flex: 0 0 auto; min-width: 26px; font-size: 9px; align-self: center; }
     button:disabled { opacity: 0.5; cursor: default; }
     button.gate[data-open] { box-shadow: inset 0 -3px 0 #3ecf8e; }
+    button.ds { position: relative; }
+    button.ds::after { content: ''; position: absolute; left: 0; bottom: 0; height: 3px; width: var(--ds-gr, 0%); background: #e0a030; }
     .gr { width: 100%; height: 3px; background: #0b0d10; margin-top: 2px; position: relative; }
     .gr i { position: absolute; right: 0; top: 0; bottom: 0; background: #e0a030; }
     .faders { display: flex; justify-content: center; gap: 3px; padding: 3px 2px 2px; flex: 1; align-items: flex-start; }
@@ -191,7 +199,7 @@ export class MrChannelStrip extends LitElement {
                   @click=${() => this.edit('eq')}>EQ</button>
                 <button class="on" aria-pressed=${String(track.comp.on)} aria-label="${name} compressor on" title="Compressor on/off"
                   ?disabled=${ro} @click=${() => this.set('comp.on', !track.comp.on)}>CMP</button>
-                <button class="on" aria-pressed=${String(track.deess.on)} aria-label="${name} de-esser on" title="De-esser on/off"
+                <button class="on ds" aria-pressed=${String(track.deess.on)} aria-label="${name} de-esser on" title="De-esser on/off (the bar: its reduction)"
                   ?disabled=${ro} @click=${() => this.set('deess.on', !track.deess.on)}>DS</button>
               </div>
               <div class="gr" aria-hidden="true" title="Gain reduction"><i style="width:0"></i></div>

@@ -93,7 +93,8 @@ export class MrMixer extends LitElement {
           (t) => html`<mr-channel-strip kind="track" .strip=${t} .auxes=${auxes} .outputs=${groups} .actions=${this.actions}
             .touchers=${this.touchers.get(`track:${t.id}`) ?? none} .meter=${this.meters?.peak(`track:${t.id}`) ?? null}
             .gainReduction=${this.meters?.gainReduction(`track:${t.id}`) ?? null}
-            .gateReduction=${this.meters?.reduction(`track:${t.id}`, 'gate') ?? null} .listening=${this.listening.has(t.id)}
+            .gateReduction=${this.meters?.reduction(`track:${t.id}`, 'gate') ?? null}
+            .deessReduction=${this.meters?.reduction(`track:${t.id}`, 'deess') ?? null} .listening=${this.listening.has(t.id)}
             ?read-only=${this.readOnly} ?selected=${this.selected === `track:${t.id}`} ?silenced=${this.silenced(s, t.id, t.mute)}
             data-strip="track:${t.id}"></mr-channel-strip>`,
         )}

@@ -12,6 +12,7 @@
  *              mute, solo, soloSafe, pan, panLaw, output,
  *              eq: { hpf: {on,freq,q}, lpf: {on,freq,q}, bands: { '0'..'3': {on,type,freq,gain,q} } },
  *              comp: {on,threshold,ratio,attack,release,knee,makeup,sidechain},
+ *              deess: {on,mode,freq,threshold,range},
  *              sat: {on,drive,mix},
  *              gate: {on,threshold,range,ratio,attack,hold,release,hysteresis,scHpf,sidechain},
  *              sends: { [busId]: {level,pre,on} },

@@ -12,5 +12,6 @@ import { TRACK_SCHEMA_STEPS } from './TrackRecord.ts';
  * v3: every track and bus has a panLaw ('webaudio' for strips made before, 'balance' for
  *     new ones).
  * v4: every track, bus and the master has an `automation` map (empty: sounds as before).
+ * v6: every track has a `deess` section, off (model/DeesserSpec.ts).
  */
 export const CURRENT_SCHEMA_VERSION: number = Math.max(1, ...TRACK_SCHEMA_STEPS, ...BUS_SCHEMA_STEPS, ...MASTER_SCHEMA_STEPS);
