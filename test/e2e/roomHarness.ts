@@ -2,10 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { initMixDoc } from '@mixroom/shared/model';
-import { isRole } from '@mixroom/shared/protocol';
+import { isRole, type Role } from '@mixroom/shared/protocol';
+import { parseSyncDocName } from '@mixroom/shared/review';
 import { authorizeWith } from '../../server/src/auth/authorizeWith.ts';
 import { createAuthRoutes } from '../../server/src/auth/createAuthRoutes.ts';
-import { openAuth } from '../../server/src/auth/openAuth.ts';
+import { newRandomId, openAuth } from '../../server/src/auth/openAuth.ts';
+import { createS3StemSource } from '../../server/src/render/input/createS3StemSource.ts';
+import { createRenderBaker } from '../../server/src/review/createRenderBaker.ts';
+import { createReviewModule } from '../../server/src/review/createReviewModule.ts';
 import type { RunningServer } from '../../server/src/createServer.ts';
 import { createJsonLogger } from '../../server/src/log/Logger.ts';
 import { createRoomTrackSink } from '../../server/src/stems/createRoomTrackSink.ts';
@@ -44,6 +48,7 @@ export interface RoomServer {
 export async function startRoomServer(
   rooms: readonly string[],
   limits = { maxStemBytes: 64 * 1024 * 1024, maxStemSeconds: 600 },
+  options: { review?: boolean } = {},
 ): Promise<RoomServer> {
   const dir = await makeTempDir('mixroom-e2e-');
   await buildClient(`${dir.path}/client`);
@@ -58,14 +63,33 @@ export async function startRoomServer(
   const logger = createJsonLogger('error', () => undefined);
   const { auth, store: authStore, secret } = await openAuth({ dataDir: dir.path, secret: null, openRooms: rooms, secureCookies: false, logger });
   const browser = createBrowserStorage(storage, secret, Date.now);
+  // With `review`: comments, versions and their bakes (the review module also mounts the auth routes).
+  const review = options.review
+    ? createReviewModule({
+        auth,
+        links: browser.links,
+        now: Date.now,
+        newId: newRandomId,
+        bake: createRenderBaker({
+          stems: createS3StemSource({ s3: storage.store.s3, bucket: storage.store.bucket }),
+          s3: storage.store.s3,
+          bucket: storage.store.bucket,
+          workers: 1,
+        }),
+      })
+    : null;
   const server = await startTestServer(testConfig(`${dir.path}/rooms`, { CLIENT_DIST_DIR: `${dir.path}/client` }), {
     authorize: authorizeWith(auth),
     bodyLimits: browser.bodyLimits,
-    initRoom: (doc, roomId) => initMixDoc(doc, { title: roomId, sampleRate: 48000 }),
+    initRoom: (doc, roomId) => {
+      if (parseSyncDocName(roomId)?.kind === 'mix') initMixDoc(doc, { title: roomId, sampleRate: 48000 });
+    },
     routes: [
-      (app, services) => {
-        app.route('/', createAuthRoutes(auth, { publicUrl: services.publicUrl }));
-      },
+      review
+        ? review.mount
+        : (app, services) => {
+            app.route('/', createAuthRoutes(auth, { publicUrl: services.publicUrl }));
+          },
       (app, services) => {
         const service = new StemService({
           store: storage.store,
@@ -93,6 +117,7 @@ export async function startRoomServer(
     server,
     storage,
     close: async () => {
+      await review?.close();
       await server.close();
       await authStore.close();
       await storage.close();
@@ -127,8 +152,9 @@ export async function openRoom(
   roomId: string,
   name: string,
   prepare?: (context: BrowserContext, page: Page) => Promise<void>,
+  role: Exclude<Role, 'owner'> = 'engineer',
 ): Promise<RoomPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
   const page = await context.newPage();
   await prepare?.(context, page);
   const errors: string[] = [];
@@ -139,6 +165,8 @@ export async function openRoom(
   await page.goto(`${baseUrl}/room/${roomId}`);
   const nameInput = page.getByRole('textbox', { name: 'Display name' });
   await nameInput.fill(name);
+  // The join dialog's role choice (Engineer is preselected).
+  if (role !== 'engineer') await page.getByRole('radio', { name: role[0]!.toUpperCase() + role.slice(1), exact: true }).check();
   await page.getByRole('button', { name: 'Enter the room' }).click();
   // Live once the socket synced, and the engine exists once the worklets loaded.
   await page.locator('mr-connection-badge [data-synced="true"]').waitFor({ timeout: 20_000 });
