@@ -188,7 +188,10 @@ export function createAutomationScheduler(context: EngineContext): AutomationSch
       segments = next;
       horizon = ahead;
       if (changed) for (const l of listeners) l(segments);
+      const live = new Set(segments.map((seg) => seg.id));
       for (const b of bound.values()) {
+        // Finished loop passes are forgotten (a long loop session makes thousands).
+        for (const id of b.progress.keys()) if (!live.has(id)) b.progress.delete(id);
         if (diff !== Infinity) resume(b, Math.max(now, diff));
         else for (const seg of segments) extend(b, seg);
       }
