@@ -7,44 +7,26 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildMixPlan } from '@mixroom/shared/plan';
 import { testMix } from '../shared/src/plan/testing/testMix.ts';
-import { bundleForBrowser } from './browser/bundleForBrowser.ts';
-import { launchChromium } from './browser/launchChromium.ts';
 import type { WaitJob, WaitResult } from './browser/playbackWaitHarness.ts';
-import { serveStatic } from './browser/serveStatic.ts';
-import type { StaticServer } from './browser/serveStatic.ts';
+import { openHarnessPage, type HarnessPage } from './browser/openHarnessPage.ts';
 
 const RATE = 48000;
 const FRAMES = 8 * RATE;
 const TIMEOUT_S = 1.5;
 
-let browser: Browser | null = null;
-let server: StaticServer | null = null;
+let harness: HarnessPage | null = null;
 let page: Page;
 
 beforeAll(async () => {
-  const [worklet, harness] = await Promise.all([
-    bundleForBrowser(fileURLToPath(new URL('../client/src/audio/worklet/mixroomWorklet.ts', import.meta.url))),
-    bundleForBrowser(fileURLToPath(new URL('./browser/playbackWaitHarness.ts', import.meta.url))),
-  ]);
-  server = await serveStatic({
-    '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><button id="play">Play</button><script type="module" src="/h.js"></script>' },
-    '/h.js': { type: 'text/javascript', body: harness },
-    '/worklet.js': { type: 'text/javascript', body: worklet },
-    '/favicon.ico': { type: 'image/x-icon', body: new Uint8Array(0) },
-  });
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.goto(server.origin + '/');
-  await page.waitForFunction(() => 'playbackWaitHarness' in globalThis);
-  await page.click('#play'); // a live AudioContext runs only after a gesture
+  harness = await openHarnessPage(fileURLToPath(new URL('./browser/playbackWaitHarness.ts', import.meta.url)), 'playbackWaitHarness', { worklet: true, liveAudio: true });
+  page = harness.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await harness?.close();
 });
 
 const plan = buildMixPlan(

@@ -19,14 +19,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildMixPlan } from '@mixroom/shared/plan';
 import { testMix } from '../shared/src/plan/testing/testMix.ts';
-import { bundleForBrowser } from './browser/bundleForBrowser.ts';
-import { launchChromium } from './browser/launchChromium.ts';
 import type { StallSeekJob, StallSeekResult } from './browser/liveSeekHarness.ts';
-import { serveStatic } from './browser/serveStatic.ts';
-import type { StaticServer } from './browser/serveStatic.ts';
+import { openHarnessPage, type HarnessPage } from './browser/openHarnessPage.ts';
 
 const RATE = 48000;
 const FRAMES = Math.round(1.2 * RATE); // longer than the settle + listen time after the seek
@@ -34,32 +31,16 @@ const AMP = 0.1;
 /** The track meter's reading of that sine: -20 dBFS, -3 dB from the centre pan's equal-power law. */
 const TRACK_DB = -23;
 
-let browser: Browser | null = null;
-let server: StaticServer | null = null;
+let harness: HarnessPage | null = null;
 let page: Page;
 
 beforeAll(async () => {
-  const [worklet, harness] = await Promise.all([
-    bundleForBrowser(fileURLToPath(new URL('../client/src/audio/worklet/mixroomWorklet.ts', import.meta.url))),
-    bundleForBrowser(fileURLToPath(new URL('./browser/liveSeekHarness.ts', import.meta.url))),
-  ]);
-  server = await serveStatic({
-    '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><button id="play">Play</button><script type="module" src="/h.js"></script>' },
-    '/h.js': { type: 'text/javascript', body: harness },
-    '/worklet.js': { type: 'text/javascript', body: worklet },
-    '/favicon.ico': { type: 'image/x-icon', body: new Uint8Array(0) },
-  });
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.goto(server.origin + '/');
-  await page.waitForFunction(() => 'liveSeekHarness' in globalThis);
-  // A live AudioContext only runs after a user gesture on the page.
-  await page.click('#play');
+  harness = await openHarnessPage(fileURLToPath(new URL('./browser/liveSeekHarness.ts', import.meta.url)), 'liveSeekHarness', { worklet: true, liveAudio: true });
+  page = harness.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await harness?.close();
 });
 
 describe('a seek while the main thread is busy', () => {
