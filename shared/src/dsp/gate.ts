@@ -6,6 +6,7 @@ import { deterministicExp } from './deterministicExp.ts';
 import { deterministicLog } from './deterministicLog.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
+import { GATE_SLOT, GATE_STATE_SLOTS, type GateStateSlot } from './gateState.ts';
 import { LinearRamp } from './LinearRamp.ts';
 
 /**
@@ -28,25 +29,30 @@ const KEY_CEIL = 1e30;
 /** The key high-pass's Q: Butterworth, as the Web Audio spec's highpass takes it (dB). */
 const KEY_HPF_Q_DB = 20 * Math.log10(Math.SQRT1_2);
 
-// Slots of GateProcessor.f (a Float64Array: the sample loop's values stay unboxed doubles).
-// Audio state:
-const F_GAIN_DB = 0; // smoothed gain, dB <= 0
-const F_OPEN = 1; // 1 while open (or holding), else 0
-const F_HOLD = 2; // hold samples left
-const F_GR_PEAK = 3; // meter: largest reduction since the last reading, dB >= 0
-const F_Z = 4; // key high-pass state: z1, z2 of channel 0, then of channel 1
-// Constants of the current curve and times:
-const F_OPEN_LEVEL = 8; // linear key level that opens the gate: 10^(threshold/20)
-const F_CLOSE_LEVEL = 9; // below this the hold runs out and the gate closes: 10^((threshold - hysteresis)/20)
-const F_FLOOR_LEVEL = 10; // below this the expander's curve is under the range: 10^((threshold + range/(ratio - 1))/20); -1 at ratio 1
-const F_THRESHOLD = 11;
-const F_RANGE = 12;
-const F_SLOPE = 13; // ratio - 1: dB of gain per dB under the threshold
-const F_RANGE_LIN = 14; // 10^(range/20)
-const F_HOLD_FRAMES = 15;
-const F_SMOOTH = 16; // release a, 1 - a, attack a, 1 - a (consecutive: picked at F_SMOOTH + 2·opening)
-const F_COEF = 20; // key high-pass b0, b1, b2, a1, a2
-const F_SIZE = 25;
+// Slots of GateProcessor.f (a Float64Array: the sample loop's values stay unboxed doubles),
+// laid out by gateState.ts, which the bake's WebAssembly twin reads too.
+const F_GAIN_DB = GATE_SLOT.gainDb; // smoothed gain, dB <= 0
+const F_OPEN = GATE_SLOT.open; // 1 while open (or holding), else 0
+const F_HOLD = GATE_SLOT.hold; // hold samples left
+const F_GR_PEAK = GATE_SLOT.grPeak; // meter: largest reduction since the last reading, dB >= 0
+const F_Z = GATE_SLOT.z0; // key high-pass state: z1, z2 of channel 0, then of channel 1
+const F_OPEN_LEVEL = GATE_SLOT.openLevel; // linear key level that opens the gate: 10^(threshold/20)
+const F_CLOSE_LEVEL = GATE_SLOT.closeLevel; // below this the hold runs out and the gate closes: 10^((threshold - hysteresis)/20)
+const F_FLOOR_LEVEL = GATE_SLOT.floorLevel; // below this the expander's curve is under the range: 10^((threshold + range/(ratio - 1))/20); -1 at ratio 1
+const F_THRESHOLD = GATE_SLOT.threshold;
+const F_RANGE = GATE_SLOT.range;
+const F_SLOPE = GATE_SLOT.slope; // ratio - 1: dB of gain per dB under the threshold
+const F_RANGE_LIN = GATE_SLOT.rangeLin; // 10^(range/20)
+const F_HOLD_FRAMES = GATE_SLOT.holdFrames;
+const F_SMOOTH = GATE_SLOT.releaseCoef; // release a, 1 - a, attack a, 1 - a (consecutive: picked at F_SMOOTH + 2·opening)
+const F_COEF = GATE_SLOT.b0; // key high-pass b0, b1, b2, a1, a2
+const F_SIZE = GATE_STATE_SLOTS.length;
+
+/**
+ * {@link GateProcessor.steadyState}: the state block by name (gateState.ts), for the bake's
+ * WebAssembly transcription.
+ */
+export type GateSteadyState = { readonly [K in GateStateSlot]: number };
 
 const DEFAULT_GATE: GateParams = { threshold: -40, range: -80, ratio: 100, attack: 0.0005, hold: 0.05, release: 0.15, hysteresis: 6, scHpf: 20 };
 
@@ -137,6 +143,15 @@ export class GateProcessor implements DspProcessor<GateParams> {
     this.hysteresis.snap(this.params.hysteresis);
     this.fresh = true;
     this.updateCurve(this.threshold.value, this.range.value, this.ratio.value, this.hysteresis.value);
+  }
+
+  /**
+   * The state block (audio state and settled constants) the sample loop runs on, for a
+   * transcription of the kernel that must compute the same doubles (the bake's strip
+   * chains). Valid while no parameter ramps.
+   */
+  steadyState(): GateSteadyState {
+    return Object.fromEntries(GATE_STATE_SLOTS.map((name, i) => [name, this.f[i]!])) as GateSteadyState;
   }
 
   /** Gain reduction (dB, >= 0) applied to the last processed sample. */

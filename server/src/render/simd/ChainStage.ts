@@ -1,4 +1,4 @@
-import type { BiquadCoefficients, CompressorSteadyState } from '@mixroom/shared/dsp';
+import type { BiquadCoefficients, CompressorSteadyState, GateSteadyState } from '@mixroom/shared/dsp';
 
 /**
  * One step of a fused strip chain, in the terms of the JavaScript kernel it replaces:
@@ -15,4 +15,6 @@ export type ChainStage =
   | { kind: 'pan'; law: 'mono' | 'left' | 'right' | 'balance'; gl: number; gr: number }
   | { kind: 'delay'; frames: number }
   | { kind: 'send'; gain: number; send: number }
-  | { kind: 'comp'; detector: 'peak' | 'rms'; constants: CompressorSteadyState };
+  | { kind: 'comp'; detector: 'peak' | 'rms'; constants: CompressorSteadyState }
+  /** A gate keyed by its own input, with its settled constants and state. */
+  | { kind: 'gate'; constants: GateSteadyState };

@@ -1,4 +1,4 @@
-import { COMPRESSOR_STATE_SLOTS } from '@mixroom/shared/dsp';
+import { COMPRESSOR_STATE_SLOTS, GATE_STATE_SLOTS } from '@mixroom/shared/dsp';
 
 /**
  * The strip-chain program format, written by createChainKernel and run by stripChain.wasm
@@ -36,6 +36,8 @@ export const CHAIN_OP = {
   BARRIER: 11,
   /** Stereo input, balance law: L·gl, R·gr. Pair (gl, gr). */
   PAN_BALANCE: 12,
+  /** The gate keyed by its own input: its state block (GATE_STATE_SLOTS, f64 each). Always a group of its own. */
+  GATE: 13,
 } as const;
 
 export type ChainOp = keyof typeof CHAIN_OP;
@@ -78,6 +80,7 @@ export const CHAIN_OP_BYTES = {
   COMP: OP_HEADER_BYTES + 8 * COMPRESSOR_STATE_SLOTS.length,
   BARRIER: OP_HEADER_BYTES,
   PAN_BALANCE: PAIR_OP_BYTES,
+  GATE: OP_HEADER_BYTES + 8 * GATE_STATE_SLOTS.length,
 } as const satisfies Record<Exclude<ChainOp, 'DELAY'>, number>;
 
 /** Bytes a DELAY op keeps per frame of its length: two tails and a scratch, f32 each. */

@@ -1,4 +1,4 @@
-import { COMPRESSOR_STATE_SLOTS } from '@mixroom/shared/dsp';
+import { COMPRESSOR_STATE_SLOTS, GATE_STATE_SLOTS } from '@mixroom/shared/dsp';
 import type { NodeKernel } from '../runtime/NodeKernel.ts';
 import { CHAIN_FIELD, CHAIN_OP, CHAIN_OP_BYTES, delayOpBytes } from './chainProgram.ts';
 import type { ChainStage } from './ChainStage.ts';
@@ -13,6 +13,8 @@ function opBytes(stage: ChainStage): number {
       return delayOpBytes(stage.frames);
     case 'comp':
       return CHAIN_OP_BYTES.COMP;
+    case 'gate':
+      return CHAIN_OP_BYTES.GATE;
     case 'gain':
       return stage.gain === 0 ? CHAIN_OP_BYTES.ZERO : CHAIN_OP_BYTES.GAIN;
     case 'send':
@@ -101,7 +103,7 @@ export function createChainKernel(
 
 /**
  * Where the program splits into groups run one after another over the block (indices of
- * the stages that start a new group): around each compressor and bypass delay. A sample's path through
+ * the stages that start a new group): around each compressor, gate and bypass delay. A sample's path through
  * EQ, compressor and the rest in one go is too long a dependency chain for the CPU to
  * overlap consecutive samples; alone, a compressor runs in vectorised passes and a delay
  * is a few block copies (runCompressor/runDelay in
@@ -111,7 +113,7 @@ export function createChainKernel(
 export function groupBreaks(stages: readonly ChainStage[]): Set<number> {
   const breaks = new Set<number>();
   stages.forEach((s, i) => {
-    if (s.kind !== 'comp' && s.kind !== 'delay') return;
+    if (s.kind !== 'comp' && s.kind !== 'delay' && s.kind !== 'gate') return;
     if (i > 0) breaks.add(i);
     if (i + 1 < stages.length) breaks.add(i + 1);
   });
@@ -160,6 +162,15 @@ function writeProgram(memory: StripChainMemory, prog: number, stages: readonly C
         const state = stage.constants;
         f64.set(
           COMPRESSOR_STATE_SLOTS.map((slot) => state[slot]),
+          (at + PAYLOAD) >> 3,
+        );
+        break;
+      }
+      case 'gate': {
+        i32[at >> 2] = CHAIN_OP.GATE;
+        const state = stage.constants;
+        f64.set(
+          GATE_STATE_SLOTS.map((slot) => state[slot]),
           (at + PAYLOAD) >> 3,
         );
         break;

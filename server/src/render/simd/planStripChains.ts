@@ -1,4 +1,4 @@
-import { BiquadProcessor, CompressorProcessor, StereoPannerProcessor, stereoPannerLaw } from '@mixroom/shared/dsp';
+import { BiquadProcessor, CompressorProcessor, GateProcessor, StereoPannerProcessor, stereoPannerLaw } from '@mixroom/shared/dsp';
 import type { MixPlan, PlanNode, PlanNodeId } from '@mixroom/shared/plan';
 import { createNodeKernel } from '../runtime/createNodeKernel.ts';
 import type { ChainStage } from './ChainStage.ts';
@@ -149,6 +149,12 @@ function stageOf(node: PlanNode, sampleRate: number, inputChannels: 1 | 2): Stag
     const comp = new CompressorProcessor(sampleRate);
     comp.setParams(node.params);
     return { kind: 'comp', detector: comp.getParams().detector, constants: comp.steadyState() };
+  }
+  if (node.kind === 'gate' && !node.bypass && !node.sidechain) {
+    // A gate keyed by its own input (a keyed one reads another strip: a JavaScript kernel).
+    const gate = new GateProcessor(sampleRate);
+    gate.setParams(node.params);
+    return { kind: 'gate', constants: gate.steadyState() };
   }
   // Other kinds join only as an exact copy or, bypassed, as their latency.
   const kernel = createNodeKernel(node, sampleRate, inputChannels);

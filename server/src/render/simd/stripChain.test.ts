@@ -44,6 +44,20 @@ function chainMix(): MixPlan {
       eq: eq(v),
       // t1 compresses keyed by t0 (stays JavaScript); t2 (mono), t3 and t4 compress their own signal (fused).
       comp: { ...defaultCompressor(), on: (v >= 1 && v <= 4) || v === 6, threshold: -30 + 3 * v, ratio: 2 + v, attack: 0.001 * v, release: 0.05 + 0.02 * v, knee: v === 4 ? 0 : 6, makeup: 2, sidechain: v === 1 || v === 6 ? 't0' : null },
+      // Gates opening and closing on the noise: t2 (mono, a 1:3 expander) and t4 (stereo, a
+      // hard gate) keyed by themselves (fused), t6 keyed by t4 (stays JavaScript).
+      gate: {
+        ...testMix.track('x').gate,
+        on: v === 2 || v === 4 || v === 6,
+        threshold: -4 - v,
+        ratio: v === 2 ? 3 : 100,
+        range: -30 - 5 * v,
+        hold: 0.001,
+        release: 0.005 + 0.001 * v,
+        hysteresis: 2,
+        scHpf: 40 + 100 * v,
+        sidechain: v === 6 ? 't4' : null,
+      },
       // t2 (mono) and t4 (stereo) have their send switched off: a send of gain 0.
       sends: [{ ...defaultSend('verb'), level: -10 - v, pre: v === 3, on: v !== 2 && v !== 4 }],
     }),
@@ -96,6 +110,9 @@ describe('SIMD strip chains', () => {
     expect(describe('t3')).toEqual([
       'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3,comp,deess,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,biquad,biquad,biquad,comp,delay,send,gain,pan',
     ]);
+    // A gate keyed by its own input is a stage of its own (t2 mono, t4 stereo); t6's, keyed by t4, is not.
+    const gated = (track: string) => chains.filter((c) => c.nodes[0]!.owner.id === track).some((c) => c.stages.some((st) => st.kind === 'gate'));
+    expect([gated('t2'), gated('t4'), gated('t6')]).toEqual([true, true, false]);
     // A strip with nothing on it that cannot be fused is one chain, end to end.
     expect(describe('t5')).toEqual([
       'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3,comp,deess,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,biquad,biquad,biquad,biquad,delay,gain,send,pan,gain',

@@ -1,0 +1,45 @@
+/**
+ * The gate's state block: one float64 per name, in this order. First its audio state (the
+ * smoothed gain in dB, open, hold samples left, the meter's peak, the key filter's state),
+ * then the constants of its curve, times and key filter. `GateProcessor` keeps its state in
+ * this layout and the bake's WebAssembly twin (server/assembly/stripChain.ts, `runGate`)
+ * reads the same block from its chain program; its `GATE_*` constants are generated from
+ * this list: reorder or add a slot here, then run `pnpm --filter @mixroom/server build:wasm`.
+ *
+ * releaseCoef, releaseComplement, attackCoef, attackComplement stay consecutive in this
+ * order: both kernels pick the pair at releaseCoef + 2·(target > gain).
+ */
+export const GATE_STATE_SLOTS = [
+  'gainDb',
+  'open',
+  'hold',
+  'grPeak',
+  'z0',
+  'z1',
+  'z2',
+  'z3',
+  'openLevel',
+  'closeLevel',
+  'floorLevel',
+  'threshold',
+  'range',
+  'slope',
+  'rangeLin',
+  'holdFrames',
+  'releaseCoef',
+  'releaseComplement',
+  'attackCoef',
+  'attackComplement',
+  'b0',
+  'b1',
+  'b2',
+  'a1',
+  'a2',
+] as const;
+
+export type GateStateSlot = (typeof GATE_STATE_SLOTS)[number];
+
+/** Index of each slot in the block. */
+export const GATE_SLOT = Object.freeze(Object.fromEntries(GATE_STATE_SLOTS.map((name, i) => [name, i]))) as {
+  readonly [K in GateStateSlot]: number;
+};
