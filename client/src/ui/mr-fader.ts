@@ -1,10 +1,12 @@
 import { LitElement, css, html } from 'lit';
 import { ControlDragController } from '../mix/edit/ControlDragController.ts';
-import { emitControl } from '../mix/edit/ControlEvents.ts';
 import { FADER_MAX_DB, FADER_MIN_DB, dbToFaderPosition, faderPositionToDb } from '../mix/FaderLaw.ts';
+import { onControlKey, type ControlKeyStep } from '../mix/edit/onControlKey.ts';
 import { formatValue } from '../mix/formatValue.ts';
 
 const TRAVEL_PX = 130;
+/** dB a key press moves the fader: Shift+arrow, arrow, Page Up/Down. */
+const FADER_KEY_STEPS_DB: Readonly<Record<ControlKeyStep, number>> = { fine: 0.1, normal: 0.5, coarse: 3 };
 
 /**
  * A vertical console fader in dB. Drag is relative (grabbing never jumps the level),
@@ -103,23 +105,10 @@ export class MrFader extends LitElement {
 
   private onKey(e: KeyboardEvent): void {
     if (this.disabled) return;
-    const step = e.shiftKey ? 0.1 : 0.5;
-    let next: number | null = null;
-    if (e.key === 'ArrowUp' || e.key === 'ArrowRight') next = this.value + step;
-    else if (e.key === 'ArrowDown' || e.key === 'ArrowLeft') next = this.value - step;
-    else if (e.key === 'PageUp') next = this.value + 3;
-    else if (e.key === 'PageDown') next = this.value - 3;
-    else if (e.key === 'Delete' || e.key === 'Backspace') {
-      // Reset: a key no room shortcut uses (Home is the transport's "go to start").
-      e.preventDefault();
-      e.stopPropagation();
-      emitControl(this, 'control-set', this.defaultValue);
-      return;
-    }
-    if (next === null) return;
-    e.preventDefault();
-    e.stopPropagation();
-    emitControl(this, 'control-set', Math.round(Math.min(FADER_MAX_DB, Math.max(FADER_MIN_DB, next)) * 10) / 10, true);
+    onControlKey(this, e, this.defaultValue, (direction, step) => {
+      const next = this.value + direction * FADER_KEY_STEPS_DB[step];
+      return Math.round(Math.min(FADER_MAX_DB, Math.max(FADER_MIN_DB, next)) * 10) / 10;
+    });
   }
 }
 

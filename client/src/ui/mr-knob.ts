@@ -1,9 +1,11 @@
 import { LitElement, css, html, svg } from 'lit';
 import { ControlDragController } from '../mix/edit/ControlDragController.ts';
-import { emitControl } from '../mix/edit/ControlEvents.ts';
+import { onControlKey, type ControlKeyStep } from '../mix/edit/onControlKey.ts';
 import { formatValue, type ValueUnit } from '../mix/formatValue.ts';
 
 const THROW_PX = 160;
+/** Share of the knob's travel a key press moves it: Shift+arrow, arrow, Page Up/Down. */
+const KNOB_KEY_STEPS: Readonly<Record<ControlKeyStep, number>> = { fine: 0.005, normal: 0.02, coarse: 0.1 };
 const ARC = 270;
 
 /**
@@ -148,24 +150,7 @@ export class MrKnob extends LitElement {
 
   private onKey(e: KeyboardEvent): void {
     if (this.disabled) return;
-    const delta = e.shiftKey ? 0.005 : 0.02;
-    let n: number | null = null;
-    const cur = this.toNorm(this.value);
-    if (e.key === 'ArrowUp' || e.key === 'ArrowRight') n = cur + delta;
-    else if (e.key === 'ArrowDown' || e.key === 'ArrowLeft') n = cur - delta;
-    else if (e.key === 'PageUp') n = cur + 0.1;
-    else if (e.key === 'PageDown') n = cur - 0.1;
-    else if (e.key === 'Delete' || e.key === 'Backspace') {
-      // Reset: a key no room shortcut uses (Home is the transport's "go to start").
-      e.preventDefault();
-      e.stopPropagation();
-      emitControl(this, 'control-set', this.defaultValue);
-      return;
-    }
-    if (n === null) return;
-    e.preventDefault();
-    e.stopPropagation();
-    emitControl(this, 'control-set', this.fromNorm(n), true);
+    onControlKey(this, e, this.defaultValue, (direction, step) => this.fromNorm(this.toNorm(this.value) + direction * KNOB_KEY_STEPS[step]));
   }
 }
 
