@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { migrateMixDoc } from '../ops/migrateMixDoc.ts';
+import { MixOpError } from '../ops/MixOpError.ts';
 import { setTrackParam } from '../ops/setTrackParam.ts';
 import { buildMixPlan } from '../plan/buildMixPlan.ts';
 import { createOrigin } from '../protocol/TransactionOrigin.ts';
@@ -50,6 +51,12 @@ describe('track de-esser in the model (schema 6)', () => {
     setTrackParam(doc, { trackId: 'vox', param: 'deess.on', value: true }, createOrigin('local-user', 'u'));
     setTrackParam(doc, { trackId: 'vox', param: 'deess.freq', value: 99999 }, createOrigin('local-user', 'u'));
     expect(readMixState(doc).tracks[0]!.deess).toMatchObject({ on: true, freq: 16000 });
+    // Bad values are refused with a typed error and change nothing; listen is not a parameter.
+    const before = readMixState(doc).tracks[0]!.deess;
+    for (const [param, value] of [['deess.mode', 'loud'], ['deess.freq', NaN], ['deess.threshold', 'x'], ['deess.on', 1], ['deess.listen', true]] as const) {
+      expect(() => setTrackParam(doc, { trackId: 'vox', param: param as 'deess.on', value: value as never }, createOrigin('local-user', 'u'))).toThrow(MixOpError);
+    }
+    expect(readMixState(doc).tracks[0]!.deess).toEqual(before);
   });
 
   it('a snapshot from before validates, reads the de-esser off and plans it bypassed (sounds unchanged)', () => {
