@@ -27,6 +27,7 @@ export async function writeDemoSong(dir: string, options: { seconds?: number; dr
   }
   const state = testMix.state(tracks, [], {
     master: {
+      ...defaultMaster(),
       gain: options.drive ?? 6,
       glue: { ...defaultMaster().glue, on: false, threshold: -10, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 0 },
       limiter: { ...defaultMaster().limiter, on: options.limiter ?? true, ceiling: -1, release: 0.05 },

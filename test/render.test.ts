@@ -125,6 +125,7 @@ describe('bakeMix', () => {
       testMix.bus('verb', 'aux', { effect: { ...defaultReverb(), decay: 1.2, preDelay: 0.01, damping: 7000 }, order: 2 }),
     ];
     m.master = {
+      ...defaultMaster(),
       gain: -2,
       glue: { ...defaultMaster().glue, on: true, threshold: -14, ratio: 2, attack: 0.01, release: 0.2, knee: 6, makeup: 1 },
       limiter: { ...defaultMaster().limiter, on: true, ceiling: -1, release: 0.05 },
