@@ -79,8 +79,10 @@ export function gateCurve(level: Decibels, threshold: Decibels, ratio: number, r
  * target gain is 0 dB; closed, it is {@link gateCurve} of p (a hard gate at the maximum
  * ratio, 100: one dB under the threshold is 99 dB of attenuation, so the range rules). The
  * gain is smoothed in dB by a branching one-pole: the attack coefficient while it rises
- * (opening), the release one while it falls, so both are first-order time constants. The
- * gain starts at 0 dB, closed: a quiet start fades out over the release.
+ * (opening), the release one while it falls, so both are first-order time constants. A
+ * fresh (or reset) gate is closed, as a long silence leaves it: the browser's worklet runs
+ * on the silence before a start and the bake starts at the song's first frame, so both meet
+ * the first hit in the same state (a stem loud from its first frame opens over the attack).
  *
  * Levels use {@link deterministicLog}/{@link deterministicExp} (plain IEEE arithmetic), so
  * the browser worklet and the bake compute the same doubles, as the compressor does. The
@@ -105,6 +107,7 @@ export class GateProcessor implements DspProcessor<GateParams> {
     this.rampFrames = paramRampFrames(sampleRate);
     this.updateTimes();
     this.updateCurve(this.threshold.value, this.range.value, this.ratio.value, this.hysteresis.value);
+    this.f[F_GAIN_DB] = this.silentGainDb();
   }
 
   /**
@@ -121,6 +124,10 @@ export class GateProcessor implements DspProcessor<GateParams> {
     apply(this.range, next.range);
     apply(this.ratio, next.ratio);
     apply(this.hysteresis, next.hysteresis);
+    // A fresh gate is closed, as after silence: the browser's worklet runs on the silence
+    // before a start, the bake starts at the song's first frame, and both must meet the
+    // first hit in the same state.
+    if (this.fresh) this.f[F_GAIN_DB] = this.silentGainDb();
     this.fresh = false;
     this.updateTimes();
     this.updateCurve(this.threshold.value, this.range.value, this.ratio.value, this.hysteresis.value);
@@ -132,7 +139,6 @@ export class GateProcessor implements DspProcessor<GateParams> {
 
   reset(): void {
     const f = this.f;
-    f[F_GAIN_DB] = 0;
     f[F_OPEN] = 0;
     f[F_HOLD] = 0;
     f[F_GR_PEAK] = 0;
@@ -143,6 +149,13 @@ export class GateProcessor implements DspProcessor<GateParams> {
     this.hysteresis.snap(this.params.hysteresis);
     this.fresh = true;
     this.updateCurve(this.threshold.value, this.range.value, this.ratio.value, this.hysteresis.value);
+    // Closed, as after silence (see setParams).
+    f[F_GAIN_DB] = this.silentGainDb();
+  }
+
+  /** The gain a long silence leaves: the range, or 0 dB for an expander at 1:1. */
+  private silentGainDb(): Decibels {
+    return gateCurve(DB_PER_NEPER * Math.log(LEVEL_BIAS), this.threshold.value, this.ratio.value, this.range.value);
   }
 
   /**
