@@ -12,17 +12,14 @@ import { launchBrowser, openRoom, startRoomServer, type RoomPage, type RoomServe
 
 /**
  * The issue's "done": an engineer takes the demo song, rides the lead vocal up through the
- * chorus (Touch) and de-esses the vocal while the artist listens (following the engineer's
- * playback) and sees the vocal lane grow and her fader move; the engineer saves the mix as a
- * version, both listen to it from the top, and the version's download (the server's bake)
- * nulls against what each of them heard, sample for sample.
+ * chorus (Touch), gates the snare and de-esses the vocal while the artist listens (following
+ * the engineer's playback) and sees the vocal lane grow and her fader move; the engineer saves
+ * the mix as a version, both listen to it from the top, and the version's download (the
+ * server's bake) nulls against what each of them heard, sample for sample.
  *
- * Not yet: the snare's gate. With it on, the first snare hit after a start does not null
- * (-46 dBFS at 0.5 s, -82 at 0.6 s, below -90 from 0.7 s), also in a freshly loaded page:
- * a fresh gate starts at 0 dB and releases, and the browser runs it on the silence before a
- * start (the start lead) that the bake never renders, so the two meet the first hit in
- * different states. Once a fresh gate equals a gate after silence, switch it on here
- * (`Snare gate on` on the strip) and this test covers the whole of the issue.
+ * The gate is why a fresh gate is closed (shared/dsp/gate.ts): the browser runs it on the
+ * silence before a start, the bake from the song's first frame, and with a gate that started
+ * open the first snare hit differed by -46 dBFS.
  */
 const ROOM = 'e2e-finished-mix';
 const SECONDS = 16;
@@ -41,12 +38,15 @@ interface LanePoint {
   value: number;
 }
 interface Hook {
-  heard: { document: { tracks: { id: string; deess: { on: boolean }; automation: Record<string, { points: LanePoint[] }> }[] } };
+  heard: { document: { tracks: { id: string; deess: { on: boolean }; gate: { on: boolean }; automation: Record<string, { points: LanePoint[] }> }[] } };
   transport: { position(): number; snapshot(): { playing: boolean; buffering: boolean } };
 }
 const vocalLane = (page: Page) =>
   page.evaluate((id) => (window as unknown as { __mixroom: Hook }).__mixroom.heard.document.tracks.find((t) => t.id === id)?.automation['gain']?.points ?? [], ids['Lead Vocal']!);
 const playing = (page: Page) => page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot().playing);
+/** Whether the page's document has the snare's gate on. */
+const gating = (page: Page) =>
+  page.evaluate((v) => !!(window as unknown as { __mixroom: Hook }).__mixroom.heard.document.tracks.find((t) => t.id === v)?.gate.on, ids['Snare']!);
 /** Whether the page's document has the vocal's de-esser on. */
 const deEssing = (page: Page) =>
   page.evaluate((v) => !!(window as unknown as { __mixroom: Hook }).__mixroom.heard.document.tracks.find((t) => t.id === v)?.deess.on, ids['Lead Vocal']!);
@@ -158,10 +158,12 @@ describe('a finished mix, made together', () => {
       await page.getByRole('menuitemcheckbox', { name: 'fader', exact: true }).click();
       await page.keyboard.press('Escape');
     }
-    // The master limiter on (the demo's stems sum over full scale) and the de-esser on the
-    // vocal, from the strips.
+    // The master limiter on (the demo's stems sum over full scale), the gate on the snare and
+    // the de-esser on the vocal, from the strips.
     await e.getByRole('button', { name: 'Master limiter on', exact: true }).click();
+    await e.getByRole('button', { name: 'Snare gate on', exact: true }).first().click();
     await e.getByRole('button', { name: 'Lead Vocal de-esser on', exact: true }).first().click();
+    await within(2000, 'the artist has the gate', () => gating(a));
     await within(2000, 'the artist has the de-esser', () => deEssing(a));
 
     await a.getByRole('button', { name: 'Follow Eve' }).click();
