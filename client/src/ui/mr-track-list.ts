@@ -136,7 +136,8 @@ export class MrTrackList extends LitElement {
     .hdr { position: sticky; left: 0; z-index: 2; width: ${HEADER_W}px; flex: none; box-sizing: border-box; background: #1b1e23;
       border-right: 1px solid #0b0d10; display: flex; align-items: center; gap: 4px; padding: 0 6px 0 0; }
     .chip { width: 4px; align-self: stretch; }
-    .nm { flex: 1; min-width: 0; overflow: hidden; font-weight: 600; line-height: 12px; overflow-wrap: anywhere; }
+    /* One line each, cut with an ellipsis (the full name is the title and the row's label): wrapped names ran over the stem line. */
+    .nm { flex: 1; min-width: 0; overflow: hidden; font-weight: 600; line-height: 12px; white-space: nowrap; text-overflow: ellipsis; }
     .sub { color: #8a939e; font-size: 9px; font-weight: 400; display: block; overflow: hidden; text-overflow: ellipsis; }
     .hdr button { font: 700 10px/1 var(--mr-font, system-ui); width: 20px; height: 18px; border-radius: 2px; border: 1px solid #3a414b;
       background: #2b3038; color: #aeb6c0; cursor: pointer; padding: 0; }
