@@ -126,6 +126,8 @@ describe('shared auth across nodes', () => {
     await until('B names the auth store', async () => (await readiness(nodeB)).body.failing?.includes('auth-store') === true, 15_000);
     await pg.restart();
     await until('B ready again after PostgreSQL', async () => (await readiness(nodeB)).status === 200, 30_000);
+    // Each node's listener reconnects on its own backoff (up to 5 s): A may come back later than B.
+    await until('A ready again after PostgreSQL', async () => (await readiness(nodeA)).status === 200, 30_000);
     expect(await readiness(nodeA)).toEqual({ status: 200, body: { ready: true } });
-  }, 90_000);
+  }, 120_000);
 });
