@@ -3,7 +3,8 @@
  * Chromium (AudioParam events on native nodes) and by the server bake (the same schedules
  * evaluated per sample) must null to <= -90 dBFS, fast moves included; and a seek or a loop
  * wrap lands on the automated value at once (the browser's render after the jump nulls
- * against the bake's render of the same song frames, from the first frame).
+ * against the bake's render of the same song frames, from the first frame), on native
+ * params and on worklet kernels' params alike (against a bake started at the jump's target).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AutomationLane, AutomationPoint, MixState, TrackState } from '@mixroom/shared/model';
@@ -177,5 +178,84 @@ describe('seek and loop land on the automated value at once', () => {
     console.log(`loop wrap ${loop.end} -> ${loop.start} s: level step ${jump.toFixed(2)} dB in one frame, residual before ${before.toFixed(1)} after ${after.toFixed(1)} dBFS`);
     expect(jump).toBeLessThan(-5);
     expect(Math.max(before, after)).toBeLessThanOrEqual(LIMIT_DB);
+  });
+});
+
+describe('seek and loop land on the automated value of a worklet kernel at once', () => {
+  // A tone through a compressor and a saturation whose threshold and drive are automated: one
+  // side of the lanes' step at 1 s drives the tone hard, uncompressed (threshold 0 dB, drive
+  // 12 dB), the other compresses it, undriven (-30 dB, 0 dB): some 20 dB quieter. The fader
+  // keeps the sum under the master's ceiling.
+  const HOT = { threshold: 0, drive: 12 };
+  const TAMED = { threshold: -30, drive: 0 };
+  const strip = (stem: string, frames: number, over: Partial<TrackState>): TrackState =>
+    testMix.track('t', {
+      stem: testMix.stem(stem, 1, frames),
+      gain: -12,
+      comp: { ...testMix.track('x').comp, on: true, ratio: 8, knee: 6, attack: 0.001, release: 0.01 },
+      sat: { ...defaultSaturation(), on: true, mix: 1 },
+      ...over,
+    });
+  const stepped = (from: typeof HOT, to: typeof HOT) =>
+    testMix.state([
+      strip('tone-m', SECONDS * RATE, {
+        automation: { 'comp.threshold': lane([0, from.threshold, 'step'], [1, to.threshold, 'step']), 'sat.drive': lane([0, from.drive, 'step'], [1, to.drive, 'step']) },
+      }),
+    ]);
+  /**
+   * What a render started at `at` seconds plays: the bake of the same strip, its params
+   * static at `values`, on the tone cut to start there.
+   */
+  async function startedAt(at: number, values: typeof HOT): Promise<Float32Array[]> {
+    const key = `tone-m@${at}`;
+    const cut = stems.get('tone-m')![0]!.slice(Math.round(at * RATE));
+    if (!stems.has(key)) {
+      stems.set(key, [cut]);
+      h.putStem(key, [cut]);
+    }
+    const base = strip(key, cut.length, {});
+    const plan = buildMixPlan(testMix.state([{ ...base, comp: { ...base.comp, threshold: values.threshold }, sat: { ...base.sat, drive: values.drive } }]));
+    return bakeInNode(plan, stems, plan.frames);
+  }
+  /** Level (dB) over the first 10 ms after `from` and the residual from `settle` frames after it on. */
+  function compare(got: Float32Array[], ref: Float32Array[], from: number, refFrom: number, settle: number, length: number) {
+    const gotDb = rmsDb(got[0]!, from, from + 480);
+    const refDb = rmsDb(ref[0]!, refFrom, refFrom + 480);
+    const r = residual(got, ref, from + settle, from + length, refFrom - from);
+    return { gotDb, refDb, r };
+  }
+
+  it('a seek (a start at 1.5 s) plays the kernels at the lanes’ values there from the first frame', async () => {
+    const plan = { ...buildMixPlan(stepped(HOT, TAMED)), frames: Math.round(0.4 * RATE) };
+    const seek = 1.5;
+    const browser = (await h.render({ plan, frames: plan.frames, meters: false, seek })).channels;
+    const ref = await startedAt(seek, TAMED);
+    const lat = planLatencyFrames(plan);
+    // Nothing played before: every kernel is as fresh as in the render started there.
+    const { gotDb, refDb, r } = compare(browser, ref, lat, lat, 0, Math.round(0.3 * RATE));
+    const open = rmsDb((await startedAt(seek, HOT))[0]!, lat, lat + 480);
+    console.log(`kernel lanes, seek to ${seek} s: first 10 ms at ${gotDb.toFixed(2)} dBFS, a render started there ${refDb.toFixed(2)} dBFS (the lanes' other side ${open.toFixed(2)}), residual ${r.toFixed(1)} dBFS`);
+    expect(Math.abs(refDb - open)).toBeGreaterThan(3);
+    expect(Math.abs(gotDb - refDb)).toBeLessThan(0.1);
+    expect(r).toBeLessThanOrEqual(LIMIT_DB);
+  });
+
+  it('a loop wrap plays the kernels at the lanes’ values at the loop start from the first frame', async () => {
+    // Tamed before 1 s, hot after: the loop 0.5 -> 1.5 s wraps from the hot part into the tamed one.
+    const plan = { ...buildMixPlan(stepped(TAMED, HOT)), frames: Math.round(1.8 * RATE) };
+    const loop = { start: 0.5, end: 1.5 };
+    const browser = (await h.render({ plan, frames: plan.frames, meters: false, loop })).channels;
+    const ref = await startedAt(loop.start, TAMED);
+    const lat = planLatencyFrames(plan);
+    const wrap = loop.end * RATE + lat;
+    // The saturation's oversampling filters still hold the tone from before the wrap for a few
+    // frames (the render started there has silence; -79 dBFS over them): the residual is taken
+    // from 2 quanta on.
+    const { gotDb, refDb, r } = compare(browser, ref, wrap, lat, 256, Math.round(0.25 * RATE));
+    const before = rmsDb(browser[0]!, wrap - 480, wrap);
+    console.log(`kernel lanes, loop wrap ${loop.end} -> ${loop.start} s: first 10 ms at ${gotDb.toFixed(2)} dBFS, a render started there ${refDb.toFixed(2)} dBFS (before the wrap ${before.toFixed(2)}), residual from 256 frames ${r.toFixed(1)} dBFS`);
+    expect(Math.abs(refDb - before)).toBeGreaterThan(3);
+    expect(Math.abs(gotDb - refDb)).toBeLessThan(0.1);
+    expect(r).toBeLessThanOrEqual(LIMIT_DB);
   });
 });

@@ -10,6 +10,9 @@
  *   ramp of {@link PARAM_RAMP_SECONDS} (counted in samples) from the current value at the
  *   next processed sample, so two renders that change a parameter at the same sample index
  *   produce the same samples whatever their block sizes.
+ * - `snapParams(p)`: as `setParams`, but the new values apply at once (no ramp) while the
+ *   audio state (filters, delay lines, envelopes) is kept: where the song time jumps (a
+ *   seek, a loop wrap, a start), the old values must not ramp into the new place.
  * - `reset()`: clears all audio state (filters, delay lines, envelopes) and snaps ramps.
  * - `process(inputs, outputs, frames, sidechain?)`: processes `frames` samples of each
  *   channel. `inputs`/`outputs` are arrays of channels (1 = mono, 2 = stereo), each at least
@@ -31,6 +34,8 @@ export interface DspProcessor<P> {
   readonly latencyFrames: number;
   /** Validate, clamp and apply (ramped) a partial parameter set. Throws DspParamError on NaN. */
   setParams(params: Partial<P>): void;
+  /** Validate, clamp and apply at once (no ramp), keeping the audio state. Throws DspParamError on NaN. */
+  snapParams(params: Partial<P>): void;
   /** The current target parameters (after clamping). */
   getParams(): Readonly<P>;
   /** Clear audio state. */

@@ -32,6 +32,8 @@ export class PeakRmsMeter implements DspProcessor<PeakRmsMeterParams> {
 
   setParams(_p: Partial<PeakRmsMeterParams>): void {}
 
+  snapParams(_p: Partial<PeakRmsMeterParams>): void {}
+
   getParams(): Readonly<PeakRmsMeterParams> {
     return {};
   }

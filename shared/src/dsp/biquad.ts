@@ -263,6 +263,15 @@ export class BiquadProcessor implements DspProcessor<BiquadParams> {
   }
 
   setParams(p: Partial<BiquadParams>): void {
+    this.assign(p, this.fresh);
+  }
+
+  /** Applies `p` at once, like the first call after a reset, keeping the audio state: a seek or a loop jump. */
+  snapParams(p: Partial<BiquadParams>): void {
+    this.assign(p, true);
+  }
+
+  private assign(p: Partial<BiquadParams>, snap: boolean): void {
     checkParamsObject(p);
     const next = { ...this.params };
     if (p.type !== undefined) {
@@ -273,7 +282,7 @@ export class BiquadProcessor implements DspProcessor<BiquadParams> {
     if (p.Q !== undefined) next.Q = clampParam('Q', p.Q, -1000, 1000);
     if (p.gain !== undefined) next.gain = clampParam('gain', p.gain, -1541, 1541);
     this.params = next;
-    if (this.fresh) {
+    if (snap) {
       this.freq.snap(next.frequency);
       this.q.snap(next.Q);
       this.gain.snap(next.gain);

@@ -142,6 +142,15 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
   }
 
   setParams(p: Partial<CompressorParams>): void {
+    this.assign(p, this.fresh);
+  }
+
+  /** Applies `p` at once, like the first call after a reset, keeping the audio state: a seek or a loop jump. */
+  snapParams(p: Partial<CompressorParams>): void {
+    this.assign(p, true);
+  }
+
+  private assign(p: Partial<CompressorParams>, snap: boolean): void {
     checkParamsObject(p);
     const next = { ...this.params };
     clampSettings(p, TRACK_SPEC.comp.params, next);
@@ -150,7 +159,7 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
       next.detector = p.detector;
     }
     this.params = next;
-    const apply = this.fresh ? (r: LinearRamp, v: number) => r.snap(v) : (r: LinearRamp, v: number) => r.rampTo(v, this.rampFrames);
+    const apply = snap ? (r: LinearRamp, v: number) => r.snap(v) : (r: LinearRamp, v: number) => r.rampTo(v, this.rampFrames);
     apply(this.threshold, next.threshold);
     apply(this.ratio, next.ratio);
     apply(this.knee, next.knee);

@@ -115,6 +115,15 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
   }
 
   setParams(p: Partial<DeesserParams>): void {
+    this.assign(p, this.fresh);
+  }
+
+  /** Applies `p` at once, like the first call after a reset, keeping the audio state: a seek or a loop jump. */
+  snapParams(p: Partial<DeesserParams>): void {
+    this.assign(p, true);
+  }
+
+  private assign(p: Partial<DeesserParams>, snap: boolean): void {
     checkParamsObject(p);
     const next = { ...this.params };
     // The band's edge stays under Nyquist at any rate (the spec biquad would pass it all).
@@ -127,18 +136,20 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     this.params = next;
     // The first call after construction or reset applies at once, the filter's too.
     if (this.fresh) this.bandpass.reset();
-    const apply = this.fresh ? (r: LinearRamp, v: number) => r.snap(v) : (r: LinearRamp, v: number) => r.rampTo(v, this.rampFrames);
+    const apply = snap ? (r: LinearRamp, v: number) => r.snap(v) : (r: LinearRamp, v: number) => r.rampTo(v, this.rampFrames);
     apply(this.threshold, next.threshold);
     apply(this.range, next.range);
     apply(this.wide, next.mode === 'wide' ? 1 : 0);
     apply(this.listen, next.listen ? 1 : 0);
-    this.applyFilters();
+    this.applyFilters(snap);
     this.fresh = false;
     this.f[2] = thresholdLin(this.threshold.value);
   }
 
-  private applyFilters(): void {
-    this.bandpass.setParams({ type: 'bandpass', frequency: this.params.freq, Q: DEESSER_BAND_Q });
+  private applyFilters(snap = false): void {
+    const band = { type: 'bandpass', frequency: this.params.freq, Q: DEESSER_BAND_Q } as const;
+    if (snap) this.bandpass.snapParams(band);
+    else this.bandpass.setParams(band);
   }
 
   getParams(): Readonly<DeesserParams> {

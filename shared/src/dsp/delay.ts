@@ -44,12 +44,21 @@ export class DelayProcessor implements DspProcessor<DelayParams> {
   }
 
   setParams(p: Partial<DelayParams>): void {
+    this.assign(p, this.fresh);
+  }
+
+  /** Applies `p` at once, like the first call after a reset, keeping the audio state: a seek or a loop jump. */
+  snapParams(p: Partial<DelayParams>): void {
+    this.assign(p, true);
+  }
+
+  private assign(p: Partial<DelayParams>, snap: boolean): void {
     checkParamsObject(p);
     const next = { ...this.params };
     clampSettings(p, DELAY_SPEC, next, { damping: 0.45 * this.sampleRate });
     this.params = next;
     const frames = next.time * this.sampleRate;
-    if (this.fresh) {
+    if (snap) {
       this.delayFrames.snap(frames);
       this.feedback.snap(next.feedback);
       this.fresh = false;

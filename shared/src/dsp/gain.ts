@@ -49,6 +49,15 @@ export class GainProcessor implements DspProcessor<GainParams> {
   }
 
   setParams(p: Partial<GainParams>): void {
+    this.assign(p, this.fresh);
+  }
+
+  /** Applies `p` at once, like the first call after a reset, keeping the audio state: a seek or a loop jump. */
+  snapParams(p: Partial<GainParams>): void {
+    this.assign(p, true);
+  }
+
+  private assign(p: Partial<GainParams>, snap: boolean): void {
     checkParamsObject(p);
     const next = { ...this.params };
     if (p.gain !== undefined) next.gain = clampToSpec('gain', p.gain, TRACK_SPEC.gain);
@@ -57,7 +66,7 @@ export class GainProcessor implements DspProcessor<GainParams> {
     if (p.mute !== undefined) next.mute = checkFlag('mute', p.mute);
     this.params = next;
     const target = linearGainOf(next);
-    if (this.fresh) {
+    if (snap) {
       this.g.snap(target);
       this.fresh = false;
     } else this.g.rampTo(target, this.rampFrames);

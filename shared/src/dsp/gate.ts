@@ -115,11 +115,20 @@ export class GateProcessor implements DspProcessor<GateParams> {
    * the next sample, as does the key filter's corner (it shapes only the detector).
    */
   setParams(p: Partial<GateParams>): void {
+    this.assign(p, this.fresh);
+  }
+
+  /** Applies `p` at once, like the first call after a reset, keeping the audio state: a seek or a loop jump. */
+  snapParams(p: Partial<GateParams>): void {
+    this.assign(p, true);
+  }
+
+  private assign(p: Partial<GateParams>, snap: boolean): void {
     checkParamsObject(p);
     const next = { ...this.params };
     clampSettings(p, TRACK_SPEC.gate.params, next, { scHpf: this.sampleRate / 2 });
     this.params = next;
-    const apply = this.fresh ? (r: LinearRamp, v: number) => r.snap(v) : (r: LinearRamp, v: number) => r.rampTo(v, this.rampFrames);
+    const apply = snap ? (r: LinearRamp, v: number) => r.snap(v) : (r: LinearRamp, v: number) => r.rampTo(v, this.rampFrames);
     apply(this.threshold, next.threshold);
     apply(this.range, next.range);
     apply(this.ratio, next.ratio);

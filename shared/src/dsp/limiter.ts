@@ -111,12 +111,21 @@ export class LimiterProcessor implements DspProcessor<LimiterParams> {
   }
 
   setParams(p: Partial<LimiterParams>): void {
+    this.assign(p, this.fresh);
+  }
+
+  /** Applies `p` at once, like the first call after a reset, keeping the audio state: a seek or a loop jump. */
+  snapParams(p: Partial<LimiterParams>): void {
+    this.assign(p, true);
+  }
+
+  private assign(p: Partial<LimiterParams>, snap: boolean): void {
     checkParamsObject(p);
     const next = { ...this.params };
     clampSettings(p, MASTER_SPEC.limiter.params, next);
     this.params = next;
     const c = Math.exp(next.ceiling * NEPER_PER_DB);
-    if (this.fresh) {
+    if (snap) {
       this.ceiling.snap(c);
       this.fresh = false;
       this.clampAt = floatAtOrBelow(c);

@@ -86,6 +86,11 @@ export class ReverbProcessor implements DspProcessor<ReverbParams> {
     this.preFrames = Math.round(next.preDelay * this.sampleRate);
   }
 
+  /** Reverb params never ramp: the same as setParams. */
+  snapParams(p: Partial<ReverbParams>): void {
+    this.setParams(p);
+  }
+
   getParams(): Readonly<ReverbParams> {
     return this.params;
   }

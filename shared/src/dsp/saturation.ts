@@ -99,13 +99,22 @@ export class SaturationProcessor implements DspProcessor<SaturationParams> {
   }
 
   setParams(p: Partial<SaturationParams>): void {
+    this.assign(p, this.fresh);
+  }
+
+  /** Applies `p` at once, like the first call after a reset, keeping the audio state: a seek or a loop jump. */
+  snapParams(p: Partial<SaturationParams>): void {
+    this.assign(p, true);
+  }
+
+  private assign(p: Partial<SaturationParams>, snap: boolean): void {
     checkParamsObject(p);
     const next = { ...this.params };
     clampSettings(p, TRACK_SPEC.sat.params, next);
     this.params = next;
     // Drive ramps in the linear domain, like a gain.
     const g = Math.exp(next.drive * NEPER_PER_DB);
-    if (this.fresh) {
+    if (snap) {
       this.drive.snap(g);
       this.mix.snap(next.mix);
       this.fresh = false;

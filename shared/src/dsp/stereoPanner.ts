@@ -44,6 +44,15 @@ export class StereoPannerProcessor implements DspProcessor<StereoPannerParams> {
   }
 
   setParams(p: Partial<StereoPannerParams>): void {
+    this.assign(p, this.fresh);
+  }
+
+  /** Applies `p` at once, like the first call after a reset, keeping the audio state: a seek or a loop jump. */
+  snapParams(p: Partial<StereoPannerParams>): void {
+    this.assign(p, true);
+  }
+
+  private assign(p: Partial<StereoPannerParams>, snap: boolean): void {
     checkParamsObject(p);
     const next = { ...this.params };
     if (p.pan !== undefined) next.pan = clampParam('pan', p.pan, -1, 1);
@@ -52,7 +61,7 @@ export class StereoPannerProcessor implements DspProcessor<StereoPannerParams> {
       next.law = p.law;
     }
     this.params = next;
-    if (this.fresh) {
+    if (snap) {
       this.pan.snap(next.pan);
       this.fresh = false;
     } else this.pan.rampTo(next.pan, this.rampFrames);

@@ -10,8 +10,11 @@ import { PROCESSOR_KERNELS } from './processorKernels.ts';
  */
 export interface PlanProcessor {
   readonly latencyFrames: number;
-  /** Applies a newer version of the same node (params ramp inside the kernel; bypass switches at once). */
-  update(node: ProcessorPlanNode): void;
+  /**
+   * Applies a newer version of the same node (params ramp inside the kernel; bypass switches
+   * at once). `snap`: the params apply at once instead (the song time jumped), audio state kept.
+   */
+  update(node: ProcessorPlanNode, snap?: boolean): void;
   /** Processes `frames` samples; `sidechain` feeds a compressor's detector. */
   process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, sidechain?: readonly Float32Array[]): void;
   /** Current gain reduction in dB (>= 0) for dynamics kernels, 0 otherwise. */
@@ -41,9 +44,10 @@ export function createPlanProcessor(node: ProcessorPlanNode, sampleRate: number)
 
   return {
     latencyFrames: latency,
-    update(next) {
+    update(next, snap = false) {
       if (next.kind !== node.kind) throw new Error(`processor ${node.id} cannot change kind`);
-      kernel.setParams(next.params);
+      if (snap) kernel.snapParams(next.params);
+      else kernel.setParams(next.params);
       if (bypass && !next.bypass) {
         kernel.reset();
         kernel.setParams(next.params);

@@ -7,7 +7,8 @@ import { ScheduleCursor } from './ScheduleCursor.ts';
  * Song frames between two automation updates of a processor kernel: every multiple of
  * this, the kernel gets its automated params' values there (and ramps to them over
  * PARAM_RAMP_SECONDS, its usual smoothing). Counted in song frames, so the worklet (128-frame
- * quanta at any offset) and the bake (any block size) update on the same frames.
+ * quanta at any offset) and the bake (any block size) update on the same frames. Where the
+ * song frame jumps instead (a seek, a loop wrap, a start), the values apply at once.
  */
 export const AUTOMATION_CONTROL_FRAMES = 128;
 
@@ -15,7 +16,9 @@ export const AUTOMATION_CONTROL_FRAMES = 128;
 export interface AutomatedProcessor extends PlanProcessor {
   /**
    * `at`: the song frame at the node's input (stems' frame minus the input latency) of the
-   * first sample; undefined while nothing plays (the automated params hold).
+   * first sample; undefined while nothing plays (the automated params hold). A block whose
+   * `at` does not continue the previous block's (or follows one where nothing played) is a
+   * jump: the kernel's params take the values there at once, without a ramp.
    */
   process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, sidechain?: readonly Float32Array[], at?: number): void;
 }
@@ -47,14 +50,17 @@ function automatable(plain: PlanProcessor | null, first: ProcessorPlanNode, samp
   const withValues = (n: ProcessorPlanNode, v: Values) => ({ ...n, params: { ...n.params, ...v } }) as ProcessorPlanNode;
   const proc = plain ?? createPlanProcessor(withValues(first, applied), sampleRate);
   let lastControl = Number.NaN;
+  /** The song frame a block continuing the previous one starts at; NaN after silence or at first. */
+  let expected = Number.NaN;
 
-  const apply = (control: number) => {
+  const apply = (control: number, snap: boolean) => {
     lastControl = control;
     if (cursors.length === 0) return;
     const v = valuesAt(control);
-    if (cursors.every(([k]) => v[k] === applied[k])) return;
+    // A jump snaps even to unchanged values: a ramp still running from before is cut too.
+    if (!snap && cursors.every(([k]) => v[k] === applied[k])) return;
     applied = v;
-    proc.update(withValues(base, applied));
+    proc.update(withValues(base, applied), snap);
   };
 
   return {
@@ -68,6 +74,8 @@ function automatable(plain: PlanProcessor | null, first: ProcessorPlanNode, samp
       proc.update(withValues(next, applied));
     },
     process(inputs, outputs, frames, sidechain, at) {
+      const jumped = at !== expected;
+      expected = at === undefined ? Number.NaN : at + frames;
       if (cursors.length === 0 || at === undefined) {
         proc.process(inputs, outputs, frames, sidechain);
         return;
@@ -77,7 +85,8 @@ function automatable(plain: PlanProcessor | null, first: ProcessorPlanNode, samp
       while (i < frames) {
         const f = at + i;
         const control = Math.floor(f / C) * C;
-        if (control !== lastControl) apply(control);
+        if (i === 0 && jumped) apply(control, true);
+        else if (control !== lastControl) apply(control, false);
         const n = Math.min(frames - i, control + C - f);
         if (i === 0 && n === frames) proc.process(inputs, outputs, frames, sidechain);
         else {
