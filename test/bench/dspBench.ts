@@ -145,6 +145,10 @@ function make(): Record<string, () => Chain> {
     // The bench noise's band is past the threshold; then a threshold its band never reaches.
     'de-esser (split, reducing)': () => [deess()],
     'de-esser (band below threshold)': () => [deess(0)],
+    // The same de-esser as the bake's strip chain runs it: a WebAssembly stage (bit-identical samples).
+    "de-esser (split, reducing) as the bake's (wasm)": () => [
+      createChainKernel(new StripChainMemory(), [{ kind: 'deess', constants: (deess() as unknown as DeesserProcessor).steadyState() }], 2, 2, BLOCK),
+    ],
     limiter: () => {
       const l = new LimiterProcessor(SR);
       l.setParams({ ceiling: -1, release: 0.05 });
@@ -179,7 +183,7 @@ function make(): Record<string, () => Chain> {
       gain(),
       pan(),
     ],
-    // The strip above with its de-esser on (the bake runs it as a JavaScript kernel between two SIMD chains).
+    // The strip above with its de-esser on, in JavaScript (as the browser's worklets run it).
     'that strip + de-esser (JS)': () => [...stripBiquads(), comp(), deess(), gain(), pan()],
     // The same strip as the bake runs it: one WebAssembly SIMD chain (bit-identical samples).
     'that strip as the bake\'s SIMD chain': () => {
@@ -208,6 +212,21 @@ function make(): Record<string, () => Chain> {
         { kind: 'gate', constants: gt.steadyState() },
         ...biquads.slice(2).map(biquad),
         { kind: 'comp', detector: 'peak', constants: c.steadyState() },
+        { kind: 'gain', gain: linearGainOf(g.getParams()) },
+        { kind: 'pan', ...stereoPannerLaw(p.getParams().pan, true) },
+      ];
+      return [createChainKernel(new StripChainMemory(), stages, 2, 2, BLOCK)];
+    },
+    // The strip with its de-esser on, as the bake runs it: one SIMD chain with a de-esser stage.
+    "strip with de-esser as the bake's SIMD chain": () => {
+      const c = comp() as unknown as CompressorProcessor;
+      const d = deess() as unknown as DeesserProcessor;
+      const g = gain() as unknown as GainProcessor;
+      const p = pan() as unknown as StereoPannerProcessor;
+      const stages: ChainStage[] = [
+        ...stripBiquads().map((b) => ({ kind: 'biquad' as const, coefficients: { ...(b as unknown as BiquadProcessor).coefficients } })),
+        { kind: 'comp', detector: 'peak', constants: c.steadyState() },
+        { kind: 'deess', constants: d.steadyState() },
         { kind: 'gain', gain: linearGainOf(g.getParams()) },
         { kind: 'pan', ...stereoPannerLaw(p.getParams().pan, true) },
       ];
@@ -357,6 +376,11 @@ export async function run(): Promise<DspBenchResult[]> {
   const gatedSimd = results.find((x) => x.kernel === "strip with gate as the bake's SIMD chain")!.xRealtimeCpu;
   console.log(
     `  a strip with its gate on costs ${(plain / gated).toFixed(2)}x the strip without in JavaScript (CPU), ${(simd / gatedSimd).toFixed(2)}x as the bake's SIMD chain (${(gatedSimd / 600).toFixed(2)}x of target)`,
+  );
+  const deessed = results.find((x) => x.kernel === 'that strip + de-esser (JS)')!.xRealtimeCpu;
+  const deessedSimd = results.find((x) => x.kernel === "strip with de-esser as the bake's SIMD chain")!.xRealtimeCpu;
+  console.log(
+    `  a strip with its de-esser on costs ${(plain / deessed).toFixed(2)}x the strip without in JavaScript (CPU), ${(simd / deessedSimd).toFixed(2)}x as the bake's SIMD chain (${(deessedSimd / 600).toFixed(2)}x of target)`,
   );
   // Peers in the same run: Chromium's native nodes doing comparable work (wall clock both).
   const peers = await chromiumPeers(['biquad', 'compressor', 'waveshaper4x', 'strip']);

@@ -304,6 +304,13 @@ export class BiquadProcessor implements DspProcessor<BiquadParams> {
     return this.coef;
   }
 
+  /** x1, x2, y1, y2 of `channel`: the filter's history, for a transcription that continues it. */
+  history(channel: 0 | 1): [number, number, number, number] {
+    const o = channel * 4;
+    const st = this.state;
+    return [st[o]!, st[o + 1]!, st[o + 2]!, st[o + 3]!];
+  }
+
   reset(): void {
     this.state.fill(0);
     this.freq.snap(this.params.frequency);

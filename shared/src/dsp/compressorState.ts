@@ -1,3 +1,5 @@
+import { slotIndex } from './slotIndex.ts';
+
 /**
  * The compressor's state block: one float64 per name, in this order. First its audio state
  * (the smoothed gain reduction in dB, the RMS detector's mean square), then the constants of
@@ -33,6 +35,4 @@ export const COMPRESSOR_STATE_SLOTS = [
 export type CompressorStateSlot = (typeof COMPRESSOR_STATE_SLOTS)[number];
 
 /** Index of each slot in the block. */
-export const COMPRESSOR_SLOT = Object.freeze(Object.fromEntries(COMPRESSOR_STATE_SLOTS.map((name, i) => [name, i]))) as {
-  readonly [K in CompressorStateSlot]: number;
-};
+export const COMPRESSOR_SLOT = slotIndex(COMPRESSOR_STATE_SLOTS);

@@ -4,6 +4,7 @@ import { BiquadProcessor } from './biquad.ts';
 import { checkFlag, checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import { deterministicExp } from './deterministicExp.ts';
 import { deterministicLog } from './deterministicLog.ts';
+import { DEESSER_SLOT, DEESSER_STATE_SLOTS, type DeesserStateSlot } from './deesserState.ts';
 import { DspParamError } from './DspParamError.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
@@ -55,6 +56,17 @@ const TARGETS = new Float64Array(CHUNK);
 const ABOVE = new Int32Array(CHUNK);
 /** Release coefficient a, 1 − a, then the attack's. */
 const SMOOTH = new Float64Array(4);
+// Slots of DeesserProcessor.f, laid out by deesserState.ts, which the bake's WebAssembly twin reads too.
+const F_GR = DEESSER_SLOT.gainReduction; // smoothed gain reduction, dB >= 0
+const F_GR_PEAK = DEESSER_SLOT.grPeak; // meter: largest reduction since the last reading
+const F_THR_LIN = DEESSER_SLOT.thresholdLin; // the threshold as a linear peak
+
+/**
+ * {@link DeesserProcessor.steadyState}: the state block by name (deesserState.ts), for the
+ * bake's WebAssembly transcription.
+ */
+export type DeesserSteadyState = { readonly [K in DeesserStateSlot]: number };
+
 const DEFAULT_DEESS: DeesserParams = { mode: 'split', freq: 6000, threshold: -30, range: 6, listen: false };
 
 /**
@@ -93,8 +105,8 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
   private readonly releaseCoef: number;
   private readonly rampFrames: number;
   private fresh = true;
-  /** Smoothed gain reduction (dB), its meter peak, and the threshold as a linear peak. */
-  private readonly f = new Float64Array(3);
+  /** Smoothed gain reduction (dB), its meter peak, the threshold as a linear peak (deesserState.ts). */
+  private readonly f = new Float64Array(DEESSER_STATE_SLOTS.length);
   private readonly bandL = new Float32Array(CHUNK);
   private readonly bandR = new Float32Array(CHUNK);
   private readonly inL = new Float32Array(CHUNK);
@@ -111,7 +123,7 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     this.mono = { input: [this.inL], band: [this.bandL] };
     this.stereo = { input: [this.inL, this.inR], band: [this.bandL, this.bandR] };
     this.applyFilters();
-    this.f[2] = thresholdLin(DEFAULT_DEESS.threshold);
+    this.f[F_THR_LIN] = thresholdLin(DEFAULT_DEESS.threshold);
   }
 
   setParams(p: Partial<DeesserParams>): void {
@@ -143,7 +155,7 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     apply(this.listen, next.listen ? 1 : 0);
     this.applyFilters(snap);
     this.fresh = false;
-    this.f[2] = thresholdLin(this.threshold.value);
+    this.f[F_THR_LIN] = thresholdLin(this.threshold.value);
   }
 
   private applyFilters(snap = false): void {
@@ -157,8 +169,8 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
   }
 
   reset(): void {
-    this.f[0] = 0;
-    this.f[1] = 0;
+    this.f[F_GR] = 0;
+    this.f[F_GR_PEAK] = 0;
     this.bandpass.reset();
     this.threshold.snap(this.params.threshold);
     this.range.snap(this.params.range);
@@ -166,19 +178,60 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     this.listen.snap(this.params.listen ? 1 : 0);
     // The filter snaps too: their first setParams after a reset applies at once.
     this.applyFilters();
-    this.f[2] = thresholdLin(this.params.threshold);
+    this.f[F_THR_LIN] = thresholdLin(this.params.threshold);
     this.fresh = true;
+  }
+
+  /**
+   * The state block (audio state and settled constants) the steady path runs on, for a
+   * transcription of the kernel that must compute the same doubles (the bake's strip
+   * chains). Valid while no parameter ramps and `listen` is off.
+   */
+  steadyState(): DeesserSteadyState {
+    const f = this.f;
+    const c = this.bandpass.coefficients;
+    const [x1L, x2L, y1L, y2L] = this.bandpass.history(0);
+    const [x1R, x2R, y1R, y2R] = this.bandpass.history(1);
+    const state: DeesserSteadyState = {
+      gainReduction: f[F_GR]!,
+      grPeak: f[F_GR_PEAK]!,
+      x1L,
+      x1R,
+      x2L,
+      x2R,
+      y1L,
+      y1R,
+      y2L,
+      y2R,
+      thresholdLin: f[F_THR_LIN]!,
+      threshold: this.threshold.value,
+      range: this.range.value,
+      wide: this.wide.value,
+      releaseCoef: this.releaseCoef,
+      releaseComplement: 1 - this.releaseCoef,
+      attackCoef: this.attackCoef,
+      attackComplement: 1 - this.attackCoef,
+      negSlope: NEG_SLOPE,
+      dbPerNeper: DB_PER_NEPER,
+      neperPerDb: NEPER_PER_DB,
+      b0: c.b0,
+      b1: c.b1,
+      b2: c.b2,
+      a1: c.a1,
+      a2: c.a2,
+    };
+    return state;
   }
 
   /** Gain reduction (dB, >= 0) applied to the last processed sample. */
   get gainReductionDb(): Decibels {
-    return this.f[0]!;
+    return this.f[F_GR]!;
   }
 
   /** Largest gain reduction (dB, >= 0) since the previous call: what a meter shows. */
   takeGainReductionPeak(): Decibels {
-    const p = this.f[1]!;
-    this.f[1] = this.f[0]!;
+    const p = this.f[F_GR_PEAK]!;
+    this.f[F_GR_PEAK] = this.f[F_GR]!;
     return p;
   }
 
@@ -220,9 +273,9 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     const f = this.f;
     const b0 = this.bandL;
     const b1 = stereo ? this.bandR : this.bandL;
-    let gr = f[0]!;
-    let grPeak = f[1]!;
-    let thrLin = f[2]!;
+    let gr = f[F_GR]!;
+    let grPeak = f[F_GR_PEAK]!;
+    let thrLin = f[F_THR_LIN]!;
     let ramping = true;
     let settle = false;
     const ac = this.attackCoef;
@@ -273,9 +326,9 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
       out0[k] = yl;
       out1[k] = yr;
     }
-    f[0] = gr;
-    f[1] = grPeak;
-    f[2] = thrLin;
+    f[F_GR] = gr;
+    f[F_GR_PEAK] = grPeak;
+    f[F_THR_LIN] = thrLin;
     return j;
   }
 
@@ -287,7 +340,7 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     const lvl = LEVELS;
     const tgt = TARGETS;
     const idx = ABOVE;
-    const thrLin = f[2]!;
+    const thrLin = f[F_THR_LIN]!;
     const T = this.threshold.value;
     const range = this.range.value;
     // Pass 1: linked peaks; list the samples past the threshold.
@@ -310,8 +363,8 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     sm[1] = 1 - this.releaseCoef;
     sm[2] = this.attackCoef;
     sm[3] = 1 - this.attackCoef;
-    let gr = f[0]!;
-    let grPeak = f[1]!;
+    let gr = f[F_GR]!;
+    let grPeak = f[F_GR_PEAK]!;
     const split = this.wide.value === 0;
     const listen = this.listen.value === 1;
     const idle = count === 0 && gr === 0;
@@ -341,8 +394,8 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
         out1[k] = xr + gm1 * xr;
       }
     }
-    f[0] = gr;
-    f[1] = grPeak;
+    f[F_GR] = gr;
+    f[F_GR_PEAK] = grPeak;
   }
 }
 

@@ -1,3 +1,5 @@
+import { slotIndex } from './slotIndex.ts';
+
 /**
  * The gate's state block: one float64 per name, in this order. First its audio state (the
  * smoothed gain in dB, open, hold samples left, the meter's peak, the key filter's state),
@@ -40,6 +42,4 @@ export const GATE_STATE_SLOTS = [
 export type GateStateSlot = (typeof GATE_STATE_SLOTS)[number];
 
 /** Index of each slot in the block. */
-export const GATE_SLOT = Object.freeze(Object.fromEntries(GATE_STATE_SLOTS.map((name, i) => [name, i]))) as {
-  readonly [K in GateStateSlot]: number;
-};
+export const GATE_SLOT = slotIndex(GATE_STATE_SLOTS);

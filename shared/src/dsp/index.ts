@@ -21,7 +21,9 @@ export type { CompressorDetector, CompressorParams, CompressorSteadyState } from
 export { COMPRESSOR_SLOT, COMPRESSOR_STATE_SLOTS } from './compressorState.ts';
 export type { CompressorStateSlot } from './compressorState.ts';
 export { DEESSER_ATTACK_SECONDS, DEESSER_BAND_Q, DEESSER_RATIO, DEESSER_RELEASE_SECONDS, DeesserProcessor, deesserCurve } from './deesser.ts';
-export type { DeesserParams } from './deesser.ts';
+export type { DeesserParams, DeesserSteadyState } from './deesser.ts';
+export { DEESSER_SLOT, DEESSER_STATE_SLOTS } from './deesserState.ts';
+export type { DeesserStateSlot } from './deesserState.ts';
 export { GateProcessor, gateCurve } from './gate.ts';
 export type { GateParams, GateSteadyState } from './gate.ts';
 export { GATE_SLOT, GATE_STATE_SLOTS } from './gateState.ts';

@@ -1,4 +1,4 @@
-import type { BiquadCoefficients, CompressorSteadyState, GateSteadyState } from '@mixroom/shared/dsp';
+import type { BiquadCoefficients, CompressorSteadyState, DeesserSteadyState, GateSteadyState } from '@mixroom/shared/dsp';
 
 /**
  * One step of a fused strip chain, in the terms of the JavaScript kernel it replaces:
@@ -17,4 +17,6 @@ export type ChainStage =
   | { kind: 'send'; gain: number; send: number }
   | { kind: 'comp'; detector: 'peak' | 'rms'; constants: CompressorSteadyState }
   /** A gate keyed by its own input, with its settled constants and state. */
-  | { kind: 'gate'; constants: GateSteadyState };
+  | { kind: 'gate'; constants: GateSteadyState }
+  /** The de-esser (split or wide), with its settled constants and state. */
+  | { kind: 'deess'; constants: DeesserSteadyState };

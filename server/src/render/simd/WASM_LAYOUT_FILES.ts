@@ -1,4 +1,4 @@
-import { COMPRESSOR_STATE_SLOTS, GATE_STATE_SLOTS, REVERB_DIFFUSER_GAIN, REVERB_OUT_GAIN, TRUE_PEAK_PHASES, TRUE_PEAK_TAPS } from '@mixroom/shared/dsp';
+import { COMPRESSOR_STATE_SLOTS, DEESSER_STATE_SLOTS, GATE_STATE_SLOTS, REVERB_DIFFUSER_GAIN, REVERB_OUT_GAIN, TRUE_PEAK_PHASES, TRUE_PEAK_TAPS } from '@mixroom/shared/dsp';
 import { CHAIN_FIELD, CHAIN_OP, CHAIN_OP_BYTES, DELAY_BYTES_PER_FRAME, OP_HEADER_BYTES, PAIR_OP_BYTES } from './chainProgram.ts';
 import { LIMITER_CHUNK, REVERB_DIFFUSERS, REVERB_LINES, REVERB_STATE, TRUE_PEAK_HISTORY } from './masterBusLayout.ts';
 
@@ -24,7 +24,7 @@ export const WASM_LAYOUT_FILES: readonly WasmLayoutFile[] = [
 ];
 
 function chainProgramSource(): string {
-  const out = header('chainProgram.ts, shared/src/dsp/compressorState.ts and shared/src/dsp/gateState.ts');
+  const out = header('chainProgram.ts and shared/src/dsp (compressorState.ts, gateState.ts, deesserState.ts)');
   section(out, 'Op codes (CHAIN_OP).', 'i32', Object.entries(CHAIN_OP));
   section(out, 'Op sizes and offsets in bytes (OP_HEADER_BYTES, PAIR_OP_BYTES, CHAIN_OP_BYTES as <OP>_BYTES, CHAIN_FIELD).', 'usize', [
     ['OP_HEADER_BYTES', OP_HEADER_BYTES],
@@ -40,6 +40,10 @@ function chainProgramSource(): string {
   section(out, "The gate's state block (a GATE op's payload): f64 slot indices, GATE_<SLOT> for GATE_STATE_SLOTS.", 'i32', [
     ...GATE_STATE_SLOTS.map((name, i) => [`GATE_${screaming(name)}`, i] as const),
     ['GATE_SLOTS', GATE_STATE_SLOTS.length],
+  ]);
+  section(out, "The de-esser's state block (a DEESS op's payload): f64 slot indices, DEESS_<SLOT> for DEESSER_STATE_SLOTS.", 'i32', [
+    ...DEESSER_STATE_SLOTS.map((name, i) => [`DEESS_${screaming(name)}`, i] as const),
+    ['DEESS_SLOTS', DEESSER_STATE_SLOTS.length],
   ]);
   return `${out.join('\n')}\n`;
 }

@@ -1,4 +1,4 @@
-import { COMPRESSOR_STATE_SLOTS, GATE_STATE_SLOTS } from '@mixroom/shared/dsp';
+import { COMPRESSOR_STATE_SLOTS, DEESSER_STATE_SLOTS, GATE_STATE_SLOTS } from '@mixroom/shared/dsp';
 
 /**
  * The strip-chain program format, written by createChainKernel and run by stripChain.wasm
@@ -38,6 +38,8 @@ export const CHAIN_OP = {
   PAN_BALANCE: 12,
   /** The gate keyed by its own input: its state block (GATE_STATE_SLOTS, f64 each). Always a group of its own. */
   GATE: 13,
+  /** The de-esser (split or wide, listen off): its state block (DEESSER_STATE_SLOTS, f64 each). Always a group of its own. */
+  DEESS: 14,
 } as const;
 
 export type ChainOp = keyof typeof CHAIN_OP;
@@ -81,6 +83,7 @@ export const CHAIN_OP_BYTES = {
   BARRIER: OP_HEADER_BYTES,
   PAN_BALANCE: PAIR_OP_BYTES,
   GATE: OP_HEADER_BYTES + 8 * GATE_STATE_SLOTS.length,
+  DEESS: OP_HEADER_BYTES + 8 * DEESSER_STATE_SLOTS.length,
 } as const satisfies Record<Exclude<ChainOp, 'DELAY'>, number>;
 
 /** Bytes a DELAY op keeps per frame of its length: two tails and a scratch, f32 each. */

@@ -1,4 +1,4 @@
-import { COMPRESSOR_STATE_SLOTS, GATE_STATE_SLOTS } from '@mixroom/shared/dsp';
+import { COMPRESSOR_STATE_SLOTS, DEESSER_STATE_SLOTS, GATE_STATE_SLOTS } from '@mixroom/shared/dsp';
 import type { NodeKernel } from '../runtime/NodeKernel.ts';
 import { CHAIN_FIELD, CHAIN_OP, CHAIN_OP_BYTES, delayOpBytes } from './chainProgram.ts';
 import type { ChainStage } from './ChainStage.ts';
@@ -15,6 +15,8 @@ function opBytes(stage: ChainStage): number {
       return CHAIN_OP_BYTES.COMP;
     case 'gate':
       return CHAIN_OP_BYTES.GATE;
+    case 'deess':
+      return CHAIN_OP_BYTES.DEESS;
     case 'gain':
       return stage.gain === 0 ? CHAIN_OP_BYTES.ZERO : CHAIN_OP_BYTES.GAIN;
     case 'send':
@@ -103,7 +105,7 @@ export function createChainKernel(
 
 /**
  * Where the program splits into groups run one after another over the block (indices of
- * the stages that start a new group): around each compressor, gate and bypass delay. A sample's path through
+ * the stages that start a new group): around each compressor, gate, de-esser and bypass delay. A sample's path through
  * EQ, compressor and the rest in one go is too long a dependency chain for the CPU to
  * overlap consecutive samples; alone, a compressor runs in vectorised passes and a delay
  * is a few block copies (runCompressor/runDelay in
@@ -113,7 +115,7 @@ export function createChainKernel(
 export function groupBreaks(stages: readonly ChainStage[]): Set<number> {
   const breaks = new Set<number>();
   stages.forEach((s, i) => {
-    if (s.kind !== 'comp' && s.kind !== 'delay' && s.kind !== 'gate') return;
+    if (s.kind !== 'comp' && s.kind !== 'delay' && s.kind !== 'gate' && s.kind !== 'deess') return;
     if (i > 0) breaks.add(i);
     if (i + 1 < stages.length) breaks.add(i + 1);
   });
@@ -128,6 +130,13 @@ function writeProgram(memory: StripChainMemory, prog: number, stages: readonly C
   const pair = (offset: number, a: number, b: number): void => {
     f64[(at + offset) >> 3] = a;
     f64[((at + offset) >> 3) + 1] = b;
+  };
+  // A kernel's state block (its shared/dsp *_STATE_SLOTS order) as the op's payload.
+  const block = <S extends string>(slots: readonly S[], state: { readonly [K in S]: number }): void => {
+    f64.set(
+      slots.map((slot) => state[slot]),
+      (at + PAYLOAD) >> 3,
+    );
   };
   for (const [index, stage] of stages.entries()) {
     if (breaks.has(index)) {
@@ -156,25 +165,19 @@ function writeProgram(memory: StripChainMemory, prog: number, stages: readonly C
         i32[(at + ARG0) >> 2] = stage.frames;
         memory.f32.fill(0, (at + PAYLOAD) >> 2, (at + PAYLOAD) / 4 + 3 * stage.frames);
         break;
-      case 'comp': {
+      case 'comp':
         i32[at >> 2] = CHAIN_OP.COMP;
         i32[(at + ARG0) >> 2] = stage.detector === 'rms' ? 1 : 0;
-        const state = stage.constants;
-        f64.set(
-          COMPRESSOR_STATE_SLOTS.map((slot) => state[slot]),
-          (at + PAYLOAD) >> 3,
-        );
+        block(COMPRESSOR_STATE_SLOTS, stage.constants);
         break;
-      }
-      case 'gate': {
+      case 'gate':
         i32[at >> 2] = CHAIN_OP.GATE;
-        const state = stage.constants;
-        f64.set(
-          GATE_STATE_SLOTS.map((slot) => state[slot]),
-          (at + PAYLOAD) >> 3,
-        );
+        block(GATE_STATE_SLOTS, stage.constants);
         break;
-      }
+      case 'deess':
+        i32[at >> 2] = CHAIN_OP.DEESS;
+        block(DEESSER_STATE_SLOTS, stage.constants);
+        break;
       case 'send': {
         const bufs = sendBuffers[stage.send]!;
         i32[at >> 2] = stage.gain === 0 ? CHAIN_OP.SEND_ZERO : CHAIN_OP.SEND;

@@ -1,4 +1,4 @@
-import { BiquadProcessor, CompressorProcessor, GateProcessor, StereoPannerProcessor, stereoPannerLaw } from '@mixroom/shared/dsp';
+import { BiquadProcessor, CompressorProcessor, DeesserProcessor, GateProcessor, StereoPannerProcessor, stereoPannerLaw } from '@mixroom/shared/dsp';
 import type { MixPlan, PlanNode, PlanNodeId } from '@mixroom/shared/plan';
 import { createNodeKernel } from '../runtime/createNodeKernel.ts';
 import type { ChainStage } from './ChainStage.ts';
@@ -155,6 +155,12 @@ function stageOf(node: PlanNode, sampleRate: number, inputChannels: 1 | 2): Stag
     const gate = new GateProcessor(sampleRate);
     gate.setParams(node.params);
     return { kind: 'gate', constants: gate.steadyState() };
+  }
+  if (node.kind === 'deesser' && !node.bypass && !node.params.listen) {
+    // Set up as createPlanProcessor does (listen is a listener's private monitor, never in a bake's plan).
+    const deesser = new DeesserProcessor(sampleRate);
+    deesser.setParams(node.params);
+    return { kind: 'deess', constants: deesser.steadyState() };
   }
   // Other kinds join only as an exact copy or, bypassed, as their latency.
   const kernel = createNodeKernel(node, sampleRate, inputChannels);

@@ -2,7 +2,7 @@ import type { EqBandState, TrackState } from '@mixroom/shared/model';
 import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
 import { testMix } from '../../../../shared/src/plan/testing/testMix.ts';
 import { describe, expect, it } from 'vitest';
-import { BiquadProcessor, CompressorProcessor } from '@mixroom/shared/dsp';
+import { BiquadProcessor, CompressorProcessor, DeesserProcessor } from '@mixroom/shared/dsp';
 import { noise as seededNoise } from '../../../../test/renderFixtures.ts';
 import { PlanRuntime } from '../runtime/PlanRuntime.ts';
 import type { ChainStage } from './ChainStage.ts';
@@ -58,6 +58,8 @@ function chainMix(): MixPlan {
         scHpf: 40 + 100 * v,
         sidechain: v === 6 ? 't4' : null,
       },
+      // De-essers pulling the noise's band down: t2 (mono) and t4 split, t3 wide (fused).
+      deess: { ...testMix.track('x').deess, on: v >= 2 && v <= 4, mode: v === 3 ? 'wide' : 'split', freq: 4000 + 1500 * v, threshold: -28 + v, range: 4 + 2 * v },
       // t2 (mono) and t4 (stereo) have their send switched off: a send of gain 0.
       sends: [{ ...defaultSend('verb'), level: -10 - v, pre: v === 3, on: v !== 2 && v !== 4 }],
     }),
@@ -106,13 +108,15 @@ describe('SIMD strip chains', () => {
       'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3 | sends  | gain,biquad,biquad,biquad,biquad,biquad,biquad',
       'deess,sat,fader,pan,mute | sends send:verb | delay,gain,send,pan',
     ]);
-    // A compressor detecting its own signal is a stage like any other.
+    // A compressor detecting its own signal is a stage like any other, and so is a de-esser.
     expect(describe('t3')).toEqual([
-      'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3,comp,deess,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,biquad,biquad,biquad,comp,delay,send,gain,pan',
+      'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3,comp,deess,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,biquad,biquad,biquad,comp,deess,delay,send,gain,pan',
     ]);
     // A gate keyed by its own input is a stage of its own (t2 mono, t4 stereo); t6's, keyed by t4, is not.
     const gated = (track: string) => chains.filter((c) => c.nodes[0]!.owner.id === track).some((c) => c.stages.some((st) => st.kind === 'gate'));
     expect([gated('t2'), gated('t4'), gated('t6')]).toEqual([true, true, false]);
+    const deessed = (track: string) => chains.filter((c) => c.nodes[0]!.owner.id === track).some((c) => c.stages.some((st) => st.kind === 'deess'));
+    expect([deessed('t2'), deessed('t3'), deessed('t4'), deessed('t5')]).toEqual([true, true, true, false]);
     // A strip with nothing on it that cannot be fused is one chain, end to end.
     expect(describe('t5')).toEqual([
       'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3,comp,deess,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,biquad,biquad,biquad,biquad,delay,gain,send,pan,gain',
@@ -178,6 +182,48 @@ describe('SIMD strip chains', () => {
         }
         expect(reduced, 'the compressor really reduced the loud parts').toBeGreaterThan(frames / 20);
         expect(js.steadyState().gainReduction, 'the reduction decayed past its floor to 0 in the silence').toBe(0);
+      }
+    }
+  });
+
+  it('the de-esser stage equals the JavaScript de-esser, split and wide, mono and stereo, through NaN and infinite samples', () => {
+    // Half a second of sibilant bursts (loud noise) and quiet parts, NaN and infinities, then
+    // 2 s far below the threshold, in which the reduction decays below its floor to 0.
+    const frames = 48000 * 5 / 2;
+    const signal = (seed: number): Float32Array => {
+      const x = noise(frames, 1, seed);
+      for (let i = 0; i < frames; i++) x[i] = x[i]! * (i >= 24000 ? 1e-4 : i % 6000 < 2500 ? 0.8 : 0.03);
+      x[777] = NaN;
+      x[10001] = Infinity;
+      x[15002] = -Infinity;
+      x[20003] = 3e38;
+      return x;
+    };
+    for (const mode of ['split', 'wide'] as const) {
+      for (const channels of [1, 2] as const) {
+        const input = Array.from({ length: channels }, (_, c) => signal(21 + c));
+        const js = new DeesserProcessor(48000);
+        js.setParams({ mode, freq: 6500, threshold: -30, range: 9, listen: false });
+        const stage = { kind: 'deess' as const, constants: js.steadyState() };
+        const kernel = createChainKernel(new StripChainMemory(), [stage], channels, channels, 4096);
+        const a = input.map(() => new Float32Array(frames));
+        const b = input.map(() => new Float32Array(frames));
+        let reduction = 0;
+        for (let at = 0, k = 0; at < frames; k++) {
+          const n = Math.min([4096, 1, 333, 128][k % 4]!, frames - at);
+          js.process(input.map((c) => c.subarray(at, at + n)), a.map((c) => c.subarray(at, at + n)), n);
+          kernel.process(input.map((c) => c.subarray(at, at + n)), b.map((c) => c.subarray(at, at + n)), n);
+          reduction = Math.max(reduction, js.takeGainReductionPeak());
+          at += n;
+        }
+        for (let c = 0; c < channels; c++) {
+          for (let i = 0; i < frames; i++) {
+            const same = Object.is(a[c]![i], b[c]![i]) || (Number.isNaN(a[c]![i]) && Number.isNaN(b[c]![i]));
+            if (!same) expect.fail(`${mode} ${channels} ch, channel ${c} sample ${i}: ${a[c]![i]} vs ${b[c]![i]}`);
+          }
+        }
+        expect(reduction, 'the de-esser really reduced the bursts (dB)').toBeGreaterThan(6);
+        expect(js.steadyState().gainReduction, 'the reduction decayed past its floor to 0 in the quiet').toBe(0);
       }
     }
   });
