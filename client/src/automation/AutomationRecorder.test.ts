@@ -51,7 +51,8 @@ function clockEngine(clock: GestureScheduler): MixEngine {
   return engine as unknown as MixEngine;
 }
 
-function room() {
+/** `recorderClock` wraps the clock the recorder alone runs on (to see its sampling ticks). */
+function room(recorderClock: (clock: GestureScheduler) => GestureScheduler = (c) => c) {
   const doc = new Y.Doc();
   initMixDoc(doc, { title: 't', sampleRate: 48000, reverbBusId: 'rev', delayBusId: 'dly' });
   addTrack(doc, { id: 'vox', name: 'Vox', stem: null }, setup);
@@ -72,7 +73,7 @@ function room() {
     transport,
     lane: (strip, path) => lanesOf(readMixState(doc), strip.scope, strip.id)[path] ?? { points: [] },
     current: (strip, path) => paramValueOf(applyLaneValues(readMixState(doc), transport.position()), strip, path),
-    scheduler: clock,
+    scheduler: recorderClock(clock),
   });
   const base = createMixActions({ doc, origin, undo, awareness: new Awareness(doc), setTouching: () => undefined, onError, scheduler: clock });
   const actions = withAutomationRecording(base, recorder);
@@ -187,6 +188,46 @@ describe('AutomationRecorder', () => {
     expect(commits).toBeGreaterThanOrEqual(15);
     expect(commits).toBeLessThanOrEqual(25);
     expect(r.lane().points.length).toBeGreaterThan(15);
+  });
+
+  it('thins a 4-minute Write ride to well under the lane limit, within 0.1 dB of what the fader did', () => {
+    // Each recorder tick samples the fader: note where the song was and what the fader showed.
+    const ticks: { time: number; value: number }[] = [];
+    let fader = 0;
+    let position = () => 0;
+    const r = room((clock) => ({
+      ...clock,
+      setTimeout: (fn, ms) =>
+        clock.setTimeout(() => {
+          ticks.push({ time: position(), value: fader });
+          fn();
+        }, ms),
+    }));
+    position = () => r.transport.position();
+    r.transport.setDuration(300);
+    r.choices.setMode(VOX, 'gain', 'write');
+    r.playFrom(0);
+    const g = r.actions.gesture(VOX, 'gain');
+    // A vocal ride moved every display frame: a slow swell, a wobble, a 6 dB drop every other 32 s.
+    const ride = (t: number) => Math.round((-8 + 5 * Math.sin((2 * Math.PI * t) / 7) + 1.5 * Math.sin((2 * Math.PI * t) / 1.3) - (Math.floor(t / 32) % 2) * 6) * 10) / 10;
+    while (r.transport.position() < 240) {
+      fader = ride(r.transport.position());
+      g.update(fader);
+      r.clock.advance(16);
+    }
+    g.end(fader);
+    r.transport.pause();
+    const lane = r.lane();
+    const sampled = ticks.filter((k) => k.time > 0 && k.time < 240);
+    let worst = 0;
+    for (const k of sampled) worst = Math.max(worst, Math.abs(laneValueAt(lane, k.time) - k.value));
+    console.log(`4-min Write ride: ${sampled.length} samples -> ${lane.points.length} points; largest gap to the fader at a sample ${worst.toFixed(3)} dB`);
+    expect(sampled.length).toBeGreaterThan(4000);
+    expect(lane.points.length).toBeLessThan(2048);
+    expect(worst).toBeLessThanOrEqual(0.1 + 1e-9);
+    // Still one undo step.
+    r.undo.undo();
+    expect(r.lane().points).toEqual([]);
   });
 
   it('leaves controls alone in Read, and when the song is not playing', () => {

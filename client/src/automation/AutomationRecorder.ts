@@ -6,9 +6,10 @@ import type { Transport } from '../transport/Transport.ts';
 import type { AutomationMode, LaneChoices } from './LaneChoices.ts';
 import type { LaneEditActions, LaneRecordPass, NewLanePoint } from './LaneEditActions.ts';
 import { laneParamOf, type LaneParam } from './laneParam.ts';
-import { roundForUnit } from './laneScale.ts';
+import { rideTolerance, roundForUnit } from './laneScale.ts';
+import { RideThinner, type RideSample } from './RideThinner.ts';
 
-/** How often a pass samples its control while playing (a ride keeps ~20 points a second at most). */
+/** How often a pass samples its control while playing (the thinner keeps only the samples a line needs). */
 export const RECORD_SAMPLE_MS = 50;
 /** After a punch-out the lane glides back to what it held before over this long (like AutoMatch). */
 export const PUNCH_OUT_GLIDE_SECONDS = 0.1;
@@ -40,12 +41,12 @@ interface Pass {
   writer: LaneRecordPass;
   value: number;
   held: boolean;
-  /** Points not yet written, and the start of the span the next write replaces. */
+  /** Thins the samples into the points the lane keeps (a 4-minute ride fits well under the lane limit). */
+  thinner: RideThinner;
+  /** Settled points not yet written, and the start of the span the next write replaces (after the last settled point written). */
   pending: NewLanePoint[];
   from: number;
-  /** The hold point the last write ended on (slid along while the value holds), null after a real sample. */
-  endpoint: number | null;
-  lastSample: { time: number; value: number };
+  lastSample: RideSample;
   lastWriteAt: number;
 }
 
@@ -56,8 +57,10 @@ const key = (strip: StripRef, path: string) => controlId(strip.scope, strip.id, 
  * Touch, Latch, Write per lane in LaneChoices). Write records from the play position until
  * stop; Touch while the control is held, then the lane takes over again (a short glide back);
  * Latch from the first touch until stop, holding the last value after release. A pass samples
- * the control every RECORD_SAMPLE_MS and writes its new span at most every GESTURE_COMMIT_MS
- * through one range write, so peers see the lane grow live; each pass is one undo step.
+ * the control every RECORD_SAMPLE_MS, thins the samples as they come (RideThinner: the lane stays
+ * within rideTolerance of what the control did) and writes its new span at most every
+ * GESTURE_COMMIT_MS through one range write, so peers see the lane grow live; each pass is one
+ * undo step.
  */
 export class AutomationRecorder {
   private readonly passes = new Map<string, Pass>();
@@ -136,6 +139,10 @@ export class AutomationRecorder {
     const old = this.options.lane(strip, path);
     const shown = this.options.current(strip, path);
     const start = roundForUnit(param, value ?? shown ?? (param.range.min + param.range.max) / 2);
+    // The lane before the punch-in stays as it was: it reaches its own value here first.
+    const before = old.points.length ? laneValueAt(old, t) : null;
+    const jump = before !== null && before !== start;
+    const first = { time: jump ? t + MIN_POINT_GAP_SECONDS : t, value: start };
     const pass: Pass = {
       strip,
       path,
@@ -145,65 +152,63 @@ export class AutomationRecorder {
       writer: this.options.edits.record(strip, path),
       value: start,
       held: false,
-      pending: [],
+      thinner: new RideThinner((v) => rideTolerance(param, v), param.switch),
+      pending: jump ? [this.point(param, t, before)] : [],
       from: t,
-      endpoint: null,
-      lastSample: { time: t, value: start },
+      lastSample: first,
       lastWriteAt: -Infinity,
     };
-    // The lane before the punch-in stays as it was: it reaches its own value here first.
-    const before = old.points.length ? laneValueAt(old, t) : null;
-    if (before !== null && before !== start) pass.pending.push(this.point(pass, t, before));
-    pass.pending.push(this.point(pass, t, start));
+    for (const p of pass.thinner.push(first)) pass.pending.push(this.point(pass.param, p.time, p.value));
     this.passes.set(key(strip, path), pass);
     this.options.setTouching?.(key(strip, path));
-    this.write(pass, t);
+    this.write(pass);
     this.schedule();
     return pass;
   }
 
-  private point(pass: Pass, time: number, value: number): NewLanePoint {
-    return { time: Math.max(0, time), value, curve: pass.param.switch ? 'step' : 'linear' };
+  private point(param: LaneParam, time: number, value: number): NewLanePoint {
+    return { time: Math.max(0, time), value, curve: param.switch ? 'step' : 'linear' };
   }
 
-  /** Adds the control's value at `t` when it changed (with a hold point where it last stood still). */
+  /** Feeds the control's value at `t` to the thinner (a value changed at the very time of the last sample lands just after it). */
   private sample(pass: Pass, t: number): void {
     const last = pass.lastSample;
-    if (pass.value === last.value) return;
-    const prevTick = this.lastTick?.position ?? last.time;
-    const heldSince = Math.max(last.time, pass.endpoint ?? -Infinity);
-    if (prevTick > heldSince + MIN_POINT_GAP_SECONDS && prevTick < t) pass.pending.push(this.point(pass, prevTick, last.value));
-    pass.pending.push(this.point(pass, t, pass.value));
+    if (t <= last.time) {
+      if (pass.value === last.value) return;
+      t = last.time + MIN_POINT_GAP_SECONDS;
+    }
     pass.lastSample = { time: t, value: pass.value };
+    for (const p of pass.thinner.push(pass.lastSample)) pass.pending.push(this.point(pass.param, p.time, p.value));
   }
 
-  /** Writes the pass's new span up to `t`: its pending points and an endpoint at `t`. */
-  private write(pass: Pass, t: number): void {
-    // Nothing new since the last write at this very time (a release right after a commit).
-    if (t < pass.from && !pass.pending.some((p) => p.time <= t)) return;
-    const points = pass.pending.filter((p) => p.time <= t);
-    const lastPoint = points[points.length - 1];
-    // Holding still: the previous hold point slides to `t` (one point per hold, not one per write).
-    const from = Math.min(t, points.length === 0 && pass.endpoint !== null ? pass.endpoint : pass.from);
-    const hold = !lastPoint || lastPoint.time < t;
-    if (hold) points.push(this.point(pass, t, pass.value));
-    pass.writer.write({ from, to: t, points });
-    pass.pending = pass.pending.filter((p) => p.time > t);
-    pass.endpoint = hold ? t : null;
-    pass.from = t + AFTER;
+  /**
+   * Writes the pass's new span: the points settled since the last write and the open end (the
+   * newest sample), replacing everything after the last settled point written, so the open end
+   * written before slides or settles and the lane holds only the thinned ride.
+   */
+  private write(pass: Pass): void {
+    const points = [...pass.pending];
+    const end = pass.thinner.end;
+    if (end) points.push(this.point(pass.param, end.time, end.value));
+    const last = points[points.length - 1];
+    if (!last) return;
+    pass.writer.write({ from: Math.min(pass.from, points[0]!.time), to: last.time, points });
+    const settled = pass.pending[pass.pending.length - 1];
+    if (settled) pass.from = settled.time + AFTER;
+    pass.pending = [];
     pass.lastWriteAt = this.options.scheduler.now();
   }
 
   /** Ends a pass at song time `t`: writes what is left and glides back onto the old lane. */
   private finish(pass: Pass, t: number): void {
     this.passes.delete(key(pass.strip, pass.path));
-    const end = Math.max(t, pass.lastSample.time);
-    this.sample(pass, end);
-    this.write(pass, end);
+    this.sample(pass, Math.max(t, pass.lastSample.time));
+    this.write(pass);
+    const end = pass.lastSample.time;
     const after = pass.old.points.length && pass.old.points[pass.old.points.length - 1]!.time > end ? end + PUNCH_OUT_GLIDE_SECONDS : null;
     if (after !== null) {
       const back = laneValueAt(pass.old, after);
-      if (back !== pass.value) pass.writer.write({ from: end + AFTER, to: after, points: [this.point(pass, after, back)] });
+      if (back !== pass.value) pass.writer.write({ from: end + AFTER, to: after, points: [this.point(pass.param, after, back)] });
     }
     pass.writer.end();
     if (this.passes.size === 0) this.options.setTouching?.(null);
@@ -278,7 +283,7 @@ export class AutomationRecorder {
     }
     for (const pass of this.passes.values()) {
       this.sample(pass, t);
-      if (this.options.scheduler.now() - pass.lastWriteAt >= GESTURE_COMMIT_MS) this.write(pass, t);
+      if (this.options.scheduler.now() - pass.lastWriteAt >= GESTURE_COMMIT_MS) this.write(pass);
     }
     this.lastTick = { at: this.options.scheduler.now(), position: t };
     this.schedule();

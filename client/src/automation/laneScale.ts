@@ -44,3 +44,15 @@ export function stepLaneValue(param: LaneParam, value: number, steps: number, fi
   if (param.range.unit === 'Hz') return roundForUnit(param, value * Math.pow(2, (steps * (fine ? 1 : 10)) / 60));
   return roundForUnit(param, value + steps * laneValueStep(param, fine));
 }
+
+/**
+ * How far a recorded ride may be thinned from what the control did, at `value`: 0.1 dB on a
+ * dB lane, 0.5 % of the frequency on a Hz lane (under a tenth of a semitone), 0.5 % of the
+ * range elsewhere (0.01 of pan); a switch keeps every change.
+ */
+export function rideTolerance(param: LaneParam, value: number): number {
+  if (param.switch) return 0;
+  if (param.range.unit === 'dB') return 0.1;
+  if (param.range.unit === 'Hz') return Math.abs(value) * 0.005;
+  return (param.range.max - param.range.min) * 0.005;
+}
