@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { migrateMixDoc, observeRepair, repairMix } from '@mixroom/shared/ops';
+import { migrateMixDoc, observeAutomationRepair, observeRepair, repairAutomation, repairMix } from '@mixroom/shared/ops';
 import { parseSyncDocName } from '@mixroom/shared/review';
 import type { RoomId, TransactionOrigin } from '@mixroom/shared/protocol';
 
@@ -9,11 +9,16 @@ import type { RoomId, TransactionOrigin } from '@mixroom/shared/protocol';
  * ever see current documents), repairs invariants once (a send cycle or a dangling route that
  * reached the log before this code existed), and keeps repairing after every merged client
  * update. Repair is deterministic, so the server and every client converge on the same fix.
+ * Stored automation entries no lane holds (what a client writing around shared/ops may
+ * send: junk points, a lane past its point limit) are deleted here, on load and after each
+ * client update that touches lanes.
  * Review documents (`<room>~review`) are server-written records and are left alone.
  */
 export function openMixRoom(doc: Y.Doc, roomId: RoomId, origin: TransactionOrigin): () => void {
   if (parseSyncDocName(roomId)?.kind !== 'mix') return () => undefined;
   migrateMixDoc(doc, origin);
   repairMix(doc, origin);
-  return observeRepair(doc, origin);
+  repairAutomation(doc, origin);
+  const disposers = [observeRepair(doc, origin), observeAutomationRepair(doc, origin)];
+  return () => disposers.forEach((dispose) => dispose());
 }

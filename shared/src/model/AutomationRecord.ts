@@ -94,8 +94,11 @@ function laneRange(ctx: LaneContext, path: string): NumberRange | 'switch' | nul
 export function sanitizeAutomation(raw: unknown, ctx: LaneContext): AutomationLanes {
   if (!isRawRecord(raw)) return {};
   const byLane = new Map<string, RawAutomationPoint[]>();
-  // A plain loop: this runs on every read of the mix, over every point of the strip.
+  // A plain loop: this runs on every read of the mix, over every point of the strip. Own
+  // keys only: a stored `__proto__` key becomes the read object's prototype, and its keys
+  // would read as points that no op can see or delete.
   for (const id in raw) {
+    if (!Object.hasOwn(raw, id)) continue;
     const v = raw[id] as RawRecord | null;
     if (typeof v !== 'object' || v === null || typeof v.param !== 'string' || !isValidId(id)) continue;
     let list = byLane.get(v.param);

@@ -44,3 +44,5 @@ export * from './automation/setAutomationCurve.ts';
 export * from './automation/removeAutomationPoints.ts';
 export * from './automation/writeAutomationRange.ts';
 export * from './automation/clearAutomationLane.ts';
+export * from './automation/repairAutomation.ts';
+export * from './automation/observeAutomationRepair.ts';
