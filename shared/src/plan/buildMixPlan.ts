@@ -58,7 +58,9 @@ export function buildMixPlan(input: MixState): MixPlan {
     ...state.buses.map((b) => [b.id, stripAutomation(b, 'bus', sr)] as const),
   ]);
   // A mute lane wins over the static mute: who is heard is resolved as if the strip were
-  // unmuted, and its lane then opens and closes it (a strip another's solo silences stays silent).
+  // unmuted, and its lane then opens and closes it and its sends (a strip another's solo
+  // silences stays silent). A group this keeps open under solo that a static mute would close
+  // carries only that gated strip, so a closed lane sounds as the static mute (test/muteLaneSolo).
   const unmuted = <S extends { id: Id; mute: boolean }>(s: S): S => (lanes.get(s.id)?.open ? { ...s, mute: false } : s);
   const audible = computeAudibility({ ...state, tracks: state.tracks.map(unmuted), buses: state.buses.map(unmuted) }, routing);
   const nodes: PlanNode[] = [];
