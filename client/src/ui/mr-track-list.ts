@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { AutomationLane, AutomationLanes, MasterState, MixState, TrackState } from '@mixroom/shared/model';
+import type { AutomationLane, AutomationLanes, BusState, MixState, TrackState } from '@mixroom/shared/model';
 import { AnimationFrameController } from '../lit/AnimationFrameController.ts';
 import type { MixActions } from '../mix/edit/MixActions.ts';
 import { listenButton } from './help/listenButton.ts';
@@ -32,8 +32,9 @@ export interface PlayheadMark {
 
 /**
  * The arrange view: a ruler and one lane per track with its waveform, zoomable
- * (Ctrl/Cmd-wheel or the +/- buttons) and scrollable, with every person's playhead.
- * Click a lane or the ruler to seek; a row is focusable so M/S act on it.
+ * (Ctrl/Cmd-wheel or the +/- buttons) and scrollable, with every person's playhead; under
+ * the tracks a row per bus and the master, and under any strip the automation lanes this
+ * person shows. Click a lane or the ruler to seek; a row is focusable so M/S act on it.
  */
 export class MrTrackList extends LitElement {
   static override properties = {
@@ -208,7 +209,7 @@ export class MrTrackList extends LitElement {
         <div class="content" style="width:${HEADER_W + total}px">
           ${this.tracks.length === 0 ? html`<div class="empty">No tracks yet: upload stems to start mixing.</div>` : nothing}
           ${this.tracks.map((t) => html`${this.renderRow(t)}${this.renderLanes({ scope: 'track', id: t.id }, t.name, t.color, t)}`)}
-          ${this.mix && this.tracks.length ? this.renderMasterRow(this.mix.master) : nothing}
+          ${this.mix && this.tracks.length ? this.renderBusAndMasterRows(this.mix) : nothing}
         </div>
       </div>
       <div class="overlay" style="top:0">${this.renderSelection()}<div class="ph-host"></div></div>
@@ -276,14 +277,22 @@ export class MrTrackList extends LitElement {
     </div>`;
   }
 
-  /** The master's own row under the tracks: only its lane picker, its lanes below it. */
-  private renderMasterRow(master: MasterState) {
-    const ref: StripRef = { scope: 'master', id: 'master' };
-    return html`<div class="row master" role="group" aria-label="Master">
-        <div class="hdr"><div class="chip" style="background:#e8ecf1"></div><div class="nm">Master</div>${this.renderPicker(ref, 'Master', master)}</div>
+  /** Under the tracks, in the console's order: the group buses, the aux returns, then the master. */
+  private renderBusAndMasterRows(mix: MixState) {
+    const buses = [...mix.buses.filter((b) => b.kind === 'group'), ...mix.buses.filter((b) => b.kind === 'aux')];
+    return html`${buses.map((b) => this.renderStripRow({ scope: 'bus', id: b.id }, b.name, b.color, busWords(b), b))}
+      ${this.renderStripRow({ scope: 'master', id: 'master' }, 'Master', '#e8ecf1', null, mix.master)}`;
+  }
+
+  /** A bus's or the master's own row: only its lane picker (it has no waveform), its lanes below it. */
+  private renderStripRow(ref: StripRef, name: string, color: string, sub: string | null, state: { automation: AutomationLanes }) {
+    const label = ref.scope === 'master' ? 'Master' : `Bus ${name}`;
+    return html`<div class="row ${ref.scope}" role="group" aria-label=${label} data-strip="${ref.scope}:${ref.id}">
+        <div class="hdr"><div class="chip" style="background:${color}"></div>
+          <div class="nm" title=${name}>${name}${sub ? html`<span class="sub">${sub}</span>` : nothing}</div>${this.renderPicker(ref, name, state)}</div>
         <div class="lane" style="width:${this.viewWidth}px"></div>
       </div>
-      ${this.renderLanes(ref, 'Master', '#e8ecf1', master)}`;
+      ${this.renderLanes(ref, name, color, state)}`;
   }
 
   private laneName(strip: StripRef, name: string, path: string): string {
@@ -419,6 +428,11 @@ export class MrTrackList extends LitElement {
   private emit(name: string, detail: unknown): void {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
+}
+
+/** What a bus is, under its name. */
+function busWords(bus: BusState): string {
+  return bus.kind === 'group' ? 'group bus' : `aux return · ${bus.effect?.type ?? 'effect'}`;
 }
 
 customElements.define('mr-track-list', MrTrackList);

@@ -46,7 +46,7 @@ interface MarqueeDrag {
 }
 
 /**
- * One automation lane under a track (or the master) in the arrange view: its header (what it
+ * One automation lane under a track, a bus or the master in the arrange view: its header (what it
  * automates, the value at the playhead, this person's arming mode, curve and hide buttons)
  * and the curve between its points. Click adds a point (snapped to the bar grid when the song
  * has a tempo; Alt places it freely), drag moves the selected points, Shift-click and a
