@@ -66,6 +66,50 @@ async function untilPosition(page: Page, t: number): Promise<void> {
   await page.waitForFunction((s) => (window as unknown as { __mixroom: Hook }).__mixroom.transport.position() >= s, t, { timeout: 60_000, polling: 10 });
 }
 
+/** Listens a page may take before the test gives up on an uninterrupted one. */
+const LISTENS = 3;
+
+/**
+ * The page plays the song from the top to its end with its output recorded. `interrupted`
+ * says why the recording is not one uninterrupted play of the mix (null: it is): the
+ * transport held mid-song for audio not read yet (buffering after the start), or played on
+ * without a stem it gave up on. Both are how playback behaves on a starved machine (tested
+ * in test/playbackStart.test.ts and test/livePlaybackWait.test.ts); they are not the mix.
+ */
+async function listenFromTop(page: Page): Promise<{ tap: TapRecording; interrupted: string | null }> {
+  const skipped: string[] = [];
+  const onConsole = (m: { text(): string }) => {
+    if (m.text().startsWith('Playing without')) skipped.push(m.text());
+  };
+  page.on('console', onConsole);
+  await page.evaluate(() => {
+    const w = window as unknown as { __mixroom: { transport: { onChange(l: (s: { buffering: boolean; position: number }) => void): () => void } }; __holds: number[]; __stopHolds?: () => void };
+    w.__holds = [];
+    let was = false;
+    w.__stopHolds = w.__mixroom.transport.onChange((s) => {
+      if (s.buffering && !was) w.__holds.push(s.position);
+      was = s.buffering;
+    });
+  });
+  await armTap(page);
+  await page.locator('body').click({ position: { x: 640, y: 60 } }); // out of any field
+  await page.keyboard.press('Home');
+  await page.locator('mr-transport').getByRole('button', { name: 'Play' }).click();
+  await within(10_000, 'it plays', () => playing(page));
+  await within(60_000, 'the song played to its end', async () => !(await playing(page)));
+  await sleep(500);
+  const tap = await readTap(page);
+  const holds = await page.evaluate(() => {
+    const w = window as unknown as { __holds: number[]; __stopHolds?: () => void };
+    w.__stopHolds?.();
+    return w.__holds;
+  });
+  page.off('console', onConsole);
+  const midSong = holds.filter((p) => p > 0);
+  const interrupted = skipped.length > 0 ? skipped.join('; ') : midSong.length > 0 ? `held for audio at ${midSong.map((p) => `${p.toFixed(2)} s`).join(', ')}` : null;
+  return { tap, interrupted };
+}
+
 /**
  * How far `heard` (a page's output from its tap) is from `bake` (the download): the two are
  * aligned on their first sound, then compared frame by frame over 100 ms windows, leaving out
@@ -211,18 +255,21 @@ describe('a finished mix, made together', () => {
     // Both listen to the mix from the top, each on their own transport, each page's output recorded.
     const following = a.getByRole('button', { name: 'Follow Eve' });
     if ((await following.getAttribute('aria-pressed')) === 'true') await following.click();
-    await armTap(e);
-    await armTap(a);
-    for (const page of [e, a]) {
-      await page.locator('body').click({ position: { x: 640, y: 60 } }); // out of any field
-      await page.keyboard.press('Home');
-      await page.locator('mr-transport').getByRole('button', { name: 'Play' }).click();
+    expect(await following.getAttribute('aria-pressed')).not.toBe('true');
+    const heard: Record<string, TapRecording> = {};
+    let pending: [string, Page][] = [['engineer', e], ['artist', a]];
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const takes = await Promise.all(pending.map(async ([who, page]) => [who, page, await listenFromTop(page)] as const));
+      pending = [];
+      for (const [who, page, take] of takes) {
+        if (take.interrupted === null) heard[who] = take.tap;
+        else if (attempt < LISTENS) {
+          console.log(`the ${who}'s listen ${attempt} was interrupted (${take.interrupted}); listening again`);
+          pending.push([who, page]);
+        } else throw new Error(`the ${who}'s ${LISTENS} listens were all interrupted, the last by ${take.interrupted}`);
+      }
     }
-    await within(10_000, 'both play', async () => (await playing(e)) && (await playing(a)));
-    await within(60_000, 'the song played to its end on both sides', async () => !(await playing(e)) && !(await playing(a)));
-    await sleep(500);
-    const heard = { engineer: await readTap(e), artist: await readTap(a) };
-    console.log(`heard: ${heard.engineer.left.length} and ${heard.artist.left.length} frames recorded`);
+    console.log(`heard: ${heard['engineer']!.left.length} and ${heard['artist']!.left.length} frames recorded`);
 
     await a.getByRole('button', { name: 'Review' }).click();
     await a.getByRole('tab', { name: 'Versions' }).click();
