@@ -34,12 +34,15 @@ export function laneParamOf(scope: AutomationScope, path: string): LaneParam | n
 
 /**
  * Every parameter of a strip that can carry a lane, in console order: fader, pan, mute, the
- * sends to the room's aux returns, then (tracks) EQ band gains and frequencies, compressor
- * threshold and saturation drive; the master has its fader and limiter ceiling.
+ * strip's sends to aux returns (only sends it has: the model keeps no lane for a send that
+ * does not exist), then (tracks) EQ band gains and frequencies, compressor threshold and
+ * saturation drive; the master has its fader and limiter ceiling.
  */
 export function automatablePaths(scope: AutomationScope, stripId: string, state: MixState): string[] {
   if (scope === 'master') return ['gain', 'limiter.ceiling'];
-  const sends = state.buses.filter((b) => b.kind === 'aux' && b.id !== stripId).map((b) => `sends.${b.id}.level`);
+  const strip = (scope === 'track' ? state.tracks : state.buses).find((s) => s.id === stripId);
+  const has = new Set(strip?.sends.map((s) => s.bus) ?? []);
+  const sends = state.buses.filter((b) => b.kind === 'aux' && b.id !== stripId && has.has(b.id)).map((b) => `sends.${b.id}.level`);
   const base = ['gain', 'pan', 'mute', ...sends];
   if (scope === 'bus') return base.filter((p) => isAutomatable(scope, p));
   const bands = [0, 1, 2, 3].flatMap((n) => [`eq.bands.${n}.gain`, `eq.bands.${n}.freq`]);
