@@ -172,6 +172,37 @@ describe('renderBakeFormats: every format from one render pass', () => {
     }
   });
 
+  it('with the embedded store in this process, moves the files into its files: its S3 API serves them as uploaded; a failed store rolls back', async () => {
+    const tmp = path.join(dir, 'tmp-embedded');
+    await mkdir(tmp);
+    const embedded = (keyPrefix: string) => ({ ...store(keyPrefix), embeddedDataDir: path.join(dir, 's3') });
+    const drums = s3Plan('drums', RATE * 2);
+    const stems = () => createS3StemSource({ s3, bucket: BUCKET });
+    const result = await renderBakeFormats(drums, { stems: stems(), formats: BAKE_FORMATS, store: embedded('rooms/r2/embedded'), tmpDir: tmp });
+    const uploaded = await renderBakeFormats(drums, { stems: stems(), formats: BAKE_FORMATS, store: store('rooms/r2/uploaded') });
+    expect(await listKeys('rooms/r2/embedded/')).toEqual(result.files.map((f) => f.stored!.key).sort());
+    for (const [i, file] of result.files.entries()) {
+      expect(file.sha256).toBe(uploaded.files[i]!.sha256);
+      expect(file.stored?.key).toBe(`rooms/r2/embedded/${file.sha256}.${BAKE_FORMAT_INFO[file.format].extension}`);
+      const obj = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: file.stored!.key }));
+      const bytes = new Uint8Array(await obj.Body!.transformToByteArray());
+      expect(sha(bytes)).toBe(file.sha256);
+      expect(obj.Metadata?.sha256).toBe(file.sha256);
+      expect(obj.ContentType).toBe(file.contentType);
+      expect(obj.ETag).toBe(JSON.stringify(createHash('md5').update(bytes).digest('hex')));
+    }
+    expect(await readdir(tmp)).toEqual([]);
+
+    // The MP3's object path taken by a folder: its store fails, and the three files stored before it are removed.
+    const mp3 = result.files.find((f) => f.format === 'mp3')!;
+    await mkdir(path.join(dir, 's3', BUCKET, `rooms/r2/embedded-fail/${mp3.sha256}.mp3._S3rver_object`), { recursive: true });
+    const err = await renderBakeFormats(drums, { stems: stems(), formats: BAKE_FORMATS, store: embedded('rooms/r2/embedded-fail'), tmpDir: tmp }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BakeError);
+    expect((err as BakeError).code).toBe('storage');
+    expect(await listKeys('rooms/r2/embedded-fail/')).toEqual([]);
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
   it('cancelled mid-render: rejects with "cancelled", stores nothing, leaves no temp file', async () => {
     const tmp = path.join(dir, 'tmp-cancel');
     await mkdir(tmp);

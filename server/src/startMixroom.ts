@@ -166,6 +166,8 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
         : createS3StemSource({ s3: objects.store.s3, bucket: objects.store.bucket, objectKey: stemPlaybackKey }),
       s3: objects.store.s3,
       bucket: objects.store.bucket,
+      // The finished files go into the embedded store's files the same way (a rename).
+      ...(s3Settings.embedded ? { embeddedDataDir: s3Settings.dataDir } : {}),
       ...(options.bakeWorkers !== undefined ? { workers: options.bakeWorkers } : {}),
     }),
   });

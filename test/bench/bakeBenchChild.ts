@@ -56,6 +56,8 @@ const onProgress = (p: { percent: number; phase: string }): void => {
   }
 };
 const phases: { phase: string; at: number }[] = [];
+/** Threads that exist before the bake (main, V8's helpers, libuv's pool, the store's): the rest are the bake's. */
+let before = new Set(threadCpu().keys());
 let t0 = performance.now();
 let result: { sha256: string; loudness: unknown; workers: number; files?: { format: string; sha256: string; bytes: number; measurement: unknown }[] };
 if (mode === 'version') {
@@ -63,12 +65,14 @@ if (mode === 'version') {
   const store = await startEmbeddedS3({ dataDir: path.join(stemsDir!, 's3'), port: 0 });
   const s3 = createS3Client({ endpoint: store.endpoint, region: store.region, ...store.credentials, forcePathStyle: true });
   try {
+    before = new Set(threadCpu().keys());
     t0 = performance.now();
     const r = await renderBakeFormats(plan, {
       formats: ['wav24', 'wav16', 'flac', 'mp3'],
       // As the server reads the embedded store's stems: from its files (createEmbeddedStemSource).
       stems: createEmbeddedStemSource({ dataDir: path.join(stemsDir!, 's3'), bucket: 'bench' }),
-      store: { s3, bucket: 'bench', keyPrefix: 'bench/bakes' },
+      // And stores the files into its files, as the server does with the embedded store.
+      store: { s3, bucket: 'bench', keyPrefix: 'bench/bakes', embeddedDataDir: path.join(stemsDir!, 's3') },
       workers: Number(workers),
       blockFrames: Number(blockFrames),
       onProgress,
@@ -92,14 +96,18 @@ const seconds = (performance.now() - t0) / 1000;
 clearInterval(sampler);
 sampleThreads();
 const cpu = process.cpuUsage(); // whole process: main thread and every worker thread
-const others = [...threads].filter(([tid]) => tid !== mainTid).map(([, c]) => c).sort((a, b) => b - a);
+// Thread ids grow in creation order: the track workers start first, then the encoder threads.
+const started = [...threads].filter(([tid]) => !before.has(tid)).sort(([a], [b]) => Number(a) - Number(b)).map(([, c]) => c);
+const helpers = [...threads].filter(([tid]) => tid !== mainTid && before.has(tid)).reduce((a, [, c]) => a + c, 0);
 const threadCpuSeconds = {
-  /** The bake's main thread during the bake (reading stems, bus sums, master chain, metering, encoding). */
+  /** The bake's main thread during the bake (bus sums, master chain, feeding the encoders, storing). */
   mainDuringBake: (threads.get(mainTid) ?? 0) - mainBefore,
-  /** The busiest other threads: the track workers (sampled every 50 ms, so up to 50 ms short). */
-  workers: others.slice(0, result.workers),
+  /** The track workers (sampled every 50 ms, so up to 50 ms short). */
+  workers: started.slice(0, result.workers),
+  /** The encoder threads, in start order (WAV 24 alone; or the PCM formats, then the MP3). */
+  encoders: started.slice(result.workers),
   /** Everything else: GC and compiler helpers, libuv's file I/O pool. */
-  rest: others.slice(result.workers).reduce((a, b) => a + b, 0),
+  rest: helpers,
 };
 process.stdout.write(
   `${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAt, threadCpuSeconds, sha256: result.sha256, loudness: result.loudness, workers: result.workers, phases, files: result.files })}\n`,

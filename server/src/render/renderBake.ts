@@ -1,18 +1,17 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { MixPlan } from '@mixroom/shared/plan';
 import type { FormatMeasurement } from '@mixroom/shared/review';
 import type { BakeFormat } from './BakeFormat.ts';
 import type { BakeProgress } from './BakeProgress.ts';
 import type { BakeMixOptions } from './bakeMix.ts';
 import type { LoudnessReport } from './LoudnessReport.ts';
-import { renderBakeFormats } from './renderBakeFormats.ts';
+import { type BakeStoreTarget, renderBakeFormats } from './renderBakeFormats.ts';
 import type { StoredBake } from './deliver/storeBake.ts';
 
 export interface RenderBakeOptions extends Omit<BakeMixOptions, 'onFrames'> {
   format: BakeFormat;
   onProgress?: (progress: BakeProgress) => void;
   /** Upload the finished file here (key: `<keyPrefix>/<sha256>.<ext>`). */
-  store?: { s3: S3Client; bucket: string; keyPrefix: string };
+  store?: BakeStoreTarget;
   /** Also copy the finished file to this local path (the CLI). */
   outFile?: string;
   /** Folder for the temp file while encoding (default: the OS temp dir). */

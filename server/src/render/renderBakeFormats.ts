@@ -17,6 +17,21 @@ import type { FormatWriterOptions, FormatWriterResult } from './deliver/FormatWr
 import { planDeliverable } from './deliver/planDeliverable.ts';
 import { type LoudnessReport, toLoudnessReport } from './LoudnessReport.ts';
 import type { StoredBake } from './deliver/storeBake.ts';
+import type { BakeObjects } from './deliver/BakeObjects.ts';
+import { createEmbeddedBakeObjects } from './deliver/createEmbeddedBakeObjects.ts';
+import { createS3BakeObjects } from './deliver/createS3BakeObjects.ts';
+
+/** Where a bake's files are stored. */
+export interface BakeStoreTarget {
+  s3: S3Client;
+  bucket: string;
+  keyPrefix: string;
+  /**
+   * The embedded store's data folder, when that store runs in this process: files are moved
+   * into its own files (`createEmbeddedBakeObjects`) instead of uploaded through its HTTP API.
+   */
+  embeddedDataDir?: string;
+}
 
 export interface RenderBakeFormatsOptions extends Omit<BakeMixOptions, 'onFrames'> {
   /** Formats to encode from the one render, each at most once; results come in this order. */
@@ -24,7 +39,7 @@ export interface RenderBakeFormatsOptions extends Omit<BakeMixOptions, 'onFrames
   /** Progress of the single render pass (percent and ETA). */
   onProgress?: (progress: BakeProgress) => void;
   /** Upload every finished file here (key: `<keyPrefix>/<sha256>.<ext>`), all or none. */
-  store?: { s3: S3Client; bucket: string; keyPrefix: string };
+  store?: BakeStoreTarget;
   /** Also copy finished files to these local paths (the CLI). */
   outFiles?: Partial<Record<BakeFormat, string>>;
   /** Folder for the temp files while encoding (default: the OS temp dir). */
@@ -229,60 +244,38 @@ class BakeStore {
   private done = 0;
   private readonly left = new Set<BakeFormat>();
 
+  private readonly objects: BakeObjects;
+
   constructor(
-    private readonly store: NonNullable<RenderBakeFormatsOptions['store']>,
+    private readonly store: BakeStoreTarget,
     private readonly signal: AbortSignal,
     private readonly onBytes: (done: number, total: number, left: BakeFormat[]) => void,
-  ) {}
+  ) {
+    this.objects = store.embeddedDataDir !== undefined ? createEmbeddedBakeObjects(store.embeddedDataDir, store.bucket) : createS3BakeObjects(store.s3, store.bucket);
+  }
 
   async put(format: BakeFormat, file: SealedBakeFile): Promise<StoredBake> {
-    // Loaded on first use: a bake to a local file (the CLI) does not pay for the AWS SDK.
-    const { storeBake } = await import('./deliver/storeBake.ts');
     const info = BAKE_FORMAT_INFO[format];
     const Key = `${this.store.keyPrefix.replace(/\/+$/, '')}/${file.sha256}.${info.extension}`;
-    const existed = objectExists(this.store.s3, this.store.bucket, Key, this.signal);
+    const existed = this.objects.exists(Key, this.signal);
     this.attempted.set(Key, existed.catch(() => true));
     if (!(await existed)) this.created.push(Key);
     this.total += file.bytes;
     this.left.add(format);
     let before = 0;
-    const stored = await storeBake(file, {
-      ...this.store,
-      extension: info.extension,
-      contentType: info.contentType,
-      signal: this.signal,
-      onBytes: (sent) => {
-        this.done += sent - before;
-        before = sent;
-        this.onBytes(this.done, this.total, [...this.left]);
-      },
+    await this.objects.put(file, Key, info.contentType, this.signal, (sent) => {
+      this.done += sent - before;
+      before = sent;
+      this.onBytes(this.done, this.total, [...this.left]);
     });
     this.left.delete(format);
     this.onBytes(this.done, this.total, [...this.left]);
-    return stored;
+    return { bucket: this.store.bucket, key: Key, bytes: file.bytes, sha256: file.sha256, contentType: info.contentType };
   }
 
   async rollback(): Promise<void> {
-    const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
     const keys = [...this.attempted.keys()];
     const existed = await Promise.all(keys.map((k) => this.attempted.get(k)!));
-    await Promise.all(
-      keys.map((Key, i) =>
-        existed[i] && !this.created.includes(Key) ? null : this.store.s3.send(new DeleteObjectCommand({ Bucket: this.store.bucket, Key })).catch(() => {}),
-      ),
-    );
-  }
-}
-
-async function objectExists(s3: S3Client, bucket: string, Key: string, signal: AbortSignal): Promise<boolean> {
-  const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key }), { abortSignal: signal });
-    return true;
-  } catch (err) {
-    if (signal.aborted) throw cancelledError(signal);
-    const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return false;
-    throw new BakeError('storage', `Checking the bake's storage failed: ${(err as Error).message}`, { cause: err });
+    await Promise.all(keys.map((Key, i) => (existed[i] && !this.created.includes(Key) ? null : this.objects.remove(Key).catch(() => {}))));
   }
 }

@@ -10,6 +10,8 @@ export interface RenderBakerOptions {
   stems: StemSource;
   s3: S3Client;
   bucket: string;
+  /** The embedded store's data folder when it runs in this process: bakes are moved into its files. */
+  embeddedDataDir?: string;
   /** Formats to produce; `wav24` first (the reference an approval names). */
   formats?: readonly RenderFormat[];
   /** Bake worker threads (default: the render module's choice). */
@@ -33,7 +35,12 @@ export function createRenderBaker(options: RenderBakerOptions): BakeVersion {
       signal: job.signal,
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.tmpDir !== undefined ? { tmpDir: options.tmpDir } : {}),
-      store: { s3: options.s3, bucket: options.bucket, keyPrefix: `rooms/${job.roomId}/bakes` },
+      store: {
+        s3: options.s3,
+        bucket: options.bucket,
+        keyPrefix: `rooms/${job.roomId}/bakes`,
+        ...(options.embeddedDataDir !== undefined ? { embeddedDataDir: options.embeddedDataDir } : {}),
+      },
       onProgress: (p) => job.onProgress({ fraction: p.percent / 100, phase: p.phase, etaSec: p.etaSeconds, pending: p.pending, mp3Pass: p.mp3Pass }),
     });
     const renders: Partial<Record<RenderFormat, RenderFile>> = {};

@@ -15,9 +15,8 @@ export interface StoredBake {
 export interface StoreBakeOptions {
   s3: S3Client;
   bucket: string;
-  /** Server-chosen prefix, e.g. `rooms/<roomId>/bakes`; the file name is the content hash. */
-  keyPrefix: string;
-  extension: string;
+  /** `<server-chosen prefix>/<sha256>.<ext>`, e.g. `rooms/<roomId>/bakes/<sha256>.wav`. */
+  key: string;
   contentType: string;
   signal?: AbortSignal;
   /** Bytes sent so far (for the room's "storing" progress). */
@@ -29,18 +28,17 @@ const PART_BYTES = 8 << 20;
 const PARTS_IN_FLIGHT = 4;
 
 /**
- * Uploads a sealed bake under a key derived from its SHA-256, streamed from disk (a multipart
+ * Uploads a sealed bake under its key (derived from its SHA-256), streamed from disk (a multipart
  * upload with parts in parallel above one part, through the SDK's lib-storage), with the hash
  * in object metadata so a download can be verified against the version's approval.
  * Same bytes -> same key: re-baking an unchanged version overwrites it with itself.
  */
-export async function storeBake(file: SealedBakeFile, options: StoreBakeOptions): Promise<StoredBake> {
-  const key = `${options.keyPrefix.replace(/\/+$/, '')}/${file.sha256}.${options.extension}`;
+export async function storeBake(file: SealedBakeFile, options: StoreBakeOptions): Promise<void> {
   const upload = new Upload({
     client: options.s3,
     params: {
       Bucket: options.bucket,
-      Key: key,
+      Key: options.key,
       Body: createReadStream(file.path, { highWaterMark: 1 << 20 }),
       ContentType: options.contentType,
       Metadata: { sha256: file.sha256 },
@@ -63,5 +61,4 @@ export async function storeBake(file: SealedBakeFile, options: StoreBakeOptions)
     options.signal?.removeEventListener('abort', onAbort);
   }
   options.onBytes?.(file.bytes);
-  return { bucket: options.bucket, key, bytes: file.bytes, sha256: file.sha256, contentType: options.contentType };
 }
