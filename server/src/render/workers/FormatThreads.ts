@@ -17,15 +17,28 @@ const ENTRY = new URL('./formatWorker.entry.cjs', import.meta.url);
 export const DEFAULT_RING_SLOTS = 24;
 
 interface Thread {
-  format: BakeFormat;
+  formats: BakeFormat[];
   worker: Worker;
-  result: Promise<{ writer: FormatWriterResult; master: LoudnessSummary | null }>;
+  /** Each of its formats' file, in its `formats` order. */
+  results: Promise<FormatWriterResult>[];
+  master: Promise<LoudnessSummary | null>;
 }
 
 /**
- * One encoder thread per output format, fed the master through a shared ring as the bake
- * produces it, so every format encodes in parallel with the bake and with each other. The
- * bake waits for a free slot when the slowest thread is a whole ring behind. Any thread
+ * Which writers share a thread: the MP3 (LAME, its decode meter, maybe passes again) alone,
+ * every PCM format together. A thread costs ~0.35 CPU-s to start (its isolate, the shared
+ * modules, the wasm instances), more than WAV 16 or 24 costs to encode and meter in all.
+ */
+export function formatThreadGroups(writers: readonly FormatWriterOptions[]): number[][] {
+  const pcm = writers.flatMap((w, i) => (w.format === 'mp3' ? [] : [i]));
+  const mp3 = writers.flatMap((w, i) => (w.format === 'mp3' ? [i] : []));
+  return [pcm, mp3].filter((g) => g.length > 0);
+}
+
+/**
+ * Encoder threads (see {@link formatThreadGroups}), fed the master through a shared ring as
+ * the bake produces it, so the formats encode in parallel with the bake and with each other.
+ * The bake waits for a free slot when the slowest thread is a whole ring behind. Any thread
  * failing or exiting fails every pending and later call with a typed error; `close`
  * stops them all (a thread's temp files live in the caller's temp folder).
  */
@@ -36,6 +49,8 @@ export class FormatThreads implements FormatEncoders {
   private waiters: Array<() => void> = [];
   private failure: BakeError | null = null;
   private readonly threads: Thread[] = [];
+  /** Writer index -> [thread, index in the thread]. */
+  private readonly placed: [number, number][] = [];
   private onFailure: Array<(e: BakeError) => void> = [];
 
   private constructor(
@@ -49,7 +64,7 @@ export class FormatThreads implements FormatEncoders {
   }
 
   /**
-   * Starts a thread per writer (the master meter runs in `meterMasterIn`'s thread) and
+   * Starts the threads (the master meter runs in the thread of writer `meterMasterIn`) and
    * resolves once every one is ready.
    */
   static async start(
@@ -60,7 +75,10 @@ export class FormatThreads implements FormatEncoders {
   ): Promise<FormatThreads> {
     const first = writers[0]!;
     const pool = new FormatThreads(first.channels, first.maxBlockFrames, slots);
-    const ready = writers.map((options, i) => pool.spawn(options, i === meterMasterIn, events));
+    const ready = formatThreadGroups(writers).map((group, t) => {
+      for (const [k, i] of group.entries()) pool.placed[i] = [t, k];
+      return pool.spawn(group.map((i) => writers[i]!), group.includes(meterMasterIn), events);
+    });
     try {
       await Promise.all(ready);
     } catch (err) {
@@ -70,9 +88,9 @@ export class FormatThreads implements FormatEncoders {
     return pool;
   }
 
-  /** The threads, by format (tests end one to see the bake fail cleanly). */
+  /** The thread of each format (tests end one to see the bake fail cleanly). */
   get workers(): { format: BakeFormat; worker: Worker }[] {
-    return this.threads.map(({ format, worker }) => ({ format, worker }));
+    return this.threads.flatMap(({ formats, worker }) => formats.map((format) => ({ format, worker })));
   }
 
   /** Copies a block into a free slot and hands it to every thread; waits for a slot when the ring is full. */
@@ -89,9 +107,9 @@ export class FormatThreads implements FormatEncoders {
   finish(): FinishedFormats {
     if (this.failure) throw this.failure;
     for (const t of this.threads) t.worker.postMessage({ type: 'finish' } satisfies ToFormatWorker);
-    const master = Promise.all(this.threads.map((t) => t.result)).then((done) => done.find((d) => d.master)?.master ?? null);
+    const master = Promise.all(this.threads.map((t) => t.master)).then((done) => done.find((m) => m !== null) ?? null);
     master.catch(() => {});
-    return { results: this.threads.map((t) => t.result.then((r) => r.writer)), master };
+    return { results: this.placed.map(([t, k]) => this.threads[t]!.results[k]!), master };
   }
 
   /** Stops every thread; safe to call twice. Pending calls reject. */
@@ -100,51 +118,54 @@ export class FormatThreads implements FormatEncoders {
     await Promise.all(this.threads.map((t) => t.worker.terminate().catch(() => 0)));
   }
 
-  private spawn(options: FormatWriterOptions, meterMaster: boolean, events: FormatEncoderEvents): Promise<void> {
+  private spawn(formats: FormatWriterOptions[], meterMaster: boolean, events: FormatEncoderEvents): Promise<void> {
     const worker = new Worker(ENTRY, { execArgv: workerExecArgv() });
-    let ready!: () => void;
-    let readyFailed!: (e: BakeError) => void;
-    const readyPromise = new Promise<void>((resolve, reject) => ((ready = resolve), (readyFailed = reject)));
-    let finished = false;
-    const result = new Promise<{ writer: FormatWriterResult; master: LoudnessSummary | null }>((resolve, reject) => {
-      const failed = (e: BakeError): void => {
-        readyFailed(e);
-        reject(e);
-      };
-      this.onFailure.push(failed);
-      worker.on('message', (msg: FromFormatWorker) => {
-        switch (msg.type) {
-          case 'ready':
-            ready();
-            break;
-          case 'release':
-            if (--this.holders[msg.slot]! === 0) {
-              this.free.push(msg.slot);
-              this.waiters.shift()?.();
-            }
-            break;
-          case 'pass':
-            events.onPass?.(options.format, msg.pass, msg.gainDb);
-            break;
-          case 'done':
-            finished = true;
-            resolve({ writer: { file: msg.file, measurement: msg.measurement }, master: msg.master });
-            break;
-          case 'error':
-            this.fail(new BakeError(msg.code, `${options.format.toUpperCase()}: ${msg.message}`));
-            break;
-        }
-      });
-      worker.on('error', (err) => this.fail(new BakeError('worker', `The ${options.format} encoder thread crashed: ${err.message}`, { cause: err })));
-      worker.on('exit', (code) => {
-        if (!finished) this.fail(new BakeError('worker', `The ${options.format} encoder thread stopped (exit code ${code}) before its file was finished.`));
-      });
+    const name = formats.map((f) => f.format).join('/');
+    const settle = formats.map(() => deferred<FormatWriterResult>());
+    const finished = deferred<LoudnessSummary | null>();
+    const ready = deferred<void>();
+    let done = false;
+    const failed = (e: BakeError): void => {
+      ready.reject(e);
+      for (const s of settle) s.reject(e);
+      finished.reject(e);
+    };
+    this.onFailure.push(failed);
+    worker.on('message', (msg: FromFormatWorker) => {
+      switch (msg.type) {
+        case 'ready':
+          ready.resolve();
+          break;
+        case 'release':
+          if (--this.holders[msg.slot]! === 0) {
+            this.free.push(msg.slot);
+            this.waiters.shift()?.();
+          }
+          break;
+        case 'pass':
+          events.onPass?.(formats[msg.index]!.format, msg.pass, msg.gainDb);
+          break;
+        case 'done':
+          settle[msg.index]!.resolve({ file: msg.file, measurement: msg.measurement });
+          break;
+        case 'finished':
+          done = true;
+          finished.resolve(msg.master);
+          break;
+        case 'error':
+          this.fail(new BakeError(msg.code, `${name.toUpperCase()}: ${msg.message}`));
+          break;
+      }
     });
-    result.catch(() => {}); // surfaced through finish() or write()
-    readyPromise.catch(() => {});
-    this.threads.push({ format: options.format, worker, result });
-    worker.postMessage({ type: 'init', options, ring: { memory: this.ring.buffer as SharedArrayBuffer, slots: this.holders.length }, meterMaster } satisfies ToFormatWorker);
-    return readyPromise;
+    worker.on('error', (err) => this.fail(new BakeError('worker', `The ${name} encoder thread crashed: ${err.message}`, { cause: err })));
+    worker.on('exit', (code) => {
+      if (!done) this.fail(new BakeError('worker', `The ${name} encoder thread stopped (exit code ${code}) before its files were finished.`));
+    });
+    // Surfaced through finish() or write().
+    for (const p of [ready.promise, finished.promise, ...settle.map((s) => s.promise)]) p.catch(() => {});
+    this.threads.push({ formats: formats.map((f) => f.format), worker, results: settle.map((s) => s.promise), master: finished.promise });
+    worker.postMessage({ type: 'init', formats, ring: { memory: this.ring.buffer as SharedArrayBuffer, slots: this.holders.length }, meterMaster } satisfies ToFormatWorker);
+    return ready.promise;
   }
 
   /** The first failure wins: every waiter and every pending result gets it. */
@@ -154,4 +175,12 @@ export class FormatThreads implements FormatEncoders {
     for (const f of this.onFailure.splice(0)) f(e);
     for (const w of this.waiters.splice(0)) w();
   }
+}
+
+/** A promise with its settle functions (Promise.withResolvers is Node 22+). */
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
 }

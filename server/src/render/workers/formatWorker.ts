@@ -7,14 +7,14 @@ import type { FormatWriter } from '../deliver/FormatWriter.ts';
 import { type FromFormatWorker, ringOffset, type ToFormatWorker } from './formatWorkerProtocol.ts';
 
 /**
- * An encoder thread: one output format's {@link FormatWriter}, fed master blocks through the
- * shared ring. Blocks are taken strictly in order; each is released as soon as the writer
+ * An encoder thread: the {@link FormatWriter}s of its formats, fed master blocks through the
+ * shared ring. Blocks are taken strictly in order; each is released as soon as every writer
  * has encoded (copied) it, before its bytes reach the disk.
  */
 const port = parentPort!;
 const post = (msg: FromFormatWorker): void => port.postMessage(msg);
 
-let writer: FormatWriter | null = null;
+let writers: FormatWriter[] = [];
 let master: LoudnessMeter | null = null;
 let ring: { f32: Float32Array; channels: number; maxBlockFrames: number } | null = null;
 const queue: ToFormatWorker[] = [];
@@ -35,8 +35,8 @@ async function drain(): Promise<void> {
     const e = err instanceof BakeError ? err : new BakeError('encoder', `Encoding failed: ${(err as Error).message}`, { cause: err });
     post({ type: 'error', code: e.code, message: e.message });
     queue.length = 0;
-    await writer?.discard().catch(() => {});
-    writer = null;
+    await Promise.all(writers.map((w) => w.discard().catch(() => {})));
+    writers = [];
     return;
   } finally {
     draining = false;
@@ -45,17 +45,16 @@ async function drain(): Promise<void> {
 
 async function handle(msg: ToFormatWorker): Promise<void> {
   if (msg.type === 'init') {
-    const { options } = msg;
-    ring = { f32: new Float32Array(msg.ring.memory), channels: options.channels, maxBlockFrames: options.maxBlockFrames };
-    if (msg.meterMaster) master = new LoudnessMeter(options.sampleRate, options.channels, { truePeakMeter: () => new WasmTruePeakMeter() });
-    writer = await createFormatWriter({
-      ...options,
-      onPass: (pass, gainDb) => post({ type: 'pass', pass, gainDb }),
-    });
+    const first = msg.formats[0]!;
+    ring = { f32: new Float32Array(msg.ring.memory), channels: first.channels, maxBlockFrames: first.maxBlockFrames };
+    if (msg.meterMaster) master = new LoudnessMeter(first.sampleRate, first.channels, { truePeakMeter: () => new WasmTruePeakMeter() });
+    for (const [index, options] of msg.formats.entries()) {
+      writers.push(await createFormatWriter({ ...options, onPass: (pass, gainDb) => post({ type: 'pass', index, pass, gainDb }) }));
+    }
     post({ type: 'ready' });
     return;
   }
-  if (!writer || !ring) throw new BakeError('worker', 'The encoder thread got a block before it was set up.');
+  if (writers.length === 0 || !ring) throw new BakeError('worker', 'The encoder thread got a block before it was set up.');
   if (msg.type === 'block') {
     const { f32, channels, maxBlockFrames } = ring;
     const block = Array.from({ length: channels }, (_, c) => {
@@ -63,15 +62,21 @@ async function handle(msg: ToFormatWorker): Promise<void> {
       return f32.subarray(at, at + msg.frames);
     });
     master?.process(block);
-    // The writer encodes (copies) the block before its first await: the slot is free after this call.
-    const written = writer.write(block, msg.frames);
+    // Each writer encodes (copies) the block before its first await: the slot is free after these calls.
+    const written = writers.map((w) => w.write(block, msg.frames));
     post({ type: 'release', slot: msg.slot });
-    await written;
+    await Promise.all(written);
     return;
   }
-  const result = await writer.finish(signal);
-  if (signal.aborted) throw cancelledError(signal);
-  // The sealed file stays: the main thread stores or moves it, then removes the bake's temp folder.
-  writer = null;
-  post({ type: 'done', file: result.file, measurement: result.measurement, master: master?.summary() ?? null });
+  // Each file is reported as soon as it is sealed, so the main thread stores it while the others finish.
+  await Promise.all(
+    writers.map(async (w, index) => {
+      const result = await w.finish(signal);
+      if (signal.aborted) throw cancelledError(signal);
+      // The sealed file stays: the main thread stores or moves it, then removes the bake's temp folder.
+      post({ type: 'done', index, file: result.file, measurement: result.measurement });
+    }),
+  );
+  writers = [];
+  post({ type: 'finished', master: master?.summary() ?? null });
 }
