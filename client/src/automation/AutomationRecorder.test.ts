@@ -24,31 +24,52 @@ const VOX = { scope: 'track', id: 'vox' } as const;
  * measured in the browser tests): the recorder reads the song position from the real
  * RoomTransport over it.
  */
-function clockEngine(clock: GestureScheduler): MixEngine {
+function clockEngine(clock: GestureScheduler): MixEngine & { setBuffering(on: boolean): void } {
   let at = 0;
-  let startedAt: number | null = null;
+  let playing = false;
+  let buffering = false;
+  /** When the song clock last started moving (null while stopped or buffering). */
+  let movingSince: number | null = null;
+  const statusListeners = new Set<() => void>();
+  const settle = () => {
+    if (movingSince !== null) at += (clock.now() - movingSince) / 1000;
+    movingSince = null;
+  };
   const engine = {
     get playing() {
-      return startedAt !== null;
+      return playing;
     },
     play() {
-      startedAt = clock.now();
+      playing = true;
+      movingSince = buffering ? null : clock.now();
       return 0;
     },
     stop() {
-      if (startedAt !== null) at += (clock.now() - startedAt) / 1000;
-      startedAt = null;
+      settle();
+      playing = false;
     },
     seek(t: number) {
+      settle();
       at = t;
-      if (startedAt !== null) startedAt = clock.now();
+      if (playing && !buffering) movingSince = clock.now();
     },
     setLoop() {},
-    position: () => at + (startedAt === null ? 0 : (clock.now() - startedAt) / 1000),
-    playbackStatus: () => ({ buffering: false, waitingFor: [] }),
-    onPlaybackStatus: () => () => undefined,
+    position: () => at + (movingSince === null ? 0 : (clock.now() - movingSince) / 1000),
+    playbackStatus: () => ({ buffering, waitingFor: [] }),
+    onPlaybackStatus: (l: () => void) => {
+      statusListeners.add(l);
+      return () => statusListeners.delete(l);
+    },
+    /** A stem chunk late: still playing, but the song clock stands still until it arrives. */
+    setBuffering(on: boolean) {
+      if (on === buffering) return;
+      settle();
+      buffering = on;
+      if (playing && !on) movingSince = clock.now();
+      for (const l of [...statusListeners]) l();
+    },
   };
-  return engine as unknown as MixEngine;
+  return engine as unknown as MixEngine & { setBuffering(on: boolean): void };
 }
 
 /** `recorderClock` wraps the clock the recorder alone runs on (to see its sampling ticks). */
@@ -60,7 +81,8 @@ function room(recorderClock: (clock: GestureScheduler) => GestureScheduler = (c)
   const undo = new Y.UndoManager(getMixRoot(doc), { trackedOrigins: new Set([origin]), captureTimeout: UNDO_CAPTURE_MS });
   const clock = manualClock();
   const transport = new RoomTransport();
-  transport.attach(clockEngine(clock));
+  const engine = clockEngine(clock);
+  transport.attach(engine);
   transport.setDuration(60);
   const choices = new LaneChoices();
   const onError = (e: unknown) => {
@@ -88,7 +110,7 @@ function room(recorderClock: (clock: GestureScheduler) => GestureScheduler = (c)
   const runTo = (to: number) => {
     while (transport.position() < to - 1e-9) clock.advance(Math.min(16, (to - transport.position()) * 1000));
   };
-  return { doc, undo, clock, transport, choices, actions, recorder, lane, gain, playFrom, runTo, origin };
+  return { doc, undo, clock, transport, engine, choices, actions, recorder, lane, gain, playFrom, runTo, origin };
 }
 
 const at = (lane: AutomationLane, t: number) => laneValueAt(lane, t);
@@ -166,6 +188,29 @@ describe('AutomationRecorder', () => {
     expect(at(lane, 4)).toBe(-4);
     expect(at(lane, 5.99)).toBe(-4);
     expect(at(lane, 6.2)).toBe(-10);
+  });
+
+  it('a pass goes on through a buffering stall (the song clock stands still, then plays on): no false jump', () => {
+    const r = room();
+    r.choices.setMode(VOX, 'gain', 'latch');
+    r.playFrom(1);
+    r.runTo(2);
+    const g = r.actions.gesture(VOX, 'gain');
+    g.update(-4);
+    r.runTo(2.5);
+    g.end(-4);
+    r.runTo(3);
+    // Stalled for a second and a half of wall time at 3 s, then playing on.
+    r.engine.setBuffering(true);
+    r.clock.advance(1500);
+    expect(r.transport.position()).toBeCloseTo(3, 6);
+    r.engine.setBuffering(false);
+    r.runTo(6);
+    r.transport.pause();
+    const lane = r.lane();
+    expect(at(lane, 2.2)).toBe(-4);
+    expect(at(lane, 5.5)).toBe(-4);
+    expect(lane.points[lane.points.length - 1]!.time).toBeGreaterThan(5.9);
   });
 
   it('commits a ride at most ~10 times a second, so the peer sees the lane grow', () => {

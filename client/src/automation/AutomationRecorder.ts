@@ -270,7 +270,10 @@ export class AutomationRecorder {
   private tick(): void {
     this.timer = null;
     if (!this.playing()) {
-      // Buffering (the clock stands still) or stopped: stop events end the passes.
+      // Buffering (the clock stands still) or stopped: stop events end the passes. The song
+      // clock waits while wall time runs on: the expectation restarts where it stands, or the
+      // playback going on after the stall would read as a jump and end every pass there.
+      if (this.lastTick) this.lastTick = { at: this.options.scheduler.now(), position: this.now() };
       if (this.passes.size) this.timer = this.options.scheduler.setTimeout(() => this.tick(), RECORD_SAMPLE_MS);
       return;
     }
