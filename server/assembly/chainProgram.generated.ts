@@ -17,6 +17,10 @@ export const BARRIER: i32 = 11;
 export const PAN_BALANCE: i32 = 12;
 export const GATE: i32 = 13;
 export const DEESS: i32 = 14;
+export const GAIN_AUTO: i32 = 15;
+export const SEND_AUTO: i32 = 16;
+export const PAN_AUTO: i32 = 17;
+export const BIQUAD_AUTO: i32 = 18;
 
 // Op sizes and offsets in bytes (OP_HEADER_BYTES, PAIR_OP_BYTES, CHAIN_OP_BYTES as <OP>_BYTES, CHAIN_FIELD).
 export const OP_HEADER_BYTES: usize = 16;
@@ -35,9 +39,18 @@ export const BARRIER_BYTES: usize = 16;
 export const PAN_BALANCE_BYTES: usize = 32;
 export const GATE_BYTES: usize = 216;
 export const DEESS_BYTES: usize = 224;
+export const GAIN_AUTO_BYTES: usize = 16;
+export const SEND_AUTO_BYTES: usize = 16;
+export const PAN_AUTO_BYTES: usize = 16;
+export const BIQUAD_AUTO_BYTES: usize = 80;
 export const DELAY_BYTES_PER_FRAME: usize = 12;
+export const GAIN_AUTO_BYTES_PER_FRAME: usize = 4;
+export const SEND_AUTO_BYTES_PER_FRAME: usize = 4;
+export const PAN_AUTO_BYTES_PER_FRAME: usize = 16;
+export const BIQUAD_AUTO_BYTES_PER_FRAME: usize = 40;
 export const ARG0: usize = 4;
 export const ARG1: usize = 8;
+export const ARG2: usize = 12;
 export const PAYLOAD: usize = 16;
 export const BIQUAD_B0: usize = 16;
 export const BIQUAD_B1: usize = 32;
@@ -48,6 +61,16 @@ export const BIQUAD_X1: usize = 96;
 export const BIQUAD_X2: usize = 112;
 export const BIQUAD_Y1: usize = 128;
 export const BIQUAD_Y2: usize = 144;
+export const AUTO_X1: usize = 16;
+export const AUTO_X2: usize = 32;
+export const AUTO_Y1: usize = 48;
+export const AUTO_Y2: usize = 64;
+
+// A PAN_AUTO frame's formula (PAN_AUTO_LAW as PAN_AUTO_<LAW>).
+export const PAN_AUTO_MONO: i32 = 0;
+export const PAN_AUTO_LEFT: i32 = 1;
+export const PAN_AUTO_RIGHT: i32 = 2;
+export const PAN_AUTO_BALANCE: i32 = 3;
 
 // The compressor's state block (a COMP op's payload): f64 slot indices, COMP_<SLOT> for COMPRESSOR_STATE_SLOTS.
 export const COMP_GAIN_REDUCTION: i32 = 0;

@@ -31,6 +31,8 @@ import {
   DEESS_DB_PER_NEPER, DEESS_NEPER_PER_DB, DEESS_B0, DEESS_B1, DEESS_B2, DEESS_A1, DEESS_A2, COMP, COMP_BYTES, COMP_DB_PER_NEPER, COMP_GAIN_REDUCTION, COMP_HALF_KNEE,
   COMP_KNEE, COMP_KNEE_COEF, COMP_KNEE_START, COMP_KNEE_START_SQ, COMP_MAKEUP_DB, COMP_MAKEUP_LIN, COMP_MEAN_SQUARE,
   COMP_NEG_SLOPE, COMP_NEPER_PER_DB, COMP_RELEASE_COEF, COMP_RELEASE_COMPLEMENT, COMP_ATTACK_COEF, COMP_ATTACK_COMPLEMENT, COMP_RMS_COEF, COMP_THRESHOLD, DELAY, DELAY_BYTES_PER_FRAME,
+  AUTO_X1, AUTO_X2, AUTO_Y1, AUTO_Y2, BIQUAD_AUTO, BIQUAD_AUTO_BYTES, GAIN_AUTO, GAIN_AUTO_BYTES, PAN_AUTO, PAN_AUTO_BYTES,
+  PAN_AUTO_LEFT, PAN_AUTO_RIGHT, SEND_AUTO, SEND_AUTO_BYTES, ARG2, BIQUAD_AUTO_BYTES_PER_FRAME, PAN_AUTO_BYTES_PER_FRAME,
   END, GAIN, GAIN_BYTES, GATE, GATE_BYTES, GATE_GAIN_DB, GATE_OPEN, GATE_HOLD, GATE_GR_PEAK, GATE_Z0, GATE_Z1, GATE_Z2, GATE_Z3,
   GATE_OPEN_LEVEL, GATE_CLOSE_LEVEL, GATE_FLOOR_LEVEL, GATE_THRESHOLD, GATE_RANGE, GATE_SLOPE, GATE_RANGE_LIN, GATE_HOLD_FRAMES,
   GATE_RELEASE_COEF, GATE_B0, GATE_B1, GATE_B2, GATE_A1, GATE_A2, OP_HEADER_BYTES, PAIR_OP_BYTES, PAN_LEFT, PAN_LEFT_BYTES, PAN_MONO, PAN_MONO_BYTES, PAN_RIGHT,
@@ -1170,6 +1172,48 @@ function runGroup(prog: usize, inL: usize, inR: usize, outL: usize, outR: usize,
         store<f32>(<usize>load<i32>(p, ARG0) + at, 0);
         store<f32>(<usize>load<i32>(p, ARG1) + at, 0);
         p += SEND_ZERO_BYTES;
+      } else if (kind == GAIN_AUTO) {
+        // GainNode with an automated gain: x·g[i] (createAutomatedKernel.ts).
+        x = f32round(f64x2.mul(x, f64x2.splat(<f64>load<f32>(<usize>load<i32>(p, ARG0) + at))));
+        p += GAIN_AUTO_BYTES;
+      } else if (kind == SEND_AUTO) {
+        const s = f32round(f64x2.mul(x, f64x2.splat(<f64>load<f32>(<usize>load<i32>(p, ARG2) + at))));
+        store<f32>(<usize>load<i32>(p, ARG0) + at, <f32>f64x2.extract_lane(s, 0));
+        store<f32>(<usize>load<i32>(p, ARG1) + at, <f32>f64x2.extract_lane(s, 1));
+        p += SEND_AUTO_BYTES;
+      } else if (kind == PAN_AUTO) {
+        // This frame's formula and gains (StereoPannerProcessor.processAutomated), as the PAN_* ops.
+        const gains = v128.load(<usize>load<i32>(p, ARG0) + i * PAN_AUTO_BYTES_PER_FRAME);
+        const law = load<i32>(<usize>load<i32>(p, ARG1) + at);
+        if (law == PAN_AUTO_LEFT) {
+          const r = f64x2.splat(f64x2.extract_lane(x, 1));
+          const prod = f32round(f64x2.mul(r, gains));
+          x = v128.shuffle<f64>(f32round(f64x2.add(prod, x)), prod, 0, 3);
+        } else if (law == PAN_AUTO_RIGHT) {
+          const l = f64x2.splat(f64x2.extract_lane(x, 0));
+          const prod = f32round(f64x2.mul(l, gains));
+          x = v128.shuffle<f64>(prod, f32round(f64x2.add(prod, x)), 0, 3);
+        } else {
+          x = f32round(f64x2.mul(x, gains));
+        }
+        p += PAN_AUTO_BYTES;
+      } else if (kind == BIQUAD_AUTO) {
+        // This frame's coefficients (BiquadProcessor.coefficientsPerFrame), runGroup's BIQUAD arithmetic.
+        const c = <usize>load<i32>(p, ARG0) + i * BIQUAD_AUTO_BYTES_PER_FRAME;
+        const x1 = v128.load(p, AUTO_X1);
+        const y1 = v128.load(p, AUTO_Y1);
+        let y = f64x2.mul(f64x2.splat(load<f64>(c)), x);
+        y = f64x2.add(y, f64x2.mul(f64x2.splat(load<f64>(c, 8)), x1));
+        y = f64x2.add(y, f64x2.mul(f64x2.splat(load<f64>(c, 16)), v128.load(p, AUTO_X2)));
+        y = f64x2.sub(y, f64x2.mul(f64x2.splat(load<f64>(c, 24)), y1));
+        y = f64x2.sub(y, f64x2.mul(f64x2.splat(load<f64>(c, 32)), v128.load(p, AUTO_Y2)));
+        y = f32round(y);
+        v128.store(p, x, AUTO_X1);
+        v128.store(p, x1, AUTO_X2);
+        v128.store(p, y, AUTO_Y1);
+        v128.store(p, y1, AUTO_Y2);
+        x = y;
+        p += BIQUAD_AUTO_BYTES;
       } else {
         end = p; // END or BARRIER: where this group stops
         break;

@@ -153,7 +153,9 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
     const imports = new Map([...latencies].filter(([id]) => mainImports.has(id)));
     // Bus and master strips run fused on the SIMD module too (e.g. the master's gain and
     // glue compressor); their buffers stay in the arena, so the chains copy in and out.
-    const chains = new StripChainMemory((4 << 20) + mainNodes * (6 * 4 * blockFrames + 65536));
+    // An automated node also holds its values per frame in a chain (at most 48 bytes).
+    const mainAutomated = run.nodes.filter((n) => n.owner.kind !== 'track' && 'automation' in n && n.automation !== undefined).length;
+    const chains = new StripChainMemory((4 << 20) + mainNodes * (6 * 4 * blockFrames + 65536) + mainAutomated * 48 * blockFrames);
     const main = new PlanRuntime(run, { include: (n) => n.owner.kind !== 'track', maxFrames: blockFrames, imports, simd: chains, memory: arena });
     const output = run.nodes.find((n) => n.kind === 'output')!;
     const latencyFrames = options.compensateLatency === false ? 0 : main.latencyOf(output.id);

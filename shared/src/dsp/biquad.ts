@@ -253,6 +253,8 @@ export class BiquadProcessor implements DspProcessor<BiquadParams> {
   private readonly coef: BiquadCoefficients = { b0: 1, b1: 0, b2: 0, a1: 0, a2: 0 };
   /** x1, x2, y1, y2 per channel (2 channels). */
   private readonly state = new Float64Array(8);
+  /** processAutomated's coefficients per frame (5 each), grown to the largest block. */
+  private perFrame = new Float64Array(0);
   private readonly rampFrames: number;
   private fresh = true;
 
@@ -361,13 +363,43 @@ export class BiquadProcessor implements DspProcessor<BiquadParams> {
   /**
    * Processes with per-sample `frequency` and `gain` values (an automated AudioParam's
    * values for these frames; null: the set value), as Chromium does for sample-accurate
-   * params: coefficients for every frame, recomputed only where a value changes (the same
-   * coefficients). Q and type are the set ones. Leaves the filter settled on the last values.
+   * params: coefficients for every frame ({@link coefficientsPerFrame}), then the filter.
+   * Q and type are the set ones. Leaves the filter settled on the last values.
    */
   processAutomated(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, frequency: Float32Array | null, gain: Float32Array | null): void {
     const channels = Math.min(inputs.length, outputs.length, 2);
-    const c = this.coef;
+    if (this.perFrame.length < 5 * frames) this.perFrame = new Float64Array(5 * frames);
+    const k = this.perFrame;
+    this.coefficientsPerFrame(frames, frequency, gain, k);
     const st = this.state;
+    for (let i = 0; i < frames; i++) {
+      const o5 = 5 * i;
+      const b0 = k[o5]!;
+      const b1 = k[o5 + 1]!;
+      const b2 = k[o5 + 2]!;
+      const a1 = k[o5 + 3]!;
+      const a2 = k[o5 + 4]!;
+      for (let ch = 0; ch < channels; ch++) {
+        const o = ch * 4;
+        const x = inputs[ch]![i]!;
+        const y = Math.fround(b0 * x + b1 * st[o]! + b2 * st[o + 1]! - a1 * st[o + 2]! - a2 * st[o + 3]!);
+        outputs[ch]![i] = y;
+        st[o + 1] = st[o]!;
+        st[o] = x;
+        st[o + 3] = st[o + 2]!;
+        st[o + 2] = y;
+      }
+    }
+  }
+
+  /**
+   * The coefficients of each of `frames` frames for per-sample `frequency` and `gain` values
+   * (null: the set value), b0, b1, b2, a1, a2 per frame into `out`, recomputed only where a
+   * value changes (the same coefficients). Leaves the filter settled on the last values. The
+   * bake's WebAssembly strip chain filters with them as processAutomated does.
+   */
+  coefficientsPerFrame(frames: number, frequency: Float32Array | null, gain: Float32Array | null, out: Float64Array): void {
+    const c = this.coef;
     const type = this.params.type;
     const q = this.q.value;
     let f = Number.NaN;
@@ -389,16 +421,12 @@ export class BiquadProcessor implements DspProcessor<BiquadParams> {
         g = gi;
         coefficientsAt(type, w, sinw, cosw, q, g, c);
       }
-      for (let ch = 0; ch < channels; ch++) {
-        const o = ch * 4;
-        const x = inputs[ch]![i]!;
-        const y = Math.fround(c.b0 * x + c.b1 * st[o]! + c.b2 * st[o + 1]! - c.a1 * st[o + 2]! - c.a2 * st[o + 3]!);
-        outputs[ch]![i] = y;
-        st[o + 1] = st[o]!;
-        st[o] = x;
-        st[o + 3] = st[o + 2]!;
-        st[o + 2] = y;
-      }
+      const o = 5 * i;
+      out[o] = c.b0;
+      out[o + 1] = c.b1;
+      out[o + 2] = c.b2;
+      out[o + 3] = c.a1;
+      out[o + 4] = c.a2;
     }
     if (frames > 0) {
       this.params = { ...this.params, frequency: f, gain: g };

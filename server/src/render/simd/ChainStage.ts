@@ -1,3 +1,4 @@
+import type { StripChainMemory } from './StripChainMemory.ts';
 import type { BiquadCoefficients, CompressorSteadyState, DeesserSteadyState, GateSteadyState } from '@mixroom/shared/dsp';
 
 /**
@@ -19,4 +20,17 @@ export type ChainStage =
   /** A gate keyed by its own input, with its settled constants and state. */
   | { kind: 'gate'; constants: GateSteadyState }
   /** The de-esser (split or wide), with its settled constants and state. */
-  | { kind: 'deess'; constants: DeesserSteadyState };
+  | { kind: 'deess'; constants: DeesserSteadyState }
+  /**
+   * An automated gain, send, panner or biquad: its per-frame values come from its node's
+   * schedules before each run (`values`), at the song frame of the chain's input minus
+   * `lag`, the latency of the chain's stages before it.
+   */
+  | { kind: 'autoGain' | 'autoPan' | 'autoBiquad'; values: StageValues; lag: number }
+  | { kind: 'autoSend'; values: StageValues; lag: number; send: number };
+
+/** The per-frame values of an automated stage, written into the module's memory before each run. */
+export interface StageValues {
+  /** Writes the values of song frames [at, at + frames) at `address` (and `second`, PAN_AUTO's formulas). */
+  write(memory: StripChainMemory, address: number, second: number, at: number, frames: number): void;
+}

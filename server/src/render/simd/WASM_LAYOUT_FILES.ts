@@ -1,5 +1,5 @@
 import { COMPRESSOR_STATE_SLOTS, DEESSER_STATE_SLOTS, GATE_STATE_SLOTS, REVERB_DIFFUSER_GAIN, REVERB_OUT_GAIN, TRUE_PEAK_PHASES, TRUE_PEAK_TAPS } from '@mixroom/shared/dsp';
-import { CHAIN_FIELD, CHAIN_OP, CHAIN_OP_BYTES, DELAY_BYTES_PER_FRAME, OP_HEADER_BYTES, PAIR_OP_BYTES } from './chainProgram.ts';
+import { AUTO_BYTES_PER_FRAME, CHAIN_FIELD, CHAIN_OP, CHAIN_OP_BYTES, DELAY_BYTES_PER_FRAME, OP_HEADER_BYTES, PAIR_OP_BYTES, PAN_AUTO_LAW } from './chainProgram.ts';
 import { LIMITER_CHUNK, REVERB_DIFFUSERS, REVERB_LINES, REVERB_STATE, TRUE_PEAK_HISTORY } from './masterBusLayout.ts';
 
 type AsType = 'i32' | 'usize' | 'f64';
@@ -31,8 +31,15 @@ function chainProgramSource(): string {
     ['PAIR_OP_BYTES', PAIR_OP_BYTES],
     ...Object.entries(CHAIN_OP_BYTES).map(([op, bytes]) => [`${op}_BYTES`, bytes] as const),
     ['DELAY_BYTES_PER_FRAME', DELAY_BYTES_PER_FRAME],
+    ...Object.entries(AUTO_BYTES_PER_FRAME).map(([op, bytes]) => [`${op}_BYTES_PER_FRAME`, bytes] as const),
     ...Object.entries(CHAIN_FIELD),
   ]);
+  section(
+    out,
+    "A PAN_AUTO frame's formula (PAN_AUTO_LAW as PAN_AUTO_<LAW>).",
+    'i32',
+    Object.entries(PAN_AUTO_LAW).map(([law, code]) => [`PAN_AUTO_${screaming(law)}`, code] as const),
+  );
   section(out, "The compressor's state block (a COMP op's payload): f64 slot indices, COMP_<SLOT> for COMPRESSOR_STATE_SLOTS.", 'i32', [
     ...COMPRESSOR_STATE_SLOTS.map((name, i) => [`COMP_${screaming(name)}`, i] as const),
     ['COMP_SLOTS', COMPRESSOR_STATE_SLOTS.length],

@@ -40,6 +40,26 @@ export const CHAIN_OP = {
   GATE: 13,
   /** The de-esser (split or wide, listen off): its state block (DEESSER_STATE_SLOTS, f64 each). Always a group of its own. */
   DEESS: 14,
+  /** An automated gain: argument 0 its per-frame values (f32). */
+  GAIN_AUTO: 15,
+  /** An automated send: arguments 0-1 its left and right buffers, argument 2 its per-frame values (f32). */
+  SEND_AUTO: 16,
+  /** An automated panner: argument 0 its per-frame gains (pairs (gl, gr) of f64), argument 1 its per-frame formulas (i32, PAN_AUTO_LAW). */
+  PAN_AUTO: 17,
+  /** A biquad with automated frequency or gain: argument 0 its per-frame coefficients (b0, b1, b2, a1, a2: f64), then the state x1, x2, y1, y2: four pairs. */
+  BIQUAD_AUTO: 18,
+} as const;
+
+/** A PAN_AUTO frame's formula: the four of the static PAN_* ops. */
+export const PAN_AUTO_LAW = { mono: 0, left: 1, right: 2, balance: 3 } as const;
+
+/** Bytes per frame of each automated op's values buffer. */
+export const AUTO_BYTES_PER_FRAME = {
+  GAIN_AUTO: 4,
+  SEND_AUTO: 4,
+  /** The gains; its formulas (i32 per frame) have a buffer of their own. */
+  PAN_AUTO: 16,
+  BIQUAD_AUTO: 40,
 } as const;
 
 export type ChainOp = keyof typeof CHAIN_OP;
@@ -55,6 +75,8 @@ export const CHAIN_FIELD = {
   ARG0: 4,
   /** The second i32 argument (SEND right buffer). */
   ARG1: 8,
+  /** The third i32 argument (SEND_AUTO values). */
+  ARG2: 12,
   /** The payload's first pair or f64 slot. */
   PAYLOAD: OP_HEADER_BYTES,
   BIQUAD_B0: OP_HEADER_BYTES,
@@ -66,6 +88,10 @@ export const CHAIN_FIELD = {
   BIQUAD_X2: OP_HEADER_BYTES + 96,
   BIQUAD_Y1: OP_HEADER_BYTES + 112,
   BIQUAD_Y2: OP_HEADER_BYTES + 128,
+  AUTO_X1: OP_HEADER_BYTES,
+  AUTO_X2: OP_HEADER_BYTES + 16,
+  AUTO_Y1: OP_HEADER_BYTES + 32,
+  AUTO_Y2: OP_HEADER_BYTES + 48,
 } as const;
 
 /** Bytes of each fixed-size op (a DELAY's are {@link delayOpBytes}). */
@@ -84,6 +110,10 @@ export const CHAIN_OP_BYTES = {
   PAN_BALANCE: PAIR_OP_BYTES,
   GATE: OP_HEADER_BYTES + 8 * GATE_STATE_SLOTS.length,
   DEESS: OP_HEADER_BYTES + 8 * DEESSER_STATE_SLOTS.length,
+  GAIN_AUTO: OP_HEADER_BYTES,
+  SEND_AUTO: OP_HEADER_BYTES,
+  PAN_AUTO: OP_HEADER_BYTES,
+  BIQUAD_AUTO: OP_HEADER_BYTES + 4 * 16,
 } as const satisfies Record<Exclude<ChainOp, 'DELAY'>, number>;
 
 /** Bytes a DELAY op keeps per frame of its length: two tails and a scratch, f32 each. */

@@ -1,6 +1,6 @@
 import { COMPRESSOR_STATE_SLOTS, DEESSER_STATE_SLOTS, GATE_STATE_SLOTS } from '@mixroom/shared/dsp';
 import type { NodeKernel } from '../runtime/NodeKernel.ts';
-import { CHAIN_FIELD, CHAIN_OP, CHAIN_OP_BYTES, delayOpBytes } from './chainProgram.ts';
+import { AUTO_BYTES_PER_FRAME, CHAIN_FIELD, CHAIN_OP, CHAIN_OP_BYTES, delayOpBytes } from './chainProgram.ts';
 import type { ChainStage } from './ChainStage.ts';
 import type { StripChainMemory } from './StripChainMemory.ts';
 
@@ -17,6 +17,11 @@ function opBytes(stage: ChainStage): number {
       return CHAIN_OP_BYTES.GATE;
     case 'deess':
       return CHAIN_OP_BYTES.DEESS;
+    case 'autoGain':
+    case 'autoSend':
+    case 'autoPan':
+    case 'autoBiquad':
+      return CHAIN_OP_BYTES[AUTO_OP[stage.kind]];
     case 'gain':
       return stage.gain === 0 ? CHAIN_OP_BYTES.ZERO : CHAIN_OP_BYTES.GAIN;
     case 'send':
@@ -24,6 +29,19 @@ function opBytes(stage: ChainStage): number {
     case 'pan':
       return CHAIN_OP_BYTES[panOp(stage.law)];
   }
+}
+
+/** The op of each automated stage kind. */
+const AUTO_OP = { autoGain: 'GAIN_AUTO', autoSend: 'SEND_AUTO', autoPan: 'PAN_AUTO', autoBiquad: 'BIQUAD_AUTO' } as const;
+
+type AutoStage = Extract<ChainStage, { kind: keyof typeof AUTO_OP }>;
+
+/** An automated stage and the buffers its values are written to before each run. */
+interface AutoBuffers {
+  stage: AutoStage;
+  values: number;
+  /** PAN_AUTO's formulas; 0 for the others. */
+  second: number;
 }
 
 /** The op of a panner stage: one per formula of the stereo panner. */
@@ -59,13 +77,21 @@ export function createChainKernel(
   // A send whose output buffer lives in the module's memory is written there by the program
   // (a worker's bus sums read it in place); others get a buffer and are copied out.
   const sendBuffers = sendOutputs.map((chans) => chans.map((ch) => memory.addressOf(ch) ?? memory.reserve(maxFrames * 4)));
-  writeProgram(memory, prog, stages, sendBuffers, breaks);
+  // Automated stages: a values buffer each (a panner two), filled before every run.
+  const autos: AutoBuffers[] = stages
+    .filter((st): st is AutoStage => st.kind in AUTO_OP)
+    .map((stage) => {
+      const values = memory.reserve(maxFrames * AUTO_BYTES_PER_FRAME[AUTO_OP[stage.kind]]);
+      return { stage, values, second: stage.kind === 'autoPan' ? memory.reserve(maxFrames * 4) : 0 };
+    });
+  writeProgram(memory, prog, stages, sendBuffers, breaks, autos);
   const latencyFrames = stages.reduce((n, s) => n + (s.kind === 'delay' ? s.frames : 0), 0);
   return {
     inputChannels,
     latencyFrames,
     identity: false,
-    process(input, output, frames) {
+    process(input, output, frames, _sidechain, at = 0) {
+      for (const a of autos) a.stage.values.write(memory, a.values, a.second, at - a.stage.lag, frames);
       const stereoIn = inputChannels === 2;
       const stereoOut = outputChannels === 2;
       // Buffers that live in the module's memory (the worker's sources, outputs it keeps)
@@ -115,17 +141,25 @@ export function createChainKernel(
 export function groupBreaks(stages: readonly ChainStage[]): Set<number> {
   const breaks = new Set<number>();
   stages.forEach((s, i) => {
-    if (s.kind !== 'comp' && s.kind !== 'delay' && s.kind !== 'gate' && s.kind !== 'deess') return;
+    // An automated biquad too: the EQ sections before and after it stay specialised loops.
+    if (s.kind !== 'comp' && s.kind !== 'delay' && s.kind !== 'gate' && s.kind !== 'deess' && s.kind !== 'autoBiquad') return;
     if (i > 0) breaks.add(i);
     if (i + 1 < stages.length) breaks.add(i + 1);
   });
   return breaks;
 }
 
-function writeProgram(memory: StripChainMemory, prog: number, stages: readonly ChainStage[], sendBuffers: readonly number[][], breaks: ReadonlySet<number>): void {
+function writeProgram(
+  memory: StripChainMemory,
+  prog: number,
+  stages: readonly ChainStage[],
+  sendBuffers: readonly number[][],
+  breaks: ReadonlySet<number>,
+  autos: readonly AutoBuffers[],
+): void {
   const i32 = memory.i32;
   const f64 = memory.f64;
-  const { ARG0, ARG1, PAYLOAD, BIQUAD_B0, BIQUAD_X1 } = CHAIN_FIELD;
+  const { ARG0, ARG1, ARG2, PAYLOAD, BIQUAD_B0, BIQUAD_X1 } = CHAIN_FIELD;
   let at = prog;
   const pair = (offset: number, a: number, b: number): void => {
     f64[(at + offset) >> 3] = a;
@@ -178,6 +212,25 @@ function writeProgram(memory: StripChainMemory, prog: number, stages: readonly C
         i32[at >> 2] = CHAIN_OP.DEESS;
         block(DEESSER_STATE_SLOTS, stage.constants);
         break;
+      case 'autoGain':
+      case 'autoPan':
+      case 'autoBiquad': {
+        // Its values buffer(s); a biquad's state (x1, x2, y1, y2 pairs) starts as silence.
+        const bufs = autos.find((a) => a.stage === stage)!;
+        i32[at >> 2] = CHAIN_OP[AUTO_OP[stage.kind]];
+        i32[(at + ARG0) >> 2] = bufs.values;
+        i32[(at + ARG1) >> 2] = bufs.second;
+        if (stage.kind === 'autoBiquad') f64.fill(0, (at + PAYLOAD) >> 3, ((at + PAYLOAD) >> 3) + 8);
+        break;
+      }
+      case 'autoSend': {
+        const bufs = sendBuffers[stage.send]!;
+        i32[at >> 2] = CHAIN_OP.SEND_AUTO;
+        i32[(at + ARG0) >> 2] = bufs[0]!;
+        i32[(at + ARG1) >> 2] = bufs[1] ?? bufs[0]!;
+        i32[(at + ARG2) >> 2] = autos.find((a) => a.stage === stage)!.values;
+        break;
+      }
       case 'send': {
         const bufs = sendBuffers[stage.send]!;
         i32[at >> 2] = stage.gain === 0 ? CHAIN_OP.SEND_ZERO : CHAIN_OP.SEND;

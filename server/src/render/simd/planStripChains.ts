@@ -1,6 +1,7 @@
 import { BiquadProcessor, CompressorProcessor, DeesserProcessor, GateProcessor, StereoPannerProcessor, stereoPannerLaw } from '@mixroom/shared/dsp';
 import type { MixPlan, PlanNode, PlanNodeId } from '@mixroom/shared/plan';
 import { createNodeKernel } from '../runtime/createNodeKernel.ts';
+import { automatedStage } from './automatedStage.ts';
 import type { ChainStage } from './ChainStage.ts';
 
 /** A run of plan nodes the SIMD module executes as one kernel. */
@@ -85,6 +86,8 @@ export function planStripChains(plan: MixPlan, include: (node: PlanNode) => bool
     let latency = 0;
     const push = (n: PlanNode, s: Stage | 'identity'): void => {
       if (s !== 'identity') chain.stages.push(s);
+      // An automated stage reads its schedules this many frames behind the chain's input.
+      if (s !== 'identity' && 'lag' in s) s.lag = latency;
       if (s !== 'identity' && s.kind === 'delay') latency += s.frames;
       chain.latencyAt.set(n.id, latency);
     };
@@ -102,8 +105,8 @@ export function planStripChains(plan: MixPlan, include: (node: PlanNode) => bool
       if (!sends.every((r) => isSend(r, last))) break;
       for (const send of sends) {
         const s = stage(send, last.channels)!;
-        const gain = s === 'identity' ? 1 : (s as { gain: number }).gain;
-        chain.stages.push({ kind: 'send', gain, send: chain.sends.length });
+        if (s !== 'identity' && s.kind === 'autoGain') chain.stages.push({ kind: 'autoSend', values: s.values, lag: latency, send: chain.sends.length });
+        else chain.stages.push({ kind: 'send', gain: s === 'identity' ? 1 : (s as { gain: number }).gain, send: chain.sends.length });
         chain.sends.push(send);
         chain.latencyAt.set(send.id, latency);
       }
@@ -125,8 +128,13 @@ export function planStripChains(plan: MixPlan, include: (node: PlanNode) => bool
 /** The node as a chain stage, 'identity' for an exact copy, null when it cannot be fused. */
 function stageOf(node: PlanNode, sampleRate: number, inputChannels: 1 | 2): Stage | 'identity' | null {
   if (node.kind === 'source' || node.kind === 'output') return null;
-  // The module's stages have fixed parameters: an automated node runs its per-sample JavaScript kernel.
-  if ('automation' in node && node.automation !== undefined && !('bypass' in node && node.bypass)) return null;
+  // An automated gain, biquad or panner takes its per-frame values from its schedules
+  // (automatedStage); other automated kinds run their JavaScript kernel, told each block's song frame.
+  if ('automation' in node && node.automation !== undefined && !('bypass' in node && node.bypass)) {
+    if (node.kind !== 'gain' && node.kind !== 'biquad' && node.kind !== 'panner') return null;
+    const automated = automatedStage(node, sampleRate, inputChannels);
+    if (automated) return automated;
+  }
   if (node.kind === 'gain') {
     const g = Math.fround(node.gain);
     if (!Number.isFinite(g)) return null;

@@ -62,9 +62,31 @@ function chainMix(): MixPlan {
       deess: { ...testMix.track('x').deess, on: v >= 2 && v <= 4, mode: v === 3 ? 'wide' : 'split', freq: 4000 + 1500 * v, threshold: -28 + v, range: 4 + 2 * v },
       // t2 (mono) and t4 (stereo) have their send switched off: a send of gain 0.
       sends: [{ ...defaultSend('verb'), level: -10 - v, pre: v === 3, on: v !== 2 && v !== 4 }],
+      automation: lanes(v),
     }),
   );
   return buildMixPlan(testMix.state(tracks, [testMix.bus('verb', 'aux')]));
+}
+
+/**
+ * Lanes moving fast over the 0.2 s the tests render: t0 (stereo, Web Audio law: the pan
+ * crosses the centre, so the formula changes), t2 (mono) and t3 (stereo, balance) ride the
+ * fader, pan, send and mute, an EQ band's gain (t0, t3) and frequency (t3), in steps and
+ * ramps. The others have none.
+ */
+function lanes(v: number): TrackState['automation'] {
+  if (v !== 0 && v !== 2 && v !== 3) return {};
+  const lane = (values: readonly number[], every: number, curve: (k: number) => 'linear' | 'step' = (k) => (k % 3 === 2 ? 'step' : 'linear')) => ({
+    points: values.map((value, k) => ({ id: `p${k}`, time: 0.003 + k * every, value, curve: curve(k) })),
+  });
+  return {
+    gain: lane([-6, 0, -20, -3, -12, 2, -8], 0.027),
+    pan: lane([-0.9, 0.7, -0.2, 0, 0.5, -1, 1], 0.031),
+    'sends.verb.level': lane([-20, -6, -30, -10, -14], 0.04),
+    mute: lane([0, 1, 0, 0], 0.05, () => 'step'),
+    ...(v !== 2 ? { 'eq.bands.1.gain': lane([-8, 6, -2, 9, 0], 0.035) } : {}),
+    ...(v === 3 ? { 'eq.bands.2.freq': lane([800, 5000, 2500, 12000], 0.05) } : {}),
+  };
 }
 
 /** Renders the plan block by block through one runtime; returns every node's output per block, concatenated. */
@@ -98,9 +120,10 @@ describe('SIMD strip chains', () => {
         .map((c) => `${c.nodes.map((n) => n.role).join(',')} | sends ${c.sends.map((n) => n.role).join(',')} | ${c.stages.map((st) => st.kind).join(',')}`);
     // t0 keys t1's compressor, so its eq3 has two readers and ends the first run; its
     // compressor is off (an exact copy), the bypassed saturation keeps its latency as a delay.
+    // Its lanes stay in the chains: an automated EQ band, fader, send, pan and mute.
     expect(describe('t0')).toEqual([
-      'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3 | sends  | gain,biquad,biquad,biquad,biquad,biquad',
-      'comp,deess,sat,fader,pan,mute | sends send:verb | delay,gain,send,pan',
+      'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3 | sends  | gain,biquad,biquad,autoBiquad,biquad,biquad',
+      'comp,deess,sat,fader,pan,mute | sends send:verb | delay,autoGain,autoSend,autoPan,autoGain',
     ]);
     // t1's compressor is on (it stays a JavaScript kernel, sidechained). The muted t5's zero
     // mute gain fuses too (the last 'gain').
@@ -108,9 +131,10 @@ describe('SIMD strip chains', () => {
       'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3 | sends  | gain,biquad,biquad,biquad,biquad,biquad,biquad',
       'deess,sat,fader,pan,mute | sends send:verb | delay,gain,send,pan',
     ]);
-    // A compressor detecting its own signal is a stage like any other, and so is a de-esser.
+    // A compressor detecting its own signal is a stage like any other, and so is a de-esser;
+    // a strip automated all over (two EQ bands, fader, pre-fader send, balance pan, mute) is one chain.
     expect(describe('t3')).toEqual([
-      'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3,comp,deess,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,biquad,biquad,biquad,comp,deess,delay,send,gain,pan',
+      'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3,comp,deess,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,autoBiquad,autoBiquad,biquad,comp,deess,delay,autoSend,autoGain,autoPan,autoGain',
     ]);
     // A gate keyed by its own input is a stage of its own (t2 mono, t4 stereo); t6's, keyed by t4, is not.
     const gated = (track: string) => chains.filter((c) => c.nodes[0]!.owner.id === track).some((c) => c.stages.some((st) => st.kind === 'gate'));

@@ -129,8 +129,11 @@ port.on('message', (msg: ToTrackWorker) => {
       // the sources, and the strip chains read them there without a copy.
       // Sized generously from the share (untouched pages cost nothing): per node room for its
       // output, input scratches and a chain's buffers, plus programs and bypass delays.
-      const nodes = msg.plan.nodes.filter((n) => n.owner.kind === 'track' && tracks.has(n.owner.id)).length;
-      simd = new StripChainMemory((4 << 20) + nodes * (12 * 4 * blockFrames + 65536));
+      // An automated node in a chain also holds its values per frame (a biquad's five
+      // coefficients: 40 bytes).
+      const share = msg.plan.nodes.filter((n) => n.owner.kind === 'track' && tracks.has(n.owner.id));
+      const automated = share.filter((n) => 'automation' in n && n.automation !== undefined).length;
+      simd = new StripChainMemory((4 << 20) + share.length * (12 * 4 * blockFrames + 65536) + automated * 48 * blockFrames);
       // The partial sums it continues are imports, filled once the earlier worker has them.
       const imports = new Map(msg.relays.map((r) => [r.id, 0]));
       runtime = new PlanRuntime(msg.plan, {
