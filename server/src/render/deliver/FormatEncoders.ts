@@ -1,5 +1,4 @@
-import type { LoudnessSummary } from '@mixroom/shared/dsp';
-import { LoudnessMeter } from '@mixroom/shared/dsp';
+import { LoudnessMeter, type LoudnessSummary } from '@mixroom/shared/dsp/loudness';
 import type { BakeFormat } from '../BakeFormat.ts';
 import { WasmTruePeakMeter } from '../simd/WasmTruePeakMeter.ts';
 import { createFormatWriter } from './createFormatWriter.ts';

@@ -1,4 +1,4 @@
-import { LoudnessMeter } from '@mixroom/shared/dsp';
+import { LoudnessMeter } from '@mixroom/shared/dsp/loudness';
 import type { FormatMeasurement } from '@mixroom/shared/review';
 import { MPEGDecoder } from 'mpg123-decoder';
 import { BakeError } from '../BakeError.ts';

@@ -1,4 +1,4 @@
-import { LoudnessMeter } from '@mixroom/shared/dsp';
+import { LoudnessMeter } from '@mixroom/shared/dsp/loudness';
 import type { FormatMeasurement } from '@mixroom/shared/review';
 import { WasmTruePeakMeter } from '../simd/WasmTruePeakMeter.ts';
 import { toFormatMeasurement } from './toFormatMeasurement.ts';

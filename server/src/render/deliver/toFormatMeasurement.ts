@@ -1,4 +1,4 @@
-import type { LoudnessSummary } from '@mixroom/shared/dsp';
+import type { LoudnessSummary } from '@mixroom/shared/dsp/loudness';
 import type { FormatMeasurement } from '@mixroom/shared/review';
 
 /** A meter's summary as a record field (JSON has no -Infinity: silence is null). */

@@ -1,4 +1,4 @@
-import { TRUE_PEAK_TAPS } from '@mixroom/shared/dsp';
+import { TRUE_PEAK_TAPS } from '@mixroom/shared/dsp/loudness';
 
 /**
  * What the master-bus module (server/assembly/masterBus.ts, reverb.ts) and its wrappers

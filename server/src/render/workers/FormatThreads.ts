@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { LoudnessSummary } from '@mixroom/shared/dsp';
+import type { LoudnessSummary } from '@mixroom/shared/dsp/loudness';
 import { BakeError } from '../BakeError.ts';
 import type { BakeFormat } from '../BakeFormat.ts';
 import { workerExecArgv } from '../../threads/workerExecArgv.ts';

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { LoudnessMeter } from '@mixroom/shared/dsp';
+import { LoudnessMeter } from '@mixroom/shared/dsp/loudness';
 import { BakeError, cancelledError } from '../BakeError.ts';
 import { WasmTruePeakMeter } from '../simd/WasmTruePeakMeter.ts';
 import { createFormatWriter } from '../deliver/createFormatWriter.ts';

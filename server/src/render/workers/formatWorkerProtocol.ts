@@ -1,4 +1,4 @@
-import type { LoudnessSummary } from '@mixroom/shared/dsp';
+import type { LoudnessSummary } from '@mixroom/shared/dsp/loudness';
 import type { FormatMeasurement } from '@mixroom/shared/review';
 import type { BakeErrorCode } from '../BakeError.ts';
 import type { SealedBakeFile } from '../deliver/BakeFileSink.ts';
