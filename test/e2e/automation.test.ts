@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
-import { launchBrowser, monoWav16, openRoom, startRoomServer, type RoomPage, type RoomServer } from './roomHarness.ts';
+import type { Page } from 'playwright-core';
+import { meterDb, playing, position, sleep, sounding, within } from './productHarness.ts';
+import { startTwoPeople, type RoomPage, type TwoPeopleRoom } from './roomHarness.ts';
 
 /**
  * Automation in the browser, two people in one room through the real server, real S3 stems
@@ -16,8 +16,7 @@ const ROOM = 'e2e-automation';
 const FS = 48000;
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
-let server: RoomServer;
-let browser: Browser;
+let room: TwoPeopleRoom;
 let a: RoomPage;
 let b: RoomPage;
 const ids: Record<string, string> = {};
@@ -30,8 +29,6 @@ interface LanePoint {
 }
 interface Hook {
   heard: { document: { tracks: { id: string; automation: Record<string, { points: LanePoint[] }> }[] } };
-  transport: { position(): number; snapshot(): { playing: boolean; buffering: boolean } };
-  engine: { meters(): Map<string, { peak: number[] }> };
 }
 
 /** The lane's points as this page's document holds them. */
@@ -40,16 +37,6 @@ function lanePoints(page: Page, track: string, path: string): Promise<LanePoint[
     ([id, p]) => (window as unknown as { __mixroom: Hook }).__mixroom.heard.document.tracks.find((t) => t.id === id)?.automation[p!]?.points ?? [],
     [track, path] as const,
   );
-}
-
-/** Polls until `check` passes; returns the milliseconds it took. Fails after `timeoutMs`. */
-async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const lane = (page: Page, track: string, path: string) => page.locator(`mr-automation-lane[data-lane="track:${track}:${path}"]`);
@@ -62,22 +49,14 @@ async function showLane(page: Page, trackName: string, label: string): Promise<v
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  server = await startRoomServer([ROOM]);
   // Two 24 s mono stems, steady sines at -12 dBFS, through the real upload path.
-  for (const [name, freq] of [['Vox', 440], ['Snare', 220]] as const) {
-    const wav = monoWav16((i) => 0.25 * Math.sin((2 * Math.PI * freq * i) / FS), 24 * FS);
-    const r = await uploadStem(server.server.url, ROOM, `${name}.wav`, wav);
-    expect(r.status).toBe(201);
-    ids[name] = r.body.trackId;
-  }
-  browser = await launchBrowser();
-  a = await openRoom(browser, server.server.url, ROOM, 'Ana');
-  b = await openRoom(browser, server.server.url, ROOM, 'Ben');
+  room = await startTwoPeople(ROOM, [['Vox', 440], ['Snare', 220]], 24, FS);
+  ({ a, b } = room);
+  Object.assign(ids, room.ids);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await room?.close();
 });
 
 /** The lane plot's geometry on the page: where song time `t` and lane height `pos` (0..1) are. */
@@ -93,27 +72,6 @@ async function plotAt(page: Page, track: string, path: string) {
   };
 }
 
-/** Peak (dBFS, first channel) of a strip's meter on the page's own engine. */
-function meterDb(page: Page, strip: string): Promise<number> {
-  return page.evaluate((s) => (window as unknown as { __mixroom: Hook }).__mixroom.engine.meters().get(s)?.peak[0] ?? -Infinity, strip);
-}
-
-function position(page: Page): Promise<number> {
-  return page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.position());
-}
-
-/** Waits until the page's playback really runs (Play holds while the stems at the playhead load). */
-async function sounding(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const s = (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot();
-      return s.playing && !s.buffering;
-    },
-    null,
-    { timeout: 20_000, polling: 10 },
-  );
-}
-
 /** The value of the lane at `t` as laneValueAt reads it (linear between points, held outside). */
 function valueAt(points: readonly LanePoint[], t: number): number {
   let i = -1;
@@ -127,7 +85,6 @@ function valueAt(points: readonly LanePoint[], t: number): number {
 
 const fader = (page: Page, track: string) => page.getByRole('slider', { name: `${track} fader`, exact: true });
 const faderValue = async (page: Page, track: string) => Number(await fader(page, track).getAttribute('aria-valuenow'));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const point = (page: Page, track: string, path: string, n: number) => lane(page, track, path).getByRole('button', { name: new RegExp(`point ${n} of`) });
 
@@ -243,7 +200,7 @@ describe('automation lanes in two browsers', () => {
     expect(Math.abs(after - (before + ridden))).toBeLessThan(1.5);
     await within(2000, "B's fader at A's value", async () => Math.abs((await faderValue(b.page, 'Snare')) - ridden) <= 0.2);
     await a.page.getByRole('button', { name: 'Pause' }).click();
-    await within(2000, 'both paused', async () => !(await b.page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot().playing)));
+    await within(2000, 'both paused', async () => !(await playing(b.page)));
 
     const ride = await lanePoints(a.page, snare, 'gain');
     await within(1000, 'B has the whole ride', async () => JSON.stringify(await lanePoints(b.page, snare, 'gain')) === JSON.stringify(ride));

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestMixroom, type TestMixroom } from '../integration/startTestMixroom.ts';
 import { makeTempDir } from '../integration/syncHarness.ts';
-import { buildClient, monoWav16 } from './roomHarness.ts';
+import { within } from './productHarness.ts';
+import { buildClient, launchBrowser, monoWav16, waitForRoomReady } from './roomHarness.ts';
 import { freePort, startCaddy, type RunningCaddy } from './startCaddy.ts';
 
 /**
@@ -40,15 +41,6 @@ const loudestTrackDb = (page: Page) =>
     return best;
   });
 
-async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** A browser context that records every request and socket its pages open. */
 async function person(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
@@ -61,11 +53,6 @@ async function person(): Promise<{ context: BrowserContext; page: Page; errors: 
     if (/Content Security Policy|Refused to/.test(m.text())) errors.push(m.text());
   });
   return { context, page, errors };
-}
-
-async function waitForEngine(page: Page): Promise<void> {
-  await page.locator('mr-connection-badge [data-synced="true"]').waitFor({ timeout: 30_000 });
-  await page.waitForFunction(() => Boolean((window as unknown as { __mixroom?: { engine?: unknown } }).__mixroom?.engine), null, { timeout: 30_000 });
 }
 
 /** Uploads a stem through the room's Upload panel, as a person picks a file. */
@@ -82,14 +69,7 @@ beforeAll(async () => {
   const httpsPort = await freePort();
   product = await startTestMixroom({ clientDistDir: `${dir.path}/client`, env: { PUBLIC_URL: `https://${DOMAIN}:${httpsPort}`, OPEN_ROOMS: '' } });
   caddy = await startCaddy({ domain: DOMAIN, httpsPort, upstreamPort: product.server.port });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
-      `--host-resolver-rules=MAP ${DOMAIN} 127.0.0.1`,
-      '--ignore-certificate-errors',
-    ],
-  });
+  browser = await launchBrowser([`--host-resolver-rules=MAP ${DOMAIN} 127.0.0.1`, '--ignore-certificate-errors']);
 }, 180_000);
 
 afterAll(async () => {
@@ -119,7 +99,7 @@ describe('two people over HTTPS on a public name (caddy in front)', () => {
       return ((await r.json()) as { room: { roomId: string } }).room.roomId;
     });
     await owner.goto(`${caddy.url}/room/${roomId}`);
-    await waitForEngine(owner);
+    await waitForRoomReady(owner, 30_000);
     await uploadThroughUi(owner, 'Bass.wav', monoWav16((i) => 0.25 * Math.sin((2 * Math.PI * 110 * i) / FS), 8 * FS));
 
     await owner.getByRole('button', { name: 'Review' }).click();
@@ -135,7 +115,7 @@ describe('two people over HTTPS on a public name (caddy in front)', () => {
     await artist.getByLabel('Your name, as others in the room will see it').fill('Art');
     await artist.getByRole('button', { name: 'Join the room' }).click();
     await artist.waitForURL(`${caddy.url}/room/${roomId}`);
-    await waitForEngine(artist);
+    await waitForRoomReady(artist, 30_000);
     const people_ = artist.getByRole('list', { name: 'People in this room' });
     await within(10_000, 'both present', async () => (await people_.getByRole('listitem').count()) === 2);
   });

@@ -1,11 +1,16 @@
 import { expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { HttpUser } from '../integration/reviewHarness.ts';
+import { waitForRoomReady } from './roomHarness.ts';
 
 /**
- * Helpers for browser tests against the whole product (`startTestMixroom`): people who
- * join through invite links, stems uploaded by the owner through the real API.
+ * Helpers for browser tests: polling, reading a page's own engine and transport through its
+ * debug hook (`window.__mixroom`, e2e builds only), and, against the whole product
+ * (`startTestMixroom`), people who join through invite links and stems uploaded by the owner
+ * through the real API.
  */
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `check` passes; returns the milliseconds it took. Fails after `timeoutMs`. */
 export async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
@@ -13,8 +18,44 @@ export async function within(timeoutMs: number, what: string, check: () => Promi
   for (;;) {
     if (await check()) return Date.now() - start;
     if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
+}
+
+/** The part of the page's debug hook these helpers read. */
+interface TransportHook {
+  transport: { position(): number; snapshot(): { playing: boolean; buffering: boolean } };
+  engine: { meters(): Map<string, { peak: number[] }> };
+}
+
+/** Peak (dBFS, first channel) of a strip's meter (`track:<id>`, `master:`) on the page's own engine. */
+export function meterDb(page: Page, strip: string): Promise<number> {
+  return page.evaluate((s) => (window as unknown as { __mixroom: TransportHook }).__mixroom.engine.meters().get(s)?.peak[0] ?? -Infinity, strip);
+}
+
+/** The page's song position (seconds). */
+export function position(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __mixroom: TransportHook }).__mixroom.transport.position());
+}
+
+/** Whether the page's transport is playing. */
+export function playing(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { __mixroom: TransportHook }).__mixroom.transport.snapshot().playing);
+}
+
+/**
+ * Waits until the page's playback really runs: Play holds (buffering) until every stem's
+ * audio at the playhead is read, and a follower starts when its leader does, not at the click.
+ */
+export async function sounding(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const s = (window as unknown as { __mixroom: TransportHook }).__mixroom.transport.snapshot();
+      return s.playing && !s.buffering;
+    },
+    null,
+    { timeout: 20_000, polling: 10 },
+  );
 }
 
 /** Uploads a stem as `user` through the multipart API (parts PUT to their links); returns the new track's id. */
@@ -55,7 +96,6 @@ export async function joinThroughInvite(browser: Browser, url: string, roomId: s
   await page.getByLabel('Your name, as others in the room will see it').fill(name);
   await page.getByRole('button', { name: 'Join the room' }).click();
   await page.waitForURL(`**/room/${roomId}`);
-  await page.locator('mr-connection-badge [data-synced="true"]').waitFor({ timeout: 20_000 });
-  await page.waitForFunction(() => Boolean((window as unknown as { __mixroom?: { engine?: unknown } }).__mixroom?.engine), null, { timeout: 20_000 });
+  await waitForRoomReady(page);
   return page;
 }

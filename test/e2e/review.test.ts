@@ -21,6 +21,7 @@ import { openObjectStore, type OpenedObjectStore } from '../../server/src/storag
 import { parseS3Settings } from '../../server/src/storage/S3Settings.ts';
 import { HttpUser } from '../integration/reviewHarness.ts';
 import { createMemoryLogger, makeTempDir, startTestServer, testConfig } from '../integration/syncHarness.ts';
+import { joinThroughInvite as join, meterDb, uploadStemAs, within } from './productHarness.ts';
 import { buildClient, launchBrowser, monoWav16 } from './roomHarness.ts';
 
 /**
@@ -51,52 +52,21 @@ interface Hook {
 const hook = <T>(page: Page, fn: (h: Hook) => T) => page.evaluate(fn as never) as Promise<T>;
 const serverReview = () => server.services.rooms.withRoom(reviewDocName(roomId) as RoomId, (doc) => readReview(doc));
 
-async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Average master peak (dBFS) over ~0.6 s on the page's own engine. */
 async function masterDb(page: Page): Promise<number> {
   const values: number[] = [];
   for (let i = 0; i < 12; i++) {
-    values.push(await page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.engine.meters().get('master:')?.peak[0] ?? -Infinity));
+    values.push(await meterDb(page, 'master:'));
     await page.waitForTimeout(50);
   }
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-/** Opens an invite link in a fresh context, enters a name on the join page, lands in the room. */
+/** Opens an invite link in a fresh context, enters a name on the join page, lands in the room with the Review panel open. */
 async function joinThroughInvite(url: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 800 }, acceptDownloads: true });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => console.log(`[${name}] pageerror: ${e.stack ?? e.message}`));
-  await page.goto(url);
-  await page.getByLabel('Your name, as others in the room will see it').fill(name);
-  await page.getByRole('button', { name: 'Join the room' }).click();
-  await page.waitForURL(`**/room/${roomId}`);
-  await page.locator('mr-connection-badge [data-synced="true"]').waitFor({ timeout: 20_000 });
-  await page.waitForFunction(() => Boolean((window as unknown as { __mixroom?: { engine?: unknown } }).__mixroom?.engine), null, { timeout: 20_000 });
+  const page = await join(browser, url, roomId, name, { viewport: { width: 1400, height: 800 }, onError: (m) => console.log(`[${name}] ${m}`) });
   await page.getByRole('button', { name: 'Review' }).click();
   return page;
-}
-
-/** Uploads a stem as the owner through the real stems API (multipart to S3 with presigned parts). */
-async function uploadAsOwner(fileName: string, bytes: Uint8Array): Promise<string> {
-  const init = await owner.json<{ uploadId: string; partSize: number; parts: Array<{ partNumber: number; url: string }> }>('POST', `/api/rooms/${roomId}/stems/uploads`, { fileName, size: bytes.length });
-  expect(init.status).toBe(201);
-  const parts = [];
-  for (const p of init.body.parts) {
-    const r = await fetch(new URL(p.url, server.url), { method: 'PUT', body: bytes.slice((p.partNumber - 1) * init.body.partSize, p.partNumber * init.body.partSize) });
-    parts.push({ partNumber: p.partNumber, etag: r.headers.get('etag')! });
-  }
-  const done = await owner.json<{ trackId: string }>('POST', `/api/rooms/${roomId}/stems/uploads/${init.body.uploadId}/complete`, { parts });
-  expect(done.status).toBe(201);
-  return done.body.trackId;
 }
 
 beforeAll(async () => {
@@ -142,7 +112,7 @@ beforeAll(async () => {
   const created = await owner.json<{ room: { roomId: string } }>('POST', '/api/rooms', { title: 'Night Drive', displayName: 'Olive' });
   roomId = created.body.room.roomId;
   // 60 s mono stem: a steady 440 Hz sine at -12 dBFS.
-  vox = await uploadAsOwner('Vox.wav', monoWav16((i) => 0.25 * Math.sin((2 * Math.PI * 440 * i) / FS), 60 * FS));
+  vox = await uploadStemAs(owner, roomId, 'Vox.wav', monoWav16((i) => 0.25 * Math.sin((2 * Math.PI * 440 * i) / FS), 60 * FS));
   const links: Record<string, string> = {};
   for (const role of ['engineer', 'artist'] as const) {
     links[role] = (await owner.json<{ url: string }>('POST', `/api/rooms/${roomId}/invites`, { role, ttlHours: 24 })).body.url;

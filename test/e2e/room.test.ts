@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
-import { launchBrowser, monoWav16, openRoom, startRoomServer, type RoomPage, type RoomServer } from './roomHarness.ts';
+import type { Page } from 'playwright-core';
+import { meterDb, playing, position, sounding, within } from './productHarness.ts';
+import { startTwoPeople, type RoomPage, type TwoPeopleRoom } from './roomHarness.ts';
 
 /**
  * Two people in one room, each in their own Chromium context, through the real server,
@@ -15,27 +15,13 @@ const ROOM = 'e2e-room';
 const FS = 48000;
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
-let server: RoomServer;
-let browser: Browser;
+let room: TwoPeopleRoom;
 let a: RoomPage;
 let b: RoomPage;
 const ids: Record<string, string> = {};
 
 interface Hook {
-  transport: { position(): number; snapshot(): { playing: boolean; buffering: boolean } };
-  engine: { meters(): Map<string, { peak: number[] }> };
-}
-
-/** Peak (dBFS, first channel) of a strip's meter on the page's own engine. */
-function meterDb(page: Page, strip: string): Promise<number> {
-  return page.evaluate((s) => {
-    const hook = (window as unknown as { __mixroom: Hook }).__mixroom;
-    return hook.engine.meters().get(s)?.peak[0] ?? -Infinity;
-  }, strip);
-}
-
-function position(page: Page): Promise<number> {
-  return page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.position());
+  transport: { position(): number };
 }
 
 /**
@@ -51,56 +37,19 @@ async function positionsAtOnce(pa: Page, pb: Page): Promise<[number, number]> {
   return [ra.p, rb.p + (ra.t - rb.t) / 1000];
 }
 
-function playing(page: Page): Promise<boolean> {
-  return page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot().playing);
-}
-
-/**
- * Waits until the leader's playback really runs: Play holds (buffering) until every stem's
- * audio at the playhead is read, and a follower starts when the leader does, not at the click.
- */
-async function leaderSounds(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const s = (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot();
-      return s.playing && !s.buffering;
-    },
-    null,
-    { timeout: 20_000, polling: 10 },
-  );
-}
-
-/** Polls until `check` passes; returns the milliseconds it took. Fails after `timeoutMs`. */
-async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const fader = (page: Page, track: string) => page.getByRole('slider', { name: `${track} fader`, exact: true });
 const valueOf = async (page: Page, name: string) => Number(await page.getByRole('slider', { name, exact: true }).getAttribute('aria-valuenow'));
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  server = await startRoomServer([ROOM]);
   // Three 20 s mono stems, each a steady sine at -12 dBFS, through the real upload path.
-  for (const [name, freq] of [['Kick', 110], ['Bass', 220], ['Vox', 440]] as const) {
-    const wav = monoWav16((i) => 0.25 * Math.sin((2 * Math.PI * freq * i) / FS), 20 * FS);
-    const r = await uploadStem(server.server.url, ROOM, `${name}.wav`, wav);
-    expect(r.status).toBe(201);
-    ids[name] = r.body.trackId;
-  }
-  browser = await launchBrowser();
-  a = await openRoom(browser, server.server.url, ROOM, 'Ana');
-  b = await openRoom(browser, server.server.url, ROOM, 'Ben');
+  room = await startTwoPeople(ROOM, [['Kick', 110], ['Bass', 220], ['Vox', 440]], 20, FS);
+  ({ a, b } = room);
+  Object.assign(ids, room.ids);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await room?.close();
 });
 
 describe('two browsers in one room', () => {
@@ -285,7 +234,7 @@ describe('two browsers in one room', () => {
     await b.page.getByRole('status').filter({ hasText: 'Following Ana' }).waitFor({ state: 'visible', timeout: 1000 });
 
     await a.page.getByRole('button', { name: 'Play' }).click();
-    await leaderSounds(a.page);
+    await sounding(a.page);
     await within(1000, 'B starts with A', () => playing(b.page));
     await a.page.waitForTimeout(1200);
     const [pa, pb] = await positionsAtOnce(a.page, b.page);
@@ -323,7 +272,7 @@ describe('two browsers in one room', () => {
       t.seek(l.start);
     }, loop);
     await a.page.getByRole('button', { name: 'Play' }).click();
-    await leaderSounds(a.page);
+    await sounding(a.page);
     await within(1000, 'B starts with A', () => playing(b.page));
     const length = loop.end - loop.start;
     // Circular distance: near a wrap one side may read 2.49 while the other reads 1.01.

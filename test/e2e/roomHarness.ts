@@ -18,6 +18,7 @@ import { StemService } from '../../server/src/stems/StemService.ts';
 import { createBrowserStorage } from '../../server/src/storage/createBrowserStorage.ts';
 import { openObjectStore, type OpenedObjectStore } from '../../server/src/storage/openObjectStore.ts';
 import { parseS3Settings } from '../../server/src/storage/S3Settings.ts';
+import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
 import { makeTempDir, startTestServer, testConfig } from '../integration/syncHarness.ts';
 
 const clientRoot = fileURLToPath(new URL('../../client', import.meta.url));
@@ -126,12 +127,18 @@ export async function startRoomServer(
   };
 }
 
-/** Debian's Chromium with the project's fixed flags. */
-export function launchBrowser(): Promise<Browser> {
+/** Debian's Chromium with the project's fixed flags, plus `extraArgs` (host mapping, certificates). */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', ...extraArgs],
   });
+}
+
+/** Waits until a page in the room is live: its socket synced, and its engine exists (the worklets loaded). */
+export async function waitForRoomReady(page: Page, timeoutMs = 20_000): Promise<void> {
+  await page.locator('mr-connection-badge [data-synced="true"]').waitFor({ timeout: timeoutMs });
+  await page.waitForFunction(() => Boolean((window as unknown as { __mixroom?: { engine?: unknown } }).__mixroom?.engine), null, { timeout: timeoutMs });
 }
 
 export interface RoomPage {
@@ -168,10 +175,73 @@ export async function openRoom(
   // The join dialog's role choice (Engineer is preselected).
   if (role !== 'engineer') await page.getByRole('radio', { name: role[0]!.toUpperCase() + role.slice(1), exact: true }).check();
   await page.getByRole('button', { name: 'Enter the room' }).click();
-  // Live once the socket synced, and the engine exists once the worklets loaded.
-  await page.locator('mr-connection-badge [data-synced="true"]').waitFor({ timeout: 20_000 });
-  await page.waitForFunction(() => Boolean((window as unknown as { __mixroom?: { engine?: unknown } }).__mixroom?.engine), null, { timeout: 20_000 });
+  await waitForRoomReady(page);
   return { context, page, errors };
+}
+
+/**
+ * Uploads `count` stems (`stem(i)` says each one's file name and bytes) through the stems
+ * API, two at a time, as the room's owner. A busy two-core machine can reset a kept-alive
+ * socket between requests: a file is tried up to three times.
+ */
+export async function uploadStems(server: RoomServer, roomId: string, count: number, stem: (i: number) => { fileName: string; wav: Uint8Array }): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const { fileName, wav } = stem(i);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const r = await uploadStem(server.server.url, roomId, fileName, wav);
+          if (r.status !== 201) throw new Error(`upload ${i} failed: ${JSON.stringify(r.body)}`);
+          break;
+        } catch (error) {
+          if (attempt >= 3 || !(error instanceof TypeError)) throw error;
+        }
+      }
+    }
+  };
+  await Promise.all([worker(), worker()]);
+}
+
+/** A room served by startRoomServer with two people in it (Ana and Ben, engineers), each in their own context. */
+export interface TwoPeopleRoom {
+  server: RoomServer;
+  browser: Browser;
+  a: RoomPage;
+  b: RoomPage;
+  /** Track ids by stem name. */
+  ids: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the room server, uploads one mono 16-bit stem per `[name, Hz]` (a steady sine at
+ * -12 dBFS, `seconds` long) through the real upload path, and opens the room for Ana and Ben.
+ */
+export async function startTwoPeople(roomId: string, tones: ReadonlyArray<readonly [string, number]>, seconds: number, sampleRate = 48000): Promise<TwoPeopleRoom> {
+  const server = await startRoomServer([roomId]);
+  const ids: Record<string, string> = {};
+  for (const [name, freq] of tones) {
+    const wav = monoWav16((i) => 0.25 * Math.sin((2 * Math.PI * freq * i) / sampleRate), seconds * sampleRate, sampleRate);
+    const r = await uploadStem(server.server.url, roomId, `${name}.wav`, wav);
+    if (r.status !== 201) throw new Error(`upload of ${name} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    ids[name] = (r.body as { trackId: string }).trackId;
+  }
+  const browser = await launchBrowser();
+  const a = await openRoom(browser, server.server.url, roomId, 'Ana');
+  const b = await openRoom(browser, server.server.url, roomId, 'Ben');
+  return {
+    server,
+    browser,
+    a,
+    b,
+    ids,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
 }
 
 /** A mono 16-bit PCM WAV, written directly (fast for long stems). */
