@@ -25,9 +25,12 @@ import { bakeBenchMix } from './bakeBenchMix.ts';
  * BAKE_BENCH_GATES ("off": gates bypassed; "on": every strip's gate on, a third of them keyed
  * by the previous track; "both": the plan without gates as usual, then our bake of the gated
  * plan, and the CPU ratio of the two medians),
- * BAKE_BENCH_DEESS ("1": every strip's de-esser on, a third of them wide),
+ * BAKE_BENCH_DEESS ("off"; "on" or "1": every strip's de-esser on, a third of them wide;
+ * "both": as for the gates, and with BAKE_BENCH_GATES=both one extra bake with both on),
  * BAKE_BENCH_AUTOMATION ("off"; "both": then our bake of the same mix with lanes on every
  * track, fader, pan, reverb send and an EQ band gain, and the CPU ratio of the two medians).
+ * Each extra bake is printed as CPU-s, x realtime on 2 cores by CPU time, and against the
+ * peers (which render the plain mix) per CPU-second.
  *
  * "Version ready" is what the server does for a saved version, all in one child process as
  * the embedded default runs it: the stems in the embedded S3 store (uploaded once into a
@@ -82,7 +85,9 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   if (!['off', 'both'].includes(automation)) throw new Error(`BAKE_BENCH_AUTOMATION is off or both, not ${automation}`);
   const gates = process.env.BAKE_BENCH_GATES ?? 'off';
   if (!['off', 'on', 'both'].includes(gates)) throw new Error(`BAKE_BENCH_GATES is off, on or both, not ${gates}`);
-  const deess = process.env.BAKE_BENCH_DEESS === '1';
+  const deessMode = process.env.BAKE_BENCH_DEESS === '1' ? 'on' : (process.env.BAKE_BENCH_DEESS ?? 'off');
+  if (!['off', 'on', 'both'].includes(deessMode)) throw new Error(`BAKE_BENCH_DEESS is off, on (1) or both, not ${deessMode}`);
+  const deess = deessMode === 'on';
   const plan = buildMixPlan(bakeBenchMix(stems, frames, RATE, key, { gate: gates === 'on', deess }));
   const planPath = path.join(dir, 'plan.json');
   await writeFile(planPath, JSON.stringify(plan));
@@ -129,31 +134,25 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   const ours = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!;
   const oursX = seconds / ours.seconds;
   const oursCpuX = seconds / median(runs.map((r) => r.cpuSeconds));
-  if (gates === 'both') {
-    // The same mix with every strip's gate on, in the same session: the gate's cost as a ratio.
-    const gatedPath = path.join(dir, 'plan-gated.json');
-    await writeFile(gatedPath, JSON.stringify(buildMixPlan(bakeBenchMix(stems, frames, RATE, key, { gate: true, deess }))));
-    const gated = await bakeRuns(gatedPath, ' (every gate on)');
-    const cpu = median(gated.map((r) => r.cpuSeconds));
-    const wall = median(gated.map((r) => r.seconds));
+  // Extra bakes of the same mix, in the same session: their cost as ratios to the plain one.
+  const plainCpu = median(runs.map((r) => r.cpuSeconds));
+  const variants: { label: string; cpu: number; wall: number }[] = [];
+  const bakeVariant = async (name: string, label: string, options: Parameters<typeof bakeBenchMix>[4]) => {
+    const variantPath = path.join(dir, `plan-${name}.json`);
+    await writeFile(variantPath, JSON.stringify(buildMixPlan(bakeBenchMix(stems, frames, RATE, key, options))));
+    const variantRuns = await bakeRuns(variantPath, ` (${label})`);
+    const cpu = median(variantRuns.map((r) => r.cpuSeconds));
+    const wall = median(variantRuns.map((r) => r.seconds));
+    variants.push({ label, cpu, wall });
     console.log(
-      `  every gate on: ${(seconds / wall).toFixed(1)}x realtime wall, ${((2 * seconds) / cpu).toFixed(1)}x on 2 cores by CPU time; ` +
-        `CPU-s ${cpu.toFixed(2)} vs ${median(runs.map((r) => r.cpuSeconds)).toFixed(2)} without: ${(cpu / median(runs.map((r) => r.cpuSeconds))).toFixed(3)}x the CPU`,
+      `  ${label}: ${(seconds / wall).toFixed(1)}x realtime wall, ${((2 * seconds) / cpu).toFixed(1)}x on 2 cores by CPU time; ` +
+        `CPU-s ${cpu.toFixed(2)} vs ${plainCpu.toFixed(2)} without: ${(cpu / plainCpu).toFixed(3)}x the CPU`,
     );
-  }
-  if (automation === 'both') {
-    // The same mix with lanes on every track (fader, pan, reverb send, an EQ band gain), in the same session.
-    const automatedPath = path.join(dir, 'plan-automated.json');
-    await writeFile(automatedPath, JSON.stringify(buildMixPlan(bakeBenchMix(stems, frames, RATE, key, { automation: true }))));
-    const automated = await bakeRuns(automatedPath, ' (automation on every track)');
-    const cpu = median(automated.map((r) => r.cpuSeconds));
-    const wall = median(automated.map((r) => r.seconds));
-    const plain = median(runs.map((r) => r.cpuSeconds));
-    console.log(
-      `  automation on every track: ${(seconds / wall).toFixed(1)}x realtime wall, ${((2 * seconds) / cpu).toFixed(1)}x on 2 cores by CPU time; ` +
-        `CPU-s ${cpu.toFixed(2)} vs ${plain.toFixed(2)} without lanes: ${(cpu / plain).toFixed(2)}x the CPU`,
-    );
-  }
+  };
+  if (gates === 'both') await bakeVariant('gated', 'every gate on', { gate: true, deess });
+  if (deessMode === 'both') await bakeVariant('deessed', 'every de-esser on', { gate: gates === 'on', deess: true });
+  if (gates === 'both' && deessMode === 'both') await bakeVariant('gated-deessed', 'every gate and de-esser on', { gate: true, deess: true });
+  if (automation === 'both') await bakeVariant('automated', 'automation on every track', { gate: gates === 'on', deess, automation: true });
   const peakRss = Math.max(...runs.map((r) => r.peakRssBytes));
   console.log(`  RSS along the median run (MB): ${ours.rssAt.map((r) => `${r.percent}%:${r.rssMb}`).join(' ')}`);
 
@@ -258,6 +257,14 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   );
   for (const r of results) {
     console.log(`  ours / ${r.name}: ${(oursX / r.x).toFixed(2)}x wall, ${(oursCpuX / r.cpuX).toFixed(2)}x per CPU-second (target >= 3x)`);
+  }
+  for (const v of variants) {
+    const cpuX = seconds / v.cpu;
+    const vsPeers = results.map((r) => `${(cpuX / r.cpuX).toFixed(2)}x ${r.name.split(' ')[0]}'s (plain mix) per CPU-second`);
+    console.log(
+      `  ours, ${v.label}: ${v.cpu.toFixed(2)} CPU-s, ${(2 * cpuX).toFixed(1)}x on 2 cores by CPU time (target >= 30x), ${(v.cpu / plainCpu).toFixed(3)}x the plain bake's CPU` +
+        (vsPeers.length > 0 ? `; ${vsPeers.join(', ')}` : ''),
+    );
   }
   if (versionRuns.length > 0) {
     const median = [...versionRuns].sort((a, b) => a.seconds - b.seconds)[Math.floor(versionRuns.length / 2)]!;
