@@ -135,7 +135,7 @@ export function createChainKernel(
  * EQ, compressor and the rest in one go is too long a dependency chain for the CPU to
  * overlap consecutive samples; alone, a compressor runs in vectorised passes and a delay
  * is a few block copies (runCompressor/runDelay in
- * server/assembly/stripChain.ts). Measured on the bench strip (trim, 5 biquads,
+ * server/assembly/compressor.ts and BypassDelay.ts). Measured on the bench strip (trim, 5 biquads,
  * compressor, bypass delay, fader, 2 sends, pan): 50 ns a frame as one group, 25 ns in groups (EQ 12, compressor 11.5, delay 0.5, fader + sends + pan 2.5).
  */
 export function groupBreaks(stages: readonly ChainStage[]): Set<number> {
