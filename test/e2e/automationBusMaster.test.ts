@@ -7,6 +7,7 @@ import { buildMixPlan } from '@mixroom/shared/plan';
 import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
 import { bakeInNode } from '../browser/bakeInNode.ts';
 import { rmsDb } from '../browser/testStems.ts';
+import { meterDb, playing, position, sleep, sounding, untilPosition, within } from './productHarness.ts';
 import { launchBrowser, monoWav16, openRoom, startRoomServer, type RoomPage, type RoomServer } from './roomHarness.ts';
 
 /**
@@ -39,8 +40,6 @@ interface LanePoint {
 }
 interface Hook {
   heard: { document: MixState };
-  transport: { position(): number; snapshot(): { playing: boolean; buffering: boolean } };
-  engine: { meters(): Map<string, { peak: number[] }> };
 }
 
 function doc(page: Page): Promise<MixState> {
@@ -54,15 +53,6 @@ async function lanePoints(page: Page, strip: string, path: string): Promise<Lane
   return (s?.automation[path]?.points ?? []) as LanePoint[];
 }
 
-async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const lane = (page: Page, strip: string, path: string) => page.locator(`mr-automation-lane[data-lane="${strip}:${path}"]`);
 const point = (page: Page, strip: string, path: string, n: number) => lane(page, strip, path).getByRole('button', { name: new RegExp(`point ${n} of`) });
@@ -83,25 +73,6 @@ async function plotAt(page: Page, strip: string, path: string) {
   return { x: (t: number) => box.x + (t - start) * pps, y: (pos: number) => box.y + PAD + (1 - pos) * (box.height - 2 * PAD), pps };
 }
 
-function meterDb(page: Page, strip: string): Promise<number> {
-  return page.evaluate((s) => (window as unknown as { __mixroom: Hook }).__mixroom.engine.meters().get(s)?.peak[0] ?? -Infinity, strip);
-}
-function position(page: Page): Promise<number> {
-  return page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.position());
-}
-async function sounding(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const s = (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot();
-      return s.playing && !s.buffering;
-    },
-    null,
-    { timeout: 30_000, polling: 10 },
-  );
-}
-async function untilPosition(page: Page, t: number): Promise<void> {
-  await page.waitForFunction((s) => (window as unknown as { __mixroom: Hook }).__mixroom.transport.position() >= s, t, { timeout: 60_000, polling: 10 });
-}
 
 /** The lane's value at `t` as laneValueAt reads it. */
 function valueAt(points: readonly LanePoint[], t: number): number {
@@ -194,7 +165,7 @@ describe('bus and master automation lanes in two browsers', () => {
     // B plays the song itself: the bus is at the first point's level before 4 s, at the second's after 10 s.
     await b.page.keyboard.press('Home');
     await b.page.getByRole('button', { name: 'Play' }).click();
-    await sounding(b.page);
+    await sounding(b.page, 30_000);
     await untilPosition(b.page, 0.8);
     const early = await meterDb(b.page, strip);
     const early_t = await position(b.page);
@@ -202,7 +173,7 @@ describe('bus and master automation lanes in two browsers', () => {
     const bx = await plotAt(b.page, strip, 'gain');
     await b.page.mouse.click(bx.x(11), ruler.y + ruler.height - 8);
     await within(5000, 'B seeked to 11 s', async () => (await position(b.page)) >= 11);
-    await sounding(b.page);
+    await sounding(b.page, 30_000);
     await sleep(700);
     const late = await meterDb(b.page, strip);
     const late_t = await position(b.page);
@@ -245,8 +216,8 @@ describe('bus and master automation lanes in two browsers', () => {
     await b.page.getByRole('button', { name: 'Follow Ana' }).click();
     await a.page.keyboard.press('Home');
     await a.page.getByRole('button', { name: 'Play' }).click();
-    await sounding(a.page);
-    await sounding(b.page);
+    await sounding(a.page, 30_000);
+    await sounding(b.page, 30_000);
     await untilPosition(b.page, 1);
     const before = await meterDb(b.page, 'master:');
 
@@ -275,7 +246,7 @@ describe('bus and master automation lanes in two browsers', () => {
     const lateEnd = (await lanePoints(b.page, strip, 'gain')).at(-1)!;
     await a.page.getByRole('button', { name: 'Pause' }).click();
     const stopped = await position(a.page);
-    await within(2000, 'both paused', async () => !(await b.page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot().playing)));
+    await within(2000, 'both paused', async () => !(await playing(b.page)));
 
     const pts = await lanePoints(a.page, strip, 'gain');
     await within(2000, 'B has the whole pass', async () => JSON.stringify(await lanePoints(b.page, strip, 'gain')) === JSON.stringify(pts));

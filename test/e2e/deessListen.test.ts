@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
+import { meterDb, within } from './productHarness.ts';
 import { launchBrowser, monoWav16, openRoom, startRoomServer, type RoomPage, type RoomServer } from './roomHarness.ts';
 import type { Browser } from 'playwright-core';
 
@@ -19,26 +20,15 @@ let a: RoomPage;
 let b: RoomPage;
 
 interface Hook {
-  engine: { meters(): Map<string, { peak: number[] }> };
   heard: { document: { tracks: { name: string; deess: Record<string, unknown> }[] } };
 }
 
 /** Peak (dBFS, first channel) of the page's own master meter. */
-function masterDb(page: Page): Promise<number> {
-  return page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.engine.meters().get('master:')?.peak[0] ?? -Infinity);
-}
+const masterDb = (page: Page): Promise<number> => meterDb(page, 'master:');
 
 /** The Vox track's de-esser as the page's copy of the shared document has it. */
 function voxDeesser(page: Page): Promise<Record<string, unknown>> {
   return page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.heard.document.tracks.find((t) => t.name === 'Vox')!.deess);
-}
-
-async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** Averages a few meter reads a report apart (a single report can catch a peak between cycles). */

@@ -8,6 +8,7 @@ import { synthesizeDemoStems, DEMO_SAMPLE_RATE } from '../../server/src/demo/syn
 import { encodeWav } from '../../server/src/stems/encodeWav.ts';
 import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
 import { armTap, installOutputTap, readTap, type TapRecording } from './outputTap.ts';
+import { playing, sleep, untilPosition, within } from './productHarness.ts';
 import { launchBrowser, openRoom, startRoomServer, type RoomPage, type RoomServer } from './roomHarness.ts';
 
 /**
@@ -43,7 +44,6 @@ interface Hook {
 }
 const vocalLane = (page: Page) =>
   page.evaluate((id) => (window as unknown as { __mixroom: Hook }).__mixroom.heard.document.tracks.find((t) => t.id === id)?.automation['gain']?.points ?? [], ids['Lead Vocal']!);
-const playing = (page: Page) => page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.transport.snapshot().playing);
 /** Whether the page's document has the snare's gate on. */
 const gating = (page: Page) =>
   page.evaluate((v) => !!(window as unknown as { __mixroom: Hook }).__mixroom.heard.document.tracks.find((t) => t.id === v)?.gate.on, ids['Snare']!);
@@ -51,20 +51,6 @@ const gating = (page: Page) =>
 const deEssing = (page: Page) =>
   page.evaluate((v) => !!(window as unknown as { __mixroom: Hook }).__mixroom.heard.document.tracks.find((t) => t.id === v)?.deess.on, ids['Lead Vocal']!);
 const faderValue = async (page: Page, track: string) => Number(await page.getByRole('slider', { name: `${track} fader`, exact: true }).getAttribute('aria-valuenow'));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function within(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(25);
-  }
-}
-
-async function untilPosition(page: Page, t: number): Promise<void> {
-  await page.waitForFunction((s) => (window as unknown as { __mixroom: Hook }).__mixroom.transport.position() >= s, t, { timeout: 60_000, polling: 10 });
-}
 
 /** Listens a page may take before the test gives up on an uninterrupted one. */
 const LISTENS = 3;

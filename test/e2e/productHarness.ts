@@ -47,15 +47,20 @@ export function playing(page: Page): Promise<boolean> {
  * Waits until the page's playback really runs: Play holds (buffering) until every stem's
  * audio at the playhead is read, and a follower starts when its leader does, not at the click.
  */
-export async function sounding(page: Page): Promise<void> {
+export async function sounding(page: Page, timeoutMs = 20_000): Promise<void> {
   await page.waitForFunction(
     () => {
       const s = (window as unknown as { __mixroom: TransportHook }).__mixroom.transport.snapshot();
       return s.playing && !s.buffering;
     },
     null,
-    { timeout: 20_000, polling: 10 },
+    { timeout: timeoutMs, polling: 10 },
   );
+}
+
+/** Waits until the page's song position reaches `t` seconds. */
+export async function untilPosition(page: Page, t: number): Promise<void> {
+  await page.waitForFunction((s) => (window as unknown as { __mixroom: TransportHook }).__mixroom.transport.position() >= s, t, { timeout: 60_000, polling: 10 });
 }
 
 /** Uploads a stem as `user` through the multipart API (parts PUT to their links); returns the new track's id. */

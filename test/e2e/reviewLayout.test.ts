@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { HttpUser } from '../integration/reviewHarness.ts';
 import { startTestMixroom, type TestMixroom } from '../integration/startTestMixroom.ts';
 import { makeTempDir } from '../integration/syncHarness.ts';
+import { uploadStemAs } from './productHarness.ts';
 import { buildClient, launchBrowser, monoWav16 } from './roomHarness.ts';
 
 /**
@@ -22,16 +23,6 @@ let browser: Browser;
 let roomId: string;
 let owner: HttpUser;
 const contexts: BrowserContext[] = [];
-
-async function upload(fileName: string, bytes: Uint8Array): Promise<void> {
-  const init = await owner.json<{ uploadId: string; partSize: number; parts: Array<{ partNumber: number; url: string }> }>('POST', `/api/rooms/${roomId}/stems/uploads`, { fileName, size: bytes.length });
-  const parts = [];
-  for (const p of init.body.parts) {
-    const r = await fetch(new URL(p.url, product.url), { method: 'PUT', body: bytes.slice((p.partNumber - 1) * init.body.partSize, p.partNumber * init.body.partSize) });
-    parts.push({ partNumber: p.partNumber, etag: r.headers.get('etag')! });
-  }
-  expect((await owner.json('POST', `/api/rooms/${roomId}/stems/uploads/${init.body.uploadId}/complete`, { parts })).status).toBe(201);
-}
 
 /** The artist, through the invite link, in a fresh context of the given size. */
 async function artistAt(width: number, height: number, mobile = false): Promise<Page> {
@@ -63,7 +54,7 @@ beforeAll(async () => {
   owner = new HttpUser(product.url, 'owner');
   roomId = (await owner.json<{ room: { roomId: string } }>('POST', '/api/rooms', { title: 'Night Drive', displayName: 'Olive' })).body.room.roomId;
   const names = ['Kick', 'Bass', 'Lead vocal double', 'Pad', 'Hats', 'Snare', 'Keys', 'Strings'];
-  for (const [i, name] of names.entries()) await upload(`${name}.wav`, monoWav16((n) => 0.1 * Math.sin((2 * Math.PI * (110 + 55 * i) * n) / FS), 8 * FS));
+  for (const [i, name] of names.entries()) await uploadStemAs(owner, roomId, `${name}.wav`, monoWav16((n) => 0.1 * Math.sin((2 * Math.PI * (110 + 55 * i) * n) / FS), 8 * FS));
   expect((await owner.json('POST', `/api/rooms/${roomId}/versions`, { name: 'Rough', note: 'first balance' })).status).toBe(201);
   await product.review.bakesIdle();
   expect((await owner.json('POST', `/api/rooms/${roomId}/comments`, { at: 2.5, text: 'Kick a touch louder in the intro?' })).status).toBe(201);
