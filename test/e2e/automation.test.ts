@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { laneValueAt, type AutomationPoint } from '@mixroom/shared/model';
+import { drawFaderPointsOnGrid, laneOf, lanePoint, lanePoints as lanePointsOf, plotAt as plotOf, showLane } from './lanePage.ts';
 import { meterDb, playing, position, sleep, sounding, within } from './productHarness.ts';
 import { startTwoPeople, type RoomPage, type TwoPeopleRoom } from './roomHarness.ts';
 
@@ -21,31 +23,12 @@ let a: RoomPage;
 let b: RoomPage;
 const ids: Record<string, string> = {};
 
-interface LanePoint {
-  id: string;
-  time: number;
-  value: number;
-  curve: string;
-}
-interface Hook {
-  heard: { document: { tracks: { id: string; automation: Record<string, { points: LanePoint[] }> }[] } };
-}
-
-/** The lane's points as this page's document holds them. */
-function lanePoints(page: Page, track: string, path: string): Promise<LanePoint[]> {
-  return page.evaluate(
-    ([id, p]) => (window as unknown as { __mixroom: Hook }).__mixroom.heard.document.tracks.find((t) => t.id === id)?.automation[p!]?.points ?? [],
-    [track, path] as const,
-  );
-}
-
-const lane = (page: Page, track: string, path: string) => page.locator(`mr-automation-lane[data-lane="track:${track}:${path}"]`);
-
-async function showLane(page: Page, trackName: string, label: string): Promise<void> {
-  await page.getByRole('button', { name: `${trackName} automation lanes`, exact: true }).click();
-  await page.getByRole('menuitemcheckbox', { name: label, exact: true }).click();
-  await page.keyboard.press('Escape');
-}
+/** This file's lanes are all under tracks. */
+const lanePoints = (page: Page, track: string, path: string) => lanePointsOf(page, `track:${track}`, path);
+const lane = (page: Page, track: string, path: string) => laneOf(page, `track:${track}`, path);
+const plotAt = (page: Page, track: string, path: string) => plotOf(page, `track:${track}`, path);
+const point = (page: Page, track: string, path: string, n: number) => lanePoint(page, `track:${track}`, path, n);
+const valueAt = (points: readonly AutomationPoint[], t: number) => laneValueAt({ points }, t);
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
@@ -59,34 +42,8 @@ afterAll(async () => {
   await room?.close();
 });
 
-/** The lane plot's geometry on the page: where song time `t` and lane height `pos` (0..1) are. */
-async function plotAt(page: Page, track: string, path: string) {
-  const el = lane(page, track, path);
-  const box = (await el.locator('.plot').boundingBox())!;
-  const { start, pps } = await el.evaluate((e) => ({ start: (e as unknown as { start: number }).start, pps: (e as unknown as { pxPerSecond: number }).pxPerSecond }));
-  const PAD = 5;
-  return {
-    x: (t: number) => box.x + (t - start) * pps,
-    y: (pos: number) => box.y + PAD + (1 - pos) * (box.height - 2 * PAD),
-    pps,
-  };
-}
-
-/** The value of the lane at `t` as laneValueAt reads it (linear between points, held outside). */
-function valueAt(points: readonly LanePoint[], t: number): number {
-  let i = -1;
-  for (let k = 0; k < points.length; k++) if (points[k]!.time <= t) i = k;
-  if (i < 0) return points[0]!.value;
-  const p = points[i]!;
-  const q = points[i + 1];
-  if (!q || p.curve === 'step') return p.value;
-  return p.value + ((q.value - p.value) * (t - p.time)) / (q.time - p.time);
-}
-
 const fader = (page: Page, track: string) => page.getByRole('slider', { name: `${track} fader`, exact: true });
 const faderValue = async (page: Page, track: string) => Number(await fader(page, track).getAttribute('aria-valuenow'));
-
-const point = (page: Page, track: string, path: string, n: number) => lane(page, track, path).getByRole('button', { name: new RegExp(`point ${n} of`) });
 
 describe('automation lanes in two browsers', () => {
   it('shows and hides lanes per person', async () => {
@@ -110,23 +67,8 @@ describe('automation lanes in two browsers', () => {
     await bpm.fill('120');
     await bpm.press('Enter');
     await within(2000, 'B has the tempo', async () => (await b.page.getByRole('spinbutton', { name: 'Tempo in beats per minute (empty for none)' }).inputValue()) === '120');
-    const at = await plotAt(a.page, vox, 'gain');
-    expect(at.pps * 0.5).toBeGreaterThan(8); // beats are on the grid at this zoom
-    await a.page.mouse.click(at.x(4.1), at.y(0.5)); // -10 dB on the fader's law
-    await a.page.mouse.click(at.x(7.9), at.y(0.75)); // 0 dB
-    await within(1000, 'B sees two points', async () => (await lanePoints(b.page, vox, 'gain')).length === 2);
-    let pts = await lanePoints(b.page, vox, 'gain');
-    expect(pts.map((p) => p.time)).toEqual([4, 8]);
-    expect(pts[0]!.value).toBeCloseTo(-10, 0);
-    expect(Math.abs(pts[1]!.value)).toBeLessThanOrEqual(0.3);
-
-    // Drag the second point two seconds later: it lands on the grid, B sees it move.
-    const from = { x: at.x(8), y: at.y(0.75) };
-    await a.page.mouse.move(from.x, from.y);
-    await a.page.mouse.down();
-    for (let i = 1; i <= 8; i++) await a.page.mouse.move(from.x + (i * 2.05 * at.pps) / 8, from.y);
-    await a.page.mouse.up();
-    await within(1000, 'B sees the dragged point at 10 s', async () => (await lanePoints(b.page, vox, 'gain'))[1]?.time === 10);
+    // Two clicks land on the beats at 4 and 8 s; the second, dragged two seconds later, on 10 s.
+    let pts = await drawFaderPointsOnGrid(a.page, b.page, `track:${vox}`, 'gain');
 
     // Keyboard: the first point, a beat later and 0.5 dB up; then deleted.
     const first = point(a.page, vox, 'gain', 1);

@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { MixState } from '@mixroom/shared/model';
+import type { Page } from 'playwright-core';
+import { laneValueAt, type MixState } from '@mixroom/shared/model';
 import { buildMixPlan } from '@mixroom/shared/plan';
-import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
 import { bakeInNode } from '../browser/bakeInNode.ts';
 import { rmsDb } from '../browser/testStems.ts';
+import { drawFaderPointsOnGrid, laneOf, lanePoint, lanePoints, plotAt, showLane } from './lanePage.ts';
 import { meterDb, playing, position, sleep, sounding, untilPosition, within } from './productHarness.ts';
-import { launchBrowser, monoWav16, openRoom, startRoomServer, type RoomPage, type RoomServer } from './roomHarness.ts';
+import { startTwoPeople, type RoomPage, type TwoPeopleRoom } from './roomHarness.ts';
 
 /**
  * Bus and master lanes in the browser, two people through the real server and the built
@@ -22,67 +22,18 @@ const ROOM = 'e2e-automation-bus-master';
 const FS = 48000;
 /** Long enough that a pass on a loaded machine never reaches the end of the song. */
 const SECONDS = 40;
-const AMP = 0.25;
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
-let server: RoomServer;
-let browser: Browser;
+let room: TwoPeopleRoom;
 let a: RoomPage;
 let b: RoomPage;
 let vox = '';
+/** The vocal stem as the server decodes it: startTwoPeople's -12 dBFS 440 Hz sine in 16 bits. */
+const AMP = 0.25;
 const voxSamples = new Float32Array(SECONDS * FS).map((_, i) => Math.round(AMP * Math.sin((2 * Math.PI * 440 * i) / FS) * 32767) / 32768);
 
-interface LanePoint {
-  id: string;
-  time: number;
-  value: number;
-  curve: string;
-}
-interface Hook {
-  heard: { document: MixState };
-}
-
 function doc(page: Page): Promise<MixState> {
-  return page.evaluate(() => (window as unknown as { __mixroom: Hook }).__mixroom.heard.document);
-}
-
-async function lanePoints(page: Page, strip: string, path: string): Promise<LanePoint[]> {
-  const state = await doc(page);
-  const [scope, id] = strip.split(':');
-  const s = scope === 'master' ? state.master : state.buses.find((x) => x.id === id);
-  return (s?.automation[path]?.points ?? []) as LanePoint[];
-}
-
-
-const lane = (page: Page, strip: string, path: string) => page.locator(`mr-automation-lane[data-lane="${strip}:${path}"]`);
-const point = (page: Page, strip: string, path: string, n: number) => lane(page, strip, path).getByRole('button', { name: new RegExp(`point ${n} of`) });
-
-async function showLane(page: Page, stripName: string, label: string): Promise<void> {
-  await page.getByRole('button', { name: `${stripName} automation lanes`, exact: true }).click();
-  await page.getByRole('menuitemcheckbox', { name: label, exact: true }).click();
-  await page.keyboard.press('Escape');
-}
-
-/** The lane plot's geometry on the page: where song time `t` and lane height `pos` (0..1) are. */
-async function plotAt(page: Page, strip: string, path: string) {
-  const el = lane(page, strip, path);
-  await el.scrollIntoViewIfNeeded();
-  const box = (await el.locator('.plot').boundingBox())!;
-  const { start, pps } = await el.evaluate((e) => ({ start: (e as unknown as { start: number }).start, pps: (e as unknown as { pxPerSecond: number }).pxPerSecond }));
-  const PAD = 5;
-  return { x: (t: number) => box.x + (t - start) * pps, y: (pos: number) => box.y + PAD + (1 - pos) * (box.height - 2 * PAD), pps };
-}
-
-
-/** The lane's value at `t` as laneValueAt reads it. */
-function valueAt(points: readonly LanePoint[], t: number): number {
-  let i = -1;
-  for (let k = 0; k < points.length; k++) if (points[k]!.time <= t) i = k;
-  if (i < 0) return points[0]!.value;
-  const p = points[i]!;
-  const q = points[i + 1];
-  if (!q || p.curve === 'step') return p.value;
-  return p.value + ((q.value - p.value) * (t - p.time)) / (q.time - p.time);
+  return page.evaluate(() => (window as unknown as { __mixroom: { heard: { document: MixState } } }).__mixroom.heard.document);
 }
 
 /** The server bake of `state` (first `seconds`), master left channel. */
@@ -95,18 +46,13 @@ const windowDb = (x: Float32Array, from: number, to: number) => rmsDb(x, Math.ro
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  server = await startRoomServer([ROOM]);
-  const r = await uploadStem(server.server.url, ROOM, 'Vox.wav', monoWav16((i) => voxSamples[i]! * (32768 / 32767), SECONDS * FS));
-  expect(r.status).toBe(201);
-  vox = r.body.trackId;
-  browser = await launchBrowser();
-  a = await openRoom(browser, server.server.url, ROOM, 'Ana');
-  b = await openRoom(browser, server.server.url, ROOM, 'Ben');
+  room = await startTwoPeople(ROOM, [['Vox', 440]], SECONDS, FS);
+  ({ a, b } = room);
+  vox = room.ids['Vox']!;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await room?.close();
 });
 
 describe('bus and master automation lanes in two browsers', () => {
@@ -127,33 +73,16 @@ describe('bus and master automation lanes in two browsers', () => {
     await bpm.press('Enter');
     await showLane(a.page, busName, 'fader');
     await showLane(b.page, busName, 'fader');
-    await lane(a.page, strip, 'gain').waitFor({ timeout: 5000 });
-    await lane(b.page, strip, 'gain').waitFor({ timeout: 5000 });
-    const at = await plotAt(a.page, strip, 'gain');
-    expect(at.pps * 0.5).toBeGreaterThan(8); // beats are on the grid at this zoom
-
-    // Two clicks off the grid land on beats: 4 s at -10 dB, 8 s at 0 dB (the fader's law).
-    await a.page.mouse.click(at.x(4.1), at.y(0.5));
-    await a.page.mouse.click(at.x(7.9), at.y(0.75));
-    await within(2000, 'B sees two points', async () => (await lanePoints(b.page, strip, 'gain')).length === 2);
-    let pts = await lanePoints(b.page, strip, 'gain');
-    expect(pts.map((p) => p.time)).toEqual([4, 8]);
-    expect(pts[0]!.value).toBeCloseTo(-10, 0);
-    expect(Math.abs(pts[1]!.value)).toBeLessThanOrEqual(0.3);
-
-    // Drag the second point two seconds later: it snaps to 10 s.
-    const from = { x: at.x(8), y: at.y(0.75) };
-    await a.page.mouse.move(from.x, from.y);
-    await a.page.mouse.down();
-    for (let i = 1; i <= 8; i++) await a.page.mouse.move(from.x + (i * 2.05 * at.pps) / 8, from.y);
-    await a.page.mouse.up();
-    await within(2000, 'B sees the dragged point at 10 s', async () => (await lanePoints(b.page, strip, 'gain'))[1]?.time === 10);
+    await laneOf(a.page, strip, 'gain').waitFor({ timeout: 5000 });
+    await laneOf(b.page, strip, 'gain').waitFor({ timeout: 5000 });
+    // Two clicks land on the beats at 4 and 8 s; the second, dragged two seconds later, on 10 s.
+    let pts = await drawFaderPointsOnGrid(a.page, b.page, strip, 'gain');
 
     // Shift-click selects the first point too; ArrowDown nudges both by 0.5 dB.
     const before = await lanePoints(a.page, strip, 'gain');
-    await point(a.page, strip, 'gain', 1).click({ modifiers: ['Shift'] });
-    await expect(point(a.page, strip, 'gain', 1).getAttribute('aria-pressed')).resolves.toBe('true');
-    await expect(point(a.page, strip, 'gain', 2).getAttribute('aria-pressed')).resolves.toBe('true');
+    await lanePoint(a.page, strip, 'gain', 1).click({ modifiers: ['Shift'] });
+    await expect(lanePoint(a.page, strip, 'gain', 1).getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect(lanePoint(a.page, strip, 'gain', 2).getAttribute('aria-pressed')).resolves.toBe('true');
     await a.page.keyboard.press('ArrowDown');
     await within(2000, 'B sees both points nudged', async () => {
       const p = await lanePoints(b.page, strip, 'gain');
@@ -193,7 +122,7 @@ describe('bus and master automation lanes in two browsers', () => {
     expect(Math.abs(bakedAt(7) - (tone + (low + high) / 2))).toBeLessThan(0.05);
 
     // Delete the first point from the keyboard: B's lane keeps only the second.
-    await point(a.page, strip, 'gain', 1).focus();
+    await lanePoint(a.page, strip, 'gain', 1).focus();
     await a.page.keyboard.press('Escape');
     await a.page.keyboard.press('Delete');
     await within(2000, 'B sees the point deleted', async () => {
@@ -211,7 +140,7 @@ describe('bus and master automation lanes in two browsers', () => {
     await within(2000, 'B sees the bus lane cleared', async () => (await lanePoints(b.page, `bus:${bus}`, 'gain')).length === 0);
     await showLane(a.page, 'Master', 'fader');
     await showLane(b.page, 'Master', 'fader');
-    await lane(b.page, strip, 'gain').waitFor({ timeout: 5000 });
+    await laneOf(b.page, strip, 'gain').waitFor({ timeout: 5000 });
     await a.page.getByRole('combobox', { name: 'Master fader automation mode' }).selectOption('latch');
     await b.page.getByRole('button', { name: 'Follow Ana' }).click();
     await a.page.keyboard.press('Home');
@@ -258,8 +187,8 @@ describe('bus and master automation lanes in two browsers', () => {
     expect(lateEnd.time).toBeGreaterThan(midEnd.time + 1);
     expect(lateEnd.value).toBeCloseTo(latched, 6);
     // The lane: unity before the grab, the latched value from the release to the stop.
-    expect(valueAt(pts, grabbed - 0.2)).toBe(0);
-    for (let t = released + 0.2; t < stopped - 0.1; t += 0.25) expect(valueAt(pts, t)).toBeCloseTo(latched, 6);
+    expect(laneValueAt({ points: pts }, grabbed - 0.2)).toBe(0);
+    for (let t = released + 0.2; t < stopped - 0.1; t += 0.25) expect(laneValueAt({ points: pts }, t)).toBeCloseTo(latched, 6);
     // Written up to the stop: at least as far as B saw it grow (a starved main thread may sample the last stretch late).
     expect(pts.at(-1)!.time).toBeGreaterThanOrEqual(lateEnd.time);
     expect(pts.at(-1)!.time).toBeGreaterThan(stopped - 1.5);
