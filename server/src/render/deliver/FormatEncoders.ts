@@ -2,6 +2,7 @@ import { LoudnessMeter, type LoudnessSummary } from '@mixroom/shared/dsp/loudnes
 import type { BakeFormat } from '../BakeFormat.ts';
 import { WasmTruePeakMeter } from '../simd/WasmTruePeakMeter.ts';
 import { createFormatWriter } from './createFormatWriter.ts';
+import { SharedQuantizers } from '../encode/SharedQuantizer.ts';
 import type { FormatWriter, FormatWriterOptions, FormatWriterResult } from './FormatWriter.ts';
 
 /** What the encoders report while they work (for the room's phases). */
@@ -35,7 +36,8 @@ export interface FormatEncoders {
 export async function createInlineEncoders(writerOptions: readonly FormatWriterOptions[], signal: AbortSignal, events: FormatEncoderEvents = {}): Promise<FormatEncoders> {
   const writers: FormatWriter[] = [];
   try {
-    for (const options of writerOptions) writers.push(await createFormatWriter({ ...options, onPass: (pass, gainDb) => events.onPass?.(options.format, pass, gainDb) }));
+    const quantizers = new SharedQuantizers();
+    for (const options of writerOptions) writers.push(await createFormatWriter({ ...options, onPass: (pass, gainDb) => events.onPass?.(options.format, pass, gainDb) }, quantizers));
   } catch (err) {
     await Promise.all(writers.map((w) => w.discard()));
     throw err;

@@ -3,9 +3,13 @@ import { BAKE_FORMAT_INFO } from '../BakeFormat.ts';
 import { createMasterEncoder } from '../encode/createMasterEncoder.ts';
 import type { FormatWriter, FormatWriterOptions } from './FormatWriter.ts';
 import { PcmMeter } from './PcmMeter.ts';
+import type { SharedQuantizers } from '../encode/SharedQuantizer.ts';
 
-/** WAV 16/24 or FLAC: the encoder's dithered integers go to the file and, when asked, to a {@link PcmMeter}. */
-export async function createPcmFormatWriter(options: FormatWriterOptions): Promise<FormatWriter> {
+/**
+ * WAV 16/24 or FLAC: the encoder's dithered integers go to the file and, when asked, to a
+ * {@link PcmMeter}. With `quantizers`, writers of one bit depth share one quantiser.
+ */
+export async function createPcmFormatWriter(options: FormatWriterOptions, quantizers?: SharedQuantizers): Promise<FormatWriter> {
   const { format, sampleRate, channels, maxBlockFrames } = options;
   const meter = options.measure ? new PcmMeter(sampleRate, channels, BAKE_FORMAT_INFO[format].bits, maxBlockFrames) : null;
   const encoder = await createMasterEncoder(format, {
@@ -13,6 +17,7 @@ export async function createPcmFormatWriter(options: FormatWriterOptions): Promi
     channels,
     totalFrames: options.totalFrames,
     maxBlockFrames,
+    ...(quantizers ? { quantize: quantizers.reader(BAKE_FORMAT_INFO[format].bits, channels, maxBlockFrames) } : {}),
     ...(meter ? { onQuantized: (ints: Int32Array, frames: number) => meter.push(ints, frames) } : {}),
   });
   let sink: BakeFileSink;

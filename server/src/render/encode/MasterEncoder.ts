@@ -26,8 +26,16 @@ export interface MasterEncoderOptions {
   /** Dither seed (deterministic by default). */
   ditherSeed?: number;
   /**
+   * PCM formats: the quantiser (default: a TpdfQuantizer of the encoder's own, `ditherSeed`).
+   * WAV 24 and FLAC in one thread share one ({@link SharedQuantizer}): the same integers.
+   */
+  quantize?: Quantize;
+  /**
    * PCM formats: called with each block's quantised samples (interleaved, exactly the
    * integers written), so the file can be measured as a decoder will read it.
    */
   onQuantized?: (ints: Int32Array, frames: number) => void;
 }
+
+/** Float planar block -> dithered integers, interleaved, in `out`. */
+export type Quantize = (block: readonly Float32Array[], frames: number, out: Int32Array) => void;

@@ -1,4 +1,5 @@
 import { MASTER_BUS_IO_FRAMES, MasterBusMemory } from '../simd/MasterBusMemory.ts';
+import type { Quantize } from './MasterEncoder.ts';
 
 /**
  * Float master -> signed integers at `bits`, with TPDF dither of +-1 LSB (the sum of two
@@ -69,4 +70,10 @@ export class TpdfQuantizer {
     }
     this.state = s >>> 0;
   }
+}
+
+/** An encoder's own quantiser (see MasterEncoderOptions.quantize). */
+export function ownQuantizer(bits: number, seed?: number): Quantize {
+  const q = new TpdfQuantizer(bits, seed);
+  return (block, frames, out) => q.quantize(block, frames, out);
 }

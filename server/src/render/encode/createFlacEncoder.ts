@@ -1,7 +1,7 @@
 import { BakeError } from '../BakeError.ts';
 import { loadLibFlac } from './loadLibFlac.ts';
 import type { MasterEncoder, MasterEncoderOptions } from './MasterEncoder.ts';
-import { TpdfQuantizer } from './TpdfQuantizer.ts';
+import { ownQuantizer } from './TpdfQuantizer.ts';
 
 /** STREAMINFO sits right after "fLaC" and its 4-byte block header. */
 const STREAMINFO_AT = 8;
@@ -15,7 +15,7 @@ const COMPRESSION_LEVEL = 5;
 export async function createFlacEncoder(options: MasterEncoderOptions, bits: 16 | 24 = 24): Promise<MasterEncoder> {
   const Flac = await loadLibFlac();
   const { channels, sampleRate, totalFrames, maxBlockFrames } = options;
-  const quantizer = new TpdfQuantizer(bits, options.ditherSeed);
+  const quantize = options.quantize ?? ownQuantizer(bits, options.ditherSeed);
   const ints = new Int32Array(maxBlockFrames * channels);
   let out: Uint8Array[] = [];
   let info: { min_framesize: number; max_framesize: number; md5sum: string } | null = null;
@@ -46,7 +46,7 @@ export async function createFlacEncoder(options: MasterEncoderOptions, bits: 16 
   return {
     encode(block, frames) {
       if (frames > maxBlockFrames) throw new BakeError('encoder', `A block of ${frames} frames is larger than the encoder's ${maxBlockFrames}.`);
-      quantizer.quantize(block, frames, ints);
+      quantize(block, frames, ints);
       options.onQuantized?.(ints, frames);
       if (!Flac.FLAC__stream_encoder_process_interleaved(encoder, ints.subarray(0, frames * channels), frames)) {
         throw new BakeError('encoder', `FLAC encoding failed (state ${Flac.FLAC__stream_encoder_get_state(encoder)}).`);

@@ -1,7 +1,7 @@
 import { WAV_HEADER_BYTES, writeWavHeader } from '@mixroom/shared/wav';
 import { BakeError } from '../BakeError.ts';
 import type { MasterEncoder, MasterEncoderOptions } from './MasterEncoder.ts';
-import { TpdfQuantizer } from './TpdfQuantizer.ts';
+import { ownQuantizer } from './TpdfQuantizer.ts';
 
 /**
  * Streams a PCM WAV (16 or 24 bit, TPDF-dithered). The length is known from the plan, so the
@@ -14,7 +14,7 @@ export function createWavEncoder(bits: 16 | 24, options: MasterEncoderOptions): 
   if (dataBytes + 36 > 0xffffffff) {
     throw new RangeError(`The mix is too long for a WAV file (${dataBytes} bytes of audio; the limit is 4 GiB).`);
   }
-  const quantizer = new TpdfQuantizer(bits, options.ditherSeed);
+  const quantize = options.quantize ?? ownQuantizer(bits, options.ditherSeed);
   const ints = new Int32Array(maxBlockFrames * channels);
   let headerWritten = false;
 
@@ -32,7 +32,7 @@ export function createWavEncoder(bits: 16 | 24, options: MasterEncoderOptions): 
         out.push(header());
         headerWritten = true;
       }
-      quantizer.quantize(block, frames, ints);
+      quantize(block, frames, ints);
       options.onQuantized?.(ints, frames);
       const n = frames * channels;
       const bytes = new Uint8Array(n * bytesPerSample);

@@ -3,6 +3,7 @@ import { LoudnessMeter } from '@mixroom/shared/dsp/loudness';
 import { BakeError, cancelledError } from '../BakeError.ts';
 import { WasmTruePeakMeter } from '../simd/WasmTruePeakMeter.ts';
 import { createFormatWriter } from '../deliver/createFormatWriter.ts';
+import { SharedQuantizers } from '../encode/SharedQuantizer.ts';
 import type { FormatWriter } from '../deliver/FormatWriter.ts';
 import { type FromFormatWorker, ringOffset, type ToFormatWorker } from './formatWorkerProtocol.ts';
 
@@ -48,8 +49,10 @@ async function handle(msg: ToFormatWorker): Promise<void> {
     const first = msg.formats[0]!;
     ring = { f32: new Float32Array(msg.ring.memory), channels: first.channels, maxBlockFrames: first.maxBlockFrames };
     if (msg.meterMaster) master = new LoudnessMeter(first.sampleRate, first.channels, { truePeakMeter: () => new WasmTruePeakMeter() });
+    // WAV 24 and FLAC dither the same blocks with the same seed: quantised once for both.
+    const quantizers = new SharedQuantizers();
     for (const [index, options] of msg.formats.entries()) {
-      writers.push(await createFormatWriter({ ...options, onPass: (pass, gainDb) => post({ type: 'pass', index, pass, gainDb }) }));
+      writers.push(await createFormatWriter({ ...options, onPass: (pass, gainDb) => post({ type: 'pass', index, pass, gainDb }) }, quantizers));
     }
     post({ type: 'ready' });
     return;
