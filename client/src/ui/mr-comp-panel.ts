@@ -1,5 +1,5 @@
 import { html, svg, nothing } from 'lit';
-import { MIX_RANGES } from '@mixroom/shared/model';
+import { TRACK_SPEC } from '@mixroom/shared/model';
 import { DynamicsPanel, type DynamicsKnob } from './DynamicsPanel.ts';
 import { DYNAMICS_GRAPH_PX, dynamicsPanelStyles } from './dynamicsPanelStyles.ts';
 
@@ -14,17 +14,20 @@ function transfer(x: number, threshold: number, ratio: number, knee: number): nu
   return x > threshold ? threshold + (x - threshold) / ratio : x;
 }
 
+const C = TRACK_SPEC.comp.params;
+const S = TRACK_SPEC.sat.params;
+/** Ranges and reset values from the record: a double-click gives what a new track has. */
 const COMP_KNOBS: readonly DynamicsKnob[] = [
-  { path: 'comp.threshold', caption: 'threshold', unit: 'dB', step: 0.1, range: MIX_RANGES.compThreshold, default: -18 },
-  { path: 'comp.ratio', caption: 'ratio', unit: 'ratio', taper: 'log', range: MIX_RANGES.compRatio, default: 4 },
-  { path: 'comp.knee', caption: 'knee', unit: 'dB', step: 0.1, range: MIX_RANGES.compKnee, default: 6 },
-  { path: 'comp.attack', caption: 'attack', unit: 's', taper: 'log', range: MIX_RANGES.compAttack, default: 0.01 },
-  { path: 'comp.release', caption: 'release', unit: 's', taper: 'log', range: MIX_RANGES.compRelease, default: 0.15 },
-  { path: 'comp.makeup', caption: 'makeup', word: 'makeup gain', unit: 'dB', step: 0.1, range: MIX_RANGES.compMakeup, default: 0 },
+  { path: 'comp.threshold', caption: 'threshold', unit: 'dB', step: 0.1, range: C.threshold.range, default: C.threshold.default },
+  { path: 'comp.ratio', caption: 'ratio', unit: 'ratio', taper: 'log', range: C.ratio.range, default: C.ratio.default },
+  { path: 'comp.knee', caption: 'knee', unit: 'dB', step: 0.1, range: C.knee.range, default: C.knee.default },
+  { path: 'comp.attack', caption: 'attack', unit: 's', taper: 'log', range: C.attack.range, default: C.attack.default },
+  { path: 'comp.release', caption: 'release', unit: 's', taper: 'log', range: C.release.range, default: C.release.default },
+  { path: 'comp.makeup', caption: 'makeup', word: 'makeup gain', unit: 'dB', step: 0.1, range: C.makeup.range, default: C.makeup.default },
 ];
 const SAT_KNOBS: readonly DynamicsKnob[] = [
-  { path: 'sat.drive', caption: 'drive', unit: 'dB', step: 0.1, range: MIX_RANGES.satDrive, default: 0 },
-  { path: 'sat.mix', caption: 'mix', unit: 'mix', step: 0.01, range: { min: 0, max: 1 }, default: 1 },
+  { path: 'sat.drive', caption: 'drive', unit: 'dB', step: 0.1, range: S.drive.range, default: S.drive.default },
+  { path: 'sat.mix', caption: 'mix', unit: 'mix', step: 0.01, range: S.mix.range, default: S.mix.default },
 ];
 
 /**

@@ -1,7 +1,8 @@
 /**
- * The gate's controls in the channel editor, in real Chromium with a real mouse, writing a
- * real mix document through the app's MixActions: the switch, the key source, a knob drag,
- * a reset, and the gain-reduction meter following the engine's reading.
+ * The dynamics panels of the channel editor, in real Chromium with a real mouse and keyboard,
+ * writing a real mix document through the app's MixActions: the gate's switch, key source, a
+ * knob drag, a reset and its gain-reduction meter following the engine's reading; and every
+ * compressor, saturation and de-esser knob resetting to its parameter's model default.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  const script = await bundleForBrowser('test/browser/gatePanelPage.ts');
+  const script = await bundleForBrowser('test/browser/dynamicsPanelPage.ts');
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 900, height: 400 } });
   await page.setContent(`<!doctype html><meta charset="utf-8"><body><script type="module">${script.replaceAll('</script', '<\\/script')}</script></body>`);
@@ -68,5 +69,40 @@ describe('the gate panel', () => {
     expect((await call<{ bar: string }>('meter')).bar).toBe('50%');
     await call('setReduction', 0);
     await expect.poll(async () => (await call<{ text: string }>('meter')).text).toBe('OPEN');
+  });
+});
+
+describe('the compressor, saturation and de-esser panels', () => {
+  /** A parameter of the edited track by its path (`comp.release`). */
+  const valueAt = async (path: string) => {
+    const t = await call<Record<string, Record<string, number>>>('track');
+    const [section, key] = path.split('.');
+    return t[section!]![key!]!;
+  };
+
+  it("a double-click resets each knob to its parameter's default in the model (what a new track has)", async () => {
+    const knobs = [
+      ['compressor threshold', 'comp.threshold'],
+      ['compressor ratio', 'comp.ratio'],
+      ['compressor knee', 'comp.knee'],
+      ['compressor attack', 'comp.attack'],
+      ['compressor release', 'comp.release'],
+      ['compressor makeup gain', 'comp.makeup'],
+      ['saturation drive', 'sat.drive'],
+      ['saturation mix', 'sat.mix'],
+      ['de-esser frequency', 'deess.freq'],
+      ['de-esser threshold', 'deess.threshold'],
+      ['de-esser range', 'deess.range'],
+    ] as const;
+    for (const [word, path] of knobs) {
+      const fresh = await valueAt(path);
+      const knob = page.getByRole('slider', { name: `Snare bottom ${word}`, exact: true });
+      await knob.focus();
+      await page.keyboard.press(fresh > 0 && word.endsWith('mix') ? 'PageDown' : 'PageUp');
+      await expect.poll(() => valueAt(path), { message: `${path} moved` }).not.toBe(fresh);
+      await knob.dblclick();
+      await expect.poll(() => valueAt(path), { message: `${path} reset` }).toBe(fresh);
+    }
+    expect(await call<string[]>('errors')).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Page-side entry for test/gatePanel.test.ts (bundled by bundleForBrowser): the real channel
- * editor's gate panel on a real mix document, edited through the app's real MixActions
- * (shared/ops with this user's origin); the gain-reduction reader is set by the test.
+ * Page-side entry for test/dynamicsPanels.test.ts (bundled by bundleForBrowser): the real
+ * channel editor's gate, compressor and de-esser panels on a real mix document, edited through
+ * the app's real MixActions (shared/ops with this user's origin); the gain-reduction reader
+ * (shared by the three) is set by the test.
  */
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
@@ -9,6 +10,8 @@ import { initMixDoc, readMixState } from '@mixroom/shared/model';
 import { addTrack } from '@mixroom/shared/ops';
 import { createOrigin } from '@mixroom/shared/protocol';
 import { createMixActions } from '../../client/src/mix/edit/createMixActions.ts';
+import '../../client/src/ui/mr-comp-panel.ts';
+import '../../client/src/ui/mr-deess-panel.ts';
 import '../../client/src/ui/mr-gate-panel.ts';
 
 const doc = new Y.Doc();
@@ -27,20 +30,26 @@ const actions = createMixActions({
 });
 
 let reduction = 0;
-const panel = document.createElement('mr-gate-panel');
-panel.actions = actions;
-panel.gainReduction = () => reduction;
+const panels = (['mr-gate-panel', 'mr-comp-panel', 'mr-deess-panel'] as const).map((tag) => document.createElement(tag));
+const panel = panels[0]!;
+for (const p of panels) {
+  p.actions = actions;
+  p.gainReduction = () => reduction;
+  document.body.append(p);
+}
 const show = () => {
   const state = readMixState(doc);
-  panel.tracks = state.tracks;
-  panel.track = state.tracks.find((t) => t.id === 'bottom') ?? null;
+  for (const p of panels) {
+    p.tracks = state.tracks;
+    p.track = state.tracks.find((t) => t.id === 'bottom') ?? null;
+  }
 };
 show();
 doc.on('update', show);
-document.body.append(panel);
 
 (window as unknown as { harness: unknown }).harness = {
   gate: () => readMixState(doc).tracks.find((t) => t.id === 'bottom')!.gate,
+  track: () => readMixState(doc).tracks.find((t) => t.id === 'bottom')!,
   errors: () => errors,
   setReduction: (db: number) => {
     reduction = db;
