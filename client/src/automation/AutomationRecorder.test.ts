@@ -11,7 +11,7 @@ import { RoomTransport } from '../transport/RoomTransport.ts';
 import { applyLaneValues } from './applyLaneValues.ts';
 import { AutomationRecorder } from './AutomationRecorder.ts';
 import { createLaneEditActions } from './createLaneEditActions.ts';
-import { LaneChoices } from './LaneChoices.ts';
+import { LaneChoices, type AutomationMode } from './LaneChoices.ts';
 import { paramValueOf } from './paramValueOf.ts';
 import { withAutomationRecording } from './withAutomationRecording.ts';
 import { manualClock } from './manualClock.testkit.ts';
@@ -115,6 +115,23 @@ function room(recorderClock: (clock: GestureScheduler) => GestureScheduler = (c)
 
 const at = (lane: AutomationLane, t: number) => laneValueAt(lane, t);
 
+/**
+ * A ride on the Vox fader armed in `mode`: over a -10 dB lane from 0 to 10 s (unless `overLane`
+ * is false), playing from 1 s, the fader grabbed at 2 s, moved to `value` and let go at `releaseAt`.
+ */
+function ride(mode: AutomationMode, value: number, releaseAt: number, overLane = true) {
+  const r = room();
+  if (overLane) for (const t of [0, 10]) addAutomationPoint(r.doc, { address: { kind: 'track', trackId: 'vox', param: 'gain' }, time: t, value: -10 }, setup);
+  r.choices.setMode(VOX, 'gain', mode);
+  r.playFrom(1);
+  r.runTo(2);
+  const g = r.actions.gesture(VOX, 'gain');
+  g.update(value);
+  r.runTo(releaseAt);
+  g.end(value);
+  return r;
+}
+
 describe('AutomationRecorder', () => {
   it('Write records the control from the play position until stop, as one undo step', () => {
     const r = room();
@@ -145,15 +162,7 @@ describe('AutomationRecorder', () => {
   });
 
   it('Touch writes while held, then glides back onto the lane it had', () => {
-    const r = room();
-    for (const t of [0, 10]) addAutomationPoint(r.doc, { address: { kind: 'track', trackId: 'vox', param: 'gain' }, time: t, value: -10 }, setup);
-    r.choices.setMode(VOX, 'gain', 'touch');
-    r.playFrom(1);
-    r.runTo(2);
-    const g = r.actions.gesture(VOX, 'gain');
-    g.update(-3);
-    r.runTo(3);
-    g.end(-3);
+    const r = ride('touch', -3, 3);
     r.runTo(5);
     r.transport.pause();
     const lane = r.lane();
@@ -172,15 +181,7 @@ describe('AutomationRecorder', () => {
   });
 
   it('Latch keeps writing the last value after release until stop', () => {
-    const r = room();
-    for (const t of [0, 10]) addAutomationPoint(r.doc, { address: { kind: 'track', trackId: 'vox', param: 'gain' }, time: t, value: -10 }, setup);
-    r.choices.setMode(VOX, 'gain', 'latch');
-    r.playFrom(1);
-    r.runTo(2);
-    const g = r.actions.gesture(VOX, 'gain');
-    g.update(-4);
-    r.runTo(2.5);
-    g.end(-4);
+    const r = ride('latch', -4, 2.5);
     r.runTo(6);
     r.transport.pause();
     const lane = r.lane();
@@ -191,14 +192,7 @@ describe('AutomationRecorder', () => {
   });
 
   it('a pass goes on through a buffering stall (the song clock stands still, then plays on): no false jump', () => {
-    const r = room();
-    r.choices.setMode(VOX, 'gain', 'latch');
-    r.playFrom(1);
-    r.runTo(2);
-    const g = r.actions.gesture(VOX, 'gain');
-    g.update(-4);
-    r.runTo(2.5);
-    g.end(-4);
+    const r = ride('latch', -4, 2.5, false);
     r.runTo(3);
     // Stalled for a second and a half of wall time at 3 s, then playing on.
     r.engine.setBuffering(true);
