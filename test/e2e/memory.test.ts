@@ -1,9 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
 import { DEFAULT_CHUNK_FRAMES, DEFAULT_MEMORY_BUDGET_BYTES, KEEP_BEHIND_FRAMES, PREFETCH_AHEAD_FRAMES, PREFETCH_READ_FRAMES } from '../../client/src/audio/MixEngine.ts';
-import { launchBrowser, monoWav16, openRoom, startRoomServer, type RoomPage, type RoomServer } from './roomHarness.ts';
+import { launchBrowser, monoWav16, openRoom, startRoomServer, uploadStems, type RoomPage, type RoomServer } from './roomHarness.ts';
 
 /**
  * The issue's memory case: a room with 40 mono stems loaded into a real Chromium and
@@ -65,25 +64,10 @@ function descendantsPss(): { bytes: number; processes: number } {
 beforeAll(async () => {
   server = await startRoomServer([ROOM], { maxStemBytes: 64 * MB, maxStemSeconds: 600 });
   // Distinct content per stem (a different tone each), uploaded two at a time through the real API.
-  let next = 0;
-  const worker = async () => {
-    while (next < STEMS) {
-      const i = next++;
-      const freq = 60 + i * 23;
-      const wav = monoWav16((n) => 0.1 * Math.sin((2 * Math.PI * freq * n) / FS), SECONDS * FS);
-      // A busy two-core machine can reset a kept-alive socket between requests: retry the file.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const r = await uploadStem(server.server.url, ROOM, `Stem ${String(i + 1).padStart(2, '0')}.wav`, wav);
-          if (r.status !== 201) throw new Error(`upload ${i} failed: ${JSON.stringify(r.body)}`);
-          break;
-        } catch (error) {
-          if (attempt >= 3 || !(error instanceof TypeError)) throw error;
-        }
-      }
-    }
-  };
-  await Promise.all([worker(), worker()]);
+  await uploadStems(server, ROOM, STEMS, (i) => {
+    const freq = 60 + i * 23;
+    return { fileName: `Stem ${String(i + 1).padStart(2, '0')}.wav`, wav: monoWav16((n) => 0.1 * Math.sin((2 * Math.PI * freq * n) / FS), SECONDS * FS) };
+  });
   browser = await launchBrowser();
 }, 600_000);
 

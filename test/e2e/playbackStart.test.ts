@@ -7,9 +7,8 @@ import { DEFAULT_CHUNK_FRAMES } from '../../client/src/audio/MixEngine.ts';
 import { bakeMix } from '../../server/src/render/bakeMix.ts';
 import { createS3StemSource } from '../../server/src/render/input/createS3StemSource.ts';
 import { stemPlaybackKey } from '../../server/src/stems/stemKeys.ts';
-import { uploadStem } from '../integration/stems-fixtures/stemApi.ts';
 import { armTap, installOutputTap, readTap, type TapRecording } from './outputTap.ts';
-import { launchBrowser, monoWav16, openRoom, startRoomServer, type RoomPage, type RoomServer } from './roomHarness.ts';
+import { launchBrowser, monoWav16, openRoom, startRoomServer, uploadStems, type RoomPage, type RoomServer } from './roomHarness.ts';
 
 /**
  * Playback starts whole (issue 14): a freshly joined listener presses Play on 12 stems of
@@ -67,23 +66,7 @@ function clickStem(i: number): (n: number) => number {
 beforeAll(async () => {
   server = await startRoomServer([ROOM], { maxStemBytes: 64 * 1024 * 1024, maxStemSeconds: 600 });
   const started = Date.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < STEMS) {
-      const i = next++;
-      const wav = monoWav16(clickStem(i), secondsOf(i) * FS);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const r = await uploadStem(server.server.url, ROOM, `Click ${String(i + 1).padStart(2, '0')}.wav`, wav);
-          if (r.status !== 201) throw new Error(`upload ${i} failed: ${JSON.stringify(r.body)}`);
-          break;
-        } catch (error) {
-          if (attempt >= 3 || !(error instanceof TypeError)) throw error;
-        }
-      }
-    }
-  };
-  await Promise.all([worker(), worker()]);
+  await uploadStems(server, ROOM, STEMS, (i) => ({ fileName: `Click ${String(i + 1).padStart(2, '0')}.wav`, wav: monoWav16(clickStem(i), secondsOf(i) * FS) }));
   const uploaded = Date.now();
   // The plan every browser in the room plays, and the server's bake of it from the same S3 objects.
   const state = await server.server.services.rooms.withRoom(ROOM as RoomId, (doc) => readMixState(doc));
