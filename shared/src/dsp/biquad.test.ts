@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BiquadProcessor, biquadResponse, type BiquadParams } from './biquad.ts';
+import { BiquadProcessor, biquadCoefficients, biquadResponse, type BiquadParams } from './biquad.ts';
 import { DspParamError } from './DspParamError.ts';
 import { seededNoise } from './testSignals.testkit.ts';
 import { maxDiff, renderBlocks, rmsOf, sine } from './testSignals.testkit.ts';
@@ -80,5 +80,27 @@ describe('BiquadProcessor', () => {
     expect(k.getParams().frequency).toBe(1000);
     k.setParams({ frequency: 1e9 });
     expect(k.getParams().frequency).toBe(SR / 2);
+  });
+
+  it('coefficientsPerFrame of a riding peaking gain equals biquadCoefficients frame by frame, bit for bit', () => {
+    // A ramp (every frame differs), a hold, a step and a slow ramp (values repeat), then NaN-free extremes.
+    const frames = 4096;
+    const gain = new Float32Array(frames);
+    for (let i = 0; i < frames; i++) gain[i] = i < 1500 ? -12 + (i * 24) / 1500 : i < 2500 ? 6 : i < 3000 ? -3 : i < 4000 ? -3 + (i - 3000) * 1e-7 : i % 2 ? 1541 : -1541;
+    const out = new Float64Array(5 * frames);
+    for (const [frequency, Q] of [[2000, 0.9], [0, 1], [SR / 2, 1], [30, 0], [500, -4], [19000, 30], [1234.5, 1e-3]] as const) {
+      const k = new BiquadProcessor(SR);
+      k.setParams({ type: 'peaking', frequency, Q, gain: 0 });
+      k.coefficientsPerFrame(frames, null, gain, out);
+      const wrong: number[] = [];
+      for (let i = 0; i < frames && wrong.length < 3; i++) {
+        const c = biquadCoefficients('peaking', frequency, Q, gain[i]!, SR);
+        if (![c.b0, c.b1, c.b2, c.a1, c.a2].every((v, j) => Object.is(v, out[5 * i + j]))) wrong.push(i);
+      }
+      expect({ frequency, Q, wrong }).toEqual({ frequency, Q, wrong: [] });
+      // Left settled on the last frame's values, as processAutomated promises.
+      expect(k.getParams().gain).toBe(gain[frames - 1]);
+      expect(k.coefficients).toEqual(biquadCoefficients('peaking', frequency, Q, gain[frames - 1]!, SR));
+    }
   });
 });

@@ -4,6 +4,7 @@ import { DspParamError } from './DspParamError.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
 import { LinearRamp } from './LinearRamp.ts';
+import { pow10f as pow10 } from './pow10f.ts';
 
 /** The Web Audio `BiquadFilterType`s, same names. */
 export const BIQUAD_TYPES = ['lowpass', 'highpass', 'bandpass', 'lowshelf', 'highshelf', 'peaking', 'notch', 'allpass'] as const;
@@ -31,15 +32,6 @@ export interface BiquadCoefficients {
 }
 
 const PI = Math.PI;
-
-/**
- * 10^x the way Chromium computes it for biquads: `fdlibm::expf(x * ln10)`, a float32 exp of
- * a float32 argument. Using the double-precision pow here leaves a -80 dB residual against
- * Chromium on low, high-Q filters; this version nulls bit for bit (see test/nativeNodes.test.ts).
- */
-function pow10(x: number): number {
-  return Math.fround(Math.exp(Math.fround(x * 2.30258509299404568402)));
-}
 
 function setNormalized(out: BiquadCoefficients, b0: number, b1: number, b2: number, a0: number, a1: number, a2: number): BiquadCoefficients {
   const inv = 1 / a0;
@@ -152,6 +144,7 @@ function coefficientsAt(type: BiquadType, w: number, sinw: number, cosw: number,
       );
     }
     case 'peaking': {
+      // BiquadProcessor.peakingGainPerFrame repeats this arithmetic per frame: change both.
       const a = pow10(g / 40);
       if (w > 0 && w < 1) {
         if (q > 0) {
@@ -402,6 +395,7 @@ export class BiquadProcessor implements DspProcessor<BiquadParams> {
     const c = this.coef;
     const type = this.params.type;
     const q = this.q.value;
+    if (frequency === null && gain !== null && type === 'peaking' && this.peakingGainPerFrame(frames, gain, out)) return;
     let f = Number.NaN;
     let g = Number.NaN;
     let w = 0;
@@ -433,6 +427,59 @@ export class BiquadProcessor implements DspProcessor<BiquadParams> {
       this.freq.snap(f);
       this.gain.snap(g);
     }
+  }
+
+  /**
+   * coefficientsPerFrame for a peaking band whose gain alone moves (an engineer riding a band,
+   * the bench's lanes): coefficientsAt's peaking arithmetic in the same order, with what only
+   * the frequency and Q decide (alpha, the cosine term) computed once, and no call or object
+   * write per frame, the same coefficients bit for bit. False (nothing written) where
+   * coefficientsAt takes one of its limits (frequency 0 or Nyquist, Q <= 0).
+   */
+  private peakingGainPerFrame(frames: number, gain: Float32Array, out: Float64Array): boolean {
+    const w = normalisedFrequency(this.params.frequency, this.sampleRate);
+    const q = Math.fround(this.q.value);
+    if (!(w > 0 && w < 1 && q > 0)) return false;
+    const alpha = Math.sin(PI * w) / (2 * q);
+    const m2k = -2 * Math.cos(PI * w);
+    let g = Number.NaN;
+    let b0 = 1;
+    let b1 = 0;
+    let b2 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    for (let i = 0; i < frames; i++) {
+      const gi = gain[i]!;
+      if (gi !== g) {
+        g = gi;
+        const a = pow10(Math.fround(g) / 40);
+        // setNormalized(1 + alpha·a, -2k, 1 - alpha·a, 1 + alpha/a, -2k, 1 - alpha/a).
+        const inv = 1 / (1 + alpha / a);
+        b0 = (1 + alpha * a) * inv;
+        b1 = m2k * inv;
+        b2 = (1 - alpha * a) * inv;
+        a1 = m2k * inv;
+        a2 = (1 - alpha / a) * inv;
+      }
+      const o = 5 * i;
+      out[o] = b0;
+      out[o + 1] = b1;
+      out[o + 2] = b2;
+      out[o + 3] = a1;
+      out[o + 4] = a2;
+    }
+    if (frames > 0) {
+      const c = this.coef;
+      c.b0 = b0;
+      c.b1 = b1;
+      c.b2 = b2;
+      c.a1 = a1;
+      c.a2 = a2;
+      this.params = { ...this.params, gain: g };
+      this.freq.snap(this.params.frequency);
+      this.gain.snap(g);
+    }
+    return true;
   }
 
   /** True while a parameter ramp is running (coefficients change every sample). */
