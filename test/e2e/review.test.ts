@@ -2,27 +2,15 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { initMixDoc, readMixState } from '@mixroom/shared/model';
+import { readMixState } from '@mixroom/shared/model';
 import { setMasterParam, setTrackParam } from '@mixroom/shared/ops';
 import type { RoomId } from '@mixroom/shared/protocol';
-import { deliverableWarnings, parseSyncDocName, readReview, reviewDocName } from '@mixroom/shared/review';
-import { authorizeWith } from '../../server/src/auth/authorizeWith.ts';
-import { newRandomId, openAuth } from '../../server/src/auth/openAuth.ts';
-import type { AuthStore } from '../../server/src/auth/AuthStore.ts';
+import { deliverableWarnings, readReview, reviewDocName } from '@mixroom/shared/review';
 import type { RunningServer } from '../../server/src/createServer.ts';
-import { createS3StemSource } from '../../server/src/render/input/createS3StemSource.ts';
-import { createRenderBaker } from '../../server/src/review/createRenderBaker.ts';
-import { createReviewModule, type ReviewModule } from '../../server/src/review/createReviewModule.ts';
-import { createRoomTrackSink } from '../../server/src/stems/createRoomTrackSink.ts';
-import { createStemRoutes } from '../../server/src/stems/createStemRoutes.ts';
-import { StemService } from '../../server/src/stems/StemService.ts';
-import { createBrowserStorage } from '../../server/src/storage/createBrowserStorage.ts';
-import { openObjectStore, type OpenedObjectStore } from '../../server/src/storage/openObjectStore.ts';
-import { parseS3Settings } from '../../server/src/storage/S3Settings.ts';
+import type { ReviewModule } from '../../server/src/review/createReviewModule.ts';
 import { HttpUser } from '../integration/reviewHarness.ts';
-import { createMemoryLogger, makeTempDir, startTestServer, testConfig } from '../integration/syncHarness.ts';
 import { joinThroughInvite as join, meterDb, uploadStemAs, within } from './productHarness.ts';
-import { buildClient, launchBrowser, monoWav16 } from './roomHarness.ts';
+import { launchBrowser, monoWav16, startRoomServer, type RoomServer } from './roomHarness.ts';
 
 /**
  * Review in real Chromium with two people, through the real server (auth, sync, stems,
@@ -33,11 +21,9 @@ import { buildClient, launchBrowser, monoWav16 } from './roomHarness.ts';
  */
 const FS = 48_000;
 
-let dir: Awaited<ReturnType<typeof makeTempDir>>;
-let storage: OpenedObjectStore;
+let room: RoomServer;
 let server: RunningServer;
 let review: ReviewModule;
-let authStore: AuthStore;
 let browser: Browser;
 let roomId: string;
 let owner: HttpUser;
@@ -70,44 +56,10 @@ async function joinThroughInvite(url: string, name: string): Promise<Page> {
 }
 
 beforeAll(async () => {
-  dir = await makeTempDir('mixroom-review-e2e-');
-  // A fresh client build (a stale dist/ could predate the review UI).
-  const outDir = `${dir.path}/client`;
-  await buildClient(outDir, { minify: false });
-  const settings = parseS3Settings({ S3_EMBEDDED: 'true', S3_DATA_DIR: `${dir.path}/s3`, S3_EMBEDDED_PORT: '0' });
-  storage = await openObjectStore(settings, ['*']);
-  const logger = createMemoryLogger([]);
-  const opened = await openAuth({ dataDir: dir.path, secret: null, openRooms: [], secureCookies: false, logger });
-  authStore = opened.store;
-  const { auth } = opened;
-  const objectAccess = createBrowserStorage(storage, opened.secret, Date.now);
-  review = createReviewModule({
-    auth,
-    links: objectAccess.links,
-    now: Date.now,
-    newId: newRandomId,
-    bake: createRenderBaker({
-      stems: createS3StemSource({ s3: storage.store.s3, bucket: storage.store.bucket }),
-      s3: storage.store.s3,
-      bucket: storage.store.bucket,
-      workers: 1,
-    }),
-  });
-  server = await startTestServer(testConfig(`${dir.path}/rooms`, { CLIENT_DIST_DIR: outDir }), {
-    bodyLimits: objectAccess.bodyLimits,
-    authorize: authorizeWith(auth),
-    initRoom: (doc, id) => {
-      if (parseSyncDocName(id)?.kind === 'mix') initMixDoc(doc, { title: id, sampleRate: FS });
-    },
-    routes: [
-      review.mount,
-      (app, services) => {
-        const service = new StemService({ store: storage.store, links: objectAccess.links, tracks: createRoomTrackSink(services.rooms), maxStemBytes: 64 << 20, maxStemSeconds: 600 });
-        app.route('/api/rooms/:room/stems', createStemRoutes({ service, authorize: async (c, room) => auth.authorize(c.req.raw, room) }));
-      },
-      objectAccess.mount,
-    ],
-  });
+  // A fresh client build (a stale dist/ could predate the review UI); uploads authorized by session.
+  room = await startRoomServer([], undefined, { review: true, sessionStemAuth: true, minify: false });
+  server = room.server;
+  review = room.review!;
   owner = new HttpUser(server.url, 'owner');
   const created = await owner.json<{ room: { roomId: string } }>('POST', '/api/rooms', { title: 'Night Drive', displayName: 'Olive' });
   roomId = created.body.room.roomId;
@@ -124,11 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await review?.close();
-  await server?.close();
-  await authStore?.close();
-  await storage?.close();
-  await dir?.remove();
+  await room?.close();
 });
 
 describe('review in two browsers', () => {

@@ -9,7 +9,7 @@ import { createAuthRoutes } from '../../server/src/auth/createAuthRoutes.ts';
 import { newRandomId, openAuth } from '../../server/src/auth/openAuth.ts';
 import { createS3StemSource } from '../../server/src/render/input/createS3StemSource.ts';
 import { createRenderBaker } from '../../server/src/review/createRenderBaker.ts';
-import { createReviewModule } from '../../server/src/review/createReviewModule.ts';
+import { createReviewModule, type ReviewModule } from '../../server/src/review/createReviewModule.ts';
 import type { RunningServer } from '../../server/src/createServer.ts';
 import { createJsonLogger } from '../../server/src/log/Logger.ts';
 import { createRoomTrackSink } from '../../server/src/stems/createRoomTrackSink.ts';
@@ -36,6 +36,8 @@ export async function buildClient(outDir: string, options: { minify?: boolean } 
 export interface RoomServer {
   server: RunningServer;
   storage: OpenedObjectStore;
+  /** The review module (comments, versions, bakes) when started with `review`. */
+  review: ReviewModule | null;
   close(): Promise<void>;
 }
 
@@ -49,10 +51,15 @@ export interface RoomServer {
 export async function startRoomServer(
   rooms: readonly string[],
   limits = { maxStemBytes: 64 * 1024 * 1024, maxStemSeconds: 600 },
-  options: { review?: boolean } = {},
+  options: {
+    review?: boolean;
+    /** Stems uploads authorized by the uploader's session (as in production), not by `?role=`. */
+    sessionStemAuth?: boolean;
+    minify?: boolean;
+  } = {},
 ): Promise<RoomServer> {
   const dir = await makeTempDir('mixroom-e2e-');
-  await buildClient(`${dir.path}/client`);
+  await buildClient(`${dir.path}/client`, options.minify === undefined ? {} : { minify: options.minify });
   const settings = parseS3Settings({
     S3_EMBEDDED: 'true',
     S3_DATA_DIR: `${dir.path}/s3`,
@@ -104,10 +111,12 @@ export async function startRoomServer(
           '/api/rooms/:room/stems',
           createStemRoutes({
             service,
-            authorize: async (c) => {
-              const role = c.req.query('role') ?? 'owner';
-              return isRole(role) ? { userId: role, name: role, role } : null;
-            },
+            authorize: options.sessionStemAuth
+              ? async (c, room) => auth.authorize(c.req.raw, room)
+              : async (c) => {
+                  const role = c.req.query('role') ?? 'owner';
+                  return isRole(role) ? { userId: role, name: role, role } : null;
+                },
           }),
         );
       },
@@ -117,6 +126,7 @@ export async function startRoomServer(
   return {
     server,
     storage,
+    review,
     close: async () => {
       await review?.close();
       await server.close();
