@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { laneValueAt, type AutomationPoint } from '@mixroom/shared/model';
 import { drawFaderPointsOnGrid, laneOf, lanePoint, lanePoints as lanePointsOf, plotAt as plotOf, showLane } from './lanePage.ts';
-import { meterDb, playing, position, sleep, sounding, within } from './productHarness.ts';
+import { focusOutOfControls, meterDb, playing, position, sleep, sounding, within } from './productHarness.ts';
 import { startTwoPeople, type RoomPage, type TwoPeopleRoom } from './roomHarness.ts';
 
 /**
@@ -153,7 +153,7 @@ describe('automation lanes in two browsers', () => {
 
     // A's undo (Ctrl+Z outside any control) takes back the ride, and nothing of B's.
     await a.page.getByRole('combobox', { name: 'Snare fader automation mode' }).selectOption('read');
-    await a.page.locator('body').click({ position: { x: 640, y: 60 } });
+    await focusOutOfControls(a.page);
     await a.page.keyboard.press('Control+z');
     await within(1000, "the ride undone on B", async () => (await lanePoints(b.page, snare, 'gain')).length === 0);
     expect((await lanePoints(b.page, vox, 'gain')).map((p) => p.time)).toContain(15);

@@ -361,9 +361,19 @@ describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listen
       await page.waitForTimeout(100);
     }
     const started = await listen(page);
-    const [pl, pf] = await Promise.all([page, follower].map((p) => p.evaluate(() => ({ p: (window as unknown as { __mixroom: Hook & { transport: { position(): number } } }).__mixroom.transport.position(), t: performance.timeOrigin + performance.now() }))));
-    const drift = Math.abs(pl!.p - (pf!.p + (pl!.t - pf!.t) / 1000));
-    const followerPlaying = (await snapshotOf(follower)).playing;
+    // The follower learns of the resume over the network and corrects drift past 0.25 s
+    // (FollowMode), so it is measured until it has caught up, for 5 s at most.
+    const driftNow = async () => {
+      const [pl, pf] = await Promise.all([page, follower].map((p) => p.evaluate(() => ({ p: (window as unknown as { __mixroom: Hook & { transport: { position(): number } } }).__mixroom.transport.position(), t: performance.timeOrigin + performance.now() }))));
+      return Math.abs(pl!.p - (pf!.p + (pl!.t - pf!.t) / 1000));
+    };
+    let drift = await driftNow();
+    let followerPlaying = (await snapshotOf(follower)).playing;
+    for (const until = Date.now() + 5000; (!followerPlaying || drift >= 0.3) && Date.now() < until; ) {
+      await page.waitForTimeout(100);
+      drift = await driftNow();
+      followerPlaying = (await snapshotOf(follower)).playing;
+    }
     await follower.getByRole('button', { name: 'Follow Slow' }).click();
     await follower.getByRole('button', { name: 'Pause' }).click();
     console.log(`follower: paused ${pausedAfter} ms after the leader's seek, then playing in ${followerPlayedEarly} of ${checks} checks while the leader buffered; ${drift.toFixed(3)} s from the leader once both play`);

@@ -28,6 +28,18 @@ interface TransportHook {
   engine: { meters(): Map<string, { peak: number[] }> };
 }
 
+/**
+ * Takes keyboard focus out of every control (into the page body), so the room's shortcuts
+ * get the next key. A click at a fixed spot could land in a field (the tempo input).
+ */
+export async function focusOutOfControls(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    let el: Element | null = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    (el as HTMLElement | null)?.blur?.();
+  });
+}
+
 /** Peak (dBFS, first channel) of a strip's meter (`track:<id>`, `master:`) on the page's own engine. */
 export function meterDb(page: Page, strip: string): Promise<number> {
   return page.evaluate((s) => (window as unknown as { __mixroom: TransportHook }).__mixroom.engine.meters().get(s)?.peak[0] ?? -Infinity, strip);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { meterDb, playing, position, sounding, within } from './productHarness.ts';
+import { focusOutOfControls, meterDb, playing, position, sounding, within } from './productHarness.ts';
 import { startTwoPeople, type RoomPage, type TwoPeopleRoom } from './roomHarness.ts';
 
 /**
@@ -116,7 +116,7 @@ describe('two browsers in one room', () => {
     const bassByA = await valueOf(a.page, 'Bass fader');
     await within(1000, "B sees A's Bass", async () => (await valueOf(b.page, 'Bass fader')) === bassByA);
 
-    await b.page.locator('body').click({ position: { x: 640, y: 60 } }); // focus out of the knob
+    await focusOutOfControls(b.page); // focus out of the knob
     await b.page.keyboard.press('Control+z');
     await within(1000, "B's pan undone on both sides", async () => (await valueOf(a.page, 'Vox pan')) === 0 && (await valueOf(b.page, 'Vox pan')) === 0);
     // A's edits are untouched, even after B undoes everything it can.
@@ -346,7 +346,7 @@ describe('two browsers in one room', () => {
     await input.fill('Lead Vox');
     await input.press('Enter');
     await within(1000, 'A sees the new name', async () => (await fader(a.page, 'Lead Vox').count()) === 1);
-    await b.page.locator('body').click({ position: { x: 640, y: 60 } });
+    await focusOutOfControls(b.page);
     await b.page.keyboard.press('Control+z');
     await within(1000, 'rename undone for both', async () => (await fader(a.page, 'Vox').count()) === 1 && (await fader(b.page, 'Vox').count()) === 1);
   });
