@@ -60,6 +60,8 @@ async function render(job: HarnessRender): Promise<HarnessResult> {
   if (job.seek !== undefined) engine.seek(job.seek);
   engine.play(0);
   if (job.afterPlay) await engine.apply(job.afterPlay);
+  // The kernels' timeline (play, loop passes) and plan updates must be in before quantum 0.
+  await engine.settled();
   const out = await context.startRendering();
   // Let the last meter messages arrive.
   await new Promise((r) => setTimeout(r, 50));

@@ -166,6 +166,12 @@ export interface MixEngine {
   meters(): ReadonlyMap<string, MeterReading>;
   /** Every meter report as it arrives (~40 per second per strip). Returns the disposer. */
   onMeter(listener: (reading: MeterReading) => void): () => void;
+  /**
+   * Resolves once every worklet has taken in the messages posted to it so far (plan updates,
+   * automation timelines). Messages reach the audio thread asynchronously: an offline render
+   * started before then could process its first quanta without them.
+   */
+  settled(): Promise<void>;
   /** Stops, disconnects every node, aborts stem loads. The context is the caller's to close. */
   dispose(): void;
 }

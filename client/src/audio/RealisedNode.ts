@@ -15,6 +15,8 @@ export interface RealisedNode {
    * `inputLatency` is the frames its input now lags the stems (where its lanes play).
    */
   update(next: PlanNode, time: number, inputLatency?: number): void;
+  /** A worklet node: resolves once its processor has taken in every message posted before the call. */
+  settled?(): Promise<void>;
   /** Latest gain reduction (dB >= 0) reported by a dynamics worklet, else 0. */
   gainReduction(): number;
   dispose(): void;

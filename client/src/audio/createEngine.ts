@@ -291,6 +291,7 @@ export async function createEngine(options: EngineOptions): Promise<MixEngine> {
       return () => statusListeners.delete(listener);
     },
     meters: () => readings,
+    settled: () => Promise.all([...nodes.values()].map((n) => n.settled?.())).then(() => undefined),
     onMeter(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

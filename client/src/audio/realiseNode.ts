@@ -180,8 +180,14 @@ function realiseProcessor(
     post();
   });
   let gr = 0;
+  const syncs = new Map<number, () => void>();
+  let nextSync = 0;
   w.port.onmessage = (e: MessageEvent<FromWorkletMessage>) => {
     if (e.data.type === 'gr') gr = e.data.gainReduction;
+    else if (e.data.type === 'synced') {
+      syncs.get(e.data.id)?.();
+      syncs.delete(e.data.id);
+    }
     else if (e.data.type === 'error') onError(`${node.id}: ${e.data.message}`);
   };
   w.onprocessorerror = () => onError(`${node.id}: the worklet processor failed`);
@@ -198,9 +204,18 @@ function realiseProcessor(
       w.port.postMessage({ type: 'update', node: next } satisfies ToKernelMessage);
       if ((automated(next) && !had) || moved) post();
     },
+    settled: () =>
+      new Promise<void>((resolve) => {
+        const id = nextSync++;
+        syncs.set(id, resolve);
+        w.port.postMessage({ type: 'sync', id } satisfies ToKernelMessage);
+      }),
     gainReduction: () => gr,
     dispose() {
       unwatch();
+      // Nobody waits on a disposed node.
+      for (const resolve of syncs.values()) resolve();
+      syncs.clear();
       w.port.onmessage = null;
       w.port.close();
       w.disconnect();

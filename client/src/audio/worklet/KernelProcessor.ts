@@ -50,6 +50,7 @@ export class KernelProcessor extends AudioWorkletProcessor {
       try {
         if (e.data.type === 'update') this.proc.update(e.data.node);
         else if (e.data.type === 'timeline') this.timeline = { segments: e.data.segments, delay: e.data.delay };
+        else if (e.data.type === 'sync') this.post({ type: 'synced', id: e.data.id });
       } catch (err) {
         this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
       }

@@ -29,10 +29,15 @@ export interface TimelineSegment {
  * Main thread -> kernel processor. 'timeline' tells an automated processor where the song
  * plays (the transport's segments; none when stopped) and its input's latency in frames.
  */
-export type ToKernelMessage = { type: 'update'; node: ProcessorPlanNode } | { type: 'timeline'; segments: TimelineSegment[]; delay: number };
+export type ToKernelMessage =
+  | { type: 'update'; node: ProcessorPlanNode }
+  | { type: 'timeline'; segments: TimelineSegment[]; delay: number }
+  /** Answered by 'synced' with the same id: every message posted before it has been taken in. */
+  | { type: 'sync'; id: number };
 
 /** Worklet -> main thread. */
 export type FromWorkletMessage =
   | { type: 'meter'; peak: number[]; rms: number[]; momentary?: number; shortTerm?: number }
   | { type: 'gr'; gainReduction: number }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'synced'; id: number };
