@@ -19,13 +19,16 @@ import { parsePrometheusText } from './parsePrometheusText.ts';
 /**
  * The deployment of infra/: two cluster nodes (`server/src/main.ts` processes) and a bake
  * worker (`server/src/worker.ts`) on one Redis, PostgreSQL and S3 API, behind Debian's caddy
- * running infra/Caddyfile.cluster over TLS (its local CA). Requests and sockets are balanced
- * over both nodes; a node sent SIGTERM is taken out of rotation by the health check before
- * it closes its sockets, no request through Caddy fails meanwhile, its clients reconnect
+ * running infra/Caddyfile.cluster over TLS (its local CA). Requests are balanced over both
+ * nodes; sockets are hashed on their room path, so one room's sockets meet on one node while
+ * rooms spread over both; a node sent SIGTERM is taken out of rotation by the health check
+ * before it closes its sockets, no request through Caddy fails meanwhile, its clients reconnect
  * through Caddy to the other node, and it exits 0.
  */
 const clusterCaddyfile = fileURLToPath(new URL('../../infra/Caddyfile.cluster', import.meta.url));
 const ROOM = 'lobby';
+/** Rooms beside ROOM, to show sockets spread by room: all on one node has odds 2/2^12. */
+const OTHER_ROOMS = Array.from({ length: 12 }, (_, i) => `room-${i}`);
 const METRICS_TOKEN = randomBytes(24).toString('hex');
 const DRAIN_DELAY_MS = 4000;
 
@@ -87,7 +90,7 @@ async function socketsOn(port: number): Promise<number> {
   return parsePrometheusText(await res.text()).value('mixroom_sync_sockets');
 }
 
-function connectViaCaddy(cookie: string): WebsocketProvider {
+function connectViaCaddy(cookie: string, room = ROOM): WebsocketProvider {
   const ca = caddy.caCert;
   const origin = publicUrl;
   class CaddyWebSocket extends WebSocket {
@@ -95,7 +98,7 @@ function connectViaCaddy(cookie: string): WebsocketProvider {
       super(url, protocols, { ca, headers: { cookie, origin } });
     }
   }
-  const provider = new WebsocketProvider(`${publicUrl.replace(/^https/, 'wss')}/sync`, ROOM, new Y.Doc(), {
+  const provider = new WebsocketProvider(`${publicUrl.replace(/^https/, 'wss')}/sync`, room, new Y.Doc(), {
     WebSocketPolyfill: CaddyWebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     maxBackoffTime: 300,
@@ -119,7 +122,7 @@ beforeAll(async () => {
     S3_ENDPOINT: s3.endpoint,
     S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
     S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-    OPEN_ROOMS: ROOM,
+    OPEN_ROOMS: [ROOM, ...OTHER_ROOMS].join(','),
     PUBLIC_URL: publicUrl,
     TRUST_PROXY: '1',
     METRICS_TOKEN,
@@ -145,7 +148,7 @@ afterAll(async () => {
 });
 
 describe('infra/Caddyfile.cluster in front of two nodes', () => {
-  it('balances requests and sockets over both nodes; a draining node leaves rotation before it closes, nothing fails, its sockets move over, it exits 0', async () => {
+  it('balances requests over both nodes and sockets by room; a draining node leaves rotation before it closes, nothing fails, its sockets move over, it exits 0', async () => {
     const [a, b] = nodes as [NodeProcess, NodeProcess];
     const [portA, portB] = await Promise.all([portOf(a), portOf(b)]);
 
@@ -175,20 +178,51 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
     expect(joined.status).toBe(200);
     const cookie = String((joined.headers['set-cookie'] as string[])[0]).split(';')[0]!;
 
-    // Sockets through Caddy (WebSocket upgrade over TLS) land on both nodes.
+    // Sockets through Caddy (WebSocket upgrade over TLS) are hashed on `/sync/<room>`: the
+    // two sockets of each room reach one node (each node loads the rooms of its sockets, and
+    // every room is loaded on exactly one), while the rooms spread over both nodes.
+    const roomsOn = (node: NodeProcess) => new Set(node.lines.filter((l) => l.msg === 'room loaded').map((l) => String(l.roomId)));
+    for (const room of OTHER_ROOMS) {
+      const more = await viaCaddy(`/api/rooms/${room}/join`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: publicUrl, cookie },
+        body: JSON.stringify({ displayName: 'Through Caddy', role: 'engineer' }),
+      });
+      expect(more.status).toBe(200);
+    }
+    const pairs = OTHER_ROOMS.map((room) => [connectViaCaddy(cookie, room), connectViaCaddy(cookie, room)] as const);
+    await waitFor('every pair synced through caddy', () => pairs.every(([x, y]) => x.synced && y.synced), 30_000);
+    await waitFor('every room loaded somewhere', () => OTHER_ROOMS.every((r) => roomsOn(a).has(r) || roomsOn(b).has(r)), 10_000);
+    for (const room of OTHER_ROOMS) expect(roomsOn(a).has(room) !== roomsOn(b).has(room)).toBe(true);
+    const pairsOnA = OTHER_ROOMS.filter((room) => roomsOn(a).has(room)).length;
+    expect(pairsOnA).toBeGreaterThan(0);
+    expect(pairsOnA).toBeLessThan(OTHER_ROOMS.length);
+    expect([await socketsOn(portA), await socketsOn(portB)]).toEqual([2 * pairsOnA, 2 * (OTHER_ROOMS.length - pairsOnA)]);
+    // An edit in a room reaches its other socket.
+    for (const [x] of pairs) x.doc.getMap('m').set('hello', 1);
+    await waitFor('each pair converged', () => pairs.every(([, y]) => y.doc.getMap('m').get('hello') === 1), 15_000);
+    for (const [x, y] of pairs) {
+      x.destroy();
+      y.destroy();
+    }
+    for (let open = 1; open > 0; await new Promise((r) => setTimeout(r, 50))) open = (await socketsOn(portA)) + (await socketsOn(portB));
+
+    // The drained node is the one holding ROOM: all six of its sockets go there.
     const clients = Array.from({ length: 6 }, () => connectViaCaddy(cookie));
     await waitFor('all synced through caddy', () => clients.every((p) => p.synced), 30_000);
-    const spread = [await socketsOn(portA), await socketsOn(portB)];
-    expect(spread[0]! + spread[1]!).toBe(6);
-    expect(spread[0]).toBeGreaterThan(0);
-    expect(spread[1]).toBeGreaterThan(0);
-    // One room across both nodes (rooms on Redis streams): an edit on either reaches all.
+    const onA = await socketsOn(portA);
+    const onB = await socketsOn(portB);
+    expect(onA + onB).toBe(6);
+    expect([0, 6]).toContain(onA);
+    const [drained, kept] = onA === 6 ? [a, b] : [b, a];
+    const keptPort = onA === 6 ? portB : portA;
+    // One room on one node: an edit on any socket reaches all.
     clients[0]!.doc.getMap('m').set('before-drain', 1);
-    await waitFor('edit relayed across nodes', () => clients.every((p) => p.doc.getMap('m').get('before-drain') === 1), 15_000);
+    await waitFor('edit relayed', () => clients.every((p) => p.doc.getMap('m').get('before-drain') === 1), 15_000);
     const closeCodes: number[] = [];
     for (const p of clients) p.on('connection-close', (e) => e && closeCodes.push(e.code));
 
-    // SIGTERM node A while requests keep arriving through Caddy.
+    // SIGTERM the node holding ROOM while requests keep arriving through Caddy.
     let failures = 0;
     let sent = 0;
     let polling = true;
@@ -207,39 +241,39 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
       p.doc.getMap('m').set(`w${++written}`, written);
     }, 15);
     const termAt = Date.now();
-    a.child.kill('SIGTERM');
-    await a.waitForLine((l) => l.msg === 'draining', 10_000);
-    // Four health intervals later Caddy sends nothing new to A, although A still runs.
+    drained.child.kill('SIGTERM');
+    await drained.waitForLine((l) => l.msg === 'draining', 10_000);
+    // Four health intervals later Caddy sends nothing new to it, although it still runs.
     await new Promise((res) => setTimeout(res, 1000));
-    const aBefore = requestsSeen(a, '/healthz');
-    const bBefore = requestsSeen(b, '/healthz');
+    const drainedBefore = requestsSeen(drained, '/healthz');
+    const keptBefore = requestsSeen(kept, '/healthz');
     for (let i = 0; i < 20; i++) expect((await viaCaddy('/healthz')).status).toBe(200);
     // (plus the background poll's)
-    await waitFor('B logged all 20', () => requestsSeen(b, '/healthz') >= bBefore + 20, 10_000);
-    expect(requestsSeen(a, '/healthz')).toBe(aBefore);
-    expect(a.child.exitCode).toBeNull();
+    await waitFor('the kept node logged all 20', () => requestsSeen(kept, '/healthz') >= keptBefore + 20, 10_000);
+    expect(requestsSeen(drained, '/healthz')).toBe(drainedBefore);
+    expect(drained.child.exitCode).toBeNull();
 
-    // A closes its sockets (1001) after the delay and exits 0; its clients come back
-    // through Caddy, all on B.
-    expect(await a.exited).toBe(0);
+    // It closes its sockets (1001) after the delay and exits 0; its clients come back
+    // through Caddy, all on the kept node.
+    expect(await drained.exited).toBe(0);
     expect(Date.now() - termAt).toBeGreaterThanOrEqual(DRAIN_DELAY_MS);
-    expect(closeCodes.length).toBe(spread[0]);
+    expect(closeCodes.length).toBe(6);
     expect(closeCodes.every((c) => c === 1001)).toBe(true);
-    await waitFor('every client back, on B', () => clients.every((p) => p.wsconnected && p.synced), 30_000);
-    expect(await socketsOn(portB)).toBe(6);
+    await waitFor('every client back, on the kept node', () => clients.every((p) => p.wsconnected && p.synced), 30_000);
+    expect(await socketsOn(keptPort)).toBe(6);
     polling = false;
     await poll;
     expect(sent).toBeGreaterThan(20);
     expect(failures).toBe(0);
 
-    // Nothing written during the drain is lost, and everyone converges (all on B now). A client
-    // that moved from A may send edits building on what A relayed before B has read it from the
-    // room's stream: B waits for it instead of refusing the client (4422, final for y-websocket).
+    // Nothing written during the drain is lost, and everyone converges (all on the kept node now). A
+    // client that moved may send edits building on what the drained node relayed before the
+    // kept one read it from the room's stream: it waits for it instead of refusing the client (4422, final for y-websocket).
     clearInterval(writing);
     clients[3]!.doc.getMap('m').set('after-drain', 1);
     await waitFor('edit relayed to all', () => clients.every((p) => p.doc.getMap('m').get('after-drain') === 1), 15_000);
     await waitFor('every write everywhere', () => clients.every((p) => p.doc.getMap('m').size === written + 2), 15_000).catch((e: unknown) => {
-      console.log('DEBUG', written, clients.map((p) => [p.doc.getMap('m').size, p.wsconnected]), closeCodes, JSON.stringify(b.lines.filter((l) => l.level === 'warn' || l.level === 'error').slice(-10)));
+      console.log('DEBUG', written, clients.map((p) => [p.doc.getMap('m').size, p.wsconnected]), closeCodes, JSON.stringify(kept.lines.filter((l) => l.level === 'warn' || l.level === 'error').slice(-10)));
       throw e;
     });
     const entries = (p: WebsocketProvider) => [...p.doc.getMap('m').entries()].sort(([x], [y]) => (x < y ? -1 : 1));
