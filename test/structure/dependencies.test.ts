@@ -16,6 +16,7 @@ async function cruiseRepo(paths: string[]): Promise<{ modules: string[]; violati
       tsPreCompilationDeps: true, // type-only imports count: they are dependencies too
       tsConfig: { fileName: 'client/tsconfig.json' },
       doNotFollow: { path: 'node_modules' },
+      exclude: { path: '\\.as\\.ts$' }, // AssemblyScript (the bake's WebAssembly twins): asc builds it, not tsc
       combinedDependencies: true,
     });
     const result = output as ICruiseResult;

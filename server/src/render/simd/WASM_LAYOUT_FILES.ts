@@ -19,8 +19,8 @@ export interface WasmLayoutFile {
  * compiling (writeWasmLayout.ts); a test compares the committed files with them.
  */
 export const WASM_LAYOUT_FILES: readonly WasmLayoutFile[] = [
-  { file: new URL('../../../assembly/chainProgram.generated.ts', import.meta.url), source: chainProgramSource },
-  { file: new URL('../../../assembly/masterBusLayout.generated.ts', import.meta.url), source: masterBusLayoutSource },
+  { file: new URL('../../../../shared/src/dsp/chainProgram.generated.as.ts', import.meta.url), source: chainProgramSource },
+  { file: new URL('../../../../shared/src/dsp/masterBusLayout.generated.as.ts', import.meta.url), source: masterBusLayoutSource },
 ];
 
 function chainProgramSource(): string {

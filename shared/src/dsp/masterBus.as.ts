@@ -13,11 +13,11 @@
 // One instance runs one limiter or one set of meters: the state lives in globals and in
 // buffers the caller carves out of linear memory (addresses from heapBase() upward).
 
-export { initLimiter, limit, limiterGain, limiterLastChunk } from './limiter';
-export { truePeak } from './TruePeakMeter';
-export { tpdfQuantize } from './TpdfQuantizer';
+export { initLimiter, limit, limiterGain, limiterLastChunk } from './limiter.as';
+export { truePeak } from './TruePeakMeter.as';
+export { tpdfQuantize } from './TpdfQuantizer.as';
 // The aux buses' reverb (bake main thread), in its own file.
-export { reverbProcess } from './reverb';
+export { reverbProcess } from './reverb.as';
 
 export function heapBase(): usize {
   return __heap_base;

@@ -1,7 +1,7 @@
 // AssemblyScript, part of stripChain.wasm: the twin of shared/src/dsp/deterministicLog.ts,
 // operation for operation, with the JavaScript module's own tables; dlog2 on two lanes.
 
-import { pair } from './chainLanes';
+import { pair } from './chainLanes.as';
 
 // Tables of deterministicLog / deterministicExp (addresses set once by setMathTables).
 export let logPow2NegK: usize = 0; // 2047 f64: 2^-k for k in [-1022, 1024]

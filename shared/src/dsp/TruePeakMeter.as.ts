@@ -1,7 +1,7 @@
 // AssemblyScript, part of masterBus.wasm (masterBus.ts re-exports it): the twin of
 // shared/src/dsp/loudness/TruePeakMeter.ts.
 
-import { TP_TAPS, TRUE_PEAK_HISTORY } from './masterBusLayout.generated';
+import { TP_TAPS, TRUE_PEAK_HISTORY } from './masterBusLayout.generated.as';
 
 // ---------------------------------------------------------------------------------------
 // True-peak meter (TruePeakMeter, BS.1770-4 Annex 2), one channel per call. Two of the four

@@ -3,7 +3,7 @@
 
 import {
   DELAY, OP_HEADER_BYTES, DELAY_BYTES_PER_FRAME, ARG0, PAYLOAD,
-} from './chainProgram.generated';
+} from './chainProgram.generated.as';
 
 /** Bytes of a DELAY op of `length` frames (header, two tails, a scratch; 16-byte aligned). */
 @inline export function delayOpBytes(length: i32): usize {

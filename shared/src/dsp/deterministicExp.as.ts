@@ -1,7 +1,7 @@
 // AssemblyScript, part of stripChain.wasm: the twin of shared/src/dsp/deterministicExp.ts,
 // operation for operation, with the JavaScript module's own tables; dexp2 on two lanes.
 
-import { pair } from './chainLanes';
+import { pair } from './chainLanes.as';
 
 // Tables of deterministicExp (addresses set once by setExpTables).
 export let expPow2Int: usize = 0; // 2046 f64: 2^m for m in [-1022, 1023]

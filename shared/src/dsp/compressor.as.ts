@@ -7,10 +7,10 @@ import {
   COMP_NEG_SLOPE, COMP_KNEE_COEF, COMP_KNEE_START, COMP_KNEE_START_SQ, COMP_MAKEUP_DB, COMP_MAKEUP_LIN,
   COMP_RELEASE_COEF, COMP_RELEASE_COMPLEMENT, COMP_ATTACK_COEF, COMP_ATTACK_COMPLEMENT, COMP_RMS_COEF,
   COMP_DB_PER_NEPER, COMP_NEPER_PER_DB,
-} from './chainProgram.generated';
-import { CHUNK, f32round, pair, scratch, slot } from './chainLanes';
-import { dlog, LN2, LOG_OFF, MAX_DOUBLE, MIN_NORMAL, logCenter, logInvCenter, logOfCenter } from './deterministicLog';
-import { dexp, dexp2, expPow2Frac, INV_LN2_64, LN2_64_HI, LN2_64_LO, SHIFTER } from './deterministicExp';
+} from './chainProgram.generated.as';
+import { CHUNK, f32round, pair, scratch, slot } from './chainLanes.as';
+import { dlog, LN2, LOG_OFF, MAX_DOUBLE, MIN_NORMAL, logCenter, logInvCenter, logOfCenter } from './deterministicLog.as';
+import { dexp, dexp2, expPow2Frac, INV_LN2_64, LN2_64_HI, LN2_64_LO, SHIFTER } from './deterministicExp.as';
 
 export const GR_FLOOR: f64 = 1e-9;
 const GR_CEIL: f64 = 1e4;

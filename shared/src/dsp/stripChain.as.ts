@@ -21,18 +21,18 @@
 // The module also decodes the worker's stem blocks into its memory (decodeStem.ts). Its
 // memory is imported: StripChainMemory.ts creates it at a fixed size, so the views of it
 // that serve as the worker's sample buffers are never detached by a grow.
-export { decodeF32Stereo, decodePcm16, decodePcm24 } from './decodeStem';
-export { addSignals, addSignals4 } from './sumSignals';
-export { compressorScratchBytes } from './compressor';
+export { decodeF32Stereo, decodePcm16, decodePcm24 } from './decodeStem.as';
+export { addSignals, addSignals4 } from './sumSignals.as';
+export { compressorScratchBytes } from './compressor.as';
 
-import { f32round, setScratch } from './chainLanes';
-import { compress, runCompressor } from './compressor';
-import { delayOpBytes, runDelay } from './BypassDelay';
-import { runDeesser } from './deesser';
-import { setExpTables } from './deterministicExp';
-import { setLogTables } from './deterministicLog';
-import { eqStages, runEq } from './BiquadCascade';
-import { runGate } from './gate';
+import { f32round, setScratch } from './chainLanes.as';
+import { compress, runCompressor } from './compressor.as';
+import { delayOpBytes, runDelay } from './BypassDelay.as';
+import { runDeesser } from './deesser.as';
+import { setExpTables } from './deterministicExp.as';
+import { setLogTables } from './deterministicLog.as';
+import { eqStages, runEq } from './BiquadCascade.as';
+import { runGate } from './gate.as';
 
 import {
   END, GAIN, BIQUAD, PAN_LEFT, PAN_RIGHT, PAN_MONO, DELAY, SEND, ZERO, SEND_ZERO, COMP, BARRIER, PAN_BALANCE,
@@ -42,7 +42,7 @@ import {
   PAN_AUTO_BYTES, BIQUAD_AUTO_BYTES, PAN_AUTO_BYTES_PER_FRAME, BIQUAD_AUTO_BYTES_PER_FRAME, ARG0, ARG1, ARG2,
   PAYLOAD, BIQUAD_B0, BIQUAD_B1, BIQUAD_B2, BIQUAD_A1, BIQUAD_A2, BIQUAD_X1, BIQUAD_X2, BIQUAD_Y1, BIQUAD_Y2,
   AUTO_X1, AUTO_X2, AUTO_Y1, AUTO_Y2, PAN_AUTO_LEFT, PAN_AUTO_RIGHT,
-} from './chainProgram.generated';
+} from './chainProgram.generated.as';
 
 export function setMathTables(pow2NegK: usize, center: usize, invCenter: usize, logC: usize, pow2Int: usize, pow2Frac: usize, compressorScratch: usize): void {
   setScratch(compressorScratch);

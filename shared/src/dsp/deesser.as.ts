@@ -5,11 +5,11 @@ import {
   PAYLOAD, DEESS_GAIN_REDUCTION, DEESS_GR_PEAK, DEESS_X1_L, DEESS_X2_L, DEESS_Y1_L, DEESS_Y2_L,
   DEESS_THRESHOLD_LIN, DEESS_THRESHOLD, DEESS_RANGE, DEESS_WIDE, DEESS_RELEASE_COEF, DEESS_NEG_SLOPE,
   DEESS_DB_PER_NEPER, DEESS_NEPER_PER_DB, DEESS_B0, DEESS_B1, DEESS_B2, DEESS_A1, DEESS_A2,
-} from './chainProgram.generated';
-import { CHUNK, pair, scratch, slot } from './chainLanes';
-import { COMPRESSOR_CONSTANTS } from './compressor';
-import { dlog2 } from './deterministicLog';
-import { dexp2 } from './deterministicExp';
+} from './chainProgram.generated.as';
+import { CHUNK, pair, scratch, slot } from './chainLanes.as';
+import { COMPRESSOR_CONSTANTS } from './compressor.as';
+import { dlog2 } from './deterministicLog.as';
+import { dexp2 } from './deterministicExp.as';
 
 /** Reductions below this (dB) are flushed to 0, as deesser.ts does. */
 const GR_FLOOR: f64 = 1e-9;

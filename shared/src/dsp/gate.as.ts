@@ -5,10 +5,10 @@ import {
   PAYLOAD, GATE_GAIN_DB, GATE_OPEN, GATE_HOLD, GATE_GR_PEAK, GATE_Z0, GATE_Z1, GATE_Z2, GATE_Z3,
   GATE_OPEN_LEVEL, GATE_CLOSE_LEVEL, GATE_FLOOR_LEVEL, GATE_THRESHOLD, GATE_RANGE, GATE_SLOPE,
   GATE_RANGE_LIN, GATE_HOLD_FRAMES, GATE_RELEASE_COEF, GATE_B0, GATE_B1, GATE_B2, GATE_A1, GATE_A2,
-} from './chainProgram.generated';
-import { slot } from './chainLanes';
-import { dlog } from './deterministicLog';
-import { dexp } from './deterministicExp';
+} from './chainProgram.generated.as';
+import { slot } from './chainLanes.as';
+import { dlog } from './deterministicLog.as';
+import { dexp } from './deterministicExp.as';
 
 const GATE_DB_PER_NEPER: f64 = 20 / 2.302585092994046; // 20 / Math.LN10, as gate.ts computes it
 const GATE_NEPER_PER_DB: f64 = 2.302585092994046 / 20;

@@ -4,8 +4,8 @@
 import {
   END, GAIN, BIQUAD, BARRIER, GAIN_BYTES, BIQUAD_BYTES, PAYLOAD, BIQUAD_B0, BIQUAD_B1, BIQUAD_B2, BIQUAD_A1,
   BIQUAD_A2, BIQUAD_X1, BIQUAD_X2, BIQUAD_Y1, BIQUAD_Y2,
-} from './chainProgram.generated';
-import { f32round } from './chainLanes';
+} from './chainProgram.generated.as';
+import { f32round } from './chainLanes.as';
 
 /** Most biquads one specialised EQ loop runs (a strip has HPF, LPF and 4 bands). */
 const EQ_MAX: i32 = 6;

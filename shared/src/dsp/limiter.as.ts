@@ -1,7 +1,7 @@
 // AssemblyScript, part of masterBus.wasm (masterBus.ts re-exports it): the twin of
 // shared/src/dsp/limiter.ts (LimiterProcessor with its TruePeakDetector).
 
-import { BS1770_TAPS, LIMITER_CHUNK, TRUE_PEAK_TAPS } from './masterBusLayout.generated';
+import { BS1770_TAPS, LIMITER_CHUNK, TRUE_PEAK_TAPS } from './masterBusLayout.generated.as';
 
 // ---------------------------------------------------------------------------------------
 // Limiter. Left and right run in the two f64 lanes of a v128 (mono: both lanes carry the
