@@ -208,7 +208,7 @@ export class CompressorProcessor implements DspProcessor<CompressorParams> {
   /**
    * The audio state and the steady-state constants processSteady uses, for a transcription
    * of the kernel into another language (the bake's WebAssembly strip chains,
-   * server/assembly/compressor.ts) that must compute the same doubles. Valid while no
+   * shared/src/dsp/compressor.as.ts) that must compute the same doubles. Valid while no
    * parameter ramps.
    */
   steadyState(): CompressorSteadyState {
@@ -468,7 +468,7 @@ function setCurve(f: Float64Array, T: number, ratio: number, W: number): void {
  * (x + |x| is exactly 2·max(x, 0)). With over = level − T: 0 below the knee, the quadratic
  * −slope·t²/(2W) with t = over + W/2 clamped to [0, W] inside it, plus the straight line's
  * part above it, −slope·max(over − W/2, 0). kneeCoef = −slope/(2W) (0 for a hard knee).
- * server/assembly/compressor.ts transcribes this operation for operation: change both.
+ * shared/src/dsp/compressor.as.ts transcribes this operation for operation: change both.
  */
 function gainReduction(level: number, T: number, W: number, halfW: number, negSlope: number, kneeCoef: number): number {
   const over = level - T;

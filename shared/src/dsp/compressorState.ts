@@ -5,7 +5,7 @@ import { slotIndex } from './slotIndex.ts';
  * (the smoothed gain reduction in dB, the RMS detector's mean square), then the constants of
  * its steady path. `CompressorProcessor` keeps its state in this layout, the bake's
  * WebAssembly twin reads the same block from its chain program, and the twin's constants
- * (`COMP_*` in server/assembly/chainProgram.generated.ts) are generated from this list: reorder or
+ * (`COMP_*` in shared/src/dsp/chainProgram.generated.as.ts) are generated from this list: reorder or
  * add a slot here, then run `pnpm --filter @mixroom/server build:wasm`.
  *
  * releaseCoef, releaseComplement, attackCoef, attackComplement stay consecutive in this

@@ -5,7 +5,7 @@ import { slotIndex } from './slotIndex.ts';
  * (the smoothed gain reduction in dB, the meter's peak, the band-pass's history per
  * channel), then the constants of its steady path. `DeesserProcessor` keeps its state in
  * this layout (its band-pass history stays in its BiquadProcessor and is copied in by
- * `steadyState()`), and the bake's WebAssembly twin (server/assembly/deesser.ts,
+ * `steadyState()`), and the bake's WebAssembly twin (shared/src/dsp/deesser.as.ts,
  * `runDeesser`) reads the same block from its chain program; its `DEESS_*` constants are
  * generated from this list: reorder or add a slot here, then run
  * `pnpm --filter @mixroom/server build:wasm`.

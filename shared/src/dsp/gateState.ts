@@ -4,7 +4,7 @@ import { slotIndex } from './slotIndex.ts';
  * The gate's state block: one float64 per name, in this order. First its audio state (the
  * smoothed gain in dB, open, hold samples left, the meter's peak, the key filter's state),
  * then the constants of its curve, times and key filter. `GateProcessor` keeps its state in
- * this layout and the bake's WebAssembly twin (server/assembly/gate.ts, `runGate`)
+ * this layout and the bake's WebAssembly twin (shared/src/dsp/gate.as.ts, `runGate`)
  * reads the same block from its chain program; its `GATE_*` constants are generated from
  * this list: reorder or add a slot here, then run `pnpm --filter @mixroom/server build:wasm`.
  *

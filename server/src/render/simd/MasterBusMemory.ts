@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-/** The exports of masterBus.wasm (built from server/assembly/masterBus.ts). */
+/** The exports of masterBus.wasm (built from shared/src/dsp/masterBus.as.ts). */
 export interface MasterBusExports {
   memory: WebAssembly.Memory;
   heapBase(): number;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { DETERMINISTIC_EXP_TABLES, DETERMINISTIC_LOG_TABLES } from '@mixroom/shared/dsp';
 import { plainSampleMemory, type SampleMemory } from '../runtime/SampleArena.ts';
 
-/** The exports of stripChain.wasm (built from server/assembly/stripChain.ts). */
+/** The exports of stripChain.wasm (built from shared/src/dsp/stripChain.as.ts). */
 interface StripChainExports {
   memory: WebAssembly.Memory;
   runChain(prog: number, inL: number, inR: number, outL: number, outR: number, frames: number): void;
@@ -158,7 +158,7 @@ export class StripChainMemory implements SampleMemory {
     this.exports.runChain(prog, inL, inR, outL, outR, frames);
   }
 
-  /** Interleaved float32 stereo at `src` to the planar buffers at outL/outR (see assembly/decodeStem.ts). */
+  /** Interleaved float32 stereo at `src` to the planar buffers at outL/outR (see shared/src/dsp/decodeStem.as.ts). */
   decodeF32Stereo(src: number, outL: number, outR: number, frames: number): void {
     this.exports.decodeF32Stereo(src, outL, outR, frames);
   }

@@ -4,7 +4,7 @@ import { MASTER_BUS_IO_FRAMES, MasterBusMemory } from './MasterBusMemory.ts';
 
 /**
  * shared/dsp's LimiterProcessor on WebAssembly SIMD for the bake: the same samples bit for
- * bit (see server/assembly/limiter.ts), started from a limiter at rest (its
+ * bit (see shared/src/dsp/limiter.as.ts), started from a limiter at rest (its
  * {@link LimiterSteadyState}) and with fixed parameters, which is how the bake runs a plan's
  * limiter node. Mono input is limited as the JavaScript does (one channel, both lanes).
  */

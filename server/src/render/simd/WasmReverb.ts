@@ -4,7 +4,7 @@ import { MASTER_BUS_IO_FRAMES, MasterBusMemory } from './MasterBusMemory.ts';
 
 /**
  * shared/dsp's ReverbProcessor on WebAssembly for the bake's aux buses: the same samples bit
- * for bit (see server/assembly/reverb.ts), started from silence with fixed parameters, which
+ * for bit (see shared/src/dsp/reverb.as.ts), started from silence with fixed parameters, which
  * is how the bake runs a plan's reverb node. About 3x less main-thread CPU than the
  * JavaScript (no bounds checks, no ring-index branches).
  */

@@ -4,7 +4,7 @@ import { MASTER_BUS_IO_FRAMES, MasterBusMemory } from './MasterBusMemory.ts';
 
 /**
  * shared/dsp's TruePeakMeter (BS.1770-4 Annex 2, one channel) on WebAssembly SIMD for the
- * bake's loudness report: the same reading, bit for bit (see server/assembly/TruePeakMeter.ts).
+ * bake's loudness report: the same reading, bit for bit (see shared/src/dsp/TruePeakMeter.as.ts).
  */
 export class WasmTruePeakMeter implements ChannelPeakMeter {
   private readonly mem = new MasterBusMemory();

@@ -2,8 +2,8 @@ import { COMPRESSOR_STATE_SLOTS, DEESSER_STATE_SLOTS, GATE_STATE_SLOTS } from '@
 
 /**
  * The strip-chain program format, written by createChainKernel and run by stripChain.wasm
- * (server/assembly/stripChain.ts). This file is its one description: the AssemblyScript
- * reads the same names from server/assembly/chainProgram.generated.ts, which
+ * (shared/src/dsp/stripChain.as.ts). This file is its one description: the AssemblyScript
+ * reads the same names from shared/src/dsp/chainProgram.generated.as.ts, which
  * `pnpm --filter @mixroom/server build:wasm` writes from here (a test fails when it is stale).
  *
  * A program is a list of ops, each 16-byte aligned: a header (i32 kind, then up to three

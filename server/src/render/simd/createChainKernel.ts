@@ -53,7 +53,7 @@ function panOp(law: 'mono' | 'left' | 'right' | 'balance'): 'PAN_MONO' | 'PAN_LE
  * One NodeKernel for a run of strip nodes (gains, biquads, the panner, bypass latencies,
  * sends) executed by the SIMD module sample by sample, both channels in one register. The
  * samples equal running the nodes' JavaScript kernels one after another (see
- * server/assembly/stripChain.ts). Input and output buffers in the module's memory (see
+ * shared/src/dsp/stripChain.as.ts). Input and output buffers in the module's memory (see
  * StripChainMemory) are used in place; others are copied in and out, which costs far less
  * than the passes the chain saves.
  *
@@ -135,7 +135,7 @@ export function createChainKernel(
  * EQ, compressor and the rest in one go is too long a dependency chain for the CPU to
  * overlap consecutive samples; alone, a compressor runs in vectorised passes and a delay
  * is a few block copies (runCompressor/runDelay in
- * server/assembly/compressor.ts and BypassDelay.ts). Measured on the bench strip (trim, 5 biquads,
+ * shared/src/dsp/compressor.as.ts and BypassDelay.as.ts). Measured on the bench strip (trim, 5 biquads,
  * compressor, bypass delay, fader, 2 sends, pan): 50 ns a frame as one group, 25 ns in groups (EQ 12, compressor 11.5, delay 0.5, fader + sends + pan 2.5).
  */
 export function groupBreaks(stages: readonly ChainStage[]): Set<number> {

@@ -1,10 +1,10 @@
 import { TRUE_PEAK_TAPS } from '@mixroom/shared/dsp/loudness';
 
 /**
- * What the master-bus module (server/assembly/masterBus.ts, reverb.ts) and its wrappers
+ * What the master-bus module (shared/src/dsp/masterBus.as.ts, reverb.as.ts) and its wrappers
  * (WasmLimiter, WasmReverb, WasmTruePeakMeter) must agree on. This file is its one
  * description: the AssemblyScript reads the same names from
- * server/assembly/masterBusLayout.generated.ts, written from here by
+ * shared/src/dsp/masterBusLayout.generated.as.ts, written from here by
  * `pnpm --filter @mixroom/server build:wasm` (a test fails when it is stale).
  */
 

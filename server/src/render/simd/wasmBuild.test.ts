@@ -32,13 +32,13 @@ describe('the committed WebAssembly is built from its sources', () => {
     }
   });
 
-  it('the committed stripChain.wasm is the build of server/assembly/stripChain.ts', async () => {
+  it('the committed stripChain.wasm is the build of shared/src/dsp/stripChain.as.ts', async () => {
     const fresh = await build('build:wasm:chain', 'stripChain.wasm');
     const committed = await readFile(path.join(here, 'stripChain.wasm'));
     expect(Buffer.compare(fresh, committed), 'rebuild with `pnpm --filter @mixroom/server build:wasm`').toBe(0);
   });
 
-  it('the committed masterBus.wasm is the build of server/assembly/masterBus.ts', async () => {
+  it('the committed masterBus.wasm is the build of shared/src/dsp/masterBus.as.ts', async () => {
     const fresh = await build('build:wasm:master', 'masterBus.wasm');
     const committed = await readFile(path.join(here, 'masterBus.wasm'));
     expect(Buffer.compare(fresh, committed), 'rebuild with `pnpm --filter @mixroom/server build:wasm`').toBe(0);
