@@ -24,7 +24,12 @@ import { readProcessUsage, type ProcessUsage } from './processUsage.ts';
  * bench rooms opened through OPEN_ROOMS. The cluster rows run the same load on 1 and on 3
  * cluster nodes (test/cluster/syncNodeProcess.ts) on one Redis (AOF appendfsync always), the
  * clients spread over the nodes round-robin, so most fan-out crosses nodes.
- * BENCH_SYNC_ONLY=<substring> runs only the servers whose name contains it.
+ * BENCH_SYNC_ONLY=<substring>[,<substring>...] runs only the servers whose name contains one.
+ *
+ * BENCH_SYNC_SWEEP=100,150,200,300 runs the load at each client count instead (rooms of
+ * CLIENTS/ROOMS people), servers alternating in order, and prints the capacity of each server:
+ * the most clients at p99 <= 50 ms, and the share of updates delivered at twice the reference's
+ * capacity (run as an extra point when the sweep lacks it).
  */
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CLIENTS = env('BENCH_SYNC_CLIENTS', 40);
@@ -35,6 +40,21 @@ const SECONDS = env('BENCH_SYNC_SECONDS', 8);
 /** Share of one core a node's event loop may use before queueing breaks p99 (capacity estimate). */
 const CORE_BUDGET = 0.7;
 const WARMUP_MS = 1000;
+/** Capacity is the most clients a server holds with fan-out p99 within this (the issue's target). */
+const P99_TARGET_MS = 50;
+const SWEEP = (process.env.BENCH_SYNC_SWEEP ?? '')
+  .split(',')
+  .filter((x) => x.trim() !== '')
+  .map((x) => Number(x))
+  .filter((n) => Number.isInteger(n) && n > 0);
+const PER_ROOM = Math.max(2, Math.round(CLIENTS / ROOMS));
+
+/** Clients and rooms of one measured point. */
+interface Load {
+  readonly clients: number;
+  readonly rooms: number;
+}
+const sweepLoad = (clients: number): Load => ({ clients, rooms: Math.max(1, Math.round(clients / PER_ROOM)) });
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -58,7 +78,9 @@ interface ServerUnderTest {
   launch(signal: AbortSignal): Promise<Deployment>;
 }
 
-const ROOM_IDS = Array.from({ length: ROOMS }, (_, i) => `bench-${i}`);
+/** The most clients and rooms any point may reach (a sweep adds a point at twice the reference's capacity). */
+const MAX_LOAD: Load = SWEEP.length === 0 ? { clients: CLIENTS, rooms: ROOMS } : sweepLoad(Math.max(...SWEEP) * 2);
+const ROOM_IDS = Array.from({ length: MAX_LOAD.rooms }, (_, i) => `bench-${i}`);
 
 /** One child process on a free port, ready when its port answers (and `readyLine` was printed). */
 function singleProcess(
@@ -154,8 +176,8 @@ const ALL_SERVERS: ServerUnderTest[] = [
           PORT: String(port),
           OPEN_ROOMS: ROOM_IDS.join(','),
           LOG_LEVEL: 'info',
-          MAX_SOCKETS_PER_USER: String(CLIENTS * 3 + 20),
-          RATE_JOINS: `${ROOMS + 100}/1h,${ROOMS + 100}/1h`,
+          MAX_SOCKETS_PER_USER: String(MAX_LOAD.clients * 3 + 20),
+          RATE_JOINS: `${MAX_LOAD.rooms + 100}/1h,${MAX_LOAD.rooms + 100}/1h`,
         }),
         stdio: ['ignore', 'pipe', 'inherit'],
       }),
@@ -184,11 +206,13 @@ const ALL_SERVERS: ServerUnderTest[] = [
   ),
 ];
 const ONLY = process.env.BENCH_SYNC_ONLY;
+const ONLY_NAMES = ONLY?.split(',').filter((x) => x !== '');
 /** The reference always runs: every ratio is against it. */
-const SERVERS = ALL_SERVERS.filter((s) => !ONLY || s.name.includes(ONLY) || s.name.startsWith('y-websocket'));
+const SERVERS = ALL_SERVERS.filter((s) => !ONLY_NAMES || ONLY_NAMES.some((o) => s.name.includes(o)) || s.name.startsWith('y-websocket'));
 
 interface Result {
   readonly server: ServerUnderTest;
+  readonly load: Load;
   readonly p50: number;
   readonly p99: number;
   readonly deliveredPerSec: number;
@@ -200,23 +224,29 @@ interface Result {
   /** Bytes a late joiner read off its socket (compressed when the server deflates). */
   readonly lateJoinBytes: number;
   readonly roomUpdates: number;
+  /** CPU ms of this bench process (every client) over the measured window. */
+  readonly clientsCpuMs: number;
 }
 
 const nodeCpu = (r: Result) => r.cpu.filter((c) => c.name !== 'redis');
 const redisCpu = (r: Result) => r.cpu.find((c) => c.name === 'redis')?.ms ?? 0;
 const totalNodeCpu = (r: Result) => nodeCpu(r).reduce((n, c) => n + c.ms, 0);
 const pct = (ms: number) => `${((ms / (SECONDS * 1000)) * 100).toFixed(1)}%`;
+/** Of every commit's fan-out to the other people in its room, the share that arrived in the window. */
+const deliveredShare = (r: Result) => r.deliveredPerSec / (r.committedPerSec * (r.load.clients / r.load.rooms - 1));
 
 export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
+  // Each y-websocket provider registers a process 'exit' listener.
+  process.setMaxListeners(MAX_LOAD.clients + 20);
+  if (SWEEP.length > 0) return sweep(signal);
+  const load = { clients: CLIENTS, rooms: ROOMS };
   console.log(
     `${CLIENTS} clients in ${ROOMS} rooms, each committing a fader at ${RATE_HZ} Hz and moving its presence at ${AWARENESS_HZ} Hz for ${SECONDS} s (loopback)`,
   );
-  // Each y-websocket provider registers a process 'exit' listener.
-  process.setMaxListeners(CLIENTS + 20);
   const results: Result[] = [];
   for (const server of SERVERS) {
     signal.throwIfAborted();
-    results.push(await measure(server, signal));
+    results.push(await measure(server, load, signal));
   }
   const row = (r: Result) =>
     [
@@ -225,9 +255,9 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
       `p99 ${r.p99.toFixed(2)} ms`.padEnd(16),
       `${Math.round(r.deliveredPerSec)} delivered/s`.padEnd(20),
       `${Math.round(r.committedPerSec)} commits/s`.padEnd(18),
-      // Of every commit's fan-out to the other people in its room, the part that arrived in the window.
-      `${((r.deliveredPerSec / (r.committedPerSec * (CLIENTS / ROOMS - 1))) * 100).toFixed(0)}% delivered`.padEnd(15),
+      `${(deliveredShare(r) * 100).toFixed(0)}% delivered`.padEnd(15),
       `CPU ${nodeCpu(r).map((c) => `${c.name} ${pct(c.ms)}`).join(', ')}${r.server.redis ? `, redis ${pct(redisCpu(r))}` : ''} of a core`.padEnd(44),
+      `clients CPU ${pct(r.clientsCpuMs)}`.padEnd(19),
       `RSS ${nodeCpu(r).map((c) => (c.usage.rssBytes / 2 ** 20).toFixed(1)).join('/')} MiB`.padEnd(22),
       `late join ${r.lateJoinMs.toFixed(1)} ms, ${(r.lateJoinBytes / 1024).toFixed(1)} KiB (~${r.roomUpdates} updates in the room)`,
     ].join(' ');
@@ -339,7 +369,69 @@ async function measureDeflate(signal: AbortSignal): Promise<void> {
   for (const line of lines) console.log(line);
 }
 
-async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Result> {
+/**
+ * The same load at several client counts, servers alternating order from point to point so a
+ * change in the machine's load does not always favour one. Prints one line per point and server,
+ * then each server's capacity at p99 <= P99_TARGET_MS and the delivered shares at twice the
+ * reference's capacity.
+ */
+async function sweep(signal: AbortSignal): Promise<void> {
+  const points = [...new Set(SWEEP)].sort((a, b) => a - b);
+  console.log(
+    `sweep over ${points.join(', ')} clients in rooms of ${PER_ROOM}, each committing a fader at ${RATE_HZ} Hz and moving its presence at ${AWARENESS_HZ} Hz for ${SECONDS} s per point (loopback)`,
+  );
+  const results: Result[] = [];
+  const measurePoint = async (clients: number, index: number) => {
+    const order = index % 2 === 0 ? SERVERS : [...SERVERS].reverse();
+    for (const server of order) {
+      signal.throwIfAborted();
+      const r = await measure(server, sweepLoad(clients), signal);
+      results.push(r);
+      console.log(
+        [
+          `${clients} clients`.padEnd(12),
+          r.server.name.padEnd(20),
+          `p50 ${r.p50.toFixed(1)} ms`.padEnd(15),
+          `p99 ${r.p99.toFixed(1)} ms`.padEnd(16),
+          `${(deliveredShare(r) * 100).toFixed(0)}% delivered`.padEnd(15),
+          `${Math.round(r.committedPerSec)} commits/s`.padEnd(16),
+          `server CPU ${pct(totalNodeCpu(r))}${r.server.redis ? ` + redis ${pct(redisCpu(r))}` : ''}`.padEnd(22),
+          `clients CPU ${pct(r.clientsCpuMs)}`.padEnd(19),
+          `load ${loadavg()[0]!.toFixed(1)}`,
+        ].join(' '),
+      );
+    }
+  };
+  for (const [i, clients] of points.entries()) await measurePoint(clients, i);
+  const ref = SERVERS.find((s) => s.name.startsWith('y-websocket'))!;
+  /** The most clients measured with p99 within target, with every smaller point also within it. */
+  const capacity = (server: ServerUnderTest): number => {
+    let best = 0;
+    for (const n of points) {
+      const r = results.find((x) => x.server === server && x.load.clients === n);
+      if (!r || !(r.p99 <= P99_TARGET_MS)) break;
+      best = n;
+    }
+    return best;
+  };
+  const refCapacity = capacity(ref);
+  const overload = Math.max(2 * refCapacity, points[0]!);
+  if (refCapacity > 0 && !points.includes(overload)) await measurePoint(overload, points.length);
+  console.log(`capacity at p99 <= ${P99_TARGET_MS} ms (of the points measured; 0 = not even the first):`);
+  for (const server of SERVERS) {
+    const cap = capacity(server);
+    console.log(`  ${server.name.padEnd(20)} ${cap} clients${server === ref ? '' : ` (x${refCapacity > 0 ? (cap / refCapacity).toFixed(2) : '?'} the reference)`}`);
+  }
+  if (refCapacity > 0) {
+    console.log(`at ${overload} clients (2x the reference's capacity), share of updates delivered:`);
+    for (const r of results.filter((x) => x.load.clients === overload)) {
+      console.log(`  ${r.server.name.padEnd(20)} ${(deliveredShare(r) * 100).toFixed(0)}% delivered, p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms`);
+    }
+  }
+  console.log(`(machine load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+}
+
+async function measure(server: ServerUnderTest, load: Load, signal: AbortSignal): Promise<Result> {
   const deployment = await server.launch(signal);
   const clients: Array<{ doc: Y.Doc; provider: WebsocketProvider }> = [];
   let timer: NodeJS.Timeout | undefined;
@@ -350,9 +442,9 @@ async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Re
     let delivered = 0;
     let committed = 0;
     let totalCommits = 0;
-    for (let i = 0; i < CLIENTS; i++) {
+    for (let i = 0; i < load.clients; i++) {
       const doc = new Y.Doc();
-      const provider = new WebsocketProvider(deployment.wsUrls[i % deployment.wsUrls.length]!, ROOM_IDS[i % ROOMS]!, doc, {
+      const provider = new WebsocketProvider(deployment.wsUrls[i % deployment.wsUrls.length]!, ROOM_IDS[i % load.rooms]!, doc, {
         WebSocketPolyfill: WebSocketClass as unknown as typeof globalThis.WebSocket,
         disableBc: true,
       });
@@ -399,19 +491,23 @@ async function measure(server: ServerUnderTest, signal: AbortSignal): Promise<Re
     }, tickMs);
     await sleep(WARMUP_MS, signal);
     const before = await Promise.all(deployment.processes.map((p) => readProcessUsage(p.pid)));
+    const clientsBefore = process.cpuUsage();
     measuring = true;
     const started = performance.now();
     await sleep(SECONDS * 1000, signal);
     measuring = false;
     const elapsedS = (performance.now() - started) / 1000;
     const after = await Promise.all(deployment.processes.map((p) => readProcessUsage(p.pid)));
+    const clientsCpu = process.cpuUsage(clientsBefore);
     clearInterval(timer);
     const lateJoin = await measureLateJoin(deployment.wsUrls[0]!, WebSocketClass, signal);
     return {
       server,
+      load,
+      clientsCpuMs: (clientsCpu.user + clientsCpu.system) / 1000,
       lateJoinMs: lateJoin.ms,
       lateJoinBytes: lateJoin.bytes,
-      roomUpdates: Math.round(totalCommits / ROOMS),
+      roomUpdates: Math.round(totalCommits / load.rooms),
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       deliveredPerSec: delivered / elapsedS,

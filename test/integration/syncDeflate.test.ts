@@ -83,6 +83,33 @@ describe('permessage-deflate on sync sockets', () => {
     console.info(`first sync of a ${size}-byte room: ${first.bytes} B plain, ${compressed.bytes} B deflated`);
   });
 
+  it('sends frames under the threshold as they are, even on a socket that negotiated deflate', async () => {
+    fx.server = await startTestServer(testConfig(fx.dir.path));
+    const writer = connectClient(fx.server.url, 'small', { user: 'w' });
+    clients.push(writer);
+    await whenSynced(writer);
+    const ws = new WebSocket(`${fx.server.url.replace(/^http/, 'ws')}/sync/small?user=reader`, { perMessageDeflate: true });
+    const doc = new Y.Doc();
+    ws.on('message', (data: Buffer) => {
+      const decoder = decoding.createDecoder(new Uint8Array(data));
+      if (decoding.readVarUint(decoder) === MESSAGE_TYPES.sync) syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), doc, 'server');
+    });
+    try {
+      await once(ws, 'open');
+      expect(ws.extensions).toMatch(/^permessage-deflate/);
+      const socket = (ws as unknown as { _socket: Socket })._socket;
+      await waitFor('reader joined', () => socket.bytesRead > 0);
+      const before = socket.bytesRead;
+      // 8 KiB that deflate would shrink to a few dozen bytes: a pasted note, a big presence frame.
+      const text = 'mix note '.repeat(910);
+      writer.doc.getMap('m').set('note', text);
+      await waitFor('reader got the note', () => doc.getMap('m').get('note') === text);
+      expect(socket.bytesRead - before).toBeGreaterThan(text.length);
+    } finally {
+      ws.terminate();
+    }
+  });
+
   it('is off with SYNC_DEFLATE=off', async () => {
     fx.server = await startTestServer(testConfig(fx.dir.path, { SYNC_DEFLATE: 'off' }));
     const offered = await join(fx.server.url, 'plain', true);
