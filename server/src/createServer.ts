@@ -12,6 +12,7 @@ import { requestLogFields } from './http/assignRequestIds.ts';
 import { mountMetricsRoute } from './metrics/createMetricsRoute.ts';
 import type { Metrics } from './metrics/Metrics.ts';
 import { createApp } from './http/createApp.ts';
+import { createReadiness, type ReadinessProbe } from './http/createReadiness.ts';
 import type { BodyLimitRule } from './http/limitBodies.ts';
 import { createOriginPolicy } from './http/OriginPolicy.ts';
 import type { MountRoutes, ServerServices } from './http/ServerServices.ts';
@@ -20,6 +21,11 @@ import { LocalRoomStore } from './sync/persistence/LocalRoomStore.ts';
 import type { RoomStore } from './sync/persistence/RoomStore.ts';
 import { RoomRegistry, type InitRoom, type OpenRoom } from './sync/RoomRegistry.ts';
 import { attachSyncSocketServer } from './sync/SyncSocketServer.ts';
+
+/** A dependency that has not answered a readiness probe within this is down (Caddy waits 1 s). */
+const READINESS_TIMEOUT_MS = 750;
+/** Readiness probes run at most this often, however often `/readyz` is asked. */
+const READINESS_MAX_AGE_MS = 500;
 
 export interface ServerDeps {
   readonly logger: Logger;
@@ -44,10 +50,12 @@ export interface ServerDeps {
   /** This process's metrics: fed by the rooms, served at `/metrics` when a token is configured. */
   readonly metrics?: Metrics;
   /**
-   * What this node needs to serve, by name ('redis', 'auth-database'): `/readyz` is 503 and
-   * names the ones returning false, so a load balancer sends nobody to a node cut off from them.
+   * What this node needs to serve, by name ('redis', 'auth-store'), each checked by a round
+   * trip when `/readyz` is asked (at most every READINESS_MAX_AGE_MS, each within
+   * READINESS_TIMEOUT_MS): it is 503 while any fails, so a load balancer sends nobody to a node
+   * cut off from them. Only a holder of the metrics token is told which.
    */
-  readonly dependencies?: Readonly<Record<string, () => boolean>>;
+  readonly dependencies?: Readonly<Record<string, ReadinessProbe>>;
 }
 
 export interface RunningServer {
@@ -96,7 +104,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
   const originPolicy = createOriginPolicy(config.publicUrl, () => listeningPort, scheme);
   const app = createApp({
     services,
-    notReady: () => [...(ready ? [] : ['draining']), ...Object.entries(deps.dependencies ?? {}).flatMap(([name, up]) => (up() ? [] : [name]))],
+    readiness: createReadiness({ probes: deps.dependencies ?? {}, draining: () => !ready, timeoutMs: READINESS_TIMEOUT_MS, maxAgeMs: READINESS_MAX_AGE_MS }),
     routes: [...(deps.metrics ? [(a: Parameters<MountRoutes>[0]) => mountMetricsRoute(a, deps.metrics!, config.metricsToken)] : []), ...(deps.routes ?? [])],
     clientDistDir: config.clientDistDir,
     originPolicy,

@@ -180,7 +180,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     bodyLimits: browserStorage.bodyLimits,
     authorize: authorizeWith(auth),
     ...(syncCluster ? { store: syncCluster.store } : {}),
-    dependencies: { 'auth-store': () => authStore.connected(), ...(syncCluster ? { redis: () => syncCluster.connected() } : {}) },
+    dependencies: { 'auth-store': () => authStore.ping(), ...(syncCluster ? { redis: () => syncCluster.ping() } : {}) },
     admitSocket: (userId) => limits.openSocket(userId),
     // A new room starts as an empty mix titled as its owner named it (an open room: after its
     // id); its `~review` records document starts empty.

@@ -20,6 +20,7 @@ let pg: TestPostgres;
 let s3: EmbeddedS3;
 let nodeA: TestMixroom;
 let nodeB: TestMixroom;
+const METRICS_TOKEN = randomBytes(24).toString('hex');
 const sockets: SocketClient[] = [];
 
 beforeAll(async () => {
@@ -36,6 +37,7 @@ beforeAll(async () => {
     S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
     S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
     OPEN_ROOMS: '',
+    METRICS_TOKEN,
   };
   nodeA = await startTestMixroom({ env });
   nodeB = await startTestMixroom({ env });
@@ -102,9 +104,14 @@ describe('shared auth across nodes', () => {
     await waitFor('A closes its socket of the removed member', () => onA.closeCodes.includes(CLOSE_CODES.unauthorized), 10_000);
   });
 
-  it('a node cut off from Redis or from the auth database is not ready, and names which; it is again once they return', async () => {
-    const readiness = async (node: TestMixroom) => {
+  it('a node cut off from Redis or from the auth database is not ready, and names which to the metrics token only; it is again once they return', async () => {
+    // What Caddy sees: ready or not, nothing more.
+    const publicReadiness = async (node: TestMixroom) => {
       const res = await fetch(`${node.url}/readyz`);
+      return { status: res.status, body: (await res.json()) as { ready: boolean; failing?: string[] } };
+    };
+    const readiness = async (node: TestMixroom) => {
+      const res = await fetch(`${node.url}/readyz`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
       return { status: res.status, body: (await res.json()) as { ready: boolean; failing?: string[] } };
     };
     const until = async (what: string, check: () => Promise<boolean>, timeoutMs: number) => {
@@ -114,11 +121,27 @@ describe('shared auth across nodes', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    expect(await readiness(nodeA)).toEqual({ status: 200, body: { ready: true } });
+    expect(await readiness(nodeA)).toEqual({ status: 200, body: { ready: true, failing: [] } });
+    expect(await publicReadiness(nodeA)).toEqual({ status: 200, body: { ready: true } });
+
+    // A Redis that hangs (stopped, its sockets still open: every connection still says 'ready')
+    // fails the PING within the short timeout.
+    redis.child.kill('SIGSTOP');
+    try {
+      await until('A names a hung redis', async () => (await readiness(nodeA)).body.failing?.includes('redis') === true, 15_000);
+      expect(await publicReadiness(nodeB)).toEqual({ status: 503, body: { ready: false } });
+    } finally {
+      redis.child.kill('SIGCONT');
+    }
+    await until('A ready again after the hang', async () => (await readiness(nodeA)).status === 200, 20_000);
 
     await redis.crash();
     await until('A names redis', async () => (await readiness(nodeA)).body.failing?.includes('redis') === true, 15_000);
     expect(await readiness(nodeB)).toMatchObject({ status: 503, body: { ready: false, failing: ['redis'] } });
+    // Anyone else only learns that it is not ready.
+    expect(await publicReadiness(nodeB)).toEqual({ status: 503, body: { ready: false } });
+    const wrongToken = await fetch(`${nodeB.url}/readyz`, { headers: { authorization: 'Bearer not-the-token' } });
+    expect(await wrongToken.json()).toEqual({ ready: false });
     await redis.restart();
     await until('A ready again after Redis', async () => (await readiness(nodeA)).status === 200, 20_000);
 
@@ -128,6 +151,6 @@ describe('shared auth across nodes', () => {
     await until('B ready again after PostgreSQL', async () => (await readiness(nodeB)).status === 200, 30_000);
     // Each node's listener reconnects on its own backoff (up to 5 s): A may come back later than B.
     await until('A ready again after PostgreSQL', async () => (await readiness(nodeA)).status === 200, 30_000);
-    expect(await readiness(nodeA)).toEqual({ status: 200, body: { ready: true } });
+    expect(await publicReadiness(nodeA)).toEqual({ status: 200, body: { ready: true } });
   }, 120_000);
 });

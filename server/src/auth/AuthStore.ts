@@ -121,9 +121,10 @@ export interface AuthStore {
    */
   onAccessChange(listener: (change: AccessChange) => void): () => void;
   /**
-   * False while a shared store cannot announce changes (its listener is down): revocations
-   * from other nodes would not reach this node's sockets, so it must not take new ones.
+   * Readiness: resolves once the store answered a round trip, for a shared store over its pool
+   * and over its change listener (while that is down, revocations from other nodes would not
+   * reach this node's sockets, so it must not take new ones); rejects otherwise.
    */
-  connected(): boolean;
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -249,7 +249,7 @@ export async function createFileAuthStore(path: string, logger: Logger, now: () 
       announce({ kind: 'member-removed', roomId, userId });
       return true;
     },
-    connected: () => true,
+    ping: async () => undefined,
     onAccessChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -269,7 +269,12 @@ export async function createPostgresAuthStore(options: PostgresAuthStoreOptions)
       deliver({ kind: 'member-removed', roomId, userId });
       return true;
     },
-    connected: () => listener !== null,
+    async ping() {
+      const l = listener;
+      if (l === null) throw new Error('the change listener is not connected');
+      // The listener too: a dead LISTEN connection would silently drop other nodes' revocations.
+      await Promise.all([q('SELECT 1'), l.query('SELECT 1')]);
+    },
     onAccessChange(l) {
       listeners.add(l);
       return () => listeners.delete(l);

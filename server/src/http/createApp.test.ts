@@ -9,6 +9,7 @@ import { LocalRoomStore } from '../sync/persistence/LocalRoomStore.ts';
 import { RoomRegistry } from '../sync/RoomRegistry.ts';
 import { ApiError } from './ApiError.ts';
 import { createApp } from './createApp.ts';
+import { createReadiness } from './createReadiness.ts';
 import type { ServerServices } from './ServerServices.ts';
 
 let dir: string;
@@ -34,23 +35,40 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const alwaysReady = createReadiness({ probes: {}, draining: () => false, timeoutMs: 1000, maxAgeMs: 0 });
+
 describe('createApp', () => {
-  it('answers liveness always and readiness only when nothing is missing, naming what is', async () => {
-    let missing: string[] = ['draining', 'redis'];
-    const app = createApp({ services, notReady: () => missing, routes: [], clientDistDir: null });
+  it('answers liveness always and readiness only when nothing is missing, naming what only to the metrics token', async () => {
+    let draining = true;
+    let redisUp = false;
+    const readiness = createReadiness({
+      probes: { redis: async () => void (redisUp || (await Promise.reject(new Error('down')))) },
+      draining: () => draining,
+      timeoutMs: 1000,
+      maxAgeMs: 0,
+    });
+    const token = 'readiness-token-0123456789';
+    const app = createApp({ services: { ...services, config: { ...services.config, metricsToken: token } }, readiness, routes: [], clientDistDir: null });
+    const withToken = { headers: { authorization: `Bearer ${token}` } };
     expect((await app.request('/healthz')).status).toBe(200);
     const down = await app.request('/readyz');
     expect(down.status).toBe(503);
-    expect(await down.json()).toEqual({ ready: false, failing: ['draining', 'redis'] });
-    missing = [];
-    expect(await (await app.request('/readyz')).json()).toEqual({ ready: true });
+    expect(await down.json()).toEqual({ ready: false });
+    expect(await (await app.request('/readyz', withToken)).json()).toEqual({ ready: false, failing: ['draining'] });
+    draining = false;
+    expect(await (await app.request('/readyz', withToken)).json()).toEqual({ ready: false, failing: ['redis'] });
+    expect(await (await app.request('/readyz', { headers: { authorization: `Bearer ${token}x` } })).json()).toEqual({ ready: false });
+    redisUp = true;
+    const up = await app.request('/readyz');
+    expect(up.status).toBe(200);
+    expect(await up.json()).toEqual({ ready: true });
   });
 
   it('mounts module routes ahead of the client, and serves the client with an SPA fallback', async () => {
     const stems = new Hono().get('/', (c) => c.json({ room: c.req.param('room') ?? null }));
     const app = createApp({
       services,
-      notReady: () => [],
+      readiness: alwaysReady,
       routes: [(a) => void a.route('/api/rooms/:room/stems', stems)],
       clientDistDir: join(dir, 'dist'),
     });
@@ -64,7 +82,7 @@ describe('createApp', () => {
   });
 
   it('serves no client routes when the client is not built', async () => {
-    const app = createApp({ services, notReady: () => [], routes: [], clientDistDir: join(dir, 'missing') });
+    const app = createApp({ services, readiness: alwaysReady, routes: [], clientDistDir: join(dir, 'missing') });
     expect((await app.request('/')).status).toBe(404);
     expect((await app.request('/room/x')).status).toBe(404);
   });
@@ -80,7 +98,7 @@ describe('createApp', () => {
       .get('/bug', () => {
         throw new TypeError('undefined is not a function');
       });
-    const app = createApp({ services, notReady: () => [], routes: [(a) => void a.route('/api', routes)], clientDistDir: null });
+    const app = createApp({ services, readiness: alwaysReady, routes: [(a) => void a.route('/api', routes)], clientDistDir: null });
     const refused = await app.request('/api/refused');
     expect([refused.status, refused.headers.get('retry-after'), await refused.json()]).toEqual([429, '30', { error: { code: 'busy', message: 'Too many bakes in this room.' } }]);
     const gone = await app.request('/api/gone');

@@ -6,6 +6,8 @@ import { HTTPException } from 'hono/http-exception';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { ApiError } from './ApiError.ts';
 import { assignRequestIds } from './assignRequestIds.ts';
+import type { Readiness } from './createReadiness.ts';
+import { hasBearerToken } from './hasBearerToken.ts';
 import { limitBodies, type BodyLimitRule } from './limitBodies.ts';
 import { createOriginPolicy, type OriginPolicy } from './OriginPolicy.ts';
 import { refuseForeignOrigins } from './refuseForeignOrigins.ts';
@@ -14,8 +16,8 @@ import type { MountRoutes, ServerServices } from './ServerServices.ts';
 
 export interface AppOptions {
   readonly services: ServerServices;
-  /** Null once persistence is open and the server accepts rooms; else what is not ready ('draining', 'redis'...). */
-  readonly notReady: () => readonly string[];
+  /** What is not ready ('draining', 'redis'...), for `/readyz`. */
+  readonly readiness: Readiness;
   readonly routes: readonly MountRoutes[];
   /** Built client folder; served at `/` when it exists. */
   readonly clientDistDir: string | null;
@@ -31,7 +33,7 @@ export interface AppOptions {
  * The HTTP side: probes first, then every module's routes, then the built client with the
  * single-page-app fallback for `/room/:id` last, so no static file can shadow an API route.
  */
-export function createApp({ services, notReady, routes, clientDistDir, originPolicy, bodyLimits, securityHeaders: headers }: AppOptions): Hono {
+export function createApp({ services, readiness, routes, clientDistDir, originPolicy, bodyLimits, securityHeaders: headers }: AppOptions): Hono {
   const app = new Hono();
   const { config } = services;
   // First: every log line of the request carries its id (and room).
@@ -48,9 +50,14 @@ export function createApp({ services, notReady, routes, clientDistDir, originPol
   app.use('*', refuseForeignOrigins(originPolicy ?? createOriginPolicy(config.publicUrl, () => config.port)));
   app.use('*', limitBodies(config.maxBodyBytes, bodyLimits));
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.get('/readyz', (c) => {
-    const failing = notReady();
-    return failing.length === 0 ? c.json({ ready: true }) : c.json({ ready: false, failing }, 503);
+  // Public: only ready or not. What is failing names the deployment's parts, so it is told only
+  // to a holder of the metrics token.
+  app.get('/readyz', async (c) => {
+    const failing = await readiness.failing();
+    const ready = failing.length === 0;
+    const body = hasBearerToken(c.req.header('authorization'), config.metricsToken) ? { ready, failing } : { ready };
+    c.header('cache-control', 'no-store');
+    return c.json(body, ready ? 200 : 503);
   });
 
   for (const mount of routes) mount(app, services);

@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
+import { hasBearerToken } from '../http/hasBearerToken.ts';
 import type { Metrics } from './Metrics.ts';
 
 /**
@@ -9,10 +9,8 @@ import type { Metrics } from './Metrics.ts';
  */
 export function mountMetricsRoute(app: Hono, metrics: Metrics, token: string | null): void {
   if (token === null) return;
-  const expected = Buffer.from(`Bearer ${token}`);
   app.get('/metrics', async (c) => {
-    const given = Buffer.from(c.req.header('authorization') ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!hasBearerToken(c.req.header('authorization'), token)) {
       return c.text('Unauthorized\n', 401, { 'www-authenticate': 'Bearer realm="metrics"' });
     }
     return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });

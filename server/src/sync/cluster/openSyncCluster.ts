@@ -15,8 +15,11 @@ import { syncKeys } from './SyncKeys.ts';
 export interface SyncCluster {
   readonly store: RoomStore;
   readonly compactor: RoomCompactor;
-  /** Every Redis connection of this node is up (readiness: a node cut off from Redis takes no sockets). */
-  connected(): boolean;
+  /**
+   * Readiness (a node cut off from Redis takes no sockets): resolves when every connection is
+   * up and the command and pub/sub ones answer a PING.
+   */
+  ping(): Promise<void>;
   /** True for exactly one caller across the cluster, ever (one-time set-up such as seeding the demo). */
   claimOnce(task: string): Promise<boolean>;
   /** Stops the compactor and the readers, closes the Redis connections. Rooms must be closed first. */
@@ -123,7 +126,11 @@ export async function openSyncCluster(options: {
   return {
     store,
     compactor,
-    connected: () => connections.every((c) => c.status === 'ready'),
+    async ping() {
+      if (!connections.every((c) => c.status === 'ready')) throw new Error('a Redis connection is down');
+      // (the stream reader is blocked in XREAD; its status says enough)
+      await Promise.all([redis.ping(), pubsub.ping()]);
+    },
     claimOnce: async (task) => (await redis.set(`${settings.redisPrefix}:once:${task}`, nodeId, 'NX')) === 'OK',
     close: async () => {
       await compactor.close();
