@@ -1,53 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectClient,
-  joinOpenRoom,
-  makeTempDir,
-  serverProcessEnv,
-  waitFor,
-  whenSynced,
-  type TestClient,
-} from './integration/syncHarness.ts';
+import { kill9, spawnServerProcess, type ServerProcess } from './integration/spawnServerProcess.ts';
+import { connectClient, joinOpenRoom, makeTempDir, waitFor, whenSynced, type TestClient } from './integration/syncHarness.ts';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const ROOM = 'crash-room';
 
-interface ServerProcess {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly lines: string[];
-}
-
-/** Starts `server/src/main.ts` as a real child process and waits for its listening line. */
-function spawnServer(dataDir: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: repoRoot,
-    // Small compaction threshold: kills also land in the middle of compactions.
-    env: serverProcessEnv(dataDir, { OPEN_ROOMS: ROOM, COMPACT_LOG_BYTES: '4096' }),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines: string[] = [];
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line);
-      if (!line.startsWith('{')) return;
-      const entry = JSON.parse(line) as { msg: string; url?: string };
-      if (entry.msg === 'server listening') resolve({ child, url: entry.url!, lines });
-    });
-  });
-}
-
-function kill9(server: ServerProcess): Promise<void> {
-  return new Promise((resolve) => {
-    server.child.removeAllListeners('exit');
-    server.child.once('exit', () => resolve());
-    server.child.kill('SIGKILL');
-  });
-}
+/** A real server process; a small compaction threshold makes kills land in compactions too. */
+const spawnServer = (dataDir: string) => spawnServerProcess(dataDir, { OPEN_ROOMS: ROOM, COMPACT_LOG_BYTES: '4096' });
 
 let dir: { path: string; remove(): Promise<void> };
 let current: ServerProcess | null = null;

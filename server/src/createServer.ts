@@ -88,11 +88,14 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     ...(deps.openRoom ? { openRoom: deps.openRoom } : {}),
     logger,
     idleUnloadMs: config.roomIdleUnloadMs,
+    ...(config.roomHibernateMs > 0 ? { hibernateAfterMs: config.roomHibernateMs } : {}),
     compactLogBytes: config.compactLogBytes,
     ...(deps.metrics ? { observeRelay: (seconds: number) => deps.metrics!.relaySeconds.observe(seconds) } : {}),
+    ...(deps.metrics ? { observeWake: (seconds: number) => deps.metrics!.wakeSeconds.observe(seconds) } : {}),
   });
   if (deps.metrics) {
     deps.metrics.sources.roomsLoaded = () => rooms.size;
+    deps.metrics.sources.roomsHibernating = () => rooms.hibernatingCount;
     deps.metrics.sources.sockets = () => rooms.peerCount;
   }
   // Known once listening (PORT=0 picks the port); read only while serving requests.

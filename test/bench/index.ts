@@ -6,6 +6,8 @@ import type { BenchModule } from './BenchModule.ts';
  */
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   sync: () => import('./syncBench.ts'),
+  // Quiet rooms without their Y.Doc: heap per room and the first edit's wake, hibernation off vs on.
+  hibernate: () => import('./hibernationBench.ts'),
   // The JS kernels as the browser's worklets run them (x-realtime per kernel, vs Chromium's native nodes).
   dsp: async () => {
     const { run } = await import('./dspBench.ts');

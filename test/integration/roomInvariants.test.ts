@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CURRENT_SCHEMA_VERSION, findBusCycle, getBusMap, getMixRoot, initMixDoc, readMixState, validateMixState } from '@mixroom/shared/model';
-import { addBus, setOutput } from '@mixroom/shared/ops';
-import { createOrigin } from '@mixroom/shared/protocol';
+import { CURRENT_SCHEMA_VERSION, findBusCycle, getMixRoot, initMixDoc, readMixState, validateMixState } from '@mixroom/shared/model';
 import { openMixRoom } from '../../server/src/rooms/openMixRoom.ts';
-import { connectClient, makeTempDir, startTestServer, testConfig, waitFor, whenSynced, type TestClient } from './syncHarness.ts';
+import { addTwoGroups, groupOutputs, mergeOfflineCycle } from './offlineBusCycle.ts';
+import { connectClient, makeTempDir, startTestServer, testConfig, whenSynced, type TestClient } from './syncHarness.ts';
 
 /** A room as the v1 schema stored it: pan in -100..100, sends as a Y.Array. */
 function writeV1Room(doc: Y.Doc): void {
@@ -78,28 +77,9 @@ describe('rooms keep their mix documents current and valid on the server', () =>
       const b = connectClient(server.url, 'cycle', { user: 'b' });
       clients.push(a, b);
       await Promise.all([whenSynced(a), whenSynced(b)]);
-      const originA = createOrigin('local-user', 'a');
-      const originB = createOrigin('local-user', 'b');
-      addBus(a.doc, { kind: 'group', name: 'Drums', id: 'grpdrums' }, originA);
-      addBus(a.doc, { kind: 'group', name: 'Music', id: 'grpmusic' }, originA);
-      await waitFor('b sees both groups', () => getBusMap(b.doc, 'grpmusic') !== null);
-
-      // Offline at the same time: each edit is valid alone, together they form a cycle.
-      a.provider.disconnect();
-      b.provider.disconnect();
-      setOutput(a.doc, { id: 'grpdrums', output: 'grpmusic' }, originA);
-      setOutput(b.doc, { id: 'grpmusic', output: 'grpdrums' }, originB);
-      a.provider.connect();
-      b.provider.connect();
-
-      const outputs = (doc: Y.Doc) => [getBusMap(doc, 'grpdrums')?.get('output'), getBusMap(doc, 'grpmusic')?.get('output')];
-      // The raw documents (not just the repaired read view) must lose the cycle on both sides.
-      await waitFor('server repair reached both clients', () => {
-        const [da, ma] = outputs(a.doc);
-        const [db, mb] = outputs(b.doc);
-        return da === db && ma === mb && (da === 'master' || ma === 'master');
-      });
-      expect(outputs(a.doc)).toEqual(outputs(b.doc));
+      await addTwoGroups(a, b);
+      await mergeOfflineCycle(a, b);
+      expect(groupOutputs(a.doc)).toEqual(groupOutputs(b.doc));
       const state = readMixState(a.doc);
       expect(findBusCycle(state.buses)).toBeNull();
       expect(readMixState(b.doc)).toEqual(state);

@@ -11,6 +11,7 @@ describe('parseConfig', () => {
       clientDistDir: null,
       maxMessageBytes: 8 * 1024 * 1024,
       roomIdleUnloadMs: 30_000,
+      roomHibernateMs: 300_000,
       compactLogBytes: 1024 * 1024,
       pingIntervalMs: 30_000,
       maxSocketBufferBytes: 64 * 1024 * 1024,

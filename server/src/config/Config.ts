@@ -17,6 +17,12 @@ export const CONFIG_SCHEMA = z.object({
   MAX_MESSAGE_BYTES: envInt(8 * 1024 * 1024, 1024),
   /** A room with no connection for this long is compacted and unloaded from memory. */
   ROOM_IDLE_UNLOAD_MS: envInt(30_000, 0),
+  /**
+   * A loaded room whose mix saw no change for this long drops its Y.Doc while its sockets stay
+   * (it answers joiners from its stored state and wakes on the next edit, which then waits
+   * about a room load); 0 = never.
+   */
+  ROOM_HIBERNATE_MS: envInt(300_000, 0),
   /** When a room's update log grows past this size, it is compacted into its snapshot. */
   COMPACT_LOG_BYTES: envInt(1024 * 1024, 1),
   /** WebSocket ping interval; a socket that misses a pong for a whole interval is dropped. */
@@ -58,6 +64,8 @@ export interface Config {
   readonly clientDistDir: string | null;
   readonly maxMessageBytes: number;
   readonly roomIdleUnloadMs: number;
+  /** 0 = rooms never hibernate. */
+  readonly roomHibernateMs: number;
   readonly compactLogBytes: number;
   readonly pingIntervalMs: number;
   readonly maxSocketBufferBytes: number;
@@ -101,6 +109,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     clientDistDir: e.CLIENT_DIST_DIR ?? null,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     roomIdleUnloadMs: e.ROOM_IDLE_UNLOAD_MS,
+    roomHibernateMs: e.ROOM_HIBERNATE_MS,
     compactLogBytes: e.COMPACT_LOG_BYTES,
     pingIntervalMs: e.PING_INTERVAL_MS,
     maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,

@@ -4,6 +4,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export interface MetricSources {
   /** Rooms in memory on this node (mix and review documents). */
   roomsLoaded?: () => number;
+  /** Of those, the ones holding no Y.Doc (hibernating under quiet sockets). */
+  roomsHibernating?: () => number;
   /** Open sync sockets on this node. */
   sockets?: () => number;
   /** Bakes waiting and running (the whole deployment's queue in cluster mode). */
@@ -19,6 +21,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** Time from an update reaching the server to its relay to the other sockets (after it is durable). */
   readonly relaySeconds: Histogram<never>;
+  /** Time a hibernating room took to rebuild its doc (and rerun its open hooks) on an edit. */
+  readonly wakeSeconds: Histogram<never>;
   /** Wall time of bakes by outcome. */
   readonly bakeSeconds: Histogram<'outcome'>;
   readonly redisErrors: Counter<'role'>;
@@ -39,6 +43,14 @@ export function createMetrics(labels: Record<string, string> = {}): Metrics {
     registers: [registry],
     collect() {
       if (sources.roomsLoaded) this.set(sources.roomsLoaded());
+    },
+  });
+  new Gauge({
+    name: 'mixroom_rooms_hibernating',
+    help: 'Loaded rooms holding no document in memory (quiet, sockets still open)',
+    registers: [registry],
+    collect() {
+      if (sources.roomsHibernating) this.set(sources.roomsHibernating());
     },
   });
   new Gauge({
@@ -69,6 +81,12 @@ export function createMetrics(labels: Record<string, string> = {}): Metrics {
       name: 'mixroom_relay_seconds',
       help: 'From an update reaching the server to its relay to the room (durable first)',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    wakeSeconds: new Histogram({
+      name: 'mixroom_room_wake_seconds',
+      help: 'Rebuilding a hibernating room document on its first change',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5],
       registers: [registry],
     }),
     bakeSeconds: new Histogram({

@@ -47,6 +47,18 @@ interface DurableWaiter {
   readonly reject: (error: Error) => void;
 }
 
+/**
+ * What a hibernating room keeps instead of its Y.Doc: its durable state as one Yjs V2 update
+ * (129 KB for `pnpm bench hibernate`'s 1-hour room, whose live doc holds 20 MiB of heap), its
+ * state vector for the server's sync step 1, and its snapshot (state vector + delete set, V2)
+ * to tell whether a client's update brings anything new.
+ */
+interface Hibernated {
+  readonly state: Uint8Array;
+  readonly stateVector: Uint8Array;
+  readonly snapshot: Uint8Array;
+}
+
 /** The room's log could not be written: it is closed and will reload from disk. */
 export class RoomFailedError extends Error {
   override readonly name = 'RoomFailedError';
@@ -63,10 +75,26 @@ export class RoomFailedError extends Error {
  *
  * The same loop compacts the log into a snapshot when it grows past `compactLogBytes`, so an
  * append and a compaction never overlap.
+ *
+ * Hibernation (the y-redis approach): once the doc has seen no change for `hibernateAfterMs`
+ * and everything is durable, the room drops its Y.Doc and its `open` observers while its
+ * sockets stay; presence lives on a doc of its own and keeps working. A joiner's sync step 1
+ * is answered from the kept V2 state (`Y.diffUpdateV2`), and a client's update that brings
+ * nothing new (a reconnecting client's step 2) is acknowledged without a doc. Anything else
+ * that needs the doc (an edit, a server write through `doc`, another node's update) wakes the
+ * room synchronously first: the doc is rebuilt from that state and `open` runs again, so the
+ * frame is handled exactly as in an awake room and frames after it stay in order.
  */
 export class Room {
-  readonly doc = new Y.Doc();
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  /** Null while hibernating; see {@link doc}. */
+  private live: Y.Doc | null = new Y.Doc();
+  private hibernated: Hibernated | null = null;
+  private lastChangeAt = performance.now();
+  private hibernateTimer: NodeJS.Timeout | null = null;
+  private opener: ((doc: Y.Doc) => () => void) | null = null;
+  private closeObservers: (() => void) | null = null;
+  /** Presence does not need the mix: it hangs on an empty doc of its own, kept while hibernating. */
+  readonly awareness = new awarenessProtocol.Awareness(new Y.Doc());
   readonly peers = new Set<Peer>();
   /** Who may write which presence, stamped how, how often (see RoomPresence). */
   readonly presence = new RoomPresence(this.awareness, DEFAULT_PRESENCE_LIMITS);
@@ -79,6 +107,7 @@ export class Room {
   private durableSeq = 0;
   private draining: Promise<void> | null = null;
   private failure: RoomFailedError | null = null;
+  private closing = false;
   private readonly unlink: Array<() => void> = [];
   private readonly presenceBatch = new PresenceBatch(this.awareness);
   private presenceTimer: NodeJS.Timeout | null = null;
@@ -93,10 +122,119 @@ export class Room {
       readonly logger: Logger;
       /** Called once if storage fails; the registry forgets the room. */
       readonly onFailed: (room: Room) => void;
+      /** Drop the doc after this long without a change (see the class comment); absent = never. */
+      readonly hibernateAfterMs?: number;
+      /** Seconds a wake took (rebuilding the doc and running `open`), for metrics and benches. */
+      readonly observeWake?: (seconds: number) => void;
     },
   ) {
     // The server has no presence of its own.
     this.awareness.setLocalState(null);
+  }
+
+  /**
+   * The live document; reading it wakes a hibernating room first, so every caller (server
+   * writes, version snapshots, repair) sees the whole state exactly as before.
+   */
+  get doc(): Y.Doc {
+    return this.live ?? this.wake();
+  }
+
+  /** True while the room holds no Y.Doc. */
+  get isHibernating(): boolean {
+    return this.live === null;
+  }
+
+  /**
+   * Runs `open` on the doc now and again on every wake (migrations, repair observers); its
+   * disposer runs when the room hibernates or shuts down.
+   */
+  attach(open: (doc: Y.Doc) => () => void): void {
+    this.opener = open;
+    this.closeObservers = open(this.doc);
+  }
+
+  /** Sync step 2 for a client whose state vector is `stateVector`: what it lacks (Yjs V1). */
+  encodeStateAsUpdate(stateVector: Uint8Array): Uint8Array {
+    if (this.live) return Y.encodeStateAsUpdate(this.live, stateVector);
+    return Y.convertUpdateFormatV2ToV1(Y.diffUpdateV2(this.hibernated!.state, stateVector));
+  }
+
+  /** The room's state vector (the server's sync step 1). */
+  encodeStateVector(): Uint8Array {
+    return this.live ? Y.encodeStateVector(this.live) : this.hibernated!.stateVector;
+  }
+
+  /**
+   * True when a hibernating room already holds everything `update` (Yjs V1) carries, so it can
+   * be acknowledged without waking. False when awake, or for anything new or unreadable: the
+   * caller then applies it to {@link doc}, which wakes the room and judges it as always.
+   */
+  holdsAllWhileHibernating(update: Uint8Array): boolean {
+    if (!this.hibernated) return false;
+    try {
+      return Y.snapshotContainsUpdate(Y.decodeSnapshotV2(this.hibernated.snapshot), update);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Rebuilds the doc from the kept state and runs `open` again. Synchronous, so the frame or
+   * write that needed the doc, and everything queued behind it, runs in order.
+   */
+  private wake(): Y.Doc {
+    const { hibernated } = this;
+    if (!hibernated) throw new Error('a room without a doc must be hibernating');
+    const startedAt = performance.now();
+    const doc = new Y.Doc();
+    // Before the listener: the kept state is durable already and must not be appended again.
+    Y.applyUpdateV2(doc, hibernated.state);
+    this.live = doc;
+    this.hibernated = null;
+    doc.on('update', this.onDocUpdate);
+    if (this.opener) this.closeObservers = this.opener(doc);
+    this.lastChangeAt = performance.now();
+    this.armHibernation();
+    this.options.observeWake?.((performance.now() - startedAt) / 1000);
+    this.options.logger.debug('room woke', { roomId: this.id, stateBytes: hibernated.state.byteLength });
+    return doc;
+  }
+
+  /** (Re)starts the hibernation check; a no-op when hibernation is off or already armed. */
+  private armHibernation(): void {
+    const after = this.options.hibernateAfterMs;
+    if (after === undefined || this.hibernateTimer !== null || this.failure || this.closing) return;
+    const wait = Math.max(0, after - (performance.now() - this.lastChangeAt));
+    this.hibernateTimer = setTimeout(() => {
+      this.hibernateTimer = null;
+      this.tryHibernate();
+    }, wait);
+    this.hibernateTimer.unref();
+  }
+
+  /**
+   * Drops the doc if it saw no change for `hibernateAfterMs` and holds nothing that is not
+   * durable yet; otherwise checks again later.
+   */
+  private tryHibernate(): void {
+    const doc = this.live;
+    if (!doc || this.failure || this.closing) return;
+    const quietFor = performance.now() - this.lastChangeAt;
+    const busy = this.queue.length > 0 || this.draining !== null || this.awaiting.length > 0 || this.waiters.length > 0 || this.durableSeq < this.appliedSeq;
+    if (busy || quietFor < this.options.hibernateAfterMs!) {
+      if (busy) this.lastChangeAt = performance.now();
+      return this.armHibernation();
+    }
+    this.discardPending();
+    this.closeObservers?.();
+    this.closeObservers = null;
+    doc.off('update', this.onDocUpdate);
+    const state = Y.encodeStateAsUpdateV2(doc);
+    this.hibernated = { state, stateVector: Y.encodeStateVector(doc), snapshot: Y.encodeSnapshotV2(Y.snapshot(doc)) };
+    this.live = null;
+    doc.destroy();
+    this.options.logger.debug('room hibernated', { roomId: this.id, stateBytes: state.byteLength });
   }
 
   /** Applies stored updates without logging them again; call before {@link start}. */
@@ -127,7 +265,8 @@ export class Room {
    * joiner while they never apply.
    */
   discardPending(): boolean {
-    const { store } = this.doc;
+    if (!this.live) return false;
+    const { store } = this.live;
     if (store.pendingStructs === null && store.pendingDs === null) return false;
     store.pendingStructs = null;
     store.pendingDs = null;
@@ -138,6 +277,7 @@ export class Room {
   start(): void {
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
+    this.armHibernation();
     const link = this.storage.link;
     if (!link) return;
     this.unlink.push(
@@ -166,7 +306,7 @@ export class Room {
       link.onStoreLost(() => {
         if (this.failure) return;
         this.options.logger.warn('shared store may have lost updates; appending the room again', { roomId: this.id });
-        this.enqueue(Y.encodeStateAsUpdate(this.doc), RESTORE_ORIGIN);
+        this.enqueue(this.live ? Y.encodeStateAsUpdate(this.live) : Y.convertUpdateFormatV2ToV1(this.hibernated!.state), RESTORE_ORIGIN);
       }),
     );
   }
@@ -255,8 +395,13 @@ export class Room {
    * Peers must already be gone. Never call twice.
    */
   async shutdown(): Promise<void> {
+    this.closing = true;
+    if (this.hibernateTimer !== null) clearTimeout(this.hibernateTimer);
+    this.hibernateTimer = null;
+    this.closeObservers?.();
+    this.closeObservers = null;
     for (const entry of [...this.awaiting]) this.settleAwaiting(entry, false);
-    this.doc.off('update', this.onDocUpdate);
+    this.live?.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
     // The last peers' removals still go to the other nodes.
     this.flushPresence();
@@ -266,18 +411,21 @@ export class Room {
       if (!this.failure) {
         await this.drain();
         if (!this.failure && this.storage.logBytes > 0) {
-          await this.storage.compact(Y.encodeStateAsUpdate(this.doc));
+          // A hibernating room compacts its kept state: no need to rebuild the doc for it.
+          await this.storage.compact(this.live ? Y.encodeStateAsUpdate(this.live) : Y.convertUpdateFormatV2ToV1(this.hibernated!.state));
         }
       }
     } finally {
       this.awareness.destroy();
-      this.doc.destroy();
+      this.awareness.doc.destroy();
+      this.live?.destroy();
       await this.storage.close();
     }
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (this.failure) return;
+    this.lastChangeAt = performance.now();
     // Already durable (another node appended it before anyone relayed it): nothing to time.
     if (origin === REMOTE_NODE_ORIGIN) return this.relay([{ update, origin, at: Number.NaN }]);
     this.enqueue(update, origin);
@@ -352,6 +500,8 @@ export class Room {
     for (const peer of [...this.peers]) {
       peer.close(CLOSE_CODES.roomUnavailable, CLOSE_REASONS[CLOSE_CODES.roomUnavailable]);
     }
+    if (this.hibernateTimer !== null) clearTimeout(this.hibernateTimer);
+    this.hibernateTimer = null;
     this.options.onFailed(this);
   }
 

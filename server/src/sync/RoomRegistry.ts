@@ -10,9 +10,10 @@ export type InitRoom = (doc: Y.Doc, roomId: RoomId, prepared?: unknown) => void;
 
 /**
  * Runs on every load of a room, new or restored, once its stored state is applied and it
- * persists and relays: brings an old document up to the current schema and attaches
- * observers (e.g. invariant repair after merges). Returns the observers' disposer, called
- * when the room unloads. Writes must carry the given `server` origin.
+ * persists and relays, and again on every wake from hibernation (see `Room`): brings an old
+ * document up to the current schema and attaches observers (e.g. invariant repair after
+ * merges). Returns the observers' disposer, called when the room hibernates or unloads.
+ * Writes must carry the given `server` origin.
  */
 export type OpenRoom = (doc: Y.Doc, roomId: RoomId, origin: TransactionOrigin) => () => void;
 
@@ -28,8 +29,6 @@ interface Entry {
   /** Set as soon as the room object exists, so a failure during loading finds its entry. */
   room: Room | null;
   idleTimer: NodeJS.Timeout | null;
-  /** Disposer returned by `openRoom`. */
-  dispose: (() => void) | null;
 }
 
 export interface RoomRegistryOptions {
@@ -41,6 +40,10 @@ export interface RoomRegistryOptions {
   readonly openRoom?: OpenRoom;
   readonly logger: Logger;
   readonly idleUnloadMs: number;
+  /** A loaded room drops its Y.Doc after this long without a change (see `Room`); absent = never. */
+  readonly hibernateAfterMs?: number;
+  /** Seconds each wake from hibernation took (metrics). */
+  readonly observeWake?: (seconds: number) => void;
   readonly compactLogBytes: number;
   /** Each relayed update's time from reaching the server to its relay, in seconds (metrics). */
   readonly observeRelay?: (seconds: number) => void;
@@ -67,6 +70,13 @@ export class RoomRegistry {
   /** Number of rooms currently in memory (loading or loaded). */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Loaded rooms holding no Y.Doc right now (see `Room`). */
+  get hibernatingCount(): number {
+    let n = 0;
+    for (const entry of this.entries.values()) if (entry.room?.isHibernating) n += 1;
+    return n;
   }
 
   /** Sockets connected to rooms of this registry (the sockets metric). */
@@ -100,7 +110,7 @@ export class RoomRegistry {
     let entry = this.entries.get(roomId);
     if (!entry) {
       // `loading` is set right below: load() needs the entry to record its room early.
-      const fresh = { refs: 0, room: null, idleTimer: null, dispose: null } as Omit<Entry, 'loading'> as Entry;
+      const fresh = { refs: 0, room: null, idleTimer: null } as Omit<Entry, 'loading'> as Entry;
       fresh.loading = this.load(roomId, fresh);
       this.entries.set(roomId, fresh);
       fresh.loading.catch(() => {
@@ -197,6 +207,8 @@ export class RoomRegistry {
       logger,
       ...(this.options.observeRelay ? { observeRelay: this.options.observeRelay } : {}),
       onFailed: (failed) => this.forget(roomId, failed),
+      ...(this.options.hibernateAfterMs !== undefined ? { hibernateAfterMs: this.options.hibernateAfterMs } : {}),
+      ...(this.options.observeWake ? { observeWake: this.options.observeWake } : {}),
     });
     entry.room = room;
     try {
@@ -209,10 +221,9 @@ export class RoomRegistry {
         Y.applyUpdate(room.doc, Y.encodeStateAsUpdate(scratch), this.initOrigin);
         scratch.destroy();
       }
-      if (this.options.openRoom) entry.dispose = this.options.openRoom(room.doc, roomId, this.openOrigin);
+      const { openRoom } = this.options;
+      if (openRoom) room.attach((doc) => openRoom(doc, roomId, this.openOrigin));
     } catch (error) {
-      entry.dispose?.();
-      entry.dispose = null;
       entry.room = null;
       // Release the files so a later attempt can open the room again.
       await room.shutdown().catch(() => undefined);
@@ -235,8 +246,6 @@ export class RoomRegistry {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     const room = entry.room;
     this.entries.delete(roomId);
-    entry.dispose?.();
-    entry.dispose = null;
     const done = room
       .shutdown()
       .then(() => this.options.logger.info('room unloaded', { roomId }))
@@ -255,8 +264,6 @@ export class RoomRegistry {
     if (entry?.room === room) {
       if (entry.idleTimer) clearTimeout(entry.idleTimer);
       this.entries.delete(roomId);
-      entry.dispose?.();
-      entry.dispose = null;
       const done = room
         .shutdown()
         .catch(() => undefined)

@@ -224,7 +224,9 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
 
     const step1 = encoding.createEncoder();
     encoding.writeVarUint(step1, MESSAGE_TYPES.sync);
-    syncProtocol.writeSyncStep1(step1, room.doc);
+    // From the kept state vector when the room hibernates: a joiner does not wake it.
+    encoding.writeVarUint(step1, syncProtocol.messageYjsSyncStep1);
+    encoding.writeVarUint8Array(step1, room.encodeStateVector());
     self.send(encoding.toUint8Array(step1));
     sendAllAwareness(room, self);
     if (!serverWrittenDoc && !can(self.role, 'editMix')) self.send(encodeReadOnlyNotice(self.role));

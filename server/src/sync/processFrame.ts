@@ -82,7 +82,9 @@ function answerStep1(room: Room, peer: Peer, stateVector: Uint8Array): FrameResu
   try {
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_TYPES.sync);
-    syncProtocol.writeSyncStep2(encoder, room.doc, stateVector);
+    // (a hibernating room answers from its kept state, without waking)
+    encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+    encoding.writeVarUint8Array(encoder, room.encodeStateAsUpdate(stateVector));
     reply = encoding.toUint8Array(encoder);
   } catch (error) {
     return bad(`bad state vector: ${String(error)}`);
@@ -100,7 +102,10 @@ function applyClientUpdate(room: Room, peer: Peer, update: Uint8Array): FrameRes
     if (update.byteLength > EMPTY_UPDATE_BYTES) peer.send(encodeReadOnlyNotice(peer.serverWrittenDoc ? 'listener' : peer.role));
     return { ok: true, dropped: true };
   }
+  // A reconnecting client's sync step 2 usually holds nothing new: no need to wake for it.
+  if (room.holdsAllWhileHibernating(update)) return { ok: true };
   try {
+    // Wakes a hibernating room first (see Room), so this is judged exactly like any update.
     Y.applyUpdate(room.doc, update, peer.origin);
   } catch (error) {
     // Whatever part Yjs did integrate was emitted as an update and is persisted like any other

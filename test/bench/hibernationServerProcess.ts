@@ -1,0 +1,32 @@
+import * as Y from 'yjs';
+import { initMixDoc } from '@mixroom/shared/model';
+import { parseConfig } from '../../server/src/config/Config.ts';
+import { createServer } from '../../server/src/createServer.ts';
+import { createJsonLogger } from '../../server/src/log/Logger.ts';
+import { openMixRoom } from '../../server/src/rooms/openMixRoom.ts';
+import { hourSessionState } from './hourSessionState.ts';
+
+// The sync server of hibernationBench, run with --expose-gc: rooms named `hour-*` start as the
+// 1-hour session state, the others as a new mix; both get the product's open hook (migrations,
+// repair). It answers `heap` over IPC with its heap after full collections.
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+const hour = hourSessionState();
+const config = parseConfig(process.env);
+const server = await createServer(config, {
+  logger: createJsonLogger(config.logLevel, (line) => process.stdout.write(line)),
+  initRoom: (doc, roomId) => (roomId.startsWith('hour-') ? Y.applyUpdate(doc, hour) : initMixDoc(doc, { title: 'Empty', sampleRate: 48000 })),
+  openRoom: openMixRoom,
+});
+process.on('message', (message) => {
+  if (message !== 'heap') return;
+  void (async () => {
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((r) => setImmediate(r));
+    }
+    process.send!({ heapUsed: process.memoryUsage().heapUsed, port: server.port, hibernating: server.services.rooms.hibernatingCount, loaded: server.services.rooms.size });
+  })();
+});
+process.send!({ port: server.port, stateBytes: hour.byteLength });
+process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
