@@ -184,6 +184,23 @@ describe('a quiet room hibernates: no Y.Doc while its sockets stay open', () => 
     expect(readMixState(d.doc).tracks[0]?.gain).toBe(-3.5);
   }, 60_000);
 
+  it('wakes for a server write or read (stems, review, version snapshots go through withRoom), durably and relayed', async () => {
+    const lines: LogLine[] = [];
+    server = await startTestServer(testConfig(dir.path, { ROOM_HIBERNATE_MS: String(HIBERNATE_MS) }), { initRoom: mixInit, openRoom: openMixRoom, lines });
+    const a = connect('served', 'a');
+    await whenSynced(a);
+    await waitHibernating('served');
+    const wokeBefore = woke(lines, 'served');
+    const { rooms } = server.services;
+    await rooms.withRoom('served' as RoomId, (doc, origin) => addTrack(doc, { name: 'Bass', stem: null, id: 'bass' }, origin), { actor: 'stems' });
+    expect(woke(lines, 'served')).toBe(wokeBefore + 1);
+    await waitFor('server write relayed', () => readMixState(a.doc).tracks.some((t) => t.id === 'bass'));
+    // A read after the room slept again sees the whole state, like a version snapshot does.
+    await waitHibernating('served');
+    expect(await rooms.withRoom('served' as RoomId, (doc) => readMixState(doc))).toEqual(readMixState(a.doc));
+    expect(woke(lines, 'served')).toBe(wokeBefore + 2);
+  }, 60_000);
+
   it('refuses a malformed or dependency-missing update to a hibernating room with 4422; nothing stored changes', async () => {
     server = await startTestServer(testConfig(dir.path, { ROOM_HIBERNATE_MS: String(HIBERNATE_MS) }), { initRoom: mixInit, openRoom: openMixRoom });
     const a = connect('guarded', 'a');
