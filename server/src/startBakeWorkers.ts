@@ -7,6 +7,7 @@ import { createMetrics, type Metrics } from './metrics/Metrics.ts';
 import { startOpsServer } from './metrics/startOpsServer.ts';
 import { createS3StemSource } from './render/input/createS3StemSource.ts';
 import { createRenderBaker } from './review/createRenderBaker.ts';
+import { BakeThreads } from './render/workers/BakeThreads.ts';
 import { createS3Client } from './storage/createS3Client.ts';
 import { parseS3Settings } from './storage/S3Settings.ts';
 import { stemPlaybackKey } from './stems/stemKeys.ts';
@@ -42,6 +43,8 @@ export async function startBakeWorkers(options: BakeWorkersOptions): Promise<Run
   const s3 = createS3Client(s3Settings);
   countS3Errors(s3, metrics);
   const bakeThreads = options.bakeThreads ?? (env.BAKE_THREADS ? Number(env.BAKE_THREADS) : undefined);
+  // Track and encoder threads kept between the bakes this process runs.
+  const kept = new BakeThreads();
   const worker = await startBakeWorker({
     redisUrl: cluster.redisUrl,
     logger,
@@ -56,6 +59,7 @@ export async function startBakeWorkers(options: BakeWorkersOptions): Promise<Run
       s3,
       bucket: s3Settings.bucket,
       ...(bakeThreads !== undefined && Number.isInteger(bakeThreads) && bakeThreads > 0 ? { workers: bakeThreads } : {}),
+      threads: kept,
     }),
     onRedisError: () => metrics.redisErrors.inc({ role: 'bake-worker' }),
     onBakeFinished: (seconds, outcome) => metrics.bakeSeconds.observe({ outcome }, seconds),
@@ -64,6 +68,7 @@ export async function startBakeWorkers(options: BakeWorkersOptions): Promise<Run
   const ops = await startOpsServer({ host: config.host, port: config.port, metrics, token: config.metricsToken, isReady: () => ready });
   logger.info('worker ops listening', { url: ops.url });
   const closeS3 = async () => {
+    await kept.close();
     s3.destroy();
     await ops.close();
   };

@@ -19,6 +19,7 @@ import { createMetrics, type Metrics } from './metrics/Metrics.ts';
 import { createEmbeddedStemSource } from './render/input/createEmbeddedStemSource.ts';
 import { createS3StemSource } from './render/input/createS3StemSource.ts';
 import { createRenderBaker } from './review/createRenderBaker.ts';
+import { BakeThreads } from './render/workers/BakeThreads.ts';
 import { createReviewModule, type ReviewModule } from './review/createReviewModule.ts';
 import type { ReviewDocs } from './review/ReviewDocs.ts';
 import { openMixRoom } from './rooms/openMixRoom.ts';
@@ -98,6 +99,8 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   const syncSettings = parseSyncClusterSettings(env);
   const stemWorkerLimits = parseStemWorkerLimits(env);
   const metrics = createMetrics({ node: cluster.nodeId });
+  // Bake threads kept between bakes (none until the first bake; idle ones end after a minute).
+  const bakeThreads = new BakeThreads();
   const objects = await openObjectStore(s3Settings, browserOrigins);
   countS3Errors(objects.store.s3, metrics);
   // Cluster mode: rooms live in Redis streams + S3 snapshots, shared by every node.
@@ -169,6 +172,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
       // The finished files go into the embedded store's files the same way (a rename).
       ...(s3Settings.embedded ? { embeddedDataDir: s3Settings.dataDir } : {}),
       ...(options.bakeWorkers !== undefined ? { workers: options.bakeWorkers } : {}),
+      threads: bakeThreads,
     }),
   });
 
@@ -265,6 +269,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
         
         await demoReady;
         await review.close();
+        await bakeThreads.close();
         await server.close();
         await syncCluster?.close();
         await Promise.all([authStore.close(), objects.close()]);
@@ -280,6 +285,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
         
         await demoReady;
         await review.close();
+        await bakeThreads.close();
         await syncCluster?.close();
         await Promise.all([authStore.close(), objects.close()]);
       })()),

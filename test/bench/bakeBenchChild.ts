@@ -4,7 +4,9 @@
  * Mode `bake` (default): the stems from files, WAV 24 to a file. Mode `version`: what the
  * server does for a saved version: this process runs the embedded S3 store on the data
  * folder in <stemsDir> (stems already uploaded there), reads the stems from it, bakes all
- * four formats and stores them in it, exactly as startMixroom wires the embedded default.
+ * four formats and stores them in it, exactly as startMixroom wires the embedded default,
+ * then bakes the same version again in the same process with the threads the first bake
+ * left (`warm`: what a running server pays per bake).
  * Prints one JSON line: wall seconds, peak RSS, RSS samples along the render, result.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { createFileStemSource } from '../../server/src/render/input/createFileSt
 import { createEmbeddedStemSource } from '../../server/src/render/input/createEmbeddedStemSource.ts';
 import { renderBake } from '../../server/src/render/renderBake.ts';
 import { renderBakeFormats } from '../../server/src/render/renderBakeFormats.ts';
+import { BakeThreads } from '../../server/src/render/workers/BakeThreads.ts';
 import { createS3Client } from '../../server/src/storage/createS3Client.ts';
 import { startEmbeddedS3 } from '../../server/src/storage/startEmbeddedS3.ts';
 
@@ -62,14 +65,37 @@ const phases: { phase: string; at: number }[] = [];
 /** Threads that exist before the bake (main, V8's helpers, libuv's pool, the store's): the rest are the bake's. */
 let before = new Set(threadCpu().keys());
 let t0 = performance.now();
-let result: { sha256: string; loudness: unknown; workers: number; files?: { format: string; sha256: string; bytes: number; measurement: unknown }[] };
+type Result = { sha256: string; loudness: unknown; workers: number; files?: { format: string; sha256: string; bytes: number; measurement: unknown }[] };
+let result: Result;
+
+/** CPU seconds by thread between two samples of `threads` (a thread started since counts whole). */
+function threadSplit(from: ReadonlyMap<string, number>, to: ReadonlyMap<string, number>, bakeWorkers: number) {
+  const delta = [...to].map(([tid, c]) => [tid, c - (from.get(tid) ?? 0)] as const);
+  // Thread ids grow in creation order: the track workers start first, then the encoder threads.
+  const started = delta.filter(([tid, c]) => !before.has(tid) && !(from.has(tid) && c === 0)).sort(([a], [b]) => Number(a) - Number(b)).map(([, c]) => c);
+  return {
+    /** The bake's main thread during the bake (bus sums, master chain, feeding the encoders, storing). */
+    mainDuringBake: delta.find(([tid]) => tid === mainTid)?.[1] ?? 0,
+    /** The track workers (sampled every 250 ms, so up to 250 ms short). */
+    workers: started.slice(0, bakeWorkers),
+    /** The encoder threads, in start order (WAV 24 alone; or the PCM formats, then the MP3). */
+    encoders: started.slice(bakeWorkers),
+    /** Everything else: GC and compiler helpers, libuv's file I/O pool. */
+    rest: delta.filter(([tid]) => tid !== mainTid && before.has(tid)).reduce((a, [, c]) => a + c, 0),
+  };
+}
+
+/** The first (cold) bake's figures: the whole process so far, start-up included. */
+let cold: { seconds: number; cpu: NodeJS.CpuUsage; threads: Map<string, number> } | null = null;
+/** Version mode: the same bake again in this process, with the threads the first one kept. */
+let warm: { seconds: number; cpuSeconds: number; phases: typeof phases; threadCpuSeconds: ReturnType<typeof threadSplit>; threadsStarted: { track: number; format: number } } | null = null;
 if (mode === 'version') {
-  // The store runs in this process, as the embedded default does in the server.
+  // The store runs in this process, as the embedded default does in the server, and so do
+  // the threads a server keeps between bakes.
   const store = await startEmbeddedS3({ dataDir: path.join(stemsDir!, 's3'), port: 0 });
   const s3 = createS3Client({ endpoint: store.endpoint, region: store.region, ...store.credentials, forcePathStyle: true });
-  try {
-    before = new Set(threadCpu().keys());
-    t0 = performance.now();
+  const kept = new BakeThreads();
+  const bake = async (): Promise<Result> => {
     const r = await renderBakeFormats(plan, {
       formats: ['wav24', 'wav16', 'flac', 'mp3'],
       // As the server reads the embedded store's stems: from its files (createEmbeddedStemSource).
@@ -79,9 +105,33 @@ if (mode === 'version') {
       workers: Number(workers),
       blockFrames: Number(blockFrames),
       onProgress,
+      threads: kept,
     });
-    result = { sha256: r.files[0]!.sha256, loudness: r.loudness, workers: r.workers, files: r.files.map((f) => ({ format: f.format, sha256: f.sha256, bytes: f.bytes, measurement: f.measurement })) };
+    return { sha256: r.files[0]!.sha256, loudness: r.loudness, workers: r.workers, files: r.files.map((f) => ({ format: f.format, sha256: f.sha256, bytes: f.bytes, measurement: f.measurement })) };
+  };
+  try {
+    before = new Set(threadCpu().keys());
+    t0 = performance.now();
+    result = await bake();
+    sampleThreads();
+    cold = { seconds: (performance.now() - t0) / 1000, cpu: process.cpuUsage(), threads: new Map(threads) };
+    const coldPhases = phases.splice(0);
+    const cpu0 = process.cpuUsage();
+    t0 = performance.now();
+    const again = await bake();
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    sampleThreads();
+    if (again.sha256 !== result.sha256) throw new Error(`the warm bake gave ${again.sha256}, the cold one ${result.sha256}`);
+    warm = {
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      phases: phases.splice(0, phases.length, ...coldPhases),
+      threadCpuSeconds: threadSplit(cold.threads, threads, again.workers),
+      threadsStarted: { track: kept.track.started, format: kept.format.started },
+    };
   } finally {
+    await kept.close();
     s3.destroy();
     await store.close();
   }
@@ -95,23 +145,11 @@ if (mode === 'version') {
     onProgress,
   });
 }
-const seconds = (performance.now() - t0) / 1000;
+const seconds = cold?.seconds ?? (performance.now() - t0) / 1000;
 clearInterval(sampler);
 sampleThreads();
-const cpu = process.cpuUsage(); // whole process: main thread and every worker thread
-// Thread ids grow in creation order: the track workers start first, then the encoder threads.
-const started = [...threads].filter(([tid]) => !before.has(tid)).sort(([a], [b]) => Number(a) - Number(b)).map(([, c]) => c);
-const helpers = [...threads].filter(([tid]) => tid !== mainTid && before.has(tid)).reduce((a, [, c]) => a + c, 0);
-const threadCpuSeconds = {
-  /** The bake's main thread during the bake (bus sums, master chain, feeding the encoders, storing). */
-  mainDuringBake: (threads.get(mainTid) ?? 0) - mainBefore,
-  /** The track workers (sampled every 250 ms, so up to 250 ms short). */
-  workers: started.slice(0, result.workers),
-  /** The encoder threads, in start order (WAV 24 alone; or the PCM formats, then the MP3). */
-  encoders: started.slice(result.workers),
-  /** Everything else: GC and compiler helpers, libuv's file I/O pool. */
-  rest: helpers,
-};
+const cpu = cold?.cpu ?? process.cpuUsage(); // whole process: main thread and every worker thread
+const threadCpuSeconds = threadSplit(new Map([[mainTid, mainBefore]]), cold?.threads ?? threads, result.workers);
 process.stdout.write(
-  `${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAt, threadCpuSeconds, sha256: result.sha256, loudness: result.loudness, workers: result.workers, phases, files: result.files })}\n`,
+  `${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAt, threadCpuSeconds, sha256: result.sha256, loudness: result.loudness, workers: result.workers, phases, files: result.files, warm })}\n`,
 );

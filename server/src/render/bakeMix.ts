@@ -10,6 +10,7 @@ import { StemReader } from './input/StemReader.ts';
 import type { StemSource } from './input/StemSource.ts';
 import { type StemEncoding, stemBlockLayout } from './workers/trackWorkerProtocol.ts';
 import { defaultWorkerCount, TrackWorkerPool } from './workers/TrackWorkerPool.ts';
+import type { BakeThreads } from './workers/BakeThreads.ts';
 
 export interface BakeMixOptions {
   stems: StemSource;
@@ -31,6 +32,11 @@ export interface BakeMixOptions {
   compensateLatency?: boolean;
   /** Blocks in flight between reading stems and summing buses. Default 3. */
   pipelineDepth?: number;
+  /**
+   * Threads kept between bakes (a server's): the track workers are taken from it and given
+   * back after a bake that ran to its end. Without it, each bake starts and ends its own.
+   */
+  threads?: BakeThreads;
 }
 
 /**
@@ -89,14 +95,15 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
   const run = sums.plan;
   const readers = new Map<PlanNodeId, StemReader>();
   // The threads boot while the stems open.
-  const pool = TrackWorkerPool.spawn(shares);
+  const pool = TrackWorkerPool.spawn(shares, options.threads?.track);
   let cleaned: Promise<void> | null = null;
   // The workers stop before the stems close: a worker may be reading a stem's file by its
-  // descriptor, which must not be closed (and its number reused) under it.
-  const cleanup = (): Promise<void> =>
+  // descriptor, which must not be closed (and its number reused) under it. Only a bake that
+  // ran to its last block gives its threads back to be kept (they are idle then).
+  const cleanup = (completed = false): Promise<void> =>
     (cleaned ??= (async () => {
       outer?.removeEventListener('abort', forward);
-      await pool.terminate();
+      await (completed && !signal.aborted ? pool.release() : pool.terminate());
       await Promise.all([...readers.values()].map((r) => r.close().catch(() => {})));
     })());
   try {
@@ -161,7 +168,7 @@ export async function bakeMix(plan: MixPlan, options: BakeMixOptions): Promise<B
     const latencyFrames = options.compensateLatency === false ? 0 : main.latencyOf(output.id);
     const info: BakeMixInfo = { frames: plan.frames, latencyFrames, workers: shares.length };
     const blocks = runBlocks(run, main, pool, readers, shares, encodings, mainImports, slots, { ...options, blockFrames, pipelineDepth: depth, signal }, info, cleanup);
-    return { info, close: cleanup, [Symbol.asyncIterator]: () => blocks };
+    return { info, close: () => cleanup(), [Symbol.asyncIterator]: () => blocks };
   } catch (err) {
     await cleanup();
     throw err;
@@ -179,7 +186,7 @@ async function* runBlocks(
   slots: readonly Float32Array[][],
   options: BakeMixOptions & { blockFrames: number; pipelineDepth: number; signal: AbortSignal },
   info: BakeMixInfo,
-  cleanup: () => Promise<void>,
+  cleanup: (completed: boolean) => Promise<void>,
 ): AsyncGenerator<MasterBlock> {
   const { blockFrames, signal } = options;
   const total = info.frames + info.latencyFrames;
@@ -240,6 +247,7 @@ async function* runBlocks(
   };
 
   const inflight: Promise<Uint8Array[]>[] = [];
+  let completed = false;
   try {
     let next = 0;
     let emitted = 0;
@@ -265,9 +273,10 @@ async function* runBlocks(
       }
       if (signal.aborted) throw cancelledError(signal);
     }
+    completed = true;
   } finally {
     signal.removeEventListener('abort', aborted);
-    await cleanup();
+    await cleanup(completed);
   }
 }
 

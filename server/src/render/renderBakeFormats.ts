@@ -126,7 +126,7 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
       bakeMix(plan, { ...options, signal, onFrames: (done) => progress.frames(done) }),
       options.encodeInThreads === false
         ? createInlineEncoders(writerOptions, signal, events)
-        : FormatThreads.start(writerOptions, meterThread(formats), events).then((t) => (options.onEncoderThreads?.(t.workers), t)),
+        : FormatThreads.start(writerOptions, meterThread(formats), events, undefined, options.threads?.format).then((t) => (options.onEncoderThreads?.(t.workers), t)),
     ]);
     if (started[0].status === 'fulfilled') stream = started[0].value;
     if (started[1].status === 'fulfilled') encoders = started[1].value;

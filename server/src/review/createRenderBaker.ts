@@ -4,6 +4,7 @@ import { RENDER_FORMATS } from '@mixroom/shared/review';
 import type { FormatMeasurement, RenderFile, RenderFormat } from '@mixroom/shared/review';
 import { renderBakeFormats } from '../render/renderBakeFormats.ts';
 import type { StemSource } from '../render/input/StemSource.ts';
+import type { BakeThreads } from '../render/workers/BakeThreads.ts';
 import type { BakeVersion } from './BakeVersion.ts';
 
 export interface RenderBakerOptions {
@@ -17,6 +18,8 @@ export interface RenderBakerOptions {
   /** Bake worker threads (default: the render module's choice). */
   workers?: number;
   tmpDir?: string;
+  /** Threads kept between bakes (the process's; see BakeThreads). */
+  threads?: BakeThreads;
 }
 
 /**
@@ -35,6 +38,7 @@ export function createRenderBaker(options: RenderBakerOptions): BakeVersion {
       signal: job.signal,
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.tmpDir !== undefined ? { tmpDir: options.tmpDir } : {}),
+      ...(options.threads ? { threads: options.threads } : {}),
       store: {
         s3: options.s3,
         bucket: options.bucket,

@@ -3,6 +3,7 @@ import type { LoudnessSummary } from '@mixroom/shared/dsp/loudness';
 import { BakeError } from '../BakeError.ts';
 import type { BakeFormat } from '../BakeFormat.ts';
 import { workerExecArgv } from '../../threads/workerExecArgv.ts';
+import type { IdleThreads } from './IdleThreads.ts';
 import type { FinishedFormats, FormatEncoderEvents, FormatEncoders } from '../deliver/FormatEncoders.ts';
 import type { FormatWriterOptions, FormatWriterResult } from '../deliver/FormatWriter.ts';
 import { type FromFormatWorker, ringOffset, type ToFormatWorker } from './formatWorkerProtocol.ts';
@@ -22,6 +23,10 @@ interface Thread {
   /** Each of its formats' file, in its `formats` order. */
   results: Promise<FormatWriterResult>[];
   master: Promise<LoudnessSummary | null>;
+  /** It posted `finished` and nothing went wrong in it: it may be kept for another bake. */
+  clean: () => boolean;
+  /** Removes this bake's listeners from the thread. */
+  detach: () => void;
 }
 
 /**
@@ -57,6 +62,7 @@ export class FormatThreads implements FormatEncoders {
     private readonly channels: number,
     private readonly maxBlockFrames: number,
     slots: number,
+    private readonly kept: IdleThreads | undefined,
   ) {
     this.ring = new Float32Array(new SharedArrayBuffer(slots * channels * maxBlockFrames * 4));
     this.holders = new Int32Array(slots);
@@ -64,17 +70,18 @@ export class FormatThreads implements FormatEncoders {
   }
 
   /**
-   * Starts the threads (the master meter runs in the thread of writer `meterMasterIn`) and
-   * resolves once every one is ready.
+   * Starts the threads, or takes kept ones from `kept` (the master meter runs in the thread
+   * of writer `meterMasterIn`), and resolves once every one is ready.
    */
   static async start(
     writers: readonly FormatWriterOptions[],
     meterMasterIn: number,
     events: FormatEncoderEvents = {},
     slots = DEFAULT_RING_SLOTS,
+    kept?: IdleThreads,
   ): Promise<FormatThreads> {
     const first = writers[0]!;
-    const pool = new FormatThreads(first.channels, first.maxBlockFrames, slots);
+    const pool = new FormatThreads(first.channels, first.maxBlockFrames, slots, kept);
     const ready = formatThreadGroups(writers).map((group, t) => {
       for (const [k, i] of group.entries()) pool.placed[i] = [t, k];
       return pool.spawn(group.map((i) => writers[i]!), group.includes(meterMasterIn), events);
@@ -112,14 +119,25 @@ export class FormatThreads implements FormatEncoders {
     return { results: this.placed.map(([t, k]) => this.threads[t]!.results[k]!), master };
   }
 
-  /** Stops every thread; safe to call twice. Pending calls reject. */
+  /**
+   * Stops every thread; safe to call twice. Pending calls reject. A thread that finished its
+   * files cleanly goes back to the kept threads, if any; the others end.
+   */
   async close(): Promise<void> {
+    const reusable = !this.failure;
     this.fail(new BakeError('cancelled', 'The bake was cancelled.'));
-    await Promise.all(this.threads.map((t) => t.worker.terminate().catch(() => 0)));
+    const threads = this.threads.splice(0);
+    await Promise.all(
+      threads.map((t) => {
+        t.detach();
+        if (reusable && this.kept && t.clean()) return this.kept.give(t.worker);
+        return t.worker.terminate().catch(() => 0);
+      }),
+    );
   }
 
   private spawn(formats: FormatWriterOptions[], meterMaster: boolean, events: FormatEncoderEvents): Promise<void> {
-    const worker = new Worker(ENTRY, { execArgv: workerExecArgv() });
+    const worker = this.kept?.take() ?? new Worker(ENTRY, { execArgv: workerExecArgv() });
     const name = formats.map((f) => f.format).join('/');
     const settle = formats.map(() => deferred<FormatWriterResult>());
     const finished = deferred<LoudnessSummary | null>();
@@ -131,7 +149,7 @@ export class FormatThreads implements FormatEncoders {
       finished.reject(e);
     };
     this.onFailure.push(failed);
-    worker.on('message', (msg: FromFormatWorker) => {
+    const onMessage = (msg: FromFormatWorker): void => {
       switch (msg.type) {
         case 'ready':
           ready.resolve();
@@ -153,17 +171,39 @@ export class FormatThreads implements FormatEncoders {
           finished.resolve(msg.master);
           break;
         case 'error':
+          errored = true;
           this.fail(new BakeError(msg.code, `${name.toUpperCase()}: ${msg.message}`));
           break;
       }
-    });
-    worker.on('error', (err) => this.fail(new BakeError('worker', `The ${name} encoder thread crashed: ${err.message}`, { cause: err })));
-    worker.on('exit', (code) => {
+    };
+    let errored = false;
+    let exited = false;
+    const onError = (err: Error): void => {
+      errored = true;
+      this.fail(new BakeError('worker', `The ${name} encoder thread crashed: ${err.message}`, { cause: err }));
+    };
+    const onExit = (code: number): void => {
+      exited = true;
       if (!done) this.fail(new BakeError('worker', `The ${name} encoder thread stopped (exit code ${code}) before its files were finished.`));
-    });
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    const detach = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
     // Surfaced through finish() or write().
     for (const p of [ready.promise, finished.promise, ...settle.map((s) => s.promise)]) p.catch(() => {});
-    this.threads.push({ formats: formats.map((f) => f.format), worker, results: settle.map((s) => s.promise), master: finished.promise });
+    this.threads.push({
+      formats: formats.map((f) => f.format),
+      worker,
+      results: settle.map((s) => s.promise),
+      master: finished.promise,
+      clean: () => done && !errored && !exited,
+      detach,
+    });
     worker.postMessage({ type: 'init', formats, ring: { memory: this.ring.buffer as SharedArrayBuffer, slots: this.holders.length }, meterMaster } satisfies ToFormatWorker);
     return ready.promise;
   }

@@ -4,6 +4,7 @@ import type { MixPlan } from '@mixroom/shared/plan';
 import { workerExecArgv } from '../../threads/workerExecArgv.ts';
 import { BakeError } from '../BakeError.ts';
 import type { WorkerShare } from '../runtime/partitionPlan.ts';
+import type { IdleThreads } from './IdleThreads.ts';
 import type { FromTrackWorker, StemEncoding, ToTrackWorker } from './trackWorkerProtocol.ts';
 
 const ENTRY = new URL('./trackWorker.entry.cjs', import.meta.url);
@@ -24,21 +25,28 @@ class TrackWorker {
   private readonly pending: Pending[] = [];
   private failure: BakeError | null = null;
   private readyWaiter: { resolve: (l: number[]) => void; reject: (e: BakeError) => void } | null = null;
+  private readonly onMessage = (msg: FromTrackWorker): void => {
+    if (msg.type === 'ready') this.readyWaiter?.resolve(msg.latencyFrames);
+    else if (msg.type === 'block') this.pending.shift()?.resolve(msg.stems);
+    else {
+      const { trackId, trackName, stemKey } = msg;
+      this.fail(new BakeError(msg.code, msg.message, { trackId, trackName, stemKey }));
+    }
+  };
+  private readonly onError = (err: Error): void => this.fail(new BakeError('worker', `A bake worker crashed: ${err.message}`, { cause: err }));
+  private readonly onExit = (code: number): void => {
+    // Any exit during a bake fails it: a kept thread ends only when its pool ends it.
+    this.fail(new BakeError('worker', `A bake worker exited with code ${code}.`));
+  };
 
-  constructor(readonly share: WorkerShare) {
-    this.worker = new Worker(ENTRY, { execArgv: workerExecArgv() });
-    this.worker.on('message', (msg: FromTrackWorker) => {
-      if (msg.type === 'ready') this.readyWaiter?.resolve(msg.latencyFrames);
-      else if (msg.type === 'block') this.pending.shift()?.resolve(msg.stems);
-      else {
-        const { trackId, trackName, stemKey } = msg;
-        this.fail(new BakeError(msg.code, msg.message, { trackId, trackName, stemKey }));
-      }
-    });
-    this.worker.on('error', (err) => this.fail(new BakeError('worker', `A bake worker crashed: ${err.message}`, { cause: err })));
-    this.worker.on('exit', (code) => {
-      if (code !== 0) this.fail(new BakeError('worker', `A bake worker exited with code ${code}.`));
-    });
+  constructor(
+    readonly share: WorkerShare,
+    threads?: IdleThreads,
+  ) {
+    this.worker = threads?.take() ?? new Worker(ENTRY, { execArgv: workerExecArgv() });
+    this.worker.on('message', this.onMessage);
+    this.worker.on('error', this.onError);
+    this.worker.on('exit', this.onExit);
   }
 
   init(plan: MixPlan, blockFrames: number, arena: WorkerArena, worker: number, stems: (StemEncoding | null)[]): Promise<number[]> {
@@ -72,7 +80,26 @@ class TrackWorker {
 
   async terminate(): Promise<void> {
     this.fail(new BakeError('cancelled', 'The bake was stopped.'));
+    this.detach();
     await this.worker.terminate();
+  }
+
+  /**
+   * Hands the thread back to `threads` when it finished every block it was given and never
+   * failed: it drops this bake's state first (`reset`). Otherwise ends it.
+   */
+  async release(threads: IdleThreads): Promise<void> {
+    if (this.failure || this.pending.length > 0) return this.terminate();
+    this.failure = new BakeError('cancelled', 'The bake is over.');
+    this.post({ type: 'reset' });
+    this.detach();
+    threads.give(this.worker);
+  }
+
+  private detach(): void {
+    this.worker.off('message', this.onMessage);
+    this.worker.off('error', this.onError);
+    this.worker.off('exit', this.onExit);
   }
 
   private post(msg: ToTrackWorker, transfer: ArrayBuffer[] = []): void {
@@ -101,14 +128,21 @@ export interface WorkerArena {
 export class TrackWorkerPool {
   private flags: Int32Array | null = null;
 
-  private constructor(readonly workers: TrackWorker[]) {}
+  private constructor(
+    readonly workers: TrackWorker[],
+    private readonly threads: IdleThreads | undefined,
+  ) {}
 
   /**
-   * Starts one worker thread per share at once: they load their code while the caller opens
-   * the stems and lays out the arena (about 0.15 s of a bake's start), then `init` them.
+   * Starts one worker thread per share at once (or takes kept ones from `threads`): they load
+   * their code while the caller opens the stems and lays out the arena (about 0.15 s of a
+   * bake's start), then `init` them.
    */
-  static spawn(shares: readonly WorkerShare[]): TrackWorkerPool {
-    return new TrackWorkerPool(shares.map((s) => new TrackWorker(s)));
+  static spawn(shares: readonly WorkerShare[], threads?: IdleThreads): TrackWorkerPool {
+    return new TrackWorkerPool(
+      shares.map((s) => new TrackWorker(s, threads)),
+      threads,
+    );
   }
 
   /**
@@ -118,6 +152,16 @@ export class TrackWorkerPool {
   async init(plan: MixPlan, blockFrames: number, arena: WorkerArena, stems: readonly (StemEncoding | null)[][]): Promise<number[][]> {
     this.flags = new Int32Array(arena.memory, arena.flags.byteOffset, arena.flags.length);
     return Promise.all(this.workers.map((w, i) => w.init(plan, blockFrames, arena, i, stems[i]!)));
+  }
+
+  /**
+   * After the bake's last block: each thread goes back to the kept threads (when there are
+   * any, and it finished cleanly), else ends.
+   */
+  async release(): Promise<void> {
+    const threads = this.threads;
+    if (!threads) return this.terminate();
+    await Promise.all(this.workers.map((w) => w.release(threads)));
   }
 
   async terminate(): Promise<void> {

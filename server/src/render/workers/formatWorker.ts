@@ -46,9 +46,11 @@ async function drain(): Promise<void> {
 
 async function handle(msg: ToFormatWorker): Promise<void> {
   if (msg.type === 'init') {
+    // A kept thread starts every bake afresh (its last bake's state was dropped when it finished).
     const first = msg.formats[0]!;
+    writers = [];
     ring = { f32: new Float32Array(msg.ring.memory), channels: first.channels, maxBlockFrames: first.maxBlockFrames };
-    if (msg.meterMaster) master = new LoudnessMeter(first.sampleRate, first.channels, { truePeakMeter: () => new WasmTruePeakMeter() });
+    master = msg.meterMaster ? new LoudnessMeter(first.sampleRate, first.channels, { truePeakMeter: () => new WasmTruePeakMeter() }) : null;
     // WAV 24 and FLAC dither the same blocks with the same seed: quantised once for both.
     const quantizers = new SharedQuantizers();
     for (const [index, options] of msg.formats.entries()) {
@@ -80,6 +82,10 @@ async function handle(msg: ToFormatWorker): Promise<void> {
       post({ type: 'done', index, file: result.file, measurement: result.measurement });
     }),
   );
+  const summary = master?.summary() ?? null;
+  // Kept for another bake: hold nothing of this one (the ring is the bake's shared memory).
   writers = [];
-  post({ type: 'finished', master: master?.summary() ?? null });
+  master = null;
+  ring = null;
+  post({ type: 'finished', master: summary });
 }

@@ -119,9 +119,26 @@ function readStemFile(file: StemFile, at: number, bytes: number, position: numbe
   }
 }
 
+/** Forgets the bake: a kept thread holds no plan, samples or shared memory between bakes. */
+function reset(): void {
+  runtime = null;
+  simd = null;
+  staging = 0;
+  sources = [];
+  stemEncodings = [];
+  stemOffsets = [];
+  exports = [];
+  slotViews = [];
+  direct = [];
+  flags = null;
+  relays = [];
+}
+
 port.on('message', (msg: ToTrackWorker) => {
   try {
+    if (msg.type === 'reset') return reset();
     if (msg.type === 'init') {
+      reset();
       const tracks = new Set(msg.trackIds);
       blockFrames = msg.blockFrames;
       sampleRate = msg.plan.sampleRate;

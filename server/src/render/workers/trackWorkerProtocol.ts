@@ -47,7 +47,9 @@ export type ToTrackWorker =
       valid: number[];
       /** Which export slot to write this block's exports into. */
       slot: number;
-    };
+    }
+  /** The bake is over and the thread is kept for another: drop its plan, buffers and arena. */
+  | { type: 'reset' };
 
 export type FromTrackWorker =
   | { type: 'ready'; latencyFrames: number[] }

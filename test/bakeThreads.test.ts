@@ -1,0 +1,158 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
+import { BakeError } from '../server/src/render/BakeError.ts';
+import { BAKE_FORMATS } from '../server/src/render/BakeFormat.ts';
+import { createFileStemSource } from '../server/src/render/input/createFileStemSource.ts';
+import { renderBakeFormats, type RenderBakeFormatsOptions } from '../server/src/render/renderBakeFormats.ts';
+import { BakeThreads } from '../server/src/render/workers/BakeThreads.ts';
+import { bakeBenchMix } from './bench/bakeBenchMix.ts';
+import { noise, sine, tempDir, writeStem } from './renderFixtures.ts';
+
+const RATE = 48000;
+const FRAMES = RATE * 4 + 333;
+
+let dir: string;
+let dispose: () => Promise<void>;
+/** Full strips, reverb and delay buses, glue and limiter. */
+let plan: MixPlan;
+/** Each format's sha256 from bakes that start and end their own threads. */
+let reference: string[];
+
+const bake = (extra: Partial<RenderBakeFormatsOptions> = {}) =>
+  renderBakeFormats(plan, { stems: createFileStemSource(path.join(dir, 'stems')), formats: BAKE_FORMATS, workers: 2, blockFrames: 4096, ...extra });
+const hashes = (r: Awaited<ReturnType<typeof bake>>) => r.files.map((f) => f.sha256);
+const exited = (w: Worker) => new Promise<void>((resolve) => w.once('exit', () => resolve()));
+
+beforeAll(async () => {
+  ({ dir, dispose } = await tempDir());
+  await mkdir(path.join(dir, 'stems'));
+  for (let i = 0; i < 3; i++) await writeStem(path.join(dir, 'stems'), `s${i}.wav`, [noise(FRAMES, 0.4, 20 + i), sine(FRAMES, 110 * (i + 1), 0.3)]);
+  plan = buildMixPlan(bakeBenchMix(3, FRAMES, RATE, (i) => `s${i}.wav`));
+  reference = hashes(await bake());
+});
+
+afterAll(async () => {
+  await dispose?.();
+});
+
+describe('BakeThreads: track workers and encoder threads kept between bakes', () => {
+  it('a second bake reuses the kept threads and gives the same bytes as bakes that start their own', async () => {
+    const threads = new BakeThreads();
+    try {
+      const first = await bake({ threads });
+      expect(threads.track.idleCount).toBe(2);
+      expect(threads.format.idleCount).toBe(2);
+      const second = await bake({ threads });
+      console.log(`cold ${hashes(first).map((h) => h.slice(0, 12)).join(' ')}; warm ${hashes(second).map((h) => h.slice(0, 12)).join(' ')}`);
+      expect(hashes(first)).toEqual(reference);
+      expect(hashes(second)).toEqual(reference);
+      expect(second.loudness).toEqual(first.loudness);
+      expect(second.files.map((f) => f.measurement)).toEqual(first.files.map((f) => f.measurement));
+      // Two bakes, one set of threads.
+      expect(threads.track.started).toBe(2);
+      expect(threads.format.started).toBe(2);
+      // A bake of fewer formats takes one encoder thread (the other stays idle) and meters
+      // the master there: no state of the last bake (its master meter) is carried over.
+      const wavOnly = await bake({ threads, formats: ['wav24'] });
+      expect(wavOnly.files[0]!.sha256).toBe(reference[0]);
+      expect(wavOnly.loudness).toEqual(first.loudness);
+      expect(threads.format.started).toBe(2);
+    } finally {
+      await threads.close();
+    }
+    expect(threads.track.idleCount + threads.format.idleCount).toBe(0);
+  });
+
+  it('a kept thread that dies while idle is dropped and replaced by a new one', async () => {
+    const threads = new BakeThreads();
+    try {
+      await bake({ threads });
+      const [track] = threads.track.idleThreads();
+      const [encoder] = threads.format.idleThreads();
+      await Promise.all([track!.terminate(), encoder!.terminate()]);
+      expect(threads.track.idleCount).toBe(1);
+      expect(threads.format.idleCount).toBe(1);
+      expect(hashes(await bake({ threads }))).toEqual(reference);
+      expect(threads.track.started).toBe(3);
+      expect(threads.format.started).toBe(3);
+    } finally {
+      await threads.close();
+    }
+  });
+
+  it('a thread killed mid-bake fails that bake with a typed error; the next bake on the same threads is whole', async () => {
+    const threads = new BakeThreads();
+    const tmp = path.join(dir, 'tmp-killed');
+    await mkdir(tmp);
+    try {
+      await bake({ threads });
+      for (const kind of ['track', 'format'] as const) {
+        const victim = threads[kind].idleThreads()[0]!;
+        let killed = false;
+        const err = await bake({
+          threads,
+          tmpDir: tmp,
+          onProgress: (p) => {
+            if (!killed && p.framesDone > FRAMES / 4) {
+              killed = true;
+              void victim.terminate();
+            }
+          },
+        }).catch((e: unknown) => e);
+        expect(killed).toBe(true);
+        expect(err).toBeInstanceOf(BakeError);
+        expect((err as BakeError).code).toBe('worker');
+        expect(await readdir(tmp)).toEqual([]);
+        // The failed bake's threads were ended, not kept.
+        for (const w of [...threads.track.idleThreads(), ...threads.format.idleThreads()]) expect(w).not.toBe(victim);
+        const after = await bake({ threads });
+        expect(hashes(after)).toEqual(reference);
+      }
+    } finally {
+      await threads.close();
+    }
+  });
+
+  it('a bake cancelled mid-render ends its threads; the threads kept before still bake whole', async () => {
+    const threads = new BakeThreads();
+    try {
+      await bake({ threads });
+      const controller = new AbortController();
+      const err = await bake({
+        threads,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.framesDone > FRAMES / 3) controller.abort();
+        },
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BakeError);
+      expect((err as BakeError).code).toBe('cancelled');
+      expect(threads.track.idleCount).toBe(0);
+      expect(threads.format.idleCount).toBe(0);
+      expect(hashes(await bake({ threads }))).toEqual(reference);
+      expect(threads.track.idleCount).toBe(2);
+      expect(threads.format.idleCount).toBe(2);
+    } finally {
+      await threads.close();
+    }
+  });
+
+  it('idle threads end after the idle time; at most maxIdle are kept', async () => {
+    const threads = new BakeThreads({ idleMs: 300, maxIdleFormatThreads: 1 });
+    try {
+      await bake({ threads });
+      expect(threads.track.idleCount).toBe(2);
+      expect(threads.format.idleCount).toBe(1);
+      const idle = [...threads.track.idleThreads(), ...threads.format.idleThreads()];
+      await Promise.all(idle.map(exited));
+      expect(threads.track.idleCount).toBe(0);
+      expect(threads.format.idleCount).toBe(0);
+      expect(hashes(await bake({ threads }))).toEqual(reference);
+    } finally {
+      await threads.close();
+    }
+  });
+});
