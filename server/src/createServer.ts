@@ -12,7 +12,7 @@ import { requestLogFields } from './http/assignRequestIds.ts';
 import { mountMetricsRoute } from './metrics/createMetricsRoute.ts';
 import type { Metrics } from './metrics/Metrics.ts';
 import { createApp } from './http/createApp.ts';
-import { createReadiness, type ReadinessProbe } from './http/createReadiness.ts';
+import { createReadiness, type ReadinessProbe } from './metrics/createReadiness.ts';
 import type { BodyLimitRule } from './http/limitBodies.ts';
 import { createOriginPolicy } from './http/OriginPolicy.ts';
 import type { MountRoutes, ServerServices } from './http/ServerServices.ts';

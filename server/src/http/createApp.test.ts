@@ -9,7 +9,7 @@ import { LocalRoomStore } from '../sync/persistence/LocalRoomStore.ts';
 import { RoomRegistry } from '../sync/RoomRegistry.ts';
 import { ApiError } from './ApiError.ts';
 import { createApp } from './createApp.ts';
-import { createReadiness } from './createReadiness.ts';
+import { createReadiness } from '../metrics/createReadiness.ts';
 import type { ServerServices } from './ServerServices.ts';
 
 let dir: string;

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { hasBearerToken } from '../http/hasBearerToken.ts';
+import { hasBearerToken } from './hasBearerToken.ts';
 import type { Metrics } from './Metrics.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hasBearerToken } from './hasBearerToken.ts';
 import type { Metrics } from './Metrics.ts';
 
 export interface OpsServer {
@@ -13,7 +13,6 @@ export interface OpsServer {
  * `/healthz` (alive), `/readyz` (503 once draining), `/metrics` (bearer token; absent without one).
  */
 export async function startOpsServer(options: { host: string; port: number; metrics: Metrics; token: string | null; isReady: () => boolean }): Promise<OpsServer> {
-  const expected = options.token === null ? null : Buffer.from(`Bearer ${options.token}`);
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const send = (status: number, body: string, type = 'application/json') => {
@@ -23,9 +22,8 @@ export async function startOpsServer(options: { host: string; port: number; metr
     if (req.method !== 'GET') return send(405, '{"error":"method"}');
     if (path === '/healthz') return send(200, '{"ok":true}');
     if (path === '/readyz') return options.isReady() ? send(200, '{"ready":true}') : send(503, '{"ready":false}');
-    if (path === '/metrics' && expected) {
-      const given = Buffer.from(req.headers.authorization ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return send(401, 'Unauthorized\n', 'text/plain');
+    if (path === '/metrics' && options.token !== null) {
+      if (!hasBearerToken(req.headers.authorization, options.token)) return send(401, 'Unauthorized\n', 'text/plain');
       options.metrics.registry.metrics().then(
         (text) => send(200, text, options.metrics.registry.contentType),
         () => send(500, 'metrics failed\n', 'text/plain'),
