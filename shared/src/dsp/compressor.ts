@@ -1,5 +1,5 @@
 import type { CompressorSettings, Decibels, Ratio } from '../model/MixState.ts';
-import { TRACK_SPEC } from '../model/TrackRecord.ts';
+import { TRACK_SPEC } from '../model/TrackSpec.ts';
 import { checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import { COMPRESSOR_SLOT, COMPRESSOR_STATE_SLOTS, type CompressorStateSlot } from './compressorState.ts';
 import { deterministicExp } from './deterministicExp.ts';

@@ -1,4 +1,4 @@
-import { DELAY_SPEC } from '../model/BusRecord.ts';
+import { DELAY_SPEC } from '../model/BusSpec.ts';
 import type { DelayState } from '../model/MixState.ts';
 import { checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
@@ -6,7 +6,7 @@ import { paramRampFrames } from './DspProcessor.ts';
 import { LinearRamp } from './LinearRamp.ts';
 
 /**
- * Delay settings: the aux delay's parameters (model/BusRecord.ts), clamped to their
+ * Delay settings: the aux delay's parameters (model/BusSpec.ts), clamped to their
  * ranges; damping (the loop low-pass corner) also to 0.45 · sampleRate.
  */
 export type DelayParams = Omit<DelayState, 'type'>;

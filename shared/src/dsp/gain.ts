@@ -1,5 +1,5 @@
 import type { Decibels } from '../model/MixState.ts';
-import { TRACK_SPEC } from '../model/TrackRecord.ts';
+import { TRACK_SPEC } from '../model/TrackSpec.ts';
 import { checkFlag, checkParamsObject, checkSampleRate, clampToSpec } from './clampParam.ts';
 import { dbToGain } from './decibels.ts';
 import type { DspProcessor } from './DspProcessor.ts';
@@ -8,7 +8,7 @@ import { LinearRamp } from './LinearRamp.ts';
 
 /** A channel-strip gain stage: input trim, fader gain, polarity and mute in one multiply. */
 export interface GainParams {
-  /** Fader gain, clamped to the track fader's range (model/TrackRecord.ts). */
+  /** Fader gain, clamped to the track fader's range (model/TrackSpec.ts). */
   gain: Decibels;
   /** Input trim, clamped to the track trim's range. */
   trim: Decibels;

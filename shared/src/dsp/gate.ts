@@ -1,5 +1,5 @@
 import type { Decibels, GateSettings } from '../model/MixState.ts';
-import { TRACK_SPEC } from '../model/TrackRecord.ts';
+import { TRACK_SPEC } from '../model/TrackSpec.ts';
 import { biquadCoefficients, type BiquadCoefficients } from './biquad.ts';
 import { checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import { deterministicExp } from './deterministicExp.ts';
@@ -10,7 +10,7 @@ import { GATE_SLOT, GATE_STATE_SLOTS, type GateStateSlot } from './gateState.ts'
 import { LinearRamp } from './LinearRamp.ts';
 
 /**
- * Gate / downward expander settings: the model's gate section (model/TrackRecord.ts)
+ * Gate / downward expander settings: the model's gate section (model/TrackSpec.ts)
  * without its switch. Attack and release are time constants τ of the gain in dB (a step
  * gets 63.2 % of the way in τ); hold is a time.
  */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DELAY_SPEC, REVERB_SPEC } from '../model/BusRecord.ts';
-import { MASTER_SPEC } from '../model/MasterRecord.ts';
+import { DELAY_SPEC, REVERB_SPEC } from '../model/BusSpec.ts';
+import { MASTER_SPEC } from '../model/MasterSpec.ts';
 import type { NumberSpec } from '../model/ParamSpec.ts';
-import { TRACK_SPEC } from '../model/TrackRecord.ts';
+import { TRACK_SPEC } from '../model/TrackSpec.ts';
 import { CompressorProcessor } from './compressor.ts';
 import { DeesserProcessor } from './deesser.ts';
 import { DelayProcessor } from './delay.ts';

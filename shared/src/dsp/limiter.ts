@@ -1,4 +1,4 @@
-import { MASTER_SPEC } from '../model/MasterRecord.ts';
+import { MASTER_SPEC } from '../model/MasterSpec.ts';
 import type { Decibels, LimiterState, Seconds } from '../model/MixState.ts';
 import { checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
@@ -8,7 +8,7 @@ import { DETECTOR_DELAY, DETECTOR_TAPS_PER_PHASE, detectorCoefficients, TruePeak
 
 /**
  * Limiter settings: the master limiter section without its switch, clamped to its ranges
- * (model/MasterRecord.ts). `ceiling` is the true-peak ceiling (sample peaks never exceed
+ * (model/MasterSpec.ts). `ceiling` is the true-peak ceiling (sample peaks never exceed
  * it); `release` a time constant τ (63.2 % recovery of the gain in τ).
  */
 export type LimiterParams = Omit<LimiterState, 'on'>;

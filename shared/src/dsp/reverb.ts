@@ -1,10 +1,10 @@
-import { REVERB_SPEC } from '../model/BusRecord.ts';
+import { REVERB_SPEC } from '../model/BusSpec.ts';
 import type { ReverbState } from '../model/MixState.ts';
 import { checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 
 /**
- * Reverb settings: the aux reverb's parameters (model/BusRecord.ts), clamped to their
+ * Reverb settings: the aux reverb's parameters (model/BusSpec.ts), clamped to their
  * ranges; damping also to 0.45 · sampleRate. decay: RT60 in seconds; damping: corner of
  * the in-loop high-frequency damping.
  */

@@ -1,5 +1,5 @@
 import type { SaturationState } from '../model/MixState.ts';
-import { TRACK_SPEC } from '../model/TrackRecord.ts';
+import { TRACK_SPEC } from '../model/TrackSpec.ts';
 import { checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import type { DspProcessor } from './DspProcessor.ts';
 import { paramRampFrames } from './DspProcessor.ts';
@@ -8,7 +8,7 @@ import { halfbandSideTaps } from './Halfband2x.ts';
 
 /**
  * Saturation settings: the track's saturation section without its switch, clamped to its
- * ranges (model/TrackRecord.ts). `drive` is the gain into the soft clipper (0 dB: a
+ * ranges (model/TrackSpec.ts). `drive` is the gain into the soft clipper (0 dB: a
  * full-scale sample maps to 0.78 ≈ -2.2 dB); `mix` 0 = dry only, 1 = saturated only.
  */
 export type SaturationParams = Omit<SaturationState, 'on'>;

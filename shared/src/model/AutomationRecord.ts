@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { isAutomatable, isSwitchPath, MAX_AUTOMATION_SECONDS, MAX_POINTS_PER_LANE, MIN_POINT_GAP_SECONDS, normalizeLane, AUTOMATION_CURVES, type AutomationLane, type AutomationLanes, type AutomationScope, type RawAutomationPoint } from './AutomationLane.ts';
 import type { DocShape } from './DocShape.ts';
 import type { NumberRange, ParamSpec } from './ParamSpec.ts';
-import { SEND_SPEC } from './SendRecord.ts';
+import { SEND_SPEC } from './SendSpec.ts';
 import { isRawRecord, type RawRecord } from './checkFields.ts';
 import { isValidId } from './createId.ts';
 

@@ -2,23 +2,10 @@ import type { DocShape } from './DocShape.ts';
 import type * as Y from 'yjs';
 import type { AutomationLanes } from './AutomationLane.ts';
 import { AUTOMATION_SINCE, automationToDocShape, checkAutomation, migrateAutomation, sanitizeAutomation, type LaneContext } from './AutomationRecord.ts';
-import { compressorSpec } from './CompressorSpec.ts';
 import { addParamsSince, checkParams, flattenParams, paramDefaults, paramSinceVersions, paramsToDocShape, sanitizeParams } from './ParamTable.ts';
-import { bool, num, section, type ValuesOf } from './ParamSpec.ts';
+import type { ValuesOf } from './ParamSpec.ts';
+import { MASTER_SPEC } from './MasterSpec.ts';
 import type { RawRecord } from './checkFields.ts';
-
-/** Every master parameter, by dotted path into the master Y.Map. Unity gain, glue and limiter off. */
-export const MASTER_SPEC = {
-  gain: num('dB', -100, 12, 0, { law: 'fader' }),
-  /** The bus compressor. */
-  glue: compressorSpec({ threshold: [-40, 0, -10], ratio: [1, 10, 2], attack: [0.0001, 0.1, 0.01], release: [0.01, 2, 0.3], knee: [0, 24, 6], makeup: [0, 24, 0] }),
-  limiter: section({
-    on: bool(false),
-    /** True-peak ceiling. */
-    ceiling: num('dB', -12, 0, -1),
-    release: num('s', 0.001, 1, 0.05, { law: 'log' }),
-  }),
-} as const;
 
 export interface MasterState extends ValuesOf<typeof MASTER_SPEC> {
   /** Lanes by param path ('gain', 'limiter.ceiling'). */

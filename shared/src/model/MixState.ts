@@ -9,9 +9,10 @@ import type { TrackState } from './TrackRecord.ts';
  * (plan/), the browser engine and the server bake, and a version snapshot is exactly one
  * of these serialised. Every number carries its unit in its type name.
  *
- * Each record's type, parameter table (kind, unit, range, default, display law) and
- * migrations live in its own file: TrackRecord, BusRecord, SendRecord, MasterRecord,
- * SessionRecord (StripRecord for what tracks and buses share).
+ * Each record's type and migrations live in its own file: TrackRecord, BusRecord,
+ * SendRecord, MasterRecord, SessionRecord (StripRecord for what tracks and buses share).
+ * Its parameter table (kind, unit, range, default, display law) sits beside it in a
+ * yjs-free <Record>Spec.ts (TrackSpec, BusSpec, ...), which the dsp kernels read too.
  */
 export interface MixState {
   session: SessionState;
@@ -23,9 +24,11 @@ export interface MixState {
 }
 
 export type * from './units.ts';
-export { EQ_BAND_TYPES, type CompressorState, type DeesserState, type GateSettings, type GateState, type EqBandState, type EqBandType, type EqState, type PassFilterState, type SaturationState, type StemRef, type TrackState } from './TrackRecord.ts';
-export { BUS_KINDS, type BusEffectState, type BusKind, type BusState, type DelayState, type ReverbState } from './BusRecord.ts';
-export { PAN_LAWS, type PanLaw } from './StripRecord.ts';
+export { EQ_BAND_TYPES, type EqBandType } from './TrackSpec.ts';
+export type { CompressorState, DeesserState, GateSettings, GateState, EqBandState, EqState, PassFilterState, SaturationState, StemRef, TrackState } from './TrackRecord.ts';
+export { BUS_KINDS, type BusKind } from './BusSpec.ts';
+export type { BusEffectState, BusState, DelayState, ReverbState } from './BusRecord.ts';
+export { PAN_LAWS, type PanLaw } from './StripSpec.ts';
 export type { SendState } from './SendRecord.ts';
 export type { GlueCompressorState, LimiterState, MasterState } from './MasterRecord.ts';
 export type { SessionState } from './SessionRecord.ts';

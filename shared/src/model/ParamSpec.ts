@@ -1,5 +1,5 @@
 /**
- * The vocabulary of a record's parameter table (see TrackRecord.ts and its siblings): one
+ * The vocabulary of a record's parameter table (see TrackSpec.ts and its siblings): one
  * entry per parameter with its kind, unit, range, default and display law. Validation,
  * sanitising, defaults, the ops' checks, the console's laws and the dsp kernels' clamps
  * all read these entries (ParamTable.ts derives them), so a parameter is written once.

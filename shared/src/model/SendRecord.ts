@@ -1,20 +1,10 @@
 import type { DocShape } from './DocShape.ts';
 import * as Y from 'yjs';
 import { checkParams, paramDefaults, paramsToDocShape, sanitizeParams } from './ParamTable.ts';
-import { bool, num, type ValuesOf } from './ParamSpec.ts';
+import type { ValuesOf } from './ParamSpec.ts';
+import { SEND_SPEC } from './SendSpec.ts';
 import type { FieldChecks, RawRecord } from './checkFields.ts';
 import type { Id } from './units.ts';
-
-/**
- * A send: a track or group bus feeding an aux return. Stored in the strip's `sends` map
- * keyed by bus id (one send per bus, so two users adding the same send converge).
- */
-export const SEND_SPEC = {
-  level: num('dB', -100, 12, 0),
-  /** Pre-fader sends ignore the channel fader (and mute follows the source). */
-  pre: bool(false),
-  on: bool(true),
-} as const;
 
 export interface SendState extends ValuesOf<typeof SEND_SPEC> {
   /** Target aux bus. */

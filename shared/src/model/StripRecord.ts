@@ -1,15 +1,14 @@
 import type * as Y from 'yjs';
 import { isValidId } from './createId.ts';
-import { bool, num, oneOf } from './ParamSpec.ts';
 import type { FieldChecks, RawRecord } from './checkFields.ts';
 import { AUTOMATION_SINCE, migrateAutomation } from './AutomationRecord.ts';
 import { migrateSends } from './SendRecord.ts';
 import type { Id, OutputTarget } from './units.ts';
 
 /**
- * What tracks and buses share: identity (id, name, color, order), the fader section's
- * parameters and the output. TrackRecord.ts and BusRecord.ts spread these into their own
- * tables.
+ * What tracks and buses share: identity (id, name, color, order) and the output; the fader
+ * section's parameters are in StripSpec.ts, which TrackSpec.ts and BusSpec.ts spread into
+ * their own tables.
  */
 
 /** Colors handed out to new tracks and buses in turn. */
@@ -21,34 +20,6 @@ export const MAX_NAME_LENGTH = 100;
 /** Colors are stored as `#rrggbb`. */
 export const COLOR_PATTERN = /^#[0-9a-f]{6}$/;
 
-/**
- * How a strip's pan treats a stereo input (a mono input always gets the spec's mono
- * equal-power law, cos/sin((pan + 1)·π/4)):
- * - 'balance': a balance control. The side the pan points to stays at unity; the other side
- *   is attenuated by the spec's gain for it (pan ≤ 0: R·sin((pan + 1)·π/2); pan > 0:
- *   L·cos(pan·π/2)) and is NOT folded into the kept side, so panning never raises the level.
- * - 'webaudio': the Web Audio StereoPannerNode's stereo law, which folds the attenuated side
- *   into the kept one (pan ≤ 0: L + R·cos((pan + 1)·π/2)): hard left on equal channels is
- *   +6 dB in peak and +3 LU. Strips made before schema v3 keep it until their owner switches.
- */
-export const PAN_LAWS = ['balance', 'webaudio'] as const;
-export type PanLaw = (typeof PAN_LAWS)[number];
-
-/** The fader section of every strip, in storage order. */
-export const STRIP_FADER_SPEC = {
-  /**
-   * Channel fader. The floor is treated as silence by the plan (-100 dB is 1e-5 of full
-   * scale, inaudible): -Infinity cannot survive JSON snapshots.
-   */
-  gain: num('dB', -100, 12, 0, { law: 'fader' }),
-  mute: bool(false),
-  solo: bool(false),
-  soloSafe: bool(false),
-  /** -1 hard left .. +1 hard right; see {@link PanLaw}. */
-  pan: num('pan', -1, 1, 0),
-  /** How `pan` treats a stereo input; strips made before schema v3 keep the Web Audio law. */
-  panLaw: oneOf(PAN_LAWS, 'balance', { since: 3, legacy: 'webaudio' }),
-} as const;
 
 /** The fields every strip has besides its parameters. */
 export interface StripIdentity {

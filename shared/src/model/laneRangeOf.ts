@@ -1,10 +1,10 @@
 import type { AutomationScope } from './AutomationLane.ts';
 import { laneRangeIn } from './AutomationRecord.ts';
-import { BUS_SPEC } from './BusRecord.ts';
-import { MASTER_SPEC } from './MasterRecord.ts';
+import { BUS_SPEC } from './BusSpec.ts';
+import { MASTER_SPEC } from './MasterSpec.ts';
 import { flattenParams } from './ParamTable.ts';
 import type { NumberRange, ParamSpec } from './ParamSpec.ts';
-import { TRACK_SPEC } from './TrackRecord.ts';
+import { TRACK_SPEC } from './TrackSpec.ts';
 
 const PARAMS: Readonly<Record<AutomationScope, Readonly<Record<string, ParamSpec>>>> = {
   track: flattenParams(TRACK_SPEC),

@@ -23,7 +23,7 @@
  *   master:  { gain, glue: {...}, limiter: {...}, automation: { [pointId]: {...} (leaf) } }
  * ```
  *
- * Each record's parameters are laid out by its table (TrackRecord.ts and siblings).
+ * Each record's parameters are laid out by its table (TrackSpec.ts and siblings).
  */
 export type { DocLeaf, DocShape } from './DocShape.ts';
 

@@ -1,9 +1,9 @@
-import { DELAY_SPEC, REVERB_SPEC } from './BusRecord.ts';
-import { MASTER_SPEC } from './MasterRecord.ts';
+import { DELAY_SPEC, REVERB_SPEC } from './BusSpec.ts';
+import { MASTER_SPEC } from './MasterSpec.ts';
 import type { NumberRange } from './ParamSpec.ts';
-import { SEND_SPEC } from './SendRecord.ts';
+import { SEND_SPEC } from './SendSpec.ts';
 import { SESSION_SPEC } from './SessionRecord.ts';
-import { TRACK_SPEC } from './TrackRecord.ts';
+import { TRACK_SPEC } from './TrackSpec.ts';
 
 export { clampToRange, type NumberRange } from './ParamSpec.ts';
 export { COLOR_PATTERN, MAX_NAME_LENGTH } from './StripRecord.ts';

@@ -1,6 +1,6 @@
 import { withAutomation } from './AutomationRecord.ts';
-import { BUS_SPEC } from './BusRecord.ts';
-import { MASTER_SPEC } from './MasterRecord.ts';
+import { BUS_SPEC } from './BusSpec.ts';
+import { MASTER_SPEC } from './MasterSpec.ts';
 import type { MixState } from './MixState.ts';
 import { withAddedParams as withAdded } from './ParamTable.ts';
 import { withAddedTrackParams } from './TrackRecord.ts';

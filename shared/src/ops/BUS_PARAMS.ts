@@ -1,4 +1,4 @@
-import { BUS_SPEC, EFFECT_SPECS } from '../model/BusRecord.ts';
+import { BUS_SPEC, EFFECT_SPECS } from '../model/BusSpec.ts';
 import { flattenParams } from '../model/ParamTable.ts';
 import type { ParamValueOf } from './ParamSpec.ts';
 

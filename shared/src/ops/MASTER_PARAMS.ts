@@ -1,4 +1,4 @@
-import { MASTER_SPEC } from '../model/MasterRecord.ts';
+import { MASTER_SPEC } from '../model/MasterSpec.ts';
 import { flattenParams } from '../model/ParamTable.ts';
 import type { ParamValueOf } from './ParamSpec.ts';
 

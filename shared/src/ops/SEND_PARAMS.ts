@@ -1,4 +1,4 @@
-import { SEND_SPEC } from '../model/SendRecord.ts';
+import { SEND_SPEC } from '../model/SendSpec.ts';
 import type { ParamValueOf } from './ParamSpec.ts';
 
 /** Parameters of one send, by key in its Y.Map (sends[busId]), from the send record's table. */

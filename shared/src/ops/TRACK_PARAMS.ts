@@ -1,5 +1,5 @@
 import { flattenParams } from '../model/ParamTable.ts';
-import { TRACK_SPEC } from '../model/TrackRecord.ts';
+import { TRACK_SPEC } from '../model/TrackSpec.ts';
 import type { ParamValueOf } from './ParamSpec.ts';
 
 /**

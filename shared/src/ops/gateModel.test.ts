@@ -4,7 +4,7 @@ import { initMixDoc } from '../model/initMixDoc.ts';
 import { getMixRoot, getSessionMap, getTrackMap } from '../model/mixDocAccessors.ts';
 import { readMixState } from '../model/readMixState.ts';
 import { CURRENT_SCHEMA_VERSION } from '../model/schemaVersion.ts';
-import { TRACK_SPEC } from '../model/TrackRecord.ts';
+import { TRACK_SPEC } from '../model/TrackSpec.ts';
 import { validateMixState } from '../model/validateMixState.ts';
 import { withAddedRecordParams } from '../model/withAddedParams.ts';
 import { createOrigin } from '../protocol/TransactionOrigin.ts';

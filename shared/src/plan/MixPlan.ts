@@ -154,7 +154,7 @@ export type SaturationPlanParams = Omit<SaturationState, 'on'>;
 export type LimiterPlanParams = Omit<LimiterState, 'on'>;
 export type ReverbPlanParams = Omit<ReverbState, 'type'>;
 export type DelayPlanParams = Omit<DelayState, 'type'>;
-/** Track gate (model/TrackRecord.ts `gate`). */
+/** Track gate (model/TrackSpec.ts `gate`). */
 export type GatePlanParams = GateSettings;
 
 /** Parameters of each worklet-realised processor kind. */

@@ -1,11 +1,11 @@
 import type { EqBandState, Id, MixState, PanLaw, PassFilterState } from '../model/MixState.ts';
 import { withAddedRecordParams } from '../model/withAddedParams.ts';
 import { dbToGain } from '../dsp/decibels.ts';
-import { DELAY_SPEC, REVERB_SPEC } from '../model/BusRecord.ts';
-import { MASTER_SPEC } from '../model/MasterRecord.ts';
+import { DELAY_SPEC, REVERB_SPEC } from '../model/BusSpec.ts';
+import { MASTER_SPEC } from '../model/MasterSpec.ts';
 import { settingsOf } from '../model/ParamTable.ts';
 import { repairMixState } from '../model/repairMixState.ts';
-import { TRACK_SPEC } from '../model/TrackRecord.ts';
+import { TRACK_SPEC } from '../model/TrackSpec.ts';
 import { computeAudibility } from './computeAudibility.ts';
 import { MIX_PLAN_VERSION } from './MixPlan.ts';
 import type { BiquadPlanNode, MixPlan, PannerPlanNode, PlanEdge, PlanNode, PlanNodeId, PlanOwner } from './MixPlan.ts';

@@ -1,6 +1,6 @@
 /// <reference path="./AudioWorkletGlobals.d.ts" />
-import { createAutomatedProcessor } from '@mixroom/shared/plan';
-import type { AutomatedProcessor } from '@mixroom/shared/plan';
+// The automation entry, not the plan's: the plan builder reads the document layer (yjs).
+import { createAutomatedProcessor, type AutomatedProcessor } from '@mixroom/shared/plan/automation';
 import type { FromWorkletMessage, KernelProcessorOptions, TimelineSegment, ToKernelMessage } from './WorkletMessage.ts';
 
 const QUANTUM = 128;
