@@ -6,7 +6,7 @@ import {
   GATE_OPEN_LEVEL, GATE_CLOSE_LEVEL, GATE_FLOOR_LEVEL, GATE_THRESHOLD, GATE_RANGE, GATE_SLOPE,
   GATE_RANGE_LIN, GATE_HOLD_FRAMES, GATE_RELEASE_COEF, GATE_B0, GATE_B1, GATE_B2, GATE_A1, GATE_A2,
 } from './chainProgram.generated.as';
-import { slot } from './chainLanes.as';
+import { pair, slot } from './chainLanes.as';
 import { dlog } from './deterministicLog.as';
 import { dexp } from './deterministicExp.as';
 
@@ -19,16 +19,21 @@ const GATE_KEY_CEIL: f64 = 1e30;
 
 /**
  * A group that is one gate keyed by its own input: shared/dsp/gate.ts's `run` operation
- * for operation, per sample (the key high-pass per channel, the linked peak, open / hold /
- * close, the expander's target, the branching one-pole in dB, the gain), scalar: its
- * state machine and recursions leave little to vectorise. A mono input has inR == inL.
+ * for operation, per sample: the key high-pass with the two channels in the lanes of one
+ * register (each lane's arithmetic is the JavaScript's for that channel), the linked peak,
+ * open / hold / close, the expander's target, the branching one-pole in dB, the gain. The
+ * rest is scalar: its state machine and recursion leave little to vectorise. A mono input
+ * has inR == inL: its second lane runs on the same samples and is dropped (its state is
+ * left as it was, as the JavaScript never touches it).
  */
 export function runGate(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
-  const b0 = slot(p, GATE_B0);
-  const b1 = slot(p, GATE_B1);
-  const b2 = slot(p, GATE_B2);
-  const a1 = slot(p, GATE_A1);
-  const a2 = slot(p, GATE_A2);
+  const b0 = f64x2.splat(slot(p, GATE_B0));
+  const b1 = f64x2.splat(slot(p, GATE_B1));
+  const b2 = f64x2.splat(slot(p, GATE_B2));
+  const a1 = f64x2.splat(slot(p, GATE_A1));
+  const a2 = f64x2.splat(slot(p, GATE_A2));
+  const guard = f64x2.splat(GATE_DENORMAL_GUARD);
+  const ceil = f64x2.splat(GATE_KEY_CEIL);
   const openLevel = slot(p, GATE_OPEN_LEVEL);
   const closeLevel = slot(p, GATE_CLOSE_LEVEL);
   const floorLevel = slot(p, GATE_FLOOR_LEVEL);
@@ -42,37 +47,32 @@ export function runGate(p: usize, inL: usize, inR: usize, outL: usize, outR: usi
   const attCoef = slot(p, GATE_RELEASE_COEF + 2);
   const attComp = slot(p, GATE_RELEASE_COEF + 3);
   const stereo = inR != inL;
-  let z0 = slot(p, GATE_Z0);
-  let z1 = slot(p, GATE_Z1);
-  let z2 = slot(p, GATE_Z2);
-  let z3 = slot(p, GATE_Z3);
+  // The key filter's state, channel 0 in lane 0 and channel 1 in lane 1: z1 (gate.ts's
+  // z0, z2) and z2 (its z1, z3).
+  let za = pair(slot(p, GATE_Z0), slot(p, GATE_Z2));
+  let zb = pair(slot(p, GATE_Z1), slot(p, GATE_Z3));
   let g = slot(p, GATE_GAIN_DB);
   let open = slot(p, GATE_OPEN);
   let hold = slot(p, GATE_HOLD);
   let grPeak = slot(p, GATE_GR_PEAK);
   for (let i: usize = 0; i < <usize>frames; i++) {
     const at = i << 2;
-    const x0 = <f64>load<f32>(inL + at);
-    const x1 = <f64>load<f32>(inR + at);
-    let h0 = b0 * x0 + z0;
-    z0 = b1 * x0 - a1 * h0 + z1 + GATE_DENORMAL_GUARD - GATE_DENORMAL_GUARD;
-    z1 = b2 * x0 - a2 * h0 + GATE_DENORMAL_GUARD - GATE_DENORMAL_GUARD;
-    if (!(Math.abs(h0) < GATE_KEY_CEIL)) {
-      h0 = GATE_KEY_CEIL;
-      z0 = 0;
-      z1 = 0;
+    const x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
+    // Key high-pass (transposed direct form II, doubles), through the denormal guard.
+    let h = f64x2.add(f64x2.mul(b0, x), za);
+    za = f64x2.sub(f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(b1, x), f64x2.mul(a1, h)), zb), guard), guard);
+    zb = f64x2.sub(f64x2.add(f64x2.sub(f64x2.mul(b2, x), f64x2.mul(a2, h)), guard), guard);
+    const out = v128.not(f64x2.lt(f64x2.abs(h), ceil));
+    if (v128.any_true(out)) {
+      // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.
+      h = v128.bitselect(ceil, h, out);
+      za = v128.andnot(za, out);
+      zb = v128.andnot(zb, out);
     }
-    let pk = Math.abs(h0);
+    const ah = f64x2.abs(h);
+    let pk = f64x2.extract_lane(ah, 0);
     if (stereo) {
-      let h1 = b0 * x1 + z2;
-      z2 = b1 * x1 - a1 * h1 + z3 + GATE_DENORMAL_GUARD - GATE_DENORMAL_GUARD;
-      z3 = b2 * x1 - a2 * h1 + GATE_DENORMAL_GUARD - GATE_DENORMAL_GUARD;
-      if (!(Math.abs(h1) < GATE_KEY_CEIL)) {
-        h1 = GATE_KEY_CEIL;
-        z2 = 0;
-        z3 = 0;
-      }
-      const d = Math.abs(h1) - pk;
+      const d = f64x2.extract_lane(ah, 1) - pk;
       pk += 0.5 * (d + Math.abs(d));
     }
     if (pk >= openLevel) open = 1;
@@ -95,13 +95,17 @@ export function runGate(p: usize, inL: usize, inR: usize, outL: usize, outR: usi
     if (dg < GATE_SNAP_DB && dg > -GATE_SNAP_DB) g = target;
     if (-g > grPeak) grPeak = -g;
     const gain = g == 0 ? 1 : g == G ? rangeLin : dexp(g * GATE_NEPER_PER_DB);
-    store<f32>(outL + at, <f32>(x0 * gain));
-    if (stereo) store<f32>(outR + at, <f32>(x1 * gain));
+    // A mono output's two stores go to the one buffer, with the same value.
+    const y = f32x4.demote_f64x2_zero(f64x2.mul(x, f64x2.splat(gain)));
+    v128.store32_lane(outL + at, y, 0);
+    v128.store32_lane(outR + at, y, 1);
   }
-  store<f64>(p + PAYLOAD + (<usize>GATE_Z0 << 3), z0);
-  store<f64>(p + PAYLOAD + (<usize>GATE_Z1 << 3), z1);
-  store<f64>(p + PAYLOAD + (<usize>GATE_Z2 << 3), z2);
-  store<f64>(p + PAYLOAD + (<usize>GATE_Z3 << 3), z3);
+  store<f64>(p + PAYLOAD + (<usize>GATE_Z0 << 3), f64x2.extract_lane(za, 0));
+  store<f64>(p + PAYLOAD + (<usize>GATE_Z1 << 3), f64x2.extract_lane(zb, 0));
+  if (stereo) {
+    store<f64>(p + PAYLOAD + (<usize>GATE_Z2 << 3), f64x2.extract_lane(za, 1));
+    store<f64>(p + PAYLOAD + (<usize>GATE_Z3 << 3), f64x2.extract_lane(zb, 1));
+  }
   store<f64>(p + PAYLOAD + (<usize>GATE_GAIN_DB << 3), g);
   store<f64>(p + PAYLOAD + (<usize>GATE_OPEN << 3), open);
   store<f64>(p + PAYLOAD + (<usize>GATE_HOLD << 3), hold);

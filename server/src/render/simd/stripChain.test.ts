@@ -2,7 +2,7 @@ import type { EqBandState, TrackState } from '@mixroom/shared/model';
 import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
 import { testMix } from '../../../../shared/src/plan/testing/testMix.ts';
 import { describe, expect, it } from 'vitest';
-import { BiquadProcessor, CompressorProcessor, DeesserProcessor } from '@mixroom/shared/dsp';
+import { BiquadProcessor, CompressorProcessor, DeesserProcessor, GateProcessor } from '@mixroom/shared/dsp';
 import { noise as seededNoise } from '../../../../test/renderFixtures.ts';
 import { PlanRuntime } from '../runtime/PlanRuntime.ts';
 import type { ChainStage } from './ChainStage.ts';
@@ -109,6 +109,39 @@ function render(plan: MixPlan, blocks: readonly number[], simd?: StripChainMemor
 }
 
 const bits = (a: Float32Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length);
+
+/**
+ * Runs a JavaScript processor and its chain stage alone over `input` in blocks of changing
+ * size (4096, 1, 333, 128, ...), and fails at the first sample that differs (NaN equals
+ * NaN). Returns the JavaScript output and the largest reduction its meter read.
+ */
+function stageAgainstKernel(
+  js: { process(i: readonly Float32Array[], o: readonly Float32Array[], n: number): void; takeGainReductionPeak(): number },
+  stage: ChainStage,
+  input: readonly Float32Array[],
+  label: string,
+): { js: Float32Array[]; reduction: number } {
+  const frames = input[0]!.length;
+  const channels = input.length as 1 | 2;
+  const kernel = createChainKernel(new StripChainMemory(), [stage], channels, channels, 4096);
+  const a = input.map(() => new Float32Array(frames));
+  const b = input.map(() => new Float32Array(frames));
+  let reduction = 0;
+  for (let at = 0, k = 0; at < frames; k++) {
+    const n = Math.min([4096, 1, 333, 128][k % 4]!, frames - at);
+    js.process(input.map((c) => c.subarray(at, at + n)), a.map((c) => c.subarray(at, at + n)), n);
+    kernel.process(input.map((c) => c.subarray(at, at + n)), b.map((c) => c.subarray(at, at + n)), n);
+    reduction = Math.max(reduction, js.takeGainReductionPeak());
+    at += n;
+  }
+  for (let c = 0; c < channels; c++) {
+    for (let i = 0; i < frames; i++) {
+      const same = Object.is(a[c]![i], b[c]![i]) || (Number.isNaN(a[c]![i]) && Number.isNaN(b[c]![i]));
+      if (!same) expect.fail(`${label}, channel ${c} sample ${i}: ${a[c]![i]} vs ${b[c]![i]}`);
+    }
+  }
+  return { js: a, reduction };
+}
 
 describe('SIMD strip chains', () => {
   it('finds the strip runs: trim through EQ, then compressor through mute with the sends', () => {
@@ -229,25 +262,39 @@ describe('SIMD strip chains', () => {
         const js = new DeesserProcessor(48000);
         js.setParams({ mode, freq: 6500, threshold: -30, range: 9, listen: false });
         const stage = { kind: 'deess' as const, constants: js.steadyState() };
-        const kernel = createChainKernel(new StripChainMemory(), [stage], channels, channels, 4096);
-        const a = input.map(() => new Float32Array(frames));
-        const b = input.map(() => new Float32Array(frames));
-        let reduction = 0;
-        for (let at = 0, k = 0; at < frames; k++) {
-          const n = Math.min([4096, 1, 333, 128][k % 4]!, frames - at);
-          js.process(input.map((c) => c.subarray(at, at + n)), a.map((c) => c.subarray(at, at + n)), n);
-          kernel.process(input.map((c) => c.subarray(at, at + n)), b.map((c) => c.subarray(at, at + n)), n);
-          reduction = Math.max(reduction, js.takeGainReductionPeak());
-          at += n;
-        }
-        for (let c = 0; c < channels; c++) {
-          for (let i = 0; i < frames; i++) {
-            const same = Object.is(a[c]![i], b[c]![i]) || (Number.isNaN(a[c]![i]) && Number.isNaN(b[c]![i]));
-            if (!same) expect.fail(`${mode} ${channels} ch, channel ${c} sample ${i}: ${a[c]![i]} vs ${b[c]![i]}`);
-          }
-        }
+        const { reduction } = stageAgainstKernel(js, stage, input, `${mode} ${channels} ch`);
         expect(reduction, 'the de-esser really reduced the bursts (dB)').toBeGreaterThan(6);
         expect(js.steadyState().gainReduction, 'the reduction decayed past its floor to 0 in the quiet').toBe(0);
+      }
+    }
+  });
+
+  it('the gate stage equals the JavaScript gate, hard and expanding, mono and stereo, through NaN and infinite samples', () => {
+    // Bursts and gaps that open and close it (with holds and releases), NaN and infinities
+    // in the key (which restart its filter), a left channel quiet while the right opens it,
+    // then 2 s of near-silence in which it settles on its range.
+    const frames = 48000 * 3;
+    const signal = (seed: number, quiet: boolean): Float32Array => {
+      const x = noise(frames, 1, seed);
+      for (let i = 0; i < frames; i++) x[i] = x[i]! * (quiet ? 1e-5 : i >= 48000 ? 1e-5 : i % 7000 < 3000 ? 0.7 : 0.004);
+      x[777] = NaN;
+      x[10001] = Infinity;
+      x[15002] = -Infinity;
+      x[20003] = 3e38;
+      return x;
+    };
+    for (const ratio of [100, 3]) {
+      for (const channels of [1, 2] as const) {
+        const input = Array.from({ length: channels }, (_, c) => signal(31 + c, channels === 2 && c === 0));
+        const js = new GateProcessor(48000);
+        js.setParams({ threshold: -30, range: -60, ratio, attack: 0.0005, hold: 0.01, release: 0.05, hysteresis: 4, scHpf: 120 });
+        const stage = { kind: 'gate' as const, constants: js.steadyState() };
+        const { js: a, reduction } = stageAgainstKernel(js, stage, input, `ratio ${ratio}, ${channels} ch`);
+        let open = 0;
+        a.forEach((ch, c) => ch.forEach((y, i) => (open += +(y === input[c]![i] && y !== 0))));
+        expect(reduction, 'the gate really closed (dB)').toBeGreaterThan(40);
+        expect(open, 'and opened: samples passed unchanged').toBeGreaterThan(frames / 10);
+        expect(js.steadyState().gainDb, 'it settled on its range in the near-silence').toBe(-60);
       }
     }
   });
