@@ -266,7 +266,7 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   const walls = runs.map((r) => (seconds / r.seconds).toFixed(1)).join(', ');
   console.log(
     `  ours: ${oursX.toFixed(1)}x realtime wall (median of ${runs.length} runs: ${walls}), ${(2 * oursCpuX).toFixed(1)}x on 2 cores by CPU time ` +
-      `(target >= 30x on 2 cores); peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MB (target < 1024 MB)`,
+      `(${targetVerdict(median_(runs.map((r) => r.cpuSeconds)), seconds)}); peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MB (target < 1024 MB)`,
   );
   for (const r of results) {
     console.log(`  ours / ${r.name}: ${(oursX / r.x).toFixed(2)}x wall, ${(oursCpuX / r.cpuX).toFixed(2)}x per CPU-second (target >= 3x)`);
@@ -275,7 +275,7 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
     const cpuX = seconds / v.cpu;
     const vsPeers = results.map((r) => `${(cpuX / r.cpuX).toFixed(2)}x ${r.name.split(' ')[0]}'s (plain mix) per CPU-second`);
     console.log(
-      `  ours, ${v.label}: ${v.cpu.toFixed(2)} CPU-s, ${(2 * cpuX).toFixed(1)}x on 2 cores by CPU time (target >= 30x), ${(v.cpu / plainCpu).toFixed(3)}x the plain bake's CPU` +
+      `  ours, ${v.label}: ${v.cpu.toFixed(2)} CPU-s, ${(2 * cpuX).toFixed(1)}x on 2 cores by CPU time (${targetVerdict(v.cpu, seconds)}), ${(v.cpu / plainCpu).toFixed(3)}x the plain bake's CPU` +
         (vsPeers.length > 0 ? `; ${vsPeers.join(', ')}` : ''),
     );
   }
@@ -298,6 +298,21 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
     const warms = versionRuns.flatMap((r) => (r.warm ? [r.warm] : []));
     if (warms.length > 0) line('warm (the next bake of a running server)', goal, warms);
   }
+}
+
+/** Target bake speed: 30x realtime on 2 cores by CPU time, i.e. 2·seconds / CPU-s >= 30. */
+const TARGET_X_ON_2_CORES = 30;
+
+/**
+ * Whether a bake's CPU time meets the speed target, and the CPU-s it allows. The target is
+ * stated at the bench's default 240 s: shorter songs do not amortise the process's start-up
+ * (~1.3 CPU-s) and are told so.
+ */
+function targetVerdict(cpu: number, seconds: number): string {
+  const allowed = (2 * seconds) / TARGET_X_ON_2_CORES;
+  const verdict = cpu <= allowed ? 'met' : 'NOT met';
+  const at = seconds === 240 ? '' : `; the target is stated at 240 s, this run is ${seconds} s`;
+  return `target >= ${TARGET_X_ON_2_CORES}x, i.e. <= ${allowed.toFixed(1)} CPU-s: ${verdict}${at}`;
 }
 
 /** The median (of an even count, the larger of the middle two). */
