@@ -35,6 +35,7 @@ interface ServerReply {
   readonly hibernating?: number;
   readonly loaded?: number;
   readonly stateBytes?: number;
+  readonly wakeMs?: number[];
 }
 
 interface Variant {
@@ -43,6 +44,8 @@ interface Variant {
   perHourRoom: number[];
   perEmptyRoom: number[];
   firstEditMs: number[];
+  /** Inside the server: rebuilding the doc and rerunning the open hook. */
+  wakeMs: number[];
   stateBytes: number;
 }
 
@@ -67,7 +70,7 @@ async function runVariant(variant: Variant, signal: AbortSignal): Promise<void> 
   const child = fork(fileURLToPath(new URL('./hibernationServerProcess.ts', import.meta.url)), [], {
     cwd: repoRoot,
     execArgv: ['--expose-gc', '--import', 'tsx'],
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ROOM_HIBERNATE_MS: String(variant.hibernateMs), ROOM_IDLE_UNLOAD_MS: '600000' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ROOM_HIBERNATE_MS: String(variant.hibernateMs), ROOM_IDLE_UNLOAD_MS: '600000' },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const providers: WebsocketProvider[] = [];
@@ -108,6 +111,7 @@ async function runVariant(variant: Variant, signal: AbortSignal): Promise<void> 
       // Quiet again: with hibernation on, every room drops its doc before the next round.
       await sleep(QUIET_MS);
     }
+    variant.wakeMs.push(...((await ask(child, 'wakes')).wakeMs ?? []));
   } finally {
     for (const p of providers) p.destroy();
     child.kill('SIGTERM');
@@ -117,8 +121,8 @@ async function runVariant(variant: Variant, signal: AbortSignal): Promise<void> 
 }
 
 export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
-  const before: Variant = { name: 'hibernation off', hibernateMs: 0, perHourRoom: [], perEmptyRoom: [], firstEditMs: [], stateBytes: 0 };
-  const after: Variant = { name: 'hibernation on', hibernateMs: HIBERNATE_MS, perHourRoom: [], perEmptyRoom: [], firstEditMs: [], stateBytes: 0 };
+  const before: Variant = { name: 'hibernation off', hibernateMs: 0, perHourRoom: [], perEmptyRoom: [], firstEditMs: [], wakeMs: [], stateBytes: 0 };
+  const after: Variant = { name: 'hibernation on', hibernateMs: HIBERNATE_MS, perHourRoom: [], perEmptyRoom: [], firstEditMs: [], wakeMs: [], stateBytes: 0 };
   const loads: number[] = [];
   // Alternated, so both see the same machine.
   for (const variant of [before, after, before, after]) {
@@ -133,7 +137,8 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
     const p50 = percentile(v.firstEditMs, 50);
     const p99 = percentile(v.firstEditMs, 99);
     console.log(
-      `${v.name.padEnd(16)} heap per quiet 1-hour room ${mib(mean(v.perHourRoom)).padStart(10)}   per new room ${kib(mean(v.perEmptyRoom)).padStart(10)}   first edit after ${QUIET_MS} ms quiet p50 ${p50.toFixed(1)} ms p99 ${p99.toFixed(1)} ms (${v.firstEditMs.length} edits)`,
+      `${v.name.padEnd(16)} heap per quiet 1-hour room ${mib(mean(v.perHourRoom)).padStart(10)}   per new room ${kib(mean(v.perEmptyRoom)).padStart(10)}   first edit after ${QUIET_MS} ms quiet p50 ${p50.toFixed(1)} ms p99 ${p99.toFixed(1)} ms (${v.firstEditMs.length} edits)` +
+        (v.wakeMs.length > 0 ? `; of which the wake in the server p50 ${percentile(v.wakeMs, 50).toFixed(1)} ms p99 ${percentile(v.wakeMs, 99).toFixed(1)} ms (${v.wakeMs.length} wakes)` : ''),
     );
   }
   const ratio = (f: (v: Variant) => number) => (f(after) / f(before)).toFixed(3);

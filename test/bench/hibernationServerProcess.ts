@@ -8,17 +8,23 @@ import { hourSessionState } from './hourSessionState.ts';
 
 // The sync server of hibernationBench, run with --expose-gc: rooms named `hour-*` start as the
 // 1-hour session state, the others as a new mix; both get the product's open hook (migrations,
-// repair). It answers `heap` over IPC with its heap after full collections.
+// repair). It answers `heap` over IPC with its heap after full collections, and `wakes` with how
+// long each wake took inside the server (from the rooms' debug log lines).
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 const hour = hourSessionState();
-const config = parseConfig(process.env);
+const config = parseConfig({ ...process.env, LOG_LEVEL: 'debug' });
+const wakeMs: number[] = [];
 const server = await createServer(config, {
-  logger: createJsonLogger(config.logLevel, (line) => process.stdout.write(line)),
+  logger: createJsonLogger(config.logLevel, (line) => {
+    if (!line.includes('"msg":"room woke"')) return;
+    wakeMs.push((JSON.parse(line) as { tookMs: number }).tookMs);
+  }),
   initRoom: (doc, roomId) => (roomId.startsWith('hour-') ? Y.applyUpdate(doc, hour) : initMixDoc(doc, { title: 'Empty', sampleRate: 48000 })),
   openRoom: openMixRoom,
 });
 process.on('message', (message) => {
+  if (message === 'wakes') return void process.send!({ port: server.port, wakeMs });
   if (message !== 'heap') return;
   void (async () => {
     for (let i = 0; i < 3; i++) {

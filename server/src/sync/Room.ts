@@ -196,8 +196,9 @@ export class Room {
     if (this.opener) this.closeObservers = this.opener(doc);
     this.lastChangeAt = performance.now();
     this.armHibernation();
-    this.options.observeWake?.((performance.now() - startedAt) / 1000);
-    this.options.logger.debug('room woke', { roomId: this.id, stateBytes: hibernated.state.byteLength });
+    const tookMs = performance.now() - startedAt;
+    this.options.observeWake?.(tookMs / 1000);
+    this.options.logger.debug('room woke', { roomId: this.id, stateBytes: hibernated.state.byteLength, tookMs: Math.round(tookMs * 10) / 10 });
     return doc;
   }
 
