@@ -175,6 +175,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
       detachSync();
       httpServer.closeAllConnections();
       await rooms.close();
+      await store.stop?.();
       await stopped;
       logger.info('server closed', { url });
     })());

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,42 @@ describe('LocalRoomStore', () => {
     await expect(store.open(room)).rejects.toBeInstanceOf(SnapshotCorruptError);
     // Nothing was deleted or rewritten: an operator can still recover the files.
     expect((await readdir(roomDir)).sort()).toEqual(['snapshot-1.ydoc', 'snapshot-2.ydoc', 'updates-1.log', 'updates-2.log']);
+  });
+
+  it('keeps what many rooms appended in one tick when their logs lose it in a crash', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mixroom-store-wal-'));
+    try {
+      const crashed = new LocalRoomStore(dir, logger);
+      await crashed.start();
+      const rooms = Array.from({ length: 30 }, (_, i) => `tick-${i}` as RoomId);
+      const docs = rooms.map(() => new Y.Doc());
+      const opened = await Promise.all(rooms.map((room) => crashed.open(room)));
+      const logSizes = await Promise.all(rooms.map((room) => stat(join(dir, 'rooms', room, 'updates.log')).then((s) => s.size)));
+      // One tick: every room appends at once, like 30 busy rooms of a node.
+      await Promise.all(
+        opened.map((room, i) => {
+          const updates: Uint8Array[] = [];
+          docs[i]!.on('update', (u: Uint8Array) => updates.push(u));
+          docs[i]!.getMap('m').set('k', i);
+          docs[i]!.getMap('m').set('note', `room ${i}`);
+          return room.storage.append(updates);
+        }),
+      );
+      // The process dies before the OS wrote the room logs back: their appends never reached
+      // the disk (cut back to their size before), one torn half-way. No close, no stop.
+      for (const [i, room] of rooms.entries()) await truncate(join(dir, 'rooms', room, 'updates.log'), logSizes[i]!);
+      await appendFile(join(dir, 'rooms', rooms[7]!, 'updates.log'), Buffer.from([9, 0, 0, 0, 1]));
+
+      const restarted = new LocalRoomStore(dir, logger);
+      await restarted.start();
+      for (const [i, room] of rooms.entries()) expect(await loadJson(restarted, room)).toEqual({ k: i, note: `room ${i}` });
+      await restarted.stop();
+      // A clean stop leaves nothing to replay.
+      expect(await readdir(join(dir, 'wal'))).toEqual([]);
+      await Promise.all(opened.map((room) => room.storage.close()));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('opens a room stored before generations (snapshot.ydoc + updates.log) and compacts it onward', async () => {

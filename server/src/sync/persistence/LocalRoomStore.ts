@@ -4,6 +4,7 @@ import type { RoomId } from '@mixroom/shared/protocol';
 import type { Logger } from '../../log/Logger.ts';
 import type { OpenedRoom, RoomStorage, RoomStore } from './RoomStore.ts';
 import { UpdateLog } from './UpdateLog.ts';
+import { WriteAheadLog, type WalEntries } from './WriteAheadLog.ts';
 import { readSnapshot, SnapshotCorruptError, writeSnapshotAtomic } from './SnapshotFile.ts';
 import { fsyncDirectory } from './fsyncDirectory.ts';
 
@@ -20,26 +21,94 @@ import { fsyncDirectory } from './fsyncDirectory.ts';
  * nothing: loading falls back to the previous snapshot plus every log since it, with an error
  * line that names the bad file. Yjs updates are idempotent, so logs that overlap a snapshot
  * (a crash between the snapshot rename and the next log's creation) merely replay.
+ *
+ * Durability comes from one node-wide {@link WriteAheadLog} (`wal/`): an append goes to the
+ * room's log in the page cache, then to the write-ahead log, whose one O_DSYNC write per tick
+ * covers every room (group commit). Room logs are fdatasynced when a segment retires, when
+ * they close, and at boot for whatever a crash left in the write-ahead log.
  */
 export class LocalRoomStore implements RoomStore {
   private readonly roomsDir: string;
+  private readonly walDir: string;
+  private wal: WriteAheadLog | null = null;
+  private starting: Promise<void> | null = null;
+  /** Room logs with appends not yet fdatasynced (what a checkpoint flushes). */
+  private readonly dirtyLogs = new Set<UpdateLog>();
 
   constructor(
     dataDir: string,
     private readonly logger: Logger,
+    private readonly options: { readonly walSegmentBytes?: number } = {},
   ) {
     this.roomsDir = join(resolve(dataDir), 'rooms');
+    this.walDir = join(resolve(dataDir), 'wal');
   }
 
-  async start(): Promise<void> {
+  /** Idempotent; `open` calls it too. */
+  start(): Promise<void> {
+    return (this.starting ??= this.boot());
+  }
+
+  private async boot(): Promise<void> {
     await mkdir(this.roomsDir, { recursive: true });
     // Fail at boot, not on the first edit, when the data folder is not writable.
     const probe = join(this.roomsDir, `.probe-${process.pid}`);
     await writeFile(probe, 'ok', { flush: true });
     await rm(probe);
+    this.wal = await WriteAheadLog.open(this.walDir, (entries) => this.replay(entries), {
+      segmentBytes: this.options.walSegmentBytes ?? WAL_SEGMENT_BYTES,
+      checkpoint: () => this.syncDirtyLogs(),
+      logger: this.logger,
+    });
+  }
+
+  /** Flushes and releases the write-ahead log; every room must be closed already. */
+  async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    await this.wal?.close();
+    this.wal = null;
+    this.starting = null;
+  }
+
+  private durability(): Durability {
+    const wal = this.wal;
+    if (wal === null) throw new Error('LocalRoomStore: start() it before opening rooms');
+    return { wal, markDirty: (log) => this.dirtyLogs.add(log), forget: (log) => this.dirtyLogs.delete(log) };
+  }
+
+  private async syncDirtyLogs(): Promise<void> {
+    const logs = [...this.dirtyLogs];
+    this.dirtyLogs.clear();
+    const results = await Promise.allSettled(logs.map((log) => log.sync()));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) {
+      for (const log of logs) this.dirtyLogs.add(log);
+      throw failed.reason;
+    }
+  }
+
+  /** Appends what a crash left in the write-ahead log to each room's newest log, durably. */
+  private async replay(entries: WalEntries): Promise<void> {
+    for (const [roomId, updates] of entries) {
+      const dir = join(this.roomsDir, roomId);
+      if (!(await exists(dir))) {
+        await mkdir(dir);
+        await fsyncDirectory(this.roomsDir);
+      }
+      const { snapshots, logs } = generationsIn(await readdir(dir));
+      const newest = Math.max(0, ...snapshots, ...logs);
+      // Opening repairs a torn tail first, so the replayed records are not hidden behind it.
+      const { log } = await UpdateLog.open(join(dir, logName(newest)));
+      try {
+        await log.append(updates);
+      } finally {
+        await log.close();
+      }
+    }
   }
 
   async open(roomId: RoomId): Promise<OpenedRoom> {
+    await this.start();
     const dir = join(this.roomsDir, roomId);
     if (!(await exists(dir))) {
       await mkdir(dir);
@@ -90,32 +159,46 @@ export class LocalRoomStore implements RoomStore {
       updates.push(...old.updates);
       if (old.discardedBytes > 0) this.logger.warn('an older update log had a torn tail; ignored it', { roomId, generation: gen });
     }
-    const { log, updates: tail, discardedBytes } = await UpdateLog.open(join(dir, logName(newest)));
+    const { log, updates: tail, discardedBytes } = await UpdateLog.open(join(dir, logName(newest)), { durable: false });
     if (discardedBytes > 0) {
       this.logger.warn('update log had a torn tail; ignored it', { roomId, discardedBytes });
     }
     updates.push(...tail);
     return {
-      storage: new LocalRoomStorage(dir, log, newest),
+      storage: new LocalRoomStorage(dir, roomId, log, newest, this.durability()),
       updates,
       isNew: updates.length === 0,
     };
   }
 }
 
+/** What a room's storage needs from its store to make appends durable. */
+interface Durability {
+  readonly wal: WriteAheadLog;
+  readonly markDirty: (log: UpdateLog) => void;
+  /** The log was closed (which flushed it): no checkpoint needs it. */
+  readonly forget: (log: UpdateLog) => void;
+}
+
 class LocalRoomStorage implements RoomStorage {
   constructor(
     private readonly dir: string,
+    private readonly roomId: RoomId,
     private log: UpdateLog,
     private generation: number,
+    private readonly durability: Durability,
   ) {}
 
   get logBytes(): number {
     return this.log.bytes;
   }
 
-  append(updates: readonly Uint8Array[]): Promise<void> {
-    return this.log.append(updates);
+  async append(updates: readonly Uint8Array[]): Promise<void> {
+    // The room log first: a checkpoint that follows the write-ahead write then covers it.
+    const log = this.log;
+    await log.append(updates);
+    this.durability.markDirty(log);
+    await this.durability.wal.append(this.roomId, updates);
   }
 
   async compact(state: Uint8Array): Promise<void> {
@@ -128,11 +211,13 @@ class LocalRoomStorage implements RoomStorage {
       await rm(path, { force: true });
       throw new SnapshotCorruptError(`snapshot ${path} did not read back as written`);
     }
-    const { log } = await UpdateLog.open(join(this.dir, logName(next)));
+    const { log } = await UpdateLog.open(join(this.dir, logName(next)), { durable: false });
     const previous = this.log;
     this.log = log;
     this.generation = next;
+    // Flushed on close: it is the fallback's log if snapshot `next` ever fails its checksum.
     await previous.close();
+    this.durability.forget(previous);
     // Keep generation next-1 (the fallback); drop everything older.
     const { snapshots, logs } = generationsIn(await readdir(this.dir));
     const stale = [
@@ -145,10 +230,14 @@ class LocalRoomStorage implements RoomStorage {
     }
   }
 
-  close(): Promise<void> {
-    return this.log.close();
+  async close(): Promise<void> {
+    await this.log.close();
+    this.durability.forget(this.log);
   }
 }
+
+/** A write-ahead segment past this is retired (its room logs fdatasynced, then it is deleted). */
+const WAL_SEGMENT_BYTES = 8 * 1024 * 1024;
 
 /** File names of one generation (generation 0 keeps the names rooms had before generations). */
 export function snapshotName(gen: number): string {

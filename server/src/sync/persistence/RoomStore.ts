@@ -2,7 +2,8 @@ import type { RoomId } from '@mixroom/shared/protocol';
 
 /**
  * Durable storage of rooms' Yjs documents, as seen by the sync server. The embedded default is
- * `LocalRoomStore` (per-room append-only log + snapshots on the local disk); cluster mode uses
+ * `LocalRoomStore` (per-room append-only log + snapshots on the local disk, made durable by one
+ * write-ahead log for every room); cluster mode uses
  * `RedisRoomStore` (a Redis stream per room, snapshots in S3, other nodes' updates and presence
  * through `RoomStorage.link`). The sync code only relies on the contract below.
  */
@@ -14,6 +15,8 @@ export interface RoomStore {
    * most one open handle per room per process at any time.
    */
   open(roomId: RoomId): Promise<OpenedRoom>;
+  /** Releases what `start` opened (after every room's storage is closed). */
+  stop?(): Promise<void>;
 }
 
 export interface OpenedRoom {
