@@ -15,6 +15,37 @@ import { dexp2 } from './deterministicExp.as';
 const GR_FLOOR: f64 = 1e-9;
 
 /**
+ * y = x + (g − 1)·s for the samples at byte offset `at` and the next (`two`; else that one
+ * alone), their g − 1 in the lanes of `gm1`, s the band (at `band`: float32 (L, R) pairs) or
+ * the input (`wide`). Two samples go one channel per register, so the loads and stores are
+ * pairs; per sample and channel the operations are the JavaScript's. A mono buffer has
+ * inR == inL and outR == outL: both stores write the same values.
+ */
+@inline function output(gm1: v128, two: bool, wide: bool, band: usize, inL: usize, inR: usize, outL: usize, outR: usize, at: usize): void {
+  if (two) {
+    const xl = f64x2.promote_low_f32x4(v128.load64_zero(inL + at));
+    const xr = f64x2.promote_low_f32x4(v128.load64_zero(inR + at));
+    let sl = xl;
+    let sr = xr;
+    if (!wide) {
+      const b = v128.load(band);
+      sl = f64x2.promote_low_f32x4(v128.shuffle<f32>(b, b, 0, 2, 0, 2));
+      sr = f64x2.promote_low_f32x4(v128.shuffle<f32>(b, b, 1, 3, 1, 3));
+    }
+    const yl = f32x4.demote_f64x2_zero(f64x2.add(xl, f64x2.mul(gm1, sl)));
+    const yr = f32x4.demote_f64x2_zero(f64x2.add(xr, f64x2.mul(gm1, sr)));
+    v128.store64_lane(outL + at, yl, 0);
+    v128.store64_lane(outR + at, yr, 0);
+  } else {
+    const x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
+    const s = wide ? x : f64x2.promote_low_f32x4(v128.load64_zero(band));
+    const y = f32x4.demote_f64x2_zero(f64x2.add(x, f64x2.mul(f64x2.splat(f64x2.extract_lane(gm1, 0)), s)));
+    v128.store32_lane(outL + at, y, 0);
+    v128.store32_lane(outR + at, y, 1);
+  }
+}
+
+/**
  * A group that is one de-esser: shared/dsp/deesser.ts's steady path operation for operation,
  * in passes over chunks of CHUNK samples (the compressor's scratch, free outside its own
  * group), as the JavaScript kernel runs it:
@@ -93,14 +124,7 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
     }
     if (above == 0 && gr == 0) {
       // No reduction anywhere in the chunk: g − 1 is 0.
-      for (let j: usize = 0; j < n; j++) {
-        const at = base + (j << 2);
-        const x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
-        const s = wide ? x : f64x2.promote_low_f32x4(v128.load64_zero(band + (j << 3)));
-        const out = f32x4.demote_f64x2_zero(f64x2.add(x, f64x2.mul(zero, s)));
-        v128.store32_lane(outL + at, out, 0);
-        v128.store32_lane(outR + at, out, 1);
-      }
+      for (let j: usize = 0; j < n; j += 2) output(zero, j + 1 < n, wide, band + (j << 3), inL, inR, outL, outR, base + (j << 2));
       continue;
     }
     // 2. The targets of the listed samples, two per register (an odd count repeats the last).
@@ -131,15 +155,7 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
     for (let j: usize = 0; j < n; j += 2) {
       const g = v128.load(levels + (j << 3));
       const gm1 = v128.bitselect(zero, f64x2.sub(dexp2(f64x2.mul(g, negNeperPerDb)), one), f64x2.eq(g, zero));
-      for (let m: usize = 0; m < 2 && j + m < n; m++) {
-        const at = base + ((j + m) << 2);
-        const x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
-        const s = wide ? x : f64x2.promote_low_f32x4(v128.load64_zero(band + ((j + m) << 3)));
-        const k = f64x2.splat(m == 0 ? f64x2.extract_lane(gm1, 0) : f64x2.extract_lane(gm1, 1));
-        const out = f32x4.demote_f64x2_zero(f64x2.add(x, f64x2.mul(k, s)));
-        v128.store32_lane(outL + at, out, 0);
-        v128.store32_lane(outR + at, out, 1);
-      }
+      output(gm1, j + 1 < n, wide, band + (j << 3), inL, inR, outL, outR, base + (j << 2));
     }
   }
   v128.store(history + (<usize>DEESS_X1_L << 3), x1);
