@@ -1,4 +1,5 @@
 import type { StemShape } from '@mixroom/shared/protocol';
+import { parseWavHeader } from '@mixroom/shared/wav';
 
 /** Bytes read from the start of a file: enough for every header we read, with room for metadata chunks before them. */
 export const STEM_HEAD_BYTES = 256 * 1024;
@@ -32,15 +33,10 @@ function valid(shape: StemShape): StemShape | null {
   return Number.isFinite(shape.sampleRate) && shape.sampleRate >= 1 && shape.channels >= 1 ? shape : null;
 }
 
+/** The shared WAV header reader's channels and rate, once the header is all in `head`. */
 function wav(b: Uint8Array): StemShape | null {
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  for (let at = 12; at + 8 <= b.length; ) {
-    const id = ascii(b, at, 4);
-    const size = v.getUint32(at + 4, true);
-    if (id === 'fmt ') return at + 16 <= b.length ? valid({ channels: v.getUint16(at + 10, true), sampleRate: v.getUint32(at + 12, true) }) : null;
-    at += 8 + size + (size & 1);
-  }
-  return null;
+  const header = parseWavHeader(b);
+  return 'pending' in header ? null : valid({ channels: header.channels, sampleRate: header.sampleRate });
 }
 
 function aiff(b: Uint8Array): StemShape | null {

@@ -27,7 +27,8 @@ const SWITCH_WORDS: Record<string, [string, string]> = {
   pre: ['pre-fader', 'post-fader'],
 };
 
-const GROUP_LABELS: Record<string, string> = {
+/** What each section of a strip is called, in change lists and control names alike. */
+export const GROUP_LABELS: Readonly<Record<string, string>> = {
   comp: 'compressor',
   deess: 'de-esser',
   sat: 'saturation',

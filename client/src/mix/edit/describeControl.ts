@@ -1,4 +1,5 @@
 import type { MixState } from '@mixroom/shared/model';
+import { GROUP_LABELS } from '@mixroom/shared/review';
 
 /** Words for the last segment(s) of a parameter path, as an engineer says them. */
 const PARAM_WORDS: Record<string, string> = {
@@ -36,16 +37,6 @@ const PARAM_WORDS: Record<string, string> = {
   pre: 'pre-fader',
 };
 
-const GROUP_WORDS: Record<string, string> = {
-  comp: 'compressor',
-  deess: 'de-esser',
-  sat: 'saturation',
-  gate: 'gate',
-  glue: 'glue compressor',
-  limiter: 'limiter',
-  effect: 'effect',
-};
-
 /**
  * The parameter part of a control in words: `eq.bands.1.gain` -> `EQ band 2 gain`,
  * `gain` -> `fader`, `sends.<bus>.level` -> `send to Reverb level`. Band numbers are the
@@ -71,8 +62,8 @@ export function describeParam(state: MixState | null, path: string, busId?: stri
     const bus = state?.buses.find((b) => b.id === parts[1])?.name ?? 'a bus';
     return `send to ${bus}${parts[2] === 'level' ? '' : ` ${word(parts[2]!)}`}`;
   }
-  if (parts.length === 2 && GROUP_WORDS[parts[0]!]) {
-    const group = GROUP_WORDS[parts[0]!]!;
+  if (parts.length === 2 && GROUP_LABELS[parts[0]!]) {
+    const group = GROUP_LABELS[parts[0]!]!;
     if (parts[0] === 'effect') {
       const type = state?.buses.find((b) => b.id === busId)?.effect?.type;
       return `${type ?? 'effect'} ${word(parts[1]!)}`;
