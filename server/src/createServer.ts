@@ -12,7 +12,7 @@ import { requestLogFields } from './http/assignRequestIds.ts';
 import { mountMetricsRoute } from './metrics/createMetricsRoute.ts';
 import type { Metrics } from './metrics/Metrics.ts';
 import { createApp } from './http/createApp.ts';
-import { createReadiness, type ReadinessProbe } from './metrics/createReadiness.ts';
+import { createReadiness, READINESS_MAX_AGE_MS, READINESS_TIMEOUT_MS, type ReadinessProbe } from './metrics/createReadiness.ts';
 import type { BodyLimitRule } from './http/limitBodies.ts';
 import { createOriginPolicy } from './http/OriginPolicy.ts';
 import type { MountRoutes, ServerServices } from './http/ServerServices.ts';
@@ -21,11 +21,6 @@ import { LocalRoomStore } from './sync/persistence/LocalRoomStore.ts';
 import type { RoomStore } from './sync/persistence/RoomStore.ts';
 import { RoomRegistry, type InitRoom, type OpenRoom } from './sync/RoomRegistry.ts';
 import { attachSyncSocketServer } from './sync/SyncSocketServer.ts';
-
-/** A dependency that has not answered a readiness probe within this is down (Caddy waits 1 s). */
-const READINESS_TIMEOUT_MS = 750;
-/** Readiness probes run at most this often, however often `/readyz` is asked. */
-const READINESS_MAX_AGE_MS = 500;
 
 export interface ServerDeps {
   readonly logger: Logger;

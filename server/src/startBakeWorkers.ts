@@ -4,6 +4,7 @@ import { parseConfig } from './config/Config.ts';
 import type { Logger } from './log/Logger.ts';
 import { countS3Errors } from './metrics/countS3Errors.ts';
 import { createMetrics, type Metrics } from './metrics/Metrics.ts';
+import { createReadiness, READINESS_MAX_AGE_MS, READINESS_TIMEOUT_MS } from './metrics/createReadiness.ts';
 import { startOpsServer } from './metrics/startOpsServer.ts';
 import { createS3StemSource } from './render/input/createS3StemSource.ts';
 import { createRenderBaker } from './review/createRenderBaker.ts';
@@ -65,7 +66,9 @@ export async function startBakeWorkers(options: BakeWorkersOptions): Promise<Run
     onBakeFinished: (seconds, outcome) => metrics.bakeSeconds.observe({ outcome }, seconds),
   });
   let ready = true;
-  const ops = await startOpsServer({ host: config.host, port: config.port, metrics, token: config.metricsToken, isReady: () => ready });
+  // Not ready while draining or while the queue's Redis does not answer.
+  const readiness = createReadiness({ probes: { redis: () => worker.ping() }, draining: () => !ready, timeoutMs: READINESS_TIMEOUT_MS, maxAgeMs: READINESS_MAX_AGE_MS });
+  const ops = await startOpsServer({ host: config.host, port: config.port, metrics, token: config.metricsToken, readiness });
   logger.info('worker ops listening', { url: ops.url });
   const closeS3 = async () => {
     await kept.close();
@@ -84,6 +87,7 @@ export async function startBakeWorkers(options: BakeWorkersOptions): Promise<Run
       await worker.drain(timeoutMs);
       await closeS3();
     },
+    ping: () => worker.ping(),
     close: async () => {
       ready = false;
       await worker.close();

@@ -289,6 +289,26 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
     const ops = String((await worker.waitForLine((l) => l.msg === 'worker ops listening', 120_000)).url);
     expect((await fetch(`${ops}/healthz`)).status).toBe(200);
     expect((await fetch(`${ops}/readyz`)).status).toBe(200);
+    const readyz = (token?: string) => fetch(`${ops}/readyz`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    expect(await (await readyz(METRICS_TOKEN)).json()).toEqual({ ready: true, failing: [] });
+    // A hung Redis (stopped, sockets open) fails the worker's PING within the readiness timeout;
+    // only the token learns which.
+    redis.child.kill('SIGSTOP');
+    try {
+      let named: unknown = null;
+      for (let i = 0; i < 100 && named === null; i++) {
+        const r = await readyz(METRICS_TOKEN);
+        if (r.status === 503) named = await r.json();
+        else await new Promise((res) => setTimeout(res, 100));
+      }
+      expect(named).toEqual({ ready: false, failing: ['redis'] });
+      const plain = await readyz();
+      expect([plain.status, await plain.json()]).toEqual([503, { ready: false }]);
+    } finally {
+      redis.child.kill('SIGCONT');
+    }
+    for (let i = 0; i < 100 && (await readyz()).status !== 200; i++) await new Promise((res) => setTimeout(res, 100));
+    expect((await readyz()).status).toBe(200);
     expect((await fetch(`${ops}/metrics`)).status).toBe(401);
     expect((await fetch(`${ops}/metrics`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
     const scraped = await fetch(`${ops}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });

@@ -38,6 +38,8 @@ export interface RunningBakeWorker {
    * is left back to the queue (another worker starts it at once) and closes.
    */
   drain(timeoutMs: number): Promise<void>;
+  /** Readiness: resolves when the command and cancel connections answer a PING. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -169,6 +171,9 @@ export async function startBakeWorker(options: BakeWorkerOptions): Promise<Runni
       while (stops.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       for (const stop of stops.values()) stop.abort(DRAINING);
       await close();
+    },
+    async ping() {
+      await Promise.all([redis.ping(), subscriber.ping()]);
     },
     close,
   };

@@ -4,6 +4,11 @@
  */
 export type ReadinessProbe = (signal: AbortSignal) => Promise<void>;
 
+/** A dependency that has not answered a readiness probe within this is down (Caddy waits 1 s). */
+export const READINESS_TIMEOUT_MS = 750;
+/** Readiness probes run at most this often, however often `/readyz` is asked. */
+export const READINESS_MAX_AGE_MS = 500;
+
 export interface ReadinessOptions {
   /** By name ('redis', 'auth-store'): what this node needs to serve. */
   readonly probes: Readonly<Record<string, ReadinessProbe>>;

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Readiness } from './createReadiness.ts';
 import { hasBearerToken } from './hasBearerToken.ts';
 import type { Metrics } from './Metrics.ts';
 
@@ -12,7 +13,7 @@ export interface OpsServer {
  * Health, readiness and metrics for a process without the app's HTTP server (`pnpm worker`):
  * `/healthz` (alive), `/readyz` (503 once draining), `/metrics` (bearer token; absent without one).
  */
-export async function startOpsServer(options: { host: string; port: number; metrics: Metrics; token: string | null; isReady: () => boolean }): Promise<OpsServer> {
+export async function startOpsServer(options: { host: string; port: number; metrics: Metrics; token: string | null; readiness: Readiness }): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const send = (status: number, body: string, type = 'application/json') => {
@@ -21,7 +22,15 @@ export async function startOpsServer(options: { host: string; port: number; metr
     };
     if (req.method !== 'GET') return send(405, '{"error":"method"}');
     if (path === '/healthz') return send(200, '{"ok":true}');
-    if (path === '/readyz') return options.isReady() ? send(200, '{"ready":true}') : send(503, '{"ready":false}');
+    if (path === '/readyz') {
+      // As the nodes' /readyz: what fails is told only to the metrics token.
+      const detailed = hasBearerToken(req.headers.authorization, options.token);
+      options.readiness.failing().then((failing) => {
+        const ready = failing.length === 0;
+        send(ready ? 200 : 503, JSON.stringify(detailed ? { ready, failing } : { ready }));
+      });
+      return;
+    }
     if (path === '/metrics' && options.token !== null) {
       if (!hasBearerToken(req.headers.authorization, options.token)) return send(401, 'Unauthorized\n', 'text/plain');
       options.metrics.registry.metrics().then(
