@@ -18,6 +18,9 @@ async function cruiseRepo(paths: string[]): Promise<{ modules: string[]; violati
       doNotFollow: { path: 'node_modules' },
       exclude: { path: '\\.as\\.ts$' }, // AssemblyScript (the bake's WebAssembly twins): asc builds it, not tsc
       combinedDependencies: true,
+      // Follow @mixroom/shared/* through the package's exports map, so client -> shared edges
+      // are real paths the rules can match rather than unresolved names.
+      enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'default'], extensions: ['.ts', '.js'] },
     });
     const result = output as ICruiseResult;
     return {
@@ -38,5 +41,26 @@ describe('import structure', () => {
     expect(modules).toEqual(expect.arrayContaining(['client/src/main.ts', 'client/src/ui/mr-room.ts', 'client/src/mix/heard/bindEngine.ts']));
     expect(modules.filter((m) => m.startsWith('client/src/')).length).toBeGreaterThan(80);
     expect(violations).toEqual([]);
+  });
+
+  it('resolves the client\'s @mixroom/shared imports to files in shared/src', async () => {
+    const cwd = process.cwd();
+    process.chdir(repoRoot);
+    try {
+      const { output } = await cruise(['client/src/main.ts'], {
+        tsPreCompilationDeps: true,
+        tsConfig: { fileName: 'client/tsconfig.json' },
+        doNotFollow: { path: 'node_modules' },
+        exclude: { path: '\\.as\\.ts$' },
+        enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'default'], extensions: ['.ts', '.js'] },
+      });
+      const deps = (output as ICruiseResult).modules.flatMap((m) => m.dependencies);
+      const shared = deps.filter((d) => d.module.startsWith('@mixroom/shared'));
+      expect(shared.length).toBeGreaterThan(0);
+      // Every such import reached a file of the shared package (otherwise the rules never saw it).
+      expect(shared.filter((d) => !d.resolved.startsWith('shared/src/')).map((d) => `${d.module} -> ${d.resolved}`)).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
