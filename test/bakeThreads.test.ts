@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,11 @@ const bake = (extra: Partial<RenderBakeFormatsOptions> = {}) =>
   renderBakeFormats(plan, { stems: createFileStemSource(path.join(dir, 'stems')), formats: BAKE_FORMATS, workers: 2, blockFrames: 4096, ...extra });
 const hashes = (r: Awaited<ReturnType<typeof bake>>) => r.files.map((f) => f.sha256);
 const exited = (w: Worker) => new Promise<void>((resolve) => w.once('exit', () => resolve()));
+/** Files under `dir` this process still holds open (Linux: /proc/self/fd; deleted ones too). */
+async function openUnder(dir: string): Promise<string[]> {
+  const links = await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+  return links.filter((l) => l.startsWith(dir));
+}
 
 beforeAll(async () => {
   ({ dir, dispose } = await tempDir());
@@ -41,11 +46,17 @@ afterAll(async () => {
 describe('BakeThreads: track workers and encoder threads kept between bakes', () => {
   it('a second bake reuses the kept threads and gives the same bytes as bakes that start their own', async () => {
     const threads = new BakeThreads();
+    const tmpDir = path.join(dir, 'tmp-reuse');
+    await mkdir(tmpDir);
     try {
-      const first = await bake({ threads });
+      const first = await bake({ threads, tmpDir });
+      // Nothing of the bake stays open in its kept threads (the MP3's spool, the files).
+      expect(await openUnder(tmpDir)).toEqual([]);
+      expect(await readdir(tmpDir)).toEqual([]);
       expect(threads.track.idleCount).toBe(2);
       expect(threads.format.idleCount).toBe(2);
-      const second = await bake({ threads });
+      const second = await bake({ threads, tmpDir });
+      expect(await openUnder(tmpDir)).toEqual([]);
       console.log(`cold ${hashes(first).map((h) => h.slice(0, 12)).join(' ')}; warm ${hashes(second).map((h) => h.slice(0, 12)).join(' ')}`);
       expect(hashes(first)).toEqual(reference);
       expect(hashes(second)).toEqual(reference);

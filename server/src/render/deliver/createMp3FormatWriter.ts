@@ -121,6 +121,8 @@ export async function createMp3FormatWriter(options: FormatWriterOptions): Promi
       }
       const file = await fileSink.seal(p.encoder.headerPatches());
       endPass();
+      // The thread may be kept for another bake: nothing of this one stays open.
+      await spool.discard();
       return { file, measurement };
     },
     async discard() {

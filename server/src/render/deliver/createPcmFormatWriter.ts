@@ -33,6 +33,8 @@ export async function createPcmFormatWriter(options: FormatWriterOptions, quanti
     async finish() {
       await sink.write(encoder.finish());
       const file = await sink.seal(encoder.headerPatches());
+      // The thread may be kept for another bake: the encoder's memory (libFLAC's) goes now.
+      encoder.dispose();
       return { file, measurement: meter?.result() ?? null };
     },
     async discard() {
