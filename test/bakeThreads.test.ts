@@ -24,7 +24,8 @@ let reference: string[];
 const bake = (extra: Partial<RenderBakeFormatsOptions> = {}) =>
   renderBakeFormats(plan, { stems: createFileStemSource(path.join(dir, 'stems')), formats: BAKE_FORMATS, workers: 2, blockFrames: 4096, ...extra });
 const hashes = (r: Awaited<ReturnType<typeof bake>>) => r.files.map((f) => f.sha256);
-const exited = (w: Worker) => new Promise<void>((resolve) => w.once('exit', () => resolve()));
+/** Resolves when the thread has ended (at once if it already has: its threadId is then -1). */
+const exited = (w: Worker) => new Promise<void>((resolve) => (w.threadId === -1 ? resolve() : w.once('exit', () => resolve())));
 /** Files under `dir` this process still holds open (Linux: /proc/self/fd; deleted ones too). */
 async function openUnder(dir: string): Promise<string[]> {
   const links = await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
@@ -84,6 +85,7 @@ describe('BakeThreads: track workers and encoder threads kept between bakes', ()
       const [track] = threads.track.idleThreads();
       const [encoder] = threads.format.idleThreads();
       await Promise.all([track!.terminate(), encoder!.terminate()]);
+      while (threads.track.idleCount + threads.format.idleCount > 2) await new Promise((r) => setTimeout(r, 20));
       expect(threads.track.idleCount).toBe(1);
       expect(threads.format.idleCount).toBe(1);
       expect(hashes(await bake({ threads }))).toEqual(reference);
@@ -151,17 +153,31 @@ describe('BakeThreads: track workers and encoder threads kept between bakes', ()
     }
   });
 
-  it('idle threads end after the idle time; at most maxIdle are kept', async () => {
-    const threads = new BakeThreads({ idleMs: 300, maxIdleFormatThreads: 1 });
+  it('at most maxIdle threads are kept', async () => {
+    const threads = new BakeThreads({ maxIdleTrackThreads: 1, maxIdleFormatThreads: 1 });
     try {
       await bake({ threads });
-      expect(threads.track.idleCount).toBe(2);
+      expect(threads.track.idleCount).toBe(1);
       expect(threads.format.idleCount).toBe(1);
-      const idle = [...threads.track.idleThreads(), ...threads.format.idleThreads()];
-      await Promise.all(idle.map(exited));
-      expect(threads.track.idleCount).toBe(0);
-      expect(threads.format.idleCount).toBe(0);
       expect(hashes(await bake({ threads }))).toEqual(reference);
+      expect(threads.track.started).toBe(3);
+      expect(threads.format.started).toBe(3);
+    } finally {
+      await threads.close();
+    }
+  });
+
+  it('idle threads end after the idle time; the next bake starts new ones', async () => {
+    const threads = new BakeThreads({ idleMs: 200 });
+    let encoders: Worker[] = [];
+    try {
+      await bake({ threads, onEncoderThreads: (t) => (encoders = [...new Set(t.map((e) => e.worker))]) });
+      // Kept, then ended by the idle timer (no one else ends them).
+      await Promise.all(encoders.map(exited));
+      while (threads.track.idleCount + threads.format.idleCount > 0) await new Promise((r) => setTimeout(r, 50));
+      expect(hashes(await bake({ threads }))).toEqual(reference);
+      expect(threads.track.started).toBe(4);
+      expect(threads.format.started).toBe(4);
     } finally {
       await threads.close();
     }
