@@ -188,6 +188,39 @@ describe('LocalRoomStore', () => {
     }
   });
 
+  it('retires write-ahead segments once the room logs they cover are flushed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mixroom-store-rotate-'));
+    try {
+      const store = new LocalRoomStore(dir, logger, { walSegmentBytes: 1024 });
+      const rooms = Array.from({ length: 5 }, (_, i) => `rot-${i}` as RoomId);
+      const opened = await Promise.all(rooms.map((room) => store.open(room)));
+      const docs = rooms.map(() => new Y.Doc());
+      for (let round = 0; round < 40; round++) {
+        await Promise.all(
+          opened.map((room, i) => {
+            const updates: Uint8Array[] = [];
+            const off = (u: Uint8Array) => updates.push(u);
+            docs[i]!.on('update', off);
+            docs[i]!.getMap('m').set(`k${round}`, round);
+            docs[i]!.off('update', off);
+            return room.storage.append(updates);
+          }),
+        );
+      }
+      // ~40 bytes a record, 200 records: several 1 KiB segments retired, their checkpoints done.
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await readdir(join(dir, 'wal'))).length).toBeLessThanOrEqual(2);
+      // The process dies: nothing was closed. Everything is in the room logs or the segment left.
+      const restarted = new LocalRoomStore(dir, logger);
+      for (const [i, room] of rooms.entries()) expect(await loadJson(restarted, room)).toEqual(docs[i]!.getMap('m').toJSON());
+      await restarted.stop();
+      await Promise.all(opened.map((room) => room.storage.close()));
+      await store.stop();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('opens a room stored before generations (snapshot.ydoc + updates.log) and compacts it onward', async () => {
     const store = new LocalRoomStore(dataDir, logger);
     await store.start();

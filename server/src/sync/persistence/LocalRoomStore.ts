@@ -79,11 +79,20 @@ export class LocalRoomStore implements RoomStore {
   private async syncDirtyLogs(): Promise<void> {
     const logs = [...this.dirtyLogs];
     this.dirtyLogs.clear();
-    const results = await Promise.allSettled(logs.map((log) => log.sync()));
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) {
+    // Two at a time: the thread pool keeps free threads for the write-ahead log's own writes,
+    // so a checkpoint of a thousand rooms does not stall every room's relays behind it.
+    let next = 0;
+    let failure: unknown = null;
+    const worker = async (): Promise<void> => {
+      while (next < logs.length && failure === null) {
+        const log = logs[next++]!;
+        await log.sync().catch((error: unknown) => void (failure ??= error));
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    if (failure !== null) {
       for (const log of logs) this.dirtyLogs.add(log);
-      throw failed.reason;
+      throw failure;
     }
   }
 
