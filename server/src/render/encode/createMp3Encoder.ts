@@ -1,5 +1,6 @@
-import { createMp3Encoder as createLame } from 'wasm-media-encoders';
+import { createEncoder } from 'wasm-media-encoders';
 import { BakeError } from '../BakeError.ts';
+import { loadLameModule } from './loadLameModule.ts';
 import type { MasterEncoder, MasterEncoderOptions } from './MasterEncoder.ts';
 import { crc16 } from './mp3/crc16.ts';
 import { lameInfoFrame, lameInfoFrameBytes, MP3_FRAME_SAMPLES } from './mp3/lameInfoFrame.ts';
@@ -24,7 +25,7 @@ export async function createMp3Encoder(options: MasterEncoderOptions): Promise<M
     throw new BakeError('encoder', `MP3 320 needs a 32, 44.1 or 48 kHz session; this one runs at ${sampleRate} Hz.`);
   }
   if (channels !== 1 && channels !== 2) throw new BakeError('encoder', `MP3 supports 1 or 2 channels, not ${channels}.`);
-  const lame = await createLame();
+  const lame = await createEncoder('audio/mpeg', await loadLameModule());
   lame.configure({ sampleRate, channels, bitrate: 320 });
   const tagBytes = lameInfoFrameBytes(sampleRate);
   const walker = new Mp3FrameWalker();
