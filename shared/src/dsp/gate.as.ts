@@ -18,15 +18,17 @@ const GATE_DENORMAL_GUARD: f64 = 1e-20;
 const GATE_KEY_CEIL: f64 = 1e30;
 
 /**
- * A group that is one gate keyed by its own input: shared/dsp/gate.ts's `run` operation
- * for operation, per sample: the key high-pass with the two channels in the lanes of one
- * register (each lane's arithmetic is the JavaScript's for that channel), the linked peak,
- * open / hold / close, the expander's target, the branching one-pole in dB, the gain. The
- * rest is scalar: its state machine and recursion leave little to vectorise. A mono input
- * has inR == inL: its second lane runs on the same samples and is dropped (its state is
- * left as it was, as the JavaScript never touches it).
+ * The gate at `p` over the block: shared/dsp/gate.ts's `run` operation for operation, per
+ * sample: the key high-pass with the two key channels in the lanes of one register (each
+ * lane's arithmetic is the JavaScript's for that channel), the linked peak, open / hold /
+ * close, the expander's target, the branching one-pole in dB, the gain. The rest is scalar:
+ * its state machine and recursion leave little to vectorise. The key is the input itself
+ * (keyL == inL: a GATE op in a group of its own) or another track's signal (a gate keyed
+ * by a sidechain, createKeyedGateKernel.ts). A mono key has keyR == keyL: its second lane
+ * runs on the same samples and is dropped (its state is left as it was, as the JavaScript
+ * never touches it); a mono input has inR == inL and outR == outL.
  */
-export function runGate(p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
+export function runGate(p: usize, keyL: usize, keyR: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
   const b0 = f64x2.splat(slot(p, GATE_B0));
   const b1 = f64x2.splat(slot(p, GATE_B1));
   const b2 = f64x2.splat(slot(p, GATE_B2));
@@ -46,7 +48,8 @@ export function runGate(p: usize, inL: usize, inR: usize, outL: usize, outR: usi
   const relComp = slot(p, GATE_RELEASE_COEF + 1);
   const attCoef = slot(p, GATE_RELEASE_COEF + 2);
   const attComp = slot(p, GATE_RELEASE_COEF + 3);
-  const stereo = inR != inL;
+  const stereo = keyR != keyL;
+  const keyed = keyL != inL || keyR != inR;
   // The key filter's state, channel 0 in lane 0 and channel 1 in lane 1: z1 (gate.ts's
   // z0, z2) and z2 (its z1, z3).
   let za = pair(slot(p, GATE_Z0), slot(p, GATE_Z2));
@@ -58,10 +61,11 @@ export function runGate(p: usize, inL: usize, inR: usize, outL: usize, outR: usi
   for (let i: usize = 0; i < <usize>frames; i++) {
     const at = i << 2;
     const x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
+    const k = keyed ? pair(<f64>load<f32>(keyL + at), <f64>load<f32>(keyR + at)) : x;
     // Key high-pass (transposed direct form II, doubles), through the denormal guard.
-    let h = f64x2.add(f64x2.mul(b0, x), za);
-    za = f64x2.sub(f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(b1, x), f64x2.mul(a1, h)), zb), guard), guard);
-    zb = f64x2.sub(f64x2.add(f64x2.sub(f64x2.mul(b2, x), f64x2.mul(a2, h)), guard), guard);
+    let h = f64x2.add(f64x2.mul(b0, k), za);
+    za = f64x2.sub(f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(b1, k), f64x2.mul(a1, h)), zb), guard), guard);
+    zb = f64x2.sub(f64x2.add(f64x2.sub(f64x2.mul(b2, k), f64x2.mul(a2, h)), guard), guard);
     const out = v128.not(f64x2.lt(f64x2.abs(h), ceil));
     if (v128.any_true(out)) {
       // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.

@@ -24,6 +24,8 @@
 export { decodeF32Stereo, decodePcm16, decodePcm24 } from './decodeStem.as';
 export { addSignals, addSignals4 } from './sumSignals.as';
 export { compressorScratchBytes } from './compressor.as';
+// A gate keyed by another track runs alone, called from createKeyedGateKernel.ts.
+export { runGate } from './gate.as';
 
 import { f32round, setScratch } from './chainLanes.as';
 import { compress, runCompressor } from './compressor.as';
@@ -73,7 +75,7 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
     if (kind == GATE) {
       // createChainKernel.ts's groupBreaks always gives a gate a group of its own.
       if (after != BARRIER && after != END) unreachable();
-      runGate(p, srcL, srcR, outL, outR, frames);
+      runGate(p, srcL, srcR, srcL, srcR, outL, outR, frames);
       end = p + size;
     } else if (kind == DEESS) {
       // createChainKernel.ts's groupBreaks always gives a de-esser a group of its own.

@@ -4,6 +4,7 @@ import { createNodeKernel } from './createNodeKernel.ts';
 import type { NodeKernel } from './NodeKernel.ts';
 import { plainSampleMemory, type SampleMemory } from './SampleArena.ts';
 import { createChainKernel } from '../simd/createChainKernel.ts';
+import { createKeyedGateKernel } from '../simd/createKeyedGateKernel.ts';
 import { planStripChains, type StripChain } from '../simd/planStripChains.ts';
 import type { StripChainMemory } from '../simd/StripChainMemory.ts';
 
@@ -133,6 +134,10 @@ export class PlanRuntime {
           return out;
         });
         kernel = createChainKernel(simd, chain.stages, chain.inputChannels, chain.outputChannels, maxFrames, sendOutputs);
+      } else if (node.kind === 'gate' && node.sidechain && !node.bypass && simd) {
+        // A gate keyed by another track: its JavaScript kernel's samples on the SIMD module.
+        const { params, channels } = node;
+        kernel = kernelFor(node, plan.sampleRate, widest, () => createKeyedGateKernel(simd, params, plan.sampleRate, channels, maxFrames));
       } else if (node.kind !== 'source') kernel = kernelFor(node, plan.sampleRate, widest);
       const inputChannels = kernel?.inputChannels ?? node.channels;
       const aliasInput = inputs.length === 1 && inputs[0]!.source.length === inputChannels;
@@ -231,9 +236,9 @@ export class PlanRuntime {
 }
 
 /** A plan with a NaN or missing parameter is a bad plan, named by node, not a crash. */
-function kernelFor(node: PlanNode, sampleRate: number, widest: 1 | 2): NodeKernel {
+function kernelFor(node: PlanNode, sampleRate: number, widest: 1 | 2, create = () => createNodeKernel(node, sampleRate, widest)): NodeKernel {
   try {
-    return createNodeKernel(node, sampleRate, widest);
+    return create();
   } catch (err) {
     if (err instanceof BakeError) throw err;
     throw new BakeError('plan-invalid', `Plan node "${node.id}" cannot be set up: ${(err as Error).message}`, { cause: err });

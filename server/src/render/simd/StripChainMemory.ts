@@ -6,6 +6,7 @@ import { plainSampleMemory, type SampleMemory } from '../runtime/SampleArena.ts'
 interface StripChainExports {
   memory: WebAssembly.Memory;
   runChain(prog: number, inL: number, inR: number, outL: number, outR: number, frames: number): void;
+  runGate(op: number, keyL: number, keyR: number, inL: number, inR: number, outL: number, outR: number, frames: number): void;
   setMathTables(pow2NegK: number, center: number, invCenter: number, logCenter: number, pow2Int: number, pow2Frac: number, compressorScratch: number): void;
   /** The compressor group's work buffers' size, from the module that lays them out. */
   compressorScratchBytes(): number;
@@ -156,6 +157,11 @@ export class StripChainMemory implements SampleMemory {
 
   run(prog: number, inL: number, inR: number, outL: number, outR: number, frames: number): void {
     this.exports.runChain(prog, inL, inR, outL, outR, frames);
+  }
+
+  /** The GATE op at `op` keyed by the buffers at keyL/keyR (keyR == keyL: a mono key). */
+  runGate(op: number, keyL: number, keyR: number, inL: number, inR: number, outL: number, outR: number, frames: number): void {
+    this.exports.runGate(op, keyL, keyR, inL, inR, outL, outR, frames);
   }
 
   /** Interleaved float32 stereo at `src` to the planar buffers at outL/outR (see shared/src/dsp/decodeStem.as.ts). */

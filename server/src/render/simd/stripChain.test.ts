@@ -7,6 +7,8 @@ import { noise as seededNoise } from '../../../../test/renderFixtures.ts';
 import { PlanRuntime } from '../runtime/PlanRuntime.ts';
 import type { ChainStage } from './ChainStage.ts';
 import { createChainKernel } from './createChainKernel.ts';
+import { createKeyedGateKernel } from './createKeyedGateKernel.ts';
+import type { NodeKernel } from '../runtime/NodeKernel.ts';
 import { planStripChains } from './planStripChains.ts';
 import { StripChainMemory } from './StripChainMemory.ts';
 import { DEFAULT_EQ_BANDS, defaultCompressor, defaultEq, defaultSend } from '@mixroom/shared/model';
@@ -111,26 +113,29 @@ function render(plan: MixPlan, blocks: readonly number[], simd?: StripChainMemor
 const bits = (a: Float32Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length);
 
 /**
- * Runs a JavaScript processor and its chain stage alone over `input` in blocks of changing
- * size (4096, 1, 333, 128, ...), and fails at the first sample that differs (NaN equals
- * NaN). Returns the JavaScript output and the largest reduction its meter read.
+ * Runs a JavaScript processor and its chain stage alone (or `kernel`) over `input` (keyed
+ * by `key` if given) in blocks of changing size (4096, 1, 333, 128, ...), and fails at the
+ * first sample that differs (NaN equals NaN). Returns the JavaScript output and the largest
+ * reduction its meter read.
  */
 function stageAgainstKernel(
-  js: { process(i: readonly Float32Array[], o: readonly Float32Array[], n: number): void; takeGainReductionPeak(): number },
-  stage: ChainStage,
+  js: { process(i: readonly Float32Array[], o: readonly Float32Array[], n: number, sidechain?: readonly Float32Array[]): void; takeGainReductionPeak(): number },
+  stage: ChainStage | NodeKernel,
   input: readonly Float32Array[],
   label: string,
+  key?: readonly Float32Array[],
 ): { js: Float32Array[]; reduction: number } {
   const frames = input[0]!.length;
   const channels = input.length as 1 | 2;
-  const kernel = createChainKernel(new StripChainMemory(), [stage], channels, channels, 4096);
+  const kernel = 'process' in stage ? stage : createChainKernel(new StripChainMemory(), [stage], channels, channels, 4096);
   const a = input.map(() => new Float32Array(frames));
   const b = input.map(() => new Float32Array(frames));
   let reduction = 0;
   for (let at = 0, k = 0; at < frames; k++) {
     const n = Math.min([4096, 1, 333, 128][k % 4]!, frames - at);
-    js.process(input.map((c) => c.subarray(at, at + n)), a.map((c) => c.subarray(at, at + n)), n);
-    kernel.process(input.map((c) => c.subarray(at, at + n)), b.map((c) => c.subarray(at, at + n)), n);
+    const sc = key?.map((c) => c.subarray(at, at + n));
+    js.process(input.map((c) => c.subarray(at, at + n)), a.map((c) => c.subarray(at, at + n)), n, sc);
+    kernel.process(input.map((c) => c.subarray(at, at + n)), b.map((c) => c.subarray(at, at + n)), n, sc);
     reduction = Math.max(reduction, js.takeGainReductionPeak());
     at += n;
   }
@@ -295,6 +300,33 @@ describe('SIMD strip chains', () => {
         expect(reduction, 'the gate really closed (dB)').toBeGreaterThan(40);
         expect(open, 'and opened: samples passed unchanged').toBeGreaterThan(frames / 10);
         expect(js.steadyState().gainDb, 'it settled on its range in the near-silence').toBe(-60);
+      }
+    }
+  });
+
+  it('a gate keyed by another track equals the JavaScript gate given that key, mono and stereo input and key', () => {
+    // The key carries the bursts, NaN and infinities; the input is steady noise the key opens
+    // and closes. Its buffers are plain arrays here, so the kernel also copies in and out.
+    const frames = 48000 * 3;
+    const key = (seed: number): Float32Array => {
+      const x = noise(frames, 1, seed);
+      for (let i = 0; i < frames; i++) x[i] = x[i]! * (i >= 48000 ? 1e-5 : i % 7000 < 3000 ? 0.7 : 0.004);
+      x[777] = NaN;
+      x[10001] = Infinity;
+      x[20003] = 3e38;
+      return x;
+    };
+    const params = { threshold: -30, range: -50, ratio: 100, attack: 0.0005, hold: 0.01, release: 0.05, hysteresis: 4, scHpf: 200 };
+    for (const channels of [1, 2] as const) {
+      for (const keyChannels of [1, 2]) {
+        const input = Array.from({ length: channels }, (_, c) => noise(frames, 0.3, 41 + c));
+        const sidechain = Array.from({ length: keyChannels }, (_, c) => key(51 + c));
+        const js = new GateProcessor(48000);
+        js.setParams(params);
+        const kernel = createKeyedGateKernel(new StripChainMemory(), params, 48000, channels, 4096);
+        const { js: a, reduction } = stageAgainstKernel(js, kernel, input, `${channels} ch keyed by ${keyChannels} ch`, sidechain);
+        expect(reduction, 'the key closed it (dB)').toBeGreaterThan(40);
+        expect(a[0]!.some((y, i) => y === input[0]![i] && y !== 0), 'and opened it').toBe(true);
       }
     }
   });
