@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -153,15 +154,23 @@ let server: RunningServer | null = null;
 beforeAll(async () => {
   dir = await makeTempDir('mixroom-fuzz-');
 });
-afterAll(async () => {
+afterEach(async () => {
   await server?.close();
+  server = null;
+});
+afterAll(async () => {
   await dir.remove();
 });
 
-describe('fuzzing the sync endpoint', () => {
+// The second run has rooms hibernate after 1 ms without a change, so frames keep meeting rooms
+// without a doc: joins from the kept state, wakes on edits, refusals after a wake.
+describe.each<{ variant: string; env: Record<string, string> }>([
+  { variant: 'awake rooms', env: {} },
+  { variant: 'rooms hibernating between frames', env: { ROOM_HIBERNATE_MS: '1' } },
+])('fuzzing the sync endpoint ($variant)', ({ variant, env }) => {
   it(`survives ${FRAMES} random and mutated frames; other rooms and stored state unharmed`, async () => {
     const lines: LogLine[] = [];
-    const config = testConfig(dir.path, { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES) });
+    const config = testConfig(join(dir.path, variant.replaceAll(' ', '-')), { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), ...env });
     server = await startTestServer(config, { lines });
     const wsBase = server.url.replace('http', 'ws') + '/sync/';
 
@@ -208,6 +217,8 @@ describe('fuzzing the sync endpoint', () => {
     expect(codes.get(CLOSE_CODES.messageTooLarge)).toBe(2);
     expect(codes.get(CLOSE_CODES.transportMessageTooBig)).toBe(2);
     expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    // (the hibernating run did meet rooms without a doc, again and again)
+    if ('ROOM_HIBERNATE_MS' in env) expect(lines.filter((l) => l.msg === 'room woke').length).toBeGreaterThan(100);
 
     // The process is healthy and the healthy room still syncs.
     const health = await fetch(`${server.url}/healthz`);
