@@ -112,9 +112,11 @@ function singleProcess(
         await rm(dataDir, { recursive: true, force: true });
       };
       try {
-        const booted = options.readyLine ? waitForLine(child, options.readyLine) : Promise.resolve();
+        const booted = options.readyLine ? waitForLine(child, options.readyLine) : null;
         await waitForPort(port, child, signal);
-        await Promise.race([booted, sleep(180_000, signal)]);
+        // Only when there is a line to wait for: each pending sleep holds a listener on `signal`
+        // (a sweep launches dozens of servers).
+        if (booted) await Promise.race([booted, sleep(180_000, signal)]);
         const cookie = await options.join?.(port);
         return { wsUrls: [wsUrl(port)], processes: [{ name, pid: child.pid! }], ...(cookie ? { cookie } : {}), stop };
       } catch (error) {
