@@ -78,6 +78,22 @@ describe('BakeThreads: track workers and encoder threads kept between bakes', ()
     expect(threads.track.idleCount + threads.format.idleCount).toBe(0);
   });
 
+  it('two bakes at once on the same kept threads each get threads of their own and the same bytes', async () => {
+    const threads = new BakeThreads();
+    try {
+      await bake({ threads });
+      const both = await Promise.all([bake({ threads }), bake({ threads })]);
+      for (const r of both) expect(hashes(r)).toEqual(reference);
+      // Two idle sets were not there: the second bake started its own, and both were kept after.
+      expect(threads.track.started).toBe(4);
+      expect(threads.format.started).toBe(4);
+      expect(threads.track.idleCount).toBe(2);
+      expect(threads.format.idleCount).toBe(2);
+    } finally {
+      await threads.close();
+    }
+  });
+
   it('a kept thread that dies while idle is dropped and replaced by a new one', async () => {
     const threads = new BakeThreads();
     try {
