@@ -1,7 +1,7 @@
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { RoomId } from '@mixroom/shared/protocol';
 import { createJsonLogger } from '../../log/Logger.ts';
@@ -15,6 +15,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
+});
+/** Every store a test opened; stopped after it (each holds its write-ahead segment open). */
+const stores: LocalRoomStore[] = [];
+const newStore = (...args: ConstructorParameters<typeof LocalRoomStore>) => {
+  const store = new LocalRoomStore(...args);
+  stores.push(store);
+  return store;
+};
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.stop();
 });
 
 /** Writes `count` keys through the store, one update per key, like a live room. */
@@ -40,7 +50,7 @@ async function loadJson(store: LocalRoomStore, room: RoomId): Promise<unknown> {
 
 describe('LocalRoomStore', () => {
   it('reports a new room, then restores appended and compacted state exactly', async () => {
-    const store = new LocalRoomStore(dataDir, logger);
+    const store = newStore(dataDir, logger);
     await store.start();
     const room = 'fresh' as RoomId;
     const first = await store.open(room);
@@ -60,7 +70,7 @@ describe('LocalRoomStore', () => {
   });
 
   it('loses nothing whichever compaction step a crash interrupts', async () => {
-    const store = new LocalRoomStore(dataDir, logger);
+    const store = newStore(dataDir, logger);
     await store.start();
     const room = 'crashy' as RoomId;
     const roomDir = join(dataDir, 'rooms', room);
@@ -94,7 +104,7 @@ describe('LocalRoomStore', () => {
 
   it('falls back to the previous snapshot and the logs since it when the newest is corrupt, loudly', async () => {
     const lines: string[] = [];
-    const store = new LocalRoomStore(dataDir, createJsonLogger('warn', (l) => lines.push(l)));
+    const store = newStore(dataDir, createJsonLogger('warn', (l) => lines.push(l)));
     await store.start();
     const room = 'rotten' as RoomId;
     const roomDir = join(dataDir, 'rooms', room);
@@ -126,7 +136,7 @@ describe('LocalRoomStore', () => {
   });
 
   it('a corrupt first snapshot falls back to the room\'s first log', async () => {
-    const store = new LocalRoomStore(dataDir, logger);
+    const store = newStore(dataDir, logger);
     await store.start();
     const room = 'rotten-first' as RoomId;
     const doc = await writeKeys(store, room, ['x', 'yy']);
@@ -137,7 +147,7 @@ describe('LocalRoomStore', () => {
   });
 
   it('refuses a room whose every kept snapshot is corrupt instead of serving part of it', async () => {
-    const store = new LocalRoomStore(dataDir, logger);
+    const store = newStore(dataDir, logger);
     await store.start();
     const room = 'rotten-all' as RoomId;
     const roomDir = join(dataDir, 'rooms', room);
@@ -155,7 +165,7 @@ describe('LocalRoomStore', () => {
   it('keeps what many rooms appended in one tick when their logs lose it in a crash', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mixroom-store-wal-'));
     try {
-      const crashed = new LocalRoomStore(dir, logger);
+      const crashed = newStore(dir, logger);
       await crashed.start();
       const rooms = Array.from({ length: 30 }, (_, i) => `tick-${i}` as RoomId);
       const docs = rooms.map(() => new Y.Doc());
@@ -176,7 +186,7 @@ describe('LocalRoomStore', () => {
       for (const [i, room] of rooms.entries()) await truncate(join(dir, 'rooms', room, 'updates.log'), logSizes[i]!);
       await appendFile(join(dir, 'rooms', rooms[7]!, 'updates.log'), Buffer.from([9, 0, 0, 0, 1]));
 
-      const restarted = new LocalRoomStore(dir, logger);
+      const restarted = newStore(dir, logger);
       await restarted.start();
       for (const [i, room] of rooms.entries()) expect(await loadJson(restarted, room)).toEqual({ k: i, note: `room ${i}` });
       await restarted.stop();
@@ -191,7 +201,7 @@ describe('LocalRoomStore', () => {
   it('retires write-ahead segments once the room logs they cover are flushed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mixroom-store-rotate-'));
     try {
-      const store = new LocalRoomStore(dir, logger, { walSegmentBytes: 1024 });
+      const store = newStore(dir, logger, { walSegmentBytes: 1024 });
       const rooms = Array.from({ length: 5 }, (_, i) => `rot-${i}` as RoomId);
       const opened = await Promise.all(rooms.map((room) => store.open(room)));
       const docs = rooms.map(() => new Y.Doc());
@@ -211,7 +221,7 @@ describe('LocalRoomStore', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect((await readdir(join(dir, 'wal'))).length).toBeLessThanOrEqual(2);
       // The process dies: nothing was closed. Everything is in the room logs or the segment left.
-      const restarted = new LocalRoomStore(dir, logger);
+      const restarted = newStore(dir, logger);
       for (const [i, room] of rooms.entries()) expect(await loadJson(restarted, room)).toEqual(docs[i]!.getMap('m').toJSON());
       await restarted.stop();
       await Promise.all(opened.map((room) => room.storage.close()));
@@ -222,7 +232,7 @@ describe('LocalRoomStore', () => {
   });
 
   it('opens a room stored before generations (snapshot.ydoc + updates.log) and compacts it onward', async () => {
-    const store = new LocalRoomStore(dataDir, logger);
+    const store = newStore(dataDir, logger);
     await store.start();
     const room = 'legacy' as RoomId;
     const roomDir = join(dataDir, 'rooms', room);
