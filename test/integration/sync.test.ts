@@ -212,6 +212,7 @@ describe('sync server with real y-websocket@3 clients', () => {
     let failAppends = false;
     const store: RoomStore = {
       start: () => inner.start(),
+      stop: () => inner.stop(),
       open: async (roomId) => {
         const opened = await inner.open(roomId);
         const append = opened.storage.append.bind(opened.storage);

@@ -14,6 +14,7 @@ import { createReviewDocs } from './ReviewDocs.ts';
 
 let dir: string;
 let rooms: RoomRegistry;
+let store: LocalRoomStore;
 let queue: BakeQueue;
 let started: string[];
 // A bake that runs until it is cancelled: the queue's bounds are what is under test.
@@ -28,7 +29,7 @@ const state = {} as MixState;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mixroom-bakeq-'));
   const logger = createJsonLogger('error', () => undefined);
-  const store = new LocalRoomStore(dir, logger);
+  store = new LocalRoomStore(dir, logger);
   await store.start();
   rooms = new RoomRegistry({ store, initRoom: () => undefined, logger, idleUnloadMs: 0, compactLogBytes: 1 << 20 });
   started = [];
@@ -37,6 +38,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await queue.close();
   await rooms.close();
+  await store.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
