@@ -36,6 +36,8 @@ export interface ServerDeps {
   readonly store?: RoomStore;
   /** HTTP modules to mount (see `MountRoutes`). */
   readonly routes?: readonly MountRoutes[];
+  /** Client updates that would grow a room's document past this are refused (see `Room.admits`). */
+  readonly maxRoomBytes?: number;
   /** Caps open sync sockets per user (see `SyncConnectionDeps.admitSocket`). */
   readonly admitSocket?: (userId: string) => (() => void) | null;
   /** Routes allowed a body larger than `config.maxBodyBytes` (see `limitBodies`). */
@@ -85,6 +87,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     idleUnloadMs: config.roomIdleUnloadMs,
     ...(config.roomHibernateMs > 0 ? { hibernateAfterMs: config.roomHibernateMs } : {}),
     compactLogBytes: config.compactLogBytes,
+    ...(deps.maxRoomBytes !== undefined ? { maxRoomBytes: deps.maxRoomBytes } : {}),
     ...(deps.metrics ? { observeRelay: (seconds: number) => deps.metrics!.relaySeconds.observe(seconds) } : {}),
     ...(deps.metrics ? { observeWake: (seconds: number) => deps.metrics!.wakeSeconds.observe(seconds) } : {}),
   });

@@ -186,6 +186,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     ...(syncCluster ? { store: syncCluster.store } : {}),
     dependencies: { 'auth-store': () => authStore.ping(), ...(syncCluster ? { redis: () => syncCluster.ping() } : {}) },
     admitSocket: (userId) => limits.openSocket(userId),
+    maxRoomBytes: limitSettings.maxRoomBytes,
     // A new room starts as an empty mix titled as its owner named it (an open room: after its
     // id); its `~review` records document starts empty.
     prepareNewRoom: async (roomId) => (parseSyncDocName(roomId)?.kind === 'mix' ? ((await auth.getRoom(roomId))?.title ?? null) : null),

@@ -6,7 +6,8 @@ describe('parseLimitSettings', () => {
   it('has documented defaults and reads count/window pairs', () => {
     const d = parseLimitSettings({});
     expect(d.rates.createRoom).toEqual({ perUser: { points: 20, windowMs: 3_600_000 }, perIp: { points: 60, windowMs: 3_600_000 } });
-    expect(d).toMatchObject({ maxSocketsPerUser: 16, maxQueuedBakes: 24, maxQueuedBakesPerRoom: 4, trustProxyHops: 0 });
+    expect(d).toMatchObject({ maxSocketsPerUser: 16, maxQueuedBakes: 24, maxQueuedBakesPerRoom: 4, trustProxyHops: 0, maxRoomBytes: 64 * 2 ** 20 });
+    expect(parseLimitSettings({ MAX_ROOM_BYTES: '1048576' }).maxRoomBytes).toBe(1_048_576);
     const s = parseLimitSettings({ RATE_JOINS: '5/30s, 10/2m', TRUST_PROXY: '2' });
     expect(s.rates.join).toEqual({ perUser: { points: 5, windowMs: 30_000 }, perIp: { points: 10, windowMs: 120_000 } });
     expect(s.trustProxyHops).toBe(2);
@@ -17,6 +18,7 @@ describe('parseLimitSettings', () => {
     expect(() => parseLimitSettings({ RATE_ROOMS: '20/1h' })).toThrow(/per user and per IP/);
     expect(() => parseLimitSettings({ RATE_BAKES: '0/1h,1/1h' })).toThrow(/RATE_BAKES/);
     expect(() => parseLimitSettings({ MAX_SOCKETS_PER_USER: 'many' })).toThrow(/MAX_SOCKETS_PER_USER/);
+    expect(() => parseLimitSettings({ MAX_ROOM_BYTES: '1000' })).toThrow(/MAX_ROOM_BYTES/);
   });
 });
 

@@ -24,6 +24,13 @@ export interface LimitSettings {
    * header is ignored (anyone could send one).
    */
   readonly trustProxyHops: number;
+  /**
+   * Largest a room's document (mix or review) may grow, bytes as a Yjs update: a client update
+   * that would take it past this is refused with 4413 (see `Room.admits`). Default 64 MiB:
+   * 20x a measured 4-hour session with automation (3.0 MB), room for 48 tracks with three
+   * full 4096-point lanes each (~40 MB).
+   */
+  readonly maxRoomBytes: number;
 }
 
 /** The environment variable of each action, and its default `per user,per IP`. */
@@ -51,6 +58,7 @@ const schema = z.object({
   MAX_QUEUED_BAKES: count(24, 1),
   MAX_QUEUED_BAKES_PER_ROOM: count(4, 1),
   TRUST_PROXY: count(0, 0),
+  MAX_ROOM_BYTES: count(64 * 2 ** 20, 64 * 1024),
 });
 
 /** Parses the RATE_* / MAX_* limit variables and TRUST_PROXY; throws a readable error. */
@@ -72,5 +80,6 @@ export function parseLimitSettings(env: Readonly<Record<string, string | undefin
     maxQueuedBakes: e.MAX_QUEUED_BAKES,
     maxQueuedBakesPerRoom: e.MAX_QUEUED_BAKES_PER_ROOM,
     trustProxyHops: e.TRUST_PROXY,
+    maxRoomBytes: e.MAX_ROOM_BYTES,
   };
 }

@@ -111,6 +111,12 @@ export class Room {
   private readonly unlink: Array<() => void> = [];
   private readonly presenceBatch = new PresenceBatch(this.awareness);
   private presenceTimer: NodeJS.Timeout | null = null;
+  /**
+   * The doc's size (Yjs V1) as last measured, and the bytes of every update since: their sum
+   * bounds what a joiner's first sync and the next snapshot hold (see {@link admits}).
+   */
+  private measuredBytes = 0;
+  private grownBytes = 0;
 
   constructor(
     readonly id: RoomId,
@@ -126,6 +132,8 @@ export class Room {
       readonly hibernateAfterMs?: number;
       /** Seconds a wake took (rebuilding the doc and running `open`), for metrics and benches. */
       readonly observeWake?: (seconds: number) => void;
+      /** Client updates that would take the doc past this many bytes are refused; absent = no limit. */
+      readonly maxRoomBytes?: number;
     },
   ) {
     // The server has no presence of its own.
@@ -238,8 +246,42 @@ export class Room {
     this.options.logger.debug('room hibernated', { roomId: this.id, stateBytes: state.byteLength });
   }
 
+  /** The size limit clients' updates are held to (see {@link admits}), or undefined. */
+  get maxRoomBytes(): number | undefined {
+    return this.options.maxRoomBytes;
+  }
+
+  /**
+   * False when a client's `update` (Yjs V1) would take the room past `maxRoomBytes`. Cheap
+   * while the last measured size plus the updates since leaves room for it; otherwise the doc
+   * is measured again (one encode, only near the limit: deletions and overwrites may have
+   * shrunk it). An update of deletions only always fits: it is how a full room frees space.
+   * Updates from the server and other nodes are never refused, only counted.
+   */
+  admits(update: Uint8Array): boolean {
+    const max = this.options.maxRoomBytes;
+    if (max === undefined || this.measuredBytes + this.grownBytes + update.byteLength <= max) return true;
+    if (this.grownBytes > 0) {
+      this.measuredBytes = this.encodeState().byteLength;
+      this.grownBytes = 0;
+      if (this.measuredBytes + update.byteLength <= max) return true;
+    }
+    try {
+      return Y.decodeUpdate(update).structs.length === 0;
+    } catch {
+      return false; // unreadable and over the limit anyway
+    }
+  }
+
+  /** The whole state as one Yjs V1 update, without waking a hibernating room. */
+  private encodeState(): Uint8Array {
+    return this.live ? Y.encodeStateAsUpdate(this.live) : Y.convertUpdateFormatV2ToV1(this.hibernated!.state);
+  }
+
   /** Applies stored updates without logging them again; call before {@link start}. */
   restore(updates: readonly Uint8Array[]): void {
+    // An upper bound (the log may repeat what the snapshot holds): measured once it matters.
+    for (const update of updates) this.grownBytes += update.byteLength;
     Y.transact(this.doc, () => {
       for (const [index, update] of updates.entries()) {
         try {
@@ -307,7 +349,7 @@ export class Room {
       link.onStoreLost(() => {
         if (this.failure) return;
         this.options.logger.warn('shared store may have lost updates; appending the room again', { roomId: this.id });
-        this.enqueue(this.live ? Y.encodeStateAsUpdate(this.live) : Y.convertUpdateFormatV2ToV1(this.hibernated!.state), RESTORE_ORIGIN);
+        this.enqueue(this.encodeState(), RESTORE_ORIGIN);
       }),
     );
   }
@@ -413,7 +455,7 @@ export class Room {
         await this.drain();
         if (!this.failure && this.storage.logBytes > 0) {
           // A hibernating room compacts its kept state: no need to rebuild the doc for it.
-          await this.storage.compact(this.live ? Y.encodeStateAsUpdate(this.live) : Y.convertUpdateFormatV2ToV1(this.hibernated!.state));
+          await this.storage.compact(this.encodeState());
         }
       }
     } finally {
@@ -427,6 +469,7 @@ export class Room {
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (this.failure) return;
     this.lastChangeAt = performance.now();
+    this.grownBytes += update.byteLength;
     // Already durable (another node appended it before anyone relayed it): nothing to time.
     if (origin === REMOTE_NODE_ORIGIN) return this.relay([{ update, origin, at: Number.NaN }]);
     this.enqueue(update, origin);
@@ -454,7 +497,11 @@ export class Room {
         if (this.storage.logBytes >= this.options.compactLogBytes) {
           // The snapshot may also hold updates still queued; they are appended again next
           // round, which is harmless: applying a Yjs update twice is a no-op.
-          await this.storage.compact(Y.encodeStateAsUpdate(this.doc));
+          const state = Y.encodeStateAsUpdate(this.doc);
+          // The size is exact again, plus whatever arrives while the snapshot is written.
+          this.measuredBytes = state.byteLength;
+          this.grownBytes = 0;
+          await this.storage.compact(state);
         }
       }
     } catch (error) {

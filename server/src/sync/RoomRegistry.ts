@@ -45,6 +45,8 @@ export interface RoomRegistryOptions {
   /** Seconds each wake from hibernation took (metrics). */
   readonly observeWake?: (seconds: number) => void;
   readonly compactLogBytes: number;
+  /** Client updates that would grow a room's doc past this are refused (see `Room.admits`). */
+  readonly maxRoomBytes?: number;
   /** Each relayed update's time from reaching the server to its relay, in seconds (metrics). */
   readonly observeRelay?: (seconds: number) => void;
 }
@@ -209,6 +211,7 @@ export class RoomRegistry {
       onFailed: (failed) => this.forget(roomId, failed),
       ...(this.options.hibernateAfterMs !== undefined ? { hibernateAfterMs: this.options.hibernateAfterMs } : {}),
       ...(this.options.observeWake ? { observeWake: this.options.observeWake } : {}),
+      ...(this.options.maxRoomBytes !== undefined ? { maxRoomBytes: this.options.maxRoomBytes } : {}),
     });
     entry.room = room;
     try {

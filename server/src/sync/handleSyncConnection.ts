@@ -73,7 +73,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
   let outbox: SocketOutbox | null = null;
   const roomSegment = new URL(request.url ?? '/', 'http://localhost').pathname.slice(SYNC_PATH_PREFIX.length);
 
-  const close = (code: CloseCode, detail?: string): void => {
+  const close = (code: CloseCode, detail?: string, reason: string = CLOSE_REASONS[code]): void => {
     if (closed) return;
     closed = true;
     // What was queued before the close (a notice, say) still goes first.
@@ -83,7 +83,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
       if (deps.rejects) deps.rejects.record({ roomId: roomSegment.slice(0, 80), code, detail });
       else logger.warn('closing sync connection', { roomId: roomSegment, code, detail });
     }
-    socket.close(code, CLOSE_REASONS[code]);
+    socket.close(code, reason);
   };
 
   // Once the client heartbeats, silence means it is gone (a dead network sends no close).
@@ -242,11 +242,11 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
       if ('wait' in result) {
         // The socket's next frames go on: its own sync step 2 may be what supplies them.
         void result.wait.then((outcome) => {
-          if (!outcome.ok) close(outcome.code, outcome.detail);
+          if (!outcome.ok) close(outcome.code, outcome.detail, outcome.reason);
         });
         return;
       }
-      if (!result.ok) close(result.code, result.detail);
+      if (!result.ok) close(result.code, result.detail, result.reason);
     };
     drain();
   })();

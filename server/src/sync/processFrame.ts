@@ -3,7 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { can, CLOSE_CODES, encodeReadOnlyNotice, MESSAGE_TYPES, type CloseCode } from '@mixroom/shared/protocol';
+import { can, CLOSE_CODES, encodeReadOnlyNotice, MESSAGE_TYPES, roomFullReason, type CloseCode } from '@mixroom/shared/protocol';
 import { heartbeatEchoAllowed } from './heartbeatEchoAllowed.ts';
 import type { Peer } from './Peer.ts';
 import type { Room } from './Room.ts';
@@ -12,7 +12,8 @@ import { AwarenessTooLargeError, validateAwarenessUpdate, type AwarenessEntry } 
 /** What happened to one incoming frame. */
 export type FrameResult =
   | { readonly ok: true; readonly dropped?: boolean }
-  | { readonly ok: false; readonly code: CloseCode; readonly detail: string }
+  /** `reason`, when given, goes to the client instead of the code's usual close reason. */
+  | { readonly ok: false; readonly code: CloseCode; readonly detail: string; readonly reason?: string }
   /** An update waiting for its dependencies: refused (closing the socket) if they never come. */
   | { readonly ok: true; readonly wait: Promise<FrameResult> };
 
@@ -104,6 +105,11 @@ function applyClientUpdate(room: Room, peer: Peer, update: Uint8Array): FrameRes
   }
   // A reconnecting client's sync step 2 usually holds nothing new: no need to wake for it.
   if (room.holdsAllWhileHibernating(update)) return { ok: true };
+  // Refused before it touches the doc: nothing of it is stored or relayed (see Room.admits).
+  if (!room.admits(update)) {
+    const max = room.maxRoomBytes!;
+    return { ok: false, code: CLOSE_CODES.messageTooLarge, detail: `room at its size limit (${max} bytes); update of ${update.byteLength} bytes`, reason: roomFullReason(max) };
+  }
   try {
     // Wakes a hibernating room first (see Room), so this is judged exactly like any update.
     Y.applyUpdate(room.doc, update, peer.origin);

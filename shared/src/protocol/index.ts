@@ -4,6 +4,7 @@ export * from './CloseCode.ts';
 export * from './MessageType.ts';
 export * from './RoomId.ts';
 export * from './ReadOnlyNotice.ts';
+export * from './RoomFullReason.ts';
 export * from './Presence.ts';
 export * from './peaks/WaveformPeaks.ts';
 export * from './peaks/encodeWaveformPeaks.ts';

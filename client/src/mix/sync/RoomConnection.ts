@@ -2,8 +2,9 @@ import type * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import * as decoding from 'lib0/decoding';
-import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_OFFLINE_MS, MESSAGE_TYPES, isPermanentClose, readReadOnlyNotice } from '@mixroom/shared/protocol';
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_OFFLINE_MS, MESSAGE_TYPES, isPermanentClose, readReadOnlyNotice, readRoomFullLimit } from '@mixroom/shared/protocol';
 import type { ConnectionStatus } from './ConnectionStatus.ts';
+import { roomFullMessage } from './roomFullMessage.ts';
 import type { PresenceState, PresenceUser } from './PresenceState.ts';
 
 export interface RoomConnectionOptions {
@@ -69,7 +70,8 @@ export class RoomConnection {
     const onClose = (event: CloseEvent | null): void => {
       // 1000/1001 are ordinary closes; anything else carries a reason worth showing.
       if (event && isPermanentClose(event.code)) {
-        this.update({ reason: event.reason || `closed (${event.code})` });
+        const limitMiB = readRoomFullLimit(event.reason);
+        this.update({ reason: limitMiB === null ? event.reason || `closed (${event.code})` : roomFullMessage(limitMiB) });
       }
     };
     const onDocUpdate = (_update: Uint8Array, origin: unknown): void => {
