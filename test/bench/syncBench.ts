@@ -431,6 +431,15 @@ async function sweep(signal: AbortSignal): Promise<void> {
     const cap = capacity(server);
     console.log(`  ${server.name.padEnd(20)} ${cap} clients${server === ref ? '' : ` (x${refCapacity > 0 ? (cap / refCapacity).toFixed(2) : '?'} the reference)`}`);
   }
+  // On a loaded machine no server may meet the target: the same-run ratios still compare them.
+  for (const server of SERVERS.filter((s) => s !== ref)) {
+    const ratios = points.map((n) => {
+      const ours = results.find((x) => x.server === server && x.load.clients === n);
+      const theirs = results.find((x) => x.server === ref && x.load.clients === n);
+      return ours && theirs ? `${n}: x${(ours.p99 / theirs.p99).toFixed(2)}` : `${n}: -`;
+    });
+    console.log(`p99 ${server.name} / ${ref.name} per point: ${ratios.join(', ')}`);
+  }
   if (refCapacity > 0) {
     console.log(`at ${overload} clients (2x the reference's capacity), share of updates delivered:`);
     for (const r of results.filter((x) => x.load.clients === overload)) {
