@@ -135,9 +135,14 @@ export class PlanRuntime {
         });
         kernel = createChainKernel(simd, chain.stages, chain.inputChannels, chain.outputChannels, maxFrames, sendOutputs);
       } else if (node.kind === 'gate' && node.sidechain && !node.bypass && simd) {
-        // A gate keyed by another track: its JavaScript kernel's samples on the SIMD module.
-        const { params, channels } = node;
-        kernel = kernelFor(node, plan.sampleRate, widest, () => createKeyedGateKernel(simd, params, plan.sampleRate, channels, maxFrames));
+        // A gate keyed by another track: its JavaScript kernel's samples on the SIMD module,
+        // or that kernel itself when the module's memory is full.
+        kernel = kernelFor(node, plan.sampleRate, widest);
+        try {
+          kernel = createKeyedGateKernel(simd, node.params, plan.sampleRate, node.channels, maxFrames);
+        } catch {
+          // StripChainMemory.reserve: no room left in this runtime's share.
+        }
       } else if (node.kind !== 'source') kernel = kernelFor(node, plan.sampleRate, widest);
       const inputChannels = kernel?.inputChannels ?? node.channels;
       const aliasInput = inputs.length === 1 && inputs[0]!.source.length === inputChannels;
@@ -236,9 +241,9 @@ export class PlanRuntime {
 }
 
 /** A plan with a NaN or missing parameter is a bad plan, named by node, not a crash. */
-function kernelFor(node: PlanNode, sampleRate: number, widest: 1 | 2, create = () => createNodeKernel(node, sampleRate, widest)): NodeKernel {
+function kernelFor(node: PlanNode, sampleRate: number, widest: 1 | 2): NodeKernel {
   try {
-    return create();
+    return createNodeKernel(node, sampleRate, widest);
   } catch (err) {
     if (err instanceof BakeError) throw err;
     throw new BakeError('plan-invalid', `Plan node "${node.id}" cannot be set up: ${(err as Error).message}`, { cause: err });

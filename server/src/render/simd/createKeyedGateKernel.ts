@@ -8,7 +8,9 @@ import type { StripChainMemory } from './StripChainMemory.ts';
  * alone with its key apart (runGate in shared/src/dsp/gate.as.ts), the same samples as
  * GateProcessor given that sidechain, in about a fifth less time. It cannot join a
  * strip chain (it has two inputs), so it runs where the plan puts it, between the chains
- * before and after it. Buffers outside the module's memory are copied in and out.
+ * before and after it. Buffers outside the module's memory are copied in and out; their
+ * landing places are reserved up front, so it throws (StripChainMemory.reserve) when the
+ * module's memory has no room, and PlanRuntime then runs the JavaScript kernel.
  */
 export function createKeyedGateKernel(memory: StripChainMemory, params: GateParams, sampleRate: number, channels: 1 | 2, maxFrames: number): NodeKernel {
   // Set up as createPlanProcessor does for the JavaScript path.
