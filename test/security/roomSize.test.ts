@@ -4,7 +4,9 @@
  * frame of valid updates, each well under the frame limit, that only make the doc bigger. At
  * MAX_ROOM_BYTES the server refuses the update with 4413 and a reason naming the limit; the
  * stored files do not change; the owner keeps editing, a deletion is accepted even in a full
- * room and frees space for new edits; a restart on the same folder loads the room.
+ * room and frees space for new edits; a restart on the same folder loads the room. The review
+ * document (comments, versions: written by the server for HTTP requests) is held to the same
+ * limit: a comment that does not fit is refused with 413 `room-full`.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import * as Y from 'yjs';
 import { createOrigin, readRoomFullLimit, roomFullReason } from '@mixroom/shared/protocol';
 import { getTrackMap, readMixState } from '@mixroom/shared/model';
 import { addTrack, setTrackParam } from '@mixroom/shared/ops';
+import { reviewDocName } from '@mixroom/shared/review';
 import { roomFullMessage } from '../../client/src/mix/sync/roomFullMessage.ts';
 import { startMixroom, type RunningMixroom } from '../../server/src/startMixroom.ts';
 import { connectWithCookie, HttpUser, whenSocketSynced, type SocketClient } from '../integration/reviewHarness.ts';
@@ -32,6 +35,7 @@ let engineer: HttpUser;
 let observer: SocketClient;
 const clients: SocketClient[] = [];
 const lines: LogLine[] = [];
+let commentsBeforeRestart = -1;
 
 async function start(): Promise<RunningMixroom> {
   return startMixroom({
@@ -64,10 +68,10 @@ function closesOf(client: SocketClient): Array<{ code: number; reason: string }>
   return closes;
 }
 
-/** sha256 of every file the room store holds (the room's snapshot and log, the node's WAL). */
-async function storedFiles(): Promise<Record<string, string>> {
+/** sha256 of every file the store holds for `doc` (its snapshot and log) and of the node's WAL. */
+async function storedFiles(doc: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const sub of [join('rooms', roomId), 'wal']) {
+  for (const sub of [join('rooms', doc), 'wal']) {
     const base = join(dir.path, 'data', sub);
     for (const name of (await readdir(base)).sort()) {
       out[join(sub, name)] = createHash('sha256').update(await readFile(join(base, name))).digest('hex');
@@ -77,11 +81,11 @@ async function storedFiles(): Promise<Record<string, string>> {
 }
 
 /** The stored files once two reads 300 ms apart agree (an accepted update may still be compacting). */
-async function settledFiles(): Promise<Record<string, string>> {
-  let last = await storedFiles();
+async function settledFiles(doc = roomId): Promise<Record<string, string>> {
+  let last = await storedFiles(doc);
   for (;;) {
     await new Promise((r) => setTimeout(r, 300));
-    const now = await storedFiles();
+    const now = await storedFiles(doc);
     if (JSON.stringify(now) === JSON.stringify(last)) return now;
     last = now;
   }
@@ -172,7 +176,43 @@ describe('a room at its size limit', () => {
     expect(observer.provider.wsconnected).toBe(true);
   }, 60_000);
 
+  it('holds the review document (comments, versions) to the limit too: 413 room-full, nothing stored, deleting comments makes room', async () => {
+    const text = 'c'.repeat(2000);
+    const comment = () => owner.json<{ comment: { id: string }; error: { code: string; message: string } }>('POST', `/api/rooms/${roomId}/comments`, { at: 1, text });
+    const posted: string[] = [];
+    let refused: Awaited<ReturnType<typeof comment>> | null = null;
+    while (refused === null && posted.length < 2000) {
+      const res = await comment();
+      if (res.status === 201) posted.push(res.body.comment.id);
+      else refused = res;
+    }
+    expect(refused?.status).toBe(413);
+    expect(refused?.body.error.code).toBe('room-full');
+    expect(refused?.body.error.message).toMatch(/size limit \(1 MiB\).*delete old comments/);
+    // ~2.2 KB a comment: the review document filled up to about the limit, not far short of it.
+    expect(posted.length).toBeGreaterThan(LIMIT / 2400);
+    const before = await settledFiles(reviewDocName(roomId));
+    expect((await comment()).status).toBe(413);
+    expect(await settledFiles(reviewDocName(roomId))).toEqual(before);
+    // The mix is another document: still editable.
+    setTrackParam(observer.doc, { trackId: 'kick', param: 'gain', value: -3 }, createOrigin('local-user', 'olive'));
+    await waitFor('fader stored', () => readMixState(observer.doc).tracks.find((t) => t.id === 'kick')?.gain === -3);
+    for (const id of posted.splice(0, 5)) expect((await owner.request('DELETE', `/api/rooms/${roomId}/comments/${id}`)).status).toBe(204);
+    // The room measures itself again once the last measure's idle time is over (a few ms here).
+    let status = 0;
+    for (let i = 0; i < 200 && status !== 201; i++) {
+      const res = await comment();
+      status = res.status;
+      if (status === 201) posted.push(res.body.comment.id);
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(201);
+    commentsBeforeRestart = posted.length;
+  }, 180_000);
+
   it('loads the room after a restart', async () => {
+    const comments = await owner.json<{ comments: unknown[] }>('GET', `/api/rooms/${roomId}/comments`);
+    expect(comments.body.comments).toHaveLength(commentsBeforeRestart);
     const expected = readMixState(observer.doc);
     for (const client of clients.splice(0)) client.destroy();
     await product.close();
@@ -182,5 +222,7 @@ describe('a room at its size limit', () => {
     await whenSocketSynced(reader);
     expect(readMixState(reader.doc)).toEqual(expected);
     expect(reader.doc.getMap('junk').size).toBe(0);
+    const reloaded = await owner.json<{ comments: unknown[] }>('GET', `/api/rooms/${roomId}/comments`);
+    expect(reloaded.body.comments).toHaveLength(commentsBeforeRestart);
   }, 60_000);
 });

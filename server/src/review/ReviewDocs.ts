@@ -1,6 +1,8 @@
 import type * as Y from 'yjs';
 import { reviewDocName } from '@mixroom/shared/review';
 import type { RoomId, TransactionOrigin } from '@mixroom/shared/protocol';
+import { ApiError } from '../http/ApiError.ts';
+import { RoomFullError } from '../sync/Room.ts';
 import type { RoomRegistry } from '../sync/RoomRegistry.ts';
 
 /**
@@ -10,13 +12,25 @@ import type { RoomRegistry } from '../sync/RoomRegistry.ts';
  */
 export interface ReviewDocs {
   withMix<T>(roomId: string, fn: (doc: Y.Doc, origin: TransactionOrigin) => T): Promise<T>;
-  withReview<T>(roomId: string, fn: (doc: Y.Doc, origin: TransactionOrigin) => T): Promise<T>;
+  /**
+   * `grows`: about how many bytes the write adds. When the review document has no space for
+   * them, `fn` does not run and the write is refused with `room-full` (413).
+   */
+  withReview<T>(roomId: string, fn: (doc: Y.Doc, origin: TransactionOrigin) => T, grows?: number): Promise<T>;
 }
 
 /** {@link ReviewDocs} over the sync server's room registry (`<room>` and `<room>~review`). */
 export function createReviewDocs(rooms: Pick<RoomRegistry, 'withRoom'>): ReviewDocs {
   return {
     withMix: (roomId, fn) => rooms.withRoom(roomId as RoomId, fn, { actor: 'review' }),
-    withReview: (roomId, fn) => rooms.withRoom(reviewDocName(roomId) as RoomId, fn, { actor: 'review' }),
+    withReview: async (roomId, fn, grows) => {
+      try {
+        return await rooms.withRoom(reviewDocName(roomId) as RoomId, fn, { actor: 'review', ...(grows !== undefined ? { grows } : {}) });
+      } catch (error) {
+        if (!(error instanceof RoomFullError)) throw error;
+        const mib = Number((error.maxRoomBytes / 2 ** 20).toFixed(1));
+        throw new ApiError('room-full', `This room has reached its size limit (${mib} MiB) for comments and versions: delete old comments to make room.`);
+      }
+    },
   };
 }

@@ -66,6 +66,14 @@ export interface Download {
  * server, from an authenticated member, into the room's review document. Nothing a client
  * sends decides an author, a time, a hash or an approval.
  */
+/**
+ * About how many bytes a record built from `input` adds to the review document (its JSON,
+ * plus the record's own fields), to refuse it up front when the room is full.
+ */
+function growthOf(input: unknown): number {
+  return Buffer.byteLength(JSON.stringify(input)) + 1024;
+}
+
 export function createReviewService(deps: ReviewServiceDeps) {
   const { docs, bakes, now, newId, logger } = deps;
   const ttl = deps.downloadTtlSeconds ?? 300;
@@ -101,15 +109,19 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return docs.withReview(roomId, (doc) => readReview(doc));
   };
 
-  const writeComment = (roomId: string, id: string, change: (c: CommentRecord) => CommentRecord) =>
-    docs.withReview(roomId, (doc, origin) => {
-      const { comments } = reviewRoots(doc);
-      const current = comments.get(id);
-      if (!current) throw new ApiError('not-found', 'No such comment in this room');
-      const next = change(current);
-      doc.transact(() => comments.set(id, next), origin);
-      return next;
-    });
+  const writeComment = (roomId: string, id: string, body: unknown, change: (c: CommentRecord) => CommentRecord) =>
+    docs.withReview(
+      roomId,
+      (doc, origin) => {
+        const { comments } = reviewRoots(doc);
+        const current = comments.get(id);
+        if (!current) throw new ApiError('not-found', 'No such comment in this room');
+        const next = change(current);
+        doc.transact(() => comments.set(id, next), origin);
+        return next;
+      },
+      growthOf(body),
+    );
 
   const summary = (v: VersionRecord, snap: ReviewSnapshot): VersionSummary => {
     const { state: _state, ...rest } = v;
@@ -160,12 +172,12 @@ export function createReviewService(deps: ReviewServiceDeps) {
         };
         doc.transact(() => comments.set(record.id, record), origin);
         return record;
-      });
+      }, growthOf(body));
     },
 
     addReply(roomId: string, commentId: string, member: Member, body: z.output<typeof createReplyBody>): Promise<CommentRecord> {
       const t = now();
-      return writeComment(roomId, commentId, (c) => ({
+      return writeComment(roomId, commentId, body, (c) => ({
         ...c,
         updatedAt: t,
         replies: [...c.replies, { id: newId(), author: actor(member), createdAt: t, text: body.text }],
@@ -174,7 +186,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
     updateComment(roomId: string, commentId: string, member: Member, body: z.output<typeof updateCommentBody>): Promise<CommentRecord> {
       const t = now();
-      return writeComment(roomId, commentId, (c) => {
+      return writeComment(roomId, commentId, body, (c) => {
         if (body.text !== undefined && c.author.userId !== member.userId) {
           throw new ApiError('forbidden', 'Only the author can edit a comment’s text.');
         }
@@ -252,7 +264,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
             bakeMap.set(record.id, bake);
           }, origin);
           return record;
-        });
+        }, growthOf(state));
         await slot.enqueue(version.id, state);
         const { state: _s, ...rest } = version;
         return { ...rest, bake: null, approval: null };

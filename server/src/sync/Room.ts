@@ -62,6 +62,14 @@ interface Hibernated {
   readonly snapshot: Uint8Array;
 }
 
+/** A server write that would take a room past its size limit (see `RoomRegistry.withRoom`). */
+export class RoomFullError extends Error {
+  override readonly name = 'RoomFullError';
+  constructor(readonly maxRoomBytes: number) {
+    super(`room at its size limit (${maxRoomBytes} bytes)`);
+  }
+}
+
 /** The room's log could not be written: it is closed and will reload from disk. */
 export class RoomFailedError extends Error {
   override readonly name = 'RoomFailedError';
@@ -266,20 +274,26 @@ export class Room {
    * frees space. Updates from the server and other nodes are never refused, only counted.
    */
   admits(update: Uint8Array): boolean {
-    const max = this.options.maxRoomBytes;
-    if (max === undefined || this.measuredBytes + this.grownBytes + update.byteLength <= max) return true;
-    if (this.grownBytes > 0 && performance.now() >= this.nextMeasureAt) {
-      const startedAt = performance.now();
-      this.measuredBytes = this.encodeState().byteLength;
-      this.grownBytes = 0;
-      this.nextMeasureAt = performance.now() + MEASURE_IDLE_FACTOR * (performance.now() - startedAt);
-      if (this.measuredBytes + update.byteLength <= max) return true;
-    }
+    if (this.hasRoomFor(update.byteLength)) return true;
     try {
       return Y.decodeUpdate(update).structs.length === 0;
     } catch {
       return false; // unreadable and over the limit anyway
     }
+  }
+
+  /** True when the doc can grow by `bytes` within `maxRoomBytes` (see {@link admits}). */
+  hasRoomFor(bytes: number): boolean {
+    const max = this.options.maxRoomBytes;
+    if (max === undefined || this.measuredBytes + this.grownBytes + bytes <= max) return true;
+    if (this.grownBytes > 0 && performance.now() >= this.nextMeasureAt) {
+      const startedAt = performance.now();
+      this.measuredBytes = this.encodeState().byteLength;
+      this.grownBytes = 0;
+      this.nextMeasureAt = performance.now() + MEASURE_IDLE_FACTOR * (performance.now() - startedAt);
+      return this.measuredBytes + bytes <= max;
+    }
+    return false;
   }
 
   /** The whole state as one Yjs V1 update, without waking a hibernating room. */

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { createOrigin, type RoomId, type TransactionOrigin } from '@mixroom/shared/protocol';
 import type { Logger } from '../log/Logger.ts';
 import type { RoomStore } from './persistence/RoomStore.ts';
-import { Room } from './Room.ts';
+import { Room, RoomFullError } from './Room.ts';
 
 /** Fills a brand-new room's document (runs inside a transaction with a `server` origin). */
 /** Fills a brand-new room's doc; `prepared` is what `prepareNewRoom` read for it (async reads happen there). */
@@ -154,12 +154,15 @@ export class RoomRegistry {
   async withRoom<T>(
     roomId: RoomId,
     fn: (doc: Y.Doc, origin: TransactionOrigin) => T,
-    options: { readonly actor?: string; readonly signal?: AbortSignal } = {},
+    /** `grows`: about how many bytes `fn` adds; refused with RoomFullError when they do not fit. */
+    options: { readonly actor?: string; readonly signal?: AbortSignal; readonly grows?: number } = {},
   ): Promise<T> {
     options.signal?.throwIfAborted();
     const lease = await this.acquire(roomId);
     try {
       options.signal?.throwIfAborted();
+      const { room } = lease;
+      if (options.grows !== undefined && !room.hasRoomFor(options.grows)) throw new RoomFullError(room.maxRoomBytes!);
       const result = fn(lease.room.doc, createOrigin('server', options.actor ?? 'server'));
       await lease.room.whenDurable();
       return result;

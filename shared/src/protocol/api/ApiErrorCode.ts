@@ -14,6 +14,8 @@ export const API_ERROR_STATUS = {
   conflict: 409,
   'length-required': 411,
   'too-large': 413,
+  /** A write that would take the room's document past the server's size limit (MAX_ROOM_BYTES). */
+  'room-full': 413,
   'unsupported-media-type': 415,
   range: 416,
   'rate-limited': 429,
