@@ -17,6 +17,7 @@ import { applyRemoteGestures } from '../../client/src/mix/heard/applyRemoteGestu
 import { connectWithCookie, HttpUser, whenSocketSynced, type SocketClient } from '../integration/reviewHarness.ts';
 import { startTestMixroom, type TestMixroom } from '../integration/startTestMixroom.ts';
 import { waitFor } from '../integration/syncHarness.ts';
+import { awarenessFrame, type AwarenessEntry as Entry } from './securityHarness.ts';
 import { formatProbe, startServerProbe } from './startServerProbe.ts';
 
 type Who = 'owner' | 'engineer' | 'listener';
@@ -54,27 +55,6 @@ function client(who: Who): SocketClient {
   const c = connectWithCookie(mixroom.url, roomId, users[who].cookie);
   cleanup.push(() => c.destroy());
   return c;
-}
-
-/** One awareness entry as y-protocols encodes it. */
-interface Entry {
-  clientId: number;
-  clock: number;
-  state: unknown;
-}
-
-function awarenessFrame(entries: readonly Entry[]): Uint8Array {
-  const update = encoding.createEncoder();
-  encoding.writeVarUint(update, entries.length);
-  for (const e of entries) {
-    encoding.writeVarUint(update, e.clientId);
-    encoding.writeVarUint(update, e.clock);
-    encoding.writeVarString(update, JSON.stringify(e.state));
-  }
-  const frame = encoding.createEncoder();
-  encoding.writeVarUint(frame, MESSAGE_TYPES.awareness);
-  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
-  return encoding.toUint8Array(frame);
 }
 
 function readAwarenessFrame(frame: Uint8Array): Entry[] {

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
-import type { Role } from '@mixroom/shared/protocol';
+import * as encoding from 'lib0/encoding';
+import { MESSAGE_TYPES, type Role } from '@mixroom/shared/protocol';
 import { HttpUser } from '../integration/reviewHarness.ts';
 import { startTestMixroom, type TestMixroom } from '../integration/startTestMixroom.ts';
 
@@ -59,4 +60,26 @@ export function probeSocket(url: string, doc: string, headers: Record<string, st
     });
     ws.on('error', () => undefined);
   });
+}
+
+/** One awareness entry as y-protocols encodes it. */
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  state: unknown;
+}
+
+/** An awareness frame (message type + update) holding `entries`, as a client would send it. */
+export function awarenessFrame(entries: readonly AwarenessEntry[]): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, entries.length);
+  for (const e of entries) {
+    encoding.writeVarUint(update, e.clientId);
+    encoding.writeVarUint(update, e.clock);
+    encoding.writeVarString(update, JSON.stringify(e.state));
+  }
+  const frame = encoding.createEncoder();
+  encoding.writeVarUint(frame, MESSAGE_TYPES.awareness);
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+  return encoding.toUint8Array(frame);
 }

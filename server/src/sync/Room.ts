@@ -187,16 +187,21 @@ export class Room {
   }
 
   /**
-   * True when a hibernating room already holds everything `update` (Yjs V1) carries, so it can
-   * be acknowledged without waking. False when awake, or for anything new or unreadable: the
-   * caller then applies it to {@link doc}, which wakes the room and judges it as always.
+   * What a client's `update` (Yjs V1) asks of a hibernating room: `held` when the kept state
+   * already has all of it (acknowledged without waking), `unreadable` when it does not decode
+   * (refused without waking: garbage must not buy a rebuild of the doc), `new` otherwise (the
+   * caller applies it to {@link doc}, which wakes the room and judges it as always). `awake`
+   * when the room has its doc.
    */
-  holdsAllWhileHibernating(update: Uint8Array): boolean {
-    if (!this.hibernated) return false;
+  judgeWhileHibernating(update: Uint8Array): 'awake' | 'held' | 'new' | 'unreadable' {
+    if (!this.hibernated) return 'awake';
     try {
-      return Y.snapshotContainsUpdate(Y.decodeSnapshotV2(this.hibernated.snapshot), update);
+      if (Y.snapshotContainsUpdate(Y.decodeSnapshotV2(this.hibernated.snapshot), update)) return 'held';
+      // The check above stops at the first new struct; the rest must decode too.
+      Y.decodeUpdate(update);
+      return 'new';
     } catch {
-      return false;
+      return 'unreadable';
     }
   }
 

@@ -104,7 +104,9 @@ function applyClientUpdate(room: Room, peer: Peer, update: Uint8Array): FrameRes
     return { ok: true, dropped: true };
   }
   // A reconnecting client's sync step 2 usually holds nothing new: no need to wake for it.
-  if (room.holdsAllWhileHibernating(update)) return { ok: true };
+  const asleep = room.judgeWhileHibernating(update);
+  if (asleep === 'held') return { ok: true };
+  if (asleep === 'unreadable') return { ok: false, code: CLOSE_CODES.updateRejected, detail: 'unreadable update (room hibernating, not woken)' };
   // Refused before it touches the doc: nothing of it is stored or relayed (see Room.admits).
   if (!room.admits(update)) {
     const max = room.maxRoomBytes!;
