@@ -250,7 +250,14 @@ export class GateProcessor implements DspProcessor<GateParams> {
     if (i < frames) this.run(k0, k1, in0, in1, out0, out1, i, frames);
   }
 
-  /** Samples [from, to) with the curve constants in `f`. */
+  /**
+   * Samples [from, to) with the curve constants in `f`. A gate settled open at unity (or
+   * closed at the range) stays so until the key crosses the close (open) level and the hold
+   * has run out, and meanwhile every sample's result is known: the input (times the range).
+   * So it runs a short loop of the key filter and that one test (`settled`), and leaves the
+   * sample that ends it to the general loop, which redoes it. The results are the general
+   * loop's, bit for bit; a gate that is open or shut most of a song costs a fraction.
+   */
   private run(k0: Float32Array, k1: Float32Array, in0: Float32Array, in1: Float32Array, out0: Float32Array, out1: Float32Array, from: number, to: number): void {
     const f = this.f;
     const b0 = f[F_COEF]!;
@@ -275,59 +282,110 @@ export class GateProcessor implements DspProcessor<GateParams> {
     let open = f[F_OPEN]!;
     let hold = f[F_HOLD]!;
     let grPeak = f[F_GR_PEAK]!;
-    for (let i = from; i < to; i++) {
-      // Key high-pass (transposed direct form II, doubles), then the linked peak.
-      const x0 = k0[i]!;
-      let h0 = b0 * x0 + z0;
-      z0 = b1 * x0 - a1 * h0 + z1 + DENORMAL_GUARD - DENORMAL_GUARD;
-      z1 = b2 * x0 - a2 * h0 + DENORMAL_GUARD - DENORMAL_GUARD;
-      if (!(Math.abs(h0) < KEY_CEIL)) {
-        // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.
-        h0 = KEY_CEIL;
-        z0 = 0;
-        z1 = 0;
-      }
-      let p = Math.abs(h0);
-      if (stereoKey) {
-        const x1 = k1[i]!;
-        let h1 = b0 * x1 + z2;
-        z2 = b1 * x1 - a1 * h1 + z3 + DENORMAL_GUARD - DENORMAL_GUARD;
-        z3 = b2 * x1 - a2 * h1 + DENORMAL_GUARD - DENORMAL_GUARD;
-        if (!(Math.abs(h1) < KEY_CEIL)) {
-          h1 = KEY_CEIL;
-          z2 = 0;
-          z3 = 0;
+    let i = from;
+    while (i < to) {
+      const openSettled = open === 1 && g === 0;
+      if (openSettled || (open === 0 && g === G)) {
+        // Settled: the key filter and the one test that could end this state, per sample.
+        const gain = openSettled || g === 0 ? 1 : rangeLin;
+        const start = i;
+        for (; i < to; i++) {
+          const x0 = k0[i]!;
+          const h0 = b0 * x0 + z0;
+          // An infinite or NaN key sample goes to the general loop.
+          if (!(Math.abs(h0) < KEY_CEIL)) break;
+          let p = Math.abs(h0);
+          let h1 = 0;
+          let x1 = 0;
+          if (stereoKey) {
+            x1 = k1[i]!;
+            h1 = b0 * x1 + z2;
+            if (!(Math.abs(h1) < KEY_CEIL)) break;
+            const d = Math.abs(h1) - p;
+            p += 0.5 * (d + Math.abs(d));
+          }
+          if (openSettled) {
+            // Stays open (target 0, gain 1) while the key holds the close level or the hold runs.
+            if (!(p >= closeLevel || hold > 0)) break;
+            hold = p >= closeLevel ? holdFrames : hold - 1;
+          } else if (!(p < openLevel && p <= floorLevel)) break; // stays closed at the range
+          z0 = b1 * x0 - a1 * h0 + z1 + DENORMAL_GUARD - DENORMAL_GUARD;
+          z1 = b2 * x0 - a2 * h0 + DENORMAL_GUARD - DENORMAL_GUARD;
+          if (stereoKey) {
+            z2 = b1 * x1 - a1 * h1 + z3 + DENORMAL_GUARD - DENORMAL_GUARD;
+            z3 = b2 * x1 - a2 * h1 + DENORMAL_GUARD - DENORMAL_GUARD;
+          }
+          const y0 = in0[i]!;
+          const y1 = in1[i]!;
+          out0[i] = y0 * gain;
+          out1[i] = y1 * gain;
         }
-        const d = Math.abs(h1) - p;
-        p += 0.5 * (d + Math.abs(d));
+        if (i > start) {
+          // What the general loop leaves: an open gate's gain is +0; a closed one's meter has seen the range.
+          if (openSettled) g = 0;
+          else if (-g > grPeak) grPeak = -g;
+        }
+        if (i === to) break;
       }
-      // Open at the threshold; the hold re-arms while the key stays above the close level.
-      if (p >= openLevel) open = 1;
-      if (open === 1) {
-        if (p >= closeLevel) hold = holdFrames;
-        else if (hold > 0) hold -= 1;
-        else open = 0;
-      }
-      let target = 0;
-      if (open === 0) {
-        target = G;
-        if (p > floorLevel) {
-          const e = slope * (DB_PER_NEPER * deterministicLog(p + LEVEL_BIAS) - T);
-          if (e > G) target = e;
+      // The general loop, until the gate settles again.
+      for (; i < to; i++) {
+        // Key high-pass (transposed direct form II, doubles), then the linked peak.
+        const x0 = k0[i]!;
+        let h0 = b0 * x0 + z0;
+        z0 = b1 * x0 - a1 * h0 + z1 + DENORMAL_GUARD - DENORMAL_GUARD;
+        z1 = b2 * x0 - a2 * h0 + DENORMAL_GUARD - DENORMAL_GUARD;
+        if (!(Math.abs(h0) < KEY_CEIL)) {
+          // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.
+          h0 = KEY_CEIL;
+          z0 = 0;
+          z1 = 0;
+        }
+        let p = Math.abs(h0);
+        if (stereoKey) {
+          const x1 = k1[i]!;
+          let h1 = b0 * x1 + z2;
+          z2 = b1 * x1 - a1 * h1 + z3 + DENORMAL_GUARD - DENORMAL_GUARD;
+          z3 = b2 * x1 - a2 * h1 + DENORMAL_GUARD - DENORMAL_GUARD;
+          if (!(Math.abs(h1) < KEY_CEIL)) {
+            h1 = KEY_CEIL;
+            z2 = 0;
+            z3 = 0;
+          }
+          const d = Math.abs(h1) - p;
+          p += 0.5 * (d + Math.abs(d));
+        }
+        // Open at the threshold; the hold re-arms while the key stays above the close level.
+        if (p >= openLevel) open = 1;
+        if (open === 1) {
+          if (p >= closeLevel) hold = holdFrames;
+          else if (hold > 0) hold -= 1;
+          else open = 0;
+        }
+        let target = 0;
+        if (open === 0) {
+          target = G;
+          if (p > floorLevel) {
+            const e = slope * (DB_PER_NEPER * deterministicLog(p + LEVEL_BIAS) - T);
+            if (e > G) target = e;
+          }
+        }
+        // Attack while the gain rises (opening), release while it falls.
+        const up = 2 * +(target > g);
+        g = f[F_SMOOTH + up]! * g + f[F_SMOOTH + up + 1]! * target;
+        const d = g - target;
+        if (d < SNAP_DB && d > -SNAP_DB) g = target;
+        if (-g > grPeak) grPeak = -g;
+        const gain = g === 0 ? 1 : g === G ? rangeLin : deterministicExp(g * NEPER_PER_DB);
+        // Both reads before the writes: in mono, in1/out1 are in0/out0 (possibly in place).
+        const y0 = in0[i]!;
+        const y1 = in1[i]!;
+        out0[i] = y0 * gain;
+        out1[i] = y1 * gain;
+        if ((open === 1 && g === 0) || (open === 0 && g === G)) {
+          i++;
+          break;
         }
       }
-      // Attack while the gain rises (opening), release while it falls.
-      const up = 2 * +(target > g);
-      g = f[F_SMOOTH + up]! * g + f[F_SMOOTH + up + 1]! * target;
-      const d = g - target;
-      if (d < SNAP_DB && d > -SNAP_DB) g = target;
-      if (-g > grPeak) grPeak = -g;
-      const gain = g === 0 ? 1 : g === G ? rangeLin : deterministicExp(g * NEPER_PER_DB);
-      // Both reads before the writes: in mono, in1/out1 are in0/out0 (possibly in place).
-      const y0 = in0[i]!;
-      const y1 = in1[i]!;
-      out0[i] = y0 * gain;
-      out1[i] = y1 * gain;
     }
     f[F_Z] = z0;
     f[F_Z + 1] = z1;
