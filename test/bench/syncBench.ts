@@ -10,21 +10,41 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { joinOpenRoom, serverProcessEnv, webSocketWithCookie } from '../integration/syncHarness.ts';
 import { percentile } from './percentile.ts';
+import { epochNow, startLoadTicks, type LoadClient } from './startLoadTicks.ts';
+import type { GeneratorCommand, GeneratorReport } from './syncLoadGenerator.ts';
 import { readProcessUsage, type ProcessUsage } from './processUsage.ts';
 
 /**
- * Sync fan-out: N real y-websocket@3 clients in M rooms on loopback; every client commits its
- * own fader at RATE Hz and moves its presence (awareness) at AWARENESS Hz for SECONDS.
- * Measures, for our server and for the y-websocket 2.x reference server on the same load in
- * the same run: fan-out latency (a writer's commit to another client's observer), delivered
- * updates/s (of the commits in the measured window, see DRAIN_MS), and CPU time and RSS of every server process (from /proc). Our server makes every
- * update durable before relaying; the reference keeps rooms only in memory, so the ratios show
- * the price of durability. "mixroom sync" is createServer alone (what the reference also is);
- * "mixroom full" is server/src/main.ts with auth, embedded S3, stems and review wired in, its
- * bench rooms opened through OPEN_ROOMS. The cluster rows run the same load on 1 and on 3
- * cluster nodes (test/cluster/syncNodeProcess.ts) on one Redis (AOF appendfsync always), the
- * clients spread over the nodes round-robin, so most fan-out crosses nodes.
- * BENCH_SYNC_ONLY=<substring>[,<substring>...] runs only the servers whose name contains one.
+ * Sync fan-out: N y-websocket clients in M rooms on loopback; every client commits its own
+ * fader at RATE Hz and moves its presence (awareness) at AWARENESS Hz for SECONDS. Measures,
+ * for our server and for the y-websocket 2.x reference server on the same load in the same
+ * run: fan-out latency (a writer's commit to another client's observer), the share of updates
+ * delivered (of the commits in the measured window, see DRAIN_MS), and CPU time and RSS of
+ * every server process (from /proc). Our server makes every update durable before relaying;
+ * the reference keeps rooms only in memory, so the ratios show the price of durability.
+ * "mixroom sync" is createServer alone (what the reference also is); "mixroom full" is
+ * server/src/main.ts with auth, embedded S3, stems and review wired in, its bench rooms opened
+ * through OPEN_ROOMS. The cluster rows run the same load on 1 and on 3 cluster nodes
+ * (test/cluster/syncNodeProcess.ts) on one Redis (AOF appendfsync always), the clients spread
+ * over the nodes round-robin, so most fan-out crosses nodes. To add a server, add a row to
+ * ALL_SERVERS. BENCH_SYNC_ONLY=<substring>[,<substring>...] runs only the servers whose name
+ * contains one (the reference always runs).
+ *
+ * The load generator. A full client (WebsocketProvider on a Y.Doc) decodes and applies every
+ * update and presence frame of its room: at 100-150 clients the bench's own process took a
+ * whole core of the two, and p99 measured the generator, not the server. So by default
+ * (BENCH_SYNC_GENERATOR=light) only BENCH_SYNC_OBSERVERS (1) clients per room are full ones, in
+ * this process: they measure latency and delivery. The others are LightSyncClients in
+ * BENCH_SYNC_GENERATORS (1) child processes (syncLoadGenerator.ts). The server cannot tell them
+ * apart: a light client opens its socket with the same `ws` options (permessage-deflate
+ * offered), does the same handshake (sync step 1 of its own doc, answers the server's step 1
+ * with step 2), sends its commits as the `update` events of its own Y.Doc (its key is written by
+ * it alone, so the bytes are those a full client would send) and its presence through a real
+ * Awareness, and reads every frame off its socket; it only skips decoding and applying them,
+ * which costs a client CPU and the server nothing. Commits are stamped with
+ * `performance.timeOrigin + now()`, comparable across processes (checked per point over IPC).
+ * BENCH_SYNC_GENERATOR=full runs every client as a full one in this process (the old
+ * generator) for comparison. Rows print the CPU of the observers and of the generator.
  *
  * BENCH_SYNC_SWEEP=100,150,200,300 runs the load at each client count instead (rooms of
  * CLIENTS/ROOMS people), servers alternating in order, and prints the capacity of each server:
@@ -55,6 +75,10 @@ const SWEEP = (process.env.BENCH_SYNC_SWEEP ?? '')
   .map((x) => Number(x))
   .filter((n) => Number.isInteger(n) && n > 0);
 const PER_ROOM = Math.max(2, Math.round(CLIENTS / ROOMS));
+/** `light` (default): OBSERVERS full clients per room here, the rest light clients in GENERATORS child processes; `full`: every client a full one here (the old generator). */
+const GENERATOR = process.env.BENCH_SYNC_GENERATOR === 'full' ? 'full' : 'light';
+const OBSERVERS = env('BENCH_SYNC_OBSERVERS', 1);
+const GENERATORS = env('BENCH_SYNC_GENERATORS', 1);
 
 /** Clients and rooms of one measured point. */
 interface Load {
@@ -224,7 +248,8 @@ interface Result {
   readonly load: Load;
   readonly p50: number;
   readonly p99: number;
-  readonly deliveredPerSec: number;
+  /** Of every commit in the window, the share that reached the observers of its room (by DRAIN_MS after it). */
+  readonly deliveredShare: number;
   readonly committedPerSec: number;
   /** CPU ms over the measured window, per process. */
   readonly cpu: ReadonlyArray<{ readonly name: string; readonly ms: number; readonly usage: ProcessUsage }>;
@@ -233,8 +258,12 @@ interface Result {
   /** Bytes a late joiner read off its socket (compressed when the server deflates). */
   readonly lateJoinBytes: number;
   readonly roomUpdates: number;
-  /** CPU ms of this bench process (every client) over the measured window. */
-  readonly clientsCpuMs: number;
+  /** CPU ms of this bench process (the full clients that measure) over the measured window. */
+  readonly observersCpuMs: number;
+  /** Full clients in this process. */
+  readonly observers: number;
+  /** CPU ms of the load generator processes (the light clients) over the measured window. */
+  readonly generatorCpuMs: number;
 }
 
 const nodeCpu = (r: Result) => r.cpu.filter((c) => c.name !== 'redis');
@@ -242,7 +271,10 @@ const redisCpu = (r: Result) => r.cpu.find((c) => c.name === 'redis')?.ms ?? 0;
 const totalNodeCpu = (r: Result) => nodeCpu(r).reduce((n, c) => n + c.ms, 0);
 const pct = (ms: number) => `${((ms / (SECONDS * 1000)) * 100).toFixed(1)}%`;
 /** Of every commit's fan-out to the other people in its room, the share that arrived in the window. */
-const deliveredShare = (r: Result) => r.deliveredPerSec / (r.committedPerSec * (r.load.clients / r.load.rooms - 1));
+const deliveredShare = (r: Result) => r.deliveredShare;
+/** Updates relayed per second by the server (each commit to the others of its room), at the measured share. */
+const deliveredPerSec = (r: Result) => r.committedPerSec * (r.load.clients / r.load.rooms - 1) * r.deliveredShare;
+const clientsCpu = (r: Result) => `observers CPU ${pct(r.observersCpuMs)}` + (r.generatorCpuMs > 0 ? `, generator ${pct(r.generatorCpuMs)}` : '');
 
 export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
   // Each y-websocket provider registers a process 'exit' listener.
@@ -262,11 +294,11 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
       r.server.name.padEnd(20),
       `p50 ${r.p50.toFixed(2)} ms`.padEnd(16),
       `p99 ${r.p99.toFixed(2)} ms`.padEnd(16),
-      `${Math.round(r.deliveredPerSec)} delivered/s`.padEnd(20),
+      `${Math.round(deliveredPerSec(r))} delivered/s`.padEnd(20),
       `${Math.round(r.committedPerSec)} commits/s`.padEnd(18),
       `${(deliveredShare(r) * 100).toFixed(0)}% delivered`.padEnd(15),
       `CPU ${nodeCpu(r).map((c) => `${c.name} ${pct(c.ms)}`).join(', ')}${r.server.redis ? `, redis ${pct(redisCpu(r))}` : ''} of a core`.padEnd(44),
-      `clients CPU ${pct(r.clientsCpuMs)}`.padEnd(19),
+      clientsCpu(r).padEnd(40),
       `RSS ${nodeCpu(r).map((c) => (c.usage.rssBytes / 2 ** 20).toFixed(1)).join('/')} MiB`.padEnd(22),
       `late join ${r.lateJoinMs.toFixed(1)} ms, ${(r.lateJoinBytes / 1024).toFixed(1)} KiB (~${r.roomUpdates} updates in the room)`,
     ].join(' ');
@@ -276,8 +308,8 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
   for (const ours of results.slice(0, -1)) {
     console.log(
       `ratio ${ours.server.name} / ${ref.server.name}: p50 x${ratio(ours.p50, ref.p50)}, p99 x${ratio(ours.p99, ref.p99)}, ` +
-        `delivered/s x${ratio(ours.deliveredPerSec, ref.deliveredPerSec)}, ` +
-        `node CPU per delivered update x${ratio(totalNodeCpu(ours) / ours.deliveredPerSec, totalNodeCpu(ref) / ref.deliveredPerSec)}, ` +
+        `delivered/s x${ratio(deliveredPerSec(ours), deliveredPerSec(ref))}, ` +
+        `node CPU per delivered update x${ratio(totalNodeCpu(ours) / deliveredPerSec(ours), totalNodeCpu(ref) / deliveredPerSec(ref))}, ` +
         `late join x${ratio(ours.lateJoinMs, ref.lateJoinMs)}`,
     );
   }
@@ -286,8 +318,8 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
     if (single) {
       console.log(
         `cluster path overhead (${r.server.name} / mixroom sync): node CPU per delivered update x${ratio(
-          totalNodeCpu(r) / r.deliveredPerSec,
-          totalNodeCpu(single) / single.deliveredPerSec,
+          totalNodeCpu(r) / deliveredPerSec(r),
+          totalNodeCpu(single) / deliveredPerSec(single),
         )}, plus Redis ${((redisCpu(r) / (r.committedPerSec * SECONDS)) * 1000).toFixed(0)} µs CPU per commit`,
       );
     }
@@ -405,7 +437,7 @@ async function sweep(signal: AbortSignal): Promise<void> {
           `${(deliveredShare(r) * 100).toFixed(0)}% delivered`.padEnd(15),
           `${Math.round(r.committedPerSec)} commits/s`.padEnd(16),
           `server CPU ${pct(totalNodeCpu(r))}${r.server.redis ? ` + redis ${pct(redisCpu(r))}` : ''}`.padEnd(22),
-          `clients CPU ${pct(r.clientsCpuMs)}`.padEnd(19),
+          clientsCpu(r).padEnd(40),
           `load ${loadavg()[0]!.toFixed(1)}`,
         ].join(' '),
       );
@@ -449,29 +481,85 @@ async function sweep(signal: AbortSignal): Promise<void> {
   console.log(`(machine load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
 }
 
+/** A generator child process and what it reports. */
+interface Generator {
+  readonly child: ChildProcess;
+  readonly reports: GeneratorReport[];
+  send(command: GeneratorCommand): void;
+  next<T extends GeneratorReport['type']>(type: T, signal: AbortSignal): Promise<Extract<GeneratorReport, { type: T }>>;
+}
+
+function spawnGenerator(): Generator {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./syncLoadGenerator.ts', import.meta.url))], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const reports: GeneratorReport[] = [];
+  child.on('message', (message: GeneratorReport) => reports.push(message.type === 'clock' ? { ...message, receivedAt: epochNow() } : message));
+  return {
+    child,
+    reports,
+    send: (command) => child.send(command),
+    next: async (type, signal) => {
+      await until(() => reports.some((r) => r.type === type) || child.exitCode !== null, 120_000, signal);
+      const index = reports.findIndex((r) => r.type === type);
+      if (index < 0) throw new Error(`load generator exited with ${child.exitCode}`);
+      return reports.splice(index, 1)[0] as Extract<GeneratorReport, { type: typeof type }>;
+    },
+  };
+}
+
+/**
+ * Latency compares a stamp taken in a generator with a clock read here (both
+ * `performance.timeOrigin + now()`): warns when the two clocks disagree by more than a
+ * millisecond (offset from the fastest of a few IPC round trips).
+ */
+async function checkClock(generator: Generator, signal: AbortSignal): Promise<void> {
+  let best = { rtt: Infinity, offset: 0 };
+  for (let i = 0; i < 5; i++) {
+    generator.send({ type: 'clock', sent: epochNow() });
+    const answer = await generator.next('clock', signal);
+    const rtt = answer.receivedAt! - answer.sent;
+    if (rtt < best.rtt) best = { rtt, offset: answer.at - (answer.sent + rtt / 2) };
+  }
+  if (Math.abs(best.offset) > 1 + best.rtt / 2) console.warn(`load generator clock off by ${best.offset.toFixed(2)} ms (IPC round trip ${best.rtt.toFixed(2)} ms)`);
+}
+
 async function measure(server: ServerUnderTest, load: Load, signal: AbortSignal): Promise<Result> {
   const deployment = await server.launch(signal);
-  const clients: Array<{ doc: Y.Doc; provider: WebsocketProvider }> = [];
-  let timer: NodeJS.Timeout | undefined;
+  const observers: Array<LoadClient & { doc: Y.Doc; provider: WebsocketProvider; room: string }> = [];
+  const generators: Generator[] = [];
+  let stopTicks: (() => void) | undefined;
   try {
     const WebSocketClass = deployment.cookie === undefined ? WebSocket : webSocketWithCookie(deployment.cookie);
+    const perRoom = load.clients / load.rooms;
+    // Client i is in room i % rooms; the first OBSERVERS of each room are full clients here.
+    const observersPerRoom = GENERATOR === 'full' ? Infinity : Math.min(OBSERVERS, perRoom);
     const latencies: number[] = [];
-    // Commits stamped in [windowStart, windowEnd) are the measured ones.
+    // Commits stamped in [windowStart, windowEnd) (epoch ms) are the measured ones.
     let windowStart = Infinity;
     let windowEnd = Infinity;
     let delivered = 0;
-    let committed = 0;
+    const observerCommits = new Map<string, number>();
+    const observersIn = new Map<string, number>();
     let totalCommits = 0;
+    const urlOf = (i: number) => deployment.wsUrls[i % deployment.wsUrls.length]!;
+    const light: Array<{ index: number; url: string; room: string }> = [];
     for (let i = 0; i < load.clients; i++) {
+      const room = ROOM_IDS[i % load.rooms]!;
+      if (Math.floor(i / load.rooms) >= observersPerRoom) {
+        light.push({ index: i, url: urlOf(i), room });
+        continue;
+      }
       const doc = new Y.Doc();
-      const provider = new WebsocketProvider(deployment.wsUrls[i % deployment.wsUrls.length]!, ROOM_IDS[i % load.rooms]!, doc, {
+      const provider = new WebsocketProvider(urlOf(i), room, doc, {
         WebSocketPolyfill: WebSocketClass as unknown as typeof globalThis.WebSocket,
         disableBc: true,
       });
       const faders = doc.getMap<[number, number]>('faders');
       faders.observe((event) => {
         if (event.transaction.local) return;
-        const now = performance.now();
+        const now = epochNow();
         for (const key of event.keysChanged) {
           const value = faders.get(key);
           if (value && value[0] >= windowStart && value[0] < windowEnd) {
@@ -480,64 +568,93 @@ async function measure(server: ServerUnderTest, load: Load, signal: AbortSignal)
           }
         }
       });
-      clients.push({ doc, provider });
+      observersIn.set(room, (observersIn.get(room) ?? 0) + 1);
+      observers.push({
+        index: i,
+        doc,
+        provider,
+        room,
+        commit: (at, value) => faders.set(`f${i}`, [at, value]),
+        movePresence: (at) => provider.awareness.setLocalStateField('playhead', at),
+      });
     }
-    await until(() => clients.every((c) => c.provider.synced), 60_000, signal);
+    const generatorCount = light.length === 0 ? 0 : Math.max(1, GENERATORS);
+    for (let g = 0; g < generatorCount; g++) {
+      const generator = spawnGenerator();
+      generators.push(generator);
+      generator.send({
+        type: 'connect',
+        clients: light.filter((_, k) => k % generatorCount === g),
+        totalClients: load.clients,
+        rateHz: RATE_HZ,
+        awarenessHz: AWARENESS_HZ,
+        ...(deployment.cookie !== undefined ? { cookie: deployment.cookie } : {}),
+      });
+    }
+    await until(() => observers.every((c) => c.provider.synced), 60_000, signal);
+    await Promise.all(generators.map((g) => g.next('synced', signal)));
+    for (const g of generators) await checkClock(g, signal);
 
-    // Each client commits at RATE_HZ and moves its presence at AWARENESS_HZ, phases spread
-    // over the period so load is even.
-    const periodMs = 1000 / RATE_HZ;
-    const awarenessPeriodMs = AWARENESS_HZ > 0 ? 1000 / AWARENESS_HZ : Infinity;
-    const tickMs = 5;
-    let tick = 0;
-    const lastSlot = new Array<number>(clients.length).fill(-1);
-    const lastAwarenessSlot = new Array<number>(clients.length).fill(-1);
-    timer = setInterval(() => {
-      tick += 1;
-      const now = performance.now();
-      for (let i = 0; i < clients.length; i++) {
-        const awarenessSlot = Math.floor((now + (i * awarenessPeriodMs) / clients.length) / awarenessPeriodMs);
-        if (lastAwarenessSlot[i] !== awarenessSlot) {
-          lastAwarenessSlot[i] = awarenessSlot;
-          clients[i]!.provider.awareness.setLocalStateField('playhead', now / 1000);
-        }
-        const slot = Math.floor((now + (i * periodMs) / clients.length) / periodMs);
-        if (lastSlot[i] === slot) continue;
-        lastSlot[i] = slot;
-        const at = performance.now();
-        clients[i]!.doc.getMap<[number, number]>('faders').set(`f${i}`, [at, -((tick % 600) / 10)]);
+    for (const g of generators) g.send({ type: 'start' });
+    stopTicks = startLoadTicks(observers, {
+      totalClients: load.clients,
+      rateHz: RATE_HZ,
+      awarenessHz: AWARENESS_HZ,
+      onCommit: (client, at) => {
         totalCommits += 1;
-        if (at >= windowStart && at < windowEnd) committed += 1;
-      }
-    }, tickMs);
+        if (at >= windowStart && at < windowEnd) {
+          const room = (client as (typeof observers)[number]).room;
+          observerCommits.set(room, (observerCommits.get(room) ?? 0) + 1);
+        }
+      },
+    });
     await sleep(WARMUP_MS, signal);
-    const before = await Promise.all(deployment.processes.map((p) => readProcessUsage(p.pid)));
-    const clientsBefore = process.cpuUsage();
-    windowStart = performance.now();
+    const pids = [...deployment.processes.map((p) => p.pid), ...generators.map((g) => g.child.pid!)];
+    const before = await Promise.all(pids.map((pid) => readProcessUsage(pid)));
+    const observersBefore = process.cpuUsage();
+    windowStart = epochNow();
     await sleep(SECONDS * 1000, signal);
-    windowEnd = performance.now();
+    windowEnd = epochNow();
     const elapsedS = (windowEnd - windowStart) / 1000;
-    const after = await Promise.all(deployment.processes.map((p) => readProcessUsage(p.pid)));
-    const clientsCpu = process.cpuUsage(clientsBefore);
+    const after = await Promise.all(pids.map((pid) => readProcessUsage(pid)));
+    const observersCpu = process.cpuUsage(observersBefore);
     await sleep(DRAIN_MS, signal);
-    clearInterval(timer);
+    const deliveredByDrain = delivered;
+    stopTicks();
+    for (const g of generators) g.send({ type: 'stop' });
+    for (const g of generators) g.send({ type: 'count', start: windowStart, end: windowEnd });
+    const counts = await Promise.all(generators.map((g) => g.next('counts', signal)));
+    // What the observers should have received: every commit in the window by anyone else in their room.
+    let expected = 0;
+    let committed = 0;
+    for (const room of ROOM_IDS.slice(0, load.rooms)) {
+      const own = observerCommits.get(room) ?? 0;
+      const others = counts.reduce((n, c) => n + (c.perRoom[room] ?? 0), 0);
+      expected += (observersIn.get(room) ?? 0) * (own + others) - own;
+      committed += own + others;
+    }
     const lateJoin = await measureLateJoin(deployment.wsUrls[0]!, WebSocketClass, signal);
+    const cpuOf = (k: number) => after[k]!.cpuMs - before[k]!.cpuMs;
+    const serverCount = deployment.processes.length;
     return {
       server,
       load,
-      clientsCpuMs: (clientsCpu.user + clientsCpu.system) / 1000,
+      observersCpuMs: (observersCpu.user + observersCpu.system) / 1000,
+      generatorCpuMs: generators.reduce((n, _, g) => n + cpuOf(serverCount + g), 0),
+      observers: observers.length,
       lateJoinMs: lateJoin.ms,
       lateJoinBytes: lateJoin.bytes,
-      roomUpdates: Math.round(totalCommits / load.rooms),
+      roomUpdates: Math.round((totalCommits * load.clients) / Math.max(1, observers.length) / load.rooms),
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
-      deliveredPerSec: delivered / elapsedS,
+      deliveredShare: expected > 0 ? deliveredByDrain / expected : NaN,
       committedPerSec: committed / elapsedS,
-      cpu: deployment.processes.map((p, i) => ({ name: p.name, ms: after[i]!.cpuMs - before[i]!.cpuMs, usage: after[i]! })),
+      cpu: deployment.processes.map((p, i) => ({ name: p.name, ms: cpuOf(i), usage: after[i]! })),
     };
   } finally {
-    clearInterval(timer);
-    for (const c of clients) c.provider.destroy();
+    stopTicks?.();
+    for (const c of observers) c.provider.destroy();
+    for (const g of generators) g.child.kill('SIGKILL');
     await deployment.stop();
   }
 }
