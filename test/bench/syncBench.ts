@@ -111,6 +111,8 @@ interface ServerUnderTest {
 
 /** The most clients and rooms any point may reach (a sweep adds a point at twice the reference's capacity). */
 const MAX_LOAD: Load = SWEEP.length === 0 ? { clients: CLIENTS, rooms: ROOMS } : sweepLoad(Math.max(...SWEEP) * 2);
+/** Extra node flags for our single-process servers, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them. */
+const SERVER_NODE_ARGS = (process.env.BENCH_SYNC_NODE_ARGS ?? '').split(' ').filter((x) => x !== '');
 const ROOM_IDS = Array.from({ length: MAX_LOAD.rooms }, (_, i) => `bench-${i}`);
 
 /** One child process on a free port, ready when its port answers (and `readyLine` was printed). */
@@ -180,7 +182,7 @@ const ALL_SERVERS: ServerUnderTest[] = [
   singleProcess(
     'mixroom sync',
     (port, dataDir) =>
-      spawn(process.execPath, ['--import', 'tsx', 'test/bench/syncServerProcess.ts'], {
+      spawn(process.execPath, [...SERVER_NODE_ARGS, '--import', 'tsx', 'test/bench/syncServerProcess.ts'], {
         cwd: repoRoot,
         env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
         stdio: ['ignore', 'ignore', 'inherit'],
@@ -191,7 +193,7 @@ const ALL_SERVERS: ServerUnderTest[] = [
   singleProcess(
     'mixroom no deflate',
     (port, dataDir) =>
-      spawn(process.execPath, ['--import', 'tsx', 'test/bench/syncServerProcess.ts'], {
+      spawn(process.execPath, [...SERVER_NODE_ARGS, '--import', 'tsx', 'test/bench/syncServerProcess.ts'], {
         cwd: repoRoot,
         env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SYNC_DEFLATE: 'off' },
         stdio: ['ignore', 'ignore', 'inherit'],
