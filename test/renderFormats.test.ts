@@ -1,6 +1,8 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMixPlan, type MixPlan } from '@mixroom/shared/plan';
@@ -11,6 +13,7 @@ import type { BakeProgress } from '../server/src/render/BakeProgress.ts';
 import { bakeMix, DEFAULT_BAKE_BLOCK_FRAMES } from '../server/src/render/bakeMix.ts';
 import { createFileStemSource } from '../server/src/render/input/createFileStemSource.ts';
 import { createMasterEncoder } from '../server/src/render/encode/createMasterEncoder.ts';
+import { createBakeTempDir } from '../server/src/render/deliver/bakeTempDir.ts';
 import { createS3StemSource } from '../server/src/render/input/createS3StemSource.ts';
 import { renderBake } from '../server/src/render/renderBake.ts';
 import { renderBakeFormats } from '../server/src/render/renderBakeFormats.ts';
@@ -227,6 +230,46 @@ describe('renderBakeFormats: every format from one render pass', () => {
     expect(abortedAt!).toBeLessThan(100);
     expect(await listKeys('rooms/r2/cancelled/')).toEqual([]);
     expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('a bake process killed mid-bake leaves its folder; the next bake on the host removes it, never a live process\'s', async () => {
+    const tmp = path.join(dir, 'tmp-dead');
+    await mkdir(tmp);
+    const child = (mode: 'bake' | 'hold', plan?: MixPlan) => {
+      const args = { endpoint: s3server.endpoint, credentials: s3server.credentials, bucket: BUCKET, plan, tmpDir: tmp, mode };
+      const script = fileURLToPath(new URL('./bakeProcessChild.ts', import.meta.url));
+      const p = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const said = new Promise<string>((resolve, reject) => {
+        p.stdout!.on('data', (d: Buffer) => resolve(d.toString().trim()));
+        p.on('exit', (code) => reject(new Error(`the ${mode} process exited (${code}) before it said anything`)));
+      });
+      return { p, said };
+    };
+    const killed = (p: ChildProcess) => new Promise<void>((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve() : p.once('exit', () => resolve())));
+    const baking = child('bake', s3Plan('long', LONG));
+    const holding = child('hold');
+    try {
+      expect(await baking.said).toBe('progress');
+      baking.p.kill('SIGSTOP'); // frozen mid-bake, then killed: no code of it runs again
+      expect(await holding.said).toBe('held');
+      const [dead] = (await readdir(tmp)).filter((n) => n.includes(`-${baking.p.pid}-`));
+      // Mid-bake: every format's file and the MP3's master spool are there.
+      expect((await readdir(path.join(tmp, dead!))).length).toBe(5);
+      baking.p.kill('SIGKILL');
+      await killed(baking.p);
+      const ours = await createBakeTempDir(tmp); // a bake of this (live) process, in progress
+      const before = (await readdir(tmp)).sort();
+      expect(before).toContain(dead);
+      await renderBakeFormats(s3Plan('drums', RATE * 2), { stems: createS3StemSource({ s3, bucket: BUCKET }), formats: BAKE_FORMATS, tmpDir: tmp });
+      // The dead process's folder is gone; the live process's and this one's stay.
+      expect((await readdir(tmp)).sort()).toEqual(before.filter((n) => n !== dead));
+      expect(await readdir(tmp)).toContain(path.basename(ours));
+      expect((await readdir(tmp)).filter((n) => n.includes(`-${holding.p.pid}-`))).toHaveLength(1);
+    } finally {
+      baking.p.kill('SIGKILL');
+      holding.p.kill('SIGKILL');
+      await Promise.all([killed(baking.p), killed(holding.p)]);
+    }
   });
 
   it('a truncated stem fails the whole bake: no object in S3, no temp file', async () => {

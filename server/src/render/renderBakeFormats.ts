@@ -1,6 +1,4 @@
-import { copyFile, mkdtemp, rename, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { copyFile, rename, rm } from 'node:fs/promises';
 import type { Worker } from 'node:worker_threads';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { MixPlan } from '@mixroom/shared/plan';
@@ -19,6 +17,7 @@ import { type LoudnessReport, toLoudnessReport } from './LoudnessReport.ts';
 import type { StoredBake } from './deliver/storeBake.ts';
 import type { BakeObjects } from './deliver/BakeObjects.ts';
 import { createEmbeddedBakeObjects } from './deliver/createEmbeddedBakeObjects.ts';
+import { createBakeTempDir, sweepDeadBakeTempDirs } from './deliver/bakeTempDir.ts';
 import { createS3BakeObjects } from './deliver/createS3BakeObjects.ts';
 
 /** Where a bake's files are stored. */
@@ -103,8 +102,10 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
   const deliverable = planDeliverable(plan);
   const ceilingDb = options.ceilingDb ?? deliverable.ceilingDb;
   // Every temp file of this bake (each format's file, the MP3's spool) lives in one folder,
-  // removed at the end whatever happened, even if an encoder thread died holding files.
-  const tmp = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'mixroom-bake-'));
+  // removed at the end whatever happened, even if an encoder thread died holding files. A
+  // process killed mid-bake runs no `finally`: the next bake on this host removes its folder.
+  await sweepDeadBakeTempDirs(options.tmpDir);
+  const tmp = await createBakeTempDir(options.tmpDir);
   const writerOptions: FormatWriterOptions[] = formats.map((format) => ({
     format,
     sampleRate: plan.sampleRate,
