@@ -1,5 +1,5 @@
 import { BiquadProcessor, StereoPannerProcessor } from '@mixroom/shared/dsp';
-import { ScheduleCursor } from '@mixroom/shared/plan';
+import { ScheduleCursor } from '@mixroom/shared/plan/runtime';
 import type { BiquadPlanNode, GainPlanNode, PannerPlanNode, ParamSchedule } from '@mixroom/shared/plan';
 import type { NodeKernel } from './NodeKernel.ts';
 

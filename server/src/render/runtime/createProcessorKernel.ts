@@ -1,5 +1,6 @@
 import { type LimiterParams, LimiterProcessor, type LimiterSteadyState, ReverbProcessor } from '@mixroom/shared/dsp';
-import { createAutomatedProcessor, createPlanProcessor, MissingKernelError, type ProcessorPlanNode } from '@mixroom/shared/plan';
+import type { ProcessorPlanNode } from '@mixroom/shared/plan';
+import { createAutomatedProcessor, createPlanProcessor, MissingKernelError } from '@mixroom/shared/plan/runtime';
 import { BakeError } from '../BakeError.ts';
 import { BypassDelay } from './BypassDelay.ts';
 import { WasmLimiter } from '../simd/WasmLimiter.ts';

@@ -1,5 +1,6 @@
 import { BiquadProcessor, stereoPannerLaw, type StereoPannerLaw } from '@mixroom/shared/dsp';
-import { ScheduleCursor, type BiquadPlanNode, type GainPlanNode, type PannerPlanNode, type ParamSchedule } from '@mixroom/shared/plan';
+import type { BiquadPlanNode, GainPlanNode, PannerPlanNode, ParamSchedule } from '@mixroom/shared/plan';
+import { ScheduleCursor } from '@mixroom/shared/plan/runtime';
 import { PAN_AUTO_LAW } from './chainProgram.ts';
 import type { ChainStage, StageValues } from './ChainStage.ts';
 import type { StripChainMemory } from './StripChainMemory.ts';
