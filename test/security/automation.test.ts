@@ -7,11 +7,7 @@
  * lane limit, the room keeps syncing, and a version bake of it plays the sanitized lanes only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
-import * as syncProtocol from 'y-protocols/sync';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import {
   AUTOMATION_KEY,
   getBusMap,
@@ -34,7 +30,7 @@ import { uploadStemAs } from '../e2e/productHarness.ts';
 import { connectWithCookie, whenSocketSynced, type HttpUser, type SocketClient } from '../integration/reviewHarness.ts';
 import { waitFor } from '../integration/syncHarness.ts';
 import { floatWav, nullDb, rmsDb, sine } from '../renderFixtures.ts';
-import { startSecurityFixture, type SecurityFixture } from './securityHarness.ts';
+import { openRawWriter, startSecurityFixture, type SecurityFixture } from './securityHarness.ts';
 
 const SR = 48_000;
 const RIDE_DB = -20;
@@ -68,60 +64,11 @@ afterAll(async () => {
   await fx?.close();
 });
 
-/**
- * A raw sync socket with a member's session and its own copy of the mix (kept in step with
- * what the server sends): `write` makes any change to that copy, ops or not, and sends it as
- * one update frame, exactly the bytes a modified client could send.
- */
+/** A raw writer (see openRawWriter), closed after the file. */
 async function rawWriter(user: HttpUser) {
-  const ws = new WebSocket(`${fx.product.url.replace(/^http/, 'ws')}/sync/${fx.roomId}`, { headers: { cookie: user.cookie, origin: fx.product.url } });
-  cleanup.push(() => ws.terminate());
-  const doc = new Y.Doc();
-  const types: number[] = [];
-  let step2s = 0;
-  ws.on('error', () => undefined);
-  ws.on('message', (data: Buffer) => {
-    const bytes = new Uint8Array(data);
-    types.push(bytes[0] ?? -1);
-    if (bytes[0] !== MESSAGE_TYPES.sync) return;
-    const decoder = decoding.createDecoder(bytes.subarray(1));
-    if (bytes[1] === syncProtocol.messageYjsSyncStep2) step2s += 1;
-    syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), doc, 'server');
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const send = (write: (e: encoding.Encoder) => void) => {
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, MESSAGE_TYPES.sync);
-    write(e);
-    ws.send(encoding.toUint8Array(e));
-  };
-  /** Resolves once the server processed every frame sent before (it answers step 1 in order). */
-  const roundTrip = async () => {
-    const before = step2s;
-    send((e) => syncProtocol.writeSyncStep1(e, doc));
-    await waitFor('sync step 1 answered', () => step2s > before);
-  };
-  await roundTrip();
-  return {
-    doc,
-    types,
-    roundTrip,
-    get open() {
-      return ws.readyState === WebSocket.OPEN;
-    },
-    /** Applies `change` to this socket's copy and sends the update; returns its size in bytes. */
-    async write(change: (doc: Y.Doc) => void): Promise<number> {
-      const before = Y.encodeStateVector(doc);
-      doc.transact(() => change(doc), 'attacker');
-      const update = Y.encodeStateAsUpdate(doc, before);
-      send((e) => syncProtocol.writeUpdate(e, update));
-      await roundTrip();
-      return update.byteLength;
-    },
-  };
+  const writer = await openRawWriter(fx, user);
+  cleanup.push(() => writer.close());
+  return writer;
 }
 
 const serverDoc = <T>(read: (doc: Y.Doc) => T): Promise<T> => fx.product.server.services.rooms.withRoom(fx.roomId as RoomId, read);

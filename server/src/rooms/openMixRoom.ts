@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { migrateMixDoc, observeAutomationRepair, observeRepair, repairAutomation, repairMix } from '@mixroom/shared/ops';
+import { migrateMixDoc, observeAutomationRepair, observeCapRepair, observeRepair, repairAutomation, repairCaps, repairMix } from '@mixroom/shared/ops';
 import { parseSyncDocName } from '@mixroom/shared/review';
 import type { RoomId, TransactionOrigin } from '@mixroom/shared/protocol';
 
@@ -11,14 +11,16 @@ import type { RoomId, TransactionOrigin } from '@mixroom/shared/protocol';
  * update. Repair is deterministic, so the server and every client converge on the same fix.
  * Stored automation entries no lane holds (what a client writing around shared/ops may
  * send: junk points, a lane past its point limit) are deleted here, on load and after each
- * client update that touches lanes.
+ * client update that touches lanes. Likewise what MIX_CAPS bounds (strip counts, names, the
+ * title, sends): past it, the excess is cut on load and after each client update (repairCaps).
  * Review documents (`<room>~review`) are server-written records and are left alone.
  */
 export function openMixRoom(doc: Y.Doc, roomId: RoomId, origin: TransactionOrigin): () => void {
   if (parseSyncDocName(roomId)?.kind !== 'mix') return () => undefined;
   migrateMixDoc(doc, origin);
+  repairCaps(doc, origin);
   repairMix(doc, origin);
   repairAutomation(doc, origin);
-  const disposers = [observeRepair(doc, origin), observeAutomationRepair(doc, origin)];
+  const disposers = [observeRepair(doc, origin), observeAutomationRepair(doc, origin), observeCapRepair(doc, origin)];
   return () => disposers.forEach((dispose) => dispose());
 }

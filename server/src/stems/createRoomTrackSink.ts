@@ -1,7 +1,8 @@
 import type * as Y from 'yjs';
 import { getSessionMap, readMixState } from '@mixroom/shared/model';
-import { addTrack } from '@mixroom/shared/ops';
+import { addTrack, isMixOpError } from '@mixroom/shared/ops';
 import { isValidRoomId, type TransactionOrigin } from '@mixroom/shared/protocol';
+import { ApiError } from '../http/ApiError.ts';
 import type { RoomRegistry } from '../sync/RoomRegistry.ts';
 import type { StemTrackSink } from './StemTrackSink.ts';
 
@@ -28,7 +29,13 @@ export function createRoomTrackSink(rooms: RoomRegistry): StemTrackSink & {
       }),
     trackNames: (room) => rooms.withRoom(id(room), (doc) => readMixState(doc).tracks.map((t) => t.name)),
     addTrack: (room, track) =>
-      rooms.withRoom(id(room), (doc, origin) => addTrack(doc, { name: track.name, stem: track.stem }, origin), { actor: 'stems' }),
+      rooms
+        .withRoom(id(room), (doc, origin) => addTrack(doc, { name: track.name, stem: track.stem }, origin), { actor: 'stems' })
+        .catch((error: unknown) => {
+          // A full mix (MIX_CAPS.tracks) is the uploader's to fix: say so, not 500.
+          if (isMixOpError(error) && error.code === 'too-many-strips') throw new ApiError('conflict', `${error.message}: remove a track first.`, { cause: error });
+          throw error;
+        }),
     writeMix: (room, write) => rooms.withRoom(id(room), write, { actor: 'demo' }),
   };
 }

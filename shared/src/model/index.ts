@@ -1,5 +1,6 @@
 export * from './MixState.ts';
 export * from './mixRanges.ts';
+export * from './MIX_CAPS.ts';
 export * from './mixDefaults.ts';
 export * from './schemaVersion.ts';
 export * from './createId.ts';

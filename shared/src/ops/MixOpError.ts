@@ -17,6 +17,8 @@ export const MIX_OP_ERROR_CODES = [
   'unknown-point',
   /** The lane already holds MAX_POINTS_PER_LANE points. */
   'too-many-points',
+  /** The mix already holds MIX_CAPS.tracks tracks or MIX_CAPS.buses buses. */
+  'too-many-strips',
 ] as const;
 export type MixOpErrorCode = (typeof MIX_OP_ERROR_CODES)[number];
 

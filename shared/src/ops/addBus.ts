@@ -4,6 +4,7 @@ import type { BusKind, Id } from '../model/MixState.ts';
 import { createId, isValidId } from '../model/createId.ts';
 import { defaultBus, defaultDelay, defaultReverb } from '../model/mixDefaults.ts';
 import { busToDocShape } from '../model/mixDocShape.ts';
+import { MIX_CAPS } from '../model/MIX_CAPS.ts';
 import { syncYMap } from '../model/syncYMap.ts';
 import { MixOpError } from './MixOpError.ts';
 import type { EffectType } from './BUS_PARAMS.ts';
@@ -33,6 +34,7 @@ export function addBus(doc: Y.Doc, args: AddBusArgs, origin: TransactionOrigin):
   const id = args.id ?? createId();
   if (!isValidId(id)) throw new MixOpError('invalid-value', 'Bus id must be 1..64 letters, digits, _ or - (and not "master")');
   const buses = requireBusesMap(doc);
+  if (buses.size >= MIX_CAPS.buses) throw new MixOpError('too-many-strips', `A mix holds at most ${MIX_CAPS.buses} buses`);
   if (buses.has(id) || requireTracksMap(doc).has(id)) throw new MixOpError('invalid-value', `Id ${id} is already used`);
   doc.transact(() => {
     const state = defaultBus(id, name, args.kind, nextOrder(buses));

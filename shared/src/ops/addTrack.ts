@@ -5,6 +5,7 @@ import { createId, isValidId } from '../model/createId.ts';
 import { defaultTrack } from '../model/mixDefaults.ts';
 import { trackToDocShape } from '../model/mixDocShape.ts';
 import { COLOR_PATTERN } from '../model/mixRanges.ts';
+import { MIX_CAPS } from '../model/MIX_CAPS.ts';
 import { syncYMap } from '../model/syncYMap.ts';
 import { MixOpError } from './MixOpError.ts';
 import { checkName } from './checkName.ts';
@@ -35,6 +36,7 @@ export function addTrack(doc: Y.Doc, args: AddTrackArgs, origin: TransactionOrig
   if (!isValidId(id)) throw new MixOpError('invalid-value', 'Track id must be 1..64 letters, digits, _ or - (and not "master")');
   if (args.color !== undefined && !COLOR_PATTERN.test(args.color)) throw new MixOpError('invalid-value', 'Color must be #rrggbb');
   const tracks = requireTracksMap(doc);
+  if (tracks.size >= MIX_CAPS.tracks) throw new MixOpError('too-many-strips', `A mix holds at most ${MIX_CAPS.tracks} tracks`);
   if (tracks.has(id) || requireBusesMap(doc).has(id)) throw new MixOpError('invalid-value', `Id ${id} is already used`);
   doc.transact(() => {
     const order = nextOrder(tracks);

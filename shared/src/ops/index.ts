@@ -46,3 +46,5 @@ export * from './automation/writeAutomationRange.ts';
 export * from './automation/clearAutomationLane.ts';
 export * from './automation/repairAutomation.ts';
 export * from './automation/observeAutomationRepair.ts';
+export * from './caps/repairCaps.ts';
+export * from './caps/observeCapRepair.ts';

@@ -1,0 +1,18 @@
+import { MAX_TITLE_LENGTH } from './SessionRecord.ts';
+import { MAX_NAME_LENGTH } from './StripRecord.ts';
+
+/**
+ * How much one mix document may hold, enforced on every peer's writes by shared/ops and on
+ * raw client updates by the server (see `repairCaps`). Chosen far above what a real session
+ * reaches (a large film mix has about 200 tracks and a few dozen buses; the design room has
+ * 40 stems) so that only a client writing around shared/ops meets them. A strip has at most
+ * one send per aux bus, so sends per strip are capped by `buses`.
+ */
+export const MIX_CAPS = {
+  tracks: 256,
+  buses: 64,
+  /** Track and bus names, in UTF-16 code units. */
+  nameLength: MAX_NAME_LENGTH,
+  /** The session title, in UTF-16 code units. */
+  titleLength: MAX_TITLE_LENGTH,
+} as const;

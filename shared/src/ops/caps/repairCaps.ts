@@ -1,0 +1,92 @@
+import * as Y from 'yjs';
+import { isValidId } from '../../model/createId.ts';
+import { MIX_CAPS } from '../../model/MIX_CAPS.ts';
+import { getBusesMap, getMixRoot, getSessionMap, getTracksMap } from '../../model/mixDocAccessors.ts';
+import { sanitizeMixState } from '../../model/sanitizeMixState.ts';
+import type { TransactionOrigin } from '../../protocol/TransactionOrigin.ts';
+import { repairAutomation } from '../automation/repairAutomation.ts';
+import { repairMix } from '../repairMix.ts';
+
+/** A capped text field: a string past `max` is cut to it, anything else but a string is deleted. */
+function capText(map: Y.Map<unknown>, key: string, max: number): number {
+  if (!map.has(key)) return 0;
+  const value = map.get(key);
+  if (typeof value !== 'string') {
+    map.delete(key);
+    return 1;
+  }
+  if (value.length <= max) return 0;
+  map.set(key, value.slice(0, max));
+  return 1;
+}
+
+/** Deletes the entries of a tracks or buses map that are not strips (a bad id, not a Y.Map). */
+function dropJunkStrips(strips: Y.Map<unknown>, taken: ReadonlyMap<string, unknown>): number {
+  let n = 0;
+  for (const [id, value] of [...strips.entries()]) {
+    if (isValidId(id) && value instanceof Y.Map && !taken.has(id)) continue;
+    strips.delete(id);
+    n += 1;
+  }
+  return n;
+}
+
+/**
+ * Brings the document back within MIX_CAPS after a client wrote around shared/ops: cuts
+ * names and the title to their length (what every peer already reads, see sanitizeIdentity),
+ * deletes entries of the tracks and buses maps that are not strips, the strips past the cap in
+ * (order, id) order (the ones peers list last), and send entries naming no bus; then repairs
+ * the routing and automation those deletions left dangling.
+ *
+ * Repair rather than refusal: a raw update is often a reconnecting client's whole offline
+ * work in one (sync step 2), and refusing it would lose all of it and stop that client
+ * reconnecting (44xx); two legitimate concurrent adds at the cap keep every other edit and
+ * lose only the strip that sorts last. Like repairMix it is a pure function of the document
+ * (peers converge), deletes or shortens only, and writes nothing to a document within the
+ * caps. @returns how many fields and entries it changed.
+ */
+export function repairCaps(doc: Y.Doc, origin: TransactionOrigin): number {
+  let changed = 0;
+  doc.transact(() => {
+    const session = getSessionMap(doc);
+    if (session) changed += capText(session, 'title', MIX_CAPS.titleLength);
+    const tracks = getTracksMap(doc);
+    const buses = getBusesMap(doc);
+    let stripsDropped = 0;
+    if (tracks) stripsDropped += dropJunkStrips(tracks, new Map());
+    // Ids are unique across tracks and buses; sanitizeMixState drops such a bus already.
+    if (buses) stripsDropped += dropJunkStrips(buses, tracks ?? new Map());
+    const state = sanitizeMixState(getMixRoot(doc).toJSON());
+    for (const [map, list, cap] of [
+      [tracks, state.tracks, MIX_CAPS.tracks],
+      [buses, state.buses, MIX_CAPS.buses],
+    ] as const) {
+      for (const strip of list.slice(cap)) {
+        map?.delete(strip.id);
+        stripsDropped += 1;
+      }
+    }
+    const busIds = new Set(state.buses.slice(0, MIX_CAPS.buses).map((b) => b.id));
+    let sendsDropped = 0;
+    for (const strips of [tracks, buses]) {
+      for (const strip of strips?.values() ?? []) {
+        if (!(strip instanceof Y.Map)) continue;
+        changed += capText(strip, 'name', MIX_CAPS.nameLength);
+        const sends = strip.get('sends');
+        if (!(sends instanceof Y.Map)) continue;
+        for (const bus of [...sends.keys()]) {
+          if (busIds.has(bus)) continue;
+          sends.delete(bus);
+          sendsDropped += 1;
+        }
+      }
+    }
+    changed += stripsDropped + sendsDropped;
+    // Outputs, sidechains and sends aimed at a dropped strip, and the lanes of dropped sends.
+    if (stripsDropped + sendsDropped > 0) {
+      repairMix(doc, origin);
+      repairAutomation(doc, origin);
+    }
+  }, origin);
+  return changed;
+}
