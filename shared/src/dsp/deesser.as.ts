@@ -9,7 +9,7 @@ import {
 import { CHUNK, pair, scratch, slot } from './chainLanes.as';
 import { COMPRESSOR_CONSTANTS } from './compressor.as';
 import { dlog2 } from './deterministicLog.as';
-import { dexp2 } from './deterministicExp.as';
+import { gainExp2 } from './gainExp.as';
 
 /** Reductions below this (dB) are flushed to 0, as deesser.ts does. */
 const GR_FLOOR: f64 = 1e-9;
@@ -54,7 +54,7 @@ const GR_FLOOR: f64 = 1e-9;
  *    float32 pairs, and the linked band peak;
  * 2. the target of each sample past the threshold (listed in pass 1), two per register (dlog2);
  * 3. the branching one-pole in dB (the only recursion left);
- * 4. the gains two samples per register (dexp2) and y = x + (g − 1)·s, s the band (split)
+ * 4. the gains two samples per register (gainExp2) and y = x + (g − 1)·s, s the band (split)
  *    or the input (wide).
  * One long loop doing all four was instruction-bound: the CPU could not overlap samples.
  * A chunk with nothing past the threshold and no reduction left is y = x + 0·s (NaN stays
@@ -154,7 +154,7 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
     if (n & 1) store<f64>(levels + (n << 3), 0);
     for (let j: usize = 0; j < n; j += 2) {
       const g = v128.load(levels + (j << 3));
-      const gm1 = v128.bitselect(zero, f64x2.sub(dexp2(f64x2.mul(g, negNeperPerDb)), one), f64x2.eq(g, zero));
+      const gm1 = v128.bitselect(zero, f64x2.sub(gainExp2(f64x2.mul(g, negNeperPerDb)), one), f64x2.eq(g, zero));
       output(gm1, j + 1 < n, wide, band + (j << 3), inL, inR, outL, outR, base + (j << 2));
     }
   }

@@ -4,6 +4,7 @@ import { BiquadProcessor } from './biquad.ts';
 import { checkFlag, checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import { deterministicExp } from './deterministicExp.ts';
 import { deterministicLog } from './deterministicLog.ts';
+import { gainExp } from './gainExp.ts';
 import { DEESSER_SLOT, DEESSER_STATE_SLOTS, type DeesserStateSlot } from './deesserState.ts';
 import { DspParamError } from './DspParamError.ts';
 import type { DspProcessor } from './DspProcessor.ts';
@@ -86,8 +87,10 @@ const DEFAULT_DEESS: DeesserParams = { mode: 'split', freq: 6000, threshold: -30
  * small and in quadrature with x, so the vowels change by hundredths of a dB at most. With
  * no reduction (g = 1 exactly: gr is flushed to 0 below 1e-9 dB) y = x + 0·s is the input
  * bit for bit.
- * Levels use {@link deterministicLog}/{@link deterministicExp}, as the compressor does, so the
- * browser worklet and the bake compute the same doubles. `listen` outputs b instead.
+ * Levels use {@link deterministicLog}, as the compressor does, and the gain {@link gainExp}
+ * (a short series with no table: the reduction is at most 24 dB, and the per-sample
+ * exponential was half the bake's cost of a de-esser), so the browser worklet and the bake
+ * compute the same doubles. `listen` outputs b instead.
  * Threshold, range, mode (split/wide) and listen ramp over the usual 10 ms.
  */
 export class DeesserProcessor implements DspProcessor<DeesserParams> {
@@ -299,7 +302,7 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
       gr = c * gr + (1 - c) * target;
       if (!(gr >= GR_FLOOR)) gr = 0;
       if (gr > grPeak) grPeak = gr;
-      const gm1 = gr === 0 ? 0 : deterministicExp(-gr * NEPER_PER_DB) - 1;
+      const gm1 = gr === 0 ? 0 : gainExp(-gr * NEPER_PER_DB) - 1;
       const k = from + j;
       // Both reads before the writes: in mono, in1/out1 are in0/out0 (possibly in place).
       const xl = in0[k]!;
@@ -376,7 +379,7 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
         gr = sm[up]! * gr + sm[up + 1]! * target;
         if (!(gr >= GR_FLOOR)) gr = 0;
         if (gr > grPeak) grPeak = gr;
-        gm1 = gr === 0 ? 0 : deterministicExp(-gr * NEPER_PER_DB) - 1;
+        gm1 = gr === 0 ? 0 : gainExp(-gr * NEPER_PER_DB) - 1;
       }
       const k = from + j;
       const bl = b0[j]!;
