@@ -189,6 +189,21 @@ const ALL_SERVERS: ServerUnderTest[] = [
       }),
     (port) => `ws://127.0.0.1:${port}/sync`,
   ),
+  // Before/after: BENCH_SYNC_BASE=<another checkout> runs its sync server too, as "mixroom base".
+  ...(process.env.BENCH_SYNC_BASE
+    ? [
+        singleProcess(
+          'mixroom base',
+          (port, dataDir) =>
+            spawn(process.execPath, [...SERVER_NODE_ARGS, '--import', 'tsx', 'test/bench/syncServerProcess.ts'], {
+              cwd: process.env.BENCH_SYNC_BASE,
+              env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+              stdio: ['ignore', 'ignore', 'inherit'],
+            }),
+          (port) => `ws://127.0.0.1:${port}/sync`,
+        ),
+      ]
+    : []),
   // The price of permessage-deflate: the same server with it off.
   singleProcess(
     'mixroom no deflate',

@@ -1,8 +1,8 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as encoding from 'lib0/encoding';
 import { presenceUserOf, stampPresenceState } from '@mixroom/shared/protocol';
 import type { Peer } from './Peer.ts';
 import type { PresenceLimits } from './PresenceLimits.ts';
+import { applyAwarenessEntries } from './applyAwarenessEntries.ts';
 import { validateAwarenessUpdate, type AwarenessEntry } from './validateAwarenessUpdate.ts';
 
 /** Origin of presence applied from other cluster nodes (already stamped there). */
@@ -248,13 +248,6 @@ export class RoomPresence {
   }
 
   private apply(entries: readonly AwarenessEntry[], origin: unknown): void {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, entries.length);
-    for (const { clientId, clock, state } of entries) {
-      encoding.writeVarUint(encoder, clientId);
-      encoding.writeVarUint(encoder, clock);
-      encoding.writeVarString(encoder, JSON.stringify(state));
-    }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), origin);
+    applyAwarenessEntries(this.awareness, entries, origin);
   }
 }
