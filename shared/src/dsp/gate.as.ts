@@ -4,7 +4,7 @@
 import {
   PAYLOAD, GATE_GAIN_DB, GATE_OPEN, GATE_HOLD, GATE_GR_PEAK, GATE_Z0, GATE_Z1, GATE_Z2, GATE_Z3,
   GATE_OPEN_LEVEL, GATE_CLOSE_LEVEL, GATE_FLOOR_LEVEL, GATE_THRESHOLD, GATE_RANGE, GATE_SLOPE,
-  GATE_RANGE_LIN, GATE_HOLD_FRAMES, GATE_RELEASE_COEF, GATE_B0, GATE_B1, GATE_B2, GATE_A1, GATE_A2,
+  GATE_RANGE_LIN, GATE_HOLD_FRAMES, GATE_RELEASE_COEF, GATE_B0, GATE_C1, GATE_C2, GATE_A1, GATE_A2,
 } from './chainProgram.generated.as';
 import { pair, slot } from './chainLanes.as';
 import { dlog } from './deterministicLog.as';
@@ -35,8 +35,8 @@ const GATE_KEY_CEIL: f64 = 1e30;
  */
 export function runGate(p: usize, keyL: usize, keyR: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
   const b0 = f64x2.splat(slot(p, GATE_B0));
-  const b1 = f64x2.splat(slot(p, GATE_B1));
-  const b2 = f64x2.splat(slot(p, GATE_B2));
+  const c1 = f64x2.splat(slot(p, GATE_C1));
+  const c2 = f64x2.splat(slot(p, GATE_C2));
   const a1 = f64x2.splat(slot(p, GATE_A1));
   const a2 = f64x2.splat(slot(p, GATE_A2));
   const guard = f64x2.splat(GATE_DENORMAL_GUARD);
@@ -89,8 +89,9 @@ export function runGate(p: usize, keyL: usize, keyR: usize, inL: usize, inR: usi
           if (!(pk >= closeLevel || hold > 0)) break;
           hold = pk >= closeLevel ? holdFrames : hold - 1;
         } else if (!(pk < openLevel && pk <= floorLevel)) break; // stays closed at the range
-        za = f64x2.sub(f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(b1, k), f64x2.mul(a1, h)), zb), guard), guard);
-        zb = f64x2.sub(f64x2.add(f64x2.sub(f64x2.mul(b2, k), f64x2.mul(a2, h)), guard), guard);
+        const u = f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(c1, k), zb), guard), guard);
+        zb = f64x2.sub(f64x2.mul(c2, k), f64x2.mul(a2, za));
+        za = f64x2.sub(u, f64x2.mul(a1, za));
         const y = f32x4.demote_f64x2_zero(f64x2.mul(x, gain));
         v128.store32_lane(outL + at, y, 0);
         v128.store32_lane(outR + at, y, 1);
@@ -107,10 +108,12 @@ export function runGate(p: usize, keyL: usize, keyR: usize, inL: usize, inR: usi
       const at = i << 2;
       const x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
       const k = keyed ? pair(<f64>load<f32>(keyL + at), <f64>load<f32>(keyR + at)) : x;
-      // Key high-pass (transposed direct form II, doubles), through the denormal guard.
+      // Key high-pass (gate.ts's transposed direct form II with h substituted into the
+      // states), the first state's input through the denormal guard.
       let h = f64x2.add(f64x2.mul(b0, k), za);
-      za = f64x2.sub(f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(b1, k), f64x2.mul(a1, h)), zb), guard), guard);
-      zb = f64x2.sub(f64x2.add(f64x2.sub(f64x2.mul(b2, k), f64x2.mul(a2, h)), guard), guard);
+      const u = f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(c1, k), zb), guard), guard);
+      zb = f64x2.sub(f64x2.mul(c2, k), f64x2.mul(a2, za));
+      za = f64x2.sub(u, f64x2.mul(a1, za));
       const out = v128.not(f64x2.lt(f64x2.abs(h), ceil));
       if (v128.any_true(out)) {
         // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.

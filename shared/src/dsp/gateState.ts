@@ -9,7 +9,9 @@ import { slotIndex } from './slotIndex.ts';
  * this list: reorder or add a slot here, then run `pnpm --filter @mixroom/server build:wasm`.
  *
  * releaseCoef, releaseComplement, attackCoef, attackComplement stay consecutive in this
- * order: both kernels pick the pair at releaseCoef + 2·(target > gain).
+ * order: both kernels pick the pair at releaseCoef + 2·(target > gain). The key high-pass
+ * is b0, a1, a2 of its biquad and c1 = b1 − a1·b0, c2 = b2 − a2·b0: the input gains of its
+ * two states once its output is substituted (gate.ts, `run`).
  */
 export const GATE_STATE_SLOTS = [
   'gainDb',
@@ -33,8 +35,8 @@ export const GATE_STATE_SLOTS = [
   'attackCoef',
   'attackComplement',
   'b0',
-  'b1',
-  'b2',
+  'c1',
+  'c2',
   'a1',
   'a2',
 ] as const;
