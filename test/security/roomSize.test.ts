@@ -46,6 +46,8 @@ async function start(): Promise<RunningMixroom> {
       S3_EMBEDDED_PORT: '0',
       CLIENT_DIST_DIR: `${dir.path}/no-client`,
       MAX_ROOM_BYTES: String(LIMIT),
+      // Fills the review doc with hundreds of comments in seconds (comments.test.ts holds the rate).
+      RATE_COMMENTS: '10000/1m,10000/1m',
     },
     logger: createMemoryLogger(lines),
     seedDemo: false,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Actions with a per-user and a per-IP rate limit. */
-export const RATE_ACTIONS = ['createRoom', 'join', 'uploadStart', 'bake'] as const;
+export const RATE_ACTIONS = ['createRoom', 'join', 'uploadStart', 'bake', 'comment'] as const;
 export type RateAction = (typeof RATE_ACTIONS)[number];
 
 /** `points` actions per `windowMs`. */
@@ -39,6 +39,8 @@ export const RATE_VARIABLES: Readonly<Record<RateAction, { name: string; fallbac
   join: { name: 'RATE_JOINS', fallback: '30/1h,120/1h' },
   uploadStart: { name: 'RATE_UPLOADS', fallback: '200/1h,600/1h' },
   bake: { name: 'RATE_BAKES', fallback: '30/1h,90/1h' },
+  /** Comments, replies and comment edits: per user in one room, and per IP over all rooms. */
+  comment: { name: 'RATE_COMMENTS', fallback: '30/1m,300/1m' },
 };
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;

@@ -10,6 +10,7 @@ const WORDS: Record<RateAction, string> = {
   join: 'joins',
   uploadStart: 'uploads started',
   bake: 'bakes requested',
+  comment: 'comments and replies',
 };
 
 /** Rate limits for costly actions and the open-socket cap per user. */

@@ -37,6 +37,9 @@ import type { ReviewService } from './createReviewService.ts';
  *                                                      (JSON {download} with `Accept: application/json`;
  *                                                      its `url` is absolute, on PUBLIC_URL)
  */
+/** The rate-limit key of one user's comment writes in one room (a busy room does not slow another). */
+const perRoom = (userId: string, roomId: string) => `${userId}@${roomId}`;
+
 export function createReviewRoutes(auth: Auth, review: ReviewService, options: { publicUrl: () => string; limits?: RateLimits }) {
   const { limits } = options;
   const member = requireMember(auth);
@@ -48,14 +51,17 @@ export function createReviewRoutes(auth: Auth, review: ReviewService, options: {
     .get('/comments', member, async (c) => c.json({ comments: await review.listComments(c.var.roomId) }))
     .post('/comments', requireMember(auth, 'comment'), jsonBody(createCommentBody), async (c) => {
       const body = c.req.valid('json');
+      await limits?.take('comment', c, perRoom(c.var.member.userId, c.var.roomId));
       return c.json({ comment: await review.addComment(c.var.roomId, c.var.member, body) }, 201);
     })
     .post('/comments/:id/replies', requireMember(auth, 'comment'), jsonBody(createReplyBody), async (c) => {
       const body = c.req.valid('json');
+      await limits?.take('comment', c, perRoom(c.var.member.userId, c.var.roomId));
       return c.json({ comment: await review.addReply(c.var.roomId, c.req.param('id'), c.var.member, body) }, 201);
     })
     .patch('/comments/:id', requireMember(auth, 'comment'), jsonBody(updateCommentBody), async (c) => {
       const body = c.req.valid('json');
+      await limits?.take('comment', c, perRoom(c.var.member.userId, c.var.roomId));
       return c.json({ comment: await review.updateComment(c.var.roomId, c.req.param('id'), c.var.member, body) });
     })
     .delete('/comments/:id', requireMember(auth, 'comment'), async (c) => {

@@ -2,13 +2,16 @@ import { readMixState } from '@mixroom/shared/model';
 import type { MixState } from '@mixroom/shared/model';
 import {
   approvalOf,
+  COMMENTS_PER_ROOM_MAX,
   contentHash,
   deliverableCeilingDb,
   deliverableWarnings,
   diffMixStates,
   listMixChanges,
+  readComment,
   readReview,
   REFERENCE_RENDER_FORMAT,
+  REPLIES_PER_COMMENT_MAX,
   reviewRoots,
 } from '@mixroom/shared/review';
 import type {
@@ -116,9 +119,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
         const { comments } = reviewRoots(doc);
         const current = comments.get(id);
         if (!current) throw new ApiError('not-found', 'No such comment in this room');
-        const next = change(current);
-        doc.transact(() => comments.set(id, next), origin);
-        return next;
+        doc.transact(() => comments.set(id, change(current)), origin);
+        return readComment(doc, id)!;
       },
       growthOf(body),
     );
@@ -154,6 +156,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const t = now();
       return docs.withReview(roomId, (doc, origin) => {
         const { comments, versions } = reviewRoots(doc);
+        if (comments.size >= COMMENTS_PER_ROOM_MAX) {
+          throw new ApiError('limit-reached', `This room holds ${COMMENTS_PER_ROOM_MAX} comments, the most it may: delete resolved ones to make room.`);
+        }
         if (body.versionId !== null && !versions.has(body.versionId)) throw new ApiError('bad-request', `versionId: no version ${body.versionId} in this room`);
         const record: CommentRecord = {
           id: newId(),
@@ -175,13 +180,24 @@ export function createReviewService(deps: ReviewServiceDeps) {
       }, growthOf(body));
     },
 
+    /** Stored as an entry of its own (see `storedReplySchema`): the comment is not rewritten. */
     addReply(roomId: string, commentId: string, member: Member, body: z.output<typeof createReplyBody>): Promise<CommentRecord> {
       const t = now();
-      return writeComment(roomId, commentId, body, (c) => ({
-        ...c,
-        updatedAt: t,
-        replies: [...c.replies, { id: newId(), author: actor(member), createdAt: t, text: body.text }],
-      }));
+      return docs.withReview(
+        roomId,
+        (doc, origin) => {
+          const { comments, replies } = reviewRoots(doc);
+          if (!comments.has(commentId)) throw new ApiError('not-found', 'No such comment in this room');
+          const current = () => readComment(doc, commentId)!;
+          if (current().replies.length >= REPLIES_PER_COMMENT_MAX) {
+            throw new ApiError('limit-reached', `This thread holds ${REPLIES_PER_COMMENT_MAX} replies, the most it may: start a new comment.`);
+          }
+          const reply = { id: newId(), author: actor(member), createdAt: t, text: body.text };
+          doc.transact(() => replies.set(reply.id, { ...reply, commentId }), origin);
+          return current();
+        },
+        growthOf(body),
+      );
     },
 
     updateComment(roomId: string, commentId: string, member: Member, body: z.output<typeof updateCommentBody>): Promise<CommentRecord> {
@@ -203,13 +219,16 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
     async deleteComment(roomId: string, commentId: string, member: Member): Promise<void> {
       await docs.withReview(roomId, (doc, origin) => {
-        const { comments } = reviewRoots(doc);
+        const { comments, replies } = reviewRoots(doc);
         const current = comments.get(commentId);
         if (!current) throw new ApiError('not-found', 'No such comment in this room');
         if (current.author.userId !== member.userId && member.role !== 'owner') {
           throw new ApiError('forbidden', 'Only the author or the room owner can delete a comment.');
         }
-        doc.transact(() => comments.delete(commentId), origin);
+        doc.transact(() => {
+          comments.delete(commentId);
+          for (const [id, reply] of [...replies.entries()]) if (reply.commentId === commentId) replies.delete(id);
+        }, origin);
       });
     },
 

@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import { migrateMixDoc, observeAutomationRepair, observeCapRepair, observeRepair, repairAutomation, repairCaps, repairMix } from '@mixroom/shared/ops';
-import { parseSyncDocName } from '@mixroom/shared/review';
+import { moveRepliesOut, parseSyncDocName } from '@mixroom/shared/review';
 import type { RoomId, TransactionOrigin } from '@mixroom/shared/protocol';
 
 /**
@@ -13,10 +13,13 @@ import type { RoomId, TransactionOrigin } from '@mixroom/shared/protocol';
  * send: junk points, a lane past its point limit) are deleted here, on load and after each
  * client update that touches lanes. Likewise what MIX_CAPS bounds (strip counts, names, the
  * title, sends): past it, the excess is cut on load and after each client update (repairCaps).
- * Review documents (`<room>~review`) are server-written records and are left alone.
+ * Review documents (`<room>~review`) are server-written records: only migrated (replies that
+ * older servers kept inside their comment move to entries of their own, see moveRepliesOut).
  */
 export function openMixRoom(doc: Y.Doc, roomId: RoomId, origin: TransactionOrigin): () => void {
-  if (parseSyncDocName(roomId)?.kind !== 'mix') return () => undefined;
+  const kind = parseSyncDocName(roomId)?.kind;
+  if (kind === 'review') moveRepliesOut(doc, origin);
+  if (kind !== 'mix') return () => undefined;
   migrateMixDoc(doc, origin);
   repairCaps(doc, origin);
   repairMix(doc, origin);

@@ -6,6 +6,10 @@ import { mixChangeSchema, SUGGESTION_LANE_POINTS_MAX } from './MixChange.ts';
 export const COMMENT_TEXT_MAX = 2000;
 /** Most parameter changes a comment's mix suggestion may carry. */
 export const SUGGESTION_CHANGES_MAX = 64;
+/** Most comments one room holds (a busy review of a song has about a hundred). */
+export const COMMENTS_PER_ROOM_MAX = 2000;
+/** Most replies one comment's thread holds. */
+export const REPLIES_PER_COMMENT_MAX = 200;
 
 export const commentTextSchema = z.string().trim().min(1, 'A comment needs text').max(COMMENT_TEXT_MAX);
 
@@ -17,6 +21,14 @@ export const replyRecordSchema = z.object({
   text: z.string(),
 });
 export type ReplyRecord = z.infer<typeof replyRecordSchema>;
+
+/**
+ * A reply as stored since replies became entries of their own (the review doc's `replies`
+ * map, keyed by reply id): writing one no longer rewrites its comment with every earlier
+ * reply, which made a thread's log grow with the square of its replies.
+ */
+export const storedReplySchema = replyRecordSchema.extend({ commentId: z.string() });
+export type StoredReply = z.infer<typeof storedReplySchema>;
 
 /**
  * A mix suggestion carried by a comment ("vocal -2 dB here"): parameter changes from the

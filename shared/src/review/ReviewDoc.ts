@@ -3,8 +3,8 @@ import { isValidRoomId } from '../protocol/RoomId.ts';
 import type { RoomId } from '../protocol/RoomId.ts';
 import { approvalRecordSchema } from './ApprovalRecord.ts';
 import type { ApprovalRecord } from './ApprovalRecord.ts';
-import { commentRecordSchema } from './CommentRecord.ts';
-import type { CommentRecord } from './CommentRecord.ts';
+import { commentRecordSchema, storedReplySchema } from './CommentRecord.ts';
+import type { CommentRecord, ReplyRecord, StoredReply } from './CommentRecord.ts';
 import { bakeRecordSchema, versionRecordSchema } from './VersionRecord.ts';
 import type { BakeRecord, VersionRecord } from './VersionRecord.ts';
 
@@ -17,7 +17,9 @@ import type { BakeRecord, VersionRecord } from './VersionRecord.ts';
  *
  * Layout (all values are plain JSON written whole, never edited in place by clients):
  * - `room`      Y.Map: `info` -> {@link RoomInfo}
- * - `comments`  Y.Map: comment id -> {@link CommentRecord}
+ * - `comments`  Y.Map: comment id -> {@link CommentRecord} (its `replies` empty: see `replies`;
+ *                older rooms' comments held their replies inline until `moveRepliesOut`)
+ * - `replies`   Y.Map: reply id -> {@link StoredReply} (the comment it answers by id)
  * - `versions`  Y.Map: version id -> {@link VersionRecord} (immutable)
  * - `bakes`     Y.Map: version id -> {@link BakeRecord} (progress, loudness, renders)
  * - `approvals` Y.Array of {@link ApprovalRecord} (append-only history)
@@ -69,6 +71,7 @@ export function reviewRoots(doc: Y.Doc) {
   return {
     room: doc.getMap<RoomInfo>('room'),
     comments: doc.getMap<CommentRecord>('comments'),
+    replies: doc.getMap<StoredReply>('replies'),
     versions: doc.getMap<VersionRecord>('versions'),
     bakes: doc.getMap<BakeRecord>('bakes'),
     approvals: doc.getArray<ApprovalRecord>('approvals'),
@@ -81,10 +84,19 @@ export function reviewRoots(doc: Y.Doc) {
  */
 export function readReview(doc: Y.Doc): ReviewSnapshot {
   const roots = reviewRoots(doc);
+  const threads = new Map<string, ReplyRecord[]>();
+  for (const value of roots.replies.values()) {
+    const parsed = storedReplySchema.safeParse(value);
+    if (!parsed.success) continue;
+    const { commentId, ...reply } = parsed.data;
+    const thread = threads.get(commentId);
+    if (thread) thread.push(reply);
+    else threads.set(commentId, [reply]);
+  }
   const comments: CommentRecord[] = [];
   for (const value of roots.comments.values()) {
-    const parsed = commentRecordSchema.safeParse(value);
-    if (parsed.success) comments.push(parsed.data);
+    const comment = withThread(value, (id) => threads.get(id) ?? []);
+    if (comment) comments.push(comment);
   }
   comments.sort((a, b) => a.at - b.at || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   const versions: VersionRecord[] = [];
@@ -105,6 +117,36 @@ export function readReview(doc: Y.Doc): ReviewSnapshot {
   }
   const info = roots.room.get('info');
   return { room: info ?? null, comments, versions, bakes, approvals };
+}
+
+/** One comment with its whole thread (as {@link readReview} has it), or null when there is none. */
+export function readComment(doc: Y.Doc, commentId: string): CommentRecord | null {
+  const { comments, replies } = reviewRoots(doc);
+  return withThread(comments.get(commentId), () => {
+    const thread: ReplyRecord[] = [];
+    for (const value of replies.values()) {
+      if (value?.commentId !== commentId) continue;
+      const parsed = storedReplySchema.safeParse(value);
+      if (parsed.success) thread.push(stripCommentId(parsed.data));
+    }
+    return thread;
+  });
+}
+
+function stripCommentId({ commentId: _c, ...reply }: StoredReply): ReplyRecord {
+  return reply;
+}
+
+/** A stored comment with the replies stored apart added after its inline ones, oldest first. */
+function withThread(value: unknown, threadOf: (commentId: string) => ReplyRecord[]): CommentRecord | null {
+  const parsed = commentRecordSchema.safeParse(value);
+  if (!parsed.success) return null;
+  const comment = parsed.data;
+  const stored = threadOf(comment.id);
+  if (stored.length === 0) return comment;
+  stored.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  // A reply is activity on its comment, as when it rewrote the record.
+  return { ...comment, replies: [...comment.replies, ...stored], updatedAt: Math.max(comment.updatedAt, ...stored.map((r) => r.createdAt)) };
 }
 
 /**

@@ -10,6 +10,7 @@ export * from './diffMixStates.ts';
 export * from './MixChange.ts';
 export * from './RenderFormat.ts';
 export * from './ReviewDoc.ts';
+export * from './moveRepliesOut.ts';
 export * from './InviteView.ts';
 export * from './ReviewRequests.ts';
 export * from './VersionRecord.ts';

@@ -16,6 +16,8 @@ export const API_ERROR_STATUS = {
   'too-large': 413,
   /** A write that would take the room's document past the server's size limit (MAX_ROOM_BYTES). */
   'room-full': 413,
+  /** A count cap of the room's records (comments in a room, replies in a thread) is reached. */
+  'limit-reached': 409,
   'unsupported-media-type': 415,
   range: 416,
   'rate-limited': 429,
