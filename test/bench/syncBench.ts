@@ -268,6 +268,11 @@ interface Result {
   /** Of every commit in the window, the share that reached the observers of its room (by DRAIN_MS after it). */
   readonly deliveredShare: number;
   readonly committedPerSec: number;
+  /**
+   * Update frames the light clients received over the run, per commit by someone else in their
+   * room (NaN without them). The reference also echoes each update to its author: 10/9 there.
+   */
+  readonly lightShare: number;
   /** CPU ms over the measured window, per process. */
   readonly cpu: ReadonlyArray<{ readonly name: string; readonly ms: number; readonly usage: ProcessUsage }>;
   /** Median time for a new client to sync a room after the session (late joiner). */
@@ -291,7 +296,8 @@ const pct = (ms: number) => `${((ms / (SECONDS * 1000)) * 100).toFixed(1)}%`;
 const deliveredShare = (r: Result) => r.deliveredShare;
 /** Updates relayed per second by the server (each commit to the others of its room), at the measured share. */
 const deliveredPerSec = (r: Result) => r.committedPerSec * (r.load.clients / r.load.rooms - 1) * r.deliveredShare;
-const clientsCpu = (r: Result) => `observers CPU ${pct(r.observersCpuMs)}` + (r.generatorCpuMs > 0 ? `, generator ${pct(r.generatorCpuMs)}` : '');
+const clientsCpu = (r: Result) =>
+  `observers CPU ${pct(r.observersCpuMs)}` + (r.generatorCpuMs > 0 ? `, generator ${pct(r.generatorCpuMs)} (its clients got ${(r.lightShare * 100).toFixed(0)}%)` : '');
 
 export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
   // Each y-websocket provider registers a process 'exit' listener.
@@ -315,7 +321,7 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
       `${Math.round(r.committedPerSec)} commits/s`.padEnd(18),
       `${(deliveredShare(r) * 100).toFixed(0)}% delivered`.padEnd(15),
       `CPU ${nodeCpu(r).map((c) => `${c.name} ${pct(c.ms)}`).join(', ')}${r.server.redis ? `, redis ${pct(redisCpu(r))}` : ''} of a core`.padEnd(44),
-      clientsCpu(r).padEnd(40),
+      clientsCpu(r).padEnd(62),
       `RSS ${nodeCpu(r).map((c) => (c.usage.rssBytes / 2 ** 20).toFixed(1)).join('/')} MiB`.padEnd(22),
       `late join ${r.lateJoinMs.toFixed(1)} ms, ${(r.lateJoinBytes / 1024).toFixed(1)} KiB (~${r.roomUpdates} updates in the room)`,
     ].join(' ');
@@ -454,7 +460,7 @@ async function sweep(signal: AbortSignal): Promise<void> {
           `${(deliveredShare(r) * 100).toFixed(0)}% delivered`.padEnd(15),
           `${Math.round(r.committedPerSec)} commits/s`.padEnd(16),
           `server CPU ${pct(totalNodeCpu(r))}${r.server.redis ? ` + redis ${pct(redisCpu(r))}` : ''}`.padEnd(22),
-          clientsCpu(r).padEnd(40),
+          clientsCpu(r).padEnd(62),
           `load ${loadavg()[0]!.toFixed(1)}`,
         ].join(' '),
       );
@@ -560,6 +566,7 @@ async function measure(server: ServerUnderTest, load: Load, signal: AbortSignal)
     const observerCommits = new Map<string, number>();
     const observersIn = new Map<string, number>();
     let totalCommits = 0;
+    const observerCommitsAll = new Map<string, number>();
     const urlOf = (i: number) => deployment.wsUrls[i % deployment.wsUrls.length]!;
     const light: Array<{ index: number; url: string; room: string }> = [];
     for (let i = 0; i < load.clients; i++) {
@@ -619,10 +626,9 @@ async function measure(server: ServerUnderTest, load: Load, signal: AbortSignal)
       awarenessHz: AWARENESS_HZ,
       onCommit: (client, at) => {
         totalCommits += 1;
-        if (at >= windowStart && at < windowEnd) {
-          const room = (client as (typeof observers)[number]).room;
-          observerCommits.set(room, (observerCommits.get(room) ?? 0) + 1);
-        }
+        const room = (client as (typeof observers)[number]).room;
+        observerCommitsAll.set(room, (observerCommitsAll.get(room) ?? 0) + 1);
+        if (at >= windowStart && at < windowEnd) observerCommits.set(room, (observerCommits.get(room) ?? 0) + 1);
       },
     });
     await sleep(WARMUP_MS, signal);
@@ -650,6 +656,15 @@ async function measure(server: ServerUnderTest, load: Load, signal: AbortSignal)
       expected += (observersIn.get(room) ?? 0) * (own + others) - own;
       committed += own + others;
     }
+    // The light clients' share, over the whole run: every commit by anyone else in their room.
+    let lightExpected = 0;
+    let lightGot = 0;
+    for (const room of ROOM_IDS.slice(0, load.rooms)) {
+      const lightClients = counts.reduce((n, c) => n + (c.rooms[room]?.clients ?? 0), 0);
+      const lightCommits = counts.reduce((n, c) => n + (c.rooms[room]?.commits ?? 0), 0);
+      lightExpected += lightClients * (lightCommits + (observerCommitsAll.get(room) ?? 0)) - lightCommits;
+      lightGot += counts.reduce((n, c) => n + (c.rooms[room]?.updatesIn ?? 0), 0);
+    }
     const lateJoin = await measureLateJoin(deployment.wsUrls[0]!, WebSocketClass, signal);
     const cpuOf = (k: number) => after[k]!.cpuMs - before[k]!.cpuMs;
     const serverCount = deployment.processes.length;
@@ -665,6 +680,7 @@ async function measure(server: ServerUnderTest, load: Load, signal: AbortSignal)
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       deliveredShare: expected > 0 ? deliveredByDrain / expected : NaN,
+      lightShare: lightExpected > 0 ? lightGot / lightExpected : NaN,
       committedPerSec: committed / elapsedS,
       cpu: deployment.processes.map((p, i) => ({ name: p.name, ms: cpuOf(i), usage: after[i]! })),
     };

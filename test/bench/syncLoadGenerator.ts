@@ -29,6 +29,8 @@ export type GeneratorReport =
   | {
       readonly type: 'counts';
       readonly perRoom: Record<string, number>;
+      /** Over the whole run, per room: this process's light clients, their commits, and the update frames they received. */
+      readonly rooms: Record<string, { clients: number; commits: number; updatesIn: number }>;
       readonly framesIn: number;
       readonly bytesIn: number;
       readonly updatesIn: number;
@@ -89,7 +91,14 @@ process.on('message', (command: GeneratorCommand) => {
         bytesIn += light.bytesIn;
         updatesIn += light.updatesIn;
       }
-      report({ type: 'counts', perRoom, framesIn, bytesIn, updatesIn });
+      const rooms: Record<string, { clients: number; commits: number; updatesIn: number }> = {};
+      const roomOf = (room: string) => (rooms[room] ??= { clients: 0, commits: 0, updatesIn: 0 });
+      for (const { light, room } of clients) {
+        roomOf(room).clients += 1;
+        roomOf(room).updatesIn += light.updatesIn;
+      }
+      for (const { room } of commits) roomOf(room).commits += 1;
+      report({ type: 'counts', perRoom, rooms, framesIn, bytesIn, updatesIn });
       return;
     }
   }
