@@ -14,6 +14,7 @@ import type { ServerServices } from './ServerServices.ts';
 
 let dir: string;
 let services: ServerServices;
+let store: LocalRoomStore;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mixroom-app-'));
   await mkdir(join(dir, 'dist', 'assets'), { recursive: true });
@@ -21,8 +22,9 @@ beforeAll(async () => {
   await writeFile(join(dir, 'dist', 'assets', 'app.js'), 'console.log(1)');
   const config = parseConfig({ DATA_DIR: join(dir, 'data') });
   const logger = createJsonLogger('error', () => undefined);
+  store = new LocalRoomStore(config.dataDir, logger);
   const rooms = new RoomRegistry({
-    store: new LocalRoomStore(config.dataDir, logger),
+    store,
     initRoom: () => undefined,
     logger,
     idleUnloadMs: 0,
@@ -32,6 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await services.rooms.close();
+  await store.stop();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { RoomId } from '@mixroom/shared/protocol';
 import { createJsonLogger } from '../log/Logger.ts';
@@ -18,6 +18,17 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+/** Every store a test made, stopped after it: a started store holds the write-ahead log's file open. */
+const stores: LocalRoomStore[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.stop();
+});
+function localStore(): LocalRoomStore {
+  const store = new LocalRoomStore(dataDir, logger);
+  stores.push(store);
+  return store;
+}
+
 /** The real local store, observed: counts how many handles per room are open at once. */
 class ObservedStore implements RoomStore {
   open_ = 0;
@@ -26,6 +37,9 @@ class ObservedStore implements RoomStore {
   constructor(private readonly inner: RoomStore) {}
   start() {
     return this.inner.start();
+  }
+  async stop() {
+    await this.inner.stop?.();
   }
   async open(roomId: RoomId): Promise<OpenedRoom> {
     this.opens += 1;
@@ -43,7 +57,7 @@ class ObservedStore implements RoomStore {
 
 describe('RoomRegistry', () => {
   it('never opens a room twice while it unloads, and reloads it with every write', async () => {
-    const store = new ObservedStore(new LocalRoomStore(dataDir, logger));
+    const store = new ObservedStore(localStore());
     await store.start();
     const rooms = new RoomRegistry({ store, initRoom: () => undefined, logger, idleUnloadMs: 0, compactLogBytes: 64 });
     const room = 'race' as RoomId;
@@ -64,7 +78,7 @@ describe('RoomRegistry', () => {
   });
 
   it('withRoom writes carry the server origin and are durable when it resolves', async () => {
-    const store = new LocalRoomStore(dataDir, logger);
+    const store = localStore();
     await store.start();
     const rooms = new RoomRegistry({ store, initRoom: () => undefined, logger, idleUnloadMs: 60_000, compactLogBytes: 1 << 20 });
     const room = 'origin' as RoomId;
@@ -76,7 +90,7 @@ describe('RoomRegistry', () => {
     });
     expect(origins).toEqual([{ kind: 'server', actor: 'stems' }]);
     // Read the disk directly through a second store: the write is there before any unload.
-    const opened = await new LocalRoomStore(dataDir, logger).open(room);
+    const opened = await localStore().open(room);
     await opened.storage.close();
     const copy = new Y.Doc();
     for (const u of opened.updates) Y.applyUpdate(copy, u);
@@ -86,7 +100,7 @@ describe('RoomRegistry', () => {
   });
 
   it('rejects withRoom when aborted before it runs', async () => {
-    const store = new LocalRoomStore(dataDir, logger);
+    const store = localStore();
     const rooms = new RoomRegistry({ store, initRoom: () => undefined, logger, idleUnloadMs: 0, compactLogBytes: 1 << 20 });
     const controller = new AbortController();
     controller.abort(new Error('stop'));
@@ -101,7 +115,7 @@ describe('RoomRegistry', () => {
 
 describe('RoomRegistry initRoom', () => {
   it('initialises a new room once, and a throwing initRoom leaves no trace and no open file', async () => {
-    const store = new ObservedStore(new LocalRoomStore(dataDir, logger));
+    const store = new ObservedStore(localStore());
     let calls = 0;
     let broken = true;
     const rooms = new RoomRegistry({
@@ -136,7 +150,7 @@ describe('RoomRegistry initRoom', () => {
 describe('RoomRegistry storage failure', () => {
   it('forgets a room whose very first write fails, without leaking its files', async () => {
     let failing = true;
-    const inner = new LocalRoomStore(dataDir, logger);
+    const inner = localStore();
     const store = new ObservedStore({
       start: () => inner.start(),
       open: async (roomId) => {
