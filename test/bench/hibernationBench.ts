@@ -36,6 +36,9 @@ interface ServerReply {
   readonly loaded?: number;
   readonly stateBytes?: number;
   readonly wakeMs?: number[];
+  readonly wakeApplyMs?: number[];
+  readonly wakeOpenMs?: number[];
+  readonly rss?: number;
 }
 
 interface Variant {
@@ -46,6 +49,11 @@ interface Variant {
   firstEditMs: number[];
   /** Inside the server: rebuilding the doc and rerunning the open hook. */
   wakeMs: number[];
+  /** The wake's two steps: rebuilding the doc from the kept state, and the open hook. */
+  wakeApplyMs: number[];
+  wakeOpenMs: number[];
+  /** The server's resident memory after the edit rounds (after full collections). */
+  rss: number[];
   stateBytes: number;
 }
 
@@ -111,7 +119,11 @@ async function runVariant(variant: Variant, signal: AbortSignal): Promise<void> 
       // Quiet again: with hibernation on, every room drops its doc before the next round.
       await sleep(QUIET_MS);
     }
-    variant.wakeMs.push(...((await ask(child, 'wakes')).wakeMs ?? []));
+    const wakes = await ask(child, 'wakes');
+    variant.wakeMs.push(...(wakes.wakeMs ?? []));
+    variant.wakeApplyMs.push(...(wakes.wakeApplyMs ?? []));
+    variant.wakeOpenMs.push(...(wakes.wakeOpenMs ?? []));
+    variant.rss.push((await ask(child, 'heap')).rss!);
   } finally {
     for (const p of providers) p.destroy();
     child.kill('SIGTERM');
@@ -121,8 +133,8 @@ async function runVariant(variant: Variant, signal: AbortSignal): Promise<void> 
 }
 
 export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
-  const before: Variant = { name: 'hibernation off', hibernateMs: 0, perHourRoom: [], perEmptyRoom: [], firstEditMs: [], wakeMs: [], stateBytes: 0 };
-  const after: Variant = { name: 'hibernation on', hibernateMs: HIBERNATE_MS, perHourRoom: [], perEmptyRoom: [], firstEditMs: [], wakeMs: [], stateBytes: 0 };
+  const before: Variant = { name: 'hibernation off', hibernateMs: 0, perHourRoom: [], perEmptyRoom: [], firstEditMs: [], wakeMs: [], wakeApplyMs: [], wakeOpenMs: [], rss: [], stateBytes: 0 };
+  const after: Variant = { name: 'hibernation on', hibernateMs: HIBERNATE_MS, perHourRoom: [], perEmptyRoom: [], firstEditMs: [], wakeMs: [], wakeApplyMs: [], wakeOpenMs: [], rss: [], stateBytes: 0 };
   const loads: number[] = [];
   // Alternated, so both see the same machine.
   for (const variant of [before, after, before, after]) {
@@ -138,8 +150,13 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
     const p99 = percentile(v.firstEditMs, 99);
     console.log(
       `${v.name.padEnd(16)} heap per quiet 1-hour room ${mib(mean(v.perHourRoom)).padStart(10)}   per new room ${kib(mean(v.perEmptyRoom)).padStart(10)}   first edit after ${QUIET_MS} ms quiet p50 ${p50.toFixed(1)} ms p99 ${p99.toFixed(1)} ms (${v.firstEditMs.length} edits)` +
-        (v.wakeMs.length > 0 ? `; of which the wake in the server p50 ${percentile(v.wakeMs, 50).toFixed(1)} ms p99 ${percentile(v.wakeMs, 99).toFixed(1)} ms (${v.wakeMs.length} wakes)` : ''),
+        (v.wakeMs.length > 0 ? `; of which the wake in the server p50 ${percentile(v.wakeMs, 50).toFixed(1)} ms p99 ${percentile(v.wakeMs, 99).toFixed(1)} ms (${v.wakeMs.length} wakes)` : '') +
+        `; server RSS ${mib(mean(v.rss))}`,
     );
+  }
+  if (after.wakeApplyMs.length > 0) {
+    const p = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms p99 ${percentile(xs, 99).toFixed(1)} ms`;
+    console.log(`wake steps: rebuilding the doc from the kept state ${p(after.wakeApplyMs)}; open hook (migrations, repair, observers) ${p(after.wakeOpenMs)}`);
   }
   const ratio = (f: (v: Variant) => number) => (f(after) / f(before)).toFixed(3);
   console.log(

@@ -1,0 +1,10 @@
+import * as Y from 'yjs';
+import { hourSessionState } from './hourSessionState.ts';
+const hour = hourSessionState();
+const d0 = new Y.Doc(); Y.applyUpdate(d0, hour);
+const kept = Y.encodeStateAsUpdateV2(d0);
+let structs = 0, deleted = 0, gcs = 0; const clients = d0.store.clients.size;
+d0.store.clients.forEach((list) => { for (const s of list) { structs++; if (s instanceof Y.GC) gcs++; else if ((s as Y.Item).deleted) deleted++; } });
+console.log({ clients, structs, deleted, gcs });
+const dec = Y.decodeUpdateV2(kept); console.log('decoded structs', dec.structs.length, 'ds clients', dec.ds.clients.size);
+const s0 = performance.now(); for (let i = 0; i < 6; i++) { const d = new Y.Doc(); Y.applyUpdateV2(d, kept); } console.log('apply ms', (performance.now() - s0) / 6);
