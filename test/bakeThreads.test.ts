@@ -32,6 +32,20 @@ async function openUnder(dir: string): Promise<string[]> {
   return links.filter((l) => l.startsWith(dir));
 }
 
+/**
+ * Runs `use` on a fresh set of kept threads and closes them after, whatever happens; returns
+ * them (closed) for checks of what they did.
+ */
+async function withThreads(options: ConstructorParameters<typeof BakeThreads>[0], use: (threads: BakeThreads) => Promise<void>): Promise<BakeThreads> {
+  const threads = new BakeThreads(options);
+  try {
+    await use(threads);
+  } finally {
+    await threads.close();
+  }
+  return threads;
+}
+
 beforeAll(async () => {
   ({ dir, dispose } = await tempDir());
   await mkdir(path.join(dir, 'stems'));
@@ -46,10 +60,9 @@ afterAll(async () => {
 
 describe('BakeThreads: track workers and encoder threads kept between bakes', () => {
   it('a second bake reuses the kept threads and gives the same bytes as bakes that start their own', async () => {
-    const threads = new BakeThreads();
     const tmpDir = path.join(dir, 'tmp-reuse');
     await mkdir(tmpDir);
-    try {
+    const threads = await withThreads({}, async (threads) => {
       const first = await bake({ threads, tmpDir });
       // Nothing of the bake stays open in its kept threads (the MP3's spool, the files).
       expect(await openUnder(tmpDir)).toEqual([]);
@@ -72,15 +85,12 @@ describe('BakeThreads: track workers and encoder threads kept between bakes', ()
       expect(wavOnly.files[0]!.sha256).toBe(reference[0]);
       expect(wavOnly.loudness).toEqual(first.loudness);
       expect(threads.format.started).toBe(2);
-    } finally {
-      await threads.close();
-    }
+    });
     expect(threads.track.idleCount + threads.format.idleCount).toBe(0);
   });
 
   it('two bakes at once on the same kept threads each get threads of their own and the same bytes', async () => {
-    const threads = new BakeThreads();
-    try {
+    await withThreads({}, async (threads) => {
       await bake({ threads });
       const both = await Promise.all([bake({ threads }), bake({ threads })]);
       for (const r of both) expect(hashes(r)).toEqual(reference);
@@ -89,14 +99,11 @@ describe('BakeThreads: track workers and encoder threads kept between bakes', ()
       expect(threads.format.started).toBe(4);
       expect(threads.track.idleCount).toBe(2);
       expect(threads.format.idleCount).toBe(2);
-    } finally {
-      await threads.close();
-    }
+    });
   });
 
   it('a kept thread that dies while idle is dropped and replaced by a new one', async () => {
-    const threads = new BakeThreads();
-    try {
+    await withThreads({}, async (threads) => {
       await bake({ threads });
       const [track] = threads.track.idleThreads();
       const [encoder] = threads.format.idleThreads();
@@ -107,16 +114,13 @@ describe('BakeThreads: track workers and encoder threads kept between bakes', ()
       expect(hashes(await bake({ threads }))).toEqual(reference);
       expect(threads.track.started).toBe(3);
       expect(threads.format.started).toBe(3);
-    } finally {
-      await threads.close();
-    }
+    });
   });
 
   it('a thread killed mid-bake fails that bake with a typed error; the next bake on the same threads is whole', async () => {
-    const threads = new BakeThreads();
     const tmp = path.join(dir, 'tmp-killed');
     await mkdir(tmp);
-    try {
+    await withThreads({}, async (threads) => {
       await bake({ threads });
       for (const kind of ['track', 'format'] as const) {
         const victim = threads[kind].idleThreads()[0]!;
@@ -140,14 +144,11 @@ describe('BakeThreads: track workers and encoder threads kept between bakes', ()
         const after = await bake({ threads });
         expect(hashes(after)).toEqual(reference);
       }
-    } finally {
-      await threads.close();
-    }
+    });
   });
 
   it('a bake cancelled mid-render ends its threads; the threads kept before still bake whole', async () => {
-    const threads = new BakeThreads();
-    try {
+    await withThreads({}, async (threads) => {
       await bake({ threads });
       const controller = new AbortController();
       const err = await bake({
@@ -164,29 +165,23 @@ describe('BakeThreads: track workers and encoder threads kept between bakes', ()
       expect(hashes(await bake({ threads }))).toEqual(reference);
       expect(threads.track.idleCount).toBe(2);
       expect(threads.format.idleCount).toBe(2);
-    } finally {
-      await threads.close();
-    }
+    });
   });
 
   it('at most maxIdle threads are kept', async () => {
-    const threads = new BakeThreads({ maxIdleTrackThreads: 1, maxIdleFormatThreads: 1 });
-    try {
+    await withThreads({ maxIdleTrackThreads: 1, maxIdleFormatThreads: 1 }, async (threads) => {
       await bake({ threads });
       expect(threads.track.idleCount).toBe(1);
       expect(threads.format.idleCount).toBe(1);
       expect(hashes(await bake({ threads }))).toEqual(reference);
       expect(threads.track.started).toBe(3);
       expect(threads.format.started).toBe(3);
-    } finally {
-      await threads.close();
-    }
+    });
   });
 
   it('idle threads end after the idle time; the next bake starts new ones', async () => {
-    const threads = new BakeThreads({ idleMs: 200 });
     let encoders: Worker[] = [];
-    try {
+    await withThreads({ idleMs: 200 }, async (threads) => {
       await bake({ threads, onEncoderThreads: (t) => (encoders = [...new Set(t.map((e) => e.worker))]) });
       // Kept, then ended by the idle timer (no one else ends them).
       await Promise.all(encoders.map(exited));
@@ -194,8 +189,6 @@ describe('BakeThreads: track workers and encoder threads kept between bakes', ()
       expect(hashes(await bake({ threads }))).toEqual(reference);
       expect(threads.track.started).toBe(4);
       expect(threads.format.started).toBe(4);
-    } finally {
-      await threads.close();
-    }
+    });
   });
 });
