@@ -1,41 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '@mixroom/shared/protocol';
-import { createS3Client } from '../../server/src/storage/createS3Client.ts';
-import { ensureBucket } from '../../server/src/storage/ensureBucket.ts';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../server/src/storage/startEmbeddedS3.ts';
 import { connectWithCookie, HttpUser, whenSocketSynced, type SocketClient } from '../integration/reviewHarness.ts';
 import { startTestMixroom, type TestMixroom } from '../integration/startTestMixroom.ts';
-import { makeTempDir, waitFor } from '../integration/syncHarness.ts';
-import { startPostgres, type TestPostgres } from './startPostgres.ts';
-import { startRedisServer, type TestRedis } from './startRedisServer.ts';
+import { waitFor } from '../integration/syncHarness.ts';
+import { startClusterBackends, type ClusterBackends } from './startClusterBackends.ts';
+import type { TestPostgres } from './startPostgres.ts';
+import type { TestRedis } from './startRedisServer.ts';
 
 /**
  * Two API nodes (the real composition root in cluster mode) on one PostgreSQL auth store:
  * an invite or a revocation made through node A holds for requests and open sockets on B.
  */
-let tmp: Awaited<ReturnType<typeof makeTempDir>>;
+let backends: ClusterBackends;
 let redis: TestRedis;
 let pg: TestPostgres;
-let s3: EmbeddedS3;
 let nodeA: TestMixroom;
 let nodeB: TestMixroom;
 const METRICS_TOKEN = randomBytes(24).toString('hex');
 const sockets: SocketClient[] = [];
 
 beforeAll(async () => {
-  tmp = await makeTempDir('mixroom-auth-nodes-');
-  [redis, pg, s3] = await Promise.all([startRedisServer({ aof: 'always' }), startPostgres(), startEmbeddedS3({ dataDir: `${tmp.path}/s3`, port: 0, acceptPresignedUrls: true })]);
-  await ensureBucket(createS3Client({ endpoint: s3.endpoint, region: 'us-east-1', ...s3.credentials, forcePathStyle: true }), 'mixroom', ['*']);
+  backends = await startClusterBackends('mixroom-auth-nodes-');
+  ({ redis, pg } = backends);
   const env = {
-    MIXROOM_MODE: 'cluster',
-    REDIS_URL: redis.url,
-    DATABASE_URL: pg.url,
-    AUTH_SECRET: randomBytes(32).toString('hex'),
-    S3_EMBEDDED: 'false',
-    S3_ENDPOINT: s3.endpoint,
-    S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-    S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    ...backends.env,
     OPEN_ROOMS: '',
     METRICS_TOKEN,
   };
@@ -47,9 +36,7 @@ afterAll(async () => {
   for (const s of sockets) s.destroy();
   await nodeA?.close();
   await nodeB?.close();
-  await s3?.close();
-  await Promise.all([redis?.stop(), pg?.stop()]);
-  await tmp?.remove();
+  await backends?.close();
 });
 
 describe('shared auth across nodes', () => {

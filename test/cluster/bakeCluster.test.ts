@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMixState } from '@mixroom/shared/model';
@@ -6,17 +5,13 @@ import { addTrack, removeBus, setTrackParam } from '@mixroom/shared/ops';
 import { createOrigin, type RoomId } from '@mixroom/shared/protocol';
 import { readReview, reviewDocName, type BakeRecord } from '@mixroom/shared/review';
 import { stemKeys } from '../../server/src/stems/stemKeys.ts';
-import { createS3Client } from '../../server/src/storage/createS3Client.ts';
-import { ensureBucket } from '../../server/src/storage/ensureBucket.ts';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../server/src/storage/startEmbeddedS3.ts';
 import { ObjectStore } from '../../server/src/storage/ObjectStore.ts';
 import { floatWav, sine } from '../renderFixtures.ts';
 import { connectWithCookie, HttpUser, sha256, whenSocketSynced, type SocketClient } from '../integration/reviewHarness.ts';
 import { startTestMixroom, type TestMixroom } from '../integration/startTestMixroom.ts';
-import { makeTempDir, waitFor } from '../integration/syncHarness.ts';
+import { waitFor } from '../integration/syncHarness.ts';
 import { spawnNode, type JsonLine, type NodeProcess } from './spawnNode.ts';
-import { startPostgres, type TestPostgres } from './startPostgres.ts';
-import { startRedisServer, type TestRedis } from './startRedisServer.ts';
+import { startClusterBackends, type ClusterBackends } from './startClusterBackends.ts';
 
 /**
  * Bakes on BullMQ: one API node (the real composition root in cluster mode) and two
@@ -27,10 +22,7 @@ const SR = 48_000;
 const STEM_SECONDS = 40;
 const BUCKET = 'mixroom';
 
-let tmp: Awaited<ReturnType<typeof makeTempDir>>;
-let redis: TestRedis;
-let pg: TestPostgres;
-let s3: EmbeddedS3;
+let backends: ClusterBackends;
 let objects: ObjectStore;
 let api: TestMixroom;
 let env: Record<string, string>;
@@ -101,21 +93,10 @@ async function objectSha(key: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  tmp = await makeTempDir('mixroom-bake-cluster-');
-  [redis, pg, s3] = await Promise.all([startRedisServer(), startPostgres(), startEmbeddedS3({ dataDir: `${tmp.path}/s3`, port: 0, acceptPresignedUrls: true })]);
-  const client = createS3Client({ endpoint: s3.endpoint, region: 'us-east-1', ...s3.credentials, forcePathStyle: true });
-  await ensureBucket(client, BUCKET, ['*']);
-  objects = new ObjectStore(client, BUCKET);
+  backends = await startClusterBackends('mixroom-bake-cluster-', { bucket: BUCKET });
+  objects = new ObjectStore(backends.s3Client, BUCKET);
   env = {
-    MIXROOM_MODE: 'cluster',
-    REDIS_URL: redis.url,
-    DATABASE_URL: pg.url,
-    AUTH_SECRET: randomBytes(32).toString('hex'),
-    S3_EMBEDDED: 'false',
-    S3_ENDPOINT: s3.endpoint,
-    S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-    S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-    S3_BUCKET: BUCKET,
+    ...backends.env,
     // A dead worker is noticed within about 3 s (the defaults are 30 s and 15 s).
     BAKE_LOCK_MS: '2000',
     BAKE_STALLED_INTERVAL_MS: '1000',
@@ -137,9 +118,7 @@ afterAll(async () => {
   for (const s of sockets) s.destroy();
   await Promise.all(workers.map((w) => w.kill9()));
   await api?.close();
-  await s3?.close();
-  await Promise.all([redis?.stop(), pg?.stop()]);
-  await tmp?.remove();
+  await backends?.close();
 });
 
 describe('bakes on BullMQ with two workers on one Redis', () => {

@@ -6,14 +6,11 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client } from '../../server/src/storage/createS3Client.ts';
-import { ensureBucket } from '../../server/src/storage/ensureBucket.ts';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../server/src/storage/startEmbeddedS3.ts';
-import { startPostgres, type TestPostgres } from '../cluster/startPostgres.ts';
-import { startRedisServer, type TestRedis } from '../cluster/startRedisServer.ts';
+import { startClusterBackends, type ClusterBackends } from '../cluster/startClusterBackends.ts';
+import type { TestRedis } from '../cluster/startRedisServer.ts';
 import { spawnNode, type NodeProcess } from '../cluster/spawnNode.ts';
 import { freePort, startCaddy, type RunningCaddy } from '../e2e/startCaddy.ts';
-import { makeTempDir, waitFor } from '../integration/syncHarness.ts';
+import { waitFor } from '../integration/syncHarness.ts';
 import { parsePrometheusText } from './parsePrometheusText.ts';
 
 /**
@@ -32,10 +29,9 @@ const OTHER_ROOMS = Array.from({ length: 12 }, (_, i) => `room-${i}`);
 const METRICS_TOKEN = randomBytes(24).toString('hex');
 const DRAIN_DELAY_MS = 4000;
 
-let tmp: Awaited<ReturnType<typeof makeTempDir>>;
+let backends: ClusterBackends;
+let tmp: ClusterBackends['tmp'];
 let redis: TestRedis;
-let pg: TestPostgres;
-let s3: EmbeddedS3;
 let caddy: RunningCaddy;
 let publicUrl: string;
 let env: Record<string, string>;
@@ -108,20 +104,12 @@ function connectViaCaddy(cookie: string, room = ROOM): WebsocketProvider {
 }
 
 beforeAll(async () => {
-  tmp = await makeTempDir('mixroom-caddy-cluster-');
+  backends = await startClusterBackends('mixroom-caddy-cluster-');
+  ({ tmp, redis } = backends);
   const caddyPort = await freePort();
   publicUrl = `https://localhost:${caddyPort}`;
-  [redis, pg, s3] = await Promise.all([startRedisServer({ aof: 'always' }), startPostgres(), startEmbeddedS3({ dataDir: `${tmp.path}/s3`, port: 0, acceptPresignedUrls: true })]);
-  await ensureBucket(createS3Client({ endpoint: s3.endpoint, region: 'us-east-1', ...s3.credentials, forcePathStyle: true }), 'mixroom', ['*']);
   env = {
-    MIXROOM_MODE: 'cluster',
-    REDIS_URL: redis.url,
-    DATABASE_URL: pg.url,
-    AUTH_SECRET: randomBytes(32).toString('hex'),
-    S3_EMBEDDED: 'false',
-    S3_ENDPOINT: s3.endpoint,
-    S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-    S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    ...backends.env,
     OPEN_ROOMS: [ROOM, ...OTHER_ROOMS].join(','),
     PUBLIC_URL: publicUrl,
     TRUST_PROXY: '1',
@@ -142,9 +130,7 @@ afterAll(async () => {
   for (const p of providers) p.destroy();
   await Promise.all(nodes.map((n) => n.kill9()));
   await caddy?.close();
-  await s3?.close();
-  await Promise.all([redis?.stop(), pg?.stop()]);
-  await tmp?.remove();
+  await backends?.close();
 });
 
 describe('infra/Caddyfile.cluster in front of two nodes', () => {
