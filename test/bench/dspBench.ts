@@ -352,7 +352,7 @@ export async function run(): Promise<DspBenchResult[]> {
   // Warm up the JIT on a short slice of each chain.
   for (const makeChain of Object.values(kernels)) timeChain(makeChain(), l.subarray(0, SR * 2), r.subarray(0, SR * 2));
   console.log(`shared/dsp kernels, stereo ${SECONDS} s @ ${SR} Hz, ${BLOCK}-frame blocks, best of ${RUNS} (one core):`);
-  console.log(`  ${'kernel'.padEnd(42)} ${'x realtime (wall)'.padStart(18)} ${'(cpu)'.padStart(8)} ${'cost vs 1 biquad'.padStart(17)}`);
+  console.log(`  ${'kernel'.padEnd(42)} ${'x realtime (wall)'.padStart(18)} ${'(cpu)'.padStart(8)} ${'cost vs 1 biquad'.padStart(17)} ${'ns/frame (cpu)'.padStart(15)}`);
   let biquadCpu = 0;
   for (const [name, makeChain] of Object.entries(kernels)) {
     let x = { wall: 0, cpu: 0 };
@@ -362,7 +362,9 @@ export async function run(): Promise<DspBenchResult[]> {
     }
     if (biquadCpu === 0) biquadCpu = x.cpu;
     results.push({ kernel: name, xRealtime: x.wall, xRealtimeCpu: x.cpu });
-    console.log(`  ${name.padEnd(42)} ${x.wall.toFixed(0).padStart(18)} ${x.cpu.toFixed(0).padStart(8)} ${(biquadCpu / x.cpu).toFixed(2).padStart(17)}`);
+    // CPU time per stereo frame: what a strip's processor adds to the bake, frame by frame.
+    const ns = 1e9 / (x.cpu * SR);
+    console.log(`  ${name.padEnd(42)} ${x.wall.toFixed(0).padStart(18)} ${x.cpu.toFixed(0).padStart(8)} ${(biquadCpu / x.cpu).toFixed(2).padStart(17)} ${ns.toFixed(1).padStart(15)}`);
   }
   const full = results.find((x) => x.kernel === 'full strip incl. saturation')!.xRealtimeCpu;
   const plain = results.find((x) => x.kernel.startsWith('strip:'))!.xRealtimeCpu;
