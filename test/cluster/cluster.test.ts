@@ -1,21 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { connectClient, waitFor, whenSynced, type TestClient } from '../integration/syncHarness.ts';
+import { waitFor } from '../integration/syncHarness.ts';
 import { startTestCluster, type TestCluster } from './clusterHarness.ts';
 
 let cluster: TestCluster;
-const clients: TestClient[] = [];
-const open = (...args: Parameters<typeof connectClient>) => {
-  const c = connectClient(...args);
-  clients.push(c);
-  return c;
-};
 
 beforeAll(async () => {
   cluster = await startTestCluster({ nodes: 3 });
 }, 180_000);
 afterAll(async () => {
-  for (const c of clients.splice(0)) c.destroy();
   await cluster?.close();
 });
 
@@ -25,7 +18,7 @@ const stateOf = (doc: Y.Doc) => JSON.stringify(Object.entries(doc.getMap('m').to
 describe('cluster mode: three nodes on one Redis and S3', () => {
   it('clients spread over the nodes edit one room and converge; presence crosses nodes', async () => {
     const room = 'together';
-    const people = cluster.nodes.flatMap((node, n) => [0, 1].map((i) => open(node.url, room, { user: `u${n}${i}` })));
+    const people = cluster.nodes.flatMap((node, n) => [0, 1].map((i) => cluster.connect(node.url, room, { user: `u${n}${i}` })));
     await cluster.synced(people);
     // Everyone writes at once, with conflicting keys too.
     for (let round = 0; round < 20; round++) {
@@ -50,7 +43,7 @@ describe('cluster mode: three nodes on one Redis and S3', () => {
     // A late joiner on node 1 gets everyone's presence at once. (A y-websocket client's first
     // state has clock 0, which y-protocols never applies: presence starts with the first field.)
     for (const p of people) p.provider.awareness.setLocalStateField('playhead', 1);
-    const late = open(cluster.nodes[1]!.url, room, { user: 'late' });
+    const late = cluster.connect(cluster.nodes[1]!.url, room, { user: 'late' });
     await cluster.synced([late]);
     await waitFor('late joiner sees all presence', () => people.every((p) => late.provider.awareness.getStates().has(p.doc.clientID)));
     // Leaving on node 0 removes the presence on node 2.

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createS3Client } from '../../server/src/storage/createS3Client.ts';
 import { ensureBucket } from '../../server/src/storage/ensureBucket.ts';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../server/src/storage/startEmbeddedS3.ts';
-import { whenSynced, type TestClient } from '../integration/syncHarness.ts';
+import { connectClient, whenSynced, type TestClient } from '../integration/syncHarness.ts';
 import { startRedisServer, type TestRedis, type TestRedisOptions } from './startRedisServer.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,6 +32,8 @@ export interface TestCluster {
   /** Environment every node gets (tests may add to it per node). */
   readonly env: Record<string, string>;
   startNode(extra?: Record<string, string>): Promise<ClusterNode>;
+  /** A y-websocket client (see connectClient), destroyed by {@link close}. */
+  connect(...args: Parameters<typeof connectClient>): TestClient;
   /** Waits for every client to sync; on a timeout the error carries the nodes' last log lines. */
   synced(clients: readonly TestClient[]): Promise<void>;
   close(): Promise<void>;
@@ -81,7 +83,9 @@ export async function startTestCluster(options: {
     nodes.push(node);
     return node;
   };
+  const clients: TestClient[] = [];
   const close = async () => {
+    for (const c of clients.splice(0)) c.destroy();
     await Promise.all(nodes.map((n) => n.kill9()));
     await redis.stop();
     await s3.close();
@@ -100,6 +104,11 @@ export async function startTestCluster(options: {
     nodes,
     env,
     startNode,
+    connect: (...args) => {
+      const client = connectClient(...args);
+      clients.push(client);
+      return client;
+    },
     synced: async (clients) => {
       try {
         await Promise.all(clients.map(whenSynced));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, waitFor, type TestClient } from '../integration/syncHarness.ts';
+import { waitFor } from '../integration/syncHarness.ts';
 import { startTestCluster, type ClusterNode, type TestCluster } from './clusterHarness.ts';
 
 /**
@@ -8,18 +8,11 @@ import { startTestCluster, type ClusterNode, type TestCluster } from './clusterH
  * when it arrives from the room's stream, so it still reaches that node's sockets.
  */
 let cluster: TestCluster;
-const clients: TestClient[] = [];
-const open = (...args: Parameters<typeof connectClient>) => {
-  const c = connectClient(...args);
-  clients.push(c);
-  return c;
-};
 
 beforeAll(async () => {
   cluster = await startTestCluster({ nodes: 2, env: { ROOM_HIBERNATE_MS: '200', LOG_LEVEL: 'debug' } });
 }, 180_000);
 afterAll(async () => {
-  for (const c of clients.splice(0)) c.destroy();
   await cluster?.close();
 });
 
@@ -30,14 +23,14 @@ describe('cluster mode: quiet rooms hibernate on every node', () => {
   it('serves a joiner from the kept state, and an edit on one node wakes the room on the other', async () => {
     const room = 'quiet-cluster';
     const [n0, n1] = cluster.nodes as [ClusterNode, ClusterNode];
-    const a = open(n0.url, room, { user: 'a' });
-    const b = open(n1.url, room, { user: 'b' });
+    const a = cluster.connect(n0.url, room, { user: 'a' });
+    const b = cluster.connect(n1.url, room, { user: 'b' });
     await cluster.synced([a, b]);
     a.doc.getMap('m').set('from-a', 1);
     await waitFor('relayed across nodes', () => b.doc.getMap('m').get('from-a') === 1);
     await waitFor('quiet on both nodes', () => hibernating(n0, room) && hibernating(n1, room), 15_000);
 
-    const late = open(n0.url, room, { user: 'late' });
+    const late = cluster.connect(n0.url, room, { user: 'late' });
     await cluster.synced([late]);
     expect(late.doc.getMap('m').get('from-a')).toBe(1);
     expect(hibernating(n0, room)).toBe(true);
