@@ -56,17 +56,22 @@ export function repairCaps(doc: Y.Doc, origin: TransactionOrigin): number {
     if (tracks) stripsDropped += dropJunkStrips(tracks, new Map());
     // Ids are unique across tracks and buses; sanitizeMixState drops such a bus already.
     if (buses) stripsDropped += dropJunkStrips(buses, tracks ?? new Map());
-    const state = sanitizeMixState(getMixRoot(doc).toJSON());
-    for (const [map, list, cap] of [
-      [tracks, state.tracks, MIX_CAPS.tracks],
-      [buses, state.buses, MIX_CAPS.buses],
-    ] as const) {
-      for (const strip of list.slice(cap)) {
-        map?.delete(strip.id);
-        stripsDropped += 1;
+    // Which strips sort last needs the whole state read: only done past a cap (a room load
+    // or wake of a room within the caps, the usual case, pays no extra read of the doc).
+    if ((tracks?.size ?? 0) > MIX_CAPS.tracks || (buses?.size ?? 0) > MIX_CAPS.buses) {
+      const state = sanitizeMixState(getMixRoot(doc).toJSON());
+      for (const [map, list, cap] of [
+        [tracks, state.tracks, MIX_CAPS.tracks],
+        [buses, state.buses, MIX_CAPS.buses],
+      ] as const) {
+        for (const strip of list.slice(cap)) {
+          map?.delete(strip.id);
+          stripsDropped += 1;
+        }
       }
     }
-    const busIds = new Set(state.buses.slice(0, MIX_CAPS.buses).map((b) => b.id));
+    // After dropJunkStrips every key left is a strip sanitizeMixState reads.
+    const busIds = new Set(buses?.keys() ?? []);
     let sendsDropped = 0;
     for (const strips of [tracks, buses]) {
       for (const strip of strips?.values() ?? []) {
