@@ -1,13 +1,15 @@
-import { performance } from 'node:perf_hooks';
-
-/** Milliseconds since the Unix epoch with sub-millisecond resolution, comparable across processes. */
-export const epochNow = (): number => performance.timeOrigin + performance.now();
+/**
+ * Milliseconds of the machine's monotonic clock (CLOCK_MONOTONIC, the same in every process),
+ * sub-millisecond. Not `performance.timeOrigin + now()`: a process descheduled while it starts
+ * gets a timeOrigin off by milliseconds (7 ms seen at load 15).
+ */
+export const epochNow = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 /** One client of the sync bench's load, full or light. */
 export interface LoadClient {
   /** Its place among all the bench's clients (spreads its phase over the period). */
   readonly index: number;
-  /** Commits its fader, stamped `at` (epoch ms). */
+  /** Commits its fader, stamped `at` (epochNow ms). */
   commit(at: number, value: number): void;
   /** Moves its presence. */
   movePresence(at: number): void;
@@ -21,9 +23,17 @@ export interface LoadClient {
  */
 export function startLoadTicks(
   clients: readonly LoadClient[],
-  options: { readonly totalClients: number; readonly rateHz: number; readonly awarenessHz: number; readonly onCommit: (client: LoadClient, at: number) => void },
+  options: {
+    readonly totalClients: number;
+    readonly rateHz: number;
+    readonly awarenessHz: number;
+    readonly onCommit: (client: LoadClient, at: number) => void;
+    /** The clock commits are stamped with (default {@link epochNow}). */
+    readonly now?: () => number;
+  },
 ): () => void {
   const { totalClients, rateHz, awarenessHz, onCommit } = options;
+  const stamp = options.now ?? epochNow;
   const periodMs = 1000 / rateHz;
   const awarenessPeriodMs = awarenessHz > 0 ? 1000 / awarenessHz : Infinity;
   let tick = 0;
@@ -41,7 +51,7 @@ export function startLoadTicks(
       const slot = Math.floor((now + (client.index * periodMs) / totalClients) / periodMs);
       if (lastSlot[k] === slot) continue;
       lastSlot[k] = slot;
-      const at = epochNow();
+      const at = stamp();
       client.commit(at, -((tick % 600) / 10));
       onCommit(client, at);
     }

@@ -42,7 +42,7 @@ import { readProcessUsage, type ProcessUsage } from './processUsage.ts';
  * it alone, so the bytes are those a full client would send) and its presence through a real
  * Awareness, and reads every frame off its socket; it only skips decoding and applying them,
  * which costs a client CPU and the server nothing. Commits are stamped with
- * `performance.timeOrigin + now()`, comparable across processes (checked per point over IPC).
+ * the machine's monotonic clock (`epochNow`), the same in every process (checked per point).
  * BENCH_SYNC_GENERATOR=full runs every client as a full one in this process (the old
  * generator) for comparison. Rows print the CPU of the observers and of the generator.
  *
@@ -533,11 +533,11 @@ function spawnGenerator(): Generator {
 }
 
 /**
- * Latency compares a stamp taken in a generator with a clock read here (both
- * `performance.timeOrigin + now()`): warns when the two clocks disagree by more than a
- * millisecond (offset from the fastest of a few IPC round trips).
+ * Latency compares a stamp taken in a generator with a clock read here (both `epochNow`, the
+ * machine's monotonic clock, so the offset should be nil): measures it anyway from the fastest
+ * of a few IPC round trips, has the generator subtract it, and says when it was not nil.
  */
-async function checkClock(generator: Generator, signal: AbortSignal): Promise<void> {
+async function alignClock(generator: Generator, signal: AbortSignal): Promise<void> {
   let best = { rtt: Infinity, offset: 0 };
   for (let i = 0; i < 5; i++) {
     generator.send({ type: 'clock', sent: epochNow() });
@@ -545,7 +545,8 @@ async function checkClock(generator: Generator, signal: AbortSignal): Promise<vo
     const rtt = answer.receivedAt! - answer.sent;
     if (rtt < best.rtt) best = { rtt, offset: answer.at - (answer.sent + rtt / 2) };
   }
-  if (Math.abs(best.offset) > 1 + best.rtt / 2) console.warn(`load generator clock off by ${best.offset.toFixed(2)} ms (IPC round trip ${best.rtt.toFixed(2)} ms)`);
+  if (Math.abs(best.offset) > 0.5 + best.rtt / 2) console.warn(`load generator clock off by ${best.offset.toFixed(2)} ms (corrected)`);
+  generator.send({ type: 'offset', ms: best.offset });
 }
 
 async function measure(server: ServerUnderTest, load: Load, signal: AbortSignal): Promise<Result> {
@@ -559,7 +560,7 @@ async function measure(server: ServerUnderTest, load: Load, signal: AbortSignal)
     // Client i is in room i % rooms; the first OBSERVERS of each room are full clients here.
     const observersPerRoom = GENERATOR === 'full' ? Infinity : Math.min(OBSERVERS, perRoom);
     const latencies: number[] = [];
-    // Commits stamped in [windowStart, windowEnd) (epoch ms) are the measured ones.
+    // Commits stamped in [windowStart, windowEnd) (epochNow ms) are the measured ones.
     let windowStart = Infinity;
     let windowEnd = Infinity;
     let delivered = 0;
@@ -617,7 +618,7 @@ async function measure(server: ServerUnderTest, load: Load, signal: AbortSignal)
     }
     await until(() => observers.every((c) => c.provider.synced), 60_000, signal);
     await Promise.all(generators.map((g) => g.next('synced', signal)));
-    for (const g of generators) await checkClock(g, signal);
+    for (const g of generators) await alignClock(g, signal);
 
     for (const g of generators) g.send({ type: 'start' });
     stopTicks = startLoadTicks(observers, {

@@ -17,9 +17,11 @@ export type GeneratorCommand =
     }
   /** Answered with this process's clock (the bench checks the stamps it compares across processes). */
   | { readonly type: 'clock'; readonly sent: number }
+  /** How far this process's clock is ahead of the bench's: subtracted from every stamp. */
+  | { readonly type: 'offset'; readonly ms: number }
   | { readonly type: 'start' }
   | { readonly type: 'stop' }
-  /** Commits stamped in [start, end) (epoch ms), per room. */
+  /** Commits stamped in [start, end) (epochNow ms), per room. */
   | { readonly type: 'count'; readonly start: number; readonly end: number };
 
 export type GeneratorReport =
@@ -41,6 +43,7 @@ const clients: Array<LoadClient & { readonly light: LightSyncClient; readonly ro
 const commits: Array<{ readonly room: string; readonly at: number }> = [];
 let stop: (() => void) | null = null;
 let settings: Extract<GeneratorCommand, { type: 'connect' }> | null = null;
+let offsetMs = 0;
 
 const report = (message: GeneratorReport) => process.send!(message);
 
@@ -69,12 +72,16 @@ process.on('message', (command: GeneratorCommand) => {
     case 'clock':
       report({ type: 'clock', sent: command.sent, at: epochNow() });
       return;
+    case 'offset':
+      offsetMs = command.ms;
+      return;
     case 'start':
       stop = startLoadTicks(clients, {
         totalClients: settings!.totalClients,
         rateHz: settings!.rateHz,
         awarenessHz: settings!.awarenessHz,
         onCommit: (client, at) => commits.push({ room: (client as (typeof clients)[number]).room, at }),
+        now: () => epochNow() - offsetMs,
       });
       return;
     case 'stop':
