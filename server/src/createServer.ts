@@ -19,7 +19,12 @@ import type { MountRoutes, ServerServices } from './http/ServerServices.ts';
 import { authorizeEveryoneAsOwner, type Authorize } from './sync/Authorize.ts';
 import { LocalRoomStore } from './sync/persistence/LocalRoomStore.ts';
 import type { RoomStore } from './sync/persistence/RoomStore.ts';
-import { RoomRegistry, type InitRoom, type OpenRoom } from './sync/RoomRegistry.ts';
+import type { InitRoom, OpenRoom } from './sync/RoomRegistry.ts';
+import { createRoomRegistry } from './sync/createRoomRegistry.ts';
+import { attachShardHandOver } from './sync/shards/attachShardHandOver.ts';
+import { NO_LOCAL_ROOMS } from './sync/shards/NO_LOCAL_ROOMS.ts';
+import { replayWriteAheadLogs } from './sync/shards/replayWriteAheadLogs.ts';
+import { SyncShards } from './sync/shards/SyncShards.ts';
 import { attachSyncSocketServer } from './sync/SyncSocketServer.ts';
 
 export interface ServerDeps {
@@ -53,6 +58,12 @@ export interface ServerDeps {
    * cut off from them. Only a holder of the metrics token is told which.
    */
   readonly dependencies?: Readonly<Record<string, ReadinessProbe>>;
+  /**
+   * SYNC_SHARDS > 1: rooms run in `count` child processes (see sync/shards/SyncShards), each
+   * parsing its settings from `env`, with the product's room hooks (`mixRoomHooks`, titles
+   * from `prepareNewRoom`); `initRoom`, `openRoom` and `store` are then not used.
+   */
+  readonly syncShards?: { readonly count: number; readonly env: Readonly<Record<string, string | undefined>> };
 }
 
 export interface RunningServer {
@@ -76,33 +87,54 @@ export interface RunningServer {
 /** Starts the HTTP + sync server. Resolves once it listens and persistence is open. */
 export async function createServer(config: Config, deps: ServerDeps): Promise<RunningServer> {
   const { logger } = deps;
-  const store = deps.store ?? new LocalRoomStore(config.dataDir, logger);
+  const shardCount = deps.syncShards?.count ?? 1;
+  if (shardCount > 1 && config.tls) throw new Error('SYNC_SHARDS > 1 needs plain HTTP behind a TLS front (a TLS socket cannot move to a shard process)');
+  if (shardCount > 1 && deps.store) throw new Error('SYNC_SHARDS > 1 keeps rooms on the local disk: it does not combine with another room store');
+  // Sharded: no room runs in this process; whatever a previous run (sharded or not) left in
+  // any write-ahead log reaches the room files before a shard opens them.
+  const store: RoomStore = shardCount > 1 ? NO_LOCAL_ROOMS : (deps.store ?? new LocalRoomStore(config.dataDir, logger));
+  if (!deps.store) await replayWriteAheadLogs(config.dataDir, logger, shardCount > 1 ? undefined : 'wal');
   await store.start();
-  const rooms = new RoomRegistry({
+  const rooms = createRoomRegistry(config, {
     store,
-    initRoom: deps.initRoom ?? (() => undefined),
+    logger,
+    ...(deps.initRoom ? { initRoom: deps.initRoom } : {}),
     ...(deps.prepareNewRoom ? { prepareNewRoom: deps.prepareNewRoom } : {}),
     ...(deps.openRoom ? { openRoom: deps.openRoom } : {}),
-    logger,
-    idleUnloadMs: config.roomIdleUnloadMs,
-    ...(config.roomHibernateMs > 0 ? { hibernateAfterMs: config.roomHibernateMs } : {}),
-    compactLogBytes: config.compactLogBytes,
     ...(deps.maxRoomBytes !== undefined ? { maxRoomBytes: deps.maxRoomBytes } : {}),
     ...(deps.metrics ? { observeRelay: (seconds: number) => deps.metrics!.relaySeconds.observe(seconds) } : {}),
     ...(deps.metrics ? { observeWake: (seconds: number) => deps.metrics!.wakeSeconds.observe(seconds) } : {}),
   });
-  if (deps.metrics) {
-    deps.metrics.sources.roomsLoaded = () => rooms.size;
-    deps.metrics.sources.roomsHibernating = () => rooms.hibernatingCount;
-    deps.metrics.sources.sockets = () => rooms.peerCount;
-  }
   // Known once listening (PORT=0 picks the port); read only while serving requests.
   let listeningPort = config.port;
   const scheme = config.tls ? 'https' : 'http';
-  const publicUrl = () => config.publicUrl ?? `${scheme}://localhost:${listeningPort}`;
-  const services: ServerServices = { config, logger, rooms, publicUrl };
-  let ready = true;
   const originPolicy = createOriginPolicy(config.publicUrl, () => listeningPort, scheme);
+  const shards =
+    shardCount > 1
+      ? new SyncShards({
+          count: shardCount,
+          env: deps.syncShards!.env,
+          logger,
+          authorize: deps.authorize ?? authorizeEveryoneAsOwner,
+          originPolicy,
+          ...(deps.admitSocket ? { admitSocket: deps.admitSocket } : {}),
+          roomTitle: async (roomId) => {
+            const title = await deps.prepareNewRoom?.(roomId);
+            return typeof title === 'string' ? title : null;
+          },
+          ...(deps.metrics ? { metrics: deps.metrics } : {}),
+        })
+      : null;
+  await shards?.start();
+  const live = shards ?? rooms;
+  if (deps.metrics) {
+    deps.metrics.sources.roomsLoaded = () => live.size;
+    deps.metrics.sources.roomsHibernating = () => live.hibernatingCount;
+    deps.metrics.sources.sockets = () => live.peerCount;
+  }
+  const publicUrl = () => config.publicUrl ?? `${scheme}://localhost:${listeningPort}`;
+  const services: ServerServices = { config, logger, rooms, docs: live, publicUrl };
+  let ready = true;
   const app = createApp({
     services,
     readiness: createReadiness({ probes: deps.dependencies ?? {}, draining: () => !ready, timeoutMs: READINESS_TIMEOUT_MS, maxAgeMs: READINESS_MAX_AGE_MS }),
@@ -131,7 +163,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
   });
   listeningPort = (httpServer.address() as AddressInfo).port;
   let accepting = true;
-  const detachSync = attachSyncSocketServer(httpServer, {
+  const syncDeps = {
     rooms,
     authorize: deps.authorize ?? authorizeEveryoneAsOwner,
     originPolicy,
@@ -141,7 +173,8 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     maxSocketBufferBytes: config.maxSocketBufferBytes,
     pingIntervalMs: config.pingIntervalMs,
     deflate: config.syncDeflate,
-  });
+  };
+  const detachSync = shards ? attachShardHandOver(httpServer, shards) : attachSyncSocketServer(httpServer, syncDeps);
 
   // In front of the sync endpoint's upgrade handler: a draining node refuses new sockets (the
   // client retries, through the load balancer, on another node), and every log line of a
@@ -166,9 +199,11 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     (closing ??= (async () => {
       ready = false;
       accepting = false;
-      logger.info('draining', { url, delayMs, sockets: rooms.peerCount, rooms: rooms.size });
+      logger.info('draining', { url, delayMs, sockets: live.peerCount, rooms: live.size });
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // Each shard does the same as below: flush, sockets closed (1001), rooms unloaded.
+      await shards?.close();
       await rooms.flush();
       detachSync();
       httpServer.closeAllConnections();

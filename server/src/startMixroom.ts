@@ -1,6 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { initMixDoc } from '@mixroom/shared/model';
-import { parseSyncDocName } from '@mixroom/shared/review';
 import { parseAuthSettings } from './auth/AuthSettings.ts';
 import type { Auth } from './auth/createAuth.ts';
 import type { AuthStore } from './auth/AuthStore.ts';
@@ -10,7 +8,7 @@ import { parseClusterSettings, type ClusterSettings } from './cluster/ClusterSet
 import { newRandomId, openAuth } from './auth/openAuth.ts';
 import { parseConfig, type Config } from './config/Config.ts';
 import { createServer, type RunningServer } from './createServer.ts';
-import { DEMO_ROOM_ID, DEMO_ROOM_TITLE, seedDemoRoom } from './demo/seedDemoRoom.ts';
+import { DEMO_ROOM_ID, seedDemoRoom } from './demo/seedDemoRoom.ts';
 import { createRateLimits } from './limits/createRateLimits.ts';
 import { parseLimitSettings } from './limits/LimitSettings.ts';
 import type { Logger } from './log/Logger.ts';
@@ -22,7 +20,7 @@ import { createRenderBaker } from './review/createRenderBaker.ts';
 import { BakeThreads } from './render/workers/BakeThreads.ts';
 import { createReviewModule, type ReviewModule } from './review/createReviewModule.ts';
 import type { ReviewDocs } from './review/ReviewDocs.ts';
-import { openMixRoom } from './rooms/openMixRoom.ts';
+import { mixRoomHooks } from './rooms/mixRoomHooks.ts';
 import { createRoomTrackSink } from './stems/createRoomTrackSink.ts';
 import { createStemRoutes } from './stems/createStemRoutes.ts';
 import { API_MOUNTS } from './http/MixroomApi.ts';
@@ -36,9 +34,6 @@ import { parseS3Settings } from './storage/S3Settings.ts';
 import type { StorageLinks } from './storage/StorageLinks.ts';
 import { openSyncCluster, type SyncCluster } from './sync/cluster/openSyncCluster.ts';
 import { parseSyncClusterSettings } from './sync/cluster/SyncClusterSettings.ts';
-
-/** Sample rate of rooms created without one (the demo and `POST /api/rooms`). */
-const DEFAULT_SAMPLE_RATE = 48_000;
 
 export interface MixroomOptions {
   /** The environment to configure from (`process.env` in production; a test's own map). */
@@ -95,6 +90,9 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   const s3Settings = parseS3Settings(env);
   if (cluster.mode === 'cluster' && s3Settings.embedded) {
     throw new Error('MIXROOM_MODE=cluster needs a shared S3 store: set S3_EMBEDDED=false and S3_ENDPOINT (the embedded store is one node’s disk)');
+  }
+  if (cluster.mode === 'cluster' && config.syncShards > 1) {
+    throw new Error('SYNC_SHARDS > 1 is for the embedded mode: in cluster mode run one node per core instead (docs/cluster.md)');
   }
   const syncSettings = parseSyncClusterSettings(env);
   const stemWorkerLimits = parseStemWorkerLimits(env);
@@ -187,20 +185,13 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     dependencies: { 'auth-store': () => authStore.ping(), ...(syncCluster ? { redis: () => syncCluster.ping() } : {}) },
     admitSocket: (userId) => limits.openSocket(userId),
     maxRoomBytes: limitSettings.maxRoomBytes,
-    // A new room starts as an empty mix titled as its owner named it (an open room: after its
-    // id); its `~review` records document starts empty.
-    prepareNewRoom: async (roomId) => (parseSyncDocName(roomId)?.kind === 'mix' ? ((await auth.getRoom(roomId))?.title ?? null) : null),
-    initRoom: (doc, roomId, ownerTitle) => {
-      if (parseSyncDocName(roomId)?.kind !== 'mix') return;
-      const title = typeof ownerTitle === 'string' ? ownerTitle : roomId === DEMO_ROOM_ID ? DEMO_ROOM_TITLE : roomId;
-      initMixDoc(doc, { title, sampleRate: DEFAULT_SAMPLE_RATE });
-    },
-    // Every load migrates old mix documents and keeps their invariants repaired.
-    openRoom: openMixRoom,
+    ...(config.syncShards > 1 ? { syncShards: { count: config.syncShards, env } } : {}),
+    // New rooms, migrations and repair observers (see mixRoomHooks).
+    ...mixRoomHooks(async (roomId) => (await auth.getRoom(roomId))?.title ?? null),
     routes: [
       review.mount,
       (app, s) => {
-        const tracks = createRoomTrackSink(s.rooms);
+        const tracks = createRoomTrackSink(s.docs);
         const service = new StemService({
           store: objects.store,
           links,
@@ -220,7 +211,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   // A revoked link, a changed role or an ended session holds on open sockets at once. In a
   // cluster the shared store (PostgreSQL NOTIFY) announces every node's changes to every node,
   // so each one rechecks its own sockets once per change.
-  const stopAccessWatch = auth.onAccessChange(() => server.services.rooms.recheckPeers());
+  const stopAccessWatch = auth.onAccessChange(() => server.services.docs.recheckPeers());
   const { service, tracks } = stems;
 
   // The demo room's multitrack: synthesised and uploaded through the stems path on first start.

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,6 +178,50 @@ function cluster(nodes: number): ServerUnderTest {
   };
 }
 
+/** The full product server (auth, embedded S3, stems and review); bench rooms are open rooms. */
+function productServer(name: string, extraEnv: Record<string, string> = {}): ServerUnderTest {
+  return singleProcess(
+    name,
+    (port, dataDir) =>
+      spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+        cwd: repoRoot,
+        // Every bench client is one user (one cookie): lift the per-user socket cap and join rate.
+        env: serverProcessEnv(dataDir, {
+          PORT: String(port),
+          OPEN_ROOMS: ROOM_IDS.join(','),
+          LOG_LEVEL: 'info',
+          MAX_SOCKETS_PER_USER: String(MAX_LOAD.clients * 3 + 20),
+          RATE_JOINS: `${MAX_LOAD.rooms + 100}/1h,${MAX_LOAD.rooms + 100}/1h`,
+          ...extraEnv,
+        }),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    (port) => `ws://127.0.0.1:${port}/sync`,
+    {
+      // Boot synthesises and uploads the demo room's stems: seconds of CPU that are not sync.
+      readyLine: '"msg":"demo room ready"',
+      join: async (port) => {
+        let cookie: string | undefined;
+        for (const room of ROOM_IDS) cookie = await joinOpenRoom(`http://127.0.0.1:${port}`, room, cookie);
+        return cookie!;
+      },
+    },
+  );
+}
+
+/** Measures the server's child processes too (SYNC_SHARDS: its shards), each as its own row entry. */
+function withChildProcesses(server: ServerUnderTest): ServerUnderTest {
+  return {
+    ...server,
+    launch: async (signal) => {
+      const deployment = await server.launch(signal);
+      const children = await readFile(`/proc/${deployment.processes[0]!.pid}/task/${deployment.processes[0]!.pid}/children`, 'utf8').catch(() => '');
+      const pids = children.split(' ').filter((x) => x.trim() !== '').map(Number);
+      return { ...deployment, processes: [...deployment.processes, ...pids.map((pid, i) => ({ name: `shard ${i}`, pid }))] };
+    },
+  };
+}
+
 const ALL_SERVERS: ServerUnderTest[] = [
   singleProcess(
     'mixroom sync',
@@ -215,33 +259,9 @@ const ALL_SERVERS: ServerUnderTest[] = [
       }),
     (port) => `ws://127.0.0.1:${port}/sync`,
   ),
-  singleProcess(
-    'mixroom full',
-    (port, dataDir) =>
-      spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-        cwd: repoRoot,
-        // The full product server (auth, embedded S3, review); bench rooms are open rooms.
-        // Every bench client is one user (one cookie): lift the per-user socket cap and join rate.
-        env: serverProcessEnv(dataDir, {
-          PORT: String(port),
-          OPEN_ROOMS: ROOM_IDS.join(','),
-          LOG_LEVEL: 'info',
-          MAX_SOCKETS_PER_USER: String(MAX_LOAD.clients * 3 + 20),
-          RATE_JOINS: `${MAX_LOAD.rooms + 100}/1h,${MAX_LOAD.rooms + 100}/1h`,
-        }),
-        stdio: ['ignore', 'pipe', 'inherit'],
-      }),
-    (port) => `ws://127.0.0.1:${port}/sync`,
-    {
-      // Boot synthesises and uploads the demo room's stems: seconds of CPU that are not sync.
-      readyLine: '"msg":"demo room ready"',
-      join: async (port) => {
-        let cookie: string | undefined;
-        for (const room of ROOM_IDS) cookie = await joinOpenRoom(`http://127.0.0.1:${port}`, room, cookie);
-        return cookie!;
-      },
-    },
-  ),
+  productServer('mixroom full'),
+  // The same product with its rooms spread over two shard processes (one per core here).
+  withChildProcesses(productServer('mixroom sharded x2', { SYNC_SHARDS: '2' })),
   cluster(1),
   cluster(3),
   singleProcess(

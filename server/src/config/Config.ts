@@ -34,6 +34,11 @@ export const CONFIG_SCHEMA = z.object({
    * joiner's first sync, go compressed; `off` sends everything as is.
    */
   SYNC_DEFLATE: z.enum(['on', 'off']).default('on'),
+  /**
+   * Sync shard processes: 1 runs every room in this process; N > 1 forks N processes, each
+   * owning the rooms whose id hashes to it (plain HTTP only; not with MIXROOM_MODE=cluster).
+   */
+  SYNC_SHARDS: envInt(1, 1).pipe(z.number().max(64)),
   /** Largest HTTP request body on any route without a larger limit of its own (413 above it). */
   MAX_BODY_BYTES: envInt(64 * 1024, 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -71,6 +76,8 @@ export interface Config {
   readonly maxSocketBufferBytes: number;
   /** permessage-deflate on sync sockets for frames of 1 KiB and more. */
   readonly syncDeflate: boolean;
+  /** Sync shard processes (1 = rooms run in this process). */
+  readonly syncShards: number;
   readonly maxBodyBytes: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** PUBLIC_URL as an origin (`https://mix.example.com`, no trailing slash); null: local mode, http(s)://localhost:PORT. */
@@ -114,6 +121,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     pingIntervalMs: e.PING_INTERVAL_MS,
     maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
     syncDeflate: e.SYNC_DEFLATE === 'on',
+    syncShards: e.SYNC_SHARDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL === undefined ? null : new URL(e.PUBLIC_URL).origin,

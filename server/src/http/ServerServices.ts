@@ -1,14 +1,20 @@
 import type { Hono } from 'hono';
 import type { Config } from '../config/Config.ts';
 import type { Logger } from '../log/Logger.ts';
+import type { RoomDocs } from '../sync/RoomDocs.ts';
 import type { RoomRegistry } from '../sync/RoomRegistry.ts';
 
 /** What the server hands to modules that mount HTTP routes (stems, render, review...). */
 export interface ServerServices {
   readonly config: Config;
   readonly logger: Logger;
-  /** Live rooms: `rooms.withRoom(roomId, (doc, origin) => ...)` writes as the server. */
+  /**
+   * This process's rooms. With SYNC_SHARDS > 1 rooms run in shard processes and this registry
+   * refuses every room: use `docs`.
+   */
   readonly rooms: RoomRegistry;
+  /** Live rooms wherever they run: `docs.withRoom(roomId, (doc, origin) => ...)` writes as the server. */
+  readonly docs: RoomDocs;
   /**
    * The origin people reach the app at: PUBLIC_URL, or http(s)://localhost:PORT once the
    * server listens. The only base of absolute URLs (invites, downloads); never the Host header.

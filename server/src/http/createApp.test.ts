@@ -30,7 +30,7 @@ beforeAll(async () => {
     idleUnloadMs: 0,
     compactLogBytes: 1 << 20,
   });
-  services = { config, logger, rooms, publicUrl: () => 'http://localhost:8787' };
+  services = { config, logger, rooms, docs: rooms, publicUrl: () => 'http://localhost:8787' };
 });
 afterAll(async () => {
   await services.rooms.close();

@@ -3,7 +3,7 @@ import { reviewDocName } from '@mixroom/shared/review';
 import type { RoomId, TransactionOrigin } from '@mixroom/shared/protocol';
 import { ApiError } from '../http/ApiError.ts';
 import { RoomFullError } from '../sync/Room.ts';
-import type { RoomRegistry } from '../sync/RoomRegistry.ts';
+import type { RoomDocs } from '../sync/RoomDocs.ts';
 
 /**
  * The two documents of a room as the review module sees them: the live mix (read for
@@ -19,8 +19,8 @@ export interface ReviewDocs {
   withReview<T>(roomId: string, fn: (doc: Y.Doc, origin: TransactionOrigin) => T, grows?: number): Promise<T>;
 }
 
-/** {@link ReviewDocs} over the sync server's room registry (`<room>` and `<room>~review`). */
-export function createReviewDocs(rooms: Pick<RoomRegistry, 'withRoom'>): ReviewDocs {
+/** {@link ReviewDocs} over the sync server's rooms (`<room>` and `<room>~review`), in this process or a shard. */
+export function createReviewDocs(rooms: Pick<RoomDocs, 'withRoom'>): ReviewDocs {
   return {
     withMix: (roomId, fn) => rooms.withRoom(roomId as RoomId, fn, { actor: 'review' }),
     withReview: async (roomId, fn, grows) => {

@@ -63,7 +63,7 @@ export function createReviewModule(deps: ReviewModuleDeps): ReviewModule {
       return queue;
     },
     mount(app, services) {
-      const docs = createReviewDocs(services.rooms);
+      const docs = createReviewDocs(services.docs);
       const { bake } = deps;
       if (deps.bakeQueue) queue = deps.bakeQueue({ docs, logger: services.logger });
       else if (bake) queue = createBakeQueue({ docs, bake, now: deps.now, logger: services.logger, ...deps.bakeQueueBounds });

@@ -3,17 +3,17 @@ import { getSessionMap, readMixState } from '@mixroom/shared/model';
 import { addTrack, isMixOpError } from '@mixroom/shared/ops';
 import { isValidRoomId, type TransactionOrigin } from '@mixroom/shared/protocol';
 import { ApiError } from '../http/ApiError.ts';
-import type { RoomRegistry } from '../sync/RoomRegistry.ts';
+import type { RoomDocs } from '../sync/RoomDocs.ts';
 import type { StemTrackSink } from './StemTrackSink.ts';
 
 const DEFAULT_SAMPLE_RATE = 48000;
 
 /**
- * A StemTrackSink writing to the room's live document through the sync room registry,
+ * A StemTrackSink writing to the room's live document through the sync server's rooms,
  * plus what the demo seeding uses: `trackNames` (to stay idempotent) and `writeMix` (its
  * starting mix).
  */
-export function createRoomTrackSink(rooms: RoomRegistry): StemTrackSink & {
+export function createRoomTrackSink(rooms: Pick<RoomDocs, 'withRoom'>): StemTrackSink & {
   trackNames(room: string): Promise<string[]>;
   writeMix(room: string, write: (doc: Y.Doc, origin: TransactionOrigin) => void): Promise<void>;
 } {

@@ -23,19 +23,43 @@ const PER_MESSAGE_DEFLATE = {
   clientNoContextTakeover: true,
 } as const;
 
+/** The sync endpoint's WebSocket server, fed upgrade requests by its owner. */
+export interface SyncSocketServer {
+  /** Completes the handshake of an upgrade to `/sync/<roomId>` and runs the connection (404 for other paths). */
+  accept(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Closes every socket with 1001 (clients reconnect) and stops the heartbeat. */
+  close(): void;
+}
+
 /**
  * Attaches the sync WebSocket endpoint (`/sync/<roomId>`) to an HTTP server. Other upgrade
  * paths get a plain 404. Returns a disposer that closes every socket with 1001 (clients
  * reconnect) and stops the heartbeat.
- *
- * Size limits are two-tier: frames up to `maxMessageBytes` are accepted; frames up to twice
- * that are read and refused with 4413; `ws` aborts anything larger while it streams in
- * (1009), so a huge frame is never buffered whole.
  */
 export function attachSyncSocketServer(
   httpServer: Server,
   deps: SyncConnectionDeps & { readonly pingIntervalMs: number; readonly deflate: boolean },
 ): () => void {
+  const server = createSyncSocketServer(deps);
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => server.accept(request, socket, head);
+  httpServer.on('upgrade', onUpgrade);
+  return () => {
+    httpServer.off('upgrade', onUpgrade);
+    server.close();
+  };
+}
+
+/**
+ * The sync endpoint without an HTTP server of its own: a sync shard is handed its upgrade
+ * requests by the primary (see sync/shards).
+ *
+ * Size limits are two-tier: frames up to `maxMessageBytes` are accepted; frames up to twice
+ * that are read and refused with 4413; `ws` aborts anything larger while it streams in
+ * (1009), so a huge frame is never buffered whole.
+ */
+export function createSyncSocketServer(
+  deps: SyncConnectionDeps & { readonly pingIntervalMs: number; readonly deflate: boolean },
+): SyncSocketServer {
   const wss = new WebSocketServer({
     noServer: true,
     // Checked on the inflated size too, so a compressed bomb is cut off the same way.
@@ -46,7 +70,7 @@ export function attachSyncSocketServer(
   // An abuse run closes thousands of sockets: a few lines, then one summary per window.
   const rejects = new RejectLog({ logger: deps.logger, windowMs: 10_000, detailedPerWindow: 5 });
 
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+  const accept = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (!path.startsWith(SYNC_PATH_PREFIX)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -58,7 +82,6 @@ export function attachSyncSocketServer(
       handleSyncConnection(ws, request, { ...deps, rejects });
     });
   };
-  httpServer.on('upgrade', onUpgrade);
 
   // A socket that has not answered the previous ping is dead (a vanished laptop).
   const heartbeat = setInterval(() => {
@@ -73,11 +96,13 @@ export function attachSyncSocketServer(
   }, deps.pingIntervalMs);
   heartbeat.unref();
 
-  return () => {
-    clearInterval(heartbeat);
-    httpServer.off('upgrade', onUpgrade);
-    for (const ws of wss.clients) ws.close(CLOSE_CODES.goingAway, CLOSE_REASONS[CLOSE_CODES.goingAway]);
-    wss.close();
-    rejects.dispose();
+  return {
+    accept,
+    close: () => {
+      clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.close(CLOSE_CODES.goingAway, CLOSE_REASONS[CLOSE_CODES.goingAway]);
+      wss.close();
+      rejects.dispose();
+    },
   };
 }

@@ -38,10 +38,14 @@ export class LocalRoomStore implements RoomStore {
   constructor(
     dataDir: string,
     private readonly logger: Logger,
-    private readonly options: { readonly walSegmentBytes?: number } = {},
+    private readonly options: {
+      readonly walSegmentBytes?: number;
+      /** The write-ahead log's folder under `dataDir` (default `wal`; each sync shard has its own). */
+      readonly walDirName?: string;
+    } = {},
   ) {
     this.roomsDir = join(resolve(dataDir), 'rooms');
-    this.walDir = join(resolve(dataDir), 'wal');
+    this.walDir = join(resolve(dataDir), options.walDirName ?? 'wal');
   }
 
   /** Idempotent; `open` calls it too. */
