@@ -35,6 +35,8 @@ export class LightSyncClient {
   bytesIn = 0;
   /** Document update frames received after the handshake (sync step 2 / update messages). */
   updatesIn = 0;
+  /** The close code when the server closed the socket (a light client does not reconnect). */
+  closedWith: number | null = null;
   private readonly faders = this.doc.getMap<[number, number]>('faders');
 
   constructor(url: string, room: string, options: { readonly headers?: Record<string, string> } = {}) {
@@ -71,6 +73,9 @@ export class LightSyncClient {
       if (!this.synced && data[1] === syncProtocol.messageYjsSyncStep2) this.synced = true;
       else this.updatesIn += 1;
     });
+    this.ws.on('close', (code: number) => {
+      this.closedWith = code;
+    });
     // A failed socket shows as a client that never syncs (the bench's setup times out).
     this.ws.on('error', () => undefined);
   }
@@ -81,6 +86,7 @@ export class LightSyncClient {
   }
 
   close(): void {
+    this.closedWith ??= 1000;
     this.awareness.destroy();
     this.ws.terminate();
     this.doc.destroy();

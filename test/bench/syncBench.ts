@@ -290,7 +290,8 @@ interface Result {
   readonly committedPerSec: number;
   /**
    * Update frames the light clients received over the run, per commit by someone else in their
-   * room (NaN without them). The reference also echoes each update to its author: 10/9 there.
+   * room (NaN without them). A frame may carry several updates (a cluster node relays a batch
+   * read from Redis as one), and the reference also echoes each update to its author (10/9).
    */
   readonly lightShare: number;
   /** CPU ms over the measured window, per process. */
@@ -317,7 +318,7 @@ const deliveredShare = (r: Result) => r.deliveredShare;
 /** Updates relayed per second by the server (each commit to the others of its room), at the measured share. */
 const deliveredPerSec = (r: Result) => r.committedPerSec * (r.load.clients / r.load.rooms - 1) * r.deliveredShare;
 const clientsCpu = (r: Result) =>
-  `observers CPU ${pct(r.observersCpuMs)}` + (r.generatorCpuMs > 0 ? `, generator ${pct(r.generatorCpuMs)} (its clients got ${(r.lightShare * 100).toFixed(0)}%)` : '');
+  `observers CPU ${pct(r.observersCpuMs)}` + (r.generatorCpuMs > 0 ? `, generator ${pct(r.generatorCpuMs)} (its clients got ${(r.lightShare * 100).toFixed(0)}% in frames)` : '');
 
 export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
   // Each y-websocket provider registers a process 'exit' listener.
@@ -668,6 +669,8 @@ async function measure(server: ServerUnderTest, load: Load, signal: AbortSignal)
     for (const g of generators) g.send({ type: 'stop' });
     for (const g of generators) g.send({ type: 'count', start: windowStart, end: windowEnd });
     const counts = await Promise.all(generators.map((g) => g.next('counts', signal)));
+    const closed = counts.flatMap((c) => Object.entries(c.closed));
+    if (closed.length > 0) console.warn(`${server.name}, ${load.clients} clients: the server closed light clients (code: count) ${closed.map(([code, n]) => `${code}: ${n}`).join(', ')}`);
     // What the observers should have received: every commit in the window by anyone else in their room.
     let expected = 0;
     let committed = 0;

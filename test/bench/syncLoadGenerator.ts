@@ -36,6 +36,8 @@ export type GeneratorReport =
       readonly framesIn: number;
       readonly bytesIn: number;
       readonly updatesIn: number;
+      /** Light clients the server closed, per close code (they do not reconnect). */
+      readonly closed: Record<string, number>;
     };
 
 const clients: Array<LoadClient & { readonly light: LightSyncClient; readonly room: string }> = [];
@@ -105,7 +107,9 @@ process.on('message', (command: GeneratorCommand) => {
         roomOf(room).updatesIn += light.updatesIn;
       }
       for (const { room } of commits) roomOf(room).commits += 1;
-      report({ type: 'counts', perRoom, rooms, framesIn, bytesIn, updatesIn });
+      const closed: Record<string, number> = {};
+      for (const { light } of clients) if (light.closedWith !== null) closed[light.closedWith] = (closed[light.closedWith] ?? 0) + 1;
+      report({ type: 'counts', perRoom, rooms, framesIn, bytesIn, updatesIn, closed });
       return;
     }
   }
