@@ -188,7 +188,9 @@ function productServer(name: string, extraEnv: Record<string, string> = {}): Ser
         // Every bench client is one user (one cookie): lift the per-user socket cap and join rate.
         env: serverProcessEnv(dataDir, {
           PORT: String(port),
-          OPEN_ROOMS: ROOM_IDS.join(','),
+          // With the demo open the boot seeds it and logs the ready line awaited below; without
+          // it that line never came and every launch waited out the 180 s fallback.
+          OPEN_ROOMS: ['demo', ...ROOM_IDS].join(','),
           LOG_LEVEL: 'info',
           MAX_SOCKETS_PER_USER: String(MAX_LOAD.clients * 3 + 20),
           RATE_JOINS: `${MAX_LOAD.rooms + 100}/1h,${MAX_LOAD.rooms + 100}/1h`,
