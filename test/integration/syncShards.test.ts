@@ -56,6 +56,19 @@ afterAll(async () => {
 });
 
 describe('SYNC_SHARDS=2', () => {
+  it('every joiner of a run of hand-overs syncs: no first frame is read and lost by the primary', { timeout: 180_000 }, async () => {
+    // The client sends its first frame as soon as the shard answers the handshake; a primary
+    // still reading the socket it handed over would swallow it and the joiner never sync.
+    for (let round = 0; round < 40; round++) {
+      const batch = Array.from({ length: 8 }, (_, i) => connectWithCookie(fx.product.url, rooms[(round + i) % rooms.length]!, fx.owner.cookie));
+      try {
+        await Promise.all(batch.map(whenSocketSynced));
+      } finally {
+        for (const c of batch) c.destroy();
+      }
+    }
+  });
+
   it('runs rooms in two shard processes; two clients per room converge in every room', async () => {
     const pids = shards.processes.map((p) => p.pid);
     expect(new Set(pids).size).toBe(SHARDS);

@@ -167,6 +167,11 @@ export class ShardProcess {
     // before the handshake's answer; this only keeps a pipelining one correct).
     const early: Buffer[] = [head];
     for (let chunk = socket.read() as Buffer | null; chunk !== null; chunk = socket.read() as Buffer | null) early.push(chunk);
+    // pause() leaves a plain net.Socket's handle reading, and whatever this process reads
+    // after send() is discarded: the client's first frame (sent once the shard answers the
+    // handshake) could vanish and the joiner never sync. Stop reading (after the drain
+    // above, which restarts it, and before any event-loop turn) so it waits for the shard.
+    (socket as unknown as { _handle?: { readStop?: () => number } | null })._handle?.readStop?.();
     const socketId = this.nextSocketId++;
     const headers: Record<string, string | string[]> = {};
     for (const [key, value] of Object.entries(request.headers)) if (value !== undefined) headers[key] = value;
