@@ -16,6 +16,7 @@ describe('parseConfig', () => {
       pingIntervalMs: 30_000,
       maxSocketBufferBytes: 64 * 1024 * 1024,
       syncDeflate: true,
+      syncShards: 1,
       maxBodyBytes: 64 * 1024,
       logLevel: 'info',
       tls: null,
@@ -40,6 +41,11 @@ describe('parseConfig', () => {
     expect(config.port).toBe(0);
     expect(config.host).toBe('127.0.0.1');
     expect(config.maxMessageBytes).toBe(65536);
+  });
+
+  it('takes SYNC_SHARDS from 1 to 64', () => {
+    expect(parseConfig({ SYNC_SHARDS: '4' }).syncShards).toBe(4);
+    for (const bad of ['0', '65', '1.5', 'two']) expect(() => parseConfig({ SYNC_SHARDS: bad }), bad).toThrow(/SYNC_SHARDS/);
   });
 
   it('reports every invalid variable at once', () => {
