@@ -14,24 +14,15 @@ import {
   type Role,
   type RoomId,
 } from '@mixroom/shared/protocol';
-import { parseSyncDocName } from '@mixroom/shared/review';
-import { originHeadersOf, type OriginPolicy } from '../http/OriginPolicy.ts';
-import type { Logger } from '../log/Logger.ts';
-import type { Authorize } from './Authorize.ts';
+import { admitSyncSocket, type SyncAdmissionDeps } from './admitSyncSocket.ts';
 import type { Peer } from './Peer.ts';
 import type { RejectLog } from './RejectLog.ts';
 import type { RoomLease, RoomRegistry } from './RoomRegistry.ts';
 import { encodeAllAwareness, processFrame, sendAllAwareness } from './processFrame.ts';
 import { SocketOutbox } from './SocketOutbox.ts';
 
-export interface SyncConnectionDeps {
+export interface SyncConnectionDeps extends SyncAdmissionDeps {
   readonly rooms: RoomRegistry;
-  readonly authorize: Authorize;
-  /** Refuses upgrades from foreign pages (4403); none = any origin (tests of the sync layer). */
-  readonly originPolicy?: OriginPolicy;
-  readonly logger: Logger;
-  /** Counts an authorised socket against its user's cap: the release, or null to refuse (4429). */
-  readonly admitSocket?: (userId: string) => (() => void) | null;
   readonly maxMessageBytes: number;
   readonly maxSocketBufferBytes: number;
   /** Where refused sockets are reported (rate-limited); none = one warning line each. */
@@ -136,30 +127,15 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
     lease?.release();
   });
 
-  const originRefusal = deps.originPolicy?.check(originHeadersOf(request.headers)) ?? null;
-  if (originRefusal !== null) return close(CLOSE_CODES.forbiddenOrigin, originRefusal);
-
-  // `<room>` is the mix; `<room>~review` the server-written review records of the same room.
-  const target = parseSyncDocName(roomSegment);
-  if (!target) {
-    close(CLOSE_CODES.invalidRoomId, `room id ${JSON.stringify(roomSegment.slice(0, 80))}`);
-    return;
-  }
-  const roomId = target.roomId;
-  const serverWrittenDoc = target.kind === 'review';
-  const docId = roomSegment as RoomId;
-
   void (async () => {
-    const identity = await deps.authorize(request, roomId).catch((error: unknown) => {
-      logger.error('authorize failed', { roomId, error: String(error) });
-      return null;
-    });
-    if (closed) return;
-    if (!identity) return close(CLOSE_CODES.unauthorized);
-    if (deps.admitSocket) {
-      releaseSlot = deps.admitSocket(identity.userId);
-      if (releaseSlot === null) return close(CLOSE_CODES.tooManyConnections, `user ${identity.userId}`);
-    }
+    const admission = await admitSyncSocket(request, roomSegment, deps, () => closed);
+    if (!admission) return;
+    if (!admission.ok) return close(admission.code, admission.detail);
+    const { identity, docId } = admission;
+    releaseSlot = admission.release;
+    const roomId = admission.target.roomId;
+    // `<room>` is the mix; `<room>~review` the server-written review records of the same room.
+    const serverWrittenDoc = admission.target.kind === 'review';
     let acquired: RoomLease;
     try {
       acquired = await deps.rooms.acquire(docId);

@@ -3,12 +3,11 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
-import { CLOSE_CODES, CLOSE_REASONS, createOrigin, type CloseCode, type RoomId, type TransactionOrigin } from '@mixroom/shared/protocol';
+import { CLOSE_REASONS, createOrigin, type CloseCode, type RoomId, type TransactionOrigin } from '@mixroom/shared/protocol';
 import { parseSyncDocName } from '@mixroom/shared/review';
-import { originHeadersOf, type OriginPolicy } from '../../http/OriginPolicy.ts';
-import type { Logger } from '../../log/Logger.ts';
+import type { OriginPolicy } from '../../http/OriginPolicy.ts';
 import type { Metrics } from '../../metrics/Metrics.ts';
-import type { Authorize } from '../Authorize.ts';
+import { admitSyncSocket, type SyncAdmissionDeps } from '../admitSyncSocket.ts';
 import { SYNC_PATH_PREFIX } from '../handleSyncConnection.ts';
 import { RejectLog } from '../RejectLog.ts';
 import type { RoomDocs } from '../RoomDocs.ts';
@@ -20,14 +19,10 @@ const MIRROR_IDLE_MS = 30_000;
 /** Origin of what the mirror receives from its shard (never sent back). */
 const FROM_SHARD_ORIGIN = Symbol('from-shard');
 
-export interface SyncShardsOptions {
+export interface SyncShardsOptions extends SyncAdmissionDeps {
   readonly count: number;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly logger: Logger;
-  readonly authorize: Authorize;
   readonly originPolicy: OriginPolicy;
-  /** Counts an authorised socket against its user's cap: the release, or null to refuse (4429). */
-  readonly admitSocket?: (userId: string) => (() => void) | null;
   /** The title a brand-new room is created with (see mixRoomHooks). */
   readonly roomTitle: (roomId: RoomId) => Promise<string | null>;
   readonly metrics?: Metrics;
@@ -42,9 +37,10 @@ interface Mirror {
  * The primary's side of SYNC_SHARDS > 1: rooms run in `count` child processes (ShardProcess),
  * each owning the rooms whose id hashes to it (shardOf), over its own write-ahead log.
  *
- * Sockets: the primary checks every upgrade (Origin, room id, session and role, the user's
- * socket cap) exactly as handleSyncConnection does, refuses with the same close codes, and
- * hands an accepted socket, unanswered, to its room's shard with the identity it decided.
+ * Sockets: the primary admits every upgrade through admitSyncSocket, the admission
+ * handleSyncConnection runs (Origin, room id, session and role, the user's socket cap), refuses
+ * with its close codes, and hands an accepted socket, unanswered, to its room's shard with the
+ * identity it decided.
  *
  * Room docs (review, stems, the demo seeding): `withRoom` runs its function on a mirror of the
  * room doc kept here, brought up to date from the shard first (the state since the mirror's
@@ -124,23 +120,11 @@ export class SyncShards implements RoomDocs {
       socket.resume();
       this.refusals.handleUpgrade(request, socket, head, (ws) => ws.close(code, CLOSE_REASONS[code]));
     };
-    const originRefusal = this.options.originPolicy.check(originHeadersOf(request.headers));
-    if (originRefusal !== null) return refuse(CLOSE_CODES.forbiddenOrigin, originRefusal);
-    const target = parseSyncDocName(segment);
-    if (!target) return refuse(CLOSE_CODES.invalidRoomId, `room id ${JSON.stringify(segment.slice(0, 80))}`);
     void (async () => {
-      const identity = await this.options.authorize(request, target.roomId as RoomId).catch((error: unknown) => {
-        this.options.logger.error('authorize failed', { roomId: target.roomId, error: String(error) });
-        return null;
-      });
-      if (socket.destroyed) return;
-      if (!identity) return refuse(CLOSE_CODES.unauthorized);
-      let release: (() => void) | null = null;
-      if (this.options.admitSocket) {
-        release = this.options.admitSocket(identity.userId);
-        if (release === null) return refuse(CLOSE_CODES.tooManyConnections, `user ${identity.userId}`);
-      }
-      await this.shardFor(segment).handOver(request, socket as Socket, head, identity, release);
+      const admission = await admitSyncSocket(request, segment, this.options, () => socket.destroyed);
+      if (!admission) return;
+      if (!admission.ok) return refuse(admission.code, admission.detail);
+      await this.shardFor(segment).handOver(request, socket as Socket, head, admission.identity, admission.release);
     })();
   }
 
