@@ -48,8 +48,11 @@ import { readProcessUsage, type ProcessUsage } from './processUsage.ts';
  *
  * BENCH_SYNC_SWEEP=100,150,200,300 runs the load at each client count instead (rooms of
  * CLIENTS/ROOMS people), servers alternating in order, and prints the capacity of each server:
- * the most clients at p99 <= 50 ms, and the share of updates delivered at twice the reference's
- * capacity (run as an extra point when the sweep lacks it).
+ * the most clients at p99 <= 50 ms (its knee, also interpolated between the points around it),
+ * and the share of updates delivered at twice the reference's capacity (run as an extra point
+ * when the sweep lacks it). Each line gives the server's CPU per commit too, the figure least
+ * bent by a busy machine. BENCH_SYNC_REPEAT=3 measures every point three rounds (servers
+ * alternating order each round) and judges the median p99.
  */
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CLIENTS = env('BENCH_SYNC_CLIENTS', 40);
@@ -75,6 +78,8 @@ const SWEEP = (process.env.BENCH_SYNC_SWEEP ?? '')
   .map((x) => Number(x))
   .filter((n) => Number.isInteger(n) && n > 0);
 const PER_ROOM = Math.max(2, Math.round(CLIENTS / ROOMS));
+/** A sweep measures each point this many rounds (servers alternating order every round) and judges its median p99. */
+const REPEAT = Math.max(1, Math.floor(env('BENCH_SYNC_REPEAT', 1)));
 /** `light` (default): OBSERVERS full clients per room here, the rest light clients in GENERATORS child processes; `full`: every client a full one here (the old generator). */
 const GENERATOR = process.env.BENCH_SYNC_GENERATOR === 'full' ? 'full' : 'light';
 const OBSERVERS = env('BENCH_SYNC_OBSERVERS', 1);
@@ -280,7 +285,14 @@ const ALL_SERVERS: ServerUnderTest[] = [
 const ONLY = process.env.BENCH_SYNC_ONLY;
 const ONLY_NAMES = ONLY?.split(',').filter((x) => x !== '');
 /** The reference always runs: every ratio is against it. */
-const SERVERS = ALL_SERVERS.filter((s) => !ONLY_NAMES || ONLY_NAMES.some((o) => s.name.includes(o)) || s.name.startsWith('y-websocket'));
+/**
+ * The reference always runs (every ratio is against it), unless BENCH_SYNC_REFERENCE=off: for
+ * before/after runs of our own rows (BENCH_SYNC_BASE), which then print no ratios to it.
+ */
+const WITH_REFERENCE = process.env.BENCH_SYNC_REFERENCE !== 'off';
+const SERVERS = ALL_SERVERS.filter(
+  (s) => !ONLY_NAMES || ONLY_NAMES.some((o) => s.name.includes(o)) || (WITH_REFERENCE && s.name.startsWith('y-websocket')),
+);
 
 interface Result {
   readonly server: ServerUnderTest;
@@ -296,8 +308,8 @@ interface Result {
    * read from Redis as one), and the reference also echoes each update to its author (10/9).
    */
   readonly lightShare: number;
-  /** CPU ms over the measured window, per process. */
-  readonly cpu: ReadonlyArray<{ readonly name: string; readonly ms: number; readonly usage: ProcessUsage }>;
+  /** CPU ms and write system calls over the measured window, per process. */
+  readonly cpu: ReadonlyArray<{ readonly name: string; readonly ms: number; readonly writeCalls: number; readonly usage: ProcessUsage }>;
   /** Median time for a new client to sync a room after the session (late joiner). */
   readonly lateJoinMs: number;
   /** Bytes a late joiner read off its socket (compressed when the server deflates). */
@@ -315,6 +327,10 @@ const nodeCpu = (r: Result) => r.cpu.filter((c) => c.name !== 'redis');
 const redisCpu = (r: Result) => r.cpu.find((c) => c.name === 'redis')?.ms ?? 0;
 const totalNodeCpu = (r: Result) => nodeCpu(r).reduce((n, c) => n + c.ms, 0);
 const pct = (ms: number) => `${((ms / (SECONDS * 1000)) * 100).toFixed(1)}%`;
+/** Server CPU (every node, not Redis) per commit in the window, ms. */
+const cpuPerCommit = (r: Result) => totalNodeCpu(r) / Math.max(1, r.committedPerSec * SECONDS);
+/** Write system calls of every node per commit (a socket write is one; the log's are a few per tick). */
+const writesPerCommit = (r: Result) => nodeCpu(r).reduce((n, c) => n + c.writeCalls, 0) / Math.max(1, r.committedPerSec * SECONDS);
 /** Of every commit's fan-out to the other people in its room, the share that arrived in the window. */
 const deliveredShare = (r: Result) => r.deliveredShare;
 /** Updates relayed per second by the server (each commit to the others of its room), at the measured share. */
@@ -349,9 +365,10 @@ export async function run({ signal }: { signal: AbortSignal }): Promise<void> {
       `late join ${r.lateJoinMs.toFixed(1)} ms, ${(r.lateJoinBytes / 1024).toFixed(1)} KiB (~${r.roomUpdates} updates in the room)`,
     ].join(' ');
   for (const r of results) console.log(row(r));
-  const ref = results[results.length - 1]!;
+  const ref = results.find((r) => r.server.name.startsWith('y-websocket'));
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
-  for (const ours of results.slice(0, -1)) {
+  for (const ours of results.filter((r) => r !== ref)) {
+    if (!ref) break;
     console.log(
       `ratio ${ours.server.name} / ${ref.server.name}: p50 x${ratio(ours.p50, ref.p50)}, p99 x${ratio(ours.p99, ref.p99)}, ` +
         `delivered/s x${ratio(deliveredPerSec(ours), deliveredPerSec(ref))}, ` +
@@ -465,58 +482,90 @@ async function measureDeflate(signal: AbortSignal): Promise<void> {
 async function sweep(signal: AbortSignal): Promise<void> {
   const points = [...new Set(SWEEP)].sort((a, b) => a - b);
   console.log(
-    `sweep over ${points.join(', ')} clients in rooms of ${PER_ROOM}, each committing a fader at ${RATE_HZ} Hz and moving its presence at ${AWARENESS_HZ} Hz for ${SECONDS} s per point (loopback)`,
+    `sweep over ${points.join(', ')} clients in rooms of ${PER_ROOM}, each committing a fader at ${RATE_HZ} Hz and moving its presence at ${AWARENESS_HZ} Hz for ${SECONDS} s per point` +
+      `${REPEAT > 1 ? `, ${REPEAT} rounds each` : ''} (loopback)`,
   );
   const results: Result[] = [];
-  const measurePoint = async (clients: number, index: number) => {
-    const order = index % 2 === 0 ? SERVERS : [...SERVERS].reverse();
-    for (const server of order) {
-      signal.throwIfAborted();
-      const r = await measure(server, sweepLoad(clients), signal);
-      results.push(r);
-      console.log(
-        [
-          `${clients} clients`.padEnd(12),
-          r.server.name.padEnd(20),
-          `p50 ${r.p50.toFixed(1)} ms`.padEnd(15),
-          `p99 ${r.p99.toFixed(1)} ms`.padEnd(16),
-          `${(deliveredShare(r) * 100).toFixed(0)}% delivered`.padEnd(15),
-          `${Math.round(r.committedPerSec)} commits/s`.padEnd(16),
-          `server CPU ${pct(totalNodeCpu(r))}${r.server.redis ? ` + redis ${pct(redisCpu(r))}` : ''}`.padEnd(22),
-          clientsCpu(r).padEnd(62),
-          `load ${loadavg()[0]!.toFixed(1)}`,
-        ].join(' '),
-      );
+  let round = 0;
+  const measurePoint = async (clients: number) => {
+    for (let k = 0; k < REPEAT; k++, round++) {
+      const order = round % 2 === 0 ? SERVERS : [...SERVERS].reverse();
+      for (const server of order) {
+        signal.throwIfAborted();
+        const r = await measure(server, sweepLoad(clients), signal);
+        results.push(r);
+        console.log(
+          [
+            `${clients} clients`.padEnd(12),
+            r.server.name.padEnd(20),
+            `p50 ${r.p50.toFixed(1)} ms`.padEnd(15),
+            `p99 ${r.p99.toFixed(1)} ms`.padEnd(16),
+            `${(deliveredShare(r) * 100).toFixed(0)}% delivered`.padEnd(15),
+            `${Math.round(r.committedPerSec)} commits/s`.padEnd(16),
+            `server CPU ${pct(totalNodeCpu(r))}${r.server.redis ? ` + redis ${pct(redisCpu(r))}` : ''}`.padEnd(22),
+            `${cpuPerCommit(r).toFixed(3)} ms CPU, ${writesPerCommit(r).toFixed(1)} writes per commit`.padEnd(40),
+            clientsCpu(r).padEnd(62),
+            `load ${loadavg()[0]!.toFixed(1)}`,
+          ].join(' '),
+        );
+      }
     }
   };
-  for (const [i, clients] of points.entries()) await measurePoint(clients, i);
-  const ref = SERVERS.find((s) => s.name.startsWith('y-websocket'))!;
+  for (const clients of points) await measurePoint(clients);
+  /** A server's run at `n` clients: with several rounds, the one of median p99. */
+  const at = (server: ServerUnderTest, n: number): Result | undefined => {
+    const runs = results.filter((x) => x.server === server && x.load.clients === n).sort((a, b) => a.p99 - b.p99);
+    return runs[Math.floor((runs.length - 1) / 2)];
+  };
   /** The most clients measured with p99 within target, with every smaller point also within it. */
   const capacity = (server: ServerUnderTest): number => {
     let best = 0;
     for (const n of points) {
-      const r = results.find((x) => x.server === server && x.load.clients === n);
+      const r = at(server, n);
       if (!r || !(r.p99 <= P99_TARGET_MS)) break;
       best = n;
     }
     return best;
   };
-  const refCapacity = capacity(ref);
+  /** Where p99 crosses the target between the capacity point and the next (linear in p99), or null. */
+  const knee = (server: ServerUnderTest): number | null => {
+    const cap = capacity(server);
+    const next = points.find((n) => n > cap);
+    const below = cap > 0 ? at(server, cap) : undefined;
+    const above = next === undefined ? undefined : at(server, next);
+    if (!below || !above) return null;
+    return Math.round(cap + ((next! - cap) * (P99_TARGET_MS - below.p99)) / (above.p99 - below.p99));
+  };
+  const ref = SERVERS.find((s) => s.name.startsWith('y-websocket'));
+  const refCapacity = ref ? capacity(ref) : 0;
   const overload = Math.max(2 * refCapacity, points[0]!);
-  if (refCapacity > 0 && !points.includes(overload)) await measurePoint(overload, points.length);
-  console.log(`capacity at p99 <= ${P99_TARGET_MS} ms (of the points measured; 0 = not even the first):`);
+  if (refCapacity > 0 && !points.includes(overload)) await measurePoint(overload);
+  console.log(`capacity (knee) at p99 <= ${P99_TARGET_MS} ms (of the points measured; 0 = not even the first; ~ = p99 interpolated to the target between points):`);
   for (const server of SERVERS) {
     const cap = capacity(server);
-    console.log(`  ${server.name.padEnd(20)} ${cap} clients${server === ref ? '' : ` (x${refCapacity > 0 ? (cap / refCapacity).toFixed(2) : '?'} the reference)`}`);
+    const k = knee(server);
+    const vsRef = server === ref ? '' : ` (x${refCapacity > 0 ? (cap / refCapacity).toFixed(2) : '?'} the reference)`;
+    console.log(`  ${server.name.padEnd(20)} ${cap} clients${k === null ? '' : `, ~${k}`}${vsRef}`);
+  }
+  if (REPEAT > 1) {
+    console.log(`medians over ${REPEAT} rounds (p99, CPU and write system calls per commit):`);
+    for (const server of SERVERS) {
+      const medians = points.map((n) => {
+        const runs = results.filter((x) => x.server === server && x.load.clients === n);
+        const median = (f: (r: Result) => number) => percentile(runs.map(f), 50);
+        return `${n}: p99 ${median((r) => r.p99).toFixed(0)} ms, ${median(cpuPerCommit).toFixed(3)} ms CPU and ${median(writesPerCommit).toFixed(1)} writes per commit`;
+      });
+      console.log(`  ${server.name.padEnd(20)} ${medians.join('; ')}`);
+    }
   }
   // On a loaded machine no server may meet the target: the same-run ratios still compare them.
-  for (const server of SERVERS.filter((s) => s !== ref)) {
+  for (const server of SERVERS.filter((s) => ref && s !== ref)) {
     const ratios = points.map((n) => {
-      const ours = results.find((x) => x.server === server && x.load.clients === n);
-      const theirs = results.find((x) => x.server === ref && x.load.clients === n);
+      const ours = at(server, n);
+      const theirs = at(ref!, n);
       return ours && theirs ? `${n}: x${(ours.p99 / theirs.p99).toFixed(2)}` : `${n}: -`;
     });
-    console.log(`p99 ${server.name} / ${ref.name} per point: ${ratios.join(', ')}`);
+    console.log(`p99 ${server.name} / ${ref!.name} per point: ${ratios.join(', ')}`);
   }
   if (refCapacity > 0) {
     console.log(`at ${overload} clients (2x the reference's capacity), share of updates delivered:`);
@@ -708,7 +757,7 @@ async function measure(server: ServerUnderTest, load: Load, signal: AbortSignal)
       deliveredShare: expected > 0 ? deliveredByDrain / expected : NaN,
       lightShare: lightExpected > 0 ? lightGot / lightExpected : NaN,
       committedPerSec: committed / elapsedS,
-      cpu: deployment.processes.map((p, i) => ({ name: p.name, ms: cpuOf(i), usage: after[i]! })),
+      cpu: deployment.processes.map((p, i) => ({ name: p.name, ms: cpuOf(i), writeCalls: after[i]!.writeCalls - before[i]!.writeCalls, usage: after[i]! })),
     };
   } finally {
     stopTicks?.();
