@@ -6,19 +6,14 @@
  * in an awake room, nothing stored changes and, where the attack needs no doc, the room stays
  * asleep (a wake rebuilds the whole doc: an attacker must not be able to buy that for free).
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import { readMixState } from '@mixroom/shared/model';
 import { setMasterParam } from '@mixroom/shared/ops';
-import { CLOSE_CODES, createOrigin, MESSAGE_TYPES, presenceUserOf, type Role, type RoomId } from '@mixroom/shared/protocol';
+import { CLOSE_CODES, createOrigin, presenceUserOf, type Role, type RoomId } from '@mixroom/shared/protocol';
 import { connectWithCookie, HttpUser, whenSocketSynced, type SocketClient } from '../integration/reviewHarness.ts';
 import { waitFor } from '../integration/syncHarness.ts';
-import { awarenessFrame, probeSocket, startSecurityFixture, type SecurityFixture } from './securityHarness.ts';
+import { awarenessFrame, openRawSocket, probeSocket, startSecurityFixture, storedRoomFiles, type SecurityFixture } from './securityHarness.ts';
 
 const HIBERNATE_MS = 150;
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -65,19 +60,8 @@ async function untilHibernating(doc: string = fx.roomId): Promise<void> {
 /** How many times `doc` woke so far (the room logs each wake). */
 const wakes = (doc: string = fx.roomId) => fx.product.lines.filter((l) => l.msg === 'room woke' && l.fields.roomId === doc).length;
 
-/** Every stored file of a room (its write-ahead log and snapshots), by path, as base64. */
-async function storedFiles(doc: string = fx.roomId): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  const walk = async (path: string): Promise<void> => {
-    for (const entry of await readdir(path, { withFileTypes: true })) {
-      const full = join(path, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else if (full.includes(doc)) files.set(full, (await readFile(full)).toString('base64'));
-    }
-  };
-  await walk(join(fx.product.dataDir, 'data'));
-  return files;
-}
+/** Every stored file of a room (see storedRoomFiles). */
+const storedFiles = (doc: string = fx.roomId) => storedRoomFiles(fx.product.dataDir, doc);
 
 /**
  * Runs `attack` against the hibernating room and checks it stayed asleep and its stored files
@@ -94,45 +78,8 @@ async function whileAsleep(attack: () => Promise<void>, doc: string = fx.roomId)
   expect(await storedFiles(doc)).toEqual(files);
 }
 
-/** A raw socket with `cookie`: sends hand-made frames and reports how the server closed it. */
-async function rawSocket(cookie: string, doc: string = fx.roomId) {
-  const ws = new WebSocket(`${fx.product.url.replace(/^http/, 'ws')}/sync/${doc}`, { headers: { cookie } });
-  cleanup.push(() => ws.terminate());
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  ws.on('error', () => undefined);
-  let replies = 0;
-  let step2s = 0;
-  const notices: number[] = [];
-  ws.on('message', (data: Buffer) => {
-    replies += 1;
-    if (data[0] === MESSAGE_TYPES.sync && data[1] === syncProtocol.messageYjsSyncStep2) step2s += 1;
-    if (data[0] === MESSAGE_TYPES.auth) notices.push(replies);
-  });
-  await waitFor('socket ready', () => replies > 0);
-  return {
-    ws,
-    closed,
-    notices,
-    get open() {
-      return ws.readyState === WebSocket.OPEN;
-    },
-    sendUpdate(update: Uint8Array) {
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MESSAGE_TYPES.sync);
-      syncProtocol.writeUpdate(encoder, update);
-      ws.send(encoding.toUint8Array(encoder));
-    },
-    /** Resolves once every frame sent before it was processed (step 1 is answered in order). */
-    async roundTrip() {
-      const before = step2s;
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MESSAGE_TYPES.sync);
-      syncProtocol.writeSyncStep1(encoder, new Y.Doc());
-      ws.send(encoding.toUint8Array(encoder));
-      await waitFor('sync step 1 answered', () => step2s > before);
-    },
-  };
-}
+/** A raw socket with `cookie` (see openRawSocket). */
+const rawSocket = (cookie: string, doc: string = fx.roomId) => openRawSocket(fx.product.url, doc, { cookie }, cleanup);
 
 /** A real edit on top of the room's current state, as a client that synced would send it. */
 async function realEdit(user: HttpUser): Promise<Uint8Array> {
@@ -173,10 +120,10 @@ describe('a hibernating room', () => {
     await whileAsleep(async () => {
       for (const user of readOnly) {
         const raw = await rawSocket(user.cookie);
-        const noticesAtJoin = raw.notices.length;
+        const noticesAtJoin = raw.received.notices.length;
         raw.sendUpdate(edit);
         await raw.roundTrip();
-        expect(raw.notices.length).toBe(noticesAtJoin + 1);
+        expect(raw.received.notices.length).toBe(noticesAtJoin + 1);
         expect(raw.open).toBe(true);
         // The real client does the same through the provider: dropped, told why.
         const real = client(user);
@@ -186,10 +133,10 @@ describe('a hibernating room', () => {
       }
       // Demoted while the room sleeps: the next edit from its open socket is dropped.
       expect((await fx.owner.json('PATCH', fx.api(`/members/${artistId}`), { role: 'listener' })).status).toBe(200);
-      await waitFor('demotion notice', () => artistSocket.notices.length > 0);
+      await waitFor('demotion notice', () => artistSocket.received.notices.length > 0);
       artistSocket.sendUpdate(edit);
       await artistSocket.roundTrip();
-      expect(artistSocket.notices.length).toBe(2);
+      expect(artistSocket.received.notices.length).toBe(2);
     });
     expect(readMixState(keeper.doc).master.gain).toBe(gain);
     expect(await fx.product.server.services.rooms.withRoom(fx.roomId as RoomId, (doc) => readMixState(doc).master.gain)).toBe(gain);
@@ -205,7 +152,7 @@ describe('a hibernating room', () => {
     await whileAsleep(async () => {
       raw.sendUpdate(Y.encodeStateAsUpdate(forged));
       await raw.roundTrip();
-      expect(raw.notices.length).toBe(1);
+      expect(raw.received.notices.length).toBe(1);
     }, review);
     expect(keeper.doc.getMap('comments').has('forged')).toBe(false);
   });
@@ -263,24 +210,15 @@ describe('a hibernating room', () => {
     });
   });
 
-  it('refuses an oversized frame (4413) and an unreadable update (4422) without waking or storing', async () => {
+  it('refuses an oversized frame (4413) without waking or storing', async () => {
     const keeper = client(fx.owner);
     await whenSocketSynced(keeper);
     const big = await rawSocket(fx.owner.cookie);
-    const garbage = await rawSocket(fx.owner.cookie);
-    const truncated = await rawSocket(fx.owner.cookie);
-    const edit = await realEdit(fx.owner);
     await whileAsleep(async () => {
       const pad = new Y.Doc();
       pad.getMap('probe').set('pad', 'x'.repeat(MAX_MESSAGE_BYTES));
       big.sendUpdate(Y.encodeStateAsUpdate(pad));
       expect(await big.closed).toBe(CLOSE_CODES.messageTooLarge);
-      // A struct header claiming a million structs from a client, then nothing.
-      garbage.sendUpdate(Uint8Array.of(1, 0xc0, 0x84, 0x3d, 7, 0));
-      expect(await garbage.closed).toBe(CLOSE_CODES.updateRejected);
-      // A real, new edit cut short in its delete set: its first struct is new, the rest unreadable.
-      truncated.sendUpdate(edit.subarray(0, edit.byteLength - 1));
-      expect(await truncated.closed).toBe(CLOSE_CODES.updateRejected);
     });
     expect(keeper.provider.wsconnected).toBe(true);
   });

@@ -5,19 +5,14 @@
  * client id, oversized states, a flood, and too many client ids on one socket.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import * as Y from 'yjs';
-import * as syncProtocol from 'y-protocols/sync';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { readMixState } from '@mixroom/shared/model';
 import { readRemoteGestures } from '@mixroom/shared/ops';
-import { CLOSE_CODES, MESSAGE_TYPES, presenceUserOf, type Role } from '@mixroom/shared/protocol';
+import { CLOSE_CODES, presenceUserOf, type Role } from '@mixroom/shared/protocol';
 import { applyRemoteGestures } from '../../client/src/mix/heard/applyRemoteGestures.ts';
 import { connectWithCookie, HttpUser, whenSocketSynced, type SocketClient } from '../integration/reviewHarness.ts';
 import { startTestMixroom, type TestMixroom } from '../integration/startTestMixroom.ts';
 import { waitFor } from '../integration/syncHarness.ts';
-import { awarenessFrame, type AwarenessEntry as Entry } from './securityHarness.ts';
+import { awarenessFrame, openRawSocket, type AwarenessEntry as Entry } from './securityHarness.ts';
 import { formatProbe, startServerProbe } from './startServerProbe.ts';
 
 type Who = 'owner' | 'engineer' | 'listener';
@@ -57,75 +52,8 @@ function client(who: Who): SocketClient {
   return c;
 }
 
-function readAwarenessFrame(frame: Uint8Array): Entry[] {
-  const d = decoding.createDecoder(frame);
-  if (decoding.readVarUint(d) !== MESSAGE_TYPES.awareness) return [];
-  const u = decoding.createDecoder(decoding.readVarUint8Array(d));
-  const count = decoding.readVarUint(u);
-  return Array.from({ length: count }, () => ({
-    clientId: decoding.readVarUint(u),
-    clock: decoding.readVarUint(u),
-    state: JSON.parse(decoding.readVarString(u)) as unknown,
-  }));
-}
-
-/**
- * A raw socket with a member's session: sends hand-made frames, and records every awareness
- * frame the server sends it (bytes and entries) and the close code.
- */
-async function rawSocket(who: Who) {
-  const ws = new WebSocket(`${mixroom.url.replace(/^http/, 'ws')}/sync/${roomId}`, {
-    headers: { cookie: users[who].cookie, origin: mixroom.url },
-  });
-  cleanup.push(() => ws.terminate());
-  const received = { awarenessBytes: 0, awarenessFrames: 0, entries: [] as Entry[], replies: 0 };
-  let closeCode: number | null = null;
-  let syncReplies = 0;
-  // Null when the server keeps the socket open for 20 s (it should have closed it).
-  const closed = new Promise<number | null>((resolve) => {
-    const timer = setTimeout(() => resolve(null), 20_000);
-    ws.on('close', (code) => {
-      clearTimeout(timer);
-      closeCode = code;
-      resolve(code);
-    });
-  });
-  ws.on('error', () => undefined);
-  ws.on('message', (data: Buffer) => {
-    received.replies += 1;
-    if (data[0] === MESSAGE_TYPES.sync && data[1] === syncProtocol.messageYjsSyncStep2) syncReplies += 1;
-    if (data[0] !== MESSAGE_TYPES.awareness) return;
-    received.awarenessBytes += data.byteLength;
-    received.awarenessFrames += 1;
-    received.entries.push(...readAwarenessFrame(new Uint8Array(data)));
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  // The server's first frames (sync step 1, current presence) arrive once the room is ready.
-  await waitFor('socket ready', () => received.replies > 0);
-  return {
-    ws,
-    received,
-    closed,
-    get closeCode() {
-      return closeCode;
-    },
-    /**
-     * Resolves once every frame sent so far has been processed: the server answers a sync
-     * step 1 in order (with step 2), whatever the room's presence.
-     */
-    async roundTrip() {
-      const before = syncReplies;
-      const step1 = encoding.createEncoder();
-      encoding.writeVarUint(step1, MESSAGE_TYPES.sync);
-      syncProtocol.writeSyncStep1(step1, new Y.Doc());
-      ws.send(encoding.toUint8Array(step1));
-      await waitFor('sync step 1 answered', () => syncReplies > before);
-    },
-  };
-}
+/** A raw socket with a member's session, from our own page (see openRawSocket). */
+const rawSocket = (who: Who) => openRawSocket(mixroom.url, roomId, { cookie: users[who].cookie, origin: mixroom.url }, cleanup);
 
 describe('presence authority', () => {
   it("a listener's forged identity and master-gain gesture reach nobody; its playhead does", async () => {

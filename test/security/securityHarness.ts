@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
@@ -142,4 +144,89 @@ export async function openRawWriter(fx: SecurityFixture, user: HttpUser) {
       return update.byteLength;
     },
   };
+}
+
+/**
+ * A raw sync socket (exactly the bytes an attacker's client sends) to `/sync/<doc>` with the
+ * given headers. Records what the server sends back (replies, read-only notices, awareness
+ * entries) and how it closed; resolves once the server's first frames arrived (room ready).
+ * `cleanup` gets its terminator.
+ */
+export async function openRawSocket(url: string, doc: string, headers: Record<string, string>, cleanup: Array<() => void>) {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/sync/${doc}`, { headers });
+  cleanup.push(() => ws.terminate());
+  const received = { replies: 0, step2s: 0, awarenessBytes: 0, awarenessFrames: 0, entries: [] as AwarenessEntry[], notices: [] as number[] };
+  let closeCode: number | null = null;
+  const closed = new Promise<number>((resolve) =>
+    ws.on('close', (code) => {
+      closeCode = code;
+      resolve(code);
+    }),
+  );
+  ws.on('error', () => undefined);
+  ws.on('message', (data: Buffer) => {
+    received.replies += 1;
+    if (data[0] === MESSAGE_TYPES.sync && data[1] === syncProtocol.messageYjsSyncStep2) received.step2s += 1;
+    // The read-only notice: which reply it was.
+    if (data[0] === MESSAGE_TYPES.auth) received.notices.push(received.replies);
+    if (data[0] !== MESSAGE_TYPES.awareness) return;
+    received.awarenessBytes += data.byteLength;
+    received.awarenessFrames += 1;
+    received.entries.push(...readAwarenessFrame(new Uint8Array(data)));
+  });
+  await waitFor('socket ready', () => received.replies > 0 || closeCode !== null);
+  const sendSync = (write: (e: encoding.Encoder) => void) => {
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, MESSAGE_TYPES.sync);
+    write(e);
+    ws.send(encoding.toUint8Array(e));
+  };
+  return {
+    ws,
+    received,
+    closed,
+    get closeCode() {
+      return closeCode;
+    },
+    get open() {
+      return ws.readyState === WebSocket.OPEN;
+    },
+    /** Sends `update` as a y-websocket update message. */
+    sendUpdate(update: Uint8Array) {
+      sendSync((e) => syncProtocol.writeUpdate(e, update));
+    },
+    /** Resolves once every frame sent before it was processed (step 1 is answered in order). */
+    async roundTrip() {
+      const before = received.step2s;
+      sendSync((e) => syncProtocol.writeSyncStep1(e, new Y.Doc()));
+      await waitFor('sync step 1 answered', () => received.step2s > before);
+    },
+  };
+}
+
+/** The entries of an awareness frame the server sent (none for other messages). */
+export function readAwarenessFrame(frame: Uint8Array): AwarenessEntry[] {
+  const d = decoding.createDecoder(frame);
+  if (decoding.readVarUint(d) !== MESSAGE_TYPES.awareness) return [];
+  const u = decoding.createDecoder(decoding.readVarUint8Array(d));
+  const count = decoding.readVarUint(u);
+  return Array.from({ length: count }, () => ({
+    clientId: decoding.readVarUint(u),
+    clock: decoding.readVarUint(u),
+    state: JSON.parse(decoding.readVarString(u)) as unknown,
+  }));
+}
+
+/** Every stored file of sync document `doc` (its write-ahead log and snapshots) under a product's data dir, by path, as base64. */
+export async function storedRoomFiles(dataDir: string, doc: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const walk = async (path: string): Promise<void> => {
+    for (const entry of await readdir(path, { withFileTypes: true })) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (full.includes(doc)) files.set(full, (await readFile(full)).toString('base64'));
+    }
+  };
+  await walk(join(dataDir, 'data'));
+  return files;
 }

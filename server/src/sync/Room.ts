@@ -189,17 +189,18 @@ export class Room {
   }
 
   /**
-   * What a client's `update` (Yjs V1) asks of a hibernating room: `held` when the kept state
-   * already has all of it (acknowledged without waking), `unreadable` when it does not decode
-   * (refused without waking: garbage must not buy a rebuild of the doc), `new` otherwise (the
-   * caller applies it to {@link doc}, which wakes the room and judges it as always). `awake`
-   * when the room has its doc.
+   * What a client's `update` (Yjs V1) asks of the room, judged the same awake or asleep and
+   * before any of it is applied: `unreadable` when it does not decode to its end (Yjs
+   * integrates an update's structs before it reads its delete set, so a truncated one applied
+   * as is left its first part in the doc and the log of an awake room, while a hibernating one
+   * refused it whole); `held` when a hibernating room's kept state already has all of it
+   * (acknowledged without waking: garbage or a replay must not buy a rebuild of the doc);
+   * `new` otherwise (the caller applies it to {@link doc}, which wakes a hibernating room).
    */
-  judgeWhileHibernating(update: Uint8Array): 'awake' | 'held' | 'new' | 'unreadable' {
-    if (!this.hibernated) return 'awake';
+  judgeUpdate(update: Uint8Array): 'held' | 'new' | 'unreadable' {
     try {
-      if (Y.snapshotContainsUpdate(Y.decodeSnapshotV2(this.hibernated.snapshot), update)) return 'held';
-      // The check above stops at the first new struct; the rest must decode too.
+      if (this.hibernated && Y.snapshotContainsUpdate(Y.decodeSnapshotV2(this.hibernated.snapshot), update)) return 'held';
+      // The check above stops at the first new struct; the whole update must decode.
       Y.decodeUpdate(update);
       return 'new';
     } catch {

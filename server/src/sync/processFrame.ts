@@ -104,9 +104,10 @@ function applyClientUpdate(room: Room, peer: Peer, update: Uint8Array): FrameRes
     return { ok: true, dropped: true };
   }
   // A reconnecting client's sync step 2 usually holds nothing new: no need to wake for it.
-  const asleep = room.judgeWhileHibernating(update);
-  if (asleep === 'held') return { ok: true };
-  if (asleep === 'unreadable') return { ok: false, code: CLOSE_CODES.updateRejected, detail: 'unreadable update (room hibernating, not woken)' };
+  const judged = room.judgeUpdate(update);
+  if (judged === 'held') return { ok: true };
+  // Refused whole, awake or asleep: nothing of it is applied, stored or relayed.
+  if (judged === 'unreadable') return { ok: false, code: CLOSE_CODES.updateRejected, detail: 'unreadable update' };
   // Refused before it touches the doc: nothing of it is stored or relayed (see Room.admits).
   if (!room.admits(update)) {
     const max = room.maxRoomBytes!;
