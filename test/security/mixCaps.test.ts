@@ -12,6 +12,8 @@ import {
   defaultBus,
   defaultTrack,
   getBusesMap,
+  getMasterMap,
+  getNestedMap,
   getSessionMap,
   getTrackMap,
   getTracksMap,
@@ -160,5 +162,35 @@ describe('mix caps on raw client updates', () => {
     expect(done.status).toBe(409);
     expect(done.body.error.message).toMatch(/at most 256 tracks/);
     expect((await serverDoc(capView)).trackKeys.length).toBe(MIX_CAPS.tracks);
+  });
+
+  it('deletes keys no strip has, written by a real y-websocket client around shared/ops: every peer reads the same mix', async () => {
+    const client = connectWithCookie(fx.product.url, fx.roomId, engineer.cookie);
+    cleanup.push(() => client.destroy());
+    await whenSocketSynced(client);
+    const before = readMixState(observer.doc);
+    const track = before.tracks[0]!.id;
+    const bus = before.buses.find((b) => b.kind === 'aux')!.id;
+    const sizeBefore = await serverDoc((doc) => Y.encodeStateAsUpdate(doc).byteLength);
+    // 200 KB of keys on the master, a track (top level, an EQ band) and an aux bus's effect.
+    client.doc.transact(() => {
+      const pad = 'x'.repeat(1000);
+      for (let i = 0; i < 150; i++) getMasterMap(client.doc)!.set(`junk${i}`, pad);
+      for (let i = 0; i < 30; i++) getTrackMap(client.doc, track)!.set(`junk${i}`, pad);
+      for (let i = 0; i < 10; i++) getNestedMap(getTrackMap(client.doc, track), ['eq', 'bands', '1'])!.set(`junk${i}`, pad);
+      for (let i = 0; i < 10; i++) getNestedMap(getBusesMap(client.doc)!.get(bus) as Y.Map<unknown>, ['effect'])!.set(`junk${i}`, pad);
+    }, createOrigin('local-user', 'engineer'));
+    const junkKeys = (doc: Y.Doc) =>
+      [getMasterMap(doc), getTrackMap(doc, track), getNestedMap(getTrackMap(doc, track), ['eq', 'bands', '1']), getNestedMap(getBusesMap(doc)!.get(bus) as Y.Map<unknown>, ['effect'])]
+        .flatMap((map) => [...(map?.keys() ?? [])])
+        .filter((key) => key.startsWith('junk')).length;
+    // The server repairs on the update; every peer, the writer included, gets the repair.
+    await waitFor('junk keys gone on every peer', () => junkKeys(observer.doc) === 0 && junkKeys(client.doc) === 0);
+    expect(await serverDoc(junkKeys)).toBe(0);
+    expect(readMixState(observer.doc)).toEqual(before);
+    expect(readMixState(client.doc)).toEqual(before);
+    // What stays of the 200 KB is the deletions' bookkeeping, not the values.
+    expect((await serverDoc((doc) => Y.encodeStateAsUpdate(doc).byteLength)) - sizeBefore).toBeLessThan(8 * 1024);
+    expect(client.provider.wsconnected).toBe(true);
   });
 });

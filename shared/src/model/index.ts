@@ -34,3 +34,4 @@ export * from './AutomationLane.ts';
 export * from './AutomationRecord.ts';
 export * from './lanesOf.ts';
 export * from './laneRangeOf.ts';
+export * from './STRIP_KEYS.ts';

@@ -1,23 +1,53 @@
 import * as Y from 'yjs';
 import { getBusesMap, getMixRoot, getSessionMap, getTracksMap } from '../../model/mixDocAccessors.ts';
+import { STRIP_KEYS, type KeyShape } from '../../model/STRIP_KEYS.ts';
 import type { TransactionOrigin } from '../../protocol/TransactionOrigin.ts';
+import { keyShapeAt } from './dropUnknownKeys.ts';
 import { repairCaps } from './repairCaps.ts';
 
 /** Keys of a strip map whose writes can break a cap. */
 const CAPPED_STRIP_KEYS = new Set(['name', 'sends']);
 
 /**
+ * The keys a map of the mix may hold when it is a strip or nested in one (see STRIP_KEYS), from
+ * its path under the root; null for other maps and for a map under an unknown key.
+ */
+function stripKeysOf(root: Y.Map<unknown>, type: Y.AbstractType<any>): KeyShape | null {
+  const path: string[] = [];
+  for (let t = type; t !== (root as unknown); ) {
+    const item = t._item;
+    if (!item || item.parentSub === null || !(item.parent instanceof Y.AbstractType)) return null;
+    path.unshift(item.parentSub);
+    t = item.parent;
+  }
+  if (path[0] === 'master') return keyShapeAt(STRIP_KEYS.master, path.slice(1));
+  if (path[0] === 'tracks' && path.length > 1) return keyShapeAt(STRIP_KEYS.track, path.slice(2));
+  if (path[0] === 'buses' && path.length > 1) return keyShapeAt(STRIP_KEYS.bus, path.slice(2));
+  return null;
+}
+
+/** Whether `value` may sit under `key` of a map of `shape` (see dropUnknownKeys). */
+function allowed(shape: KeyShape, key: string, value: unknown): boolean {
+  const known = Object.hasOwn(shape, key) ? shape[key] : shape['*'];
+  return known !== undefined && (known !== null || !(value instanceof Y.AbstractType));
+}
+
+/**
  * True when a transaction may have broken a cap: it added or replaced strips, wrote the title,
- * a strip's name or sends, or a sends map. A fader or EQ edit cannot.
+ * a strip's name or sends, a sends map, or a key no strip has. A fader or EQ edit cannot.
  */
 function touchesCaps(doc: Y.Doc, tr: Y.Transaction): boolean {
-  const collections = new Set<unknown>([getMixRoot(doc), getTracksMap(doc), getBusesMap(doc)]);
+  const root = getMixRoot(doc);
+  const collections = new Set<unknown>([root, getTracksMap(doc), getBusesMap(doc)]);
   const session = getSessionMap(doc);
   for (const [type, keys] of tr.changed) {
     if (collections.has(type)) return true;
     if ((type as unknown) === session && keys.has('title')) return true;
     if (type instanceof Y.Map && type._item?.parentSub === 'sends') return true;
     for (const key of keys) if (key !== null && CAPPED_STRIP_KEYS.has(key)) return true;
+    if (!(type instanceof Y.Map)) continue;
+    const shape = stripKeysOf(root, type);
+    if (shape && [...keys].some((key) => key !== null && !allowed(shape, key, type.get(key)))) return true;
   }
   return false;
 }

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { initMixDoc, MIX_CAPS, readMixState } from '../../model/index.ts';
+import { getBusMap, getMasterMap, getNestedMap, getTrackMap, initMixDoc, MIX_CAPS, readMixState } from '../../model/index.ts';
 import { createOrigin } from '../../protocol/TransactionOrigin.ts';
+import { addBus } from '../addBus.ts';
+import { addSend } from '../addSend.ts';
 import { addTrack } from '../addTrack.ts';
+import { addAutomationPoint } from '../automation/addAutomationPoint.ts';
+import { migrateMixDoc } from '../migrateMixDoc.ts';
+import { setBusEffectType } from '../setBusEffectType.ts';
+import { setGateKey } from '../setGateKey.ts';
+import { setMasterParam } from '../setMasterParam.ts';
+import { setSidechain } from '../setSidechain.ts';
+import { setTrackParam } from '../setTrackParam.ts';
+import { setTrackStem } from '../setTrackStem.ts';
+import { observeCapRepair } from './observeCapRepair.ts';
 import { repairCaps } from './repairCaps.ts';
 
 const origin = createOrigin('local-user', 'test');
@@ -45,4 +56,97 @@ describe('repairCaps', () => {
     expect(readMixState(a).tracks.map((t) => t.id)).not.toContain('zz-b');
     expect(repairCaps(a, repair)).toBe(0);
   });
+
+  it('knows every key shared/ops write: a mix using every op loses nothing', () => {
+    const doc = everyOpMix();
+    let updates = 0;
+    doc.on('update', () => (updates += 1));
+    expect(repairCaps(doc, repair)).toBe(0);
+    expect(updates).toBe(0);
+  });
+
+  it('deletes keys no strip has, at any depth, and shared types where a value goes; the mix reads the same', () => {
+    const doc = everyOpMix();
+    const before = readMixState(doc);
+    const junk = (map: Y.Map<unknown> | null, key: string) => map!.set(key, 'x'.repeat(1000));
+    doc.transact(() => {
+      const vox = getTrackMap(doc, 'vox');
+      for (let i = 0; i < 50; i++) junk(vox, `junk${i}`);
+      junk(getNestedMap(vox, ['eq', 'bands', '2']), 'junk');
+      junk(getNestedMap(vox, ['comp']), 'junk');
+      junk(getNestedMap(vox, ['sends', 'rev']), 'junk');
+      vox!.set('gain', new Y.Map(Object.entries({ a: 'x'.repeat(1000) })));
+      vox!.set('stem', new Y.Text('x'.repeat(1000)));
+      junk(getBusMap(doc, 'rev'), 'junk');
+      junk(getNestedMap(getBusMap(doc, 'rev'), ['effect']), 'junk');
+      junk(getMasterMap(doc), 'junk');
+      junk(getNestedMap(getMasterMap(doc), ['limiter']), 'junk');
+    }, origin);
+    // 50 + 3 nested on the track, 2 shared types, 2 on the bus, 2 on the master.
+    expect(repairCaps(doc, repair)).toBe(59);
+    expect(readMixState(doc)).toEqual({ ...before, tracks: before.tracks.map((t) => (t.id === 'vox' ? { ...t, gain: 0, stem: null } : t)) });
+    expect(repairCaps(doc, repair)).toBe(0);
+    expect(Y.encodeStateAsUpdate(doc).byteLength).toBeLessThan(Y.encodeStateAsUpdate(everyOpMix()).byteLength + 4096);
+  });
+
+  it('repairs a remote update that adds an unknown key; a fader edit is not a cap edit', () => {
+    const server = everyOpMix();
+    const dispose = observeCapRepair(server, repair);
+    const client = new Y.Doc();
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+    let repairs = 0;
+    server.on('afterTransaction', (tr: Y.Transaction) => void (tr.origin === repair && (repairs += 1)));
+    const send = (change: () => void) => {
+      const vector = Y.encodeStateVector(client);
+      client.transact(change, origin);
+      Y.applyUpdate(server, Y.encodeStateAsUpdate(client, vector), 'remote');
+    };
+    send(() => setTrackParam(client, { trackId: 'vox', param: 'gain', value: -3 }, origin));
+    expect(repairs).toBe(0);
+    send(() => getNestedMap(getTrackMap(client, 'vox'), ['eq', 'bands', '1'])!.set('junk', 1));
+    send(() => getMasterMap(client)!.set('junk', 1));
+    send(() => getTrackMap(client, 'vox')!.set('order', new Y.Map()));
+    expect(repairs).toBe(3);
+    expect(getNestedMap(getTrackMap(server, 'vox'), ['eq', 'bands', '1'])!.has('junk')).toBe(false);
+    expect(getMasterMap(server)!.has('junk')).toBe(false);
+    expect(getTrackMap(server, 'vox')!.has('order')).toBe(false);
+    dispose();
+  });
+
+  it('a document migrated from schema v1 keeps every key', () => {
+    const doc = new Y.Doc();
+    doc.transact(() => {
+      const root = doc.getMap('mix');
+      root.set('session', new Y.Map(Object.entries({ title: 'Old', sampleRate: 44100, schemaVersion: 1 })));
+      root.set('tracks', new Y.Map(Object.entries({ vox: new Y.Map(Object.entries({ id: 'vox', name: 'Vox', order: 0, gain: -4, pan: -50 })) })));
+      root.set('buses', new Y.Map());
+      root.set('master', new Y.Map(Object.entries({ gain: -2 })));
+    });
+    migrateMixDoc(doc, repair);
+    expect(repairCaps(doc, repair)).toBe(0);
+  });
 });
+
+/** A mix that used every op that writes strips: stems, sends, both effects, keys, lanes. */
+function everyOpMix(): Y.Doc {
+  const doc = new Y.Doc();
+  initMixDoc(doc, { title: 'Every op', sampleRate: 48000, reverbBusId: 'rev', delayBusId: 'dly' });
+  addTrack(doc, { name: 'Vox', stem: { key: 'rooms/r/stems/a/source.wav', fileName: 'vox.wav', sampleRate: 48000, channels: 2, frames: 48000 }, id: 'vox' }, origin);
+  addTrack(doc, { name: 'Kick', stem: null, id: 'kick' }, origin);
+  setTrackStem(doc, { trackId: 'kick', stem: { key: 'rooms/r/stems/b/source.wav', fileName: 'kick.wav', sampleRate: 48000, channels: 1, frames: 4800 } }, origin);
+  addBus(doc, { kind: 'group', name: 'Drums', id: 'drums' }, origin);
+  addSend(doc, { fromId: 'vox', busId: 'rev' }, origin);
+  addSend(doc, { fromId: 'vox', busId: 'dly' }, origin);
+  addSend(doc, { fromId: 'drums', busId: 'rev' }, origin);
+  setBusEffectType(doc, { busId: 'rev', type: 'delay' }, origin);
+  setBusEffectType(doc, { busId: 'rev', type: 'reverb' }, origin);
+  setSidechain(doc, { trackId: 'vox', source: 'kick' }, origin);
+  setGateKey(doc, { trackId: 'vox', source: 'kick' }, origin);
+  setTrackParam(doc, { trackId: 'vox', param: 'eq.bands.2.gain', value: 3 } as never, origin);
+  setMasterParam(doc, { param: 'gain', value: -1 }, origin);
+  addAutomationPoint(doc, { address: { kind: 'track', trackId: 'vox', param: 'gain' }, time: 1, value: -3 }, origin);
+  addAutomationPoint(doc, { address: { kind: 'send', fromId: 'vox', busId: 'rev', param: 'level' }, time: 2, value: -6 }, origin);
+  addAutomationPoint(doc, { address: { kind: 'bus', busId: 'drums', param: 'pan' }, time: 1, value: 0.5 }, origin);
+  addAutomationPoint(doc, { address: { kind: 'master', param: 'gain' }, time: 3, value: -2 }, origin);
+  return doc;
+}

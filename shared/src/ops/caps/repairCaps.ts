@@ -1,11 +1,13 @@
 import * as Y from 'yjs';
 import { isValidId } from '../../model/createId.ts';
 import { MIX_CAPS } from '../../model/MIX_CAPS.ts';
-import { getBusesMap, getMixRoot, getSessionMap, getTracksMap } from '../../model/mixDocAccessors.ts';
+import { getBusesMap, getMasterMap, getMixRoot, getSessionMap, getTracksMap } from '../../model/mixDocAccessors.ts';
 import { sanitizeMixState } from '../../model/sanitizeMixState.ts';
+import { STRIP_KEYS } from '../../model/STRIP_KEYS.ts';
 import type { TransactionOrigin } from '../../protocol/TransactionOrigin.ts';
 import { repairAutomation } from '../automation/repairAutomation.ts';
 import { repairMix } from '../repairMix.ts';
+import { dropUnknownKeys } from './dropUnknownKeys.ts';
 
 /** A capped text field: a string past `max` is cut to it, anything else but a string is deleted. */
 function capText(map: Y.Map<unknown>, key: string, max: number): number {
@@ -35,8 +37,9 @@ function dropJunkStrips(strips: Y.Map<unknown>, taken: ReadonlyMap<string, unkno
  * Brings the document back within MIX_CAPS after a client wrote around shared/ops: cuts
  * names and the title to their length (what every peer already reads, see sanitizeIdentity),
  * deletes entries of the tracks and buses maps that are not strips, the strips past the cap in
- * (order, id) order (the ones peers list last), and send entries naming no bus; then repairs
- * the routing and automation those deletions left dangling.
+ * (order, id) order (the ones peers list last), keys no strip has (STRIP_KEYS, at any depth),
+ * and send entries naming no bus; then repairs the routing and automation those deletions
+ * left dangling.
  *
  * Repair rather than refusal: a raw update is often a reconnecting client's whole offline
  * work in one (sync step 2), and refusing it would lose all of it and stop that client
@@ -73,9 +76,15 @@ export function repairCaps(doc: Y.Doc, origin: TransactionOrigin): number {
     // After dropJunkStrips every key left is a strip sanitizeMixState reads.
     const busIds = new Set(buses?.keys() ?? []);
     let sendsDropped = 0;
-    for (const strips of [tracks, buses]) {
+    const master = getMasterMap(doc);
+    if (master) changed += dropUnknownKeys(master, STRIP_KEYS.master);
+    for (const [strips, keys] of [
+      [tracks, STRIP_KEYS.track],
+      [buses, STRIP_KEYS.bus],
+    ] as const) {
       for (const strip of strips?.values() ?? []) {
         if (!(strip instanceof Y.Map)) continue;
+        changed += dropUnknownKeys(strip, keys);
         changed += capText(strip, 'name', MIX_CAPS.nameLength);
         const sends = strip.get('sends');
         if (!(sends instanceof Y.Map)) continue;
