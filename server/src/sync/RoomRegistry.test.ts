@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -89,14 +89,25 @@ describe('RoomRegistry', () => {
       actor: 'stems',
     });
     expect(origins).toEqual([{ kind: 'server', actor: 'stems' }]);
-    // Read the disk directly through a second store: the write is there before any unload.
-    const opened = await localStore().open(room);
-    await opened.storage.close();
-    const copy = new Y.Doc();
-    for (const u of opened.updates) Y.applyUpdate(copy, u);
-    expect(copy.getMap('m').get('x')).toBe(1);
-    lease.release();
-    await rooms.close();
+    // What a crash now would leave: the data dir's files as they are, copied to a dir of their
+    // own and opened by a second store there (a second store on the live dir would replay and
+    // write the write-ahead log the first one holds).
+    const crashDir = await mkdtemp(join(tmpdir(), 'mixroom-registry-crash-'));
+    const after = new LocalRoomStore(crashDir, logger);
+    try {
+      await cp(dataDir, crashDir, { recursive: true });
+      await after.start();
+      const opened = await after.open(room);
+      await opened.storage.close();
+      const copy = new Y.Doc();
+      for (const u of opened.updates) Y.applyUpdate(copy, u);
+      expect(copy.getMap('m').get('x')).toBe(1);
+    } finally {
+      lease.release();
+      await rooms.close();
+      await after.stop();
+      await rm(crashDir, { recursive: true, force: true });
+    }
   });
 
   it('rejects withRoom when aborted before it runs', async () => {
