@@ -173,6 +173,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     maxSocketBufferBytes: config.maxSocketBufferBytes,
     pingIntervalMs: config.pingIntervalMs,
     deflate: config.syncDeflate,
+    writePacing: config.syncWritePacing,
   };
   const detachSync = shards ? attachShardHandOver(httpServer, shards) : attachSyncSocketServer(httpServer, syncDeps);
 

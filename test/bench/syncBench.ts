@@ -229,43 +229,30 @@ function withChildProcesses(server: ServerUnderTest): ServerUnderTest {
   };
 }
 
+/** createServer alone (syncServerProcess.ts) from `cwd`, with extra environment and node flags. */
+function syncServer(name: string, options: { readonly cwd?: string; readonly env?: Record<string, string>; readonly nodeArgs?: readonly string[] } = {}): ServerUnderTest {
+  return singleProcess(
+    name,
+    (port, dataDir) =>
+      spawn(process.execPath, [...SERVER_NODE_ARGS, ...(options.nodeArgs ?? []), '--import', 'tsx', 'test/bench/syncServerProcess.ts'], {
+        cwd: options.cwd ?? repoRoot,
+        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...options.env },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }),
+    (port) => `ws://127.0.0.1:${port}/sync`,
+  );
+}
+
 const ALL_SERVERS: ServerUnderTest[] = [
-  singleProcess(
-    'mixroom sync',
-    (port, dataDir) =>
-      spawn(process.execPath, [...SERVER_NODE_ARGS, '--import', 'tsx', 'test/bench/syncServerProcess.ts'], {
-        cwd: repoRoot,
-        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      }),
-    (port) => `ws://127.0.0.1:${port}/sync`,
-  ),
+  syncServer('mixroom sync'),
   // Before/after: BENCH_SYNC_BASE=<another checkout> runs its sync server too, as "mixroom base".
-  ...(process.env.BENCH_SYNC_BASE
-    ? [
-        singleProcess(
-          'mixroom base',
-          (port, dataDir) =>
-            spawn(process.execPath, [...SERVER_NODE_ARGS, '--import', 'tsx', 'test/bench/syncServerProcess.ts'], {
-              cwd: process.env.BENCH_SYNC_BASE,
-              env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-              stdio: ['ignore', 'ignore', 'inherit'],
-            }),
-          (port) => `ws://127.0.0.1:${port}/sync`,
-        ),
-      ]
-    : []),
+  ...(process.env.BENCH_SYNC_BASE ? [syncServer('mixroom base', { cwd: process.env.BENCH_SYNC_BASE })] : []),
+  // What pacing socket writes by load buys (SYNC_WRITE_PACING), and a larger V8 young
+  // generation (fewer scavenges of the short-lived frames): the same server without / with it.
+  syncServer('mixroom no pacing', { env: { SYNC_WRITE_PACING: 'off' } }),
+  syncServer('mixroom semi-space 32', { nodeArgs: ['--max-semi-space-size=32'] }),
   // The price of permessage-deflate: the same server with it off.
-  singleProcess(
-    'mixroom no deflate',
-    (port, dataDir) =>
-      spawn(process.execPath, [...SERVER_NODE_ARGS, '--import', 'tsx', 'test/bench/syncServerProcess.ts'], {
-        cwd: repoRoot,
-        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SYNC_DEFLATE: 'off' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      }),
-    (port) => `ws://127.0.0.1:${port}/sync`,
-  ),
+  syncServer('mixroom no deflate', { env: { SYNC_DEFLATE: 'off' } }),
   productServer('mixroom full'),
   // The same product with its rooms spread over two shard processes (one per core here).
   withChildProcesses(productServer('mixroom sharded x2', { SYNC_SHARDS: '2' })),

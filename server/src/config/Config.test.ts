@@ -16,6 +16,7 @@ describe('parseConfig', () => {
       pingIntervalMs: 30_000,
       maxSocketBufferBytes: 64 * 1024 * 1024,
       syncDeflate: true,
+      syncWritePacing: true,
       syncShards: 1,
       maxBodyBytes: 64 * 1024,
       logLevel: 'info',
@@ -46,6 +47,11 @@ describe('parseConfig', () => {
   it('takes SYNC_SHARDS from 1 to 64', () => {
     expect(parseConfig({ SYNC_SHARDS: '4' }).syncShards).toBe(4);
     for (const bad of ['0', '65', '1.5', 'two']) expect(() => parseConfig({ SYNC_SHARDS: bad }), bad).toThrow(/SYNC_SHARDS/);
+  });
+
+  it('takes SYNC_WRITE_PACING as on or off', () => {
+    expect(parseConfig({ SYNC_WRITE_PACING: 'off' }).syncWritePacing).toBe(false);
+    expect(() => parseConfig({ SYNC_WRITE_PACING: 'maybe' })).toThrow(/SYNC_WRITE_PACING/);
   });
 
   it('reports every invalid variable at once', () => {

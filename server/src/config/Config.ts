@@ -35,6 +35,11 @@ export const CONFIG_SCHEMA = z.object({
    */
   SYNC_DEFLATE: z.enum(['on', 'off']).default('on'),
   /**
+   * On a busy node a sync socket written less than a few ms ago waits, so the frames of several
+   * event loop turns share one write (server/src/sync/WritePacer); `off` writes every turn.
+   */
+  SYNC_WRITE_PACING: z.enum(['on', 'off']).default('on'),
+  /**
    * Sync shard processes: 1 runs every room in this process; N > 1 forks N processes, each
    * owning the rooms whose id hashes to it (plain HTTP only; not with MIXROOM_MODE=cluster).
    */
@@ -76,6 +81,8 @@ export interface Config {
   readonly maxSocketBufferBytes: number;
   /** permessage-deflate on sync sockets for frames of 1 KiB and more. */
   readonly syncDeflate: boolean;
+  /** Sync socket writes paced by event loop load (see WritePacer); false = written every turn. */
+  readonly syncWritePacing: boolean;
   /** Sync shard processes (1 = rooms run in this process). */
   readonly syncShards: number;
   readonly maxBodyBytes: number;
@@ -121,6 +128,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     pingIntervalMs: e.PING_INTERVAL_MS,
     maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
     syncDeflate: e.SYNC_DEFLATE === 'on',
+    syncWritePacing: e.SYNC_WRITE_PACING === 'on',
     syncShards: e.SYNC_SHARDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,

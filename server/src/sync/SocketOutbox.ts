@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { processWritePacer } from './WritePacer.ts';
 
 export interface SocketOutboxOptions {
   /** Unsent bytes past which presence is held back and merged (the socket is behind). */
@@ -8,6 +9,8 @@ export interface SocketOutboxOptions {
   /** The room's whole current presence as one frame (sent once a behind socket caught up). */
   readonly currentPresence: () => Uint8Array | null;
   readonly onTooSlow: (bufferedBytes: number) => void;
+  /** How long after a write the next waits (see WritePacer); default: the process's pacer. */
+  readonly pacer?: { readonly gapMs: number };
 }
 
 /** Outboxes with something to send, flushed together once per event loop turn. */
@@ -20,13 +23,25 @@ const flushDue = (): void => {
   for (const outbox of batch) outbox.flush();
 };
 
+/** Paced outboxes wake on a grid this fine, so a few timers serve every socket. */
+const PACE_GRID_MS = 2;
+/** Paced outboxes by the grid slot (ms / PACE_GRID_MS) they wake in. */
+const paced = new Map<number, Set<SocketOutbox>>();
+const wakeSlot = (slot: number): void => {
+  const batch = paced.get(slot);
+  paced.delete(slot);
+  if (batch) for (const outbox of batch) outbox.flush();
+};
+
 /** How soon a socket that was behind is checked again when nothing else wakes it. */
 const RECHECK_MS = 50;
 
 /**
  * What one socket is about to be sent. Frames queue during a turn of the event loop and go out
  * together, corked: one `writev` per socket per turn instead of one per frame (that was 58% of
- * the busy time of a loaded node). Document frames always go, first and in order. Presence
+ * the busy time of a loaded node). On a busy node a socket written less than the pacer's gap ago
+ * waits until that gap has passed, so the frames of several turns share one write (see
+ * WritePacer). Document frames always go, first and in order. Presence
  * frames go after them, and while the socket is behind (its unsent bytes past `behindBytes`)
  * they are dropped and remembered as stale; once it catches up it gets the room's current
  * presence in one frame. So under pressure the mix keeps flowing and presence is merged,
@@ -38,11 +53,19 @@ export class SocketOutbox {
   private stale = false;
   private recheck: NodeJS.Timeout | null = null;
   private closed = false;
+  /** performance.now() of the last write, for the pacing. */
+  private lastWriteAt = -Infinity;
+  /** The grid slot this outbox waits in while paced, or null. */
+  private pacedSlot: number | null = null;
+
+  private readonly pacer: { readonly gapMs: number };
 
   constructor(
     private readonly socket: WebSocket,
     private readonly options: SocketOutboxOptions,
-  ) {}
+  ) {
+    this.pacer = options.pacer ?? processWritePacer();
+  }
 
   sendDoc(frame: Uint8Array): void {
     if (this.closed) return;
@@ -60,14 +83,16 @@ export class SocketOutbox {
     this.closed = true;
     this.docs = [];
     this.presence = [];
-    due.delete(this);
+    this.unschedule();
     if (this.recheck) clearTimeout(this.recheck);
   }
 
   /** Writes what is queued (called by the turn's flush). */
   flush(): void {
     const { socket, options } = this;
+    this.unschedule();
     if (this.closed || socket.readyState !== socket.OPEN) return;
+    if (this.docs.length === 0 && this.presence.length === 0 && !this.stale) return;
     if (socket.bufferedAmount > options.maxBufferedBytes) return options.onTooSlow(socket.bufferedAmount);
     const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
     raw?.cork();
@@ -91,6 +116,7 @@ export class SocketOutbox {
     } finally {
       raw?.uncork();
     }
+    this.lastWriteAt = performance.now();
     if (this.stale && this.recheck === null) {
       this.recheck = setTimeout(() => {
         this.recheck = null;
@@ -101,9 +127,30 @@ export class SocketOutbox {
   }
 
   private schedule(): void {
-    due.add(this);
-    if (flushScheduled) return;
-    flushScheduled = true;
-    setImmediate(flushDue);
+    if (this.pacedSlot !== null || due.has(this)) return;
+    const wakeAt = this.lastWriteAt + this.pacer.gapMs;
+    const now = performance.now();
+    if (wakeAt <= now) {
+      due.add(this);
+      if (flushScheduled) return;
+      flushScheduled = true;
+      setImmediate(flushDue);
+      return;
+    }
+    const slot = Math.ceil(wakeAt / PACE_GRID_MS);
+    let batch = paced.get(slot);
+    if (!batch) {
+      batch = new Set();
+      paced.set(slot, batch);
+      setTimeout(wakeSlot, slot * PACE_GRID_MS - now, slot);
+    }
+    batch.add(this);
+    this.pacedSlot = slot;
+  }
+
+  private unschedule(): void {
+    due.delete(this);
+    if (this.pacedSlot !== null) paced.get(this.pacedSlot)?.delete(this);
+    this.pacedSlot = null;
   }
 }

@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_CODES, CLOSE_REASONS } from '@mixroom/shared/protocol';
 import { RejectLog } from './RejectLog.ts';
 import { handleSyncConnection, SYNC_PATH_PREFIX, type SyncConnectionDeps } from './handleSyncConnection.ts';
+import { NO_PACING, processWritePacer } from './WritePacer.ts';
 
 /**
  * permessage-deflate as browsers negotiate it, for what it is worth compressing: a joiner's
@@ -23,6 +24,13 @@ const PER_MESSAGE_DEFLATE = {
   clientNoContextTakeover: true,
 } as const;
 
+export type SyncSocketServerDeps = SyncConnectionDeps & {
+  readonly pingIntervalMs: number;
+  readonly deflate: boolean;
+  /** Pace socket writes by event loop load (see WritePacer); false = every turn. */
+  readonly writePacing: boolean;
+};
+
 /** The sync endpoint's WebSocket server, fed upgrade requests by its owner. */
 export interface SyncSocketServer {
   /** Completes the handshake of an upgrade to `/sync/<roomId>` and runs the connection (404 for other paths). */
@@ -38,7 +46,7 @@ export interface SyncSocketServer {
  */
 export function attachSyncSocketServer(
   httpServer: Server,
-  deps: SyncConnectionDeps & { readonly pingIntervalMs: number; readonly deflate: boolean },
+  deps: SyncSocketServerDeps,
 ): () => void {
   const server = createSyncSocketServer(deps);
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => server.accept(request, socket, head);
@@ -58,7 +66,7 @@ export function attachSyncSocketServer(
  * (1009), so a huge frame is never buffered whole.
  */
 export function createSyncSocketServer(
-  deps: SyncConnectionDeps & { readonly pingIntervalMs: number; readonly deflate: boolean },
+  deps: SyncSocketServerDeps,
 ): SyncSocketServer {
   const wss = new WebSocketServer({
     noServer: true,
@@ -67,6 +75,7 @@ export function createSyncSocketServer(
     perMessageDeflate: deps.deflate ? PER_MESSAGE_DEFLATE : false,
   });
   const alive = new WeakSet<WebSocket>();
+  const pacer = deps.writePacing ? processWritePacer() : NO_PACING;
   // An abuse run closes thousands of sockets: a few lines, then one summary per window.
   const rejects = new RejectLog({ logger: deps.logger, windowMs: 10_000, detailedPerWindow: 5 });
 
@@ -79,7 +88,7 @@ export function createSyncSocketServer(
     wss.handleUpgrade(request, socket, head, (ws) => {
       alive.add(ws);
       ws.on('pong', () => alive.add(ws));
-      handleSyncConnection(ws, request, { ...deps, rejects });
+      handleSyncConnection(ws, request, { ...deps, rejects, pacer });
     });
   };
 

@@ -32,6 +32,8 @@ export interface SyncConnectionDeps extends SyncAdmissionDeps {
    * leaves the room within seconds (default `HEARTBEAT_SILENCE_MS`).
    */
   readonly heartbeatSilenceMs?: number;
+  /** How long after a write a socket's next waits (see WritePacer); default: the process's pacer. */
+  readonly pacer?: { readonly gapMs: number };
 }
 
 /**
@@ -152,6 +154,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
       currentPresence: () => encodeAllAwareness(room),
       // It will resync through sync step 1/2 when it reconnects.
       onTooSlow: (bytes) => close(CLOSE_CODES.slowConsumer, `buffered ${bytes} bytes`),
+      ...(deps.pacer ? { pacer: deps.pacer } : {}),
     });
     outbox = box;
     const self: Peer = {

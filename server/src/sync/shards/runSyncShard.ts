@@ -134,6 +134,7 @@ export function runSyncShard(parent: IpcEnd & { on(event: 'disconnect', listener
       maxSocketBufferBytes: config.maxSocketBufferBytes,
       pingIntervalMs: config.pingIntervalMs,
       deflate: config.syncDeflate,
+      writePacing: config.syncWritePacing,
     });
     setInterval(() => {
       channel.send({
