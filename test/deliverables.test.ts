@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoudnessMeter } from '@mixroom/shared/dsp';
 import { buildMixPlan } from '@mixroom/shared/plan';
 import { BAKE_FORMATS, BAKE_FORMAT_INFO, type BakeFormat } from '../server/src/render/BakeFormat.ts';
+import type { Mp3EncoderSetting } from '../server/src/render/encode/Mp3Encoder.ts';
+import { nativeLameAvailable } from '../server/src/render/encode/resolveMp3Encoder.ts';
 import { createFileStemSource } from '../server/src/render/input/createFileStemSource.ts';
 import { MP3_RETRY_MARGIN_DB } from '../server/src/render/deliver/createMp3FormatWriter.ts';
 import { WasmTruePeakMeter } from '../server/src/render/simd/WasmTruePeakMeter.ts';
@@ -29,23 +31,28 @@ let dir: string;
 let dispose: () => Promise<void>;
 
 /** Bakes the demo song (20 s) into every format; `files` are the paths written. */
-async function bakeSong(name: string, options: { drive: number; limiter: boolean }): Promise<{ result: BakeFormatsResult; files: Record<BakeFormat, string> }> {
-  const stems = path.join(dir, name);
+async function bakeSong(name: string, options: { drive: number; limiter: boolean }, mp3Encoder: Mp3EncoderSetting): Promise<{ result: BakeFormatsResult; files: Record<BakeFormat, string> }> {
+  const stems = path.join(dir, `${name}-${mp3Encoder}`);
   await mkdir(stems);
   const song = await writeDemoSong(stems, { seconds: 20, ...options });
   const files = Object.fromEntries(BAKE_FORMATS.map((f) => [f, path.join(stems, `mix-${f}.${BAKE_FORMAT_INFO[f].extension}`)])) as Record<BakeFormat, string>;
-  const result = await renderBakeFormats(buildMixPlan(song.state), { stems: createFileStemSource(stems), formats: BAKE_FORMATS, workers: 2, outFiles: files });
+  const result = await renderBakeFormats(buildMixPlan(song.state), { stems: createFileStemSource(stems), formats: BAKE_FORMATS, workers: 2, outFiles: files, mp3Encoder });
+  expect(result.mp3Encoder).toBe(mp3Encoder);
   return { result, files };
 }
+
+// The MP3 checks hold for both encoders (the native LAME where installed: .ci/run installs it).
+const encoders: Mp3EncoderSetting[] = (await nativeLameAvailable()) ? ['native', 'wasm'] : ['wasm'];
+if (encoders.length === 1) console.warn('deliverables.test: no native LAME on the PATH (apt-get install lame); only the wasm encoder is tested');
 
 beforeAll(async () => {
   ({ dir, dispose } = await tempDir());
 });
 afterAll(() => dispose?.());
 
-describe('per-format measurements of a bake, checked against ffmpeg', () => {
+describe.each(encoders)('per-format measurements of a bake, checked against ffmpeg (%s LAME)', (encoder) => {
   it('a master limited to -1 dBTP: every file measured as decoded, matching ffmpeg; the MP3 held under the ceiling', async () => {
-    const { result, files } = await bakeSong('limited', { drive: 6, limiter: true });
+    const { result, files } = await bakeSong('limited', { drive: 6, limiter: true }, encoder);
     expect(result.ceilingDb).toBe(-1);
     for (const file of result.files) {
       const ours = file.measurement;
@@ -78,7 +85,7 @@ describe('per-format measurements of a bake, checked against ffmpeg', () => {
   });
 
   it('the MP3 measurement is exactly what a gapless decoder of the stored file gives (mpg123 with the LAME tag)', async () => {
-    const { result, files } = await bakeSong('gapless-meter', { drive: 0, limiter: true });
+    const { result, files } = await bakeSong('gapless-meter', { drive: 0, limiter: true }, encoder);
     const decoder = new MPEGDecoder({ enableGapless: true });
     await decoder.ready;
     const decoded = decoder.decode(new Uint8Array(await readFile(files.mp3)));
@@ -93,7 +100,7 @@ describe('per-format measurements of a bake, checked against ffmpeg', () => {
   });
 
   it('a master clipping with the limiter off: clipped samples counted exactly per file; the MP3 lowered under 0 dBTP', async () => {
-    const { result, files } = await bakeSong('hot', { drive: 14, limiter: false });
+    const { result, files } = await bakeSong('hot', { drive: 14, limiter: false }, encoder);
     expect(result.ceilingDb).toBe(0);
     const by = Object.fromEntries(result.files.map((f) => [f.format, f.measurement]));
     // Independent counts: samples at the integer formats' full-scale codes, as ffmpeg decodes the files.

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,8 @@ import type { BakeProgress } from '../server/src/render/BakeProgress.ts';
 import { bakeMix, DEFAULT_BAKE_BLOCK_FRAMES } from '../server/src/render/bakeMix.ts';
 import { createFileStemSource } from '../server/src/render/input/createFileStemSource.ts';
 import { createMasterEncoder } from '../server/src/render/encode/createMasterEncoder.ts';
+import { createMp3Encoder } from '../server/src/render/encode/createMp3Encoder.ts';
+import { resolveMp3Encoder } from '../server/src/render/encode/resolveMp3Encoder.ts';
 import { createBakeTempDir } from '../server/src/render/deliver/bakeTempDir.ts';
 import { createS3StemSource } from '../server/src/render/input/createS3StemSource.ts';
 import { renderBake } from '../server/src/render/renderBake.ts';
@@ -75,18 +78,36 @@ const s3Plan = (name: string, frames: number) =>
  */
 async function referenceHash(format: BakeFormat, gainDb: number): Promise<string> {
   const stream = await bakeMix(plan, { stems: fileStems(), workers: 2 });
-  const encoder = await createMasterEncoder(format, { sampleRate: RATE, channels: 2, totalFrames: stream.info.frames, maxBlockFrames: DEFAULT_BAKE_BLOCK_FRAMES });
   const parts: Uint8Array[] = [];
+  const totalFrames = stream.info.frames;
   const g = 10 ** (gainDb / 20);
-  const atGain = (c: Float32Array) => (format === 'mp3' ? c.map((x) => Math.max(-1, Math.min(1, x)) * g) : c);
+  const atGain = (c: Float32Array) => c.map((x) => Math.max(-1, Math.min(1, x)) * g);
   try {
-    for await (const block of stream) parts.push(...encoder.encode(block.channels.map(atGain), block.frames));
-    parts.push(...encoder.finish());
+    let patches: { offset: number; bytes: Uint8Array }[];
+    if (format === 'mp3') {
+      // Through the LAME the bake's default (MP3_ENCODER=auto) picks on this machine.
+      const encoder = await createMp3Encoder({ sampleRate: RATE, channels: 2, totalFrames, encoder: await resolveMp3Encoder('auto'), onBytes: (chunks) => parts.push(...chunks.map((c) => c.slice())) });
+      try {
+        for await (const block of stream) await encoder.encode(block.channels.map(atGain), block.frames);
+        await encoder.finish();
+        patches = encoder.headerPatches();
+      } finally {
+        encoder.dispose();
+      }
+    } else {
+      const encoder = await createMasterEncoder(format, { sampleRate: RATE, channels: 2, totalFrames, maxBlockFrames: DEFAULT_BAKE_BLOCK_FRAMES });
+      try {
+        for await (const block of stream) parts.push(...encoder.encode(block.channels, block.frames));
+        parts.push(...encoder.finish());
+        patches = encoder.headerPatches();
+      } finally {
+        encoder.dispose();
+      }
+    }
     const bytes = Buffer.concat(parts);
-    for (const p of encoder.headerPatches()) bytes.set(p.bytes, p.offset);
+    for (const p of patches) bytes.set(p.bytes, p.offset);
     return sha(bytes);
   } finally {
-    encoder.dispose();
     await stream.close();
   }
 }
@@ -159,6 +180,8 @@ describe('renderBakeFormats: every format from one render pass', () => {
       expect(err).toBeInstanceOf(BakeError);
       expect((err as BakeError).code).toBe('worker');
       expect((err as BakeError).message).toContain(`${victim} encoder thread stopped`);
+      // A native MP3 encoder outlives its thread unless the bake kills it.
+      await expect.poll(lameChildren, { timeout: 10_000 }).toEqual([]);
       expect(await listKeys(`rooms/r2/killed-${victim}/`)).toEqual([]);
       expect(await readdir(tmp)).toEqual([]);
     }
@@ -228,6 +251,7 @@ describe('renderBakeFormats: every format from one render pass', () => {
     expect(err).toBeInstanceOf(BakeError);
     expect((err as BakeError).code).toBe('cancelled');
     expect(abortedAt!).toBeLessThan(100);
+    await expect.poll(lameChildren, { timeout: 10_000 }).toEqual([]);
     expect(await listKeys('rooms/r2/cancelled/')).toEqual([]);
     expect(await readdir(tmp)).toEqual([]);
   });
@@ -319,8 +343,9 @@ describe('renderBakeFormats: every format from one render pass', () => {
     }
   });
 
-  it('an encoder fed a block larger than it was sized for refuses it with a typed error, and still encodes after', async () => {
-    for (const format of BAKE_FORMATS) {
+  it('a PCM encoder fed a block larger than it was sized for refuses it with a typed error, and still encodes after', async () => {
+    // (The MP3 encoders take any block size.)
+    for (const format of ['wav24', 'wav16', 'flac'] as const) {
       const encoder = await createMasterEncoder(format, { sampleRate: RATE, channels: 2, totalFrames: 4096, maxBlockFrames: 1024 });
       try {
         const big = [sine(2048, 440, 0.5), sine(2048, 440, 0.5)];
@@ -330,15 +355,11 @@ describe('renderBakeFormats: every format from one render pass', () => {
         } catch (err) {
           caught = err;
         }
-        // MP3 (LAME) takes any block size; the PCM formats size their scratch once.
-        if (format === 'mp3') expect(caught, format).toBeNull();
-        else {
-          expect(caught, format).toBeInstanceOf(BakeError);
-          expect((caught as BakeError).code).toBe('encoder');
-          expect((caught as BakeError).message).toMatch(/2048 frames is larger than the encoder's 1024/);
-          // (FLAC may buffer these frames until its own block fills: no bytes yet is fine.)
-          expect(() => encoder.encode(big.map((c) => c.subarray(0, 1024)), 1024), format).not.toThrow();
-        }
+        expect(caught, format).toBeInstanceOf(BakeError);
+        expect((caught as BakeError).code).toBe('encoder');
+        expect((caught as BakeError).message).toMatch(/2048 frames is larger than the encoder's 1024/);
+        // (FLAC may buffer these frames until its own block fills: no bytes yet is fine.)
+        expect(() => encoder.encode(big.map((c) => c.subarray(0, 1024)), 1024), format).not.toThrow();
       } finally {
         encoder.dispose();
       }
@@ -353,3 +374,19 @@ describe('renderBakeFormats: every format from one render pass', () => {
     }
   });
 });
+
+/** Native MP3 encoders (`lame`) this process started that still run. */
+function lameChildren(): number[] {
+  const out: number[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && comm === 'lame' && !/^Z/.test(stat.slice(stat.lastIndexOf(')') + 2))) out.push(Number(pid));
+    } catch {
+      // it ended meanwhile
+    }
+  }
+  return out;
+}

@@ -61,6 +61,7 @@ export async function startBakeWorkers(options: BakeWorkersOptions): Promise<Run
       bucket: s3Settings.bucket,
       ...(bakeThreads !== undefined && Number.isInteger(bakeThreads) && bakeThreads > 0 ? { workers: bakeThreads } : {}),
       threads: kept,
+      mp3Encoder: config.mp3Encoder,
     }),
     onRedisError: () => metrics.redisErrors.inc({ role: 'bake-worker' }),
     onBakeFinished: (seconds, outcome) => metrics.bakeSeconds.observe({ outcome }, seconds),

@@ -18,6 +18,7 @@ import { createEmbeddedStemSource } from './render/input/createEmbeddedStemSourc
 import { createS3StemSource } from './render/input/createS3StemSource.ts';
 import { createRenderBaker } from './review/createRenderBaker.ts';
 import { BakeThreads } from './render/workers/BakeThreads.ts';
+import { resolveMp3Encoder } from './render/encode/resolveMp3Encoder.ts';
 import { createReviewModule, type ReviewModule } from './review/createReviewModule.ts';
 import type { ReviewDocs } from './review/ReviewDocs.ts';
 import { mixRoomHooks } from './rooms/mixRoomHooks.ts';
@@ -99,6 +100,11 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   const metrics = createMetrics({ node: cluster.nodeId });
   // Bake threads kept between bakes (none until the first bake; idle ones end after a minute).
   const bakeThreads = new BakeThreads();
+  // Which LAME will encode MP3s, said once at boot (MP3_ENCODER=native without one: every MP3 bake fails, saying why).
+  void resolveMp3Encoder(config.mp3Encoder).then(
+    (choice) => logger.info('mp3 encoder', { setting: config.mp3Encoder, encoder: choice.kind }),
+    (error: unknown) => logger.error('mp3 encoder missing', { setting: config.mp3Encoder, error: String(error) }),
+  );
   const objects = await openObjectStore(s3Settings, browserOrigins);
   countS3Errors(objects.store.s3, metrics);
   // Cluster mode: rooms live in Redis streams + S3 snapshots, shared by every node.
@@ -171,6 +177,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
       ...(s3Settings.embedded ? { embeddedDataDir: s3Settings.dataDir } : {}),
       ...(options.bakeWorkers !== undefined ? { workers: options.bakeWorkers } : {}),
       threads: bakeThreads,
+      mp3Encoder: config.mp3Encoder,
     }),
   });
 

@@ -58,7 +58,9 @@ interface OursRun {
   rssAt: { percent: number; rssMb: number }[];
   workers: number;
   sha256: string;
-  threadCpuSeconds: { mainDuringBake: number; workers: number[]; encoders: number[]; rest: number };
+  threadCpuSeconds: { mainDuringBake: number; workers: number[]; encoders: number[]; rest: number; children?: number };
+  /** Version mode: which LAME encoded the MP3. */
+  mp3Encoder?: string | null;
   /** Version mode: the same bake again in the same process, with the threads the first one kept. */
   warm?: { seconds: number; cpuSeconds: number; phases: { phase: string; at: number }[]; threadCpuSeconds: OursRun['threadCpuSeconds']; threadsStarted: { track: number; format: number } } | null;
 }
@@ -180,7 +182,7 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
       console.log(
         `version ready, run ${r + 1} of ${wantVersion} (4 formats, stems from S3, stored): ${run.seconds.toFixed(2)} s wall -> ${(seconds / run.seconds).toFixed(1)}x realtime; ` +
           `${run.cpuSeconds.toFixed(2)} CPU-s -> ${((2 * seconds) / run.cpuSeconds).toFixed(1)}x on 2 cores; peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MB; phases: ${timeline}; ` +
-          `files ${(run.files ?? []).map((f) => `${f.format} ${(f.bytes / 2 ** 20).toFixed(1)} MB ${f.sha256.slice(0, 12)}`).join(', ')}; mp3 gain ${mp3?.gainDb.toFixed(2)} dB`,
+          `files ${(run.files ?? []).map((f) => `${f.format} ${(f.bytes / 2 ** 20).toFixed(1)} MB ${f.sha256.slice(0, 12)}`).join(', ')}; mp3 gain ${mp3?.gainDb.toFixed(2)} dB, encoded by the ${run.mp3Encoder} LAME`,
       );
       console.log(`  CPU-s by thread: ${threadLine(run)}`);
       const w = run.warm;
@@ -293,7 +295,11 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
           `${(wall / ours.seconds).toFixed(2)}x the bake alone's wall time, ${(cpu / bakeCpu).toFixed(2)}x its CPU (${cpu.toFixed(1)} against ${bakeCpu.toFixed(1)} CPU-s)`,
       );
     };
-    const goal = `; target >= 25x on 2 cores, i.e. <= ${((2 * seconds) / 25).toFixed(1)} CPU-s, read here: a server bakes in one long-lived process`;
+    const allowed = (2 * seconds) / 25;
+    const warmCpu = median_(versionRuns.flatMap((r) => (r.warm ? [r.warm.cpuSeconds] : [])));
+    const verdict = warmCpu <= allowed ? 'met' : 'NOT met';
+    const at = seconds === 240 ? '' : `; the target is stated at 240 s, this run is ${seconds} s`;
+    const goal = `; target >= 25x on 2 cores, i.e. <= ${allowed.toFixed(1)} CPU-s, read here (a server bakes in one long-lived process): ${verdict}${at}`;
     line('cold (a process of its own, start-up included)', '', versionRuns);
     const warms = versionRuns.flatMap((r) => (r.warm ? [r.warm] : []));
     if (warms.length > 0) line('warm (the next bake of a running server)', goal, warms);
@@ -327,6 +333,7 @@ function threadLine(run: OursRun, rest = 'the rest is start-up before the bake')
   return (
     `main ${t.mainDuringBake.toFixed(2)} during the bake (${((100 * t.mainDuringBake) / run.cpuSeconds).toFixed(0)}% of the process), ` +
     `track workers ${fixed(t.workers)}, encoder threads ${fixed(t.encoders)}, other threads (GC, compiler, file I/O) ${t.rest.toFixed(2)}, ` +
+    (t.children ? `child processes (the native MP3 encoder) ${t.children.toFixed(2)}, ` : '') +
     rest
   );
 }

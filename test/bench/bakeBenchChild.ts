@@ -16,6 +16,7 @@ import type { MixPlan } from '@mixroom/shared/plan';
 import { createFileStemSource } from '../../server/src/render/input/createFileStemSource.ts';
 import { createEmbeddedStemSource } from '../../server/src/render/input/createEmbeddedStemSource.ts';
 import { renderBake } from '../../server/src/render/renderBake.ts';
+import type { Mp3EncoderSetting } from '../../server/src/render/encode/Mp3Encoder.ts';
 import { renderBakeFormats } from '../../server/src/render/renderBakeFormats.ts';
 import { BakeThreads } from '../../server/src/render/workers/BakeThreads.ts';
 import { createS3Client } from '../../server/src/storage/createS3Client.ts';
@@ -45,6 +46,16 @@ function threadCpu(): Map<string, number> {
   }
   return out;
 }
+/** CPU seconds of this process's ended child processes (the native MP3 encoder): cutime + cstime, Linux /proc; 0 elsewhere. */
+function childrenCpu(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return 0;
+  }
+}
 // Worker threads end with the bake, so their CPU is sampled along the way (last sample wins).
 const threads = new Map<string, number>();
 const sampleThreads = (): void => threadCpu().forEach((cpu, tid) => threads.set(tid, cpu));
@@ -65,7 +76,7 @@ const phases: { phase: string; at: number }[] = [];
 /** Threads that exist before the bake (main, V8's helpers, libuv's pool, the store's): the rest are the bake's. */
 let before = new Set(threadCpu().keys());
 let t0 = performance.now();
-type Result = { sha256: string; loudness: unknown; workers: number; files?: { format: string; sha256: string; bytes: number; measurement: unknown }[] };
+type Result = { sha256: string; loudness: unknown; workers: number; mp3Encoder?: string | null; files?: { format: string; sha256: string; bytes: number; measurement: unknown }[] };
 let result: Result;
 
 /** CPU seconds by thread between two samples of `threads` (a thread started since counts whole). */
@@ -86,9 +97,9 @@ function threadSplit(from: ReadonlyMap<string, number>, to: ReadonlyMap<string, 
 }
 
 /** The first (cold) bake's figures: the whole process so far, start-up included. */
-let cold: { seconds: number; cpu: NodeJS.CpuUsage; threads: Map<string, number> } | null = null;
+let cold: { seconds: number; cpu: NodeJS.CpuUsage; children: number; threads: Map<string, number> } | null = null;
 /** Version mode: the same bake again in this process, with the threads the first one kept. */
-let warm: { seconds: number; cpuSeconds: number; phases: typeof phases; threadCpuSeconds: ReturnType<typeof threadSplit>; threadsStarted: { track: number; format: number } } | null = null;
+let warm: { seconds: number; cpuSeconds: number; phases: typeof phases; threadCpuSeconds: ReturnType<typeof threadSplit> & { children: number }; threadsStarted: { track: number; format: number } } | null = null;
 if (mode === 'version') {
   // The store runs in this process, as the embedded default does in the server, and so do
   // the threads a server keeps between bakes.
@@ -106,28 +117,32 @@ if (mode === 'version') {
       blockFrames: Number(blockFrames),
       onProgress,
       threads: kept,
+      // auto (the server's default): the native LAME when installed; `wasm` measures the fallback.
+      mp3Encoder: (process.env.BAKE_BENCH_MP3_ENCODER ?? 'auto') as Mp3EncoderSetting,
     });
-    return { sha256: r.files[0]!.sha256, loudness: r.loudness, workers: r.workers, files: r.files.map((f) => ({ format: f.format, sha256: f.sha256, bytes: f.bytes, measurement: f.measurement })) };
+    return { sha256: r.files[0]!.sha256, loudness: r.loudness, workers: r.workers, mp3Encoder: r.mp3Encoder, files: r.files.map((f) => ({ format: f.format, sha256: f.sha256, bytes: f.bytes, measurement: f.measurement })) };
   };
   try {
     before = new Set(threadCpu().keys());
     t0 = performance.now();
     result = await bake();
     sampleThreads();
-    cold = { seconds: (performance.now() - t0) / 1000, cpu: process.cpuUsage(), threads: new Map(threads) };
+    cold = { seconds: (performance.now() - t0) / 1000, cpu: process.cpuUsage(), children: childrenCpu(), threads: new Map(threads) };
     const coldPhases = phases.splice(0);
     const cpu0 = process.cpuUsage();
+    const children0 = childrenCpu();
     t0 = performance.now();
     const again = await bake();
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    const children = childrenCpu() - children0;
     sampleThreads();
     if (again.sha256 !== result.sha256) throw new Error(`the warm bake gave ${again.sha256}, the cold one ${result.sha256}`);
     warm = {
       seconds,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6 + children,
       phases: phases.splice(0, phases.length, ...coldPhases),
-      threadCpuSeconds: threadSplit(cold.threads, threads, again.workers),
+      threadCpuSeconds: { ...threadSplit(cold.threads, threads, again.workers), children },
       threadsStarted: { track: kept.track.started, format: kept.format.started },
     };
   } finally {
@@ -149,7 +164,8 @@ const seconds = cold?.seconds ?? (performance.now() - t0) / 1000;
 clearInterval(sampler);
 sampleThreads();
 const cpu = cold?.cpu ?? process.cpuUsage(); // whole process: main thread and every worker thread
-const threadCpuSeconds = threadSplit(new Map([[mainTid, mainBefore]]), cold?.threads ?? threads, result.workers);
+const children = cold?.children ?? childrenCpu();
+const threadCpuSeconds = { ...threadSplit(new Map([[mainTid, mainBefore]]), cold?.threads ?? threads, result.workers), children };
 process.stdout.write(
-  `${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAt, threadCpuSeconds, sha256: result.sha256, loudness: result.loudness, workers: result.workers, phases, files: result.files, warm })}\n`,
+  `${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 + children, mp3Encoder: result.mp3Encoder, peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAt, threadCpuSeconds, sha256: result.sha256, loudness: result.loudness, workers: result.workers, phases, files: result.files, warm })}\n`,
 );

@@ -23,7 +23,14 @@ describe('parseConfig', () => {
       tls: null,
       drainDelayMs: 0,
       metricsToken: null,
+      mp3Encoder: 'auto',
     });
+  });
+
+  it('takes MP3_ENCODER as auto, native or wasm only', () => {
+    expect(parseConfig({ MP3_ENCODER: 'native' }).mp3Encoder).toBe('native');
+    expect(parseConfig({ MP3_ENCODER: 'wasm' }).mp3Encoder).toBe('wasm');
+    expect(() => parseConfig({ MP3_ENCODER: 'ffmpeg' })).toThrow(/MP3_ENCODER/);
   });
 
   // A path would mean serving under a prefix, which the app does not do: refused, not cut off.

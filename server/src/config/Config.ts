@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MP3_ENCODER_SETTINGS, type Mp3EncoderSetting } from '../render/encode/Mp3Encoder.ts';
 
 /**
  * Server configuration, parsed once at boot from the environment (see `parseConfig`). Nothing
@@ -63,6 +64,8 @@ export const CONFIG_SCHEMA = z.object({
   TLS_KEY_FILE: z.string().min(1).optional(),
   /** On SIGTERM, how long a node stays up not-ready (new sockets refused) so the load balancer moves off it. */
   DRAIN_DELAY_MS: envInt(0, 0),
+  /** Which LAME encodes a version's MP3: `native` (Debian's `lame` 3.100), `wasm` (built in), `auto` (native when installed). */
+  MP3_ENCODER: z.enum(MP3_ENCODER_SETTINGS).default('auto'),
   /** Bearer token of `GET /metrics`; unset = no metrics route. */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
 });
@@ -94,6 +97,8 @@ export interface Config {
   readonly drainDelayMs: number;
   /** Null: `/metrics` is not served. */
   readonly metricsToken: string | null;
+  /** Which LAME encodes the MP3 of a version. */
+  readonly mp3Encoder: Mp3EncoderSetting;
 }
 
 /** Thrown at boot when an environment variable is invalid; lists every problem at once. */
@@ -136,5 +141,6 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     tls: e.TLS_CERT_FILE !== undefined && e.TLS_KEY_FILE !== undefined ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : null,
     drainDelayMs: e.DRAIN_DELAY_MS,
     metricsToken: e.METRICS_TOKEN ?? null,
+    mp3Encoder: e.MP3_ENCODER,
   });
 }

@@ -11,6 +11,8 @@ import { bakeMix, type BakeMixOptions, type BakeMixStream, DEFAULT_BAKE_BLOCK_FR
 import { mp3StartGainDb } from './deliver/createMp3FormatWriter.ts';
 import { createInlineEncoders, type FormatEncoders } from './deliver/FormatEncoders.ts';
 import { FormatThreads } from './workers/FormatThreads.ts';
+import type { Mp3EncoderChoice, Mp3EncoderSetting } from './encode/Mp3Encoder.ts';
+import { resolveMp3Encoder } from './encode/resolveMp3Encoder.ts';
 import type { FormatWriterOptions, FormatWriterResult } from './deliver/FormatWriter.ts';
 import { planDeliverable } from './deliver/planDeliverable.ts';
 import { type LoudnessReport, toLoudnessReport } from './LoudnessReport.ts';
@@ -49,6 +51,8 @@ export interface RenderBakeFormatsOptions extends Omit<BakeMixOptions, 'onFrames
   ceilingDb?: number;
   /** Encode each format in its own thread, in parallel with the render (default), or all on this thread. */
   encodeInThreads?: boolean;
+  /** Which LAME encodes the MP3 (`MP3_ENCODER`; default `auto`: the native one when installed). */
+  mp3Encoder?: Mp3EncoderSetting;
   /** Called with the encoder threads once they run (tests end one to see the bake fail cleanly). */
   onEncoderThreads?: (threads: { format: BakeFormat; worker: Worker }[]) => void;
 }
@@ -82,6 +86,8 @@ export interface BakeFormatsResult {
   ceilingDb: number;
   /** One per requested format, in the order asked. */
   files: BakeFileResult[];
+  /** Which LAME encoded the MP3 (null without one). */
+  mp3Encoder: Mp3EncoderChoice['kind'] | null;
 }
 
 /**
@@ -104,6 +110,7 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
   // Every temp file of this bake (each format's file, the MP3's spool) lives in one folder,
   // removed at the end whatever happened, even if an encoder thread died holding files. A
   // process killed mid-bake runs no `finally`: the next bake on this host removes its folder.
+  const mp3Encoder = formats.includes('mp3') ? await resolveMp3Encoder(options.mp3Encoder ?? 'auto') : undefined;
   await sweepDeadBakeTempDirs(options.tmpDir);
   const tmp = await createBakeTempDir(options.tmpDir);
   const writerOptions: FormatWriterOptions[] = formats.map((format) => ({
@@ -116,6 +123,7 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
     measure: !(format === 'flac' && formats.includes('wav24')),
     startGainDb: mp3StartGainDb(deliverable.limited),
     tmpDir: tmp,
+    ...(format === 'mp3' && mp3Encoder ? { mp3Encoder } : {}),
   }));
   let mp3Pass: number | null = null;
   const events = { onPass: (_format: BakeFormat, pass: number) => void (mp3Pass = pass) };
@@ -190,6 +198,7 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
       latencyFrames: bake.info.latencyFrames,
       workers: bake.info.workers,
       ceilingDb,
+      mp3Encoder: mp3Encoder?.kind ?? null,
       files: formats.map((format, i) => ({
         format,
         bytes: done[i]!.file.bytes,

@@ -5,6 +5,7 @@ import type { FormatMeasurement, RenderFile, RenderFormat } from '@mixroom/share
 import { renderBakeFormats } from '../render/renderBakeFormats.ts';
 import type { StemSource } from '../render/input/StemSource.ts';
 import type { BakeThreads } from '../render/workers/BakeThreads.ts';
+import type { Mp3EncoderSetting } from '../render/encode/Mp3Encoder.ts';
 import type { BakeVersion } from './BakeVersion.ts';
 
 export interface RenderBakerOptions {
@@ -20,6 +21,8 @@ export interface RenderBakerOptions {
   tmpDir?: string;
   /** Threads kept between bakes (the process's; see BakeThreads). */
   threads?: BakeThreads;
+  /** Which LAME encodes the MP3 (`MP3_ENCODER`; default auto). */
+  mp3Encoder?: Mp3EncoderSetting;
 }
 
 /**
@@ -39,6 +42,7 @@ export function createRenderBaker(options: RenderBakerOptions): BakeVersion {
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.tmpDir !== undefined ? { tmpDir: options.tmpDir } : {}),
       ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.mp3Encoder ? { mp3Encoder: options.mp3Encoder } : {}),
       store: {
         s3: options.s3,
         bucket: options.bucket,

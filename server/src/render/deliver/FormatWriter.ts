@@ -1,6 +1,7 @@
 import type { FormatMeasurement } from '@mixroom/shared/review';
 import type { SealedBakeFile } from './BakeFileSink.ts';
 import type { BakeFormat } from '../BakeFormat.ts';
+import type { Mp3EncoderChoice } from '../encode/Mp3Encoder.ts';
 
 /** Plain data (it crosses to an encoder thread): everything one format's writer needs. */
 export interface FormatWriterOptions {
@@ -19,8 +20,12 @@ export interface FormatWriterOptions {
   measure: boolean;
   /** MP3: gain of the first encoding (dB, 0 or less); see `mp3StartGainDb`. */
   startGainDb?: number;
+  /** MP3: which LAME encodes it (default: the wasm build). */
+  mp3Encoder?: Mp3EncoderChoice;
   /** MP3: called when the file is encoded again at a lower gain (pass 2, 3, ...). Not plain data: set in the thread. */
   onPass?: (pass: number, gainDb: number) => void;
+  /** MP3: a native encoder's process started or ended (its owner kills it on cancel). Not plain data: set in the thread. */
+  onChild?: (pid: number, running: boolean) => void;
 }
 
 export interface FormatWriterResult {

@@ -2,11 +2,12 @@ import { LoudnessMeter } from '@mixroom/shared/dsp/loudness';
 import type { FormatMeasurement } from '@mixroom/shared/review';
 import { MPEGDecoder } from 'mpg123-decoder';
 import { BakeError } from '../BakeError.ts';
+import { LAME_ENCODER_DELAY } from '../encode/mp3/Mp3InfoTagger.ts';
 import { WasmTruePeakMeter } from '../simd/WasmTruePeakMeter.ts';
 import { toFormatMeasurement } from './toFormatMeasurement.ts';
 
 /** LAME's encoder delay plus the Layer III decoder's own (528 + 1): where the input's first frame comes out. */
-export const MP3_DECODED_OFFSET = 576 + 529;
+export const MP3_DECODED_OFFSET = LAME_ENCODER_DELAY + 529;
 
 /**
  * Measures an MP3 as a listener hears it: its audio frames (the tag frame left out) are

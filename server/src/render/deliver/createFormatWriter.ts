@@ -5,5 +5,5 @@ import type { SharedQuantizers } from '../encode/SharedQuantizer.ts';
 
 /** The writer of one output format; PCM writers given the same `quantizers` share their dither. */
 export function createFormatWriter(options: FormatWriterOptions, quantizers?: SharedQuantizers): Promise<FormatWriter> {
-  return options.format === 'mp3' ? createMp3FormatWriter(options) : createPcmFormatWriter(options, quantizers);
+  return options.format === 'mp3' ? createMp3FormatWriter(options) : createPcmFormatWriter({ ...options, format: options.format }, quantizers);
 }

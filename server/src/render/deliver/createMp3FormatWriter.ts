@@ -2,7 +2,7 @@ import type { FormatMeasurement } from '@mixroom/shared/review';
 import { cancelledError } from '../BakeError.ts';
 import { BakeFileSink } from './BakeFileSink.ts';
 import { createMp3Encoder } from '../encode/createMp3Encoder.ts';
-import type { MasterEncoder } from '../encode/MasterEncoder.ts';
+import type { Mp3Encoder } from '../encode/Mp3Encoder.ts';
 import { lameInfoFrameBytes } from '../encode/mp3/lameInfoFrame.ts';
 import type { FormatWriter, FormatWriterOptions } from './FormatWriter.ts';
 import { MasterSpool } from './MasterSpool.ts';
@@ -28,11 +28,13 @@ export function mp3StartGainDb(limited: boolean): number {
 /** One encoding of the master at one gain, decoded and metered as it goes. */
 interface Mp3Pass {
   gainDb: number;
-  encoder: MasterEncoder;
+  encoder: Mp3Encoder;
   meter: Mp3DecodeMeter;
   /** Placeholder tag-frame bytes still to keep from the meter. */
   skip: number;
   scaled: Float32Array[];
+  /** The file writes of this pass's bytes, in order. */
+  written: Promise<void>;
 }
 
 /**
@@ -40,7 +42,9 @@ interface Mp3Pass {
  * as it streams (and keeps it in a {@link MasterSpool}), decoding its own output to measure
  * what a listener gets. If that true peak is above the ceiling, the file is encoded again
  * from the spool with the gain lowered by the measured excess plus {@link MP3_RETRY_MARGIN_DB},
- * until it fits (at most {@link MP3_MAX_PASSES} passes; the gain used is recorded).
+ * until it fits (at most {@link MP3_MAX_PASSES} passes; the gain used is recorded). The
+ * encoder is the native LAME or its wasm build (`options.mp3Encoder`); the bytes come back
+ * as it makes them, so the meter and the file follow it.
  */
 export async function createMp3FormatWriter(options: FormatWriterOptions): Promise<FormatWriter> {
   const { sampleRate, channels, totalFrames, maxBlockFrames, ceilingDb } = options;
@@ -49,21 +53,34 @@ export async function createMp3FormatWriter(options: FormatWriterOptions): Promi
   let sink: BakeFileSink | null = null;
   let pass: Mp3Pass | null = null;
   const startPass = async (gainDb: number): Promise<Mp3Pass> => {
-    const encoder = await createMp3Encoder({ sampleRate, channels, totalFrames, maxBlockFrames });
     const meter = await Mp3DecodeMeter.create(sampleRate, channels, totalFrames);
-    return { gainDb, encoder, meter, skip: tagBytes, scaled: Array.from({ length: channels }, () => new Float32Array(maxBlockFrames)) };
+    const p: Mp3Pass = { gainDb, encoder: null!, meter, skip: tagBytes, scaled: Array.from({ length: channels }, () => new Float32Array(maxBlockFrames)), written: Promise.resolve() };
+    try {
+      p.encoder = await createMp3Encoder({
+        sampleRate,
+        channels,
+        totalFrames,
+        encoder: options.mp3Encoder ?? { kind: 'wasm' },
+        onBytes: (chunks) => keep(p, chunks),
+        ...(options.onChild ? { onChild: options.onChild } : {}),
+      });
+    } catch (err) {
+      meter.dispose();
+      throw err;
+    }
+    return p;
   };
   const endPass = (): void => {
-    pass?.encoder.dispose();
+    pass?.encoder?.dispose();
     pass?.meter.dispose();
     pass = null;
   };
   /**
-   * Encodes and meters one block at the pass's gain; returns the bytes for the file. The
+   * Encodes one block at the pass's gain (the encoder copies it before this returns). The
    * master is clipped at full scale first, as the PCM files hold it: the MP3 is that master
    * at a gain, never a version of it with peaks the WAV does not have.
    */
-  const encode = (p: Mp3Pass, block: readonly Float32Array[], frames: number): Uint8Array[] => {
+  const encode = (p: Mp3Pass, block: readonly Float32Array[], frames: number): Promise<void> => {
     const g = 10 ** (p.gainDb / 20);
     const input = p.scaled.map((out, c) => {
       const ch = block[c]!;
@@ -71,17 +88,25 @@ export async function createMp3FormatWriter(options: FormatWriterOptions): Promi
         const x = ch[i]!;
         out[i] = (x > 1 ? 1 : x < -1 ? -1 : x) * g;
       }
-      return out;
+      return out.subarray(0, frames);
     });
-    return meterAndKeep(p, p.encoder.encode(input, frames));
+    return p.encoder.encode(input, frames);
   };
-  const meterAndKeep = (p: Mp3Pass, chunks: Uint8Array[]): Uint8Array[] => {
+  /** Meters the encoder's bytes (the placeholder frame left out) and queues them for the file, in order. */
+  const keep = (p: Mp3Pass, chunks: Uint8Array[]): void => {
     for (const chunk of chunks) {
       const from = Math.min(p.skip, chunk.length);
       p.skip -= from;
       p.meter.push(chunk.subarray(from));
     }
-    return chunks;
+    p.written = p.written.then(() => sink!.write(chunks));
+    p.written.catch(() => {}); // awaited by write() and finish()
+  };
+  /** Everything of the pass written: the encoder finished and its bytes are on disk. */
+  const complete = async (p: Mp3Pass): Promise<FormatMeasurement> => {
+    await p.encoder.finish();
+    await p.written;
+    return p.meter.result(p.gainDb);
   };
   try {
     sink = await BakeFileSink.create('mp3', options.tmpDir);
@@ -92,19 +117,19 @@ export async function createMp3FormatWriter(options: FormatWriterOptions): Promi
     await spool.discard();
     throw err;
   }
-  const fileSink = sink;
+  const fileSink: BakeFileSink = sink;
 
   return {
     format: 'mp3',
     write(block, frames) {
+      const p = pass!;
       const spooled = spool.append(block, frames);
-      const written = fileSink.write(encode(pass!, block, frames));
-      return Promise.all([spooled, written]).then(() => undefined);
+      const encoded = encode(p, block, frames);
+      return Promise.all([spooled, encoded, p.written]).then(() => undefined);
     },
     async finish(signal) {
       let p = pass!;
-      await fileSink.write(meterAndKeep(p, p.encoder.finish()));
-      let measurement: FormatMeasurement = p.meter.result(p.gainDb);
+      let measurement = await complete(p);
       for (let n = 1; n < MP3_MAX_PASSES && measurement.truePeakDb !== null && measurement.truePeakDb > ceilingDb; n++) {
         if (signal.aborted) throw cancelledError(signal);
         const gainDb = p.gainDb - (measurement.truePeakDb - ceilingDb) - MP3_RETRY_MARGIN_DB;
@@ -114,10 +139,10 @@ export async function createMp3FormatWriter(options: FormatWriterOptions): Promi
         pass = p = await startPass(gainDb);
         for await (const { channels: block, frames } of spool.read()) {
           if (signal.aborted) throw cancelledError(signal);
-          await fileSink.write(encode(p, block, frames));
+          await encode(p, block, frames);
+          await p.written;
         }
-        await fileSink.write(meterAndKeep(p, p.encoder.finish()));
-        measurement = p.meter.result(p.gainDb);
+        measurement = await complete(p);
       }
       const file = await fileSink.seal(p.encoder.headerPatches());
       endPass();

@@ -1,6 +1,6 @@
 import { BakeFileSink } from './BakeFileSink.ts';
 import { BAKE_FORMAT_INFO } from '../BakeFormat.ts';
-import { createMasterEncoder } from '../encode/createMasterEncoder.ts';
+import { createMasterEncoder, type PcmBakeFormat } from '../encode/createMasterEncoder.ts';
 import type { FormatWriter, FormatWriterOptions } from './FormatWriter.ts';
 import { PcmMeter } from './PcmMeter.ts';
 import type { SharedQuantizers } from '../encode/SharedQuantizer.ts';
@@ -9,7 +9,7 @@ import type { SharedQuantizers } from '../encode/SharedQuantizer.ts';
  * WAV 16/24 or FLAC: the encoder's dithered integers go to the file and, when asked, to a
  * {@link PcmMeter}. With `quantizers`, writers of one bit depth share one quantiser.
  */
-export async function createPcmFormatWriter(options: FormatWriterOptions, quantizers?: SharedQuantizers): Promise<FormatWriter> {
+export async function createPcmFormatWriter(options: FormatWriterOptions & { format: PcmBakeFormat }, quantizers?: SharedQuantizers): Promise<FormatWriter> {
   const { format, sampleRate, channels, maxBlockFrames } = options;
   const meter = options.measure ? new PcmMeter(sampleRate, channels, BAKE_FORMAT_INFO[format].bits, maxBlockFrames) : null;
   const encoder = await createMasterEncoder(format, {

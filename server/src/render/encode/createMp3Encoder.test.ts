@@ -4,8 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BakeError } from '../BakeError.ts';
 import { createMp3Encoder } from './createMp3Encoder.ts';
 import { crc16 } from './mp3/crc16.ts';
+import type { Mp3EncoderChoice } from './Mp3Encoder.ts';
+import { nativeLameAvailable, NATIVE_LAME_COMMAND, resolveMp3Encoder } from './resolveMp3Encoder.ts';
 
 const exec = promisify(execFile);
 let dir: string;
@@ -14,20 +17,30 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** Encodes `frames` frames of a sine in blocks of `block`, as the bake does, patches applied. */
-async function encode(sampleRate: number, frames: number, block = 4096): Promise<Uint8Array> {
-  const enc = await createMp3Encoder({ sampleRate, channels: 2, totalFrames: frames, maxBlockFrames: block });
+const WASM: Mp3EncoderChoice = { kind: 'wasm' };
+const NATIVE: Mp3EncoderChoice = { kind: 'native', command: NATIVE_LAME_COMMAND };
+// .ci/run installs Debian's lame; without it the native cases cannot run here, and say so.
+const haveNative = await nativeLameAvailable();
+const choices = haveNative ? [WASM, NATIVE] : [WASM];
+if (!haveNative) console.warn('createMp3Encoder.test: no native LAME on the PATH (apt-get install lame); only the wasm encoder is tested');
+
+/** Encodes `frames` frames of a sine (or of `signal`) in blocks of `block`, as the bake does, patches applied. */
+async function encode(encoder: Mp3EncoderChoice, sampleRate: number, frames: number, block = 4096, signal = (i: number) => 0.5 * Math.sin(i * 0.05)): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  for (let at = 0; at < frames; at += block) {
-    const n = Math.min(block, frames - at);
-    const ch = Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin((at + i) * 0.05));
-    parts.push(...enc.encode([ch, ch], n));
+  const enc = await createMp3Encoder({ sampleRate, channels: 2, totalFrames: frames, encoder, onBytes: (chunks) => parts.push(...chunks.map((c) => c.slice())) });
+  try {
+    for (let at = 0; at < frames; at += block) {
+      const n = Math.min(block, frames - at);
+      const ch = Float32Array.from({ length: n }, (_, i) => signal(at + i));
+      await enc.encode([ch, ch], n);
+    }
+    await enc.finish();
+    const bytes = Buffer.concat(parts);
+    for (const p of enc.headerPatches()) bytes.set(p.bytes, p.offset);
+    return new Uint8Array(bytes);
+  } finally {
+    enc.dispose();
   }
-  parts.push(...enc.finish());
-  const bytes = Buffer.concat(parts);
-  for (const p of enc.headerPatches()) bytes.set(p.bytes, p.offset);
-  enc.dispose();
-  return new Uint8Array(bytes);
 }
 
 /** Frames ffmpeg decodes from the file (it applies the LAME tag's delay and padding). */
@@ -38,10 +51,10 @@ async function ffmpegFrames(bytes: Uint8Array): Promise<number> {
   return stdout.length / 4;
 }
 
-describe('createMp3Encoder: the LAME "Info" tag frame', () => {
+describe.each(choices.map((c) => [c.kind, c] as const))('createMp3Encoder (%s LAME): the LAME "Info" tag frame', (_kind, encoder) => {
   it('holds frames, bytes, delay 576 and padding, and CRCs a reader can check', async () => {
     const frames = 48000 * 2 + 333;
-    const bytes = await encode(48000, frames);
+    const bytes = await encode(encoder, 48000, frames);
     const v = new DataView(bytes.buffer, bytes.byteOffset);
     const ascii = (at: number, n: number) => String.fromCharCode(...bytes.subarray(at, at + n));
     expect(ascii(36, 4)).toBe('Info'); // after the 4-byte header and 32 bytes of stereo side info
@@ -61,8 +74,100 @@ describe('createMp3Encoder: the LAME "Info" tag frame', () => {
   it('decodes with ffmpeg to exactly the input length at every rate, for lengths around frame edges', async () => {
     for (const rate of [48000, 44100, 32000]) {
       for (const frames of [1, 575, 576, 577, 1151, 1152, 1153, 1729, rate * 3 + 17]) {
-        expect(await ffmpegFrames(await encode(rate, frames, 1000)), `${rate} Hz, ${frames} frames`).toBe(frames);
+        expect(await ffmpegFrames(await encode(encoder, rate, frames, 1000)), `${rate} Hz, ${frames} frames`).toBe(frames);
       }
     }
   });
+
+  it('gives identical bytes for identical input, whatever the block size', async () => {
+    const noise = (i: number) => 0.7 * Math.sin(i * 0.031) * Math.sin(i * 0.00021) + 0.2 * Math.sin(i * 1.7);
+    const a = await encode(encoder, 48000, 48000 * 5 + 7, 16384, noise);
+    const b = await encode(encoder, 48000, 48000 * 5 + 7, 16384, noise);
+    const c = await encode(encoder, 48000, 48000 * 5 + 7, 1000, noise);
+    expect(Buffer.compare(a, b)).toBe(0);
+    expect(Buffer.compare(a, c)).toBe(0);
+    expect(a.length).toBeGreaterThan(5 * 40_000 * 0.9); // 320 kbit/s: 40 bytes a ms
+  });
 });
+
+describe.runIf(haveNative)('the native LAME: the same encoder as the wasm build, and a child that fails cleanly', () => {
+  it('encodes what the wasm build encodes: the same frame headers and length, most bytes identical', async () => {
+    const music = (i: number) => 0.5 * Math.sin(i * 0.031) * Math.sin(i * 0.00021) + 0.25 * Math.sin(i * 0.37 + Math.sin(i * 0.001));
+    const frames = 48000 * 4;
+    const [w, n] = [await encode(WASM, 48000, frames, 16384, music), await encode(NATIVE, 48000, frames, 16384, music)];
+    expect(n.length).toBe(w.length);
+    expect(n.subarray(960, 964)).toEqual(w.subarray(960, 964)); // same header: 320 kbit/s, 48 kHz, joint stereo
+    let same = 0;
+    for (let i = 960; i < n.length; i++) if (n[i] === w[i]) same++;
+    // Same LAME, same settings (quality 3) and level: most bytes agree; another quality agrees on ~2 %.
+    console.log(`native vs wasm: ${((100 * same) / (n.length - 960)).toFixed(1)} % of audio bytes identical`);
+    expect(same / (n.length - 960)).toBeGreaterThan(0.5);
+  });
+
+  it('a child that dies mid-encode is a typed error naming it, not a crash, and the next encoder works', async () => {
+    let pid = 0;
+    const enc = await createMp3Encoder({ sampleRate: 48000, channels: 2, totalFrames: 48000 * 10, encoder: NATIVE, onBytes: () => {}, onChild: (p, running) => running && (pid = p) });
+    const block = [new Float32Array(4096).fill(0.1), new Float32Array(4096).fill(0.1)];
+    await enc.encode(block, 4096);
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGKILL');
+    let caught: unknown = null;
+    try {
+      for (let i = 0; i < 200; i++) await enc.encode(block, 4096);
+      await enc.finish();
+    } catch (err) {
+      caught = err;
+    }
+    enc.dispose();
+    expect(caught).toBeInstanceOf(BakeError);
+    expect((caught as BakeError).code).toBe('encoder');
+    expect((caught as BakeError).message).toMatch(/MP3 encoder \(lame\) was killed \(SIGKILL/);
+    expect((await encode(NATIVE, 48000, 4800)).length).toBeGreaterThan(960);
+  });
+
+  it('dispose kills the child; a stalled child is stopped at its time limit; a missing binary is a typed error', async () => {
+    let pid = 0;
+    const enc = await createMp3Encoder({ sampleRate: 48000, channels: 2, totalFrames: 48000, encoder: NATIVE, onBytes: () => {}, onChild: (p, running) => running && (pid = p) });
+    enc.dispose();
+    await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
+
+    // A "LAME" that reads nothing: the pipe fills, nothing comes out, the watchdog stops it.
+    const stall = path.join(dir, 'stall.sh');
+    await writeFile(stall, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    const stuck = await createMp3Encoder({ sampleRate: 48000, channels: 2, totalFrames: 48000 * 60, encoder: { kind: 'native', command: stall }, onBytes: () => {}, stallMs: 300, onChild: (p, running) => running && (pid = p) });
+    const big = [new Float32Array(65536), new Float32Array(65536)];
+    const stalled = await (async () => {
+      for (let i = 0; i < 100; i++) await stuck.encode(big, 65536);
+    })().catch((e: unknown) => e);
+    stuck.dispose();
+    expect((stalled as BakeError).code).toBe('encoder');
+    expect((stalled as BakeError).message).toMatch(/wrote nothing for 0 s while it had input; it was stopped/);
+    await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
+
+    const missing = await (async () => {
+      const e = await createMp3Encoder({ sampleRate: 48000, channels: 2, totalFrames: 4800, encoder: { kind: 'native', command: path.join(dir, 'no-such-lame') }, onBytes: () => {} });
+      await e.encode([new Float32Array(4800), new Float32Array(4800)], 4800).catch(() => {});
+      await e.finish();
+    })().catch((e: unknown) => e);
+    expect((missing as BakeError).code).toBe('encoder');
+    expect((missing as BakeError).message).toMatch(/exited with code 127/);
+  });
+});
+
+describe('resolveMp3Encoder: MP3_ENCODER', () => {
+  it('wasm is the built-in one; auto is native when installed; native without one is a typed error', async () => {
+    expect(await resolveMp3Encoder('wasm')).toEqual(WASM);
+    expect(await resolveMp3Encoder('auto')).toEqual(haveNative ? NATIVE : WASM);
+    if (haveNative) expect(await resolveMp3Encoder('native')).toEqual(NATIVE);
+    else await expect(resolveMp3Encoder('native')).rejects.toThrow(/apt-get install lame/);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

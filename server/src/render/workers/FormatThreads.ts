@@ -27,6 +27,8 @@ interface Thread {
   clean: () => boolean;
   /** Removes this bake's listeners from the thread. */
   detach: () => void;
+  /** Pids of its native encoders still running. */
+  children: Set<number>;
 }
 
 /**
@@ -130,6 +132,8 @@ export class FormatThreads implements FormatEncoders {
     await Promise.all(
       threads.map((t) => {
         t.detach();
+        // A native encoder outlives a terminated thread: killed here (on cancel, failure or shutdown).
+        for (const pid of t.children) killQuietly(pid);
         if (reusable && this.kept && t.clean()) return this.kept.give(t.worker);
         return t.worker.terminate().catch(() => 0);
       }),
@@ -163,6 +167,10 @@ export class FormatThreads implements FormatEncoders {
         case 'pass':
           events.onPass?.(formats[msg.index]!.format, msg.pass, msg.gainDb);
           break;
+        case 'child':
+          if (msg.running) children.add(msg.pid);
+          else children.delete(msg.pid);
+          break;
         case 'done':
           settle[msg.index]!.resolve({ file: msg.file, measurement: msg.measurement });
           break;
@@ -178,6 +186,7 @@ export class FormatThreads implements FormatEncoders {
     };
     let errored = false;
     let exited = false;
+    const children = new Set<number>();
     const onError = (err: Error): void => {
       errored = true;
       this.fail(new BakeError('worker', `The ${name} encoder thread crashed: ${err.message}`, { cause: err }));
@@ -203,6 +212,7 @@ export class FormatThreads implements FormatEncoders {
       master: finished.promise,
       clean: () => done && !errored && !exited,
       detach,
+      children,
     });
     worker.postMessage({ type: 'init', formats, ring: { memory: this.ring.buffer as SharedArrayBuffer, slots: this.holders.length }, meterMaster } satisfies ToFormatWorker);
     return ready.promise;
@@ -214,6 +224,14 @@ export class FormatThreads implements FormatEncoders {
     this.failure = e;
     for (const f of this.onFailure.splice(0)) f(e);
     for (const w of this.waiters.splice(0)) w();
+  }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // it ended meanwhile
   }
 }
 

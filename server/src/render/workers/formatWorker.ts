@@ -54,7 +54,12 @@ async function handle(msg: ToFormatWorker): Promise<void> {
     // WAV 24 and FLAC dither the same blocks with the same seed: quantised once for both.
     const quantizers = new SharedQuantizers();
     for (const [index, options] of msg.formats.entries()) {
-      writers.push(await createFormatWriter({ ...options, onPass: (pass, gainDb) => post({ type: 'pass', index, pass, gainDb }) }, quantizers));
+      writers.push(
+        await createFormatWriter(
+          { ...options, onPass: (pass, gainDb) => post({ type: 'pass', index, pass, gainDb }), onChild: (pid, running) => post({ type: 'child', pid, running }) },
+          quantizers,
+        ),
+      );
     }
     post({ type: 'ready' });
     return;

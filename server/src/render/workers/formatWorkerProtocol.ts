@@ -28,6 +28,8 @@ export type FromFormatWorker =
   | { type: 'release'; slot: number }
   /** After the last block: an MP3 encoded again at a lower gain (its ceiling margin). */
   | { type: 'pass'; index: number; pass: number; gainDb: number }
+  /** A native encoder's process started or ended: the main thread kills those still running when it ends the thread. */
+  | { type: 'child'; pid: number; running: boolean }
   | { type: 'done'; index: number; file: SealedBakeFile; measurement: FormatMeasurement | null }
   /** After every format's `done`: the float master's loudness (null unless `meterMaster`). */
   | { type: 'finished'; master: LoudnessSummary | null }
