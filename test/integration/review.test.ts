@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { MixState } from '@mixroom/shared/model';
 import { readMixState } from '@mixroom/shared/model';
@@ -89,6 +89,11 @@ beforeAll(async () => {
   expect({ status: bake?.status, error: bake?.error }).toEqual({ status: 'done', error: null });
 }, 180_000);
 
+// A test's sockets end with it: kept open they piled up over the file (and a refused one kept
+// reconnecting every 200 ms until the last test).
+afterEach(() => {
+  for (const client of sockets.splice(0)) client.destroy();
+});
 afterAll(async () => {
   for (const client of sockets) client.destroy();
   await rs?.close();

@@ -18,7 +18,7 @@ import { createBrowserStorage } from '../../server/src/storage/createBrowserStor
 import type { ObjectStore } from '../../server/src/storage/ObjectStore.ts';
 import { openObjectStore, type OpenedObjectStore } from '../../server/src/storage/openObjectStore.ts';
 import { parseS3Settings } from '../../server/src/storage/S3Settings.ts';
-import { createMemoryLogger, startTestServer, testConfig, waitFor, type LogLine } from './syncHarness.ts';
+import { asSimulatedBrowser, createMemoryLogger, startTestServer, testConfig, waitFor, type LogLine } from './syncHarness.ts';
 
 export const BUCKET = 'mixroom';
 
@@ -129,6 +129,7 @@ export function connectWithCookie(serverUrl: string, docName: string, cookie: st
     disableBc: true,
     maxBackoffTime: 200,
   });
+  asSimulatedBrowser(provider);
   const notices: Role[] = [];
   const closeCodes: number[] = [];
   provider.messageHandlers[MESSAGE_TYPES.auth] = (_encoder, decoder) => {

@@ -68,6 +68,16 @@ export interface ClientOptions {
   readonly cookie?: string;
 }
 
+/**
+ * Takes back the process 'exit' listener y-websocket adds per provider (it clears the
+ * provider's presence when a Node process exits). A test process plays many browsers at once
+ * (20 in syncPressure), and their listeners on the one `process` tripped Node's leak warning;
+ * each browser has its own process, and the server drops a closed socket's presence anyway.
+ */
+export function asSimulatedBrowser(provider: WebsocketProvider): void {
+  process.off('exit', provider._exitHandler);
+}
+
 /** A real y-websocket@3 client. */
 export function connectClient(
   serverUrl: string,
@@ -81,6 +91,7 @@ export function connectClient(
     disableBc: true,
     maxBackoffTime: 200,
   });
+  asSimulatedBrowser(provider);
   const notices: Role[] = [];
   provider.messageHandlers[MESSAGE_TYPES.auth] = (_encoder, decoder) => {
     const role = readReadOnlyNotice(decoder);

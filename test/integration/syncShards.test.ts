@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readMixState } from '@mixroom/shared/model';
 import { addTrack, setTrackParam } from '@mixroom/shared/ops';
@@ -49,6 +49,10 @@ beforeAll(async () => {
     rooms.push(made.body.room.roomId);
     perShard[shardOf(made.body.room.roomId, SHARDS)]! += 1;
   }
+});
+// A test's sockets end with it (kept open, they piled up over the file).
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.destroy();
 });
 afterAll(async () => {
   for (const s of sockets) s.destroy();
