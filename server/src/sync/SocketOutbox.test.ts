@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { SocketOutbox } from './SocketOutbox.ts';
+import { DIRECT_FRAME_MAX_BYTES, SocketOutbox } from './SocketOutbox.ts';
 
 /** A real server-side socket and its client, with the server socket's writes to the kernel counted. */
 async function socketPair() {
@@ -21,8 +21,12 @@ async function socketPair() {
     };
   }
   const received: string[] = [];
-  client.on('message', (data: Buffer) => received.push(data.toString()));
-  return { wss, client, server, writes, received };
+  const bytes: Buffer[] = [];
+  client.on('message', (data: Buffer) => {
+    received.push(data.toString());
+    bytes.push(data);
+  });
+  return { wss, client, server, writes, received, bytes };
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -38,10 +42,10 @@ afterEach(() => {
 
 /** An outbox on a real socket pair with a fixed pacing gap; torn down after the test. */
 async function outboxWithGap(gapMs: number) {
-  const { wss, client, server, writes, received } = await socketPair();
+  const { wss, client, server, writes, received, bytes } = await socketPair();
   cleanup.push(() => (client.terminate(), wss.close()));
   const outbox = new SocketOutbox(server, { behindBytes: 1 << 20, maxBufferedBytes: 1 << 24, currentPresence: () => null, onTooSlow: () => undefined, pacer: { gapMs } });
-  return { outbox, server, writes, received };
+  return { outbox, server, writes, received, bytes };
 }
 
 describe('SocketOutbox', () => {
@@ -73,6 +77,24 @@ describe('SocketOutbox', () => {
     await until(() => received.length === 3);
     expect(received).toEqual(['a', 'b', 'c']);
     expect(writes.count).toBe(3);
+    outbox.close();
+  });
+
+  it('frames every size a client reads back whole and in order, small ones framed here, large ones by ws', async () => {
+    const { outbox, bytes } = await outboxWithGap(0);
+    // Each length field form (7-bit, 16-bit) at its edges, and one past the direct path's limit.
+    const sizes = [0, 1, 125, 126, 127, 300, 65535 >> 2, DIRECT_FRAME_MAX_BYTES - 1, DIRECT_FRAME_MAX_BYTES, 70_000];
+    const payloads = sizes.map((n, i) => Uint8Array.from({ length: n }, (_, k) => (k * 31 + i) & 0xff));
+    // Half in one turn (one write), half one per turn.
+    for (const payload of payloads.slice(0, 5)) outbox.sendDoc(payload);
+    await turn();
+    for (const payload of payloads.slice(5)) {
+      outbox.sendDoc(payload);
+      await turn();
+    }
+    await until(() => bytes.length === payloads.length);
+    expect(bytes.map((b) => b.byteLength)).toEqual(sizes);
+    for (const [i, payload] of payloads.entries()) expect(Buffer.compare(bytes[i]!, Buffer.from(payload)), `frame ${i}`).toBe(0);
     outbox.close();
   });
 
