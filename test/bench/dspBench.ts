@@ -147,7 +147,7 @@ function make(): Record<string, () => Chain> {
     'de-esser (band below threshold)': () => [deess(0)],
     // The same de-esser as the bake's strip chain runs it: a WebAssembly stage (bit-identical samples).
     "de-esser (split, reducing) as the bake's (wasm)": () => [
-      createChainKernel(new StripChainMemory(), [{ kind: 'deess', constants: (deess() as unknown as DeesserProcessor).steadyState() }], 2, 2, BLOCK),
+      createChainKernel(new StripChainMemory(), [{ kind: 'deess', constants: (deess() as unknown as DeesserProcessor).steadyState(), lag: 0 }], 2, 2, BLOCK),
     ],
     limiter: () => {
       const l = new LimiterProcessor(SR);
@@ -226,7 +226,7 @@ function make(): Record<string, () => Chain> {
       const stages: ChainStage[] = [
         ...stripBiquads().map((b) => ({ kind: 'biquad' as const, coefficients: { ...(b as unknown as BiquadProcessor).coefficients } })),
         { kind: 'comp', detector: 'peak', constants: c.steadyState() },
-        { kind: 'deess', constants: d.steadyState() },
+        { kind: 'deess', constants: d.steadyState(), lag: 0 },
         { kind: 'gain', gain: linearGainOf(g.getParams()) },
         { kind: 'pan', ...stereoPannerLaw(p.getParams().pan, true) },
       ];

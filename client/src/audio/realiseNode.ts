@@ -167,13 +167,14 @@ function realiseProcessor(
   inputLatency: number,
 ): RealisedNode {
   const w = createWorkletNode(context, node);
-  // An automated kernel computes its params from the song frame: it is told where the song plays.
+  // An automated kernel computes its params from the song frame, and the de-esser places its
+  // control-rate sub-blocks by it (as the bake does): they are told where the song plays.
   let current = node;
   let delay = inputLatency;
   let segments: readonly TimelineSegment[] = [];
-  const automated = (n: ProcessorPlanNode) => n.automation !== undefined && Object.keys(n.automation).length > 0;
+  const timed = (n: ProcessorPlanNode) => n.kind === 'deesser' || (n.automation !== undefined && Object.keys(n.automation).length > 0);
   const post = () => {
-    if (automated(current)) w.port.postMessage({ type: 'timeline', segments: [...segments], delay } satisfies ToKernelMessage);
+    if (timed(current)) w.port.postMessage({ type: 'timeline', segments: [...segments], delay } satisfies ToKernelMessage);
   };
   const unwatch = automation.onTimeline((s) => {
     segments = s.map(({ when, off, until }) => ({ when, off, until }));
@@ -197,12 +198,12 @@ function realiseProcessor(
     output: w,
     update(next, _time, latency) {
       if (next.kind !== node.kind) return;
-      const had = automated(current);
+      const had = timed(current);
       const moved = latency !== undefined && latency !== delay;
       current = next;
       delay = latency ?? delay;
       w.port.postMessage({ type: 'update', node: next } satisfies ToKernelMessage);
-      if ((automated(next) && !had) || moved) post();
+      if ((timed(next) && !had) || moved) post();
     },
     settled: () =>
       new Promise<void>((resolve) => {

@@ -14,7 +14,7 @@
  *   audio state (filters, delay lines, envelopes) is kept: where the song time jumps (a
  *   seek, a loop wrap, a start), the old values must not ramp into the new place.
  * - `reset()`: clears all audio state (filters, delay lines, envelopes) and snaps ramps.
- * - `process(inputs, outputs, frames, sidechain?)`: processes `frames` samples of each
+ * - `process(inputs, outputs, frames, sidechain?, at?)`: processes `frames` samples of each
  *   channel. `inputs`/`outputs` are arrays of channels (1 = mono, 2 = stereo), each at least
  *   `frames` long; an output channel may be the same array as the input channel (in place).
  *   Channels: the panner, reverb and delay take 1 or 2 input channels and always write 2;
@@ -24,7 +24,10 @@
  *   `inputs` has at least one channel: where an AudioWorklet input is inactive (zero
  *   channels), the wrapper passes a silent block so tails (reverb, delay) keep ringing.
  *   Output never depends on how the signal is cut into blocks (128 in a worklet, 4096 in
- *   the bake). No allocation happens inside `process`.
+ *   the bake). No allocation happens inside `process`. `at` is the song frame of the
+ *   block's first sample at the kernel's input, where something plays: a kernel working at
+ *   control rate (the de-esser) places its sub-blocks by it, so the worklet and the bake cut
+ *   the same ones; the others ignore it.
  * - `latencyFrames`: the kernel's constant delay in samples (0 for most); the caller
  *   delay-compensates parallel paths with it.
  */
@@ -42,9 +45,9 @@ export interface DspProcessor<P> {
   reset(): void;
   /**
    * Process one block. `sidechain` is used only by kernels that have a detector input
-   * (the compressor); others ignore it.
+   * (the compressor); others ignore it. `at`: the song frame of the first sample, if known.
    */
-  process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, sidechain?: readonly Float32Array[]): void;
+  process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, sidechain?: readonly Float32Array[], at?: number): void;
 }
 
 /**

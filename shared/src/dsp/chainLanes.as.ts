@@ -5,7 +5,7 @@ import {
   PAYLOAD,
 } from './chainProgram.generated.as';
 
-/** Samples per pass of the compressor and de-esser groups; the scratch holds 3·CHUNK f64, the compressor's constants, then CHUNK + 2 u32 (a list). */
+/** Samples per pass of the compressor group; the scratch holds 3·CHUNK f64, the compressor's constants, then CHUNK + 2 u32 (a list). */
 export const CHUNK: usize = 256;
 /** The groups' work buffers (compressor.ts's compressorScratchBytes), set once by setMathTables. */
 export let scratch: usize = 0;

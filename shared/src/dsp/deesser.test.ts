@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BiquadProcessor, biquadResponse } from './biquad.ts';
-import { DEESSER_ATTACK_SECONDS, DEESSER_BAND_Q, DEESSER_RELEASE_SECONDS, DeesserProcessor, deesserCurve, type DeesserParams } from './deesser.ts';
+import { DEESSER_ATTACK_SECONDS, DEESSER_BAND_Q, DEESSER_RELEASE_SECONDS, DEESSER_SUB_BLOCK, DeesserProcessor, deesserCurve, type DeesserParams } from './deesser.ts';
 import { DspParamError } from './DspParamError.ts';
 import { maxDiff, renderBlocks, seededNoise, sine, toneAmplitude } from './testSignals.testkit.ts';
 
@@ -47,17 +47,6 @@ function splitResponseDb(freq: number, band: number, gr: number): number {
   const ph = r.phase[0]!;
   const k = Math.pow(10, -gr / 20) - 1;
   return db(Math.hypot(1 + k * mag * Math.cos(ph), k * mag * Math.sin(ph)));
-}
-
-/** The gain reduction after every sample (1-frame blocks: the kernel is block-size independent). */
-function grTrace(d: DeesserProcessor, x: Float32Array): Float64Array {
-  const gr = new Float64Array(x.length);
-  const out = [new Float32Array(1)];
-  for (let i = 0; i < x.length; i++) {
-    d.process([x.subarray(i, i + 1)], out, 1);
-    gr[i] = d.gainReductionDb;
-  }
-  return gr;
 }
 
 describe('de-esser: the sibilant band', () => {
@@ -133,26 +122,66 @@ describe('de-esser: static curve and time constants', () => {
     expect(deesserCurve(0, -30, 6)).toBe(6);
   });
 
-  it(`attack (τ ${DEESSER_ATTACK_SECONDS * 1000} ms) and release (τ ${DEESSER_RELEASE_SECONDS * 1000} ms) measured on a step within 2 %`, () => {
+  it(`attack (τ ${DEESSER_ATTACK_SECONDS * 1000} ms) and release (τ ${DEESSER_RELEASE_SECONDS * 1000} ms) measured on the output of a step within 2 % + one sub-block`, () => {
+    // A loud 12 kHz step over a quiet one (-60 dBFS, under the threshold): in wide mode every
+    // sample is the tone's ±amplitude times the gain, so |y/x| is the gain applied to it.
     const on = 4800;
     const off = 14400;
-    const x = quarterTone(2 * SR, 0.5, on, off);
-    const d = new DeesserProcessor(SR);
-    d.setParams({ threshold: -60, range: 24, freq: 12000 });
-    const gr = grTrace(d, x);
+    const x = quarterTone(2 * SR, 0.001);
+    for (let i = on; i < off; i++) x[i] = (i - on) % 4 < 2 ? 0.5 : -0.5;
+    const [y] = renderBlocks(deesser({ threshold: -40, range: 24, freq: 12000, mode: 'wide' }), [x], 128);
+    const applied = Float64Array.from(x, (v, i) => -db(Math.abs(y![i]! / v)));
     const full = 24;
-    const cross = (from: number, test: (v: number) => boolean) => {
-      for (let i = from; i < gr.length; i++) if (test(gr[i]!)) return (i - from + 1) / SR;
+    // When the applied reduction crosses `level` (frame `from` ends at 1/SR), to a fraction of a
+    // frame: a crossing right at a frame's end is not counted as the next frame's.
+    const cross = (from: number, level: number) => {
+      const side = Math.sign(level - applied[from - 1]!);
+      for (let i = from; i < applied.length; i++) {
+        if (Math.sign(applied[i]! - level) === side || applied[i] === level) {
+          const before = i === from ? applied[from - 1]! : applied[i - 1]!;
+          return (i - from + (level - before) / (applied[i]! - before)) / SR;
+        }
+      }
       return NaN;
     };
-    const tAttack = cross(on, (v) => v >= full * (1 - Math.exp(-1)));
-    expect(gr[off - 1]).toBeCloseTo(full, 6);
-    const tRelease = cross(off, (v) => v <= full * Math.exp(-1));
-    console.log(`attack τ ${(tAttack * 1000).toFixed(3)} ms, release τ ${(tRelease * 1000).toFixed(3)} ms`);
-    expect(Math.abs(tAttack - DEESSER_ATTACK_SECONDS) / DEESSER_ATTACK_SECONDS).toBeLessThan(0.02);
-    expect(Math.abs(tRelease - DEESSER_RELEASE_SECONDS) / DEESSER_RELEASE_SECONDS).toBeLessThan(0.02);
+    const tAttack = cross(on, full * (1 - Math.exp(-1)));
+    expect(applied[off - 1]).toBeCloseTo(full, 6);
+    const tRelease = cross(off, full * Math.exp(-1));
+    console.log(`applied attack τ ${(tAttack * 1000).toFixed(3)} ms, release τ ${(tRelease * 1000).toFixed(3)} ms (sub-block ${((DEESSER_SUB_BLOCK / SR) * 1000).toFixed(3)} ms)`);
+    // The gain is computed once per sub-block and glides over the next: it may come one sub-block later.
+    const late = DEESSER_SUB_BLOCK / SR;
+    expect(tAttack).toBeGreaterThan(DEESSER_ATTACK_SECONDS * 0.98);
+    expect(tAttack).toBeLessThan(DEESSER_ATTACK_SECONDS * 1.02 + late);
+    expect(tRelease).toBeGreaterThan(DEESSER_RELEASE_SECONDS * 0.98);
+    expect(tRelease).toBeLessThan(DEESSER_RELEASE_SECONDS * 1.02 + late);
     // Fully released: exactly 0, so the output is the input again.
-    expect(gr[gr.length - 1]).toBe(0);
+    expect(y![x.length - 1]).toBe(x[x.length - 1]);
+  });
+
+  it('sub-blocks are placed by the song frame: a render told its song frames equals the same song rendered from its start', () => {
+    const x = [seededNoise(SR / 2, 0.9, 11), seededNoise(SR / 2, 0.5, 12)];
+    const p = { freq: 6000, threshold: -30, range: 9 };
+    const render = (song: number, block: number, input: Float32Array[]) => {
+      const d = deesser(p)();
+      const frames = input[0]!.length;
+      const outs = input.map(() => new Float32Array(frames));
+      for (let i = 0; i < frames; i += block) {
+        const n = Math.min(block, frames - i);
+        d.process(input.map((c) => c.subarray(i, i + n)), outs.map((c) => c.subarray(i, i + n)), n, undefined, song + i);
+      }
+      return outs;
+    };
+    // 5 silent frames, then the song from its frame 0, in 128-frame quanta: the same as the song alone in 1000s.
+    const lead = x.map((c) => {
+      const a = new Float32Array(c.length + 5);
+      a.set(c, 5);
+      return a;
+    });
+    const a = render(-5, 128, lead).map((c) => c.subarray(5));
+    const b = render(0, 1000, x);
+    expect(maxDiff(a, b)).toBe(0);
+    // Placed 8 frames off, the sub-blocks are others: the render differs.
+    expect(maxDiff(render(8, 1000, x), b)).toBeGreaterThan(0);
   });
 });
 

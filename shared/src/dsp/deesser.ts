@@ -46,20 +46,23 @@ const NEPER_PER_DB = Math.LN10 / 20;
 const NEG_SLOPE = 1 - 1 / DEESSER_RATIO;
 /** Reductions below this (dB) are flushed to 0 (a NaN one too), so an idle de-esser is exact. */
 const GR_FLOOR = 1e-9;
+/**
+ * Frames per control step (0.33 ms at 48 kHz): the gain computer, the smoother and the gain
+ * run once per sub-block of this many song frames (see {@link DeesserProcessor}).
+ */
+export const DEESSER_SUB_BLOCK = 16;
+const SUB = DEESSER_SUB_BLOCK;
+/** The glide's weight at a sub-block's k-th frame: (k + 1)/SUB, exact in binary. */
+const WEIGHT = Float64Array.from({ length: SUB }, (_, k) => (k + 1) / SUB);
 /** Samples per pass: the band is filtered a chunk at a time into preallocated buffers. */
 const CHUNK = 256;
-// Work buffers of one chunk's passes, shared by all instances (nothing survives a chunk).
-/** Linked band peak per sample. */
-const LEVELS = new Float64Array(CHUNK);
-/** Target reduction (dB) per sample. */
-const TARGETS = new Float64Array(CHUNK);
-/** Chunk indices of the samples past the threshold. */
-const ABOVE = new Int32Array(CHUNK);
-/** Release coefficient a, 1 − a, then the attack's. */
-const SMOOTH = new Float64Array(4);
 // Slots of DeesserProcessor.f, laid out by deesserState.ts, which the bake's WebAssembly twin reads too.
-const F_GR = DEESSER_SLOT.gainReduction; // smoothed gain reduction, dB >= 0
+const F_GR = DEESSER_SLOT.gainReduction; // smoothed gain reduction at the last control step, dB >= 0
 const F_GR_PEAK = DEESSER_SLOT.grPeak; // meter: largest reduction since the last reading
+const F_PHASE = DEESSER_SLOT.phase; // frames of the running sub-block done (song frame mod SUB)
+const F_PEAK = DEESSER_SLOT.blockPeak; // largest |band| of either channel in the running sub-block
+const F_FROM = DEESSER_SLOT.gm1From; // g − 1 the running sub-block glides from ...
+const F_TO = DEESSER_SLOT.gm1To; // ... and reaches at its last frame
 const F_THR_LIN = DEESSER_SLOT.thresholdLin; // the threshold as a linear peak
 
 /**
@@ -75,23 +78,36 @@ const DEFAULT_DEESS: DeesserParams = { mode: 'split', freq: 6000, threshold: -30
  *
  * The band b is the input through a band-pass centred on `freq` (the spec's biquad,
  * {@link BiquadProcessor}, so a `freq` change ramps exactly as a native filter's would).
- * Its peak (the larger |b| of the channels) drives a hard-knee gain computer in dB
- * ({@link deesserCurve}); the reduction gr is smoothed in dB by a branching one-pole
- * (attack τ while it grows, release τ while it shrinks), and g = 10^(−gr/20). The output is
+ * The output is
  *
  *   y = x + (g − 1)·s,  s = b ('split': the band alone is turned down) or s = x ('wide').
  *
  * In split mode the band-pass and its complement x − b (a notch) form an IIR crossover that
  * sums back to x, and only the band is turned down: y = (x − b) + g·b, which is a peaking cut
  * of gr dB at `freq` (the band-pass has gain 1 and phase 0 there). Far below the band, b is
- * small and in quadrature with x, so the vowels change by hundredths of a dB at most. With
- * no reduction (g = 1 exactly: gr is flushed to 0 below 1e-9 dB) y = x + 0·s is the input
- * bit for bit.
- * Levels use {@link deterministicLog}, as the compressor does, and the gain {@link gainExp}
- * (a short series with no table: the reduction is at most 24 dB, and the per-sample
- * exponential was half the bake's cost of a de-esser), so the browser worklet and the bake
- * compute the same doubles. `listen` outputs b instead.
- * Threshold, range, mode (split/wide) and listen ramp over the usual 10 ms.
+ * small and in quadrature with x, so the vowels change by hundredths of a dB at most.
+ *
+ * The gain runs at control rate. Song frames are cut into sub-blocks of
+ * {@link DEESSER_SUB_BLOCK} (16: 0.33 ms at 48 kHz) counted from the song's first frame,
+ * never from a block's start, so the worklet's 128-frame quanta, the bake's blocks, seeks
+ * and loops all cut the same sub-blocks (`process`'s `at`). At a sub-block's last frame,
+ * its band peak (the largest |b| of either channel) goes through the hard-knee gain
+ * computer in dB ({@link deesserCurve}), the reduction gr is smoothed by a branching
+ * one-pole (attack τ while it grows, release τ while it shrinks; its coefficient is the
+ * per-sample one to the 16th power, so a steady target is reached on the per-sample
+ * curve), and g = 10^(−gr/20). Over the next sub-block g − 1 glides linearly from the
+ * previous value to the new one, reaching it at its last frame. Why this is inaudible: the
+ * gain moves as smoothly as before (a line through points 0.33 ms apart on a curve whose
+ * fastest time constant is 1 ms, with no step), the static curve is the same, and the
+ * reaction comes at most one sub-block (0.33 ms) later; a sibilant lasts 50-200 ms. Why: the
+ * logarithm, the smoother and the exponential ran on every sample and were most of the
+ * bake's cost of a de-esser; now they run on one in 16.
+ * A sub-block that glides from 0 to 0 (no reduction) outputs its input bit for bit, without
+ * the formula (gr is flushed to 0 below 1e-9 dB).
+ * Levels use {@link deterministicLog}, as the compressor does, and the gain {@link gainExp},
+ * so the browser worklet and the bake compute the same doubles. `listen` outputs b instead.
+ * Threshold, range, mode (split/wide) and listen ramp per sample over the usual 10 ms; the
+ * gain computer takes the threshold and range of its control frame.
  */
 export class DeesserProcessor implements DspProcessor<DeesserParams> {
   readonly sampleRate: number;
@@ -104,11 +120,13 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
   private readonly wide = new LinearRamp(0);
   /** 0 = the de-essed signal, 1 = the band alone. */
   private readonly listen = new LinearRamp(0);
-  private readonly attackCoef: number;
-  private readonly releaseCoef: number;
+  /** Per sub-block: release a, 1 − a, attack a, 1 − a (picked at 2·(target > gr)). */
+  private readonly smooth = new Float64Array(4);
   private readonly rampFrames: number;
   private fresh = true;
-  /** Smoothed gain reduction (dB), its meter peak, the threshold as a linear peak (deesserState.ts). */
+  /** The threshold F_THR_LIN was computed for. */
+  private thresholdOfLin = Number.NaN;
+  /** Smoothed gain reduction (dB), its meter peak, the sub-block state, the threshold as a linear peak (deesserState.ts). */
   private readonly f = new Float64Array(DEESSER_STATE_SLOTS.length);
   private readonly bandL = new Float32Array(CHUNK);
   private readonly bandR = new Float32Array(CHUNK);
@@ -120,13 +138,15 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
   constructor(sampleRate: number) {
     this.sampleRate = checkSampleRate(sampleRate);
     this.rampFrames = paramRampFrames(sampleRate);
-    this.attackCoef = deterministicExp(-1 / (DEESSER_ATTACK_SECONDS * sampleRate));
-    this.releaseCoef = deterministicExp(-1 / (DEESSER_RELEASE_SECONDS * sampleRate));
+    // The one-pole once per sub-block: a^SUB = e^(−SUB/(τ·fs)).
+    const release = deterministicExp(-SUB / (DEESSER_RELEASE_SECONDS * sampleRate));
+    const attack = deterministicExp(-SUB / (DEESSER_ATTACK_SECONDS * sampleRate));
+    this.smooth.set([release, 1 - release, attack, 1 - attack]);
     this.bandpass = new BiquadProcessor(sampleRate);
     this.mono = { input: [this.inL], band: [this.bandL] };
     this.stereo = { input: [this.inL, this.inR], band: [this.bandL, this.bandR] };
     this.applyFilters();
-    this.f[F_THR_LIN] = thresholdLin(DEFAULT_DEESS.threshold);
+    this.updateThreshold(DEFAULT_DEESS.threshold);
   }
 
   setParams(p: Partial<DeesserParams>): void {
@@ -158,7 +178,7 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     apply(this.listen, next.listen ? 1 : 0);
     this.applyFilters(snap);
     this.fresh = false;
-    this.f[F_THR_LIN] = thresholdLin(this.threshold.value);
+    this.updateThreshold(this.threshold.value);
   }
 
   private applyFilters(snap = false): void {
@@ -167,13 +187,22 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     else this.bandpass.setParams(band);
   }
 
+  /** F_THR_LIN for threshold T (computed again only when T moved). */
+  private updateThreshold(T: number): number {
+    if (T !== this.thresholdOfLin) {
+      this.thresholdOfLin = T;
+      this.f[F_THR_LIN] = thresholdLin(T);
+    }
+    return this.f[F_THR_LIN]!;
+  }
+
   getParams(): Readonly<DeesserParams> {
     return this.params;
   }
 
   reset(): void {
-    this.f[F_GR] = 0;
-    this.f[F_GR_PEAK] = 0;
+    const f = this.f;
+    for (const k of [F_GR, F_GR_PEAK, F_PHASE, F_PEAK, F_FROM, F_TO]) f[k] = 0;
     this.bandpass.reset();
     this.threshold.snap(this.params.threshold);
     this.range.snap(this.params.range);
@@ -181,7 +210,7 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     this.listen.snap(this.params.listen ? 1 : 0);
     // The filter snaps too: their first setParams after a reset applies at once.
     this.applyFilters();
-    this.f[F_THR_LIN] = thresholdLin(this.params.threshold);
+    this.updateThreshold(this.params.threshold);
     this.fresh = true;
   }
 
@@ -195,9 +224,14 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     const c = this.bandpass.coefficients;
     const [x1L, x2L, y1L, y2L] = this.bandpass.history(0);
     const [x1R, x2R, y1R, y2R] = this.bandpass.history(1);
+    const sm = this.smooth;
     const state: DeesserSteadyState = {
       gainReduction: f[F_GR]!,
       grPeak: f[F_GR_PEAK]!,
+      phase: f[F_PHASE]!,
+      blockPeak: f[F_PEAK]!,
+      gm1From: f[F_FROM]!,
+      gm1To: f[F_TO]!,
       x1L,
       x1R,
       x2L,
@@ -206,14 +240,14 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
       y1R,
       y2L,
       y2R,
-      thresholdLin: f[F_THR_LIN]!,
+      thresholdLin: this.updateThreshold(this.threshold.value),
       threshold: this.threshold.value,
       range: this.range.value,
       wide: this.wide.value,
-      releaseCoef: this.releaseCoef,
-      releaseComplement: 1 - this.releaseCoef,
-      attackCoef: this.attackCoef,
-      attackComplement: 1 - this.attackCoef,
+      releaseCoef: sm[0]!,
+      releaseComplement: sm[1]!,
+      attackCoef: sm[2]!,
+      attackComplement: sm[3]!,
       negSlope: NEG_SLOPE,
       dbPerNeper: DB_PER_NEPER,
       neperPerDb: NEPER_PER_DB,
@@ -226,7 +260,7 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     return state;
   }
 
-  /** Gain reduction (dB, >= 0) applied to the last processed sample. */
+  /** Gain reduction (dB, >= 0) the last control step computed: where the running sub-block's gain glides to. */
   get gainReductionDb(): Decibels {
     return this.f[F_GR]!;
   }
@@ -238,9 +272,14 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     return p;
   }
 
-  process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number): void {
+  /**
+   * `at`: the song frame of the block's first sample (at the de-esser's input), which places
+   * the sub-blocks; without it (nothing plays), they follow on from the previous block.
+   */
+  process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, _sidechain?: readonly Float32Array[], at?: number): void {
     const channels = Math.min(inputs.length, outputs.length, 2);
     if (channels === 0) return;
+    if (at !== undefined && Number.isFinite(at)) this.f[F_PHASE] = subBlockPhase(at);
     const io = channels > 1 ? this.stereo : this.mono;
     const in0 = inputs[0]!;
     const in1 = channels > 1 ? inputs[1]! : in0;
@@ -259,65 +298,73 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
   }
 
   /**
-   * Samples [from, from + n) of the block (their band is in bandL/R[0..n)): the per-sample
-   * path while a parameter ramps (and for the sample after), then passes over the rest as
-   * the compressor does: the linked peaks, listing the samples past the threshold; their
-   * targets (independent logarithms, which the CPU overlaps); the one-pole and the output.
-   * Both paths use the same expressions, so a sample's value never depends on which ran it.
+   * Samples [from, from + n) of the block (their band is in bandL/R[0..n)), one at a time:
+   * the sub-block's band peak, the gliding gain and the output; the control step at each
+   * sub-block's last frame. While a parameter ramps, each sample takes its own values.
    */
   private run(in0: Float32Array, in1: Float32Array, out0: Float32Array, out1: Float32Array, stereo: boolean, from: number, n: number): void {
-    const ramping = this.threshold.ramping || this.range.ramping || this.wide.ramping || this.listen.ramping;
-    const start = ramping ? this.runRamping(in0, in1, out0, out1, stereo, from, n) : 0;
-    if (start < n) this.runSteady(in0, in1, out0, out1, stereo, from, start, n);
-  }
-
-  /** Per-sample values while ramping; returns the chunk index after the settling sample. */
-  private runRamping(in0: Float32Array, in1: Float32Array, out0: Float32Array, out1: Float32Array, stereo: boolean, from: number, n: number): number {
     const f = this.f;
     const b0 = this.bandL;
     const b1 = stereo ? this.bandR : this.bandL;
+    const sm = this.smooth;
+    const th = this.threshold;
+    const rg = this.range;
+    const wd = this.wide;
+    const ls = this.listen;
+    let ramping = th.ramping || rg.ramping || wd.ramping || ls.ramping;
+    // The sample after a ramp's last one takes the targets.
+    let settle = false;
+    let T = th.value;
+    let range = rg.value;
+    let w = wd.value;
+    let l = ls.value;
     let gr = f[F_GR]!;
     let grPeak = f[F_GR_PEAK]!;
-    let thrLin = f[F_THR_LIN]!;
-    let ramping = true;
-    let settle = false;
-    const ac = this.attackCoef;
-    const rc = this.releaseCoef;
-    let j = 0;
-    for (; j < n && (ramping || settle); j++) {
-      // While ramping each sample has its own values; one sample after the end, the targets.
-      const T = this.threshold.next();
-      const range = this.range.next();
-      const w = this.wide.next();
-      const l = this.listen.next();
-      thrLin = thresholdLin(T);
-      settle = ramping;
-      ramping = this.threshold.ramping || this.range.ramping || this.wide.ramping || this.listen.ramping;
-      if (ramping) settle = false;
+    let phase = f[F_PHASE]!;
+    let peak = f[F_PEAK]!;
+    let from0 = f[F_FROM]!;
+    let to0 = f[F_TO]!;
+    for (let j = 0; j < n; j++) {
+      if (ramping) {
+        T = th.next();
+        range = rg.next();
+        w = wd.next();
+        l = ls.next();
+        ramping = th.ramping || rg.ramping || wd.ramping || ls.ramping;
+        settle = !ramping;
+      } else if (settle) {
+        T = th.value;
+        range = rg.value;
+        w = wd.value;
+        l = ls.value;
+        settle = false;
+      }
       const bl = b0[j]!;
       const br = b1[j]!;
-      const peak = larger(Math.abs(bl), Math.abs(br));
-      const target = peak > thrLin ? targetOf(peak, T, range) : 0;
-      const c = target > gr ? ac : rc;
-      gr = c * gr + (1 - c) * target;
-      if (!(gr >= GR_FLOOR)) gr = 0;
-      if (gr > grPeak) grPeak = gr;
-      const gm1 = gr === 0 ? 0 : gainExp(-gr * NEPER_PER_DB) - 1;
+      // The sub-block's band peak (a NaN band never enters it).
+      const al = Math.abs(bl);
+      const ar = Math.abs(br);
+      if (al > peak) peak = al;
+      if (ar > peak) peak = ar;
       const k = from + j;
       // Both reads before the writes: in mono, in1/out1 are in0/out0 (possibly in place).
       const xl = in0[k]!;
       const xr = in1[k]!;
-      let yl: number;
-      let yr: number;
-      if (w === 0) {
-        yl = xl + gm1 * bl;
-        yr = xr + gm1 * br;
-      } else if (w === 1) {
-        yl = xl + gm1 * xl;
-        yr = xr + gm1 * xr;
-      } else {
-        yl = xl + gm1 * (bl + w * (xl - bl));
-        yr = xr + gm1 * (br + w * (xr - br));
+      let yl = xl;
+      let yr = xr;
+      // A sub-block gliding from 0 to 0 is the input itself.
+      if (from0 !== 0 || to0 !== 0) {
+        const gm1 = from0 + (to0 - from0) * WEIGHT[phase]!;
+        if (w === 0) {
+          yl = xl + gm1 * bl;
+          yr = xr + gm1 * br;
+        } else if (w === 1) {
+          yl = xl + gm1 * xl;
+          yr = xr + gm1 * xr;
+        } else {
+          yl = xl + gm1 * (bl + w * (xl - bl));
+          yr = xr + gm1 * (br + w * (xr - br));
+        }
       }
       if (l === 1) {
         yl = bl;
@@ -328,77 +375,25 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
       }
       out0[k] = yl;
       out1[k] = yr;
-    }
-    f[F_GR] = gr;
-    f[F_GR_PEAK] = grPeak;
-    f[F_THR_LIN] = thrLin;
-    return j;
-  }
-
-  /** Chunk indices [start, n) with settled parameters (mode and listen exactly 0 or 1). */
-  private runSteady(in0: Float32Array, in1: Float32Array, out0: Float32Array, out1: Float32Array, stereo: boolean, from: number, start: number, n: number): void {
-    const f = this.f;
-    const b0 = this.bandL;
-    const b1 = stereo ? this.bandR : this.bandL;
-    const lvl = LEVELS;
-    const tgt = TARGETS;
-    const idx = ABOVE;
-    const thrLin = f[F_THR_LIN]!;
-    const T = this.threshold.value;
-    const range = this.range.value;
-    // Pass 1: linked peaks; list the samples past the threshold.
-    let count = 0;
-    for (let j = start; j < n; j++) {
-      const peak = larger(Math.abs(b0[j]!), Math.abs(b1[j]!));
-      lvl[j] = peak;
-      tgt[j] = 0;
-      idx[count] = j;
-      count += +(peak > thrLin);
-    }
-    // Pass 2: their targets.
-    for (let m = 0; m < count; m++) {
-      const j = idx[m]!;
-      tgt[j] = targetOf(lvl[j]!, T, range);
-    }
-    // Pass 3: the one-pole (attack coefficients when the target is above the reduction) and the output.
-    const sm = SMOOTH;
-    sm[0] = this.releaseCoef;
-    sm[1] = 1 - this.releaseCoef;
-    sm[2] = this.attackCoef;
-    sm[3] = 1 - this.attackCoef;
-    let gr = f[F_GR]!;
-    let grPeak = f[F_GR_PEAK]!;
-    const split = this.wide.value === 0;
-    const listen = this.listen.value === 1;
-    const idle = count === 0 && gr === 0;
-    for (let j = start; j < n; j++) {
-      let gm1 = 0;
-      if (!idle) {
-        const target = tgt[j]!;
+      if (++phase === SUB) {
+        // The control step: the sub-block's peak through the curve, the one-pole, the next gain.
+        const target = peak > this.updateThreshold(T) ? targetOf(peak, T, range) : 0;
         const up = 2 * +(target > gr);
         gr = sm[up]! * gr + sm[up + 1]! * target;
         if (!(gr >= GR_FLOOR)) gr = 0;
         if (gr > grPeak) grPeak = gr;
-        gm1 = gr === 0 ? 0 : gainExp(-gr * NEPER_PER_DB) - 1;
-      }
-      const k = from + j;
-      const bl = b0[j]!;
-      const br = b1[j]!;
-      const xl = in0[k]!;
-      const xr = in1[k]!;
-      if (listen) {
-        out0[k] = bl;
-        out1[k] = br;
-      } else if (split) {
-        out0[k] = xl + gm1 * bl;
-        out1[k] = xr + gm1 * br;
-      } else {
-        out0[k] = xl + gm1 * xl;
-        out1[k] = xr + gm1 * xr;
+        from0 = to0;
+        to0 = gr === 0 ? 0 : gainExp(-gr * NEPER_PER_DB) - 1;
+        peak = 0;
+        phase = 0;
       }
     }
     f[F_GR] = gr;
     f[F_GR_PEAK] = grPeak;
+    f[F_PHASE] = phase;
+    f[F_PEAK] = peak;
+    f[F_FROM] = from0;
+    f[F_TO] = to0;
   }
 }
 
@@ -408,13 +403,13 @@ function targetOf(peak: number, T: number, range: number): number {
   return t > 0 ? (t < range ? t : range) : 0;
 }
 
-/** max(a, b) for a, b >= 0 without a branch (as the compressor's): b + max(a − b, 0). */
-function larger(a: number, b: number): number {
-  const d = a - b;
-  return b + 0.5 * (d + Math.abs(d));
+/** Song frame `at`'s place in its sub-block: at mod SUB, in [0, SUB) for negative frames too. */
+function subBlockPhase(at: number): number {
+  const m = Math.floor(at) % SUB;
+  return m < 0 ? m + SUB : m + 0;
 }
 
-/** The threshold as a linear peak: samples at or below it need no logarithm. */
+/** The threshold as a linear peak: sub-block peaks at or below it need no logarithm. */
 function thresholdLin(T: number): number {
   return deterministicExp(T * NEPER_PER_DB);
 }

@@ -2,8 +2,10 @@ import { slotIndex } from './slotIndex.ts';
 
 /**
  * The de-esser's state block: one float64 per name, in this order. First its audio state
- * (the smoothed gain reduction in dB, the meter's peak, the band-pass's history per
- * channel), then the constants of its steady path. `DeesserProcessor` keeps its state in
+ * (the smoothed gain reduction in dB at the last control step, the meter's peak, the frame's
+ * place in its sub-block, the band peak of the sub-block so far, the gain − 1 the running
+ * sub-block glides from and to, the band-pass's history per channel), then the constants of
+ * its steady path (the smoothing coefficients are per control step: per sub-block). `DeesserProcessor` keeps its state in
  * this layout (its band-pass history stays in its BiquadProcessor and is copied in by
  * `steadyState()`), and the bake's WebAssembly twin (shared/src/dsp/deesser.as.ts,
  * `runDeesser`) reads the same block from its chain program; its `DEESS_*` constants are
@@ -17,6 +19,10 @@ import { slotIndex } from './slotIndex.ts';
 export const DEESSER_STATE_SLOTS = [
   'gainReduction',
   'grPeak',
+  'phase',
+  'blockPeak',
+  'gm1From',
+  'gm1To',
   'x1L',
   'x1R',
   'x2L',

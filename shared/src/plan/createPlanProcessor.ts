@@ -15,8 +15,11 @@ export interface PlanProcessor {
    * at once). `snap`: the params apply at once instead (the song time jumped), audio state kept.
    */
   update(node: ProcessorPlanNode, snap?: boolean): void;
-  /** Processes `frames` samples; `sidechain` feeds a compressor's detector. */
-  process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, sidechain?: readonly Float32Array[]): void;
+  /**
+   * Processes `frames` samples; `sidechain` feeds a compressor's detector; `at` is the song
+   * frame of the first sample at the node's input, if something plays (DspProcessor.process).
+   */
+  process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, sidechain?: readonly Float32Array[], at?: number): void;
   /** Current gain reduction in dB (>= 0) for dynamics kernels, 0 otherwise. */
   gainReductionDb(): number;
 }
@@ -54,9 +57,9 @@ export function createPlanProcessor(node: ProcessorPlanNode, sampleRate: number)
       }
       bypass = next.bypass;
     },
-    process(inputs, outputs, frames, sidechain) {
+    process(inputs, outputs, frames, sidechain, at) {
       if (!bypass) {
-        kernel.process(inputs, outputs, frames, sidechain);
+        kernel.process(inputs, outputs, frames, sidechain, at);
         return;
       }
       const channels = Math.min(outputs.length, 2);

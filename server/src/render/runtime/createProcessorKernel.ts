@@ -71,7 +71,7 @@ export function createProcessorKernel(node: ProcessorPlanNode, sampleRate: numbe
     inputChannels: node.channels,
     latencyFrames: processor.latencyFrames,
     identity,
-    process: (input, output, frames, sidechain) => processor.process(input, output, frames, sidechain),
+    process: (input, output, frames, sidechain, at) => processor.process(input, output, frames, sidechain, at),
   };
 }
 

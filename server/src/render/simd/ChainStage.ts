@@ -19,8 +19,11 @@ export type ChainStage =
   | { kind: 'comp'; detector: 'peak' | 'rms'; constants: CompressorSteadyState }
   /** A gate keyed by its own input, with its settled constants and state. */
   | { kind: 'gate'; constants: GateSteadyState }
-  /** The de-esser (split or wide), with its settled constants and state. */
-  | { kind: 'deess'; constants: DeesserSteadyState }
+  /**
+   * The de-esser (split or wide), with its settled constants and state; its control-rate
+   * sub-blocks are placed by the song frame of the chain's input minus `lag`.
+   */
+  | { kind: 'deess'; constants: DeesserSteadyState; lag: number }
   /**
    * An automated gain, send, panner or biquad: its per-frame values come from its node's
    * schedules before each run (`values`), at the song frame of the chain's input minus

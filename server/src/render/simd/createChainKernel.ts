@@ -1,4 +1,4 @@
-import { COMPRESSOR_STATE_SLOTS, DEESSER_STATE_SLOTS, GATE_STATE_SLOTS } from '@mixroom/shared/dsp';
+import { COMPRESSOR_STATE_SLOTS, DEESSER_SLOT, DEESSER_STATE_SLOTS, DEESSER_SUB_BLOCK, GATE_STATE_SLOTS } from '@mixroom/shared/dsp';
 import type { NodeKernel } from '../runtime/NodeKernel.ts';
 import { AUTO_BYTES_PER_FRAME, CHAIN_FIELD, CHAIN_OP, CHAIN_OP_BYTES, delayOpBytes } from './chainProgram.ts';
 import type { ChainStage } from './ChainStage.ts';
@@ -84,14 +84,17 @@ export function createChainKernel(
       const values = memory.reserve(maxFrames * AUTO_BYTES_PER_FRAME[AUTO_OP[stage.kind]]);
       return { stage, values, second: stage.kind === 'autoPan' ? memory.reserve(maxFrames * 4) : 0 };
     });
-  writeProgram(memory, prog, stages, sendBuffers, breaks, autos);
+  const phases = writeProgram(memory, prog, stages, sendBuffers, breaks, autos);
   const latencyFrames = stages.reduce((n, s) => n + (s.kind === 'delay' ? s.frames : 0), 0);
   return {
     inputChannels,
     latencyFrames,
     identity: false,
-    process(input, output, frames, _sidechain, at = 0) {
-      for (const a of autos) a.stage.values.write(memory, a.values, a.second, at - a.stage.lag, frames);
+    process(input, output, frames, _sidechain, at) {
+      for (const a of autos) a.stage.values.write(memory, a.values, a.second, (at ?? 0) - a.stage.lag, frames);
+      // A de-esser's sub-blocks follow the song frame (the bake's blocks run back to back, so
+      // this places the first); without one they follow on from the previous block.
+      if (at !== undefined) for (const d of phases) memory.f64[d.slot] = subBlockPhase(at - d.lag);
       const stereoIn = inputChannels === 2;
       const stereoOut = outputChannels === 2;
       // Buffers that live in the module's memory (the worker's sources, outputs it keeps)
@@ -149,6 +152,13 @@ export function groupBreaks(stages: readonly ChainStage[]): Set<number> {
   return breaks;
 }
 
+/** Song frame `at`'s place in a de-esser's sub-block (deesser.ts), for negative frames too. */
+function subBlockPhase(at: number): number {
+  const m = at % DEESSER_SUB_BLOCK;
+  return m < 0 ? m + DEESSER_SUB_BLOCK : m + 0;
+}
+
+/** Writes the program; returns where each de-esser keeps its sub-block phase (an f64 index) and its lag. */
 function writeProgram(
   memory: StripChainMemory,
   prog: number,
@@ -156,7 +166,8 @@ function writeProgram(
   sendBuffers: readonly number[][],
   breaks: ReadonlySet<number>,
   autos: readonly AutoBuffers[],
-): void {
+): { slot: number; lag: number }[] {
+  const phases: { slot: number; lag: number }[] = [];
   const i32 = memory.i32;
   const f64 = memory.f64;
   const { ARG0, ARG1, ARG2, PAYLOAD, BIQUAD_B0, BIQUAD_X1 } = CHAIN_FIELD;
@@ -211,6 +222,7 @@ function writeProgram(
       case 'deess':
         i32[at >> 2] = CHAIN_OP.DEESS;
         block(DEESSER_STATE_SLOTS, stage.constants);
+        phases.push({ slot: ((at + PAYLOAD) >> 3) + DEESSER_SLOT.phase, lag: stage.lag });
         break;
       case 'autoGain':
       case 'autoPan':
@@ -243,4 +255,5 @@ function writeProgram(
     at += opBytes(stage);
   }
   i32[at >> 2] = CHAIN_OP.END;
+  return phases;
 }

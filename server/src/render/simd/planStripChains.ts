@@ -86,7 +86,7 @@ export function planStripChains(plan: MixPlan, include: (node: PlanNode) => bool
     let latency = 0;
     const push = (n: PlanNode, s: Stage | 'identity'): void => {
       if (s !== 'identity') chain.stages.push(s);
-      // An automated stage reads its schedules this many frames behind the chain's input.
+      // An automated stage (or a de-esser's sub-blocks) reads the song frame this many frames behind the chain's input.
       if (s !== 'identity' && 'lag' in s) s.lag = latency;
       if (s !== 'identity' && s.kind === 'delay') latency += s.frames;
       chain.latencyAt.set(n.id, latency);
@@ -168,7 +168,7 @@ function stageOf(node: PlanNode, sampleRate: number, inputChannels: 1 | 2): Stag
     // Set up as createPlanProcessor does (listen is a listener's private monitor, never in a bake's plan).
     const deesser = new DeesserProcessor(sampleRate);
     deesser.setParams(node.params);
-    return { kind: 'deess', constants: deesser.steadyState() };
+    return { kind: 'deess', constants: deesser.steadyState(), lag: 0 };
   }
   // Other kinds join only as an exact copy or, bypassed, as their latency.
   const kernel = createNodeKernel(node, sampleRate, inputChannels);

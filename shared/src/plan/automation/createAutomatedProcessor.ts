@@ -77,7 +77,7 @@ function automatable(plain: PlanProcessor | null, first: ProcessorPlanNode, samp
       const jumped = at !== expected;
       expected = at === undefined ? Number.NaN : at + frames;
       if (cursors.length === 0 || at === undefined) {
-        proc.process(inputs, outputs, frames, sidechain);
+        proc.process(inputs, outputs, frames, sidechain, at);
         return;
       }
       const C = AUTOMATION_CONTROL_FRAMES;
@@ -88,10 +88,10 @@ function automatable(plain: PlanProcessor | null, first: ProcessorPlanNode, samp
         if (i === 0 && jumped) apply(control, true);
         else if (control !== lastControl) apply(control, false);
         const n = Math.min(frames - i, control + C - f);
-        if (i === 0 && n === frames) proc.process(inputs, outputs, frames, sidechain);
+        if (i === 0 && n === frames) proc.process(inputs, outputs, frames, sidechain, at);
         else {
           const cut = (chs: readonly Float32Array[]) => chs.map((c) => c.subarray(i, i + n));
-          proc.process(cut(inputs), cut(outputs), n, sidechain && cut(sidechain));
+          proc.process(cut(inputs), cut(outputs), n, sidechain && cut(sidechain), f);
         }
         i += n;
       }
