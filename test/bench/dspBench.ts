@@ -209,7 +209,7 @@ function make(): Record<string, () => Chain> {
       const biquad = (b: DspProcessor<unknown>): ChainStage => ({ kind: 'biquad', coefficients: { ...(b as unknown as BiquadProcessor).coefficients } });
       const stages: ChainStage[] = [
         ...biquads.slice(0, 2).map(biquad),
-        { kind: 'gate', constants: gt.steadyState() },
+        { kind: 'gate', constants: gt.steadyState(), lag: 0 },
         ...biquads.slice(2).map(biquad),
         { kind: 'comp', detector: 'peak', constants: c.steadyState() },
         { kind: 'gain', gain: linearGainOf(g.getParams()) },

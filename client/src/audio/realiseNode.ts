@@ -167,12 +167,12 @@ function realiseProcessor(
   inputLatency: number,
 ): RealisedNode {
   const w = createWorkletNode(context, node);
-  // An automated kernel computes its params from the song frame, and the de-esser places its
-  // control-rate sub-blocks by it (as the bake does): they are told where the song plays.
+  // An automated kernel computes its params from the song frame, and the gate and de-esser
+  // place their control-rate sub-blocks by it (as the bake does): they are told where the song plays.
   let current = node;
   let delay = inputLatency;
   let segments: readonly TimelineSegment[] = [];
-  const timed = (n: ProcessorPlanNode) => n.kind === 'deesser' || (n.automation !== undefined && Object.keys(n.automation).length > 0);
+  const timed = (n: ProcessorPlanNode) => n.kind === 'deesser' || n.kind === 'gate' || (n.automation !== undefined && Object.keys(n.automation).length > 0);
   const post = () => {
     if (timed(current)) w.port.postMessage({ type: 'timeline', segments: [...segments], delay } satisfies ToKernelMessage);
   };

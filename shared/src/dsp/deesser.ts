@@ -2,6 +2,7 @@ import type { Decibels, DeesserSettings } from '../model/MixState.ts';
 import { DEESSER_MODES, DEESSER_SPEC } from '../model/DeesserSpec.ts';
 import { BiquadProcessor } from './biquad.ts';
 import { checkFlag, checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
+import { CONTROL_GLIDE, CONTROL_SUB_BLOCK, subBlockPhase } from './controlSubBlock.ts';
 import { deterministicExp } from './deterministicExp.ts';
 import { deterministicLog } from './deterministicLog.ts';
 import { gainExp } from './gainExp.ts';
@@ -50,10 +51,9 @@ const GR_FLOOR = 1e-9;
  * Frames per control step (0.33 ms at 48 kHz): the gain computer, the smoother and the gain
  * run once per sub-block of this many song frames (see {@link DeesserProcessor}).
  */
-export const DEESSER_SUB_BLOCK = 16;
-const SUB = DEESSER_SUB_BLOCK;
-/** The glide's weight at a sub-block's k-th frame: (k + 1)/SUB, exact in binary. */
-const WEIGHT = Float64Array.from({ length: SUB }, (_, k) => (k + 1) / SUB);
+export const DEESSER_SUB_BLOCK = CONTROL_SUB_BLOCK;
+const SUB = CONTROL_SUB_BLOCK;
+const WEIGHT = CONTROL_GLIDE;
 /** Samples per pass: the band is filtered a chunk at a time into preallocated buffers. */
 const CHUNK = 256;
 // Slots of DeesserProcessor.f, laid out by deesserState.ts, which the bake's WebAssembly twin reads too.
@@ -401,12 +401,6 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
 function targetOf(peak: number, T: number, range: number): number {
   const t = (DB_PER_NEPER * deterministicLog(peak) - T) * NEG_SLOPE;
   return t > 0 ? (t < range ? t : range) : 0;
-}
-
-/** Song frame `at`'s place in its sub-block: at mod SUB, in [0, SUB) for negative frames too. */
-function subBlockPhase(at: number): number {
-  const m = Math.floor(at) % SUB;
-  return m < 0 ? m + SUB : m + 0;
 }
 
 /** The threshold as a linear peak: sub-block peaks at or below it need no logarithm. */

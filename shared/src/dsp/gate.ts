@@ -2,6 +2,7 @@ import type { Decibels, GateSettings } from '../model/MixState.ts';
 import { TRACK_SPEC } from '../model/TrackSpec.ts';
 import { biquadCoefficients, type BiquadCoefficients } from './biquad.ts';
 import { checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
+import { CONTROL_GLIDE, CONTROL_SUB_BLOCK, subBlockPhase } from './controlSubBlock.ts';
 import { deterministicExp } from './deterministicExp.ts';
 import { deterministicLog } from './deterministicLog.ts';
 import type { DspProcessor } from './DspProcessor.ts';
@@ -39,8 +40,12 @@ const KEY_HPF_Q_DB = 20 * Math.log10(Math.SQRT1_2);
 // laid out by gateState.ts, which the bake's WebAssembly twin reads too.
 const F_GAIN_DB = GATE_SLOT.gainDb; // smoothed gain, dB <= 0
 const F_OPEN = GATE_SLOT.open; // 1 while open (or holding), else 0
-const F_HOLD = GATE_SLOT.hold; // hold samples left
+const F_HOLD = GATE_SLOT.hold; // hold frames left
 const F_GR_PEAK = GATE_SLOT.grPeak; // meter: largest reduction since the last reading, dB >= 0
+const F_PHASE = GATE_SLOT.phase; // frames of the running control sub-block done (song frame mod SUB)
+const F_PEAK = GATE_SLOT.keyPeak; // the key's largest linked peak in the running sub-block
+const F_FROM = GATE_SLOT.gainFrom; // linear gain the running sub-block glides from ...
+const F_TO = GATE_SLOT.gainTo; // ... and reaches at its last frame
 const F_Z = GATE_SLOT.z0; // key high-pass state: z1, z2 of channel 0, then of channel 1
 const F_OPEN_LEVEL = GATE_SLOT.openLevel; // linear key level that opens the gate: 10^(threshold/20)
 const F_CLOSE_LEVEL = GATE_SLOT.closeLevel; // below this the hold runs out and the gate closes: 10^((threshold - hysteresis)/20)
@@ -53,6 +58,8 @@ const F_HOLD_FRAMES = GATE_SLOT.holdFrames;
 const F_SMOOTH = GATE_SLOT.releaseCoef; // release a, 1 - a, attack a, 1 - a (consecutive: picked at F_SMOOTH + 2·opening)
 const F_COEF = GATE_SLOT.b0; // key high-pass b0, c1, c2, a1, a2 (gateState.ts)
 const F_SIZE = GATE_STATE_SLOTS.length;
+const SUB = CONTROL_SUB_BLOCK;
+const GLIDE = CONTROL_GLIDE;
 
 /**
  * {@link GateProcessor.steadyState}: the state block by name (gateState.ts), for the bake's
@@ -79,13 +86,24 @@ export function gateCurve(level: Decibels, threshold: Decibels, ratio: number, r
  * (the `sidechain` channels), through a 12 dB/oct high-pass on the key (`scHpf`) so a kick's
  * bleed does not open a snare gate.
  *
- * Per sample: the key's filtered peak p (the larger |h| of the key channels) opens the gate
- * when p >= 10^(threshold/20); while p stays >= 10^((threshold − hysteresis)/20) the hold is
- * re-armed; once below, the gate stays open `hold` seconds more, then closes. Open, the
- * target gain is 0 dB; closed, it is {@link gateCurve} of p (a hard gate at the maximum
- * ratio, 100: one dB under the threshold is 99 dB of attenuation, so the range rules). The
- * gain is smoothed in dB by a branching one-pole: the attack coefficient while it rises
- * (opening), the release one while it falls, so both are first-order time constants. A
+ * The key is filtered and its linked peak (the larger |h| of the key channels) taken on
+ * every sample; the rest runs at control rate, once per sub-block of
+ * {@link CONTROL_SUB_BLOCK} song frames (16: 0.33 ms at 48 kHz, counted from the song's first
+ * frame, never from a block's start: `process`'s `at`), on the sub-block's key peak p: p >=
+ * 10^(threshold/20) opens the gate; while p stays >= 10^((threshold − hysteresis)/20) the
+ * hold is re-armed; once below, the gate stays open `hold` seconds more (counted in
+ * sub-blocks), then closes. Open, the target gain is 0 dB; closed, it is {@link gateCurve}
+ * of p (a hard gate at the maximum ratio, 100: one dB under the threshold is 99 dB of
+ * attenuation, so the range rules). The gain is smoothed in dB by a branching one-pole (its
+ * coefficient the per-sample one to the 16th power): the attack coefficient while it rises
+ * (opening), the release one while it falls, so both are first-order time constants. Over
+ * the next sub-block the linear gain glides from the previous value to the new one, reaching
+ * it at the sub-block's last frame. Inaudible: the gain moves without steps along a line
+ * through points 0.33 ms apart, the static curve is the same, and opening and closing come
+ * at most one sub-block (0.33 ms) later; a settled gate (open at unity, or closed at the
+ * range) glides from a gain to itself, so its output is its input times that gain exactly.
+ * Why: the logarithm, smoother and exponential per sample were most of the bake's cost of a
+ * gate that opens and closes or expands. A
  * fresh (or reset) gate is closed, as a long silence leaves it: the browser's worklet runs
  * on the silence before a start and the bake starts at the song's first frame, so both meet
  * the first hit in the same state (a stem loud from its first frame opens over the attack).
@@ -113,7 +131,7 @@ export class GateProcessor implements DspProcessor<GateParams> {
     this.rampFrames = paramRampFrames(sampleRate);
     this.updateTimes();
     this.updateCurve(this.threshold.value, this.range.value, this.ratio.value, this.hysteresis.value);
-    this.f[F_GAIN_DB] = this.silentGainDb();
+    this.closeAsAfterSilence();
   }
 
   /**
@@ -139,13 +157,14 @@ export class GateProcessor implements DspProcessor<GateParams> {
     apply(this.range, next.range);
     apply(this.ratio, next.ratio);
     apply(this.hysteresis, next.hysteresis);
-    // A fresh gate is closed, as after silence: the browser's worklet runs on the silence
-    // before a start, the bake starts at the song's first frame, and both must meet the
-    // first hit in the same state.
-    if (this.fresh) this.f[F_GAIN_DB] = this.silentGainDb();
+    const fresh = this.fresh;
     this.fresh = false;
     this.updateTimes();
     this.updateCurve(this.threshold.value, this.range.value, this.ratio.value, this.hysteresis.value);
+    // A fresh gate is closed, as after silence: the browser's worklet runs on the silence
+    // before a start, the bake starts at the song's first frame, and both must meet the
+    // first hit in the same state.
+    if (fresh) this.closeAsAfterSilence();
   }
 
   getParams(): Readonly<GateParams> {
@@ -157,6 +176,8 @@ export class GateProcessor implements DspProcessor<GateParams> {
     f[F_OPEN] = 0;
     f[F_HOLD] = 0;
     f[F_GR_PEAK] = 0;
+    f[F_PHASE] = 0;
+    f[F_PEAK] = 0;
     f.fill(0, F_Z, F_Z + 4);
     this.threshold.snap(this.params.threshold);
     this.range.snap(this.params.range);
@@ -165,12 +186,15 @@ export class GateProcessor implements DspProcessor<GateParams> {
     this.fresh = true;
     this.updateCurve(this.threshold.value, this.range.value, this.ratio.value, this.hysteresis.value);
     // Closed, as after silence (see setParams).
-    f[F_GAIN_DB] = this.silentGainDb();
+    this.closeAsAfterSilence();
   }
 
-  /** The gain a long silence leaves: the range, or 0 dB for an expander at 1:1. */
-  private silentGainDb(): Decibels {
-    return gateCurve(DB_PER_NEPER * Math.log(LEVEL_BIAS), this.threshold.value, this.ratio.value, this.range.value);
+  /** The gain a long silence leaves (the range, or 0 dB for an expander at 1:1), settled: its sub-blocks glide from it to itself. */
+  private closeAsAfterSilence(): void {
+    const f = this.f;
+    const g = gateCurve(DB_PER_NEPER * Math.log(LEVEL_BIAS), this.threshold.value, this.ratio.value, this.range.value);
+    f[F_GAIN_DB] = g;
+    f[F_FROM] = f[F_TO] = g === 0 ? 1 : g === f[F_RANGE] ? f[F_RANGE_LIN]! : deterministicExp(g * NEPER_PER_DB);
   }
 
   /**
@@ -203,8 +227,9 @@ export class GateProcessor implements DspProcessor<GateParams> {
     const f = this.f;
     const fs = this.sampleRate;
     const p = this.params;
-    const rel = deterministicExp(-1 / (p.release * fs));
-    const att = deterministicExp(-1 / (p.attack * fs));
+    // The one-pole once per sub-block: a^SUB = e^(−SUB/(τ·fs)).
+    const rel = deterministicExp(-SUB / (p.release * fs));
+    const att = deterministicExp(-SUB / (p.attack * fs));
     f[F_SMOOTH] = rel;
     f[F_SMOOTH + 1] = 1 - rel;
     f[F_SMOOTH + 2] = att;
@@ -232,9 +257,14 @@ export class GateProcessor implements DspProcessor<GateParams> {
     f[F_RANGE_LIN] = deterministicExp(G * NEPER_PER_DB);
   }
 
-  process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, sidechain?: readonly Float32Array[]): void {
+  /**
+   * `at`: the song frame of the block's first sample (at the gate's input), which places the
+   * control sub-blocks; without it (nothing plays), they follow on from the previous block.
+   */
+  process(inputs: readonly Float32Array[], outputs: readonly Float32Array[], frames: number, sidechain?: readonly Float32Array[], at?: number): void {
     const channels = Math.min(inputs.length, outputs.length, 2);
     if (channels === 0 || frames <= 0) return;
+    if (at !== undefined && Number.isFinite(at)) this.f[F_PHASE] = subBlockPhase(at);
     const key = sidechain !== undefined && sidechain.length > 0 ? sidechain : inputs;
     const k0 = key[0]!;
     const k1 = key.length > 1 ? key[1]! : k0;
@@ -258,12 +288,9 @@ export class GateProcessor implements DspProcessor<GateParams> {
   }
 
   /**
-   * Samples [from, to) with the curve constants in `f`. A gate settled open at unity (or
-   * closed at the range) stays so until the key crosses the close (open) level and the hold
-   * has run out, and meanwhile every sample's result is known: the input (times the range).
-   * So it runs a short loop of the key filter and that one test (`settled`), and leaves the
-   * sample that ends it to the general loop, which redoes it. The results are the general
-   * loop's, bit for bit; a gate that is open or shut most of a song costs a fraction.
+   * Samples [from, to) with the curve constants in `f`: per sample the key filter, the
+   * sub-block's key peak and the output with the gliding gain; at each sub-block's last
+   * frame the control step (open / hold / close, the curve, the one-pole, the next gain).
    */
   private run(k0: Float32Array, k1: Float32Array, in0: Float32Array, in1: Float32Array, out0: Float32Array, out1: Float32Array, from: number, to: number): void {
     const f = this.f;
@@ -289,95 +316,67 @@ export class GateProcessor implements DspProcessor<GateParams> {
     let open = f[F_OPEN]!;
     let hold = f[F_HOLD]!;
     let grPeak = f[F_GR_PEAK]!;
-    let i = from;
-    while (i < to) {
-      const openSettled = open === 1 && g === 0;
-      if (openSettled || (open === 0 && g === G)) {
-        // Settled: the key filter and the one test that could end this state, per sample.
-        const gain = openSettled || g === 0 ? 1 : rangeLin;
-        const start = i;
-        for (; i < to; i++) {
-          const x0 = k0[i]!;
-          const h0 = b0 * x0 + z0;
-          // An infinite or NaN key sample goes to the general loop.
-          if (!(Math.abs(h0) < KEY_CEIL)) break;
-          let p = Math.abs(h0);
-          let h1 = 0;
-          let x1 = 0;
-          if (stereoKey) {
-            x1 = k1[i]!;
-            h1 = b0 * x1 + z2;
-            if (!(Math.abs(h1) < KEY_CEIL)) break;
-            const d = Math.abs(h1) - p;
-            p += 0.5 * (d + Math.abs(d));
-          }
-          if (openSettled) {
-            // Stays open (target 0, gain 1) while the key holds the close level or the hold runs.
-            if (!(p >= closeLevel || hold > 0)) break;
-            hold = p >= closeLevel ? holdFrames : hold - 1;
-          } else if (!(p < openLevel && p <= floorLevel)) break; // stays closed at the range
-          const u0 = c1 * x0 + z1 + DENORMAL_GUARD - DENORMAL_GUARD;
-          z1 = c2 * x0 - a2 * z0;
-          z0 = u0 - a1 * z0;
-          if (stereoKey) {
-            const u1 = c1 * x1 + z3 + DENORMAL_GUARD - DENORMAL_GUARD;
-            z3 = c2 * x1 - a2 * z2;
-            z2 = u1 - a1 * z2;
-          }
-          const y0 = in0[i]!;
-          const y1 = in1[i]!;
-          out0[i] = y0 * gain;
-          out1[i] = y1 * gain;
-        }
-        if (i > start) {
-          // What the general loop leaves: an open gate's gain is +0; a closed one's meter has seen the range.
-          if (openSettled) g = 0;
-          else if (-g > grPeak) grPeak = -g;
-        }
-        if (i === to) break;
+    let phase = f[F_PHASE]!;
+    let peak = f[F_PEAK]!;
+    let gFrom = f[F_FROM]!;
+    let gTo = f[F_TO]!;
+    for (let i = from; i < to; i++) {
+      // Key high-pass (transposed direct form II, doubles, h substituted into the states:
+      // a state's recursion is then one product and one difference), then the linked peak.
+      const x0 = k0[i]!;
+      let h0 = b0 * x0 + z0;
+      const u0 = c1 * x0 + z1 + DENORMAL_GUARD - DENORMAL_GUARD;
+      z1 = c2 * x0 - a2 * z0;
+      z0 = u0 - a1 * z0;
+      if (!(Math.abs(h0) < KEY_CEIL)) {
+        // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.
+        h0 = KEY_CEIL;
+        z0 = 0;
+        z1 = 0;
       }
-      // The general loop, until the gate settles again.
-      for (; i < to; i++) {
-        // Key high-pass (transposed direct form II, doubles, h substituted into the states:
-        // a state's recursion is then one product and one difference), then the linked peak.
-        const x0 = k0[i]!;
-        let h0 = b0 * x0 + z0;
-        const u0 = c1 * x0 + z1 + DENORMAL_GUARD - DENORMAL_GUARD;
-        z1 = c2 * x0 - a2 * z0;
-        z0 = u0 - a1 * z0;
-        if (!(Math.abs(h0) < KEY_CEIL)) {
-          // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.
-          h0 = KEY_CEIL;
-          z0 = 0;
-          z1 = 0;
+      // The sub-block's key peak: the largest |h| of either key channel.
+      const p0 = Math.abs(h0);
+      if (p0 > peak) peak = p0;
+      if (stereoKey) {
+        const x1 = k1[i]!;
+        let h1 = b0 * x1 + z2;
+        const u1 = c1 * x1 + z3 + DENORMAL_GUARD - DENORMAL_GUARD;
+        z3 = c2 * x1 - a2 * z2;
+        z2 = u1 - a1 * z2;
+        if (!(Math.abs(h1) < KEY_CEIL)) {
+          h1 = KEY_CEIL;
+          z2 = 0;
+          z3 = 0;
         }
-        let p = Math.abs(h0);
-        if (stereoKey) {
-          const x1 = k1[i]!;
-          let h1 = b0 * x1 + z2;
-          const u1 = c1 * x1 + z3 + DENORMAL_GUARD - DENORMAL_GUARD;
-          z3 = c2 * x1 - a2 * z2;
-          z2 = u1 - a1 * z2;
-          if (!(Math.abs(h1) < KEY_CEIL)) {
-            h1 = KEY_CEIL;
-            z2 = 0;
-            z3 = 0;
-          }
-          const d = Math.abs(h1) - p;
-          p += 0.5 * (d + Math.abs(d));
-        }
-        // Open at the threshold; the hold re-arms while the key stays above the close level.
-        if (p >= openLevel) open = 1;
+        const p1 = Math.abs(h1);
+        if (p1 > peak) peak = p1;
+      }
+      // The gain glides across the sub-block (from a gain to itself: exactly that gain).
+      const gain = gFrom + (gTo - gFrom) * GLIDE[phase]!;
+      // Both reads before the writes: in mono, in1/out1 are in0/out0 (possibly in place).
+      const y0 = in0[i]!;
+      const y1 = in1[i]!;
+      out0[i] = y0 * gain;
+      out1[i] = y1 * gain;
+      if (++phase === SUB) {
+        // Open at the threshold; the hold re-arms while the key reaches the close level, and
+        // runs out a sub-block at a time.
+        if (peak >= openLevel) open = 1;
         if (open === 1) {
-          if (p >= closeLevel) hold = holdFrames;
-          else if (hold > 0) hold -= 1;
-          else open = 0;
+          if (peak >= closeLevel) hold = holdFrames;
+          else {
+            hold -= SUB;
+            if (!(hold > 0)) {
+              hold = 0;
+              open = 0;
+            }
+          }
         }
         let target = 0;
         if (open === 0) {
           target = G;
-          if (p > floorLevel) {
-            const e = slope * (DB_PER_NEPER * deterministicLog(p + LEVEL_BIAS) - T);
+          if (peak > floorLevel) {
+            const e = slope * (DB_PER_NEPER * deterministicLog(peak + LEVEL_BIAS) - T);
             if (e > G) target = e;
           }
         }
@@ -387,18 +386,16 @@ export class GateProcessor implements DspProcessor<GateParams> {
         const d = g - target;
         if (d < SNAP_DB && d > -SNAP_DB) g = target;
         if (-g > grPeak) grPeak = -g;
-        const gain = g === 0 ? 1 : g === G ? rangeLin : deterministicExp(g * NEPER_PER_DB);
-        // Both reads before the writes: in mono, in1/out1 are in0/out0 (possibly in place).
-        const y0 = in0[i]!;
-        const y1 = in1[i]!;
-        out0[i] = y0 * gain;
-        out1[i] = y1 * gain;
-        if ((open === 1 && g === 0) || (open === 0 && g === G)) {
-          i++;
-          break;
-        }
+        gFrom = gTo;
+        gTo = g === 0 ? 1 : g === G ? rangeLin : deterministicExp(g * NEPER_PER_DB);
+        peak = 0;
+        phase = 0;
       }
     }
+    f[F_PHASE] = phase;
+    f[F_PEAK] = peak;
+    f[F_FROM] = gFrom;
+    f[F_TO] = gTo;
     f[F_Z] = z0;
     f[F_Z + 1] = z1;
     f[F_Z + 2] = z2;

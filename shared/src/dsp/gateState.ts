@@ -2,8 +2,10 @@ import { slotIndex } from './slotIndex.ts';
 
 /**
  * The gate's state block: one float64 per name, in this order. First its audio state (the
- * smoothed gain in dB, open, hold samples left, the meter's peak, the key filter's state),
- * then the constants of its curve, times and key filter. `GateProcessor` keeps its state in
+ * smoothed gain in dB at the last control step, open, hold frames left, the meter's peak, the
+ * frame's place in its control sub-block, the key's peak in the sub-block so far, the linear
+ * gain the running sub-block glides from and to, the key filter's state), then the
+ * constants of its curve, times (the smoothing coefficients are per sub-block) and key filter. `GateProcessor` keeps its state in
  * this layout and the bake's WebAssembly twin (shared/src/dsp/gate.as.ts, `runGate`)
  * reads the same block from its chain program; its `GATE_*` constants are generated from
  * this list: reorder or add a slot here, then run `pnpm --filter @mixroom/server build:wasm`.
@@ -18,6 +20,10 @@ export const GATE_STATE_SLOTS = [
   'open',
   'hold',
   'grPeak',
+  'phase',
+  'keyPeak',
+  'gainFrom',
+  'gainTo',
   'z0',
   'z1',
   'z2',

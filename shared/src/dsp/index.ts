@@ -20,6 +20,7 @@ export { COMPRESSOR_DETECTORS, COMPRESSOR_RMS_SECONDS, CompressorProcessor, comp
 export type { CompressorDetector, CompressorParams, CompressorSteadyState } from './compressor.ts';
 export { COMPRESSOR_SLOT, COMPRESSOR_STATE_SLOTS } from './compressorState.ts';
 export type { CompressorStateSlot } from './compressorState.ts';
+export { CONTROL_GLIDE, CONTROL_SUB_BLOCK, subBlockPhase } from './controlSubBlock.ts';
 export { DEESSER_ATTACK_SECONDS, DEESSER_BAND_Q, DEESSER_RATIO, DEESSER_RELEASE_SECONDS, DEESSER_SUB_BLOCK, DeesserProcessor, deesserCurve } from './deesser.ts';
 export type { DeesserParams, DeesserSteadyState } from './deesser.ts';
 export { DEESSER_SLOT, DEESSER_STATE_SLOTS } from './deesserState.ts';

@@ -14,7 +14,7 @@ const QUANTUM = 128;
  */
 export class KernelProcessor extends AudioWorkletProcessor {
   private readonly proc: AutomatedProcessor;
-  /** Where the song plays (the transport's segments) and the node's input latency: the song frame of each sample, for automation and the de-esser's sub-blocks. */
+  /** Where the song plays (the transport's segments) and the node's input latency: the song frame of each sample, for automation and the gate's and de-esser's sub-blocks. */
   private timeline: { segments: readonly TimelineSegment[]; delay: number } | null = null;
   private readonly channels: number;
   /** A compressor or gate keyed by another track: its detector reads input 1, silence when that carries nothing. */

@@ -17,12 +17,12 @@ export type ChainStage =
   | { kind: 'delay'; frames: number }
   | { kind: 'send'; gain: number; send: number }
   | { kind: 'comp'; detector: 'peak' | 'rms'; constants: CompressorSteadyState }
-  /** A gate keyed by its own input, with its settled constants and state. */
-  | { kind: 'gate'; constants: GateSteadyState }
   /**
-   * The de-esser (split or wide), with its settled constants and state; its control-rate
-   * sub-blocks are placed by the song frame of the chain's input minus `lag`.
+   * A gate keyed by its own input, or the de-esser (split or wide), with its settled
+   * constants and state; its control-rate sub-blocks are placed by the song frame of the
+   * chain's input minus `lag`.
    */
+  | { kind: 'gate'; constants: GateSteadyState; lag: number }
   | { kind: 'deess'; constants: DeesserSteadyState; lag: number }
   /**
    * An automated gain, send, panner or biquad: its per-frame values come from its node's

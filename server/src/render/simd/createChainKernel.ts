@@ -1,4 +1,4 @@
-import { COMPRESSOR_STATE_SLOTS, DEESSER_SLOT, DEESSER_STATE_SLOTS, DEESSER_SUB_BLOCK, GATE_STATE_SLOTS } from '@mixroom/shared/dsp';
+import { COMPRESSOR_STATE_SLOTS, DEESSER_SLOT, DEESSER_STATE_SLOTS, GATE_SLOT, GATE_STATE_SLOTS, subBlockPhase } from '@mixroom/shared/dsp';
 import type { NodeKernel } from '../runtime/NodeKernel.ts';
 import { AUTO_BYTES_PER_FRAME, CHAIN_FIELD, CHAIN_OP, CHAIN_OP_BYTES, delayOpBytes } from './chainProgram.ts';
 import type { ChainStage } from './ChainStage.ts';
@@ -92,8 +92,8 @@ export function createChainKernel(
     identity: false,
     process(input, output, frames, _sidechain, at) {
       for (const a of autos) a.stage.values.write(memory, a.values, a.second, (at ?? 0) - a.stage.lag, frames);
-      // A de-esser's sub-blocks follow the song frame (the bake's blocks run back to back, so
-      // this places the first); without one they follow on from the previous block.
+      // A gate's or de-esser's sub-blocks follow the song frame (the bake's blocks run back to
+      // back, so this places the first); without one they follow on from the previous block.
       if (at !== undefined) for (const d of phases) memory.f64[d.slot] = subBlockPhase(at - d.lag);
       const stereoIn = inputChannels === 2;
       const stereoOut = outputChannels === 2;
@@ -152,13 +152,7 @@ export function groupBreaks(stages: readonly ChainStage[]): Set<number> {
   return breaks;
 }
 
-/** Song frame `at`'s place in a de-esser's sub-block (deesser.ts), for negative frames too. */
-function subBlockPhase(at: number): number {
-  const m = at % DEESSER_SUB_BLOCK;
-  return m < 0 ? m + DEESSER_SUB_BLOCK : m + 0;
-}
-
-/** Writes the program; returns where each de-esser keeps its sub-block phase (an f64 index) and its lag. */
+/** Writes the program; returns where each gate and de-esser keeps its sub-block phase (an f64 index) and its lag. */
 function writeProgram(
   memory: StripChainMemory,
   prog: number,
@@ -218,6 +212,7 @@ function writeProgram(
       case 'gate':
         i32[at >> 2] = CHAIN_OP.GATE;
         block(GATE_STATE_SLOTS, stage.constants);
+        phases.push({ slot: ((at + PAYLOAD) >> 3) + GATE_SLOT.phase, lag: stage.lag });
         break;
       case 'deess':
         i32[at >> 2] = CHAIN_OP.DEESS;

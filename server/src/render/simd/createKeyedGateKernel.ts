@@ -1,4 +1,4 @@
-import { GATE_STATE_SLOTS, GateProcessor, type GateParams } from '@mixroom/shared/dsp';
+import { GATE_SLOT, GATE_STATE_SLOTS, GateProcessor, subBlockPhase, type GateParams } from '@mixroom/shared/dsp';
 import type { NodeKernel } from '../runtime/NodeKernel.ts';
 import { CHAIN_FIELD, CHAIN_OP, CHAIN_OP_BYTES } from './chainProgram.ts';
 import type { StripChainMemory } from './StripChainMemory.ts';
@@ -35,7 +35,9 @@ export function createKeyedGateKernel(memory: StripChainMemory, params: GatePara
     inputChannels: channels,
     latencyFrames: 0,
     identity: false,
-    process(input, output, frames, sidechain) {
+    process(input, output, frames, sidechain, at) {
+      // Its sub-blocks follow the song frame, as GateProcessor's.
+      if (at !== undefined) memory.f64[((op + CHAIN_FIELD.PAYLOAD) >> 3) + GATE_SLOT.phase] = subBlockPhase(at);
       // No key edge: the gate keys on its input, as GateProcessor does.
       const key = sidechain !== undefined && sidechain.length > 0 ? sidechain : input;
       const inL = place(input[0]!, 0, frames, true);

@@ -86,7 +86,7 @@ export function planStripChains(plan: MixPlan, include: (node: PlanNode) => bool
     let latency = 0;
     const push = (n: PlanNode, s: Stage | 'identity'): void => {
       if (s !== 'identity') chain.stages.push(s);
-      // An automated stage (or a de-esser's sub-blocks) reads the song frame this many frames behind the chain's input.
+      // An automated stage (or a gate's or de-esser's sub-blocks) reads the song frame this many frames behind the chain's input.
       if (s !== 'identity' && 'lag' in s) s.lag = latency;
       if (s !== 'identity' && s.kind === 'delay') latency += s.frames;
       chain.latencyAt.set(n.id, latency);
@@ -162,7 +162,7 @@ function stageOf(node: PlanNode, sampleRate: number, inputChannels: 1 | 2): Stag
     // A gate keyed by its own input (a keyed one reads another strip: a JavaScript kernel).
     const gate = new GateProcessor(sampleRate);
     gate.setParams(node.params);
-    return { kind: 'gate', constants: gate.steadyState() };
+    return { kind: 'gate', constants: gate.steadyState(), lag: 0 };
   }
   if (node.kind === 'deesser' && !node.bypass && !node.params.listen) {
     // Set up as createPlanProcessor does (listen is a listener's private monitor, never in a bake's plan).

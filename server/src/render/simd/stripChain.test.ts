@@ -296,8 +296,9 @@ describe('SIMD strip chains', () => {
         const input = Array.from({ length: channels }, (_, c) => signal(31 + c, channels === 2 && c === 0));
         const js = new GateProcessor(48000);
         js.setParams({ threshold: -30, range: -60, ratio, attack: 0.0005, hold: 0.01, release: 0.05, hysteresis: 4, scHpf: 120 });
-        const stage = { kind: 'gate' as const, constants: js.steadyState() };
-        const { js: a, reduction } = stageAgainstKernel(js, stage, input, `ratio ${ratio}, ${channels} ch`);
+        const stage = { kind: 'gate' as const, constants: js.steadyState(), lag: 0 };
+        // From song frame 5: the sub-blocks are placed by the song frame.
+        const { js: a, reduction } = stageAgainstKernel(js, stage, input, `ratio ${ratio}, ${channels} ch`, undefined, 5);
         let open = 0;
         a.forEach((ch, c) => ch.forEach((y, i) => (open += +(y === input[c]![i] && y !== 0))));
         expect(reduction, 'the gate really closed (dB)').toBeGreaterThan(40);
@@ -327,7 +328,7 @@ describe('SIMD strip chains', () => {
         const js = new GateProcessor(48000);
         js.setParams(params);
         const kernel = createKeyedGateKernel(new StripChainMemory(), params, 48000, channels, 4096);
-        const { js: a, reduction } = stageAgainstKernel(js, kernel, input, `${channels} ch keyed by ${keyChannels} ch`, sidechain);
+        const { js: a, reduction } = stageAgainstKernel(js, kernel, input, `${channels} ch keyed by ${keyChannels} ch`, sidechain, 11);
         expect(reduction, 'the key closed it (dB)').toBeGreaterThan(40);
         expect(a[0]!.some((y, i) => y === input[0]![i] && y !== 0), 'and opened it').toBe(true);
       }
