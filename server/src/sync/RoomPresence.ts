@@ -1,5 +1,5 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { presenceUserOf, stampPresenceState } from '@mixroom/shared/protocol';
+import { presenceUserOf, stampPresenceState, type PresenceUser } from '@mixroom/shared/protocol';
 import type { Peer } from './Peer.ts';
 import type { PresenceLimits } from './PresenceLimits.ts';
 import { applyAwarenessEntries } from './applyAwarenessEntries.ts';
@@ -73,6 +73,8 @@ interface PeerPresence {
  */
 export class RoomPresence {
   private readonly peers = new Map<Peer, PeerPresence>();
+  /** Each socket's stamp, made again when its role changes (see {@link userOf}). */
+  private readonly users = new WeakMap<Peer, PresenceUser>();
   private readonly owners = new Map<number, Peer | RemoteOwner>();
 
   constructor(
@@ -83,25 +85,30 @@ export class RoomPresence {
 
   /** Takes one decoded awareness update from `peer`. */
   receive(peer: Peer, entries: readonly AwarenessEntry[]): PresenceOutcome {
-    for (const { clientId } of entries) {
+    // Allocation-light: this runs for every presence change of every socket (30 a second each).
+    let dropsSome = false;
+    for (const { clientId, state } of entries) {
       const owner = this.owners.get(clientId);
       if (clientId === this.awareness.clientID) return 'foreign';
       if (owner !== undefined && owner !== peer && owner.userId !== peer.userId) return 'foreign';
+      if (state === null && owner !== peer) dropsSome = true;
     }
     // Removing presence a socket does not hold (never published, or a same-user socket's) does nothing.
-    const kept = entries.filter((e) => e.state !== null || this.owners.get(e.clientId) === peer);
+    const kept = dropsSome ? entries.filter((e) => e.state !== null || this.owners.get(e.clientId) === peer) : entries;
     if (kept.length === 0) return 'empty';
     const own = this.stateOf(peer);
-    const newIds = new Set(kept.map((e) => e.clientId).filter((id) => !own.ids.has(id))).size;
+    const newIds = kept.length === 1 ? (own.ids.has(kept[0]!.clientId) ? 0 : 1) : new Set(kept.map((e) => e.clientId).filter((id) => !own.ids.has(id))).size;
     if (own.ids.size + newIds > this.limits.maxClientIdsPerSocket) return 'too-many-ids';
 
-    const user = presenceUserOf(peer);
+    const user = this.userOf(peer);
     for (const entry of kept) {
       const previous = this.owners.get(entry.clientId);
-      if (previous !== undefined && previous !== peer && !('remote' in previous)) this.peers.get(previous)?.ids.delete(entry.clientId);
-      this.owners.set(entry.clientId, peer);
+      if (previous !== peer) {
+        if (previous !== undefined && !('remote' in previous)) this.peers.get(previous)?.ids.delete(entry.clientId);
+        this.owners.set(entry.clientId, peer);
+      }
       own.ids.add(entry.clientId);
-      const stamped: AwarenessEntry = entry.state === null ? entry : { ...entry, state: stampPresenceState(entry.state, user) };
+      const stamped: AwarenessEntry = entry.state === null ? entry : { clientId: entry.clientId, clock: entry.clock, state: stampPresenceState(entry.state, user) };
       const queued = own.pending.get(entry.clientId);
       if (queued === undefined || queued.clock < stamped.clock) own.pending.set(entry.clientId, stamped);
     }
@@ -120,7 +127,7 @@ export class RoomPresence {
   restamp(peer: Peer): void {
     const own = this.peers.get(peer);
     if (!own) return;
-    const user = presenceUserOf(peer);
+    const user = this.userOf(peer);
     const entries: AwarenessEntry[] = [];
     for (const id of own.ids) {
       const state = this.awareness.getStates().get(id);
@@ -210,6 +217,15 @@ export class RoomPresence {
     this.owners.clear();
   }
 
+  /** `peer`'s presence user: one object while its identity and role stay, shared by its states (never mutated). */
+  private userOf(peer: Peer): PresenceUser {
+    const cached = this.users.get(peer);
+    if (cached && cached.role === peer.role && cached.id === peer.userId && cached.name === peer.name) return cached;
+    const user = presenceUserOf(peer);
+    this.users.set(peer, user);
+    return user;
+  }
+
   private stateOf(peer: Peer): PeerPresence {
     let own = this.peers.get(peer);
     if (!own) {
@@ -242,7 +258,8 @@ export class RoomPresence {
 
   /** Applies everything pending for `peer` as one update (one relay to the room). */
   private flush(peer: Peer, own: PeerPresence): void {
-    const entries = [...own.pending.values()].filter((e) => this.owners.get(e.clientId) === peer);
+    const entries: AwarenessEntry[] = [];
+    for (const e of own.pending.values()) if (this.owners.get(e.clientId) === peer) entries.push(e);
     own.pending.clear();
     if (entries.length > 0) this.apply(entries, peer);
   }
