@@ -164,7 +164,7 @@ describe('mix caps on raw client updates', () => {
     expect((await serverDoc(capView)).trackKeys.length).toBe(MIX_CAPS.tracks);
   });
 
-  it('deletes keys no strip has, written by a real y-websocket client around shared/ops: every peer reads the same mix', async () => {
+  it('deletes keys no strip has and overlong values, written by a real y-websocket client around shared/ops: every peer reads the same mix', async () => {
     const client = connectWithCookie(fx.product.url, fx.roomId, engineer.cookie);
     cleanup.push(() => client.destroy());
     await whenSocketSynced(client);
@@ -179,6 +179,8 @@ describe('mix caps on raw client updates', () => {
       for (let i = 0; i < 30; i++) getTrackMap(client.doc, track)!.set(`junk${i}`, pad);
       for (let i = 0; i < 10; i++) getNestedMap(getTrackMap(client.doc, track), ['eq', 'bands', '1'])!.set(`junk${i}`, pad);
       for (let i = 0; i < 10; i++) getNestedMap(getBusesMap(client.doc)!.get(bus) as Y.Map<unknown>, ['effect'])!.set(`junk${i}`, pad);
+      // A known key with a value no strip holds: 100 KB where a colour goes.
+      getTrackMap(client.doc, track)!.set('color', 'c'.repeat(100_000));
     }, createOrigin('local-user', 'engineer'));
     const junkKeys = (doc: Y.Doc) =>
       [getMasterMap(doc), getTrackMap(doc, track), getNestedMap(getTrackMap(doc, track), ['eq', 'bands', '1']), getNestedMap(getBusesMap(doc)!.get(bus) as Y.Map<unknown>, ['effect'])]
@@ -187,9 +189,10 @@ describe('mix caps on raw client updates', () => {
     // The server repairs on the update; every peer, the writer included, gets the repair.
     await waitFor('junk keys gone on every peer', () => junkKeys(observer.doc) === 0 && junkKeys(client.doc) === 0);
     expect(await serverDoc(junkKeys)).toBe(0);
+    await waitFor('the overlong colour gone on every peer', () => [observer.doc, client.doc].every((doc) => !getTrackMap(doc, track)?.has('color')));
     expect(readMixState(observer.doc)).toEqual(before);
     expect(readMixState(client.doc)).toEqual(before);
-    // What stays of the 200 KB is the deletions' bookkeeping, not the values.
+    // What stays of the 300 KB is the deletions' bookkeeping, not the values.
     expect((await serverDoc((doc) => Y.encodeStateAsUpdate(doc).byteLength)) - sizeBefore).toBeLessThan(8 * 1024);
     expect(client.provider.wsconnected).toBe(true);
   });

@@ -15,4 +15,9 @@ export const MIX_CAPS = {
   nameLength: MAX_NAME_LENGTH,
   /** The session title, in UTF-16 code units. */
   titleLength: MAX_TITLE_LENGTH,
+  /**
+   * Any other value a strip holds (a colour, a route, a stem reference: at most a few hundred
+   * characters), as text or JSON: a longer one is deleted and reads as its default.
+   */
+  valueLength: 4096,
 } as const;

@@ -1,23 +1,42 @@
 import * as Y from 'yjs';
+import { MIX_CAPS } from '../../model/MIX_CAPS.ts';
 import type { KeyShape } from '../../model/STRIP_KEYS.ts';
 
 /**
- * Deletes the entries of `map`, and of the maps nested in it, whose keys `shape` does not
- * name (see STRIP_KEYS), and shared types (a Y.Map, Y.Text...) where a leaf goes: each could
- * grow without bound. A known key holding a map is walked; any other value under a known key
- * is left to the record's sanitizer, which reads a wrong one as its default. Deterministic and
- * delete-only, so peers that repair the same document converge. @returns how many it deleted.
+ * Whether `value`, stored under `key` of a map of `shape`, is one no strip holds: an unknown
+ * key; a shared type (a Y.Map, Y.Text...) where a value goes, or one other than a Y.Map
+ * where a map goes; or a value longer than
+ * MIX_CAPS.valueLength (as text or JSON), except an id-keyed entry (automation points, which
+ * repairAutomation judges, and which a load must not stringify one by one).
+ */
+export function isStrayEntry(shape: KeyShape, key: string, value: unknown): boolean {
+  const own = Object.hasOwn(shape, key);
+  const known = own ? shape[key] : shape['*'];
+  if (known === undefined) return true;
+  // A map where one goes is walked; any other shared type is not what the key holds.
+  if (value instanceof Y.AbstractType) return !(known !== null && value instanceof Y.Map);
+  if (!own) return false;
+  const length = typeof value === 'string' ? value.length : typeof value === 'object' && value !== null ? JSON.stringify(value).length : 0;
+  return length > MIX_CAPS.valueLength;
+}
+
+/**
+ * Deletes the entries of `map`, and of the maps nested in it, that no strip holds (see
+ * isStrayEntry and STRIP_KEYS): each could otherwise grow the document without bound. A known
+ * key holding a map is walked; any other value under a known key is left to the record's
+ * sanitizer, which reads a wrong one as its default. Deterministic and delete-only, so peers
+ * that repair the same document converge. @returns how many it deleted.
  */
 export function dropUnknownKeys(map: Y.Map<unknown>, shape: KeyShape): number {
   let dropped = 0;
   for (const [key, value] of [...map.entries()]) {
-    const known = Object.hasOwn(shape, key) ? shape[key] : shape['*'];
-    if (known === undefined || (known === null && value instanceof Y.AbstractType)) {
+    if (isStrayEntry(shape, key, value)) {
       map.delete(key);
       dropped += 1;
-    } else if (known !== null && value instanceof Y.Map) {
-      dropped += dropUnknownKeys(value as Y.Map<unknown>, known);
+      continue;
     }
+    const known = Object.hasOwn(shape, key) ? shape[key] : shape['*'];
+    if (known && value instanceof Y.Map) dropped += dropUnknownKeys(value as Y.Map<unknown>, known);
   }
   return dropped;
 }

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { getBusesMap, getMixRoot, getSessionMap, getTracksMap } from '../../model/mixDocAccessors.ts';
 import { STRIP_KEYS, type KeyShape } from '../../model/STRIP_KEYS.ts';
 import type { TransactionOrigin } from '../../protocol/TransactionOrigin.ts';
-import { keyShapeAt } from './dropUnknownKeys.ts';
+import { isStrayEntry, keyShapeAt } from './dropUnknownKeys.ts';
 import { repairCaps } from './repairCaps.ts';
 
 /** Keys of a strip map whose writes can break a cap. */
@@ -26,15 +26,9 @@ function stripKeysOf(root: Y.Map<unknown>, type: Y.AbstractType<any>): KeyShape 
   return null;
 }
 
-/** Whether `value` may sit under `key` of a map of `shape` (see dropUnknownKeys). */
-function allowed(shape: KeyShape, key: string, value: unknown): boolean {
-  const known = Object.hasOwn(shape, key) ? shape[key] : shape['*'];
-  return known !== undefined && (known !== null || !(value instanceof Y.AbstractType));
-}
-
 /**
  * True when a transaction may have broken a cap: it added or replaced strips, wrote the title,
- * a strip's name or sends, a sends map, or a key no strip has. A fader or EQ edit cannot.
+ * a strip's name or sends, a sends map, or an entry no strip holds. A fader or EQ edit cannot.
  */
 function touchesCaps(doc: Y.Doc, tr: Y.Transaction): boolean {
   const root = getMixRoot(doc);
@@ -47,7 +41,7 @@ function touchesCaps(doc: Y.Doc, tr: Y.Transaction): boolean {
     for (const key of keys) if (key !== null && CAPPED_STRIP_KEYS.has(key)) return true;
     if (!(type instanceof Y.Map)) continue;
     const shape = stripKeysOf(root, type);
-    if (shape && [...keys].some((key) => key !== null && !allowed(shape, key, type.get(key)))) return true;
+    if (shape && [...keys].some((key) => key !== null && isStrayEntry(shape, key, type.get(key)))) return true;
   }
   return false;
 }

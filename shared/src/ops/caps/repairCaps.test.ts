@@ -65,10 +65,16 @@ describe('repairCaps', () => {
     expect(updates).toBe(0);
   });
 
-  it('deletes keys no strip has, at any depth, and shared types where a value goes; the mix reads the same', () => {
-    const doc = everyOpMix();
-    const before = readMixState(doc);
+  it('deletes keys no strip has at any depth, shared types where a value goes and overlong values; the mix reads as without them', () => {
+    const base = everyOpMix();
+    const copyOf = (from: Y.Doc) => {
+      const copy = new Y.Doc();
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(from));
+      return copy;
+    };
+    const doc = copyOf(base);
     const junk = (map: Y.Map<unknown> | null, key: string) => map!.set(key, 'x'.repeat(1000));
+    const long = 'v'.repeat(MIX_CAPS.valueLength + 1);
     doc.transact(() => {
       const vox = getTrackMap(doc, 'vox');
       for (let i = 0; i < 50; i++) junk(vox, `junk${i}`);
@@ -76,20 +82,34 @@ describe('repairCaps', () => {
       junk(getNestedMap(vox, ['comp']), 'junk');
       junk(getNestedMap(vox, ['sends', 'rev']), 'junk');
       vox!.set('gain', new Y.Map(Object.entries({ a: 'x'.repeat(1000) })));
-      vox!.set('stem', new Y.Text('x'.repeat(1000)));
+      vox!.set('sat', new Y.Text('x'.repeat(1000)));
+      vox!.set('color', long);
+      vox!.set('stem', { key: 'rooms/r/stems/a/source.wav', fileName: long, sampleRate: 48000, channels: 2, frames: 48000 });
+      // A name past its cap is cut (below), not deleted as an overlong value.
+      vox!.set('name', 'n'.repeat(MIX_CAPS.valueLength * 2));
       junk(getBusMap(doc, 'rev'), 'junk');
       junk(getNestedMap(getBusMap(doc, 'rev'), ['effect']), 'junk');
+      getBusMap(doc, 'drums')!.set('output', long);
       junk(getMasterMap(doc), 'junk');
       junk(getNestedMap(getMasterMap(doc), ['limiter']), 'junk');
     }, origin);
-    // 50 + 3 nested on the track, 2 shared types, 2 on the bus, 2 on the master.
-    expect(repairCaps(doc, repair)).toBe(59);
-    expect(readMixState(doc)).toEqual({ ...before, tracks: before.tracks.map((t) => (t.id === 'vox' ? { ...t, gain: 0, stem: null } : t)) });
+    // 50 + 3 nested keys and 4 stray values on the track, its name cut (1), 3 on the buses, 2 on the master.
+    expect(repairCaps(doc, repair)).toBe(63);
+    // The oracle: the same mix with those entries simply absent (and the name at its cap).
+    const oracle = copyOf(base);
+    oracle.transact(() => {
+      const vox = getTrackMap(oracle, 'vox')!;
+      for (const key of ['gain', 'sat', 'color', 'stem']) vox.delete(key);
+      vox.set('name', 'n'.repeat(MIX_CAPS.nameLength));
+      getBusMap(oracle, 'drums')!.delete('output');
+    }, origin);
+    expect(readMixState(doc)).toEqual(readMixState(oracle));
+    expect(readMixState(doc).tracks.find((t) => t.id === 'vox')).toMatchObject({ gain: 0, stem: null });
     expect(repairCaps(doc, repair)).toBe(0);
-    expect(Y.encodeStateAsUpdate(doc).byteLength).toBeLessThan(Y.encodeStateAsUpdate(everyOpMix()).byteLength + 4096);
+    expect(Y.encodeStateAsUpdate(doc).byteLength).toBeLessThan(Y.encodeStateAsUpdate(base).byteLength + 4096);
   });
 
-  it('repairs a remote update that adds an unknown key; a fader edit is not a cap edit', () => {
+  it('repairs a remote update that adds an unknown key or an overlong value; a fader edit is not a cap edit', () => {
     const server = everyOpMix();
     const dispose = observeCapRepair(server, repair);
     const client = new Y.Doc();
@@ -106,7 +126,9 @@ describe('repairCaps', () => {
     send(() => getNestedMap(getTrackMap(client, 'vox'), ['eq', 'bands', '1'])!.set('junk', 1));
     send(() => getMasterMap(client)!.set('junk', 1));
     send(() => getTrackMap(client, 'vox')!.set('order', new Y.Map()));
-    expect(repairs).toBe(3);
+    send(() => getTrackMap(client, 'vox')!.set('color', 'c'.repeat(MIX_CAPS.valueLength + 1)));
+    expect(repairs).toBe(4);
+    expect(getTrackMap(server, 'vox')!.has('color')).toBe(false);
     expect(getNestedMap(getTrackMap(server, 'vox'), ['eq', 'bands', '1'])!.has('junk')).toBe(false);
     expect(getMasterMap(server)!.has('junk')).toBe(false);
     expect(getTrackMap(server, 'vox')!.has('order')).toBe(false);

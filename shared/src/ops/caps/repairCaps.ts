@@ -37,8 +37,9 @@ function dropJunkStrips(strips: Y.Map<unknown>, taken: ReadonlyMap<string, unkno
  * Brings the document back within MIX_CAPS after a client wrote around shared/ops: cuts
  * names and the title to their length (what every peer already reads, see sanitizeIdentity),
  * deletes entries of the tracks and buses maps that are not strips, the strips past the cap in
- * (order, id) order (the ones peers list last), keys no strip has (STRIP_KEYS, at any depth),
- * and send entries naming no bus; then repairs the routing and automation those deletions
+ * (order, id) order (the ones peers list last), entries no strip holds (unknown keys at any
+ * depth, shared types and values past MIX_CAPS.valueLength, see isStrayEntry), and send
+ * entries naming no bus; then repairs the routing and automation those deletions
  * left dangling.
  *
  * Repair rather than refusal: a raw update is often a reconnecting client's whole offline
@@ -84,8 +85,9 @@ export function repairCaps(doc: Y.Doc, origin: TransactionOrigin): number {
     ] as const) {
       for (const strip of strips?.values() ?? []) {
         if (!(strip instanceof Y.Map)) continue;
-        changed += dropUnknownKeys(strip, keys);
+        // The name first: one past its cap is cut to it, not deleted as too long a value.
         changed += capText(strip, 'name', MIX_CAPS.nameLength);
+        changed += dropUnknownKeys(strip, keys);
         const sends = strip.get('sends');
         if (!(sends instanceof Y.Map)) continue;
         for (const bus of [...sends.keys()]) {
