@@ -98,7 +98,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
   const syncSettings = parseSyncClusterSettings(env);
   const stemWorkerLimits = parseStemWorkerLimits(env);
   const metrics = createMetrics({ node: cluster.nodeId });
-  // Bake threads kept between bakes (none until the first bake; idle ones end after a minute).
+  // Bake threads kept between bakes (none until the first bake; idle ones end after five minutes).
   const bakeThreads = new BakeThreads();
   // Which LAME will encode MP3s, said once at boot (MP3_ENCODER=native without one: every MP3 bake fails, saying why).
   void resolveMp3Encoder(config.mp3Encoder).then(
