@@ -22,6 +22,8 @@ import { bakeBenchMix } from './bakeBenchMix.ts';
  * BAKE_BENCH_BLOCK (the bake's default, 16384), BAKE_BENCH_PEERS ("node-web-audio-api,chromium"; "" = none),
  * BAKE_BENCH_RUNS (3: our bake's runs; the summary takes the median),
  * BAKE_BENCH_VERSION_RUNS (BAKE_BENCH_RUNS: runs of "version ready"; 0 skips it),
+ * BAKE_BENCH_MP3_ENCODER ("auto", the server's default: the native LAME when installed; "wasm"
+ * or "native" to compare them; the native encoder's CPU, a child process's, is counted),
  * BAKE_BENCH_GATES ("off": gates bypassed; "on": every strip's gate on, a third of them keyed
  * by the previous track; "both": the plan without gates as usual, then our bake of the gated
  * plan, and the CPU ratio of the two medians),
