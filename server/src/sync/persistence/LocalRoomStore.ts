@@ -34,6 +34,12 @@ export class LocalRoomStore implements RoomStore {
   private starting: Promise<void> | null = null;
   /** Room logs with appends not yet fdatasynced (what a checkpoint flushes). */
   private readonly dirtyLogs = new Set<UpdateLog>();
+  /**
+   * Set when a room log could not be written and its unwritten appends (relayed, durable only
+   * in the write-ahead log) would be missing from the room's files: no room opens from them
+   * again until a restart replays the write-ahead log into them (fail-stop).
+   */
+  private broken: Error | null = null;
 
   constructor(
     dataDir: string,
@@ -77,7 +83,16 @@ export class LocalRoomStore implements RoomStore {
   private durability(): Durability {
     const wal = this.wal;
     if (wal === null) throw new Error('LocalRoomStore: start() it before opening rooms');
-    return { wal, markDirty: (log) => this.dirtyLogs.add(log), forget: (log) => this.dirtyLogs.delete(log) };
+    return {
+      wal,
+      markDirty: (log) => this.dirtyLogs.add(log),
+      forget: (log) => this.dirtyLogs.delete(log),
+      writeFailed: (log, error) => {
+        if (log.unwrittenBytes === 0 || this.broken) return;
+        this.broken = new Error('a room log could not be written; restart the node (its write-ahead log replays what the room files lack)', { cause: error });
+        this.logger.error('ROOM LOG WRITE FAILED: rooms stay closed until a restart replays the write-ahead log', { error: String(error) });
+      },
+    };
   }
 
   private async syncDirtyLogs(): Promise<void> {
@@ -122,6 +137,7 @@ export class LocalRoomStore implements RoomStore {
 
   async open(roomId: RoomId): Promise<OpenedRoom> {
     await this.start();
+    if (this.broken) throw this.broken;
     const dir = join(this.roomsDir, roomId);
     if (!(await exists(dir))) {
       await mkdir(dir);
@@ -191,6 +207,8 @@ interface Durability {
   readonly markDirty: (log: UpdateLog) => void;
   /** The log was closed (which flushed it): no checkpoint needs it. */
   readonly forget: (log: UpdateLog) => void;
+  /** Writing `log` failed; fail-stop if it still holds appends its file lacks. */
+  readonly writeFailed: (log: UpdateLog, error: unknown) => void;
 }
 
 class LocalRoomStorage implements RoomStorage {
@@ -209,8 +227,8 @@ class LocalRoomStorage implements RoomStorage {
   async append(updates: readonly Uint8Array[]): Promise<void> {
     // The room log first: a checkpoint that follows the write-ahead write then covers it.
     const log = this.log;
-    await log.append(updates);
     this.durability.markDirty(log);
+    await this.guard(log, log.append(updates));
     await this.durability.wal.append(this.roomId, updates);
   }
 
@@ -229,7 +247,7 @@ class LocalRoomStorage implements RoomStorage {
     this.log = log;
     this.generation = next;
     // Flushed on close: it is the fallback's log if snapshot `next` ever fails its checksum.
-    await previous.close();
+    await this.guard(previous, previous.close());
     this.durability.forget(previous);
     // Keep generation next-1 (the fallback); drop everything older.
     const { snapshots, logs } = generationsIn(await readdir(this.dir));
@@ -244,8 +262,18 @@ class LocalRoomStorage implements RoomStorage {
   }
 
   async close(): Promise<void> {
-    await this.log.close();
+    await this.guard(this.log, this.log.close());
     this.durability.forget(this.log);
+  }
+
+  /** Runs a write of `log`, reporting a failure that leaves appends unwritten (see LocalRoomStore.broken). */
+  private async guard(log: UpdateLog, write: Promise<void>): Promise<void> {
+    try {
+      await write;
+    } catch (error) {
+      this.durability.writeFailed(log, error);
+      throw error;
+    }
   }
 }
 

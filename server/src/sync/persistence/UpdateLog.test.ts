@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UPDATE_LOG_MAGIC, UpdateLog } from './UpdateLog.ts';
+import { LAZY_WRITE_BYTES, UPDATE_LOG_MAGIC, UpdateLog } from './UpdateLog.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -29,6 +29,31 @@ async function writeLog(path: string, payloads: Uint8Array[]): Promise<void> {
 }
 
 describe('UpdateLog', () => {
+  it('holds lazy appends in memory until a write is worth it, a sync or a close', async () => {
+    const path = join(dir, 'lazy.log');
+    const { log } = await UpdateLog.open(path, { durable: false });
+    const small = [0, 1, 2].map((i) => payload(i));
+    await log.append(small);
+    // Counted (the compaction threshold reads it), not written yet.
+    expect(log.bytes).toBeGreaterThan(0);
+    expect(log.unwrittenBytes).toBe(log.bytes);
+    expect((await stat(path)).size).toBe(UPDATE_LOG_MAGIC.byteLength);
+    await log.sync();
+    expect(log.unwrittenBytes).toBe(0);
+    expect(await readLog(path)).toEqual(small);
+    // Past the threshold: written at once, in order after what came before.
+    const big = Array.from({ length: 20 }, (_, i) => payload(100 + i, Math.ceil(LAZY_WRITE_BYTES / 16)));
+    await log.append(big);
+    expect(log.unwrittenBytes).toBe(0);
+    expect(await readLog(path)).toEqual([...small, ...big]);
+    const last = [payload(7)];
+    await log.append(last);
+    await log.close();
+    expect(await readLog(path)).toEqual([...small, ...big, ...last]);
+    // A closed log with nothing held has nothing to flush.
+    await expect(log.sync()).resolves.toBeUndefined();
+  });
+
   it('reads back exactly what was appended, across reopen and truncate', async () => {
     const path = join(dir, 'basic.log');
     const records = [0, 1, 2, 3].map((i) => payload(i));
