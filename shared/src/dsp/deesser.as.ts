@@ -17,12 +17,14 @@ const GR_FLOOR: f64 = 1e-9;
 const SUB: usize = 16;
 /** 1/SUB: (k + 1)·(1/16) is deesser.ts's WEIGHT[k] = (k + 1)/16 exactly (powers of two). */
 const INV_SUB: f64 = 0.0625;
+/** deesser.ts's BAND_FLOOR: band states below it are flushed to 0 at a control step. */
+const BAND_FLOOR: f64 = 1e-30;
 
 /**
  * A group that is one de-esser: shared/dsp/deesser.ts's steady path operation for operation,
  * a sub-block (of SUB song frames, placed by the phase createChainKernel.ts writes) at a time:
- * per sample the band-pass on both channels in the lanes of one register (the
- * BiquadProcessor's double arithmetic, rounded to float32 as its Float32Array stores), each
+ * per sample the band-pass on both channels in the lanes of one register (doubles, the
+ * previous output's feedback last, as the JavaScript), each
  * channel's running |band| peak in its lane (f64x2.pmax keeps the old peak against a NaN,
  * as the JavaScript's `>` does; the two lanes' larger is the JavaScript's one peak), and
  * y = x + (g − 1)·s with g − 1 gliding across the sub-block, s the band (split) or the
@@ -48,6 +50,7 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
   const attCoef = slot(p, DEESS_RELEASE_COEF + 2);
   const attComp = slot(p, DEESS_RELEASE_COEF + 3);
   const wide = slot(p, DEESS_WIDE) != 0;
+  const floor = f64x2.splat(BAND_FLOOR);
   const history = p + PAYLOAD;
   let x1 = v128.load(history + (<usize>DEESS_X1_L << 3));
   let x2 = v128.load(history + (<usize>DEESS_X2_L << 3));
@@ -71,11 +74,8 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
     for (let j = i; j < end; j++) {
       const at = j << 2;
       const x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
-      const y = f64x2.promote_low_f32x4(
-        f32x4.demote_f64x2_zero(
-          f64x2.sub(f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(b0, x), f64x2.mul(b1, x1)), f64x2.mul(b2, x2)), f64x2.mul(a1, y1)), f64x2.mul(a2, y2)),
-        ),
-      );
+      // The band, the previous output's feedback last: the recursion is one product and difference.
+      const y = f64x2.sub(f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(b0, x), f64x2.mul(b1, x1)), f64x2.mul(b2, x2)), f64x2.mul(a2, y2)), f64x2.mul(a1, y1));
       x2 = x1;
       x1 = x;
       y2 = y1;
@@ -115,6 +115,10 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
       to0 = gr == 0 ? 0 : f64x2.extract_lane(gainExp2(f64x2.splat(gr * negNeperPerDb)), 0) - 1;
       peak = f64x2.splat(0);
       phase = 0;
+      // A lane's band that has died away to −600 dB is silence: its states go to 0.
+      const dead = v128.and(f64x2.lt(f64x2.abs(y1), floor), f64x2.lt(f64x2.abs(y2), floor));
+      y1 = v128.andnot(y1, dead);
+      y2 = v128.andnot(y2, dead);
     }
   }
   v128.store(history + (<usize>DEESS_X1_L << 3), x1);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BiquadProcessor, biquadResponse } from './biquad.ts';
 import { DEESSER_ATTACK_SECONDS, DEESSER_BAND_Q, DEESSER_RELEASE_SECONDS, DEESSER_SUB_BLOCK, DeesserProcessor, deesserCurve, type DeesserParams } from './deesser.ts';
 import { DspParamError } from './DspParamError.ts';
-import { maxDiff, renderBlocks, seededNoise, sine, toneAmplitude } from './testSignals.testkit.ts';
+import { maxDiff, peakOf, renderBlocks, seededNoise, sine, toneAmplitude } from './testSignals.testkit.ts';
 
 const SR = 48000;
 const db = (x: number) => 20 * Math.log10(x);
@@ -186,14 +186,17 @@ describe('de-esser: static curve and time constants', () => {
 });
 
 describe('de-esser: listen, channels, blocks, parameters', () => {
-  it('listen outputs the band: exactly the band-pass run on its own', () => {
+  it('listen outputs the band: the band-pass run on its own (in doubles: within -110 dB of the float32-stored biquad)', () => {
     const x = [seededNoise(SR / 4, 0.8, 7), seededNoise(SR / 4, 0.8, 8)];
     const [yl, yr] = renderBlocks(deesser({ freq: 5000, threshold: -20, listen: true }), x, 128);
     const bp = new BiquadProcessor(SR);
     bp.setParams({ type: 'bandpass', frequency: 5000, Q: DEESSER_BAND_Q });
     const band = x.map((c) => new Float32Array(c));
     bp.process(band, band, band[0]!.length);
-    expect(maxDiff([yl!, yr!], band)).toBe(0);
+    // The de-esser keeps its band's outputs unrounded; BiquadProcessor stores them as float32.
+    const residual = db(maxDiff([yl!, yr!], band) / Math.max(peakOf(band[0]!), peakOf(band[1]!)));
+    console.log(`listen: the band against BiquadProcessor's, residual ${residual.toFixed(1)} dB`);
+    expect(residual).toBeLessThan(-110);
     // A tone at the centre is heard at its level; a 300 Hz one (a vowel) more than 20 dB down.
     const [centre] = renderBlocks(deesser({ freq: 6000, listen: true }), [sine(SR / 4, 6000, 0.5, SR)], 128);
     const [vowel] = renderBlocks(deesser({ freq: 6000, listen: true }), [sine(SR / 4, 300, 0.5, SR)], 128);

@@ -1,6 +1,6 @@
 import type { Decibels, DeesserSettings } from '../model/MixState.ts';
 import { DEESSER_MODES, DEESSER_SPEC } from '../model/DeesserSpec.ts';
-import { BiquadProcessor } from './biquad.ts';
+import { biquadCoefficients, type BiquadCoefficients } from './biquad.ts';
 import { checkFlag, checkParamsObject, checkSampleRate, clampSettings } from './clampParam.ts';
 import { CONTROL_GLIDE, CONTROL_SUB_BLOCK, subBlockPhase } from './controlSubBlock.ts';
 import { deterministicExp } from './deterministicExp.ts';
@@ -54,8 +54,8 @@ const GR_FLOOR = 1e-9;
 export const DEESSER_SUB_BLOCK = CONTROL_SUB_BLOCK;
 const SUB = CONTROL_SUB_BLOCK;
 const WEIGHT = CONTROL_GLIDE;
-/** Samples per pass: the band is filtered a chunk at a time into preallocated buffers. */
-const CHUNK = 256;
+/** Band-pass states below this (−600 dB) are flushed to 0 at a control step, before they reach the denormals. */
+const BAND_FLOOR = 1e-30;
 // Slots of DeesserProcessor.f, laid out by deesserState.ts, which the bake's WebAssembly twin reads too.
 const F_GR = DEESSER_SLOT.gainReduction; // smoothed gain reduction at the last control step, dB >= 0
 const F_GR_PEAK = DEESSER_SLOT.grPeak; // meter: largest reduction since the last reading
@@ -64,6 +64,11 @@ const F_PEAK = DEESSER_SLOT.blockPeak; // largest |band| of either channel in th
 const F_FROM = DEESSER_SLOT.gm1From; // g − 1 the running sub-block glides from ...
 const F_TO = DEESSER_SLOT.gm1To; // ... and reaches at its last frame
 const F_THR_LIN = DEESSER_SLOT.thresholdLin; // the threshold as a linear peak
+// The band-pass's history, (left, right) pairs: x1, x2 (inputs), y1, y2 (outputs).
+const F_X1 = DEESSER_SLOT.x1L;
+const F_X2 = DEESSER_SLOT.x2L;
+const F_Y1 = DEESSER_SLOT.y1L;
+const F_Y2 = DEESSER_SLOT.y2L;
 
 /**
  * {@link DeesserProcessor.steadyState}: the state block by name (deesserState.ts), for the
@@ -76,8 +81,12 @@ const DEFAULT_DEESS: DeesserParams = { mode: 'split', freq: 6000, threshold: -30
 /**
  * Split-band de-esser, stereo-linked, no lookahead (latency 0).
  *
- * The band b is the input through a band-pass centred on `freq` (the spec's biquad,
- * {@link BiquadProcessor}, so a `freq` change ramps exactly as a native filter's would).
+ * The band b is the input through a band-pass centred on `freq` (the spec's biquad
+ * coefficients, {@link biquadCoefficients}, recomputed every sample while `freq` ramps as a
+ * native filter's are). It runs in doubles, its outputs kept unrounded, with the feedback
+ * term of the previous output last: b = b0·x + b1·x1 + b2·x2 − a2·b2' − a1·b1', so the
+ * per-sample recursion is one product and one difference (its states are flushed to 0
+ * below −600 dB at the control steps, so silence never reaches the denormals).
  * The output is
  *
  *   y = x + (g − 1)·s,  s = b ('split': the band alone is turned down) or s = x ('wide').
@@ -113,7 +122,9 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
   readonly sampleRate: number;
   readonly latencyFrames = 0;
   private params: DeesserParams = { ...DEFAULT_DEESS };
-  private readonly bandpass: BiquadProcessor;
+  /** The band's centre; its coefficients follow it every sample while it ramps. */
+  private readonly freq = new LinearRamp(DEFAULT_DEESS.freq);
+  private readonly coef: BiquadCoefficients = { b0: 1, b1: 0, b2: 0, a1: 0, a2: 0 };
   private readonly threshold = new LinearRamp(DEFAULT_DEESS.threshold);
   private readonly range = new LinearRamp(DEFAULT_DEESS.range);
   /** 0 = split, 1 = wide. */
@@ -128,12 +139,6 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
   private thresholdOfLin = Number.NaN;
   /** Smoothed gain reduction (dB), its meter peak, the sub-block state, the threshold as a linear peak (deesserState.ts). */
   private readonly f = new Float64Array(DEESSER_STATE_SLOTS.length);
-  private readonly bandL = new Float32Array(CHUNK);
-  private readonly bandR = new Float32Array(CHUNK);
-  private readonly inL = new Float32Array(CHUNK);
-  private readonly inR = new Float32Array(CHUNK);
-  private readonly mono: { input: Float32Array[]; band: Float32Array[] };
-  private readonly stereo: { input: Float32Array[]; band: Float32Array[] };
 
   constructor(sampleRate: number) {
     this.sampleRate = checkSampleRate(sampleRate);
@@ -142,10 +147,7 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     const release = deterministicExp(-SUB / (DEESSER_RELEASE_SECONDS * sampleRate));
     const attack = deterministicExp(-SUB / (DEESSER_ATTACK_SECONDS * sampleRate));
     this.smooth.set([release, 1 - release, attack, 1 - attack]);
-    this.bandpass = new BiquadProcessor(sampleRate);
-    this.mono = { input: [this.inL], band: [this.bandL] };
-    this.stereo = { input: [this.inL, this.inR], band: [this.bandL, this.bandR] };
-    this.applyFilters();
+    this.bandAt(this.freq.value);
     this.updateThreshold(DEFAULT_DEESS.threshold);
   }
 
@@ -170,21 +172,21 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     if (p.listen !== undefined) next.listen = checkFlag('listen', p.listen);
     this.params = next;
     // The first call after construction or reset applies at once, the filter's too.
-    if (this.fresh) this.bandpass.reset();
     const apply = snap ? (r: LinearRamp, v: number) => r.snap(v) : (r: LinearRamp, v: number) => r.rampTo(v, this.rampFrames);
     apply(this.threshold, next.threshold);
     apply(this.range, next.range);
     apply(this.wide, next.mode === 'wide' ? 1 : 0);
     apply(this.listen, next.listen ? 1 : 0);
-    this.applyFilters(snap);
+    apply(this.freq, next.freq);
+    // A ramp's first sample computes its own coefficients; at once, they are the new ones.
+    if (!this.freq.ramping) this.bandAt(this.freq.value);
     this.fresh = false;
     this.updateThreshold(this.threshold.value);
   }
 
-  private applyFilters(snap = false): void {
-    const band = { type: 'bandpass', frequency: this.params.freq, Q: DEESSER_BAND_Q } as const;
-    if (snap) this.bandpass.snapParams(band);
-    else this.bandpass.setParams(band);
+  /** The band-pass's coefficients for centre `freq` (the spec's biquad at Q {@link DEESSER_BAND_Q}). */
+  private bandAt(freq: number): void {
+    biquadCoefficients('bandpass', freq, DEESSER_BAND_Q, 0, this.sampleRate, this.coef);
   }
 
   /** F_THR_LIN for threshold T (computed again only when T moved). */
@@ -203,13 +205,13 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
   reset(): void {
     const f = this.f;
     for (const k of [F_GR, F_GR_PEAK, F_PHASE, F_PEAK, F_FROM, F_TO]) f[k] = 0;
-    this.bandpass.reset();
+    f.fill(0, F_X1, F_Y2 + 2);
     this.threshold.snap(this.params.threshold);
     this.range.snap(this.params.range);
     this.wide.snap(this.params.mode === 'wide' ? 1 : 0);
     this.listen.snap(this.params.listen ? 1 : 0);
-    // The filter snaps too: their first setParams after a reset applies at once.
-    this.applyFilters();
+    this.freq.snap(this.params.freq);
+    this.bandAt(this.freq.value);
     this.updateThreshold(this.params.threshold);
     this.fresh = true;
   }
@@ -221,9 +223,7 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
    */
   steadyState(): DeesserSteadyState {
     const f = this.f;
-    const c = this.bandpass.coefficients;
-    const [x1L, x2L, y1L, y2L] = this.bandpass.history(0);
-    const [x1R, x2R, y1R, y2R] = this.bandpass.history(1);
+    const c = this.coef;
     const sm = this.smooth;
     const state: DeesserSteadyState = {
       gainReduction: f[F_GR]!,
@@ -232,14 +232,14 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
       blockPeak: f[F_PEAK]!,
       gm1From: f[F_FROM]!,
       gm1To: f[F_TO]!,
-      x1L,
-      x1R,
-      x2L,
-      x2R,
-      y1L,
-      y1R,
-      y2L,
-      y2R,
+      x1L: f[F_X1]!,
+      x1R: f[F_X1 + 1]!,
+      x2L: f[F_X2]!,
+      x2R: f[F_X2 + 1]!,
+      y1L: f[F_Y1]!,
+      y1R: f[F_Y1 + 1]!,
+      y2L: f[F_Y2]!,
+      y2R: f[F_Y2 + 1]!,
       thresholdLin: this.updateThreshold(this.threshold.value),
       threshold: this.threshold.value,
       range: this.range.value,
@@ -280,38 +280,28 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     const channels = Math.min(inputs.length, outputs.length, 2);
     if (channels === 0) return;
     if (at !== undefined && Number.isFinite(at)) this.f[F_PHASE] = subBlockPhase(at);
-    const io = channels > 1 ? this.stereo : this.mono;
     const in0 = inputs[0]!;
     const in1 = channels > 1 ? inputs[1]! : in0;
     const out0 = outputs[0]!;
     const out1 = channels > 1 ? outputs[1]! : out0;
-    for (let from = 0; from < frames; from += CHUNK) {
-      const n = Math.min(CHUNK, frames - from);
-      // The band of this chunk (the filters read from index 0: copy the chunk in first).
-      const inL = this.inL;
-      const inR = this.inR;
-      for (let j = 0; j < n; j++) inL[j] = in0[from + j]!;
-      if (channels > 1) for (let j = 0; j < n; j++) inR[j] = in1[from + j]!;
-      this.bandpass.process(io.input, io.band, n);
-      this.run(in0, in1, out0, out1, channels > 1, from, n);
-    }
+    this.run(in0, in1, out0, out1, channels > 1, frames);
   }
 
   /**
-   * Samples [from, from + n) of the block (their band is in bandL/R[0..n)), one at a time:
-   * the sub-block's band peak, the gliding gain and the output; the control step at each
-   * sub-block's last frame. While a parameter ramps, each sample takes its own values.
+   * The block's samples one at a time: the band, the sub-block's band peak, the gliding gain
+   * and the output; the control step at each sub-block's last frame. While a parameter
+   * ramps, each sample takes its own values (the band its own coefficients).
    */
-  private run(in0: Float32Array, in1: Float32Array, out0: Float32Array, out1: Float32Array, stereo: boolean, from: number, n: number): void {
+  private run(in0: Float32Array, in1: Float32Array, out0: Float32Array, out1: Float32Array, stereo: boolean, n: number): void {
     const f = this.f;
-    const b0 = this.bandL;
-    const b1 = stereo ? this.bandR : this.bandL;
+    const c = this.coef;
     const sm = this.smooth;
     const th = this.threshold;
     const rg = this.range;
     const wd = this.wide;
     const ls = this.listen;
-    let ramping = th.ramping || rg.ramping || wd.ramping || ls.ramping;
+    const fq = this.freq;
+    let ramping = th.ramping || rg.ramping || wd.ramping || ls.ramping || fq.ramping;
     // The sample after a ramp's last one takes the targets.
     let settle = false;
     let T = th.value;
@@ -324,32 +314,65 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     let peak = f[F_PEAK]!;
     let from0 = f[F_FROM]!;
     let to0 = f[F_TO]!;
-    for (let j = 0; j < n; j++) {
-      if (ramping) {
-        T = th.next();
-        range = rg.next();
-        w = wd.next();
-        l = ls.next();
-        ramping = th.ramping || rg.ramping || wd.ramping || ls.ramping;
-        settle = !ramping;
-      } else if (settle) {
-        T = th.value;
-        range = rg.value;
-        w = wd.value;
-        l = ls.value;
-        settle = false;
+    let x1l = f[F_X1]!;
+    let x1r = f[F_X1 + 1]!;
+    let x2l = f[F_X2]!;
+    let x2r = f[F_X2 + 1]!;
+    let y1l = f[F_Y1]!;
+    let y1r = f[F_Y1 + 1]!;
+    let y2l = f[F_Y2]!;
+    let y2r = f[F_Y2 + 1]!;
+    let b0 = c.b0;
+    let b1 = c.b1;
+    let b2 = c.b2;
+    let a1 = c.a1;
+    let a2 = c.a2;
+    for (let k = 0; k < n; k++) {
+      if (ramping || settle) {
+        if (ramping) {
+          T = th.next();
+          range = rg.next();
+          w = wd.next();
+          l = ls.next();
+          if (fq.ramping) this.bandAt(fq.next());
+          ramping = th.ramping || rg.ramping || wd.ramping || ls.ramping || fq.ramping;
+          settle = !ramping;
+        } else {
+          T = th.value;
+          range = rg.value;
+          w = wd.value;
+          l = ls.value;
+          this.bandAt(fq.value);
+          settle = false;
+        }
+        b0 = c.b0;
+        b1 = c.b1;
+        b2 = c.b2;
+        a1 = c.a1;
+        a2 = c.a2;
       }
-      const bl = b0[j]!;
-      const br = b1[j]!;
+      // Both reads before the writes: in mono, in1/out1 are in0/out0 (possibly in place).
+      const xl = in0[k]!;
+      const xr = in1[k]!;
+      // The band, the previous output's feedback last (the recursion's one product and difference).
+      const bl = b0 * xl + b1 * x1l + b2 * x2l - a2 * y2l - a1 * y1l;
+      x2l = x1l;
+      x1l = xl;
+      y2l = y1l;
+      y1l = bl;
+      let br = bl;
+      if (stereo) {
+        br = b0 * xr + b1 * x1r + b2 * x2r - a2 * y2r - a1 * y1r;
+        x2r = x1r;
+        x1r = xr;
+        y2r = y1r;
+        y1r = br;
+      }
       // The sub-block's band peak (a NaN band never enters it).
       const al = Math.abs(bl);
       const ar = Math.abs(br);
       if (al > peak) peak = al;
       if (ar > peak) peak = ar;
-      const k = from + j;
-      // Both reads before the writes: in mono, in1/out1 are in0/out0 (possibly in place).
-      const xl = in0[k]!;
-      const xr = in1[k]!;
       let yl = xl;
       let yr = xr;
       // A sub-block gliding from 0 to 0 is the input itself.
@@ -386,6 +409,15 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
         to0 = gr === 0 ? 0 : gainExp(-gr * NEPER_PER_DB) - 1;
         peak = 0;
         phase = 0;
+        // A band that has died away to −600 dB is silence: its states go to 0 (per channel).
+        if (Math.abs(y1l) < BAND_FLOOR && Math.abs(y2l) < BAND_FLOOR) {
+          y1l = 0;
+          y2l = 0;
+        }
+        if (Math.abs(y1r) < BAND_FLOOR && Math.abs(y2r) < BAND_FLOOR) {
+          y1r = 0;
+          y2r = 0;
+        }
       }
     }
     f[F_GR] = gr;
@@ -394,6 +426,14 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
     f[F_PEAK] = peak;
     f[F_FROM] = from0;
     f[F_TO] = to0;
+    f[F_X1] = x1l;
+    f[F_X1 + 1] = x1r;
+    f[F_X2] = x2l;
+    f[F_X2 + 1] = x2r;
+    f[F_Y1] = y1l;
+    f[F_Y1 + 1] = y1r;
+    f[F_Y2] = y2l;
+    f[F_Y2 + 1] = y2r;
   }
 }
 
