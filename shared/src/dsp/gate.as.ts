@@ -70,30 +70,41 @@ export function runGate(p: usize, keyL: usize, keyR: usize, inL: usize, inR: usi
   let peak = f64x2.splat(slot(p, GATE_KEY_PEAK));
   let gFrom = slot(p, GATE_GAIN_FROM);
   let gTo = slot(p, GATE_GAIN_TO);
-  for (let i: usize = 0; i < n; i++) {
-    const at = i << 2;
-    const x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
-    const k = keyed ? pair(<f64>load<f32>(keyL + at), <f64>load<f32>(keyR + at)) : x;
-    // Key high-pass (gate.ts's transposed direct form II with h substituted into the
-    // states), the first state's input through the denormal guard.
-    let h = f64x2.add(f64x2.mul(b0, k), za);
-    const u = f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(c1, k), zb), guard), guard);
-    zb = f64x2.sub(f64x2.mul(c2, k), f64x2.mul(a2, za));
-    za = f64x2.sub(u, f64x2.mul(a1, za));
-    const out = v128.not(f64x2.lt(f64x2.abs(h), ceil));
-    if (v128.any_true(out)) {
-      // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.
-      h = v128.bitselect(ceil, h, out);
-      za = v128.andnot(za, out);
-      zb = v128.andnot(zb, out);
+  let i: usize = 0;
+  while (i < n) {
+    // This call's frames of the running sub-block.
+    const start = i;
+    const phase0 = phase;
+    const end = min<usize>(n, i + <usize>(GATE_SUB - phase));
+    const glide = gTo != gFrom;
+    const step = gTo - gFrom;
+    const settled = f64x2.splat(gFrom);
+    for (; i < end; i++) {
+      const at = i << 2;
+      const x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
+      const k = keyed ? pair(<f64>load<f32>(keyL + at), <f64>load<f32>(keyR + at)) : x;
+      // Key high-pass (gate.ts's transposed direct form II with h substituted into the
+      // states), the first state's input through the denormal guard.
+      let h = f64x2.add(f64x2.mul(b0, k), za);
+      const u = f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(c1, k), zb), guard), guard);
+      zb = f64x2.sub(f64x2.mul(c2, k), f64x2.mul(a2, za));
+      za = f64x2.sub(u, f64x2.mul(a1, za));
+      const out = v128.not(f64x2.lt(f64x2.abs(h), ceil));
+      if (v128.any_true(out)) {
+        // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.
+        h = v128.bitselect(ceil, h, out);
+        za = v128.andnot(za, out);
+        zb = v128.andnot(zb, out);
+      }
+      peak = f64x2.pmax(peak, f64x2.abs(h));
+      // The gain glides across the sub-block (a settled one is that gain); a mono output's two
+      // stores go to the one buffer.
+      const gain = glide ? f64x2.splat(gFrom + step * (<f64>(phase0 + <f64>(i - start) + 1) * GATE_INV_SUB)) : settled;
+      const y = f32x4.demote_f64x2_zero(f64x2.mul(x, gain));
+      v128.store32_lane(outL + at, y, 0);
+      v128.store32_lane(outR + at, y, 1);
     }
-    peak = f64x2.pmax(peak, f64x2.abs(h));
-    // The gain glides across the sub-block; a mono output's two stores go to the one buffer.
-    const gain = gFrom + (gTo - gFrom) * ((phase + 1) * GATE_INV_SUB);
-    const y = f32x4.demote_f64x2_zero(f64x2.mul(x, f64x2.splat(gain)));
-    v128.store32_lane(outL + at, y, 0);
-    v128.store32_lane(outR + at, y, 1);
-    phase += 1;
+    phase += <f64>(end - start);
     if (phase == GATE_SUB) {
       const p0 = f64x2.extract_lane(peak, 0);
       const p1 = f64x2.extract_lane(peak, 1);

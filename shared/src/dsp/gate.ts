@@ -320,45 +320,52 @@ export class GateProcessor implements DspProcessor<GateParams> {
     let peak = f[F_PEAK]!;
     let gFrom = f[F_FROM]!;
     let gTo = f[F_TO]!;
-    for (let i = from; i < to; i++) {
-      // Key high-pass (transposed direct form II, doubles, h substituted into the states:
-      // a state's recursion is then one product and one difference), then the linked peak.
-      const x0 = k0[i]!;
-      let h0 = b0 * x0 + z0;
-      const u0 = c1 * x0 + z1 + DENORMAL_GUARD - DENORMAL_GUARD;
-      z1 = c2 * x0 - a2 * z0;
-      z0 = u0 - a1 * z0;
-      if (!(Math.abs(h0) < KEY_CEIL)) {
-        // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.
-        h0 = KEY_CEIL;
-        z0 = 0;
-        z1 = 0;
-      }
-      // The sub-block's key peak: the largest |h| of either key channel.
-      const p0 = Math.abs(h0);
-      if (p0 > peak) peak = p0;
-      if (stereoKey) {
-        const x1 = k1[i]!;
-        let h1 = b0 * x1 + z2;
-        const u1 = c1 * x1 + z3 + DENORMAL_GUARD - DENORMAL_GUARD;
-        z3 = c2 * x1 - a2 * z2;
-        z2 = u1 - a1 * z2;
-        if (!(Math.abs(h1) < KEY_CEIL)) {
-          h1 = KEY_CEIL;
-          z2 = 0;
-          z3 = 0;
+    let i = from;
+    while (i < to) {
+      // This call's frames of the running sub-block; a settled gain (gliding to itself) is that gain.
+      const end = Math.min(to, i + SUB - phase);
+      const glide = gTo !== gFrom;
+      const step = gTo - gFrom;
+      for (; i < end; i++, phase++) {
+        // Key high-pass (transposed direct form II, doubles, h substituted into the states:
+        // a state's recursion is then one product and one difference), then the linked peak.
+        const x0 = k0[i]!;
+        let h0 = b0 * x0 + z0;
+        const u0 = c1 * x0 + z1 + DENORMAL_GUARD - DENORMAL_GUARD;
+        z1 = c2 * x0 - a2 * z0;
+        z0 = u0 - a1 * z0;
+        if (!(Math.abs(h0) < KEY_CEIL)) {
+          // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.
+          h0 = KEY_CEIL;
+          z0 = 0;
+          z1 = 0;
         }
-        const p1 = Math.abs(h1);
-        if (p1 > peak) peak = p1;
+        // The sub-block's key peak: the largest |h| of either key channel.
+        const p0 = Math.abs(h0);
+        if (p0 > peak) peak = p0;
+        if (stereoKey) {
+          const x1 = k1[i]!;
+          let h1 = b0 * x1 + z2;
+          const u1 = c1 * x1 + z3 + DENORMAL_GUARD - DENORMAL_GUARD;
+          z3 = c2 * x1 - a2 * z2;
+          z2 = u1 - a1 * z2;
+          if (!(Math.abs(h1) < KEY_CEIL)) {
+            h1 = KEY_CEIL;
+            z2 = 0;
+            z3 = 0;
+          }
+          const p1 = Math.abs(h1);
+          if (p1 > peak) peak = p1;
+        }
+        // The gain glides across the sub-block (from a gain to itself: exactly that gain).
+        const gain = glide ? gFrom + step * GLIDE[phase]! : gFrom;
+        // Both reads before the writes: in mono, in1/out1 are in0/out0 (possibly in place).
+        const y0 = in0[i]!;
+        const y1 = in1[i]!;
+        out0[i] = y0 * gain;
+        out1[i] = y1 * gain;
       }
-      // The gain glides across the sub-block (from a gain to itself: exactly that gain).
-      const gain = gFrom + (gTo - gFrom) * GLIDE[phase]!;
-      // Both reads before the writes: in mono, in1/out1 are in0/out0 (possibly in place).
-      const y0 = in0[i]!;
-      const y1 = in1[i]!;
-      out0[i] = y0 * gain;
-      out1[i] = y1 * gain;
-      if (++phase === SUB) {
+      if (phase === SUB) {
         // Open at the threshold; the hold re-arms while the key reaches the close level, and
         // runs out a sub-block at a time.
         if (peak >= openLevel) open = 1;
