@@ -247,9 +247,9 @@ const ALL_SERVERS: ServerUnderTest[] = [
   syncServer('mixroom sync'),
   // Before/after: BENCH_SYNC_BASE=<another checkout> runs its sync server too, as "mixroom base".
   ...(process.env.BENCH_SYNC_BASE ? [syncServer('mixroom base', { cwd: process.env.BENCH_SYNC_BASE })] : []),
-  // What pacing socket writes by load buys (SYNC_WRITE_PACING), and a larger V8 young
-  // generation (fewer scavenges of the short-lived frames): the same server without / with it.
-  syncServer('mixroom no pacing', { env: { SYNC_WRITE_PACING: 'off' } }),
+  // What pacing socket writes by load (SYNC_WRITE_PACING=on) and a larger V8 young generation
+  // (fewer scavenges of the short-lived frames) buy: the same server with each.
+  syncServer('mixroom paced', { env: { SYNC_WRITE_PACING: 'on' } }),
   syncServer('mixroom semi-space 32', { nodeArgs: ['--max-semi-space-size=32'] }),
   // The price of permessage-deflate: the same server with it off.
   syncServer('mixroom no deflate', { env: { SYNC_DEFLATE: 'off' } }),

@@ -16,7 +16,7 @@ describe('parseConfig', () => {
       pingIntervalMs: 30_000,
       maxSocketBufferBytes: 64 * 1024 * 1024,
       syncDeflate: true,
-      syncWritePacing: true,
+      syncWritePacing: false,
       syncShards: 1,
       maxBodyBytes: 64 * 1024,
       logLevel: 'info',
@@ -57,7 +57,7 @@ describe('parseConfig', () => {
   });
 
   it('takes SYNC_WRITE_PACING as on or off', () => {
-    expect(parseConfig({ SYNC_WRITE_PACING: 'off' }).syncWritePacing).toBe(false);
+    expect(parseConfig({ SYNC_WRITE_PACING: 'on' }).syncWritePacing).toBe(true);
     expect(() => parseConfig({ SYNC_WRITE_PACING: 'maybe' })).toThrow(/SYNC_WRITE_PACING/);
   });
 

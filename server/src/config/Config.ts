@@ -36,10 +36,11 @@ export const CONFIG_SCHEMA = z.object({
    */
   SYNC_DEFLATE: z.enum(['on', 'off']).default('on'),
   /**
-   * On a busy node a sync socket written less than a few ms ago waits, so the frames of several
-   * event loop turns share one write (server/src/sync/WritePacer); `off` writes every turn.
+   * `on`: on a busy node a sync socket written less than a few ms ago waits, so the frames of
+   * several event loop turns share one write (server/src/sync/WritePacer); `off` (default)
+   * writes every turn. Off until a quiet `pnpm bench sync` shows it moves the knee.
    */
-  SYNC_WRITE_PACING: z.enum(['on', 'off']).default('on'),
+  SYNC_WRITE_PACING: z.enum(['on', 'off']).default('off'),
   /**
    * Sync shard processes: 1 runs every room in this process; N > 1 forks N processes, each
    * owning the rooms whose id hashes to it (plain HTTP only; not with MIXROOM_MODE=cluster).

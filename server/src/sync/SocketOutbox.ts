@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { processWritePacer } from './WritePacer.ts';
+import { NO_PACING } from './WritePacer.ts';
 
 export interface SocketOutboxOptions {
   /** Unsent bytes past which presence is held back and merged (the socket is behind). */
@@ -9,7 +9,7 @@ export interface SocketOutboxOptions {
   /** The room's whole current presence as one frame (sent once a behind socket caught up). */
   readonly currentPresence: () => Uint8Array | null;
   readonly onTooSlow: (bufferedBytes: number) => void;
-  /** How long after a write the next waits (see WritePacer); default: the process's pacer. */
+  /** How long after a write the next waits (see WritePacer); default: no wait. */
   readonly pacer?: { readonly gapMs: number };
 }
 
@@ -121,7 +121,7 @@ export class SocketOutbox {
     private readonly socket: WebSocket,
     private readonly options: SocketOutboxOptions,
   ) {
-    this.pacer = options.pacer ?? processWritePacer();
+    this.pacer = options.pacer ?? NO_PACING;
   }
 
   sendDoc(frame: Uint8Array): void {

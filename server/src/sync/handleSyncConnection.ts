@@ -32,7 +32,7 @@ export interface SyncConnectionDeps extends SyncAdmissionDeps {
    * leaves the room within seconds (default `HEARTBEAT_SILENCE_MS`).
    */
   readonly heartbeatSilenceMs?: number;
-  /** How long after a write a socket's next waits (see WritePacer); default: the process's pacer. */
+  /** How long after a write a socket's next waits (see WritePacer); default: no wait. */
   readonly pacer?: { readonly gapMs: number };
 }
 
