@@ -17,6 +17,10 @@ export interface RejectLogOptions {
   readonly clearTimeout?: (handle: unknown) => void;
 }
 
+/** The server's window: at most REJECT_DETAILED_PER_WINDOW + 1 lines per 10 s, however many are refused. */
+export const REJECT_WINDOW_MS = 10_000;
+export const REJECT_DETAILED_PER_WINDOW = 5;
+
 /** Rooms named in a summary line, by count; more would let an attacker make lines huge. */
 const TOP_ROOMS = 5;
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_CODES, CLOSE_REASONS } from '@mixroom/shared/protocol';
-import { RejectLog } from './RejectLog.ts';
+import { REJECT_DETAILED_PER_WINDOW, REJECT_WINDOW_MS, RejectLog } from './RejectLog.ts';
 import { handleSyncConnection, SYNC_PATH_PREFIX, type SyncConnectionDeps } from './handleSyncConnection.ts';
 import { NO_PACING, processWritePacer } from './WritePacer.ts';
 import { DIRECT_FRAME_MAX_BYTES } from './SocketOutbox.ts';
@@ -78,7 +78,7 @@ export function createSyncSocketServer(
   const alive = new WeakSet<WebSocket>();
   const pacer = deps.writePacing ? processWritePacer() : NO_PACING;
   // An abuse run closes thousands of sockets: a few lines, then one summary per window.
-  const rejects = new RejectLog({ logger: deps.logger, windowMs: 10_000, detailedPerWindow: 5 });
+  const rejects = new RejectLog({ logger: deps.logger, windowMs: REJECT_WINDOW_MS, detailedPerWindow: REJECT_DETAILED_PER_WINDOW });
 
   const accept = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;

@@ -9,7 +9,7 @@ import type { OriginPolicy } from '../../http/OriginPolicy.ts';
 import type { Metrics } from '../../metrics/Metrics.ts';
 import { admitSyncSocket, type SyncAdmissionDeps } from '../admitSyncSocket.ts';
 import { SYNC_PATH_PREFIX } from '../handleSyncConnection.ts';
-import { RejectLog } from '../RejectLog.ts';
+import { REJECT_DETAILED_PER_WINDOW, REJECT_WINDOW_MS, RejectLog } from '../RejectLog.ts';
 import type { RoomDocs } from '../RoomDocs.ts';
 import { ShardProcess } from './ShardProcess.ts';
 import { shardOf } from './shardOf.ts';
@@ -74,7 +74,7 @@ export class SyncShards implements RoomDocs {
           },
         }),
     );
-    this.rejects = new RejectLog({ logger: options.logger, windowMs: 10_000, detailedPerWindow: 5 });
+    this.rejects = new RejectLog({ logger: options.logger, windowMs: REJECT_WINDOW_MS, detailedPerWindow: REJECT_DETAILED_PER_WINDOW });
   }
 
   /** Starts every shard; resolves once all take sockets. */
