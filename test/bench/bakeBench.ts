@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,7 @@ import { bakeBenchMix } from './bakeBenchMix.ts';
  * BAKE_BENCH_BLOCK (the bake's default, 16384), BAKE_BENCH_PEERS ("node-web-audio-api,chromium"; "" = none),
  * BAKE_BENCH_RUNS (3: our bake's runs; the summary takes the median),
  * BAKE_BENCH_VERSION_RUNS (BAKE_BENCH_RUNS: runs of "version ready"; 0 skips it),
+ * BAKE_BENCH_MP3 ("off" skips the MP3 writer alone on the master, native and wasm in turn),
  * BAKE_BENCH_MP3_ENCODER ("auto", the server's default: the native LAME when installed; "wasm"
  * or "native" to compare them; the native encoder's CPU, a child process's, is counted),
  * BAKE_BENCH_GATES ("off": gates bypassed; "on": every strip's gate on, a third of them keyed
@@ -113,6 +114,8 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   // VM's speed drifts between runs by up to a third (the same bake measured 16 and 23 CPU-s
   // in a row). The summary uses the median run, never the best.
   const outFile = path.join(dir, 'bake.wav');
+  const masterFile = path.join(dir, 'master.wav');
+  let masterKept = false;
   const bakeRuns = async (planFile: string, label: string): Promise<OursRun[]> => {
     const runs: OursRun[] = [];
     for (let r = 0; r < repeats; r++) {
@@ -121,6 +124,11 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
         ['--import', 'tsx', path.join(here, 'bakeBenchChild.ts'), planFile, dir, outFile, String(workers), String(blockFrames)],
         { cwd: here, maxBuffer: 1 << 24, signal },
       );
+      // The first run's master is kept for the MP3 encoders' comparison.
+      if (!masterKept) {
+        await rename(outFile, masterFile);
+        masterKept = true;
+      }
       await rm(outFile, { force: true });
       const run = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as OursRun;
       runs.push(run);
@@ -163,6 +171,19 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   if (automation === 'both') await bakeVariant('automated', 'automation on every track', { gate: gates === 'on', deess, automation: true });
   const peakRss = Math.max(...runs.map((r) => r.peakRssBytes));
   console.log(`  RSS along the median run (MB): ${ours.rssAt.map((r) => `${r.percent}%:${r.rssMb}`).join(' ')}`);
+
+  // The MP3 writer alone on that master, with each LAME in turn (native, wasm, native, wasm).
+  if (process.env.BAKE_BENCH_MP3 !== 'off' && masterKept) {
+    const child = await exec(process.execPath, ['--import', 'tsx', path.join(here, 'bakeBenchChild.ts'), planPath, dir, masterFile, String(workers), String(blockFrames), 'mp3'], { cwd: here, maxBuffer: 1 << 24, signal });
+    await rm(masterFile, { force: true });
+    const { mp3Runs } = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { mp3Runs: { encoder: string; cpuSeconds: number; childSeconds: number; seconds: number }[] };
+    const by = (e: string) => mp3Runs.filter((r) => r.encoder === e).map((r) => r.cpuSeconds + r.childSeconds);
+    console.log(
+      `MP3 writer alone on the master (encode, decode meter, spool, file), CPU-s in turn: ` +
+        mp3Runs.map((r) => `${r.encoder} ${(r.cpuSeconds + r.childSeconds).toFixed(2)} (LAME process ${r.childSeconds.toFixed(2)}; ${r.seconds.toFixed(1)} s wall)`).join(', ') +
+        (by('native').length > 0 ? `; native/wasm ${(median_(by('native')) / median_(by('wasm'))).toFixed(2)}` : '; no native LAME installed'),
+    );
+  }
 
   // Version ready: all four formats from the embedded S3, stored in it.
   const versionRuns: OursRun[] = [];

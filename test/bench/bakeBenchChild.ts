@@ -1,7 +1,8 @@
 /**
  * Runs one bake in its own process for bakeBench.ts, so the peak RSS it reports is the
  * bake's alone. argv: <plan.json> <stemsDir> <out.wav> <workers> <blockFrames> [mode].
- * Mode `bake` (default): the stems from files, WAV 24 to a file. Mode `version`: what the
+ * Mode `bake` (default): the stems from files, WAV 24 to a file. Mode `mp3`: the MP3 writer
+ * alone on <out.wav>, with the native and the wasm LAME in turn. Mode `version`: what the
  * server does for a saved version: this process runs the embedded S3 store on the data
  * folder in <stemsDir> (stems already uploaded there), reads the stems from it, bakes all
  * four formats and stores them in it, exactly as startMixroom wires the embedded default,
@@ -10,8 +11,12 @@
  * Prints one JSON line: wall seconds, peak RSS, RSS samples along the render, result.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { decodeWavFrames, parseWavHeader } from '@mixroom/shared/wav';
+import { createMp3FormatWriter } from '../../server/src/render/deliver/createMp3FormatWriter.ts';
+import { resolveMp3Encoder } from '../../server/src/render/encode/resolveMp3Encoder.ts';
 import type { MixPlan } from '@mixroom/shared/plan';
 import { createFileStemSource } from '../../server/src/render/input/createFileStemSource.ts';
 import { createEmbeddedStemSource } from '../../server/src/render/input/createEmbeddedStemSource.ts';
@@ -100,6 +105,38 @@ function threadSplit(from: ReadonlyMap<string, number>, to: ReadonlyMap<string, 
 let cold: { seconds: number; cpu: NodeJS.CpuUsage; children: number; threads: Map<string, number> } | null = null;
 /** Version mode: the same bake again in this process, with the threads the first one kept. */
 let warm: { seconds: number; cpuSeconds: number; phases: typeof phases; threadCpuSeconds: ReturnType<typeof threadSplit> & { children: number }; threadsStarted: { track: number; format: number } } | null = null;
+if (mode === 'mp3') {
+  // The MP3 writer alone (encode, decode meter, spool, file) on the bake's master (<out.wav>,
+  // WAV 24), once per encoder in turn: what each costs, child process included, same minutes.
+  const bytes = new Uint8Array(await readFile(outFile!));
+  const header = parseWavHeader(bytes);
+  if ('pending' in header || !header.sampleFormat) throw new Error('the bench master is not a WAV this reader decodes');
+  const frames = Math.floor((bytes.length - header.dataOffset) / header.blockAlign);
+  const master = [new Float32Array(frames), new Float32Array(frames)];
+  decodeWavFrames(bytes.subarray(header.dataOffset), header.sampleFormat, frames, master, 0);
+  const block = Number(blockFrames);
+  const runs: { encoder: string; cpuSeconds: number; childSeconds: number; seconds: number }[] = [];
+  for (const encoder of ['native', 'wasm', 'native', 'wasm'] as const) {
+    const choice = await resolveMp3Encoder(encoder).catch(() => null);
+    if (!choice) continue;
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'mixroom-bench-mp3-'));
+    const cpu0 = process.cpuUsage();
+    const children0 = childrenCpu();
+    const t = performance.now();
+    const writer = await createMp3FormatWriter({ format: 'mp3', sampleRate: plan.sampleRate, channels: 2, totalFrames: frames, maxBlockFrames: block, ceilingDb: -1, measure: true, startGainDb: -0.5, tmpDir: tmp, mp3Encoder: choice });
+    for (let at = 0; at < frames; at += block) {
+      const n = Math.min(block, frames - at);
+      await writer.write(master.map((c) => c.subarray(at, at + n)), n);
+    }
+    await writer.finish(new AbortController().signal);
+    await writer.discard();
+    await rm(tmp, { recursive: true, force: true });
+    const cpu = process.cpuUsage(cpu0);
+    runs.push({ encoder, cpuSeconds: (cpu.user + cpu.system) / 1e6, childSeconds: childrenCpu() - children0, seconds: (performance.now() - t) / 1000 });
+  }
+  process.stdout.write(`${JSON.stringify({ mp3Runs: runs })}\n`);
+  process.exit(0);
+}
 if (mode === 'version') {
   // The store runs in this process, as the embedded default does in the server, and so do
   // the threads a server keeps between bakes.
