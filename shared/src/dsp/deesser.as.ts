@@ -20,6 +20,11 @@ const INV_SUB: f64 = 0.0625;
 /** deesser.ts's BAND_FLOOR: band states below it are flushed to 0 at a control step. */
 const BAND_FLOOR: f64 = 1e-30;
 
+/** The band's next output (both lanes): deesser.ts's b0·x + b1·x1 + b2·x2 − a2·y2 − a1·y1, in that order. */
+@inline function band(b0: v128, b1: v128, b2: v128, a1: v128, a2: v128, x: v128, x1: v128, x2: v128, y1: v128, y2: v128): v128 {
+  return f64x2.sub(f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(b0, x), f64x2.mul(b1, x1)), f64x2.mul(b2, x2)), f64x2.mul(a2, y2)), f64x2.mul(a1, y1));
+}
+
 /**
  * A group that is one de-esser: shared/dsp/deesser.ts's steady path operation for operation,
  * a sub-block (of SUB song frames, placed by the phase createChainKernel.ts writes) at a time:
@@ -71,22 +76,44 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
     // Gliding from 0 to 0, the output is the input (copied below); the band runs for its peak.
     const idle = from0 == 0 && to0 == 0;
     const d = to0 - from0;
-    for (let j = i; j < end; j++) {
+    // Two frames per round: each channel's pair of samples is one load and one store.
+    let j = i;
+    for (; j + 1 < end; j += 2) {
+      const at = j << 2;
+      const lv = f64x2.promote_low_f32x4(v128.load64_zero(inL + at));
+      const rv = f64x2.promote_low_f32x4(v128.load64_zero(inR + at));
+      const xa = v128.shuffle<f64>(lv, rv, 0, 2);
+      const xb = v128.shuffle<f64>(lv, rv, 1, 3);
+      const ya = band(b0, b1, b2, a1, a2, xa, x1, x2, y1, y2);
+      const yb = band(b0, b1, b2, a1, a2, xb, xa, x1, ya, y1);
+      x2 = xa;
+      x1 = xb;
+      y2 = ya;
+      y1 = yb;
+      peak = f64x2.pmax(f64x2.pmax(peak, f64x2.abs(ya)), f64x2.abs(yb));
+      if (!idle) {
+        // g − 1 at the two frames, each lane the single frame's operations.
+        const k = <f64>(phase + j - i + 1);
+        const gm1 = f64x2.add(f64x2.splat(from0), f64x2.mul(f64x2.splat(d), f64x2.mul(pair(k, k + 1), f64x2.splat(INV_SUB))));
+        const sl = wide ? lv : v128.shuffle<f64>(ya, yb, 0, 2);
+        const sr = wide ? rv : v128.shuffle<f64>(ya, yb, 1, 3);
+        // A mono output's two stores go to the one buffer, with the same values.
+        v128.store64_lane(outL + at, f32x4.demote_f64x2_zero(f64x2.add(lv, f64x2.mul(gm1, sl))), 0);
+        v128.store64_lane(outR + at, f32x4.demote_f64x2_zero(f64x2.add(rv, f64x2.mul(gm1, sr))), 0);
+      }
+    }
+    if (j < end) {
       const at = j << 2;
       const x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
-      // The band, the previous output's feedback last: the recursion is one product and difference.
-      const y = f64x2.sub(f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(b0, x), f64x2.mul(b1, x1)), f64x2.mul(b2, x2)), f64x2.mul(a2, y2)), f64x2.mul(a1, y1));
+      const y = band(b0, b1, b2, a1, a2, x, x1, x2, y1, y2);
       x2 = x1;
       x1 = x;
       y2 = y1;
       y1 = y;
       peak = f64x2.pmax(peak, f64x2.abs(y));
       if (!idle) {
-        // g − 1 at the sub-block's (phase + j − i)-th frame.
         const gm1 = from0 + d * (<f64>(phase + j - i + 1) * INV_SUB);
-        const s = wide ? x : y;
-        const out = f32x4.demote_f64x2_zero(f64x2.add(x, f64x2.mul(f64x2.splat(gm1), s)));
-        // A mono output's two stores go to the one buffer, with the same value.
+        const out = f32x4.demote_f64x2_zero(f64x2.add(x, f64x2.mul(f64x2.splat(gm1), wide ? x : y)));
         v128.store32_lane(outL + at, out, 0);
         v128.store32_lane(outR + at, out, 1);
       }
