@@ -198,8 +198,8 @@ describe('a finished mix, made together', () => {
     await e.getByRole('button', { name: 'Master limiter on', exact: true }).click();
     await e.getByRole('button', { name: 'Snare gate on', exact: true }).first().click();
     await e.getByRole('button', { name: 'Lead Vocal de-esser on', exact: true }).first().click();
-    await within(2000, 'the artist has the gate', () => gating(a));
-    await within(2000, 'the artist has the de-esser', () => deEssing(a));
+    await within(10_000, 'the artist has the gate', () => gating(a));
+    await within(10_000, 'the artist has the de-esser', () => deEssing(a));
 
     await a.getByRole('button', { name: 'Follow Eve' }).click();
     await e.getByRole('combobox', { name: 'Lead Vocal fader automation mode' }).selectOption('touch');
@@ -252,7 +252,7 @@ describe('a finished mix, made together', () => {
     // Both listen to the mix from the top, each on their own transport, each page's output recorded.
     const following = a.getByRole('button', { name: 'Follow Eve' });
     if ((await following.getAttribute('aria-pressed')) === 'true') await following.click();
-    await within(2000, 'the artist no longer follows Eve', async () => (await following.getAttribute('aria-pressed')) !== 'true');
+    await within(10_000, 'the artist no longer follows Eve', async () => (await following.getAttribute('aria-pressed')) !== 'true');
     const heard: Record<string, TapRecording> = {};
     let pending: [string, Page][] = [['engineer', e], ['artist', a]];
     for (let attempt = 1; pending.length > 0; attempt++) {
