@@ -177,7 +177,7 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
       expect(more.status).toBe(200);
     }
     const pairs = OTHER_ROOMS.map((room) => [connectViaCaddy(cookie, room), connectViaCaddy(cookie, room)] as const);
-    await waitFor('every pair synced through caddy', () => pairs.every(([x, y]) => x.synced && y.synced), 30_000);
+    await waitFor('every pair synced through caddy', () => pairs.every(([x, y]) => x.synced && y.synced), 60_000);
     await waitFor('every room loaded somewhere', () => OTHER_ROOMS.every((r) => roomsOn(a).has(r) || roomsOn(b).has(r)), 10_000);
     for (const room of OTHER_ROOMS) expect(roomsOn(a).has(room) !== roomsOn(b).has(room)).toBe(true);
     const pairsOnA = OTHER_ROOMS.filter((room) => roomsOn(a).has(room)).length;
@@ -195,7 +195,7 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
 
     // The drained node is the one holding ROOM: all six of its sockets go there.
     const clients = Array.from({ length: 6 }, () => connectViaCaddy(cookie));
-    await waitFor('all synced through caddy', () => clients.every((p) => p.synced), 30_000);
+    await waitFor('all synced through caddy', () => clients.every((p) => p.synced), 60_000);
     const onA = await socketsOn(portA);
     const onB = await socketsOn(portB);
     expect(onA + onB).toBe(6);
