@@ -19,6 +19,8 @@ const SUB: usize = 16;
 const INV_SUB: f64 = 0.0625;
 /** deesser.ts's BAND_FLOOR: band states below it are flushed to 0 at a control step. */
 const BAND_FLOOR: f64 = 1e-30;
+/** deesser.ts's BAND_CEIL: a band sample past it (NaN, infinite) reads as it, and the band restarts. */
+const BAND_CEIL: f64 = 1e30;
 
 /** The band's next output (both lanes): deesser.ts's b0·x + b1·x1 + b2·x2 − a2·y2 − a1·y1, in that order. */
 @inline function band(b0: v128, b1: v128, b2: v128, a1: v128, a2: v128, x: v128, x1: v128, x2: v128, y1: v128, y2: v128): v128 {
@@ -29,9 +31,9 @@ const BAND_FLOOR: f64 = 1e-30;
  * A group that is one de-esser: shared/dsp/deesser.ts's steady path operation for operation,
  * a sub-block (of SUB song frames, placed by the phase createChainKernel.ts writes) at a time:
  * per sample the band-pass on both channels in the lanes of one register (doubles, the
- * previous output's feedback last, as the JavaScript), each
- * channel's running |band| peak in its lane (f64x2.pmax keeps the old peak against a NaN,
- * as the JavaScript's `>` does; the two lanes' larger is the JavaScript's one peak), and
+ * previous output's feedback last, as the JavaScript; a band sample that is not finite reads
+ * as BAND_CEIL and restarts that lane's band), each channel's running |band| peak in its lane
+ * (f64x2.pmax: the JavaScript's `>`; the two lanes' larger is the JavaScript's one peak), and
  * y = x + (g − 1)·s with g − 1 gliding across the sub-block, s the band (split) or the
  * input (wide); at the sub-block's last frame the control step (curve, one-pole, gain).
  * A sub-block gliding from 0 to 0 outputs its input (a copy; nothing in place) and runs the
@@ -56,6 +58,7 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
   const attComp = slot(p, DEESS_RELEASE_COEF + 3);
   const wide = slot(p, DEESS_WIDE) != 0;
   const floor = f64x2.splat(BAND_FLOOR);
+  const ceil = f64x2.splat(BAND_CEIL);
   const history = p + PAYLOAD;
   let x1 = v128.load(history + (<usize>DEESS_X1_L << 3));
   let x2 = v128.load(history + (<usize>DEESS_X2_L << 3));
@@ -84,12 +87,30 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
       const rv = f64x2.promote_low_f32x4(v128.load64_zero(inR + at));
       const xa = v128.shuffle<f64>(lv, rv, 0, 2);
       const xb = v128.shuffle<f64>(lv, rv, 1, 3);
-      const ya = band(b0, b1, b2, a1, a2, xa, x1, x2, y1, y2);
-      const yb = band(b0, b1, b2, a1, a2, xb, xa, x1, ya, y1);
-      x2 = xa;
-      x1 = xb;
-      y2 = ya;
-      y1 = yb;
+      let ya = band(b0, b1, b2, a1, a2, xa, x1, x2, y1, y2);
+      let yb = band(b0, b1, b2, a1, a2, xb, xa, x1, ya, y1);
+      if (v128.any_true(v128.not(v128.and(f64x2.lt(f64x2.abs(ya), ceil), f64x2.lt(f64x2.abs(yb), ceil))))) {
+        // A NaN or infinite sample (rare): the two frames one at a time, a lane's band that is
+        // not finite reading as BAND_CEIL and restarting from silence after it, as deesser.ts.
+        const oa = v128.not(f64x2.lt(f64x2.abs(ya), ceil));
+        ya = v128.bitselect(ceil, ya, oa);
+        const sx1 = v128.andnot(xa, oa);
+        const sx2 = v128.andnot(x1, oa);
+        const sy1 = v128.andnot(ya, oa);
+        const sy2 = v128.andnot(y1, oa);
+        yb = band(b0, b1, b2, a1, a2, xb, sx1, sx2, sy1, sy2);
+        const ob = v128.not(f64x2.lt(f64x2.abs(yb), ceil));
+        yb = v128.bitselect(ceil, yb, ob);
+        x2 = v128.andnot(sx1, ob);
+        x1 = v128.andnot(xb, ob);
+        y2 = v128.andnot(sy1, ob);
+        y1 = v128.andnot(yb, ob);
+      } else {
+        x2 = xa;
+        x1 = xb;
+        y2 = ya;
+        y1 = yb;
+      }
       peak = f64x2.pmax(f64x2.pmax(peak, f64x2.abs(ya)), f64x2.abs(yb));
       if (!idle) {
         // g − 1 at the two frames, each lane the single frame's operations.
@@ -105,11 +126,13 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
     if (j < end) {
       const at = j << 2;
       const x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
-      const y = band(b0, b1, b2, a1, a2, x, x1, x2, y1, y2);
-      x2 = x1;
-      x1 = x;
-      y2 = y1;
-      y1 = y;
+      let y = band(b0, b1, b2, a1, a2, x, x1, x2, y1, y2);
+      const o = v128.not(f64x2.lt(f64x2.abs(y), ceil));
+      y = v128.bitselect(ceil, y, o);
+      x2 = v128.andnot(x1, o);
+      x1 = v128.andnot(x, o);
+      y2 = v128.andnot(y1, o);
+      y1 = v128.andnot(y, o);
       peak = f64x2.pmax(peak, f64x2.abs(y));
       if (!idle) {
         const gm1 = from0 + d * (<f64>(phase + j - i + 1) * INV_SUB);

@@ -267,6 +267,57 @@ describe('de-esser: listen, channels, blocks, parameters', () => {
     expect(maxDiff([sep[1]!], [x[1]!])).toBeGreaterThan(0);
   });
 
+  it('NaN and infinite samples restart the band: the band (listen), the meter and the reduction recover at once', () => {
+    // A steady 12 kHz band at -20 dBFS (a reduction of 7.5 dB at threshold -30, range 20) with
+    // bursts of bad samples in each channel; each render against the same one without them.
+    const frames = SR;
+    const T = -30;
+    const range = 20;
+    const amp = Math.pow(10, -20 / 20);
+    const expected = deesserCurve(-20, T, range);
+    const render = (bad: number | null, listen: boolean) => {
+      const x = [quarterTone(frames, amp), quarterTone(frames, amp)];
+      if (bad !== null) {
+        for (const at of [4000, 4001, 4002, 9000, 15000]) x[0]![at] = bad;
+        for (const at of [6000, 15000, 15001]) x[1]![at] = bad;
+      }
+      const d = new DeesserProcessor(SR);
+      d.setParams({ freq: 12000, threshold: T, range, mode: 'split', listen });
+      const y = x.map(() => new Float32Array(frames));
+      const meter: number[] = [];
+      for (let at = 0; at < frames; at += 128) {
+        d.process(x.map((c) => c.subarray(at, at + 128)), y.map((c) => c.subarray(at, at + 128)), 128);
+        meter.push(d.takeGainReductionPeak());
+      }
+      return { y, meter };
+    };
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const clean = render(null, false);
+      const hit = render(bad, false);
+      // A bad sample reads as a huge band: the meter jumps towards the range, then releases.
+      expect(Math.max(...hit.meter.slice(15000 / 128, 16000 / 128)), `${bad}: meter at the burst (dB)`).toBeGreaterThan(expected + 1);
+      // 0.5 s after the last burst: the same reduction as without the bursts, on the meter and the output.
+      const meterEnd = hit.meter.at(-1)!;
+      expect(Math.abs(meterEnd - expected), `${bad}: meter after the bursts ${meterEnd} dB`).toBeLessThan(0.01);
+      expect(Math.abs(meterEnd - clean.meter.at(-1)!)).toBeLessThan(0.01);
+      const tail = (ys: Float32Array[]) => ys.map((c) => c.subarray(frames - 4800));
+      expect(tail(hit.y).every((c) => c.every((v) => Number.isFinite(v)))).toBe(true);
+      const outResidual = db(maxDiff(tail(hit.y), tail(clean.y)) / amp);
+      expect(outResidual, `${bad}: output tail against the clean render (dB)`).toBeLessThan(-60);
+      // The band itself (listen): finite again from the sample after a burst, and 10 ms later it
+      // is the clean band within -120 dB (a band-pass restarted from silence forgets in a few samples).
+      const bandHit = render(bad, true).y;
+      const bandClean = render(null, true).y;
+      for (const [c, at] of [[0, 4003], [0, 9001], [1, 6001], [0, 15001], [1, 15002]] as const) {
+        expect(Number.isFinite(bandHit[c]![at]!), `${bad}: band ch ${c} at ${at}`).toBe(true);
+      }
+      const after = (ys: Float32Array[]) => ys.map((c) => c.subarray(15002 + 480));
+      const bandResidual = db(maxDiff(after(bandHit), after(bandClean)) / amp);
+      console.log(`${bad}: band residual ${bandResidual.toFixed(1)} dB, output tail residual ${outResidual.toFixed(1)} dB, meter ${meterEnd.toFixed(4)} dB (curve ${expected})`);
+      expect(bandResidual).toBeLessThan(-120);
+    }
+  });
+
   it('refuses NaN, infinities and wrong types with DspParamError and keeps its settings; clamps ranges', () => {
     const d = new DeesserProcessor(SR);
     d.setParams({ freq: 7000, threshold: -25 });

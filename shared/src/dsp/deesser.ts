@@ -56,6 +56,12 @@ const SUB = CONTROL_SUB_BLOCK;
 const WEIGHT = CONTROL_GLIDE;
 /** Band-pass states below this (−600 dB) are flushed to 0 at a control step, before they reach the denormals. */
 const BAND_FLOOR = 1e-30;
+/**
+ * A band sample beyond this (a NaN or infinite input sample) reads as this huge peak, and the
+ * band's states restart at 0 after it, as the gate's key filter does: else a NaN would stay
+ * in the recursion for good (the band, its meter and listen NaN, the de-esser dead).
+ */
+const BAND_CEIL = 1e30;
 // Slots of DeesserProcessor.f, laid out by deesserState.ts, which the bake's WebAssembly twin reads too.
 const F_GR = DEESSER_SLOT.gainReduction; // smoothed gain reduction at the last control step, dB >= 0
 const F_GR_PEAK = DEESSER_SLOT.grPeak; // meter: largest reduction since the last reading
@@ -86,7 +92,9 @@ const DEFAULT_DEESS: DeesserParams = { mode: 'split', freq: 6000, threshold: -30
  * native filter's are). It runs in doubles, its outputs kept unrounded, with the feedback
  * term of the previous output last: b = b0·x + b1·x1 + b2·x2 − a2·b2' − a1·b1', so the
  * per-sample recursion is one product and one difference (its states are flushed to 0
- * below −600 dB at the control steps, so silence never reaches the denormals).
+ * below −600 dB at the control steps, so silence never reaches the denormals). A band sample
+ * that is NaN, infinite or past 1e30 (a bad input sample) reads as 1e30 and restarts the band
+ * from silence, so the de-esser, its meter and `listen` recover on the next sample.
  * The output is
  *
  *   y = x + (g − 1)·s,  s = b ('split': the band alone is turned down) or s = x ('wide').
@@ -355,20 +363,37 @@ export class DeesserProcessor implements DspProcessor<DeesserParams> {
       const xl = in0[k]!;
       const xr = in1[k]!;
       // The band, the previous output's feedback last (the recursion's one product and difference).
-      const bl = b0 * xl + b1 * x1l + b2 * x2l - a2 * y2l - a1 * y1l;
-      x2l = x1l;
-      x1l = xl;
-      y2l = y1l;
-      y1l = bl;
+      let bl = b0 * xl + b1 * x1l + b2 * x2l - a2 * y2l - a1 * y1l;
+      if (Math.abs(bl) < BAND_CEIL) {
+        x2l = x1l;
+        x1l = xl;
+        y2l = y1l;
+        y1l = bl;
+      } else {
+        // A NaN or infinite sample: a huge band peak, and the band restarts from silence after it.
+        bl = BAND_CEIL;
+        x2l = 0;
+        x1l = 0;
+        y2l = 0;
+        y1l = 0;
+      }
       let br = bl;
       if (stereo) {
         br = b0 * xr + b1 * x1r + b2 * x2r - a2 * y2r - a1 * y1r;
-        x2r = x1r;
-        x1r = xr;
-        y2r = y1r;
-        y1r = br;
+        if (Math.abs(br) < BAND_CEIL) {
+          x2r = x1r;
+          x1r = xr;
+          y2r = y1r;
+          y1r = br;
+        } else {
+          br = BAND_CEIL;
+          x2r = 0;
+          x1r = 0;
+          y2r = 0;
+          y1r = 0;
+        }
       }
-      // The sub-block's band peak (a NaN band never enters it).
+      // The sub-block's band peak.
       const al = Math.abs(bl);
       const ar = Math.abs(br);
       if (al > peak) peak = al;
