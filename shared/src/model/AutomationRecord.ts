@@ -62,6 +62,9 @@ export interface StoredAutomationPoint {
   readonly curve: string;
 }
 
+/** The fields of a StoredAutomationPoint: a stored point holding any other is repaired. */
+export const STORED_POINT_KEYS: ReadonlySet<string> = new Set(['param', 'time', 'value', 'curve']);
+
 /** A strip's lanes as stored: see the layout above. */
 export function automationToDocShape(lanes: AutomationLanes): DocShape {
   const out: Record<string, StoredAutomationPoint> = {};

@@ -35,3 +35,4 @@ export * from './AutomationRecord.ts';
 export * from './lanesOf.ts';
 export * from './laneRangeOf.ts';
 export * from './STRIP_KEYS.ts';
+export * from './MIX_KEYS.ts';

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { MIX_CAPS } from '../../model/MIX_CAPS.ts';
 import type { KeyShape } from '../../model/STRIP_KEYS.ts';
+import { emptySequence } from './emptyForeignTypes.ts';
 
 /**
  * Whether `value`, stored under `key` of a map of `shape`, is one no strip holds: an unknown
@@ -24,11 +25,12 @@ export function isStrayEntry(shape: KeyShape, key: string, value: unknown): bool
  * Deletes the entries of `map`, and of the maps nested in it, that no strip holds (see
  * isStrayEntry and STRIP_KEYS): each could otherwise grow the document without bound. A known
  * key holding a map is walked; any other value under a known key is left to the record's
- * sanitizer, which reads a wrong one as its default. Deterministic and delete-only, so peers
- * that repair the same document converge. @returns how many it deleted.
+ * sanitizer, which reads a wrong one as its default. Items a hand-made update put in a map's
+ * sequence part go too (emptySequence). Deterministic and delete-only, so peers that repair
+ * the same document converge. @returns how many it deleted.
  */
 export function dropUnknownKeys(map: Y.Map<unknown>, shape: KeyShape): number {
-  let dropped = 0;
+  let dropped = emptySequence(map);
   for (const [key, value] of [...map.entries()]) {
     if (isStrayEntry(shape, key, value)) {
       map.delete(key);

@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { getBusMap, getMasterMap, getNestedMap, getTrackMap, initMixDoc, MIX_CAPS, readMixState } from '../../model/index.ts';
+import { getBusMap, getMasterMap, getMixRoot, getNestedMap, getSessionMap, getTrackMap, initMixDoc, MIX_CAPS, readMixState } from '../../model/index.ts';
 import { createOrigin } from '../../protocol/TransactionOrigin.ts';
 import { addBus } from '../addBus.ts';
 import { addSend } from '../addSend.ts';
 import { addTrack } from '../addTrack.ts';
 import { addAutomationPoint } from '../automation/addAutomationPoint.ts';
+import { observeAutomationRepair } from '../automation/observeAutomationRepair.ts';
+import { repairAutomation } from '../automation/repairAutomation.ts';
 import { migrateMixDoc } from '../migrateMixDoc.ts';
 import { setBusEffectType } from '../setBusEffectType.ts';
 import { setGateKey } from '../setGateKey.ts';
+import { moveTrack } from '../moveTrack.ts';
 import { setMasterParam } from '../setMasterParam.ts';
+import { setOutput } from '../setOutput.ts';
+import { setSessionTempo } from '../setSessionTempo.ts';
+import { setSessionTitle } from '../setSessionTitle.ts';
+import { setStripColor } from '../setStripColor.ts';
 import { setSidechain } from '../setSidechain.ts';
 import { setTrackParam } from '../setTrackParam.ts';
 import { setTrackStem } from '../setTrackStem.ts';
@@ -62,7 +69,66 @@ describe('repairCaps', () => {
     let updates = 0;
     doc.on('update', () => (updates += 1));
     expect(repairCaps(doc, repair)).toBe(0);
+    expect(repairAutomation(doc, repair)).toBe(0);
     expect(updates).toBe(0);
+  });
+
+  it('empties foreign top-level types, deletes unknown root and session keys and cleans extra point fields; two peers repairing converge', () => {
+    const base = everyOpMix();
+    const a = new Y.Doc();
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(base));
+    const pad = 'x'.repeat(1000);
+    const lane = getTrackMap(a, 'vox')!.get('automation') as Y.Map<Record<string, unknown>>;
+    const [pointId] = [...lane.keys()];
+    a.transact(() => {
+      for (let i = 0; i < 20; i++) getMixRoot(a).set(`junk${i}`, pad);
+      getSessionMap(a)!.set('junk', pad);
+      getSessionMap(a)!.set('sampleRate', 48_000 + 1e-9);
+      a.getMap('m').set('k', pad);
+      a.getArray('a').push([pad, new Y.Map()]);
+      a.getText('t').insert(0, pad);
+      lane.set(pointId!, { ...lane.get(pointId!)!, extra: pad, curve: 'c'.repeat(100) });
+    }, origin);
+    const b = new Y.Doc();
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    // 20 root keys, 1 session key (a known one written oddly stays: the reader judges it),
+    // 1 + 2 + 1 top-level items (the text's 1,000 characters are one item).
+    const changedA = repairCaps(a, repair);
+    expect(changedA).toBe(repairCaps(b, repair));
+    expect(changedA).toBe(20 + 1 + 1 + 2 + 1);
+    expect(repairAutomation(a, repair)).toBe(1);
+    expect(repairAutomation(b, repair)).toBe(1);
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    getSessionMap(base)!.set('sampleRate', 48_000 + 1e-9);
+    for (const doc of [a, b]) {
+      expect(getMixRoot(doc).toJSON()).toEqual(getMixRoot(base).toJSON());
+      expect(doc.getMap('m').size + doc.getArray('a').length + doc.getText('t').length).toBe(0);
+      expect(repairCaps(doc, repair) + repairAutomation(doc, repair)).toBe(0);
+    }
+  });
+
+  it('a peer that never typed a foreign top-level type empties it too; the observer repairs a remote write to one', () => {
+    const server = everyOpMix();
+    const disposers = [observeCapRepair(server, repair), observeAutomationRepair(server, repair)];
+    const client = new Y.Doc();
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+    const send = (change: () => void) => {
+      const vector = Y.encodeStateVector(client);
+      client.transact(change, origin);
+      Y.applyUpdate(server, Y.encodeStateAsUpdate(client, vector), 'remote');
+      Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)), 'remote');
+    };
+    send(() => client.getArray('junk').push(['x'.repeat(10_000)]));
+    // The server never called getArray('junk'): it holds a plain AbstractType, emptied.
+    expect(server.share.get('junk')!._start!.deleted).toBe(true);
+    expect(client.getArray('junk').length).toBe(0);
+    const lane = getTrackMap(client, 'vox')!.get('automation') as Y.Map<Record<string, unknown>>;
+    const [pointId] = [...lane.keys()];
+    const point = lane.get(pointId!)!;
+    send(() => lane.set(pointId!, { ...point, ...Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`f${i}`, i])) }));
+    expect(lane.get(pointId!)).toEqual(point);
+    disposers.forEach((dispose) => dispose());
   });
 
   it('deletes keys no strip has at any depth, shared types where a value goes and overlong values; the mix reads as without them', () => {
@@ -146,6 +212,7 @@ describe('repairCaps', () => {
     });
     migrateMixDoc(doc, repair);
     expect(repairCaps(doc, repair)).toBe(0);
+    expect(repairAutomation(doc, repair)).toBe(0);
   });
 });
 
@@ -166,6 +233,11 @@ function everyOpMix(): Y.Doc {
   setGateKey(doc, { trackId: 'vox', source: 'kick' }, origin);
   setTrackParam(doc, { trackId: 'vox', param: 'eq.bands.2.gain', value: 3 } as never, origin);
   setMasterParam(doc, { param: 'gain', value: -1 }, origin);
+  setSessionTitle(doc, { title: 'Every op, titled' }, origin);
+  setSessionTempo(doc, { tempo: 96 }, origin);
+  setStripColor(doc, { id: 'vox', color: '#ff8800' }, origin);
+  setOutput(doc, { id: 'kick', output: 'drums' }, origin);
+  moveTrack(doc, { trackId: 'vox', toIndex: 1 }, origin);
   addAutomationPoint(doc, { address: { kind: 'track', trackId: 'vox', param: 'gain' }, time: 1, value: -3 }, origin);
   addAutomationPoint(doc, { address: { kind: 'send', fromId: 'vox', busId: 'rev', param: 'level' }, time: 2, value: -6 }, origin);
   addAutomationPoint(doc, { address: { kind: 'bus', busId: 'drums', param: 'pan' }, time: 1, value: 0.5 }, origin);

@@ -3,11 +3,13 @@ import { isValidId } from '../../model/createId.ts';
 import { MIX_CAPS } from '../../model/MIX_CAPS.ts';
 import { getBusesMap, getMasterMap, getMixRoot, getSessionMap, getTracksMap } from '../../model/mixDocAccessors.ts';
 import { sanitizeMixState } from '../../model/sanitizeMixState.ts';
+import { MIX_KEYS } from '../../model/MIX_KEYS.ts';
 import { STRIP_KEYS } from '../../model/STRIP_KEYS.ts';
 import type { TransactionOrigin } from '../../protocol/TransactionOrigin.ts';
 import { repairAutomation } from '../automation/repairAutomation.ts';
 import { repairMix } from '../repairMix.ts';
-import { dropUnknownKeys } from './dropUnknownKeys.ts';
+import { dropUnknownKeys, isStrayEntry } from './dropUnknownKeys.ts';
+import { emptyForeignTypes } from './emptyForeignTypes.ts';
 
 /** A capped text field: a string past `max` is cut to it, anything else but a string is deleted. */
 function capText(map: Y.Map<unknown>, key: string, max: number): number {
@@ -38,9 +40,10 @@ function dropJunkStrips(strips: Y.Map<unknown>, taken: ReadonlyMap<string, unkno
  * names and the title to their length (what every peer already reads, see sanitizeIdentity),
  * deletes entries of the tracks and buses maps that are not strips, the strips past the cap in
  * (order, id) order (the ones peers list last), entries no strip holds (unknown keys at any
- * depth, shared types and values past MIX_CAPS.valueLength, see isStrayEntry), and send
- * entries naming no bus; then repairs the routing and automation those deletions
- * left dangling.
+ * depth, shared types and values past MIX_CAPS.valueLength, see isStrayEntry; in the root
+ * and the session too, see MIX_KEYS), send entries naming no bus, and the content of any
+ * top-level type but the mix (emptyForeignTypes); then repairs the routing and automation
+ * those deletions left dangling.
  *
  * Repair rather than refusal: a raw update is often a reconnecting client's whole offline
  * work in one (sync step 2), and refusing it would lose all of it and stop that client
@@ -52,8 +55,18 @@ function dropJunkStrips(strips: Y.Map<unknown>, taken: ReadonlyMap<string, unkno
 export function repairCaps(doc: Y.Doc, origin: TransactionOrigin): number {
   let changed = 0;
   doc.transact(() => {
+    changed += emptyForeignTypes(doc);
+    const root = getMixRoot(doc);
+    for (const [key, value] of [...root.entries()]) {
+      if (!isStrayEntry(MIX_KEYS, key, value)) continue;
+      root.delete(key);
+      changed += 1;
+    }
     const session = getSessionMap(doc);
-    if (session) changed += capText(session, 'title', MIX_CAPS.titleLength);
+    if (session) {
+      changed += capText(session, 'title', MIX_CAPS.titleLength);
+      changed += dropUnknownKeys(session, MIX_KEYS.session!);
+    }
     const tracks = getTracksMap(doc);
     const buses = getBusesMap(doc);
     let stripsDropped = 0;
