@@ -27,7 +27,7 @@ export function eqStages(p: usize): i32 {
 }
 
 /** One biquad sample: runGroup's BIQUAD arithmetic, the state passed in registers. */
-@inline function biquad(c: usize, x: v128, x1: v128, x2: v128, y1: v128, y2: v128): v128 {
+@inline export function biquad(c: usize, x: v128, x1: v128, x2: v128, y1: v128, y2: v128): v128 {
   let y = f64x2.mul(v128.load(c, BIQUAD_B0), x);
   y = f64x2.add(y, f64x2.mul(v128.load(c, BIQUAD_B1), x1));
   y = f64x2.add(y, f64x2.mul(v128.load(c, BIQUAD_B2), x2));
@@ -226,7 +226,7 @@ function runEqPipelined6(g: v128, c: usize, inL: usize, inR: usize, outL: usize,
 }
 
 /** A frame's (L, R) into the two f64 lanes, times the trim: the two float32s are loaded into one register and widened together. */
-@inline function eqInput(g: v128, inL: usize, inR: usize, at: usize): v128 {
+@inline export function eqInput(g: v128, inL: usize, inR: usize, at: usize): v128 {
   return f32round(f64x2.mul(f64x2.promote_low_f32x4(v128.load32_lane(inR + at, v128.load32_zero(inL + at), 1)), g));
 }
 
@@ -238,7 +238,7 @@ function runEqPipelined6(g: v128, c: usize, inL: usize, inR: usize, outL: usize,
 }
 
 /** Writes a biquad's state back into its op (x1, x2, y1, y2), as runGroup keeps it. */
-@inline function saveBiquad(c: usize, x1: v128, x2: v128, y1: v128, y2: v128): void {
+@inline export function saveBiquad(c: usize, x1: v128, x2: v128, y1: v128, y2: v128): void {
   v128.store(c, x1, BIQUAD_X1);
   v128.store(c, x2, BIQUAD_X2);
   v128.store(c, y1, BIQUAD_Y1);

@@ -7,7 +7,10 @@ import {
 
 /** Samples per pass of the compressor group; the scratch holds 3·CHUNK f64, the compressor's constants, then CHUNK + 2 u32 (a list). */
 export const CHUNK: usize = 256;
-/** The groups' work buffers (compressor.ts's compressorScratchBytes), set once by setMathTables. */
+/**
+ * The groups' work buffers (compressor.ts's compressorScratchBytes), set once by setMathTables:
+ * the compressor's chunk, or a gate's or de-esser's segment of frames (groups run one at a time).
+ */
 export let scratch: usize = 0;
 
 export function setScratch(at: usize): void {

@@ -7,7 +7,7 @@ import {
   DEESS_RELEASE_COEF, DEESS_NEG_SLOPE, DEESS_DB_PER_NEPER, DEESS_NEPER_PER_DB, DEESS_B0, DEESS_B1, DEESS_B2,
   DEESS_A1, DEESS_A2,
 } from './chainProgram.generated.as';
-import { pair, slot } from './chainLanes.as';
+import { pair, scratch, slot } from './chainLanes.as';
 import { dlog } from './deterministicLog.as';
 import { gainExp2 } from './gainExp.as';
 
@@ -59,6 +59,9 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
   const wide = slot(p, DEESS_WIDE) != 0;
   const floor = f64x2.splat(BAND_FLOOR);
   const ceil = f64x2.splat(BAND_CEIL);
+  const inf = f64x2.splat(Infinity);
+  // The segment's input frames (at most SUB pairs), in the groups' scratch.
+  const xs = scratch;
   const history = p + PAYLOAD;
   let x1 = v128.load(history + (<usize>DEESS_X1_L << 3));
   let x2 = v128.load(history + (<usize>DEESS_X2_L << 3));
@@ -79,7 +82,13 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
     // Gliding from 0 to 0, the output is the input (copied below); the band runs for its peak.
     const idle = from0 == 0 && to0 == 0;
     const d = to0 - from0;
-    // Two frames per round: each channel's pair of samples is one load and one store.
+    const sx1 = x1;
+    const sx2 = x2;
+    const sy1 = y1;
+    const sy2 = y2;
+    const speak = peak;
+    // Two frames per round: each channel's pair of samples is one load and one store. The
+    // frames are kept (at most SUB pairs) for the check after the rounds.
     let j = i;
     for (; j + 1 < end; j += 2) {
       const at = j << 2;
@@ -87,30 +96,14 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
       const rv = f64x2.promote_low_f32x4(v128.load64_zero(inR + at));
       const xa = v128.shuffle<f64>(lv, rv, 0, 2);
       const xb = v128.shuffle<f64>(lv, rv, 1, 3);
-      let ya = band(b0, b1, b2, a1, a2, xa, x1, x2, y1, y2);
-      let yb = band(b0, b1, b2, a1, a2, xb, xa, x1, ya, y1);
-      if (v128.any_true(v128.not(v128.and(f64x2.lt(f64x2.abs(ya), ceil), f64x2.lt(f64x2.abs(yb), ceil))))) {
-        // A NaN or infinite sample (rare): the two frames one at a time, a lane's band that is
-        // not finite reading as BAND_CEIL and restarting from silence after it, as deesser.ts.
-        const oa = v128.not(f64x2.lt(f64x2.abs(ya), ceil));
-        ya = v128.bitselect(ceil, ya, oa);
-        const sx1 = v128.andnot(xa, oa);
-        const sx2 = v128.andnot(x1, oa);
-        const sy1 = v128.andnot(ya, oa);
-        const sy2 = v128.andnot(y1, oa);
-        yb = band(b0, b1, b2, a1, a2, xb, sx1, sx2, sy1, sy2);
-        const ob = v128.not(f64x2.lt(f64x2.abs(yb), ceil));
-        yb = v128.bitselect(ceil, yb, ob);
-        x2 = v128.andnot(sx1, ob);
-        x1 = v128.andnot(xb, ob);
-        y2 = v128.andnot(sy1, ob);
-        y1 = v128.andnot(yb, ob);
-      } else {
-        x2 = xa;
-        x1 = xb;
-        y2 = ya;
-        y1 = yb;
-      }
+      v128.store(xs + ((j - i) << 4), xa);
+      v128.store(xs + ((j - i + 1) << 4), xb);
+      const ya = band(b0, b1, b2, a1, a2, xa, x1, x2, y1, y2);
+      const yb = band(b0, b1, b2, a1, a2, xb, xa, x1, ya, y1);
+      x2 = xa;
+      x1 = xb;
+      y2 = ya;
+      y1 = yb;
       peak = f64x2.pmax(f64x2.pmax(peak, f64x2.abs(ya)), f64x2.abs(yb));
       if (!idle) {
         // g − 1 at the two frames, each lane the single frame's operations.
@@ -123,9 +116,22 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
         v128.store64_lane(outR + at, f32x4.demote_f64x2_zero(f64x2.add(rv, f64x2.mul(gm1, sr))), 0);
       }
     }
-    if (j < end) {
-      const at = j << 2;
-      const x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
+    // Frames from `careful` on run one at a time with deesser.ts's restart: the odd last one,
+    // or, when a band sample was not below BAND_CEIL (a NaN or infinite input), all of them
+    // again from the segment's start. Such a sample leaves the peak at BAND_CEIL or more, or
+    // (a NaN) a state that is not finite to the rounds' end.
+    let careful = j;
+    if (j < end) v128.store(xs + ((j - i) << 4), pair(<f64>load<f32>(inL + (j << 2)), <f64>load<f32>(inR + (j << 2))));
+    if (v128.any_true(v128.not(v128.and(v128.and(f64x2.lt(f64x2.abs(y1), inf), f64x2.lt(f64x2.abs(y2), inf)), f64x2.lt(peak, ceil))))) {
+      x1 = sx1;
+      x2 = sx2;
+      y1 = sy1;
+      y2 = sy2;
+      peak = speak;
+      careful = i;
+    }
+    for (let q = careful; q < end; q++) {
+      const x = v128.load(xs + ((q - i) << 4));
       let y = band(b0, b1, b2, a1, a2, x, x1, x2, y1, y2);
       const o = v128.not(f64x2.lt(f64x2.abs(y), ceil));
       y = v128.bitselect(ceil, y, o);
@@ -135,10 +141,10 @@ export function runDeesser(p: usize, inL: usize, inR: usize, outL: usize, outR: 
       y1 = v128.andnot(y, o);
       peak = f64x2.pmax(peak, f64x2.abs(y));
       if (!idle) {
-        const gm1 = from0 + d * (<f64>(phase + j - i + 1) * INV_SUB);
+        const gm1 = from0 + d * (<f64>(phase + q - i + 1) * INV_SUB);
         const out = f32x4.demote_f64x2_zero(f64x2.add(x, f64x2.mul(f64x2.splat(gm1), wide ? x : y)));
-        v128.store32_lane(outL + at, out, 0);
-        v128.store32_lane(outR + at, out, 1);
+        v128.store32_lane(outL + (q << 2), out, 0);
+        v128.store32_lane(outR + (q << 2), out, 1);
       }
     }
     if (idle) {

@@ -5,8 +5,10 @@ import {
   PAYLOAD, GATE_GAIN_DB, GATE_OPEN, GATE_HOLD, GATE_GR_PEAK, GATE_PHASE, GATE_KEY_PEAK, GATE_GAIN_FROM, GATE_GAIN_TO,
   GATE_Z0, GATE_Z1, GATE_Z2, GATE_Z3, GATE_OPEN_LEVEL, GATE_CLOSE_LEVEL, GATE_FLOOR_LEVEL, GATE_THRESHOLD, GATE_RANGE,
   GATE_SLOPE, GATE_RANGE_LIN, GATE_HOLD_FRAMES, GATE_RELEASE_COEF, GATE_B0, GATE_C1, GATE_C2, GATE_A1, GATE_A2,
+  GAIN, GAIN_BYTES, BIQUAD_X1, BIQUAD_X2, BIQUAD_Y1, BIQUAD_Y2,
 } from './chainProgram.generated.as';
-import { pair, slot } from './chainLanes.as';
+import { biquad, eqInput, saveBiquad } from './BiquadCascade.as';
+import { pair, scratch, slot } from './chainLanes.as';
 import { dlog } from './deterministicLog.as';
 import { dexp } from './deterministicExp.as';
 
@@ -36,6 +38,30 @@ const GATE_INV_SUB: f64 = 0.0625;
  * a mono input has inR == inL and outR == outL.
  */
 export function runGate(p: usize, keyL: usize, keyR: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
+  gate(p, false, 0, keyL, keyR, inL, inR, outL, outR, frames);
+}
+
+/**
+ * An EQ section of one biquad (an optional trim GAIN, then a BIQUAD: a strip's HPF) at `eq`
+ * and the gate group after it at `p`, in one loop: per frame runEq's arithmetic on the
+ * input, then the gate on its result, which is the gate's own key (runGate with keyL ==
+ * inL). The same samples as the two groups one after the other; the section's output is
+ * never stored (the gate's output overwrote it), and the biquad's recursion and the key
+ * filter's overlap instead of each being a latency-bound pass of its own.
+ */
+export function runEqGate(eq: usize, p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
+  gate(p, true, eq, inL, inR, inL, inR, outL, outR, frames);
+}
+
+/** runGate's loop, after an EQ section of one biquad at `eq` when `withEq` (a constant: each caller gets its own loop). */
+@inline function gate(p: usize, withEq: bool, eq: usize, keyL: usize, keyR: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
+  const eqHasGain = withEq && load<i32>(eq) == GAIN;
+  const eqGain = eqHasGain ? v128.load(eq, PAYLOAD) : f64x2.splat(1);
+  const c = eqHasGain ? eq + GAIN_BYTES : eq;
+  let ex1 = withEq ? v128.load(c, BIQUAD_X1) : f64x2.splat(0);
+  let ex2 = withEq ? v128.load(c, BIQUAD_X2) : f64x2.splat(0);
+  let ey1 = withEq ? v128.load(c, BIQUAD_Y1) : f64x2.splat(0);
+  let ey2 = withEq ? v128.load(c, BIQUAD_Y2) : f64x2.splat(0);
   const b0 = f64x2.splat(slot(p, GATE_B0));
   const c1 = f64x2.splat(slot(p, GATE_C1));
   const c2 = f64x2.splat(slot(p, GATE_C2));
@@ -43,6 +69,9 @@ export function runGate(p: usize, keyL: usize, keyR: usize, inL: usize, inR: usi
   const a2 = f64x2.splat(slot(p, GATE_A2));
   const guard = f64x2.splat(GATE_DENORMAL_GUARD);
   const ceil = f64x2.splat(GATE_KEY_CEIL);
+  const inf = f64x2.splat(Infinity);
+  // The segment's key samples (at most GATE_SUB pairs), in the groups' scratch.
+  const keys = scratch;
   const openLevel = slot(p, GATE_OPEN_LEVEL);
   const closeLevel = slot(p, GATE_CLOSE_LEVEL);
   const floorLevel = slot(p, GATE_FLOOR_LEVEL);
@@ -79,23 +108,30 @@ export function runGate(p: usize, keyL: usize, keyR: usize, inL: usize, inR: usi
     const glide = gTo != gFrom;
     const step = gTo - gFrom;
     const settled = f64x2.splat(gFrom);
+    const za0 = za;
+    const zb0 = zb;
+    const peak0 = peak;
     for (; i < end; i++) {
       const at = i << 2;
-      const x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
+      let x: v128;
+      if (withEq) {
+        // runEq1's frame: the trim, the biquad (each rounded to float32, as stored).
+        const e = eqInput(eqGain, inL, inR, at);
+        x = biquad(c, e, ex1, ex2, ey1, ey2);
+        ex2 = ex1;
+        ex1 = e;
+        ey2 = ey1;
+        ey1 = x;
+      } else x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
       const k = keyed ? pair(<f64>load<f32>(keyL + at), <f64>load<f32>(keyR + at)) : x;
       // Key high-pass (gate.ts's transposed direct form II with h substituted into the
-      // states), the first state's input through the denormal guard.
-      let h = f64x2.add(f64x2.mul(b0, k), za);
+      // states), the first state's input through the denormal guard. The key is kept for the
+      // check after the segment.
+      v128.store(keys + ((i - start) << 4), k);
+      const h = f64x2.add(f64x2.mul(b0, k), za);
       const u = f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(c1, k), zb), guard), guard);
       zb = f64x2.sub(f64x2.mul(c2, k), f64x2.mul(a2, za));
       za = f64x2.sub(u, f64x2.mul(a1, za));
-      const out = v128.not(f64x2.lt(f64x2.abs(h), ceil));
-      if (v128.any_true(out)) {
-        // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.
-        h = v128.bitselect(ceil, h, out);
-        za = v128.andnot(za, out);
-        zb = v128.andnot(zb, out);
-      }
       peak = f64x2.pmax(peak, f64x2.abs(h));
       // The gain glides across the sub-block (a settled one is that gain); a mono output's two
       // stores go to the one buffer.
@@ -103,6 +139,28 @@ export function runGate(p: usize, keyL: usize, keyR: usize, inL: usize, inR: usi
       const y = f32x4.demote_f64x2_zero(f64x2.mul(x, gain));
       v128.store32_lane(outL + at, y, 0);
       v128.store32_lane(outR + at, y, 1);
+    }
+    // gate.ts restarts the key filter at a |h| that is not below KEY_CEIL (a NaN or infinite
+    // key sample). Such an h leaves this segment's peak at KEY_CEIL or more, or (a NaN) a
+    // state that is not finite to its end: then the segment's key runs again from its start,
+    // a frame at a time with gate.ts's check (the outputs do not depend on it).
+    if (v128.any_true(v128.not(v128.and(v128.and(f64x2.lt(f64x2.abs(za), inf), f64x2.lt(f64x2.abs(zb), inf)), f64x2.lt(peak, ceil))))) {
+      za = za0;
+      zb = zb0;
+      peak = peak0;
+      for (let j = start; j < end; j++) {
+        const k = v128.load(keys + ((j - start) << 4));
+        let h = f64x2.add(f64x2.mul(b0, k), za);
+        const u = f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(c1, k), zb), guard), guard);
+        zb = f64x2.sub(f64x2.mul(c2, k), f64x2.mul(a2, za));
+        za = f64x2.sub(u, f64x2.mul(a1, za));
+        // An infinite or NaN key sample: it opens the gate (as a huge peak) and the filter restarts.
+        const out = v128.not(f64x2.lt(f64x2.abs(h), ceil));
+        h = v128.bitselect(ceil, h, out);
+        za = v128.andnot(za, out);
+        zb = v128.andnot(zb, out);
+        peak = f64x2.pmax(peak, f64x2.abs(h));
+      }
     }
     phase += <f64>(end - start);
     if (phase == GATE_SUB) {
@@ -157,4 +215,5 @@ export function runGate(p: usize, keyL: usize, keyR: usize, inL: usize, inR: usi
   store<f64>(p + PAYLOAD + (<usize>GATE_KEY_PEAK << 3), stereo && p1 > p0 ? p1 : p0);
   store<f64>(p + PAYLOAD + (<usize>GATE_GAIN_FROM << 3), gFrom);
   store<f64>(p + PAYLOAD + (<usize>GATE_GAIN_TO << 3), gTo);
+  if (withEq) saveBiquad(c, ex1, ex2, ey1, ey2);
 }

@@ -34,7 +34,7 @@ import { runDeesser } from './deesser.as';
 import { setExpTables } from './deterministicExp.as';
 import { setLogTables } from './deterministicLog.as';
 import { eqStages, runEq } from './BiquadCascade.as';
-import { runGate } from './gate.as';
+import { runEqGate, runGate } from './gate.as';
 
 import {
   END, GAIN, BIQUAD, PAN_LEFT, PAN_RIGHT, PAN_MONO, DELAY, SEND, ZERO, SEND_ZERO, COMP, BARRIER, PAN_BALANCE,
@@ -72,7 +72,12 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
     const kind = load<i32>(p);
     const size: usize = kind == COMP ? COMP_BYTES : kind == GATE ? GATE_BYTES : kind == DEESS ? DEESS_BYTES : kind == DELAY ? delayOpBytes(load<i32>(p, ARG0)) : 0;
     const after = size > 0 ? load<i32>(p + size) : -1;
-    if (kind == GATE) {
+    const fused = eqGateFused(p);
+    if (fused > 0) {
+      // An EQ section of one biquad (the HPF), then a gate: one loop (runEqGate).
+      runEqGate(p, fused, srcL, srcR, outL, outR, frames);
+      end = fused + GATE_BYTES;
+    } else if (kind == GATE) {
       // createChainKernel.ts's groupBreaks always gives a gate a group of its own.
       if (after != BARRIER && after != END) unreachable();
       runGate(p, srcL, srcR, srcL, srcR, outL, outR, frames);
@@ -100,6 +105,20 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
     srcL = outL;
     srcR = outR;
   }
+}
+
+/**
+ * When the group at `p` is an EQ section of one biquad (eqStages) and the next group is a
+ * gate alone, the gate's op; else 0.
+ */
+function eqGateFused(p: usize): usize {
+  if (eqStages(p) != 1) return 0;
+  const barrier = p + (load<i32>(p) == GAIN ? GAIN_BYTES : 0) + BIQUAD_BYTES;
+  if (load<i32>(barrier) != BARRIER) return 0;
+  const gate = barrier + BARRIER_BYTES;
+  if (load<i32>(gate) != GATE) return 0;
+  const after = load<i32>(gate + GATE_BYTES);
+  return after == BARRIER || after == END ? gate : 0;
 }
 
 /** Whether the group at `p` holds only per-sample stateless ops (gains, sends, pans). */

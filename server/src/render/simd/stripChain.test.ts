@@ -319,6 +319,49 @@ describe('SIMD strip chains', () => {
     }
   });
 
+  it('an HPF (with or without a trim) then a gate run as one loop and equal the three one by one, through NaN and infinite samples', () => {
+    // The strip's usual start (trim, HPF, gate): runChain fuses the EQ section of one biquad
+    // with the gate group after it (runEqGate). Bursts open and close the gate; at the end, a
+    // huge and an infinite sample (the HPF, like any biquad, is then NaN for good).
+    const frames = 48000 * 2;
+    const signal = (seed: number): Float32Array => {
+      const x = noise(frames, 1, seed);
+      for (let i = 0; i < frames; i++) x[i] = x[i]! * (i >= 60000 ? 1e-5 : i % 7000 < 3000 ? 0.7 : 0.004);
+      x[frames - 4001] = 3e38;
+      x[frames - 2001] = Infinity;
+      return x;
+    };
+    let checked = 0;
+    for (const trim of [null, Math.fround(0.7)]) {
+      for (const channels of [1, 2] as const) {
+        const input = Array.from({ length: channels }, (_, c) => signal(61 + c));
+        const hpf = new BiquadProcessor(48000);
+        hpf.setParams({ type: 'highpass', frequency: 60, Q: 0 });
+        const gate = new GateProcessor(48000);
+        gate.setParams({ threshold: -30, range: -60, ratio: 100, attack: 0.0005, hold: 0.01, release: 0.05, hysteresis: 4, scHpf: 150 });
+        const stages: ChainStage[] = [
+          ...(trim === null ? [] : [{ kind: 'gain' as const, gain: trim }]),
+          { kind: 'biquad', coefficients: { ...hpf.coefficients } },
+          { kind: 'gate', constants: gate.steadyState(), lag: 0 },
+        ];
+        const kernel = createChainKernel(new StripChainMemory(), stages, channels, channels, 4096);
+        const js = {
+          process(i: readonly Float32Array[], o: readonly Float32Array[], n: number, _sc?: readonly Float32Array[], at?: number) {
+            o.forEach((ch, c) => ch.set(i[c]!.subarray(0, n)));
+            if (trim !== null) for (const ch of o) for (let k = 0; k < n; k++) ch[k] = ch[k]! * trim;
+            hpf.process(o, o, n);
+            gate.process(o, o, n, undefined, at);
+          },
+          takeGainReductionPeak: () => gate.takeGainReductionPeak(),
+        };
+        const { reduction } = stageAgainstKernel(js, kernel, input, `trim ${trim}, ${channels} ch`, undefined, 3);
+        expect(reduction, 'the gate really closed (dB)').toBeGreaterThan(40);
+        checked++;
+      }
+    }
+    expect(checked).toBe(4);
+  });
+
   it('a gate keyed by another track equals the JavaScript gate given that key, mono and stereo input and key', () => {
     // The key carries the bursts, NaN and infinities; the input is steady noise the key opens
     // and closes. Its buffers are plain arrays here, so the kernel also copies in and out.
