@@ -174,6 +174,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ru
     pingIntervalMs: config.pingIntervalMs,
     deflate: config.syncDeflate,
     writePacing: config.syncWritePacing,
+    directFrames: config.syncDirectFrames,
   };
   const detachSync = shards ? attachShardHandOver(httpServer, shards) : attachSyncSocketServer(httpServer, syncDeps);
 

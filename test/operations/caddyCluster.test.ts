@@ -11,6 +11,7 @@ import type { TestRedis } from '../cluster/startRedisServer.ts';
 import { spawnNode, type NodeProcess } from '../cluster/spawnNode.ts';
 import { freePort, startCaddy, type RunningCaddy } from '../e2e/startCaddy.ts';
 import { waitFor } from '../integration/syncHarness.ts';
+import { ClientFrameLog } from './ClientFrameLog.ts';
 import { parsePrometheusText } from './parsePrometheusText.ts';
 
 /**
@@ -37,6 +38,8 @@ let publicUrl: string;
 let env: Record<string, string>;
 const nodes: NodeProcess[] = [];
 const providers: WebsocketProvider[] = [];
+/** What each provider's sockets received, for the message of a wait that timed out. */
+const frameLogs = new Map<WebsocketProvider, { room: string; log: ClientFrameLog }>();
 
 interface Reply {
   readonly status: number;
@@ -89,9 +92,11 @@ async function socketsOn(port: number): Promise<number> {
 function connectViaCaddy(cookie: string, room = ROOM): WebsocketProvider {
   const ca = caddy.caCert;
   const origin = publicUrl;
+  const log = new ClientFrameLog();
   class CaddyWebSocket extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols, { ca, headers: { cookie, origin } });
+      log.watch(this);
     }
   }
   const provider = new WebsocketProvider(`${publicUrl.replace(/^https/, 'wss')}/sync`, room, new Y.Doc(), {
@@ -100,7 +105,30 @@ function connectViaCaddy(cookie: string, room = ROOM): WebsocketProvider {
     maxBackoffTime: 300,
   });
   providers.push(provider);
+  frameLogs.set(provider, { room, log });
   return provider;
+}
+
+/**
+ * `waitFor`, failing with what each client that does not pass `ok` received and what the
+ * nodes logged at warn or above, and about its room: so a flaky failure says whether a frame
+ * never came, a socket closed or a room failed to load.
+ */
+async function waitForClients(what: string, clients: readonly WebsocketProvider[], ok: (p: WebsocketProvider) => boolean, timeoutMs: number): Promise<void> {
+  try {
+    await waitFor(what, () => clients.every(ok), timeoutMs);
+  } catch (error) {
+    const stuck = clients.filter((p) => !ok(p));
+    const rooms = new Set(stuck.map((p) => frameLogs.get(p)!.room));
+    const report = stuck.map((p) => {
+      const { room, log } = frameLogs.get(p)!;
+      return `client in ${room}: wsconnected=${p.wsconnected} synced=${p.synced}: ${log}`;
+    });
+    const nodeLines = nodes.flatMap((n) =>
+      n.lines.filter((l) => l.level === 'warn' || l.level === 'error' || rooms.has(String(l.roomId))).slice(-30).map((l) => `${n.name}: ${JSON.stringify(l)}`),
+    );
+    throw new Error(`${(error as Error).message}; ${stuck.length} of ${clients.length} clients stuck\n${report.join('\n')}\nnode lines:\n${nodeLines.join('\n')}`);
+  }
 }
 
 beforeAll(async () => {
@@ -177,7 +205,7 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
       expect(more.status).toBe(200);
     }
     const pairs = OTHER_ROOMS.map((room) => [connectViaCaddy(cookie, room), connectViaCaddy(cookie, room)] as const);
-    await waitFor('every pair synced through caddy', () => pairs.every(([x, y]) => x.synced && y.synced), 60_000);
+    await waitForClients('every pair synced through caddy', pairs.flat(), (p) => p.synced, 60_000);
     await waitFor('every room loaded somewhere', () => OTHER_ROOMS.every((r) => roomsOn(a).has(r) || roomsOn(b).has(r)), 10_000);
     for (const room of OTHER_ROOMS) expect(roomsOn(a).has(room) !== roomsOn(b).has(room)).toBe(true);
     const pairsOnA = OTHER_ROOMS.filter((room) => roomsOn(a).has(room)).length;
@@ -186,7 +214,7 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
     expect([await socketsOn(portA), await socketsOn(portB)]).toEqual([2 * pairsOnA, 2 * (OTHER_ROOMS.length - pairsOnA)]);
     // An edit in a room reaches its other socket.
     for (const [x] of pairs) x.doc.getMap('m').set('hello', 1);
-    await waitFor('each pair converged', () => pairs.every(([, y]) => y.doc.getMap('m').get('hello') === 1), 15_000);
+    await waitForClients('each pair converged', pairs.map(([, y]) => y), (y) => y.doc.getMap('m').get('hello') === 1, 15_000);
     for (const [x, y] of pairs) {
       x.destroy();
       y.destroy();
@@ -195,7 +223,7 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
 
     // The drained node is the one holding ROOM: all six of its sockets go there.
     const clients = Array.from({ length: 6 }, () => connectViaCaddy(cookie));
-    await waitFor('all synced through caddy', () => clients.every((p) => p.synced), 60_000);
+    await waitForClients('all synced through caddy', clients, (p) => p.synced, 60_000);
     const onA = await socketsOn(portA);
     const onB = await socketsOn(portB);
     expect(onA + onB).toBe(6);
@@ -204,7 +232,7 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
     const keptPort = onA === 6 ? portB : portA;
     // One room on one node: an edit on any socket reaches all.
     clients[0]!.doc.getMap('m').set('before-drain', 1);
-    await waitFor('edit relayed', () => clients.every((p) => p.doc.getMap('m').get('before-drain') === 1), 15_000);
+    await waitForClients('edit relayed', clients, (p) => p.doc.getMap('m').get('before-drain') === 1, 15_000);
     const closeCodes: number[] = [];
     for (const p of clients) p.on('connection-close', (e) => e && closeCodes.push(e.code));
 
@@ -245,7 +273,7 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
     expect(Date.now() - termAt).toBeGreaterThanOrEqual(DRAIN_DELAY_MS);
     expect(closeCodes.length).toBe(6);
     expect(closeCodes.every((c) => c === 1001)).toBe(true);
-    await waitFor('every client back, on the kept node', () => clients.every((p) => p.wsconnected && p.synced), 30_000);
+    await waitForClients('every client back, on the kept node', clients, (p) => p.wsconnected && p.synced, 30_000);
     expect(await socketsOn(keptPort)).toBe(6);
     polling = false;
     await poll;
@@ -257,7 +285,7 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
     // kept one read it from the room's stream: it waits for it instead of refusing the client (4422, final for y-websocket).
     clearInterval(writing);
     clients[3]!.doc.getMap('m').set('after-drain', 1);
-    await waitFor('edit relayed to all', () => clients.every((p) => p.doc.getMap('m').get('after-drain') === 1), 15_000);
+    await waitForClients('edit relayed to all', clients, (p) => p.doc.getMap('m').get('after-drain') === 1, 15_000);
     await waitFor('every write everywhere', () => clients.every((p) => p.doc.getMap('m').size === written + 2), 15_000).catch((e: unknown) => {
       console.log('DEBUG', written, clients.map((p) => [p.doc.getMap('m').size, p.wsconnected]), closeCodes, JSON.stringify(kept.lines.filter((l) => l.level === 'warn' || l.level === 'error').slice(-10)));
       throw e;

@@ -61,6 +61,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ SYNC_WRITE_PACING: 'maybe' })).toThrow(/SYNC_WRITE_PACING/);
   });
 
+  it('takes SYNC_DIRECT_FRAMES as on (default) or off', () => {
+    expect(parseConfig({}).syncDirectFrames).toBe(true);
+    expect(parseConfig({ SYNC_DIRECT_FRAMES: 'off' }).syncDirectFrames).toBe(false);
+    expect(() => parseConfig({ SYNC_DIRECT_FRAMES: 'maybe' })).toThrow(/SYNC_DIRECT_FRAMES/);
+  });
+
   it('reports every invalid variable at once', () => {
     expect(() => parseConfig({ PORT: '70000', ROOM_IDLE_UNLOAD_MS: '-1', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     expect(() => parseConfig({ PORT: 'abc', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL/);

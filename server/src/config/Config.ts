@@ -42,6 +42,12 @@ export const CONFIG_SCHEMA = z.object({
    */
   SYNC_WRITE_PACING: z.enum(['on', 'off']).default('off'),
   /**
+   * `on` (default): small sync frames are framed once per room and written straight to the TCP
+   * socket while `ws` has nothing queued for it (server/src/sync/SocketOutbox); `off`: every
+   * frame goes through `ws.send`.
+   */
+  SYNC_DIRECT_FRAMES: z.enum(['on', 'off']).default('on'),
+  /**
    * Sync shard processes: 1 runs every room in this process; N > 1 forks N processes, each
    * owning the rooms whose id hashes to it (plain HTTP only; not with MIXROOM_MODE=cluster).
    */
@@ -87,6 +93,8 @@ export interface Config {
   readonly syncDeflate: boolean;
   /** Sync socket writes paced by event loop load (see WritePacer); false = written every turn. */
   readonly syncWritePacing: boolean;
+  /** Small sync frames framed here and written straight to the socket (see SocketOutbox); false = all through `ws.send`. */
+  readonly syncDirectFrames: boolean;
   /** Sync shard processes (1 = rooms run in this process). */
   readonly syncShards: number;
   readonly maxBodyBytes: number;
@@ -135,6 +143,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
     syncDeflate: e.SYNC_DEFLATE === 'on',
     syncWritePacing: e.SYNC_WRITE_PACING === 'on',
+    syncDirectFrames: e.SYNC_DIRECT_FRAMES === 'on',
     syncShards: e.SYNC_SHARDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,

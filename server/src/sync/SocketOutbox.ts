@@ -11,6 +11,8 @@ export interface SocketOutboxOptions {
   readonly onTooSlow: (bufferedBytes: number) => void;
   /** How long after a write the next waits (see WritePacer); default: no wait. */
   readonly pacer?: { readonly gapMs: number };
+  /** Small frames framed here and written straight to the socket while `ws` is idle (see writeFrames); default true. */
+  readonly directFrames?: boolean;
 }
 
 /** Outboxes with something to send, flushed together once per event loop turn. */
@@ -75,10 +77,10 @@ function framed(payload: Uint8Array): Buffer {
  * loaded node's allocations). Otherwise, or if `ws`'s internals are not as expected, through
  * `ws`, corked to one write.
  */
-function writeFrames(socket: WebSocket, frames: readonly Uint8Array[]): void {
+function writeFrames(socket: WebSocket, frames: readonly Uint8Array[], direct: boolean): void {
   const { _socket: raw, _sender: sender } = socket as unknown as WsInternals;
   const idle = sender?._state === 0 && Array.isArray(sender._queue) && sender._queue.length === 0;
-  if (raw && idle && !raw.destroyed && raw.writable && frames.every((f) => f.byteLength < DIRECT_FRAME_MAX_BYTES)) {
+  if (direct && raw && idle && !raw.destroyed && raw.writable && frames.every((f) => f.byteLength < DIRECT_FRAME_MAX_BYTES)) {
     raw.write(frames.length === 1 ? framed(frames[0]!) : Buffer.concat(frames.map(framed)));
     return;
   }
@@ -116,12 +118,14 @@ export class SocketOutbox {
   private pacedSlot: number | null = null;
 
   private readonly pacer: { readonly gapMs: number };
+  private readonly direct: boolean;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly options: SocketOutboxOptions,
   ) {
     this.pacer = options.pacer ?? NO_PACING;
+    this.direct = options.directFrames ?? true;
   }
 
   sendDoc(frame: Uint8Array): void {
@@ -168,7 +172,7 @@ export class SocketOutbox {
       frames.push(...this.presence);
     }
     this.presence = [];
-    if (frames.length > 0) writeFrames(socket, frames);
+    if (frames.length > 0) writeFrames(socket, frames, this.direct);
     this.lastWriteAt = performance.now();
     if (this.stale && this.recheck === null) {
       this.recheck = setTimeout(() => {

@@ -30,6 +30,8 @@ export type SyncSocketServerDeps = SyncConnectionDeps & {
   readonly deflate: boolean;
   /** Pace socket writes by event loop load (see WritePacer); false = every turn. */
   readonly writePacing: boolean;
+  /** Small frames framed here and written straight to the socket (see SocketOutbox); false = all through `ws.send`. */
+  readonly directFrames: boolean;
 };
 
 /** The sync endpoint's WebSocket server, fed upgrade requests by its owner. */

@@ -34,6 +34,8 @@ export interface SyncConnectionDeps extends SyncAdmissionDeps {
   readonly heartbeatSilenceMs?: number;
   /** How long after a write a socket's next waits (see WritePacer); default: no wait. */
   readonly pacer?: { readonly gapMs: number };
+  /** Small frames framed here and written straight to the socket (see SocketOutbox); default true. */
+  readonly directFrames?: boolean;
 }
 
 /**
@@ -155,6 +157,7 @@ export function handleSyncConnection(socket: WebSocket, request: IncomingMessage
       // It will resync through sync step 1/2 when it reconnects.
       onTooSlow: (bytes) => close(CLOSE_CODES.slowConsumer, `buffered ${bytes} bytes`),
       ...(deps.pacer ? { pacer: deps.pacer } : {}),
+      directFrames: deps.directFrames ?? true,
     });
     outbox = box;
     const self: Peer = {

@@ -135,6 +135,7 @@ export function runSyncShard(parent: IpcEnd & { on(event: 'disconnect', listener
       pingIntervalMs: config.pingIntervalMs,
       deflate: config.syncDeflate,
       writePacing: config.syncWritePacing,
+      directFrames: config.syncDirectFrames,
     });
     setInterval(() => {
       channel.send({
