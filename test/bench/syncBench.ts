@@ -253,6 +253,8 @@ const ALL_SERVERS: ServerUnderTest[] = [
   syncServer('mixroom semi-space 32', { nodeArgs: ['--max-semi-space-size=32'] }),
   // The price of permessage-deflate: the same server with it off.
   syncServer('mixroom no deflate', { env: { SYNC_DEFLATE: 'off' } }),
+  // What the direct framing of small frames saves (SocketOutbox): the same server without it.
+  syncServer('mixroom direct off', { env: { SYNC_DIRECT_FRAMES: 'off' } }),
   productServer('mixroom full'),
   // The same product with its rooms spread over two shard processes (one per core here).
   withChildProcesses(productServer('mixroom sharded x2', { SYNC_SHARDS: '2' })),

@@ -122,7 +122,7 @@ async function waitForClients(what: string, clients: readonly WebsocketProvider[
     const rooms = new Set(stuck.map((p) => frameLogs.get(p)!.room));
     const report = stuck.map((p) => {
       const { room, log } = frameLogs.get(p)!;
-      return `client in ${room}: wsconnected=${p.wsconnected} synced=${p.synced}: ${log}`;
+      return `client in ${room}: wsconnected=${p.wsconnected} synced=${p.synced} keys=${p.doc.getMap('m').size}: ${log}`;
     });
     const nodeLines = nodes.flatMap((n) =>
       n.lines.filter((l) => l.level === 'warn' || l.level === 'error' || rooms.has(String(l.roomId))).slice(-30).map((l) => `${n.name}: ${JSON.stringify(l)}`),
@@ -142,6 +142,10 @@ beforeAll(async () => {
     PUBLIC_URL: publicUrl,
     TRUST_PROXY: '1',
     METRICS_TOKEN,
+    // One user opens 24 sockets at once (12 rooms, two each). The cap counts per node (16 by
+    // default): whenever 9 of the 12 rooms hash to one node, 15% of runs, sockets past it were
+    // refused with 4429, which y-websocket takes as final (a failed CI run at a05e728).
+    MAX_SOCKETS_PER_USER: String(2 * (OTHER_ROOMS.length + 1)),
   };
   const a = startNode('node-a');
   const b = startNode('node-b');
@@ -286,10 +290,7 @@ describe('infra/Caddyfile.cluster in front of two nodes', () => {
     clearInterval(writing);
     clients[3]!.doc.getMap('m').set('after-drain', 1);
     await waitForClients('edit relayed to all', clients, (p) => p.doc.getMap('m').get('after-drain') === 1, 15_000);
-    await waitFor('every write everywhere', () => clients.every((p) => p.doc.getMap('m').size === written + 2), 15_000).catch((e: unknown) => {
-      console.log('DEBUG', written, clients.map((p) => [p.doc.getMap('m').size, p.wsconnected]), closeCodes, JSON.stringify(kept.lines.filter((l) => l.level === 'warn' || l.level === 'error').slice(-10)));
-      throw e;
-    });
+    await waitForClients('every write everywhere', clients, (p) => p.doc.getMap('m').size === written + 2, 15_000);
     const entries = (p: WebsocketProvider) => [...p.doc.getMap('m').entries()].sort(([x], [y]) => (x < y ? -1 : 1));
     for (const p of clients) expect(entries(p)).toEqual(entries(clients[0]!));
     for (let i = 1; i <= written; i++) expect(clients[0]!.doc.getMap('m').get(`w${i}`)).toBe(i);

@@ -17,6 +17,7 @@ describe('parseConfig', () => {
       maxSocketBufferBytes: 64 * 1024 * 1024,
       syncDeflate: true,
       syncWritePacing: false,
+      syncDirectFrames: true,
       syncShards: 1,
       maxBodyBytes: 64 * 1024,
       logLevel: 'info',
