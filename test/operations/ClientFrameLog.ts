@@ -35,9 +35,11 @@ export class ClientFrameLog {
     this.note(`connecting #${this.events.filter((e) => e.includes('connecting')).length + 1}`);
     this.framesThisSocket = 0;
     socket.on('open', () => this.note('open'));
-    socket.on('message', (data: Buffer) => {
+    socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       this.framesThisSocket += 1;
-      if (this.framesThisSocket <= KEPT) this.note(describeFrame(data));
+      // (y-websocket sets binaryType 'arraybuffer')
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : new Uint8Array(data);
+      if (this.framesThisSocket <= KEPT) this.note(describeFrame(bytes));
       else if (this.framesThisSocket === KEPT + 1) this.note('(later frames not logged)');
     });
     socket.on('close', (code: number, reason: Buffer) => this.note(`close ${code} ${reason.toString()}`));
