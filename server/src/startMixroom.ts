@@ -194,7 +194,7 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     maxRoomBytes: limitSettings.maxRoomBytes,
     ...(config.syncShards > 1 ? { syncShards: { count: config.syncShards, env } } : {}),
     // New rooms, migrations and repair observers (see mixRoomHooks).
-    ...mixRoomHooks(async (roomId) => (await auth.getRoom(roomId))?.title ?? null),
+    ...mixRoomHooks(async (roomId) => (await auth.getRoom(roomId))?.title ?? null, logger),
     routes: [
       review.mount,
       (app, s) => {

@@ -20,4 +20,12 @@ export const MIX_CAPS = {
    * characters), as text or JSON: a longer one is deleted and reads as its default.
    */
   valueLength: 4096,
+  /**
+   * In a document of a newer schema (isNewerSchema), what this node does not know (keys,
+   * nested maps, point fields and points it cannot read), as JSON, in all: kept up to here,
+   * each leaf within valueLength, so an older node in a rolling upgrade deletes nothing a
+   * newer one wrote (a new parameter on 256 strips is a few KB) and the document stays
+   * bounded. Past it, what sorts last goes.
+   */
+  foreignBytes: 256 * 1024,
 } as const;

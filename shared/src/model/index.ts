@@ -36,3 +36,4 @@ export * from './lanesOf.ts';
 export * from './laneRangeOf.ts';
 export * from './STRIP_KEYS.ts';
 export * from './MIX_KEYS.ts';
+export * from './isNewerSchema.ts';

@@ -122,7 +122,7 @@ export function runSyncShard(parent: IpcEnd & { on(event: 'disconnect', listener
       maxRoomBytes: limits.maxRoomBytes,
       observeRelay: (s) => void (relaySeconds.length < MAX_OBSERVATIONS && relaySeconds.push(s)),
       observeWake: (s) => void (wakeSeconds.length < MAX_OBSERVATIONS && wakeSeconds.push(s)),
-      ...mixRoomHooks((roomId) => channel.request('roomTitle', { roomId })),
+      ...mixRoomHooks((roomId) => channel.request('roomTitle', { roomId }), logger),
     });
     const identities = new WeakMap<IncomingMessage, Identity>();
     const sockets = createSyncSocketServer({

@@ -3,17 +3,23 @@ import { AUTOMATION_CURVES, type AutomationLanes } from '../../model/AutomationL
 import { AUTOMATION_KEY, STORED_POINT_KEYS, type StoredAutomationPoint } from '../../model/AutomationRecord.ts';
 import { sanitizeBus } from '../../model/BusRecord.ts';
 import { sanitizeMaster } from '../../model/MasterRecord.ts';
+import { isNewerSchema } from '../../model/isNewerSchema.ts';
 import { getBusesMap, getMasterMap, getTracksMap } from '../../model/mixDocAccessors.ts';
 import { sanitizeTrack } from '../../model/TrackRecord.ts';
 import type { TransactionOrigin } from '../../protocol/TransactionOrigin.ts';
+import { ForeignBudget } from '../caps/ForeignBudget.ts';
 
-/** Every strip map of the mix, each with how its lanes read (as readMixState reads them). */
-function stripsOf(doc: Y.Doc): Array<[Y.Map<unknown>, () => AutomationLanes]> {
+/**
+ * Every strip map of the mix, each with how its lanes read (as readMixState reads them);
+ * tracks and buses in id order when `sorted`.
+ */
+function stripsOf(doc: Y.Doc, sorted: boolean): Array<[Y.Map<unknown>, () => AutomationLanes]> {
   const out: Array<[Y.Map<unknown>, () => AutomationLanes]> = [];
-  for (const [id, strip] of getTracksMap(doc)?.entries() ?? []) {
+  const entries = (map: Y.Map<unknown> | null) => (sorted ? ForeignBudget.inOrder(map?.entries() ?? []) : [...(map?.entries() ?? [])]);
+  for (const [id, strip] of entries(getTracksMap(doc))) {
     if (strip instanceof Y.Map) out.push([strip, () => sanitizeTrack(id, strip.toJSON()).automation]);
   }
-  for (const [id, strip] of getBusesMap(doc)?.entries() ?? []) {
+  for (const [id, strip] of entries(getBusesMap(doc))) {
     if (strip instanceof Y.Map) out.push([strip, () => sanitizeBus(id, strip.toJSON()).automation]);
   }
   const master = getMasterMap(doc);
@@ -41,21 +47,29 @@ function hasStrayFields(point: Readonly<Record<string, unknown>>): boolean {
  * What peers read does not change (sanitizeAutomation already drops all of these); the
  * document stops carrying them, so a modified client cannot grow a lane past its limit or
  * fill it with points that count against it unseen. Deterministic (a rewrite writes what
- * every peer reads), like repairMix. @returns how many entries were deleted or rewritten.
+ * every peer reads), like repairMix.
+ *
+ * A newer schema's document (isNewerSchema) is left to repairCaps, which passes its
+ * `budget`: what this version cannot read (points of parameters it does not know, fields it
+ * does not know) is then kept while the budget lasts, every strip's points charged in id
+ * order, and the rest deleted or cleaned as above. @returns how many entries were deleted or
+ * rewritten.
  */
-export function repairAutomation(doc: Y.Doc, origin: TransactionOrigin, only?: ReadonlySet<Y.Map<unknown>>): number {
+export function repairAutomation(doc: Y.Doc, origin: TransactionOrigin, only?: ReadonlySet<Y.Map<unknown>>, budget?: ForeignBudget): number {
+  if (!budget && isNewerSchema(doc)) return 0;
   const stale: Array<[Y.Map<unknown>, string]> = [];
   const cleaned: Array<[Y.Map<unknown>, string, StoredAutomationPoint]> = [];
-  for (const [strip, lanes] of stripsOf(doc)) {
+  for (const [strip, lanes] of stripsOf(doc, budget !== undefined)) {
     if (only && !only.has(strip)) continue;
     const map = strip.get(AUTOMATION_KEY);
     if (!(map instanceof Y.Map)) continue;
     const kept = new Map<string, StoredAutomationPoint>();
     for (const [param, lane] of Object.entries(lanes())) for (const p of lane.points) kept.set(p.id, { param, time: p.time, value: p.value, curve: p.curve });
-    for (const [key, value] of map.entries()) {
+    for (const [key, value] of budget ? ForeignBudget.inOrder(map.entries()) : map.entries()) {
       const read = kept.get(key);
-      if (!read || value instanceof Y.AbstractType) stale.push([map, key]);
-      else if (hasStrayFields(value as Record<string, unknown>)) {
+      if (!read || value instanceof Y.AbstractType) {
+        if (!budget?.take(value)) stale.push([map, key]);
+      } else if (hasStrayFields(value as Record<string, unknown>) && !budget?.take(value)) {
         const stored = value as Record<string, unknown>;
         // The stored time and value (the lane may show them clamped or pushed to its gap).
         cleaned.push([map, key, { param: read.param, time: stored.time as number, value: stored.value as number, curve: read.curve }]);

@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
 import { MIX_CAPS } from '../../model/MIX_CAPS.ts';
 import type { KeyShape } from '../../model/STRIP_KEYS.ts';
-import { emptySequence } from './emptyForeignTypes.ts';
+import { emptySequence } from './emptySequence.ts';
+import { ForeignBudget } from './ForeignBudget.ts';
 
 /**
  * Whether `value`, stored under `key` of a map of `shape`, is one no strip holds: an unknown
@@ -22,23 +23,34 @@ export function isStrayEntry(shape: KeyShape, key: string, value: unknown): bool
 }
 
 /**
+ * Whether a stray entry (isStrayEntry) is one a newer schema may have written: a key this
+ * node does not know, or a shared type where it knows a value. An overlong known value is not.
+ */
+export function isForeignEntry(shape: KeyShape, key: string, value: unknown): boolean {
+  return (!Object.hasOwn(shape, key) && shape['*'] === undefined) || value instanceof Y.AbstractType;
+}
+
+/**
  * Deletes the entries of `map`, and of the maps nested in it, that no strip holds (see
  * isStrayEntry and STRIP_KEYS): each could otherwise grow the document without bound. A known
  * key holding a map is walked; any other value under a known key is left to the record's
  * sanitizer, which reads a wrong one as its default. Items a hand-made update put in a map's
  * sequence part go too (emptySequence). Deterministic and delete-only, so peers that repair
- * the same document converge. @returns how many it deleted.
+ * the same document converge. With a `budget` (a newer schema's document) a foreign entry
+ * (isForeignEntry) is kept while the budget lasts, charged in key order. @returns how many it
+ * deleted.
  */
-export function dropUnknownKeys(map: Y.Map<unknown>, shape: KeyShape): number {
+export function dropUnknownKeys(map: Y.Map<unknown>, shape: KeyShape, budget?: ForeignBudget): number {
   let dropped = emptySequence(map);
-  for (const [key, value] of [...map.entries()]) {
+  for (const [key, value] of budget ? ForeignBudget.inOrder(map.entries()) : [...map.entries()]) {
     if (isStrayEntry(shape, key, value)) {
+      if (budget && isForeignEntry(shape, key, value) && budget.take(value)) continue;
       map.delete(key);
       dropped += 1;
       continue;
     }
     const known = Object.hasOwn(shape, key) ? shape[key] : shape['*'];
-    if (known && value instanceof Y.Map) dropped += dropUnknownKeys(value as Y.Map<unknown>, known);
+    if (known && value instanceof Y.Map) dropped += dropUnknownKeys(value as Y.Map<unknown>, known, budget);
   }
   return dropped;
 }

@@ -1,4 +1,6 @@
 import * as Y from 'yjs';
+import { AUTOMATION_KEY } from '../../model/AutomationRecord.ts';
+import { isNewerSchema } from '../../model/isNewerSchema.ts';
 import { getBusesMap, getMixRoot, getSessionMap, getTracksMap } from '../../model/mixDocAccessors.ts';
 import { MIX_KEYS } from '../../model/MIX_KEYS.ts';
 import { STRIP_KEYS, type KeyShape } from '../../model/STRIP_KEYS.ts';
@@ -29,8 +31,8 @@ function stripKeysOf(root: Y.Map<unknown>, type: Y.AbstractType<any>): KeyShape 
 
 /**
  * True when a transaction may have broken a cap: it added or replaced strips, wrote the title,
- * a strip's name or sends, a sends map, an entry no strip or session holds, a top-level type
- * other than the mix or any map's sequence part. A fader or EQ edit cannot.
+ * a strip's name or sends, a sends map, an entry no strip or session holds, or any map's
+ * sequence part. A fader or EQ edit cannot.
  */
 function touchesCaps(doc: Y.Doc, tr: Y.Transaction): boolean {
   const root = getMixRoot(doc);
@@ -38,15 +40,16 @@ function touchesCaps(doc: Y.Doc, tr: Y.Transaction): boolean {
   const session = getSessionMap(doc);
   for (const [type, keys] of tr.changed) {
     if (collections.has(type)) return true;
-    // A top-level type other than the mix root (the root is in `collections`).
-    if (type._item === null) return true;
     // A sequence change (key null) in a map: only hand-made updates make one.
     if (keys.has(null)) return true;
     if ((type as unknown) === session) {
-      if ([...keys].some((key) => key === 'title' || isStrayEntry(MIX_KEYS.session!, key!, session!.get(key!)))) return true;
+      // A new schemaVersion decides what repair keeps (isNewerSchema).
+      if ([...keys].some((key) => key === 'title' || key === 'schemaVersion' || isStrayEntry(MIX_KEYS.session!, key!, session!.get(key!)))) return true;
       continue;
     }
     if (type instanceof Y.Map && type._item?.parentSub === 'sends') return true;
+    // A newer schema's lanes are judged against a budget (repairCaps), not by repairAutomation.
+    if (type._item?.parentSub === AUTOMATION_KEY && isNewerSchema(doc)) return true;
     for (const key of keys) if (key !== null && CAPPED_STRIP_KEYS.has(key)) return true;
     if (!(type instanceof Y.Map)) continue;
     const shape = stripKeysOf(root, type);

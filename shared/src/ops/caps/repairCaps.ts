@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { isValidId } from '../../model/createId.ts';
 import { MIX_CAPS } from '../../model/MIX_CAPS.ts';
+import { isNewerSchema } from '../../model/isNewerSchema.ts';
 import { getBusesMap, getMasterMap, getMixRoot, getSessionMap, getTracksMap } from '../../model/mixDocAccessors.ts';
 import { sanitizeMixState } from '../../model/sanitizeMixState.ts';
 import { MIX_KEYS } from '../../model/MIX_KEYS.ts';
@@ -8,8 +9,9 @@ import { STRIP_KEYS } from '../../model/STRIP_KEYS.ts';
 import type { TransactionOrigin } from '../../protocol/TransactionOrigin.ts';
 import { repairAutomation } from '../automation/repairAutomation.ts';
 import { repairMix } from '../repairMix.ts';
-import { dropUnknownKeys, isStrayEntry } from './dropUnknownKeys.ts';
-import { emptyForeignTypes } from './emptyForeignTypes.ts';
+import { dropUnknownKeys, isForeignEntry, isStrayEntry } from './dropUnknownKeys.ts';
+import { ForeignBudget } from './ForeignBudget.ts';
+import { emptySequence } from './emptySequence.ts';
 
 /** A capped text field: a string past `max` is cut to it, anything else but a string is deleted. */
 function capText(map: Y.Map<unknown>, key: string, max: number): number {
@@ -41,31 +43,40 @@ function dropJunkStrips(strips: Y.Map<unknown>, taken: ReadonlyMap<string, unkno
  * deletes entries of the tracks and buses maps that are not strips, the strips past the cap in
  * (order, id) order (the ones peers list last), entries no strip holds (unknown keys at any
  * depth, shared types and values past MIX_CAPS.valueLength, see isStrayEntry; in the root
- * and the session too, see MIX_KEYS), send entries naming no bus, and the content of any
- * top-level type but the mix (emptyForeignTypes); then repairs the routing and automation
- * those deletions left dangling.
+ * and the session too, see MIX_KEYS; items in a map's sequence part, see emptySequence),
+ * and send entries naming no bus; then repairs the routing and automation those deletions
+ * left dangling. Other top-level types of the document are not the mix's: see
+ * docs/decisions.md.
  *
  * Repair rather than refusal: a raw update is often a reconnecting client's whole offline
  * work in one (sync step 2), and refusing it would lose all of it and stop that client
  * reconnecting (44xx); two legitimate concurrent adds at the cap keep every other edit and
  * lose only the strip that sorts last. Like repairMix it is a pure function of the document
  * (peers converge), deletes or shortens only, and writes nothing to a document within the
- * caps. @returns how many fields and entries it changed.
+ * caps.
+ *
+ * A document of a newer schema (isNewerSchema: an older node in a rolling upgrade) keeps
+ * what this node does not know, since a newer node wrote it: unknown keys, shared types where
+ * a value goes and points no lane of this version reads stay while MIX_CAPS.foreignBytes
+ * lasts (ForeignBudget, charged in key order so nodes agree); every cap above still holds.
+ * @returns how many fields and entries it changed.
  */
 export function repairCaps(doc: Y.Doc, origin: TransactionOrigin): number {
   let changed = 0;
   doc.transact(() => {
-    changed += emptyForeignTypes(doc);
+    const budget = isNewerSchema(doc) ? new ForeignBudget() : undefined;
     const root = getMixRoot(doc);
-    for (const [key, value] of [...root.entries()]) {
+    changed += emptySequence(root);
+    for (const [key, value] of budget ? ForeignBudget.inOrder(root.entries()) : [...root.entries()]) {
       if (!isStrayEntry(MIX_KEYS, key, value)) continue;
+      if (budget && isForeignEntry(MIX_KEYS, key, value) && budget.take(value)) continue;
       root.delete(key);
       changed += 1;
     }
     const session = getSessionMap(doc);
     if (session) {
       changed += capText(session, 'title', MIX_CAPS.titleLength);
-      changed += dropUnknownKeys(session, MIX_KEYS.session!);
+      changed += dropUnknownKeys(session, MIX_KEYS.session!, budget);
     }
     const tracks = getTracksMap(doc);
     const buses = getBusesMap(doc);
@@ -91,16 +102,16 @@ export function repairCaps(doc: Y.Doc, origin: TransactionOrigin): number {
     const busIds = new Set(buses?.keys() ?? []);
     let sendsDropped = 0;
     const master = getMasterMap(doc);
-    if (master) changed += dropUnknownKeys(master, STRIP_KEYS.master);
+    if (master) changed += dropUnknownKeys(master, STRIP_KEYS.master, budget);
     for (const [strips, keys] of [
       [tracks, STRIP_KEYS.track],
       [buses, STRIP_KEYS.bus],
     ] as const) {
-      for (const strip of strips?.values() ?? []) {
+      for (const [, strip] of budget ? ForeignBudget.inOrder(strips?.entries() ?? []) : [...(strips?.entries() ?? [])]) {
         if (!(strip instanceof Y.Map)) continue;
         // The name first: one past its cap is cut to it, not deleted as too long a value.
         changed += capText(strip, 'name', MIX_CAPS.nameLength);
-        changed += dropUnknownKeys(strip, keys);
+        changed += dropUnknownKeys(strip, keys, budget);
         const sends = strip.get('sends');
         if (!(sends instanceof Y.Map)) continue;
         for (const bus of [...sends.keys()]) {
@@ -114,8 +125,10 @@ export function repairCaps(doc: Y.Doc, origin: TransactionOrigin): number {
     // Outputs, sidechains and sends aimed at a dropped strip, and the lanes of dropped sends.
     if (stripsDropped + sendsDropped > 0) {
       repairMix(doc, origin);
-      repairAutomation(doc, origin);
+      if (!budget) repairAutomation(doc, origin);
     }
+    // What lanes of this version cannot read is charged last, after every strip's keys.
+    if (budget) changed += repairAutomation(doc, origin, undefined, budget);
   }, origin);
   return changed;
 }
