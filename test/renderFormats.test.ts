@@ -16,6 +16,8 @@ import { createFileStemSource } from '../server/src/render/input/createFileStemS
 import { createMasterEncoder } from '../server/src/render/encode/createMasterEncoder.ts';
 import { createMp3Encoder } from '../server/src/render/encode/createMp3Encoder.ts';
 import { resolveMp3Encoder } from '../server/src/render/encode/resolveMp3Encoder.ts';
+import { createNativeFlacEncoder } from '../server/src/render/encode/createNativeFlacEncoder.ts';
+import { resolveFlacEncoder } from '../server/src/render/encode/resolveFlacEncoder.ts';
 import { createBakeTempDir } from '../server/src/render/deliver/bakeTempDir.ts';
 import { createS3StemSource } from '../server/src/render/input/createS3StemSource.ts';
 import { renderBake } from '../server/src/render/renderBake.ts';
@@ -82,6 +84,7 @@ async function referenceHash(format: BakeFormat, gainDb: number): Promise<string
   const totalFrames = stream.info.frames;
   const g = 10 ** (gainDb / 20);
   const atGain = (c: Float32Array) => c.map((x) => Math.max(-1, Math.min(1, x)) * g);
+  const flacChoice = await resolveFlacEncoder('auto');
   try {
     let patches: { offset: number; bytes: Uint8Array }[];
     if (format === 'mp3') {
@@ -89,6 +92,16 @@ async function referenceHash(format: BakeFormat, gainDb: number): Promise<string
       const encoder = await createMp3Encoder({ sampleRate: RATE, channels: 2, totalFrames, encoder: await resolveMp3Encoder('auto'), onBytes: (chunks) => parts.push(...chunks.map((c) => c.slice())) });
       try {
         for await (const block of stream) await encoder.encode(block.channels.map(atGain), block.frames);
+        await encoder.finish();
+        patches = encoder.headerPatches();
+      } finally {
+        encoder.dispose();
+      }
+    } else if (format === 'flac' && flacChoice.kind === 'native') {
+      // Through the flac the bake's default (FLAC_ENCODER=auto) picks on this machine.
+      const encoder = await createNativeFlacEncoder({ sampleRate: RATE, channels: 2, totalFrames, maxBlockFrames: DEFAULT_BAKE_BLOCK_FRAMES, onBytes: (c) => parts.push(c.slice()) }, flacChoice.command);
+      try {
+        for await (const block of stream) await encoder.encode(block.channels, block.frames);
         await encoder.finish();
         patches = encoder.headerPatches();
       } finally {
@@ -180,8 +193,8 @@ describe('renderBakeFormats: every format from one render pass', () => {
       expect(err).toBeInstanceOf(BakeError);
       expect((err as BakeError).code).toBe('worker');
       expect((err as BakeError).message).toContain(`${victim} encoder thread stopped`);
-      // A native MP3 encoder outlives its thread unless the bake kills it.
-      await expect.poll(lameChildren, { timeout: 10_000 }).toEqual([]);
+      // A native encoder (LAME, flac) outlives its thread unless the bake kills it.
+      await expect.poll(codecChildren, { timeout: 10_000 }).toEqual([]);
       expect(await listKeys(`rooms/r2/killed-${victim}/`)).toEqual([]);
       expect(await readdir(tmp)).toEqual([]);
     }
@@ -251,7 +264,7 @@ describe('renderBakeFormats: every format from one render pass', () => {
     expect(err).toBeInstanceOf(BakeError);
     expect((err as BakeError).code).toBe('cancelled');
     expect(abortedAt!).toBeLessThan(100);
-    await expect.poll(lameChildren, { timeout: 10_000 }).toEqual([]);
+    await expect.poll(codecChildren, { timeout: 10_000 }).toEqual([]);
     expect(await listKeys('rooms/r2/cancelled/')).toEqual([]);
     expect(await readdir(tmp)).toEqual([]);
   });
@@ -376,14 +389,14 @@ describe('renderBakeFormats: every format from one render pass', () => {
 });
 
 /** Native MP3 encoders (`lame`) this process started that still run. */
-function lameChildren(): number[] {
+function codecChildren(): number[] {
   const out: number[] = [];
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && comm === 'lame' && !/^Z/.test(stat.slice(stat.lastIndexOf(')') + 2))) out.push(Number(pid));
+      if (ppid === process.pid && ['lame', 'flac', 'mpg123', 'mpg123.bin'].includes(comm) && !/^Z/.test(stat.slice(stat.lastIndexOf(')') + 2))) out.push(Number(pid));
     } catch {
       // it ended meanwhile
     }

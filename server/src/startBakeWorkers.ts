@@ -62,6 +62,8 @@ export async function startBakeWorkers(options: BakeWorkersOptions): Promise<Run
       ...(bakeThreads !== undefined && Number.isInteger(bakeThreads) && bakeThreads > 0 ? { workers: bakeThreads } : {}),
       threads: kept,
       mp3Encoder: config.mp3Encoder,
+      flacEncoder: config.flacEncoder,
+      mp3MeterDecoder: config.mp3MeterDecoder,
     }),
     onRedisError: () => metrics.redisErrors.inc({ role: 'bake-worker' }),
     onBakeFinished: (seconds, outcome) => metrics.bakeSeconds.observe({ outcome }, seconds),

@@ -19,6 +19,8 @@ import { createS3StemSource } from './render/input/createS3StemSource.ts';
 import { createRenderBaker } from './review/createRenderBaker.ts';
 import { BakeThreads } from './render/workers/BakeThreads.ts';
 import { resolveMp3Encoder } from './render/encode/resolveMp3Encoder.ts';
+import { resolveFlacEncoder } from './render/encode/resolveFlacEncoder.ts';
+import { resolveMp3MeterDecoder } from './render/deliver/resolveMp3MeterDecoder.ts';
 import { createReviewModule, type ReviewModule } from './review/createReviewModule.ts';
 import type { ReviewDocs } from './review/ReviewDocs.ts';
 import { mixRoomHooks } from './rooms/mixRoomHooks.ts';
@@ -105,6 +107,14 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
     (choice) => logger.info('mp3 encoder', { setting: config.mp3Encoder, encoder: choice.kind }),
     (error: unknown) => logger.error('mp3 encoder missing', { setting: config.mp3Encoder, error: String(error) }),
   );
+  void resolveFlacEncoder(config.flacEncoder).then(
+    (choice) => logger.info('flac encoder', { setting: config.flacEncoder, encoder: choice.kind }),
+    (error: unknown) => logger.error('flac encoder missing', { setting: config.flacEncoder, error: String(error) }),
+  );
+  void resolveMp3MeterDecoder(config.mp3MeterDecoder).then(
+    (choice) => logger.info('mp3 meter decoder', { setting: config.mp3MeterDecoder, decoder: choice.kind }),
+    (error: unknown) => logger.error('mp3 meter decoder missing', { setting: config.mp3MeterDecoder, error: String(error) }),
+  );
   const objects = await openObjectStore(s3Settings, browserOrigins);
   countS3Errors(objects.store.s3, metrics);
   // Cluster mode: rooms live in Redis streams + S3 snapshots, shared by every node.
@@ -178,6 +188,8 @@ export async function startMixroom(options: MixroomOptions): Promise<RunningMixr
       ...(options.bakeWorkers !== undefined ? { workers: options.bakeWorkers } : {}),
       threads: bakeThreads,
       mp3Encoder: config.mp3Encoder,
+      flacEncoder: config.flacEncoder,
+      mp3MeterDecoder: config.mp3MeterDecoder,
     }),
   });
 

@@ -22,9 +22,11 @@ import { bakeBenchMix } from './bakeBenchMix.ts';
  * BAKE_BENCH_BLOCK (the bake's default, 16384), BAKE_BENCH_PEERS ("node-web-audio-api,chromium"; "" = none),
  * BAKE_BENCH_RUNS (3: our bake's runs; the summary takes the median),
  * BAKE_BENCH_VERSION_RUNS (BAKE_BENCH_RUNS: runs of "version ready"; 0 skips it),
- * BAKE_BENCH_MP3 ("off" skips the MP3 writer alone on the master, native and wasm in turn),
+ * BAKE_BENCH_MP3 ("off" skips the MP3 and FLAC writers alone on the master, native and wasm builds in turn),
  * BAKE_BENCH_MP3_ENCODER ("auto", the server's default: the native LAME when installed; "wasm"
  * or "native" to compare them; the native encoder's CPU, a child process's, is counted),
+ * BAKE_BENCH_FLAC_ENCODER (the same for the FLAC: "auto" the native flac when installed, "wasm", "native"),
+ * BAKE_BENCH_MP3_METER_DECODER (the same for the mpg123 that decodes the MP3 for its meter),
  * BAKE_BENCH_GATES ("off": gates bypassed; "on": every strip's gate on, a third of them keyed
  * by the previous track; "both": the plan without gates as usual, then our bake of the gated
  * plan, and the CPU ratio of the two medians),
@@ -61,9 +63,13 @@ interface OursRun {
   rssAt: { percent: number; rssMb: number }[];
   workers: number;
   sha256: string;
-  threadCpuSeconds: { mainDuringBake: number; workers: number[]; encoders: number[]; rest: number; children?: number };
+  threadCpuSeconds: { mainDuringBake: number; workers: number[]; encoders: number[]; rest: number; children?: number; codecs?: Record<string, number> };
   /** Version mode: which LAME encoded the MP3. */
   mp3Encoder?: string | null;
+  /** Version mode: which libFLAC encoded the FLAC. */
+  flacEncoder?: string | null;
+  /** Version mode: which mpg123 decoded the MP3 for its meter. */
+  mp3MeterDecoder?: string | null;
   /** Version mode: the same bake again in the same process, with the threads the first one kept. */
   warm?: { seconds: number; cpuSeconds: number; phases: { phase: string; at: number }[]; threadCpuSeconds: OursRun['threadCpuSeconds']; threadsStarted: { track: number; format: number } } | null;
 }
@@ -176,12 +182,20 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
   if (process.env.BAKE_BENCH_MP3 !== 'off' && masterKept) {
     const child = await exec(process.execPath, ['--import', 'tsx', path.join(here, 'bakeBenchChild.ts'), planPath, dir, masterFile, String(workers), String(blockFrames), 'mp3'], { cwd: here, maxBuffer: 1 << 24, signal });
     await rm(masterFile, { force: true });
-    const { mp3Runs } = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { mp3Runs: { encoder: string; cpuSeconds: number; childSeconds: number; seconds: number }[] };
-    const by = (e: string) => mp3Runs.filter((r) => r.encoder === e).map((r) => r.cpuSeconds + r.childSeconds);
+    type CodecRun = { encoder: string; meter?: string; cpuSeconds: number; childSeconds: number; seconds: number };
+    const { mp3Runs, flacRuns } = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { mp3Runs: CodecRun[]; flacRuns: CodecRun[] };
+    const by = (e: string, m: string) => mp3Runs.filter((r) => r.encoder === e && r.meter === m).map((r) => r.cpuSeconds + r.childSeconds);
+    const ratio = (a: number[], b: number[]) => (a.length > 0 && b.length > 0 ? (median_(a) / median_(b)).toFixed(2) : 'n/a (no native build installed)');
     console.log(
       `MP3 writer alone on the master (encode, decode meter, spool, file), CPU-s in turn: ` +
-        mp3Runs.map((r) => `${r.encoder} ${(r.cpuSeconds + r.childSeconds).toFixed(2)} (LAME process ${r.childSeconds.toFixed(2)}; ${r.seconds.toFixed(1)} s wall)`).join(', ') +
-        (by('native').length > 0 ? `; native/wasm ${(median_(by('native')) / median_(by('wasm'))).toFixed(2)}` : '; no native LAME installed'),
+        mp3Runs.map((r) => `LAME ${r.encoder} + meter ${r.meter} ${(r.cpuSeconds + r.childSeconds).toFixed(2)} (child processes ${r.childSeconds.toFixed(2)}; ${r.seconds.toFixed(1)} s wall)`).join(', ') +
+        `; meter native/wasm (native LAME) ${ratio(by('native', 'native'), by('native', 'wasm'))}, all native/all wasm ${ratio(by('native', 'native'), by('wasm', 'wasm'))}`,
+    );
+    const flacBy = (e: string) => flacRuns.filter((r) => r.encoder === e).map((r) => r.cpuSeconds + r.childSeconds);
+    console.log(
+      `FLAC writer alone on the master (quantise, encode, file), CPU-s in turn: ` +
+        flacRuns.map((r) => `${r.encoder} ${(r.cpuSeconds + r.childSeconds).toFixed(2)} (flac process ${r.childSeconds.toFixed(2)}; ${r.seconds.toFixed(1)} s wall)`).join(', ') +
+        (flacBy('native').length > 0 ? `; native/wasm ${(median_(flacBy('native')) / median_(flacBy('wasm'))).toFixed(2)}` : '; no native flac installed'),
     );
   }
 
@@ -205,7 +219,7 @@ export async function run({ signal }: { readonly signal: AbortSignal }): Promise
       console.log(
         `version ready, run ${r + 1} of ${wantVersion} (4 formats, stems from S3, stored): ${run.seconds.toFixed(2)} s wall -> ${(seconds / run.seconds).toFixed(1)}x realtime; ` +
           `${run.cpuSeconds.toFixed(2)} CPU-s -> ${((2 * seconds) / run.cpuSeconds).toFixed(1)}x on 2 cores; peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MB; phases: ${timeline}; ` +
-          `files ${(run.files ?? []).map((f) => `${f.format} ${(f.bytes / 2 ** 20).toFixed(1)} MB ${f.sha256.slice(0, 12)}`).join(', ')}; mp3 gain ${mp3?.gainDb.toFixed(2)} dB, encoded by the ${run.mp3Encoder} LAME`,
+          `files ${(run.files ?? []).map((f) => `${f.format} ${(f.bytes / 2 ** 20).toFixed(1)} MB ${f.sha256.slice(0, 12)}`).join(', ')}; mp3 gain ${mp3?.gainDb.toFixed(2)} dB, encoded by the ${run.mp3Encoder} LAME, FLAC by the ${run.flacEncoder} libFLAC, MP3 metered by the ${run.mp3MeterDecoder} mpg123`,
       );
       console.log(`  CPU-s by thread: ${threadLine(run)}`);
       const w = run.warm;
@@ -356,7 +370,11 @@ function threadLine(run: OursRun, rest = 'the rest is start-up before the bake')
   return (
     `main ${t.mainDuringBake.toFixed(2)} during the bake (${((100 * t.mainDuringBake) / run.cpuSeconds).toFixed(0)}% of the process), ` +
     `track workers ${fixed(t.workers)}, encoder threads ${fixed(t.encoders)}, other threads (GC, compiler, file I/O) ${t.rest.toFixed(2)}, ` +
-    (t.children ? `child processes (the native MP3 encoder) ${t.children.toFixed(2)}, ` : '') +
+    (t.children
+      ? `child processes (the native codecs) ${t.children.toFixed(2)}` +
+        (t.codecs && Object.keys(t.codecs).length > 0 ? ` (sampled: ${Object.entries(t.codecs).map(([name, cpu]) => `${name} ${cpu.toFixed(2)}`).join(', ')})` : '') +
+        ', '
+      : '') +
     rest
   );
 }

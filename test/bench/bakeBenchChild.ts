@@ -22,6 +22,11 @@ import { createFileStemSource } from '../../server/src/render/input/createFileSt
 import { createEmbeddedStemSource } from '../../server/src/render/input/createEmbeddedStemSource.ts';
 import { renderBake } from '../../server/src/render/renderBake.ts';
 import type { Mp3EncoderSetting } from '../../server/src/render/encode/Mp3Encoder.ts';
+import type { FlacEncoderSetting } from '../../server/src/render/encode/FlacEncoder.ts';
+import { resolveFlacEncoder } from '../../server/src/render/encode/resolveFlacEncoder.ts';
+import type { NativeCodecSetting } from '../../server/src/render/encode/nativeCodecChoice.ts';
+import { resolveMp3MeterDecoder } from '../../server/src/render/deliver/resolveMp3MeterDecoder.ts';
+import { createPcmFormatWriter } from '../../server/src/render/deliver/createPcmFormatWriter.ts';
 import { renderBakeFormats } from '../../server/src/render/renderBakeFormats.ts';
 import { BakeThreads } from '../../server/src/render/workers/BakeThreads.ts';
 import { createS3Client } from '../../server/src/storage/createS3Client.ts';
@@ -61,9 +66,52 @@ function childrenCpu(): number {
     return 0;
   }
 }
+/**
+ * The native codecs' processes (lame, flac, mpg123), children of any thread of this process,
+ * by pid: name and CPU seconds so far (Linux /proc). Sampled with the threads, so a process's
+ * last 250 ms can be missed; the exact total of all of them is `childrenCpu`.
+ */
+const codecs = new Map<string, { name: string; cpu: number; warm: boolean }>();
+let inWarm = false;
+function sampleCodecs(): void {
+  let tids: string[] = [];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return;
+  }
+  for (const tid of tids) {
+    let kids: string[] = [];
+    try {
+      kids = readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' ').filter(Boolean);
+    } catch {
+      continue;
+    }
+    for (const pid of kids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\.bin$/, '');
+        const cpu = (Number(fields[11]) + Number(fields[12])) / 100;
+        codecs.set(pid, { name, cpu: Math.max(cpu, codecs.get(pid)?.cpu ?? 0), warm: codecs.get(pid)?.warm ?? inWarm });
+      } catch {
+        // it ended meanwhile
+      }
+    }
+  }
+}
+/** Sampled CPU seconds of the codec processes by name, of the cold or the warm bake. */
+function codecSplit(warm: boolean): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of codecs.values()) if (c.warm === warm) out[c.name] = (out[c.name] ?? 0) + c.cpu;
+  return out;
+}
 // Worker threads end with the bake, so their CPU is sampled along the way (last sample wins).
 const threads = new Map<string, number>();
-const sampleThreads = (): void => threadCpu().forEach((cpu, tid) => threads.set(tid, cpu));
+const sampleThreads = (): void => {
+  threadCpu().forEach((cpu, tid) => threads.set(tid, cpu));
+  sampleCodecs();
+};
 const mainTid = String(process.pid);
 const mainBefore = threadCpu().get(mainTid) ?? 0;
 // Every 250 ms: reading /proc for ~20 threads costs main-thread CPU that the figures would
@@ -81,7 +129,7 @@ const phases: { phase: string; at: number }[] = [];
 /** Threads that exist before the bake (main, V8's helpers, libuv's pool, the store's): the rest are the bake's. */
 let before = new Set(threadCpu().keys());
 let t0 = performance.now();
-type Result = { sha256: string; loudness: unknown; workers: number; mp3Encoder?: string | null; files?: { format: string; sha256: string; bytes: number; measurement: unknown }[] };
+type Result = { sha256: string; loudness: unknown; workers: number; mp3Encoder?: string | null; flacEncoder?: string | null; mp3MeterDecoder?: string | null; files?: { format: string; sha256: string; bytes: number; measurement: unknown }[] };
 let result: Result;
 
 /** CPU seconds by thread between two samples of `threads` (a thread started since counts whole). */
@@ -104,10 +152,11 @@ function threadSplit(from: ReadonlyMap<string, number>, to: ReadonlyMap<string, 
 /** The first (cold) bake's figures: the whole process so far, start-up included. */
 let cold: { seconds: number; cpu: NodeJS.CpuUsage; children: number; threads: Map<string, number> } | null = null;
 /** Version mode: the same bake again in this process, with the threads the first one kept. */
-let warm: { seconds: number; cpuSeconds: number; phases: typeof phases; threadCpuSeconds: ReturnType<typeof threadSplit> & { children: number }; threadsStarted: { track: number; format: number } } | null = null;
+let warm: { seconds: number; cpuSeconds: number; phases: typeof phases; threadCpuSeconds: ReturnType<typeof threadSplit> & { children: number; codecs: Record<string, number> }; threadsStarted: { track: number; format: number } } | null = null;
 if (mode === 'mp3') {
   // The MP3 writer alone (encode, decode meter, spool, file) on the bake's master (<out.wav>,
-  // WAV 24), once per encoder in turn: what each costs, child process included, same minutes.
+  // WAV 24), with each LAME and each meter decoder in turn: what each costs, child processes
+  // included, same minutes.
   const bytes = new Uint8Array(await readFile(outFile!));
   const header = parseWavHeader(bytes);
   if ('pending' in header || !header.sampleFormat) throw new Error('the bench master is not a WAV this reader decodes');
@@ -115,15 +164,17 @@ if (mode === 'mp3') {
   const master = [new Float32Array(frames), new Float32Array(frames)];
   decodeWavFrames(bytes.subarray(header.dataOffset), header.sampleFormat, frames, master, 0);
   const block = Number(blockFrames);
-  const runs: { encoder: string; cpuSeconds: number; childSeconds: number; seconds: number }[] = [];
-  for (const encoder of ['native', 'wasm', 'native', 'wasm'] as const) {
+  const runs: { encoder: string; meter?: string; cpuSeconds: number; childSeconds: number; seconds: number }[] = [];
+  const combos = [['native', 'native'], ['native', 'wasm'], ['wasm', 'wasm']] as const;
+  for (const [encoder, meter] of [...combos, ...combos]) {
     const choice = await resolveMp3Encoder(encoder).catch(() => null);
-    if (!choice) continue;
+    const meterChoice = await resolveMp3MeterDecoder(meter).catch(() => null);
+    if (!choice || !meterChoice) continue;
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'mixroom-bench-mp3-'));
     const cpu0 = process.cpuUsage();
     const children0 = childrenCpu();
     const t = performance.now();
-    const writer = await createMp3FormatWriter({ format: 'mp3', sampleRate: plan.sampleRate, channels: 2, totalFrames: frames, maxBlockFrames: block, ceilingDb: -1, measure: true, startGainDb: -0.5, tmpDir: tmp, mp3Encoder: choice });
+    const writer = await createMp3FormatWriter({ format: 'mp3', sampleRate: plan.sampleRate, channels: 2, totalFrames: frames, maxBlockFrames: block, ceilingDb: -1, measure: true, startGainDb: -0.5, tmpDir: tmp, mp3Encoder: choice, mp3MeterDecoder: meterChoice });
     for (let at = 0; at < frames; at += block) {
       const n = Math.min(block, frames - at);
       await writer.write(master.map((c) => c.subarray(at, at + n)), n);
@@ -132,9 +183,29 @@ if (mode === 'mp3') {
     await writer.discard();
     await rm(tmp, { recursive: true, force: true });
     const cpu = process.cpuUsage(cpu0);
-    runs.push({ encoder, cpuSeconds: (cpu.user + cpu.system) / 1e6, childSeconds: childrenCpu() - children0, seconds: (performance.now() - t) / 1000 });
+    runs.push({ encoder, meter, cpuSeconds: (cpu.user + cpu.system) / 1e6, childSeconds: childrenCpu() - children0, seconds: (performance.now() - t) / 1000 });
   }
-  process.stdout.write(`${JSON.stringify({ mp3Runs: runs })}\n`);
+  // The FLAC writer alone on the same master, each encoder in turn (the WAV 24's twin: not metered).
+  const flacRuns: typeof runs = [];
+  for (const encoder of ['native', 'wasm', 'native', 'wasm'] as const) {
+    const choice = await resolveFlacEncoder(encoder).catch(() => null);
+    if (!choice) continue;
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'mixroom-bench-flac-'));
+    const cpu0 = process.cpuUsage();
+    const children0 = childrenCpu();
+    const t = performance.now();
+    const writer = await createPcmFormatWriter({ format: 'flac', sampleRate: plan.sampleRate, channels: 2, totalFrames: frames, maxBlockFrames: block, ceilingDb: -1, measure: false, tmpDir: tmp, flacEncoder: choice });
+    for (let at = 0; at < frames; at += block) {
+      const n = Math.min(block, frames - at);
+      await writer.write(master.map((c) => c.subarray(at, at + n)), n);
+    }
+    await writer.finish(new AbortController().signal);
+    await writer.discard();
+    await rm(tmp, { recursive: true, force: true });
+    const cpu = process.cpuUsage(cpu0);
+    flacRuns.push({ encoder, cpuSeconds: (cpu.user + cpu.system) / 1e6, childSeconds: childrenCpu() - children0, seconds: (performance.now() - t) / 1000 });
+  }
+  process.stdout.write(`${JSON.stringify({ mp3Runs: runs, flacRuns })}\n`);
   process.exit(0);
 }
 if (mode === 'version') {
@@ -156,8 +227,10 @@ if (mode === 'version') {
       threads: kept,
       // auto (the server's default): the native LAME when installed; `wasm` measures the fallback.
       mp3Encoder: (process.env.BAKE_BENCH_MP3_ENCODER ?? 'auto') as Mp3EncoderSetting,
+      flacEncoder: (process.env.BAKE_BENCH_FLAC_ENCODER ?? 'auto') as FlacEncoderSetting,
+      mp3MeterDecoder: (process.env.BAKE_BENCH_MP3_METER_DECODER ?? 'auto') as NativeCodecSetting,
     });
-    return { sha256: r.files[0]!.sha256, loudness: r.loudness, workers: r.workers, mp3Encoder: r.mp3Encoder, files: r.files.map((f) => ({ format: f.format, sha256: f.sha256, bytes: f.bytes, measurement: f.measurement })) };
+    return { sha256: r.files[0]!.sha256, loudness: r.loudness, workers: r.workers, mp3Encoder: r.mp3Encoder, flacEncoder: r.flacEncoder, mp3MeterDecoder: r.mp3MeterDecoder, files: r.files.map((f) => ({ format: f.format, sha256: f.sha256, bytes: f.bytes, measurement: f.measurement })) };
   };
   try {
     before = new Set(threadCpu().keys());
@@ -168,6 +241,7 @@ if (mode === 'version') {
     const coldPhases = phases.splice(0);
     const cpu0 = process.cpuUsage();
     const children0 = childrenCpu();
+    inWarm = true;
     t0 = performance.now();
     const again = await bake();
     const seconds = (performance.now() - t0) / 1000;
@@ -179,7 +253,7 @@ if (mode === 'version') {
       seconds,
       cpuSeconds: (cpu.user + cpu.system) / 1e6 + children,
       phases: phases.splice(0, phases.length, ...coldPhases),
-      threadCpuSeconds: { ...threadSplit(cold.threads, threads, again.workers), children },
+      threadCpuSeconds: { ...threadSplit(cold.threads, threads, again.workers), children, codecs: codecSplit(true) },
       threadsStarted: { track: kept.track.started, format: kept.format.started },
     };
   } finally {
@@ -202,7 +276,7 @@ clearInterval(sampler);
 sampleThreads();
 const cpu = cold?.cpu ?? process.cpuUsage(); // whole process: main thread and every worker thread
 const children = cold?.children ?? childrenCpu();
-const threadCpuSeconds = { ...threadSplit(new Map([[mainTid, mainBefore]]), cold?.threads ?? threads, result.workers), children };
+const threadCpuSeconds = { ...threadSplit(new Map([[mainTid, mainBefore]]), cold?.threads ?? threads, result.workers), children, codecs: codecSplit(false) };
 process.stdout.write(
-  `${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 + children, mp3Encoder: result.mp3Encoder, peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAt, threadCpuSeconds, sha256: result.sha256, loudness: result.loudness, workers: result.workers, phases, files: result.files, warm })}\n`,
+  `${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 + children, mp3Encoder: result.mp3Encoder, flacEncoder: result.flacEncoder, mp3MeterDecoder: result.mp3MeterDecoder, peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAt, threadCpuSeconds, sha256: result.sha256, loudness: result.loudness, workers: result.workers, phases, files: result.files, warm })}\n`,
 );

@@ -25,6 +25,8 @@ describe('parseConfig', () => {
       drainDelayMs: 0,
       metricsToken: null,
       mp3Encoder: 'auto',
+      flacEncoder: 'auto',
+      mp3MeterDecoder: 'auto',
     });
   });
 
@@ -32,6 +34,14 @@ describe('parseConfig', () => {
     expect(parseConfig({ MP3_ENCODER: 'native' }).mp3Encoder).toBe('native');
     expect(parseConfig({ MP3_ENCODER: 'wasm' }).mp3Encoder).toBe('wasm');
     expect(() => parseConfig({ MP3_ENCODER: 'ffmpeg' })).toThrow(/MP3_ENCODER/);
+  });
+
+  it('takes FLAC_ENCODER as auto, native or wasm only', () => {
+    expect(parseConfig({ FLAC_ENCODER: 'native' }).flacEncoder).toBe('native');
+    expect(parseConfig({ FLAC_ENCODER: 'wasm' }).flacEncoder).toBe('wasm');
+    expect(() => parseConfig({ FLAC_ENCODER: 'sox' })).toThrow(/FLAC_ENCODER/);
+    expect(parseConfig({ MP3_METER_DECODER: 'wasm' }).mp3MeterDecoder).toBe('wasm');
+    expect(() => parseConfig({ MP3_METER_DECODER: 'ffmpeg' })).toThrow(/MP3_METER_DECODER/);
   });
 
   // A path would mean serving under a prefix, which the app does not do: refused, not cut off.

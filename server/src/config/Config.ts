@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { MP3_ENCODER_SETTINGS, type Mp3EncoderSetting } from '../render/encode/Mp3Encoder.ts';
+import { FLAC_ENCODER_SETTINGS, type FlacEncoderSetting } from '../render/encode/FlacEncoder.ts';
+import { NATIVE_CODEC_SETTINGS, type NativeCodecSetting } from '../render/encode/nativeCodecChoice.ts';
 
 /**
  * Server configuration, parsed once at boot from the environment (see `parseConfig`). Nothing
@@ -73,6 +75,10 @@ export const CONFIG_SCHEMA = z.object({
   DRAIN_DELAY_MS: envInt(0, 0),
   /** Which LAME encodes a version's MP3: `native` (Debian's `lame` 3.100), `wasm` (built in), `auto` (native when installed). */
   MP3_ENCODER: z.enum(MP3_ENCODER_SETTINGS).default('auto'),
+  /** Which libFLAC encodes a version's FLAC: `native` (Debian's `flac` 1.4), `wasm` (built in), `auto` (native when installed). */
+  FLAC_ENCODER: z.enum(FLAC_ENCODER_SETTINGS).default('auto'),
+  /** Which mpg123 decodes a version's MP3 for its meter: `native` (Debian's `mpg123`), `wasm` (built in), `auto` (native when installed). */
+  MP3_METER_DECODER: z.enum(NATIVE_CODEC_SETTINGS).default('auto'),
   /** Bearer token of `GET /metrics`; unset = no metrics route. */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
 });
@@ -108,6 +114,10 @@ export interface Config {
   readonly metricsToken: string | null;
   /** Which LAME encodes the MP3 of a version. */
   readonly mp3Encoder: Mp3EncoderSetting;
+  /** Which libFLAC encodes the FLAC of a version. */
+  readonly flacEncoder: FlacEncoderSetting;
+  /** Which mpg123 decodes the MP3 of a version for its meter. */
+  readonly mp3MeterDecoder: NativeCodecSetting;
 }
 
 /** Thrown at boot when an environment variable is invalid; lists every problem at once. */
@@ -152,5 +162,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     drainDelayMs: e.DRAIN_DELAY_MS,
     metricsToken: e.METRICS_TOKEN ?? null,
     mp3Encoder: e.MP3_ENCODER,
+    flacEncoder: e.FLAC_ENCODER,
+    mp3MeterDecoder: e.MP3_METER_DECODER,
   });
 }

@@ -13,6 +13,10 @@ import { createInlineEncoders, type FormatEncoders } from './deliver/FormatEncod
 import { FormatThreads } from './workers/FormatThreads.ts';
 import type { Mp3EncoderChoice, Mp3EncoderSetting } from './encode/Mp3Encoder.ts';
 import { resolveMp3Encoder } from './encode/resolveMp3Encoder.ts';
+import type { FlacEncoderChoice, FlacEncoderSetting } from './encode/FlacEncoder.ts';
+import { resolveFlacEncoder } from './encode/resolveFlacEncoder.ts';
+import type { NativeCodecChoice, NativeCodecSetting } from './encode/nativeCodecChoice.ts';
+import { resolveMp3MeterDecoder } from './deliver/resolveMp3MeterDecoder.ts';
 import type { FormatWriterOptions, FormatWriterResult } from './deliver/FormatWriter.ts';
 import { planDeliverable } from './deliver/planDeliverable.ts';
 import { type LoudnessReport, toLoudnessReport } from './LoudnessReport.ts';
@@ -53,6 +57,10 @@ export interface RenderBakeFormatsOptions extends Omit<BakeMixOptions, 'onFrames
   encodeInThreads?: boolean;
   /** Which LAME encodes the MP3 (`MP3_ENCODER`; default `auto`: the native one when installed). */
   mp3Encoder?: Mp3EncoderSetting;
+  /** Which libFLAC encodes the FLAC (`FLAC_ENCODER`; default `auto`: the native `flac` when installed). */
+  flacEncoder?: FlacEncoderSetting;
+  /** Which mpg123 decodes the MP3 for its meter (`MP3_METER_DECODER`; default `auto`: the native one when installed). */
+  mp3MeterDecoder?: NativeCodecSetting;
   /** Called with the encoder threads once they run (tests end one to see the bake fail cleanly). */
   onEncoderThreads?: (threads: { format: BakeFormat; worker: Worker }[]) => void;
 }
@@ -88,6 +96,10 @@ export interface BakeFormatsResult {
   files: BakeFileResult[];
   /** Which LAME encoded the MP3 (null without one). */
   mp3Encoder: Mp3EncoderChoice['kind'] | null;
+  /** Which libFLAC encoded the FLAC (null without one). */
+  flacEncoder: FlacEncoderChoice['kind'] | null;
+  /** Which mpg123 decoded the MP3 for its meter (null without one). */
+  mp3MeterDecoder: NativeCodecChoice['kind'] | null;
 }
 
 /**
@@ -111,6 +123,8 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
   // removed at the end whatever happened, even if an encoder thread died holding files. A
   // process killed mid-bake runs no `finally`: the next bake on this host removes its folder.
   const mp3Encoder = formats.includes('mp3') ? await resolveMp3Encoder(options.mp3Encoder ?? 'auto') : undefined;
+  const flacEncoder = formats.includes('flac') ? await resolveFlacEncoder(options.flacEncoder ?? 'auto') : undefined;
+  const mp3MeterDecoder = formats.includes('mp3') ? await resolveMp3MeterDecoder(options.mp3MeterDecoder ?? 'auto') : undefined;
   await sweepDeadBakeTempDirs(options.tmpDir);
   const tmp = await createBakeTempDir(options.tmpDir);
   const writerOptions: FormatWriterOptions[] = formats.map((format) => ({
@@ -124,6 +138,8 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
     startGainDb: mp3StartGainDb(deliverable.limited),
     tmpDir: tmp,
     ...(format === 'mp3' && mp3Encoder ? { mp3Encoder } : {}),
+    ...(format === 'mp3' && mp3MeterDecoder ? { mp3MeterDecoder } : {}),
+    ...(format === 'flac' && flacEncoder ? { flacEncoder } : {}),
   }));
   let mp3Pass: number | null = null;
   const events = { onPass: (_format: BakeFormat, pass: number) => void (mp3Pass = pass) };
@@ -199,6 +215,8 @@ export async function renderBakeFormats(plan: MixPlan, options: RenderBakeFormat
       workers: bake.info.workers,
       ceilingDb,
       mp3Encoder: mp3Encoder?.kind ?? null,
+      flacEncoder: flacEncoder?.kind ?? null,
+      mp3MeterDecoder: mp3MeterDecoder?.kind ?? null,
       files: formats.map((format, i) => ({
         format,
         bytes: done[i]!.file.bytes,

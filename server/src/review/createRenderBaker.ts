@@ -6,6 +6,8 @@ import { renderBakeFormats } from '../render/renderBakeFormats.ts';
 import type { StemSource } from '../render/input/StemSource.ts';
 import type { BakeThreads } from '../render/workers/BakeThreads.ts';
 import type { Mp3EncoderSetting } from '../render/encode/Mp3Encoder.ts';
+import type { FlacEncoderSetting } from '../render/encode/FlacEncoder.ts';
+import type { NativeCodecSetting } from '../render/encode/nativeCodecChoice.ts';
 import type { BakeVersion } from './BakeVersion.ts';
 
 export interface RenderBakerOptions {
@@ -23,6 +25,10 @@ export interface RenderBakerOptions {
   threads?: BakeThreads;
   /** Which LAME encodes the MP3 (`MP3_ENCODER`; default auto). */
   mp3Encoder?: Mp3EncoderSetting;
+  /** Which libFLAC encodes the FLAC (`FLAC_ENCODER`; default auto). */
+  flacEncoder?: FlacEncoderSetting;
+  /** Which mpg123 decodes the MP3 for its meter (`MP3_METER_DECODER`; default auto). */
+  mp3MeterDecoder?: NativeCodecSetting;
 }
 
 /**
@@ -43,6 +49,8 @@ export function createRenderBaker(options: RenderBakerOptions): BakeVersion {
       ...(options.tmpDir !== undefined ? { tmpDir: options.tmpDir } : {}),
       ...(options.threads ? { threads: options.threads } : {}),
       ...(options.mp3Encoder ? { mp3Encoder: options.mp3Encoder } : {}),
+      ...(options.flacEncoder ? { flacEncoder: options.flacEncoder } : {}),
+      ...(options.mp3MeterDecoder ? { mp3MeterDecoder: options.mp3MeterDecoder } : {}),
       store: {
         s3: options.s3,
         bucket: options.bucket,

@@ -1,7 +1,9 @@
 import type { FormatMeasurement } from '@mixroom/shared/review';
 import type { SealedBakeFile } from './BakeFileSink.ts';
 import type { BakeFormat } from '../BakeFormat.ts';
+import type { FlacEncoderChoice } from '../encode/FlacEncoder.ts';
 import type { Mp3EncoderChoice } from '../encode/Mp3Encoder.ts';
+import type { NativeCodecChoice } from '../encode/nativeCodecChoice.ts';
 
 /** Plain data (it crosses to an encoder thread): everything one format's writer needs. */
 export interface FormatWriterOptions {
@@ -22,9 +24,13 @@ export interface FormatWriterOptions {
   startGainDb?: number;
   /** MP3: which LAME encodes it (default: the wasm build). */
   mp3Encoder?: Mp3EncoderChoice;
+  /** MP3: which mpg123 decodes it for its meter (default: the wasm build). */
+  mp3MeterDecoder?: NativeCodecChoice;
+  /** FLAC: which libFLAC encodes it (default: the wasm build). */
+  flacEncoder?: FlacEncoderChoice;
   /** MP3: called when the file is encoded again at a lower gain (pass 2, 3, ...). Not plain data: set in the thread. */
   onPass?: (pass: number, gainDb: number) => void;
-  /** MP3: a native encoder's process started or ended (its owner kills it on cancel). Not plain data: set in the thread. */
+  /** A native codec's process (encoder, the MP3 meter's decoder) started or ended (its owner kills it on cancel). Not plain data: set in the thread. */
   onChild?: (pid: number, running: boolean) => void;
 }
 

@@ -62,7 +62,7 @@ export async function createMp3FormatWriter(options: FormatWriterOptions): Promi
   let sink: BakeFileSink | null = null;
   let pass: Mp3Pass | null = null;
   const startPass = async (gainDb: number): Promise<Mp3Pass> => {
-    const meter = await Mp3DecodeMeter.create(sampleRate, channels, totalFrames);
+    const meter = await Mp3DecodeMeter.create({ sampleRate, channels, totalFrames, decoder: options.mp3MeterDecoder, onChild: options.onChild });
     const p: Mp3Pass = {
       gainDb,
       encoder: null!,
@@ -134,7 +134,7 @@ export async function createMp3FormatWriter(options: FormatWriterOptions): Promi
     await p.encoder.finish();
     flush(p);
     await p.written;
-    return p.meter.result(p.gainDb);
+    return await p.meter.result(p.gainDb);
   };
   try {
     sink = await BakeFileSink.create('mp3', options.tmpDir);
@@ -153,7 +153,7 @@ export async function createMp3FormatWriter(options: FormatWriterOptions): Promi
       const p = pass!;
       const spooled = spool.append(block, frames);
       const encoded = encode(p, block, frames);
-      return Promise.all([spooled, encoded, p.written]).then(() => undefined);
+      return Promise.all([spooled, encoded, p.written, p.meter.drained()]).then(() => undefined);
     },
     async finish(signal) {
       let p = pass!;
@@ -169,6 +169,7 @@ export async function createMp3FormatWriter(options: FormatWriterOptions): Promi
           if (signal.aborted) throw cancelledError(signal);
           await encode(p, block, frames);
           await p.written;
+          await p.meter.drained();
         }
         measurement = await complete(p);
       }
