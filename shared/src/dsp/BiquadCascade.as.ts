@@ -97,14 +97,14 @@ function stepBiquad(c: usize, x: v128): v128 {
  * step at a time. Steady state: steps i = n-1 .. frames-1; the last biquad writes sample
  * i - (n-1). Drain: the samples frames-n+1 .. frames-1 that the later biquads still owe.
  */
-function pipelineFill(g: v128, c: usize, n: i32, inL: usize, inR: usize): void {
+export function pipelineFill(g: v128, c: usize, n: i32, inL: usize, inR: usize): void {
   for (let s: i32 = 0; s <= n - 2; s++) {
     let x = eqInput(g, inL, inR, <usize>s << 2);
     for (let k: i32 = 0; k <= n - 2 - s; k++) x = stepBiquad(c + BIQUAD_BYTES * <usize>k, x);
   }
 }
 
-function pipelineDrain(c: usize, n: i32, outL: usize, outR: usize, frames: usize): void {
+export function pipelineDrain(c: usize, n: i32, outL: usize, outR: usize, frames: usize): void {
   for (let s = frames - <usize>n + 1; s < frames; s++) {
     const first = <i32>(frames - s); // the first biquad that has not reached sample s
     let x = v128.load(c + BIQUAD_BYTES * <usize>(first - 1), BIQUAD_Y1); // its input: the previous biquad's newest output
@@ -231,7 +231,7 @@ function runEqPipelined6(g: v128, c: usize, inL: usize, inR: usize, outL: usize,
 }
 
 /** A frame's lanes (already float32 values) to outL/outR: narrowed together, stored lane by lane. */
-@inline function eqOutput(y: v128, outL: usize, outR: usize, at: usize): void {
+@inline export function eqOutput(y: v128, outL: usize, outR: usize, at: usize): void {
   const f = f32x4.demote_f64x2_zero(y);
   v128.store32_lane(outL + at, f, 0);
   v128.store32_lane(outR + at, f, 1);

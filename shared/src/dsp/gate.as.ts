@@ -5,9 +5,9 @@ import {
   PAYLOAD, GATE_GAIN_DB, GATE_OPEN, GATE_HOLD, GATE_GR_PEAK, GATE_PHASE, GATE_KEY_PEAK, GATE_GAIN_FROM, GATE_GAIN_TO,
   GATE_Z0, GATE_Z1, GATE_Z2, GATE_Z3, GATE_OPEN_LEVEL, GATE_CLOSE_LEVEL, GATE_FLOOR_LEVEL, GATE_THRESHOLD, GATE_RANGE,
   GATE_SLOPE, GATE_RANGE_LIN, GATE_HOLD_FRAMES, GATE_RELEASE_COEF, GATE_B0, GATE_C1, GATE_C2, GATE_A1, GATE_A2,
-  GAIN, GAIN_BYTES, BIQUAD_X1, BIQUAD_X2, BIQUAD_Y1, BIQUAD_Y2,
+  GAIN, GAIN_BYTES, BIQUAD_BYTES, BIQUAD_X1, BIQUAD_X2, BIQUAD_Y1, BIQUAD_Y2,
 } from './chainProgram.generated.as';
-import { biquad, eqInput, saveBiquad } from './BiquadCascade.as';
+import { biquad, eqInput, eqOutput, pipelineDrain, pipelineFill, saveBiquad } from './BiquadCascade.as';
 import { pair, scratch, slot } from './chainLanes.as';
 import { dlog } from './deterministicLog.as';
 import { dexp } from './deterministicExp.as';
@@ -38,7 +38,7 @@ const GATE_INV_SUB: f64 = 0.0625;
  * a mono input has inR == inL and outR == outL.
  */
 export function runGate(p: usize, keyL: usize, keyR: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
-  gate(p, false, 0, keyL, keyR, inL, inR, outL, outR, frames);
+  gate(p, false, 0, false, 0, keyL, keyR, inL, inR, outL, outR, 0, frames);
 }
 
 /**
@@ -50,11 +50,30 @@ export function runGate(p: usize, keyL: usize, keyR: usize, inL: usize, inR: usi
  * filter's overlap instead of each being a latency-bound pass of its own.
  */
 export function runEqGate(eq: usize, p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
-  gate(p, true, eq, inL, inR, inL, inR, outL, outR, frames);
+  gate(p, true, eq, false, 0, inL, inR, inL, inR, outL, outR, 0, frames);
 }
 
-/** runGate's loop, after an EQ section of one biquad at `eq` when `withEq` (a constant: each caller gets its own loop). */
-@inline function gate(p: usize, withEq: bool, eq: usize, keyL: usize, keyR: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
+/**
+ * runEqGate, then an EQ section of four biquads at `q` (a strip's EQ bands) in the same
+ * loop, software-pipelined as runEqPipelined4 (biquad k on frame i - k) with the gate's
+ * output as its input: the six recursions (HPF, key filter, four bands) of a frame run side
+ * by side. The pipeline fills from the first three frames' gate outputs (stored, as the
+ * groups one after the other store them) and drains from the biquads' states, as runEq's.
+ * The same samples as the three groups in turn. Needs frames >= 8 (runEq's 2n).
+ */
+export function runEqGateEq4(eq: usize, p: usize, q: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
+  gate(p, true, eq, false, 0, inL, inR, inL, inR, outL, outR, 0, 3);
+  pipelineFill(f64x2.splat(1), q, 4, outL, outR);
+  gate(p, true, eq, true, q, inL, inR, inL, inR, outL, outR, 3, frames);
+  pipelineDrain(q, 4, outL, outR, <usize>frames);
+}
+
+/**
+ * runGate's loop over frames [from, frames): after an EQ section of one biquad at `eq` when
+ * `withEq`, and feeding a pipelined EQ section of four biquads at `q` when `withEq4`
+ * (constants: each caller gets its own loop).
+ */
+@inline function gate(p: usize, withEq: bool, eq: usize, withEq4: bool, q: usize, keyL: usize, keyR: usize, inL: usize, inR: usize, outL: usize, outR: usize, from: usize, frames: i32): void {
   const eqHasGain = withEq && load<i32>(eq) == GAIN;
   const eqGain = eqHasGain ? v128.load(eq, PAYLOAD) : f64x2.splat(1);
   const c = eqHasGain ? eq + GAIN_BYTES : eq;
@@ -62,6 +81,23 @@ export function runEqGate(eq: usize, p: usize, inL: usize, inR: usize, outL: usi
   let ex2 = withEq ? v128.load(c, BIQUAD_X2) : f64x2.splat(0);
   let ey1 = withEq ? v128.load(c, BIQUAD_Y1) : f64x2.splat(0);
   let ey2 = withEq ? v128.load(c, BIQUAD_Y2) : f64x2.splat(0);
+  // runEqPipelined4's registers (its op states after pipelineFill).
+  const q1 = q + BIQUAD_BYTES;
+  const q2 = q + 2 * BIQUAD_BYTES;
+  const q3 = q + 3 * BIQUAD_BYTES;
+  let qx1 = withEq4 ? v128.load(q, BIQUAD_X1) : f64x2.splat(0);
+  let qx2 = withEq4 ? v128.load(q, BIQUAD_X2) : f64x2.splat(0);
+  let qa1 = withEq4 ? v128.load(q, BIQUAD_Y1) : f64x2.splat(0);
+  let qa2 = withEq4 ? v128.load(q, BIQUAD_Y2) : f64x2.splat(0);
+  let qa3 = withEq4 ? v128.load(q1, BIQUAD_X2) : f64x2.splat(0);
+  let qb1 = withEq4 ? v128.load(q1, BIQUAD_Y1) : f64x2.splat(0);
+  let qb2 = withEq4 ? v128.load(q1, BIQUAD_Y2) : f64x2.splat(0);
+  let qb3 = withEq4 ? v128.load(q2, BIQUAD_X2) : f64x2.splat(0);
+  let qd1 = withEq4 ? v128.load(q2, BIQUAD_Y1) : f64x2.splat(0);
+  let qd2 = withEq4 ? v128.load(q2, BIQUAD_Y2) : f64x2.splat(0);
+  let qd3 = withEq4 ? v128.load(q3, BIQUAD_X2) : f64x2.splat(0);
+  let qe1 = withEq4 ? v128.load(q3, BIQUAD_Y1) : f64x2.splat(0);
+  let qe2 = withEq4 ? v128.load(q3, BIQUAD_Y2) : f64x2.splat(0);
   const b0 = f64x2.splat(slot(p, GATE_B0));
   const c1 = f64x2.splat(slot(p, GATE_C1));
   const c2 = f64x2.splat(slot(p, GATE_C2));
@@ -99,7 +135,7 @@ export function runEqGate(eq: usize, p: usize, inL: usize, inR: usize, outL: usi
   let peak = f64x2.splat(slot(p, GATE_KEY_PEAK));
   let gFrom = slot(p, GATE_GAIN_FROM);
   let gTo = slot(p, GATE_GAIN_TO);
-  let i: usize = 0;
+  let i: usize = from;
   while (i < n) {
     // This call's frames of the running sub-block.
     const start = i;
@@ -137,8 +173,23 @@ export function runEqGate(eq: usize, p: usize, inL: usize, inR: usize, outL: usi
       // stores go to the one buffer.
       const gain = glide ? f64x2.splat(gFrom + step * (<f64>(phase0 + <f64>(i - start) + 1) * GATE_INV_SUB)) : settled;
       const y = f32x4.demote_f64x2_zero(f64x2.mul(x, gain));
-      v128.store32_lane(outL + at, y, 0);
-      v128.store32_lane(outR + at, y, 1);
+      if (withEq4) {
+        // runEqPipelined4's step on the gate's output (as stored and read back: float32).
+        const v = f64x2.promote_low_f32x4(y);
+        const ya = biquad(q, v, qx1, qx2, qa1, qa2);
+        const yb = biquad(q1, qa1, qa2, qa3, qb1, qb2);
+        const yd = biquad(q2, qb1, qb2, qb3, qd1, qd2);
+        const ye = biquad(q3, qd1, qd2, qd3, qe1, qe2);
+        qx2 = qx1; qx1 = v;
+        qa3 = qa2; qa2 = qa1; qa1 = ya;
+        qb3 = qb2; qb2 = qb1; qb1 = yb;
+        qd3 = qd2; qd2 = qd1; qd1 = yd;
+        qe2 = qe1; qe1 = ye;
+        eqOutput(ye, outL, outR, (i - 3) << 2);
+      } else {
+        v128.store32_lane(outL + at, y, 0);
+        v128.store32_lane(outR + at, y, 1);
+      }
     }
     // gate.ts restarts the key filter at a |h| that is not below KEY_CEIL (a NaN or infinite
     // key sample). Such an h leaves this segment's peak at KEY_CEIL or more, or (a NaN) a
@@ -216,4 +267,10 @@ export function runEqGate(eq: usize, p: usize, inL: usize, inR: usize, outL: usi
   store<f64>(p + PAYLOAD + (<usize>GATE_GAIN_FROM << 3), gFrom);
   store<f64>(p + PAYLOAD + (<usize>GATE_GAIN_TO << 3), gTo);
   if (withEq) saveBiquad(c, ex1, ex2, ey1, ey2);
+  if (withEq4) {
+    saveBiquad(q, qx1, qx2, qa1, qa2);
+    saveBiquad(q1, qa2, qa3, qb1, qb2); // biquad k+1 read k's outputs
+    saveBiquad(q2, qb2, qb3, qd1, qd2);
+    saveBiquad(q3, qd2, qd3, qe1, qe2);
+  }
 }

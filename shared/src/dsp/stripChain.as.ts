@@ -34,7 +34,7 @@ import { runDeesser } from './deesser.as';
 import { setExpTables } from './deterministicExp.as';
 import { setLogTables } from './deterministicLog.as';
 import { eqStages, runEq } from './BiquadCascade.as';
-import { runEqGate, runGate } from './gate.as';
+import { runEqGate, runEqGateEq4, runGate } from './gate.as';
 
 import {
   END, GAIN, BIQUAD, PAN_LEFT, PAN_RIGHT, PAN_MONO, DELAY, SEND, ZERO, SEND_ZERO, COMP, BARRIER, PAN_BALANCE,
@@ -73,7 +73,13 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
     const size: usize = kind == COMP ? COMP_BYTES : kind == GATE ? GATE_BYTES : kind == DEESS ? DEESS_BYTES : kind == DELAY ? delayOpBytes(load<i32>(p, ARG0)) : 0;
     const after = size > 0 ? load<i32>(p + size) : -1;
     const fused = eqGateFused(p);
-    if (fused > 0) {
+    const bands = fused > 0 ? eqAfterGate(fused) : 0;
+    if (bands > 0 && frames >= 8) {
+      // An EQ section of one biquad (the HPF), a gate, then four biquads (the EQ bands): one
+      // pipelined loop (runEqGateEq4).
+      runEqGateEq4(p, fused, bands, srcL, srcR, outL, outR, frames);
+      end = bands + 4 * BIQUAD_BYTES;
+    } else if (fused > 0) {
       // An EQ section of one biquad (the HPF), then a gate: one loop (runEqGate).
       runEqGate(p, fused, srcL, srcR, outL, outR, frames);
       end = fused + GATE_BYTES;
@@ -119,6 +125,17 @@ function eqGateFused(p: usize): usize {
   if (load<i32>(gate) != GATE) return 0;
   const after = load<i32>(gate + GATE_BYTES);
   return after == BARRIER || after == END ? gate : 0;
+}
+
+/**
+ * When the gate at `gate` (a group of its own) is followed by an EQ section of four biquads
+ * without a trim, that section's first op; else 0.
+ */
+function eqAfterGate(gate: usize): usize {
+  const barrier = gate + GATE_BYTES;
+  if (load<i32>(barrier) != BARRIER) return 0;
+  const q = barrier + BARRIER_BYTES;
+  return load<i32>(q) == BIQUAD && eqStages(q) == 4 ? q : 0;
 }
 
 /** Whether the group at `p` holds only per-sample stateless ops (gains, sends, pans). */

@@ -319,7 +319,7 @@ describe('SIMD strip chains', () => {
     }
   });
 
-  it('an HPF (with or without a trim) then a gate run as one loop and equal the three one by one, through NaN and infinite samples', () => {
+  it('an HPF (with or without a trim), a gate and four EQ bands run as one loop and equal the nodes one by one, through NaN and infinite samples', () => {
     // The strip's usual start (trim, HPF, gate): runChain fuses the EQ section of one biquad
     // with the gate group after it (runEqGate). Bursts open and close the gate; at the end, a
     // huge and an infinite sample (the HPF, like any biquad, is then NaN for good).
@@ -331,35 +331,47 @@ describe('SIMD strip chains', () => {
       x[frames - 2001] = Infinity;
       return x;
     };
+    // With four EQ bands after the gate, the three groups are one pipelined loop (runEqGateEq4)
+    // in blocks of 8 frames or more; the 1-frame blocks run them in turn (the states carry over).
+    const bandTypes = [['lowshelf', 120, 4, 0.7], ['peaking', 600, -5, 1.4], ['notch', 2500, 0, 3], ['highshelf', 8000, 3, 0.7]] as const;
     let checked = 0;
-    for (const trim of [null, Math.fround(0.7)]) {
-      for (const channels of [1, 2] as const) {
-        const input = Array.from({ length: channels }, (_, c) => signal(61 + c));
-        const hpf = new BiquadProcessor(48000);
-        hpf.setParams({ type: 'highpass', frequency: 60, Q: 0 });
-        const gate = new GateProcessor(48000);
-        gate.setParams({ threshold: -30, range: -60, ratio: 100, attack: 0.0005, hold: 0.01, release: 0.05, hysteresis: 4, scHpf: 150 });
-        const stages: ChainStage[] = [
-          ...(trim === null ? [] : [{ kind: 'gain' as const, gain: trim }]),
-          { kind: 'biquad', coefficients: { ...hpf.coefficients } },
-          { kind: 'gate', constants: gate.steadyState(), lag: 0 },
-        ];
-        const kernel = createChainKernel(new StripChainMemory(), stages, channels, channels, 4096);
-        const js = {
-          process(i: readonly Float32Array[], o: readonly Float32Array[], n: number, _sc?: readonly Float32Array[], at?: number) {
-            o.forEach((ch, c) => ch.set(i[c]!.subarray(0, n)));
-            if (trim !== null) for (const ch of o) for (let k = 0; k < n; k++) ch[k] = ch[k]! * trim;
-            hpf.process(o, o, n);
-            gate.process(o, o, n, undefined, at);
-          },
-          takeGainReductionPeak: () => gate.takeGainReductionPeak(),
-        };
-        const { reduction } = stageAgainstKernel(js, kernel, input, `trim ${trim}, ${channels} ch`, undefined, 3);
-        expect(reduction, 'the gate really closed (dB)').toBeGreaterThan(40);
-        checked++;
+    for (const bandCount of [0, 4]) {
+      for (const trim of [null, Math.fround(0.7)]) {
+        for (const channels of [1, 2] as const) {
+          const input = Array.from({ length: channels }, (_, c) => signal(61 + c));
+          const hpf = new BiquadProcessor(48000);
+          hpf.setParams({ type: 'highpass', frequency: 60, Q: 0 });
+          const gate = new GateProcessor(48000);
+          gate.setParams({ threshold: -30, range: -60, ratio: 100, attack: 0.0005, hold: 0.01, release: 0.05, hysteresis: 4, scHpf: 150 });
+          const bands = bandTypes.slice(0, bandCount).map(([type, frequency, gain, Q]) => {
+            const b = new BiquadProcessor(48000);
+            b.setParams({ type, frequency, gain, Q });
+            return b;
+          });
+          const stages: ChainStage[] = [
+            ...(trim === null ? [] : [{ kind: 'gain' as const, gain: trim }]),
+            { kind: 'biquad', coefficients: { ...hpf.coefficients } },
+            { kind: 'gate', constants: gate.steadyState(), lag: 0 },
+            ...bands.map((b) => ({ kind: 'biquad' as const, coefficients: { ...b.coefficients } })),
+          ];
+          const kernel = createChainKernel(new StripChainMemory(), stages, channels, channels, 4096);
+          const js = {
+            process(i: readonly Float32Array[], o: readonly Float32Array[], n: number, _sc?: readonly Float32Array[], at?: number) {
+              o.forEach((ch, c) => ch.set(i[c]!.subarray(0, n)));
+              if (trim !== null) for (const ch of o) for (let k = 0; k < n; k++) ch[k] = ch[k]! * trim;
+              hpf.process(o, o, n);
+              gate.process(o, o, n, undefined, at);
+              for (const b of bands) b.process(o, o, n);
+            },
+            takeGainReductionPeak: () => gate.takeGainReductionPeak(),
+          };
+          const { reduction } = stageAgainstKernel(js, kernel, input, `${bandCount} bands, trim ${trim}, ${channels} ch`, undefined, 3);
+          expect(reduction, 'the gate really closed (dB)').toBeGreaterThan(40);
+          checked++;
+        }
       }
     }
-    expect(checked).toBe(4);
+    expect(checked).toBe(8);
   });
 
   it('a gate keyed by another track equals the JavaScript gate given that key, mono and stereo input and key', () => {
