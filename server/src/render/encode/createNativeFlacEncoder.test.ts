@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeFlac } from '../../stems/decodeFlac.ts';
 import { BakeError } from '../BakeError.ts';
 import { createMasterEncoder } from './createMasterEncoder.ts';
 import { createNativeFlacEncoder } from './createNativeFlacEncoder.ts';
@@ -105,7 +106,7 @@ async function ffmpegS24(flac: Buffer): Promise<Buffer> {
 }
 
 describe.each(choices.map((c) => [c.kind, c] as const))('FLAC by the %s encoder', (_kind, choice) => {
-  it('decodes (ffmpeg, and libFLAC in wasm) to exactly the WAV 24 samples, same length, with the MD5 of those samples', async () => {
+  it('decodes (ffmpeg, libFLAC in wasm, our stem decoder) to exactly the WAV 24 samples, same length, with the MD5 of those samples', async () => {
     const frames = RATE * 3 + 1234;
     const { flac, wav, ints } = await encode(choice, music(frames));
     // The samples the encoder was given are the WAV 24's, byte for byte.
@@ -128,6 +129,14 @@ describe.each(choices.map((c) => [c.kind, c] as const))('FLAC by the %s encoder'
     let mismatches = 0;
     for (let c = 0; c < 2; c++) for (let i = 0; i < frames; i++) if (Math.round(decoded.channelData[c]![i]! * 8388607) !== ints[i * 2 + c]) mismatches++;
     expect(mismatches).toBe(0);
+
+    // And the product's own FLAC decoder (stems: codec-parser framing, the length checked), which scales by 2^-23.
+    const ours = await decodeFlac(new Uint8Array(flac), { maxSeconds: 60 });
+    expect(ours.frames).toBe(frames);
+    expect(ours.bitDepth).toBe(24);
+    let oursOff = 0;
+    for (let c = 0; c < 2; c++) for (let i = 0; i < frames; i++) if (ours.channelData[c]![i]! * 8388608 !== ints[i * 2 + c]) oursOff++;
+    expect(oursOff).toBe(0);
 
     // STREAMINFO: 24 bits, 2 channels, the length, and the MD5 of the samples (patched in).
     const info = flac.subarray(8, 42);
