@@ -154,12 +154,14 @@ export class SocketOutbox {
     this.unschedule();
     if (this.closed || socket.readyState !== socket.OPEN) return;
     if (this.docs.length === 0 && this.presence.length === 0 && !this.stale) return;
-    if (socket.bufferedAmount > options.maxBufferedBytes) return options.onTooSlow(socket.bufferedAmount);
+    // (a getter that walks ws's sender and the stream state: read once)
+    const buffered = socket.bufferedAmount;
+    if (buffered > options.maxBufferedBytes) return options.onTooSlow(buffered);
     const frames = this.docs;
     this.docs = [];
     let docBytes = 0;
     for (const frame of frames) docBytes += frame.byteLength;
-    if (socket.bufferedAmount + docBytes > options.behindBytes) {
+    if (buffered + docBytes > options.behindBytes) {
       // Behind: drop presence now, send the whole of it once caught up.
       if (this.presence.length > 0) this.stale = true;
     } else {
