@@ -5,7 +5,7 @@ import {
   PAYLOAD, GATE_GAIN_DB, GATE_OPEN, GATE_HOLD, GATE_GR_PEAK, GATE_PHASE, GATE_KEY_PEAK, GATE_GAIN_FROM, GATE_GAIN_TO,
   GATE_Z0, GATE_Z1, GATE_Z2, GATE_Z3, GATE_OPEN_LEVEL, GATE_CLOSE_LEVEL, GATE_FLOOR_LEVEL, GATE_THRESHOLD, GATE_RANGE,
   GATE_SLOPE, GATE_RANGE_LIN, GATE_HOLD_FRAMES, GATE_RELEASE_COEF, GATE_B0, GATE_C1, GATE_C2, GATE_A1, GATE_A2,
-  GAIN, GAIN_BYTES, BIQUAD_BYTES, BIQUAD_X1, BIQUAD_X2, BIQUAD_Y1, BIQUAD_Y2,
+  GAIN, GAIN_BYTES, BIQUAD_BYTES, BIQUAD_X1, BIQUAD_X2, BIQUAD_Y1, BIQUAD_Y2, SEND, ARG0, ARG1,
 } from './chainProgram.generated.as';
 import { biquad, eqInput, eqOutput, pipelineDrain, pipelineFill, saveBiquad } from './BiquadCascade.as';
 import { pair, scratch, slot } from './chainLanes.as';
@@ -50,7 +50,13 @@ export function runGate(p: usize, keyL: usize, keyR: usize, inL: usize, inR: usi
  * filter's overlap instead of each being a latency-bound pass of its own.
  */
 export function runEqGate(eq: usize, p: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
-  gate(p, true, eq, false, 0, inL, inR, inL, inR, outL, outR, 0, frames);
+  gate(p, true, eq, false, 0, keyOf(p, 0, inL), keyOf(p, 1, inR), inL, inR, outL, outR, 0, frames);
+}
+
+/** The gate op's key channel `c` (its argument 0 or 1), or `own` when it is keyed by its input (0). */
+@inline function keyOf(p: usize, c: i32, own: usize): usize {
+  const keyL = <usize>load<i32>(p, ARG0);
+  return keyL == 0 ? own : c == 0 ? keyL : <usize>load<i32>(p, ARG1);
 }
 
 /**
@@ -62,9 +68,11 @@ export function runEqGate(eq: usize, p: usize, inL: usize, inR: usize, outL: usi
  * The same samples as the three groups in turn. Needs frames >= 8 (runEq's 2n).
  */
 export function runEqGateEq4(eq: usize, p: usize, q: usize, inL: usize, inR: usize, outL: usize, outR: usize, frames: i32): void {
-  gate(p, true, eq, false, 0, inL, inR, inL, inR, outL, outR, 0, 3);
+  const keyL = keyOf(p, 0, inL);
+  const keyR = keyOf(p, 1, inR);
+  gate(p, true, eq, false, 0, keyL, keyR, inL, inR, outL, outR, 0, 3);
   pipelineFill(f64x2.splat(1), q, 4, outL, outR);
-  gate(p, true, eq, true, q, inL, inR, inL, inR, outL, outR, 3, frames);
+  gate(p, true, eq, true, q, keyL, keyR, inL, inR, outL, outR, 3, frames);
   pipelineDrain(q, 4, outL, outR, <usize>frames);
 }
 
@@ -81,6 +89,11 @@ export function runEqGateEq4(eq: usize, p: usize, q: usize, inL: usize, inR: usi
   let ex2 = withEq ? v128.load(c, BIQUAD_X2) : f64x2.splat(0);
   let ey1 = withEq ? v128.load(c, BIQUAD_Y1) : f64x2.splat(0);
   let ey2 = withEq ? v128.load(c, BIQUAD_Y2) : f64x2.splat(0);
+  // A tap after the biquad (a SEND of gain 1: another gate's key), runGroup's SEND arithmetic.
+  const tap: usize = withEq && load<i32>(c + BIQUAD_BYTES) == SEND ? c + BIQUAD_BYTES : 0;
+  const tapL: usize = tap != 0 ? <usize>load<i32>(tap, ARG0) : 0;
+  const tapR: usize = tap != 0 ? <usize>load<i32>(tap, ARG1) : 0;
+  const tapGain = tap != 0 ? v128.load(tap, PAYLOAD) : f64x2.splat(1);
   // runEqPipelined4's registers (its op states after pipelineFill).
   const q1 = q + BIQUAD_BYTES;
   const q2 = q + 2 * BIQUAD_BYTES;
@@ -158,6 +171,11 @@ export function runEqGateEq4(eq: usize, p: usize, q: usize, inL: usize, inR: usi
         ex1 = e;
         ey2 = ey1;
         ey1 = x;
+        if (tap != 0) {
+          const t = f32x4.demote_f64x2_zero(f64x2.mul(x, tapGain));
+          v128.store32_lane(tapL + at, t, 0);
+          v128.store32_lane(tapR + at, t, 1);
+        }
       } else x = pair(<f64>load<f32>(inL + at), <f64>load<f32>(inR + at));
       const k = keyed ? pair(<f64>load<f32>(keyL + at), <f64>load<f32>(keyR + at)) : x;
       // Key high-pass (gate.ts's transposed direct form II with h substituted into the

@@ -84,9 +84,11 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
       runEqGate(p, fused, srcL, srcR, outL, outR, frames);
       end = fused + GATE_BYTES;
     } else if (kind == GATE) {
-      // createChainKernel.ts's groupBreaks always gives a gate a group of its own.
+      // createChainKernel.ts's groupBreaks always gives a gate a group of its own. Its key:
+      // another node's buffers (arguments 0-1), or its input.
       if (after != BARRIER && after != END) unreachable();
-      runGate(p, srcL, srcR, srcL, srcR, outL, outR, frames);
+      const keyL = <usize>load<i32>(p, ARG0);
+      runGate(p, keyL != 0 ? keyL : srcL, keyL != 0 ? <usize>load<i32>(p, ARG1) : srcR, srcL, srcR, outL, outR, frames);
       end = p + size;
     } else if (kind == DEESS) {
       // createChainKernel.ts's groupBreaks always gives a de-esser a group of its own.
@@ -118,8 +120,13 @@ export function runChain(prog: usize, inL: usize, inR: usize, outL: usize, outR:
  * gate alone, the gate's op; else 0.
  */
 function eqGateFused(p: usize): usize {
-  if (eqStages(p) != 1) return 0;
-  const barrier = p + (load<i32>(p) == GAIN ? GAIN_BYTES : 0) + BIQUAD_BYTES;
+  let barrier = p + (load<i32>(p) == GAIN ? GAIN_BYTES : 0) + BIQUAD_BYTES;
+  // A tap (a SEND of gain 1 after the biquad: another gate's key) is written by the loop too.
+  const tap = load<i32>(barrier) == SEND && i64x2.all_true(f64x2.eq(v128.load(barrier, PAYLOAD), f64x2.splat(1))) ? barrier : 0;
+  if (tap != 0) {
+    if (load<i32>(p) == GAIN ? load<i32>(p + GAIN_BYTES) != BIQUAD : load<i32>(p) != BIQUAD) return 0;
+    barrier += SEND_BYTES;
+  } else if (eqStages(p) != 1) return 0;
   if (load<i32>(barrier) != BARRIER) return 0;
   const gate = barrier + BARRIER_BYTES;
   if (load<i32>(gate) != GATE) return 0;

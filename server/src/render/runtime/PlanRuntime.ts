@@ -133,7 +133,9 @@ export class PlanRuntime {
           this.channels.set(send.id, send.channels);
           return out;
         });
-        kernel = createChainKernel(simd, chain.stages, chain.inputChannels, chain.outputChannels, maxFrames, sendOutputs);
+        // Keyed gates read their key node's buffer (planStripChains made sure it is computed first).
+        const keys = new Map(chain.stages.flatMap((st) => (st.kind === 'gate' && st.key !== undefined ? [[st.key, sourceOf(st.key)] as const] : [])));
+        kernel = createChainKernel(simd, chain.stages, chain.inputChannels, chain.outputChannels, maxFrames, sendOutputs, keys);
       } else if (node.kind === 'gate' && node.sidechain && !node.bypass && simd) {
         // A gate keyed by another track: its JavaScript kernel's samples on the SIMD module,
         // or that kernel itself when the module's memory is full.

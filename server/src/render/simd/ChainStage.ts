@@ -1,3 +1,4 @@
+import type { PlanNodeId } from '@mixroom/shared/plan';
 import type { StripChainMemory } from './StripChainMemory.ts';
 import type { BiquadCoefficients, CompressorSteadyState, DeesserSteadyState, GateSteadyState } from '@mixroom/shared/dsp';
 
@@ -18,11 +19,12 @@ export type ChainStage =
   | { kind: 'send'; gain: number; send: number }
   | { kind: 'comp'; detector: 'peak' | 'rms'; constants: CompressorSteadyState }
   /**
-   * A gate keyed by its own input, or the de-esser (split or wide), with its settled
+   * A gate keyed by its own input (or by node `key`'s output, which the runtime hands the
+   * kernel: createChainKernel's `keys`), or the de-esser (split or wide), with its settled
    * constants and state; its control-rate sub-blocks are placed by the song frame of the
    * chain's input minus `lag`.
    */
-  | { kind: 'gate'; constants: GateSteadyState; lag: number }
+  | { kind: 'gate'; constants: GateSteadyState; lag: number; key?: PlanNodeId }
   | { kind: 'deess'; constants: DeesserSteadyState; lag: number }
   /**
    * An automated gain, send, panner or biquad: its per-frame values come from its node's

@@ -36,7 +36,7 @@ export const CHAIN_OP = {
   BARRIER: 11,
   /** Stereo input, balance law: L·gl, R·gr. Pair (gl, gr). */
   PAN_BALANCE: 12,
-  /** The gate keyed by its own input: its state block (GATE_STATE_SLOTS, f64 each). Always a group of its own. */
+  /** The gate: arguments 0-1 its key's left and right buffers (0: keyed by its own input), then its state block (GATE_STATE_SLOTS, f64 each). Always a group of its own. */
   GATE: 13,
   /** The de-esser (split or wide, listen off): its state block (DEESSER_STATE_SLOTS, f64 each). Always a group of its own. */
   DEESS: 14,

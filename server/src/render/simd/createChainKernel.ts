@@ -61,6 +61,8 @@ function panOp(law: 'mono' | 'left' | 'right' | 'balance'): 'PAN_MONO' | 'PAN_LE
  * @param outputChannels channels of its output (mono until a panner makes it stereo).
  * @param sendOutputs the output buffers of the chain's sends, by send index; each has the
  *   channel count of the point it branches from.
+ * @param keys the buffers of the nodes keyed gates read (a gate stage's `key`), filled
+ *   before the chain runs; read in place when they live in the module's memory.
  */
 export function createChainKernel(
   memory: StripChainMemory,
@@ -69,6 +71,7 @@ export function createChainKernel(
   outputChannels: 1 | 2,
   maxFrames: number,
   sendOutputs: readonly (readonly Float32Array[])[] = [],
+  keys: ReadonlyMap<string, readonly Float32Array[]> = new Map(),
 ): NodeKernel {
   const breaks = groupBreaks(stages);
   const prog = memory.reserve(stages.reduce((n, s) => n + opBytes(s), CHAIN_OP_BYTES.END + CHAIN_OP_BYTES.BARRIER * breaks.size));
@@ -85,6 +88,19 @@ export function createChainKernel(
       return { stage, values, second: stage.kind === 'autoPan' ? memory.reserve(maxFrames * 4) : 0 };
     });
   const phases = writeProgram(memory, prog, stages, sendBuffers, breaks, autos);
+  // Keyed gates: where each one's op is, its key's channels, and a landing place per
+  // channel for a key that lives outside the module's memory (copied in each block).
+  let opAt = prog;
+  const keyed: { op: number; key: readonly Float32Array[]; landing: number[] }[] = [];
+  stages.forEach((stage, i) => {
+    if (breaks.has(i)) opAt += CHAIN_OP_BYTES.BARRIER;
+    if (stage.kind === 'gate' && stage.key !== undefined) {
+      const key = keys.get(stage.key);
+      if (!key) throw new Error(`createChainKernel: no buffer for the key ${stage.key}`);
+      keyed.push({ op: opAt, key, landing: key.map(() => memory.reserve(maxFrames * 4)) });
+    }
+    opAt += opBytes(stage);
+  });
   const latencyFrames = stages.reduce((n, s) => n + (s.kind === 'delay' ? s.frames : 0), 0);
   return {
     inputChannels,
@@ -95,6 +111,16 @@ export function createChainKernel(
       // A gate's or de-esser's sub-blocks follow the song frame (the bake's blocks run back to
       // back, so this places the first); without one they follow on from the previous block.
       if (at !== undefined) for (const d of phases) memory.f64[d.slot] = subBlockPhase(at - d.lag);
+      for (const k of keyed) {
+        const address = k.key.map((ch, c) => {
+          const own = memory.addressOf(ch);
+          if (own !== undefined) return own;
+          memory.f32.set(ch.subarray(0, frames), k.landing[c]! >> 2);
+          return k.landing[c]!;
+        });
+        memory.i32[(k.op + CHAIN_FIELD.ARG0) >> 2] = address[0]!;
+        memory.i32[(k.op + CHAIN_FIELD.ARG1) >> 2] = address[1] ?? address[0]!; // a mono key: both lanes read the one buffer
+      }
       const stereoIn = inputChannels === 2;
       const stereoOut = outputChannels === 2;
       // Buffers that live in the module's memory (the worker's sources, outputs it keeps)
@@ -211,6 +237,9 @@ function writeProgram(
         break;
       case 'gate':
         i32[at >> 2] = CHAIN_OP.GATE;
+        // Keyed by its own input (0), or by a key whose address each run writes.
+        i32[(at + ARG0) >> 2] = 0;
+        i32[(at + ARG1) >> 2] = 0;
         block(GATE_STATE_SLOTS, stage.constants);
         phases.push({ slot: ((at + PAYLOAD) >> 3) + GATE_SLOT.phase, lag: stage.lag });
         break;

@@ -6,9 +6,10 @@ import type { StripChainMemory } from './StripChainMemory.ts';
 /**
  * A gate keyed by another track (a sidechain) on the SIMD module: the chain's GATE op run
  * alone with its key apart (runGate in shared/src/dsp/gate.as.ts), the same samples as
- * GateProcessor given that sidechain, in about a fifth less time. It cannot join a
- * strip chain (it has two inputs), so it runs where the plan puts it, between the chains
- * before and after it. Buffers outside the module's memory are copied in and out; their
+ * GateProcessor given that sidechain, in about a fifth less time. For a gate that cannot
+ * join its strip's chain (planStripChains: its key is not computed before the chain runs,
+ * or has other channels), so it runs where the plan puts it, between the chains before
+ * and after it. Buffers outside the module's memory are copied in and out; their
  * landing places are reserved up front, so it throws (StripChainMemory.reserve) when the
  * module's memory has no room, and PlanRuntime then runs the JavaScript kernel.
  */

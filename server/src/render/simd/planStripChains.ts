@@ -57,6 +57,24 @@ export function planStripChains(plan: MixPlan, include: (node: PlanNode) => bool
     const ins = inputsOf.get(n.id) ?? [];
     return ins.length === 1 && ins[0]!.input === 0 ? byId.get(ins[0]!.from) : undefined;
   };
+  /** A gate's one key (sidechain) input when it has exactly one main and one key edge. */
+  const keyOf = (n: PlanNode): PlanNode | undefined => {
+    const ins = inputsOf.get(n.id) ?? [];
+    if (n.kind !== 'gate' || ins.length !== 2 || ins[0]!.input === ins[1]!.input) return undefined;
+    return byId.get(ins.find((e) => e.input === 1)!.from);
+  };
+  /** Its main input, for a node with one input, or a gate with one main and one key input. */
+  const mainInput = (n: PlanNode): PlanNode | undefined => {
+    if (!keyOf(n)) return soleInput(n);
+    return byId.get((inputsOf.get(n.id) ?? []).find((e) => e.input === 0)!.from);
+  };
+  /** Per node a built chain computes and keeps (its last node, a send or a tap): the plan index where it runs. */
+  const kept = new Map<PlanNodeId, number>();
+  const keyInTime = (key: PlanNode, first: PlanNode, gate: PlanNode): boolean => {
+    const at = kept.get(key.id);
+    if (at !== undefined) return at < index.get(gate.id)!;
+    return !taken.has(key.id) && index.get(key.id)! < index.get(first.id)!;
+  };
   const stageCache = new Map<PlanNodeId, Stage | 'identity' | null>();
   const stage = (n: PlanNode, inputChannels: 1 | 2): Stage | 'identity' | null => {
     if (!stageCache.has(n.id)) stageCache.set(n.id, include(n) ? stageOf(n, sampleRate, inputChannels) : null);
@@ -66,6 +84,21 @@ export function planStripChains(plan: MixPlan, include: (node: PlanNode) => bool
     if (reader.kind !== 'gain' || reader.channels !== from.channels || soleInput(reader) !== from) return false;
     return stage(reader, from.channels) !== null;
   };
+  /**
+   * A gate keyed by `from` (another strip's point, e.g. a kick's HPF output keying a snare's
+   * gate): the chain goes on through `from` and keeps a copy of it (a send of gain 1, a
+   * "tap"), where it would otherwise have to end there. Only right after the chain's first
+   * biquad (its trim and HPF) and before a gate, where runChain writes the copy inside its
+   * EQ-and-gate loop (elsewhere the SEND would cost the section its specialised loop).
+   */
+  const isTap = (reader: PlanNode, from: PlanNode, stages: readonly ChainStage[], next: Stage | 'identity'): boolean =>
+    keyOf(reader) === from &&
+    reader.channels === from.channels &&
+    next !== 'identity' &&
+    next.kind === 'gate' &&
+    stages.length <= 2 &&
+    stages.at(-1)?.kind === 'biquad' &&
+    stages.every((st) => st.kind === 'gain' || st.kind === 'biquad');
 
   const taken = new Set<PlanNodeId>();
   const chains = new Map<PlanNodeId, StripChain>();
@@ -97,13 +130,24 @@ export function planStripChains(plan: MixPlan, include: (node: PlanNode) => bool
       const last = chain.nodes.at(-1)!;
       const readers = readersOf.get(last.id) ?? [];
       const next = readers[0];
-      if (!next || soleInput(next) !== last || taken.has(next.id)) break;
+      if (!next || mainInput(next) !== last || taken.has(next.id)) break;
       if (next.kind !== 'panner' && next.channels !== last.channels) break;
-      const nextStage = stage(next, last.channels);
+      const key = keyOf(next);
+      // A keyed gate joins when its key, with the gate's channels, is computed before the
+      // chain runs: kept by a chain built already, or a node before the chain's first (no
+      // chain built later can take it).
+      if (key && (!include(key) || key.channels !== next.channels || !keyInTime(key, first, next))) break;
+      const nextStage = key ? keyedGateStage(next, sampleRate, key.id) : stage(next, last.channels);
       if (nextStage === null) break;
       const sends = readers.slice(1);
-      if (!sends.every((r) => isSend(r, last))) break;
+      const taps = sends.filter((r) => isTap(r, last, chain.stages, nextStage));
+      if (!sends.every((r) => isSend(r, last) || taps.includes(r))) break;
+      if (taps.length > 0) {
+        chain.stages.push({ kind: 'send', gain: 1, send: chain.sends.length });
+        chain.sends.push(last);
+      }
       for (const send of sends) {
+        if (taps.includes(send)) continue;
         const s = stage(send, last.channels)!;
         if (s !== 'identity' && s.kind === 'autoGain') chain.stages.push({ kind: 'autoSend', values: s.values, lag: latency, send: chain.sends.length });
         else chain.stages.push({ kind: 'send', gain: s === 'identity' ? 1 : (s as { gain: number }).gain, send: chain.sends.length });
@@ -114,15 +158,26 @@ export function planStripChains(plan: MixPlan, include: (node: PlanNode) => bool
       chain.outputChannels = next.channels;
       push(next, nextStage);
     }
-    // A send's readers must run after the chain (which runs where its last node stands).
+    // A send's (or tap's) readers must run after the chain (which runs where its last node stands).
     const end = index.get(chain.nodes.at(-1)!.id)!;
-    const sendsInTime = chain.sends.every((s) => (readersOf.get(s.id) ?? []).every((r) => !include(r) || index.get(r.id)! > end));
+    const members = new Set(chain.nodes);
+    const sendsInTime = chain.sends.every((s) => (readersOf.get(s.id) ?? []).every((r) => !include(r) || members.has(r) || index.get(r.id)! > end));
     const worthIt = chain.stages.length >= MIN_STAGES || chain.stages.some((st) => st.kind === 'comp');
     if (!worthIt || !sendsInTime) continue;
     for (const n of [...chain.nodes, ...chain.sends]) taken.add(n.id);
+    for (const n of [chain.nodes.at(-1)!, ...chain.sends]) kept.set(n.id, end);
     chains.set(chain.nodes.at(-1)!.id, chain);
   }
   return chains;
+}
+
+/** A gate keyed by node `key` as a chain stage (its key read from that node's buffer), or null when bypassed. */
+function keyedGateStage(node: PlanNode, sampleRate: number, key: PlanNodeId): Stage | null {
+  if (node.kind !== 'gate' || node.bypass || ('automation' in node && node.automation !== undefined)) return null;
+  // Set up as createPlanProcessor does for the JavaScript path.
+  const gate = new GateProcessor(sampleRate);
+  gate.setParams(node.params);
+  return { kind: 'gate', constants: gate.steadyState(), lag: 0, key };
 }
 
 /** The node as a chain stage, 'identity' for an exact copy, null when it cannot be fused. */

@@ -31,7 +31,9 @@ function chainMix(): MixPlan {
   });
   // t6 is mono with a sidechained compressor: its second chain starts at the bypass delay,
   // reading one mono buffer into a stereo output.
-  const pans = [-1, -0.35, 0, 0.4, 1, -0.8, 0.2];
+  // t7 (stereo, LPF on) and t8 (mono, HPF only) gate keyed by t4 and t2: in their chains,
+  // t2's chain keeping its HPF output for t8's key (a tap).
+  const pans = [-1, -0.35, 0, 0.4, 1, -0.8, 0.2, 0.6, -0.5];
   const tracks = pans.map((pan, v) =>
     testMix.track(`t${v}`, {
       order: v,
@@ -50,7 +52,7 @@ function chainMix(): MixPlan {
       // hard gate) keyed by themselves (fused), t6 keyed by t4 (stays JavaScript).
       gate: {
         ...testMix.track('x').gate,
-        on: v === 2 || v === 4 || v === 6,
+        on: v === 2 || v === 4 || v >= 6,
         threshold: -4 - v,
         ratio: v === 2 ? 3 : 100,
         range: -30 - 5 * v,
@@ -58,7 +60,7 @@ function chainMix(): MixPlan {
         release: 0.005 + 0.001 * v,
         hysteresis: 2,
         scHpf: 40 + 100 * v,
-        sidechain: v === 6 ? 't4' : null,
+        sidechain: v === 6 || v === 7 ? 't4' : v === 8 ? 't2' : null,
       },
       // De-essers pulling the noise's band down: t2 (mono) and t4 split, t3 wide (fused).
       deess: { ...testMix.track('x').deess, on: v >= 2 && v <= 4, mode: v === 3 ? 'wide' : 'split', freq: 4000 + 1500 * v, threshold: -28 + v, range: 4 + 2 * v },
@@ -179,9 +181,17 @@ describe('SIMD strip chains', () => {
     expect(describe('t3')).toEqual([
       'trim,hpf,lpf,gate,eq0,eq1,eq2,eq3,comp,deess,sat,fader,pan,mute | sends send:verb | gain,biquad,biquad,autoBiquad,autoBiquad,biquad,comp,deess,delay,autoSend,autoGain,autoPan,autoGain',
     ]);
-    // A gate keyed by its own input is a stage of its own (t2 mono, t4 stereo); t6's, keyed by t4, is not.
+    // A gate keyed by its own input is a stage of its own (t2 mono, t4 stereo), and so is one
+    // keyed by another track with as many channels (t7 by t4, t8 by t2); t6's (mono, keyed by
+    // the stereo t4) is not.
     const gated = (track: string) => chains.filter((c) => c.nodes[0]!.owner.id === track).some((c) => c.stages.some((st) => st.kind === 'gate'));
-    expect([gated('t2'), gated('t4'), gated('t6')]).toEqual([true, true, false]);
+    expect([gated('t2'), gated('t4'), gated('t6'), gated('t7'), gated('t8')]).toEqual([true, true, false, true, true]);
+    // t2's chain goes on past the HPF output t8's gate keys on, keeping a copy of it (a send of
+    // gain 1 into lpf's buffer); t4's, read by t6 too, ends there.
+    expect(describe('t2')[0]).toMatch(/^trim,hpf,lpf,gate,eq0,.* \| sends lpf,send:verb \| gain,biquad,send,gate,/);
+    expect(describe('t4')[0]).toBe('trim,hpf,lpf | sends  | gain,biquad');
+    const keys = chains.flatMap((c) => c.stages.flatMap((st) => (st.kind === 'gate' && st.key ? [`${c.nodes[0]!.owner.id}<${st.key}`] : [])));
+    expect(keys).toEqual(['t7<track:t4:lpf', 't8<track:t2:lpf']);
     const deessed = (track: string) => chains.filter((c) => c.nodes[0]!.owner.id === track).some((c) => c.stages.some((st) => st.kind === 'deess'));
     expect([deessed('t2'), deessed('t3'), deessed('t4'), deessed('t5')]).toEqual([true, true, true, false]);
     // A strip with nothing on it that cannot be fused is one chain, end to end.
@@ -319,7 +329,7 @@ describe('SIMD strip chains', () => {
     }
   });
 
-  it('an HPF (with or without a trim), a gate and four EQ bands run as one loop and equal the nodes one by one, through NaN and infinite samples', () => {
+  it('an HPF (with or without a trim), a gate (keyed by its input or another signal) and four EQ bands run as one loop and equal the nodes one by one', () => {
     // The strip's usual start (trim, HPF, gate): runChain fuses the EQ section of one biquad
     // with the gate group after it (runEqGate). Bursts open and close the gate; at the end, a
     // huge and an infinite sample (the HPF, like any biquad, is then NaN for good).
@@ -335,10 +345,13 @@ describe('SIMD strip chains', () => {
     // in blocks of 8 frames or more; the 1-frame blocks run them in turn (the states carry over).
     const bandTypes = [['lowshelf', 120, 4, 0.7], ['peaking', 600, -5, 1.4], ['notch', 2500, 0, 3], ['highshelf', 8000, 3, 0.7]] as const;
     let checked = 0;
-    for (const bandCount of [0, 4]) {
+    for (const [bandCount, keyed] of [[0, false], [4, false], [4, true]] as const) {
       for (const trim of [null, Math.fround(0.7)]) {
         for (const channels of [1, 2] as const) {
-          const input = Array.from({ length: channels }, (_, c) => signal(61 + c));
+          // Keyed: another track's signal (bursts) keys the gate, the input is steady noise.
+          const input = Array.from({ length: channels }, (_, c) => (keyed ? noise(frames, 0.3, 71 + c) : signal(61 + c)));
+          const key = keyed ? Array.from({ length: channels }, (_, c) => signal(81 + c)) : undefined;
+          const keyBlock = Array.from({ length: channels }, () => new Float32Array(4096));
           const hpf = new BiquadProcessor(48000);
           hpf.setParams({ type: 'highpass', frequency: 60, Q: 0 });
           const gate = new GateProcessor(48000);
@@ -351,27 +364,35 @@ describe('SIMD strip chains', () => {
           const stages: ChainStage[] = [
             ...(trim === null ? [] : [{ kind: 'gain' as const, gain: trim }]),
             { kind: 'biquad', coefficients: { ...hpf.coefficients } },
-            { kind: 'gate', constants: gate.steadyState(), lag: 0 },
+            { kind: 'gate', constants: gate.steadyState(), lag: 0, ...(keyed ? { key: 'k' } : {}) },
             ...bands.map((b) => ({ kind: 'biquad' as const, coefficients: { ...b.coefficients } })),
           ];
-          const kernel = createChainKernel(new StripChainMemory(), stages, channels, channels, 4096);
+          // A key that lives outside the module's memory is copied in each block.
+          const chain = createChainKernel(new StripChainMemory(), stages, channels, channels, 4096, [], new Map([['k', keyBlock]]));
+          const kernel: NodeKernel = {
+            ...chain,
+            process(i, o, n, sc, at) {
+              if (sc) keyBlock.forEach((b, c) => b.set(sc[c]!.subarray(0, n)));
+              chain.process(i, o, n, undefined, at);
+            },
+          };
           const js = {
-            process(i: readonly Float32Array[], o: readonly Float32Array[], n: number, _sc?: readonly Float32Array[], at?: number) {
+            process(i: readonly Float32Array[], o: readonly Float32Array[], n: number, sc?: readonly Float32Array[], at?: number) {
               o.forEach((ch, c) => ch.set(i[c]!.subarray(0, n)));
               if (trim !== null) for (const ch of o) for (let k = 0; k < n; k++) ch[k] = ch[k]! * trim;
               hpf.process(o, o, n);
-              gate.process(o, o, n, undefined, at);
+              gate.process(o, o, n, sc, at);
               for (const b of bands) b.process(o, o, n);
             },
             takeGainReductionPeak: () => gate.takeGainReductionPeak(),
           };
-          const { reduction } = stageAgainstKernel(js, kernel, input, `${bandCount} bands, trim ${trim}, ${channels} ch`, undefined, 3);
+          const { reduction } = stageAgainstKernel(js, kernel, input, `${bandCount} bands, keyed ${keyed}, trim ${trim}, ${channels} ch`, key, 3);
           expect(reduction, 'the gate really closed (dB)').toBeGreaterThan(40);
           checked++;
         }
       }
     }
-    expect(checked).toBe(8);
+    expect(checked).toBe(12);
   });
 
   it('a gate keyed by another track equals the JavaScript gate given that key, mono and stereo input and key', () => {
