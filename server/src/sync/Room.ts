@@ -5,6 +5,7 @@ import * as encoding from 'lib0/encoding';
 import { CLOSE_CODES, CLOSE_REASONS, createOrigin, MESSAGE_TYPES, type RoomId } from '@mixroom/shared/protocol';
 import type { Logger } from '../log/Logger.ts';
 import type { RoomStorage } from './persistence/RoomStore.ts';
+import { overlongKeyName } from './overlongKeyName.ts';
 import type { Peer } from './Peer.ts';
 import { PresenceBatch } from './PresenceBatch.ts';
 import { DEFAULT_PRESENCE_LIMITS } from './PresenceLimits.ts';
@@ -199,14 +200,15 @@ export class Room {
    * as is left its first part in the doc and the log of an awake room, while a hibernating one
    * refused it whole); `held` when a hibernating room's kept state already has all of it
    * (acknowledged without waking: garbage or a replay must not buy a rebuild of the doc);
-   * `new` otherwise (the caller applies it to {@link doc}, which wakes a hibernating room).
+   * `overlong-key` when it names a map key or a top-level type longer than MAX_KEY_NAME_CHARS
+   * (a name outlives its entry's deletion); `new` otherwise (the caller applies it to
+   * {@link doc}, which wakes a hibernating room).
    */
-  judgeUpdate(update: Uint8Array): 'held' | 'new' | 'unreadable' {
+  judgeUpdate(update: Uint8Array): 'held' | 'new' | 'unreadable' | 'overlong-key' {
     try {
       if (this.hibernated && Y.snapshotContainsUpdate(Y.decodeSnapshotV2(this.hibernated.snapshot), update)) return 'held';
       // The check above stops at the first new struct; the whole update must decode.
-      Y.decodeUpdate(update);
-      return 'new';
+      return overlongKeyName(Y.decodeUpdate(update).structs) === null ? 'new' : 'overlong-key';
     } catch {
       return 'unreadable';
     }

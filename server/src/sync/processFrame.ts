@@ -5,6 +5,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { can, CLOSE_CODES, encodeReadOnlyNotice, MESSAGE_TYPES, roomFullReason, type CloseCode } from '@mixroom/shared/protocol';
 import { heartbeatEchoAllowed } from './heartbeatEchoAllowed.ts';
+import { MAX_KEY_NAME_CHARS } from './overlongKeyName.ts';
 import type { Peer } from './Peer.ts';
 import type { Room } from './Room.ts';
 import { AwarenessTooLargeError, validateAwarenessUpdate, type AwarenessEntry } from './validateAwarenessUpdate.ts';
@@ -108,6 +109,7 @@ function applyClientUpdate(room: Room, peer: Peer, update: Uint8Array): FrameRes
   if (judged === 'held') return { ok: true };
   // Refused whole, awake or asleep: nothing of it is applied, stored or relayed.
   if (judged === 'unreadable') return { ok: false, code: CLOSE_CODES.updateRejected, detail: 'unreadable update' };
+  if (judged === 'overlong-key') return { ok: false, code: CLOSE_CODES.updateRejected, detail: `update names a key over ${MAX_KEY_NAME_CHARS} characters` };
   // Refused before it touches the doc: nothing of it is stored or relayed (see Room.admits).
   if (!room.admits(update)) {
     const max = room.maxRoomBytes!;
