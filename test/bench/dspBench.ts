@@ -217,6 +217,40 @@ function make(): Record<string, () => Chain> {
       ];
       return [createChainKernel(new StripChainMemory(), stages, 2, 2, BLOCK)];
     },
+    // The bench mix's strip (LPF off, the default) as the bake runs it, without and with its
+    // gate: HPF, gate and EQ bands are then one pipelined loop (runEqGateEq4).
+    "strip, LPF off, as the bake's SIMD chain": () => {
+      const [hpf, , ...eq] = stripBiquads();
+      const c = comp() as unknown as CompressorProcessor;
+      const g = gain() as unknown as GainProcessor;
+      const p = pan() as unknown as StereoPannerProcessor;
+      const biquad = (b: DspProcessor<unknown>): ChainStage => ({ kind: 'biquad', coefficients: { ...(b as unknown as BiquadProcessor).coefficients } });
+      const stages: ChainStage[] = [
+        biquad(hpf!),
+        ...eq.map(biquad),
+        { kind: 'comp', detector: 'peak', constants: c.steadyState() },
+        { kind: 'gain', gain: linearGainOf(g.getParams()) },
+        { kind: 'pan', ...stereoPannerLaw(p.getParams().pan, true) },
+      ];
+      return [createChainKernel(new StripChainMemory(), stages, 2, 2, BLOCK)];
+    },
+    "that strip with gate as the bake's SIMD chain": () => {
+      const [hpf, , ...eq] = stripBiquads();
+      const c = comp() as unknown as CompressorProcessor;
+      const gt = gate({ threshold: -5, hysteresis: 3, hold: 0.002, release: 0.01 }) as unknown as GateProcessor;
+      const g = gain() as unknown as GainProcessor;
+      const p = pan() as unknown as StereoPannerProcessor;
+      const biquad = (b: DspProcessor<unknown>): ChainStage => ({ kind: 'biquad', coefficients: { ...(b as unknown as BiquadProcessor).coefficients } });
+      const stages: ChainStage[] = [
+        biquad(hpf!),
+        { kind: 'gate', constants: gt.steadyState(), lag: 0 },
+        ...eq.map(biquad),
+        { kind: 'comp', detector: 'peak', constants: c.steadyState() },
+        { kind: 'gain', gain: linearGainOf(g.getParams()) },
+        { kind: 'pan', ...stereoPannerLaw(p.getParams().pan, true) },
+      ];
+      return [createChainKernel(new StripChainMemory(), stages, 2, 2, BLOCK)];
+    },
     // The strip with its de-esser on, as the bake runs it: one SIMD chain with a de-esser stage.
     "strip with de-esser as the bake's SIMD chain": () => {
       const c = comp() as unknown as CompressorProcessor;
@@ -379,6 +413,9 @@ export async function run(): Promise<DspBenchResult[]> {
   console.log(
     `  a strip with its gate on costs ${(plain / gated).toFixed(2)}x the strip without in JavaScript (CPU), ${(simd / gatedSimd).toFixed(2)}x as the bake's SIMD chain (${(gatedSimd / 600).toFixed(2)}x of target)`,
   );
+  const noLpf = results.find((x) => x.kernel === "strip, LPF off, as the bake's SIMD chain")!.xRealtimeCpu;
+  const noLpfGated = results.find((x) => x.kernel === "that strip with gate as the bake's SIMD chain")!.xRealtimeCpu;
+  console.log(`  with the LPF off (HPF, gate and bands in one loop), the gate costs ${(noLpf / noLpfGated).toFixed(2)}x the strip without as the bake's SIMD chain`);
   const deessed = results.find((x) => x.kernel === 'that strip + de-esser (JS)')!.xRealtimeCpu;
   const deessedSimd = results.find((x) => x.kernel === "strip with de-esser as the bake's SIMD chain")!.xRealtimeCpu;
   console.log(
