@@ -148,6 +148,13 @@ describe.each(choices.map((c) => [c.kind, c] as const))('FLAC by the %s encoder'
     expect(flac.length).toBeLessThan(wav.length);
   });
 
+  it('encodes a song of no frames (a version of an empty mix) to a FLAC of no samples', async () => {
+    const { flac, wav } = await encode(choice, [new Float32Array(0), new Float32Array(0)]);
+    expect(flac.subarray(0, 4).toString('latin1')).toBe('fLaC');
+    expect(wavData(wav).length).toBe(0);
+    expect((await ffmpegS24(flac)).length).toBe(0);
+  });
+
   it('gives identical bytes for identical input, whatever the block size', async () => {
     const input = music(RATE * 2 + 7);
     const a = await encode(choice, input, 16384);

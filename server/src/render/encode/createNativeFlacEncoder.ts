@@ -48,7 +48,10 @@ export async function createNativeFlacEncoder(options: NativeFlacEncoderOptions,
   const quantize = options.quantize ?? ownQuantizer(24, options.ditherSeed);
   const ints = new Int32Array(maxBlockFrames * channels);
   const inputBytes = totalFrames * channels * 3;
-  const args = ['--force-raw-format', '--endian=little', '--sign=signed', `--channels=${channels}`, '--bps=24', `--sample-rate=${sampleRate}`, `--input-size=${inputBytes}`];
+  const args = ['--force-raw-format', '--endian=little', '--sign=signed', `--channels=${channels}`, '--bps=24', `--sample-rate=${sampleRate}`];
+  // flac refuses --input-size=0; without it an empty input is a valid stream of no samples
+  // (a version of an empty mix bakes to one).
+  if (inputBytes > 0) args.push(`--input-size=${inputBytes}`);
   // --no-md5-sum: it could not write its MD5 back through a pipe anyway (0.11 CPU-s of 0.47 on the bench master).
   args.push(`-${COMPRESSION_LEVEL}`, '--no-md5-sum', '--no-padding', '--no-seektable', '--silent', '--stdout', '-');
   const md5 = createHash('md5');
