@@ -13,6 +13,7 @@ import { connectWithCookie, HttpUser, sha256, whenSocketSynced, type SocketClien
 import { kill9, spawnServerProcess, type ServerProcess } from './spawnServerProcess.ts';
 import { connectClient, joinOpenRoom, makeTempDir, waitFor, whenSynced } from './syncHarness.ts';
 import { DEMO_ROOM_ID } from '../../server/src/demo/seedDemoRoom.ts';
+import { isProcessAlive } from '../../server/src/threads/isProcessAlive.testkit.ts';
 
 /**
  * SYNC_SHARDS=2: the whole product (startMixroom, as `pnpm start` wires it) with its rooms in
@@ -254,7 +255,7 @@ describe('SYNC_SHARDS in `server/src/main.ts` (real processes)', () => {
       const exited = new Promise<number | null>((resolve) => run.server.child.once('exit', (code) => resolve(code)));
       run.server.child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      for (const pid of run.shardPids) expect(alive(pid)).toBe(false);
+      for (const pid of run.shardPids) expect(isProcessAlive(pid)).toBe(false);
       server = null;
 
       // 2. Three shards: the room moved (or not) and is whole; writes until the primary is killed.
@@ -280,7 +281,7 @@ describe('SYNC_SHARDS in `server/src/main.ts` (real processes)', () => {
       observer.destroy();
       server = null;
       // Its shards leave with it (a new primary must not find them still writing).
-      await waitFor('shards gone', () => run.shardPids.every((pid) => !alive(pid)));
+      await waitFor('shards gone', () => run.shardPids.every((pid) => !isProcessAlive(pid)));
 
       // 3. One process again: every shard's write-ahead log was replayed into the room files.
       run = await start(1);
@@ -296,12 +297,3 @@ describe('SYNC_SHARDS in `server/src/main.ts` (real processes)', () => {
     }
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -9,6 +9,7 @@ import { createMp3Encoder } from './createMp3Encoder.ts';
 import { crc16 } from './mp3/crc16.ts';
 import type { Mp3EncoderChoice } from './Mp3Encoder.ts';
 import { nativeLameAvailable, NATIVE_LAME_COMMAND, resolveMp3Encoder } from './resolveMp3Encoder.ts';
+import { isProcessAlive } from '../../threads/isProcessAlive.testkit.ts';
 
 const exec = promisify(execFile);
 let dir: string;
@@ -129,7 +130,7 @@ describe.runIf(haveNative)('the native LAME: the same encoder as the wasm build,
     let pid = 0;
     const enc = await createMp3Encoder({ sampleRate: 48000, channels: 2, totalFrames: 48000, encoder: NATIVE, onBytes: () => {}, onChild: (p, running) => running && (pid = p) });
     enc.dispose();
-    await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => isProcessAlive(pid), { timeout: 10_000 }).toBe(false);
 
     // A "LAME" that reads nothing: the pipe fills, nothing comes out, the watchdog stops it.
     const stall = path.join(dir, 'stall.sh');
@@ -142,7 +143,7 @@ describe.runIf(haveNative)('the native LAME: the same encoder as the wasm build,
     stuck.dispose();
     expect((stalled as BakeError).code).toBe('encoder');
     expect((stalled as BakeError).message).toMatch(/wrote nothing for 0 s while it had input; it was stopped/);
-    await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => isProcessAlive(pid), { timeout: 10_000 }).toBe(false);
 
     const missing = await (async () => {
       const e = await createMp3Encoder({ sampleRate: 48000, channels: 2, totalFrames: 4800, encoder: { kind: 'native', command: path.join(dir, 'no-such-lame') }, onBytes: () => {} });
@@ -162,12 +163,3 @@ describe('resolveMp3Encoder: MP3_ENCODER', () => {
     else await expect(resolveMp3Encoder('native')).rejects.toThrow(/apt-get install lame/);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -12,6 +12,7 @@ import { createMasterEncoder } from './createMasterEncoder.ts';
 import { createNativeFlacEncoder } from './createNativeFlacEncoder.ts';
 import type { FlacEncoderChoice } from './FlacEncoder.ts';
 import { NATIVE_FLAC_COMMAND, nativeFlacAvailable, resolveFlacEncoder } from './resolveFlacEncoder.ts';
+import { isProcessAlive } from '../../threads/isProcessAlive.testkit.ts';
 
 const exec = promisify(execFile);
 let dir: string;
@@ -200,7 +201,7 @@ describe.runIf(haveNative)('the native flac: a child that fails cleanly', () => 
     let pid = 0;
     const enc = await createNativeFlacEncoder({ ...base, onChild: (p, running) => running && (pid = p) }, NATIVE_FLAC_COMMAND);
     enc.dispose();
-    await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => isProcessAlive(pid), { timeout: 10_000 }).toBe(false);
 
     // A "flac" that reads nothing: the pipe fills, nothing comes out, the watchdog stops it.
     const stall = path.join(dir, 'stall.sh');
@@ -213,7 +214,7 @@ describe.runIf(haveNative)('the native flac: a child that fails cleanly', () => 
     stuck.dispose();
     expect((stalled as BakeError).code).toBe('encoder');
     expect((stalled as BakeError).message).toMatch(/FLAC encoder wrote nothing for 0 s while it had input; it was stopped/);
-    await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => isProcessAlive(pid), { timeout: 10_000 }).toBe(false);
 
     const missing = await (async () => {
       const e = await createNativeFlacEncoder({ ...base, totalFrames: 4096 }, path.join(dir, 'no-such-flac'));
@@ -240,12 +241,3 @@ describe('resolveFlacEncoder: FLAC_ENCODER', () => {
     else await expect(resolveFlacEncoder('native')).rejects.toThrow(/apt-get install flac/);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
