@@ -128,6 +128,26 @@ function make(): Record<string, () => Chain> {
     biquad('highshelf', 9000, 1.5),
   ];
   const eqStages = () => [biquad('highpass', 80), biquad('lowshelf', 120, 2), biquad('peaking', 400, -3), biquad('peaking', 2500, 2), biquad('highshelf', 9000, 1.5)];
+  /**
+   * The bench strip as the bake runs it, one WebAssembly SIMD chain (bit-identical samples):
+   * `biquads` in order, the gate after the first `gateAfter` of them, the compressor, the
+   * de-esser after it when asked, then gain and pan.
+   */
+  const simdStrip = (biquads: DspProcessor<unknown>[], options: { gateAfter?: number; deess?: boolean } = {}) => {
+    const c = comp() as unknown as CompressorProcessor;
+    const g = gain() as unknown as GainProcessor;
+    const p = pan() as unknown as StereoPannerProcessor;
+    const biquad = (b: DspProcessor<unknown>): ChainStage => ({ kind: 'biquad', coefficients: { ...(b as unknown as BiquadProcessor).coefficients } });
+    const stages: ChainStage[] = biquads.map(biquad);
+    if (options.gateAfter !== undefined) {
+      const gt = gate({ threshold: -5, hysteresis: 3, hold: 0.002, release: 0.01 }) as unknown as GateProcessor;
+      stages.splice(options.gateAfter, 0, { kind: 'gate', constants: gt.steadyState(), lag: 0 });
+    }
+    stages.push({ kind: 'comp', detector: 'peak', constants: c.steadyState() });
+    if (options.deess) stages.push({ kind: 'deess', constants: (deess() as unknown as DeesserProcessor).steadyState(), lag: 0 });
+    stages.push({ kind: 'gain', gain: linearGainOf(g.getParams()) }, { kind: 'pan', ...stereoPannerLaw(p.getParams().pan, true) });
+    return [createChainKernel(new StripChainMemory(), stages, 2, 2, BLOCK)];
+  };
   return {
     'biquad (1 band)': () => [biquad('peaking', 1000, 4)],
     gain: () => [gain()],
@@ -186,86 +206,21 @@ function make(): Record<string, () => Chain> {
     // The strip above with its de-esser on, in JavaScript (as the browser's worklets run it).
     'that strip + de-esser (JS)': () => [...stripBiquads(), comp(), deess(), gain(), pan()],
     // The same strip as the bake runs it: one WebAssembly SIMD chain (bit-identical samples).
-    'that strip as the bake\'s SIMD chain': () => {
-      const biquads = stripBiquads();
-      const c = comp() as unknown as CompressorProcessor;
-      const g = gain() as unknown as GainProcessor;
-      const p = pan() as unknown as StereoPannerProcessor;
-      const stages: ChainStage[] = [
-        ...biquads.map((b) => ({ kind: 'biquad' as const, coefficients: { ...(b as unknown as BiquadProcessor).coefficients } })),
-        { kind: 'comp', detector: 'peak', constants: c.steadyState() },
-        { kind: 'gain', gain: linearGainOf(g.getParams()) },
-        { kind: 'pan', ...stereoPannerLaw(p.getParams().pan, true) },
-      ];
-      return [createChainKernel(new StripChainMemory(), stages, 2, 2, BLOCK)];
-    },
+    'that strip as the bake\'s SIMD chain': () => simdStrip(stripBiquads()),
     // The strip with its gate on, as the bake runs it when the gate keys itself: one SIMD chain with a gate stage.
-    "strip with gate as the bake's SIMD chain": () => {
-      const biquads = stripBiquads();
-      const c = comp() as unknown as CompressorProcessor;
-      const gt = gate({ threshold: -5, hysteresis: 3, hold: 0.002, release: 0.01 }) as unknown as GateProcessor;
-      const g = gain() as unknown as GainProcessor;
-      const p = pan() as unknown as StereoPannerProcessor;
-      const biquad = (b: DspProcessor<unknown>): ChainStage => ({ kind: 'biquad', coefficients: { ...(b as unknown as BiquadProcessor).coefficients } });
-      const stages: ChainStage[] = [
-        ...biquads.slice(0, 2).map(biquad),
-        { kind: 'gate', constants: gt.steadyState(), lag: 0 },
-        ...biquads.slice(2).map(biquad),
-        { kind: 'comp', detector: 'peak', constants: c.steadyState() },
-        { kind: 'gain', gain: linearGainOf(g.getParams()) },
-        { kind: 'pan', ...stereoPannerLaw(p.getParams().pan, true) },
-      ];
-      return [createChainKernel(new StripChainMemory(), stages, 2, 2, BLOCK)];
-    },
+    "strip with gate as the bake's SIMD chain": () => simdStrip(stripBiquads(), { gateAfter: 2 }),
     // The bench mix's strip (LPF off, the default) as the bake runs it, without and with its
     // gate: HPF, gate and EQ bands are then one pipelined loop (runEqGateEq4).
     "strip, LPF off, as the bake's SIMD chain": () => {
       const [hpf, , ...eq] = stripBiquads();
-      const c = comp() as unknown as CompressorProcessor;
-      const g = gain() as unknown as GainProcessor;
-      const p = pan() as unknown as StereoPannerProcessor;
-      const biquad = (b: DspProcessor<unknown>): ChainStage => ({ kind: 'biquad', coefficients: { ...(b as unknown as BiquadProcessor).coefficients } });
-      const stages: ChainStage[] = [
-        biquad(hpf!),
-        ...eq.map(biquad),
-        { kind: 'comp', detector: 'peak', constants: c.steadyState() },
-        { kind: 'gain', gain: linearGainOf(g.getParams()) },
-        { kind: 'pan', ...stereoPannerLaw(p.getParams().pan, true) },
-      ];
-      return [createChainKernel(new StripChainMemory(), stages, 2, 2, BLOCK)];
+      return simdStrip([hpf!, ...eq]);
     },
     "that strip with gate as the bake's SIMD chain": () => {
       const [hpf, , ...eq] = stripBiquads();
-      const c = comp() as unknown as CompressorProcessor;
-      const gt = gate({ threshold: -5, hysteresis: 3, hold: 0.002, release: 0.01 }) as unknown as GateProcessor;
-      const g = gain() as unknown as GainProcessor;
-      const p = pan() as unknown as StereoPannerProcessor;
-      const biquad = (b: DspProcessor<unknown>): ChainStage => ({ kind: 'biquad', coefficients: { ...(b as unknown as BiquadProcessor).coefficients } });
-      const stages: ChainStage[] = [
-        biquad(hpf!),
-        { kind: 'gate', constants: gt.steadyState(), lag: 0 },
-        ...eq.map(biquad),
-        { kind: 'comp', detector: 'peak', constants: c.steadyState() },
-        { kind: 'gain', gain: linearGainOf(g.getParams()) },
-        { kind: 'pan', ...stereoPannerLaw(p.getParams().pan, true) },
-      ];
-      return [createChainKernel(new StripChainMemory(), stages, 2, 2, BLOCK)];
+      return simdStrip([hpf!, ...eq], { gateAfter: 1 });
     },
     // The strip with its de-esser on, as the bake runs it: one SIMD chain with a de-esser stage.
-    "strip with de-esser as the bake's SIMD chain": () => {
-      const c = comp() as unknown as CompressorProcessor;
-      const d = deess() as unknown as DeesserProcessor;
-      const g = gain() as unknown as GainProcessor;
-      const p = pan() as unknown as StereoPannerProcessor;
-      const stages: ChainStage[] = [
-        ...stripBiquads().map((b) => ({ kind: 'biquad' as const, coefficients: { ...(b as unknown as BiquadProcessor).coefficients } })),
-        { kind: 'comp', detector: 'peak', constants: c.steadyState() },
-        { kind: 'deess', constants: d.steadyState(), lag: 0 },
-        { kind: 'gain', gain: linearGainOf(g.getParams()) },
-        { kind: 'pan', ...stereoPannerLaw(p.getParams().pan, true) },
-      ];
-      return [createChainKernel(new StripChainMemory(), stages, 2, 2, BLOCK)];
-    },
+    "strip with de-esser as the bake's SIMD chain": () => simdStrip(stripBiquads(), { deess: true }),
     // The strip with its gate on in JavaScript (a gate keyed by another track runs so, between two SIMD chains).
     'strip with gate: trim+HPF+LPF+gate+4 EQ+comp+gain+pan': () => {
       const [hpf, lpf, ...eq] = stripBiquads();
