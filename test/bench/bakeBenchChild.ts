@@ -27,6 +27,7 @@ import { resolveFlacEncoder } from '../../server/src/render/encode/resolveFlacEn
 import type { NativeCodecSetting } from '../../server/src/render/encode/nativeCodecChoice.ts';
 import { resolveMp3MeterDecoder } from '../../server/src/render/deliver/resolveMp3MeterDecoder.ts';
 import { createPcmFormatWriter } from '../../server/src/render/deliver/createPcmFormatWriter.ts';
+import type { FormatWriter } from '../../server/src/render/deliver/FormatWriter.ts';
 import { renderBakeFormats } from '../../server/src/render/renderBakeFormats.ts';
 import { BakeThreads } from '../../server/src/render/workers/BakeThreads.ts';
 import { createS3Client } from '../../server/src/storage/createS3Client.ts';
@@ -164,46 +165,43 @@ if (mode === 'mp3') {
   const master = [new Float32Array(frames), new Float32Array(frames)];
   decodeWavFrames(bytes.subarray(header.dataOffset), header.sampleFormat, frames, master, 0);
   const block = Number(blockFrames);
+  /** One writer over the whole master into a temp folder of its own: its CPU (ours and its children's) and wall time. */
+  const timeWriter = async (name: string, create: (tmpDir: string) => Promise<FormatWriter>) => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), `mixroom-bench-${name}-`));
+    const cpu0 = process.cpuUsage();
+    const children0 = childrenCpu();
+    const t = performance.now();
+    const writer = await create(tmp);
+    for (let at = 0; at < frames; at += block) {
+      const n = Math.min(block, frames - at);
+      await writer.write(master.map((c) => c.subarray(at, at + n)), n);
+    }
+    await writer.finish(new AbortController().signal);
+    await writer.discard();
+    await rm(tmp, { recursive: true, force: true });
+    const cpu = process.cpuUsage(cpu0);
+    return { cpuSeconds: (cpu.user + cpu.system) / 1e6, childSeconds: childrenCpu() - children0, seconds: (performance.now() - t) / 1000 };
+  };
   const runs: { encoder: string; meter?: string; cpuSeconds: number; childSeconds: number; seconds: number }[] = [];
   const combos = [['native', 'native'], ['native', 'wasm'], ['wasm', 'wasm']] as const;
   for (const [encoder, meter] of [...combos, ...combos]) {
     const choice = await resolveMp3Encoder(encoder).catch(() => null);
     const meterChoice = await resolveMp3MeterDecoder(meter).catch(() => null);
     if (!choice || !meterChoice) continue;
-    const tmp = await mkdtemp(path.join(os.tmpdir(), 'mixroom-bench-mp3-'));
-    const cpu0 = process.cpuUsage();
-    const children0 = childrenCpu();
-    const t = performance.now();
-    const writer = await createMp3FormatWriter({ format: 'mp3', sampleRate: plan.sampleRate, channels: 2, totalFrames: frames, maxBlockFrames: block, ceilingDb: -1, measure: true, startGainDb: -0.5, tmpDir: tmp, mp3Encoder: choice, mp3MeterDecoder: meterChoice });
-    for (let at = 0; at < frames; at += block) {
-      const n = Math.min(block, frames - at);
-      await writer.write(master.map((c) => c.subarray(at, at + n)), n);
-    }
-    await writer.finish(new AbortController().signal);
-    await writer.discard();
-    await rm(tmp, { recursive: true, force: true });
-    const cpu = process.cpuUsage(cpu0);
-    runs.push({ encoder, meter, cpuSeconds: (cpu.user + cpu.system) / 1e6, childSeconds: childrenCpu() - children0, seconds: (performance.now() - t) / 1000 });
+    const cost = await timeWriter('mp3', (tmpDir) =>
+      createMp3FormatWriter({ format: 'mp3', sampleRate: plan.sampleRate, channels: 2, totalFrames: frames, maxBlockFrames: block, ceilingDb: -1, measure: true, startGainDb: -0.5, tmpDir, mp3Encoder: choice, mp3MeterDecoder: meterChoice }),
+    );
+    runs.push({ encoder, meter, ...cost });
   }
   // The FLAC writer alone on the same master, each encoder in turn (the WAV 24's twin: not metered).
   const flacRuns: typeof runs = [];
   for (const encoder of ['native', 'wasm', 'native', 'wasm'] as const) {
     const choice = await resolveFlacEncoder(encoder).catch(() => null);
     if (!choice) continue;
-    const tmp = await mkdtemp(path.join(os.tmpdir(), 'mixroom-bench-flac-'));
-    const cpu0 = process.cpuUsage();
-    const children0 = childrenCpu();
-    const t = performance.now();
-    const writer = await createPcmFormatWriter({ format: 'flac', sampleRate: plan.sampleRate, channels: 2, totalFrames: frames, maxBlockFrames: block, ceilingDb: -1, measure: false, tmpDir: tmp, flacEncoder: choice });
-    for (let at = 0; at < frames; at += block) {
-      const n = Math.min(block, frames - at);
-      await writer.write(master.map((c) => c.subarray(at, at + n)), n);
-    }
-    await writer.finish(new AbortController().signal);
-    await writer.discard();
-    await rm(tmp, { recursive: true, force: true });
-    const cpu = process.cpuUsage(cpu0);
-    flacRuns.push({ encoder, cpuSeconds: (cpu.user + cpu.system) / 1e6, childSeconds: childrenCpu() - children0, seconds: (performance.now() - t) / 1000 });
+    const cost = await timeWriter('flac', (tmpDir) =>
+      createPcmFormatWriter({ format: 'flac', sampleRate: plan.sampleRate, channels: 2, totalFrames: frames, maxBlockFrames: block, ceilingDb: -1, measure: false, tmpDir, flacEncoder: choice }),
+    );
+    flacRuns.push({ encoder, ...cost });
   }
   process.stdout.write(`${JSON.stringify({ mp3Runs: runs, flacRuns })}\n`);
   process.exit(0);
