@@ -55,7 +55,7 @@ let plan: MixPlan;
 let latency: number;
 /** The server's bake of the room's plan, latency not compensated: bake frame b holds song frame b - latency. */
 let bake: [Float32Array, Float32Array];
-const opened: RoomPage[] = [];
+const opened: Array<{ name: string; room: RoomPage }> = [];
 
 function clickStem(i: number): (n: number) => number {
   const amp = amplitudeOf(i);
@@ -115,6 +115,10 @@ function snapshotOf(page: Page): Promise<{ playing: boolean; buffering: boolean 
 
 /** A fresh listener: own context, the output tap installed, optionally a slow network from the first request. */
 async function join(name: string, network: typeof SLOW | null): Promise<RoomPage> {
+  // A retried test joins again: its failed attempt's listener leaves first and the new one takes
+  // its place, so the room holds one person of each name (later tests click "Follow <name>").
+  const earlier = opened.findIndex((r) => r.name === name);
+  if (earlier >= 0) await opened[earlier]!.room.context.close();
   const room = await openRoom(browser, server.server.url, ROOM, name, async (context, page) => {
     await installOutputTap(context);
     if (network) {
@@ -123,7 +127,8 @@ async function join(name: string, network: typeof SLOW | null): Promise<RoomPage
       await cdp.send('Network.emulateNetworkConditions', network);
     }
   });
-  opened.push(room);
+  if (earlier >= 0) opened[earlier] = { name, room };
+  else opened.push({ name, room });
   // Every transport change with its time: how long Play buffered.
   await room.page.evaluate(() => {
     const w = window as unknown as { __mixroom: Hook; __transportLog: { t: number; playing: boolean; buffering: boolean; waiting: number }[] };
@@ -167,7 +172,7 @@ async function listen(page: Page): Promise<number> {
       const c = w.__mixroom.context as unknown as { state: string; currentTime: number };
       return { context: { state: c.state, time: c.currentTime }, snapshot: w.__mixroom.transport.snapshot(), position: w.__mixroom.engine.position(), log: w.__transportLog.slice(-12) };
     });
-    const errors = opened.find((r) => r.page === page)?.errors ?? [];
+    const errors = opened.find((r) => r.room.page === page)?.room.errors ?? [];
     throw new Error(`playback did not start: ${JSON.stringify(state)}; page errors ${JSON.stringify(errors.slice(-8))}`, { cause: error });
   });
   const started = (await handle.jsonValue()) as number;
@@ -327,9 +332,9 @@ describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listen
   }
 
   it('a seek past the cache while playing (32 Mbit/s): held, then every stem from the new position together; a follower waits too', async () => {
-    const page = opened[opened.length - 1]!.page;
+    const page = opened[opened.length - 1]!.room.page;
     // The first listener (on loopback: it reads the new position at once) follows this one.
-    const follower = opened[0]!.page;
+    const follower = opened[0]!.room.page;
     await follower.getByRole('button', { name: 'Follow Slow' }).click();
     await follower.getByRole('status').filter({ hasText: 'Following Slow' }).waitFor({ timeout: 5000 });
     await armTap(page);
@@ -390,7 +395,7 @@ describe('playback starts whole: 12 stems of 4+ minutes, a freshly joined listen
   });
 
   it('a loop jump past the cache (32 Mbit/s): every stem up to the loop end, then every stem from the loop start together', async () => {
-    const page = opened[opened.length - 1]!.page;
+    const page = opened[opened.length - 1]!.room.page;
     const loop = { start: 20.2, end: 150.6 };
     const from = 150.0;
     await armTap(page);
